@@ -1,14 +1,12 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 )
 
 // Names of the global buckets and of the keys in meta. They are constants (strings) rather
@@ -130,14 +128,4 @@ func slugCandidate(base string, n int) string {
 		return base
 	}
 	return base + "-" + strconv.Itoa(n)
-}
-
-// hasKey reports whether k exists in b. Get cannot tell an empty value (the nil values of
-// idx_user_orgs) from a missing key, a cursor seek can.
-func hasKey(b *bolt.Bucket, k []byte) bool {
-	if b == nil {
-		return false
-	}
-	got, _ := b.Cursor().Seek(k)
-	return got != nil && bytes.Equal(got, k)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // Organization is a tenant: everything except users and global indexes lives in its bucket.
@@ -107,7 +108,7 @@ func (db *DB) insertOrganization(tx *bolt.Tx, org *Organization, userID string, 
 	}
 	orgs := tx.Bucket([]byte(bucketOrgs))
 	ob, err := orgs.CreateBucket([]byte(org.ID))
-	if errors.Is(err, bolt.ErrBucketExists) {
+	if errors.Is(err, berrors.ErrBucketExists) {
 		return conflictf("organization %s already exists", org.ID)
 	} else if err != nil {
 		return err
@@ -161,12 +162,14 @@ func (db *DB) Organizations() ([]Organization, error) {
 	err := db.kv.View(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte(bucketOrgs)).ForEachBucket(func(id []byte) error {
 			var org Organization
-			err := getOrganization(tx, string(id), &org)
-			if errors.Is(err, ErrNotFound) {
-				return nil // being deleted
+			switch err := getOrganization(tx, string(id), &org); {
+			case errors.Is(err, ErrNotFound):
+				return nil // detached: being deleted
+			case err != nil:
+				return err
 			}
 			out = append(out, org)
-			return err
+			return nil
 		})
 	})
 	if err != nil {

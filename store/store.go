@@ -33,11 +33,13 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // Options configures Open. The zero value is usable.
@@ -68,8 +70,10 @@ func Open(path string, opts Options) (*DB, error) {
 // open is Open with an explicit migration list, so tests can exercise multi-step upgrades.
 func open(path string, opts Options, migrations []migration) (*DB, error) {
 	kv, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-	if err != nil {
-		return nil, fmt.Errorf("store: open %s (is another AlertifyPro using it?): %w", path, err)
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("store: open %s: file is locked by another process (is another AlertifyPro running?): %w", path, err)
+	} else if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	db := &DB{kv: kv, path: path, now: opts.Now, log: opts.Logger}
 	if db.now == nil {
