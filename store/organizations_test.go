@@ -2,7 +2,6 @@ package store
 
 import (
 	"errors"
-	"path/filepath"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -196,58 +195,5 @@ func TestDeleteOrganizationRemovesEveryTrace(t *testing.T) {
 	}
 	if logs, _, err := db.AuditLogs(kept.ID, AuditFilter{}); err != nil || len(logs) != 3 {
 		t.Errorf("other org's audit = %d, %v", len(logs), err)
-	}
-}
-
-func TestPurgeOrgDeletesInChunks(t *testing.T) {
-	db := openTestDB(t)
-	ada, org, _ := mustRegister(t, db, "ada@example.com", "Big")
-	seedOrgData(t, db, org.ID, ada.ID, 2600)
-	if err := db.detachOrg(org.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Memberships(org.ID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("detached org still readable: %v", err)
-	}
-	if err := db.AppendAudit(org.ID, &AuditEntry{Event: "x"}); !errors.Is(err, ErrNotFound) {
-		t.Errorf("detached org still writable: %v", err)
-	}
-	chunks, err := db.purgeOrg(org.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	total := 0
-	for _, n := range chunks {
-		if n > maxDeleteChunk {
-			t.Errorf("a transaction deleted %d keys, over the %d limit", n, maxDeleteChunk)
-		}
-		total += n
-	}
-	// 2600 audit + 2 members + 2 keys + 1 team member + 1 invitation + 7 sub-buckets.
-	if want := 2600 + 2 + 2 + 1 + 1 + 7; total != want || len(chunks) < 3 {
-		t.Errorf("purge deleted %d entries in %d transactions %v, want %d in at least 3", total, len(chunks), chunks, want)
-	}
-}
-
-func TestInterruptedDeletionFinishesOnOpen(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "a.db")
-	db := openTestDBAt(t, path, Options{})
-	ada, org, _ := mustRegister(t, db, "ada@example.com", "Crashy")
-	seedOrgData(t, db, org.ID, ada.ID, 1200)
-	if err := db.detachOrg(org.ID); err != nil { // as if the process died after phase one
-		t.Fatal(err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	db2 := openTestDBAt(t, path, Options{})
-	_ = db2.kv.View(func(tx *bolt.Tx) error {
-		if tx.Bucket([]byte(bucketOrgs)).Bucket([]byte(org.ID)) != nil {
-			t.Error("detached org bucket survived a restart")
-		}
-		return nil
-	})
-	if orgs, _ := db2.Organizations(); len(orgs) != 1 {
-		t.Errorf("Organizations = %d, want the member's own org only", len(orgs))
 	}
 }

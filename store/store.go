@@ -107,7 +107,7 @@ func (db *DB) Path() string {
 func (db *DB) Ping() error {
 	return db.kv.View(func(tx *bolt.Tx) error {
 		if tx.Bucket([]byte(bucketMeta)) == nil {
-			return fmt.Errorf("store: meta bucket missing")
+			return errors.New("store: meta bucket missing")
 		}
 		return nil
 	})
