@@ -1,0 +1,209 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// AuditEntry is one audit-log event (SPEC §3.17); Event is "<resource>.<action>".
+type AuditEntry struct {
+	ID        string         `json:"id"`
+	Timestamp time.Time      `json:"timestamp"`
+	Event     string         `json:"event"`
+	Actor     AuditActor     `json:"actor"`
+	Resource  AuditResource  `json:"resource"`
+	Metadata  map[string]any `json:"metadata,omitempty"`
+}
+
+// AuditActor is who did it: Type is "user", "api_key" or "system".
+type AuditActor struct {
+	Type  string `json:"type"`
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	IP    string `json:"ip"`
+}
+
+// AuditResource is what it was done to.
+type AuditResource struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// AuditFilter selects audit entries. Zero fields do not filter. Since and Until are
+// inclusive; Event and ResourceType compare case-insensitively. Limit defaults to 100 and is
+// capped at 1000. Cursor is the nextCursor of the previous page.
+type AuditFilter struct {
+	Since, Until time.Time
+	ActorID      string
+	Event        string
+	ResourceType string
+	Limit        int
+	Cursor       string
+}
+
+// AuditRetention is how long audit entries are kept by default (SPEC §3.17); the janitor
+// calls PruneAudit(orgID, now.Add(-AuditRetention)).
+const AuditRetention = 90 * 24 * time.Hour
+
+// Page sizes for AuditLogs (SPEC §2: lists default to 100, at most 1000).
+const (
+	defaultAuditLimit = 100
+	maxAuditLimit     = 1000
+	auditKeyLen       = 16
+)
+
+// AppendAudit records an event. Empty ID and Timestamp are filled. The key is
+// be64(unix nanos) + be64(bucket sequence), so entries sort by time and entries with equal
+// timestamps keep their insertion order.
+func (db *DB) AppendAudit(orgID string, e *AuditEntry) error {
+	if e.ID == "" {
+		e.ID = newID()
+	}
+	if e.Timestamp.IsZero() {
+		e.Timestamp = db.stamp()
+	}
+	e.Timestamp = e.Timestamp.UTC()
+	return db.kv.Update(func(tx *bolt.Tx) error {
+		b, err := orgSub(tx, orgID, subAudit)
+		if err != nil {
+			return err
+		}
+		b.FillPercent = appendFillRatio // append-only: pack pages instead of splitting in half
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		return putJSON(b, auditKey(e.Timestamp, seq), e)
+	})
+}
+
+// AuditLogs returns the organization's audit entries newest first, filtered by f, at most
+// f.Limit of them. nextCursor is non-empty when the page is full: it is the hex of the last
+// key returned, and passing it back as f.Cursor continues strictly after that entry (stable
+// even while new entries are appended). A cursor this store did not produce gives
+// ErrInvalidCursor.
+func (db *DB) AuditLogs(orgID string, f AuditFilter) (entries []AuditEntry, nextCursor string, err error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultAuditLimit
+	}
+	limit = min(limit, maxAuditLimit)
+	upper, err := auditUpperBound(f)
+	if err != nil {
+		return nil, "", err
+	}
+	entries = make([]AuditEntry, 0)
+	err = db.kv.View(func(tx *bolt.Tx) error {
+		b, err := orgSub(tx, orgID, subAudit)
+		if err != nil || b == nil {
+			return err
+		}
+		c := b.Cursor()
+		k, v := c.Last()
+		if upper != nil {
+			// Seek lands on the first key ≥ upper (or nowhere); the entry before it is the
+			// newest one strictly below the bound.
+			if k, _ = c.Seek(upper); k == nil {
+				k, v = c.Last()
+			} else {
+				k, v = c.Prev()
+			}
+		}
+		for ; k != nil; k, v = c.Prev() {
+			if len(k) != auditKeyLen {
+				continue
+			}
+			if !f.Since.IsZero() && binary.BigEndian.Uint64(k[:8]) < unixNanos(f.Since) {
+				break // keys are time-ordered: everything further back is older still
+			}
+			var e AuditEntry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("store: decode audit entry %x: %w", k, err)
+			}
+			if !f.matches(&e) {
+				continue
+			}
+			entries = append(entries, e)
+			if len(entries) == limit {
+				nextCursor = hex.EncodeToString(k)
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return entries, nextCursor, nil
+}
+
+// auditUpperBound turns Cursor and Until into one exclusive upper bound key (the lower of
+// the two), or nil for "from the newest entry".
+func auditUpperBound(f AuditFilter) ([]byte, error) {
+	var upper []byte
+	if f.Cursor != "" {
+		k, err := hex.DecodeString(f.Cursor)
+		if err != nil || len(k) != auditKeyLen {
+			return nil, fmt.Errorf("%w: %q is not an audit-log cursor", ErrInvalidCursor, f.Cursor)
+		}
+		upper = k
+	}
+	if !f.Until.IsZero() {
+		// Until is inclusive: the bound is the first key of the next nanosecond.
+		untilKey := append(be64(unixNanos(f.Until)+1), be64(0)...)
+		if upper == nil || bytes.Compare(untilKey, upper) < 0 {
+			upper = untilKey
+		}
+	}
+	return upper, nil
+}
+
+// matches applies the non-time filters.
+func (f *AuditFilter) matches(e *AuditEntry) bool {
+	return (f.ActorID == "" || e.Actor.ID == f.ActorID) &&
+		(f.Event == "" || strings.EqualFold(e.Event, f.Event)) &&
+		(f.ResourceType == "" || strings.EqualFold(e.Resource.Type, f.ResourceType))
+}
+
+// PruneAudit deletes the organization's audit entries older than before (the 90-day
+// retention), at most 1000 per write transaction, and returns how many it deleted.
+func (db *DB) PruneAudit(orgID string, before time.Time) (int, error) {
+	bound := append(be64(unixNanos(before)), be64(0)...)
+	total := 0
+	for {
+		n := 0
+		err := db.kv.Update(func(tx *bolt.Tx) error {
+			b, err := orgSub(tx, orgID, subAudit)
+			if err != nil {
+				return err
+			}
+			var doomed [][]byte
+			c := b.Cursor()
+			for k, _ := c.First(); k != nil && bytes.Compare(k, bound) < 0 && len(doomed) < maxDeleteChunk; k, _ = c.Next() {
+				doomed = append(doomed, bytes.Clone(k))
+			}
+			for _, k := range doomed {
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+			}
+			n = len(doomed)
+			return nil
+		})
+		total += n
+		if err != nil {
+			return total, err
+		}
+		if n < maxDeleteChunk {
+			return total, nil
+		}
+	}
+}

@@ -1,0 +1,193 @@
+// Package store keeps all of AlertifyPro's state in one bbolt file. It is the only package
+// that imports bbolt; everyone else uses the methods of *DB and the sentinel errors.
+//
+// Bucket tree:
+//
+//	meta                      schema_version → uint64 BE; key_check → bytes
+//	users                     userID → User JSON
+//	idx_user_email            lower(email) → userID
+//	idx_user_orgs             userID + "/" + orgID → nil          (profile org list)
+//	idx_org_slug              slug → orgID
+//	idx_api_key               sha256(secret) → orgID + "/" + keyID
+//	idx_invitation            sha256(token) → orgID + "/" + invitationID
+//	orgs/<orgID>/             one bucket per organization:
+//	    "info" key            Organization JSON
+//	    members               userID → Membership JSON
+//	    invitations           invitationID → Invitation JSON
+//	    teams                 teamID → Team JSON
+//	    team_members          teamID + "/" + userID → TeamMember JSON
+//	    api_keys              keyID → APIKey JSON
+//	    services              serviceID → Service JSON
+//	    audit                 be64(unix nanos) + be64(seq) → AuditEntry JSON
+//
+// Global buckets hold only what must be found before the tenant is known; everything else
+// lives under orgs/<orgID>, and every method that touches organization data takes orgID first
+// and looks only inside that bucket, so another organization's record answers ErrNotFound.
+// An organization bucket without its "info" key is being deleted (DeleteOrganization removes
+// "info" first and then drains the bucket in chunks) and reads as ErrNotFound.
+//
+// Values are JSON; keys are fixed-width big-endian numbers or UUIDv7 strings, which both sort
+// by time. Bytes read inside a transaction are copied (JSON decoding copies; raw values go
+// through string() or bytes.Clone) before the transaction ends.
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// Options configures Open. The zero value is usable.
+type Options struct {
+	// Now is the clock used for CreatedAt/JoinedAt/Timestamp defaults and backup names;
+	// nil means time.Now().UTC().
+	Now func() time.Time
+	// Logger receives migration, backup and recovery messages; nil discards them.
+	Logger *slog.Logger
+}
+
+// DB is an open AlertifyPro database. It is safe for concurrent use.
+type DB struct {
+	kv   *bolt.DB
+	path string
+	now  func() time.Time
+	log  *slog.Logger
+}
+
+// Open opens (creating if needed, mode 0600) the database at path, waits at most one second
+// for another process's lock, brings the schema up to date (taking a backup copy first when an
+// existing file needs migrating) and finishes any organization deletion a crash interrupted.
+// A file written by a newer binary is refused with ErrSchemaTooNew.
+func Open(path string, opts Options) (*DB, error) {
+	return open(path, opts, schemaMigrations())
+}
+
+// open is Open with an explicit migration list, so tests can exercise multi-step upgrades.
+func open(path string, opts Options, migrations []migration) (*DB, error) {
+	kv, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("store: open %s: file is locked by another process (is another AlertifyPro running?): %w", path, err)
+	} else if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	db := &DB{kv: kv, path: path, now: opts.Now, log: opts.Logger}
+	if db.now == nil {
+		db.now = func() time.Time { return time.Now().UTC() }
+	}
+	if db.log == nil {
+		db.log = slog.New(slog.DiscardHandler)
+	}
+	if err := db.migrate(migrations); err != nil {
+		_ = kv.Close()
+		return nil, err
+	}
+	if err := db.finishOrgDeletions(); err != nil {
+		_ = kv.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close releases the file and its lock. Closing twice is harmless.
+func (db *DB) Close() error {
+	return db.kv.Close()
+}
+
+// Path returns the database file path given to Open.
+func (db *DB) Path() string {
+	return db.path
+}
+
+// Ping runs a read transaction to prove the database is open and readable (used by /ready).
+func (db *DB) Ping() error {
+	return db.kv.View(func(tx *bolt.Tx) error {
+		if tx.Bucket([]byte(bucketMeta)) == nil {
+			return errors.New("store: meta bucket missing")
+		}
+		return nil
+	})
+}
+
+// stamp returns the current time in UTC from the configured clock.
+func (db *DB) stamp() time.Time {
+	return db.now().UTC()
+}
+
+// orgBucket returns orgs/<orgID>, or ErrNotFound when the organization does not exist or is
+// being deleted (its "info" key is gone).
+func orgBucket(tx *bolt.Tx, orgID string) (*bolt.Bucket, error) {
+	orgs := tx.Bucket([]byte(bucketOrgs))
+	if orgs == nil || orgID == "" {
+		return nil, notFoundf("organization %q", orgID)
+	}
+	b := orgs.Bucket([]byte(orgID))
+	if b == nil || b.Get([]byte(orgInfoKey)) == nil {
+		return nil, notFoundf("organization %q", orgID)
+	}
+	return b, nil
+}
+
+// orgSub returns the child bucket name of an organization. In a write transaction a missing
+// child is created; in a read transaction it is returned as nil, which getJSON and listJSON
+// treat as empty.
+func orgSub(tx *bolt.Tx, orgID, name string) (*bolt.Bucket, error) {
+	ob, err := orgBucket(tx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if b := ob.Bucket([]byte(name)); b != nil || !tx.Writable() {
+		return b, nil
+	}
+	return ob.CreateBucket([]byte(name))
+}
+
+// getJSON decodes the value at key into v; ErrNotFound when b is nil or the key is missing.
+// Decoding copies, so v stays valid after the transaction.
+func getJSON(b *bolt.Bucket, key []byte, v any) error {
+	if b == nil {
+		return ErrNotFound
+	}
+	raw := b.Get(key)
+	if raw == nil {
+		return ErrNotFound
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("store: decode %q: %w", key, err)
+	}
+	return nil
+}
+
+// putJSON encodes v and stores it at key.
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("store: encode %q: %w", key, err)
+	}
+	return b.Put(key, raw)
+}
+
+// listJSON decodes every value of b in key order, skipping nested buckets. It never returns a
+// nil slice, so an empty list renders as [] rather than null.
+func listJSON[T any](b *bolt.Bucket) ([]T, error) {
+	out := make([]T, 0)
+	if b == nil {
+		return out, nil
+	}
+	err := b.ForEach(func(k, v []byte) error {
+		if v == nil {
+			return nil
+		}
+		var item T
+		if err := json.Unmarshal(v, &item); err != nil {
+			return fmt.Errorf("store: decode %q: %w", k, err)
+		}
+		out = append(out, item)
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,165 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// User is an account. Users are global (one login, many organizations); their organizations
+// are found through memberships. PasswordHash is a bcrypt hash and never leaves the API.
+type User struct {
+	ID              string    `json:"id"`
+	Email           string    `json:"email"`
+	FullName        string    `json:"full_name"`
+	PasswordHash    string    `json:"password_hash"`
+	TokenVersion    int       `json:"token_version"`
+	IsInstanceAdmin bool      `json:"is_instance_admin"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+}
+
+// Register creates an account together with its first organization and owner membership, in
+// one transaction. It returns ErrConflict when the e-mail (compared case-insensitively) is
+// taken. u.IsInstanceAdmin is decided here: true only for the first user ever. The slug is
+// made unique by suffixing -2, -3, ...; empty IDs and times are filled in (u, org and owner
+// are updated in place), see CreateOrganization for the organization defaults.
+func (db *DB) Register(u *User, org *Organization, owner *Membership) error {
+	return db.kv.Update(func(tx *bolt.Tx) error {
+		users := tx.Bucket([]byte(bucketUsers))
+		k, _ := users.Cursor().First()
+		first := k == nil
+		if err := db.insertUser(tx, u); err != nil {
+			return err
+		}
+		u.IsInstanceAdmin = first
+		if err := putJSON(users, []byte(u.ID), u); err != nil {
+			return err
+		}
+		return db.insertOrganization(tx, org, u.ID, owner)
+	})
+}
+
+// insertUser validates and indexes a new user's e-mail and fills its ID and times; the
+// caller writes the record (after deciding IsInstanceAdmin).
+func (db *DB) insertUser(tx *bolt.Tx, u *User) error {
+	ek := emailKey(u.Email)
+	if len(ek) == 0 {
+		return errors.New("store: user e-mail is empty")
+	}
+	idx := tx.Bucket([]byte(bucketIdxUserEmail))
+	if idx.Get(ek) != nil {
+		return conflictf("e-mail %s is already registered", u.Email)
+	}
+	if u.ID == "" {
+		u.ID = newID()
+	}
+	if tx.Bucket([]byte(bucketUsers)).Get([]byte(u.ID)) != nil {
+		return conflictf("user %s already exists", u.ID)
+	}
+	now := db.stamp()
+	if u.CreatedAt.IsZero() {
+		u.CreatedAt = now
+	}
+	if u.UpdatedAt.IsZero() {
+		u.UpdatedAt = u.CreatedAt
+	}
+	return idx.Put(ek, []byte(u.ID))
+}
+
+// CountUsers returns the number of accounts on the instance.
+func (db *DB) CountUsers() (int, error) {
+	var n int
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket([]byte(bucketUsers)).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+// User returns the account with the given ID, or ErrNotFound.
+func (db *DB) User(id string) (*User, error) {
+	var u User
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		return getUser(tx, id, &u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// UserByEmail returns the account with the given e-mail, compared case-insensitively, or
+// ErrNotFound.
+func (db *DB) UserByEmail(email string) (*User, error) {
+	var u User
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		id := tx.Bucket([]byte(bucketIdxUserEmail)).Get(emailKey(email))
+		if id == nil {
+			return notFoundf("user with e-mail %s", email)
+		}
+		return getUser(tx, string(id), &u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// UpdateUser loads the account, lets fn change it and stores the result, re-indexing the
+// e-mail when it changed (ErrConflict if another account has it). fn runs inside the write
+// transaction, so it must be quick: hash passwords before calling. An error from fn aborts
+// the update and is returned as is. ID and CreatedAt cannot be changed; UpdatedAt is set.
+func (db *DB) UpdateUser(id string, fn func(*User) error) (*User, error) {
+	var u User
+	err := db.kv.Update(func(tx *bolt.Tx) error {
+		if err := getUser(tx, id, &u); err != nil {
+			return err
+		}
+		oldKey, created := emailKey(u.Email), u.CreatedAt
+		if err := fn(&u); err != nil {
+			return err
+		}
+		u.ID, u.CreatedAt, u.UpdatedAt = id, created, db.stamp()
+		if newKey := emailKey(u.Email); !bytes.Equal(oldKey, newKey) {
+			if err := reindexEmail(tx, oldKey, newKey, id, u.Email); err != nil {
+				return err
+			}
+		}
+		return putJSON(tx.Bucket([]byte(bucketUsers)), []byte(id), &u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// reindexEmail moves a user's idx_user_email entry from oldKey to newKey.
+func reindexEmail(tx *bolt.Tx, oldKey, newKey []byte, userID, email string) error {
+	if len(newKey) == 0 {
+		return errors.New("store: user e-mail is empty")
+	}
+	idx := tx.Bucket([]byte(bucketIdxUserEmail))
+	if owner := idx.Get(newKey); owner != nil && string(owner) != userID {
+		return conflictf("e-mail %s is already registered", email)
+	}
+	if err := idx.Delete(oldKey); err != nil {
+		return err
+	}
+	return idx.Put(newKey, []byte(userID))
+}
+
+// getUser decodes users/<id> into u.
+func getUser(tx *bolt.Tx, id string, u *User) error {
+	err := getJSON(tx.Bucket([]byte(bucketUsers)), []byte(id), u)
+	if errors.Is(err, ErrNotFound) {
+		return notFoundf("user %s", id)
+	}
+	if err != nil {
+		return fmt.Errorf("store: user %s: %w", id, err)
+	}
+	return nil
+}
