@@ -191,3 +191,20 @@ func listJSON[T any](b *bolt.Bucket) ([]T, error) {
 	})
 	return out, err
 }
+
+// Check runs bbolt's consistency check over the whole file and returns every
+// problem it reports, joined; nil means the file is sound. Tests run it at
+// cleanup; it reads the whole file, so it is not for the hot path.
+func (db *DB) Check() error {
+	var errs []error
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		for e := range tx.Check() {
+			errs = append(errs, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return errors.Join(errs...)
+}

@@ -29,18 +29,23 @@ type User struct {
 // are updated in place), see CreateOrganization for the organization defaults.
 func (db *DB) Register(u *User, org *Organization, owner *Membership) error {
 	return db.kv.Update(func(tx *bolt.Tx) error {
-		users := tx.Bucket([]byte(bucketUsers))
-		k, _ := users.Cursor().First()
-		first := k == nil
-		if err := db.insertUser(tx, u); err != nil {
-			return err
-		}
-		u.IsInstanceAdmin = first
-		if err := putJSON(users, []byte(u.ID), u); err != nil {
-			return err
-		}
-		return db.insertOrganization(tx, org, u.ID, owner)
+		return db.registerTx(tx, u, org, owner)
 	})
+}
+
+// registerTx is Register's body, shared with RegisterInvited.
+func (db *DB) registerTx(tx *bolt.Tx, u *User, org *Organization, owner *Membership) error {
+	users := tx.Bucket([]byte(bucketUsers))
+	k, _ := users.Cursor().First()
+	first := k == nil
+	if err := db.insertUser(tx, u); err != nil {
+		return err
+	}
+	u.IsInstanceAdmin = first
+	if err := putJSON(users, []byte(u.ID), u); err != nil {
+		return err
+	}
+	return db.insertOrganization(tx, org, u.ID, owner)
 }
 
 // insertUser validates and indexes a new user's e-mail and fills its ID and times; the

@@ -1,0 +1,135 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/crypto"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// Error is an API error: an HTTP status plus the flat body every client sees,
+// {"error": code, "message": sentence, "fields": {...}}. Handlers return it
+// (or a store sentinel) and writeError turns it into the response once.
+type Error struct {
+	Status     int
+	Code       string
+	Message    string
+	Fields     map[string]string
+	RetryAfter *time.Time
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+func errBadRequest(format string, args ...any) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: fmt.Sprintf(format, args...)}
+}
+
+// errValidation is the one validation status (422) used everywhere.
+func errValidation(fields map[string]string) *Error {
+	return &Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed",
+		Message: "The request has invalid fields.", Fields: fields}
+}
+
+func errUnauthorized() *Error {
+	return &Error{Status: http.StatusUnauthorized, Code: "unauthorized",
+		Message: "A valid token is required."}
+}
+
+func errForbidden(msg string) *Error {
+	return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: msg}
+}
+
+func errNotFound(what string) *Error {
+	return &Error{Status: http.StatusNotFound, Code: "not_found", Message: what + " not found."}
+}
+
+func errConflict(msg string) *Error {
+	return &Error{Status: http.StatusConflict, Code: "conflict", Message: msg}
+}
+
+func errPlanLimit(msg string) *Error {
+	return &Error{Status: http.StatusPaymentRequired, Code: "plan_limit_reached", Message: msg}
+}
+
+func errRateLimited(until time.Time) *Error {
+	u := until.UTC().Truncate(time.Second)
+	return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
+		Message: "Too many requests. Retry after " + u.Format(time.RFC3339) + ".", RetryAfter: &u}
+}
+
+// errorTable maps store and crypto sentinels to API errors. It is the only
+// place a domain error becomes an HTTP status.
+var errorTable = []struct {
+	err error
+	api func() *Error
+}{
+	{store.ErrNotFound, func() *Error { return errNotFound("Resource") }},
+	{store.ErrConflict, func() *Error { return errConflict("The resource already exists or conflicts with another one.") }},
+	{store.ErrLastOwner, func() *Error {
+		return errConflict("An organization must keep at least one owner.")
+	}},
+	{store.ErrPlanLimit, func() *Error {
+		return errPlanLimit("Your plan's service limit is reached. Upgrade the plan or remove a service.")
+	}},
+	{store.ErrInvalidCursor, func() *Error {
+		e := errBadRequest("The cursor is not one this list produced.")
+		e.Fields = map[string]string{"cursor": "is invalid"}
+		return e
+	}},
+	{crypto.ErrInvalidToken, errUnauthorized},
+}
+
+// toAPIError classifies any error; unknown errors become internal (500)
+// and the caller logs the original.
+func toAPIError(err error) (*Error, bool) {
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		return apiErr, true
+	}
+	for _, row := range errorTable {
+		if errors.Is(err, row.err) {
+			return row.api(), true
+		}
+	}
+	return &Error{Status: http.StatusInternalServerError, Code: "internal",
+		Message: "Something went wrong on our side. The request ID identifies it in the server log."}, false
+}
+
+// writeError renders err as the flat error body and aborts the chain.
+func writeError(c *gin.Context, err error) {
+	apiErr, known := toAPIError(err)
+	if !known {
+		loggerFrom(c).Error("request failed", "error", err.Error())
+	}
+	body := gin.H{"error": apiErr.Code, "message": apiErr.Message}
+	if len(apiErr.Fields) > 0 {
+		body["fields"] = apiErr.Fields
+	}
+	if apiErr.RetryAfter != nil {
+		body["retry_after"] = apiErr.RetryAfter.Format(time.RFC3339)
+		secs := int(time.Until(*apiErr.RetryAfter).Seconds()) + 1
+		if secs < 1 {
+			secs = 1
+		}
+		c.Header("Retry-After", fmt.Sprint(secs))
+	}
+	c.AbortWithStatusJSON(apiErr.Status, body)
+}
+
+// handlerFunc is a Gin handler that returns its error instead of writing it.
+type handlerFunc func(c *gin.Context) error
+
+// h adapts a handlerFunc to Gin, sending any returned error through the table.
+func h(fn handlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := fn(c); err != nil {
+			writeError(c, err)
+		}
+	}
+}

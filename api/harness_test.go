@@ -1,0 +1,232 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/config"
+	"github.com/alertifypro/alertifypro/crypto"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// testClock is the fixed, steppable clock every API test runs on.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// testEnv is the real router over a real bbolt file in t.TempDir().
+type testEnv struct {
+	t      *testing.T
+	cfg    *config.Config
+	db     *store.DB
+	deps   Deps
+	router *gin.Engine
+	clock  *testClock
+}
+
+// testConfig is a valid configuration with fixed secrets and the cheapest
+// bcrypt cost, so tests are fast and deterministic.
+func testConfig(dataDir string) *config.Config {
+	return &config.Config{
+		Port: 3001, DataDir: dataDir, JWTTTL: 72 * time.Hour, BcryptCost: 4,
+		BaseURL: "http://localhost:3001", RegistrationMode: "open", EgressPolicy: "private",
+		SchedulerPollInterval: 10 * time.Second, CheckConcurrency: 8, RawRetention: 168 * time.Hour,
+		SMTPPort: 587, SMTPTLS: "none", LogLevel: "error", LogFormat: "text",
+		JWTKey:             []byte("test-jwt-secret-test-jwt-secret-0123456789"),
+		EncryptionKeyBytes: bytes.Repeat([]byte{7}, 32),
+	}
+}
+
+// newTestEnv opens a fresh store and router; mutate adjusts the config.
+// On cleanup it runs bbolt's consistency check over the file.
+func newTestEnv(t *testing.T, mutate ...func(*config.Config)) *testEnv {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := testConfig(dir)
+	for _, m := range mutate {
+		m(cfg)
+	}
+	clock := &testClock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), store.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := db.Check(); err != nil {
+			t.Errorf("bbolt consistency check: %v", err)
+		}
+		db.Close()
+	})
+	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := Deps{
+		Config: cfg, Store: db, Sealer: sealer,
+		Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
+		Tokens:    crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, clock.Now),
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now:       clock.Now, Version: "test",
+	}
+	router, err := NewRouter(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testEnv{t: t, cfg: cfg, db: db, deps: deps, router: router, clock: clock}
+}
+
+// do sends one request through the full middleware stack. body may be nil,
+// a string (sent as is) or any value (sent as JSON).
+func (e *testEnv) do(method, path, token string, body any) *httptest.ResponseRecorder {
+	e.t.Helper()
+	var r io.Reader
+	switch v := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(v)
+	default:
+		raw, err := json.Marshal(v)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		r = bytes.NewReader(raw)
+	}
+	req := httptest.NewRequest(method, path, r)
+	req.RemoteAddr = "192.0.2.10:40000"
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	e.router.ServeHTTP(rec, req)
+	return rec
+}
+
+// decode unmarshals a response body, failing the test on bad JSON.
+func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("response is not the expected JSON (%v): %s", err, rec.Body.String())
+	}
+	return v
+}
+
+// testUser is an account with a token for its own organization.
+type testUser struct {
+	ID, Email, Token, OrgID, OrgSlug string
+}
+
+// newUser registers an account (and its organization) straight in the store
+// and issues its token, so tests of other resources do not depend on the
+// registration endpoint or REGISTRATION_MODE.
+func (e *testEnv) newUser(email, fullName string) *testUser {
+	e.t.Helper()
+	hash, err := e.deps.Passwords.Hash(e.t.Context(), "correct horse battery")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	u := &store.User{Email: email, FullName: fullName, PasswordHash: hash}
+	org := &store.Organization{Name: fullName + "'s Organization", Slug: slugify(fullName + "s-organization"),
+		PlanType: "free", MaxServices: 5, Settings: store.DefaultOrgSettings()}
+	if err := e.db.Register(u, org, &store.Membership{Role: roleOwner}); err != nil {
+		e.t.Fatalf("register %s: %v", email, err)
+	}
+	tok, err := e.deps.Tokens.Issue(u.ID, org.ID, u.Email, u.TokenVersion)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return &testUser{ID: u.ID, Email: u.Email, Token: tok, OrgID: org.ID, OrgSlug: org.Slug}
+}
+
+// join adds u to another organization with role and returns a token whose
+// tenant is that organization.
+func (e *testEnv) join(orgID string, u *testUser, role string) string {
+	e.t.Helper()
+	if err := e.db.AddMember(orgID, &store.Membership{UserID: u.ID, Role: role}); err != nil {
+		e.t.Fatalf("add member: %v", err)
+	}
+	tok, err := e.deps.Tokens.Issue(u.ID, orgID, u.Email, 0)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return tok
+}
+
+// scenario is one row of a table-driven API test (pocketbase's ApiScenario).
+type scenario struct {
+	name        string
+	method      string
+	path        string
+	token       string
+	body        any
+	status      int
+	contains    []string // substrings the body must hold
+	notContains []string // substrings the body must not hold
+	check       func(t *testing.T, rec *httptest.ResponseRecorder)
+}
+
+// run executes the scenarios in order (later rows may depend on earlier ones).
+func (e *testEnv) run(rows []scenario) {
+	e.t.Helper()
+	for _, s := range rows {
+		e.t.Run(s.name, func(t *testing.T) {
+			rec := e.do(s.method, s.path, s.token, s.body)
+			if rec.Code != s.status {
+				t.Fatalf("%s %s: status %d, want %d; body %s", s.method, s.path, rec.Code, s.status, rec.Body.String())
+			}
+			for _, want := range s.contains {
+				if !strings.Contains(rec.Body.String(), want) {
+					t.Errorf("body lacks %q: %s", want, rec.Body.String())
+				}
+			}
+			for _, bad := range s.notContains {
+				if strings.Contains(rec.Body.String(), bad) {
+					t.Errorf("body holds %q: %s", bad, rec.Body.String())
+				}
+			}
+			if s.check != nil {
+				s.check(t, rec)
+			}
+		})
+	}
+}
+
+// assertErrorBody checks the flat error shape and its code.
+func assertErrorBody(t *testing.T, rec *httptest.ResponseRecorder, code string) {
+	t.Helper()
+	body := decode[map[string]any](t, rec)
+	if body["error"] != code {
+		t.Fatalf("error code %v, want %q (body %s)", body["error"], code, rec.Body.String())
+	}
+	if _, ok := body["message"].(string); !ok {
+		t.Fatalf("error body has no message: %s", rec.Body.String())
+	}
+	_ = http.StatusOK
+}

@@ -1,0 +1,49 @@
+package api
+
+import (
+	"sort"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+)
+
+const (
+	defaultPageLimit = 100
+	maxPageLimit     = 1000
+)
+
+// page is a list request's ?limit= and ?cursor= (SPEC §2: default 100, max 1000).
+type page struct {
+	limit  int
+	cursor string
+}
+
+// pageParams reads and checks ?limit= and ?cursor=.
+func pageParams(c *gin.Context) (page, error) {
+	p := page{limit: defaultPageLimit, cursor: c.Query("cursor")}
+	if s := c.Query("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxPageLimit {
+			return p, errValidation(map[string]string{"limit": "must be a whole number from 1 to 1000"})
+		}
+		p.limit = n
+	}
+	return p, nil
+}
+
+// paginate returns one page of items ordered by ID (UUIDv7, so creation
+// order) after the cursor, and sets X-Next-Cursor when more remain.
+func paginate[T any](c *gin.Context, items []T, id func(T) string, p page) []T {
+	sort.Slice(items, func(i, j int) bool { return id(items[i]) < id(items[j]) })
+	start := 0
+	if p.cursor != "" {
+		start = sort.Search(len(items), func(i int) bool { return id(items[i]) > p.cursor })
+	}
+	end := start + p.limit
+	if end >= len(items) {
+		end = len(items)
+	} else {
+		c.Header("X-Next-Cursor", id(items[end-1]))
+	}
+	return items[start:end]
+}

@@ -1,0 +1,104 @@
+package api
+
+import (
+	"github.com/gin-gonic/gin"
+)
+
+// NewRouter builds the Gin engine with every route of the API. This is the
+// one place routes are listed; each line names the permission it needs
+// (SPEC §2.1), so the matrix can be read off this file.
+func NewRouter(d Deps) (*gin.Engine, error) {
+	gin.SetMode(gin.ReleaseMode)
+	b := newBase(d)
+	r := gin.New()
+	// X-Forwarded-For is believed only from TRUSTED_PROXIES (none by default).
+	if err := r.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
+		return nil, err
+	}
+	r.Use(requestID(b.logger), accessLog(), recovery(), bodyLimit(maxBodyBytes))
+	r.NoRoute(func(c *gin.Context) { writeError(c, errNotFound("Route")) })
+
+	var (
+		authH    = &authHandlers{base: b, guard: newLoginGuard(b.now)}
+		profile  = &profileHandlers{base: b}
+		orgs     = &organizationHandlers{base: b}
+		members  = &memberHandlers{base: b}
+		teams    = &teamHandlers{base: b}
+		keys     = &apiKeyHandlers{base: b}
+		auditLog = &auditHandlers{base: b}
+		admin    = &adminHandlers{base: b}
+		services = &serviceHandlers{base: b}
+		limits   = newRateLimiter(b.now)
+	)
+
+	v1 := r.Group("/api/v1", apiHeaders())
+	v1.GET("/health", health)
+	v1.GET("/ready", b.ready)
+	v1.POST("/auth/register", h(authH.register))
+	v1.POST("/auth/login", h(authH.login))
+
+	// Everything below needs a valid token and counts against its rate limit.
+	in := v1.Group("", b.authenticate(), limits.perCaller())
+	in.POST("/auth/logout-all", h(authH.logoutAll))
+	in.POST("/invitations/accept", h(members.acceptInvitation))
+
+	in.GET("/profile", h(profile.get))
+	in.PUT("/profile", h(profile.update))
+	in.PUT("/profile/password", h(profile.changePassword))
+
+	in.GET("/organization", require(permRead), h(orgs.get))
+	in.PUT("/organization", require(permAdmin), h(orgs.update))
+	in.DELETE("/organization", require(permOwner), h(orgs.delete))
+
+	in.GET("/members", require(permRead), h(members.list))
+	in.POST("/members", require(permAdmin), h(members.add))
+	in.GET("/members/invitations", require(permAdmin), h(members.listInvitations))
+	in.DELETE("/members/invitations/:id", require(permAdmin), h(members.revokeInvitation))
+	in.PUT("/members/:userID", require(permAdmin), h(members.setRole))
+	in.DELETE("/members/:userID", require(permAdmin), h(members.remove))
+
+	in.GET("/teams", require(permRead), h(teams.list))
+	in.POST("/teams", require(permAdmin), h(teams.create))
+	in.GET("/teams/:id", require(permRead), h(teams.get))
+	in.PUT("/teams/:id", require(permAdmin), h(teams.update))
+	in.DELETE("/teams/:id", require(permAdmin), h(teams.delete))
+	in.GET("/teams/:id/members", require(permRead), h(teams.listMembers))
+	in.POST("/teams/:id/members", require(permAdmin), h(teams.addMember))
+	in.DELETE("/teams/:id/members/:userID", require(permAdmin), h(teams.removeMember))
+
+	// Members manage their own keys; admins see and revoke every key.
+	in.GET("/api-keys", require(permOwnKeys), h(keys.list))
+	in.POST("/api-keys", require(permOwnKeys), h(keys.create))
+	in.DELETE("/api-keys/:id", require(permOwnKeys), h(keys.revoke))
+
+	in.GET("/audit-logs", require(permAdmin), h(auditLog.list))
+
+	in.GET("/services", require(permRead), h(services.list))
+	in.POST("/services", require(permWrite), h(services.create))
+	in.GET("/services/:id", require(permRead), h(services.get))
+	in.PUT("/services/:id", require(permWrite), h(services.replace))
+	in.PATCH("/services/:id", require(permWrite), h(services.patch))
+	in.DELETE("/services/:id", require(permWrite), h(services.delete))
+	in.POST("/services/:id/pause", require(permWrite), h(services.pause))
+	in.POST("/services/:id/resume", require(permWrite), h(services.resume))
+
+	// Instance-admin endpoints answer 404 to everyone else (SPEC §2.5).
+	ia := in.Group("/admin", requireInstanceAdmin())
+	ia.GET("/organizations", h(admin.listOrganizations))
+	ia.PUT("/organizations/:id", h(admin.updateOrganization))
+
+	return r, nil
+}
+
+// requireInstanceAdmin hides the instance-admin routes from everyone but the
+// instance admin, and from API keys, which act inside one organization only.
+func requireInstanceAdmin() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		a := actorOf(c)
+		if a.apiKey != nil || !a.user.IsInstanceAdmin {
+			writeError(c, errNotFound("Route"))
+			return
+		}
+		c.Next()
+	}
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/alertifypro/alertifypro/api"
+	"github.com/alertifypro/alertifypro/config"
+	"github.com/alertifypro/alertifypro/crypto"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// shutdownGrace is how long in-flight requests get to finish on shutdown.
+const shutdownGrace = 15 * time.Second
+
+// serve runs the server until ctx is cancelled: config → store → workers →
+// api → listen, then a graceful shutdown in the reverse order.
+func serve(ctx context.Context, stderr io.Writer) error {
+	cfg, err := config.Load()
+	if err != nil {
+		return fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	logger := cfg.Logger(stderr)
+	if cfg.SecretsGenerated {
+		logger.Warn("JWT_SECRET and/or ENCRYPTION_KEY were not set: generated them into " +
+			filepath.Join(cfg.DataDir, config.SecretsFileName) + " (mode 0600). Back this file up with the database.")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create DATA_DIR: %w", err)
+	}
+	db, err := store.Open(filepath.Join(cfg.DataDir, "alertifypro.db"), store.Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
+	if err != nil {
+		return err
+	}
+	if err := db.CheckEncryptionKey(sealer.KeyCheck()); err != nil {
+		return err
+	}
+	router, err := api.NewRouter(api.Deps{
+		Config:    cfg,
+		Store:     db,
+		Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
+		Tokens:    crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, func() time.Time { return time.Now().UTC() }),
+		Sealer:    sealer,
+		Logger:    logger,
+		Version:   version,
+	})
+	if err != nil {
+		return fmt.Errorf("build router: %w", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr())
+	if err != nil {
+		return err
+	}
+	srv := api.NewServer(cfg.Addr(), router, logger)
+	logger.Info("AlertifyPro listening", "addr", ln.Addr().String(), "version", version,
+		"base_url", cfg.BaseURL, "data_dir", cfg.DataDir)
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		logger.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	})
+	return g.Wait()
+}

@@ -1,0 +1,183 @@
+package store
+
+import (
+	"crypto/subtle"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Invitation is a pending offer to join an organization, sent to an e-mail
+// address that has no account yet. Only the SHA-256 digest of its token is
+// stored; the token itself travels in the invitation link.
+type Invitation struct {
+	ID        string    `json:"id"`
+	OrgID     string    `json:"org_id"`
+	Email     string    `json:"email"`
+	Role      string    `json:"role"`
+	InvitedBy string    `json:"invited_by"`
+	Digest    []byte    `json:"digest"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// CreateInvitation stores an invitation and indexes its digest. Inviting an
+// e-mail that already has a pending invitation replaces the old one (a
+// "resend"), so at most one link per address is valid.
+func (db *DB) CreateInvitation(orgID string, inv *Invitation) error {
+	return db.kv.Update(func(tx *bolt.Tx) error {
+		b, err := orgSub(tx, orgID, subInvitations)
+		if err != nil {
+			return err
+		}
+		old, err := listJSON[Invitation](b)
+		if err != nil {
+			return err
+		}
+		for i := range old {
+			if string(emailKey(old[i].Email)) == string(emailKey(inv.Email)) {
+				if err := deleteInvitation(tx, b, &old[i]); err != nil {
+					return err
+				}
+			}
+		}
+		if inv.ID == "" {
+			inv.ID = newID()
+		}
+		if inv.CreatedAt.IsZero() {
+			inv.CreatedAt = db.stamp()
+		}
+		inv.OrgID = orgID
+		idx := tx.Bucket([]byte(bucketIdxInvitation))
+		if idx.Get(inv.Digest) != nil {
+			return conflictf("invitation token already exists")
+		}
+		if err := idx.Put(inv.Digest, compositeKey(orgID, inv.ID)); err != nil {
+			return err
+		}
+		return putJSON(b, []byte(inv.ID), inv)
+	})
+}
+
+// Invitations lists an organization's pending invitations, oldest first
+// (expired ones included, so an admin can see and resend them).
+func (db *DB) Invitations(orgID string) ([]Invitation, error) {
+	var out []Invitation
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		b, err := orgSub(tx, orgID, subInvitations)
+		if err != nil {
+			return err
+		}
+		out, err = listJSON[Invitation](b)
+		return err
+	})
+	return out, err
+}
+
+// DeleteInvitation revokes an invitation of orgID; ErrNotFound otherwise.
+func (db *DB) DeleteInvitation(orgID, id string) error {
+	return db.kv.Update(func(tx *bolt.Tx) error {
+		b, err := orgSub(tx, orgID, subInvitations)
+		if err != nil {
+			return err
+		}
+		var inv Invitation
+		if err := getJSON(b, []byte(id), &inv); err != nil {
+			return err
+		}
+		return deleteInvitation(tx, b, &inv)
+	})
+}
+
+// InvitationByDigest finds the invitation whose token hashes to digest
+// (expired or not: the caller decides), comparing digests in constant time.
+func (db *DB) InvitationByDigest(digest []byte) (*Invitation, error) {
+	var inv Invitation
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		return findInvitation(tx, digest, &inv)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &inv, nil
+}
+
+// AcceptInvitation makes an existing user a member of the invitation's
+// organization with the invited role and consumes the invitation, in one
+// transaction. It answers ErrNotFound for an unknown digest and ErrConflict
+// when the user is already a member.
+func (db *DB) AcceptInvitation(digest []byte, userID string) (*Invitation, error) {
+	var inv Invitation
+	err := db.kv.Update(func(tx *bolt.Tx) error {
+		if err := getUser(tx, userID, &User{}); err != nil {
+			return err
+		}
+		return db.acceptInvitation(tx, digest, userID, &inv)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &inv, nil
+}
+
+// RegisterInvited is Register plus AcceptInvitation in one transaction: the
+// new account gets its own organization and joins the inviting one, or
+// nothing is written at all.
+func (db *DB) RegisterInvited(u *User, org *Organization, owner *Membership, digest []byte) (*Invitation, error) {
+	var inv Invitation
+	err := db.kv.Update(func(tx *bolt.Tx) error {
+		if err := db.registerTx(tx, u, org, owner); err != nil {
+			return err
+		}
+		return db.acceptInvitation(tx, digest, u.ID, &inv)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &inv, nil
+}
+
+func (db *DB) acceptInvitation(tx *bolt.Tx, digest []byte, userID string, inv *Invitation) error {
+	if err := findInvitation(tx, digest, inv); err != nil {
+		return err
+	}
+	b, err := orgSub(tx, inv.OrgID, subInvitations)
+	if err != nil {
+		return err
+	}
+	if err := db.insertMember(tx, inv.OrgID, &Membership{UserID: userID, Role: inv.Role}); err != nil {
+		return err
+	}
+	return deleteInvitation(tx, b, inv)
+}
+
+// findInvitation resolves a token digest through idx_invitation.
+func findInvitation(tx *bolt.Tx, digest []byte, inv *Invitation) error {
+	if len(digest) == 0 {
+		return notFoundf("invitation")
+	}
+	ref := tx.Bucket([]byte(bucketIdxInvitation)).Get(digest)
+	orgID, id, ok := splitComposite(ref)
+	if !ok {
+		return notFoundf("invitation")
+	}
+	b, err := orgSub(tx, orgID, subInvitations)
+	if err != nil {
+		return err
+	}
+	if err := getJSON(b, []byte(id), inv); err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare(inv.Digest, digest) != 1 {
+		return notFoundf("invitation")
+	}
+	return nil
+}
+
+// deleteInvitation removes an invitation and its digest index entry.
+func deleteInvitation(tx *bolt.Tx, b *bolt.Bucket, inv *Invitation) error {
+	if err := tx.Bucket([]byte(bucketIdxInvitation)).Delete(inv.Digest); err != nil {
+		return err
+	}
+	return b.Delete([]byte(inv.ID))
+}
