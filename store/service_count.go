@@ -1,0 +1,18 @@
+package store
+
+import bolt "go.etcd.io/bbolt"
+
+// CountServices returns how many services organization orgID has; the
+// organization view and the instance-admin usage list show it.
+func (db *DB) CountServices(orgID string) (int, error) {
+	var n int
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		b, err := orgSub(tx, orgID, subServices)
+		if err != nil || b == nil {
+			return err
+		}
+		n = b.Stats().KeyN
+		return nil
+	})
+	return n, err
+}
