@@ -70,6 +70,8 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		"base_url", cfg.BaseURL, "data_dir", cfg.DataDir)
 
 	g, gctx := errgroup.WithContext(ctx)
+	janitor := &store.Janitor{DB: db, Logger: logger}
+	g.Go(func() error { return janitor.Run(gctx) })
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err

@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// Janitor is the background worker that deletes expired data in small
+// chunks. Today it prunes audit entries past AuditRetention; the engine adds
+// raw-result and rollup retention to the same sweep.
+type Janitor struct {
+	DB       *DB
+	Interval time.Duration    // time between sweeps; default one hour
+	Now      func() time.Time // clock; default time.Now
+	Logger   *slog.Logger
+}
+
+// Run sweeps once at start and then every Interval until ctx is done.
+func (j *Janitor) Run(ctx context.Context) error {
+	interval := j.Interval
+	if interval <= 0 {
+		interval = time.Hour
+	}
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		if err := j.Sweep(); err != nil && j.Logger != nil {
+			j.Logger.Error("janitor sweep failed", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-ticker.C:
+		}
+	}
+}
+
+// Sweep runs one pass over every organization and returns the first error
+// after trying them all (one broken tenant must not stop the others).
+func (j *Janitor) Sweep() error {
+	now := time.Now
+	if j.Now != nil {
+		now = j.Now
+	}
+	orgs, err := j.DB.Organizations()
+	if err != nil {
+		return err
+	}
+	var first error
+	cutoff := now().Add(-AuditRetention)
+	for _, org := range orgs {
+		n, err := j.DB.PruneAudit(org.ID, cutoff)
+		if err != nil && first == nil {
+			first = err
+		}
+		if n > 0 && j.Logger != nil {
+			j.Logger.Info("pruned audit entries", "org_id", org.ID, "deleted", n)
+		}
+	}
+	return first
+}
