@@ -1,32 +1,193 @@
 package api
 
-// STUB: replaced by the engineer who owns this resource.
-
 import (
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/store"
 )
 
-var _ = time.Now
-var _ = http.StatusNotImplemented
-
-// memberHandlers serves its resource.
+// memberHandlers serves /api/v1/members and the invitations (SPEC §3.4).
 type memberHandlers struct {
 	*base
 }
 
-func (x *memberHandlers) list(c *gin.Context) error { return errNotImplemented() }
+// memberView is a member as the API shows it: the membership with the
+// user's e-mail and name, never anything else of the account.
+type memberView struct {
+	ID       string    `json:"id"` // the membership
+	UserID   string    `json:"user_id"`
+	Email    string    `json:"email"`
+	FullName string    `json:"full_name"`
+	Role     string    `json:"role"`
+	JoinedAt time.Time `json:"joined_at"`
+}
 
-func (x *memberHandlers) add(c *gin.Context) error { return errNotImplemented() }
+func newMemberView(m *store.Membership, u *store.User) memberView {
+	return memberView{ID: m.ID, UserID: m.UserID, Email: u.Email, FullName: u.FullName,
+		Role: m.Role, JoinedAt: m.JoinedAt.UTC()}
+}
 
-func (x *memberHandlers) listInvitations(c *gin.Context) error { return errNotImplemented() }
+// memberRole validates a requested role (any case; "editor" means member)
+// and returns it normalized.
+func memberRole(f fieldErrors, field, value string) string {
+	r, ok := normalizeRole(value)
+	if !ok {
+		f.add(field, "must be one of viewer, responder, member (or editor), admin, owner")
+	}
+	return r
+}
 
-func (x *memberHandlers) revokeInvitation(c *gin.Context) error { return errNotImplemented() }
+// mayGrant refuses to hand out a role above the caller's own, so an admin
+// cannot make anyone (themselves included) an owner.
+func mayGrant(a *actor, role string) error {
+	if !roleAtLeast(a.role, role) {
+		return errForbidden("You cannot grant the " + role + " role; it is above your own (" + a.role + ").")
+	}
+	return nil
+}
 
-func (x *memberHandlers) setRole(c *gin.Context) error { return errNotImplemented() }
+// mayManage refuses to change or remove a member whose role is above the
+// caller's: only an owner touches an owner.
+func mayManage(a *actor, target *store.Membership) error {
+	if !roleAtLeast(a.role, target.Role) {
+		return errForbidden("Only an owner can change or remove an owner.")
+	}
+	return nil
+}
 
-func (x *memberHandlers) remove(c *gin.Context) error { return errNotImplemented() }
+func (x *memberHandlers) list(c *gin.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	ms, err := x.store.Memberships(actorOf(c).org.ID)
+	if err != nil {
+		return err
+	}
+	views := make([]memberView, 0, len(ms))
+	for i := range ms {
+		u, err := x.store.User(ms[i].UserID)
+		if err != nil {
+			return err
+		}
+		views = append(views, newMemberView(&ms[i], u))
+	}
+	c.JSON(http.StatusOK, paginate(c, views, func(v memberView) string { return v.ID }, p))
+	return nil
+}
 
-func (x *memberHandlers) acceptInvitation(c *gin.Context) error { return errNotImplemented() }
+// add adds an existing account at once, or invites an e-mail that has none.
+func (x *memberHandlers) add(c *gin.Context) error {
+	var req struct {
+		Email string  `json:"email"`
+		Role  *string `json:"role"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	f := fieldErrors{}
+	email := f.email("email", req.Email)
+	role := roleMember
+	if req.Role != nil {
+		role = memberRole(f, "role", *req.Role)
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+	if err := mayGrant(actorOf(c), role); err != nil {
+		return err
+	}
+	user, err := x.store.UserByEmail(email)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return x.invite(c, email, role)
+	case err != nil:
+		return err
+	}
+	m := &store.Membership{UserID: user.ID, Role: role}
+	if err := x.store.AddMember(actorOf(c).org.ID, m); errors.Is(err, store.ErrConflict) {
+		return errConflict("That user is already a member of this organization.")
+	} else if err != nil {
+		return err
+	}
+	x.audit(c, "member.added", store.AuditResource{Type: "member", ID: user.ID, Name: user.Email},
+		map[string]any{"role": role})
+	c.JSON(http.StatusCreated, gin.H{"id": m.ID, "user_id": user.ID, "email": user.Email, "role": m.Role})
+	return nil
+}
+
+// target loads the membership a :userID route names in the active
+// organization; anyone else is 404.
+func (x *memberHandlers) target(c *gin.Context) (*store.Membership, *store.User, error) {
+	m, err := x.store.Membership(actorOf(c).org.ID, c.Param("userID"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, errNotFound("Member")
+	} else if err != nil {
+		return nil, nil, err
+	}
+	u, err := x.store.User(m.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, u, nil
+}
+
+func (x *memberHandlers) setRole(c *gin.Context) error {
+	var req struct {
+		Role string `json:"role"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	f := fieldErrors{}
+	role := memberRole(f, "role", req.Role)
+	if err := f.err(); err != nil {
+		return err
+	}
+	m, u, err := x.target(c)
+	if err != nil {
+		return err
+	}
+	a := actorOf(c)
+	if err := mayManage(a, m); err != nil {
+		return err
+	}
+	if err := mayGrant(a, role); err != nil {
+		return err
+	}
+	from := m.Role
+	if role != from {
+		// The store refuses to demote the last owner (409).
+		if m, err = x.store.SetMemberRole(a.org.ID, m.UserID, role); err != nil {
+			return err
+		}
+		x.audit(c, "member.role_changed", store.AuditResource{Type: "member", ID: u.ID, Name: u.Email},
+			map[string]any{"from": from, "to": role})
+	}
+	c.JSON(http.StatusOK, newMemberView(m, u))
+	return nil
+}
+
+func (x *memberHandlers) remove(c *gin.Context) error {
+	m, u, err := x.target(c)
+	if err != nil {
+		return err
+	}
+	a := actorOf(c)
+	if err := mayManage(a, m); err != nil {
+		return err
+	}
+	// The store refuses to remove the last owner (409); it also drops the
+	// user's team rows and the API keys they created here.
+	if err := x.store.RemoveMember(a.org.ID, m.UserID); err != nil {
+		return err
+	}
+	x.audit(c, "member.removed", store.AuditResource{Type: "member", ID: u.ID, Name: u.Email},
+		map[string]any{"role": m.Role})
+	c.Status(http.StatusNoContent)
+	return nil
+}

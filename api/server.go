@@ -38,6 +38,7 @@ type base struct {
 	logger    *slog.Logger
 	now       func() time.Time
 	version   string
+	mailer    mailer // instance e-mail; nil when SMTP_HOST is unset
 }
 
 func newBase(d Deps) *base {
@@ -50,7 +51,7 @@ func newBase(d Deps) *base {
 		logger = slog.Default()
 	}
 	return &base{cfg: d.Config, store: d.Store, passwords: d.Passwords, tokens: d.Tokens,
-		sealer: d.Sealer, logger: logger, now: now, version: d.Version}
+		sealer: d.Sealer, logger: logger, now: now, version: d.Version, mailer: newMailer(d.Config)}
 }
 
 // NewServer wraps the handler in an http.Server with all four timeouts set,

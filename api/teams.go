@@ -1,34 +1,189 @@
 package api
 
-// STUB: replaced by the engineer who owns this resource.
-
 import (
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/store"
 )
 
-var _ = time.Now
-var _ = http.StatusNotImplemented
-
-// teamHandlers serves its resource.
+// teamHandlers serves /api/v1/teams (SPEC §3.5).
 type teamHandlers struct {
 	*base
 }
 
-func (x *teamHandlers) list(c *gin.Context) error { return errNotImplemented() }
+// teamView is a team as the API shows it.
+type teamView struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	MemberCount int       `json:"member_count"`
+	CreatedAt   time.Time `json:"created_at"`
+}
 
-func (x *teamHandlers) create(c *gin.Context) error { return errNotImplemented() }
+func newTeamView(t *store.Team, count int) teamView {
+	return teamView{ID: t.ID, Name: t.Name, Description: t.Description, MemberCount: count,
+		CreatedAt: t.CreatedAt.UTC()}
+}
 
-func (x *teamHandlers) get(c *gin.Context) error { return errNotImplemented() }
+// teamMemberView is one member of a team with their organization role.
+type teamMemberView struct {
+	UserID   string    `json:"user_id"`
+	Email    string    `json:"email"`
+	FullName string    `json:"full_name"`
+	Role     string    `json:"role"`
+	AddedAt  time.Time `json:"added_at"`
+}
 
-func (x *teamHandlers) update(c *gin.Context) error { return errNotImplemented() }
+// teamRequest is the body of POST and PUT; absent fields keep their value
+// on PUT.
+type teamRequest struct {
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+}
 
-func (x *teamHandlers) delete(c *gin.Context) error { return errNotImplemented() }
+// validate checks the fields present; create requires a name.
+func (r *teamRequest) validate(create bool) error {
+	f := fieldErrors{}
+	if r.Name != nil || create {
+		var name string
+		if r.Name != nil {
+			name = *r.Name
+		}
+		name = f.text("name", name, true, maxNameLen)
+		r.Name = &name
+	}
+	if r.Description != nil {
+		d := f.text("description", *r.Description, false, maxDescriptionLen)
+		r.Description = &d
+	}
+	return f.err()
+}
 
-func (x *teamHandlers) listMembers(c *gin.Context) error { return errNotImplemented() }
+// errTeamNameTaken is the answer to a duplicate team name.
+func errTeamNameTaken(err error) error {
+	if errors.Is(err, store.ErrConflict) {
+		return errConflict("A team with that name already exists in this organization.")
+	}
+	return err
+}
 
-func (x *teamHandlers) addMember(c *gin.Context) error { return errNotImplemented() }
+// team loads the :id team of the active organization; any other is 404.
+func (x *teamHandlers) team(c *gin.Context) (*store.Team, error) {
+	t, err := x.store.Team(actorOf(c).org.ID, c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound("Team")
+	}
+	return t, err
+}
 
-func (x *teamHandlers) removeMember(c *gin.Context) error { return errNotImplemented() }
+func (x *teamHandlers) list(c *gin.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	orgID := actorOf(c).org.ID
+	teams, err := x.store.Teams(orgID)
+	if err != nil {
+		return err
+	}
+	counts, err := x.store.TeamMemberCounts(orgID)
+	if err != nil {
+		return err
+	}
+	views := make([]teamView, 0, len(teams))
+	for i := range teams {
+		views = append(views, newTeamView(&teams[i], counts[teams[i].ID]))
+	}
+	c.JSON(http.StatusOK, paginate(c, views, func(v teamView) string { return v.ID }, p))
+	return nil
+}
+
+func (x *teamHandlers) create(c *gin.Context) error {
+	var req teamRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if err := req.validate(true); err != nil {
+		return err
+	}
+	t := &store.Team{Name: *req.Name}
+	if req.Description != nil {
+		t.Description = *req.Description
+	}
+	if err := x.store.CreateTeam(actorOf(c).org.ID, t); err != nil {
+		return errTeamNameTaken(err)
+	}
+	x.audit(c, "team.created", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
+	c.JSON(http.StatusCreated, newTeamView(t, 0))
+	return nil
+}
+
+func (x *teamHandlers) get(c *gin.Context) error {
+	t, err := x.team(c)
+	if err != nil {
+		return err
+	}
+	members, err := x.store.TeamMembers(t.OrgID, t.ID)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, newTeamView(t, len(members)))
+	return nil
+}
+
+func (x *teamHandlers) update(c *gin.Context) error {
+	var req teamRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if err := req.validate(false); err != nil {
+		return err
+	}
+	orgID := actorOf(c).org.ID
+	var changed []string
+	t, err := x.store.UpdateTeam(orgID, c.Param("id"), func(t *store.Team) error {
+		if req.Name != nil && *req.Name != t.Name {
+			t.Name = *req.Name
+			changed = append(changed, "name")
+		}
+		if req.Description != nil && *req.Description != t.Description {
+			t.Description = *req.Description
+			changed = append(changed, "description")
+		}
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound("Team")
+	} else if err != nil {
+		return errTeamNameTaken(err)
+	}
+	members, err := x.store.TeamMembers(orgID, t.ID)
+	if err != nil {
+		return err
+	}
+	if len(changed) > 0 {
+		x.audit(c, "team.updated", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name},
+			map[string]any{"changed": changed})
+	}
+	c.JSON(http.StatusOK, newTeamView(t, len(members)))
+	return nil
+}
+
+func (x *teamHandlers) delete(c *gin.Context) error {
+	t, err := x.team(c)
+	if err != nil {
+		return err
+	}
+	if err := x.store.DeleteTeam(t.OrgID, t.ID); errors.Is(err, store.ErrNotFound) {
+		return errNotFound("Team")
+	} else if err != nil {
+		return err
+	}
+	x.audit(c, "team.deleted", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
+	c.Status(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,70 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"time"
+
+	"github.com/alertifypro/alertifypro/config"
+	"github.com/alertifypro/alertifypro/notify"
+)
+
+// mailer sends the instance's own e-mail (invitations). It is the seam
+// between the API and notify's SMTP client.
+type mailer interface {
+	Send(ctx context.Context, msg notify.Message) error
+}
+
+// newMailer returns the instance mailer, or nil when SMTP_HOST is unset:
+// then nothing is e-mailed and invitation links are shared by hand.
+func newMailer(cfg *config.Config) mailer {
+	if cfg == nil || cfg.SMTPHost == "" {
+		return nil
+	}
+	return notify.NewSMTPMailer(notify.SMTPConfig{
+		Host: cfg.SMTPHost, Port: cfg.SMTPPort,
+		Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
+		From: cfg.SMTPFrom, TLS: cfg.SMTPTLS,
+	})
+}
+
+// invitationMail is what an invitation e-mail says.
+type invitationMail struct {
+	to, orgName, inviter, role, link string
+	expires                          time.Time
+}
+
+// message renders the invitation as text and HTML. Every value that came
+// from a user (names, e-mail) is HTML-escaped in the HTML part.
+func (m invitationMail) message() notify.Message {
+	expires := m.expires.UTC().Format("2 January 2006 15:04 MST")
+	text := fmt.Sprintf("Hello,\n\n%s invited you to join %s on AlertifyPro as %s.\n\n"+
+		"Accept the invitation here:\n%s\n\n"+
+		"The link is valid until %s. If you did not expect this e-mail, you can ignore it.\n",
+		m.inviter, m.orgName, article(m.role), m.link, expires)
+	e := html.EscapeString
+	htmlBody := fmt.Sprintf(`<!DOCTYPE html>
+<html><body style="font-family:sans-serif;line-height:1.5">
+<p>Hello,</p>
+<p><strong>%s</strong> invited you to join <strong>%s</strong> on AlertifyPro as %s.</p>
+<p><a href="%s" style="display:inline-block;padding:8px 16px;background:#2563eb;color:#fff;text-decoration:none;border-radius:4px">Accept the invitation</a></p>
+<p>Or paste this link into your browser:<br><a href="%s">%s</a></p>
+<p style="color:#666">The link is valid until %s. If you did not expect this e-mail, you can ignore it.</p>
+</body></html>
+`, e(m.inviter), e(m.orgName), e(article(m.role)), e(m.link), e(m.link), e(m.link), e(expires))
+	return notify.Message{
+		To:      []string{m.to},
+		Subject: "You're invited to " + m.orgName + " on AlertifyPro",
+		Text:    text,
+		HTML:    htmlBody,
+	}
+}
+
+// article puts "a" or "an" before a role name ("an admin", "a viewer").
+func article(role string) string {
+	if role != "" && (role[0] == 'a' || role[0] == 'o') {
+		return "an " + role
+	}
+	return "a " + role
+}

@@ -1,0 +1,109 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// teamMemberViewOf joins a team row with the member's account and role.
+func (x *teamHandlers) teamMemberViewOf(orgID string, tm *store.TeamMember) (teamMemberView, error) {
+	u, err := x.store.User(tm.UserID)
+	if err != nil {
+		return teamMemberView{}, err
+	}
+	m, err := x.store.Membership(orgID, tm.UserID)
+	if err != nil {
+		return teamMemberView{}, err
+	}
+	return teamMemberView{UserID: u.ID, Email: u.Email, FullName: u.FullName, Role: m.Role,
+		AddedAt: tm.AddedAt.UTC()}, nil
+}
+
+func (x *teamHandlers) listMembers(c *gin.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	t, err := x.team(c)
+	if err != nil {
+		return err
+	}
+	rows, err := x.store.TeamMembers(t.OrgID, t.ID)
+	if err != nil {
+		return err
+	}
+	views := make([]teamMemberView, 0, len(rows))
+	for i := range rows {
+		v, err := x.teamMemberViewOf(t.OrgID, &rows[i])
+		if err != nil {
+			return err
+		}
+		views = append(views, v)
+	}
+	c.JSON(http.StatusOK, paginate(c, views, func(v teamMemberView) string { return v.UserID }, p))
+	return nil
+}
+
+// addMember puts an organization member in the team. Someone who is not a
+// member of the organization is a validation error on user_id (the team
+// itself exists), whether or not they have an account elsewhere.
+func (x *teamHandlers) addMember(c *gin.Context) error {
+	var req struct {
+		UserID string `json:"user_id"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	f := fieldErrors{}
+	userID := f.text("user_id", req.UserID, true, 64)
+	if err := f.err(); err != nil {
+		return err
+	}
+	t, err := x.team(c)
+	if err != nil {
+		return err
+	}
+	if _, err := x.store.Membership(t.OrgID, userID); errors.Is(err, store.ErrNotFound) {
+		return errValidation(map[string]string{"user_id": "is not a member of this organization"})
+	} else if err != nil {
+		return err
+	}
+	tm, err := x.store.AddTeamMember(t.OrgID, t.ID, userID)
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return errConflict("That user is already in the team.")
+	case errors.Is(err, store.ErrNotFound):
+		return errNotFound("Team") // deleted meanwhile, or the member left
+	case err != nil:
+		return err
+	}
+	v, err := x.teamMemberViewOf(t.OrgID, tm)
+	if err != nil {
+		return err
+	}
+	x.audit(c, "team.member_added", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name},
+		map[string]any{"user_id": v.UserID, "email": v.Email})
+	c.JSON(http.StatusCreated, v)
+	return nil
+}
+
+func (x *teamHandlers) removeMember(c *gin.Context) error {
+	t, err := x.team(c)
+	if err != nil {
+		return err
+	}
+	userID := c.Param("userID")
+	if err := x.store.RemoveTeamMember(t.OrgID, t.ID, userID); errors.Is(err, store.ErrNotFound) {
+		return errNotFound("Team member")
+	} else if err != nil {
+		return err
+	}
+	x.audit(c, "team.member_removed", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name},
+		map[string]any{"user_id": userID})
+	c.Status(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// AddTeamMember puts userID in the team. The team must exist and the user
+// must be a member of the organization (ErrNotFound otherwise); adding a
+// user twice is ErrConflict. RemoveMember drops these rows when the user
+// leaves the organization.
+func (db *DB) AddTeamMember(orgID, teamID, userID string) (*TeamMember, error) {
+	tm := TeamMember{TeamID: teamID, UserID: userID}
+	err := db.kv.Update(func(tx *bolt.Tx) error {
+		if err := getTeam(tx, orgID, teamID, &Team{}); err != nil {
+			return err
+		}
+		if err := getMember(tx, orgID, userID, &Membership{}); err != nil {
+			return err
+		}
+		b, err := orgSub(tx, orgID, subTeamMembers)
+		if err != nil {
+			return err
+		}
+		key := compositeKey(teamID, userID)
+		if b.Get(key) != nil {
+			return conflictf("user %s is already in team %s", userID, teamID)
+		}
+		tm.AddedAt = db.stamp()
+		return putJSON(b, key, &tm)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &tm, nil
+}
+
+// TeamMembers lists the team's members in user ID order (ErrNotFound for an
+// unknown team).
+func (db *DB) TeamMembers(orgID, teamID string) ([]TeamMember, error) {
+	out := make([]TeamMember, 0)
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		if err := getTeam(tx, orgID, teamID, &Team{}); err != nil {
+			return err
+		}
+		b, err := orgSub(tx, orgID, subTeamMembers)
+		if err != nil || b == nil {
+			return err
+		}
+		prefix := compositeKey(teamID, "")
+		c := b.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var tm TeamMember
+			if err := json.Unmarshal(v, &tm); err != nil {
+				return fmt.Errorf("store: decode %q: %w", k, err)
+			}
+			out = append(out, tm)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// TeamMemberCounts returns the number of members of every team of the
+// organization that has any, in one pass (the team list shows the counts).
+func (db *DB) TeamMemberCounts(orgID string) (map[string]int, error) {
+	counts := map[string]int{}
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		b, err := orgSub(tx, orgID, subTeamMembers)
+		if err != nil || b == nil {
+			return err
+		}
+		return b.ForEach(func(k, _ []byte) error {
+			if teamID, _, ok := splitComposite(k); ok {
+				counts[teamID]++
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return counts, nil
+}
+
+// RemoveTeamMember takes userID out of the team; ErrNotFound when the team
+// does not exist or the user is not in it.
+func (db *DB) RemoveTeamMember(orgID, teamID, userID string) error {
+	return db.kv.Update(func(tx *bolt.Tx) error {
+		if err := getTeam(tx, orgID, teamID, &Team{}); err != nil {
+			return err
+		}
+		b, err := orgSub(tx, orgID, subTeamMembers)
+		if err != nil {
+			return err
+		}
+		key := compositeKey(teamID, userID)
+		if b.Get(key) == nil {
+			return notFoundf("user %s is not in team %s", userID, teamID)
+		}
+		return b.Delete(key)
+	})
+}
