@@ -156,7 +156,7 @@ func TestRegisterValidation(t *testing.T) {
 		{name: "full name too long", method: "POST", path: "/api/v1/auth/register",
 			body: registerBody("d@example.com", strings.Repeat("n", 201), "s3cret-enough"), status: 422, contains: []string{`"full_name"`}},
 		{name: "unknown field", method: "POST", path: "/api/v1/auth/register",
-			body: map[string]any{"email": "e@example.com", "full_name": "E", "password": "s3cret-enough", "role": "owner"},
+			body:   map[string]any{"email": "e@example.com", "full_name": "E", "password": "s3cret-enough", "role": "owner"},
 			status: 400, contains: []string{`"bad_request"`}},
 	})
 	// The stored password verifies, so it was hashed whole.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alertifypro/alertifypro/config"
 )
 
 func loginBody(email, password string) map[string]any {
@@ -172,4 +174,31 @@ func TestLogoutAll(t *testing.T) {
 		t.Fatalf("a fresh login: %d", rec.Code)
 	}
 	authWantEvent(t, e, ada.OrgID, "auth.logout_all")
+}
+
+// TestLoginUnknownEmailCostsABcrypt: refusing an unknown e-mail takes as
+// long as checking a real password, so response times do not reveal which
+// e-mails have accounts. Measured at a cost high enough to dwarf everything else, taking the fastest
+// of a few runs so a busy machine does not make it flaky.
+func TestLoginUnknownEmailCostsABcrypt(t *testing.T) {
+	e := newTestEnv(t, func(c *config.Config) { c.BcryptCost = 7 })
+	e.newUser("ada@example.com", "Ada")
+	fastest := func(fn func()) time.Duration {
+		best := time.Duration(1<<63 - 1)
+		for range 3 {
+			start := time.Now()
+			fn()
+			best = min(best, time.Since(start))
+		}
+		return best
+	}
+	unknown := fastest(func() {
+		e.doFrom("198.51.100.7", "POST", "/api/v1/auth/login", "", loginBody("nobody@example.com", "wrong password"))
+	})
+	wrong := fastest(func() {
+		e.doFrom("198.51.100.8", "POST", "/api/v1/auth/login", "", loginBody("ada@example.com", "wrong password"))
+	})
+	if unknown < wrong/2 {
+		t.Fatalf("unknown e-mail refused in %v, wrong password in %v: the difference tells them apart", unknown, wrong)
+	}
 }
