@@ -1,22 +1,120 @@
 package api
 
-// STUB: replaced by the engineer who owns this resource.
-
 import (
+	"errors"
 	"net/http"
-	"time"
+	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/store"
 )
 
-var _ = time.Now
-var _ = http.StatusNotImplemented
-
-// adminHandlers serves its resource.
+// adminHandlers serves the instance-admin endpoints (SPEC §2.5). The router
+// hides them (404) from everyone but the instance admin's own sessions.
 type adminHandlers struct {
 	*base
 }
 
-func (x *adminHandlers) listOrganizations(c *gin.Context) error { return errNotImplemented() }
+// adminOrganizationView is one organization with its usage.
+type adminOrganizationView struct {
+	organizationSummary
+	ServiceCount int `json:"service_count"`
+	MemberCount  int `json:"member_count"`
+}
 
-func (x *adminHandlers) updateOrganization(c *gin.Context) error { return errNotImplemented() }
+func (x *adminHandlers) view(o *store.Organization) (adminOrganizationView, error) {
+	services, err := x.store.CountServices(o.ID)
+	if err != nil {
+		return adminOrganizationView{}, err
+	}
+	members, err := x.store.Memberships(o.ID)
+	if err != nil {
+		return adminOrganizationView{}, err
+	}
+	return adminOrganizationView{organizationSummary: newOrganizationSummary(o),
+		ServiceCount: services, MemberCount: len(members)}, nil
+}
+
+// listOrganizations lists every organization on the instance with its
+// usage, oldest first, one page at a time.
+func (x *adminHandlers) listOrganizations(c *gin.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	orgs, err := x.store.Organizations()
+	if err != nil {
+		return err
+	}
+	// Usage is counted for the page only, not for every organization.
+	orgs = paginate(c, orgs, func(o store.Organization) string { return o.ID }, p)
+	out := make([]adminOrganizationView, 0, len(orgs))
+	for i := range orgs {
+		v, err := x.view(&orgs[i])
+		if err != nil {
+			return err
+		}
+		out = append(out, v)
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+type planUpdate struct {
+	PlanType    *string `json:"plan_type"`
+	MaxServices *int    `json:"max_services"`
+}
+
+// updateOrganization changes an organization's plan and/or service cap.
+// Changing plan_type also sets max_services to that plan's cap unless the
+// request gives max_services too (a custom deal). max_services is a whole
+// number ≥ 1, or -1 for unlimited.
+func (x *adminHandlers) updateOrganization(c *gin.Context) error {
+	var req planUpdate
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	f := fieldErrors{}
+	plan := ""
+	if req.PlanType != nil {
+		plan = strings.ToLower(strings.TrimSpace(*req.PlanType))
+		if _, ok := planLimits[plan]; !ok {
+			f.add("plan_type", "must be one of "+planNames())
+		}
+	}
+	if m := req.MaxServices; m != nil && *m < 1 && *m != unlimited {
+		f.add("max_services", "must be a whole number of at least 1, or -1 for unlimited")
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+	var before store.Organization
+	org, err := x.store.UpdateOrganization(c.Param("id"), func(o *store.Organization) error {
+		before = *o
+		if req.PlanType != nil {
+			o.PlanType, o.MaxServices = plan, limitsOf(plan).MaxServices
+		}
+		if req.MaxServices != nil {
+			o.MaxServices = *req.MaxServices
+		}
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound("Organization")
+	} else if err != nil {
+		return err
+	}
+	if before.PlanType != org.PlanType || before.MaxServices != org.MaxServices {
+		x.auditIn(c, org.ID, "organization.plan_changed",
+			store.AuditResource{Type: "organization", ID: org.ID, Name: org.Name},
+			map[string]any{"plan_type": map[string]any{"from": before.PlanType, "to": org.PlanType},
+				"max_services": map[string]any{"from": before.MaxServices, "to": org.MaxServices}})
+	}
+	v, err := x.view(org)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, v)
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -103,6 +104,12 @@ func newTestEnv(t *testing.T, mutate ...func(*config.Config)) *testEnv {
 // a string (sent as is) or any value (sent as JSON).
 func (e *testEnv) do(method, path, token string, body any) *httptest.ResponseRecorder {
 	e.t.Helper()
+	return e.doFrom("192.0.2.10", method, path, token, body)
+}
+
+// doFrom is do from the client address ip (per-IP limits).
+func (e *testEnv) doFrom(ip, method, path, token string, body any) *httptest.ResponseRecorder {
+	e.t.Helper()
 	var r io.Reader
 	switch v := body.(type) {
 	case nil:
@@ -116,7 +123,7 @@ func (e *testEnv) do(method, path, token string, body any) *httptest.ResponseRec
 		r = bytes.NewReader(raw)
 	}
 	req := httptest.NewRequest(method, path, r)
-	req.RemoteAddr = "192.0.2.10:40000"
+	req.RemoteAddr = net.JoinHostPort(ip, "40000")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -1,24 +1,129 @@
 package api
 
-// STUB: replaced by the engineer who owns this resource.
-
 import (
+	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/store"
 )
 
-var _ = time.Now
-var _ = http.StatusNotImplemented
+// organizationSummary is the short form of an organization (registration
+// answer, admin list).
+type organizationSummary struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Slug        string    `json:"slug"`
+	PlanType    string    `json:"plan_type"`
+	MaxServices int       `json:"max_services"` // -1 = unlimited
+	CreatedAt   time.Time `json:"created_at"`
+}
 
-// organizationHandlers serves its resource.
+func newOrganizationSummary(o *store.Organization) organizationSummary {
+	return organizationSummary{ID: o.ID, Name: o.Name, Slug: o.Slug, PlanType: o.PlanType,
+		MaxServices: o.MaxServices, CreatedAt: o.CreatedAt.UTC()}
+}
+
+// organizationView is GET /organization.
+type organizationView struct {
+	organizationSummary
+	ServiceCount int          `json:"service_count"`
+	Settings     settingsView `json:"settings"`
+}
+
+// organizationHandlers serves /organization: the active organization.
 type organizationHandlers struct {
 	*base
 }
 
-func (x *organizationHandlers) get(c *gin.Context) error { return errNotImplemented() }
+// get shows the active organization with its usage and settings.
+func (x *organizationHandlers) get(c *gin.Context) error {
+	return x.render(c, actorOf(c).org)
+}
 
-func (x *organizationHandlers) update(c *gin.Context) error { return errNotImplemented() }
+func (x *organizationHandlers) render(c *gin.Context, o *store.Organization) error {
+	n, err := x.store.CountServices(o.ID)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, organizationView{organizationSummary: newOrganizationSummary(o),
+		ServiceCount: n, Settings: newSettingsView(o.Settings)})
+	return nil
+}
 
-func (x *organizationHandlers) delete(c *gin.Context) error { return errNotImplemented() }
+type organizationUpdate struct {
+	Name     *string         `json:"name"`
+	Slug     *string         `json:"slug"`
+	Settings *settingsUpdate `json:"settings"`
+}
+
+// update changes the name, slug and/or settings (admin). Absent fields are
+// kept, settings merge field by field. A slug another organization uses
+// answers 409.
+func (x *organizationHandlers) update(c *gin.Context) error {
+	a := actorOf(c)
+	var req organizationUpdate
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	f := fieldErrors{}
+	var name, slug string
+	if req.Name != nil {
+		name = f.text("name", *req.Name, true, maxNameLen)
+	}
+	if req.Slug != nil {
+		if slug = strings.TrimSpace(*req.Slug); !validSlug(slug) {
+			f.add("slug", "must be 2 to 60 characters of a-z, 0-9 and inner dashes")
+		}
+	}
+	req.Settings.validate(f)
+	if err := f.err(); err != nil {
+		return err
+	}
+	var orgChanged, settingsChanged []string
+	org, err := x.store.UpdateOrganization(a.org.ID, func(o *store.Organization) error {
+		if req.Name != nil && name != o.Name {
+			o.Name, orgChanged = name, append(orgChanged, "name")
+		}
+		if req.Slug != nil && slug != o.Slug {
+			o.Slug, orgChanged = slug, append(orgChanged, "slug")
+		}
+		settingsChanged = req.Settings.apply(&o.Settings)
+		return nil
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return errConflict("That slug is already used by another organization.")
+	} else if err != nil {
+		return err
+	}
+	res := store.AuditResource{Type: "organization", ID: org.ID, Name: org.Name}
+	if len(orgChanged) > 0 {
+		x.audit(c, "organization.updated", res, map[string]any{"changed": orgChanged})
+	}
+	if len(settingsChanged) > 0 {
+		x.audit(c, "settings.updated", res, map[string]any{"changed": settingsChanged})
+	}
+	return x.render(c, org)
+}
+
+// delete removes the active organization and all its data (owner only, and
+// only in a signed-in session: an API key must not be able to wipe the
+// organization it lives in). The audit log goes with the organization, so
+// the deletion is recorded in the server log instead.
+func (x *organizationHandlers) delete(c *gin.Context) error {
+	a := actorOf(c)
+	if a.apiKey != nil {
+		return errSessionOnly()
+	}
+	org := a.org
+	if err := x.store.DeleteOrganization(org.ID); err != nil {
+		return err
+	}
+	loggerFrom(c).Info("organization.deleted", "org_id", org.ID, "org_name", org.Name, "org_slug", org.Slug,
+		"actor_id", a.user.ID, "actor_email", a.user.Email, "ip", a.ip)
+	c.Status(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,183 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/crypto"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+type registerRequest struct {
+	Email       string `json:"email"`
+	Password    string `json:"password"`
+	FullName    string `json:"full_name"`
+	InviteToken string `json:"invite_token"`
+}
+
+// registerResponse is the 201 answer to a registration.
+type registerResponse struct {
+	tokenResponse
+	User         userView            `json:"user"`
+	Organization organizationSummary `json:"organization"`
+}
+
+// errInvalidInvitation is the answer for an unknown, used or expired
+// invitation token; the three are not told apart.
+func errInvalidInvitation() *Error {
+	return errValidation(map[string]string{"invite_token": "is invalid or has expired"})
+}
+
+// register creates an account, its own organization ("<full_name>'s
+// Organization", plan free, the caller as owner) and, with an invite_token,
+// the membership the invitation offers, all in one transaction.
+//
+// Without an invitation the token, org_id and organization of the answer are
+// the new organization. With one they are the INVITING organization: the
+// person followed a link to join that team and expects to land in it; their
+// own organization stays reachable through the profile and ?org=.
+func (x *authHandlers) register(c *gin.Context) error {
+	if err := x.guard.beginRegistration(c.ClientIP()); err != nil {
+		return err
+	}
+	var req registerRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	f := fieldErrors{}
+	email := f.email("email", req.Email)
+	fullName := f.text("full_name", req.FullName, true, maxNameLen)
+	if p := passwordProblem(req.Password); p != "" {
+		f.add("password", p)
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+	var digest []byte
+	if req.InviteToken != "" {
+		digest = crypto.Digest(req.InviteToken)
+		if err := x.checkInvitation(digest, email); err != nil {
+			return err
+		}
+	} else if free, err := x.freeRegistration(); err != nil {
+		return err
+	} else if !free {
+		return errRegistrationClosed()
+	}
+	// A taken e-mail is refused before bcrypt spends anything on it; the
+	// store checks again inside the transaction.
+	if _, err := x.store.UserByEmail(email); err == nil {
+		return errEmailTaken()
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	// Hashing runs outside registerMu, so sign-ups do not queue behind
+	// each other's bcrypt.
+	hash, err := x.passwords.Hash(c.Request.Context(), req.Password)
+	if err != nil {
+		return err
+	}
+	user := &store.User{Email: email, FullName: fullName, PasswordHash: hash}
+	name := fullName + "'s Organization"
+	org := &store.Organization{Name: name, Slug: slugify(name), PlanType: planFree,
+		MaxServices: limitsOf(planFree).MaxServices, Settings: store.DefaultOrgSettings()}
+	inv, err := x.insert(user, org, digest)
+	if err != nil {
+		return err
+	}
+	return x.registered(c, user, org, inv)
+}
+
+// checkInvitation answers 422 unless digest names a live invitation issued
+// to email.
+func (x *authHandlers) checkInvitation(digest []byte, email string) error {
+	inv, err := x.store.InvitationByDigest(digest)
+	if errors.Is(err, store.ErrNotFound) {
+		return errInvalidInvitation()
+	} else if err != nil {
+		return err
+	}
+	if !x.now().Before(inv.ExpiresAt) {
+		return errInvalidInvitation()
+	}
+	if !sameEmail(inv.Email, email) {
+		return errValidation(map[string]string{"invite_token": "was issued to another e-mail address"})
+	}
+	return nil
+}
+
+// freeRegistration reports whether REGISTRATION_MODE lets someone register
+// without an invitation right now.
+func (x *authHandlers) freeRegistration() (bool, error) {
+	switch x.cfg.RegistrationMode {
+	case registrationOpen:
+		return true, nil
+	case registrationFirstUser:
+		n, err := x.store.CountUsers()
+		return n == 0, err
+	default: // closed, and anything unexpected fails closed
+		return false, nil
+	}
+}
+
+// insert writes the account (and consumes the invitation when digest is
+// set). In first-user mode it re-checks, under registerMu, that nobody
+// registered since freeRegistration said yes.
+func (x *authHandlers) insert(user *store.User, org *store.Organization, digest []byte) (*store.Invitation, error) {
+	owner := &store.Membership{Role: roleOwner}
+	if digest != nil {
+		inv, err := x.store.RegisterInvited(user, org, owner, digest)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return nil, errInvalidInvitation() // used or revoked meanwhile
+		case errors.Is(err, store.ErrConflict):
+			return nil, errEmailTaken()
+		}
+		return inv, err
+	}
+	x.registerMu.Lock()
+	defer x.registerMu.Unlock()
+	if free, err := x.freeRegistration(); err != nil {
+		return nil, err
+	} else if !free {
+		return nil, errRegistrationClosed()
+	}
+	err := x.store.Register(user, org, owner)
+	if errors.Is(err, store.ErrConflict) {
+		return nil, errEmailTaken()
+	}
+	return nil, err
+}
+
+// registered issues the token, writes the audit entries and answers 201.
+func (x *authHandlers) registered(c *gin.Context, user *store.User, own *store.Organization, inv *store.Invitation) error {
+	setUserActor(c, user)
+	x.auditIn(c, own.ID, "auth.registered", userResource(user), nil)
+	landing := own
+	if inv != nil {
+		x.auditIn(c, inv.OrgID, "member.added", userResource(user),
+			map[string]any{"role": inv.Role, "via": "invitation", "invitation_id": inv.ID})
+		invOrg, err := x.store.Organization(inv.OrgID)
+		if err != nil {
+			return err
+		}
+		landing = invOrg
+	}
+	token, err := x.tokens.Issue(user.ID, landing.ID, user.Email, user.TokenVersion)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusCreated, registerResponse{
+		tokenResponse: tokenResponse{Token: token, UserID: user.ID, OrgID: landing.ID},
+		User:          newUserView(user),
+		Organization:  newOrganizationSummary(landing),
+	})
+	return nil
+}
+
+// errEmailTaken is the 409 for an e-mail that already has an account.
+func errEmailTaken() *Error {
+	return errConflict("An account with this e-mail address already exists.")
+}
