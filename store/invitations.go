@@ -112,7 +112,7 @@ func (db *DB) AcceptInvitation(digest []byte, userID string) (*Invitation, error
 		if err := getUser(tx, userID, &User{}); err != nil {
 			return err
 		}
-		return db.acceptInvitation(tx, digest, userID, &inv)
+		return db.acceptInvitation(tx, digest, userID, &inv, time.Time{})
 	})
 	if err != nil {
 		return nil, err
@@ -126,10 +126,17 @@ func (db *DB) AcceptInvitation(digest []byte, userID string) (*Invitation, error
 func (db *DB) RegisterInvited(u *User, org *Organization, owner *Membership, digest []byte) (*Invitation, error) {
 	var inv Invitation
 	err := db.kv.Update(func(tx *bolt.Tx) error {
+		// The inviting organization becomes the default one (the first by
+		// join time, which login picks): an invited person expects to land
+		// in the team that invited them, not in their own empty organization.
+		joined := db.stamp()
+		if owner.JoinedAt.IsZero() {
+			owner.JoinedAt = joined.Add(time.Microsecond)
+		}
 		if err := db.registerTx(tx, u, org, owner); err != nil {
 			return err
 		}
-		return db.acceptInvitation(tx, digest, u.ID, &inv)
+		return db.acceptInvitation(tx, digest, u.ID, &inv, joined)
 	})
 	if err != nil {
 		return nil, err
@@ -137,7 +144,9 @@ func (db *DB) RegisterInvited(u *User, org *Organization, owner *Membership, dig
 	return &inv, nil
 }
 
-func (db *DB) acceptInvitation(tx *bolt.Tx, digest []byte, userID string, inv *Invitation) error {
+// acceptInvitation consumes the invitation and adds the membership; a zero
+// joined means now.
+func (db *DB) acceptInvitation(tx *bolt.Tx, digest []byte, userID string, inv *Invitation, joined time.Time) error {
 	if err := findInvitation(tx, digest, inv); err != nil {
 		return err
 	}
@@ -145,7 +154,7 @@ func (db *DB) acceptInvitation(tx *bolt.Tx, digest []byte, userID string, inv *I
 	if err != nil {
 		return err
 	}
-	if err := db.insertMember(tx, inv.OrgID, &Membership{UserID: userID, Role: inv.Role}); err != nil {
+	if err := db.insertMember(tx, inv.OrgID, &Membership{UserID: userID, Role: inv.Role, JoinedAt: joined}); err != nil {
 		return err
 	}
 	return deleteInvitation(tx, b, inv)

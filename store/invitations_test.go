@@ -49,8 +49,9 @@ func TestInvitationLifecycle(t *testing.T) {
 	if _, err := db.InvitationByDigest(digestOf("tok-2")); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("invitation not consumed: %v", err)
 	}
-	if orgs, _ := db.UserOrganizations(u.ID); len(orgs) != 2 {
-		t.Fatalf("invited user belongs to %d organizations, want 2", len(orgs))
+	orgs, _ := db.UserOrganizations(u.ID)
+	if len(orgs) != 2 || orgs[0].Organization.ID != org.ID {
+		t.Fatalf("invited user's organizations = %+v; want 2 with the inviting one first (the login default)", orgs)
 	}
 }
 
