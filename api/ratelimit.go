@@ -166,7 +166,9 @@ func (l *rateLimiter) take(key rateKey, lim rateLimit, now time.Time) rateDecisi
 		spent := float64(full.Sub(now)) / float64(e.interval)
 		full = now.Add(time.Duration(spent * float64(interval)))
 	}
-	e.interval = interval
+	// Stored even if this request is refused, so full and interval always
+	// agree about units.
+	e.full, e.interval = full, interval
 	minuteOK := full.Add(interval).Sub(now) <= capacity
 
 	today := now.UTC().Unix() / int64(rateDay/time.Second)

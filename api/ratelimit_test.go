@@ -196,6 +196,30 @@ func TestRateLimiterBothExhausted(t *testing.T) {
 	}
 }
 
+// TestRateLimiterPlanChangeWhileRefused switches plans while the bucket is
+// empty, twice in a row, and checks the spent tokens carry over once.
+func TestRateLimiterPlanChangeWhileRefused(t *testing.T) {
+	l := newRateLimiter(time.Now)
+	key := rateKey{kind: 'k', id: "k"}
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	slow := rateLimit{perMinute: 1, burst: 2}  // a token a minute
+	fast := rateLimit{perMinute: 60, burst: 2} // a token a second
+	l.take(key, slow, now)
+	l.take(key, slow, now)
+	if d := l.take(key, slow, now); d.allowed {
+		t.Fatal("third request allowed")
+	}
+	// Two tokens spent, now worth 2 s: refused at once, back in one second.
+	for i := 0; i < 2; i++ {
+		if d := l.take(key, fast, now); d.allowed || !d.retryAt.Equal(now.Add(time.Second)) {
+			t.Fatalf("attempt %d on the new plan: %+v", i, d)
+		}
+	}
+	if d := l.take(key, fast, now.Add(time.Second)); !d.allowed {
+		t.Fatalf("a second later on the new plan: %+v", d)
+	}
+}
+
 func TestRateLimiterPrunesIdleEntries(t *testing.T) {
 	l := newRateLimiter(time.Now)
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
