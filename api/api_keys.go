@@ -1,27 +1,196 @@
 package api
 
-// STUB: replaced by the engineer who owns this resource.
-
 import (
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/crypto"
+	"github.com/alertifypro/alertifypro/store"
 )
 
-var _ = time.Now
-var _ = http.StatusNotImplemented
-
-// apiKeyPrefix starts every API key secret (SPEC §2.3).
+// apiKeyPrefix starts every API key secret (SPEC §2.3), which is how
+// authenticate tells a key from a JWT.
 const apiKeyPrefix = "ak_"
 
-// apiKeyHandlers serves its resource.
+const (
+	// apiKeySecretBytes is the randomness of a key: 256 bits (SPEC §2.3 asks
+	// for at least 32 bytes), base64url-encoded after the prefix.
+	apiKeySecretBytes = 32
+	// apiKeyShownPrefix is how much of the secret stays visible after
+	// creation: "ak_" plus 7 characters (42 bits), enough to tell keys apart
+	// in a list without weakening the remaining 214 bits.
+	apiKeyShownPrefix = 10
+)
+
+// apiKeyHandlers serves /api/v1/api-keys: members manage their own keys,
+// admins and owners see and revoke every key of the organization.
 type apiKeyHandlers struct {
 	*base
 }
 
-func (x *apiKeyHandlers) list(c *gin.Context) error { return errNotImplemented() }
+// apiKeyRequest is the create body. Role and ExpiresAt are pointers so that
+// "absent" (take the default) differs from an empty or null value; ExpiresAt
+// is a string so a malformed time is a 422 on the field, not a 400.
+type apiKeyRequest struct {
+	Name      string  `json:"name"`
+	Role      *string `json:"role"`
+	ExpiresAt *string `json:"expires_at"`
+}
 
-func (x *apiKeyHandlers) create(c *gin.Context) error { return errNotImplemented() }
+// apiKeyView is a key as every response shows it: never the digest. Key
+// holds the secret and is filled only in the create response.
+type apiKeyView struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Key        string     `json:"key,omitempty"`
+	Prefix     string     `json:"prefix"`
+	Role       string     `json:"role"`
+	CreatedBy  string     `json:"created_by"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+}
 
-func (x *apiKeyHandlers) revoke(c *gin.Context) error { return errNotImplemented() }
+func newAPIKeyView(k *store.APIKey) apiKeyView {
+	return apiKeyView{ID: k.ID, Name: k.Name, Prefix: k.Prefix, Role: k.Role, CreatedBy: k.CreatedBy,
+		CreatedAt: k.CreatedAt.UTC(), ExpiresAt: apiKeyTime(k.ExpiresAt), LastUsedAt: apiKeyTime(k.LastUsedAt)}
+}
+
+// apiKeyTime renders an optional time in UTC; nil stays nil (JSON null).
+func apiKeyTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// refuseAPIKeyCaller keeps API keys out of key management: a leaked key must
+// not be able to mint fresh keys (which would survive its own revocation) or
+// revoke the owner's other keys. Keys are managed from a signed-in session.
+func refuseAPIKeyCaller(a *actor) error {
+	if a.apiKey != nil {
+		return errForbidden("API keys cannot create or revoke API keys; sign in to manage keys.")
+	}
+	return nil
+}
+
+func (x *apiKeyHandlers) create(c *gin.Context) error {
+	a := actorOf(c)
+	if err := refuseAPIKeyCaller(a); err != nil {
+		return err
+	}
+	var req apiKeyRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	now := x.now().UTC()
+	f := fieldErrors{}
+	name := f.text("name", req.Name, true, maxNameLen)
+	role := a.role
+	if req.Role != nil {
+		r, ok := normalizeRole(*req.Role)
+		switch {
+		case !ok:
+			f.add("role", "must be one of viewer, responder, member (editor), admin, owner")
+		case !roleAtLeast(a.role, r):
+			f.add("role", "must not be above your own role ("+a.role+")")
+		default:
+			role = r
+		}
+	}
+	var expires *time.Time
+	if req.ExpiresAt != nil {
+		t, err := time.Parse(time.RFC3339, *req.ExpiresAt)
+		switch {
+		case err != nil:
+			f.add("expires_at", "must be an RFC 3339 time, e.g. 2030-01-02T15:04:05Z")
+		case !t.After(now):
+			f.add("expires_at", "must be in the future")
+		default:
+			t = t.UTC()
+			expires = &t
+		}
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+
+	secret, err := crypto.RandomToken(apiKeyPrefix, apiKeySecretBytes)
+	if err != nil {
+		return err
+	}
+	k := &store.APIKey{Name: name, Prefix: secret[:apiKeyShownPrefix], Role: role, CreatedBy: a.user.ID,
+		Digest: crypto.Digest(secret), ExpiresAt: expires, CreatedAt: now}
+	if err := x.store.CreateAPIKey(a.org.ID, k); err != nil {
+		return err
+	}
+	x.audit(c, "api_key.created", store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name},
+		map[string]any{"role": k.Role, "prefix": k.Prefix, "expires_at": expires})
+	view := newAPIKeyView(k)
+	view.Key = secret // the only time the secret leaves the server
+	c.JSON(http.StatusCreated, view)
+	return nil
+}
+
+func (x *apiKeyHandlers) list(c *gin.Context) error {
+	a := actorOf(c)
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	keys, err := x.store.APIKeys(a.org.ID)
+	if err != nil {
+		return err
+	}
+	// Admins manage every key; everyone else sees only the keys they made.
+	seeAll := allowed(a.role, permAdmin)
+	visible := make([]store.APIKey, 0, len(keys))
+	for _, k := range keys {
+		if seeAll || k.CreatedBy == a.user.ID {
+			visible = append(visible, k)
+		}
+	}
+	visible = paginate(c, visible, func(k store.APIKey) string { return k.ID }, p)
+	out := make([]apiKeyView, 0, len(visible))
+	for i := range visible {
+		out = append(out, newAPIKeyView(&visible[i]))
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// keyNotFound names the missing resource in the 404 message; other errors
+// pass through the error table unchanged.
+func keyNotFound(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound("API key")
+	}
+	return err
+}
+
+func (x *apiKeyHandlers) revoke(c *gin.Context) error {
+	a := actorOf(c)
+	if err := refuseAPIKeyCaller(a); err != nil {
+		return err
+	}
+	k, err := x.store.APIKey(a.org.ID, c.Param("id"))
+	if err != nil {
+		return keyNotFound(err)
+	}
+	// Someone else's key is answered like a missing one, so members cannot
+	// probe which key IDs exist.
+	if !allowed(a.role, permAdmin) && k.CreatedBy != a.user.ID {
+		return errNotFound("API key")
+	}
+	if err := x.store.DeleteAPIKey(a.org.ID, k.ID); err != nil {
+		return keyNotFound(err)
+	}
+	x.audit(c, "api_key.revoked", store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name},
+		map[string]any{"role": k.Role, "prefix": k.Prefix, "created_by": k.CreatedBy})
+	c.Status(http.StatusNoContent)
+	return nil
+}
