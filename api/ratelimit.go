@@ -110,14 +110,14 @@ func (l *rateLimiter) perCaller() gin.HandlerFunc {
 			return
 		}
 		d := l.take(key, lim, l.now())
-		// Canonical keys assigned directly: Header.Set would re-canonicalize
-		// (and allocate) on every request. On the wire they read
-		// X-Ratelimit-*, which is the same header: names are case-insensitive.
+		// Keys assigned directly, spelled as SPEC §2.4 writes them: Header.Set
+		// would canonicalize them to X-Ratelimit-* (and allocate). Go's
+		// server writes map keys as they are; clients match case-insensitively.
 		hdr := c.Writer.Header()
-		hdr["X-Ratelimit-Limit"] = []string{strconv.Itoa(d.limit)}
-		hdr["X-Ratelimit-Remaining"] = []string{strconv.Itoa(d.remaining)}
-		hdr["X-Ratelimit-Reset"] = []string{strconv.FormatInt(d.reset.Unix(), 10)}
-		hdr["X-Ratelimit-Window"] = []string{strconv.Itoa(int(d.window / time.Second))}
+		hdr["X-RateLimit-Limit"] = []string{strconv.Itoa(d.limit)}
+		hdr["X-RateLimit-Remaining"] = []string{strconv.Itoa(d.remaining)}
+		hdr["X-RateLimit-Reset"] = []string{strconv.FormatInt(d.reset.Unix(), 10)}
+		hdr["X-RateLimit-Window"] = []string{strconv.Itoa(int(d.window / time.Second))}
 		if !d.allowed {
 			writeError(c, errRateLimited(d.retryAt))
 			return

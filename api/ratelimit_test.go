@@ -17,8 +17,8 @@ import (
 // rateHeaders reads the four X-RateLimit-* headers ("" when absent).
 func rateHeaders(rec *httptest.ResponseRecorder) [4]string {
 	h := rec.Header()
-	return [4]string{h.Get("X-RateLimit-Limit"), h.Get("X-RateLimit-Remaining"),
-		h.Get("X-RateLimit-Reset"), h.Get("X-RateLimit-Window")}
+	return [4]string{rawHeader(h, "X-RateLimit-Limit"), rawHeader(h, "X-RateLimit-Remaining"),
+		rawHeader(h, "X-RateLimit-Reset"), rawHeader(h, "X-RateLimit-Window")}
 }
 
 func wantRateHeaders(limit, remaining int, reset time.Time, window int) func(*testing.T, *httptest.ResponseRecorder) {
@@ -83,7 +83,7 @@ func TestRateLimitFreeKeyBurst(t *testing.T) {
 	e.clock.Advance(time.Minute)
 	e.run([]scenario{{name: "a minute refills 30", method: "GET", path: "/api/v1/api-keys", token: k.Key, status: 200,
 		check: func(t *testing.T, rec *httptest.ResponseRecorder) {
-			if got := rec.Header().Get("X-RateLimit-Remaining"); got != "29" {
+			if got := rawHeader(rec.Header(), "X-RateLimit-Remaining"); got != "29" {
 				t.Fatalf("remaining %s, want 29", got)
 			}
 		}}})
@@ -133,7 +133,7 @@ func TestRateLimitPlans(t *testing.T) {
 	e.run([]scenario{
 		{name: "enterprise sessions keep the per-user limit", method: "GET", path: "/api/v1/api-keys",
 			token: o.memberTok, status: 200, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
-				if rec.Header().Get("X-RateLimit-Limit") != "600" {
+				if rawHeader(rec.Header(), "X-RateLimit-Limit") != "600" {
 					t.Fatalf("session limit headers %v", rateHeaders(rec))
 				}
 			}},
@@ -141,7 +141,7 @@ func TestRateLimitPlans(t *testing.T) {
 	setPlan("mystery")
 	e.run([]scenario{{name: "unknown plan gets the free limits", method: "GET", path: "/api/v1/api-keys",
 		token: k.Key, status: 200, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
-			if rec.Header().Get("X-RateLimit-Limit") != "50" {
+			if rawHeader(rec.Header(), "X-RateLimit-Limit") != "50" {
 				t.Fatalf("headers %v", rateHeaders(rec))
 			}
 		}}})
@@ -338,3 +338,12 @@ type discardWriter struct {
 func (w *discardWriter) Header() http.Header         { return w.header }
 func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (w *discardWriter) WriteHeader(status int)      { w.status = status }
+
+// rawHeader reads a header by its exact spelling: the limiter writes the
+// SPEC's X-RateLimit-* keys as they are, which Header.Get would canonicalize.
+func rawHeader(h http.Header, name string) string {
+	if v := h[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
