@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -21,6 +22,8 @@ type Error struct {
 	Message    string
 	Fields     map[string]string
 	RetryAfter *time.Time
+	// retrySeconds is the Retry-After header value that goes with RetryAfter.
+	retrySeconds int
 }
 
 // Error implements the error interface.
@@ -57,10 +60,19 @@ func errPlanLimit(msg string) *Error {
 	return &Error{Status: http.StatusPaymentRequired, Code: "plan_limit_reached", Message: msg}
 }
 
-func errRateLimited(until time.Time) *Error {
+// errRateLimited is the 429 answer; now is the limiter's clock, so
+// Retry-After is computed on the same clock as the limit itself.
+func errRateLimited(now, until time.Time) *Error {
 	u := until.UTC().Truncate(time.Second)
+	if u.Before(until) {
+		u = u.Add(time.Second)
+	}
+	secs := int(u.Sub(now) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
 	return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
-		Message: "Too many requests. Retry after " + u.Format(time.RFC3339) + ".", RetryAfter: &u}
+		Message: "Too many requests. Retry after " + u.Format(time.RFC3339) + ".", RetryAfter: &u, retrySeconds: secs}
 }
 
 // errorTable maps store and crypto sentinels to API errors. It is the only
@@ -113,11 +125,7 @@ func writeError(c *gin.Context, err error) {
 	}
 	if apiErr.RetryAfter != nil {
 		body["retry_after"] = apiErr.RetryAfter.Format(time.RFC3339)
-		secs := int(time.Until(*apiErr.RetryAfter).Seconds()) + 1
-		if secs < 1 {
-			secs = 1
-		}
-		c.Header("Retry-After", fmt.Sprint(secs))
+		c.Header("Retry-After", strconv.Itoa(apiErr.retrySeconds))
 	}
 	c.AbortWithStatusJSON(apiErr.Status, body)
 }

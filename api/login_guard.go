@@ -57,11 +57,11 @@ func (g *loginGuard) beginLogin(ip, account string) error {
 	acctUntil, acctBlocked := g.byAccount.blockedUntil(account, now)
 	switch {
 	case ipBlocked && acctBlocked:
-		return errRateLimited(later(ipUntil, acctUntil))
+		return errRateLimited(now, later(ipUntil, acctUntil))
 	case ipBlocked:
-		return errRateLimited(ipUntil)
+		return errRateLimited(now, ipUntil)
 	case acctBlocked:
-		return errRateLimited(acctUntil)
+		return errRateLimited(now, acctUntil)
 	}
 	g.byIP.hit(ip, now)
 	g.byAccount.hit(account, now)
@@ -85,7 +85,7 @@ func (g *loginGuard) beginRegistration(ip string) error {
 	defer g.mu.Unlock()
 	now := g.tick()
 	if until, blocked := g.registrations.blockedUntil(ip, now); blocked {
-		return errRateLimited(until)
+		return errRateLimited(now, until)
 	}
 	g.registrations.hit(ip, now)
 	return nil

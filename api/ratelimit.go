@@ -109,7 +109,8 @@ func (l *rateLimiter) perCaller() gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		d := l.take(key, lim, l.now())
+		now := l.now()
+		d := l.take(key, lim, now)
 		// Keys assigned directly, spelled as SPEC §2.4 writes them: Header.Set
 		// would canonicalize them to X-Ratelimit-* (and allocate). Go's
 		// server writes map keys as they are; clients match case-insensitively.
@@ -119,7 +120,7 @@ func (l *rateLimiter) perCaller() gin.HandlerFunc {
 		hdr["X-RateLimit-Reset"] = []string{strconv.FormatInt(d.reset.Unix(), 10)}
 		hdr["X-RateLimit-Window"] = []string{strconv.Itoa(int(d.window / time.Second))}
 		if !d.allowed {
-			writeError(c, errRateLimited(d.retryAt))
+			writeError(c, errRateLimited(now, d.retryAt))
 			return
 		}
 		c.Next()
