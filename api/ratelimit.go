@@ -20,15 +20,6 @@ type rateLimit struct {
 	unlimited bool
 }
 
-// apiKeyRateLimits is the per-key allowance of API keys by the organization's
-// plan (SPEC §2.4). An unknown plan gets the free allowance, the strictest.
-var apiKeyRateLimits = map[string]rateLimit{
-	"free":         {perMinute: 30, burst: 50, perDay: 1_000},
-	"starter":      {perMinute: 60, burst: 100, perDay: 10_000},
-	"professional": {perMinute: 300, burst: 500, perDay: 100_000},
-	"enterprise":   {unlimited: true},
-}
-
 // sessionRateLimit is the per-user allowance of JWT sessions (the UI): high
 // enough that the UI never meets it, it only stops a runaway script. It does
 // not depend on the plan: a user may act in several organizations.
@@ -132,11 +123,13 @@ func limitOf(a *actor) (rateKey, rateLimit) {
 	if a.apiKey == nil {
 		return rateKey{kind: 'u', id: a.user.ID}, sessionRateLimit
 	}
-	lim, ok := apiKeyRateLimits[strings.ToLower(a.org.PlanType)]
-	if !ok {
-		lim = apiKeyRateLimits["free"]
+	// API keys: per key, by the organization's plan (the one plan table,
+	// plans.go; an unknown plan gets the free allowance, the strictest).
+	pl := limitsOf(strings.ToLower(a.org.PlanType))
+	if pl.APIKeyPerMinute < 0 {
+		return rateKey{kind: 'k', id: a.apiKey.ID}, rateLimit{unlimited: true}
 	}
-	return rateKey{kind: 'k', id: a.apiKey.ID}, lim
+	return rateKey{kind: 'k', id: a.apiKey.ID}, rateLimit{perMinute: pl.APIKeyPerMinute, burst: pl.APIKeyBurst, perDay: pl.APIKeyPerDay}
 }
 
 // take counts one request of key at now. A refused request consumes

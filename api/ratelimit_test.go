@@ -151,7 +151,7 @@ func TestRateLimitPlans(t *testing.T) {
 // refill pace, so only the daily quota can stop it.
 func TestRateLimiterDailyQuota(t *testing.T) {
 	l := newRateLimiter(time.Now)
-	free := apiKeyRateLimits["free"]
+	free := rateLimit{perMinute: 30, burst: 50, perDay: 1_000} // the free plan (SPEC §2.4)
 	key := rateKey{kind: 'k', id: "key-1"}
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	midnight := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
@@ -264,7 +264,7 @@ func (l *rateLimiter) size() int {
 func TestRateLimiterConcurrent(t *testing.T) {
 	l := newRateLimiter(time.Now)
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	lim := apiKeyRateLimits["starter"]
+	lim := rateLimit{perMinute: 60, burst: 100, perDay: 10_000} // the starter plan
 	var ok atomic.Int64
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
