@@ -15,7 +15,7 @@ import (
 const subServiceNames = "service_names"
 
 // Service is a monitored endpoint of one organization (SPEC §3.6), in its storage encoding.
-// Options are the normalized, non-secret per-type options (HTTP header names only); every
+// Options are the normalized, non-secret per-type options (header values masked); every
 // secret (auth credentials, header values) is sealed by the API before it reaches the store,
 // bound to the organization and the service ID, so the store never sees plaintext.
 type Service struct {
