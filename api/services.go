@@ -1,34 +1,198 @@
 package api
 
-// STUB: replaced by the engineer who owns this resource.
-
 import (
+	"errors"
 	"net/http"
-	"time"
+	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/alertifypro/alertifypro/store"
 )
 
-var _ = time.Now
-var _ = http.StatusNotImplemented
-
-// serviceHandlers serves its resource.
+// serviceHandlers serves /api/v1/services (SPEC §3.6): monitored endpoints of the active
+// organization. Credentials are sealed before they reach the store and never answered.
 type serviceHandlers struct {
 	*base
 }
 
-func (x *serviceHandlers) list(c *gin.Context) error { return errNotImplemented() }
+// list answers the organization's services, filtered by ?status=, ?tag=, ?environment=,
+// ?check_type= (aliases allowed) and ?q= (substring of name, endpoint or description), one
+// page at a time.
+func (x *serviceHandlers) list(c *gin.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	match, err := parseServiceFilter(c)
+	if err != nil {
+		return err
+	}
+	all, err := x.store.Services(actorOf(c).org.ID)
+	if err != nil {
+		return err
+	}
+	matched := make([]*store.Service, 0, len(all))
+	for i := range all {
+		if match(&all[i]) {
+			matched = append(matched, &all[i])
+		}
+	}
+	matched = paginate(c, matched, func(s *store.Service) string { return s.ID }, p)
+	out := make([]serviceView, 0, len(matched))
+	for _, s := range matched {
+		out = append(out, newServiceView(s))
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
 
-func (x *serviceHandlers) create(c *gin.Context) error { return errNotImplemented() }
+// get answers one service.
+func (x *serviceHandlers) get(c *gin.Context) error {
+	s, err := x.store.Service(actorOf(c).org.ID, c.Param("id"))
+	if err != nil {
+		return serviceError(err, "")
+	}
+	c.JSON(http.StatusOK, newServiceView(s))
+	return nil
+}
 
-func (x *serviceHandlers) get(c *gin.Context) error { return errNotImplemented() }
+// create adds a service (201). A body organization_id selects the organization first, so
+// validation, sealing and the plan cap all apply to that organization.
+func (x *serviceHandlers) create(c *gin.Context) error {
+	var req serviceRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if err := x.useBodyOrganization(c, req.OrganizationID, permWrite); err != nil {
+		return err
+	}
+	orgID := actorOf(c).org.ID
+	// The ID is chosen here, before sealing, because every seal is bound to it.
+	s := &store.Service{ID: uuid.Must(uuid.NewV7()).String()}
+	if err := x.applyRequest(orgID, &req, s, applyCreate); err != nil {
+		return err
+	}
+	if err := x.store.CreateService(orgID, s); err != nil {
+		return serviceError(err, s.Name)
+	}
+	x.audit(c, "service.created", serviceResource(s), serviceMeta(s))
+	c.JSON(http.StatusCreated, newServiceView(s))
+	return nil
+}
 
-func (x *serviceHandlers) replace(c *gin.Context) error { return errNotImplemented() }
+// replace is PUT: a full update validated like a create (auth and paused are kept unless
+// given).
+func (x *serviceHandlers) replace(c *gin.Context) error {
+	return x.update(c, applyReplace)
+}
 
-func (x *serviceHandlers) patch(c *gin.Context) error { return errNotImplemented() }
+// patch is PATCH: only the given fields change; a new check type re-validates the endpoint
+// and the options.
+func (x *serviceHandlers) patch(c *gin.Context) error {
+	return x.update(c, applyPatch)
+}
 
-func (x *serviceHandlers) delete(c *gin.Context) error { return errNotImplemented() }
+// update applies a PUT or PATCH inside the store's update transaction, so it validates
+// against the current record and never loses a concurrent change.
+func (x *serviceHandlers) update(c *gin.Context, mode applyMode) error {
+	var req serviceRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if err := x.useBodyOrganization(c, req.OrganizationID, permWrite); err != nil {
+		return err
+	}
+	orgID := actorOf(c).org.ID
+	s, err := x.store.UpdateService(orgID, c.Param("id"), func(s *store.Service) error {
+		return x.applyRequest(orgID, &req, s, mode)
+	})
+	if err != nil {
+		name := ""
+		if req.Name != nil {
+			name = strings.TrimSpace(*req.Name)
+		}
+		return serviceError(err, name)
+	}
+	x.audit(c, "service.updated", serviceResource(s), serviceMeta(s))
+	c.JSON(http.StatusOK, newServiceView(s))
+	return nil
+}
 
-func (x *serviceHandlers) pause(c *gin.Context) error { return errNotImplemented() }
+// delete removes a service (204).
+func (x *serviceHandlers) delete(c *gin.Context) error {
+	orgID := actorOf(c).org.ID
+	s, err := x.store.Service(orgID, c.Param("id"))
+	if err != nil {
+		return serviceError(err, "")
+	}
+	if err := x.store.DeleteService(orgID, s.ID); err != nil {
+		return serviceError(err, "")
+	}
+	x.audit(c, "service.deleted", serviceResource(s), serviceMeta(s))
+	c.Status(http.StatusNoContent)
+	return nil
+}
 
-func (x *serviceHandlers) resume(c *gin.Context) error { return errNotImplemented() }
+// pause stops checking a service; its status becomes PAUSED.
+func (x *serviceHandlers) pause(c *gin.Context) error {
+	return x.setPaused(c, true, "service.paused")
+}
+
+// resume checks a paused service again; it is PENDING until the next check.
+func (x *serviceHandlers) resume(c *gin.Context) error {
+	return x.setPaused(c, false, "service.resumed")
+}
+
+// errUnchanged aborts an update transaction that would change nothing.
+var errUnchanged = errors.New("unchanged")
+
+// setPaused pauses or resumes; repeating it is a harmless no-op (200, no write, no audit).
+func (x *serviceHandlers) setPaused(c *gin.Context, paused bool, event string) error {
+	orgID, id := actorOf(c).org.ID, c.Param("id")
+	s, err := x.store.UpdateService(orgID, id, func(s *store.Service) error {
+		if s.Paused == paused {
+			return errUnchanged
+		}
+		setPaused(s, paused)
+		return nil
+	})
+	if errors.Is(err, errUnchanged) {
+		s, err = x.store.Service(orgID, id)
+		if err != nil {
+			return serviceError(err, "")
+		}
+		c.JSON(http.StatusOK, newServiceView(s))
+		return nil
+	}
+	if err != nil {
+		return serviceError(err, "")
+	}
+	x.audit(c, event, serviceResource(s), serviceMeta(s))
+	c.JSON(http.StatusOK, newServiceView(s))
+	return nil
+}
+
+// serviceError words the store's answers for services.
+func serviceError(err error, name string) error {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return errNotFound("Service")
+	case errors.Is(err, store.ErrConflict) && name != "":
+		e := errConflict("A service named \"" + name + "\" already exists in this organization.")
+		e.Fields = map[string]string{"name": "is already used by another service"}
+		return e
+	}
+	return err
+}
+
+// serviceResource and serviceMeta are what the audit log records: the name and check type,
+// never the endpoint's credentials.
+func serviceResource(s *store.Service) store.AuditResource {
+	return store.AuditResource{Type: "service", ID: s.ID, Name: s.Name}
+}
+
+func serviceMeta(s *store.Service) map[string]any {
+	return map[string]any{"name": s.Name, "check_type": s.CheckType}
+}

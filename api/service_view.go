@@ -1,0 +1,77 @@
+package api
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// serviceView is the service object of SPEC §3.6 exactly. Credentials never appear: auth is
+// {type, configured: true} or null, and header values are masked.
+type serviceView struct {
+	ID                   string          `json:"id"`
+	OrganizationID       string          `json:"organization_id"`
+	Name                 string          `json:"name"`
+	Description          string          `json:"description"`
+	Environment          string          `json:"environment"`
+	Endpoint             string          `json:"endpoint"`
+	CheckType            string          `json:"check_type"`
+	CheckIntervalSeconds int             `json:"check_interval_seconds"`
+	TimeoutSeconds       int             `json:"timeout_seconds"`
+	Status               string          `json:"status"`
+	Paused               bool            `json:"paused"`
+	Tags                 []string        `json:"tags"`
+	DegradedThresholdMS  int             `json:"degraded_threshold_ms"`
+	SLATarget            *float64        `json:"sla_target"`
+	Options              json.RawMessage `json:"options"`
+	Auth                 *authView       `json:"auth"`
+	LastCheckedAt        *time.Time      `json:"last_checked_at"`
+	LastResponseTimeMS   *int            `json:"last_response_time_ms"`
+	LastStatusCode       *int            `json:"last_status_code"`
+	LastError            *string         `json:"last_error"`
+	CreatedAt            time.Time       `json:"created_at"`
+	UpdatedAt            time.Time       `json:"updated_at"`
+}
+
+// authView says which kind of credential is configured, never the credential.
+type authView struct {
+	Type       string `json:"type"`
+	Configured bool   `json:"configured"`
+}
+
+// newServiceView renders a stored service.
+func newServiceView(s *store.Service) serviceView {
+	v := serviceView{
+		ID: s.ID, OrganizationID: s.OrgID, Name: s.Name, Description: s.Description,
+		Environment: s.Environment, Endpoint: s.Endpoint, CheckType: s.CheckType,
+		CheckIntervalSeconds: s.CheckIntervalSeconds, TimeoutSeconds: s.TimeoutSeconds,
+		Status: s.Status, Paused: s.Paused, Tags: s.Tags, DegradedThresholdMS: s.DegradedThresholdMS,
+		SLATarget: s.SLATarget, Options: optionsView(s), LastResponseTimeMS: s.LastResponseTimeMS,
+		LastStatusCode: s.LastStatusCode, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC(),
+	}
+	if v.Tags == nil {
+		v.Tags = []string{}
+	}
+	if s.Auth != nil {
+		v.Auth = &authView{Type: s.Auth.Type, Configured: true}
+	}
+	if s.LastCheckedAt != nil {
+		t := s.LastCheckedAt.UTC()
+		v.LastCheckedAt = &t
+	}
+	if s.LastError != "" {
+		msg := s.LastError
+		v.LastError = &msg
+	}
+	return v
+}
+
+// optionsView returns the options as clients see them. They are stored in that form (header
+// values masked, see optionReader.headers), so this is the hot path's no-op.
+func optionsView(s *store.Service) json.RawMessage {
+	if len(s.Options) == 0 {
+		return json.RawMessage("{}")
+	}
+	return s.Options
+}

@@ -1,0 +1,221 @@
+package store
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// subServiceNames is the organization's service-name index, a sibling of the services
+// bucket (which holds only service records keyed by ID, so CountServices can count its
+// keys): lower(trimmed name) → serviceID. It makes the uniqueness check of a create or
+// rename one lookup instead of a scan of every service.
+const subServiceNames = "service_names"
+
+// Service is a monitored endpoint of one organization (SPEC §3.6), in its storage encoding.
+// Options are the normalized, non-secret per-type options (header values masked); every
+// secret (auth credentials, header values) is sealed by the API before it reaches the store,
+// bound to the organization and the service ID, so the store never sees plaintext.
+type Service struct {
+	ID                   string          `json:"id"`
+	OrgID                string          `json:"org_id"`
+	Name                 string          `json:"name"`
+	Description          string          `json:"description"`
+	Environment          string          `json:"environment"`
+	Endpoint             string          `json:"endpoint"`
+	CheckType            string          `json:"check_type"`
+	CheckIntervalSeconds int             `json:"check_interval_seconds"`
+	TimeoutSeconds       int             `json:"timeout_seconds"`
+	Status               string          `json:"status"`
+	Paused               bool            `json:"paused"`
+	Tags                 []string        `json:"tags"`
+	DegradedThresholdMS  int             `json:"degraded_threshold_ms"`
+	SLATarget            *float64        `json:"sla_target,omitempty"`
+	Options              json.RawMessage `json:"options,omitempty"`
+	Auth                 *SealedAuth     `json:"auth,omitempty"`
+	// SealedHeaders maps a canonical header name to its sealed value.
+	SealedHeaders      map[string][]byte `json:"sealed_headers,omitempty"`
+	LastCheckedAt      *time.Time        `json:"last_checked_at,omitempty"`
+	LastResponseTimeMS *int              `json:"last_response_time_ms,omitempty"`
+	LastStatusCode     *int              `json:"last_status_code,omitempty"`
+	LastError          string            `json:"last_error,omitempty"`
+	CreatedAt          time.Time         `json:"created_at"`
+	UpdatedAt          time.Time         `json:"updated_at"`
+}
+
+// SealedAuth is a service's probe credential: its type ("basic", "bearer", "header") in
+// clear, so responses can say what is configured, and the credential itself sealed.
+type SealedAuth struct {
+	Type   string `json:"type"`
+	Sealed []byte `json:"sealed"`
+}
+
+// serviceNameKey is the name-index key: names are unique per organization regardless of
+// case and surrounding spaces.
+func serviceNameKey(name string) []byte {
+	return []byte(strings.ToLower(strings.TrimSpace(name)))
+}
+
+// CreateService stores a new service in organization orgID. A service name is unique in its
+// organization, compared case-insensitively (ErrConflict): names are the identity that
+// configuration-as-code export/import matches on, so two services must never share one.
+// The organization's plan is enforced in the same write transaction as the insert, so
+// concurrent creates cannot overshoot it: with MaxServices ≥ 0 and that many services
+// already present the answer is ErrPlanLimit (MaxServices < 0 means unlimited). Nothing is
+// written on any refusal. A given ID is kept (the API seals credentials bound to it before
+// calling); an empty one is filled, as are CreatedAt/UpdatedAt. OrgID is set to orgID.
+func (db *DB) CreateService(orgID string, s *Service) error {
+	return db.kv.Update(func(tx *bolt.Tx) error {
+		var org Organization
+		if err := getOrganization(tx, orgID, &org); err != nil {
+			return err
+		}
+		b, err := orgSub(tx, orgID, subServices)
+		if err != nil {
+			return err
+		}
+		if org.MaxServices >= 0 && countKeys(b) >= org.MaxServices {
+			return ErrPlanLimit
+		}
+		names, err := orgSub(tx, orgID, subServiceNames)
+		if err != nil {
+			return err
+		}
+		if s.ID == "" {
+			s.ID = newID()
+		}
+		if b.Get([]byte(s.ID)) != nil {
+			return conflictf("service ID %s exists", s.ID)
+		}
+		key := serviceNameKey(s.Name)
+		if names.Get(key) != nil {
+			return conflictf("a service named %q exists", s.Name)
+		}
+		now := db.stamp()
+		if s.CreatedAt.IsZero() {
+			s.CreatedAt = now
+		}
+		s.OrgID, s.UpdatedAt = orgID, now
+		if err := names.Put(key, []byte(s.ID)); err != nil {
+			return err
+		}
+		return putJSON(b, []byte(s.ID), s)
+	})
+}
+
+// countKeys counts the records (not nested buckets) of b with a cursor; unlike Stats it
+// also sees what the current write transaction has changed.
+func countKeys(b *bolt.Bucket) int {
+	n := 0
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if v != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// Service returns service id of organization orgID, or ErrNotFound (also when the service
+// belongs to another organization).
+func (db *DB) Service(orgID, id string) (*Service, error) {
+	var s Service
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		b, err := orgSub(tx, orgID, subServices)
+		if err != nil {
+			return err
+		}
+		return getJSON(b, []byte(id), &s)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// Services returns every service of organization orgID in key (creation) order; never nil.
+func (db *DB) Services(orgID string) ([]Service, error) {
+	var out []Service
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		b, err := orgSub(tx, orgID, subServices)
+		if err != nil {
+			return err
+		}
+		out, err = listJSON[Service](b)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UpdateService loads service id of orgID, lets fn change it and stores it, in one write
+// transaction (so a read-modify-write never loses a concurrent change). An error from fn
+// aborts and is returned as is. A changed name is re-checked for uniqueness (ErrConflict).
+// ID, OrgID and CreatedAt cannot be changed; UpdatedAt is set.
+func (db *DB) UpdateService(orgID, id string, fn func(*Service) error) (*Service, error) {
+	var s Service
+	err := db.kv.Update(func(tx *bolt.Tx) error {
+		b, err := orgSub(tx, orgID, subServices)
+		if err != nil {
+			return err
+		}
+		if err := getJSON(b, []byte(id), &s); err != nil {
+			return err
+		}
+		oldKey, created := serviceNameKey(s.Name), s.CreatedAt
+		if err := fn(&s); err != nil {
+			return err
+		}
+		s.ID, s.OrgID, s.CreatedAt, s.UpdatedAt = id, orgID, created, db.stamp()
+		if newKey := serviceNameKey(s.Name); string(newKey) != string(oldKey) {
+			names, err := orgSub(tx, orgID, subServiceNames)
+			if err != nil {
+				return err
+			}
+			if owner := names.Get(newKey); owner != nil && string(owner) != id {
+				return conflictf("a service named %q exists", s.Name)
+			}
+			if err := names.Delete(oldKey); err != nil {
+				return err
+			}
+			if err := names.Put(newKey, []byte(id)); err != nil {
+				return err
+			}
+		}
+		return putJSON(b, []byte(id), &s)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// DeleteService removes service id of orgID and frees its name; ErrNotFound otherwise.
+func (db *DB) DeleteService(orgID, id string) error {
+	return db.kv.Update(func(tx *bolt.Tx) error {
+		b, err := orgSub(tx, orgID, subServices)
+		if err != nil {
+			return err
+		}
+		var s Service
+		if err := getJSON(b, []byte(id), &s); err != nil {
+			return err
+		}
+		names, err := orgSub(tx, orgID, subServiceNames)
+		if err != nil {
+			return err
+		}
+		if err := names.Delete(serviceNameKey(s.Name)); err != nil {
+			return err
+		}
+		// The service's check results, rollups and alert state arrive with the engine
+		// (issue 3). Their purge hooks in here: this transaction will mark the series for
+		// deletion and the janitor will drain it in chunks of ≤ maxDeleteChunk keys, so a
+		// service with a year of history never makes one huge transaction.
+		return b.Delete([]byte(id))
+	})
+}
