@@ -1,7 +1,10 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"io"
 	"strings"
 	"time"
 
@@ -86,23 +89,66 @@ func (b *base) actorFromJWT(c *gin.Context, token string) (*actor, error) {
 		return nil, errUnauthorized()
 	}
 	a := &actor{kind: "user", user: user}
+	// SPEC §2 precedence: body organization_id > ?org=<slug> > token tenant.
+	// The choice is made here, before the route's permission check, so the
+	// role that is checked is the caller's role in the organization acted on.
+	if id := bodyOrganizationID(c); id != "" {
+		return a, b.useMembership(a, func() (*store.Organization, error) { return b.store.Organization(id) })
+	}
 	if slug := c.Query("org"); slug != "" {
-		org, err := b.store.OrganizationBySlug(slug)
-		if err != nil {
-			return nil, errNotFound("Organization")
-		}
-		m, err := b.store.Membership(org.ID, user.ID)
-		if err != nil {
-			return nil, errNotFound("Organization")
-		}
-		a.org, a.role = org, m.Role
-		return a, nil
+		return a, b.useMembership(a, func() (*store.Organization, error) { return b.store.OrganizationBySlug(slug) })
 	}
 	if err := b.useTokenOrg(a, claims.TenantID); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
+
+// useMembership makes the organization that find returns the active one
+// when the user belongs to it; otherwise, or when it does not exist, 404.
+func (b *base) useMembership(a *actor, find func() (*store.Organization, error)) error {
+	org, err := find()
+	if err != nil {
+		return errNotFound("Organization")
+	}
+	m, err := b.store.Membership(org.ID, a.user.ID)
+	if err != nil {
+		return errNotFound("Organization")
+	}
+	a.org, a.role = org, m.Role
+	return nil
+}
+
+// bodyOrganizationID peeks at a JSON write body's "organization_id" and puts
+// the body back for the handler. Problems with the body are left for
+// bindJSON to report (including a body over the limit: the read error is
+// replayed after the bytes that were read).
+func bodyOrganizationID(c *gin.Context) string {
+	r := c.Request
+	if r.Body == nil || (r.Method != "POST" && r.Method != "PUT" && r.Method != "PATCH") ||
+		!strings.HasPrefix(c.ContentType(), "application/json") {
+		return ""
+	}
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(raw), errorReader{err}))
+		return ""
+	}
+	r.Body = io.NopCloser(bytes.NewReader(raw))
+	if !bytes.Contains(raw, []byte(`"organization_id"`)) {
+		return ""
+	}
+	var peek struct {
+		OrganizationID string `json:"organization_id"`
+	}
+	_ = json.Unmarshal(raw, &peek) // a malformed body is bindJSON's to report
+	return peek.OrganizationID
+}
+
+// errorReader replays a read error after the bytes that were read.
+type errorReader struct{ err error }
+
+func (e errorReader) Read([]byte) (int, error) { return 0, e.err }
 
 // useTokenOrg selects the token's organization, or the user's first one when
 // they have since left it; a user with no organization keeps org nil and can
@@ -149,8 +195,11 @@ func (b *base) actorFromAPIKey(c *gin.Context, token string) (*actor, error) {
 	if err != nil {
 		return nil, errUnauthorized()
 	}
+	// A key belongs to exactly one organization: naming another is 404.
 	if slug := c.Query("org"); slug != "" && slug != org.Slug {
-		// A key belongs to exactly one organization.
+		return nil, errNotFound("Organization")
+	}
+	if id := bodyOrganizationID(c); id != "" && id != org.ID {
 		return nil, errNotFound("Organization")
 	}
 	// A key never acts above its creator's current role.
@@ -164,30 +213,4 @@ func (b *base) actorFromAPIKey(c *gin.Context, token string) (*actor, error) {
 		}
 	}
 	return &actor{kind: "api_key", user: creator, apiKey: key, org: org, role: role}, nil
-}
-
-// useBodyOrganization switches the active organization to the create body's
-// organization_id (SPEC §2: body > ?org= > token) after checking that the
-// caller belongs to it and holds p there. An empty id keeps the current one.
-func (b *base) useBodyOrganization(c *gin.Context, orgID string, p permission) error {
-	a := actorOf(c)
-	if orgID == "" || (a.org != nil && orgID == a.org.ID) {
-		return nil
-	}
-	if a.apiKey != nil {
-		return errNotFound("Organization")
-	}
-	m, err := b.store.Membership(orgID, a.user.ID)
-	if err != nil {
-		return errNotFound("Organization")
-	}
-	org, err := b.store.Organization(orgID)
-	if err != nil {
-		return errNotFound("Organization")
-	}
-	if !allowed(m.Role, p) {
-		return errForbidden("Your role (" + m.Role + ") does not allow this; it needs " + minRole[p] + " or higher.")
-	}
-	a.org, a.role = org, m.Role
-	return nil
 }

@@ -58,14 +58,12 @@ func (x *serviceHandlers) get(c *gin.Context) error {
 	return nil
 }
 
-// create adds a service (201). A body organization_id selects the organization first, so
-// validation, sealing and the plan cap all apply to that organization.
+// create adds a service (201). A body organization_id has already selected the
+// organization (authenticate), so validation, sealing, the plan cap and the
+// permission check all apply to that organization.
 func (x *serviceHandlers) create(c *gin.Context) error {
 	var req serviceRequest
 	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	if err := x.useBodyOrganization(c, req.OrganizationID, permWrite); err != nil {
 		return err
 	}
 	orgID := actorOf(c).org.ID
@@ -99,9 +97,6 @@ func (x *serviceHandlers) patch(c *gin.Context) error {
 func (x *serviceHandlers) update(c *gin.Context, mode applyMode) error {
 	var req serviceRequest
 	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	if err := x.useBodyOrganization(c, req.OrganizationID, permWrite); err != nil {
 		return err
 	}
 	orgID := actorOf(c).org.ID
