@@ -1,0 +1,70 @@
+package monitor
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"time"
+)
+
+// Env is what a probe may use to reach the outside world. In production
+// every function is backed by the egress guard; tests pass loopback ones.
+type Env struct {
+	// Dial opens a TCP or UDP connection ("tcp", "udp", ...) to host:port.
+	// It resolves the name once and checks the resolved address.
+	Dial func(ctx context.Context, network, address string) (net.Conn, error)
+	// ResolveIP resolves host to one allowed address (PING, and anything
+	// that needs an address rather than a connection).
+	ResolveIP func(ctx context.Context, host string) (netip.Addr, error)
+	// UserAgent is sent by HTTP and WebSocket probes ("AlertifyPro/<version>").
+	UserAgent string
+	// Now is the clock (certificate expiry, timestamps).
+	Now func() time.Time
+	// ICMP says how PING may send echo requests: "udp" (unprivileged
+	// datagram socket), "ip" (raw socket) or "" (neither is possible here).
+	ICMP string
+}
+
+// Probe checks one target. It returns when ctx ends at the latest, and it
+// always returns a Result (failures are RED results, never errors).
+type Probe func(ctx context.Context, env *Env, t *Target) Result
+
+// ProbeFor returns the probe of a canonical check type, or nil for an
+// unknown type.
+func ProbeFor(checkType string) Probe {
+	switch checkType {
+	case "HTTP":
+		return probeHTTP
+	case "WEBSOCKET":
+		return probeWebSocket
+	case "SSL":
+		return probeSSL
+	case "TCP":
+		return probeTCP
+	case "UDP":
+		return probeUDP
+	case "DNS":
+		return probeDNS
+	case "PING":
+		return probePing
+	case "SMTP":
+		return probeSMTP
+	case "IMAP":
+		return probeIMAP
+	case "FTP":
+		return probeFTP
+	case "SSH":
+		return probeSSH
+	case "REDIS":
+		return probeRedis
+	case "MYSQL":
+		return probeMySQL
+	case "POSTGRES":
+		return probePostgres
+	case "MONGODB":
+		return probeMongoDB
+	case "GRPC":
+		return probeGRPC
+	}
+	return nil
+}

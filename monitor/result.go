@@ -1,0 +1,64 @@
+package monitor
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Check statuses a result can have (SPEC §3.7).
+const (
+	StatusGreen  = "GREEN"  // passed within the degraded threshold
+	StatusYellow = "YELLOW" // passed, but slow or a certificate is in its warning window
+	StatusRed    = "RED"    // failed
+)
+
+// Result is the outcome of one check.
+type Result struct {
+	CheckedAt    time.Time
+	Status       string
+	ResponseTime time.Duration
+	StatusCode   int    // HTTP status code; 0 for other types
+	Error        string // short human reason for RED (and for YELLOW: why degraded); "" when GREEN
+	Certificate  *Certificate
+	// Internal marks a result that could not be obtained for reasons of our
+	// own (egress policy, ICMP unavailable): recorded RED, never alerts.
+	Internal bool
+	// Facts the alert-rule expression language reads (issue 4). Not stored.
+	Body      []byte // HTTP/WebSocket response body, at most 1 MiB, for body_contains()
+	Resolved  bool   // the endpoint's name resolved (dns_resolved)
+	Connected bool   // a transport connection was established (tcp_connected)
+}
+
+// Certificate is the leaf certificate a TLS endpoint presented.
+type Certificate struct {
+	Issuer          string    `json:"issuer"`
+	Subject         string    `json:"subject"`
+	DNSNames        []string  `json:"dns_names,omitempty"`
+	ValidFrom       time.Time `json:"valid_from"`
+	ValidTo         time.Time `json:"valid_to"`
+	DaysUntilExpiry int       `json:"days_until_expiry"`
+}
+
+// Target is what a probe checks: the service's endpoint and options, with
+// its credentials already opened (plaintext lives only in memory).
+type Target struct {
+	OrgID             string
+	ServiceID         string
+	CheckType         string          // canonical upper-case type
+	Endpoint          string          // validated for its type by the API
+	Options           json.RawMessage // the normalized options the API stored (defaults filled)
+	Timeout           time.Duration   // hard per-check timeout (the probe's ctx also carries it)
+	DegradedThreshold time.Duration   // slower than this → YELLOW
+	Auth              *Credentials    // nil when the service has none
+	Headers           map[string]string
+}
+
+// Credentials is a service's probe credential in plaintext.
+type Credentials struct {
+	Type     string `json:"type"` // "basic", "bearer" or "header"
+	Username string `json:"username,omitempty"`
+	Password string `json:"password,omitempty"`
+	Token    string `json:"token,omitempty"`
+	Name     string `json:"name,omitempty"`  // header name for type "header"
+	Value    string `json:"value,omitempty"` // header value for type "header"
+}
