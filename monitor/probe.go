@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"crypto/x509"
 	"net"
 	"net/netip"
 	"time"
@@ -23,6 +24,9 @@ type Env struct {
 	// ICMP says how PING may send echo requests: "udp" (unprivileged
 	// datagram socket), "ip" (raw socket) or "" (neither is possible here).
 	ICMP string
+	// RootCAs verifies servers' certificates; nil means the system roots.
+	// Tests set it to trust their own loopback servers.
+	RootCAs *x509.CertPool
 }
 
 // Probe checks one target. It returns when ctx ends at the latest, and it
