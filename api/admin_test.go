@@ -69,7 +69,7 @@ func TestAdminOrganizations(t *testing.T) {
 			token: root.Token, body: map[string]any{"plan_type": "starter"}, status: 404},
 	})
 	authWantEvent(t, e, ada.OrgID, "organization.plan_changed")
-	if got := authAuditEvents(t, e, bob.OrgID); len(got) != 0 {
+	if got := auditEvents(t, e, bob.OrgID); len(got) != 0 {
 		t.Fatalf("plan changes leaked into another organization's audit: %v", got)
 	}
 }

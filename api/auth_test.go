@@ -39,23 +39,9 @@ func authJWT(t *testing.T, token string) (header, claims map[string]any) {
 	return header, claims
 }
 
-// authAuditEvents lists the event names recorded in an organization.
-func authAuditEvents(t *testing.T, e *testEnv, orgID string) []string {
-	t.Helper()
-	entries, _, err := e.db.AuditLogs(orgID, store.AuditFilter{Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, en := range entries {
-		out = append(out, en.Event)
-	}
-	return out
-}
-
 func authWantEvent(t *testing.T, e *testEnv, orgID, event string) {
 	t.Helper()
-	if got := authAuditEvents(t, e, orgID); !slices.Contains(got, event) {
+	if got := auditEvents(t, e, orgID); !slices.Contains(got, event) {
 		t.Fatalf("audit of %s lacks %q: %v", orgID, event, got)
 	}
 }

@@ -237,3 +237,17 @@ func assertErrorBody(t *testing.T, rec *httptest.ResponseRecorder, code string) 
 	}
 	_ = http.StatusOK
 }
+
+// auditEvents lists the event names recorded in an organization, newest first.
+func auditEvents(t *testing.T, e *testEnv, orgID string) []string {
+	t.Helper()
+	entries, _, err := e.db.AuditLogs(orgID, store.AuditFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, en := range entries {
+		out = append(out, en.Event)
+	}
+	return out
+}

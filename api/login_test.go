@@ -51,7 +51,7 @@ func TestLogin(t *testing.T) {
 	})
 	authWantEvent(t, e, ada.OrgID, "auth.login")
 	authWantEvent(t, e, ada.OrgID, "auth.login_failed")
-	if got := authAuditEvents(t, e, other.OrgID); len(got) != 0 {
+	if got := auditEvents(t, e, other.OrgID); len(got) != 0 {
 		t.Fatalf("ada's logins were audited in a non-default organization: %v", got)
 	}
 

@@ -5,8 +5,6 @@ import (
 	"net/http/httptest"
 	"slices"
 	"testing"
-
-	"github.com/alertifypro/alertifypro/store"
 )
 
 // orgFixture is organization A with one user per role, an outsider who owns
@@ -34,20 +32,6 @@ func newOrgFixture(e *testEnv) *orgFixture {
 // inA appends ?org=<slug of A> so a caller tries to act in organization A.
 func (f *orgFixture) inA(path string) string {
 	return path + "?org=" + f.owner.OrgSlug
-}
-
-// auditEvents lists the event names recorded in an organization.
-func auditEvents(t *testing.T, e *testEnv, orgID string) []string {
-	t.Helper()
-	entries, _, err := e.db.AuditLogs(orgID, store.AuditFilter{Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, en := range entries {
-		out = append(out, en.Event)
-	}
-	return out
 }
 
 func wantAudit(t *testing.T, e *testEnv, orgID string, events ...string) {

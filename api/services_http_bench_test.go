@@ -1,13 +1,11 @@
 package api
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
-	"sync"
 	"testing"
-	"time"
 )
 
 // BenchmarkGetServiceHTTP is BenchmarkGetService over real loopback TCP: an
@@ -19,42 +17,19 @@ func BenchmarkGetServiceHTTP(b *testing.B) {
 	srv := httptest.NewServer(router)
 	b.Cleanup(srv.Close)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	var (
-		mu        sync.Mutex
-		latencies []time.Duration
-	)
 	b.SetParallelism(8) // 16 concurrent clients on 2 cores
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		local := make([]time.Duration, 0, 1024)
-		i := 0
-		for pb.Next() {
-			req, _ := http.NewRequest("GET", srv.URL+"/api/v1/services/"+ids[i%len(ids)], nil)
-			req.Header.Set("Authorization", "Bearer "+key)
-			start := time.Now()
-			resp, err := client.Do(req)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			local = append(local, time.Since(start))
-			if resp.StatusCode != http.StatusOK {
-				b.Errorf("status %d", resp.StatusCode)
-				return
-			}
-			i += 7
+	measureParallel(b, func(i int) error {
+		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/services/"+ids[(i*7)%len(ids)], nil)
+		req.Header.Set("Authorization", "Bearer "+key)
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
 		}
-		mu.Lock()
-		latencies = append(latencies, local...)
-		mu.Unlock()
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("status %d", resp.StatusCode)
+		}
+		return nil
 	})
-	b.StopTimer()
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
-	if len(latencies) > 0 {
-		slices.Sort(latencies)
-		b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "p99_ms")
-	}
 }
