@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/alertifypro/alertifypro/monitor"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -32,16 +33,10 @@ type authRequest struct {
 	Configured *bool   `json:"configured"`
 }
 
-// authCredentials is a credential in plaintext. It exists only in memory: it is sealed as
-// one JSON document before it reaches the store and opened only by the engine's probe.
-type authCredentials struct {
-	Type     string `json:"type"`
-	Username string `json:"username,omitempty"`
-	Password string `json:"password,omitempty"`
-	Token    string `json:"token,omitempty"`
-	Name     string `json:"name,omitempty"`
-	Value    string `json:"value,omitempty"`
-}
+// authCredentials is a credential in plaintext (monitor.Credentials: the
+// engine's probes consume the same type). It exists only in memory: sealed
+// before it reaches the store, opened only for a probe.
+type authCredentials = monitor.Credentials
 
 // parseAuth validates a request's auth object. It returns the credential, or keepType set
 // to the type when the object is the response form asking to keep the stored credential.
@@ -117,32 +112,14 @@ func deref(p *string) string {
 	return *p
 }
 
-// authRecord and headerRecord are the record IDs the seals are bound to (with the
-// organization): a sealed value copied to another service, another header name or another
-// organization does not open.
-func authRecord(serviceID string) string { return credentialRecordPrefix + serviceID + ":auth" }
-
-// headerRecord binds a header seal to its service and canonical header name.
-func headerRecord(serviceID, name string) string {
-	return credentialRecordPrefix + serviceID + ":header:" + name
-}
-
 // sealAuth seals a credential for service serviceID of orgID.
 func (b *base) sealAuth(orgID, serviceID string, c *authCredentials) (*store.SealedAuth, error) {
-	plain, err := json.Marshal(c)
-	if err != nil {
-		return nil, err
-	}
-	sealed, err := b.sealer.Seal(plain, orgID, authRecord(serviceID))
-	if err != nil {
-		return nil, fmt.Errorf("seal service auth: %w", err)
-	}
-	return &store.SealedAuth{Type: c.Type, Sealed: sealed}, nil
+	return monitor.SealAuth(b.sealer, orgID, serviceID, c)
 }
 
 // sealHeader seals one header value of service serviceID of orgID.
 func (b *base) sealHeader(orgID, serviceID, name, value string) ([]byte, error) {
-	sealed, err := b.sealer.Seal([]byte(value), orgID, headerRecord(serviceID, name))
+	sealed, err := b.sealer.Seal([]byte(value), orgID, monitor.HeaderRecordID(serviceID, name))
 	if err != nil {
 		return nil, fmt.Errorf("seal service header: %w", err)
 	}
@@ -155,28 +132,12 @@ type serviceCredentials struct {
 	Headers map[string]string // canonical header name → value; never nil
 }
 
-// openCredentials opens the sealed credentials of service s of organization orgID for the
-// probe (the engine, issue 3). It fails with crypto.ErrDecrypt when any seal was not made
-// for this organization, service and record, e.g. a record copied elsewhere.
+// openCredentials opens the sealed credentials of service s of organization
+// orgID (monitor.OpenCredentials, which the engine uses for every check).
 func (b *base) openCredentials(orgID string, s *store.Service) (*serviceCredentials, error) {
-	out := &serviceCredentials{Headers: make(map[string]string, len(s.SealedHeaders))}
-	if s.Auth != nil {
-		plain, err := b.sealer.Open(s.Auth.Sealed, orgID, authRecord(s.ID))
-		if err != nil {
-			return nil, fmt.Errorf("open auth of service %s: %w", s.ID, err)
-		}
-		var c authCredentials
-		if err := json.Unmarshal(plain, &c); err != nil {
-			return nil, fmt.Errorf("decode auth of service %s: %w", s.ID, err)
-		}
-		out.Auth = &c
+	auth, headers, err := monitor.OpenCredentials(b.sealer, orgID, s)
+	if err != nil {
+		return nil, err
 	}
-	for name, sealed := range s.SealedHeaders {
-		plain, err := b.sealer.Open(sealed, orgID, headerRecord(s.ID, name))
-		if err != nil {
-			return nil, fmt.Errorf("open header %s of service %s: %w", name, s.ID, err)
-		}
-		out.Headers[name] = string(plain)
-	}
-	return out, nil
+	return &serviceCredentials{Auth: auth, Headers: headers}, nil
 }

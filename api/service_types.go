@@ -89,7 +89,6 @@ const (
 	maxServiceEnvironment   = 50
 	maxEndpointLen          = 2048
 	credentialMask          = "********"
-	credentialRecordPrefix  = "service:"
 	maxCredentialFieldBytes = 4096
 )
 
