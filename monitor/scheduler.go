@@ -1,0 +1,234 @@
+package monitor
+
+import (
+	"container/heap"
+	"context"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// Scheduler checks every active service every check_interval_seconds
+// (SPEC §4.1). It reloads the service list every Poll (so creates, edits,
+// pauses, resumes and deletes take effect on the next tick) and dispatches
+// each check at its own planned time from a min-heap, so drift does not
+// depend on the poll interval. A global semaphore bounds checks in flight;
+// a service whose previous check still runs is skipped, so a hanging target
+// only ever occupies one slot, for at most its own timeout.
+type Scheduler struct {
+	Checker     *Checker
+	Services    func(fn func(*store.Service) error) error // store.ForEachService
+	Poll        time.Duration
+	Concurrency int
+	Logger      *slog.Logger
+	// Jitter spreads the first check of each service across its interval so
+	// a restart with thousands of services is no thundering herd. Default:
+	// a stable hash of the service ID modulo the interval.
+	Jitter func(serviceID string, interval time.Duration) time.Duration
+
+	entries map[string]*schedEntry
+	queue   schedHeap
+	wake    chan struct{}
+	once    sync.Once
+}
+
+// schedEntry is one service's place in the schedule.
+type schedEntry struct {
+	svc      *store.Service
+	interval time.Duration
+	next     time.Time   // planned start of the next check
+	index    int         // position in the heap
+	running  atomic.Bool // a check of this service is in flight
+}
+
+// Notify asks the scheduler to reload now instead of at the next poll (the
+// API calls it after a change); it never blocks.
+func (s *Scheduler) Notify() {
+	s.init()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Scheduler) init() {
+	s.once.Do(func() {
+		s.entries = make(map[string]*schedEntry)
+		s.wake = make(chan struct{}, 1)
+		if s.Jitter == nil {
+			s.Jitter = hashJitter
+		}
+		if s.Poll <= 0 {
+			s.Poll = 10 * time.Second
+		}
+		if s.Concurrency <= 0 {
+			s.Concurrency = 512
+		}
+		if s.Checker.Metrics == nil {
+			s.Checker.Metrics = NewMetrics()
+		}
+	})
+}
+
+// Run schedules until ctx is done, then waits for the checks in flight (each
+// bounded by its timeout) and returns.
+func (s *Scheduler) Run(ctx context.Context) error {
+	s.init()
+	sem := make(chan struct{}, s.Concurrency)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+
+	s.reload(time.Now())
+	poll := time.NewTicker(s.Poll)
+	defer poll.Stop()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		timer.Reset(s.untilNext(time.Now()))
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-poll.C:
+			s.reload(time.Now())
+		case <-s.wake:
+			s.reload(time.Now())
+		case <-timer.C:
+			if !s.dispatch(ctx, sem, &wg) {
+				return nil
+			}
+		}
+	}
+}
+
+// untilNext is how long to sleep until the earliest planned check.
+func (s *Scheduler) untilNext(now time.Time) time.Duration {
+	if len(s.queue) == 0 {
+		return s.Poll
+	}
+	if d := s.queue[0].next.Sub(now); d > 0 {
+		return d
+	}
+	return 0
+}
+
+// dispatch starts every check that is due. It returns false when ctx ended
+// while it waited for a free slot.
+func (s *Scheduler) dispatch(ctx context.Context, sem chan struct{}, wg *sync.WaitGroup) bool {
+	for len(s.queue) > 0 {
+		now := time.Now()
+		e := s.queue[0]
+		if e.next.After(now) {
+			return true
+		}
+		planned := e.next
+		// Plan the next run from the planned time, not from now, so small
+		// delays do not accumulate; after a long stall skip ahead instead of
+		// firing a burst of catch-up checks.
+		e.next = planned.Add(e.interval)
+		if !e.next.After(now) {
+			e.next = now.Add(e.interval)
+		}
+		heap.Fix(&s.queue, 0)
+		if e.running.Load() {
+			s.Checker.Metrics.skipped.Add(1)
+			continue
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			return false
+		}
+		e.running.Store(true)
+		s.Checker.Metrics.drift.observe(time.Since(planned))
+		wg.Add(1)
+		go func(e *schedEntry, svc *store.Service) {
+			defer wg.Done()
+			defer func() { e.running.Store(false); <-sem }()
+			// The check outlives ctx by at most its own timeout: a check
+			// that started is finished and recorded, never dropped.
+			if _, err := s.Checker.Check(context.WithoutCancel(ctx), svc); err != nil && s.Logger != nil {
+				s.Logger.Error("check result not recorded", "service_id", svc.ID, "error", err)
+			}
+		}(e, e.svc)
+	}
+	return true
+}
+
+// reload reads every service and brings the schedule in line: new services
+// get a jittered first check, changed intervals re-plan, paused and deleted
+// services leave the schedule.
+func (s *Scheduler) reload(now time.Time) {
+	seen := make(map[string]bool, len(s.entries))
+	err := s.Services(func(svc *store.Service) error {
+		if svc.Paused {
+			return nil
+		}
+		seen[svc.ID] = true
+		interval := time.Duration(svc.CheckIntervalSeconds) * time.Second
+		if interval <= 0 {
+			interval = time.Minute
+		}
+		e, ok := s.entries[svc.ID]
+		switch {
+		case !ok:
+			e = &schedEntry{svc: svc, interval: interval, next: now.Add(s.Jitter(svc.ID, interval))}
+			s.entries[svc.ID] = e
+			heap.Push(&s.queue, e)
+		case e.interval != interval:
+			e.svc, e.interval = svc, interval
+			if latest := now.Add(interval); e.next.After(latest) {
+				e.next = latest
+				heap.Fix(&s.queue, e.index)
+			}
+		default:
+			e.svc = svc
+		}
+		return nil
+	})
+	if err != nil {
+		if s.Logger != nil {
+			s.Logger.Error("scheduler reload failed; keeping the previous schedule", "error", err)
+		}
+		return
+	}
+	for id, e := range s.entries {
+		if !seen[id] {
+			heap.Remove(&s.queue, e.index)
+			delete(s.entries, id)
+		}
+	}
+}
+
+// hashJitter places a service's first check at a stable point of its
+// interval (FNV hash of the ID), so the spread survives restarts.
+func hashJitter(serviceID string, interval time.Duration) time.Duration {
+	h := fnv.New64a()
+	h.Write([]byte(serviceID))
+	return time.Duration(h.Sum64() % uint64(interval))
+}
+
+// schedHeap orders entries by their next planned start.
+type schedHeap []*schedEntry
+
+func (h schedHeap) Len() int           { return len(h) }
+func (h schedHeap) Less(i, j int) bool { return h[i].next.Before(h[j].next) }
+func (h schedHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
+func (h *schedHeap) Push(x any) {
+	e := x.(*schedEntry)
+	e.index = len(*h)
+	*h = append(*h, e)
+}
+func (h *schedHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return e
+}

@@ -1,0 +1,40 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ForEachService calls fn with every service of every organization, in one
+// read transaction (the scheduler's reload). fn must not keep s beyond the
+// call unless it copies it: each call gets a freshly decoded value, so
+// keeping the pointer is safe, but fn must not call back into the store.
+// Organizations being deleted are skipped.
+func (db *DB) ForEachService(fn func(s *Service) error) error {
+	return db.kv.View(func(tx *bolt.Tx) error {
+		orgs := tx.Bucket([]byte(bucketOrgs))
+		return orgs.ForEachBucket(func(orgID []byte) error {
+			ob := orgs.Bucket(orgID)
+			if ob.Get([]byte(orgInfoKey)) == nil {
+				return nil // being deleted
+			}
+			b := ob.Bucket([]byte(subServices))
+			if b == nil {
+				return nil
+			}
+			return b.ForEach(func(k, v []byte) error {
+				if v == nil {
+					return nil
+				}
+				s := new(Service)
+				if err := json.Unmarshal(v, s); err != nil {
+					return fmt.Errorf("store: decode service %q: %w", k, err)
+				}
+				s.OrgID = string(orgID)
+				return fn(s)
+			})
+		})
+	})
+}
