@@ -16,6 +16,7 @@ import (
 	"github.com/alertifypro/alertifypro/api"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
+	"github.com/alertifypro/alertifypro/egress"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -49,12 +50,18 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	if err := db.CheckEncryptionKey(sealer.KeyCheck()); err != nil {
 		return err
 	}
+	policy, err := egress.ParsePolicy(cfg.EgressPolicy, cfg.EgressAllowCIDRs, cfg.EgressDenyCIDRs)
+	if err != nil {
+		return err
+	}
+	guard := egress.New(policy)
 	router, err := api.NewRouter(api.Deps{
 		Config:    cfg,
 		Store:     db,
 		Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
 		Tokens:    crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, func() time.Time { return time.Now().UTC() }),
 		Sealer:    sealer,
+		Guard:     guard,
 		Logger:    logger,
 		Version:   version,
 	})

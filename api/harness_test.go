@@ -18,6 +18,7 @@ import (
 
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
+	"github.com/alertifypro/alertifypro/egress"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -86,8 +87,12 @@ func newTestEnv(t *testing.T, mutate ...func(*config.Config)) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	policy, err := egress.ParsePolicy(cfg.EgressPolicy, cfg.EgressAllowCIDRs, cfg.EgressDenyCIDRs)
+	if err != nil {
+		t.Fatal(err)
+	}
 	deps := Deps{
-		Config: cfg, Store: db, Sealer: sealer,
+		Config: cfg, Store: db, Sealer: sealer, Guard: egress.New(policy),
 		Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
 		Tokens:    crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, clock.Now),
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),

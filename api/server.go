@@ -13,6 +13,7 @@ import (
 
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
+	"github.com/alertifypro/alertifypro/egress"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -23,6 +24,7 @@ type Deps struct {
 	Passwords *crypto.PasswordHasher
 	Tokens    *crypto.TokenIssuer
 	Sealer    *crypto.Sealer
+	Guard     *egress.Guard // save-time egress checks of service targets
 	Logger    *slog.Logger
 	Now       func() time.Time // the clock; tests pass a fixed one
 	Version   string
@@ -35,6 +37,7 @@ type base struct {
 	passwords *crypto.PasswordHasher
 	tokens    *crypto.TokenIssuer
 	sealer    *crypto.Sealer
+	guard     *egress.Guard
 	logger    *slog.Logger
 	now       func() time.Time
 	version   string
@@ -51,7 +54,7 @@ func newBase(d Deps) *base {
 		logger = slog.Default()
 	}
 	return &base{cfg: d.Config, store: d.Store, passwords: d.Passwords, tokens: d.Tokens,
-		sealer: d.Sealer, logger: logger, now: now, version: d.Version, mailer: newMailer(d.Config)}
+		sealer: d.Sealer, guard: d.Guard, logger: logger, now: now, version: d.Version, mailer: newMailer(d.Config)}
 }
 
 // NewServer wraps the handler in an http.Server with all four timeouts set,

@@ -127,6 +127,9 @@ func (x *serviceHandlers) applyRequest(orgID string, req *serviceRequest, s *sto
 			}
 		}
 	}
+	if _, bad := f["endpoint"]; typeOK && !bad {
+		x.checkEgress(f, s.CheckType, s.Endpoint, opts)
+	}
 	if err := f.err(); err != nil {
 		return err
 	}
