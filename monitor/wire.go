@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"syscall"
 	"time"
 	"unicode/utf8"
 )
@@ -46,10 +47,14 @@ func (c *wireConn) Close() error {
 
 // wireErr prefers ctx's error when ctx has ended: a read that failed because
 // the watcher closed the connection is a timeout or a cancellation, not
-// "use of closed network connection".
+// "use of closed network connection". A write to a connection the server
+// has already closed (EPIPE) is worded like a read that found it closed.
 func wireErr(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	if errors.Is(err, syscall.EPIPE) {
+		return io.EOF
 	}
 	return err
 }

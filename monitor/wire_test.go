@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"io"
@@ -102,8 +103,11 @@ type wireCase struct {
 	timeout   time.Duration // default 2s
 	threshold time.Duration // default 1s
 	refused   bool          // the egress guard refuses the dial
+	roots     *x509.CertPool
+	check     func(*testing.T, Result) // more checks on the result
 	status    string
 	err       string // exact error; a trailing "*" matches a prefix
+	orErr     string // another error accepted (outcomes that depend on timing)
 }
 
 // runWireCases runs each case through probe, checking status and error and
@@ -129,6 +133,7 @@ func runWireCases(t *testing.T, probe Probe, checkType string, cases []wireCase)
 				tgt.Options, _ = json.Marshal(c.options)
 			}
 			env := loopbackEnv(t)
+			env.RootCAs = c.roots
 			if c.refused {
 				env.Dial = func(ctx context.Context, network, address string) (net.Conn, error) {
 					return nil, &net.OpError{Op: "dial", Net: network, Err: refusedErr{}}
@@ -138,18 +143,21 @@ func runWireCases(t *testing.T, probe Probe, checkType string, cases []wireCase)
 			defer cancel()
 			r := probe(ctx, env, tgt)
 			checkWireResult(t, r, c)
+			if c.check != nil {
+				c.check(t, r)
+			}
 		})
 	}
 }
 
 func checkWireResult(t *testing.T, r Result, c wireCase) {
 	t.Helper()
-	errOK := r.Error == c.err
+	errOK := r.Error == c.err || c.orErr != "" && r.Error == c.orErr
 	if prefix, ok := strings.CutSuffix(c.err, "*"); ok {
 		errOK = strings.HasPrefix(r.Error, prefix)
 	}
 	if r.Status != c.status || !errOK {
-		t.Fatalf("got %s %q, want %s %q", r.Status, r.Error, c.status, c.err)
+		t.Fatalf("got %s %q, want %s %q (or %q)", r.Status, r.Error, c.status, c.err, c.orErr)
 	}
 	if r.Internal != c.refused {
 		t.Errorf("Internal = %v, want %v", r.Internal, c.refused)
