@@ -114,7 +114,7 @@ func TestProbeGRPC(t *testing.T) {
 		{name: "HTTP/1 server", addr: http1.Listener.Addr().String(),
 			status: StatusRed, err: "not a gRPC server: no HTTP/2 answer"},
 		{name: "plain client, TLS server", addr: grpcTLSServer(t, grpcTestCert(t, "tls", 90*24*time.Hour)),
-			status: StatusRed, err: "connection closed by the server", orErr: "not a gRPC server: no HTTP/2 answer"},
+			status: StatusRed, err: "connection closed by the server", orErr: "not a gRPC server: no HTTP/2 answer|connection reset by peer"},
 		{name: "TLS client, plain server", addr: healthy, options: map[string]any{"tls": true},
 			status: StatusRed, err: "TLS handshake failed: *"},
 		{name: "closed port", status: StatusRed, err: "connection refused"},
