@@ -46,6 +46,9 @@ func probeHTTP(ctx context.Context, env *Env, t *Target) Result {
 			return netOptionsFailure(start, env.Now(), "invalid options: "+err.Error())
 		}
 	}
+	if o.SSLWarnDays <= 0 {
+		o.SSLWarnDays = defaultSSLWarnDays
+	}
 	follow := o.FollowRedirects == nil || *o.FollowRedirects
 	verify := o.VerifyTLS == nil || *o.VerifyTLS
 	expect, err := parseExpectedStatus(o.ExpectedStatus)

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"net"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -73,10 +76,18 @@ func readReplyPrefix(conn net.Conn, expect []byte) ([]byte, error) {
 }
 
 // netConnFailure is failedErr for a check whose connection was made
-// before err; a cancelled check reports its context's reason.
+// before err: a cancelled check reports its context's reason, a write to a
+// connection the server already closed reads as such, and the
+// "read tcp 127.0.0.1:…->…:" prefix of a socket error is dropped.
 func netConnFailure(ctx context.Context, t *Target, start, end time.Time, err error) Result {
-	if ctx.Err() != nil {
+	var opErr *net.OpError
+	switch {
+	case ctx.Err() != nil:
 		err = ctx.Err()
+	case errors.Is(err, syscall.EPIPE):
+		err = io.EOF // "connection closed by the server"
+	case errors.As(err, &opErr) && opErr.Err != nil:
+		err = opErr.Err
 	}
 	r := failedErr(t, start, end, err)
 	r.Connected = true

@@ -111,6 +111,10 @@ func TestProbeTCP(t *testing.T) {
 	})
 	flood := netTestServer(t, func(c net.Conn) { _, _ = io.WriteString(c, strings.Repeat("x", 5000)) })
 	hangUp := netTestServer(t, func(c net.Conn) {})
+	reset := netTestServer(t, func(c net.Conn) {
+		_, _ = bufio.NewReader(c).ReadString('\n')
+		_ = c.(*net.TCPConn).SetLinger(0) // close with RST
+	})
 	silent := netTestServer(t, netSilent)
 
 	ping := `{"send":"PING\r\n","expect":"+PONG"}`
@@ -131,6 +135,7 @@ func TestProbeTCP(t *testing.T) {
 			err: `expected response starting with "+OK", got "` + strings.Repeat("x", 60) + `…"`, connected: true},
 		{name: "closed before replying", endpoint: hangUp, options: `{"expect":"+OK"}`, status: StatusRed,
 			err: "connection closed by the server", connected: true},
+		{name: "reset", endpoint: reset, options: ping, status: StatusRed, err: "connection reset by peer", connected: true},
 		{name: "no reply", endpoint: silent, options: ping, timeout: 100 * time.Millisecond, status: StatusRed,
 			err: "timeout after 100ms", connected: true},
 		{name: "closed port", endpoint: netClosedAddr(t), status: StatusRed, err: "connection refused"},
