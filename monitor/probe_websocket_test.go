@@ -35,6 +35,16 @@ func TestProbeWebSocket(t *testing.T) {
 	release := make(chan struct{})
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", wsEcho)
+	closeStatus := make(chan websocket.StatusCode, 1)
+	mux.HandleFunc("/closing", func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		_, _, err = c.Read(r.Context())
+		closeStatus <- websocket.CloseStatus(err)
+	})
 	mux.HandleFunc("/private", func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("X-Api-Key") != "s3cret" || r.Header.Get("Authorization") != "Bearer tok" ||
 			r.Header.Get("User-Agent") != "AlertifyPro/test" {
@@ -130,6 +140,18 @@ func TestProbeWebSocket(t *testing.T) {
 				t.Errorf("body %q, status code %d; want %q and 0", r.Body, r.StatusCode, c.body)
 			}
 		})
+	}
+	// The probe ends the session with a normal closure.
+	if r := runNetProbe(probeWebSocket, loopbackEnv(t), &Target{Endpoint: ws + "/closing"}); r.Status != StatusGreen {
+		t.Errorf("closing: %+v", r)
+	}
+	select {
+	case code := <-closeStatus:
+		if code != websocket.StatusNormalClosure {
+			t.Errorf("server saw close status %v, want %v", code, websocket.StatusNormalClosure)
+		}
+	case <-time.After(time.Second):
+		t.Error("the server saw no close frame")
 	}
 	r := runNetProbe(probeWebSocket, netRefusingEnv(t), &Target{Endpoint: ws + "/ws"})
 	if checkNetResult(t, r, StatusRed, refusedErr{}.Error()); !r.Internal {
