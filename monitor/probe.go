@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/x509"
 	"net"
+	"net/http"
 	"net/netip"
+	"sync"
 	"time"
 )
 
@@ -27,6 +29,13 @@ type Env struct {
 	// RootCAs verifies servers' certificates; nil means the system roots.
 	// Tests set it to trust their own loopback servers.
 	RootCAs *x509.CertPool
+
+	// httpMu guards httpTransports: the long-lived transports HTTP and
+	// WebSocket probes share (SPEC §4.1), one per TLS verification setting
+	// (index 0 verifies, 1 does not), built on first use by httpTransport
+	// from Dial and RootCAs. Set RootCAs before the first check.
+	httpMu         sync.Mutex
+	httpTransports [2]*http.Transport
 }
 
 // Probe checks one target. It returns when ctx ends at the latest, and it
