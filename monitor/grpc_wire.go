@@ -3,7 +3,6 @@ package monitor
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"io"
 	"net/http"
@@ -200,18 +199,4 @@ func tlsReason(t *Target, err error) string {
 		return serverText([]byte(strings.TrimPrefix(verr.Err.Error(), "x509: ")), 120)
 	}
 	return serverText([]byte(describeError(t, err)), 120)
-}
-
-// grpcCertificate describes the leaf certificate of a TLS endpoint. It is a
-// local stand-in for the shared certificateOf (monitor/tls.go, not merged
-// yet) and should be replaced by it.
-func grpcCertificate(c *x509.Certificate, now time.Time) *Certificate {
-	return &Certificate{
-		Issuer:          c.Issuer.String(),
-		Subject:         c.Subject.String(),
-		DNSNames:        c.DNSNames,
-		ValidFrom:       c.NotBefore,
-		ValidTo:         c.NotAfter,
-		DaysUntilExpiry: int(c.NotAfter.Sub(now).Hours() / 24),
-	}
 }

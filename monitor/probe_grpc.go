@@ -162,12 +162,12 @@ func grpcDialTLS(ctx context.Context, env *Env, network, addr, host string) (net
 		raw.Close()
 		var verr *tls.CertificateVerificationError
 		if errors.As(err, &verr) && len(verr.UnverifiedCertificates) > 0 {
-			return nil, grpcCertificate(verr.UnverifiedCertificates[0], env.Now()), grpcTLSError{err}
+			return nil, describeCertificate(verr.UnverifiedCertificates[0], env.Now()), grpcTLSError{err}
 		}
 		return nil, nil, grpcTLSError{err}
 	}
 	state := conn.ConnectionState()
-	cert := grpcCertificate(state.PeerCertificates[0], env.Now())
+	cert := describeCertificate(state.PeerCertificates[0], env.Now())
 	if state.NegotiatedProtocol != "h2" {
 		conn.Close()
 		return nil, cert, errNoH2
