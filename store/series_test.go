@@ -197,11 +197,11 @@ func TestRecordResultsSkipsWhatCannotBeRecorded(t *testing.T) {
 	}
 	bad := result(org.ID, svcs[0].ID, seriesEpoch, "PENDING", 1)
 	mustRecord(t, db,
-		result(org.ID, svcs[1].ID, seriesEpoch, StatusGreen, 1),      // service deleted meanwhile
-		result(other.ID, gone.ID, seriesEpoch, StatusGreen, 1),       // organization gone
-		result(org.ID, "not-a-uuid", seriesEpoch, StatusGreen, 1),    // malformed ID
-		result(org.ID, svcs[0].ID, time.Time{}, StatusGreen, 1),      // no time
-		bad,                                                          // not a result status
+		result(org.ID, svcs[1].ID, seriesEpoch, StatusGreen, 1),   // service deleted meanwhile
+		result(other.ID, gone.ID, seriesEpoch, StatusGreen, 1),    // organization gone
+		result(org.ID, "not-a-uuid", seriesEpoch, StatusGreen, 1), // malformed ID
+		result(org.ID, svcs[0].ID, time.Time{}, StatusGreen, 1),   // no time
+		bad, // not a result status
 		result(org.ID, svcs[0].ID, seriesEpoch, StatusGreen, 7),      // the one to keep
 		result("no-such-org", svcs[0].ID, seriesEpoch, StatusRed, 1), // unknown organization
 	)
