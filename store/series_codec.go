@@ -9,7 +9,7 @@ import (
 
 // Binary encodings of the time-series values. Both start with a version byte so a later
 // layout can be read next to this one; every number after it is a uvarint, so a typical
-// raw result is 7 bytes and a one-result rollup about 17.
+// raw result is 7 bytes and a one-result rollup 13.
 //
 // raw (results bucket), version 1:
 //
@@ -21,10 +21,13 @@ import (
 // rollup (rollup_1m/1h/1d buckets), version 1:
 //
 //	0x01 | total | up | degraded | down | maintenance | down ms | maintenance ms
-//	     [ if up > 0: sum ms | min ms | max ms | histogram bitmap | one count per set bit ]
+//	     [ if up > 0: sum − min×up | min ms | max − min | histogram bitmap | a count per set bit ]
 //
 // Response-time figures describe the up results only (a refused connection has no
-// meaningful response time), so they are absent when up is 0.
+// meaningful response time), so they are absent when up is 0. Sum and max are stored as
+// excesses over the minimum, and a zero bitmap means "every up result in the minimum's
+// bucket": a one-check minute row (the common case at a 60 s interval) then needs a
+// single byte for each of them.
 const (
 	rawCodecV1    = 1
 	rollupCodecV1 = 1
@@ -164,14 +167,17 @@ func appendRollup(dst []byte, r *rollup) []byte {
 	if r.up == 0 {
 		return dst
 	}
-	dst = binary.AppendUvarint(dst, r.sumMS)
+	dst = binary.AppendUvarint(dst, r.sumMS-r.minMS*r.up)
 	dst = binary.AppendUvarint(dst, r.minMS)
-	dst = binary.AppendUvarint(dst, r.maxMS)
+	dst = binary.AppendUvarint(dst, r.maxMS-r.minMS)
 	var bitmap uint64
 	for i, c := range r.hist {
 		if c > 0 {
 			bitmap |= 1 << i
 		}
+	}
+	if bitmap == 1<<histBucket(r.minMS) {
+		return append(dst, 0) // all in the minimum's bucket
 	}
 	dst = binary.AppendUvarint(dst, bitmap)
 	for _, c := range r.hist {
@@ -192,10 +198,14 @@ func decodeRollup(v []byte, r *rollup) error {
 	r.total, r.up, r.degraded, r.down = d.next(), d.next(), d.next(), d.next()
 	r.maintenance, r.downMS, r.maintenanceMS = d.next(), d.next(), d.next()
 	if r.up > 0 {
-		r.sumMS, r.minMS, r.maxMS = d.next(), d.next(), d.next()
+		excess, minMS, spread := d.next(), d.next(), d.next()
+		r.sumMS, r.minMS, r.maxMS = excess+minMS*r.up, minMS, minMS+spread
 		bitmap := d.next()
 		if bitmap>>histBuckets != 0 {
 			return fmt.Errorf("%w: rollup histogram", errCorruptValue)
+		}
+		if bitmap == 0 {
+			r.hist[histBucket(minMS)] = r.up
 		}
 		for i := range r.hist {
 			if bitmap&(1<<i) != 0 {
