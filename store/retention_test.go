@@ -158,9 +158,9 @@ func TestJanitorDeletesOrphanedSeries(t *testing.T) {
 	}
 }
 
-// TestSeriesReachSteadyState simulates 2 years and 5 weeks of two services checked hourly
-// (one RED hour a day) with a janitor sweep every simulated day under the default
-// retention, and checks that from the moment every resolution has filled its window the
+// TestSeriesReachSteadyState simulates 2 years and 5 weeks of a service checked hourly
+// (one RED hour a day) with a janitor sweep every simulated week, then every day for the
+// last two months, under the default retention, and checks that from the moment every resolution has filled its window the
 // key counts stop moving and the file stops growing.
 func TestSeriesReachSteadyState(t *testing.T) {
 	if testing.Short() {
@@ -169,7 +169,7 @@ func TestSeriesReachSteadyState(t *testing.T) {
 	day := 24 * time.Hour
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	db, clock, org := openSeriesDB(t, start)
-	svcs := createServices(t, db, org.ID, 2, time.Hour)
+	svcs := createServices(t, db, org.ID, 1, time.Hour)
 	statuses := make([]string, 24)
 	for i := range statuses {
 		statuses[i] = StatusGreen
@@ -180,10 +180,13 @@ func TestSeriesReachSteadyState(t *testing.T) {
 	var counts []map[string]int
 	var sizes []int64
 	const days, settled = 765, 730 // daily rollups fill their 730-day window with day 730
-	for d := range days {
+	for d, step := 0, 7; d < days; d += step {
+		if d+step > settled-30 {
+			step = 1 // weekly until a month before the steady state, then daily
+		}
 		dayStart := start.Add(time.Duration(d) * day)
-		recordEvery(t, db, org.ID, svcs, dayStart, dayStart.Add(day), time.Hour, statuses...)
-		clock.Set(dayStart.Add(day))
+		recordEvery(t, db, org.ID, svcs, dayStart, dayStart.Add(time.Duration(step)*day), time.Hour, statuses...)
+		clock.Set(dayStart.Add(time.Duration(step) * day))
 		if err := j.Sweep(); err != nil {
 			t.Fatal(err)
 		}
@@ -198,9 +201,9 @@ func TestSeriesReachSteadyState(t *testing.T) {
 		}
 	}
 	log.check(t)
-	// Per service: raw 7 days of hourly checks; 1m the last 48 checks plus, for each of the
-	// two RED hours, 59 more minutes that carry down time; 1h 90 days; 1d 730 days.
-	want := map[string]int{subResults: 2 * 7 * 24, subRollup1m: 2 * (48 + 2*59), subRollup1h: 2 * 90 * 24, subRollup1d: 2 * 730}
+	// Raw: 7 days of hourly checks; 1m: the last 48 checks plus, for each of the two RED
+	// hours, 59 more minutes that carry down time; 1h: 90 days; 1d: 730 days.
+	want := map[string]int{subResults: 7 * 24, subRollup1m: 48 + 2*59, subRollup1h: 90 * 24, subRollup1d: 730}
 	for i, c := range counts {
 		if !maps.Equal(c, want) {
 			t.Errorf("day %d: keys %v, want %v", settled+i, c, want)
