@@ -52,9 +52,9 @@ var errNoChange = errors.New("store: nothing to delete")
 // deleted meanwhile ends the prune without error.
 func (db *DB) PruneSeries(orgID string, p RetentionPolicy, now time.Time) (int, error) {
 	p = p.orDefaults(db.retention)
-	bounds := map[string]int64{subResults: now.Add(-p.Raw).UnixNano()}
+	bounds := map[string]int64{subResults: seriesNanos(now.Add(-p.Raw))}
 	for l := range levelCount {
-		bounds[l.bucket()] = floorNanos(now.Add(-p.level(l)).UnixNano(), l.step())
+		bounds[l.bucket()] = floorNanos(seriesNanos(now.Add(-p.level(l))), l.step())
 	}
 	total := 0
 	for _, name := range seriesBuckets() {

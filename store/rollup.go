@@ -161,11 +161,11 @@ func floorNanos(ns int64, step time.Duration) int64 {
 	return ns - ns%s
 }
 
-// ceilNanos rounds unix nanos up to a multiple of step.
+// ceilNanos rounds unix nanos up to a multiple of step (saturating at the largest time).
 func ceilNanos(ns int64, step time.Duration) int64 {
 	f := floorNanos(ns, step)
-	if f == ns {
-		return ns
+	if f == ns || f > math.MaxInt64-int64(step) {
+		return max(f, ns)
 	}
 	return f + int64(step)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/binary"
+	"math"
 	"time"
 
 	"github.com/google/uuid"
@@ -67,6 +68,18 @@ func seriesKey(prefix []byte, ns int64) []byte {
 	copy(k, prefix)
 	binary.BigEndian.PutUint64(k[16:], uint64(max(ns, 0)))
 	return k
+}
+
+// seriesNanos returns t as unix nanoseconds clamped to what a series key holds: times
+// before 1970 become 0 and times past 2262 (where UnixNano is undefined) the maximum.
+func seriesNanos(t time.Time) int64 {
+	switch {
+	case t.Before(time.Unix(0, 0)):
+		return 0
+	case t.After(time.Unix(0, math.MaxInt64)):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
 }
 
 // keyNanos returns the time part of a series key.

@@ -100,7 +100,7 @@ func unixBound(t time.Time, unbounded int64) int64 {
 	if t.IsZero() {
 		return unbounded
 	}
-	return max(t.UnixNano(), 0)
+	return seriesNanos(t)
 }
 
 // Checks returns the service's raw results checked in [since, until), newest first, at
@@ -132,7 +132,9 @@ func (db *DB) Checks(orgID, serviceID string, since, until time.Time, limit int)
 // Metrics returns the service's chart data for [from, to) at a resolution chosen by range:
 // raw up to 6 h, 1m up to 48 h, 1h up to 90 days, else 1d — skipping any resolution whose
 // retention no longer covers from (at the database clock), so old ranges never come back
-// half empty. Rollup points are the buckets that start in [floor(from), to).
+// half empty. Rollup points are the buckets that start in [floor(from), to). Both ends
+// are required (the API fills its defaults). ErrNotFound for an unknown organization or
+// service.
 func (db *DB) Metrics(orgID, serviceID string, from, to time.Time) (MetricsSeries, error) {
 	out := MetricsSeries{Resolution: ResolutionRaw, Points: make([]MetricPoint, 0)}
 	raw, level := chooseResolution(from, to, db.stamp(), db.retention)

@@ -62,8 +62,8 @@ func finestLevel(t, now time.Time, p RetentionPolicy) rollupLevel {
 // edge and splits it into the fewest rollup ranges: days inside, hours at the edges of
 // partial days, minutes at the edges of partial hours.
 func uptimePlan(from, to, now time.Time, p RetentionPolicy) (start, end int64, spans []uptimeSpan) {
-	start = floorNanos(max(from.UnixNano(), 0), finestLevel(from, now, p).step())
-	end = ceilNanos(max(to.UnixNano(), 0), finestLevel(to, now, p).step())
+	start = floorNanos(seriesNanos(from), finestLevel(from, now, p).step())
+	end = ceilNanos(seriesNanos(to), finestLevel(to, now, p).step())
 	var split func(a, b int64, l rollupLevel)
 	split = func(a, b int64, l rollupLevel) {
 		if a >= b {

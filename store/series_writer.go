@@ -115,7 +115,7 @@ func (w *seriesWriter) add(item *RecordItem) error {
 		w.skips.gone++
 		return nil
 	}
-	at := max(r.CheckedAt.UnixNano(), 0)
+	at := seriesNanos(r.CheckedAt)
 	if err := ow.results.Put(seriesKey(prefix, at), appendRaw(nil, r)); err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func (w *seriesWriter) attribute(ow *orgWriter, prefix []byte, svc *Service, at 
 	if interval <= 0 {
 		interval = time.Minute
 	}
-	start := max(svc.LastCheckedAt.UnixNano(), 0)
+	start := seriesNanos(*svc.LastCheckedAt)
 	end := min(at, start+int64(2*interval))
 	down := svc.Status == StatusRed
 	for l := range levelCount {

@@ -37,9 +37,10 @@ type OrgStorage struct {
 // organization, in one read transaction. It reads every page of the file (bbolt keeps no
 // counts), so it is for the admin page, not for a hot path.
 func (db *DB) Storage() (StorageStats, error) {
-	out := StorageStats{PageSize: db.kv.Info().PageSize, BucketKeys: map[string]int{}}
+	out := StorageStats{BucketKeys: map[string]int{}}
 	err := db.kv.View(func(tx *bolt.Tx) error {
-		out.DataSize = tx.Size()
+		// Info asserts an open file; inside a transaction it is.
+		out.DataSize, out.PageSize = tx.Size(), tx.DB().Info().PageSize
 		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
 			if string(name) != bucketOrgs {
 				out.BucketKeys[string(name)] = b.Stats().KeyN
