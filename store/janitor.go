@@ -6,14 +6,20 @@ import (
 	"time"
 )
 
-// Janitor is the background worker that deletes expired data in small
-// chunks. Today it prunes audit entries past AuditRetention; the engine adds
-// raw-result and rollup retention to the same sweep.
+// Janitor is the background worker that deletes expired data in small chunks
+// (≤ 1000 keys per transaction): audit entries past AuditRetention, and raw
+// results and rollups past their RetentionPolicy, plus the series of deleted
+// services. Running it keeps disk use at a steady state: bbolt reuses the
+// freed pages, and `alertifypro compact` returns them to the file system.
 type Janitor struct {
 	DB       *DB
 	Interval time.Duration    // time between sweeps; default one hour
 	Now      func() time.Time // clock; default time.Now
 	Logger   *slog.Logger
+	// Retention overrides the database's policy (Options.Retention) field by
+	// field; leave it zero so the janitor deletes exactly what queries no
+	// longer read.
+	Retention RetentionPolicy
 }
 
 // Run sweeps once at start and then every Interval until ctx is done.
@@ -56,6 +62,13 @@ func (j *Janitor) Sweep() error {
 		}
 		if n > 0 && j.Logger != nil {
 			j.Logger.Info("pruned audit entries", "org_id", org.ID, "deleted", n)
+		}
+		n, err = j.DB.PruneSeries(org.ID, j.Retention, now())
+		if err != nil && first == nil {
+			first = err
+		}
+		if n > 0 && j.Logger != nil {
+			j.Logger.Info("pruned time series", "org_id", org.ID, "deleted", n)
 		}
 	}
 	return first

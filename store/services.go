@@ -195,6 +195,11 @@ func (db *DB) UpdateService(orgID, id string, fn func(*Service) error) (*Service
 }
 
 // DeleteService removes service id of orgID and frees its name; ErrNotFound otherwise.
+// From its commit on, RecordResults skips the service's in-flight results. Its history
+// (raw results and rollups) stays on disk and out of every query: the caller hands
+// PurgeServiceHistory(orgID, id) to a background worker once this returns, so a DELETE
+// answers at once however much history there is (SPEC §3.6). If that never happens, the
+// Janitor deletes the orphaned series on its next sweep.
 func (db *DB) DeleteService(orgID, id string) error {
 	return db.kv.Update(func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subServices)
@@ -212,10 +217,8 @@ func (db *DB) DeleteService(orgID, id string) error {
 		if err := names.Delete(serviceNameKey(s.Name)); err != nil {
 			return err
 		}
-		// The service's check results, rollups and alert state arrive with the engine
-		// (issue 3). Their purge hooks in here: this transaction will mark the series for
-		// deletion and the janitor will drain it in chunks of ≤ maxDeleteChunk keys, so a
-		// service with a year of history never makes one huge transaction.
+		// The series is not touched here: a year of history is far more than one
+		// transaction should delete (see PurgeServiceHistory).
 		return b.Delete([]byte(id))
 	})
 }

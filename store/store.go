@@ -19,6 +19,10 @@
 //	    api_keys              keyID → APIKey JSON
 //	    services              serviceID → Service JSON
 //	    audit                 be64(unix nanos) + be64(seq) → AuditEntry JSON
+//	    results               serviceUUID(16) + be64(checked_at nanos) → raw result (binary)
+//	    rollup_1m             serviceUUID(16) + be64(UTC minute start nanos) → rollup (binary)
+//	    rollup_1h             serviceUUID(16) + be64(UTC hour start nanos) → rollup (binary)
+//	    rollup_1d             serviceUUID(16) + be64(UTC day start nanos) → rollup (binary)
 //
 // Global buckets hold only what must be found before the tenant is known; everything else
 // lives under orgs/<orgID>, and every method that touches organization data takes orgID first
@@ -26,8 +30,12 @@
 // An organization bucket without its "info" key is being deleted (DeleteOrganization removes
 // "info" first and then drains the bucket in chunks) and reads as ErrNotFound.
 //
-// Values are JSON; keys are fixed-width big-endian numbers or UUIDv7 strings, which both sort
-// by time. Bytes read inside a transaction are copied (JSON decoding copies; raw values go
+// Values are JSON, except the time series (series_codec.go: versioned binary, about 7 bytes
+// per raw result); keys are fixed-width big-endian numbers or UUIDv7 strings, which both sort
+// by time. The time-series buckets are append-mostly: every write transaction sets their
+// FillPercent to appendFillRatio. Results are written only by RecordResults (one
+// transaction per recorder group), read back as raw rows or rollups (series_query.go), and
+// expired by the Janitor under a RetentionPolicy (retention.go). Bytes read inside a transaction are copied (JSON decoding copies; raw values go
 // through string() or bytes.Clone) before the transaction ends.
 package store
 
@@ -49,14 +57,24 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives migration, backup and recovery messages; nil discards them.
 	Logger *slog.Logger
+	// Retention is how long each time-series resolution is kept; zero fields take
+	// DefaultRetention's. Queries pick resolutions the policy still covers, and the
+	// Janitor enforces it, so both read it from here.
+	Retention RetentionPolicy
 }
 
 // DB is an open AlertifyPro database. It is safe for concurrent use.
 type DB struct {
-	kv   *bolt.DB
-	path string
-	now  func() time.Time
-	log  *slog.Logger
+	kv        *bolt.DB
+	path      string
+	now       func() time.Time
+	log       *slog.Logger
+	retention RetentionPolicy
+	// afterResult runs inside RecordResults' transaction for each result (resultHook).
+	afterResult []resultHook
+	// onDeleteChunk, when set (tests), is told the size of every chunked time-series
+	// delete after its transaction commits.
+	onDeleteChunk func(bucket string, keys int)
 }
 
 // Open opens (creating if needed, mode 0600) the database at path, waits at most one second
@@ -75,7 +93,7 @@ func open(path string, opts Options, migrations []migration) (*DB, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	db := &DB{kv: kv, path: path, now: opts.Now, log: opts.Logger}
+	db := &DB{kv: kv, path: path, now: opts.Now, log: opts.Logger, retention: opts.Retention.orDefaults(DefaultRetention())}
 	if db.now == nil {
 		db.now = func() time.Time { return time.Now().UTC() }
 	}

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// compactTxMaxSize bounds each transaction of a compaction (bytes of keys and values), so
+// compacting a large file never holds it all in one transaction's dirty pages.
+const compactTxMaxSize = 64 << 20
+
+// WriteBackup streams a consistent copy of the whole database to w and returns the bytes
+// written (the file's in-use size). It runs in one read transaction: writers go on
+// committing meanwhile, but pages they free are not reused until the copy ends, so the
+// file may grow during a long backup. The copy is a complete bbolt file.
+func (db *DB) WriteBackup(w io.Writer) (int64, error) {
+	var n int64
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("store: backup: %w", err)
+	}
+	return n, nil
+}
+
+// Compact copies the database file src into a new, compacted file dst (offline: while
+// another process holds src, it fails after waiting one second for the lock). Free pages
+// are not copied and every page is refilled, so dst is at most as large as the data. dst
+// must not exist; it is created with mode 0600 and fsynced. The caller swaps the files
+// (CompactInPlace does).
+func Compact(src, dst string) error {
+	if _, err := os.Stat(dst); err == nil {
+		return fmt.Errorf("store: compact: %s already exists", dst)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("store: compact: %w", err)
+	}
+	from, err := bolt.Open(src, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("store: compact: open %s (is AlertifyPro still running?): %w", src, err)
+	}
+	defer from.Close()
+	// fsync once at the end instead of after each intermediate commit.
+	to, err := bolt.Open(dst, 0o600, &bolt.Options{Timeout: time.Second, NoSync: true})
+	if err != nil {
+		return fmt.Errorf("store: compact: create %s: %w", dst, err)
+	}
+	if err := bolt.Compact(to, from, compactTxMaxSize); err != nil {
+		_ = to.Close()
+		_ = os.Remove(dst)
+		return fmt.Errorf("store: compact %s: %w", src, err)
+	}
+	if err := to.Sync(); err != nil {
+		_ = to.Close()
+		_ = os.Remove(dst)
+		return fmt.Errorf("store: compact: sync %s: %w", dst, err)
+	}
+	if err := to.Close(); err != nil {
+		return fmt.Errorf("store: compact: close %s: %w", dst, err)
+	}
+	return nil
+}
+
+// CompactInPlace compacts the database file at path (offline: the server must be stopped)
+// and puts the result in its place. It compacts into path+".compact", keeps the original
+// reachable as path+".pre-compact" (a hard link, or a rename where links are not
+// supported) while it renames the new file over path, syncs the directory, and removes
+// path+".pre-compact" only once all that succeeded. A leftover ".compact" file from an
+// interrupted run is removed first.
+func CompactInPlace(path string) error {
+	tmp, pre := path+".compact", path+".pre-compact"
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("store: compact: %w", err)
+	}
+	if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("store: compact: %w", err)
+	}
+	if err := Compact(path, tmp); err != nil {
+		return err
+	}
+	if err := os.Remove(pre); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("store: compact: %w", err)
+	}
+	if err := os.Link(path, pre); err != nil {
+		// No hard links here: move the original aside and put it back on failure.
+		if err := os.Rename(path, pre); err != nil {
+			return fmt.Errorf("store: compact: keep original: %w", err)
+		}
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		if _, statErr := os.Stat(path); errors.Is(statErr, fs.ErrNotExist) {
+			_ = os.Rename(pre, path)
+		}
+		return fmt.Errorf("store: compact: replace %s: %w (original kept as %s)", path, err, pre)
+	}
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		return fmt.Errorf("store: compact: %w (original kept as %s)", err, pre)
+	}
+	if err := os.Remove(pre); err != nil {
+		return fmt.Errorf("store: compact: done, but remove %s: %w", pre, err)
+	}
+	return nil
+}
+
+// syncDir fsyncs a directory so renames in it survive a crash.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return err
+	}
+	return nil
+}

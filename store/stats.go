@@ -1,0 +1,99 @@
+package store
+
+import (
+	"fmt"
+	"os"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// StorageStats describes the database file for the instance-admin page and /metrics.
+type StorageStats struct {
+	FileSize int64 // bytes on disk
+	DataSize int64 // bytes up to the highest page in use (the rest is pre-allocated)
+	PageSize int
+	// FreePages are pages inside DataSize that bbolt will reuse (free plus pending
+	// release), as of the last write transaction since Open (0 before the first one);
+	// `alertifypro compact` returns them to the file system.
+	FreePages int
+	FreeBytes int64
+	// BucketKeys counts the entries under each top-level bucket, nested buckets included
+	// (a nested bucket counts as one entry of its parent plus its own entries).
+	BucketKeys map[string]int
+	Orgs       []OrgStorage // one per organization bucket, in key order
+}
+
+// OrgStorage is one organization's share of the file.
+type OrgStorage struct {
+	OrgID    string
+	Keys     int // every entry under orgs/<orgID>, series included
+	Results  int
+	Rollup1m int
+	Rollup1h int
+	Rollup1d int
+}
+
+// Storage reports the file's size and free pages and counts entries per bucket and per
+// organization, in one read transaction. It reads every page of the file (bbolt keeps no
+// counts), so it is for the admin page, not for a hot path.
+func (db *DB) Storage() (StorageStats, error) {
+	out := StorageStats{BucketKeys: map[string]int{}}
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		// Info asserts an open file; inside a transaction it is.
+		out.DataSize, out.PageSize = tx.Size(), tx.DB().Info().PageSize
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			if string(name) != bucketOrgs {
+				out.BucketKeys[string(name)] = b.Stats().KeyN
+				return nil
+			}
+			total := 0
+			err := b.ForEachBucket(func(id []byte) error {
+				org := orgStorage(b.Bucket(id))
+				org.OrgID = string(id)
+				out.Orgs = append(out.Orgs, org)
+				total += 1 + org.Keys
+				return nil
+			})
+			out.BucketKeys[bucketOrgs] = total
+			return err
+		})
+	})
+	if err != nil {
+		return out, fmt.Errorf("store: storage stats: %w", err)
+	}
+	st, err := os.Stat(db.path)
+	if err != nil {
+		return out, fmt.Errorf("store: storage stats: %w", err)
+	}
+	out.FileSize = st.Size()
+	s := db.kv.Stats()
+	out.FreePages = s.FreePageN + s.PendingPageN
+	out.FreeBytes = int64(out.FreePages) * int64(out.PageSize)
+	return out, nil
+}
+
+// orgStorage counts the entries of one organization bucket, walking each child bucket's
+// pages once.
+func orgStorage(ob *bolt.Bucket) OrgStorage {
+	var o OrgStorage
+	c := ob.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		o.Keys++
+		if v != nil {
+			continue
+		}
+		n := ob.Bucket(k).Stats().KeyN
+		o.Keys += n
+		switch string(k) {
+		case subResults:
+			o.Results = n
+		case subRollup1m:
+			o.Rollup1m = n
+		case subRollup1h:
+			o.Rollup1h = n
+		case subRollup1d:
+			o.Rollup1d = n
+		}
+	}
+	return o
+}
