@@ -17,6 +17,7 @@ import (
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/egress"
+	"github.com/alertifypro/alertifypro/monitor"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -38,7 +39,8 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create DATA_DIR: %w", err)
 	}
-	db, err := store.Open(filepath.Join(cfg.DataDir, "alertifypro.db"), store.Options{Logger: logger})
+	db, err := store.Open(filepath.Join(cfg.DataDir, "alertifypro.db"), store.Options{Logger: logger,
+		Retention: store.RetentionPolicy{Raw: cfg.RawRetention}})
 	if err != nil {
 		return err
 	}
@@ -55,6 +57,21 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		return err
 	}
 	guard := egress.New(policy)
+	engine := monitor.NewEngine(monitor.EngineConfig{
+		Store:  db,
+		Opener: sealer,
+		Env: &monitor.Env{
+			Dial:      guard.DialContext,
+			ResolveIP: guard.ResolveIP,
+			UserAgent: "AlertifyPro/" + version,
+			Now:       time.Now,
+			ICMP:      detectICMP(),
+		},
+		Poll:        cfg.SchedulerPollInterval,
+		Concurrency: cfg.CheckConcurrency,
+		Logger:      logger,
+	})
+	purger := store.NewHistoryPurger(db, logger)
 	router, err := api.NewRouter(api.Deps{
 		Config:    cfg,
 		Store:     db,
@@ -62,6 +79,8 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		Tokens:    crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, func() time.Time { return time.Now().UTC() }),
 		Sealer:    sealer,
 		Guard:     guard,
+		Engine:    engine,
+		Purger:    purger,
 		Logger:    logger,
 		Version:   version,
 	})
@@ -76,9 +95,18 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	logger.Info("AlertifyPro listening", "addr", ln.Addr().String(), "version", version,
 		"base_url", cfg.BaseURL, "data_dir", cfg.DataDir)
 
+	// Shutdown order: the HTTP server drains first (its check-now calls
+	// record through the engine), then the engine stops scheduling, waits
+	// for checks in flight and flushes the recorder; the store closes last.
+	engineCtx, stopEngine := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopEngine()
+	engineDone := make(chan error, 1)
+	go func() { engineDone <- engine.Run(engineCtx) }()
+
 	g, gctx := errgroup.WithContext(ctx)
 	janitor := &store.Janitor{DB: db, Logger: logger}
 	g.Go(func() error { return janitor.Run(gctx) })
+	g.Go(func() error { return purger.Run(gctx) })
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err
@@ -92,5 +120,14 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		defer cancel()
 		return srv.Shutdown(sctx)
 	})
-	return g.Wait()
+	err = g.Wait()
+	stopEngine()
+	if eerr := <-engineDone; err == nil {
+		err = eerr
+	}
+	return err
 }
+
+// detectICMP reports how PING checks can send echo requests here; see
+// monitor.DetectICMP.
+func detectICMP() string { return "" }

@@ -14,6 +14,7 @@ import (
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/egress"
+	"github.com/alertifypro/alertifypro/monitor"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -24,7 +25,9 @@ type Deps struct {
 	Passwords *crypto.PasswordHasher
 	Tokens    *crypto.TokenIssuer
 	Sealer    *crypto.Sealer
-	Guard     *egress.Guard // save-time egress checks of service targets
+	Guard     *egress.Guard        // save-time egress checks of service targets
+	Engine    *monitor.Engine      // check now, schedule changes, engine metrics; nil in tests that need no engine
+	Purger    *store.HistoryPurger // background history removal of deleted services
 	Logger    *slog.Logger
 	Now       func() time.Time // the clock; tests pass a fixed one
 	Version   string
@@ -38,6 +41,8 @@ type base struct {
 	tokens    *crypto.TokenIssuer
 	sealer    *crypto.Sealer
 	guard     *egress.Guard
+	engine    *monitor.Engine
+	purger    *store.HistoryPurger
 	logger    *slog.Logger
 	now       func() time.Time
 	version   string
@@ -54,7 +59,7 @@ func newBase(d Deps) *base {
 		logger = slog.Default()
 	}
 	return &base{cfg: d.Config, store: d.Store, passwords: d.Passwords, tokens: d.Tokens,
-		sealer: d.Sealer, guard: d.Guard, logger: logger, now: now, version: d.Version, mailer: newMailer(d.Config)}
+		sealer: d.Sealer, guard: d.Guard, engine: d.Engine, purger: d.Purger, logger: logger, now: now, version: d.Version, mailer: newMailer(d.Config)}
 }
 
 // NewServer wraps the handler in an http.Server with all four timeouts set,

@@ -76,6 +76,7 @@ func (x *serviceHandlers) create(c *gin.Context) error {
 		return serviceError(err, s.Name)
 	}
 	x.audit(c, "service.created", serviceResource(s), serviceMeta(s))
+	x.scheduleChanged()
 	c.JSON(http.StatusCreated, newServiceView(s))
 	return nil
 }
@@ -111,6 +112,7 @@ func (x *serviceHandlers) update(c *gin.Context, mode applyMode) error {
 		return serviceError(err, name)
 	}
 	x.audit(c, "service.updated", serviceResource(s), serviceMeta(s))
+	x.scheduleChanged()
 	c.JSON(http.StatusOK, newServiceView(s))
 	return nil
 }
@@ -126,6 +128,10 @@ func (x *serviceHandlers) delete(c *gin.Context) error {
 		return serviceError(err, "")
 	}
 	x.audit(c, "service.deleted", serviceResource(s), serviceMeta(s))
+	x.scheduleChanged()
+	if x.purger != nil {
+		x.purger.Enqueue(orgID, s.ID) // history goes in the background
+	}
 	c.Status(http.StatusNoContent)
 	return nil
 }
@@ -165,6 +171,7 @@ func (x *serviceHandlers) setPaused(c *gin.Context, paused bool, event string) e
 		return serviceError(err, "")
 	}
 	x.audit(c, event, serviceResource(s), serviceMeta(s))
+	x.scheduleChanged()
 	c.JSON(http.StatusOK, newServiceView(s))
 	return nil
 }
@@ -190,4 +197,12 @@ func serviceResource(s *store.Service) store.AuditResource {
 
 func serviceMeta(s *store.Service) map[string]any {
 	return map[string]any{"name": s.Name, "check_type": s.CheckType}
+}
+
+// scheduleChanged tells the scheduler to reload now rather than at its next
+// poll, so a change shows in the schedule within moments.
+func (b *base) scheduleChanged() {
+	if b.engine != nil {
+		b.engine.Scheduler.Notify()
+	}
 }

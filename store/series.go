@@ -37,6 +37,10 @@ type CheckResult struct {
 	StatusCode     int
 	Error          string
 	Internal       bool
+	// Certificate is the TLS certificate the check saw, if any. It is not
+	// kept per result: the service record keeps the latest one (the SSL and
+	// certificate views read it).
+	Certificate *Certificate
 }
 
 // RecordItem is one result of a RecordResults batch with the organization it belongs to.

@@ -281,3 +281,19 @@ func TestAfterResultHookSeesEachResultInTheTransaction(t *testing.T) {
 		t.Fatalf("%d checks after an aborted batch, want 3", len(checks))
 	}
 }
+
+func TestRecordResultsKeepsLatestCertificate(t *testing.T) {
+	db, _, org := openSeriesDB(t, seriesEpoch.Add(5*time.Minute))
+	svc := createServices(t, db, org.ID, 1, time.Minute)[0]
+	it := result(org.ID, svc.ID, seriesEpoch, StatusYellow, 100)
+	it.Result.Certificate = &Certificate{Issuer: "Test CA", Subject: "example.test",
+		ValidFrom: seriesEpoch.Add(-24 * time.Hour), ValidTo: seriesEpoch.Add(5 * 24 * time.Hour), DaysUntilExpiry: 5}
+	mustRecord(t, db, it, result(org.ID, svc.ID, seriesEpoch.Add(time.Minute), StatusRed, 10))
+	got, err := db.Service(org.ID, svc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Certificate == nil || got.Certificate.Subject != "example.test" || !got.Certificate.CheckedAt.Equal(seriesEpoch) {
+		t.Fatalf("service certificate = %+v; want the one seen at the first check (a later check without TLS keeps it)", got.Certificate)
+	}
+}

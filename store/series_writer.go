@@ -136,6 +136,11 @@ func (w *seriesWriter) add(item *RecordItem) error {
 	checked, code, rt := r.CheckedAt.UTC(), r.StatusCode, r.ResponseTimeMS
 	svc.LastCheckedAt, svc.LastStatusCode, svc.LastResponseTimeMS = &checked, &code, &rt
 	svc.LastError = clampError(r.Error)
+	if r.Certificate != nil {
+		c := *r.Certificate
+		c.CheckedAt = checked
+		svc.Certificate = &c
+	}
 	ev := recordedResult{orgID: ow.id, service: svc, prevStatus: prev, result: r}
 	for _, hook := range w.hooks {
 		if err := hook(w.tx, &ev); err != nil {

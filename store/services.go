@@ -41,8 +41,21 @@ type Service struct {
 	LastResponseTimeMS *int              `json:"last_response_time_ms,omitempty"`
 	LastStatusCode     *int              `json:"last_status_code,omitempty"`
 	LastError          string            `json:"last_error,omitempty"`
+	// Certificate is the TLS certificate the latest check that saw one got.
+	Certificate *Certificate `json:"certificate,omitempty"`
 	CreatedAt          time.Time         `json:"created_at"`
 	UpdatedAt          time.Time         `json:"updated_at"`
+}
+
+// Certificate is a TLS certificate as a check saw it.
+type Certificate struct {
+	Issuer          string    `json:"issuer"`
+	Subject         string    `json:"subject"`
+	DNSNames        []string  `json:"dns_names,omitempty"`
+	ValidFrom       time.Time `json:"valid_from"`
+	ValidTo         time.Time `json:"valid_to"`
+	DaysUntilExpiry int       `json:"days_until_expiry"`
+	CheckedAt       time.Time `json:"checked_at"`
 }
 
 // SealedAuth is a service's probe credential: its type ("basic", "bearer", "header") in
