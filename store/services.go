@@ -43,8 +43,8 @@ type Service struct {
 	LastError          string            `json:"last_error,omitempty"`
 	// Certificate is the TLS certificate the latest check that saw one got.
 	Certificate *Certificate `json:"certificate,omitempty"`
-	CreatedAt          time.Time         `json:"created_at"`
-	UpdatedAt          time.Time         `json:"updated_at"`
+	CreatedAt   time.Time    `json:"created_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
 }
 
 // Certificate is a TLS certificate as a check saw it.
