@@ -44,13 +44,20 @@ func protoDial(ctx context.Context, env *Env, t *Target) (conn net.Conn, close f
 	if err != nil {
 		return nil, nil, err
 	}
+	stop := protoBind(ctx, t, conn)
+	return conn, func() { stop(); _ = conn.Close() }, nil
+}
+
+// protoBind makes ctx bound conn: ctx's deadline (or, should a caller pass
+// none, the target's timeout) becomes the connection's, and a cancellation
+// expires it at once. stop releases the cancellation watch.
+func protoBind(ctx context.Context, t *Target, conn net.Conn) (stop func() bool) {
 	if d, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(d)
 	} else if t.Timeout > 0 {
 		_ = conn.SetDeadline(time.Now().Add(t.Timeout))
 	}
-	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
-	return conn, func() { stop(); _ = conn.Close() }, nil
+	return context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 }
 
 // protoGoodbye bounds the farewell of a passed check (QUIT, LOGOUT) to a
