@@ -148,11 +148,26 @@ func protoCert(t *testing.T, notBefore, notAfter time.Time) (*tls.Config, *x509.
 	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}}}, pool
 }
 
-// protoTarget is a target of checkType at endpoint with a short timeout and
-// a 50 ms degraded threshold.
+// protoTarget is a target of checkType at endpoint. Its timeout and degraded
+// threshold are generous, so a passing check stays GREEN on a loaded machine;
+// protoTargetFor tightens them for the cases that test them.
 func protoTarget(checkType, endpoint string) *Target {
 	return &Target{CheckType: checkType, Endpoint: endpoint, Options: []byte(`{}`),
-		Timeout: 300 * time.Millisecond, DegradedThreshold: 50 * time.Millisecond}
+		Timeout: 2 * time.Second, DegradedThreshold: time.Second}
+}
+
+// protoTargetFor is protoTarget for a case expecting want: a 50 ms threshold
+// when it expects YELLOW (its server sleeps longer than that), and the
+// timeout its "timeout after ..." text names.
+func protoTargetFor(checkType, endpoint string, want protoWant) *Target {
+	tgt := protoTarget(checkType, endpoint)
+	if want.status == StatusYellow {
+		tgt.DegradedThreshold = 50 * time.Millisecond
+	}
+	if d, err := time.ParseDuration(strings.TrimPrefix(want.err, "timeout after ")); err == nil {
+		tgt.Timeout = d
+	}
+	return tgt
 }
 
 // protoRun runs probe with a context carrying tgt.Timeout, as the engine does.

@@ -155,7 +155,7 @@ func TestProbeDNS(t *testing.T) {
 			if c.resolver != "" {
 				res = c.resolver
 			}
-			tgt := protoTarget("DNS", c.host)
+			tgt := protoTargetFor("DNS", c.host, c.want)
 			tgt.Options = []byte(`{"resolver":"` + res + `"` + map[bool]string{true: ",", false: ""}[c.opts != ""] + c.opts + `}`)
 			r := protoRun(probeDNS, env, tgt)
 			protoCheck(t, r, c.want)

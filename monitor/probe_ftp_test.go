@@ -41,7 +41,7 @@ func TestProbeFTP(t *testing.T) {
 			if c.env != nil {
 				env = c.env(t)
 			}
-			protoCheck(t, protoRun(probeFTP, env, protoTarget("FTP", c.addr(t))), c.want)
+			protoCheck(t, protoRun(probeFTP, env, protoTargetFor("FTP", c.addr(t), c.want)), c.want)
 		})
 	}
 }

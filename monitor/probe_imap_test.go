@@ -61,7 +61,7 @@ func TestProbeIMAP(t *testing.T) {
 			}
 			env.RootCAs = c.roots
 			check := func(ctx context.Context, env *Env, t *Target) Result { return imapCheck(ctx, env, t, c.tls) }
-			r := protoRun(check, env, protoTarget("IMAP", c.addr(t)))
+			r := protoRun(check, env, protoTargetFor("IMAP", c.addr(t), c.want))
 			protoCheck(t, r, c.want)
 			switch {
 			case c.days == 0 && r.Certificate != nil:

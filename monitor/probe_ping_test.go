@@ -89,7 +89,7 @@ func TestProbePingUnavailable(t *testing.T) {
 	r = pingCheck(ctx, env, protoTarget("PING", "127.0.0.1"), func(string, string) (net.PacketConn, error) {
 		return &fakeICMPConn{datagram: true, reply: func(int) bool { return true }}, nil
 	})
-	protoCheck(t, r, protoWant{status: StatusRed, err: "timeout after 300ms"})
+	protoCheck(t, r, protoWant{status: StatusRed, err: "timeout after 2s"})
 }
 
 // fakeICMPConn stands for an ICMP socket to 127.0.0.1 whose replies the test
@@ -200,7 +200,7 @@ func TestPingLostReplies(t *testing.T) {
 			if c.datagram {
 				env.ICMP = "udp"
 			}
-			tgt := protoTarget("PING", "127.0.0.1")
+			tgt := protoTargetFor("PING", "127.0.0.1", c.want)
 			tgt.Timeout = 150 * time.Millisecond
 			tgt.Options = []byte(`{"count":3}`)
 			if c.lag > 0 {

@@ -145,7 +145,7 @@ func TestProbeRedis(t *testing.T) {
 			if c.env != nil {
 				env = c.env(t)
 			}
-			tgt := protoTarget("REDIS", c.addr(t))
+			tgt := protoTargetFor("REDIS", c.addr(t), c.want)
 			tgt.Auth = c.auth
 			protoCheck(t, protoRun(probeRedis, env, tgt), c.want)
 		})

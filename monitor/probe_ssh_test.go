@@ -70,7 +70,7 @@ func TestProbeSSH(t *testing.T) {
 			if c.env != nil {
 				env = c.env(t)
 			}
-			protoCheck(t, protoRun(probeSSH, env, protoTarget("SSH", c.addr(t))), c.want)
+			protoCheck(t, protoRun(probeSSH, env, protoTargetFor("SSH", c.addr(t), c.want)), c.want)
 		})
 	}
 }
