@@ -211,12 +211,21 @@ func protoTLS(ctx context.Context, env *Env, conn net.Conn, host string) (*tls.C
 	return nil, nil, err
 }
 
-// protoTLSReason words a handshake failure: x509's own sentence without the
-// package prefixes ("certificate signed by unknown authority").
-func protoTLSReason(ctx context.Context, t *Target, err error) string {
+// protoTLSReason words a handshake failure: "certificate expired on
+// 2026-01-31", or else x509's own sentence without the package prefixes
+// ("certificate signed by unknown authority").
+func protoTLSReason(ctx context.Context, env *Env, t *Target, err error) string {
+	var invalid x509.CertificateInvalidError
+	if errors.As(err, &invalid) && invalid.Reason == x509.Expired && invalid.Cert != nil {
+		if env.Now().After(invalid.Cert.NotAfter) {
+			return "certificate expired on " + invalid.Cert.NotAfter.UTC().Format(time.DateOnly)
+		}
+		return "certificate not valid before " + invalid.Cert.NotBefore.UTC().Format(time.DateOnly)
+	}
 	msg := describeError(t, protoCtxErr(ctx, err))
 	msg = strings.TrimPrefix(msg, "tls: failed to verify certificate: ")
-	return strings.TrimPrefix(msg, "x509: ")
+	msg = strings.TrimPrefix(msg, "x509: ")
+	return strings.TrimPrefix(msg, "tls: ")
 }
 
 // protoCertificate describes a server's leaf certificate. It stands in for

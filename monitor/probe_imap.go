@@ -40,7 +40,7 @@ func imapCheck(ctx context.Context, env *Env, t *Target, implicitTLS bool) Resul
 		tc, c, err := protoTLS(ctx, env, raw, protoHost(t.Endpoint))
 		cert = c
 		if err != nil {
-			r := protoFailed(start, env.Now(), "TLS handshake failed: "+protoTLSReason(ctx, t, err))
+			r := protoFailed(start, env.Now(), "TLS handshake failed: "+protoTLSReason(ctx, env, t, err))
 			r.Certificate = cert
 			return r
 		}

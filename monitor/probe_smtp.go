@@ -94,7 +94,7 @@ func (s *smtpSession) check(conn net.Conn, starttls bool) (string, error) {
 	tc, cert, err := protoTLS(s.ctx, s.env, conn, protoHost(s.t.Endpoint))
 	s.cert = cert
 	if err != nil {
-		return "STARTTLS failed: " + protoTLSReason(s.ctx, s.t, err), nil
+		return "STARTTLS failed: " + protoTLSReason(s.ctx, s.env, s.t, err), nil
 	}
 	s.use(tc)
 	_, msg, err = s.ehlo()
