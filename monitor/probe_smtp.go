@@ -9,15 +9,30 @@ import (
 	"strings"
 )
 
-// smtpHelloName is the name the probe gives in EHLO. It is not a real host of
-// the appliance; servers only log it.
-const smtpHelloName = "alertifypro.local"
+const (
+	// smtpHelloName is the name the probe gives in EHLO. It is not a real
+	// host of the appliance; servers only log it.
+	smtpHelloName = "alertifypro.local"
+	// smtpsPort is submission over implicit TLS (RFC 8314): TLS from the
+	// first byte, as IMAP on 993. A STARTTLS probe there would only time out
+	// waiting for a greeting the server sends after the handshake.
+	smtpsPort = "465"
+)
 
 // probeSMTP checks a mail server: a 220 greeting, EHLO answered with 250,
 // and with options.starttls the upgrade to TLS (RFC 3207) and EHLO again over
-// it. The session ends with QUIT. Credentials are not used: the check is that
-// the server speaks SMTP, not that a mailbox accepts a login.
+// it. On port 465 the whole session is over TLS from the start and
+// starttls does not apply. The session ends with QUIT. Credentials are not
+// used: the check is that the server speaks SMTP, not that a mailbox accepts
+// a login.
 func probeSMTP(ctx context.Context, env *Env, t *Target) Result {
+	_, port, _ := net.SplitHostPort(t.Endpoint)
+	return smtpCheck(ctx, env, t, port == smtpsPort)
+}
+
+// smtpCheck is probeSMTP with the implicit-TLS decision made by the caller,
+// so tests can exercise it on a port they are able to bind.
+func smtpCheck(ctx context.Context, env *Env, t *Target, implicitTLS bool) Result {
 	var opts struct {
 		StartTLS bool `json:"starttls"`
 	}
@@ -30,6 +45,16 @@ func probeSMTP(ctx context.Context, env *Env, t *Target) Result {
 	defer closeConn()
 	s := &smtpSession{ctx: ctx, env: env, t: t}
 	s.use(conn)
+	if implicitTLS {
+		var tc net.Conn
+		if tc, s.cert, err = protoTLS(ctx, env, conn, protoHost(t.Endpoint)); err != nil {
+			r := protoFailed(start, env.Now(), "TLS handshake failed: "+protoTLSReason(ctx, env, t, err))
+			r.Certificate = s.cert
+			return r
+		}
+		s.use(tc)
+		opts.StartTLS = false // already TLS
+	}
 	msg, err := s.check(conn, opts.StartTLS)
 	end := env.Now()
 	var r Result

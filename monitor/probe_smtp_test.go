@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -44,6 +45,20 @@ func smtpTestServer(t *testing.T, be smtpTestBackend, tlsConfig *tls.Config) str
 	if err != nil {
 		t.Fatal(err)
 	}
+	return smtpServe(t, be, tlsConfig, ln)
+}
+
+// smtpsTestServer starts a go-smtp server speaking TLS from the first byte.
+func smtpsTestServer(t *testing.T, tlsConfig *tls.Config) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return smtpServe(t, smtpTestBackend{}, nil, tls.NewListener(ln, tlsConfig))
+}
+
+func smtpServe(t *testing.T, be smtpTestBackend, tlsConfig *tls.Config, ln net.Listener) string {
 	s := smtp.NewServer(be)
 	s.Domain = "localhost"
 	s.TLSConfig = tlsConfig
@@ -63,6 +78,7 @@ func TestProbeSMTP(t *testing.T) {
 		name     string
 		addr     func(t *testing.T) string
 		starttls bool
+		implicit bool // TLS from the first byte (port 465)
 		roots    *x509.CertPool
 		env      func(t *testing.T) *Env
 		want     protoWant
@@ -73,6 +89,12 @@ func TestProbeSMTP(t *testing.T) {
 		{name: "STARTTLS GREEN with certificate", starttls: true, roots: goodPool, cert: true,
 			addr: func(t *testing.T) string { return smtpTestServer(t, smtpTestBackend{}, goodTLS) },
 			want: protoWant{status: StatusGreen}},
+		{name: "implicit TLS GREEN", implicit: true, roots: goodPool, cert: true,
+			addr: func(t *testing.T) string { return smtpsTestServer(t, goodTLS) },
+			want: protoWant{status: StatusGreen}},
+		{name: "implicit TLS to a plain server", implicit: true,
+			addr: func(t *testing.T) string { return smtpTestServer(t, smtpTestBackend{}, nil) },
+			want: protoWant{status: StatusRed, err: "TLS handshake failed: first record does not look like a TLS handshake", connected: true}},
 		{name: "multi-line greeting", addr: func(t *testing.T) string {
 			return protoServer(t, protoScript(0, "220-mail.test ESMTP\r\n220-no UCE\r\n220 ready\r\n", ehloOK))
 		}, want: protoWant{status: StatusGreen}},
@@ -115,7 +137,9 @@ func TestProbeSMTP(t *testing.T) {
 			if c.starttls {
 				tgt.Options = []byte(`{"starttls":true}`)
 			}
-			r := protoRun(probeSMTP, env, tgt)
+			r := protoRun(func(ctx context.Context, env *Env, t *Target) Result {
+				return smtpCheck(ctx, env, t, c.implicit)
+			}, env, tgt)
 			protoCheck(t, r, c.want)
 			if c.cert != (r.Certificate != nil) {
 				t.Fatalf("certificate = %+v, want one: %v", r.Certificate, c.cert)
@@ -124,5 +148,36 @@ func TestProbeSMTP(t *testing.T) {
 				t.Errorf("certificate = %+v", r.Certificate)
 			}
 		})
+	}
+}
+
+// TestSMTPTLSByPort: probeSMTP starts with a TLS handshake on port 465 only.
+// The test cannot bind 465, so its dialer takes the connection for
+// 127.0.0.1:465 to a TLS server on another loopback port.
+func TestSMTPTLSByPort(t *testing.T) {
+	now := time.Now()
+	cfg, pool := protoCert(t, now.Add(-time.Hour), now.Add(24*time.Hour))
+	r := protoRun(probeSMTP, loopbackEnv(t), protoTarget("SMTP", smtpTestServer(t, smtpTestBackend{}, cfg)))
+	protoCheck(t, r, protoWant{status: StatusGreen})
+	if r.Certificate != nil {
+		t.Errorf("plain port without starttls: certificate %+v", r.Certificate)
+	}
+
+	tlsAddr := smtpsTestServer(t, cfg)
+	env := loopbackEnv(t)
+	env.RootCAs = pool
+	dial := env.Dial
+	env.Dial = func(ctx context.Context, network, address string) (net.Conn, error) {
+		if address != "127.0.0.1:465" {
+			t.Errorf("dialled %s", address)
+		}
+		return dial(ctx, network, tlsAddr)
+	}
+	tgt := protoTarget("SMTP", "127.0.0.1:465")
+	tgt.Options = []byte(`{"starttls":true}`) // ignored: already TLS
+	r = protoRun(probeSMTP, env, tgt)
+	protoCheck(t, r, protoWant{status: StatusGreen})
+	if r.Certificate == nil {
+		t.Error("port 465: no certificate, so no TLS")
 	}
 }
