@@ -37,9 +37,9 @@ var errProtoTooLong = errors.New("reply too long")
 
 // protoDial connects to t.Endpoint over TCP through env and bounds every later
 // read and write on the connection by ctx: its deadline becomes the
-// connection's, and a cancellation expires the connection at once. close
-// undoes both; call it when the check is done.
-func protoDial(ctx context.Context, env *Env, t *Target) (conn net.Conn, close func(), err error) {
+// connection's, and a cancellation expires the connection at once. release
+// closes the connection and drops the watch; call it when the check is done.
+func protoDial(ctx context.Context, env *Env, t *Target) (conn net.Conn, release func(), err error) {
 	conn, err = env.Dial(ctx, "tcp", t.Endpoint)
 	if err != nil {
 		return nil, nil, err

@@ -240,3 +240,19 @@ func TestReadProtoReply(t *testing.T) {
 		t.Errorf("protoQuote cut = %s", got)
 	}
 }
+
+// TestProtoCancel: a cancelled check stops at once, not at its timeout, and
+// says why.
+func TestProtoCancel(t *testing.T) {
+	addr := protoServer(t, protoSilent)
+	for name, probe := range map[string]Probe{"SMTP": probeSMTP, "FTP": probeFTP, "SSH": probeSSH, "REDIS": probeRedis} {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		time.AfterFunc(50*time.Millisecond, cancel)
+		start := time.Now()
+		r := probe(ctx, loopbackEnv(t), protoTarget(name, addr))
+		cancel()
+		if took := time.Since(start); r.Error != "check cancelled" || took > time.Second {
+			t.Errorf("%s: %q after %v, want check cancelled promptly", name, r.Error, took)
+		}
+	}
+}
