@@ -1,0 +1,224 @@
+package monitor
+
+import (
+	"context"
+	"net"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/net/icmp"
+	"golang.org/x/net/ipv4"
+)
+
+// TestProbePingLoopback pings 127.0.0.1 and ::1 for real, in every ICMP mode
+// this process may use: raw sockets need CAP_NET_RAW (root has it), datagram
+// sockets need our group inside net.ipv4.ping_group_range.
+func TestProbePingLoopback(t *testing.T) {
+	mode := DetectICMP()
+	if mode == "" {
+		t.Skip("no ICMP socket can be opened here (not root and net.ipv4.ping_group_range excludes our group): " +
+			"real pings are not tested; TestPingLostReplies covers the logic")
+	}
+	modes := []string{mode}
+	if mode == "udp" {
+		if c, err := icmp.ListenPacket("ip4:icmp", "0.0.0.0"); err == nil {
+			c.Close()
+			modes = append(modes, "ip")
+		}
+	}
+	for _, m := range modes {
+		for _, host := range []string{"127.0.0.1", "::1", "[::1]"} {
+			t.Run(m+" "+host, func(t *testing.T) {
+				env := loopbackEnv(t)
+				env.ICMP = m
+				tgt := protoTarget("PING", host)
+				tgt.Options = []byte(`{"count":3}`)
+				tgt.DegradedThreshold = time.Second
+				r := protoRun(probePing, env, tgt)
+				protoCheck(t, r, protoWant{status: StatusGreen})
+				if r.ResponseTime <= 0 || r.ResponseTime > 100*time.Millisecond || !r.Resolved || !r.Connected {
+					t.Errorf("result %+v: want a loopback round trip", r)
+				}
+			})
+		}
+	}
+	// Raw sockets see every echo reply the host receives: concurrent probes
+	// must each pick out their own.
+	if c, err := icmp.ListenPacket("ip4:icmp", "0.0.0.0"); err == nil {
+		c.Close()
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				env := loopbackEnv(t)
+				env.ICMP = "ip"
+				tgt := protoTarget("PING", "127.0.0.1")
+				tgt.Options = []byte(`{"count":3}`)
+				tgt.DegradedThreshold = time.Second
+				protoCheck(t, protoRun(probePing, env, tgt), protoWant{status: StatusGreen})
+			})
+		}
+		wg.Wait()
+	}
+	if mode == "ip" {
+		t.Log("datagram ICMP sockets are not allowed here (net.ipv4.ping_group_range); tested raw sockets only")
+	}
+}
+
+func TestProbePingUnavailable(t *testing.T) {
+	env := loopbackEnv(t) // ICMP ""
+	protoCheck(t, protoRun(probePing, env, protoTarget("PING", "127.0.0.1")),
+		protoWant{status: StatusRed, err: "ICMP unavailable: set net.ipv4.ping_group_range or grant CAP_NET_RAW", internal: true})
+
+	env = protoRefusingEnv(t)
+	env.ICMP = "ip"
+	protoCheck(t, protoRun(probePing, env, protoTarget("PING", "10.0.0.1")),
+		protoWant{status: StatusRed, err: refusedErr{}.Error(), internal: true})
+
+	env = loopbackEnv(t)
+	env.ICMP = "udp"
+	r := pingCheck(t.Context(), env, protoTarget("PING", "127.0.0.1"), func(string, string) (net.PacketConn, error) {
+		return nil, os.ErrPermission
+	})
+	protoCheck(t, r, protoWant{status: StatusRed, err: "cannot open ICMP socket: permission denied", internal: true})
+
+	// Out of time before the first request: a timeout, not "0 sent".
+	ctx, cancel := context.WithTimeout(t.Context(), -time.Second)
+	defer cancel()
+	r = pingCheck(ctx, env, protoTarget("PING", "127.0.0.1"), func(string, string) (net.PacketConn, error) {
+		return &fakeICMPConn{datagram: true, reply: func(int) bool { return true }}, nil
+	})
+	protoCheck(t, r, protoWant{status: StatusRed, err: "timeout after 2s"})
+}
+
+// fakeICMPConn stands for an ICMP socket to 127.0.0.1 whose replies the test
+// decides: for every request it queues decoys (another sequence number,
+// another ID, another payload, another sender) and, when reply says so, the
+// true reply. ReadFrom with nothing queued waits for the read deadline.
+type fakeICMPConn struct {
+	net.PacketConn // unused methods
+	datagram       bool
+	reply          func(seq int) bool
+	lag            time.Duration // before the true reply arrives
+	mu             sync.Mutex
+	queue          []fakePacket
+	deadline       time.Time
+}
+
+type fakePacket struct {
+	b    []byte
+	from net.Addr
+	at   time.Time // when it arrives
+}
+
+func (c *fakeICMPConn) addr(ip string) net.Addr {
+	if c.datagram {
+		return &net.UDPAddr{IP: net.ParseIP(ip)}
+	}
+	return &net.IPAddr{IP: net.ParseIP(ip)}
+}
+
+func (c *fakeICMPConn) WriteTo(b []byte, _ net.Addr) (int, error) {
+	m, err := icmp.ParseMessage(1, b)
+	if err != nil {
+		return 0, err
+	}
+	req := m.Body.(*icmp.Echo)
+	echo := func(id, seq int, data []byte, from string) fakePacket {
+		b, _ := (&icmp.Message{Type: ipv4.ICMPTypeEchoReply, Body: &icmp.Echo{ID: id, Seq: seq, Data: data}}).Marshal(nil)
+		return fakePacket{b, c.addr(from), time.Now()}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.queue = append(c.queue,
+		echo(req.ID, req.Seq+100, req.Data, "127.0.0.1"),
+		echo(req.ID, req.Seq, []byte("someone else's"), "127.0.0.1"),
+		echo(req.ID, req.Seq, req.Data, "127.0.0.2"))
+	if !c.datagram { // a datagram socket gets only its own ID back
+		c.queue = append(c.queue, echo(req.ID^1, req.Seq, req.Data, "127.0.0.1"))
+	}
+	if c.reply(req.Seq) {
+		id := req.ID
+		if c.datagram {
+			id = 4242 // the kernel's ID, not ours
+		}
+		p := echo(id, req.Seq, req.Data, "127.0.0.1")
+		p.at = p.at.Add(c.lag)
+		c.queue = append(c.queue, p)
+	}
+	return len(b), nil
+}
+
+func (c *fakeICMPConn) ReadFrom(b []byte) (int, net.Addr, error) {
+	c.mu.Lock()
+	if len(c.queue) > 0 {
+		p := c.queue[0]
+		c.queue = c.queue[1:]
+		c.mu.Unlock()
+		time.Sleep(time.Until(p.at))
+		return copy(b, p.b), p.from, nil
+	}
+	deadline := c.deadline
+	c.mu.Unlock()
+	time.Sleep(time.Until(deadline))
+	return 0, nil, os.ErrDeadlineExceeded
+}
+
+func (c *fakeICMPConn) SetReadDeadline(d time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.deadline = d
+	return nil
+}
+
+func (c *fakeICMPConn) Close() error { return nil }
+
+// TestPingLostReplies drives the probe over fake sockets that lose replies:
+// no loopback target can be made to stay silent.
+func TestPingLostReplies(t *testing.T) {
+	cases := []struct {
+		name     string
+		datagram bool
+		reply    func(seq int) bool
+		lag      time.Duration
+		want     protoWant
+	}{
+		{"all lost, decoys ignored", false, func(int) bool { return false }, 0,
+			protoWant{status: StatusRed, err: "no echo reply from 127.0.0.1 (3 sent)"}},
+		{"all lost, datagram socket", true, func(int) bool { return false }, 0,
+			protoWant{status: StatusRed, err: "no echo reply from 127.0.0.1 (3 sent)"}},
+		{"one of three answered", false, func(seq int) bool { return seq == 2 }, 0, protoWant{status: StatusGreen}},
+		{"datagram socket, kernel's ID", true, func(int) bool { return true }, 0, protoWant{status: StatusGreen}},
+		{"slow replies are YELLOW", false, func(int) bool { return true }, 60 * time.Millisecond,
+			protoWant{status: StatusYellow}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env := loopbackEnv(t)
+			env.ICMP = "ip"
+			if c.datagram {
+				env.ICMP = "udp"
+			}
+			tgt := protoTargetFor("PING", "127.0.0.1", c.want)
+			tgt.Timeout = 150 * time.Millisecond
+			tgt.Options = []byte(`{"count":3}`)
+			if c.lag > 0 {
+				tgt.Timeout = 300 * time.Millisecond
+				tgt.Options = []byte(`{"count":2}`)
+			}
+			conn := &fakeICMPConn{datagram: c.datagram, reply: c.reply, lag: c.lag}
+			var network string
+			r := protoRun(func(ctx context.Context, env *Env, t *Target) Result {
+				return pingCheck(ctx, env, t, func(n, _ string) (net.PacketConn, error) { network = n; return conn, nil })
+			}, env, tgt)
+			protoCheck(t, r, c.want)
+			if want := map[bool]string{true: "udp4", false: "ip4:icmp"}[c.datagram]; network != want {
+				t.Errorf("socket %q, want %q", network, want)
+			}
+			if r.Status == StatusRed && (!r.Resolved || r.Connected) {
+				t.Errorf("resolved %v connected %v, want true false", r.Resolved, r.Connected)
+			}
+		})
+	}
+}
