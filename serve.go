@@ -65,7 +65,7 @@ func serve(ctx context.Context, stderr io.Writer) error {
 			ResolveIP: guard.ResolveIP,
 			UserAgent: "AlertifyPro/" + version,
 			Now:       time.Now,
-			ICMP:      detectICMP(),
+			ICMP:      monitor.DetectICMP(),
 		},
 		Poll:        cfg.SchedulerPollInterval,
 		Concurrency: cfg.CheckConcurrency,
@@ -128,6 +128,4 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	return err
 }
 
-// detectICMP reports how PING checks can send echo requests here; see
-// monitor.DetectICMP.
-func detectICMP() string { return "" }
+

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"net/textproto"
 	"strings"
@@ -202,11 +201,11 @@ func protoTLS(ctx context.Context, env *Env, conn net.Conn, host string) (*tls.C
 	case err == nil:
 		var cert *Certificate
 		if certs := tc.ConnectionState().PeerCertificates; len(certs) > 0 {
-			cert = protoCertificate(certs[0], env.Now())
+			cert = describeCertificate(certs[0], env.Now())
 		}
 		return tc, cert, nil
 	case errors.As(err, &verr) && len(verr.UnverifiedCertificates) > 0:
-		return nil, protoCertificate(verr.UnverifiedCertificates[0], env.Now()), err
+		return nil, describeCertificate(verr.UnverifiedCertificates[0], env.Now()), err
 	}
 	return nil, nil, err
 }
@@ -226,18 +225,4 @@ func protoTLSReason(ctx context.Context, env *Env, t *Target, err error) string 
 	msg = strings.TrimPrefix(msg, "tls: failed to verify certificate: ")
 	msg = strings.TrimPrefix(msg, "x509: ")
 	return strings.TrimPrefix(msg, "tls: ")
-}
-
-// protoCertificate describes a server's leaf certificate. It stands in for
-// certificateOf (monitor/tls.go, owned by the HTTP/SSL probes), which had not
-// landed when these probes were written.
-func protoCertificate(c *x509.Certificate, now time.Time) *Certificate {
-	return &Certificate{
-		Issuer:          c.Issuer.String(),
-		Subject:         c.Subject.String(),
-		DNSNames:        c.DNSNames,
-		ValidFrom:       c.NotBefore,
-		ValidTo:         c.NotAfter,
-		DaysUntilExpiry: int(math.Floor(c.NotAfter.Sub(now).Hours() / 24)),
-	}
 }

@@ -144,7 +144,7 @@ func TestProbeSMTP(t *testing.T) {
 			if c.cert != (r.Certificate != nil) {
 				t.Fatalf("certificate = %+v, want one: %v", r.Certificate, c.cert)
 			}
-			if c.cert && (r.Certificate.Subject != "CN=probe test" || r.Certificate.DaysUntilExpiry != 29) {
+			if c.cert && (r.Certificate.Subject != "probe test" || r.Certificate.DaysUntilExpiry != 29) {
 				t.Errorf("certificate = %+v", r.Certificate)
 			}
 		})
