@@ -127,5 +127,3 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	}
 	return err
 }
-
-
