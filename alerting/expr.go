@@ -1,4 +1,4 @@
-// Package alerting decides when check results open and resolve alerts.
+// Condition expressions of alert rules.
 //
 // This part is the condition expression language of alert rules (SPEC
 // §3.9, the condition's "expression"): an optional predicate over the facts
@@ -32,6 +32,7 @@
 // (no certificate seen): every comparison with a missing value is false,
 // != included, so ssl_expiry < 14 does not fire for a plain TCP check
 // while !(ssl_expiry >= 14) does.
+
 package alerting
 
 import (

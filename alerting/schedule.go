@@ -1,6 +1,7 @@
-// Package alerting decides when things are due: heartbeat deadlines
+// Schedules: heartbeat deadlines
 // (Schedule, SPEC §3.14) and maintenance windows (Recurrence, SPEC §3.13),
 // alongside the rule evaluation and alert state machine.
+
 package alerting
 
 import (
