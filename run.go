@@ -18,6 +18,11 @@ Commands:
   serve         run the server (the default)
   version       print version, commit and Go version
   healthcheck   exit 0 when the local server's /api/v1/health answers, else 1
+  backup --out FILE [--url URL] [--token TOKEN]
+                consistent copy of the database: offline while the server is
+                stopped; while it runs, through GET /api/v1/admin/backup with an
+                instance-admin session token (--token or ALERTIFYPRO_TOKEN)
+  compact       reclaim the database file's free pages (server stopped)
   gen-secrets   print fresh JWT_SECRET and ENCRYPTION_KEY lines for an env file
 
 Configuration comes from the environment; see config.example.env.
@@ -26,15 +31,19 @@ Configuration comes from the environment; see config.example.env.
 // errUsage marks a command line we do not understand (exit status 2).
 var errUsage = errors.New("usage")
 
+// errHelpShown reports that a subcommand printed its flags for -h (exit status 0).
+var errHelpShown = errors.New("help shown")
+
 // run is the whole program behind main: it picks the subcommand, runs it
 // until ctx is cancelled (SIGINT/SIGTERM) and returns the exit status.
 // Configuration is read from the process environment by config.Load.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cmd := "serve"
+	cmd, rest := "serve", []string(nil)
 	if len(args) > 0 {
-		cmd = args[0]
+		cmd, rest = args[0], args[1:]
 	}
-	if len(args) > 1 {
+	// backup and compact parse their own flags; every other command takes none.
+	if len(rest) > 0 && cmd != "backup" && cmd != "compact" {
 		fmt.Fprintf(stderr, "%s takes no arguments\n\n%s", cmd, usage)
 		return 2
 	}
@@ -46,6 +55,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printVersion(stdout)
 	case "healthcheck":
 		err = healthcheck(ctx)
+	case "backup":
+		err = backupCommand(ctx, rest, stdout, stderr)
+	case "compact":
+		err = compactCommand(rest, stdout, stderr)
 	case "gen-secrets":
 		err = genSecrets(stdout)
 	case "help", "-h", "--help":
@@ -54,11 +67,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
 		return 2
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "alertifypro %s: %v\n", cmd, err)
-		return 1
+	switch {
+	case err == nil, errors.Is(err, errHelpShown):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "alertifypro %s: %v\n\n%s", cmd, err, usage)
+		return 2
 	}
-	return 0
+	fmt.Fprintf(stderr, "alertifypro %s: %v\n", cmd, err)
+	return 1
 }
 
 // printVersion prints the version, the VCS commit when the build recorded

@@ -67,6 +67,13 @@ func testConfig(dataDir string) *config.Config {
 // On cleanup it runs bbolt's consistency check over the file.
 func newTestEnv(t *testing.T, mutate ...func(*config.Config)) *testEnv {
 	t.Helper()
+	return newTestEnvWith(t, nil, mutate...)
+}
+
+// newTestEnvWith is newTestEnv with a hook that adjusts the dependencies before
+// the router is built (a real monitor.Engine, a purger); nil changes nothing.
+func newTestEnvWith(t *testing.T, withDeps func(*Deps), mutate ...func(*config.Config)) *testEnv {
+	t.Helper()
 	dir := t.TempDir()
 	cfg := testConfig(dir)
 	for _, m := range mutate {
@@ -77,11 +84,13 @@ func newTestEnv(t *testing.T, mutate ...func(*config.Config)) *testEnv {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
+	env := &testEnv{t: t, cfg: cfg, db: db, clock: clock}
+	// env.db, not db: a test may reopen the store, and the check belongs to the open one.
 	t.Cleanup(func() {
-		if err := db.Check(); err != nil {
+		if err := env.db.Check(); err != nil {
 			t.Errorf("bbolt consistency check: %v", err)
 		}
-		db.Close()
+		env.db.Close()
 	})
 	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
 	if err != nil {
@@ -98,11 +107,15 @@ func newTestEnv(t *testing.T, mutate ...func(*config.Config)) *testEnv {
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now:       clock.Now, Version: "test",
 	}
+	if withDeps != nil {
+		withDeps(&deps)
+	}
 	router, err := NewRouter(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testEnv{t: t, cfg: cfg, db: db, deps: deps, router: router, clock: clock}
+	env.deps, env.router = deps, router
+	return env
 }
 
 // do sends one request through the full middleware stack. body may be nil,

@@ -28,8 +28,17 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		auditLog = &auditHandlers{base: b}
 		admin    = &adminHandlers{base: b}
 		services = &serviceHandlers{base: b}
+		results  = &serviceResultHandlers{base: b}
+		overview = &overviewHandlers{base: b}
+		certs    = &sslCertificateHandlers{base: b}
+		storage  = &adminStorageHandlers{base: b}
+		prom     = &prometheusHandlers{base: b}
 		limits   = newRateLimiter(b.now)
 	)
+
+	// Prometheus scrape endpoint (SPEC §3.20): outside /api/v1, its own bearer token
+	// (METRICS_TOKEN), 404 while that is unset.
+	r.GET("/metrics", h(prom.serve))
 
 	v1 := r.Group("/api/v1", apiHeaders())
 	v1.GET("/health", health)
@@ -81,11 +90,20 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.DELETE("/services/:id", require(permWrite), h(services.delete))
 	in.POST("/services/:id/pause", require(permWrite), h(services.pause))
 	in.POST("/services/:id/resume", require(permWrite), h(services.resume))
+	in.POST("/services/:id/check", require(permWrite), h(results.check))
+	in.GET("/services/:id/checks", require(permRead), h(results.checks))
+	in.GET("/services/:id/metrics", require(permRead), h(results.metrics))
+	in.GET("/services/:id/uptime", require(permRead), h(results.uptime))
+	in.GET("/services/:id/ssl", require(permRead), h(results.ssl))
+	in.GET("/metrics", require(permRead), h(overview.overview))
+	in.GET("/ssl-certificates", require(permRead), h(certs.list))
 
 	// Instance-admin endpoints answer 404 to everyone else (SPEC §2.5).
 	ia := in.Group("/admin", requireInstanceAdmin())
 	ia.GET("/organizations", h(admin.listOrganizations))
 	ia.PUT("/organizations/:id", h(admin.updateOrganization))
+	ia.GET("/backup", h(storage.backup))
+	ia.GET("/storage", h(storage.storage))
 
 	return r, nil
 }

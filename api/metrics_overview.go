@@ -1,0 +1,104 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// overviewHandlers serves GET /api/v1/metrics, the organization's dashboard summary
+// (SPEC §3.8), read from rollups only in one store transaction.
+type overviewHandlers struct {
+	*base
+}
+
+// overviewView is the whole answer: one row per service, in creation order, and totals.
+type overviewView struct {
+	Services []overviewService `json:"services"`
+	Totals   overviewTotals    `json:"totals"`
+}
+
+// overviewService is one service's row. An uptime is null when the window holds no
+// counted check (never checked, or only maintenance), rather than a made-up 100; the
+// average response time is null when the last 24 hours had no up check.
+type overviewService struct {
+	ServiceID            string   `json:"service_id"`
+	Name                 string   `json:"name"`
+	Status               string   `json:"status"`
+	Uptime24h            *float64 `json:"uptime_24h"`
+	Uptime7d             *float64 `json:"uptime_7d"`
+	Uptime30d            *float64 `json:"uptime_30d"`
+	AvgResponseTimeMS24h *float64 `json:"avg_response_time_ms_24h"`
+}
+
+// overviewTotals counts services by current status (up = GREEN, degraded = YELLOW,
+// down = RED). uptime_24h is the mean of the services' 24-hour uptimes, so a service
+// checked every 10 s weighs no more than one checked hourly; null when none has one.
+type overviewTotals struct {
+	Services    int      `json:"services"`
+	Up          int      `json:"up"`
+	Down        int      `json:"down"`
+	Degraded    int      `json:"degraded"`
+	Paused      int      `json:"paused"`
+	Pending     int      `json:"pending"`
+	Maintenance int      `json:"maintenance"`
+	Uptime24h   *float64 `json:"uptime_24h"`
+}
+
+// overview answers the organization's summary at the current time.
+func (x *overviewHandlers) overview(c *gin.Context) error {
+	rows, err := x.store.UptimeOverview(actorOf(c).org.ID, x.now())
+	if err != nil {
+		return err
+	}
+	out := overviewView{Services: make([]overviewService, 0, len(rows))}
+	t := &out.Totals
+	var sum float64
+	var counted int
+	for i := range rows {
+		r := &rows[i]
+		row := overviewService{ServiceID: r.ServiceID, Name: r.Name, Status: r.Status,
+			Uptime24h: uptimeOrNull(&r.Uptime24h), Uptime7d: uptimeOrNull(&r.Uptime7d), Uptime30d: uptimeOrNull(&r.Uptime30d)}
+		if up := r.Uptime24h.TotalChecks - r.Uptime24h.FailedChecks - r.Uptime24h.MaintenanceChecks; up > 0 {
+			avg := round2(r.Uptime24h.AvgResponseTimeMS)
+			row.AvgResponseTimeMS24h = &avg
+		}
+		if row.Uptime24h != nil {
+			sum += *row.Uptime24h
+			counted++
+		}
+		out.Services = append(out.Services, row)
+		t.Services++
+		switch r.Status {
+		case statusGreen:
+			t.Up++
+		case statusRed:
+			t.Down++
+		case statusYellow:
+			t.Degraded++
+		case statusPaused:
+			t.Paused++
+		case statusPending:
+			t.Pending++
+		case statusMaintenance:
+			t.Maintenance++
+		}
+	}
+	if counted > 0 {
+		mean := round3(sum / float64(counted))
+		t.Uptime24h = &mean
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// uptimeOrNull is the summary's percentage, or nil when no check counted.
+func uptimeOrNull(s *store.UptimeSummary) *float64 {
+	if s.TotalChecks-s.MaintenanceChecks <= 0 {
+		return nil
+	}
+	v := round3(s.UptimePercentage)
+	return &v
+}

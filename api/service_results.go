@@ -1,0 +1,202 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/monitor"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// serviceResultHandlers serves a service's results (SPEC §3.6 check now, §3.8): the
+// check-now action and the /checks, /metrics, /uptime and /ssl reads. Every read goes to
+// the store with the active organization first, so another organization's service is 404.
+type serviceResultHandlers struct {
+	*base
+	// running holds the IDs of services with a check-now in flight: one at a time per
+	// service, so repeated clicks cannot pile up probes against a slow target.
+	running sync.Map
+}
+
+// checkView is one check result as every endpoint shows it. status_code is the HTTP
+// status, 0 for check types without one, as the service's last_status_code shows it;
+// error is null when there is none, as the service's last_error.
+type checkView struct {
+	CheckedAt      time.Time        `json:"checked_at"`
+	Status         string           `json:"status"`
+	ResponseTimeMS int              `json:"response_time_ms"`
+	StatusCode     int              `json:"status_code"`
+	Error          *string          `json:"error"`
+	Certificate    *certificateView `json:"certificate,omitempty"` // check now only
+}
+
+// certificateView is the TLS certificate a check saw (SPEC §3.7).
+type certificateView struct {
+	Issuer          string    `json:"issuer"`
+	Subject         string    `json:"subject"`
+	ValidFrom       time.Time `json:"valid_from"`
+	ValidTo         time.Time `json:"valid_to"`
+	DaysUntilExpiry int       `json:"days_until_expiry"`
+}
+
+func newCheckView(r *store.CheckResult) checkView {
+	v := checkView{CheckedAt: r.CheckedAt.UTC(), Status: r.Status, ResponseTimeMS: r.ResponseTimeMS, StatusCode: r.StatusCode}
+	if r.Error != "" {
+		msg := r.Error
+		v.Error = &msg
+	}
+	return v
+}
+
+// errEngineUnavailable is the answer to check now when this process runs no engine (or
+// it is shutting down): the check cannot run, and trying later may help.
+func errEngineUnavailable() *Error {
+	return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
+		Message: "The monitoring engine is not running on this server, so checks cannot run now. Try again later."}
+}
+
+// check runs one check of the service now and answers its result once it is committed
+// (the recorder acknowledges only after the commit), so a following GET /checks shows it.
+// A paused service may be checked too: the request is explicit; the result goes into its
+// history but the service stays PAUSED and the scheduler leaves it alone. The probe is
+// detached from the request: a client that goes away must not record a false RED
+// "canceled" result; the service's own timeout bounds it, as for scheduled checks.
+func (x *serviceResultHandlers) check(c *gin.Context) error {
+	svc, err := x.store.Service(actorOf(c).org.ID, c.Param("id"))
+	if err != nil {
+		return serviceError(err, "")
+	}
+	if x.engine == nil {
+		return errEngineUnavailable()
+	}
+	if _, busy := x.running.LoadOrStore(svc.ID, struct{}{}); busy {
+		return errConflict("A check of this service is already running; wait for its result.")
+	}
+	defer x.running.Delete(svc.ID)
+	res, err := x.engine.Checker.Check(context.WithoutCancel(c.Request.Context()), svc)
+	if errors.Is(err, monitor.ErrRecorderClosed) {
+		return errEngineUnavailable()
+	} else if err != nil {
+		return err
+	}
+	out := checkNowView(&res)
+	x.audit(c, "service.checked", serviceResource(svc), map[string]any{"name": svc.Name,
+		"check_type": svc.CheckType, "status": res.Status})
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// checkNowView renders a fresh result the way the store keeps it (whole milliseconds,
+// error cut to store.MaxErrorBytes), so it reads the same as in GET /checks.
+func checkNowView(r *monitor.Result) checkView {
+	v := newCheckView(&store.CheckResult{CheckedAt: r.CheckedAt, Status: r.Status,
+		ResponseTimeMS: int(r.ResponseTime / time.Millisecond), StatusCode: r.StatusCode,
+		Error: clipUTF8(r.Error, store.MaxErrorBytes)})
+	if cert := r.Certificate; cert != nil {
+		v.Certificate = &certificateView{Issuer: cert.Issuer, Subject: cert.Subject, ValidFrom: cert.ValidFrom.UTC(),
+			ValidTo: cert.ValidTo.UTC(), DaysUntilExpiry: cert.DaysUntilExpiry}
+	}
+	return v
+}
+
+// clipUTF8 cuts s to at most n bytes without splitting a UTF-8 sequence.
+func clipUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// checks answers the service's raw results newest first: ?since= (default one hour before
+// ?until=, or before now), ?until= (exclusive; default none), ?limit= (default 100, max
+// 1000). When more remain, X-Next-Cursor holds the oldest time returned; passing it as
+// ?cursor= continues below it (results are keyed by time, so the cursor is exact).
+func (x *serviceResultHandlers) checks(c *gin.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	f := fieldErrors{}
+	until, hasUntil := queryTime(c, f, "until")
+	end := x.now()
+	if hasUntil {
+		end = until
+	}
+	since, hasSince := queryTime(c, f, "since")
+	if !hasSince {
+		since = end.Add(-time.Hour)
+	}
+	if p.cursor != "" {
+		cur, err := time.Parse(time.RFC3339Nano, p.cursor)
+		if err != nil {
+			e := errBadRequest("The cursor is not one this list produced.")
+			e.Fields = map[string]string{"cursor": "is invalid"}
+			return e
+		}
+		if !hasUntil || cur.Before(until) {
+			until, hasUntil = cur, true
+		}
+	}
+	if hasUntil && !since.Before(until) {
+		f.add("since", "must be before until")
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+	results, err := x.store.Checks(actorOf(c).org.ID, c.Param("id"), since, until, p.limit+1)
+	if err != nil {
+		return serviceError(err, "")
+	}
+	if len(results) > p.limit {
+		results = results[:p.limit]
+		c.Header("X-Next-Cursor", results[len(results)-1].CheckedAt.UTC().Format(time.RFC3339Nano))
+	}
+	out := make([]checkView, 0, len(results))
+	for i := range results {
+		out = append(out, newCheckView(&results[i]))
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// queryTime reads an optional RFC 3339 query parameter; ok is false when it is absent or
+// invalid (the problem is added to f).
+func queryTime(c *gin.Context, f fieldErrors, name string) (t time.Time, ok bool) {
+	s := c.Query(name)
+	if s == "" {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		f.add(name, "must be an RFC 3339 time such as 2026-01-02T15:04:05Z")
+		return time.Time{}, false
+	}
+	return t.UTC(), true
+}
+
+// queryRange reads ?from= and ?to= with defaults: to is now, from is span before to.
+// from must be before to.
+func queryRange(c *gin.Context, now time.Time, span time.Duration) (from, to time.Time, err error) {
+	f := fieldErrors{}
+	to, ok := queryTime(c, f, "to")
+	if !ok {
+		to = now
+	}
+	from, ok = queryTime(c, f, "from")
+	if !ok {
+		from = to.Add(-span)
+	}
+	if _, bad := f["to"]; !bad && !from.Before(to) {
+		f.add("from", "must be before to")
+	}
+	return from, to, f.err()
+}

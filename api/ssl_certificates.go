@@ -1,0 +1,160 @@
+package api
+
+import (
+	"encoding/json"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// Certificate states of the SSL views, graded at the time of the request (the stored
+// days_until_expiry is as of the check that saw the certificate).
+const (
+	certValid       = "valid"
+	certExpiring    = "expiring" // expires within the service's ssl_warn_days
+	certExpired     = "expired"
+	certNotYetValid = "not_yet_valid"
+)
+
+// defaultSSLWarnDays is the warning window of services without ssl_warn_days (SPEC §3.7).
+const defaultSSLWarnDays = 30
+
+// sslView is GET /services/{id}/ssl: the latest certificate the service's checks saw.
+type sslView struct {
+	ServiceID       string    `json:"service_id"`
+	Domain          string    `json:"domain"`
+	Issuer          string    `json:"issuer"`
+	Subject         string    `json:"subject"`
+	ValidFrom       time.Time `json:"valid_from"`
+	ValidTo         time.Time `json:"valid_to"`
+	DaysUntilExpiry int       `json:"days_until_expiry"`
+	Status          string    `json:"status"`
+	CheckedAt       time.Time `json:"checked_at"`
+}
+
+// sslListItem is one row of GET /ssl-certificates (SPEC §3.8).
+type sslListItem struct {
+	ServiceID       string    `json:"service_id"`
+	Domain          string    `json:"domain"`
+	Issuer          string    `json:"issuer"`
+	ValidFrom       time.Time `json:"valid_from"`
+	ValidTo         time.Time `json:"valid_to"`
+	DaysUntilExpiry int       `json:"days_until_expiry"`
+	Status          string    `json:"status"`
+}
+
+// ssl answers the service's certificate, or 404 when no check has seen one (a service that
+// does not speak TLS, or one not checked yet).
+func (x *serviceResultHandlers) ssl(c *gin.Context) error {
+	s, err := x.store.Service(actorOf(c).org.ID, c.Param("id"))
+	if err != nil {
+		return serviceError(err, "")
+	}
+	cert := s.Certificate
+	if cert == nil {
+		return &Error{Status: http.StatusNotFound, Code: "not_found",
+			Message: "No certificate seen yet: the service does not use TLS or has not been checked."}
+	}
+	now := x.now()
+	c.JSON(http.StatusOK, sslView{
+		ServiceID: s.ID, Domain: endpointDomain(s), Issuer: cert.Issuer, Subject: cert.Subject,
+		ValidFrom: cert.ValidFrom.UTC(), ValidTo: cert.ValidTo.UTC(), DaysUntilExpiry: daysUntil(cert.ValidTo, now),
+		Status: certStatus(cert, now, sslWarnDays(s)), CheckedAt: cert.CheckedAt.UTC(),
+	})
+	return nil
+}
+
+// sslCertificateHandlers serves GET /ssl-certificates.
+type sslCertificateHandlers struct {
+	*base
+}
+
+// list answers the certificates of the organization's SSL services and HTTPS services
+// that a check has seen, in service order, one page at a time.
+func (x *sslCertificateHandlers) list(c *gin.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	all, err := x.store.Services(actorOf(c).org.ID)
+	if err != nil {
+		return err
+	}
+	tls := make([]*store.Service, 0)
+	for i := range all {
+		if s := &all[i]; s.Certificate != nil && isTLSService(s) {
+			tls = append(tls, s)
+		}
+	}
+	tls = paginate(c, tls, func(s *store.Service) string { return s.ID }, p)
+	now := x.now()
+	out := make([]sslListItem, 0, len(tls))
+	for _, s := range tls {
+		cert := s.Certificate
+		out = append(out, sslListItem{ServiceID: s.ID, Domain: endpointDomain(s), Issuer: cert.Issuer,
+			ValidFrom: cert.ValidFrom.UTC(), ValidTo: cert.ValidTo.UTC(), DaysUntilExpiry: daysUntil(cert.ValidTo, now),
+			Status: certStatus(cert, now, sslWarnDays(s))})
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// isTLSService is true for SSL services and HTTP services with an https:// endpoint (the
+// HTTPS alias is stored as HTTP).
+func isTLSService(s *store.Service) bool {
+	return s.CheckType == checkSSL ||
+		(s.CheckType == checkHTTP && strings.HasPrefix(strings.ToLower(s.Endpoint), "https://"))
+}
+
+// endpointDomain is the host name a certificate was checked for: a URL's host, a
+// host:port's host, or the bare domain of an SSL endpoint.
+func endpointDomain(s *store.Service) string {
+	e := s.Endpoint
+	if strings.Contains(e, "://") {
+		if u, err := url.Parse(e); err == nil {
+			return u.Hostname()
+		}
+	}
+	if host, _, err := net.SplitHostPort(e); err == nil {
+		return host
+	}
+	return e
+}
+
+// sslWarnDays is the service's ssl_warn_days option, or the default.
+func sslWarnDays(s *store.Service) int {
+	var o struct {
+		SSLWarnDays int `json:"ssl_warn_days"`
+	}
+	if len(s.Options) > 0 && json.Unmarshal(s.Options, &o) == nil && o.SSLWarnDays > 0 {
+		return o.SSLWarnDays
+	}
+	return defaultSSLWarnDays
+}
+
+// certStatus grades a certificate at now the way the checks do: expired after valid_to,
+// expiring within warnDays of it, not yet valid before valid_from.
+func certStatus(c *store.Certificate, now time.Time, warnDays int) string {
+	switch {
+	case now.After(c.ValidTo):
+		return certExpired
+	case now.Before(c.ValidFrom):
+		return certNotYetValid
+	case c.ValidTo.Sub(now) < time.Duration(warnDays)*24*time.Hour:
+		return certExpiring
+	}
+	return certValid
+}
+
+// daysUntil counts whole days from now to t, rounded down (negative once expired), as the
+// checks count them.
+func daysUntil(t, now time.Time) int {
+	return int(math.Floor(t.Sub(now).Hours() / 24))
+}
