@@ -7,7 +7,8 @@ import (
 )
 
 // Janitor is the background worker that deletes expired data in small chunks
-// (≤ 1000 keys per transaction): audit entries past AuditRetention, and raw
+// (≤ 1000 keys per transaction): audit entries past AuditRetention, delivery
+// logs past DeliveryRetention, and raw
 // results and rollups past their RetentionPolicy, plus the series of deleted
 // services. Running it keeps disk use at a steady state: bbolt reuses the
 // freed pages, and `alertifypro compact` returns them to the file system.
@@ -62,6 +63,13 @@ func (j *Janitor) Sweep() error {
 		}
 		if n > 0 && j.Logger != nil {
 			j.Logger.Info("pruned audit entries", "org_id", org.ID, "deleted", n)
+		}
+		n, err = j.DB.PruneDeliveries(org.ID, now().Add(-DeliveryRetention))
+		if err != nil && first == nil {
+			first = err
+		}
+		if n > 0 && j.Logger != nil {
+			j.Logger.Info("pruned delivery logs", "org_id", org.ID, "deleted", n)
 		}
 		n, err = j.DB.PruneSeries(org.ID, j.Retention, now())
 		if err != nil && first == nil {

@@ -35,6 +35,10 @@ const (
 	subAPIKeys      = "api_keys"
 	subServices     = "services"
 	subAudit        = "audit"
+	subOutbox       = "outbox"
+	subOutboxIndex  = "outbox_index"
+	subDeliveries   = "deliveries"
+	subDeadLetters  = "dead_letters"
 	keySeparator    = "/"
 	maxDeleteChunk  = 1000 // keys deleted per write transaction (ARCHITECTURE §2.6)
 	appendFillRatio = 0.9  // FillPercent for append-only buckets; not persisted, set per tx

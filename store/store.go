@@ -23,6 +23,10 @@
 //	    rollup_1m             serviceUUID(16) + be64(UTC minute start nanos) → rollup (binary)
 //	    rollup_1h             serviceUUID(16) + be64(UTC hour start nanos) → rollup (binary)
 //	    rollup_1d             serviceUUID(16) + be64(UTC day start nanos) → rollup (binary)
+//	    outbox                be64(due unix nanos) + entryUUID(16) → OutboxEntry JSON
+//	    outbox_index          entryID → outbox key (24 bytes)
+//	    deliveries            be64(unix nanos) + be64(seq) → DeliveryLog JSON (append-only)
+//	    dead_letters          entryID → OutboxEntry JSON
 //
 // Global buckets hold only what must be found before the tenant is known; everything else
 // lives under orgs/<orgID>, and every method that touches organization data takes orgID first
@@ -35,7 +39,9 @@
 // by time. The time-series buckets are append-mostly: every write transaction sets their
 // FillPercent to appendFillRatio. Results are written only by RecordResults (one
 // transaction per recorder group), read back as raw rows or rollups (series_query.go), and
-// expired by the Janitor under a RetentionPolicy (retention.go). Bytes read inside a transaction are copied (JSON decoding copies; raw values go
+// expired by the Janitor under a RetentionPolicy (retention.go). Notifications wait in the
+// due-ordered outbox until the sender delivers them (outbox.go); their attempts go to the
+// deliveries log (deliveries.go) and the ones given up on to dead_letters. Bytes read inside a transaction are copied (JSON decoding copies; raw values go
 // through string() or bytes.Clone) before the transaction ends.
 package store
 

@@ -1,0 +1,188 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// DeliveryLog is one delivery attempt of an outbox entry (SPEC §3.11: timestamp, event,
+// channel, attempt, HTTP status, the first 500 characters of the answer).
+type DeliveryLog struct {
+	ID         string    `json:"id"`
+	EntryID    string    `json:"entry_id"` // the outbox entry (and notification) it belongs to
+	OrgID      string    `json:"org_id"`
+	Kind       string    `json:"kind"`
+	TargetID   string    `json:"target_id"`
+	Event      string    `json:"event"`
+	Attempt    int       `json:"attempt"` // 1 for the first attempt
+	At         time.Time `json:"at"`
+	StatusCode int       `json:"status_code"`     // HTTP status, 0 for none
+	Response   string    `json:"response"`        // first MaxDeliveryResponse characters
+	Error      string    `json:"error,omitempty"` // empty on success
+	Outcome    string    `json:"outcome"`         // DeliveryDelivered, DeliveryRetry, DeliveryDead, DeliveryPermanent
+}
+
+// Outcomes of a delivery attempt.
+const (
+	DeliveryDelivered = "delivered" // accepted by the destination; the entry is gone
+	DeliveryRetry     = "retry"     // failed; the entry is rescheduled
+	DeliveryDead      = "dead"      // failed and out of attempts; dead-lettered
+	DeliveryPermanent = "permanent" // refused for good (401/403/404, bad config); dead-lettered
+)
+
+// DeliveryRetention is how long delivery logs are kept; the Janitor prunes older ones.
+const DeliveryRetention = 30 * 24 * time.Hour
+
+// MaxDeliveryResponse is how many characters of a destination's answer are logged.
+const MaxDeliveryResponse = 500
+
+// deliveryKeyLen is be64(unix nanos) + be64(seq), like the audit log's keys.
+const deliveryKeyLen = 16
+
+// DeliveryFilter selects delivery logs. Zero fields do not filter. Limit defaults to 100
+// and is capped at 1000; Cursor is the nextCursor of the previous page.
+type DeliveryFilter struct {
+	Kind     string
+	TargetID string
+	Event    string
+	EntryID  string
+	Limit    int
+	Cursor   string
+}
+
+// appendDelivery adds log for entry e inside a write transaction; identity fields come
+// from e, an empty ID and At are filled, Response and Error are clamped.
+func (db *DB) appendDelivery(tx *bolt.Tx, e *OutboxEntry, log DeliveryLog) error {
+	if log.ID == "" {
+		log.ID = newID()
+	}
+	if log.At.IsZero() {
+		log.At = db.stamp()
+	}
+	log.At = log.At.UTC()
+	log.EntryID, log.OrgID, log.Kind, log.TargetID, log.Event = e.ID, e.OrgID, e.Kind, e.TargetID, e.Event
+	log.Response = firstChars(log.Response, MaxDeliveryResponse)
+	log.Error = clampText(log.Error, maxOutboxErrorLen)
+	b, err := orgSub(tx, e.OrgID, subDeliveries)
+	if err != nil {
+		return err
+	}
+	b.FillPercent = appendFillRatio // append-only: pack pages instead of splitting in half
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	return putJSON(b, auditKey(log.At, seq), &log)
+}
+
+// Deliveries returns the organization's delivery logs newest first, filtered by f, at most
+// f.Limit of them. nextCursor is non-empty when the page is full; passing it back as
+// f.Cursor continues strictly after the last entry returned. A foreign cursor gives
+// ErrInvalidCursor.
+func (db *DB) Deliveries(orgID string, f DeliveryFilter) (logs []DeliveryLog, nextCursor string, err error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultAuditLimit
+	}
+	limit = min(limit, maxAuditLimit)
+	var upper []byte
+	if f.Cursor != "" {
+		if upper, err = hex.DecodeString(f.Cursor); err != nil || len(upper) != deliveryKeyLen {
+			return nil, "", fmt.Errorf("%w: %q is not a delivery-log cursor", ErrInvalidCursor, f.Cursor)
+		}
+	}
+	logs = make([]DeliveryLog, 0)
+	err = db.kv.View(func(tx *bolt.Tx) error {
+		b, err := orgSub(tx, orgID, subDeliveries)
+		if err != nil || b == nil {
+			return err
+		}
+		c := b.Cursor()
+		k, v := c.Last()
+		if upper != nil {
+			if k, _ = c.Seek(upper); k == nil {
+				k, v = c.Last()
+			} else {
+				k, v = c.Prev()
+			}
+		}
+		for ; k != nil; k, v = c.Prev() {
+			var l DeliveryLog
+			if err := json.Unmarshal(v, &l); err != nil {
+				return fmt.Errorf("store: decode delivery log %x: %w", k, err)
+			}
+			if !f.matches(&l) {
+				continue
+			}
+			logs = append(logs, l)
+			if len(logs) == limit {
+				nextCursor = hex.EncodeToString(k)
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return logs, nextCursor, nil
+}
+
+// matches applies the filter's fields.
+func (f *DeliveryFilter) matches(l *DeliveryLog) bool {
+	return (f.Kind == "" || l.Kind == f.Kind) && (f.TargetID == "" || l.TargetID == f.TargetID) &&
+		(f.Event == "" || l.Event == f.Event) && (f.EntryID == "" || l.EntryID == f.EntryID)
+}
+
+// PruneDeliveries deletes the organization's delivery logs older than before, at most 1000
+// per write transaction, and returns how many it deleted.
+func (db *DB) PruneDeliveries(orgID string, before time.Time) (int, error) {
+	bound := unixNanos(before)
+	return db.deleteInChunks(orgID, subDeliveries, func(b, _ *bolt.Bucket, _ []byte) ([][]byte, []byte) {
+		var doomed [][]byte
+		c := b.Cursor()
+		for k, _ := c.First(); k != nil && len(doomed) < maxDeleteChunk; k, _ = c.Next() {
+			if len(k) != deliveryKeyLen || binary.BigEndian.Uint64(k[:8]) >= bound {
+				break
+			}
+			doomed = append(doomed, bytes.Clone(k))
+		}
+		if len(doomed) < maxDeleteChunk {
+			return doomed, nil
+		}
+		return doomed, []byte{} // a full chunk: there may be more, start again from the front
+	})
+}
+
+// firstChars returns the first n characters (runes) of s.
+func firstChars(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}
+
+// clampText cuts s to at most n bytes without splitting a UTF-8 sequence.
+func clampText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

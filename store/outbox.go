@@ -1,0 +1,179 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+)
+
+// OutboxEntry is one notification waiting to be delivered to one destination (SPEC §3.11
+// "Delivery", §3.15). It is written in the same transaction that changes the alert and
+// removed only after a successful send, so a restart loses nothing.
+type OutboxEntry struct {
+	ID       string `json:"id"` // UUID; empty is filled with a UUIDv7 on enqueue
+	OrgID    string `json:"org_id"`
+	Kind     string `json:"kind"`      // OutboxKindChannel, OutboxKindWebhook or OutboxKindEmail
+	TargetID string `json:"target_id"` // channel or webhook id, or an e-mail address
+	Event    string `json:"event"`     // "alert.fired", "monitor.down", ...
+	// Notification is the encoded notify.Notification; the store does not look inside.
+	// Its ID should be the entry's ID: receivers use it to drop duplicates.
+	Notification  json.RawMessage `json:"notification"`
+	Attempts      int             `json:"attempts"`        // attempts made and failed (or lost in a crash)
+	NextAttemptAt time.Time       `json:"next_attempt_at"` // the entry's due time (its key)
+	// LeaseUntil is set while a sender holds the entry (ClaimOutbox): an attempt may be in
+	// flight, and the entry is due again only when the lease runs out.
+	LeaseUntil time.Time `json:"lease_until,omitzero"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastError  string    `json:"last_error,omitempty"`
+	LastStatus int       `json:"last_status,omitempty"`
+}
+
+// Kinds of outbox destinations.
+const (
+	OutboxKindChannel = "channel" // a notification channel (SPEC §3.11)
+	OutboxKindWebhook = "webhook" // an outbound event subscription (SPEC §3.15)
+	OutboxKindEmail   = "email"   // an e-mail address (escalation to a user)
+)
+
+const (
+	outboxKeyLen      = 24 // be64(due nanos) + 16-byte UUID
+	defaultDueLimit   = 100
+	maxOutboxErrorLen = 1000 // bytes of LastError / DeliveryLog.Error kept
+)
+
+// outboxKey is an entry's key in the outbox bucket: due time first, so the sender scans
+// only the due prefix, then the entry's UUID, so keys are unique.
+func outboxKey(due time.Time, id uuid.UUID) []byte {
+	return append(be64(unixNanos(due)), id[:]...)
+}
+
+// outboxDue returns the due time (unix nanos) of an outbox key.
+func outboxDue(k []byte) uint64 {
+	return binary.BigEndian.Uint64(k[:8])
+}
+
+// Enqueue adds entries to the organization's outbox in one transaction (API-triggered
+// sends; alerting enqueues inside the recorder's transaction with enqueueOutbox). Empty
+// IDs, CreatedAt and NextAttemptAt are filled (due now); an entry naming another
+// organization is refused.
+func (db *DB) Enqueue(orgID string, entries ...*OutboxEntry) error {
+	return db.kv.Update(func(tx *bolt.Tx) error {
+		for _, e := range entries {
+			if e.OrgID == "" {
+				e.OrgID = orgID
+			} else if e.OrgID != orgID {
+				return fmt.Errorf("store: outbox entry of organization %q enqueued under %q", e.OrgID, orgID)
+			}
+			if err := db.enqueueOutbox(tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// enqueueOutbox writes e into e.OrgID's outbox inside the caller's write transaction, so
+// an alert change and its notifications commit together. It validates and fills e like
+// Enqueue and answers ErrConflict for an ID already queued or dead-lettered.
+func (db *DB) enqueueOutbox(tx *bolt.Tx, e *OutboxEntry) error {
+	switch {
+	case e.Kind != OutboxKindChannel && e.Kind != OutboxKindWebhook && e.Kind != OutboxKindEmail:
+		return fmt.Errorf("store: outbox entry kind %q is not channel, webhook or email", e.Kind)
+	case e.TargetID == "":
+		return fmt.Errorf("store: outbox entry without a target")
+	case !json.Valid(e.Notification):
+		return fmt.Errorf("store: outbox entry notification is not valid JSON")
+	}
+	if e.ID == "" {
+		e.ID = newID()
+	} else if _, err := uuid.Parse(e.ID); err != nil {
+		return fmt.Errorf("store: outbox entry id %q is not a UUID", e.ID)
+	}
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = db.stamp()
+	}
+	if e.NextAttemptAt.IsZero() {
+		e.NextAttemptAt = e.CreatedAt
+	}
+	e.CreatedAt, e.NextAttemptAt = e.CreatedAt.UTC(), e.NextAttemptAt.UTC()
+	ob, err := openOutbox(tx, e.OrgID)
+	if err != nil {
+		return err
+	}
+	dead, err := orgSub(tx, e.OrgID, subDeadLetters)
+	if err != nil {
+		return err
+	}
+	if ob.index.Get([]byte(e.ID)) != nil || dead.Get([]byte(e.ID)) != nil {
+		return conflictf("outbox entry %s", e.ID)
+	}
+	return ob.put(e)
+}
+
+// DueOutbox returns up to limit (default 100) entries of every organization that are due
+// at now, the longest-due first, so a busy organization cannot starve the others. Only the
+// due prefix of each outbox is read.
+func (db *DB) DueOutbox(now time.Time, limit int) ([]OutboxEntry, error) {
+	if limit <= 0 {
+		limit = defaultDueLimit
+	}
+	type dueRef struct {
+		queue *bolt.Bucket
+		key   []byte
+	}
+	bound := unixNanos(now)
+	out := make([]OutboxEntry, 0)
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		var refs []dueRef
+		orgs := tx.Bucket([]byte(bucketOrgs))
+		err := orgs.ForEachBucket(func(id []byte) error {
+			ob := orgs.Bucket(id)
+			q := ob.Bucket([]byte(subOutbox))
+			if q == nil || ob.Get([]byte(orgInfoKey)) == nil {
+				return nil // no outbox yet, or the organization is being deleted
+			}
+			c, n := q.Cursor(), 0
+			for k, _ := c.First(); k != nil && n < limit && outboxDue(k) <= bound; k, _ = c.Next() {
+				refs = append(refs, dueRef{q, k}) // keys stay valid for the transaction
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		slices.SortFunc(refs, func(a, b dueRef) int { return bytes.Compare(a.key, b.key) })
+		for _, r := range refs[:min(limit, len(refs))] {
+			var e OutboxEntry
+			if err := getJSON(r.queue, r.key, &e); err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// OutboxDepth returns how many entries wait in the outboxes of all organizations
+// (in flight and scheduled for a retry included; dead letters excluded).
+func (db *DB) OutboxDepth() (int, error) {
+	total := 0
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		orgs := tx.Bucket([]byte(bucketOrgs))
+		return orgs.ForEachBucket(func(id []byte) error {
+			ob := orgs.Bucket(id)
+			if q := ob.Bucket([]byte(subOutbox)); q != nil && ob.Get([]byte(orgInfoKey)) != nil {
+				total += q.Stats().KeyN
+			}
+			return nil
+		})
+	})
+	return total, err
+}
