@@ -1,0 +1,125 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// maxRetryAfter bounds how far a destination's Retry-After can push the next attempt, so
+// a bogus header cannot park an entry for months.
+const maxRetryAfter = 24 * time.Hour
+
+// deliver claims e (a lease, so a crash mid-send cannot lose it), makes one attempt and
+// records its outcome. ok is false when e was no longer due: another sender holds it,
+// or it was completed or rescheduled meanwhile.
+func (s *OutboxSender) deliver(ctx context.Context, e *store.OutboxEntry) (ok bool, err error) {
+	timeout := orDefault(s.AttemptTimeout, 15*time.Second)
+	now := s.now()
+	claimed, err := s.Store.ClaimOutbox(e.OrgID, e.ID, now, now.Add(timeout+leaseMargin))
+	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("notify: claim outbox entry %s: %w", e.ID, err)
+	}
+	att, sendErr := s.attempt(ctx, claimed, timeout)
+	return true, s.record(claimed, att, sendErr)
+}
+
+// attempt decodes the notification, resolves its sender and sends it once within timeout.
+// A panicking sender is a failed (transient) attempt, not a crashed appliance.
+func (s *OutboxSender) attempt(ctx context.Context, e *store.OutboxEntry, timeout time.Duration) (att Attempt, err error) {
+	var n Notification
+	if err := json.Unmarshal(e.Notification, &n); err != nil {
+		return Attempt{Permanent: true}, fmt.Errorf("notify: undecodable notification: %w", err)
+	}
+	if n.ID == "" {
+		n.ID = e.ID // the idempotency key receivers dedupe by: stable across retries
+	}
+	sender, err := s.Resolve(e)
+	if err != nil {
+		var de *DeliveryError
+		if errors.As(err, &de) {
+			return de.Attempt, err
+		}
+		return Attempt{Permanent: true}, err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			att, err = Attempt{}, fmt.Errorf("notify: %s sender panicked: %v", e.Kind, p)
+		}
+	}()
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	att, err = sender.Send(actx, &n)
+	var de *DeliveryError
+	if errors.As(err, &de) {
+		att = de.Attempt // the error carries the attempt's details (the contract)
+	}
+	return att, err
+}
+
+// record stores the outcome of an attempt: delivered, retried later, or dead-lettered.
+func (s *OutboxSender) record(e *store.OutboxEntry, att Attempt, sendErr error) error {
+	at := s.now()
+	log := store.DeliveryLog{Attempt: e.Attempts + 1, At: at, StatusCode: att.StatusCode, Response: att.Response}
+	if sendErr == nil {
+		if err := s.Store.CompleteOutbox(e.OrgID, e.ID, log); err != nil {
+			// Sent but not recorded: the lease expires and the entry goes again with the
+			// same idempotency key (the documented duplicate window).
+			return fmt.Errorf("notify: record delivery of %s: %w", e.ID, err)
+		}
+		if s.OnDelivered != nil {
+			s.OnDelivered(e.OrgID, e.Kind, e.TargetID, at)
+		}
+		return nil
+	}
+	msg := sendErr.Error()
+	log.Error = msg
+	var err error
+	switch {
+	case att.Permanent || e.Attempts+1 >= orDefault(s.MaxAttempts, 10):
+		log.Outcome = store.DeliveryDead
+		if att.Permanent {
+			log.Outcome = store.DeliveryPermanent
+		}
+		if err = s.Store.DeadLetter(e.OrgID, e.ID, log, msg); err == nil {
+			s.logger().Warn("notification dead-lettered", "org_id", e.OrgID, "kind", e.Kind,
+				"target_id", e.TargetID, "entry_id", e.ID, "outcome", log.Outcome, "attempts", e.Attempts+1, "error", msg)
+			if s.OnPermanent != nil {
+				s.OnPermanent(e.OrgID, e.Kind, e.TargetID, msg)
+			}
+		}
+	default:
+		next := at.Add(s.backoff(e.Attempts))
+		if att.RetryAfter > 0 {
+			if honoured := at.Add(min(att.RetryAfter, maxRetryAfter)); honoured.After(next) {
+				next = honoured
+			}
+		}
+		err = s.Store.RescheduleOutbox(e.OrgID, e.ID, next, log, msg, att.StatusCode)
+	}
+	if err != nil {
+		return fmt.Errorf("notify: record failed delivery of %s: %w", e.ID, err)
+	}
+	return nil
+}
+
+// backoff is the delay before the retry that follows failure number failed+1: capped
+// exponential with full jitter, min(MaxBackoff, BaseBackoff·2^failed) · U[0.5, 1).
+func (s *OutboxSender) backoff(failed int) time.Duration {
+	limit := orDefault(s.MaxBackoff, time.Hour)
+	d := min(orDefault(s.BaseBackoff, 5*time.Second), limit)
+	for range failed {
+		if d >= limit/2 { // doubling would pass the cap (and could overflow)
+			d = limit
+			break
+		}
+		d *= 2
+	}
+	return time.Duration(float64(d) * (0.5 + 0.5*s.random()))
+}
