@@ -26,9 +26,11 @@ package monitor
 //	ALERTIFYPRO_LOAD=1 go test -run '^TestLoadStartup$' -v -timeout 10m ./monitor/
 //
 // Raw bytes per result and the steady-state projection, from the store's
-// own size test (no load gate; skipped only under -short):
+// own size test (no load gate; skipped only under -short), and the measured
+// steady state (60 services at 60 s, 9 simulated days, hourly janitor):
 //
 //	go test -run '^TestRawResultBytesOnDisk$' -v ./store/
+//	ALERTIFYPRO_LOAD=1 go test -run '^TestLoadSeriesSteadyState$' -v ./store/
 //
 // A CPU profile of any of them: add -cpuprofile /tmp/cpu.out, then
 // go tool pprof -top monitor.test /tmp/cpu.out.
