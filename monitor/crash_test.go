@@ -135,7 +135,7 @@ type crashAck struct {
 // service update commit together or not at all).
 func TestCrashDurability(t *testing.T) {
 	if testing.Short() {
-		t.Skip("kills a recording helper process 24 times (about 10 s, 35 s with -race); skipped with -short")
+		t.Skip("kills a recording helper process 24 times (about 5 s, 20 s with -race); skipped with -short")
 	}
 	const appendRounds, freshRounds = 12, 12
 	dir := t.TempDir()
@@ -202,7 +202,7 @@ func crashRound(t *testing.T, path string, round int) ([]crashAck, string) {
 	}
 	// Early kills (a handful of commits, the file barely grown) and late
 	// ones (several page splits and remaps behind) both occur.
-	target := 1 + rand.IntN(3000)
+	target := 1 + rand.IntN(1500)
 	var (
 		mu   sync.Mutex
 		acks []crashAck

@@ -169,9 +169,9 @@ func TestLoadThroughput10s(t *testing.T) {
 // TestLoadRecorderIngest: durable results/s through Recorder + StoreCommit
 // (SPEC §6: ≥ 10 000/s) from 1 000 concurrent producers — twice the
 // scheduler's default concurrency — for 10 000 services, for 10 s. Each
-// service's results are 60 s apart in check time, the worst case for rollup
-// overhead (every result opens a 1-minute row), so the file growth per
-// result is an upper bound before retention trims the 1-minute rows.
+// service's results are 60 s apart in check time, so every result opens a
+// 1-minute rollup row. It also logs the file growth per result, which for
+// a fleet this young is not the steady-state figure (see the log line).
 func TestLoadRecorderIngest(t *testing.T) {
 	requireLoad(t)
 	const producers, window = 1000, 10 * time.Second
@@ -244,9 +244,13 @@ func TestLoadRecorderIngest(t *testing.T) {
 	for _, o := range after.Orgs {
 		raw, m1 = raw+o.Results, m1+o.Rollup1m
 	}
-	t.Logf("storage: file in use %d → %d B: %.1f B per result, all buckets (%d raw rows, %d 1-minute rows), before retention; "+
-		"file on disk %d B, %d free pages", before.DataSize, after.DataSize, float64(after.DataSize-before.DataSize)/float64(n),
-		raw, m1, after.FileSize, after.FreePages)
+	// 10 000 services with a few results each: every page holds several services' short
+	// ranges and takes inserts in its middle, so this young-fleet growth is far above the
+	// steady state (store: TestLoadSeriesSteadyState), where each service's range spans
+	// many pages and only its last page takes inserts.
+	t.Logf("storage, young fleet: file in use %d → %d B = %.1f B per result, all buckets (%d raw rows, %d 1-minute rows; "+
+		"%d free pages); file on disk %d B", before.DataSize, after.DataSize, float64(after.DataSize-before.DataSize)/float64(n),
+		raw, m1, after.FreePages, after.FileSize)
 	if rate < 10_000 {
 		t.Errorf("%.0f durable results/s; SPEC §6 wants ≥ 10 000", rate)
 	}
