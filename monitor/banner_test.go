@@ -14,44 +14,11 @@ import (
 	"crypto/x509/pkix"
 	"math/big"
 	"net"
-	"net/netip"
 	"net/textproto"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// protoServer runs handle for every connection to a fresh 127.0.0.1 port and
-// returns its address. Connections close when handle returns; the listener
-// closes and every handler is waited for when the test ends.
-func protoServer(t *testing.T, handle func(c net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-				handle(c)
-			}()
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	return ln.Addr().String()
-}
 
 // protoScript is a line server: it sends greeting (after delay), then answers
 // each command line by its first word (upper-cased) from replies, and hangs up
@@ -84,35 +51,6 @@ func protoScript(delay time.Duration, greeting string, replies map[string]string
 			}
 		}
 	}
-}
-
-// protoSilent accepts and says nothing until the client hangs up.
-func protoSilent(c net.Conn) {
-	_, _ = bufio.NewReader(c).WriteTo(discard{})
-}
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
-
-// protoClosedAddr is a 127.0.0.1 address nothing listens on.
-func protoClosedAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
-// protoRefusingEnv is a loopback Env whose egress guard refuses everything.
-func protoRefusingEnv(t *testing.T) *Env {
-	env := loopbackEnv(t)
-	env.Dial = func(context.Context, string, string) (net.Conn, error) { return nil, refusedErr{} }
-	env.ResolveIP = func(context.Context, string) (netip.Addr, error) { return netip.Addr{}, refusedErr{} }
-	return env
 }
 
 // protoCert makes a self-signed certificate for 127.0.0.1, ::1 and localhost
@@ -244,7 +182,7 @@ func TestReadProtoReply(t *testing.T) {
 // TestProtoCancel: a cancelled check stops at once, not at its timeout, and
 // says why.
 func TestProtoCancel(t *testing.T) {
-	addr := protoServer(t, protoSilent)
+	addr := loopbackServer(t, silentConn)
 	for name, probe := range map[string]Probe{"SMTP": probeSMTP, "FTP": probeFTP, "SSH": probeSSH, "REDIS": probeRedis} {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		time.AfterFunc(50*time.Millisecond, cancel)

@@ -112,7 +112,7 @@ func TestProbeDNS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer silent.Close()
-	closed := protoClosedAddr(t) // no UDP socket there either, in practice
+	closed := closedLoopbackAddr(t) // no UDP socket there either, in practice
 	cases := []struct {
 		name, host, opts string
 		resolver         string // default: the test server
@@ -142,7 +142,7 @@ func TestProbeDNS(t *testing.T) {
 			want: protoWant{status: StatusRed, err: "timeout after 300ms"}},
 		{name: "nothing on the resolver port", host: "example.test", resolver: closed,
 			want: protoWant{status: StatusRed, err: "connection refused"}},
-		{name: "egress refused", host: "example.test", resolver: "10.0.0.1:53", env: protoRefusingEnv,
+		{name: "egress refused", host: "example.test", resolver: "10.0.0.1:53", env: refusingEnv,
 			want: protoWant{status: StatusRed, err: refusedErr{}.Error(), internal: true}},
 	}
 	for _, c := range cases {

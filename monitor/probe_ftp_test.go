@@ -9,7 +9,7 @@ import (
 func TestProbeFTP(t *testing.T) {
 	quit := map[string]string{"QUIT": "221 Goodbye.\r\n"}
 	script := func(delay time.Duration, greeting string) func(t *testing.T) string {
-		return func(t *testing.T) string { return protoServer(t, protoScript(delay, greeting, quit)) }
+		return func(t *testing.T) string { return loopbackServer(t, protoScript(delay, greeting, quit)) }
 	}
 	cases := []struct {
 		name string
@@ -27,12 +27,12 @@ func TestProbeFTP(t *testing.T) {
 		{"not FTP", script(0, "+OK POP3 ready\r\n"), nil,
 			protoWant{status: StatusRed, err: `unexpected greeting: "+OK POP3 ready"`, connected: true}},
 		{"banner cut off", func(t *testing.T) string {
-			return protoServer(t, func(c net.Conn) { _, _ = c.Write([]byte("220-Welcome\r\n")) })
+			return loopbackServer(t, func(c net.Conn) { _, _ = c.Write([]byte("220-Welcome\r\n")) })
 		}, nil, protoWant{status: StatusRed, err: "connection closed by the server", connected: true}},
-		{"refused port", protoClosedAddr, nil, protoWant{status: StatusRed, err: "connection refused"}},
-		{"silent server times out", func(t *testing.T) string { return protoServer(t, protoSilent) }, nil,
+		{"refused port", closedLoopbackAddr, nil, protoWant{status: StatusRed, err: "connection refused"}},
+		{"silent server times out", func(t *testing.T) string { return loopbackServer(t, silentConn) }, nil,
 			protoWant{status: StatusRed, err: "timeout after 300ms", connected: true}},
-		{"egress refused", func(*testing.T) string { return "10.0.0.1:21" }, protoRefusingEnv,
+		{"egress refused", func(*testing.T) string { return "10.0.0.1:21" }, refusingEnv,
 			protoWant{status: StatusRed, err: refusedErr{}.Error(), internal: true}},
 	}
 	for _, c := range cases {

@@ -72,7 +72,7 @@ func httpTestMux(refusedAddr string) *http.ServeMux {
 }
 
 func TestProbeHTTP(t *testing.T) {
-	refusedAddr := netClosedAddr(t)
+	refusedAddr := closedLoopbackAddr(t)
 	srv := httptest.NewServer(httpTestMux(refusedAddr))
 	defer srv.Close()
 	echo := func(path, want string) string {
@@ -160,9 +160,9 @@ func TestProbeHTTP(t *testing.T) {
 }
 
 func TestProbeHTTPUnreachable(t *testing.T) {
-	r := runNetProbe(probeHTTP, loopbackEnv(t), &Target{Endpoint: "http://" + netClosedAddr(t) + "/"})
+	r := runNetProbe(probeHTTP, loopbackEnv(t), &Target{Endpoint: "http://" + closedLoopbackAddr(t) + "/"})
 	checkNetResult(t, r, StatusRed, "connection refused")
-	r = runNetProbe(probeHTTP, netRefusingEnv(t), &Target{Endpoint: "http://127.0.0.1:1/"})
+	r = runNetProbe(probeHTTP, refusingEnv(t), &Target{Endpoint: "http://127.0.0.1:1/"})
 	if checkNetResult(t, r, StatusRed, refusedErr{}.Error()); !r.Internal {
 		t.Errorf("egress refusal = %+v, want Internal", r)
 	}

@@ -17,11 +17,11 @@ func TestProbeIMAP(t *testing.T) {
 	expiredTLS, expiredPool := protoCert(t, now.Add(-48*time.Hour), now.Add(-12*time.Hour))
 	logout := map[string]string{"LOGOUT": "* BYE Logging out\r\na1 OK Logout completed.\r\n"}
 	plain := func(delay time.Duration, greeting string) func(t *testing.T) string {
-		return func(t *testing.T) string { return protoServer(t, protoScript(delay, greeting, logout)) }
+		return func(t *testing.T) string { return loopbackServer(t, protoScript(delay, greeting, logout)) }
 	}
 	overTLS := func(cfg *tls.Config, greeting string) func(t *testing.T) string {
 		return func(t *testing.T) string {
-			return protoServer(t, func(c net.Conn) { protoScript(0, greeting, logout)(tls.Server(c, cfg)) })
+			return loopbackServer(t, func(c net.Conn) { protoScript(0, greeting, logout)(tls.Server(c, cfg)) })
 		}
 	}
 	cases := []struct {
@@ -48,10 +48,10 @@ func TestProbeIMAP(t *testing.T) {
 				now.Add(-12*time.Hour).UTC().Format(time.DateOnly), connected: true}},
 		{name: "TLS to a plain server", addr: plain(0, "* OK plain\r\n"), tls: true,
 			want: protoWant{status: StatusRed, err: "TLS handshake failed: first record does not look like a TLS handshake", connected: true}},
-		{name: "refused port", addr: protoClosedAddr, want: protoWant{status: StatusRed, err: "connection refused"}},
-		{name: "silent server times out", addr: func(t *testing.T) string { return protoServer(t, protoSilent) },
+		{name: "refused port", addr: closedLoopbackAddr, want: protoWant{status: StatusRed, err: "connection refused"}},
+		{name: "silent server times out", addr: func(t *testing.T) string { return loopbackServer(t, silentConn) },
 			want: protoWant{status: StatusRed, err: "timeout after 300ms", connected: true}},
-		{name: "egress refused", addr: func(*testing.T) string { return "10.0.0.1:993" }, env: protoRefusingEnv,
+		{name: "egress refused", addr: func(*testing.T) string { return "10.0.0.1:993" }, env: refusingEnv,
 			want: protoWant{status: StatusRed, err: refusedErr{}.Error(), internal: true}},
 	}
 	for _, c := range cases {
@@ -80,14 +80,14 @@ func TestProbeIMAP(t *testing.T) {
 func TestIMAPTLSByPort(t *testing.T) {
 	now := time.Now()
 	cfg, pool := protoCert(t, now.Add(-time.Hour), now.Add(24*time.Hour))
-	plainAddr := protoServer(t, protoScript(0, "* OK ready\r\n", nil))
+	plainAddr := loopbackServer(t, protoScript(0, "* OK ready\r\n", nil))
 	r := protoRun(probeIMAP, loopbackEnv(t), protoTarget("IMAP", plainAddr))
 	protoCheck(t, r, protoWant{status: StatusGreen})
 	if r.Certificate != nil {
 		t.Errorf("plain port: certificate %+v", r.Certificate)
 	}
 
-	tlsAddr := protoServer(t, func(c net.Conn) { protoScript(0, "* OK ready\r\n", nil)(tls.Server(c, cfg)) })
+	tlsAddr := loopbackServer(t, func(c net.Conn) { protoScript(0, "* OK ready\r\n", nil)(tls.Server(c, cfg)) })
 	env := loopbackEnv(t)
 	env.RootCAs = pool
 	dial := env.Dial

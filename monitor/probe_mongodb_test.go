@@ -134,7 +134,7 @@ func TestProbeMongoDB(t *testing.T) {
 			status: StatusRed, err: "not a MongoDB server"},
 		{name: "hangs up (MongoDB before 3.6)", serve: mongoServer(t, func(string, int32) []byte { return nil }),
 			status: StatusRed, err: "connection closed by the server"},
-		{name: "silent server", serve: wireSilent, timeout: 100 * time.Millisecond,
+		{name: "silent server", serve: silentConn, timeout: 100 * time.Millisecond,
 			status: StatusRed, err: "timeout after 100ms"},
 		{name: "closed port", status: StatusRed, err: "connection refused"},
 		{name: "egress refused", refused: true, status: StatusRed,

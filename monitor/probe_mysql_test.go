@@ -75,7 +75,7 @@ func TestProbeMySQL(t *testing.T) {
 			status: StatusRed, err: "not a MySQL server: unexpected handshake"},
 		{name: "closes at once", serve: func(net.Conn) {},
 			status: StatusRed, err: "connection closed by the server"},
-		{name: "silent server", serve: wireSilent, timeout: 100 * time.Millisecond,
+		{name: "silent server", serve: silentConn, timeout: 100 * time.Millisecond,
 			status: StatusRed, err: "timeout after 100ms"},
 		{name: "closed port", status: StatusRed, err: "connection refused"},
 		{name: "egress refused", refused: true, status: StatusRed,
@@ -100,7 +100,7 @@ func TestProbeMySQLSendsNothing(t *testing.T) {
 
 // TestProbeMySQLCancelled: a cancelled check (no deadline) ends at once.
 func TestProbeMySQLCancelled(t *testing.T) {
-	addr := wireServer(t, wireSilent)
+	addr := loopbackServer(t, silentConn)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	r := probeMySQL(ctx, loopbackEnv(t), &Target{CheckType: "MYSQL", Endpoint: addr, Timeout: time.Minute})

@@ -71,7 +71,7 @@ func TestProbePingUnavailable(t *testing.T) {
 	protoCheck(t, protoRun(probePing, env, protoTarget("PING", "127.0.0.1")),
 		protoWant{status: StatusRed, err: "ICMP unavailable: set net.ipv4.ping_group_range or grant CAP_NET_RAW", internal: true})
 
-	env = protoRefusingEnv(t)
+	env = refusingEnv(t)
 	env.ICMP = "ip"
 	protoCheck(t, protoRun(probePing, env, protoTarget("PING", "10.0.0.1")),
 		protoWant{status: StatusRed, err: refusedErr{}.Error(), internal: true})

@@ -68,7 +68,7 @@ func TestProbePostgres(t *testing.T) {
 			status: StatusRed, err: "not a PostgreSQL server: unexpected reply 0x36"},
 		{name: "closes at once", serve: func(c net.Conn) { io.ReadFull(c, make([]byte, 8)) },
 			status: StatusRed, err: "connection closed by the server"},
-		{name: "silent server", serve: wireSilent, timeout: 100 * time.Millisecond,
+		{name: "silent server", serve: silentConn, timeout: 100 * time.Millisecond,
 			status: StatusRed, err: "timeout after 100ms"},
 		{name: "closed port", status: StatusRed, err: "connection refused"},
 		{name: "egress refused", refused: true, status: StatusRed,

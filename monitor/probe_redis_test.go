@@ -28,7 +28,8 @@ func (s redisTestServer) serve(t *testing.T) func(net.Conn) {
 		for {
 			args, err := redisReadCommand(r)
 			if err != nil {
-				if !errors.Is(err, io.EOF) {
+				// EOF: the probe hung up; ErrClosed: the test ended.
+				if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 					t.Errorf("RESP server: %v", err)
 				}
 				return
@@ -105,7 +106,7 @@ func redisReadCommand(r *bufio.Reader) ([]string, error) {
 func TestProbeRedis(t *testing.T) {
 	const pw = "s3cret with spaces\r\nand CRLF"
 	server := func(s redisTestServer) func(t *testing.T) string {
-		return func(t *testing.T) string { return protoServer(t, s.serve(t)) }
+		return func(t *testing.T) string { return loopbackServer(t, s.serve(t)) }
 	}
 	basic := func(user, pass string) *Credentials {
 		return &Credentials{Type: "basic", Username: user, Password: pass}
@@ -133,10 +134,10 @@ func TestProbeRedis(t *testing.T) {
 			protoWant{status: StatusRed, err: `unexpected reply to PING: "-LOADING Redis is loading the dataset in memory"`, connected: true}},
 		{"garbage", server(redisTestServer{pingRaw: "HTTP/1.1 400 Bad Request\r\n\r\n"}), nil, nil,
 			protoWant{status: StatusRed, err: `unexpected reply to PING: "HTTP/1.1 400 Bad Request"`, connected: true}},
-		{"refused port", protoClosedAddr, nil, nil, protoWant{status: StatusRed, err: "connection refused"}},
-		{"silent server times out", func(t *testing.T) string { return protoServer(t, protoSilent) }, nil, nil,
+		{"refused port", closedLoopbackAddr, nil, nil, protoWant{status: StatusRed, err: "connection refused"}},
+		{"silent server times out", func(t *testing.T) string { return loopbackServer(t, silentConn) }, nil, nil,
 			protoWant{status: StatusRed, err: "timeout after 300ms", connected: true}},
-		{"egress refused", func(*testing.T) string { return "10.0.0.1:6379" }, nil, protoRefusingEnv,
+		{"egress refused", func(*testing.T) string { return "10.0.0.1:6379" }, nil, refusingEnv,
 			protoWant{status: StatusRed, err: refusedErr{}.Error(), internal: true}},
 	}
 	for _, c := range cases {

@@ -96,16 +96,16 @@ func TestProbeSMTP(t *testing.T) {
 			addr: func(t *testing.T) string { return smtpTestServer(t, smtpTestBackend{}, nil) },
 			want: protoWant{status: StatusRed, err: "TLS handshake failed: first record does not look like a TLS handshake", connected: true}},
 		{name: "multi-line greeting", addr: func(t *testing.T) string {
-			return protoServer(t, protoScript(0, "220-mail.test ESMTP\r\n220-no UCE\r\n220 ready\r\n", ehloOK))
+			return loopbackServer(t, protoScript(0, "220-mail.test ESMTP\r\n220-no UCE\r\n220 ready\r\n", ehloOK))
 		}, want: protoWant{status: StatusGreen}},
 		{name: "slow EHLO is YELLOW",
 			addr: func(t *testing.T) string {
 				return smtpTestServer(t, smtpTestBackend{delay: 80 * time.Millisecond}, nil)
 			},
 			want: protoWant{status: StatusYellow}},
-		{name: "bad greeting", addr: func(t *testing.T) string { return protoServer(t, protoScript(0, "554 no service\r\n", nil)) },
+		{name: "bad greeting", addr: func(t *testing.T) string { return loopbackServer(t, protoScript(0, "554 no service\r\n", nil)) },
 			want: protoWant{status: StatusRed, err: `unexpected greeting: "554 no service"`, connected: true}},
-		{name: "not SMTP at all", addr: func(t *testing.T) string { return protoServer(t, protoScript(0, "SSH-2.0-OpenSSH_9.6\r\n", nil)) },
+		{name: "not SMTP at all", addr: func(t *testing.T) string { return loopbackServer(t, protoScript(0, "SSH-2.0-OpenSSH_9.6\r\n", nil)) },
 			want: protoWant{status: StatusRed, err: `unexpected greeting: "SSH-2.0-OpenSSH_9.6"`, connected: true}},
 		{name: "EHLO rejected", addr: func(t *testing.T) string { return smtpTestServer(t, smtpTestBackend{refuse: true}, nil) },
 			want: protoWant{status: StatusRed, err: `EHLO rejected: "451 4.0.0 not today"`, connected: true}},
@@ -113,17 +113,17 @@ func TestProbeSMTP(t *testing.T) {
 			addr: func(t *testing.T) string { return smtpTestServer(t, smtpTestBackend{}, nil) },
 			want: protoWant{status: StatusRed, err: "STARTTLS not offered", connected: true}},
 		{name: "STARTTLS refused", starttls: true, addr: func(t *testing.T) string {
-			return protoServer(t, protoScript(0, "220 mail.test\r\n", map[string]string{
+			return loopbackServer(t, protoScript(0, "220 mail.test\r\n", map[string]string{
 				"EHLO": ehloOK["EHLO"], "STARTTLS": "454 4.7.0 TLS not available\r\n"}))
 		}, want: protoWant{status: StatusRed, err: `STARTTLS failed: "454 4.7.0 TLS not available"`, connected: true}},
 		{name: "STARTTLS untrusted certificate", starttls: true, cert: true,
 			addr: func(t *testing.T) string { return smtpTestServer(t, smtpTestBackend{}, goodTLS) },
 			want: protoWant{status: StatusRed, err: "STARTTLS failed: certificate signed by unknown authority", connected: true}},
-		{name: "refused port", addr: protoClosedAddr,
+		{name: "refused port", addr: closedLoopbackAddr,
 			want: protoWant{status: StatusRed, err: "connection refused"}},
-		{name: "silent server times out", addr: func(t *testing.T) string { return protoServer(t, protoSilent) },
+		{name: "silent server times out", addr: func(t *testing.T) string { return loopbackServer(t, silentConn) },
 			want: protoWant{status: StatusRed, err: "timeout after 300ms", connected: true}},
-		{name: "egress refused", addr: func(*testing.T) string { return "10.0.0.1:25" }, env: protoRefusingEnv,
+		{name: "egress refused", addr: func(*testing.T) string { return "10.0.0.1:25" }, env: refusingEnv,
 			want: protoWant{status: StatusRed, err: refusedErr{}.Error(), internal: true}},
 	}
 	for _, c := range cases {

@@ -11,7 +11,7 @@ import (
 // sshTestServer sends lines after delay, then reads the client's
 // identification line and checks it is a valid SSH one.
 func sshTestServer(t *testing.T, delay time.Duration, lines ...string) string {
-	return protoServer(t, func(c net.Conn) {
+	return loopbackServer(t, func(c net.Conn) {
 		time.Sleep(delay)
 		for _, l := range lines {
 			if _, err := c.Write([]byte(l)); err != nil {
@@ -46,7 +46,7 @@ func TestProbeSSH(t *testing.T) {
 		{"lines before the banner", server(0, "Welcome\r\n", "Authorized use only\r\n", "SSH-2.0-dropbear\r\n"), nil,
 			protoWant{status: StatusGreen}},
 		{"slow banner is YELLOW", server(80*time.Millisecond, "SSH-2.0-OpenSSH_9.6\r\n"), nil, protoWant{status: StatusYellow}},
-		{"HTTP server", func(t *testing.T) string { return protoServer(t, sshHTTPServer) }, nil,
+		{"HTTP server", func(t *testing.T) string { return loopbackServer(t, sshHTTPServer) }, nil,
 			protoWant{status: StatusRed, err: `unexpected banner: "HTTP/1.1 400 Bad Request"`, connected: true}},
 		{"SSH 1 only", server(0, "SSH-1.5-ancient\r\n"), nil,
 			protoWant{status: StatusRed, err: `unexpected banner: "SSH-1.5-ancient"`, connected: true}},
@@ -55,13 +55,13 @@ func TestProbeSSH(t *testing.T) {
 		{"line over 255", server(0, "SSH-2.0-"+strings.Repeat("x", 300)+"\r\n"), nil,
 			protoWant{status: StatusRed, errPrefix: `unexpected banner: "SSH-2.0-xxxx`, connected: true}},
 		{"hangs up without a banner", func(t *testing.T) string {
-			return protoServer(t, func(c net.Conn) { _, _ = bufio.NewReader(c).ReadString('\n') })
+			return loopbackServer(t, func(c net.Conn) { _, _ = bufio.NewReader(c).ReadString('\n') })
 		}, nil,
 			protoWant{status: StatusRed, err: "connection closed by the server", connected: true}},
-		{"refused port", protoClosedAddr, nil, protoWant{status: StatusRed, err: "connection refused"}},
-		{"silent server times out", func(t *testing.T) string { return protoServer(t, protoSilent) }, nil,
+		{"refused port", closedLoopbackAddr, nil, protoWant{status: StatusRed, err: "connection refused"}},
+		{"silent server times out", func(t *testing.T) string { return loopbackServer(t, silentConn) }, nil,
 			protoWant{status: StatusRed, err: "timeout after 300ms", connected: true}},
-		{"egress refused", func(*testing.T) string { return "10.0.0.1:22" }, protoRefusingEnv,
+		{"egress refused", func(*testing.T) string { return "10.0.0.1:22" }, refusingEnv,
 			protoWant{status: StatusRed, err: refusedErr{}.Error(), internal: true}},
 	}
 	for _, c := range cases {

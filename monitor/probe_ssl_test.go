@@ -16,8 +16,8 @@ func TestProbeSSL(t *testing.T) {
 	expired := netTLSServer(t, ca.valid(t, expiredAt), 0)
 	wrongName := netTLSServer(t, ca.issue(t, now.Add(-time.Hour), inAYear, "other.test", "192.0.2.1"), 0)
 	slow := netTLSServer(t, ca.valid(t, inAYear), 100*time.Millisecond)
-	plain := netTestServer(t, func(c net.Conn) { _, _ = c.Write([]byte("SSH-2.0-OpenSSH_9.6\r\n")) })
-	silent := netTestServer(t, func(c net.Conn) { time.Sleep(300 * time.Millisecond) })
+	plain := loopbackServer(t, func(c net.Conn) { _, _ = c.Write([]byte("SSH-2.0-OpenSSH_9.6\r\n")) })
+	silent := loopbackServer(t, func(c net.Conn) { time.Sleep(300 * time.Millisecond) })
 
 	cases := []struct {
 		name      string
@@ -43,14 +43,14 @@ func TestProbeSSL(t *testing.T) {
 		{name: "not TLS", endpoint: plain, status: StatusRed,
 			err: "TLS handshake failed: tls: first record does not look like a TLS handshake", days: -100},
 		{name: "silent server", endpoint: silent, timeout: 100 * time.Millisecond, status: StatusRed, err: "timeout after 100ms", days: -100},
-		{name: "closed port", endpoint: netClosedAddr(t), status: StatusRed, err: "connection refused", days: -100},
+		{name: "closed port", endpoint: closedLoopbackAddr(t), status: StatusRed, err: "connection refused", days: -100},
 		{name: "egress refused", endpoint: year, refused: true, status: StatusRed, err: refusedErr{}.Error(), days: -100},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			env := loopbackEnv(t)
 			if c.refused {
-				env = netRefusingEnv(t)
+				env = refusingEnv(t)
 			}
 			env.RootCAs = ca.pool
 			if c.untrusted {

@@ -10,34 +10,6 @@ import (
 	"time"
 )
 
-// netTestServer serves TCP on 127.0.0.1, running handle for each
-// connection (closed after it), and returns the address.
-func netTestServer(t *testing.T, handle func(net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(2 * time.Second))
-				handle(c)
-			}()
-		}
-	}()
-	return ln.Addr().String()
-}
-
-// netSilent reads until the client goes away, never answering.
-func netSilent(c net.Conn) { _, _ = io.Copy(io.Discard, c) }
-
 // netReplier answers each line read with reply, after delay.
 func netReplier(delay time.Duration, reply string) func(net.Conn) {
 	return func(c net.Conn) {
@@ -65,27 +37,6 @@ func runNetProbe(p Probe, env *Env, tgt *Target) Result {
 	return p(ctx, env, tgt)
 }
 
-// netClosedAddr is a 127.0.0.1 TCP address nothing listens on.
-func netClosedAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
-// netRefusingEnv is a loopback Env whose egress guard refuses every dial.
-func netRefusingEnv(t *testing.T) *Env {
-	env := loopbackEnv(t)
-	env.Dial = func(context.Context, string, string) (net.Conn, error) {
-		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: refusedErr{}}
-	}
-	return env
-}
-
 // checkNetResult compares a result's status and error; an expected error
 // ending in "…" is a prefix.
 func checkNetResult(t *testing.T, r Result, status, err string) {
@@ -100,22 +51,22 @@ func checkNetResult(t *testing.T, r Result, status, err string) {
 }
 
 func TestProbeTCP(t *testing.T) {
-	pong := netTestServer(t, netReplier(0, "+PONG\r\n"))
-	slowPong := netTestServer(t, netReplier(100*time.Millisecond, "+PONG\r\n"))
-	errReply := netTestServer(t, netReplier(0, "-ERR unknown command 'PING'\r\n"))
-	split := netTestServer(t, func(c net.Conn) {
+	pong := loopbackServer(t, netReplier(0, "+PONG\r\n"))
+	slowPong := loopbackServer(t, netReplier(100*time.Millisecond, "+PONG\r\n"))
+	errReply := loopbackServer(t, netReplier(0, "-ERR unknown command 'PING'\r\n"))
+	split := loopbackServer(t, func(c net.Conn) {
 		_, _ = io.WriteString(c, "220 ")
 		time.Sleep(20 * time.Millisecond)
 		_, _ = io.WriteString(c, "mail.example ESMTP\r\n")
-		netSilent(c)
+		silentConn(c)
 	})
-	flood := netTestServer(t, func(c net.Conn) { _, _ = io.WriteString(c, strings.Repeat("x", 5000)) })
-	hangUp := netTestServer(t, func(c net.Conn) {})
-	reset := netTestServer(t, func(c net.Conn) {
+	flood := loopbackServer(t, func(c net.Conn) { _, _ = io.WriteString(c, strings.Repeat("x", 5000)) })
+	hangUp := loopbackServer(t, func(c net.Conn) {})
+	reset := loopbackServer(t, func(c net.Conn) {
 		_, _ = bufio.NewReader(c).ReadString('\n')
 		_ = c.(*net.TCPConn).SetLinger(0) // close with RST
 	})
-	silent := netTestServer(t, netSilent)
+	silent := loopbackServer(t, silentConn)
 
 	ping := `{"send":"PING\r\n","expect":"+PONG"}`
 	cases := []struct {
@@ -138,14 +89,14 @@ func TestProbeTCP(t *testing.T) {
 		{name: "reset", endpoint: reset, options: ping, status: StatusRed, err: "connection reset by peer", connected: true},
 		{name: "no reply", endpoint: silent, options: ping, timeout: 100 * time.Millisecond, status: StatusRed,
 			err: "timeout after 100ms", connected: true},
-		{name: "closed port", endpoint: netClosedAddr(t), status: StatusRed, err: "connection refused"},
+		{name: "closed port", endpoint: closedLoopbackAddr(t), status: StatusRed, err: "connection refused"},
 		{name: "egress refused", endpoint: pong, refused: true, status: StatusRed, err: refusedErr{}.Error()},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			env := loopbackEnv(t)
 			if c.refused {
-				env = netRefusingEnv(t)
+				env = refusingEnv(t)
 			}
 			tgt := &Target{CheckType: "TCP", Endpoint: c.endpoint, Timeout: c.timeout, DegradedThreshold: 50 * time.Millisecond}
 			if c.options != "" {

@@ -72,7 +72,7 @@ func TestProbeUDP(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			env := loopbackEnv(t)
 			if c.refused {
-				env = netRefusingEnv(t)
+				env = refusingEnv(t)
 			}
 			tgt := &Target{CheckType: "UDP", Endpoint: c.endpoint, Timeout: c.timeout, DegradedThreshold: 50 * time.Millisecond}
 			if c.options != "" {

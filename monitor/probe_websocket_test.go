@@ -107,7 +107,7 @@ func TestProbeWebSocket(t *testing.T) {
 		{name: "slow upgrade", url: ws + "/slow", status: StatusYellow, err: "slow response: …"},
 		{name: "close frame unanswered", url: ws + "/deaf", timeout: 300 * time.Millisecond, status: StatusGreen},
 		{name: "no answer", url: ws + "/hang", timeout: 100 * time.Millisecond, status: StatusRed, err: "timeout after 100ms"},
-		{name: "closed port", url: "ws://" + netClosedAddr(t) + "/ws", status: StatusRed, err: "connection refused"},
+		{name: "closed port", url: "ws://" + closedLoopbackAddr(t) + "/ws", status: StatusRed, err: "connection refused"},
 		{name: "wss", url: wsURL(acme.URL) + "/ws", roots: acmePool, status: StatusGreen, issuer: "Acme Co"},
 		{name: "wss over an HTTP/2 server, 5 days left", url: wsURL(soon) + "/ws", roots: ca.pool, status: StatusYellow,
 			err: "certificate expires in 5 days", issuer: "AlertifyPro Test CA"},
@@ -153,7 +153,7 @@ func TestProbeWebSocket(t *testing.T) {
 	case <-time.After(time.Second):
 		t.Error("the server saw no close frame")
 	}
-	r := runNetProbe(probeWebSocket, netRefusingEnv(t), &Target{Endpoint: ws + "/ws"})
+	r := runNetProbe(probeWebSocket, refusingEnv(t), &Target{Endpoint: ws + "/ws"})
 	if checkNetResult(t, r, StatusRed, refusedErr{}.Error()); !r.Internal {
 		t.Errorf("egress refusal = %+v, want Internal", r)
 	}

@@ -9,74 +9,12 @@ import (
 	"net"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
 
 // Test scaffolding shared by the MySQL, PostgreSQL, MongoDB and gRPC probe
 // tests: fake servers on loopback and one table runner.
-
-// wireServer starts a TCP server on 127.0.0.1 that runs handle on every
-// connection (and closes it afterwards); it returns the server's host:port.
-// The listener and any open connections are closed when the test ends.
-func wireServer(t *testing.T, handle func(net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var (
-		mu    sync.Mutex
-		conns []net.Conn
-		wg    sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				handle(c)
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	return ln.Addr().String()
-}
-
-// wireClosedAddr is a loopback host:port nothing listens on.
-func wireClosedAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
-// wireSilent is a server that accepts and never says anything (it waits for
-// the client to give up).
-func wireSilent(c net.Conn) { io.Copy(io.Discard, c) }
 
 // wireSend is a server that writes b and then waits for the client to close.
 func wireSend(b []byte) func(net.Conn) {
@@ -118,9 +56,9 @@ func runWireCases(t *testing.T, probe Probe, checkType string, cases []wireCase)
 		t.Run(c.name, func(t *testing.T) {
 			addr := c.addr
 			if addr == "" && c.serve != nil {
-				addr = wireServer(t, c.serve)
+				addr = loopbackServer(t, c.serve)
 			} else if addr == "" {
-				addr = wireClosedAddr(t)
+				addr = closedLoopbackAddr(t)
 			}
 			tgt := &Target{CheckType: checkType, Endpoint: addr, Timeout: c.timeout,
 				DegradedThreshold: c.threshold, Auth: c.auth}
