@@ -2,9 +2,7 @@ package store
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -91,53 +89,21 @@ func (db *DB) AppendAudit(orgID string, e *AuditEntry) error {
 // even while new entries are appended). A cursor this store did not produce gives
 // ErrInvalidCursor.
 func (db *DB) AuditLogs(orgID string, f AuditFilter) (entries []AuditEntry, nextCursor string, err error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = defaultAuditLimit
-	}
-	limit = min(limit, maxAuditLimit)
 	upper, err := auditUpperBound(f)
 	if err != nil {
 		return nil, "", err
 	}
-	entries = make([]AuditEntry, 0)
+	p := logPage{upper: upper, limit: pageLimit(f.Limit), keyLen: auditKeyLen, describe: "audit entry"}
+	if !f.Since.IsZero() {
+		p.since = unixNanos(f.Since)
+	}
 	err = db.kv.View(func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subAudit)
-		if err != nil || b == nil {
+		if err != nil {
 			return err
 		}
-		c := b.Cursor()
-		k, v := c.Last()
-		if upper != nil {
-			// Seek lands on the first key ≥ upper (or nowhere); the entry before it is the
-			// newest one strictly below the bound.
-			if k, _ = c.Seek(upper); k == nil {
-				k, v = c.Last()
-			} else {
-				k, v = c.Prev()
-			}
-		}
-		for ; k != nil; k, v = c.Prev() {
-			if len(k) != auditKeyLen {
-				continue
-			}
-			if !f.Since.IsZero() && binary.BigEndian.Uint64(k[:8]) < unixNanos(f.Since) {
-				break // keys are time-ordered: everything further back is older still
-			}
-			var e AuditEntry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("store: decode audit entry %x: %w", k, err)
-			}
-			if !f.matches(&e) {
-				continue
-			}
-			entries = append(entries, e)
-			if len(entries) == limit {
-				nextCursor = hex.EncodeToString(k)
-				break
-			}
-		}
-		return nil
+		entries, nextCursor, err = readLogPage(b, p, f.matches)
+		return err
 	})
 	if err != nil {
 		return nil, "", err

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -87,47 +86,20 @@ func (db *DB) appendDelivery(tx *bolt.Tx, e *OutboxEntry, log DeliveryLog) error
 // f.Cursor continues strictly after the last entry returned. A foreign cursor gives
 // ErrInvalidCursor.
 func (db *DB) Deliveries(orgID string, f DeliveryFilter) (logs []DeliveryLog, nextCursor string, err error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = defaultAuditLimit
-	}
-	limit = min(limit, maxAuditLimit)
 	var upper []byte
 	if f.Cursor != "" {
 		if upper, err = hex.DecodeString(f.Cursor); err != nil || len(upper) != deliveryKeyLen {
 			return nil, "", fmt.Errorf("%w: %q is not a delivery-log cursor", ErrInvalidCursor, f.Cursor)
 		}
 	}
-	logs = make([]DeliveryLog, 0)
+	p := logPage{upper: upper, limit: pageLimit(f.Limit), describe: "delivery log"}
 	err = db.kv.View(func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subDeliveries)
-		if err != nil || b == nil {
+		if err != nil {
 			return err
 		}
-		c := b.Cursor()
-		k, v := c.Last()
-		if upper != nil {
-			if k, _ = c.Seek(upper); k == nil {
-				k, v = c.Last()
-			} else {
-				k, v = c.Prev()
-			}
-		}
-		for ; k != nil; k, v = c.Prev() {
-			var l DeliveryLog
-			if err := json.Unmarshal(v, &l); err != nil {
-				return fmt.Errorf("store: decode delivery log %x: %w", k, err)
-			}
-			if !f.matches(&l) {
-				continue
-			}
-			logs = append(logs, l)
-			if len(logs) == limit {
-				nextCursor = hex.EncodeToString(k)
-				break
-			}
-		}
-		return nil
+		logs, nextCursor, err = readLogPage(b, p, f.matches)
+		return err
 	})
 	if err != nil {
 		return nil, "", err
