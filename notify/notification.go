@@ -4,50 +4,72 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
+	"net/http"
 	"time"
 )
 
-// Notification is what happened, independent of any provider.
+// Notification is what happened, independent of any provider. The sender of
+// each channel type renders it in that provider's native format.
 type Notification struct {
-	ID                                          string // delivery/outbox id (UUID); stable across retries (idempotency, PagerDuty dedup uses DedupKey)
-	Event                                       string // "alert.fired" | "alert.reminder" | "alert.acknowledged" | "alert.resolved" | "test" | webhook events (monitor.down, ...)
-	Severity                                    string // "critical" | "warning" | "info"
-	Title                                       string // "<rule> Triggered by Check"
-	Summary                                     string // one sentence: "API is down: connection refused"
+	// ID is the delivery (outbox) id, a UUID that stays the same across
+	// retries: it names webhook deliveries and Matrix transactions.
+	ID string
+	// Event is "alert.fired", "alert.reminder", "alert.acknowledged",
+	// "alert.resolved", "test" or a webhook event ("monitor.down", ...).
+	Event string
+	// Severity is "critical", "warning" or "info".
+	Severity string
+	// Title reads "<rule> Triggered by Check".
+	Title string
+	// Summary is one sentence: "API is down: connection refused".
+	Summary string
+
 	OrgID, OrgName                              string
 	ServiceID, ServiceName, Endpoint, CheckType string
-	Status                                      string // GREEN|YELLOW|RED|MAINTENANCE
-	Error                                       string
-	Since                                       time.Time // when the alert fired
-	ResolvedAt                                  *time.Time
-	DownFor                                     time.Duration // on recovery
-	AlertID                                     string
-	AlertURL                                    string          // BASE_URL link to the alert in the UI
-	AckURL                                      string          // signed one-click acknowledge link ("" when not applicable)
-	DedupKey                                    string          // stable per alert (PagerDuty dedup_key, Opsgenie alias)
-	Payload                                     json.RawMessage // for webhook channels/subscriptions: the exact JSON envelope to send (SPEC §3.15); nil → the channel renders its own
+
+	// Status is the service status: GREEN, YELLOW, RED or MAINTENANCE.
+	Status string
+	Error  string
+	// Since is when the alert fired.
+	Since      time.Time
+	ResolvedAt *time.Time
+	// DownFor is how long the service was down, on recovery.
+	DownFor time.Duration
+
+	AlertID string
+	// AlertURL links to the alert in the UI (BASE_URL based).
+	AlertURL string
+	// AckURL is the signed one-click acknowledge link, "" when not applicable.
+	AckURL string
+	// DedupKey is stable per alert: PagerDuty's dedup_key, Opsgenie's alias.
+	DedupKey string
+	// Payload is, for webhook channels and subscriptions, the exact JSON
+	// envelope to send (SPEC §3.15); nil lets the channel render its own.
+	Payload json.RawMessage
 }
 
-// Attempt is the result of one delivery attempt.
+// Attempt is the result of one delivery attempt, successful or not, as the
+// delivery log records it.
 type Attempt struct {
-	StatusCode int           // HTTP status (0 for SMTP/none)
-	Response   string        // first 500 characters of the answer
-	RetryAfter time.Duration // from Retry-After / 429, 0 if none
-	Permanent  bool          // stop retrying (401/403/404/410/422 for most providers, bad config)
+	StatusCode int           // HTTP status (0 for SMTP, or when no answer came)
+	Response   string        // the first 500 characters of the answer
+	RetryAfter time.Duration // from Retry-After (or the provider's equivalent), 0 if none
+	Permanent  bool          // stop retrying: the request can never succeed as configured
 }
 
-// DeliveryError is a failed attempt: the attempt details and the cause.
+// DeliveryError is a failed delivery: the attempt's details and the cause.
 type DeliveryError struct {
 	Attempt
 	Err error
 }
 
-// Error describes the failure with its HTTP status, when there is one.
+// Error returns the cause's message.
 func (e *DeliveryError) Error() string {
-	if e.StatusCode != 0 {
-		return fmt.Sprintf("notify: delivery failed (HTTP %d): %v", e.StatusCode, e.Err)
+	if e.Err == nil {
+		return "notify: delivery failed"
 	}
-	return fmt.Sprintf("notify: delivery failed: %v", e.Err)
+	return e.Err.Error()
 }
 
 // Unwrap returns the cause.
@@ -55,5 +77,41 @@ func (e *DeliveryError) Unwrap() error { return e.Err }
 
 // Sender delivers one notification to one destination.
 type Sender interface {
-	Send(ctx context.Context, n *Notification) (Attempt, error) // error is *DeliveryError on failure
+	// Send makes one delivery attempt. On failure the error is a
+	// *DeliveryError carrying the same Attempt.
+	Send(ctx context.Context, n *Notification) (Attempt, error)
+}
+
+// Deps are the outbound means a sender may use.
+type Deps struct {
+	// HTTP is the egress-guarded client (at most 5 redirects); required by
+	// every type but email.
+	HTTP *http.Client
+	// Dial connects through the egress guard; an email channel with its own
+	// SMTP server dials with it.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// InstanceMail is the instance SMTP server, used by email channels
+	// without their own settings; nil when none is configured.
+	InstanceMail *SMTPMailer
+	// UserAgent is sent with every HTTP request ("AlertifyPro" when empty).
+	UserAgent string
+}
+
+// failed returns a as a failed attempt with its *DeliveryError.
+func failed(a Attempt, permanent bool, err error) (Attempt, error) {
+	a.Permanent = permanent
+	return a, &DeliveryError{Attempt: a, Err: err}
+}
+
+// configError is the permanent failure of a channel whose configuration
+// cannot work; retrying would not change that.
+func configError(channel, format string, args ...any) *DeliveryError {
+	err := fmt.Errorf("%s: %s", channel, fmt.Sprintf(format, args...))
+	return &DeliveryError{Attempt: Attempt{Permanent: true}, Err: err}
+}
+
+// configFailure is configError as Send's results.
+func configFailure(channel, format string, args ...any) (Attempt, error) {
+	e := configError(channel, format, args...)
+	return e.Attempt, e
 }

@@ -10,10 +10,6 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// maxRetryAfter bounds how far a destination's Retry-After can push the next attempt, so
-// a bogus header cannot park an entry for months.
-const maxRetryAfter = 24 * time.Hour
-
 // deliver claims e (a lease, so a crash mid-send cannot lose it), makes one attempt and
 // records its outcome. ok is false when e was no longer due: another sender holds it,
 // or it was completed or rescheduled meanwhile.

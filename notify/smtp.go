@@ -1,6 +1,7 @@
 // Package notify delivers AlertifyPro's outgoing messages: the instance
-// e-mail (invitations, escalations to users, reports) and, later, the
-// notification channels.
+// e-mail (invitations, escalations to users, reports) and the notification
+// channels of SPEC §3.11 (channels.go: the type table and validation; one
+// <type>.go per channel type; render.go: the shared message content).
 package notify
 
 import (
@@ -61,6 +62,9 @@ type Message struct {
 type SMTPMailer struct {
 	cfg SMTPConfig
 	now func() time.Time
+	// dialContext, when set, makes every connection (an email channel's own
+	// server dials through the egress guard); nil dials directly.
+	dialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // NewSMTPMailer returns a mailer for cfg; it does not connect until Send.
@@ -134,19 +138,24 @@ func (m *SMTPMailer) tlsConfig() *tls.Config {
 
 // dial connects, with TLS from the start in "tls" mode.
 func (m *SMTPMailer) dial(ctx context.Context) (net.Conn, error) {
-	d := &net.Dialer{}
-	var conn net.Conn
-	var err error
-	switch m.cfg.TLS {
-	case SMTPTLS:
-		conn, err = (&tls.Dialer{NetDialer: d, Config: m.tlsConfig()}).DialContext(ctx, "tcp", m.addr())
-	case SMTPStartTLS, SMTPNone:
-		conn, err = d.DialContext(ctx, "tcp", m.addr())
-	default:
+	if m.cfg.TLS != SMTPTLS && m.cfg.TLS != SMTPStartTLS && m.cfg.TLS != SMTPNone {
 		return nil, fmt.Errorf("notify: unknown SMTP TLS mode %q", m.cfg.TLS)
 	}
+	dial := m.dialContext
+	if dial == nil {
+		dial = (&net.Dialer{}).DialContext
+	}
+	conn, err := dial(ctx, "tcp", m.addr())
 	if err != nil {
 		return nil, fmt.Errorf("notify: smtp connect %s: %w", m.addr(), err)
+	}
+	if m.cfg.TLS == SMTPTLS {
+		tc := tls.Client(conn, m.tlsConfig())
+		if err := tc.HandshakeContext(ctx); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("notify: smtp TLS handshake with %s: %w", m.addr(), err)
+		}
+		conn = tc
 	}
 	return conn, nil
 }

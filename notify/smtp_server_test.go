@@ -7,7 +7,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"errors"
 	"io"
 	"math/big"
 	"net"
@@ -32,6 +31,7 @@ type received struct {
 // AUTH PLAIN and demands it before MAIL.
 type smtpBackend struct {
 	user, pass string
+	rcptErr    error // when set, every RCPT TO is refused with it
 	mu         sync.Mutex
 	msgs       []received
 }
@@ -62,7 +62,7 @@ func (s *smtpSession) AuthMechanisms() []string {
 func (s *smtpSession) Auth(string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(_, user, pass string) error {
 		if user != s.be.user || pass != s.be.pass {
-			return errors.New("invalid credentials")
+			return gosmtp.ErrAuthFailed // 535, as real servers answer
 		}
 		s.cur.User = user
 		return nil
@@ -78,6 +78,9 @@ func (s *smtpSession) Mail(from string, _ *gosmtp.MailOptions) error {
 }
 
 func (s *smtpSession) Rcpt(to string, _ *gosmtp.RcptOptions) error {
+	if s.be.rcptErr != nil {
+		return s.be.rcptErr
+	}
 	s.cur.To = append(s.cur.To, to)
 	return nil
 }

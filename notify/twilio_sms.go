@@ -1,0 +1,75 @@
+package notify
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// twilioAPI is Twilio's REST API host.
+const twilioAPI = "https://api.twilio.com"
+
+// twilioMaxChars keeps an SMS to a few segments; Twilio's limit is 1600.
+const twilioMaxChars = 480
+
+// twilioAccountSID is "AC" and 32 hex digits.
+var twilioAccountSID = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
+
+// twilioSender sends one SMS per notification through Twilio's Messages
+// API: a short text of the headline, summary, endpoint and acknowledge
+// link, since a text message is read on a lock screen.
+type twilioSender struct {
+	channelPoster
+	apiBase    string // twilioAPI; tests point it at a local receiver
+	accountSID string
+	authToken  string
+	from, to   string
+}
+
+func validateTwilio(c *configCheck) {
+	c.match("account_sid", true, twilioAccountSID, "a Twilio account SID (AC followed by 32 hex digits)")
+	c.token("auth_token", true)
+	c.match("from", true, e164, "a phone number in E.164 format (+14155550100)")
+	c.match("to", true, e164, "a phone number in E.164 format (+14155550100)")
+}
+
+func newTwilioSender(cfg map[string]any, d Deps) (Sender, error) {
+	return &twilioSender{channelPoster: newChannelPoster("twilio_sms", d), apiBase: twilioAPI,
+		accountSID: cfgString(cfg, "account_sid"), authToken: cfgString(cfg, "auth_token"),
+		from: cfgString(cfg, "from"), to: cfgString(cfg, "to")}, nil
+}
+
+// Send creates the message with HTTP basic auth (account SID, auth token).
+// Twilio answers 201 Created; 400 for an invalid or unreachable number,
+// 401 for bad credentials, 429 when over the concurrency limit.
+func (s *twilioSender) Send(ctx context.Context, n *Notification) (Attempt, error) {
+	form := url.Values{"To": {s.to}, "From": {s.from}, "Body": {twilioBody(renderMessage(n, s.now()))}}
+	basic := base64.StdEncoding.EncodeToString([]byte(s.accountSID + ":" + s.authToken))
+	header := http.Header{"Authorization": {"Basic " + basic}}
+	endpoint := s.apiBase + "/2010-04-01/Accounts/" + url.PathEscape(s.accountSID) + "/Messages.json"
+	return s.postForm(ctx, endpoint, form, header)
+}
+
+// twilioBody is the SMS text.
+func twilioBody(m renderedMessage) string {
+	lines := []string{m.Headline}
+	if m.Summary != "" {
+		lines = append(lines, m.Summary)
+	}
+	for _, f := range m.Facts {
+		if f.Name == "Endpoint" || f.Name == "Since" {
+			lines = append(lines, f.Name+": "+f.Value)
+		}
+	}
+	ack := ""
+	for _, l := range m.Links {
+		if l.Label == "Acknowledge" {
+			ack = "\nAck: " + l.URL
+		}
+	}
+	// The acknowledge link is kept whole however the rest is cut.
+	return truncateChars(strings.Join(lines, "\n"), twilioMaxChars-len([]rune(ack))) + ack
+}
