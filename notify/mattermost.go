@@ -23,21 +23,7 @@ func (s *mattermostSender) Send(ctx context.Context, n *Notification) (Attempt, 
 // Markdown-escaped and its @-mentions defused, so an error message cannot
 // notify @channel.
 func mattermostPayload(m renderedMessage, alertURL string) map[string]any {
-	text := noMentions(escapeMarkdown(m.Summary))
-	if links := m.markdownLinks(); links != "" {
-		if text != "" {
-			text += "\n\n"
-		}
-		text += links
-	}
-	fields := make([]any, len(m.Facts))
-	for i, f := range m.Facts {
-		fields[i] = map[string]any{
-			"title": f.Name,
-			"value": noMentions(escapeMarkdown(f.Value)),
-			"short": f.Name != "Error" && f.Name != "Endpoint",
-		}
-	}
+	text, fields := attachmentBody(m, escapeMarkdown)
 	attachment := map[string]any{
 		"fallback": noMentions(m.Icon + " " + m.Headline),
 		"color":    m.hexColor(),
@@ -52,4 +38,27 @@ func mattermostPayload(m renderedMessage, alertURL string) map[string]any {
 	// username applies where the server lets integrations override it and
 	// is ignored elsewhere.
 	return map[string]any{"username": "AlertifyPro", "attachments": []any{attachment}}
+}
+
+// attachmentBody is the text and fields of a Slack-style message attachment
+// (Mattermost, Rocket.Chat): the summary and the links as Markdown, one
+// field per fact. escapeValue is applied to field values (the two servers
+// render Markdown in them differently); @-mentions are always defused.
+func attachmentBody(m renderedMessage, escapeValue func(string) string) (text string, fields []any) {
+	text = noMentions(escapeMarkdown(m.Summary))
+	if links := m.markdownLinks(); links != "" {
+		if text != "" {
+			text += "\n\n"
+		}
+		text += links
+	}
+	fields = make([]any, len(m.Facts))
+	for i, f := range m.Facts {
+		fields[i] = map[string]any{
+			"title": f.Name,
+			"value": noMentions(escapeValue(f.Value)),
+			"short": f.Name != "Error" && f.Name != "Endpoint",
+		}
+	}
+	return text, fields
 }

@@ -23,21 +23,7 @@ func (s *rocketChatSender) Send(ctx context.Context, n *Notification) (Attempt, 
 // rocketChatPayload lays m out for Rocket.Chat. Text from checks is escaped
 // and its @-mentions defused (no @all from an error message).
 func rocketChatPayload(m renderedMessage, alertURL string) map[string]any {
-	text := noMentions(escapeMarkdown(m.Summary))
-	if links := m.markdownLinks(); links != "" {
-		if text != "" {
-			text += "\n\n"
-		}
-		text += links
-	}
-	fields := make([]any, len(m.Facts))
-	for i, f := range m.Facts {
-		fields[i] = map[string]any{
-			"title": f.Name,
-			"value": noMentions(f.Value),
-			"short": f.Name != "Error" && f.Name != "Endpoint",
-		}
-	}
+	text, fields := attachmentBody(m, func(v string) string { return v })
 	attachment := map[string]any{"color": m.hexColor(), "text": text, "fields": fields}
 	if alertURL != "" {
 		attachment["title"] = "View alert"
