@@ -25,13 +25,15 @@ type seriesWriter struct {
 
 // orgWriter holds one organization's buckets and services within a seriesWriter.
 type orgWriter struct {
-	id          string
-	services    *bolt.Bucket
-	results     *bolt.Bucket
-	levels      [levelCount]*bolt.Bucket
-	loaded      map[string]*Service // nil value: the service does not exist
-	order       []*Service          // services to write back, in first-seen order
-	windows     []MaintenanceWindow // the organization's maintenance windows, read once per batch
+	id       string
+	services *bolt.Bucket
+	results  *bolt.Bucket
+	levels   [levelCount]*bolt.Bucket
+	loaded   map[string]*Service // nil value: the service does not exist
+	order    []*Service          // services to write back, in first-seen order
+
+	// The organization's maintenance windows, read once per batch (activeWindow).
+	windows     []MaintenanceWindow
 	windowsRead bool
 }
 
