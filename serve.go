@@ -52,6 +52,8 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	if err := db.CheckEncryptionKey(sealer.KeyCheck()); err != nil {
 		return err
 	}
+	// Before the engine starts: results in an active maintenance window record MAINTENANCE.
+	db.SetMaintenanceCheck(api.MaintenanceActive)
 	policy, err := egress.ParsePolicy(cfg.EgressPolicy, cfg.EgressAllowCIDRs, cfg.EgressDenyCIDRs)
 	if err != nil {
 		return err

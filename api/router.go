@@ -33,6 +33,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		certs    = &sslCertificateHandlers{base: b}
 		storage  = &adminStorageHandlers{base: b}
 		prom     = &prometheusHandlers{base: b}
+		maint    = &maintenanceHandlers{base: b}
 		limits   = newRateLimiter(b.now)
 	)
 
@@ -97,6 +98,13 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.GET("/services/:id/ssl", require(permRead), h(results.ssl))
 	in.GET("/metrics", require(permRead), h(overview.overview))
 	in.GET("/ssl-certificates", require(permRead), h(certs.list))
+
+	in.GET("/maintenance-windows", require(permRead), h(maint.list))
+	in.POST("/maintenance-windows", require(permWrite), h(maint.create))
+	in.GET("/maintenance-windows/:id", require(permRead), h(maint.get))
+	in.PUT("/maintenance-windows/:id", require(permWrite), h(maint.update))
+	in.DELETE("/maintenance-windows/:id", require(permWrite), h(maint.delete))
+	in.POST("/maintenance-windows/:id/end", require(permWrite), h(maint.end))
 
 	// Instance-admin endpoints answer 404 to everyone else (SPEC §2.5).
 	ia := in.Group("/admin", requireInstanceAdmin())

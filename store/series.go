@@ -111,6 +111,10 @@ type recordedResult struct {
 	service    *Service
 	prevStatus string // the service's status before this result
 	result     *CheckResult
+	// probeStatus is what the probe reported; result.Status is MAINTENANCE instead while
+	// maintenance (the active window covering the service) is set.
+	probeStatus string
+	maintenance *MaintenanceWindow
 }
 
 // resultHook is the extension point for decisions that must commit with the result:
@@ -143,6 +147,7 @@ func (db *DB) RecordResults(batch []RecordItem) error {
 	var skips skipCounts
 	err := db.kv.Update(func(tx *bolt.Tx) error {
 		w := newSeriesWriter(tx, db.afterResult)
+		w.inMaintenance = db.maintenanceCheck()
 		for i := range batch {
 			if err := w.add(&batch[i]); err != nil {
 				return err

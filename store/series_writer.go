@@ -19,6 +19,8 @@ type seriesWriter struct {
 	orgs    map[string]*orgWriter
 	rollups map[rollupKey]*rollup
 	skips   skipCounts
+	// inMaintenance decides whether a window is active (nil: maintenance is off).
+	inMaintenance MaintenanceCheck
 }
 
 // orgWriter holds one organization's buckets and services within a seriesWriter.
@@ -29,6 +31,10 @@ type orgWriter struct {
 	levels   [levelCount]*bolt.Bucket
 	loaded   map[string]*Service // nil value: the service does not exist
 	order    []*Service          // services to write back, in first-seen order
+
+	// The organization's maintenance windows, read once per batch (activeWindow).
+	windows     []MaintenanceWindow
+	windowsRead bool
 }
 
 // rollupKey identifies one rollup row touched by the batch.
@@ -115,6 +121,14 @@ func (w *seriesWriter) add(item *RecordItem) error {
 		w.skips.gone++
 		return nil
 	}
+	probe := r.Status
+	win, err := w.activeWindow(ow, r.ServiceID, r.CheckedAt)
+	if err != nil {
+		return err
+	}
+	if win != nil {
+		r = inMaintenance(r)
+	}
 	at := seriesNanos(r.CheckedAt)
 	if err := ow.results.Put(seriesKey(prefix, at), appendRaw(nil, r)); err != nil {
 		return err
@@ -128,8 +142,8 @@ func (w *seriesWriter) add(item *RecordItem) error {
 	}
 	w.attribute(ow, prefix, svc, at)
 	prev := svc.Status
-	// A service paused while its check ran stays PAUSED. Maintenance windows (issue 4)
-	// will set MAINTENANCE here, through an afterResult hook, instead of the probe's status.
+	// A service paused while its check ran stays PAUSED. In a maintenance window r.Status
+	// is already MAINTENANCE (inMaintenance), so the service reads MAINTENANCE.
 	if !svc.Paused && svc.Status != StatusPaused {
 		svc.Status = r.Status
 	}
@@ -141,7 +155,7 @@ func (w *seriesWriter) add(item *RecordItem) error {
 		c.CheckedAt = checked
 		svc.Certificate = &c
 	}
-	ev := recordedResult{orgID: ow.id, service: svc, prevStatus: prev, result: r}
+	ev := recordedResult{orgID: ow.id, service: svc, prevStatus: prev, result: r, probeStatus: probe, maintenance: win}
 	for _, hook := range w.hooks {
 		if err := hook(w.tx, &ev); err != nil {
 			return err

@@ -50,6 +50,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -78,6 +79,8 @@ type DB struct {
 	retention RetentionPolicy
 	// afterResult runs inside RecordResults' transaction for each result (resultHook).
 	afterResult []resultHook
+	// maintenance decides, in RecordResults, whether a window is active (SetMaintenanceCheck).
+	maintenance atomic.Pointer[MaintenanceCheck]
 	// onDeleteChunk, when set (tests), is told the size of every chunked time-series
 	// delete after its transaction commits.
 	onDeleteChunk func(bucket string, keys int)
