@@ -27,6 +27,7 @@
 //	    outbox_index          entryID → outbox key (24 bytes)
 //	    deliveries            be64(unix nanos) + be64(seq) → DeliveryLog JSON (append-only)
 //	    dead_letters          entryID → OutboxEntry JSON
+//	    maintenance           windowID → MaintenanceWindow JSON
 //
 // Global buckets hold only what must be found before the tenant is known; everything else
 // lives under orgs/<orgID>, and every method that touches organization data takes orgID first
@@ -41,8 +42,9 @@
 // transaction per recorder group), read back as raw rows or rollups (series_query.go), and
 // expired by the Janitor under a RetentionPolicy (retention.go). Notifications wait in the
 // due-ordered outbox until the sender delivers them (outbox.go); their attempts go to the
-// deliveries log (deliveries.go) and the ones given up on to dead_letters. Bytes read inside a transaction are copied (JSON decoding copies; raw values go
-// through string() or bytes.Clone) before the transaction ends.
+// deliveries log (deliveries.go) and the ones given up on to dead_letters.
+// Bytes read inside a transaction are copied (JSON decoding copies; raw values go through
+// string() or bytes.Clone) before the transaction ends.
 package store
 
 import (
