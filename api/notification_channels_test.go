@@ -107,7 +107,7 @@ func TestNotificationChannelRoutes(t *testing.T) {
 			notContains: secrets},
 		{name: "default severities are all", method: http.MethodPost, path: "/api/v1/notification-channels",
 			token: owner.Token, status: 201,
-			body: map[string]any{"name": "Chat", "type": "slack", "config": map[string]any{"url": "https://hooks.slack.com/services/" + testSlackSecret}},
+			body:     map[string]any{"name": "Chat", "type": "slack", "config": map[string]any{"url": "https://hooks.slack.com/services/" + testSlackSecret}},
 			contains: []string{`"severities":["critical","warning","info"]`, `"url":"********"`}, notContains: secrets},
 		{name: "duplicate name in any case", method: http.MethodPost, path: "/api/v1/notification-channels",
 			token: owner.Token, body: webhookChannelBody(" OPS HOOK ", recv.URL), status: 409},
