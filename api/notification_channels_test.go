@@ -342,3 +342,35 @@ func TestNotificationChannelOutboxDeliveriesAndRetry(t *testing.T) {
 		t.Fatalf("a disabled channel was sent to")
 	}
 }
+
+// Every stored config, once split, sealed, JSON-encoded and opened again (lists become
+// []any, ports float64, header maps map[string]any), must still build a sender.
+func TestNotificationChannelStoredConfigsBuildSenders(t *testing.T) {
+	e := newTestEnv(t)
+	owner := e.newUser("owner@example.com", "Owner")
+	hooks := &ChannelDelivery{Store: e.db, Opener: e.deps.Sealer, Deps: NotifyDeps(e.cfg, e.deps.Guard, e.deps.NotifyHTTP, "test")}
+	configs := map[string]map[string]any{
+		"email": {"to": []string{"ops@example.com", "dev@example.com"}, "smtp_host": "smtp.example.com",
+			"smtp_port": 2525, "smtp_username": "u", "smtp_password": "smtp-pass-secret", "smtp_from": "a@example.com"},
+		"telegram":   {"bot_token": "123456:ABCdefGHI_jkl-secret", "chat_id": "-100123"},
+		"opsgenie":   {"api_key": "og-key-secret", "region": "EU"},
+		"ntfy":       {"topic": "alerts", "token": "tk_ntfy_secret"},
+		"twilio_sms": {"account_sid": "AC0123456789abcdef0123456789abcdef", "auth_token": "twilio-secret", "from": "+14155550100", "to": "+14155550101"},
+		"webhook":    {"url": "https://example.com/hook?token=url-secret", "headers": map[string]string{"X-Key": "hdr-secret"}},
+	}
+	for typ, cfg := range configs {
+		t.Run(typ, func(t *testing.T) {
+			rec := e.do(http.MethodPost, "/api/v1/notification-channels", owner.Token, map[string]any{"name": typ, "type": typ, "config": cfg})
+			if rec.Code != http.StatusCreated {
+				t.Fatalf("create: %d %s", rec.Code, rec.Body.String())
+			}
+			if strings.Contains(rec.Body.String(), "secret") {
+				t.Fatalf("response holds a secret: %s", rec.Body.String())
+			}
+			ch := decode[channelView](t, rec)
+			if _, err := hooks.Resolve(&store.OutboxEntry{Kind: store.OutboxKindChannel, OrgID: owner.OrgID, TargetID: ch.ID}); err != nil {
+				t.Fatalf("Resolve: %v", err)
+			}
+		})
+	}
+}
