@@ -18,6 +18,7 @@ import (
 	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/egress"
 	"github.com/alertifypro/alertifypro/monitor"
+	"github.com/alertifypro/alertifypro/notify"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -74,6 +75,12 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		Logger:      logger,
 	})
 	purger := store.NewHistoryPurger(db, logger)
+	// Every notification delivery, test sends included, goes out through the egress guard.
+	notifyHTTP := api.NotifyHTTPClient(guard)
+	channels := &api.ChannelDelivery{Store: db, Opener: sealer, Logger: logger,
+		Deps: api.NotifyDeps(cfg, guard, notifyHTTP, version)}
+	outbox := &notify.OutboxSender{Store: db, Resolve: channels.Resolve, Logger: logger,
+		OnDelivered: channels.OnDelivered, OnPermanent: channels.OnPermanent}
 	router, err := api.NewRouter(api.Deps{
 		Config:    cfg,
 		Store:     db,
@@ -85,6 +92,8 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		Purger:    purger,
 		Logger:    logger,
 		Version:   version,
+
+		NotifyHTTP: notifyHTTP,
 	})
 	if err != nil {
 		return fmt.Errorf("build router: %w", err)
@@ -109,6 +118,7 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	janitor := &store.Janitor{DB: db, Logger: logger}
 	g.Go(func() error { return janitor.Run(gctx) })
 	g.Go(func() error { return purger.Run(gctx) })
+	g.Go(func() error { return outbox.Run(gctx) })
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err

@@ -100,8 +100,9 @@ func newTestEnvWith(t *testing.T, withDeps func(*Deps), mutate ...func(*config.C
 	if err != nil {
 		t.Fatal(err)
 	}
+	guard := egress.New(policy)
 	deps := Deps{
-		Config: cfg, Store: db, Sealer: sealer, Guard: egress.New(policy),
+		Config: cfg, Store: db, Sealer: sealer, Guard: guard, NotifyHTTP: NotifyHTTPClient(guard),
 		Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
 		Tokens:    crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, clock.Now),
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),

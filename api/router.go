@@ -34,6 +34,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		storage  = &adminStorageHandlers{base: b}
 		prom     = &prometheusHandlers{base: b}
 		maint    = &maintenanceHandlers{base: b}
+		channels = &channelHandlers{base: b, notify: NotifyDeps(d.Config, d.Guard, d.NotifyHTTP, d.Version)}
 		limits   = newRateLimiter(b.now)
 	)
 
@@ -105,6 +106,14 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.PUT("/maintenance-windows/:id", require(permWrite), h(maint.update))
 	in.DELETE("/maintenance-windows/:id", require(permWrite), h(maint.delete))
 	in.POST("/maintenance-windows/:id/end", require(permWrite), h(maint.end))
+	in.GET("/notification-channels", require(permRead), h(channels.list))
+	in.POST("/notification-channels", require(permWrite), h(channels.create))
+	in.GET("/notification-channels/:id", require(permRead), h(channels.get))
+	in.PUT("/notification-channels/:id", require(permWrite), h(channels.update))
+	in.DELETE("/notification-channels/:id", require(permWrite), h(channels.delete))
+	in.POST("/notification-channels/:id/test", require(permWrite), h(channels.test))
+	in.GET("/notification-channels/:id/deliveries", require(permRead), h(channels.deliveries))
+	in.POST("/deliveries/:id/retry", require(permWrite), h(channels.retry))
 
 	// Instance-admin endpoints answer 404 to everyone else (SPEC §2.5).
 	ia := in.Group("/admin", requireInstanceAdmin())

@@ -31,6 +31,9 @@ type Deps struct {
 	Logger    *slog.Logger
 	Now       func() time.Time // the clock; tests pass a fixed one
 	Version   string
+
+	// NotifyHTTP is the egress-guarded client of notification sends (NotifyHTTPClient).
+	NotifyHTTP *http.Client
 }
 
 // base is the dependency set every resource handler embeds.

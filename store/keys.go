@@ -39,6 +39,8 @@ const (
 	subOutboxIndex  = "outbox_index"
 	subDeliveries   = "deliveries"
 	subDeadLetters  = "dead_letters"
+	subChannels     = "channels"
+	subChannelNames = "channel_names"
 	keySeparator    = "/"
 	maxDeleteChunk  = 1000 // keys deleted per write transaction (ARCHITECTURE §2.6)
 	appendFillRatio = 0.9  // FillPercent for append-only buckets; not persisted, set per tx

@@ -1,0 +1,84 @@
+package api
+
+import (
+	"maps"
+	"time"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// channelView is a notification channel as the API shows it (SPEC §3.11). Secret config
+// fields that are set appear as the mask; their values never leave the server.
+type channelView struct {
+	ID             string         `json:"id"`
+	OrganizationID string         `json:"organization_id"`
+	Name           string         `json:"name"`
+	Type           string         `json:"type"`
+	Config         map[string]any `json:"config"`
+	Enabled        bool           `json:"enabled"`
+	Severities     []string       `json:"severities"`
+	LastDeliveryAt *time.Time     `json:"last_delivery_at"`
+	LastError      *string        `json:"last_error"`
+	CreatedAt      time.Time      `json:"created_at"`
+}
+
+func newChannelView(ch *store.NotificationChannel) channelView {
+	cfg := maps.Clone(ch.Config)
+	if cfg == nil {
+		cfg = map[string]any{}
+	}
+	for field := range ch.SealedSecrets {
+		cfg[field] = channelSecretMask
+	}
+	v := channelView{ID: ch.ID, OrganizationID: ch.OrgID, Name: ch.Name, Type: ch.Type, Config: cfg,
+		Enabled: ch.Enabled, Severities: ch.Severities, CreatedAt: ch.CreatedAt.UTC()}
+	if v.Severities == nil {
+		v.Severities = []string{}
+	}
+	if ch.LastDeliveryAt != nil {
+		t := ch.LastDeliveryAt.UTC()
+		v.LastDeliveryAt = &t
+	}
+	if ch.LastError != "" {
+		v.LastError = &ch.LastError
+	}
+	return v
+}
+
+// deliveryView is one delivery-log entry (SPEC §3.11: timestamp, event, channel, attempt,
+// HTTP status, the first 500 characters of the answer). DeliveryID is the notification
+// (outbox entry) it belongs to, as sent in X-AlertifyPro-Delivery; a dead-lettered one is
+// replayed with POST /deliveries/{delivery_id}/retry.
+type deliveryView struct {
+	ID         string    `json:"id"`
+	DeliveryID string    `json:"delivery_id"`
+	ChannelID  string    `json:"channel_id"`
+	Event      string    `json:"event"`
+	Attempt    int       `json:"attempt"`
+	Timestamp  time.Time `json:"timestamp"`
+	StatusCode *int      `json:"status_code"`
+	Response   string    `json:"response"`
+	Error      *string   `json:"error"`
+	Outcome    string    `json:"outcome"`
+}
+
+func newDeliveryView(l *store.DeliveryLog) deliveryView {
+	v := deliveryView{ID: l.ID, DeliveryID: l.EntryID, ChannelID: l.TargetID, Event: l.Event, Attempt: l.Attempt,
+		Timestamp: l.At.UTC(), Response: l.Response, Outcome: l.Outcome}
+	if l.StatusCode != 0 {
+		v.StatusCode = &l.StatusCode
+	}
+	if l.Error != "" {
+		v.Error = &l.Error
+	}
+	return v
+}
+
+// testSendView is the answer of POST /notification-channels/{id}/test: what the provider
+// said. A provider failure is an answer too (delivered false), not an API error.
+type testSendView struct {
+	Delivered  bool    `json:"delivered"`
+	StatusCode *int    `json:"status_code"`
+	Response   string  `json:"response"`
+	Error      *string `json:"error"`
+}

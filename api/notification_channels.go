@@ -1,0 +1,262 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/alertifypro/alertifypro/notify"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// testSendTimeout bounds POST /notification-channels/{id}/test, which waits for the provider.
+const testSendTimeout = 15 * time.Second
+
+// channelHandlers serves /api/v1/notification-channels and /api/v1/deliveries (SPEC §3.11).
+type channelHandlers struct {
+	*base
+	notify notify.Deps // egress-guarded means for the test send
+}
+
+// errChannelNameTaken is the answer to a duplicate channel name.
+func errChannelNameTaken(err error) error {
+	if errors.Is(err, store.ErrConflict) {
+		return errConflict("A notification channel with that name already exists in this organization.")
+	}
+	return err
+}
+
+// channel loads the :id channel of the active organization; any other is 404.
+func (x *channelHandlers) channel(c *gin.Context) (*store.NotificationChannel, error) {
+	ch, err := x.store.Channel(actorOf(c).org.ID, c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound("Notification channel")
+	}
+	return ch, err
+}
+
+func channelResource(ch *store.NotificationChannel) store.AuditResource {
+	return store.AuditResource{Type: "notification_channel", ID: ch.ID, Name: ch.Name}
+}
+
+// list answers the organization's channels, paginated in creation order.
+func (x *channelHandlers) list(c *gin.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	all, err := x.store.Channels(actorOf(c).org.ID)
+	if err != nil {
+		return err
+	}
+	all = paginate(c, all, func(ch store.NotificationChannel) string { return ch.ID }, p)
+	out := make([]channelView, 0, len(all))
+	for i := range all {
+		out = append(out, newChannelView(&all[i]))
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// get answers one channel.
+func (x *channelHandlers) get(c *gin.Context) error {
+	ch, err := x.channel(c)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, newChannelView(ch))
+	return nil
+}
+
+// create validates the config for its type, seals the secrets under the new ID, stores it.
+func (x *channelHandlers) create(c *gin.Context) error {
+	var req channelRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	change, err := req.validate(nil, nil)
+	if err != nil {
+		return err
+	}
+	orgID := actorOf(c).org.ID
+	ch := &store.NotificationChannel{ID: uuid.Must(uuid.NewV7()).String()}
+	if err := x.apply(orgID, ch, change); err != nil {
+		return err
+	}
+	if err := x.store.CreateChannel(orgID, ch); err != nil {
+		return errChannelNameTaken(err)
+	}
+	x.audit(c, "channel.created", channelResource(ch), map[string]any{"type": ch.Type})
+	c.JSON(http.StatusCreated, newChannelView(ch))
+	return nil
+}
+
+// apply copies a validated change onto ch, sealing its secrets under ch's ID.
+func (x *channelHandlers) apply(orgID string, ch *store.NotificationChannel, change *channelChange) error {
+	sealed, err := x.sealChannelSecrets(orgID, ch.ID, change.secrets)
+	if err != nil {
+		return err
+	}
+	ch.Name, ch.Type, ch.Enabled, ch.Severities = change.name, change.typ, change.enabled, change.severities
+	ch.Config, ch.SealedSecrets = change.public, sealed
+	return nil
+}
+
+// update changes the fields sent; secrets sent as the mask, or omitted, are kept.
+func (x *channelHandlers) update(c *gin.Context) error {
+	old, err := x.channel(c)
+	if err != nil {
+		return err
+	}
+	var req channelRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	stored, err := openChannelSecrets(x.sealer, old)
+	if err != nil {
+		return err
+	}
+	change, err := req.validate(old, stored)
+	if err != nil {
+		return err
+	}
+	orgID := actorOf(c).org.ID
+	ch, err := x.store.UpdateChannel(orgID, old.ID, func(ch *store.NotificationChannel) error {
+		return x.apply(orgID, ch, change)
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound("Notification channel")
+	}
+	if err != nil {
+		return errChannelNameTaken(err)
+	}
+	x.audit(c, "channel.updated", channelResource(ch), map[string]any{"type": ch.Type, "fields": sentFields(&req)})
+	c.JSON(http.StatusOK, newChannelView(ch))
+	return nil
+}
+
+// sentFields names the top-level fields a PUT carried, for the audit log (never values).
+func sentFields(r *channelRequest) []string {
+	var out []string
+	for name, sent := range map[string]bool{"name": r.Name != nil, "type": r.Type != nil,
+		"config": r.Config != nil, "enabled": r.Enabled != nil, "severities": r.Severities != nil} {
+		if sent {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// delete removes the channel. Notifications still queued for it fail permanently.
+func (x *channelHandlers) delete(c *gin.Context) error {
+	ch, err := x.channel(c)
+	if err != nil {
+		return err
+	}
+	if err := x.store.DeleteChannel(ch.OrgID, ch.ID); errors.Is(err, store.ErrNotFound) {
+		return errNotFound("Notification channel")
+	} else if err != nil {
+		return err
+	}
+	x.audit(c, "channel.deleted", channelResource(ch), map[string]any{"type": ch.Type})
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+// test sends a test notification now, directly (not through the outbox, so the caller sees
+// the provider's answer), records the outcome on the channel and answers it. A provider
+// that refuses is still a 200 with delivered false: the API call itself worked.
+func (x *channelHandlers) test(c *gin.Context) error {
+	ch, err := x.channel(c)
+	if err != nil {
+		return err
+	}
+	a := actorOf(c)
+	now := x.now().UTC()
+	n := &notify.Notification{
+		ID: uuid.Must(uuid.NewV7()).String(), Event: "test", Severity: "info",
+		Title:   "Test notification from AlertifyPro",
+		Summary: "This is a test of the notification channel " + ch.Name + ".",
+		OrgID:   a.org.ID, OrgName: a.org.Name, Status: "GREEN", Since: now,
+	}
+	attempt, sendErr := x.send(c.Request.Context(), ch, n)
+	view := testSendView{Delivered: sendErr == nil, Response: attempt.Response}
+	if attempt.StatusCode != 0 {
+		view.StatusCode = &attempt.StatusCode
+	}
+	var at *time.Time
+	lastErr := ""
+	if sendErr != nil {
+		lastErr = sendErr.Error()
+		view.Error = &lastErr
+	} else {
+		at = &now
+	}
+	if err := x.store.SetChannelDelivery(ch.OrgID, ch.ID, at, lastErr); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	x.audit(c, "channel.tested", channelResource(ch), map[string]any{"type": ch.Type, "delivered": view.Delivered})
+	c.JSON(http.StatusOK, view)
+	return nil
+}
+
+// send builds the channel's sender from its opened config and makes one attempt.
+func (x *channelHandlers) send(ctx context.Context, ch *store.NotificationChannel, n *notify.Notification) (notify.Attempt, error) {
+	cfg, err := channelConfig(x.sealer, ch)
+	if err != nil {
+		return notify.Attempt{}, err
+	}
+	sender, err := notify.NewSender(ch.Type, cfg, x.notify)
+	if err != nil {
+		return notify.Attempt{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, testSendTimeout)
+	defer cancel()
+	return sender.Send(ctx, n)
+}
+
+// deliveries answers the channel's delivery log, newest first, with X-Next-Cursor.
+func (x *channelHandlers) deliveries(c *gin.Context) error {
+	ch, err := x.channel(c)
+	if err != nil {
+		return err
+	}
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	logs, next, err := x.store.Deliveries(ch.OrgID, store.DeliveryFilter{Kind: store.OutboxKindChannel,
+		TargetID: ch.ID, Limit: p.limit, Cursor: p.cursor})
+	if err != nil {
+		return err
+	}
+	if next != "" {
+		c.Header("X-Next-Cursor", next)
+	}
+	out := make([]deliveryView, 0, len(logs))
+	for i := range logs {
+		out = append(out, newDeliveryView(&logs[i]))
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// retry puts a dead-lettered delivery (its delivery_id) of the organization back in the
+// outbox, due now; the worker sends it on its next pass.
+func (x *channelHandlers) retry(c *gin.Context) error {
+	id := c.Param("id")
+	if err := x.store.ReplayDeadLetter(actorOf(c).org.ID, id, x.now()); errors.Is(err, store.ErrNotFound) {
+		return errNotFound("Dead-lettered delivery")
+	} else if err != nil {
+		return err
+	}
+	x.audit(c, "delivery.retried", store.AuditResource{Type: "delivery", ID: id}, nil)
+	c.JSON(http.StatusAccepted, gin.H{"delivery_id": id, "status": "queued"})
+	return nil
+}
