@@ -81,6 +81,8 @@ type DB struct {
 	retention RetentionPolicy
 	// afterResult runs inside RecordResults' transaction for each result (resultHook).
 	afterResult []resultHook
+	// eventSinks receive every Event inside the transaction that caused it (events.go).
+	eventSinks []eventSink
 	// maintenance decides, in RecordResults, whether a window is active (SetMaintenanceCheck).
 	maintenance atomic.Pointer[MaintenanceCheck]
 	// onDeleteChunk, when set (tests), is told the size of every chunked time-series

@@ -1,0 +1,48 @@
+package store
+
+import (
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Event is something that happened in an organization which outbound webhook
+// subscriptions may subscribe to (SPEC §3.15): Name is "monitor.down", "alert.resolved",
+// "heartbeat.missed", "maintenance.started", "member.invited", ...; Data is the envelope's
+// "data" object ({"monitor": {...}, "alert": {...}}) and must encode as JSON.
+type Event struct {
+	Name string
+	At   time.Time
+	Data any
+}
+
+// eventSink receives every event inside the write transaction that caused it, so what it
+// queues (webhook deliveries in the outbox) commits together with the change or not at all.
+type eventSink func(tx *bolt.Tx, orgID string, ev *Event) error
+
+// emitEvent hands ev to every registered sink inside tx. An empty At is set to now.
+func (db *DB) emitEvent(tx *bolt.Tx, orgID string, ev *Event) error {
+	if ev.At.IsZero() {
+		ev.At = db.stamp()
+	}
+	for _, sink := range db.eventSinks {
+		if err := sink(tx, orgID, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EmitEvent records ev for organization orgID in a transaction of its own: for events that
+// change nothing else in the store (a member invited, a test send).
+func (db *DB) EmitEvent(orgID string, ev *Event) error {
+	if len(db.eventSinks) == 0 {
+		return nil
+	}
+	return db.kv.Update(func(tx *bolt.Tx) error {
+		if _, err := orgBucket(tx, orgID); err != nil {
+			return err
+		}
+		return db.emitEvent(tx, orgID, ev)
+	})
+}
