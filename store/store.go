@@ -28,6 +28,8 @@
 //	    deliveries            be64(unix nanos) + be64(seq) → DeliveryLog JSON (append-only)
 //	    dead_letters          entryID → OutboxEntry JSON
 //	    maintenance           windowID → MaintenanceWindow JSON
+//	    webhooks              webhookID → Webhook JSON (URL and secret sealed)
+//	    maintenance_announced windowID → MaintenanceAnnouncement JSON (webhook events sent)
 //
 // Global buckets hold only what must be found before the tenant is known; everything else
 // lives under orgs/<orgID>, and every method that touches organization data takes orgID first
@@ -113,6 +115,7 @@ func open(path string, opts Options, migrations []migration) (*DB, error) {
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}
+	db.eventSinks = append(db.eventSinks, db.webhookSink) // outbound webhooks (SPEC §3.15)
 	if err := db.migrate(migrations); err != nil {
 		_ = kv.Close()
 		return nil, err
