@@ -35,6 +35,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		prom     = &prometheusHandlers{base: b}
 		maint    = &maintenanceHandlers{base: b}
 		channels = &channelHandlers{base: b, notify: NotifyDeps(d.Config, d.Guard, d.NotifyHTTP, d.Version)}
+		hooks    = &webhookHandlers{base: b, notify: NotifyDeps(d.Config, d.Guard, d.NotifyHTTP, d.Version)}
 		limits   = newRateLimiter(b.now)
 	)
 
@@ -114,6 +115,13 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.POST("/notification-channels/:id/test", require(permWrite), h(channels.test))
 	in.GET("/notification-channels/:id/deliveries", require(permRead), h(channels.deliveries))
 	in.POST("/deliveries/:id/retry", require(permWrite), h(channels.retry))
+	in.GET("/webhooks", require(permRead), h(hooks.list))
+	in.POST("/webhooks", require(permWrite), h(hooks.create))
+	in.GET("/webhooks/:id", require(permRead), h(hooks.get))
+	in.PUT("/webhooks/:id", require(permWrite), h(hooks.update))
+	in.DELETE("/webhooks/:id", require(permWrite), h(hooks.delete))
+	in.POST("/webhooks/:id/test", require(permWrite), h(hooks.test))
+	in.GET("/webhooks/:id/deliveries", require(permRead), h(hooks.deliveries))
 
 	// Instance-admin endpoints answer 404 to everyone else (SPEC §2.5).
 	ia := in.Group("/admin", requireInstanceAdmin())
