@@ -29,6 +29,7 @@ type hookReceiver struct {
 	processed  map[string]int // delivery id → times accepted with a 2xx (must stay ≤ 1)
 	envelopes  []map[string]any
 	headers    []http.Header
+	queries    []string // the raw query of each processed request
 }
 
 func newHookReceiver(t *testing.T, secret string, status int) *hookReceiver {
@@ -69,6 +70,7 @@ func (r *hookReceiver) serve(w http.ResponseWriter, req *http.Request) {
 	_ = json.Unmarshal(body, &env)
 	r.envelopes = append(r.envelopes, env)
 	r.headers = append(r.headers, req.Header.Clone())
+	r.queries = append(r.queries, req.URL.RawQuery)
 	w.WriteHeader(r.status)
 	_, _ = io.WriteString(w, "thanks")
 }
