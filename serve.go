@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/api"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
@@ -119,6 +120,9 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	g.Go(func() error { return janitor.Run(gctx) })
 	g.Go(func() error { return purger.Run(gctx) })
 	g.Go(func() error { return outbox.Run(gctx) })
+	// maintenance.started / maintenance.ended webhook events, each transition once.
+	maintEvents := &alerting.MaintenanceEvents{Store: db, Active: api.MaintenanceActive, Logger: logger, Wake: outbox.Wake}
+	g.Go(func() error { return maintEvents.Run(gctx) })
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err
