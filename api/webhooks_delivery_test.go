@@ -1,11 +1,13 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/alertifypro/alertifypro/notify"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -56,6 +58,17 @@ func TestWebhookDeliverySignedEnvelope(t *testing.T) {
 
 	mustEmit(t, e, owner.OrgID, monitorDown())
 	mustEmit(t, e, owner.OrgID, &store.Event{Name: "monitor.recovered"}) // not subscribed: nothing queued
+	// The store encodes the entry under notify.Notification's field names (it cannot import
+	// notify): decoded with notify's own type, it carries the envelope and its id.
+	due, _ := e.db.DueOutbox(e.clock.Now(), 10)
+	if len(due) != 1 {
+		t.Fatalf("queued %d entries, want 1", len(due))
+	}
+	var n notify.Notification
+	if err := json.Unmarshal(due[0].Notification, &n); err != nil || n.ID != due[0].ID || n.Event != "monitor.down" ||
+		n.OrgID != owner.OrgID || !strings.Contains(string(n.Payload), `"id":"`+due[0].ID+`"`) {
+		t.Fatalf("notification = %+v, %v", n, err)
+	}
 	if n := deliverDue(t, worker); n != 1 {
 		t.Fatalf("attempted %d deliveries, want 1", n)
 	}

@@ -25,7 +25,7 @@ var webhookEvents = []string{
 }
 
 // Bounds of a given webhook secret: 16 characters is the least that resists guessing a
-// signature key; the upper bound is the notify config limit.
+// signature key; the upper bound (bytes) is the notify config limit.
 const (
 	minWebhookSecretLen = 16
 	maxWebhookSecretLen = 512
@@ -69,15 +69,29 @@ func (x *webhookHandlers) validate(r *webhookRequest, old *store.Webhook) (*webh
 		ch.events = parseWebhookEvents(f, r.Events)
 	}
 	if r.Secret != nil {
-		if n := utf8.RuneCountInString(*r.Secret); n < minWebhookSecretLen || n > maxWebhookSecretLen {
-			f.add("secret", "must be "+strconv.Itoa(minWebhookSecretLen)+" to "+strconv.Itoa(maxWebhookSecretLen)+" characters")
-		}
-		ch.secret = *r.Secret
+		ch.secret = checkWebhookSecret(f, *r.Secret)
 	}
 	if r.Enabled != nil {
 		ch.enabled = *r.Enabled
 	}
 	return ch, f.err()
+}
+
+// checkWebhookSecret checks a given secret with the rules notify's webhook sender applies
+// to it (one line, at most 512 bytes, and no surrounding white space, which the sender
+// would trim, so the receiver's copy would no longer verify), plus a minimum length.
+func checkWebhookSecret(f fieldErrors, s string) string {
+	switch {
+	case utf8.RuneCountInString(s) < minWebhookSecretLen:
+		f.add("secret", "must be at least "+strconv.Itoa(minWebhookSecretLen)+" characters")
+	case len(s) > maxWebhookSecretLen:
+		f.add("secret", "must be at most "+strconv.Itoa(maxWebhookSecretLen)+" bytes")
+	case strings.TrimSpace(s) != s:
+		f.add("secret", "must not begin or end with white space")
+	case strings.ContainsAny(s, "\r\n\x00"):
+		f.add("secret", "must be a single line")
+	}
+	return s
 }
 
 // checkWebhookURL validates a subscription URL with the generic webhook channel's rules

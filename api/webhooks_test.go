@@ -138,7 +138,10 @@ func TestWebhookValidation(t *testing.T) {
 		{"events empty", "events", "at least one", map[string]any{"url": "https://hooks.example.com/x", "events": []string{}}},
 		{"unknown event named", "events", `"monitor.exploded"`, map[string]any{"url": "https://hooks.example.com/x", "events": []string{"monitor.down", "Monitor.Exploded"}}},
 		{"wildcard is not an event", "events", `"*"`, map[string]any{"url": "https://hooks.example.com/x", "events": []string{"*"}}},
-		{"secret too short", "secret", "16 to 512", map[string]any{"url": "https://hooks.example.com/x", "events": ok, "secret": "short"}},
+		{"secret too short", "secret", "at least 16", map[string]any{"url": "https://hooks.example.com/x", "events": ok, "secret": "short"}},
+		{"secret too long", "secret", "at most 512", map[string]any{"url": "https://hooks.example.com/x", "events": ok, "secret": strings.Repeat("s", 513)}},
+		{"secret with spaces", "secret", "white space", map[string]any{"url": "https://hooks.example.com/x", "events": ok, "secret": " 0123456789abcdef "}},
+		{"secret on two lines", "secret", "single line", map[string]any{"url": "https://hooks.example.com/x", "events": ok, "secret": "0123456789\nabcdef"}},
 	}
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {
