@@ -6,10 +6,10 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// emitEvent hands an event of the active organization to the webhook subscriptions
+// emitWebhookEvent hands an event of the active organization to the webhook subscriptions
 // (SPEC §3.15) after the change it reports has committed. The change stands either way,
 // so a failure to queue the event is logged, not answered: the caller already succeeded.
-func (b *base) emitEvent(c *gin.Context, name string, data map[string]any) {
+func (b *base) emitWebhookEvent(c *gin.Context, name string, data map[string]any) {
 	orgID := actorOf(c).org.ID
 	if err := b.store.EmitEvent(orgID, &store.Event{Name: name, At: b.now().UTC(), Data: data}); err != nil {
 		loggerFrom(c).Error("webhook event not queued", "event", name, "org_id", orgID, "error", err)
