@@ -194,6 +194,24 @@ func TestWebhookDelivery404StopsAndShowsLastError(t *testing.T) {
 	if dead, _ := e.db.DeadLetters(owner.OrgID); len(dead) != 1 || dead[0].Kind != store.OutboxKindWebhook {
 		t.Fatalf("dead letters = %+v", dead)
 	}
+
+	// Once the receiver is fixed, the dead letter is replayed by its delivery id, and the
+	// delivery then clears last_error.
+	recv.set(http.StatusOK, "")
+	if rec := e.do(http.MethodPost, "/api/v1/deliveries/"+logs[0].DeliveryID+"/retry", owner.Token, nil); rec.Code != http.StatusAccepted {
+		t.Fatalf("replay: %d %s", rec.Code, rec.Body.String())
+	}
+	e.clock.Advance(time.Second)
+	if n := deliverDue(t, worker); n != 1 {
+		t.Fatalf("replay attempted %d", n)
+	}
+	if _, _, processed := recv.stats(); processed[logs[0].DeliveryID] != 1 {
+		t.Fatalf("replayed delivery processed %v", processed)
+	}
+	view = decode[webhookView](t, e.do(http.MethodGet, "/api/v1/webhooks/"+hook.ID, owner.Token, nil))
+	if view.LastError != nil || view.LastDeliveryAt == nil {
+		t.Fatalf("after replay: %+v", view)
+	}
 }
 
 // A restart in the middle of a retry series — one attempt failed, the next one leased by

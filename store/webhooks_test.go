@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestWebhookCRUDTenantFirst(t *testing.T) {
@@ -112,5 +114,28 @@ func TestAnnounceMaintenanceOnlyOnChange(t *testing.T) {
 	}
 	if list, _ := db.AnnouncedMaintenance(org.ID); len(list) != 0 {
 		t.Fatalf("announced after end = %+v", list)
+	}
+}
+
+// The sink writes inside the caller's transaction: a change that rolls back takes its
+// webhook deliveries with it.
+func TestWebhookSinkRollsBackWithTheCaller(t *testing.T) {
+	db := openTestDB(t)
+	_, org, _ := mustRegister(t, db, "owner@example.com", "Owner")
+	if err := db.CreateWebhook(org.ID, &Webhook{Events: []string{"monitor.down"}, Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("the alert change failed")
+	err := db.kv.Update(func(tx *bolt.Tx) error {
+		if err := db.emitEvent(tx, org.ID, &Event{Name: "monitor.down"}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update = %v", err)
+	}
+	if depth, _ := db.OutboxDepth(); depth != 0 {
+		t.Fatalf("a rolled-back event left %d deliveries", depth)
 	}
 }
