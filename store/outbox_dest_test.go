@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -176,5 +177,41 @@ func TestOutboxWithoutDestinationIndexIsIndexed(t *testing.T) {
 				t.Errorf("claimed resolved ahead of fired after indexing: %v", err)
 			}
 		})
+	}
+}
+
+// BenchmarkDueOutboxBlockedBacklog measures a pass over an outbox where one destination
+// has a head waiting for its retry and a backlog of 10,000 due entries behind it, next
+// to 50 destinations with one due entry each: the backlog costs one seek, not a scan.
+func BenchmarkDueOutboxBlockedBacklog(b *testing.B) {
+	db := openTestDB(b)
+	_, org, _ := mustRegister(b, db, "ada@example.com", "Ada")
+	head := testEntry("stuck", testEpoch.Add(90*24*time.Hour)) // rescheduled into the future
+	if err := db.Enqueue(org.ID, head); err != nil {
+		b.Fatal(err)
+	}
+	var batch []*OutboxEntry
+	for i := range 10_000 {
+		batch = append(batch, testEntry("stuck", time.Time{}))
+		if len(batch) == 1000 || i == 9_999 {
+			if err := db.Enqueue(org.ID, batch...); err != nil {
+				b.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	for i := range 50 {
+		batch = append(batch, testEntry(fmt.Sprintf("c%d", i), time.Time{}))
+	}
+	if err := db.Enqueue(org.ID, batch...); err != nil {
+		b.Fatal(err)
+	}
+	now := testEpoch.Add(48 * time.Hour) // after every CreatedAt (the clock ticks a second a stamp)
+	b.ResetTimer()
+	for b.Loop() {
+		due, err := db.DueOutbox(now, 100)
+		if err != nil || len(due) != 50 {
+			b.Fatalf("due %d, %v; want the 50 free destinations", len(due), err)
+		}
 	}
 }
