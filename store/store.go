@@ -25,6 +25,7 @@
 //	    rollup_1d             serviceUUID(16) + be64(UTC day start nanos) → rollup (binary)
 //	    outbox                be64(due unix nanos) + entryUUID(16) → OutboxEntry JSON
 //	    outbox_index          entryID → outbox key (24 bytes)
+//	    outbox_dest           kind/target + NUL + be64(created nanos) + entryUUID(16) → outbox key
 //	    deliveries            be64(unix nanos) + be64(seq) → DeliveryLog JSON (append-only)
 //	    dead_letters          entryID → OutboxEntry JSON
 //	    maintenance           windowID → MaintenanceWindow JSON
