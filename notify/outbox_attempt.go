@@ -99,7 +99,7 @@ func (s *OutboxSender) record(e *store.OutboxEntry, att Attempt, sendErr error) 
 	var err error
 	result := retrying
 	switch {
-	case att.Permanent || e.Attempts+1 >= orDefault(s.MaxAttempts, 10):
+	case att.Permanent || e.Attempts+1 >= orDefault(s.MaxAttempts, 10) || s.tooOld(e, at):
 		log.Outcome = store.DeliveryDead
 		if att.Permanent {
 			log.Outcome = store.DeliveryPermanent
@@ -125,6 +125,11 @@ func (s *OutboxSender) record(e *store.OutboxEntry, att Attempt, sendErr error) 
 		return retrying, fmt.Errorf("notify: record failed delivery of %s: %w", e.ID, err)
 	}
 	return result, nil
+}
+
+// tooOld reports whether e has waited longer than MaxAge since it was queued.
+func (s *OutboxSender) tooOld(e *store.OutboxEntry, at time.Time) bool {
+	return at.Sub(e.CreatedAt) >= orDefault(s.MaxAge, 24*time.Hour)
 }
 
 // backoff is the delay before the retry that follows failure number failed+1: capped

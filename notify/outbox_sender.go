@@ -49,6 +49,13 @@ type OutboxSender struct {
 	MaxAttempts    int              // attempts before dead-lettering; default 10
 	BaseBackoff    time.Duration    // first retry delay; default 5s
 	MaxBackoff     time.Duration    // retry delay cap; default 1h
+	// MaxAge bounds how long a notification keeps being retried: an entry that fails when
+	// it is older than this is dead-lettered at once; default 24h. Without it, entries
+	// queued behind a destination that stays down (they wait for their head, in order)
+	// would each start a fresh round of MaxAttempts when their turn came, and a long
+	// queue would take days to give up; with it, once the outage is older than MaxAge the
+	// backlog drains at one attempt per entry, all of it replayable from dead letters.
+	MaxAge time.Duration
 	// OnPermanent is told when an entry is dead-lettered (a permanent error, or
 	// MaxAttempts reached), so the channel's last_error can be set.
 	OnPermanent func(orgID, kind, targetID, err string)
