@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/api"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
@@ -81,6 +82,9 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		Deps: api.NotifyDeps(cfg, guard, notifyHTTP, version)}
 	outbox := &notify.OutboxSender{Store: db, Resolve: channels.Resolve, Logger: logger,
 		OnDelivered: channels.OnDelivered, OnPermanent: channels.OnPermanent}
+	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
+	pings := alerting.NewPingRecorder(db, logger)
+	heartbeats := &alerting.HeartbeatWatcher{Store: db, Logger: logger}
 	router, err := api.NewRouter(api.Deps{
 		Config:    cfg,
 		Store:     db,
@@ -94,6 +98,7 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		Version:   version,
 
 		NotifyHTTP: notifyHTTP,
+		Pings:      pings,
 	})
 	if err != nil {
 		return fmt.Errorf("build router: %w", err)
@@ -119,6 +124,8 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	g.Go(func() error { return janitor.Run(gctx) })
 	g.Go(func() error { return purger.Run(gctx) })
 	g.Go(func() error { return outbox.Run(gctx) })
+	g.Go(func() error { return pings.Run(gctx) })
+	g.Go(func() error { return heartbeats.Run(gctx) })
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err
