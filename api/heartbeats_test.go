@@ -82,7 +82,7 @@ func TestHeartbeatValidation(t *testing.T) {
 		{name: "name required", method: "POST", path: "/api/v1/heartbeats", token: u.Token,
 			body: map[string]any{}, status: 422, check: fields("name")},
 		{name: "bad schedule, zone and grace at once", method: "POST", path: "/api/v1/heartbeats", token: u.Token,
-			body: map[string]any{"name": "x", "schedule": "every 5 fortnights", "timezone": "Mars/Olympus", "grace_period_seconds": -1},
+			body:   map[string]any{"name": "x", "schedule": "every 5 fortnights", "timezone": "Mars/Olympus", "grace_period_seconds": -1},
 			status: 422, check: fields("schedule", "timezone", "grace_period_seconds"),
 			contains: []string{`unit \"fortnights\" is not one of s, m, h, d`}},
 		{name: "interval too short", method: "POST", path: "/api/v1/heartbeats", token: u.Token,
