@@ -49,7 +49,8 @@ type PingItem struct {
 // ping and fail set LastPingAt, LastDurationMS (from a pending start) and the next deadline
 // by next(hb, at); a paused heartbeat keeps its status — and, on a status change, runs the
 // heartbeat hooks inside the transaction. Each touched heartbeat keeps its newest
-// MaxHeartbeatPings pings. Items whose key is unknown (deleted meanwhile) are skipped.
+// MaxHeartbeatPings pings. Items whose key is unknown (deleted meanwhile) or whose kind is
+// not ping/start/fail are skipped, not errors.
 func (db *DB) RecordPings(batch []PingItem, next DeadlineFunc) error {
 	if len(batch) == 0 {
 		return nil
@@ -69,7 +70,7 @@ func (db *DB) RecordPings(batch []PingItem, next DeadlineFunc) error {
 		return err
 	}
 	if skipped > 0 {
-		db.log.Debug("heartbeat pings skipped: key unknown or heartbeat deleted", "count", skipped)
+		db.log.Debug("heartbeat pings skipped: key unknown, heartbeat deleted or kind invalid", "count", skipped)
 	}
 	if badSchedule > 0 {
 		db.log.Error("heartbeat pings left the deadline unchanged: schedule not understood", "count", badSchedule)
@@ -95,6 +96,10 @@ type pingWriter struct {
 
 // add stores one ping and applies it to its heartbeat.
 func (w *pingWriter) add(it *PingItem) error {
+	if k := it.Ping.Kind; k != PingSuccess && k != PingStart && k != PingFail {
+		w.skipped++ // a caller bug must not fail every other ping of the group
+		return nil
+	}
 	st := w.touched[string(it.KeyDigest)]
 	if st == nil {
 		st = &pingState{}
@@ -120,7 +125,7 @@ func (w *pingWriter) add(it *PingItem) error {
 	switch p.Kind {
 	case PingStart:
 		hb.StartedAt = &at
-	case PingSuccess, PingFail:
+	default: // PingSuccess, PingFail
 		if hb.StartedAt != nil {
 			d := max(at.Sub(*hb.StartedAt).Milliseconds(), 0)
 			hb.LastDurationMS, p.DurationMS, hb.StartedAt = &d, &d, nil
@@ -138,8 +143,6 @@ func (w *pingWriter) add(it *PingItem) error {
 				w.badSchedule++
 			}
 		}
-	default:
-		return fmt.Errorf("store: unknown ping kind %q", p.Kind)
 	}
 	if err := w.putPing(st, &p); err != nil {
 		return err

@@ -198,7 +198,7 @@ func TestRecordPingsBodyCutAndDuration(t *testing.T) {
 	t0 := db.stamp()
 	long := ping("etl", PingSuccess, t0.Add(90*time.Second))
 	long.Ping.Body = strings.Repeat("x", MaxPingBodyBytes+500)
-	err := db.RecordPings([]PingItem{ping("etl", PingStart, t0), long, ping("unknown", PingSuccess, t0)}, everyDeadline)
+	err := db.RecordPings([]PingItem{ping("etl", PingStart, t0), long, ping("unknown", PingSuccess, t0), ping("etl", "bogus", t0)}, everyDeadline)
 	if err != nil {
 		t.Fatal(err)
 	}
