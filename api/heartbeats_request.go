@@ -92,12 +92,12 @@ func (r *heartbeatRequest) apply(hb *store.Heartbeat, create bool, defaultTZ str
 // newHeartbeatKey returns "<name-slug>-<8 hex>" with 32 random bits (SPEC §3.14). The
 // store's key index refuses a collision and the caller draws again.
 func newHeartbeatKey(name string) (string, error) {
-	slug := slugify(name)
+	slug := "heartbeat" // for names without ASCII letters or digits (slugify would say "org")
+	if strings.ContainsFunc(strings.ToLower(name), func(r rune) bool { return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' }) {
+		slug = slugify(name)
+	}
 	if len(slug) > heartbeatKeySlugLen {
 		slug = strings.TrimRight(slug[:heartbeatKeySlugLen], "-")
-	}
-	if slug == "org" && !strings.Contains(strings.ToLower(name), "org") {
-		slug = "heartbeat" // slugify's fallback for names without letters or digits
 	}
 	var b [4]byte
 	if _, err := rand.Read(b[:]); err != nil {

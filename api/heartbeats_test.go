@@ -184,3 +184,22 @@ func TestHeartbeatListPaginated(t *testing.T) {
 		t.Fatalf("second page %+v", rest)
 	}
 }
+
+func TestNewHeartbeatKey(t *testing.T) {
+	for name, want := range map[string]string{
+		"Nightly backup":        `^nightly-backup-[0-9a-f]{8}$`,
+		"Org sync":              `^org-sync-[0-9a-f]{8}$`,
+		"!!!":                   `^heartbeat-[0-9a-f]{8}$`,
+		strings.Repeat("a", 90): `^a{40}-[0-9a-f]{8}$`,
+	} {
+		key, err := newHeartbeatKey(name)
+		if err != nil || !regexp.MustCompile(want).MatchString(key) {
+			t.Errorf("newHeartbeatKey(%q) = %q, %v; want %s", name, key, err, want)
+		}
+	}
+	a, _ := newHeartbeatKey("x")
+	b, _ := newHeartbeatKey("x")
+	if a == b {
+		t.Fatalf("two keys for one name are equal: %s", a)
+	}
+}
