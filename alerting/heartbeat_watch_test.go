@@ -1,6 +1,7 @@
 package alerting
 
 import (
+	"context"
 	"crypto/sha256"
 	"path/filepath"
 	"sync"
@@ -185,5 +186,33 @@ func TestWatcherAfterRestart(t *testing.T) {
 	tr, err := e.watch.Sweep()
 	if err != nil || len(tr) != 1 || tr[0].Status != store.HeartbeatDown || tr[0].Heartbeat.ID != hb.ID {
 		t.Fatalf("first sweep after restart: %v %+v", err, tr)
+	}
+}
+
+// TestWatcherRunMarksAndStops: Run sweeps on its own and returns when its context ends.
+func TestWatcherRunMarksAndStops(t *testing.T) {
+	e := newHeartbeatEnv(t)
+	hb := e.create("run", "every 1m", 0)
+	e.clock.Advance(2 * time.Minute)
+	e.watch.Interval = 5 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.watch.Run(ctx) }()
+	for i := 0; ; i++ {
+		got, err := e.db.Heartbeat(e.orgID, hb.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status == store.HeartbeatDown {
+			break
+		}
+		if i == 1000 {
+			t.Fatalf("Run never marked the heartbeat: %s", got.Status)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -157,6 +157,12 @@ func TestHeartbeatUpdatePauseResumeDelete(t *testing.T) {
 					t.Fatalf("%+v", v)
 				}
 			}},
+		{name: "ping without a recorder commits on its own", method: "POST", path: "/api/v1/heartbeat/" + hb.UniqueKey,
+			status: 200, check: func(t *testing.T, _ *httptest.ResponseRecorder) {
+				if v := e.heartbeatStatus(u.Token, hb.ID); v.LastPingAt == nil || !v.NextExpectedAt.Equal(after.Add(30*time.Minute)) {
+					t.Fatalf("after ping: %+v", v)
+				}
+			}},
 		{name: "delete", method: "DELETE", path: base, token: u.Token, status: 204},
 		{name: "gone", method: "GET", path: base, token: u.Token, status: 404},
 		{name: "its key is gone", method: "POST", path: "/api/v1/heartbeat/" + hb.UniqueKey, status: 404},
