@@ -124,7 +124,9 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	g.Go(func() error { return janitor.Run(gctx) })
 	g.Go(func() error { return purger.Run(gctx) })
 	g.Go(func() error { return outbox.Run(gctx) })
-	g.Go(func() error { return pings.Run(gctx) })
+	// The ping recorder stops after the HTTP server has drained, so in-flight pings commit.
+	pingCtx, stopPings := context.WithCancel(context.WithoutCancel(ctx))
+	g.Go(func() error { return pings.Run(pingCtx) })
 	g.Go(func() error { return heartbeats.Run(gctx) })
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
@@ -137,6 +139,7 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		logger.Info("shutting down")
 		sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
+		defer stopPings()
 		return srv.Shutdown(sctx)
 	})
 	err = g.Wait()
