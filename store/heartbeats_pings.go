@@ -3,8 +3,10 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -54,6 +56,9 @@ type PingItem struct {
 func (db *DB) RecordPings(batch []PingItem, next DeadlineFunc) error {
 	if len(batch) == 0 {
 		return nil
+	}
+	if next == nil {
+		return errors.New("store: RecordPings needs a DeadlineFunc")
 	}
 	var skipped, badSchedule int
 	err := db.kv.Update(func(tx *bolt.Tx) error {
@@ -113,12 +118,7 @@ func (w *pingWriter) add(it *PingItem) error {
 		w.order = append(w.order, st)
 	}
 	hb, p := &st.hb, it.Ping
-	if len(p.Body) > MaxPingBodyBytes {
-		p.Body = p.Body[:MaxPingBodyBytes]
-	}
-	if len(p.UserAgent) > maxPingUserAgent {
-		p.UserAgent = p.UserAgent[:maxPingUserAgent]
-	}
+	p.Body, p.UserAgent = cutUTF8(p.Body, MaxPingBodyBytes), cutUTF8(p.UserAgent, maxPingUserAgent)
 	at := p.At.UTC()
 	p.At = at
 	prev := hb.Status
@@ -160,6 +160,18 @@ func (w *pingWriter) add(it *PingItem) error {
 		reason = PingFail
 	}
 	return w.db.heartbeatTransition(w.tx, hb, prev, at, reason)
+}
+
+// cutUTF8 returns s cut to at most n bytes, not inside a UTF-8 sequence (a cut one would be
+// stored as U+FFFD, longer than the limit).
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // putPing appends p to the heartbeat's ping log.

@@ -211,3 +211,15 @@ func TestRecordPingsBodyCutAndDuration(t *testing.T) {
 		t.Fatalf("duration %v started %v", got.LastDurationMS, got.StartedAt)
 	}
 }
+
+func TestCutUTF8(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{{"abc", 5, "abc"}, {"abc", 2, "ab"}, {"aé", 2, "a"}, {"aé", 3, "aé"}, {"€", 2, ""}} {
+		if got := cutUTF8(c.in, c.n); got != c.want {
+			t.Errorf("cutUTF8(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}
