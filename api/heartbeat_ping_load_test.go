@@ -6,6 +6,9 @@ package api
 // so the figures are a lower bound for the server alone:
 //
 //	ALERTIFYPRO_LOAD=1 go test -run '^TestLoadHeartbeatPings$' -v -timeout 5m ./api/
+//
+// Measured 2026-11-25 on the shared 2-core machine (client included): 8 396 durable
+// pings/s, p50 7.0 ms, p99 18.5 ms, 64 in flight over 4 000 keys, every one found stored.
 
 import (
 	"context"
