@@ -10,6 +10,8 @@
 //	idx_org_slug              slug → orgID
 //	idx_api_key               sha256(secret) → orgID + "/" + keyID
 //	idx_invitation            sha256(token) → orgID + "/" + invitationID
+//	idx_heartbeat_key         sha256(unique_key) → orgID + "/" + heartbeatID   (created on first write)
+//	idx_heartbeat_due         be64(due nanos) + heartbeatUUID(16) → orgID + "/" + heartbeatID
 //	orgs/<orgID>/             one bucket per organization:
 //	    "info" key            Organization JSON
 //	    members               userID → Membership JSON
@@ -31,6 +33,8 @@
 //	    maintenance           windowID → MaintenanceWindow JSON
 //	    webhooks              webhookID → Webhook JSON (URL and secret sealed)
 //	    maintenance_announced windowID → MaintenanceAnnouncement JSON (webhook events sent)
+//	    heartbeats            heartbeatID → Heartbeat JSON
+//	    heartbeat_pings       heartbeatUUID(16) + be64(nanos) + be64(seq) → Ping JSON (newest 100 kept)
 //
 // Global buckets hold only what must be found before the tenant is known; everything else
 // lives under orgs/<orgID>, and every method that touches organization data takes orgID first
@@ -84,6 +88,9 @@ type DB struct {
 	retention RetentionPolicy
 	// afterResult runs inside RecordResults' transaction for each result (resultHook).
 	afterResult []resultHook
+	// afterHeartbeat runs inside every transaction that changes a heartbeat's status
+	// (heartbeatHook, store/heartbeats_index.go).
+	afterHeartbeat []heartbeatHook
 	// eventSinks receive every Event inside the transaction that caused it (events.go).
 	eventSinks []eventSink
 	// maintenance decides, in RecordResults, whether a window is active (SetMaintenanceCheck).
