@@ -22,9 +22,9 @@ type testClock struct {
 	t  time.Time
 }
 
-func (c *testClock) Now() time.Time                  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *testClock) Add(d time.Duration)             { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
-func (c *testClock) Set(t time.Time)                 { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
+func (c *testClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+func (c *testClock) Set(t time.Time)     { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 // fixture is a real store in t.TempDir() with an Alerter registered on it, an instance
 // admin (the first account) and a second account whose organization the tests use.
