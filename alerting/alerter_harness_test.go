@@ -39,6 +39,7 @@ type fixture struct {
 	org   *store.Organization
 	wakes atomic.Int32
 	cfg   Config
+	bare  bool // open without registering the Alerter (tests that wrap its evaluator)
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -64,7 +65,9 @@ func (f *fixture) open() {
 	f.cfg = Config{Store: db, BaseURL: "https://status.example", AckKey: []byte("test ack key"),
 		Now: f.clock.Now, Wake: func() { f.wakes.Add(1) }}
 	f.al = NewAlerter(f.cfg)
-	f.al.Register()
+	if !f.bare {
+		f.al.Register()
+	}
 	f.t.Cleanup(func() { _ = db.Close() })
 }
 

@@ -18,11 +18,11 @@ import (
 // write nothing (see BenchmarkRecordResultsWithRules).
 func (a *Alerter) evaluate(tx *store.AlertTx, ev *store.ResultEvent) error {
 	r := ev.Result
-	if r.Internal || ev.Service == nil {
-		return nil
+	if r.Internal || ev.Service == nil || ev.Service.Paused {
+		return nil // a result of a service paused while its check ran changes nothing
 	}
 	suppressed := ev.Maintenance != nil && ev.Maintenance.SuppressAlerts
-	if !suppressed && !ev.Service.Paused {
+	if !suppressed {
 		a.mass.observe(ev.Service.Endpoint, r.CheckedAt, ev.ProbeStatus == store.StatusRed)
 	}
 	rules, err := tx.ServiceRules(ev.OrgID, ev.Service.ID)

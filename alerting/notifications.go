@@ -102,8 +102,8 @@ func (a *Alerter) notification(tx *store.AlertTx, al *store.Alert, svc *store.Se
 		n.Endpoint, n.CheckType = svc.Endpoint, svc.CheckType
 	}
 	subject := al.ServiceName
-	if subject == "" {
-		subject = al.Title
+	if subject == "" { // a heartbeat alert: its rule is named after the heartbeat
+		subject = strings.TrimSuffix(al.Title, " Triggered by Check")
 	}
 	switch event {
 	case eventFired, eventReminder:
