@@ -68,15 +68,28 @@ func (f *fixture) open() {
 	if !f.bare {
 		f.al.Register()
 	}
-	f.t.Cleanup(func() { _ = db.Close() })
+	f.t.Cleanup(func() {
+		if f.db == db { // not already closed by restart
+			f.checkAndClose()
+		}
+	})
+}
+
+// checkAndClose runs bbolt's consistency check over the file and closes it.
+func (f *fixture) checkAndClose() {
+	f.t.Helper()
+	if err := f.db.Check(); err != nil {
+		f.t.Errorf("bbolt check: %v", err)
+	}
+	if err := f.db.Close(); err != nil {
+		f.t.Fatal(err)
+	}
 }
 
 // restart closes the database and opens it again with a new Alerter.
 func (f *fixture) restart() {
 	f.t.Helper()
-	if err := f.db.Close(); err != nil {
-		f.t.Fatal(err)
-	}
+	f.checkAndClose()
 	f.open()
 }
 
