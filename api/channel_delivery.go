@@ -56,8 +56,9 @@ func permanent(format string, args ...any) error {
 	return &notify.DeliveryError{Attempt: notify.Attempt{Permanent: true}, Err: fmt.Errorf(format, args...)}
 }
 
-// Resolve builds the sender of a channel entry, or of an e-mail entry (instance SMTP). A deleted or disabled channel, another kind
-// of entry, or a config that no longer opens or validates is a permanent error; a store
+// Resolve builds the sender of a channel entry, or of an e-mail entry (instance SMTP). A
+// deleted or disabled channel, another kind of entry, a config that no longer opens or
+// validates, or an e-mail entry without instance SMTP is a permanent error; a store
 // failure is not (it may pass).
 func (d *ChannelDelivery) Resolve(e *store.OutboxEntry) (notify.Sender, error) {
 	if e.Kind == store.OutboxKindEmail {
