@@ -122,8 +122,12 @@ func (a *Alerter) ruleStep(tx *store.AlertTx, ev *store.ResultEvent, rule *store
 		return nil
 	}
 	st, err := tx.RuleState(org, rule.ID, subject)
-	if err != nil {
-		return err
+	unreadable := err != nil
+	if unreadable {
+		// Only an undecodable row fails here; starting the streak afresh (and overwriting
+		// it) beats failing every later recorder batch on it.
+		a.log.Warn("alert rule counters unreadable; reset", "org_id", org, "rule_id", rule.ID, "subject", subject, "error", err)
+		st = store.RuleState{}
 	}
 	open, err := tx.OpenAlert(org, rule.ID, subject)
 	if err != nil {
@@ -150,7 +154,7 @@ func (a *Alerter) ruleStep(tx *store.AlertTx, ev *store.ResultEvent, rule *store
 	if err != nil {
 		return fmt.Errorf("alerting: rule %s on %s: %w", rule.ID, subject, err)
 	}
-	if next != st {
+	if next != st || unreadable {
 		return tx.PutRuleState(org, rule.ID, subject, next)
 	}
 	return nil
