@@ -74,7 +74,7 @@ func (a *Alerter) HeartbeatFailed(tx *store.AlertTx, orgID string, hb Heartbeat,
 }
 
 // HeartbeatRecovered resolves ("auto") the open alerts of the heartbeat after a ping,
-// queueing the recovery notices where the rule asks for them, inside tx.
+// queueing the recovery notices (see notifyRule), inside tx.
 func (a *Alerter) HeartbeatRecovered(tx *store.AlertTx, orgID string, hb Heartbeat, at time.Time) error {
 	rules, err := heartbeatRules(tx, orgID, hb)
 	if err != nil {
@@ -92,10 +92,8 @@ func (a *Alerter) HeartbeatRecovered(tx *store.AlertTx, orgID string, hb Heartbe
 		}
 		al.Status, al.ResolvedAt, al.ResolvedBy = store.AlertResolved, &now, store.ResolvedByAuto
 		al.NextEscalationAt, al.NextReminderAt, al.LastStatus = nil, nil, store.StatusGreen
-		if rule.NotifyOnRecovery {
-			if err := a.notifyRule(tx, al, rule, nil, eventResolved, now); err != nil {
-				return err
-			}
+		if err := a.notifyRule(tx, al, rule, nil, eventResolved, now); err != nil {
+			return err
 		}
 		if err := tx.PutAlert(al); err != nil {
 			return err

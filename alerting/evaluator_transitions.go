@@ -92,7 +92,7 @@ func (a *Alerter) stillFailing(tx *store.AlertTx, ev *store.ResultEvent, rule *s
 }
 
 // recovered resolves the alert after the success streak (resolved_by "auto"), telling the
-// rule's channels how long it was down if the rule asks for recovery notices, and the
+// rule's channels how long it was down (see notifyRule for notify_on_recovery), and the
 // webhooks monitor.recovered and alert.resolved (a held alert, never announced, resolves
 // silently).
 func (a *Alerter) recovered(tx *store.AlertTx, ev *store.ResultEvent, rule *store.AlertRule, al *store.Alert) error {
@@ -102,10 +102,8 @@ func (a *Alerter) recovered(tx *store.AlertTx, ev *store.ResultEvent, rule *stor
 	if err := tx.PutAlert(al); err != nil || al.Held {
 		return err // a held alert was never announced: it resolves silently
 	}
-	if rule.NotifyOnRecovery {
-		if err := a.notifyRule(tx, al, rule, ev.Service, eventResolved, now); err != nil {
-			return err
-		}
+	if err := a.notifyRule(tx, al, rule, ev.Service, eventResolved, now); err != nil {
+		return err
 	}
 	data := eventData(al, ev.Service, ev.Result.ResponseTimeMS)
 	if err := tx.Emit(ev.OrgID, &store.Event{Name: "monitor.recovered", At: now, Data: data}); err != nil {

@@ -113,3 +113,25 @@ func TestAcknowledgeAndResolveNotifyWithTheSameDedupKey(t *testing.T) {
 		t.Fatalf("after manual resolve and RED: %+v", open)
 	}
 }
+
+func TestNoRecoveryNoticeButIncidentTrackersStillResolve(t *testing.T) {
+	f := newFixture(t)
+	svc := f.service("api")
+	chat := f.channel("chat")
+	pd := &store.NotificationChannel{Name: "pd", Type: "pagerduty", Enabled: true, Config: map[string]any{}}
+	if err := f.db.CreateChannel(f.org.ID, pd); err != nil {
+		t.Fatal(err)
+	}
+	f.rule("quiet", svc, 1, 1, func(r *store.AlertRule) { r.NotifyOnRecovery = false })
+	f.check(store.StatusRed, svc)
+	f.check(store.StatusGreen, svc)
+	resolved := map[string]bool{}
+	for _, e := range f.outbox() {
+		if e.Event == "alert.resolved" {
+			resolved[e.TargetID] = true
+		}
+	}
+	if !resolved[pd.ID] || resolved[chat.ID] {
+		t.Fatalf("alert.resolved went to %v; want PagerDuty only (it must close its incident)", resolved)
+	}
+}
