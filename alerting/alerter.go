@@ -104,15 +104,24 @@ func (a *Alerter) expr(src string) *Expr {
 // Run drives escalations and reminders until ctx ends: it wakes every Tick and at the
 // earliest persisted due time, and handles each due alert in one write transaction (so a
 // restart neither loses nor repeats a step: the step's notifications and the next due time
-// commit together).
+// commit together). Every few minutes it also resolves alerts of deleted services.
 func (a *Alerter) Run(ctx context.Context) error {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	var swept time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-timer.C:
+		}
+		if now := time.Now(); now.Sub(swept) >= orphanSweepEvery {
+			swept = now
+			if n, err := a.ResolveOrphans(); err != nil {
+				a.log.Error("resolving alerts of deleted services", "error", err)
+			} else if n > 0 {
+				a.log.Info("resolved alerts of deleted services", "count", n)
+			}
 		}
 		full, err := a.RunDue()
 		if err != nil {

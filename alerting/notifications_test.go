@@ -135,3 +135,32 @@ func TestNoRecoveryNoticeButIncidentTrackersStillResolve(t *testing.T) {
 		t.Fatalf("alert.resolved went to %v; want PagerDuty only (it must close its incident)", resolved)
 	}
 }
+
+func TestAlertsOfDeletedServicesAreResolved(t *testing.T) {
+	f := newFixture(t)
+	gone, kept := f.service("gone"), f.service("kept")
+	f.channel("pagerduty")
+	f.rule("down", nil, 1, 1)
+	f.check(store.StatusRed, gone, kept)
+	if err := f.db.DeleteService(f.org.ID, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.al.ResolveOrphans()
+	if err != nil || n != 1 {
+		t.Fatalf("ResolveOrphans = %d, %v; want 1", n, err)
+	}
+	open := f.alerts("open")
+	if len(open) != 1 || open[0].ServiceID != kept.ID {
+		t.Fatalf("open after the sweep: %+v", open)
+	}
+	all := f.alerts("resolved")
+	if len(all) != 1 || all[0].ResolvedBy != ResolvedByServiceDeleted {
+		t.Fatalf("resolved: %+v", all)
+	}
+	if c := countByEvent(f.outbox()); c["channel:alert.resolved"] != 1 {
+		t.Fatalf("queued %v, want one resolve notice", c)
+	}
+	if n, _ := f.al.ResolveOrphans(); n != 0 {
+		t.Fatalf("second sweep resolved %d", n)
+	}
+}
