@@ -14,8 +14,8 @@ import (
 //
 // Internal results (egress refused, ICMP unavailable: our problem, not the service's)
 // never change alert state. It must stay cheap: it runs for every result inside the
-// recorder's transaction, and a steady service must cost one counter lookup per rule and
-// write nothing (see BenchmarkRecordResultsWithRules).
+// recorder's transaction, and a steady service must cost two lookups per rule (counters,
+// open alert) and write nothing (see BenchmarkRecordResultsWithRules).
 func (a *Alerter) evaluate(tx *store.AlertTx, ev *store.ResultEvent) error {
 	r := ev.Result
 	if r.Internal || ev.Service == nil || ev.Service.Paused {
