@@ -85,6 +85,10 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
 	pings := alerting.NewPingRecorder(db, logger)
 	heartbeats := &alerting.HeartbeatWatcher{Store: db, Logger: logger}
+	// Before the engine starts: every recorded result runs through the alert rules.
+	alerter := alerting.NewAlerter(alerting.Config{Store: db, BaseURL: cfg.BaseURL, Logger: logger,
+		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: outbox.Wake})
+	alerter.Register()
 	router, err := api.NewRouter(api.Deps{
 		Config:    cfg,
 		Store:     db,
@@ -131,6 +135,7 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	pingCtx, stopPings := context.WithCancel(context.WithoutCancel(ctx))
 	g.Go(func() error { return pings.Run(pingCtx) })
 	g.Go(func() error { return heartbeats.Run(gctx) })
+	g.Go(func() error { return alerter.Run(gctx) })
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err

@@ -35,6 +35,11 @@
 //	    maintenance_announced windowID → MaintenanceAnnouncement JSON (webhook events sent)
 //	    heartbeats            heartbeatID → Heartbeat JSON
 //	    heartbeat_pings       heartbeatUUID(16) + be64(nanos) + be64(seq) → Ping JSON (newest 100 kept)
+//	    alert_rules           ruleID → AlertRule JSON
+//	    alerts                alertID (UUIDv7) → Alert JSON
+//	    alert_open            ruleID + "/" + subjectID → alertID  (one open alert per rule+subject)
+//	    alert_due             be64(due unix nanos) + alertID → nil (escalations, reminders)
+//	    alert_state           ruleID + "/" + subjectID → RuleState (binary counters)
 //
 // Global buckets hold only what must be found before the tenant is known; everything else
 // lives under orgs/<orgID>, and every method that touches organization data takes orgID first
@@ -59,6 +64,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -91,6 +97,11 @@ type DB struct {
 	// afterHeartbeat runs inside every transaction that changes a heartbeat's status
 	// (heartbeatHook, store/heartbeats_index.go).
 	afterHeartbeat []heartbeatHook
+	// alertCloser is told of alerts the store resolves itself (SetAlertCloser).
+	alertCloser atomic.Pointer[AlertCloser]
+	// ruleCache holds each organization's decoded alert rules between transactions
+	// (orgID → *orgRules, alert_tx_rules.go); rule writers invalidate it.
+	ruleCache sync.Map
 	// eventSinks receive every Event inside the transaction that caused it (events.go).
 	eventSinks []eventSink
 	// maintenance decides, in RecordResults, whether a window is active (SetMaintenanceCheck).
