@@ -31,6 +31,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		results  = &serviceResultHandlers{base: b}
 		overview = &overviewHandlers{base: b}
 		certs    = &sslCertificateHandlers{base: b}
+		reports  = &reportHandlers{base: b}
 		storage  = &adminStorageHandlers{base: b}
 		prom     = &prometheusHandlers{base: b}
 		maint    = &maintenanceHandlers{base: b}
@@ -109,6 +110,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.GET("/services/:id/ssl", require(permRead), h(results.ssl))
 	in.GET("/metrics", require(permRead), h(overview.overview))
 	in.GET("/ssl-certificates", require(permRead), h(certs.list))
+	in.GET("/reports/sla", require(permRead), h(reports.sla))
 
 	in.GET("/maintenance-windows", require(permRead), h(maint.list))
 	in.POST("/maintenance-windows", require(permWrite), h(maint.create))
