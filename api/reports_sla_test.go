@@ -15,7 +15,9 @@ import (
 var slaDay = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 
 // slaAt is a time of slaDay.
-func slaAt(h, m int) time.Time { return slaDay.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+func slaAt(h, m int) time.Time {
+	return slaDay.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+}
 
 // slaFixture is an organization with a recorded history whose SLA figures are known:
 // "Checkout" and "Docs" checked every minute from 13:00 to 18:59 (360 checks each) with
