@@ -66,29 +66,39 @@ func (x *heartbeatHandlers) create(c *gin.Context) error {
 	if _, err := req.apply(hb, true, org.Settings.Timezone); err != nil {
 		return err
 	}
-	now := x.now()
+	if err := x.insertHeartbeat(org.ID, hb); err != nil {
+		return err
+	}
+	x.audit(c, "heartbeat.created", heartbeatRes(hb), map[string]any{"schedule": hb.Schedule})
+	c.JSON(http.StatusCreated, x.view(hb))
+	return nil
+}
+
+// insertHeartbeat stores a validated new heartbeat (hb.ID may be preset): healthy, its
+// first deadline counted from now, with a fresh ping key (drawn again on the rare
+// collision the store's key index reports). Import creates heartbeats through it too.
+func (b *base) insertHeartbeat(orgID string, hb *store.Heartbeat) error {
+	now := b.now()
 	hb.Status, hb.CreatedAt = store.HeartbeatHealthy, now
 	if err := restartDeadline(hb, now); err != nil {
 		return err
 	}
+	id := hb.ID
 	for attempt := 1; ; attempt++ {
 		key, err := newHeartbeatKey(hb.Name)
 		if err != nil {
 			return err
 		}
 		hb.UniqueKey, hb.KeyDigest = key, crypto.Digest(key)
-		err = x.store.CreateHeartbeat(org.ID, hb)
+		err = b.store.CreateHeartbeat(orgID, hb)
 		if err == nil {
-			break
+			return nil
 		}
 		if !errors.Is(err, store.ErrConflict) || attempt == maxKeyAttempts {
 			return err
 		}
-		hb.ID = ""
+		hb.ID = id
 	}
-	x.audit(c, "heartbeat.created", heartbeatRes(hb), map[string]any{"schedule": hb.Schedule})
-	c.JSON(http.StatusCreated, x.view(hb))
-	return nil
 }
 
 func (x *heartbeatHandlers) get(c *gin.Context) error {
@@ -112,11 +122,7 @@ func (x *heartbeatHandlers) update(c *gin.Context) error {
 	}
 	org, now := actorOf(c).org, x.now()
 	hb, err := x.store.UpdateHeartbeat(org.ID, c.Param("id"), func(hb *store.Heartbeat) error {
-		timing, err := req.apply(hb, false, org.Settings.Timezone)
-		if err != nil || !timing || hb.Status == store.HeartbeatPaused || hb.Status == store.HeartbeatDown {
-			return err
-		}
-		return restartDeadline(hb, now)
+		return req.update(hb, org.Settings.Timezone, now)
 	})
 	if err != nil {
 		return heartbeatError(err)

@@ -89,6 +89,17 @@ func (r *heartbeatRequest) apply(hb *store.Heartbeat, create bool, defaultTZ str
 	return timing, nil
 }
 
+// update applies the request to a stored heartbeat (inside its update transaction); a new
+// schedule or zone restarts the deadline from now, except for a paused or down heartbeat,
+// which keeps waiting for resume or a ping. Import updates heartbeats through it too.
+func (r *heartbeatRequest) update(hb *store.Heartbeat, defaultTZ string, now time.Time) error {
+	timing, err := r.apply(hb, false, defaultTZ)
+	if err != nil || !timing || hb.Status == store.HeartbeatPaused || hb.Status == store.HeartbeatDown {
+		return err
+	}
+	return restartDeadline(hb, now)
+}
+
 // newHeartbeatKey returns "<name-slug>-<8 hex>" with 32 random bits (SPEC §3.14). The
 // store's key index refuses a collision and the caller draws again.
 func newHeartbeatKey(name string) (string, error) {
