@@ -26,7 +26,7 @@ func configFixture(e *testEnv, email, name string) *testUser {
 		{"/api/v1/services", map[string]any{"name": "Checkout", "endpoint": "https://checkout.example.com/health", "check_type": "http",
 			"check_interval_seconds": 30, "tags": []string{"prod", "shop"}, "sla_target": 99.5, "environment": "production",
 			"options": map[string]any{"headers": map[string]string{"X-Api-Key": "hdr-secret-value"}, "expected_status": "2xx"},
-			"auth": map[string]any{"type": "basic", "username": "ops", "password": "s3cret-pass"}}},
+			"auth":    map[string]any{"type": "basic", "username": "ops", "password": "s3cret-pass"}}},
 		{"/api/v1/services", map[string]any{"name": "Database", "endpoint": "db.example.com:5432", "check_type": "postgres"}},
 		{"/api/v1/heartbeats", map[string]any{"name": "Nightly backup", "schedule": "every 1d", "grace_period_seconds": 600}},
 		{"/api/v1/notification-channels", map[string]any{"name": "Ops mail", "type": "email", "config": map[string]any{"to": []string{"ops@example.com"}}}},

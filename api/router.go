@@ -32,6 +32,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		overview = &overviewHandlers{base: b}
 		certs    = &sslCertificateHandlers{base: b}
 		reports  = &reportHandlers{base: b}
+		confCode = &configHandlers{base: b}
 		storage  = &adminStorageHandlers{base: b}
 		prom     = &prometheusHandlers{base: b}
 		maint    = &maintenanceHandlers{base: b}
@@ -111,6 +112,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.GET("/metrics", require(permRead), h(overview.overview))
 	in.GET("/ssl-certificates", require(permRead), h(certs.list))
 	in.GET("/reports/sla", require(permRead), h(reports.sla))
+	in.GET("/export", require(permRead), h(confCode.export))
+	in.POST("/import", require(permWrite), h(confCode.importConfig))
 
 	in.GET("/maintenance-windows", require(permRead), h(maint.list))
 	in.POST("/maintenance-windows", require(permWrite), h(maint.create))

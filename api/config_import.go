@@ -1,0 +1,185 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// importChange is one object an import creates or updates; apply writes it.
+type importChange struct {
+	Action string `json:"action"` // "create" or "update"
+	Kind   string `json:"kind"`   // "service", "heartbeat", ...
+	Name   string `json:"name"`
+	apply  func(c *gin.Context) error
+}
+
+// importResult is the answer of POST /import (also for a dry run).
+type importResult struct {
+	Changes   []importChange `json:"changes"`
+	Unchanged int            `json:"unchanged"`
+	DryRun    bool           `json:"dry_run"`
+}
+
+// importPlan is an import being validated: every element is checked through its
+// resource's own validator against the object of the same name (or a new one), and what
+// would change is collected as closures. Nothing is written until the whole document is
+// valid. References resolve against the objects that exist plus those the document
+// creates, whose IDs are chosen up front.
+type importPlan struct {
+	x         *configHandlers
+	org       *store.Organization
+	st        *configState
+	f         fieldErrors
+	fatal     error // a failure that is not the document's fault (store, sealing)
+	changes   []importChange
+	unchanged int
+	// IDs by name key (namekey) of services, heartbeats, channels: existing and planned.
+	services, heartbeats, channels map[string]string
+	newServices                    int
+}
+
+// namekey is how names are matched: trimmed and case-insensitive, as the store compares
+// service and channel names.
+func namekey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+// item formats the path of a list element: "services[2]".
+func item(list string, i int) string { return list + "[" + strconv.Itoa(i) + "]" }
+
+// ok files a validator's answer under path: a 422 field by field ("services[2].endpoint"),
+// another API error under path itself; any other error is fatal (500). It reports
+// whether err was nil.
+func (p *importPlan) ok(path string, err error) bool {
+	if err == nil {
+		return true
+	}
+	var apiErr *Error
+	switch {
+	case errors.As(err, &apiErr) && len(apiErr.Fields) > 0:
+		for field, msg := range apiErr.Fields {
+			p.f.add(path+"."+field, msg)
+		}
+	case errors.As(err, &apiErr):
+		p.f.add(path, apiErr.Message)
+	case p.fatal == nil:
+		p.fatal = err
+	}
+	return false
+}
+
+// claim checks that name is not used twice in one list of the document, so each element
+// maps to one object; seen holds the first path of every name key.
+func (p *importPlan) claim(path, name string, seen map[string]string) bool {
+	k := namekey(name)
+	if k == "" {
+		return true // the validator reports the missing name
+	}
+	if first, dup := seen[k]; dup {
+		p.f.add(path+".name", "repeats the name of "+first)
+		return false
+	}
+	seen[k] = path
+	return true
+}
+
+// change records a create or update, or counts an unchanged object.
+func (p *importPlan) change(action, kind, name string, apply func(c *gin.Context) error) {
+	if action == "" {
+		p.unchanged++
+		return
+	}
+	p.changes = append(p.changes, importChange{Action: action, Kind: kind, Name: name, apply: apply})
+}
+
+// importConfig validates the whole document, then (unless ?dry_run=true) writes its
+// changes. Atomicity: nothing is written unless every element is valid and the plan's
+// service cap holds; the changes are then written one store transaction per object (each
+// through the resource's own store method, re-validated against the current record), in
+// dependency order. A failure while writing (the store failing, a concurrent edit making
+// an element invalid) stops there and answers the error with the objects written so far
+// kept; since import is create-or-update by name, sending the document again converges.
+// Objects the document does not mention are left alone (import never deletes).
+func (x *configHandlers) importConfig(c *gin.Context) error {
+	dry, err := dryRun(c)
+	if err != nil {
+		return err
+	}
+	raw, err := readImportBody(c)
+	if err != nil {
+		return err
+	}
+	doc, err := parseDocument(raw)
+	if err != nil {
+		return err
+	}
+	org := actorOf(c).org
+	p, err := x.plan(org, doc)
+	if err != nil {
+		return err
+	}
+	out := importResult{Changes: p.changes, Unchanged: p.unchanged, DryRun: dry}
+	if out.Changes == nil {
+		out.Changes = []importChange{}
+	}
+	if !dry {
+		for i := range p.changes {
+			ch := &p.changes[i]
+			if err := ch.apply(c); err != nil {
+				return fmt.Errorf("import: %s %s %q: %w", ch.Action, ch.Kind, ch.Name, err)
+			}
+		}
+		if len(p.changes) > 0 {
+			x.audit(c, "organization.config_imported", store.AuditResource{Type: "organization", ID: org.ID, Name: org.Name},
+				map[string]any{"changes": len(p.changes), "unchanged": p.unchanged})
+		}
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// dryRun reads ?dry_run= (true/false/1/0; absent is false).
+func dryRun(c *gin.Context) (bool, error) {
+	v := c.Query("dry_run")
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, errValidation(map[string]string{"dry_run": "must be true or false"})
+	}
+	return b, nil
+}
+
+// plan validates every element in dependency order (services and heartbeats before what
+// names them) and checks the plan's service cap. The answer is the plan, a 422 listing
+// every problem by path, a 402 for the cap, or a fatal error.
+func (x *configHandlers) plan(org *store.Organization, doc *rawDocument) (*importPlan, error) {
+	st, err := x.loadConfigState(org.ID)
+	if err != nil {
+		return nil, err
+	}
+	p := &importPlan{x: x, org: org, st: st, f: fieldErrors{}, services: map[string]string{},
+		heartbeats: map[string]string{}, channels: map[string]string{}}
+	p.planServices(doc.Services)
+	p.planHeartbeats(doc.Heartbeats)
+	p.planChannels(doc.NotificationChannels)
+	p.planWindows(doc.MaintenanceWindows)
+	p.planWebhooks(doc.Webhooks)
+	if p.fatal != nil {
+		return nil, p.fatal
+	}
+	if err := p.f.err(); err != nil {
+		return nil, err
+	}
+	if max := org.MaxServices; max >= 0 && p.newServices > 0 && len(st.services)+p.newServices > max {
+		return nil, errPlanLimit(fmt.Sprintf("The document creates %d services; with the %d there are, that is over this plan's limit of %d. Nothing was imported.",
+			p.newServices, len(st.services), max))
+	}
+	return p, nil
+}

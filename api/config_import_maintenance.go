@@ -1,0 +1,117 @@
+package api
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// maintenanceImport is a maintenance window element: the API's request body with the
+// covered services by name (services) instead of by ID.
+type maintenanceImport struct {
+	maintenanceRequest
+	Services *[]string `json:"services"`
+}
+
+// planWindows validates the maintenance windows through maintenanceRequest.apply, always
+// as a POST onto a fresh window: the element is the window's whole configuration (an
+// absent ends_at means none, not "keep"), so an existing window is updated to exactly it.
+// Its service names resolve against the organization's services and the document's.
+func (p *importPlan) planWindows(items []json.RawMessage) {
+	existing := map[string]*store.MaintenanceWindow{}
+	for i := range p.st.windows {
+		w := &p.st.windows[i]
+		if _, dup := existing[namekey(w.Name)]; dup {
+			existing[namekey(w.Name)] = nil // ambiguous name
+		} else {
+			existing[namekey(w.Name)] = w
+		}
+	}
+	names := p.st.serviceNames()
+	orgID, tz, seen := p.org.ID, p.org.Settings.Timezone, map[string]string{}
+	for i, raw := range items {
+		path := item("maintenance_windows", i)
+		req := new(maintenanceImport)
+		if !p.decodeItem(path, raw, req) || !p.claim(path, deref(req.Name), seen) {
+			continue
+		}
+		if req.ServiceIDs != nil {
+			p.f.add(path+".service_ids", "is not used in a configuration document; name the services in services")
+			continue
+		}
+		ids, ok := p.serviceRefs(path+".services", req.Services)
+		if !ok {
+			continue
+		}
+		req.ServiceIDs = &ids
+		fresh := &store.MaintenanceWindow{}
+		if !p.ok(path, req.apply(fresh, true, tz, func(string) bool { return true })) {
+			continue
+		}
+		old, found := existing[namekey(fresh.Name)]
+		switch {
+		case found && old == nil:
+			p.f.add(path+".name", "is shared by several maintenance windows of this organization; rename them first")
+		case !found:
+			fresh.ID = uuid.Must(uuid.NewV7()).String()
+			p.change("create", "maintenance_window", fresh.Name, func(c *gin.Context) error {
+				if err := p.x.store.CreateMaintenanceWindow(orgID, fresh); err != nil {
+					return err
+				}
+				p.x.audit(c, "maintenance.created", maintenanceRes(fresh), importMeta(nil))
+				return nil
+			})
+		default:
+			// A service the document creates has no name in names: its ID stands in, which
+			// differs from every name of the old window, as it should (that is a change).
+			if sameJSON(newMaintenanceItem(old, nameOf(names)), newMaintenanceItem(fresh, nameOf(names))) {
+				p.change("", "maintenance_window", old.Name, nil)
+				continue
+			}
+			id := old.ID
+			p.change("update", "maintenance_window", fresh.Name, func(c *gin.Context) error {
+				w, err := p.x.store.UpdateMaintenanceWindow(orgID, id, func(w *store.MaintenanceWindow) error {
+					copyWindowConfig(w, fresh)
+					return nil
+				})
+				if err != nil {
+					return windowErr(err)
+				}
+				p.x.audit(c, "maintenance.updated", maintenanceRes(w), importMeta(nil))
+				return nil
+			})
+		}
+	}
+}
+
+// serviceRefs resolves service names to IDs (nil: none, i.e. every service); an unknown
+// name is a problem at field.
+func (p *importPlan) serviceRefs(field string, refs *[]string) ([]string, bool) {
+	ids := []string{}
+	if refs == nil {
+		return ids, true
+	}
+	ok := true
+	for _, name := range *refs {
+		id, known := p.services[namekey(name)]
+		if !known {
+			p.f.add(field, "names "+strconv.Quote(name)+", which is neither a service of this organization nor of the document")
+			ok = false
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids, ok
+}
+
+// copyWindowConfig copies the configuration of src onto dst, leaving its identity and
+// state (ID, EndedAt, times of creation) alone.
+func copyWindowConfig(dst, src *store.MaintenanceWindow) {
+	dst.Name, dst.Description, dst.ServiceIDs = src.Name, src.Description, src.ServiceIDs
+	dst.StartsAt, dst.EndsAt, dst.Recurrence, dst.Timezone = src.StartsAt, src.EndsAt, src.Recurrence, src.Timezone
+	dst.SuppressAlerts, dst.ShowOnStatusPages = src.SuppressAlerts, src.ShowOnStatusPages
+}

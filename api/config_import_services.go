@@ -1,0 +1,166 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// planServices validates the services through the API's own serviceRequest and
+// applyRequest: a new one as a POST (its placeholder credentials are refused: "auth has
+// no stored credential to keep"), an existing one as a PUT (placeholders keep the stored
+// credentials, an absent auth keeps it too, auth: null removes it).
+func (p *importPlan) planServices(items []json.RawMessage) {
+	existing := make(map[string]*store.Service, len(p.st.services))
+	for i := range p.st.services {
+		s := &p.st.services[i]
+		existing[namekey(s.Name)] = s
+		p.services[namekey(s.Name)] = s.ID
+	}
+	sh := &serviceHandlers{base: p.x.base}
+	orgID, seen := p.org.ID, map[string]string{}
+	for i, raw := range items {
+		path := item("services", i)
+		req := new(serviceRequest)
+		if !p.decodeItem(path, raw, req) || !p.claim(path, deref(req.Name), seen) {
+			continue
+		}
+		old := existing[namekey(deref(req.Name))]
+		if old == nil {
+			// The ID is chosen now: the seals are bound to it, and rules and windows of the
+			// same document refer to the service through it.
+			s := &store.Service{ID: uuid.Must(uuid.NewV7()).String()}
+			if !p.ok(path, sh.applyRequest(orgID, req, s, applyCreate)) {
+				continue
+			}
+			p.services[namekey(s.Name)] = s.ID
+			p.newServices++
+			p.change("create", "service", s.Name, func(c *gin.Context) error {
+				if err := p.x.store.CreateService(orgID, s); err != nil {
+					return serviceError(err, s.Name)
+				}
+				p.x.audit(c, "service.created", serviceResource(s), importMeta(serviceMeta(s)))
+				p.x.scheduleChanged()
+				return nil
+			})
+			continue
+		}
+		next := *old
+		if !p.ok(path, sh.applyRequest(orgID, req, &next, applyReplace)) {
+			continue
+		}
+		if sameService(old, &next) {
+			p.change("", "service", old.Name, nil)
+			continue
+		}
+		id := old.ID
+		p.change("update", "service", next.Name, func(c *gin.Context) error {
+			s, err := p.x.store.UpdateService(orgID, id, func(s *store.Service) error {
+				return sh.applyRequest(orgID, req, s, applyReplace)
+			})
+			if err != nil {
+				return serviceError(err, next.Name)
+			}
+			p.x.audit(c, "service.updated", serviceResource(s), importMeta(serviceMeta(s)))
+			p.x.scheduleChanged()
+			return nil
+		})
+	}
+}
+
+// sameService reports whether applying the element changed nothing: the same exported
+// form, and the same sealed credentials (kept seals are reused byte for byte, while a
+// credential sent in plain text is sealed afresh and so counts as a change).
+func sameService(a, b *store.Service) bool {
+	if !reflect.DeepEqual(newServiceItem(a), newServiceItem(b)) || (a.Auth == nil) != (b.Auth == nil) {
+		return false
+	}
+	if a.Auth != nil && (a.Auth.Type != b.Auth.Type || !bytes.Equal(a.Auth.Sealed, b.Auth.Sealed)) {
+		return false
+	}
+	if len(a.SealedHeaders) != len(b.SealedHeaders) {
+		return false
+	}
+	for name, sealed := range a.SealedHeaders {
+		if !bytes.Equal(sealed, b.SealedHeaders[name]) {
+			return false
+		}
+	}
+	return true
+}
+
+// importMeta marks an audit entry's metadata as written by an import.
+func importMeta(meta map[string]any) map[string]any {
+	if meta == nil {
+		meta = map[string]any{}
+	}
+	meta["source"] = "import"
+	return meta
+}
+
+// planHeartbeats validates the heartbeats through heartbeatRequest.apply: a new one as a
+// POST (it gets a fresh ping key), an existing one as a PUT.
+func (p *importPlan) planHeartbeats(items []json.RawMessage) {
+	existing := map[string]*store.Heartbeat{}
+	for i := range p.st.heartbeats {
+		hb := &p.st.heartbeats[i]
+		k := namekey(hb.Name)
+		if _, dup := existing[k]; dup {
+			existing[k] = nil // two heartbeats share the name: an element naming it is ambiguous
+		} else {
+			existing[k] = hb
+		}
+		p.heartbeats[k] = hb.ID
+	}
+	orgID, tz, seen := p.org.ID, p.org.Settings.Timezone, map[string]string{}
+	for i, raw := range items {
+		path := item("heartbeats", i)
+		req := new(heartbeatRequest)
+		if !p.decodeItem(path, raw, req) || !p.claim(path, deref(req.Name), seen) {
+			continue
+		}
+		old, found := existing[namekey(deref(req.Name))]
+		switch {
+		case found && old == nil:
+			p.f.add(path+".name", "is shared by several heartbeats of this organization; rename them first")
+		case !found:
+			hb := &store.Heartbeat{ID: uuid.Must(uuid.NewV7()).String()}
+			if _, err := req.apply(hb, true, tz); !p.ok(path, err) {
+				continue
+			}
+			p.heartbeats[namekey(hb.Name)] = hb.ID
+			p.change("create", "heartbeat", hb.Name, func(c *gin.Context) error {
+				if err := p.x.insertHeartbeat(orgID, hb); err != nil {
+					return err
+				}
+				p.x.audit(c, "heartbeat.created", heartbeatRes(hb), importMeta(map[string]any{"schedule": hb.Schedule}))
+				return nil
+			})
+		default:
+			next := *old
+			if _, err := req.apply(&next, false, tz); !p.ok(path, err) {
+				continue
+			}
+			if newHeartbeatItem(old) == newHeartbeatItem(&next) {
+				p.change("", "heartbeat", old.Name, nil)
+				continue
+			}
+			id, now := old.ID, p.x.now()
+			p.change("update", "heartbeat", next.Name, func(c *gin.Context) error {
+				hb, err := p.x.store.UpdateHeartbeat(orgID, id, func(hb *store.Heartbeat) error {
+					return req.update(hb, tz, now)
+				})
+				if err != nil {
+					return heartbeatError(err)
+				}
+				p.x.audit(c, "heartbeat.updated", heartbeatRes(hb), importMeta(nil))
+				return nil
+			})
+		}
+	}
+}
