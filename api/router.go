@@ -34,6 +34,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		storage  = &adminStorageHandlers{base: b}
 		prom     = &prometheusHandlers{base: b}
 		maint    = &maintenanceHandlers{base: b}
+		escal    = &escalationPolicyHandlers{base: b}
 		channels = &channelHandlers{base: b, notify: NotifyDeps(d.Config, d.Guard, d.NotifyHTTP, d.Version)}
 		limits   = newRateLimiter(b.now)
 	)
@@ -114,6 +115,12 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.POST("/notification-channels/:id/test", require(permWrite), h(channels.test))
 	in.GET("/notification-channels/:id/deliveries", require(permRead), h(channels.deliveries))
 	in.POST("/deliveries/:id/retry", require(permWrite), h(channels.retry))
+
+	in.GET("/escalation-policies", require(permRead), h(escal.list))
+	in.POST("/escalation-policies", require(permWrite), h(escal.create))
+	in.GET("/escalation-policies/:id", require(permRead), h(escal.get))
+	in.PUT("/escalation-policies/:id", require(permWrite), h(escal.update))
+	in.DELETE("/escalation-policies/:id", require(permWrite), h(escal.delete))
 
 	// Instance-admin endpoints answer 404 to everyone else (SPEC §2.5).
 	ia := in.Group("/admin", requireInstanceAdmin())
