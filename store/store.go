@@ -28,6 +28,11 @@
 //	    deliveries            be64(unix nanos) + be64(seq) → DeliveryLog JSON (append-only)
 //	    dead_letters          entryID → OutboxEntry JSON
 //	    maintenance           windowID → MaintenanceWindow JSON
+//	    alert_rules           ruleID → AlertRule JSON
+//	    alerts                alertID (UUIDv7) → Alert JSON
+//	    alert_open            ruleID + "/" + subjectID → alertID  (one open alert per rule+subject)
+//	    alert_due             be64(due unix nanos) + alertID → nil (escalations, reminders)
+//	    alert_state           ruleID + "/" + subjectID → RuleState (binary counters)
 //
 // Global buckets hold only what must be found before the tenant is known; everything else
 // lives under orgs/<orgID>, and every method that touches organization data takes orgID first
@@ -81,6 +86,8 @@ type DB struct {
 	retention RetentionPolicy
 	// afterResult runs inside RecordResults' transaction for each result (resultHook).
 	afterResult []resultHook
+	// alertCloser is told of alerts the store resolves itself (SetAlertCloser).
+	alertCloser atomic.Pointer[AlertCloser]
 	// eventSinks receive every Event inside the transaction that caused it (events.go).
 	eventSinks []eventSink
 	// maintenance decides, in RecordResults, whether a window is active (SetMaintenanceCheck).
