@@ -35,6 +35,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		prom     = &prometheusHandlers{base: b}
 		maint    = &maintenanceHandlers{base: b}
 		escal    = &escalationPolicyHandlers{base: b}
+		rules    = &alertRuleHandlers{base: b}
 		channels = &channelHandlers{base: b, notify: NotifyDeps(d.Config, d.Guard, d.NotifyHTTP, d.Version)}
 		limits   = newRateLimiter(b.now)
 	)
@@ -121,6 +122,12 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.GET("/escalation-policies/:id", require(permRead), h(escal.get))
 	in.PUT("/escalation-policies/:id", require(permWrite), h(escal.update))
 	in.DELETE("/escalation-policies/:id", require(permWrite), h(escal.delete))
+
+	in.GET("/alert-rules", require(permRead), h(rules.list))
+	in.POST("/alert-rules", require(permWrite), h(rules.create))
+	in.GET("/alert-rules/:id", require(permRead), h(rules.get))
+	in.PUT("/alert-rules/:id", require(permWrite), h(rules.update))
+	in.DELETE("/alert-rules/:id", require(permWrite), h(rules.delete))
 
 	// Instance-admin endpoints answer 404 to everyone else (SPEC §2.5).
 	ia := in.Group("/admin", requireInstanceAdmin())
