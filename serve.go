@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/api"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
@@ -81,6 +82,10 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		Deps: api.NotifyDeps(cfg, guard, notifyHTTP, version)}
 	outbox := &notify.OutboxSender{Store: db, Resolve: channels.Resolve, Logger: logger,
 		OnDelivered: channels.OnDelivered, OnPermanent: channels.OnPermanent}
+	// Before the engine starts: every recorded result runs through the alert rules.
+	alerter := alerting.NewAlerter(alerting.Config{Store: db, BaseURL: cfg.BaseURL, Logger: logger,
+		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: outbox.Wake})
+	alerter.Register()
 	router, err := api.NewRouter(api.Deps{
 		Config:    cfg,
 		Store:     db,
@@ -119,6 +124,7 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	g.Go(func() error { return janitor.Run(gctx) })
 	g.Go(func() error { return purger.Run(gctx) })
 	g.Go(func() error { return outbox.Run(gctx) })
+	g.Go(func() error { return alerter.Run(gctx) })
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err

@@ -188,9 +188,10 @@ func (db *DB) DeleteAlertRule(orgID, id string) error {
 		if b.Get([]byte(id)) == nil {
 			return notFoundf("alert rule %q", id)
 		}
-		if err := b.Delete([]byte(id)); err != nil {
+		// Close first, so the alert closer still finds the rule's channels.
+		if err := db.closeRuleAlerts(tx, orgID, id, "", ResolvedByRuleDeleted); err != nil {
 			return err
 		}
-		return db.closeRuleAlerts(tx, orgID, id, "", ResolvedByRuleDeleted)
+		return b.Delete([]byte(id))
 	})
 }
