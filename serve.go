@@ -99,6 +99,7 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		Version:   version,
 
 		NotifyHTTP: notifyHTTP,
+		Alerter:    alerter,
 	})
 	if err != nil {
 		return fmt.Errorf("build router: %w", err)

@@ -69,6 +69,15 @@ func (o optionalID) value() (string, bool) {
 	return strings.TrimSpace(s), true
 }
 
+// found turns a store lookup into "exists": ErrNotFound is false, other errors are errors.
+// It takes the lookup's two results as they come: found(db.Service(orgID, id)).
+func found(_ any, err error) (bool, error) {
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // ruleRefs looks up the objects a rule may name, in the active organization only; each
 // returns false for an unknown ID and an error only when the store fails.
 type ruleRefs struct {
@@ -78,12 +87,6 @@ type ruleRefs struct {
 // newRuleRefs builds the lookups over organization orgID. heartbeat is nil while the store
 // has no heartbeats; then every heartbeat_id is refused rather than stored unchecked.
 func newRuleRefs(db *store.DB, orgID string, heartbeat func(orgID, id string) (bool, error)) ruleRefs {
-	found := func(_ any, err error) (bool, error) {
-		if errors.Is(err, store.ErrNotFound) {
-			return false, nil
-		}
-		return err == nil, err
-	}
 	r := ruleRefs{
 		service: func(id string) (bool, error) { return found(db.Service(orgID, id)) },
 		channel: func(id string) (bool, error) { return found(db.Channel(orgID, id)) },

@@ -36,6 +36,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		maint    = &maintenanceHandlers{base: b}
 		escal    = &escalationPolicyHandlers{base: b}
 		rules    = &alertRuleHandlers{base: b}
+		alerts   = &alertHandlers{base: b, alerter: d.Alerter}
+		ackLink  = newAckLinkHandlers(b, d.Alerter)
 		channels = &channelHandlers{base: b, notify: NotifyDeps(d.Config, d.Guard, d.NotifyHTTP, d.Version)}
 		limits   = newRateLimiter(b.now)
 	)
@@ -49,6 +51,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/ready", b.ready)
 	v1.POST("/auth/register", h(authH.register))
 	v1.POST("/auth/login", h(authH.login))
+	// One-click acknowledge from a notification: the signed token is the authority.
+	v1.GET("/alerts/:id/ack", h(ackLink.ack))
 
 	// Everything below needs a valid token and counts against its rate limit.
 	in := v1.Group("", b.authenticate(), limits.perCaller())
@@ -128,6 +132,12 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.GET("/alert-rules/:id", require(permRead), h(rules.get))
 	in.PUT("/alert-rules/:id", require(permWrite), h(rules.update))
 	in.DELETE("/alert-rules/:id", require(permWrite), h(rules.delete))
+
+	in.GET("/alerts", require(permRead), h(alerts.list))
+	in.GET("/alerts/:id", require(permRead), h(alerts.get))
+	in.POST("/alerts/:id/acknowledge", require(permRespond), h(alerts.acknowledge))
+	in.POST("/alerts/:id/resolve", require(permRespond), h(alerts.resolve))
+	in.POST("/alerts/:id/notes", require(permRespond), h(alerts.addNote))
 
 	// Instance-admin endpoints answer 404 to everyone else (SPEC §2.5).
 	ia := in.Group("/admin", requireInstanceAdmin())

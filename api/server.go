@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/egress"
@@ -34,6 +35,10 @@ type Deps struct {
 
 	// NotifyHTTP is the egress-guarded client of notification sends (NotifyHTTPClient).
 	NotifyHTTP *http.Client
+
+	// Alerter acknowledges, resolves and annotates alerts and verifies one-click
+	// acknowledge links; nil in tests that need no alert actions.
+	Alerter *alerting.Alerter
 }
 
 // base is the dependency set every resource handler embeds.
