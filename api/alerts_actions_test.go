@@ -71,3 +71,16 @@ func TestAlertRuleDeleteResolvesItsAlerts(t *testing.T) {
 			contains: []string{`"status":"resolved"`, `"resolved_by":"rule deleted"`}},
 	})
 }
+
+// TestDefaultRuleAlertThroughTheAPI: a service with no rule of its own alerts after two
+// consecutive RED results, not after one, and its alert names no rule object.
+func TestDefaultRuleAlertThroughTheAPI(t *testing.T) {
+	e, _ := newAlertEnv(t)
+	u := e.newUser("ada@example.com", "Ada")
+	svc := e.mustCreateService(u.Token, map[string]any{"name": "api", "endpoint": "https://api.example.com", "check_type": "http"})["id"].(string)
+	e.record(u.OrgID, svc, "RED")
+	e.run([]scenario{{name: "one RED is a blip", method: "GET", path: "/api/v1/alerts", token: u.Token, status: 200, check: wantEmptyList}})
+	e.record(u.OrgID, svc, "RED")
+	e.run([]scenario{{name: "two REDs alert", method: "GET", path: "/api/v1/alerts", token: u.Token, status: 200,
+		contains: []string{`"service_id":"` + svc + `"`, `"alert_rule_id":null`, `"severity":"critical"`, `"status":"firing"`}}})
+}
