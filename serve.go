@@ -95,11 +95,11 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		Guard:     guard,
 		Engine:    engine,
 		Purger:    purger,
+		Alerter:   alerter,
 		Logger:    logger,
 		Version:   version,
 
 		NotifyHTTP: notifyHTTP,
-		Alerter:    alerter,
 	})
 	if err != nil {
 		return fmt.Errorf("build router: %w", err)

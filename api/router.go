@@ -48,11 +48,11 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 
 	v1 := r.Group("/api/v1", apiHeaders())
 	v1.GET("/health", health)
+	// One-click acknowledge from a notification: the signed token is the authority.
+	v1.GET("/alerts/:id/ack", h(ackLink.ack))
 	v1.GET("/ready", b.ready)
 	v1.POST("/auth/register", h(authH.register))
 	v1.POST("/auth/login", h(authH.login))
-	// One-click acknowledge from a notification: the signed token is the authority.
-	v1.GET("/alerts/:id/ack", h(ackLink.ack))
 
 	// Everything below needs a valid token and counts against its rate limit.
 	in := v1.Group("", b.authenticate(), limits.perCaller())
@@ -112,14 +112,6 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.PUT("/maintenance-windows/:id", require(permWrite), h(maint.update))
 	in.DELETE("/maintenance-windows/:id", require(permWrite), h(maint.delete))
 	in.POST("/maintenance-windows/:id/end", require(permWrite), h(maint.end))
-	in.GET("/notification-channels", require(permRead), h(channels.list))
-	in.POST("/notification-channels", require(permWrite), h(channels.create))
-	in.GET("/notification-channels/:id", require(permRead), h(channels.get))
-	in.PUT("/notification-channels/:id", require(permWrite), h(channels.update))
-	in.DELETE("/notification-channels/:id", require(permWrite), h(channels.delete))
-	in.POST("/notification-channels/:id/test", require(permWrite), h(channels.test))
-	in.GET("/notification-channels/:id/deliveries", require(permRead), h(channels.deliveries))
-	in.POST("/deliveries/:id/retry", require(permWrite), h(channels.retry))
 
 	in.GET("/escalation-policies", require(permRead), h(escal.list))
 	in.POST("/escalation-policies", require(permWrite), h(escal.create))
@@ -138,6 +130,15 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.POST("/alerts/:id/acknowledge", require(permRespond), h(alerts.acknowledge))
 	in.POST("/alerts/:id/resolve", require(permRespond), h(alerts.resolve))
 	in.POST("/alerts/:id/notes", require(permRespond), h(alerts.addNote))
+
+	in.GET("/notification-channels", require(permRead), h(channels.list))
+	in.POST("/notification-channels", require(permWrite), h(channels.create))
+	in.GET("/notification-channels/:id", require(permRead), h(channels.get))
+	in.PUT("/notification-channels/:id", require(permWrite), h(channels.update))
+	in.DELETE("/notification-channels/:id", require(permWrite), h(channels.delete))
+	in.POST("/notification-channels/:id/test", require(permWrite), h(channels.test))
+	in.GET("/notification-channels/:id/deliveries", require(permRead), h(channels.deliveries))
+	in.POST("/deliveries/:id/retry", require(permWrite), h(channels.retry))
 
 	// Instance-admin endpoints answer 404 to everyone else (SPEC §2.5).
 	ia := in.Group("/admin", requireInstanceAdmin())

@@ -29,16 +29,13 @@ type Deps struct {
 	Guard     *egress.Guard        // save-time egress checks of service targets
 	Engine    *monitor.Engine      // check now, schedule changes, engine metrics; nil in tests that need no engine
 	Purger    *store.HistoryPurger // background history removal of deleted services
+	Alerter   *alerting.Alerter    // alert actions and ack links; nil in tests that need none
 	Logger    *slog.Logger
 	Now       func() time.Time // the clock; tests pass a fixed one
 	Version   string
 
 	// NotifyHTTP is the egress-guarded client of notification sends (NotifyHTTPClient).
 	NotifyHTTP *http.Client
-
-	// Alerter acknowledges, resolves and annotates alerts and verifies one-click
-	// acknowledge links; nil in tests that need no alert actions.
-	Alerter *alerting.Alerter
 }
 
 // base is the dependency set every resource handler embeds.
