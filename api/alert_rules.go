@@ -104,7 +104,7 @@ func (x *alertRuleHandlers) update(c *gin.Context) error {
 	}
 	orgID := actorOf(c).org.ID
 	scratch := *old
-	if err := req.apply(&scratch, false, newRuleRefs(x.store, orgID, x.heartbeat)); err != nil {
+	if err := req.apply(&scratch, false, newRuleRefs(x.store, orgID, x.heartbeat).keeping(old)); err != nil {
 		return err
 	}
 	yes := func(string) (bool, error) { return true, nil }

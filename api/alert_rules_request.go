@@ -98,9 +98,30 @@ func newRuleRefs(db *store.DB, orgID string, heartbeat func(orgID, id string) (b
 	return r
 }
 
+// keeping accepts the references rule already holds without looking them up again, so a
+// client can PUT back the object it read even after a referenced policy was deleted with
+// ?force=true (alerting treats such a reference as "none"); new references are checked.
+func (r ruleRefs) keeping(rule *store.AlertRule) ruleRefs {
+	keep := func(look func(string) (bool, error), has func(string) bool) func(string) (bool, error) {
+		if look == nil {
+			return nil
+		}
+		return func(id string) (bool, error) {
+			if has(id) {
+				return true, nil
+			}
+			return look(id)
+		}
+	}
+	is := func(cur string) func(string) bool { return func(id string) bool { return id == cur } }
+	return ruleRefs{service: keep(r.service, is(rule.ServiceID)), heartbeat: keep(r.heartbeat, is(rule.HeartbeatID)),
+		policy:  keep(r.policy, is(rule.EscalationPolicyID)),
+		channel: keep(r.channel, func(id string) bool { return slices.Contains(rule.ChannelIDs, id) })}
+}
+
 // apply validates the request and writes it onto rule (a new rule with its defaults on
 // POST). Every problem is collected into one 422; an expression error also carries its
-// byte position in details (see expressionError).
+// byte position: details {"field": "condition.expression", "position": <byte offset>}.
 func (r *alertRuleRequest) apply(rule *store.AlertRule, create bool, refs ruleRefs) error {
 	f := fieldErrors{}
 	if r.Name != nil || create {

@@ -157,3 +157,33 @@ func TestEscalationPolicies(t *testing.T) {
 		}
 	}
 }
+
+// TestEscalationPolicyForceDelete: a policy an alert rule uses is deleted only with
+// ?force=true; the rule may keep (and send back) the dangling reference, which alerting
+// treats as no escalation, but cannot take up a new unknown one.
+func TestEscalationPolicyForceDelete(t *testing.T) {
+	e := newTestEnv(t)
+	f := newOrgFixture(e)
+	tg := newAlertTargets(e, f)
+	used, spare := mustPolicy(e, f.owner.OrgID, "Used", tg.channel), mustPolicy(e, f.owner.OrgID, "Spare", tg.channel)
+	rec := e.do("POST", "/api/v1/alert-rules", f.memberTok, map[string]any{"name": "r", "escalation_policy_id": used})
+	if rec.Code != 201 {
+		t.Fatalf("create rule: %d %s", rec.Code, rec.Body.String())
+	}
+	rule := "/api/v1/alert-rules/" + decode[map[string]any](t, rec)["id"].(string)
+	e.run([]scenario{
+		{name: "in use", method: "DELETE", path: "/api/v1/escalation-policies/" + used, token: f.memberTok, status: 409,
+			contains: []string{`"conflict"`, `alert rule \"r\"`}},
+		{name: "force=false is no force", method: "DELETE", path: "/api/v1/escalation-policies/" + used + "?force=false", token: f.memberTok, status: 409},
+		{name: "viewer cannot force", method: "DELETE", path: "/api/v1/escalation-policies/" + used + "?force=true", token: f.viewerTok, status: 403},
+		{name: "forced", method: "DELETE", path: "/api/v1/escalation-policies/" + used + "?force=true", token: f.memberTok, status: 204},
+		{name: "an unused one needs no force", method: "DELETE", path: "/api/v1/escalation-policies/" + spare, token: f.memberTok, status: 204},
+		{name: "the rule still names the deleted policy", method: "GET", path: rule, token: f.viewerTok, status: 200,
+			contains: []string{`"escalation_policy_id":"` + used + `"`}},
+		{name: "sending the same reference back is fine", method: "PUT", path: rule, token: f.memberTok,
+			body: map[string]any{"name": "r2", "escalation_policy_id": used}, status: 200, contains: []string{`"name":"r2"`}},
+		{name: "another deleted policy is refused", method: "PUT", path: rule, token: f.memberTok,
+			body: map[string]any{"escalation_policy_id": spare}, status: 422, contains: []string{`"escalation_policy_id":"no such escalation policy"`}},
+	})
+	wantAudit(t, e, f.owner.OrgID, "escalation_policy.deleted")
+}
