@@ -73,6 +73,7 @@ func (db *DB) CreateAlertRule(orgID string, r *AlertRule) error {
 		if r.ChannelIDs == nil {
 			r.ChannelIDs = []string{}
 		}
+		db.invalidateRules(orgID)
 		if err := putJSON(b, []byte(r.ID), r); err != nil {
 			return err
 		}
@@ -124,15 +125,6 @@ func (db *DB) AlertRules(orgID, serviceID string) ([]AlertRule, error) {
 	return out, nil
 }
 
-// listAlertRules decodes every rule of the organization; never nil.
-func listAlertRules(tx *bolt.Tx, orgID string) ([]AlertRule, error) {
-	b, err := orgSub(tx, orgID, subAlertRules)
-	if err != nil {
-		return nil, err
-	}
-	return listJSON[AlertRule](b)
-}
-
 // UpdateAlertRule loads rule id of orgID, lets fn change it and stores it, in one write
 // transaction; an error from fn aborts and is returned as is. ID, OrgID and CreatedAt cannot
 // change. When the rule is disabled or its subject (service or heartbeat) changes, its open
@@ -157,6 +149,7 @@ func (db *DB) UpdateAlertRule(orgID, id string, fn func(*AlertRule) error) (*Ale
 		if r.ChannelIDs == nil {
 			r.ChannelIDs = []string{}
 		}
+		db.invalidateRules(orgID)
 		if err := putJSON(b, []byte(id), &r); err != nil {
 			return err
 		}
@@ -188,6 +181,7 @@ func (db *DB) DeleteAlertRule(orgID, id string) error {
 		if b.Get([]byte(id)) == nil {
 			return notFoundf("alert rule %q", id)
 		}
+		db.invalidateRules(orgID)
 		// Close first, so the alert closer still finds the rule's channels.
 		if err := db.closeRuleAlerts(tx, orgID, id, "", ResolvedByRuleDeleted); err != nil {
 			return err

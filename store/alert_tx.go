@@ -13,25 +13,21 @@ import (
 // and the escalator read (organizations, rules, channels, teams, users) and write (rule
 // counters, alerts with their indexes, outbox entries, events), all committed together.
 // Reads of organization-wide lists are cached for the transaction's lifetime, so a recorder
-// group of a thousand results decodes each organization's rules and channels once. An
+// group of a thousand results decodes each organization's channels once; rules are cached
+// across transactions until a rule changes (alert_tx_rules.go). An
 // AlertTx is valid only inside the callback that received it.
 type AlertTx struct {
-	db       *DB
-	tx       *bolt.Tx
-	orgs     map[string]*Organization // nil value: organization gone
-	rules    map[string]*orgRules
+	db    *DB
+	tx    *bolt.Tx
+	orgs  map[string]*Organization // nil value: organization gone
+	rules map[string]*orgRules
+	// shared: this view may fill the DB's cross-transaction rule cache (false in the
+	// transactions that change rules, whose uncommitted rules must not be cached).
+	shared   bool
 	channels map[string][]NotificationChannel
 	buckets  map[string]*alertBuckets
 	queued   bool
 	ev       ResultEvent // reused for every result of the batch (SetAlertEvaluator)
-}
-
-// orgRules is an organization's rules, decoded once per transaction, with the applicable
-// rules of each service worked out on first use.
-type orgRules struct {
-	all       []AlertRule
-	orgWide   []AlertRule
-	byService map[string][]AlertRule
 }
 
 // alertBuckets caches an organization's alert buckets that exist (nil: not yet created).
@@ -39,7 +35,7 @@ type alertBuckets struct{ state, open *bolt.Bucket }
 
 func (db *DB) newAlertTx(tx *bolt.Tx) *AlertTx {
 	return &AlertTx{db: db, tx: tx, orgs: map[string]*Organization{}, rules: map[string]*orgRules{},
-		channels: map[string][]NotificationChannel{}, buckets: map[string]*alertBuckets{}}
+		channels: map[string][]NotificationChannel{}, buckets: map[string]*alertBuckets{}, shared: true}
 }
 
 // Org returns organization orgID (cached per transaction), or ErrNotFound.
@@ -58,77 +54,6 @@ func (t *AlertTx) Org(orgID string) (*Organization, error) {
 		return nil, notFoundf("organization %q", orgID)
 	}
 	return o, nil
-}
-
-// orgRules loads (once) the rules of orgID.
-func (t *AlertTx) orgRules(orgID string) (*orgRules, error) {
-	if r := t.rules[orgID]; r != nil {
-		return r, nil
-	}
-	all, err := listAlertRules(t.tx, orgID)
-	if err != nil {
-		return nil, err
-	}
-	r := &orgRules{all: all, byService: map[string][]AlertRule{}}
-	for _, rule := range all {
-		if rule.Enabled && rule.OrgWide() {
-			r.orgWide = append(r.orgWide, rule)
-		}
-	}
-	t.rules[orgID] = r
-	return r, nil
-}
-
-// ServiceRules returns the enabled rules that apply to a service: its own, then the
-// org-wide ones. Empty means the organization's default rule applies. The slice is shared
-// within the transaction: do not modify it.
-func (t *AlertTx) ServiceRules(orgID, serviceID string) ([]AlertRule, error) {
-	r, err := t.orgRules(orgID)
-	if err != nil {
-		return nil, err
-	}
-	if rules, ok := r.byService[serviceID]; ok {
-		return rules, nil
-	}
-	var rules []AlertRule
-	for _, rule := range r.all {
-		if rule.Enabled && rule.ServiceID == serviceID && rule.HeartbeatID == "" {
-			rules = append(rules, rule)
-		}
-	}
-	rules = append(rules, r.orgWide...)
-	r.byService[serviceID] = rules
-	return rules, nil
-}
-
-// HeartbeatRules returns the enabled rules of a heartbeat; empty means the default applies.
-func (t *AlertTx) HeartbeatRules(orgID, heartbeatID string) ([]AlertRule, error) {
-	r, err := t.orgRules(orgID)
-	if err != nil {
-		return nil, err
-	}
-	var out []AlertRule
-	for _, rule := range r.all {
-		if rule.Enabled && rule.HeartbeatID == heartbeatID {
-			out = append(out, rule)
-		}
-	}
-	return out, nil
-}
-
-// Rule returns rule id of orgID (disabled ones too), or ErrNotFound.
-func (t *AlertTx) Rule(orgID, id string) (*AlertRule, error) {
-	r, err := t.orgRules(orgID)
-	if err != nil {
-		return nil, err
-	}
-	for i := range r.all {
-		if r.all[i].ID == id {
-			rule := r.all[i]
-			return &rule, nil
-		}
-	}
-	return nil, notFoundf("alert rule %q", id)
 }
 
 // Channels returns every notification channel of orgID (cached per transaction; do not

@@ -42,10 +42,33 @@ func TestAlertEvaluatorSharesOneViewPerBatch(t *testing.T) {
 	if len(rules[0]) != 2 || rules[0][0] != "own" || rules[0][1] != "wide" || len(rules[1]) != 1 || rules[1][0] != "wide" {
 		t.Fatalf("applicable rules = %v", rules)
 	}
+	// The rules are cached across batches until a rule changes.
+	late := &AlertRule{ServiceID: svcs[1].ID, Name: "late", Enabled: true}
+	if err := db.CreateAlertRule(org.ID, late); err != nil {
+		t.Fatal(err)
+	}
+	mustRecord(t, db, result(org.ID, svcs[1].ID, seriesEpoch.Add(time.Minute), StatusGreen, 10))
+	if got := rules[len(rules)-1]; len(got) != 2 || got[0] != "late" {
+		t.Fatalf("rules after a new rule: %v, want [late wide]", got)
+	}
+	if _, err := db.UpdateAlertRule(org.ID, wide.ID, func(r *AlertRule) error { r.Enabled = false; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	mustRecord(t, db, result(org.ID, svcs[1].ID, seriesEpoch.Add(2*time.Minute), StatusGreen, 10))
+	if got := rules[len(rules)-1]; len(got) != 1 || got[0] != "late" {
+		t.Fatalf("rules after disabling the org-wide rule: %v", got)
+	}
+	if err := db.DeleteAlertRule(org.ID, late.ID); err != nil {
+		t.Fatal(err)
+	}
+	mustRecord(t, db, result(org.ID, svcs[1].ID, seriesEpoch.Add(3*time.Minute), StatusGreen, 10))
+	if got := rules[len(rules)-1]; len(got) != 0 {
+		t.Fatalf("rules after deleting: %v", got)
+	}
 	// An evaluator error aborts the batch.
 	db.afterResult = nil
 	db.SetAlertEvaluator(func(*AlertTx, *ResultEvent) error { return errors.New("boom") })
-	if err := db.RecordResults([]RecordItem{result(org.ID, svcs[0].ID, seriesEpoch.Add(2*time.Minute), StatusRed, 1)}); err == nil {
+	if err := db.RecordResults([]RecordItem{result(org.ID, svcs[0].ID, seriesEpoch.Add(5*time.Minute), StatusRed, 1)}); err == nil {
 		t.Fatal("evaluator error not returned")
 	}
 }

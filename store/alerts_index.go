@@ -137,6 +137,7 @@ func (db *DB) closeRuleAlerts(tx *bolt.Tx, orgID, ruleID, subjectID, by string) 
 		if closer := db.alertCloser.Load(); closer != nil {
 			if atx == nil {
 				atx = db.newAlertTx(tx)
+				atx.shared = false // this transaction changes rules
 			}
 			if err := (*closer)(atx, &a); err != nil {
 				return err

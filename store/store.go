@@ -57,6 +57,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -88,6 +89,9 @@ type DB struct {
 	afterResult []resultHook
 	// alertCloser is told of alerts the store resolves itself (SetAlertCloser).
 	alertCloser atomic.Pointer[AlertCloser]
+	// ruleCache holds each organization's decoded alert rules between transactions
+	// (orgID → *orgRules, alert_tx_rules.go); rule writers invalidate it.
+	ruleCache sync.Map
 	// eventSinks receive every Event inside the transaction that caused it (events.go).
 	eventSinks []eventSink
 	// maintenance decides, in RecordResults, whether a window is active (SetMaintenanceCheck).
