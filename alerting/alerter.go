@@ -72,11 +72,13 @@ func NewAlerter(cfg Config) *Alerter {
 
 // Register installs the result evaluator into the store, where it runs inside
 // RecordResults' transaction for every recorded result, and the closer that queues resolve
-// notifications for alerts the store resolves itself (a rule deleted or disabled). Call it
-// once, before the engine starts.
+// notifications for alerts the store resolves itself (a rule deleted or disabled), and the
+// heartbeat hook (alerter_heartbeat_hook.go). Call it once, before the engine, the ping
+// recorder and the heartbeat watcher start.
 func (a *Alerter) Register() {
 	a.db.SetAlertEvaluator(a.evaluate)
 	a.db.SetAlertCloser(a.closedByStore)
+	a.db.OnHeartbeatTransition(a.heartbeatTransition)
 }
 
 // now returns the configured clock in UTC.
@@ -104,15 +106,24 @@ func (a *Alerter) expr(src string) *Expr {
 // Run drives escalations and reminders until ctx ends: it wakes every Tick and at the
 // earliest persisted due time, and handles each due alert in one write transaction (so a
 // restart neither loses nor repeats a step: the step's notifications and the next due time
-// commit together).
+// commit together). Every few minutes it also resolves alerts of deleted services.
 func (a *Alerter) Run(ctx context.Context) error {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	var swept time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-timer.C:
+		}
+		if now := time.Now(); now.Sub(swept) >= orphanSweepEvery {
+			swept = now
+			if n, err := a.ResolveOrphans(); err != nil {
+				a.log.Error("resolving alerts of deleted services", "error", err)
+			} else if n > 0 {
+				a.log.Info("resolved alerts of deleted services", "count", n)
+			}
 		}
 		full, err := a.RunDue()
 		if err != nil {

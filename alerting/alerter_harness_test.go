@@ -39,6 +39,7 @@ type fixture struct {
 	org   *store.Organization
 	wakes atomic.Int32
 	cfg   Config
+	bare  bool // open without registering the Alerter (tests that wrap its evaluator)
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -64,16 +65,31 @@ func (f *fixture) open() {
 	f.cfg = Config{Store: db, BaseURL: "https://status.example", AckKey: []byte("test ack key"),
 		Now: f.clock.Now, Wake: func() { f.wakes.Add(1) }}
 	f.al = NewAlerter(f.cfg)
-	f.al.Register()
-	f.t.Cleanup(func() { _ = db.Close() })
+	if !f.bare {
+		f.al.Register()
+	}
+	f.t.Cleanup(func() {
+		if f.db == db { // not already closed by restart
+			f.checkAndClose()
+		}
+	})
+}
+
+// checkAndClose runs bbolt's consistency check over the file and closes it.
+func (f *fixture) checkAndClose() {
+	f.t.Helper()
+	if err := f.db.Check(); err != nil {
+		f.t.Errorf("bbolt check: %v", err)
+	}
+	if err := f.db.Close(); err != nil {
+		f.t.Fatal(err)
+	}
 }
 
 // restart closes the database and opens it again with a new Alerter.
 func (f *fixture) restart() {
 	f.t.Helper()
-	if err := f.db.Close(); err != nil {
-		f.t.Fatal(err)
-	}
+	f.checkAndClose()
 	f.open()
 }
 

@@ -205,13 +205,27 @@ func TestRemindersWhileFiring(t *testing.T) {
 	}
 }
 
-func TestRunStopsWithItsContext(t *testing.T) {
-	f := newFixture(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+func TestRunDeliversDueEscalationsAndStopsWithItsContext(t *testing.T) {
+	f := newEscalationFixture(t, 0)
+	fired := f.clock.Now()
+	f.check(store.StatusRed, f.svc)
+	wakes := f.wakes.Load()
+	f.clock.Set(fired.Add(15 * time.Minute)) // the team step is overdue when Run starts
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- f.al.Run(ctx) }()
+	for len(f.escalations()) < 3 {
+		if ctx.Err() != nil {
+			t.Fatalf("Run did not escalate: %v", f.escalations())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+	if f.wakes.Load() <= wakes {
+		t.Fatal("the outbox sender was not woken after the escalation committed")
 	}
 }

@@ -14,15 +14,15 @@ import (
 //
 // Internal results (egress refused, ICMP unavailable: our problem, not the service's)
 // never change alert state. It must stay cheap: it runs for every result inside the
-// recorder's transaction, and a steady service must cost one counter lookup per rule and
-// write nothing (see BenchmarkRecordResultsWithRules).
+// recorder's transaction, and a steady service must cost two lookups per rule (counters,
+// open alert) and write nothing (see BenchmarkRecordResultsWithRules).
 func (a *Alerter) evaluate(tx *store.AlertTx, ev *store.ResultEvent) error {
 	r := ev.Result
-	if r.Internal || ev.Service == nil {
-		return nil
+	if r.Internal || ev.Service == nil || ev.Service.Paused {
+		return nil // a result of a service paused while its check ran changes nothing
 	}
 	suppressed := ev.Maintenance != nil && ev.Maintenance.SuppressAlerts
-	if !suppressed && !ev.Service.Paused {
+	if !suppressed {
 		a.mass.observe(ev.Service.Endpoint, r.CheckedAt, ev.ProbeStatus == store.StatusRed)
 	}
 	rules, err := tx.ServiceRules(ev.OrgID, ev.Service.ID)
@@ -122,8 +122,12 @@ func (a *Alerter) ruleStep(tx *store.AlertTx, ev *store.ResultEvent, rule *store
 		return nil
 	}
 	st, err := tx.RuleState(org, rule.ID, subject)
-	if err != nil {
-		return err
+	unreadable := err != nil
+	if unreadable {
+		// Only an undecodable row fails here; starting the streak afresh (and overwriting
+		// it) beats failing every later recorder batch on it.
+		a.log.Warn("alert rule counters unreadable; reset", "org_id", org, "rule_id", rule.ID, "subject", subject, "error", err)
+		st = store.RuleState{}
 	}
 	open, err := tx.OpenAlert(org, rule.ID, subject)
 	if err != nil {
@@ -150,7 +154,7 @@ func (a *Alerter) ruleStep(tx *store.AlertTx, ev *store.ResultEvent, rule *store
 	if err != nil {
 		return fmt.Errorf("alerting: rule %s on %s: %w", rule.ID, subject, err)
 	}
-	if next != st {
+	if next != st || unreadable {
 		return tx.PutRuleState(org, rule.ID, subject, next)
 	}
 	return nil

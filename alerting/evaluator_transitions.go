@@ -43,17 +43,24 @@ func (a *Alerter) open(tx *store.AlertTx, ev *store.ResultEvent, rule *store.Ale
 		if err := a.announceMassFailure(tx, r.CheckedAt); err != nil {
 			return err
 		}
-	} else if err := a.fire(tx, al, rule, ev.Service, now); err != nil {
+	} else if err := a.fireService(tx, al, rule, ev, now); err != nil {
 		return err
 	}
-	if err := tx.CreateAlert(al); err != nil {
+	return tx.CreateAlert(al)
+}
+
+// fireService fires a service alert: notifications, escalation, and the monitor.down
+// (monitor.degraded for YELLOW) event for webhook subscriptions, which are held with the
+// notifications during a mass failure.
+func (a *Alerter) fireService(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, ev *store.ResultEvent, now time.Time) error {
+	if err := a.fire(tx, al, rule, ev.Service, now); err != nil {
 		return err
 	}
 	name := "monitor.down"
 	if ev.ProbeStatus == store.StatusYellow {
 		name = "monitor.degraded"
 	}
-	return tx.Emit(ev.OrgID, &store.Event{Name: name, At: now, Data: eventData(al, ev.Service, r.ResponseTimeMS)})
+	return tx.Emit(ev.OrgID, &store.Event{Name: name, At: now, Data: eventData(al, ev.Service, ev.Result.ResponseTimeMS)})
 }
 
 // fire sends the alert's first notifications and starts its escalation and reminders.
@@ -77,28 +84,25 @@ func (a *Alerter) stillFailing(tx *store.AlertTx, ev *store.ResultEvent, rule *s
 	al.Message = failMessage(ev.ProbeStatus, ev.Result.Error)
 	if al.Held && !a.mass.active(ev.Result.CheckedAt) {
 		al.Held = false
-		if al.Status == store.AlertFiring {
-			if err := a.fire(tx, al, rule, ev.Service, a.now()); err != nil {
-				return err
-			}
+		if err := a.fireService(tx, al, rule, ev, a.now()); err != nil {
+			return err
 		}
 	}
 	return tx.PutAlert(al)
 }
 
 // recovered resolves the alert after the success streak (resolved_by "auto"), telling the
-// rule's channels how long it was down if the rule asks for recovery notices (and they
-// were told it fired: a held alert resolves silently).
+// rule's channels how long it was down (see notifyRule for notify_on_recovery), and the
+// webhooks monitor.recovered and alert.resolved (a held alert, never announced, resolves
+// silently).
 func (a *Alerter) recovered(tx *store.AlertTx, ev *store.ResultEvent, rule *store.AlertRule, al *store.Alert) error {
 	now := a.now()
 	al.Status, al.ResolvedAt, al.ResolvedBy = store.AlertResolved, &now, store.ResolvedByAuto
 	al.NextEscalationAt, al.NextReminderAt = nil, nil
-	if rule.NotifyOnRecovery && !al.Held {
-		if err := a.notifyRule(tx, al, rule, ev.Service, eventResolved, now); err != nil {
-			return err
-		}
+	if err := tx.PutAlert(al); err != nil || al.Held {
+		return err // a held alert was never announced: it resolves silently
 	}
-	if err := tx.PutAlert(al); err != nil {
+	if err := a.notifyRule(tx, al, rule, ev.Service, eventResolved, now); err != nil {
 		return err
 	}
 	data := eventData(al, ev.Service, ev.Result.ResponseTimeMS)

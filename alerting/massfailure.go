@@ -43,6 +43,12 @@ type massDetector struct {
 	// endpoints caches endpoint → host, so url.Parse is not paid per result.
 	endpoints map[string]string
 	episode   bool
+	// memo keeps the last verdict for a second of check time: when thousands of alerts
+	// open in one burst, the hosts are counted once per second, not once per alert. Any
+	// observation clears it.
+	memoAt time.Time
+	memoOn bool
+	memoOK bool
 }
 
 type hostState struct {
@@ -96,6 +102,9 @@ func (d *massDetector) observe(endpoint string, at time.Time, red bool) {
 	if at.Before(h.lastSeen) {
 		return // a late result says nothing about now
 	}
+	if red != h.red || !h.lastSeen.After(at.Add(-d.cfg.Window)) {
+		d.memoOK = false // a host changed colour or came back into the window
+	}
 	if red && !h.red {
 		h.redSince = at
 	}
@@ -124,8 +133,13 @@ func (d *massDetector) counts(now time.Time) (seen, turned int) {
 func (d *massDetector) active(now time.Time) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	sec := now.Truncate(time.Second)
+	if d.memoOK && d.memoAt.Equal(sec) {
+		return d.memoOn
+	}
 	seen, turned := d.counts(now)
 	on := seen >= d.cfg.MinHosts && float64(turned) >= d.cfg.Ratio*float64(seen)
+	d.memoAt, d.memoOn, d.memoOK = sec, on, true
 	if !on {
 		d.episode = false
 	}

@@ -23,12 +23,12 @@ const (
 // ruleTargets returns the enabled channels a rule notifies about an alert of severity:
 // the rule's channel_ids, or every channel of the organization when it lists none, each
 // kept only if its severities filter (empty = all) admits severity.
-func ruleTargets(tx *store.AlertTx, orgID string, rule *store.AlertRule, severity string) ([]string, error) {
+func ruleTargets(tx *store.AlertTx, orgID string, rule *store.AlertRule, severity string) ([]*store.NotificationChannel, error) {
 	chs, err := tx.Channels(orgID)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	var out []*store.NotificationChannel
 	for i := range chs {
 		ch := &chs[i]
 		if !ch.Enabled || (len(rule.ChannelIDs) > 0 && !slices.Contains(rule.ChannelIDs, ch.ID)) {
@@ -37,18 +37,28 @@ func ruleTargets(tx *store.AlertTx, orgID string, rule *store.AlertRule, severit
 		if len(ch.Severities) > 0 && !slices.ContainsFunc(ch.Severities, func(s string) bool { return strings.EqualFold(s, severity) }) {
 			continue
 		}
-		out = append(out, ch.ID)
+		out = append(out, ch)
 	}
 	return out, nil
 }
 
-// notifyRule queues event about al for every channel the rule targets.
+// incidentTrackers are channel types that keep an incident open until told it resolved:
+// they get alert.resolved even from a rule without recovery notices, or the incident would
+// stay open for ever.
+var incidentTrackers = []string{"pagerduty", "opsgenie"}
+
+// notifyRule queues event about al for every channel the rule targets; alert.resolved goes
+// only to incident trackers when the rule has notify_on_recovery off.
 func (a *Alerter) notifyRule(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, svc *store.Service, event string, now time.Time) error {
 	targets, err := ruleTargets(tx, al.OrgID, rule, al.Severity)
 	if err != nil {
 		return err
 	}
-	for _, id := range targets {
+	for _, ch := range targets {
+		if event == eventResolved && !rule.NotifyOnRecovery && !slices.Contains(incidentTrackers, ch.Type) {
+			continue
+		}
+		id := ch.ID
 		if err := a.enqueue(tx, al, svc, event, store.OutboxKindChannel, id, now); err != nil {
 			return err
 		}
@@ -102,8 +112,8 @@ func (a *Alerter) notification(tx *store.AlertTx, al *store.Alert, svc *store.Se
 		n.Endpoint, n.CheckType = svc.Endpoint, svc.CheckType
 	}
 	subject := al.ServiceName
-	if subject == "" {
-		subject = al.Title
+	if subject == "" { // a heartbeat alert: its rule is named after the heartbeat
+		subject = strings.TrimSuffix(al.Title, " Triggered by Check")
 	}
 	switch event {
 	case eventFired, eventReminder:

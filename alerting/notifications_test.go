@@ -113,3 +113,54 @@ func TestAcknowledgeAndResolveNotifyWithTheSameDedupKey(t *testing.T) {
 		t.Fatalf("after manual resolve and RED: %+v", open)
 	}
 }
+
+func TestNoRecoveryNoticeButIncidentTrackersStillResolve(t *testing.T) {
+	f := newFixture(t)
+	svc := f.service("api")
+	chat := f.channel("chat")
+	pd := &store.NotificationChannel{Name: "pd", Type: "pagerduty", Enabled: true, Config: map[string]any{}}
+	if err := f.db.CreateChannel(f.org.ID, pd); err != nil {
+		t.Fatal(err)
+	}
+	f.rule("quiet", svc, 1, 1, func(r *store.AlertRule) { r.NotifyOnRecovery = false })
+	f.check(store.StatusRed, svc)
+	f.check(store.StatusGreen, svc)
+	resolved := map[string]bool{}
+	for _, e := range f.outbox() {
+		if e.Event == "alert.resolved" {
+			resolved[e.TargetID] = true
+		}
+	}
+	if !resolved[pd.ID] || resolved[chat.ID] {
+		t.Fatalf("alert.resolved went to %v; want PagerDuty only (it must close its incident)", resolved)
+	}
+}
+
+func TestAlertsOfDeletedServicesAreResolved(t *testing.T) {
+	f := newFixture(t)
+	gone, kept := f.service("gone"), f.service("kept")
+	f.channel("pagerduty")
+	f.rule("down", nil, 1, 1)
+	f.check(store.StatusRed, gone, kept)
+	if err := f.db.DeleteService(f.org.ID, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.al.ResolveOrphans()
+	if err != nil || n != 1 {
+		t.Fatalf("ResolveOrphans = %d, %v; want 1", n, err)
+	}
+	open := f.alerts("open")
+	if len(open) != 1 || open[0].ServiceID != kept.ID {
+		t.Fatalf("open after the sweep: %+v", open)
+	}
+	all := f.alerts("resolved")
+	if len(all) != 1 || all[0].ResolvedBy != ResolvedByServiceDeleted {
+		t.Fatalf("resolved: %+v", all)
+	}
+	if c := countByEvent(f.outbox()); c["channel:alert.resolved"] != 1 {
+		t.Fatalf("queued %v, want one resolve notice", c)
+	}
+	if n, _ := f.al.ResolveOrphans(); n != 0 {
+		t.Fatalf("second sweep resolved %d", n)
+	}
+}

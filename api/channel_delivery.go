@@ -56,10 +56,14 @@ func permanent(format string, args ...any) error {
 	return &notify.DeliveryError{Attempt: notify.Attempt{Permanent: true}, Err: fmt.Errorf(format, args...)}
 }
 
-// Resolve builds the sender of a channel entry, or of an e-mail entry (instance SMTP). A deleted or disabled channel, another kind
-// of entry, or a config that no longer opens or validates is a permanent error; a store
+// Resolve builds the sender of a channel entry, or of an e-mail entry (instance SMTP). A
+// deleted or disabled channel, another kind of entry, a config that no longer opens or
+// validates, or an e-mail entry without instance SMTP is a permanent error; a store
 // failure is not (it may pass).
 func (d *ChannelDelivery) Resolve(e *store.OutboxEntry) (notify.Sender, error) {
+	if e.Kind == store.OutboxKindWebhook {
+		return d.resolveWebhook(e) // webhook_delivery.go
+	}
 	if e.Kind == store.OutboxKindEmail {
 		// An e-mail address (escalation to a user or team, the instance admin's notices):
 		// mailed through the instance SMTP server.
@@ -88,17 +92,23 @@ func (d *ChannelDelivery) Resolve(e *store.OutboxEntry) (notify.Sender, error) {
 	return notify.NewSender(ch.Type, cfg, d.Deps)
 }
 
-// OnDelivered records a successful delivery on the channel (and clears its last error).
+// OnDelivered records a successful delivery on the channel or webhook (and clears its last error).
 func (d *ChannelDelivery) OnDelivered(orgID, kind, targetID string, at time.Time) {
 	if kind == store.OutboxKindChannel {
 		d.record(orgID, targetID, &at, "")
 	}
+	if kind == store.OutboxKindWebhook {
+		d.recordWebhook(orgID, targetID, &at, "")
+	}
 }
 
-// OnPermanent records why a channel's delivery was given up as its last error.
+// OnPermanent records why a channel's or webhook's delivery was given up as its last error.
 func (d *ChannelDelivery) OnPermanent(orgID, kind, targetID, errText string) {
 	if kind == store.OutboxKindChannel {
 		d.record(orgID, targetID, nil, errText)
+	}
+	if kind == store.OutboxKindWebhook {
+		d.recordWebhook(orgID, targetID, nil, errText)
 	}
 }
 

@@ -68,6 +68,8 @@ func (x *memberHandlers) invite(c *gin.Context, email, role string) error {
 	}
 	x.audit(c, "member.invited", store.AuditResource{Type: "invitation", ID: inv.ID, Name: email},
 		map[string]any{"role": role, "expires_at": inv.ExpiresAt})
+	x.emitWebhookEvent(c, "member.invited", memberEvent(c, map[string]any{"invitation_id": inv.ID, "email": email,
+		"role": role, "status": "invited", "expires_at": inv.ExpiresAt}))
 	link := inviteURL(x.cfg.BaseURL, token)
 	sent := x.mailInvitation(c, inv, link)
 	c.JSON(http.StatusCreated, gin.H{

@@ -116,6 +116,8 @@ func (x *memberHandlers) add(c *gin.Context) error {
 	}
 	x.audit(c, "member.added", store.AuditResource{Type: "member", ID: user.ID, Name: user.Email},
 		map[string]any{"role": role})
+	x.emitWebhookEvent(c, "member.invited", memberEvent(c, map[string]any{"user_id": user.ID, "email": user.Email,
+		"role": role, "status": "added"}))
 	c.JSON(http.StatusCreated, gin.H{"id": m.ID, "user_id": user.ID, "email": user.Email, "role": m.Role})
 	return nil
 }
@@ -188,6 +190,8 @@ func (x *memberHandlers) remove(c *gin.Context) error {
 	}
 	x.audit(c, "member.removed", store.AuditResource{Type: "member", ID: u.ID, Name: u.Email},
 		map[string]any{"role": m.Role})
+	x.emitWebhookEvent(c, "member.removed", memberEvent(c, map[string]any{"user_id": u.ID, "email": u.Email,
+		"role": m.Role, "status": "removed"}))
 	c.Status(http.StatusNoContent)
 	return nil
 }

@@ -39,7 +39,10 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		alerts   = &alertHandlers{base: b, alerter: d.Alerter}
 		ackLink  = newAckLinkHandlers(b, d.Alerter)
 		channels = &channelHandlers{base: b, notify: NotifyDeps(d.Config, d.Guard, d.NotifyHTTP, d.Version)}
+		hooks    = &webhookHandlers{base: b, notify: NotifyDeps(d.Config, d.Guard, d.NotifyHTTP, d.Version)}
 		limits   = newRateLimiter(b.now)
+		beats    = &heartbeatHandlers{base: b}
+		pinger   = newHeartbeatPinger(b, d.Pings)
 	)
 
 	// Prometheus scrape endpoint (SPEC §3.20): outside /api/v1, its own bearer token
@@ -53,6 +56,13 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/ready", b.ready)
 	v1.POST("/auth/register", h(authH.register))
 	v1.POST("/auth/login", h(authH.login))
+	// Heartbeat pings: the unguessable key is the credential, limited per key (SPEC §2.6).
+	v1.GET("/heartbeat/:key", h(pinger.ping))
+	v1.POST("/heartbeat/:key", h(pinger.ping))
+	v1.GET("/heartbeat/:key/start", h(pinger.start))
+	v1.POST("/heartbeat/:key/start", h(pinger.start))
+	v1.GET("/heartbeat/:key/fail", h(pinger.fail))
+	v1.POST("/heartbeat/:key/fail", h(pinger.fail))
 
 	// Everything below needs a valid token and counts against its rate limit.
 	in := v1.Group("", b.authenticate(), limits.perCaller())
@@ -139,6 +149,21 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.POST("/notification-channels/:id/test", require(permWrite), h(channels.test))
 	in.GET("/notification-channels/:id/deliveries", require(permRead), h(channels.deliveries))
 	in.POST("/deliveries/:id/retry", require(permWrite), h(channels.retry))
+	in.GET("/webhooks", require(permRead), h(hooks.list))
+	in.POST("/webhooks", require(permWrite), h(hooks.create))
+	in.GET("/webhooks/:id", require(permRead), h(hooks.get))
+	in.PUT("/webhooks/:id", require(permWrite), h(hooks.update))
+	in.DELETE("/webhooks/:id", require(permWrite), h(hooks.delete))
+	in.POST("/webhooks/:id/test", require(permWrite), h(hooks.test))
+	in.GET("/webhooks/:id/deliveries", require(permRead), h(hooks.deliveries))
+	in.GET("/heartbeats", require(permRead), h(beats.list))
+	in.POST("/heartbeats", require(permWrite), h(beats.create))
+	in.GET("/heartbeats/:id", require(permRead), h(beats.get))
+	in.PUT("/heartbeats/:id", require(permWrite), h(beats.update))
+	in.DELETE("/heartbeats/:id", require(permWrite), h(beats.delete))
+	in.POST("/heartbeats/:id/pause", require(permWrite), h(beats.pause))
+	in.POST("/heartbeats/:id/resume", require(permWrite), h(beats.resume))
+	in.GET("/heartbeats/:id/pings", require(permRead), h(beats.pings))
 
 	// Instance-admin endpoints answer 404 to everyone else (SPEC §2.5).
 	ia := in.Group("/admin", requireInstanceAdmin())

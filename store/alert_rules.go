@@ -43,6 +43,14 @@ type AlertRule struct {
 // OrgWide reports whether the rule covers every service of its organization.
 func (r *AlertRule) OrgWide() bool { return r.ServiceID == "" && r.HeartbeatID == "" }
 
+// subjectID is the heartbeat or service the rule covers ("" for an org-wide rule).
+func (r *AlertRule) subjectID() string {
+	if r.HeartbeatID != "" {
+		return r.HeartbeatID
+	}
+	return r.ServiceID
+}
+
 // Alert resolutions made by the store when a rule stops covering its alerts.
 const (
 	ResolvedByRuleDeleted = "rule deleted"
@@ -51,8 +59,8 @@ const (
 
 // CreateAlertRule stores a new rule in organization orgID (names need not be unique). Empty
 // ID and times are filled; OrgID is set. A new enabled rule takes over from the default
-// rule, so open default-rule alerts of the services it covers are resolved ("rule changed")
-// in the same transaction: otherwise nothing would ever evaluate them again.
+// rule, so open default-rule alerts of the services (or the heartbeat) it covers are
+// resolved ("rule changed") in the same transaction: otherwise nothing would ever evaluate them again.
 func (db *DB) CreateAlertRule(orgID string, r *AlertRule) error {
 	return db.kv.Update(func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subAlertRules)
@@ -77,10 +85,10 @@ func (db *DB) CreateAlertRule(orgID string, r *AlertRule) error {
 		if err := putJSON(b, []byte(r.ID), r); err != nil {
 			return err
 		}
-		if !r.Enabled || r.HeartbeatID != "" {
+		if !r.Enabled {
 			return nil
 		}
-		return db.closeRuleAlerts(tx, orgID, DefaultRuleID, r.ServiceID, ResolvedByRuleChanged)
+		return db.closeRuleAlerts(tx, orgID, DefaultRuleID, r.subjectID(), ResolvedByRuleChanged)
 	})
 }
 
@@ -159,8 +167,8 @@ func (db *DB) UpdateAlertRule(orgID, id string, fn func(*AlertRule) error) (*Ale
 				return err
 			}
 		}
-		if r.Enabled && r.HeartbeatID == "" && (!old.Enabled || subjectChanged) {
-			return db.closeRuleAlerts(tx, orgID, DefaultRuleID, r.ServiceID, ResolvedByRuleChanged)
+		if r.Enabled && (!old.Enabled || subjectChanged) {
+			return db.closeRuleAlerts(tx, orgID, DefaultRuleID, r.subjectID(), ResolvedByRuleChanged)
 		}
 		return nil
 	})

@@ -27,6 +27,7 @@ type AlertTx struct {
 	channels map[string][]NotificationChannel
 	buckets  map[string]*alertBuckets
 	queued   bool
+	writes   int
 	ev       ResultEvent // reused for every result of the batch (SetAlertEvaluator)
 }
 

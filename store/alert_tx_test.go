@@ -118,3 +118,22 @@ func TestAlertTxLookups(t *testing.T) {
 		return nil
 	})
 }
+
+func TestAlertTxEmitReachesSinksInTheTransaction(t *testing.T) {
+	db := openTestDB(t)
+	_, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
+	var got []string
+	db.eventSinks = append(db.eventSinks, func(tx *bolt.Tx, orgID string, ev *Event) error {
+		if !tx.Writable() || orgID != org.ID || ev.At.IsZero() {
+			t.Errorf("sink got writable=%v org=%s at=%v", tx.Writable(), orgID, ev.At)
+		}
+		got = append(got, ev.Name)
+		return nil
+	})
+	err := db.WithAlertTx(func(tx *AlertTx) error {
+		return tx.Emit(org.ID, &Event{Name: "monitor.down", Data: map[string]any{}})
+	})
+	if err != nil || len(got) != 1 || got[0] != "monitor.down" {
+		t.Fatalf("Emit: %v, sinks saw %v", err, got)
+	}
+}

@@ -10,6 +10,8 @@
 //	idx_org_slug              slug → orgID
 //	idx_api_key               sha256(secret) → orgID + "/" + keyID
 //	idx_invitation            sha256(token) → orgID + "/" + invitationID
+//	idx_heartbeat_key         sha256(unique_key) → orgID + "/" + heartbeatID   (created on first write)
+//	idx_heartbeat_due         be64(due nanos) + heartbeatUUID(16) → orgID + "/" + heartbeatID
 //	orgs/<orgID>/             one bucket per organization:
 //	    "info" key            Organization JSON
 //	    members               userID → Membership JSON
@@ -25,9 +27,14 @@
 //	    rollup_1d             serviceUUID(16) + be64(UTC day start nanos) → rollup (binary)
 //	    outbox                be64(due unix nanos) + entryUUID(16) → OutboxEntry JSON
 //	    outbox_index          entryID → outbox key (24 bytes)
+//	    outbox_dest           kind/target + NUL + be64(created nanos) + entryUUID(16) → outbox key
 //	    deliveries            be64(unix nanos) + be64(seq) → DeliveryLog JSON (append-only)
 //	    dead_letters          entryID → OutboxEntry JSON
 //	    maintenance           windowID → MaintenanceWindow JSON
+//	    webhooks              webhookID → Webhook JSON (URL and secret sealed)
+//	    maintenance_announced windowID → MaintenanceAnnouncement JSON (webhook events sent)
+//	    heartbeats            heartbeatID → Heartbeat JSON
+//	    heartbeat_pings       heartbeatUUID(16) + be64(nanos) + be64(seq) → Ping JSON (newest 100 kept)
 //	    alert_rules           ruleID → AlertRule JSON
 //	    alerts                alertID (UUIDv7) → Alert JSON
 //	    alert_open            ruleID + "/" + subjectID → alertID  (one open alert per rule+subject)
@@ -87,6 +94,9 @@ type DB struct {
 	retention RetentionPolicy
 	// afterResult runs inside RecordResults' transaction for each result (resultHook).
 	afterResult []resultHook
+	// afterHeartbeat runs inside every transaction that changes a heartbeat's status
+	// (heartbeatHook, store/heartbeats_index.go).
+	afterHeartbeat []heartbeatHook
 	// alertCloser is told of alerts the store resolves itself (SetAlertCloser).
 	alertCloser atomic.Pointer[AlertCloser]
 	// ruleCache holds each organization's decoded alert rules between transactions
@@ -124,6 +134,7 @@ func open(path string, opts Options, migrations []migration) (*DB, error) {
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}
+	db.eventSinks = append(db.eventSinks, db.webhookSink) // outbound webhooks (SPEC §3.15)
 	if err := db.migrate(migrations); err != nil {
 		_ = kv.Close()
 		return nil, err

@@ -1,0 +1,56 @@
+package alerting
+
+import (
+	"context"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// oneOff is the activity check of one-off windows, standing in for api.MaintenanceActive
+// (which alerting cannot import).
+func oneOff(w *store.MaintenanceWindow, at time.Time) bool {
+	return !at.Before(w.StartsAt) && at.Before(w.EndsAt)
+}
+
+func TestMaintenanceEventsRunAnnouncesAndWakes(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), store.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	org := &store.Organization{Name: "Org", Slug: "org", PlanType: "free", MaxServices: 5}
+	if err := db.Register(&store.User{Email: "a@example.com", PasswordHash: "x"}, org, &store.Membership{Role: "owner"}); err != nil {
+		t.Fatal(err)
+	}
+	w := &store.MaintenanceWindow{Name: "Now", StartsAt: now.Add(-time.Minute), EndsAt: now.Add(time.Hour)}
+	if err := db.CreateMaintenanceWindow(org.ID, w); err != nil {
+		t.Fatal(err)
+	}
+	var wakes, checks atomic.Int32
+	active := func(w *store.MaintenanceWindow, at time.Time) bool { checks.Add(1); return oneOff(w, at) }
+	m := &MaintenanceEvents{Store: db, Active: active, Now: func() time.Time { return now },
+		Interval: time.Millisecond, Wake: func() { wakes.Add(1) }}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for checks.Load() < 5 && time.Now().Before(deadline) { // five passes at least
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+	// Many passes ran; the start was announced (and the sender woken) once.
+	if wakes.Load() != 1 {
+		t.Fatalf("woken %d times, want 1", wakes.Load())
+	}
+	if a, err := db.AnnouncedMaintenance(org.ID); err != nil || len(a) != 1 || a[0].Window.ID != w.ID {
+		t.Fatalf("announced = %+v, %v", a, err)
+	}
+}

@@ -1,0 +1,32 @@
+package api
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// emitWebhookEvent hands an event of the active organization to the webhook subscriptions
+// (SPEC §3.15) after the change it reports has committed. The change stands either way,
+// so a failure to queue the event is logged, not answered: the caller already succeeded.
+func (b *base) emitWebhookEvent(c *gin.Context, name string, data map[string]any) {
+	orgID := actorOf(c).org.ID
+	if err := b.store.EmitEvent(orgID, &store.Event{Name: name, At: b.now().UTC(), Data: data}); err != nil {
+		loggerFrom(c).Error("webhook event not queued", "event", name, "org_id", orgID, "error", err)
+	}
+}
+
+// memberEvent is the data of member.invited / member.removed: data.member describes the
+// person (status "invited" for an invitation to an e-mail without an account, "added" for
+// an existing account added at once, "removed"), data.by the acting user.
+func memberEvent(c *gin.Context, member map[string]any) map[string]any {
+	a := actorOf(c)
+	by := map[string]any{"user_id": nil, "api_key_id": nil}
+	if a.user != nil {
+		by["user_id"] = a.user.ID
+	}
+	if a.apiKey != nil {
+		by["api_key_id"] = a.apiKey.ID
+	}
+	return map[string]any{"member": member, "by": by}
+}

@@ -1,0 +1,78 @@
+package api
+
+import (
+	"slices"
+	"time"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// webhookView is a subscription as the API shows it (SPEC §3.15). url is the display form
+// (query values masked: receivers often take a token there); the secret appears only in
+// the 201 answer of the create that generated or received it.
+type webhookView struct {
+	ID             string     `json:"id"`
+	OrganizationID string     `json:"organization_id"`
+	URL            string     `json:"url"`
+	Events         []string   `json:"events"`
+	Enabled        bool       `json:"enabled"`
+	Secret         string     `json:"secret,omitempty"`
+	LastDeliveryAt *time.Time `json:"last_delivery_at"`
+	LastError      *string    `json:"last_error"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+}
+
+func newWebhookView(w *store.Webhook) webhookView {
+	v := webhookView{ID: w.ID, OrganizationID: w.OrgID, URL: w.DisplayURL, Events: slices.Clone(w.Events),
+		Enabled: w.Enabled, CreatedAt: w.CreatedAt.UTC(), UpdatedAt: w.UpdatedAt.UTC()}
+	if v.Events == nil {
+		v.Events = []string{}
+	}
+	if w.LastDeliveryAt != nil {
+		t := w.LastDeliveryAt.UTC()
+		v.LastDeliveryAt = &t
+	}
+	if w.LastError != "" {
+		v.LastError = &w.LastError
+	}
+	return v
+}
+
+// webhookDeliveryView is one attempt in a subscription's delivery log (SPEC §3.15: the
+// same log as §3.11). delivery_id is the envelope id (X-AlertifyPro-Delivery), also the
+// id a dead-lettered delivery is replayed by (POST /deliveries/{delivery_id}/retry).
+type webhookDeliveryView struct {
+	ID         string    `json:"id"`
+	DeliveryID string    `json:"delivery_id"`
+	WebhookID  string    `json:"webhook_id"`
+	Event      string    `json:"event"`
+	Attempt    int       `json:"attempt"`
+	Timestamp  time.Time `json:"timestamp"`
+	StatusCode *int      `json:"status_code"`
+	Response   string    `json:"response"`
+	Error      *string   `json:"error"`
+	Outcome    string    `json:"outcome"`
+}
+
+func newWebhookDeliveryView(l *store.DeliveryLog) webhookDeliveryView {
+	v := webhookDeliveryView{ID: l.ID, DeliveryID: l.EntryID, WebhookID: l.TargetID, Event: l.Event,
+		Attempt: l.Attempt, Timestamp: l.At.UTC(), Response: l.Response, Outcome: l.Outcome}
+	if l.StatusCode != 0 {
+		v.StatusCode = &l.StatusCode
+	}
+	if l.Error != "" {
+		v.Error = &l.Error
+	}
+	return v
+}
+
+// webhookTestView answers POST /webhooks/{id}/test: what the receiver said. A refusal is
+// an answer too (delivered false), not an API error.
+type webhookTestView struct {
+	Delivered  bool    `json:"delivered"`
+	DeliveryID string  `json:"delivery_id"`
+	StatusCode *int    `json:"status_code"`
+	Response   string  `json:"response"`
+	Error      *string `json:"error,omitempty"`
+}
