@@ -12,9 +12,6 @@ import (
 // alertRuleHandlers serves /api/v1/alert-rules (SPEC §3.9).
 type alertRuleHandlers struct {
 	*base
-	// heartbeat reports whether a heartbeat exists in an organization; nil while the
-	// store has no heartbeats, and then every heartbeat_id is refused with 422.
-	heartbeat func(orgID, id string) (bool, error)
 }
 
 // rule loads the :id rule of the active organization; any other is 404.
@@ -79,7 +76,7 @@ func (x *alertRuleHandlers) create(c *gin.Context) error {
 	if rule.Severity == "" {
 		rule.Severity = "critical"
 	}
-	if err := req.apply(rule, true, newRuleRefs(x.store, org.ID, x.heartbeat)); err != nil {
+	if err := req.apply(rule, true, newRuleRefs(x.store, org.ID)); err != nil {
 		return err
 	}
 	if err := x.store.CreateAlertRule(org.ID, rule); err != nil {
@@ -104,7 +101,7 @@ func (x *alertRuleHandlers) update(c *gin.Context) error {
 	}
 	orgID := actorOf(c).org.ID
 	scratch := *old
-	if err := req.apply(&scratch, false, newRuleRefs(x.store, orgID, x.heartbeat).keeping(old)); err != nil {
+	if err := req.apply(&scratch, false, newRuleRefs(x.store, orgID).keeping(old)); err != nil {
 		return err
 	}
 	yes := func(string) (bool, error) { return true, nil }

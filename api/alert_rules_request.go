@@ -84,18 +84,14 @@ type ruleRefs struct {
 	service, heartbeat, channel, policy func(id string) (bool, error)
 }
 
-// newRuleRefs builds the lookups over organization orgID. heartbeat is nil while the store
-// has no heartbeats; then every heartbeat_id is refused rather than stored unchecked.
-func newRuleRefs(db *store.DB, orgID string, heartbeat func(orgID, id string) (bool, error)) ruleRefs {
-	r := ruleRefs{
-		service: func(id string) (bool, error) { return found(db.Service(orgID, id)) },
-		channel: func(id string) (bool, error) { return found(db.Channel(orgID, id)) },
-		policy:  func(id string) (bool, error) { return found(db.EscalationPolicy(orgID, id)) },
+// newRuleRefs builds the lookups over organization orgID.
+func newRuleRefs(db *store.DB, orgID string) ruleRefs {
+	return ruleRefs{
+		service:   func(id string) (bool, error) { return found(db.Service(orgID, id)) },
+		heartbeat: func(id string) (bool, error) { return found(db.Heartbeat(orgID, id)) },
+		channel:   func(id string) (bool, error) { return found(db.Channel(orgID, id)) },
+		policy:    func(id string) (bool, error) { return found(db.EscalationPolicy(orgID, id)) },
 	}
-	if heartbeat != nil {
-		r.heartbeat = func(id string) (bool, error) { return heartbeat(orgID, id) }
-	}
-	return r
 }
 
 // keeping accepts the references rule already holds without looking them up again, so a
@@ -103,9 +99,6 @@ func newRuleRefs(db *store.DB, orgID string, heartbeat func(orgID, id string) (b
 // ?force=true (alerting treats such a reference as "none"); new references are checked.
 func (r ruleRefs) keeping(rule *store.AlertRule) ruleRefs {
 	keep := func(look func(string) (bool, error), has func(string) bool) func(string) (bool, error) {
-		if look == nil {
-			return nil
-		}
 		return func(id string) (bool, error) {
 			if has(id) {
 				return true, nil
@@ -154,8 +147,6 @@ func (r *alertRuleRequest) apply(rule *store.AlertRule, create bool, refs ruleRe
 			f.add(ref.field, "must be an ID string or null")
 		case id == "":
 			*ref.dst = ""
-		case ref.look == nil:
-			f.add(ref.field, "heartbeats are not available")
 		default:
 			exists, err := ref.look(id)
 			if err != nil {

@@ -57,7 +57,9 @@ func TestAlertRules(t *testing.T) {
 			*dst = decode[map[string]any](t, rec)["id"].(string)
 		}
 	}
-	var anyID, siteID string
+	beat := e.createHeartbeat(f.memberTok, map[string]any{"name": "Backup"}).ID
+	foreignBeat := e.createHeartbeat(f.outsider.Token, map[string]any{"name": "Backup"}).ID
+	var anyID, siteID, beatRuleID string
 	e.run([]scenario{
 		{name: "create org-wide rule with every default", method: "POST", path: base, token: f.memberTok,
 			body: map[string]any{"name": "Anything down"}, status: 201, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
@@ -101,9 +103,14 @@ func TestAlertRules(t *testing.T) {
 				`"channel_ids[1]":"no such notification channel"`}, notContains: []string{`"channel_ids[0]"`}},
 		{name: "reference of the wrong type", method: "POST", path: base, token: f.adminTok,
 			body: map[string]any{"name": "x", "service_id": 5}, status: 422, contains: []string{`"service_id":"must be an ID string or null"`}},
-		{name: "heartbeat rules need the heartbeats store", method: "POST", path: base, token: f.adminTok,
-			body: map[string]any{"name": "x", "heartbeat_id": "0190a0a0-0000-7000-8000-000000000000"}, status: 422,
-			contains: []string{`"heartbeat_id":"heartbeats are not available"`}},
+		{name: "heartbeat rule", method: "POST", path: base, token: f.adminTok,
+			body: map[string]any{"name": "Backup late", "heartbeat_id": beat}, status: 201, check: idOf(&beatRuleID),
+			contains: []string{`"heartbeat_id":"` + beat + `"`, `"service_id":null`}},
+		{name: "another organization's heartbeat", method: "POST", path: base, token: f.adminTok,
+			body: map[string]any{"name": "x", "heartbeat_id": foreignBeat}, status: 422, contains: []string{`"heartbeat_id":"no such heartbeat"`}},
+		{name: "service and heartbeat at once", method: "POST", path: base, token: f.adminTok,
+			body: map[string]any{"name": "x", "heartbeat_id": beat, "service_id": svc}, status: 422,
+			contains: []string{`"heartbeat_id":"a rule watches either a service or a heartbeat, not both"`}},
 		{name: "expression error with its position", method: "POST", path: base, token: f.adminTok,
 			body:   map[string]any{"name": "x", "condition": map[string]any{"expression": "response_time > 5000 && status_code =! 200"}},
 			status: 422, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
@@ -129,7 +136,9 @@ func TestAlertRules(t *testing.T) {
 	e.run([]scenario{
 		{name: "viewer lists", method: "GET", path: base, token: f.viewerTok, status: 200, contains: []string{anyID, siteID}},
 		{name: "list by service", method: "GET", path: base + "?service_id=" + svc, token: f.viewerTok, status: 200,
-			contains: []string{siteID}, notContains: []string{anyID}},
+			contains: []string{siteID}, notContains: []string{anyID, beatRuleID}},
+		{name: "list by heartbeat", method: "GET", path: base + "?heartbeat_id=" + beat, token: f.viewerTok, status: 200,
+			contains: []string{beatRuleID}, notContains: []string{anyID, siteID}},
 		{name: "list pages", method: "GET", path: base + "?limit=1", token: f.viewerTok, status: 200,
 			contains: []string{anyID}, notContains: []string{siteID}},
 		{name: "other organization lists with ?org= of A", method: "GET", path: f.inA(base), token: f.outsider.Token, status: 404},
@@ -153,6 +162,8 @@ func TestAlertRules(t *testing.T) {
 		{name: "update with a bad expression changes nothing", method: "PUT", path: site, token: f.memberTok,
 			body: map[string]any{"name": "Renamed", "condition": map[string]any{"expression": "body_contains(ok)"}}, status: 422,
 			contains: []string{`"condition.expression":"at position 14`, `"position":14`}},
+		{name: "a service rule cannot also watch a heartbeat", method: "PUT", path: site, token: f.memberTok,
+			body: map[string]any{"heartbeat_id": beat}, status: 422, contains: []string{`"heartbeat_id"`}},
 		{name: "update to a foreign service", method: "PUT", path: site, token: f.memberTok, body: map[string]any{"service_id": foreignSvc}, status: 422,
 			contains: []string{`"service_id":"no such service"`}},
 		{name: "condition {} resets, nulls clear references", method: "PUT", path: site, token: f.memberTok,

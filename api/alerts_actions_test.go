@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -83,4 +84,30 @@ func TestDefaultRuleAlertThroughTheAPI(t *testing.T) {
 	e.record(u.OrgID, svc, "RED")
 	e.run([]scenario{{name: "two REDs alert", method: "GET", path: "/api/v1/alerts", token: u.Token, status: 200,
 		contains: []string{`"service_id":"` + svc + `"`, `"alert_rule_id":null`, `"severity":"critical"`, `"status":"firing"`}}})
+}
+
+// TestHeartbeatAlertThroughTheAPI: a heartbeat reported failed opens an alert that names
+// the heartbeat and no service; it can be filtered by heartbeat and acknowledged.
+func TestHeartbeatAlertThroughTheAPI(t *testing.T) {
+	e, _ := newAlertEnv(t)
+	u := e.newUser("ada@example.com", "Ada")
+	hb := e.createHeartbeat(u.Token, map[string]any{"name": "Backup"})
+	if rec := e.do("POST", "/api/v1/heartbeat/"+hb.UniqueKey+"/fail", "", nil); rec.Code >= 300 {
+		t.Fatalf("fail ping: %d %s", rec.Code, rec.Body.String())
+	}
+	var id string
+	e.run([]scenario{
+		{name: "heartbeat alert", method: "GET", path: "/api/v1/alerts?heartbeat_id=" + hb.ID, token: u.Token, status: 200,
+			contains: []string{`"heartbeat_id":"` + hb.ID + `"`, `"service_id":null`, `"service_name":null`, `"status":"firing"`},
+			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				got := decode[[]map[string]any](t, rec)
+				if len(got) != 1 {
+					t.Fatalf("alerts = %s", rec.Body.String())
+				}
+				id = got[0]["id"].(string)
+			}},
+		{name: "not under another heartbeat", method: "GET", path: "/api/v1/alerts?heartbeat_id=nope", token: u.Token, status: 200, check: wantEmptyList},
+	})
+	e.run([]scenario{{name: "acknowledge it", method: "POST", path: "/api/v1/alerts/" + id + "/acknowledge", token: u.Token, status: 200,
+		contains: []string{`"status":"acknowledged"`}}})
 }
