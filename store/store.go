@@ -10,6 +10,7 @@
 //	idx_org_slug              slug → orgID
 //	idx_api_key               sha256(secret) → orgID + "/" + keyID
 //	idx_invitation            sha256(token) → orgID + "/" + invitationID
+//	idx_status_page_slug      lower(slug) → orgID + "/" + pageID   (created on first write)
 //	orgs/<orgID>/             one bucket per organization:
 //	    "info" key            Organization JSON
 //	    members               userID → Membership JSON
@@ -30,6 +31,9 @@
 //	    maintenance           windowID → MaintenanceWindow JSON
 //	    webhooks              webhookID → Webhook JSON (URL and secret sealed)
 //	    maintenance_announced windowID → MaintenanceAnnouncement JSON (webhook events sent)
+//	    status_pages          pageID → StatusPage JSON
+//	    incidents             incidentID → Incident JSON (with page_id)
+//	    page_incidents        pageID + "/" + incidentID → nil      (a page's incidents)
 //
 // Global buckets hold only what must be found before the tenant is known; everything else
 // lives under orgs/<orgID>, and every method that touches organization data takes orgID first
@@ -83,6 +87,8 @@ type DB struct {
 	retention RetentionPolicy
 	// afterResult runs inside RecordResults' transaction for each result (resultHook).
 	afterResult []resultHook
+	// afterIncident runs inside every transaction that changes an incident (incidentHook).
+	afterIncident []incidentHook
 	// eventSinks receive every Event inside the transaction that caused it (events.go).
 	eventSinks []eventSink
 	// maintenance decides, in RecordResults, whether a window is active (SetMaintenanceCheck).
