@@ -41,17 +41,21 @@ type StatusPageSnapshot struct {
 }
 
 // StatusPageSnapshot reads the public view of the page with this slug: days daily bars
-// per component service (rollup_1d only; at most a few hundred row reads per service) and
-// incidents resolved at or after recentSince. ErrNotFound for an unknown slug.
+// per component service (0 = the page's history_days; rollup_1d only, one row read per
+// day and service) and incidents resolved at or after recentSince. ErrNotFound for an
+// unknown slug.
 func (db *DB) StatusPageSnapshot(slug string, days int, recentSince time.Time) (*StatusPageSnapshot, error) {
-	days = max(1, min(days, 3650))
 	today := time.Unix(0, floorNanos(seriesNanos(db.stamp()), 24*time.Hour)).UTC()
-	first := today.AddDate(0, 0, -(days - 1))
 	snap := &StatusPageSnapshot{Services: map[string]PublicServiceState{}, Daily: map[string][]DailyUptime{}}
 	err := db.kv.View(func(tx *bolt.Tx) error {
 		if err := pageBySlug(tx, slug, &snap.Page); err != nil {
 			return err
 		}
+		if days <= 0 {
+			days = snap.Page.HistoryDays
+		}
+		days = max(1, min(days, 3650))
+		first := today.AddDate(0, 0, -(days - 1))
 		orgID := snap.Page.OrgID
 		ob, err := orgBucket(tx, orgID)
 		if err != nil {
