@@ -22,7 +22,8 @@ func (x *publicStatusHandlers) feedEntries(p *publicPage) []feedEntry {
 	var out []feedEntry
 	for _, list := range [][]publicIncident{p.ActiveIncidents, p.RecentIncidents} {
 		for _, inc := range list {
-			for _, u := range inc.updates {
+			for i := len(inc.updates) - 1; i >= 0; i-- { // newest first, so equal times keep that order
+				u := inc.updates[i]
 				out = append(out, feedEntry{id: u.ID, title: inc.Title + " — " + u.Status, message: u.Message,
 					link: x.pageURL(p) + "#incident-" + inc.ID, at: u.CreatedAt.UTC()})
 			}

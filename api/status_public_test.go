@@ -155,3 +155,8 @@ func checkUIHeaders(t *testing.T, rec *httptest.ResponseRecorder) {
 		t.Errorf("CSP %q, want it to contain %q and no script or unsafe-inline source", csp, want)
 	}
 }
+
+// recoveredAPI is a passing check of the fixture's API service one second from now.
+func recoveredAPI(s *statusFixture, e *testEnv) store.CheckResult {
+	return store.CheckResult{ServiceID: s.api, CheckedAt: e.clock.Now().Add(time.Second), Status: store.StatusGreen, ResponseTimeMS: 15, StatusCode: 200}
+}
