@@ -27,7 +27,7 @@ func TestIncidentsAPI(t *testing.T) {
 		{name: "viewer cannot open", method: "POST", path: base, token: f.viewerTok, body: map[string]any{"title": "t", "message": "m"}, status: 403},
 		{name: "other org cannot open", method: "POST", path: base, token: f.outsider.Token, body: map[string]any{"title": "t", "message": "m"}, status: 404},
 		{name: "validation", method: "POST", path: base, token: respTok, status: 422,
-			body: map[string]any{"status": "broken", "severity": "huge", "affected_component_ids": []string{"nope"}, "postmortem": "early"},
+			body:     map[string]any{"status": "broken", "severity": "huge", "affected_component_ids": []string{"nope"}, "postmortem": "early"},
 			contains: []string{`"title":"is required"`, `"message":"is required"`, `"status":`, `"severity":`, `"affected_component_ids":`, `"postmortem":`}},
 		{name: "responder opens with defaults", method: "POST", path: base, token: respTok, status: 201,
 			body: map[string]any{"title": "API slow", "affected_component_ids": []string{"api", "api"}, "message": "Investigating."},
@@ -70,7 +70,9 @@ func TestIncidentsAPI(t *testing.T) {
 func TestPublicPageCacheInvalidatedByWrites(t *testing.T) {
 	e := newTestEnv(t)
 	s := newStatusFixture(t, e)
-	get := func() publicPage { return decode[publicPage](t, e.do("GET", "/api/v1/public/status-pages/"+s.slug, "", nil)) }
+	get := func() publicPage {
+		return decode[publicPage](t, e.do("GET", "/api/v1/public/status-pages/"+s.slug, "", nil))
+	}
 	if p := get(); len(p.ActiveIncidents) != 1 {
 		t.Fatalf("fixture incident missing")
 	}

@@ -15,8 +15,8 @@ func TestStatusPagesCRUD(t *testing.T) {
 	const base = "/api/v1/status-pages"
 	var id, compID string
 	full := map[string]any{"name": "Acme Cloud", "slug": "acme", "is_public": true, "history_days": 30, "show_uptime_bars": false,
-		"branding":   map[string]any{"logo_url": "https://cdn.example.com/logo.png", "primary_color": "#AABBCC", "company_name": "Acme", "custom_css": "h1{color:red}</STYLE><script>alert(1)</script>"},
-		"components": []map[string]any{{"name": "API", "service_id": svc, "group": "Core", "description": "Public API", "display_order": 3}},
+		"branding":              map[string]any{"logo_url": "https://cdn.example.com/logo.png", "primary_color": "#AABBCC", "company_name": "Acme", "custom_css": "h1{color:red}</STYLE><script>alert(1)</script>"},
+		"components":            []map[string]any{{"name": "API", "service_id": svc, "group": "Core", "description": "Public API", "display_order": 3}},
 		"subscriptions_enabled": true, "subscriber_mode": "EMAIL_DOMAIN", "subscriber_domains": []string{"@Example.com"}}
 	e.run([]scenario{
 		{name: "viewer cannot create", method: "POST", path: base, token: f.viewerTok, body: full, status: 403},
@@ -39,7 +39,7 @@ func TestStatusPagesCRUD(t *testing.T) {
 		{name: "derived slug taken", method: "POST", path: base, token: f.outsider.Token, body: map[string]any{"name": "My great page"}, status: 409},
 		{name: "validation", method: "POST", path: base, token: f.memberTok, status: 422,
 			body: map[string]any{"slug": "-Bad_slug", "history_days": 366, "subscriber_mode": "everyone",
-				"branding": map[string]any{"logo_url": "javascript:alert(1)", "primary_color": "red", "custom_css": strings.Repeat("a", maxCustomCSSBytes+1)},
+				"branding":   map[string]any{"logo_url": "javascript:alert(1)", "primary_color": "red", "custom_css": strings.Repeat("a", maxCustomCSSBytes+1)},
 				"components": []map[string]any{{"name": "", "service_id": foreign}, {"name": "B"}, {"name": "H", "heartbeat_id": "hb"}, {"id": "same", "name": "x", "service_id": svc}, {"id": "same", "name": "y", "service_id": svc}}},
 			contains: []string{`"name":"is required"`, `"slug":`, `"history_days":"must be from 1 to 365"`, `"subscriber_mode":`,
 				`"branding.logo_url":`, `"branding.primary_color":`, `"branding.custom_css":`, `"components[0].name":"is required"`,
