@@ -71,7 +71,20 @@ func TestStatusPagesCRUD(t *testing.T) {
 		{name: "old slug is free again", method: "POST", path: base, token: f.outsider.Token, body: map[string]any{"name": "Acme"}, status: 201, contains: []string{`"slug":"acme"`}},
 		{name: "update onto a taken slug", method: "PUT", path: base + "/" + id, token: f.memberTok, body: map[string]any{"slug": "acme"}, status: 409},
 		{name: "update invalid", method: "PUT", path: base + "/" + id, token: f.memberTok, body: map[string]any{"history_days": -1}, status: 422},
-		{name: "public page readable", method: "GET", path: "/status/acme-cloud", status: 200, contains: []string{"API v2"}},
+		{name: "public page readable, custom CSS cannot close its element", method: "GET", path: "/status/acme-cloud", status: 200,
+			contains: []string{"API v2", "h1{color:red}"}, notContains: []string{"</script", `class="bars"`},
+			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				if n := strings.Count(rec.Body.String(), "</style"); n != 1 {
+					t.Errorf("%d </style in the page", n)
+				}
+				checkUIHeaders(t, rec) // the CSP hash covers the custom CSS as emitted
+			}},
+		{name: "public JSON has history_days bars", method: "GET", path: "/api/v1/public/status-pages/acme-cloud", status: 200,
+			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				if p := decode[publicPage](t, rec); len(p.Groups[0].Components[0].Days) != 30 || p.ShowUptimeBars {
+					t.Errorf("public page = %+v", p)
+				}
+			}},
 		{name: "delete", method: "DELETE", path: base + "/" + id, token: f.memberTok, status: 204},
 		{name: "deleted page gone", method: "GET", path: base + "/" + id, token: f.memberTok, status: 404},
 		{name: "deleted page not public", method: "GET", path: "/status/acme-cloud", status: 404},
