@@ -18,9 +18,10 @@ import (
 // this process's API invalidate at once (statusCache.invalidate).
 const statusCacheTTL = 10 * time.Second
 
-// maxCachedPages bounds the cache: lookups of random slugs (404s are cached too, so a
-// burst of them does not hit the store) must not grow memory without limit.
-const maxCachedPages = 1024
+// maxCachedPages bounds the cache. Only existing pages are kept (an unknown slug is one
+// cheap index lookup, shared by concurrent misses), so random slugs cannot grow it or
+// push real pages out; the bound is a safety net for instances with very many pages.
+const maxCachedPages = 4096
 
 // cachedPage is one slug's rendered public view; page is nil for an unknown slug.
 type cachedPage struct {
@@ -74,6 +75,9 @@ func (c *statusCache) get(slug string) (*cachedPage, error) {
 			return nil, err
 		}
 		e.version, e.expires = v, c.now().Add(statusCacheTTL)
+		if e.page == nil {
+			return e, nil
+		}
 		c.mu.Lock()
 		if len(c.entries) >= maxCachedPages {
 			clear(c.entries)
@@ -88,8 +92,8 @@ func (c *statusCache) get(slug string) (*cachedPage, error) {
 	return res.(*cachedPage), nil
 }
 
-// loadPublicPage reads the snapshot of slug and renders it; an unknown slug is a cached
-// miss (page nil), anything else an error that is not cached.
+// loadPublicPage reads the snapshot of slug and renders it; an unknown slug is an entry
+// with a nil page (not kept), anything else an error.
 func (x *publicStatusHandlers) loadPublicPage(slug string) (*cachedPage, error) {
 	now := x.now()
 	snap, err := x.store.StatusPageSnapshot(slug, 0, now.AddDate(0, 0, -recentIncidentDays))

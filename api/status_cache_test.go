@@ -43,6 +43,20 @@ func TestStatusCacheBurstOfMissesLoadsOnce(t *testing.T) {
 	}
 }
 
+func TestStatusCacheDoesNotKeepUnknownSlugs(t *testing.T) {
+	clock := &testClock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	var loads atomic.Int32
+	c := newStatusCache(clock.Now, func(string) (*cachedPage, error) { loads.Add(1); return &cachedPage{}, nil })
+	for i := range 3 {
+		if e, err := c.get("nope-" + string(rune('a'+i%2))); err != nil || e.page != nil {
+			t.Fatalf("get = %+v, %v", e, err)
+		}
+	}
+	if n, size := loads.Load(), len(c.entries); n != 3 || size != 0 {
+		t.Fatalf("%d loads, %d entries; want 3 and 0", n, size)
+	}
+}
+
 func TestPublicPageMaintenance(t *testing.T) {
 	e := newTestEnv(t)
 	s := newStatusFixture(t, e)
