@@ -31,6 +31,9 @@ type cachedPage struct {
 	json    []byte
 	html    []byte
 	csp     string // Content-Security-Policy of html (names its style element's hash)
+	// htmlGzip is html compressed once at render; etag identifies html's content.
+	htmlGzip []byte
+	etag     string
 }
 
 // statusCache sits in front of the public status-page view: per slug it keeps the model

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -96,10 +97,36 @@ func (x *publicStatusHandlers) html(c *gin.Context) error {
 		return err
 	}
 	uiHeaders(c, e, "text/html; charset=utf-8")
-	c.Header("Content-Security-Policy", e.csp)
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", e.csp)
+	h.Set("ETag", e.etag)
+	h.Set("Vary", "Accept-Encoding, Authorization")
+	if match := c.GetHeader("If-None-Match"); match != "" && match == e.etag {
+		c.Status(http.StatusNotModified)
+		return nil
+	}
+	body := e.html
+	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
+		h.Set("Content-Encoding", "gzip")
+		body = e.htmlGzip
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	c.Status(http.StatusOK)
-	_, _ = c.Writer.Write(e.html)
+	_, _ = c.Writer.Write(body)
 	return nil
+}
+
+// acceptsGzip reports whether an Accept-Encoding header allows gzip (and does not refuse
+// it with q=0).
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }
 
 // json serves GET /api/v1/public/status-pages/:slug.

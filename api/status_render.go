@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -129,7 +130,18 @@ func (r *statusRenderer) render(p *publicPage) (*cachedPage, error) {
 		return nil, fmt.Errorf("render status page %s: %w", p.Slug, err)
 	}
 	sum := sha256.Sum256([]byte(css))
-	return &cachedPage{page: p, json: js, html: out.Bytes(),
+	// A 90-day page is mostly repetitive bar markup: gzip once here, not per request.
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	if _, err := zw.Write(out.Bytes()); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	etag := sha256.Sum256(out.Bytes())
+	return &cachedPage{page: p, json: js, html: out.Bytes(), htmlGzip: gz.Bytes(),
+		etag: `"` + base64.RawURLEncoding.EncodeToString(etag[:12]) + `"`,
 		csp: "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
 			"img-src https: http:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"}, nil
 }
