@@ -42,7 +42,7 @@ func newStatusFixture(t *testing.T, e *testEnv) *statusFixture {
 		store.CheckResult{ServiceID: s.web, CheckedAt: now.Add(-time.Minute), Status: store.StatusGreen, ResponseTimeMS: 30, StatusCode: 200},
 	)
 	rec := e.do("POST", "/api/v1/status-pages", s.f.memberTok, map[string]any{
-		"name": "Acme Status", "branding": map[string]any{"company_name": "Acme Inc", "primary_color": "#112233"},
+		"name": "Acme Status", "branding": map[string]any{"company_name": "Acme Inc", "primary_color": "#112233", "logo_url": "https://cdn.example.com/acme.svg?v=1&x=2"},
 		"subscriptions_enabled": true,
 		"components": []map[string]any{
 			{"name": "API", "service_id": s.api, "group": "Core", "display_order": 2},
@@ -93,7 +93,8 @@ func TestPublicStatusPageAnonymous(t *testing.T) {
 	noSecrets(t, "HTML", html)
 	for _, want := range []string{"Acme Inc", "Major outage", "API errors", "We are looking into failing API calls.",
 		"A bad deploy; rolling back.", "Powered by AlertifyPro", `action="/api/v1/public/status-pages/acme-status/subscribe"`,
-		`--primary:#112233`, `title="2026-11-23: 75.000%"`, "<h3>Core</h3>"} {
+		`--primary:#112233`, `title="2026-11-23: 75.000%"`, "<h3>Core</h3>",
+		`<img class="logo" src="https://cdn.example.com/acme.svg?v=1&amp;x=2" alt="Acme Inc">`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("HTML lacks %q", want)
 		}
