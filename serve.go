@@ -82,6 +82,13 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		Deps: api.NotifyDeps(cfg, guard, notifyHTTP, version)}
 	outbox := &notify.OutboxSender{Store: db, Resolve: channels.Resolve, Logger: logger,
 		OnDelivered: channels.OnDelivered, OnPermanent: channels.OnPermanent}
+	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
+	pings := alerting.NewPingRecorder(db, logger)
+	heartbeats := &alerting.HeartbeatWatcher{Store: db, Logger: logger}
+	// Before the engine starts: every recorded result runs through the alert rules.
+	alerter := alerting.NewAlerter(alerting.Config{Store: db, BaseURL: cfg.BaseURL, Logger: logger,
+		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: outbox.Wake})
+	alerter.Register()
 	router, err := api.NewRouter(api.Deps{
 		Config:    cfg,
 		Store:     db,
@@ -95,6 +102,7 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		Version:   version,
 
 		NotifyHTTP: notifyHTTP,
+		Pings:      pings,
 	})
 	if err != nil {
 		return fmt.Errorf("build router: %w", err)
@@ -123,6 +131,11 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	// maintenance.started / maintenance.ended webhook events, each transition once.
 	maintEvents := &alerting.MaintenanceEvents{Store: db, Active: api.MaintenanceActive, Logger: logger, Wake: outbox.Wake}
 	g.Go(func() error { return maintEvents.Run(gctx) })
+	// The ping recorder stops after the HTTP server has drained, so in-flight pings commit.
+	pingCtx, stopPings := context.WithCancel(context.WithoutCancel(ctx))
+	g.Go(func() error { return pings.Run(pingCtx) })
+	g.Go(func() error { return heartbeats.Run(gctx) })
+	g.Go(func() error { return alerter.Run(gctx) })
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err
@@ -134,6 +147,7 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		logger.Info("shutting down")
 		sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
+		defer stopPings()
 		return srv.Shutdown(sctx)
 	})
 	err = g.Wait()

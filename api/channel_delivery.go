@@ -56,12 +56,21 @@ func permanent(format string, args ...any) error {
 	return &notify.DeliveryError{Attempt: notify.Attempt{Permanent: true}, Err: fmt.Errorf(format, args...)}
 }
 
-// Resolve builds the sender of a channel entry. A deleted or disabled channel, another kind
-// of entry, or a config that no longer opens or validates is a permanent error; a store
+// Resolve builds the sender of a channel entry, or of an e-mail entry (instance SMTP). A
+// deleted or disabled channel, another kind of entry, a config that no longer opens or
+// validates, or an e-mail entry without instance SMTP is a permanent error; a store
 // failure is not (it may pass).
 func (d *ChannelDelivery) Resolve(e *store.OutboxEntry) (notify.Sender, error) {
 	if e.Kind == store.OutboxKindWebhook {
 		return d.resolveWebhook(e) // webhook_delivery.go
+	}
+	if e.Kind == store.OutboxKindEmail {
+		// An e-mail address (escalation to a user or team, the instance admin's notices):
+		// mailed through the instance SMTP server.
+		if d.Deps.InstanceMail == nil {
+			return nil, permanent("no SMTP configured")
+		}
+		return notify.NewSender("email", map[string]any{"to": []string{e.TargetID}}, d.Deps)
 	}
 	if e.Kind != store.OutboxKindChannel {
 		return nil, permanent("no sender for outbox entries of kind %q", e.Kind)

@@ -24,7 +24,7 @@ type maintenanceView struct {
 	ServiceIDs        []string        `json:"service_ids"`
 	StartsAt          time.Time       `json:"starts_at"`
 	EndsAt            *time.Time      `json:"ends_at"`
-	Recurrence        *recurrenceView `json:"recurrence"`
+	Recurrence        *recurrenceBody `json:"recurrence"`
 	Timezone          string          `json:"timezone"`
 	SuppressAlerts    bool            `json:"suppress_alerts"`
 	ShowOnStatusPages bool            `json:"show_on_status_pages"`
@@ -35,8 +35,9 @@ type maintenanceView struct {
 	UpdatedAt         time.Time       `json:"updated_at"`
 }
 
-// recurrenceView is the stored rule with SPEC field names; days_of_week is never null.
-type recurrenceView struct {
+// recurrenceBody is the recurrence object of SPEC §3.13, the same in requests and
+// responses. In a response it is the stored rule and days_of_week is never null.
+type recurrenceBody struct {
 	Type            string     `json:"type"`
 	DaysOfWeek      []int      `json:"days_of_week"`
 	DayOfMonth      int        `json:"day_of_month"`
@@ -74,7 +75,7 @@ func newMaintenanceView(w *store.MaintenanceWindow, now time.Time) maintenanceVi
 		if days == nil {
 			days = []int{}
 		}
-		v.Recurrence = &recurrenceView{Type: r.Type, DaysOfWeek: days, DayOfMonth: r.DayOfMonth,
+		v.Recurrence = &recurrenceBody{Type: r.Type, DaysOfWeek: days, DayOfMonth: r.DayOfMonth,
 			Expression: r.Expression, DurationMinutes: r.DurationMinutes, Until: utcPtr(r.Until)}
 		if next, ok := nextWindow(w, now); ok {
 			v.NextWindow = &windowSpanView{Start: next.Start.UTC(), End: next.End.UTC()}
@@ -86,10 +87,33 @@ func newMaintenanceView(w *store.MaintenanceWindow, now time.Time) maintenanceVi
 // window loads the :id window of the active organization; any other is 404.
 func (x *maintenanceHandlers) window(c *gin.Context) (*store.MaintenanceWindow, error) {
 	w, err := x.store.MaintenanceWindow(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Maintenance window")
+	if err != nil {
+		return nil, windowErr(err)
 	}
-	return w, err
+	return w, nil
+}
+
+// windowErr answers the store's ErrNotFound for a window with the API's 404; other
+// errors pass through.
+func windowErr(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound("Maintenance window")
+	}
+	return err
+}
+
+// request binds the body of POST and PUT and loads the organization's services, which
+// maintenanceRequest.apply checks service_ids against.
+func (x *maintenanceHandlers) request(c *gin.Context) (*maintenanceRequest, func(string) bool, error) {
+	var req maintenanceRequest
+	if err := bindJSON(c, &req); err != nil {
+		return nil, nil, err
+	}
+	known, err := x.serviceSet(actorOf(c).org.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &req, known, nil
 }
 
 // serviceSet returns a membership test over the organization's service IDs.
@@ -105,7 +129,7 @@ func (x *maintenanceHandlers) serviceSet(orgID string) (func(string) bool, error
 	return func(id string) bool { return ids[id] }, nil
 }
 
-// auditRes names a window in the audit log.
+// maintenanceRes names a window in the audit log.
 func maintenanceRes(w *store.MaintenanceWindow) store.AuditResource {
 	return store.AuditResource{Type: "maintenance_window", ID: w.ID, Name: w.Name}
 }
@@ -140,15 +164,11 @@ func (x *maintenanceHandlers) list(c *gin.Context) error {
 }
 
 func (x *maintenanceHandlers) create(c *gin.Context) error {
-	var req maintenanceRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	org := actorOf(c).org
-	known, err := x.serviceSet(org.ID)
+	req, known, err := x.request(c)
 	if err != nil {
 		return err
 	}
+	org := actorOf(c).org
 	w := &store.MaintenanceWindow{}
 	if err := req.apply(w, true, org.Settings.Timezone, known); err != nil {
 		return err
@@ -174,22 +194,16 @@ func (x *maintenanceHandlers) update(c *gin.Context) error {
 	if _, err := x.window(c); err != nil {
 		return err // 404 before the body is judged, like every other route of another org
 	}
-	var req maintenanceRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	org := actorOf(c).org
-	known, err := x.serviceSet(org.ID)
+	req, known, err := x.request(c)
 	if err != nil {
 		return err
 	}
+	org := actorOf(c).org
 	w, err := x.store.UpdateMaintenanceWindow(org.ID, c.Param("id"), func(w *store.MaintenanceWindow) error {
 		return req.apply(w, false, org.Settings.Timezone, known)
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Maintenance window")
-	} else if err != nil {
-		return err
+	if err != nil {
+		return windowErr(err) // deleted since the check above
 	}
 	x.audit(c, "maintenance.updated", maintenanceRes(w), nil)
 	c.JSON(http.StatusOK, newMaintenanceView(w, x.now()))
@@ -201,10 +215,8 @@ func (x *maintenanceHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteMaintenanceWindow(w.OrgID, w.ID); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Maintenance window")
-	} else if err != nil {
-		return err
+	if err := x.store.DeleteMaintenanceWindow(w.OrgID, w.ID); err != nil {
+		return windowErr(err)
 	}
 	x.audit(c, "maintenance.deleted", maintenanceRes(w), nil)
 	c.Status(http.StatusNoContent)
@@ -222,10 +234,8 @@ func (x *maintenanceHandlers) end(c *gin.Context) error {
 		w.EndedAt = &now
 		return nil
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Maintenance window")
-	} else if err != nil {
-		return err
+	if err != nil {
+		return windowErr(err)
 	}
 	x.audit(c, "maintenance.ended", maintenanceRes(w), map[string]any{"ended_at": now.UTC()})
 	c.JSON(http.StatusOK, newMaintenanceView(w, now))

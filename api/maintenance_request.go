@@ -28,20 +28,10 @@ type maintenanceRequest struct {
 	ShowOnStatusPages *bool              `json:"show_on_status_pages"`
 }
 
-// recurrenceRequest is the recurrence object of a request (SPEC §3.13).
-type recurrenceRequest struct {
-	Type            string     `json:"type"`
-	DaysOfWeek      []int      `json:"days_of_week"`
-	DayOfMonth      int        `json:"day_of_month"`
-	Expression      string     `json:"expression"`
-	DurationMinutes int        `json:"duration_minutes"`
-	Until           *time.Time `json:"until"`
-}
-
 // optionalRecurrence records whether "recurrence" was present and its value (nil = null).
 type optionalRecurrence struct {
 	set bool
-	val *recurrenceRequest
+	val *recurrenceBody
 }
 
 // UnmarshalJSON is called only when the key is present (also for null). Unknown fields
@@ -54,7 +44,7 @@ func (o *optionalRecurrence) UnmarshalJSON(b []byte) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	var r recurrenceRequest
+	var r recurrenceBody
 	if err := dec.Decode(&r); err != nil {
 		return err
 	}

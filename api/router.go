@@ -37,6 +37,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		channels = &channelHandlers{base: b, notify: NotifyDeps(d.Config, d.Guard, d.NotifyHTTP, d.Version)}
 		hooks    = &webhookHandlers{base: b, notify: NotifyDeps(d.Config, d.Guard, d.NotifyHTTP, d.Version)}
 		limits   = newRateLimiter(b.now)
+		beats    = &heartbeatHandlers{base: b}
+		pinger   = newHeartbeatPinger(b, d.Pings)
 	)
 	public, err := newPublicStatusHandlers(b) // public status pages, feeds, badges + their cache
 	if err != nil {
@@ -54,6 +56,13 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/ready", b.ready)
 	v1.POST("/auth/register", h(authH.register))
 	v1.POST("/auth/login", h(authH.login))
+	// Heartbeat pings: the unguessable key is the credential, limited per key (SPEC §2.6).
+	v1.GET("/heartbeat/:key", h(pinger.ping))
+	v1.POST("/heartbeat/:key", h(pinger.ping))
+	v1.GET("/heartbeat/:key/start", h(pinger.start))
+	v1.POST("/heartbeat/:key/start", h(pinger.start))
+	v1.GET("/heartbeat/:key/fail", h(pinger.fail))
+	v1.POST("/heartbeat/:key/fail", h(pinger.fail))
 
 	// Public status pages (SPEC §3.16): no token needed; a private page is shown only
 	// to a bearer token of its organization's members, everyone else gets 404.
@@ -137,6 +146,14 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.DELETE("/webhooks/:id", require(permWrite), h(hooks.delete))
 	in.POST("/webhooks/:id/test", require(permWrite), h(hooks.test))
 	in.GET("/webhooks/:id/deliveries", require(permRead), h(hooks.deliveries))
+	in.GET("/heartbeats", require(permRead), h(beats.list))
+	in.POST("/heartbeats", require(permWrite), h(beats.create))
+	in.GET("/heartbeats/:id", require(permRead), h(beats.get))
+	in.PUT("/heartbeats/:id", require(permWrite), h(beats.update))
+	in.DELETE("/heartbeats/:id", require(permWrite), h(beats.delete))
+	in.POST("/heartbeats/:id/pause", require(permWrite), h(beats.pause))
+	in.POST("/heartbeats/:id/resume", require(permWrite), h(beats.resume))
+	in.GET("/heartbeats/:id/pings", require(permRead), h(beats.pings))
 	in.GET("/status-pages", require(permRead), h(pages.list))
 	in.POST("/status-pages", require(permWrite), h(pages.create))
 	in.GET("/status-pages/:id", require(permRead), h(pages.get))

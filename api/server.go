@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/egress"
@@ -34,6 +35,9 @@ type Deps struct {
 
 	// NotifyHTTP is the egress-guarded client of notification sends (NotifyHTTPClient).
 	NotifyHTTP *http.Client
+	// Pings group-commits heartbeat pings (its Run must be running); nil commits each ping
+	// in a transaction of its own (tests that need no recorder).
+	Pings *alerting.PingRecorder
 }
 
 // base is the dependency set every resource handler embeds.

@@ -77,6 +77,11 @@ func storeResult(serviceID string, r *Result) store.CheckResult {
 		ResponseTimeMS: int(r.ResponseTime / time.Millisecond), StatusCode: r.StatusCode,
 		Error: r.Error, Internal: r.Internal,
 	}
+	// What alert-rule expressions read beyond the stored fields; the store keeps it only
+	// for the evaluator (issue 4) and never writes it.
+	if r.Body != nil || r.Resolved || r.Connected {
+		out.Facts = &store.ResultFacts{Body: r.Body, DNSResolved: r.Resolved, TCPConnected: r.Connected}
+	}
 	if c := r.Certificate; c != nil {
 		out.Certificate = &store.Certificate{Issuer: c.Issuer, Subject: c.Subject, DNSNames: c.DNSNames,
 			ValidFrom: c.ValidFrom, ValidTo: c.ValidTo, DaysUntilExpiry: c.DaysUntilExpiry}

@@ -10,20 +10,38 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
+// outcome is what became of an outbox entry in one pass.
+type outcome int
+
+const (
+	// notClaimed: the entry was not attempted. It is not due any more (another sender
+	// holds it, or it was rescheduled), an older entry for its destination is pending,
+	// or it is gone (completed meanwhile), or the claim failed.
+	notClaimed   outcome = iota
+	delivered            // sent and recorded
+	deadLettered         // given up on: no longer holds its destination back
+	retrying             // failed and rescheduled (or its outcome could not be recorded)
+)
+
+// attempted reports whether an attempt was made.
+func (o outcome) attempted() bool { return o != notClaimed }
+
+// unblocks reports whether the next entry for the same destination may go now.
+func (o outcome) unblocks() bool { return o == delivered || o == deadLettered }
+
 // deliver claims e (a lease, so a crash mid-send cannot lose it), makes one attempt and
-// records its outcome. ok is false when e was no longer due: another sender holds it,
-// or it was completed or rescheduled meanwhile.
-func (s *OutboxSender) deliver(ctx context.Context, e *store.OutboxEntry) (ok bool, err error) {
+// records its outcome.
+func (s *OutboxSender) deliver(ctx context.Context, e *store.OutboxEntry) (outcome, error) {
 	timeout := orDefault(s.AttemptTimeout, 15*time.Second)
 	now := s.now()
 	claimed, err := s.Store.ClaimOutbox(e.OrgID, e.ID, now, now.Add(timeout+leaseMargin))
 	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
-		return false, nil
+		return notClaimed, nil
 	} else if err != nil {
-		return false, fmt.Errorf("notify: claim outbox entry %s: %w", e.ID, err)
+		return notClaimed, fmt.Errorf("notify: claim outbox entry %s: %w", e.ID, err)
 	}
 	att, sendErr := s.attempt(ctx, claimed, timeout)
-	return true, s.record(claimed, att, sendErr)
+	return s.record(claimed, att, sendErr)
 }
 
 // attempt decodes the notification, resolves its sender and sends it once within timeout.
@@ -60,30 +78,34 @@ func (s *OutboxSender) attempt(ctx context.Context, e *store.OutboxEntry, timeou
 }
 
 // record stores the outcome of an attempt: delivered, retried later, or dead-lettered.
-func (s *OutboxSender) record(e *store.OutboxEntry, att Attempt, sendErr error) error {
+// When the store fails the outcome is retrying: the entry's state is unknown, so its
+// destination waits for the lease to run out rather than risk overtaking it.
+func (s *OutboxSender) record(e *store.OutboxEntry, att Attempt, sendErr error) (outcome, error) {
 	at := s.now()
 	log := store.DeliveryLog{Attempt: e.Attempts + 1, At: at, StatusCode: att.StatusCode, Response: att.Response}
 	if sendErr == nil {
 		if err := s.Store.CompleteOutbox(e.OrgID, e.ID, log); err != nil {
 			// Sent but not recorded: the lease expires and the entry goes again with the
 			// same idempotency key (the documented duplicate window).
-			return fmt.Errorf("notify: record delivery of %s: %w", e.ID, err)
+			return retrying, fmt.Errorf("notify: record delivery of %s: %w", e.ID, err)
 		}
 		if s.OnDelivered != nil {
 			s.OnDelivered(e.OrgID, e.Kind, e.TargetID, at)
 		}
-		return nil
+		return delivered, nil
 	}
 	msg := sendErr.Error()
 	log.Error = msg
 	var err error
+	result := retrying
 	switch {
-	case att.Permanent || e.Attempts+1 >= orDefault(s.MaxAttempts, 10):
+	case att.Permanent || e.Attempts+1 >= orDefault(s.MaxAttempts, 10) || s.tooOld(e, at):
 		log.Outcome = store.DeliveryDead
 		if att.Permanent {
 			log.Outcome = store.DeliveryPermanent
 		}
 		if err = s.Store.DeadLetter(e.OrgID, e.ID, log, msg); err == nil {
+			result = deadLettered
 			s.logger().Warn("notification dead-lettered", "org_id", e.OrgID, "kind", e.Kind,
 				"target_id", e.TargetID, "entry_id", e.ID, "outcome", log.Outcome, "attempts", e.Attempts+1, "error", msg)
 			if s.OnPermanent != nil {
@@ -100,9 +122,14 @@ func (s *OutboxSender) record(e *store.OutboxEntry, att Attempt, sendErr error) 
 		err = s.Store.RescheduleOutbox(e.OrgID, e.ID, next, log, msg, att.StatusCode)
 	}
 	if err != nil {
-		return fmt.Errorf("notify: record failed delivery of %s: %w", e.ID, err)
+		return retrying, fmt.Errorf("notify: record failed delivery of %s: %w", e.ID, err)
 	}
-	return nil
+	return result, nil
+}
+
+// tooOld reports whether e has waited longer than MaxAge since it was queued.
+func (s *OutboxSender) tooOld(e *store.OutboxEntry, at time.Time) bool {
+	return at.Sub(e.CreatedAt) >= orDefault(s.MaxAge, 24*time.Hour)
 }
 
 // backoff is the delay before the retry that follows failure number failed+1: capped

@@ -28,6 +28,13 @@ import (
 // between the destination accepting the message and CompleteOutbox committing; the retry
 // then carries the same Notification.ID (= the entry ID: X-AlertifyPro-Delivery,
 // PagerDuty dedup_key, Matrix txn id), by which receivers drop it.
+//
+// Order: each destination (organization + kind + target) receives its entries in the
+// order they were created, across retries and restarts. An entry is not attempted while
+// an older one for its destination is queued, leased or waiting for a retry (the store
+// enforces it: DueOutbox, ClaimOutbox), so PagerDuty never gets a resolve before the
+// trigger that is still being retried. A dead-lettered entry stops holding its
+// destination back. Destinations never wait for each other.
 type OutboxSender struct {
 	Store *store.DB
 	// Resolve builds the sender of an entry's destination (opening the channel's sealed
@@ -42,6 +49,13 @@ type OutboxSender struct {
 	MaxAttempts    int              // attempts before dead-lettering; default 10
 	BaseBackoff    time.Duration    // first retry delay; default 5s
 	MaxBackoff     time.Duration    // retry delay cap; default 1h
+	// MaxAge bounds how long a notification keeps being retried: an entry that fails when
+	// it is older than this is dead-lettered at once; default 24h. Without it, entries
+	// queued behind a destination that stays down (they wait for their head, in order)
+	// would each start a fresh round of MaxAttempts when their turn came, and a long
+	// queue would take days to give up; with it, once the outage is older than MaxAge the
+	// backlog drains at one attempt per entry, all of it replayable from dead letters.
+	MaxAge time.Duration
 	// OnPermanent is told when an entry is dead-lettered (a permanent error, or
 	// MaxAttempts reached), so the channel's last_error can be set.
 	OnPermanent func(orgID, kind, targetID, err string)
@@ -96,10 +110,12 @@ func (s *OutboxSender) wakeC() chan struct{} {
 }
 
 // DeliverDue makes one pass: it attempts up to 100 entries due now, at most Concurrency at
-// once, and returns how many it attempted. Entries for the same destination are sent one
-// after the other in due order, so "fired" is not overtaken by "resolved" within a pass.
-// Failed deliveries are not errors (they are rescheduled or dead-lettered); the error
-// joins the store failures of the pass.
+// once (destinations in parallel), and returns how many it attempted. The entries of one
+// destination go one after the other in creation order, and the first that fails and is
+// rescheduled (or is not claimed) ends that destination's turn in this pass, so "fired"
+// is not overtaken by "resolved"; a dead-lettered one lets the next go. Failed deliveries
+// are not errors (they are rescheduled or dead-lettered); the error joins the store
+// failures of the pass.
 func (s *OutboxSender) DeliverDue(ctx context.Context) (int, error) {
 	due, err := s.Store.DueOutbox(s.now(), dueBatch)
 	if err != nil {
@@ -128,14 +144,17 @@ func (s *OutboxSender) DeliverDue(ctx context.Context) (int, error) {
 				if ctx.Err() != nil {
 					return nil
 				}
-				ok, err := s.deliver(ctx, e)
-				if ok {
+				result, err := s.deliver(ctx, e)
+				if result.attempted() {
 					attempted.Add(1)
 				}
 				if err != nil {
 					mu.Lock()
 					errs = append(errs, err)
 					mu.Unlock()
+				}
+				if !result.unblocks() {
+					return nil // the rest wait for this one (a later pass)
 				}
 			}
 			return nil

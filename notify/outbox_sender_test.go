@@ -198,3 +198,31 @@ func TestOutboxBackoff(t *testing.T) {
 		}
 	}
 }
+
+func TestOutboxGivesUpOnEntriesOlderThanMaxAge(t *testing.T) {
+	env := newOutboxEnv(t)
+	rcv := newReceiver(t, always(500, "down"))
+	s := env.sender(rcv.URL)
+	s.MaxAge = time.Hour
+	first, second := env.enqueue(t, "ch1"), env.enqueue(t, "ch1")
+	pass(t, s) // first fails and is retried; second waits behind it, unattempted
+	if rcv.Hits() != 1 {
+		t.Fatalf("hits after the first pass = %d, want 1", rcv.Hits())
+	}
+	// The outage outlasts MaxAge: the head's next failure gives it up, and the entry
+	// behind it, just as old, is given up at its first failure instead of starting a
+	// fresh round of retries.
+	env.clock.Advance(time.Hour)
+	pass(t, s)
+	pass(t, s)
+	dead, _ := env.db.DeadLetters(env.orgID)
+	if len(dead) != 2 || dead[0].ID != first.ID && dead[1].ID != first.ID {
+		t.Fatalf("dead letters = %+v, want both entries", dead)
+	}
+	if rcv.Hits() != 3 {
+		t.Errorf("hits = %d, want 3 (two for the head, one for the entry behind it)", rcv.Hits())
+	}
+	if env.queued(t, second.ID) != nil {
+		t.Error("second entry still queued")
+	}
+}

@@ -85,8 +85,8 @@ func (db *DB) enqueueOutbox(tx *bolt.Tx, e *OutboxEntry) error {
 	switch {
 	case e.Kind != OutboxKindChannel && e.Kind != OutboxKindWebhook && e.Kind != OutboxKindEmail:
 		return fmt.Errorf("store: outbox entry kind %q is not channel, webhook or email", e.Kind)
-	case e.TargetID == "":
-		return fmt.Errorf("store: outbox entry without a target")
+	case !validOutboxTarget(e.TargetID):
+		return fmt.Errorf("store: outbox entry target %q is empty or contains NUL", e.TargetID)
 	case !json.Valid(e.Notification):
 		return fmt.Errorf("store: outbox entry notification is not valid JSON")
 	}
@@ -116,21 +116,36 @@ func (db *DB) enqueueOutbox(tx *bolt.Tx, e *OutboxEntry) error {
 	return ob.put(e)
 }
 
-// DueOutbox returns up to limit (default 100) entries of every organization that are due
-// at now, the longest-due first, so a busy organization cannot starve the others. Only the
-// due prefix of each outbox is read.
+// DueOutbox returns up to limit (default 100) entries of every organization that may be
+// sent at now. Per destination (organization + kind + target) that is the run of due
+// entries from its oldest pending one in creation order, ending before the first entry
+// that is not due: an entry never goes while an older one for its destination is still
+// queued, leased or waiting for a retry (dead letters no longer count). Runs come back
+// ordered heads first (longest due first, up to limit), then the entries behind them
+// while the limit allows, destination after destination in the heads' order: every
+// destination with something due gets its turn before any backlog, so neither a busy
+// organization nor a busy destination starves the others. Cost: one seek per
+// destination, not per queued entry, however long a blocked backlog is.
 func (db *DB) DueOutbox(now time.Time, limit int) ([]OutboxEntry, error) {
+	out, unindexed, err := db.dueOutbox(now, limit)
+	if err == nil && len(unindexed) > 0 {
+		if err = db.indexLegacyOutboxes(unindexed); err == nil {
+			out, _, err = db.dueOutbox(now, limit)
+		}
+	}
+	return out, err
+}
+
+// dueOutbox is DueOutbox for outboxes with a destination index; it also returns the
+// organizations whose queue has entries but no index yet.
+func (db *DB) dueOutbox(now time.Time, limit int) (out []OutboxEntry, unindexed []string, err error) {
 	if limit <= 0 {
 		limit = defaultDueLimit
 	}
-	type dueRef struct {
-		queue *bolt.Bucket
-		key   []byte
-	}
 	bound := unixNanos(now)
-	out := make([]OutboxEntry, 0)
-	err := db.kv.View(func(tx *bolt.Tx) error {
-		var refs []dueRef
+	out = make([]OutboxEntry, 0)
+	err = db.kv.View(func(tx *bolt.Tx) error {
+		var heads []dueRef
 		orgs := tx.Bucket([]byte(bucketOrgs))
 		err := orgs.ForEachBucket(func(id []byte) error {
 			ob := orgs.Bucket(id)
@@ -138,18 +153,28 @@ func (db *DB) DueOutbox(now time.Time, limit int) ([]OutboxEntry, error) {
 			if q == nil || ob.Get([]byte(orgInfoKey)) == nil {
 				return nil // no outbox yet, or the organization is being deleted
 			}
-			c, n := q.Cursor(), 0
-			for k, _ := c.First(); k != nil && n < limit && outboxDue(k) <= bound; k, _ = c.Next() {
-				refs = append(refs, dueRef{q, k}) // keys stay valid for the transaction
-				n++
+			dest := ob.Bucket([]byte(subOutboxDest))
+			if dest == nil {
+				if k, _ := q.Cursor().First(); k != nil {
+					unindexed = append(unindexed, string(id))
+				}
+				return nil
 			}
+			heads = dueHeads(heads, q, dest, bound)
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		slices.SortFunc(refs, func(a, b dueRef) int { return bytes.Compare(a.key, b.key) })
-		for _, r := range refs[:min(limit, len(refs))] {
+		slices.SortFunc(heads, func(a, b dueRef) int { return bytes.Compare(a.key, b.key) })
+		refs := slices.Clone(heads[:min(limit, len(heads))]) // runs append to refs, not heads
+		for _, h := range heads[:len(refs)] {
+			if len(refs) >= limit {
+				break
+			}
+			refs = runAfter(refs, h, bound, limit-len(refs))
+		}
+		for _, r := range refs {
 			var e OutboxEntry
 			if err := getJSON(r.queue, r.key, &e); err != nil {
 				return err
@@ -158,7 +183,7 @@ func (db *DB) DueOutbox(now time.Time, limit int) ([]OutboxEntry, error) {
 		}
 		return nil
 	})
-	return out, err
+	return out, unindexed, err
 }
 
 // OutboxDepth returns how many entries wait in the outboxes of all organizations

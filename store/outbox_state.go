@@ -13,11 +13,13 @@ import (
 // errLostAttempt is the LastError of an entry whose lease ran out without an outcome.
 const errLostAttempt = "outcome unknown: the sender stopped during the attempt (lease expired)"
 
-// outboxBuckets are an organization's outbox and its id index within one transaction.
-type outboxBuckets struct{ queue, index *bolt.Bucket }
+// outboxBuckets are an organization's outbox, its id index and its destination index
+// (outbox_dest.go) within one transaction.
+type outboxBuckets struct{ queue, index, dest *bolt.Bucket }
 
 // openOutbox returns orgID's outbox buckets, created in a write transaction; in a read
-// transaction a missing one is nil.
+// transaction a missing one is nil. A destination index created here is filled from the
+// entries already queued (an outbox from before the index existed).
 func openOutbox(tx *bolt.Tx, orgID string) (outboxBuckets, error) {
 	q, err := orgSub(tx, orgID, subOutbox)
 	if err != nil {
@@ -27,7 +29,18 @@ func openOutbox(tx *bolt.Tx, orgID string) (outboxBuckets, error) {
 	if err != nil {
 		return outboxBuckets{}, err
 	}
-	return outboxBuckets{queue: q, index: idx}, nil
+	ob := outboxBuckets{queue: q, index: idx}
+	org, err := orgBucket(tx, orgID)
+	if err != nil {
+		return outboxBuckets{}, err
+	}
+	if ob.dest = org.Bucket([]byte(subOutboxDest)); ob.dest != nil || !tx.Writable() {
+		return ob, nil
+	}
+	if ob.dest, err = org.CreateBucket([]byte(subOutboxDest)); err != nil {
+		return outboxBuckets{}, err
+	}
+	return ob, fillOutboxDest(q, ob.dest)
 }
 
 // load returns the key and the decoded entry id; ErrNotFound when it is not queued.
@@ -48,17 +61,40 @@ func (ob outboxBuckets) load(id string) ([]byte, *OutboxEntry, error) {
 	return key, e, nil
 }
 
-// put stores e under its due time (NextAttemptAt) and indexes it.
+// put stores e under its due time (NextAttemptAt) and indexes it by id and by
+// destination (whose value follows the due key as it moves).
 func (ob outboxBuckets) put(e *OutboxEntry) error {
 	id, err := uuid.Parse(e.ID)
 	if err != nil {
 		return fmt.Errorf("store: outbox entry id %q is not a UUID", e.ID)
 	}
+	dk, err := outboxDestKey(e)
+	if err != nil {
+		return err
+	}
 	key := outboxKey(e.NextAttemptAt, id)
 	if err := putJSON(ob.queue, key, e); err != nil {
 		return err
 	}
+	if err := ob.dest.Put(dk, key); err != nil {
+		return err
+	}
 	return ob.index.Put([]byte(e.ID), key)
+}
+
+// remove deletes e (found at key) from the outbox and both its indexes.
+func (ob outboxBuckets) remove(key []byte, e *OutboxEntry) error {
+	dk, err := outboxDestKey(e)
+	if err != nil {
+		return err
+	}
+	if err := ob.queue.Delete(key); err != nil {
+		return err
+	}
+	if err := ob.dest.Delete(dk); err != nil {
+		return err
+	}
+	return ob.index.Delete([]byte(e.ID))
 }
 
 // takeOutbox removes entry id from orgID's outbox and hands it to fn in the same write
@@ -74,10 +110,7 @@ func (db *DB) takeOutbox(orgID, id string, fn func(tx *bolt.Tx, ob outboxBuckets
 		if err != nil {
 			return err
 		}
-		if err := ob.queue.Delete(key); err != nil {
-			return err
-		}
-		if err := ob.index.Delete([]byte(id)); err != nil {
+		if err := ob.remove(key, e); err != nil {
 			return err
 		}
 		return fn(tx, ob, key, e)
@@ -89,12 +122,21 @@ func (db *DB) takeOutbox(orgID, id string, fn func(tx *bolt.Tx, ob outboxBuckets
 // entry is tried again once the lease runs out, never lost. An entry found with an
 // expired lease had an attempt of unknown outcome: it is counted (Attempts+1) and logged
 // as a retry. ErrConflict means the entry is not due at now (another sender holds it or
-// it was rescheduled); ErrNotFound that it is gone.
+// it was rescheduled) or that an older entry for the same destination is still pending
+// (queued, leased or rescheduled: per-destination order, outbox_dest.go); ErrNotFound
+// that it is gone.
 func (db *DB) ClaimOutbox(orgID, id string, now, until time.Time) (*OutboxEntry, error) {
 	var claimed *OutboxEntry
 	err := db.takeOutbox(orgID, id, func(tx *bolt.Tx, ob outboxBuckets, key []byte, e *OutboxEntry) error {
 		if outboxDue(key) > unixNanos(now) {
 			return conflictf("outbox entry %s is not due (leased or rescheduled)", id)
+		}
+		// Checked here, not only by DueOutbox, so the order holds whatever list the
+		// caller claims from (a stale pass, a replayed older dead letter).
+		if older, err := ob.olderPending(e); err != nil {
+			return err
+		} else if older {
+			return conflictf("outbox entry %s waits for an older entry to %s %s", id, e.Kind, e.TargetID)
 		}
 		if !e.LeaseUntil.IsZero() {
 			e.Attempts++

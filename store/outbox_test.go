@@ -42,7 +42,8 @@ func TestOutboxDueAcrossOrganizations(t *testing.T) {
 	_, a, _ := mustRegister(t, db, "ada@example.com", "Ada")
 	_, b, _ := mustRegister(t, db, "bob@example.com", "Bob")
 	t0 := testEpoch.Add(time.Hour)
-	e1 := mustEnqueue(t, db, a.ID, testEntry("c1", t0.Add(10*time.Second)))
+	// Distinct destinations: within one destination creation order rules (outbox_dest_test.go).
+	e1 := mustEnqueue(t, db, a.ID, testEntry("c3", t0.Add(10*time.Second)))
 	e2 := mustEnqueue(t, db, a.ID, testEntry("c1", t0.Add(time.Second)))
 	e3 := mustEnqueue(t, db, b.ID, testEntry("c2", t0.Add(5*time.Second)))
 	mustEnqueue(t, db, b.ID, testEntry("c2", t0.Add(time.Hour)))
@@ -73,6 +74,7 @@ func TestEnqueueValidation(t *testing.T) {
 	bad := map[string]*OutboxEntry{
 		"kind":         {Kind: "sms", TargetID: "c1", Notification: json.RawMessage(`{}`)},
 		"target":       {Kind: OutboxKindWebhook, Notification: json.RawMessage(`{}`)},
+		"NUL target":   {Kind: OutboxKindEmail, TargetID: "a@b.c\x00x", Notification: json.RawMessage(`{}`)},
 		"notification": {Kind: OutboxKindEmail, TargetID: "a@b.c", Notification: json.RawMessage(`{`)},
 		"id":           {ID: "not-a-uuid", Kind: OutboxKindChannel, TargetID: "c1", Notification: json.RawMessage(`{}`)},
 		"other org":    {OrgID: "someone-else", Kind: OutboxKindChannel, TargetID: "c1", Notification: json.RawMessage(`{}`)},

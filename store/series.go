@@ -41,6 +41,17 @@ type CheckResult struct {
 	// kept per result: the service record keeps the latest one (the SSL and
 	// certificate views read it).
 	Certificate *Certificate
+	// Facts are what alert-rule expressions read beyond the stored fields (SPEC §3.9); they
+	// reach the evaluator and are never stored (not in the series codec). A pointer keeps
+	// CheckResult comparable and the body uncopied. Nil when the probe gave none.
+	Facts *ResultFacts `json:"-"`
+}
+
+// ResultFacts are the probe's extra observations for alert-rule expressions.
+type ResultFacts struct {
+	Body         []byte // HTTP/WebSocket response body (≤ 1 MiB), for body_contains()
+	DNSResolved  bool   // the endpoint's name resolved (dns_resolved)
+	TCPConnected bool   // a transport connection was established (tcp_connected)
 }
 
 // RecordItem is one result of a RecordResults batch with the organization it belongs to.

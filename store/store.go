@@ -10,6 +10,8 @@
 //	idx_org_slug              slug → orgID
 //	idx_api_key               sha256(secret) → orgID + "/" + keyID
 //	idx_invitation            sha256(token) → orgID + "/" + invitationID
+//	idx_heartbeat_key         sha256(unique_key) → orgID + "/" + heartbeatID   (created on first write)
+//	idx_heartbeat_due         be64(due nanos) + heartbeatUUID(16) → orgID + "/" + heartbeatID
 //	idx_status_page_slug      lower(slug) → orgID + "/" + pageID   (created on first write)
 //	orgs/<orgID>/             one bucket per organization:
 //	    "info" key            Organization JSON
@@ -26,11 +28,19 @@
 //	    rollup_1d             serviceUUID(16) + be64(UTC day start nanos) → rollup (binary)
 //	    outbox                be64(due unix nanos) + entryUUID(16) → OutboxEntry JSON
 //	    outbox_index          entryID → outbox key (24 bytes)
+//	    outbox_dest           kind/target + NUL + be64(created nanos) + entryUUID(16) → outbox key
 //	    deliveries            be64(unix nanos) + be64(seq) → DeliveryLog JSON (append-only)
 //	    dead_letters          entryID → OutboxEntry JSON
 //	    maintenance           windowID → MaintenanceWindow JSON
 //	    webhooks              webhookID → Webhook JSON (URL and secret sealed)
 //	    maintenance_announced windowID → MaintenanceAnnouncement JSON (webhook events sent)
+//	    heartbeats            heartbeatID → Heartbeat JSON
+//	    heartbeat_pings       heartbeatUUID(16) + be64(nanos) + be64(seq) → Ping JSON (newest 100 kept)
+//	    alert_rules           ruleID → AlertRule JSON
+//	    alerts                alertID (UUIDv7) → Alert JSON
+//	    alert_open            ruleID + "/" + subjectID → alertID  (one open alert per rule+subject)
+//	    alert_due             be64(due unix nanos) + alertID → nil (escalations, reminders)
+//	    alert_state           ruleID + "/" + subjectID → RuleState (binary counters)
 //	    status_pages          pageID → StatusPage JSON
 //	    incidents             incidentID → Incident JSON (with page_id)
 //	    page_incidents        pageID + "/" + incidentID → nil      (a page's incidents)
@@ -58,6 +68,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -87,6 +98,14 @@ type DB struct {
 	retention RetentionPolicy
 	// afterResult runs inside RecordResults' transaction for each result (resultHook).
 	afterResult []resultHook
+	// afterHeartbeat runs inside every transaction that changes a heartbeat's status
+	// (heartbeatHook, store/heartbeats_index.go).
+	afterHeartbeat []heartbeatHook
+	// alertCloser is told of alerts the store resolves itself (SetAlertCloser).
+	alertCloser atomic.Pointer[AlertCloser]
+	// ruleCache holds each organization's decoded alert rules between transactions
+	// (orgID → *orgRules, alert_tx_rules.go); rule writers invalidate it.
+	ruleCache sync.Map
 	// afterIncident runs inside every transaction that changes an incident (incidentHook).
 	afterIncident []incidentHook
 	// eventSinks receive every Event inside the transaction that caused it (events.go).

@@ -1,0 +1,113 @@
+package alerting
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// newID returns a UUIDv7 (outbox entries and alerts sort by creation).
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// severityOf is the rule's severity, critical when unset.
+func severityOf(rule *store.AlertRule) string {
+	if rule.Severity == "" {
+		return "critical"
+	}
+	return rule.Severity
+}
+
+// failMessage is the alert message of SPEC §3.10.
+func failMessage(status, errText string) string {
+	if errText == "" {
+		return "Check failed with status " + status
+	}
+	return "Check failed with status " + status + ": " + errText
+}
+
+// open opens the rule's alert on the service after failures consecutive failures, with
+// its notifications, events and escalation in this transaction. During a mass failure
+// (§4.5) the alert opens held: its notifications wait (see stillFailing) and the instance
+// admin is told once instead.
+func (a *Alerter) open(tx *store.AlertTx, ev *store.ResultEvent, rule *store.AlertRule, failures int) error {
+	now, r := a.now(), ev.Result
+	checked := r.CheckedAt.UTC()
+	al := &store.Alert{ID: newID(), OrgID: ev.OrgID, ServiceID: ev.Service.ID, ServiceName: ev.Service.Name,
+		AlertRuleID: rule.ID, Severity: severityOf(rule), Title: rule.Name + " Triggered by Check",
+		Message: failMessage(ev.ProbeStatus, r.Error), Status: store.AlertFiring, FiredAt: now,
+		LastCheckAt: &checked, FailureCount: failures, LastStatus: ev.ProbeStatus, LastError: r.Error}
+	if a.mass.active(r.CheckedAt) {
+		al.Held = true
+		if err := a.announceMassFailure(tx, r.CheckedAt); err != nil {
+			return err
+		}
+	} else if err := a.fireService(tx, al, rule, ev, now); err != nil {
+		return err
+	}
+	return tx.CreateAlert(al)
+}
+
+// fireService fires a service alert: notifications, escalation, and the monitor.down
+// (monitor.degraded for YELLOW) event for webhook subscriptions, which are held with the
+// notifications during a mass failure.
+func (a *Alerter) fireService(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, ev *store.ResultEvent, now time.Time) error {
+	if err := a.fire(tx, al, rule, ev.Service, now); err != nil {
+		return err
+	}
+	name := "monitor.down"
+	if ev.ProbeStatus == store.StatusYellow {
+		name = "monitor.degraded"
+	}
+	return tx.Emit(ev.OrgID, &store.Event{Name: name, At: now, Data: eventData(al, ev.Service, ev.Result.ResponseTimeMS)})
+}
+
+// fire sends the alert's first notifications and starts its escalation and reminders.
+func (a *Alerter) fire(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, svc *store.Service, now time.Time) error {
+	if err := a.notifyRule(tx, al, rule, svc, eventFired, now); err != nil {
+		return err
+	}
+	if err := a.schedule(tx, al, rule); err != nil {
+		return err
+	}
+	return a.escalate(tx, al, rule, svc, now)
+}
+
+// stillFailing updates the open alert with another failure. A held alert whose mass
+// failure is over is released: its notifications go out now, as the service is still
+// failing on its own.
+func (a *Alerter) stillFailing(tx *store.AlertTx, ev *store.ResultEvent, rule *store.AlertRule, al *store.Alert) error {
+	checked := ev.Result.CheckedAt.UTC()
+	al.FailureCount++
+	al.LastCheckAt, al.LastStatus, al.LastError = &checked, ev.ProbeStatus, ev.Result.Error
+	al.Message = failMessage(ev.ProbeStatus, ev.Result.Error)
+	if al.Held && !a.mass.active(ev.Result.CheckedAt) {
+		al.Held = false
+		if err := a.fireService(tx, al, rule, ev, a.now()); err != nil {
+			return err
+		}
+	}
+	return tx.PutAlert(al)
+}
+
+// recovered resolves the alert after the success streak (resolved_by "auto"), telling the
+// rule's channels how long it was down (see notifyRule for notify_on_recovery), and the
+// webhooks monitor.recovered and alert.resolved (a held alert, never announced, resolves
+// silently).
+func (a *Alerter) recovered(tx *store.AlertTx, ev *store.ResultEvent, rule *store.AlertRule, al *store.Alert) error {
+	now := a.now()
+	al.Status, al.ResolvedAt, al.ResolvedBy = store.AlertResolved, &now, store.ResolvedByAuto
+	al.NextEscalationAt, al.NextReminderAt = nil, nil
+	if err := tx.PutAlert(al); err != nil || al.Held {
+		return err // a held alert was never announced: it resolves silently
+	}
+	if err := a.notifyRule(tx, al, rule, ev.Service, eventResolved, now); err != nil {
+		return err
+	}
+	data := eventData(al, ev.Service, ev.Result.ResponseTimeMS)
+	if err := tx.Emit(ev.OrgID, &store.Event{Name: "monitor.recovered", At: now, Data: data}); err != nil {
+		return err
+	}
+	return tx.Emit(ev.OrgID, &store.Event{Name: "alert.resolved", At: now, Data: data})
+}

@@ -1,0 +1,186 @@
+package alerting
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/alertifypro/alertifypro/notify"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// Notification events of an alert (notify.Notification.Event); PagerDuty and Opsgenie map
+// acknowledged/resolved onto the incident of the alert's DedupKey.
+const (
+	eventFired        = "alert.fired"
+	eventReminder     = "alert.reminder"
+	eventAcknowledged = "alert.acknowledged"
+	eventResolved     = "alert.resolved"
+)
+
+// ruleTargets returns the enabled channels a rule notifies about an alert of severity:
+// the rule's channel_ids, or every channel of the organization when it lists none, each
+// kept only if its severities filter (empty = all) admits severity.
+func ruleTargets(tx *store.AlertTx, orgID string, rule *store.AlertRule, severity string) ([]*store.NotificationChannel, error) {
+	chs, err := tx.Channels(orgID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*store.NotificationChannel
+	for i := range chs {
+		ch := &chs[i]
+		if !ch.Enabled || (len(rule.ChannelIDs) > 0 && !slices.Contains(rule.ChannelIDs, ch.ID)) {
+			continue
+		}
+		if len(ch.Severities) > 0 && !slices.ContainsFunc(ch.Severities, func(s string) bool { return strings.EqualFold(s, severity) }) {
+			continue
+		}
+		out = append(out, ch)
+	}
+	return out, nil
+}
+
+// incidentTrackers are channel types that keep an incident open until told it resolved:
+// they get alert.resolved even from a rule without recovery notices, or the incident would
+// stay open for ever.
+var incidentTrackers = []string{"pagerduty", "opsgenie"}
+
+// notifyRule queues event about al for every channel the rule targets; alert.resolved goes
+// only to incident trackers when the rule has notify_on_recovery off.
+func (a *Alerter) notifyRule(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, svc *store.Service, event string, now time.Time) error {
+	targets, err := ruleTargets(tx, al.OrgID, rule, al.Severity)
+	if err != nil {
+		return err
+	}
+	for _, ch := range targets {
+		if event == eventResolved && !rule.NotifyOnRecovery && !slices.Contains(incidentTrackers, ch.Type) {
+			continue
+		}
+		id := ch.ID
+		if err := a.enqueue(tx, al, svc, event, store.OutboxKindChannel, id, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// enqueue queues one notification of event about al to one destination (a channel ID, or
+// an e-mail address for kind email) in tx, and makes sure the outbox sender is woken
+// once the transaction commits.
+func (a *Alerter) enqueue(tx *store.AlertTx, al *store.Alert, svc *store.Service, event, kind, target string, now time.Time) error {
+	n, err := a.notification(tx, al, svc, event, now)
+	if err != nil {
+		return err
+	}
+	return a.enqueueNotification(tx, al.OrgID, kind, target, n)
+}
+
+// enqueueNotification writes n as an outbox entry whose ID is n's ID (receivers drop
+// duplicates by it).
+func (a *Alerter) enqueueNotification(tx *store.AlertTx, orgID, kind, target string, n *notify.Notification) error {
+	n.ID = newID()
+	raw, err := json.Marshal(n)
+	if err != nil {
+		return fmt.Errorf("alerting: encode notification: %w", err)
+	}
+	first := !tx.Queued()
+	e := &store.OutboxEntry{ID: n.ID, OrgID: orgID, Kind: kind, TargetID: target, Event: n.Event, Notification: raw}
+	if err := tx.Enqueue(e); err != nil {
+		return err
+	}
+	if first && a.cfg.Wake != nil {
+		tx.AfterCommit(a.cfg.Wake)
+	}
+	return nil
+}
+
+// notification renders al as the provider-independent message of event: what fired, the
+// service and endpoint, status and error, since when, links to the alert and to
+// acknowledge it (while it can be acknowledged), and on recovery how long it was down.
+func (a *Alerter) notification(tx *store.AlertTx, al *store.Alert, svc *store.Service, event string, now time.Time) (*notify.Notification, error) {
+	org, err := tx.Org(al.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	n := &notify.Notification{Event: event, Severity: al.Severity, Title: al.Title,
+		OrgID: org.ID, OrgName: org.Name, ServiceID: al.ServiceID, ServiceName: al.ServiceName,
+		Status: al.LastStatus, Error: al.LastError, Since: al.FiredAt, ResolvedAt: al.ResolvedAt,
+		AlertID: al.ID, AlertURL: a.cfg.BaseURL + "/alerts/" + al.ID, DedupKey: "alertifypro-alert-" + al.ID}
+	if svc != nil {
+		n.Endpoint, n.CheckType = svc.Endpoint, svc.CheckType
+	}
+	subject := al.ServiceName
+	if subject == "" { // a heartbeat alert: its rule is named after the heartbeat
+		subject = strings.TrimSuffix(al.Title, " Triggered by Check")
+	}
+	switch event {
+	case eventFired, eventReminder:
+		n.AckURL = a.AckURL(al.OrgID, al.ID, now.Add(a.cfg.AckTTL))
+		n.Summary = subject + " is down"
+		if event == eventReminder {
+			n.Summary = fmt.Sprintf("%s is still down (since %s)", subject, al.FiredAt.Format(time.RFC3339))
+		}
+		if al.LastError != "" {
+			n.Summary += ": " + al.LastError
+		}
+	case eventAcknowledged:
+		n.Summary = subject + " alert acknowledged by " + nonEmpty(al.AcknowledgedBy, "a responder")
+	case eventResolved:
+		end := now
+		if al.ResolvedAt != nil {
+			end = *al.ResolvedAt
+		}
+		n.DownFor = end.Sub(al.FiredAt).Round(time.Second)
+		n.Summary = fmt.Sprintf("%s recovered after being down for %s", subject, n.DownFor)
+		if al.ResolvedBy != store.ResolvedByAuto {
+			n.Summary = fmt.Sprintf("%s alert resolved by %s after %s", subject, nonEmpty(al.ResolvedBy, "a responder"), n.DownFor)
+		} else {
+			n.Status = store.StatusGreen
+		}
+	}
+	return n, nil
+}
+
+func nonEmpty(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
+}
+
+// monitorData and alertData are the "data" of the monitor.* and alert.* webhook events
+// (SPEC §3.15).
+type monitorData struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+	URL  string `json:"url"`
+}
+
+type alertData struct {
+	ID                  string     `json:"id"`
+	Severity            string     `json:"severity"`
+	Reason              string     `json:"reason"`
+	ConsecutiveFailures int        `json:"consecutive_failures"`
+	StartedAt           time.Time  `json:"started_at"`
+	ResolvedAt          *time.Time `json:"resolved_at"`
+	DowntimeSeconds     *int64     `json:"downtime_seconds"`
+	ResponseTimeMS      int        `json:"response_time_ms"`
+}
+
+// eventData is the {"monitor": ..., "alert": ...} data of an alert's events.
+func eventData(al *store.Alert, svc *store.Service, responseTimeMS int) map[string]any {
+	ad := alertData{ID: al.ID, Severity: al.Severity, Reason: al.Message, ConsecutiveFailures: al.FailureCount,
+		StartedAt: al.FiredAt, ResolvedAt: al.ResolvedAt, ResponseTimeMS: responseTimeMS}
+	if al.ResolvedAt != nil {
+		secs := int64(al.ResolvedAt.Sub(al.FiredAt) / time.Second)
+		ad.DowntimeSeconds = &secs
+	}
+	data := map[string]any{"alert": ad}
+	if svc != nil {
+		data["monitor"] = monitorData{ID: svc.ID, Name: svc.Name, Type: svc.CheckType, URL: svc.Endpoint}
+	}
+	return data
+}

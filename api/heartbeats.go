@@ -1,0 +1,189 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/crypto"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// heartbeatHandlers serves /api/v1/heartbeats (SPEC §3.14); the public ping path is
+// heartbeatPinger (heartbeat_ping.go).
+type heartbeatHandlers struct {
+	*base
+}
+
+// maxKeyAttempts bounds redraws of a colliding unique_key (32 random bits: a collision is
+// already rare; three in a row means something else is wrong).
+const maxKeyAttempts = 3
+
+// heartbeat loads the :id heartbeat of the active organization; any other is 404.
+func (x *heartbeatHandlers) heartbeat(c *gin.Context) (*store.Heartbeat, error) {
+	hb, err := x.store.Heartbeat(actorOf(c).org.ID, c.Param("id"))
+	return hb, heartbeatError(err)
+}
+
+// heartbeatError names the resource in a 404.
+func heartbeatError(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound("Heartbeat")
+	}
+	return err
+}
+
+func (x *heartbeatHandlers) view(hb *store.Heartbeat) heartbeatView {
+	return newHeartbeatView(hb, x.cfg.BaseURL)
+}
+
+func (x *heartbeatHandlers) list(c *gin.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	beats, err := x.store.Heartbeats(actorOf(c).org.ID)
+	if err != nil {
+		return err
+	}
+	views := make([]heartbeatView, 0, len(beats))
+	for i := range beats {
+		views = append(views, x.view(&beats[i]))
+	}
+	c.JSON(http.StatusOK, paginate(c, views, func(v heartbeatView) string { return v.ID }, p))
+	return nil
+}
+
+// create stores a healthy heartbeat whose first deadline counts from now.
+func (x *heartbeatHandlers) create(c *gin.Context) error {
+	var req heartbeatRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	org := actorOf(c).org
+	hb := &store.Heartbeat{}
+	if _, err := req.apply(hb, true, org.Settings.Timezone); err != nil {
+		return err
+	}
+	now := x.now()
+	hb.Status, hb.CreatedAt = store.HeartbeatHealthy, now
+	if err := restartDeadline(hb, now); err != nil {
+		return err
+	}
+	for attempt := 1; ; attempt++ {
+		key, err := newHeartbeatKey(hb.Name)
+		if err != nil {
+			return err
+		}
+		hb.UniqueKey, hb.KeyDigest = key, crypto.Digest(key)
+		err = x.store.CreateHeartbeat(org.ID, hb)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, store.ErrConflict) || attempt == maxKeyAttempts {
+			return err
+		}
+		hb.ID = ""
+	}
+	x.audit(c, "heartbeat.created", heartbeatRes(hb), map[string]any{"schedule": hb.Schedule})
+	c.JSON(http.StatusCreated, x.view(hb))
+	return nil
+}
+
+func (x *heartbeatHandlers) get(c *gin.Context) error {
+	hb, err := x.heartbeat(c)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, x.view(hb))
+	return nil
+}
+
+// update changes name, schedule, timezone or grace; a new schedule or zone restarts the
+// deadline from now (a paused or down heartbeat keeps waiting for resume or a ping).
+func (x *heartbeatHandlers) update(c *gin.Context) error {
+	if _, err := x.heartbeat(c); err != nil {
+		return err // 404 before the body is judged
+	}
+	var req heartbeatRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	org, now := actorOf(c).org, x.now()
+	hb, err := x.store.UpdateHeartbeat(org.ID, c.Param("id"), func(hb *store.Heartbeat) error {
+		timing, err := req.apply(hb, false, org.Settings.Timezone)
+		if err != nil || !timing || hb.Status == store.HeartbeatPaused || hb.Status == store.HeartbeatDown {
+			return err
+		}
+		return restartDeadline(hb, now)
+	})
+	if err != nil {
+		return heartbeatError(err)
+	}
+	x.audit(c, "heartbeat.updated", heartbeatRes(hb), nil)
+	c.JSON(http.StatusOK, x.view(hb))
+	return nil
+}
+
+func (x *heartbeatHandlers) delete(c *gin.Context) error {
+	hb, err := x.heartbeat(c)
+	if err != nil {
+		return err
+	}
+	if err := x.store.DeleteHeartbeat(hb.OrgID, hb.ID); err != nil {
+		return heartbeatError(err)
+	}
+	x.audit(c, "heartbeat.deleted", heartbeatRes(hb), nil)
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+func (x *heartbeatHandlers) pause(c *gin.Context) error {
+	return x.setPaused(c, true, "heartbeat.paused")
+}
+
+// resume makes a paused heartbeat healthy with a full period until its next deadline.
+func (x *heartbeatHandlers) resume(c *gin.Context) error {
+	return x.setPaused(c, false, "heartbeat.resumed")
+}
+
+// setPaused pauses or resumes; repeating it is a harmless no-op (200, no write, no audit).
+func (x *heartbeatHandlers) setPaused(c *gin.Context, paused bool, event string) error {
+	orgID, id, now := actorOf(c).org.ID, c.Param("id"), x.now()
+	hb, err := x.store.UpdateHeartbeat(orgID, id, func(hb *store.Heartbeat) error {
+		if (hb.Status == store.HeartbeatPaused) == paused {
+			return errUnchanged
+		}
+		if paused {
+			hb.Status, hb.NextExpectedAt, hb.StartedAt = store.HeartbeatPaused, nil, nil
+			return nil
+		}
+		hb.Status = store.HeartbeatHealthy
+		return restartDeadline(hb, now)
+	})
+	if errors.Is(err, errUnchanged) {
+		hb, err = x.store.Heartbeat(orgID, id)
+		if err != nil {
+			return heartbeatError(err)
+		}
+		c.JSON(http.StatusOK, x.view(hb))
+		return nil
+	}
+	if err != nil {
+		return heartbeatError(err)
+	}
+	x.audit(c, event, heartbeatRes(hb), nil)
+	c.JSON(http.StatusOK, x.view(hb))
+	return nil
+}
+
+// pings lists the kept pings (at most 100), newest first.
+func (x *heartbeatHandlers) pings(c *gin.Context) error {
+	pings, err := x.store.HeartbeatPings(actorOf(c).org.ID, c.Param("id"))
+	if err != nil {
+		return heartbeatError(err)
+	}
+	c.JSON(http.StatusOK, newPingViews(pings))
+	return nil
+}

@@ -1,0 +1,124 @@
+package store
+
+import (
+	"crypto/subtle"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// HeartbeatTransition is a heartbeat's status change, handed to the heartbeat hooks inside
+// the write transaction that makes it, so an alert opened or resolved for it commits with
+// the change or not at all. Reason is "ping" (a ping made it healthy), "fail" (an explicit
+// /fail), "missed" (the deadline or the grace period passed: Status late or down),
+// "pause", "resume" or "update" (an edit of the schedule cleared late).
+type HeartbeatTransition struct {
+	OrgID      string
+	Heartbeat  *Heartbeat // the heartbeat as the change left it (a copy the hook may keep)
+	PrevStatus string
+	Status     string
+	At         time.Time
+	Reason     string
+}
+
+// heartbeatHook is the extension point for decisions that must commit with a heartbeat's
+// status change (alerting's heartbeat alerts; the lead registers it at merge). Hooks run in
+// order, must do no network or slow work, and an error aborts the whole transaction.
+type heartbeatHook func(tx *bolt.Tx, ev *HeartbeatTransition) error
+
+// heartbeatTransition runs the hooks for hb's change from prev.
+func (db *DB) heartbeatTransition(tx *bolt.Tx, hb *Heartbeat, prev string, at time.Time, reason string) error {
+	if len(db.afterHeartbeat) == 0 {
+		return nil
+	}
+	snap := *hb
+	ev := &HeartbeatTransition{OrgID: hb.OrgID, Heartbeat: &snap, PrevStatus: prev, Status: hb.Status,
+		At: at, Reason: reason}
+	for _, hook := range db.afterHeartbeat {
+		if err := hook(tx, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// heartbeatDue returns when hb next needs the watcher: its deadline while healthy, the end
+// of the grace period while late, never (ok false) while down or paused — only a ping or
+// a resume changes those.
+func heartbeatDue(hb *Heartbeat) (due time.Time, ok bool) {
+	if hb.NextExpectedAt == nil {
+		return time.Time{}, false
+	}
+	switch hb.Status {
+	case HeartbeatHealthy, HeartbeatNew:
+		return *hb.NextExpectedAt, true
+	case HeartbeatLate:
+		return hb.NextExpectedAt.Add(hb.Grace()), true
+	}
+	return time.Time{}, false
+}
+
+// dueKey is the idx_heartbeat_due key of hb, or nil when it is not due.
+func dueKey(hb *Heartbeat) []byte {
+	due, ok := heartbeatDue(hb)
+	prefix, okID := seriesPrefix(hb.ID)
+	if !ok || !okID {
+		return nil
+	}
+	return append(be64(unixNanos(due)), prefix...)
+}
+
+// putHeartbeat writes hb and moves its due index entry from old's (nil for a new one).
+func putHeartbeat(tx *bolt.Tx, b *bolt.Bucket, hb, old *Heartbeat) error {
+	newKey := dueKey(hb)
+	var oldKey []byte
+	if old != nil {
+		oldKey = dueKey(old)
+	}
+	if string(newKey) != string(oldKey) {
+		idx, err := tx.CreateBucketIfNotExists([]byte(bucketIdxHeartbeatDue))
+		if err != nil {
+			return err
+		}
+		if oldKey != nil {
+			if err := idx.Delete(oldKey); err != nil {
+				return err
+			}
+		}
+		if newKey != nil {
+			if err := idx.Put(newKey, compositeKey(hb.OrgID, hb.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	return putJSON(b, []byte(hb.ID), hb)
+}
+
+// unindexDue removes hb's due index entry, if any.
+func unindexDue(tx *bolt.Tx, hb *Heartbeat) error {
+	idx := tx.Bucket([]byte(bucketIdxHeartbeatDue))
+	if k := dueKey(hb); idx != nil && k != nil {
+		return idx.Delete(k)
+	}
+	return nil
+}
+
+// heartbeatByDigest resolves idx_heartbeat_key and confirms the digest in constant time.
+func heartbeatByDigest(tx *bolt.Tx, digest []byte, hb *Heartbeat) error {
+	idx := tx.Bucket([]byte(bucketIdxHeartbeatKey))
+	if idx == nil || len(digest) == 0 {
+		return notFoundf("heartbeat key")
+	}
+	ref := idx.Get(digest)
+	orgID, id, ok := splitComposite(ref)
+	if !ok {
+		return notFoundf("heartbeat key")
+	}
+	if err := getHeartbeat(tx, orgID, id, hb); err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare(hb.KeyDigest, digest) != 1 {
+		return notFoundf("heartbeat key")
+	}
+	return nil
+}
