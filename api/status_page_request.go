@@ -78,9 +78,14 @@ func pageSlug(name string) string {
 	return strings.Trim(s, "-")
 }
 
+// componentTargets tells whether a service or heartbeat ID belongs to the organization.
+type componentTargets struct {
+	service, heartbeat func(id string) bool
+}
+
 // apply validates the request against page p (zero on POST) and writes it into p. known
-// reports whether a service ID belongs to the organization. Every problem is one 422.
-func (r *statusPageRequest) apply(p *store.StatusPage, create bool, known func(string) bool) error {
+// holds the organization's services and heartbeats. Every problem is one 422.
+func (r *statusPageRequest) apply(p *store.StatusPage, create bool, known componentTargets) error {
 	f := fieldErrors{}
 	if create {
 		p.IsPublic, p.ShowUptimeBars, p.HistoryDays, p.SubscriberMode = true, true, defaultHistoryDays, store.SubscribeAnyone
@@ -157,9 +162,9 @@ func applyBranding(f fieldErrors, b store.Branding) store.Branding {
 	return out
 }
 
-// applyComponents checks the component list: each names exactly one service of this
-// organization (heartbeats are not in this build yet), IDs unique, generated when absent.
-func applyComponents(f fieldErrors, in []componentRequest, known func(string) bool) []store.Component {
+// applyComponents checks the component list: each names exactly one service or heartbeat
+// of this organization; IDs are unique, generated when absent.
+func applyComponents(f fieldErrors, in []componentRequest, known componentTargets) []store.Component {
 	if len(in) > maxComponents {
 		f.add("components", "must have at most "+strconv.Itoa(maxComponents)+" entries")
 		return nil
@@ -170,7 +175,7 @@ func applyComponents(f fieldErrors, in []componentRequest, known func(string) bo
 		at := "components[" + strconv.Itoa(i) + "]."
 		comp := store.Component{ID: strings.TrimSpace(c.ID), Name: f.text(at+"name", c.Name, true, maxNameLen),
 			Group: f.text(at+"group", c.Group, false, maxNameLen), Description: f.text(at+"description", c.Description, false, maxDescriptionLen),
-			DisplayOrder: c.DisplayOrder, ServiceID: strings.TrimSpace(c.ServiceID)}
+			DisplayOrder: c.DisplayOrder, ServiceID: strings.TrimSpace(c.ServiceID), HeartbeatID: strings.TrimSpace(c.HeartbeatID)}
 		if comp.ID == "" {
 			comp.ID = uuid.Must(uuid.NewV7()).String()
 		} else if len(comp.ID) > 64 || seen[comp.ID] {
@@ -178,11 +183,15 @@ func applyComponents(f fieldErrors, in []componentRequest, known func(string) bo
 		}
 		seen[comp.ID] = true
 		switch {
-		case strings.TrimSpace(c.HeartbeatID) != "":
-			f.add(at+"heartbeat_id", "heartbeat components are not available in this version")
+		case comp.ServiceID != "" && comp.HeartbeatID != "":
+			f.add(at+"service_id", "give service_id or heartbeat_id, not both")
+		case comp.HeartbeatID != "":
+			if !known.heartbeat(comp.HeartbeatID) {
+				f.add(at+"heartbeat_id", "is not a heartbeat of this organization")
+			}
 		case comp.ServiceID == "":
-			f.add(at+"service_id", "is required")
-		case !known(comp.ServiceID):
+			f.add(at+"service_id", "is required (or heartbeat_id)")
+		case !known.service(comp.ServiceID):
 			f.add(at+"service_id", "is not a service of this organization")
 		}
 		out = append(out, comp)

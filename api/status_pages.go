@@ -83,17 +83,24 @@ func (x *statusPageHandlers) page(c *gin.Context) (*store.StatusPage, error) {
 	return p, err
 }
 
-// serviceSet returns a membership test over the organization's service IDs.
-func (x *statusPageHandlers) serviceSet(orgID string) (func(string) bool, error) {
+// targets returns membership tests over the organization's service and heartbeat IDs.
+func (x *statusPageHandlers) targets(orgID string) (componentTargets, error) {
 	svcs, err := x.store.Services(orgID)
 	if err != nil {
-		return nil, err
+		return componentTargets{}, err
 	}
-	ids := make(map[string]bool, len(svcs))
+	beats, err := x.store.Heartbeats(orgID)
+	if err != nil {
+		return componentTargets{}, err
+	}
+	ids := make(map[string]bool, len(svcs)+len(beats))
 	for i := range svcs {
-		ids[svcs[i].ID] = true
+		ids["s/"+svcs[i].ID] = true
 	}
-	return func(id string) bool { return ids[id] }, nil
+	for i := range beats {
+		ids["h/"+beats[i].ID] = true
+	}
+	return componentTargets{service: func(id string) bool { return ids["s/"+id] }, heartbeat: func(id string) bool { return ids["h/"+id] }}, nil
 }
 
 // slugTaken turns the store's slug conflict into the API's 409.
@@ -127,7 +134,7 @@ func (x *statusPageHandlers) create(c *gin.Context) error {
 		return err
 	}
 	orgID := actorOf(c).org.ID
-	known, err := x.serviceSet(orgID)
+	known, err := x.targets(orgID)
 	if err != nil {
 		return err
 	}
@@ -162,7 +169,7 @@ func (x *statusPageHandlers) update(c *gin.Context) error {
 		return err
 	}
 	orgID := actorOf(c).org.ID
-	known, err := x.serviceSet(orgID)
+	known, err := x.targets(orgID)
 	if err != nil {
 		return err
 	}

@@ -43,8 +43,8 @@ func TestStatusPagesCRUD(t *testing.T) {
 				"components": []map[string]any{{"name": "", "service_id": foreign}, {"name": "B"}, {"name": "H", "heartbeat_id": "hb"}, {"id": "same", "name": "x", "service_id": svc}, {"id": "same", "name": "y", "service_id": svc}}},
 			contains: []string{`"name":"is required"`, `"slug":`, `"history_days":"must be from 1 to 365"`, `"subscriber_mode":`,
 				`"branding.logo_url":`, `"branding.primary_color":`, `"branding.custom_css":`, `"components[0].name":"is required"`,
-				`"components[0].service_id":"is not a service of this organization"`, `"components[1].service_id":"is required"`,
-				`"components[2].heartbeat_id":`, `"components[4].id":`}},
+				`"components[0].service_id":"is not a service of this organization"`, `"components[1].service_id":"is required (or heartbeat_id)"`,
+				`"components[2].heartbeat_id":"is not a heartbeat of this organization"`, `"components[4].id":`}},
 		{name: "history_days zero", method: "POST", path: base, token: f.memberTok, body: map[string]any{"name": "z", "history_days": 0}, status: 422},
 		{name: "email_domain needs domains", method: "POST", path: base, token: f.memberTok, body: map[string]any{"name": "z", "subscriber_mode": "email_domain"}, status: 422,
 			contains: []string{`"subscriber_domains"`}},
@@ -106,5 +106,43 @@ func TestStatusPageDeletedServiceShowsUnknown(t *testing.T) {
 	p := decode[publicPage](t, e.do("GET", "/api/v1/public/status-pages/ada", "", nil))
 	if c := p.Groups[0].Components[0]; c.Status != stateUnknown || c.Uptime != nil || p.Status != stateUnknown {
 		t.Fatalf("component of a deleted service = %+v, overall %s", c, p.Status)
+	}
+}
+
+func TestStatusPageHeartbeatComponents(t *testing.T) {
+	e := newTestEnv(t)
+	f := newOrgFixture(e)
+	hb := e.createHeartbeat(f.owner.Token, map[string]any{"name": "Nightly backup"})
+	theirs := e.createHeartbeat(f.outsider.Token, map[string]any{"name": "Theirs"})
+	svc := e.mustCreateService(f.owner.Token, map[string]any{"name": "API", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
+	e.run([]scenario{
+		{name: "foreign heartbeat", method: "POST", path: "/api/v1/status-pages", token: f.memberTok, status: 422,
+			body:     map[string]any{"name": "Jobs", "components": []map[string]any{{"name": "x", "heartbeat_id": theirs.ID}}},
+			contains: []string{`"components[0].heartbeat_id":"is not a heartbeat of this organization"`}},
+		{name: "both targets", method: "POST", path: "/api/v1/status-pages", token: f.memberTok, status: 422,
+			body:     map[string]any{"name": "Jobs", "components": []map[string]any{{"name": "x", "heartbeat_id": hb.ID, "service_id": svc}}},
+			contains: []string{`"components[0].service_id":"give service_id or heartbeat_id, not both"`}},
+		{name: "heartbeat component", method: "POST", path: "/api/v1/status-pages", token: f.memberTok, status: 201,
+			body:     map[string]any{"name": "Jobs", "components": []map[string]any{{"name": "Backup", "heartbeat_id": hb.ID}}},
+			contains: []string{`"heartbeat_id":"` + hb.ID + `"`, `"service_id":null`}},
+	})
+	get := func() publicComponent {
+		p := decode[publicPage](t, e.do("GET", "/api/v1/public/status-pages/jobs", "", nil))
+		return p.Groups[0].Components[0]
+	}
+	if c := get(); c.Status != stateOperational || len(c.Days) != 0 {
+		t.Fatalf("healthy heartbeat = %+v", c)
+	}
+	if rec := e.do("POST", "/api/v1/heartbeat/"+hb.UniqueKey+"/fail", "", nil); rec.Code != http.StatusOK {
+		t.Fatalf("fail ping: %d %s", rec.Code, rec.Body.String())
+	}
+	e.clock.Advance(statusCacheTTL)
+	if c := get(); c.Status != stateMajorOutage {
+		t.Fatalf("failed heartbeat = %+v", c)
+	}
+	html := e.do("GET", "/status/jobs", "", nil).Body.String()
+	if !strings.Contains(html, `<span class="state s-major_outage">Major outage</span>`) || strings.Contains(html, `class="bars"`) ||
+		strings.Contains(html, hb.UniqueKey) {
+		t.Errorf("heartbeat component HTML wrong or leaks the ping key")
 	}
 }

@@ -131,6 +131,20 @@ func componentState(status string) string {
 	return stateUnknown
 }
 
+// heartbeatState maps a heartbeat status to a public state: a late heartbeat is degraded,
+// a down one an outage; new and paused ones are unknown.
+func heartbeatState(status string) string {
+	switch status {
+	case store.HeartbeatHealthy:
+		return stateOperational
+	case store.HeartbeatLate:
+		return stateDegraded
+	case store.HeartbeatDown:
+		return stateMajorOutage
+	}
+	return stateUnknown
+}
+
 // stateRank orders states for the overall banner; unknown components (deleted services,
 // paused ones) do not count, so one forgotten component cannot hide a healthy page.
 func stateRank(s string) int {
@@ -151,7 +165,9 @@ func buildPublicPage(s *store.StatusPageSnapshot, now time.Time) *publicPage {
 	worst := 0
 	for _, c := range comps {
 		pc := publicComponent{ID: c.ID, Name: c.Name, Description: c.Description, Status: stateUnknown, Days: []publicDay{}}
-		if svc, ok := s.Services[c.ServiceID]; ok && !svc.Paused {
+		if hb, ok := s.Heartbeats[c.HeartbeatID]; ok && c.HeartbeatID != "" {
+			pc.Status = heartbeatState(hb.Status) // heartbeats have no rollups: no bars
+		} else if svc, ok := s.Services[c.ServiceID]; ok && !svc.Paused {
 			pc.Status = componentState(svc.Status)
 			if pc.Status != stateMajorOutage && coveredBy(active, c.ServiceID) {
 				pc.Status = stateMaintenance

@@ -27,14 +27,15 @@ type DailyUptime struct {
 }
 
 // StatusPageSnapshot is everything the public view of a page needs, read in one
-// transaction: the page, the states of the services its components name (missing ones are
-// absent from the map), Days daily rollups per service (oldest first, one entry per day
+// transaction: the page, the states of the services and heartbeats its components name
+// (missing ones are absent from the maps; heartbeat statuses are healthy, late, down...), Days daily rollups per service (oldest first, one entry per day
 // ending today), the page's unresolved incidents and those resolved since the cut-off
 // (newest first), and the organization's maintenance windows shown on status pages (the
 // caller evaluates recurrences and coverage).
 type StatusPageSnapshot struct {
 	Page        StatusPage
 	Services    map[string]PublicServiceState
+	Heartbeats  map[string]PublicServiceState
 	Daily       map[string][]DailyUptime
 	Incidents   []Incident
 	Maintenance []MaintenanceWindow
@@ -46,7 +47,8 @@ type StatusPageSnapshot struct {
 // unknown slug.
 func (db *DB) StatusPageSnapshot(slug string, days int, recentSince time.Time) (*StatusPageSnapshot, error) {
 	today := time.Unix(0, floorNanos(seriesNanos(db.stamp()), 24*time.Hour)).UTC()
-	snap := &StatusPageSnapshot{Services: map[string]PublicServiceState{}, Daily: map[string][]DailyUptime{}}
+	snap := &StatusPageSnapshot{Services: map[string]PublicServiceState{}, Heartbeats: map[string]PublicServiceState{},
+		Daily: map[string][]DailyUptime{}}
 	err := db.kv.View(func(tx *bolt.Tx) error {
 		if err := pageBySlug(tx, slug, &snap.Page); err != nil {
 			return err
@@ -61,8 +63,15 @@ func (db *DB) StatusPageSnapshot(slug string, days int, recentSince time.Time) (
 		if err != nil {
 			return err
 		}
-		services := ob.Bucket([]byte(subServices))
+		services, beats := ob.Bucket([]byte(subServices)), ob.Bucket([]byte(subHeartbeats))
 		for _, c := range snap.Page.Components {
+			if c.HeartbeatID != "" {
+				var hb Heartbeat
+				if getJSON(beats, []byte(c.HeartbeatID), &hb) == nil { // deleted: "unknown"
+					snap.Heartbeats[hb.ID] = PublicServiceState{Name: hb.Name, Status: hb.Status, Paused: hb.Status == HeartbeatPaused}
+				}
+				continue
+			}
 			if c.ServiceID == "" {
 				continue
 			}

@@ -92,8 +92,10 @@ func TestStatusPageSnapshotReadsDailyRollups(t *testing.T) {
 	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 	db, clock, org := openSeriesDB(t, now)
 	svcs := createServices(t, db, org.ID, 2, time.Minute)
+	hb := mustHeartbeat(t, db, org.ID, "backup-key")
 	p := &StatusPage{Name: "Acme", Slug: "acme", IsPublic: true, Components: []Component{
-		{ID: "c1", Name: "API", ServiceID: svcs[0].ID}, {ID: "c2", Name: "Gone", ServiceID: "00000000-0000-0000-0000-000000000000"}}}
+		{ID: "c1", Name: "API", ServiceID: svcs[0].ID}, {ID: "c2", Name: "Gone", ServiceID: "00000000-0000-0000-0000-000000000000"},
+		{ID: "c3", Name: "Backup", HeartbeatID: hb.ID}, {ID: "c4", Name: "Gone job", HeartbeatID: "00000000-0000-0000-0000-000000000001"}}}
 	if err := db.CreateStatusPage(org.ID, p); err != nil {
 		t.Fatal(err)
 	}
@@ -109,6 +111,9 @@ func TestStatusPageSnapshotReadsDailyRollups(t *testing.T) {
 	}
 	if len(snap.Services) != 1 || snap.Services[svcs[0].ID].Status != StatusYellow {
 		t.Fatalf("services = %+v (the deleted one must be absent)", snap.Services)
+	}
+	if len(snap.Heartbeats) != 1 || snap.Heartbeats[hb.ID].Status != HeartbeatHealthy || snap.Heartbeats[hb.ID].Name != hb.Name {
+		t.Fatalf("heartbeats = %+v (the deleted one must be absent)", snap.Heartbeats)
 	}
 	days := snap.Daily[svcs[0].ID]
 	if len(days) != 3 || !days[2].Day.Equal(time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)) {
