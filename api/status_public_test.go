@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -160,4 +161,36 @@ func checkUIHeaders(t *testing.T, rec *httptest.ResponseRecorder) {
 // recoveredAPI is a passing check of the fixture's API service one second from now.
 func recoveredAPI(s *statusFixture, e *testEnv) store.CheckResult {
 	return store.CheckResult{ServiceID: s.api, CheckedAt: e.clock.Now().Add(time.Second), Status: store.StatusGreen, ResponseTimeMS: 15, StatusCode: 200}
+}
+
+// The public JSON has exactly the allow-listed keys at every level, so a field added to a
+// store type can never reach visitors without this test changing too.
+func TestPublicStatusJSONKeysAreAllowListed(t *testing.T) {
+	e := newTestEnv(t)
+	s := newStatusFixture(t, e)
+	body := decode[map[string]any](t, e.do("GET", "/api/v1/public/status-pages/"+s.slug, "", nil))
+	keys := func(what string, m map[string]any, want ...string) {
+		t.Helper()
+		got := make([]string, 0, len(m))
+		for k := range m {
+			got = append(got, k)
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s keys = %v, want %v", what, got, want)
+		}
+	}
+	keys("page", body, "name", "slug", "branding", "status", "show_uptime_bars", "history_days", "subscriptions_enabled",
+		"groups", "active_incidents", "recent_incidents", "maintenance", "generated_at")
+	keys("branding", body["branding"].(map[string]any), "logo_url", "primary_color", "company_name", "custom_css")
+	group := body["groups"].([]any)[0].(map[string]any)
+	keys("group", group, "name", "components")
+	comp := group["components"].([]any)[0].(map[string]any)
+	keys("component", comp, "id", "name", "description", "status", "uptime_percentage", "days")
+	keys("day", comp["days"].([]any)[0].(map[string]any), "date", "status", "uptime_percentage")
+	inc := body["active_incidents"].([]any)[0].(map[string]any)
+	keys("incident", inc, "id", "title", "status", "severity", "affected_components", "updates", "postmortem", "created_at", "resolved_at")
+	keys("update", inc["updates"].([]any)[0].(map[string]any), "id", "status", "message", "created_at")
+	keys("affected component", inc["affected_components"].([]any)[0].(map[string]any), "id", "name")
 }
