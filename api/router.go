@@ -44,6 +44,12 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		beats    = &heartbeatHandlers{base: b}
 		pinger   = newHeartbeatPinger(b, d.Pings)
 	)
+	public, err := newPublicStatusHandlers(b) // public status pages, feeds, badges + their cache
+	if err != nil {
+		return nil, err
+	}
+	pages := &statusPageHandlers{base: b, cache: public.cache}
+	incidents := &incidentHandlers{base: b, cache: public.cache}
 
 	// Prometheus scrape endpoint (SPEC §3.20): outside /api/v1, its own bearer token
 	// (METRICS_TOKEN), 404 while that is unset.
@@ -63,6 +69,15 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/heartbeat/:key/start", h(pinger.start))
 	v1.GET("/heartbeat/:key/fail", h(pinger.fail))
 	v1.POST("/heartbeat/:key/fail", h(pinger.fail))
+
+	// Public status pages (SPEC §3.16): no token needed; a private page is shown only
+	// to a bearer token of its organization's members, everyone else gets 404.
+	r.GET("/status/:slug", h(public.html))
+	r.GET("/status/:slug/feed.rss", h(public.rss))
+	r.GET("/status/:slug/feed.atom", h(public.atom))
+	v1.GET("/public/status-pages/:slug", h(public.json))
+	v1.GET("/badge/:slug/:component_id/status.svg", h(public.statusBadge))
+	v1.GET("/badge/:slug/:component_id/uptime.svg", h(public.uptimeBadge))
 
 	// Everything below needs a valid token and counts against its rate limit.
 	in := v1.Group("", b.authenticate(), limits.perCaller())
@@ -164,6 +179,17 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.POST("/heartbeats/:id/pause", require(permWrite), h(beats.pause))
 	in.POST("/heartbeats/:id/resume", require(permWrite), h(beats.resume))
 	in.GET("/heartbeats/:id/pings", require(permRead), h(beats.pings))
+	in.GET("/status-pages", require(permRead), h(pages.list))
+	in.POST("/status-pages", require(permWrite), h(pages.create))
+	in.GET("/status-pages/:id", require(permRead), h(pages.get))
+	in.PUT("/status-pages/:id", require(permWrite), h(pages.update))
+	in.DELETE("/status-pages/:id", require(permWrite), h(pages.delete))
+	in.GET("/status-pages/:id/incidents", require(permRead), h(incidents.list))
+	in.POST("/status-pages/:id/incidents", require(permRespond), h(incidents.create))
+	in.GET("/status-pages/:id/incidents/:iid", require(permRead), h(incidents.get))
+	in.PUT("/status-pages/:id/incidents/:iid", require(permRespond), h(incidents.update))
+	in.POST("/status-pages/:id/incidents/:iid/updates", require(permRespond), h(incidents.addUpdate))
+	in.DELETE("/status-pages/:id/incidents/:iid", require(permWrite), h(incidents.delete))
 
 	// Instance-admin endpoints answer 404 to everyone else (SPEC §2.5).
 	ia := in.Group("/admin", requireInstanceAdmin())
