@@ -46,14 +46,6 @@ type componentView struct {
 	DisplayOrder int     `json:"display_order"`
 }
 
-// nullable returns nil for "" so absent IDs render as null.
-func nullable(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 func newStatusPageView(p *store.StatusPage) statusPageView {
 	v := statusPageView{ID: p.ID, OrganizationID: p.OrgID, Name: p.Name, Slug: p.Slug, IsPublic: p.IsPublic,
 		Branding: p.Branding, Components: make([]componentView, 0, len(p.Components)), ShowUptimeBars: p.ShowUptimeBars,
