@@ -98,6 +98,7 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		Guard:     guard,
 		Engine:    engine,
 		Purger:    purger,
+		Alerter:   alerter,
 		Logger:    logger,
 		Version:   version,
 

@@ -90,8 +90,12 @@ func (a *Alerter) escalate(tx *store.AlertTx, al *store.Alert, rule *store.Alert
 		if idx >= len(p.steps) {
 			idx = 0 // a repeat run starts again at the first step
 		}
-		if err := a.escalateTo(tx, al, svc, p.steps[idx], now); err != nil {
+		if skip, err := notifiedAtFiring(tx, al, rule, p.steps[idx], now); err != nil {
 			return err
+		} else if !skip {
+			if err := a.escalateTo(tx, al, svc, p.steps[idx], now); err != nil {
+				return err
+			}
 		}
 		al.EscalationLevel = idx + 1
 		var next time.Time
@@ -108,6 +112,22 @@ func (a *Alerter) escalate(tx *store.AlertTx, al *store.Alert, rule *store.Alert
 		al.NextEscalationAt = &next
 	}
 	return nil
+}
+
+// notifiedAtFiring reports whether step is an immediate channel step of the alert's first
+// run that the rule's own notification has just reached in this same transaction: a
+// policy whose level 1 is "the on-call channel at once", on a rule that already notifies
+// that channel, would otherwise post the same alert twice. Later steps and repeat runs
+// that name the channel again are deliberate re-pages and still go out.
+func notifiedAtFiring(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, step store.EscalationStep, now time.Time) (bool, error) {
+	if step.NotifyType != store.EscalateToChannel || al.EscalationCycle > 0 || now.After(al.FiredAt) || al.Held {
+		return false, nil
+	}
+	targets, err := ruleTargets(tx, al.OrgID, rule, al.Severity)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(targets, func(c *store.NotificationChannel) bool { return c.ID == step.NotifyID }), nil
 }
 
 // escalateTo notifies one step's target: a channel through the outbox, a team's members

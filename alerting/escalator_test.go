@@ -229,3 +229,28 @@ func TestRunDeliversDueEscalationsAndStopsWithItsContext(t *testing.T) {
 		t.Fatal("the outbox sender was not woken after the escalation committed")
 	}
 }
+
+// TestImmediateEscalationToARuleChannelIsNotDoubled: a level-1, delay-0 step naming a
+// channel the rule itself notifies posts the alert once when it fires, not twice; the
+// same channel named again by a later step is still re-paged.
+func TestImmediateEscalationToARuleChannelIsNotDoubled(t *testing.T) {
+	f := newEscalationFixture(t, 0)
+	if _, err := f.db.UpdateAlertRule(f.org.ID, f.alertRule.ID, func(r *store.AlertRule) error {
+		r.ChannelIDs = []string{f.pager.ID}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	fired := f.clock.Now()
+	f.check(store.StatusRed, f.svc)
+	if got := f.escalations(); !slices.Equal(got, []string{f.pager.ID}) {
+		t.Fatalf("at firing: %v, want the pager channel once", got)
+	}
+	if a := f.alerts("open")[0]; a.EscalationLevel != 1 {
+		t.Fatalf("the skipped step still counts as done: level %d", a.EscalationLevel)
+	}
+	f.runDue(fired.Add(10 * time.Minute))
+	if n := len(f.escalations()); n != 3 {
+		t.Fatalf("after level 2: %d entries, want 3 (pager once, the two team members)", n)
+	}
+}

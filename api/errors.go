@@ -24,6 +24,10 @@ type Error struct {
 	RetryAfter *time.Time
 	// retrySeconds is the Retry-After header value that goes with RetryAfter.
 	retrySeconds int
+
+	// Details is extra machine-readable context, rendered as "details" (e.g. the byte
+	// position of an alert rule expression's syntax error).
+	Details map[string]any
 }
 
 // Error implements the error interface.
@@ -122,6 +126,9 @@ func writeError(c *gin.Context, err error) {
 	body := gin.H{"error": apiErr.Code, "message": apiErr.Message}
 	if len(apiErr.Fields) > 0 {
 		body["fields"] = apiErr.Fields
+	}
+	if len(apiErr.Details) > 0 {
+		body["details"] = apiErr.Details
 	}
 	if apiErr.RetryAfter != nil {
 		body["retry_after"] = apiErr.RetryAfter.Format(time.RFC3339)

@@ -36,12 +36,22 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		storage  = &adminStorageHandlers{base: b}
 		prom     = &prometheusHandlers{base: b}
 		maint    = &maintenanceHandlers{base: b}
+		escal    = &escalationPolicyHandlers{base: b}
+		rules    = &alertRuleHandlers{base: b}
+		alerts   = &alertHandlers{base: b, alerter: d.Alerter}
+		ackLink  = newAckLinkHandlers(b, d.Alerter)
 		channels = &channelHandlers{base: b, notify: NotifyDeps(d.Config, d.Guard, d.NotifyHTTP, d.Version)}
 		hooks    = &webhookHandlers{base: b, notify: NotifyDeps(d.Config, d.Guard, d.NotifyHTTP, d.Version)}
 		limits   = newRateLimiter(b.now)
 		beats    = &heartbeatHandlers{base: b}
 		pinger   = newHeartbeatPinger(b, d.Pings)
 	)
+	public, err := newPublicStatusHandlers(b) // public status pages, feeds, badges + their cache
+	if err != nil {
+		return nil, err
+	}
+	pages := &statusPageHandlers{base: b, cache: public.cache}
+	incidents := &incidentHandlers{base: b, cache: public.cache}
 
 	// Prometheus scrape endpoint (SPEC §3.20): outside /api/v1, its own bearer token
 	// (METRICS_TOKEN), 404 while that is unset.
@@ -49,6 +59,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 
 	v1 := r.Group("/api/v1", apiHeaders())
 	v1.GET("/health", health)
+	// One-click acknowledge from a notification: the signed token is the authority.
+	v1.GET("/alerts/:id/ack", h(ackLink.ack))
 	v1.GET("/ready", b.ready)
 	v1.POST("/auth/register", h(authH.register))
 	v1.POST("/auth/login", h(authH.login))
@@ -59,6 +71,15 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/heartbeat/:key/start", h(pinger.start))
 	v1.GET("/heartbeat/:key/fail", h(pinger.fail))
 	v1.POST("/heartbeat/:key/fail", h(pinger.fail))
+
+	// Public status pages (SPEC §3.16): no token needed; a private page is shown only
+	// to a bearer token of its organization's members, everyone else gets 404.
+	r.GET("/status/:slug", h(public.html))
+	r.GET("/status/:slug/feed.rss", h(public.rss))
+	r.GET("/status/:slug/feed.atom", h(public.atom))
+	v1.GET("/public/status-pages/:slug", h(public.json))
+	v1.GET("/badge/:slug/:component_id/status.svg", h(public.statusBadge))
+	v1.GET("/badge/:slug/:component_id/uptime.svg", h(public.uptimeBadge))
 
 	// Everything below needs a valid token and counts against its rate limit.
 	in := v1.Group("", b.authenticate(), limits.perCaller())
@@ -121,6 +142,25 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.PUT("/maintenance-windows/:id", require(permWrite), h(maint.update))
 	in.DELETE("/maintenance-windows/:id", require(permWrite), h(maint.delete))
 	in.POST("/maintenance-windows/:id/end", require(permWrite), h(maint.end))
+
+	in.GET("/escalation-policies", require(permRead), h(escal.list))
+	in.POST("/escalation-policies", require(permWrite), h(escal.create))
+	in.GET("/escalation-policies/:id", require(permRead), h(escal.get))
+	in.PUT("/escalation-policies/:id", require(permWrite), h(escal.update))
+	in.DELETE("/escalation-policies/:id", require(permWrite), h(escal.delete))
+
+	in.GET("/alert-rules", require(permRead), h(rules.list))
+	in.POST("/alert-rules", require(permWrite), h(rules.create))
+	in.GET("/alert-rules/:id", require(permRead), h(rules.get))
+	in.PUT("/alert-rules/:id", require(permWrite), h(rules.update))
+	in.DELETE("/alert-rules/:id", require(permWrite), h(rules.delete))
+
+	in.GET("/alerts", require(permRead), h(alerts.list))
+	in.GET("/alerts/:id", require(permRead), h(alerts.get))
+	in.POST("/alerts/:id/acknowledge", require(permRespond), h(alerts.acknowledge))
+	in.POST("/alerts/:id/resolve", require(permRespond), h(alerts.resolve))
+	in.POST("/alerts/:id/notes", require(permRespond), h(alerts.addNote))
+
 	in.GET("/notification-channels", require(permRead), h(channels.list))
 	in.POST("/notification-channels", require(permWrite), h(channels.create))
 	in.GET("/notification-channels/:id", require(permRead), h(channels.get))
@@ -144,6 +184,17 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.POST("/heartbeats/:id/pause", require(permWrite), h(beats.pause))
 	in.POST("/heartbeats/:id/resume", require(permWrite), h(beats.resume))
 	in.GET("/heartbeats/:id/pings", require(permRead), h(beats.pings))
+	in.GET("/status-pages", require(permRead), h(pages.list))
+	in.POST("/status-pages", require(permWrite), h(pages.create))
+	in.GET("/status-pages/:id", require(permRead), h(pages.get))
+	in.PUT("/status-pages/:id", require(permWrite), h(pages.update))
+	in.DELETE("/status-pages/:id", require(permWrite), h(pages.delete))
+	in.GET("/status-pages/:id/incidents", require(permRead), h(incidents.list))
+	in.POST("/status-pages/:id/incidents", require(permRespond), h(incidents.create))
+	in.GET("/status-pages/:id/incidents/:iid", require(permRead), h(incidents.get))
+	in.PUT("/status-pages/:id/incidents/:iid", require(permRespond), h(incidents.update))
+	in.POST("/status-pages/:id/incidents/:iid/updates", require(permRespond), h(incidents.addUpdate))
+	in.DELETE("/status-pages/:id/incidents/:iid", require(permWrite), h(incidents.delete))
 
 	// Instance-admin endpoints answer 404 to everyone else (SPEC §2.5).
 	ia := in.Group("/admin", requireInstanceAdmin())

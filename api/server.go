@@ -29,6 +29,7 @@ type Deps struct {
 	Guard     *egress.Guard        // save-time egress checks of service targets
 	Engine    *monitor.Engine      // check now, schedule changes, engine metrics; nil in tests that need no engine
 	Purger    *store.HistoryPurger // background history removal of deleted services
+	Alerter   *alerting.Alerter    // alert actions and ack links; nil in tests that need none
 	Logger    *slog.Logger
 	Now       func() time.Time // the clock; tests pass a fixed one
 	Version   string

@@ -45,8 +45,10 @@ type Notification struct {
 	// DedupKey is stable per alert: PagerDuty's dedup_key, Opsgenie's alias.
 	DedupKey string
 	// Payload is, for webhook channels and subscriptions, the exact JSON
-	// envelope to send (SPEC §3.15); nil lets the channel render its own.
-	Payload json.RawMessage
+	// envelope to send (SPEC §3.15); nil (or JSON null, which is what a nil
+	// RawMessage becomes after a trip through the outbox) lets the channel
+	// render its own.
+	Payload json.RawMessage `json:",omitempty"`
 }
 
 // Attempt is the result of one delivery attempt, successful or not, as the

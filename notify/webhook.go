@@ -42,7 +42,7 @@ func newWebhookSender(cfg map[string]any, d Deps) (Sender, error) {
 // delivery id and signature headers, which configured ones cannot override.
 func (s *webhookSender) Send(ctx context.Context, n *Notification) (Attempt, error) {
 	body := []byte(n.Payload)
-	if len(body) == 0 {
+	if len(body) == 0 || string(body) == "null" {
 		var err error
 		if body, err = json.Marshal(defaultWebhookPayload(n, s.now())); err != nil {
 			return configFailure(s.channel, "encoding the payload: %v", err)

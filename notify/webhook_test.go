@@ -84,3 +84,26 @@ func TestWebhookWithoutSecretIsUnsigned(t *testing.T) {
 		t.Fatalf("resolved envelope = %s", got.Body)
 	}
 }
+
+// TestWebhookRendersItsOwnEnvelopeAfterTheOutbox: a notification queued without a payload
+// (an alert for a webhook channel) comes back from the outbox's JSON with Payload "null"
+// when it was encoded before the omitempty tag; the channel must still send the envelope,
+// never the four bytes "null".
+func TestWebhookRendersItsOwnEnvelopeAfterTheOutbox(t *testing.T) {
+	r := newHookReceiver(t, false)
+	s := senderAt(t, "webhook", r)
+	for _, raw := range []string{`{"ID":"d-1","Event":"alert.fired","AlertID":"alert-1","Payload":null}`, `{"ID":"d-2","Event":"alert.fired","AlertID":"alert-1"}`} {
+		var n Notification
+		if err := json.Unmarshal([]byte(raw), &n); err != nil {
+			t.Fatal(err)
+		}
+		mustSend(t, s, &n)
+		body := decodeJSON(t, r.last(t))
+		if body["event"] != "alert.fired" || jsonAt(t, body, "data", "alert", "id") != "alert-1" {
+			t.Fatalf("%s: sent %v", raw, body)
+		}
+	}
+	if raw, _ := json.Marshal(Notification{ID: "x"}); bytes.Contains(raw, []byte("Payload")) {
+		t.Errorf("a nil payload is encoded: %s", raw)
+	}
+}

@@ -8,7 +8,7 @@ import (
 
 // Janitor is the background worker that deletes expired data in small chunks
 // (≤ 1000 keys per transaction): audit entries past AuditRetention, delivery
-// logs past DeliveryRetention, and raw
+// logs past DeliveryRetention, alerts resolved longer than AlertRetention ago, and raw
 // results and rollups past their RetentionPolicy, plus the series of deleted
 // services. Running it keeps disk use at a steady state: bbolt reuses the
 // freed pages, and `alertifypro compact` returns them to the file system.
@@ -70,6 +70,13 @@ func (j *Janitor) Sweep() error {
 		}
 		if n > 0 && j.Logger != nil {
 			j.Logger.Info("pruned delivery logs", "org_id", org.ID, "deleted", n)
+		}
+		n, err = j.DB.PruneAlerts(org.ID, now().Add(-AlertRetention))
+		if err != nil && first == nil {
+			first = err
+		}
+		if n > 0 && j.Logger != nil {
+			j.Logger.Info("pruned resolved alerts", "org_id", org.ID, "deleted", n)
 		}
 		n, err = j.DB.PruneSeries(org.ID, j.Retention, now())
 		if err != nil && first == nil {

@@ -25,6 +25,10 @@ const (
 	metaKeyCheck      = "key_check"
 )
 
+// bucketIdxStatusPageSlug is the global status-page slug index, lower(slug) → orgID + "/" +
+// pageID, created on first write (store/status_pages.go).
+const bucketIdxStatusPageSlug = "idx_status_page_slug"
+
 // Names inside an organization's bucket (orgs/<orgID>/).
 const (
 	orgInfoKey      = "info"
@@ -56,7 +60,7 @@ func orgSubBuckets() []string {
 // organization is deleted, every entry of these pointing at it is removed. Add new global
 // indexes of that shape (heartbeat keys, status-page slugs, ...) here.
 func orgScopedIndexes() []string {
-	return []string{bucketIdxAPIKey, bucketIdxInvitation, bucketIdxHeartbeatKey, bucketIdxHeartbeatDue}
+	return []string{bucketIdxAPIKey, bucketIdxInvitation, bucketIdxHeartbeatKey, bucketIdxHeartbeatDue, bucketIdxStatusPageSlug}
 }
 
 // newID returns a UUIDv7 string; v7 IDs sort by creation time, so bucket order is age order.

@@ -12,6 +12,7 @@
 //	idx_invitation            sha256(token) → orgID + "/" + invitationID
 //	idx_heartbeat_key         sha256(unique_key) → orgID + "/" + heartbeatID   (created on first write)
 //	idx_heartbeat_due         be64(due nanos) + heartbeatUUID(16) → orgID + "/" + heartbeatID
+//	idx_status_page_slug      lower(slug) → orgID + "/" + pageID   (created on first write)
 //	orgs/<orgID>/             one bucket per organization:
 //	    "info" key            Organization JSON
 //	    members               userID → Membership JSON
@@ -40,6 +41,9 @@
 //	    alert_open            ruleID + "/" + subjectID → alertID  (one open alert per rule+subject)
 //	    alert_due             be64(due unix nanos) + alertID → nil (escalations, reminders)
 //	    alert_state           ruleID + "/" + subjectID → RuleState (binary counters)
+//	    status_pages          pageID → StatusPage JSON
+//	    incidents             incidentID → Incident JSON (with page_id)
+//	    page_incidents        pageID + "/" + incidentID → nil      (a page's incidents)
 //
 // Global buckets hold only what must be found before the tenant is known; everything else
 // lives under orgs/<orgID>, and every method that touches organization data takes orgID first
@@ -102,6 +106,8 @@ type DB struct {
 	// ruleCache holds each organization's decoded alert rules between transactions
 	// (orgID → *orgRules, alert_tx_rules.go); rule writers invalidate it.
 	ruleCache sync.Map
+	// afterIncident runs inside every transaction that changes an incident (incidentHook).
+	afterIncident []incidentHook
 	// eventSinks receive every Event inside the transaction that caused it (events.go).
 	eventSinks []eventSink
 	// maintenance decides, in RecordResults, whether a window is active (SetMaintenanceCheck).

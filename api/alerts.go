@@ -1,0 +1,190 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/alerting"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// maxNoteLen bounds an alert note (and the note of an acknowledge or resolve).
+const maxNoteLen = 2000
+
+// alertStatusFilters are the values of GET /alerts?status= ("open" = firing and
+// acknowledged, the default).
+var alertStatusFilters = []string{"open", store.AlertFiring, store.AlertAcknowledged, store.AlertResolved, "all"}
+
+// alertHandlers serves /api/v1/alerts (SPEC §3.10). State changes go through the
+// Alerter, which queues their notifications and events in the same transaction.
+type alertHandlers struct {
+	*base
+	alerter *alerting.Alerter
+}
+
+// errNoAlerter is the answer when the server was built without the alerting engine.
+var errNoAlerter = errors.New("api: alert action without an Alerter in Deps")
+
+// alertNotFound turns the store's "not found" into the API's 404 for alerts.
+func alertNotFound(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound("Alert")
+	}
+	return err
+}
+
+// list answers alerts newest first: open ones by default, filtered by ?status=,
+// ?service_id=, ?heartbeat_id=, ?severity= and ?since= (RFC 3339, fired at or after), paginated by the
+// store's cursor (X-Next-Cursor).
+func (x *alertHandlers) list(c *gin.Context) error {
+	pg, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	fl := store.AlertFilter{Status: strings.ToLower(c.Query("status")), ServiceID: c.Query("service_id"),
+		HeartbeatID: c.Query("heartbeat_id"),
+		Severity:    strings.ToLower(c.Query("severity")), Limit: pg.limit, Cursor: pg.cursor}
+	f := fieldErrors{}
+	if fl.Status != "" && !slices.Contains(alertStatusFilters, fl.Status) {
+		f.add("status", "must be one of "+strings.Join(alertStatusFilters, ", "))
+	}
+	if fl.Severity != "" && !slices.Contains(alertSeverities, fl.Severity) {
+		f.add("severity", "must be one of "+strings.Join(alertSeverities, ", "))
+	}
+	if s := c.Query("since"); s != "" {
+		if fl.Since, err = time.Parse(time.RFC3339, s); err != nil {
+			f.add("since", "must be an RFC 3339 time, e.g. 2026-01-02T15:04:05Z")
+		}
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+	alerts, next, err := x.store.Alerts(actorOf(c).org.ID, fl)
+	if err != nil {
+		return err
+	}
+	if next != "" {
+		c.Header("X-Next-Cursor", next)
+	}
+	out := make([]alertView, 0, len(alerts))
+	for i := range alerts {
+		out = append(out, newAlertView(&alerts[i]))
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// get answers one alert of the active organization.
+func (x *alertHandlers) get(c *gin.Context) error {
+	a, err := x.store.Alert(actorOf(c).org.ID, c.Param("id"))
+	if err != nil {
+		return alertNotFound(err)
+	}
+	c.JSON(http.StatusOK, newAlertView(a))
+	return nil
+}
+
+// alertNoteRequest is the optional body of acknowledge and resolve.
+type alertNoteRequest struct {
+	Note *string `json:"note"`
+}
+
+// noteBody reads the optional {note} body; an empty body is no note.
+func noteBody(c *gin.Context) (string, error) {
+	var req alertNoteRequest
+	if c.Request.ContentLength != 0 {
+		if err := bindJSON(c, &req); err != nil {
+			return "", err
+		}
+	}
+	f := fieldErrors{}
+	note := f.text("note", deref(req.Note), false, maxNoteLen)
+	return note, f.err()
+}
+
+// acknowledge stops the alert's escalation (409 when it is already acknowledged or
+// resolved).
+func (x *alertHandlers) acknowledge(c *gin.Context) error {
+	return x.act(c, "alert.acknowledged", func(orgID, id, by, note string) (*store.Alert, error) {
+		return x.alerter.Acknowledge(orgID, id, by, note)
+	})
+}
+
+// resolve closes the alert by hand (409 when it is already resolved).
+func (x *alertHandlers) resolve(c *gin.Context) error {
+	return x.act(c, "alert.resolved", func(orgID, id, by, note string) (*store.Alert, error) {
+		return x.alerter.Resolve(orgID, id, by, note)
+	})
+}
+
+// act runs one state change on behalf of the caller (the user; for an API key, its
+// creator) and records it in the audit log.
+func (x *alertHandlers) act(c *gin.Context, event string, change func(orgID, id, by, note string) (*store.Alert, error)) error {
+	if x.alerter == nil {
+		return errNoAlerter
+	}
+	a := actorOf(c)
+	if _, err := x.store.Alert(a.org.ID, c.Param("id")); err != nil {
+		return alertNotFound(err) // 404 before the body is judged
+	}
+	note, err := noteBody(c)
+	if err != nil {
+		return err
+	}
+	alert, err := change(a.org.ID, c.Param("id"), a.user.ID, note)
+	if err != nil {
+		return x.alertConflict(a.org.ID, c.Param("id"), alertNotFound(err))
+	}
+	x.audit(c, event, alertRes(alert), map[string]any{"note": note != ""})
+	c.JSON(http.StatusOK, newAlertView(alert))
+	return nil
+}
+
+// alertConflict explains the Alerter's ErrConflict with the alert's current state;
+// other errors pass unchanged.
+func (x *alertHandlers) alertConflict(orgID, id string, err error) error {
+	if !errors.Is(err, store.ErrConflict) {
+		return err
+	}
+	state := "past that state"
+	if a, lerr := x.store.Alert(orgID, id); lerr == nil {
+		state = a.Status
+	}
+	return errConflict("The alert is already " + state + "; nothing was changed.")
+}
+
+// alertNoteText is the body of POST /alerts/{id}/notes.
+type alertNoteText struct {
+	Text *string `json:"text"`
+}
+
+// addNote appends a note (allowed on resolved alerts too, for the post-mortem).
+func (x *alertHandlers) addNote(c *gin.Context) error {
+	if x.alerter == nil {
+		return errNoAlerter
+	}
+	a := actorOf(c)
+	if _, err := x.store.Alert(a.org.ID, c.Param("id")); err != nil {
+		return alertNotFound(err)
+	}
+	var req alertNoteText
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	f := fieldErrors{}
+	text := f.text("text", deref(req.Text), true, maxNoteLen)
+	if err := f.err(); err != nil {
+		return err
+	}
+	alert, err := x.alerter.AddNote(a.org.ID, c.Param("id"), a.user.ID, text)
+	if err != nil {
+		return alertNotFound(err)
+	}
+	c.JSON(http.StatusCreated, newAlertView(alert))
+	return nil
+}

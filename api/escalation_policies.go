@@ -1,0 +1,178 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// escalationPolicyHandlers serves /api/v1/escalation-policies (SPEC §3.12).
+type escalationPolicyHandlers struct {
+	*base
+}
+
+// escalationPolicyView is a policy as the API shows it: the SPEC §3.12 object plus its
+// times. rules is never null and is ordered by level.
+type escalationPolicyView struct {
+	ID          string               `json:"id"`
+	Name        string               `json:"name"`
+	Description string               `json:"description"`
+	Repeat      int                  `json:"repeat"`
+	Rules       []escalationStepView `json:"rules"`
+	CreatedAt   time.Time            `json:"created_at"`
+	UpdatedAt   time.Time            `json:"updated_at"`
+}
+
+// escalationStepView is one level of a policy.
+type escalationStepView struct {
+	Level        int    `json:"level"`
+	DelayMinutes int    `json:"delay_minutes"`
+	NotifyType   string `json:"notify_type"`
+	NotifyID     string `json:"notify_id"`
+}
+
+func newEscalationPolicyView(p *store.EscalationPolicy) escalationPolicyView {
+	v := escalationPolicyView{ID: p.ID, Name: p.Name, Description: p.Description, Repeat: p.Repeat,
+		Rules: make([]escalationStepView, 0, len(p.Rules)), CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
+	for _, s := range p.Rules {
+		v.Rules = append(v.Rules, escalationStepView{Level: s.Level, DelayMinutes: s.DelayMinutes,
+			NotifyType: s.NotifyType, NotifyID: s.NotifyID})
+	}
+	return v
+}
+
+// escalationPolicyRes names a policy in the audit log.
+func escalationPolicyRes(p *store.EscalationPolicy) store.AuditResource {
+	return store.AuditResource{Type: "escalation_policy", ID: p.ID, Name: p.Name}
+}
+
+// errPolicyNameTaken explains the store's name conflict; other errors pass unchanged.
+func errPolicyNameTaken(err error) error {
+	if errors.Is(err, store.ErrConflict) {
+		return errConflict("An escalation policy with that name already exists in this organization.")
+	}
+	return err
+}
+
+// policy loads the :id policy of the active organization; any other is 404.
+func (x *escalationPolicyHandlers) policy(c *gin.Context) (*store.EscalationPolicy, error) {
+	p, err := x.store.EscalationPolicy(actorOf(c).org.ID, c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound("Escalation policy")
+	}
+	return p, err
+}
+
+// list answers the organization's policies, paginated in creation order.
+func (x *escalationPolicyHandlers) list(c *gin.Context) error {
+	pg, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	all, err := x.store.EscalationPolicies(actorOf(c).org.ID)
+	if err != nil {
+		return err
+	}
+	all = paginate(c, all, func(p store.EscalationPolicy) string { return p.ID }, pg)
+	out := make([]escalationPolicyView, 0, len(all))
+	for i := range all {
+		out = append(out, newEscalationPolicyView(&all[i]))
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// get answers one policy.
+func (x *escalationPolicyHandlers) get(c *gin.Context) error {
+	p, err := x.policy(c)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, newEscalationPolicyView(p))
+	return nil
+}
+
+// create validates the policy (every target must exist in this organization) and stores it.
+func (x *escalationPolicyHandlers) create(c *gin.Context) error {
+	var req escalationPolicyRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	orgID := actorOf(c).org.ID
+	p := &store.EscalationPolicy{}
+	if err := req.apply(p, true, escalationTargets(x.store, orgID)); err != nil {
+		return err
+	}
+	if err := x.store.CreateEscalationPolicy(orgID, p); err != nil {
+		return errPolicyNameTaken(err)
+	}
+	x.audit(c, "escalation_policy.created", escalationPolicyRes(p), nil)
+	c.JSON(http.StatusCreated, newEscalationPolicyView(p))
+	return nil
+}
+
+// update changes the fields sent. Targets are checked before the write transaction (the
+// store's lookups open their own), so a target deleted in between is caught by the
+// escalator, which treats a missing target as nobody to tell.
+func (x *escalationPolicyHandlers) update(c *gin.Context) error {
+	if _, err := x.policy(c); err != nil {
+		return err // 404 before the body is judged
+	}
+	var req escalationPolicyRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	orgID := actorOf(c).org.ID
+	// Validate against a scratch copy first: the store's update runs fn inside its write
+	// transaction, where the target lookups (their own transactions) must not run.
+	var scratch store.EscalationPolicy
+	if err := req.apply(&scratch, false, escalationTargets(x.store, orgID)); err != nil {
+		return err
+	}
+	p, err := x.store.UpdateEscalationPolicy(orgID, c.Param("id"), func(p *store.EscalationPolicy) error {
+		return req.apply(p, false, func(string, string) (bool, error) { return true, nil })
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound("Escalation policy")
+	} else if err != nil {
+		return errPolicyNameTaken(err)
+	}
+	x.audit(c, "escalation_policy.updated", escalationPolicyRes(p), nil)
+	c.JSON(http.StatusOK, newEscalationPolicyView(p))
+	return nil
+}
+
+// delete removes a policy; while an alert rule uses it the answer is 409 unless
+// ?force=true, which leaves those rules without escalation.
+func (x *escalationPolicyHandlers) delete(c *gin.Context) error {
+	p, err := x.policy(c)
+	if err != nil {
+		return err
+	}
+	var force bool
+	switch q := c.Query("force"); q {
+	case "", "false":
+	case "true":
+		force = true
+	default:
+		return errBadRequest("force must be true or false.")
+	}
+	err = x.store.DeleteEscalationPolicy(p.OrgID, p.ID, force)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return errNotFound("Escalation policy")
+	case errors.Is(err, store.ErrConflict):
+		why := strings.TrimPrefix(err.Error(), store.ErrConflict.Error()+": ")
+		return errConflict("Cannot delete: " + why + ". Change that rule first, or delete with ?force=true.")
+	case err != nil:
+		return err
+	}
+	x.audit(c, "escalation_policy.deleted", escalationPolicyRes(p), map[string]any{"force": force})
+	c.Status(http.StatusNoContent)
+	return nil
+}

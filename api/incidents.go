@@ -1,0 +1,230 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// maxIncidentMessage bounds an update's text and a postmortem.
+const maxIncidentMessage = 20000
+
+// incidentHandlers serves /api/v1/status-pages/:id/incidents (SPEC §3.16).
+type incidentHandlers struct {
+	*base
+	cache *statusCache
+}
+
+// incidentView is an incident as the API shows it; resolved_at is null while open.
+type incidentView struct {
+	ID                   string               `json:"id"`
+	StatusPageID         string               `json:"status_page_id"`
+	Title                string               `json:"title"`
+	Status               string               `json:"status"`
+	Severity             string               `json:"severity"`
+	AffectedComponentIDs []string             `json:"affected_component_ids"`
+	Updates              []incidentUpdateView `json:"updates"`
+	Postmortem           string               `json:"postmortem"`
+	AlertID              *string              `json:"alert_id"`
+	CreatedAt            time.Time            `json:"created_at"`
+	UpdatedAt            time.Time            `json:"updated_at"`
+	ResolvedAt           *time.Time           `json:"resolved_at"`
+}
+
+// incidentUpdateView is one timeline entry.
+type incidentUpdateView struct {
+	ID        string    `json:"id"`
+	Status    string    `json:"status"`
+	Message   string    `json:"message"`
+	CreatedAt time.Time `json:"created_at"`
+	CreatedBy string    `json:"created_by"`
+}
+
+func newIncidentView(i *store.Incident) incidentView {
+	v := incidentView{ID: i.ID, StatusPageID: i.PageID, Title: i.Title, Status: i.Status, Severity: i.Severity,
+		AffectedComponentIDs: i.AffectedComponentIDs, Updates: make([]incidentUpdateView, 0, len(i.Updates)),
+		Postmortem: i.Postmortem, AlertID: nullable(i.AlertID), CreatedAt: i.CreatedAt.UTC(), UpdatedAt: i.UpdatedAt.UTC(),
+		ResolvedAt: utcPtr(i.ResolvedAt)}
+	if v.AffectedComponentIDs == nil {
+		v.AffectedComponentIDs = []string{}
+	}
+	for _, u := range i.Updates {
+		v.Updates = append(v.Updates, incidentUpdateView{ID: u.ID, Status: u.Status, Message: u.Message,
+			CreatedAt: u.CreatedAt.UTC(), CreatedBy: u.CreatedBy})
+	}
+	return v
+}
+
+// page loads the :id page of the active organization; any other is 404.
+func (x *incidentHandlers) page(c *gin.Context) (*store.StatusPage, error) {
+	p, err := x.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound("Status page")
+	}
+	return p, err
+}
+
+// notFound maps the store's miss to "Incident" (the page was checked before).
+func incidentNotFound(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound("Incident")
+	}
+	return err
+}
+
+// incidentRes names an incident in the audit log.
+func incidentRes(i *store.Incident) store.AuditResource {
+	return store.AuditResource{Type: "incident", ID: i.ID, Name: i.Title}
+}
+
+func (x *incidentHandlers) list(c *gin.Context) error {
+	pp, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	p, err := x.page(c)
+	if err != nil {
+		return err
+	}
+	list, err := x.store.Incidents(p.OrgID, p.ID)
+	if err != nil {
+		return err
+	}
+	views := make([]incidentView, 0, len(list))
+	for i := range list {
+		views = append(views, newIncidentView(&list[i]))
+	}
+	c.JSON(http.StatusOK, paginate(c, views, func(v incidentView) string { return v.ID }, pp))
+	return nil
+}
+
+func (x *incidentHandlers) create(c *gin.Context) error {
+	p, err := x.page(c)
+	if err != nil {
+		return err
+	}
+	var req incidentRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	f := fieldErrors{}
+	inc := &store.Incident{}
+	req.apply(f, inc, p, true)
+	status := store.IncidentInvestigating
+	if req.Status != nil {
+		status = incidentStatus(f, *req.Status)
+	}
+	msg := f.text("message", deref(req.Message), true, maxIncidentMessage)
+	if req.Postmortem != nil {
+		f.add("postmortem", "is set with PUT once the incident exists")
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+	first := store.IncidentUpdate{Status: status, Message: msg, CreatedBy: actorOf(c).id()}
+	if err := x.store.CreateIncident(p.OrgID, p.ID, inc, first); err != nil {
+		return err
+	}
+	x.cache.invalidate()
+	x.audit(c, "incident.created", incidentRes(inc), map[string]any{"status_page_id": p.ID, "status": inc.Status})
+	c.JSON(http.StatusCreated, newIncidentView(inc))
+	return nil
+}
+
+func (x *incidentHandlers) get(c *gin.Context) error {
+	p, err := x.page(c)
+	if err != nil {
+		return err
+	}
+	inc, err := x.store.Incident(p.OrgID, p.ID, c.Param("iid"))
+	if err != nil {
+		return incidentNotFound(err)
+	}
+	c.JSON(http.StatusOK, newIncidentView(inc))
+	return nil
+}
+
+// addUpdate posts a timeline entry; the incident takes its status (resolved sets
+// resolved_at). Responders may do this (SPEC §2.1 "post incident updates").
+func (x *incidentHandlers) addUpdate(c *gin.Context) error {
+	p, err := x.page(c)
+	if err != nil {
+		return err
+	}
+	if _, err := x.store.Incident(p.OrgID, p.ID, c.Param("iid")); err != nil {
+		return incidentNotFound(err)
+	}
+	var req incidentUpdateRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	f := fieldErrors{}
+	u := store.IncidentUpdate{Status: incidentStatus(f, req.Status), Message: f.text("message", req.Message, true, maxIncidentMessage),
+		CreatedBy: actorOf(c).id()}
+	if err := f.err(); err != nil {
+		return err
+	}
+	inc, err := x.store.AddIncidentUpdate(p.OrgID, p.ID, c.Param("iid"), u)
+	if err != nil {
+		return incidentNotFound(err)
+	}
+	x.cache.invalidate()
+	event := "incident.updated"
+	if u.Status == store.IncidentResolved {
+		event = "incident.resolved"
+	}
+	x.audit(c, event, incidentRes(inc), map[string]any{"status_page_id": p.ID, "status": inc.Status})
+	c.JSON(http.StatusCreated, newIncidentView(inc))
+	return nil
+}
+
+func (x *incidentHandlers) update(c *gin.Context) error {
+	p, err := x.page(c)
+	if err != nil {
+		return err
+	}
+	if _, err := x.store.Incident(p.OrgID, p.ID, c.Param("iid")); err != nil {
+		return incidentNotFound(err)
+	}
+	var req incidentRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	f := fieldErrors{}
+	if req.Status != nil || req.Message != nil {
+		f.add("status", "changes by posting an update (POST …/updates), which also carries the message")
+	}
+	inc, err := x.store.UpdateIncident(p.OrgID, p.ID, c.Param("iid"), func(inc *store.Incident) error {
+		req.apply(f, inc, p, false)
+		return f.err()
+	})
+	if err != nil {
+		return incidentNotFound(err)
+	}
+	x.cache.invalidate()
+	x.audit(c, "incident.updated", incidentRes(inc), map[string]any{"status_page_id": p.ID})
+	c.JSON(http.StatusOK, newIncidentView(inc))
+	return nil
+}
+
+func (x *incidentHandlers) delete(c *gin.Context) error {
+	p, err := x.page(c)
+	if err != nil {
+		return err
+	}
+	inc, err := x.store.Incident(p.OrgID, p.ID, c.Param("iid"))
+	if err != nil {
+		return incidentNotFound(err)
+	}
+	if err := x.store.DeleteIncident(p.OrgID, p.ID, inc.ID); err != nil {
+		return incidentNotFound(err)
+	}
+	x.cache.invalidate()
+	x.audit(c, "incident.deleted", incidentRes(inc), map[string]any{"status_page_id": p.ID})
+	c.Status(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,107 @@
+package api
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// statusBenchComponents is the size of the benchmarked page: 20 components with 90 days
+// of daily bars each, two active incidents — a large real-world page.
+const statusBenchComponents = 20
+
+// newStatusBench builds a store with one organization, statusBenchComponents services
+// with 90 days of recorded results (one check per 6 hours, some failures), a public page
+// showing them and two incidents; it returns the router, the page slug and a second
+// public handler set on the same store for uncached renders.
+func newStatusBench(tb testing.TB) (router http.Handler, slug string, public *publicStatusHandlers) {
+	tb.Helper()
+	dir := tb.TempDir()
+	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), store.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	u := &store.User{Email: "bench@example.com", FullName: "Bench", PasswordHash: "x"}
+	org := &store.Organization{Name: "Bench", PlanType: "enterprise", MaxServices: -1, Settings: store.DefaultOrgSettings()}
+	if err := db.Register(u, org, &store.Membership{Role: roleOwner}); err != nil {
+		tb.Fatal(err)
+	}
+	page := &store.StatusPage{Name: "Bench Status", Slug: "bench", IsPublic: true, ShowUptimeBars: true, HistoryDays: 90,
+		SubscriptionsEnabled: true, SubscriberMode: store.SubscribeAnyone}
+	now := time.Now().UTC()
+	var batch []store.RecordItem
+	for i := range statusBenchComponents {
+		s := &store.Service{Name: fmt.Sprintf("Service %d", i), Endpoint: fmt.Sprintf("https://svc%d.internal.example", i), CheckType: "HTTP", CheckIntervalSeconds: 60}
+		if err := db.CreateService(org.ID, s); err != nil {
+			tb.Fatal(err)
+		}
+		page.Components = append(page.Components, store.Component{ID: fmt.Sprintf("c%d", i), Name: s.Name, ServiceID: s.ID,
+			Group: fmt.Sprintf("Group %d", i%4), DisplayOrder: i})
+		for h := 90 * 24; h >= 0; h -= 6 {
+			st := store.StatusGreen
+			if (h/6+i)%37 == 0 {
+				st = store.StatusRed
+			}
+			batch = append(batch, store.RecordItem{OrgID: org.ID, Result: store.CheckResult{ServiceID: s.ID,
+				CheckedAt: now.Add(-time.Duration(h) * time.Hour), Status: st, ResponseTimeMS: 40 + h%50, StatusCode: 200}})
+		}
+	}
+	if err := db.RecordResults(batch); err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.CreateStatusPage(org.ID, page); err != nil {
+		tb.Fatal(err)
+	}
+	for i := range 2 {
+		inc := &store.Incident{Title: fmt.Sprintf("Incident %d", i), Severity: store.SeverityMajor, AffectedComponentIDs: []string{"c1", "c2"}}
+		if err := db.CreateIncident(org.ID, page.ID, inc, store.IncidentUpdate{Status: store.IncidentInvestigating, Message: "Looking into it."}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	deps := Deps{Config: testConfig(dir), Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "bench"}
+	engine, err := NewRouter(deps)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	public, err = newPublicStatusHandlers(newBase(deps))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return engine, page.Slug, public
+}
+
+// BenchmarkStatusPageCached is GET /status/:slug through the full router from the cache
+// (what a busy page costs per request).
+func BenchmarkStatusPageCached(b *testing.B) {
+	router, slug, _ := newStatusBench(b)
+	measureParallel(b, func(int) error {
+		rec := httptest.NewRecorder()
+		router.ServeHTTP(rec, httptest.NewRequest("GET", "/status/"+slug, nil))
+		if rec.Code != http.StatusOK {
+			return fmt.Errorf("status %d", rec.Code)
+		}
+		return nil
+	})
+}
+
+// BenchmarkStatusPageUncached is one cache miss: the store snapshot (daily rollups of 20
+// services × 90 days, incidents, maintenance) plus building the model and rendering JSON
+// and HTML.
+func BenchmarkStatusPageUncached(b *testing.B) {
+	_, slug, public := newStatusBench(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		e, err := public.loadPublicPage(slug)
+		if err != nil || e.page == nil {
+			b.Fatalf("load: %v", err)
+		}
+	}
+}

@@ -1,0 +1,196 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// statusPageHandlers serves /api/v1/status-pages (SPEC §3.16). Every change bumps the
+// public view cache so visitors see it at once rather than after the TTL.
+type statusPageHandlers struct {
+	*base
+	cache *statusCache
+}
+
+// statusPageView is a page as the authenticated API shows it.
+type statusPageView struct {
+	ID                   string          `json:"id"`
+	OrganizationID       string          `json:"organization_id"`
+	Name                 string          `json:"name"`
+	Slug                 string          `json:"slug"`
+	IsPublic             bool            `json:"is_public"`
+	Branding             store.Branding  `json:"branding"`
+	Components           []componentView `json:"components"`
+	ShowUptimeBars       bool            `json:"show_uptime_bars"`
+	HistoryDays          int             `json:"history_days"`
+	SubscriptionsEnabled bool            `json:"subscriptions_enabled"`
+	SubscriberMode       string          `json:"subscriber_mode"`
+	SubscriberDomains    []string        `json:"subscriber_domains"`
+	CreatedAt            time.Time       `json:"created_at"`
+	UpdatedAt            time.Time       `json:"updated_at"`
+}
+
+// componentView is one component; exactly one of service_id and heartbeat_id is non-null.
+type componentView struct {
+	ID           string  `json:"id"`
+	Name         string  `json:"name"`
+	ServiceID    *string `json:"service_id"`
+	HeartbeatID  *string `json:"heartbeat_id"`
+	Group        string  `json:"group"`
+	Description  string  `json:"description"`
+	DisplayOrder int     `json:"display_order"`
+}
+
+func newStatusPageView(p *store.StatusPage) statusPageView {
+	v := statusPageView{ID: p.ID, OrganizationID: p.OrgID, Name: p.Name, Slug: p.Slug, IsPublic: p.IsPublic,
+		Branding: p.Branding, Components: make([]componentView, 0, len(p.Components)), ShowUptimeBars: p.ShowUptimeBars,
+		HistoryDays: p.HistoryDays, SubscriptionsEnabled: p.SubscriptionsEnabled, SubscriberMode: p.SubscriberMode,
+		SubscriberDomains: p.SubscriberDomains, CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
+	if v.SubscriberDomains == nil {
+		v.SubscriberDomains = []string{}
+	}
+	for _, c := range p.Components {
+		v.Components = append(v.Components, componentView{ID: c.ID, Name: c.Name, ServiceID: nullable(c.ServiceID),
+			HeartbeatID: nullable(c.HeartbeatID), Group: c.Group, Description: c.Description, DisplayOrder: c.DisplayOrder})
+	}
+	return v
+}
+
+// statusPageRes names a page in the audit log.
+func statusPageRes(p *store.StatusPage) store.AuditResource {
+	return store.AuditResource{Type: "status_page", ID: p.ID, Name: p.Name}
+}
+
+// page loads the :id page of the active organization; any other is 404.
+func (x *statusPageHandlers) page(c *gin.Context) (*store.StatusPage, error) {
+	p, err := x.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound("Status page")
+	}
+	return p, err
+}
+
+// targets returns membership tests over the organization's service and heartbeat IDs.
+func (x *statusPageHandlers) targets(orgID string) (componentTargets, error) {
+	svcs, err := x.store.Services(orgID)
+	if err != nil {
+		return componentTargets{}, err
+	}
+	beats, err := x.store.Heartbeats(orgID)
+	if err != nil {
+		return componentTargets{}, err
+	}
+	ids := make(map[string]bool, len(svcs)+len(beats))
+	for i := range svcs {
+		ids["s/"+svcs[i].ID] = true
+	}
+	for i := range beats {
+		ids["h/"+beats[i].ID] = true
+	}
+	return componentTargets{service: func(id string) bool { return ids["s/"+id] }, heartbeat: func(id string) bool { return ids["h/"+id] }}, nil
+}
+
+// slugTaken turns the store's slug conflict into the API's 409.
+func slugTaken(err error) error {
+	if errors.Is(err, store.ErrConflict) {
+		return errConflict("That slug is already used by another status page.")
+	}
+	return err
+}
+
+func (x *statusPageHandlers) list(c *gin.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	pages, err := x.store.StatusPages(actorOf(c).org.ID)
+	if err != nil {
+		return err
+	}
+	views := make([]statusPageView, 0, len(pages))
+	for i := range pages {
+		views = append(views, newStatusPageView(&pages[i]))
+	}
+	c.JSON(http.StatusOK, paginate(c, views, func(v statusPageView) string { return v.ID }, p))
+	return nil
+}
+
+func (x *statusPageHandlers) create(c *gin.Context) error {
+	var req statusPageRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	orgID := actorOf(c).org.ID
+	known, err := x.targets(orgID)
+	if err != nil {
+		return err
+	}
+	p := &store.StatusPage{}
+	if err := req.apply(p, true, known); err != nil {
+		return err
+	}
+	if err := x.store.CreateStatusPage(orgID, p); err != nil {
+		return slugTaken(err)
+	}
+	x.cache.invalidate()
+	x.audit(c, "status_page.created", statusPageRes(p), map[string]any{"slug": p.Slug})
+	c.JSON(http.StatusCreated, newStatusPageView(p))
+	return nil
+}
+
+func (x *statusPageHandlers) get(c *gin.Context) error {
+	p, err := x.page(c)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, newStatusPageView(p))
+	return nil
+}
+
+func (x *statusPageHandlers) update(c *gin.Context) error {
+	if _, err := x.page(c); err != nil {
+		return err // 404 before the body is judged
+	}
+	var req statusPageRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	orgID := actorOf(c).org.ID
+	known, err := x.targets(orgID)
+	if err != nil {
+		return err
+	}
+	p, err := x.store.UpdateStatusPage(orgID, c.Param("id"), func(p *store.StatusPage) error {
+		return req.apply(p, false, known)
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound("Status page")
+	} else if err != nil {
+		return slugTaken(err)
+	}
+	x.cache.invalidate()
+	x.audit(c, "status_page.updated", statusPageRes(p), map[string]any{"slug": p.Slug})
+	c.JSON(http.StatusOK, newStatusPageView(p))
+	return nil
+}
+
+func (x *statusPageHandlers) delete(c *gin.Context) error {
+	p, err := x.page(c)
+	if err != nil {
+		return err
+	}
+	if err := x.store.DeleteStatusPage(p.OrgID, p.ID); errors.Is(err, store.ErrNotFound) {
+		return errNotFound("Status page")
+	} else if err != nil {
+		return err
+	}
+	x.cache.invalidate()
+	x.audit(c, "status_page.deleted", statusPageRes(p), map[string]any{"slug": p.Slug})
+	c.Status(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,143 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/crypto"
+)
+
+// publicStatusHandlers serves the unauthenticated status-page surfaces (SPEC §3.16, §2.6):
+// GET /status/:slug (HTML), /status/:slug/feed.rss and .atom, GET
+// /api/v1/public/status-pages/:slug (JSON) and the badges. Everything is served from the
+// statusCache; private pages answer 404 unless the request carries the bearer token of a
+// member of the page's organization.
+type publicStatusHandlers struct {
+	*base
+	cache    *statusCache
+	renderer *statusRenderer
+}
+
+// newPublicStatusHandlers builds the handlers and the cache they share with the
+// status-page and incident write handlers (which invalidate it).
+func newPublicStatusHandlers(b *base) (*publicStatusHandlers, error) {
+	r, err := newStatusRenderer()
+	if err != nil {
+		return nil, err
+	}
+	x := &publicStatusHandlers{base: b, renderer: r}
+	x.cache = newStatusCache(b.now, x.loadPublicPage)
+	return x, nil
+}
+
+// visiblePage returns the cached view of :slug when the caller may see it; an unknown
+// slug and a private page seen by a non-member are the same 404, so a private page's
+// existence does not leak.
+func (x *publicStatusHandlers) visiblePage(c *gin.Context) (*cachedPage, error) {
+	e, err := x.cache.get(c.Param("slug"))
+	if err != nil {
+		return nil, err
+	}
+	if e.page == nil || (!e.page.isPublic && !x.isMember(c, e.page.orgID)) {
+		return nil, errNotFound("Status page")
+	}
+	return e, nil
+}
+
+// isMember reports whether the request's bearer token (a JWT or an API key, checked as
+// strictly as authenticate does) belongs to a member of organization orgID. Invalid
+// tokens simply do not grant access: this surface never answers 401.
+func (x *publicStatusHandlers) isMember(c *gin.Context, orgID string) bool {
+	token, ok := bearerToken(c.GetHeader("Authorization"))
+	if !ok {
+		return false
+	}
+	if strings.HasPrefix(token, apiKeyPrefix) {
+		key, err := x.store.APIKeyByDigest(crypto.Digest(token))
+		if err != nil || key.OrgID != orgID || (key.ExpiresAt != nil && !x.now().Before(*key.ExpiresAt)) {
+			return false
+		}
+		_, err = x.store.Membership(orgID, key.CreatedBy)
+		return err == nil
+	}
+	claims, err := x.tokens.Verify(token)
+	if err != nil {
+		return false
+	}
+	user, err := x.store.User(claims.UserID)
+	if err != nil || user.TokenVersion != claims.TokenVersion {
+		return false
+	}
+	_, err = x.store.Membership(orgID, user.ID)
+	return err == nil
+}
+
+// uiHeaders sets the security headers of an HTML response (SPEC §5). Private pages and
+// member views must not be kept by shared caches.
+func uiHeaders(c *gin.Context, e *cachedPage, contentType string) {
+	h := c.Writer.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	if e.page.isPublic {
+		h.Set("Cache-Control", "public, max-age=10")
+	} else {
+		h.Set("Cache-Control", "private, no-store")
+	}
+}
+
+// html serves GET /status/:slug.
+func (x *publicStatusHandlers) html(c *gin.Context) error {
+	e, err := x.visiblePage(c)
+	if err != nil {
+		return err
+	}
+	uiHeaders(c, e, "text/html; charset=utf-8")
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", e.csp)
+	h.Set("ETag", e.etag)
+	h.Set("Vary", "Accept-Encoding, Authorization")
+	if match := c.GetHeader("If-None-Match"); match != "" && match == e.etag {
+		c.Status(http.StatusNotModified)
+		return nil
+	}
+	body := e.html
+	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
+		h.Set("Content-Encoding", "gzip")
+		body = e.htmlGzip
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	c.Status(http.StatusOK)
+	_, _ = c.Writer.Write(body)
+	return nil
+}
+
+// acceptsGzip reports whether an Accept-Encoding header allows gzip (and does not refuse
+// it with q=0).
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
+}
+
+// json serves GET /api/v1/public/status-pages/:slug.
+func (x *publicStatusHandlers) json(c *gin.Context) error {
+	e, err := x.visiblePage(c)
+	if err != nil {
+		return err
+	}
+	if !e.page.isPublic {
+		c.Header("Cache-Control", "private, no-store")
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", e.json)
+	return nil
+}
