@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"mime"
 	"net/http"
 	"strings"
@@ -17,19 +18,25 @@ const configVersion = 1
 
 // configHandlers serves configuration as code (SPEC §3.19): GET /export and POST /import.
 // Export needs permRead (it reveals configuration, never a secret); import permWrite.
-type configHandlers struct{ *base }
+type configHandlers struct {
+	*base
+	cache *statusCache // the public status pages' cache, dropped when import writes a page
+}
 
 // configDocument is an organization's configuration, as exported and imported. Objects
 // refer to each other by name, never by ID, so a document can be applied to another
 // organization or instance. Lists are in creation order, so exporting the same
 // configuration twice gives the same document.
 type configDocument struct {
-	Version              int               `json:"version"`
-	Services             []serviceItem     `json:"services"`
-	Heartbeats           []heartbeatItem   `json:"heartbeats"`
-	NotificationChannels []channelItem     `json:"notification_channels"`
-	MaintenanceWindows   []maintenanceItem `json:"maintenance_windows"`
-	Webhooks             []webhookItem     `json:"webhooks"`
+	Version              int                    `json:"version"`
+	Services             []serviceItem          `json:"services"`
+	Heartbeats           []heartbeatItem        `json:"heartbeats"`
+	NotificationChannels []channelItem          `json:"notification_channels"`
+	EscalationPolicies   []escalationPolicyItem `json:"escalation_policies"`
+	AlertRules           []alertRuleItem        `json:"alert_rules"`
+	MaintenanceWindows   []maintenanceItem      `json:"maintenance_windows"`
+	Webhooks             []webhookItem          `json:"webhooks"`
+	StatusPages          []statusPageItem       `json:"status_pages"`
 }
 
 // configState is the organization's current configuration as stored, read resource by
@@ -39,8 +46,16 @@ type configState struct {
 	services   []store.Service
 	heartbeats []store.Heartbeat
 	channels   []store.NotificationChannel
+	policies   []store.EscalationPolicy
+	rules      []store.AlertRule
 	windows    []store.MaintenanceWindow
 	webhooks   []store.Webhook
+	pages      []store.StatusPage
+	// names maps the ID of every object a reference may point at to its name (members:
+	// their e-mail), teams and members included, which are referenced but not exported.
+	names   map[string]string
+	teams   []store.Team
+	members []store.Membership
 }
 
 // loadConfigState reads every configured object of organization orgID.
@@ -56,51 +71,89 @@ func (x *configHandlers) loadConfigState(orgID string) (*configState, error) {
 	if st.channels, err = x.store.Channels(orgID); err != nil {
 		return nil, err
 	}
+	if st.policies, err = x.store.EscalationPolicies(orgID); err != nil {
+		return nil, err
+	}
+	if st.rules, err = x.store.AlertRules(orgID, ""); err != nil {
+		return nil, err
+	}
 	if st.windows, err = x.store.MaintenanceWindows(orgID); err != nil {
 		return nil, err
 	}
 	if st.webhooks, err = x.store.Webhooks(orgID); err != nil {
 		return nil, err
 	}
-	return st, nil
+	if st.pages, err = x.store.StatusPages(orgID); err != nil {
+		return nil, err
+	}
+	return st, x.loadNames(orgID, st)
 }
 
-// serviceNames maps the state's service IDs to names.
-func (st *configState) serviceNames() map[string]string {
-	m := make(map[string]string, len(st.services))
+// loadNames fills st.names: the state's objects, the organization's teams, and its members'
+// e-mail addresses (escalation steps may page a member).
+func (x *configHandlers) loadNames(orgID string, st *configState) error {
+	st.names = map[string]string{}
 	for i := range st.services {
-		m[st.services[i].ID] = st.services[i].Name
+		st.names[st.services[i].ID] = st.services[i].Name
 	}
-	return m
+	for i := range st.heartbeats {
+		st.names[st.heartbeats[i].ID] = st.heartbeats[i].Name
+	}
+	for i := range st.channels {
+		st.names[st.channels[i].ID] = st.channels[i].Name
+	}
+	for i := range st.policies {
+		st.names[st.policies[i].ID] = st.policies[i].Name
+	}
+	var err error
+	if st.teams, err = x.store.Teams(orgID); err != nil {
+		return err
+	}
+	for i := range st.teams {
+		st.names[st.teams[i].ID] = st.teams[i].Name
+	}
+	if st.members, err = x.store.Memberships(orgID); err != nil {
+		return err
+	}
+	for _, m := range st.members {
+		u, err := x.store.User(m.UserID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // account deleted under the membership: nothing to name
+		} else if err != nil {
+			return err
+		}
+		st.names[m.UserID] = u.Email
+	}
+	return nil
 }
 
 // document renders the state as a configuration document.
 func (st *configState) document() *configDocument {
-	doc := &configDocument{Version: configVersion, Services: make([]serviceItem, 0, len(st.services)),
-		Heartbeats: make([]heartbeatItem, 0, len(st.heartbeats)), NotificationChannels: make([]channelItem, 0, len(st.channels)),
-		MaintenanceWindows: make([]maintenanceItem, 0, len(st.windows)), Webhooks: make([]webhookItem, 0, len(st.webhooks))}
-	for i := range st.services {
-		doc.Services = append(doc.Services, newServiceItem(&st.services[i]))
-	}
-	for i := range st.heartbeats {
-		doc.Heartbeats = append(doc.Heartbeats, newHeartbeatItem(&st.heartbeats[i]))
-	}
-	for i := range st.channels {
-		doc.NotificationChannels = append(doc.NotificationChannels, newChannelItem(&st.channels[i]))
-	}
-	names := st.serviceNames()
-	for i := range st.windows {
-		doc.MaintenanceWindows = append(doc.MaintenanceWindows, newMaintenanceItem(&st.windows[i], nameOf(names)))
-	}
-	for i := range st.webhooks {
-		doc.Webhooks = append(doc.Webhooks, newWebhookItem(&st.webhooks[i]))
-	}
+	name := nameOf(st.names)
+	doc := &configDocument{Version: configVersion}
+	doc.Services = mapItems(st.services, func(s *store.Service) serviceItem { return newServiceItem(s) })
+	doc.Heartbeats = mapItems(st.heartbeats, func(hb *store.Heartbeat) heartbeatItem { return newHeartbeatItem(hb) })
+	doc.NotificationChannels = mapItems(st.channels, func(ch *store.NotificationChannel) channelItem { return newChannelItem(ch) })
+	doc.EscalationPolicies = mapItems(st.policies, func(p *store.EscalationPolicy) escalationPolicyItem { return newEscalationPolicyItem(p, name) })
+	doc.AlertRules = mapItems(st.rules, func(r *store.AlertRule) alertRuleItem { return newAlertRuleItem(r, name) })
+	doc.MaintenanceWindows = mapItems(st.windows, func(w *store.MaintenanceWindow) maintenanceItem { return newMaintenanceItem(w, name) })
+	doc.Webhooks = mapItems(st.webhooks, func(w *store.Webhook) webhookItem { return newWebhookItem(w) })
+	doc.StatusPages = mapItems(st.pages, func(p *store.StatusPage) statusPageItem { return newStatusPageItem(p, name) })
 	return doc
+}
+
+// mapItems renders every object of a list (never nil, so an empty list is [] in JSON).
+func mapItems[T, I any](in []T, item func(*T) I) []I {
+	out := make([]I, 0, len(in))
+	for i := range in {
+		out = append(out, item(&in[i]))
+	}
+	return out
 }
 
 // nameOf looks names up by ID; an ID with no object behind it (deleted meanwhile) keeps
 // the ID itself, which import will then report as an unknown name rather than drop.
-func nameOf(names map[string]string) func(string) string {
+func nameOf(names map[string]string) nameFunc {
 	return func(id string) string {
 		if n, ok := names[id]; ok {
 			return n

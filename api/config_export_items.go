@@ -84,7 +84,7 @@ type maintenanceItem struct {
 }
 
 // newMaintenanceItem renders w; serviceName maps a service ID to its name.
-func newMaintenanceItem(w *store.MaintenanceWindow, serviceName func(string) string) maintenanceItem {
+func newMaintenanceItem(w *store.MaintenanceWindow, serviceName nameFunc) maintenanceItem {
 	names := make([]string, 0, len(w.ServiceIDs))
 	for _, id := range w.ServiceIDs {
 		names = append(names, serviceName(id))

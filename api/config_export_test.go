@@ -44,15 +44,47 @@ func configFixture(e *testEnv, email, name string) *testUser {
 			e.t.Fatalf("POST %s: %d %s", p.path, rec.Code, rec.Body.String())
 		}
 	}
-	// The one-off window covers Checkout: a reference the export must write by name.
-	svcs := decode[[]map[string]any](e.t, e.do("GET", "/api/v1/services", u.Token, nil))
-	wins := decode[[]map[string]any](e.t, e.do("GET", "/api/v1/maintenance-windows", u.Token, nil))
-	for _, w := range wins {
-		if w["name"] == "DB upgrade" {
-			rec := e.do("PUT", "/api/v1/maintenance-windows/"+w["id"].(string), u.Token, map[string]any{"service_ids": []string{svcs[1]["id"].(string)}})
-			if rec.Code != http.StatusOK {
-				e.t.Fatalf("PUT window: %d %s", rec.Code, rec.Body.String())
+	// References: the one-off window covers Database, a policy pages Slack, rules watch a
+	// service, a heartbeat and everything, a status page shows a service and a heartbeat.
+	id := func(path, name string) string {
+		for _, o := range decode[[]map[string]any](e.t, e.do("GET", path, u.Token, nil)) {
+			if o["name"] == name {
+				return o["id"].(string)
 			}
+		}
+		e.t.Fatalf("%s has no %q", path, name)
+		return ""
+	}
+	checkout, database := id("/api/v1/services", "Checkout"), id("/api/v1/services", "Database")
+	backup, slack := id("/api/v1/heartbeats", "Nightly backup"), id("/api/v1/notification-channels", "Slack")
+	if rec := e.do("PUT", "/api/v1/maintenance-windows/"+id("/api/v1/maintenance-windows", "DB upgrade"), u.Token,
+		map[string]any{"service_ids": []string{database}}); rec.Code != http.StatusOK {
+		e.t.Fatalf("PUT window: %d %s", rec.Code, rec.Body.String())
+	}
+	more := []struct {
+		path string
+		body any
+	}{
+		{"/api/v1/escalation-policies", map[string]any{"name": "Primary", "repeat": 1, "rules": []map[string]any{
+			{"delay_minutes": 0, "notify_type": "channel", "notify_id": slack}, {"delay_minutes": 15, "notify_type": "channel", "notify_id": slack}}}},
+		{"/api/v1/alert-rules", map[string]any{"name": "Checkout down", "service_id": checkout, "severity": "critical", "channel_ids": []string{slack},
+			"escalation_policy_id": "POLICY", "condition": map[string]any{"consecutive_failures": 3, "expression": "response_time > 5000"}}},
+		{"/api/v1/alert-rules", map[string]any{"name": "Everything", "severity": "warning", "reminder_interval_minutes": 60}},
+		{"/api/v1/alert-rules", map[string]any{"name": "Backup missed", "heartbeat_id": backup, "severity": "info", "notify_on_recovery": false}},
+		{"/api/v1/status-pages", map[string]any{"name": "Public status", "slug": "acme-status", "branding": map[string]any{"primary_color": "#112233"},
+			"components": []map[string]any{{"name": "Shop", "service_id": checkout, "group": "Core"}, {"name": "Backups", "heartbeat_id": backup, "display_order": 2}}}},
+	}
+	policy := ""
+	for _, p := range more {
+		if body, ok := p.body.(map[string]any); ok && body["escalation_policy_id"] == "POLICY" {
+			body["escalation_policy_id"] = policy
+		}
+		rec := e.do("POST", p.path, u.Token, p.body)
+		if rec.Code != http.StatusCreated {
+			e.t.Fatalf("POST %s: %d %s", p.path, rec.Code, rec.Body.String())
+		}
+		if policy == "" {
+			policy = decode[map[string]any](e.t, rec)["id"].(string)
 		}
 	}
 	return u
@@ -118,7 +150,8 @@ func TestConfigExport(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"name: Checkout", "configured: true", `X-Api-Key: "********"`, `url: "********"`,
-		"token=********", "- Database", "schedule: every 1d", "days_of_week:"} {
+		"token=********", "- Database", "schedule: every 1d", "days_of_week:", "notify: Slack", "escalation_policy: Primary",
+		"service: Checkout", "heartbeat: Nightly backup", "slug: acme-status", "expression: response_time > 5000"} {
 		if !strings.Contains(yamlRec.Body.String(), want) {
 			t.Errorf("YAML export lacks %q:\n%s", want, yamlRec.Body.String())
 		}

@@ -40,9 +40,11 @@ type importPlan struct {
 	fatal     error // a failure that is not the document's fault (store, sealing)
 	changes   []importChange
 	unchanged int
-	// IDs by name key (namekey) of services, heartbeats, channels: existing and planned.
-	services, heartbeats, channels map[string]string
-	newServices                    int
+	// IDs by name key (namekey) of the objects references may name, existing and planned
+	// (st.names maps the other way, planned objects included).
+	services, heartbeats, channels, policies map[string]string
+	teams, users                             map[string]string // existing only: not imported
+	newServices                              int
 }
 
 // namekey is how names are matched: trimmed and case-insensitive, as the store compares
@@ -165,12 +167,18 @@ func (x *configHandlers) plan(org *store.Organization, doc *rawDocument) (*impor
 		return nil, err
 	}
 	p := &importPlan{x: x, org: org, st: st, f: fieldErrors{}, services: map[string]string{},
-		heartbeats: map[string]string{}, channels: map[string]string{}}
+		heartbeats: map[string]string{}, channels: map[string]string{}, policies: map[string]string{}}
+	if err := p.loadPeople(); err != nil {
+		return nil, err
+	}
 	p.planServices(doc.Services)
 	p.planHeartbeats(doc.Heartbeats)
 	p.planChannels(doc.NotificationChannels)
+	p.planPolicies(doc.EscalationPolicies)
+	p.planRules(doc.AlertRules)
 	p.planWindows(doc.MaintenanceWindows)
 	p.planWebhooks(doc.Webhooks)
+	p.planPages(doc.StatusPages)
 	if p.fatal != nil {
 		return nil, p.fatal
 	}

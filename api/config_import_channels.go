@@ -51,6 +51,7 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 				continue
 			}
 			p.channels[namekey(ch.Name)] = ch.ID
+			p.st.names[ch.ID] = ch.Name
 			p.change("create", "notification_channel", ch.Name, func(c *gin.Context) error {
 				if err := p.x.store.CreateChannel(orgID, ch); err != nil {
 					return errChannelNameTaken(err)

@@ -169,3 +169,52 @@ func TestConfigImportUpdates(t *testing.T) {
 		t.Errorf("import not audited: %+v", logs)
 	}
 }
+
+// TestConfigImportReferences checks references to people (teams by name, members by
+// e-mail, which import resolves but never creates) and that every unknown name, and a
+// slug held by another organization's page, is reported at its path with nothing written.
+func TestConfigImportReferences(t *testing.T) {
+	e := newTestEnv(t)
+	u := configFixture(e, "ada@example.com", "Ada")
+	rec := e.do("POST", "/api/v1/teams", u.Token, map[string]any{"name": "On call"})
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("team: %d %s", rec.Code, rec.Body.String())
+	}
+	team := decode[map[string]any](t, rec)["id"].(string)
+	rec = e.do("POST", "/api/v1/escalation-policies", u.Token, map[string]any{"name": "People", "rules": []map[string]any{
+		{"notify_type": "team", "notify_id": team}, {"delay_minutes": 5, "notify_type": "user", "notify_id": u.ID}}})
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("policy: %d %s", rec.Code, rec.Body.String())
+	}
+	doc := e.do("GET", "/api/v1/export", u.Token, nil).Body.String()
+	for _, want := range []string{"notify: On call", "notify: ada@example.com"} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("export lacks %q", want)
+		}
+	}
+	if res := e.importDoc(u.Token, "", "application/yaml", doc, http.StatusOK); len(res.Changes) != 0 || res.Unchanged != fixtureObjects+1 {
+		t.Errorf("re-import: %+v", res)
+	}
+
+	other := e.newUser("eve@example.com", "Eve")
+	broken := `{
+ "escalation_policies": [{"name": "P", "rules": [{"notify_type": "team", "notify": "Nobody"}, {"delay_minutes": 1, "notify_type": "user", "notify": "ada@example.com"}]}],
+ "alert_rules": [{"name": "R", "service": "Ghost", "channels": ["Nope"], "escalation_policy": "Missing"}],
+ "status_pages": [{"name": "Status", "components": [{"name": "C", "heartbeat": "Ghost"}]}, {"name": "T", "slug": "acme-status"}]
+}`
+	rec = e.doConfig("POST", "/api/v1/import", other.Token, "application/json", "", broken)
+	body := decode[struct{ Fields map[string]string }](t, rec)
+	want := []string{"escalation_policies[0].rules[0].notify", "escalation_policies[0].rules[1].notify", "alert_rules[0].service",
+		"alert_rules[0].channels[0]", "alert_rules[0].escalation_policy", "status_pages[0].components[0].heartbeat", "status_pages[1].slug"}
+	if rec.Code != http.StatusUnprocessableEntity || len(body.Fields) != len(want) {
+		t.Fatalf("broken references: %d %v", rec.Code, body.Fields)
+	}
+	for _, path := range want {
+		if body.Fields[path] == "" {
+			t.Errorf("no problem at %s: %v", path, body.Fields)
+		}
+	}
+	if got := e.exportJSON(other.Token); len(got["escalation_policies"].([]any)) != 0 || len(got["status_pages"].([]any)) != 0 {
+		t.Errorf("a refused import wrote: %v", got)
+	}
+}

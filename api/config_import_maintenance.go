@@ -31,7 +31,7 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 			existing[namekey(w.Name)] = w
 		}
 	}
-	names := p.st.serviceNames()
+	names := p.st.names
 	orgID, tz, seen := p.org.ID, p.org.Settings.Timezone, map[string]string{}
 	for i, raw := range items {
 		path := item("maintenance_windows", i)
@@ -66,8 +66,8 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 				return nil
 			})
 		default:
-			// A service the document creates has no name in names: its ID stands in, which
-			// differs from every name of the old window, as it should (that is a change).
+			// names holds the services the document creates too; the old window cannot
+			// name those, so a window that gains one differs, as it should.
 			if sameJSON(newMaintenanceItem(old, nameOf(names)), newMaintenanceItem(fresh, nameOf(names))) {
 				p.change("", "maintenance_window", old.Name, nil)
 				continue

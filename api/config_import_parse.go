@@ -24,8 +24,11 @@ type rawDocument struct {
 	Services             []json.RawMessage `json:"services"`
 	Heartbeats           []json.RawMessage `json:"heartbeats"`
 	NotificationChannels []json.RawMessage `json:"notification_channels"`
+	EscalationPolicies   []json.RawMessage `json:"escalation_policies"`
+	AlertRules           []json.RawMessage `json:"alert_rules"`
 	MaintenanceWindows   []json.RawMessage `json:"maintenance_windows"`
 	Webhooks             []json.RawMessage `json:"webhooks"`
+	StatusPages          []json.RawMessage `json:"status_pages"`
 }
 
 // readImportBody reads the request body as JSON: as is for application/json, converted

@@ -39,6 +39,7 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 				continue
 			}
 			p.services[namekey(s.Name)] = s.ID
+			p.st.names[s.ID] = s.Name
 			p.newServices++
 			p.change("create", "service", s.Name, func(c *gin.Context) error {
 				if err := p.x.store.CreateService(orgID, s); err != nil {
@@ -134,6 +135,7 @@ func (p *importPlan) planHeartbeats(items []json.RawMessage) {
 				continue
 			}
 			p.heartbeats[namekey(hb.Name)] = hb.ID
+			p.st.names[hb.ID] = hb.Name
 			p.change("create", "heartbeat", hb.Name, func(c *gin.Context) error {
 				if err := p.x.insertHeartbeat(orgID, hb); err != nil {
 					return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"testing"
 
 	"github.com/alertifypro/alertifypro/store"
@@ -32,7 +33,7 @@ func (e *testEnv) importDoc(token, query, contentType, body string, want int) im
 }
 
 // fixtureObjects is how many objects configFixture configures.
-const fixtureObjects = 8
+const fixtureObjects = 13
 
 // TestConfigImportUnchangedExport re-imports the organization's own export, YAML and
 // JSON, dry and for real: nothing changes, every object counts as unchanged, and the
@@ -79,6 +80,8 @@ func withSecrets(t *testing.T, doc map[string]any) string {
 	}
 	hook := doc["webhooks"].([]any)[0].(map[string]any)
 	hook["url"], hook["secret"] = "https://hooks.example.com/alertify?token=tok3n-in-query", "whsec-fixture-secret-0123456789"
+	// Slugs are unique across the instance: the copy next to the original needs its own.
+	doc["status_pages"].([]any)[0].(map[string]any)["slug"] = "acme-status-copy"
 	raw, err := json.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +98,7 @@ func TestConfigImportIntoEmptyOrganization(t *testing.T) {
 	ada := configFixture(e, "ada@example.com", "Ada")
 	bob := e.newUser("bob@example.com", "Bob")
 	want := e.exportJSON(ada.Token)
+	want["status_pages"].([]any)[0].(map[string]any)["slug"] = "acme-status-copy"
 	doc := withSecrets(t, e.exportJSON(ada.Token))
 	empty := e.do("GET", "/api/v1/export", bob.Token, nil).Body.String()
 
@@ -137,3 +141,33 @@ func TestConfigImportIntoEmptyOrganization(t *testing.T) {
 
 // auditAll reads an organization's whole (short) audit log, newest first.
 var auditAll = store.AuditFilter{Limit: 1000}
+
+// TestConfigImportRulesReachTheEngine imports a rule for a service, lets the engine cache
+// the organization's rules with a RED result below its threshold, then lowers the
+// threshold by import: the next RED fires an alert of that rule, so the import's write
+// went through the store's rule methods and invalidated the cache.
+func TestConfigImportRulesReachTheEngine(t *testing.T) {
+	e, _ := newAlertEnv(t)
+	u := e.newUser("ada@example.com", "Ada")
+	doc := func(failures int) string {
+		return `{"services":[{"name":"Shop","endpoint":"https://shop.example.com","check_type":"http"}],
+"alert_rules":[{"name":"Shop down","service":"Shop","condition":{"statuses":["RED"],"consecutive_failures":` + strconv.Itoa(failures) + `}}]}`
+	}
+	if res := e.importDoc(u.Token, "", "application/json", doc(3), http.StatusOK); len(res.Changes) != 2 {
+		t.Fatalf("first import: %+v", res)
+	}
+	svcs, _ := e.db.Services(u.OrgID)
+	e.record(u.OrgID, svcs[0].ID, "RED") // 1 of 3: no alert, rules now cached
+	if alerts, _, _ := e.db.Alerts(u.OrgID, store.AlertFilter{ServiceID: svcs[0].ID}); len(alerts) != 0 {
+		t.Fatalf("alert below the threshold: %+v", alerts)
+	}
+	if res := e.importDoc(u.Token, "", "application/json", doc(1), http.StatusOK); len(res.Changes) != 1 || res.Changes[0].Kind != "alert_rule" {
+		t.Fatalf("second import: %+v", res)
+	}
+	e.record(u.OrgID, svcs[0].ID, "RED")
+	al := e.openAlert(u.OrgID, svcs[0].ID)
+	rules, _ := e.db.AlertRules(u.OrgID, "")
+	if len(rules) != 1 || al.AlertRuleID != rules[0].ID || rules[0].Condition.ConsecutiveFailures != 1 {
+		t.Fatalf("alert %+v, rules %+v", al, rules)
+	}
+}

@@ -32,7 +32,6 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		overview = &overviewHandlers{base: b}
 		certs    = &sslCertificateHandlers{base: b}
 		reports  = &reportHandlers{base: b}
-		confCode = &configHandlers{base: b}
 		storage  = &adminStorageHandlers{base: b}
 		prom     = &prometheusHandlers{base: b}
 		maint    = &maintenanceHandlers{base: b}
@@ -52,6 +51,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	}
 	pages := &statusPageHandlers{base: b, cache: public.cache}
 	incidents := &incidentHandlers{base: b, cache: public.cache}
+	confCode := &configHandlers{base: b, cache: public.cache} // export/import; import writes status pages
 
 	// Prometheus scrape endpoint (SPEC §3.20): outside /api/v1, its own bearer token
 	// (METRICS_TOKEN), 404 while that is unset.

@@ -1,0 +1,155 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// statusPageImport is a status page element; components name their service or heartbeat.
+type statusPageImport struct {
+	Name                 *string            `json:"name"`
+	Slug                 *string            `json:"slug"`
+	IsPublic             *bool              `json:"is_public"`
+	Branding             *store.Branding    `json:"branding"`
+	Components           *[]componentImport `json:"components"`
+	ShowUptimeBars       *bool              `json:"show_uptime_bars"`
+	HistoryDays          *int               `json:"history_days"`
+	SubscriptionsEnabled *bool              `json:"subscriptions_enabled"`
+	SubscriberMode       *string            `json:"subscriber_mode"`
+	SubscriberDomains    *[]string          `json:"subscriber_domains"`
+}
+
+// componentImport is one component of a status page element.
+type componentImport struct {
+	Name         string  `json:"name"`
+	Service      *string `json:"service"`
+	Heartbeat    *string `json:"heartbeat"`
+	Group        string  `json:"group"`
+	Description  string  `json:"description"`
+	DisplayOrder int     `json:"display_order"`
+}
+
+// request resolves the element into the API's statusPageRequest. A component keeps the ID
+// of the old page's component of the same name: incidents and badge URLs refer to it.
+func (in *statusPageImport) request(p *importPlan, path string, old *store.StatusPage) *statusPageRequest {
+	req := &statusPageRequest{Name: in.Name, Slug: in.Slug, IsPublic: in.IsPublic, Branding: in.Branding,
+		ShowUptimeBars: in.ShowUptimeBars, HistoryDays: in.HistoryDays, SubscriptionsEnabled: in.SubscriptionsEnabled,
+		SubscriberMode: in.SubscriberMode, SubscriberDomains: in.SubscriberDomains}
+	if in.Components == nil {
+		return req
+	}
+	comps := make([]componentRequest, len(*in.Components))
+	for j, c := range *in.Components {
+		at := path + ".components[" + strconv.Itoa(j) + "]."
+		comps[j] = componentRequest{Name: c.Name, Group: c.Group, Description: c.Description, DisplayOrder: c.DisplayOrder}
+		if c.Service != nil {
+			comps[j].ServiceID = p.ref(at+"service", *c.Service, "a service of this organization or the document", p.services)
+		}
+		if c.Heartbeat != nil {
+			comps[j].HeartbeatID = p.ref(at+"heartbeat", *c.Heartbeat, "a heartbeat of this organization or the document", p.heartbeats)
+		}
+		if old != nil {
+			for _, oc := range old.Components {
+				if namekey(oc.Name) == namekey(c.Name) {
+					comps[j].ID = oc.ID
+					break
+				}
+			}
+		}
+	}
+	req.Components = &comps
+	return req
+}
+
+// planPages validates the status pages through statusPageRequest.apply, as a POST onto a
+// fresh page (the element is the whole page). Slugs are unique across the instance: a
+// slug held by a page other than the one being updated is a problem at ".slug", found now
+// rather than half-way through the writes.
+func (p *importPlan) planPages(items []json.RawMessage) {
+	existing := byName(p.st.pages, func(sp *store.StatusPage) string { return sp.Name })
+	known := componentTargets{service: func(id string) bool { return id != "" }, heartbeat: func(id string) bool { return id != "" }}
+	orgID, seen, slugs := p.org.ID, map[string]string{}, map[string]string{}
+	for i, raw := range items {
+		path := item("status_pages", i)
+		in := new(statusPageImport)
+		if !p.decodeItem(path, raw, in) || !p.claim(path, deref(in.Name), seen) {
+			continue
+		}
+		at, found := existing[namekey(deref(in.Name))]
+		if found && at < 0 {
+			p.f.add(path+".name", "is shared by several status pages of this organization; rename them first")
+			continue
+		}
+		var old *store.StatusPage
+		if found {
+			old = &p.st.pages[at]
+		}
+		fresh := &store.StatusPage{}
+		if !p.renamed(path, in.request(p, path, old).apply(fresh, true, known), map[string]string{"service_id": "service", "heartbeat_id": "heartbeat"}) {
+			continue
+		}
+		if first, dup := slugs[fresh.Slug]; dup {
+			p.f.add(path+".slug", "repeats the slug of "+first)
+			continue
+		}
+		slugs[fresh.Slug] = path
+		holder, err := p.x.store.PublicStatusPage(fresh.Slug)
+		switch {
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			p.ok(path, err)
+			continue
+		case err == nil && (old == nil || holder.ID != old.ID):
+			p.f.add(path+".slug", "is taken by another status page on this instance; choose another")
+			continue
+		}
+		name := nameOf(p.st.names)
+		switch {
+		case old == nil:
+			fresh.ID = uuid.Must(uuid.NewV7()).String()
+			p.change("create", "status_page", fresh.Name, func(c *gin.Context) error {
+				if err := p.x.store.CreateStatusPage(orgID, fresh); err != nil {
+					return slugTaken(err)
+				}
+				p.pageWritten(c, "status_page.created", fresh)
+				return nil
+			})
+		case sameJSON(newStatusPageItem(old, name), newStatusPageItem(fresh, name)):
+			p.change("", "status_page", fresh.Name, nil)
+		default:
+			id := old.ID
+			p.change("update", "status_page", fresh.Name, func(c *gin.Context) error {
+				sp, err := p.x.store.UpdateStatusPage(orgID, id, func(sp *store.StatusPage) error {
+					copyPageConfig(sp, fresh)
+					return nil
+				})
+				if err != nil {
+					return slugTaken(err)
+				}
+				p.pageWritten(c, "status_page.updated", sp)
+				return nil
+			})
+		}
+	}
+}
+
+// pageWritten drops the public pages' cache (the page must not be served stale) and
+// audits the write.
+func (p *importPlan) pageWritten(c *gin.Context, event string, sp *store.StatusPage) {
+	if p.x.cache != nil {
+		p.x.cache.invalidate()
+	}
+	p.x.audit(c, event, statusPageRes(sp), importMeta(map[string]any{"slug": sp.Slug}))
+}
+
+// copyPageConfig copies the configuration of src onto dst, leaving identity and times.
+func copyPageConfig(dst, src *store.StatusPage) {
+	dst.Name, dst.Slug, dst.IsPublic, dst.Branding = src.Name, src.Slug, src.IsPublic, src.Branding
+	dst.Components, dst.ShowUptimeBars, dst.HistoryDays = src.Components, src.ShowUptimeBars, src.HistoryDays
+	dst.SubscriptionsEnabled, dst.SubscriberMode, dst.SubscriberDomains = src.SubscriptionsEnabled, src.SubscriberMode, src.SubscriberDomains
+}
