@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"github.com/goccy/go-yaml"
@@ -21,6 +22,10 @@ const configVersion = 1
 type configHandlers struct {
 	*base
 	cache *statusCache // the public status pages' cache, dropped when import writes a page
+	// importing serializes imports: two concurrent imports of one document would both
+	// plan "create" for objects whose names the store does not keep unique (heartbeats,
+	// rules, windows, pages) and make duplicates. Imports are rare; one at a time is cheap.
+	importing sync.Mutex
 }
 
 // configDocument is an organization's configuration, as exported and imported. Objects

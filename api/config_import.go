@@ -121,6 +121,8 @@ func (x *configHandlers) importConfig(c *gin.Context) error {
 		return err
 	}
 	org := actorOf(c).org
+	x.importing.Lock()
+	defer x.importing.Unlock()
 	p, err := x.plan(org, doc)
 	if err != nil {
 		return err
