@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -22,7 +21,7 @@ func slaAt(h, m int) time.Time {
 // slaFixture is an organization with a recorded history whose SLA figures are known:
 // "Checkout" and "Docs" checked every minute from 13:00 to 18:59 (360 checks each) with
 // a real Alerter registered on the store (default rule: fires on the 2nd RED, resolves on
-// the 1st GREEN). Checkout is RED 14:00–14:09 (alert fired 14:01, acknowledged 14:05,
+// the 1st GREEN). Checkout is RED 14:00–14:09 (alert fired 14:01, acknowledged 14:05 via the API,
 // resolved 14:10), in a maintenance window 15:00–16:00 while RED (recorded MAINTENANCE,
 // no alert), RED 17:00–17:29 (alert fired 17:01, resolved 17:30) and RED once at 18:00
 // (below the rule's threshold: downtime, no incident). Docs is always GREEN.
@@ -35,12 +34,7 @@ type slaFixture struct {
 
 func newSLAFixture(t *testing.T) *slaFixture {
 	t.Helper()
-	var al *alerting.Alerter
-	e := newTestEnvWith(t, func(d *Deps) {
-		al = alerting.NewAlerter(alerting.Config{Store: d.Store, BaseURL: d.Config.BaseURL,
-			AckKey: []byte("sla-test-ack-key-sla-test-ack-key"), Now: d.Now, Logger: d.Logger})
-		al.Register()
-	})
+	e, _ := newAlertEnv(t)
 	e.db.SetMaintenanceCheck(MaintenanceActive)
 	f := &slaFixture{e: e, owner: e.newUser("ada@example.com", "Ada")}
 	f.checkout = e.mustCreateService(f.owner.Token, map[string]any{"name": "Checkout", "endpoint": "https://checkout.example.com", "check_type": "http"})["id"].(string)
@@ -74,8 +68,8 @@ func newSLAFixture(t *testing.T) *slaFixture {
 			if err != nil || len(alerts) != 1 {
 				t.Fatalf("open alerts at 14:05: %v %+v", err, alerts)
 			}
-			if _, err := al.Acknowledge(f.owner.OrgID, alerts[0].ID, f.owner.ID, "looking"); err != nil {
-				t.Fatal(err)
+			if rec := e.do("POST", "/api/v1/alerts/"+alerts[0].ID+"/acknowledge", f.owner.Token, map[string]any{"note": "looking"}); rec.Code != http.StatusOK {
+				t.Fatalf("acknowledge: %d %s", rec.Code, rec.Body.String())
 			}
 		}
 	}
