@@ -50,12 +50,19 @@ const unresolvedID = "unresolved"
 // (what says what it should have named).
 func (p *importPlan) ref(field, name, what string, index map[string]string) string {
 	id, ok := index[namekey(name)]
-	if !ok {
+	switch {
+	case !ok:
 		p.f.add(field, "names "+strconv.Quote(name)+", which is not "+what)
+		return unresolvedID
+	case id == ambiguousID:
+		p.f.add(field, "names "+strconv.Quote(name)+", which several objects of this organization share; rename them first")
 		return unresolvedID
 	}
 	return id
 }
+
+// ambiguousID marks, in a name index, a name several existing objects share.
+const ambiguousID = "ambiguous"
 
 // renamed files a validator's answer under path with its ID field names turned into the
 // document's (notify_id → notify, ...), so every problem points at a field that exists.

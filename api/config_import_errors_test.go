@@ -218,3 +218,20 @@ func TestConfigImportReferences(t *testing.T) {
 		t.Errorf("a refused import wrote: %v", got)
 	}
 }
+
+// TestConfigImportAmbiguousNames refuses an element or a reference whose name several
+// existing objects share (heartbeat names are not unique in the API), naming the path.
+func TestConfigImportAmbiguousNames(t *testing.T) {
+	e := newTestEnv(t)
+	u := e.newUser("ada@example.com", "Ada")
+	for range 2 {
+		e.createHeartbeat(u.Token, map[string]any{"name": "Dup"})
+	}
+	rec := e.doConfig("POST", "/api/v1/import", u.Token, "application/json", "",
+		`{"heartbeats":[{"name":"dup","schedule":"every 2h"}],"alert_rules":[{"name":"R","heartbeat":"Dup"}]}`)
+	body := decode[struct{ Fields map[string]string }](t, rec)
+	if rec.Code != http.StatusUnprocessableEntity || body.Fields["heartbeats[0].name"] == "" ||
+		!strings.Contains(body.Fields["alert_rules[0].heartbeat"], "rename them first") || len(body.Fields) != 2 {
+		t.Fatalf("ambiguous names: %d %v", rec.Code, body.Fields)
+	}
+}

@@ -112,11 +112,11 @@ func (p *importPlan) planHeartbeats(items []json.RawMessage) {
 		hb := &p.st.heartbeats[i]
 		k := namekey(hb.Name)
 		if _, dup := existing[k]; dup {
-			existing[k] = nil // two heartbeats share the name: an element naming it is ambiguous
+			// Two heartbeats share the name: an element or a reference naming it is ambiguous.
+			existing[k], p.heartbeats[k] = nil, ambiguousID
 		} else {
-			existing[k] = hb
+			existing[k], p.heartbeats[k] = hb, hb.ID
 		}
-		p.heartbeats[k] = hb.ID
 	}
 	orgID, tz, seen := p.org.ID, p.org.Settings.Timezone, map[string]string{}
 	for i, raw := range items {
