@@ -135,7 +135,7 @@ func (x *configHandlers) importConfig(c *gin.Context) error {
 		for i := range p.changes {
 			ch := &p.changes[i]
 			if err := ch.apply(c); err != nil {
-				return fmt.Errorf("import: %s %s %q: %w", ch.Action, ch.Kind, ch.Name, err)
+				return importStopped(err, i, len(p.changes), ch)
 			}
 		}
 		if len(p.changes) > 0 {
@@ -145,6 +145,20 @@ func (x *configHandlers) importConfig(c *gin.Context) error {
 	}
 	c.JSON(http.StatusOK, out)
 	return nil
+}
+
+// importStopped is the answer when a write fails after validation passed (the store
+// failing, or a concurrent change such as a name taken meanwhile): the same status, with a
+// message that says how far the import got, since the earlier changes stay written.
+func importStopped(err error, done, total int, ch *importChange) error {
+	apiErr, ok := toAPIError(err)
+	if !ok {
+		return fmt.Errorf("import: %s %s %q after %d of %d changes: %w", ch.Action, ch.Kind, ch.Name, done, total, err)
+	}
+	e := *apiErr
+	e.Message = fmt.Sprintf("The import stopped at %s %s %q after writing %d of %d changes: %s",
+		ch.Action, ch.Kind, ch.Name, done, total, apiErr.Message)
+	return &e
 }
 
 // dryRun reads ?dry_run= (true/false/1/0; absent is false).
@@ -187,9 +201,9 @@ func (x *configHandlers) plan(org *store.Organization, doc *rawDocument) (*impor
 	if err := p.f.err(); err != nil {
 		return nil, err
 	}
-	if max := org.MaxServices; max >= 0 && p.newServices > 0 && len(st.services)+p.newServices > max {
+	if limit := org.MaxServices; limit >= 0 && p.newServices > 0 && len(st.services)+p.newServices > limit {
 		return nil, errPlanLimit(fmt.Sprintf("The document creates %d services; with the %d there are, that is over this plan's limit of %d. Nothing was imported.",
-			p.newServices, len(st.services), max))
+			p.newServices, len(st.services), limit))
 	}
 	return p, nil
 }

@@ -235,3 +235,17 @@ func TestConfigImportAmbiguousNames(t *testing.T) {
 		t.Fatalf("ambiguous names: %d %v", rec.Code, body.Fields)
 	}
 }
+
+// TestImportStoppedSaysHowFar checks the answer to a write failing after validation: the
+// cause's status, with how many changes were written before it.
+func TestImportStoppedSaysHowFar(t *testing.T) {
+	ch := &importChange{Action: "create", Kind: "service", Name: "Shop"}
+	err := importStopped(errConflict("A service with that name already exists."), 2, 5, ch)
+	e, ok := err.(*Error)
+	if !ok || e.Status != http.StatusConflict || !strings.Contains(e.Message, `create service "Shop" after writing 2 of 5 changes`) {
+		t.Errorf("api error: %#v", err)
+	}
+	if _, ok := importStopped(fmt.Errorf("disk on fire"), 0, 1, ch).(*Error); ok {
+		t.Error("a store failure must stay an internal error")
+	}
+}
