@@ -97,7 +97,7 @@ func TestConfigImportIntoEmptyOrganization(t *testing.T) {
 	e := newTestEnv(t)
 	ada := configFixture(e, "ada@example.com", "Ada")
 	bob := e.newUser("bob@example.com", "Bob")
-	want := e.exportJSON(ada.Token)
+	want, adaBefore := e.exportJSON(ada.Token), e.do("GET", "/api/v1/export", ada.Token, nil).Body.String()
 	want["status_pages"].([]any)[0].(map[string]any)["slug"] = "acme-status-copy"
 	doc := withSecrets(t, e.exportJSON(ada.Token))
 	empty := e.do("GET", "/api/v1/export", bob.Token, nil).Body.String()
@@ -126,6 +126,11 @@ func TestConfigImportIntoEmptyOrganization(t *testing.T) {
 		a, _ := json.MarshalIndent(want, "", " ")
 		b, _ := json.MarshalIndent(have, "", " ")
 		t.Fatalf("recreated configuration differs:\n%s\n---\n%s", a, b)
+	}
+	// Names are matched inside the importing organization only: Ada's objects of the same
+	// names are untouched.
+	if got := e.do("GET", "/api/v1/export", ada.Token, nil).Body.String(); got != adaBefore {
+		t.Errorf("importing into Bob's organization changed Ada's:\n%s", got)
 	}
 	// The credentials arrived sealed for Bob's organization and open to what was sent.
 	svcs, _ := e.db.Services(bob.OrgID)
