@@ -6,7 +6,6 @@ import (
 	"testing"
 )
 
-
 // pendingEmail is a new e-mail subscriber with tokens named after tag.
 func pendingEmail(pageID, email, tag string) *Subscriber {
 	return &Subscriber{PageID: pageID, Type: SubscriberEmail, Email: email, Status: SubscriberPending,
