@@ -1,0 +1,34 @@
+package api
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/alertifypro/alertifypro/notify"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// resolveSubscriberWebhook builds the sender of a webhook subscriber's entry (target
+// "subscriber:<pageID>/<subscriberID>"): notify's webhook sender POSTing the queued
+// envelope, with X-AlertifyPro-Event and X-AlertifyPro-Delivery and no signature (a
+// subscriber has no secret), through the egress-guarded client. A subscriber removed
+// since (unsubscribed, or its page deleted) or whose URL no longer opens is a permanent
+// error, so nothing more is sent to it.
+func (d *ChannelDelivery) resolveSubscriberWebhook(e *store.OutboxEntry) (notify.Sender, error) {
+	pageID, subID, ok := strings.Cut(strings.TrimPrefix(e.TargetID, subscriberTargetPrefix), "/")
+	if !ok {
+		return nil, permanent("malformed subscriber target %q", e.TargetID)
+	}
+	s, err := d.Store.Subscriber(e.OrgID, pageID, subID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, permanent("subscriber %s was removed", subID)
+	}
+	if err != nil {
+		return nil, &notify.DeliveryError{Err: err}
+	}
+	rawURL, err := d.Opener.Open(s.SealedURL, s.OrgID, subscriberRecord(s.ID, "url"))
+	if err != nil {
+		return nil, permanent("open url of subscriber %s: %v", s.ID, err)
+	}
+	return notify.NewSender("webhook", map[string]any{"url": string(rawURL)}, d.Deps)
+}
