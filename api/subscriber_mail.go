@@ -141,14 +141,14 @@ func (x *subscriberNotices) confirmationMail(page *store.StatusPage, confirm, un
 
 // subscriberEnvelope is the JSON a webhook subscriber receives: public fields only.
 type subscriberEnvelope struct {
-	ID             string          `json:"id"`
-	Event          string          `json:"event"`
-	Timestamp      time.Time       `json:"timestamp"`
-	Page           map[string]any  `json:"page"`
-	Incident       map[string]any  `json:"incident,omitempty"`
-	Update         map[string]any  `json:"update,omitempty"`
-	Maintenance    map[string]any  `json:"maintenance,omitempty"`
-	UnsubscribeURL string          `json:"unsubscribe_url"`
+	ID             string         `json:"id"`
+	Event          string         `json:"event"`
+	Timestamp      time.Time      `json:"timestamp"`
+	Page           map[string]any `json:"page"`
+	Incident       map[string]any `json:"incident,omitempty"`
+	Update         map[string]any `json:"update,omitempty"`
+	Maintenance    map[string]any `json:"maintenance,omitempty"`
+	UnsubscribeURL string         `json:"unsubscribe_url"`
 }
 
 // envelope builds the webhook subscriber's body: {page, incident, update} or {page, maintenance}.
