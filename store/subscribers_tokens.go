@@ -118,4 +118,3 @@ func unindexSubscriberToken(tx *bolt.Tx, digest []byte) error {
 	}
 	return idx.Delete(digest)
 }
-
