@@ -15,9 +15,10 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// subscriberTargetPrefix marks the outbox target of a webhook subscriber
-// ("subscriber:<pageID>/<subscriberID>", kind webhook): ChannelDelivery.Resolve sends those
-// to the subscriber's URL instead of looking up an outbound webhook subscription.
+// subscriberTargetPrefix marks the outbox target of a subscriber notice
+// ("subscriber:<pageID>/<subscriberID>", kind email or webhook): ChannelDelivery.Resolve
+// sends those to the subscriber's address or URL, as stored at send time, instead of to an
+// e-mail address or an outbound webhook subscription.
 const subscriberTargetPrefix = "subscriber:"
 
 // subscriberRecord is the record a subscriber's URL or unsubscribe token is sealed under
@@ -67,8 +68,10 @@ func (x *subscriberNotices) notice(n *store.SubscriberNotice, s *store.Subscribe
 		nt.Payload = payload
 		e.Kind, e.TargetID = store.OutboxKindWebhook, subscriberTargetPrefix+s.PageID+"/"+s.ID
 	} else {
+		// Addressed to the subscriber, not the address: Resolve looks the subscriber up at
+		// send time, so a message still queued when its subscriber unsubscribes is dropped.
 		nt.Mail = x.mail(n, unsubscribe)
-		e.Kind, e.TargetID = store.OutboxKindEmail, s.Email
+		e.Kind, e.TargetID = store.OutboxKindEmail, subscriberTargetPrefix+s.PageID+"/"+s.ID
 	}
 	raw, err := json.Marshal(nt)
 	if err != nil {

@@ -169,6 +169,18 @@ func TestSubscribersGetOneEmailPerIncidentUpdate(t *testing.T) {
 	if len(got) != 1 || len(got["bob@example.com"]) != 1 || got["bob@example.com"][0].Subject != "[Acme Status] API errors — Resolved" {
 		t.Fatalf("after ann unsubscribed: mails %+v, want only bob's", got)
 	}
+	// Bob's client uses the one-click POST (RFC 8058) while an update is still queued for
+	// him: the queued message is dropped, not sent.
+	bobLink := link(t, got["bob@example.com"][0], "unsubscribe")
+	if rec := m.do("POST", base+"/"+incID+"/updates", m.owner.Token, map[string]any{"status": "monitoring", "message": "Watching."}); rec.Code >= 300 {
+		t.Fatalf("reopen: %d", rec.Code)
+	}
+	if rec := m.do("POST", bobLink, "", "List-Unsubscribe=One-Click"); rec.Code != 200 {
+		t.Fatalf("one-click unsubscribe: %d %s", rec.Code, rec.Body.String())
+	}
+	if got := m.deliver(&seen); len(got) != 0 {
+		t.Fatalf("sent after the one-click unsubscribe: %+v", got)
+	}
 	// The pending subscriber never got anything but the confirmation.
 	all := byRecipient(m.capture.messages(t))
 	if n := len(all["pending@example.com"]); n != 1 {
@@ -176,7 +188,7 @@ func TestSubscribersGetOneEmailPerIncidentUpdate(t *testing.T) {
 	}
 	// The members' list shows who is left.
 	list := decode[[]subscriberView](t, m.do("GET", "/api/v1/status-pages/"+m.pageID+"/subscribers", m.owner.Token, nil))
-	if len(list) != 2 || *list[0].Email != "bob@example.com" || list[0].Status != "confirmed" || list[1].Status != "pending" {
+	if len(list) != 1 || *list[0].Email != "pending@example.com" || list[0].Status != "pending" {
 		t.Fatalf("subscribers: %+v", list)
 	}
 }
