@@ -12,7 +12,7 @@ import (
 // subscriber, and installs a notifier that queues a plain e-mail entry per notice.
 func (f *fixture) autoIncidentPage(svc *store.Service) *store.StatusPage {
 	f.t.Helper()
-	p := &store.StatusPage{Name: "Acme", Slug: "acme", IsPublic: true,
+	p := &store.StatusPage{Name: "Acme", Slug: "acme", IsPublic: true, SubscriptionsEnabled: true,
 		Components: []store.Component{{ID: "comp-1", Name: "Public API", ServiceID: svc.ID}}}
 	if err := f.db.CreateStatusPage(f.org.ID, p); err != nil {
 		f.t.Fatal(err)

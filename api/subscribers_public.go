@@ -41,7 +41,10 @@ func (x *publicSubscriberHandlers) subscribe(c *gin.Context) error {
 	form := isFormPost(c)
 	err := x.doSubscribe(c, form)
 	if err != nil && form {
-		apiErr, _ := toAPIError(err)
+		apiErr, known := toAPIError(err)
+		if !known {
+			loggerFrom(c).Error("subscribe failed", "error", err)
+		}
 		msg := apiErr.Message
 		keys := make([]string, 0, len(apiErr.Fields))
 		for k := range apiErr.Fields {

@@ -53,10 +53,11 @@ func (db *DB) notifyIncidentSubscribers(tx *bolt.Tx, ev *IncidentChange) error {
 	return db.notifySubscribers(tx, &SubscriberNotice{OrgID: ev.OrgID, Page: ev.Page, Change: ev})
 }
 
-// notifySubscribers queues n for every confirmed subscriber of n.Page.
+// notifySubscribers queues n for every confirmed subscriber of n.Page, unless the page has
+// subscriptions turned off (its subscribers are kept, and hear again once they are on).
 func (db *DB) notifySubscribers(tx *bolt.Tx, n *SubscriberNotice) error {
 	fn := db.subscriberNotifier.Load()
-	if fn == nil {
+	if fn == nil || !n.Page.SubscriptionsEnabled {
 		return nil
 	}
 	return eachPageSubscriber(tx, n.OrgID, n.Page.ID, func(s *Subscriber) error {

@@ -92,7 +92,7 @@ func TestSubscriberLifecycle(t *testing.T) {
 func TestIncidentNotifiesConfirmedSubscribers(t *testing.T) {
 	db := openTestDB(t)
 	org := mustOrg(t, db, "ada")
-	p := &StatusPage{Name: "Acme", Slug: "acme"}
+	p := &StatusPage{Name: "Acme", Slug: "acme", SubscriptionsEnabled: true}
 	if err := db.CreateStatusPage(org, p); err != nil {
 		t.Fatal(err)
 	}
@@ -133,5 +133,15 @@ func TestIncidentNotifiesConfirmedSubscribers(t *testing.T) {
 	}
 	if len(kinds) != 2 || kinds[0] != IncidentKindCreated || kinds[1] != IncidentKindResolved {
 		t.Fatalf("queued %v, want [created resolved]", kinds)
+	}
+	// Subscriptions turned off: nothing more is queued.
+	if _, err := db.UpdateStatusPage(org, p.ID, func(s *StatusPage) error { s.SubscriptionsEnabled = false; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddIncidentUpdate(org, p.ID, inc.ID, IncidentUpdate{Status: IncidentMonitoring, Message: "again"}); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := db.DueOutbox(db.stamp().Add(1e12), 100); len(again) != len(due) {
+		t.Fatalf("queued with subscriptions off: %d entries, want %d", len(again), len(due))
 	}
 }
