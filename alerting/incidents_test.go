@@ -114,3 +114,32 @@ func TestAlertResolvedByHandResolvesIncident(t *testing.T) {
 		t.Fatalf("already resolved incident got another update: %+v", got.Updates)
 	}
 }
+
+// A heartbeat rule's alert opens and resolves its incident the same way (the heartbeat
+// code calls HeartbeatFailed / HeartbeatRecovered inside its own transaction).
+func TestHeartbeatAlertIncident(t *testing.T) {
+	f := newFixture(t)
+	svc := f.service("api")
+	page := f.autoIncidentPage(svc)
+	hb := Heartbeat{ID: "0196a3f0-0000-7000-8000-000000000002", Name: "nightly backup"}
+	f.rule("Backup missed", nil, 1, 1, func(r *store.AlertRule) {
+		r.HeartbeatID = hb.ID
+		r.CreateStatusPageIncident = &store.IncidentTemplate{StatusPageID: page.ID, ComponentID: "comp-1", Severity: store.SeverityMinor}
+	})
+	for _, fail := range []bool{true, false} {
+		err := f.db.WithAlertTx(func(tx *store.AlertTx) error {
+			if fail {
+				return f.al.HeartbeatFailed(tx, f.org.ID, hb, f.clock.Now(), "missed")
+			}
+			return f.al.HeartbeatRecovered(tx, f.org.ID, hb, f.clock.Now())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	incs, _ := f.db.Incidents(f.org.ID, page.ID)
+	if len(incs) != 1 || incs[0].Title != "Backup missed" || incs[0].Status != store.IncidentResolved ||
+		incs[0].Updates[0].Message != "Heartbeat missed: no ping within its schedule and grace period" {
+		t.Fatalf("heartbeat incident: %+v", incs)
+	}
+}

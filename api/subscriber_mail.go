@@ -34,11 +34,12 @@ type subscriberNotices struct {
 	logger  *slog.Logger
 }
 
-// links are a subscriber's public URLs.
+// pageURL is the public status page of p.
 func (x *subscriberNotices) pageURL(p *store.StatusPage) string {
 	return x.baseURL + "/status/" + url.PathEscape(p.Slug)
 }
 
+// tokenURL is the public confirm or unsubscribe link (action) carrying token.
 func (x *subscriberNotices) tokenURL(action, token string) string {
 	return x.baseURL + "/api/v1/public/subscriptions/" + action + "?token=" + url.QueryEscape(token)
 }
