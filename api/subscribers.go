@@ -83,7 +83,8 @@ func csvCell(s string) string {
 // create adds a subscriber on behalf of a member. E-mail addresses get the confirmation
 // e-mail and stay pending until it is followed; on an invite_only page this add is the
 // invitation. The page's restriction mode does not bind members. An address already
-// confirmed on the page is 409; a pending one gets its confirmation again (200).
+// confirmed on the page is 409; a pending one gets its confirmation again (200; not within
+// five minutes of the previous one).
 func (x *subscriberHandlers) create(c *gin.Context) error {
 	p, err := x.page(c)
 	if err != nil {
@@ -104,7 +105,7 @@ func (x *subscriberHandlers) create(c *gin.Context) error {
 	switch outcome {
 	case store.SubscriberExisting:
 		return errConflict("That subscriber is already on this status page.")
-	case store.SubscriberRenewed:
+	case store.SubscriberRenewed, store.SubscriberPendingRecent:
 		c.JSON(http.StatusOK, newSubscriberView(s))
 		return nil
 	}

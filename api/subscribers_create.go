@@ -112,7 +112,7 @@ func (x *subscribers) add(page *store.StatusPage, ns *newSubscriber) (*store.Sub
 	} else if err != nil {
 		return nil, 0, err
 	}
-	if s.Type != store.SubscriberEmail || outcome == store.SubscriberExisting {
+	if s.Type != store.SubscriberEmail || outcome == store.SubscriberExisting || outcome == store.SubscriberPendingRecent {
 		return s, outcome, nil
 	}
 	unsubscribe := ns.unsubscribe

@@ -96,7 +96,7 @@ func TestSubscriberEndpoints(t *testing.T) {
 		{name: "member adds on an invite_only page", method: "POST", path: base, token: f.memberTok, body: map[string]any{"email": "=cmd@example.com"},
 			status: 201, contains: []string{`"status":"pending"`, `"email":"=cmd@example.com"`, `"confirmed_at":null`},
 			check: func(t *testing.T, rec *httptest.ResponseRecorder) { subID = decode[subscriberView](t, rec).ID }},
-		{name: "pending again re-sends", method: "POST", path: base, token: f.memberTok, body: map[string]any{"email": "=CMD@example.com"}, status: 200},
+		{name: "pending again: 200, the confirmation just sent is not repeated", method: "POST", path: base, token: f.memberTok, body: map[string]any{"email": "=CMD@example.com"}, status: 200},
 		{name: "other organization", method: "POST", path: base, token: f.outsider.Token, body: map[string]any{"email": "x@example.com"}, status: 404},
 		{name: "viewer lists", method: "GET", path: base, token: f.viewerTok, status: 200, contains: []string{`"type":"email"`}},
 		{name: "other organization lists", method: "GET", path: base, token: f.outsider.Token, status: 404},

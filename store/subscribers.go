@@ -49,6 +49,7 @@ type Subscriber struct {
 	URLDigest         []byte     `json:"url_digest,omitempty"`
 	Status            string     `json:"status"`
 	ConfirmDigest     []byte     `json:"confirm_digest,omitempty"`
+	ConfirmSentAt     time.Time  `json:"confirm_sent_at,omitzero"` // when the last confirm token was issued
 	UnsubscribeDigest []byte     `json:"unsubscribe_digest"`
 	SealedUnsubscribe []byte     `json:"sealed_unsubscribe"`
 	CreatedAt         time.Time  `json:"created_at"`
@@ -76,7 +77,15 @@ const (
 	SubscriberRenewed
 	// SubscriberExisting: the address is already confirmed; nothing changed.
 	SubscriberExisting
+	// SubscriberPendingRecent: the address is pending and its confirmation went out less
+	// than confirmResendInterval ago; nothing changed, so repeated subscribes (from many
+	// addresses, past the per-IP limit) cannot flood a mailbox with confirmations.
+	SubscriberPendingRecent
 )
+
+// confirmResendInterval is the least time between two confirmation e-mails to a pending
+// address.
+const confirmResendInterval = 5 * time.Minute
 
 // AddSubscriber subscribes s (Type, PageID, Email or the URL fields, Status, the token
 // digests and seals; a given ID is kept, as the API seals against it) to a page of orgID,
@@ -84,7 +93,7 @@ const (
 // beyond, nothing stored). The count and the insert share the transaction, so concurrent
 // subscribes cannot overshoot. When the address is already on the page, *s is replaced
 // by the stored subscriber and the outcome says whether it was pending (its confirm
-// digest is then replaced by s's) or confirmed (unchanged). ErrNotFound when the page is
+// digest is then replaced by s's, unless the last one is recent) or confirmed (unchanged). ErrNotFound when the page is
 // not the organization's.
 func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int) (SubscribeOutcome, error) {
 	outcome := SubscriberCreated
@@ -102,8 +111,12 @@ func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int) (SubscribeOu
 				return err
 			}
 			outcome = SubscriberExisting
-			if cur.Status == SubscriberPending && len(s.ConfirmDigest) > 0 {
-				outcome = SubscriberRenewed
+			switch now := db.stamp(); {
+			case cur.Status != SubscriberPending || len(s.ConfirmDigest) == 0:
+			case now.Sub(cur.ConfirmSentAt) < confirmResendInterval:
+				outcome = SubscriberPendingRecent
+			default:
+				outcome, cur.ConfirmSentAt = SubscriberRenewed, now
 				if err := replaceConfirmDigest(tx, &cur, s.ConfirmDigest); err != nil {
 					return err
 				}
@@ -125,6 +138,9 @@ func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int) (SubscribeOu
 			return conflictf("subscriber %s exists", s.ID)
 		}
 		s.OrgID, s.CreatedAt = orgID, db.stamp()
+		if len(s.ConfirmDigest) > 0 {
+			s.ConfirmSentAt = s.CreatedAt
+		}
 		if err := keys.Put(compositeKey(s.PageID, s.addressKey()), []byte(s.ID)); err != nil {
 			return err
 		}

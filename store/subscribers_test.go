@@ -3,7 +3,9 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"testing"
+	"time"
 )
 
 // pendingEmail is a new e-mail subscriber with tokens named after tag.
@@ -13,7 +15,8 @@ func pendingEmail(pageID, email, tag string) *Subscriber {
 }
 
 func TestSubscriberLifecycle(t *testing.T) {
-	db := openTestDB(t)
+	now := testEpoch
+	db := openTestDBAt(t, filepath.Join(t.TempDir(), "alertifypro.db"), Options{Now: func() time.Time { return now }})
 	org, other := mustOrg(t, db, "ada"), mustOrg(t, db, "bob")
 	p := &StatusPage{Name: "Acme", Slug: "acme"}
 	if err := db.CreateStatusPage(org, p); err != nil {
@@ -23,7 +26,12 @@ func TestSubscriberLifecycle(t *testing.T) {
 	if out, err := db.AddSubscriber(org, s, 2); err != nil || out != SubscriberCreated || s.ID == "" {
 		t.Fatalf("add = %v, %v, %+v", out, err, s)
 	}
-	// The same address (any case) again while pending: renewed with the new confirm token.
+	// The same address (any case) again while pending: nothing at first (the confirmation
+	// just went out), renewed with the new confirm token a few minutes later.
+	if out, err := db.AddSubscriber(org, pendingEmail(p.ID, "ANN@example.com", "a1"), 2); err != nil || out != SubscriberPendingRecent {
+		t.Fatalf("immediate resubscribe = %v, %v", out, err)
+	}
+	now = now.Add(confirmResendInterval)
 	again := pendingEmail(p.ID, "ann@example.COM", "a2")
 	if out, err := db.AddSubscriber(org, again, 2); err != nil || out != SubscriberRenewed || again.ID != s.ID {
 		t.Fatalf("resubscribe pending = %v, %v, %+v", out, err, again)
