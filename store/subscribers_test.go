@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // pendingEmail is a new e-mail subscriber with tokens named after tag.
@@ -151,5 +153,30 @@ func TestIncidentNotifiesConfirmedSubscribers(t *testing.T) {
 	}
 	if again, _ := db.DueOutbox(db.stamp().Add(1e12), 100); len(again) != len(due) {
 		t.Fatalf("queued with subscriptions off: %d entries, want %d", len(again), len(due))
+	}
+}
+
+// Deleting the organization removes its entries from the global token index.
+func TestDeleteOrganizationDropsSubscriberTokens(t *testing.T) {
+	db := openTestDB(t)
+	org := mustOrg(t, db, "ada")
+	p := &StatusPage{Name: "Acme", Slug: "acme"}
+	if err := db.CreateStatusPage(org, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddSubscriber(org, pendingEmail(p.ID, "a@example.com", "z"), -1); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteOrganization(org); err != nil {
+		t.Fatal(err)
+	}
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		if n := tx.Bucket([]byte(bucketIdxSubscriberToken)).Stats().KeyN; n != 0 {
+			t.Errorf("%d token index entries left", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
