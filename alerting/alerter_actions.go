@@ -87,6 +87,11 @@ func (a *Alerter) announce(tx *store.AlertTx, al *store.Alert, event string, now
 	if err != nil {
 		return err
 	}
+	if event == eventResolved {
+		if err := a.resolveIncident(tx, al); err != nil {
+			return err
+		}
+	}
 	if rule != nil && !al.Held {
 		if err := a.notifyRule(tx, al, rule, svc, event, now); err != nil {
 			return err

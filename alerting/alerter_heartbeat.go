@@ -95,6 +95,9 @@ func (a *Alerter) HeartbeatRecovered(tx *store.AlertTx, orgID string, hb Heartbe
 		if err := a.notifyRule(tx, al, rule, nil, eventResolved, now); err != nil {
 			return err
 		}
+		if err := a.resolveIncident(tx, al); err != nil {
+			return err
+		}
 		if err := tx.PutAlert(al); err != nil {
 			return err
 		}

@@ -71,6 +71,9 @@ func (a *Alerter) fire(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule
 	if err := a.schedule(tx, al, rule); err != nil {
 		return err
 	}
+	if err := a.openIncident(tx, al, rule); err != nil { // alerting/incidents.go
+		return err
+	}
 	return a.escalate(tx, al, rule, svc, now)
 }
 
@@ -101,6 +104,9 @@ func (a *Alerter) recovered(tx *store.AlertTx, ev *store.ResultEvent, rule *stor
 	al.NextEscalationAt, al.NextReminderAt = nil, nil
 	if err := tx.PutAlert(al); err != nil || al.Held {
 		return err // a held alert was never announced: it resolves silently
+	}
+	if err := a.resolveIncident(tx, al); err != nil {
+		return err
 	}
 	if err := a.notifyRule(tx, al, rule, ev.Service, eventResolved, now); err != nil {
 		return err

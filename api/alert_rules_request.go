@@ -33,7 +33,7 @@ type alertRuleRequest struct {
 	NotifyOnRecovery         *bool             `json:"notify_on_recovery"`
 	ReminderIntervalMinutes  *int              `json:"reminder_interval_minutes"`
 	Enabled                  *bool             `json:"enabled"`
-	CreateStatusPageIncident *bool             `json:"create_status_page_incident"`
+	CreateStatusPageIncident optionalID        `json:"create_status_page_incident"` // object or null (alert_rules_incident.go)
 }
 
 // conditionRequest is the rule's condition; absent keys take the SPEC §3.9 defaults.
@@ -82,6 +82,8 @@ func found(_ any, err error) (bool, error) {
 // returns false for an unknown ID and an error only when the store fails.
 type ruleRefs struct {
 	service, heartbeat, channel, policy func(id string) (bool, error)
+	// page loads a status page of the organization (create_status_page_incident).
+	page func(id string) (*store.StatusPage, error)
 }
 
 // newRuleRefs builds the lookups over organization orgID.
@@ -91,6 +93,7 @@ func newRuleRefs(db *store.DB, orgID string) ruleRefs {
 		heartbeat: func(id string) (bool, error) { return found(db.Heartbeat(orgID, id)) },
 		channel:   func(id string) (bool, error) { return found(db.Channel(orgID, id)) },
 		policy:    func(id string) (bool, error) { return found(db.EscalationPolicy(orgID, id)) },
+		page:      func(id string) (*store.StatusPage, error) { return db.StatusPage(orgID, id) },
 	}
 }
 
@@ -109,7 +112,7 @@ func (r ruleRefs) keeping(rule *store.AlertRule) ruleRefs {
 	is := func(cur string) func(string) bool { return func(id string) bool { return id == cur } }
 	return ruleRefs{service: keep(r.service, is(rule.ServiceID)), heartbeat: keep(r.heartbeat, is(rule.HeartbeatID)),
 		policy:  keep(r.policy, is(rule.EscalationPolicyID)),
-		channel: keep(r.channel, func(id string) bool { return slices.Contains(rule.ChannelIDs, id) })}
+		channel: keep(r.channel, func(id string) bool { return slices.Contains(rule.ChannelIDs, id) }), page: r.page}
 }
 
 // apply validates the request and writes it onto rule (a new rule with its defaults on
@@ -180,8 +183,10 @@ func (r *alertRuleRequest) apply(rule *store.AlertRule, create bool, refs ruleRe
 	if r.Enabled != nil {
 		rule.Enabled = *r.Enabled
 	}
-	if r.CreateStatusPageIncident != nil {
-		rule.CreateStatusPageIncident = *r.CreateStatusPageIncident
+	if r.CreateStatusPageIncident.set {
+		if err := applyIncidentTemplate(f, r.CreateStatusPageIncident, rule, refs.page); err != nil {
+			return err
+		}
 	}
 	var exprErr *alerting.ParseError
 	if r.Condition != nil || create {

@@ -10,21 +10,21 @@ import (
 // create_status_page_incident and updated_at. Unset references are null, channel_ids is
 // never null ([] = every enabled channel of the organization).
 type alertRuleView struct {
-	ID                       string        `json:"id"`
-	OrganizationID           string        `json:"organization_id"`
-	ServiceID                *string       `json:"service_id"`
-	HeartbeatID              *string       `json:"heartbeat_id"`
-	Name                     string        `json:"name"`
-	Severity                 string        `json:"severity"`
-	Condition                conditionView `json:"condition"`
-	ChannelIDs               []string      `json:"channel_ids"`
-	EscalationPolicyID       *string       `json:"escalation_policy_id"`
-	NotifyOnRecovery         bool          `json:"notify_on_recovery"`
-	ReminderIntervalMinutes  int           `json:"reminder_interval_minutes"`
-	Enabled                  bool          `json:"enabled"`
-	CreateStatusPageIncident bool          `json:"create_status_page_incident"`
-	CreatedAt                time.Time     `json:"created_at"`
-	UpdatedAt                time.Time     `json:"updated_at"`
+	ID                       string                `json:"id"`
+	OrganizationID           string                `json:"organization_id"`
+	ServiceID                *string               `json:"service_id"`
+	HeartbeatID              *string               `json:"heartbeat_id"`
+	Name                     string                `json:"name"`
+	Severity                 string                `json:"severity"`
+	Condition                conditionView         `json:"condition"`
+	ChannelIDs               []string              `json:"channel_ids"`
+	EscalationPolicyID       *string               `json:"escalation_policy_id"`
+	NotifyOnRecovery         bool                  `json:"notify_on_recovery"`
+	ReminderIntervalMinutes  int                   `json:"reminder_interval_minutes"`
+	Enabled                  bool                  `json:"enabled"`
+	CreateStatusPageIncident *incidentTemplateView `json:"create_status_page_incident"`
+	CreatedAt                time.Time             `json:"created_at"`
+	UpdatedAt                time.Time             `json:"updated_at"`
 }
 
 // conditionView is a rule's condition; expression is null when the rule has none and
@@ -54,7 +54,7 @@ func newAlertRuleView(r *store.AlertRule) alertRuleView {
 		HeartbeatID: nullable(r.HeartbeatID), Name: r.Name, Severity: r.Severity, Condition: cond,
 		ChannelIDs: r.ChannelIDs, EscalationPolicyID: nullable(r.EscalationPolicyID),
 		NotifyOnRecovery: r.NotifyOnRecovery, ReminderIntervalMinutes: r.ReminderIntervalMinutes,
-		Enabled: r.Enabled, CreateStatusPageIncident: r.CreateStatusPageIncident,
+		Enabled: r.Enabled, CreateStatusPageIncident: newIncidentTemplateView(r.CreateStatusPageIncident),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 	if v.ChannelIDs == nil {
 		v.ChannelIDs = []string{}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/alertifypro/alertifypro/config"
@@ -61,6 +62,9 @@ func permanent(format string, args ...any) error {
 // validates, or an e-mail entry without instance SMTP is a permanent error; a store
 // failure is not (it may pass).
 func (d *ChannelDelivery) Resolve(e *store.OutboxEntry) (notify.Sender, error) {
+	if strings.HasPrefix(e.TargetID, subscriberTargetPrefix) {
+		return d.resolveSubscriber(e) // a status-page subscriber (subscriber_delivery.go)
+	}
 	if e.Kind == store.OutboxKindWebhook {
 		return d.resolveWebhook(e) // webhook_delivery.go
 	}

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"strings"
+
 	"github.com/gin-gonic/gin"
 )
 
@@ -50,6 +52,14 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		return nil, err
 	}
 	pages := &statusPageHandlers{base: b, cache: public.cache}
+	// Subscriber messages are rendered by the API (links need BASE_URL, tokens the
+	// sealer) but queued by the store inside each incident's transaction.
+	notices := &subscriberNotices{baseURL: strings.TrimRight(d.Config.BaseURL, "/"), opener: d.Sealer, logger: b.logger}
+	if d.Sealer != nil { // always set in the server; some benchmarks run without one
+		d.Store.SetSubscriberNotifier(notices.notice)
+	}
+	subs := &subscribers{base: b, notices: notices}
+	subscribersH, publicSubs := &subscriberHandlers{subs}, &publicSubscriberHandlers{subscribers: subs, limits: newRateLimiter(b.now)}
 	incidents := &incidentHandlers{base: b, cache: public.cache}
 	confCode := &configHandlers{base: b, cache: public.cache} // export/import; import writes status pages
 
@@ -79,6 +89,12 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	r.GET("/status/:slug/feed.atom", h(public.atom))
 	v1.GET("/public/status-pages/:slug", h(public.json))
 	v1.GET("/badge/:slug/:component_id/status.svg", h(public.statusBadge))
+	// Subscribing is public (limited per IP); the links of subscriber e-mails carry the
+	// token that is the credential.
+	v1.POST("/public/status-pages/:slug/subscribe", h(publicSubs.subscribe))
+	v1.GET("/public/subscriptions/confirm", h(publicSubs.confirm))
+	v1.GET("/public/subscriptions/unsubscribe", h(publicSubs.unsubscribe))
+	v1.POST("/public/subscriptions/unsubscribe", h(publicSubs.unsubscribe))
 	v1.GET("/badge/:slug/:component_id/uptime.svg", h(public.uptimeBadge))
 
 	// Everything below needs a valid token and counts against its rate limit.
@@ -195,6 +211,9 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.PUT("/status-pages/:id/incidents/:iid", require(permRespond), h(incidents.update))
 	in.POST("/status-pages/:id/incidents/:iid/updates", require(permRespond), h(incidents.addUpdate))
 	in.DELETE("/status-pages/:id/incidents/:iid", require(permWrite), h(incidents.delete))
+	in.GET("/status-pages/:id/subscribers", require(permRead), h(subscribersH.list))
+	in.POST("/status-pages/:id/subscribers", require(permWrite), h(subscribersH.create))
+	in.DELETE("/status-pages/:id/subscribers/:sid", require(permWrite), h(subscribersH.delete))
 
 	// Instance-admin endpoints answer 404 to everyone else (SPEC §2.5).
 	ia := in.Group("/admin", requireInstanceAdmin())

@@ -104,8 +104,14 @@ func newEmailSender(cfg map[string]any, d Deps) (Sender, error) {
 // unverifiable certificate or an egress refusal are permanent; 4xx replies
 // and network failures are retried.
 func (s *emailSender) Send(ctx context.Context, n *Notification) (Attempt, error) {
-	m := renderMessage(n, s.now())
-	msg := Message{To: s.to, Subject: "[AlertifyPro] " + m.Headline, Text: m.textBody(), HTML: m.htmlBody()}
+	var msg Message
+	if n.Mail != nil {
+		msg = *n.Mail
+		msg.To = s.to
+	} else {
+		m := renderMessage(n, s.now())
+		msg = Message{To: s.to, Subject: "[AlertifyPro] " + m.Headline, Text: m.textBody(), HTML: m.htmlBody()}
+	}
 	mailer := s.instance
 	if s.own != nil {
 		mailer = NewSMTPMailer(*s.own)

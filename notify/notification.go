@@ -49,6 +49,11 @@ type Notification struct {
 	// RawMessage becomes after a trip through the outbox) lets the channel
 	// render its own.
 	Payload json.RawMessage `json:",omitempty"`
+	// Mail, for e-mail deliveries, is a message rendered by its producer (status-page
+	// subscriber notices): the email sender sends its subject, bodies and unsubscribe
+	// header as they are, to its own recipients (Mail.To is ignored), instead of
+	// rendering an alert. nil renders the alert as usual.
+	Mail *Message `json:",omitempty"`
 }
 
 // Attempt is the result of one delivery attempt, successful or not, as the

@@ -53,6 +53,10 @@ type Message struct {
 	Subject string
 	Text    string
 	HTML    string
+	// ListUnsubscribe, when set, is an https (or http) one-click unsubscribe URL sent as
+	// List-Unsubscribe with List-Unsubscribe-Post (RFC 8058), so mail clients offer an
+	// unsubscribe button that POSTs to it (status-page subscriber mail).
+	ListUnsubscribe string `json:",omitempty"`
 }
 
 // SMTPMailer sends Messages through the instance mail server. That server is

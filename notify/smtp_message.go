@@ -38,6 +38,10 @@ func buildMessage(from *mail.Address, to []*mail.Address, msg Message, now time.
 	header("Date", now.Format(time.RFC1123Z))
 	header("Message-ID", id)
 	header("MIME-Version", "1.0")
+	if u := oneLine(msg.ListUnsubscribe); u != "" && !strings.ContainsAny(u, "<>") {
+		header("List-Unsubscribe", "<"+u+">")
+		header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
 
 	if msg.HTML == "" {
 		header("Content-Type", "text/plain; charset=utf-8")

@@ -23,21 +23,23 @@ type AlertCondition struct {
 // who is told (SPEC §3.9). ServiceID "" with HeartbeatID "" is an org-wide rule covering
 // every service of the organization.
 type AlertRule struct {
-	ID                       string         `json:"id"`
-	OrgID                    string         `json:"organization_id"`
-	ServiceID                string         `json:"service_id,omitempty"`
-	HeartbeatID              string         `json:"heartbeat_id,omitempty"`
-	Name                     string         `json:"name"`
-	Severity                 string         `json:"severity"` // critical | warning | info
-	Condition                AlertCondition `json:"condition"`
-	ChannelIDs               []string       `json:"channel_ids"` // empty = every enabled channel of the org
-	EscalationPolicyID       string         `json:"escalation_policy_id"`
-	NotifyOnRecovery         bool           `json:"notify_on_recovery"`
-	ReminderIntervalMinutes  int            `json:"reminder_interval_minutes"` // 0 = no reminders
-	Enabled                  bool           `json:"enabled"`
-	CreateStatusPageIncident bool           `json:"create_status_page_incident"`
-	CreatedAt                time.Time      `json:"created_at"`
-	UpdatedAt                time.Time      `json:"updated_at"`
+	ID                      string         `json:"id"`
+	OrgID                   string         `json:"organization_id"`
+	ServiceID               string         `json:"service_id,omitempty"`
+	HeartbeatID             string         `json:"heartbeat_id,omitempty"`
+	Name                    string         `json:"name"`
+	Severity                string         `json:"severity"` // critical | warning | info
+	Condition               AlertCondition `json:"condition"`
+	ChannelIDs              []string       `json:"channel_ids"` // empty = every enabled channel of the org
+	EscalationPolicyID      string         `json:"escalation_policy_id"`
+	NotifyOnRecovery        bool           `json:"notify_on_recovery"`
+	ReminderIntervalMinutes int            `json:"reminder_interval_minutes"` // 0 = no reminders
+	Enabled                 bool           `json:"enabled"`
+	// CreateStatusPageIncident, when set, opens a status-page incident whenever an alert
+	// of the rule fires and resolves it with the alert (SPEC §3.16); nil when off.
+	CreateStatusPageIncident *IncidentTemplate `json:"create_status_page_incident"`
+	CreatedAt                time.Time         `json:"created_at"`
+	UpdatedAt                time.Time         `json:"updated_at"`
 }
 
 // OrgWide reports whether the rule covers every service of its organization.

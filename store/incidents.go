@@ -74,15 +74,21 @@ func (db *DB) CreateIncident(orgID, pageID string, inc *Incident, first Incident
 		if err := getStatusPage(tx, orgID, pageID, &page); err != nil {
 			return err
 		}
-		now := db.stamp()
-		inc.ID, inc.OrgID, inc.PageID, inc.CreatedAt, inc.UpdatedAt = newID(), orgID, pageID, now, now
-		inc.Updates, inc.ResolvedAt = nil, nil
-		up := appendUpdate(inc, first, now)
-		if err := putIncident(tx, inc); err != nil {
-			return err
-		}
-		return db.incidentChanged(tx, &page, inc, up, IncidentKindCreated)
+		return db.createIncident(tx, &page, inc, first)
 	})
+}
+
+// createIncident is CreateIncident inside tx, on a page already loaded (also used by
+// automatic incidents, AlertTx.OpenIncident).
+func (db *DB) createIncident(tx *bolt.Tx, page *StatusPage, inc *Incident, first IncidentUpdate) error {
+	now := db.stamp()
+	inc.ID, inc.OrgID, inc.PageID, inc.CreatedAt, inc.UpdatedAt = newID(), page.OrgID, page.ID, now, now
+	inc.Updates, inc.ResolvedAt = nil, nil
+	up := appendUpdate(inc, first, now)
+	if err := putIncident(tx, inc); err != nil {
+		return err
+	}
+	return db.incidentChanged(tx, page, inc, up, IncidentKindCreated)
 }
 
 // Incident returns incident id of page pageID of orgID, or ErrNotFound (also when it
@@ -125,23 +131,29 @@ func (db *DB) AddIncidentUpdate(orgID, pageID, id string, u IncidentUpdate) (*In
 		if err := getIncident(tx, orgID, pageID, id, &inc); err != nil {
 			return err
 		}
-		wasResolved := inc.Status == IncidentResolved
-		now := db.stamp()
-		up := appendUpdate(&inc, u, now)
-		inc.UpdatedAt = now
-		if err := putIncident(tx, &inc); err != nil {
-			return err
-		}
-		kind := IncidentKindUpdated
-		if inc.Status == IncidentResolved && !wasResolved {
-			kind = IncidentKindResolved
-		}
-		return db.incidentChanged(tx, &page, &inc, up, kind)
+		return db.addIncidentUpdate(tx, &page, &inc, u)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &inc, nil
+}
+
+// addIncidentUpdate is AddIncidentUpdate inside tx, on a page and incident already loaded
+// (also used when an alert resolves its automatic incident, AlertTx.ResolveIncident).
+func (db *DB) addIncidentUpdate(tx *bolt.Tx, page *StatusPage, inc *Incident, u IncidentUpdate) error {
+	wasResolved := inc.Status == IncidentResolved
+	now := db.stamp()
+	up := appendUpdate(inc, u, now)
+	inc.UpdatedAt = now
+	if err := putIncident(tx, inc); err != nil {
+		return err
+	}
+	kind := IncidentKindUpdated
+	if inc.Status == IncidentResolved && !wasResolved {
+		kind = IncidentKindResolved
+	}
+	return db.incidentChanged(tx, page, inc, up, kind)
 }
 
 // UpdateIncident lets fn edit the incident's title, severity, affected components, postmortem

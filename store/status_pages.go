@@ -187,8 +187,8 @@ func (db *DB) UpdateStatusPage(orgID, id string, fn func(*StatusPage) error) (*S
 	return &p, nil
 }
 
-// DeleteStatusPage removes page id of orgID, its incidents and its slug (which another
-// page may then take), in one transaction. ErrNotFound when it is not the org's.
+// DeleteStatusPage removes page id of orgID, its incidents, its subscribers (with their
+// tokens) and its slug (which another page may then take), in one transaction. ErrNotFound when it is not the org's.
 func (db *DB) DeleteStatusPage(orgID, id string) error {
 	return db.kv.Update(func(tx *bolt.Tx) error {
 		var p StatusPage
@@ -196,6 +196,9 @@ func (db *DB) DeleteStatusPage(orgID, id string) error {
 			return err
 		}
 		if err := deletePageIncidents(tx, orgID, id); err != nil {
+			return err
+		}
+		if err := deletePageSubscribers(tx, orgID, id); err != nil {
 			return err
 		}
 		idx, err := slugIndex(tx)

@@ -13,6 +13,7 @@
 //	idx_heartbeat_key         sha256(unique_key) → orgID + "/" + heartbeatID   (created on first write)
 //	idx_heartbeat_due         be64(due nanos) + heartbeatUUID(16) → orgID + "/" + heartbeatID
 //	idx_status_page_slug      lower(slug) → orgID + "/" + pageID   (created on first write)
+//	idx_subscriber_token      sha256(token) → orgID + "/" + subscriberID  (created on first write)
 //	orgs/<orgID>/             one bucket per organization:
 //	    "info" key            Organization JSON
 //	    members               userID → Membership JSON
@@ -44,6 +45,10 @@
 //	    status_pages          pageID → StatusPage JSON
 //	    incidents             incidentID → Incident JSON (with page_id)
 //	    page_incidents        pageID + "/" + incidentID → nil      (a page's incidents)
+//	    alert_incidents       alertID → pageID + "/" + incidentID  (automatic incidents of alerts)
+//	    subscribers           subscriberID → Subscriber JSON (with page_id; URL sealed)
+//	    page_subscribers      pageID + "/" + subscriberID → nil    (a page's subscribers)
+//	    subscriber_keys       pageID + "/" + "e:"+lower(email) | "w:"+hex(sha256(url)) → subscriberID
 //
 // Global buckets hold only what must be found before the tenant is known; everything else
 // lives under orgs/<orgID>, and every method that touches organization data takes orgID first
@@ -110,6 +115,8 @@ type DB struct {
 	afterIncident []incidentHook
 	// eventSinks receive every Event inside the transaction that caused it (events.go).
 	eventSinks []eventSink
+	// subscriberNotifier renders status-page subscriber messages (SetSubscriberNotifier).
+	subscriberNotifier atomic.Pointer[SubscriberNotifier]
 	// maintenance decides, in RecordResults, whether a window is active (SetMaintenanceCheck).
 	maintenance atomic.Pointer[MaintenanceCheck]
 	// onDeleteChunk, when set (tests), is told the size of every chunked time-series
@@ -141,6 +148,9 @@ func open(path string, opts Options, migrations []migration) (*DB, error) {
 		db.log = slog.New(slog.DiscardHandler)
 	}
 	db.eventSinks = append(db.eventSinks, db.webhookSink) // outbound webhooks (SPEC §3.15)
+	// Status-page subscribers hear of incident updates and maintenance (SPEC §3.16).
+	db.afterIncident = append(db.afterIncident, db.notifyIncidentSubscribers)
+	db.eventSinks = append(db.eventSinks, db.maintenanceSubscriberSink)
 	if err := db.migrate(migrations); err != nil {
 		_ = kv.Close()
 		return nil, err

@@ -1,0 +1,135 @@
+package api
+
+import (
+	"encoding/csv"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// subscriberHandlers serves /api/v1/status-pages/:id/subscribers (SPEC §3.16): members
+// list (JSON, or CSV with ?format=csv), add and remove a page's subscribers.
+type subscriberHandlers struct {
+	*subscribers
+}
+
+// page loads the :id page of the active organization; any other is 404.
+func (x *subscriberHandlers) page(c *gin.Context) (*store.StatusPage, error) {
+	p, err := x.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound("Status page")
+	}
+	return p, err
+}
+
+// list answers the page's subscribers, paginated, or all of them as CSV (RFC 4180: CRLF
+// line ends, quoted where needed, a header row).
+func (x *subscriberHandlers) list(c *gin.Context) error {
+	p, err := x.page(c)
+	if err != nil {
+		return err
+	}
+	format := strings.ToLower(c.DefaultQuery("format", "json"))
+	if format != "json" && format != "csv" {
+		return errValidation(map[string]string{"format": "must be json or csv"})
+	}
+	subs, err := x.store.Subscribers(p.OrgID, p.ID)
+	if err != nil {
+		return err
+	}
+	views := make([]subscriberView, 0, len(subs))
+	for i := range subs {
+		views = append(views, newSubscriberView(&subs[i]))
+	}
+	if format == "csv" {
+		return writeSubscribersCSV(c, p, views)
+	}
+	pp, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, paginate(c, views, func(v subscriberView) string { return v.ID }, pp))
+	return nil
+}
+
+// writeSubscribersCSV streams views as an attachment.
+func writeSubscribersCSV(c *gin.Context, p *store.StatusPage, views []subscriberView) error {
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="subscribers-`+p.Slug+`.csv"`)
+	c.Status(http.StatusOK)
+	w := csv.NewWriter(c.Writer)
+	w.UseCRLF = true
+	rows := [][]string{{"id", "type", "email", "webhook_url", "status", "created_at", "confirmed_at"}}
+	for _, v := range views {
+		rows = append(rows, []string{v.ID, v.Type, csvCell(deref(v.Email)), csvCell(deref(v.WebhookURL)), v.Status,
+			v.CreatedAt, deref(v.ConfirmedAt)})
+	}
+	return w.WriteAll(rows)
+}
+
+// csvCell defuses a value a spreadsheet would run as a formula (an e-mail address may
+// legally start with "=", "+", "-" or "@") by prefixing an apostrophe.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// create adds a subscriber on behalf of a member. E-mail addresses get the confirmation
+// e-mail and stay pending until it is followed; on an invite_only page this add is the
+// invitation. The page's restriction mode does not bind members. An address already
+// confirmed on the page is 409; a pending one gets its confirmation again (200; not within
+// five minutes of the previous one).
+func (x *subscriberHandlers) create(c *gin.Context) error {
+	p, err := x.page(c)
+	if err != nil {
+		return err
+	}
+	var req subscriberRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	ns, err := x.build(p, &req, false)
+	if err != nil {
+		return err
+	}
+	s, outcome, err := x.add(p, ns)
+	if err != nil {
+		return err
+	}
+	switch outcome {
+	case store.SubscriberExisting:
+		return errConflict("That subscriber is already on this status page.")
+	case store.SubscriberRenewed, store.SubscriberPendingRecent:
+		c.JSON(http.StatusOK, newSubscriberView(s))
+		return nil
+	}
+	x.audit(c, "subscriber.created", subscriberRes(s), map[string]any{"status_page_id": p.ID})
+	c.JSON(http.StatusCreated, newSubscriberView(s))
+	return nil
+}
+
+// delete removes a subscriber of the page.
+func (x *subscriberHandlers) delete(c *gin.Context) error {
+	p, err := x.page(c)
+	if err != nil {
+		return err
+	}
+	s, err := x.store.Subscriber(p.OrgID, p.ID, c.Param("sid"))
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound("Subscriber")
+	} else if err != nil {
+		return err
+	}
+	if err := x.store.DeleteSubscriber(p.OrgID, p.ID, s.ID); err != nil {
+		return err
+	}
+	x.audit(c, "subscriber.deleted", subscriberRes(s), map[string]any{"status_page_id": p.ID})
+	c.Status(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,163 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/alertifypro/alertifypro/crypto"
+	"github.com/alertifypro/alertifypro/notify"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// subscriberTokenBytes is the randomness of confirm and unsubscribe tokens.
+const subscriberTokenBytes = 32
+
+// subscriberRequest is a subscribe: exactly one of email and webhook_url.
+type subscriberRequest struct {
+	Email      *string `json:"email"`
+	WebhookURL *string `json:"webhook_url"`
+}
+
+// newSubscriber is a validated subscriber, sealed and with fresh token digests, and the
+// raw tokens for the confirmation e-mail.
+type newSubscriber struct {
+	sub                  *store.Subscriber
+	confirm, unsubscribe string
+}
+
+// subscribers creates subscribers for the public and the member endpoints.
+type subscribers struct {
+	*base
+	notices *subscriberNotices
+}
+
+// build validates r for page and prepares the subscriber. Public subscribes follow the
+// page's restriction mode (email_domain: only addresses of its domains, and no webhooks);
+// a member's add does not, as the member decides. E-mail subscribers start pending
+// (double opt-in, also for a member's add); webhook subscribers are confirmed at once, as a
+// URL has nobody to click a link.
+func (x *subscribers) build(page *store.StatusPage, r *subscriberRequest, public bool) (*newSubscriber, error) {
+	f := fieldErrors{}
+	s := &store.Subscriber{ID: uuid.Must(uuid.NewV7()).String(), OrgID: page.OrgID, PageID: page.ID}
+	var rawURL string
+	switch {
+	case (r.Email == nil) == (r.WebhookURL == nil):
+		f.add("email", "give exactly one of email and webhook_url")
+	case r.Email != nil:
+		s.Type, s.Status, s.Email = store.SubscriberEmail, store.SubscriberPending, f.email("email", *r.Email)
+		if _, ok := f["email"]; !ok && public && page.SubscriberMode == store.SubscribeEmailDomain && !domainAllowed(page, s.Email) {
+			f.add("email", "must be an address at one of: "+strings.Join(page.SubscriberDomains, ", "))
+		}
+	default:
+		s.Type, s.Status = store.SubscriberWebhook, store.SubscriberConfirmed
+		now := x.now()
+		s.ConfirmedAt = &now
+		hf := fieldErrors{}
+		rawURL, s.DisplayURL = (&webhookHandlers{base: x.base}).checkWebhookURL(hf, *r.WebhookURL)
+		if msg, bad := hf["url"]; bad {
+			f.add("webhook_url", msg)
+		} else if public && page.SubscriberMode == store.SubscribeEmailDomain {
+			f.add("webhook_url", "this page accepts only e-mail addresses of its domains")
+		}
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	out := &newSubscriber{sub: s}
+	var err error
+	if out.unsubscribe, err = crypto.RandomToken("su_", subscriberTokenBytes); err != nil {
+		return nil, err
+	}
+	s.UnsubscribeDigest = crypto.Digest(out.unsubscribe)
+	if s.SealedUnsubscribe, err = x.sealer.Seal([]byte(out.unsubscribe), s.OrgID, subscriberRecord(s.ID, "unsubscribe")); err != nil {
+		return nil, err
+	}
+	if s.Type == store.SubscriberWebhook {
+		s.URLDigest = crypto.Digest(rawURL)
+		s.SealedURL, err = x.sealer.Seal([]byte(rawURL), s.OrgID, subscriberRecord(s.ID, "url"))
+		return out, err
+	}
+	if out.confirm, err = crypto.RandomToken("sc_", subscriberTokenBytes); err != nil {
+		return nil, err
+	}
+	s.ConfirmDigest = crypto.Digest(out.confirm)
+	return out, nil
+}
+
+// domainAllowed reports whether email's domain is one of the page's subscriber domains.
+func domainAllowed(page *store.StatusPage, email string) bool {
+	_, domain, ok := strings.Cut(email, "@")
+	return ok && slices.ContainsFunc(page.SubscriberDomains, func(d string) bool { return strings.EqualFold(d, domain) })
+}
+
+// add stores ns under the organization's plan cap and, for an e-mail address that is new
+// or still pending, queues the confirmation e-mail. It returns the stored subscriber
+// (the existing one when the address was already on the page) and the outcome.
+func (x *subscribers) add(page *store.StatusPage, ns *newSubscriber) (*store.Subscriber, store.SubscribeOutcome, error) {
+	org, err := x.store.Organization(page.OrgID)
+	if err != nil {
+		return nil, 0, err
+	}
+	limit := limitsOf(strings.ToLower(org.PlanType)).MaxSubscribers
+	s := ns.sub
+	outcome, err := x.store.AddSubscriber(page.OrgID, s, limit)
+	if errors.Is(err, store.ErrPlanLimit) {
+		return nil, 0, errPlanLimit(fmt.Sprintf("This organization's plan allows %d status-page subscribers.", limit))
+	} else if err != nil {
+		return nil, 0, err
+	}
+	if s.Type != store.SubscriberEmail || outcome == store.SubscriberExisting || outcome == store.SubscriberPendingRecent {
+		return s, outcome, nil
+	}
+	unsubscribe := ns.unsubscribe
+	if outcome == store.SubscriberRenewed { // the stored subscriber keeps its own unsubscribe token
+		raw, err := x.sealer.Open(s.SealedUnsubscribe, s.OrgID, subscriberRecord(s.ID, "unsubscribe"))
+		if err != nil {
+			return nil, 0, err
+		}
+		unsubscribe = string(raw)
+	}
+	// Queued after the subscriber committed: should this fail, subscribing again re-sends.
+	id := uuid.Must(uuid.NewV7()).String()
+	raw, err := json.Marshal(&notify.Notification{ID: id, Event: "subscriber.confirm", OrgID: page.OrgID,
+		Mail: x.notices.confirmationMail(page, ns.confirm, unsubscribe)})
+	if err != nil {
+		return nil, 0, err
+	}
+	err = x.store.Enqueue(page.OrgID, &store.OutboxEntry{ID: id, Kind: store.OutboxKindEmail, TargetID: s.Email,
+		Event: "subscriber.confirm", Notification: raw})
+	return s, outcome, err
+}
+
+// subscriberView is a subscriber as the member API shows it.
+type subscriberView struct {
+	ID          string  `json:"id"`
+	PageID      string  `json:"status_page_id"`
+	Type        string  `json:"type"`
+	Email       *string `json:"email"`
+	WebhookURL  *string `json:"webhook_url"`
+	Status      string  `json:"status"`
+	CreatedAt   string  `json:"created_at"`
+	ConfirmedAt *string `json:"confirmed_at"`
+}
+
+func newSubscriberView(s *store.Subscriber) subscriberView {
+	v := subscriberView{ID: s.ID, PageID: s.PageID, Type: s.Type, Email: nullable(s.Email), WebhookURL: nullable(s.DisplayURL),
+		Status: s.Status, CreatedAt: s.CreatedAt.UTC().Format(time.RFC3339)}
+	if s.ConfirmedAt != nil {
+		t := s.ConfirmedAt.UTC().Format(time.RFC3339)
+		v.ConfirmedAt = &t
+	}
+	return v
+}
+
+// subscriberRes names a subscriber in the audit log (its address is not repeated there).
+func subscriberRes(s *store.Subscriber) store.AuditResource {
+	return store.AuditResource{Type: "subscriber", ID: s.ID, Name: s.Type}
+}

@@ -1,0 +1,202 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"html"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/crypto"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// subscribeRateLimit is the per-IP allowance of the public subscribe endpoint: enough for
+// people, too little to use the instance as a mail cannon.
+var subscribeRateLimit = rateLimit{perMinute: 10, burst: 5}
+
+// maxSubscriberToken bounds what is looked up: real tokens are 46 characters.
+const maxSubscriberToken = 128
+
+// publicSubscriberHandlers serves the unauthenticated subscriber endpoints (SPEC §3.16):
+// POST /api/v1/public/status-pages/:slug/subscribe (JSON, or the status page's
+// form-encoded form, which gets a small HTML answer), and the links of the e-mails,
+// GET /api/v1/public/subscriptions/confirm and GET|POST .../unsubscribe (HTML answers).
+type publicSubscriberHandlers struct {
+	*subscribers
+	limits *rateLimiter
+}
+
+// subscribe adds an e-mail (pending until confirmed) or webhook subscriber to a public
+// page that accepts subscriptions. Private or unknown pages are 404; a page without
+// subscriptions, or an invite_only one, is 403. Every e-mail answer is the same 200,
+// whether the address is new, pending (the confirmation is sent again) or already
+// confirmed (nothing is sent), so the endpoint does not tell who is subscribed.
+func (x *publicSubscriberHandlers) subscribe(c *gin.Context) error {
+	form := isFormPost(c)
+	err := x.doSubscribe(c, form)
+	if err != nil && form {
+		apiErr, known := toAPIError(err)
+		if !known {
+			loggerFrom(c).Error("subscribe failed", "error", err)
+		}
+		msg := apiErr.Message
+		keys := make([]string, 0, len(apiErr.Fields))
+		for k := range apiErr.Fields {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			msg += " The " + strings.ReplaceAll(k, "_", " ") + " " + apiErr.Fields[k] + "."
+		}
+		writeNoticePage(c, apiErr.Status, "Subscription not possible", msg, backLink(c.Param("slug")))
+		return nil
+	}
+	return err
+}
+
+func (x *publicSubscriberHandlers) doSubscribe(c *gin.Context, form bool) error {
+	now := x.now()
+	d := x.limits.take(rateKey{kind: 's', id: c.ClientIP()}, subscribeRateLimit, now)
+	setRateHeaders(c, d)
+	if !d.allowed {
+		return errRateLimited(now, d.retryAt)
+	}
+	page, err := x.store.PublicStatusPage(c.Param("slug"))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !page.IsPublic) {
+		return errNotFound("Status page")
+	} else if err != nil {
+		return err
+	}
+	switch {
+	case !page.SubscriptionsEnabled:
+		return errForbidden("This status page does not accept subscriptions.")
+	case page.SubscriberMode == store.SubscribeInviteOnly:
+		return errForbidden("Subscriptions to this status page are by invitation only.")
+	}
+	var req subscriberRequest
+	if form {
+		email := c.PostForm("email")
+		req.Email = &email
+	} else if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	ns, err := x.build(page, &req, true)
+	if err != nil {
+		return err
+	}
+	s, outcome, err := x.add(page, ns)
+	if err != nil {
+		return err
+	}
+	if outcome == store.SubscriberCreated {
+		x.auditIn(c, page.OrgID, "subscriber.created", subscriberRes(s), map[string]any{"status_page_id": page.ID, "public": true})
+	}
+	if form {
+		writeNoticePage(c, http.StatusOK, "Check your inbox",
+			"If the address can subscribe to "+page.Name+", a confirmation e-mail is on its way. Follow its link to start receiving updates.",
+			backLink(page.Slug))
+		return nil
+	}
+	if s.Type == store.SubscriberWebhook {
+		status := http.StatusOK
+		if outcome == store.SubscriberCreated {
+			status = http.StatusCreated
+		}
+		c.JSON(status, gin.H{"status": s.Status, "webhook_url": s.DisplayURL})
+		return nil
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "pending",
+		"message": "If the address can subscribe, a confirmation e-mail is on its way; follow its link to start receiving updates."})
+	return nil
+}
+
+// isFormPost reports whether the body is an HTML form (the status page's subscribe form).
+func isFormPost(c *gin.Context) bool {
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	return mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data"
+}
+
+// confirm serves the confirmation link: the pending subscriber becomes confirmed.
+func (x *publicSubscriberHandlers) confirm(c *gin.Context) error {
+	token := c.Query("token")
+	if token == "" || len(token) > maxSubscriberToken {
+		writeNoticePage(c, http.StatusNotFound, "Link not valid", "This confirmation link is not valid.", "")
+		return nil
+	}
+	s, err := x.store.ConfirmSubscriber(crypto.Digest(token))
+	if errors.Is(err, store.ErrNotFound) {
+		writeNoticePage(c, http.StatusNotFound, "Link not valid",
+			"This confirmation link is not valid any more. If you already confirmed, you are subscribed.", "")
+		return nil
+	} else if err != nil {
+		return err
+	}
+	name, back := x.pageOf(s)
+	x.auditIn(c, s.OrgID, "subscriber.confirmed", subscriberRes(s), map[string]any{"status_page_id": s.PageID})
+	writeNoticePage(c, http.StatusOK, "Subscribed", "You are now subscribed to updates of "+name+".", back)
+	return nil
+}
+
+// unsubscribe serves the unsubscribe link of every message, and the RFC 8058 one-click
+// POST of mail clients: the subscriber is removed. An unknown or used token reads the
+// same "not subscribed" page, so a second click is harmless.
+func (x *publicSubscriberHandlers) unsubscribe(c *gin.Context) error {
+	token := c.Query("token")
+	var s *store.Subscriber
+	err := store.ErrNotFound
+	if token != "" && len(token) <= maxSubscriberToken {
+		s, err = x.store.Unsubscribe(crypto.Digest(token))
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		writeNoticePage(c, http.StatusNotFound, "Not subscribed", "This link does not belong to a subscription (any more): nothing will be sent to you.", "")
+		return nil
+	} else if err != nil {
+		return err
+	}
+	name, back := x.pageOf(s)
+	x.auditIn(c, s.OrgID, "subscriber.deleted", subscriberRes(s), map[string]any{"status_page_id": s.PageID, "unsubscribed": true})
+	writeNoticePage(c, http.StatusOK, "Unsubscribed", "You will not receive updates of "+name+" any more.", back)
+	return nil
+}
+
+// pageOf names the subscriber's page and links to it when it is public.
+func (x *publicSubscriberHandlers) pageOf(s *store.Subscriber) (name, back string) {
+	p, err := x.store.StatusPage(s.OrgID, s.PageID)
+	if err != nil {
+		return "the status page", ""
+	}
+	if p.IsPublic {
+		back = backLink(p.Slug)
+	}
+	return p.Name, back
+}
+
+// backLink is the public page of slug.
+func backLink(slug string) string { return "/status/" + url.PathEscape(slug) }
+
+// writeNoticePage answers a browser with a small self-contained HTML page.
+func writeNoticePage(c *gin.Context, status int, title, message, back string) {
+	e := html.EscapeString
+	link := ""
+	if back != "" {
+		link = fmt.Sprintf(`<p><a href="%s">Back to the status page</a></p>`, e(back))
+	}
+	body := fmt.Sprintf(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>%s</title><style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5}</style></head>
+<body><h1>%s</h1><p>%s</p>%s</body></html>
+`, e(title), e(title), e(message), link)
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	c.Data(status, "text/html; charset=utf-8", []byte(body))
+}
