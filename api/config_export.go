@@ -110,6 +110,12 @@ func (x *configHandlers) loadNames(orgID string, st *configState) error {
 	for i := range st.policies {
 		st.names[st.policies[i].ID] = st.policies[i].Name
 	}
+	for i := range st.pages {
+		st.names[st.pages[i].ID] = st.pages[i].Name
+		for _, comp := range st.pages[i].Components {
+			st.names[comp.ID] = comp.Name
+		}
+	}
 	var err error
 	if st.teams, err = x.store.Teams(orgID); err != nil {
 		return err

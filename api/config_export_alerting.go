@@ -40,17 +40,17 @@ func newEscalationPolicyItem(p *store.EscalationPolicy, name nameFunc) escalatio
 // (both absent: every service of the organization); channels names the channels (empty:
 // every enabled channel).
 type alertRuleItem struct {
-	Name                     string        `json:"name"`
-	Severity                 string        `json:"severity"`
-	Service                  *string       `json:"service,omitempty"`
-	Heartbeat                *string       `json:"heartbeat,omitempty"`
-	Condition                conditionItem `json:"condition"`
-	Channels                 []string      `json:"channels"`
-	EscalationPolicy         *string       `json:"escalation_policy,omitempty"`
-	NotifyOnRecovery         bool          `json:"notify_on_recovery"`
-	ReminderIntervalMinutes  int           `json:"reminder_interval_minutes"`
-	Enabled                  bool          `json:"enabled"`
-	CreateStatusPageIncident bool          `json:"create_status_page_incident"`
+	Name                     string                `json:"name"`
+	Severity                 string                `json:"severity"`
+	Service                  *string               `json:"service,omitempty"`
+	Heartbeat                *string               `json:"heartbeat,omitempty"`
+	Condition                conditionItem         `json:"condition"`
+	Channels                 []string              `json:"channels"`
+	EscalationPolicy         *string               `json:"escalation_policy,omitempty"`
+	NotifyOnRecovery         bool                  `json:"notify_on_recovery"`
+	ReminderIntervalMinutes  int                   `json:"reminder_interval_minutes"`
+	Enabled                  bool                  `json:"enabled"`
+	CreateStatusPageIncident *incidentTemplateItem `json:"create_status_page_incident"`
 }
 
 // conditionItem is a rule's condition; the expression is left out when there is none.
@@ -75,7 +75,7 @@ func newAlertRuleItem(r *store.AlertRule, name nameFunc) alertRuleItem {
 		Condition: conditionItem{Statuses: v.Condition.Statuses, ConsecutiveFailures: v.Condition.ConsecutiveFailures,
 			ConsecutiveSuccesses: v.Condition.ConsecutiveSuccesses, Expression: v.Condition.Expression},
 		Channels: make([]string, 0, len(v.ChannelIDs)), NotifyOnRecovery: v.NotifyOnRecovery,
-		ReminderIntervalMinutes: v.ReminderIntervalMinutes, Enabled: v.Enabled, CreateStatusPageIncident: v.CreateStatusPageIncident}
+		ReminderIntervalMinutes: v.ReminderIntervalMinutes, Enabled: v.Enabled, CreateStatusPageIncident: newIncidentTemplateItem(v.CreateStatusPageIncident, name)}
 	for _, id := range v.ChannelIDs {
 		out.Channels = append(out.Channels, name(id))
 	}

@@ -87,6 +87,15 @@ func configFixture(e *testEnv, email, name string) *testUser {
 			policy = decode[map[string]any](e.t, rec)["id"].(string)
 		}
 	}
+	// A rule that opens an incident on the page's "Shop" component: the export names both.
+	pages := decode[[]map[string]any](e.t, e.do("GET", "/api/v1/status-pages", u.Token, nil))
+	page := pages[0]
+	shop := page["components"].([]any)[0].(map[string]any)["id"]
+	rec := e.do("POST", "/api/v1/alert-rules", u.Token, map[string]any{"name": "Shop incident", "service_id": checkout,
+		"create_status_page_incident": map[string]any{"status_page_id": page["id"], "component_id": shop, "severity": "major"}})
+	if rec.Code != http.StatusCreated {
+		e.t.Fatalf("POST incident rule: %d %s", rec.Code, rec.Body.String())
+	}
 	return u
 }
 

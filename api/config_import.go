@@ -44,6 +44,7 @@ type importPlan struct {
 	// (st.names maps the other way, planned objects included).
 	services, heartbeats, channels, policies map[string]string
 	teams, users                             map[string]string // existing only: not imported
+	pages                                    pageIndex         // status pages, for rules' automatic incidents
 	newServices                              int
 }
 
@@ -183,7 +184,8 @@ func (x *configHandlers) plan(org *store.Organization, doc *rawDocument) (*impor
 		return nil, err
 	}
 	p := &importPlan{x: x, org: org, st: st, f: fieldErrors{}, services: map[string]string{},
-		heartbeats: map[string]string{}, channels: map[string]string{}, policies: map[string]string{}}
+		heartbeats: map[string]string{}, channels: map[string]string{}, policies: map[string]string{},
+		pages: pageIndex{ids: map[string]string{}, byID: map[string]*store.StatusPage{}}}
 	if err := p.loadPeople(); err != nil {
 		return nil, err
 	}
@@ -191,10 +193,12 @@ func (x *configHandlers) plan(org *store.Organization, doc *rawDocument) (*impor
 	p.planHeartbeats(doc.Heartbeats)
 	p.planChannels(doc.NotificationChannels)
 	p.planPolicies(doc.EscalationPolicies)
+	// Pages before rules: a rule's create_status_page_incident names a page and one of its
+	// components, which may be created by this same document.
+	p.planPages(doc.StatusPages)
 	p.planRules(doc.AlertRules)
 	p.planWindows(doc.MaintenanceWindows)
 	p.planWebhooks(doc.Webhooks)
-	p.planPages(doc.StatusPages)
 	if p.fatal != nil {
 		return nil, p.fatal
 	}

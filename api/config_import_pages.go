@@ -73,6 +73,9 @@ func (in *statusPageImport) request(p *importPlan, path string, old *store.Statu
 // rather than half-way through the writes.
 func (p *importPlan) planPages(items []json.RawMessage) {
 	existing := byName(p.st.pages, func(sp *store.StatusPage) string { return sp.Name })
+	for i := range p.st.pages {
+		p.pages.add(&p.st.pages[i], true)
+	}
 	known := componentTargets{service: func(id string) bool { return id != "" }, heartbeat: func(id string) bool { return id != "" }}
 	orgID, seen, slugs := p.org.ID, map[string]string{}, map[string]string{}
 	for i, raw := range items {
@@ -109,9 +112,19 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 			continue
 		}
 		name := nameOf(p.st.names)
+		// Rules of the document may name the page and its components: index it as planned.
+		if old == nil {
+			fresh.ID = uuid.Must(uuid.NewV7()).String()
+		} else {
+			fresh.ID = old.ID
+		}
+		p.pages.add(fresh, false)
+		p.st.names[fresh.ID] = fresh.Name
+		for _, comp := range fresh.Components {
+			p.st.names[comp.ID] = comp.Name
+		}
 		switch {
 		case old == nil:
-			fresh.ID = uuid.Must(uuid.NewV7()).String()
 			p.change("create", "status_page", fresh.Name, func(c *gin.Context) error {
 				if err := p.x.store.CreateStatusPage(orgID, fresh); err != nil {
 					return slugTaken(err)

@@ -13,22 +13,23 @@ import (
 // alertRuleImport is an alert rule element: what it watches, its channels and its
 // escalation policy by name.
 type alertRuleImport struct {
-	Name                     *string           `json:"name"`
-	Severity                 *string           `json:"severity"`
-	Service                  *string           `json:"service"`
-	Heartbeat                *string           `json:"heartbeat"`
-	Condition                *conditionRequest `json:"condition"`
-	Channels                 *[]string         `json:"channels"`
-	EscalationPolicy         *string           `json:"escalation_policy"`
-	NotifyOnRecovery         *bool             `json:"notify_on_recovery"`
-	ReminderIntervalMinutes  *int              `json:"reminder_interval_minutes"`
-	Enabled                  *bool             `json:"enabled"`
-	CreateStatusPageIncident *bool             `json:"create_status_page_incident"`
+	Name                     *string               `json:"name"`
+	Severity                 *string               `json:"severity"`
+	Service                  *string               `json:"service"`
+	Heartbeat                *string               `json:"heartbeat"`
+	Condition                *conditionRequest     `json:"condition"`
+	Channels                 *[]string             `json:"channels"`
+	EscalationPolicy         *string               `json:"escalation_policy"`
+	NotifyOnRecovery         *bool                 `json:"notify_on_recovery"`
+	ReminderIntervalMinutes  *int                  `json:"reminder_interval_minutes"`
+	Enabled                  *bool                 `json:"enabled"`
+	CreateStatusPageIncident *incidentTemplateItem `json:"create_status_page_incident"`
 }
 
 // ruleFields maps the API's ID fields to the document's, for problem paths.
 var ruleFields = map[string]string{"service_id": "service", "heartbeat_id": "heartbeat",
-	"escalation_policy_id": "escalation_policy", "channel_ids": "channels"}
+	"escalation_policy_id": "escalation_policy", "channel_ids": "channels",
+	"status_page_id": "status_page", "component_id": "component"}
 
 // idRef is a resolved reference as the rule request takes it: set, the ID or null.
 func idRef(id string) optionalID {
@@ -43,7 +44,7 @@ func idRef(id string) optionalID {
 func (in *alertRuleImport) request(p *importPlan, path string) *alertRuleRequest {
 	req := &alertRuleRequest{Name: in.Name, Severity: in.Severity, Condition: in.Condition,
 		NotifyOnRecovery: in.NotifyOnRecovery, ReminderIntervalMinutes: in.ReminderIntervalMinutes,
-		Enabled: in.Enabled, CreateStatusPageIncident: in.CreateStatusPageIncident}
+		Enabled: in.Enabled, CreateStatusPageIncident: p.incidentTemplate(path, in.CreateStatusPageIncident)}
 	resolve := func(name *string, field, what string, index map[string]string) optionalID {
 		if name == nil || *name == "" {
 			return idRef("")
@@ -71,7 +72,7 @@ func (p *importPlan) planRules(items []json.RawMessage) {
 	existing := byName(p.st.rules, func(r *store.AlertRule) string { return r.Name })
 	orgID, seen := p.org.ID, map[string]string{}
 	yes := func(string) (bool, error) { return true, nil } // references were resolved by name
-	refs := ruleRefs{service: yes, heartbeat: yes, channel: yes, policy: yes}
+	refs := ruleRefs{service: yes, heartbeat: yes, channel: yes, policy: yes, page: p.pages.page}
 	for i, raw := range items {
 		path := item("alert_rules", i)
 		in := new(alertRuleImport)

@@ -33,7 +33,7 @@ func (e *testEnv) importDoc(token, query, contentType, body string, want int) im
 }
 
 // fixtureObjects is how many objects configFixture configures.
-const fixtureObjects = 13
+const fixtureObjects = 14
 
 // TestConfigImportUnchangedExport re-imports the organization's own export, YAML and
 // JSON, dry and for real: nothing changes, every object counts as unchanged, and the
