@@ -41,8 +41,10 @@ func TestPrivateStatusPageOnlyForMembers(t *testing.T) {
 		}
 	}
 	// An unknown slug is the same 404 as a private page.
-	if rec := e.do("GET", "/status/no-such-page", "", nil); rec.Code != http.StatusNotFound {
-		t.Errorf("unknown slug: %d", rec.Code)
+	// A browser gets it as a page, not the API's JSON.
+	if rec := e.do("GET", "/status/no-such-page", "", nil); rec.Code != http.StatusNotFound ||
+		!strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") || !strings.Contains(rec.Body.String(), "Status page not found") {
+		t.Errorf("unknown slug: %d %q %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
 	}
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -90,9 +91,27 @@ func uiHeaders(c *gin.Context, e *cachedPage, contentType string) {
 	}
 }
 
+// notFoundPage is what a browser gets for an unknown (or private) status page: a person,
+// not a program, follows these links, so it is a page, not the API's JSON error.
+const notFoundPage = `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
+	`<meta name="viewport" content="width=device-width, initial-scale=1"><title>Status page not found</title></head>` +
+	`<body><h1>Status page not found</h1><p>There is no public status page at this address. Check the link you followed.</p></body></html>`
+
 // html serves GET /status/:slug.
 func (x *publicStatusHandlers) html(c *gin.Context) error {
 	e, err := x.visiblePage(c)
+	var apiErr *Error
+	if errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound {
+		h := c.Writer.Header()
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		h.Set("Cache-Control", "no-store")
+		c.Status(http.StatusNotFound)
+		_, _ = c.Writer.WriteString(notFoundPage)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
