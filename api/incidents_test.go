@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
+
+	"github.com/alertifypro/alertifypro/store"
 )
 
 func TestIncidentsAPI(t *testing.T) {
@@ -90,7 +93,38 @@ func TestPublicPageCacheInvalidatedByWrites(t *testing.T) {
 		t.Fatalf("served from the store inside the TTL: %s", p.Groups[0].Components[1].Status)
 	}
 	e.clock.Advance(statusCacheTTL)
-	if p := get(); p.Groups[0].Components[1].Status != stateOperational || p.Status != stateOperational {
+	// The checks pass again, but the incident about the component is still open: it
+	// declares the component degraded until someone resolves it.
+	if p := get(); p.Groups[0].Components[1].Status != stateDegraded || p.Status != stateDegraded {
 		t.Fatalf("not refreshed after the TTL: %s / %s", p.Groups[0].Components[1].Status, p.Status)
+	}
+	if rec := e.do("POST", "/api/v1/status-pages/"+s.pageID+"/incidents/"+s.incidentID+"/updates", s.f.memberTok,
+		map[string]any{"status": "resolved", "message": "Fixed."}); rec.Code != http.StatusCreated {
+		t.Fatal(rec.Body.String())
+	}
+	if p := get(); p.Groups[0].Components[1].Status != stateOperational || p.Status != stateOperational {
+		t.Fatalf("after the incident resolved: %s / %s", p.Groups[0].Components[1].Status, p.Status)
+	}
+}
+
+// TestOpenIncidentsDeclareComponentStates: a posted incident marks its components on the
+// public page (minor/major degraded, critical a major outage) even while the checks pass,
+// and monitoring can only make a component look worse than what was declared.
+func TestOpenIncidentsDeclareComponentStates(t *testing.T) {
+	in := &store.StatusPageSnapshot{Page: store.StatusPage{Name: "P", Slug: "p", IsPublic: true, Components: []store.Component{
+		{ID: "a", Name: "A", ServiceID: "s1"}, {ID: "b", Name: "B", ServiceID: "s2"}, {ID: "c", Name: "C", ServiceID: "s3"}}},
+		Services: map[string]store.PublicServiceState{"s1": {Status: store.StatusGreen}, "s2": {Status: store.StatusGreen}, "s3": {Status: store.StatusRed}}}
+	in.Incidents = []store.Incident{
+		{Status: store.IncidentInvestigating, Severity: store.SeverityMinor, AffectedComponentIDs: []string{"a", "c"}},
+		{Status: store.IncidentMonitoring, Severity: store.SeverityCritical, AffectedComponentIDs: []string{"b"}},
+		{Status: store.IncidentResolved, Severity: store.SeverityCritical, AffectedComponentIDs: []string{"a"}},
+	}
+	p := buildPublicPage(in, time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	got := map[string]string{}
+	for _, c := range p.Groups[0].Components {
+		got[c.ID] = c.Status
+	}
+	if got["a"] != stateDegraded || got["b"] != stateMajorOutage || got["c"] != stateMajorOutage || p.Status != stateMajorOutage {
+		t.Fatalf("states %v, overall %s", got, p.Status)
 	}
 }

@@ -162,6 +162,7 @@ func buildPublicPage(s *store.StatusPageSnapshot, now time.Time) *publicPage {
 	out.Maintenance, active = publicMaintenanceOf(s.Maintenance, p, now)
 	comps := slices.Clone(p.Components)
 	slices.SortStableFunc(comps, func(a, b store.Component) int { return cmp.Compare(a.DisplayOrder, b.DisplayOrder) })
+	declared := incidentStates(s.Incidents)
 	worst := 0
 	for _, c := range comps {
 		pc := publicComponent{ID: c.ID, Name: c.Name, Description: c.Description, Status: stateUnknown, Days: []publicDay{}}
@@ -172,6 +173,9 @@ func buildPublicPage(s *store.StatusPageSnapshot, now time.Time) *publicPage {
 			if pc.Status != stateMajorOutage && coveredBy(active, c.ServiceID) {
 				pc.Status = stateMaintenance
 			}
+		}
+		if d, ok := declared[c.ID]; ok && stateRank(d) > stateRank(pc.Status) {
+			pc.Status = d
 		}
 		pc.Days, pc.Uptime = publicDays(s.Daily[c.ServiceID])
 		worst = max(worst, stateRank(pc.Status))
@@ -184,6 +188,30 @@ func buildPublicPage(s *store.StatusPageSnapshot, now time.Time) *publicPage {
 			out.RecentIncidents = append(out.RecentIncidents, pi)
 		} else {
 			out.ActiveIncidents = append(out.ActiveIncidents, pi)
+		}
+	}
+	return out
+}
+
+// incidentStates is the state each component's open incidents declare: a person who posts
+// a "major" incident about the API expects the page to stop saying "All systems
+// operational" while the checks still pass (the failure may be one they cannot see).
+// Minor and major incidents mark their components degraded, critical ones a major outage;
+// monitoring can only make a component look worse than that, never better.
+func incidentStates(incidents []store.Incident) map[string]string {
+	out := map[string]string{}
+	for _, inc := range incidents {
+		if inc.Status == store.IncidentResolved {
+			continue
+		}
+		state := stateDegraded
+		if inc.Severity == store.SeverityCritical {
+			state = stateMajorOutage
+		}
+		for _, id := range inc.AffectedComponentIDs {
+			if stateRank(state) > stateRank(out[id]) {
+				out[id] = state
+			}
 		}
 	}
 	return out
