@@ -70,21 +70,9 @@ func (x *escalationPolicyHandlers) policy(c *gin.Context) (*store.EscalationPoli
 
 // list answers the organization's policies, paginated in creation order.
 func (x *escalationPolicyHandlers) list(c *gin.Context) error {
-	pg, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	all, err := x.store.EscalationPolicies(actorOf(c).org.ID)
-	if err != nil {
-		return err
-	}
-	all = paginate(c, all, func(p store.EscalationPolicy) string { return p.ID }, pg)
-	out := make([]escalationPolicyView, 0, len(all))
-	for i := range all {
-		out = append(out, newEscalationPolicyView(&all[i]))
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	orgID := actorOf(c).org.ID
+	return respondPage(c, func() ([]store.EscalationPolicy, error) { return x.store.EscalationPolicies(orgID) },
+		func(p store.EscalationPolicy) string { return p.ID }, newEscalationPolicyView)
 }
 
 // get answers one policy.

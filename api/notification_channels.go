@@ -46,21 +46,9 @@ func channelResource(ch *store.NotificationChannel) store.AuditResource {
 
 // list answers the organization's channels, paginated in creation order.
 func (x *channelHandlers) list(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	all, err := x.store.Channels(actorOf(c).org.ID)
-	if err != nil {
-		return err
-	}
-	all = paginate(c, all, func(ch store.NotificationChannel) string { return ch.ID }, p)
-	out := make([]channelView, 0, len(all))
-	for i := range all {
-		out = append(out, newChannelView(&all[i]))
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	orgID := actorOf(c).org.ID
+	return respondPage(c, func() ([]store.NotificationChannel, error) { return x.store.Channels(orgID) },
+		func(ch store.NotificationChannel) string { return ch.ID }, newChannelView)
 }
 
 // get answers one channel.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/http"
 	"sort"
 	"strconv"
 
@@ -46,4 +47,25 @@ func paginate[T any](c *gin.Context, items []T, id func(T) string, p page) []T {
 		c.Header("X-Next-Cursor", id(items[end-1]))
 	}
 	return items[start:end]
+}
+
+// respondPage answers one page of items — sorted by id, cut by ?limit= and ?cursor=, the
+// next cursor in X-Next-Cursor — each rendered by view, as a JSON array (never null).
+// load runs only once the paging parameters are known to be valid.
+func respondPage[T, V any](c *gin.Context, load func() ([]T, error), id func(T) string, view func(*T) V) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	items, err := load()
+	if err != nil {
+		return err
+	}
+	items = paginate(c, items, id, p)
+	out := make([]V, 0, len(items))
+	for i := range items {
+		out = append(out, view(&items[i]))
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
 }

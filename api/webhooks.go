@@ -35,21 +35,9 @@ func webhookResource(w *store.Webhook) store.AuditResource {
 
 // list answers the organization's subscriptions, paginated in creation order.
 func (x *webhookHandlers) list(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	all, err := x.store.Webhooks(actorOf(c).org.ID)
-	if err != nil {
-		return err
-	}
-	all = paginate(c, all, func(w store.Webhook) string { return w.ID }, p)
-	out := make([]webhookView, 0, len(all))
-	for i := range all {
-		out = append(out, newWebhookView(&all[i]))
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	orgID := actorOf(c).org.ID
+	return respondPage(c, func() ([]store.Webhook, error) { return x.store.Webhooks(orgID) },
+		func(w store.Webhook) string { return w.ID }, newWebhookView)
 }
 
 // get answers one subscription.
