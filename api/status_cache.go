@@ -105,5 +105,9 @@ func (x *publicStatusHandlers) loadPublicPage(slug string) (*cachedPage, error) 
 	} else if err != nil {
 		return nil, err
 	}
-	return x.renderer.render(buildPublicPage(snap, now))
+	page := buildPublicPage(snap, now)
+	// The page's form subscribes e-mail addresses, which need the instance SMTP server to
+	// confirm them: without one the form would promise a message that never comes.
+	page.SubscriptionsEnabled = page.SubscriptionsEnabled && x.cfg.SMTPHost != ""
+	return x.renderer.render(page)
 }

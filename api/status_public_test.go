@@ -81,7 +81,7 @@ func noSecrets(t *testing.T, what, body string) {
 }
 
 func TestPublicStatusPageAnonymous(t *testing.T) {
-	e := newTestEnv(t)
+	e := newTestEnv(t, withInstanceSMTP)
 	s := newStatusFixture(t, e)
 	if s.slug != "acme-status" {
 		t.Fatalf("derived slug = %q", s.slug)

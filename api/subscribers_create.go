@@ -51,7 +51,11 @@ func (x *subscribers) build(page *store.StatusPage, r *subscriberRequest, public
 		f.add("email", "give exactly one of email and webhook_url")
 	case r.Email != nil:
 		s.Type, s.Status, s.Email = store.SubscriberEmail, store.SubscriberPending, f.email("email", *r.Email)
-		if _, ok := f["email"]; !ok && public && page.SubscriberMode == store.SubscribeEmailDomain && !domainAllowed(page, s.Email) {
+		if x.cfg.SMTPHost == "" {
+			// Double opt-in needs the confirmation e-mail: refuse now rather than keep a
+			// subscriber pending for ever.
+			f.add("email", "cannot be subscribed: this server has no SMTP server configured (SMTP_HOST), so it cannot send e-mail")
+		} else if _, ok := f["email"]; !ok && public && page.SubscriberMode == store.SubscribeEmailDomain && !domainAllowed(page, s.Email) {
 			f.add("email", "must be an address at one of: "+strings.Join(page.SubscriberDomains, ", "))
 		}
 	default:

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/notify"
 	"github.com/alertifypro/alertifypro/store"
 )
@@ -27,7 +28,7 @@ func (e *testEnv) mustPage(token string, body map[string]any) statusPageView {
 // Public subscribe: restriction modes, private and closed pages, validation; each row
 // comes from its own address so the per-IP limit stays out of the way.
 func TestPublicSubscribeRules(t *testing.T) {
-	e := newTestEnv(t)
+	e := newTestEnv(t, withInstanceSMTP)
 	f := newOrgFixture(e)
 	e.mustPage(f.memberTok, map[string]any{"name": "Acme", "slug": "acme", "subscriptions_enabled": true})
 	e.mustPage(f.memberTok, map[string]any{"name": "Secret", "slug": "secret", "is_public": false, "subscriptions_enabled": true})
@@ -86,7 +87,7 @@ func TestPublicSubscribeRules(t *testing.T) {
 
 // The members' endpoints: roles, tenant isolation, CSV export, plan cap.
 func TestSubscriberEndpoints(t *testing.T) {
-	e := newTestEnv(t)
+	e := newTestEnv(t, withInstanceSMTP)
 	f := newOrgFixture(e)
 	page := e.mustPage(f.memberTok, map[string]any{"name": "Acme", "slug": "acme", "subscriptions_enabled": true, "subscriber_mode": "invite_only"})
 	base := "/api/v1/status-pages/" + page.ID + "/subscribers"
@@ -149,7 +150,7 @@ func TestWebhookSubscriberDelivery(t *testing.T) {
 		mu.Unlock()
 	}))
 	t.Cleanup(srv.Close)
-	e := newTestEnv(t)
+	e := newTestEnv(t, withInstanceSMTP)
 	u := e.newUser("owner@example.com", "Owner")
 	page := e.mustPage(u.Token, map[string]any{"name": "Acme", "slug": "acme", "subscriptions_enabled": true})
 	rec := e.do("POST", "/api/v1/status-pages/"+page.ID+"/subscribers", u.Token, map[string]any{"webhook_url": srv.URL + "/in"})
@@ -189,5 +190,34 @@ func TestWebhookSubscriberDelivery(t *testing.T) {
 	defer mu.Unlock()
 	if len(bodies) != 1 {
 		t.Fatalf("posted to a removed subscriber: %v", events)
+	}
+}
+
+// withInstanceSMTP gives the instance an SMTP server (a closed port: these tests run no
+// outbox sender, so nothing is sent), which e-mail subscriptions require.
+func withInstanceSMTP(c *config.Config) {
+	c.SMTPHost, c.SMTPPort, c.SMTPTLS, c.SMTPFrom = "127.0.0.1", 1, "none", "noreply@alertify.example"
+}
+
+// TestEmailSubscriptionsNeedSMTP: without an SMTP server no confirmation can be sent, so
+// the public form is not offered and an e-mail subscribe is a 422 that says why (webhook
+// subscribers still work).
+func TestEmailSubscriptionsNeedSMTP(t *testing.T) {
+	e := newTestEnv(t)
+	f := newOrgFixture(e)
+	rec := e.do("POST", "/api/v1/status-pages", f.owner.Token, map[string]any{"name": "Corp", "slug": "corp", "subscriptions_enabled": true})
+	if rec.Code != http.StatusCreated {
+		t.Fatal(rec.Body.String())
+	}
+	rec = e.do("POST", "/api/v1/public/status-pages/corp/subscribe", "", map[string]any{"email": "reader@example.com"})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "SMTP") {
+		t.Fatalf("e-mail subscribe without SMTP: %d %s", rec.Code, rec.Body.String())
+	}
+	page := e.do("GET", "/status/corp", "", nil).Body.String()
+	if strings.Contains(page, "subscribe") {
+		t.Errorf("the page offers a subscribe form without SMTP")
+	}
+	if rec := e.do("POST", "/api/v1/public/status-pages/corp/subscribe", "", map[string]any{"webhook_url": "https://hooks.example.com/x"}); rec.Code != http.StatusCreated {
+		t.Errorf("webhook subscribe without SMTP: %d %s", rec.Code, rec.Body.String())
 	}
 }
