@@ -8,12 +8,13 @@ const ORG_KEY = 'alertifypro.org';
 // ApiError carries the API's error body {error, message, fields} so a form can put
 // each field's message under its input and everything else in a banner.
 export class ApiError extends Error {
-  constructor(status, code, message, fields) {
+  constructor(status, code, message, fields, details) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.fields = fields || {};
+    this.details = details || {}; // e.g. {field: "condition.expression", position: 12}
   }
 }
 
@@ -62,7 +63,7 @@ export async function request(method, path, body, opts = {}) {
   if (!res.ok) {
     const d = data || {};
     const err = new ApiError(res.status, d.error || 'http_' + res.status,
-      d.message || `The server answered ${res.status} ${res.statusText}.`, d.fields);
+      d.message || `The server answered ${res.status} ${res.statusText}.`, d.fields, d.details);
     if (res.status === 401 && token && !path.startsWith('/auth/')) unauthorizedListeners.forEach((fn) => fn(err));
     throw err;
   }

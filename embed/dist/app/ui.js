@@ -166,7 +166,7 @@ export function Table({ columns, rows, rowKey = (r) => r.id, caption, rowClass }
 const STATUS_LABEL = {
   GREEN: 'Up', RED: 'Down', YELLOW: 'Degraded', PENDING: 'Pending', PAUSED: 'Paused', MAINTENANCE: 'Maintenance',
   UP: 'Up', DOWN: 'Down', DEGRADED: 'Degraded',
-  open: 'Open', acknowledged: 'Acknowledged', resolved: 'Resolved', OPEN: 'Open', ACKNOWLEDGED: 'Acknowledged', RESOLVED: 'Resolved',
+  open: 'Open', firing: 'Firing', acknowledged: 'Acknowledged', resolved: 'Resolved', OPEN: 'Open', ACKNOWLEDGED: 'Acknowledged', RESOLVED: 'Resolved',
   success: 'Delivered', failed: 'Failed', pending: 'Pending',
 };
 
