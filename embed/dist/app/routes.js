@@ -10,11 +10,14 @@ const alerts = () => import('./pages/alerts.js');
 const rules = () => import('./pages/rules.js');
 const channels = () => import('./pages/channels.js');
 const statusPages = () => import('./pages/status-pages.js');
+const heartbeats = () => import('./pages/heartbeats.js');
+const teams = () => import('./pages/teams.js');
 
 export const ROUTES = [
   { path: '/login', load: auth, view: 'Login', public: true },
   { path: '/signup', load: auth, view: 'SignUp', public: true },
   { path: '/invitations/accept', load: auth, view: 'AcceptInvitation', public: true },
+  { path: '/invite', load: auth, view: 'AcceptInvitation', public: true }, // the link invitation e-mails carry
 
   { path: '/', load: () => import('./pages/dashboard.js'), view: 'Dashboard' },
   { path: '/profile', load: () => import('./pages/profile.js'), view: 'Profile' },
@@ -37,11 +40,27 @@ export const ROUTES = [
   { path: '/status-pages/new', load: statusPages, view: 'StatusPageNew' },
   { path: '/status-pages/:id/edit', load: statusPages, view: 'StatusPageEdit' },
   { path: '/status-pages/:id', load: statusPages, view: 'StatusPageDetail' },
+
+  { path: '/heartbeats', load: heartbeats, view: 'Heartbeats' },
+  { path: '/heartbeats/new', load: heartbeats, view: 'HeartbeatNew' },
+  { path: '/heartbeats/:id/edit', load: heartbeats, view: 'HeartbeatEdit' },
+  { path: '/heartbeats/:id', load: heartbeats, view: 'HeartbeatDetail' },
+
+  { path: '/members', load: () => import('./pages/members.js'), view: 'Members' },
+  { path: '/teams', load: teams, view: 'Teams' },
+  { path: '/teams/:id', load: teams, view: 'TeamDetail' },
+  { path: '/api-keys', load: () => import('./pages/api-keys.js'), view: 'ApiKeys' },
+  { path: '/audit-log', load: () => import('./pages/audit.js'), view: 'AuditLog' },
+  { path: '/settings', load: () => import('./pages/organization.js'), view: 'OrganizationSettings' },
+  { path: '/admin', load: () => import('./pages/admin.js'), view: 'Admin' },
 ];
 
 // NAV is the sidebar: every area, grouped. adminOnly groups need the instance admin.
 export const NAV = [
-  { items: [{ href: '/', label: 'Dashboard' }, { href: '/alerts', label: 'Alerts' }] },
+  { items: [{ href: '/', label: 'Dashboard' }, { href: '/alerts', label: 'Alerts' }, { href: '/heartbeats', label: 'Heartbeats' }] },
   { group: 'Alerting', items: [{ href: '/rules', label: 'Alert rules' }, { href: '/channels', label: 'Notification channels' }] },
   { group: 'Publish', items: [{ href: '/status-pages', label: 'Status pages' }] },
+  { group: 'Organization', items: [{ href: '/members', label: 'Members' }, { href: '/teams', label: 'Teams' },
+    { href: '/api-keys', label: 'API keys' }, { href: '/audit-log', label: 'Audit log' }, { href: '/settings', label: 'Settings' }] },
+  { group: 'Instance', adminOnly: true, items: [{ href: '/admin', label: 'Administration' }] },
 ];

@@ -30,7 +30,8 @@ export function Rules() {
 function ExpressionError({ expression, error }) {
   if (!(error instanceof ApiError) || error.details.field !== 'condition.expression' || error.details.position == null) return null;
   const pos = Math.min(error.details.position, expression.length);
-  return html`<pre class="expr-pointer" aria-hidden="true">${expression}\n${' '.repeat(pos)}^</pre>`;
+  // One string: htm drops whitespace-only static text that contains a newline.
+  return html`<pre class="expr-pointer" aria-hidden="true">${expression + '\n' + ' '.repeat(pos) + '^'}</pre>`;
 }
 
 function RuleForm({ rule, services, channels }) {

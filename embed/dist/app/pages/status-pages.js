@@ -10,7 +10,7 @@ export function StatusPages() {
   return html`<${PageHeader} title="Status pages" subtitle="Public pages that tell your users what works.">
       <a class="btn btn-primary" href="/status-pages/new">Create a status page</a><//>
     <${Resource} res=${res}>${(list) => list.length === 0
-      ? html`<${EmptyState} title="No status pages yet" action=${html`<a class="btn btn-primary" href="/status-pages/new">Create a status page</a>`}>Publish the state of your services at /status/<your-slug>.<//>`
+      ? html`<${EmptyState} title="No status pages yet" action=${html`<a class="btn btn-primary" href="/status-pages/new">Create a status page</a>`}>Publish the state of your services at ${"/status/<your-slug>"}.<//>`
       : html`<${Table} caption="Status pages" rows=${list} columns=${[
         { label: 'Name', render: (p) => html`<a href=${'/status-pages/' + p.id}>${p.name}</a>` },
         { label: 'Public URL', render: (p) => html`<a href=${'/status/' + p.slug} target="_blank" rel="noopener">/status/${p.slug}</a>` },
