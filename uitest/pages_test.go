@@ -20,7 +20,10 @@ func TestEveryAreaRenders(t *testing.T) {
 		{"Heartbeats", "Heartbeats", "No heartbeats yet"},
 		{"Alert rules", "Alert rules", "No alert rules yet"},
 		{"Notification channels", "Notification channels", "No channels yet"},
+		{"Escalation policies", "Escalation policies", "No escalation policies"},
+		{"Maintenance", "Maintenance windows", "No maintenance planned"},
 		{"Status pages", "Status pages", "No status pages yet"},
+		{"Webhooks", "Webhooks", "No webhooks yet"},
 		{"Members", "Members", "grace@example.com"},
 		{"Teams", "Teams", "No teams yet"},
 		{"API keys", "API keys", "No API keys"},
@@ -65,6 +68,13 @@ func TestEveryAreaRenders(t *testing.T) {
 	b.click("Create rule")
 	b.waitFor("inline expression error", `document.querySelector('.field.has-error [name="condition.expression"]') !== null && document.querySelector('.expr-pointer') !== null`, 10*time.Second)
 	b.screenshot("rule-expression-error")
+
+	// A maintenance window appears in the day-grouped list.
+	b.click("Maintenance")
+	b.fill("name", "Database upgrade")
+	b.click("Schedule")
+	b.waitFor("the scheduled window", `document.querySelector('main ul.plain') !== null && document.querySelector('main ul.plain').innerText.includes('Database upgrade')`, 10*time.Second)
+	b.screenshot("maintenance-scheduled")
 
 	// Unknown paths render the app's not-found page inside the layout.
 	b.open("/no/such/page")

@@ -46,6 +46,10 @@ export const ROUTES = [
   { path: '/heartbeats/:id/edit', load: heartbeats, view: 'HeartbeatEdit' },
   { path: '/heartbeats/:id', load: heartbeats, view: 'HeartbeatDetail' },
 
+  { path: '/escalation-policies', load: () => import('./pages/escalation.js'), view: 'EscalationPolicies' },
+  { path: '/maintenance', load: () => import('./pages/maintenance.js'), view: 'Maintenance' },
+  { path: '/webhooks', load: () => import('./pages/webhooks.js'), view: 'Webhooks' },
+
   { path: '/members', load: () => import('./pages/members.js'), view: 'Members' },
   { path: '/teams', load: teams, view: 'Teams' },
   { path: '/teams/:id', load: teams, view: 'TeamDetail' },
@@ -58,8 +62,9 @@ export const ROUTES = [
 // NAV is the sidebar: every area, grouped. adminOnly groups need the instance admin.
 export const NAV = [
   { items: [{ href: '/', label: 'Dashboard' }, { href: '/alerts', label: 'Alerts' }, { href: '/heartbeats', label: 'Heartbeats' }] },
-  { group: 'Alerting', items: [{ href: '/rules', label: 'Alert rules' }, { href: '/channels', label: 'Notification channels' }] },
-  { group: 'Publish', items: [{ href: '/status-pages', label: 'Status pages' }] },
+  { group: 'Alerting', items: [{ href: '/rules', label: 'Alert rules' }, { href: '/channels', label: 'Notification channels' },
+    { href: '/escalation-policies', label: 'Escalation policies' }, { href: '/maintenance', label: 'Maintenance' }] },
+  { group: 'Publish', items: [{ href: '/status-pages', label: 'Status pages' }, { href: '/webhooks', label: 'Webhooks' }] },
   { group: 'Organization', items: [{ href: '/members', label: 'Members' }, { href: '/teams', label: 'Teams' },
     { href: '/api-keys', label: 'API keys' }, { href: '/audit-log', label: 'Audit log' }, { href: '/settings', label: 'Settings' }] },
   { group: 'Instance', adminOnly: true, items: [{ href: '/admin', label: 'Administration' }] },
