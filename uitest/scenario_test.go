@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // webhookReceiver is a loopback endpoint that records what the webhook channel posts.
@@ -140,4 +142,17 @@ func TestNewUserScenario(t *testing.T) {
 	b.open("/status/acme")
 	b.waitText("Loopback API")
 	b.screenshot("public-status-page")
+
+	// 9. Dark mode (the toggle persists across a reload) and the phone-width layout.
+	b.open("/")
+	b.clickSel(`button[aria-label="Switch to dark mode"]`)
+	b.open("/")
+	b.waitFor("dark theme kept", `document.documentElement.dataset.theme === 'dark' && document.querySelector('tr[data-service-id]') !== null`, 10*time.Second)
+	b.screenshot("dashboard-dark")
+	b.run("phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	b.open("/")
+	b.waitFor("the service card", `document.querySelector('tr[data-service-id]') !== null`, 10*time.Second)
+	b.clickSel(`button[aria-label="Menu"]`)
+	b.waitFor("the opened menu", `getComputedStyle(document.querySelector('#main-nav')).display !== 'none'`, 5*time.Second)
+	b.screenshot("phone-menu-open")
 }

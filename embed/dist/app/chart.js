@@ -6,7 +6,9 @@ function cssVar(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
-export function ResponseChart({ points, label = 'Response time' }) {
+// from/to (Date or ISO) pin the x axis to the selected period, so a handful of
+// points do not stretch over an auto-scaled span of years.
+export function ResponseChart({ points, from, to, label = 'Response time' }) {
   const ref = useRef(null);
   useEffect(() => {
     const el = ref.current;
@@ -24,12 +26,13 @@ export function ResponseChart({ points, label = 'Response time' }) {
     const axis = { stroke: cssVar('--muted'), grid: { stroke: cssVar('--border') }, ticks: { stroke: cssVar('--border') } };
     const plot = new uPlot({
       width: Math.max(280, el.clientWidth), height: 240, series,
-      axes: [axis, { ...axis, label: 'ms' }], scales: { x: { time: true } },
+      axes: [axis, { ...axis, label: 'ms' }],
+      scales: { x: { time: true, range: (u, min, max) => (from && to ? [new Date(from).getTime() / 1000, new Date(to).getTime() / 1000] : [min, max]) } },
     }, data, el);
     const ro = new ResizeObserver(() => plot.setSize({ width: Math.max(280, el.clientWidth), height: 240 }));
     ro.observe(el);
     return () => { ro.disconnect(); plot.destroy(); };
-  }, [points]);
+  }, [points, from, to]);
   if (!points || points.length === 0) return html`<p class="muted">No checks in this period yet. The chart appears after the first checks.</p>`;
   return html`<div class="chart" ref=${ref} role="img" aria-label=${`${label} chart, ${points.length} points`}></div>`;
 }

@@ -211,7 +211,7 @@ export function ServiceDetail({ params }) {
         <h2 id="chart-h">Response time</h2>
         <div class="tabs" role="group" aria-label="Period">${RANGES.map(([k, label]) => html`<button type="button" class="btn btn-small" aria-pressed=${range === k ? 'true' : 'false'} aria-label=${label} onClick=${() => setRange(k)}>${k}</button>`)}</div>
       </div>
-      <${ResponseChart} points=${metrics.points} />
+      <${ResponseChart} points=${metrics.points} from=${metrics.from} to=${metrics.to} />
       <p class="muted">Resolution: ${metrics.resolution}.</p>
     </section>
     <section>
