@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -345,16 +344,4 @@ func (b *browser) logIn(email, password string) {
 	b.fill("password", password)
 	b.click("Log in")
 	b.waitText("Dashboard")
-}
-
-// httpGet is a plain GET against the server (for checks outside the browser).
-func httpGet(t *testing.T, url string) (*http.Response, string) {
-	t.Helper()
-	res, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res, string(body)
 }

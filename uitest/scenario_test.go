@@ -89,6 +89,12 @@ func TestNewUserScenario(t *testing.T) {
 	b.waitFor("uPlot canvas", `document.querySelector('.chart .uplot canvas') !== null`, 20*time.Second)
 	b.screenshot("service-detail-chart")
 
+	// Editing round-trips the stored options (the form PUTs back what it read).
+	b.click("Edit")
+	b.waitText("HTTP options")
+	b.click("Save changes")
+	b.waitFor("the detail page again", `document.querySelector('.chart') !== null && location.pathname.split('/').length === 3`, 10*time.Second)
+
 	// 5. A webhook channel to the loopback receiver, and its test send.
 	b.click("Notification channels")
 	b.click("Add a channel")
