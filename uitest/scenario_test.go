@@ -144,6 +144,7 @@ func TestNewUserScenario(t *testing.T) {
 	b.clickSel(`input[type="checkbox"][name="svc-` + serviceID + `"]`)
 	b.click("Create status page")
 	b.waitText("Open public page")
+	b.waitText("No subscribers yet")
 	b.screenshot("status-page-editor")
 	b.open("/status/acme")
 	b.waitText("Loopback API")

@@ -160,13 +160,14 @@ export function ServiceDetail({ params }) {
   async function load() {
     try {
       const q = rangeQuery(seconds);
-      const [service, metrics, uptime, checks, alerts, ssl] = await Promise.all([
+      const [service, metrics, uptime, checks, alerts, ssl, rules] = await Promise.all([
         api.get(`/services/${id}`), api.get(`/services/${id}/metrics?${q}`), api.get(`/services/${id}/uptime?${q}`),
         api.get(`/services/${id}/checks?limit=20`), api.get(`/alerts?service_id=${id}&status=open&limit=20`),
         api.get(`/services/${id}/ssl`).catch((e) => (e.status === 404 ? null : Promise.reject(e))),
+        api.get('/alert-rules'),
       ]);
       setData((old) => ({
-        service, uptime, checks, ssl, alerts,
+        service, uptime, checks, ssl, alerts, rules: rules.filter((r) => r.service_id === id || (!r.service_id && !r.heartbeat_id)),
         metrics: old && JSON.stringify(old.metrics.points) === JSON.stringify(metrics.points) ? old.metrics : metrics,
       }));
       setError(null);
@@ -185,7 +186,7 @@ export function ServiceDetail({ params }) {
   }
 
   if (!data) return error ? html`<${PageHeader} title="Service" /><${ErrorBanner} error=${error} />` : html`<${Loading} />`;
-  const { service: s, uptime, checks, alerts, ssl, metrics } = data;
+  const { service: s, uptime, checks, alerts, ssl, metrics, rules } = data;
   return html`
     <${PageHeader} title=${s.name} subtitle=${`${s.check_type} · ${s.endpoint}`}>
       <${StatusBadge} status=${s.status} />
@@ -221,6 +222,11 @@ export function ServiceDetail({ params }) {
         { label: 'Status', render: (a) => html`<${StatusBadge} status=${a.status} />` },
         { label: 'Severity', key: 'severity' },
         { label: 'Fired', render: (a) => fmtTime(a.fired_at) }]} />`}
+    </section>
+    <section>
+      <h2>Alert rules</h2>
+      ${rules.length === 0 ? html`<p class="muted">No rule of its own: the organization's default applies (see Settings). <a href="/rules/new">Add a rule</a>.</p>`
+        : html`<ul>${rules.map((r) => html`<li><a href=${'/rules/' + r.id + '/edit'}>${r.name}</a> — ${r.severity}, ${r.condition.consecutive_failures}× ${r.condition.statuses.join('/')}${r.service_id ? '' : ' (every service)'}${r.enabled ? '' : ' (disabled)'}</li>`)}</ul>`}
     </section>
     ${ssl && html`<section class="card"><h2>Certificate</h2><dl class="props">
       <dt>Domain</dt><dd>${ssl.domain}</dd><dt>Issuer</dt><dd>${ssl.issuer}</dd><dt>Valid until</dt><dd>${fmtTime(ssl.valid_to)} (${ssl.days_until_expiry} days)</dd><dt>Status</dt><dd>${ssl.status}</dd>

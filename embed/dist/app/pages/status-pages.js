@@ -112,6 +112,35 @@ function IncidentUpdate({ page, incident, onDone }) {
   </form>`;
 }
 
+// Subscribers: who hears about incidents; members can add e-mail or webhook
+// subscribers (needed for invite-only pages) and remove them.
+function Subscribers({ page }) {
+  const res = useResource(() => api.get(`/status-pages/${page.id}/subscribers`), [page.id]);
+  const f = useForm({ email: '' });
+  const [err, setErr] = useState(null);
+  async function add(e) {
+    e.preventDefault();
+    if (await f.submit((v) => api.post(`/status-pages/${page.id}/subscribers`, { email: v.email }))) { f.setValues({ email: '' }); toast('Subscriber added'); res.reload(); }
+  }
+  async function remove(sub) {
+    setErr(null);
+    try { await api.del(`/status-pages/${page.id}/subscribers/${sub.id}`); res.reload(); } catch (e2) { setErr(e2); }
+  }
+  return html`<section><h2>Subscribers</h2>
+    <${ErrorBanner} error=${err} />
+    <${Resource} res=${res}>${(list) => list.length === 0 ? html`<p class="muted">No subscribers yet.${page.subscriptions_enabled ? ' Visitors can subscribe on the public page.' : ' Enable subscriptions in the API to let visitors subscribe.'}</p>`
+      : html`<${Table} caption="Subscribers" rows=${list} columns=${[
+        { label: 'Subscriber', render: (x) => x.email || x.webhook_url }, { label: 'Type', key: 'type' }, { label: 'Status', key: 'status' },
+        { label: 'Since', render: (x) => fmtTime(x.created_at) },
+        { label: 'Actions', render: (x) => html`<${Button} aria-label=${'Remove subscriber ' + (x.email || x.webhook_url)} onClick=${() => remove(x)}>Remove<//>` }]} />`}<//>
+    <form class="row" onSubmit=${add} novalidate>
+      <${Field} label="Add an e-mail subscriber" name="subscriber_email" type="email" value=${f.values.email} onInput=${f.set('email')} error=${f.fieldError('email')} />
+      <${Button} type="submit" busy=${f.busy}>Add<//>
+      ${f.error && !f.fieldError('email') && html`<span class="field-error" role="alert">${f.error.message}</span>`}
+    </form>
+  </section>`;
+}
+
 export function StatusPageDetail({ params }) {
   const res = useResource(() => Promise.all([api.get('/status-pages/' + params.id), api.get(`/status-pages/${params.id}/incidents`)]), [params.id]);
   const [dialog, confirm] = useConfirm();
@@ -133,5 +162,6 @@ export function StatusPageDetail({ params }) {
         <ul>${(i.updates || []).map((u) => html`<li><span class="muted">${fmtTime(u.created_at || u.at)} — ${u.status}:</span> ${u.message}</li>`)}</ul>
         ${i.status !== 'resolved' && html`<${IncidentUpdate} page=${p} incident=${i} onDone=${res.reload} />`}
       </div>`)}
-    <${NewIncident} page=${p} onDone=${res.reload} />`}<//>`;
+    <${NewIncident} page=${p} onDone=${res.reload} />
+    <${Subscribers} page=${p} />`}<//>`;
 }
