@@ -79,6 +79,26 @@ func TestEveryAreaRenders(t *testing.T) {
 	// Unknown paths render the app's not-found page inside the layout.
 	b.open("/no/such/page")
 	b.waitText("Page not found")
+
+	// An invitation: Grace invites Bob, Bob follows the link, signs up with it and lands
+	// in Grace's organization.
+	b.click("Members")
+	b.fill("email", "bob@example.com")
+	b.choose("role", "responder")
+	b.click("Add member")
+	b.waitFor("the invitation link", `[...document.querySelectorAll('code')].some(c => c.textContent.includes('/invite?token='))`, 10*time.Second)
+	b.screenshot("invitation-created")
+	link := evalJS[string](b, `[...document.querySelectorAll('code')].find(c => c.textContent.includes('/invite?token=')).textContent`)
+	b.click("Log out")
+	b.waitText("Log in")
+	b.open(link[strings.Index(link, "/invite?"):])
+	b.click("Sign up with this invitation")
+	b.fill("full_name", "Bob")
+	b.fill("email", "bob@example.com")
+	b.fill("password", "correct horse battery")
+	b.click("Sign up")
+	b.waitFor("Grace's organization selected", `document.querySelector('#org-switcher') && document.querySelector('#org-switcher').selectedOptions[0].textContent.includes("Grace Hopper's Organization (responder)")`, 10*time.Second)
+	b.screenshot("invited-member-signed-up")
 }
 
 // jsString quotes s as a JavaScript string literal.

@@ -59,9 +59,10 @@ export function AcceptInvitation({ query, onSignedIn, reloadProfile }) {
     e.preventDefault();
     const res = await f.submit((v) => api.post('/invitations/accept', v));
     if (res) {
-      await reloadProfile();
-      const slug = res.organization?.slug || res.slug;
-      await onSignedIn(session.token(), slug, '/');
+      // The answer names the organization by id ({org_id, role}); switch to it by slug.
+      const p = await reloadProfile();
+      const org = p?.organizations?.find((o) => o.id === res.org_id);
+      await onSignedIn(session.token(), org?.slug, '/');
     }
   }
   return html`<${AuthCard} title="Join an organization">
