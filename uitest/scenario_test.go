@@ -84,6 +84,15 @@ func TestNewUserScenario(t *testing.T) {
 	b.waitFor("GREEN without reload", `document.querySelector('tr[data-service-id] [data-status="GREEN"]') !== null && window.__noReload === true`, 30*time.Second)
 	b.screenshot("dashboard-green")
 
+	// Bulk actions: select the row, pause, then resume.
+	b.clickSel(`input[aria-label="Select Loopback API"]`)
+	b.click("Pause")
+	b.waitFor("PAUSED", `document.querySelector('tr[data-service-id] [data-status="PAUSED"]') !== null`, 10*time.Second)
+	b.screenshot("dashboard-bulk-paused")
+	b.clickSel(`input[aria-label="Select Loopback API"]`)
+	b.click("Resume")
+	b.waitFor("resumed", `document.querySelector('tr[data-service-id] [data-status="PAUSED"]') === null`, 10*time.Second)
+
 	// 4. The detail page draws the response-time chart (a uPlot canvas).
 	b.click("Loopback API")
 	b.waitFor("uPlot canvas", `document.querySelector('.chart .uplot canvas') !== null`, 20*time.Second)

@@ -95,13 +95,13 @@ export function Dashboard() {
     ${error && html`<${ErrorBanner} error=${new Error('Could not refresh: ' + error.message + ' Showing the last data received.')} />`}
     <${Totals} totals=${data.totals} />
     <div class="toolbar" role="search">
-      <div class="field"><label for="dash-q">Search</label><input id="dash-q" type="search" placeholder="Name, URL or tag" value=${q} onInput=${(e) => setQ(e.target.value)} /></div>
+      <div class="field"><label for="dash-q">Search</label><input id="dash-q" name="q" type="search" placeholder="Name, URL or tag" value=${q} onInput=${(e) => setQ(e.target.value)} /></div>
       <div class="field"><label for="dash-status">Status</label>
-        <select id="dash-status" value=${status} onChange=${(e) => setStatus(e.target.value)}>
+        <select id="dash-status" name="status" value=${status} onChange=${(e) => setStatus(e.target.value)}>
           <option value="">All statuses</option>${SERVICE_STATUSES.map((s) => html`<option value=${s}>${s}</option>`)}
         </select></div>
       <div class="field"><label for="dash-type">Type</label>
-        <select id="dash-type" value=${type} onChange=${(e) => setType(e.target.value)}>
+        <select id="dash-type" name="check_type" value=${type} onChange=${(e) => setType(e.target.value)}>
           <option value="">All types</option>${CHECK_TYPES.map((s) => html`<option value=${s}>${s}</option>`)}
         </select></div>
       ${selected.size > 0 && html`<div class="row bulk" aria-live="polite">
