@@ -59,6 +59,12 @@ func TestEveryAreaRenders(t *testing.T) {
 	b.click("Create key")
 	b.waitFor("the new key", `document.querySelector('[data-secret]') && document.querySelector('[data-secret]').textContent.length > 10`, 10*time.Second)
 	b.screenshot("api-key-created")
+	// Revoking goes through the confirmation dialog.
+	b.clickSel(`button[aria-label="Revoke CI deploys"]`)
+	b.waitFor("the dialog", `document.querySelector('dialog[open]') !== null`, 5*time.Second)
+	b.screenshot("confirm-revoke")
+	b.clickSel(`dialog[open] .btn-danger`)
+	b.waitText("No API keys")
 
 	// A bad rule expression: the 422's message appears under the field, with its position.
 	b.click("Alert rules")

@@ -199,14 +199,15 @@ export function CopyButton({ text, label = 'Copy' }) {
 // ConfirmDialog is a native <dialog> (focus trapping and Escape for free).
 export function ConfirmDialog({ open, title, children, confirmLabel = 'Confirm', danger, onConfirm, onCancel, busy }) {
   const ref = useRef(null);
+  const titleId = useId('dlg');
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
     if (open && !d.open) d.showModal();
     if (!open && d.open) d.close();
   }, [open]);
-  return html`<dialog ref=${ref} class="dialog" onCancel=${(e) => { e.preventDefault(); onCancel(); }} aria-labelledby="dlg-title">
-    <h2 id="dlg-title">${title}</h2>
+  return html`<dialog ref=${ref} class="dialog" onCancel=${(e) => { e.preventDefault(); onCancel(); }} aria-labelledby=${titleId}>
+    <h2 id=${titleId}>${title}</h2>
     <div>${children}</div>
     <div class="dialog-actions">
       <${Button} onClick=${onCancel}>Cancel<//>
