@@ -140,7 +140,10 @@ func startServer(t *testing.T, opt serverOptions) *server {
 // chromiumPath finds the browser; an empty answer means "not installed".
 func chromiumPath() string {
 	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
+		if found, err := exec.LookPath(p); err == nil {
+			return found
+		}
+		return ""
 	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
 		if p, err := exec.LookPath(name); err == nil {
