@@ -18,7 +18,10 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		return nil, err
 	}
 	r.Use(requestID(b.logger), accessLog(), recovery(), bodyLimit(maxBodyBytes))
-	r.NoRoute(func(c *gin.Context) { writeError(c, errNotFound("Route")) })
+	// The admin UI: /, /assets/<hash>/…, and the fallback of unknown non-API paths (ui.go).
+	if err := registerUI(r); err != nil {
+		return nil, err
+	}
 
 	var (
 		authH    = &authHandlers{base: b, guard: newLoginGuard(b.now)}

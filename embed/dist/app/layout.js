@@ -1,0 +1,62 @@
+// Layout: the sidebar with navigation to every area, the organization switcher,
+// the theme toggle and logout, around the current page.
+import { html, useState, useEffect } from './html.js';
+import { navigate } from './router.js';
+import { NAV } from './routes.js';
+import { session } from './api.js';
+import { Toasts } from './ui.js';
+import { ThemeToggle } from './theme.js';
+
+function isCurrent(href, pathname) {
+  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(href + '/');
+}
+
+export function OrgSwitcher({ profile, onSwitch }) {
+  const orgs = profile.organizations || [];
+  if (orgs.length === 0) return html`<p class="muted">No organization</p>`;
+  return html`<div class="field">
+    <label for="org-switcher">Organization</label>
+    <select id="org-switcher" value=${session.org()} onChange=${(e) => onSwitch(e.target.value)}>
+      ${orgs.map((o) => html`<option value=${o.slug}>${o.name} (${o.role})</option>`)}
+    </select>
+  </div>`;
+}
+
+export function Layout({ profile, pathname, onSwitchOrg, onLogout, children }) {
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [pathname]);
+  const groups = NAV.filter((g) => !g.adminOnly || profile.is_instance_admin);
+  return html`<div class="shell">
+    <a class="skip-link" href="#main">Skip to content</a>
+    <aside class=${'sidebar' + (open ? ' open' : '')}>
+      <div class="sidebar-top">
+        <a class="brand" href="/">AlertifyPro</a>
+        <button type="button" class="btn btn-small menu-toggle" aria-expanded=${open ? 'true' : 'false'} aria-controls="main-nav" aria-label="Menu" onClick=${() => setOpen(!open)}>☰</button>
+      </div>
+      <nav id="main-nav" class="nav" aria-label="Main">
+        ${groups.map((g) => html`
+          ${g.group && html`<div class="nav-group">${g.group}</div>`}
+          ${g.items.map((it) => html`<a href=${it.href} aria-current=${isCurrent(it.href, pathname) ? 'page' : undefined}>${it.label}</a>`)}
+        `)}
+      </nav>
+      <div class="sidebar-foot">
+        <${OrgSwitcher} profile=${profile} onSwitch=${onSwitchOrg} />
+        <a href="/profile">${profile.full_name || profile.email}</a>
+        <div class="row">
+          <${ThemeToggle} />
+          <button type="button" class="btn btn-small" onClick=${onLogout}>Log out</button>
+        </div>
+      </div>
+    </aside>
+    <main id="main" class="main" tabindex="-1">${children}</main>
+    <${Toasts} />
+  </div>`;
+}
+
+export function NotFound() {
+  return html`<div class="empty-state">
+    <h1>Page not found</h1>
+    <p>There is nothing at this address. Check the link, or go back to the dashboard.</p>
+    <button type="button" class="btn btn-primary" onClick=${() => navigate('/')}>Go to the dashboard</button>
+  </div>`;
+}

@@ -1,0 +1,75 @@
+// Alerts: list with status filter, acknowledge/resolve with an optional note,
+// and the detail with its notes. Polls every 5 s like the dashboard.
+import { html, useState } from '../html.js';
+import { api } from '../api.js';
+import { usePoll } from '../poll.js';
+import { navigate } from '../router.js';
+import { Field, Button, ErrorBanner, PageHeader, Table, EmptyState, StatusBadge, Loading, toast, fmtTime, fmtAgo, useForm } from '../ui.js';
+
+// "open" = firing and acknowledged (api/alerts.go).
+const STATUSES = [['open', 'Open'], ['firing', 'Firing'], ['acknowledged', 'Acknowledged'], ['resolved', 'Resolved'], ['all', 'All']];
+
+function AlertActions({ alert, onDone }) {
+  const [busy, setBusy] = useState('');
+  const [error, setError] = useState(null);
+  async function act(action, label) {
+    setBusy(action); setError(null);
+    try { await api.post(`/alerts/${alert.id}/${action}`); toast(label); onDone(); } catch (e) { setError(e); } finally { setBusy(''); }
+  }
+  return html`<div class="row">
+    ${alert.status === 'firing' && html`<${Button} busy=${busy === 'acknowledge'} onClick=${() => act('acknowledge', 'Acknowledged')} aria-label=${'Acknowledge ' + alert.title}>Acknowledge<//>`}
+    ${alert.status !== 'resolved' && html`<${Button} busy=${busy === 'resolve'} onClick=${() => act('resolve', 'Resolved')} aria-label=${'Resolve ' + alert.title}>Resolve<//>`}
+    ${error && html`<span class="field-error" role="alert">${error.message}</span>`}
+  </div>`;
+}
+
+export function Alerts({ query }) {
+  const status = query.get('status') ?? 'open';
+  const [list, setList] = useState(null);
+  const [error, setError] = useState(null);
+  const load = async () => {
+    try { setList(await api.get(`/alerts?limit=200${status && status !== 'all' ? '&status=' + status : ''}`)); setError(null); } catch (e) { setError(e); }
+  };
+  usePoll(load, 5000, [status]);
+  return html`<${PageHeader} title="Alerts" subtitle="Refreshes every 5 seconds." />
+    <div class="tabs" role="group" aria-label="Filter by status">${STATUSES.map(([k, label]) => html`<button type="button" class="btn btn-small" aria-pressed=${status === k ? 'true' : 'false'} onClick=${() => navigate('/alerts?status=' + k)}>${label}</button>`)}</div>
+    <${ErrorBanner} error=${error} />
+    ${list === null ? html`<${Loading} />` : list.length === 0
+      ? html`<${EmptyState} title=${status === 'open' ? 'No open alerts' : 'No alerts here'}>${status === 'open' ? 'All quiet. Alerts appear here when a rule fires; set rules up under Alert rules.' : 'Try another status filter.'}<//>`
+      : html`<${Table} caption="Alerts" rows=${list} columns=${[
+        { label: 'Alert', render: (a) => html`<a href=${'/alerts/' + a.id}>${a.title}</a><div class="muted">${a.service_name || ''}</div>` },
+        { label: 'Status', render: (a) => html`<${StatusBadge} status=${a.status} />` },
+        { label: 'Severity', key: 'severity' },
+        { label: 'Fired', render: (a) => html`<span title=${fmtTime(a.fired_at)}>${fmtAgo(a.fired_at)}</span>` },
+        { label: 'Failures', class: 'num', key: 'failure_count' },
+        { label: 'Actions', render: (a) => html`<${AlertActions} alert=${a} onDone=${load} />` }]} />`}`;
+}
+
+export function AlertDetail({ params }) {
+  const [alert, setAlert] = useState(null);
+  const [error, setError] = useState(null);
+  const note = useForm({ text: '' });
+  const load = async () => { try { setAlert(await api.get('/alerts/' + params.id)); setError(null); } catch (e) { setError(e); } };
+  usePoll(load, 5000, [params.id]);
+  async function addNote(e) {
+    e.preventDefault();
+    if (await note.submit((v) => api.post(`/alerts/${params.id}/notes`, v).then(() => true))) { note.setValues({ text: '' }); load(); }
+  }
+  if (!alert) return error ? html`<${ErrorBanner} error=${error} />` : html`<${Loading} />`;
+  return html`<${PageHeader} title=${alert.title} subtitle=${alert.service_name ? 'Service: ' + alert.service_name : ''}><${StatusBadge} status=${alert.status} /><//>
+    <${ErrorBanner} error=${error} />
+    <div class="card"><p>${alert.message}</p><dl class="props">
+      <dt>Severity</dt><dd>${alert.severity}</dd><dt>Fired</dt><dd>${fmtTime(alert.fired_at)}</dd>
+      <dt>Acknowledged</dt><dd>${alert.acknowledged_at ? `${fmtTime(alert.acknowledged_at)} by ${alert.acknowledged_by}` : '—'}</dd>
+      <dt>Resolved</dt><dd>${alert.resolved_at ? `${fmtTime(alert.resolved_at)} by ${alert.resolved_by}` : '—'}</dd>
+      <dt>Failures</dt><dd>${alert.failure_count}</dd><dt>Escalation level</dt><dd>${alert.escalation_level}</dd>
+      ${alert.service_id && html`<dt>Service</dt><dd><a href=${'/services/' + alert.service_id}>${alert.service_name || 'Open the service'}</a></dd>`}
+    </dl><${AlertActions} alert=${alert} onDone=${load} /></div>
+    <h2>Notes</h2>
+    ${(alert.notes || []).length === 0 ? html`<p class="muted">No notes yet.</p>` : html`<ul>${alert.notes.map((n) => html`<li><span class="muted">${fmtTime(n.at)}</span> — ${n.text}</li>`)}</ul>`}
+    <form class="form" onSubmit=${addNote}>
+      <${ErrorBanner} error=${note.error} shownFields=${['text']} />
+      <${Field} label="Add a note" name="text" as="textarea" value=${note.values.text} onInput=${note.set('text')} error=${note.fieldError('text')} />
+      <${Button} kind="primary" type="submit" busy=${note.busy}>Add note<//>
+    </form>`;
+}

@@ -1,0 +1,79 @@
+// Public pages: log in, sign up (POST /auth/register), accept an invitation.
+import { html, useEffect } from '../html.js';
+import { api, session } from '../api.js';
+import { Field, Button, ErrorBanner, useForm, Banner } from '../ui.js';
+
+function AuthCard({ title, children }) {
+  useEffect(() => { document.title = `${title} · AlertifyPro`; }, [title]);
+  return html`<div class="card"><h1>${title}</h1>${children}</div>`;
+}
+
+export function Login({ query, onSignedIn }) {
+  const f = useForm({ email: '', password: '' });
+  const next = query.get('next') || '/';
+  async function onSubmit(e) {
+    e.preventDefault();
+    const res = await f.submit((v) => api.post('/auth/login', v));
+    if (res) await onSignedIn(res.token, null, next);
+  }
+  return html`<${AuthCard} title="Log in">
+    <form onSubmit=${onSubmit} novalidate>
+      <${ErrorBanner} error=${f.error} shownFields=${['email', 'password']} />
+      <${Field} label="E-mail" name="email" type="email" autocomplete="username" required value=${f.values.email} onInput=${f.set('email')} error=${f.fieldError('email')} />
+      <${Field} label="Password" name="password" type="password" autocomplete="current-password" required value=${f.values.password} onInput=${f.set('password')} error=${f.fieldError('password')} />
+      <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>Log in<//></div>
+    </form>
+    <p>No account yet? <a href=${'/signup' + (next !== '/' ? '?next=' + encodeURIComponent(next) : '')}>Sign up</a></p>
+  <//>`;
+}
+
+export function SignUp({ query, onSignedIn }) {
+  const invite = query.get('invite') || '';
+  const f = useForm({ full_name: '', email: '', password: '', invite_token: invite });
+  async function onSubmit(e) {
+    e.preventDefault();
+    const res = await f.submit((v) => api.post('/auth/register', v.invite_token ? v : { ...v, invite_token: undefined }));
+    if (res) await onSignedIn(res.token, res.organization?.slug, query.get('next') || '/');
+  }
+  return html`<${AuthCard} title="Create your account">
+    <p class="muted">You get your own organization; invite your team from Members later.</p>
+    <form onSubmit=${onSubmit} novalidate>
+      <${ErrorBanner} error=${f.error} shownFields=${['full_name', 'email', 'password', 'invite_token']} />
+      <${Field} label="Full name" name="full_name" autocomplete="name" required value=${f.values.full_name} onInput=${f.set('full_name')} error=${f.fieldError('full_name')} />
+      <${Field} label="E-mail" name="email" type="email" autocomplete="email" required value=${f.values.email} onInput=${f.set('email')} error=${f.fieldError('email')} />
+      <${Field} label="Password" name="password" type="password" autocomplete="new-password" required hint="At least 8 characters." value=${f.values.password} onInput=${f.set('password')} error=${f.fieldError('password')} />
+      ${invite && html`<${Field} label="Invitation" name="invite_token" value=${f.values.invite_token} onInput=${f.set('invite_token')} error=${f.fieldError('invite_token')} hint="You were invited to an organization; you will land in it." />`}
+      <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>Sign up<//></div>
+    </form>
+    <p>Already have an account? <a href="/login">Log in</a></p>
+  <//>`;
+}
+
+// AcceptInvitation: an invitation link carries ?token=. A signed-in user accepts
+// it directly; anyone else signs up with it (or logs in first and comes back).
+export function AcceptInvitation({ query, onSignedIn, reloadProfile }) {
+  const token = query.get('token') || '';
+  const f = useForm({ token });
+  const signedIn = !!session.token();
+  async function accept(e) {
+    e.preventDefault();
+    const res = await f.submit((v) => api.post('/invitations/accept', v));
+    if (res) {
+      // The answer names the organization by id ({org_id, role}); switch to it by slug.
+      const p = await reloadProfile();
+      const org = p?.organizations?.find((o) => o.id === res.org_id);
+      await onSignedIn(session.token(), org?.slug, '/');
+    }
+  }
+  return html`<${AuthCard} title="Join an organization">
+    ${!token && html`<${Banner}>This link has no invitation token. Ask for a new invitation.<//>`}
+    ${signedIn ? html`<form onSubmit=${accept}>
+        <${ErrorBanner} error=${f.error} shownFields=${['token']} />
+        ${f.fieldError('token') && html`<div class="field-error">${f.fieldError('token')}</div>`}
+        <p>Accept the invitation with the account you are logged in with?</p>
+        <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy} disabled=${!token}>Accept invitation<//></div>
+      </form>`
+      : html`<p>New here? <a href=${'/signup?invite=' + encodeURIComponent(token)}>Sign up with this invitation</a>.</p>
+        <p>Have an account? <a href=${'/login?next=' + encodeURIComponent('/invitations/accept?token=' + token)}>Log in</a>, then accept.</p>`}
+  <//>`;
+}

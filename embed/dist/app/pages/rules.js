@@ -1,0 +1,109 @@
+// Alert rules: list and form. The expression's parse error comes back as a 422
+// with details.position; the form shows the message under the field and marks
+// the position in a copy of the expression.
+import { html, useState } from '../html.js';
+import { api, ApiError, listAll } from '../api.js';
+import { navigate } from '../router.js';
+import { SEVERITIES } from '../channel-specs.js';
+import { Field, Button, ErrorBanner, PageHeader, Table, EmptyState, useResource, Resource, useConfirm, toast } from '../ui.js';
+
+const FAILURE_STATUSES = ['RED', 'YELLOW'];
+
+export function Rules() {
+  const res = useResource(() => Promise.all([api.get('/alert-rules'), listAll('/services?limit=1000')]), []);
+  return html`<${PageHeader} title="Alert rules" subtitle="When a service counts as failing, and who hears about it.">
+      <a class="btn btn-primary" href="/rules/new">Add a rule</a><//>
+    <${Resource} res=${res}>${([rules, services]) => {
+      const name = (id) => services.find((s) => s.id === id)?.name || id;
+      return rules.length === 0
+        ? html`<${EmptyState} title="No alert rules yet" action=${html`<a class="btn btn-primary" href="/rules/new">Add a rule</a>`}>
+            Without rules, the organization's default applies: critical after 2 consecutive failures, to every channel.<//>`
+        : html`<${Table} caption="Alert rules" rows=${rules} columns=${[
+          { label: 'Name', render: (r) => html`<a href=${'/rules/' + r.id + '/edit'}>${r.name}</a>` },
+          { label: 'Applies to', render: (r) => (r.service_id ? name(r.service_id) : r.heartbeat_id ? 'A heartbeat' : 'Every service') },
+          { label: 'Severity', key: 'severity' },
+          { label: 'Condition', render: (r) => html`${r.condition.consecutive_failures}× ${r.condition.statuses.join('/')}${r.condition.expression ? html` and <code>${r.condition.expression}</code>` : ''}` },
+          { label: 'Enabled', render: (r) => (r.enabled ? 'Yes' : 'No') }]} />`;
+    }}<//>`;
+}
+
+function ExpressionError({ expression, error }) {
+  if (!(error instanceof ApiError) || error.details.field !== 'condition.expression' || error.details.position == null) return null;
+  const pos = Math.min(error.details.position, expression.length);
+  // One string: htm drops whitespace-only static text that contains a newline.
+  return html`<pre class="expr-pointer" aria-hidden="true">${expression + '\n' + ' '.repeat(pos) + '^'}</pre>`;
+}
+
+function RuleForm({ rule, services, channels }) {
+  const [v, setV] = useState(() => ({
+    name: rule?.name || '', severity: rule?.severity || 'critical', service_id: rule?.service_id || '',
+    statuses: rule?.condition.statuses || [...FAILURE_STATUSES], consecutive_failures: rule?.condition.consecutive_failures ?? 2,
+    consecutive_successes: rule?.condition.consecutive_successes ?? 1, expression: rule?.condition.expression || '',
+    channel_ids: rule?.channel_ids || [], notify_on_recovery: rule?.notify_on_recovery ?? true,
+    reminder_interval_minutes: rule?.reminder_interval_minutes ?? 0, enabled: rule?.enabled ?? true,
+  }));
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (x) => setV((o) => ({ ...o, [k]: x }));
+  const fe = (k) => (error instanceof ApiError ? error.fields[k] : undefined);
+  const toggleIn = (k, x) => setV((o) => ({ ...o, [k]: o[k].includes(x) ? o[k].filter((y) => y !== x) : [...o[k], x] }));
+  async function onSubmit(e) {
+    e.preventDefault();
+    setBusy(true); setError(null);
+    const body = {
+      name: v.name, severity: v.severity, service_id: v.service_id || null,
+      condition: { statuses: v.statuses, consecutive_failures: Number(v.consecutive_failures), consecutive_successes: Number(v.consecutive_successes), expression: v.expression || null },
+      channel_ids: v.channel_ids, notify_on_recovery: v.notify_on_recovery, reminder_interval_minutes: Number(v.reminder_interval_minutes) || 0, enabled: v.enabled,
+    };
+    try {
+      await (rule ? api.put('/alert-rules/' + rule.id, body) : api.post('/alert-rules', body));
+      toast(rule ? 'Rule saved' : 'Rule created');
+      navigate('/rules');
+    } catch (err) { setError(err); } finally { setBusy(false); }
+  }
+  const shown = ['name', 'severity', 'service_id', 'condition.statuses', 'condition.consecutive_failures', 'condition.consecutive_successes',
+    'condition.expression', 'channel_ids', 'notify_on_recovery', 'reminder_interval_minutes', 'enabled'];
+  return html`<form class="form" onSubmit=${onSubmit} novalidate>
+    <${ErrorBanner} error=${error} shownFields=${shown} />
+    <${Field} label="Name" name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
+    <${Field} label="Applies to" name="service_id" as="select" value=${v.service_id} onInput=${set('service_id')} error=${fe('service_id')}
+      options=${[{ value: '', label: 'Every service of the organization' }, ...services.map((s) => ({ value: s.id, label: s.name }))]} />
+    <${Field} label="Severity" name="severity" as="select" options=${SEVERITIES} value=${v.severity} onInput=${set('severity')} error=${fe('severity')} />
+    <fieldset><legend>Condition</legend>
+      <p class="hint">A check counts as a failure when its status is one of these…</p>
+      ${FAILURE_STATUSES.map((s) => html`<${Field} type="checkbox" label=${s === 'RED' ? 'RED (down)' : 'YELLOW (degraded)'} name=${'status-' + s} value=${v.statuses.includes(s)} onInput=${() => toggleIn('statuses', s)} />`)}
+      ${fe('condition.statuses') && html`<div class="field-error">${fe('condition.statuses')}</div>`}
+      <${Field} label="…and this expression holds (optional)" name="condition.expression" value=${v.expression} onInput=${set('expression')}
+        hint='e.g. response_time > 5000 && status_code != 200, !body_contains("ok"), ssl_expiry < 14' error=${fe('condition.expression')} spellcheck="false" autocomplete="off" />
+      <${ExpressionError} expression=${v.expression} error=${error} />
+      <${Field} label="Open the alert after this many failures in a row" name="condition.consecutive_failures" type="number" min="1" value=${v.consecutive_failures} onInput=${set('consecutive_failures')} error=${fe('condition.consecutive_failures')} />
+      <${Field} label="Resolve after this many passes in a row" name="condition.consecutive_successes" type="number" min="1" value=${v.consecutive_successes} onInput=${set('consecutive_successes')} error=${fe('condition.consecutive_successes')} />
+    </fieldset>
+    <fieldset><legend>Notify</legend>
+      ${channels.length === 0 ? html`<p class="hint">No channels yet — <a href="/channels/new">add one</a>. With none selected, every enabled channel is used.</p>`
+        : html`<p class="hint">None selected = every enabled channel.</p>${channels.map((c) => html`<${Field} type="checkbox" label=${c.name} name=${'ch-' + c.id} value=${v.channel_ids.includes(c.id)} onInput=${() => toggleIn('channel_ids', c.id)} />`)}`}
+      ${fe('channel_ids') && html`<div class="field-error">${fe('channel_ids')}</div>`}
+      <${Field} type="checkbox" label="Notify on recovery" name="notify_on_recovery" value=${v.notify_on_recovery} onInput=${set('notify_on_recovery')} error=${fe('notify_on_recovery')} />
+      <${Field} label="Remind every (minutes, 0 = never)" name="reminder_interval_minutes" type="number" min="0" value=${v.reminder_interval_minutes} onInput=${set('reminder_interval_minutes')} error=${fe('reminder_interval_minutes')} />
+    </fieldset>
+    <${Field} type="checkbox" label="Enabled" name="enabled" value=${v.enabled} onInput=${set('enabled')} error=${fe('enabled')} />
+    <div class="form-actions"><${Button} kind="primary" type="submit" busy=${busy}>${rule ? 'Save changes' : 'Create rule'}<//><a class="btn" href="/rules">Cancel</a></div>
+  </form>`;
+}
+
+function useRuleDeps(id) {
+  return useResource(() => Promise.all([id ? api.get('/alert-rules/' + id) : null, listAll('/services?limit=1000'), api.get('/notification-channels')]), [id]);
+}
+
+export function RuleNew() {
+  const res = useRuleDeps(null);
+  return html`<${PageHeader} title="Add an alert rule" /><${Resource} res=${res}>${([, s, c]) => html`<${RuleForm} services=${s} channels=${c} />`}<//>`;
+}
+
+export function RuleEdit({ params }) {
+  const res = useRuleDeps(params.id);
+  const [dialog, confirm] = useConfirm();
+  return html`<${Resource} res=${res}>${([r, s, c]) => html`<${PageHeader} title=${'Edit ' + r.name}>
+      <${Button} kind="danger" onClick=${() => confirm(async () => { await api.del('/alert-rules/' + r.id); navigate('/rules'); }, { title: 'Delete this rule?', body: 'Open alerts of this rule stay until resolved.', label: 'Delete', danger: true })}>Delete<//>
+    <//>${dialog}<${RuleForm} rule=${r} services=${s} channels=${c} />`}<//>`;
+}

@@ -1,0 +1,167 @@
+// Status pages: list, editor (name, slug, visibility, components from services),
+// a preview link to the public page, and incidents with updates.
+import { html, useState } from '../html.js';
+import { api, ApiError, listAll } from '../api.js';
+import { navigate } from '../router.js';
+import { Field, Button, ErrorBanner, PageHeader, Table, EmptyState, StatusBadge, useResource, Resource, useConfirm, toast, fmtTime, useForm } from '../ui.js';
+
+export function StatusPages() {
+  const res = useResource(() => api.get('/status-pages'), []);
+  return html`<${PageHeader} title="Status pages" subtitle="Public pages that tell your users what works.">
+      <a class="btn btn-primary" href="/status-pages/new">Create a status page</a><//>
+    <${Resource} res=${res}>${(list) => list.length === 0
+      ? html`<${EmptyState} title="No status pages yet" action=${html`<a class="btn btn-primary" href="/status-pages/new">Create a status page</a>`}>Publish the state of your services at ${"/status/<your-slug>"}.<//>`
+      : html`<${Table} caption="Status pages" rows=${list} columns=${[
+        { label: 'Name', render: (p) => html`<a href=${'/status-pages/' + p.id}>${p.name}</a>` },
+        { label: 'Public URL', render: (p) => html`<a href=${'/status/' + p.slug} target="_blank" rel="noopener">/status/${p.slug}</a>` },
+        { label: 'Visibility', render: (p) => (p.is_public ? 'Public' : 'Members only') },
+        { label: 'Components', class: 'num', render: (p) => (p.components || []).length }]} />`}<//>`;
+}
+
+function PageForm({ page, services }) {
+  const [v, setV] = useState(() => ({
+    name: page?.name || '', slug: page?.slug || '', is_public: page?.is_public ?? true,
+    history_days: page?.history_days ?? 90, show_uptime_bars: page?.show_uptime_bars ?? true,
+    components: (page?.components || []).map((c) => ({ ...c })),
+  }));
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (x) => setV((o) => ({ ...o, [k]: x }));
+  const fe = (k) => (error instanceof ApiError ? error.fields[k] : undefined);
+  const chosen = new Set(v.components.map((c) => c.service_id));
+  function toggleService(s) {
+    setV((o) => ({ ...o, components: chosen.has(s.id) ? o.components.filter((c) => c.service_id !== s.id)
+      : [...o.components, { name: s.name, service_id: s.id, group: '', display_order: o.components.length }] }));
+  }
+  async function onSubmit(e) {
+    e.preventDefault();
+    setBusy(true); setError(null);
+    const body = { name: v.name, is_public: v.is_public, history_days: Number(v.history_days), show_uptime_bars: v.show_uptime_bars,
+      components: v.components.map((c, i) => ({ ...c, display_order: i })) };
+    if (v.slug) body.slug = v.slug;
+    try {
+      const saved = page ? await api.put('/status-pages/' + page.id, body) : await api.post('/status-pages', body);
+      toast(page ? 'Status page saved' : 'Status page created');
+      navigate('/status-pages/' + saved.id);
+    } catch (err) { setError(err); } finally { setBusy(false); }
+  }
+  const compErrors = error instanceof ApiError ? Object.entries(error.fields).filter(([k]) => k.startsWith('components')) : [];
+  return html`<form class="form" onSubmit=${onSubmit} novalidate>
+    <${ErrorBanner} error=${error} shownFields=${['name', 'slug', 'is_public', 'history_days', 'show_uptime_bars', ...compErrors.map(([k]) => k)]} />
+    <${Field} label="Name" name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
+    <${Field} label="Slug" name="slug" hint="The public address: /status/<slug>. Empty: derived from the name." value=${v.slug} onInput=${set('slug')} error=${fe('slug')} />
+    <${Field} type="checkbox" label="Public (anyone with the link)" name="is_public" value=${v.is_public} onInput=${set('is_public')} error=${fe('is_public')} />
+    <${Field} type="checkbox" label="Show daily uptime bars" name="show_uptime_bars" value=${v.show_uptime_bars} onInput=${set('show_uptime_bars')} error=${fe('show_uptime_bars')} />
+    <${Field} label="History (days)" name="history_days" type="number" min="1" max="365" value=${v.history_days} onInput=${set('history_days')} error=${fe('history_days')} />
+    <fieldset><legend>Components</legend>
+      ${services.length === 0 ? html`<p class="hint">No services yet — <a href="/services/new">add one</a> to show it here.</p>`
+        : services.map((s) => html`<${Field} type="checkbox" label=${s.name} name=${'svc-' + s.id} value=${chosen.has(s.id)} onInput=${() => toggleService(s)} />`)}
+      ${compErrors.map(([k, m]) => html`<div class="field-error">${k}: ${m}</div>`)}
+    </fieldset>
+    <div class="form-actions"><${Button} kind="primary" type="submit" busy=${busy}>${page ? 'Save changes' : 'Create status page'}<//>
+      <a class="btn" href=${page ? '/status-pages/' + page.id : '/status-pages'}>Cancel</a></div>
+  </form>`;
+}
+
+export function StatusPageNew() {
+  const res = useResource(() => listAll('/services?limit=1000'), []);
+  return html`<${PageHeader} title="Create a status page" /><${Resource} res=${res}>${(s) => html`<${PageForm} services=${s} />`}<//>`;
+}
+
+export function StatusPageEdit({ params }) {
+  const res = useResource(() => Promise.all([api.get('/status-pages/' + params.id), listAll('/services?limit=1000')]), [params.id]);
+  return html`<${Resource} res=${res}>${([p, s]) => html`<${PageHeader} title=${'Edit ' + p.name} /><${PageForm} page=${p} services=${s} />`}<//>`;
+}
+
+const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'];
+
+function NewIncident({ page, onDone }) {
+  const f = useForm({ title: '', severity: 'minor', message: '', affected_component_ids: [] });
+  async function onSubmit(e) {
+    e.preventDefault();
+    if (await f.submit((v) => api.post(`/status-pages/${page.id}/incidents`, { ...v, status: 'investigating' }))) {
+      f.setValues({ title: '', severity: 'minor', message: '', affected_component_ids: [] });
+      toast('Incident posted');
+      onDone();
+    }
+  }
+  const toggle = (id) => f.setValues((o) => ({ ...o, affected_component_ids: o.affected_component_ids.includes(id) ? o.affected_component_ids.filter((x) => x !== id) : [...o.affected_component_ids, id] }));
+  return html`<form class="card form" onSubmit=${onSubmit} novalidate>
+    <h2>Post an incident</h2>
+    <${ErrorBanner} error=${f.error} shownFields=${['title', 'severity', 'message', 'affected_component_ids']} />
+    <${Field} label="Title" name="title" value=${f.values.title} onInput=${f.set('title')} error=${f.fieldError('title')} />
+    <${Field} label="Severity" name="severity" as="select" options=${['minor', 'major', 'critical']} value=${f.values.severity} onInput=${f.set('severity')} error=${f.fieldError('severity')} />
+    <${Field} label="What is happening" name="message" as="textarea" value=${f.values.message} onInput=${f.set('message')} error=${f.fieldError('message')} />
+    ${(page.components || []).map((c) => html`<${Field} type="checkbox" label=${'Affects ' + c.name} name=${'comp-' + c.id} value=${f.values.affected_component_ids.includes(c.id)} onInput=${() => toggle(c.id)} />`)}
+    ${f.fieldError('affected_component_ids') && html`<div class="field-error">${f.fieldError('affected_component_ids')}</div>`}
+    <${Button} kind="primary" type="submit" busy=${f.busy}>Post incident<//>
+  </form>`;
+}
+
+function IncidentUpdate({ page, incident, onDone }) {
+  const f = useForm({ status: incident.status === 'investigating' ? 'identified' : incident.status, message: '' });
+  async function onSubmit(e) {
+    e.preventDefault();
+    if (await f.submit((v) => api.post(`/status-pages/${page.id}/incidents/${incident.id}/updates`, v))) { toast('Update posted'); onDone(); }
+  }
+  return html`<form class="row" onSubmit=${onSubmit}>
+    <${Field} label="Status" name="status" as="select" options=${INCIDENT_STATUSES} value=${f.values.status} onInput=${f.set('status')} error=${f.fieldError('status')} />
+    <${Field} label="Update" name="message" value=${f.values.message} onInput=${f.set('message')} error=${f.fieldError('message')} />
+    <${Button} type="submit" busy=${f.busy}>Post update<//>
+    ${f.error && !Object.keys(f.error.fields || {}).length && html`<span class="field-error" role="alert">${f.error.message}</span>`}
+  </form>`;
+}
+
+// Subscribers: who hears about incidents; members can add e-mail or webhook
+// subscribers (needed for invite-only pages) and remove them.
+function Subscribers({ page }) {
+  const res = useResource(() => api.get(`/status-pages/${page.id}/subscribers`), [page.id]);
+  const f = useForm({ email: '' });
+  const [err, setErr] = useState(null);
+  async function add(e) {
+    e.preventDefault();
+    if (await f.submit((v) => api.post(`/status-pages/${page.id}/subscribers`, { email: v.email }))) { f.setValues({ email: '' }); toast('Subscriber added'); res.reload(); }
+  }
+  async function remove(sub) {
+    setErr(null);
+    try { await api.del(`/status-pages/${page.id}/subscribers/${sub.id}`); res.reload(); } catch (e2) { setErr(e2); }
+  }
+  return html`<section><h2>Subscribers</h2>
+    <${ErrorBanner} error=${err} />
+    <${Resource} res=${res}>${(list) => list.length === 0 ? html`<p class="muted">No subscribers yet.${page.subscriptions_enabled ? ' Visitors can subscribe on the public page.' : ' Enable subscriptions in the API to let visitors subscribe.'}</p>`
+      : html`<${Table} caption="Subscribers" rows=${list} columns=${[
+        { label: 'Subscriber', render: (x) => x.email || x.webhook_url }, { label: 'Type', key: 'type' }, { label: 'Status', key: 'status' },
+        { label: 'Since', render: (x) => fmtTime(x.created_at) },
+        { label: 'Actions', render: (x) => html`<${Button} aria-label=${'Remove subscriber ' + (x.email || x.webhook_url)} onClick=${() => remove(x)}>Remove<//>` }]} />`}<//>
+    <form class="row" onSubmit=${add} novalidate>
+      <${Field} label="Add an e-mail subscriber" name="subscriber_email" type="email" value=${f.values.email} onInput=${f.set('email')} error=${f.fieldError('email')} />
+      <${Button} type="submit" busy=${f.busy}>Add<//>
+      ${f.error && !f.fieldError('email') && html`<span class="field-error" role="alert">${f.error.message}</span>`}
+    </form>
+  </section>`;
+}
+
+export function StatusPageDetail({ params }) {
+  const res = useResource(() => Promise.all([api.get('/status-pages/' + params.id), api.get(`/status-pages/${params.id}/incidents`)]), [params.id]);
+  const [dialog, confirm] = useConfirm();
+  return html`<${Resource} res=${res}>${([p, incidents]) => html`
+    <${PageHeader} title=${p.name} subtitle=${p.is_public ? 'Public' : 'Members only'}>
+      <a class="btn btn-primary" href=${'/status/' + p.slug} target="_blank" rel="noopener">Open public page</a>
+      <a class="btn" href=${`/status-pages/${p.id}/edit`}>Edit</a>
+      <${Button} kind="danger" onClick=${() => confirm(async () => { await api.del('/status-pages/' + p.id); navigate('/status-pages'); },
+        { title: 'Delete this status page?', body: `/status/${p.slug} will stop working.`, label: 'Delete', danger: true })}>Delete<//>
+    <//>${dialog}
+    <section class="card"><h2>Components</h2>
+      ${(p.components || []).length === 0 ? html`<p class="muted">No components — <a href=${`/status-pages/${p.id}/edit`}>add services</a> to show them.</p>`
+        : html`<ul>${p.components.map((c) => html`<li>${c.name}${c.group ? html` <span class="muted">(${c.group})</span>` : ''}</li>`)}</ul>`}
+    </section>
+    <h2>Incidents</h2>
+    ${incidents.length === 0 ? html`<p class="muted">No incidents. Post one when something affects your users.</p>`
+      : incidents.map((i) => html`<div class="card" key=${i.id}>
+        <div class="row"><strong>${i.title}</strong> <${StatusBadge} status=${i.status} /> <span class="muted">${i.severity} · ${fmtTime(i.created_at || i.started_at)}</span></div>
+        <ul>${(i.updates || []).map((u) => html`<li><span class="muted">${fmtTime(u.created_at || u.at)} — ${u.status}:</span> ${u.message}</li>`)}</ul>
+        ${i.status !== 'resolved' && html`<${IncidentUpdate} page=${p} incident=${i} onDone=${res.reload} />`}
+      </div>`)}
+    <${NewIncident} page=${p} onDone=${res.reload} />
+    <${Subscribers} page=${p} />`}<//>`;
+}

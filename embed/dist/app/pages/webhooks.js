@@ -1,0 +1,62 @@
+// Outbound webhooks: signed event deliveries to your systems. The secret is shown
+// once, on creation.
+import { html, useState } from '../html.js';
+import { api, ApiError } from '../api.js';
+import { Field, Button, ErrorBanner, Banner, PageHeader, Table, EmptyState, StatusBadge, CopyButton, useResource, Resource, useConfirm, fmtTime, fmtAgo } from '../ui.js';
+
+const EVENTS = ['monitor.down', 'monitor.degraded', 'monitor.recovered', 'incident.created', 'incident.updated', 'incident.resolved',
+  'ssl.expiring', 'ssl.expired', 'ssl.changed', 'heartbeat.missed', 'heartbeat.recovered', 'maintenance.started', 'maintenance.ended',
+  'member.invited', 'member.removed', 'alert.acknowledged', 'alert.resolved'];
+
+function Deliveries({ hook }) {
+  const res = useResource(() => api.get(`/webhooks/${hook.id}/deliveries?limit=20`), [hook.id]);
+  return html`<${Resource} res=${res}>${(list) => list.length === 0 ? html`<p class="muted">No deliveries yet.</p>`
+    : html`<${Table} caption=${'Deliveries of ' + hook.url} rows=${list} columns=${[
+      { label: 'When', render: (d) => fmtTime(d.timestamp) }, { label: 'Event', key: 'event' },
+      { label: 'Outcome', render: (d) => html`<${StatusBadge} status=${d.outcome} />` }, { label: 'HTTP', render: (d) => d.status_code ?? '—' },
+      { label: 'Error', render: (d) => d.error || '' }]} />`}<//>`;
+}
+
+export function Webhooks() {
+  const res = useResource(() => api.get('/webhooks'), []);
+  const [v, setV] = useState({ url: '', events: ['monitor.down', 'monitor.recovered'], enabled: true });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState(null);
+  const [open, setOpen] = useState(null);
+  const [testResult, setTestResult] = useState(null);
+  const [dialog, confirm] = useConfirm();
+  const fe = (k) => (error instanceof ApiError ? error.fields[k] : undefined);
+  async function onSubmit(e) {
+    e.preventDefault();
+    setBusy(true); setError(null);
+    try { const h = await api.post('/webhooks', v); setCreated(h); setV({ url: '', events: v.events, enabled: true }); res.reload(); } catch (err) { setError(err); } finally { setBusy(false); }
+  }
+  async function test(h) {
+    setTestResult(null);
+    try { const r = await api.post(`/webhooks/${h.id}/test`); setTestResult({ h, r }); } catch (e) { setTestResult({ h, e }); }
+  }
+  const toggle = (ev) => setV((o) => ({ ...o, events: o.events.includes(ev) ? o.events.filter((x) => x !== ev) : [...o.events, ev] }));
+  return html`<${PageHeader} title="Webhooks" subtitle="Signed JSON events (X-AlertifyPro-Signature) to your own systems." />
+    ${created && html`<${Banner} kind="success"><div><p>Webhook created. Its signing secret is shown only now:</p>
+      <div class="secret"><code data-secret>${created.secret}</code><${CopyButton} text=${created.secret} label="Copy signing secret" /></div></div><//>`}
+    ${testResult && (testResult.e ? html`<${ErrorBanner} error=${testResult.e} />` : testResult.r.delivered ? html`<${Banner} kind="success">Test delivered to ${testResult.h.url}.<//>`
+      : html`<${Banner}>Test to ${testResult.h.url} failed: ${testResult.r.error || 'HTTP ' + testResult.r.status_code}<//>`)}
+    <form class="card form" onSubmit=${onSubmit} novalidate>
+      <h2>Add a webhook</h2>
+      <${ErrorBanner} error=${error} shownFields=${['url', 'events', 'enabled']} />
+      <${Field} label="URL" name="url" type="url" value=${v.url} onInput=${(x) => setV((o) => ({ ...o, url: x }))} error=${fe('url')} />
+      <fieldset><legend>Events</legend>${EVENTS.map((ev) => html`<${Field} type="checkbox" label=${ev} name=${'ev-' + ev} value=${v.events.includes(ev)} onInput=${() => toggle(ev)} />`)}
+        ${fe('events') && html`<div class="field-error">${fe('events')}</div>`}</fieldset>
+      <${Button} kind="primary" type="submit" busy=${busy}>Add webhook<//>
+    </form>
+    ${dialog}
+    <${Resource} res=${res}>${(list) => list.length === 0 ? html`<${EmptyState} title="No webhooks yet">Add one above to push events into your own tools.<//>`
+      : html`<${Table} caption="Webhooks" rows=${list} columns=${[
+        { label: 'URL', render: (h) => html`<code>${h.url}</code>${h.last_error && html`<div class="field-error">${h.last_error}</div>`}` },
+        { label: 'Events', render: (h) => h.events.join(', ') }, { label: 'Last delivery', render: (h) => fmtAgo(h.last_delivery_at) },
+        { label: 'Actions', render: (h) => html`<div class="row"><${Button} onClick=${() => test(h)}>Send test<//>
+          <${Button} onClick=${() => setOpen(open === h.id ? null : h.id)} aria-expanded=${open === h.id ? 'true' : 'false'}>Deliveries<//>
+          <${Button} kind="danger" aria-label=${'Delete webhook ' + h.url} onClick=${() => confirm(async () => { await api.del('/webhooks/' + h.id); res.reload(); }, { title: 'Delete this webhook?', body: h.url, label: 'Delete', danger: true })}>Delete<//></div>
+          ${open === h.id && html`<${Deliveries} hook=${h} />`}` }]} />`}<//>`;
+}

@@ -1,0 +1,71 @@
+// THE list of routes: path pattern → page module and the exported view in it.
+// Pages load on first use (dynamic import), so the first paint fetches only the
+// shell. Each UI engineer adds lines here; order matters only where a literal
+// segment ("/services/new") must win over a parameter ("/services/:id").
+// public: true = shown without a session (no layout).
+
+const auth = () => import('./pages/auth.js');
+const services = () => import('./pages/services.js');
+const alerts = () => import('./pages/alerts.js');
+const rules = () => import('./pages/rules.js');
+const channels = () => import('./pages/channels.js');
+const statusPages = () => import('./pages/status-pages.js');
+const heartbeats = () => import('./pages/heartbeats.js');
+const teams = () => import('./pages/teams.js');
+
+export const ROUTES = [
+  { path: '/login', load: auth, view: 'Login', public: true },
+  { path: '/signup', load: auth, view: 'SignUp', public: true },
+  { path: '/invitations/accept', load: auth, view: 'AcceptInvitation', public: true },
+  { path: '/invite', load: auth, view: 'AcceptInvitation', public: true }, // the link invitation e-mails carry
+
+  { path: '/', load: () => import('./pages/dashboard.js'), view: 'Dashboard' },
+  { path: '/profile', load: () => import('./pages/profile.js'), view: 'Profile' },
+
+  { path: '/services/new', load: services, view: 'ServiceNew' },
+  { path: '/services/:id/edit', load: services, view: 'ServiceEdit' },
+  { path: '/services/:id', load: services, view: 'ServiceDetail' },
+
+  { path: '/alerts', load: alerts, view: 'Alerts' },
+  { path: '/alerts/:id', load: alerts, view: 'AlertDetail' },
+  { path: '/rules', load: rules, view: 'Rules' },
+  { path: '/rules/new', load: rules, view: 'RuleNew' },
+  { path: '/rules/:id/edit', load: rules, view: 'RuleEdit' },
+  { path: '/channels', load: channels, view: 'Channels' },
+  { path: '/channels/new', load: channels, view: 'ChannelNew' },
+  { path: '/channels/:id/edit', load: channels, view: 'ChannelEdit' },
+  { path: '/channels/:id', load: channels, view: 'ChannelDetail' },
+
+  { path: '/status-pages', load: statusPages, view: 'StatusPages' },
+  { path: '/status-pages/new', load: statusPages, view: 'StatusPageNew' },
+  { path: '/status-pages/:id/edit', load: statusPages, view: 'StatusPageEdit' },
+  { path: '/status-pages/:id', load: statusPages, view: 'StatusPageDetail' },
+
+  { path: '/heartbeats', load: heartbeats, view: 'Heartbeats' },
+  { path: '/heartbeats/new', load: heartbeats, view: 'HeartbeatNew' },
+  { path: '/heartbeats/:id/edit', load: heartbeats, view: 'HeartbeatEdit' },
+  { path: '/heartbeats/:id', load: heartbeats, view: 'HeartbeatDetail' },
+
+  { path: '/escalation-policies', load: () => import('./pages/escalation.js'), view: 'EscalationPolicies' },
+  { path: '/maintenance', load: () => import('./pages/maintenance.js'), view: 'Maintenance' },
+  { path: '/webhooks', load: () => import('./pages/webhooks.js'), view: 'Webhooks' },
+
+  { path: '/members', load: () => import('./pages/members.js'), view: 'Members' },
+  { path: '/teams', load: teams, view: 'Teams' },
+  { path: '/teams/:id', load: teams, view: 'TeamDetail' },
+  { path: '/api-keys', load: () => import('./pages/api-keys.js'), view: 'ApiKeys' },
+  { path: '/audit-log', load: () => import('./pages/audit.js'), view: 'AuditLog' },
+  { path: '/settings', load: () => import('./pages/organization.js'), view: 'OrganizationSettings' },
+  { path: '/admin', load: () => import('./pages/admin.js'), view: 'Admin' },
+];
+
+// NAV is the sidebar: every area, grouped. adminOnly groups need the instance admin.
+export const NAV = [
+  { items: [{ href: '/', label: 'Dashboard' }, { href: '/alerts', label: 'Alerts' }, { href: '/heartbeats', label: 'Heartbeats' }] },
+  { group: 'Alerting', items: [{ href: '/rules', label: 'Alert rules' }, { href: '/channels', label: 'Notification channels' },
+    { href: '/escalation-policies', label: 'Escalation policies' }, { href: '/maintenance', label: 'Maintenance' }] },
+  { group: 'Publish', items: [{ href: '/status-pages', label: 'Status pages' }, { href: '/webhooks', label: 'Webhooks' }] },
+  { group: 'Organization', items: [{ href: '/members', label: 'Members' }, { href: '/teams', label: 'Teams' },
+    { href: '/api-keys', label: 'API keys' }, { href: '/audit-log', label: 'Audit log' }, { href: '/settings', label: 'Settings' }] },
+  { group: 'Instance', adminOnly: true, items: [{ href: '/admin', label: 'Administration' }] },
+];

@@ -1,0 +1,269 @@
+// Shared components and formatters. Pages build from these so every page gets the
+// same focus handling, error placement and empty states.
+import { html, useState, useEffect, useRef } from './html.js';
+import { ApiError } from './api.js';
+
+// ---- formatters -----------------------------------------------------------
+
+export function fmtTime(iso) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (isNaN(d)) return '—';
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function fmtAgo(iso) {
+  if (!iso) return 'never';
+  const s = Math.round((Date.now() - new Date(iso).getTime()) / 1000);
+  if (s < 5) return 'just now';
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ago`;
+  return `${Math.floor(s / 86400)}d ago`;
+}
+
+export function fmtDuration(seconds) {
+  if (seconds == null) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? ` ${s % 60}s` : ''}`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)}m` : ''}`;
+  return `${Math.floor(s / 86400)}d${Math.floor((s % 86400) / 3600) ? ` ${Math.floor((s % 86400) / 3600)}h` : ''}`;
+}
+
+export function fmtPercent(p, digits = 2) {
+  if (p == null || isNaN(p)) return '—';
+  return `${Number(p).toFixed(digits)}%`;
+}
+
+export function fmtMs(ms) {
+  if (ms == null || isNaN(ms)) return '—';
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+}
+
+// ---- basic controls -------------------------------------------------------
+
+export function Button({ kind = 'secondary', type = 'button', busy, children, ...rest }) {
+  return html`<button type=${type} class=${'btn btn-' + kind} disabled=${busy || rest.disabled} aria-busy=${busy ? 'true' : undefined} ...${rest}>${children}</button>`;
+}
+
+// Banner shows an error that belongs to no single field (or any message).
+export function Banner({ kind = 'error', children, onDismiss }) {
+  if (!children) return null;
+  return html`<div class=${'banner banner-' + kind} role=${kind === 'error' ? 'alert' : 'status'}>
+    <span>${children}</span>
+    ${onDismiss && html`<button type="button" class="icon-btn" aria-label="Dismiss" onClick=${onDismiss}>×</button>`}
+  </div>`;
+}
+
+// ErrorBanner shows an ApiError's message, plus the field errors a form did not
+// place under an input (so nothing the API said is lost).
+export function ErrorBanner({ error, shownFields = [] }) {
+  if (!error) return null;
+  const msg = error instanceof Error ? error.message : String(error);
+  const extra = error instanceof ApiError
+    ? Object.entries(error.fields || {}).filter(([k]) => !shownFields.includes(k))
+    : [];
+  return html`<${Banner}>${msg}${extra.length > 0 && html`<ul class="field-list">${extra.map(([k, v]) => html`<li><code>${k}</code>: ${v}</li>`)}</ul>`}<//>`;
+}
+
+let fieldSeq = 0;
+function useId(prefix) {
+  const ref = useRef(null);
+  if (ref.current === null) ref.current = `${prefix}-${++fieldSeq}`;
+  return ref.current;
+}
+
+// Field is a labelled input with its hint and its error underneath; the error is
+// tied to the input with aria-describedby and aria-invalid.
+export function Field({ label, name, error, hint, type = 'text', value, onInput, as, options, children, ...rest }) {
+  const id = useId('f-' + (name || 'field'));
+  const errId = id + '-err';
+  const hintId = id + '-hint';
+  const described = [error ? errId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+  const common = { id, name, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': described, ...rest };
+  let control;
+  if (children) control = children;
+  else if (as === 'select') {
+    control = html`<select ...${common} value=${value} onChange=${(e) => onInput(e.target.value)}>
+      ${options.map((o) => html`<option value=${o.value ?? o}>${o.label ?? o}</option>`)}
+    </select>`;
+  } else if (as === 'textarea') {
+    control = html`<textarea ...${common} value=${value ?? ''} onInput=${(e) => onInput(e.target.value)}></textarea>`;
+  } else if (type === 'checkbox') {
+    return html`<div class="field field-check">
+      <input type="checkbox" ...${common} checked=${!!value} onChange=${(e) => onInput(e.target.checked)} />
+      <label for=${id}>${label}</label>
+      ${hint && html`<div class="hint" id=${hintId}>${hint}</div>`}
+      ${error && html`<div class="field-error" id=${errId}>${error}</div>`}
+    </div>`;
+  } else {
+    control = html`<input type=${type} ...${common} value=${value ?? ''} onInput=${(e) => onInput(type === 'number' ? (e.target.value === '' ? '' : Number(e.target.value)) : e.target.value)} />`;
+  }
+  return html`<div class=${'field' + (error ? ' has-error' : '')}>
+    <label for=${id}>${label}</label>
+    ${control}
+    ${hint && html`<div class="hint" id=${hintId}>${hint}</div>`}
+    ${error && html`<div class="field-error" id=${errId}>${error}</div>`}
+  </div>`;
+}
+
+// useForm keeps form values, the busy flag and the last ApiError; fieldError(name)
+// returns the API's message for that field (field names as the API spells them).
+export function useForm(initial) {
+  const [values, setValues] = useState(initial);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (name) => (v) => setValues((old) => ({ ...old, [name]: v }));
+  const fieldError = (name) => error instanceof ApiError ? error.fields[name] : undefined;
+  async function submit(fn) {
+    setBusy(true);
+    setError(null);
+    try {
+      return await fn(values);
+    } catch (e) {
+      setError(e);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { values, setValues, set, error, setError, busy, fieldError, submit };
+}
+
+export function PageHeader({ title, children, subtitle }) {
+  useEffect(() => { document.title = `${title} · AlertifyPro`; }, [title]);
+  return html`<header class="page-header">
+    <div><h1>${title}</h1>${subtitle && html`<p class="muted">${subtitle}</p>`}</div>
+    <div class="page-actions">${children}</div>
+  </header>`;
+}
+
+// EmptyState says what is missing and what to do next.
+export function EmptyState({ title, children, action }) {
+  return html`<div class="empty-state">
+    <h2>${title}</h2>
+    ${children && html`<p>${children}</p>`}
+    ${action}
+  </div>`;
+}
+
+export function Loading({ label = 'Loading…' }) {
+  return html`<p class="loading" role="status">${label}</p>`;
+}
+
+// Table renders columns [{key, label, render?}] over rows; rowKey names each row.
+export function Table({ columns, rows, rowKey = (r) => r.id, caption, rowClass }) {
+  return html`<div class="table-wrap"><table>
+    ${caption && html`<caption class="sr-only">${caption}</caption>`}
+    <thead><tr>${columns.map((c) => html`<th scope="col" class=${c.class}>${c.label}</th>`)}</tr></thead>
+    <tbody>${rows.map((r) => html`<tr key=${rowKey(r)} class=${rowClass ? rowClass(r) : undefined}>
+      ${columns.map((c) => html`<td class=${c.class} data-label=${typeof c.label === 'string' ? c.label : undefined}>${c.render ? c.render(r) : r[c.key]}</td>`)}
+    </tr>`)}</tbody>
+  </table></div>`;
+}
+
+const STATUS_LABEL = {
+  GREEN: 'Up', RED: 'Down', YELLOW: 'Degraded', PENDING: 'Pending', PAUSED: 'Paused', MAINTENANCE: 'Maintenance',
+  UP: 'Up', DOWN: 'Down', DEGRADED: 'Degraded',
+  open: 'Open', firing: 'Firing', acknowledged: 'Acknowledged', resolved: 'Resolved', OPEN: 'Open', ACKNOWLEDGED: 'Acknowledged', RESOLVED: 'Resolved',
+  success: 'Delivered', failed: 'Failed', pending: 'Pending',
+};
+
+// StatusBadge shows a status in words and colour (never colour alone).
+export function StatusBadge({ status }) {
+  const s = String(status || 'unknown');
+  return html`<span class=${'badge badge-' + s.toLowerCase()} data-status=${s}>${STATUS_LABEL[s] || s}</span>`;
+}
+
+export function CopyButton({ text, label = 'Copy' }) {
+  const [done, setDone] = useState(false);
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // Clipboard API needs a secure context; fall back to a selection copy.
+      const ta = document.createElement('textarea');
+      ta.value = text;
+      document.body.appendChild(ta);
+      ta.select();
+      document.execCommand('copy');
+      ta.remove();
+    }
+    setDone(true);
+    setTimeout(() => setDone(false), 1500);
+  }
+  return html`<button type="button" class="btn btn-secondary btn-small" onClick=${copy} aria-label=${label + ' to clipboard'}>${done ? 'Copied' : label}</button>`;
+}
+
+// ConfirmDialog is a native <dialog> (focus trapping and Escape for free).
+export function ConfirmDialog({ open, title, children, confirmLabel = 'Confirm', danger, onConfirm, onCancel, busy }) {
+  const ref = useRef(null);
+  const titleId = useId('dlg');
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return html`<dialog ref=${ref} class="dialog" onCancel=${(e) => { e.preventDefault(); onCancel(); }} aria-labelledby=${titleId}>
+    <h2 id=${titleId}>${title}</h2>
+    <div>${children}</div>
+    <div class="dialog-actions">
+      <${Button} onClick=${onCancel}>Cancel<//>
+      <${Button} kind=${danger ? 'danger' : 'primary'} busy=${busy} onClick=${onConfirm}>${confirmLabel}<//>
+    </div>
+  </dialog>`;
+}
+
+// useConfirm returns [dialog element, ask(fn, {title, body, label, danger})].
+export function useConfirm() {
+  const [state, setState] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState(null);
+  const dialog = html`<${ConfirmDialog} open=${!!state} title=${state?.title || ''} confirmLabel=${state?.label}
+    danger=${state?.danger} busy=${busy} onCancel=${() => { setState(null); setErr(null); }}
+    onConfirm=${async () => {
+      setBusy(true); setErr(null);
+      try { await state.fn(); setState(null); } catch (e) { setErr(e); } finally { setBusy(false); }
+    }}>${state?.body}<${ErrorBanner} error=${err} /><//>`;
+  return [dialog, (fn, opts) => setState({ fn, ...opts })];
+}
+
+// Toasts: short confirmations ("Saved") announced politely to screen readers.
+const toastListeners = new Set();
+export function toast(message) { toastListeners.forEach((fn) => fn(message)); }
+export function Toasts() {
+  const [items, setItems] = useState([]);
+  useEffect(() => {
+    const fn = (m) => {
+      const id = Math.random();
+      setItems((x) => [...x, { id, m }]);
+      setTimeout(() => setItems((x) => x.filter((i) => i.id !== id)), 3000);
+    };
+    toastListeners.add(fn);
+    return () => toastListeners.delete(fn);
+  }, []);
+  return html`<div class="toasts" role="status" aria-live="polite">${items.map((i) => html`<div class="toast" key=${i.id}>${i.m}</div>`)}</div>`;
+}
+
+// useResource loads fn() on mount and when deps change; reload() refetches.
+export function useResource(fn, deps = []) {
+  const [state, setState] = useState({ data: undefined, error: null, loading: true });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    fn().then((data) => live && setState({ data, error: null, loading: false }),
+      (error) => live && setState((s) => ({ data: s.data, error, loading: false })));
+    return () => { live = false; };
+  }, [...deps, tick]);
+  return { ...state, reload: () => setTick((t) => t + 1) };
+}
+
+// Resource renders loading / error / content for a useResource result.
+export function Resource({ res, children }) {
+  if (res.error && res.data === undefined) return html`<${ErrorBanner} error=${res.error} />`;
+  if (res.data === undefined) return html`<${Loading} />`;
+  return children(res.data);
+}

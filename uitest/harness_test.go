@@ -1,0 +1,350 @@
+package uitest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/alertifypro/alertifypro/alerting"
+	"github.com/alertifypro/alertifypro/api"
+	"github.com/alertifypro/alertifypro/config"
+	"github.com/alertifypro/alertifypro/crypto"
+	"github.com/alertifypro/alertifypro/egress"
+	"github.com/alertifypro/alertifypro/monitor"
+	"github.com/alertifypro/alertifypro/notify"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// serverOptions picks the background workers a test needs. Without Engine no check
+// ever runs (services keep the status the test wrote into the store).
+type serverOptions struct {
+	Engine bool
+	// FirstCheckDelay is when a new service gets its first check; the scenario uses a
+	// few seconds so the dashboard shows PENDING before GREEN.
+	FirstCheckDelay time.Duration
+}
+
+// server is the real AlertifyPro server on a loopback port.
+type server struct {
+	URL string
+	DB  *store.DB
+}
+
+// startServer wires the server as serve.go does — store, sealer, egress guard, engine,
+// alerter, outbox, router — on 127.0.0.1:0. Everything stops at the end of the test,
+// the store last.
+func startServer(t *testing.T, opt serverOptions) *server {
+	t.Helper()
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseURL := "http://" + ln.Addr().String()
+	cfg := &config.Config{
+		Port: 3001, DataDir: dir, JWTTTL: 72 * time.Hour, BcryptCost: 4,
+		BaseURL: baseURL, RegistrationMode: "open", EgressPolicy: "private",
+		SchedulerPollInterval: 200 * time.Millisecond, CheckConcurrency: 8, RawRetention: 168 * time.Hour,
+		SMTPPort: 587, SMTPTLS: "none", LogLevel: "error", LogFormat: "text",
+		JWTKey:             []byte("uitest-jwt-secret-uitest-jwt-secret-0123"),
+		EncryptionKeyBytes: []byte("0123456789abcdef0123456789abcdef"),
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), store.Options{Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaintenanceCheck(api.MaintenanceActive)
+	policy, err := egress.ParsePolicy(cfg.EgressPolicy, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	guard := egress.New(policy)
+	notifyHTTP := api.NotifyHTTPClient(guard)
+	channels := &api.ChannelDelivery{Store: db, Opener: sealer, Logger: logger,
+		Deps: api.NotifyDeps(cfg, guard, notifyHTTP, "uitest")}
+	outbox := &notify.OutboxSender{Store: db, Resolve: channels.Resolve, Logger: logger,
+		OnDelivered: channels.OnDelivered, OnPermanent: channels.OnPermanent}
+	pings := alerting.NewPingRecorder(db, logger)
+	alerter := alerting.NewAlerter(alerting.Config{Store: db, BaseURL: baseURL, Logger: logger,
+		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: outbox.Wake})
+	alerter.Register()
+
+	var engine *monitor.Engine
+	if opt.Engine {
+		engine = monitor.NewEngine(monitor.EngineConfig{
+			Store: db, Opener: sealer,
+			Env: &monitor.Env{Dial: guard.DialContext, ResolveIP: guard.ResolveIP,
+				UserAgent: "AlertifyPro/uitest", Now: time.Now},
+			Poll: cfg.SchedulerPollInterval, Concurrency: cfg.CheckConcurrency, Logger: logger,
+		})
+		delay := opt.FirstCheckDelay
+		engine.Scheduler.Jitter = func(string, time.Duration) time.Duration { return delay }
+	}
+	router, err := api.NewRouter(api.Deps{
+		Config: cfg, Store: db, Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
+		Tokens: crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, func() time.Time { return time.Now().UTC() }),
+		Sealer: sealer, Guard: guard, Engine: engine, Alerter: alerter, Logger: logger, Version: "uitest",
+		NotifyHTTP: notifyHTTP, Pings: pings,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	run := func(name string, fn func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := fn(ctx); err != nil && ctx.Err() == nil {
+				t.Errorf("%s: %v", name, err)
+			}
+		}()
+	}
+	if engine != nil {
+		run("engine", engine.Run)
+	}
+	run("outbox", outbox.Run)
+	run("alerter", alerter.Run)
+	run("pings", pings.Run)
+	srv := api.NewServer(ln.Addr().String(), router, logger)
+	go srv.Serve(ln)   //nolint:errcheck // ErrServerClosed at shutdown
+	t.Cleanup(func() { // runs before the store's Close (cleanups are LIFO)
+		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer scancel()
+		_ = srv.Shutdown(sctx)
+		cancel()
+		wg.Wait()
+	})
+	return &server{URL: baseURL, DB: db}
+}
+
+// chromiumPath finds the browser; an empty answer means "not installed".
+func chromiumPath() string {
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		if found, err := exec.LookPath(p); err == nil {
+			return found
+		}
+		return ""
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// requireChromium skips the test locally when no browser is installed, and fails it
+// under CI=true, where .ci/run is expected to have installed one.
+func requireChromium(t *testing.T) string {
+	t.Helper()
+	p := chromiumPath()
+	if p == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not installed; .ci/run installs Debian's chromium package")
+		}
+		t.Skip("chromium is not installed (set CHROMIUM or install it to run the browser tests)")
+	}
+	return p
+}
+
+// artifactsDir is where screenshots go: $ALERTIFYPRO_ARTIFACTS, else uitest/artifacts.
+func artifactsDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("ALERTIFYPRO_ARTIFACTS")
+	if dir == "" {
+		dir = "artifacts"
+	}
+	dir = filepath.Join(dir, t.Name())
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// browser is one Chromium tab bound to a server, with a deadline over everything it does.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+	dir  string
+	shot int
+}
+
+// newBrowser starts headless Chromium (1280×900) for srv; the whole test's browser
+// work is bounded by timeout.
+func newBrowser(t *testing.T, srv *server, timeout time.Duration) *browser {
+	t.Helper()
+	path := requireChromium(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // containers run as root, where Chromium's sandbox cannot start
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancel := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf))
+	// The first Run starts the browser and must not carry the deadline (it would stop
+	// the browser itself); every later action runs under ctx, which does.
+	if err := chromedp.Do(bctx); err != nil {
+		cancel()
+		acancel()
+		t.Fatalf("start chromium: %v", err)
+	}
+	ctx, tcancel := context.WithTimeout(bctx, timeout)
+	t.Cleanup(func() { tcancel(); cancel(); acancel() })
+	return &browser{t: t, ctx: ctx, base: srv.URL, dir: artifactsDir(t)}
+}
+
+// run executes actions, failing the test (with a screenshot of the moment) on error.
+func (b *browser) run(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.failShot()
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// failShot saves what the page showed when a step failed (best effort, short deadline).
+func (b *browser) failShot() {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(b.ctx), 5*time.Second)
+	defer cancel()
+	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		_ = os.WriteFile(filepath.Join(b.dir, "FAILED.png"), png, 0o644)
+	}
+	if text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`)); err == nil {
+		b.t.Logf("page text at failure:\n%s", text)
+	}
+}
+
+// open navigates the tab to a path of the server (a full page load).
+func (b *browser) open(path string) {
+	b.t.Helper()
+	b.run("open "+path, chromedp.Navigate(b.base+path))
+}
+
+// waitFor waits until a JS expression is truthy, up to d, and returns its value.
+func (b *browser) waitFor(what, expr string, d time.Duration) any {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Poll[any](expr,
+		chromedp.WithPollingTimeout(d), chromedp.WithPollingInterval(50*time.Millisecond)))
+	if err != nil {
+		b.failShot()
+		b.t.Fatalf("wait for %s: %v", what, err)
+	}
+	return v
+}
+
+// waitText waits until the page's visible text contains s (default: up to 10 s).
+func (b *browser) waitText(s string, d ...time.Duration) {
+	b.t.Helper()
+	timeout := 10 * time.Second
+	if len(d) > 0 {
+		timeout = d[0]
+	}
+	b.waitFor(fmt.Sprintf("text %q", s), fmt.Sprintf(`document.body.innerText.includes(%q)`, s), timeout)
+}
+
+// fill types value into the input named name (clearing it first), as a user would.
+func (b *browser) fill(name, value string) {
+	b.t.Helper()
+	sel := chromedp.CSS(fmt.Sprintf(`[name=%q]`, name))
+	b.run("fill "+name, chromedp.WaitVisible(sel))
+	// Empty it the way the app sees it (an input event), then type like a user.
+	evalJS[bool](b, fmt.Sprintf(`(() => { const el = document.querySelector('[name=%q]'); el.value = '';
+		el.dispatchEvent(new Event('input', {bubbles: true})); return true; })()`, name))
+	b.run("fill "+name, chromedp.SendKeys(sel, value))
+}
+
+// choose selects an option of the <select> named name and fires its change event.
+func (b *browser) choose(name, value string) {
+	b.t.Helper()
+	b.run("choose "+name, chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[name=%q]`, name))))
+	js := fmt.Sprintf(`(() => { const s = document.querySelector('[name=%q]'); s.value = %q;
+		s.dispatchEvent(new Event('change', {bubbles: true})); return s.value === %q; })()`, name, value, value)
+	if !evalJS[bool](b, js) {
+		b.t.Fatalf("choose %s: no option %q", name, value)
+	}
+}
+
+// click clicks the first visible button or link whose text is exactly label.
+func (b *browser) click(label string) {
+	b.t.Helper()
+	xp := chromedp.Search(fmt.Sprintf(`//*[self::button or self::a][normalize-space()=%q]`, label))
+	b.run("click "+label, chromedp.WaitVisible(xp), chromedp.Click(xp))
+}
+
+// clickSel clicks the first element matching a CSS selector.
+func (b *browser) clickSel(sel string) {
+	b.t.Helper()
+	b.run("click "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)))
+}
+
+// evalJS evaluates a JS expression in the page and returns its value as T.
+func evalJS[T any](b *browser, expr string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.failShot()
+		b.t.Fatalf("eval %s: %v", expr, err)
+	}
+	return v
+}
+
+var unsafeName = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// screenshot saves a full-page PNG named NN-name.png in the artefact folder.
+func (b *browser) screenshot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	b.shot++
+	file := filepath.Join(b.dir, fmt.Sprintf("%02d-%s.png", b.shot, unsafeName.ReplaceAllString(strings.ToLower(name), "-")))
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.t.Logf("screenshot %s", file)
+}
+
+// signUp registers a new account through the sign-up page and waits for the dashboard.
+func (b *browser) signUp(fullName, email, password string) {
+	b.t.Helper()
+	b.open("/signup")
+	b.fill("full_name", fullName)
+	b.fill("email", email)
+	b.fill("password", password)
+	b.click("Sign up")
+	b.waitText("Dashboard")
+}
+
+// logIn signs in through the login page.
+func (b *browser) logIn(email, password string) {
+	b.t.Helper()
+	b.open("/login")
+	b.fill("email", email)
+	b.fill("password", password)
+	b.click("Log in")
+	b.waitText("Dashboard")
+}
