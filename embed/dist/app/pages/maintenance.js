@@ -1,5 +1,5 @@
 // Maintenance windows: a calendar-like list (grouped by day) and a form for
-// one-off windows; recurring windows created through the API are listed too.
+// windows, one-off or recurring (daily, weekly, monthly, cron), to schedule and edit.
 import { html, useState } from '../html.js';
 import { api, ApiError, listAll } from '../api.js';
 import { Field, Button, ErrorBanner, PageHeader, EmptyState, useResource, Resource, useConfirm, toast, fmtTime } from '../ui.js';
@@ -9,9 +9,41 @@ function localInput(d) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
-function WindowForm({ services, onDone }) {
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const REPEATS = [{ value: '', label: 'Does not repeat' }, { value: 'daily', label: 'Daily' }, { value: 'weekly', label: 'Weekly' },
+  { value: 'monthly', label: 'Monthly' }, { value: 'cron', label: 'Cron expression' }];
+
+function initialValues(w) {
   const start = new Date(Date.now() + 3600_000);
-  const [v, setV] = useState({ name: '', description: '', starts_at: localInput(start), ends_at: localInput(new Date(start.getTime() + 3600_000)), service_ids: [], suppress_alerts: true, show_on_status_pages: true });
+  if (!w) {
+    return { name: '', description: '', starts_at: localInput(start), ends_at: localInput(new Date(start.getTime() + 3600_000)), service_ids: [], suppress_alerts: true, show_on_status_pages: true,
+      repeat: '', days_of_week: [], day_of_month: 1, expression: '', duration_minutes: 60, until: '', timezone: '' };
+  }
+  const r = w.recurrence || {};
+  return { name: w.name, description: w.description || '', starts_at: localInput(new Date(w.starts_at)), ends_at: w.ends_at ? localInput(new Date(w.ends_at)) : '',
+    service_ids: w.service_ids || [], suppress_alerts: w.suppress_alerts, show_on_status_pages: w.show_on_status_pages,
+    repeat: r.type || '', days_of_week: r.days_of_week || [], day_of_month: r.day_of_month || 1, expression: r.expression || '',
+    duration_minutes: r.duration_minutes || 60, until: r.until ? localInput(new Date(r.until)) : '', timezone: w.timezone || '' };
+}
+
+// body turns the form into the API's request: a one-off window has starts_at and ends_at;
+// a recurring one has its first start and a recurrence rule (until ends the series).
+function body(v) {
+  const b = { name: v.name, description: v.description, service_ids: v.service_ids, suppress_alerts: v.suppress_alerts, show_on_status_pages: v.show_on_status_pages,
+    starts_at: new Date(v.starts_at).toISOString() };
+  if (v.timezone) b.timezone = v.timezone;
+  if (!v.repeat) return { ...b, ends_at: v.ends_at ? new Date(v.ends_at).toISOString() : undefined, recurrence: null };
+  const r = { type: v.repeat, duration_minutes: Number(v.duration_minutes) };
+  if (v.repeat === 'weekly') r.days_of_week = v.days_of_week;
+  if (v.repeat === 'monthly') r.day_of_month = Number(v.day_of_month);
+  if (v.repeat === 'cron') r.expression = v.expression;
+  if (v.until) r.until = new Date(v.until).toISOString();
+  return { ...b, recurrence: r };
+}
+
+// WindowForm schedules a window, or edits one when win is given (PUT).
+function WindowForm({ services, win, onDone, onCancel }) {
+  const [v, setV] = useState(() => initialValues(win));
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const set = (k) => (x) => setV((o) => ({ ...o, [k]: x }));
@@ -20,32 +52,45 @@ function WindowForm({ services, onDone }) {
     e.preventDefault();
     setBusy(true); setError(null);
     try {
-      await api.post('/maintenance-windows', { ...v, starts_at: new Date(v.starts_at).toISOString(), ends_at: new Date(v.ends_at).toISOString() });
-      toast('Maintenance window scheduled');
+      if (win) { await api.put('/maintenance-windows/' + win.id, body(v)); toast('Maintenance window saved'); } else {
+        await api.post('/maintenance-windows', body(v)); toast('Maintenance window scheduled'); setV(initialValues()); }
       onDone();
     } catch (err) { setError(err); } finally { setBusy(false); }
   }
   const toggle = (id) => setV((o) => ({ ...o, service_ids: o.service_ids.includes(id) ? o.service_ids.filter((x) => x !== id) : [...o.service_ids, id] }));
+  const toggleDay = (d) => setV((o) => ({ ...o, days_of_week: o.days_of_week.includes(d) ? o.days_of_week.filter((x) => x !== d) : [...o.days_of_week, d].sort() }));
+  const recFields = ['recurrence', 'recurrence.type', 'recurrence.days_of_week', 'recurrence.day_of_month', 'recurrence.expression', 'recurrence.duration_minutes', 'recurrence.until'];
   return html`<form class="card form" onSubmit=${onSubmit} novalidate>
-    <h2>Schedule a window</h2>
-    <${ErrorBanner} error=${error} shownFields=${['name', 'description', 'starts_at', 'ends_at', 'service_ids', 'suppress_alerts', 'show_on_status_pages']} />
+    <h2>${win ? 'Edit ' + win.name : 'Schedule a window'}</h2>
+    <${ErrorBanner} error=${error} shownFields=${['name', 'description', 'starts_at', ...(v.repeat ? [] : ['ends_at']), 'service_ids', 'suppress_alerts', 'show_on_status_pages', 'timezone', ...recFields]} />
     <${Field} label="Name" name="name" value=${v.name} onInput=${set('name')} error=${fe('name')} />
     <${Field} label="Description" name="description" value=${v.description} onInput=${set('description')} error=${fe('description')} />
-    <${Field} label="Starts" name="starts_at" type="datetime-local" value=${v.starts_at} onInput=${set('starts_at')} error=${fe('starts_at')} />
-    <${Field} label="Ends" name="ends_at" type="datetime-local" value=${v.ends_at} onInput=${set('ends_at')} error=${fe('ends_at')} />
+    <${Field} label=${v.repeat ? 'First start' : 'Starts'} name="starts_at" type="datetime-local" value=${v.starts_at} onInput=${set('starts_at')} error=${fe('starts_at')} />
+    ${!v.repeat && html`<${Field} label="Ends" name="ends_at" type="datetime-local" value=${v.ends_at} onInput=${set('ends_at')} error=${fe('ends_at')} />`}
+    <${Field} label="Repeats" name="repeat" as="select" options=${REPEATS} value=${v.repeat} onInput=${set('repeat')} error=${fe('recurrence.type') || fe('recurrence')} />
+    ${v.repeat === 'weekly' && html`<fieldset><legend>On these days</legend>
+      ${WEEKDAYS.map((d, i) => html`<${Field} type="checkbox" label=${d} name=${'dow-' + i} value=${v.days_of_week.includes(i)} onInput=${() => toggleDay(i)} />`)}
+      ${fe('recurrence.days_of_week') && html`<div class="field-error">${fe('recurrence.days_of_week')}</div>`}</fieldset>`}
+    ${v.repeat === 'monthly' && html`<${Field} label="Day of the month" name="day_of_month" type="number" min="1" max="31" value=${v.day_of_month} onInput=${set('day_of_month')} error=${fe('recurrence.day_of_month')} />`}
+    ${v.repeat === 'cron' && html`<${Field} label="Cron expression" name="expression" value=${v.expression} onInput=${set('expression')} error=${fe('recurrence.expression')} hint="Five fields: minute hour day-of-month month day-of-week." />`}
+    ${v.repeat && html`<${Field} label="Each window lasts (minutes)" name="duration_minutes" type="number" min="1" value=${v.duration_minutes} onInput=${set('duration_minutes')} error=${fe('recurrence.duration_minutes')} />
+      <${Field} label="Repeat until (optional)" name="until" type="datetime-local" value=${v.until} onInput=${set('until')} error=${fe('recurrence.until')} />`}
+    <${Field} label="Timezone (optional)" name="timezone" value=${v.timezone} onInput=${set('timezone')} error=${fe('timezone')} hint="IANA name such as Europe/Berlin; empty uses the organization's timezone." />
     <fieldset><legend>Services</legend>
       ${services.length === 0 ? html`<p class="hint">No services yet.</p>` : services.map((s) => html`<${Field} type="checkbox" label=${s.name} name=${'svc-' + s.id} value=${v.service_ids.includes(s.id)} onInput=${() => toggle(s.id)} />`)}
       ${fe('service_ids') && html`<div class="field-error">${fe('service_ids')}</div>`}
     </fieldset>
     <${Field} type="checkbox" label="Suppress alerts during the window" name="suppress_alerts" value=${v.suppress_alerts} onInput=${set('suppress_alerts')} error=${fe('suppress_alerts')} />
     <${Field} type="checkbox" label="Announce on status pages" name="show_on_status_pages" value=${v.show_on_status_pages} onInput=${set('show_on_status_pages')} error=${fe('show_on_status_pages')} />
-    <${Button} kind="primary" type="submit" busy=${busy}>Schedule<//>
+    <div class="row"><${Button} kind="primary" type="submit" busy=${busy}>${win ? 'Save window' : 'Schedule'}<//>
+      ${win && html`<${Button} onClick=${onCancel}>Cancel<//>`}</div>
   </form>`;
 }
 
 export function Maintenance() {
   const res = useResource(() => Promise.all([api.get('/maintenance-windows'), listAll('/services?limit=1000')]), []);
   const [dialog, confirm] = useConfirm();
+  const [editing, setEditing] = useState(null);
   return html`<${PageHeader} title="Maintenance windows" subtitle="Planned work: checks record MAINTENANCE and alerts can stay quiet." />${dialog}
     <${Resource} res=${res}>${([list, services]) => {
       const name = (id) => services.find((s) => s.id === id)?.name || id;
@@ -63,8 +108,10 @@ export function Maintenance() {
             <div>${(w.service_ids || []).map(name).join(', ') || 'No services'}</div>
             <div class="row">
               ${w.active && html`<${Button} onClick=${async () => { await api.post(`/maintenance-windows/${w.id}/end`); res.reload(); }}>End now<//>`}
+              <${Button} aria-label=${'Edit ' + w.name} onClick=${() => setEditing(w)}>Edit<//>
               <${Button} kind="danger" aria-label=${'Delete ' + w.name} onClick=${() => confirm(async () => { await api.del('/maintenance-windows/' + w.id); res.reload(); }, { title: 'Delete this window?', body: w.name, label: 'Delete', danger: true })}>Delete<//>
             </div></li>`)}</ul></section>`)}
-        <${WindowForm} services=${services} onDone=${res.reload} />`;
+        ${editing ? html`<${WindowForm} key=${'edit-' + editing.id} services=${services} win=${editing} onCancel=${() => setEditing(null)} onDone=${() => { setEditing(null); res.reload(); }} />`
+          : html`<${WindowForm} key="new" services=${services} onDone=${res.reload} />`}`;
     }}<//>`;
 }

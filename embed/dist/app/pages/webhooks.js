@@ -2,7 +2,7 @@
 // once, on creation.
 import { html, useState } from '../html.js';
 import { api, ApiError } from '../api.js';
-import { Field, Button, ErrorBanner, Banner, PageHeader, Table, EmptyState, StatusBadge, CopyButton, useResource, Resource, useConfirm, fmtTime, fmtAgo } from '../ui.js';
+import { Field, Button, ErrorBanner, Banner, PageHeader, Table, EmptyState, StatusBadge, CopyButton, useResource, Resource, useConfirm, useForm, toast, fmtTime, fmtAgo } from '../ui.js';
 
 const EVENTS = ['monitor.down', 'monitor.degraded', 'monitor.recovered', 'incident.created', 'incident.updated', 'incident.resolved',
   'ssl.expiring', 'ssl.expired', 'ssl.changed', 'heartbeat.missed', 'heartbeat.recovered', 'maintenance.started', 'maintenance.ended',
@@ -17,6 +17,28 @@ function Deliveries({ hook }) {
       { label: 'Error', render: (d) => d.error || '' }]} />`}<//>`;
 }
 
+// EditHook edits URL, events and enabled, and sets a new secret when one is typed. The
+// URL arrives masked; sending the mask back unchanged keeps the stored URL.
+function EditHook({ hook, onDone, onCancel }) {
+  const f = useForm({ url: hook.url, events: hook.events, enabled: hook.enabled, secret: '' });
+  const toggle = (ev) => f.setValues((o) => ({ ...o, events: o.events.includes(ev) ? o.events.filter((x) => x !== ev) : [...o.events, ev] }));
+  async function onSubmit(e) {
+    e.preventDefault();
+    const saved = await f.submit(({ secret, ...v }) => api.put('/webhooks/' + hook.id, secret ? { ...v, secret } : v));
+    if (saved) { toast('Webhook saved'); onDone(); }
+  }
+  return html`<form class="card form" onSubmit=${onSubmit} novalidate>
+    <h2>Edit webhook</h2>
+    <${ErrorBanner} error=${f.error} shownFields=${['url', 'events', 'enabled', 'secret']} />
+    <${Field} label="URL" name="edit-url" type="url" value=${f.values.url} onInput=${f.set('url')} error=${f.fieldError('url')} hint="Shown masked; leave it as it is to keep the stored URL." />
+    <fieldset><legend>Events</legend>${EVENTS.map((ev) => html`<${Field} type="checkbox" label=${ev} name=${'edit-ev-' + ev} value=${f.values.events.includes(ev)} onInput=${() => toggle(ev)} />`)}
+      ${f.fieldError('events') && html`<div class="field-error">${f.fieldError('events')}</div>`}</fieldset>
+    <${Field} type="checkbox" label="Enabled" name="edit-enabled" value=${f.values.enabled} onInput=${f.set('enabled')} error=${f.fieldError('enabled')} />
+    <${Field} label="New signing secret (optional)" name="edit-secret" type="password" autocomplete="new-password" value=${f.values.secret} onInput=${f.set('secret')} error=${f.fieldError('secret')} hint="Leave empty to keep the current secret." />
+    <div class="row"><${Button} kind="primary" type="submit" busy=${f.busy}>Save webhook<//><${Button} onClick=${onCancel}>Cancel<//></div>
+  </form>`;
+}
+
 export function Webhooks() {
   const res = useResource(() => api.get('/webhooks'), []);
   const [v, setV] = useState({ url: '', events: ['monitor.down', 'monitor.recovered'], enabled: true });
@@ -25,6 +47,7 @@ export function Webhooks() {
   const [created, setCreated] = useState(null);
   const [open, setOpen] = useState(null);
   const [testResult, setTestResult] = useState(null);
+  const [editing, setEditing] = useState(null);
   const [dialog, confirm] = useConfirm();
   const fe = (k) => (error instanceof ApiError ? error.fields[k] : undefined);
   async function onSubmit(e) {
@@ -57,6 +80,8 @@ export function Webhooks() {
         { label: 'Events', render: (h) => h.events.join(', ') }, { label: 'Last delivery', render: (h) => fmtAgo(h.last_delivery_at) },
         { label: 'Actions', render: (h) => html`<div class="row"><${Button} onClick=${() => test(h)}>Send test<//>
           <${Button} onClick=${() => setOpen(open === h.id ? null : h.id)} aria-expanded=${open === h.id ? 'true' : 'false'}>Deliveries<//>
+          <${Button} onClick=${() => setEditing(h)} aria-label=${'Edit webhook ' + h.url}>Edit<//>
           <${Button} kind="danger" aria-label=${'Delete webhook ' + h.url} onClick=${() => confirm(async () => { await api.del('/webhooks/' + h.id); res.reload(); }, { title: 'Delete this webhook?', body: h.url, label: 'Delete', danger: true })}>Delete<//></div>
-          ${open === h.id && html`<${Deliveries} hook=${h} />`}` }]} />`}<//>`;
+          ${open === h.id && html`<${Deliveries} hook=${h} />`}` }]} />`}<//>
+    ${editing && html`<${EditHook} key=${editing.id} hook=${editing} onCancel=${() => setEditing(null)} onDone=${() => { setEditing(null); res.reload(); }} />`}`;
 }
