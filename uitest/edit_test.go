@@ -66,4 +66,37 @@ func TestEditFlows(t *testing.T) {
 	if got := evalJS[string](b, `[document.querySelector('[name="repeat"]').value, document.querySelector('[name="dow-2"]').checked, document.querySelector('[name="dow-4"]').checked, document.querySelector('[name="dow-3"]').checked, document.querySelector('[name="duration_minutes"]').value].join(':')`); got != "weekly:true:true:false:90" {
 		t.Fatalf("reopened form = %q", got)
 	}
+
+	// Team: rename it from its detail page.
+	b.click("Teams")
+	b.fill("name", "Platform")
+	b.click("Create team")
+	b.waitFor("the team page", `document.querySelector('main h1') && document.querySelector('main h1').textContent === 'Platform'`, 10*time.Second)
+	b.click("Edit team")
+	b.fill("name", "Platform SRE")
+	b.fill("description", "Keeps the lights on")
+	b.click("Save team")
+	b.waitFor("the renamed team", `document.querySelector('main h1').textContent === 'Platform SRE'`, 10*time.Second)
+
+	// Status page incident: post, edit (title, severity, postmortem), delete.
+	b.click("Status pages")
+	b.click("Create a status page")
+	b.fill("name", "Ada Status")
+	b.click("Create status page")
+	b.waitText("Open public page")
+	b.fill("title", "Slow logins")
+	b.fill("message", "Looking into it")
+	b.click("Post incident")
+	b.waitFor("the incident", `document.querySelector('button[aria-label="Edit incident Slow logins"]') !== null`, 10*time.Second)
+	b.clickSel(`button[aria-label="Edit incident Slow logins"]`)
+	b.fill("edit-title", "Slow logins in EU")
+	b.choose("edit-severity", "major")
+	b.fill("edit-postmortem", "A full disk on the session store.")
+	b.click("Save incident")
+	b.waitFor("the edited incident", `document.querySelector('button[aria-label="Edit incident Slow logins in EU"]') !== null && [...document.querySelectorAll('main .card span.muted')].some(e => e.textContent.startsWith('major'))`, 10*time.Second)
+	b.screenshot("incident-edited")
+	b.clickSel(`button[aria-label="Delete incident Slow logins in EU"]`)
+	b.waitFor("the dialog", `document.querySelector('dialog[open]') !== null`, 5*time.Second)
+	b.clickSel(`dialog[open] .btn-danger`)
+	b.waitText("No incidents.")
 }

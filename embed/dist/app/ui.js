@@ -168,6 +168,7 @@ const STATUS_LABEL = {
   UP: 'Up', DOWN: 'Down', DEGRADED: 'Degraded',
   open: 'Open', firing: 'Firing', acknowledged: 'Acknowledged', resolved: 'Resolved', OPEN: 'Open', ACKNOWLEDGED: 'Acknowledged', RESOLVED: 'Resolved',
   success: 'Delivered', failed: 'Failed', pending: 'Pending',
+  delivered: 'Delivered', retry: 'Will retry', dead: 'Dead-lettered', permanent: 'Refused',
 };
 
 // StatusBadge shows a status in words and colour (never colour alone).

@@ -86,6 +86,11 @@ export function ChannelDetail({ params }) {
   const [testError, setTestError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [dialog, confirm] = useConfirm();
+  const [retried, setRetried] = useState({}); // delivery_id → 'queued' | ApiError
+  async function retry(d) {
+    try { await api.post(`/deliveries/${d.delivery_id}/retry`); setRetried((o) => ({ ...o, [d.delivery_id]: 'queued' })); toast('Delivery queued again'); }
+    catch (e) { setRetried((o) => ({ ...o, [d.delivery_id]: e })); }
+  }
   async function sendTest() {
     setBusy(true); setTest(null); setTestError(null);
     try { setTest(await api.post(`/notification-channels/${id}/test`)); res.reload(); } catch (e) { setTestError(e); } finally { setBusy(false); }
@@ -110,5 +115,10 @@ export function ChannelDetail({ params }) {
         { label: 'Attempt', class: 'num', key: 'attempt' },
         { label: 'Outcome', render: (d) => html`<${StatusBadge} status=${d.outcome} />` },
         { label: 'HTTP', class: 'num', render: (d) => d.status_code ?? '—' },
-        { label: 'Error', render: (d) => d.error || '' }]} />`}`}<//>`;
+        { label: 'Error', render: (d) => d.error || '' },
+        // Dead-lettered rows (out of attempts, or refused for good) can be queued again.
+        { label: 'Actions', render: (d) => (d.outcome === 'dead' || d.outcome === 'permanent') && (retried[d.delivery_id] === 'queued'
+          ? html`<span class="muted">Queued</span>`
+          : html`<${Button} aria-label=${'Retry delivery of ' + d.event} onClick=${() => retry(d)}>Retry<//>
+            ${retried[d.delivery_id] && html`<div class="field-error" role="alert">${retried[d.delivery_id].message}</div>`}`) }]} />`}`}<//>`;
 }

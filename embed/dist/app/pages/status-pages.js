@@ -112,6 +112,27 @@ function IncidentUpdate({ page, incident, onDone }) {
   </form>`;
 }
 
+// EditIncident changes an incident's title, severity, affected components and
+// postmortem (PUT); status changes go through updates.
+function EditIncident({ page, incident, onDone, onCancel }) {
+  const f = useForm({ title: incident.title, severity: incident.severity || 'minor', affected_component_ids: incident.affected_component_ids || [], postmortem: incident.postmortem || '' });
+  async function onSubmit(e) {
+    e.preventDefault();
+    if (await f.submit((v) => api.put(`/status-pages/${page.id}/incidents/${incident.id}`, v))) { toast('Incident saved'); onDone(); }
+  }
+  const toggle = (id) => f.setValues((o) => ({ ...o, affected_component_ids: o.affected_component_ids.includes(id) ? o.affected_component_ids.filter((x) => x !== id) : [...o.affected_component_ids, id] }));
+  return html`<form class="form" onSubmit=${onSubmit} novalidate>
+    <h3>Edit incident</h3>
+    <${ErrorBanner} error=${f.error} shownFields=${['title', 'severity', 'affected_component_ids', 'postmortem']} />
+    <${Field} label="Title" name="edit-title" value=${f.values.title} onInput=${f.set('title')} error=${f.fieldError('title')} />
+    <${Field} label="Severity" name="edit-severity" as="select" options=${['minor', 'major', 'critical']} value=${f.values.severity} onInput=${f.set('severity')} error=${f.fieldError('severity')} />
+    ${(page.components || []).map((c) => html`<${Field} type="checkbox" label=${'Affects ' + c.name} name=${'edit-comp-' + c.id} value=${f.values.affected_component_ids.includes(c.id)} onInput=${() => toggle(c.id)} />`)}
+    ${f.fieldError('affected_component_ids') && html`<div class="field-error">${f.fieldError('affected_component_ids')}</div>`}
+    <${Field} label="Postmortem" name="edit-postmortem" as="textarea" value=${f.values.postmortem} onInput=${f.set('postmortem')} error=${f.fieldError('postmortem')} hint="What happened and what changes; shown on the public page." />
+    <div class="row"><${Button} kind="primary" type="submit" busy=${f.busy}>Save incident<//><${Button} onClick=${onCancel}>Cancel<//></div>
+  </form>`;
+}
+
 // Subscribers: who hears about incidents; members can add e-mail or webhook
 // subscribers (needed for invite-only pages) and remove them.
 function Subscribers({ page }) {
@@ -144,6 +165,7 @@ function Subscribers({ page }) {
 export function StatusPageDetail({ params }) {
   const res = useResource(() => Promise.all([api.get('/status-pages/' + params.id), api.get(`/status-pages/${params.id}/incidents`)]), [params.id]);
   const [dialog, confirm] = useConfirm();
+  const [editing, setEditing] = useState(null);
   return html`<${Resource} res=${res}>${([p, incidents]) => html`
     <${PageHeader} title=${p.name} subtitle=${p.is_public ? 'Public' : 'Members only'}>
       <a class="btn btn-primary" href=${'/status/' + p.slug} target="_blank" rel="noopener">Open public page</a>
@@ -158,7 +180,12 @@ export function StatusPageDetail({ params }) {
     <h2>Incidents</h2>
     ${incidents.length === 0 ? html`<p class="muted">No incidents. Post one when something affects your users.</p>`
       : incidents.map((i) => html`<div class="card" key=${i.id}>
-        <div class="row"><strong>${i.title}</strong> <${StatusBadge} status=${i.status} /> <span class="muted">${i.severity} · ${fmtTime(i.created_at || i.started_at)}</span></div>
+        <div class="row"><strong>${i.title}</strong> <${StatusBadge} status=${i.status} /> <span class="muted">${i.severity} · ${fmtTime(i.created_at || i.started_at)}</span>
+          <${Button} aria-label=${'Edit incident ' + i.title} aria-expanded=${editing === i.id ? 'true' : 'false'} onClick=${() => setEditing(editing === i.id ? null : i.id)}>Edit<//>
+          <${Button} kind="danger" aria-label=${'Delete incident ' + i.title} onClick=${() => confirm(async () => { await api.del(`/status-pages/${p.id}/incidents/${i.id}`); res.reload(); },
+            { title: 'Delete this incident?', body: `"${i.title}" and its updates disappear from the status page.`, label: 'Delete', danger: true })}>Delete<//></div>
+        ${editing === i.id && html`<${EditIncident} page=${p} incident=${i} onCancel=${() => setEditing(null)} onDone=${() => { setEditing(null); res.reload(); }} />`}
+        ${i.postmortem && html`<details><summary>Postmortem</summary><p>${i.postmortem}</p></details>`}
         <ul>${(i.updates || []).map((u) => html`<li><span class="muted">${fmtTime(u.created_at || u.at)} — ${u.status}:</span> ${u.message}</li>`)}</ul>
         ${i.status !== 'resolved' && html`<${IncidentUpdate} page=${p} incident=${i} onDone=${res.reload} />`}
       </div>`)}
