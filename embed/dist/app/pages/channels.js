@@ -8,6 +8,12 @@ import {
   useConfirm, toast, fmtTime, fmtAgo,
 } from '../ui.js';
 
+// isLatest reports whether d is the newest logged attempt of its delivery (only that
+// one says whether the delivery is still dead-lettered).
+function isLatest(list, d) {
+  return !list.some((x) => x.delivery_id === d.delivery_id && x.id !== d.id && new Date(x.timestamp) > new Date(d.timestamp));
+}
+
 export function Channels() {
   const res = useResource(() => api.get('/notification-channels'), []);
   return html`<${PageHeader} title="Notification channels" subtitle="Where alerts are sent.">
@@ -117,7 +123,7 @@ export function ChannelDetail({ params }) {
         { label: 'HTTP', class: 'num', render: (d) => d.status_code ?? '—' },
         { label: 'Error', render: (d) => d.error || '' },
         // Dead-lettered rows (out of attempts, or refused for good) can be queued again.
-        { label: 'Actions', render: (d) => (d.outcome === 'dead' || d.outcome === 'permanent') && (retried[d.delivery_id] === 'queued'
+        { label: 'Actions', render: (d) => (d.outcome === 'dead' || d.outcome === 'permanent') && isLatest(deliveries, d) && (retried[d.delivery_id] === 'queued'
           ? html`<span class="muted">Queued</span>`
           : html`<${Button} aria-label=${'Retry delivery of ' + d.event} onClick=${() => retry(d)}>Retry<//>
             ${retried[d.delivery_id] && html`<div class="field-error" role="alert">${retried[d.delivery_id].message}</div>`}`) }]} />`}`}<//>`;
