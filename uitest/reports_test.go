@@ -68,6 +68,12 @@ func TestReportsCertificatesAndConfiguration(t *testing.T) {
 	b.waitText("Download CSV")
 	b.screenshot("sla-report")
 
+	// The service's detail page (linked from the report) has daily uptime bars.
+	b.click("Billing API")
+	b.waitText("Daily uptime (24h)")
+	b.waitFor("a day with checks", `document.querySelector('.daily-bars rect.bar-down, .daily-bars rect.bar-up, .daily-bars rect.bar-warn') !== null`, 10*time.Second)
+	b.screenshot("service-daily-uptime")
+
 	// SSL: the certificate, 10 days left, highlighted as expiring soon.
 	b.click("SSL certificates")
 	b.waitText("billing.example.com")
