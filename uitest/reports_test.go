@@ -66,6 +66,11 @@ func TestReportsCertificatesAndConfiguration(t *testing.T) {
 	b.click("Show report")
 	b.waitText("5 (1 failed)")
 	b.waitText("Download CSV")
+	b.click("Download CSV") // through api.js with the token, saved from a Blob URL
+	b.waitFor("the CSV download finished", `!document.querySelector('[aria-busy="true"]')`, 5*time.Second)
+	if evalJS[bool](b, `document.querySelector('[role="alert"]') !== null`) {
+		t.Fatalf("CSV download: %s", evalJS[string](b, `document.querySelector('[role="alert"]').innerText`))
+	}
 	b.screenshot("sla-report")
 
 	// The service's detail page (linked from the report) has daily uptime bars.
@@ -104,7 +109,15 @@ func TestReportsCertificatesAndConfiguration(t *testing.T) {
 	b.waitText("Dry run: nothing was written")
 	b.waitText("No changes")
 	b.screenshot("configuration-dry-run")
-	if text := evalJS[string](b, `document.body.innerText`); strings.Contains(text, "could not be loaded") || strings.Contains(text, "The server answered") {
+
+	// A document with a problem is answered 422; each problem is listed by its path.
+	evalJS[bool](b, `(() => { const el = document.querySelector('[name="document"]'); el.value = 'version: 1\nservices:\n  - name: ""\n';
+		el.dispatchEvent(new Event('input', {bubbles: true})); return true; })()`)
+	b.click("Dry run")
+	b.waitFor("problems by path", `document.querySelector('[aria-label="Problems"] li code') !== null`, 5*time.Second)
+	t.Logf("problems: %s", evalJS[string](b, `document.querySelector('[aria-label="Problems"]').innerText`))
+	b.screenshot("configuration-problems")
+	if text := evalJS[string](b, `document.body.innerText`); strings.Contains(text, "could not be loaded") {
 		t.Fatalf("error on the page: %s", text)
 	}
 }
