@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/alertifypro/alertifypro/alerting"
@@ -203,7 +205,8 @@ func newBrowser(t *testing.T, srv *server, timeout time.Duration) *browser {
 		chromedp.WindowSize(1280, 900),
 	)
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	bctx, cancel := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf))
+	pageErrors := &pageErrorLog{}
+	bctx, cancel := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf), chromedp.WithListener(pageErrors.listen))
 	// The first Run starts the browser and must not carry the deadline (it would stop
 	// the browser itself); every later action runs under ctx, which does.
 	if err := chromedp.Do(bctx); err != nil {
@@ -213,7 +216,57 @@ func newBrowser(t *testing.T, srv *server, timeout time.Duration) *browser {
 	}
 	ctx, tcancel := context.WithTimeout(bctx, timeout)
 	t.Cleanup(func() { tcancel(); cancel(); acancel() })
+	// Registered after the browser's cleanup, so it runs first, while the page is still up:
+	// any uncaught exception, console.error or CSP violation during the test fails it.
+	t.Cleanup(func() {
+		for _, e := range pageErrors.list() {
+			t.Errorf("browser: %s", e)
+		}
+	})
 	return &browser{t: t, ctx: ctx, base: srv.URL, dir: artifactsDir(t)}
+}
+
+// pageErrorLog collects what must never happen on a page: uncaught exceptions,
+// console.error calls and security messages (a CSP violation). Failed requests are not
+// collected: a 404 the page expects (no certificate yet) is logged by Chromium too.
+type pageErrorLog struct {
+	mu   sync.Mutex
+	errs []string
+}
+
+func (l *pageErrorLog) add(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.errs = append(l.errs, s)
+}
+
+func (l *pageErrorLog) list() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.errs...)
+}
+
+func (l *pageErrorLog) listen(ev any) {
+	switch e := ev.(type) {
+	case *runtime.EventExceptionThrown:
+		msg := e.ExceptionDetails.Text
+		if e.ExceptionDetails.Exception != nil {
+			msg += " " + e.ExceptionDetails.Exception.Description
+		}
+		l.add("uncaught exception: " + msg)
+	case *runtime.EventConsoleAPICalled:
+		if e.Type == runtime.ConsoleAPICalledTypeError {
+			var parts []string
+			for _, a := range e.Args {
+				parts = append(parts, string(a.Value)+a.Description)
+			}
+			l.add("console.error: " + strings.Join(parts, " "))
+		}
+	case *cdplog.EventEntryAdded:
+		if e.Entry.Source == cdplog.EntrySourceSecurity {
+			l.add("security: " + e.Entry.Text)
+		}
+	}
 }
 
 // run executes actions, failing the test (with a screenshot of the moment) on error.

@@ -92,3 +92,42 @@ export async function listAll(path, max = 20) {
   }
   return out;
 }
+
+// requestRaw calls /api/v1<path> with a raw body (text) and answers the Response
+// (for downloads: CSV, YAML, JSON files that need the bearer token, so a plain link
+// cannot fetch them). Errors are thrown as ApiError like request().
+export async function requestRaw(method, path, { body, contentType, accept } = {}) {
+  const headers = { Accept: accept || '*/*' };
+  const token = session.token();
+  if (token) headers.Authorization = 'Bearer ' + token;
+  if (contentType) headers['Content-Type'] = contentType;
+  let res;
+  try {
+    res = await fetch('/api/v1' + withOrg(path), { method, headers, body });
+  } catch {
+    throw new ApiError(0, 'network', 'The server could not be reached. Check your connection and try again.');
+  }
+  if (!res.ok) {
+    let d = {};
+    try { d = JSON.parse(await res.text()) || {}; } catch { d = {}; }
+    const err = new ApiError(res.status, d.error || 'http_' + res.status,
+      d.message || `The server answered ${res.status} ${res.statusText}.`, d.fields, d.details);
+    if (res.status === 401 && token) unauthorizedListeners.forEach((fn) => fn(err));
+    throw err;
+  }
+  return res;
+}
+
+// download fetches path with the token and saves the answer as filename via a Blob URL.
+export async function download(path, filename) {
+  const res = await requestRaw('GET', path);
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

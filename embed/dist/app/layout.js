@@ -7,6 +7,14 @@ import { session } from './api.js';
 import { Toasts } from './ui.js';
 import { ThemeToggle } from './theme.js';
 
+const ROLE_RANK = { viewer: 0, responder: 1, member: 2, admin: 3, owner: 4 };
+
+// roleIn is the user's role in the selected organization ('' when unknown).
+function roleIn(profile) {
+  const org = (profile.organizations || []).find((o) => o.slug === session.org());
+  return (org && org.role) || '';
+}
+
 function isCurrent(href, pathname) {
   return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(href + '/');
 }
@@ -25,7 +33,9 @@ export function OrgSwitcher({ profile, onSwitch }) {
 export function Layout({ profile, pathname, onSwitchOrg, onLogout, children }) {
   const [open, setOpen] = useState(false);
   useEffect(() => setOpen(false), [pathname]);
-  const groups = NAV.filter((g) => !g.adminOnly || profile.is_instance_admin);
+  const rank = ROLE_RANK[roleIn(profile)] ?? 0;
+  const groups = NAV.filter((g) => !g.adminOnly || profile.is_instance_admin)
+    .map((g) => ({ ...g, items: g.items.filter((it) => !it.minRole || rank >= ROLE_RANK[it.minRole]) }));
   return html`<div class="shell">
     <a class="skip-link" href="#main">Skip to content</a>
     <aside class=${'sidebar' + (open ? ' open' : '')}>

@@ -50,6 +50,10 @@ export const ROUTES = [
   { path: '/maintenance', load: () => import('./pages/maintenance.js'), view: 'Maintenance' },
   { path: '/webhooks', load: () => import('./pages/webhooks.js'), view: 'Webhooks' },
 
+  { path: '/reports/sla', load: () => import('./pages/reports.js'), view: 'SlaReports' },
+  { path: '/ssl-certificates', load: () => import('./pages/reports.js'), view: 'SslCertificates' },
+  { path: '/configuration', load: () => import('./pages/config.js'), view: 'Configuration' },
+
   { path: '/members', load: () => import('./pages/members.js'), view: 'Members' },
   { path: '/teams', load: teams, view: 'Teams' },
   { path: '/teams/:id', load: teams, view: 'TeamDetail' },
@@ -59,13 +63,15 @@ export const ROUTES = [
   { path: '/admin', load: () => import('./pages/admin.js'), view: 'Admin' },
 ];
 
-// NAV is the sidebar: every area, grouped. adminOnly groups need the instance admin.
+// NAV is the sidebar: every area, grouped. adminOnly groups need the instance admin;
+// an item's minRole hides it below that role in the selected organization.
 export const NAV = [
   { items: [{ href: '/', label: 'Dashboard' }, { href: '/alerts', label: 'Alerts' }, { href: '/heartbeats', label: 'Heartbeats' }] },
+  { group: 'Reports', items: [{ href: '/reports/sla', label: 'SLA reports' }, { href: '/ssl-certificates', label: 'SSL certificates' }] },
   { group: 'Alerting', items: [{ href: '/rules', label: 'Alert rules' }, { href: '/channels', label: 'Notification channels' },
     { href: '/escalation-policies', label: 'Escalation policies' }, { href: '/maintenance', label: 'Maintenance' }] },
   { group: 'Publish', items: [{ href: '/status-pages', label: 'Status pages' }, { href: '/webhooks', label: 'Webhooks' }] },
   { group: 'Organization', items: [{ href: '/members', label: 'Members' }, { href: '/teams', label: 'Teams' },
-    { href: '/api-keys', label: 'API keys' }, { href: '/audit-log', label: 'Audit log' }, { href: '/settings', label: 'Settings' }] },
+    { href: '/api-keys', label: 'API keys' }, { href: '/audit-log', label: 'Audit log' }, { href: '/configuration', label: 'Configuration', minRole: 'member' }, { href: '/settings', label: 'Settings' }] },
   { group: 'Instance', adminOnly: true, items: [{ href: '/admin', label: 'Administration' }] },
 ];

@@ -8,6 +8,7 @@ import { usePoll } from '../poll.js';
 import { CHECK_TYPES } from '../constants.js';
 import { OPTIONS_BY_TYPE, authTypesFor, ENDPOINT_HINT, optionInputs, optionsBody } from '../service-options.js';
 import { ResponseChart } from '../chart.js';
+import { DailyBars } from '../daily-bars.js';
 import {
   Field, Button, ErrorBanner, PageHeader, StatusBadge, Table, EmptyState, Loading, useConfirm, toast,
   fmtTime, fmtAgo, fmtMs, fmtPercent, fmtDuration, useResource, Resource,
@@ -214,6 +215,11 @@ export function ServiceDetail({ params }) {
       </div>
       <${ResponseChart} points=${metrics.points} from=${metrics.from} to=${metrics.to} />
       <p class="muted">Resolution: ${metrics.resolution}.</p>
+    </section>
+    <section class="card" aria-labelledby="daily-h">
+      <h2 id="daily-h">Daily uptime (${range})</h2>
+      <${DailyBars} points=${metrics.points} from=${metrics.from} to=${metrics.to} />
+      <p class="muted">One bar per day: green at 99.9% or more, amber from 99%, red below; grey where there were no checks. Hover a bar for its figures.</p>
     </section>
     <section>
       <h2>Open alerts</h2>
