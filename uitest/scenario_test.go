@@ -151,6 +151,18 @@ func TestNewUserScenario(t *testing.T) {
 	b.fill("name", "Acme Status")
 	b.fill("slug", "acme")
 	b.clickSel(`input[type="checkbox"][name="svc-` + serviceID + `"]`)
+	// The live preview follows the form: company name, colour, groups, uptime bars.
+	b.fill("company_name", "Acme Inc")
+	b.fill("primary_color", "#aa3300")
+	b.fill("group-0", "Core")
+	b.waitFor("preview follows the form", `(() => { const p = document.querySelector('.preview'); return p !== null &&
+		p.querySelector('h1').textContent === 'Acme Inc' && p.querySelector('.group h3')?.textContent === 'Core' &&
+		p.querySelector('.component .name').textContent === 'Loopback API' && p.querySelector('.bars') !== null &&
+		p.style.getPropertyValue('--primary') === '#aa3300' && p.querySelector('.component .state').textContent !== 'No data'; })()`, 5*time.Second)
+	b.clickSel(`input[type="checkbox"][name="show_uptime_bars"]`)
+	b.waitFor("preview drops the bars", `document.querySelector('.preview .bars') === null`, 5*time.Second)
+	b.clickSel(`input[type="checkbox"][name="show_uptime_bars"]`)
+	b.screenshot("status-page-preview")
 	b.click("Create status page")
 	b.waitText("Open public page")
 	b.waitText("No subscribers yet")

@@ -1,5 +1,6 @@
 // Status pages: list, editor (name, slug, visibility, components from services),
-// a preview link to the public page, and incidents with updates.
+// branding, component groups and order, a live preview of the public page
+// rendered from the form state, and incidents with updates.
 import { html, useState } from '../html.js';
 import { api, ApiError, listAll } from '../api.js';
 import { navigate } from '../router.js';
@@ -23,7 +24,15 @@ function PageForm({ page, services }) {
     name: page?.name || '', slug: page?.slug || '', is_public: page?.is_public ?? true,
     history_days: page?.history_days ?? 90, show_uptime_bars: page?.show_uptime_bars ?? true,
     components: (page?.components || []).map((c) => ({ ...c })),
+    company_name: page?.branding?.company_name || '', primary_color: page?.branding?.primary_color || '', logo_url: page?.branding?.logo_url || '',
   }));
+  const setComp = (i, k) => (x) => setV((o) => ({ ...o, components: o.components.map((c, j) => (j === i ? { ...c, [k]: x } : c)) }));
+  const move = (i, d) => setV((o) => {
+    const cs = [...o.components]; const j = i + d;
+    if (j < 0 || j >= cs.length) return o;
+    [cs[i], cs[j]] = [cs[j], cs[i]];
+    return { ...o, components: cs };
+  });
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const set = (k) => (x) => setV((o) => ({ ...o, [k]: x }));
@@ -38,6 +47,9 @@ function PageForm({ page, services }) {
     setBusy(true); setError(null);
     const body = { name: v.name, is_public: v.is_public, history_days: Number(v.history_days), show_uptime_bars: v.show_uptime_bars,
       components: v.components.map((c, i) => ({ ...c, display_order: i })) };
+    if (page?.branding || v.company_name || v.primary_color || v.logo_url) {
+      body.branding = { ...(page?.branding || {}), company_name: v.company_name, primary_color: v.primary_color, logo_url: v.logo_url };
+    }
     if (v.slug) body.slug = v.slug;
     try {
       const saved = page ? await api.put('/status-pages/' + page.id, body) : await api.post('/status-pages', body);
@@ -46,21 +58,67 @@ function PageForm({ page, services }) {
     } catch (err) { setError(err); } finally { setBusy(false); }
   }
   const compErrors = error instanceof ApiError ? Object.entries(error.fields).filter(([k]) => k.startsWith('components')) : [];
-  return html`<form class="form" onSubmit=${onSubmit} novalidate>
-    <${ErrorBanner} error=${error} shownFields=${['name', 'slug', 'is_public', 'history_days', 'show_uptime_bars', ...compErrors.map(([k]) => k)]} />
+  return html`<div class="editor-split"><form class="form" onSubmit=${onSubmit} novalidate>
+    <${ErrorBanner} error=${error} shownFields=${['name', 'slug', 'is_public', 'history_days', 'show_uptime_bars', 'branding.company_name', 'branding.primary_color', 'branding.logo_url', ...compErrors.map(([k]) => k)]} />
     <${Field} label="Name" name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
     <${Field} label="Slug" name="slug" hint="The public address: /status/<slug>. Empty: derived from the name." value=${v.slug} onInput=${set('slug')} error=${fe('slug')} />
     <${Field} type="checkbox" label="Public (anyone with the link)" name="is_public" value=${v.is_public} onInput=${set('is_public')} error=${fe('is_public')} />
     <${Field} type="checkbox" label="Show daily uptime bars" name="show_uptime_bars" value=${v.show_uptime_bars} onInput=${set('show_uptime_bars')} error=${fe('show_uptime_bars')} />
     <${Field} label="History (days)" name="history_days" type="number" min="1" max="365" value=${v.history_days} onInput=${set('history_days')} error=${fe('history_days')} />
+    <fieldset><legend>Branding</legend>
+      <${Field} label="Company name" name="company_name" value=${v.company_name} onInput=${set('company_name')} error=${fe('branding.company_name')} />
+      <${Field} label="Primary colour" name="primary_color" hint="Like #2563eb. Empty: the default blue." value=${v.primary_color} onInput=${set('primary_color')} error=${fe('branding.primary_color')} />
+      <${Field} label="Logo URL" name="logo_url" type="url" hint="An http or https address of an image." value=${v.logo_url} onInput=${set('logo_url')} error=${fe('branding.logo_url')} />
+    </fieldset>
     <fieldset><legend>Components</legend>
       ${services.length === 0 ? html`<p class="hint">No services yet — <a href="/services/new">add one</a> to show it here.</p>`
         : services.map((s) => html`<${Field} type="checkbox" label=${s.name} name=${'svc-' + s.id} value=${chosen.has(s.id)} onInput=${() => toggleService(s)} />`)}
+      ${v.components.length > 0 && html`<ol class="comp-order" aria-label="Component order">${v.components.map((c, i) => html`<li key=${c.service_id || c.heartbeat_id || i}>
+        <span class="comp-name">${c.name}</span>
+        <${Field} label=${'Group for ' + c.name} name=${'group-' + i} value=${c.group || ''} onInput=${setComp(i, 'group')} error=${fe(`components[${i}].group`)} />
+        <${Button} type="button" aria-label=${'Move ' + c.name + ' up'} disabled=${i === 0} onClick=${() => move(i, -1)}>↑<//>
+        <${Button} type="button" aria-label=${'Move ' + c.name + ' down'} disabled=${i === v.components.length - 1} onClick=${() => move(i, 1)}>↓<//>
+      </li>`)}</ol>`}
       ${compErrors.map(([k, m]) => html`<div class="field-error">${k}: ${m}</div>`)}
     </fieldset>
     <div class="form-actions"><${Button} kind="primary" type="submit" busy=${busy}>${page ? 'Save changes' : 'Create status page'}<//>
       <a class="btn" href=${page ? '/status-pages/' + page.id : '/status-pages'}>Cancel</a></div>
-  </form>`;
+  </form>
+  <${Preview} v=${v} services=${services} /></div>`;
+}
+
+// Preview renders the page as a visitor sees it, from the form state; component
+// states come from the services' and heartbeats' current statuses.
+const COMP_STATE = { GREEN: 'operational', UP: 'operational', YELLOW: 'degraded', DEGRADED: 'degraded', LATE: 'degraded', RED: 'major_outage', DOWN: 'major_outage', MAINTENANCE: 'maintenance' };
+const COMP_TEXT = { operational: 'Operational', degraded: 'Degraded performance', major_outage: 'Major outage', maintenance: 'Under maintenance', unknown: 'No data' };
+const BANNER_TEXT = { operational: 'All systems operational', degraded: 'Degraded performance', major_outage: 'Major outage', maintenance: 'Under maintenance', unknown: 'No data yet' };
+const RANK = ['unknown', 'operational', 'maintenance', 'degraded', 'major_outage'];
+
+function Preview({ v, services }) {
+  const hb = useResource(() => (v.components.some((c) => c.heartbeat_id) ? listAll('/heartbeats?limit=1000') : Promise.resolve([])), []);
+  const status = new Map();
+  for (const s of services) status.set('s' + s.id, s.status);
+  for (const h of hb.data || []) status.set('h' + h.id, h.status);
+  const comps = v.components.map((c) => ({ ...c, state: COMP_STATE[String(status.get(c.service_id ? 's' + c.service_id : 'h' + c.heartbeat_id) || '').toUpperCase()] || 'unknown' }));
+  const worst = comps.reduce((w, c) => Math.max(w, RANK.indexOf(c.state)), 0);
+  const groups = [];
+  for (const c of comps) {
+    let g = groups.find((x) => x.name === (c.group || ''));
+    if (!g) groups.push((g = { name: c.group || '', items: [] }));
+    g.items.push(c);
+  }
+  const title = v.company_name || v.name || 'Status';
+  const style = /^#[0-9a-fA-F]{6}$/.test(v.primary_color) ? { '--primary': v.primary_color } : {};
+  return html`<aside class="preview" aria-label="Preview of the public page" style=${style}>
+    <p class="preview-label">Preview</p>
+    <header class="top">${/^https?:\/\//.test(v.logo_url) && html`<img class="logo" src=${v.logo_url} alt=${title} />`}<h1>${title}</h1></header>
+    <section class=${'banner s-' + RANK[worst]}><h2>${BANNER_TEXT[RANK[worst]]}</h2></section>
+    <section class="components"><h2>Components</h2>
+      ${comps.length === 0 ? html`<p class="muted">No components.</p>` : groups.map((g) => html`<div class="group">${g.name && html`<h3>${g.name}</h3>`}
+        ${g.items.map((c) => html`<div class="component"><div class="row"><span class="name">${c.name}</span><span class=${'state s-' + c.state}>${COMP_TEXT[c.state]}</span></div>
+          ${v.show_uptime_bars && html`<ol class="bars" aria-hidden="true">${Array.from({ length: 30 }, () => html`<li class=${'s-' + c.state}></li>`)}</ol>`}</div>`)}</div>`)}
+    </section>
+  </aside>`;
 }
 
 export function StatusPageNew() {
