@@ -33,10 +33,25 @@ function formatHeaders(v) {
   return Object.entries(v || {}).map(([k, x]) => `${k}: ${x}`).join('\n');
 }
 
-function parseJSONList(s) {
-  const t = String(s).trim();
-  if (!t) return undefined;
-  try { return JSON.parse(t); } catch (e) { throw new Error('must be JSON: ' + e.message); }
+// json_path assertions are edited as rows {path, operator, value}; value is the
+// text of a JSON value (bare text is taken as a string).
+export const JSON_PATH_OPERATORS = ['==', '!=', '>', '>=', '<', '<=', 'contains'];
+function parseJSONPath(rows) {
+  if (!Array.isArray(rows) || rows.length === 0) return undefined;
+  return rows.map((r) => {
+    const t = String(r.value ?? '').trim();
+    let value = t;
+    if (r.operator !== 'contains' && t !== '') { try { value = JSON.parse(t); } catch { value = t; } }
+    return { path: String(r.path ?? '').trim(), operator: r.operator, value };
+  });
+}
+function formatJSONPath(v) {
+  return (Array.isArray(v) ? v : []).map((c) => {
+    const raw = c.value;
+    let value = typeof raw === 'string' ? raw : JSON.stringify(raw ?? '');
+    if (typeof raw === 'string' && c.operator !== 'contains') { try { JSON.parse(raw); value = JSON.stringify(raw); } catch { /* bare text */ } }
+    return { path: c.path || '', operator: c.operator || '==', value };
+  });
 }
 
 const text = (key, label, hint) => ({ key, label, kind: 'text', hint });
@@ -55,7 +70,7 @@ export const OPTIONS_BY_TYPE = {
     text('body_contains', 'Body must contain'),
     text('body_not_contains', 'Body must not contain'),
     text('body_regex', 'Body must match (regular expression)', 'Go RE2 syntax.'),
-    { key: 'json_path', label: 'JSON assertions', kind: 'textarea', hint: 'JSON list of {"path", "operator", "value"}; operators ==, !=, >, >=, <, <=, contains.', parse: parseJSONList, format: (v) => (v && v.length ? JSON.stringify(v, null, 1) : '') },
+    { key: 'json_path', label: 'JSON assertions', kind: 'jsonpath', hint: 'Checks on the JSON body, e.g. $.status == "ok" or $.items[0].count > 0. The value is JSON (a number, true, "text"); bare text counts as a string.', parse: parseJSONPath, format: formatJSONPath },
     bool('follow_redirects', 'Follow redirects', true),
     bool('verify_tls', 'Verify the TLS certificate', true),
     num('ssl_warn_days', 'Warn this many days before the certificate expires', 30),

@@ -6,7 +6,7 @@ import { api, ApiError } from '../api.js';
 import { navigate } from '../router.js';
 import { usePoll } from '../poll.js';
 import { CHECK_TYPES } from '../constants.js';
-import { OPTIONS_BY_TYPE, authTypesFor, ENDPOINT_HINT, optionInputs, optionsBody } from '../service-options.js';
+import { OPTIONS_BY_TYPE, authTypesFor, ENDPOINT_HINT, optionInputs, optionsBody, JSON_PATH_OPERATORS } from '../service-options.js';
 import { ResponseChart } from '../chart.js';
 import { DailyBars } from '../daily-bars.js';
 import {
@@ -40,6 +40,25 @@ function authBody(v) {
   if (v.auth_type === 'basic') return { type: 'basic', username: a.username, password: a.password };
   if (v.auth_type === 'bearer') return { type: 'bearer', token: a.token };
   return { type: 'header', name: a.name, value: a.value };
+}
+
+// JSONPathInputs edits the HTTP json_path assertions as rows of path, operator
+// and value, each with its 422 error under it.
+function JSONPathInputs({ opt, rows, onInput, fe }) {
+  const setRow = (i, k) => (x) => onInput(rows.map((r, j) => (j === i ? { ...r, [k]: x } : r)));
+  const key = (i) => `options.json_path[${i}]`;
+  return html`<div class="field json-path"><span class="field-label">${opt.label}</span>
+    <div class="hint">${opt.hint}</div>
+    ${rows.map((r, i) => html`<div class="json-path-row" role="group" aria-label=${'Assertion ' + (i + 1)}>
+      <${Field} label="Path" name=${`options.json_path.${i}.path`} placeholder="$.status" value=${r.path} onInput=${setRow(i, 'path')} error=${fe(key(i) + '.path')} />
+      <${Field} label="Operator" name=${`options.json_path.${i}.operator`} as="select" options=${JSON_PATH_OPERATORS} value=${r.operator} onInput=${setRow(i, 'operator')} error=${fe(key(i) + '.operator')} />
+      <${Field} label="Expected value" name=${`options.json_path.${i}.value`} value=${r.value} onInput=${setRow(i, 'value')} error=${fe(key(i) + '.value')} />
+      <${Button} type="button" aria-label=${'Remove assertion ' + (i + 1)} onClick=${() => onInput(rows.filter((_, j) => j !== i))}>Remove<//>
+      ${fe(key(i)) && html`<div class="field-error">${fe(key(i))}</div>`}
+    </div>`)}
+    ${fe('options.json_path') && html`<div class="field-error">${fe('options.json_path')}</div>`}
+    <div><${Button} type="button" onClick=${() => onInput([...rows, { path: '', operator: '==', value: '' }])}>Add a JSON assertion<//></div>
+  </div>`;
 }
 
 function ServiceForm({ service }) {
@@ -88,6 +107,9 @@ function ServiceForm({ service }) {
   const shown = [...SERVICE_FIELDS, 'auth', 'auth.type', 'auth.username', 'auth.password', 'auth.token', 'auth.name', 'auth.value',
     ...opts.map((o) => 'options.' + o.key)];
   const headerErrors = error instanceof ApiError ? Object.entries(error.fields).filter(([k]) => k.startsWith('options.headers.')) : [];
+  if (opts.some((o) => o.kind === 'jsonpath')) {
+    (v.options.json_path || []).forEach((_, i) => shown.push(...['', '.path', '.operator', '.value'].map((x) => `options.json_path[${i}]${x}`)));
+  }
 
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
     <${ErrorBanner} error=${error} shownFields=${[...shown, ...headerErrors.map(([k]) => k)]} />
@@ -106,7 +128,7 @@ function ServiceForm({ service }) {
       <${Field} label="SLA target (%)" name="sla_target" type="number" step="0.001" hint="Optional, e.g. 99.9" value=${v.sla_target} onInput=${set('sla_target')} error=${fe('sla_target')} />
     </fieldset>
     ${opts.length > 0 && html`<fieldset><legend>${v.check_type} options</legend>
-      ${opts.map((o) => html`<${Field} key=${v.check_type + o.key} label=${o.label} name=${'options.' + o.key} hint=${o.hint}
+      ${opts.map((o) => o.kind === 'jsonpath' ? html`<${JSONPathInputs} key=${v.check_type + o.key} opt=${o} rows=${v.options[o.key] || []} onInput=${setOpt(o.key)} fe=${fe} />` : html`<${Field} key=${v.check_type + o.key} label=${o.label} name=${'options.' + o.key} hint=${o.hint}
         type=${o.kind === 'checkbox' || o.kind === 'number' ? o.kind : 'text'} as=${o.kind === 'select' ? 'select' : o.kind === 'textarea' ? 'textarea' : undefined}
         options=${o.options} value=${v.options[o.key]} onInput=${setOpt(o.key)}
         error=${fe('options.' + o.key) || (o.key === 'headers' && headerErrors.map(([k, m]) => `${k.slice('options.headers.'.length)} ${m}`).join('; ')) || undefined} />`)}
