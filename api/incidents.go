@@ -68,6 +68,20 @@ func (x *incidentHandlers) page(c *gin.Context) (*store.StatusPage, error) {
 	return p, err
 }
 
+// pageIncident loads the :id page and its :iid incident (404 naming whichever is missing);
+// every single-incident handler starts with it.
+func (x *incidentHandlers) pageIncident(c *gin.Context) (*store.StatusPage, *store.Incident, error) {
+	p, err := x.page(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	inc, err := x.store.Incident(p.OrgID, p.ID, c.Param("iid"))
+	if err != nil {
+		return nil, nil, incidentNotFound(err)
+	}
+	return p, inc, nil
+}
+
 // notFound maps the store's miss to "Incident" (the page was checked before).
 func incidentNotFound(err error) error {
 	if errors.Is(err, store.ErrNotFound) {
@@ -136,13 +150,9 @@ func (x *incidentHandlers) create(c *gin.Context) error {
 }
 
 func (x *incidentHandlers) get(c *gin.Context) error {
-	p, err := x.page(c)
+	_, inc, err := x.pageIncident(c)
 	if err != nil {
 		return err
-	}
-	inc, err := x.store.Incident(p.OrgID, p.ID, c.Param("iid"))
-	if err != nil {
-		return incidentNotFound(err)
 	}
 	c.JSON(http.StatusOK, newIncidentView(inc))
 	return nil
@@ -151,12 +161,9 @@ func (x *incidentHandlers) get(c *gin.Context) error {
 // addUpdate posts a timeline entry; the incident takes its status (resolved sets
 // resolved_at). Responders may do this (SPEC §2.1 "post incident updates").
 func (x *incidentHandlers) addUpdate(c *gin.Context) error {
-	p, err := x.page(c)
+	p, _, err := x.pageIncident(c)
 	if err != nil {
 		return err
-	}
-	if _, err := x.store.Incident(p.OrgID, p.ID, c.Param("iid")); err != nil {
-		return incidentNotFound(err)
 	}
 	var req incidentUpdateRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -183,12 +190,9 @@ func (x *incidentHandlers) addUpdate(c *gin.Context) error {
 }
 
 func (x *incidentHandlers) update(c *gin.Context) error {
-	p, err := x.page(c)
+	p, _, err := x.pageIncident(c)
 	if err != nil {
 		return err
-	}
-	if _, err := x.store.Incident(p.OrgID, p.ID, c.Param("iid")); err != nil {
-		return incidentNotFound(err)
 	}
 	var req incidentRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -212,13 +216,9 @@ func (x *incidentHandlers) update(c *gin.Context) error {
 }
 
 func (x *incidentHandlers) delete(c *gin.Context) error {
-	p, err := x.page(c)
+	p, inc, err := x.pageIncident(c)
 	if err != nil {
 		return err
-	}
-	inc, err := x.store.Incident(p.OrgID, p.ID, c.Param("iid"))
-	if err != nil {
-		return incidentNotFound(err)
 	}
 	if err := x.store.DeleteIncident(p.OrgID, p.ID, inc.ID); err != nil {
 		return incidentNotFound(err)

@@ -45,14 +45,14 @@ func newChannelView(ch *store.NotificationChannel) channelView {
 	return v
 }
 
-// deliveryView is one delivery-log entry (SPEC §3.11: timestamp, event, channel, attempt,
-// HTTP status, the first 500 characters of the answer). DeliveryID is the notification
-// (outbox entry) it belongs to, as sent in X-AlertifyPro-Delivery; a dead-lettered one is
-// replayed with POST /deliveries/{delivery_id}/retry.
-type deliveryView struct {
+// deliveryLogView is one delivery-log entry as every log shows it (SPEC §3.11: timestamp,
+// event, attempt, HTTP status, the first 500 characters of the answer). DeliveryID is the
+// notification (outbox entry) it belongs to, as sent in X-AlertifyPro-Delivery; a
+// dead-lettered one is replayed with POST /deliveries/{delivery_id}/retry. The channel and
+// webhook logs embed it and add their own target id field.
+type deliveryLogView struct {
 	ID         string    `json:"id"`
 	DeliveryID string    `json:"delivery_id"`
-	ChannelID  string    `json:"channel_id"`
 	Event      string    `json:"event"`
 	Attempt    int       `json:"attempt"`
 	Timestamp  time.Time `json:"timestamp"`
@@ -62,8 +62,8 @@ type deliveryView struct {
 	Outcome    string    `json:"outcome"`
 }
 
-func newDeliveryView(l *store.DeliveryLog) deliveryView {
-	v := deliveryView{ID: l.ID, DeliveryID: l.EntryID, ChannelID: l.TargetID, Event: l.Event, Attempt: l.Attempt,
+func newDeliveryLogView(l *store.DeliveryLog) deliveryLogView {
+	v := deliveryLogView{ID: l.ID, DeliveryID: l.EntryID, Event: l.Event, Attempt: l.Attempt,
 		Timestamp: l.At.UTC(), Response: l.Response, Outcome: l.Outcome}
 	if l.StatusCode != 0 {
 		v.StatusCode = &l.StatusCode
@@ -72,6 +72,16 @@ func newDeliveryView(l *store.DeliveryLog) deliveryView {
 		v.Error = &l.Error
 	}
 	return v
+}
+
+// deliveryView is a channel's delivery-log entry.
+type deliveryView struct {
+	deliveryLogView
+	ChannelID string `json:"channel_id"`
+}
+
+func newDeliveryView(l *store.DeliveryLog) deliveryView {
+	return deliveryView{deliveryLogView: newDeliveryLogView(l), ChannelID: l.TargetID}
 }
 
 // testSendView is the answer of POST /notification-channels/{id}/test: what the provider

@@ -40,31 +40,14 @@ func newWebhookView(w *store.Webhook) webhookView {
 }
 
 // webhookDeliveryView is one attempt in a subscription's delivery log (SPEC §3.15: the
-// same log as §3.11). delivery_id is the envelope id (X-AlertifyPro-Delivery), also the
-// id a dead-lettered delivery is replayed by (POST /deliveries/{delivery_id}/retry).
+// same log as §3.11); delivery_id is the envelope id (X-AlertifyPro-Delivery).
 type webhookDeliveryView struct {
-	ID         string    `json:"id"`
-	DeliveryID string    `json:"delivery_id"`
-	WebhookID  string    `json:"webhook_id"`
-	Event      string    `json:"event"`
-	Attempt    int       `json:"attempt"`
-	Timestamp  time.Time `json:"timestamp"`
-	StatusCode *int      `json:"status_code"`
-	Response   string    `json:"response"`
-	Error      *string   `json:"error"`
-	Outcome    string    `json:"outcome"`
+	deliveryLogView
+	WebhookID string `json:"webhook_id"`
 }
 
 func newWebhookDeliveryView(l *store.DeliveryLog) webhookDeliveryView {
-	v := webhookDeliveryView{ID: l.ID, DeliveryID: l.EntryID, WebhookID: l.TargetID, Event: l.Event,
-		Attempt: l.Attempt, Timestamp: l.At.UTC(), Response: l.Response, Outcome: l.Outcome}
-	if l.StatusCode != 0 {
-		v.StatusCode = &l.StatusCode
-	}
-	if l.Error != "" {
-		v.Error = &l.Error
-	}
-	return v
+	return webhookDeliveryView{deliveryLogView: newDeliveryLogView(l), WebhookID: l.TargetID}
 }
 
 // webhookTestView answers POST /webhooks/{id}/test: what the receiver said. A refusal is
