@@ -80,8 +80,23 @@ func (x *memberHandlers) list(c *gin.Context) error {
 	return nil
 }
 
+// refuseKeyGrants keeps API keys from granting access (SPEC §12): a leaked
+// admin key that could add accounts, invite addresses or raise roles would
+// entrench itself beyond its own revocation. Taking access away (removing a
+// member, revoking an invitation) stays open to keys for offboarding scripts;
+// an owner can only be touched by an owner's key.
+func refuseKeyGrants(a *actor) error {
+	if a.apiKey != nil {
+		return errForbidden("API keys cannot add members, send invitations or change roles; sign in to manage members.")
+	}
+	return nil
+}
+
 // add adds an existing account at once, or invites an e-mail that has none.
 func (x *memberHandlers) add(c *gin.Context) error {
+	if err := refuseKeyGrants(actorOf(c)); err != nil {
+		return err
+	}
 	var req struct {
 		Email string  `json:"email"`
 		Role  *string `json:"role"`
@@ -139,6 +154,9 @@ func (x *memberHandlers) target(c *gin.Context) (*store.Membership, *store.User,
 }
 
 func (x *memberHandlers) setRole(c *gin.Context) error {
+	if err := refuseKeyGrants(actorOf(c)); err != nil {
+		return err
+	}
 	var req struct {
 		Role string `json:"role"`
 	}
