@@ -92,7 +92,12 @@ func refuseKeyGrants(a *actor) error {
 	return nil
 }
 
-// add adds an existing account at once, or invites an e-mail that has none.
+// add adds an account whose holder proved the address at once; any other
+// address — no account, or an account that never confirmed it — gets an
+// invitation mailed to the address, so only whoever reads that mailbox can
+// join. A registration alone proves nothing (profile_email.go), and adding
+// such an account directly would hand the membership to whoever typed the
+// address first.
 func (x *memberHandlers) add(c *gin.Context) error {
 	if err := refuseKeyGrants(actorOf(c)); err != nil {
 		return err
@@ -123,9 +128,17 @@ func (x *memberHandlers) add(c *gin.Context) error {
 	case err != nil:
 		return err
 	}
+	if _, err := x.store.Membership(actorOf(c).org.ID, user.ID); err == nil {
+		return errMemberExists()
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if !user.EmailConfirmed() {
+		return x.invite(c, email, role)
+	}
 	m := &store.Membership{UserID: user.ID, Role: role}
 	if err := x.store.AddMember(actorOf(c).org.ID, m); errors.Is(err, store.ErrConflict) {
-		return errConflict("That user is already a member of this organization.")
+		return errMemberExists()
 	} else if err != nil {
 		return err
 	}
@@ -135,6 +148,11 @@ func (x *memberHandlers) add(c *gin.Context) error {
 		"role": role, "status": "added"}))
 	c.JSON(http.StatusCreated, gin.H{"id": m.ID, "user_id": user.ID, "email": user.Email, "role": m.Role})
 	return nil
+}
+
+// errMemberExists is the 409 for adding someone who is already a member.
+func errMemberExists() *Error {
+	return errConflict("That user is already a member of this organization.")
 }
 
 // target loads the membership a :userID route names in the active
