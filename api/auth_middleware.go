@@ -89,6 +89,13 @@ func (b *base) actorFromJWT(c *gin.Context, token string) (*actor, error) {
 		return nil, errUnauthorized()
 	}
 	a := &actor{kind: "user", user: user}
+	// The token's own organization must still be the user's, whichever
+	// organization the request then selects (SPEC §12): a token of an
+	// organization the user left is 401, never moved to another one.
+	tokenOrg, tokenRole, err := b.tokenOrg(user, claims.TenantID)
+	if err != nil {
+		return nil, err
+	}
 	// SPEC §2 precedence: body organization_id > ?org=<slug> > token tenant.
 	// The choice is made here, before the route's permission check, so the
 	// role that is checked is the caller's role in the organization acted on.
@@ -98,9 +105,7 @@ func (b *base) actorFromJWT(c *gin.Context, token string) (*actor, error) {
 	if slug := c.Query("org"); slug != "" {
 		return a, b.useMembership(a, func() (*store.Organization, error) { return b.store.OrganizationBySlug(slug) })
 	}
-	if err := b.useTokenOrg(a, claims.TenantID); err != nil {
-		return nil, err
-	}
+	a.org, a.role = tokenOrg, tokenRole
 	return a, nil
 }
 
@@ -150,28 +155,34 @@ type errorReader struct{ err error }
 
 func (e errorReader) Read([]byte) (int, error) { return 0, e.err }
 
-// useTokenOrg selects the token's organization, or the user's first one when
-// they have since left it; a user with no organization keeps org nil and can
-// still reach their profile.
-func (b *base) useTokenOrg(a *actor, orgID string) error {
-	if m, err := b.store.Membership(orgID, a.user.ID); err == nil {
-		org, err := b.store.Organization(orgID)
-		if err == nil {
-			a.org, a.role = org, m.Role
-			return nil
+// tokenOrg loads the organization a JWT was issued for and the user's role
+// in it. A token of an organization the user no longer belongs to (removed,
+// or the organization deleted) is 401: acting anywhere else would be a
+// silent move the caller never asked for. An empty tenant is a token issued
+// while the account had no organization; it names none, so it acts in the
+// one login would pick now (the first), or none, which still reaches the
+// profile.
+func (b *base) tokenOrg(user *store.User, orgID string) (*store.Organization, string, error) {
+	if orgID == "" {
+		orgs, err := b.store.UserOrganizations(user.ID)
+		if err != nil || len(orgs) == 0 {
+			return nil, "", err
 		}
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
+		return &orgs[0].Organization, orgs[0].Role, nil
 	}
-	orgs, err := b.store.UserOrganizations(a.user.ID)
-	if err != nil {
-		return err
+	m, err := b.store.Membership(orgID, user.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, "", errUnauthorized()
+	} else if err != nil {
+		return nil, "", err
 	}
-	if len(orgs) > 0 {
-		org := orgs[0].Organization
-		a.org, a.role = &org, orgs[0].Role
+	org, err := b.store.Organization(orgID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, "", errUnauthorized()
+	} else if err != nil {
+		return nil, "", err
 	}
-	return nil
+	return org, m.Role, nil
 }
 
 func (b *base) actorFromAPIKey(c *gin.Context, token string) (*actor, error) {

@@ -80,8 +80,28 @@ func (x *memberHandlers) list(c *gin.Context) error {
 	return nil
 }
 
-// add adds an existing account at once, or invites an e-mail that has none.
+// refuseKeyGrants keeps API keys from granting access (SPEC §12): a leaked
+// admin key that could add accounts, invite addresses or raise roles would
+// entrench itself beyond its own revocation. Taking access away (removing a
+// member, revoking an invitation) stays open to keys for offboarding scripts;
+// an owner can only be touched by an owner's key.
+func refuseKeyGrants(a *actor) error {
+	if a.apiKey != nil {
+		return errForbidden("API keys cannot add members, send invitations or change roles; sign in to manage members.")
+	}
+	return nil
+}
+
+// add adds an account whose holder proved the address at once; any other
+// address — no account, or an account that never confirmed it — gets an
+// invitation mailed to the address, so only whoever reads that mailbox can
+// join. A registration alone proves nothing (profile_email.go), and adding
+// such an account directly would hand the membership to whoever typed the
+// address first.
 func (x *memberHandlers) add(c *gin.Context) error {
+	if err := refuseKeyGrants(actorOf(c)); err != nil {
+		return err
+	}
 	var req struct {
 		Email string  `json:"email"`
 		Role  *string `json:"role"`
@@ -108,9 +128,17 @@ func (x *memberHandlers) add(c *gin.Context) error {
 	case err != nil:
 		return err
 	}
+	if _, err := x.store.Membership(actorOf(c).org.ID, user.ID); err == nil {
+		return errMemberExists()
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if !user.EmailConfirmed() {
+		return x.invite(c, email, role)
+	}
 	m := &store.Membership{UserID: user.ID, Role: role}
 	if err := x.store.AddMember(actorOf(c).org.ID, m); errors.Is(err, store.ErrConflict) {
-		return errConflict("That user is already a member of this organization.")
+		return errMemberExists()
 	} else if err != nil {
 		return err
 	}
@@ -120,6 +148,11 @@ func (x *memberHandlers) add(c *gin.Context) error {
 		"role": role, "status": "added"}))
 	c.JSON(http.StatusCreated, gin.H{"id": m.ID, "user_id": user.ID, "email": user.Email, "role": m.Role})
 	return nil
+}
+
+// errMemberExists is the 409 for adding someone who is already a member.
+func errMemberExists() *Error {
+	return errConflict("That user is already a member of this organization.")
 }
 
 // target loads the membership a :userID route names in the active
@@ -139,6 +172,9 @@ func (x *memberHandlers) target(c *gin.Context) (*store.Membership, *store.User,
 }
 
 func (x *memberHandlers) setRole(c *gin.Context) error {
+	if err := refuseKeyGrants(actorOf(c)); err != nil {
+		return err
+	}
 	var req struct {
 		Role string `json:"role"`
 	}

@@ -8,7 +8,8 @@ import (
 )
 
 // orgFixture is organization A with one user per role, an outsider who owns
-// organization B, and a user with an account but no place in A.
+// organization B, and a user with an account but no place in A. The outsider
+// and carol have confirmed addresses.
 type orgFixture struct {
 	owner, admin, member, viewer, outsider, carol *testUser
 	adminTok, memberTok, viewerTok                string
@@ -23,6 +24,10 @@ func newOrgFixture(e *testEnv) *orgFixture {
 		outsider: e.newUser("bob@example.com", "Bob Outsider"),
 		carol:    e.newUser("carol@example.com", "Carol Existing"),
 	}
+	// Carol and Bob proved their addresses (an earlier invitation), so adding
+	// them adds them at once.
+	e.confirmEmail(f.carol)
+	e.confirmEmail(f.outsider)
 	f.adminTok = e.join(f.owner.OrgID, f.admin, roleAdmin)
 	f.memberTok = e.join(f.owner.OrgID, f.member, roleMember)
 	f.viewerTok = e.join(f.owner.OrgID, f.viewer, roleViewer)

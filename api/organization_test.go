@@ -3,6 +3,7 @@ package api
 import (
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -110,15 +111,24 @@ func TestOrganizationDelete(t *testing.T) {
 					t.Fatalf("204 with a body: %q", rec.Body.String())
 				}
 			}},
-		{name: "gone for its owner", method: "GET", path: "/api/v1/organization", token: ada.Token, status: 404},
-		{name: "gone by slug", method: "GET", path: "/api/v1/organization?org=" + ada.OrgSlug, token: admin, status: 404},
-		{name: "the admin lands back in their own", method: "GET", path: "/api/v1/organization", token: admin, status: 200,
+		// Tokens issued for it end with it (SPEC §12: never moved to another organization).
+		{name: "its owner's token ends", method: "GET", path: "/api/v1/organization", token: ada.Token, status: 401},
+		{name: "its admin's token ends, whatever it selects", method: "GET", path: "/api/v1/organization?org=" + bob.OrgSlug, token: admin, status: 401},
+		{name: "gone by slug", method: "GET", path: "/api/v1/organization?org=" + ada.OrgSlug, token: bob.Token, status: 404},
+		{name: "the admin's own token still works", method: "GET", path: "/api/v1/organization", token: bob.Token, status: 200,
 			contains: []string{bob.OrgID}},
-		{name: "the owner's profile lists nothing", method: "GET", path: "/api/v1/profile", token: ada.Token, status: 200,
-			contains: []string{`"organizations":[]`}},
 		{name: "its API key is revoked with it", method: "GET", path: "/api/v1/profile", token: ownerKey, status: 401},
 	})
 	if _, err := e.db.Organization(bob.OrgID); err != nil {
 		t.Fatalf("bob's organization went too: %v", err)
+	}
+	// Signing in again gives the owner a token of no organization; the profile lists none.
+	rec := e.do("POST", "/api/v1/auth/login", "", loginBody(ada.Email, authPassword))
+	if rec.Code != 200 {
+		t.Fatalf("login: %d %s", rec.Code, rec.Body.String())
+	}
+	fresh := decode[tokenResponse](t, rec).Token
+	if rec := e.do("GET", "/api/v1/profile", fresh, nil); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"organizations":[]`) {
+		t.Fatalf("profile after deleting the only organization: %d %s", rec.Code, rec.Body.String())
 	}
 }

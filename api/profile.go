@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -32,11 +31,14 @@ type profileOrganization struct {
 	Role string `json:"role"`
 }
 
-// profileView is GET /profile: the account and the organizations it
-// belongs to with its role in each.
+// profileView is GET /profile: the account, whether its address is
+// confirmed, an e-mail change waiting for confirmation (null when none) and
+// the organizations it belongs to with its role in each.
 type profileView struct {
 	userView
-	Organizations []profileOrganization `json:"organizations"`
+	EmailConfirmed bool                  `json:"email_confirmed"`
+	PendingEmail   *pendingEmailView     `json:"pending_email"`
+	Organizations  []profileOrganization `json:"organizations"`
 }
 
 // profileHandlers serves /profile: the caller's own account.
@@ -65,26 +67,32 @@ func (x *profileHandlers) render(c *gin.Context, u *store.User) error {
 			orgs = append(orgs, profileOrganization{ID: o.ID, Name: o.Name, Slug: o.Slug, Role: uo.Role})
 		}
 	}
-	c.JSON(http.StatusOK, profileView{userView: newUserView(u), Organizations: orgs})
+	pending, err := x.pendingEmail(u.ID)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, profileView{userView: newUserView(u), EmailConfirmed: u.EmailConfirmed(),
+		PendingEmail: pending, Organizations: orgs})
 	return nil
 }
 
 type profileUpdate struct {
 	FullName *string `json:"full_name"`
 	Email    *string `json:"email"`
+	// CurrentPassword is required when Email names a new address.
+	CurrentPassword *string `json:"current_password"`
 }
 
-// update changes the caller's name and/or e-mail (absent fields are kept).
-// The e-mail is re-indexed; one another account uses answers 409. An API
-// key may change the name but never the e-mail, which is the login.
+// update changes the caller's name at once and (absent fields are kept)
+// starts a change of e-mail: a new address needs the current password and
+// takes effect only when its holder follows the link mailed to it
+// (profile_email.go); until then the old address stays the login. An API key
+// may change the name but never the e-mail.
 func (x *profileHandlers) update(c *gin.Context) error {
 	a := actorOf(c)
 	var req profileUpdate
 	if err := bindJSON(c, &req); err != nil {
 		return err
-	}
-	if req.Email != nil && a.apiKey != nil {
-		return errSessionOnly()
 	}
 	f := fieldErrors{}
 	var name, email string
@@ -94,30 +102,41 @@ func (x *profileHandlers) update(c *gin.Context) error {
 	if req.Email != nil {
 		email = f.email("email", *req.Email)
 	}
+	// The unchanged address (as the profile form always sends it) is no change.
+	newEmail := req.Email != nil && !sameEmail(email, a.user.Email)
+	if newEmail && a.apiKey != nil {
+		return errSessionOnly()
+	}
+	if newEmail && (req.CurrentPassword == nil || *req.CurrentPassword == "") {
+		f.add("current_password", "is required to change the e-mail address")
+	}
 	if err := f.err(); err != nil {
 		return err
 	}
-	changed := []string{}
-	user, err := x.store.UpdateUser(a.user.ID, func(u *store.User) error {
-		if req.FullName != nil && name != u.FullName {
-			u.FullName = name
-			changed = append(changed, "full_name")
+	if newEmail {
+		if err := x.requestEmailChange(c, a.user, email, *req.CurrentPassword); err != nil {
+			return err
 		}
-		if req.Email != nil && email != u.Email {
-			u.Email = email
-			changed = append(changed, "email")
-		}
-		return nil
-	})
-	if errors.Is(err, store.ErrConflict) {
-		return errEmailTaken()
-	} else if err != nil {
-		return err
 	}
-	if len(changed) > 0 {
-		x.audit(c, "user.updated", userResource(user), map[string]any{"changed": changed})
+	user := a.user
+	if req.FullName != nil && name != user.FullName {
+		var err error
+		if user, err = x.store.UpdateUser(a.user.ID, func(u *store.User) error {
+			u.FullName = name
+			return nil
+		}); err != nil {
+			return err
+		}
+		x.audit(c, "user.updated", userResource(user), map[string]any{"changed": []string{"full_name"}})
 	}
 	return x.render(c, user)
+}
+
+// errWrongPassword is the answer to a current password that does not verify.
+func errWrongPassword() *Error {
+	e := errBadRequest("The current password is incorrect.")
+	e.Fields = map[string]string{"current_password": "is incorrect"}
+	return e
 }
 
 type passwordChange struct {
@@ -149,9 +168,7 @@ func (x *profileHandlers) changePassword(c *gin.Context) error {
 	}
 	ctx := c.Request.Context()
 	if !x.passwords.Verify(ctx, a.user.PasswordHash, req.CurrentPassword) {
-		e := errBadRequest("The current password is incorrect.")
-		e.Fields = map[string]string{"current_password": "is incorrect"}
-		return e
+		return errWrongPassword()
 	}
 	hash, err := x.passwords.Hash(ctx, req.NewPassword)
 	if err != nil {

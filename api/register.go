@@ -24,8 +24,8 @@ type registerResponse struct {
 	Organization organizationSummary `json:"organization"`
 }
 
-// errInvalidInvitation is the answer for an unknown, used or expired
-// invitation token; the three are not told apart.
+// errInvalidInvitation is the answer for an unknown, used, expired or
+// someone else's invitation token; they are not told apart.
 func errInvalidInvitation() *Error {
 	return errValidation(map[string]string{"invite_token": "is invalid or has expired"})
 }
@@ -91,7 +91,8 @@ func (x *authHandlers) register(c *gin.Context) error {
 }
 
 // checkInvitation answers 422 unless digest names a live invitation issued
-// to email.
+// to email; unknown, expired and someone else's invitations are not told
+// apart.
 func (x *authHandlers) checkInvitation(digest []byte, email string) error {
 	inv, err := x.store.InvitationByDigest(digest)
 	if errors.Is(err, store.ErrNotFound) {
@@ -102,8 +103,10 @@ func (x *authHandlers) checkInvitation(digest []byte, email string) error {
 	if !x.now().Before(inv.ExpiresAt) {
 		return errInvalidInvitation()
 	}
+	// An invitation for another address reads exactly like an unknown one,
+	// so a leaked or guessed token reveals nothing (as accepting does).
 	if !sameEmail(inv.Email, email) {
-		return errValidation(map[string]string{"invite_token": "was issued to another e-mail address"})
+		return errInvalidInvitation()
 	}
 	return nil
 }

@@ -26,6 +26,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	var (
 		authH    = &authHandlers{base: b, guard: newLoginGuard(b.now)}
 		profile  = &profileHandlers{base: b}
+		emailLnk = &emailConfirmHandlers{base: b}
 		orgs     = &organizationHandlers{base: b}
 		members  = &memberHandlers{base: b}
 		teams    = &teamHandlers{base: b}
@@ -77,6 +78,9 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/ready", b.ready)
 	v1.POST("/auth/register", h(authH.register))
 	v1.POST("/auth/login", h(authH.login))
+	// The e-mail change link: the mailed token is the proof; GET shows a page, POST confirms.
+	v1.GET("/profile/email/confirm", h(emailLnk.page))
+	v1.POST("/profile/email/confirm", h(emailLnk.confirm))
 	// Heartbeat pings: the unguessable key is the credential, limited per key (SPEC §2.6).
 	v1.GET("/heartbeat/:key", h(pinger.ping))
 	v1.POST("/heartbeat/:key", h(pinger.ping))

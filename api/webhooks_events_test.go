@@ -24,6 +24,7 @@ func TestWebhookMemberEvents(t *testing.T) {
 	e := newTestEnv(t)
 	owner := e.newUser("owner@example.com", "Owner")
 	existing := e.newUser("existing@example.com", "Existing")
+	e.confirmEmail(existing) // an address its holder proved is added at once
 	recv := newHookReceiver(t, testWebhookSecret, http.StatusOK)
 	subscribe(t, e, owner.Token, recv.URL, "member.invited", "member.removed")
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"time"
 
@@ -145,7 +146,8 @@ func (db *DB) RegisterInvited(u *User, org *Organization, owner *Membership, dig
 }
 
 // acceptInvitation consumes the invitation and adds the membership; a zero
-// joined means now.
+// joined means now. Following an invitation link bound to the account's own
+// address proves that address (User.ConfirmedEmail).
 func (db *DB) acceptInvitation(tx *bolt.Tx, digest []byte, userID string, inv *Invitation, joined time.Time) error {
 	if err := findInvitation(tx, digest, inv); err != nil {
 		return err
@@ -157,7 +159,24 @@ func (db *DB) acceptInvitation(tx *bolt.Tx, digest []byte, userID string, inv *I
 	if err := db.insertMember(tx, inv.OrgID, &Membership{UserID: userID, Role: inv.Role, JoinedAt: joined}); err != nil {
 		return err
 	}
+	if err := confirmInvitedEmail(tx, userID, inv.Email); err != nil {
+		return err
+	}
 	return deleteInvitation(tx, b, inv)
+}
+
+// confirmInvitedEmail records the account's address as confirmed when it is
+// the address the invitation was issued to.
+func confirmInvitedEmail(tx *bolt.Tx, userID, invited string) error {
+	var u User
+	if err := getUser(tx, userID, &u); err != nil {
+		return err
+	}
+	if u.EmailConfirmed() || !bytes.Equal(emailKey(u.Email), emailKey(invited)) {
+		return nil
+	}
+	u.ConfirmedEmail = u.Email
+	return putJSON(tx.Bucket([]byte(bucketUsers)), []byte(u.ID), &u)
 }
 
 // findInvitation resolves a token digest through idx_invitation.

@@ -14,6 +14,8 @@
 //	idx_heartbeat_due         be64(due nanos) + heartbeatUUID(16) → orgID + "/" + heartbeatID
 //	idx_status_page_slug      lower(slug) → orgID + "/" + pageID   (created on first write)
 //	idx_subscriber_token      sha256(token) → orgID + "/" + subscriberID  (created on first write)
+//	email_changes             userID → EmailChange JSON (pending, unconfirmed)  (created on first write)
+//	idx_email_change          sha256(token) → userID                            (created on first write)
 //	orgs/<orgID>/             one bucket per organization:
 //	    "info" key            Organization JSON
 //	    members               userID → Membership JSON

@@ -11,15 +11,27 @@ import (
 
 // User is an account. Users are global (one login, many organizations); their organizations
 // are found through memberships. PasswordHash is a bcrypt hash and never leaves the API.
+//
+// ConfirmedEmail is the address the account holder proved to control by following a link
+// that was mailed to it, or handed over bound to it (an invitation, an e-mail change
+// confirmation); empty when none was proven, as after a plain registration. The account's
+// address counts as confirmed only while it is that address (EmailConfirmed).
 type User struct {
 	ID              string    `json:"id"`
 	Email           string    `json:"email"`
+	ConfirmedEmail  string    `json:"confirmed_email,omitempty"`
 	FullName        string    `json:"full_name"`
 	PasswordHash    string    `json:"password_hash"`
 	TokenVersion    int       `json:"token_version"`
 	IsInstanceAdmin bool      `json:"is_instance_admin"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
+}
+
+// EmailConfirmed reports whether the account's current address is one its holder proved to
+// control (see ConfirmedEmail).
+func (u *User) EmailConfirmed() bool {
+	return u.ConfirmedEmail != "" && bytes.Equal(emailKey(u.ConfirmedEmail), emailKey(u.Email))
 }
 
 // Register creates an account together with its first organization and owner membership, in
@@ -114,26 +126,29 @@ func (db *DB) UserByEmail(email string) (*User, error) {
 	return &u, nil
 }
 
-// UpdateUser loads the account, lets fn change it and stores the result, re-indexing the
-// e-mail when it changed (ErrConflict if another account has it). fn runs inside the write
-// transaction, so it must be quick: hash passwords before calling. An error from fn aborts
-// the update and is returned as is. ID and CreatedAt cannot be changed; UpdatedAt is set.
+// errEmailViaConfirmation refuses an e-mail change through UpdateUser: an address is taken
+// into the e-mail index only once its holder proved it (ConfirmEmailChange).
+var errEmailViaConfirmation = errors.New("store: the e-mail of an account changes only through ConfirmEmailChange")
+
+// UpdateUser loads the account, lets fn change it and stores the result. fn runs inside the
+// write transaction, so it must be quick: hash passwords before calling. An error from fn
+// aborts the update and is returned as is. ID and CreatedAt cannot be changed; UpdatedAt is
+// set. The e-mail cannot be changed here (an error): RequestEmailChange and
+// ConfirmEmailChange do that, so the index never holds an address nobody proved.
 func (db *DB) UpdateUser(id string, fn func(*User) error) (*User, error) {
 	var u User
 	err := db.kv.Update(func(tx *bolt.Tx) error {
 		if err := getUser(tx, id, &u); err != nil {
 			return err
 		}
-		oldKey, created := emailKey(u.Email), u.CreatedAt
+		email, created := u.Email, u.CreatedAt
 		if err := fn(&u); err != nil {
 			return err
 		}
-		u.ID, u.CreatedAt, u.UpdatedAt = id, created, db.stamp()
-		if newKey := emailKey(u.Email); !bytes.Equal(oldKey, newKey) {
-			if err := reindexEmail(tx, oldKey, newKey, id, u.Email); err != nil {
-				return err
-			}
+		if u.Email != email {
+			return errEmailViaConfirmation
 		}
+		u.ID, u.CreatedAt, u.UpdatedAt = id, created, db.stamp()
 		return putJSON(tx.Bucket([]byte(bucketUsers)), []byte(id), &u)
 	})
 	if err != nil {

@@ -36,6 +36,8 @@ type serverOptions struct {
 	// FirstCheckDelay is when a new service gets its first check; the scenario uses a
 	// few seconds so the dashboard shows PENDING before GREEN.
 	FirstCheckDelay time.Duration
+	// Configure adjusts the configuration before the server is built (e.g. SMTP).
+	Configure func(*config.Config)
 }
 
 // server is the real AlertifyPro server on a loopback port.
@@ -62,6 +64,9 @@ func startServer(t *testing.T, opt serverOptions) *server {
 		SMTPPort: 587, SMTPTLS: "none", LogLevel: "error", LogFormat: "text",
 		JWTKey:             []byte("uitest-jwt-secret-uitest-jwt-secret-0123"),
 		EncryptionKeyBytes: []byte("0123456789abcdef0123456789abcdef"),
+	}
+	if opt.Configure != nil {
+		opt.Configure(cfg)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), store.Options{Logger: logger})

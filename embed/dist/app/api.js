@@ -27,16 +27,34 @@ export const session = {
 };
 
 // Listeners told when the API says the token is no longer valid (401), so the app
-// can send the user to the login page from wherever they are.
+// can send the user to the login page from wherever they are. That includes a token
+// of an organization the user was removed from (SPEC §12): the browser cannot mint a
+// token for another organization without the password, so it signs in again.
 const unauthorizedListeners = new Set();
 export function onUnauthorized(fn) { unauthorizedListeners.add(fn); return () => unauthorizedListeners.delete(fn); }
 
+// Listeners told when a request that selected an organization (?org=) answered 404:
+// the selected organization may be gone (the user was removed from it while the
+// token's own organization is still theirs). The app reloads the profile and switches
+// to an organization the user still belongs to.
+const orgNotFoundListeners = new Set();
+export function onOrgNotFound(fn) { orgNotFoundListeners.add(fn); return () => orgNotFoundListeners.delete(fn); }
+
+// withOrg adds ?org=<selected slug> to organization-scoped calls. The profile is the
+// account, not an organization's, so it is loaded without one: a stale selection must
+// never keep the app from learning which organizations are left.
 function withOrg(path) {
   const org = session.org();
-  if (!org || path.startsWith('/auth/') || path.startsWith('/admin/') || path.startsWith('/public/')) return path;
+  if (!org || path.startsWith('/auth/') || path.startsWith('/admin/') || path.startsWith('/public/') ||
+    path === '/profile' || path.startsWith('/profile/') || path.startsWith('/profile?')) return path;
   const u = new URL(path, 'http://x');
   if (!u.searchParams.has('org')) u.searchParams.set('org', org);
   return u.pathname + u.search;
+}
+
+// sentOrg is the slug a request path selected, or null.
+function sentOrg(path) {
+  return new URL(path, 'http://x').searchParams.get('org');
 }
 
 // request calls /api/v1<path>. It resolves to the decoded body (null for 204) and
@@ -46,9 +64,10 @@ export async function request(method, path, body, opts = {}) {
   const token = session.token();
   if (token) headers.Authorization = 'Bearer ' + token;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const target = withOrg(path);
   let res;
   try {
-    res = await fetch('/api/v1' + withOrg(path), {
+    res = await fetch('/api/v1' + target, {
       method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: opts.signal,
     });
   } catch (e) {
@@ -65,6 +84,8 @@ export async function request(method, path, body, opts = {}) {
     const err = new ApiError(res.status, d.error || 'http_' + res.status,
       d.message || `The server answered ${res.status} ${res.statusText}.`, d.fields, d.details);
     if (res.status === 401 && token && !path.startsWith('/auth/')) unauthorizedListeners.forEach((fn) => fn(err));
+    const org = sentOrg(target);
+    if (res.status === 404 && token && org) orgNotFoundListeners.forEach((fn) => fn(org));
     throw err;
   }
   return opts.withHeaders ? { body: data, headers: res.headers } : data;

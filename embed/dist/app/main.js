@@ -1,12 +1,12 @@
 // Boot: restore the theme, load the profile when a token exists, and render the
 // page of the current path inside the layout (or alone for the public pages).
 import { html, render, useState, useEffect } from './html.js';
-import { api, session, onUnauthorized } from './api.js';
+import { api, session, onUnauthorized, onOrgNotFound } from './api.js';
 import { ROUTES } from './routes.js';
 import { resolve, useLocation, navigate, installLinkInterception } from './router.js';
 import { Layout, NotFound } from './layout.js';
 import { applyStoredTheme } from './theme.js';
-import { ErrorBanner, Loading } from './ui.js';
+import { ErrorBanner, Loading, toast } from './ui.js';
 
 applyStoredTheme();
 installLinkInterception();
@@ -55,11 +55,38 @@ function App() {
   }
 
   useEffect(() => { loadProfile(); }, []);
+  // A 401 ends the session: the token expired, was signed out everywhere, or its
+  // organization is no longer the user's. Sign in again (reason=session explains
+  // why on the login page); login issues a token for an organization the user
+  // still belongs to, so this cannot loop.
   useEffect(() => onUnauthorized(() => {
     session.clear();
     setProfile(null);
-    navigate('/login?next=' + encodeURIComponent(location.pathname + location.search), { replace: true });
+    const here = location.pathname + location.search;
+    if (location.pathname === '/login') return;
+    navigate('/login?reason=session&next=' + encodeURIComponent(here), { replace: true });
   }), []);
+  // A 404 for the selected organization: if the user no longer belongs to it,
+  // pickOrg (in loadProfile) selects the first one left and the pages remount.
+  // Only a real change of selection remounts, so an ordinary 404 costs one
+  // profile read and nothing else.
+  useEffect(() => {
+    let checking = false;
+    return onOrgNotFound(async (slug) => {
+      if (checking || session.org() !== slug) return;
+      checking = true;
+      try {
+        const p = await loadProfile();
+        if (p && session.org() !== slug) {
+          const now = p.organizations.find((o) => o.slug === session.org());
+          toast(now ? `You are no longer a member of ${slug}; switched to ${now.name}.` : `You are no longer a member of ${slug}.`);
+          setOrgVersion((v) => v + 1);
+        }
+      } finally {
+        checking = false;
+      }
+    });
+  }, []);
 
   const signedIn = !!session.token();
   useEffect(() => {

@@ -11,12 +11,14 @@ function AuthCard({ title, children }) {
 export function Login({ query, onSignedIn }) {
   const f = useForm({ email: '', password: '' });
   const next = query.get('next') || '/';
+  const ended = query.get('reason') === 'session';
   async function onSubmit(e) {
     e.preventDefault();
     const res = await f.submit((v) => api.post('/auth/login', v));
     if (res) await onSignedIn(res.token, null, next);
   }
   return html`<${AuthCard} title="Log in">
+    ${ended && html`<${Banner} kind="info">Your session has ended: it expired, you were signed out everywhere, or you no longer belong to its organization. Log in again.<//>`}
     <form onSubmit=${onSubmit} novalidate>
       <${ErrorBanner} error=${f.error} shownFields=${['email', 'password']} />
       <${Field} label="E-mail" name="email" type="email" autocomplete="username" required value=${f.values.email} onInput=${f.set('email')} error=${f.fieldError('email')} />

@@ -33,7 +33,7 @@ export function Members({ profile }) {
     <form class="card form" onSubmit=${onSubmit} novalidate>
       <h2>Add or invite</h2>
       <${ErrorBanner} error=${f.error} shownFields=${['email', 'role']} />
-      <${Field} label="E-mail" name="email" type="email" value=${f.values.email} onInput=${f.set('email')} error=${f.fieldError('email')} hint="An existing account is added at once; anyone else gets an invitation." />
+      <${Field} label="E-mail" name="email" type="email" value=${f.values.email} onInput=${f.set('email')} error=${f.fieldError('email')} hint="An account that has confirmed this address is added at once; any other address gets an invitation." />
       <${Field} label="Role" name="role" as="select" options=${ROLES} value=${f.values.role} onInput=${f.set('role')} error=${f.fieldError('role')} />
       <${Button} kind="primary" type="submit" busy=${f.busy}>Add member<//>
     </form>

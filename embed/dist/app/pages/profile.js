@@ -1,18 +1,36 @@
 // Profile: name and e-mail (PUT /profile), password change (PUT /profile/password),
-// and "log out everywhere" (POST /auth/logout-all).
-import { html } from '../html.js';
+// and "log out everywhere" (POST /auth/logout-all). A new e-mail address needs the
+// current password and takes effect only when the link mailed to it is followed
+// (SPEC §12); until then the profile shows it as pending and the old one stays.
+import { html, useState } from '../html.js';
 import { api, session } from '../api.js';
 import { navigate } from '../router.js';
-import { Field, Button, ErrorBanner, useForm, PageHeader, toast, fmtTime } from '../ui.js';
+import { Field, Button, ErrorBanner, Banner, useForm, PageHeader, toast, fmtTime } from '../ui.js';
+
+// PendingEmail says where the confirmation link went and until when it works.
+function PendingEmail({ pending, current }) {
+  if (!pending) return null;
+  return html`<${Banner} kind="info"><div><strong>Check your inbox.</strong>${' '}We sent a confirmation link to <strong>${pending.email}</strong>.
+    Your e-mail stays ${current} until you open it (valid until ${fmtTime(pending.expires_at)}).</div><//>`;
+}
 
 export function Profile({ profile, reloadProfile }) {
-  const info = useForm({ full_name: profile.full_name, email: profile.email });
+  const info = useForm({ full_name: profile.full_name, email: profile.email, current_password: '' });
   const pw = useForm({ current_password: '', new_password: '' });
   const out = useForm({});
+  const [pending, setPending] = useState(profile.pending_email);
+  const emailChanged = info.values.email.trim().toLowerCase() !== profile.email.toLowerCase();
 
   async function saveInfo(e) {
     e.preventDefault();
-    if (await info.submit((v) => api.put('/profile', v))) { toast('Profile saved'); reloadProfile(); }
+    const body = { full_name: info.values.full_name, email: info.values.email };
+    if (emailChanged) body.current_password = info.values.current_password;
+    const res = await info.submit(() => api.put('/profile', body));
+    if (!res) return;
+    info.setValues({ full_name: res.full_name, email: res.email, current_password: '' });
+    setPending(res.pending_email);
+    toast(emailChanged ? 'Confirmation link sent' : 'Profile saved');
+    reloadProfile();
   }
   async function savePassword(e) {
     e.preventDefault();
@@ -35,9 +53,13 @@ export function Profile({ profile, reloadProfile }) {
     <section class="card form">
       <h2>Your details</h2>
       <form onSubmit=${saveInfo}>
-        <${ErrorBanner} error=${info.error} shownFields=${['full_name', 'email']} />
+        <${PendingEmail} pending=${pending} current=${profile.email} />
+        <${ErrorBanner} error=${info.error} shownFields=${['full_name', 'email', 'current_password']} />
         <${Field} label="Full name" name="full_name" value=${info.values.full_name} onInput=${info.set('full_name')} error=${info.fieldError('full_name')} />
-        <${Field} label="E-mail" name="email" type="email" value=${info.values.email} onInput=${info.set('email')} error=${info.fieldError('email')} />
+        <${Field} label="E-mail" name="email" type="email" autocomplete="email" value=${info.values.email} onInput=${info.set('email')} error=${info.fieldError('email')}
+          hint="A new address is confirmed by a link we e-mail to it; until then you keep signing in with the current one." />
+        ${emailChanged && html`<${Field} label="Current password" name="current_password" type="password" autocomplete="current-password"
+          hint="Needed to change your e-mail address." value=${info.values.current_password} onInput=${info.set('current_password')} error=${info.fieldError('current_password')} />`}
         <${Button} kind="primary" type="submit" busy=${info.busy}>Save<//>
       </form>
     </section>
