@@ -58,7 +58,7 @@ func (c *Checker) busy(serviceID string) bool {
 	return ok
 }
 
-// release ends the in-flight mark claim set.
+// release ends the in-flight mark that claim set.
 func (c *Checker) release(serviceID string) { c.running.Delete(serviceID) }
 
 // check runs and records one check of s; the caller holds its claim.
