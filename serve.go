@@ -67,9 +67,11 @@ func serve(ctx context.Context, stderr io.Writer) error {
 		Env: &monitor.Env{
 			Dial:      guard.DialContext,
 			ResolveIP: guard.ResolveIP,
-			UserAgent: "AlertifyPro/" + version,
-			Now:       time.Now,
-			ICMP:      monitor.DetectICMP(),
+			// The host's resolver, for DNS checks without one: exempt from the policy.
+			DialSystemResolver: guard.DialSystemResolver,
+			UserAgent:          "AlertifyPro/" + version,
+			Now:                time.Now,
+			ICMP:               monitor.DetectICMP(),
 		},
 		Poll:        cfg.SchedulerPollInterval,
 		Concurrency: cfg.CheckConcurrency,

@@ -53,13 +53,13 @@ func (x *ackLinkHandlers) ack(c *gin.Context) error {
 	if x.alerter == nil {
 		return errNoAlerter
 	}
-	ip, id := c.ClientIP(), c.Param("id")
-	if err := x.blocked(ip); err != nil {
+	ip, id := clientBucket(c), c.Param("id")
+	if err := x.blocked(c, ip); err != nil {
 		return err
 	}
 	orgID, err := x.alerter.VerifyAck(id, c.Query("token"))
 	if err != nil {
-		x.failed(ip)
+		x.failed(c, ip)
 		return errNotFound("Alert")
 	}
 	alert, err := x.alerter.Acknowledge(orgID, id, ackByLink, "")
@@ -84,21 +84,24 @@ func (x *ackLinkHandlers) ack(c *gin.Context) error {
 	return nil
 }
 
-// blocked returns the 429 error once ip has used up its failures in the window.
-func (x *ackLinkHandlers) blocked(ip string) error {
+// blocked returns the 429 error, with the X-RateLimit-* headers, once ip has used up
+// its failures in the window.
+func (x *ackLinkHandlers) blocked(c *gin.Context, ip string) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	now := x.now()
 	if until, ok := x.failures.blockedUntil(ip, now); ok {
+		setRateHeaders(c, x.failures.decision(ip, now))
 		return errRateLimited(now, until)
 	}
 	return nil
 }
 
-// failed counts one failed verification for ip.
-func (x *ackLinkHandlers) failed(ip string) {
+// failed counts one failed verification for ip and says what is left of its window.
+func (x *ackLinkHandlers) failed(c *gin.Context, ip string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	now := x.now()
 	x.failures.hit(ip, now) // a full set sweeps ended windows first (makeRoom)
+	setRateHeaders(c, x.failures.decision(ip, now))
 }

@@ -79,8 +79,10 @@ func (x *authHandlers) login(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	ip := c.ClientIP()
-	if err := x.guard.beginLogin(ip, email); err != nil {
+	ip, bucket := c.ClientIP(), clientBucket(c)
+	d, err := x.guard.beginLogin(bucket, email)
+	setRateHeaders(c, d)
+	if err != nil {
 		return err
 	}
 	ctx := c.Request.Context()
@@ -107,7 +109,7 @@ func (x *authHandlers) login(c *gin.Context) error {
 		}
 		return errInvalidCredentials()
 	}
-	x.guard.loginSucceeded(ip, email)
+	setRateHeaders(c, x.guard.loginSucceeded(bucket, email))
 	token, err := x.tokens.Issue(user.ID, firstOrg, user.Email, user.TokenVersion)
 	if err != nil {
 		return err

@@ -17,7 +17,12 @@ import (
 // pingRateLimit is the per-key allowance of the public ping path (SPEC §2.4: 60/min).
 var pingRateLimit = rateLimit{perMinute: 60, burst: 60}
 
-// maxPingKeyLen bounds what is looked up: a real key is a ≤ 40-character slug plus 9.
+// pingGuessLimit is the per-client allowance of unknown keys on the ping path (per IPv4
+// address or IPv6 /64): a job pinging a deleted heartbeat stays far below it, a guesser is
+// held to 30 keys a minute instead of thousands a second.
+var pingGuessLimit = rateLimit{perMinute: 30, burst: 30}
+
+// maxPingKeyLen bounds what is looked up: a real key is a ≤ 40-character slug plus 17.
 const maxPingKeyLen = 128
 
 // heartbeatPinger serves the public POST|GET /api/v1/heartbeat/{key}[/start|/fail]
@@ -37,19 +42,29 @@ func (x *heartbeatPinger) ping(c *gin.Context) error  { return x.record(c, store
 func (x *heartbeatPinger) start(c *gin.Context) error { return x.record(c, store.PingStart) }
 func (x *heartbeatPinger) fail(c *gin.Context) error  { return x.record(c, store.PingFail) }
 
-// record looks the key up (404 for an unknown one), applies the per-key limit, keeps the
-// first 10 KB of the body and waits for the ping's commit.
+// record looks the key up (404 for an unknown one, counted against the client's guesses),
+// applies the per-key limit, keeps the first 10 KB of the body and waits for the ping's
+// commit.
 func (x *heartbeatPinger) record(c *gin.Context, kind string) error {
-	key := c.Param("key")
+	key, client, now := c.Param("key"), clientBucket(c), x.now()
 	if key == "" || len(key) > maxPingKeyLen {
-		return errNotFound("Heartbeat")
+		return x.unknownKey(c, client, now)
 	}
 	digest := crypto.Digest(key)
 	hb, err := x.store.HeartbeatByKey(digest)
-	if err != nil {
-		return heartbeatError(err)
+	if errors.Is(err, store.ErrNotFound) {
+		return x.unknownKey(c, client, now)
+	} else if err != nil {
+		return err
 	}
-	now := x.now()
+	// A client out of guesses gets the very 429 an unknown key would get, for a real key
+	// too: a 200 would tell a guesser that it hit. A key this client already pings is let
+	// through, so a job that shares its address with a guesser keeps reporting.
+	pinger := rateKey{kind: 'p', id: hb.ID + " " + client}
+	if g := x.limits.peek(rateKey{kind: 'g', id: client}, pingGuessLimit, now); !g.allowed && !x.limits.marked(pinger, now) {
+		setRateHeaders(c, g)
+		return errRateLimited(now, g.retryAt)
+	}
 	d := x.limits.take(rateKey{kind: 'h', id: hb.ID}, pingRateLimit, now)
 	setRateHeaders(c, d)
 	if !d.allowed {
@@ -72,8 +87,20 @@ func (x *heartbeatPinger) record(c *gin.Context, kind string) error {
 	} else if err != nil {
 		return err
 	}
+	x.limits.mark(pinger, now)
 	c.JSON(http.StatusOK, gin.H{"status": "ok", "monitor": hb.Name, "pinged_at": now.UTC().Format(time.RFC3339)})
 	return nil
+}
+
+// unknownKey answers a key that names no heartbeat: 404 while the client has guesses left
+// in its window, 429 beyond (SPEC §2.4), both with the window's X-RateLimit-* headers.
+func (x *heartbeatPinger) unknownKey(c *gin.Context, client string, now time.Time) error {
+	d := x.limits.take(rateKey{kind: 'g', id: client}, pingGuessLimit, now)
+	setRateHeaders(c, d)
+	if !d.allowed {
+		return errRateLimited(now, d.retryAt)
+	}
+	return errNotFound("Heartbeat")
 }
 
 // readPingBody keeps the first store.MaxPingBodyBytes of the body and discards the rest,

@@ -16,7 +16,7 @@ type heartbeatHandlers struct {
 	*base
 }
 
-// maxKeyAttempts bounds redraws of a colliding unique_key (32 random bits: a collision is
+// maxKeyAttempts bounds redraws of a colliding unique_key (64 random bits: a collision is
 // already rare; three in a row means something else is wrong).
 const maxKeyAttempts = 3
 

@@ -17,7 +17,7 @@ const (
 	defaultHeartbeatGrace    = 300
 	maxHeartbeatGrace        = 7 * 24 * 60 * 60
 	maxTimezoneLen           = 64
-	heartbeatKeySlugLen      = 40 // of the name, before "-<8 hex>"
+	heartbeatKeySlugLen      = 40 // of the name, before "-<16 hex>"
 )
 
 // heartbeatRequest is the body of POST and PUT. On PUT absent fields keep their value.
@@ -100,8 +100,10 @@ func (r *heartbeatRequest) update(hb *store.Heartbeat, defaultTZ string, now tim
 	return restartDeadline(hb, now)
 }
 
-// newHeartbeatKey returns "<name-slug>-<8 hex>" with 32 random bits (SPEC §3.14). The
-// store's key index refuses a collision and the caller draws again.
+// newHeartbeatKey returns "<name-slug>-<16 hex>" with 64 random bits (SPEC §3.14): the key
+// is the only credential of the public ping path. Keys made earlier with 8 hex digits are
+// looked up the same way and keep working. The store's key index refuses a collision and
+// the caller draws again.
 func newHeartbeatKey(name string) (string, error) {
 	slug := "heartbeat" // for names without ASCII letters or digits (slugify would say "org")
 	if strings.ContainsFunc(strings.ToLower(name), func(r rune) bool { return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' }) {
@@ -110,7 +112,7 @@ func newHeartbeatKey(name string) (string, error) {
 	if len(slug) > heartbeatKeySlugLen {
 		slug = strings.TrimRight(slug[:heartbeatKeySlugLen], "-")
 	}
-	var b [4]byte
+	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", err
 	}

@@ -20,7 +20,7 @@ func (e *testEnv) createHeartbeat(token string, body map[string]any) heartbeatVi
 	return decode[heartbeatView](e.t, rec)
 }
 
-var heartbeatKeyPattern = regexp.MustCompile(`^nightly-backup-[0-9a-f]{8}$`)
+var heartbeatKeyPattern = regexp.MustCompile(`^nightly-backup-[0-9a-f]{16}$`)
 
 func TestHeartbeatCreateDefaultsAndView(t *testing.T) {
 	e := newTestEnv(t)
@@ -28,7 +28,7 @@ func TestHeartbeatCreateDefaultsAndView(t *testing.T) {
 	hb := e.createHeartbeat(u.Token, map[string]any{"name": "Nightly backup"})
 
 	if !heartbeatKeyPattern.MatchString(hb.UniqueKey) {
-		t.Fatalf("unique_key %q is not <name-slug>-<8 hex>", hb.UniqueKey)
+		t.Fatalf("unique_key %q is not <name-slug>-<16 hex>", hb.UniqueKey)
 	}
 	if hb.PingURL != "http://localhost:3001/api/v1/heartbeat/"+hb.UniqueKey {
 		t.Fatalf("ping_url %q", hb.PingURL)
@@ -193,10 +193,10 @@ func TestHeartbeatListPaginated(t *testing.T) {
 
 func TestNewHeartbeatKey(t *testing.T) {
 	for name, want := range map[string]string{
-		"Nightly backup":        `^nightly-backup-[0-9a-f]{8}$`,
-		"Org sync":              `^org-sync-[0-9a-f]{8}$`,
-		"!!!":                   `^heartbeat-[0-9a-f]{8}$`,
-		strings.Repeat("a", 90): `^a{40}-[0-9a-f]{8}$`,
+		"Nightly backup":        `^nightly-backup-[0-9a-f]{16}$`,
+		"Org sync":              `^org-sync-[0-9a-f]{16}$`,
+		"!!!":                   `^heartbeat-[0-9a-f]{16}$`,
+		strings.Repeat("a", 90): `^a{40}-[0-9a-f]{16}$`,
 	} {
 		key, err := newHeartbeatKey(name)
 		if err != nil || !regexp.MustCompile(want).MatchString(key) {

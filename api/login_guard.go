@@ -48,47 +48,53 @@ func newLoginGuard(now func() time.Time) *loginGuard {
 }
 
 // beginLogin reserves one attempt for ip and account, or returns the 429
-// error when either has used up its window.
-func (g *loginGuard) beginLogin(ip, account string) error {
+// error when either has used up its window. The decision describes the
+// tighter of the two windows, for the X-RateLimit-* headers.
+func (g *loginGuard) beginLogin(ip, account string) (rateDecision, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := g.tick()
 	ipUntil, ipBlocked := g.byIP.blockedUntil(ip, now)
 	acctUntil, acctBlocked := g.byAccount.blockedUntil(account, now)
-	switch {
-	case ipBlocked && acctBlocked:
-		return errRateLimited(now, later(ipUntil, acctUntil))
-	case ipBlocked:
-		return errRateLimited(now, ipUntil)
-	case acctBlocked:
-		return errRateLimited(now, acctUntil)
+	if ipBlocked || acctBlocked {
+		d := tighter(g.byIP.decision(ip, now), g.byAccount.decision(account, now))
+		switch {
+		case ipBlocked && acctBlocked:
+			return d, errRateLimited(now, later(ipUntil, acctUntil))
+		case ipBlocked:
+			return d, errRateLimited(now, ipUntil)
+		}
+		return d, errRateLimited(now, acctUntil)
 	}
 	g.byIP.hit(ip, now)
 	g.byAccount.hit(account, now)
-	return nil
+	return tighter(g.byIP.decision(ip, now), g.byAccount.decision(account, now)), nil
 }
 
 // loginSucceeded gives back the IP's reserved attempt (a shared office IP
 // must not lock itself out by logging in) and clears the account's failures.
-func (g *loginGuard) loginSucceeded(ip, account string) {
+// The decision is the IP's window after the refund.
+func (g *loginGuard) loginSucceeded(ip, account string) rateDecision {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.byIP.refund(ip, g.tick())
+	now := g.tick()
+	g.byIP.refund(ip, now)
 	g.byAccount.reset(account)
+	return g.byIP.decision(ip, now)
 }
 
 // beginRegistration counts one registration attempt for ip, or returns the
 // 429 error when the IP has used up its window. Every attempt counts, as a
 // registration always costs a bcrypt hash.
-func (g *loginGuard) beginRegistration(ip string) error {
+func (g *loginGuard) beginRegistration(ip string) (rateDecision, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := g.tick()
 	if until, blocked := g.registrations.blockedUntil(ip, now); blocked {
-		return errRateLimited(now, until)
+		return g.registrations.decision(ip, now), errRateLimited(now, until)
 	}
 	g.registrations.hit(ip, now)
-	return nil
+	return g.registrations.decision(ip, now), nil
 }
 
 // tick returns the time and sweeps expired windows every
@@ -153,6 +159,28 @@ func (f *fixedWindows) hit(key string, now time.Time) {
 	}
 	w.count++
 	f.entries[key] = w
+}
+
+// decision describes key's window for the X-RateLimit-* headers (SPEC §2.4,
+// §12): the limit per window, the hits left, when the window ends and its
+// length. A key with no live window has its whole allowance now.
+func (f *fixedWindows) decision(key string, now time.Time) rateDecision {
+	d := rateDecision{allowed: true, limit: f.limit, remaining: f.limit, reset: ceilSecond(now), window: f.period}
+	if w, ok := f.entries[key]; ok && now.Before(w.start.Add(f.period)) {
+		d.remaining = max(0, f.limit-w.count)
+		d.reset = ceilSecond(w.start.Add(f.period))
+		d.allowed = w.count < f.limit
+	}
+	return d
+}
+
+// tighter is the decision closer to exhaustion; at a tie the one that
+// recovers later, since that is the one the client waits for.
+func tighter(a, b rateDecision) rateDecision {
+	if b.remaining < a.remaining || (b.remaining == a.remaining && b.reset.After(a.reset)) {
+		return b
+	}
+	return a
 }
 
 // refund takes back one hit of key's live window.

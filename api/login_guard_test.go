@@ -36,13 +36,13 @@ func TestLoginGuardSweepsExpired(t *testing.T) {
 	clock := &testClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	g := newLoginGuard(clock.Now)
 	for i := range 100 {
-		if err := g.beginLogin(fmt.Sprintf("10.0.0.%d", i), fmt.Sprintf("u%d@example.com", i)); err != nil {
+		if _, err := g.beginLogin(fmt.Sprintf("10.0.0.%d", i), fmt.Sprintf("u%d@example.com", i)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	clock.Advance(loginWindow)
 	for range guardPruneInterval {
-		if err := g.beginRegistration("10.9.9.9"); err != nil {
+		if _, err := g.beginRegistration("10.9.9.9"); err != nil {
 			clock.Advance(registerWindow) // stay under the registration limit
 		}
 	}
@@ -62,7 +62,7 @@ func TestLoginGuardConcurrentReservations(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 200 {
 		wg.Go(func() {
-			if g.beginLogin(fmt.Sprintf("10.1.%d.%d", i/250, i%250), "victim@example.com") == nil {
+			if _, err := g.beginLogin(fmt.Sprintf("10.1.%d.%d", i/250, i%250), "victim@example.com"); err == nil {
 				mu.Lock()
 				passed++
 				mu.Unlock()

@@ -48,7 +48,9 @@ type rateLimiter struct {
 	shards [rateShards]rateShard
 }
 
-// rateKey names a limited caller: an API key ('k') or a user's sessions ('u').
+// rateKey names a limited caller: an API key ('k'), a user's sessions ('u'),
+// a heartbeat's ping key ('h'), a client bucket's subscriptions ('s') or
+// unknown ping keys ('g'); 'p' marks a heartbeat a client bucket pings.
 type rateKey struct {
 	kind byte
 	id   string
@@ -135,6 +137,18 @@ func limitOf(a *actor) (rateKey, rateLimit) {
 // take counts one request of key at now. A refused request consumes
 // nothing, so a client that backs off recovers on schedule.
 func (l *rateLimiter) take(key rateKey, lim rateLimit, now time.Time) rateDecision {
+	return l.decide(key, lim, now, true)
+}
+
+// peek is what take would answer for a request of key at now, without
+// counting it or changing anything.
+func (l *rateLimiter) peek(key rateKey, lim rateLimit, now time.Time) rateDecision {
+	return l.decide(key, lim, now, false)
+}
+
+// decide is take (count is true) or peek (count is false, and the entry is
+// judged on a copy).
+func (l *rateLimiter) decide(key rateKey, lim rateLimit, now time.Time, count bool) rateDecision {
 	s := &l.shards[maphash.String(l.seed, key.id)%rateShards]
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -142,9 +156,15 @@ func (l *rateLimiter) take(key rateKey, lim rateLimit, now time.Time) rateDecisi
 		s.prune(now)
 	}
 	e := s.entries[key]
-	if e == nil {
+	switch {
+	case e == nil:
 		e = &rateEntry{full: now}
-		s.entries[key] = e
+		if count {
+			s.entries[key] = e
+		}
+	case !count:
+		cp := *e
+		e = &cp
 	}
 	e.seen = now
 
@@ -201,6 +221,29 @@ func (l *rateLimiter) take(key rateKey, lim rateLimit, now time.Time) rateDecisi
 	}
 	d.retryAt = ceilSecond(d.retryAt)
 	return d
+}
+
+// mark records that key was seen at now, with no allowance attached: a
+// fact the limiter remembers for rateIdleTTL after its last mark (pruned
+// like any entry), such as "this client pings this heartbeat".
+func (l *rateLimiter) mark(key rateKey, now time.Time) {
+	s := &l.shards[maphash.String(l.seed, key.id)%rateShards]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.entries[key]; e != nil {
+		e.seen = now
+		return
+	}
+	s.entries[key] = &rateEntry{full: now, seen: now}
+}
+
+// marked reports whether key was marked (or counted) within rateIdleTTL.
+func (l *rateLimiter) marked(key rateKey, now time.Time) bool {
+	s := &l.shards[maphash.String(l.seed, key.id)%rateShards]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.entries[key]
+	return e != nil && now.Sub(e.seen) <= rateIdleTTL
 }
 
 // prune drops entries idle for longer than rateIdleTTL; the caller holds

@@ -39,7 +39,9 @@ func errInvalidInvitation() *Error {
 // person followed a link to join that team and expects to land in it; their
 // own organization stays reachable through the profile and ?org=.
 func (x *authHandlers) register(c *gin.Context) error {
-	if err := x.guard.beginRegistration(c.ClientIP()); err != nil {
+	d, err := x.guard.beginRegistration(clientBucket(c))
+	setRateHeaders(c, d)
+	if err != nil {
 		return err
 	}
 	var req registerRequest

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -19,9 +18,6 @@ import (
 // the store with the active organization first, so another organization's service is 404.
 type serviceResultHandlers struct {
 	*base
-	// running holds the IDs of services with a check-now in flight: one at a time per
-	// service, so repeated clicks cannot pile up probes against a slow target.
-	running sync.Map
 }
 
 // checkView is one check result as every endpoint shows it. status_code is the HTTP
@@ -67,6 +63,12 @@ func errEngineUnavailable() *Error {
 // history but the service stays PAUSED and the scheduler leaves it alone. The probe is
 // detached from the request: a client that goes away must not record a false RED
 // "canceled" result; the service's own timeout bounds it, as for scheduled checks.
+//
+// One check per service is in flight at a time, whoever started it: while a scheduled
+// check or another check-now runs, this answers 409 at once rather than waiting for that
+// check. Waiting would hold the request for up to the timeout and could hand back a result
+// of the service as it was before an edit the user just made; the running check's result
+// lands in the history anyway.
 func (x *serviceResultHandlers) check(c *gin.Context) error {
 	svc, err := x.store.Service(actorOf(c).org.ID, c.Param("id"))
 	if err != nil {
@@ -75,12 +77,11 @@ func (x *serviceResultHandlers) check(c *gin.Context) error {
 	if x.engine == nil {
 		return errEngineUnavailable()
 	}
-	if _, busy := x.running.LoadOrStore(svc.ID, struct{}{}); busy {
-		return errConflict("A check of this service is already running; wait for its result.")
-	}
-	defer x.running.Delete(svc.ID)
 	res, err := x.engine.Checker.Check(context.WithoutCancel(c.Request.Context()), svc)
-	if errors.Is(err, monitor.ErrRecorderClosed) {
+	if errors.Is(err, monitor.ErrCheckRunning) {
+		return errConflict("A check of this service is already running (scheduled, or started by someone else); " +
+			"its result appears in the service's history when it finishes.")
+	} else if errors.Is(err, monitor.ErrRecorderClosed) {
 		return errEngineUnavailable()
 	} else if err != nil {
 		return err

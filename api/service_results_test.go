@@ -134,6 +134,50 @@ func TestServiceCheckNowOneAtATime(t *testing.T) {
 	}
 }
 
+// TestServiceCheckNowWhileScheduledCheckRuns: a check the engine runs on its own (the
+// scheduler's path, monitor.Checker.Check) holds the service, so check-now answers 409 with
+// the flat body and a message saying why, instead of probing the target a second time.
+func TestServiceCheckNowWhileScheduledCheckRuns(t *testing.T) {
+	e, te := newEngineEnv(t, nil)
+	ada := e.newUser("ada@example.com", "Ada")
+	entered, release := make(chan struct{}, 2), make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		entered <- struct{}{}
+		select {
+		case <-release:
+		case <-time.After(3 * time.Second): // an unfixed server runs check-now here; end it
+		}
+	}))
+	defer slow.Close()
+	id := e.mustCreateService(ada.Token, map[string]any{"name": "Slow", "endpoint": slow.URL, "check_type": "http"})["id"].(string)
+	svc, err := e.db.Service(ada.OrgID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scheduled := make(chan error, 1)
+	go func() {
+		_, err := te.eng.Checker.Check(t.Context(), svc)
+		scheduled <- err
+	}()
+	<-entered
+	rec := e.do("POST", "/api/v1/services/"+id+"/check", ada.Token, nil)
+	if rec.Code != http.StatusConflict {
+		t.Fatalf("check-now during a scheduled check: %d %s", rec.Code, rec.Body.String())
+	}
+	assertErrorBody(t, rec, "conflict")
+	if msg := decode[map[string]any](t, rec)["message"].(string); !strings.Contains(msg, "already running") {
+		t.Errorf("message %q does not say a check is already running", msg)
+	}
+	close(release)
+	if err := <-scheduled; err != nil {
+		t.Fatalf("scheduled check: %v", err)
+	}
+	e.clock.Advance(time.Second)
+	if rec := e.do("POST", "/api/v1/services/"+id+"/check", ada.Token, nil); rec.Code != 200 {
+		t.Fatalf("check-now after the scheduled check ended: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
 func TestServiceCheckNowWithoutEngine(t *testing.T) {
 	e := newTestEnv(t)
 	ada := e.newUser("ada@example.com", "Ada")

@@ -62,7 +62,7 @@ func (x *publicSubscriberHandlers) subscribe(c *gin.Context) error {
 
 func (x *publicSubscriberHandlers) doSubscribe(c *gin.Context, form bool) error {
 	now := x.now()
-	d := x.limits.take(rateKey{kind: 's', id: c.ClientIP()}, subscribeRateLimit, now)
+	d := x.limits.take(rateKey{kind: 's', id: clientBucket(c)}, subscribeRateLimit, now)
 	setRateHeaders(c, d)
 	if !d.allowed {
 		return errRateLimited(now, d.retryAt)

@@ -17,7 +17,8 @@ import (
 // concurrent use and holds no per-request state.
 type Guard struct {
 	policy   Policy
-	resolver *net.Resolver
+	resolver *net.Resolver    // the Guard's name lookups; its nameserver dials skip the policy
+	system   *systemResolvers // the host's own resolver (sysresolver.go)
 	timeout  time.Duration
 	// dial connects to one already checked address literal. A field rather than a fixed
 	// net.Dialer so that in-package tests can see the literal a dial targets without
@@ -29,8 +30,8 @@ type Guard struct {
 // Option configures a Guard in New.
 type Option func(*Guard)
 
-// WithResolver makes the Guard resolve names with r instead of net.DefaultResolver; tests
-// point it at a DNS responder on loopback.
+// WithResolver makes the Guard resolve names with r instead of its own resolver (Go's,
+// asking the host's resolver); tests point it at a DNS responder on loopback.
 func WithResolver(r *net.Resolver) Option {
 	return func(g *Guard) {
 		if r != nil {
@@ -53,9 +54,14 @@ func WithDialTimeout(d time.Duration) Option {
 // caller's slices do not change what the Guard allows.
 func New(p Policy, opts ...Option) *Guard {
 	p.Allow, p.Deny = slices.Clone(p.Allow), slices.Clone(p.Deny)
-	g := &Guard{policy: p, resolver: net.DefaultResolver, timeout: 30 * time.Second}
+	g := &Guard{policy: p, system: &systemResolvers{path: resolvConfPath}, timeout: 30 * time.Second}
 	for _, opt := range opts {
 		opt(g)
+	}
+	if g.resolver == nil {
+		// Go's resolver, as net.DefaultResolver is in our cgo-free build, but dialling its
+		// nameservers through dialNameserver: what the policy judges is the answers.
+		g.resolver = &net.Resolver{PreferGo: true, Dial: g.dialNameserver}
 	}
 	d := &net.Dialer{Timeout: g.timeout, KeepAlive: 30 * time.Second, Control: g.control}
 	g.dial = d.DialContext

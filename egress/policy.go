@@ -24,6 +24,9 @@
 // that changes between lookups cannot slip through) and re-checks the connect address in
 // net.Dialer.Control. Host text is parsed the way inet_aton does before any resolver sees
 // it, so "127.1", "0x7f.1" and "2130706433" are loopback here as they are to the OS.
+//
+// One destination is not judged: the host's own DNS resolver (sysresolver.go), which is
+// the operator's, not a tenant's choice; what it answers is judged as above.
 package egress
 
 import (

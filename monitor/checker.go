@@ -2,11 +2,17 @@ package monitor
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/alertifypro/alertifypro/store"
 )
+
+// ErrCheckRunning is Check's answer when a check of the same service is already in
+// flight, whoever started it (the scheduler or a check-now).
+var ErrCheckRunning = errors.New("monitor: a check of this service is already running")
 
 // Checker runs one check of a service end to end: build the target (opening
 // its credentials), run the probe under the service's timeout, commit the
@@ -21,12 +27,42 @@ type Checker struct {
 	// Probes picks the probe of a check type; nil means ProbeFor. Tests of
 	// the scheduler substitute probes that hang or count.
 	Probes func(checkType string) Probe
+
+	// running holds the IDs of services with a check in flight, whoever
+	// started it: one check per service at a time, so a check-now and a
+	// scheduled tick never probe the same target twice at once.
+	running sync.Map
 }
 
-// Check runs and records one check of s. The error is non-nil only when the
-// result could not be committed; a failed check is a RED result, not an
-// error.
+// Check runs and records one check of s, or returns ErrCheckRunning at once
+// when a check of s is already in flight. Otherwise the error is non-nil only
+// when the result could not be committed; a failed check is a RED result,
+// not an error.
 func (c *Checker) Check(ctx context.Context, s *store.Service) (Result, error) {
+	if !c.claim(s.ID) {
+		return Result{}, ErrCheckRunning
+	}
+	defer c.release(s.ID)
+	return c.check(ctx, s)
+}
+
+// claim marks a check of serviceID as in flight; false when one already is.
+func (c *Checker) claim(serviceID string) bool {
+	_, busy := c.running.LoadOrStore(serviceID, struct{}{})
+	return !busy
+}
+
+// busy reports whether a check of serviceID is in flight.
+func (c *Checker) busy(serviceID string) bool {
+	_, ok := c.running.Load(serviceID)
+	return ok
+}
+
+// release ends the in-flight mark that claim set.
+func (c *Checker) release(serviceID string) { c.running.Delete(serviceID) }
+
+// check runs and records one check of s; the caller holds its claim.
+func (c *Checker) check(ctx context.Context, s *store.Service) (Result, error) {
 	start := time.Now()
 	if c.Metrics != nil {
 		c.Metrics.inFlight.Add(1)

@@ -57,7 +57,7 @@ func (h *histogram) write(w io.Writer, name, help string) {
 // Metrics are the engine's own counters (SPEC §3.20), exported on /metrics.
 type Metrics struct {
 	green, yellow, red atomic.Uint64
-	skipped            atomic.Uint64 // due while the previous check still ran
+	skipped            atomic.Uint64 // due while a check of the service still ran
 	inFlight           atomic.Int64
 	duration           *histogram
 	drift              *histogram
@@ -97,7 +97,7 @@ func (m *Metrics) WritePrometheus(w io.Writer) {
 	fmt.Fprintf(w, "alertifypro_checks_total{status=\"GREEN\"} %d\n", m.green.Load())
 	fmt.Fprintf(w, "alertifypro_checks_total{status=\"YELLOW\"} %d\n", m.yellow.Load())
 	fmt.Fprintf(w, "alertifypro_checks_total{status=\"RED\"} %d\n", m.red.Load())
-	fmt.Fprintf(w, "# HELP alertifypro_checks_skipped_total Checks not started because the previous one of the service still ran.\n# TYPE alertifypro_checks_skipped_total counter\nalertifypro_checks_skipped_total %d\n", m.skipped.Load())
+	fmt.Fprintf(w, "# HELP alertifypro_checks_skipped_total Scheduled checks not started because a check of the service (an earlier one or a check-now) still ran.\n# TYPE alertifypro_checks_skipped_total counter\nalertifypro_checks_skipped_total %d\n", m.skipped.Load())
 	fmt.Fprintf(w, "# HELP alertifypro_checks_in_flight Checks running now.\n# TYPE alertifypro_checks_in_flight gauge\nalertifypro_checks_in_flight %d\n", m.inFlight.Load())
 	m.duration.write(w, "alertifypro_check_duration_seconds", "Time a check took, probe and commit.")
 	m.drift.write(w, "alertifypro_scheduler_lag_seconds", "Scheduling drift: actual minus planned start of a check.")

@@ -19,6 +19,12 @@ type Env struct {
 	// ResolveIP resolves host to one allowed address (PING, and anything
 	// that needs an address rather than a connection).
 	ResolveIP func(ctx context.Context, host string) (netip.Addr, error)
+	// DialSystemResolver opens a "udp" or "tcp" connection to the host's own
+	// DNS resolver (the first nameserver of /etc/resolv.conf), which DNS
+	// checks without a resolver option ask. It is the operator's, not a
+	// tenant target, so the egress policy does not judge it (SPEC §12).
+	// Nil: such checks are RED as a configuration problem of ours.
+	DialSystemResolver func(ctx context.Context, network string) (net.Conn, error)
 	// UserAgent is sent by HTTP and WebSocket probes ("AlertifyPro/<version>").
 	UserAgent string
 	// Now is the clock (certificate expiry, timestamps).

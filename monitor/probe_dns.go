@@ -3,7 +3,6 @@ package monitor
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -13,10 +12,6 @@ import (
 )
 
 const (
-	// resolvConfPath is where the system resolver is configured. Only it is
-	// used when a service names no resolver: a hard-coded public resolver
-	// would leak the names being monitored to a third party.
-	resolvConfPath = "/etc/resolv.conf"
 	// dnsUDPSize is the EDNS0 buffer size we advertise (the DNS flag day 2020
 	// value, safe from fragmentation); larger answers come back truncated and
 	// are asked again over TCP.
@@ -25,19 +20,22 @@ const (
 	dnsMaxShown = 5
 )
 
-var errNoResolver = errors.New("no resolver configured")
+// dnsDial opens one connection to the resolver a DNS check asks.
+type dnsDial func(ctx context.Context, network string) (net.Conn, error)
 
-// probeDNS asks options.resolver (or the system's first resolver) for the
+// probeDNS asks options.resolver (or the host's own resolver) for the
 // endpoint's record_type records. It passes on NOERROR with at least one
 // answer of the type, and when options.expected is set, that value among them.
 // Every RED result has Resolved false: the name did not resolve as required.
+//
+// A resolver the tenant names is a target like any other, reached through
+// env.Dial and the egress policy. Without one the check asks the host's
+// resolver through env.DialSystemResolver, which the policy exempts (SPEC
+// §12): it is the operator's (Docker's 127.0.0.11, systemd-resolved's
+// 127.0.0.53, GCP's 169.254.169.254), and refusing it would leave every such
+// check RED as "internal", never alerting — silently unmonitored. Never a
+// hard-coded public resolver either: it would leak the monitored names.
 func probeDNS(ctx context.Context, env *Env, t *Target) Result {
-	return dnsCheck(ctx, env, t, resolvConfPath)
-}
-
-// dnsCheck is probeDNS reading the system resolver from resolvConf, so tests
-// need not depend on the machine's /etc/resolv.conf.
-func dnsCheck(ctx context.Context, env *Env, t *Target, resolvConf string) Result {
 	var opts struct {
 		RecordType string `json:"record_type"`
 		Resolver   string `json:"resolver"`
@@ -53,19 +51,20 @@ func dnsCheck(ctx context.Context, env *Env, t *Target, resolvConf string) Resul
 	if !ok {
 		return failed(start, start, "unsupported record type "+opts.RecordType)
 	}
-	resolver := opts.Resolver
-	if resolver == "" {
-		var err error
-		if resolver, err = systemResolver(resolvConf); err != nil {
-			r := failed(start, env.Now(), err.Error())
-			r.Internal = true // the appliance's configuration, not the service
-			return r
+	dial := dnsDial(env.DialSystemResolver)
+	if opts.Resolver != "" {
+		dial = func(ctx context.Context, network string) (net.Conn, error) {
+			return env.Dial(ctx, network, opts.Resolver)
 		}
+	} else if env.DialSystemResolver == nil {
+		r := failed(start, env.Now(), "no system resolver configured")
+		r.Internal = true // the appliance's configuration, not the service
+		return r
 	}
 	q := new(dns.Msg)
 	q.SetQuestion(dns.Fqdn(name), qtype)
 	q.SetEdns0(dnsUDPSize, false)
-	reply, err := dnsExchange(ctx, env, t, resolver, q)
+	reply, err := dnsExchange(ctx, t, dial, q)
 	end := env.Now()
 	if err != nil {
 		r := failedErr(t, start, end, protoCtxErr(ctx, err))
@@ -170,31 +169,22 @@ func dnsName(s string) string {
 	return strings.ToLower(strings.TrimSuffix(s, "."))
 }
 
-// systemResolver is the first nameserver of a resolv.conf file, as host:port.
-func systemResolver(path string) (string, error) {
-	conf, err := dns.ClientConfigFromFile(path)
-	if err != nil || len(conf.Servers) == 0 {
-		return "", errNoResolver
-	}
-	return net.JoinHostPort(conf.Servers[0], conf.Port), nil
-}
-
 // dnsExchange sends q over UDP and, when the answer comes back truncated,
 // again over TCP.
-func dnsExchange(ctx context.Context, env *Env, t *Target, resolver string, q *dns.Msg) (*dns.Msg, error) {
-	reply, err := dnsExchangeOver(ctx, env, t, "udp", resolver, q)
+func dnsExchange(ctx context.Context, t *Target, dial dnsDial, q *dns.Msg) (*dns.Msg, error) {
+	reply, err := dnsExchangeOver(ctx, t, dial, "udp", q)
 	if err == nil && reply.Truncated {
-		reply, err = dnsExchangeOver(ctx, env, t, "tcp", resolver, q)
+		reply, err = dnsExchangeOver(ctx, t, dial, "tcp", q)
 	}
 	return reply, err
 }
 
-// dnsExchangeOver runs one query over a connection from env.Dial. UDP is
+// dnsExchangeOver runs one query over a connection from dial. UDP is
 // handled here rather than by dns.Conn, which picks datagram or stream
 // framing by the connection's Go type: a dialer that wraps its connections
 // would silently get stream framing on UDP.
-func dnsExchangeOver(ctx context.Context, env *Env, t *Target, network, resolver string, q *dns.Msg) (*dns.Msg, error) {
-	conn, err := env.Dial(ctx, network, resolver)
+func dnsExchangeOver(ctx context.Context, t *Target, dial dnsDial, network string, q *dns.Msg) (*dns.Msg, error) {
+	conn, err := dial(ctx, network)
 	if err != nil {
 		return nil, err
 	}

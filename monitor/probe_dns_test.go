@@ -2,14 +2,15 @@ package monitor
 
 import (
 	"net"
-	"os"
-	"path/filepath"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/alertifypro/alertifypro/egress"
 )
 
 // dnsTestZone answers like an authoritative server for *.test: records from
@@ -169,28 +170,34 @@ func TestProbeDNS(t *testing.T) {
 	}
 }
 
-func TestDNSSystemResolver(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, content string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
+// TestDNSSystemResolverExemptFromPolicy: with the production wiring (every Env function
+// backed by the egress guard) under EGRESS_POLICY=public, a DNS check without a resolver
+// asks the host's resolver — here a DNS server on 127.0.0.1, as Docker's 127.0.0.11 or
+// systemd-resolved's 127.0.0.53 — and passes, over UDP and over TCP after truncation. The
+// same address given as the check's resolver is a tenant target and is refused.
+func TestDNSSystemResolverExemptFromPolicy(t *testing.T) {
+	z := newDNSTestZone(t, "example.test. A 192.0.2.1", "big.test. A 192.0.2.4")
+	sys := dnsTestServer(t, z)
+	guard := egress.New(egress.Policy{Mode: egress.ModePublic}, egress.WithSystemResolver(netip.MustParseAddrPort(sys)))
+	env := &Env{Dial: guard.DialContext, ResolveIP: guard.ResolveIP, DialSystemResolver: guard.DialSystemResolver,
+		UserAgent: "AlertifyPro/test", Now: time.Now}
+
+	for _, host := range []string{"example.test", "big.test"} {
+		tgt := protoTarget("DNS", host)
+		r := protoRun(probeDNS, env, tgt)
+		protoCheck(t, r, protoWant{status: StatusGreen})
 	}
-	cases := []struct{ path, want string }{
-		{write("v4", "# comment\nsearch lan\nnameserver 127.0.0.53\nnameserver 10.0.0.1\n"), "127.0.0.53:53"},
-		{write("v6", "nameserver ::1\n"), "[::1]:53"},
-		{write("empty", "search lan\n"), ""},
-		{filepath.Join(dir, "missing"), ""},
+	if z.tcpQueries.Load() != 1 {
+		t.Errorf("%d queries over TCP, want 1 (the truncated one)", z.tcpQueries.Load())
 	}
-	for _, c := range cases {
-		got, err := systemResolver(c.path)
-		if got != c.want || (err != nil) != (c.want == "") {
-			t.Errorf("%s: %q, %v; want %q", filepath.Base(c.path), got, err, c.want)
-		}
+	tenant := protoTargetFor("DNS", "example.test", protoWant{status: StatusRed})
+	tenant.Options = []byte(`{"resolver":"` + sys + `"}`)
+	r := protoRun(probeDNS, env, tenant)
+	if r.Status != StatusRed || !r.Internal || !strings.Contains(r.Error, "egress policy refused 127.0.0.1") {
+		t.Errorf("tenant-given loopback resolver under public: %+v, want RED, internal, refused", r)
 	}
-	// With no resolver anywhere the check says so, as our problem, not the service's.
-	r := dnsCheck(t.Context(), loopbackEnv(t), protoTarget("DNS", "example.test"), filepath.Join(dir, "missing"))
-	protoCheck(t, r, protoWant{status: StatusRed, err: "no resolver configured", internal: true})
+	// An Env without a system resolver says so, as our problem, not the service's.
+	env.DialSystemResolver = nil
+	r = protoRun(probeDNS, env, protoTarget("DNS", "example.test"))
+	protoCheck(t, r, protoWant{status: StatusRed, err: "no system resolver configured", internal: true})
 }

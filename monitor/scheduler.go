@@ -6,7 +6,6 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/alertifypro/alertifypro/store"
@@ -17,8 +16,9 @@ import (
 // pauses, resumes and deletes take effect on the next tick) and dispatches
 // each check at its own planned time from a min-heap, so drift does not
 // depend on the poll interval. A global semaphore bounds checks in flight;
-// a service whose previous check still runs is skipped, so a hanging target
-// only ever occupies one slot, for at most its own timeout.
+// a service whose check still runs (a previous tick's or a check-now) is
+// skipped, not queued, so a hanging target only ever occupies one slot, for
+// at most its own timeout.
 type Scheduler struct {
 	Checker     *Checker
 	Services    func(fn func(*store.Service) error) error // store.ForEachService
@@ -40,9 +40,8 @@ type Scheduler struct {
 type schedEntry struct {
 	svc      *store.Service
 	interval time.Duration
-	next     time.Time   // planned start of the next check
-	index    int         // position in the heap
-	running  atomic.Bool // a check of this service is in flight
+	next     time.Time // planned start of the next check
+	index    int       // position in the heap
 }
 
 // Notify asks the scheduler to reload now instead of at the next poll (the
@@ -133,7 +132,8 @@ func (s *Scheduler) dispatch(ctx context.Context, sem chan struct{}, wg *sync.Wa
 			e.next = now.Add(e.interval)
 		}
 		heap.Fix(&s.queue, 0)
-		if e.running.Load() {
+		svc := e.svc
+		if s.Checker.busy(svc.ID) { // skipped without waiting for a slot
 			s.Checker.Metrics.skipped.Add(1)
 			continue
 		}
@@ -142,18 +142,25 @@ func (s *Scheduler) dispatch(ctx context.Context, sem chan struct{}, wg *sync.Wa
 		case <-ctx.Done():
 			return false
 		}
-		e.running.Store(true)
+		// Claimed once a slot is free, so a check-now is refused only while
+		// a scheduled check really runs, not while it waits for a slot; one
+		// that started meanwhile wins and this tick is skipped.
+		if !s.Checker.claim(svc.ID) {
+			<-sem
+			s.Checker.Metrics.skipped.Add(1)
+			continue
+		}
 		s.Checker.Metrics.drift.observe(time.Since(planned))
 		wg.Add(1)
-		go func(e *schedEntry, svc *store.Service) {
+		go func() {
 			defer wg.Done()
-			defer func() { e.running.Store(false); <-sem }()
+			defer func() { s.Checker.release(svc.ID); <-sem }()
 			// The check outlives ctx by at most its own timeout: a check
 			// that started is finished and recorded, never dropped.
-			if _, err := s.Checker.Check(context.WithoutCancel(ctx), svc); err != nil && s.Logger != nil {
+			if _, err := s.Checker.check(context.WithoutCancel(ctx), svc); err != nil && s.Logger != nil {
 				s.Logger.Error("check result not recorded", "service_id", svc.ID, "error", err)
 			}
-		}(e, e.svc)
+		}()
 	}
 	return true
 }
