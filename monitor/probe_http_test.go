@@ -139,8 +139,14 @@ func TestProbeHTTP(t *testing.T) {
 				}
 				return dial(ctx, network, address)
 			}
+			// Only the "slow" case (a 100 ms handler) tests the degraded threshold; every other
+			// case gets a threshold no loaded CI machine reaches, so none turns YELLOW by chance.
+			threshold := 5 * time.Second
+			if c.path == "/slow" {
+				threshold = 50 * time.Millisecond
+			}
 			tgt := &Target{CheckType: "HTTP", Endpoint: srv.URL + c.path, Timeout: c.timeout,
-				DegradedThreshold: 50 * time.Millisecond, Headers: c.headers, Auth: c.auth}
+				DegradedThreshold: threshold, Headers: c.headers, Auth: c.auth}
 			if c.options != "" {
 				tgt.Options = []byte(c.options)
 			}
