@@ -40,7 +40,7 @@ func channelNameKey(name string) []byte {
 // the secrets bound to it before calling); an empty one is filled, as are CreatedAt and
 // UpdatedAt. OrgID is set to orgID.
 func (db *DB) CreateChannel(orgID string, ch *NotificationChannel) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subChannels)
 		if err != nil {
 			return err
@@ -50,7 +50,7 @@ func (db *DB) CreateChannel(orgID string, ch *NotificationChannel) error {
 			return err
 		}
 		if ch.ID == "" {
-			ch.ID = newID()
+			ch.ID = NewID()
 		}
 		if b.Get([]byte(ch.ID)) != nil {
 			return conflictf("channel ID %s exists", ch.ID)
@@ -110,7 +110,7 @@ func (db *DB) Channels(orgID string) ([]NotificationChannel, error) {
 // for uniqueness (ErrConflict). ID, OrgID and CreatedAt cannot be changed; UpdatedAt is set.
 func (db *DB) UpdateChannel(orgID, id string, fn func(*NotificationChannel) error) (*NotificationChannel, error) {
 	var ch NotificationChannel
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subChannels)
 		if err != nil {
 			return err
@@ -156,7 +156,7 @@ func renameIndexed(tx *bolt.Tx, orgID, sub string, oldKey, newKey []byte, id, na
 // Outbox entries still addressed to it fail permanently when their turn comes (the
 // sender's Resolve no longer finds the channel); its delivery logs age out as usual.
 func (db *DB) DeleteChannel(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subChannels)
 		if err != nil {
 			return err
@@ -181,7 +181,7 @@ func (db *DB) DeleteChannel(orgID, id string) error {
 // not touched: this is the channel's state, not an edit of its configuration. A channel
 // deleted meanwhile is ErrNotFound.
 func (db *DB) SetChannelDelivery(orgID, id string, at *time.Time, lastErr string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subChannels)
 		if err != nil {
 			return err

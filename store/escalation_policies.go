@@ -52,7 +52,7 @@ const (
 // of the organization has (case-insensitively) is ErrConflict. Empty ID and times are
 // filled; OrgID is set to orgID.
 func (db *DB) CreateEscalationPolicy(orgID string, p *EscalationPolicy) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subEscalationPolicies)
 		if err != nil {
 			return err
@@ -62,7 +62,7 @@ func (db *DB) CreateEscalationPolicy(orgID string, p *EscalationPolicy) error {
 			return err
 		}
 		if p.ID == "" {
-			p.ID = newID()
+			p.ID = NewID()
 		}
 		if b.Get([]byte(p.ID)) != nil {
 			return conflictf("escalation policy ID %s exists", p.ID)
@@ -118,7 +118,7 @@ func (db *DB) EscalationPolicies(orgID string) ([]EscalationPolicy, error) {
 // re-checked for uniqueness (ErrConflict). ID, OrgID and CreatedAt cannot change.
 func (db *DB) UpdateEscalationPolicy(orgID, id string, fn func(*EscalationPolicy) error) (*EscalationPolicy, error) {
 	var p EscalationPolicy
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 		if err := getEscalationPolicy(tx, orgID, id, &p); err != nil {
 			return err
 		}
@@ -149,7 +149,7 @@ func (db *DB) UpdateEscalationPolicy(orgID, id string, fn func(*EscalationPolicy
 // refused with ErrConflict, unless force is set; a forced delete leaves those rules
 // pointing at nothing, which alerting treats as "no escalation" (SPEC §3.12).
 func (db *DB) DeleteEscalationPolicy(orgID, id string, force bool) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		var p EscalationPolicy
 		if err := getEscalationPolicy(tx, orgID, id, &p); err != nil {
 			return err

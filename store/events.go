@@ -34,15 +34,11 @@ func (db *DB) emitEvent(tx *bolt.Tx, orgID string, ev *Event) error {
 }
 
 // EmitEvent records ev for organization orgID in a transaction of its own: for events that
-// change nothing else in the store (a member invited, a test send).
+// change nothing else in the store (a test send). An event caused by a change rides in
+// that change's transaction instead (Change).
 func (db *DB) EmitEvent(orgID string, ev *Event) error {
 	if len(db.eventSinks) == 0 {
 		return nil
 	}
-	return db.kv.Update(func(tx *bolt.Tx) error {
-		if _, err := orgBucket(tx, orgID); err != nil {
-			return err
-		}
-		return db.emitEvent(tx, orgID, ev)
-	})
+	return db.update(orgID, &Change{Events: []*Event{ev}}, func(*bolt.Tx) error { return nil })
 }

@@ -75,7 +75,7 @@ func (db *DB) CreateHeartbeat(orgID string, hb *Heartbeat) error {
 	if len(hb.KeyDigest) == 0 {
 		return errors.New("store: heartbeat key digest is empty")
 	}
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subHeartbeats)
 		if err != nil {
 			return err
@@ -88,7 +88,7 @@ func (db *DB) CreateHeartbeat(orgID string, hb *Heartbeat) error {
 			return conflictf("heartbeat key already exists")
 		}
 		if hb.ID == "" {
-			hb.ID = newID()
+			hb.ID = NewID()
 		}
 		if _, ok := seriesPrefix(hb.ID); !ok {
 			return errors.New("store: heartbeat ID must be a canonical UUID")
@@ -157,7 +157,7 @@ func (db *DB) HeartbeatByKey(digest []byte) (*Heartbeat, error) {
 // "resume" or "update".
 func (db *DB) UpdateHeartbeat(orgID, id string, fn func(*Heartbeat) error) (*Heartbeat, error) {
 	var hb Heartbeat
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 		if err := getHeartbeat(tx, orgID, id, &hb); err != nil {
 			return err
 		}
@@ -195,7 +195,7 @@ func (db *DB) UpdateHeartbeat(orgID, id string, fn func(*Heartbeat) error) (*Hea
 // DeleteHeartbeat removes a heartbeat, its key and due index entries and its pings (at most
 // MaxHeartbeatPings plus a batch's overshoot, well under maxDeleteChunk) in one transaction.
 func (db *DB) DeleteHeartbeat(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		var hb Heartbeat
 		if err := getHeartbeat(tx, orgID, id, &hb); err != nil {
 			return err

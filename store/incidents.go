@@ -69,7 +69,7 @@ func (i *Incident) Latest() *IncidentUpdate {
 // IDs are filled. incident.created is emitted and the incident hooks run in the same
 // transaction. ErrNotFound when the page is not the organization's.
 func (db *DB) CreateIncident(orgID, pageID string, inc *Incident, first IncidentUpdate) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		var page StatusPage
 		if err := getStatusPage(tx, orgID, pageID, &page); err != nil {
 			return err
@@ -82,7 +82,7 @@ func (db *DB) CreateIncident(orgID, pageID string, inc *Incident, first Incident
 // automatic incidents, AlertTx.OpenIncident).
 func (db *DB) createIncident(tx *bolt.Tx, page *StatusPage, inc *Incident, first IncidentUpdate) error {
 	now := db.stamp()
-	inc.ID, inc.OrgID, inc.PageID, inc.CreatedAt, inc.UpdatedAt = newID(), page.OrgID, page.ID, now, now
+	inc.ID, inc.OrgID, inc.PageID, inc.CreatedAt, inc.UpdatedAt = NewID(), page.OrgID, page.ID, now, now
 	inc.Updates, inc.ResolvedAt = nil, nil
 	up := appendUpdate(inc, first, now)
 	if err := putIncident(tx, inc); err != nil {
@@ -123,7 +123,7 @@ func (db *DB) Incidents(orgID, pageID string) ([]Incident, error) {
 // incident.updated. The incident hooks see the same change, in the same transaction.
 func (db *DB) AddIncidentUpdate(orgID, pageID, id string, u IncidentUpdate) (*Incident, error) {
 	var inc Incident
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 		var page StatusPage
 		if err := getStatusPage(tx, orgID, pageID, &page); err != nil {
 			return err
@@ -161,7 +161,7 @@ func (db *DB) addIncidentUpdate(tx *bolt.Tx, page *StatusPage, inc *Incident, u 
 // incident.updated is emitted. An error from fn aborts and is returned as is.
 func (db *DB) UpdateIncident(orgID, pageID, id string, fn func(*Incident) error) (*Incident, error) {
 	var inc Incident
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 		var page StatusPage
 		if err := getStatusPage(tx, orgID, pageID, &page); err != nil {
 			return err
@@ -189,7 +189,7 @@ func (db *DB) UpdateIncident(orgID, pageID, id string, fn func(*Incident) error)
 // DeleteIncident removes an incident. incident.updated is emitted with "deleted": true
 // (SPEC has no incident.deleted event) and the hooks run with IncidentKindDeleted.
 func (db *DB) DeleteIncident(orgID, pageID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		var page StatusPage
 		if err := getStatusPage(tx, orgID, pageID, &page); err != nil {
 			return err
@@ -207,7 +207,7 @@ func (db *DB) DeleteIncident(orgID, pageID, id string) error {
 
 // appendUpdate fills u (ID, time), appends it and moves the incident to its status.
 func appendUpdate(inc *Incident, u IncidentUpdate, now time.Time) *IncidentUpdate {
-	u.ID, u.CreatedAt = newID(), now
+	u.ID, u.CreatedAt = NewID(), now
 	inc.Updates = append(inc.Updates, u)
 	inc.Status = u.Status
 	if u.Status == IncidentResolved {

@@ -25,7 +25,7 @@ type Invitation struct {
 // e-mail that already has a pending invitation replaces the old one (a
 // "resend"), so at most one link per address is valid.
 func (db *DB) CreateInvitation(orgID string, inv *Invitation) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subInvitations)
 		if err != nil {
 			return err
@@ -42,7 +42,7 @@ func (db *DB) CreateInvitation(orgID string, inv *Invitation) error {
 			}
 		}
 		if inv.ID == "" {
-			inv.ID = newID()
+			inv.ID = NewID()
 		}
 		if inv.CreatedAt.IsZero() {
 			inv.CreatedAt = db.stamp()
@@ -76,7 +76,7 @@ func (db *DB) Invitations(orgID string) ([]Invitation, error) {
 
 // DeleteInvitation revokes an invitation of orgID; ErrNotFound otherwise.
 func (db *DB) DeleteInvitation(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subInvitations)
 		if err != nil {
 			return err
@@ -108,7 +108,7 @@ func (db *DB) InvitationByDigest(digest []byte) (*Invitation, error) {
 // when the user is already a member.
 func (db *DB) AcceptInvitation(digest []byte, userID string) (*Invitation, error) {
 	var inv Invitation
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx *bolt.Tx) error {
 		if err := getUser(tx, userID, &User{}); err != nil {
 			return err
 		}
@@ -125,7 +125,7 @@ func (db *DB) AcceptInvitation(digest []byte, userID string) (*Invitation, error
 // nothing is written at all.
 func (db *DB) RegisterInvited(u *User, org *Organization, owner *Membership, digest []byte) (*Invitation, error) {
 	var inv Invitation
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx *bolt.Tx) error {
 		// The inviting organization becomes the default one (the first by
 		// join time, which login picks): an invited person expects to land
 		// in the team that invited them, not in their own empty organization.

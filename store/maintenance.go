@@ -76,13 +76,13 @@ func (db *DB) maintenanceCheck() MaintenanceCheck {
 // CreateMaintenanceWindow stores a new window. Empty ID and times are filled;
 // w.OrgID is set to orgID. ErrNotFound when the organization does not exist.
 func (db *DB) CreateMaintenanceWindow(orgID string, w *MaintenanceWindow) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subMaintenance)
 		if err != nil {
 			return err
 		}
 		if w.ID == "" {
-			w.ID = newID()
+			w.ID = NewID()
 		}
 		if b.Get([]byte(w.ID)) != nil {
 			return conflictf("maintenance window %s already exists", w.ID)
@@ -124,7 +124,7 @@ func (db *DB) MaintenanceWindows(orgID string) ([]MaintenanceWindow, error) {
 // and CreatedAt cannot change.
 func (db *DB) UpdateMaintenanceWindow(orgID, id string, fn func(*MaintenanceWindow) error) (*MaintenanceWindow, error) {
 	var w MaintenanceWindow
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 		if err := getMaintenanceWindow(tx, orgID, id, &w); err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func (db *DB) UpdateMaintenanceWindow(orgID, id string, fn func(*MaintenanceWind
 // DeleteMaintenanceWindow removes a window; ErrNotFound when it is not the
 // organization's.
 func (db *DB) DeleteMaintenanceWindow(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		if err := getMaintenanceWindow(tx, orgID, id, &MaintenanceWindow{}); err != nil {
 			return err
 		}

@@ -99,7 +99,7 @@ func (db *DB) UserOrganizations(userID string) ([]UserOrganization, error) {
 // ErrConflict if already a member. Empty ID/JoinedAt are filled, an empty Role becomes
 // "member"; m.OrgID is set to orgID.
 func (db *DB) AddMember(orgID string, m *Membership) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		if _, err := orgBucket(tx, orgID); err != nil {
 			return err
 		}
@@ -123,7 +123,7 @@ func (db *DB) insertMember(tx *bolt.Tx, orgID string, m *Membership) error {
 		return conflictf("user %s is already a member", m.UserID)
 	}
 	if m.ID == "" {
-		m.ID = newID()
+		m.ID = NewID()
 	}
 	if m.JoinedAt.IsZero() {
 		m.JoinedAt = db.stamp()
@@ -172,7 +172,7 @@ func otherOwners(members *bolt.Bucket, userID string) (bool, error) {
 // membership. Demoting the last owner returns ErrLastOwner and changes nothing.
 func (db *DB) SetMemberRole(orgID, userID, role string) (*Membership, error) {
 	var m Membership
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 		if err := getMember(tx, orgID, userID, &m); err != nil {
 			return err
 		}
@@ -198,7 +198,7 @@ func (db *DB) SetMemberRole(orgID, userID, role string) (*Membership, error) {
 // entries), so no key outlives its creator's access. Removing the last owner returns
 // ErrLastOwner and changes nothing.
 func (db *DB) RemoveMember(orgID, userID string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		var m Membership
 		if err := getMember(tx, orgID, userID, &m); err != nil {
 			return err

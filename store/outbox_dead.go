@@ -62,7 +62,7 @@ func (db *DB) DeadLetters(orgID string) ([]OutboxEntry, error) {
 // until the next attempt replaces them. The Notification, and so its idempotency key, is
 // unchanged. ErrNotFound when the organization has no such dead letter.
 func (db *DB) ReplayDeadLetter(orgID, id string, now time.Time) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		dead, err := orgSub(tx, orgID, subDeadLetters)
 		if err != nil {
 			return err

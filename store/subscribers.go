@@ -97,7 +97,7 @@ const confirmResendInterval = 5 * time.Minute
 // not the organization's.
 func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int) (SubscribeOutcome, error) {
 	outcome := SubscriberCreated
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 		if err := getStatusPage(tx, orgID, s.PageID, &StatusPage{}); err != nil {
 			return err
 		}
@@ -132,7 +132,7 @@ func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int) (SubscribeOu
 			return fmt.Errorf("%w: the organization has %d subscribers", ErrPlanLimit, limit)
 		}
 		if s.ID == "" {
-			s.ID = newID()
+			s.ID = NewID()
 		}
 		if b.Get([]byte(s.ID)) != nil {
 			return conflictf("subscriber %s exists", s.ID)
@@ -182,7 +182,7 @@ func (db *DB) Subscribers(orgID, pageID string) ([]Subscriber, error) {
 
 // DeleteSubscriber removes subscriber id of page pageID of orgID with its index entries.
 func (db *DB) DeleteSubscriber(orgID, pageID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		var s Subscriber
 		if err := getPageSubscriber(tx, orgID, pageID, id, &s); err != nil {
 			return err

@@ -16,7 +16,7 @@ import (
 // used or mismatching token.
 func (db *DB) ConfirmSubscriber(digest []byte) (*Subscriber, error) {
 	var s Subscriber
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx *bolt.Tx) error {
 		if err := subscriberByToken(tx, digest, &s); err != nil {
 			return err
 		}
@@ -40,7 +40,7 @@ func (db *DB) ConfirmSubscriber(digest []byte) (*Subscriber, error) {
 // it as it was. ErrNotFound for an unknown token (also one already used).
 func (db *DB) Unsubscribe(digest []byte) (*Subscriber, error) {
 	var s Subscriber
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx *bolt.Tx) error {
 		if err := subscriberByToken(tx, digest, &s); err != nil {
 			return err
 		}

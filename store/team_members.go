@@ -14,7 +14,7 @@ import (
 // leaves the organization.
 func (db *DB) AddTeamMember(orgID, teamID, userID string) (*TeamMember, error) {
 	tm := TeamMember{TeamID: teamID, UserID: userID}
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 		if err := getTeam(tx, orgID, teamID, &Team{}); err != nil {
 			return err
 		}
@@ -92,7 +92,7 @@ func (db *DB) TeamMemberCounts(orgID string) (map[string]int, error) {
 // RemoveTeamMember takes userID out of the team; ErrNotFound when the team
 // does not exist or the user is not in it.
 func (db *DB) RemoveTeamMember(orgID, teamID, userID string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		if err := getTeam(tx, orgID, teamID, &Team{}); err != nil {
 			return err
 		}

@@ -31,7 +31,7 @@ type TeamMember struct {
 // compared case-insensitively (ErrConflict). Empty ID and times are filled;
 // t.OrgID is set to orgID.
 func (db *DB) CreateTeam(orgID string, t *Team) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subTeams)
 		if err != nil {
 			return err
@@ -40,7 +40,7 @@ func (db *DB) CreateTeam(orgID string, t *Team) error {
 			return err
 		}
 		if t.ID == "" {
-			t.ID = newID()
+			t.ID = NewID()
 		}
 		if b.Get([]byte(t.ID)) != nil {
 			return conflictf("team %s already exists", t.ID)
@@ -84,7 +84,7 @@ func (db *DB) Teams(orgID string) ([]Team, error) {
 // its error aborts the update. ID, OrgID and CreatedAt cannot change.
 func (db *DB) UpdateTeam(orgID, id string, fn func(*Team) error) (*Team, error) {
 	var t Team
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 		if err := getTeam(tx, orgID, id, &t); err != nil {
 			return err
 		}
@@ -108,7 +108,7 @@ func (db *DB) UpdateTeam(orgID, id string, fn func(*Team) error) (*Team, error) 
 // DeleteTeam removes a team and its member rows. A team has at most one row
 // per organization member, so one transaction is enough.
 func (db *DB) DeleteTeam(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		if err := getTeam(tx, orgID, id, &Team{}); err != nil {
 			return err
 		}

@@ -28,7 +28,7 @@ type User struct {
 // made unique by suffixing -2, -3, ...; empty IDs and times are filled in (u, org and owner
 // are updated in place), see CreateOrganization for the organization defaults.
 func (db *DB) Register(u *User, org *Organization, owner *Membership) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update("", nil, func(tx *bolt.Tx) error {
 		return db.registerTx(tx, u, org, owner)
 	})
 }
@@ -60,7 +60,7 @@ func (db *DB) insertUser(tx *bolt.Tx, u *User) error {
 		return conflictf("e-mail %s is already registered", u.Email)
 	}
 	if u.ID == "" {
-		u.ID = newID()
+		u.ID = NewID()
 	}
 	if tx.Bucket([]byte(bucketUsers)).Get([]byte(u.ID)) != nil {
 		return conflictf("user %s already exists", u.ID)
@@ -120,7 +120,7 @@ func (db *DB) UserByEmail(email string) (*User, error) {
 // the update and is returned as is. ID and CreatedAt cannot be changed; UpdatedAt is set.
 func (db *DB) UpdateUser(id string, fn func(*User) error) (*User, error) {
 	var u User
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx *bolt.Tx) error {
 		if err := getUser(tx, id, &u); err != nil {
 			return err
 		}

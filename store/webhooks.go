@@ -42,13 +42,13 @@ func (w *Webhook) Subscribes(name string) bool {
 // API seals the URL and secret bound to it before calling); an empty one is filled, as
 // are CreatedAt and UpdatedAt. OrgID is set to orgID.
 func (db *DB) CreateWebhook(orgID string, w *Webhook) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subWebhooks)
 		if err != nil {
 			return err
 		}
 		if w.ID == "" {
-			w.ID = newID()
+			w.ID = NewID()
 		}
 		if b.Get([]byte(w.ID)) != nil {
 			return conflictf("webhook %s exists", w.ID)
@@ -101,7 +101,7 @@ func (db *DB) Webhooks(orgID string) ([]Webhook, error) {
 // CreatedAt cannot be changed; UpdatedAt is set.
 func (db *DB) UpdateWebhook(orgID, id string, fn func(*Webhook) error) (*Webhook, error) {
 	var w Webhook
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subWebhooks)
 		if err != nil {
 			return err
@@ -125,7 +125,7 @@ func (db *DB) UpdateWebhook(orgID, id string, fn func(*Webhook) error) (*Webhook
 // DeleteWebhook removes subscription id of orgID; ErrNotFound otherwise. Deliveries still
 // queued for it fail permanently when their turn comes (the sender no longer finds it).
 func (db *DB) DeleteWebhook(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subWebhooks)
 		if err != nil {
 			return err
@@ -141,7 +141,7 @@ func (db *DB) DeleteWebhook(orgID, id string) error {
 // sets LastDeliveryAt (a success), and LastError becomes lastErr ("" clears it). UpdatedAt
 // is not touched: this is delivery state, not an edit. A deleted subscription is ErrNotFound.
 func (db *DB) SetWebhookDelivery(orgID, id string, at *time.Time, lastErr string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subWebhooks)
 		if err != nil {
 			return err
