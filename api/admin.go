@@ -99,7 +99,7 @@ func (x *adminHandlers) updateOrganization(c *gin.Context) error {
 			o.MaxServices = *req.MaxServices
 		}
 		return nil
-	})
+	}, nil)
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Organization")
 	} else if err != nil {

@@ -62,7 +62,7 @@ func (x *ackLinkHandlers) ack(c *gin.Context) error {
 		x.failed(ip)
 		return errNotFound("Alert")
 	}
-	alert, err := x.alerter.Acknowledge(orgID, id, ackByLink, "")
+	alert, err := x.alerter.Acknowledge(orgID, id, ackByLink, "", nil)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return errNotFound("Alert") // deleted since the link was sent

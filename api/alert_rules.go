@@ -79,7 +79,7 @@ func (x *alertRuleHandlers) create(c *gin.Context) error {
 	if err := req.apply(rule, true, newRuleRefs(x.store, org.ID)); err != nil {
 		return err
 	}
-	if err := x.store.CreateAlertRule(org.ID, rule); err != nil {
+	if err := x.store.CreateAlertRule(org.ID, rule, nil); err != nil {
 		return err
 	}
 	x.audit(c, "alert_rule.created", alertRuleRes(rule), nil)
@@ -108,7 +108,7 @@ func (x *alertRuleHandlers) update(c *gin.Context) error {
 	checked := ruleRefs{service: yes, heartbeat: yes, channel: yes, policy: yes}
 	rule, err := x.store.UpdateAlertRule(orgID, old.ID, func(r *store.AlertRule) error {
 		return req.apply(r, false, checked)
-	})
+	}, nil)
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Alert rule")
 	} else if err != nil {
@@ -126,7 +126,7 @@ func (x *alertRuleHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteAlertRule(r.OrgID, r.ID); errors.Is(err, store.ErrNotFound) {
+	if err := x.store.DeleteAlertRule(r.OrgID, r.ID, nil); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Alert rule")
 	} else if err != nil {
 		return err

@@ -111,14 +111,14 @@ func noteBody(c *gin.Context) (string, error) {
 // resolved).
 func (x *alertHandlers) acknowledge(c *gin.Context) error {
 	return x.act(c, "alert.acknowledged", func(orgID, id, by, note string) (*store.Alert, error) {
-		return x.alerter.Acknowledge(orgID, id, by, note)
+		return x.alerter.Acknowledge(orgID, id, by, note, nil)
 	})
 }
 
 // resolve closes the alert by hand (409 when it is already resolved).
 func (x *alertHandlers) resolve(c *gin.Context) error {
 	return x.act(c, "alert.resolved", func(orgID, id, by, note string) (*store.Alert, error) {
-		return x.alerter.Resolve(orgID, id, by, note)
+		return x.alerter.Resolve(orgID, id, by, note, nil)
 	})
 }
 

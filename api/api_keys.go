@@ -125,7 +125,7 @@ func (x *apiKeyHandlers) create(c *gin.Context) error {
 	}
 	k := &store.APIKey{Name: name, Prefix: secret[:apiKeyShownPrefix], Role: role, CreatedBy: a.user.ID,
 		Digest: crypto.Digest(secret), ExpiresAt: expires, CreatedAt: now}
-	if err := x.store.CreateAPIKey(a.org.ID, k); err != nil {
+	if err := x.store.CreateAPIKey(a.org.ID, k, nil); err != nil {
 		return err
 	}
 	x.audit(c, "api_key.created", store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name},
@@ -186,7 +186,7 @@ func (x *apiKeyHandlers) revoke(c *gin.Context) error {
 	if !allowed(a.role, permAdmin) && k.CreatedBy != a.user.ID {
 		return errNotFound("API key")
 	}
-	if err := x.store.DeleteAPIKey(a.org.ID, k.ID); err != nil {
+	if err := x.store.DeleteAPIKey(a.org.ID, k.ID, nil); err != nil {
 		return keyNotFound(err)
 	}
 	x.audit(c, "api_key.revoked", store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name},

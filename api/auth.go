@@ -130,7 +130,7 @@ func (x *authHandlers) logoutAll(c *gin.Context) error {
 	user, err := x.store.UpdateUser(a.user.ID, func(u *store.User) error {
 		u.TokenVersion++
 		return nil
-	})
+	}, "", nil)
 	if err != nil {
 		return err
 	}

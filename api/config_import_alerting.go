@@ -144,7 +144,7 @@ func (p *importPlan) planPolicies(items []json.RawMessage) {
 			fresh.ID = uuid.Must(uuid.NewV7()).String()
 			p.policies[namekey(fresh.Name)], p.st.names[fresh.ID] = fresh.ID, fresh.Name
 			p.change("create", "escalation_policy", fresh.Name, func(c *gin.Context) error {
-				if err := p.x.store.CreateEscalationPolicy(orgID, fresh); err != nil {
+				if err := p.x.store.CreateEscalationPolicy(orgID, fresh, nil); err != nil {
 					return errPolicyNameTaken(err)
 				}
 				p.x.audit(c, "escalation_policy.created", escalationPolicyRes(fresh), importMeta(nil))
@@ -158,7 +158,7 @@ func (p *importPlan) planPolicies(items []json.RawMessage) {
 				pol, err := p.x.store.UpdateEscalationPolicy(orgID, id, func(e *store.EscalationPolicy) error {
 					e.Name, e.Description, e.Repeat, e.Rules = fresh.Name, fresh.Description, fresh.Repeat, fresh.Rules
 					return nil
-				})
+				}, nil)
 				if err != nil {
 					return errPolicyNameTaken(err)
 				}

@@ -53,7 +53,7 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 			p.channels[namekey(ch.Name)] = ch.ID
 			p.st.names[ch.ID] = ch.Name
 			p.change("create", "notification_channel", ch.Name, func(c *gin.Context) error {
-				if err := p.x.store.CreateChannel(orgID, ch); err != nil {
+				if err := p.x.store.CreateChannel(orgID, ch, nil); err != nil {
 					return errChannelNameTaken(err)
 				}
 				p.x.audit(c, "channel.created", channelResource(ch), importMeta(map[string]any{"type": ch.Type}))
@@ -83,7 +83,7 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 		p.change("update", "notification_channel", change.name, func(c *gin.Context) error {
 			ch, err := p.x.store.UpdateChannel(orgID, id, func(ch *store.NotificationChannel) error {
 				return chh.apply(orgID, ch, change)
-			})
+			}, nil)
 			if errors.Is(err, store.ErrNotFound) {
 				return errNotFound("Notification channel")
 			} else if err != nil {
@@ -143,7 +143,7 @@ func (p *importPlan) planWebhooks(items []json.RawMessage) {
 				continue
 			}
 			p.change("create", "webhook", w.DisplayURL, func(c *gin.Context) error {
-				if err := p.x.store.CreateWebhook(orgID, w); err != nil {
+				if err := p.x.store.CreateWebhook(orgID, w, nil); err != nil {
 					return err
 				}
 				p.x.audit(c, "webhook.created", webhookResource(w), importMeta(map[string]any{"events": w.Events}))
@@ -167,7 +167,7 @@ func (p *importPlan) planWebhooks(items []json.RawMessage) {
 				}
 				w.Events, w.Enabled = change.events, change.enabled
 				return wh.sealWebhook(w, change.url, change.secret)
-			})
+			}, nil)
 			if errors.Is(err, store.ErrNotFound) {
 				return errNotFound("Webhook")
 			} else if err != nil {

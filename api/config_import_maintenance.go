@@ -59,7 +59,7 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 		case !found:
 			fresh.ID = uuid.Must(uuid.NewV7()).String()
 			p.change("create", "maintenance_window", fresh.Name, func(c *gin.Context) error {
-				if err := p.x.store.CreateMaintenanceWindow(orgID, fresh); err != nil {
+				if err := p.x.store.CreateMaintenanceWindow(orgID, fresh, nil); err != nil {
 					return err
 				}
 				p.x.audit(c, "maintenance.created", maintenanceRes(fresh), importMeta(nil))
@@ -77,7 +77,7 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 				w, err := p.x.store.UpdateMaintenanceWindow(orgID, id, func(w *store.MaintenanceWindow) error {
 					copyWindowConfig(w, fresh)
 					return nil
-				})
+				}, nil)
 				if err != nil {
 					return windowErr(err)
 				}

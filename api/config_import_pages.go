@@ -126,7 +126,7 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 		switch {
 		case old == nil:
 			p.change("create", "status_page", fresh.Name, func(c *gin.Context) error {
-				if err := p.x.store.CreateStatusPage(orgID, fresh); err != nil {
+				if err := p.x.store.CreateStatusPage(orgID, fresh, nil); err != nil {
 					return slugTaken(err)
 				}
 				p.pageWritten(c, "status_page.created", fresh)
@@ -140,7 +140,7 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 				sp, err := p.x.store.UpdateStatusPage(orgID, id, func(sp *store.StatusPage) error {
 					copyPageConfig(sp, fresh)
 					return nil
-				})
+				}, nil)
 				if err != nil {
 					return slugTaken(err)
 				}

@@ -94,7 +94,7 @@ func (p *importPlan) planRules(items []json.RawMessage) {
 		case !found:
 			fresh.ID = uuid.Must(uuid.NewV7()).String()
 			p.change("create", "alert_rule", fresh.Name, func(c *gin.Context) error {
-				if err := p.x.store.CreateAlertRule(orgID, fresh); err != nil {
+				if err := p.x.store.CreateAlertRule(orgID, fresh, nil); err != nil {
 					return err
 				}
 				p.x.audit(c, "alert_rule.created", alertRuleRes(fresh), importMeta(nil))
@@ -108,7 +108,7 @@ func (p *importPlan) planRules(items []json.RawMessage) {
 				r, err := p.x.store.UpdateAlertRule(orgID, id, func(r *store.AlertRule) error {
 					copyRuleConfig(r, fresh)
 					return nil
-				})
+				}, nil)
 				if err != nil {
 					return err
 				}

@@ -42,7 +42,7 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 			p.st.names[s.ID] = s.Name
 			p.newServices++
 			p.change("create", "service", s.Name, func(c *gin.Context) error {
-				if err := p.x.store.CreateService(orgID, s); err != nil {
+				if err := p.x.store.CreateService(orgID, s, nil); err != nil {
 					return serviceError(err, s.Name)
 				}
 				p.x.audit(c, "service.created", serviceResource(s), importMeta(serviceMeta(s)))
@@ -63,7 +63,7 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 		p.change("update", "service", next.Name, func(c *gin.Context) error {
 			s, err := p.x.store.UpdateService(orgID, id, func(s *store.Service) error {
 				return sh.applyRequest(orgID, req, s, applyReplace)
-			})
+			}, nil)
 			if err != nil {
 				return serviceError(err, next.Name)
 			}
@@ -156,7 +156,7 @@ func (p *importPlan) planHeartbeats(items []json.RawMessage) {
 			p.change("update", "heartbeat", next.Name, func(c *gin.Context) error {
 				hb, err := p.x.store.UpdateHeartbeat(orgID, id, func(hb *store.Heartbeat) error {
 					return req.update(hb, tz, now)
-				})
+				}, nil)
 				if err != nil {
 					return heartbeatError(err)
 				}

@@ -96,7 +96,7 @@ func (x *escalationPolicyHandlers) create(c *gin.Context) error {
 	if err := req.apply(p, true, escalationTargets(x.store, orgID)); err != nil {
 		return err
 	}
-	if err := x.store.CreateEscalationPolicy(orgID, p); err != nil {
+	if err := x.store.CreateEscalationPolicy(orgID, p, nil); err != nil {
 		return errPolicyNameTaken(err)
 	}
 	x.audit(c, "escalation_policy.created", escalationPolicyRes(p), nil)
@@ -124,7 +124,7 @@ func (x *escalationPolicyHandlers) update(c *gin.Context) error {
 	}
 	p, err := x.store.UpdateEscalationPolicy(orgID, c.Param("id"), func(p *store.EscalationPolicy) error {
 		return req.apply(p, false, func(string, string) (bool, error) { return true, nil })
-	})
+	}, nil)
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Escalation policy")
 	} else if err != nil {
@@ -150,7 +150,7 @@ func (x *escalationPolicyHandlers) delete(c *gin.Context) error {
 	default:
 		return errBadRequest("force must be true or false.")
 	}
-	err = x.store.DeleteEscalationPolicy(p.OrgID, p.ID, force)
+	err = x.store.DeleteEscalationPolicy(p.OrgID, p.ID, force, nil)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return errNotFound("Escalation policy")

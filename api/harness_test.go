@@ -181,7 +181,7 @@ func (e *testEnv) newUser(email, fullName string) *testUser {
 	u := &store.User{Email: email, FullName: fullName, PasswordHash: hash}
 	org := &store.Organization{Name: fullName + "'s Organization", Slug: slugify(fullName + "s-organization"),
 		PlanType: "free", MaxServices: 5, Settings: store.DefaultOrgSettings()}
-	if err := e.db.Register(u, org, &store.Membership{Role: roleOwner}); err != nil {
+	if err := e.db.Register(u, org, &store.Membership{Role: roleOwner}, nil); err != nil {
 		e.t.Fatalf("register %s: %v", email, err)
 	}
 	tok, err := e.deps.Tokens.Issue(u.ID, org.ID, u.Email, u.TokenVersion)
@@ -195,7 +195,7 @@ func (e *testEnv) newUser(email, fullName string) *testUser {
 // tenant is that organization.
 func (e *testEnv) join(orgID string, u *testUser, role string) string {
 	e.t.Helper()
-	if err := e.db.AddMember(orgID, &store.Membership{UserID: u.ID, Role: role}); err != nil {
+	if err := e.db.AddMember(orgID, &store.Membership{UserID: u.ID, Role: role}, nil); err != nil {
 		e.t.Fatalf("add member: %v", err)
 	}
 	tok, err := e.deps.Tokens.Issue(u.ID, orgID, u.Email, 0)

@@ -90,7 +90,7 @@ func (b *base) insertHeartbeat(orgID string, hb *store.Heartbeat) error {
 			return err
 		}
 		hb.UniqueKey, hb.KeyDigest = key, crypto.Digest(key)
-		err = b.store.CreateHeartbeat(orgID, hb)
+		err = b.store.CreateHeartbeat(orgID, hb, nil)
 		if err == nil {
 			return nil
 		}
@@ -123,7 +123,7 @@ func (x *heartbeatHandlers) update(c *gin.Context) error {
 	org, now := actorOf(c).org, x.now()
 	hb, err := x.store.UpdateHeartbeat(org.ID, c.Param("id"), func(hb *store.Heartbeat) error {
 		return req.update(hb, org.Settings.Timezone, now)
-	})
+	}, nil)
 	if err != nil {
 		return heartbeatError(err)
 	}
@@ -137,7 +137,7 @@ func (x *heartbeatHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteHeartbeat(hb.OrgID, hb.ID); err != nil {
+	if err := x.store.DeleteHeartbeat(hb.OrgID, hb.ID, nil); err != nil {
 		return heartbeatError(err)
 	}
 	x.audit(c, "heartbeat.deleted", heartbeatRes(hb), nil)
@@ -167,7 +167,7 @@ func (x *heartbeatHandlers) setPaused(c *gin.Context, paused bool, event string)
 		}
 		hb.Status = store.HeartbeatHealthy
 		return restartDeadline(hb, now)
-	})
+	}, nil)
 	if errors.Is(err, errUnchanged) {
 		hb, err = x.store.Heartbeat(orgID, id)
 		if err != nil {

@@ -140,7 +140,7 @@ func (x *incidentHandlers) create(c *gin.Context) error {
 		return err
 	}
 	first := store.IncidentUpdate{Status: status, Message: msg, CreatedBy: actorOf(c).id()}
-	if err := x.store.CreateIncident(p.OrgID, p.ID, inc, first); err != nil {
+	if err := x.store.CreateIncident(p.OrgID, p.ID, inc, first, nil); err != nil {
 		return err
 	}
 	x.cache.invalidate()
@@ -175,7 +175,7 @@ func (x *incidentHandlers) addUpdate(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	inc, err := x.store.AddIncidentUpdate(p.OrgID, p.ID, c.Param("iid"), u)
+	inc, err := x.store.AddIncidentUpdate(p.OrgID, p.ID, c.Param("iid"), u, nil)
 	if err != nil {
 		return incidentNotFound(err)
 	}
@@ -205,7 +205,7 @@ func (x *incidentHandlers) update(c *gin.Context) error {
 	inc, err := x.store.UpdateIncident(p.OrgID, p.ID, c.Param("iid"), func(inc *store.Incident) error {
 		req.apply(f, inc, p, false)
 		return f.err()
-	})
+	}, nil)
 	if err != nil {
 		return incidentNotFound(err)
 	}
@@ -220,7 +220,7 @@ func (x *incidentHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteIncident(p.OrgID, p.ID, inc.ID); err != nil {
+	if err := x.store.DeleteIncident(p.OrgID, p.ID, inc.ID, nil); err != nil {
 		return incidentNotFound(err)
 	}
 	x.cache.invalidate()

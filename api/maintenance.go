@@ -173,7 +173,7 @@ func (x *maintenanceHandlers) create(c *gin.Context) error {
 	if err := req.apply(w, true, org.Settings.Timezone, known); err != nil {
 		return err
 	}
-	if err := x.store.CreateMaintenanceWindow(org.ID, w); err != nil {
+	if err := x.store.CreateMaintenanceWindow(org.ID, w, nil); err != nil {
 		return err
 	}
 	x.audit(c, "maintenance.created", maintenanceRes(w), nil)
@@ -201,7 +201,7 @@ func (x *maintenanceHandlers) update(c *gin.Context) error {
 	org := actorOf(c).org
 	w, err := x.store.UpdateMaintenanceWindow(org.ID, c.Param("id"), func(w *store.MaintenanceWindow) error {
 		return req.apply(w, false, org.Settings.Timezone, known)
-	})
+	}, nil)
 	if err != nil {
 		return windowErr(err) // deleted since the check above
 	}
@@ -215,7 +215,7 @@ func (x *maintenanceHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteMaintenanceWindow(w.OrgID, w.ID); err != nil {
+	if err := x.store.DeleteMaintenanceWindow(w.OrgID, w.ID, nil); err != nil {
 		return windowErr(err)
 	}
 	x.audit(c, "maintenance.deleted", maintenanceRes(w), nil)
@@ -233,7 +233,7 @@ func (x *maintenanceHandlers) end(c *gin.Context) error {
 		}
 		w.EndedAt = &now
 		return nil
-	})
+	}, nil)
 	if err != nil {
 		return windowErr(err)
 	}

@@ -63,7 +63,7 @@ func (x *memberHandlers) invite(c *gin.Context, email, role string) error {
 	now := x.now().UTC()
 	inv := &store.Invitation{Email: email, Role: role, InvitedBy: a.user.ID, Digest: crypto.Digest(token),
 		CreatedAt: now, ExpiresAt: now.Add(invitationTTL)}
-	if err := x.store.CreateInvitation(a.org.ID, inv); err != nil {
+	if err := x.store.CreateInvitation(a.org.ID, inv, nil); err != nil {
 		return err
 	}
 	x.audit(c, "member.invited", store.AuditResource{Type: "invitation", ID: inv.ID, Name: email},
@@ -134,7 +134,7 @@ func (x *memberHandlers) revokeInvitation(c *gin.Context) error {
 			email = inv.Email
 		}
 	}
-	if err := x.store.DeleteInvitation(orgID, id); errors.Is(err, store.ErrNotFound) {
+	if err := x.store.DeleteInvitation(orgID, id, nil); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Invitation")
 	} else if err != nil {
 		return err
@@ -174,7 +174,7 @@ func (x *memberHandlers) acceptInvitation(c *gin.Context) error {
 	if !x.now().Before(inv.ExpiresAt) {
 		return errValidation(map[string]string{"token": "has expired; ask for a new invitation"})
 	}
-	inv, err = x.store.AcceptInvitation(digest, a.user.ID)
+	inv, err = x.store.AcceptInvitation(digest, a.user.ID, nil)
 	if errors.Is(err, store.ErrConflict) {
 		return errConflict("You are already a member of this organization.")
 	} else if errors.Is(err, store.ErrNotFound) {

@@ -109,7 +109,7 @@ func (x *memberHandlers) add(c *gin.Context) error {
 		return err
 	}
 	m := &store.Membership{UserID: user.ID, Role: role}
-	if err := x.store.AddMember(actorOf(c).org.ID, m); errors.Is(err, store.ErrConflict) {
+	if err := x.store.AddMember(actorOf(c).org.ID, m, nil); errors.Is(err, store.ErrConflict) {
 		return errConflict("That user is already a member of this organization.")
 	} else if err != nil {
 		return err
@@ -164,7 +164,7 @@ func (x *memberHandlers) setRole(c *gin.Context) error {
 	from := m.Role
 	if role != from {
 		// The store refuses to demote the last owner (409).
-		if m, err = x.store.SetMemberRole(a.org.ID, m.UserID, role); err != nil {
+		if m, err = x.store.SetMemberRole(a.org.ID, m.UserID, role, nil); err != nil {
 			return err
 		}
 		x.audit(c, "member.role_changed", store.AuditResource{Type: "member", ID: u.ID, Name: u.Email},
@@ -185,7 +185,7 @@ func (x *memberHandlers) remove(c *gin.Context) error {
 	}
 	// The store refuses to remove the last owner (409); it also drops the
 	// user's team rows and the API keys they created here.
-	if err := x.store.RemoveMember(a.org.ID, m.UserID); err != nil {
+	if err := x.store.RemoveMember(a.org.ID, m.UserID, nil); err != nil {
 		return err
 	}
 	x.audit(c, "member.removed", store.AuditResource{Type: "member", ID: u.ID, Name: u.Email},

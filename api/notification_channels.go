@@ -76,7 +76,7 @@ func (x *channelHandlers) create(c *gin.Context) error {
 	if err := x.apply(orgID, ch, change); err != nil {
 		return err
 	}
-	if err := x.store.CreateChannel(orgID, ch); err != nil {
+	if err := x.store.CreateChannel(orgID, ch, nil); err != nil {
 		return errChannelNameTaken(err)
 	}
 	x.audit(c, "channel.created", channelResource(ch), map[string]any{"type": ch.Type})
@@ -116,7 +116,7 @@ func (x *channelHandlers) update(c *gin.Context) error {
 	orgID := actorOf(c).org.ID
 	ch, err := x.store.UpdateChannel(orgID, old.ID, func(ch *store.NotificationChannel) error {
 		return x.apply(orgID, ch, change)
-	})
+	}, nil)
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Notification channel")
 	}
@@ -147,7 +147,7 @@ func (x *channelHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteChannel(ch.OrgID, ch.ID); errors.Is(err, store.ErrNotFound) {
+	if err := x.store.DeleteChannel(ch.OrgID, ch.ID, nil); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Notification channel")
 	} else if err != nil {
 		return err
@@ -186,7 +186,7 @@ func (x *channelHandlers) test(c *gin.Context) error {
 	} else {
 		at = &now
 	}
-	if err := x.store.SetChannelDelivery(ch.OrgID, ch.ID, at, lastErr); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := x.store.SetChannelDelivery(ch.OrgID, ch.ID, at, lastErr, nil); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	x.audit(c, "channel.tested", channelResource(ch), map[string]any{"type": ch.Type, "delivered": view.Delivered})
@@ -239,7 +239,7 @@ func (x *channelHandlers) deliveries(c *gin.Context) error {
 // outbox, due now; the worker sends it on its next pass.
 func (x *channelHandlers) retry(c *gin.Context) error {
 	id := c.Param("id")
-	if err := x.store.ReplayDeadLetter(actorOf(c).org.ID, id, x.now()); errors.Is(err, store.ErrNotFound) {
+	if err := x.store.ReplayDeadLetter(actorOf(c).org.ID, id, x.now(), nil); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Dead-lettered delivery")
 	} else if err != nil {
 		return err

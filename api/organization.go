@@ -93,7 +93,7 @@ func (x *organizationHandlers) update(c *gin.Context) error {
 		}
 		settingsChanged = req.Settings.apply(&o.Settings)
 		return nil
-	})
+	}, nil)
 	if errors.Is(err, store.ErrConflict) {
 		return errConflict("That slug is already used by another organization.")
 	} else if err != nil {

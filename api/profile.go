@@ -108,7 +108,7 @@ func (x *profileHandlers) update(c *gin.Context) error {
 			changed = append(changed, "email")
 		}
 		return nil
-	})
+	}, "", nil)
 	if errors.Is(err, store.ErrConflict) {
 		return errEmailTaken()
 	} else if err != nil {
@@ -166,7 +166,7 @@ func (x *profileHandlers) changePassword(c *gin.Context) error {
 		u.PasswordHash = hash
 		u.TokenVersion++
 		return nil
-	})
+	}, "", nil)
 	if err != nil {
 		return err
 	}

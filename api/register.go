@@ -128,7 +128,7 @@ func (x *authHandlers) freeRegistration() (bool, error) {
 func (x *authHandlers) insert(user *store.User, org *store.Organization, digest []byte) (*store.Invitation, error) {
 	owner := &store.Membership{Role: roleOwner}
 	if digest != nil {
-		inv, err := x.store.RegisterInvited(user, org, owner, digest)
+		inv, err := x.store.RegisterInvited(user, org, owner, digest, nil, nil)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			return nil, errInvalidInvitation() // used or revoked meanwhile
@@ -144,7 +144,7 @@ func (x *authHandlers) insert(user *store.User, org *store.Organization, digest 
 	} else if !free {
 		return nil, errRegistrationClosed()
 	}
-	err := x.store.Register(user, org, owner)
+	err := x.store.Register(user, org, owner, nil)
 	if errors.Is(err, store.ErrConflict) {
 		return nil, errEmailTaken()
 	}

@@ -72,7 +72,7 @@ func (x *serviceHandlers) create(c *gin.Context) error {
 	if err := x.applyRequest(orgID, &req, s, applyCreate); err != nil {
 		return err
 	}
-	if err := x.store.CreateService(orgID, s); err != nil {
+	if err := x.store.CreateService(orgID, s, nil); err != nil {
 		return serviceError(err, s.Name)
 	}
 	x.audit(c, "service.created", serviceResource(s), serviceMeta(s))
@@ -103,7 +103,7 @@ func (x *serviceHandlers) update(c *gin.Context, mode applyMode) error {
 	orgID := actorOf(c).org.ID
 	s, err := x.store.UpdateService(orgID, c.Param("id"), func(s *store.Service) error {
 		return x.applyRequest(orgID, &req, s, mode)
-	})
+	}, nil)
 	if err != nil {
 		name := ""
 		if req.Name != nil {
@@ -124,7 +124,7 @@ func (x *serviceHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return serviceError(err, "")
 	}
-	if err := x.store.DeleteService(orgID, s.ID); err != nil {
+	if err := x.store.DeleteService(orgID, s.ID, nil); err != nil {
 		return serviceError(err, "")
 	}
 	x.audit(c, "service.deleted", serviceResource(s), serviceMeta(s))
@@ -158,7 +158,7 @@ func (x *serviceHandlers) setPaused(c *gin.Context, paused bool, event string) e
 		}
 		setPaused(s, paused)
 		return nil
-	})
+	}, nil)
 	if errors.Is(err, errUnchanged) {
 		s, err = x.store.Service(orgID, id)
 		if err != nil {

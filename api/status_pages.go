@@ -134,7 +134,7 @@ func (x *statusPageHandlers) create(c *gin.Context) error {
 	if err := req.apply(p, true, known); err != nil {
 		return err
 	}
-	if err := x.store.CreateStatusPage(orgID, p); err != nil {
+	if err := x.store.CreateStatusPage(orgID, p, nil); err != nil {
 		return slugTaken(err)
 	}
 	x.cache.invalidate()
@@ -167,7 +167,7 @@ func (x *statusPageHandlers) update(c *gin.Context) error {
 	}
 	p, err := x.store.UpdateStatusPage(orgID, c.Param("id"), func(p *store.StatusPage) error {
 		return req.apply(p, false, known)
-	})
+	}, nil)
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Status page")
 	} else if err != nil {
@@ -184,7 +184,7 @@ func (x *statusPageHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteStatusPage(p.OrgID, p.ID); errors.Is(err, store.ErrNotFound) {
+	if err := x.store.DeleteStatusPage(p.OrgID, p.ID, nil); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Status page")
 	} else if err != nil {
 		return err

@@ -126,7 +126,7 @@ func (x *subscriberHandlers) delete(c *gin.Context) error {
 	} else if err != nil {
 		return err
 	}
-	if err := x.store.DeleteSubscriber(p.OrgID, p.ID, s.ID); err != nil {
+	if err := x.store.DeleteSubscriber(p.OrgID, p.ID, s.ID, nil); err != nil {
 		return err
 	}
 	x.audit(c, "subscriber.deleted", subscriberRes(s), map[string]any{"status_page_id": p.ID})

@@ -110,7 +110,7 @@ func (x *subscribers) add(page *store.StatusPage, ns *newSubscriber) (*store.Sub
 	}
 	limit := limitsOf(strings.ToLower(org.PlanType)).MaxSubscribers
 	s := ns.sub
-	outcome, err := x.store.AddSubscriber(page.OrgID, s, limit)
+	outcome, err := x.store.AddSubscriber(page.OrgID, s, limit, nil)
 	if errors.Is(err, store.ErrPlanLimit) {
 		return nil, 0, errPlanLimit(fmt.Sprintf("This organization's plan allows %d status-page subscribers.", limit))
 	} else if err != nil {

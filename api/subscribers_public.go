@@ -129,7 +129,7 @@ func (x *publicSubscriberHandlers) confirm(c *gin.Context) error {
 		writeNoticePage(c, http.StatusNotFound, "Link not valid", "This confirmation link is not valid.", "")
 		return nil
 	}
-	s, err := x.store.ConfirmSubscriber(crypto.Digest(token))
+	s, err := x.store.ConfirmSubscriber(crypto.Digest(token), nil)
 	if errors.Is(err, store.ErrNotFound) {
 		writeNoticePage(c, http.StatusNotFound, "Link not valid",
 			"This confirmation link is not valid any more. If you already confirmed, you are subscribed.", "")
@@ -151,7 +151,7 @@ func (x *publicSubscriberHandlers) unsubscribe(c *gin.Context) error {
 	var s *store.Subscriber
 	err := store.ErrNotFound
 	if token != "" && len(token) <= maxSubscriberToken {
-		s, err = x.store.Unsubscribe(crypto.Digest(token))
+		s, err = x.store.Unsubscribe(crypto.Digest(token), nil)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		writeNoticePage(c, http.StatusNotFound, "Not subscribed", "This link does not belong to a subscription (any more): nothing will be sent to you.", "")

@@ -72,7 +72,7 @@ func (x *teamHandlers) addMember(c *gin.Context) error {
 	} else if err != nil {
 		return err
 	}
-	tm, err := x.store.AddTeamMember(t.OrgID, t.ID, userID)
+	tm, err := x.store.AddTeamMember(t.OrgID, t.ID, userID, nil)
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		return errConflict("That user is already in the team.")
@@ -97,7 +97,7 @@ func (x *teamHandlers) removeMember(c *gin.Context) error {
 		return err
 	}
 	userID := c.Param("userID")
-	if err := x.store.RemoveTeamMember(t.OrgID, t.ID, userID); errors.Is(err, store.ErrNotFound) {
+	if err := x.store.RemoveTeamMember(t.OrgID, t.ID, userID, nil); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Team member")
 	} else if err != nil {
 		return err

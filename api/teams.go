@@ -114,7 +114,7 @@ func (x *teamHandlers) create(c *gin.Context) error {
 	if req.Description != nil {
 		t.Description = *req.Description
 	}
-	if err := x.store.CreateTeam(actorOf(c).org.ID, t); err != nil {
+	if err := x.store.CreateTeam(actorOf(c).org.ID, t, nil); err != nil {
 		return errTeamNameTaken(err)
 	}
 	x.audit(c, "team.created", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
@@ -155,7 +155,7 @@ func (x *teamHandlers) update(c *gin.Context) error {
 			changed = append(changed, "description")
 		}
 		return nil
-	})
+	}, nil)
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Team")
 	} else if err != nil {
@@ -178,7 +178,7 @@ func (x *teamHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteTeam(t.OrgID, t.ID); errors.Is(err, store.ErrNotFound) {
+	if err := x.store.DeleteTeam(t.OrgID, t.ID, nil); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Team")
 	} else if err != nil {
 		return err

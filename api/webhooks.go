@@ -72,7 +72,7 @@ func (x *webhookHandlers) create(c *gin.Context) error {
 	if err := x.sealWebhook(w, change.url, change.secret); err != nil {
 		return err
 	}
-	if err := x.store.CreateWebhook(orgID, w); err != nil {
+	if err := x.store.CreateWebhook(orgID, w, nil); err != nil {
 		return err
 	}
 	x.audit(c, "webhook.created", webhookResource(w), map[string]any{"events": w.Events,
@@ -104,7 +104,7 @@ func (x *webhookHandlers) update(c *gin.Context) error {
 		}
 		w.Events, w.Enabled = change.events, change.enabled
 		return x.sealWebhook(w, change.url, change.secret)
-	})
+	}, nil)
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Webhook")
 	} else if err != nil {
@@ -122,7 +122,7 @@ func (x *webhookHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteWebhook(w.OrgID, w.ID); errors.Is(err, store.ErrNotFound) {
+	if err := x.store.DeleteWebhook(w.OrgID, w.ID, nil); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Webhook")
 	} else if err != nil {
 		return err
@@ -166,7 +166,7 @@ func (x *webhookHandlers) test(c *gin.Context) error {
 	} else {
 		at = &now
 	}
-	if err := x.store.SetWebhookDelivery(w.OrgID, w.ID, at, lastErr); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := x.store.SetWebhookDelivery(w.OrgID, w.ID, at, lastErr, nil); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	x.audit(c, "webhook.tested", webhookResource(w), map[string]any{"delivered": view.Delivered})

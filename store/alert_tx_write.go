@@ -163,9 +163,9 @@ func (db *DB) WithAlertTx(fn func(tx *AlertTx) error) error {
 // UpdateAlert loads alert id of orgID, lets fn change it with the transaction's view, and
 // stores it with its indexes, in one write transaction; an error from fn aborts everything
 // (nothing fn queued is kept) and is returned as is. ID and OrgID cannot change.
-func (db *DB) UpdateAlert(orgID, id string, fn func(tx *AlertTx, a *Alert) error) (*Alert, error) {
+func (db *DB) UpdateAlert(orgID, id string, fn func(tx *AlertTx, a *Alert) error, change *Change) (*Alert, error) {
 	var a Alert
-	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		if err := getAlert(tx, orgID, id, &a); err != nil {
 			return err
 		}

@@ -14,7 +14,8 @@ import (
 //
 // The entries are written after the method's own writes, just before the commit, so a
 // callback that runs inside the method (the fn of an Update* method) may still complete
-// them with what only the transaction knows, such as the record's new name.
+// them, or add them, with what only the transaction knows: the record's new name, whether
+// anything changed at all.
 type Change struct {
 	// Audit entries get an ID and Timestamp when they have none, like AppendAudit's.
 	Audit []*AuditEntry

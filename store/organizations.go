@@ -182,9 +182,9 @@ func (db *DB) Organizations() ([]Organization, error) {
 // is re-indexed (ErrConflict if another organization has it; no suffixing here, the caller
 // chose it). fn runs inside the write transaction; an error from fn aborts and is returned
 // as is. ID and CreatedAt cannot be changed; UpdatedAt is set.
-func (db *DB) UpdateOrganization(orgID string, fn func(*Organization) error) (*Organization, error) {
+func (db *DB) UpdateOrganization(orgID string, fn func(*Organization) error, change *Change) (*Organization, error) {
 	var org Organization
-	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		if err := getOrganization(tx, orgID, &org); err != nil {
 			return err
 		}

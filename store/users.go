@@ -26,10 +26,15 @@ type User struct {
 // one transaction. It returns ErrConflict when the e-mail (compared case-insensitively) is
 // taken. u.IsInstanceAdmin is decided here: true only for the first user ever. The slug is
 // made unique by suffixing -2, -3, ...; empty IDs and times are filled in (u, org and owner
-// are updated in place), see CreateOrganization for the organization defaults.
-func (db *DB) Register(u *User, org *Organization, owner *Membership) error {
+// are updated in place), see CreateOrganization for the organization defaults. change, if
+// any, is recorded in the new organization.
+func (db *DB) Register(u *User, org *Organization, owner *Membership, change *Change) error {
+	// The organization is created inside the transaction, so the change is recorded there.
 	return db.update("", nil, func(tx *bolt.Tx) error {
-		return db.registerTx(tx, u, org, owner)
+		if err := db.registerTx(tx, u, org, owner); err != nil {
+			return err
+		}
+		return db.record(tx, org.ID, change)
 	})
 }
 
@@ -118,9 +123,11 @@ func (db *DB) UserByEmail(email string) (*User, error) {
 // e-mail when it changed (ErrConflict if another account has it). fn runs inside the write
 // transaction, so it must be quick: hash passwords before calling. An error from fn aborts
 // the update and is returned as is. ID and CreatedAt cannot be changed; UpdatedAt is set.
-func (db *DB) UpdateUser(id string, fn func(*User) error) (*User, error) {
+// change, if any, is recorded in organization auditOrgID (the caller's active one: an
+// account belongs to no organization of its own).
+func (db *DB) UpdateUser(id string, fn func(*User) error, auditOrgID string, change *Change) (*User, error) {
 	var u User
-	err := db.update("", nil, func(tx *bolt.Tx) error {
+	err := db.update(auditOrgID, change, func(tx *bolt.Tx) error {
 		if err := getUser(tx, id, &u); err != nil {
 			return err
 		}

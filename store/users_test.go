@@ -43,7 +43,7 @@ func TestRegisterFillsRecordsAndIndexes(t *testing.T) {
 func TestRegisterDuplicateEmailIsCaseInsensitiveConflict(t *testing.T) {
 	db := openTestDB(t)
 	mustRegister(t, db, "ada@example.com", "Ada")
-	err := db.Register(&User{Email: "ADA@Example.COM"}, &Organization{Name: "Other"}, &Membership{})
+	err := db.Register(&User{Email: "ADA@Example.COM"}, &Organization{Name: "Other"}, &Membership{}, nil)
 	if !errors.Is(err, ErrConflict) {
 		t.Fatalf("Register duplicate = %v, want ErrConflict", err)
 	}
@@ -63,7 +63,7 @@ func TestInstanceAdminIsOnlyTheFirstUser(t *testing.T) {
 	db := openTestDB(t)
 	first, _, _ := mustRegister(t, db, "first@example.com", "First")
 	second := &User{Email: "second@example.com", IsInstanceAdmin: true} // a caller cannot claim it
-	if err := db.Register(second, &Organization{Name: "Second"}, &Membership{}); err != nil {
+	if err := db.Register(second, &Organization{Name: "Second"}, &Membership{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if !first.IsInstanceAdmin {
@@ -85,7 +85,7 @@ func TestRegisterSlugSuffixes(t *testing.T) {
 	want := []string{"acme", "acme-2", "acme-3"}
 	for i, w := range want {
 		org := &Organization{Name: "ACME!"}
-		if err := db.Register(&User{Email: fmt.Sprintf("u%d@example.com", i)}, org, &Membership{}); err != nil {
+		if err := db.Register(&User{Email: fmt.Sprintf("u%d@example.com", i)}, org, &Membership{}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if org.Slug != w {
@@ -94,7 +94,7 @@ func TestRegisterSlugSuffixes(t *testing.T) {
 	}
 	// An explicit slug is uniquified the same way.
 	org := &Organization{Name: "x", Slug: "acme-2"}
-	if err := db.Register(&User{Email: "u9@example.com"}, org, &Membership{}); err != nil || org.Slug != "acme-2-2" {
+	if err := db.Register(&User{Email: "u9@example.com"}, org, &Membership{}, nil); err != nil || org.Slug != "acme-2-2" {
 		t.Errorf("explicit taken slug became %q, %v", org.Slug, err)
 	}
 }
@@ -120,7 +120,7 @@ func TestUserLookupsNotFound(t *testing.T) {
 	if _, err := db.UserByEmail("nobody@example.com"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("UserByEmail = %v", err)
 	}
-	if _, err := db.UpdateUser("nope", func(*User) error { return nil }); !errors.Is(err, ErrNotFound) {
+	if _, err := db.UpdateUser("nope", func(*User) error { return nil }, "", nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("UpdateUser = %v", err)
 	}
 }
@@ -134,7 +134,7 @@ func TestUpdateUserReindexesEmail(t *testing.T) {
 		u.Email, u.FullName, u.ID = "Countess@Example.com", "Countess", "hijack"
 		u.TokenVersion++
 		return nil
-	})
+	}, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestUpdateUserReindexesEmail(t *testing.T) {
 		t.Errorf("new e-mail lookup = %+v, %v", u, err)
 	}
 	// Taking someone else's e-mail (any case) is a conflict and changes nothing.
-	_, err = db.UpdateUser(bob.ID, func(u *User) error { u.Email = "COUNTESS@example.com"; return nil })
+	_, err = db.UpdateUser(bob.ID, func(u *User) error { u.Email = "COUNTESS@example.com"; return nil }, "", nil)
 	if !errors.Is(err, ErrConflict) {
 		t.Errorf("taking another e-mail = %v, want ErrConflict", err)
 	}
@@ -156,7 +156,7 @@ func TestUpdateUserReindexesEmail(t *testing.T) {
 		t.Error("failed update changed bob's index entry")
 	}
 	// Changing only the case keeps the one index entry.
-	if _, err := db.UpdateUser(bob.ID, func(u *User) error { u.Email = "BOB@example.com"; return nil }); err != nil {
+	if _, err := db.UpdateUser(bob.ID, func(u *User) error { u.Email = "BOB@example.com"; return nil }, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	if u, err := db.UserByEmail("bob@EXAMPLE.com"); err != nil || u.Email != "BOB@example.com" {
@@ -165,7 +165,7 @@ func TestUpdateUserReindexesEmail(t *testing.T) {
 	assertBucketLen(t, db, bucketIdxUserEmail, 2)
 	// An error from fn aborts the update.
 	boom := errors.New("boom")
-	if _, err := db.UpdateUser(bob.ID, func(u *User) error { u.FullName = "X"; return boom }); !errors.Is(err, boom) {
+	if _, err := db.UpdateUser(bob.ID, func(u *User) error { u.FullName = "X"; return boom }, "", nil); !errors.Is(err, boom) {
 		t.Errorf("fn error = %v, want boom", err)
 	}
 	if u, _ := db.User(bob.ID); u.FullName != "Bob" {
