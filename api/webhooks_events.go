@@ -6,6 +6,13 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
+// webhookEvent is an event for the webhook subscriptions of the organization a write
+// belongs to (SPEC §3.15). It rides in that write's store.Change, so it is queued exactly
+// when the change it reports commits.
+func (b *base) webhookEvent(name string, data map[string]any) *store.Event {
+	return &store.Event{Name: name, At: b.now().UTC(), Data: data}
+}
+
 // emitWebhookEvent hands an event of the active organization to the webhook subscriptions
 // (SPEC §3.15) after the change it reports has committed. The change stands either way,
 // so a failure to queue the event is logged, not answered: the caller already succeeded.
