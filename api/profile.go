@@ -97,8 +97,9 @@ func (x *profileHandlers) update(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	changed := []string{}
+	orgID, change := accountLog(c)
 	user, err := x.store.UpdateUser(a.user.ID, func(u *store.User) error {
+		changed := []string{}
 		if req.FullName != nil && name != u.FullName {
 			u.FullName = name
 			changed = append(changed, "full_name")
@@ -107,15 +108,15 @@ func (x *profileHandlers) update(c *gin.Context) error {
 			u.Email = email
 			changed = append(changed, "email")
 		}
+		if len(changed) > 0 && change != nil {
+			change.Audit = append(change.Audit, x.auditEntry(c, "user.updated", userResource(u), map[string]any{"changed": changed}))
+		}
 		return nil
-	}, "", nil)
+	}, orgID, change)
 	if errors.Is(err, store.ErrConflict) {
 		return errEmailTaken()
 	} else if err != nil {
 		return err
-	}
-	if len(changed) > 0 {
-		x.audit(c, "user.updated", userResource(user), map[string]any{"changed": changed})
 	}
 	return x.render(c, user)
 }
@@ -157,6 +158,7 @@ func (x *profileHandlers) changePassword(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	orgID, change := accountLog(c)
 	user, err := x.store.UpdateUser(a.user.ID, func(u *store.User) error {
 		if u.PasswordHash != a.user.PasswordHash {
 			// Changed by a concurrent request since we checked the
@@ -165,8 +167,11 @@ func (x *profileHandlers) changePassword(c *gin.Context) error {
 		}
 		u.PasswordHash = hash
 		u.TokenVersion++
+		if change != nil {
+			change.Audit = append(change.Audit, x.auditEntry(c, "auth.password_changed", userResource(u), nil))
+		}
 		return nil
-	}, "", nil)
+	}, orgID, change)
 	if err != nil {
 		return err
 	}
@@ -178,7 +183,6 @@ func (x *profileHandlers) changePassword(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	x.audit(c, "auth.password_changed", userResource(user), nil)
 	c.JSON(http.StatusOK, gin.H{"token": token})
 	return nil
 }
