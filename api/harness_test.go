@@ -74,13 +74,20 @@ func newTestEnv(t *testing.T, mutate ...func(*config.Config)) *testEnv {
 // the router is built (a real monitor.Engine, a purger); nil changes nothing.
 func newTestEnvWith(t *testing.T, withDeps func(*Deps), mutate ...func(*config.Config)) *testEnv {
 	t.Helper()
+	return newTestEnvOpts(t, store.Options{}, withDeps, mutate...)
+}
+
+// newTestEnvOpts is newTestEnvWith over a store opened with opts (on the test clock).
+func newTestEnvOpts(t *testing.T, opts store.Options, withDeps func(*Deps), mutate ...func(*config.Config)) *testEnv {
+	t.Helper()
 	dir := t.TempDir()
 	cfg := testConfig(dir)
 	for _, m := range mutate {
 		m(cfg)
 	}
 	clock := &testClock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), store.Options{Now: clock.Now})
+	opts.Now = clock.Now
+	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), opts)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

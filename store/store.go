@@ -129,8 +129,6 @@ type DB struct {
 	onDeleteChunk func(bucket string, keys int)
 	// beforeAudit is Options.BeforeAudit.
 	beforeAudit func(orgID string, e *AuditEntry) error
-	// commits counts the write transactions committed since Open (Commits).
-	commits atomic.Uint64
 }
 
 // Open opens (creating if needed, mode 0600) the database at path, waits at most one second
