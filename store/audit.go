@@ -58,9 +58,9 @@ const (
 	auditKeyLen       = 16
 )
 
-// AppendAudit records an event in a transaction of its own: for entries that are the
-// whole change (a login, a failed login). An entry that describes a change rides in that
-// change's transaction instead (Change). Empty ID and Timestamp are filled.
+// AppendAudit records an event in a transaction of its own: for an entry that is the whole
+// change (a login, a check run now, an import's summary). An entry that describes a change
+// rides in that change's transaction instead (Change). Empty ID and Timestamp are filled.
 func (db *DB) AppendAudit(orgID string, e *AuditEntry) error {
 	return db.update(orgID, &Change{Audit: []*AuditEntry{e}}, func(*bolt.Tx) error { return nil })
 }

@@ -33,9 +33,9 @@ func (db *DB) emitEvent(tx *bolt.Tx, orgID string, ev *Event) error {
 	return nil
 }
 
-// EmitEvent records ev for organization orgID in a transaction of its own: for events that
-// change nothing else in the store (a test send). An event caused by a change rides in
-// that change's transaction instead (Change).
+// EmitEvent records ev for organization orgID in a transaction of its own: for an event
+// that changes nothing else in the store. An event caused by a change rides in that
+// change's transaction instead (Change).
 func (db *DB) EmitEvent(orgID string, ev *Event) error {
 	if len(db.eventSinks) == 0 {
 		return nil
