@@ -25,7 +25,7 @@ func seedDatabase(t *testing.T, dataDir string) string {
 	register := func(email string) *store.Organization {
 		org := &store.Organization{Name: email, Slug: strings.ReplaceAll(email, "@", "-"), PlanType: "free", MaxServices: 5,
 			Settings: store.DefaultOrgSettings()}
-		if err := db.Register(&store.User{Email: email, FullName: email, PasswordHash: "x"}, org, &store.Membership{Role: "owner"}); err != nil {
+		if err := db.Register(&store.User{Email: email, FullName: email, PasswordHash: "x"}, org, &store.Membership{Role: "owner"}, nil); err != nil {
 			t.Fatal(err)
 		}
 		return org

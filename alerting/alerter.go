@@ -162,7 +162,7 @@ func (a *Alerter) RunDue() (full bool, err error) {
 	for _, d := range due {
 		if _, err := a.db.UpdateAlert(d.OrgID, d.AlertID, func(tx *store.AlertTx, al *store.Alert) error {
 			return a.advance(tx, al, now)
-		}); err != nil && firstErr == nil {
+		}, nil); err != nil && firstErr == nil {
 			firstErr = err
 		}
 	}

@@ -16,9 +16,9 @@ var ErrEmptyNote = errors.New("alerting: a note needs text")
 // It stops escalation and reminders (their due times are cleared) and queues the
 // alert.acknowledged notifications (PagerDuty acknowledges the incident) and event in the
 // same transaction. An alert already acknowledged or resolved is store.ErrConflict;
-// another organization's alert is store.ErrNotFound.
-func (a *Alerter) Acknowledge(orgID, alertID, by, note string) (*store.Alert, error) {
-	return a.act(orgID, alertID, func(tx *store.AlertTx, al *store.Alert, now time.Time) (string, error) {
+// another organization's alert is store.ErrNotFound. audit, if any, commits with it.
+func (a *Alerter) Acknowledge(orgID, alertID, by, note string, audit *store.Change) (*store.Alert, error) {
+	return a.act(orgID, alertID, audit, func(tx *store.AlertTx, al *store.Alert, now time.Time) (string, error) {
 		if al.Status != store.AlertFiring {
 			return "", fmt.Errorf("%w: alert is already %s", store.ErrConflict, al.Status)
 		}
@@ -32,8 +32,9 @@ func (a *Alerter) Acknowledge(orgID, alertID, by, note string) (*store.Alert, er
 // and the rule's counters (so a service still failing opens a new alert only after a new
 // streak), and queues the alert.resolved notifications and event in the same transaction.
 // A resolved alert is store.ErrConflict; another organization's is store.ErrNotFound.
-func (a *Alerter) Resolve(orgID, alertID, by, note string) (*store.Alert, error) {
-	return a.act(orgID, alertID, func(tx *store.AlertTx, al *store.Alert, now time.Time) (string, error) {
+// audit, if any, commits with it.
+func (a *Alerter) Resolve(orgID, alertID, by, note string, audit *store.Change) (*store.Alert, error) {
+	return a.act(orgID, alertID, audit, func(tx *store.AlertTx, al *store.Alert, now time.Time) (string, error) {
 		if !al.Open() {
 			return "", fmt.Errorf("%w: alert is already resolved", store.ErrConflict)
 		}
@@ -56,7 +57,7 @@ func (a *Alerter) AddNote(orgID, alertID, by, text string) (*store.Alert, error)
 	return a.db.UpdateAlert(orgID, alertID, func(_ *store.AlertTx, al *store.Alert) error {
 		addNote(al, by, text, now)
 		return nil
-	})
+	}, nil)
 }
 
 func addNote(al *store.Alert, by, text string, now time.Time) {
@@ -67,8 +68,8 @@ func addNote(al *store.Alert, by, text string, now time.Time) {
 
 // act runs a responder's change of an alert and, in the same transaction, clears its due
 // times and tells the rule's channels and the event sinks (unless its notifications are
-// held: then nobody was told it fired).
-func (a *Alerter) act(orgID, alertID string, change func(*store.AlertTx, *store.Alert, time.Time) (string, error)) (*store.Alert, error) {
+// held: then nobody was told it fired). audit is recorded in the same transaction.
+func (a *Alerter) act(orgID, alertID string, audit *store.Change, change func(*store.AlertTx, *store.Alert, time.Time) (string, error)) (*store.Alert, error) {
 	now := a.now()
 	return a.db.UpdateAlert(orgID, alertID, func(tx *store.AlertTx, al *store.Alert) error {
 		event, err := change(tx, al, now)
@@ -77,7 +78,7 @@ func (a *Alerter) act(orgID, alertID string, change func(*store.AlertTx, *store.
 		}
 		al.NextEscalationAt, al.NextReminderAt = nil, nil
 		return a.announce(tx, al, event, now)
-	})
+	}, audit)
 }
 
 // announce queues event's notifications for al to its rule's channels and emits the

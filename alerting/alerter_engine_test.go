@@ -36,13 +36,13 @@ func TestRealProbeOpensAndResolvesThroughTheRecorder(t *testing.T) {
 	svc := &store.Service{Name: "loopback", Endpoint: target.URL + "/health", CheckType: "HTTP",
 		CheckIntervalSeconds: 60, TimeoutSeconds: 5, Status: "PENDING", DegradedThresholdMS: 5000,
 		Tags: []string{}, Options: json.RawMessage(`{}`)}
-	if err := f.db.CreateService(f.org.ID, svc); err != nil {
+	if err := f.db.CreateService(f.org.ID, svc, nil); err != nil {
 		t.Fatal(err)
 	}
 	body := &store.Service{Name: "body watch", Endpoint: target.URL + "/health", CheckType: "HTTP",
 		CheckIntervalSeconds: 60, TimeoutSeconds: 5, Status: "PENDING", DegradedThresholdMS: 5000,
 		Tags: []string{}, Options: json.RawMessage(`{}`)}
-	if err := f.db.CreateService(f.org.ID, body); err != nil {
+	if err := f.db.CreateService(f.org.ID, body, nil); err != nil {
 		t.Fatal(err)
 	}
 	f.rule("database", body, 1, 1, func(r *store.AlertRule) {

@@ -48,7 +48,7 @@ func newFixture(t testing.TB) *fixture {
 	f.open()
 	f.admin, _ = f.register("root@example.com", "Root")
 	f.user, f.org = f.register("ops@example.com", "Ops")
-	if _, err := f.db.UpdateOrganization(f.org.ID, func(o *store.Organization) error { o.MaxServices = -1; return nil }); err != nil {
+	if _, err := f.db.UpdateOrganization(f.org.ID, func(o *store.Organization) error { o.MaxServices = -1; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -97,7 +97,7 @@ func (f *fixture) register(email, name string) (*store.User, *store.Organization
 	f.t.Helper()
 	u := &store.User{Email: email, FullName: name, PasswordHash: "x"}
 	org := &store.Organization{Name: name}
-	if err := f.db.Register(u, org, &store.Membership{}); err != nil {
+	if err := f.db.Register(u, org, &store.Membership{}, nil); err != nil {
 		f.t.Fatal(err)
 	}
 	return u, org
@@ -109,7 +109,7 @@ func (f *fixture) service(name string) *store.Service {
 	s := &store.Service{Name: name, Endpoint: "https://" + name + ".example.test/health", CheckType: "HTTP",
 		CheckIntervalSeconds: 60, TimeoutSeconds: 10, Status: "PENDING", DegradedThresholdMS: 1000,
 		Tags: []string{}, Options: json.RawMessage(`{}`)}
-	if err := f.db.CreateService(f.org.ID, s); err != nil {
+	if err := f.db.CreateService(f.org.ID, s, nil); err != nil {
 		f.t.Fatal(err)
 	}
 	return s
@@ -120,7 +120,7 @@ func (f *fixture) channel(name string, severities ...string) *store.Notification
 	f.t.Helper()
 	ch := &store.NotificationChannel{Name: name, Type: "webhook", Enabled: true, Severities: severities,
 		Config: map[string]any{}}
-	if err := f.db.CreateChannel(f.org.ID, ch); err != nil {
+	if err := f.db.CreateChannel(f.org.ID, ch, nil); err != nil {
 		f.t.Fatal(err)
 	}
 	return ch
@@ -137,7 +137,7 @@ func (f *fixture) rule(name string, svc *store.Service, failures, successes int,
 	for _, m := range mutate {
 		m(r)
 	}
-	if err := f.db.CreateAlertRule(f.org.ID, r); err != nil {
+	if err := f.db.CreateAlertRule(f.org.ID, r, nil); err != nil {
 		f.t.Fatal(err)
 	}
 	return r

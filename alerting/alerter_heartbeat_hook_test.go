@@ -15,7 +15,7 @@ func TestHeartbeatHookAlertsThroughWatcherAndPings(t *testing.T) {
 	f := newFixture(t)
 	f.channel("ops")
 	if err := f.db.CreateWebhook(f.org.ID, &store.Webhook{Enabled: true, SealedURL: []byte("x"), SealedSecret: []byte("x"),
-		Events: []string{"heartbeat.missed", "heartbeat.recovered"}}); err != nil {
+		Events: []string{"heartbeat.missed", "heartbeat.recovered"}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	hb := &store.Heartbeat{Name: "nightly backup", Schedule: "every 1h", Timezone: "UTC", GracePeriodSeconds: 300,
@@ -25,7 +25,7 @@ func TestHeartbeatHookAlertsThroughWatcherAndPings(t *testing.T) {
 		t.Fatal(err)
 	}
 	hb.NextExpectedAt = &next
-	if err := f.db.CreateHeartbeat(f.org.ID, hb); err != nil {
+	if err := f.db.CreateHeartbeat(f.org.ID, hb, nil); err != nil {
 		t.Fatal(err)
 	}
 	watch := &HeartbeatWatcher{Store: f.db, Now: f.clock.Now}
@@ -85,7 +85,7 @@ func TestHeartbeatAlertOfDeletedHeartbeatIsSwept(t *testing.T) {
 		UniqueKey: "cron-00000000", KeyDigest: digestOf("cron-00000000")}
 	next := f.clock.Now().Add(time.Hour)
 	hb.NextExpectedAt = &next
-	if err := f.db.CreateHeartbeat(f.org.ID, hb); err != nil {
+	if err := f.db.CreateHeartbeat(f.org.ID, hb, nil); err != nil {
 		t.Fatal(err)
 	}
 	f.clock.Add(2 * time.Hour)
@@ -95,7 +95,7 @@ func TestHeartbeatAlertOfDeletedHeartbeatIsSwept(t *testing.T) {
 	if len(f.alerts("open")) != 1 {
 		t.Fatal("no alert for the down heartbeat")
 	}
-	if err := f.db.DeleteHeartbeat(f.org.ID, hb.ID); err != nil {
+	if err := f.db.DeleteHeartbeat(f.org.ID, hb.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := f.al.ResolveOrphans(); err != nil || n != 1 {

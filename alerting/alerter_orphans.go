@@ -80,7 +80,7 @@ func (a *Alerter) resolveOrphan(orgID, alertID string) error {
 			return err
 		}
 		return a.announce(tx, al, eventResolved, now)
-	})
+	}, nil)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("alerting: resolve alert %s of a deleted service or heartbeat: %w", alertID, err)
 	}

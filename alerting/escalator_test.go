@@ -27,14 +27,14 @@ func newEscalationFixture(t *testing.T, repeat int) *escalationFixture {
 	bob, _ := f.register("bob@example.com", "Bob")
 	carol, _ := f.register("carol@example.com", "Carol")
 	team := &store.Team{Name: "ops"}
-	if err := f.db.CreateTeam(f.org.ID, team); err != nil {
+	if err := f.db.CreateTeam(f.org.ID, team, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []*store.User{bob, carol} {
-		if err := f.db.AddMember(f.org.ID, &store.Membership{UserID: u.ID, Role: "responder"}); err != nil {
+		if err := f.db.AddMember(f.org.ID, &store.Membership{UserID: u.ID, Role: "responder"}, nil); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.db.AddTeamMember(f.org.ID, team.ID, u.ID); err != nil {
+		if _, err := f.db.AddTeamMember(f.org.ID, team.ID, u.ID, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -43,7 +43,7 @@ func newEscalationFixture(t *testing.T, repeat int) *escalationFixture {
 		{Level: 1, DelayMinutes: 0, NotifyType: store.EscalateToChannel, NotifyID: f.pager.ID},
 		{Level: 3, DelayMinutes: 20, NotifyType: store.EscalateToUser, NotifyID: carol.ID},
 	}}
-	if err := f.db.CreateEscalationPolicy(f.org.ID, f.policy); err != nil {
+	if err := f.db.CreateEscalationPolicy(f.org.ID, f.policy, nil); err != nil {
 		t.Fatal(err)
 	}
 	// The rule notifies only a channel that does not exist, so every queued entry here
@@ -105,7 +105,7 @@ func TestEscalationStepsFireWhileUnacknowledgedAndAckStopsThem(t *testing.T) {
 		t.Fatalf("a step fired twice: %d entries", n)
 	}
 
-	acked, err := f.al.Acknowledge(f.org.ID, a.ID, f.user.ID, "on it")
+	acked, err := f.al.Acknowledge(f.org.ID, a.ID, f.user.ID, "on it", nil)
 	if err != nil || acked.Status != store.AlertAcknowledged || acked.AcknowledgedBy != f.user.ID ||
 		acked.NextEscalationAt != nil || len(acked.Notes) != 1 {
 		t.Fatalf("Acknowledge = %+v, %v", acked, err)
@@ -119,14 +119,14 @@ func TestEscalationStepsFireWhileUnacknowledgedAndAckStopsThem(t *testing.T) {
 	}
 
 	// 409 semantics.
-	if _, err := f.al.Acknowledge(f.org.ID, a.ID, f.user.ID, ""); !errors.Is(err, store.ErrConflict) {
+	if _, err := f.al.Acknowledge(f.org.ID, a.ID, f.user.ID, "", nil); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("acknowledge twice: %v", err)
 	}
-	if _, err := f.al.Resolve(f.org.ID, a.ID, f.user.ID, "fixed"); err != nil {
+	if _, err := f.al.Resolve(f.org.ID, a.ID, f.user.ID, "fixed", nil); err != nil {
 		t.Fatal(err)
 	}
-	for _, act := range []func(string, string, string, string) (*store.Alert, error){f.al.Acknowledge, f.al.Resolve} {
-		if _, err := act(f.org.ID, a.ID, f.user.ID, ""); !errors.Is(err, store.ErrConflict) {
+	for _, act := range []func(string, string, string, string, *store.Change) (*store.Alert, error){f.al.Acknowledge, f.al.Resolve} {
+		if _, err := act(f.org.ID, a.ID, f.user.ID, "", nil); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("acting on a resolved alert: %v, want ErrConflict", err)
 		}
 	}
@@ -137,7 +137,7 @@ func TestEscalationStepsFireWhileUnacknowledgedAndAckStopsThem(t *testing.T) {
 		t.Fatalf("empty note: %v", err)
 	}
 	_, eveOrg := f.register("mallory@example.com", "Mallory")
-	if _, err := f.al.Acknowledge(eveOrg.ID, a.ID, f.user.ID, ""); !errors.Is(err, store.ErrNotFound) {
+	if _, err := f.al.Acknowledge(eveOrg.ID, a.ID, f.user.ID, "", nil); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("another organization's alert: %v", err)
 	}
 }
@@ -195,7 +195,7 @@ func TestRemindersWhileFiring(t *testing.T) {
 	if a.NextReminderAt == nil || !a.NextReminderAt.Equal(fired.Add(120*time.Minute)) {
 		t.Fatalf("next reminder %v", a.NextReminderAt)
 	}
-	if _, err := f.al.Acknowledge(f.org.ID, a.ID, f.user.ID, ""); err != nil {
+	if _, err := f.al.Acknowledge(f.org.ID, a.ID, f.user.ID, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	run(200 * time.Minute)
@@ -238,7 +238,7 @@ func TestImmediateEscalationToARuleChannelIsNotDoubled(t *testing.T) {
 	if _, err := f.db.UpdateAlertRule(f.org.ID, f.alertRule.ID, func(r *store.AlertRule) error {
 		r.ChannelIDs = []string{f.pager.ID}
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		t.Fatal(err)
 	}
 	fired := f.clock.Now()

@@ -160,7 +160,7 @@ func TestMaintenanceOpensNoAlertButRecoveryStillResolves(t *testing.T) {
 	inWindow, outside := f.service("planned"), f.service("unplanned")
 	win := &store.MaintenanceWindow{Name: "upgrade", ServiceIDs: []string{inWindow.ID}, SuppressAlerts: true,
 		StartsAt: alertEpoch.Add(10 * time.Minute), EndsAt: alertEpoch.Add(20 * time.Minute), Timezone: "UTC"}
-	if err := f.db.CreateMaintenanceWindow(f.org.ID, win); err != nil {
+	if err := f.db.CreateMaintenanceWindow(f.org.ID, win, nil); err != nil {
 		t.Fatal(err)
 	}
 	// Before the window: one RED of two, and an alert already open on the other service.

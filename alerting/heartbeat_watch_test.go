@@ -45,7 +45,7 @@ func newHeartbeatEnv(t *testing.T) *heartbeatEnv {
 		clock: &fixedClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}}
 	e.open()
 	org := &store.Organization{Name: "Acme", Slug: "acme", Settings: store.DefaultOrgSettings()}
-	err := e.db.Register(&store.User{Email: "a@example.com", FullName: "A", PasswordHash: "x"}, org, &store.Membership{Role: "owner"})
+	err := e.db.Register(&store.User{Email: "a@example.com", FullName: "A", PasswordHash: "x"}, org, &store.Membership{Role: "owner"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func (e *heartbeatEnv) create(key, schedule string, grace time.Duration) *store.
 		e.t.Fatal(err)
 	}
 	hb.NextExpectedAt = &next
-	if err := e.db.CreateHeartbeat(e.orgID, hb); err != nil {
+	if err := e.db.CreateHeartbeat(e.orgID, hb, nil); err != nil {
 		e.t.Fatal(err)
 	}
 	return hb
@@ -163,7 +163,7 @@ func TestWatcherNeverMarksPaused(t *testing.T) {
 	if _, err := e.db.UpdateHeartbeat(e.orgID, hb.ID, func(h *store.Heartbeat) error {
 		h.Status, h.NextExpectedAt = store.HeartbeatPaused, nil
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Advance(240 * time.Hour)

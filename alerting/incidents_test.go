@@ -14,17 +14,17 @@ func (f *fixture) autoIncidentPage(svc *store.Service) *store.StatusPage {
 	f.t.Helper()
 	p := &store.StatusPage{Name: "Acme", Slug: "acme", IsPublic: true, SubscriptionsEnabled: true,
 		Components: []store.Component{{ID: "comp-1", Name: "Public API", ServiceID: svc.ID}}}
-	if err := f.db.CreateStatusPage(f.org.ID, p); err != nil {
+	if err := f.db.CreateStatusPage(f.org.ID, p, nil); err != nil {
 		f.t.Fatal(err)
 	}
 	confirm := sha256.Sum256([]byte("confirm"))
 	unsub := sha256.Sum256([]byte("unsub"))
 	sub := &store.Subscriber{PageID: p.ID, Type: store.SubscriberEmail, Email: "fan@example.com", Status: store.SubscriberPending,
 		ConfirmDigest: confirm[:], UnsubscribeDigest: unsub[:]}
-	if _, err := f.db.AddSubscriber(f.org.ID, sub, -1); err != nil {
+	if _, err := f.db.AddSubscriber(f.org.ID, sub, -1, nil); err != nil {
 		f.t.Fatal(err)
 	}
-	if _, err := f.db.ConfirmSubscriber(confirm[:]); err != nil {
+	if _, err := f.db.ConfirmSubscriber(confirm[:], nil); err != nil {
 		f.t.Fatal(err)
 	}
 	f.db.SetSubscriberNotifier(func(n *store.SubscriberNotice, s *store.Subscriber) (*store.OutboxEntry, error) {
@@ -92,7 +92,7 @@ func TestAlertResolvedByHandResolvesIncident(t *testing.T) {
 	})
 	f.check(store.StatusRed, svc)
 	al := f.alerts("open")[0]
-	if _, err := f.al.Resolve(f.org.ID, al.ID, f.user.ID, "fixed"); err != nil {
+	if _, err := f.al.Resolve(f.org.ID, al.ID, f.user.ID, "fixed", nil); err != nil {
 		t.Fatal(err)
 	}
 	incs, _ := f.db.Incidents(f.org.ID, page.ID)
@@ -105,7 +105,7 @@ func TestAlertResolvedByHandResolvesIncident(t *testing.T) {
 	if len(incs) != 2 || incs[0].Status != store.IncidentInvestigating {
 		t.Fatalf("second incident: %+v", incs)
 	}
-	if _, err := f.db.AddIncidentUpdate(f.org.ID, page.ID, incs[0].ID, store.IncidentUpdate{Status: store.IncidentResolved, Message: "done"}); err != nil {
+	if _, err := f.db.AddIncidentUpdate(f.org.ID, page.ID, incs[0].ID, store.IncidentUpdate{Status: store.IncidentResolved, Message: "done"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	f.check(store.StatusGreen, svc)

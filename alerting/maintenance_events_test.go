@@ -24,11 +24,11 @@ func TestMaintenanceEventsRunAnnouncesAndWakes(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	org := &store.Organization{Name: "Org", Slug: "org", PlanType: "free", MaxServices: 5}
-	if err := db.Register(&store.User{Email: "a@example.com", PasswordHash: "x"}, org, &store.Membership{Role: "owner"}); err != nil {
+	if err := db.Register(&store.User{Email: "a@example.com", PasswordHash: "x"}, org, &store.Membership{Role: "owner"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	w := &store.MaintenanceWindow{Name: "Now", StartsAt: now.Add(-time.Minute), EndsAt: now.Add(time.Hour)}
-	if err := db.CreateMaintenanceWindow(org.ID, w); err != nil {
+	if err := db.CreateMaintenanceWindow(org.ID, w, nil); err != nil {
 		t.Fatal(err)
 	}
 	var wakes, checks atomic.Int32

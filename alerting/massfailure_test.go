@@ -32,7 +32,7 @@ func TestMassFailureHoldsNotificationsAndTellsTheAdminOnce(t *testing.T) {
 		if _, err := f.db.UpdateService(f.org.ID, s.ID, func(s *store.Service) error {
 			s.Endpoint = "https://host00.example.test/other"
 			return nil
-		}); err != nil {
+		}, nil); err != nil {
 			t.Fatal(err)
 		}
 		s.Endpoint = "https://host00.example.test/other"

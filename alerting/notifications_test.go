@@ -14,7 +14,7 @@ func TestRuleChannelsAndSeverityFilters(t *testing.T) {
 	critOnly := f.channel("pager", "CRITICAL")
 	infoOnly := f.channel("chat", "info")
 	off := f.channel("off")
-	if _, err := f.db.UpdateChannel(f.org.ID, off.ID, func(c *store.NotificationChannel) error { c.Enabled = false; return nil }); err != nil {
+	if _, err := f.db.UpdateChannel(f.org.ID, off.ID, func(c *store.NotificationChannel) error { c.Enabled = false; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 	f.rule("warn", svc, 1, 1, func(r *store.AlertRule) { r.Severity = "warning" })
@@ -69,7 +69,7 @@ func TestDeletingARuleResolvesItsAlertWithNotice(t *testing.T) {
 	f.channel("pagerduty")
 	r := f.rule("down", svc, 1, 1)
 	f.check(store.StatusRed, svc)
-	if err := f.db.DeleteAlertRule(f.org.ID, r.ID); err != nil {
+	if err := f.db.DeleteAlertRule(f.org.ID, r.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if c := countByEvent(f.outbox()); c["channel:alert.resolved"] != 1 {
@@ -93,10 +93,10 @@ func TestAcknowledgeAndResolveNotifyWithTheSameDedupKey(t *testing.T) {
 	f.rule("down", svc, 1, 1)
 	f.check(store.StatusRed, svc)
 	a := f.alerts("open")[0]
-	if _, err := f.al.Acknowledge(f.org.ID, a.ID, f.user.ID, ""); err != nil {
+	if _, err := f.al.Acknowledge(f.org.ID, a.ID, f.user.ID, "", nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.al.Resolve(f.org.ID, a.ID, f.user.ID, ""); err != nil {
+	if _, err := f.al.Resolve(f.org.ID, a.ID, f.user.ID, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	keys := map[string]string{}
@@ -119,7 +119,7 @@ func TestNoRecoveryNoticeButIncidentTrackersStillResolve(t *testing.T) {
 	svc := f.service("api")
 	chat := f.channel("chat")
 	pd := &store.NotificationChannel{Name: "pd", Type: "pagerduty", Enabled: true, Config: map[string]any{}}
-	if err := f.db.CreateChannel(f.org.ID, pd); err != nil {
+	if err := f.db.CreateChannel(f.org.ID, pd, nil); err != nil {
 		t.Fatal(err)
 	}
 	f.rule("quiet", svc, 1, 1, func(r *store.AlertRule) { r.NotifyOnRecovery = false })
@@ -142,7 +142,7 @@ func TestAlertsOfDeletedServicesAreResolved(t *testing.T) {
 	f.channel("pagerduty")
 	f.rule("down", nil, 1, 1)
 	f.check(store.StatusRed, gone, kept)
-	if err := f.db.DeleteService(f.org.ID, gone.ID); err != nil {
+	if err := f.db.DeleteService(f.org.ID, gone.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	n, err := f.al.ResolveOrphans()

@@ -89,27 +89,27 @@ func (x *adminHandlers) updateOrganization(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	var before store.Organization
+	change := &store.Change{} // audited only when the plan changed
 	org, err := x.store.UpdateOrganization(c.Param("id"), func(o *store.Organization) error {
-		before = *o
+		before := *o
 		if req.PlanType != nil {
 			o.PlanType, o.MaxServices = plan, limitsOf(plan).MaxServices
 		}
 		if req.MaxServices != nil {
 			o.MaxServices = *req.MaxServices
 		}
+		if before.PlanType != o.PlanType || before.MaxServices != o.MaxServices {
+			change.Audit = append(change.Audit, x.auditEntry(c, "organization.plan_changed",
+				store.AuditResource{Type: "organization", ID: o.ID, Name: o.Name},
+				map[string]any{"plan_type": map[string]any{"from": before.PlanType, "to": o.PlanType},
+					"max_services": map[string]any{"from": before.MaxServices, "to": o.MaxServices}}))
+		}
 		return nil
-	})
+	}, change)
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Organization")
 	} else if err != nil {
 		return err
-	}
-	if before.PlanType != org.PlanType || before.MaxServices != org.MaxServices {
-		x.auditIn(c, org.ID, "organization.plan_changed",
-			store.AuditResource{Type: "organization", ID: org.ID, Name: org.Name},
-			map[string]any{"plan_type": map[string]any{"from": before.PlanType, "to": org.PlanType},
-				"max_services": map[string]any{"from": before.MaxServices, "to": org.MaxServices}})
 	}
 	v, err := x.view(org)
 	if err != nil {

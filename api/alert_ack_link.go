@@ -62,7 +62,12 @@ func (x *ackLinkHandlers) ack(c *gin.Context) error {
 		x.failed(c, ip)
 		return errNotFound("Alert")
 	}
-	alert, err := x.alerter.Acknowledge(orgID, id, ackByLink, "")
+	cur, err := x.store.Alert(orgID, id)
+	if err != nil {
+		return alertNotFound(err) // deleted since the link was sent
+	}
+	entry := x.auditEntry(c, "alert.acknowledged", alertRes(cur), map[string]any{"via": ackByLink})
+	alert, err := x.alerter.Acknowledge(orgID, id, ackByLink, "", audited(entry))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return errNotFound("Alert") // deleted since the link was sent
@@ -79,7 +84,6 @@ func (x *ackLinkHandlers) ack(c *gin.Context) error {
 	case err != nil:
 		return err
 	}
-	x.auditIn(c, orgID, "alert.acknowledged", alertRes(alert), map[string]any{"via": ackByLink})
 	c.JSON(http.StatusOK, ackLinkAnswer{Status: store.AlertAcknowledged, AlertID: alert.ID})
 	return nil
 }

@@ -72,17 +72,17 @@ func (x *alertRuleHandlers) create(c *gin.Context) error {
 		return err
 	}
 	org := actorOf(c).org
-	rule := &store.AlertRule{Severity: org.Settings.AlertDefaults.Severity, NotifyOnRecovery: true, Enabled: true}
+	rule := &store.AlertRule{ID: store.NewID(), Severity: org.Settings.AlertDefaults.Severity, NotifyOnRecovery: true, Enabled: true}
 	if rule.Severity == "" {
 		rule.Severity = "critical"
 	}
 	if err := req.apply(rule, true, newRuleRefs(x.store, org.ID)); err != nil {
 		return err
 	}
-	if err := x.store.CreateAlertRule(org.ID, rule); err != nil {
+	entry := x.auditEntry(c, "alert_rule.created", alertRuleRes(rule), nil)
+	if err := x.store.CreateAlertRule(org.ID, rule, audited(entry)); err != nil {
 		return err
 	}
-	x.audit(c, "alert_rule.created", alertRuleRes(rule), nil)
 	c.JSON(http.StatusCreated, newAlertRuleView(rule))
 	return nil
 }
@@ -106,15 +106,15 @@ func (x *alertRuleHandlers) update(c *gin.Context) error {
 	}
 	yes := func(string) (bool, error) { return true, nil }
 	checked := ruleRefs{service: yes, heartbeat: yes, channel: yes, policy: yes}
-	rule, err := x.store.UpdateAlertRule(orgID, old.ID, func(r *store.AlertRule) error {
+	entry := x.auditEntry(c, "alert_rule.updated", store.AuditResource{}, nil)
+	rule, err := x.store.UpdateAlertRule(orgID, old.ID, naming(entry, alertRuleRes, func(r *store.AlertRule) error {
 		return req.apply(r, false, checked)
-	})
+	}), audited(entry))
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Alert rule")
 	} else if err != nil {
 		return err
 	}
-	x.audit(c, "alert_rule.updated", alertRuleRes(rule), nil)
 	c.JSON(http.StatusOK, newAlertRuleView(rule))
 	return nil
 }
@@ -126,12 +126,12 @@ func (x *alertRuleHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteAlertRule(r.OrgID, r.ID); errors.Is(err, store.ErrNotFound) {
+	entry := x.auditEntry(c, "alert_rule.deleted", alertRuleRes(r), nil)
+	if err := x.store.DeleteAlertRule(r.OrgID, r.ID, audited(entry)); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Alert rule")
 	} else if err != nil {
 		return err
 	}
-	x.audit(c, "alert_rule.deleted", alertRuleRes(r), nil)
 	c.Status(http.StatusNoContent)
 	return nil
 }

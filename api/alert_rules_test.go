@@ -35,7 +35,7 @@ func mustPolicy(e *testEnv, orgID, name, channelID string) string {
 	e.t.Helper()
 	p := &store.EscalationPolicy{Name: name, Rules: []store.EscalationStep{
 		{Level: 1, NotifyType: store.EscalateToChannel, NotifyID: channelID}}}
-	if err := e.db.CreateEscalationPolicy(orgID, p); err != nil {
+	if err := e.db.CreateEscalationPolicy(orgID, p, nil); err != nil {
 		e.t.Fatal(err)
 	}
 	return p.ID
@@ -191,7 +191,7 @@ func TestAlertRuleSeverityFollowsOrgDefaults(t *testing.T) {
 	if _, err := e.db.UpdateOrganization(u.OrgID, func(o *store.Organization) error {
 		o.Settings.AlertDefaults.Severity = "info"
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		t.Fatal(err)
 	}
 	e.run([]scenario{

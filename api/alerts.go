@@ -110,37 +110,35 @@ func noteBody(c *gin.Context) (string, error) {
 // acknowledge stops the alert's escalation (409 when it is already acknowledged or
 // resolved).
 func (x *alertHandlers) acknowledge(c *gin.Context) error {
-	return x.act(c, "alert.acknowledged", func(orgID, id, by, note string) (*store.Alert, error) {
-		return x.alerter.Acknowledge(orgID, id, by, note)
-	})
+	return x.act(c, "alert.acknowledged", x.alerter.Acknowledge)
 }
 
 // resolve closes the alert by hand (409 when it is already resolved).
 func (x *alertHandlers) resolve(c *gin.Context) error {
-	return x.act(c, "alert.resolved", func(orgID, id, by, note string) (*store.Alert, error) {
-		return x.alerter.Resolve(orgID, id, by, note)
-	})
+	return x.act(c, "alert.resolved", x.alerter.Resolve)
 }
 
 // act runs one state change on behalf of the caller (the user; for an API key, its
-// creator) and records it in the audit log.
-func (x *alertHandlers) act(c *gin.Context, event string, change func(orgID, id, by, note string) (*store.Alert, error)) error {
+// creator) and records it in the audit log, in the change's transaction.
+func (x *alertHandlers) act(c *gin.Context, event string, change func(orgID, id, by, note string, audit *store.Change) (*store.Alert, error)) error {
 	if x.alerter == nil {
 		return errNoAlerter
 	}
 	a := actorOf(c)
-	if _, err := x.store.Alert(a.org.ID, c.Param("id")); err != nil {
+	cur, err := x.store.Alert(a.org.ID, c.Param("id"))
+	if err != nil {
 		return alertNotFound(err) // 404 before the body is judged
 	}
 	note, err := noteBody(c)
 	if err != nil {
 		return err
 	}
-	alert, err := change(a.org.ID, c.Param("id"), a.user.ID, note)
+	// An alert's ID and title never change, so the alert as loaded names it.
+	entry := x.auditEntry(c, event, alertRes(cur), map[string]any{"note": note != ""})
+	alert, err := change(a.org.ID, cur.ID, a.user.ID, note, audited(entry))
 	if err != nil {
-		return x.alertConflict(a.org.ID, c.Param("id"), alertNotFound(err))
+		return x.alertConflict(a.org.ID, cur.ID, alertNotFound(err))
 	}
-	x.audit(c, event, alertRes(alert), map[string]any{"note": note != ""})
 	c.JSON(http.StatusOK, newAlertView(alert))
 	return nil
 }

@@ -123,13 +123,13 @@ func (x *apiKeyHandlers) create(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	k := &store.APIKey{Name: name, Prefix: secret[:apiKeyShownPrefix], Role: role, CreatedBy: a.user.ID,
+	k := &store.APIKey{ID: store.NewID(), Name: name, Prefix: secret[:apiKeyShownPrefix], Role: role, CreatedBy: a.user.ID,
 		Digest: crypto.Digest(secret), ExpiresAt: expires, CreatedAt: now}
-	if err := x.store.CreateAPIKey(a.org.ID, k); err != nil {
+	entry := x.auditEntry(c, "api_key.created", store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name},
+		map[string]any{"role": k.Role, "prefix": k.Prefix, "expires_at": expires})
+	if err := x.store.CreateAPIKey(a.org.ID, k, audited(entry)); err != nil {
 		return err
 	}
-	x.audit(c, "api_key.created", store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name},
-		map[string]any{"role": k.Role, "prefix": k.Prefix, "expires_at": expires})
 	view := newAPIKeyView(k)
 	view.Key = secret // the only time the secret leaves the server
 	c.JSON(http.StatusCreated, view)
@@ -186,11 +186,11 @@ func (x *apiKeyHandlers) revoke(c *gin.Context) error {
 	if !allowed(a.role, permAdmin) && k.CreatedBy != a.user.ID {
 		return errNotFound("API key")
 	}
-	if err := x.store.DeleteAPIKey(a.org.ID, k.ID); err != nil {
+	entry := x.auditEntry(c, "api_key.revoked", store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name},
+		map[string]any{"role": k.Role, "prefix": k.Prefix, "created_by": k.CreatedBy})
+	if err := x.store.DeleteAPIKey(a.org.ID, k.ID, audited(entry)); err != nil {
 		return keyNotFound(err)
 	}
-	x.audit(c, "api_key.revoked", store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name},
-		map[string]any{"role": k.Role, "prefix": k.Prefix, "created_by": k.CreatedBy})
 	c.Status(http.StatusNoContent)
 	return nil
 }

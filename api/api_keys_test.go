@@ -196,7 +196,7 @@ func TestAPIKeyRoleLimitsIt(t *testing.T) {
 		{name: "member key may not read the audit log", method: "GET", path: "/api/v1/audit-logs", token: memberKey.Key,
 			status: 403},
 	})
-	if _, err := e.db.SetMemberRole(o.owner.OrgID, o.member.ID, roleViewer); err != nil {
+	if _, err := e.db.SetMemberRole(o.owner.OrgID, o.member.ID, roleViewer, nil); err != nil {
 		t.Fatal(err)
 	}
 	e.run([]scenario{

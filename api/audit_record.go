@@ -6,20 +6,11 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// audit records an event in the active organization's audit log (SPEC §3.17)
-// on behalf of the caller. A failure to write the entry is logged, not
-// returned: the change it describes has already been committed.
-func (b *base) audit(c *gin.Context, event string, res store.AuditResource, meta map[string]any) {
-	a := actorOf(c)
-	if a.org == nil {
-		return
-	}
-	b.auditIn(c, a.org.ID, event, res, meta)
-}
-
-// auditIn records an event in a given organization; it is used where the
-// organization is not the active one (registration, login, admin actions).
-func (b *base) auditIn(c *gin.Context, orgID, event string, res store.AuditResource, meta map[string]any) {
+// auditEntry builds the audit-log entry (SPEC §3.17) of a change the caller is about to
+// make: the acting user or API key and the client's address ("system" when nobody is
+// signed in, as for a public subscriber link). It is handed to the store call that makes
+// the change (audited), so the entry commits with the change or not at all (SPEC §12).
+func (b *base) auditEntry(c *gin.Context, event string, res store.AuditResource, meta map[string]any) *store.AuditEntry {
 	entry := &store.AuditEntry{
 		Timestamp: b.now(),
 		Event:     event,
@@ -31,7 +22,34 @@ func (b *base) auditIn(c *gin.Context, orgID, event string, res store.AuditResou
 		a := v.(*actor)
 		entry.Actor = store.AuditActor{Type: a.kind, ID: a.id(), Email: a.user.Email, IP: c.ClientIP()}
 	}
-	if err := b.store.AppendAudit(orgID, entry); err != nil {
-		loggerFrom(c).Error("audit entry not written", "event", event, "error", err)
+	return entry
+}
+
+// audited is the store.Change that records entry, and the webhook events, with the write
+// it is passed to.
+func audited(entry *store.AuditEntry, events ...*store.Event) *store.Change {
+	return &store.Change{Audit: []*store.AuditEntry{entry}, Events: events}
+}
+
+// naming wraps the callback of a store Update* method so that, once fn has changed the
+// record, entry names it as it will be stored: the callback runs inside the transaction,
+// before the change's entries are written.
+func naming[T any](entry *store.AuditEntry, resource func(*T) store.AuditResource, fn func(*T) error) func(*T) error {
+	return func(v *T) error {
+		if err := fn(v); err != nil {
+			return err
+		}
+		entry.Resource = resource(v)
+		return nil
 	}
+}
+
+// accountLog is where a change of the caller's own account, which belongs to no
+// organization, is audited: the active organization's log, with an empty Change for the
+// entries. A caller without an active organization has no log to write to: "", nil.
+func accountLog(c *gin.Context) (orgID string, change *store.Change) {
+	if a := actorOf(c); a.org != nil {
+		return a.org.ID, &store.Change{}
+	}
+	return "", nil
 }

@@ -54,7 +54,7 @@ func authAPIKey(t *testing.T, e *testEnv, orgID, userID, role string) string {
 		t.Fatal(err)
 	}
 	k := &store.APIKey{Name: "ci", Prefix: secret[:8], Role: role, CreatedBy: userID, Digest: crypto.Digest(secret)}
-	if err := e.db.CreateAPIKey(orgID, k); err != nil {
+	if err := e.db.CreateAPIKey(orgID, k, nil); err != nil {
 		t.Fatal(err)
 	}
 	return secret
@@ -68,7 +68,7 @@ func authInvite(t *testing.T, e *testEnv, orgID, email, role string, expires tim
 		t.Fatal(err)
 	}
 	inv := &store.Invitation{Email: email, Role: role, Digest: crypto.Digest(tok), ExpiresAt: expires}
-	if err := e.db.CreateInvitation(orgID, inv); err != nil {
+	if err := e.db.CreateInvitation(orgID, inv, nil); err != nil {
 		t.Fatal(err)
 	}
 	return tok

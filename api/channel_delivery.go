@@ -117,7 +117,7 @@ func (d *ChannelDelivery) OnPermanent(orgID, kind, targetID, errText string) {
 }
 
 func (d *ChannelDelivery) record(orgID, channelID string, at *time.Time, lastErr string) {
-	err := d.Store.SetChannelDelivery(orgID, channelID, at, lastErr)
+	err := d.Store.SetChannelDelivery(orgID, channelID, at, lastErr, nil)
 	if err != nil && !errors.Is(err, store.ErrNotFound) && d.Logger != nil {
 		d.Logger.LogAttrs(context.Background(), slog.LevelError, "channel delivery state not recorded",
 			slog.String("org_id", orgID), slog.String("channel_id", channelID), slog.Any("error", err))

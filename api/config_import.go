@@ -139,9 +139,15 @@ func (x *configHandlers) importConfig(c *gin.Context) error {
 				return importStopped(err, i, len(p.changes), ch)
 			}
 		}
+		// Each object's entry committed with it; this summary is a write of its own, and a
+		// failure to write it is answered, the objects staying written as after any
+		// import that stopped.
 		if len(p.changes) > 0 {
-			x.audit(c, "organization.config_imported", store.AuditResource{Type: "organization", ID: org.ID, Name: org.Name},
+			entry := x.auditEntry(c, "organization.config_imported", store.AuditResource{Type: "organization", ID: org.ID, Name: org.Name},
 				map[string]any{"changes": len(p.changes), "unchanged": p.unchanged})
+			if err := x.store.AppendAudit(org.ID, entry); err != nil {
+				return err
+			}
 		}
 	}
 	c.JSON(http.StatusOK, out)

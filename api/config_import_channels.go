@@ -53,10 +53,10 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 			p.channels[namekey(ch.Name)] = ch.ID
 			p.st.names[ch.ID] = ch.Name
 			p.change("create", "notification_channel", ch.Name, func(c *gin.Context) error {
-				if err := p.x.store.CreateChannel(orgID, ch); err != nil {
+				entry := p.x.auditEntry(c, "channel.created", channelResource(ch), importMeta(map[string]any{"type": ch.Type}))
+				if err := p.x.store.CreateChannel(orgID, ch, audited(entry)); err != nil {
 					return errChannelNameTaken(err)
 				}
-				p.x.audit(c, "channel.created", channelResource(ch), importMeta(map[string]any{"type": ch.Type}))
 				return nil
 			})
 			continue
@@ -81,15 +81,15 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 		}
 		id := old.ID
 		p.change("update", "notification_channel", change.name, func(c *gin.Context) error {
-			ch, err := p.x.store.UpdateChannel(orgID, id, func(ch *store.NotificationChannel) error {
+			entry := p.x.auditEntry(c, "channel.updated", store.AuditResource{}, importMeta(map[string]any{"type": change.typ}))
+			_, err := p.x.store.UpdateChannel(orgID, id, naming(entry, channelResource, func(ch *store.NotificationChannel) error {
 				return chh.apply(orgID, ch, change)
-			})
+			}), audited(entry))
 			if errors.Is(err, store.ErrNotFound) {
 				return errNotFound("Notification channel")
 			} else if err != nil {
 				return errChannelNameTaken(err)
 			}
-			p.x.audit(c, "channel.updated", channelResource(ch), importMeta(map[string]any{"type": ch.Type}))
 			return nil
 		})
 	}
@@ -143,11 +143,8 @@ func (p *importPlan) planWebhooks(items []json.RawMessage) {
 				continue
 			}
 			p.change("create", "webhook", w.DisplayURL, func(c *gin.Context) error {
-				if err := p.x.store.CreateWebhook(orgID, w); err != nil {
-					return err
-				}
-				p.x.audit(c, "webhook.created", webhookResource(w), importMeta(map[string]any{"events": w.Events}))
-				return nil
+				entry := p.x.auditEntry(c, "webhook.created", webhookResource(w), importMeta(map[string]any{"events": w.Events}))
+				return p.x.store.CreateWebhook(orgID, w, audited(entry))
 			})
 			continue
 		}
@@ -161,20 +158,18 @@ func (p *importPlan) planWebhooks(items []json.RawMessage) {
 		}
 		id := old.ID
 		p.change("update", "webhook", old.DisplayURL, func(c *gin.Context) error {
-			w, err := p.x.store.UpdateWebhook(orgID, id, func(w *store.Webhook) error {
+			entry := p.x.auditEntry(c, "webhook.updated", store.AuditResource{}, importMeta(map[string]any{"events": change.events}))
+			_, err := p.x.store.UpdateWebhook(orgID, id, naming(entry, webhookResource, func(w *store.Webhook) error {
 				if change.url != "" {
 					w.DisplayURL = change.display
 				}
 				w.Events, w.Enabled = change.events, change.enabled
 				return wh.sealWebhook(w, change.url, change.secret)
-			})
+			}), audited(entry))
 			if errors.Is(err, store.ErrNotFound) {
 				return errNotFound("Webhook")
-			} else if err != nil {
-				return err
 			}
-			p.x.audit(c, "webhook.updated", webhookResource(w), importMeta(map[string]any{"events": w.Events}))
-			return nil
+			return err
 		})
 	}
 }

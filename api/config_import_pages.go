@@ -126,10 +126,10 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 		switch {
 		case old == nil:
 			p.change("create", "status_page", fresh.Name, func(c *gin.Context) error {
-				if err := p.x.store.CreateStatusPage(orgID, fresh); err != nil {
+				if err := p.x.store.CreateStatusPage(orgID, fresh, p.pageAudit(c, "status_page.created", fresh)); err != nil {
 					return slugTaken(err)
 				}
-				p.pageWritten(c, "status_page.created", fresh)
+				p.pageWritten()
 				return nil
 			})
 		case sameJSON(newStatusPageItem(old, name), newStatusPageItem(fresh, name)):
@@ -137,27 +137,32 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 		default:
 			id := old.ID
 			p.change("update", "status_page", fresh.Name, func(c *gin.Context) error {
-				sp, err := p.x.store.UpdateStatusPage(orgID, id, func(sp *store.StatusPage) error {
+				// The page takes fresh's configuration, its name and slug included, and
+				// keeps its ID, which fresh already has.
+				_, err := p.x.store.UpdateStatusPage(orgID, id, func(sp *store.StatusPage) error {
 					copyPageConfig(sp, fresh)
 					return nil
-				})
+				}, p.pageAudit(c, "status_page.updated", fresh))
 				if err != nil {
 					return slugTaken(err)
 				}
-				p.pageWritten(c, "status_page.updated", sp)
+				p.pageWritten()
 				return nil
 			})
 		}
 	}
 }
 
-// pageWritten drops the public pages' cache (the page must not be served stale) and
-// audits the write.
-func (p *importPlan) pageWritten(c *gin.Context, event string, sp *store.StatusPage) {
+// pageAudit is the audit entry of an imported page's write, as a store.Change.
+func (p *importPlan) pageAudit(c *gin.Context, event string, sp *store.StatusPage) *store.Change {
+	return audited(p.x.auditEntry(c, event, statusPageRes(sp), importMeta(map[string]any{"slug": sp.Slug})))
+}
+
+// pageWritten drops the public pages' cache: the page must not be served stale.
+func (p *importPlan) pageWritten() {
 	if p.x.cache != nil {
 		p.x.cache.invalidate()
 	}
-	p.x.audit(c, event, statusPageRes(sp), importMeta(map[string]any{"slug": sp.Slug}))
 }
 
 // copyPageConfig copies the configuration of src onto dst, leaving identity and times.

@@ -42,10 +42,10 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 			p.st.names[s.ID] = s.Name
 			p.newServices++
 			p.change("create", "service", s.Name, func(c *gin.Context) error {
-				if err := p.x.store.CreateService(orgID, s); err != nil {
+				entry := p.x.auditEntry(c, "service.created", serviceResource(s), importMeta(serviceMeta(s)))
+				if err := p.x.store.CreateService(orgID, s, audited(entry)); err != nil {
 					return serviceError(err, s.Name)
 				}
-				p.x.audit(c, "service.created", serviceResource(s), importMeta(serviceMeta(s)))
 				p.x.scheduleChanged()
 				return nil
 			})
@@ -61,13 +61,17 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 		}
 		id := old.ID
 		p.change("update", "service", next.Name, func(c *gin.Context) error {
-			s, err := p.x.store.UpdateService(orgID, id, func(s *store.Service) error {
-				return sh.applyRequest(orgID, req, s, applyReplace)
-			})
+			entry := p.x.auditEntry(c, "service.updated", store.AuditResource{}, nil)
+			_, err := p.x.store.UpdateService(orgID, id, func(s *store.Service) error {
+				if err := sh.applyRequest(orgID, req, s, applyReplace); err != nil {
+					return err
+				}
+				entry.Resource, entry.Metadata = serviceResource(s), importMeta(serviceMeta(s))
+				return nil
+			}, audited(entry))
 			if err != nil {
 				return serviceError(err, next.Name)
 			}
-			p.x.audit(c, "service.updated", serviceResource(s), importMeta(serviceMeta(s)))
 			p.x.scheduleChanged()
 			return nil
 		})
@@ -137,11 +141,8 @@ func (p *importPlan) planHeartbeats(items []json.RawMessage) {
 			p.heartbeats[namekey(hb.Name)] = hb.ID
 			p.st.names[hb.ID] = hb.Name
 			p.change("create", "heartbeat", hb.Name, func(c *gin.Context) error {
-				if err := p.x.insertHeartbeat(orgID, hb); err != nil {
-					return err
-				}
-				p.x.audit(c, "heartbeat.created", heartbeatRes(hb), importMeta(map[string]any{"schedule": hb.Schedule}))
-				return nil
+				entry := p.x.auditEntry(c, "heartbeat.created", heartbeatRes(hb), importMeta(map[string]any{"schedule": hb.Schedule}))
+				return p.x.insertHeartbeat(orgID, hb, audited(entry))
 			})
 		default:
 			next := *old
@@ -154,14 +155,11 @@ func (p *importPlan) planHeartbeats(items []json.RawMessage) {
 			}
 			id, now := old.ID, p.x.now()
 			p.change("update", "heartbeat", next.Name, func(c *gin.Context) error {
-				hb, err := p.x.store.UpdateHeartbeat(orgID, id, func(hb *store.Heartbeat) error {
+				entry := p.x.auditEntry(c, "heartbeat.updated", store.AuditResource{}, importMeta(nil))
+				_, err := p.x.store.UpdateHeartbeat(orgID, id, naming(entry, heartbeatRes, func(hb *store.Heartbeat) error {
 					return req.update(hb, tz, now)
-				})
-				if err != nil {
-					return heartbeatError(err)
-				}
-				p.x.audit(c, "heartbeat.updated", heartbeatRes(hb), importMeta(nil))
-				return nil
+				}), audited(entry))
+				return heartbeatError(err)
 			})
 		}
 	}

@@ -92,14 +92,14 @@ func (x *escalationPolicyHandlers) create(c *gin.Context) error {
 		return err
 	}
 	orgID := actorOf(c).org.ID
-	p := &store.EscalationPolicy{}
+	p := &store.EscalationPolicy{ID: store.NewID()}
 	if err := req.apply(p, true, escalationTargets(x.store, orgID)); err != nil {
 		return err
 	}
-	if err := x.store.CreateEscalationPolicy(orgID, p); err != nil {
+	entry := x.auditEntry(c, "escalation_policy.created", escalationPolicyRes(p), nil)
+	if err := x.store.CreateEscalationPolicy(orgID, p, audited(entry)); err != nil {
 		return errPolicyNameTaken(err)
 	}
-	x.audit(c, "escalation_policy.created", escalationPolicyRes(p), nil)
 	c.JSON(http.StatusCreated, newEscalationPolicyView(p))
 	return nil
 }
@@ -122,15 +122,15 @@ func (x *escalationPolicyHandlers) update(c *gin.Context) error {
 	if err := req.apply(&scratch, false, escalationTargets(x.store, orgID)); err != nil {
 		return err
 	}
-	p, err := x.store.UpdateEscalationPolicy(orgID, c.Param("id"), func(p *store.EscalationPolicy) error {
+	entry := x.auditEntry(c, "escalation_policy.updated", store.AuditResource{}, nil)
+	p, err := x.store.UpdateEscalationPolicy(orgID, c.Param("id"), naming(entry, escalationPolicyRes, func(p *store.EscalationPolicy) error {
 		return req.apply(p, false, func(string, string) (bool, error) { return true, nil })
-	})
+	}), audited(entry))
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Escalation policy")
 	} else if err != nil {
 		return errPolicyNameTaken(err)
 	}
-	x.audit(c, "escalation_policy.updated", escalationPolicyRes(p), nil)
 	c.JSON(http.StatusOK, newEscalationPolicyView(p))
 	return nil
 }
@@ -150,7 +150,8 @@ func (x *escalationPolicyHandlers) delete(c *gin.Context) error {
 	default:
 		return errBadRequest("force must be true or false.")
 	}
-	err = x.store.DeleteEscalationPolicy(p.OrgID, p.ID, force)
+	entry := x.auditEntry(c, "escalation_policy.deleted", escalationPolicyRes(p), map[string]any{"force": force})
+	err = x.store.DeleteEscalationPolicy(p.OrgID, p.ID, force, audited(entry))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return errNotFound("Escalation policy")
@@ -160,7 +161,6 @@ func (x *escalationPolicyHandlers) delete(c *gin.Context) error {
 	case err != nil:
 		return err
 	}
-	x.audit(c, "escalation_policy.deleted", escalationPolicyRes(p), map[string]any{"force": force})
 	c.Status(http.StatusNoContent)
 	return nil
 }

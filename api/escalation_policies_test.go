@@ -18,14 +18,14 @@ func newAlertTargets(e *testEnv, f *orgFixture) alertTargets {
 	mk := func(orgID, name string) string {
 		ch := &store.NotificationChannel{Name: name, Type: "webhook", Enabled: true,
 			Config: map[string]any{"url": "https://hooks.example.com/" + name}}
-		if err := e.db.CreateChannel(orgID, ch); err != nil {
+		if err := e.db.CreateChannel(orgID, ch, nil); err != nil {
 			e.t.Fatal(err)
 		}
 		return ch.ID
 	}
 	team := func(orgID, name string) string {
 		tm := &store.Team{Name: name}
-		if err := e.db.CreateTeam(orgID, tm); err != nil {
+		if err := e.db.CreateTeam(orgID, tm, nil); err != nil {
 			e.t.Fatal(err)
 		}
 		return tm.ID

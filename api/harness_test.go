@@ -74,13 +74,20 @@ func newTestEnv(t *testing.T, mutate ...func(*config.Config)) *testEnv {
 // the router is built (a real monitor.Engine, a purger); nil changes nothing.
 func newTestEnvWith(t *testing.T, withDeps func(*Deps), mutate ...func(*config.Config)) *testEnv {
 	t.Helper()
+	return newTestEnvOpts(t, store.Options{}, withDeps, mutate...)
+}
+
+// newTestEnvOpts is newTestEnvWith over a store opened with opts (on the test clock).
+func newTestEnvOpts(t *testing.T, opts store.Options, withDeps func(*Deps), mutate ...func(*config.Config)) *testEnv {
+	t.Helper()
 	dir := t.TempDir()
 	cfg := testConfig(dir)
 	for _, m := range mutate {
 		m(cfg)
 	}
 	clock := &testClock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), store.Options{Now: clock.Now})
+	opts.Now = clock.Now
+	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), opts)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -181,7 +188,7 @@ func (e *testEnv) newUser(email, fullName string) *testUser {
 	u := &store.User{Email: email, FullName: fullName, PasswordHash: hash}
 	org := &store.Organization{Name: fullName + "'s Organization", Slug: slugify(fullName + "s-organization"),
 		PlanType: "free", MaxServices: 5, Settings: store.DefaultOrgSettings()}
-	if err := e.db.Register(u, org, &store.Membership{Role: roleOwner}); err != nil {
+	if err := e.db.Register(u, org, &store.Membership{Role: roleOwner}, nil); err != nil {
 		e.t.Fatalf("register %s: %v", email, err)
 	}
 	tok, err := e.deps.Tokens.Issue(u.ID, org.ID, u.Email, u.TokenVersion)
@@ -195,7 +202,7 @@ func (e *testEnv) newUser(email, fullName string) *testUser {
 // tenant is that organization.
 func (e *testEnv) join(orgID string, u *testUser, role string) string {
 	e.t.Helper()
-	if err := e.db.AddMember(orgID, &store.Membership{UserID: u.ID, Role: role}); err != nil {
+	if err := e.db.AddMember(orgID, &store.Membership{UserID: u.ID, Role: role}, nil); err != nil {
 		e.t.Fatalf("add member: %v", err)
 	}
 	tok, err := e.deps.Tokens.Issue(u.ID, orgID, u.Email, 0)

@@ -111,7 +111,7 @@ func TestHeartbeatKeysOfEightHexKeepWorking(t *testing.T) {
 	next := now.Add(time.Hour)
 	hb := &store.Heartbeat{Name: "Legacy job", Schedule: "every 1h", Timezone: "UTC", GracePeriodSeconds: 300,
 		UniqueKey: key, KeyDigest: crypto.Digest(key), Status: store.HeartbeatHealthy, NextExpectedAt: &next, CreatedAt: now}
-	if err := e.db.CreateHeartbeat(u.OrgID, hb); err != nil {
+	if err := e.db.CreateHeartbeat(u.OrgID, hb, nil); err != nil {
 		t.Fatal(err)
 	}
 	rec := e.pingFrom("198.51.100.30", key)

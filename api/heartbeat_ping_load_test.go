@@ -60,7 +60,7 @@ func TestLoadHeartbeatPings(t *testing.T) {
 		next := time.Now().Add(time.Hour)
 		hb := &store.Heartbeat{Name: keys[i], Schedule: "every 1h", Timezone: "UTC", GracePeriodSeconds: 300,
 			UniqueKey: keys[i], KeyDigest: crypto.Digest(keys[i]), NextExpectedAt: &next}
-		if err := e.db.CreateHeartbeat(u.OrgID, hb); err != nil {
+		if err := e.db.CreateHeartbeat(u.OrgID, hb, nil); err != nil {
 			t.Fatal(err)
 		}
 		ids[i] = hb.ID

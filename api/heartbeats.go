@@ -62,22 +62,23 @@ func (x *heartbeatHandlers) create(c *gin.Context) error {
 		return err
 	}
 	org := actorOf(c).org
-	hb := &store.Heartbeat{}
+	hb := &store.Heartbeat{ID: store.NewID()}
 	if _, err := req.apply(hb, true, org.Settings.Timezone); err != nil {
 		return err
 	}
-	if err := x.insertHeartbeat(org.ID, hb); err != nil {
+	entry := x.auditEntry(c, "heartbeat.created", heartbeatRes(hb), map[string]any{"schedule": hb.Schedule})
+	if err := x.insertHeartbeat(org.ID, hb, audited(entry)); err != nil {
 		return err
 	}
-	x.audit(c, "heartbeat.created", heartbeatRes(hb), map[string]any{"schedule": hb.Schedule})
 	c.JSON(http.StatusCreated, x.view(hb))
 	return nil
 }
 
 // insertHeartbeat stores a validated new heartbeat (hb.ID may be preset): healthy, its
 // first deadline counted from now, with a fresh ping key (drawn again on the rare
-// collision the store's key index reports). Import creates heartbeats through it too.
-func (b *base) insertHeartbeat(orgID string, hb *store.Heartbeat) error {
+// collision the store's key index reports), with change. Import creates heartbeats through
+// it too.
+func (b *base) insertHeartbeat(orgID string, hb *store.Heartbeat, change *store.Change) error {
 	now := b.now()
 	hb.Status, hb.CreatedAt = store.HeartbeatHealthy, now
 	if err := restartDeadline(hb, now); err != nil {
@@ -90,7 +91,7 @@ func (b *base) insertHeartbeat(orgID string, hb *store.Heartbeat) error {
 			return err
 		}
 		hb.UniqueKey, hb.KeyDigest = key, crypto.Digest(key)
-		err = b.store.CreateHeartbeat(orgID, hb)
+		err = b.store.CreateHeartbeat(orgID, hb, change)
 		if err == nil {
 			return nil
 		}
@@ -121,13 +122,13 @@ func (x *heartbeatHandlers) update(c *gin.Context) error {
 		return err
 	}
 	org, now := actorOf(c).org, x.now()
-	hb, err := x.store.UpdateHeartbeat(org.ID, c.Param("id"), func(hb *store.Heartbeat) error {
+	entry := x.auditEntry(c, "heartbeat.updated", store.AuditResource{}, nil)
+	hb, err := x.store.UpdateHeartbeat(org.ID, c.Param("id"), naming(entry, heartbeatRes, func(hb *store.Heartbeat) error {
 		return req.update(hb, org.Settings.Timezone, now)
-	})
+	}), audited(entry))
 	if err != nil {
 		return heartbeatError(err)
 	}
-	x.audit(c, "heartbeat.updated", heartbeatRes(hb), nil)
 	c.JSON(http.StatusOK, x.view(hb))
 	return nil
 }
@@ -137,10 +138,10 @@ func (x *heartbeatHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteHeartbeat(hb.OrgID, hb.ID); err != nil {
+	entry := x.auditEntry(c, "heartbeat.deleted", heartbeatRes(hb), nil)
+	if err := x.store.DeleteHeartbeat(hb.OrgID, hb.ID, audited(entry)); err != nil {
 		return heartbeatError(err)
 	}
-	x.audit(c, "heartbeat.deleted", heartbeatRes(hb), nil)
 	c.Status(http.StatusNoContent)
 	return nil
 }
@@ -157,7 +158,8 @@ func (x *heartbeatHandlers) resume(c *gin.Context) error {
 // setPaused pauses or resumes; repeating it is a harmless no-op (200, no write, no audit).
 func (x *heartbeatHandlers) setPaused(c *gin.Context, paused bool, event string) error {
 	orgID, id, now := actorOf(c).org.ID, c.Param("id"), x.now()
-	hb, err := x.store.UpdateHeartbeat(orgID, id, func(hb *store.Heartbeat) error {
+	entry := x.auditEntry(c, event, store.AuditResource{}, nil)
+	hb, err := x.store.UpdateHeartbeat(orgID, id, naming(entry, heartbeatRes, func(hb *store.Heartbeat) error {
 		if (hb.Status == store.HeartbeatPaused) == paused {
 			return errUnchanged
 		}
@@ -167,7 +169,7 @@ func (x *heartbeatHandlers) setPaused(c *gin.Context, paused bool, event string)
 		}
 		hb.Status = store.HeartbeatHealthy
 		return restartDeadline(hb, now)
-	})
+	}), audited(entry))
 	if errors.Is(err, errUnchanged) {
 		hb, err = x.store.Heartbeat(orgID, id)
 		if err != nil {
@@ -179,7 +181,6 @@ func (x *heartbeatHandlers) setPaused(c *gin.Context, paused bool, event string)
 	if err != nil {
 		return heartbeatError(err)
 	}
-	x.audit(c, event, heartbeatRes(hb), nil)
 	c.JSON(http.StatusOK, x.view(hb))
 	return nil
 }

@@ -126,7 +126,7 @@ func (x *incidentHandlers) create(c *gin.Context) error {
 		return err
 	}
 	f := fieldErrors{}
-	inc := &store.Incident{}
+	inc := &store.Incident{ID: store.NewID()}
 	req.apply(f, inc, p, true)
 	status := store.IncidentInvestigating
 	if req.Status != nil {
@@ -140,11 +140,11 @@ func (x *incidentHandlers) create(c *gin.Context) error {
 		return err
 	}
 	first := store.IncidentUpdate{Status: status, Message: msg, CreatedBy: actorOf(c).id()}
-	if err := x.store.CreateIncident(p.OrgID, p.ID, inc, first); err != nil {
+	entry := x.auditEntry(c, "incident.created", incidentRes(inc), map[string]any{"status_page_id": p.ID, "status": status})
+	if err := x.store.CreateIncident(p.OrgID, p.ID, inc, first, audited(entry)); err != nil {
 		return err
 	}
 	x.cache.invalidate()
-	x.audit(c, "incident.created", incidentRes(inc), map[string]any{"status_page_id": p.ID, "status": inc.Status})
 	c.JSON(http.StatusCreated, newIncidentView(inc))
 	return nil
 }
@@ -161,7 +161,7 @@ func (x *incidentHandlers) get(c *gin.Context) error {
 // addUpdate posts a timeline entry; the incident takes its status (resolved sets
 // resolved_at). Responders may do this (SPEC §2.1 "post incident updates").
 func (x *incidentHandlers) addUpdate(c *gin.Context) error {
-	p, _, err := x.pageIncident(c)
+	p, cur, err := x.pageIncident(c)
 	if err != nil {
 		return err
 	}
@@ -175,16 +175,17 @@ func (x *incidentHandlers) addUpdate(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	inc, err := x.store.AddIncidentUpdate(p.OrgID, p.ID, c.Param("iid"), u)
-	if err != nil {
-		return incidentNotFound(err)
-	}
-	x.cache.invalidate()
 	event := "incident.updated"
 	if u.Status == store.IncidentResolved {
 		event = "incident.resolved"
 	}
-	x.audit(c, event, incidentRes(inc), map[string]any{"status_page_id": p.ID, "status": inc.Status})
+	// An update does not change the title, so the incident as loaded names it.
+	entry := x.auditEntry(c, event, incidentRes(cur), map[string]any{"status_page_id": p.ID, "status": u.Status})
+	inc, err := x.store.AddIncidentUpdate(p.OrgID, p.ID, cur.ID, u, audited(entry))
+	if err != nil {
+		return incidentNotFound(err)
+	}
+	x.cache.invalidate()
 	c.JSON(http.StatusCreated, newIncidentView(inc))
 	return nil
 }
@@ -202,15 +203,15 @@ func (x *incidentHandlers) update(c *gin.Context) error {
 	if req.Status != nil || req.Message != nil {
 		f.add("status", "changes by posting an update (POST …/updates), which also carries the message")
 	}
-	inc, err := x.store.UpdateIncident(p.OrgID, p.ID, c.Param("iid"), func(inc *store.Incident) error {
+	entry := x.auditEntry(c, "incident.updated", store.AuditResource{}, map[string]any{"status_page_id": p.ID})
+	inc, err := x.store.UpdateIncident(p.OrgID, p.ID, c.Param("iid"), naming(entry, incidentRes, func(inc *store.Incident) error {
 		req.apply(f, inc, p, false)
 		return f.err()
-	})
+	}), audited(entry))
 	if err != nil {
 		return incidentNotFound(err)
 	}
 	x.cache.invalidate()
-	x.audit(c, "incident.updated", incidentRes(inc), map[string]any{"status_page_id": p.ID})
 	c.JSON(http.StatusOK, newIncidentView(inc))
 	return nil
 }
@@ -220,11 +221,11 @@ func (x *incidentHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteIncident(p.OrgID, p.ID, inc.ID); err != nil {
+	entry := x.auditEntry(c, "incident.deleted", incidentRes(inc), map[string]any{"status_page_id": p.ID})
+	if err := x.store.DeleteIncident(p.OrgID, p.ID, inc.ID, audited(entry)); err != nil {
 		return incidentNotFound(err)
 	}
 	x.cache.invalidate()
-	x.audit(c, "incident.deleted", incidentRes(inc), map[string]any{"status_page_id": p.ID})
 	c.Status(http.StatusNoContent)
 	return nil
 }

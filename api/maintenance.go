@@ -169,14 +169,14 @@ func (x *maintenanceHandlers) create(c *gin.Context) error {
 		return err
 	}
 	org := actorOf(c).org
-	w := &store.MaintenanceWindow{}
+	w := &store.MaintenanceWindow{ID: store.NewID()}
 	if err := req.apply(w, true, org.Settings.Timezone, known); err != nil {
 		return err
 	}
-	if err := x.store.CreateMaintenanceWindow(org.ID, w); err != nil {
+	entry := x.auditEntry(c, "maintenance.created", maintenanceRes(w), nil)
+	if err := x.store.CreateMaintenanceWindow(org.ID, w, audited(entry)); err != nil {
 		return err
 	}
-	x.audit(c, "maintenance.created", maintenanceRes(w), nil)
 	c.JSON(http.StatusCreated, newMaintenanceView(w, x.now()))
 	return nil
 }
@@ -199,13 +199,13 @@ func (x *maintenanceHandlers) update(c *gin.Context) error {
 		return err
 	}
 	org := actorOf(c).org
-	w, err := x.store.UpdateMaintenanceWindow(org.ID, c.Param("id"), func(w *store.MaintenanceWindow) error {
+	entry := x.auditEntry(c, "maintenance.updated", store.AuditResource{}, nil)
+	w, err := x.store.UpdateMaintenanceWindow(org.ID, c.Param("id"), naming(entry, maintenanceRes, func(w *store.MaintenanceWindow) error {
 		return req.apply(w, false, org.Settings.Timezone, known)
-	})
+	}), audited(entry))
 	if err != nil {
 		return windowErr(err) // deleted since the check above
 	}
-	x.audit(c, "maintenance.updated", maintenanceRes(w), nil)
 	c.JSON(http.StatusOK, newMaintenanceView(w, x.now()))
 	return nil
 }
@@ -215,10 +215,10 @@ func (x *maintenanceHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteMaintenanceWindow(w.OrgID, w.ID); err != nil {
+	entry := x.auditEntry(c, "maintenance.deleted", maintenanceRes(w), nil)
+	if err := x.store.DeleteMaintenanceWindow(w.OrgID, w.ID, audited(entry)); err != nil {
 		return windowErr(err)
 	}
-	x.audit(c, "maintenance.deleted", maintenanceRes(w), nil)
 	c.Status(http.StatusNoContent)
 	return nil
 }
@@ -227,17 +227,17 @@ func (x *maintenanceHandlers) delete(c *gin.Context) error {
 // active. The check runs inside the update, so two concurrent ends cannot both succeed.
 func (x *maintenanceHandlers) end(c *gin.Context) error {
 	now := x.now()
-	w, err := x.store.UpdateMaintenanceWindow(actorOf(c).org.ID, c.Param("id"), func(w *store.MaintenanceWindow) error {
+	entry := x.auditEntry(c, "maintenance.ended", store.AuditResource{}, map[string]any{"ended_at": now.UTC()})
+	w, err := x.store.UpdateMaintenanceWindow(actorOf(c).org.ID, c.Param("id"), naming(entry, maintenanceRes, func(w *store.MaintenanceWindow) error {
 		if !MaintenanceActive(w, now) {
 			return errConflict("The maintenance window is not active.")
 		}
 		w.EndedAt = &now
 		return nil
-	})
+	}), audited(entry))
 	if err != nil {
 		return windowErr(err)
 	}
-	x.audit(c, "maintenance.ended", maintenanceRes(w), map[string]any{"ended_at": now.UTC()})
 	c.JSON(http.StatusOK, newMaintenanceView(w, now))
 	return nil
 }

@@ -14,7 +14,7 @@ func TestMaintenanceWindows(t *testing.T) {
 	if _, err := e.db.UpdateOrganization(f.owner.OrgID, func(o *store.Organization) error {
 		o.Settings.Timezone = "Europe/Berlin"
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		t.Fatal(err)
 	}
 	svc := e.mustCreateService(f.owner.Token, map[string]any{"name": "Site", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)

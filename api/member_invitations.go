@@ -61,15 +61,15 @@ func (x *memberHandlers) invite(c *gin.Context, email, role string) error {
 		return err
 	}
 	now := x.now().UTC()
-	inv := &store.Invitation{Email: email, Role: role, InvitedBy: a.user.ID, Digest: crypto.Digest(token),
+	inv := &store.Invitation{ID: store.NewID(), Email: email, Role: role, InvitedBy: a.user.ID, Digest: crypto.Digest(token),
 		CreatedAt: now, ExpiresAt: now.Add(invitationTTL)}
-	if err := x.store.CreateInvitation(a.org.ID, inv); err != nil {
+	entry := x.auditEntry(c, "member.invited", store.AuditResource{Type: "invitation", ID: inv.ID, Name: email},
+		map[string]any{"role": role, "expires_at": inv.ExpiresAt})
+	event := x.webhookEvent("member.invited", memberEvent(c, map[string]any{"invitation_id": inv.ID, "email": email,
+		"role": role, "status": "invited", "expires_at": inv.ExpiresAt}))
+	if err := x.store.CreateInvitation(a.org.ID, inv, audited(entry, event)); err != nil {
 		return err
 	}
-	x.audit(c, "member.invited", store.AuditResource{Type: "invitation", ID: inv.ID, Name: email},
-		map[string]any{"role": role, "expires_at": inv.ExpiresAt})
-	x.emitWebhookEvent(c, "member.invited", memberEvent(c, map[string]any{"invitation_id": inv.ID, "email": email,
-		"role": role, "status": "invited", "expires_at": inv.ExpiresAt}))
 	link := inviteURL(x.cfg.BaseURL, token)
 	sent := x.mailInvitation(c, inv, link)
 	c.JSON(http.StatusCreated, gin.H{
@@ -134,12 +134,12 @@ func (x *memberHandlers) revokeInvitation(c *gin.Context) error {
 			email = inv.Email
 		}
 	}
-	if err := x.store.DeleteInvitation(orgID, id); errors.Is(err, store.ErrNotFound) {
+	entry := x.auditEntry(c, "invitation.revoked", store.AuditResource{Type: "invitation", ID: id, Name: email}, nil)
+	if err := x.store.DeleteInvitation(orgID, id, audited(entry)); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Invitation")
 	} else if err != nil {
 		return err
 	}
-	x.audit(c, "invitation.revoked", store.AuditResource{Type: "invitation", ID: id, Name: email}, nil)
 	c.Status(http.StatusNoContent)
 	return nil
 }
@@ -174,7 +174,11 @@ func (x *memberHandlers) acceptInvitation(c *gin.Context) error {
 	if !x.now().Before(inv.ExpiresAt) {
 		return errValidation(map[string]string{"token": "has expired; ask for a new invitation"})
 	}
-	inv, err = x.store.AcceptInvitation(digest, a.user.ID)
+	// An invitation is never edited, only consumed or revoked, so the one loaded above
+	// describes the one accepted.
+	entry := x.auditEntry(c, "member.added", store.AuditResource{Type: "member", ID: a.user.ID, Name: a.user.Email},
+		map[string]any{"role": inv.Role, "invitation_id": inv.ID})
+	inv, err = x.store.AcceptInvitation(digest, a.user.ID, audited(entry))
 	if errors.Is(err, store.ErrConflict) {
 		return errConflict("You are already a member of this organization.")
 	} else if errors.Is(err, store.ErrNotFound) {
@@ -182,8 +186,6 @@ func (x *memberHandlers) acceptInvitation(c *gin.Context) error {
 	} else if err != nil {
 		return err
 	}
-	x.auditIn(c, inv.OrgID, "member.added", store.AuditResource{Type: "member", ID: a.user.ID, Name: a.user.Email},
-		map[string]any{"role": inv.Role, "invitation_id": inv.ID})
 	c.JSON(http.StatusOK, gin.H{"org_id": inv.OrgID, "role": inv.Role})
 	return nil
 }

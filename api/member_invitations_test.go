@@ -91,7 +91,7 @@ func TestInvitationsCreateListRevoke(t *testing.T) {
 	// The invitee registers with the token: the account joins A with the
 	// invited role and the invitation is consumed.
 	u := &store.User{Email: "new.person@example.com", FullName: "New Person", PasswordHash: "x"}
-	if _, err := e.db.RegisterInvited(u, &store.Organization{Name: "New's Organization"}, &store.Membership{}, crypto.Digest(tok)); err != nil {
+	if _, err := e.db.RegisterInvited(u, &store.Organization{Name: "New's Organization"}, &store.Membership{}, crypto.Digest(tok), nil, nil); err != nil {
 		t.Fatalf("RegisterInvited: %v", err)
 	}
 	wantRole(t, e, f.owner.OrgID, u.ID, roleResponder)
@@ -137,7 +137,7 @@ func TestAcceptInvitation(t *testing.T) {
 
 	secret := "ak_" + strings.Repeat("k", 43)
 	key := &store.APIKey{Name: "ci", Prefix: secret[:8], Role: roleMember, CreatedBy: lateUser.ID, Digest: crypto.Digest(secret)}
-	if err := e.db.CreateAPIKey(lateUser.OrgID, key); err != nil {
+	if err := e.db.CreateAPIKey(lateUser.OrgID, key, nil); err != nil {
 		t.Fatal(err)
 	}
 	const accept = "/api/v1/invitations/accept"

@@ -137,15 +137,15 @@ func (x *memberHandlers) add(c *gin.Context) error {
 		return x.invite(c, email, role)
 	}
 	m := &store.Membership{UserID: user.ID, Role: role}
-	if err := x.store.AddMember(actorOf(c).org.ID, m); errors.Is(err, store.ErrConflict) {
+	entry := x.auditEntry(c, "member.added", store.AuditResource{Type: "member", ID: user.ID, Name: user.Email},
+		map[string]any{"role": role})
+	event := x.webhookEvent("member.invited", memberEvent(c, map[string]any{"user_id": user.ID, "email": user.Email,
+		"role": role, "status": "added"}))
+	if err := x.store.AddMember(actorOf(c).org.ID, m, audited(entry, event)); errors.Is(err, store.ErrConflict) {
 		return errMemberExists()
 	} else if err != nil {
 		return err
 	}
-	x.audit(c, "member.added", store.AuditResource{Type: "member", ID: user.ID, Name: user.Email},
-		map[string]any{"role": role})
-	x.emitWebhookEvent(c, "member.invited", memberEvent(c, map[string]any{"user_id": user.ID, "email": user.Email,
-		"role": role, "status": "added"}))
 	c.JSON(http.StatusCreated, gin.H{"id": m.ID, "user_id": user.ID, "email": user.Email, "role": m.Role})
 	return nil
 }
@@ -200,11 +200,11 @@ func (x *memberHandlers) setRole(c *gin.Context) error {
 	from := m.Role
 	if role != from {
 		// The store refuses to demote the last owner (409).
-		if m, err = x.store.SetMemberRole(a.org.ID, m.UserID, role); err != nil {
+		entry := x.auditEntry(c, "member.role_changed", store.AuditResource{Type: "member", ID: u.ID, Name: u.Email},
+			map[string]any{"from": from, "to": role})
+		if m, err = x.store.SetMemberRole(a.org.ID, m.UserID, role, audited(entry)); err != nil {
 			return err
 		}
-		x.audit(c, "member.role_changed", store.AuditResource{Type: "member", ID: u.ID, Name: u.Email},
-			map[string]any{"from": from, "to": role})
 	}
 	c.JSON(http.StatusOK, newMemberView(m, u))
 	return nil
@@ -221,13 +221,13 @@ func (x *memberHandlers) remove(c *gin.Context) error {
 	}
 	// The store refuses to remove the last owner (409); it also drops the
 	// user's team rows and the API keys they created here.
-	if err := x.store.RemoveMember(a.org.ID, m.UserID); err != nil {
+	entry := x.auditEntry(c, "member.removed", store.AuditResource{Type: "member", ID: u.ID, Name: u.Email},
+		map[string]any{"role": m.Role})
+	event := x.webhookEvent("member.removed", memberEvent(c, map[string]any{"user_id": u.ID, "email": u.Email,
+		"role": m.Role, "status": "removed"}))
+	if err := x.store.RemoveMember(a.org.ID, m.UserID, audited(entry, event)); err != nil {
 		return err
 	}
-	x.audit(c, "member.removed", store.AuditResource{Type: "member", ID: u.ID, Name: u.Email},
-		map[string]any{"role": m.Role})
-	x.emitWebhookEvent(c, "member.removed", memberEvent(c, map[string]any{"user_id": u.ID, "email": u.Email,
-		"role": m.Role, "status": "removed"}))
 	c.Status(http.StatusNoContent)
 	return nil
 }

@@ -13,7 +13,7 @@ func (e *testEnv) confirmEmail(u *testUser) {
 	if _, err := e.db.UpdateUser(u.ID, func(su *store.User) error {
 		su.ConfirmedEmail = su.Email
 		return nil
-	}); err != nil {
+	}, "", nil); err != nil {
 		e.t.Fatal(err)
 	}
 }

@@ -72,14 +72,14 @@ func (x *channelHandlers) create(c *gin.Context) error {
 		return err
 	}
 	orgID := actorOf(c).org.ID
-	ch := &store.NotificationChannel{ID: uuid.Must(uuid.NewV7()).String()}
+	ch := &store.NotificationChannel{ID: store.NewID()}
 	if err := x.apply(orgID, ch, change); err != nil {
 		return err
 	}
-	if err := x.store.CreateChannel(orgID, ch); err != nil {
+	entry := x.auditEntry(c, "channel.created", channelResource(ch), map[string]any{"type": ch.Type})
+	if err := x.store.CreateChannel(orgID, ch, audited(entry)); err != nil {
 		return errChannelNameTaken(err)
 	}
-	x.audit(c, "channel.created", channelResource(ch), map[string]any{"type": ch.Type})
 	c.JSON(http.StatusCreated, newChannelView(ch))
 	return nil
 }
@@ -114,16 +114,16 @@ func (x *channelHandlers) update(c *gin.Context) error {
 		return err
 	}
 	orgID := actorOf(c).org.ID
-	ch, err := x.store.UpdateChannel(orgID, old.ID, func(ch *store.NotificationChannel) error {
+	entry := x.auditEntry(c, "channel.updated", store.AuditResource{}, map[string]any{"type": change.typ, "fields": sentFields(&req)})
+	ch, err := x.store.UpdateChannel(orgID, old.ID, naming(entry, channelResource, func(ch *store.NotificationChannel) error {
 		return x.apply(orgID, ch, change)
-	})
+	}), audited(entry))
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Notification channel")
 	}
 	if err != nil {
 		return errChannelNameTaken(err)
 	}
-	x.audit(c, "channel.updated", channelResource(ch), map[string]any{"type": ch.Type, "fields": sentFields(&req)})
 	c.JSON(http.StatusOK, newChannelView(ch))
 	return nil
 }
@@ -147,12 +147,12 @@ func (x *channelHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteChannel(ch.OrgID, ch.ID); errors.Is(err, store.ErrNotFound) {
+	entry := x.auditEntry(c, "channel.deleted", channelResource(ch), map[string]any{"type": ch.Type})
+	if err := x.store.DeleteChannel(ch.OrgID, ch.ID, audited(entry)); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Notification channel")
 	} else if err != nil {
 		return err
 	}
-	x.audit(c, "channel.deleted", channelResource(ch), map[string]any{"type": ch.Type})
 	c.Status(http.StatusNoContent)
 	return nil
 }
@@ -186,10 +186,14 @@ func (x *channelHandlers) test(c *gin.Context) error {
 	} else {
 		at = &now
 	}
-	if err := x.store.SetChannelDelivery(ch.OrgID, ch.ID, at, lastErr); err != nil && !errors.Is(err, store.ErrNotFound) {
+	entry := x.auditEntry(c, "channel.tested", channelResource(ch), map[string]any{"type": ch.Type, "delivered": view.Delivered})
+	err = x.store.SetChannelDelivery(ch.OrgID, ch.ID, at, lastErr, audited(entry))
+	if errors.Is(err, store.ErrNotFound) { // deleted meanwhile: the test send still happened
+		err = x.store.AppendAudit(ch.OrgID, entry)
+	}
+	if err != nil {
 		return err
 	}
-	x.audit(c, "channel.tested", channelResource(ch), map[string]any{"type": ch.Type, "delivered": view.Delivered})
 	c.JSON(http.StatusOK, view)
 	return nil
 }
@@ -239,12 +243,12 @@ func (x *channelHandlers) deliveries(c *gin.Context) error {
 // outbox, due now; the worker sends it on its next pass.
 func (x *channelHandlers) retry(c *gin.Context) error {
 	id := c.Param("id")
-	if err := x.store.ReplayDeadLetter(actorOf(c).org.ID, id, x.now()); errors.Is(err, store.ErrNotFound) {
+	entry := x.auditEntry(c, "delivery.retried", store.AuditResource{Type: "delivery", ID: id}, nil)
+	if err := x.store.ReplayDeadLetter(actorOf(c).org.ID, id, x.now(), audited(entry)); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Dead-lettered delivery")
 	} else if err != nil {
 		return err
 	}
-	x.audit(c, "delivery.retried", store.AuditResource{Type: "delivery", ID: id}, nil)
 	c.JSON(http.StatusAccepted, gin.H{"delivery_id": id, "status": "queued"})
 	return nil
 }

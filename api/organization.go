@@ -83,28 +83,29 @@ func (x *organizationHandlers) update(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	var orgChanged, settingsChanged []string
+	change := &store.Change{} // an entry for each part that changed, if any
 	org, err := x.store.UpdateOrganization(a.org.ID, func(o *store.Organization) error {
+		var orgChanged []string
 		if req.Name != nil && name != o.Name {
 			o.Name, orgChanged = name, append(orgChanged, "name")
 		}
 		if req.Slug != nil && slug != o.Slug {
 			o.Slug, orgChanged = slug, append(orgChanged, "slug")
 		}
-		settingsChanged = req.Settings.apply(&o.Settings)
+		settingsChanged := req.Settings.apply(&o.Settings)
+		res := store.AuditResource{Type: "organization", ID: o.ID, Name: o.Name}
+		if len(orgChanged) > 0 {
+			change.Audit = append(change.Audit, x.auditEntry(c, "organization.updated", res, map[string]any{"changed": orgChanged}))
+		}
+		if len(settingsChanged) > 0 {
+			change.Audit = append(change.Audit, x.auditEntry(c, "settings.updated", res, map[string]any{"changed": settingsChanged}))
+		}
 		return nil
-	})
+	}, change)
 	if errors.Is(err, store.ErrConflict) {
 		return errConflict("That slug is already used by another organization.")
 	} else if err != nil {
 		return err
-	}
-	res := store.AuditResource{Type: "organization", ID: org.ID, Name: org.Name}
-	if len(orgChanged) > 0 {
-		x.audit(c, "organization.updated", res, map[string]any{"changed": orgChanged})
-	}
-	if len(settingsChanged) > 0 {
-		x.audit(c, "settings.updated", res, map[string]any{"changed": settingsChanged})
 	}
 	return x.render(c, org)
 }

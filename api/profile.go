@@ -120,14 +120,18 @@ func (x *profileHandlers) update(c *gin.Context) error {
 	}
 	user := a.user
 	if req.FullName != nil && name != user.FullName {
+		orgID, change := accountLog(c)
 		var err error
 		if user, err = x.store.UpdateUser(a.user.ID, func(u *store.User) error {
 			u.FullName = name
+			if change != nil {
+				change.Audit = append(change.Audit, x.auditEntry(c, "user.updated", userResource(u),
+					map[string]any{"changed": []string{"full_name"}}))
+			}
 			return nil
-		}); err != nil {
+		}, orgID, change); err != nil {
 			return err
 		}
-		x.audit(c, "user.updated", userResource(user), map[string]any{"changed": []string{"full_name"}})
 	}
 	return x.render(c, user)
 }
@@ -174,6 +178,7 @@ func (x *profileHandlers) changePassword(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	orgID, change := accountLog(c)
 	user, err := x.store.UpdateUser(a.user.ID, func(u *store.User) error {
 		if u.PasswordHash != a.user.PasswordHash {
 			// Changed by a concurrent request since we checked the
@@ -182,8 +187,11 @@ func (x *profileHandlers) changePassword(c *gin.Context) error {
 		}
 		u.PasswordHash = hash
 		u.TokenVersion++
+		if change != nil {
+			change.Audit = append(change.Audit, x.auditEntry(c, "auth.password_changed", userResource(u), nil))
+		}
 		return nil
-	})
+	}, orgID, change)
 	if err != nil {
 		return err
 	}
@@ -195,7 +203,6 @@ func (x *profileHandlers) changePassword(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	x.audit(c, "auth.password_changed", userResource(user), nil)
 	c.JSON(http.StatusOK, gin.H{"token": token})
 	return nil
 }

@@ -113,7 +113,14 @@ func (x *profileHandlers) requestEmailChange(c *gin.Context, u *store.User, emai
 		}
 		return errConfirmationNotSent()
 	}
-	x.audit(c, "user.email_change_requested", userResource(u), map[string]any{"new_email": email})
+	// The request itself committed before the mail went out (a failed send cancels it), so
+	// the entry that says a confirmation link was mailed is its own write.
+	if orgID, _ := accountLog(c); orgID != "" {
+		entry := x.auditEntry(c, "user.email_change_requested", userResource(u), map[string]any{"new_email": email})
+		if err := x.store.AppendAudit(orgID, entry); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

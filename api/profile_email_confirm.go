@@ -58,7 +58,11 @@ func (x *emailConfirmHandlers) confirm(c *gin.Context) error {
 	user, old := (*store.User)(nil), ""
 	err = store.ErrNotFound
 	if token != "" {
-		user, old, err = x.store.ConfirmEmailChange(crypto.Digest(token), x.now())
+		user, old, err = x.store.ConfirmEmailChange(crypto.Digest(token), x.now(),
+			func(u *store.User, old string) *store.AuditEntry {
+				setUserActor(c, u)
+				return x.auditEntry(c, "user.email_changed", userResource(u), map[string]any{"from": old})
+			})
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -69,11 +73,6 @@ func (x *emailConfirmHandlers) confirm(c *gin.Context) error {
 		return err
 	}
 	setUserActor(c, user)
-	if orgs, err := x.store.UserOrganizations(user.ID); err == nil {
-		for _, o := range orgs {
-			x.auditIn(c, o.Organization.ID, "user.email_changed", userResource(user), map[string]any{"from": old})
-		}
-	}
 	x.noticeOldAddress(c, user, old)
 	msg := "Your AlertifyPro account now uses " + user.Email + "; sign in with it from now on."
 	if form {

@@ -98,7 +98,7 @@ func TestRateLimitPlans(t *testing.T) {
 		if _, err := e.db.UpdateOrganization(o.owner.OrgID, func(org *store.Organization) error {
 			org.PlanType = plan
 			return nil
-		}); err != nil {
+		}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -58,9 +58,11 @@ func (x *authHandlers) register(c *gin.Context) error {
 		return err
 	}
 	var digest []byte
+	var invited *store.Invitation
 	if req.InviteToken != "" {
 		digest = crypto.Digest(req.InviteToken)
-		if err := x.checkInvitation(digest, email); err != nil {
+		var err error
+		if invited, err = x.checkInvitation(digest, email); err != nil {
 			return err
 		}
 	} else if free, err := x.freeRegistration(); err != nil {
@@ -81,36 +83,45 @@ func (x *authHandlers) register(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	user := &store.User{Email: email, FullName: fullName, PasswordHash: hash}
+	user := &store.User{ID: store.NewID(), Email: email, FullName: fullName, PasswordHash: hash}
 	name := fullName + "'s Organization"
 	org := &store.Organization{Name: name, Slug: slugify(name), PlanType: planFree,
 		MaxServices: limitsOf(planFree).MaxServices, Settings: store.DefaultOrgSettings()}
-	inv, err := x.insert(user, org, digest)
+	setUserActor(c, user) // the new account is the actor of its own registration
+	registered := audited(x.auditEntry(c, "auth.registered", userResource(user), nil))
+	var joined *store.Change
+	if invited != nil {
+		// An invitation is never edited, only consumed or replaced, so the one checked
+		// above is the one the store consumes (or the write fails).
+		joined = audited(x.auditEntry(c, "member.added", userResource(user),
+			map[string]any{"role": invited.Role, "via": "invitation", "invitation_id": invited.ID}))
+	}
+	inv, err := x.insert(user, org, digest, registered, joined)
 	if err != nil {
 		return err
 	}
 	return x.registered(c, user, org, inv)
 }
 
-// checkInvitation answers 422 unless digest names a live invitation issued
-// to email; unknown, expired and someone else's invitations are not told
-// apart.
-func (x *authHandlers) checkInvitation(digest []byte, email string) error {
+// checkInvitation returns the live invitation digest names if it was issued
+// to email, and answers 422 otherwise; unknown, expired and someone else's
+// invitations are not told apart.
+func (x *authHandlers) checkInvitation(digest []byte, email string) (*store.Invitation, error) {
 	inv, err := x.store.InvitationByDigest(digest)
 	if errors.Is(err, store.ErrNotFound) {
-		return errInvalidInvitation()
+		return nil, errInvalidInvitation()
 	} else if err != nil {
-		return err
+		return nil, err
 	}
 	if !x.now().Before(inv.ExpiresAt) {
-		return errInvalidInvitation()
+		return nil, errInvalidInvitation()
 	}
 	// An invitation for another address reads exactly like an unknown one,
 	// so a leaked or guessed token reveals nothing (as accepting does).
 	if !sameEmail(inv.Email, email) {
-		return errInvalidInvitation()
+		return nil, errInvalidInvitation()
 	}
-	return nil
+	return inv, nil
 }
 
 // freeRegistration reports whether REGISTRATION_MODE lets someone register
@@ -128,12 +139,13 @@ func (x *authHandlers) freeRegistration() (bool, error) {
 }
 
 // insert writes the account (and consumes the invitation when digest is
-// set). In first-user mode it re-checks, under registerMu, that nobody
-// registered since freeRegistration said yes.
-func (x *authHandlers) insert(user *store.User, org *store.Organization, digest []byte) (*store.Invitation, error) {
+// set) with the audit entries registered (in the new organization) and
+// joined (in the inviting one). In first-user mode it re-checks, under
+// registerMu, that nobody registered since freeRegistration said yes.
+func (x *authHandlers) insert(user *store.User, org *store.Organization, digest []byte, registered, joined *store.Change) (*store.Invitation, error) {
 	owner := &store.Membership{Role: roleOwner}
 	if digest != nil {
-		inv, err := x.store.RegisterInvited(user, org, owner, digest)
+		inv, err := x.store.RegisterInvited(user, org, owner, digest, registered, joined)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			return nil, errInvalidInvitation() // used or revoked meanwhile
@@ -149,21 +161,17 @@ func (x *authHandlers) insert(user *store.User, org *store.Organization, digest 
 	} else if !free {
 		return nil, errRegistrationClosed()
 	}
-	err := x.store.Register(user, org, owner)
+	err := x.store.Register(user, org, owner, registered)
 	if errors.Is(err, store.ErrConflict) {
 		return nil, errEmailTaken()
 	}
 	return nil, err
 }
 
-// registered issues the token, writes the audit entries and answers 201.
+// registered issues the token and answers 201.
 func (x *authHandlers) registered(c *gin.Context, user *store.User, own *store.Organization, inv *store.Invitation) error {
-	setUserActor(c, user)
-	x.auditIn(c, own.ID, "auth.registered", userResource(user), nil)
 	landing := own
 	if inv != nil {
-		x.auditIn(c, inv.OrgID, "member.added", userResource(user),
-			map[string]any{"role": inv.Role, "via": "invitation", "invitation_id": inv.ID})
 		invOrg, err := x.store.Organization(inv.OrgID)
 		if err != nil {
 			return err

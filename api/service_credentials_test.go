@@ -122,7 +122,7 @@ func TestOpenCredentialsBinding(t *testing.T) {
 	copied := *svc
 	copied.ID = ""
 	copied.Name = "Copied"
-	if err := e.db.CreateService(bob.OrgID, &copied); err != nil {
+	if err := e.db.CreateService(bob.OrgID, &copied, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.openCredentials(bob.OrgID, &copied); !errors.Is(err, crypto.ErrDecrypt) {

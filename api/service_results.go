@@ -87,8 +87,12 @@ func (x *serviceResultHandlers) check(c *gin.Context) error {
 		return err
 	}
 	out := checkNowView(&res)
-	x.audit(c, "service.checked", serviceResource(svc), map[string]any{"name": svc.Name,
-		"check_type": svc.CheckType, "status": res.Status})
+	// The recorder committed the result; the entry is a write of its own, and a client
+	// is told of the check only once it is in the log.
+	if err := x.store.AppendAudit(actorOf(c).org.ID, x.auditEntry(c, "service.checked", serviceResource(svc),
+		map[string]any{"name": svc.Name, "check_type": svc.CheckType, "status": res.Status})); err != nil {
+		return err
+	}
 	c.JSON(http.StatusOK, out)
 	return nil
 }

@@ -160,7 +160,7 @@ func TestServiceFieldValidation(t *testing.T) {
 func TestServiceOptions(t *testing.T) {
 	e := newTestEnv(t)
 	u := e.newUser("ada@example.com", "Ada")
-	if _, err := e.db.UpdateOrganization(u.OrgID, func(o *store.Organization) error { o.MaxServices = -1; return nil }); err != nil {
+	if _, err := e.db.UpdateOrganization(u.OrgID, func(o *store.Organization) error { o.MaxServices = -1; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 	endpoints := map[string]string{"HTTP": "https://x.example", "WEBSOCKET": "wss://x.example", "TCP": "x.example:1",

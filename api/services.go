@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"github.com/alertifypro/alertifypro/store"
 )
@@ -68,14 +67,14 @@ func (x *serviceHandlers) create(c *gin.Context) error {
 	}
 	orgID := actorOf(c).org.ID
 	// The ID is chosen here, before sealing, because every seal is bound to it.
-	s := &store.Service{ID: uuid.Must(uuid.NewV7()).String()}
+	s := &store.Service{ID: store.NewID()}
 	if err := x.applyRequest(orgID, &req, s, applyCreate); err != nil {
 		return err
 	}
-	if err := x.store.CreateService(orgID, s); err != nil {
+	entry := x.auditEntry(c, "service.created", serviceResource(s), serviceMeta(s))
+	if err := x.store.CreateService(orgID, s, audited(entry)); err != nil {
 		return serviceError(err, s.Name)
 	}
-	x.audit(c, "service.created", serviceResource(s), serviceMeta(s))
 	x.scheduleChanged()
 	c.JSON(http.StatusCreated, newServiceView(s))
 	return nil
@@ -101,9 +100,15 @@ func (x *serviceHandlers) update(c *gin.Context, mode applyMode) error {
 		return err
 	}
 	orgID := actorOf(c).org.ID
+	// The entry is completed inside the transaction, naming the service as it is stored.
+	entry := x.auditEntry(c, "service.updated", store.AuditResource{}, nil)
 	s, err := x.store.UpdateService(orgID, c.Param("id"), func(s *store.Service) error {
-		return x.applyRequest(orgID, &req, s, mode)
-	})
+		if err := x.applyRequest(orgID, &req, s, mode); err != nil {
+			return err
+		}
+		entry.Resource, entry.Metadata = serviceResource(s), serviceMeta(s)
+		return nil
+	}, audited(entry))
 	if err != nil {
 		name := ""
 		if req.Name != nil {
@@ -111,7 +116,6 @@ func (x *serviceHandlers) update(c *gin.Context, mode applyMode) error {
 		}
 		return serviceError(err, name)
 	}
-	x.audit(c, "service.updated", serviceResource(s), serviceMeta(s))
 	x.scheduleChanged()
 	c.JSON(http.StatusOK, newServiceView(s))
 	return nil
@@ -124,10 +128,10 @@ func (x *serviceHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return serviceError(err, "")
 	}
-	if err := x.store.DeleteService(orgID, s.ID); err != nil {
+	entry := x.auditEntry(c, "service.deleted", serviceResource(s), serviceMeta(s))
+	if err := x.store.DeleteService(orgID, s.ID, audited(entry)); err != nil {
 		return serviceError(err, "")
 	}
-	x.audit(c, "service.deleted", serviceResource(s), serviceMeta(s))
 	x.scheduleChanged()
 	if x.purger != nil {
 		x.purger.Enqueue(orgID, s.ID) // history goes in the background
@@ -152,13 +156,15 @@ var errUnchanged = errors.New("unchanged")
 // setPaused pauses or resumes; repeating it is a harmless no-op (200, no write, no audit).
 func (x *serviceHandlers) setPaused(c *gin.Context, paused bool, event string) error {
 	orgID, id := actorOf(c).org.ID, c.Param("id")
+	entry := x.auditEntry(c, event, store.AuditResource{}, nil)
 	s, err := x.store.UpdateService(orgID, id, func(s *store.Service) error {
 		if s.Paused == paused {
 			return errUnchanged
 		}
 		setPaused(s, paused)
+		entry.Resource, entry.Metadata = serviceResource(s), serviceMeta(s)
 		return nil
-	})
+	}, audited(entry))
 	if errors.Is(err, errUnchanged) {
 		s, err = x.store.Service(orgID, id)
 		if err != nil {
@@ -170,7 +176,6 @@ func (x *serviceHandlers) setPaused(c *gin.Context, paused bool, event string) e
 	if err != nil {
 		return serviceError(err, "")
 	}
-	x.audit(c, event, serviceResource(s), serviceMeta(s))
 	x.scheduleChanged()
 	c.JSON(http.StatusOK, newServiceView(s))
 	return nil

@@ -68,7 +68,7 @@ func newServiceBench(b *testing.B) (router http.Handler, token string, ids []str
 	router = engine
 	u := &store.User{Email: "bench@example.com", FullName: "Bench", PasswordHash: "x"}
 	org := &store.Organization{Name: "Bench", PlanType: "enterprise", MaxServices: -1, Settings: store.DefaultOrgSettings()}
-	if err := db.Register(u, org, &store.Membership{}); err != nil {
+	if err := db.Register(u, org, &store.Membership{}, nil); err != nil {
 		b.Fatal(err)
 	}
 	token, err = deps.Tokens.Issue(u.ID, org.ID, u.Email, u.TokenVersion)

@@ -80,7 +80,7 @@ func TestServiceCreateDefaults(t *testing.T) {
 func TestServiceCheckTypeAliases(t *testing.T) {
 	e := newTestEnv(t)
 	u := e.newUser("ada@example.com", "Ada")
-	if _, err := e.db.UpdateOrganization(u.OrgID, func(o *store.Organization) error { o.MaxServices = -1; return nil }); err != nil {
+	if _, err := e.db.UpdateOrganization(u.OrgID, func(o *store.Organization) error { o.MaxServices = -1; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct{ given, want, endpoint string }{

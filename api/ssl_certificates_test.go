@@ -26,7 +26,7 @@ func TestSSLCertificates(t *testing.T) {
 	bob := e.newUser("bob@example.com", "Bob")
 	viewer := e.join(ada.OrgID, bob, roleViewer)
 	now := e.clock.Now()
-	if _, err := e.db.UpdateOrganization(ada.OrgID, func(o *store.Organization) error { o.MaxServices = -1; return nil }); err != nil {
+	if _, err := e.db.UpdateOrganization(ada.OrgID, func(o *store.Organization) error { o.MaxServices = -1; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 	create := func(token, name, endpoint, typ string, opts map[string]any) string {

@@ -31,7 +31,7 @@ func newStatusBench(tb testing.TB) (router http.Handler, slug string, public *pu
 	tb.Cleanup(func() { db.Close() })
 	u := &store.User{Email: "bench@example.com", FullName: "Bench", PasswordHash: "x"}
 	org := &store.Organization{Name: "Bench", PlanType: "enterprise", MaxServices: -1, Settings: store.DefaultOrgSettings()}
-	if err := db.Register(u, org, &store.Membership{Role: roleOwner}); err != nil {
+	if err := db.Register(u, org, &store.Membership{Role: roleOwner}, nil); err != nil {
 		tb.Fatal(err)
 	}
 	page := &store.StatusPage{Name: "Bench Status", Slug: "bench", IsPublic: true, ShowUptimeBars: true, HistoryDays: 90,
@@ -40,7 +40,7 @@ func newStatusBench(tb testing.TB) (router http.Handler, slug string, public *pu
 	var batch []store.RecordItem
 	for i := range statusBenchComponents {
 		s := &store.Service{Name: fmt.Sprintf("Service %d", i), Endpoint: fmt.Sprintf("https://svc%d.internal.example", i), CheckType: "HTTP", CheckIntervalSeconds: 60}
-		if err := db.CreateService(org.ID, s); err != nil {
+		if err := db.CreateService(org.ID, s, nil); err != nil {
 			tb.Fatal(err)
 		}
 		page.Components = append(page.Components, store.Component{ID: fmt.Sprintf("c%d", i), Name: s.Name, ServiceID: s.ID,
@@ -57,12 +57,12 @@ func newStatusBench(tb testing.TB) (router http.Handler, slug string, public *pu
 	if err := db.RecordResults(batch); err != nil {
 		tb.Fatal(err)
 	}
-	if err := db.CreateStatusPage(org.ID, page); err != nil {
+	if err := db.CreateStatusPage(org.ID, page, nil); err != nil {
 		tb.Fatal(err)
 	}
 	for i := range 2 {
 		inc := &store.Incident{Title: fmt.Sprintf("Incident %d", i), Severity: store.SeverityMajor, AffectedComponentIDs: []string{"c1", "c2"}}
-		if err := db.CreateIncident(org.ID, page.ID, inc, store.IncidentUpdate{Status: store.IncidentInvestigating, Message: "Looking into it."}); err != nil {
+		if err := db.CreateIncident(org.ID, page.ID, inc, store.IncidentUpdate{Status: store.IncidentInvestigating, Message: "Looking into it."}, nil); err != nil {
 			tb.Fatal(err)
 		}
 	}

@@ -130,15 +130,15 @@ func (x *statusPageHandlers) create(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := &store.StatusPage{}
+	p := &store.StatusPage{ID: store.NewID()}
 	if err := req.apply(p, true, known); err != nil {
 		return err
 	}
-	if err := x.store.CreateStatusPage(orgID, p); err != nil {
+	entry := x.auditEntry(c, "status_page.created", statusPageRes(p), map[string]any{"slug": p.Slug})
+	if err := x.store.CreateStatusPage(orgID, p, audited(entry)); err != nil {
 		return slugTaken(err)
 	}
 	x.cache.invalidate()
-	x.audit(c, "status_page.created", statusPageRes(p), map[string]any{"slug": p.Slug})
 	c.JSON(http.StatusCreated, newStatusPageView(p))
 	return nil
 }
@@ -165,16 +165,20 @@ func (x *statusPageHandlers) update(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	entry := x.auditEntry(c, "status_page.updated", store.AuditResource{}, nil)
 	p, err := x.store.UpdateStatusPage(orgID, c.Param("id"), func(p *store.StatusPage) error {
-		return req.apply(p, false, known)
-	})
+		if err := req.apply(p, false, known); err != nil {
+			return err
+		}
+		entry.Resource, entry.Metadata = statusPageRes(p), map[string]any{"slug": p.Slug}
+		return nil
+	}, audited(entry))
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Status page")
 	} else if err != nil {
 		return slugTaken(err)
 	}
 	x.cache.invalidate()
-	x.audit(c, "status_page.updated", statusPageRes(p), map[string]any{"slug": p.Slug})
 	c.JSON(http.StatusOK, newStatusPageView(p))
 	return nil
 }
@@ -184,13 +188,13 @@ func (x *statusPageHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteStatusPage(p.OrgID, p.ID); errors.Is(err, store.ErrNotFound) {
+	entry := x.auditEntry(c, "status_page.deleted", statusPageRes(p), map[string]any{"slug": p.Slug})
+	if err := x.store.DeleteStatusPage(p.OrgID, p.ID, audited(entry)); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Status page")
 	} else if err != nil {
 		return err
 	}
 	x.cache.invalidate()
-	x.audit(c, "status_page.deleted", statusPageRes(p), map[string]any{"slug": p.Slug})
 	c.Status(http.StatusNoContent)
 	return nil
 }

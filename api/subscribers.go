@@ -98,7 +98,8 @@ func (x *subscriberHandlers) create(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s, outcome, err := x.add(p, ns)
+	entry := x.auditEntry(c, "subscriber.created", subscriberRes(ns.sub), map[string]any{"status_page_id": p.ID})
+	s, outcome, err := x.add(p, ns, audited(entry))
 	if err != nil {
 		return err
 	}
@@ -109,7 +110,6 @@ func (x *subscriberHandlers) create(c *gin.Context) error {
 		c.JSON(http.StatusOK, newSubscriberView(s))
 		return nil
 	}
-	x.audit(c, "subscriber.created", subscriberRes(s), map[string]any{"status_page_id": p.ID})
 	c.JSON(http.StatusCreated, newSubscriberView(s))
 	return nil
 }
@@ -126,10 +126,10 @@ func (x *subscriberHandlers) delete(c *gin.Context) error {
 	} else if err != nil {
 		return err
 	}
-	if err := x.store.DeleteSubscriber(p.OrgID, p.ID, s.ID); err != nil {
+	entry := x.auditEntry(c, "subscriber.deleted", subscriberRes(s), map[string]any{"status_page_id": p.ID})
+	if err := x.store.DeleteSubscriber(p.OrgID, p.ID, s.ID, audited(entry)); err != nil {
 		return err
 	}
-	x.audit(c, "subscriber.deleted", subscriberRes(s), map[string]any{"status_page_id": p.ID})
 	c.Status(http.StatusNoContent)
 	return nil
 }

@@ -44,7 +44,7 @@ type subscribers struct {
 // URL has nobody to click a link.
 func (x *subscribers) build(page *store.StatusPage, r *subscriberRequest, public bool) (*newSubscriber, error) {
 	f := fieldErrors{}
-	s := &store.Subscriber{ID: uuid.Must(uuid.NewV7()).String(), OrgID: page.OrgID, PageID: page.ID}
+	s := &store.Subscriber{ID: store.NewID(), OrgID: page.OrgID, PageID: page.ID}
 	var rawURL string
 	switch {
 	case (r.Email == nil) == (r.WebhookURL == nil):
@@ -102,15 +102,16 @@ func domainAllowed(page *store.StatusPage, email string) bool {
 
 // add stores ns under the organization's plan cap and, for an e-mail address that is new
 // or still pending, queues the confirmation e-mail. It returns the stored subscriber
-// (the existing one when the address was already on the page) and the outcome.
-func (x *subscribers) add(page *store.StatusPage, ns *newSubscriber) (*store.Subscriber, store.SubscribeOutcome, error) {
+// (the existing one when the address was already on the page) and the outcome; change is
+// recorded only when the subscriber is new.
+func (x *subscribers) add(page *store.StatusPage, ns *newSubscriber, change *store.Change) (*store.Subscriber, store.SubscribeOutcome, error) {
 	org, err := x.store.Organization(page.OrgID)
 	if err != nil {
 		return nil, 0, err
 	}
 	limit := limitsOf(strings.ToLower(org.PlanType)).MaxSubscribers
 	s := ns.sub
-	outcome, err := x.store.AddSubscriber(page.OrgID, s, limit)
+	outcome, err := x.store.AddSubscriber(page.OrgID, s, limit, change)
 	if errors.Is(err, store.ErrPlanLimit) {
 		return nil, 0, errPlanLimit(fmt.Sprintf("This organization's plan allows %d status-page subscribers.", limit))
 	} else if err != nil {

@@ -90,12 +90,10 @@ func (x *publicSubscriberHandlers) doSubscribe(c *gin.Context, form bool) error 
 	if err != nil {
 		return err
 	}
-	s, outcome, err := x.add(page, ns)
+	entry := x.auditEntry(c, "subscriber.created", subscriberRes(ns.sub), map[string]any{"status_page_id": page.ID, "public": true})
+	s, outcome, err := x.add(page, ns, audited(entry))
 	if err != nil {
 		return err
-	}
-	if outcome == store.SubscriberCreated {
-		x.auditIn(c, page.OrgID, "subscriber.created", subscriberRes(s), map[string]any{"status_page_id": page.ID, "public": true})
 	}
 	if form {
 		writeNoticePage(c, http.StatusOK, "Check your inbox",
@@ -129,7 +127,9 @@ func (x *publicSubscriberHandlers) confirm(c *gin.Context) error {
 		writeNoticePage(c, http.StatusNotFound, "Link not valid", "This confirmation link is not valid.", "")
 		return nil
 	}
-	s, err := x.store.ConfirmSubscriber(crypto.Digest(token))
+	s, err := x.store.ConfirmSubscriber(crypto.Digest(token), func(s *store.Subscriber) *store.Change {
+		return audited(x.auditEntry(c, "subscriber.confirmed", subscriberRes(s), map[string]any{"status_page_id": s.PageID}))
+	})
 	if errors.Is(err, store.ErrNotFound) {
 		writeNoticePage(c, http.StatusNotFound, "Link not valid",
 			"This confirmation link is not valid any more. If you already confirmed, you are subscribed.", "")
@@ -138,7 +138,6 @@ func (x *publicSubscriberHandlers) confirm(c *gin.Context) error {
 		return err
 	}
 	name, back := x.pageOf(s)
-	x.auditIn(c, s.OrgID, "subscriber.confirmed", subscriberRes(s), map[string]any{"status_page_id": s.PageID})
 	writeNoticePage(c, http.StatusOK, "Subscribed", "You are now subscribed to updates of "+name+".", back)
 	return nil
 }
@@ -151,7 +150,10 @@ func (x *publicSubscriberHandlers) unsubscribe(c *gin.Context) error {
 	var s *store.Subscriber
 	err := store.ErrNotFound
 	if token != "" && len(token) <= maxSubscriberToken {
-		s, err = x.store.Unsubscribe(crypto.Digest(token))
+		s, err = x.store.Unsubscribe(crypto.Digest(token), func(s *store.Subscriber) *store.Change {
+			return audited(x.auditEntry(c, "subscriber.deleted", subscriberRes(s),
+				map[string]any{"status_page_id": s.PageID, "unsubscribed": true}))
+		})
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		writeNoticePage(c, http.StatusNotFound, "Not subscribed", "This link does not belong to a subscription (any more): nothing will be sent to you.", "")
@@ -160,7 +162,6 @@ func (x *publicSubscriberHandlers) unsubscribe(c *gin.Context) error {
 		return err
 	}
 	name, back := x.pageOf(s)
-	x.auditIn(c, s.OrgID, "subscriber.deleted", subscriberRes(s), map[string]any{"status_page_id": s.PageID, "unsubscribed": true})
 	writeNoticePage(c, http.StatusOK, "Unsubscribed", "You will not receive updates of "+name+" any more.", back)
 	return nil
 }

@@ -115,7 +115,7 @@ func TestSubscriberEndpoints(t *testing.T) {
 	// The free plan allows 100 subscribers in the organization; the 101st creates nothing.
 	for i := range 100 {
 		s := &store.Subscriber{PageID: page.ID, Type: store.SubscriberEmail, Email: fmt.Sprintf("s%d@example.com", i), Status: store.SubscriberPending}
-		if _, err := e.db.AddSubscriber(f.owner.OrgID, s, -1); err != nil {
+		if _, err := e.db.AddSubscriber(f.owner.OrgID, s, -1, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

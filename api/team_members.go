@@ -72,7 +72,13 @@ func (x *teamHandlers) addMember(c *gin.Context) error {
 	} else if err != nil {
 		return err
 	}
-	tm, err := x.store.AddTeamMember(t.OrgID, t.ID, userID)
+	u, err := x.store.User(userID)
+	if err != nil {
+		return err
+	}
+	entry := x.auditEntry(c, "team.member_added", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name},
+		map[string]any{"user_id": u.ID, "email": u.Email})
+	tm, err := x.store.AddTeamMember(t.OrgID, t.ID, userID, audited(entry))
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		return errConflict("That user is already in the team.")
@@ -85,8 +91,6 @@ func (x *teamHandlers) addMember(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	x.audit(c, "team.member_added", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name},
-		map[string]any{"user_id": v.UserID, "email": v.Email})
 	c.JSON(http.StatusCreated, v)
 	return nil
 }
@@ -97,13 +101,13 @@ func (x *teamHandlers) removeMember(c *gin.Context) error {
 		return err
 	}
 	userID := c.Param("userID")
-	if err := x.store.RemoveTeamMember(t.OrgID, t.ID, userID); errors.Is(err, store.ErrNotFound) {
+	entry := x.auditEntry(c, "team.member_removed", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name},
+		map[string]any{"user_id": userID})
+	if err := x.store.RemoveTeamMember(t.OrgID, t.ID, userID, audited(entry)); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Team member")
 	} else if err != nil {
 		return err
 	}
-	x.audit(c, "team.member_removed", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name},
-		map[string]any{"user_id": userID})
 	c.Status(http.StatusNoContent)
 	return nil
 }

@@ -110,14 +110,14 @@ func (x *teamHandlers) create(c *gin.Context) error {
 	if err := req.validate(true); err != nil {
 		return err
 	}
-	t := &store.Team{Name: *req.Name}
+	t := &store.Team{ID: store.NewID(), Name: *req.Name}
 	if req.Description != nil {
 		t.Description = *req.Description
 	}
-	if err := x.store.CreateTeam(actorOf(c).org.ID, t); err != nil {
+	entry := x.auditEntry(c, "team.created", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
+	if err := x.store.CreateTeam(actorOf(c).org.ID, t, audited(entry)); err != nil {
 		return errTeamNameTaken(err)
 	}
-	x.audit(c, "team.created", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
 	c.JSON(http.StatusCreated, newTeamView(t, 0))
 	return nil
 }
@@ -145,6 +145,7 @@ func (x *teamHandlers) update(c *gin.Context) error {
 	}
 	orgID := actorOf(c).org.ID
 	var changed []string
+	change := &store.Change{} // audited only when a field changed
 	t, err := x.store.UpdateTeam(orgID, c.Param("id"), func(t *store.Team) error {
 		if req.Name != nil && *req.Name != t.Name {
 			t.Name = *req.Name
@@ -154,8 +155,12 @@ func (x *teamHandlers) update(c *gin.Context) error {
 			t.Description = *req.Description
 			changed = append(changed, "description")
 		}
+		if len(changed) > 0 {
+			change.Audit = append(change.Audit, x.auditEntry(c, "team.updated",
+				store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, map[string]any{"changed": changed}))
+		}
 		return nil
-	})
+	}, change)
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Team")
 	} else if err != nil {
@@ -164,10 +169,6 @@ func (x *teamHandlers) update(c *gin.Context) error {
 	members, err := x.store.TeamMembers(orgID, t.ID)
 	if err != nil {
 		return err
-	}
-	if len(changed) > 0 {
-		x.audit(c, "team.updated", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name},
-			map[string]any{"changed": changed})
 	}
 	c.JSON(http.StatusOK, newTeamView(t, len(members)))
 	return nil
@@ -178,12 +179,12 @@ func (x *teamHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteTeam(t.OrgID, t.ID); errors.Is(err, store.ErrNotFound) {
+	entry := x.auditEntry(c, "team.deleted", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
+	if err := x.store.DeleteTeam(t.OrgID, t.ID, audited(entry)); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Team")
 	} else if err != nil {
 		return err
 	}
-	x.audit(c, "team.deleted", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
 	c.Status(http.StatusNoContent)
 	return nil
 }

@@ -78,7 +78,7 @@ func (d *ChannelDelivery) resolveWebhook(e *store.OutboxEntry) (notify.Sender, e
 // recordWebhook stores a delivery outcome as the subscription's last_delivery_at /
 // last_error; a subscription deleted meanwhile is not an error.
 func (d *ChannelDelivery) recordWebhook(orgID, webhookID string, at *time.Time, lastErr string) {
-	err := d.Store.SetWebhookDelivery(orgID, webhookID, at, lastErr)
+	err := d.Store.SetWebhookDelivery(orgID, webhookID, at, lastErr, nil)
 	if err != nil && !errors.Is(err, store.ErrNotFound) && d.Logger != nil {
 		d.Logger.LogAttrs(context.Background(), slog.LevelError, "webhook delivery state not recorded",
 			slog.String("org_id", orgID), slog.String("webhook_id", webhookID), slog.Any("error", err))

@@ -67,16 +67,16 @@ func (x *webhookHandlers) create(c *gin.Context) error {
 		}
 	}
 	orgID := actorOf(c).org.ID
-	w := &store.Webhook{ID: uuid.Must(uuid.NewV7()).String(), OrgID: orgID, DisplayURL: change.display,
+	w := &store.Webhook{ID: store.NewID(), OrgID: orgID, DisplayURL: change.display,
 		Events: change.events, Enabled: change.enabled}
 	if err := x.sealWebhook(w, change.url, change.secret); err != nil {
 		return err
 	}
-	if err := x.store.CreateWebhook(orgID, w); err != nil {
+	entry := x.auditEntry(c, "webhook.created", webhookResource(w), map[string]any{"events": w.Events,
+		"secret_generated": req.Secret == nil})
+	if err := x.store.CreateWebhook(orgID, w, audited(entry)); err != nil {
 		return err
 	}
-	x.audit(c, "webhook.created", webhookResource(w), map[string]any{"events": w.Events,
-		"secret_generated": req.Secret == nil})
 	view := newWebhookView(w)
 	view.Secret = change.secret
 	c.JSON(http.StatusCreated, view)
@@ -98,20 +98,20 @@ func (x *webhookHandlers) update(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	w, err := x.store.UpdateWebhook(old.OrgID, old.ID, func(w *store.Webhook) error {
+	entry := x.auditEntry(c, "webhook.updated", store.AuditResource{}, map[string]any{"url_changed": change.url != "",
+		"secret_changed": change.secret != "", "events": change.events, "enabled": change.enabled})
+	w, err := x.store.UpdateWebhook(old.OrgID, old.ID, naming(entry, webhookResource, func(w *store.Webhook) error {
 		if change.url != "" {
 			w.DisplayURL = change.display
 		}
 		w.Events, w.Enabled = change.events, change.enabled
 		return x.sealWebhook(w, change.url, change.secret)
-	})
+	}), audited(entry))
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Webhook")
 	} else if err != nil {
 		return err
 	}
-	x.audit(c, "webhook.updated", webhookResource(w), map[string]any{"url_changed": change.url != "",
-		"secret_changed": change.secret != "", "events": w.Events, "enabled": w.Enabled})
 	c.JSON(http.StatusOK, newWebhookView(w))
 	return nil
 }
@@ -122,12 +122,12 @@ func (x *webhookHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := x.store.DeleteWebhook(w.OrgID, w.ID); errors.Is(err, store.ErrNotFound) {
+	entry := x.auditEntry(c, "webhook.deleted", webhookResource(w), nil)
+	if err := x.store.DeleteWebhook(w.OrgID, w.ID, audited(entry)); errors.Is(err, store.ErrNotFound) {
 		return errNotFound("Webhook")
 	} else if err != nil {
 		return err
 	}
-	x.audit(c, "webhook.deleted", webhookResource(w), nil)
 	c.Status(http.StatusNoContent)
 	return nil
 }
@@ -166,10 +166,14 @@ func (x *webhookHandlers) test(c *gin.Context) error {
 	} else {
 		at = &now
 	}
-	if err := x.store.SetWebhookDelivery(w.OrgID, w.ID, at, lastErr); err != nil && !errors.Is(err, store.ErrNotFound) {
+	entry := x.auditEntry(c, "webhook.tested", webhookResource(w), map[string]any{"delivered": view.Delivered})
+	err = x.store.SetWebhookDelivery(w.OrgID, w.ID, at, lastErr, audited(entry))
+	if errors.Is(err, store.ErrNotFound) { // deleted meanwhile: the test send still happened
+		err = x.store.AppendAudit(w.OrgID, entry)
+	}
+	if err != nil {
 		return err
 	}
-	x.audit(c, "webhook.tested", webhookResource(w), map[string]any{"delivered": view.Delivered})
 	c.JSON(http.StatusOK, view)
 	return nil
 }

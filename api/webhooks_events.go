@@ -6,14 +6,11 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// emitWebhookEvent hands an event of the active organization to the webhook subscriptions
-// (SPEC §3.15) after the change it reports has committed. The change stands either way,
-// so a failure to queue the event is logged, not answered: the caller already succeeded.
-func (b *base) emitWebhookEvent(c *gin.Context, name string, data map[string]any) {
-	orgID := actorOf(c).org.ID
-	if err := b.store.EmitEvent(orgID, &store.Event{Name: name, At: b.now().UTC(), Data: data}); err != nil {
-		loggerFrom(c).Error("webhook event not queued", "event", name, "org_id", orgID, "error", err)
-	}
+// webhookEvent is an event for the webhook subscriptions of the organization a write
+// belongs to (SPEC §3.15). It rides in that write's store.Change, so it is queued exactly
+// when the change it reports commits.
+func (b *base) webhookEvent(name string, data map[string]any) *store.Event {
+	return &store.Event{Name: name, At: b.now().UTC(), Data: data}
 }
 
 // memberEvent is the data of member.invited / member.removed: data.member describes the

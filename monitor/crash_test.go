@@ -172,13 +172,13 @@ func crashSeed(t *testing.T, path string) {
 	defer db.Close()
 	u := &store.User{Email: "crash@example.com", FullName: "Crash", PasswordHash: "x"}
 	org := &store.Organization{Name: "Crash", PlanType: "enterprise", MaxServices: -1}
-	if err := db.Register(u, org, &store.Membership{}); err != nil {
+	if err := db.Register(u, org, &store.Membership{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	for i := range crashServices {
 		s := &store.Service{Name: fmt.Sprintf("svc-%02d", i), CheckType: "TCP", Endpoint: "127.0.0.1:1",
 			CheckIntervalSeconds: 60, TimeoutSeconds: 5}
-		if err := db.CreateService(org.ID, s); err != nil {
+		if err := db.CreateService(org.ID, s, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -55,7 +55,7 @@ func seededStore(t *testing.T, n int, interval time.Duration, targets []string) 
 	}
 	u := &store.User{Email: "load@example.com", FullName: "Load", PasswordHash: "x"}
 	org := &store.Organization{Name: "Load", PlanType: "enterprise", MaxServices: -1}
-	if err := db.Register(u, org, &store.Membership{}); err != nil {
+	if err := db.Register(u, org, &store.Membership{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	ids = make([]string, n)
@@ -63,7 +63,7 @@ func seededStore(t *testing.T, n int, interval time.Duration, targets []string) 
 		s := &store.Service{Name: fmt.Sprintf("load-%05d", i), CheckType: "TCP", Endpoint: targets[i%len(targets)],
 			CheckIntervalSeconds: int(interval / time.Second), TimeoutSeconds: 5, Tags: []string{"load"},
 			Environment: "production", Description: "loopback load target"}
-		if err := db.CreateService(org.ID, s); err != nil {
+		if err := db.CreateService(org.ID, s, nil); err != nil {
 			t.Fatal(err)
 		}
 		ids[i] = s.ID

@@ -29,7 +29,7 @@ func newSchedFixture(t *testing.T, probe Probe) *schedFixture {
 	t.Cleanup(func() { db.Close() })
 	u := &store.User{Email: "a@example.com", FullName: "A", PasswordHash: "x"}
 	org := &store.Organization{Name: "A", PlanType: "enterprise", MaxServices: -1}
-	if err := db.Register(u, org, &store.Membership{}); err != nil {
+	if err := db.Register(u, org, &store.Membership{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	f := &schedFixture{db: db, orgID: org.ID, calls: map[string]int{}}
@@ -58,7 +58,7 @@ func (f *schedFixture) add(t *testing.T, name string, interval, timeout int, pau
 	t.Helper()
 	s := &store.Service{Name: name, CheckType: "TCP", Endpoint: name, CheckIntervalSeconds: interval,
 		TimeoutSeconds: timeout, Paused: paused}
-	if err := f.db.CreateService(f.orgID, s); err != nil {
+	if err := f.db.CreateService(f.orgID, s, nil); err != nil {
 		t.Fatal(err)
 	}
 	return s.ID
@@ -129,7 +129,7 @@ func TestSchedulerFollowsChanges(t *testing.T) {
 
 	id := f.add(t, "new", 1, 1, false)
 	waitFor(t, "a new service to be checked", func() bool { return f.count("new") >= 1 })
-	if _, err := f.db.UpdateService(f.orgID, id, func(s *store.Service) error { s.Paused = true; return nil }); err != nil {
+	if _, err := f.db.UpdateService(f.orgID, id, func(s *store.Service) error { s.Paused = true; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 	f.sched.Notify()
@@ -139,11 +139,11 @@ func TestSchedulerFollowsChanges(t *testing.T) {
 	if f.count("new") != paused {
 		t.Fatalf("paused service still checked: %d → %d", paused, f.count("new"))
 	}
-	if _, err := f.db.UpdateService(f.orgID, id, func(s *store.Service) error { s.Paused = false; return nil }); err != nil {
+	if _, err := f.db.UpdateService(f.orgID, id, func(s *store.Service) error { s.Paused = false; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the resumed service to be checked", func() bool { return f.count("new") > paused })
-	if err := f.db.DeleteService(f.orgID, id); err != nil {
+	if err := f.db.DeleteService(f.orgID, id, nil); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(100 * time.Millisecond)

@@ -136,7 +136,7 @@ func newOutboxEnv(t *testing.T) *outboxEnv {
 	env := &outboxEnv{path: filepath.Join(t.TempDir(), "alertifypro.db"), clock: newFakeClock()}
 	env.reopen(t)
 	org := &store.Organization{Name: "Ada's Organization"}
-	err := env.db.Register(&store.User{Email: "ada@example.com", FullName: "Ada", PasswordHash: "$2a$10$hash"}, org, &store.Membership{})
+	err := env.db.Register(&store.User{Email: "ada@example.com", FullName: "Ada", PasswordHash: "$2a$10$hash"}, org, &store.Membership{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

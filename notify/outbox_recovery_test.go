@@ -42,7 +42,7 @@ func TestOutboxMaxAttemptsThenReplay(t *testing.T) {
 	}
 
 	healthy.Store(true)
-	if err := env.db.ReplayDeadLetter(env.orgID, e.ID, env.clock.Now()); err != nil {
+	if err := env.db.ReplayDeadLetter(env.orgID, e.ID, env.clock.Now(), nil); err != nil {
 		t.Fatal(err)
 	}
 	pass(t, s)

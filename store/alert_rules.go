@@ -63,14 +63,14 @@ const (
 // ID and times are filled; OrgID is set. A new enabled rule takes over from the default
 // rule, so open default-rule alerts of the services (or the heartbeat) it covers are
 // resolved ("rule changed") in the same transaction: otherwise nothing would ever evaluate them again.
-func (db *DB) CreateAlertRule(orgID string, r *AlertRule) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) CreateAlertRule(orgID string, r *AlertRule, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subAlertRules)
 		if err != nil {
 			return err
 		}
 		if r.ID == "" {
-			r.ID = newID()
+			r.ID = NewID()
 		}
 		if r.ID == DefaultRuleID || b.Get([]byte(r.ID)) != nil {
 			return conflictf("alert rule ID %s exists", r.ID)
@@ -141,9 +141,9 @@ func (db *DB) AlertRules(orgID, serviceID string) ([]AlertRule, error) {
 // alerts are resolved ("rule changed") and its counters dropped in the same transaction, as
 // nothing would evaluate them any more; an enabled rule takes over from the default rule
 // as in CreateAlertRule.
-func (db *DB) UpdateAlertRule(orgID, id string, fn func(*AlertRule) error) (*AlertRule, error) {
+func (db *DB) UpdateAlertRule(orgID, id string, fn func(*AlertRule) error, change *Change) (*AlertRule, error) {
 	var r AlertRule
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subAlertRules)
 		if err != nil {
 			return err
@@ -182,8 +182,8 @@ func (db *DB) UpdateAlertRule(orgID, id string, fn func(*AlertRule) error) (*Ale
 
 // DeleteAlertRule removes rule id of orgID (ErrNotFound otherwise); its open alerts are
 // resolved ("rule deleted") and its counters dropped in the same transaction.
-func (db *DB) DeleteAlertRule(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) DeleteAlertRule(orgID, id string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subAlertRules)
 		if err != nil {
 			return err

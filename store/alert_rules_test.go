@@ -15,7 +15,7 @@ func mustCreateRule(t *testing.T, db *DB, orgID, serviceID, name string) *AlertR
 	t.Helper()
 	r := &AlertRule{ServiceID: serviceID, Name: name, Severity: "critical", Enabled: true,
 		Condition: AlertCondition{Statuses: []string{"RED"}, ConsecutiveFailures: 1, ConsecutiveSuccesses: 1}}
-	if err := db.CreateAlertRule(orgID, r); err != nil {
+	if err := db.CreateAlertRule(orgID, r, nil); err != nil {
 		t.Fatalf("CreateAlertRule(%s): %v", name, err)
 	}
 	return r
@@ -62,18 +62,18 @@ func TestAlertRuleCRUDAndJSON(t *testing.T) {
 	upd, err := db.UpdateAlertRule(org.ID, wide.ID, func(r *AlertRule) error {
 		r.ID, r.Name, r.Severity = "hijack", "renamed", "warning"
 		return nil
-	})
+	}, nil)
 	if err != nil || upd.ID != wide.ID || upd.Name != "renamed" || !upd.CreatedAt.Equal(wide.CreatedAt) {
 		t.Fatalf("UpdateAlertRule = %+v, %v", upd, err)
 	}
 	boom := errors.New("boom")
-	if _, err := db.UpdateAlertRule(org.ID, wide.ID, func(*AlertRule) error { return boom }); !errors.Is(err, boom) {
+	if _, err := db.UpdateAlertRule(org.ID, wide.ID, func(*AlertRule) error { return boom }, nil); !errors.Is(err, boom) {
 		t.Fatalf("fn error = %v", err)
 	}
-	if err := db.DeleteAlertRule(other.ID, own.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.DeleteAlertRule(other.ID, own.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("delete via other org: %v", err)
 	}
-	if err := db.DeleteAlertRule(org.ID, own.ID); err != nil {
+	if err := db.DeleteAlertRule(org.ID, own.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.AlertRule(org.ID, own.ID); !errors.Is(err, ErrNotFound) {
@@ -95,7 +95,7 @@ func TestDeleteAlertRuleResolvesItsAlertsAndCounters(t *testing.T) {
 	}
 	var closed []string
 	db.SetAlertCloser(func(_ *AlertTx, a *Alert) error { closed = append(closed, a.ID); return nil })
-	if err := db.DeleteAlertRule(org.ID, rule.ID); err != nil {
+	if err := db.DeleteAlertRule(org.ID, rule.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := db.Alert(org.ID, a.ID)
@@ -127,7 +127,7 @@ func TestNewRuleTakesOverFromDefaultRule(t *testing.T) {
 		t.Fatalf("default alert after own rule: %+v", got)
 	}
 	a := openAlertFor(t, db, org.ID, rule.ID, svc.ID)
-	if _, err := db.UpdateAlertRule(org.ID, rule.ID, func(r *AlertRule) error { r.Enabled = false; return nil }); err != nil {
+	if _, err := db.UpdateAlertRule(org.ID, rule.ID, func(r *AlertRule) error { r.Enabled = false; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := db.Alert(org.ID, a.ID); got.Status != AlertResolved || got.ResolvedBy != ResolvedByRuleChanged {

@@ -15,7 +15,7 @@ func TestAlertEvaluatorSharesOneViewPerBatch(t *testing.T) {
 	wide := &AlertRule{Name: "wide", Enabled: true}
 	off := &AlertRule{ServiceID: svcs[0].ID, Name: "off"}
 	for _, r := range []*AlertRule{own, wide, off} {
-		if err := db.CreateAlertRule(org.ID, r); err != nil {
+		if err := db.CreateAlertRule(org.ID, r, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -44,21 +44,21 @@ func TestAlertEvaluatorSharesOneViewPerBatch(t *testing.T) {
 	}
 	// The rules are cached across batches until a rule changes.
 	late := &AlertRule{ServiceID: svcs[1].ID, Name: "late", Enabled: true}
-	if err := db.CreateAlertRule(org.ID, late); err != nil {
+	if err := db.CreateAlertRule(org.ID, late, nil); err != nil {
 		t.Fatal(err)
 	}
 	mustRecord(t, db, result(org.ID, svcs[1].ID, seriesEpoch.Add(time.Minute), StatusGreen, 10))
 	if got := rules[len(rules)-1]; len(got) != 2 || got[0] != "late" {
 		t.Fatalf("rules after a new rule: %v, want [late wide]", got)
 	}
-	if _, err := db.UpdateAlertRule(org.ID, wide.ID, func(r *AlertRule) error { r.Enabled = false; return nil }); err != nil {
+	if _, err := db.UpdateAlertRule(org.ID, wide.ID, func(r *AlertRule) error { r.Enabled = false; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 	mustRecord(t, db, result(org.ID, svcs[1].ID, seriesEpoch.Add(2*time.Minute), StatusGreen, 10))
 	if got := rules[len(rules)-1]; len(got) != 1 || got[0] != "late" {
 		t.Fatalf("rules after disabling the org-wide rule: %v", got)
 	}
-	if err := db.DeleteAlertRule(org.ID, late.ID); err != nil {
+	if err := db.DeleteAlertRule(org.ID, late.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	mustRecord(t, db, result(org.ID, svcs[1].ID, seriesEpoch.Add(3*time.Minute), StatusGreen, 10))
@@ -78,16 +78,16 @@ func TestAlertTxLookups(t *testing.T) {
 	admin, adminOrg, _ := mustRegister(t, db, "root@example.com", "Root")
 	bob, org, _ := mustRegister(t, db, "bob@example.com", "Bob")
 	carol, _, _ := mustRegister(t, db, "carol@example.com", "Carol")
-	if err := db.AddMember(org.ID, &Membership{UserID: carol.ID, Role: "member"}); err != nil {
+	if err := db.AddMember(org.ID, &Membership{UserID: carol.ID, Role: "member"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	team := mustCreateTeam(t, db, org.ID, "ops")
 	for _, u := range []*User{bob, carol} {
-		if _, err := db.AddTeamMember(org.ID, team.ID, u.ID); err != nil {
+		if _, err := db.AddTeamMember(org.ID, team.ID, u.ID, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := db.CreateChannel(org.ID, &NotificationChannel{Name: "mail", Type: "email", Enabled: true}); err != nil {
+	if err := db.CreateChannel(org.ID, &NotificationChannel{Name: "mail", Type: "email", Enabled: true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	_ = db.kv.View(func(tx *bolt.Tx) error {

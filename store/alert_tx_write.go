@@ -99,7 +99,7 @@ func (t *AlertTx) CreateAlert(a *Alert) error {
 		return fmt.Errorf("store: alert needs an organization, a rule and a subject")
 	}
 	if a.ID == "" {
-		a.ID = newID()
+		a.ID = NewID()
 	}
 	if a.Status == "" {
 		a.Status = AlertFiring
@@ -157,15 +157,15 @@ func (t *AlertTx) AfterCommit(fn func()) { t.tx.OnCommit(fn) }
 // not about one existing alert: a heartbeat's transition, tests). An error from fn aborts
 // everything it did.
 func (db *DB) WithAlertTx(fn func(tx *AlertTx) error) error {
-	return db.kv.Update(func(tx *bolt.Tx) error { return fn(db.newAlertTx(tx)) })
+	return db.update("", nil, func(tx *bolt.Tx) error { return fn(db.newAlertTx(tx)) })
 }
 
 // UpdateAlert loads alert id of orgID, lets fn change it with the transaction's view, and
 // stores it with its indexes, in one write transaction; an error from fn aborts everything
 // (nothing fn queued is kept) and is returned as is. ID and OrgID cannot change.
-func (db *DB) UpdateAlert(orgID, id string, fn func(tx *AlertTx, a *Alert) error) (*Alert, error) {
+func (db *DB) UpdateAlert(orgID, id string, fn func(tx *AlertTx, a *Alert) error, change *Change) (*Alert, error) {
 	var a Alert
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		if err := getAlert(tx, orgID, id, &a); err != nil {
 			return err
 		}

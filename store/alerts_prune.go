@@ -37,7 +37,7 @@ func (db *DB) PruneAlerts(orgID string, before time.Time) (int, error) {
 func (db *DB) pruneAlertChunk(orgID string, before time.Time, from []byte) (int, []byte, error) {
 	var doomed [][]byte
 	var next []byte
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 		ob, err := orgBucket(tx, orgID)
 		if err != nil {
 			return err

@@ -18,7 +18,7 @@ func TestPruneAlertsKeepsOpenAndRecentlyResolved(t *testing.T) {
 		if _, err := db.UpdateAlert(orgID, id, func(_ *AlertTx, a *Alert) error {
 			a.Status, a.ResolvedAt, a.ResolvedBy = AlertResolved, &at, ResolvedByAuto
 			return nil
-		}); err != nil {
+		}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

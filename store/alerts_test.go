@@ -27,7 +27,7 @@ func TestAtMostOneOpenAlertPerRuleAndSubject(t *testing.T) {
 	got, err := db.UpdateAlert(org.ID, a.ID, func(_ *AlertTx, a *Alert) error {
 		a.Status, a.ResolvedAt, a.ResolvedBy = AlertResolved, &now, ResolvedByAuto
 		return nil
-	})
+	}, nil)
 	if err != nil || got.Status != AlertResolved {
 		t.Fatalf("resolve: %+v %v", got, err)
 	}
@@ -40,7 +40,7 @@ func TestAtMostOneOpenAlertPerRuleAndSubject(t *testing.T) {
 		}
 		return nil
 	})
-	if _, err := db.UpdateAlert(org.ID, "nope", func(*AlertTx, *Alert) error { return nil }); !errors.Is(err, ErrNotFound) {
+	if _, err := db.UpdateAlert(org.ID, "nope", func(*AlertTx, *Alert) error { return nil }, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("update missing alert: %v", err)
 	}
 }
@@ -76,13 +76,13 @@ func TestAlertsFiltersAndCursor(t *testing.T) {
 	if _, err := db.UpdateAlert(org.ID, ids[0], func(_ *AlertTx, a *Alert) error {
 		a.Status, a.ResolvedAt = AlertResolved, &now
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.UpdateAlert(org.ID, ids[1], func(_ *AlertTx, a *Alert) error {
 		a.Status, a.Severity = AlertAcknowledged, "warning"
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		t.Fatal(err)
 	}
 	list := func(f AlertFilter) []string {
@@ -145,7 +145,7 @@ func TestAlertDueIndexFollowsTheAlertAndSurvivesReopen(t *testing.T) {
 	if _, err := db.UpdateAlert(org.ID, a.ID, func(_ *AlertTx, a *Alert) error {
 		a.NextEscalationAt, a.NextReminderAt = &esc, &rem
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Close(); err != nil {
@@ -166,7 +166,7 @@ func TestAlertDueIndexFollowsTheAlertAndSurvivesReopen(t *testing.T) {
 	if _, err := db.UpdateAlert(org.ID, a.ID, func(_ *AlertTx, a *Alert) error {
 		*a.NextEscalationAt = esc.Add(time.Hour)
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if next, _, _ := db.NextAlertDue(); !next.Equal(rem) {
@@ -176,7 +176,7 @@ func TestAlertDueIndexFollowsTheAlertAndSurvivesReopen(t *testing.T) {
 	if _, err := db.UpdateAlert(org.ID, a.ID, func(_ *AlertTx, a *Alert) error {
 		a.Status = AlertResolved
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := db.NextAlertDue(); ok {

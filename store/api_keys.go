@@ -26,11 +26,11 @@ type APIKey struct {
 
 // CreateAPIKey stores k in the organization and indexes its digest. Empty ID/CreatedAt are
 // filled and k.OrgID is set. ErrConflict if the digest is already indexed.
-func (db *DB) CreateAPIKey(orgID string, k *APIKey) error {
+func (db *DB) CreateAPIKey(orgID string, k *APIKey, change *Change) error {
 	if len(k.Digest) == 0 {
 		return errors.New("store: API key digest is empty")
 	}
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		keys, err := orgSub(tx, orgID, subAPIKeys)
 		if err != nil {
 			return err
@@ -40,7 +40,7 @@ func (db *DB) CreateAPIKey(orgID string, k *APIKey) error {
 			return conflictf("API key digest already exists")
 		}
 		if k.ID == "" {
-			k.ID = newID()
+			k.ID = NewID()
 		}
 		if k.CreatedAt.IsZero() {
 			k.CreatedAt = db.stamp()
@@ -115,8 +115,8 @@ func (db *DB) APIKey(orgID, id string) (*APIKey, error) {
 }
 
 // DeleteAPIKey revokes a key: its record and its digest index entry go in one transaction.
-func (db *DB) DeleteAPIKey(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) DeleteAPIKey(orgID, id string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		var k APIKey
 		if err := getAPIKey(tx, orgID, id, &k); err != nil {
 			return err
@@ -128,7 +128,7 @@ func (db *DB) DeleteAPIKey(orgID, id string) error {
 // TouchAPIKey records when a key was last used. Callers throttle it (at most once a minute
 // per key) because every call is a write transaction.
 func (db *DB) TouchAPIKey(orgID, id string, at time.Time) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		var k APIKey
 		if err := getAPIKey(tx, orgID, id, &k); err != nil {
 			return err

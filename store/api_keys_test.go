@@ -19,7 +19,7 @@ func TestAPIKeyLifecycle(t *testing.T) {
 	k, digest := newKey("ci", "ak_secret-one", ada.ID)
 	exp := testEpoch.Add(30 * 24 * time.Hour)
 	k.ExpiresAt = &exp
-	if err := db.CreateAPIKey(org.ID, k); err != nil {
+	if err := db.CreateAPIKey(org.ID, k, nil); err != nil {
 		t.Fatal(err)
 	}
 	if k.ID == "" || k.OrgID != org.ID || k.CreatedAt.IsZero() {
@@ -40,11 +40,11 @@ func TestAPIKeyLifecycle(t *testing.T) {
 		t.Errorf("empty digest = %v", err)
 	}
 	dup, _ := newKey("dup", "ak_secret-one", ada.ID)
-	if err := db.CreateAPIKey(org.ID, dup); !errors.Is(err, ErrConflict) {
+	if err := db.CreateAPIKey(org.ID, dup, nil); !errors.Is(err, ErrConflict) {
 		t.Errorf("duplicate digest = %v, want ErrConflict", err)
 	}
 	k2, _ := newKey("deploy", "ak_secret-two", ada.ID)
-	if err := db.CreateAPIKey(org.ID, k2); err != nil {
+	if err := db.CreateAPIKey(org.ID, k2, nil); err != nil {
 		t.Fatal(err)
 	}
 	list, err := db.APIKeys(org.ID)
@@ -60,13 +60,13 @@ func TestAPIKeyLifecycle(t *testing.T) {
 		t.Errorf("LastUsedAt = %v, want %v in UTC", got.LastUsedAt, used)
 	}
 
-	if err := db.DeleteAPIKey(org.ID, k.ID); err != nil {
+	if err := db.DeleteAPIKey(org.ID, k.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.APIKeyByDigest(digest); !errors.Is(err, ErrNotFound) {
 		t.Errorf("revoked key still authenticates: %v", err)
 	}
-	if err := db.DeleteAPIKey(org.ID, k.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.DeleteAPIKey(org.ID, k.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("deleting twice = %v", err)
 	}
 	if err := db.TouchAPIKey(org.ID, k.ID, used); !errors.Is(err, ErrNotFound) {
@@ -80,13 +80,13 @@ func TestAPIKeyTenantIsolation(t *testing.T) {
 	ada, orgA, _ := mustRegister(t, db, "ada@example.com", "Ada")
 	_, orgB, _ := mustRegister(t, db, "bob@example.com", "Bob")
 	k, digest := newKey("a", "ak_of-org-a", ada.ID)
-	if err := db.CreateAPIKey(orgA.ID, k); err != nil {
+	if err := db.CreateAPIKey(orgA.ID, k, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.APIKey(orgB.ID, k.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("APIKey(orgB, keyOfOrgA) = %v, want ErrNotFound", err)
 	}
-	if err := db.DeleteAPIKey(orgB.ID, k.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.DeleteAPIKey(orgB.ID, k.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("DeleteAPIKey(orgB, keyOfOrgA) = %v, want ErrNotFound", err)
 	}
 	if err := db.TouchAPIKey(orgB.ID, k.ID, testEpoch); !errors.Is(err, ErrNotFound) {
@@ -98,7 +98,7 @@ func TestAPIKeyTenantIsolation(t *testing.T) {
 	if _, err := db.APIKeys("nope"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("APIKeys(unknown org) = %v", err)
 	}
-	if err := db.CreateAPIKey("nope", &APIKey{Digest: []byte("x")}); !errors.Is(err, ErrNotFound) {
+	if err := db.CreateAPIKey("nope", &APIKey{Digest: []byte("x")}, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("CreateAPIKey(unknown org) = %v", err)
 	}
 	// The key still works for its own organization.

@@ -58,29 +58,39 @@ const (
 	auditKeyLen       = 16
 )
 
-// AppendAudit records an event. Empty ID and Timestamp are filled. The key is
-// be64(unix nanos) + be64(bucket sequence), so entries sort by time and entries with equal
-// timestamps keep their insertion order.
+// AppendAudit records an event in a transaction of its own: for an entry that is the whole
+// change (a login, a check run now, an import's summary). An entry that describes a change
+// rides in that change's transaction instead (Change). Empty ID and Timestamp are filled.
 func (db *DB) AppendAudit(orgID string, e *AuditEntry) error {
+	return db.update(orgID, &Change{Audit: []*AuditEntry{e}}, func(*bolt.Tx) error { return nil })
+}
+
+// appendAudit writes e to orgID's audit log inside tx. Empty ID and Timestamp are filled.
+// The key is be64(unix nanos) + be64(bucket sequence), so entries sort by time and entries
+// with equal timestamps keep their insertion order.
+func (db *DB) appendAudit(tx *bolt.Tx, orgID string, e *AuditEntry) error {
 	if e.ID == "" {
-		e.ID = newID()
+		e.ID = NewID()
 	}
 	if e.Timestamp.IsZero() {
 		e.Timestamp = db.stamp()
 	}
 	e.Timestamp = e.Timestamp.UTC()
-	return db.kv.Update(func(tx *bolt.Tx) error {
-		b, err := orgSub(tx, orgID, subAudit)
-		if err != nil {
+	if db.beforeAudit != nil {
+		if err := db.beforeAudit(orgID, e); err != nil {
 			return err
 		}
-		b.FillPercent = appendFillRatio // append-only: pack pages instead of splitting in half
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		return putJSON(b, auditKey(e.Timestamp, seq), e)
-	})
+	}
+	b, err := orgSub(tx, orgID, subAudit)
+	if err != nil {
+		return err
+	}
+	b.FillPercent = appendFillRatio // append-only: pack pages instead of splitting in half
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	return putJSON(b, auditKey(e.Timestamp, seq), e)
 }
 
 // AuditLogs returns the organization's audit entries newest first, filtered by f, at most
@@ -146,7 +156,7 @@ func (db *DB) PruneAudit(orgID string, before time.Time) (int, error) {
 	total := 0
 	for {
 		n := 0
-		err := db.kv.Update(func(tx *bolt.Tx) error {
+		err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 			b, err := orgSub(tx, orgID, subAudit)
 			if err != nil {
 				return err

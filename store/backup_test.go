@@ -69,7 +69,7 @@ func bulkyClosedDB(t *testing.T) (string, int) {
 	svcs := createServices(t, db, org.ID, 8, 10*time.Second)
 	recordEvery(t, db, org.ID, svcs, now.Add(-4*time.Hour), now, 10*time.Second)
 	for _, s := range svcs[:6] {
-		if err := db.DeleteService(org.ID, s.ID); err != nil {
+		if err := db.DeleteService(org.ID, s.ID, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.PurgeServiceHistory(org.ID, s.ID); err != nil {

@@ -61,7 +61,7 @@ func BenchmarkAPIKeyByDigest(b *testing.B) {
 	digests := make([][]byte, benchTenants)
 	for i := range benchTenants {
 		k, d := newKey("bench", fmt.Sprintf("ak_bench-secret-%05d", i), users[i].ID)
-		if err := db.CreateAPIKey(orgs[i].ID, k); err != nil {
+		if err := db.CreateAPIKey(orgs[i].ID, k, nil); err != nil {
 			b.Fatal(err)
 		}
 		digests[i] = d

@@ -39,8 +39,8 @@ func channelNameKey(name string) []byte {
 // organization has (case-insensitively) is ErrConflict. A given ID is kept (the API seals
 // the secrets bound to it before calling); an empty one is filled, as are CreatedAt and
 // UpdatedAt. OrgID is set to orgID.
-func (db *DB) CreateChannel(orgID string, ch *NotificationChannel) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) CreateChannel(orgID string, ch *NotificationChannel, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subChannels)
 		if err != nil {
 			return err
@@ -50,7 +50,7 @@ func (db *DB) CreateChannel(orgID string, ch *NotificationChannel) error {
 			return err
 		}
 		if ch.ID == "" {
-			ch.ID = newID()
+			ch.ID = NewID()
 		}
 		if b.Get([]byte(ch.ID)) != nil {
 			return conflictf("channel ID %s exists", ch.ID)
@@ -108,9 +108,9 @@ func (db *DB) Channels(orgID string) ([]NotificationChannel, error) {
 // UpdateChannel loads channel id of orgID, lets fn change it and stores it, in one write
 // transaction. An error from fn aborts and is returned as is. A changed name is re-checked
 // for uniqueness (ErrConflict). ID, OrgID and CreatedAt cannot be changed; UpdatedAt is set.
-func (db *DB) UpdateChannel(orgID, id string, fn func(*NotificationChannel) error) (*NotificationChannel, error) {
+func (db *DB) UpdateChannel(orgID, id string, fn func(*NotificationChannel) error, change *Change) (*NotificationChannel, error) {
 	var ch NotificationChannel
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subChannels)
 		if err != nil {
 			return err
@@ -155,8 +155,8 @@ func renameIndexed(tx *bolt.Tx, orgID, sub string, oldKey, newKey []byte, id, na
 // DeleteChannel removes channel id of orgID and frees its name; ErrNotFound otherwise.
 // Outbox entries still addressed to it fail permanently when their turn comes (the
 // sender's Resolve no longer finds the channel); its delivery logs age out as usual.
-func (db *DB) DeleteChannel(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) DeleteChannel(orgID, id string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subChannels)
 		if err != nil {
 			return err
@@ -180,8 +180,8 @@ func (db *DB) DeleteChannel(orgID, id string) error {
 // LastDeliveryAt (a success), and LastError becomes lastErr ("" clears it). UpdatedAt is
 // not touched: this is the channel's state, not an edit of its configuration. A channel
 // deleted meanwhile is ErrNotFound.
-func (db *DB) SetChannelDelivery(orgID, id string, at *time.Time, lastErr string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) SetChannelDelivery(orgID, id string, at *time.Time, lastErr string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subChannels)
 		if err != nil {
 			return err

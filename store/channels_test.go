@@ -13,20 +13,20 @@ func TestChannelCRUDNameUniquenessAndDeliveryState(t *testing.T) {
 
 	ops := &NotificationChannel{Name: "Ops", Type: "slack", Enabled: true, Severities: []string{"critical"},
 		Config: map[string]any{}, SealedSecrets: map[string][]byte{"url": []byte("sealed")}}
-	if err := db.CreateChannel(org.ID, ops); err != nil {
+	if err := db.CreateChannel(org.ID, ops, nil); err != nil {
 		t.Fatal(err)
 	}
 	if ops.ID == "" || ops.OrgID != org.ID || ops.CreatedAt.IsZero() {
 		t.Fatalf("created = %+v", ops)
 	}
-	if err := db.CreateChannel(org.ID, &NotificationChannel{Name: " oPS ", Type: "slack"}); !errors.Is(err, ErrConflict) {
+	if err := db.CreateChannel(org.ID, &NotificationChannel{Name: " oPS ", Type: "slack"}, nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("duplicate name = %v, want ErrConflict", err)
 	}
-	if err := db.CreateChannel(other.ID, &NotificationChannel{Name: "Ops", Type: "slack"}); err != nil {
+	if err := db.CreateChannel(other.ID, &NotificationChannel{Name: "Ops", Type: "slack"}, nil); err != nil {
 		t.Fatalf("same name in another organization: %v", err)
 	}
 	pager := &NotificationChannel{Name: "Pager", Type: "pagerduty"}
-	if err := db.CreateChannel(org.ID, pager); err != nil {
+	if err := db.CreateChannel(org.ID, pager, nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -43,55 +43,55 @@ func TestChannelCRUDNameUniquenessAndDeliveryState(t *testing.T) {
 	}
 
 	// Renaming onto another channel's name conflicts and changes nothing.
-	if _, err := db.UpdateChannel(org.ID, pager.ID, func(c *NotificationChannel) error { c.Name = "OPS"; return nil }); !errors.Is(err, ErrConflict) {
+	if _, err := db.UpdateChannel(org.ID, pager.ID, func(c *NotificationChannel) error { c.Name = "OPS"; return nil }, nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("rename onto taken name = %v", err)
 	}
 	up, err := db.UpdateChannel(org.ID, ops.ID, func(c *NotificationChannel) error {
 		c.Name, c.OrgID, c.ID = "Operations", "x", "y"
 		return nil
-	})
+	}, nil)
 	if err != nil || up.Name != "Operations" || up.ID != ops.ID || up.OrgID != org.ID {
 		t.Fatalf("UpdateChannel = %+v, %v", up, err)
 	}
 	// The old name is free again, the new one taken.
-	if err := db.CreateChannel(org.ID, &NotificationChannel{Name: "ops", Type: "slack"}); err != nil {
+	if err := db.CreateChannel(org.ID, &NotificationChannel{Name: "ops", Type: "slack"}, nil); err != nil {
 		t.Fatalf("old name not freed: %v", err)
 	}
-	if err := db.CreateChannel(org.ID, &NotificationChannel{Name: "operations", Type: "slack"}); !errors.Is(err, ErrConflict) {
+	if err := db.CreateChannel(org.ID, &NotificationChannel{Name: "operations", Type: "slack"}, nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("new name not taken: %v", err)
 	}
-	if _, err := db.UpdateChannel(other.ID, ops.ID, func(*NotificationChannel) error { return nil }); !errors.Is(err, ErrNotFound) {
+	if _, err := db.UpdateChannel(other.ID, ops.ID, func(*NotificationChannel) error { return nil }, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("update from another organization = %v", err)
 	}
 
 	at := time.Date(2026, 11, 25, 12, 0, 0, 0, time.FixedZone("x", 3600))
-	if err := db.SetChannelDelivery(org.ID, ops.ID, &at, ""); err != nil {
+	if err := db.SetChannelDelivery(org.ID, ops.ID, &at, "", nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetChannelDelivery(org.ID, ops.ID, nil, "404 Not Found"); err != nil {
+	if err := db.SetChannelDelivery(org.ID, ops.ID, nil, "404 Not Found", nil); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = db.Channel(org.ID, ops.ID)
 	if got.LastDeliveryAt == nil || !got.LastDeliveryAt.Equal(at) || got.LastDeliveryAt.Location() != time.UTC || got.LastError != "404 Not Found" {
 		t.Fatalf("delivery state = %v %q", got.LastDeliveryAt, got.LastError)
 	}
-	if err := db.SetChannelDelivery(other.ID, ops.ID, nil, "x"); !errors.Is(err, ErrNotFound) {
+	if err := db.SetChannelDelivery(other.ID, ops.ID, nil, "x", nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("SetChannelDelivery from another organization = %v", err)
 	}
 
-	if err := db.DeleteChannel(other.ID, ops.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.DeleteChannel(other.ID, ops.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("delete from another organization = %v", err)
 	}
-	if err := db.DeleteChannel(org.ID, ops.ID); err != nil {
+	if err := db.DeleteChannel(org.ID, ops.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Channel(org.ID, ops.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("deleted channel = %v", err)
 	}
-	if err := db.CreateChannel(org.ID, &NotificationChannel{Name: "Operations", Type: "slack"}); err != nil {
+	if err := db.CreateChannel(org.ID, &NotificationChannel{Name: "Operations", Type: "slack"}, nil); err != nil {
 		t.Fatalf("name of deleted channel not freed: %v", err)
 	}
-	if err := db.SetChannelDelivery(org.ID, ops.ID, nil, "x"); !errors.Is(err, ErrNotFound) {
+	if err := db.SetChannelDelivery(org.ID, ops.ID, nil, "x", nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("SetChannelDelivery on deleted = %v", err)
 	}
 }

@@ -60,7 +60,7 @@ type DeliveryFilter struct {
 // from e, an empty ID and At are filled, Response and Error are clamped.
 func (db *DB) appendDelivery(tx *bolt.Tx, e *OutboxEntry, log DeliveryLog) error {
 	if log.ID == "" {
-		log.ID = newID()
+		log.ID = NewID()
 	}
 	if log.At.IsZero() {
 		log.At = db.stamp()

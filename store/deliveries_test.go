@@ -32,8 +32,8 @@ func TestDeliveriesPagingFilterAndClamp(t *testing.T) {
 	_, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
 	_, other, _ := mustRegister(t, db, "bob@example.com", "Bob")
 	t0 := testEpoch.Add(time.Hour)
-	c1 := &OutboxEntry{ID: newID(), OrgID: org.ID, Kind: OutboxKindChannel, TargetID: "c1", Event: "alert.fired"}
-	w1 := &OutboxEntry{ID: newID(), OrgID: org.ID, Kind: OutboxKindWebhook, TargetID: "w1", Event: "monitor.down"}
+	c1 := &OutboxEntry{ID: NewID(), OrgID: org.ID, Kind: OutboxKindChannel, TargetID: "c1", Event: "alert.fired"}
+	w1 := &OutboxEntry{ID: NewID(), OrgID: org.ID, Kind: OutboxKindWebhook, TargetID: "w1", Event: "monitor.down"}
 	appendTestLogs(t, db, c1, t0, 2*time.Second, 15)
 	appendTestLogs(t, db, w1, t0.Add(time.Second), 2*time.Second, 10)
 
@@ -95,7 +95,7 @@ func TestJanitorPrunesOldDeliveryLogsInChunks(t *testing.T) {
 	db := openTestDB(t)
 	_, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	e := &OutboxEntry{ID: newID(), OrgID: org.ID, Kind: OutboxKindChannel, TargetID: "c1", Event: "alert.fired"}
+	e := &OutboxEntry{ID: NewID(), OrgID: org.ID, Kind: OutboxKindChannel, TargetID: "c1", Event: "alert.fired"}
 	appendTestLogs(t, db, e, now.Add(-40*24*time.Hour), time.Second, 2345)
 	appendTestLogs(t, db, e, now.Add(-29*24*time.Hour), time.Second, 5)
 	var chunks []int

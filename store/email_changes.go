@@ -37,7 +37,7 @@ func (db *DB) RequestEmailChange(ch *EmailChange) error {
 	if len(emailKey(ch.NewEmail)) == 0 || len(ch.Digest) == 0 {
 		return errors.New("store: an e-mail change needs an address and a token digest")
 	}
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update("", nil, func(tx *bolt.Tx) error {
 		if err := getUser(tx, ch.UserID, &User{}); err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (db *DB) EmailChangeByDigest(digest []byte) (*EmailChange, error) {
 // CancelEmailChange drops the account's pending change if it is still the one with digest
 // (a newer request is left alone). Nothing pending is not an error.
 func (db *DB) CancelEmailChange(userID string, digest []byte) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update("", nil, func(tx *bolt.Tx) error {
 		var ch EmailChange
 		if err := findEmailChange(tx, digest, &ch); errors.Is(err, ErrNotFound) || (err == nil && ch.UserID != userID) {
 			return nil
@@ -117,10 +117,13 @@ func (db *DB) CancelEmailChange(userID string, digest []byte) error {
 // entry. It returns the updated account and its previous address. ErrNotFound for an
 // unknown, used or expired (at now) link. ErrConflict when another account took the address
 // since the request: the link is used up all the same and nothing else changes.
-func (db *DB) ConfirmEmailChange(digest []byte, now time.Time) (*User, string, error) {
+// audit, if not nil, builds the entry written to the log of every organization the account
+// belongs to, in the same transaction (an account belongs to none of its own, and each of
+// its organizations' admins should see the address change); it is called once per log.
+func (db *DB) ConfirmEmailChange(digest []byte, now time.Time, audit func(u *User, old string) *AuditEntry) (*User, string, error) {
 	var u User
 	var old, taken string
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx *bolt.Tx) error {
 		var ch EmailChange
 		if err := findEmailChange(tx, digest, &ch); err != nil {
 			return err
@@ -147,7 +150,15 @@ func (db *DB) ConfirmEmailChange(digest []byte, now time.Time) (*User, string, e
 			}
 		}
 		u.Email, u.ConfirmedEmail, u.UpdatedAt = ch.NewEmail, ch.NewEmail, db.stamp()
-		return putJSON(tx.Bucket([]byte(bucketUsers)), []byte(u.ID), &u)
+		if err := putJSON(tx.Bucket([]byte(bucketUsers)), []byte(u.ID), &u); err != nil {
+			return err
+		}
+		if audit == nil {
+			return nil
+		}
+		return db.recordInUserOrgs(tx, u.ID, func() *Change {
+			return &Change{Audit: []*AuditEntry{audit(&u, old)}}
+		})
 	})
 	if err != nil {
 		return nil, "", err
@@ -190,4 +201,21 @@ func dropEmailChange(changes, idx *bolt.Bucket, userID string) error {
 		return err
 	}
 	return changes.Delete([]byte(userID))
+}
+
+// recordInUserOrgs records a change, built afresh by describe for each, in every
+// organization the user belongs to, inside tx.
+func (db *DB) recordInUserOrgs(tx *bolt.Tx, userID string, describe func() *Change) error {
+	prefix := compositeKey(userID, "")
+	var orgIDs []string
+	c := tx.Bucket([]byte(bucketIdxUserOrgs)).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		orgIDs = append(orgIDs, string(k[len(prefix):]))
+	}
+	for _, orgID := range orgIDs {
+		if err := db.record(tx, orgID, describe()); err != nil {
+			return err
+		}
+	}
+	return nil
 }

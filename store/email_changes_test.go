@@ -28,7 +28,7 @@ func TestEmailChangeConfirmMovesTheIndex(t *testing.T) {
 		t.Fatalf("unknown digest = %v", err)
 	}
 
-	u, old, err := db.ConfirmEmailChange(digestOf("t1"), now)
+	u, old, err := db.ConfirmEmailChange(digestOf("t1"), now, nil)
 	if err != nil || old != "ada@example.com" || u.Email != "countess@example.com" || !u.EmailConfirmed() {
 		t.Fatalf("ConfirmEmailChange = %+v, %q, %v", u, old, err)
 	}
@@ -39,7 +39,7 @@ func TestEmailChangeConfirmMovesTheIndex(t *testing.T) {
 		t.Fatalf("old address still resolves: %v", err)
 	}
 	// Single use.
-	if _, _, err := db.ConfirmEmailChange(digestOf("t1"), now); !errors.Is(err, ErrNotFound) {
+	if _, _, err := db.ConfirmEmailChange(digestOf("t1"), now, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("second confirmation = %v", err)
 	}
 	assertBucketLen(t, db, bucketIdxUserEmail, 1)
@@ -68,7 +68,7 @@ func TestEmailChangeRequestRules(t *testing.T) {
 	if err := req(ada.ID, "second@example.com", "a2"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := db.ConfirmEmailChange(digestOf("a1"), now); !errors.Is(err, ErrNotFound) {
+	if _, _, err := db.ConfirmEmailChange(digestOf("a1"), now, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("replaced link = %v", err)
 	}
 	// Two accounts may wait for the same address: the first to confirm gets it, the
@@ -76,10 +76,10 @@ func TestEmailChangeRequestRules(t *testing.T) {
 	if err := req(bob.ID, "second@example.com", "b1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := db.ConfirmEmailChange(digestOf("b1"), now); err != nil {
+	if _, _, err := db.ConfirmEmailChange(digestOf("b1"), now, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := db.ConfirmEmailChange(digestOf("a2"), now); !errors.Is(err, ErrConflict) {
+	if _, _, err := db.ConfirmEmailChange(digestOf("a2"), now, nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("address taken meanwhile = %v, want ErrConflict", err)
 	}
 	if u, _ := db.User(ada.ID); u.Email != "ada@example.com" {
@@ -92,7 +92,7 @@ func TestEmailChangeRequestRules(t *testing.T) {
 	if err := req(ada.ID, "late@example.com", "a3"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := db.ConfirmEmailChange(digestOf("a3"), now.Add(time.Hour)); !errors.Is(err, ErrNotFound) {
+	if _, _, err := db.ConfirmEmailChange(digestOf("a3"), now.Add(time.Hour), nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("expired link = %v", err)
 	}
 	if err := db.CancelEmailChange(bob.ID, digestOf("a3")); err != nil {
@@ -118,11 +118,11 @@ func TestAcceptingAnInvitationConfirmsTheAddress(t *testing.T) {
 		t.Fatal("a plain registration counts as confirmed")
 	}
 	for _, c := range []struct{ email, token string }{{"grace@example.com", "g"}, {"someone@example.com", "o"}} {
-		if err := db.CreateInvitation(org.ID, &Invitation{Email: c.email, Role: "member", Digest: digestOf(c.token)}); err != nil {
+		if err := db.CreateInvitation(org.ID, &Invitation{Email: c.email, Role: "member", Digest: digestOf(c.token)}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.AcceptInvitation(digestOf("g"), grace.ID); err != nil {
+	if _, err := db.AcceptInvitation(digestOf("g"), grace.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if u, _ := db.User(grace.ID); !u.EmailConfirmed() {
@@ -130,7 +130,7 @@ func TestAcceptingAnInvitationConfirmsTheAddress(t *testing.T) {
 	}
 	// The store does not check whose invitation it is (the API does), but it confirms
 	// only the address the invitation names.
-	if _, err := db.AcceptInvitation(digestOf("o"), other.ID); err != nil {
+	if _, err := db.AcceptInvitation(digestOf("o"), other.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if u, _ := db.User(other.ID); u.EmailConfirmed() {

@@ -51,8 +51,8 @@ const (
 // CreateEscalationPolicy stores a new policy in organization orgID; a name another policy
 // of the organization has (case-insensitively) is ErrConflict. Empty ID and times are
 // filled; OrgID is set to orgID.
-func (db *DB) CreateEscalationPolicy(orgID string, p *EscalationPolicy) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) CreateEscalationPolicy(orgID string, p *EscalationPolicy, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subEscalationPolicies)
 		if err != nil {
 			return err
@@ -62,7 +62,7 @@ func (db *DB) CreateEscalationPolicy(orgID string, p *EscalationPolicy) error {
 			return err
 		}
 		if p.ID == "" {
-			p.ID = newID()
+			p.ID = NewID()
 		}
 		if b.Get([]byte(p.ID)) != nil {
 			return conflictf("escalation policy ID %s exists", p.ID)
@@ -116,9 +116,9 @@ func (db *DB) EscalationPolicies(orgID string) ([]EscalationPolicy, error) {
 // UpdateEscalationPolicy loads policy id of orgID, lets fn change it and stores it, in one
 // write transaction; an error from fn aborts and is returned as is. A changed name is
 // re-checked for uniqueness (ErrConflict). ID, OrgID and CreatedAt cannot change.
-func (db *DB) UpdateEscalationPolicy(orgID, id string, fn func(*EscalationPolicy) error) (*EscalationPolicy, error) {
+func (db *DB) UpdateEscalationPolicy(orgID, id string, fn func(*EscalationPolicy) error, change *Change) (*EscalationPolicy, error) {
 	var p EscalationPolicy
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		if err := getEscalationPolicy(tx, orgID, id, &p); err != nil {
 			return err
 		}
@@ -148,8 +148,8 @@ func (db *DB) UpdateEscalationPolicy(orgID, id string, fn func(*EscalationPolicy
 // otherwise. While an alert rule of the organization names the policy the delete is
 // refused with ErrConflict, unless force is set; a forced delete leaves those rules
 // pointing at nothing, which alerting treats as "no escalation" (SPEC §3.12).
-func (db *DB) DeleteEscalationPolicy(orgID, id string, force bool) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) DeleteEscalationPolicy(orgID, id string, force bool, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		var p EscalationPolicy
 		if err := getEscalationPolicy(tx, orgID, id, &p); err != nil {
 			return err

@@ -33,16 +33,12 @@ func (db *DB) emitEvent(tx *bolt.Tx, orgID string, ev *Event) error {
 	return nil
 }
 
-// EmitEvent records ev for organization orgID in a transaction of its own: for events that
-// change nothing else in the store (a member invited, a test send).
+// EmitEvent records ev for organization orgID in a transaction of its own: for an event
+// that changes nothing else in the store. An event caused by a change rides in that
+// change's transaction instead (Change).
 func (db *DB) EmitEvent(orgID string, ev *Event) error {
 	if len(db.eventSinks) == 0 {
 		return nil
 	}
-	return db.kv.Update(func(tx *bolt.Tx) error {
-		if _, err := orgBucket(tx, orgID); err != nil {
-			return err
-		}
-		return db.emitEvent(tx, orgID, ev)
-	})
+	return db.update(orgID, &Change{Events: []*Event{ev}}, func(*bolt.Tx) error { return nil })
 }

@@ -71,11 +71,11 @@ type DeadlineFunc func(hb *Heartbeat, after time.Time) (time.Time, error)
 // CreateHeartbeat stores hb and indexes its key digest. Empty ID, Status (healthy) and
 // times are filled; hb.OrgID is set. ErrConflict when the digest is already indexed (the
 // caller draws a new key), ErrNotFound when the organization does not exist.
-func (db *DB) CreateHeartbeat(orgID string, hb *Heartbeat) error {
+func (db *DB) CreateHeartbeat(orgID string, hb *Heartbeat, change *Change) error {
 	if len(hb.KeyDigest) == 0 {
 		return errors.New("store: heartbeat key digest is empty")
 	}
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subHeartbeats)
 		if err != nil {
 			return err
@@ -88,7 +88,7 @@ func (db *DB) CreateHeartbeat(orgID string, hb *Heartbeat) error {
 			return conflictf("heartbeat key already exists")
 		}
 		if hb.ID == "" {
-			hb.ID = newID()
+			hb.ID = NewID()
 		}
 		if _, ok := seriesPrefix(hb.ID); !ok {
 			return errors.New("store: heartbeat ID must be a canonical UUID")
@@ -155,9 +155,9 @@ func (db *DB) HeartbeatByKey(digest []byte) (*Heartbeat, error) {
 // ping bookkeeping cannot change. When the status changes (pause, resume, an edit that
 // clears late) the heartbeat hooks run in the same transaction with Reason "pause",
 // "resume" or "update".
-func (db *DB) UpdateHeartbeat(orgID, id string, fn func(*Heartbeat) error) (*Heartbeat, error) {
+func (db *DB) UpdateHeartbeat(orgID, id string, fn func(*Heartbeat) error, change *Change) (*Heartbeat, error) {
 	var hb Heartbeat
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		if err := getHeartbeat(tx, orgID, id, &hb); err != nil {
 			return err
 		}
@@ -194,8 +194,8 @@ func (db *DB) UpdateHeartbeat(orgID, id string, fn func(*Heartbeat) error) (*Hea
 
 // DeleteHeartbeat removes a heartbeat, its key and due index entries and its pings (at most
 // MaxHeartbeatPings plus a batch's overshoot, well under maxDeleteChunk) in one transaction.
-func (db *DB) DeleteHeartbeat(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) DeleteHeartbeat(orgID, id string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		var hb Heartbeat
 		if err := getHeartbeat(tx, orgID, id, &hb); err != nil {
 			return err

@@ -81,7 +81,7 @@ func missedStatus(hb *Heartbeat, now time.Time) string {
 // no longer matches its heartbeat is dropped. It returns the transitions made.
 func (db *DB) MarkHeartbeatsMissed(now time.Time, refs []HeartbeatRef) ([]HeartbeatTransition, error) {
 	var out []HeartbeatTransition
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx *bolt.Tx) error {
 		out = out[:0]
 		idx := tx.Bucket([]byte(bucketIdxHeartbeatDue))
 		if idx == nil {

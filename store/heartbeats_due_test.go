@@ -109,7 +109,7 @@ func TestHeartbeatFailPauseResumeHooks(t *testing.T) {
 	if _, err := db.UpdateHeartbeat(a.ID, hb.ID, func(h *Heartbeat) error {
 		h.Status, h.NextExpectedAt = HeartbeatPaused, nil
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		t.Fatal(err)
 	}
 	// Paused: pings are logged, the status stays, and no deadline ever passes.
@@ -123,7 +123,7 @@ func TestHeartbeatFailPauseResumeHooks(t *testing.T) {
 	if _, err := db.UpdateHeartbeat(a.ID, hb.ID, func(h *Heartbeat) error {
 		h.Status, h.NextExpectedAt = HeartbeatHealthy, &next
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"healthy>down:fail", "down>healthy:ping", "healthy>paused:pause", "paused>healthy:resume"}

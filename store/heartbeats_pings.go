@@ -61,7 +61,7 @@ func (db *DB) RecordPings(batch []PingItem, next DeadlineFunc) error {
 		return errors.New("store: RecordPings needs a DeadlineFunc")
 	}
 	var skipped, badSchedule int
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx *bolt.Tx) error {
 		w := pingWriter{db: db, tx: tx, next: next, touched: map[string]*pingState{}}
 		for i := range batch {
 			if err := w.add(&batch[i]); err != nil {

@@ -32,7 +32,7 @@ func mustHeartbeat(t testing.TB, db *DB, orgID, key string) *Heartbeat {
 	next := now.Add(time.Hour)
 	hb := &Heartbeat{Name: key, Schedule: "every 1h", Timezone: "UTC", GracePeriodSeconds: 300,
 		UniqueKey: key, KeyDigest: keyDigest(key), NextExpectedAt: &next, CreatedAt: now}
-	if err := db.CreateHeartbeat(orgID, hb); err != nil {
+	if err := db.CreateHeartbeat(orgID, hb, nil); err != nil {
 		t.Fatalf("CreateHeartbeat(%s): %v", key, err)
 	}
 	return hb
@@ -72,10 +72,10 @@ func TestHeartbeatCRUDAndIsolation(t *testing.T) {
 	if _, err := db.Heartbeat(b.ID, hb.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("other org read: %v, want ErrNotFound", err)
 	}
-	if _, err := db.UpdateHeartbeat(b.ID, hb.ID, func(*Heartbeat) error { return nil }); !errors.Is(err, ErrNotFound) {
+	if _, err := db.UpdateHeartbeat(b.ID, hb.ID, func(*Heartbeat) error { return nil }, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("other org update: %v", err)
 	}
-	if err := db.DeleteHeartbeat(b.ID, hb.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.DeleteHeartbeat(b.ID, hb.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("other org delete: %v", err)
 	}
 	if _, err := db.HeartbeatPings(b.ID, hb.ID); !errors.Is(err, ErrNotFound) {
@@ -85,7 +85,7 @@ func TestHeartbeatCRUDAndIsolation(t *testing.T) {
 		t.Fatalf("other org lists %d heartbeats", len(list))
 	}
 	dup := &Heartbeat{Name: "dup", KeyDigest: keyDigest("backup-0011aabb")}
-	if err := db.CreateHeartbeat(b.ID, dup); !errors.Is(err, ErrConflict) {
+	if err := db.CreateHeartbeat(b.ID, dup, nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("duplicate key: %v, want ErrConflict", err)
 	}
 	got, err := db.HeartbeatByKey(keyDigest("backup-0011aabb"))
@@ -95,7 +95,7 @@ func TestHeartbeatCRUDAndIsolation(t *testing.T) {
 	up, err := db.UpdateHeartbeat(a.ID, hb.ID, func(h *Heartbeat) error {
 		h.Name, h.ID, h.UniqueKey = "renamed", "x", "stolen"
 		return nil
-	})
+	}, nil)
 	if err != nil || up.Name != "renamed" || up.ID != hb.ID || up.UniqueKey != hb.UniqueKey {
 		t.Fatalf("update: %v %+v", err, up)
 	}
@@ -113,7 +113,7 @@ func TestHeartbeatDeleteCleansPingsAndIndexes(t *testing.T) {
 	if err := db.RecordPings([]PingItem{ping("job-1", PingSuccess, at), ping("job-2", PingSuccess, at)}, everyDeadline); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.DeleteHeartbeat(a.ID, hb.ID); err != nil {
+	if err := db.DeleteHeartbeat(a.ID, hb.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.HeartbeatByKey(keyDigest("job-1")); !errors.Is(err, ErrNotFound) {

@@ -65,11 +65,12 @@ func (i *Incident) Latest() *IncidentUpdate {
 }
 
 // CreateIncident opens an incident on page pageID of orgID with first as its first update:
-// the incident's status is first.Status (resolved sets ResolvedAt). ID, times and update
-// IDs are filled. incident.created is emitted and the incident hooks run in the same
+// the incident's status is first.Status (resolved sets ResolvedAt). A given ID is kept
+// (ErrConflict if taken), an empty one filled, as are the times and update IDs.
+// incident.created is emitted and the incident hooks run in the same
 // transaction. ErrNotFound when the page is not the organization's.
-func (db *DB) CreateIncident(orgID, pageID string, inc *Incident, first IncidentUpdate) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) CreateIncident(orgID, pageID string, inc *Incident, first IncidentUpdate, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		var page StatusPage
 		if err := getStatusPage(tx, orgID, pageID, &page); err != nil {
 			return err
@@ -82,7 +83,14 @@ func (db *DB) CreateIncident(orgID, pageID string, inc *Incident, first Incident
 // automatic incidents, AlertTx.OpenIncident).
 func (db *DB) createIncident(tx *bolt.Tx, page *StatusPage, inc *Incident, first IncidentUpdate) error {
 	now := db.stamp()
-	inc.ID, inc.OrgID, inc.PageID, inc.CreatedAt, inc.UpdatedAt = newID(), page.OrgID, page.ID, now, now
+	if inc.ID == "" {
+		inc.ID = NewID()
+	} else if b, err := orgSub(tx, page.OrgID, subIncidents); err != nil {
+		return err
+	} else if b.Get([]byte(inc.ID)) != nil {
+		return conflictf("incident %s exists", inc.ID)
+	}
+	inc.OrgID, inc.PageID, inc.CreatedAt, inc.UpdatedAt = page.OrgID, page.ID, now, now
 	inc.Updates, inc.ResolvedAt = nil, nil
 	up := appendUpdate(inc, first, now)
 	if err := putIncident(tx, inc); err != nil {
@@ -121,9 +129,9 @@ func (db *DB) Incidents(orgID, pageID string) ([]Incident, error) {
 // Moving to resolved sets ResolvedAt and emits incident.resolved; any other update
 // (including one that reopens a resolved incident, clearing ResolvedAt) emits
 // incident.updated. The incident hooks see the same change, in the same transaction.
-func (db *DB) AddIncidentUpdate(orgID, pageID, id string, u IncidentUpdate) (*Incident, error) {
+func (db *DB) AddIncidentUpdate(orgID, pageID, id string, u IncidentUpdate, change *Change) (*Incident, error) {
 	var inc Incident
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		var page StatusPage
 		if err := getStatusPage(tx, orgID, pageID, &page); err != nil {
 			return err
@@ -159,9 +167,9 @@ func (db *DB) addIncidentUpdate(tx *bolt.Tx, page *StatusPage, inc *Incident, u 
 // UpdateIncident lets fn edit the incident's title, severity, affected components, postmortem
 // or alert link; its status, timeline and times belong to AddIncidentUpdate and are kept.
 // incident.updated is emitted. An error from fn aborts and is returned as is.
-func (db *DB) UpdateIncident(orgID, pageID, id string, fn func(*Incident) error) (*Incident, error) {
+func (db *DB) UpdateIncident(orgID, pageID, id string, fn func(*Incident) error, change *Change) (*Incident, error) {
 	var inc Incident
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		var page StatusPage
 		if err := getStatusPage(tx, orgID, pageID, &page); err != nil {
 			return err
@@ -188,8 +196,8 @@ func (db *DB) UpdateIncident(orgID, pageID, id string, fn func(*Incident) error)
 
 // DeleteIncident removes an incident. incident.updated is emitted with "deleted": true
 // (SPEC has no incident.deleted event) and the hooks run with IncidentKindDeleted.
-func (db *DB) DeleteIncident(orgID, pageID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) DeleteIncident(orgID, pageID, id string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		var page StatusPage
 		if err := getStatusPage(tx, orgID, pageID, &page); err != nil {
 			return err
@@ -207,7 +215,7 @@ func (db *DB) DeleteIncident(orgID, pageID, id string) error {
 
 // appendUpdate fills u (ID, time), appends it and moves the incident to its status.
 func appendUpdate(inc *Incident, u IncidentUpdate, now time.Time) *IncidentUpdate {
-	u.ID, u.CreatedAt = newID(), now
+	u.ID, u.CreatedAt = NewID(), now
 	inc.Updates = append(inc.Updates, u)
 	inc.Status = u.Status
 	if u.Status == IncidentResolved {

@@ -43,12 +43,12 @@ func TestIncidentLifecycleEmitsEventsAndHooks(t *testing.T) {
 	page := &StatusPage{Name: "Acme", Slug: "acme", Components: []Component{{ID: "c1", Name: "API", ServiceID: "s1"}}}
 	second := &StatusPage{Name: "Other", Slug: "other"}
 	for _, p := range []*StatusPage{page, second} {
-		if err := db.CreateStatusPage(org, p); err != nil {
+		if err := db.CreateStatusPage(org, p, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
 	inc := &Incident{Title: "API down", Severity: SeverityMajor, AffectedComponentIDs: []string{"c1"}}
-	if err := db.CreateIncident(org, page.ID, inc, IncidentUpdate{Status: IncidentInvestigating, Message: "Looking", CreatedBy: "u1"}); err != nil {
+	if err := db.CreateIncident(org, page.ID, inc, IncidentUpdate{Status: IncidentInvestigating, Message: "Looking", CreatedBy: "u1"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if inc.Status != IncidentInvestigating || len(inc.Updates) != 1 || inc.Updates[0].ID == "" || inc.ResolvedAt != nil {
@@ -61,7 +61,7 @@ func TestIncidentLifecycleEmitsEventsAndHooks(t *testing.T) {
 	if _, err := db.Incident(org, second.ID, inc.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("other page: %v", err)
 	}
-	if _, err := db.AddIncidentUpdate(org, second.ID, inc.ID, IncidentUpdate{Status: IncidentResolved}); !errors.Is(err, ErrNotFound) {
+	if _, err := db.AddIncidentUpdate(org, second.ID, inc.ID, IncidentUpdate{Status: IncidentResolved}, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("update through other page: %v", err)
 	}
 	if list, err := db.Incidents(org, second.ID); err != nil || len(list) != 0 {
@@ -70,11 +70,11 @@ func TestIncidentLifecycleEmitsEventsAndHooks(t *testing.T) {
 	if _, err := db.Incidents(other, page.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("other org list: %v", err)
 	}
-	got, err := db.AddIncidentUpdate(org, page.ID, inc.ID, IncidentUpdate{Status: IncidentIdentified, Message: "Found it"})
+	got, err := db.AddIncidentUpdate(org, page.ID, inc.ID, IncidentUpdate{Status: IncidentIdentified, Message: "Found it"}, nil)
 	if err != nil || got.Status != IncidentIdentified || len(got.Updates) != 2 {
 		t.Fatalf("update = %+v, %v", got, err)
 	}
-	got, err = db.AddIncidentUpdate(org, page.ID, inc.ID, IncidentUpdate{Status: IncidentResolved, Message: "Fixed"})
+	got, err = db.AddIncidentUpdate(org, page.ID, inc.ID, IncidentUpdate{Status: IncidentResolved, Message: "Fixed"}, nil)
 	if err != nil || got.Status != IncidentResolved || got.ResolvedAt == nil {
 		t.Fatalf("resolve = %+v, %v", got, err)
 	}
@@ -82,16 +82,16 @@ func TestIncidentLifecycleEmitsEventsAndHooks(t *testing.T) {
 	got, err = db.UpdateIncident(org, page.ID, inc.ID, func(i *Incident) error {
 		i.Postmortem, i.Status, i.Updates = "Root cause: a full disk.", IncidentInvestigating, nil
 		return nil
-	})
+	}, nil)
 	if err != nil || got.Postmortem == "" || got.Status != IncidentResolved || len(got.Updates) != 3 {
 		t.Fatalf("edit = %+v, %v", got, err)
 	}
 	// Reopening clears resolved_at.
-	got, err = db.AddIncidentUpdate(org, page.ID, inc.ID, IncidentUpdate{Status: IncidentMonitoring, Message: "Again"})
+	got, err = db.AddIncidentUpdate(org, page.ID, inc.ID, IncidentUpdate{Status: IncidentMonitoring, Message: "Again"}, nil)
 	if err != nil || got.ResolvedAt != nil {
 		t.Fatalf("reopen = %+v, %v", got, err)
 	}
-	if err := db.DeleteIncident(org, page.ID, inc.ID); err != nil {
+	if err := db.DeleteIncident(org, page.ID, inc.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Incident(org, page.ID, inc.ID); !errors.Is(err, ErrNotFound) {
@@ -118,12 +118,12 @@ func TestIncidentHookErrorRollsBack(t *testing.T) {
 	db := openTestDB(t)
 	org := mustOrg(t, db, "ada")
 	page := &StatusPage{Name: "Acme", Slug: "acme"}
-	if err := db.CreateStatusPage(org, page); err != nil {
+	if err := db.CreateStatusPage(org, page, nil); err != nil {
 		t.Fatal(err)
 	}
 	boom := errors.New("boom")
 	db.afterIncident = append(db.afterIncident, func(*bolt.Tx, *IncidentChange) error { return boom })
-	if err := db.CreateIncident(org, page.ID, &Incident{Title: "t"}, IncidentUpdate{Status: IncidentInvestigating}); !errors.Is(err, boom) {
+	if err := db.CreateIncident(org, page.ID, &Incident{Title: "t"}, IncidentUpdate{Status: IncidentInvestigating}, nil); !errors.Is(err, boom) {
 		t.Fatalf("hook error: %v", err)
 	}
 	if list, _ := db.Incidents(org, page.ID); len(list) != 0 {
@@ -135,13 +135,13 @@ func TestIncidentsNewestFirstAndRecentCutoff(t *testing.T) {
 	db := openTestDB(t) // tickClock: one second per stamp
 	org := mustOrg(t, db, "ada")
 	page := &StatusPage{Name: "Acme", Slug: "acme", IsPublic: true}
-	if err := db.CreateStatusPage(org, page); err != nil {
+	if err := db.CreateStatusPage(org, page, nil); err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
 	for _, st := range []string{IncidentResolved, IncidentInvestigating, IncidentResolved} {
 		inc := &Incident{Title: st}
-		if err := db.CreateIncident(org, page.ID, inc, IncidentUpdate{Status: st}); err != nil {
+		if err := db.CreateIncident(org, page.ID, inc, IncidentUpdate{Status: st}, nil); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, inc.ID)

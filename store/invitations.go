@@ -25,8 +25,8 @@ type Invitation struct {
 // CreateInvitation stores an invitation and indexes its digest. Inviting an
 // e-mail that already has a pending invitation replaces the old one (a
 // "resend"), so at most one link per address is valid.
-func (db *DB) CreateInvitation(orgID string, inv *Invitation) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) CreateInvitation(orgID string, inv *Invitation, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subInvitations)
 		if err != nil {
 			return err
@@ -43,7 +43,7 @@ func (db *DB) CreateInvitation(orgID string, inv *Invitation) error {
 			}
 		}
 		if inv.ID == "" {
-			inv.ID = newID()
+			inv.ID = NewID()
 		}
 		if inv.CreatedAt.IsZero() {
 			inv.CreatedAt = db.stamp()
@@ -76,8 +76,8 @@ func (db *DB) Invitations(orgID string) ([]Invitation, error) {
 }
 
 // DeleteInvitation revokes an invitation of orgID; ErrNotFound otherwise.
-func (db *DB) DeleteInvitation(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) DeleteInvitation(orgID, id string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subInvitations)
 		if err != nil {
 			return err
@@ -106,14 +106,19 @@ func (db *DB) InvitationByDigest(digest []byte) (*Invitation, error) {
 // AcceptInvitation makes an existing user a member of the invitation's
 // organization with the invited role and consumes the invitation, in one
 // transaction. It answers ErrNotFound for an unknown digest and ErrConflict
-// when the user is already a member.
-func (db *DB) AcceptInvitation(digest []byte, userID string) (*Invitation, error) {
+// when the user is already a member. change, if any, is recorded in the
+// invitation's organization.
+func (db *DB) AcceptInvitation(digest []byte, userID string, change *Change) (*Invitation, error) {
 	var inv Invitation
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	// The organization comes from the token, so the change is recorded once it is known.
+	err := db.update("", nil, func(tx *bolt.Tx) error {
 		if err := getUser(tx, userID, &User{}); err != nil {
 			return err
 		}
-		return db.acceptInvitation(tx, digest, userID, &inv, time.Time{})
+		if err := db.acceptInvitation(tx, digest, userID, &inv, time.Time{}); err != nil {
+			return err
+		}
+		return db.record(tx, inv.OrgID, change)
 	})
 	if err != nil {
 		return nil, err
@@ -123,21 +128,28 @@ func (db *DB) AcceptInvitation(digest []byte, userID string) (*Invitation, error
 
 // RegisterInvited is Register plus AcceptInvitation in one transaction: the
 // new account gets its own organization and joins the inviting one, or
-// nothing is written at all.
-func (db *DB) RegisterInvited(u *User, org *Organization, owner *Membership, digest []byte) (*Invitation, error) {
+// nothing is written at all. registered, if any, is recorded in the new
+// organization and joined in the inviting one.
+func (db *DB) RegisterInvited(u *User, org *Organization, owner *Membership, digest []byte, registered, joined *Change) (*Invitation, error) {
 	var inv Invitation
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx *bolt.Tx) error {
 		// The inviting organization becomes the default one (the first by
 		// join time, which login picks): an invited person expects to land
 		// in the team that invited them, not in their own empty organization.
-		joined := db.stamp()
+		joinedAt := db.stamp()
 		if owner.JoinedAt.IsZero() {
-			owner.JoinedAt = joined.Add(time.Microsecond)
+			owner.JoinedAt = joinedAt.Add(time.Microsecond)
 		}
 		if err := db.registerTx(tx, u, org, owner); err != nil {
 			return err
 		}
-		return db.acceptInvitation(tx, digest, u.ID, &inv, joined)
+		if err := db.acceptInvitation(tx, digest, u.ID, &inv, joinedAt); err != nil {
+			return err
+		}
+		if err := db.record(tx, org.ID, registered); err != nil {
+			return err
+		}
+		return db.record(tx, inv.OrgID, joined)
 	})
 	if err != nil {
 		return nil, err

@@ -14,12 +14,12 @@ func TestInvitationLifecycle(t *testing.T) {
 	_, other, _ := mustRegister(t, db, "other@example.com", "Other")
 
 	inv := &Invitation{Email: "new@example.com", Role: "responder", InvitedBy: owner.ID, Digest: digestOf("tok-1")}
-	if err := db.CreateInvitation(org.ID, inv); err != nil {
+	if err := db.CreateInvitation(org.ID, inv, nil); err != nil {
 		t.Fatal(err)
 	}
 	// Resending to the same address replaces the first invitation.
 	again := &Invitation{Email: "NEW@example.com", Role: "member", InvitedBy: owner.ID, Digest: digestOf("tok-2")}
-	if err := db.CreateInvitation(org.ID, again); err != nil {
+	if err := db.CreateInvitation(org.ID, again, nil); err != nil {
 		t.Fatal(err)
 	}
 	list, err := db.Invitations(org.ID)
@@ -33,12 +33,12 @@ func TestInvitationLifecycle(t *testing.T) {
 		t.Fatalf("InvitationByDigest = %+v, %v", got, err)
 	}
 	// Tenant isolation: the other organization cannot see or revoke it.
-	if err := db.DeleteInvitation(other.ID, again.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.DeleteInvitation(other.ID, again.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("DeleteInvitation from another org = %v, want ErrNotFound", err)
 	}
 
 	u := &User{Email: "new@example.com", FullName: "New", PasswordHash: "x"}
-	got, err := db.RegisterInvited(u, &Organization{Name: "New's Organization"}, &Membership{}, digestOf("tok-2"))
+	got, err := db.RegisterInvited(u, &Organization{Name: "New's Organization"}, &Membership{}, digestOf("tok-2"), nil, nil)
 	if err != nil {
 		t.Fatalf("RegisterInvited: %v", err)
 	}
@@ -59,7 +59,7 @@ func TestRegisterInvitedUnknownTokenWritesNothing(t *testing.T) {
 	db := openTestDB(t)
 	mustRegister(t, db, "owner@example.com", "Owner")
 	u := &User{Email: "x@example.com", FullName: "X", PasswordHash: "x"}
-	if _, err := db.RegisterInvited(u, &Organization{Name: "X"}, &Membership{}, digestOf("nope")); !errors.Is(err, ErrNotFound) {
+	if _, err := db.RegisterInvited(u, &Organization{Name: "X"}, &Membership{}, digestOf("nope"), nil, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("RegisterInvited with unknown token = %v, want ErrNotFound", err)
 	}
 	if _, err := db.UserByEmail("x@example.com"); !errors.Is(err, ErrNotFound) {
@@ -71,10 +71,10 @@ func TestAcceptInvitationExistingMemberConflicts(t *testing.T) {
 	db := openTestDB(t)
 	owner, org, _ := mustRegister(t, db, "owner@example.com", "Owner")
 	inv := &Invitation{Email: owner.Email, Role: "viewer", Digest: digestOf("t")}
-	if err := db.CreateInvitation(org.ID, inv); err != nil {
+	if err := db.CreateInvitation(org.ID, inv, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AcceptInvitation(digestOf("t"), owner.ID); !errors.Is(err, ErrConflict) {
+	if _, err := db.AcceptInvitation(digestOf("t"), owner.ID, nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("AcceptInvitation by a member = %v, want ErrConflict", err)
 	}
 }

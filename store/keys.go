@@ -63,8 +63,11 @@ func orgScopedIndexes() []string {
 	return []string{bucketIdxAPIKey, bucketIdxInvitation, bucketIdxHeartbeatKey, bucketIdxHeartbeatDue, bucketIdxStatusPageSlug, bucketIdxSubscriberToken}
 }
 
-// newID returns a UUIDv7 string; v7 IDs sort by creation time, so bucket order is age order.
-func newID() string {
+// NewID returns a new record ID, a UUIDv7 string: v7 IDs sort by creation time, so bucket
+// order is age order. Store methods fill an empty ID with one and keep a given one, so a
+// caller may name a record before writing it (the API does, so that the audit entry riding
+// in the write already names the new record).
+func NewID() string {
 	return uuid.Must(uuid.NewV7()).String()
 }
 

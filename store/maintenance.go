@@ -75,14 +75,14 @@ func (db *DB) maintenanceCheck() MaintenanceCheck {
 
 // CreateMaintenanceWindow stores a new window. Empty ID and times are filled;
 // w.OrgID is set to orgID. ErrNotFound when the organization does not exist.
-func (db *DB) CreateMaintenanceWindow(orgID string, w *MaintenanceWindow) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) CreateMaintenanceWindow(orgID string, w *MaintenanceWindow, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subMaintenance)
 		if err != nil {
 			return err
 		}
 		if w.ID == "" {
-			w.ID = newID()
+			w.ID = NewID()
 		}
 		if b.Get([]byte(w.ID)) != nil {
 			return conflictf("maintenance window %s already exists", w.ID)
@@ -122,9 +122,9 @@ func (db *DB) MaintenanceWindows(orgID string) ([]MaintenanceWindow, error) {
 // fn runs inside the write transaction and its error aborts the update (so a
 // check such as "is it active?" and the write see the same state). ID, OrgID
 // and CreatedAt cannot change.
-func (db *DB) UpdateMaintenanceWindow(orgID, id string, fn func(*MaintenanceWindow) error) (*MaintenanceWindow, error) {
+func (db *DB) UpdateMaintenanceWindow(orgID, id string, fn func(*MaintenanceWindow) error, change *Change) (*MaintenanceWindow, error) {
 	var w MaintenanceWindow
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		if err := getMaintenanceWindow(tx, orgID, id, &w); err != nil {
 			return err
 		}
@@ -147,8 +147,8 @@ func (db *DB) UpdateMaintenanceWindow(orgID, id string, fn func(*MaintenanceWind
 
 // DeleteMaintenanceWindow removes a window; ErrNotFound when it is not the
 // organization's.
-func (db *DB) DeleteMaintenanceWindow(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) DeleteMaintenanceWindow(orgID, id string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		if err := getMaintenanceWindow(tx, orgID, id, &MaintenanceWindow{}); err != nil {
 			return err
 		}

@@ -23,7 +23,7 @@ func TestMaintenanceWindowCRUD(t *testing.T) {
 	w := &MaintenanceWindow{Name: "DB upgrade", ServiceIDs: []string{"s1"}, StartsAt: start, EndsAt: start.Add(time.Hour),
 		Timezone: "Europe/Berlin", SuppressAlerts: true,
 		Recurrence: &RecurrenceSpec{Type: "weekly", DaysOfWeek: []int{1, 3}, DurationMinutes: 30}}
-	if err := db.CreateMaintenanceWindow(org, w); err != nil {
+	if err := db.CreateMaintenanceWindow(org, w, nil); err != nil {
 		t.Fatal(err)
 	}
 	if w.ID == "" || w.OrgID != org || w.CreatedAt.IsZero() || !w.UpdatedAt.Equal(w.CreatedAt) {
@@ -40,10 +40,10 @@ func TestMaintenanceWindowCRUD(t *testing.T) {
 	if list, err := db.MaintenanceWindows(other); err != nil || len(list) != 0 {
 		t.Errorf("other org list = %v, %v", list, err)
 	}
-	if _, err := db.UpdateMaintenanceWindow(other, w.ID, func(*MaintenanceWindow) error { return nil }); !errors.Is(err, ErrNotFound) {
+	if _, err := db.UpdateMaintenanceWindow(other, w.ID, func(*MaintenanceWindow) error { return nil }, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("other org update: %v", err)
 	}
-	if err := db.DeleteMaintenanceWindow(other, w.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.DeleteMaintenanceWindow(other, w.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("other org delete: %v", err)
 	}
 	if _, err := db.MaintenanceWindows("no-such-org"); !errors.Is(err, ErrNotFound) {
@@ -52,18 +52,18 @@ func TestMaintenanceWindowCRUD(t *testing.T) {
 	upd, err := db.UpdateMaintenanceWindow(org, w.ID, func(m *MaintenanceWindow) error {
 		m.Name, m.ID, m.OrgID = "Renamed", "hijack", other
 		return nil
-	})
+	}, nil)
 	if err != nil || upd.Name != "Renamed" || upd.ID != w.ID || upd.OrgID != org || !upd.CreatedAt.Equal(w.CreatedAt) {
 		t.Fatalf("update = %+v, %v", upd, err)
 	}
 	boom := errors.New("boom")
-	if _, err := db.UpdateMaintenanceWindow(org, w.ID, func(m *MaintenanceWindow) error { m.Name = "x"; return boom }); !errors.Is(err, boom) {
+	if _, err := db.UpdateMaintenanceWindow(org, w.ID, func(m *MaintenanceWindow) error { m.Name = "x"; return boom }, nil); !errors.Is(err, boom) {
 		t.Fatalf("aborted update: %v", err)
 	}
 	if list, err := db.MaintenanceWindows(org); err != nil || len(list) != 1 || list[0].Name != "Renamed" {
 		t.Fatalf("list = %+v, %v", list, err)
 	}
-	if err := db.DeleteMaintenanceWindow(org, w.ID); err != nil {
+	if err := db.DeleteMaintenanceWindow(org, w.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.MaintenanceWindow(org, w.ID); !errors.Is(err, ErrNotFound) {
@@ -82,7 +82,7 @@ func TestRecordResultsInMaintenance(t *testing.T) {
 	covered, free := svcs[0], svcs[1]
 	db.SetMaintenanceCheck(oneOffCheck)
 	win := &MaintenanceWindow{Name: "upgrade", ServiceIDs: []string{covered.ID}, StartsAt: start.Add(time.Hour), EndsAt: start.Add(2 * time.Hour)}
-	if err := db.CreateMaintenanceWindow(org.ID, win); err != nil {
+	if err := db.CreateMaintenanceWindow(org.ID, win, nil); err != nil {
 		t.Fatal(err)
 	}
 	// Every check is RED: in the window only maintenance should count, outside it down time.
@@ -147,7 +147,7 @@ func TestRecordResultsMaintenanceExcludedFromUptime(t *testing.T) {
 	ended := start.Add(45 * time.Minute)
 	// Every service (empty ServiceIDs), ended early at 12:45.
 	win := &MaintenanceWindow{Name: "all", StartsAt: start.Add(30 * time.Minute), EndsAt: start.Add(90 * time.Minute), EndedAt: &ended}
-	if err := db.CreateMaintenanceWindow(org.ID, win); err != nil {
+	if err := db.CreateMaintenanceWindow(org.ID, win, nil); err != nil {
 		t.Fatal(err)
 	}
 	var items []RecordItem

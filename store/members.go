@@ -98,8 +98,8 @@ func (db *DB) UserOrganizations(userID string) ([]UserOrganization, error) {
 // AddMember adds m.UserID (who must have an account, else ErrNotFound) to the organization.
 // ErrConflict if already a member. Empty ID/JoinedAt are filled, an empty Role becomes
 // "member"; m.OrgID is set to orgID.
-func (db *DB) AddMember(orgID string, m *Membership) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) AddMember(orgID string, m *Membership, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		if _, err := orgBucket(tx, orgID); err != nil {
 			return err
 		}
@@ -123,7 +123,7 @@ func (db *DB) insertMember(tx *bolt.Tx, orgID string, m *Membership) error {
 		return conflictf("user %s is already a member", m.UserID)
 	}
 	if m.ID == "" {
-		m.ID = newID()
+		m.ID = NewID()
 	}
 	if m.JoinedAt.IsZero() {
 		m.JoinedAt = db.stamp()
@@ -170,9 +170,9 @@ func otherOwners(members *bolt.Bucket, userID string) (bool, error) {
 
 // SetMemberRole changes userID's role in the organization and returns the updated
 // membership. Demoting the last owner returns ErrLastOwner and changes nothing.
-func (db *DB) SetMemberRole(orgID, userID, role string) (*Membership, error) {
+func (db *DB) SetMemberRole(orgID, userID, role string, change *Change) (*Membership, error) {
 	var m Membership
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		if err := getMember(tx, orgID, userID, &m); err != nil {
 			return err
 		}
@@ -197,8 +197,8 @@ func (db *DB) SetMemberRole(orgID, userID, role string) (*Membership, error) {
 // memberships there and the API keys the user created there (and their digest index
 // entries), so no key outlives its creator's access. Removing the last owner returns
 // ErrLastOwner and changes nothing.
-func (db *DB) RemoveMember(orgID, userID string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) RemoveMember(orgID, userID string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		var m Membership
 		if err := getMember(tx, orgID, userID, &m); err != nil {
 			return err

@@ -14,22 +14,22 @@ func TestAddMemberAndListing(t *testing.T) {
 	cy, _, _ := mustRegister(t, db, "cy@example.com", "Cy")
 
 	m := &Membership{UserID: bob.ID}
-	if err := db.AddMember(org.ID, m); err != nil {
+	if err := db.AddMember(org.ID, m, nil); err != nil {
 		t.Fatal(err)
 	}
 	if m.Role != "member" || m.OrgID != org.ID || m.ID == "" || m.JoinedAt.IsZero() {
 		t.Errorf("added membership = %+v, want default role member and filled fields", m)
 	}
-	if err := db.AddMember(org.ID, &Membership{UserID: cy.ID, Role: "viewer"}); err != nil {
+	if err := db.AddMember(org.ID, &Membership{UserID: cy.ID, Role: "viewer"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.AddMember(org.ID, &Membership{UserID: bob.ID, Role: "admin"}); !errors.Is(err, ErrConflict) {
+	if err := db.AddMember(org.ID, &Membership{UserID: bob.ID, Role: "admin"}, nil); !errors.Is(err, ErrConflict) {
 		t.Errorf("adding twice = %v, want ErrConflict", err)
 	}
-	if err := db.AddMember(org.ID, &Membership{UserID: "ghost"}); !errors.Is(err, ErrNotFound) {
+	if err := db.AddMember(org.ID, &Membership{UserID: "ghost"}, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("adding unknown user = %v, want ErrNotFound", err)
 	}
-	if err := db.AddMember("no-org", &Membership{UserID: bob.ID}); !errors.Is(err, ErrNotFound) {
+	if err := db.AddMember("no-org", &Membership{UserID: bob.ID}, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("adding to unknown org = %v, want ErrNotFound", err)
 	}
 
@@ -65,10 +65,10 @@ func TestMembershipTenantIsolation(t *testing.T) {
 	if _, err := db.Membership(orgB.ID, ada.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Membership(orgB, ada) = %v, want ErrNotFound", err)
 	}
-	if _, err := db.SetMemberRole(orgA.ID, bob.ID, "admin"); !errors.Is(err, ErrNotFound) {
+	if _, err := db.SetMemberRole(orgA.ID, bob.ID, "admin", nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("SetMemberRole(orgA, bob) = %v, want ErrNotFound", err)
 	}
-	if err := db.RemoveMember(orgA.ID, bob.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.RemoveMember(orgA.ID, bob.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("RemoveMember(orgA, bob) = %v, want ErrNotFound", err)
 	}
 	if _, err := db.Memberships("nope"); !errors.Is(err, ErrNotFound) {
@@ -80,25 +80,25 @@ func TestSetMemberRoleKeepsAnOwner(t *testing.T) {
 	db := openTestDB(t)
 	ada, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
 	bob, _, _ := mustRegister(t, db, "bob@example.com", "Bob")
-	if err := db.AddMember(org.ID, &Membership{UserID: bob.ID}); err != nil {
+	if err := db.AddMember(org.ID, &Membership{UserID: bob.ID}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SetMemberRole(org.ID, ada.ID, "admin"); !errors.Is(err, ErrLastOwner) {
+	if _, err := db.SetMemberRole(org.ID, ada.ID, "admin", nil); !errors.Is(err, ErrLastOwner) {
 		t.Fatalf("demoting the only owner = %v, want ErrLastOwner", err)
 	}
 	if m, _ := db.Membership(org.ID, ada.ID); m.Role != "owner" {
 		t.Errorf("refused demotion changed the role to %q", m.Role)
 	}
-	if m, err := db.SetMemberRole(org.ID, ada.ID, "owner"); err != nil || m.Role != "owner" {
+	if m, err := db.SetMemberRole(org.ID, ada.ID, "owner", nil); err != nil || m.Role != "owner" {
 		t.Errorf("owner to owner = %+v, %v", m, err)
 	}
-	if m, err := db.SetMemberRole(org.ID, bob.ID, "owner"); err != nil || m.Role != "owner" {
+	if m, err := db.SetMemberRole(org.ID, bob.ID, "owner", nil); err != nil || m.Role != "owner" {
 		t.Fatalf("promote bob = %+v, %v", m, err)
 	}
-	if m, err := db.SetMemberRole(org.ID, ada.ID, "viewer"); err != nil || m.Role != "viewer" {
+	if m, err := db.SetMemberRole(org.ID, ada.ID, "viewer", nil); err != nil || m.Role != "viewer" {
 		t.Fatalf("demote ada with bob owning = %+v, %v", m, err)
 	}
-	if _, err := db.SetMemberRole(org.ID, bob.ID, "member"); !errors.Is(err, ErrLastOwner) {
+	if _, err := db.SetMemberRole(org.ID, bob.ID, "member", nil); !errors.Is(err, ErrLastOwner) {
 		t.Errorf("demoting bob, now the only owner = %v, want ErrLastOwner", err)
 	}
 }
@@ -115,10 +115,10 @@ func TestRemoveMember(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := db.RemoveMember(org.ID, ada.ID); !errors.Is(err, ErrLastOwner) {
+	if err := db.RemoveMember(org.ID, ada.ID, nil); !errors.Is(err, ErrLastOwner) {
 		t.Fatalf("removing the only owner = %v, want ErrLastOwner", err)
 	}
-	if err := db.RemoveMember(org.ID, bob.ID); err != nil {
+	if err := db.RemoveMember(org.ID, bob.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Membership(org.ID, bob.ID); !errors.Is(err, ErrNotFound) {
@@ -145,13 +145,13 @@ func TestRemoveMember(t *testing.T) {
 		return nil
 	})
 	// With a second owner the first one may leave.
-	if err := db.AddMember(org.ID, &Membership{UserID: bob.ID, Role: "owner"}); err != nil {
+	if err := db.AddMember(org.ID, &Membership{UserID: bob.ID, Role: "owner"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.RemoveMember(org.ID, ada.ID); err != nil {
+	if err := db.RemoveMember(org.ID, ada.ID, nil); err != nil {
 		t.Errorf("removing one of two owners = %v", err)
 	}
-	if err := db.RemoveMember(org.ID, bob.ID); !errors.Is(err, ErrLastOwner) {
+	if err := db.RemoveMember(org.ID, bob.ID, nil); !errors.Is(err, ErrLastOwner) {
 		t.Errorf("removing the remaining owner = %v, want ErrLastOwner", err)
 	}
 }

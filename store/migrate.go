@@ -82,7 +82,7 @@ func (db *DB) migrate(migrations []migration) error {
 		db.log.Info("database backed up before schema migration", "backup", backup, "from", current, "to", target)
 	}
 	for v := current; v < target; v++ {
-		err := db.kv.Update(func(tx *bolt.Tx) error {
+		err := db.update("", nil, func(tx *bolt.Tx) error {
 			if err := migrations[v](tx); err != nil {
 				return err
 			}
@@ -108,7 +108,7 @@ func (db *DB) CheckEncryptionKey(check []byte) error {
 	if len(check) == 0 {
 		return errors.New("store: empty encryption key check value")
 	}
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update("", nil, func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists([]byte(bucketMeta))
 		if err != nil {
 			return err

@@ -66,7 +66,7 @@ const (
 // timezone is empty). The slug is made unique by suffixing -2, -3, ... The owner membership
 // always gets role "owner", this organization's ID and a new ID/JoinedAt when empty.
 func (db *DB) CreateOrganization(org *Organization, owner *Membership) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update("", nil, func(tx *bolt.Tx) error {
 		if err := getUser(tx, owner.UserID, &User{}); err != nil {
 			return err
 		}
@@ -79,7 +79,7 @@ func (db *DB) CreateOrganization(org *Organization, owner *Membership) error {
 func (db *DB) insertOrganization(tx *bolt.Tx, org *Organization, userID string, owner *Membership) error {
 	now := db.stamp()
 	if org.ID == "" {
-		org.ID = newID()
+		org.ID = NewID()
 	}
 	if org.CreatedAt.IsZero() {
 		org.CreatedAt = now
@@ -182,9 +182,9 @@ func (db *DB) Organizations() ([]Organization, error) {
 // is re-indexed (ErrConflict if another organization has it; no suffixing here, the caller
 // chose it). fn runs inside the write transaction; an error from fn aborts and is returned
 // as is. ID and CreatedAt cannot be changed; UpdatedAt is set.
-func (db *DB) UpdateOrganization(orgID string, fn func(*Organization) error) (*Organization, error) {
+func (db *DB) UpdateOrganization(orgID string, fn func(*Organization) error, change *Change) (*Organization, error) {
 	var org Organization
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		if err := getOrganization(tx, orgID, &org); err != nil {
 			return err
 		}

@@ -64,7 +64,7 @@ func TestUpdateOrganizationReindexesSlug(t *testing.T) {
 		o.Name, o.Slug, o.ID = "Acme Corp", "acme-corp", "hijack"
 		o.Settings.Timezone = "Europe/Paris"
 		return nil
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,14 +77,14 @@ func TestUpdateOrganizationReindexesSlug(t *testing.T) {
 	if o, err := db.OrganizationBySlug("acme-corp"); err != nil || o.Name != "Acme Corp" {
 		t.Errorf("new slug = %+v, %v", o, err)
 	}
-	_, err = db.UpdateOrganization(other.ID, func(o *Organization) error { o.Slug = "acme-corp"; return nil })
+	_, err = db.UpdateOrganization(other.ID, func(o *Organization) error { o.Slug = "acme-corp"; return nil }, nil)
 	if !errors.Is(err, ErrConflict) {
 		t.Errorf("taken slug = %v, want ErrConflict", err)
 	}
 	if o, _ := db.OrganizationBySlug(other.Slug); o == nil || o.ID != other.ID {
 		t.Error("failed slug change lost the old index entry")
 	}
-	if _, err := db.UpdateOrganization("nope", func(*Organization) error { return nil }); !errors.Is(err, ErrNotFound) {
+	if _, err := db.UpdateOrganization("nope", func(*Organization) error { return nil }, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown org = %v", err)
 	}
 }
@@ -94,14 +94,14 @@ func TestUpdateOrganizationReindexesSlug(t *testing.T) {
 func seedOrgData(t *testing.T, db *DB, orgID, ownerID string, n int) (member *User) {
 	t.Helper()
 	member = &User{Email: "member-" + orgID + "@example.com"}
-	if err := db.Register(member, &Organization{Name: "own"}, &Membership{}); err != nil {
+	if err := db.Register(member, &Organization{Name: "own"}, &Membership{}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.AddMember(orgID, &Membership{UserID: member.ID}); err != nil {
+	if err := db.AddMember(orgID, &Membership{UserID: member.ID}, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, by := range []string{ownerID, member.ID} {
-		if err := db.CreateAPIKey(orgID, &APIKey{Name: "k", CreatedBy: by, Digest: []byte("digest-" + orgID + by)}); err != nil {
+		if err := db.CreateAPIKey(orgID, &APIKey{Name: "k", CreatedBy: by, Digest: []byte("digest-" + orgID + by)}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

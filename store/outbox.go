@@ -63,7 +63,7 @@ func outboxDue(k []byte) uint64 {
 // IDs, CreatedAt and NextAttemptAt are filled (due now); an entry naming another
 // organization is refused.
 func (db *DB) Enqueue(orgID string, entries ...*OutboxEntry) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		for _, e := range entries {
 			if e.OrgID == "" {
 				e.OrgID = orgID
@@ -91,7 +91,7 @@ func (db *DB) enqueueOutbox(tx *bolt.Tx, e *OutboxEntry) error {
 		return fmt.Errorf("store: outbox entry notification is not valid JSON")
 	}
 	if e.ID == "" {
-		e.ID = newID()
+		e.ID = NewID()
 	} else if _, err := uuid.Parse(e.ID); err != nil {
 		return fmt.Errorf("store: outbox entry id %q is not a UUID", e.ID)
 	}

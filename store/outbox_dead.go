@@ -61,8 +61,8 @@ func (db *DB) DeadLetters(orgID string) ([]OutboxEntry, error) {
 // Attempts reset to 0 (POST /deliveries/{id}/retry). LastError and LastStatus are kept
 // until the next attempt replaces them. The Notification, and so its idempotency key, is
 // unchanged. ErrNotFound when the organization has no such dead letter.
-func (db *DB) ReplayDeadLetter(orgID, id string, now time.Time) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) ReplayDeadLetter(orgID, id string, now time.Time, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		dead, err := orgSub(tx, orgID, subDeadLetters)
 		if err != nil {
 			return err

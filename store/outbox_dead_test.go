@@ -40,14 +40,14 @@ func TestDeadLetterAndReplay(t *testing.T) {
 		t.Errorf("logs = %+v", logs)
 	}
 
-	if err := db.ReplayDeadLetter(other.ID, e.ID, t0); !errors.Is(err, ErrNotFound) {
+	if err := db.ReplayDeadLetter(other.ID, e.ID, t0, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("another organization replayed it: %v", err)
 	}
 	replayAt := t0.Add(time.Hour)
-	if err := db.ReplayDeadLetter(org.ID, e.ID, replayAt); err != nil {
+	if err := db.ReplayDeadLetter(org.ID, e.ID, replayAt, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ReplayDeadLetter(org.ID, e.ID, replayAt); !errors.Is(err, ErrNotFound) {
+	if err := db.ReplayDeadLetter(org.ID, e.ID, replayAt, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("second replay: %v, want ErrNotFound", err)
 	}
 	due, _ := db.DueOutbox(replayAt, 0)

@@ -126,7 +126,7 @@ func fillOutboxDest(queue, dest *bolt.Bucket) error {
 // indexLegacyOutboxes runs openOutbox (which fills a missing destination index) for the
 // organizations DueOutbox found with entries but no index.
 func (db *DB) indexLegacyOutboxes(orgIDs []string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update("", nil, func(tx *bolt.Tx) error {
 		for _, id := range orgIDs {
 			if _, err := openOutbox(tx, id); err != nil && !errors.Is(err, ErrNotFound) {
 				return err // (an organization deleted meanwhile has nothing left to send)

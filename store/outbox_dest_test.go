@@ -80,7 +80,7 @@ func TestOutboxDeadLetteredHeadUnblocksAndReplayBlocksAgain(t *testing.T) {
 		t.Errorf("due after the head was dead-lettered = %v, want %v", got, want)
 	}
 	// Replaying the older entry makes it the head again: creation order, not replay order.
-	if err := db.ReplayDeadLetter(org.ID, fired.ID, now); err != nil {
+	if err := db.ReplayDeadLetter(org.ID, fired.ID, now, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.ClaimOutbox(org.ID, resolved.ID, now, now.Add(time.Minute)); !errors.Is(err, ErrConflict) {

@@ -101,7 +101,7 @@ func (ob outboxBuckets) remove(key []byte, e *OutboxEntry) error {
 // transaction; fn decides where it goes (back in, dead letters, nowhere). An error from
 // fn rolls everything back.
 func (db *DB) takeOutbox(orgID, id string, fn func(tx *bolt.Tx, ob outboxBuckets, key []byte, e *OutboxEntry) error) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		ob, err := openOutbox(tx, orgID)
 		if err != nil {
 			return err

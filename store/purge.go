@@ -23,7 +23,7 @@ func (db *DB) DeleteOrganization(orgID string) error {
 
 // detachOrg is the first phase of DeleteOrganization: indexes and "info" in one transaction.
 func (db *DB) detachOrg(orgID string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx *bolt.Tx) error {
 		var org Organization
 		if err := getOrganization(tx, orgID, &org); err != nil {
 			return err
@@ -84,7 +84,7 @@ func (db *DB) purgeOrg(orgID string) ([]int, error) {
 	var chunks []int
 	for {
 		done := false
-		err := db.kv.Update(func(tx *bolt.Tx) error {
+		err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 			orgs := tx.Bucket([]byte(bucketOrgs))
 			ob := orgs.Bucket([]byte(orgID))
 			if ob == nil {

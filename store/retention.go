@@ -148,7 +148,7 @@ func (db *DB) deleteInChunks(orgID, name string, collect func(b, services *bolt.
 	var resume []byte
 	for first := true; first || resume != nil; first = false {
 		n := 0
-		err := db.kv.Update(func(tx *bolt.Tx) error {
+		err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 			ob, err := orgBucket(tx, orgID)
 			if err != nil {
 				return err

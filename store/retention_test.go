@@ -112,7 +112,7 @@ func TestPurgeServiceHistory(t *testing.T) {
 	recordEvery(t, db, org.ID, svcs, now.Add(-6*time.Hour), now, 10*time.Second) // 2160 each
 	keep, _ := db.Uptime(org.ID, svcs[1].ID, now.Add(-24*time.Hour), now)
 	before, _ := db.Storage()
-	if err := db.DeleteService(org.ID, svcs[0].ID); err != nil {
+	if err := db.DeleteService(org.ID, svcs[0].ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	log := watchChunks(db)
@@ -143,7 +143,7 @@ func TestJanitorDeletesOrphanedSeries(t *testing.T) {
 	db, _, org := openSeriesDB(t, now)
 	svcs := createServices(t, db, org.ID, 3, time.Minute)
 	recordEvery(t, db, org.ID, svcs, now.Add(-time.Hour), now, time.Minute)
-	if err := db.DeleteService(org.ID, svcs[1].ID); err != nil { // its purge never runs
+	if err := db.DeleteService(org.ID, svcs[1].ID, nil); err != nil { // its purge never runs
 		t.Fatal(err)
 	}
 	if err := (&Janitor{DB: db, Now: func() time.Time { return now }}).Sweep(); err != nil {

@@ -156,7 +156,7 @@ func (db *DB) RecordResults(batch []RecordItem) error {
 		return nil
 	}
 	var skips skipCounts
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx *bolt.Tx) error {
 		w := newSeriesWriter(tx, db.afterResult)
 		w.inMaintenance = db.maintenanceCheck()
 		for i := range batch {

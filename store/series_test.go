@@ -32,7 +32,7 @@ func openSeriesDB(t testing.TB, now time.Time) (*DB, *fakeClock, *Organization) 
 	clock := &fakeClock{t: now}
 	db := openTestDBAt(t, filepath.Join(t.TempDir(), "alertifypro.db"), Options{Now: clock.Now})
 	_, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
-	if _, err := db.UpdateOrganization(org.ID, func(o *Organization) error { o.MaxServices = -1; return nil }); err != nil {
+	if _, err := db.UpdateOrganization(org.ID, func(o *Organization) error { o.MaxServices = -1; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 	return db, clock, org
@@ -45,7 +45,7 @@ func createServices(t testing.TB, db *DB, orgID string, n int, interval time.Dur
 	for i := range out {
 		s := newTestService(fmt.Sprintf("svc-%05d", i))
 		s.CheckIntervalSeconds = int(interval / time.Second)
-		if err := db.CreateService(orgID, s); err != nil {
+		if err := db.CreateService(orgID, s, nil); err != nil {
 			t.Fatal(err)
 		}
 		out[i] = s
@@ -189,7 +189,7 @@ func TestRecordResultsSkipsWhatCannotBeRecorded(t *testing.T) {
 	svcs := createServices(t, db, org.ID, 2, time.Minute)
 	_, other, _ := mustRegister(t, db, "bob@example.com", "Bob")
 	gone := createServices(t, db, other.ID, 1, time.Minute)[0]
-	if err := db.DeleteService(org.ID, svcs[1].ID); err != nil {
+	if err := db.DeleteService(org.ID, svcs[1].ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.DeleteOrganization(other.ID); err != nil {
@@ -227,7 +227,7 @@ func TestRecordResultsSkipsWhatCannotBeRecorded(t *testing.T) {
 func TestRecordResultsKeepsPausedStatus(t *testing.T) {
 	db, _, org := openSeriesDB(t, seriesEpoch)
 	svc := createServices(t, db, org.ID, 1, time.Minute)[0]
-	if _, err := db.UpdateService(org.ID, svc.ID, func(s *Service) error { s.Paused, s.Status = true, StatusPaused; return nil }); err != nil {
+	if _, err := db.UpdateService(org.ID, svc.ID, func(s *Service) error { s.Paused, s.Status = true, StatusPaused; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 	mustRecord(t, db, result(org.ID, svc.ID, seriesEpoch, StatusRed, 12))

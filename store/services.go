@@ -79,8 +79,8 @@ func serviceNameKey(name string) []byte {
 // already present the answer is ErrPlanLimit (MaxServices < 0 means unlimited). Nothing is
 // written on any refusal. A given ID is kept (the API seals credentials bound to it before
 // calling); an empty one is filled, as are CreatedAt/UpdatedAt. OrgID is set to orgID.
-func (db *DB) CreateService(orgID string, s *Service) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) CreateService(orgID string, s *Service, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		var org Organization
 		if err := getOrganization(tx, orgID, &org); err != nil {
 			return err
@@ -97,7 +97,7 @@ func (db *DB) CreateService(orgID string, s *Service) error {
 			return err
 		}
 		if s.ID == "" {
-			s.ID = newID()
+			s.ID = NewID()
 		}
 		if b.Get([]byte(s.ID)) != nil {
 			return conflictf("service ID %s exists", s.ID)
@@ -169,9 +169,9 @@ func (db *DB) Services(orgID string) ([]Service, error) {
 // transaction (so a read-modify-write never loses a concurrent change). An error from fn
 // aborts and is returned as is. A changed name is re-checked for uniqueness (ErrConflict).
 // ID, OrgID and CreatedAt cannot be changed; UpdatedAt is set.
-func (db *DB) UpdateService(orgID, id string, fn func(*Service) error) (*Service, error) {
+func (db *DB) UpdateService(orgID, id string, fn func(*Service) error, change *Change) (*Service, error) {
 	var s Service
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subServices)
 		if err != nil {
 			return err
@@ -213,8 +213,8 @@ func (db *DB) UpdateService(orgID, id string, fn func(*Service) error) (*Service
 // PurgeServiceHistory(orgID, id) to a background worker once this returns, so a DELETE
 // answers at once however much history there is (SPEC §3.6). If that never happens, the
 // Janitor deletes the orphaned series on its next sweep.
-func (db *DB) DeleteService(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) DeleteService(orgID, id string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subServices)
 		if err != nil {
 			return err

@@ -9,7 +9,7 @@ func TestForEachServiceSpansOrganizations(t *testing.T) {
 	_, a, _ := mustRegister(t, db, "a@example.com", "A")
 	_, b, _ := mustRegister(t, db, "b@example.com", "B")
 	for _, tc := range []struct{ org, name string }{{a.ID, "a1"}, {a.ID, "a2"}, {b.ID, "b1"}} {
-		if err := db.CreateService(tc.org, &Service{Name: tc.name, CheckType: "TCP", Endpoint: "127.0.0.1:1"}); err != nil {
+		if err := db.CreateService(tc.org, &Service{Name: tc.name, CheckType: "TCP", Endpoint: "127.0.0.1:1"}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -18,7 +18,7 @@ func newTestService(name string) *Service {
 func mustCreateService(t *testing.T, db *DB, orgID, name string) *Service {
 	t.Helper()
 	s := newTestService(name)
-	if err := db.CreateService(orgID, s); err != nil {
+	if err := db.CreateService(orgID, s, nil); err != nil {
 		t.Fatalf("CreateService(%s): %v", name, err)
 	}
 	return s
@@ -31,7 +31,7 @@ func TestCreateServiceKeepsIDAndRoundTrips(t *testing.T) {
 	s.ID = "0190aaaa-0000-7000-8000-000000000001"
 	s.Auth = &SealedAuth{Type: "basic", Sealed: []byte{1, 2, 3}}
 	s.SealedHeaders = map[string][]byte{"X-Token": {4, 5}}
-	if err := db.CreateService(org.ID, s); err != nil {
+	if err := db.CreateService(org.ID, s, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.Service(org.ID, s.ID)
@@ -52,7 +52,7 @@ func TestCreateServiceKeepsIDAndRoundTrips(t *testing.T) {
 	// Reusing an ID is refused.
 	dup := newTestService("Third")
 	dup.ID = s.ID
-	if err := db.CreateService(org.ID, dup); !errors.Is(err, ErrConflict) {
+	if err := db.CreateService(org.ID, dup, nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("same ID: %v", err)
 	}
 }
@@ -77,7 +77,7 @@ func TestCreateServicePlanCapIsAtomic(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make([]error, 10)
 	for i := range errs {
-		wg.Go(func() { errs[i] = db.CreateService(org.ID, newTestService(fmt.Sprintf("svc-%d", i))) })
+		wg.Go(func() { errs[i] = db.CreateService(org.ID, newTestService(fmt.Sprintf("svc-%d", i)), nil) })
 	}
 	wg.Wait()
 	ok, limited := 0, 0
@@ -96,7 +96,7 @@ func TestCreateServicePlanCapIsAtomic(t *testing.T) {
 		t.Fatalf("ok=%d limited=%d count=%d err=%v", ok, limited, n, err)
 	}
 	// A refused create wrote nothing, not even its name.
-	if _, err := db.UpdateOrganization(org.ID, func(o *Organization) error { o.MaxServices = 6; return nil }); err != nil {
+	if _, err := db.UpdateOrganization(org.ID, func(o *Organization) error { o.MaxServices = 6; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 	list, _ := db.Services(org.ID)
@@ -115,16 +115,16 @@ func TestCreateServicePlanCapIsAtomic(t *testing.T) {
 func TestCreateServiceUnlimitedAndZeroCap(t *testing.T) {
 	db := openTestDB(t)
 	_, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
-	if _, err := db.UpdateOrganization(org.ID, func(o *Organization) error { o.MaxServices = -1; return nil }); err != nil {
+	if _, err := db.UpdateOrganization(org.ID, func(o *Organization) error { o.MaxServices = -1; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 7 {
 		mustCreateService(t, db, org.ID, fmt.Sprintf("svc-%d", i))
 	}
-	if _, err := db.UpdateOrganization(org.ID, func(o *Organization) error { o.MaxServices = 0; return nil }); err != nil {
+	if _, err := db.UpdateOrganization(org.ID, func(o *Organization) error { o.MaxServices = 0; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CreateService(org.ID, newTestService("more")); !errors.Is(err, ErrPlanLimit) {
+	if err := db.CreateService(org.ID, newTestService("more"), nil); !errors.Is(err, ErrPlanLimit) {
 		t.Fatalf("max_services 0: %v", err)
 	}
 }
@@ -133,7 +133,7 @@ func TestCreateServiceNameConflictIsCaseInsensitive(t *testing.T) {
 	db := openTestDB(t)
 	_, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
 	mustCreateService(t, db, org.ID, "Main API")
-	if err := db.CreateService(org.ID, newTestService("  main api ")); !errors.Is(err, ErrConflict) {
+	if err := db.CreateService(org.ID, newTestService("  main api "), nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("duplicate name: %v", err)
 	}
 	if n, _ := db.CountServices(org.ID); n != 1 {
@@ -152,10 +152,10 @@ func TestServiceTenantIsolation(t *testing.T) {
 	if _, err := db.Service(orgB.ID, s.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Service from B: %v", err)
 	}
-	if _, err := db.UpdateService(orgB.ID, s.ID, func(*Service) error { return nil }); !errors.Is(err, ErrNotFound) {
+	if _, err := db.UpdateService(orgB.ID, s.ID, func(*Service) error { return nil }, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("UpdateService from B: %v", err)
 	}
-	if err := db.DeleteService(orgB.ID, s.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.DeleteService(orgB.ID, s.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("DeleteService from B: %v", err)
 	}
 	if list, _ := db.Services(orgB.ID); len(list) != 0 {
@@ -175,33 +175,33 @@ func TestUpdateService(t *testing.T) {
 	got, err := db.UpdateService(org.ID, a.ID, func(s *Service) error {
 		s.Endpoint, s.ID, s.OrgID = "https://changed.example", "hijack", "other"
 		return nil
-	})
+	}, nil)
 	if err != nil || got.Endpoint != "https://changed.example" || got.ID != a.ID || got.OrgID != org.ID ||
 		!got.UpdatedAt.After(a.UpdatedAt) || !got.CreatedAt.Equal(a.CreatedAt) {
 		t.Fatalf("update: %+v %v", got, err)
 	}
-	if _, err := db.UpdateService(org.ID, a.ID, func(s *Service) error { s.Name = "BETA"; return nil }); !errors.Is(err, ErrConflict) {
+	if _, err := db.UpdateService(org.ID, a.ID, func(s *Service) error { s.Name = "BETA"; return nil }, nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("rename onto Beta: %v", err)
 	}
 	// A case change of its own name is no conflict, and frees nothing else.
-	if _, err := db.UpdateService(org.ID, a.ID, func(s *Service) error { s.Name = "ALPHA"; return nil }); err != nil {
+	if _, err := db.UpdateService(org.ID, a.ID, func(s *Service) error { s.Name = "ALPHA"; return nil }, nil); err != nil {
 		t.Fatalf("case change: %v", err)
 	}
-	if _, err := db.UpdateService(org.ID, a.ID, func(s *Service) error { s.Name = "Gamma"; return nil }); err != nil {
+	if _, err := db.UpdateService(org.ID, a.ID, func(s *Service) error { s.Name = "Gamma"; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 	mustCreateService(t, db, org.ID, "alpha") // the old name is free again
-	if err := db.CreateService(org.ID, newTestService("gamma")); !errors.Is(err, ErrConflict) {
+	if err := db.CreateService(org.ID, newTestService("gamma"), nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("new name not indexed: %v", err)
 	}
 	boom := errors.New("boom")
-	if _, err := db.UpdateService(org.ID, a.ID, func(s *Service) error { s.Name = "Zeta"; return boom }); err != boom {
+	if _, err := db.UpdateService(org.ID, a.ID, func(s *Service) error { s.Name = "Zeta"; return boom }, nil); err != boom {
 		t.Fatalf("fn error: %v", err)
 	}
 	if s, _ := db.Service(org.ID, a.ID); s.Name != "Gamma" {
 		t.Fatalf("aborted update wrote %q", s.Name)
 	}
-	if _, err := db.UpdateService(org.ID, "missing", func(*Service) error { return nil }); !errors.Is(err, ErrNotFound) {
+	if _, err := db.UpdateService(org.ID, "missing", func(*Service) error { return nil }, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("missing: %v", err)
 	}
 }
@@ -210,13 +210,13 @@ func TestDeleteService(t *testing.T) {
 	db := openTestDB(t)
 	_, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
 	s := mustCreateService(t, db, org.ID, "Alpha")
-	if err := db.DeleteService(org.ID, s.ID); err != nil {
+	if err := db.DeleteService(org.ID, s.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Service(org.ID, s.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("after delete: %v", err)
 	}
-	if err := db.DeleteService(org.ID, s.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.DeleteService(org.ID, s.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("second delete: %v", err)
 	}
 	if n, _ := db.CountServices(org.ID); n != 0 {
@@ -240,7 +240,7 @@ func BenchmarkStoreService(b *testing.B) {
 		s.Description = "The public API behind the load balancer"
 		s.Tags = []string{"prod", "api", "eu-west"}
 		s.Auth = &SealedAuth{Type: "bearer", Sealed: make([]byte, 60)}
-		if err := db.CreateService(org.ID, s); err != nil {
+		if err := db.CreateService(org.ID, s, nil); err != nil {
 			b.Fatal(err)
 		}
 		ids[i] = s.ID

@@ -104,14 +104,14 @@ func claimSlug(tx *bolt.Tx, slug, orgID, pageID string) error {
 
 // CreateStatusPage stores a new page in orgID and claims its slug (ErrConflict when taken
 // anywhere on the instance). ID and times are filled; OrgID is set to orgID.
-func (db *DB) CreateStatusPage(orgID string, p *StatusPage) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) CreateStatusPage(orgID string, p *StatusPage, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subStatusPages)
 		if err != nil {
 			return err
 		}
 		if p.ID == "" {
-			p.ID = newID()
+			p.ID = NewID()
 		}
 		if b.Get([]byte(p.ID)) != nil {
 			return conflictf("status page %s exists", p.ID)
@@ -152,9 +152,9 @@ func (db *DB) StatusPages(orgID string) ([]StatusPage, error) {
 // UpdateStatusPage loads page id, lets fn change it and stores it in one transaction. A
 // changed slug is claimed (ErrConflict when taken) and the old one freed. ID, OrgID and
 // CreatedAt cannot change; an error from fn aborts and is returned as is.
-func (db *DB) UpdateStatusPage(orgID, id string, fn func(*StatusPage) error) (*StatusPage, error) {
+func (db *DB) UpdateStatusPage(orgID, id string, fn func(*StatusPage) error, change *Change) (*StatusPage, error) {
 	var p StatusPage
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		if err := getStatusPage(tx, orgID, id, &p); err != nil {
 			return err
 		}
@@ -189,8 +189,8 @@ func (db *DB) UpdateStatusPage(orgID, id string, fn func(*StatusPage) error) (*S
 
 // DeleteStatusPage removes page id of orgID, its incidents, its subscribers (with their
 // tokens) and its slug (which another page may then take), in one transaction. ErrNotFound when it is not the org's.
-func (db *DB) DeleteStatusPage(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) DeleteStatusPage(orgID, id string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		var p StatusPage
 		if err := getStatusPage(tx, orgID, id, &p); err != nil {
 			return err

@@ -11,14 +11,14 @@ func TestStatusPageCRUDAndSlugIndex(t *testing.T) {
 	org, other := mustOrg(t, db, "ada"), mustOrg(t, db, "bob")
 	p := &StatusPage{Name: "Acme", Slug: "acme", IsPublic: true, HistoryDays: 90,
 		Components: []Component{{ID: "c1", Name: "API", ServiceID: "s1"}}}
-	if err := db.CreateStatusPage(org, p); err != nil {
+	if err := db.CreateStatusPage(org, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	if p.ID == "" || p.OrgID != org || p.CreatedAt.IsZero() {
 		t.Fatalf("create did not fill: %+v", p)
 	}
 	// Slugs are unique across the instance, whatever the case.
-	if err := db.CreateStatusPage(other, &StatusPage{Name: "x", Slug: "ACME"}); !errors.Is(err, ErrConflict) {
+	if err := db.CreateStatusPage(other, &StatusPage{Name: "x", Slug: "ACME"}, nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("taken slug in another org: %v", err)
 	}
 	if got, err := db.PublicStatusPage("acme"); err != nil || got.ID != p.ID || got.OrgID != org {
@@ -31,36 +31,36 @@ func TestStatusPageCRUDAndSlugIndex(t *testing.T) {
 	if list, err := db.StatusPages(other); err != nil || len(list) != 0 {
 		t.Errorf("other org list: %v %v", list, err)
 	}
-	if _, err := db.UpdateStatusPage(other, p.ID, func(*StatusPage) error { return nil }); !errors.Is(err, ErrNotFound) {
+	if _, err := db.UpdateStatusPage(other, p.ID, func(*StatusPage) error { return nil }, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("other org update: %v", err)
 	}
-	if err := db.DeleteStatusPage(other, p.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.DeleteStatusPage(other, p.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("other org delete: %v", err)
 	}
 	// Renaming the slug frees the old one; taking a used one is a conflict.
 	q := &StatusPage{Name: "Beta", Slug: "beta"}
-	if err := db.CreateStatusPage(other, q); err != nil {
+	if err := db.CreateStatusPage(other, q, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.UpdateStatusPage(org, p.ID, func(s *StatusPage) error { s.Slug = "beta"; return nil }); !errors.Is(err, ErrConflict) {
+	if _, err := db.UpdateStatusPage(org, p.ID, func(s *StatusPage) error { s.Slug = "beta"; return nil }, nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("rename onto a taken slug: %v", err)
 	}
-	upd, err := db.UpdateStatusPage(org, p.ID, func(s *StatusPage) error { s.Slug, s.ID, s.OrgID = "acme-2", "x", other; return nil })
+	upd, err := db.UpdateStatusPage(org, p.ID, func(s *StatusPage) error { s.Slug, s.ID, s.OrgID = "acme-2", "x", other; return nil }, nil)
 	if err != nil || upd.Slug != "acme-2" || upd.ID != p.ID || upd.OrgID != org {
 		t.Fatalf("rename = %+v, %v", upd, err)
 	}
 	if _, err := db.PublicStatusPage("acme"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("old slug still resolves: %v", err)
 	}
-	if err := db.CreateStatusPage(other, &StatusPage{Name: "Acme again", Slug: "acme"}); err != nil {
+	if err := db.CreateStatusPage(other, &StatusPage{Name: "Acme again", Slug: "acme"}, nil); err != nil {
 		t.Errorf("freed slug not reusable: %v", err)
 	}
 	// Deleting a page deletes its incidents and frees its slug.
 	inc := &Incident{Title: "Down", Severity: SeverityMajor}
-	if err := db.CreateIncident(org, p.ID, inc, IncidentUpdate{Status: IncidentInvestigating, Message: "m"}); err != nil {
+	if err := db.CreateIncident(org, p.ID, inc, IncidentUpdate{Status: IncidentInvestigating, Message: "m"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.DeleteStatusPage(org, p.ID); err != nil {
+	if err := db.DeleteStatusPage(org, p.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Incident(org, p.ID, inc.ID); !errors.Is(err, ErrNotFound) {
@@ -69,7 +69,7 @@ func TestStatusPageCRUDAndSlugIndex(t *testing.T) {
 	if _, err := db.PublicStatusPage("acme-2"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("deleted page's slug resolves: %v", err)
 	}
-	if err := db.CreateStatusPage(org, &StatusPage{Name: "n", Slug: "acme-2"}); err != nil {
+	if err := db.CreateStatusPage(org, &StatusPage{Name: "n", Slug: "acme-2"}, nil); err != nil {
 		t.Errorf("deleted page's slug not free: %v", err)
 	}
 }
@@ -77,7 +77,7 @@ func TestStatusPageCRUDAndSlugIndex(t *testing.T) {
 func TestStatusPageSlugFreedWithOrganization(t *testing.T) {
 	db := openTestDB(t)
 	org := mustOrg(t, db, "ada")
-	if err := db.CreateStatusPage(org, &StatusPage{Name: "Acme", Slug: "acme"}); err != nil {
+	if err := db.CreateStatusPage(org, &StatusPage{Name: "Acme", Slug: "acme"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.DeleteOrganization(org); err != nil {
@@ -96,7 +96,7 @@ func TestStatusPageSnapshotReadsDailyRollups(t *testing.T) {
 	p := &StatusPage{Name: "Acme", Slug: "acme", IsPublic: true, Components: []Component{
 		{ID: "c1", Name: "API", ServiceID: svcs[0].ID}, {ID: "c2", Name: "Gone", ServiceID: "00000000-0000-0000-0000-000000000000"},
 		{ID: "c3", Name: "Backup", HeartbeatID: hb.ID}, {ID: "c4", Name: "Gone job", HeartbeatID: "00000000-0000-0000-0000-000000000001"}}}
-	if err := db.CreateStatusPage(org.ID, p); err != nil {
+	if err := db.CreateStatusPage(org.ID, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	// Two days ago: 3 up, 1 down; today: 2 up.

@@ -94,6 +94,11 @@ type Options struct {
 	// DefaultRetention's. Queries pick resolutions the policy still covers, and the
 	// Janitor enforces it, so both read it from here.
 	Retention RetentionPolicy
+	// BeforeAudit, when set, runs inside the write transaction just before each audit entry
+	// is written; an error aborts the whole transaction, the change the entry describes
+	// included. Tests use it to prove that a change and its audit entry commit together or
+	// not at all (SPEC §12); production leaves it nil.
+	BeforeAudit func(orgID string, e *AuditEntry) error
 }
 
 // DB is an open AlertifyPro database. It is safe for concurrent use.
@@ -124,6 +129,8 @@ type DB struct {
 	// onDeleteChunk, when set (tests), is told the size of every chunked time-series
 	// delete after its transaction commits.
 	onDeleteChunk func(bucket string, keys int)
+	// beforeAudit is Options.BeforeAudit.
+	beforeAudit func(orgID string, e *AuditEntry) error
 }
 
 // Open opens (creating if needed, mode 0600) the database at path, waits at most one second
@@ -143,6 +150,7 @@ func open(path string, opts Options, migrations []migration) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	db := &DB{kv: kv, path: path, now: opts.Now, log: opts.Logger, retention: opts.Retention.orDefaults(DefaultRetention())}
+	db.beforeAudit = opts.BeforeAudit
 	if db.now == nil {
 		db.now = func() time.Time { return time.Now().UTC() }
 	}

@@ -71,7 +71,7 @@ func mustRegister(t testing.TB, db *DB, email, name string) (*User, *Organizatio
 	u := &User{Email: email, FullName: name, PasswordHash: "$2a$10$hash"}
 	org := &Organization{Name: name + "'s Organization"}
 	m := &Membership{}
-	if err := db.Register(u, org, m); err != nil {
+	if err := db.Register(u, org, m, nil); err != nil {
 		t.Fatalf("Register(%s): %v", email, err)
 	}
 	return u, org, m

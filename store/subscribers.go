@@ -94,10 +94,10 @@ const confirmResendInterval = 5 * time.Minute
 // subscribes cannot overshoot. When the address is already on the page, *s is replaced
 // by the stored subscriber and the outcome says whether it was pending (its confirm
 // digest is then replaced by s's, unless the last one is recent) or confirmed (unchanged). ErrNotFound when the page is
-// not the organization's.
-func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int) (SubscribeOutcome, error) {
+// not the organization's. change, if any, is recorded only when a subscriber is created.
+func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int, change *Change) (SubscribeOutcome, error) {
 	outcome := SubscriberCreated
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
 		if err := getStatusPage(tx, orgID, s.PageID, &StatusPage{}); err != nil {
 			return err
 		}
@@ -132,7 +132,7 @@ func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int) (SubscribeOu
 			return fmt.Errorf("%w: the organization has %d subscribers", ErrPlanLimit, limit)
 		}
 		if s.ID == "" {
-			s.ID = newID()
+			s.ID = NewID()
 		}
 		if b.Get([]byte(s.ID)) != nil {
 			return conflictf("subscriber %s exists", s.ID)
@@ -149,7 +149,10 @@ func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int) (SubscribeOu
 				return err
 			}
 		}
-		return putSubscriber(tx, s)
+		if err := putSubscriber(tx, s); err != nil {
+			return err
+		}
+		return db.record(tx, orgID, change)
 	})
 	return outcome, err
 }
@@ -181,8 +184,8 @@ func (db *DB) Subscribers(orgID, pageID string) ([]Subscriber, error) {
 }
 
 // DeleteSubscriber removes subscriber id of page pageID of orgID with its index entries.
-func (db *DB) DeleteSubscriber(orgID, pageID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) DeleteSubscriber(orgID, pageID, id string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		var s Subscriber
 		if err := getPageSubscriber(tx, orgID, pageID, id, &s); err != nil {
 			return err

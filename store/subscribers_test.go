@@ -21,79 +21,79 @@ func TestSubscriberLifecycle(t *testing.T) {
 	db := openTestDBAt(t, filepath.Join(t.TempDir(), "alertifypro.db"), Options{Now: func() time.Time { return now }})
 	org, other := mustOrg(t, db, "ada"), mustOrg(t, db, "bob")
 	p := &StatusPage{Name: "Acme", Slug: "acme"}
-	if err := db.CreateStatusPage(org, p); err != nil {
+	if err := db.CreateStatusPage(org, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	s := pendingEmail(p.ID, "Ann@Example.com", "a")
-	if out, err := db.AddSubscriber(org, s, 2); err != nil || out != SubscriberCreated || s.ID == "" {
+	if out, err := db.AddSubscriber(org, s, 2, nil); err != nil || out != SubscriberCreated || s.ID == "" {
 		t.Fatalf("add = %v, %v, %+v", out, err, s)
 	}
 	// The same address (any case) again while pending: nothing at first (the confirmation
 	// just went out), renewed with the new confirm token a few minutes later.
-	if out, err := db.AddSubscriber(org, pendingEmail(p.ID, "ANN@example.com", "a1"), 2); err != nil || out != SubscriberPendingRecent {
+	if out, err := db.AddSubscriber(org, pendingEmail(p.ID, "ANN@example.com", "a1"), 2, nil); err != nil || out != SubscriberPendingRecent {
 		t.Fatalf("immediate resubscribe = %v, %v", out, err)
 	}
 	now = now.Add(confirmResendInterval)
 	again := pendingEmail(p.ID, "ann@example.COM", "a2")
-	if out, err := db.AddSubscriber(org, again, 2); err != nil || out != SubscriberRenewed || again.ID != s.ID {
+	if out, err := db.AddSubscriber(org, again, 2, nil); err != nil || out != SubscriberRenewed || again.ID != s.ID {
 		t.Fatalf("resubscribe pending = %v, %v, %+v", out, err, again)
 	}
-	if _, err := db.ConfirmSubscriber(digestOf("confirm-a")); !errors.Is(err, ErrNotFound) {
+	if _, err := db.ConfirmSubscriber(digestOf("confirm-a"), nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("old confirm token still works: %v", err)
 	}
-	if _, err := db.ConfirmSubscriber(digestOf("unsub-a")); !errors.Is(err, ErrNotFound) {
+	if _, err := db.ConfirmSubscriber(digestOf("unsub-a"), nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unsubscribe token confirms: %v", err)
 	}
-	got, err := db.ConfirmSubscriber(digestOf("confirm-a2"))
+	got, err := db.ConfirmSubscriber(digestOf("confirm-a2"), nil)
 	if err != nil || got.Status != SubscriberConfirmed || got.ConfirmedAt == nil {
 		t.Fatalf("confirm = %+v, %v", got, err)
 	}
-	if _, err := db.ConfirmSubscriber(digestOf("confirm-a2")); !errors.Is(err, ErrNotFound) {
+	if _, err := db.ConfirmSubscriber(digestOf("confirm-a2"), nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("confirm link works twice: %v", err)
 	}
 	// Confirmed: a resubscribe changes nothing.
-	if out, err := db.AddSubscriber(org, pendingEmail(p.ID, "ann@example.com", "a3"), 2); err != nil || out != SubscriberExisting {
+	if out, err := db.AddSubscriber(org, pendingEmail(p.ID, "ann@example.com", "a3"), 2, nil); err != nil || out != SubscriberExisting {
 		t.Fatalf("resubscribe confirmed = %v, %v", out, err)
 	}
 	// The cap counts the organization's subscribers, in the write transaction.
-	if _, err := db.AddSubscriber(org, pendingEmail(p.ID, "bo@example.com", "b"), 2); err != nil {
+	if _, err := db.AddSubscriber(org, pendingEmail(p.ID, "bo@example.com", "b"), 2, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddSubscriber(org, pendingEmail(p.ID, "cy@example.com", "c"), 2); !errors.Is(err, ErrPlanLimit) {
+	if _, err := db.AddSubscriber(org, pendingEmail(p.ID, "cy@example.com", "c"), 2, nil); !errors.Is(err, ErrPlanLimit) {
 		t.Fatalf("over the cap: %v", err)
 	}
 	// Tenant isolation.
 	if _, err := db.Subscriber(other, p.ID, s.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("other org get: %v", err)
 	}
-	if err := db.DeleteSubscriber(other, p.ID, s.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.DeleteSubscriber(other, p.ID, s.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("other org delete: %v", err)
 	}
 	if _, err := db.Subscribers(other, p.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("other org list: %v", err)
 	}
 	// Unsubscribe removes the subscriber and frees the address.
-	if gone, err := db.Unsubscribe(digestOf("unsub-a")); err != nil || gone.ID != s.ID {
+	if gone, err := db.Unsubscribe(digestOf("unsub-a"), nil); err != nil || gone.ID != s.ID {
 		t.Fatalf("unsubscribe = %+v, %v", gone, err)
 	}
-	if _, err := db.Unsubscribe(digestOf("unsub-a")); !errors.Is(err, ErrNotFound) {
+	if _, err := db.Unsubscribe(digestOf("unsub-a"), nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unsubscribe twice: %v", err)
 	}
 	if list, _ := db.Subscribers(org, p.ID); len(list) != 1 || list[0].Email != "bo@example.com" {
 		t.Fatalf("left: %+v", list)
 	}
 	// Deleting the page deletes its subscribers and their tokens.
-	if err := db.DeleteStatusPage(org, p.ID); err != nil {
+	if err := db.DeleteStatusPage(org, p.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Unsubscribe(digestOf("unsub-b")); !errors.Is(err, ErrNotFound) {
+	if _, err := db.Unsubscribe(digestOf("unsub-b"), nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("token of a deleted page's subscriber: %v", err)
 	}
 	q := &StatusPage{Name: "Q", Slug: "q"}
-	if err := db.CreateStatusPage(org, q); err != nil {
+	if err := db.CreateStatusPage(org, q, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddSubscriber(org, pendingEmail(q.ID, "bo@example.com", "b"), 2); err != nil {
+	if _, err := db.AddSubscriber(org, pendingEmail(q.ID, "bo@example.com", "b"), 2, nil); err != nil {
 		t.Fatalf("cap not freed by the page deletion: %v", err)
 	}
 }
@@ -103,15 +103,15 @@ func TestIncidentNotifiesConfirmedSubscribers(t *testing.T) {
 	db := openTestDB(t)
 	org := mustOrg(t, db, "ada")
 	p := &StatusPage{Name: "Acme", Slug: "acme", SubscriptionsEnabled: true}
-	if err := db.CreateStatusPage(org, p); err != nil {
+	if err := db.CreateStatusPage(org, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range []string{"a", "b"} {
-		if _, err := db.AddSubscriber(org, pendingEmail(p.ID, e+"@example.com", e), -1); err != nil {
+		if _, err := db.AddSubscriber(org, pendingEmail(p.ID, e+"@example.com", e), -1, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.ConfirmSubscriber(digestOf("confirm-a")); err != nil {
+	if _, err := db.ConfirmSubscriber(digestOf("confirm-a"), nil); err != nil {
 		t.Fatal(err)
 	}
 	db.SetSubscriberNotifier(func(n *SubscriberNotice, s *Subscriber) (*OutboxEntry, error) {
@@ -119,13 +119,13 @@ func TestIncidentNotifiesConfirmedSubscribers(t *testing.T) {
 		return &OutboxEntry{Kind: OutboxKindEmail, TargetID: s.Email, Event: "subscriber.incident", Notification: raw}, nil
 	})
 	inc := &Incident{Title: "Down", Severity: SeverityMajor}
-	if err := db.CreateIncident(org, p.ID, inc, IncidentUpdate{Status: IncidentInvestigating, Message: "m"}); err != nil {
+	if err := db.CreateIncident(org, p.ID, inc, IncidentUpdate{Status: IncidentInvestigating, Message: "m"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.UpdateIncident(org, p.ID, inc.ID, func(i *Incident) error { i.Title = "Slow"; return nil }); err != nil {
+	if _, err := db.UpdateIncident(org, p.ID, inc.ID, func(i *Incident) error { i.Title = "Slow"; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddIncidentUpdate(org, p.ID, inc.ID, IncidentUpdate{Status: IncidentResolved, Message: "ok"}); err != nil {
+	if _, err := db.AddIncidentUpdate(org, p.ID, inc.ID, IncidentUpdate{Status: IncidentResolved, Message: "ok"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	due, err := db.DueOutbox(db.stamp().Add(1e12), 100)
@@ -145,10 +145,10 @@ func TestIncidentNotifiesConfirmedSubscribers(t *testing.T) {
 		t.Fatalf("queued %v, want [created resolved]", kinds)
 	}
 	// Subscriptions turned off: nothing more is queued.
-	if _, err := db.UpdateStatusPage(org, p.ID, func(s *StatusPage) error { s.SubscriptionsEnabled = false; return nil }); err != nil {
+	if _, err := db.UpdateStatusPage(org, p.ID, func(s *StatusPage) error { s.SubscriptionsEnabled = false; return nil }, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddIncidentUpdate(org, p.ID, inc.ID, IncidentUpdate{Status: IncidentMonitoring, Message: "again"}); err != nil {
+	if _, err := db.AddIncidentUpdate(org, p.ID, inc.ID, IncidentUpdate{Status: IncidentMonitoring, Message: "again"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if again, _ := db.DueOutbox(db.stamp().Add(1e12), 100); len(again) != len(due) {
@@ -161,10 +161,10 @@ func TestDeleteOrganizationDropsSubscriberTokens(t *testing.T) {
 	db := openTestDB(t)
 	org := mustOrg(t, db, "ada")
 	p := &StatusPage{Name: "Acme", Slug: "acme"}
-	if err := db.CreateStatusPage(org, p); err != nil {
+	if err := db.CreateStatusPage(org, p, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddSubscriber(org, pendingEmail(p.ID, "a@example.com", "z"), -1); err != nil {
+	if _, err := db.AddSubscriber(org, pendingEmail(p.ID, "a@example.com", "z"), -1, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.DeleteOrganization(org); err != nil {

@@ -13,10 +13,11 @@ import (
 
 // ConfirmSubscriber confirms the pending subscriber whose confirm token hashes to digest
 // and retires that token (a confirm link works once). ErrNotFound for an unknown,
-// used or mismatching token.
-func (db *DB) ConfirmSubscriber(digest []byte) (*Subscriber, error) {
+// used or mismatching token. describe, if not nil, gives the change to record with it in
+// the subscriber's organization: only the transaction knows which subscriber it is.
+func (db *DB) ConfirmSubscriber(digest []byte, describe func(*Subscriber) *Change) (*Subscriber, error) {
 	var s Subscriber
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx *bolt.Tx) error {
 		if err := subscriberByToken(tx, digest, &s); err != nil {
 			return err
 		}
@@ -28,7 +29,10 @@ func (db *DB) ConfirmSubscriber(digest []byte) (*Subscriber, error) {
 		}
 		now := db.stamp()
 		s.Status, s.ConfirmedAt = SubscriberConfirmed, &now
-		return putSubscriber(tx, &s)
+		if err := putSubscriber(tx, &s); err != nil {
+			return err
+		}
+		return db.recordDescribed(tx, &s, describe)
 	})
 	if err != nil {
 		return nil, err
@@ -37,22 +41,34 @@ func (db *DB) ConfirmSubscriber(digest []byte) (*Subscriber, error) {
 }
 
 // Unsubscribe removes the subscriber whose unsubscribe token hashes to digest and returns
-// it as it was. ErrNotFound for an unknown token (also one already used).
-func (db *DB) Unsubscribe(digest []byte) (*Subscriber, error) {
+// it as it was. ErrNotFound for an unknown token (also one already used). describe is as
+// for ConfirmSubscriber.
+func (db *DB) Unsubscribe(digest []byte, describe func(*Subscriber) *Change) (*Subscriber, error) {
 	var s Subscriber
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx *bolt.Tx) error {
 		if err := subscriberByToken(tx, digest, &s); err != nil {
 			return err
 		}
 		if !digestEqual(s.UnsubscribeDigest, digest) {
 			return notFoundf("subscriber token")
 		}
-		return removeSubscriber(tx, &s)
+		if err := removeSubscriber(tx, &s); err != nil {
+			return err
+		}
+		return db.recordDescribed(tx, &s, describe)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &s, nil
+}
+
+// recordDescribed records describe(s), if describe is set, in s's organization.
+func (db *DB) recordDescribed(tx *bolt.Tx, s *Subscriber, describe func(*Subscriber) *Change) error {
+	if describe == nil {
+		return nil
+	}
+	return db.record(tx, s.OrgID, describe(s))
 }
 
 // digestEqual compares two token digests in constant time; empty never matches.

@@ -12,9 +12,9 @@ import (
 // must be a member of the organization (ErrNotFound otherwise); adding a
 // user twice is ErrConflict. RemoveMember drops these rows when the user
 // leaves the organization.
-func (db *DB) AddTeamMember(orgID, teamID, userID string) (*TeamMember, error) {
+func (db *DB) AddTeamMember(orgID, teamID, userID string, change *Change) (*TeamMember, error) {
 	tm := TeamMember{TeamID: teamID, UserID: userID}
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		if err := getTeam(tx, orgID, teamID, &Team{}); err != nil {
 			return err
 		}
@@ -91,8 +91,8 @@ func (db *DB) TeamMemberCounts(orgID string) (map[string]int, error) {
 
 // RemoveTeamMember takes userID out of the team; ErrNotFound when the team
 // does not exist or the user is not in it.
-func (db *DB) RemoveTeamMember(orgID, teamID, userID string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) RemoveTeamMember(orgID, teamID, userID string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		if err := getTeam(tx, orgID, teamID, &Team{}); err != nil {
 			return err
 		}

@@ -30,8 +30,8 @@ type TeamMember struct {
 // CreateTeam stores a new team. Team names are unique in the organization,
 // compared case-insensitively (ErrConflict). Empty ID and times are filled;
 // t.OrgID is set to orgID.
-func (db *DB) CreateTeam(orgID string, t *Team) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) CreateTeam(orgID string, t *Team, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subTeams)
 		if err != nil {
 			return err
@@ -40,7 +40,7 @@ func (db *DB) CreateTeam(orgID string, t *Team) error {
 			return err
 		}
 		if t.ID == "" {
-			t.ID = newID()
+			t.ID = NewID()
 		}
 		if b.Get([]byte(t.ID)) != nil {
 			return conflictf("team %s already exists", t.ID)
@@ -82,9 +82,9 @@ func (db *DB) Teams(orgID string) ([]Team, error) {
 // UpdateTeam loads the team, lets fn change it and stores it; a new name
 // must stay unique (ErrConflict). fn runs inside the write transaction and
 // its error aborts the update. ID, OrgID and CreatedAt cannot change.
-func (db *DB) UpdateTeam(orgID, id string, fn func(*Team) error) (*Team, error) {
+func (db *DB) UpdateTeam(orgID, id string, fn func(*Team) error, change *Change) (*Team, error) {
 	var t Team
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		if err := getTeam(tx, orgID, id, &t); err != nil {
 			return err
 		}
@@ -107,8 +107,8 @@ func (db *DB) UpdateTeam(orgID, id string, fn func(*Team) error) (*Team, error) 
 
 // DeleteTeam removes a team and its member rows. A team has at most one row
 // per organization member, so one transaction is enough.
-func (db *DB) DeleteTeam(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) DeleteTeam(orgID, id string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		if err := getTeam(tx, orgID, id, &Team{}); err != nil {
 			return err
 		}

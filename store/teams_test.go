@@ -8,7 +8,7 @@ import (
 func mustCreateTeam(t *testing.T, db *DB, orgID, name string) *Team {
 	t.Helper()
 	team := &Team{Name: name, Description: name + " team"}
-	if err := db.CreateTeam(orgID, team); err != nil {
+	if err := db.CreateTeam(orgID, team, nil); err != nil {
 		t.Fatalf("CreateTeam(%s): %v", name, err)
 	}
 	return team
@@ -24,7 +24,7 @@ func TestTeamCRUDAndNameUniqueness(t *testing.T) {
 		t.Fatalf("created team = %+v", ops)
 	}
 	dba := mustCreateTeam(t, db, org.ID, "DBA")
-	if err := db.CreateTeam(org.ID, &Team{Name: " oPs "}); !errors.Is(err, ErrConflict) {
+	if err := db.CreateTeam(org.ID, &Team{Name: " oPs "}, nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("duplicate name (other case) = %v, want ErrConflict", err)
 	}
 	// Names are unique per organization only.
@@ -45,37 +45,37 @@ func TestTeamCRUDAndNameUniqueness(t *testing.T) {
 	}
 
 	// Renaming onto another team's name conflicts; a case change of its own does not.
-	if _, err := db.UpdateTeam(org.ID, dba.ID, func(t *Team) error { t.Name = "OPS"; return nil }); !errors.Is(err, ErrConflict) {
+	if _, err := db.UpdateTeam(org.ID, dba.ID, func(t *Team) error { t.Name = "OPS"; return nil }, nil); !errors.Is(err, ErrConflict) {
 		t.Fatalf("rename onto Ops = %v, want ErrConflict", err)
 	}
 	upd, err := db.UpdateTeam(org.ID, ops.ID, func(t *Team) error {
 		t.Name, t.Description, t.ID, t.OrgID = "OPS", "on call", "hijack", other.ID
 		return nil
-	})
+	}, nil)
 	if err != nil || upd.ID != ops.ID || upd.OrgID != org.ID || upd.Name != "OPS" || !upd.UpdatedAt.After(ops.CreatedAt) {
 		t.Fatalf("UpdateTeam = %+v, %v", upd, err)
 	}
 	boom := errors.New("boom")
-	if _, err := db.UpdateTeam(org.ID, ops.ID, func(t *Team) error { t.Name = "x"; return boom }); !errors.Is(err, boom) {
+	if _, err := db.UpdateTeam(org.ID, ops.ID, func(t *Team) error { t.Name = "x"; return boom }, nil); !errors.Is(err, boom) {
 		t.Fatalf("fn error = %v", err)
 	}
 	if got, _ := db.Team(org.ID, ops.ID); got.Name != "OPS" {
 		t.Fatalf("aborted update was stored: %+v", got)
 	}
-	if _, err := db.UpdateTeam(other.ID, ops.ID, func(*Team) error { return nil }); !errors.Is(err, ErrNotFound) {
+	if _, err := db.UpdateTeam(other.ID, ops.ID, func(*Team) error { return nil }, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("UpdateTeam from another organization = %v, want ErrNotFound", err)
 	}
 
-	if err := db.DeleteTeam(other.ID, ops.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.DeleteTeam(other.ID, ops.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("DeleteTeam from another organization = %v, want ErrNotFound", err)
 	}
-	if err := db.DeleteTeam(org.ID, ops.ID); err != nil {
+	if err := db.DeleteTeam(org.ID, ops.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Team(org.ID, ops.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("deleted team still readable: %v", err)
 	}
-	if err := db.DeleteTeam(org.ID, ops.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.DeleteTeam(org.ID, ops.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("second delete = %v, want ErrNotFound", err)
 	}
 	if _, err := db.Teams("no-such-org"); !errors.Is(err, ErrNotFound) {
@@ -95,21 +95,21 @@ func TestTeamMembers(t *testing.T) {
 	owner, org, _ := mustRegister(t, db, "owner@example.com", "Owner")
 	ada, other, _ := mustRegister(t, db, "ada@example.com", "Ada")
 	bob, _, _ := mustRegister(t, db, "bob@example.com", "Bob")
-	if err := db.AddMember(org.ID, &Membership{UserID: bob.ID, Role: "viewer"}); err != nil {
+	if err := db.AddMember(org.ID, &Membership{UserID: bob.ID, Role: "viewer"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	ops := mustCreateTeam(t, db, org.ID, "Ops")
 	dba := mustCreateTeam(t, db, org.ID, "DBA")
 	foreign := mustCreateTeam(t, db, other.ID, "Foreign")
 
-	tm, err := db.AddTeamMember(org.ID, ops.ID, owner.ID)
+	tm, err := db.AddTeamMember(org.ID, ops.ID, owner.ID, nil)
 	if err != nil || tm.TeamID != ops.ID || tm.UserID != owner.ID || tm.AddedAt.IsZero() {
 		t.Fatalf("AddTeamMember = %+v, %v", tm, err)
 	}
-	if _, err := db.AddTeamMember(org.ID, ops.ID, bob.ID); err != nil {
+	if _, err := db.AddTeamMember(org.ID, ops.ID, bob.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddTeamMember(org.ID, dba.ID, bob.ID); err != nil {
+	if _, err := db.AddTeamMember(org.ID, dba.ID, bob.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -124,7 +124,7 @@ func TestTeamMembers(t *testing.T) {
 		{"another organization's view of the team", other.ID, ops.ID, ada.ID, ErrNotFound},
 	}
 	for _, c := range cases {
-		if _, err := db.AddTeamMember(c.org, c.team, c.user); !errors.Is(err, c.want) {
+		if _, err := db.AddTeamMember(c.org, c.team, c.user, nil); !errors.Is(err, c.want) {
 			t.Errorf("%s: AddTeamMember = %v, want %v", c.name, err, c.want)
 		}
 	}
@@ -144,13 +144,13 @@ func TestTeamMembers(t *testing.T) {
 		t.Fatalf("TeamMemberCounts = %v, %v", counts, err)
 	}
 
-	if err := db.RemoveTeamMember(org.ID, ops.ID, ada.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.RemoveTeamMember(org.ID, ops.ID, ada.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("removing a non-member = %v, want ErrNotFound", err)
 	}
-	if err := db.RemoveTeamMember(other.ID, ops.ID, owner.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.RemoveTeamMember(other.ID, ops.ID, owner.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("RemoveTeamMember from another organization = %v", err)
 	}
-	if err := db.RemoveTeamMember(org.ID, ops.ID, owner.ID); err != nil {
+	if err := db.RemoveTeamMember(org.ID, ops.ID, owner.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if members, _ := db.TeamMembers(org.ID, ops.ID); len(members) != 1 || members[0].UserID != bob.ID {
@@ -159,7 +159,7 @@ func TestTeamMembers(t *testing.T) {
 
 	// Leaving the organization drops the user's rows in every team (the
 	// key shape teamID/userID that RemoveMember relies on).
-	if err := db.RemoveMember(org.ID, bob.ID); err != nil {
+	if err := db.RemoveMember(org.ID, bob.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if counts, _ := db.TeamMemberCounts(org.ID); len(counts) != 0 {
@@ -167,13 +167,13 @@ func TestTeamMembers(t *testing.T) {
 	}
 
 	// Deleting a team deletes its rows and nobody else's.
-	if _, err := db.AddTeamMember(org.ID, ops.ID, owner.ID); err != nil {
+	if _, err := db.AddTeamMember(org.ID, ops.ID, owner.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddTeamMember(org.ID, dba.ID, owner.ID); err != nil {
+	if _, err := db.AddTeamMember(org.ID, dba.ID, owner.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.DeleteTeam(org.ID, ops.ID); err != nil {
+	if err := db.DeleteTeam(org.ID, ops.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if counts, _ := db.TeamMemberCounts(org.ID); len(counts) != 1 || counts[dba.ID] != 1 {

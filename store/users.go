@@ -38,10 +38,15 @@ func (u *User) EmailConfirmed() bool {
 // one transaction. It returns ErrConflict when the e-mail (compared case-insensitively) is
 // taken. u.IsInstanceAdmin is decided here: true only for the first user ever. The slug is
 // made unique by suffixing -2, -3, ...; empty IDs and times are filled in (u, org and owner
-// are updated in place), see CreateOrganization for the organization defaults.
-func (db *DB) Register(u *User, org *Organization, owner *Membership) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
-		return db.registerTx(tx, u, org, owner)
+// are updated in place), see CreateOrganization for the organization defaults. change, if
+// any, is recorded in the new organization.
+func (db *DB) Register(u *User, org *Organization, owner *Membership, change *Change) error {
+	// The organization is created inside the transaction, so the change is recorded there.
+	return db.update("", nil, func(tx *bolt.Tx) error {
+		if err := db.registerTx(tx, u, org, owner); err != nil {
+			return err
+		}
+		return db.record(tx, org.ID, change)
 	})
 }
 
@@ -72,7 +77,7 @@ func (db *DB) insertUser(tx *bolt.Tx, u *User) error {
 		return conflictf("e-mail %s is already registered", u.Email)
 	}
 	if u.ID == "" {
-		u.ID = newID()
+		u.ID = NewID()
 	}
 	if tx.Bucket([]byte(bucketUsers)).Get([]byte(u.ID)) != nil {
 		return conflictf("user %s already exists", u.ID)
@@ -135,9 +140,11 @@ var errEmailViaConfirmation = errors.New("store: the e-mail of an account change
 // aborts the update and is returned as is. ID and CreatedAt cannot be changed; UpdatedAt is
 // set. The e-mail cannot be changed here (an error): RequestEmailChange and
 // ConfirmEmailChange do that, so the index never holds an address nobody proved.
-func (db *DB) UpdateUser(id string, fn func(*User) error) (*User, error) {
+// change, if any, is recorded in organization auditOrgID (the caller's active one: an
+// account belongs to no organization of its own).
+func (db *DB) UpdateUser(id string, fn func(*User) error, auditOrgID string, change *Change) (*User, error) {
 	var u User
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(auditOrgID, change, func(tx *bolt.Tx) error {
 		if err := getUser(tx, id, &u); err != nil {
 			return err
 		}

@@ -43,7 +43,7 @@ func TestRegisterFillsRecordsAndIndexes(t *testing.T) {
 func TestRegisterDuplicateEmailIsCaseInsensitiveConflict(t *testing.T) {
 	db := openTestDB(t)
 	mustRegister(t, db, "ada@example.com", "Ada")
-	err := db.Register(&User{Email: "ADA@Example.COM"}, &Organization{Name: "Other"}, &Membership{})
+	err := db.Register(&User{Email: "ADA@Example.COM"}, &Organization{Name: "Other"}, &Membership{}, nil)
 	if !errors.Is(err, ErrConflict) {
 		t.Fatalf("Register duplicate = %v, want ErrConflict", err)
 	}
@@ -63,7 +63,7 @@ func TestInstanceAdminIsOnlyTheFirstUser(t *testing.T) {
 	db := openTestDB(t)
 	first, _, _ := mustRegister(t, db, "first@example.com", "First")
 	second := &User{Email: "second@example.com", IsInstanceAdmin: true} // a caller cannot claim it
-	if err := db.Register(second, &Organization{Name: "Second"}, &Membership{}); err != nil {
+	if err := db.Register(second, &Organization{Name: "Second"}, &Membership{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if !first.IsInstanceAdmin {
@@ -85,7 +85,7 @@ func TestRegisterSlugSuffixes(t *testing.T) {
 	want := []string{"acme", "acme-2", "acme-3"}
 	for i, w := range want {
 		org := &Organization{Name: "ACME!"}
-		if err := db.Register(&User{Email: fmt.Sprintf("u%d@example.com", i)}, org, &Membership{}); err != nil {
+		if err := db.Register(&User{Email: fmt.Sprintf("u%d@example.com", i)}, org, &Membership{}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if org.Slug != w {
@@ -94,7 +94,7 @@ func TestRegisterSlugSuffixes(t *testing.T) {
 	}
 	// An explicit slug is uniquified the same way.
 	org := &Organization{Name: "x", Slug: "acme-2"}
-	if err := db.Register(&User{Email: "u9@example.com"}, org, &Membership{}); err != nil || org.Slug != "acme-2-2" {
+	if err := db.Register(&User{Email: "u9@example.com"}, org, &Membership{}, nil); err != nil || org.Slug != "acme-2-2" {
 		t.Errorf("explicit taken slug became %q, %v", org.Slug, err)
 	}
 }
@@ -120,7 +120,7 @@ func TestUserLookupsNotFound(t *testing.T) {
 	if _, err := db.UserByEmail("nobody@example.com"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("UserByEmail = %v", err)
 	}
-	if _, err := db.UpdateUser("nope", func(*User) error { return nil }); !errors.Is(err, ErrNotFound) {
+	if _, err := db.UpdateUser("nope", func(*User) error { return nil }, "", nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("UpdateUser = %v", err)
 	}
 }
@@ -133,7 +133,7 @@ func TestUpdateUserKeepsTheEmail(t *testing.T) {
 		u.FullName, u.ID = "Countess", "hijack"
 		u.TokenVersion++
 		return nil
-	})
+	}, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestUpdateUserKeepsTheEmail(t *testing.T) {
 	// The address changes only through a confirmed e-mail change, so the index never
 	// holds one nobody proved; not even a case change goes through here.
 	for _, email := range []string{"countess@example.com", "ADA@example.com"} {
-		if _, err := db.UpdateUser(ada.ID, func(u *User) error { u.Email = email; return nil }); err == nil {
+		if _, err := db.UpdateUser(ada.ID, func(u *User) error { u.Email = email; return nil }, "", nil); err == nil {
 			t.Errorf("UpdateUser changed the e-mail to %s", email)
 		}
 	}
@@ -153,7 +153,7 @@ func TestUpdateUserKeepsTheEmail(t *testing.T) {
 	assertBucketLen(t, db, bucketIdxUserEmail, 1)
 	// An error from fn aborts the update.
 	boom := errors.New("boom")
-	if _, err := db.UpdateUser(ada.ID, func(u *User) error { u.FullName = "X"; return boom }); !errors.Is(err, boom) {
+	if _, err := db.UpdateUser(ada.ID, func(u *User) error { u.FullName = "X"; return boom }, "", nil); !errors.Is(err, boom) {
 		t.Errorf("fn error = %v, want boom", err)
 	}
 	if u, _ := db.User(ada.ID); u.FullName != "Countess" {

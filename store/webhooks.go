@@ -41,14 +41,14 @@ func (w *Webhook) Subscribes(name string) bool {
 // CreateWebhook stores a new subscription in organization orgID. A given ID is kept (the
 // API seals the URL and secret bound to it before calling); an empty one is filled, as
 // are CreatedAt and UpdatedAt. OrgID is set to orgID.
-func (db *DB) CreateWebhook(orgID string, w *Webhook) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) CreateWebhook(orgID string, w *Webhook, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subWebhooks)
 		if err != nil {
 			return err
 		}
 		if w.ID == "" {
-			w.ID = newID()
+			w.ID = NewID()
 		}
 		if b.Get([]byte(w.ID)) != nil {
 			return conflictf("webhook %s exists", w.ID)
@@ -99,9 +99,9 @@ func (db *DB) Webhooks(orgID string) ([]Webhook, error) {
 // UpdateWebhook loads subscription id of orgID, lets fn change it and stores it, in one
 // write transaction. An error from fn aborts and is returned as is. ID, OrgID and
 // CreatedAt cannot be changed; UpdatedAt is set.
-func (db *DB) UpdateWebhook(orgID, id string, fn func(*Webhook) error) (*Webhook, error) {
+func (db *DB) UpdateWebhook(orgID, id string, fn func(*Webhook) error, change *Change) (*Webhook, error) {
 	var w Webhook
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subWebhooks)
 		if err != nil {
 			return err
@@ -124,8 +124,8 @@ func (db *DB) UpdateWebhook(orgID, id string, fn func(*Webhook) error) (*Webhook
 
 // DeleteWebhook removes subscription id of orgID; ErrNotFound otherwise. Deliveries still
 // queued for it fail permanently when their turn comes (the sender no longer finds it).
-func (db *DB) DeleteWebhook(orgID, id string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) DeleteWebhook(orgID, id string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subWebhooks)
 		if err != nil {
 			return err
@@ -140,8 +140,8 @@ func (db *DB) DeleteWebhook(orgID, id string) error {
 // SetWebhookDelivery records a delivery outcome on subscription id of orgID: a non-nil at
 // sets LastDeliveryAt (a success), and LastError becomes lastErr ("" clears it). UpdatedAt
 // is not touched: this is delivery state, not an edit. A deleted subscription is ErrNotFound.
-func (db *DB) SetWebhookDelivery(orgID, id string, at *time.Time, lastErr string) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) SetWebhookDelivery(orgID, id string, at *time.Time, lastErr string, change *Change) error {
+	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subWebhooks)
 		if err != nil {
 			return err

@@ -25,7 +25,7 @@ type MaintenanceAnnouncement struct {
 // deliveries commit together, each transition is emitted exactly once, across restarts
 // and concurrent callers.
 func (db *DB) AnnounceMaintenance(orgID string, w *MaintenanceWindow, started bool, ev *Event) (changed bool, err error) {
-	err = db.kv.Update(func(tx *bolt.Tx) error {
+	err = db.update(orgID, nil, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subMaintenanceAnnounced)
 		if err != nil {
 			return err

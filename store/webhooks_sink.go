@@ -72,7 +72,7 @@ func (db *DB) webhookSink(tx *bolt.Tx, orgID string, ev *Event) error {
 		if !hooks[i].Subscribes(ev.Name) {
 			continue
 		}
-		id := newID()
+		id := NewID()
 		payload, err := NewWebhookEnvelope(id, WebhookOrg{ID: orgID, Name: org.Name}, ev)
 		if err != nil {
 			return err

@@ -15,34 +15,34 @@ func TestWebhookCRUDTenantFirst(t *testing.T) {
 	_, other, _ := mustRegister(t, db, "other@example.com", "Other")
 
 	w := &Webhook{SealedURL: []byte("u"), SealedSecret: []byte("s"), Events: []string{"monitor.down"}, Enabled: true}
-	if err := db.CreateWebhook(org.ID, w); err != nil || w.ID == "" || w.OrgID != org.ID {
+	if err := db.CreateWebhook(org.ID, w, nil); err != nil || w.ID == "" || w.OrgID != org.ID {
 		t.Fatalf("CreateWebhook = %+v, %v", w, err)
 	}
 	if _, err := db.Webhook(other.ID, w.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("other organization's read = %v", err)
 	}
-	if _, err := db.UpdateWebhook(other.ID, w.ID, func(*Webhook) error { return nil }); !errors.Is(err, ErrNotFound) {
+	if _, err := db.UpdateWebhook(other.ID, w.ID, func(*Webhook) error { return nil }, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("other organization's update = %v", err)
 	}
-	if err := db.DeleteWebhook(other.ID, w.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.DeleteWebhook(other.ID, w.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("other organization's delete = %v", err)
 	}
 	if list, _ := db.Webhooks(other.ID); len(list) != 0 {
 		t.Fatalf("other organization lists %+v", list)
 	}
-	up, err := db.UpdateWebhook(org.ID, w.ID, func(h *Webhook) error { h.Enabled, h.ID = false, "x"; return nil })
+	up, err := db.UpdateWebhook(org.ID, w.ID, func(h *Webhook) error { h.Enabled, h.ID = false, "x"; return nil }, nil)
 	if err != nil || up.Enabled || up.ID != w.ID {
 		t.Fatalf("UpdateWebhook = %+v, %v", up, err)
 	}
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	if err := db.SetWebhookDelivery(org.ID, w.ID, &at, "boom"); err != nil {
+	if err := db.SetWebhookDelivery(org.ID, w.ID, &at, "boom", nil); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := db.Webhook(org.ID, w.ID)
 	if got.LastDeliveryAt == nil || !got.LastDeliveryAt.Equal(at) || got.LastError != "boom" {
 		t.Fatalf("delivery state = %+v", got)
 	}
-	if err := db.DeleteWebhook(org.ID, w.ID); err != nil {
+	if err := db.DeleteWebhook(org.ID, w.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if list, _ := db.Webhooks(org.ID); len(list) != 0 {
@@ -59,11 +59,11 @@ func TestWebhookSinkQueuesOneEnvelopePerSubscriber(t *testing.T) {
 	no := &Webhook{Events: []string{"monitor.down"}, Enabled: true}
 	foreign := &Webhook{Events: []string{"member.invited"}, Enabled: true}
 	for _, w := range []*Webhook{yes, off, no} {
-		if err := db.CreateWebhook(org.ID, w); err != nil {
+		if err := db.CreateWebhook(org.ID, w, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := db.CreateWebhook(other.ID, foreign); err != nil {
+	if err := db.CreateWebhook(other.ID, foreign, nil); err != nil {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
@@ -122,7 +122,7 @@ func TestAnnounceMaintenanceOnlyOnChange(t *testing.T) {
 func TestWebhookSinkRollsBackWithTheCaller(t *testing.T) {
 	db := openTestDB(t)
 	_, org, _ := mustRegister(t, db, "owner@example.com", "Owner")
-	if err := db.CreateWebhook(org.ID, &Webhook{Events: []string{"monitor.down"}, Enabled: true}); err != nil {
+	if err := db.CreateWebhook(org.ID, &Webhook{Events: []string{"monitor.down"}, Enabled: true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	boom := errors.New("the alert change failed")

@@ -24,7 +24,7 @@ func TestDashboardThousandServices(t *testing.T) {
 	if _, err := srv.DB.UpdateOrganization(orgID, func(o *store.Organization) error {
 		o.MaxServices = -1
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		t.Fatal(err)
 	}
 	statuses := []string{"GREEN", "GREEN", "GREEN", "YELLOW", "RED", "PAUSED"}
@@ -37,7 +37,7 @@ func TestDashboardThousandServices(t *testing.T) {
 			Paused: statuses[i%len(statuses)] == "PAUSED", Tags: []string{"perf"}, DegradedThresholdMS: 1000,
 			Options: json.RawMessage(`{}`), LastCheckedAt: &now, LastResponseTimeMS: &rt,
 		}
-		if err := srv.DB.CreateService(orgID, s); err != nil {
+		if err := srv.DB.CreateService(orgID, s, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -40,10 +40,10 @@ func TestRemovedFromOrganization(t *testing.T) {
 	bobOrg := own[0].Organization
 	ann := &store.User{Email: "ann@example.com", FullName: "Ann", PasswordHash: "x"}
 	annOrg := &store.Organization{Name: "Acme Operations", Slug: "acme-operations"}
-	if err := srv.DB.Register(ann, annOrg, &store.Membership{Role: "owner"}); err != nil {
+	if err := srv.DB.Register(ann, annOrg, &store.Membership{Role: "owner"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.DB.AddMember(annOrg.ID, &store.Membership{UserID: bob.ID, Role: "viewer"}); err != nil {
+	if err := srv.DB.AddMember(annOrg.ID, &store.Membership{UserID: bob.ID, Role: "viewer"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	// Bob selects Acme (as the switcher does) and reloads.
@@ -52,7 +52,7 @@ func TestRemovedFromOrganization(t *testing.T) {
 	b.waitFor("Acme selected", `document.querySelector('#org-switcher')?.value === 'acme-operations'`, 10*time.Second)
 
 	// Ann removes Bob; his next request in Acme is 404 and the app moves him home.
-	if err := srv.DB.RemoveMember(annOrg.ID, bob.ID); err != nil {
+	if err := srv.DB.RemoveMember(annOrg.ID, bob.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	b.click("Alerts")
@@ -63,11 +63,11 @@ func TestRemovedFromOrganization(t *testing.T) {
 
 	// The same after a full reload: the profile loads without the stale selection, so
 	// the app never gets stuck on "Organization not found".
-	if err := srv.DB.AddMember(annOrg.ID, &store.Membership{UserID: bob.ID, Role: "viewer"}); err != nil {
+	if err := srv.DB.AddMember(annOrg.ID, &store.Membership{UserID: bob.ID, Role: "viewer"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	evalJS[bool](b, `(localStorage.setItem('alertifypro.org', 'acme-operations'), true)`)
-	if err := srv.DB.RemoveMember(annOrg.ID, bob.ID); err != nil {
+	if err := srv.DB.RemoveMember(annOrg.ID, bob.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	b.open("/alerts")
@@ -78,7 +78,7 @@ func TestRemovedFromOrganization(t *testing.T) {
 
 	// Bob's token was issued for his own organization; once that is gone the token is
 	// 401 everywhere, and the app asks him to sign in again.
-	if err := srv.DB.AddMember(annOrg.ID, &store.Membership{UserID: bob.ID, Role: "viewer"}); err != nil {
+	if err := srv.DB.AddMember(annOrg.ID, &store.Membership{UserID: bob.ID, Role: "viewer"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.DB.DeleteOrganization(bobOrg.ID); err != nil {

@@ -1,0 +1,84 @@
+package store
+
+import (
+	"errors"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Change is what a write records besides its own data: the audit entries that describe it
+// and the events it causes (webhook deliveries, subscriber messages). Every mutating method
+// the API audits takes one and writes it in its own transaction, so the change, its audit
+// entries and its events commit together or not at all (SPEC §12). nil records nothing
+// (system callers, tests).
+//
+// The entries are written after the method's own writes, just before the commit, so a
+// callback that runs inside the method (the fn of an Update* method) may still complete
+// them, or add them, with what only the transaction knows: the record's new name, whether
+// anything changed at all.
+type Change struct {
+	// Audit entries get an ID and Timestamp when they have none, like AppendAudit's.
+	Audit []*AuditEntry
+	// Events go to every event sink inside the transaction; an empty At is set to now.
+	Events []*Event
+}
+
+// errChangeWithoutOrg refuses to record a change that names no organization: audit logs
+// and webhooks are per organization, and a silently dropped entry is what Change prevents.
+var errChangeWithoutOrg = errors.New("store: a change with audit entries or events needs an organization")
+
+// update is the store's one write path: every write transaction, from a single record to a
+// recorder group, is opened here. It runs fn, then records ch (if any) in organization
+// orgID inside the same transaction, then commits; an error from either rolls everything
+// back. orgID is the organization the write belongs to ("" for instance-wide writes). A
+// method that learns its organization only inside the transaction (from a token) passes
+// nil and calls record itself at the end of fn.
+func (db *DB) update(orgID string, ch *Change, fn func(tx *bolt.Tx) error) error {
+	return db.kv.Update(func(tx *bolt.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return db.record(tx, orgID, ch)
+	})
+}
+
+// record writes ch's audit entries to organization orgID's audit log and hands its events
+// to the event sinks, inside tx.
+func (db *DB) record(tx *bolt.Tx, orgID string, ch *Change) error {
+	if ch == nil || len(ch.Audit)+len(ch.Events) == 0 {
+		return nil
+	}
+	if orgID == "" {
+		return errChangeWithoutOrg
+	}
+	for _, e := range ch.Audit {
+		if err := db.appendAudit(tx, orgID, e); err != nil {
+			return err
+		}
+	}
+	if len(ch.Events) == 0 {
+		return nil
+	}
+	if _, err := orgBucket(tx, orgID); err != nil {
+		return err
+	}
+	for _, ev := range ch.Events {
+		if err := db.emitEvent(tx, orgID, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Commits returns how many write transactions have committed to the file in its life:
+// bbolt's ID of the last one, which every commit raises by one. Each commit is one fsync,
+// so the difference across a mutation is what it costs on disk; tests assert that an
+// audited change takes exactly one.
+func (db *DB) Commits() (uint64, error) {
+	var id int
+	err := db.kv.View(func(tx *bolt.Tx) error {
+		id = tx.ID()
+		return nil
+	})
+	return uint64(id), err
+}
