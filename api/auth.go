@@ -104,15 +104,19 @@ func (x *authHandlers) login(c *gin.Context) error {
 		firstOrg = orgs[0].Organization.ID
 	}
 	if !x.passwords.Verify(ctx, user.PasswordHash, req.Password) {
+		// The refusal goes out before the audit entry commits: an unknown e-mail has no
+		// organization to audit into, so a wrong password that waited for an fsync would
+		// take measurably longer and tell which addresses have accounts (SPEC §5).
+		writeError(c, errInvalidCredentials())
+		c.Writer.Flush()
 		if firstOrg != "" {
-			// Logged, not answered: a 500 here but a 401 for an unknown e-mail would tell
-			// which addresses have accounts.
+			// Logged, not answered: the answer is already out.
 			entry := x.auditEntry(c, "auth.login_failed", userResource(user), map[string]any{"email": email})
 			if err := x.store.AppendAudit(firstOrg, entry); err != nil {
 				loggerFrom(c).Error("audit entry not written", "event", entry.Event, "error", err)
 			}
 		}
-		return errInvalidCredentials()
+		return nil
 	}
 	setRateHeaders(c, x.guard.loginSucceeded(bucket, email))
 	token, err := x.tokens.Issue(user.ID, firstOrg, user.Email, user.TokenVersion)
