@@ -43,7 +43,11 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	}
 	db, err := store.Open(filepath.Join(cfg.DataDir, "alertifypro.db"), store.Options{Logger: logger,
 		Retention: store.RetentionPolicy{Raw: cfg.RawRetention}})
-	if err != nil {
+	if errors.Is(err, store.ErrDamaged) {
+		// One line that says what to do: the file is refused as it is, never repaired.
+		return fmt.Errorf("%w; refusing to start: restore the newest backup over it (server stopped), "+
+			"or run `alertifypro check` for the full report", err)
+	} else if err != nil {
 		return err
 	}
 	defer db.Close()

@@ -34,7 +34,8 @@ func (db *DB) WriteBackup(w io.Writer) (int64, error) {
 }
 
 // Compact copies the database file src into a new, compacted file dst (offline: while
-// another process holds src, it fails after waiting one second for the lock). Free pages
+// another process holds src, it fails after waiting one second for the lock). A damaged
+// src is refused with a *DamageError before anything is written. Free pages
 // are not copied and every page is refilled, so dst is at most as large as the data. dst
 // must not exist; it is created with mode 0600 and fsynced. The caller swaps the files
 // (CompactInPlace does).
@@ -42,6 +43,12 @@ func Compact(src, dst string) error {
 	if _, err := os.Stat(dst); err == nil {
 		return fmt.Errorf("store: compact: %s already exists", dst)
 	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("store: compact: %w", err)
+	}
+	// bbolt's compaction follows every page number it meets; a damaged file would fault.
+	if rep, err := inspectFile(src, time.Time{}, false); err != nil {
+		return fmt.Errorf("store: compact: %w", err)
+	} else if err := rep.Err(); err != nil {
 		return fmt.Errorf("store: compact: %w", err)
 	}
 	from, err := bolt.Open(src, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
