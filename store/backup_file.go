@@ -38,7 +38,7 @@ func openReadOnly(path string) (*bolt.DB, error) {
 // runs on it (offline backup) and returns the bytes written. The file is opened read-only
 // as it is: no migration runs, so the copy is exactly what the server would open. While a
 // server holds the file it fails with ErrLocked after one second; back up through the
-// server then (DB.WriteBackup, GET /api/v1/admin/backup).
+// server then (DB.Snapshot, GET /api/v1/admin/backup).
 func BackupFile(path string, w io.Writer) (int64, error) {
 	kv, err := openReadOnly(path)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -18,11 +19,32 @@ import (
 // rest is left to `alertifypro check`. Start-up stays within SPEC §6's 5 seconds.
 const openCheckBudget = 2 * time.Second
 
+// mmapFloor is the smallest memory map the server opens with (see initialMmapSize).
+const mmapFloor = 64 << 20
+
+// initialMmapSize is the memory map to open a file of fileSize bytes with: twice the file,
+// at least mmapFloor. bbolt must remap whenever the file outgrows the map, and a remap
+// waits for every open read transaction to end while it blocks every writer and every
+// new reader; headroom makes remaps rare (a file that took months to reach its size needs
+// as long again to double). The map reserves address space only: it is a read-only
+// shared file mapping, so it costs no memory or swap until pages are read, and a test
+// that opens a thousand databases reserves 64 GiB of a 128 TiB address space. On 32-bit
+// platforms, where the whole address space is 2-4 GiB, bbolt sizes the map itself.
+//
+// Past 16 MiB of map bbolt grows the file in 16 MiB steps (sparse until written), so a
+// new database shows a file of about 16 MiB from its first growth on.
+func initialMmapSize(fileSize int64) int {
+	if strconv.IntSize == 32 {
+		return 0
+	}
+	return int(max(2*fileSize, mmapFloor))
+}
+
 // openBolt opens the database file for the server. An existing file is checked first,
 // read-only and before bbolt follows any page number through its map: the meta pages,
 // the length, the root and freelist pages, then a page walk within openCheckBudget. A
 // damaged file is refused with a *DamageError instead of a fault; then the file is opened
-// for writing.
+// for writing with initialMmapSize.
 func openBolt(path string, log *slog.Logger) (*boltFile, error) {
 	var size int64
 	if st, err := os.Stat(path); err == nil {
@@ -46,7 +68,7 @@ func openBolt(path string, log *slog.Logger) (*boltFile, error) {
 				"`alertifypro check` (server stopped) reads all of it", "path", path, "keys_checked", rep.Keys, "budget", openCheckBudget)
 		}
 	}
-	kv, err := openWritable(path, &bolt.Options{Timeout: time.Second})
+	kv, err := openWritable(path, &bolt.Options{Timeout: time.Second, InitialMmapSize: initialMmapSize(size)})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, lockedError(path, err)
 	} else if err != nil {
