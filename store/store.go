@@ -91,6 +91,10 @@ type Options struct {
 	// DefaultRetention's. Queries pick resolutions the policy still covers, and the
 	// Janitor enforces it, so both read it from here.
 	Retention RetentionPolicy
+	// NoSync skips the fsync that ends every commit, so a power cut can lose or damage
+	// what was acknowledged. Never for real data: serve leaves it off; the durability
+	// test sets it to prove that its check catches a missing fsync.
+	NoSync bool
 }
 
 // DB is an open AlertifyPro database. It is safe for concurrent use.
@@ -146,6 +150,7 @@ func open(path string, opts Options, migrations []migration) (*DB, error) {
 		return nil, err
 	}
 	db.kv = kv
+	db.kv.NoSync = opts.NoSync
 	db.eventSinks = append(db.eventSinks, db.webhookSink) // outbound webhooks (SPEC §3.15)
 	// Status-page subscribers hear of incident updates and maintenance (SPEC §3.16).
 	db.afterIncident = append(db.afterIncident, db.notifyIncidentSubscribers)
