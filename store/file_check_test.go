@@ -253,3 +253,20 @@ func TestOtherPanicsInTransactionsPropagate(t *testing.T) {
 	}()
 	_ = db.kv.View(func(*bolt.Tx) error { panic("our bug") })
 }
+
+// Compaction follows every page number; a damaged file is refused before anything is written.
+func TestCompactRefusesDamagedFile(t *testing.T) {
+	path, orgID, _ := damageFixture(t)
+	id, size := bucketPage(t, path, "branch", bucketOrgs, orgID, subServices)
+	overwrite(t, path, int64(id)*int64(size), bytes.Repeat([]byte{0xA5}, 512))
+	dst := filepath.Join(t.TempDir(), "compacted.db")
+	if err := Compact(path, dst); !errors.Is(err, ErrDamaged) {
+		t.Fatalf("Compact of a damaged file: %v, want ErrDamaged", err)
+	}
+	if _, err := os.Stat(dst); !os.IsNotExist(err) {
+		t.Errorf("Compact of a damaged file left %s: %v", dst, err)
+	}
+	if err := CompactInPlace(path); !errors.Is(err, ErrDamaged) {
+		t.Fatalf("CompactInPlace of a damaged file: %v, want ErrDamaged", err)
+	}
+}
