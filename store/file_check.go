@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -130,7 +131,7 @@ func checkLayout(f *os.File, rep *FileReport) {
 			"(transaction %d) uses %d pages of %d bytes (%d bytes)", rep.FileSize, m.txid, m.hwm, m.pageSize, rep.DataSize))
 		return
 	}
-	check := func(what string, id uint64, want uint16) {
+	check := func(what string, id uint64, want ...uint16) {
 		if id >= m.hwm {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("%s page %d is past the last page in use (%d)", what, id, m.hwm-1))
 			return
@@ -139,13 +140,13 @@ func checkLayout(f *os.File, rep *FileReport) {
 		switch {
 		case err != nil:
 			rep.Problems = append(rep.Problems, fmt.Sprintf("%s page: %v", what, err))
-		case flags&want == 0:
+		case !slices.Contains(want, flags):
 			rep.Problems = append(rep.Problems, fmt.Sprintf("%s page %d has the wrong type (flags %#x)", what, id, flags))
 		case id+uint64(overflow) >= m.hwm:
 			rep.Problems = append(rep.Problems, fmt.Sprintf("%s page %d runs past the last page in use (%d overflow pages)", what, id, overflow))
 		}
 	}
-	check("root", m.root, pageFlagBranch|pageFlagLeaf)
+	check("root", m.root, pageFlagBranch, pageFlagLeaf)
 	if m.freelist != noFreelist {
 		check("freelist", m.freelist, pageFlagFreelist)
 	}

@@ -118,6 +118,20 @@ func TestOpenRefusesDamagedFiles(t *testing.T) {
 			// Keep the page header: the element offsets and lengths point anywhere.
 			overwrite(t, path, int64(id)*int64(size)+pageHeaderSize, bytes.Repeat([]byte{0xFF}, 256))
 		}, "bucket orgs/"},
+		{"the freelist page overwritten", func(t *testing.T, path, _, _ string) {
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, _ := f.Stat()
+			metas, err := readMetas(f, st.Size())
+			f.Close()
+			m, ok := currentMeta(metas)
+			if err != nil || !ok || m.freelist == noFreelist {
+				t.Fatalf("metas: %+v %v", metas, err)
+			}
+			overwrite(t, path, int64(m.freelist)*int64(m.pageSize), bytes.Repeat([]byte{0x5A}, 64))
+		}, "freelist page"},
 		{"both meta pages overwritten", func(t *testing.T, path, _, _ string) {
 			overwrite(t, path, 16, bytes.Repeat([]byte{0}, 64))
 			overwrite(t, path, int64(os.Getpagesize())+16, bytes.Repeat([]byte{0}, 64))

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -111,6 +112,6 @@ func (w *treeWalk) visit(path string, open func() *bolt.Bucket, tx *bolt.Tx) {
 
 // isOrgChild reports whether path is an organization's bucket (orgs/<orgID>).
 func (w *treeWalk) isOrgChild(path string) bool {
-	rest, ok := bytes.CutPrefix([]byte(path), []byte(bucketOrgs+"/"))
-	return ok && !bytes.Contains(rest, []byte("/"))
+	rest, ok := strings.CutPrefix(path, bucketOrgs+"/")
+	return ok && !strings.Contains(rest, "/")
 }
