@@ -36,6 +36,9 @@ func compactCommand(args []string, stdout, stderr io.Writer) error {
 		if store.IsLocked(err) {
 			return fmt.Errorf("the server is running (it holds %s): stop it first, compaction works offline only", path)
 		}
+		if errors.Is(err, store.ErrDamaged) {
+			return fmt.Errorf("%w; not compacted: run `alertifypro check` for the full report and restore a backup", err)
+		}
 		return err
 	}
 	after, err := os.Stat(path)

@@ -23,6 +23,9 @@ Commands:
                 stopped; while it runs, through GET /api/v1/admin/backup with an
                 instance-admin session token (--token or ALERTIFYPRO_TOKEN)
   compact       reclaim the database file's free pages (server stopped)
+  check [--file FILE]
+                read the whole database file (or FILE, e.g. a backup) and
+                report what is damaged; exit 1 when it is (server stopped)
   gen-secrets   print fresh JWT_SECRET and ENCRYPTION_KEY lines for an env file
 
 Configuration comes from the environment; see config.example.env.
@@ -42,8 +45,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		cmd, rest = args[0], args[1:]
 	}
-	// backup and compact parse their own flags; every other command takes none.
-	if len(rest) > 0 && cmd != "backup" && cmd != "compact" {
+	// backup, compact and check parse their own flags; every other command takes none.
+	if len(rest) > 0 && cmd != "backup" && cmd != "compact" && cmd != "check" {
 		fmt.Fprintf(stderr, "%s takes no arguments\n\n%s", cmd, usage)
 		return 2
 	}
@@ -59,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = backupCommand(ctx, rest, stdout, stderr)
 	case "compact":
 		err = compactCommand(rest, stdout, stderr)
+	case "check":
+		err = checkCommand(rest, stdout, stderr)
 	case "gen-secrets":
 		err = genSecrets(stdout)
 	case "help", "-h", "--help":

@@ -29,6 +29,12 @@ const shutdownGrace = 15 * time.Second
 // serve runs the server until ctx is cancelled: config → store → workers →
 // api → listen, then a graceful shutdown in the reverse order.
 func serve(ctx context.Context, stderr io.Writer) error {
+	return serveWith(ctx, stderr, nil)
+}
+
+// serveWith is serve with tune (nil: none) adjusting the store's options before it opens:
+// the durability test runs the real server with NoSync as its negative control.
+func serveWith(ctx context.Context, stderr io.Writer, tune func(*store.Options)) error {
 	cfg, err := config.Load()
 	if err != nil {
 		return fmt.Errorf("invalid configuration:\n%w", err)
@@ -41,9 +47,16 @@ func serve(ctx context.Context, stderr io.Writer) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create DATA_DIR: %w", err)
 	}
-	db, err := store.Open(filepath.Join(cfg.DataDir, "alertifypro.db"), store.Options{Logger: logger,
-		Retention: store.RetentionPolicy{Raw: cfg.RawRetention}})
-	if err != nil {
+	opts := store.Options{Logger: logger, Retention: store.RetentionPolicy{Raw: cfg.RawRetention}}
+	if tune != nil {
+		tune(&opts)
+	}
+	db, err := store.Open(filepath.Join(cfg.DataDir, "alertifypro.db"), opts)
+	if errors.Is(err, store.ErrDamaged) {
+		// One line that says what to do: the file is refused as it is, never repaired.
+		return fmt.Errorf("%w; refusing to start: restore the newest backup over it (server stopped), "+
+			"or run `alertifypro check` for the full report", err)
+	} else if err != nil {
 		return err
 	}
 	defer db.Close()

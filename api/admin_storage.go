@@ -1,7 +1,11 @@
 package api
 
 import (
+	"errors"
+	"io"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -12,32 +16,60 @@ type adminStorageHandlers struct {
 	*base
 }
 
-// backup streams a consistent copy of the whole database (one read transaction, so
-// writers go on meanwhile) as alertifypro-<UTC time>.db. The copy is written straight to
-// the connection, never buffered: databases can be large. Should the store fail after the
-// first bytes went out, the connection is aborted, so the client sees a failed download
-// rather than a short file that looks complete.
+// backupStall is how long a backup download may go without progress before it is dropped
+// (and its temporary copy freed). A download that keeps moving is never cut, however large.
+const backupStall = time.Minute
+
+// backup sends a consistent copy of the whole database as alertifypro-<UTC time>.db. The
+// copy is first written to a temporary file at disk speed (store.Snapshot) and only then
+// sent, with its Content-Length: the download holds no read transaction, so a slow or
+// stalled client never holds up the store's writers. Should sending fail part-way, the
+// connection is aborted, so the client sees a failed download, not a short file.
 func (x *adminStorageHandlers) backup(c *gin.Context) error {
+	snap, err := x.store.Snapshot()
+	if err != nil {
+		return err // nothing sent yet: the flat error body
+	}
+	defer snap.Close()
 	name := "alertifypro-" + x.now().UTC().Format("20060102T150405Z") + ".db"
 	c.Header("Content-Type", "application/octet-stream")
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Header("Content-Length", strconv.FormatInt(snap.Size(), 10))
 	c.Header("Cache-Control", "no-store")
 	c.Status(http.StatusOK)
-	n, err := x.store.WriteBackup(c.Writer)
-	log := loggerFrom(c).With("user_id", actorOf(c).user.ID, "bytes", n)
+	n, err := sendWithProgressDeadline(c.Writer, snap)
+	log := loggerFrom(c).With("user_id", actorOf(c).user.ID, "bytes", n, "size", snap.Size())
 	if err != nil {
-		if !c.Writer.Written() {
-			// Nothing went out yet: answer the flat error, not a file.
-			for _, h := range []string{"Content-Type", "Content-Disposition"} {
-				c.Writer.Header().Del(h)
-			}
-			return err
-		}
-		log.Error("database backup aborted", "error", err)
+		log.Warn("database backup download aborted", "error", err)
 		panic(http.ErrAbortHandler)
 	}
 	log.Info("database backup downloaded", "file", name)
 	return nil
+}
+
+// sendWithProgressDeadline copies r to w in chunks, moving the connection's write deadline
+// backupStall ahead before each one (where the writer supports deadlines; elsewhere the
+// server's WriteTimeout applies).
+func sendWithProgressDeadline(w http.ResponseWriter, r io.Reader) (int64, error) {
+	rc := http.NewResponseController(w)
+	buf := make([]byte, 256<<10)
+	var n int64
+	for {
+		k, rerr := r.Read(buf)
+		if k > 0 {
+			_ = rc.SetWriteDeadline(time.Now().Add(backupStall))
+			wk, werr := w.Write(buf[:k])
+			n += int64(wk)
+			if werr != nil {
+				return n, werr
+			}
+		}
+		if errors.Is(rerr, io.EOF) {
+			return n, nil
+		} else if rerr != nil {
+			return n, rerr
+		}
+	}
 }
 
 // storageView is GET /admin/storage: the file's size and free pages, entries per

@@ -16,25 +16,66 @@ import (
 // compacting a large file never holds it all in one transaction's dirty pages.
 const compactTxMaxSize = 64 << 20
 
-// WriteBackup streams a consistent copy of the whole database to w and returns the bytes
-// written (the file's in-use size). It runs in one read transaction: writers go on
-// committing meanwhile, but pages they free are not reused until the copy ends, so the
-// file may grow during a long backup. The copy is a complete bbolt file.
-func (db *DB) WriteBackup(w io.Writer) (int64, error) {
+// Snapshot is a consistent copy of the whole database, held in an unlinked temporary file
+// beside it, to be read at the reader's pace and then closed. Size is known up front.
+type Snapshot struct {
+	f    *os.File
+	size int64
+	name string // set only where the file could not be unlinked while open
+}
+
+// Snapshot copies the database into a temporary file in the database's directory (DATA_DIR)
+// within one read transaction, at disk speed, and returns it positioned at the start.
+// The read transaction ends before Snapshot returns: a client that downloads slowly, or
+// stalls, holds only the copy, never the database (a long read transaction would make the
+// next remap wait for it, and every writer and new reader wait for the remap). The file
+// is unlinked as soon as it is created, so whatever happens next (an error, a panic, a
+// client that goes away, the process being killed) leaves nothing behind once the
+// descriptor is closed. The copy needs free space in DATA_DIR the size of the data.
+func (db *DB) Snapshot() (*Snapshot, error) {
+	f, err := os.CreateTemp(filepath.Dir(db.path), ".alertifypro-snapshot-*")
+	if err != nil {
+		return nil, fmt.Errorf("store: backup: temporary copy: %w", err)
+	}
+	snap := &Snapshot{f: f}
+	if err := os.Remove(f.Name()); err != nil {
+		snap.name = f.Name() // a system that cannot unlink an open file: remove it on Close
+	}
 	var n int64
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err = db.kv.View(func(tx *bolt.Tx) error {
 		var err error
-		n, err = tx.WriteTo(w)
+		n, err = tx.WriteTo(f)
 		return err
 	})
-	if err != nil {
-		return n, fmt.Errorf("store: backup: %w", err)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
 	}
-	return n, nil
+	if err != nil {
+		_ = snap.Close()
+		return nil, fmt.Errorf("store: backup: %w", err)
+	}
+	snap.size = n
+	return snap, nil
+}
+
+// Size is the copy's length in bytes: a complete bbolt file.
+func (s *Snapshot) Size() int64 { return s.size }
+
+// Read reads the copy.
+func (s *Snapshot) Read(p []byte) (int, error) { return s.f.Read(p) }
+
+// Close releases the copy; its disk space is freed.
+func (s *Snapshot) Close() error {
+	err := s.f.Close()
+	if s.name != "" {
+		_ = os.Remove(s.name)
+	}
+	return err
 }
 
 // Compact copies the database file src into a new, compacted file dst (offline: while
-// another process holds src, it fails after waiting one second for the lock). Free pages
+// another process holds src, it fails after waiting one second for the lock). A damaged
+// src is refused with a *DamageError before anything is written. Free pages
 // are not copied and every page is refilled, so dst is at most as large as the data. dst
 // must not exist; it is created with mode 0600 and fsynced. The caller swaps the files
 // (CompactInPlace does).
@@ -42,6 +83,12 @@ func Compact(src, dst string) error {
 	if _, err := os.Stat(dst); err == nil {
 		return fmt.Errorf("store: compact: %s already exists", dst)
 	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("store: compact: %w", err)
+	}
+	// bbolt's compaction follows every page number it meets; a damaged file would fault.
+	if rep, err := inspectFile(src, time.Time{}, false); err != nil {
+		return fmt.Errorf("store: compact: %w", err)
+	} else if err := rep.Err(); err != nil {
 		return fmt.Errorf("store: compact: %w", err)
 	}
 	from, err := bolt.Open(src, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})

@@ -38,7 +38,7 @@ func openReadOnly(path string) (*bolt.DB, error) {
 // runs on it (offline backup) and returns the bytes written. The file is opened read-only
 // as it is: no migration runs, so the copy is exactly what the server would open. While a
 // server holds the file it fails with ErrLocked after one second; back up through the
-// server then (DB.WriteBackup, GET /api/v1/admin/backup).
+// server then (DB.Snapshot, GET /api/v1/admin/backup).
 func BackupFile(path string, w io.Writer) (int64, error) {
 	kv, err := openReadOnly(path)
 	if err != nil {
@@ -56,30 +56,13 @@ func BackupFile(path string, w io.Writer) (int64, error) {
 	return n, nil
 }
 
-// CheckFile runs bbolt's consistency check over the database file at path, opened
-// read-only, and returns every problem it reports, joined (nil: the file is sound). The
-// backup command runs it over each copy it writes, so a backup is known to open.
+// CheckFile checks the database file at path like InspectFile and returns a *DamageError
+// listing every problem (nil: the file is sound). The backup command runs it over each copy
+// it writes, so a backup is known to open.
 func CheckFile(path string) error {
-	kv, err := openReadOnly(path)
+	rep, err := InspectFile(path)
 	if err != nil {
 		return fmt.Errorf("store: check: %w", err)
 	}
-	defer kv.Close()
-	var errs []error
-	err = kv.View(func(tx *bolt.Tx) error {
-		if tx.Bucket([]byte(bucketMeta)) == nil {
-			errs = append(errs, errors.New("not an AlertifyPro database: the meta bucket is missing"))
-		}
-		for e := range tx.Check() {
-			errs = append(errs, e)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("store: check: %w", err)
-	}
-	if len(errs) > 0 {
-		return fmt.Errorf("store: check %s: %w", path, errors.Join(errs...))
-	}
-	return nil
+	return rep.Err()
 }

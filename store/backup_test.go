@@ -1,19 +1,24 @@
 package store
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
-func TestWriteBackupWhileRecording(t *testing.T) {
+func TestSnapshotWhileRecording(t *testing.T) {
 	now := seriesEpoch.Add(24 * time.Hour)
 	db, _, org := openSeriesDB(t, now)
 	svcs := createServices(t, db, org.ID, 3, time.Minute)
 	recorded := recordEvery(t, db, org.ID, svcs, now.Add(-12*time.Hour), now, time.Minute)
-	// Writers keep committing while the copy streams.
+	// Writers keep committing while the copy is taken.
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	wg.Go(func() {
@@ -29,22 +34,30 @@ func TestWriteBackupWhileRecording(t *testing.T) {
 			}
 		}
 	})
-	path := filepath.Join(t.TempDir(), "backup.db")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := db.WriteBackup(f)
+	snap, err := db.Snapshot()
 	close(stop)
 	wg.Wait()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Close(); err != nil {
+	// The temporary copy is unlinked at once: nothing but the database is in its directory.
+	if entries, _ := os.ReadDir(filepath.Dir(db.Path())); len(entries) != 1 {
+		t.Errorf("directory holds %d entries while a snapshot is open, want only the database", len(entries))
+	}
+	path := filepath.Join(t.TempDir(), "backup.db")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := os.Stat(path); st.Size() != n {
-		t.Errorf("WriteBackup reported %d bytes, file has %d", n, st.Size())
+	n, err := io.Copy(f, snap)
+	if err != nil || n != snap.Size() {
+		t.Fatalf("read %d of %d bytes: %v", n, snap.Size(), err)
+	}
+	if err := snap.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
 	}
 	checkFile(t, path) // tx.Check on the copy
 	copyDB := openTestDBAt(t, path, Options{Now: func() time.Time { return now }})
@@ -58,6 +71,18 @@ func TestWriteBackupWhileRecording(t *testing.T) {
 	if c, err := copyDB.Checks(org.ID, svcs[2].ID, now.Add(-time.Hour), now, 0); err != nil || len(c) != 60 {
 		t.Errorf("checks from the backup: %d, %v", len(c), err)
 	}
+}
+
+// A snapshot nobody reads holds no transaction: the file may grow past its memory map
+// (bbolt remaps, which waits for every open read transaction) while it stays unread.
+func TestSnapshotUnreadBlocksNoRemap(t *testing.T) {
+	db := openTestDB(t)
+	snap, err := db.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	withinSecond(t, "writing past the initial memory map", func() { growBy(t, db, mmapFloor+(8<<20)) })
 }
 
 // bulkyClosedDB writes a database with 8 services' history, purges 6 of them and closes
@@ -177,5 +202,46 @@ func TestStorageStats(t *testing.T) {
 	}
 	if st.BucketKeys[bucketOrgs] != 2+mine.Keys+theirs.Keys {
 		t.Errorf("orgs bucket %d keys, orgs add up to %d", st.BucketKeys[bucketOrgs], 2+mine.Keys+theirs.Keys)
+	}
+}
+
+// growBy writes about n bytes in 1 MiB values, each in a bucket of its own (so no commit
+// rewrites an earlier value), one commit each.
+func growBy(t *testing.T, db *DB, n int) {
+	t.Helper()
+	value := bytes.Repeat([]byte{0x5A}, 1<<20)
+	base := time.Now().UnixNano()
+	for i := 0; i < n>>20; i++ {
+		err := db.kv.Update(func(tx *bolt.Tx) error {
+			b, err := tx.CreateBucket([]byte(fmt.Sprintf("scratch-%d-%d", base, i)))
+			if err != nil {
+				return err
+			}
+			return b.Put([]byte("v"), value)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// withinSecond fails t when op takes more than a second; after ten it stops waiting.
+func withinSecond(t *testing.T, what string, op func()) {
+	t.Helper()
+	within(t, what, time.Second, op)
+}
+
+// within fails t when op takes longer than limit; after ten seconds it stops waiting.
+func within(t *testing.T, what string, limit time.Duration, op func()) {
+	t.Helper()
+	done := make(chan time.Duration, 1)
+	go func() { start := time.Now(); op(); done <- time.Since(start) }()
+	select {
+	case d := <-done:
+		if d > limit {
+			t.Errorf("%s took %v, want ≤ %v", what, d, limit)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s still blocked after 10s", what)
 	}
 }

@@ -33,6 +33,10 @@ var (
 	// binary; it is refused rather than read with the wrong layout.
 	ErrSchemaTooNew = errors.New("database schema is newer than this binary")
 
+	// ErrDamaged reports a database file whose pages cannot be read safely (truncated,
+	// overwritten, both meta pages bad). *DamageError says what was found where.
+	ErrDamaged = errors.New("the database file is damaged")
+
 	// ErrInvalidCursor reports a paging cursor that this store did not produce (for
 	// example a tampered ?cursor= value); it is a client error, not an internal one.
 	ErrInvalidCursor = errors.New("invalid cursor")

@@ -80,7 +80,6 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 )
 
 // Options configures Open. The zero value is usable.
@@ -99,11 +98,15 @@ type Options struct {
 	// included. Tests use it to prove that a change and its audit entry commit together or
 	// not at all (SPEC §12); production leaves it nil.
 	BeforeAudit func(orgID string, e *AuditEntry) error
+	// NoSync skips the fsync that ends every commit, so a power cut can lose or damage
+	// what was acknowledged. Never for real data: serve leaves it off; the durability
+	// test sets it to prove that its check catches a missing fsync.
+	NoSync bool
 }
 
 // DB is an open AlertifyPro database. It is safe for concurrent use.
 type DB struct {
-	kv        *bolt.DB
+	kv        *boltFile // bbolt, with transactions safe against a damaged file
 	path      string
 	now       func() time.Time
 	log       *slog.Logger
@@ -136,20 +139,15 @@ type DB struct {
 // Open opens (creating if needed, mode 0600) the database at path, waits at most one second
 // for another process's lock, brings the schema up to date (taking a backup copy first when an
 // existing file needs migrating) and finishes any organization deletion a crash interrupted.
-// A file written by a newer binary is refused with ErrSchemaTooNew.
+// A file written by a newer binary is refused with ErrSchemaTooNew, a damaged one with a
+// *DamageError (ErrDamaged) from a bounded check that runs first.
 func Open(path string, opts Options) (*DB, error) {
 	return open(path, opts, schemaMigrations())
 }
 
 // open is Open with an explicit migration list, so tests can exercise multi-step upgrades.
 func open(path string, opts Options, migrations []migration) (*DB, error) {
-	kv, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("store: open %s: file is locked by another process (is another AlertifyPro running?): %w", path, err)
-	} else if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
-	db := &DB{kv: kv, path: path, now: opts.Now, log: opts.Logger, retention: opts.Retention.orDefaults(DefaultRetention())}
+	db := &DB{path: path, now: opts.Now, log: opts.Logger, retention: opts.Retention.orDefaults(DefaultRetention())}
 	db.beforeAudit = opts.BeforeAudit
 	if db.now == nil {
 		db.now = func() time.Time { return time.Now().UTC() }
@@ -157,6 +155,12 @@ func open(path string, opts Options, migrations []migration) (*DB, error) {
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}
+	kv, err := openBolt(path, db.log) // refuses a damaged file (file_open.go)
+	if err != nil {
+		return nil, err
+	}
+	db.kv = kv
+	db.kv.NoSync = opts.NoSync
 	db.eventSinks = append(db.eventSinks, db.webhookSink) // outbound webhooks (SPEC §3.15)
 	// Status-page subscribers hear of incident updates and maintenance (SPEC §3.16).
 	db.afterIncident = append(db.afterIncident, db.notifyIncidentSubscribers)
@@ -183,7 +187,11 @@ func (db *DB) Path() string {
 }
 
 // Ping runs a read transaction to prove the database is open and readable (used by /ready).
+// Once a transaction has met a damaged page, it reports that damage.
 func (db *DB) Ping() error {
+	if d := db.kv.damaged.Load(); d != nil {
+		return d
+	}
 	return db.kv.View(func(tx *bolt.Tx) error {
 		if tx.Bucket([]byte(bucketMeta)) == nil {
 			return errors.New("store: meta bucket missing")
