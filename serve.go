@@ -68,7 +68,7 @@ func serveWith(ctx context.Context, stderr io.Writer, tune func(*store.Options))
 		return err
 	}
 	// Before the engine starts: results in an active maintenance window record MAINTENANCE.
-	db.SetMaintenanceCheck(api.MaintenanceActive)
+	db.SetMaintenanceCheck(alerting.MaintenanceActive)
 	policy, err := egress.ParsePolicy(cfg.EgressPolicy, cfg.EgressAllowCIDRs, cfg.EgressDenyCIDRs)
 	if err != nil {
 		return err
@@ -92,11 +92,15 @@ func serveWith(ctx context.Context, stderr io.Writer, tune func(*store.Options))
 	})
 	purger := store.NewHistoryPurger(db, logger)
 	// Every notification delivery, test sends included, goes out through the egress guard.
-	notifyHTTP := api.NotifyHTTPClient(guard)
-	channels := &api.ChannelDelivery{Store: db, Opener: sealer, Logger: logger,
-		Deps: api.NotifyDeps(cfg, guard, notifyHTTP, version)}
-	outbox := &notify.OutboxSender{Store: db, Resolve: channels.Resolve, Logger: logger,
-		OnDelivered: channels.OnDelivered, OnPermanent: channels.OnPermanent}
+	var smtp *notify.SMTPConfig
+	if cfg.SMTPHost != "" {
+		smtp = &notify.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
+			Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS}
+	}
+	notifyDeps := notify.NewDeps(guard, smtp, "AlertifyPro/"+version)
+	destinations := &notify.Destinations{Store: db, Opener: sealer, Logger: logger, Deps: notifyDeps}
+	outbox := &notify.OutboxSender{Store: db, Resolve: destinations.Resolve, Logger: logger,
+		OnDelivered: destinations.OnDelivered, OnPermanent: destinations.OnPermanent}
 	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
 	pings := alerting.NewPingRecorder(db, logger)
 	heartbeats := &alerting.HeartbeatWatcher{Store: db, Logger: logger}
@@ -117,8 +121,8 @@ func serveWith(ctx context.Context, stderr io.Writer, tune func(*store.Options))
 		Logger:    logger,
 		Version:   version,
 
-		NotifyHTTP: notifyHTTP,
-		Pings:      pings,
+		Notify: notifyDeps,
+		Pings:  pings,
 	})
 	if err != nil {
 		return fmt.Errorf("build router: %w", err)
@@ -145,7 +149,7 @@ func serveWith(ctx context.Context, stderr io.Writer, tune func(*store.Options))
 	g.Go(func() error { return purger.Run(gctx) })
 	g.Go(func() error { return outbox.Run(gctx) })
 	// maintenance.started / maintenance.ended webhook events, each transition once.
-	maintEvents := &alerting.MaintenanceEvents{Store: db, Active: api.MaintenanceActive, Logger: logger, Wake: outbox.Wake}
+	maintEvents := &alerting.MaintenanceEvents{Store: db, Logger: logger, Wake: outbox.Wake}
 	g.Go(func() error { return maintEvents.Run(gctx) })
 	// The ping recorder stops after the HTTP server has drained, so in-flight pings commit.
 	pingCtx, stopPings := context.WithCancel(context.WithoutCancel(ctx))

@@ -19,6 +19,7 @@ import (
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/egress"
+	"github.com/alertifypro/alertifypro/notify"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -109,7 +110,7 @@ func newTestEnvOpts(t *testing.T, opts store.Options, withDeps func(*Deps), muta
 	}
 	guard := egress.New(policy)
 	deps := Deps{
-		Config: cfg, Store: db, Sealer: sealer, Guard: guard, NotifyHTTP: NotifyHTTPClient(guard),
+		Config: cfg, Store: db, Sealer: sealer, Guard: guard, Notify: notify.NewDeps(guard, instanceSMTP(cfg), "AlertifyPro/test"),
 		Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
 		Tokens:    crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, clock.Now),
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -124,6 +125,24 @@ func newTestEnvOpts(t *testing.T, opts store.Options, withDeps func(*Deps), muta
 	}
 	env.deps, env.router = deps, router
 	return env
+}
+
+// instanceSMTP is the instance SMTP server cfg names, as serve configures it (nil:
+// SMTP_HOST unset).
+func instanceSMTP(cfg *config.Config) *notify.SMTPConfig {
+	if cfg.SMTPHost == "" {
+		return nil
+	}
+	return &notify.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
+		Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS}
+}
+
+// outboxWorker is the real outbox sender over the environment's current store, resolving
+// entries through notify.Destinations as serve does, on the test clock.
+func outboxWorker(e *testEnv) *notify.OutboxSender {
+	d := &notify.Destinations{Store: e.db, Opener: e.deps.Sealer, Deps: e.deps.Notify}
+	return &notify.OutboxSender{Store: e.db, Resolve: d.Resolve, Now: e.clock.Now,
+		OnDelivered: d.OnDelivered, OnPermanent: d.OnPermanent}
 }
 
 // do sends one request through the full middleware stack. body may be nil,

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,7 +104,8 @@ func TestFutureSchemaIsRefused(t *testing.T) {
 	if !errors.Is(err, ErrSchemaTooNew) {
 		t.Fatalf("Open = %v, want ErrSchemaTooNew", err)
 	}
-	for _, want := range []string{path, "schema version 6", "up to 1", "restore a backup"} {
+	known := len(schemaMigrations())
+	for _, want := range []string{path, fmt.Sprintf("schema version %d", future), fmt.Sprintf("up to %d", known), "restore a backup"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message %q does not mention %q", err, want)
 		}
@@ -150,7 +152,10 @@ func TestMigrationBacksUpExistingDatabaseFirst(t *testing.T) {
 
 func TestMigrationsRunInOrderAndResume(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
-	db := openTestDBAt(t, path, Options{})
+	db, err := open(path, Options{}, schemaMigrations()[:1]) // a file at version 1
+	if err != nil {
+		t.Fatal(err)
+	}
 	mustRegister(t, db, "ada@example.com", "Ada")
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
@@ -168,7 +173,7 @@ func TestMigrationsRunInOrderAndResume(t *testing.T) {
 	}
 	base := schemaMigrations()
 	// Version 3 fails: version 2 stays committed, 3 is not, and Open reports the failure.
-	_, err := open(path, Options{}, append(base[:1:1], step(2, false), step(3, true)))
+	_, err = open(path, Options{}, append(base[:1:1], step(2, false), step(3, true)))
 	if err == nil || !strings.Contains(err.Error(), "schema version 3") {
 		t.Fatalf("open with failing migration = %v", err)
 	}

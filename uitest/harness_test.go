@@ -78,17 +78,21 @@ func startServer(t *testing.T, opt serverOptions) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.SetMaintenanceCheck(api.MaintenanceActive)
+	db.SetMaintenanceCheck(alerting.MaintenanceActive)
 	policy, err := egress.ParsePolicy(cfg.EgressPolicy, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	guard := egress.New(policy)
-	notifyHTTP := api.NotifyHTTPClient(guard)
-	channels := &api.ChannelDelivery{Store: db, Opener: sealer, Logger: logger,
-		Deps: api.NotifyDeps(cfg, guard, notifyHTTP, "uitest")}
-	outbox := &notify.OutboxSender{Store: db, Resolve: channels.Resolve, Logger: logger,
-		OnDelivered: channels.OnDelivered, OnPermanent: channels.OnPermanent}
+	var smtp *notify.SMTPConfig
+	if cfg.SMTPHost != "" {
+		smtp = &notify.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
+			Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS}
+	}
+	notifyDeps := notify.NewDeps(guard, smtp, "AlertifyPro/uitest")
+	destinations := &notify.Destinations{Store: db, Opener: sealer, Logger: logger, Deps: notifyDeps}
+	outbox := &notify.OutboxSender{Store: db, Resolve: destinations.Resolve, Logger: logger,
+		OnDelivered: destinations.OnDelivered, OnPermanent: destinations.OnPermanent}
 	pings := alerting.NewPingRecorder(db, logger)
 	alerter := alerting.NewAlerter(alerting.Config{Store: db, BaseURL: baseURL, Logger: logger,
 		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: outbox.Wake})
@@ -109,7 +113,7 @@ func startServer(t *testing.T, opt serverOptions) *server {
 		Config: cfg, Store: db, Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
 		Tokens: crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, func() time.Time { return time.Now().UTC() }),
 		Sealer: sealer, Guard: guard, Engine: engine, Alerter: alerter, Logger: logger, Version: "uitest",
-		NotifyHTTP: notifyHTTP, Pings: pings,
+		Notify: notifyDeps, Pings: pings,
 	})
 	if err != nil {
 		t.Fatal(err)
