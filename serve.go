@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/alertifypro/alertifypro/alerting"
@@ -47,7 +48,18 @@ func serveWith(ctx context.Context, stderr io.Writer, tune func(*store.Options))
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create DATA_DIR: %w", err)
 	}
-	opts := store.Options{Logger: logger, Retention: store.RetentionPolicy{Raw: cfg.RawRetention}}
+	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
+	if err != nil {
+		return err
+	}
+	// The alert state machine runs inside the store's transactions, so it is built first;
+	// the outbox sender's doorbell too, which the state machine rings after its commits.
+	bell := notify.NewDoorbell()
+	sm := alerting.NewStateMachine(alerting.Config{BaseURL: cfg.BaseURL, Logger: logger,
+		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: bell.Ring})
+	opts := store.Options{Logger: logger, Retention: store.RetentionPolicy{Raw: cfg.RawRetention},
+		Alerts: sm.StoreHooks(), Maintenance: alerting.MaintenanceActive,
+		Subscribers: (&notify.SubscriberNotices{BaseURL: cfg.BaseURL, Opener: sealer, Logger: logger}).Notice}
 	if tune != nil {
 		tune(&opts)
 	}
@@ -60,15 +72,9 @@ func serveWith(ctx context.Context, stderr io.Writer, tune func(*store.Options))
 		return err
 	}
 	defer db.Close()
-	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
-	if err != nil {
-		return err
-	}
 	if err := db.CheckEncryptionKey(sealer.KeyCheck()); err != nil {
 		return err
 	}
-	// Before the engine starts: results in an active maintenance window record MAINTENANCE.
-	db.SetMaintenanceCheck(alerting.MaintenanceActive)
 	policy, err := egress.ParsePolicy(cfg.EgressPolicy, cfg.EgressAllowCIDRs, cfg.EgressDenyCIDRs)
 	if err != nil {
 		return err
@@ -100,14 +106,12 @@ func serveWith(ctx context.Context, stderr io.Writer, tune func(*store.Options))
 	notifyDeps := notify.NewDeps(guard, smtp, "AlertifyPro/"+version)
 	destinations := &notify.Destinations{Store: db, Opener: sealer, Logger: logger, Deps: notifyDeps}
 	outbox := &notify.OutboxSender{Store: db, Resolve: destinations.Resolve, Logger: logger,
-		OnDelivered: destinations.OnDelivered, OnPermanent: destinations.OnPermanent}
+		OnDelivered: destinations.OnDelivered, OnPermanent: destinations.OnPermanent, Doorbell: bell}
 	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
 	pings := alerting.NewPingRecorder(db, logger)
 	heartbeats := &alerting.HeartbeatWatcher{Store: db, Logger: logger}
-	// Before the engine starts: every recorded result runs through the alert rules.
-	alerter := alerting.NewAlerter(alerting.Config{Store: db, BaseURL: cfg.BaseURL, Logger: logger,
-		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: outbox.Wake})
-	alerter.Register()
+	alerter := alerting.NewAlerter(db, sm)
+	gin.SetMode(gin.ReleaseMode) // Gin's default debug mode prints every route at start
 	router, err := api.NewRouter(api.Deps{
 		Config:    cfg,
 		Store:     db,

@@ -12,7 +12,8 @@ import (
 
 func TestMaintenanceEventsRunAnnouncesAndWakes(t *testing.T) {
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), store.Options{Now: func() time.Time { return now }})
+	clock := func() time.Time { return now }
+	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), storeOptions(store.Options{Now: clock}, NewStateMachine(Config{Now: clock})))
 	if err != nil {
 		t.Fatal(err)
 	}

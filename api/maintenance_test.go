@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -140,7 +139,6 @@ func TestMaintenanceWindows(t *testing.T) {
 func TestMaintenanceRecorded(t *testing.T) {
 	e := newTestEnv(t)
 	ada := e.newUser("ada@example.com", "Ada")
-	e.db.SetMaintenanceCheck(alerting.MaintenanceActive)
 	svc := e.mustCreateService(ada.Token, map[string]any{"name": "Site", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
 	rec := e.do("POST", "/api/v1/maintenance-windows", ada.Token, map[string]any{"name": "Nightly", "service_ids": []string{svc},
 		"starts_at": "2026-03-01T01:00:00Z", "timezone": "Europe/Berlin", "recurrence": map[string]any{"type": "daily", "duration_minutes": 60}})

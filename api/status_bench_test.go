@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alertifypro/alertifypro/alerting"
+	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -24,7 +26,13 @@ const statusBenchComponents = 20
 func newStatusBench(tb testing.TB) (router http.Handler, slug string, public *publicStatusHandlers) {
 	tb.Helper()
 	dir := tb.TempDir()
-	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), store.Options{})
+	cfg := testConfig(dir)
+	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sm := alerting.NewStateMachine(alerting.Config{BaseURL: cfg.BaseURL, AckKey: testAckKey})
+	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), storeOptions(store.Options{}, cfg, sm, sealer, nil))
 	if err != nil {
 		tb.Fatal(err)
 	}

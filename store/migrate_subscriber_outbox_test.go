@@ -15,7 +15,7 @@ import (
 // SubscriberTarget, re-keys the destination index, and leaves other entries alone.
 func TestMigrationGivesSubscriberNoticesTheirKind(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v1.db")
-	v1, err := open(path, Options{Now: tickClock()}, schemaMigrations()[:1])
+	v1, err := open(path, testOptions(Options{Now: tickClock()}), schemaMigrations()[:1])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,7 +100,7 @@ func TestFutureSchemaIsRefused(t *testing.T) {
 	future := uint64(len(schemaMigrations())) + 5
 	setSchemaVersion(t, path, future)
 
-	_, err := Open(path, Options{})
+	_, err := Open(path, testOptions(Options{}))
 	if !errors.Is(err, ErrSchemaTooNew) {
 		t.Fatalf("Open = %v, want ErrSchemaTooNew", err)
 	}
@@ -152,7 +152,7 @@ func TestMigrationBacksUpExistingDatabaseFirst(t *testing.T) {
 
 func TestMigrationsRunInOrderAndResume(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
-	db, err := open(path, Options{}, schemaMigrations()[:1]) // a file at version 1
+	db, err := open(path, testOptions(Options{}), schemaMigrations()[:1]) // a file at version 1
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,14 +173,14 @@ func TestMigrationsRunInOrderAndResume(t *testing.T) {
 	}
 	base := schemaMigrations()
 	// Version 3 fails: version 2 stays committed, 3 is not, and Open reports the failure.
-	_, err = open(path, Options{}, append(base[:1:1], step(2, false), step(3, true)))
+	_, err = open(path, testOptions(Options{}), append(base[:1:1], step(2, false), step(3, true)))
 	if err == nil || !strings.Contains(err.Error(), "schema version 3") {
 		t.Fatalf("open with failing migration = %v", err)
 	}
 	if v := readSchemaVersion(t, path); v != 2 {
 		t.Fatalf("version after failed step = %d, want 2", v)
 	}
-	db2, err := open(path, Options{}, append(base[:1:1], step(2, false), step(3, false), step(4, false)))
+	db2, err := open(path, testOptions(Options{}), append(base[:1:1], step(2, false), step(3, false), step(4, false)))
 	if err != nil {
 		t.Fatal(err)
 	}

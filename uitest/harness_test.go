@@ -69,16 +69,20 @@ func startServer(t *testing.T, opt serverOptions) *server {
 		opt.Configure(cfg)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), store.Options{Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.SetMaintenanceCheck(alerting.MaintenanceActive)
+	bell := notify.NewDoorbell()
+	sm := alerting.NewStateMachine(alerting.Config{BaseURL: baseURL, Logger: logger,
+		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: bell.Ring})
+	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), store.Options{Logger: logger,
+		Alerts: sm.StoreHooks(), Maintenance: alerting.MaintenanceActive,
+		Subscribers: (&notify.SubscriberNotices{BaseURL: baseURL, Opener: sealer, Logger: logger}).Notice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
 	policy, err := egress.ParsePolicy(cfg.EgressPolicy, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -92,11 +96,9 @@ func startServer(t *testing.T, opt serverOptions) *server {
 	notifyDeps := notify.NewDeps(guard, smtp, "AlertifyPro/uitest")
 	destinations := &notify.Destinations{Store: db, Opener: sealer, Logger: logger, Deps: notifyDeps}
 	outbox := &notify.OutboxSender{Store: db, Resolve: destinations.Resolve, Logger: logger,
-		OnDelivered: destinations.OnDelivered, OnPermanent: destinations.OnPermanent}
+		OnDelivered: destinations.OnDelivered, OnPermanent: destinations.OnPermanent, Doorbell: bell}
 	pings := alerting.NewPingRecorder(db, logger)
-	alerter := alerting.NewAlerter(alerting.Config{Store: db, BaseURL: baseURL, Logger: logger,
-		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: outbox.Wake})
-	alerter.Register()
+	alerter := alerting.NewAlerter(db, sm)
 
 	var engine *monitor.Engine
 	if opt.Engine {
