@@ -8,8 +8,6 @@ import (
 	"net"
 	"path/filepath"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/internal/app"
 	"github.com/alertifypro/alertifypro/store"
@@ -33,8 +31,6 @@ func serveWith(ctx context.Context, stderr io.Writer, opts app.Options) error {
 		logger.Warn("JWT_SECRET and/or ENCRYPTION_KEY were not set: generated them into " +
 			filepath.Join(cfg.DataDir, config.SecretsFileName) + " (mode 0600). Back this file up with the database.")
 	}
-	// Gin is process-wide; its default debug mode would print every route at start.
-	gin.SetMode(gin.ReleaseMode)
 	opts.Logger, opts.Version = logger, version
 	a, err := app.New(cfg, opts)
 	if errors.Is(err, store.ErrDamaged) {

@@ -43,8 +43,8 @@ func (c *testClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// TestMain runs the package's tests with Gin in test mode (serve sets release mode; Gin's
-// default debug mode would print every route of every router a test builds).
+// TestMain runs the package's tests with Gin in test mode (internal/app sets release mode;
+// Gin's default debug mode would print every route of every router a test builds).
 func TestMain(m *testing.M) {
 	gin.SetMode(gin.TestMode)
 	os.Exit(m.Run())
