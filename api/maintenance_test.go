@@ -133,8 +133,8 @@ func TestMaintenanceWindows(t *testing.T) {
 	}
 }
 
-// TestMaintenanceRecorded records results through the store with the check serve.go
-// registers: a result inside a recurring Berlin window makes the service read MAINTENANCE
+// TestMaintenanceRecorded records results through the store, opened with the maintenance
+// rule as serve opens it: a result inside a recurring Berlin window makes the service read MAINTENANCE
 // over the API and counts as maintenance in uptime; the next one outside it does not.
 func TestMaintenanceRecorded(t *testing.T) {
 	e := newTestEnv(t)

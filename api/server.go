@@ -20,7 +20,7 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// Deps is everything the API needs, built once in run.
+// Deps is everything the API needs, built once by the composition root (internal/app).
 type Deps struct {
 	Config    *config.Config
 	Store     *store.DB
