@@ -21,7 +21,8 @@ import (
 // An exported document nests 8 levels deep and has about 55 tokens per service in YAML
 // (70 in JSON), so the limits leave room for about 1 000 services in one document; a
 // larger configuration imports in parts (import never deletes, so the parts add up). At
-// the limits, converting a YAML document peaks at about 35 MiB of heap (TestImportBombs).
+// the limits, converting and planning a YAML document peaks at about 30 MiB of heap
+// (TestImportBombs).
 const (
 	maxImportDepth    = 64
 	maxImportTokens   = 60_000
