@@ -109,7 +109,7 @@ func exportLoadOrganization(e *testEnv) *testUser {
 	if _, err := e.db.UpdateOrganization(u.OrgID, func(o *store.Organization) error {
 		o.PlanType, o.MaxServices = planEnterprise, unlimited
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		e.t.Fatal(err)
 	}
 	e.mustCreateService(u.Token, map[string]any{"name": "Template", "description": "The shop front, checked from the edge.",
@@ -123,7 +123,7 @@ func exportLoadOrganization(e *testEnv) *testUser {
 	for i := range exportLoadServices - 1 {
 		s := svcs[0]
 		s.ID, s.Name, s.Endpoint = "", fmt.Sprintf("Service %05d", i), fmt.Sprintf("https://svc%05d.example.com/health", i)
-		if err := e.db.CreateService(u.OrgID, &s); err != nil {
+		if err := e.db.CreateService(u.OrgID, &s, nil); err != nil {
 			e.t.Fatal(err)
 		}
 	}
