@@ -70,7 +70,10 @@ func startDiskFullServer(t *testing.T, mode string) (*diskFullServer, error) {
 	ctlWrite.Close()
 	if err != nil {
 		ctlRead.Close()
-		return nil, fmt.Errorf("%w: start the helper: %v", errDiskModeUnavailable, err)
+		if mode == "tmpfs" { // unshare(CLONE_NEWNS) needs CAP_SYS_ADMIN
+			return nil, fmt.Errorf("%w: start the helper in a mount namespace: %v", errDiskModeUnavailable, err)
+		}
+		return nil, err
 	}
 	s.cmd = cmd
 	go func() {
