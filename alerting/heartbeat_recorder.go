@@ -107,7 +107,9 @@ func (r *PingRecorder) commit(batch []pendingPing, items []store.PingItem) {
 		items = append(items, p.item)
 	}
 	err := r.store.RecordPings(items, r.deadlines.Deadline)
-	if err != nil {
+	// Each waiting request answers with err. A full disk is logged by the store, once per
+	// episode; logging it here too would be a line per group for as long as it lasts.
+	if err != nil && !errors.Is(err, store.ErrDiskFull) {
 		r.logger.Error("heartbeat pings not recorded", "count", len(items), "error", err)
 	}
 	for _, p := range batch {

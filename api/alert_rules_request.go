@@ -121,7 +121,7 @@ func (r ruleRefs) keeping(rule *store.AlertRule) ruleRefs {
 func (r *alertRuleRequest) apply(rule *store.AlertRule, create bool, refs ruleRefs) error {
 	f := fieldErrors{}
 	if r.Name != nil || create {
-		rule.Name = f.text("name", deref(r.Name), true, maxNameLen)
+		rule.Name = f.name("name", deref(r.Name), true, maxNameLen)
 	}
 	if r.Severity != nil {
 		rule.Severity = strings.ToLower(strings.TrimSpace(*r.Severity))

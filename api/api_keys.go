@@ -89,7 +89,7 @@ func (x *apiKeyHandlers) create(c *gin.Context) error {
 	}
 	now := x.now().UTC()
 	f := fieldErrors{}
-	name := f.text("name", req.Name, true, maxNameLen)
+	name := f.name("name", req.Name, true, maxNameLen)
 	role := a.role
 	if req.Role != nil {
 		r, ok := normalizeRole(*req.Role)

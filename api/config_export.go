@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"mime"
 	"net/http"
@@ -9,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/gin-gonic/gin"
-	"github.com/goccy/go-yaml"
 
 	"github.com/alertifypro/alertifypro/store"
 )
@@ -24,24 +22,10 @@ type configHandlers struct {
 	cache *statusCache // the public status pages' cache, dropped when import writes a page
 	// importing serializes imports: two concurrent imports of one document would both
 	// plan "create" for objects whose names the store does not keep unique (heartbeats,
-	// rules, windows, pages) and make duplicates. Imports are rare; one at a time is cheap.
+	// rules, windows, pages) and make duplicates, and the server holds one document's
+	// conversion in memory at a time. Imports are rare; one at a time is cheap.
 	importing sync.Mutex
-}
-
-// configDocument is an organization's configuration, as exported and imported. Objects
-// refer to each other by name, never by ID, so a document can be applied to another
-// organization or instance. Lists are in creation order, so exporting the same
-// configuration twice gives the same document.
-type configDocument struct {
-	Version              int                    `json:"version"`
-	Services             []serviceItem          `json:"services"`
-	Heartbeats           []heartbeatItem        `json:"heartbeats"`
-	NotificationChannels []channelItem          `json:"notification_channels"`
-	EscalationPolicies   []escalationPolicyItem `json:"escalation_policies"`
-	AlertRules           []alertRuleItem        `json:"alert_rules"`
-	MaintenanceWindows   []maintenanceItem      `json:"maintenance_windows"`
-	Webhooks             []webhookItem          `json:"webhooks"`
-	StatusPages          []statusPageItem       `json:"status_pages"`
+	exports   exportSlots // running exports per organization
 }
 
 // configState is the organization's current configuration as stored, read resource by
@@ -138,30 +122,6 @@ func (x *configHandlers) loadNames(orgID string, st *configState) error {
 	return nil
 }
 
-// document renders the state as a configuration document.
-func (st *configState) document() *configDocument {
-	name := nameOf(st.names)
-	doc := &configDocument{Version: configVersion}
-	doc.Services = mapItems(st.services, func(s *store.Service) serviceItem { return newServiceItem(s) })
-	doc.Heartbeats = mapItems(st.heartbeats, func(hb *store.Heartbeat) heartbeatItem { return newHeartbeatItem(hb) })
-	doc.NotificationChannels = mapItems(st.channels, func(ch *store.NotificationChannel) channelItem { return newChannelItem(ch) })
-	doc.EscalationPolicies = mapItems(st.policies, func(p *store.EscalationPolicy) escalationPolicyItem { return newEscalationPolicyItem(p, name) })
-	doc.AlertRules = mapItems(st.rules, func(r *store.AlertRule) alertRuleItem { return newAlertRuleItem(r, name) })
-	doc.MaintenanceWindows = mapItems(st.windows, func(w *store.MaintenanceWindow) maintenanceItem { return newMaintenanceItem(w, name) })
-	doc.Webhooks = mapItems(st.webhooks, func(w *store.Webhook) webhookItem { return newWebhookItem(w) })
-	doc.StatusPages = mapItems(st.pages, func(p *store.StatusPage) statusPageItem { return newStatusPageItem(p, name) })
-	return doc
-}
-
-// mapItems renders every object of a list (never nil, so an empty list is [] in JSON).
-func mapItems[T, I any](in []T, item func(*T) I) []I {
-	out := make([]I, 0, len(in))
-	for i := range in {
-		out = append(out, item(&in[i]))
-	}
-	return out
-}
-
 // nameOf looks names up by ID; an ID with no object behind it (deleted meanwhile) keeps
 // the ID itself, which import will then report as an unknown name rather than drop.
 func nameOf(names map[string]string) nameFunc {
@@ -174,30 +134,37 @@ func nameOf(names map[string]string) nameFunc {
 }
 
 // export answers the organization's configuration: YAML unless ?format=json or an Accept
-// header that prefers JSON asks for JSON.
+// header that prefers JSON asks for JSON. The document is written as it is rendered, item
+// by item, in either format; at most maxExportsPerOrg exports of one organization run at
+// once (429 beyond), since each holds the organization's configuration in memory.
 func (x *configHandlers) export(c *gin.Context) error {
 	format, err := exportFormat(c)
 	if err != nil {
 		return err
 	}
-	st, err := x.loadConfigState(actorOf(c).org.ID)
+	org := actorOf(c).org
+	release, err := x.exports.acquire(org.ID, x.now())
 	if err != nil {
 		return err
 	}
-	raw, err := json.Marshal(st.document())
+	defer release()
+	st, err := x.loadConfigState(org.ID)
 	if err != nil {
 		return err
 	}
 	if format == "json" {
-		c.Data(http.StatusOK, "application/json; charset=utf-8", raw)
-		return nil
+		c.Header("Content-Type", "application/json; charset=utf-8")
+	} else {
+		c.Header("Content-Type", "application/yaml; charset=utf-8")
 	}
-	// Through JSON, so YAML and JSON documents have exactly the same keys and order.
-	out, err := yaml.JSONToYAML(raw)
-	if err != nil {
-		return err
+	c.Status(http.StatusOK)
+	out := newExportStream(c.Writer, format == "yaml")
+	if err := st.writeDocument(out); err != nil {
+		// The answer is under way: cut the connection, so no client takes a truncated
+		// document for a whole one.
+		loggerFrom(c).Error("configuration export aborted", "error", err.Error())
+		panic(http.ErrAbortHandler)
 	}
-	c.Data(http.StatusOK, "application/yaml; charset=utf-8", out)
 	return nil
 }
 

@@ -2,11 +2,13 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goccy/go-yaml"
 )
@@ -172,4 +174,39 @@ func TestConfigExport(t *testing.T) {
 			token: e.newUser("eve@example.com", "Eve").Token, status: 200,
 			contains: []string{`"services":[]`, `"webhooks":[]`}, notContains: []string{"Checkout"}},
 	})
+}
+
+// TestExportSlots bounds the exports running at once per organization: the third of one
+// organization is a 429 with the flat rate_limited body's fields (retry in a second), another
+// organization is not affected, and a released slot is free again.
+func TestExportSlots(t *testing.T) {
+	var slots exportSlots
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	var releases []func()
+	for range maxExportsPerOrg {
+		release, err := slots.acquire("org-a", now)
+		if err != nil {
+			t.Fatalf("slot %d: %v", len(releases), err)
+		}
+		releases = append(releases, release)
+	}
+	_, err := slots.acquire("org-a", now)
+	var apiErr *Error
+	if !errors.As(err, &apiErr) || apiErr.Status != http.StatusTooManyRequests || apiErr.Code != "rate_limited" ||
+		apiErr.RetryAfter == nil || !apiErr.RetryAfter.Equal(now.Add(time.Second)) {
+		t.Fatalf("third export of one organization: %#v", err)
+	}
+	if release, err := slots.acquire("org-b", now); err != nil {
+		t.Fatalf("another organization: %v", err)
+	} else {
+		release()
+	}
+	releases[0]()
+	if _, err := slots.acquire("org-a", now); err != nil {
+		t.Fatalf("after a release: %v", err)
+	}
+	releases[1]()
+	if n := slots.running["org-a"]; n != 1 {
+		t.Errorf("running = %d, want 1", n)
+	}
 }

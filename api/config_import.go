@@ -46,7 +46,12 @@ type importPlan struct {
 	teams, users                             map[string]string // existing only: not imported
 	pages                                    pageIndex         // status pages, for rules' automatic incidents
 	newServices                              int
+	unchecked                                int // elements left unchecked past maxImportProblems
 }
+
+// maxImportProblems caps the problems one answer lists: a document of thousands of
+// broken elements would otherwise answer megabytes of them.
+const maxImportProblems = 200
 
 // namekey is how names are matched: trimmed and case-insensitive, as the store compares
 // service and channel names.
@@ -113,17 +118,24 @@ func (x *configHandlers) importConfig(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	raw, err := readImportBody(c)
+	raw, isYAML, err := readImportBody(c)
 	if err != nil {
 		return err
+	}
+	// From here on, one import at a time: converting and planning a document is where an
+	// import's memory goes, so the server holds at most one document's worth.
+	x.importing.Lock()
+	defer x.importing.Unlock()
+	if isYAML {
+		if raw, err = yamlToJSON(raw); err != nil {
+			return err
+		}
 	}
 	doc, err := parseDocument(raw)
 	if err != nil {
 		return err
 	}
 	org := actorOf(c).org
-	x.importing.Lock()
-	defer x.importing.Unlock()
 	p, err := x.plan(org, doc)
 	if err != nil {
 		return err
@@ -208,8 +220,13 @@ func (x *configHandlers) plan(org *store.Organization, doc *rawDocument) (*impor
 	if p.fatal != nil {
 		return nil, p.fatal
 	}
-	if err := p.f.err(); err != nil {
-		return nil, err
+	if len(p.f) > 0 {
+		e := errValidation(p.f)
+		if p.unchecked > 0 {
+			e.Message = fmt.Sprintf("The document has invalid fields: the first %d problems are listed, and %d more elements were not checked.",
+				len(p.f), p.unchecked)
+		}
+		return nil, e
 	}
 	if limit := org.MaxServices; limit >= 0 && p.newServices > 0 && len(st.services)+p.newServices > limit {
 		return nil, errPlanLimit(fmt.Sprintf("The document creates %d services; with the %d there are, that is over this plan's limit of %d. Nothing was imported.",

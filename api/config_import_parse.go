@@ -11,9 +11,6 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/lexer"
-	"github.com/goccy/go-yaml/token"
 )
 
 // rawDocument is an imported document split into its lists with every element still raw:
@@ -31,47 +28,34 @@ type rawDocument struct {
 	StatusPages          []json.RawMessage `json:"status_pages"`
 }
 
-// readImportBody reads the request body as JSON: as is for application/json, converted
-// from YAML for application/yaml (and its x-/text/ spellings). The body is capped by the
-// router's body limit (413 beyond it).
-func readImportBody(c *gin.Context) ([]byte, error) {
+// readImportBody reads the request body, capped by the router's body limit (413 beyond
+// it), and says whether it is YAML (application/yaml and its x-/text/ spellings) or
+// JSON. A JSON body is checked against the import limits here; a YAML body's limits are
+// checked on its way through yamlToJSON.
+func readImportBody(c *gin.Context) (raw []byte, isYAML bool, err error) {
 	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
-	yamlBody := mt == "application/yaml" || mt == "application/x-yaml" || mt == "text/yaml" || mt == "text/x-yaml"
-	if err != nil || (mt != "application/json" && !yamlBody) {
-		return nil, errBadRequest("Content-Type must be application/yaml or application/json.")
+	isYAML = mt == "application/yaml" || mt == "application/x-yaml" || mt == "text/yaml" || mt == "text/x-yaml"
+	if err != nil || (mt != "application/json" && !isYAML) {
+		return nil, false, errBadRequest("Content-Type must be application/yaml or application/json.")
 	}
-	raw, err := io.ReadAll(c.Request.Body)
+	raw, err = io.ReadAll(c.Request.Body)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large",
+			return nil, false, &Error{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large",
 				Message: "The request body is larger than 1 MiB."}
 		}
-		return nil, errBadRequest("The request body could not be read.")
+		return nil, false, errBadRequest("The request body could not be read.")
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil, errBadRequest("The request body is empty; a configuration document is required.")
+		return nil, false, errBadRequest("The request body is empty; a configuration document is required.")
 	}
-	if !yamlBody {
-		return raw, nil
-	}
-	// Anchors and aliases are refused before anything is expanded: a small document of
-	// nested aliases would otherwise expand into gigabytes ("billion laughs"), and an
-	// exported document never uses them.
-	for _, tk := range lexer.Tokenize(string(raw)) {
-		if tk.Type == token.AnchorType || tk.Type == token.AliasType {
-			line := 0
-			if tk.Position != nil {
-				line = tk.Position.Line
-			}
-			return nil, errBadRequest("YAML anchors and aliases are not accepted (line %d).", line)
+	if !isYAML {
+		if err := checkJSONLimits(raw); err != nil {
+			return nil, false, err
 		}
 	}
-	out, err := yaml.YAMLToJSON(raw)
-	if err != nil {
-		return nil, errBadRequest("The request body is not valid YAML: %s", firstLine(err.Error()))
-	}
-	return out, nil
+	return raw, isYAML, nil
 }
 
 // firstLine is the first line of a multi-line parser message (goccy/go-yaml adds the
@@ -112,8 +96,13 @@ func parseDocument(raw []byte) (*rawDocument, error) {
 
 // decodeItem decodes one element strictly into v (unknown fields refused), reporting a
 // problem at path: "services[2].name" for a wrong type, "services[2].nme" for an unknown
-// field, "services[2]" otherwise.
+// field, "services[2]" otherwise. Once maxImportProblems are listed, it leaves the
+// remaining elements unchecked.
 func (p *importPlan) decodeItem(path string, raw json.RawMessage, v any) bool {
+	if len(p.f) >= maxImportProblems {
+		p.unchecked++ // the answer is a 422 already, and long enough
+		return false
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)

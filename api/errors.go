@@ -79,6 +79,23 @@ func errRateLimited(now, until time.Time) *Error {
 		Message: "Too many requests. Retry after " + u.Format(time.RFC3339) + ".", RetryAfter: &u, retrySeconds: secs}
 }
 
+// errDiskFull is the answer to a write refused because the server's disk is full: 507
+// Insufficient Storage (the server, not the request, is at fault, and the same request
+// succeeds once space is freed, without a restart).
+func errDiskFull() *Error {
+	return &Error{Status: http.StatusInsufficientStorage, Code: "insufficient_storage",
+		Message: "The server's disk is full, so nothing was saved. An administrator must free space " +
+			"where the server keeps its data (DATA_DIR); then send the request again (no restart is needed)."}
+}
+
+// errDamaged is the answer when the request met a damaged page of the database file. It
+// says what the operator must do; where the damage is (file, page) goes to the log only.
+func errDamaged() *Error {
+	return &Error{Status: http.StatusServiceUnavailable, Code: "database_damaged",
+		Message: "The database file is damaged, so this request could not be served. An administrator must " +
+			"stop the server, run `alertifypro check` and restore the newest backup."}
+}
+
 // errorTable maps store and crypto sentinels to API errors. It is the only
 // place a domain error becomes an HTTP status.
 var errorTable = []struct {
@@ -98,6 +115,8 @@ var errorTable = []struct {
 		e.Fields = map[string]string{"cursor": "is invalid"}
 		return e
 	}},
+	{store.ErrDiskFull, errDiskFull},
+	{store.ErrDamaged, errDamaged},
 	{crypto.ErrInvalidToken, errUnauthorized},
 }
 
@@ -120,8 +139,12 @@ func toAPIError(err error) (*Error, bool) {
 // writeError renders err as the flat error body and aborts the chain.
 func writeError(c *gin.Context, err error) {
 	apiErr, known := toAPIError(err)
-	if !known {
+	switch {
+	case !known:
 		loggerFrom(c).Error("request failed", "error", err.Error())
+	case errors.Is(err, store.ErrDamaged):
+		// The client hears what to do; the operator needs where (the file, the page).
+		loggerFrom(c).Error("request failed: the database file is damaged", "error", err.Error())
 	}
 	body := gin.H{"error": apiErr.Code, "message": apiErr.Message}
 	if len(apiErr.Fields) > 0 {

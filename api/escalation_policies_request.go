@@ -68,7 +68,7 @@ func escalationTargets(db *store.DB, orgID string) targetExists {
 func (r *escalationPolicyRequest) apply(p *store.EscalationPolicy, create bool, exists targetExists) error {
 	f := fieldErrors{}
 	if r.Name != nil || create {
-		p.Name = f.text("name", deref(r.Name), true, maxNameLen)
+		p.Name = f.name("name", deref(r.Name), true, maxNameLen)
 	}
 	if r.Description != nil {
 		p.Description = f.text("description", *r.Description, false, maxDescriptionLen)

@@ -39,7 +39,7 @@ func (r *heartbeatRequest) apply(hb *store.Heartbeat, create bool, defaultTZ str
 		if r.Name != nil {
 			name = *r.Name
 		}
-		hb.Name = f.text("name", name, true, maxNameLen)
+		hb.Name = f.name("name", name, true, maxNameLen)
 	}
 	tz, schedule := hb.Timezone, hb.Schedule
 	switch {

@@ -41,7 +41,7 @@ func incidentStatus(f fieldErrors, s string) string {
 // defaults to investigating and the severity to minor.
 func (r *incidentRequest) apply(f fieldErrors, inc *store.Incident, p *store.StatusPage, create bool) {
 	if r.Title != nil || create {
-		inc.Title = f.text("title", deref(r.Title), true, maxNameLen)
+		inc.Title = f.name("title", deref(r.Title), true, maxNameLen)
 	}
 	if r.Severity != nil || create {
 		inc.Severity = strings.ToLower(strings.TrimSpace(deref(r.Severity)))

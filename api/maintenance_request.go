@@ -62,7 +62,7 @@ func (r *maintenanceRequest) apply(w *store.MaintenanceWindow, create bool, defa
 		if r.Name != nil {
 			name = *r.Name
 		}
-		w.Name = f.text("name", name, true, maxNameLen)
+		w.Name = f.name("name", name, true, maxNameLen)
 	}
 	if r.Description != nil {
 		w.Description = f.text("description", *r.Description, false, maxDescriptionLen)

@@ -49,7 +49,7 @@ func (r *channelRequest) validate(old *store.NotificationChannel, stored map[str
 		ch.name, ch.typ, ch.enabled, ch.severities = old.Name, old.Type, old.Enabled, old.Severities
 	}
 	if r.Name != nil || old == nil {
-		ch.name = f.text("name", deref(r.Name), true, maxNameLen)
+		ch.name = f.name("name", deref(r.Name), true, maxNameLen)
 	}
 	if r.Type != nil || old == nil {
 		ch.typ = strings.ToLower(strings.TrimSpace(deref(r.Type)))

@@ -72,7 +72,7 @@ func (x *organizationHandlers) update(c *gin.Context) error {
 	f := fieldErrors{}
 	var name, slug string
 	if req.Name != nil {
-		name = f.text("name", *req.Name, true, maxNameLen)
+		name = f.name("name", *req.Name, true, maxNameLen)
 	}
 	if req.Slug != nil {
 		if slug = strings.TrimSpace(*req.Slug); !validSlug(slug) {

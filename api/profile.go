@@ -97,7 +97,7 @@ func (x *profileHandlers) update(c *gin.Context) error {
 	f := fieldErrors{}
 	var name, email string
 	if req.FullName != nil {
-		name = f.text("full_name", *req.FullName, true, maxNameLen)
+		name = f.name("full_name", *req.FullName, true, maxNameLen)
 	}
 	if req.Email != nil {
 		email = f.email("email", *req.Email)

@@ -50,7 +50,7 @@ func (x *authHandlers) register(c *gin.Context) error {
 	}
 	f := fieldErrors{}
 	email := f.email("email", req.Email)
-	fullName := f.text("full_name", req.FullName, true, maxNameLen)
+	fullName := f.name("full_name", req.FullName, true, maxNameLen)
 	if p := passwordProblem(req.Password); p != "" {
 		f.add("password", p)
 	}

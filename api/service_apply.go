@@ -27,13 +27,13 @@ func (x *serviceHandlers) applyRequest(orgID string, req *serviceRequest, s *sto
 	old := *s
 
 	if full || req.Name != nil {
-		s.Name = f.text("name", deref(req.Name), true, maxNameLen)
+		s.Name = f.name("name", deref(req.Name), true, maxNameLen)
 	}
 	if full || req.Description != nil {
 		s.Description = f.text("description", deref(req.Description), false, maxDescriptionLen)
 	}
 	if full || req.Environment != nil {
-		s.Environment = f.text("environment", deref(req.Environment), false, maxServiceEnvironment)
+		s.Environment = f.name("environment", deref(req.Environment), false, maxServiceEnvironment)
 	}
 	typeOK := true
 	if full || req.CheckType != nil {

@@ -65,6 +65,8 @@ func normalizeTags(f fieldErrors, tags []string) []string {
 			f.add("tags", "must not hold empty tags")
 		case utf8.RuneCountInString(tag) > maxServiceTagLen:
 			f.add("tags", "each tag must be at most "+strconv.Itoa(maxServiceTagLen)+" characters")
+		case strings.IndexFunc(tag, isForbiddenInName) >= 0:
+			f.add("tags", "each tag must be one line without control characters")
 		case !seen[key]:
 			seen[key] = true
 			out = append(out, tag)

@@ -91,7 +91,7 @@ func (r *statusPageRequest) apply(p *store.StatusPage, create bool, known compon
 		p.IsPublic, p.ShowUptimeBars, p.HistoryDays, p.SubscriberMode = true, true, defaultHistoryDays, store.SubscribeAnyone
 	}
 	if r.Name != nil || create {
-		p.Name = f.text("name", deref(r.Name), true, maxNameLen)
+		p.Name = f.name("name", deref(r.Name), true, maxNameLen)
 	}
 	switch {
 	case r.Slug != nil && strings.TrimSpace(*r.Slug) != "":
@@ -141,7 +141,7 @@ func (r *statusPageRequest) apply(p *store.StatusPage, create bool, known compon
 // applyBranding checks the branding object: colours #rrggbb, the logo an http(s) URL, the
 // company name short, custom CSS capped and stripped of "</style".
 func applyBranding(f fieldErrors, b store.Branding) store.Branding {
-	out := store.Branding{CompanyName: f.text("branding.company_name", b.CompanyName, false, maxNameLen)}
+	out := store.Branding{CompanyName: f.name("branding.company_name", b.CompanyName, false, maxNameLen)}
 	if c := strings.TrimSpace(b.PrimaryColor); c != "" {
 		if !hexColorRe.MatchString(c) {
 			f.add("branding.primary_color", "must be a colour like #1a2b3c")
@@ -173,8 +173,8 @@ func applyComponents(f fieldErrors, in []componentRequest, known componentTarget
 	seen := map[string]bool{}
 	for i, c := range in {
 		at := "components[" + strconv.Itoa(i) + "]."
-		comp := store.Component{ID: strings.TrimSpace(c.ID), Name: f.text(at+"name", c.Name, true, maxNameLen),
-			Group: f.text(at+"group", c.Group, false, maxNameLen), Description: f.text(at+"description", c.Description, false, maxDescriptionLen),
+		comp := store.Component{ID: strings.TrimSpace(c.ID), Name: f.name(at+"name", c.Name, true, maxNameLen),
+			Group: f.name(at+"group", c.Group, false, maxNameLen), Description: f.text(at+"description", c.Description, false, maxDescriptionLen),
 			DisplayOrder: c.DisplayOrder, ServiceID: strings.TrimSpace(c.ServiceID), HeartbeatID: strings.TrimSpace(c.HeartbeatID)}
 		if comp.ID == "" {
 			comp.ID = uuid.Must(uuid.NewV7()).String()

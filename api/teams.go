@@ -53,7 +53,7 @@ func (r *teamRequest) validate(create bool) error {
 		if r.Name != nil {
 			name = *r.Name
 		}
-		name = f.text("name", name, true, maxNameLen)
+		name = f.name("name", name, true, maxNameLen)
 		r.Name = &name
 	}
 	if r.Description != nil {

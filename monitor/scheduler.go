@@ -30,6 +30,7 @@ type Scheduler struct {
 	// a stable hash of the service ID modulo the interval.
 	Jitter func(serviceID string, interval time.Duration) time.Duration
 
+	drops   droppedResults // scheduled results not recorded, logged once per episode
 	entries map[string]*schedEntry
 	queue   schedHeap
 	wake    chan struct{}
@@ -157,8 +158,10 @@ func (s *Scheduler) dispatch(ctx context.Context, sem chan struct{}, wg *sync.Wa
 			defer func() { s.Checker.release(svc.ID); <-sem }()
 			// The check outlives ctx by at most its own timeout: a check
 			// that started is finished and recorded, never dropped.
-			if _, err := s.Checker.check(context.WithoutCancel(ctx), svc); err != nil && s.Logger != nil {
-				s.Logger.Error("check result not recorded", "service_id", svc.ID, "error", err)
+			if _, err := s.Checker.check(context.WithoutCancel(ctx), svc); err != nil {
+				s.drops.failed(s.Logger, svc.ID, err)
+			} else {
+				s.drops.recorded(s.Logger)
 			}
 		}()
 	}

@@ -35,7 +35,7 @@ type Snapshot struct {
 func (db *DB) Snapshot() (*Snapshot, error) {
 	f, err := os.CreateTemp(filepath.Dir(db.path), ".alertifypro-snapshot-*")
 	if err != nil {
-		return nil, fmt.Errorf("store: backup: temporary copy: %w", err)
+		return nil, fmt.Errorf("store: backup: temporary copy: %w", asDiskFull(err))
 	}
 	snap := &Snapshot{f: f}
 	if err := os.Remove(f.Name()); err != nil {
@@ -52,7 +52,8 @@ func (db *DB) Snapshot() (*Snapshot, error) {
 	}
 	if err != nil {
 		_ = snap.Close()
-		return nil, fmt.Errorf("store: backup: %w", err)
+		// No room for the copy is ErrDiskFull, so the client hears that the disk is full.
+		return nil, fmt.Errorf("store: backup: %w", asDiskFull(err))
 	}
 	snap.size = n
 	return snap, nil

@@ -32,14 +32,15 @@ var errChangeWithoutOrg = errors.New("store: a change with audit entries or even
 // orgID inside the same transaction, then commits; an error from either rolls everything
 // back. orgID is the organization the write belongs to ("" for instance-wide writes). A
 // method that learns its organization only inside the transaction (from a token) passes
-// nil and calls record itself at the end of fn.
+// nil and calls record itself at the end of fn. A commit that fails for lack of space
+// returns an error that is ErrDiskFull (disk_full.go).
 func (db *DB) update(orgID string, ch *Change, fn func(tx *bolt.Tx) error) error {
-	return db.kv.Update(func(tx *bolt.Tx) error {
+	return db.observeSpace(db.kv.Update(func(tx *bolt.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
 		return db.record(tx, orgID, ch)
-	})
+	}))
 }
 
 // record writes ch's audit entries to organization orgID's audit log and hands its events

@@ -37,6 +37,12 @@ var (
 	// overwritten, both meta pages bad). *DamageError says what was found where.
 	ErrDamaged = errors.New("the database file is damaged")
 
+	// ErrDiskFull reports a write refused because the storage holding the database file
+	// has no space left (ENOSPC, EDQUOT) or the file may not grow (EFBIG, a file size
+	// limit). Nothing of the write was committed; reads go on, and writes succeed again
+	// once space is freed, without a restart.
+	ErrDiskFull = errors.New("the disk holding the database is full")
+
 	// ErrInvalidCursor reports a paging cursor that this store did not produce (for
 	// example a tampered ?cursor= value); it is a client error, not an internal one.
 	ErrInvalidCursor = errors.New("invalid cursor")

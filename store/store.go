@@ -163,6 +163,8 @@ type DB struct {
 	onDeleteChunk func(bucket string, keys int)
 	// beforeAudit is Options.BeforeAudit.
 	beforeAudit func(orgID string, e *AuditEntry) error
+	// space follows full-disk episodes: writes refused for lack of space (disk_full.go).
+	space diskSpace
 }
 
 // Open opens (creating if needed, mode 0600) the database at path, waits at most one second
@@ -220,10 +222,14 @@ func (db *DB) Path() string {
 }
 
 // Ping runs a read transaction to prove the database is open and readable (used by /ready).
-// Once a transaction has met a damaged page, it reports that damage.
+// Once a transaction has met a damaged page, it reports that damage (ErrDamaged); while
+// writes are refused for lack of space, it reports that (ErrDiskFull).
 func (db *DB) Ping() error {
 	if d := db.kv.damaged.Load(); d != nil {
 		return d
+	}
+	if err := db.diskFull(); err != nil {
+		return err
 	}
 	return db.kv.View(func(tx *bolt.Tx) error {
 		if tx.Bucket([]byte(bucketMeta)) == nil {
