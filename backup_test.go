@@ -17,7 +17,7 @@ import (
 func seedDatabase(t *testing.T, dataDir string) string {
 	t.Helper()
 	path := filepath.Join(dataDir, "alertifypro.db")
-	db, err := store.Open(path, store.Options{})
+	db, err := store.Open(path, testStoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func openCopy(t *testing.T, path string) {
 	if err := store.CheckFile(path); err != nil {
 		t.Fatalf("copy %s: %v", path, err)
 	}
-	db, err := store.Open(path, store.Options{})
+	db, err := store.Open(path, testStoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatalf("open the copy: %v", err)
 	}

@@ -19,7 +19,7 @@ const targetService = "damage-target-service"
 func seedForDamage(t *testing.T, dataDir string) (string, string) {
 	t.Helper()
 	path := filepath.Join(dataDir, "alertifypro.db")
-	db, err := store.Open(path, store.Options{})
+	db, err := store.Open(path, testStoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestCheckSoundAndLocked(t *testing.T) {
 		t.Fatalf("check --file exited %d:\n%s", code, stdout.String())
 	}
 	// While a server holds the file, check refuses and says how to check anyway.
-	db, err := store.Open(path, store.Options{})
+	db, err := store.Open(path, testStoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/alertifypro/alertifypro/store"
+	"github.com/alertifypro/alertifypro/internal/app"
 )
 
 // Power-cut durability (SPEC §4.3): an answer that acknowledges a write may leave the
@@ -46,7 +46,7 @@ func TestFsyncHelper(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { _, _ = io.Copy(io.Discard, os.Stdin); cancel() }()
-	err := serveWith(ctx, os.Stderr, func(o *store.Options) { o.NoSync = args[1] == "nosync" })
+	err := serveWith(ctx, os.Stderr, app.Options{NoSync: args[1] == "nosync"})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "fsync helper:", err)
 		os.Exit(3)

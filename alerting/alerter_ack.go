@@ -32,17 +32,17 @@ func DeriveAckKey(jwtKey []byte) []byte {
 // AckURL is the signed, single-purpose, expiring one-click acknowledge link of an alert:
 // BASE_URL/api/v1/alerts/{id}/ack?token=…, where the token is
 // base64url(orgID|alertID|exp-unix) "." base64url(HMAC-SHA256(AckKey, "alert-ack\x00" + payload)).
-func (a *Alerter) AckURL(orgID, alertID string, exp time.Time) string {
-	return a.cfg.BaseURL + "/api/v1/alerts/" + url.PathEscape(alertID) + "/ack?token=" + a.ackToken(orgID, alertID, exp)
+func (sm *StateMachine) AckURL(orgID, alertID string, exp time.Time) string {
+	return sm.cfg.BaseURL + "/api/v1/alerts/" + url.PathEscape(alertID) + "/ack?token=" + sm.ackToken(orgID, alertID, exp)
 }
 
-func (a *Alerter) ackToken(orgID, alertID string, exp time.Time) string {
+func (sm *StateMachine) ackToken(orgID, alertID string, exp time.Time) string {
 	payload := orgID + "|" + alertID + "|" + strconv.FormatInt(exp.Unix(), 10)
-	return b64.EncodeToString([]byte(payload)) + "." + b64.EncodeToString(a.ackMAC(payload))
+	return b64.EncodeToString([]byte(payload)) + "." + b64.EncodeToString(sm.ackMAC(payload))
 }
 
-func (a *Alerter) ackMAC(payload string) []byte {
-	m := hmac.New(sha256.New, a.cfg.AckKey)
+func (sm *StateMachine) ackMAC(payload string) []byte {
+	m := hmac.New(sha256.New, sm.cfg.AckKey)
 	m.Write([]byte(ackPurpose + "\x00" + payload))
 	return m.Sum(nil)
 }
@@ -50,8 +50,8 @@ func (a *Alerter) ackMAC(payload string) []byte {
 // VerifyAck checks an acknowledge token for alertID and returns the organization it was
 // issued for. The MAC is compared in constant time before anything in the payload is
 // trusted; a token for another alert, or past its expiry, is ErrInvalidAckToken.
-func (a *Alerter) VerifyAck(alertID, token string) (orgID string, err error) {
-	if len(a.cfg.AckKey) == 0 {
+func (sm *StateMachine) VerifyAck(alertID, token string) (orgID string, err error) {
+	if len(sm.cfg.AckKey) == 0 {
 		return "", ErrInvalidAckToken // no key: no link can be genuine
 	}
 	enc, sig, ok := strings.Cut(token, ".")
@@ -60,7 +60,7 @@ func (a *Alerter) VerifyAck(alertID, token string) (orgID string, err error) {
 	}
 	payload, err1 := b64.DecodeString(enc)
 	mac, err2 := b64.DecodeString(sig)
-	if err1 != nil || err2 != nil || !hmac.Equal(mac, a.ackMAC(string(payload))) {
+	if err1 != nil || err2 != nil || !hmac.Equal(mac, sm.ackMAC(string(payload))) {
 		return "", ErrInvalidAckToken
 	}
 	parts := strings.Split(string(payload), "|")
@@ -68,7 +68,7 @@ func (a *Alerter) VerifyAck(alertID, token string) (orgID string, err error) {
 		return "", ErrInvalidAckToken
 	}
 	exp, err := strconv.ParseInt(parts[2], 10, 64)
-	if err != nil || !a.now().Before(time.Unix(exp, 0)) {
+	if err != nil || !sm.now().Before(time.Unix(exp, 0)) {
 		return "", ErrInvalidAckToken
 	}
 	return parts[0], nil

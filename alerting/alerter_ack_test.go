@@ -12,7 +12,7 @@ import (
 
 func TestAckLinkIsSignedSingleAlertAndExpiring(t *testing.T) {
 	clock := &testClock{t: alertEpoch}
-	a := NewAlerter(Config{BaseURL: "https://up.example", AckKey: DeriveAckKey([]byte("jwt secret")), Now: clock.Now})
+	a := NewStateMachine(Config{BaseURL: "https://up.example", AckKey: DeriveAckKey([]byte("jwt secret")), Now: clock.Now})
 	link := a.AckURL("org-1", "alert-1", alertEpoch.Add(time.Hour))
 	u, err := url.Parse(link)
 	if err != nil || u.Path != "/api/v1/alerts/alert-1/ack" || !strings.HasPrefix(link, "https://up.example/") {
@@ -36,7 +36,7 @@ func TestAckLinkIsSignedSingleAlertAndExpiring(t *testing.T) {
 		}
 	}
 	// Another key (another installation, or the JWT secret itself) does not verify.
-	other := NewAlerter(Config{AckKey: []byte("jwt secret"), Now: clock.Now})
+	other := NewStateMachine(Config{AckKey: []byte("jwt secret"), Now: clock.Now})
 	if _, err := other.VerifyAck("alert-1", token); err == nil {
 		t.Error("token verified under another key")
 	}

@@ -83,18 +83,18 @@ func (a *Alerter) act(orgID, alertID string, audit *store.Change, change func(*s
 
 // announce queues event's notifications for al to its rule's channels and emits the
 // matching webhook event.
-func (a *Alerter) announce(tx *store.AlertTx, al *store.Alert, event string, now time.Time) error {
-	rule, svc, err := a.ruleOf(tx, al)
+func (sm *StateMachine) announce(tx *store.AlertTx, al *store.Alert, event string, now time.Time) error {
+	rule, svc, err := sm.ruleOf(tx, al)
 	if err != nil {
 		return err
 	}
 	if event == eventResolved {
-		if err := a.resolveIncident(tx, al); err != nil {
+		if err := sm.resolveIncident(tx, al); err != nil {
 			return err
 		}
 	}
 	if rule != nil && !al.Held {
-		if err := a.notifyRule(tx, al, rule, svc, event, now); err != nil {
+		if err := sm.notifyRule(tx, al, rule, svc, event, now); err != nil {
 			return err
 		}
 	}
@@ -108,6 +108,6 @@ func (a *Alerter) announce(tx *store.AlertTx, al *store.Alert, event string, now
 // closedByStore is the store.AlertCloser: an alert the store resolved because its rule was
 // deleted, disabled or moved gets its alert.resolved notifications (PagerDuty resolves the
 // incident) and event in that transaction.
-func (a *Alerter) closedByStore(tx *store.AlertTx, al *store.Alert) error {
-	return a.announce(tx, al, eventResolved, a.now())
+func (sm *StateMachine) closedByStore(tx *store.AlertTx, al *store.Alert) error {
+	return sm.announce(tx, al, eventResolved, sm.now())
 }

@@ -26,8 +26,9 @@ func (c *testClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); ret
 func (c *testClock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
 func (c *testClock) Set(t time.Time)     { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
-// fixture is a real store in t.TempDir() with an Alerter registered on it, an instance
-// admin (the first account) and a second account whose organization the tests use.
+// fixture is a real store in t.TempDir() opened with an Alerter's state machine, an
+// instance admin (the first account) and a second account whose organization the tests
+// use.
 type fixture struct {
 	t     testing.TB
 	path  string
@@ -39,7 +40,22 @@ type fixture struct {
 	org   *store.Organization
 	wakes atomic.Int32
 	cfg   Config
-	bare  bool // open without registering the Alerter (tests that wrap its evaluator)
+	// What the store runs inside its transactions goes through these, so a test can watch
+	// or break it: evaluate is the Alerter's evaluator, maintenance MaintenanceActive and
+	// notices nil (nothing queued for subscribers) unless a test sets its own.
+	evaluate    store.AlertEvaluator
+	maintenance store.MaintenanceCheck
+	notices     store.SubscriberNotifier
+}
+
+// storeOptions is opts with every in-transaction function the store requires: sm's alert
+// hooks, MaintenanceActive and subscriber notices that queue nothing. The tests of this
+// package open their stores through it (or the fixture), as internal/app opens serve's.
+func storeOptions(opts store.Options, sm *StateMachine) store.Options {
+	opts.Alerts = sm.StoreHooks()
+	opts.Maintenance = MaintenanceActive
+	opts.Subscribers = func(*store.SubscriberNotice, *store.Subscriber) (*store.OutboxEntry, error) { return nil, nil }
+	return opts
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -54,20 +70,29 @@ func newFixture(t testing.TB) *fixture {
 	return f
 }
 
-// open opens the database file and registers a fresh Alerter on it (what a start does).
+// open opens the database file with a fresh state machine and its Alerter (what a start
+// does).
 func (f *fixture) open() {
 	f.t.Helper()
-	db, err := store.Open(f.path, store.Options{Now: f.clock.Now})
+	f.cfg = Config{BaseURL: "https://status.example", AckKey: []byte("test ack key"),
+		Now: f.clock.Now, Wake: func() { f.wakes.Add(1) }}
+	sm := NewStateMachine(f.cfg)
+	f.evaluate, f.maintenance = sm.evaluate, MaintenanceActive
+	opts := storeOptions(store.Options{Now: f.clock.Now}, sm)
+	opts.Alerts.Result = func(tx *store.AlertTx, ev *store.ResultEvent) error { return f.evaluate(tx, ev) }
+	opts.Maintenance = func(w *store.MaintenanceWindow, at time.Time) bool { return f.maintenance(w, at) }
+	opts.Subscribers = func(n *store.SubscriberNotice, s *store.Subscriber) (*store.OutboxEntry, error) {
+		if f.notices == nil {
+			return nil, nil
+		}
+		return f.notices(n, s)
+	}
+	db, err := store.Open(f.path, opts)
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	f.db = db
-	f.cfg = Config{Store: db, BaseURL: "https://status.example", AckKey: []byte("test ack key"),
-		Now: f.clock.Now, Wake: func() { f.wakes.Add(1) }}
-	f.al = NewAlerter(f.cfg)
-	if !f.bare {
-		f.al.Register()
-	}
+	f.al = NewAlerter(db, sm)
 	f.t.Cleanup(func() {
 		if f.db == db { // not already closed by restart
 			f.checkAndClose()

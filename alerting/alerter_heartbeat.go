@@ -6,8 +6,8 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// Heartbeat names the heartbeat a transition is about (the heartbeat code's store type is
-// adapted to it where the hook is wired).
+// Heartbeat names the heartbeat a transition is about (heartbeatTransition adapts the
+// store's heartbeat to it).
 type Heartbeat struct {
 	ID, Name string
 }
@@ -35,7 +35,7 @@ func heartbeatRules(tx *store.AlertTx, orgID string, hb Heartbeat) ([]store.Aler
 // ping). Call it inside the write transaction that marks the heartbeat down, so the
 // status change and the alert commit together. The heartbeat.missed event is the
 // heartbeat code's to emit.
-func (a *Alerter) HeartbeatFailed(tx *store.AlertTx, orgID string, hb Heartbeat, at time.Time, reason string) error {
+func (sm *StateMachine) HeartbeatFailed(tx *store.AlertTx, orgID string, hb Heartbeat, at time.Time, reason string) error {
 	rules, err := heartbeatRules(tx, orgID, hb)
 	if err != nil {
 		return err
@@ -44,7 +44,7 @@ func (a *Alerter) HeartbeatFailed(tx *store.AlertTx, orgID string, hb Heartbeat,
 	if reason == "fail" {
 		msg = "Heartbeat reported a failure"
 	}
-	now, checked := a.now(), at.UTC()
+	now, checked := sm.now(), at.UTC()
 	for i := range rules {
 		rule := &rules[i]
 		open, err := tx.OpenAlert(orgID, rule.ID, hb.ID)
@@ -63,7 +63,7 @@ func (a *Alerter) HeartbeatFailed(tx *store.AlertTx, orgID string, hb Heartbeat,
 			Severity: severityOf(rule), Title: rule.Name + " Triggered by Check", Message: msg,
 			Status: store.AlertFiring, FiredAt: now, LastCheckAt: &checked, FailureCount: 1,
 			LastStatus: store.StatusRed, LastError: msg}
-		if err := a.fire(tx, al, rule, nil, now); err != nil {
+		if err := sm.fire(tx, al, rule, nil, now); err != nil {
 			return err
 		}
 		if err := tx.CreateAlert(al); err != nil {
@@ -75,12 +75,12 @@ func (a *Alerter) HeartbeatFailed(tx *store.AlertTx, orgID string, hb Heartbeat,
 
 // HeartbeatRecovered resolves ("auto") the open alerts of the heartbeat after a ping,
 // queueing the recovery notices (see notifyRule), inside tx.
-func (a *Alerter) HeartbeatRecovered(tx *store.AlertTx, orgID string, hb Heartbeat, at time.Time) error {
+func (sm *StateMachine) HeartbeatRecovered(tx *store.AlertTx, orgID string, hb Heartbeat, at time.Time) error {
 	rules, err := heartbeatRules(tx, orgID, hb)
 	if err != nil {
 		return err
 	}
-	now := a.now()
+	now := sm.now()
 	for i := range rules {
 		rule := &rules[i]
 		al, err := tx.OpenAlert(orgID, rule.ID, hb.ID)
@@ -92,10 +92,10 @@ func (a *Alerter) HeartbeatRecovered(tx *store.AlertTx, orgID string, hb Heartbe
 		}
 		al.Status, al.ResolvedAt, al.ResolvedBy = store.AlertResolved, &now, store.ResolvedByAuto
 		al.NextEscalationAt, al.NextReminderAt, al.LastStatus = nil, nil, store.StatusGreen
-		if err := a.notifyRule(tx, al, rule, nil, eventResolved, now); err != nil {
+		if err := sm.notifyRule(tx, al, rule, nil, eventResolved, now); err != nil {
 			return err
 		}
-		if err := a.resolveIncident(tx, al); err != nil {
+		if err := sm.resolveIncident(tx, al); err != nil {
 			return err
 		}
 		if err := tx.PutAlert(al); err != nil {

@@ -16,9 +16,9 @@ type heartbeatData struct {
 	NextExpectedAt *time.Time `json:"next_expected_at"`
 }
 
-// heartbeatTransition is the store's heartbeat hook (registered by Register): it runs in
-// the transaction that changes a heartbeat's status, so the alert opens or resolves in
-// the same commit as the status it is about.
+// heartbeatTransition is the store's heartbeat hook (StoreHooks, passed to store.Open): it
+// runs in the transaction that changes a heartbeat's status, so the alert opens or
+// resolves in the same commit as the status it is about.
 //
 //   - → down (a missed deadline past the grace period, or an explicit /fail): the
 //     heartbeat's alerts open at once (SPEC §3.14: the grace period is the threshold),
@@ -28,7 +28,7 @@ type heartbeatData struct {
 //     quietly, because no later transition would ever close it.
 //   - late and paused change no alert: late is inside the grace period, and a paused
 //     heartbeat, like a paused service, keeps what it has until it runs again.
-func (a *Alerter) heartbeatTransition(tx *store.AlertTx, ev *store.HeartbeatTransition) error {
+func (sm *StateMachine) heartbeatTransition(tx *store.AlertTx, ev *store.HeartbeatTransition) error {
 	hb := ev.Heartbeat
 	ref := Heartbeat{ID: hb.ID, Name: hb.Name}
 	switch {
@@ -37,12 +37,12 @@ func (a *Alerter) heartbeatTransition(tx *store.AlertTx, ev *store.HeartbeatTran
 		if ev.Reason == store.PingFail {
 			reason = "fail"
 		}
-		if err := a.HeartbeatFailed(tx, ev.OrgID, ref, ev.At, reason); err != nil {
+		if err := sm.HeartbeatFailed(tx, ev.OrgID, ref, ev.At, reason); err != nil {
 			return err
 		}
 		return tx.Emit(ev.OrgID, heartbeatEvent("heartbeat.missed", hb, ev.At))
 	case ev.Status == store.HeartbeatHealthy:
-		if err := a.HeartbeatRecovered(tx, ev.OrgID, ref, ev.At); err != nil {
+		if err := sm.HeartbeatRecovered(tx, ev.OrgID, ref, ev.At); err != nil {
 			return err
 		}
 		if ev.PrevStatus == store.HeartbeatDown {

@@ -67,14 +67,12 @@ func TestSteadyServiceWritesNothing(t *testing.T) {
 	green, blip := f.service("steady"), f.service("blip")
 	f.rule("fleet", nil, 2, 1)
 	var writes []int
-	f.bare = true
-	f.restart() // the same store with a counting evaluator in place of the fixture's
-	f.db.SetAlertEvaluator(func(tx *store.AlertTx, ev *store.ResultEvent) error {
+	f.evaluate = func(tx *store.AlertTx, ev *store.ResultEvent) error { // counting the evaluator's writes
 		before := tx.Writes()
 		err := f.al.evaluate(tx, ev)
 		writes = append(writes, tx.Writes()-before)
 		return err
-	})
+	}
 	for range 5 {
 		f.check(store.StatusGreen, green)
 	}

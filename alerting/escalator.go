@@ -59,7 +59,7 @@ func plan(tx *store.AlertTx, orgID string, rule *store.AlertRule) (*escalationPl
 // schedule sets the first escalation and reminder due times of an alert that just fired.
 // They are persisted with the alert (and indexed in alert_due), so Run finds them after a
 // restart.
-func (a *Alerter) schedule(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule) error {
+func (sm *StateMachine) schedule(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule) error {
 	al.NextEscalationAt, al.NextReminderAt, al.EscalationLevel, al.EscalationCycle = nil, nil, 0, 0
 	p, err := plan(tx, al.OrgID, rule)
 	if err != nil {
@@ -79,7 +79,7 @@ func (a *Alerter) schedule(tx *store.AlertTx, al *store.Alert, rule *store.Alert
 // escalate fires every escalation step of a firing alert that is due at now, in order,
 // and sets the next due time (nil after the last step of the last run). A level-1 step
 // with delay 0 therefore fires in the transaction that opens the alert.
-func (a *Alerter) escalate(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, svc *store.Service, now time.Time) error {
+func (sm *StateMachine) escalate(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, svc *store.Service, now time.Time) error {
 	p, err := plan(tx, al.OrgID, rule)
 	if err != nil || p == nil {
 		al.NextEscalationAt = nil
@@ -93,7 +93,7 @@ func (a *Alerter) escalate(tx *store.AlertTx, al *store.Alert, rule *store.Alert
 		if skip, err := notifiedAtFiring(tx, al, rule, p.steps[idx], now); err != nil {
 			return err
 		} else if !skip {
-			if err := a.escalateTo(tx, al, svc, p.steps[idx], now); err != nil {
+			if err := sm.escalateTo(tx, al, svc, p.steps[idx], now); err != nil {
 				return err
 			}
 		}
@@ -133,8 +133,8 @@ func notifiedAtFiring(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule,
 // escalateTo notifies one step's target: a channel through the outbox, a team's members
 // and a user by e-mail (instance SMTP). A target that no longer exists (or a user who left
 // the organization) is skipped and logged: the other steps still run.
-func (a *Alerter) escalateTo(tx *store.AlertTx, al *store.Alert, svc *store.Service, step store.EscalationStep, now time.Time) error {
-	n, err := a.notification(tx, al, svc, eventFired, now)
+func (sm *StateMachine) escalateTo(tx *store.AlertTx, al *store.Alert, svc *store.Service, step store.EscalationStep, now time.Time) error {
+	n, err := sm.notification(tx, al, svc, eventFired, now)
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func (a *Alerter) escalateTo(tx *store.AlertTx, al *store.Alert, svc *store.Serv
 			return err
 		}
 		if i := slices.IndexFunc(chs, func(c store.NotificationChannel) bool { return c.ID == step.NotifyID }); i >= 0 && chs[i].Enabled {
-			return a.enqueueNotification(tx, al.OrgID, store.OutboxKindChannel, step.NotifyID, n)
+			return sm.enqueueNotification(tx, al.OrgID, store.OutboxKindChannel, step.NotifyID, n)
 		}
 	case store.EscalateToTeam, store.EscalateToUser:
 		users := []string{step.NotifyID}
@@ -166,7 +166,7 @@ func (a *Alerter) escalateTo(tx *store.AlertTx, al *store.Alert, svc *store.Serv
 				return err
 			}
 			copyN := *n
-			if err := a.enqueueNotification(tx, al.OrgID, store.OutboxKindEmail, addr, &copyN); err != nil {
+			if err := sm.enqueueNotification(tx, al.OrgID, store.OutboxKindEmail, addr, &copyN); err != nil {
 				return err
 			}
 			sent++
@@ -175,14 +175,14 @@ func (a *Alerter) escalateTo(tx *store.AlertTx, al *store.Alert, svc *store.Serv
 			return nil
 		}
 	}
-	a.log.Warn("escalation target not found; step skipped", "org_id", al.OrgID, "alert_id", al.ID,
+	sm.log.Warn("escalation target not found; step skipped", "org_id", al.OrgID, "alert_id", al.ID,
 		"level", step.Level, "notify_type", step.NotifyType, "notify_id", step.NotifyID)
 	return nil
 }
 
 // remind queues a reminder to the rule's channels when one is due and the alert is still
 // firing (not acknowledged), and moves the next reminder past now.
-func (a *Alerter) remind(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, svc *store.Service, now time.Time) error {
+func (sm *StateMachine) remind(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, svc *store.Service, now time.Time) error {
 	if al.NextReminderAt == nil || al.NextReminderAt.After(now) || al.Status != store.AlertFiring {
 		return nil
 	}
@@ -191,7 +191,7 @@ func (a *Alerter) remind(tx *store.AlertTx, al *store.Alert, rule *store.AlertRu
 		al.NextReminderAt = nil
 		return nil
 	}
-	if err := a.notifyRule(tx, al, rule, svc, eventReminder, now); err != nil {
+	if err := sm.notifyRule(tx, al, rule, svc, eventReminder, now); err != nil {
 		return err
 	}
 	next := *al.NextReminderAt
@@ -204,8 +204,8 @@ func (a *Alerter) remind(tx *store.AlertTx, al *store.Alert, rule *store.AlertRu
 
 // advance is Run's work on one due alert, inside its write transaction: an alert that is
 // no longer firing (or is held, or whose rule is gone) just loses its due times.
-func (a *Alerter) advance(tx *store.AlertTx, al *store.Alert, now time.Time) error {
-	rule, svc, err := a.ruleOf(tx, al)
+func (sm *StateMachine) advance(tx *store.AlertTx, al *store.Alert, now time.Time) error {
+	rule, svc, err := sm.ruleOf(tx, al)
 	if err != nil {
 		return err
 	}
@@ -213,15 +213,15 @@ func (a *Alerter) advance(tx *store.AlertTx, al *store.Alert, now time.Time) err
 		al.NextEscalationAt, al.NextReminderAt = nil, nil
 		return nil
 	}
-	if err := a.escalate(tx, al, rule, svc, now); err != nil {
+	if err := sm.escalate(tx, al, rule, svc, now); err != nil {
 		return err
 	}
-	return a.remind(tx, al, rule, svc, now)
+	return sm.remind(tx, al, rule, svc, now)
 }
 
 // ruleOf returns the rule of al (the default rule built from the organization's settings
 // for DefaultRuleID; nil when the rule is gone) and its service (nil when gone).
-func (a *Alerter) ruleOf(tx *store.AlertTx, al *store.Alert) (*store.AlertRule, *store.Service, error) {
+func (sm *StateMachine) ruleOf(tx *store.AlertTx, al *store.Alert) (*store.AlertRule, *store.Service, error) {
 	svc, err := tx.Service(al.OrgID, al.ServiceID)
 	if errors.Is(err, store.ErrNotFound) || al.ServiceID == "" {
 		svc, err = nil, nil

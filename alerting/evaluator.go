@@ -16,14 +16,14 @@ import (
 // never change alert state. It must stay cheap: it runs for every result inside the
 // recorder's transaction, and a steady service must cost two lookups per rule (counters,
 // open alert) and write nothing (see BenchmarkRecordResultsWithRules).
-func (a *Alerter) evaluate(tx *store.AlertTx, ev *store.ResultEvent) error {
+func (sm *StateMachine) evaluate(tx *store.AlertTx, ev *store.ResultEvent) error {
 	r := ev.Result
 	if r.Internal || ev.Service == nil || ev.Service.Paused {
 		return nil // a result of a service paused while its check ran changes nothing
 	}
 	suppressed := ev.Maintenance != nil && ev.Maintenance.SuppressAlerts
 	if !suppressed {
-		a.mass.observe(ev.Service.Endpoint, r.CheckedAt, ev.ProbeStatus == store.StatusRed)
+		sm.mass.observe(ev.Service.Endpoint, r.CheckedAt, ev.ProbeStatus == store.StatusRed)
 	}
 	rules, err := tx.ServiceRules(ev.OrgID, ev.Service.ID)
 	if err != nil {
@@ -36,10 +36,10 @@ func (a *Alerter) evaluate(tx *store.AlertTx, ev *store.ResultEvent) error {
 		}
 		var def store.AlertRule
 		defaultRule(&def, org, ev.Service.Name)
-		return a.ruleStep(tx, ev, &def, suppressed)
+		return sm.ruleStep(tx, ev, &def, suppressed)
 	}
 	for i := range rules {
-		if err := a.ruleStep(tx, ev, &rules[i], suppressed); err != nil {
+		if err := sm.ruleStep(tx, ev, &rules[i], suppressed); err != nil {
 			return err
 		}
 	}
@@ -69,7 +69,7 @@ var (
 
 // failing reports whether the result counts as a failure for rule: the probe's status is
 // one of the condition's statuses and, if the rule has an expression, it holds.
-func (a *Alerter) failing(rule *store.AlertRule, ev *store.ResultEvent) bool {
+func (sm *StateMachine) failing(rule *store.AlertRule, ev *store.ResultEvent) bool {
 	statuses := rule.Condition.Statuses
 	if len(statuses) == 0 {
 		statuses = ruleStatuses
@@ -84,7 +84,7 @@ func (a *Alerter) failing(rule *store.AlertRule, ev *store.ResultEvent) bool {
 	if !hit {
 		return false
 	}
-	e := a.expr(rule.Condition.Expression)
+	e := sm.expr(rule.Condition.Expression)
 	return e == nil || e.Eval(resultFacts(ev))
 }
 
@@ -115,9 +115,9 @@ func threshold(n int) int { return max(n, 1) }
 //     can neither open an alert nor count towards one; passes still resolve.
 //
 // The counters are written only when they change, so a steady service writes nothing.
-func (a *Alerter) ruleStep(tx *store.AlertTx, ev *store.ResultEvent, rule *store.AlertRule, suppressed bool) error {
+func (sm *StateMachine) ruleStep(tx *store.AlertTx, ev *store.ResultEvent, rule *store.AlertRule, suppressed bool) error {
 	org, subject := ev.OrgID, ev.Service.ID
-	failed := a.failing(rule, ev)
+	failed := sm.failing(rule, ev)
 	if failed && suppressed {
 		return nil
 	}
@@ -126,7 +126,7 @@ func (a *Alerter) ruleStep(tx *store.AlertTx, ev *store.ResultEvent, rule *store
 	if unreadable {
 		// Only an undecodable row fails here; starting the streak afresh (and overwriting
 		// it) beats failing every later recorder batch on it.
-		a.log.Warn("alert rule counters unreadable; reset", "org_id", org, "rule_id", rule.ID, "subject", subject, "error", err)
+		sm.log.Warn("alert rule counters unreadable; reset", "org_id", org, "rule_id", rule.ID, "subject", subject, "error", err)
 		st = store.RuleState{}
 	}
 	open, err := tx.OpenAlert(org, rule.ID, subject)
@@ -138,15 +138,15 @@ func (a *Alerter) ruleStep(tx *store.AlertTx, ev *store.ResultEvent, rule *store
 	case failed:
 		next = store.RuleState{Failures: min(st.Failures+1, math.MaxInt32)}
 		if open != nil {
-			err = a.stillFailing(tx, ev, rule, open)
+			err = sm.stillFailing(tx, ev, rule, open)
 		} else if next.Failures >= threshold(rule.Condition.ConsecutiveFailures) {
-			err = a.open(tx, ev, rule, next.Failures)
+			err = sm.open(tx, ev, rule, next.Failures)
 		}
 	case open != nil:
 		next = store.RuleState{Successes: st.Successes + 1}
 		if next.Successes >= threshold(rule.Condition.ConsecutiveSuccesses) {
 			next = store.RuleState{}
-			err = a.recovered(tx, ev, rule, open)
+			err = sm.recovered(tx, ev, rule, open)
 		}
 	default:
 		next = store.RuleState{}

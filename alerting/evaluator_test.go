@@ -154,9 +154,6 @@ func TestInternalResultsNeverChangeAlerts(t *testing.T) {
 
 func TestMaintenanceOpensNoAlertButRecoveryStillResolves(t *testing.T) {
 	f := newFixture(t)
-	f.db.SetMaintenanceCheck(func(w *store.MaintenanceWindow, at time.Time) bool {
-		return !at.Before(w.StartsAt) && at.Before(w.EndsAt)
-	})
 	inWindow, outside := f.service("planned"), f.service("unplanned")
 	win := &store.MaintenanceWindow{Name: "upgrade", ServiceIDs: []string{inWindow.ID}, SuppressAlerts: true,
 		StartsAt: alertEpoch.Add(10 * time.Minute), EndsAt: alertEpoch.Add(20 * time.Minute), Timezone: "UTC"}
@@ -178,7 +175,7 @@ func TestMaintenanceOpensNoAlertButRecoveryStillResolves(t *testing.T) {
 		t.Fatalf("open alerts during maintenance: %+v (want only the unplanned service's)", open)
 	}
 	// An alert opened before the window stays open through it, and a pass resolves it.
-	f.db.SetMaintenanceCheck(func(*store.MaintenanceWindow, time.Time) bool { return true })
+	f.maintenance = func(*store.MaintenanceWindow, time.Time) bool { return true }
 	f.check(store.StatusGreen, outside)
 	if n := len(f.alerts("open")); n != 0 {
 		t.Fatalf("a pass in maintenance did not resolve: %d open", n)
@@ -190,9 +187,14 @@ func TestNotificationsCommitWithTheAlertOrNotAtAll(t *testing.T) {
 	svc := f.service("api")
 	f.channel("ops")
 	f.rule("down", svc, 1, 1)
-	// A later hook failing aborts the recorder's batch: the alert and its outbox entry,
-	// written by the evaluator before it, must vanish with it.
-	f.db.SetAlertEvaluator(func(*store.AlertTx, *store.ResultEvent) error { return errors.New("crash") })
+	// A failure after the evaluator aborts the recorder's batch: the alert and its outbox
+	// entry, written by the evaluator before it, must vanish with it.
+	f.evaluate = func(tx *store.AlertTx, ev *store.ResultEvent) error {
+		if err := f.al.evaluate(tx, ev); err != nil {
+			return err
+		}
+		return errors.New("crash")
+	}
 	if err := f.db.RecordResults(f.results(store.StatusRed, svc)); err == nil {
 		t.Fatal("batch with a failing hook committed")
 	}

@@ -31,19 +31,19 @@ func failMessage(status, errText string) string {
 // its notifications, events and escalation in this transaction. During a mass failure
 // (§4.5) the alert opens held: its notifications wait (see stillFailing) and the instance
 // admin is told once instead.
-func (a *Alerter) open(tx *store.AlertTx, ev *store.ResultEvent, rule *store.AlertRule, failures int) error {
-	now, r := a.now(), ev.Result
+func (sm *StateMachine) open(tx *store.AlertTx, ev *store.ResultEvent, rule *store.AlertRule, failures int) error {
+	now, r := sm.now(), ev.Result
 	checked := r.CheckedAt.UTC()
 	al := &store.Alert{ID: newID(), OrgID: ev.OrgID, ServiceID: ev.Service.ID, ServiceName: ev.Service.Name,
 		AlertRuleID: rule.ID, Severity: severityOf(rule), Title: rule.Name + " Triggered by Check",
 		Message: failMessage(ev.ProbeStatus, r.Error), Status: store.AlertFiring, FiredAt: now,
 		LastCheckAt: &checked, FailureCount: failures, LastStatus: ev.ProbeStatus, LastError: r.Error}
-	if a.mass.active(r.CheckedAt) {
+	if sm.mass.active(r.CheckedAt) {
 		al.Held = true
-		if err := a.announceMassFailure(tx, r.CheckedAt); err != nil {
+		if err := sm.announceMassFailure(tx, r.CheckedAt); err != nil {
 			return err
 		}
-	} else if err := a.fireService(tx, al, rule, ev, now); err != nil {
+	} else if err := sm.fireService(tx, al, rule, ev, now); err != nil {
 		return err
 	}
 	return tx.CreateAlert(al)
@@ -52,8 +52,8 @@ func (a *Alerter) open(tx *store.AlertTx, ev *store.ResultEvent, rule *store.Ale
 // fireService fires a service alert: notifications, escalation, and the monitor.down
 // (monitor.degraded for YELLOW) event for webhook subscriptions, which are held with the
 // notifications during a mass failure.
-func (a *Alerter) fireService(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, ev *store.ResultEvent, now time.Time) error {
-	if err := a.fire(tx, al, rule, ev.Service, now); err != nil {
+func (sm *StateMachine) fireService(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, ev *store.ResultEvent, now time.Time) error {
+	if err := sm.fire(tx, al, rule, ev.Service, now); err != nil {
 		return err
 	}
 	name := "monitor.down"
@@ -64,30 +64,30 @@ func (a *Alerter) fireService(tx *store.AlertTx, al *store.Alert, rule *store.Al
 }
 
 // fire sends the alert's first notifications and starts its escalation and reminders.
-func (a *Alerter) fire(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, svc *store.Service, now time.Time) error {
-	if err := a.notifyRule(tx, al, rule, svc, eventFired, now); err != nil {
+func (sm *StateMachine) fire(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, svc *store.Service, now time.Time) error {
+	if err := sm.notifyRule(tx, al, rule, svc, eventFired, now); err != nil {
 		return err
 	}
-	if err := a.schedule(tx, al, rule); err != nil {
+	if err := sm.schedule(tx, al, rule); err != nil {
 		return err
 	}
-	if err := a.openIncident(tx, al, rule); err != nil { // alerting/incidents.go
+	if err := sm.openIncident(tx, al, rule); err != nil { // alerting/incidents.go
 		return err
 	}
-	return a.escalate(tx, al, rule, svc, now)
+	return sm.escalate(tx, al, rule, svc, now)
 }
 
 // stillFailing updates the open alert with another failure. A held alert whose mass
 // failure is over is released: its notifications go out now, as the service is still
 // failing on its own.
-func (a *Alerter) stillFailing(tx *store.AlertTx, ev *store.ResultEvent, rule *store.AlertRule, al *store.Alert) error {
+func (sm *StateMachine) stillFailing(tx *store.AlertTx, ev *store.ResultEvent, rule *store.AlertRule, al *store.Alert) error {
 	checked := ev.Result.CheckedAt.UTC()
 	al.FailureCount++
 	al.LastCheckAt, al.LastStatus, al.LastError = &checked, ev.ProbeStatus, ev.Result.Error
 	al.Message = failMessage(ev.ProbeStatus, ev.Result.Error)
-	if al.Held && !a.mass.active(ev.Result.CheckedAt) {
+	if al.Held && !sm.mass.active(ev.Result.CheckedAt) {
 		al.Held = false
-		if err := a.fireService(tx, al, rule, ev, a.now()); err != nil {
+		if err := sm.fireService(tx, al, rule, ev, sm.now()); err != nil {
 			return err
 		}
 	}
@@ -98,17 +98,17 @@ func (a *Alerter) stillFailing(tx *store.AlertTx, ev *store.ResultEvent, rule *s
 // rule's channels how long it was down (see notifyRule for notify_on_recovery), and the
 // webhooks monitor.recovered and alert.resolved (a held alert, never announced, resolves
 // silently).
-func (a *Alerter) recovered(tx *store.AlertTx, ev *store.ResultEvent, rule *store.AlertRule, al *store.Alert) error {
-	now := a.now()
+func (sm *StateMachine) recovered(tx *store.AlertTx, ev *store.ResultEvent, rule *store.AlertRule, al *store.Alert) error {
+	now := sm.now()
 	al.Status, al.ResolvedAt, al.ResolvedBy = store.AlertResolved, &now, store.ResolvedByAuto
 	al.NextEscalationAt, al.NextReminderAt = nil, nil
 	if err := tx.PutAlert(al); err != nil || al.Held {
 		return err // a held alert was never announced: it resolves silently
 	}
-	if err := a.resolveIncident(tx, al); err != nil {
+	if err := sm.resolveIncident(tx, al); err != nil {
 		return err
 	}
-	if err := a.notifyRule(tx, al, rule, ev.Service, eventResolved, now); err != nil {
+	if err := sm.notifyRule(tx, al, rule, ev.Service, eventResolved, now); err != nil {
 		return err
 	}
 	data := eventData(al, ev.Service, ev.Result.ResponseTimeMS)

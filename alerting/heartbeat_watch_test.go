@@ -61,7 +61,8 @@ func newHeartbeatEnv(t *testing.T) *heartbeatEnv {
 
 // open (re)opens the store and builds a fresh watcher on it, as a restart does.
 func (e *heartbeatEnv) open() {
-	db, err := store.Open(e.path, store.Options{Now: e.clock.Now})
+	sm := NewStateMachine(Config{Now: e.clock.Now})
+	db, err := store.Open(e.path, storeOptions(store.Options{Now: e.clock.Now}, sm))
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ const autoIncidentResolved = "This incident has been resolved."
 // is public, so the title is the rule's name (the alert title without its "Triggered by
 // Check" suffix) and the first update is the alert message WITHOUT the check's error text,
 // which may name hosts or addresses (SPEC §5).
-func (a *Alerter) openIncident(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule) error {
+func (sm *StateMachine) openIncident(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule) error {
 	if !rule.CreateStatusPageIncident.Enabled() {
 		return nil
 	}
@@ -26,24 +26,24 @@ func (a *Alerter) openIncident(tx *store.AlertTx, al *store.Alert, rule *store.A
 	}
 	inc, err := tx.OpenIncident(al, rule.CreateStatusPageIncident, title, msg)
 	if err == nil && inc != nil {
-		a.wakeAfter(tx) // subscriber notices were queued
+		sm.wakeAfter(tx) // subscriber notices were queued
 	}
 	return err
 }
 
 // resolveIncident posts the resolution to the incident al opened, if any, in the
 // transaction that resolves al (automatically, by a responder or by the store).
-func (a *Alerter) resolveIncident(tx *store.AlertTx, al *store.Alert) error {
+func (sm *StateMachine) resolveIncident(tx *store.AlertTx, al *store.Alert) error {
 	inc, err := tx.ResolveIncident(al.OrgID, al.ID, autoIncidentResolved)
 	if err == nil && inc != nil {
-		a.wakeAfter(tx)
+		sm.wakeAfter(tx)
 	}
 	return err
 }
 
 // wakeAfter wakes the outbox sender once tx commits.
-func (a *Alerter) wakeAfter(tx *store.AlertTx) {
-	if a.cfg.Wake != nil {
-		tx.AfterCommit(a.cfg.Wake)
+func (sm *StateMachine) wakeAfter(tx *store.AlertTx) {
+	if sm.cfg.Wake != nil {
+		tx.AfterCommit(sm.cfg.Wake)
 	}
 }

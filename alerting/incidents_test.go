@@ -27,10 +27,10 @@ func (f *fixture) autoIncidentPage(svc *store.Service) *store.StatusPage {
 	if _, err := f.db.ConfirmSubscriber(confirm[:], nil); err != nil {
 		f.t.Fatal(err)
 	}
-	f.db.SetSubscriberNotifier(func(n *store.SubscriberNotice, s *store.Subscriber) (*store.OutboxEntry, error) {
+	f.notices = func(n *store.SubscriberNotice, s *store.Subscriber) (*store.OutboxEntry, error) {
 		raw, _ := json.Marshal(map[string]string{"Title": n.Change.Incident.Title, "Summary": n.Change.Update.Message})
 		return &store.OutboxEntry{Kind: store.OutboxKindEmail, TargetID: s.Email, Event: "incident." + n.Change.Kind, Notification: raw}, nil
-	})
+	}
 	return p
 }
 

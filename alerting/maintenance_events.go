@@ -16,14 +16,13 @@ const defaultMaintenanceScan = 15 * time.Second
 
 // MaintenanceEvents is the worker that emits the maintenance.started and
 // maintenance.ended webhook events (SPEC §3.13, §3.15). Each pass compares every window's
-// activity, decided by Active (the same check the recorder and the API use), with the
-// state last announced, which the store persists per window; the state change and the
+// activity, decided by MaintenanceActive (the same check the recorder and the API use),
+// with the state last announced, which the store persists per window; the state change and the
 // queued webhook deliveries commit in one transaction (store.DB.AnnounceMaintenance), so
 // every transition is emitted exactly once, across restarts. A window deleted while
 // announced as started gets its maintenance.ended.
 type MaintenanceEvents struct {
 	Store    *store.DB
-	Active   store.MaintenanceCheck
 	Now      func() time.Time // default time.Now
 	Interval time.Duration    // between passes; default 15s
 	Logger   *slog.Logger     // nil discards
@@ -109,7 +108,7 @@ func (m *MaintenanceEvents) scanOrg(orgID string, now time.Time) (int, error) {
 		w := &windows[i]
 		live[w.ID] = true
 		a, wasStarted := started[w.ID]
-		switch active := m.Active(w, now); {
+		switch active := MaintenanceActive(w, now); {
 		case active && !wasStarted:
 			err = announce(w, true, now)
 		case !active && wasStarted:
@@ -136,7 +135,7 @@ func (m *MaintenanceEvents) scanOrg(orgID string, now time.Time) (int, error) {
 func maintenanceData(w *store.MaintenanceWindow, occurrenceAt time.Time) map[string]any {
 	start, end := w.StartsAt, w.EndsAt
 	if w.Recurrence != nil {
-		if occ, ok := maintenanceOccurrence(w, occurrenceAt); ok {
+		if occ, ok := recurringOccurrence(w, occurrenceAt); ok {
 			start, end = occ.Start, occ.End
 		}
 	}
@@ -146,22 +145,6 @@ func maintenanceData(w *store.MaintenanceWindow, occurrenceAt time.Time) map[str
 	}
 	return map[string]any{"id": w.ID, "name": w.Name, "starts_at": maintenanceTime(start), "ends_at": maintenanceTime(end),
 		"service_ids": services, "recurring": w.Recurrence != nil, "ended_at": maintenanceTimePtr(w.EndedAt)}
-}
-
-// maintenanceOccurrence returns the occurrence of recurring window w covering at.
-func maintenanceOccurrence(w *store.MaintenanceWindow, at time.Time) (Window, bool) {
-	s := w.Recurrence
-	days := make([]time.Weekday, len(s.DaysOfWeek))
-	for i, d := range s.DaysOfWeek {
-		days[i] = time.Weekday(d)
-	}
-	loc := time.UTC
-	if l, err := time.LoadLocation(w.Timezone); err == nil && w.Timezone != "" {
-		loc = l
-	}
-	r := Recurrence{Type: s.Type, DaysOfWeek: days, DayOfMonth: s.DayOfMonth, Expression: s.Expression,
-		DurationMinutes: s.DurationMinutes, Until: s.Until}
-	return r.ActiveAt(w.StartsAt, loc, at)
 }
 
 func maintenanceTime(t time.Time) any {

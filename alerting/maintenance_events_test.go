@@ -10,15 +10,10 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// oneOff is the activity check of one-off windows, standing in for api.MaintenanceActive
-// (which alerting cannot import).
-func oneOff(w *store.MaintenanceWindow, at time.Time) bool {
-	return !at.Before(w.StartsAt) && at.Before(w.EndsAt)
-}
-
 func TestMaintenanceEventsRunAnnouncesAndWakes(t *testing.T) {
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), store.Options{Now: func() time.Time { return now }})
+	clock := func() time.Time { return now }
+	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), storeOptions(store.Options{Now: clock}, NewStateMachine(Config{Now: clock})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,9 +26,8 @@ func TestMaintenanceEventsRunAnnouncesAndWakes(t *testing.T) {
 	if err := db.CreateMaintenanceWindow(org.ID, w, nil); err != nil {
 		t.Fatal(err)
 	}
-	var wakes, checks atomic.Int32
-	active := func(w *store.MaintenanceWindow, at time.Time) bool { checks.Add(1); return oneOff(w, at) }
-	m := &MaintenanceEvents{Store: db, Active: active, Now: func() time.Time { return now },
+	var wakes, checks atomic.Int32 // checks: passes made (each reads the clock once)
+	m := &MaintenanceEvents{Store: db, Now: func() time.Time { checks.Add(1); return now },
 		Interval: time.Millisecond, Wake: func() { wakes.Add(1) }}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)

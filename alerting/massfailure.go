@@ -158,23 +158,23 @@ func (d *massDetector) startEpisode(now time.Time) (first bool, seen, turned int
 
 // announceMassFailure queues, once per episode, the "probe connectivity" e-mail to the
 // instance admin (in the admin's oldest organization's outbox, so no tenant sees it).
-func (a *Alerter) announceMassFailure(tx *store.AlertTx, at time.Time) error {
-	first, seen, turned := a.mass.startEpisode(at)
+func (sm *StateMachine) announceMassFailure(tx *store.AlertTx, at time.Time) error {
+	first, seen, turned := sm.mass.startEpisode(at)
 	if !first {
 		return nil
 	}
 	admin, orgID, err := tx.InstanceAdmin()
 	if err != nil {
-		a.log.Error("mass failure: no instance admin to tell", "error", err)
+		sm.log.Error("mass failure: no instance admin to tell", "error", err)
 		return nil
 	}
-	a.log.Warn("mass failure: most monitored hosts turned RED at once; holding notifications",
+	sm.log.Warn("mass failure: most monitored hosts turned RED at once; holding notifications",
 		"hosts", seen, "red", turned)
 	n := &notify.Notification{Event: eventFired, Severity: "critical", Title: "Probe connectivity problem",
 		Summary: fmt.Sprintf("%d of %d monitored hosts turned RED within %s. AlertifyPro has probably lost its own "+
 			"network connectivity; alerts still open, but their notifications are held until it recovers.",
-			turned, seen, a.mass.cfg.Window),
-		OrgID: orgID, Status: store.StatusRed, Since: at, AlertURL: a.cfg.BaseURL + "/alerts",
+			turned, seen, sm.mass.cfg.Window),
+		OrgID: orgID, Status: store.StatusRed, Since: at, AlertURL: sm.cfg.BaseURL + "/alerts",
 		DedupKey: "alertifypro-probe-connectivity"}
-	return a.enqueueNotification(tx, orgID, store.OutboxKindEmail, admin.Email, n)
+	return sm.enqueueNotification(tx, orgID, store.OutboxKindEmail, admin.Email, n)
 }

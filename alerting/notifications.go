@@ -49,7 +49,7 @@ var incidentTrackers = []string{"pagerduty", "opsgenie"}
 
 // notifyRule queues event about al for every channel the rule targets; alert.resolved goes
 // only to incident trackers when the rule has notify_on_recovery off.
-func (a *Alerter) notifyRule(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, svc *store.Service, event string, now time.Time) error {
+func (sm *StateMachine) notifyRule(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, svc *store.Service, event string, now time.Time) error {
 	targets, err := ruleTargets(tx, al.OrgID, rule, al.Severity)
 	if err != nil {
 		return err
@@ -59,7 +59,7 @@ func (a *Alerter) notifyRule(tx *store.AlertTx, al *store.Alert, rule *store.Ale
 			continue
 		}
 		id := ch.ID
-		if err := a.enqueue(tx, al, svc, event, store.OutboxKindChannel, id, now); err != nil {
+		if err := sm.enqueue(tx, al, svc, event, store.OutboxKindChannel, id, now); err != nil {
 			return err
 		}
 	}
@@ -69,17 +69,17 @@ func (a *Alerter) notifyRule(tx *store.AlertTx, al *store.Alert, rule *store.Ale
 // enqueue queues one notification of event about al to one destination (a channel ID, or
 // an e-mail address for kind email) in tx, and makes sure the outbox sender is woken
 // once the transaction commits.
-func (a *Alerter) enqueue(tx *store.AlertTx, al *store.Alert, svc *store.Service, event, kind, target string, now time.Time) error {
-	n, err := a.notification(tx, al, svc, event, now)
+func (sm *StateMachine) enqueue(tx *store.AlertTx, al *store.Alert, svc *store.Service, event, kind, target string, now time.Time) error {
+	n, err := sm.notification(tx, al, svc, event, now)
 	if err != nil {
 		return err
 	}
-	return a.enqueueNotification(tx, al.OrgID, kind, target, n)
+	return sm.enqueueNotification(tx, al.OrgID, kind, target, n)
 }
 
 // enqueueNotification writes n as an outbox entry whose ID is n's ID (receivers drop
 // duplicates by it).
-func (a *Alerter) enqueueNotification(tx *store.AlertTx, orgID, kind, target string, n *notify.Notification) error {
+func (sm *StateMachine) enqueueNotification(tx *store.AlertTx, orgID, kind, target string, n *notify.Notification) error {
 	n.ID = newID()
 	raw, err := json.Marshal(n)
 	if err != nil {
@@ -90,8 +90,8 @@ func (a *Alerter) enqueueNotification(tx *store.AlertTx, orgID, kind, target str
 	if err := tx.Enqueue(e); err != nil {
 		return err
 	}
-	if first && a.cfg.Wake != nil {
-		tx.AfterCommit(a.cfg.Wake)
+	if first && sm.cfg.Wake != nil {
+		tx.AfterCommit(sm.cfg.Wake)
 	}
 	return nil
 }
@@ -99,7 +99,7 @@ func (a *Alerter) enqueueNotification(tx *store.AlertTx, orgID, kind, target str
 // notification renders al as the provider-independent message of event: what fired, the
 // service and endpoint, status and error, since when, links to the alert and to
 // acknowledge it (while it can be acknowledged), and on recovery how long it was down.
-func (a *Alerter) notification(tx *store.AlertTx, al *store.Alert, svc *store.Service, event string, now time.Time) (*notify.Notification, error) {
+func (sm *StateMachine) notification(tx *store.AlertTx, al *store.Alert, svc *store.Service, event string, now time.Time) (*notify.Notification, error) {
 	org, err := tx.Org(al.OrgID)
 	if err != nil {
 		return nil, err
@@ -107,7 +107,7 @@ func (a *Alerter) notification(tx *store.AlertTx, al *store.Alert, svc *store.Se
 	n := &notify.Notification{Event: event, Severity: al.Severity, Title: al.Title,
 		OrgID: org.ID, OrgName: org.Name, ServiceID: al.ServiceID, ServiceName: al.ServiceName,
 		Status: al.LastStatus, Error: al.LastError, Since: al.FiredAt, ResolvedAt: al.ResolvedAt,
-		AlertID: al.ID, AlertURL: a.cfg.BaseURL + "/alerts/" + al.ID, DedupKey: "alertifypro-alert-" + al.ID}
+		AlertID: al.ID, AlertURL: sm.cfg.BaseURL + "/alerts/" + al.ID, DedupKey: "alertifypro-alert-" + al.ID}
 	if svc != nil {
 		n.Endpoint, n.CheckType = svc.Endpoint, svc.CheckType
 	}
@@ -117,7 +117,7 @@ func (a *Alerter) notification(tx *store.AlertTx, al *store.Alert, svc *store.Se
 	}
 	switch event {
 	case eventFired, eventReminder:
-		n.AckURL = a.AckURL(al.OrgID, al.ID, now.Add(a.cfg.AckTTL))
+		n.AckURL = sm.AckURL(al.OrgID, al.ID, now.Add(sm.cfg.AckTTL))
 		n.Summary = subject + " is down"
 		if event == eventReminder {
 			n.Summary = fmt.Sprintf("%s is still down (since %s)", subject, al.FiredAt.Format(time.RFC3339))

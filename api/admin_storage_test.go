@@ -45,7 +45,7 @@ func TestAdminBackupAndStorage(t *testing.T) {
 				if err := os.WriteFile(path, rec.Body.Bytes(), 0o600); err != nil {
 					t.Fatal(err)
 				}
-				db, err := store.Open(path, store.Options{Now: e.clock.Now})
+				db, err := store.Open(path, e.opts)
 				if err != nil {
 					t.Fatalf("open the backup: %v", err)
 				}

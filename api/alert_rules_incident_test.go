@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/config"
 )
 
@@ -55,12 +54,7 @@ func TestAlertRuleStatusPageIncidentValidation(t *testing.T) {
 // resolves the incident and sends the resolution.
 func TestAlertIncidentReachesSubscribersOverSMTP(t *testing.T) {
 	capture := startSMTPCapture(t)
-	var al *alerting.Alerter
-	e := newTestEnvWith(t, func(d *Deps) {
-		al = alerting.NewAlerter(alerting.Config{Store: d.Store, BaseURL: d.Config.BaseURL, AckKey: testAckKey, Now: d.Now, Logger: d.Logger})
-		al.Register()
-		d.Alerter = al
-	}, func(c *config.Config) { capture.configure(c) })
+	e := newTestEnv(t, func(c *config.Config) { capture.configure(c) })
 	m := attachSubscriberMail(e, capture, nil)
 	seen := 0
 	if rec := m.do("POST", "/api/v1/public/status-pages/acme/subscribe", "", map[string]any{"email": "fan@example.com"}); rec.Code != 200 {

@@ -11,19 +11,13 @@ import (
 // testAckKey signs one-click acknowledge links in tests.
 var testAckKey = []byte("test-ack-key-test-ack-key-0123456789")
 
-// newAlertEnv is newTestEnv with a real Alerter registered in the store, so recorded
-// results open and resolve alerts exactly as in the server, and the alert endpoints act
-// through it.
+// newAlertEnv is newTestEnv and its Alerter: recorded results open and resolve alerts
+// exactly as in the server (every test store runs the alert state machine), and the
+// alert endpoints act through it.
 func newAlertEnv(t *testing.T) (*testEnv, *alerting.Alerter) {
 	t.Helper()
-	var al *alerting.Alerter
-	e := newTestEnvWith(t, func(d *Deps) {
-		al = alerting.NewAlerter(alerting.Config{Store: d.Store, BaseURL: d.Config.BaseURL,
-			AckKey: testAckKey, Now: d.Now, Logger: d.Logger})
-		al.Register()
-		d.Alerter = al
-	})
-	return e, al
+	e := newTestEnv(t)
+	return e, e.deps.Alerter
 }
 
 // record commits one result of serviceID a minute after the previous one, through the

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -31,7 +30,7 @@ type auditedMutation struct {
 }
 
 // newAuditFaultEnv is the API over a store whose audit writes fail while the returned
-// switch is on, with a real Alerter (as newAlertEnv) so alert actions run as in serve.
+// switch is on; its Alerter makes alert actions run as in serve.
 func newAuditFaultEnv(t *testing.T) (*testEnv, *atomic.Bool) {
 	t.Helper()
 	failing := new(atomic.Bool)
@@ -41,12 +40,7 @@ func newAuditFaultEnv(t *testing.T) (*testEnv, *atomic.Bool) {
 		}
 		return nil
 	}}
-	e := newTestEnvOpts(t, opts, func(d *Deps) {
-		al := alerting.NewAlerter(alerting.Config{Store: d.Store, BaseURL: d.Config.BaseURL,
-			AckKey: testAckKey, Now: d.Now, Logger: d.Logger})
-		al.Register()
-		d.Alerter = al
-	})
+	e := newTestEnvOpts(t, opts, nil)
 	return e, failing
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/monitor"
 	"github.com/alertifypro/alertifypro/store"
@@ -90,12 +91,13 @@ func (e *testEnv) reopen() {
 	if err := e.db.Close(); err != nil {
 		e.t.Fatal(err)
 	}
-	db, err := store.Open(path, store.Options{Now: e.clock.Now})
+	db, err := store.Open(path, e.opts)
 	if err != nil {
 		e.t.Fatalf("reopen store: %v", err)
 	}
 	e.db = db
 	e.deps.Store, e.deps.Engine, e.deps.Purger = db, nil, nil
+	e.deps.Alerter = alerting.NewAlerter(db, e.sm)
 	router, err := NewRouter(e.deps)
 	if err != nil {
 		e.t.Fatal(err)

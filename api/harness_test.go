@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,9 +17,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/egress"
+	"github.com/alertifypro/alertifypro/notify"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -40,6 +43,13 @@ func (c *testClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// TestMain runs the package's tests with Gin in test mode (internal/app sets release mode;
+// Gin's default debug mode would print every route of every router a test builds).
+func TestMain(m *testing.M) {
+	gin.SetMode(gin.TestMode)
+	os.Exit(m.Run())
+}
+
 // testEnv is the real router over a real bbolt file in t.TempDir().
 type testEnv struct {
 	t      *testing.T
@@ -48,6 +58,10 @@ type testEnv struct {
 	deps   Deps
 	router *gin.Engine
 	clock  *testClock
+	// opts are the options the store was opened with (reopen uses them again), and sm
+	// the alert state machine they run, which the Alerter in deps drives.
+	opts store.Options
+	sm   *alerting.StateMachine
 }
 
 // testConfig is a valid configuration with fixed secrets and the cheapest
@@ -86,12 +100,20 @@ func newTestEnvOpts(t *testing.T, opts store.Options, withDeps func(*Deps), muta
 		m(cfg)
 	}
 	clock := &testClock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &testEnv{t: t, cfg: cfg, clock: clock,
+		sm: alerting.NewStateMachine(alerting.Config{BaseURL: cfg.BaseURL, AckKey: testAckKey, Now: clock.Now, Logger: logger})}
 	opts.Now = clock.Now
-	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), opts)
+	env.opts = storeOptions(opts, cfg, env.sm, sealer, logger)
+	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), env.opts)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	env := &testEnv{t: t, cfg: cfg, db: db, clock: clock}
+	env.db = db
 	// env.db, not db: a test may reopen the store, and the check belongs to the open one.
 	t.Cleanup(func() {
 		if err := env.db.Check(); err != nil {
@@ -99,20 +121,17 @@ func newTestEnvOpts(t *testing.T, opts store.Options, withDeps func(*Deps), muta
 		}
 		env.db.Close()
 	})
-	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
-	if err != nil {
-		t.Fatal(err)
-	}
 	policy, err := egress.ParsePolicy(cfg.EgressPolicy, cfg.EgressAllowCIDRs, cfg.EgressDenyCIDRs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	guard := egress.New(policy)
 	deps := Deps{
-		Config: cfg, Store: db, Sealer: sealer, Guard: guard, NotifyHTTP: NotifyHTTPClient(guard),
+		Config: cfg, Store: db, Sealer: sealer, Guard: guard, Notify: notify.NewDeps(guard, instanceSMTP(cfg), "AlertifyPro/test"),
 		Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
 		Tokens:    crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, clock.Now),
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Alerter:   alerting.NewAlerter(db, env.sm),
+		Logger:    logger,
 		Now:       clock.Now, Version: "test",
 	}
 	if withDeps != nil {
@@ -124,6 +143,35 @@ func newTestEnvOpts(t *testing.T, opts store.Options, withDeps func(*Deps), muta
 	}
 	env.deps, env.router = deps, router
 	return env
+}
+
+// storeOptions is opts with every in-transaction function serve passes (internal/app):
+// the alert state machine sm, the maintenance rule and subscriber notices rendered with
+// sealer. Every API test opens its store through here, so none runs with one of those
+// silently off.
+func storeOptions(opts store.Options, cfg *config.Config, sm *alerting.StateMachine, sealer *crypto.Sealer, logger *slog.Logger) store.Options {
+	opts.Alerts = sm.StoreHooks()
+	opts.Maintenance = alerting.MaintenanceActive
+	opts.Subscribers = (&notify.SubscriberNotices{BaseURL: cfg.BaseURL, Opener: sealer, Logger: logger}).Notice
+	return opts
+}
+
+// instanceSMTP is the instance SMTP server cfg names, as serve configures it (nil:
+// SMTP_HOST unset).
+func instanceSMTP(cfg *config.Config) *notify.SMTPConfig {
+	if cfg.SMTPHost == "" {
+		return nil
+	}
+	return &notify.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
+		Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS}
+}
+
+// outboxWorker is the real outbox sender over the environment's current store, resolving
+// entries through notify.Destinations as serve does, on the test clock.
+func outboxWorker(e *testEnv) *notify.OutboxSender {
+	d := &notify.Destinations{Store: e.db, Opener: e.deps.Sealer, Deps: e.deps.Notify}
+	return &notify.OutboxSender{Store: e.db, Resolve: d.Resolve, Now: e.clock.Now,
+		OnDelivered: d.OnDelivered, OnPermanent: d.OnPermanent}
 }
 
 // do sends one request through the full middleware stack. body may be nil,

@@ -1,8 +1,9 @@
-package api
+package api_test
 
 // Load program for the heartbeat row of SPEC §6 (≥ 5 000 durable pings/s over HTTP, p99 ≤
-// 25 ms on 2 cores). It runs only with ALERTIFYPRO_LOAD=1, on loopback only, and logs its
-// figures (go test -v); about 40 s in all. The client runs on the same cores as the server,
+// 25 ms on 2 cores), against the server serve runs (internal/app). It runs only with
+// ALERTIFYPRO_LOAD=1, on loopback only, and logs its figures (go test -v); about 40 s in
+// all. The client runs on the same cores as the server,
 // so the figures are a lower bound for the server alone:
 //
 //	ALERTIFYPRO_LOAD=1 go test -run '^TestLoadHeartbeatPings$' -v -timeout 5m ./api/
@@ -11,10 +12,8 @@ package api
 // pings/s, p50 7.0 ms, p99 18.5 ms, 64 in flight over 4 000 keys, every one found stored.
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -24,8 +23,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/crypto"
+	"github.com/alertifypro/alertifypro/internal/app"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -35,24 +34,20 @@ const (
 	loadDuration    = 10 * time.Second // measured
 )
 
-// TestLoadHeartbeatPings drives POST /api/v1/heartbeat/{key} through the real router, the
-// per-key limit and the PingRecorder into a real, fsynced bbolt file, then checks every
-// acknowledged ping is in the store.
+// TestLoadHeartbeatPings drives POST /api/v1/heartbeat/{key} through the real server (its
+// router, the per-key limit and the PingRecorder) into a real, fsynced bbolt file, then
+// checks every acknowledged ping is in the store.
 func TestLoadHeartbeatPings(t *testing.T) {
 	if os.Getenv("ALERTIFYPRO_LOAD") != "1" {
 		t.Skip("load program: set ALERTIFYPRO_LOAD=1 to run (see the top of heartbeat_ping_load_test.go)")
 	}
-	var rec *alerting.PingRecorder
-	e := newTestEnvWith(t, func(d *Deps) {
-		rec = alerting.NewPingRecorder(d.Store, nil)
-		d.Pings, d.Now = rec, func() time.Time { return time.Now().UTC() }
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	recDone := make(chan error, 1)
-	go func() { recDone <- rec.Run(ctx) }()
-	defer func() { cancel(); <-recDone }()
-
-	u := e.newUser("load@example.com", "Load")
+	a, base := startApp(t, app.Options{})
+	db := a.DB()
+	org := &store.Organization{Name: "Load", Slug: "load", PlanType: "free", MaxServices: 5, Settings: store.DefaultOrgSettings()}
+	if err := db.Register(&store.User{Email: "load@example.com", FullName: "Load", PasswordHash: "x"}, org,
+		&store.Membership{Role: "owner"}, nil); err != nil {
+		t.Fatal(err)
+	}
 	keys := make([]string, loadHeartbeats)
 	ids := make([]string, loadHeartbeats)
 	for i := range keys {
@@ -60,20 +55,13 @@ func TestLoadHeartbeatPings(t *testing.T) {
 		next := time.Now().Add(time.Hour)
 		hb := &store.Heartbeat{Name: keys[i], Schedule: "every 1h", Timezone: "UTC", GracePeriodSeconds: 300,
 			UniqueKey: keys[i], KeyDigest: crypto.Digest(keys[i]), NextExpectedAt: &next}
-		if err := e.db.CreateHeartbeat(u.OrgID, hb, nil); err != nil {
+		if err := db.CreateHeartbeat(org.ID, hb, nil); err != nil {
 			t.Fatal(err)
 		}
 		ids[i] = hb.ID
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := NewServer(ln.Addr().String(), e.router, e.deps.Logger)
-	go srv.Serve(ln)
-	defer srv.Close()
-	url := "http://" + ln.Addr().String() + "/api/v1/heartbeat/"
+	url := base + "/api/v1/heartbeat/"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadConcurrency, MaxConnsPerHost: loadConcurrency}}
 
 	var ok, failed atomic.Int64
@@ -121,7 +109,7 @@ func TestLoadHeartbeatPings(t *testing.T) {
 	// Every acknowledged ping was committed before its answer: count them in the store.
 	stored := 0
 	for _, id := range ids {
-		p, err := e.db.HeartbeatPings(u.OrgID, id)
+		p, err := db.HeartbeatPings(org.ID, id)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,7 +6,6 @@ import (
 	"html"
 	"time"
 
-	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/notify"
 )
 
@@ -16,18 +15,14 @@ type mailer interface {
 	Send(ctx context.Context, msg notify.Message) error
 }
 
-// newMailer returns the instance mailer, or nil when SMTP_HOST is unset:
+// instanceMailer returns the instance mailer, or nil when SMTP_HOST is unset:
 // then nothing is e-mailed, invitation links are shared by hand and e-mail
 // addresses cannot be changed (nothing could confirm the new one).
-func newMailer(cfg *config.Config) mailer {
-	if cfg == nil || cfg.SMTPHost == "" {
-		return nil
+func instanceMailer(d notify.Deps) mailer {
+	if d.InstanceMail == nil {
+		return nil // not a nil *SMTPMailer in the interface
 	}
-	return notify.NewSMTPMailer(notify.SMTPConfig{
-		Host: cfg.SMTPHost, Port: cfg.SMTPPort,
-		Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
-		From: cfg.SMTPFrom, TLS: cfg.SMTPTLS,
-	})
+	return d.InstanceMail
 }
 
 // invitationMail is what an invitation e-mail says.

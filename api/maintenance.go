@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -65,7 +66,7 @@ func newMaintenanceView(w *store.MaintenanceWindow, now time.Time) maintenanceVi
 	v := maintenanceView{ID: w.ID, Name: w.Name, Description: w.Description, ServiceIDs: w.ServiceIDs,
 		StartsAt: w.StartsAt.UTC(), EndsAt: utcPtr(&w.EndsAt), Timezone: w.Timezone,
 		SuppressAlerts: w.SuppressAlerts, ShowOnStatusPages: w.ShowOnStatusPages,
-		Active: MaintenanceActive(w, now), EndedAt: utcPtr(w.EndedAt),
+		Active: alerting.MaintenanceActive(w, now), EndedAt: utcPtr(w.EndedAt),
 		CreatedAt: w.CreatedAt.UTC(), UpdatedAt: w.UpdatedAt.UTC()}
 	if v.ServiceIDs == nil {
 		v.ServiceIDs = []string{}
@@ -77,7 +78,7 @@ func newMaintenanceView(w *store.MaintenanceWindow, now time.Time) maintenanceVi
 		}
 		v.Recurrence = &recurrenceBody{Type: r.Type, DaysOfWeek: days, DayOfMonth: r.DayOfMonth,
 			Expression: r.Expression, DurationMinutes: r.DurationMinutes, Until: utcPtr(r.Until)}
-		if next, ok := nextWindow(w, now); ok {
+		if next, ok := alerting.NextMaintenance(w, now); ok {
 			v.NextWindow = &windowSpanView{Start: next.Start.UTC(), End: next.End.UTC()}
 		}
 	}
@@ -229,7 +230,7 @@ func (x *maintenanceHandlers) end(c *gin.Context) error {
 	now := x.now()
 	entry := x.auditEntry(c, "maintenance.ended", store.AuditResource{}, map[string]any{"ended_at": now.UTC()})
 	w, err := x.store.UpdateMaintenanceWindow(actorOf(c).org.ID, c.Param("id"), naming(entry, maintenanceRes, func(w *store.MaintenanceWindow) error {
-		if !MaintenanceActive(w, now) {
+		if !alerting.MaintenanceActive(w, now) {
 			return errConflict("The maintenance window is not active.")
 		}
 		w.EndedAt = &now

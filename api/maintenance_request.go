@@ -144,7 +144,7 @@ func checkWindowTimes(f fieldErrors, w *store.MaintenanceWindow) {
 		return
 	}
 	var se *alerting.ScheduleError
-	if err := recurrenceOf(w.Recurrence).Validate(); errors.As(err, &se) {
+	if err := alerting.RecurrenceOf(w.Recurrence).Validate(); errors.As(err, &se) {
 		f.add("recurrence."+se.Field, se.Msg)
 	} else if err != nil {
 		f.add("recurrence", err.Error())

@@ -149,12 +149,6 @@ func parseSeverities(f fieldErrors, in []string) []string {
 	return out
 }
 
-// channelSecretRecord is the record a channel's secret field is sealed under (with its
-// organization): a sealed value moved to another channel, field or organization does not open.
-func channelSecretRecord(channelID, field string) string {
-	return "channel:" + channelID + ":" + field
-}
-
 // sealChannelSecrets seals each secret (JSON-encoded, so lists and header maps survive)
 // bound to the organization, channel and field.
 func (b *base) sealChannelSecrets(orgID, channelID string, secrets map[string]any) (map[string][]byte, error) {
@@ -164,47 +158,15 @@ func (b *base) sealChannelSecrets(orgID, channelID string, secrets map[string]an
 		if err != nil {
 			return nil, fmt.Errorf("encode channel secret %s: %w", field, err)
 		}
-		if out[field], err = b.sealer.Seal(plain, orgID, channelSecretRecord(channelID, field)); err != nil {
+		if out[field], err = b.sealer.Seal(plain, orgID, notify.ChannelSecretRecord(channelID, field)); err != nil {
 			return nil, fmt.Errorf("seal channel secret %s: %w", field, err)
 		}
 	}
 	return out, nil
 }
 
-// secretOpener opens sealed values (*crypto.Sealer).
-type secretOpener interface {
-	Open(sealed []byte, orgID, recordID string) ([]byte, error)
-}
-
-// openChannelSecrets opens every sealed secret of ch; it fails when any seal was not made
-// for this organization, channel and field. The error names the field, never its value.
-func openChannelSecrets(o secretOpener, ch *store.NotificationChannel) (map[string]any, error) {
-	out := make(map[string]any, len(ch.SealedSecrets))
-	for field, sealed := range ch.SealedSecrets {
-		plain, err := o.Open(sealed, ch.OrgID, channelSecretRecord(ch.ID, field))
-		if err != nil {
-			return nil, fmt.Errorf("open secret %s of channel %s: %w", field, ch.ID, err)
-		}
-		var v any
-		if err := json.Unmarshal(plain, &v); err != nil {
-			return nil, fmt.Errorf("decode secret %s of channel %s: %w", field, ch.ID, err)
-		}
-		out[field] = v
-	}
-	return out, nil
-}
-
-// channelConfig is a channel's whole config in plaintext, for a sender: the public fields
-// and the opened secrets. It exists only in memory.
-func channelConfig(o secretOpener, ch *store.NotificationChannel) (map[string]any, error) {
-	secrets, err := openChannelSecrets(o, ch)
-	if err != nil {
-		return nil, err
-	}
-	cfg := maps.Clone(ch.Config)
-	if cfg == nil {
-		cfg = map[string]any{}
-	}
-	maps.Copy(cfg, secrets)
-	return cfg, nil
+// openChannelSecrets opens every sealed secret of ch (notify.ChannelSecrets): an update
+// keeps the secrets it does not replace.
+func openChannelSecrets(o notify.Opener, ch *store.NotificationChannel) (map[string]any, error) {
+	return notify.ChannelSecrets(o, ch)
 }

@@ -187,7 +187,7 @@ func (x *channelHandlers) test(c *gin.Context) error {
 		at = &now
 	}
 	entry := x.auditEntry(c, "channel.tested", channelResource(ch), map[string]any{"type": ch.Type, "delivered": view.Delivered})
-	err = x.store.SetChannelDelivery(ch.OrgID, ch.ID, at, lastErr, audited(entry))
+	err = x.store.RecordChannelDelivery(ch.OrgID, ch.ID, at, lastErr, audited(entry))
 	if errors.Is(err, store.ErrNotFound) { // deleted meanwhile: the test send still happened
 		err = x.store.AppendAudit(ch.OrgID, entry)
 	}
@@ -200,7 +200,7 @@ func (x *channelHandlers) test(c *gin.Context) error {
 
 // send builds the channel's sender from its opened config and makes one attempt.
 func (x *channelHandlers) send(ctx context.Context, ch *store.NotificationChannel, n *notify.Notification) (notify.Attempt, error) {
-	cfg, err := channelConfig(x.sealer, ch)
+	cfg, err := notify.ChannelConfig(x.sealer, ch)
 	if err != nil {
 		return notify.Attempt{}, err
 	}

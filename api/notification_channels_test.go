@@ -146,7 +146,7 @@ func TestNotificationChannelRoutes(t *testing.T) {
 			contains: []string{`"name":"Ops webhook"`, `"severities":["info"]`, `"secret":"********"`}, notContains: secrets,
 			check: func(t *testing.T, _ *httptest.ResponseRecorder) {
 				stored, _ := e.db.Channel(owner.OrgID, ch.ID)
-				cfg, err := channelConfig(e.deps.Sealer, stored)
+				cfg, err := notify.ChannelConfig(e.deps.Sealer, stored)
 				if err != nil || cfg["url"] != recv.URL || cfg["secret"] != testHookSecret ||
 					cfg["headers"].(map[string]any)["Authorization"] != testHookHeader {
 					t.Fatalf("secrets after masked PUT = %v, %v", cfg, err)
@@ -157,7 +157,7 @@ func TestNotificationChannelRoutes(t *testing.T) {
 			notContains: append([]string{"rotated-secret"}, secrets...),
 			check: func(t *testing.T, _ *httptest.ResponseRecorder) {
 				stored, _ := e.db.Channel(owner.OrgID, ch.ID)
-				cfg, _ := channelConfig(e.deps.Sealer, stored)
+				cfg, _ := notify.ChannelConfig(e.deps.Sealer, stored)
 				if cfg["secret"] != "rotated-secret" || cfg["url"] != recv.URL || cfg["headers"] == nil {
 					t.Fatalf("config after partial PUT = %v", cfg)
 				}
@@ -262,9 +262,7 @@ func TestNotificationChannelOutboxDeliveriesAndRetry(t *testing.T) {
 	recv := newWebhookReceiver(t, http.StatusNotFound)
 	ch := createChannel(t, e, owner.Token, webhookChannelBody("Hook", recv.URL))
 
-	hooks := &ChannelDelivery{Store: e.db, Opener: e.deps.Sealer, Deps: NotifyDeps(e.cfg, e.deps.Guard, e.deps.NotifyHTTP, "test")}
-	worker := &notify.OutboxSender{Store: e.db, Resolve: hooks.Resolve, Now: e.clock.Now,
-		OnDelivered: hooks.OnDelivered, OnPermanent: hooks.OnPermanent}
+	worker := outboxWorker(e)
 	raw, _ := json.Marshal(notify.Notification{Event: "alert.fired", Severity: "critical", Title: "API down", OrgID: owner.OrgID})
 	entry := &store.OutboxEntry{Kind: store.OutboxKindChannel, TargetID: ch.ID, Event: "alert.fired", Notification: raw}
 	if err := e.db.Enqueue(owner.OrgID, entry); err != nil {
@@ -348,7 +346,7 @@ func TestNotificationChannelOutboxDeliveriesAndRetry(t *testing.T) {
 func TestNotificationChannelStoredConfigsBuildSenders(t *testing.T) {
 	e := newTestEnv(t)
 	owner := e.newUser("owner@example.com", "Owner")
-	hooks := &ChannelDelivery{Store: e.db, Opener: e.deps.Sealer, Deps: NotifyDeps(e.cfg, e.deps.Guard, e.deps.NotifyHTTP, "test")}
+	destinations := &notify.Destinations{Store: e.db, Opener: e.deps.Sealer, Deps: e.deps.Notify}
 	configs := map[string]map[string]any{
 		"email": {"to": []string{"ops@example.com", "dev@example.com"}, "smtp_host": "smtp.example.com",
 			"smtp_port": 2525, "smtp_username": "u", "smtp_password": "smtp-pass-secret", "smtp_from": "a@example.com"},
@@ -368,7 +366,7 @@ func TestNotificationChannelStoredConfigsBuildSenders(t *testing.T) {
 				t.Fatalf("response holds a secret: %s", rec.Body.String())
 			}
 			ch := decode[channelView](t, rec)
-			if _, err := hooks.Resolve(&store.OutboxEntry{Kind: store.OutboxKindChannel, OrgID: owner.OrgID, TargetID: ch.ID}); err != nil {
+			if _, err := destinations.Resolve(&store.OutboxEntry{Kind: store.OutboxKindChannel, OrgID: owner.OrgID, TargetID: ch.ID}); err != nil {
 				t.Fatalf("Resolve: %v", err)
 			}
 		})

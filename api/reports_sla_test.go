@@ -35,7 +35,6 @@ type slaFixture struct {
 func newSLAFixture(t *testing.T) *slaFixture {
 	t.Helper()
 	e, _ := newAlertEnv(t)
-	e.db.SetMaintenanceCheck(MaintenanceActive)
 	f := &slaFixture{e: e, owner: e.newUser("ada@example.com", "Ada")}
 	f.checkout = e.mustCreateService(f.owner.Token, map[string]any{"name": "Checkout", "endpoint": "https://checkout.example.com", "check_type": "http"})["id"].(string)
 	f.docs = e.mustCreateService(f.owner.Token, map[string]any{"name": "Docs", "endpoint": "https://docs.example.com", "check_type": "http", "sla_target": 99})["id"].(string)

@@ -1,16 +1,15 @@
 package api
 
 import (
-	"strings"
-
 	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/notify"
 )
 
 // NewRouter builds the Gin engine with every route of the API. This is the
 // one place routes are listed; each line names the permission it needs
 // (SPEC §2.1), so the matrix can be read off this file.
 func NewRouter(d Deps) (*gin.Engine, error) {
-	gin.SetMode(gin.ReleaseMode)
 	b := newBase(d)
 	r := gin.New()
 	// X-Forwarded-For is believed only from TRUSTED_PROXIES (none by default).
@@ -45,8 +44,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		rules    = &alertRuleHandlers{base: b}
 		alerts   = &alertHandlers{base: b, alerter: d.Alerter}
 		ackLink  = newAckLinkHandlers(b, d.Alerter)
-		channels = &channelHandlers{base: b, notify: NotifyDeps(d.Config, d.Guard, d.NotifyHTTP, d.Version)}
-		hooks    = &webhookHandlers{base: b, notify: NotifyDeps(d.Config, d.Guard, d.NotifyHTTP, d.Version)}
+		channels = &channelHandlers{base: b, notify: d.Notify}
+		hooks    = &webhookHandlers{base: b, notify: d.Notify}
 		limits   = newRateLimiter(b.now)
 		beats    = &heartbeatHandlers{base: b}
 		pinger   = newHeartbeatPinger(b, d.Pings)
@@ -56,12 +55,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		return nil, err
 	}
 	pages := &statusPageHandlers{base: b, cache: public.cache}
-	// Subscriber messages are rendered by the API (links need BASE_URL, tokens the
-	// sealer) but queued by the store inside each incident's transaction.
-	notices := &subscriberNotices{baseURL: strings.TrimRight(d.Config.BaseURL, "/"), opener: d.Sealer, logger: b.logger}
-	if d.Sealer != nil { // always set in the server; some benchmarks run without one
-		d.Store.SetSubscriberNotifier(notices.notice)
-	}
+	// Confirmation e-mails are rendered like every subscriber message (notify).
+	notices := &notify.SubscriberNotices{BaseURL: d.Config.BaseURL, Opener: d.Sealer, Logger: b.logger}
 	subs := &subscribers{base: b, notices: notices}
 	subscribersH, publicSubs := &subscriberHandlers{subs}, &publicSubscriberHandlers{subscribers: subs, limits: newRateLimiter(b.now)}
 	incidents := &incidentHandlers{base: b, cache: public.cache}

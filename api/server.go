@@ -16,10 +16,11 @@ import (
 	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/egress"
 	"github.com/alertifypro/alertifypro/monitor"
+	"github.com/alertifypro/alertifypro/notify"
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// Deps is everything the API needs, built once in run.
+// Deps is everything the API needs, built once by the composition root (internal/app).
 type Deps struct {
 	Config    *config.Config
 	Store     *store.DB
@@ -34,8 +35,9 @@ type Deps struct {
 	Now       func() time.Time // the clock; tests pass a fixed one
 	Version   string
 
-	// NotifyHTTP is the egress-guarded client of notification sends (NotifyHTTPClient).
-	NotifyHTTP *http.Client
+	// Notify are the egress-guarded means of notification test sends (notify.NewDeps); its
+	// InstanceMail, nil when SMTP_HOST is unset, also sends invitations and e-mail changes.
+	Notify notify.Deps
 	// Pings group-commits heartbeat pings (its Run must be running); nil commits each ping
 	// in a transaction of its own (tests that need no recorder).
 	Pings *alerting.PingRecorder
@@ -67,7 +69,7 @@ func newBase(d Deps) *base {
 		logger = slog.Default()
 	}
 	return &base{cfg: d.Config, store: d.Store, passwords: d.Passwords, tokens: d.Tokens,
-		sealer: d.Sealer, guard: d.Guard, engine: d.Engine, purger: d.Purger, logger: logger, now: now, version: d.Version, mailer: newMailer(d.Config)}
+		sealer: d.Sealer, guard: d.Guard, engine: d.Engine, purger: d.Purger, logger: logger, now: now, version: d.Version, mailer: instanceMailer(d.Notify)}
 }
 
 // NewServer wraps the handler in an http.Server with all four timeouts set,

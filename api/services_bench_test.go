@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/store"
 )
@@ -47,20 +48,22 @@ func newServiceBench(b *testing.B) (router http.Handler, token string, ids []str
 	b.Helper()
 	dir := b.TempDir()
 	cfg := testConfig(dir)
-	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
 	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
 	if err != nil {
 		b.Fatal(err)
 	}
+	// Access logs are formatted as in production and then discarded.
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	sm := alerting.NewStateMachine(alerting.Config{BaseURL: cfg.BaseURL, AckKey: testAckKey, Logger: logger})
+	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), storeOptions(store.Options{}, cfg, sm, sealer, logger))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
 	deps := Deps{Config: cfg, Store: db, Sealer: sealer,
 		Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
 		Tokens:    crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, time.Now),
-		// Access logs are formatted as in production and then discarded.
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "bench"}
+		Alerter:   alerting.NewAlerter(db, sm), Logger: logger, Version: "bench"}
 	engine, err := NewRouter(deps)
 	if err != nil {
 		b.Fatal(err)

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alertifypro/alertifypro/alerting"
+	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -17,18 +19,40 @@ import (
 // of daily bars each, two active incidents — a large real-world page.
 const statusBenchComponents = 20
 
-// newStatusBench builds a store with one organization, statusBenchComponents services
-// with 90 days of recorded results (one check per 6 hours, some failures), a public page
-// showing them and two incidents; it returns the router, the page slug and a second
-// public handler set on the same store for uncached renders.
+// newStatusBench builds a store seeded by seedStatusBench and returns the router, the
+// page slug and a second public handler set on the same store for uncached renders.
 func newStatusBench(tb testing.TB) (router http.Handler, slug string, public *publicStatusHandlers) {
 	tb.Helper()
 	dir := tb.TempDir()
-	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), store.Options{})
+	cfg := testConfig(dir)
+	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sm := alerting.NewStateMachine(alerting.Config{BaseURL: cfg.BaseURL, AckKey: testAckKey})
+	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), storeOptions(store.Options{}, cfg, sm, sealer, nil))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
+	slug = seedStatusBench(tb, db)
+	deps := Deps{Config: cfg, Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "bench"}
+	engine, err := NewRouter(deps)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	public, err = newPublicStatusHandlers(newBase(deps))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return engine, slug, public
+}
+
+// seedStatusBench gives db one organization, statusBenchComponents services with 90 days
+// of recorded results (one check per 6 hours, some failures), a public page showing them
+// and two incidents, and returns the page's slug.
+func seedStatusBench(tb testing.TB, db *store.DB) string {
+	tb.Helper()
 	u := &store.User{Email: "bench@example.com", FullName: "Bench", PasswordHash: "x"}
 	org := &store.Organization{Name: "Bench", PlanType: "enterprise", MaxServices: -1, Settings: store.DefaultOrgSettings()}
 	if err := db.Register(u, org, &store.Membership{Role: roleOwner}, nil); err != nil {
@@ -66,16 +90,7 @@ func newStatusBench(tb testing.TB) (router http.Handler, slug string, public *pu
 			tb.Fatal(err)
 		}
 	}
-	deps := Deps{Config: testConfig(dir), Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "bench"}
-	engine, err := NewRouter(deps)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	public, err = newPublicStatusHandlers(newBase(deps))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return engine, page.Slug, public
+	return page.Slug
 }
 
 // BenchmarkStatusPageCached is GET /status/:slug through the full router from the cache

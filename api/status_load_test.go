@@ -1,8 +1,10 @@
-package api
+package api_test
 
 // Load program for the status-page row of SPEC §6 (cached public page ≥ 2 000 req/s with
-// p99 ≤ 50 ms). It runs only with ALERTIFYPRO_LOAD=1, on loopback only, for a bounded
-// time with bounded concurrency, and logs its figures (go test -v):
+// p99 ≤ 50 ms), against the server serve runs (internal/app) without its engine: the
+// page's services point at names that must not be looked up. It runs only with
+// ALERTIFYPRO_LOAD=1, on loopback only, for a bounded time with bounded concurrency, and
+// logs its figures (go test -v):
 //
 //	ALERTIFYPRO_LOAD=1 go test -run '^TestLoadStatusPage$' -v ./api/
 //
@@ -14,13 +16,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/alertifypro/alertifypro/api"
+	"github.com/alertifypro/alertifypro/internal/app"
 )
 
 const (
@@ -32,12 +36,11 @@ func TestLoadStatusPage(t *testing.T) {
 	if os.Getenv("ALERTIFYPRO_LOAD") != "1" {
 		t.Skip("load program: set ALERTIFYPRO_LOAD=1")
 	}
-	router, slug, _ := newStatusBench(t)
-	srv := httptest.NewServer(router) // 127.0.0.1, real TCP
-	defer srv.Close()
+	a, base := startApp(t, app.Options{NoEngine: true})
+	slug := api.SeedStatusBench(t, a.DB())
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: statusLoadConcurrency}, Timeout: 5 * time.Second}
 	defer client.CloseIdleConnections()
-	url := srv.URL + "/status/" + slug
+	url := base + "/status/" + slug
 	ctx, cancel := context.WithTimeout(t.Context(), statusLoadDuration)
 	defer cancel()
 	var (

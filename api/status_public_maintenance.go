@@ -4,13 +4,14 @@ import (
 	"slices"
 	"time"
 
+	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/store"
 )
 
 // publicMaintenanceOf lists the active and upcoming (next upcomingMaintDays) occurrences
 // of the windows that concern the page — a window for every service, or one naming a
 // service of a component — expanding recurrences with the same rules the engine uses
-// (MaintenanceActive, alerting.Recurrence). It also returns the windows active at now,
+// (alerting.MaintenanceActive, alerting.Recurrence). It also returns the windows active at now,
 // which put their components in maintenance.
 func publicMaintenanceOf(windows []store.MaintenanceWindow, p *store.StatusPage, now time.Time) ([]publicMaintenance, []store.MaintenanceWindow) {
 	out := []publicMaintenance{}
@@ -21,8 +22,8 @@ func publicMaintenanceOf(windows []store.MaintenanceWindow, p *store.StatusPage,
 		if !concernsPage(w, p) {
 			continue
 		}
-		if MaintenanceActive(w, now) {
-			occ, _ := occurrenceAt(w, now)
+		if alerting.MaintenanceActive(w, now) {
+			occ, _ := alerting.MaintenanceOccurrence(w, now)
 			out = append(out, publicMaintenance{Name: w.Name, Description: w.Description, StartsAt: occ.Start.UTC(), EndsAt: occ.End.UTC(), Active: true})
 			active = append(active, *w)
 		}
@@ -34,7 +35,7 @@ func publicMaintenanceOf(windows []store.MaintenanceWindow, p *store.StatusPage,
 		}
 		after := now
 		for range maxUpcomingPerRule {
-			next, ok := nextWindow(w, after)
+			next, ok := alerting.NextMaintenance(w, after)
 			if !ok || next.Start.After(horizon) {
 				break
 			}

@@ -34,7 +34,7 @@ type newSubscriber struct {
 // subscribers creates subscribers for the public and the member endpoints.
 type subscribers struct {
 	*base
-	notices *subscriberNotices
+	notices *notify.SubscriberNotices // renders the confirmation e-mail
 }
 
 // build validates r for page and prepares the subscriber. Public subscribes follow the
@@ -79,12 +79,12 @@ func (x *subscribers) build(page *store.StatusPage, r *subscriberRequest, public
 		return nil, err
 	}
 	s.UnsubscribeDigest = crypto.Digest(out.unsubscribe)
-	if s.SealedUnsubscribe, err = x.sealer.Seal([]byte(out.unsubscribe), s.OrgID, subscriberRecord(s.ID, "unsubscribe")); err != nil {
+	if s.SealedUnsubscribe, err = x.sealer.Seal([]byte(out.unsubscribe), s.OrgID, notify.SubscriberSecretRecord(s.ID, "unsubscribe")); err != nil {
 		return nil, err
 	}
 	if s.Type == store.SubscriberWebhook {
 		s.URLDigest = crypto.Digest(rawURL)
-		s.SealedURL, err = x.sealer.Seal([]byte(rawURL), s.OrgID, subscriberRecord(s.ID, "url"))
+		s.SealedURL, err = x.sealer.Seal([]byte(rawURL), s.OrgID, notify.SubscriberSecretRecord(s.ID, "url"))
 		return out, err
 	}
 	if out.confirm, err = crypto.RandomToken("sc_", subscriberTokenBytes); err != nil {
@@ -122,7 +122,7 @@ func (x *subscribers) add(page *store.StatusPage, ns *newSubscriber, change *sto
 	}
 	unsubscribe := ns.unsubscribe
 	if outcome == store.SubscriberRenewed { // the stored subscriber keeps its own unsubscribe token
-		raw, err := x.sealer.Open(s.SealedUnsubscribe, s.OrgID, subscriberRecord(s.ID, "unsubscribe"))
+		raw, err := x.sealer.Open(s.SealedUnsubscribe, s.OrgID, notify.SubscriberSecretRecord(s.ID, "unsubscribe"))
 		if err != nil {
 			return nil, 0, err
 		}
@@ -131,7 +131,7 @@ func (x *subscribers) add(page *store.StatusPage, ns *newSubscriber, change *sto
 	// Queued after the subscriber committed: should this fail, subscribing again re-sends.
 	id := uuid.Must(uuid.NewV7()).String()
 	raw, err := json.Marshal(&notify.Notification{ID: id, Event: "subscriber.confirm", OrgID: page.OrgID,
-		Mail: x.notices.confirmationMail(page, ns.confirm, unsubscribe)})
+		Mail: x.notices.ConfirmationMail(page, ns.confirm, unsubscribe)})
 	if err != nil {
 		return nil, 0, err
 	}

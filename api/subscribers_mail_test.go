@@ -14,7 +14,7 @@ import (
 )
 
 // subscriberMailEnv is a test environment whose instance SMTP server is a real in-process
-// SMTP server, with the real outbox sender resolving entries through ChannelDelivery.
+// SMTP server, with the real outbox sender resolving entries through notify.Destinations.
 type subscriberMailEnv struct {
 	*testEnv
 	capture *smtpCapture
@@ -48,9 +48,7 @@ func attachSubscriberMail(e *testEnv, capture *smtpCapture, pageBody map[string]
 		t.Fatalf("create page: %d %s", rec.Code, rec.Body.String())
 	}
 	page := decode[statusPageView](t, rec)
-	delivery := &ChannelDelivery{Store: e.db, Opener: e.deps.Sealer, Deps: NotifyDeps(e.cfg, e.deps.Guard, e.deps.NotifyHTTP, "test")}
-	worker := &notify.OutboxSender{Store: e.db, Resolve: delivery.Resolve, Now: e.clock.Now,
-		OnDelivered: delivery.OnDelivered, OnPermanent: delivery.OnPermanent}
+	worker := outboxWorker(e)
 	return &subscriberMailEnv{testEnv: e, capture: capture, worker: worker, owner: owner, pageID: page.ID, compID: page.Components[0].ID}
 }
 
@@ -103,7 +101,7 @@ func (m *subscriberMailEnv) postForm(email string) *httptest.ResponseRecorder {
 	return rec
 }
 
-// MUST-SHOW (issue 5): subscribers get exactly one e-mail per incident update over real
+// Subscribers (SPEC §3.16) get exactly one e-mail per incident update over real
 // SMTP; a pending subscriber gets none; the confirm link and the unsubscribe link of the
 // received e-mails work through the router.
 func TestSubscribersGetOneEmailPerIncidentUpdate(t *testing.T) {

@@ -31,7 +31,7 @@ func TestMaintenanceStartIsAnnouncedToSubscribers(t *testing.T) {
 			t.Fatalf("window: %d %s", rec.Code, rec.Body.String())
 		}
 	}
-	events := &alerting.MaintenanceEvents{Store: m.db, Active: MaintenanceActive, Now: m.clock.Now}
+	events := &alerting.MaintenanceEvents{Store: m.db, Now: m.clock.Now}
 	if _, err := events.Scan(); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/alertifypro/alertifypro/config"
-	"github.com/alertifypro/alertifypro/notify"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -158,8 +157,7 @@ func TestWebhookSubscriberDelivery(t *testing.T) {
 		t.Fatalf("add webhook: %d %s", rec.Code, rec.Body.String())
 	}
 	sub := decode[subscriberView](t, rec)
-	d := &ChannelDelivery{Store: e.db, Opener: e.deps.Sealer, Deps: NotifyDeps(e.cfg, e.deps.Guard, e.deps.NotifyHTTP, "test")}
-	worker := &notify.OutboxSender{Store: e.db, Resolve: d.Resolve, Now: e.clock.Now, OnDelivered: d.OnDelivered, OnPermanent: d.OnPermanent}
+	worker := outboxWorker(e)
 	if rec := e.do("POST", "/api/v1/status-pages/"+page.ID+"/incidents", u.Token, map[string]any{"title": "Slow", "status": "investigating",
 		"severity": "minor", "message": "Looking."}); rec.Code != 201 {
 		t.Fatalf("incident: %d", rec.Code)

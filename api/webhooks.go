@@ -167,7 +167,7 @@ func (x *webhookHandlers) test(c *gin.Context) error {
 		at = &now
 	}
 	entry := x.auditEntry(c, "webhook.tested", webhookResource(w), map[string]any{"delivered": view.Delivered})
-	err = x.store.SetWebhookDelivery(w.OrgID, w.ID, at, lastErr, audited(entry))
+	err = x.store.RecordWebhookDelivery(w.OrgID, w.ID, at, lastErr, audited(entry))
 	if errors.Is(err, store.ErrNotFound) { // deleted meanwhile: the test send still happened
 		err = x.store.AppendAudit(w.OrgID, entry)
 	}
@@ -180,7 +180,7 @@ func (x *webhookHandlers) test(c *gin.Context) error {
 
 // send makes one attempt with w's sender, bounded like a channel test send.
 func (x *webhookHandlers) send(ctx context.Context, w *store.Webhook, n *notify.Notification) (notify.Attempt, error) {
-	sender, err := newWebhookSender(x.sealer, w, x.notify)
+	sender, err := notify.NewWebhookSubscriptionSender(x.sealer, w, x.notify)
 	if err != nil {
 		return notify.Attempt{}, err
 	}

@@ -65,7 +65,7 @@ func TestWebhookMaintenanceEventsOncePerTransition(t *testing.T) {
 	recv := newHookReceiver(t, testWebhookSecret, http.StatusOK)
 	subscribe(t, e, owner.Token, recv.URL, "maintenance.started", "maintenance.ended")
 	worker := func() *alerting.MaintenanceEvents {
-		return &alerting.MaintenanceEvents{Store: e.db, Active: MaintenanceActive, Now: e.clock.Now}
+		return &alerting.MaintenanceEvents{Store: e.db, Now: e.clock.Now}
 	}
 	scan := func(w *alerting.MaintenanceEvents, want int) {
 		t.Helper()
@@ -142,7 +142,7 @@ func TestWebhookMaintenanceEventsRecurring(t *testing.T) {
 	if rec.Code != http.StatusCreated {
 		t.Fatalf("create window: %d %s", rec.Code, rec.Body.String())
 	}
-	w := &alerting.MaintenanceEvents{Store: e.db, Active: MaintenanceActive, Now: e.clock.Now}
+	w := &alerting.MaintenanceEvents{Store: e.db, Now: e.clock.Now}
 	// 12:00 → 14:05 (started) → 14:35 (ended) → next day 14:05 (started again).
 	for _, step := range []struct {
 		advance time.Duration

@@ -93,14 +93,6 @@ func (r *hookReceiver) stats() (requests, badSigs int, processed map[string]int)
 	return r.requests, r.badSigs, out
 }
 
-// outboxWorker is the real outbox sender over the environment's current store, resolving
-// entries with ChannelDelivery as serve.go does, on the test clock.
-func outboxWorker(e *testEnv) *notify.OutboxSender {
-	d := &ChannelDelivery{Store: e.db, Opener: e.deps.Sealer, Deps: NotifyDeps(e.cfg, e.deps.Guard, e.deps.NotifyHTTP, "test")}
-	return &notify.OutboxSender{Store: e.db, Resolve: d.Resolve, Now: e.clock.Now,
-		OnDelivered: d.OnDelivered, OnPermanent: d.OnPermanent}
-}
-
 // deliverDue runs one pass of w and fails the test on a store error; it returns how many
 // entries were attempted.
 func deliverDue(t *testing.T, w *notify.OutboxSender) int {

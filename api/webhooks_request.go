@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -177,4 +178,23 @@ func parseWebhookEvents(f fieldErrors, in *[]string) []string {
 		}
 	}
 	return out
+}
+
+// sealWebhook seals the plaintext URL and secret of w (either may be "" to keep the
+// stored one) bound to its organization and ID.
+func (b *base) sealWebhook(w *store.Webhook, rawURL, secret string) error {
+	for _, s := range []struct {
+		field, plain string
+		dst          *[]byte
+	}{{"url", rawURL, &w.SealedURL}, {"secret", secret, &w.SealedSecret}} {
+		if s.plain == "" {
+			continue
+		}
+		sealed, err := b.sealer.Seal([]byte(s.plain), w.OrgID, notify.WebhookSecretRecord(w.ID, s.field))
+		if err != nil {
+			return fmt.Errorf("seal webhook %s: %w", s.field, err)
+		}
+		*s.dst = sealed
+	}
+	return nil
 }

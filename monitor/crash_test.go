@@ -52,7 +52,7 @@ func TestCrashHelper(t *testing.T) {
 	if err != nil {
 		crashHelperFail("bad round: %v", err)
 	}
-	db, err := store.Open(path, store.Options{}) // real fsync: durability is under test
+	db, err := store.Open(path, testStoreOptions(store.Options{})) // real fsync: durability is under test
 	if err != nil {
 		crashHelperFail("open: %v", err)
 	}
@@ -165,7 +165,7 @@ func TestCrashDurability(t *testing.T) {
 // crashServices TCP services, and closes it.
 func crashSeed(t *testing.T, path string) {
 	t.Helper()
-	db, err := store.Open(path, store.Options{})
+	db, err := store.Open(path, testStoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func crashRound(t *testing.T, path string, round int) ([]crashAck, string) {
 // crashVerify opens the killed helper's file and checks it against acks.
 func crashVerify(t *testing.T, path string, round int, acks []crashAck) {
 	t.Helper()
-	db, err := store.Open(path, store.Options{})
+	db, err := store.Open(path, testStoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatalf("round %d: reopen after kill: %v", round, err)
 	}

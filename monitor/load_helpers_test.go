@@ -49,7 +49,7 @@ func seededStore(t *testing.T, n int, interval time.Duration, targets []string) 
 		t.Cleanup(func() { os.RemoveAll(dir) })
 	}
 	seed := filepath.Join(seedDir, "seed.db")
-	db, err := store.Open(seed, store.Options{})
+	db, err := store.Open(seed, testStoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func copyFile(t *testing.T, src, dst string) {
 // registered later.
 func openStore(t *testing.T, path string) *store.DB {
 	t.Helper()
-	db, err := store.Open(path, store.Options{})
+	db, err := store.Open(path, testStoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ type schedFixture struct {
 
 func newSchedFixture(t *testing.T, probe Probe) *schedFixture {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), store.Options{})
+	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), testStoreOptions(store.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -144,9 +144,24 @@ func newOutboxEnv(t *testing.T) *outboxEnv {
 	return env
 }
 
+// outboxStoreOptions is opts for the outbox tests, which record no results and change no
+// heartbeats, alerts or incidents: the store's alert decisions do nothing, no window is
+// ever in maintenance and no subscriber hears anything (alerting and internal/app pass
+// the real ones; this package cannot import alerting).
+func outboxStoreOptions(opts store.Options) store.Options {
+	opts.Alerts = store.AlertHooks{
+		Result:    func(*store.AlertTx, *store.ResultEvent) error { return nil },
+		Heartbeat: func(*store.AlertTx, *store.HeartbeatTransition) error { return nil },
+		Closed:    func(*store.AlertTx, *store.Alert) error { return nil },
+	}
+	opts.Maintenance = func(*store.MaintenanceWindow, time.Time) bool { return false }
+	opts.Subscribers = func(*store.SubscriberNotice, *store.Subscriber) (*store.OutboxEntry, error) { return nil, nil }
+	return opts
+}
+
 // reopen opens the database file (again), as a restarted appliance does.
 func (env *outboxEnv) reopen(t *testing.T) {
-	db, err := store.Open(env.path, store.Options{Now: env.clock.Now})
+	db, err := store.Open(env.path, outboxStoreOptions(store.Options{Now: env.clock.Now}))
 	if err != nil {
 		t.Fatal(err)
 	}

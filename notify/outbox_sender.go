@@ -61,9 +61,11 @@ type OutboxSender struct {
 	OnPermanent func(orgID, kind, targetID, err string)
 	// OnDelivered is told after each successful delivery (the channel's last_delivery_at).
 	OnDelivered func(orgID, kind, targetID string, at time.Time)
+	// Doorbell wakes Run at once (Wake rings it); nil: a doorbell of its own.
+	Doorbell *Doorbell
 
-	wakeOnce sync.Once
-	wake     chan struct{}
+	bellOnce sync.Once
+	bell     *Doorbell
 	jitter   func() float64 // uniform in [0,1); nil is math/rand/v2 (tests fix it)
 }
 
@@ -90,23 +92,41 @@ func (s *OutboxSender) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-ticker.C:
-		case <-s.wakeC():
+		case <-s.doorbell().c:
 		}
 	}
 }
 
 // Wake makes Run deliver now rather than at the next tick (call it after an enqueue
 // commits). It never blocks.
-func (s *OutboxSender) Wake() {
-	select {
-	case s.wakeC() <- struct{}{}:
-	default: // a wake-up is already pending
-	}
+func (s *OutboxSender) Wake() { s.doorbell().Ring() }
+
+// doorbell is Doorbell, or the sender's own when none was given.
+func (s *OutboxSender) doorbell() *Doorbell {
+	s.bellOnce.Do(func() {
+		s.bell = s.Doorbell
+		if s.bell == nil {
+			s.bell = NewDoorbell()
+		}
+	})
+	return s.bell
 }
 
-func (s *OutboxSender) wakeC() chan struct{} {
-	s.wakeOnce.Do(func() { s.wake = make(chan struct{}, 1) })
-	return s.wake
+// Doorbell wakes an outbox sender at once instead of at its next poll: what queues a
+// notification rings it after its commit. It is a value of its own because the first of
+// those, the alert state machine that runs inside the store's transactions, is built
+// before the store that the sender reads.
+type Doorbell struct{ c chan struct{} }
+
+// NewDoorbell returns a doorbell nobody has rung.
+func NewDoorbell() *Doorbell { return &Doorbell{c: make(chan struct{}, 1)} }
+
+// Ring wakes the sender; it never blocks, and rings before the sender looks coalesce.
+func (d *Doorbell) Ring() {
+	select {
+	case d.c <- struct{}{}:
+	default: // a wake-up is already pending
+	}
 }
 
 // DeliverDue makes one pass: it attempts up to 100 entries due now, at most Concurrency at

@@ -94,7 +94,7 @@ func TestDeleteAlertRuleResolvesItsAlertsAndCounters(t *testing.T) {
 		t.Fatal(err)
 	}
 	var closed []string
-	db.SetAlertCloser(func(_ *AlertTx, a *Alert) error { closed = append(closed, a.ID); return nil })
+	db.alerts.Closed = func(_ *AlertTx, a *Alert) error { closed = append(closed, a.ID); return nil }
 	if err := db.DeleteAlertRule(org.ID, rule.ID, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ type AlertTx struct {
 	buckets  map[string]*alertBuckets
 	queued   bool
 	writes   int
-	ev       ResultEvent // reused for every result of the batch (SetAlertEvaluator)
+	ev       ResultEvent // reused for every result of the batch (seriesWriter.add)
 }
 
 // alertBuckets caches an organization's alert buckets that exist (nil: not yet created).

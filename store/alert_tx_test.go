@@ -21,7 +21,7 @@ func TestAlertEvaluatorSharesOneViewPerBatch(t *testing.T) {
 	}
 	var views []*AlertTx
 	var rules [][]string
-	db.SetAlertEvaluator(func(tx *AlertTx, ev *ResultEvent) error {
+	db.alerts.Result = func(tx *AlertTx, ev *ResultEvent) error {
 		views = append(views, tx)
 		if ev.OrgID != org.ID || ev.Service == nil || ev.Result == nil || ev.ProbeStatus != ev.Result.Status {
 			t.Errorf("event %+v", ev)
@@ -33,7 +33,7 @@ func TestAlertEvaluatorSharesOneViewPerBatch(t *testing.T) {
 		}
 		rules = append(rules, names)
 		return err
-	})
+	}
 	mustRecord(t, db, result(org.ID, svcs[0].ID, seriesEpoch, StatusGreen, 10), result(org.ID, svcs[1].ID, seriesEpoch, StatusRed, 10))
 	mustRecord(t, db, result(org.ID, svcs[0].ID, seriesEpoch.Add(time.Minute), StatusGreen, 10))
 	if len(views) != 3 || views[0] != views[1] || views[1] == views[2] {
@@ -66,8 +66,7 @@ func TestAlertEvaluatorSharesOneViewPerBatch(t *testing.T) {
 		t.Fatalf("rules after deleting: %v", got)
 	}
 	// An evaluator error aborts the batch.
-	db.afterResult = nil
-	db.SetAlertEvaluator(func(*AlertTx, *ResultEvent) error { return errors.New("boom") })
+	db.alerts.Result = func(*AlertTx, *ResultEvent) error { return errors.New("boom") }
 	if err := db.RecordResults([]RecordItem{result(org.ID, svcs[0].ID, seriesEpoch.Add(5*time.Minute), StatusRed, 1)}); err == nil {
 		t.Fatal("evaluator error not returned")
 	}

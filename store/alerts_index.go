@@ -95,8 +95,8 @@ func getAlert(tx *bolt.Tx, orgID, id string, a *Alert) error {
 // closeRuleAlerts resolves (as by) the open alerts of rule ruleID, for subjectID only
 // unless it is "" (then every subject; for DefaultRuleID only service alerts, since
 // heartbeats have their own default), and drops the matching counters. Collect first, then
-// write: the open index is changed while walked otherwise. If an alert closer is set
-// (SetAlertCloser) it is told of every alert closed here, to queue the resolve
+// write: the open index is changed while walked otherwise. The alert closer
+// (Options.Alerts.Closed) is told of every alert closed here, to queue the resolve
 // notifications in this transaction.
 func (db *DB) closeRuleAlerts(tx *bolt.Tx, orgID, ruleID, subjectID, by string) error {
 	open, err := orgSub(tx, orgID, subAlertOpen)
@@ -134,14 +134,12 @@ func (db *DB) closeRuleAlerts(tx *bolt.Tx, orgID, ruleID, subjectID, by string) 
 		if err := putAlert(tx, &old, &a); err != nil {
 			return err
 		}
-		if closer := db.alertCloser.Load(); closer != nil {
-			if atx == nil {
-				atx = db.newAlertTx(tx)
-				atx.shared = false // this transaction changes rules
-			}
-			if err := (*closer)(atx, &a); err != nil {
-				return err
-			}
+		if atx == nil {
+			atx = db.newAlertTx(tx)
+			atx.shared = false // this transaction changes rules
+		}
+		if err := db.alerts.Closed(atx, &a); err != nil {
+			return err
 		}
 	}
 	for _, k := range stateKeys {

@@ -134,7 +134,7 @@ func TestAlertsFiltersAndCursor(t *testing.T) {
 
 func TestAlertDueIndexFollowsTheAlertAndSurvivesReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
-	db, err := Open(path, Options{Now: tickClock()})
+	db, err := Open(path, testOptions(Options{Now: tickClock()}))
 	if err != nil {
 		t.Fatal(err)
 	}

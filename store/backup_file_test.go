@@ -15,7 +15,7 @@ import (
 func TestBackupFileOffline(t *testing.T) {
 	now := seriesEpoch.Add(24 * time.Hour)
 	path := filepath.Join(t.TempDir(), "alertifypro.db")
-	db, err := Open(path, Options{Now: func() time.Time { return now }})
+	db, err := Open(path, testOptions(Options{Now: func() time.Time { return now }}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -176,11 +176,11 @@ func (db *DB) DeleteChannel(orgID, id string, change *Change) error {
 	})
 }
 
-// SetChannelDelivery records a delivery outcome on channel id of orgID: a non-nil at sets
+// RecordChannelDelivery records a delivery outcome on channel id of orgID: a non-nil at sets
 // LastDeliveryAt (a success), and LastError becomes lastErr ("" clears it). UpdatedAt is
 // not touched: this is the channel's state, not an edit of its configuration. A channel
 // deleted meanwhile is ErrNotFound.
-func (db *DB) SetChannelDelivery(orgID, id string, at *time.Time, lastErr string, change *Change) error {
+func (db *DB) RecordChannelDelivery(orgID, id string, at *time.Time, lastErr string, change *Change) error {
 	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subChannels)
 		if err != nil {

@@ -65,18 +65,18 @@ func TestChannelCRUDNameUniquenessAndDeliveryState(t *testing.T) {
 	}
 
 	at := time.Date(2026, 11, 25, 12, 0, 0, 0, time.FixedZone("x", 3600))
-	if err := db.SetChannelDelivery(org.ID, ops.ID, &at, "", nil); err != nil {
+	if err := db.RecordChannelDelivery(org.ID, ops.ID, &at, "", nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetChannelDelivery(org.ID, ops.ID, nil, "404 Not Found", nil); err != nil {
+	if err := db.RecordChannelDelivery(org.ID, ops.ID, nil, "404 Not Found", nil); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = db.Channel(org.ID, ops.ID)
 	if got.LastDeliveryAt == nil || !got.LastDeliveryAt.Equal(at) || got.LastDeliveryAt.Location() != time.UTC || got.LastError != "404 Not Found" {
 		t.Fatalf("delivery state = %v %q", got.LastDeliveryAt, got.LastError)
 	}
-	if err := db.SetChannelDelivery(other.ID, ops.ID, nil, "x", nil); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("SetChannelDelivery from another organization = %v", err)
+	if err := db.RecordChannelDelivery(other.ID, ops.ID, nil, "x", nil); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("RecordChannelDelivery from another organization = %v", err)
 	}
 
 	if err := db.DeleteChannel(other.ID, ops.ID, nil); !errors.Is(err, ErrNotFound) {
@@ -91,7 +91,7 @@ func TestChannelCRUDNameUniquenessAndDeliveryState(t *testing.T) {
 	if err := db.CreateChannel(org.ID, &NotificationChannel{Name: "Operations", Type: "slack"}, nil); err != nil {
 		t.Fatalf("name of deleted channel not freed: %v", err)
 	}
-	if err := db.SetChannelDelivery(org.ID, ops.ID, nil, "x", nil); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("SetChannelDelivery on deleted = %v", err)
+	if err := db.RecordChannelDelivery(org.ID, ops.ID, nil, "x", nil); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("RecordChannelDelivery on deleted = %v", err)
 	}
 }

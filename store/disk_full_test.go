@@ -76,7 +76,7 @@ func TestDiskFullWhenTheFileCannotGrow(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "a.db")
 	var logs bytes.Buffer // written only by this goroutine's store calls
-	db, err := Open(path, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	db, err := Open(path, testOptions(Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestDiskFullWhenTheFileCannotGrow(t *testing.T) {
 		t.Fatalf("bbolt's check: %v", err)
 	}
 	db.Close()
-	db, err = Open(path, Options{})
+	db, err = Open(path, testOptions(Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ func damageFixture(t *testing.T) (path, orgID, smallOrgID string) {
 	t.Helper()
 	path = filepath.Join(t.TempDir(), "alertifypro.db")
 	now := seriesEpoch.Add(24 * time.Hour)
-	db, err := Open(path, Options{Now: func() time.Time { return now }})
+	db, err := Open(path, testOptions(Options{Now: func() time.Time { return now }}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestOpenRefusesDamagedFiles(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path, orgID, smallOrgID := damageFixture(t)
 			tc.damage(t, path, orgID, smallOrgID)
-			db, err := Open(path, Options{})
+			db, err := Open(path, testOptions(Options{}))
 			if err == nil {
 				db.Close()
 				t.Fatal("Open of a damaged file succeeded")
@@ -164,7 +164,7 @@ func TestOpenRefusesDamagedFiles(t *testing.T) {
 				t.Errorf("problem %q does not name the damaged services bucket", rep.Problems[0])
 			}
 			// The file is only read: refusing it twice says the same.
-			if _, err := Open(path, Options{}); !errors.Is(err, ErrDamaged) {
+			if _, err := Open(path, testOptions(Options{})); !errors.Is(err, ErrDamaged) {
 				t.Fatalf("second Open: %v", err)
 			}
 		})
@@ -224,7 +224,7 @@ func TestDamageAtRunTimeIsAnError(t *testing.T) {
 	path, orgID, _ := damageFixture(t)
 	id, size := bucketPage(t, path, "branch", bucketOrgs, orgID, subServices)
 	var logs bytes.Buffer
-	db, err := Open(path, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	db, err := Open(path, testOptions(Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -173,7 +173,7 @@ func TestRecordPingsGroupCommit(t *testing.T) {
 // so a watcher after a restart marks a heartbeat whose deadline passed while it was down.
 func TestHeartbeatDeadlinePersistsAcrossRestart(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "alertifypro.db")
-	db, err := Open(path, Options{Now: tickClock()})
+	db, err := Open(path, testOptions(Options{Now: tickClock()}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,25 +21,13 @@ type HeartbeatTransition struct {
 	Reason     string
 }
 
-// heartbeatHook is the extension point for decisions that must commit with a heartbeat's
-// status change (alerting's heartbeat alerts; the lead registers it at merge). Hooks run in
-// order, must do no network or slow work, and an error aborts the whole transaction.
-type heartbeatHook func(tx *bolt.Tx, ev *HeartbeatTransition) error
-
-// heartbeatTransition runs the hooks for hb's change from prev.
+// heartbeatTransition runs the heartbeat evaluator (Options.Alerts.Heartbeat) for hb's
+// change from prev, with the alert view of tx.
 func (db *DB) heartbeatTransition(tx *bolt.Tx, hb *Heartbeat, prev string, at time.Time, reason string) error {
-	if len(db.afterHeartbeat) == 0 {
-		return nil
-	}
 	snap := *hb
 	ev := &HeartbeatTransition{OrgID: hb.OrgID, Heartbeat: &snap, PrevStatus: prev, Status: hb.Status,
 		At: at, Reason: reason}
-	for _, hook := range db.afterHeartbeat {
-		if err := hook(tx, ev); err != nil {
-			return err
-		}
-	}
-	return nil
+	return db.alerts.Heartbeat(db.newAlertTx(tx), ev)
 }
 
 // heartbeatDue returns when hb next needs the watcher: its deadline while healthy, the end

@@ -38,16 +38,17 @@ func mustHeartbeat(t testing.TB, db *DB, orgID, key string) *Heartbeat {
 	return hb
 }
 
-// recordHooks registers a hook that records every transition with its transaction ID.
+// recordHooks makes db's heartbeat evaluator record every transition with its
+// transaction ID.
 func recordHooks(db *DB) *[]hookCall {
 	var calls []hookCall
-	db.afterHeartbeat = append(db.afterHeartbeat, func(tx *bolt.Tx, ev *HeartbeatTransition) error {
-		if !tx.Writable() {
+	db.alerts.Heartbeat = func(atx *AlertTx, ev *HeartbeatTransition) error {
+		if !atx.tx.Writable() {
 			return errors.New("hook outside a write transaction")
 		}
-		calls = append(calls, hookCall{txID: tx.ID(), ev: *ev})
+		calls = append(calls, hookCall{txID: atx.tx.ID(), ev: *ev})
 		return nil
-	})
+	}
 	return &calls
 }
 

@@ -52,26 +52,11 @@ func (w *MaintenanceWindow) Covers(serviceID string) bool {
 	return len(w.ServiceIDs) == 0 || slices.Contains(w.ServiceIDs, serviceID)
 }
 
-// MaintenanceCheck decides whether window w is active at instant at. The store
-// cannot evaluate recurrence rules itself (they live in package alerting), so
-// the process registers one with SetMaintenanceCheck.
+// MaintenanceCheck decides whether window w is active at instant at; RecordResults uses
+// it to record results in an active window as MAINTENANCE. The store cannot evaluate
+// recurrence rules itself (they live in package alerting), so Open is given one
+// (Options.Maintenance: alerting.MaintenanceActive).
 type MaintenanceCheck func(w *MaintenanceWindow, at time.Time) bool
-
-// SetMaintenanceCheck registers the function RecordResults uses to decide
-// whether a result falls in an active maintenance window. Call it once at
-// start-up, before results are recorded; nil turns maintenance off (results
-// keep the probe's status).
-func (db *DB) SetMaintenanceCheck(fn MaintenanceCheck) {
-	db.maintenance.Store(&fn)
-}
-
-// maintenanceCheck returns the registered check, or nil.
-func (db *DB) maintenanceCheck() MaintenanceCheck {
-	if p := db.maintenance.Load(); p != nil {
-		return *p
-	}
-	return nil
-}
 
 // CreateMaintenanceWindow stores a new window. Empty ID and times are filled;
 // w.OrgID is set to orgID. ErrNotFound when the organization does not exist.
@@ -189,9 +174,6 @@ func listMaintenanceWindows(tx *bolt.Tx, orgID string) ([]MaintenanceWindow, err
 // batch's own transaction, so a window created or ended commits before or after a whole
 // batch, never in the middle of one.
 func (w *seriesWriter) activeWindow(ow *orgWriter, serviceID string, at time.Time) (*MaintenanceWindow, error) {
-	if w.inMaintenance == nil {
-		return nil, nil
-	}
 	if !ow.windowsRead {
 		ws, err := listMaintenanceWindows(w.tx, ow.id)
 		if err != nil {

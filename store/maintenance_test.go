@@ -80,7 +80,7 @@ func TestRecordResultsInMaintenance(t *testing.T) {
 	db, _, org := openSeriesDB(t, start.Add(3*time.Hour))
 	svcs := createServices(t, db, org.ID, 2, time.Minute)
 	covered, free := svcs[0], svcs[1]
-	db.SetMaintenanceCheck(oneOffCheck)
+	db.maintenance = oneOffCheck
 	win := &MaintenanceWindow{Name: "upgrade", ServiceIDs: []string{covered.ID}, StartsAt: start.Add(time.Hour), EndsAt: start.Add(2 * time.Hour)}
 	if err := db.CreateMaintenanceWindow(org.ID, win, nil); err != nil {
 		t.Fatal(err)
@@ -143,7 +143,7 @@ func TestRecordResultsMaintenanceExcludedFromUptime(t *testing.T) {
 	start := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 	db, _, org := openSeriesDB(t, start.Add(2*time.Hour))
 	svc := createServices(t, db, org.ID, 1, time.Minute)[0]
-	db.SetMaintenanceCheck(oneOffCheck)
+	db.maintenance = oneOffCheck
 	ended := start.Add(45 * time.Minute)
 	// Every service (empty ServiceIDs), ended early at 12:45.
 	win := &MaintenanceWindow{Name: "all", StartsAt: start.Add(30 * time.Minute), EndsAt: start.Add(90 * time.Minute), EndedAt: &ended}
@@ -166,10 +166,10 @@ func TestRecordResultsMaintenanceExcludedFromUptime(t *testing.T) {
 	if up.MaintenanceChecks != 15 || up.FailedChecks != 0 || up.UptimePercentage != 100 || up.DownSeconds != 0 {
 		t.Errorf("uptime with maintenance: %+v", up)
 	}
-	// Without a registered check nothing is maintenance.
-	db.SetMaintenanceCheck(nil)
+	// A window the check finds inactive leaves the probe's status.
+	db.maintenance = func(*MaintenanceWindow, time.Time) bool { return false }
 	mustRecord(t, db, result(org.ID, svc.ID, start.Add(3*time.Hour), StatusRed, 1))
 	if s, _ := db.Service(org.ID, svc.ID); s.Status != StatusRed {
-		t.Errorf("no check registered: status %s", s.Status)
+		t.Errorf("no active window: status %s", s.Status)
 	}
 }

@@ -17,7 +17,8 @@ type migration func(tx *bolt.Tx) error
 // schemaMigrations is the ordered list this binary knows; its length is the current version.
 func schemaMigrations() []migration {
 	return []migration{
-		createBaseBuckets, // 1
+		createBaseBuckets,    // 1
+		subscriberOutboxKind, // 2 (migrate_subscriber_outbox.go)
 	}
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,11 +100,12 @@ func TestFutureSchemaIsRefused(t *testing.T) {
 	future := uint64(len(schemaMigrations())) + 5
 	setSchemaVersion(t, path, future)
 
-	_, err := Open(path, Options{})
+	_, err := Open(path, testOptions(Options{}))
 	if !errors.Is(err, ErrSchemaTooNew) {
 		t.Fatalf("Open = %v, want ErrSchemaTooNew", err)
 	}
-	for _, want := range []string{path, "schema version 6", "up to 1", "restore a backup"} {
+	known := len(schemaMigrations())
+	for _, want := range []string{path, fmt.Sprintf("schema version %d", future), fmt.Sprintf("up to %d", known), "restore a backup"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message %q does not mention %q", err, want)
 		}
@@ -150,7 +152,10 @@ func TestMigrationBacksUpExistingDatabaseFirst(t *testing.T) {
 
 func TestMigrationsRunInOrderAndResume(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
-	db := openTestDBAt(t, path, Options{})
+	db, err := open(path, testOptions(Options{}), schemaMigrations()[:1]) // a file at version 1
+	if err != nil {
+		t.Fatal(err)
+	}
 	mustRegister(t, db, "ada@example.com", "Ada")
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
@@ -168,14 +173,14 @@ func TestMigrationsRunInOrderAndResume(t *testing.T) {
 	}
 	base := schemaMigrations()
 	// Version 3 fails: version 2 stays committed, 3 is not, and Open reports the failure.
-	_, err := open(path, Options{}, append(base[:1:1], step(2, false), step(3, true)))
+	_, err = open(path, testOptions(Options{}), append(base[:1:1], step(2, false), step(3, true)))
 	if err == nil || !strings.Contains(err.Error(), "schema version 3") {
 		t.Fatalf("open with failing migration = %v", err)
 	}
 	if v := readSchemaVersion(t, path); v != 2 {
 		t.Fatalf("version after failed step = %d, want 2", v)
 	}
-	db2, err := open(path, Options{}, append(base[:1:1], step(2, false), step(3, false), step(4, false)))
+	db2, err := open(path, testOptions(Options{}), append(base[:1:1], step(2, false), step(3, false), step(4, false)))
 	if err != nil {
 		t.Fatal(err)
 	}

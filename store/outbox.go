@@ -18,8 +18,8 @@ import (
 type OutboxEntry struct {
 	ID       string `json:"id"` // UUID; empty is filled with a UUIDv7 on enqueue
 	OrgID    string `json:"org_id"`
-	Kind     string `json:"kind"`      // OutboxKindChannel, OutboxKindWebhook or OutboxKindEmail
-	TargetID string `json:"target_id"` // channel or webhook id, or an e-mail address
+	Kind     string `json:"kind"`      // OutboxKindChannel, OutboxKindWebhook, OutboxKindEmail or OutboxKindSubscriber
+	TargetID string `json:"target_id"` // channel or webhook id, an e-mail address, or SubscriberTarget
 	Event    string `json:"event"`     // "alert.fired", "monitor.down", ...
 	// Notification is the encoded notify.Notification; the store does not look inside.
 	// Its ID should be the entry's ID: receivers use it to drop duplicates.
@@ -39,7 +39,13 @@ const (
 	OutboxKindChannel = "channel" // a notification channel (SPEC §3.11)
 	OutboxKindWebhook = "webhook" // an outbound event subscription (SPEC §3.15)
 	OutboxKindEmail   = "email"   // an e-mail address (escalation to a user)
+	// OutboxKindSubscriber is a status-page subscriber (SPEC §3.16), e-mail or webhook as
+	// the subscriber is, looked up at send time; its target is SubscriberTarget.
+	OutboxKindSubscriber = "subscriber"
 )
+
+// SubscriberTarget is the outbox target of subscriber subscriberID of page pageID.
+func SubscriberTarget(pageID, subscriberID string) string { return pageID + "/" + subscriberID }
 
 const (
 	outboxKeyLen      = 24 // be64(due nanos) + 16-byte UUID
@@ -83,8 +89,8 @@ func (db *DB) Enqueue(orgID string, entries ...*OutboxEntry) error {
 // Enqueue and answers ErrConflict for an ID already queued or dead-lettered.
 func (db *DB) enqueueOutbox(tx *bolt.Tx, e *OutboxEntry) error {
 	switch {
-	case e.Kind != OutboxKindChannel && e.Kind != OutboxKindWebhook && e.Kind != OutboxKindEmail:
-		return fmt.Errorf("store: outbox entry kind %q is not channel, webhook or email", e.Kind)
+	case e.Kind != OutboxKindChannel && e.Kind != OutboxKindWebhook && e.Kind != OutboxKindEmail && e.Kind != OutboxKindSubscriber:
+		return fmt.Errorf("store: outbox entry kind %q is not channel, webhook, email or subscriber", e.Kind)
 	case !validOutboxTarget(e.TargetID):
 		return fmt.Errorf("store: outbox entry target %q is empty or contains NUL", e.TargetID)
 	case !json.Valid(e.Notification):

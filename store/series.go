@@ -114,34 +114,13 @@ func nextPrefix(prefix []byte) []byte {
 	return nil
 }
 
-// recordedResult is what an afterResult hook sees for one recorded result.
-type recordedResult struct {
-	orgID string
-	// service is the service as this result left it (Status, Last*). The hook may change
-	// it; it is written back once, when the batch ends.
-	service    *Service
-	prevStatus string // the service's status before this result
-	result     *CheckResult
-	// probeStatus is what the probe reported; result.Status is MAINTENANCE instead while
-	// maintenance (the active window covering the service) is set.
-	probeStatus string
-	maintenance *MaintenanceWindow
-}
-
-// resultHook is the extension point for decisions that must commit with the result:
-// alerting (issue 4) adds its rule evaluation and alert/outbox writes here, inside
-// RecordResults' write transaction, so a result, the status change and the alert it opens
-// are acknowledged together or not at all. Hooks run in batch order, once per result that
-// advanced its service (never for a result older than the service's LastCheckedAt), and
-// must do no network or slow work. An error aborts the whole batch.
-type resultHook func(tx *bolt.Tx, ev *recordedResult) error
-
 // RecordResults commits a batch of check results in ONE write transaction, as the
 // recorder's greedy group commit needs (SPEC §4.3): it returns after the commit (fsync), so
 // the caller may acknowledge every item once it returns nil; on an error nothing of the
 // batch was written. Per item it stores the raw result, folds it into the 1m/1h/1d rollups
-// (aggregated in memory first: one read-modify-write per rollup key), and updates the
-// service's Status and Last* fields. Time since the service's previous check, up to two
+// (aggregated in memory first: one read-modify-write per rollup key), updates the
+// service's Status and Last* fields and runs the alert evaluator (Options.Alerts.Result),
+// so a result, the status change and the alert it opens are acknowledged together. Time since the service's previous check, up to two
 // check intervals, is added to the rollups' down time when the previous status was RED
 // (maintenance time when it was MAINTENANCE), split at minute/hour/day boundaries.
 //
@@ -157,8 +136,7 @@ func (db *DB) RecordResults(batch []RecordItem) error {
 	}
 	var skips skipCounts
 	err := db.update("", nil, func(tx *bolt.Tx) error {
-		w := newSeriesWriter(tx, db.afterResult)
-		w.inMaintenance = db.maintenanceCheck()
+		w := db.newSeriesWriter(tx)
 		for i := range batch {
 			if err := w.add(&batch[i]); err != nil {
 				return err

@@ -257,23 +257,23 @@ func TestRecordResultsLateArrivalKeepsService(t *testing.T) {
 	}
 }
 
-func TestAfterResultHookSeesEachResultInTheTransaction(t *testing.T) {
+func TestAlertEvaluatorSeesEachResultInTheTransaction(t *testing.T) {
 	db, _, org := openSeriesDB(t, seriesEpoch)
 	svc := createServices(t, db, org.ID, 1, time.Minute)[0]
 	var seen []string
-	db.afterResult = append(db.afterResult, func(tx *bolt.Tx, ev *recordedResult) error {
-		if !tx.Writable() || ev.orgID != org.ID {
-			t.Errorf("hook got tx writable=%v org %s", tx.Writable(), ev.orgID)
+	db.alerts.Result = func(atx *AlertTx, ev *ResultEvent) error {
+		if !atx.tx.Writable() || ev.OrgID != org.ID {
+			t.Errorf("evaluator got tx writable=%v org %s", atx.tx.Writable(), ev.OrgID)
 		}
-		seen = append(seen, ev.prevStatus+"→"+ev.service.Status)
+		seen = append(seen, ev.PrevStatus+"→"+ev.Service.Status)
 		return nil
-	})
+	}
 	mustRecord(t, db, fiveChecks(org.ID, svc.ID)[:3]...)
 	if want := []string{"PENDING→GREEN", "GREEN→YELLOW", "YELLOW→RED"}; !reflect.DeepEqual(seen, want) {
 		t.Fatalf("hook saw %v, want %v", seen, want)
 	}
-	// A hook error aborts the batch: nothing of it is committed.
-	db.afterResult = append(db.afterResult, func(*bolt.Tx, *recordedResult) error { return errors.New("boom") })
+	// An evaluator error aborts the batch: nothing of it is committed.
+	db.alerts.Result = func(*AlertTx, *ResultEvent) error { return errors.New("boom") }
 	if err := db.RecordResults(fiveChecks(org.ID, svc.ID)[3:]); err == nil {
 		t.Fatal("hook error not returned")
 	}

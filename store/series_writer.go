@@ -15,12 +15,15 @@ import (
 // batch's rollup deltas, applied to the stored rollups when the batch ends.
 type seriesWriter struct {
 	tx      *bolt.Tx
-	hooks   []resultHook
 	orgs    map[string]*orgWriter
 	rollups map[rollupKey]*rollup
 	skips   skipCounts
-	// inMaintenance decides whether a window is active (nil: maintenance is off).
+	// inMaintenance decides whether a window is active (Options.Maintenance).
 	inMaintenance MaintenanceCheck
+	// alerts is the batch's alert view and evaluate the alert evaluator
+	// (Options.Alerts.Result), run for every result that advanced its service.
+	alerts   *AlertTx
+	evaluate AlertEvaluator
 }
 
 // orgWriter holds one organization's buckets and services within a seriesWriter.
@@ -44,8 +47,12 @@ type rollupKey struct {
 	key   [seriesKeyLen]byte
 }
 
-func newSeriesWriter(tx *bolt.Tx, hooks []resultHook) *seriesWriter {
-	return &seriesWriter{tx: tx, hooks: hooks, orgs: map[string]*orgWriter{}, rollups: map[rollupKey]*rollup{}}
+// newSeriesWriter starts the batch of one RecordResults transaction. All results of the
+// batch share one AlertTx, so its caches (organizations, rules, channels) are filled once
+// per group commit.
+func (db *DB) newSeriesWriter(tx *bolt.Tx) *seriesWriter {
+	return &seriesWriter{tx: tx, orgs: map[string]*orgWriter{}, rollups: map[rollupKey]*rollup{},
+		inMaintenance: db.maintenance, alerts: db.newAlertTx(tx), evaluate: db.alerts.Result}
 }
 
 // org returns the writer of organization id, or nil when it does not exist (or is being
@@ -99,7 +106,7 @@ func (ow *orgWriter) service(id string) (*Service, error) {
 	return s, nil
 }
 
-// add records one item: raw row, rollup deltas, service update, hooks.
+// add records one item: raw row, rollup deltas, service update, alert evaluation.
 func (w *seriesWriter) add(item *RecordItem) error {
 	r := &item.Result
 	prefix, ok := seriesPrefix(r.ServiceID)
@@ -155,13 +162,8 @@ func (w *seriesWriter) add(item *RecordItem) error {
 		c.CheckedAt = checked
 		svc.Certificate = &c
 	}
-	ev := recordedResult{orgID: ow.id, service: svc, prevStatus: prev, result: r, probeStatus: probe, maintenance: win}
-	for _, hook := range w.hooks {
-		if err := hook(w.tx, &ev); err != nil {
-			return err
-		}
-	}
-	return nil
+	w.alerts.ev = ResultEvent{OrgID: ow.id, Service: svc, PrevStatus: prev, Result: r, ProbeStatus: probe, Maintenance: win}
+	return w.evaluate(w.alerts, &w.alerts.ev)
 }
 
 // attribute adds the time from the service's previous check to this one (at most two

@@ -75,8 +75,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -102,6 +102,42 @@ type Options struct {
 	// what was acknowledged. Never for real data: serve leaves it off; the durability
 	// test sets it to prove that its check catches a missing fsync.
 	NoSync bool
+
+	// What must run inside write transactions, decided by other packages: the alert state
+	// machine (alerting.StateMachine.StoreHooks), the maintenance rule
+	// (alerting.MaintenanceActive) and the rendering of subscriber notices
+	// (notify.SubscriberNotices.Notice). All are required — without one a feature would
+	// silently stop — and Open refuses options that lack any (ErrMissingOption).
+	Alerts      AlertHooks
+	Maintenance MaintenanceCheck
+	Subscribers SubscriberNotifier
+}
+
+// ErrMissingOption is the error of Open given Options without a required function.
+var ErrMissingOption = errors.New("store: required option missing")
+
+// validate reports every required function opts lacks, with what would silently stop
+// working without it.
+func (opts *Options) validate() error {
+	var missing []string
+	for _, o := range []struct {
+		set        bool
+		name, loss string
+	}{
+		{opts.Alerts.Result != nil, "Alerts.Result", "check results would open no alerts"},
+		{opts.Alerts.Heartbeat != nil, "Alerts.Heartbeat", "heartbeats would open no alerts"},
+		{opts.Alerts.Closed != nil, "Alerts.Closed", "alerts resolved by rule changes would notify no one"},
+		{opts.Maintenance != nil, "Maintenance", "results in maintenance windows would count as outages"},
+		{opts.Subscribers != nil, "Subscribers", "status-page subscribers would hear of nothing"},
+	} {
+		if !o.set {
+			missing = append(missing, fmt.Sprintf("%s (%s)", o.name, o.loss))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: %s", ErrMissingOption, strings.Join(missing, "; "))
+	}
+	return nil
 }
 
 // DB is an open AlertifyPro database. It is safe for concurrent use.
@@ -111,13 +147,10 @@ type DB struct {
 	now       func() time.Time
 	log       *slog.Logger
 	retention RetentionPolicy
-	// afterResult runs inside RecordResults' transaction for each result (resultHook).
-	afterResult []resultHook
-	// afterHeartbeat runs inside every transaction that changes a heartbeat's status
-	// (heartbeatHook, store/heartbeats_index.go).
-	afterHeartbeat []heartbeatHook
-	// alertCloser is told of alerts the store resolves itself (SetAlertCloser).
-	alertCloser atomic.Pointer[AlertCloser]
+	// alerts, maintenance and subscribers are Options' (required, fixed at Open).
+	alerts      AlertHooks
+	maintenance MaintenanceCheck
+	subscribers SubscriberNotifier
 	// ruleCache holds each organization's decoded alert rules between transactions
 	// (orgID → *orgRules, alert_tx_rules.go); rule writers invalidate it.
 	ruleCache sync.Map
@@ -125,10 +158,6 @@ type DB struct {
 	afterIncident []incidentHook
 	// eventSinks receive every Event inside the transaction that caused it (events.go).
 	eventSinks []eventSink
-	// subscriberNotifier renders status-page subscriber messages (SetSubscriberNotifier).
-	subscriberNotifier atomic.Pointer[SubscriberNotifier]
-	// maintenance decides, in RecordResults, whether a window is active (SetMaintenanceCheck).
-	maintenance atomic.Pointer[MaintenanceCheck]
 	// onDeleteChunk, when set (tests), is told the size of every chunked time-series
 	// delete after its transaction commits.
 	onDeleteChunk func(bucket string, keys int)
@@ -149,7 +178,11 @@ func Open(path string, opts Options) (*DB, error) {
 
 // open is Open with an explicit migration list, so tests can exercise multi-step upgrades.
 func open(path string, opts Options, migrations []migration) (*DB, error) {
-	db := &DB{path: path, now: opts.Now, log: opts.Logger, retention: opts.Retention.orDefaults(DefaultRetention())}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	db := &DB{path: path, now: opts.Now, log: opts.Logger, retention: opts.Retention.orDefaults(DefaultRetention()),
+		alerts: opts.Alerts, maintenance: opts.Maintenance, subscribers: opts.Subscribers}
 	db.beforeAudit = opts.BeforeAudit
 	if db.now == nil {
 		db.now = func() time.Time { return time.Now().UTC() }

@@ -2,7 +2,9 @@ package store
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,6 +22,29 @@ func tickClock() func() time.Time {
 	return func() time.Time { return testEpoch.Add(time.Duration(n.Add(1)-1) * time.Second) }
 }
 
+// testOptions is opts with every in-transaction function it leaves nil set to one that
+// does nothing: no alert decisions, no maintenance, no subscriber notices. Store tests of
+// those features pass (or swap in, through db.alerts, db.maintenance, db.subscribers)
+// their own; every Open of a store test goes through here, so none forgets one.
+func testOptions(opts Options) Options {
+	if opts.Alerts.Result == nil {
+		opts.Alerts.Result = func(*AlertTx, *ResultEvent) error { return nil }
+	}
+	if opts.Alerts.Heartbeat == nil {
+		opts.Alerts.Heartbeat = func(*AlertTx, *HeartbeatTransition) error { return nil }
+	}
+	if opts.Alerts.Closed == nil {
+		opts.Alerts.Closed = func(*AlertTx, *Alert) error { return nil }
+	}
+	if opts.Maintenance == nil {
+		opts.Maintenance = func(*MaintenanceWindow, time.Time) bool { return false }
+	}
+	if opts.Subscribers == nil {
+		opts.Subscribers = func(*SubscriberNotice, *Subscriber) (*OutboxEntry, error) { return nil, nil }
+	}
+	return opts
+}
+
 // openTestDB opens a fresh database in t.TempDir(). When the test ends it closes it and runs
 // bbolt's consistency check over the file, failing the test on anything it reports.
 func openTestDB(t testing.TB) *DB {
@@ -30,7 +55,7 @@ func openTestDB(t testing.TB) *DB {
 // openTestDBAt is openTestDB for a given path and options (reopen tests).
 func openTestDBAt(t testing.TB, path string, opts Options) *DB {
 	t.Helper()
-	db, err := Open(path, opts)
+	db, err := Open(path, testOptions(opts))
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)
 	}
@@ -94,12 +119,37 @@ func TestOpenPingPathClose(t *testing.T) {
 	}
 }
 
+// Open refuses options that lack an in-transaction function, naming every missing one
+// with what would silently stop working, and touches no file.
+func TestOpenRequiresInTransactionFunctions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	_, err := Open(path, Options{})
+	if !errors.Is(err, ErrMissingOption) {
+		t.Fatalf("Open without functions = %v, want ErrMissingOption", err)
+	}
+	for _, want := range []string{"Alerts.Result (check results would open no alerts)", "Alerts.Heartbeat",
+		"Alerts.Closed", "Maintenance (results in maintenance windows", "Subscribers"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
+	}
+	partial := testOptions(Options{})
+	partial.Maintenance = nil
+	if _, err := Open(path, partial); !errors.Is(err, ErrMissingOption) ||
+		!strings.Contains(err.Error(), "Maintenance") || strings.Contains(err.Error(), "Alerts") {
+		t.Fatalf("Open without Maintenance = %v", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a refused Open left a file: %v", err)
+	}
+}
+
 func TestOpenFileModeAndLockTimeout(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
 	openTestDBAt(t, path, Options{})
 	assertMode(t, path, 0o600)
 	start := time.Now()
-	if _, err := Open(path, Options{}); err == nil {
+	if _, err := Open(path, testOptions(Options{})); err == nil {
 		t.Fatal("second Open of a locked file succeeded")
 	}
 	if d := time.Since(start); d > 5*time.Second {

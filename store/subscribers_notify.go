@@ -29,18 +29,9 @@ type MaintenanceNotice struct {
 // notice (nil: nothing for this subscriber). It runs inside the write transaction that
 // caused the notice, once per subscriber, so it must be quick and do no I/O. The store
 // cannot render messages itself: links need BASE_URL and the subscriber's sealed
-// unsubscribe token, which only the API can open.
+// unsubscribe token, so Open is given one (Options.Subscribers:
+// notify.SubscriberNotices.Notice).
 type SubscriberNotifier func(n *SubscriberNotice, s *Subscriber) (*OutboxEntry, error)
-
-// SetSubscriberNotifier installs fn (nil removes it; without one nothing is queued for
-// subscribers). Call it at start-up, before incidents can change.
-func (db *DB) SetSubscriberNotifier(fn SubscriberNotifier) {
-	if fn == nil {
-		db.subscriberNotifier.Store(nil)
-		return
-	}
-	db.subscriberNotifier.Store(&fn)
-}
 
 // notifyIncidentSubscribers is the incident hook of subscribers: every posted update (the
 // first one of a new incident, later updates, the resolution) queues one message per
@@ -56,15 +47,14 @@ func (db *DB) notifyIncidentSubscribers(tx *bolt.Tx, ev *IncidentChange) error {
 // notifySubscribers queues n for every confirmed subscriber of n.Page, unless the page has
 // subscriptions turned off (its subscribers are kept, and hear again once they are on).
 func (db *DB) notifySubscribers(tx *bolt.Tx, n *SubscriberNotice) error {
-	fn := db.subscriberNotifier.Load()
-	if fn == nil || !n.Page.SubscriptionsEnabled {
+	if !n.Page.SubscriptionsEnabled {
 		return nil
 	}
 	return eachPageSubscriber(tx, n.OrgID, n.Page.ID, func(s *Subscriber) error {
 		if s.Status != SubscriberConfirmed {
 			return nil
 		}
-		e, err := (*fn)(n, s)
+		e, err := db.subscribers(n, s)
 		if err != nil || e == nil {
 			return err
 		}
@@ -79,7 +69,7 @@ func (db *DB) notifySubscribers(tx *bolt.Tx, n *SubscriberNotice) error {
 // maintenance_announced, which AnnounceMaintenance writes in the same transaction just
 // before it emits maintenance.started; the occurrence's times come from the event data.
 func (db *DB) maintenanceSubscriberSink(tx *bolt.Tx, orgID string, ev *Event) error {
-	if ev.Name != "maintenance.started" || db.subscriberNotifier.Load() == nil {
+	if ev.Name != "maintenance.started" {
 		return nil
 	}
 	var data struct {

@@ -114,10 +114,10 @@ func TestIncidentNotifiesConfirmedSubscribers(t *testing.T) {
 	if _, err := db.ConfirmSubscriber(digestOf("confirm-a"), nil); err != nil {
 		t.Fatal(err)
 	}
-	db.SetSubscriberNotifier(func(n *SubscriberNotice, s *Subscriber) (*OutboxEntry, error) {
+	db.subscribers = func(n *SubscriberNotice, s *Subscriber) (*OutboxEntry, error) {
 		raw, _ := json.Marshal(map[string]string{"kind": n.Change.Kind, "to": s.Email})
 		return &OutboxEntry{Kind: OutboxKindEmail, TargetID: s.Email, Event: "subscriber.incident", Notification: raw}, nil
-	})
+	}
 	inc := &Incident{Title: "Down", Severity: SeverityMajor}
 	if err := db.CreateIncident(org, p.ID, inc, IncidentUpdate{Status: IncidentInvestigating, Message: "m"}, nil); err != nil {
 		t.Fatal(err)

@@ -137,10 +137,10 @@ func (db *DB) DeleteWebhook(orgID, id string, change *Change) error {
 	})
 }
 
-// SetWebhookDelivery records a delivery outcome on subscription id of orgID: a non-nil at
+// RecordWebhookDelivery records a delivery outcome on subscription id of orgID: a non-nil at
 // sets LastDeliveryAt (a success), and LastError becomes lastErr ("" clears it). UpdatedAt
 // is not touched: this is delivery state, not an edit. A deleted subscription is ErrNotFound.
-func (db *DB) SetWebhookDelivery(orgID, id string, at *time.Time, lastErr string, change *Change) error {
+func (db *DB) RecordWebhookDelivery(orgID, id string, at *time.Time, lastErr string, change *Change) error {
 	return db.update(orgID, change, func(tx *bolt.Tx) error {
 		b, err := orgSub(tx, orgID, subWebhooks)
 		if err != nil {

@@ -35,7 +35,7 @@ func TestWebhookCRUDTenantFirst(t *testing.T) {
 		t.Fatalf("UpdateWebhook = %+v, %v", up, err)
 	}
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	if err := db.SetWebhookDelivery(org.ID, w.ID, &at, "boom", nil); err != nil {
+	if err := db.RecordWebhookDelivery(org.ID, w.ID, &at, "boom", nil); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := db.Webhook(org.ID, w.ID)

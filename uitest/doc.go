@@ -1,11 +1,11 @@
-// Package uitest holds the admin UI's browser tests (issue 6): real Chromium driven
-// over the DevTools protocol by github.com/chromedp/chromedp, against the real server
-// (router, store in t.TempDir(), monitor engine, alerter and outbox wired as serve.go
-// wires them) listening on 127.0.0.1:0, with loopback targets.
+// Package uitest holds the admin UI's browser tests: real Chromium driven over the
+// DevTools protocol by github.com/chromedp/chromedp, against the server serve runs
+// (internal/app's app.New, every worker, the store in t.TempDir()) listening on
+// 127.0.0.1:0, with loopback targets.
 //
 // Harness (harness_test.go), for every UI engineer to reuse:
 //
-//	srv := startServer(t, serverOptions{Engine: true})   // URL, DB, Register
+//	srv := startServer(t, serverOptions{Engine: true})   // URL, DB, App
 //	b := newBrowser(t, srv)                             // one Chromium tab, bounded by a timeout
 //	b.signUp("Ada", "ada@example.com", "correct horse battery")
 //	b.open("/alerts"); b.waitText("No open alerts"); b.screenshot("alerts-empty")

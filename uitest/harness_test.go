@@ -19,36 +19,36 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"github.com/alertifypro/alertifypro/alerting"
-	"github.com/alertifypro/alertifypro/api"
 	"github.com/alertifypro/alertifypro/config"
-	"github.com/alertifypro/alertifypro/crypto"
-	"github.com/alertifypro/alertifypro/egress"
-	"github.com/alertifypro/alertifypro/monitor"
-	"github.com/alertifypro/alertifypro/notify"
+	"github.com/alertifypro/alertifypro/internal/app"
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// serverOptions picks the background workers a test needs. Without Engine no check
-// ever runs (services keep the status the test wrote into the store).
+// serverOptions adjusts the server a test runs.
 type serverOptions struct {
-	Engine bool
-	// FirstCheckDelay is when a new service gets its first check; the scenario uses a
-	// few seconds so the dashboard shows PENDING before GREEN.
+	// Engine lets checks run, the first one FirstCheckDelay after a service is scheduled
+	// (the scenario uses a few seconds so the dashboard shows PENDING before GREEN).
+	// Without it the engine still runs, as in serve, but every first check is a day
+	// away: none runs during a test, so services keep the status the test wrote.
+	Engine          bool
 	FirstCheckDelay time.Duration
 	// Configure adjusts the configuration before the server is built (e.g. SMTP).
 	Configure func(*config.Config)
 }
 
+// noChecks is the first-check delay of a server without Engine: longer than any test.
+const noChecks = 24 * time.Hour
+
 // server is the real AlertifyPro server on a loopback port.
 type server struct {
 	URL string
 	DB  *store.DB
+	App *app.App
+	cfg *config.Config
 }
 
-// startServer wires the server as serve.go does — store, sealer, egress guard, engine,
-// alerter, outbox, router — on 127.0.0.1:0. Everything stops at the end of the test,
-// the store last.
+// startServer runs the application serve runs (app.New, every worker) on 127.0.0.1:0.
+// Everything stops at the end of the test and the store closes last.
 func startServer(t *testing.T, opt serverOptions) *server {
 	t.Helper()
 	dir := t.TempDir()
@@ -68,80 +68,29 @@ func startServer(t *testing.T, opt serverOptions) *server {
 	if opt.Configure != nil {
 		opt.Configure(cfg)
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), store.Options{Logger: logger})
+	delay := opt.FirstCheckDelay
+	if !opt.Engine {
+		delay = noChecks
+	}
+	a, err := app.New(cfg, app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Version: "uitest", FirstCheckDelay: delay})
 	if err != nil {
+		ln.Close()
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.SetMaintenanceCheck(api.MaintenanceActive)
-	policy, err := egress.ParsePolicy(cfg.EgressPolicy, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	guard := egress.New(policy)
-	notifyHTTP := api.NotifyHTTPClient(guard)
-	channels := &api.ChannelDelivery{Store: db, Opener: sealer, Logger: logger,
-		Deps: api.NotifyDeps(cfg, guard, notifyHTTP, "uitest")}
-	outbox := &notify.OutboxSender{Store: db, Resolve: channels.Resolve, Logger: logger,
-		OnDelivered: channels.OnDelivered, OnPermanent: channels.OnPermanent}
-	pings := alerting.NewPingRecorder(db, logger)
-	alerter := alerting.NewAlerter(alerting.Config{Store: db, BaseURL: baseURL, Logger: logger,
-		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: outbox.Wake})
-	alerter.Register()
-
-	var engine *monitor.Engine
-	if opt.Engine {
-		engine = monitor.NewEngine(monitor.EngineConfig{
-			Store: db, Opener: sealer,
-			Env: &monitor.Env{Dial: guard.DialContext, ResolveIP: guard.ResolveIP,
-				UserAgent: "AlertifyPro/uitest", Now: time.Now},
-			Poll: cfg.SchedulerPollInterval, Concurrency: cfg.CheckConcurrency, Logger: logger,
-		})
-		delay := opt.FirstCheckDelay
-		engine.Scheduler.Jitter = func(string, time.Duration) time.Duration { return delay }
-	}
-	router, err := api.NewRouter(api.Deps{
-		Config: cfg, Store: db, Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
-		Tokens: crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, func() time.Time { return time.Now().UTC() }),
-		Sealer: sealer, Guard: guard, Engine: engine, Alerter: alerter, Logger: logger, Version: "uitest",
-		NotifyHTTP: notifyHTTP, Pings: pings,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-
 	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	run := func(name string, fn func(context.Context) error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := fn(ctx); err != nil && ctx.Err() == nil {
-				t.Errorf("%s: %v", name, err)
-			}
-		}()
-	}
-	if engine != nil {
-		run("engine", engine.Run)
-	}
-	run("outbox", outbox.Run)
-	run("alerter", alerter.Run)
-	run("pings", pings.Run)
-	srv := api.NewServer(ln.Addr().String(), router, logger)
-	go srv.Serve(ln)   //nolint:errcheck // ErrServerClosed at shutdown
-	t.Cleanup(func() { // runs before the store's Close (cleanups are LIFO)
-		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer scancel()
-		_ = srv.Shutdown(sctx)
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx, ln) }()
+	t.Cleanup(func() {
 		cancel()
-		wg.Wait()
+		if err := <-done; err != nil {
+			t.Errorf("server: %v", err)
+		}
+		if err := a.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
 	})
-	return &server{URL: baseURL, DB: db}
+	return &server{URL: baseURL, DB: a.DB(), App: a, cfg: cfg}
 }
 
 // chromiumPath finds the browser; an empty answer means "not installed".

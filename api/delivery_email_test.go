@@ -12,15 +12,15 @@ import (
 
 // Outbox entries of kind email (escalation to users and teams, the instance admin's
 // notices) are mailed through the instance SMTP server; without one they fail for good.
-func TestChannelDeliverySendsEmailEntriesThroughInstanceSMTP(t *testing.T) {
+func TestDestinationsSendEmailEntriesThroughInstanceSMTP(t *testing.T) {
 	e := newTestEnv(t)
 	owner := e.newUser("owner@example.com", "Owner")
 	capture := startSMTPCapture(t)
 	cfg := *e.cfg
 	capture.configure(&cfg)
-	hooks := &ChannelDelivery{Store: e.db, Opener: e.deps.Sealer, Deps: NotifyDeps(&cfg, e.deps.Guard, e.deps.NotifyHTTP, "test")}
-	worker := &notify.OutboxSender{Store: e.db, Resolve: hooks.Resolve, Now: e.clock.Now,
-		OnDelivered: hooks.OnDelivered, OnPermanent: hooks.OnPermanent}
+	dest := &notify.Destinations{Store: e.db, Opener: e.deps.Sealer, Deps: notify.NewDeps(e.deps.Guard, instanceSMTP(&cfg), "test")}
+	worker := &notify.OutboxSender{Store: e.db, Resolve: dest.Resolve, Now: e.clock.Now,
+		OnDelivered: dest.OnDelivered, OnPermanent: dest.OnPermanent}
 	raw, _ := json.Marshal(notify.Notification{Event: "alert.fired", Severity: "critical", Title: "API Triggered by Check",
 		Summary: "Escalation level 2: API is down", OrgID: owner.OrgID})
 	entry := &store.OutboxEntry{Kind: store.OutboxKindEmail, TargetID: "carol@example.com", Event: "alert.fired", Notification: raw}
@@ -35,7 +35,7 @@ func TestChannelDeliverySendsEmailEntriesThroughInstanceSMTP(t *testing.T) {
 		t.Fatalf("mails: %+v", msgs)
 	}
 
-	noSMTP := &ChannelDelivery{Store: e.db, Deps: NotifyDeps(nil, e.deps.Guard, e.deps.NotifyHTTP, "test")}
+	noSMTP := &notify.Destinations{Store: e.db, Deps: notify.NewDeps(e.deps.Guard, nil, "test")}
 	_, err := noSMTP.Resolve(entry)
 	var de *notify.DeliveryError
 	if !errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), "no SMTP configured") {

@@ -1,0 +1,160 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/alertifypro/alertifypro/alerting"
+	"github.com/alertifypro/alertifypro/api"
+	"github.com/alertifypro/alertifypro/config"
+	"github.com/alertifypro/alertifypro/crypto"
+	"github.com/alertifypro/alertifypro/egress"
+	"github.com/alertifypro/alertifypro/monitor"
+	"github.com/alertifypro/alertifypro/notify"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// assemble builds the application over the database at path, in dependency order:
+//
+//  1. the sealer, the outbox sender's doorbell and the alert state machine: the store
+//     runs the state machine's decisions inside its transactions, and those ring the
+//     doorbell after their commits, so both exist before the store;
+//  2. the store, opened with everything that runs inside its transactions (storeOptions)
+//     and checked against the encryption key;
+//  3. the egress guard, then every component that reads or writes the store;
+//  4. the router and the HTTP server over all of them.
+func assemble(cfg *config.Config, opts Options, path string) (a *App, err error) {
+	logger := opts.Logger
+	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
+	if err != nil {
+		return nil, err
+	}
+	bell := notify.NewDoorbell()
+	sm := alerting.NewStateMachine(alerting.Config{BaseURL: cfg.BaseURL, Logger: logger, Now: opts.Now,
+		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: bell.Ring})
+	db, err := store.Open(path, storeOptions(cfg, opts, sm, sealer))
+	if err != nil {
+		return nil, err
+	}
+	defer closeOnError(db, &err)
+	if err := db.CheckEncryptionKey(sealer.KeyCheck()); err != nil {
+		return nil, err
+	}
+	policy, err := egress.ParsePolicy(cfg.EgressPolicy, cfg.EgressAllowCIDRs, cfg.EgressDenyCIDRs)
+	if err != nil {
+		return nil, err
+	}
+	guard := egress.New(policy, egress.WithSystemResolver(opts.SystemResolver...))
+	userAgent := "AlertifyPro/" + opts.Version
+	a = &App{cfg: cfg, log: logger, db: db, alerter: alerting.NewAlerter(db, sm)}
+	if !opts.NoEngine {
+		a.engine = newEngine(cfg, opts, db, sealer, guard, userAgent)
+	}
+	purger := store.NewHistoryPurger(db, logger)
+	// Every notification delivery, test sends included, goes out through the egress guard.
+	notifyDeps := notify.NewDeps(guard, smtpConfig(cfg), userAgent)
+	destinations := &notify.Destinations{Store: db, Opener: sealer, Logger: logger, Deps: notifyDeps}
+	outbox := &notify.OutboxSender{Store: db, Resolve: destinations.Resolve, Logger: logger, Now: opts.Now,
+		OnDelivered: destinations.OnDelivered, OnPermanent: destinations.OnPermanent, Doorbell: bell}
+	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
+	pings := alerting.NewPingRecorder(db, logger)
+	router, err := api.NewRouter(api.Deps{
+		Config:    cfg,
+		Store:     db,
+		Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
+		Tokens:    crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, utcClock(opts.Now)),
+		Sealer:    sealer,
+		Guard:     guard,
+		Engine:    a.engine,
+		Purger:    purger,
+		Alerter:   a.alerter,
+		Logger:    logger,
+		Now:       opts.Now,
+		Version:   opts.Version,
+		Notify:    notifyDeps,
+		Pings:     pings,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build router: %w", err)
+	}
+	a.handler, a.server = router, api.NewServer(cfg.Addr(), router, logger)
+	if a.engine != nil {
+		// Outside the others' group, as it always ran: an engine failure is reported when
+		// Run returns and stops nothing else. It stops once the HTTP server has drained:
+		// "check now" requests record through it.
+		a.workers = append(a.workers, worker{name: "engine", run: a.engine.Run, detached: true, untilDrained: true})
+	}
+	a.workers = append(a.workers, []worker{
+		{name: "janitor", run: (&store.Janitor{DB: db, Logger: logger, Now: opts.Now}).Run},
+		{name: "history purger", run: purger.Run},
+		{name: "outbox sender", run: outbox.Run},
+		// maintenance.started / maintenance.ended webhook events, each transition once.
+		{name: "maintenance events", run: (&alerting.MaintenanceEvents{Store: db, Now: opts.Now, Logger: logger, Wake: bell.Ring}).Run},
+		// The ping recorder stops after the HTTP server has drained, so in-flight pings commit.
+		{name: "ping recorder", run: pings.Run, untilDrained: true},
+		{name: "heartbeat watcher", run: (&alerting.HeartbeatWatcher{Store: db, Now: opts.Now, Logger: logger}).Run},
+		{name: "alerter", run: a.alerter.Run},
+	}...)
+	return a, nil
+}
+
+// storeOptions are the options of serve's store: the logger and retention of cfg, the
+// test knobs of opts, and what runs inside write transactions — the alert state machine
+// sm, the maintenance rule and subscriber notices rendered with sealer.
+func storeOptions(cfg *config.Config, opts Options, sm *alerting.StateMachine, sealer *crypto.Sealer) store.Options {
+	return store.Options{
+		Now: opts.Now, Logger: opts.Logger, Retention: store.RetentionPolicy{Raw: cfg.RawRetention},
+		BeforeAudit: opts.BeforeAudit, NoSync: opts.NoSync,
+		Alerts: sm.StoreHooks(), Maintenance: alerting.MaintenanceActive,
+		Subscribers: (&notify.SubscriberNotices{BaseURL: cfg.BaseURL, Opener: sealer, Logger: opts.Logger}).Notice,
+	}
+}
+
+// newEngine builds the monitoring engine: every probe dials through the egress guard,
+// DNS checks without a resolver of their own ask the host's (exempt from the policy).
+func newEngine(cfg *config.Config, opts Options, db *store.DB, sealer *crypto.Sealer, guard *egress.Guard, userAgent string) *monitor.Engine {
+	e := monitor.NewEngine(monitor.EngineConfig{
+		Store:  db,
+		Opener: sealer,
+		Env: &monitor.Env{
+			Dial:               guard.DialContext,
+			ResolveIP:          guard.ResolveIP,
+			DialSystemResolver: guard.DialSystemResolver,
+			UserAgent:          userAgent,
+			Now:                wallClock(opts.Now),
+			ICMP:               monitor.DetectICMP(),
+		},
+		Poll:        cfg.SchedulerPollInterval,
+		Concurrency: cfg.CheckConcurrency,
+		Logger:      opts.Logger,
+	})
+	if d := opts.FirstCheckDelay; d > 0 {
+		e.Scheduler.Jitter = func(string, time.Duration) time.Duration { return d }
+	}
+	return e
+}
+
+// smtpConfig is the instance SMTP server of cfg; nil when SMTP_HOST is unset.
+func smtpConfig(cfg *config.Config) *notify.SMTPConfig {
+	if cfg.SMTPHost == "" {
+		return nil
+	}
+	return &notify.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
+		Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS}
+}
+
+// utcClock is now, or the wall clock in UTC.
+func utcClock(now func() time.Time) func() time.Time {
+	if now != nil {
+		return now
+	}
+	return func() time.Time { return time.Now().UTC() }
+}
+
+// wallClock is now, or time.Now.
+func wallClock(now func() time.Time) func() time.Time {
+	if now != nil {
+		return now
+	}
+	return time.Now
+}
