@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
@@ -71,6 +73,11 @@ func newBase(d Deps) *base {
 	return &base{cfg: d.Config, store: d.Store, passwords: d.Passwords, tokens: d.Tokens,
 		sealer: d.Sealer, guard: d.Guard, engine: d.Engine, purger: d.Purger, logger: logger, now: now, version: d.Version, mailer: instanceMailer(d.Notify)}
 }
+
+// UseReleaseMode switches Gin, process-wide, out of its debug mode (which prints every
+// route at start). The composition root calls it once; api itself never changes a
+// process-wide setting, so tests choose their own mode.
+func UseReleaseMode() { gin.SetMode(gin.ReleaseMode) }
 
 // NewServer wraps the handler in an http.Server with all four timeouts set,
 // so a slow client cannot hold a connection open forever.

@@ -18,9 +18,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/alertifypro/alertifypro/alerting"
+	"github.com/alertifypro/alertifypro/api"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/monitor"
 	"github.com/alertifypro/alertifypro/store"
@@ -83,7 +82,7 @@ func New(cfg *config.Config, opts Options) (*App, error) {
 	}
 	// Gin's mode is process-wide, so the process's composition root sets it (not the
 	// router): its default debug mode would print every route at start.
-	gin.SetMode(gin.ReleaseMode)
+	api.UseReleaseMode()
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create DATA_DIR: %w", err)
 	}
