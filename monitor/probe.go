@@ -49,8 +49,16 @@ type Env struct {
 type Probe func(ctx context.Context, env *Env, t *Target) Result
 
 // ProbeFor returns the probe of a canonical check type, or nil for an
-// unknown type.
+// unknown type. Its results carry the Timings of the check's connections.
 func ProbeFor(checkType string) Probe {
+	if p := probeOf(checkType); p != nil {
+		return withTimings(p)
+	}
+	return nil
+}
+
+// probeOf returns the bare probe of a canonical check type, or nil.
+func probeOf(checkType string) Probe {
 	switch checkType {
 	case "HTTP":
 		return probeHTTP

@@ -62,6 +62,9 @@ func TestDNSChangeSeenByNextCheck(t *testing.T) {
 	if r.Status != StatusGreen {
 		t.Fatalf("at 127.0.0.1: %s %q", r.Status, r.Error)
 	}
+	if r.Timings.DNS <= 0 || r.Timings.Connect <= 0 {
+		t.Errorf("timings %+v: want the lookup and the connect measured", r.Timings)
+	}
 	zone.addr.Store("192.0.2.10") // the failover
 	r = check()
 	if r.Status != StatusRed || !r.Internal || !strings.Contains(r.Error, "(192.0.2.10)") {
