@@ -35,6 +35,7 @@ type serviceRequest struct {
 	LastResponseTimeMS json.RawMessage `json:"last_response_time_ms"`
 	LastStatusCode     json.RawMessage `json:"last_status_code"`
 	LastError          json.RawMessage `json:"last_error"`
+	LastTimings        json.RawMessage `json:"last_timings"`
 	CreatedAt          json.RawMessage `json:"created_at"`
 	UpdatedAt          json.RawMessage `json:"updated_at"`
 }

@@ -30,6 +30,7 @@ type checkView struct {
 	StatusCode     int              `json:"status_code"`
 	Error          *string          `json:"error"`
 	Certificate    *certificateView `json:"certificate,omitempty"` // check now only
+	Timings        *timingsView     `json:"timings,omitempty"`     // check now only: not stored per result
 }
 
 // certificateView is the TLS certificate a check saw (SPEC §3.7).
@@ -103,6 +104,7 @@ func checkNowView(r *monitor.Result) checkView {
 	v := newCheckView(&store.CheckResult{CheckedAt: r.CheckedAt, Status: r.Status,
 		ResponseTimeMS: int(r.ResponseTime / time.Millisecond), StatusCode: r.StatusCode,
 		Error: clipUTF8(r.Error, store.MaxErrorBytes)})
+	v.Timings = newTimingsView(store.Timings(r.Timings))
 	if cert := r.Certificate; cert != nil {
 		v.Certificate = &certificateView{Issuer: cert.Issuer, Subject: cert.Subject, ValidFrom: cert.ValidFrom.UTC(),
 			ValidTo: cert.ValidTo.UTC(), DaysUntilExpiry: cert.DaysUntilExpiry}

@@ -23,8 +23,9 @@ func okServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
-// checkKeys is the exact key set of a check result (check now adds certificate for TLS).
-var checkKeys = []string{"checked_at", "error", "response_time_ms", "status", "status_code"}
+// checkKeys is the exact key set of a check-now result (certificate added for TLS). A row
+// of GET /checks has the same keys but timings, which are not stored per result.
+var checkKeys = []string{"checked_at", "error", "response_time_ms", "status", "status_code", "timings"}
 
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
@@ -56,16 +57,25 @@ func TestServiceCheckNow(t *testing.T) {
 				if !reflect.DeepEqual(sortedKeys(got), checkKeys) {
 					t.Fatalf("keys %v, want %v", sortedKeys(got), checkKeys)
 				}
+				// The test clock stands still, so every phase gone through reads 0 ms; the ones
+				// not gone through (no lookup for 127.0.0.1, no TLS) are null.
+				timings := map[string]any{"dns_ms": nil, "connect_ms": 0.0, "tls_ms": nil, "first_byte_ms": 0.0}
 				want := map[string]any{"checked_at": "2026-11-25T12:00:00Z", "status": "GREEN", "status_code": 200.0,
-					"error": nil, "response_time_ms": 0.0}
+					"error": nil, "response_time_ms": 0.0, "timings": timings}
 				if !reflect.DeepEqual(got, want) {
 					t.Fatalf("result %v, want %v", got, want)
 				}
 			}},
 		{name: "the result is visible at once", method: "GET", path: "/api/v1/services/" + id, token: viewer, status: 200,
-			contains: []string{`"status":"GREEN"`, `"last_checked_at":"2026-11-25T12:00:00Z"`, `"last_status_code":200`}},
+			contains: []string{`"status":"GREEN"`, `"last_checked_at":"2026-11-25T12:00:00Z"`, `"last_status_code":200`,
+				`"last_timings":{"dns_ms":null,"connect_ms":0,"tls_ms":null,"first_byte_ms":0}`}},
+		{name: "the history row has no timings", method: "GET", path: "/api/v1/services/" + id + "/checks", token: viewer, status: 200,
+			contains: []string{`"status":"GREEN"`}, notContains: []string{"timings"}},
 		{name: "a failing check is a RED result, not an error", method: "POST", path: "/api/v1/services/" + down + "/check", token: ada.Token, status: 200,
-			contains: []string{`"status":"RED"`, `"error":"connection refused"`, `"status_code":0`}},
+			contains: []string{`"status":"RED"`, `"error":"connection refused"`, `"status_code":0`,
+				`"timings":{"dns_ms":null,"connect_ms":0,"tls_ms":null,"first_byte_ms":null}`}},
+		{name: "a service never checked has no timings", method: "GET", path: "/api/v1/services/" + bobsID, token: bob.Token, status: 200,
+			contains: []string{`"last_timings":null`}},
 	})
 	if ev := auditEvents(t, e, ada.OrgID); !slices.Contains(ev, "service.checked") {
 		t.Errorf("audit events %v lack service.checked", ev)

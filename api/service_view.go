@@ -30,6 +30,7 @@ type serviceView struct {
 	LastResponseTimeMS   *int            `json:"last_response_time_ms"`
 	LastStatusCode       *int            `json:"last_status_code"`
 	LastError            *string         `json:"last_error"`
+	LastTimings          *timingsView    `json:"last_timings"`
 	CreatedAt            time.Time       `json:"created_at"`
 	UpdatedAt            time.Time       `json:"updated_at"`
 }
@@ -64,7 +65,37 @@ func newServiceView(s *store.Service) serviceView {
 		msg := s.LastError
 		v.LastError = &msg
 	}
+	if s.LastTimings != nil {
+		v.LastTimings = newTimingsView(*s.LastTimings)
+	}
 	return v
+}
+
+// timingsView splits a result's response_time_ms into the phases of its connection, in
+// milliseconds to the microsecond; a phase the check did not go through is null (no
+// lookup for an IP address, no TLS on a plain connection, no first byte for TCP-level
+// checks). The check-now answer carries them as timings and the service, for its latest
+// result, as last_timings; a raw result in the history does not (it is kept small).
+type timingsView struct {
+	DNSMS       *float64 `json:"dns_ms"`
+	ConnectMS   *float64 `json:"connect_ms"`
+	TLSMS       *float64 `json:"tls_ms"`
+	FirstByteMS *float64 `json:"first_byte_ms"`
+}
+
+func newTimingsView(t store.Timings) *timingsView {
+	return &timingsView{DNSMS: phaseMS(t.DNS), ConnectMS: phaseMS(t.Connect), TLSMS: phaseMS(t.TLS),
+		FirstByteMS: phaseMS(t.FirstByte)}
+}
+
+// phaseMS is d in milliseconds rounded to the microsecond; nil for a phase not gone
+// through (zero).
+func phaseMS(d time.Duration) *float64 {
+	if d <= 0 {
+		return nil
+	}
+	ms := float64(d.Round(time.Microsecond)) / float64(time.Millisecond)
+	return &ms
 }
 
 // optionsView returns the options as clients see them. They are stored in that form (header

@@ -99,6 +99,9 @@ func inFamily(family string, ip netip.Addr) bool {
 // whose DNS answer changes between lookups cannot lead anywhere unchecked. The connect
 // address is checked once more just before connect (net.Dialer.Control). Refusals are
 // *RefusedError; lookup and connect failures are returned as the net package reports them.
+// The lookup and each connect attempt run under ctx through a net.Resolver and a
+// net.Dialer, so they report to an httptrace.ClientTrace in ctx: the probes time their
+// phases that way (keep it so).
 func (g *Guard) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
 	family, ok := ipFamily(network)
 	if !ok {

@@ -10,8 +10,9 @@ import (
 )
 
 // Transport returns the Guard's shared HTTP transport, one verifying certificates and one
-// not (a service's verify_tls=false). It is long-lived so that connections are pooled
-// across checks and sends; callers share it and must not modify it (Clone it to adjust).
+// not. It is long-lived so that connections are pooled across notification sends; checks
+// do not use it (every check opens connections of its own, SPEC §3.7). Callers share it
+// and must not modify it (Clone it to adjust).
 // Every connection goes through DialContext. It has no response timeout of its own:
 // callers bound each request with its context (a check's timeout_seconds).
 func (g *Guard) Transport(insecureSkipVerify bool) *http.Transport {

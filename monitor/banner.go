@@ -195,7 +195,7 @@ func protoHost(endpoint string) string {
 // so an expired or mis-issued certificate still shows on the service.
 func protoTLS(ctx context.Context, env *Env, conn net.Conn, host string) (*tls.Conn, *Certificate, error) {
 	tc := tls.Client(conn, &tls.Config{ServerName: host, RootCAs: env.RootCAs, MinVersion: tls.VersionTLS12})
-	err := tc.HandshakeContext(ctx)
+	err := handshakeTLS(ctx, tc)
 	var verr *tls.CertificateVerificationError
 	switch {
 	case err == nil:

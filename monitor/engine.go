@@ -75,7 +75,7 @@ func storeResult(serviceID string, r *Result) store.CheckResult {
 	out := store.CheckResult{
 		ServiceID: serviceID, CheckedAt: r.CheckedAt, Status: r.Status,
 		ResponseTimeMS: int(r.ResponseTime / time.Millisecond), StatusCode: r.StatusCode,
-		Error: r.Error, Internal: r.Internal,
+		Error: r.Error, Internal: r.Internal, Timings: store.Timings(r.Timings),
 	}
 	// What alert-rule expressions read beyond the stored fields; the store keeps it only
 	// for the evaluator (issue 4) and never writes it.

@@ -36,12 +36,12 @@ type Env struct {
 	// Tests set it to trust their own loopback servers.
 	RootCAs *x509.CertPool
 
-	// httpMu guards httpTransports: the long-lived transports HTTP and
-	// WebSocket probes share (SPEC §4.1), one per TLS verification setting
-	// (index 0 verifies, 1 does not), built on first use by httpTransport
-	// from Dial and RootCAs. Set RootCAs before the first check.
+	// httpMu guards httpTransports: the configuration HTTP and WebSocket
+	// probes share, one transport per httpTransportKind, built on first use
+	// by httpTransport from Dial and RootCAs (set RootCAs before the first
+	// check). They share no connections (checkConns).
 	httpMu         sync.Mutex
-	httpTransports [2]*http.Transport
+	httpTransports [httpKinds]*http.Transport
 }
 
 // Probe checks one target. It returns when ctx ends at the latest, and it
@@ -49,8 +49,16 @@ type Env struct {
 type Probe func(ctx context.Context, env *Env, t *Target) Result
 
 // ProbeFor returns the probe of a canonical check type, or nil for an
-// unknown type.
+// unknown type. Its results carry the Timings of the check's connections.
 func ProbeFor(checkType string) Probe {
+	if p := probeOf(checkType); p != nil {
+		return withTimings(p)
+	}
+	return nil
+}
+
+// probeOf returns the bare probe of a canonical check type, or nil.
+func probeOf(checkType string) Probe {
 	switch checkType {
 	case "HTTP":
 		return probeHTTP

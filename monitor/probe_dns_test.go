@@ -74,8 +74,9 @@ func (z *dnsTestZone) ServeDNS(w dns.ResponseWriter, q *dns.Msg) {
 	_ = w.WriteMsg(m)
 }
 
-// dnsTestServer serves z over UDP and TCP on the same 127.0.0.1 port.
-func dnsTestServer(t *testing.T, z *dnsTestZone) string {
+// dnsTestServer serves z (a dnsTestZone, or any handler) over UDP and TCP on
+// the same 127.0.0.1 port.
+func dnsTestServer(t *testing.T, z dns.Handler) string {
 	t.Helper()
 	var pc net.PacketConn
 	var ln net.Listener

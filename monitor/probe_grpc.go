@@ -158,7 +158,7 @@ func grpcDialTLS(ctx context.Context, env *Env, network, addr, host string) (net
 	}
 	conn := tls.Client(raw, &tls.Config{ServerName: host, RootCAs: env.RootCAs,
 		NextProtos: []string{"h2"}, MinVersion: tls.VersionTLS12})
-	if err := conn.HandshakeContext(ctx); err != nil {
+	if err := handshakeTLS(ctx, conn); err != nil {
 		raw.Close()
 		var verr *tls.CertificateVerificationError
 		if errors.As(err, &verr) && len(verr.UnverifiedCertificates) > 0 {

@@ -59,7 +59,13 @@ func probeHTTP(ctx context.Context, env *Env, t *Target) Result {
 	if err != nil {
 		return netOptionsFailure(start, env.Now(), err.Error())
 	}
-	client := &http.Client{Transport: env.httpTransport(verify), CheckRedirect: redirectPolicy(follow, t.Auth)}
+	kind := httpVerify
+	if !verify {
+		kind = httpNoVerify
+	}
+	conns := newCheckConns(env.httpTransport(kind))
+	defer conns.close()
+	client := &http.Client{Transport: conns, CheckRedirect: redirectPolicy(follow, t.Auth)}
 	resp, err := client.Do(req)
 	if err != nil {
 		return httpFailure(env, t, start, resp, err)

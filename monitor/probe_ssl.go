@@ -36,7 +36,7 @@ func probeSSL(ctx context.Context, env *Env, t *Target) Result {
 	defer netWatchDeadline(ctx, conn)()
 	tc := tls.Client(conn, &tls.Config{ServerName: host, RootCAs: env.RootCAs})
 	defer tc.Close() // sends close_notify, bounded by the deadline
-	err = tc.HandshakeContext(ctx)
+	err = handshakeTLS(ctx, tc)
 	end := env.Now()
 	if err != nil {
 		if msg, cert, ok := describeTLSError(err, end); ok {

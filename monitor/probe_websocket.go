@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptrace"
 	"strconv"
 	"strings"
 	"time"
@@ -39,17 +37,15 @@ func probeWebSocket(ctx context.Context, env *Env, t *Target) Result {
 	if err != nil {
 		return netOptionsFailure(start, env.Now(), err.Error())
 	}
-	// The upgraded connection leaves the transport's control: keep hold of
-	// it to bound the closing handshake by a deadline.
-	var raw net.Conn
-	traced := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GotConn: func(info httptrace.GotConnInfo) { raw = info.Conn },
-	})
+	// The upgraded connection leaves the transport's control; conns keeps
+	// hold of it, to bound the closing handshake and to close it.
+	conns := newCheckConns(env.httpTransport(httpWebSocket))
+	defer conns.close()
 	client := &http.Client{
-		Transport:     env.httpTransport(true),
+		Transport:     conns,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	conn, resp, err := websocket.Dial(traced, t.Endpoint, &websocket.DialOptions{
+	conn, resp, err := websocket.Dial(ctx, t.Endpoint, &websocket.DialOptions{
 		HTTPClient: client, HTTPHeader: header, Host: host,
 	})
 	end := env.Now()
@@ -77,7 +73,7 @@ func probeWebSocket(ctx context.Context, env *Env, t *Target) Result {
 		gradeCertificate(&r, end, defaultSSLWarnDays, false)
 	}
 	if conn != nil {
-		closeWebSocket(ctx, conn, raw)
+		closeWebSocket(ctx, conn, conns)
 	}
 	return r
 }
@@ -95,16 +91,14 @@ func upgradeFailure(resp *http.Response, err error) string {
 
 // closeWebSocket closes conn with a normal closure, waiting for the server's
 // close frame no longer than wsCloseGrace or the check's deadline.
-func closeWebSocket(ctx context.Context, conn *websocket.Conn, raw net.Conn) {
+func closeWebSocket(ctx context.Context, conn *websocket.Conn, conns *checkConns) {
 	deadline := time.Now().Add(wsCloseGrace)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	if raw != nil {
-		// The library's own close timeouts (5 s) ignore ctx: a deadline on
-		// the underlying connection ends the wait instead.
-		_ = raw.SetDeadline(deadline)
-	}
+	// The library's own close timeouts (5 s) ignore ctx: a deadline on the
+	// underlying connection ends the wait instead.
+	conns.setDeadline(deadline)
 	// Close releases the connection whatever the closing handshake's
 	// outcome; that outcome does not change the check's.
 	_ = conn.Close(websocket.StatusNormalClosure, "")

@@ -20,6 +20,10 @@ type Result struct {
 	StatusCode   int    // HTTP status code; 0 for other types
 	Error        string // short human reason for RED (and for YELLOW: why degraded); "" when GREEN
 	Certificate  *Certificate
+	// Timings split ResponseTime into the connection's phases; they reach
+	// the API's check-now answer and the service's latest result, not the
+	// stored raw row (see Timings).
+	Timings Timings
 	// Internal marks a result that could not be obtained for reasons of our
 	// own (egress policy, ICMP unavailable): recorded RED, never alerts.
 	Internal bool

@@ -41,6 +41,9 @@ type CheckResult struct {
 	// kept per result: the service record keeps the latest one (the SSL and
 	// certificate views read it).
 	Certificate *Certificate
+	// Timings are the check's phases. Like the certificate they are not kept per result
+	// (a raw row stays small): the service record keeps the latest.
+	Timings Timings
 	// Facts are what alert-rule expressions read beyond the stored fields (SPEC §3.9); they
 	// reach the evaluator and are never stored (not in the series codec). A pointer keeps
 	// CheckResult comparable and the body uncopied. Nil when the probe gave none.

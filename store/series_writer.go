@@ -157,6 +157,11 @@ func (w *seriesWriter) add(item *RecordItem) error {
 	checked, code, rt := r.CheckedAt.UTC(), r.StatusCode, r.ResponseTimeMS
 	svc.LastCheckedAt, svc.LastStatusCode, svc.LastResponseTimeMS = &checked, &code, &rt
 	svc.LastError = clampError(r.Error)
+	svc.LastTimings = nil
+	if r.Timings != (Timings{}) {
+		t := r.Timings
+		svc.LastTimings = &t
+	}
 	if r.Certificate != nil {
 		c := *r.Certificate
 		c.CheckedAt = checked

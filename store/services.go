@@ -41,6 +41,9 @@ type Service struct {
 	LastResponseTimeMS *int              `json:"last_response_time_ms,omitempty"`
 	LastStatusCode     *int              `json:"last_status_code,omitempty"`
 	LastError          string            `json:"last_error,omitempty"`
+	// LastTimings split the latest result's response time into its phases;
+	// nil when that check had none to report (they are not kept per result).
+	LastTimings *Timings `json:"last_timings,omitempty"`
 	// Certificate is the TLS certificate the latest check that saw one got.
 	Certificate *Certificate `json:"certificate,omitempty"`
 	CreatedAt   time.Time    `json:"created_at"`
@@ -56,6 +59,15 @@ type Certificate struct {
 	ValidTo         time.Time `json:"valid_to"`
 	DaysUntilExpiry int       `json:"days_until_expiry"`
 	CheckedAt       time.Time `json:"checked_at"`
+}
+
+// Timings are how long the phases of one check took (the probe's Timings): zero for a
+// phase the check did not go through.
+type Timings struct {
+	DNS       time.Duration `json:"dns,omitempty"`
+	Connect   time.Duration `json:"connect,omitempty"`
+	TLS       time.Duration `json:"tls,omitempty"`
+	FirstByte time.Duration `json:"first_byte,omitempty"`
 }
 
 // SealedAuth is a service's probe credential: its type ("basic", "bearer", "header") in
