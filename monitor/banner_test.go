@@ -97,6 +97,16 @@ func protoTarget(checkType, endpoint string) *Target {
 // protoTargetFor is protoTarget for a case expecting want: a 50 ms threshold
 // when it expects YELLOW (its server sleeps longer than that), and the
 // timeout its "timeout after ..." text names.
+// degradedFor is the degraded threshold of a probe test case: 50 ms for the cases that
+// expect a "slow response" (their servers wait 100 ms), and one no loaded CI machine
+// reaches for every other case, so none turns YELLOW by chance.
+func degradedFor(wantErr string) time.Duration {
+	if strings.HasPrefix(wantErr, "slow response") {
+		return 50 * time.Millisecond
+	}
+	return 5 * time.Second
+}
+
 func protoTargetFor(checkType, endpoint string, want protoWant) *Target {
 	tgt := protoTarget(checkType, endpoint)
 	if want.status == StatusYellow {

@@ -57,7 +57,7 @@ func TestProbeSSL(t *testing.T) {
 				env.RootCAs = newNetTestCA(t).pool
 			}
 			tgt := &Target{CheckType: "SSL", Endpoint: c.endpoint, Options: []byte(c.options),
-				Timeout: c.timeout, DegradedThreshold: 50 * time.Millisecond}
+				Timeout: c.timeout, DegradedThreshold: degradedFor(c.err)}
 			if c.options == "" {
 				tgt.Options = nil
 			}

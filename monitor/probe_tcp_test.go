@@ -98,7 +98,7 @@ func TestProbeTCP(t *testing.T) {
 			if c.refused {
 				env = refusingEnv(t)
 			}
-			tgt := &Target{CheckType: "TCP", Endpoint: c.endpoint, Timeout: c.timeout, DegradedThreshold: 50 * time.Millisecond}
+			tgt := &Target{CheckType: "TCP", Endpoint: c.endpoint, Timeout: c.timeout, DegradedThreshold: degradedFor(c.err)}
 			if c.options != "" {
 				tgt.Options = []byte(c.options)
 			}

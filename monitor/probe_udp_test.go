@@ -74,7 +74,7 @@ func TestProbeUDP(t *testing.T) {
 			if c.refused {
 				env = refusingEnv(t)
 			}
-			tgt := &Target{CheckType: "UDP", Endpoint: c.endpoint, Timeout: c.timeout, DegradedThreshold: 50 * time.Millisecond}
+			tgt := &Target{CheckType: "UDP", Endpoint: c.endpoint, Timeout: c.timeout, DegradedThreshold: degradedFor(c.err)}
 			if c.options != "" {
 				tgt.Options = []byte(c.options)
 			}
