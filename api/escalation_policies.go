@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -156,8 +155,10 @@ func (x *escalationPolicyHandlers) delete(c *gin.Context) error {
 	case errors.Is(err, store.ErrNotFound):
 		return errNotFound("Escalation policy")
 	case errors.Is(err, store.ErrConflict):
-		why := strings.TrimPrefix(err.Error(), store.ErrConflict.Error()+": ")
-		return errConflict("Cannot delete: " + why + ". Change that rule first, or delete with ?force=true.")
+		// The store says which rule holds the policy; this route adds what the caller can do.
+		e, _ := toAPIError(err)
+		e.Message += " Change that rule first, or delete with ?force=true."
+		return e
 	case err != nil:
 		return err
 	}
