@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -106,9 +105,7 @@ func (x *adminHandlers) updateOrganization(c *gin.Context) error {
 		}
 		return nil
 	}, change)
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Organization")
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	v, err := x.view(org)

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -163,15 +162,6 @@ func (x *apiKeyHandlers) list(c *gin.Context) error {
 	return nil
 }
 
-// keyNotFound names the missing resource in the 404 message; other errors
-// pass through the error table unchanged.
-func keyNotFound(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("API key")
-	}
-	return err
-}
-
 func (x *apiKeyHandlers) revoke(c *gin.Context) error {
 	a := actorOf(c)
 	if err := refuseAPIKeyCaller(a); err != nil {
@@ -179,7 +169,7 @@ func (x *apiKeyHandlers) revoke(c *gin.Context) error {
 	}
 	k, err := x.store.APIKey(a.org.ID, c.Param("id"))
 	if err != nil {
-		return keyNotFound(err)
+		return err
 	}
 	// Someone else's key is answered like a missing one, so members cannot
 	// probe which key IDs exist.
@@ -189,7 +179,7 @@ func (x *apiKeyHandlers) revoke(c *gin.Context) error {
 	entry := x.auditEntry(c, "api_key.revoked", store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name},
 		map[string]any{"role": k.Role, "prefix": k.Prefix, "created_by": k.CreatedBy})
 	if err := x.store.DeleteAPIKey(a.org.ID, k.ID, audited(entry)); err != nil {
-		return keyNotFound(err)
+		return err
 	}
 	c.Status(http.StatusNoContent)
 	return nil

@@ -135,9 +135,7 @@ func (x *memberHandlers) revokeInvitation(c *gin.Context) error {
 		}
 	}
 	entry := x.auditEntry(c, "invitation.revoked", store.AuditResource{Type: "invitation", ID: id, Name: email}, nil)
-	if err := x.store.DeleteInvitation(orgID, id, audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Invitation")
-	} else if err != nil {
+	if err := x.store.DeleteInvitation(orgID, id, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)
@@ -164,12 +162,13 @@ func (x *memberHandlers) acceptInvitation(c *gin.Context) error {
 	}
 	digest := crypto.Digest(token)
 	inv, err := x.store.InvitationByDigest(digest)
+	if err != nil {
+		return err
+	}
 	// An invitation for someone else answers exactly like an unknown one,
 	// so a leaked link reveals nothing about the organization.
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !strings.EqualFold(inv.Email, a.user.Email)) {
+	if !strings.EqualFold(inv.Email, a.user.Email) {
 		return errNotFound("Invitation")
-	} else if err != nil {
-		return err
 	}
 	if !x.now().Before(inv.ExpiresAt) {
 		return errValidation(map[string]string{"token": "has expired; ask for a new invitation"})
@@ -180,11 +179,10 @@ func (x *memberHandlers) acceptInvitation(c *gin.Context) error {
 		map[string]any{"role": inv.Role, "invitation_id": inv.ID})
 	inv, err = x.store.AcceptInvitation(digest, a.user.ID, audited(entry))
 	if errors.Is(err, store.ErrConflict) {
+		// The store speaks of "that user"; here that user is the caller.
 		return errConflict("You are already a member of this organization.")
-	} else if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Invitation") // revoked meanwhile
 	} else if err != nil {
-		return err
+		return err // revoked meanwhile: 404
 	}
 	c.JSON(http.StatusOK, gin.H{"org_id": inv.OrgID, "role": inv.Role})
 	return nil

@@ -141,9 +141,7 @@ func (x *memberHandlers) add(c *gin.Context) error {
 		map[string]any{"role": role})
 	event := x.webhookEvent("member.invited", memberEvent(c, map[string]any{"user_id": user.ID, "email": user.Email,
 		"role": role, "status": "added"}))
-	if err := x.store.AddMember(actorOf(c).org.ID, m, audited(entry, event)); errors.Is(err, store.ErrConflict) {
-		return errMemberExists()
-	} else if err != nil {
+	if err := x.store.AddMember(actorOf(c).org.ID, m, audited(entry, event)); err != nil {
 		return err
 	}
 	c.JSON(http.StatusCreated, gin.H{"id": m.ID, "user_id": user.ID, "email": user.Email, "role": m.Role})
@@ -159,9 +157,7 @@ func errMemberExists() *Error {
 // organization; anyone else is 404.
 func (x *memberHandlers) target(c *gin.Context) (*store.Membership, *store.User, error) {
 	m, err := x.store.Membership(actorOf(c).org.ID, c.Param("userID"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, errNotFound("Member")
-	} else if err != nil {
+	if err != nil {
 		return nil, nil, err
 	}
 	u, err := x.store.User(m.UserID)

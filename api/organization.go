@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -102,9 +101,7 @@ func (x *organizationHandlers) update(c *gin.Context) error {
 		}
 		return nil
 	}, change)
-	if errors.Is(err, store.ErrConflict) {
-		return errConflict("That slug is already used by another organization.")
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	return x.render(c, org)

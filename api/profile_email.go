@@ -96,9 +96,7 @@ func (x *profileHandlers) requestEmailChange(c *gin.Context, u *store.User, emai
 	now := x.now().UTC()
 	ch := &store.EmailChange{UserID: u.ID, NewEmail: email, Digest: crypto.Digest(token),
 		CreatedAt: now, ExpiresAt: now.Add(emailChangeTTL)}
-	if err := x.store.RequestEmailChange(ch); errors.Is(err, store.ErrConflict) {
-		return errEmailTaken()
-	} else if err != nil {
+	if err := x.store.RequestEmailChange(ch); err != nil {
 		return err
 	}
 	msg := emailChangeMail{to: email, name: u.FullName, link: emailConfirmURL(x.cfg.BaseURL, token),

@@ -64,6 +64,8 @@ func (x *emailConfirmHandlers) confirm(c *gin.Context) error {
 				return x.auditEntry(c, "user.email_changed", userResource(u), map[string]any{"from": old})
 			})
 	}
+	// The link's holder is told about the link and their own address, not the store's
+	// "not found" or "already exists".
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return x.answer(c, form, errEmailLinkInvalid())

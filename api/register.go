@@ -146,11 +146,9 @@ func (x *authHandlers) insert(user *store.User, org *store.Organization, digest 
 	owner := &store.Membership{Role: roleOwner}
 	if digest != nil {
 		inv, err := x.store.RegisterInvited(user, org, owner, digest, registered, joined)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			return nil, errInvalidInvitation() // used or revoked meanwhile
-		case errors.Is(err, store.ErrConflict):
-			return nil, errEmailTaken()
+		if errors.Is(err, store.ErrNotFound) {
+			// Used or revoked meanwhile: told apart from no other bad invitation.
+			return nil, errInvalidInvitation()
 		}
 		return inv, err
 	}
@@ -161,11 +159,7 @@ func (x *authHandlers) insert(user *store.User, org *store.Organization, digest 
 	} else if !free {
 		return nil, errRegistrationClosed()
 	}
-	err := x.store.Register(user, org, owner, registered)
-	if errors.Is(err, store.ErrConflict) {
-		return nil, errEmailTaken()
-	}
-	return nil, err
+	return nil, x.store.Register(user, org, owner, registered)
 }
 
 // registered issues the token and answers 201.

@@ -67,6 +67,7 @@ func (x *teamHandlers) addMember(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	// A user who is not a member is a mistake in the body, not a missing route target.
 	if _, err := x.store.Membership(t.OrgID, userID); errors.Is(err, store.ErrNotFound) {
 		return errValidation(map[string]string{"user_id": "is not a member of this organization"})
 	} else if err != nil {
@@ -79,13 +80,8 @@ func (x *teamHandlers) addMember(c *gin.Context) error {
 	entry := x.auditEntry(c, "team.member_added", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name},
 		map[string]any{"user_id": u.ID, "email": u.Email})
 	tm, err := x.store.AddTeamMember(t.OrgID, t.ID, userID, audited(entry))
-	switch {
-	case errors.Is(err, store.ErrConflict):
-		return errConflict("That user is already in the team.")
-	case errors.Is(err, store.ErrNotFound):
-		return errNotFound("Team") // deleted meanwhile, or the member left
-	case err != nil:
-		return err
+	if err != nil {
+		return err // the team or the member gone meanwhile is a 404 naming which
 	}
 	v, err := x.teamMemberViewOf(t.OrgID, tm)
 	if err != nil {
@@ -103,9 +99,7 @@ func (x *teamHandlers) removeMember(c *gin.Context) error {
 	userID := c.Param("userID")
 	entry := x.auditEntry(c, "team.member_removed", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name},
 		map[string]any{"user_id": userID})
-	if err := x.store.RemoveTeamMember(t.OrgID, t.ID, userID, audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Team member")
-	} else if err != nil {
+	if err := x.store.RemoveTeamMember(t.OrgID, t.ID, userID, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

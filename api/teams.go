@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -63,21 +62,9 @@ func (r *teamRequest) validate(create bool) error {
 	return f.err()
 }
 
-// errTeamNameTaken is the answer to a duplicate team name.
-func errTeamNameTaken(err error) error {
-	if errors.Is(err, store.ErrConflict) {
-		return errConflict("A team with that name already exists in this organization.")
-	}
-	return err
-}
-
 // team loads the :id team of the active organization; any other is 404.
 func (x *teamHandlers) team(c *gin.Context) (*store.Team, error) {
-	t, err := x.store.Team(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Team")
-	}
-	return t, err
+	return x.store.Team(actorOf(c).org.ID, c.Param("id"))
 }
 
 func (x *teamHandlers) list(c *gin.Context) error {
@@ -116,7 +103,7 @@ func (x *teamHandlers) create(c *gin.Context) error {
 	}
 	entry := x.auditEntry(c, "team.created", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
 	if err := x.store.CreateTeam(actorOf(c).org.ID, t, audited(entry)); err != nil {
-		return errTeamNameTaken(err)
+		return err
 	}
 	c.JSON(http.StatusCreated, newTeamView(t, 0))
 	return nil
@@ -161,10 +148,8 @@ func (x *teamHandlers) update(c *gin.Context) error {
 		}
 		return nil
 	}, change)
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Team")
-	} else if err != nil {
-		return errTeamNameTaken(err)
+	if err != nil {
+		return err
 	}
 	members, err := x.store.TeamMembers(orgID, t.ID)
 	if err != nil {
@@ -180,9 +165,7 @@ func (x *teamHandlers) delete(c *gin.Context) error {
 		return err
 	}
 	entry := x.auditEntry(c, "team.deleted", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
-	if err := x.store.DeleteTeam(t.OrgID, t.ID, audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Team")
-	} else if err != nil {
+	if err := x.store.DeleteTeam(t.OrgID, t.ID, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)
