@@ -64,17 +64,15 @@ func (x *ackLinkHandlers) ack(c *gin.Context) error {
 	}
 	cur, err := x.store.Alert(orgID, id)
 	if err != nil {
-		return alertNotFound(err) // deleted since the link was sent
+		return err // deleted since the link was sent
 	}
 	entry := x.auditEntry(c, "alert.acknowledged", alertRes(cur), map[string]any{"via": ackByLink})
 	alert, err := x.alerter.Acknowledge(orgID, id, ackByLink, "", audited(entry))
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return errNotFound("Alert") // deleted since the link was sent
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, store.ErrConflict): // a second click is fine, a resolved alert is not
 		cur, lerr := x.store.Alert(orgID, id)
 		if lerr != nil {
-			return alertNotFound(lerr)
+			return lerr
 		}
 		if cur.Status != store.AlertAcknowledged {
 			return errConflict("The alert is already " + cur.Status + "; nothing was changed.")

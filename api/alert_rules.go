@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -16,11 +15,7 @@ type alertRuleHandlers struct {
 
 // rule loads the :id rule of the active organization; any other is 404.
 func (x *alertRuleHandlers) rule(c *gin.Context) (*store.AlertRule, error) {
-	r, err := x.store.AlertRule(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Alert rule")
-	}
-	return r, err
+	return x.store.AlertRule(actorOf(c).org.ID, c.Param("id"))
 }
 
 // list answers the organization's rules in creation order, paginated. ?service_id= and
@@ -110,9 +105,7 @@ func (x *alertRuleHandlers) update(c *gin.Context) error {
 	rule, err := x.store.UpdateAlertRule(orgID, old.ID, naming(entry, alertRuleRes, func(r *store.AlertRule) error {
 		return req.apply(r, false, checked)
 	}), audited(entry))
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Alert rule")
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, newAlertRuleView(rule))
@@ -127,9 +120,7 @@ func (x *alertRuleHandlers) delete(c *gin.Context) error {
 		return err
 	}
 	entry := x.auditEntry(c, "alert_rule.deleted", alertRuleRes(r), nil)
-	if err := x.store.DeleteAlertRule(r.OrgID, r.ID, audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Alert rule")
-	} else if err != nil {
+	if err := x.store.DeleteAlertRule(r.OrgID, r.ID, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

@@ -30,14 +30,6 @@ type alertHandlers struct {
 // errNoAlerter is the answer when the server was built without the alerting engine.
 var errNoAlerter = errors.New("api: alert action without an Alerter in Deps")
 
-// alertNotFound turns the store's "not found" into the API's 404 for alerts.
-func alertNotFound(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Alert")
-	}
-	return err
-}
-
 // list answers alerts newest first: open ones by default, filtered by ?status=,
 // ?service_id=, ?heartbeat_id=, ?severity= and ?since= (RFC 3339, fired at or after), paginated by the
 // store's cursor (X-Next-Cursor).
@@ -83,7 +75,7 @@ func (x *alertHandlers) list(c *gin.Context) error {
 func (x *alertHandlers) get(c *gin.Context) error {
 	a, err := x.store.Alert(actorOf(c).org.ID, c.Param("id"))
 	if err != nil {
-		return alertNotFound(err)
+		return err
 	}
 	c.JSON(http.StatusOK, newAlertView(a))
 	return nil
@@ -127,7 +119,7 @@ func (x *alertHandlers) act(c *gin.Context, event string, change func(orgID, id,
 	a := actorOf(c)
 	cur, err := x.store.Alert(a.org.ID, c.Param("id"))
 	if err != nil {
-		return alertNotFound(err) // 404 before the body is judged
+		return err // 404 before the body is judged
 	}
 	note, err := noteBody(c)
 	if err != nil {
@@ -137,14 +129,14 @@ func (x *alertHandlers) act(c *gin.Context, event string, change func(orgID, id,
 	entry := x.auditEntry(c, event, alertRes(cur), map[string]any{"note": note != ""})
 	alert, err := change(a.org.ID, cur.ID, a.user.ID, note, audited(entry))
 	if err != nil {
-		return x.alertConflict(a.org.ID, cur.ID, alertNotFound(err))
+		return x.alertConflict(a.org.ID, cur.ID, err)
 	}
 	c.JSON(http.StatusOK, newAlertView(alert))
 	return nil
 }
 
-// alertConflict explains the Alerter's ErrConflict with the alert's current state;
-// other errors pass unchanged.
+// alertConflict explains the Alerter's ErrConflict with the alert's current state (the
+// Alerter's own error carries no sentence for the client); other errors pass unchanged.
 func (x *alertHandlers) alertConflict(orgID, id string, err error) error {
 	if !errors.Is(err, store.ErrConflict) {
 		return err
@@ -168,7 +160,7 @@ func (x *alertHandlers) addNote(c *gin.Context) error {
 	}
 	a := actorOf(c)
 	if _, err := x.store.Alert(a.org.ID, c.Param("id")); err != nil {
-		return alertNotFound(err)
+		return err
 	}
 	var req alertNoteText
 	if err := bindJSON(c, &req); err != nil {
@@ -181,7 +173,7 @@ func (x *alertHandlers) addNote(c *gin.Context) error {
 	}
 	alert, err := x.alerter.AddNote(a.org.ID, c.Param("id"), a.user.ID, text)
 	if err != nil {
-		return alertNotFound(err)
+		return err
 	}
 	c.JSON(http.StatusCreated, newAlertView(alert))
 	return nil

@@ -145,7 +145,7 @@ func (p *importPlan) planPolicies(items []json.RawMessage) {
 			p.policies[namekey(fresh.Name)], p.st.names[fresh.ID] = fresh.ID, fresh.Name
 			p.change("create", "escalation_policy", fresh.Name, func(c *gin.Context) error {
 				entry := p.x.auditEntry(c, "escalation_policy.created", escalationPolicyRes(fresh), importMeta(nil))
-				return errPolicyNameTaken(p.x.store.CreateEscalationPolicy(orgID, fresh, audited(entry)))
+				return p.x.store.CreateEscalationPolicy(orgID, fresh, audited(entry))
 			})
 		case sameJSON(newEscalationPolicyItem(&p.st.policies[at], name), newEscalationPolicyItem(fresh, name)):
 			p.change("", "escalation_policy", fresh.Name, nil)
@@ -157,7 +157,7 @@ func (p *importPlan) planPolicies(items []json.RawMessage) {
 					e.Name, e.Description, e.Repeat, e.Rules = fresh.Name, fresh.Description, fresh.Repeat, fresh.Rules
 					return nil
 				}), audited(entry))
-				return errPolicyNameTaken(err)
+				return err
 			})
 		}
 	}

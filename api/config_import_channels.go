@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"net/url"
 	"strings"
 
@@ -54,10 +53,7 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 			p.st.names[ch.ID] = ch.Name
 			p.change("create", "notification_channel", ch.Name, func(c *gin.Context) error {
 				entry := p.x.auditEntry(c, "channel.created", channelResource(ch), importMeta(map[string]any{"type": ch.Type}))
-				if err := p.x.store.CreateChannel(orgID, ch, audited(entry)); err != nil {
-					return errChannelNameTaken(err)
-				}
-				return nil
+				return p.x.store.CreateChannel(orgID, ch, audited(entry))
 			})
 			continue
 		}
@@ -85,12 +81,7 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 			_, err := p.x.store.UpdateChannel(orgID, id, naming(entry, channelResource, func(ch *store.NotificationChannel) error {
 				return chh.apply(orgID, ch, change)
 			}), audited(entry))
-			if errors.Is(err, store.ErrNotFound) {
-				return errNotFound("Notification channel")
-			} else if err != nil {
-				return errChannelNameTaken(err)
-			}
-			return nil
+			return err
 		})
 	}
 }
@@ -166,9 +157,6 @@ func (p *importPlan) planWebhooks(items []json.RawMessage) {
 				w.Events, w.Enabled = change.events, change.enabled
 				return wh.sealWebhook(w, change.url, change.secret)
 			}), audited(entry))
-			if errors.Is(err, store.ErrNotFound) {
-				return errNotFound("Webhook")
-			}
 			return err
 		})
 	}

@@ -50,21 +50,9 @@ func escalationPolicyRes(p *store.EscalationPolicy) store.AuditResource {
 	return store.AuditResource{Type: "escalation_policy", ID: p.ID, Name: p.Name}
 }
 
-// errPolicyNameTaken explains the store's name conflict; other errors pass unchanged.
-func errPolicyNameTaken(err error) error {
-	if errors.Is(err, store.ErrConflict) {
-		return errConflict("An escalation policy with that name already exists in this organization.")
-	}
-	return err
-}
-
 // policy loads the :id policy of the active organization; any other is 404.
 func (x *escalationPolicyHandlers) policy(c *gin.Context) (*store.EscalationPolicy, error) {
-	p, err := x.store.EscalationPolicy(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Escalation policy")
-	}
-	return p, err
+	return x.store.EscalationPolicy(actorOf(c).org.ID, c.Param("id"))
 }
 
 // list answers the organization's policies, paginated in creation order.
@@ -97,7 +85,7 @@ func (x *escalationPolicyHandlers) create(c *gin.Context) error {
 	}
 	entry := x.auditEntry(c, "escalation_policy.created", escalationPolicyRes(p), nil)
 	if err := x.store.CreateEscalationPolicy(orgID, p, audited(entry)); err != nil {
-		return errPolicyNameTaken(err)
+		return err
 	}
 	c.JSON(http.StatusCreated, newEscalationPolicyView(p))
 	return nil
@@ -125,10 +113,8 @@ func (x *escalationPolicyHandlers) update(c *gin.Context) error {
 	p, err := x.store.UpdateEscalationPolicy(orgID, c.Param("id"), naming(entry, escalationPolicyRes, func(p *store.EscalationPolicy) error {
 		return req.apply(p, false, func(string, string) (bool, error) { return true, nil })
 	}), audited(entry))
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Escalation policy")
-	} else if err != nil {
-		return errPolicyNameTaken(err)
+	if err != nil {
+		return err
 	}
 	c.JSON(http.StatusOK, newEscalationPolicyView(p))
 	return nil
@@ -152,8 +138,6 @@ func (x *escalationPolicyHandlers) delete(c *gin.Context) error {
 	entry := x.auditEntry(c, "escalation_policy.deleted", escalationPolicyRes(p), map[string]any{"force": force})
 	err = x.store.DeleteEscalationPolicy(p.OrgID, p.ID, force, audited(entry))
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return errNotFound("Escalation policy")
 	case errors.Is(err, store.ErrConflict):
 		// The store says which rule holds the policy; this route adds what the caller can do.
 		e, _ := toAPIError(err)

@@ -23,21 +23,9 @@ type channelHandlers struct {
 	notify notify.Deps // egress-guarded means for the test send
 }
 
-// errChannelNameTaken is the answer to a duplicate channel name.
-func errChannelNameTaken(err error) error {
-	if errors.Is(err, store.ErrConflict) {
-		return errConflict("A notification channel with that name already exists in this organization.")
-	}
-	return err
-}
-
 // channel loads the :id channel of the active organization; any other is 404.
 func (x *channelHandlers) channel(c *gin.Context) (*store.NotificationChannel, error) {
-	ch, err := x.store.Channel(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Notification channel")
-	}
-	return ch, err
+	return x.store.Channel(actorOf(c).org.ID, c.Param("id"))
 }
 
 func channelResource(ch *store.NotificationChannel) store.AuditResource {
@@ -78,7 +66,7 @@ func (x *channelHandlers) create(c *gin.Context) error {
 	}
 	entry := x.auditEntry(c, "channel.created", channelResource(ch), map[string]any{"type": ch.Type})
 	if err := x.store.CreateChannel(orgID, ch, audited(entry)); err != nil {
-		return errChannelNameTaken(err)
+		return err
 	}
 	c.JSON(http.StatusCreated, newChannelView(ch))
 	return nil
@@ -118,11 +106,8 @@ func (x *channelHandlers) update(c *gin.Context) error {
 	ch, err := x.store.UpdateChannel(orgID, old.ID, naming(entry, channelResource, func(ch *store.NotificationChannel) error {
 		return x.apply(orgID, ch, change)
 	}), audited(entry))
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Notification channel")
-	}
 	if err != nil {
-		return errChannelNameTaken(err)
+		return err
 	}
 	c.JSON(http.StatusOK, newChannelView(ch))
 	return nil
@@ -148,9 +133,7 @@ func (x *channelHandlers) delete(c *gin.Context) error {
 		return err
 	}
 	entry := x.auditEntry(c, "channel.deleted", channelResource(ch), map[string]any{"type": ch.Type})
-	if err := x.store.DeleteChannel(ch.OrgID, ch.ID, audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Notification channel")
-	} else if err != nil {
+	if err := x.store.DeleteChannel(ch.OrgID, ch.ID, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)
@@ -244,9 +227,7 @@ func (x *channelHandlers) deliveries(c *gin.Context) error {
 func (x *channelHandlers) retry(c *gin.Context) error {
 	id := c.Param("id")
 	entry := x.auditEntry(c, "delivery.retried", store.AuditResource{Type: "delivery", ID: id}, nil)
-	if err := x.store.ReplayDeadLetter(actorOf(c).org.ID, id, x.now(), audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Dead-lettered delivery")
-	} else if err != nil {
+	if err := x.store.ReplayDeadLetter(actorOf(c).org.ID, id, x.now(), audited(entry)); err != nil {
 		return err
 	}
 	c.JSON(http.StatusAccepted, gin.H{"delivery_id": id, "status": "queued"})

@@ -22,11 +22,7 @@ type webhookHandlers struct {
 
 // webhook loads the :id subscription of the active organization; any other is 404.
 func (x *webhookHandlers) webhook(c *gin.Context) (*store.Webhook, error) {
-	w, err := x.store.Webhook(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Webhook")
-	}
-	return w, err
+	return x.store.Webhook(actorOf(c).org.ID, c.Param("id"))
 }
 
 func webhookResource(w *store.Webhook) store.AuditResource {
@@ -107,9 +103,7 @@ func (x *webhookHandlers) update(c *gin.Context) error {
 		w.Events, w.Enabled = change.events, change.enabled
 		return x.sealWebhook(w, change.url, change.secret)
 	}), audited(entry))
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Webhook")
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, newWebhookView(w))
@@ -123,9 +117,7 @@ func (x *webhookHandlers) delete(c *gin.Context) error {
 		return err
 	}
 	entry := x.auditEntry(c, "webhook.deleted", webhookResource(w), nil)
-	if err := x.store.DeleteWebhook(w.OrgID, w.ID, audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Webhook")
-	} else if err != nil {
+	if err := x.store.DeleteWebhook(w.OrgID, w.ID, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)
