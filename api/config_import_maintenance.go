@@ -76,10 +76,7 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 					copyWindowConfig(w, fresh)
 					return nil
 				}), audited(entry))
-				if err != nil {
-					return windowErr(err)
-				}
-				return nil
+				return err
 			})
 		}
 	}

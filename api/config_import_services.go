@@ -44,7 +44,7 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 			p.change("create", "service", s.Name, func(c *gin.Context) error {
 				entry := p.x.auditEntry(c, "service.created", serviceResource(s), importMeta(serviceMeta(s)))
 				if err := p.x.store.CreateService(orgID, s, audited(entry)); err != nil {
-					return serviceError(err, s.Name)
+					return serviceNameTaken(err)
 				}
 				p.x.scheduleChanged()
 				return nil
@@ -70,7 +70,7 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 				return nil
 			}, audited(entry))
 			if err != nil {
-				return serviceError(err, next.Name)
+				return serviceNameTaken(err)
 			}
 			p.x.scheduleChanged()
 			return nil
@@ -159,7 +159,7 @@ func (p *importPlan) planHeartbeats(items []json.RawMessage) {
 				_, err := p.x.store.UpdateHeartbeat(orgID, id, naming(entry, heartbeatRes, func(hb *store.Heartbeat) error {
 					return req.update(hb, tz, now)
 				}), audited(entry))
-				return heartbeatError(err)
+				return err
 			})
 		}
 	}

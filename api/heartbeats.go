@@ -22,16 +22,7 @@ const maxKeyAttempts = 3
 
 // heartbeat loads the :id heartbeat of the active organization; any other is 404.
 func (x *heartbeatHandlers) heartbeat(c *gin.Context) (*store.Heartbeat, error) {
-	hb, err := x.store.Heartbeat(actorOf(c).org.ID, c.Param("id"))
-	return hb, heartbeatError(err)
-}
-
-// heartbeatError names the resource in a 404.
-func heartbeatError(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Heartbeat")
-	}
-	return err
+	return x.store.Heartbeat(actorOf(c).org.ID, c.Param("id"))
 }
 
 func (x *heartbeatHandlers) view(hb *store.Heartbeat) heartbeatView {
@@ -127,7 +118,7 @@ func (x *heartbeatHandlers) update(c *gin.Context) error {
 		return req.update(hb, org.Settings.Timezone, now)
 	}), audited(entry))
 	if err != nil {
-		return heartbeatError(err)
+		return err
 	}
 	c.JSON(http.StatusOK, x.view(hb))
 	return nil
@@ -140,7 +131,7 @@ func (x *heartbeatHandlers) delete(c *gin.Context) error {
 	}
 	entry := x.auditEntry(c, "heartbeat.deleted", heartbeatRes(hb), nil)
 	if err := x.store.DeleteHeartbeat(hb.OrgID, hb.ID, audited(entry)); err != nil {
-		return heartbeatError(err)
+		return err
 	}
 	c.Status(http.StatusNoContent)
 	return nil
@@ -173,13 +164,13 @@ func (x *heartbeatHandlers) setPaused(c *gin.Context, paused bool, event string)
 	if errors.Is(err, errUnchanged) {
 		hb, err = x.store.Heartbeat(orgID, id)
 		if err != nil {
-			return heartbeatError(err)
+			return err
 		}
 		c.JSON(http.StatusOK, x.view(hb))
 		return nil
 	}
 	if err != nil {
-		return heartbeatError(err)
+		return err
 	}
 	c.JSON(http.StatusOK, x.view(hb))
 	return nil
@@ -189,7 +180,7 @@ func (x *heartbeatHandlers) setPaused(c *gin.Context, paused bool, event string)
 func (x *heartbeatHandlers) pings(c *gin.Context) error {
 	pings, err := x.store.HeartbeatPings(actorOf(c).org.ID, c.Param("id"))
 	if err != nil {
-		return heartbeatError(err)
+		return err
 	}
 	c.JSON(http.StatusOK, newPingViews(pings))
 	return nil

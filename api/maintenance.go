@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -86,20 +85,7 @@ func newMaintenanceView(w *store.MaintenanceWindow, now time.Time) maintenanceVi
 
 // window loads the :id window of the active organization; any other is 404.
 func (x *maintenanceHandlers) window(c *gin.Context) (*store.MaintenanceWindow, error) {
-	w, err := x.store.MaintenanceWindow(actorOf(c).org.ID, c.Param("id"))
-	if err != nil {
-		return nil, windowErr(err)
-	}
-	return w, nil
-}
-
-// windowErr answers the store's ErrNotFound for a window with the API's 404; other
-// errors pass through.
-func windowErr(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Maintenance window")
-	}
-	return err
+	return x.store.MaintenanceWindow(actorOf(c).org.ID, c.Param("id"))
 }
 
 // request binds the body of POST and PUT and loads the organization's services, which
@@ -204,7 +190,7 @@ func (x *maintenanceHandlers) update(c *gin.Context) error {
 		return req.apply(w, false, org.Settings.Timezone, known)
 	}), audited(entry))
 	if err != nil {
-		return windowErr(err) // deleted since the check above
+		return err // deleted since the check above
 	}
 	c.JSON(http.StatusOK, newMaintenanceView(w, x.now()))
 	return nil
@@ -217,7 +203,7 @@ func (x *maintenanceHandlers) delete(c *gin.Context) error {
 	}
 	entry := x.auditEntry(c, "maintenance.deleted", maintenanceRes(w), nil)
 	if err := x.store.DeleteMaintenanceWindow(w.OrgID, w.ID, audited(entry)); err != nil {
-		return windowErr(err)
+		return err
 	}
 	c.Status(http.StatusNoContent)
 	return nil
@@ -236,7 +222,7 @@ func (x *maintenanceHandlers) end(c *gin.Context) error {
 		return nil
 	}), audited(entry))
 	if err != nil {
-		return windowErr(err)
+		return err
 	}
 	c.JSON(http.StatusOK, newMaintenanceView(w, now))
 	return nil

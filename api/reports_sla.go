@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -61,10 +60,7 @@ func (x *reportHandlers) sla(c *gin.Context) error {
 		return err
 	}
 	reports, err := x.store.ServiceReports(actorOf(c).org.ID, q.serviceIDs, q.from, q.to)
-	if errors.Is(err, store.ErrNotFound) && len(q.serviceIDs) > 0 {
-		return errNotFound("Service") // one of service_ids is not a service of this organization
-	}
-	if err != nil {
+	if err != nil { // one of service_ids not a service of this organization: 404 naming it
 		return err
 	}
 	out := slaReportView{From: q.from, To: q.to, Services: make([]slaRowView, len(reports))}

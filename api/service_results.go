@@ -72,7 +72,7 @@ func errEngineUnavailable() *Error {
 func (x *serviceResultHandlers) check(c *gin.Context) error {
 	svc, err := x.store.Service(actorOf(c).org.ID, c.Param("id"))
 	if err != nil {
-		return serviceError(err, "")
+		return err
 	}
 	if x.engine == nil {
 		return errEngineUnavailable()
@@ -159,7 +159,7 @@ func (x *serviceResultHandlers) checks(c *gin.Context) error {
 	}
 	results, err := x.store.Checks(actorOf(c).org.ID, c.Param("id"), since, until, p.limit+1)
 	if err != nil {
-		return serviceError(err, "")
+		return err
 	}
 	if len(results) > p.limit {
 		results = results[:p.limit]

@@ -68,7 +68,7 @@ func (x *serviceResultHandlers) metrics(c *gin.Context) error {
 	id := c.Param("id")
 	series, err := x.store.Metrics(actorOf(c).org.ID, id, from, to)
 	if err != nil {
-		return serviceError(err, "")
+		return err
 	}
 	out := metricsView{ServiceID: id, Resolution: series.Resolution, From: from, To: to,
 		Points: make([]any, 0, len(series.Points))}
@@ -120,11 +120,11 @@ func (x *serviceResultHandlers) uptime(c *gin.Context) error {
 	orgID := actorOf(c).org.ID
 	svc, err := x.store.Service(orgID, c.Param("id"))
 	if err != nil {
-		return serviceError(err, "")
+		return err
 	}
 	sum, err := x.store.Uptime(orgID, svc.ID, from, to)
 	if err != nil {
-		return serviceError(err, "")
+		return err
 	}
 	if sum.TotalChecks == 0 && sum.DownSeconds == 0 && sum.MaintenanceSeconds == 0 {
 		out := noChecksView{ServiceID: svc.ID, Status: svc.Status, Note: "no checks recorded yet"}

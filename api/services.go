@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -51,7 +50,7 @@ func (x *serviceHandlers) list(c *gin.Context) error {
 func (x *serviceHandlers) get(c *gin.Context) error {
 	s, err := x.store.Service(actorOf(c).org.ID, c.Param("id"))
 	if err != nil {
-		return serviceError(err, "")
+		return err
 	}
 	c.JSON(http.StatusOK, newServiceView(s))
 	return nil
@@ -73,7 +72,7 @@ func (x *serviceHandlers) create(c *gin.Context) error {
 	}
 	entry := x.auditEntry(c, "service.created", serviceResource(s), serviceMeta(s))
 	if err := x.store.CreateService(orgID, s, audited(entry)); err != nil {
-		return serviceError(err, s.Name)
+		return serviceNameTaken(err)
 	}
 	x.scheduleChanged()
 	c.JSON(http.StatusCreated, newServiceView(s))
@@ -110,11 +109,7 @@ func (x *serviceHandlers) update(c *gin.Context, mode applyMode) error {
 		return nil
 	}, audited(entry))
 	if err != nil {
-		name := ""
-		if req.Name != nil {
-			name = strings.TrimSpace(*req.Name)
-		}
-		return serviceError(err, name)
+		return serviceNameTaken(err)
 	}
 	x.scheduleChanged()
 	c.JSON(http.StatusOK, newServiceView(s))
@@ -126,11 +121,11 @@ func (x *serviceHandlers) delete(c *gin.Context) error {
 	orgID := actorOf(c).org.ID
 	s, err := x.store.Service(orgID, c.Param("id"))
 	if err != nil {
-		return serviceError(err, "")
+		return err
 	}
 	entry := x.auditEntry(c, "service.deleted", serviceResource(s), serviceMeta(s))
 	if err := x.store.DeleteService(orgID, s.ID, audited(entry)); err != nil {
-		return serviceError(err, "")
+		return err
 	}
 	x.scheduleChanged()
 	if x.purger != nil {
@@ -168,30 +163,28 @@ func (x *serviceHandlers) setPaused(c *gin.Context, paused bool, event string) e
 	if errors.Is(err, errUnchanged) {
 		s, err = x.store.Service(orgID, id)
 		if err != nil {
-			return serviceError(err, "")
+			return err
 		}
 		c.JSON(http.StatusOK, newServiceView(s))
 		return nil
 	}
 	if err != nil {
-		return serviceError(err, "")
+		return err
 	}
 	x.scheduleChanged()
 	c.JSON(http.StatusOK, newServiceView(s))
 	return nil
 }
 
-// serviceError words the store's answers for services.
-func serviceError(err error, name string) error {
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return errNotFound("Service")
-	case errors.Is(err, store.ErrConflict) && name != "":
-		e := errConflict("A service named \"" + name + "\" already exists in this organization.")
-		e.Fields = map[string]string{"name": "is already used by another service"}
-		return e
+// serviceNameTaken marks the name field on the store's name conflict, so the form can
+// point at it (the store's sentence already names the service); other errors pass unchanged.
+func serviceNameTaken(err error) error {
+	if !errors.Is(err, store.ErrConflict) {
+		return err
 	}
-	return err
+	e, _ := toAPIError(err)
+	e.Fields = map[string]string{"name": "is already used by another service"}
+	return e
 }
 
 // serviceResource and serviceMeta are what the audit log records: the name and check type,

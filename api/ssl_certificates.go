@@ -55,7 +55,7 @@ type sslListItem struct {
 func (x *serviceResultHandlers) ssl(c *gin.Context) error {
 	s, err := x.store.Service(actorOf(c).org.ID, c.Param("id"))
 	if err != nil {
-		return serviceError(err, "")
+		return err
 	}
 	cert := s.Certificate
 	if cert == nil {
