@@ -127,7 +127,7 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 		case old == nil:
 			p.change("create", "status_page", fresh.Name, func(c *gin.Context) error {
 				if err := p.x.store.CreateStatusPage(orgID, fresh, p.pageAudit(c, "status_page.created", fresh)); err != nil {
-					return slugTaken(err)
+					return err
 				}
 				p.pageWritten()
 				return nil
@@ -144,7 +144,7 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 					return nil
 				}, p.pageAudit(c, "status_page.updated", fresh))
 				if err != nil {
-					return slugTaken(err)
+					return err
 				}
 				p.pageWritten()
 				return nil

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -61,11 +60,7 @@ func newIncidentView(i *store.Incident) incidentView {
 
 // page loads the :id page of the active organization; any other is 404.
 func (x *incidentHandlers) page(c *gin.Context) (*store.StatusPage, error) {
-	p, err := x.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Status page")
-	}
-	return p, err
+	return x.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
 }
 
 // pageIncident loads the :id page and its :iid incident (404 naming whichever is missing);
@@ -77,17 +72,9 @@ func (x *incidentHandlers) pageIncident(c *gin.Context) (*store.StatusPage, *sto
 	}
 	inc, err := x.store.Incident(p.OrgID, p.ID, c.Param("iid"))
 	if err != nil {
-		return nil, nil, incidentNotFound(err)
+		return nil, nil, err
 	}
 	return p, inc, nil
-}
-
-// notFound maps the store's miss to "Incident" (the page was checked before).
-func incidentNotFound(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Incident")
-	}
-	return err
 }
 
 // incidentRes names an incident in the audit log.
@@ -183,7 +170,7 @@ func (x *incidentHandlers) addUpdate(c *gin.Context) error {
 	entry := x.auditEntry(c, event, incidentRes(cur), map[string]any{"status_page_id": p.ID, "status": u.Status})
 	inc, err := x.store.AddIncidentUpdate(p.OrgID, p.ID, cur.ID, u, audited(entry))
 	if err != nil {
-		return incidentNotFound(err)
+		return err
 	}
 	x.cache.invalidate()
 	c.JSON(http.StatusCreated, newIncidentView(inc))
@@ -209,7 +196,7 @@ func (x *incidentHandlers) update(c *gin.Context) error {
 		return f.err()
 	}), audited(entry))
 	if err != nil {
-		return incidentNotFound(err)
+		return err
 	}
 	x.cache.invalidate()
 	c.JSON(http.StatusOK, newIncidentView(inc))
@@ -223,7 +210,7 @@ func (x *incidentHandlers) delete(c *gin.Context) error {
 	}
 	entry := x.auditEntry(c, "incident.deleted", incidentRes(inc), map[string]any{"status_page_id": p.ID})
 	if err := x.store.DeleteIncident(p.OrgID, p.ID, inc.ID, audited(entry)); err != nil {
-		return incidentNotFound(err)
+		return err
 	}
 	x.cache.invalidate()
 	c.Status(http.StatusNoContent)

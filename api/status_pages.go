@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -68,11 +67,7 @@ func statusPageRes(p *store.StatusPage) store.AuditResource {
 
 // page loads the :id page of the active organization; any other is 404.
 func (x *statusPageHandlers) page(c *gin.Context) (*store.StatusPage, error) {
-	p, err := x.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Status page")
-	}
-	return p, err
+	return x.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
 }
 
 // targets returns membership tests over the organization's service and heartbeat IDs.
@@ -93,14 +88,6 @@ func (x *statusPageHandlers) targets(orgID string) (componentTargets, error) {
 		ids["h/"+beats[i].ID] = true
 	}
 	return componentTargets{service: func(id string) bool { return ids["s/"+id] }, heartbeat: func(id string) bool { return ids["h/"+id] }}, nil
-}
-
-// slugTaken turns the store's slug conflict into the API's 409.
-func slugTaken(err error) error {
-	if errors.Is(err, store.ErrConflict) {
-		return errConflict("That slug is already used by another status page.")
-	}
-	return err
 }
 
 func (x *statusPageHandlers) list(c *gin.Context) error {
@@ -136,7 +123,7 @@ func (x *statusPageHandlers) create(c *gin.Context) error {
 	}
 	entry := x.auditEntry(c, "status_page.created", statusPageRes(p), map[string]any{"slug": p.Slug})
 	if err := x.store.CreateStatusPage(orgID, p, audited(entry)); err != nil {
-		return slugTaken(err)
+		return err
 	}
 	x.cache.invalidate()
 	c.JSON(http.StatusCreated, newStatusPageView(p))
@@ -173,10 +160,8 @@ func (x *statusPageHandlers) update(c *gin.Context) error {
 		entry.Resource, entry.Metadata = statusPageRes(p), map[string]any{"slug": p.Slug}
 		return nil
 	}, audited(entry))
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Status page")
-	} else if err != nil {
-		return slugTaken(err)
+	if err != nil {
+		return err
 	}
 	x.cache.invalidate()
 	c.JSON(http.StatusOK, newStatusPageView(p))
@@ -189,9 +174,7 @@ func (x *statusPageHandlers) delete(c *gin.Context) error {
 		return err
 	}
 	entry := x.auditEntry(c, "status_page.deleted", statusPageRes(p), map[string]any{"slug": p.Slug})
-	if err := x.store.DeleteStatusPage(p.OrgID, p.ID, audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Status page")
-	} else if err != nil {
+	if err := x.store.DeleteStatusPage(p.OrgID, p.ID, audited(entry)); err != nil {
 		return err
 	}
 	x.cache.invalidate()

@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/csv"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -19,11 +18,7 @@ type subscriberHandlers struct {
 
 // page loads the :id page of the active organization; any other is 404.
 func (x *subscriberHandlers) page(c *gin.Context) (*store.StatusPage, error) {
-	p, err := x.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Status page")
-	}
-	return p, err
+	return x.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
 }
 
 // list answers the page's subscribers, paginated, or all of them as CSV (RFC 4180: CRLF
@@ -121,9 +116,7 @@ func (x *subscriberHandlers) delete(c *gin.Context) error {
 		return err
 	}
 	s, err := x.store.Subscriber(p.OrgID, p.ID, c.Param("sid"))
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Subscriber")
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	entry := x.auditEntry(c, "subscriber.deleted", subscriberRes(s), map[string]any{"status_page_id": p.ID})

@@ -2,8 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -112,9 +110,7 @@ func (x *subscribers) add(page *store.StatusPage, ns *newSubscriber, change *sto
 	limit := limitsOf(strings.ToLower(org.PlanType)).MaxSubscribers
 	s := ns.sub
 	outcome, err := x.store.AddSubscriber(page.OrgID, s, limit, change)
-	if errors.Is(err, store.ErrPlanLimit) {
-		return nil, 0, errPlanLimit(fmt.Sprintf("This organization's plan allows %d status-page subscribers.", limit))
-	} else if err != nil {
+	if err != nil {
 		return nil, 0, err
 	}
 	if s.Type != store.SubscriberEmail || outcome == store.SubscriberExisting || outcome == store.SubscriberPendingRecent {

@@ -68,10 +68,11 @@ func (x *publicSubscriberHandlers) doSubscribe(c *gin.Context, form bool) error 
 		return errRateLimited(now, d.retryAt)
 	}
 	page, err := x.store.PublicStatusPage(c.Param("slug"))
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !page.IsPublic) {
-		return errNotFound("Status page")
-	} else if err != nil {
+	if err != nil {
 		return err
+	}
+	if !page.IsPublic { // a private page answers as a missing one
+		return errNotFound("Status page")
 	}
 	switch {
 	case !page.SubscriptionsEnabled:
