@@ -14,19 +14,19 @@ type alertRuleHandlers struct {
 }
 
 // rule loads the :id rule of the active organization; any other is 404.
-func (x *alertRuleHandlers) rule(c *gin.Context) (*store.AlertRule, error) {
-	return x.store.AlertRule(actorOf(c).org.ID, c.Param("id"))
+func (h *alertRuleHandlers) rule(c *gin.Context) (*store.AlertRule, error) {
+	return h.store.AlertRule(actorOf(c).org.ID, c.Param("id"))
 }
 
 // list answers the organization's rules in creation order, paginated. ?service_id= and
 // ?heartbeat_id= keep the rules naming exactly that service or heartbeat (org-wide rules,
 // which name none, are not repeated under every service).
-func (x *alertRuleHandlers) list(c *gin.Context) error {
+func (h *alertRuleHandlers) list(c *gin.Context) error {
 	pg, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	all, err := x.store.AlertRules(actorOf(c).org.ID, "")
+	all, err := h.store.AlertRules(actorOf(c).org.ID, "")
 	if err != nil {
 		return err
 	}
@@ -48,8 +48,8 @@ func (x *alertRuleHandlers) list(c *gin.Context) error {
 }
 
 // get answers one rule.
-func (x *alertRuleHandlers) get(c *gin.Context) error {
-	r, err := x.rule(c)
+func (h *alertRuleHandlers) get(c *gin.Context) error {
+	r, err := h.rule(c)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (x *alertRuleHandlers) get(c *gin.Context) error {
 // YELLOW, 1 failure, 1 success), notify_on_recovery and enabled true, and the severity of
 // the organization's alert defaults ("critical" out of the box), so an organization that
 // made warnings its default gets warnings from rules that do not say otherwise.
-func (x *alertRuleHandlers) create(c *gin.Context) error {
+func (h *alertRuleHandlers) create(c *gin.Context) error {
 	var req alertRuleRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
@@ -71,11 +71,11 @@ func (x *alertRuleHandlers) create(c *gin.Context) error {
 	if rule.Severity == "" {
 		rule.Severity = "critical"
 	}
-	if err := req.apply(rule, true, newRuleRefs(x.store, org.ID)); err != nil {
+	if err := req.apply(rule, true, newRuleRefs(h.store, org.ID)); err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "alert_rule.created", alertRuleRes(rule), nil)
-	if err := x.store.CreateAlertRule(org.ID, rule, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "alert_rule.created", alertRuleRes(rule), nil)
+	if err := h.store.CreateAlertRule(org.ID, rule, audited(entry)); err != nil {
 		return err
 	}
 	c.JSON(http.StatusCreated, newAlertRuleView(rule))
@@ -85,8 +85,8 @@ func (x *alertRuleHandlers) create(c *gin.Context) error {
 // update changes the fields sent. References are checked against a copy of the current
 // rule before the write transaction, because the lookups open transactions of their own
 // and must not run inside the store's update.
-func (x *alertRuleHandlers) update(c *gin.Context) error {
-	old, err := x.rule(c)
+func (h *alertRuleHandlers) update(c *gin.Context) error {
+	old, err := h.rule(c)
 	if err != nil {
 		return err // 404 before the body is judged
 	}
@@ -96,13 +96,13 @@ func (x *alertRuleHandlers) update(c *gin.Context) error {
 	}
 	orgID := actorOf(c).org.ID
 	scratch := *old
-	if err := req.apply(&scratch, false, newRuleRefs(x.store, orgID).keeping(old)); err != nil {
+	if err := req.apply(&scratch, false, newRuleRefs(h.store, orgID).keeping(old)); err != nil {
 		return err
 	}
 	yes := func(string) (bool, error) { return true, nil }
 	checked := ruleRefs{service: yes, heartbeat: yes, channel: yes, policy: yes}
-	entry := x.auditEntry(c, "alert_rule.updated", store.AuditResource{}, nil)
-	rule, err := x.store.UpdateAlertRule(orgID, old.ID, naming(entry, alertRuleRes, func(r *store.AlertRule) error {
+	entry := h.auditEntry(c, "alert_rule.updated", store.AuditResource{}, nil)
+	rule, err := h.store.UpdateAlertRule(orgID, old.ID, naming(entry, alertRuleRes, func(r *store.AlertRule) error {
 		return req.apply(r, false, checked)
 	}), audited(entry))
 	if err != nil {
@@ -114,13 +114,13 @@ func (x *alertRuleHandlers) update(c *gin.Context) error {
 
 // delete removes a rule; the store resolves its open alerts in the same transaction
 // (resolved_by "rule deleted"), so no alert is left open without a rule.
-func (x *alertRuleHandlers) delete(c *gin.Context) error {
-	r, err := x.rule(c)
+func (h *alertRuleHandlers) delete(c *gin.Context) error {
+	r, err := h.rule(c)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "alert_rule.deleted", alertRuleRes(r), nil)
-	if err := x.store.DeleteAlertRule(r.OrgID, r.ID, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "alert_rule.deleted", alertRuleRes(r), nil)
+	if err := h.store.DeleteAlertRule(r.OrgID, r.ID, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

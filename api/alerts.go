@@ -33,7 +33,7 @@ var errNoAlerter = errors.New("api: alert action without an Alerter in Deps")
 // list answers alerts newest first: open ones by default, filtered by ?status=,
 // ?service_id=, ?heartbeat_id=, ?severity= and ?since= (RFC 3339, fired at or after), paginated by the
 // store's cursor (X-Next-Cursor).
-func (x *alertHandlers) list(c *gin.Context) error {
+func (h *alertHandlers) list(c *gin.Context) error {
 	pg, err := pageParams(c)
 	if err != nil {
 		return err
@@ -56,7 +56,7 @@ func (x *alertHandlers) list(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	alerts, next, err := x.store.Alerts(actorOf(c).org.ID, fl)
+	alerts, next, err := h.store.Alerts(actorOf(c).org.ID, fl)
 	if err != nil {
 		return err
 	}
@@ -72,8 +72,8 @@ func (x *alertHandlers) list(c *gin.Context) error {
 }
 
 // get answers one alert of the active organization.
-func (x *alertHandlers) get(c *gin.Context) error {
-	a, err := x.store.Alert(actorOf(c).org.ID, c.Param("id"))
+func (h *alertHandlers) get(c *gin.Context) error {
+	a, err := h.store.Alert(actorOf(c).org.ID, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -101,23 +101,23 @@ func noteBody(c *gin.Context) (string, error) {
 
 // acknowledge stops the alert's escalation (409 when it is already acknowledged or
 // resolved).
-func (x *alertHandlers) acknowledge(c *gin.Context) error {
-	return x.act(c, "alert.acknowledged", x.alerter.Acknowledge)
+func (h *alertHandlers) acknowledge(c *gin.Context) error {
+	return h.act(c, "alert.acknowledged", h.alerter.Acknowledge)
 }
 
 // resolve closes the alert by hand (409 when it is already resolved).
-func (x *alertHandlers) resolve(c *gin.Context) error {
-	return x.act(c, "alert.resolved", x.alerter.Resolve)
+func (h *alertHandlers) resolve(c *gin.Context) error {
+	return h.act(c, "alert.resolved", h.alerter.Resolve)
 }
 
 // act runs one state change on behalf of the caller (the user; for an API key, its
 // creator) and records it in the audit log, in the change's transaction.
-func (x *alertHandlers) act(c *gin.Context, event string, change func(orgID, id, by, note string, audit *store.Change) (*store.Alert, error)) error {
-	if x.alerter == nil {
+func (h *alertHandlers) act(c *gin.Context, event string, change func(orgID, id, by, note string, audit *store.Change) (*store.Alert, error)) error {
+	if h.alerter == nil {
 		return errNoAlerter
 	}
 	a := actorOf(c)
-	cur, err := x.store.Alert(a.org.ID, c.Param("id"))
+	cur, err := h.store.Alert(a.org.ID, c.Param("id"))
 	if err != nil {
 		return err // 404 before the body is judged
 	}
@@ -126,10 +126,10 @@ func (x *alertHandlers) act(c *gin.Context, event string, change func(orgID, id,
 		return err
 	}
 	// An alert's ID and title never change, so the alert as loaded names it.
-	entry := x.auditEntry(c, event, alertRes(cur), map[string]any{"note": note != ""})
+	entry := h.auditEntry(c, event, alertRes(cur), map[string]any{"note": note != ""})
 	alert, err := change(a.org.ID, cur.ID, a.user.ID, note, audited(entry))
 	if err != nil {
-		return x.alertConflict(a.org.ID, cur.ID, err)
+		return h.alertConflict(a.org.ID, cur.ID, err)
 	}
 	c.JSON(http.StatusOK, newAlertView(alert))
 	return nil
@@ -137,12 +137,12 @@ func (x *alertHandlers) act(c *gin.Context, event string, change func(orgID, id,
 
 // alertConflict explains the Alerter's ErrConflict with the alert's current state (the
 // Alerter's own error carries no sentence for the client); other errors pass unchanged.
-func (x *alertHandlers) alertConflict(orgID, id string, err error) error {
+func (h *alertHandlers) alertConflict(orgID, id string, err error) error {
 	if !errors.Is(err, store.ErrConflict) {
 		return err
 	}
 	state := "past that state"
-	if a, lerr := x.store.Alert(orgID, id); lerr == nil {
+	if a, lerr := h.store.Alert(orgID, id); lerr == nil {
 		state = a.Status
 	}
 	return errConflict("The alert is already " + state + "; nothing was changed.")
@@ -154,12 +154,12 @@ type alertNoteText struct {
 }
 
 // addNote appends a note (allowed on resolved alerts too, for the post-mortem).
-func (x *alertHandlers) addNote(c *gin.Context) error {
-	if x.alerter == nil {
+func (h *alertHandlers) addNote(c *gin.Context) error {
+	if h.alerter == nil {
 		return errNoAlerter
 	}
 	a := actorOf(c)
-	if _, err := x.store.Alert(a.org.ID, c.Param("id")); err != nil {
+	if _, err := h.store.Alert(a.org.ID, c.Param("id")); err != nil {
 		return err
 	}
 	var req alertNoteText
@@ -171,7 +171,7 @@ func (x *alertHandlers) addNote(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	alert, err := x.alerter.AddNote(a.org.ID, c.Param("id"), a.user.ID, text)
+	alert, err := h.alerter.AddNote(a.org.ID, c.Param("id"), a.user.ID, text)
 	if err != nil {
 		return err
 	}

@@ -77,7 +77,7 @@ func refuseAPIKeyCaller(a *actor) error {
 	return nil
 }
 
-func (x *apiKeyHandlers) create(c *gin.Context) error {
+func (h *apiKeyHandlers) create(c *gin.Context) error {
 	a := actorOf(c)
 	if err := refuseAPIKeyCaller(a); err != nil {
 		return err
@@ -86,7 +86,7 @@ func (x *apiKeyHandlers) create(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	now := x.now().UTC()
+	now := h.now().UTC()
 	f := fieldErrors{}
 	name := f.name("name", req.Name, true, maxNameLen)
 	role := a.role
@@ -124,9 +124,9 @@ func (x *apiKeyHandlers) create(c *gin.Context) error {
 	}
 	k := &store.APIKey{ID: store.NewID(), Name: name, Prefix: secret[:apiKeyShownPrefix], Role: role, CreatedBy: a.user.ID,
 		Digest: crypto.Digest(secret), ExpiresAt: expires, CreatedAt: now}
-	entry := x.auditEntry(c, "api_key.created", store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name},
+	entry := h.auditEntry(c, "api_key.created", store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name},
 		map[string]any{"role": k.Role, "prefix": k.Prefix, "expires_at": expires})
-	if err := x.store.CreateAPIKey(a.org.ID, k, audited(entry)); err != nil {
+	if err := h.store.CreateAPIKey(a.org.ID, k, audited(entry)); err != nil {
 		return err
 	}
 	view := newAPIKeyView(k)
@@ -135,13 +135,13 @@ func (x *apiKeyHandlers) create(c *gin.Context) error {
 	return nil
 }
 
-func (x *apiKeyHandlers) list(c *gin.Context) error {
+func (h *apiKeyHandlers) list(c *gin.Context) error {
 	a := actorOf(c)
 	p, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	keys, err := x.store.APIKeys(a.org.ID)
+	keys, err := h.store.APIKeys(a.org.ID)
 	if err != nil {
 		return err
 	}
@@ -162,12 +162,12 @@ func (x *apiKeyHandlers) list(c *gin.Context) error {
 	return nil
 }
 
-func (x *apiKeyHandlers) revoke(c *gin.Context) error {
+func (h *apiKeyHandlers) revoke(c *gin.Context) error {
 	a := actorOf(c)
 	if err := refuseAPIKeyCaller(a); err != nil {
 		return err
 	}
-	k, err := x.store.APIKey(a.org.ID, c.Param("id"))
+	k, err := h.store.APIKey(a.org.ID, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -176,9 +176,9 @@ func (x *apiKeyHandlers) revoke(c *gin.Context) error {
 	if !allowed(a.role, permAdmin) && k.CreatedBy != a.user.ID {
 		return errNotFound("API key")
 	}
-	entry := x.auditEntry(c, "api_key.revoked", store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name},
+	entry := h.auditEntry(c, "api_key.revoked", store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name},
 		map[string]any{"role": k.Role, "prefix": k.Prefix, "created_by": k.CreatedBy})
-	if err := x.store.DeleteAPIKey(a.org.ID, k.ID, audited(entry)); err != nil {
+	if err := h.store.DeleteAPIKey(a.org.ID, k.ID, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

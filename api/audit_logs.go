@@ -60,7 +60,7 @@ func newAuditEntryView(e *store.AuditEntry) auditEntryView {
 // ?since= ?until= (RFC 3339, inclusive) ?actor_id= ?event= ?resource_type=,
 // paged by ?limit= and ?cursor= (X-Next-Cursor), as JSON or, with
 // ?format=csv, as a CSV download of the same page.
-func (x *auditHandlers) list(c *gin.Context) error {
+func (h *auditHandlers) list(c *gin.Context) error {
 	p, err := pageParams(c)
 	if err != nil {
 		return err
@@ -86,7 +86,7 @@ func (x *auditHandlers) list(c *gin.Context) error {
 		return err
 	}
 
-	entries, next, err := x.store.AuditLogs(actorOf(c).org.ID, filter)
+	entries, next, err := h.store.AuditLogs(actorOf(c).org.ID, filter)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (x *auditHandlers) list(c *gin.Context) error {
 		views = append(views, newAuditEntryView(&entries[i]))
 	}
 	if format == "csv" {
-		return x.writeCSV(c, views)
+		return h.writeCSV(c, views)
 	}
 	c.JSON(http.StatusOK, views)
 	return nil
@@ -122,7 +122,7 @@ func auditQueryTime(f fieldErrors, c *gin.Context, name string) time.Time {
 // writeCSV renders one page as a CSV attachment. The page is built in memory
 // first (at most 1 000 rows), so an error can still become a proper error
 // response instead of a truncated file.
-func (x *auditHandlers) writeCSV(c *gin.Context, views []auditEntryView) error {
+func (h *auditHandlers) writeCSV(c *gin.Context, views []auditEntryView) error {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	// The nested actor and resource objects are flattened into columns.
@@ -149,7 +149,7 @@ func (x *auditHandlers) writeCSV(c *gin.Context, views []auditEntryView) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	name := "audit-log-" + x.now().UTC().Format("2006-01-02") + ".csv"
+	name := "audit-log-" + h.now().UTC().Format("2006-01-02") + ".csv"
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 	return nil

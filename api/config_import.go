@@ -33,7 +33,7 @@ type importResult struct {
 // valid. References resolve against the objects that exist plus those the document
 // creates, whose IDs are chosen up front.
 type importPlan struct {
-	x         *configHandlers
+	h         *configHandlers // the handlers it runs for: store, sealer, audit
 	org       *store.Organization
 	st        *configState
 	f         fieldErrors
@@ -113,7 +113,7 @@ func (p *importPlan) change(action, kind, name string, apply func(c *gin.Context
 // an element invalid) stops there and answers the error with the objects written so far
 // kept; since import is create-or-update by name, sending the document again converges.
 // Objects the document does not mention are left alone (import never deletes).
-func (x *configHandlers) importConfig(c *gin.Context) error {
+func (h *configHandlers) importConfig(c *gin.Context) error {
 	dry, err := dryRun(c)
 	if err != nil {
 		return err
@@ -124,8 +124,8 @@ func (x *configHandlers) importConfig(c *gin.Context) error {
 	}
 	// From here on, one import at a time: converting and planning a document is where an
 	// import's memory goes, so the server holds at most one document's worth.
-	x.importing.Lock()
-	defer x.importing.Unlock()
+	h.importing.Lock()
+	defer h.importing.Unlock()
 	if isYAML {
 		if raw, err = yamlToJSON(raw); err != nil {
 			return err
@@ -136,7 +136,7 @@ func (x *configHandlers) importConfig(c *gin.Context) error {
 		return err
 	}
 	org := actorOf(c).org
-	p, err := x.plan(org, doc)
+	p, err := h.plan(org, doc)
 	if err != nil {
 		return err
 	}
@@ -155,9 +155,9 @@ func (x *configHandlers) importConfig(c *gin.Context) error {
 		// failure to write it is answered, the objects staying written as after any
 		// import that stopped.
 		if len(p.changes) > 0 {
-			entry := x.auditEntry(c, "organization.config_imported", store.AuditResource{Type: "organization", ID: org.ID, Name: org.Name},
+			entry := h.auditEntry(c, "organization.config_imported", store.AuditResource{Type: "organization", ID: org.ID, Name: org.Name},
 				map[string]any{"changes": len(p.changes), "unchanged": p.unchanged})
-			if err := x.store.AppendAudit(org.ID, entry); err != nil {
+			if err := h.store.AppendAudit(org.ID, entry); err != nil {
 				return err
 			}
 		}
@@ -196,12 +196,12 @@ func dryRun(c *gin.Context) (bool, error) {
 // plan validates every element in dependency order (services and heartbeats before what
 // names them) and checks the plan's service cap. The answer is the plan, a 422 listing
 // every problem by path, a 402 for the cap, or a fatal error.
-func (x *configHandlers) plan(org *store.Organization, doc *rawDocument) (*importPlan, error) {
-	st, err := x.loadConfigState(org.ID)
+func (h *configHandlers) plan(org *store.Organization, doc *rawDocument) (*importPlan, error) {
+	st, err := h.loadConfigState(org.ID)
 	if err != nil {
 		return nil, err
 	}
-	p := &importPlan{x: x, org: org, st: st, f: fieldErrors{}, services: map[string]string{},
+	p := &importPlan{h: h, org: org, st: st, f: fieldErrors{}, services: map[string]string{},
 		heartbeats: map[string]string{}, channels: map[string]string{}, policies: map[string]string{},
 		pages: pageIndex{ids: map[string]string{}, byID: map[string]*store.StatusPage{}}}
 	if err := p.loadPeople(); err != nil {

@@ -144,16 +144,16 @@ func (p *importPlan) planPolicies(items []json.RawMessage) {
 			fresh.ID = uuid.Must(uuid.NewV7()).String()
 			p.policies[namekey(fresh.Name)], p.st.names[fresh.ID] = fresh.ID, fresh.Name
 			p.change("create", "escalation_policy", fresh.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "escalation_policy.created", escalationPolicyRes(fresh), importMeta(nil))
-				return p.x.store.CreateEscalationPolicy(orgID, fresh, audited(entry))
+				entry := p.h.auditEntry(c, "escalation_policy.created", escalationPolicyRes(fresh), importMeta(nil))
+				return p.h.store.CreateEscalationPolicy(orgID, fresh, audited(entry))
 			})
 		case sameJSON(newEscalationPolicyItem(&p.st.policies[at], name), newEscalationPolicyItem(fresh, name)):
 			p.change("", "escalation_policy", fresh.Name, nil)
 		default:
 			id := p.st.policies[at].ID
 			p.change("update", "escalation_policy", fresh.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "escalation_policy.updated", store.AuditResource{}, importMeta(nil))
-				_, err := p.x.store.UpdateEscalationPolicy(orgID, id, naming(entry, escalationPolicyRes, func(e *store.EscalationPolicy) error {
+				entry := p.h.auditEntry(c, "escalation_policy.updated", store.AuditResource{}, importMeta(nil))
+				_, err := p.h.store.UpdateEscalationPolicy(orgID, id, naming(entry, escalationPolicyRes, func(e *store.EscalationPolicy) error {
 					e.Name, e.Description, e.Repeat, e.Rules = fresh.Name, fresh.Description, fresh.Repeat, fresh.Rules
 					return nil
 				}), audited(entry))

@@ -31,7 +31,7 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 		existing[namekey(ch.Name)] = ch
 		p.channels[namekey(ch.Name)] = ch.ID
 	}
-	chh := &channelHandlers{base: p.x.base}
+	chh := &channelHandlers{base: p.h.base}
 	orgID, seen := p.org.ID, map[string]string{}
 	for i, raw := range items {
 		path := item("notification_channels", i)
@@ -52,12 +52,12 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 			p.channels[namekey(ch.Name)] = ch.ID
 			p.st.names[ch.ID] = ch.Name
 			p.change("create", "notification_channel", ch.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "channel.created", channelResource(ch), importMeta(map[string]any{"type": ch.Type}))
-				return p.x.store.CreateChannel(orgID, ch, audited(entry))
+				entry := p.h.auditEntry(c, "channel.created", channelResource(ch), importMeta(map[string]any{"type": ch.Type}))
+				return p.h.store.CreateChannel(orgID, ch, audited(entry))
 			})
 			continue
 		}
-		stored, err := openChannelSecrets(p.x.sealer, old)
+		stored, err := openChannelSecrets(p.h.sealer, old)
 		if !p.ok(path, err) {
 			continue
 		}
@@ -77,8 +77,8 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 		}
 		id := old.ID
 		p.change("update", "notification_channel", change.name, func(c *gin.Context) error {
-			entry := p.x.auditEntry(c, "channel.updated", store.AuditResource{}, importMeta(map[string]any{"type": change.typ}))
-			_, err := p.x.store.UpdateChannel(orgID, id, naming(entry, channelResource, func(ch *store.NotificationChannel) error {
+			entry := p.h.auditEntry(c, "channel.updated", store.AuditResource{}, importMeta(map[string]any{"type": change.typ}))
+			_, err := p.h.store.UpdateChannel(orgID, id, naming(entry, channelResource, func(ch *store.NotificationChannel) error {
 				return chh.apply(orgID, ch, change)
 			}), audited(entry))
 			return err
@@ -105,7 +105,7 @@ func (p *importPlan) planWebhooks(items []json.RawMessage) {
 	for i := range p.st.webhooks {
 		existing[p.st.webhooks[i].DisplayURL] = &p.st.webhooks[i]
 	}
-	wh := &webhookHandlers{base: p.x.base}
+	wh := &webhookHandlers{base: p.h.base}
 	orgID, seen := p.org.ID, map[string]string{}
 	for i, raw := range items {
 		path := item("webhooks", i)
@@ -134,8 +134,8 @@ func (p *importPlan) planWebhooks(items []json.RawMessage) {
 				continue
 			}
 			p.change("create", "webhook", w.DisplayURL, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "webhook.created", webhookResource(w), importMeta(map[string]any{"events": w.Events}))
-				return p.x.store.CreateWebhook(orgID, w, audited(entry))
+				entry := p.h.auditEntry(c, "webhook.created", webhookResource(w), importMeta(map[string]any{"events": w.Events}))
+				return p.h.store.CreateWebhook(orgID, w, audited(entry))
 			})
 			continue
 		}
@@ -149,8 +149,8 @@ func (p *importPlan) planWebhooks(items []json.RawMessage) {
 		}
 		id := old.ID
 		p.change("update", "webhook", old.DisplayURL, func(c *gin.Context) error {
-			entry := p.x.auditEntry(c, "webhook.updated", store.AuditResource{}, importMeta(map[string]any{"events": change.events}))
-			_, err := p.x.store.UpdateWebhook(orgID, id, naming(entry, webhookResource, func(w *store.Webhook) error {
+			entry := p.h.auditEntry(c, "webhook.updated", store.AuditResource{}, importMeta(map[string]any{"events": change.events}))
+			_, err := p.h.store.UpdateWebhook(orgID, id, naming(entry, webhookResource, func(w *store.Webhook) error {
 				if change.url != "" {
 					w.DisplayURL = change.display
 				}

@@ -59,8 +59,8 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 		case !found:
 			fresh.ID = uuid.Must(uuid.NewV7()).String()
 			p.change("create", "maintenance_window", fresh.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "maintenance.created", maintenanceRes(fresh), importMeta(nil))
-				return p.x.store.CreateMaintenanceWindow(orgID, fresh, audited(entry))
+				entry := p.h.auditEntry(c, "maintenance.created", maintenanceRes(fresh), importMeta(nil))
+				return p.h.store.CreateMaintenanceWindow(orgID, fresh, audited(entry))
 			})
 		default:
 			// names holds the services the document creates too; the old window cannot
@@ -71,8 +71,8 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 			}
 			id := old.ID
 			p.change("update", "maintenance_window", fresh.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "maintenance.updated", store.AuditResource{}, importMeta(nil))
-				_, err := p.x.store.UpdateMaintenanceWindow(orgID, id, naming(entry, maintenanceRes, func(w *store.MaintenanceWindow) error {
+				entry := p.h.auditEntry(c, "maintenance.updated", store.AuditResource{}, importMeta(nil))
+				_, err := p.h.store.UpdateMaintenanceWindow(orgID, id, naming(entry, maintenanceRes, func(w *store.MaintenanceWindow) error {
 					copyWindowConfig(w, fresh)
 					return nil
 				}), audited(entry))

@@ -102,7 +102,7 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 			continue
 		}
 		slugs[fresh.Slug] = path
-		holder, err := p.x.store.PublicStatusPage(fresh.Slug)
+		holder, err := p.h.store.PublicStatusPage(fresh.Slug)
 		switch {
 		case err != nil && !errors.Is(err, store.ErrNotFound):
 			p.ok(path, err)
@@ -126,7 +126,7 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 		switch {
 		case old == nil:
 			p.change("create", "status_page", fresh.Name, func(c *gin.Context) error {
-				if err := p.x.store.CreateStatusPage(orgID, fresh, p.pageAudit(c, "status_page.created", fresh)); err != nil {
+				if err := p.h.store.CreateStatusPage(orgID, fresh, p.pageAudit(c, "status_page.created", fresh)); err != nil {
 					return err
 				}
 				p.pageWritten()
@@ -139,7 +139,7 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 			p.change("update", "status_page", fresh.Name, func(c *gin.Context) error {
 				// The page takes fresh's configuration, its name and slug included, and
 				// keeps its ID, which fresh already has.
-				_, err := p.x.store.UpdateStatusPage(orgID, id, func(sp *store.StatusPage) error {
+				_, err := p.h.store.UpdateStatusPage(orgID, id, func(sp *store.StatusPage) error {
 					copyPageConfig(sp, fresh)
 					return nil
 				}, p.pageAudit(c, "status_page.updated", fresh))
@@ -155,13 +155,13 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 
 // pageAudit is the audit entry of an imported page's write, as a store.Change.
 func (p *importPlan) pageAudit(c *gin.Context, event string, sp *store.StatusPage) *store.Change {
-	return audited(p.x.auditEntry(c, event, statusPageRes(sp), importMeta(map[string]any{"slug": sp.Slug})))
+	return audited(p.h.auditEntry(c, event, statusPageRes(sp), importMeta(map[string]any{"slug": sp.Slug})))
 }
 
 // pageWritten drops the public pages' cache: the page must not be served stale.
 func (p *importPlan) pageWritten() {
-	if p.x.cache != nil {
-		p.x.cache.invalidate()
+	if p.h.cache != nil {
+		p.h.cache.invalidate()
 	}
 }
 

@@ -94,16 +94,16 @@ func (p *importPlan) planRules(items []json.RawMessage) {
 		case !found:
 			fresh.ID = uuid.Must(uuid.NewV7()).String()
 			p.change("create", "alert_rule", fresh.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "alert_rule.created", alertRuleRes(fresh), importMeta(nil))
-				return p.x.store.CreateAlertRule(orgID, fresh, audited(entry))
+				entry := p.h.auditEntry(c, "alert_rule.created", alertRuleRes(fresh), importMeta(nil))
+				return p.h.store.CreateAlertRule(orgID, fresh, audited(entry))
 			})
 		case sameJSON(newAlertRuleItem(&p.st.rules[at], name), newAlertRuleItem(fresh, name)):
 			p.change("", "alert_rule", fresh.Name, nil)
 		default:
 			id := p.st.rules[at].ID
 			p.change("update", "alert_rule", fresh.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "alert_rule.updated", store.AuditResource{}, importMeta(nil))
-				_, err := p.x.store.UpdateAlertRule(orgID, id, naming(entry, alertRuleRes, func(r *store.AlertRule) error {
+				entry := p.h.auditEntry(c, "alert_rule.updated", store.AuditResource{}, importMeta(nil))
+				_, err := p.h.store.UpdateAlertRule(orgID, id, naming(entry, alertRuleRes, func(r *store.AlertRule) error {
 					copyRuleConfig(r, fresh)
 					return nil
 				}), audited(entry))

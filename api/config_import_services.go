@@ -22,7 +22,7 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 		existing[namekey(s.Name)] = s
 		p.services[namekey(s.Name)] = s.ID
 	}
-	sh := &serviceHandlers{base: p.x.base}
+	sh := &serviceHandlers{base: p.h.base}
 	orgID, seen := p.org.ID, map[string]string{}
 	for i, raw := range items {
 		path := item("services", i)
@@ -42,11 +42,11 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 			p.st.names[s.ID] = s.Name
 			p.newServices++
 			p.change("create", "service", s.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "service.created", serviceResource(s), importMeta(serviceMeta(s)))
-				if err := p.x.store.CreateService(orgID, s, audited(entry)); err != nil {
+				entry := p.h.auditEntry(c, "service.created", serviceResource(s), importMeta(serviceMeta(s)))
+				if err := p.h.store.CreateService(orgID, s, audited(entry)); err != nil {
 					return serviceNameTaken(err)
 				}
-				p.x.scheduleChanged()
+				p.h.scheduleChanged()
 				return nil
 			})
 			continue
@@ -61,8 +61,8 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 		}
 		id := old.ID
 		p.change("update", "service", next.Name, func(c *gin.Context) error {
-			entry := p.x.auditEntry(c, "service.updated", store.AuditResource{}, nil)
-			_, err := p.x.store.UpdateService(orgID, id, func(s *store.Service) error {
+			entry := p.h.auditEntry(c, "service.updated", store.AuditResource{}, nil)
+			_, err := p.h.store.UpdateService(orgID, id, func(s *store.Service) error {
 				if err := sh.applyRequest(orgID, req, s, applyReplace); err != nil {
 					return err
 				}
@@ -72,7 +72,7 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 			if err != nil {
 				return serviceNameTaken(err)
 			}
-			p.x.scheduleChanged()
+			p.h.scheduleChanged()
 			return nil
 		})
 	}
@@ -141,8 +141,8 @@ func (p *importPlan) planHeartbeats(items []json.RawMessage) {
 			p.heartbeats[namekey(hb.Name)] = hb.ID
 			p.st.names[hb.ID] = hb.Name
 			p.change("create", "heartbeat", hb.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "heartbeat.created", heartbeatRes(hb), importMeta(map[string]any{"schedule": hb.Schedule}))
-				return p.x.insertHeartbeat(orgID, hb, audited(entry))
+				entry := p.h.auditEntry(c, "heartbeat.created", heartbeatRes(hb), importMeta(map[string]any{"schedule": hb.Schedule}))
+				return p.h.insertHeartbeat(orgID, hb, audited(entry))
 			})
 		default:
 			next := *old
@@ -153,10 +153,10 @@ func (p *importPlan) planHeartbeats(items []json.RawMessage) {
 				p.change("", "heartbeat", old.Name, nil)
 				continue
 			}
-			id, now := old.ID, p.x.now()
+			id, now := old.ID, p.h.now()
 			p.change("update", "heartbeat", next.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "heartbeat.updated", store.AuditResource{}, importMeta(nil))
-				_, err := p.x.store.UpdateHeartbeat(orgID, id, naming(entry, heartbeatRes, func(hb *store.Heartbeat) error {
+				entry := p.h.auditEntry(c, "heartbeat.updated", store.AuditResource{}, importMeta(nil))
+				_, err := p.h.store.UpdateHeartbeat(orgID, id, naming(entry, heartbeatRes, func(hb *store.Heartbeat) error {
 					return req.update(hb, tz, now)
 				}), audited(entry))
 				return err

@@ -51,20 +51,20 @@ func escalationPolicyRes(p *store.EscalationPolicy) store.AuditResource {
 }
 
 // policy loads the :id policy of the active organization; any other is 404.
-func (x *escalationPolicyHandlers) policy(c *gin.Context) (*store.EscalationPolicy, error) {
-	return x.store.EscalationPolicy(actorOf(c).org.ID, c.Param("id"))
+func (h *escalationPolicyHandlers) policy(c *gin.Context) (*store.EscalationPolicy, error) {
+	return h.store.EscalationPolicy(actorOf(c).org.ID, c.Param("id"))
 }
 
 // list answers the organization's policies, paginated in creation order.
-func (x *escalationPolicyHandlers) list(c *gin.Context) error {
+func (h *escalationPolicyHandlers) list(c *gin.Context) error {
 	orgID := actorOf(c).org.ID
-	return respondPage(c, func() ([]store.EscalationPolicy, error) { return x.store.EscalationPolicies(orgID) },
+	return respondPage(c, func() ([]store.EscalationPolicy, error) { return h.store.EscalationPolicies(orgID) },
 		func(p store.EscalationPolicy) string { return p.ID }, newEscalationPolicyView)
 }
 
 // get answers one policy.
-func (x *escalationPolicyHandlers) get(c *gin.Context) error {
-	p, err := x.policy(c)
+func (h *escalationPolicyHandlers) get(c *gin.Context) error {
+	p, err := h.policy(c)
 	if err != nil {
 		return err
 	}
@@ -73,18 +73,18 @@ func (x *escalationPolicyHandlers) get(c *gin.Context) error {
 }
 
 // create validates the policy (every target must exist in this organization) and stores it.
-func (x *escalationPolicyHandlers) create(c *gin.Context) error {
+func (h *escalationPolicyHandlers) create(c *gin.Context) error {
 	var req escalationPolicyRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
 	orgID := actorOf(c).org.ID
 	p := &store.EscalationPolicy{ID: store.NewID()}
-	if err := req.apply(p, true, escalationTargets(x.store, orgID)); err != nil {
+	if err := req.apply(p, true, escalationTargets(h.store, orgID)); err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "escalation_policy.created", escalationPolicyRes(p), nil)
-	if err := x.store.CreateEscalationPolicy(orgID, p, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "escalation_policy.created", escalationPolicyRes(p), nil)
+	if err := h.store.CreateEscalationPolicy(orgID, p, audited(entry)); err != nil {
 		return err
 	}
 	c.JSON(http.StatusCreated, newEscalationPolicyView(p))
@@ -94,8 +94,8 @@ func (x *escalationPolicyHandlers) create(c *gin.Context) error {
 // update changes the fields sent. Targets are checked before the write transaction (the
 // store's lookups open their own), so a target deleted in between is caught by the
 // escalator, which treats a missing target as nobody to tell.
-func (x *escalationPolicyHandlers) update(c *gin.Context) error {
-	if _, err := x.policy(c); err != nil {
+func (h *escalationPolicyHandlers) update(c *gin.Context) error {
+	if _, err := h.policy(c); err != nil {
 		return err // 404 before the body is judged
 	}
 	var req escalationPolicyRequest
@@ -106,11 +106,11 @@ func (x *escalationPolicyHandlers) update(c *gin.Context) error {
 	// Validate against a scratch copy first: the store's update runs fn inside its write
 	// transaction, where the target lookups (their own transactions) must not run.
 	var scratch store.EscalationPolicy
-	if err := req.apply(&scratch, false, escalationTargets(x.store, orgID)); err != nil {
+	if err := req.apply(&scratch, false, escalationTargets(h.store, orgID)); err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "escalation_policy.updated", store.AuditResource{}, nil)
-	p, err := x.store.UpdateEscalationPolicy(orgID, c.Param("id"), naming(entry, escalationPolicyRes, func(p *store.EscalationPolicy) error {
+	entry := h.auditEntry(c, "escalation_policy.updated", store.AuditResource{}, nil)
+	p, err := h.store.UpdateEscalationPolicy(orgID, c.Param("id"), naming(entry, escalationPolicyRes, func(p *store.EscalationPolicy) error {
 		return req.apply(p, false, func(string, string) (bool, error) { return true, nil })
 	}), audited(entry))
 	if err != nil {
@@ -122,8 +122,8 @@ func (x *escalationPolicyHandlers) update(c *gin.Context) error {
 
 // delete removes a policy; while an alert rule uses it the answer is 409 unless
 // ?force=true, which leaves those rules without escalation.
-func (x *escalationPolicyHandlers) delete(c *gin.Context) error {
-	p, err := x.policy(c)
+func (h *escalationPolicyHandlers) delete(c *gin.Context) error {
+	p, err := h.policy(c)
 	if err != nil {
 		return err
 	}
@@ -135,8 +135,8 @@ func (x *escalationPolicyHandlers) delete(c *gin.Context) error {
 	default:
 		return errBadRequest("force must be true or false.")
 	}
-	entry := x.auditEntry(c, "escalation_policy.deleted", escalationPolicyRes(p), map[string]any{"force": force})
-	err = x.store.DeleteEscalationPolicy(p.OrgID, p.ID, force, audited(entry))
+	entry := h.auditEntry(c, "escalation_policy.deleted", escalationPolicyRes(p), map[string]any{"force": force})
+	err = h.store.DeleteEscalationPolicy(p.OrgID, p.ID, force, audited(entry))
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		// The store says which rule holds the policy; this route adds what the caller can do.

@@ -21,33 +21,33 @@ type heartbeatHandlers struct {
 const maxKeyAttempts = 3
 
 // heartbeat loads the :id heartbeat of the active organization; any other is 404.
-func (x *heartbeatHandlers) heartbeat(c *gin.Context) (*store.Heartbeat, error) {
-	return x.store.Heartbeat(actorOf(c).org.ID, c.Param("id"))
+func (h *heartbeatHandlers) heartbeat(c *gin.Context) (*store.Heartbeat, error) {
+	return h.store.Heartbeat(actorOf(c).org.ID, c.Param("id"))
 }
 
-func (x *heartbeatHandlers) view(hb *store.Heartbeat) heartbeatView {
-	return newHeartbeatView(hb, x.cfg.BaseURL)
+func (h *heartbeatHandlers) view(hb *store.Heartbeat) heartbeatView {
+	return newHeartbeatView(hb, h.cfg.BaseURL)
 }
 
-func (x *heartbeatHandlers) list(c *gin.Context) error {
+func (h *heartbeatHandlers) list(c *gin.Context) error {
 	p, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	beats, err := x.store.Heartbeats(actorOf(c).org.ID)
+	beats, err := h.store.Heartbeats(actorOf(c).org.ID)
 	if err != nil {
 		return err
 	}
 	views := make([]heartbeatView, 0, len(beats))
 	for i := range beats {
-		views = append(views, x.view(&beats[i]))
+		views = append(views, h.view(&beats[i]))
 	}
 	c.JSON(http.StatusOK, paginate(c, views, func(v heartbeatView) string { return v.ID }, p))
 	return nil
 }
 
 // create stores a healthy heartbeat whose first deadline counts from now.
-func (x *heartbeatHandlers) create(c *gin.Context) error {
+func (h *heartbeatHandlers) create(c *gin.Context) error {
 	var req heartbeatRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
@@ -57,11 +57,11 @@ func (x *heartbeatHandlers) create(c *gin.Context) error {
 	if _, err := req.apply(hb, true, org.Settings.Timezone); err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "heartbeat.created", heartbeatRes(hb), map[string]any{"schedule": hb.Schedule})
-	if err := x.insertHeartbeat(org.ID, hb, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "heartbeat.created", heartbeatRes(hb), map[string]any{"schedule": hb.Schedule})
+	if err := h.insertHeartbeat(org.ID, hb, audited(entry)); err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, x.view(hb))
+	c.JSON(http.StatusCreated, h.view(hb))
 	return nil
 }
 
@@ -93,64 +93,64 @@ func (b *base) insertHeartbeat(orgID string, hb *store.Heartbeat, change *store.
 	}
 }
 
-func (x *heartbeatHandlers) get(c *gin.Context) error {
-	hb, err := x.heartbeat(c)
+func (h *heartbeatHandlers) get(c *gin.Context) error {
+	hb, err := h.heartbeat(c)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, x.view(hb))
+	c.JSON(http.StatusOK, h.view(hb))
 	return nil
 }
 
 // update changes name, schedule, timezone or grace; a new schedule or zone restarts the
 // deadline from now (a paused or down heartbeat keeps waiting for resume or a ping).
-func (x *heartbeatHandlers) update(c *gin.Context) error {
-	if _, err := x.heartbeat(c); err != nil {
+func (h *heartbeatHandlers) update(c *gin.Context) error {
+	if _, err := h.heartbeat(c); err != nil {
 		return err // 404 before the body is judged
 	}
 	var req heartbeatRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	org, now := actorOf(c).org, x.now()
-	entry := x.auditEntry(c, "heartbeat.updated", store.AuditResource{}, nil)
-	hb, err := x.store.UpdateHeartbeat(org.ID, c.Param("id"), naming(entry, heartbeatRes, func(hb *store.Heartbeat) error {
+	org, now := actorOf(c).org, h.now()
+	entry := h.auditEntry(c, "heartbeat.updated", store.AuditResource{}, nil)
+	hb, err := h.store.UpdateHeartbeat(org.ID, c.Param("id"), naming(entry, heartbeatRes, func(hb *store.Heartbeat) error {
 		return req.update(hb, org.Settings.Timezone, now)
 	}), audited(entry))
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, x.view(hb))
+	c.JSON(http.StatusOK, h.view(hb))
 	return nil
 }
 
-func (x *heartbeatHandlers) delete(c *gin.Context) error {
-	hb, err := x.heartbeat(c)
+func (h *heartbeatHandlers) delete(c *gin.Context) error {
+	hb, err := h.heartbeat(c)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "heartbeat.deleted", heartbeatRes(hb), nil)
-	if err := x.store.DeleteHeartbeat(hb.OrgID, hb.ID, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "heartbeat.deleted", heartbeatRes(hb), nil)
+	if err := h.store.DeleteHeartbeat(hb.OrgID, hb.ID, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)
 	return nil
 }
 
-func (x *heartbeatHandlers) pause(c *gin.Context) error {
-	return x.setPaused(c, true, "heartbeat.paused")
+func (h *heartbeatHandlers) pause(c *gin.Context) error {
+	return h.setPaused(c, true, "heartbeat.paused")
 }
 
 // resume makes a paused heartbeat healthy with a full period until its next deadline.
-func (x *heartbeatHandlers) resume(c *gin.Context) error {
-	return x.setPaused(c, false, "heartbeat.resumed")
+func (h *heartbeatHandlers) resume(c *gin.Context) error {
+	return h.setPaused(c, false, "heartbeat.resumed")
 }
 
 // setPaused pauses or resumes; repeating it is a harmless no-op (200, no write, no audit).
-func (x *heartbeatHandlers) setPaused(c *gin.Context, paused bool, event string) error {
-	orgID, id, now := actorOf(c).org.ID, c.Param("id"), x.now()
-	entry := x.auditEntry(c, event, store.AuditResource{}, nil)
-	hb, err := x.store.UpdateHeartbeat(orgID, id, naming(entry, heartbeatRes, func(hb *store.Heartbeat) error {
+func (h *heartbeatHandlers) setPaused(c *gin.Context, paused bool, event string) error {
+	orgID, id, now := actorOf(c).org.ID, c.Param("id"), h.now()
+	entry := h.auditEntry(c, event, store.AuditResource{}, nil)
+	hb, err := h.store.UpdateHeartbeat(orgID, id, naming(entry, heartbeatRes, func(hb *store.Heartbeat) error {
 		if (hb.Status == store.HeartbeatPaused) == paused {
 			return errUnchanged
 		}
@@ -162,23 +162,23 @@ func (x *heartbeatHandlers) setPaused(c *gin.Context, paused bool, event string)
 		return restartDeadline(hb, now)
 	}), audited(entry))
 	if errors.Is(err, errUnchanged) {
-		hb, err = x.store.Heartbeat(orgID, id)
+		hb, err = h.store.Heartbeat(orgID, id)
 		if err != nil {
 			return err
 		}
-		c.JSON(http.StatusOK, x.view(hb))
+		c.JSON(http.StatusOK, h.view(hb))
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, x.view(hb))
+	c.JSON(http.StatusOK, h.view(hb))
 	return nil
 }
 
 // pings lists the kept pings (at most 100), newest first.
-func (x *heartbeatHandlers) pings(c *gin.Context) error {
-	pings, err := x.store.HeartbeatPings(actorOf(c).org.ID, c.Param("id"))
+func (h *heartbeatHandlers) pings(c *gin.Context) error {
+	pings, err := h.store.HeartbeatPings(actorOf(c).org.ID, c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -59,18 +59,18 @@ func newIncidentView(i *store.Incident) incidentView {
 }
 
 // page loads the :id page of the active organization; any other is 404.
-func (x *incidentHandlers) page(c *gin.Context) (*store.StatusPage, error) {
-	return x.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
+func (h *incidentHandlers) page(c *gin.Context) (*store.StatusPage, error) {
+	return h.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
 }
 
 // pageIncident loads the :id page and its :iid incident (404 naming whichever is missing);
 // every single-incident handler starts with it.
-func (x *incidentHandlers) pageIncident(c *gin.Context) (*store.StatusPage, *store.Incident, error) {
-	p, err := x.page(c)
+func (h *incidentHandlers) pageIncident(c *gin.Context) (*store.StatusPage, *store.Incident, error) {
+	p, err := h.page(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	inc, err := x.store.Incident(p.OrgID, p.ID, c.Param("iid"))
+	inc, err := h.store.Incident(p.OrgID, p.ID, c.Param("iid"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -82,16 +82,16 @@ func incidentRes(i *store.Incident) store.AuditResource {
 	return store.AuditResource{Type: "incident", ID: i.ID, Name: i.Title}
 }
 
-func (x *incidentHandlers) list(c *gin.Context) error {
+func (h *incidentHandlers) list(c *gin.Context) error {
 	pp, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	p, err := x.page(c)
+	p, err := h.page(c)
 	if err != nil {
 		return err
 	}
-	list, err := x.store.Incidents(p.OrgID, p.ID)
+	list, err := h.store.Incidents(p.OrgID, p.ID)
 	if err != nil {
 		return err
 	}
@@ -103,8 +103,8 @@ func (x *incidentHandlers) list(c *gin.Context) error {
 	return nil
 }
 
-func (x *incidentHandlers) create(c *gin.Context) error {
-	p, err := x.page(c)
+func (h *incidentHandlers) create(c *gin.Context) error {
+	p, err := h.page(c)
 	if err != nil {
 		return err
 	}
@@ -127,17 +127,17 @@ func (x *incidentHandlers) create(c *gin.Context) error {
 		return err
 	}
 	first := store.IncidentUpdate{Status: status, Message: msg, CreatedBy: actorOf(c).id()}
-	entry := x.auditEntry(c, "incident.created", incidentRes(inc), map[string]any{"status_page_id": p.ID, "status": status})
-	if err := x.store.CreateIncident(p.OrgID, p.ID, inc, first, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "incident.created", incidentRes(inc), map[string]any{"status_page_id": p.ID, "status": status})
+	if err := h.store.CreateIncident(p.OrgID, p.ID, inc, first, audited(entry)); err != nil {
 		return err
 	}
-	x.cache.invalidate()
+	h.cache.invalidate()
 	c.JSON(http.StatusCreated, newIncidentView(inc))
 	return nil
 }
 
-func (x *incidentHandlers) get(c *gin.Context) error {
-	_, inc, err := x.pageIncident(c)
+func (h *incidentHandlers) get(c *gin.Context) error {
+	_, inc, err := h.pageIncident(c)
 	if err != nil {
 		return err
 	}
@@ -147,8 +147,8 @@ func (x *incidentHandlers) get(c *gin.Context) error {
 
 // addUpdate posts a timeline entry; the incident takes its status (resolved sets
 // resolved_at). Responders may do this (SPEC §2.1 "post incident updates").
-func (x *incidentHandlers) addUpdate(c *gin.Context) error {
-	p, cur, err := x.pageIncident(c)
+func (h *incidentHandlers) addUpdate(c *gin.Context) error {
+	p, cur, err := h.pageIncident(c)
 	if err != nil {
 		return err
 	}
@@ -167,18 +167,18 @@ func (x *incidentHandlers) addUpdate(c *gin.Context) error {
 		event = "incident.resolved"
 	}
 	// An update does not change the title, so the incident as loaded names it.
-	entry := x.auditEntry(c, event, incidentRes(cur), map[string]any{"status_page_id": p.ID, "status": u.Status})
-	inc, err := x.store.AddIncidentUpdate(p.OrgID, p.ID, cur.ID, u, audited(entry))
+	entry := h.auditEntry(c, event, incidentRes(cur), map[string]any{"status_page_id": p.ID, "status": u.Status})
+	inc, err := h.store.AddIncidentUpdate(p.OrgID, p.ID, cur.ID, u, audited(entry))
 	if err != nil {
 		return err
 	}
-	x.cache.invalidate()
+	h.cache.invalidate()
 	c.JSON(http.StatusCreated, newIncidentView(inc))
 	return nil
 }
 
-func (x *incidentHandlers) update(c *gin.Context) error {
-	p, _, err := x.pageIncident(c)
+func (h *incidentHandlers) update(c *gin.Context) error {
+	p, _, err := h.pageIncident(c)
 	if err != nil {
 		return err
 	}
@@ -190,29 +190,29 @@ func (x *incidentHandlers) update(c *gin.Context) error {
 	if req.Status != nil || req.Message != nil {
 		f.add("status", "changes by posting an update (POST …/updates), which also carries the message")
 	}
-	entry := x.auditEntry(c, "incident.updated", store.AuditResource{}, map[string]any{"status_page_id": p.ID})
-	inc, err := x.store.UpdateIncident(p.OrgID, p.ID, c.Param("iid"), naming(entry, incidentRes, func(inc *store.Incident) error {
+	entry := h.auditEntry(c, "incident.updated", store.AuditResource{}, map[string]any{"status_page_id": p.ID})
+	inc, err := h.store.UpdateIncident(p.OrgID, p.ID, c.Param("iid"), naming(entry, incidentRes, func(inc *store.Incident) error {
 		req.apply(f, inc, p, false)
 		return f.err()
 	}), audited(entry))
 	if err != nil {
 		return err
 	}
-	x.cache.invalidate()
+	h.cache.invalidate()
 	c.JSON(http.StatusOK, newIncidentView(inc))
 	return nil
 }
 
-func (x *incidentHandlers) delete(c *gin.Context) error {
-	p, inc, err := x.pageIncident(c)
+func (h *incidentHandlers) delete(c *gin.Context) error {
+	p, inc, err := h.pageIncident(c)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "incident.deleted", incidentRes(inc), map[string]any{"status_page_id": p.ID})
-	if err := x.store.DeleteIncident(p.OrgID, p.ID, inc.ID, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "incident.deleted", incidentRes(inc), map[string]any{"status_page_id": p.ID})
+	if err := h.store.DeleteIncident(p.OrgID, p.ID, inc.ID, audited(entry)); err != nil {
 		return err
 	}
-	x.cache.invalidate()
+	h.cache.invalidate()
 	c.Status(http.StatusNoContent)
 	return nil
 }

@@ -84,18 +84,18 @@ func newMaintenanceView(w *store.MaintenanceWindow, now time.Time) maintenanceVi
 }
 
 // window loads the :id window of the active organization; any other is 404.
-func (x *maintenanceHandlers) window(c *gin.Context) (*store.MaintenanceWindow, error) {
-	return x.store.MaintenanceWindow(actorOf(c).org.ID, c.Param("id"))
+func (h *maintenanceHandlers) window(c *gin.Context) (*store.MaintenanceWindow, error) {
+	return h.store.MaintenanceWindow(actorOf(c).org.ID, c.Param("id"))
 }
 
 // request binds the body of POST and PUT and loads the organization's services, which
 // maintenanceRequest.apply checks service_ids against.
-func (x *maintenanceHandlers) request(c *gin.Context) (*maintenanceRequest, func(string) bool, error) {
+func (h *maintenanceHandlers) request(c *gin.Context) (*maintenanceRequest, func(string) bool, error) {
 	var req maintenanceRequest
 	if err := bindJSON(c, &req); err != nil {
 		return nil, nil, err
 	}
-	known, err := x.serviceSet(actorOf(c).org.ID)
+	known, err := h.serviceSet(actorOf(c).org.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -103,8 +103,8 @@ func (x *maintenanceHandlers) request(c *gin.Context) (*maintenanceRequest, func
 }
 
 // serviceSet returns a membership test over the organization's service IDs.
-func (x *maintenanceHandlers) serviceSet(orgID string) (func(string) bool, error) {
-	svcs, err := x.store.Services(orgID)
+func (h *maintenanceHandlers) serviceSet(orgID string) (func(string) bool, error) {
+	svcs, err := h.store.Services(orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func maintenanceRes(w *store.MaintenanceWindow) store.AuditResource {
 	return store.AuditResource{Type: "maintenance_window", ID: w.ID, Name: w.Name}
 }
 
-func (x *maintenanceHandlers) list(c *gin.Context) error {
+func (h *maintenanceHandlers) list(c *gin.Context) error {
 	p, err := pageParams(c)
 	if err != nil {
 		return err
@@ -134,11 +134,11 @@ func (x *maintenanceHandlers) list(c *gin.Context) error {
 	default:
 		return errBadRequest("active must be true or false")
 	}
-	windows, err := x.store.MaintenanceWindows(actorOf(c).org.ID)
+	windows, err := h.store.MaintenanceWindows(actorOf(c).org.ID)
 	if err != nil {
 		return err
 	}
-	now := x.now()
+	now := h.now()
 	views := make([]maintenanceView, 0, len(windows))
 	for i := range windows {
 		if v := newMaintenanceView(&windows[i], now); only == nil || v.Active == *only {
@@ -149,8 +149,8 @@ func (x *maintenanceHandlers) list(c *gin.Context) error {
 	return nil
 }
 
-func (x *maintenanceHandlers) create(c *gin.Context) error {
-	req, known, err := x.request(c)
+func (h *maintenanceHandlers) create(c *gin.Context) error {
+	req, known, err := h.request(c)
 	if err != nil {
 		return err
 	}
@@ -159,50 +159,50 @@ func (x *maintenanceHandlers) create(c *gin.Context) error {
 	if err := req.apply(w, true, org.Settings.Timezone, known); err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "maintenance.created", maintenanceRes(w), nil)
-	if err := x.store.CreateMaintenanceWindow(org.ID, w, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "maintenance.created", maintenanceRes(w), nil)
+	if err := h.store.CreateMaintenanceWindow(org.ID, w, audited(entry)); err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, newMaintenanceView(w, x.now()))
+	c.JSON(http.StatusCreated, newMaintenanceView(w, h.now()))
 	return nil
 }
 
-func (x *maintenanceHandlers) get(c *gin.Context) error {
-	w, err := x.window(c)
+func (h *maintenanceHandlers) get(c *gin.Context) error {
+	w, err := h.window(c)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, newMaintenanceView(w, x.now()))
+	c.JSON(http.StatusOK, newMaintenanceView(w, h.now()))
 	return nil
 }
 
-func (x *maintenanceHandlers) update(c *gin.Context) error {
-	if _, err := x.window(c); err != nil {
+func (h *maintenanceHandlers) update(c *gin.Context) error {
+	if _, err := h.window(c); err != nil {
 		return err // 404 before the body is judged, like every other route of another org
 	}
-	req, known, err := x.request(c)
+	req, known, err := h.request(c)
 	if err != nil {
 		return err
 	}
 	org := actorOf(c).org
-	entry := x.auditEntry(c, "maintenance.updated", store.AuditResource{}, nil)
-	w, err := x.store.UpdateMaintenanceWindow(org.ID, c.Param("id"), naming(entry, maintenanceRes, func(w *store.MaintenanceWindow) error {
+	entry := h.auditEntry(c, "maintenance.updated", store.AuditResource{}, nil)
+	w, err := h.store.UpdateMaintenanceWindow(org.ID, c.Param("id"), naming(entry, maintenanceRes, func(w *store.MaintenanceWindow) error {
 		return req.apply(w, false, org.Settings.Timezone, known)
 	}), audited(entry))
 	if err != nil {
 		return err // deleted since the check above
 	}
-	c.JSON(http.StatusOK, newMaintenanceView(w, x.now()))
+	c.JSON(http.StatusOK, newMaintenanceView(w, h.now()))
 	return nil
 }
 
-func (x *maintenanceHandlers) delete(c *gin.Context) error {
-	w, err := x.window(c)
+func (h *maintenanceHandlers) delete(c *gin.Context) error {
+	w, err := h.window(c)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "maintenance.deleted", maintenanceRes(w), nil)
-	if err := x.store.DeleteMaintenanceWindow(w.OrgID, w.ID, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "maintenance.deleted", maintenanceRes(w), nil)
+	if err := h.store.DeleteMaintenanceWindow(w.OrgID, w.ID, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)
@@ -211,10 +211,10 @@ func (x *maintenanceHandlers) delete(c *gin.Context) error {
 
 // end ends the window's current occurrence now (SPEC "end early"); 409 when it is not
 // active. The check runs inside the update, so two concurrent ends cannot both succeed.
-func (x *maintenanceHandlers) end(c *gin.Context) error {
-	now := x.now()
-	entry := x.auditEntry(c, "maintenance.ended", store.AuditResource{}, map[string]any{"ended_at": now.UTC()})
-	w, err := x.store.UpdateMaintenanceWindow(actorOf(c).org.ID, c.Param("id"), naming(entry, maintenanceRes, func(w *store.MaintenanceWindow) error {
+func (h *maintenanceHandlers) end(c *gin.Context) error {
+	now := h.now()
+	entry := h.auditEntry(c, "maintenance.ended", store.AuditResource{}, map[string]any{"ended_at": now.UTC()})
+	w, err := h.store.UpdateMaintenanceWindow(actorOf(c).org.ID, c.Param("id"), naming(entry, maintenanceRes, func(w *store.MaintenanceWindow) error {
 		if !MaintenanceActive(w, now) {
 			return errConflict("The maintenance window is not active.")
 		}

@@ -24,8 +24,8 @@ type channelHandlers struct {
 }
 
 // channel loads the :id channel of the active organization; any other is 404.
-func (x *channelHandlers) channel(c *gin.Context) (*store.NotificationChannel, error) {
-	return x.store.Channel(actorOf(c).org.ID, c.Param("id"))
+func (h *channelHandlers) channel(c *gin.Context) (*store.NotificationChannel, error) {
+	return h.store.Channel(actorOf(c).org.ID, c.Param("id"))
 }
 
 func channelResource(ch *store.NotificationChannel) store.AuditResource {
@@ -33,15 +33,15 @@ func channelResource(ch *store.NotificationChannel) store.AuditResource {
 }
 
 // list answers the organization's channels, paginated in creation order.
-func (x *channelHandlers) list(c *gin.Context) error {
+func (h *channelHandlers) list(c *gin.Context) error {
 	orgID := actorOf(c).org.ID
-	return respondPage(c, func() ([]store.NotificationChannel, error) { return x.store.Channels(orgID) },
+	return respondPage(c, func() ([]store.NotificationChannel, error) { return h.store.Channels(orgID) },
 		func(ch store.NotificationChannel) string { return ch.ID }, newChannelView)
 }
 
 // get answers one channel.
-func (x *channelHandlers) get(c *gin.Context) error {
-	ch, err := x.channel(c)
+func (h *channelHandlers) get(c *gin.Context) error {
+	ch, err := h.channel(c)
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (x *channelHandlers) get(c *gin.Context) error {
 }
 
 // create validates the config for its type, seals the secrets under the new ID, stores it.
-func (x *channelHandlers) create(c *gin.Context) error {
+func (h *channelHandlers) create(c *gin.Context) error {
 	var req channelRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
@@ -61,11 +61,11 @@ func (x *channelHandlers) create(c *gin.Context) error {
 	}
 	orgID := actorOf(c).org.ID
 	ch := &store.NotificationChannel{ID: store.NewID()}
-	if err := x.apply(orgID, ch, change); err != nil {
+	if err := h.apply(orgID, ch, change); err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "channel.created", channelResource(ch), map[string]any{"type": ch.Type})
-	if err := x.store.CreateChannel(orgID, ch, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "channel.created", channelResource(ch), map[string]any{"type": ch.Type})
+	if err := h.store.CreateChannel(orgID, ch, audited(entry)); err != nil {
 		return err
 	}
 	c.JSON(http.StatusCreated, newChannelView(ch))
@@ -73,8 +73,8 @@ func (x *channelHandlers) create(c *gin.Context) error {
 }
 
 // apply copies a validated change onto ch, sealing its secrets under ch's ID.
-func (x *channelHandlers) apply(orgID string, ch *store.NotificationChannel, change *channelChange) error {
-	sealed, err := x.sealChannelSecrets(orgID, ch.ID, change.secrets)
+func (h *channelHandlers) apply(orgID string, ch *store.NotificationChannel, change *channelChange) error {
+	sealed, err := h.sealChannelSecrets(orgID, ch.ID, change.secrets)
 	if err != nil {
 		return err
 	}
@@ -84,8 +84,8 @@ func (x *channelHandlers) apply(orgID string, ch *store.NotificationChannel, cha
 }
 
 // update changes the fields sent; secrets sent as the mask, or omitted, are kept.
-func (x *channelHandlers) update(c *gin.Context) error {
-	old, err := x.channel(c)
+func (h *channelHandlers) update(c *gin.Context) error {
+	old, err := h.channel(c)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (x *channelHandlers) update(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	stored, err := openChannelSecrets(x.sealer, old)
+	stored, err := openChannelSecrets(h.sealer, old)
 	if err != nil {
 		return err
 	}
@@ -102,9 +102,9 @@ func (x *channelHandlers) update(c *gin.Context) error {
 		return err
 	}
 	orgID := actorOf(c).org.ID
-	entry := x.auditEntry(c, "channel.updated", store.AuditResource{}, map[string]any{"type": change.typ, "fields": sentFields(&req)})
-	ch, err := x.store.UpdateChannel(orgID, old.ID, naming(entry, channelResource, func(ch *store.NotificationChannel) error {
-		return x.apply(orgID, ch, change)
+	entry := h.auditEntry(c, "channel.updated", store.AuditResource{}, map[string]any{"type": change.typ, "fields": sentFields(&req)})
+	ch, err := h.store.UpdateChannel(orgID, old.ID, naming(entry, channelResource, func(ch *store.NotificationChannel) error {
+		return h.apply(orgID, ch, change)
 	}), audited(entry))
 	if err != nil {
 		return err
@@ -127,13 +127,13 @@ func sentFields(r *channelRequest) []string {
 }
 
 // delete removes the channel. Notifications still queued for it fail permanently.
-func (x *channelHandlers) delete(c *gin.Context) error {
-	ch, err := x.channel(c)
+func (h *channelHandlers) delete(c *gin.Context) error {
+	ch, err := h.channel(c)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "channel.deleted", channelResource(ch), map[string]any{"type": ch.Type})
-	if err := x.store.DeleteChannel(ch.OrgID, ch.ID, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "channel.deleted", channelResource(ch), map[string]any{"type": ch.Type})
+	if err := h.store.DeleteChannel(ch.OrgID, ch.ID, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)
@@ -143,20 +143,20 @@ func (x *channelHandlers) delete(c *gin.Context) error {
 // test sends a test notification now, directly (not through the outbox, so the caller sees
 // the provider's answer), records the outcome on the channel and answers it. A provider
 // that refuses is still a 200 with delivered false: the API call itself worked.
-func (x *channelHandlers) test(c *gin.Context) error {
-	ch, err := x.channel(c)
+func (h *channelHandlers) test(c *gin.Context) error {
+	ch, err := h.channel(c)
 	if err != nil {
 		return err
 	}
 	a := actorOf(c)
-	now := x.now().UTC()
+	now := h.now().UTC()
 	n := &notify.Notification{
 		ID: uuid.Must(uuid.NewV7()).String(), Event: "test", Severity: "info",
 		Title:   "Test notification from AlertifyPro",
 		Summary: "This is a test of the notification channel " + ch.Name + ".",
 		OrgID:   a.org.ID, OrgName: a.org.Name, Status: "GREEN", Since: now,
 	}
-	attempt, sendErr := x.send(c.Request.Context(), ch, n)
+	attempt, sendErr := h.send(c.Request.Context(), ch, n)
 	view := testSendView{Delivered: sendErr == nil, Response: attempt.Response}
 	if attempt.StatusCode != 0 {
 		view.StatusCode = &attempt.StatusCode
@@ -169,10 +169,10 @@ func (x *channelHandlers) test(c *gin.Context) error {
 	} else {
 		at = &now
 	}
-	entry := x.auditEntry(c, "channel.tested", channelResource(ch), map[string]any{"type": ch.Type, "delivered": view.Delivered})
-	err = x.store.SetChannelDelivery(ch.OrgID, ch.ID, at, lastErr, audited(entry))
+	entry := h.auditEntry(c, "channel.tested", channelResource(ch), map[string]any{"type": ch.Type, "delivered": view.Delivered})
+	err = h.store.SetChannelDelivery(ch.OrgID, ch.ID, at, lastErr, audited(entry))
 	if errors.Is(err, store.ErrNotFound) { // deleted meanwhile: the test send still happened
-		err = x.store.AppendAudit(ch.OrgID, entry)
+		err = h.store.AppendAudit(ch.OrgID, entry)
 	}
 	if err != nil {
 		return err
@@ -182,12 +182,12 @@ func (x *channelHandlers) test(c *gin.Context) error {
 }
 
 // send builds the channel's sender from its opened config and makes one attempt.
-func (x *channelHandlers) send(ctx context.Context, ch *store.NotificationChannel, n *notify.Notification) (notify.Attempt, error) {
-	cfg, err := channelConfig(x.sealer, ch)
+func (h *channelHandlers) send(ctx context.Context, ch *store.NotificationChannel, n *notify.Notification) (notify.Attempt, error) {
+	cfg, err := channelConfig(h.sealer, ch)
 	if err != nil {
 		return notify.Attempt{}, err
 	}
-	sender, err := notify.NewSender(ch.Type, cfg, x.notify)
+	sender, err := notify.NewSender(ch.Type, cfg, h.notify)
 	if err != nil {
 		return notify.Attempt{}, err
 	}
@@ -197,8 +197,8 @@ func (x *channelHandlers) send(ctx context.Context, ch *store.NotificationChanne
 }
 
 // deliveries answers the channel's delivery log, newest first, with X-Next-Cursor.
-func (x *channelHandlers) deliveries(c *gin.Context) error {
-	ch, err := x.channel(c)
+func (h *channelHandlers) deliveries(c *gin.Context) error {
+	ch, err := h.channel(c)
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func (x *channelHandlers) deliveries(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	logs, next, err := x.store.Deliveries(ch.OrgID, store.DeliveryFilter{Kind: store.OutboxKindChannel,
+	logs, next, err := h.store.Deliveries(ch.OrgID, store.DeliveryFilter{Kind: store.OutboxKindChannel,
 		TargetID: ch.ID, Limit: p.limit, Cursor: p.cursor})
 	if err != nil {
 		return err
@@ -224,10 +224,10 @@ func (x *channelHandlers) deliveries(c *gin.Context) error {
 
 // retry puts a dead-lettered delivery (its delivery_id) of the organization back in the
 // outbox, due now; the worker sends it on its next pass.
-func (x *channelHandlers) retry(c *gin.Context) error {
+func (h *channelHandlers) retry(c *gin.Context) error {
 	id := c.Param("id")
-	entry := x.auditEntry(c, "delivery.retried", store.AuditResource{Type: "delivery", ID: id}, nil)
-	if err := x.store.ReplayDeadLetter(actorOf(c).org.ID, id, x.now(), audited(entry)); err != nil {
+	entry := h.auditEntry(c, "delivery.retried", store.AuditResource{Type: "delivery", ID: id}, nil)
+	if err := h.store.ReplayDeadLetter(actorOf(c).org.ID, id, h.now(), audited(entry)); err != nil {
 		return err
 	}
 	c.JSON(http.StatusAccepted, gin.H{"delivery_id": id, "status": "queued"})

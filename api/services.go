@@ -18,7 +18,7 @@ type serviceHandlers struct {
 // list answers the organization's services, filtered by ?status=, ?tag=, ?environment=,
 // ?check_type= (aliases allowed) and ?q= (substring of name, endpoint or description), one
 // page at a time.
-func (x *serviceHandlers) list(c *gin.Context) error {
+func (h *serviceHandlers) list(c *gin.Context) error {
 	p, err := pageParams(c)
 	if err != nil {
 		return err
@@ -27,7 +27,7 @@ func (x *serviceHandlers) list(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	all, err := x.store.Services(actorOf(c).org.ID)
+	all, err := h.store.Services(actorOf(c).org.ID)
 	if err != nil {
 		return err
 	}
@@ -47,8 +47,8 @@ func (x *serviceHandlers) list(c *gin.Context) error {
 }
 
 // get answers one service.
-func (x *serviceHandlers) get(c *gin.Context) error {
-	s, err := x.store.Service(actorOf(c).org.ID, c.Param("id"))
+func (h *serviceHandlers) get(c *gin.Context) error {
+	s, err := h.store.Service(actorOf(c).org.ID, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (x *serviceHandlers) get(c *gin.Context) error {
 // create adds a service (201). A body organization_id has already selected the
 // organization (authenticate), so validation, sealing, the plan cap and the
 // permission check all apply to that organization.
-func (x *serviceHandlers) create(c *gin.Context) error {
+func (h *serviceHandlers) create(c *gin.Context) error {
 	var req serviceRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
@@ -67,42 +67,42 @@ func (x *serviceHandlers) create(c *gin.Context) error {
 	orgID := actorOf(c).org.ID
 	// The ID is chosen here, before sealing, because every seal is bound to it.
 	s := &store.Service{ID: store.NewID()}
-	if err := x.applyRequest(orgID, &req, s, applyCreate); err != nil {
+	if err := h.applyRequest(orgID, &req, s, applyCreate); err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "service.created", serviceResource(s), serviceMeta(s))
-	if err := x.store.CreateService(orgID, s, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "service.created", serviceResource(s), serviceMeta(s))
+	if err := h.store.CreateService(orgID, s, audited(entry)); err != nil {
 		return serviceNameTaken(err)
 	}
-	x.scheduleChanged()
+	h.scheduleChanged()
 	c.JSON(http.StatusCreated, newServiceView(s))
 	return nil
 }
 
 // replace is PUT: a full update validated like a create (auth and paused are kept unless
 // given).
-func (x *serviceHandlers) replace(c *gin.Context) error {
-	return x.update(c, applyReplace)
+func (h *serviceHandlers) replace(c *gin.Context) error {
+	return h.update(c, applyReplace)
 }
 
 // patch is PATCH: only the given fields change; a new check type re-validates the endpoint
 // and the options.
-func (x *serviceHandlers) patch(c *gin.Context) error {
-	return x.update(c, applyPatch)
+func (h *serviceHandlers) patch(c *gin.Context) error {
+	return h.update(c, applyPatch)
 }
 
 // update applies a PUT or PATCH inside the store's update transaction, so it validates
 // against the current record and never loses a concurrent change.
-func (x *serviceHandlers) update(c *gin.Context, mode applyMode) error {
+func (h *serviceHandlers) update(c *gin.Context, mode applyMode) error {
 	var req serviceRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
 	orgID := actorOf(c).org.ID
 	// The entry is completed inside the transaction, naming the service as it is stored.
-	entry := x.auditEntry(c, "service.updated", store.AuditResource{}, nil)
-	s, err := x.store.UpdateService(orgID, c.Param("id"), func(s *store.Service) error {
-		if err := x.applyRequest(orgID, &req, s, mode); err != nil {
+	entry := h.auditEntry(c, "service.updated", store.AuditResource{}, nil)
+	s, err := h.store.UpdateService(orgID, c.Param("id"), func(s *store.Service) error {
+		if err := h.applyRequest(orgID, &req, s, mode); err != nil {
 			return err
 		}
 		entry.Resource, entry.Metadata = serviceResource(s), serviceMeta(s)
@@ -111,48 +111,48 @@ func (x *serviceHandlers) update(c *gin.Context, mode applyMode) error {
 	if err != nil {
 		return serviceNameTaken(err)
 	}
-	x.scheduleChanged()
+	h.scheduleChanged()
 	c.JSON(http.StatusOK, newServiceView(s))
 	return nil
 }
 
 // delete removes a service (204).
-func (x *serviceHandlers) delete(c *gin.Context) error {
+func (h *serviceHandlers) delete(c *gin.Context) error {
 	orgID := actorOf(c).org.ID
-	s, err := x.store.Service(orgID, c.Param("id"))
+	s, err := h.store.Service(orgID, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "service.deleted", serviceResource(s), serviceMeta(s))
-	if err := x.store.DeleteService(orgID, s.ID, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "service.deleted", serviceResource(s), serviceMeta(s))
+	if err := h.store.DeleteService(orgID, s.ID, audited(entry)); err != nil {
 		return err
 	}
-	x.scheduleChanged()
-	if x.purger != nil {
-		x.purger.Enqueue(orgID, s.ID) // history goes in the background
+	h.scheduleChanged()
+	if h.purger != nil {
+		h.purger.Enqueue(orgID, s.ID) // history goes in the background
 	}
 	c.Status(http.StatusNoContent)
 	return nil
 }
 
 // pause stops checking a service; its status becomes PAUSED.
-func (x *serviceHandlers) pause(c *gin.Context) error {
-	return x.setPaused(c, true, "service.paused")
+func (h *serviceHandlers) pause(c *gin.Context) error {
+	return h.setPaused(c, true, "service.paused")
 }
 
 // resume checks a paused service again; it is PENDING until the next check.
-func (x *serviceHandlers) resume(c *gin.Context) error {
-	return x.setPaused(c, false, "service.resumed")
+func (h *serviceHandlers) resume(c *gin.Context) error {
+	return h.setPaused(c, false, "service.resumed")
 }
 
 // errUnchanged aborts an update transaction that would change nothing.
 var errUnchanged = errors.New("unchanged")
 
 // setPaused pauses or resumes; repeating it is a harmless no-op (200, no write, no audit).
-func (x *serviceHandlers) setPaused(c *gin.Context, paused bool, event string) error {
+func (h *serviceHandlers) setPaused(c *gin.Context, paused bool, event string) error {
 	orgID, id := actorOf(c).org.ID, c.Param("id")
-	entry := x.auditEntry(c, event, store.AuditResource{}, nil)
-	s, err := x.store.UpdateService(orgID, id, func(s *store.Service) error {
+	entry := h.auditEntry(c, event, store.AuditResource{}, nil)
+	s, err := h.store.UpdateService(orgID, id, func(s *store.Service) error {
 		if s.Paused == paused {
 			return errUnchanged
 		}
@@ -161,7 +161,7 @@ func (x *serviceHandlers) setPaused(c *gin.Context, paused bool, event string) e
 		return nil
 	}, audited(entry))
 	if errors.Is(err, errUnchanged) {
-		s, err = x.store.Service(orgID, id)
+		s, err = h.store.Service(orgID, id)
 		if err != nil {
 			return err
 		}
@@ -171,7 +171,7 @@ func (x *serviceHandlers) setPaused(c *gin.Context, paused bool, event string) e
 	if err != nil {
 		return err
 	}
-	x.scheduleChanged()
+	h.scheduleChanged()
 	c.JSON(http.StatusOK, newServiceView(s))
 	return nil
 }

@@ -52,8 +52,8 @@ type sslListItem struct {
 
 // ssl answers the service's certificate, or 404 when no check has seen one (a service that
 // does not speak TLS, or one not checked yet).
-func (x *serviceResultHandlers) ssl(c *gin.Context) error {
-	s, err := x.store.Service(actorOf(c).org.ID, c.Param("id"))
+func (h *serviceResultHandlers) ssl(c *gin.Context) error {
+	s, err := h.store.Service(actorOf(c).org.ID, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (x *serviceResultHandlers) ssl(c *gin.Context) error {
 		return &Error{Status: http.StatusNotFound, Code: "not_found",
 			Message: "No certificate seen yet: the service does not use TLS or has not been checked."}
 	}
-	now := x.now()
+	now := h.now()
 	c.JSON(http.StatusOK, sslView{
 		ServiceID: s.ID, Domain: endpointDomain(s), Issuer: cert.Issuer, Subject: cert.Subject,
 		ValidFrom: cert.ValidFrom.UTC(), ValidTo: cert.ValidTo.UTC(), DaysUntilExpiry: daysUntil(cert.ValidTo, now),
@@ -78,12 +78,12 @@ type sslCertificateHandlers struct {
 
 // list answers the certificates of the organization's SSL services and HTTPS services
 // that a check has seen, in service order, one page at a time.
-func (x *sslCertificateHandlers) list(c *gin.Context) error {
+func (h *sslCertificateHandlers) list(c *gin.Context) error {
 	p, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	all, err := x.store.Services(actorOf(c).org.ID)
+	all, err := h.store.Services(actorOf(c).org.ID)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (x *sslCertificateHandlers) list(c *gin.Context) error {
 		}
 	}
 	tls = paginate(c, tls, func(s *store.Service) string { return s.ID }, p)
-	now := x.now()
+	now := h.now()
 	out := make([]sslListItem, 0, len(tls))
 	for _, s := range tls {
 		cert := s.Certificate

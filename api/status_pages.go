@@ -66,17 +66,17 @@ func statusPageRes(p *store.StatusPage) store.AuditResource {
 }
 
 // page loads the :id page of the active organization; any other is 404.
-func (x *statusPageHandlers) page(c *gin.Context) (*store.StatusPage, error) {
-	return x.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
+func (h *statusPageHandlers) page(c *gin.Context) (*store.StatusPage, error) {
+	return h.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
 }
 
 // targets returns membership tests over the organization's service and heartbeat IDs.
-func (x *statusPageHandlers) targets(orgID string) (componentTargets, error) {
-	svcs, err := x.store.Services(orgID)
+func (h *statusPageHandlers) targets(orgID string) (componentTargets, error) {
+	svcs, err := h.store.Services(orgID)
 	if err != nil {
 		return componentTargets{}, err
 	}
-	beats, err := x.store.Heartbeats(orgID)
+	beats, err := h.store.Heartbeats(orgID)
 	if err != nil {
 		return componentTargets{}, err
 	}
@@ -90,12 +90,12 @@ func (x *statusPageHandlers) targets(orgID string) (componentTargets, error) {
 	return componentTargets{service: func(id string) bool { return ids["s/"+id] }, heartbeat: func(id string) bool { return ids["h/"+id] }}, nil
 }
 
-func (x *statusPageHandlers) list(c *gin.Context) error {
+func (h *statusPageHandlers) list(c *gin.Context) error {
 	p, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	pages, err := x.store.StatusPages(actorOf(c).org.ID)
+	pages, err := h.store.StatusPages(actorOf(c).org.ID)
 	if err != nil {
 		return err
 	}
@@ -107,13 +107,13 @@ func (x *statusPageHandlers) list(c *gin.Context) error {
 	return nil
 }
 
-func (x *statusPageHandlers) create(c *gin.Context) error {
+func (h *statusPageHandlers) create(c *gin.Context) error {
 	var req statusPageRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
 	orgID := actorOf(c).org.ID
-	known, err := x.targets(orgID)
+	known, err := h.targets(orgID)
 	if err != nil {
 		return err
 	}
@@ -121,17 +121,17 @@ func (x *statusPageHandlers) create(c *gin.Context) error {
 	if err := req.apply(p, true, known); err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "status_page.created", statusPageRes(p), map[string]any{"slug": p.Slug})
-	if err := x.store.CreateStatusPage(orgID, p, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "status_page.created", statusPageRes(p), map[string]any{"slug": p.Slug})
+	if err := h.store.CreateStatusPage(orgID, p, audited(entry)); err != nil {
 		return err
 	}
-	x.cache.invalidate()
+	h.cache.invalidate()
 	c.JSON(http.StatusCreated, newStatusPageView(p))
 	return nil
 }
 
-func (x *statusPageHandlers) get(c *gin.Context) error {
-	p, err := x.page(c)
+func (h *statusPageHandlers) get(c *gin.Context) error {
+	p, err := h.page(c)
 	if err != nil {
 		return err
 	}
@@ -139,8 +139,8 @@ func (x *statusPageHandlers) get(c *gin.Context) error {
 	return nil
 }
 
-func (x *statusPageHandlers) update(c *gin.Context) error {
-	if _, err := x.page(c); err != nil {
+func (h *statusPageHandlers) update(c *gin.Context) error {
+	if _, err := h.page(c); err != nil {
 		return err // 404 before the body is judged
 	}
 	var req statusPageRequest
@@ -148,12 +148,12 @@ func (x *statusPageHandlers) update(c *gin.Context) error {
 		return err
 	}
 	orgID := actorOf(c).org.ID
-	known, err := x.targets(orgID)
+	known, err := h.targets(orgID)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "status_page.updated", store.AuditResource{}, nil)
-	p, err := x.store.UpdateStatusPage(orgID, c.Param("id"), func(p *store.StatusPage) error {
+	entry := h.auditEntry(c, "status_page.updated", store.AuditResource{}, nil)
+	p, err := h.store.UpdateStatusPage(orgID, c.Param("id"), func(p *store.StatusPage) error {
 		if err := req.apply(p, false, known); err != nil {
 			return err
 		}
@@ -163,21 +163,21 @@ func (x *statusPageHandlers) update(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	x.cache.invalidate()
+	h.cache.invalidate()
 	c.JSON(http.StatusOK, newStatusPageView(p))
 	return nil
 }
 
-func (x *statusPageHandlers) delete(c *gin.Context) error {
-	p, err := x.page(c)
+func (h *statusPageHandlers) delete(c *gin.Context) error {
+	p, err := h.page(c)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "status_page.deleted", statusPageRes(p), map[string]any{"slug": p.Slug})
-	if err := x.store.DeleteStatusPage(p.OrgID, p.ID, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "status_page.deleted", statusPageRes(p), map[string]any{"slug": p.Slug})
+	if err := h.store.DeleteStatusPage(p.OrgID, p.ID, audited(entry)); err != nil {
 		return err
 	}
-	x.cache.invalidate()
+	h.cache.invalidate()
 	c.Status(http.StatusNoContent)
 	return nil
 }

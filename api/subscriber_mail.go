@@ -35,25 +35,25 @@ type subscriberNotices struct {
 }
 
 // pageURL is the public status page of p.
-func (x *subscriberNotices) pageURL(p *store.StatusPage) string {
-	return x.baseURL + "/status/" + url.PathEscape(p.Slug)
+func (sn *subscriberNotices) pageURL(p *store.StatusPage) string {
+	return sn.baseURL + "/status/" + url.PathEscape(p.Slug)
 }
 
 // tokenURL is the public confirm or unsubscribe link (action) carrying token.
-func (x *subscriberNotices) tokenURL(action, token string) string {
-	return x.baseURL + "/api/v1/public/subscriptions/" + action + "?token=" + url.QueryEscape(token)
+func (sn *subscriberNotices) tokenURL(action, token string) string {
+	return sn.baseURL + "/api/v1/public/subscriptions/" + action + "?token=" + url.QueryEscape(token)
 }
 
 // notice is the store.SubscriberNotifier. A subscriber whose unsubscribe token no longer
 // opens (a rotated ENCRYPTION_KEY) is skipped and logged rather than failing the incident's
 // transaction: one broken record must not stop a status update.
-func (x *subscriberNotices) notice(n *store.SubscriberNotice, s *store.Subscriber) (*store.OutboxEntry, error) {
-	token, err := x.opener.Open(s.SealedUnsubscribe, s.OrgID, subscriberRecord(s.ID, "unsubscribe"))
+func (sn *subscriberNotices) notice(n *store.SubscriberNotice, s *store.Subscriber) (*store.OutboxEntry, error) {
+	token, err := sn.opener.Open(s.SealedUnsubscribe, s.OrgID, subscriberRecord(s.ID, "unsubscribe"))
 	if err != nil {
-		x.logger.Error("subscriber skipped: unsubscribe token does not open", "org_id", s.OrgID, "subscriber_id", s.ID, "error", err)
+		sn.logger.Error("subscriber skipped: unsubscribe token does not open", "org_id", s.OrgID, "subscriber_id", s.ID, "error", err)
 		return nil, nil
 	}
-	unsubscribe := x.tokenURL("unsubscribe", string(token))
+	unsubscribe := sn.tokenURL("unsubscribe", string(token))
 	id := uuid.Must(uuid.NewV7()).String()
 	event := "maintenance.started"
 	if n.Change != nil {
@@ -62,7 +62,7 @@ func (x *subscriberNotices) notice(n *store.SubscriberNotice, s *store.Subscribe
 	nt := &notify.Notification{ID: id, Event: event, OrgID: n.OrgID}
 	e := &store.OutboxEntry{ID: id, Event: event}
 	if s.Type == store.SubscriberWebhook {
-		payload, err := json.Marshal(x.envelope(id, event, n, unsubscribe))
+		payload, err := json.Marshal(sn.envelope(id, event, n, unsubscribe))
 		if err != nil {
 			return nil, err
 		}
@@ -71,7 +71,7 @@ func (x *subscriberNotices) notice(n *store.SubscriberNotice, s *store.Subscribe
 	} else {
 		// Addressed to the subscriber, not the address: Resolve looks the subscriber up at
 		// send time, so a message still queued when its subscriber unsubscribes is dropped.
-		nt.Mail = x.mail(n, unsubscribe)
+		nt.Mail = sn.mail(n, unsubscribe)
 		e.Kind, e.TargetID = store.OutboxKindEmail, subscriberTargetPrefix+s.PageID+"/"+s.ID
 	}
 	raw, err := json.Marshal(nt)
@@ -89,7 +89,7 @@ type mailContent struct {
 }
 
 // mail renders an incident update or a maintenance announcement as text and HTML.
-func (x *subscriberNotices) mail(n *store.SubscriberNotice, unsubscribe string) *notify.Message {
+func (sn *subscriberNotices) mail(n *store.SubscriberNotice, unsubscribe string) *notify.Message {
 	var m mailContent
 	if ch := n.Change; ch != nil {
 		inc := ch.Incident
@@ -104,7 +104,7 @@ func (x *subscriberNotices) mail(n *store.SubscriberNotice, unsubscribe string) 
 				w.EndsAt.UTC().Format("2 Jan 2006 15:04 UTC")),
 			body: w.Window.Description, components: maintenanceComponents(n.Page, &w.Window)}
 	}
-	return renderSubscriberMail(m, n.Page.Name, x.pageURL(n.Page), unsubscribe)
+	return renderSubscriberMail(m, n.Page.Name, sn.pageURL(n.Page), unsubscribe)
 }
 
 // renderSubscriberMail formats content as the text and HTML parts (every value that came
@@ -135,12 +135,12 @@ func renderSubscriberMail(m mailContent, pageName, pageURL, unsubscribe string) 
 }
 
 // confirmationMail asks an address to confirm its subscription to page.
-func (x *subscriberNotices) confirmationMail(page *store.StatusPage, confirm, unsubscribe string) *notify.Message {
+func (sn *subscriberNotices) confirmationMail(page *store.StatusPage, confirm, unsubscribe string) *notify.Message {
 	m := mailContent{subject: "Confirm your subscription to " + page.Name, heading: "Confirm your subscription",
 		meta: "Someone (hopefully you) asked to receive incident and maintenance updates of " + page.Name + ".",
-		body: "Confirm the subscription by opening this link:\n" + x.tokenURL("confirm", confirm) +
+		body: "Confirm the subscription by opening this link:\n" + sn.tokenURL("confirm", confirm) +
 			"\n\nIf you did not ask for this, ignore this e-mail: nothing will be sent to you."}
-	return renderSubscriberMail(m, page.Name, x.pageURL(page), x.tokenURL("unsubscribe", unsubscribe))
+	return renderSubscriberMail(m, page.Name, sn.pageURL(page), sn.tokenURL("unsubscribe", unsubscribe))
 }
 
 // subscriberEnvelope is the JSON a webhook subscriber receives: public fields only.
@@ -156,9 +156,9 @@ type subscriberEnvelope struct {
 }
 
 // envelope builds the webhook subscriber's body: {page, incident, update} or {page, maintenance}.
-func (x *subscriberNotices) envelope(id, event string, n *store.SubscriberNotice, unsubscribe string) subscriberEnvelope {
+func (sn *subscriberNotices) envelope(id, event string, n *store.SubscriberNotice, unsubscribe string) subscriberEnvelope {
 	env := subscriberEnvelope{ID: id, Event: event, UnsubscribeURL: unsubscribe,
-		Page: map[string]any{"name": n.Page.Name, "slug": n.Page.Slug, "url": x.pageURL(n.Page)}}
+		Page: map[string]any{"name": n.Page.Name, "slug": n.Page.Slug, "url": sn.pageURL(n.Page)}}
 	if ch := n.Change; ch != nil {
 		inc := ch.Incident
 		env.Timestamp = ch.Update.CreatedAt.UTC()

@@ -37,9 +37,9 @@ type publicSubscriberHandlers struct {
 // subscriptions, or an invite_only one, is 403. Every e-mail answer is the same 200,
 // whether the address is new, pending (the confirmation is sent again) or already
 // confirmed (nothing is sent), so the endpoint does not tell who is subscribed.
-func (x *publicSubscriberHandlers) subscribe(c *gin.Context) error {
+func (h *publicSubscriberHandlers) subscribe(c *gin.Context) error {
 	form := isFormPost(c)
-	err := x.doSubscribe(c, form)
+	err := h.doSubscribe(c, form)
 	if err != nil && form {
 		apiErr, known := toAPIError(err)
 		if !known {
@@ -60,14 +60,14 @@ func (x *publicSubscriberHandlers) subscribe(c *gin.Context) error {
 	return err
 }
 
-func (x *publicSubscriberHandlers) doSubscribe(c *gin.Context, form bool) error {
-	now := x.now()
-	d := x.limits.take(rateKey{kind: 's', id: clientBucket(c)}, subscribeRateLimit, now)
+func (h *publicSubscriberHandlers) doSubscribe(c *gin.Context, form bool) error {
+	now := h.now()
+	d := h.limits.take(rateKey{kind: 's', id: clientBucket(c)}, subscribeRateLimit, now)
 	setRateHeaders(c, d)
 	if !d.allowed {
 		return errRateLimited(now, d.retryAt)
 	}
-	page, err := x.store.PublicStatusPage(c.Param("slug"))
+	page, err := h.store.PublicStatusPage(c.Param("slug"))
 	if err != nil {
 		return err
 	}
@@ -87,12 +87,12 @@ func (x *publicSubscriberHandlers) doSubscribe(c *gin.Context, form bool) error 
 	} else if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	ns, err := x.build(page, &req, true)
+	ns, err := h.build(page, &req, true)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "subscriber.created", subscriberRes(ns.sub), map[string]any{"status_page_id": page.ID, "public": true})
-	s, outcome, err := x.add(page, ns, audited(entry))
+	entry := h.auditEntry(c, "subscriber.created", subscriberRes(ns.sub), map[string]any{"status_page_id": page.ID, "public": true})
+	s, outcome, err := h.add(page, ns, audited(entry))
 	if err != nil {
 		return err
 	}
@@ -122,14 +122,14 @@ func isFormPost(c *gin.Context) bool {
 }
 
 // confirm serves the confirmation link: the pending subscriber becomes confirmed.
-func (x *publicSubscriberHandlers) confirm(c *gin.Context) error {
+func (h *publicSubscriberHandlers) confirm(c *gin.Context) error {
 	token := c.Query("token")
 	if token == "" || len(token) > maxSubscriberToken {
 		writeNoticePage(c, http.StatusNotFound, "Link not valid", "This confirmation link is not valid.", "")
 		return nil
 	}
-	s, err := x.store.ConfirmSubscriber(crypto.Digest(token), func(s *store.Subscriber) *store.Change {
-		return audited(x.auditEntry(c, "subscriber.confirmed", subscriberRes(s), map[string]any{"status_page_id": s.PageID}))
+	s, err := h.store.ConfirmSubscriber(crypto.Digest(token), func(s *store.Subscriber) *store.Change {
+		return audited(h.auditEntry(c, "subscriber.confirmed", subscriberRes(s), map[string]any{"status_page_id": s.PageID}))
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		writeNoticePage(c, http.StatusNotFound, "Link not valid",
@@ -138,7 +138,7 @@ func (x *publicSubscriberHandlers) confirm(c *gin.Context) error {
 	} else if err != nil {
 		return err
 	}
-	name, back := x.pageOf(s)
+	name, back := h.pageOf(s)
 	writeNoticePage(c, http.StatusOK, "Subscribed", "You are now subscribed to updates of "+name+".", back)
 	return nil
 }
@@ -146,13 +146,13 @@ func (x *publicSubscriberHandlers) confirm(c *gin.Context) error {
 // unsubscribe serves the unsubscribe link of every message, and the RFC 8058 one-click
 // POST of mail clients: the subscriber is removed. An unknown or used token reads the
 // same "not subscribed" page, so a second click is harmless.
-func (x *publicSubscriberHandlers) unsubscribe(c *gin.Context) error {
+func (h *publicSubscriberHandlers) unsubscribe(c *gin.Context) error {
 	token := c.Query("token")
 	var s *store.Subscriber
 	err := store.ErrNotFound
 	if token != "" && len(token) <= maxSubscriberToken {
-		s, err = x.store.Unsubscribe(crypto.Digest(token), func(s *store.Subscriber) *store.Change {
-			return audited(x.auditEntry(c, "subscriber.deleted", subscriberRes(s),
+		s, err = h.store.Unsubscribe(crypto.Digest(token), func(s *store.Subscriber) *store.Change {
+			return audited(h.auditEntry(c, "subscriber.deleted", subscriberRes(s),
 				map[string]any{"status_page_id": s.PageID, "unsubscribed": true}))
 		})
 	}
@@ -162,14 +162,14 @@ func (x *publicSubscriberHandlers) unsubscribe(c *gin.Context) error {
 	} else if err != nil {
 		return err
 	}
-	name, back := x.pageOf(s)
+	name, back := h.pageOf(s)
 	writeNoticePage(c, http.StatusOK, "Unsubscribed", "You will not receive updates of "+name+" any more.", back)
 	return nil
 }
 
 // pageOf names the subscriber's page and links to it when it is public.
-func (x *publicSubscriberHandlers) pageOf(s *store.Subscriber) (name, back string) {
-	p, err := x.store.StatusPage(s.OrgID, s.PageID)
+func (h *publicSubscriberHandlers) pageOf(s *store.Subscriber) (name, back string) {
+	p, err := h.store.StatusPage(s.OrgID, s.PageID)
 	if err != nil {
 		return "the status page", ""
 	}

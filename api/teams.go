@@ -63,21 +63,21 @@ func (r *teamRequest) validate(create bool) error {
 }
 
 // team loads the :id team of the active organization; any other is 404.
-func (x *teamHandlers) team(c *gin.Context) (*store.Team, error) {
-	return x.store.Team(actorOf(c).org.ID, c.Param("id"))
+func (h *teamHandlers) team(c *gin.Context) (*store.Team, error) {
+	return h.store.Team(actorOf(c).org.ID, c.Param("id"))
 }
 
-func (x *teamHandlers) list(c *gin.Context) error {
+func (h *teamHandlers) list(c *gin.Context) error {
 	p, err := pageParams(c)
 	if err != nil {
 		return err
 	}
 	orgID := actorOf(c).org.ID
-	teams, err := x.store.Teams(orgID)
+	teams, err := h.store.Teams(orgID)
 	if err != nil {
 		return err
 	}
-	counts, err := x.store.TeamMemberCounts(orgID)
+	counts, err := h.store.TeamMemberCounts(orgID)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (x *teamHandlers) list(c *gin.Context) error {
 	return nil
 }
 
-func (x *teamHandlers) create(c *gin.Context) error {
+func (h *teamHandlers) create(c *gin.Context) error {
 	var req teamRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
@@ -101,20 +101,20 @@ func (x *teamHandlers) create(c *gin.Context) error {
 	if req.Description != nil {
 		t.Description = *req.Description
 	}
-	entry := x.auditEntry(c, "team.created", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
-	if err := x.store.CreateTeam(actorOf(c).org.ID, t, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "team.created", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
+	if err := h.store.CreateTeam(actorOf(c).org.ID, t, audited(entry)); err != nil {
 		return err
 	}
 	c.JSON(http.StatusCreated, newTeamView(t, 0))
 	return nil
 }
 
-func (x *teamHandlers) get(c *gin.Context) error {
-	t, err := x.team(c)
+func (h *teamHandlers) get(c *gin.Context) error {
+	t, err := h.team(c)
 	if err != nil {
 		return err
 	}
-	members, err := x.store.TeamMembers(t.OrgID, t.ID)
+	members, err := h.store.TeamMembers(t.OrgID, t.ID)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (x *teamHandlers) get(c *gin.Context) error {
 	return nil
 }
 
-func (x *teamHandlers) update(c *gin.Context) error {
+func (h *teamHandlers) update(c *gin.Context) error {
 	var req teamRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
@@ -133,7 +133,7 @@ func (x *teamHandlers) update(c *gin.Context) error {
 	orgID := actorOf(c).org.ID
 	var changed []string
 	change := &store.Change{} // audited only when a field changed
-	t, err := x.store.UpdateTeam(orgID, c.Param("id"), func(t *store.Team) error {
+	t, err := h.store.UpdateTeam(orgID, c.Param("id"), func(t *store.Team) error {
 		if req.Name != nil && *req.Name != t.Name {
 			t.Name = *req.Name
 			changed = append(changed, "name")
@@ -143,7 +143,7 @@ func (x *teamHandlers) update(c *gin.Context) error {
 			changed = append(changed, "description")
 		}
 		if len(changed) > 0 {
-			change.Audit = append(change.Audit, x.auditEntry(c, "team.updated",
+			change.Audit = append(change.Audit, h.auditEntry(c, "team.updated",
 				store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, map[string]any{"changed": changed}))
 		}
 		return nil
@@ -151,7 +151,7 @@ func (x *teamHandlers) update(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	members, err := x.store.TeamMembers(orgID, t.ID)
+	members, err := h.store.TeamMembers(orgID, t.ID)
 	if err != nil {
 		return err
 	}
@@ -159,13 +159,13 @@ func (x *teamHandlers) update(c *gin.Context) error {
 	return nil
 }
 
-func (x *teamHandlers) delete(c *gin.Context) error {
-	t, err := x.team(c)
+func (h *teamHandlers) delete(c *gin.Context) error {
+	t, err := h.team(c)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "team.deleted", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
-	if err := x.store.DeleteTeam(t.OrgID, t.ID, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "team.deleted", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
+	if err := h.store.DeleteTeam(t.OrgID, t.ID, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

@@ -21,8 +21,8 @@ type webhookHandlers struct {
 }
 
 // webhook loads the :id subscription of the active organization; any other is 404.
-func (x *webhookHandlers) webhook(c *gin.Context) (*store.Webhook, error) {
-	return x.store.Webhook(actorOf(c).org.ID, c.Param("id"))
+func (h *webhookHandlers) webhook(c *gin.Context) (*store.Webhook, error) {
+	return h.store.Webhook(actorOf(c).org.ID, c.Param("id"))
 }
 
 func webhookResource(w *store.Webhook) store.AuditResource {
@@ -30,15 +30,15 @@ func webhookResource(w *store.Webhook) store.AuditResource {
 }
 
 // list answers the organization's subscriptions, paginated in creation order.
-func (x *webhookHandlers) list(c *gin.Context) error {
+func (h *webhookHandlers) list(c *gin.Context) error {
 	orgID := actorOf(c).org.ID
-	return respondPage(c, func() ([]store.Webhook, error) { return x.store.Webhooks(orgID) },
+	return respondPage(c, func() ([]store.Webhook, error) { return h.store.Webhooks(orgID) },
 		func(w store.Webhook) string { return w.ID }, newWebhookView)
 }
 
 // get answers one subscription.
-func (x *webhookHandlers) get(c *gin.Context) error {
-	w, err := x.webhook(c)
+func (h *webhookHandlers) get(c *gin.Context) error {
+	w, err := h.webhook(c)
 	if err != nil {
 		return err
 	}
@@ -48,12 +48,12 @@ func (x *webhookHandlers) get(c *gin.Context) error {
 
 // create validates the subscription, generates its secret unless one is given, seals URL
 // and secret under the new ID, and answers 201 with the secret — the only time it is shown.
-func (x *webhookHandlers) create(c *gin.Context) error {
+func (h *webhookHandlers) create(c *gin.Context) error {
 	var req webhookRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	change, err := x.validate(&req, nil)
+	change, err := h.validate(&req, nil)
 	if err != nil {
 		return err
 	}
@@ -65,12 +65,12 @@ func (x *webhookHandlers) create(c *gin.Context) error {
 	orgID := actorOf(c).org.ID
 	w := &store.Webhook{ID: store.NewID(), OrgID: orgID, DisplayURL: change.display,
 		Events: change.events, Enabled: change.enabled}
-	if err := x.sealWebhook(w, change.url, change.secret); err != nil {
+	if err := h.sealWebhook(w, change.url, change.secret); err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "webhook.created", webhookResource(w), map[string]any{"events": w.Events,
+	entry := h.auditEntry(c, "webhook.created", webhookResource(w), map[string]any{"events": w.Events,
 		"secret_generated": req.Secret == nil})
-	if err := x.store.CreateWebhook(orgID, w, audited(entry)); err != nil {
+	if err := h.store.CreateWebhook(orgID, w, audited(entry)); err != nil {
 		return err
 	}
 	view := newWebhookView(w)
@@ -81,8 +81,8 @@ func (x *webhookHandlers) create(c *gin.Context) error {
 
 // update changes the fields sent. A new secret is sealed and, like every secret, never
 // shown; a url sent back as shown keeps the stored one.
-func (x *webhookHandlers) update(c *gin.Context) error {
-	old, err := x.webhook(c)
+func (h *webhookHandlers) update(c *gin.Context) error {
+	old, err := h.webhook(c)
 	if err != nil {
 		return err
 	}
@@ -90,18 +90,18 @@ func (x *webhookHandlers) update(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	change, err := x.validate(&req, old)
+	change, err := h.validate(&req, old)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "webhook.updated", store.AuditResource{}, map[string]any{"url_changed": change.url != "",
+	entry := h.auditEntry(c, "webhook.updated", store.AuditResource{}, map[string]any{"url_changed": change.url != "",
 		"secret_changed": change.secret != "", "events": change.events, "enabled": change.enabled})
-	w, err := x.store.UpdateWebhook(old.OrgID, old.ID, naming(entry, webhookResource, func(w *store.Webhook) error {
+	w, err := h.store.UpdateWebhook(old.OrgID, old.ID, naming(entry, webhookResource, func(w *store.Webhook) error {
 		if change.url != "" {
 			w.DisplayURL = change.display
 		}
 		w.Events, w.Enabled = change.events, change.enabled
-		return x.sealWebhook(w, change.url, change.secret)
+		return h.sealWebhook(w, change.url, change.secret)
 	}), audited(entry))
 	if err != nil {
 		return err
@@ -111,13 +111,13 @@ func (x *webhookHandlers) update(c *gin.Context) error {
 }
 
 // delete removes the subscription; deliveries still queued for it fail permanently.
-func (x *webhookHandlers) delete(c *gin.Context) error {
-	w, err := x.webhook(c)
+func (h *webhookHandlers) delete(c *gin.Context) error {
+	w, err := h.webhook(c)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "webhook.deleted", webhookResource(w), nil)
-	if err := x.store.DeleteWebhook(w.OrgID, w.ID, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "webhook.deleted", webhookResource(w), nil)
+	if err := h.store.DeleteWebhook(w.OrgID, w.ID, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)
@@ -128,13 +128,13 @@ func (x *webhookHandlers) delete(c *gin.Context) error {
 // outbox uses (so the signature and headers are the real ones), records the outcome on
 // the subscription and answers what the receiver said. It sends even to a disabled
 // subscription: testing one before enabling it is the point.
-func (x *webhookHandlers) test(c *gin.Context) error {
-	w, err := x.webhook(c)
+func (h *webhookHandlers) test(c *gin.Context) error {
+	w, err := h.webhook(c)
 	if err != nil {
 		return err
 	}
 	a := actorOf(c)
-	now := x.now().UTC()
+	now := h.now().UTC()
 	id := uuid.Must(uuid.NewV7()).String()
 	ev := &store.Event{Name: "test", At: now, Data: map[string]any{
 		"message": "This is a test delivery from AlertifyPro.",
@@ -145,7 +145,7 @@ func (x *webhookHandlers) test(c *gin.Context) error {
 		return err
 	}
 	n := &notify.Notification{ID: id, Event: ev.Name, OrgID: a.org.ID, OrgName: a.org.Name, Payload: payload}
-	attempt, sendErr := x.send(c.Request.Context(), w, n)
+	attempt, sendErr := h.send(c.Request.Context(), w, n)
 	view := webhookTestView{Delivered: sendErr == nil, DeliveryID: id, Response: attempt.Response}
 	if attempt.StatusCode != 0 {
 		view.StatusCode = &attempt.StatusCode
@@ -158,10 +158,10 @@ func (x *webhookHandlers) test(c *gin.Context) error {
 	} else {
 		at = &now
 	}
-	entry := x.auditEntry(c, "webhook.tested", webhookResource(w), map[string]any{"delivered": view.Delivered})
-	err = x.store.SetWebhookDelivery(w.OrgID, w.ID, at, lastErr, audited(entry))
+	entry := h.auditEntry(c, "webhook.tested", webhookResource(w), map[string]any{"delivered": view.Delivered})
+	err = h.store.SetWebhookDelivery(w.OrgID, w.ID, at, lastErr, audited(entry))
 	if errors.Is(err, store.ErrNotFound) { // deleted meanwhile: the test send still happened
-		err = x.store.AppendAudit(w.OrgID, entry)
+		err = h.store.AppendAudit(w.OrgID, entry)
 	}
 	if err != nil {
 		return err
@@ -171,8 +171,8 @@ func (x *webhookHandlers) test(c *gin.Context) error {
 }
 
 // send makes one attempt with w's sender, bounded like a channel test send.
-func (x *webhookHandlers) send(ctx context.Context, w *store.Webhook, n *notify.Notification) (notify.Attempt, error) {
-	sender, err := newWebhookSender(x.sealer, w, x.notify)
+func (h *webhookHandlers) send(ctx context.Context, w *store.Webhook, n *notify.Notification) (notify.Attempt, error) {
+	sender, err := newWebhookSender(h.sealer, w, h.notify)
 	if err != nil {
 		return notify.Attempt{}, err
 	}
@@ -182,8 +182,8 @@ func (x *webhookHandlers) send(ctx context.Context, w *store.Webhook, n *notify.
 }
 
 // deliveries answers the subscription's delivery log, newest first, with X-Next-Cursor.
-func (x *webhookHandlers) deliveries(c *gin.Context) error {
-	w, err := x.webhook(c)
+func (h *webhookHandlers) deliveries(c *gin.Context) error {
+	w, err := h.webhook(c)
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (x *webhookHandlers) deliveries(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	logs, next, err := x.store.Deliveries(w.OrgID, store.DeliveryFilter{Kind: store.OutboxKindWebhook,
+	logs, next, err := h.store.Deliveries(w.OrgID, store.DeliveryFilter{Kind: store.OutboxKindWebhook,
 		TargetID: w.ID, Limit: p.limit, Cursor: p.cursor})
 	if err != nil {
 		return err
