@@ -50,27 +50,19 @@ func escalationPolicyRes(p *store.EscalationPolicy) store.AuditResource {
 	return store.AuditResource{Type: "escalation_policy", ID: p.ID, Name: p.Name}
 }
 
-// policy loads the :id policy of the active organization; any other is 404.
-func (h *escalationPolicyHandlers) policy(c *gin.Context) (*store.EscalationPolicy, error) {
-	return h.store.EscalationPolicy(actorOf(c).org.ID, c.Param("id"))
+// policies is the resource the policy routes share.
+func (h *escalationPolicyHandlers) policies() resource[store.EscalationPolicy, escalationPolicyView] {
+	return resource[store.EscalationPolicy, escalationPolicyView]{base: h.base, event: "escalation_policy",
+		load: h.store.EscalationPolicy, all: h.store.EscalationPolicies, insert: h.store.CreateEscalationPolicy,
+		save: h.store.UpdateEscalationPolicy,
+		id:   func(p *store.EscalationPolicy) string { return p.ID }, audit: escalationPolicyRes, view: newEscalationPolicyView}
 }
 
 // list answers the organization's policies, paginated in creation order.
-func (h *escalationPolicyHandlers) list(c *gin.Context) error {
-	orgID := actorOf(c).org.ID
-	return respondPage(c, func() ([]store.EscalationPolicy, error) { return h.store.EscalationPolicies(orgID) },
-		func(p store.EscalationPolicy) string { return p.ID }, newEscalationPolicyView)
-}
+func (h *escalationPolicyHandlers) list(c *gin.Context) error { return h.policies().list(c) }
 
 // get answers one policy.
-func (h *escalationPolicyHandlers) get(c *gin.Context) error {
-	p, err := h.policy(c)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newEscalationPolicyView(p))
-	return nil
-}
+func (h *escalationPolicyHandlers) get(c *gin.Context) error { return h.policies().get(c) }
 
 // create validates the policy (every target must exist in this organization) and stores it.
 func (h *escalationPolicyHandlers) create(c *gin.Context) error {
@@ -78,52 +70,41 @@ func (h *escalationPolicyHandlers) create(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	orgID := actorOf(c).org.ID
 	p := &store.EscalationPolicy{ID: store.NewID()}
-	if err := req.apply(p, true, escalationTargets(h.store, orgID)); err != nil {
+	if err := req.apply(p, true, escalationTargets(h.store, actorOf(c).org.ID)); err != nil {
 		return err
 	}
-	entry := h.auditEntry(c, "escalation_policy.created", escalationPolicyRes(p), nil)
-	if err := h.store.CreateEscalationPolicy(orgID, p, audited(entry)); err != nil {
-		return err
-	}
-	c.JSON(http.StatusCreated, newEscalationPolicyView(p))
-	return nil
+	return h.policies().create(c, p, nil)
 }
 
 // update changes the fields sent. Targets are checked before the write transaction (the
 // store's lookups open their own), so a target deleted in between is caught by the
 // escalator, which treats a missing target as nobody to tell.
 func (h *escalationPolicyHandlers) update(c *gin.Context) error {
-	if _, err := h.policy(c); err != nil {
+	r := h.policies()
+	if _, err := r.one(c); err != nil {
 		return err // 404 before the body is judged
 	}
 	var req escalationPolicyRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	orgID := actorOf(c).org.ID
 	// Validate against a scratch copy first: the store's update runs fn inside its write
 	// transaction, where the target lookups (their own transactions) must not run.
 	var scratch store.EscalationPolicy
-	if err := req.apply(&scratch, false, escalationTargets(h.store, orgID)); err != nil {
+	if err := req.apply(&scratch, false, escalationTargets(h.store, actorOf(c).org.ID)); err != nil {
 		return err
 	}
-	entry := h.auditEntry(c, "escalation_policy.updated", store.AuditResource{}, nil)
-	p, err := h.store.UpdateEscalationPolicy(orgID, c.Param("id"), naming(entry, escalationPolicyRes, func(p *store.EscalationPolicy) error {
+	return r.update(c, "updated", nil, func(p *store.EscalationPolicy) error {
 		return req.apply(p, false, func(string, string) (bool, error) { return true, nil })
-	}), audited(entry))
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newEscalationPolicyView(p))
-	return nil
+	})
 }
 
 // delete removes a policy; while an alert rule uses it the answer is 409 unless
-// ?force=true, which leaves those rules without escalation.
+// ?force=true, which leaves those rules without escalation. (Not resource.delete: the
+// query is judged after the 404, and a conflict gets this route's advice.)
 func (h *escalationPolicyHandlers) delete(c *gin.Context) error {
-	p, err := h.policy(c)
+	p, err := h.policies().one(c)
 	if err != nil {
 		return err
 	}

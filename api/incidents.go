@@ -58,15 +58,10 @@ func newIncidentView(i *store.Incident) incidentView {
 	return v
 }
 
-// page loads the :id page of the active organization; any other is 404.
-func (h *incidentHandlers) page(c *gin.Context) (*store.StatusPage, error) {
-	return h.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
-}
-
 // pageIncident loads the :id page and its :iid incident (404 naming whichever is missing);
 // every single-incident handler starts with it.
 func (h *incidentHandlers) pageIncident(c *gin.Context) (*store.StatusPage, *store.Incident, error) {
-	p, err := h.page(c)
+	p, err := h.statusPage(c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -87,7 +82,7 @@ func (h *incidentHandlers) list(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.page(c)
+	p, err := h.statusPage(c)
 	if err != nil {
 		return err
 	}
@@ -104,7 +99,7 @@ func (h *incidentHandlers) list(c *gin.Context) error {
 }
 
 func (h *incidentHandlers) create(c *gin.Context) error {
-	p, err := h.page(c)
+	p, err := h.statusPage(c)
 	if err != nil {
 		return err
 	}

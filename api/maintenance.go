@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -83,9 +82,13 @@ func newMaintenanceView(w *store.MaintenanceWindow, now time.Time) maintenanceVi
 	return v
 }
 
-// window loads the :id window of the active organization; any other is 404.
-func (h *maintenanceHandlers) window(c *gin.Context) (*store.MaintenanceWindow, error) {
-	return h.store.MaintenanceWindow(actorOf(c).org.ID, c.Param("id"))
+// windows is the resource the window routes share; views say what is active at now.
+func (h *maintenanceHandlers) windows(now time.Time) resource[store.MaintenanceWindow, maintenanceView] {
+	return resource[store.MaintenanceWindow, maintenanceView]{base: h.base, event: "maintenance",
+		load: h.store.MaintenanceWindow, all: h.store.MaintenanceWindows, insert: h.store.CreateMaintenanceWindow,
+		save: h.store.UpdateMaintenanceWindow, remove: h.store.DeleteMaintenanceWindow,
+		id: func(w *store.MaintenanceWindow) string { return w.ID }, audit: maintenanceRes,
+		view: func(w *store.MaintenanceWindow) maintenanceView { return newMaintenanceView(w, now) }}
 }
 
 // request binds the body of POST and PUT and loads the organization's services, which
@@ -120,33 +123,20 @@ func maintenanceRes(w *store.MaintenanceWindow) store.AuditResource {
 	return store.AuditResource{Type: "maintenance_window", ID: w.ID, Name: w.Name}
 }
 
+// list answers the organization's windows, paginated; ?active= keeps those that are (or
+// are not) active now.
 func (h *maintenanceHandlers) list(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	var only *bool
-	switch q, ok := c.GetQuery("active"); {
-	case !ok || q == "":
-	case q == "true" || q == "false":
-		b := q == "true"
-		only = &b
-	default:
-		return errBadRequest("active must be true or false")
-	}
-	windows, err := h.store.MaintenanceWindows(actorOf(c).org.ID)
-	if err != nil {
-		return err
-	}
 	now := h.now()
-	views := make([]maintenanceView, 0, len(windows))
-	for i := range windows {
-		if v := newMaintenanceView(&windows[i], now); only == nil || v.Active == *only {
-			views = append(views, v)
+	return h.windows(now).listWhere(c, func() (func(*store.MaintenanceWindow) bool, error) {
+		switch q, ok := c.GetQuery("active"); {
+		case !ok || q == "":
+			return func(*store.MaintenanceWindow) bool { return true }, nil
+		case q == "true" || q == "false":
+			return func(w *store.MaintenanceWindow) bool { return MaintenanceActive(w, now) == (q == "true") }, nil
+		default:
+			return nil, errBadRequest("active must be true or false")
 		}
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v maintenanceView) string { return v.ID }, p))
-	return nil
+	})
 }
 
 func (h *maintenanceHandlers) create(c *gin.Context) error {
@@ -159,71 +149,37 @@ func (h *maintenanceHandlers) create(c *gin.Context) error {
 	if err := req.apply(w, true, org.Settings.Timezone, known); err != nil {
 		return err
 	}
-	entry := h.auditEntry(c, "maintenance.created", maintenanceRes(w), nil)
-	if err := h.store.CreateMaintenanceWindow(org.ID, w, audited(entry)); err != nil {
-		return err
-	}
-	c.JSON(http.StatusCreated, newMaintenanceView(w, h.now()))
-	return nil
+	return h.windows(h.now()).create(c, w, nil)
 }
 
-func (h *maintenanceHandlers) get(c *gin.Context) error {
-	w, err := h.window(c)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newMaintenanceView(w, h.now()))
-	return nil
-}
+func (h *maintenanceHandlers) get(c *gin.Context) error { return h.windows(h.now()).get(c) }
 
 func (h *maintenanceHandlers) update(c *gin.Context) error {
-	if _, err := h.window(c); err != nil {
+	r := h.windows(h.now())
+	if _, err := r.one(c); err != nil {
 		return err // 404 before the body is judged, like every other route of another org
 	}
 	req, known, err := h.request(c)
 	if err != nil {
 		return err
 	}
-	org := actorOf(c).org
-	entry := h.auditEntry(c, "maintenance.updated", store.AuditResource{}, nil)
-	w, err := h.store.UpdateMaintenanceWindow(org.ID, c.Param("id"), naming(entry, maintenanceRes, func(w *store.MaintenanceWindow) error {
-		return req.apply(w, false, org.Settings.Timezone, known)
-	}), audited(entry))
-	if err != nil {
-		return err // deleted since the check above
-	}
-	c.JSON(http.StatusOK, newMaintenanceView(w, h.now()))
-	return nil
+	tz := actorOf(c).org.Settings.Timezone
+	return r.update(c, "updated", nil, func(w *store.MaintenanceWindow) error {
+		return req.apply(w, false, tz, known)
+	})
 }
 
-func (h *maintenanceHandlers) delete(c *gin.Context) error {
-	w, err := h.window(c)
-	if err != nil {
-		return err
-	}
-	entry := h.auditEntry(c, "maintenance.deleted", maintenanceRes(w), nil)
-	if err := h.store.DeleteMaintenanceWindow(w.OrgID, w.ID, audited(entry)); err != nil {
-		return err
-	}
-	c.Status(http.StatusNoContent)
-	return nil
-}
+func (h *maintenanceHandlers) delete(c *gin.Context) error { return h.windows(h.now()).delete(c, nil) }
 
 // end ends the window's current occurrence now (SPEC "end early"); 409 when it is not
 // active. The check runs inside the update, so two concurrent ends cannot both succeed.
 func (h *maintenanceHandlers) end(c *gin.Context) error {
 	now := h.now()
-	entry := h.auditEntry(c, "maintenance.ended", store.AuditResource{}, map[string]any{"ended_at": now.UTC()})
-	w, err := h.store.UpdateMaintenanceWindow(actorOf(c).org.ID, c.Param("id"), naming(entry, maintenanceRes, func(w *store.MaintenanceWindow) error {
+	return h.windows(now).update(c, "ended", map[string]any{"ended_at": now.UTC()}, func(w *store.MaintenanceWindow) error {
 		if !MaintenanceActive(w, now) {
 			return errConflict("The maintenance window is not active.")
 		}
 		w.EndedAt = &now
 		return nil
-	}), audited(entry))
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newMaintenanceView(w, now))
-	return nil
+	})
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"time"
@@ -23,9 +22,14 @@ type channelHandlers struct {
 	notify notify.Deps // egress-guarded means for the test send
 }
 
-// channel loads the :id channel of the active organization; any other is 404.
-func (h *channelHandlers) channel(c *gin.Context) (*store.NotificationChannel, error) {
-	return h.store.Channel(actorOf(c).org.ID, c.Param("id"))
+// channels is the resource the channel routes share.
+func (h *channelHandlers) channels() resource[store.NotificationChannel, channelView] {
+	return resource[store.NotificationChannel, channelView]{base: h.base, event: "channel",
+		load: h.store.Channel, all: h.store.Channels, insert: h.store.CreateChannel,
+		save: h.store.UpdateChannel, remove: h.store.DeleteChannel,
+		id: func(ch *store.NotificationChannel) string { return ch.ID }, audit: channelResource,
+		meta: func(ch *store.NotificationChannel) map[string]any { return map[string]any{"type": ch.Type} },
+		view: newChannelView}
 }
 
 func channelResource(ch *store.NotificationChannel) store.AuditResource {
@@ -33,21 +37,10 @@ func channelResource(ch *store.NotificationChannel) store.AuditResource {
 }
 
 // list answers the organization's channels, paginated in creation order.
-func (h *channelHandlers) list(c *gin.Context) error {
-	orgID := actorOf(c).org.ID
-	return respondPage(c, func() ([]store.NotificationChannel, error) { return h.store.Channels(orgID) },
-		func(ch store.NotificationChannel) string { return ch.ID }, newChannelView)
-}
+func (h *channelHandlers) list(c *gin.Context) error { return h.channels().list(c) }
 
 // get answers one channel.
-func (h *channelHandlers) get(c *gin.Context) error {
-	ch, err := h.channel(c)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newChannelView(ch))
-	return nil
-}
+func (h *channelHandlers) get(c *gin.Context) error { return h.channels().get(c) }
 
 // create validates the config for its type, seals the secrets under the new ID, stores it.
 func (h *channelHandlers) create(c *gin.Context) error {
@@ -59,17 +52,11 @@ func (h *channelHandlers) create(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	orgID := actorOf(c).org.ID
 	ch := &store.NotificationChannel{ID: store.NewID()}
-	if err := h.apply(orgID, ch, change); err != nil {
+	if err := h.apply(actorOf(c).org.ID, ch, change); err != nil {
 		return err
 	}
-	entry := h.auditEntry(c, "channel.created", channelResource(ch), map[string]any{"type": ch.Type})
-	if err := h.store.CreateChannel(orgID, ch, audited(entry)); err != nil {
-		return err
-	}
-	c.JSON(http.StatusCreated, newChannelView(ch))
-	return nil
+	return h.channels().create(c, ch, nil)
 }
 
 // apply copies a validated change onto ch, sealing its secrets under ch's ID.
@@ -85,7 +72,8 @@ func (h *channelHandlers) apply(orgID string, ch *store.NotificationChannel, cha
 
 // update changes the fields sent; secrets sent as the mask, or omitted, are kept.
 func (h *channelHandlers) update(c *gin.Context) error {
-	old, err := h.channel(c)
+	r := h.channels()
+	old, err := r.one(c)
 	if err != nil {
 		return err
 	}
@@ -102,15 +90,9 @@ func (h *channelHandlers) update(c *gin.Context) error {
 		return err
 	}
 	orgID := actorOf(c).org.ID
-	entry := h.auditEntry(c, "channel.updated", store.AuditResource{}, map[string]any{"type": change.typ, "fields": sentFields(&req)})
-	ch, err := h.store.UpdateChannel(orgID, old.ID, naming(entry, channelResource, func(ch *store.NotificationChannel) error {
+	return r.update(c, "updated", map[string]any{"fields": sentFields(&req)}, func(ch *store.NotificationChannel) error {
 		return h.apply(orgID, ch, change)
-	}), audited(entry))
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newChannelView(ch))
-	return nil
+	})
 }
 
 // sentFields names the top-level fields a PUT carried, for the audit log (never values).
@@ -127,24 +109,13 @@ func sentFields(r *channelRequest) []string {
 }
 
 // delete removes the channel. Notifications still queued for it fail permanently.
-func (h *channelHandlers) delete(c *gin.Context) error {
-	ch, err := h.channel(c)
-	if err != nil {
-		return err
-	}
-	entry := h.auditEntry(c, "channel.deleted", channelResource(ch), map[string]any{"type": ch.Type})
-	if err := h.store.DeleteChannel(ch.OrgID, ch.ID, audited(entry)); err != nil {
-		return err
-	}
-	c.Status(http.StatusNoContent)
-	return nil
-}
+func (h *channelHandlers) delete(c *gin.Context) error { return h.channels().delete(c, nil) }
 
 // test sends a test notification now, directly (not through the outbox, so the caller sees
 // the provider's answer), records the outcome on the channel and answers it. A provider
 // that refuses is still a 200 with delivered false: the API call itself worked.
 func (h *channelHandlers) test(c *gin.Context) error {
-	ch, err := h.channel(c)
+	ch, err := h.channels().one(c)
 	if err != nil {
 		return err
 	}
@@ -157,27 +128,15 @@ func (h *channelHandlers) test(c *gin.Context) error {
 		OrgID:   a.org.ID, OrgName: a.org.Name, Status: "GREEN", Since: now,
 	}
 	attempt, sendErr := h.send(c.Request.Context(), ch, n)
-	view := testSendView{Delivered: sendErr == nil, Response: attempt.Response}
-	if attempt.StatusCode != 0 {
-		view.StatusCode = &attempt.StatusCode
-	}
-	var at *time.Time
-	lastErr := ""
-	if sendErr != nil {
-		lastErr = sendErr.Error()
-		view.Error = &lastErr
-	} else {
-		at = &now
-	}
-	entry := h.auditEntry(c, "channel.tested", channelResource(ch), map[string]any{"type": ch.Type, "delivered": view.Delivered})
-	err = h.store.SetChannelDelivery(ch.OrgID, ch.ID, at, lastErr, audited(entry))
-	if errors.Is(err, store.ErrNotFound) { // deleted meanwhile: the test send still happened
-		err = h.store.AppendAudit(ch.OrgID, entry)
-	}
-	if err != nil {
+	sent := newTestSend(attempt, sendErr, now)
+	entry := h.auditEntry(c, "channel.tested", channelResource(ch), map[string]any{"type": ch.Type, "delivered": sent.delivered})
+	if err := h.recordTestSend(ch.OrgID, entry, func(change *store.Change) error {
+		return h.store.SetChannelDelivery(ch.OrgID, ch.ID, sent.at, sent.lastErr, change)
+	}); err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, view)
+	c.JSON(http.StatusOK, testSendView{Delivered: sent.delivered, StatusCode: sent.status, Response: attempt.Response,
+		Error: sent.errText()})
 	return nil
 }
 
@@ -198,28 +157,11 @@ func (h *channelHandlers) send(ctx context.Context, ch *store.NotificationChanne
 
 // deliveries answers the channel's delivery log, newest first, with X-Next-Cursor.
 func (h *channelHandlers) deliveries(c *gin.Context) error {
-	ch, err := h.channel(c)
+	ch, err := h.channels().one(c)
 	if err != nil {
 		return err
 	}
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	logs, next, err := h.store.Deliveries(ch.OrgID, store.DeliveryFilter{Kind: store.OutboxKindChannel,
-		TargetID: ch.ID, Limit: p.limit, Cursor: p.cursor})
-	if err != nil {
-		return err
-	}
-	if next != "" {
-		c.Header("X-Next-Cursor", next)
-	}
-	out := make([]deliveryView, 0, len(logs))
-	for i := range logs {
-		out = append(out, newDeliveryView(&logs[i]))
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	return respondDeliveries(c, h.store, ch.OrgID, store.OutboxKindChannel, ch.ID, newDeliveryView)
 }
 
 // retry puts a dead-lettered delivery (its delivery_id) of the organization back in the

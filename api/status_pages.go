@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -65,9 +64,21 @@ func statusPageRes(p *store.StatusPage) store.AuditResource {
 	return store.AuditResource{Type: "status_page", ID: p.ID, Name: p.Name}
 }
 
-// page loads the :id page of the active organization; any other is 404.
-func (h *statusPageHandlers) page(c *gin.Context) (*store.StatusPage, error) {
-	return h.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
+// pages is the resource the page routes share. Every write drops the public view cache,
+// so visitors see it at once rather than after the TTL.
+func (h *statusPageHandlers) pages() resource[store.StatusPage, statusPageView] {
+	return resource[store.StatusPage, statusPageView]{base: h.base, event: "status_page",
+		load: h.store.StatusPage, all: h.store.StatusPages, insert: h.store.CreateStatusPage,
+		save: h.store.UpdateStatusPage, remove: h.store.DeleteStatusPage,
+		id: func(p *store.StatusPage) string { return p.ID }, audit: statusPageRes,
+		meta: func(p *store.StatusPage) map[string]any { return map[string]any{"slug": p.Slug} },
+		view: newStatusPageView, written: h.cache.invalidate}
+}
+
+// statusPage loads the :id page of the active organization for the routes below a page
+// (incidents, subscribers).
+func (b *base) statusPage(c *gin.Context) (*store.StatusPage, error) {
+	return b.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
 }
 
 // targets returns membership tests over the organization's service and heartbeat IDs.
@@ -90,30 +101,14 @@ func (h *statusPageHandlers) targets(orgID string) (componentTargets, error) {
 	return componentTargets{service: func(id string) bool { return ids["s/"+id] }, heartbeat: func(id string) bool { return ids["h/"+id] }}, nil
 }
 
-func (h *statusPageHandlers) list(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	pages, err := h.store.StatusPages(actorOf(c).org.ID)
-	if err != nil {
-		return err
-	}
-	views := make([]statusPageView, 0, len(pages))
-	for i := range pages {
-		views = append(views, newStatusPageView(&pages[i]))
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v statusPageView) string { return v.ID }, p))
-	return nil
-}
+func (h *statusPageHandlers) list(c *gin.Context) error { return h.pages().list(c) }
 
 func (h *statusPageHandlers) create(c *gin.Context) error {
 	var req statusPageRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	orgID := actorOf(c).org.ID
-	known, err := h.targets(orgID)
+	known, err := h.targets(actorOf(c).org.ID)
 	if err != nil {
 		return err
 	}
@@ -121,63 +116,25 @@ func (h *statusPageHandlers) create(c *gin.Context) error {
 	if err := req.apply(p, true, known); err != nil {
 		return err
 	}
-	entry := h.auditEntry(c, "status_page.created", statusPageRes(p), map[string]any{"slug": p.Slug})
-	if err := h.store.CreateStatusPage(orgID, p, audited(entry)); err != nil {
-		return err
-	}
-	h.cache.invalidate()
-	c.JSON(http.StatusCreated, newStatusPageView(p))
-	return nil
+	return h.pages().create(c, p, nil)
 }
 
-func (h *statusPageHandlers) get(c *gin.Context) error {
-	p, err := h.page(c)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newStatusPageView(p))
-	return nil
-}
+func (h *statusPageHandlers) get(c *gin.Context) error { return h.pages().get(c) }
 
 func (h *statusPageHandlers) update(c *gin.Context) error {
-	if _, err := h.page(c); err != nil {
+	r := h.pages()
+	if _, err := r.one(c); err != nil {
 		return err // 404 before the body is judged
 	}
 	var req statusPageRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	orgID := actorOf(c).org.ID
-	known, err := h.targets(orgID)
+	known, err := h.targets(actorOf(c).org.ID)
 	if err != nil {
 		return err
 	}
-	entry := h.auditEntry(c, "status_page.updated", store.AuditResource{}, nil)
-	p, err := h.store.UpdateStatusPage(orgID, c.Param("id"), func(p *store.StatusPage) error {
-		if err := req.apply(p, false, known); err != nil {
-			return err
-		}
-		entry.Resource, entry.Metadata = statusPageRes(p), map[string]any{"slug": p.Slug}
-		return nil
-	}, audited(entry))
-	if err != nil {
-		return err
-	}
-	h.cache.invalidate()
-	c.JSON(http.StatusOK, newStatusPageView(p))
-	return nil
+	return r.update(c, "updated", nil, func(p *store.StatusPage) error { return req.apply(p, false, known) })
 }
 
-func (h *statusPageHandlers) delete(c *gin.Context) error {
-	p, err := h.page(c)
-	if err != nil {
-		return err
-	}
-	entry := h.auditEntry(c, "status_page.deleted", statusPageRes(p), map[string]any{"slug": p.Slug})
-	if err := h.store.DeleteStatusPage(p.OrgID, p.ID, audited(entry)); err != nil {
-		return err
-	}
-	h.cache.invalidate()
-	c.Status(http.StatusNoContent)
-	return nil
-}
+func (h *statusPageHandlers) delete(c *gin.Context) error { return h.pages().delete(c, nil) }

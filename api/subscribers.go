@@ -16,15 +16,10 @@ type subscriberHandlers struct {
 	*subscribers
 }
 
-// page loads the :id page of the active organization; any other is 404.
-func (h *subscriberHandlers) page(c *gin.Context) (*store.StatusPage, error) {
-	return h.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
-}
-
 // list answers the page's subscribers, paginated, or all of them as CSV (RFC 4180: CRLF
 // line ends, quoted where needed, a header row).
 func (h *subscriberHandlers) list(c *gin.Context) error {
-	p, err := h.page(c)
+	p, err := h.statusPage(c)
 	if err != nil {
 		return err
 	}
@@ -81,7 +76,7 @@ func csvCell(s string) string {
 // confirmed on the page is 409; a pending one gets its confirmation again (200; not within
 // five minutes of the previous one).
 func (h *subscriberHandlers) create(c *gin.Context) error {
-	p, err := h.page(c)
+	p, err := h.statusPage(c)
 	if err != nil {
 		return err
 	}
@@ -111,7 +106,7 @@ func (h *subscriberHandlers) create(c *gin.Context) error {
 
 // delete removes a subscriber of the page.
 func (h *subscriberHandlers) delete(c *gin.Context) error {
-	p, err := h.page(c)
+	p, err := h.statusPage(c)
 	if err != nil {
 		return err
 	}
