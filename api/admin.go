@@ -38,26 +38,8 @@ func (h *adminHandlers) view(o *store.Organization) (adminOrganizationView, erro
 // listOrganizations lists every organization on the instance with its
 // usage, oldest first, one page at a time.
 func (h *adminHandlers) listOrganizations(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	orgs, err := h.store.Organizations()
-	if err != nil {
-		return err
-	}
 	// Usage is counted for the page only, not for every organization.
-	orgs = paginate(c, orgs, func(o store.Organization) string { return o.ID }, p)
-	out := make([]adminOrganizationView, 0, len(orgs))
-	for i := range orgs {
-		v, err := h.view(&orgs[i])
-		if err != nil {
-			return err
-		}
-		out = append(out, v)
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	return respondPageJoined(c, h.store.Organizations, func(o store.Organization) string { return o.ID }, h.view)
 }
 
 type planUpdate struct {

@@ -60,15 +60,7 @@ func (h *alertHandlers) list(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if next != "" {
-		c.Header("X-Next-Cursor", next)
-	}
-	out := make([]alertView, 0, len(alerts))
-	for i := range alerts {
-		out = append(out, newAlertView(&alerts[i]))
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	return respondCursorPage(c, alerts, next, newAlertView)
 }
 
 // get answers one alert of the active organization.

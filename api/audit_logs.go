@@ -90,18 +90,11 @@ func (h *auditHandlers) list(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if next != "" {
-		c.Header("X-Next-Cursor", next)
-	}
-	views := make([]auditEntryView, 0, len(entries))
-	for i := range entries {
-		views = append(views, newAuditEntryView(&entries[i]))
-	}
 	if format == "csv" {
-		return h.writeCSV(c, views)
+		setNextCursor(c, next)
+		return h.writeCSV(c, viewsOf(entries, newAuditEntryView))
 	}
-	c.JSON(http.StatusOK, views)
-	return nil
+	return respondCursorPage(c, entries, next, newAuditEntryView)
 }
 
 // auditQueryTime reads an optional RFC 3339 query parameter; a malformed value

@@ -2,7 +2,6 @@ package api
 
 import (
 	"errors"
-	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -65,13 +64,5 @@ func respondDeliveries[V any](c *gin.Context, db *store.DB, orgID, kind, targetI
 	if err != nil {
 		return err
 	}
-	if next != "" {
-		c.Header("X-Next-Cursor", next)
-	}
-	out := make([]V, 0, len(logs))
-	for i := range logs {
-		out = append(out, view(&logs[i]))
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	return respondCursorPage(c, logs, next, view)
 }

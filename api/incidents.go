@@ -58,18 +58,20 @@ func newIncidentView(i *store.Incident) incidentView {
 	return v
 }
 
-// pageIncident loads the :id page and its :iid incident (404 naming whichever is missing);
-// every single-incident handler starts with it.
-func (h *incidentHandlers) pageIncident(c *gin.Context) (*store.StatusPage, *store.Incident, error) {
-	p, err := h.statusPage(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	inc, err := h.store.Incident(p.OrgID, p.ID, c.Param("iid"))
-	if err != nil {
-		return nil, nil, err
-	}
-	return p, inc, nil
+// incidents is the resource of page p's incidents (the :iid routes); every write drops the
+// public view cache, so visitors see it at once.
+func (h *incidentHandlers) incidents(p *store.StatusPage) resource[store.Incident, incidentView] {
+	return resource[store.Incident, incidentView]{base: h.base, event: "incident", param: "iid",
+		load: func(orgID, id string) (*store.Incident, error) { return h.store.Incident(orgID, p.ID, id) },
+		save: func(orgID, id string, fn func(*store.Incident) error, change *store.Change) (*store.Incident, error) {
+			return h.store.UpdateIncident(orgID, p.ID, id, fn, change)
+		},
+		remove: func(orgID, id string, change *store.Change) error {
+			return h.store.DeleteIncident(orgID, p.ID, id, change)
+		},
+		id: func(i *store.Incident) string { return i.ID }, audit: incidentRes,
+		meta: func(*store.Incident) map[string]any { return map[string]any{"status_page_id": p.ID} },
+		view: newIncidentView, written: h.cache.invalidate}
 }
 
 // incidentRes names an incident in the audit log.
@@ -77,25 +79,18 @@ func incidentRes(i *store.Incident) store.AuditResource {
 	return store.AuditResource{Type: "incident", ID: i.ID, Name: i.Title}
 }
 
+// list answers the page's incidents, paginated; the page is looked up after the paging
+// parameters are checked.
 func (h *incidentHandlers) list(c *gin.Context) error {
-	pp, err := pageParams(c)
-	if err != nil {
-		return err
+	r := h.incidents(nil)
+	r.all = func(string) ([]store.Incident, error) {
+		p, err := h.statusPage(c)
+		if err != nil {
+			return nil, err
+		}
+		return h.store.Incidents(p.OrgID, p.ID)
 	}
-	p, err := h.statusPage(c)
-	if err != nil {
-		return err
-	}
-	list, err := h.store.Incidents(p.OrgID, p.ID)
-	if err != nil {
-		return err
-	}
-	views := make([]incidentView, 0, len(list))
-	for i := range list {
-		views = append(views, newIncidentView(&list[i]))
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v incidentView) string { return v.ID }, pp))
-	return nil
+	return r.list(c)
 }
 
 func (h *incidentHandlers) create(c *gin.Context) error {
@@ -122,28 +117,30 @@ func (h *incidentHandlers) create(c *gin.Context) error {
 		return err
 	}
 	first := store.IncidentUpdate{Status: status, Message: msg, CreatedBy: actorOf(c).id()}
-	entry := h.auditEntry(c, "incident.created", incidentRes(inc), map[string]any{"status_page_id": p.ID, "status": status})
-	if err := h.store.CreateIncident(p.OrgID, p.ID, inc, first, audited(entry)); err != nil {
-		return err
+	r := h.incidents(p)
+	r.insert = func(orgID string, inc *store.Incident, change *store.Change) error {
+		return h.store.CreateIncident(orgID, p.ID, inc, first, change)
 	}
-	h.cache.invalidate()
-	c.JSON(http.StatusCreated, newIncidentView(inc))
-	return nil
+	return r.create(c, inc, map[string]any{"status": status})
 }
 
 func (h *incidentHandlers) get(c *gin.Context) error {
-	_, inc, err := h.pageIncident(c)
+	p, err := h.statusPage(c)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, newIncidentView(inc))
-	return nil
+	return h.incidents(p).get(c)
 }
 
 // addUpdate posts a timeline entry; the incident takes its status (resolved sets
 // resolved_at). Responders may do this (SPEC §2.1 "post incident updates").
 func (h *incidentHandlers) addUpdate(c *gin.Context) error {
-	p, cur, err := h.pageIncident(c)
+	p, err := h.statusPage(c)
+	if err != nil {
+		return err
+	}
+	r := h.incidents(p)
+	cur, err := r.one(c)
 	if err != nil {
 		return err
 	}
@@ -167,15 +164,17 @@ func (h *incidentHandlers) addUpdate(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	h.cache.invalidate()
-	c.JSON(http.StatusCreated, newIncidentView(inc))
-	return nil
+	return r.answer(c, http.StatusCreated, inc)
 }
 
 func (h *incidentHandlers) update(c *gin.Context) error {
-	p, _, err := h.pageIncident(c)
+	p, err := h.statusPage(c)
 	if err != nil {
 		return err
+	}
+	r := h.incidents(p)
+	if _, err := r.one(c); err != nil {
+		return err // 404 before the body is judged
 	}
 	var req incidentRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -185,29 +184,16 @@ func (h *incidentHandlers) update(c *gin.Context) error {
 	if req.Status != nil || req.Message != nil {
 		f.add("status", "changes by posting an update (POST …/updates), which also carries the message")
 	}
-	entry := h.auditEntry(c, "incident.updated", store.AuditResource{}, map[string]any{"status_page_id": p.ID})
-	inc, err := h.store.UpdateIncident(p.OrgID, p.ID, c.Param("iid"), naming(entry, incidentRes, func(inc *store.Incident) error {
+	return r.update(c, "updated", nil, func(inc *store.Incident) error {
 		req.apply(f, inc, p, false)
 		return f.err()
-	}), audited(entry))
-	if err != nil {
-		return err
-	}
-	h.cache.invalidate()
-	c.JSON(http.StatusOK, newIncidentView(inc))
-	return nil
+	})
 }
 
 func (h *incidentHandlers) delete(c *gin.Context) error {
-	p, inc, err := h.pageIncident(c)
+	p, err := h.statusPage(c)
 	if err != nil {
 		return err
 	}
-	entry := h.auditEntry(c, "incident.deleted", incidentRes(inc), map[string]any{"status_page_id": p.ID})
-	if err := h.store.DeleteIncident(p.OrgID, p.ID, inc.ID, audited(entry)); err != nil {
-		return err
-	}
-	h.cache.invalidate()
-	c.Status(http.StatusNoContent)
-	return nil
+	return h.incidents(p).delete(c, nil)
 }

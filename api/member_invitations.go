@@ -105,21 +105,10 @@ func (h *memberHandlers) mailInvitation(c *gin.Context, inv *store.Invitation, l
 }
 
 func (h *memberHandlers) listInvitations(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	invs, err := h.store.Invitations(actorOf(c).org.ID)
-	if err != nil {
-		return err
-	}
-	now := h.now()
-	views := make([]invitationView, 0, len(invs))
-	for i := range invs {
-		views = append(views, newInvitationView(&invs[i], now))
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v invitationView) string { return v.ID }, p))
-	return nil
+	orgID, now := actorOf(c).org.ID, h.now()
+	return respondPage(c, func() ([]store.Invitation, error) { return h.store.Invitations(orgID) },
+		func(inv store.Invitation) string { return inv.ID },
+		func(inv *store.Invitation) invitationView { return newInvitationView(inv, now) })
 }
 
 func (h *memberHandlers) revokeInvitation(c *gin.Context) error {

@@ -59,25 +59,17 @@ func mayManage(a *actor, target *store.Membership) error {
 	return nil
 }
 
+// list answers the organization's members, paginated, each with the account's e-mail and name.
 func (h *memberHandlers) list(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	ms, err := h.store.Memberships(actorOf(c).org.ID)
-	if err != nil {
-		return err
-	}
-	views := make([]memberView, 0, len(ms))
-	for i := range ms {
-		u, err := h.store.User(ms[i].UserID)
-		if err != nil {
-			return err
-		}
-		views = append(views, newMemberView(&ms[i], u))
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v memberView) string { return v.ID }, p))
-	return nil
+	orgID := actorOf(c).org.ID
+	return respondPageJoined(c, func() ([]store.Membership, error) { return h.store.Memberships(orgID) },
+		func(m store.Membership) string { return m.ID }, func(m *store.Membership) (memberView, error) {
+			u, err := h.store.User(m.UserID)
+			if err != nil {
+				return memberView{}, err
+			}
+			return newMemberView(m, u), nil
+		})
 }
 
 // refuseKeyGrants keeps API keys from granting access (SPEC §12): a leaked

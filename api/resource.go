@@ -18,6 +18,7 @@ import (
 type resource[T, V any] struct {
 	*base
 	event string // audit event prefix: "webhook" makes "webhook.created", "webhook.deleted"
+	param string // the route parameter that names a record; "" is :id
 
 	load   func(orgID, id string) (*T, error)
 	all    func(orgID string) ([]T, error)
@@ -35,7 +36,15 @@ type resource[T, V any] struct {
 
 // one loads the :id record of the active organization.
 func (r resource[T, V]) one(c *gin.Context) (*T, error) {
-	return r.load(actorOf(c).org.ID, c.Param("id"))
+	return r.load(actorOf(c).org.ID, r.key(c))
+}
+
+// key is the ID the route names.
+func (r resource[T, V]) key(c *gin.Context) string {
+	if r.param == "" {
+		return c.Param("id")
+	}
+	return c.Param(r.param)
 }
 
 // get answers the :id record.
@@ -94,7 +103,7 @@ func (r resource[T, V]) create(c *gin.Context, v *T, extra map[string]any) error
 // left it. fn returning errUnchanged writes nothing and answers the record as it is, as
 // repeating a pause does.
 func (r resource[T, V]) update(c *gin.Context, action string, extra map[string]any, fn func(*T) error) error {
-	orgID, id := actorOf(c).org.ID, c.Param("id")
+	orgID, id := actorOf(c).org.ID, r.key(c)
 	entry := r.auditEntry(c, r.event+"."+action, store.AuditResource{}, nil)
 	v, err := r.save(orgID, id, func(v *T) error {
 		if err := fn(v); err != nil {

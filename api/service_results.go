@@ -165,11 +165,7 @@ func (h *serviceResultHandlers) checks(c *gin.Context) error {
 		results = results[:p.limit]
 		c.Header("X-Next-Cursor", results[len(results)-1].CheckedAt.UTC().Format(time.RFC3339Nano))
 	}
-	out := make([]checkView, 0, len(results))
-	for i := range results {
-		out = append(out, newCheckView(&results[i]))
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, viewsOf(results, newCheckView))
 	return nil
 }
 

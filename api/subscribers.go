@@ -31,19 +31,11 @@ func (h *subscriberHandlers) list(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	views := make([]subscriberView, 0, len(subs))
-	for i := range subs {
-		views = append(views, newSubscriberView(&subs[i]))
-	}
 	if format == "csv" {
-		return writeSubscribersCSV(c, p, views)
+		return writeSubscribersCSV(c, p, viewsOf(subs, newSubscriberView))
 	}
-	pp, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v subscriberView) string { return v.ID }, pp))
-	return nil
+	return respondPage(c, func() ([]store.Subscriber, error) { return subs, nil },
+		func(s store.Subscriber) string { return s.ID }, newSubscriberView)
 }
 
 // writeSubscribersCSV streams views as an attachment.

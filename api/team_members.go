@@ -23,29 +23,18 @@ func (h *teamHandlers) teamMemberViewOf(orgID string, tm *store.TeamMember) (tea
 		AddedAt: tm.AddedAt.UTC()}, nil
 }
 
+// listMembers answers the team's members in user ID order, paginated.
 func (h *teamHandlers) listMembers(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	t, err := h.team(c)
-	if err != nil {
-		return err
-	}
-	rows, err := h.store.TeamMembers(t.OrgID, t.ID)
-	if err != nil {
-		return err
-	}
-	views := make([]teamMemberView, 0, len(rows))
-	for i := range rows {
-		v, err := h.teamMemberViewOf(t.OrgID, &rows[i])
+	orgID := actorOf(c).org.ID
+	return respondPageJoined(c, func() ([]store.TeamMember, error) {
+		t, err := h.teams(nil).one(c) // after the paging parameters, as every list
 		if err != nil {
-			return err
+			return nil, err
 		}
-		views = append(views, v)
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v teamMemberView) string { return v.UserID }, p))
-	return nil
+		return h.store.TeamMembers(t.OrgID, t.ID)
+	}, func(tm store.TeamMember) string { return tm.UserID }, func(tm *store.TeamMember) (teamMemberView, error) {
+		return h.teamMemberViewOf(orgID, tm)
+	})
 }
 
 // addMember puts an organization member in the team. Someone who is not a
@@ -63,7 +52,7 @@ func (h *teamHandlers) addMember(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	t, err := h.team(c)
+	t, err := h.teams(nil).one(c)
 	if err != nil {
 		return err
 	}
@@ -77,7 +66,7 @@ func (h *teamHandlers) addMember(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	entry := h.auditEntry(c, "team.member_added", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name},
+	entry := h.auditEntry(c, "team.member_added", teamRes(t),
 		map[string]any{"user_id": u.ID, "email": u.Email})
 	tm, err := h.store.AddTeamMember(t.OrgID, t.ID, userID, audited(entry))
 	if err != nil {
@@ -92,12 +81,12 @@ func (h *teamHandlers) addMember(c *gin.Context) error {
 }
 
 func (h *teamHandlers) removeMember(c *gin.Context) error {
-	t, err := h.team(c)
+	t, err := h.teams(nil).one(c)
 	if err != nil {
 		return err
 	}
 	userID := c.Param("userID")
-	entry := h.auditEntry(c, "team.member_removed", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name},
+	entry := h.auditEntry(c, "team.member_removed", teamRes(t),
 		map[string]any{"user_id": userID})
 	if err := h.store.RemoveTeamMember(t.OrgID, t.ID, userID, audited(entry)); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"maps"
 	"net/http"
 	"time"
 
@@ -62,31 +63,43 @@ func (r *teamRequest) validate(create bool) error {
 	return f.err()
 }
 
-// team loads the :id team of the active organization; any other is 404.
-func (h *teamHandlers) team(c *gin.Context) (*store.Team, error) {
-	return h.store.Team(actorOf(c).org.ID, c.Param("id"))
+// teams is the resource the team routes share; a view counts the team's members from
+// counts (nil: none, as for a new team).
+func (h *teamHandlers) teams(counts map[string]int) resource[store.Team, teamView] {
+	return resource[store.Team, teamView]{base: h.base, event: "team",
+		load: h.store.Team, all: h.store.Teams, insert: h.store.CreateTeam, remove: h.store.DeleteTeam,
+		id: func(t *store.Team) string { return t.ID }, audit: teamRes,
+		view: func(t *store.Team) teamView { return newTeamView(t, counts[t.ID]) }}
+}
+
+// teamRes names a team in the audit log.
+func teamRes(t *store.Team) store.AuditResource {
+	return store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}
+}
+
+// answer answers t with its member count.
+func (h *teamHandlers) answer(c *gin.Context, t *store.Team) error {
+	members, err := h.store.TeamMembers(t.OrgID, t.ID)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, newTeamView(t, len(members)))
+	return nil
 }
 
 func (h *teamHandlers) list(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
+	counts := map[string]int{}
+	r := h.teams(counts)
+	r.all = func(orgID string) ([]store.Team, error) {
+		teams, err := h.store.Teams(orgID)
+		if err != nil {
+			return nil, err
+		}
+		n, err := h.store.TeamMemberCounts(orgID)
+		maps.Copy(counts, n)
+		return teams, err
 	}
-	orgID := actorOf(c).org.ID
-	teams, err := h.store.Teams(orgID)
-	if err != nil {
-		return err
-	}
-	counts, err := h.store.TeamMemberCounts(orgID)
-	if err != nil {
-		return err
-	}
-	views := make([]teamView, 0, len(teams))
-	for i := range teams {
-		views = append(views, newTeamView(&teams[i], counts[teams[i].ID]))
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v teamView) string { return v.ID }, p))
-	return nil
+	return r.list(c)
 }
 
 func (h *teamHandlers) create(c *gin.Context) error {
@@ -101,27 +114,18 @@ func (h *teamHandlers) create(c *gin.Context) error {
 	if req.Description != nil {
 		t.Description = *req.Description
 	}
-	entry := h.auditEntry(c, "team.created", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
-	if err := h.store.CreateTeam(actorOf(c).org.ID, t, audited(entry)); err != nil {
-		return err
-	}
-	c.JSON(http.StatusCreated, newTeamView(t, 0))
-	return nil
+	return h.teams(nil).create(c, t, nil)
 }
 
 func (h *teamHandlers) get(c *gin.Context) error {
-	t, err := h.team(c)
+	t, err := h.teams(nil).one(c)
 	if err != nil {
 		return err
 	}
-	members, err := h.store.TeamMembers(t.OrgID, t.ID)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newTeamView(t, len(members)))
-	return nil
+	return h.answer(c, t)
 }
 
+// update changes the fields sent; the audit log records it only when a field changed.
 func (h *teamHandlers) update(c *gin.Context) error {
 	var req teamRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -130,10 +134,9 @@ func (h *teamHandlers) update(c *gin.Context) error {
 	if err := req.validate(false); err != nil {
 		return err
 	}
-	orgID := actorOf(c).org.ID
 	var changed []string
 	change := &store.Change{} // audited only when a field changed
-	t, err := h.store.UpdateTeam(orgID, c.Param("id"), func(t *store.Team) error {
+	t, err := h.store.UpdateTeam(actorOf(c).org.ID, c.Param("id"), func(t *store.Team) error {
 		if req.Name != nil && *req.Name != t.Name {
 			t.Name = *req.Name
 			changed = append(changed, "name")
@@ -143,31 +146,14 @@ func (h *teamHandlers) update(c *gin.Context) error {
 			changed = append(changed, "description")
 		}
 		if len(changed) > 0 {
-			change.Audit = append(change.Audit, h.auditEntry(c, "team.updated",
-				store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, map[string]any{"changed": changed}))
+			change.Audit = append(change.Audit, h.auditEntry(c, "team.updated", teamRes(t), map[string]any{"changed": changed}))
 		}
 		return nil
 	}, change)
 	if err != nil {
 		return err
 	}
-	members, err := h.store.TeamMembers(orgID, t.ID)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newTeamView(t, len(members)))
-	return nil
+	return h.answer(c, t)
 }
 
-func (h *teamHandlers) delete(c *gin.Context) error {
-	t, err := h.team(c)
-	if err != nil {
-		return err
-	}
-	entry := h.auditEntry(c, "team.deleted", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
-	if err := h.store.DeleteTeam(t.OrgID, t.ID, audited(entry)); err != nil {
-		return err
-	}
-	c.Status(http.StatusNoContent)
-	return nil
-}
+func (h *teamHandlers) delete(c *gin.Context) error { return h.teams(nil).delete(c, nil) }
