@@ -60,12 +60,9 @@ func (h *alertRuleHandlers) create(c *gin.Context) error {
 // and must not run inside the store's update.
 func (h *alertRuleHandlers) update(c *gin.Context) error {
 	r := h.rules()
-	old, err := r.one(c)
-	if err != nil {
-		return err // 404 before the body is judged
-	}
 	var req alertRuleRequest
-	if err := bindJSON(c, &req); err != nil {
+	old, err := r.bind(c, &req)
+	if err != nil {
 		return err
 	}
 	scratch := *old

@@ -31,19 +31,6 @@ func audited(entry *store.AuditEntry, events ...*store.Event) *store.Change {
 	return &store.Change{Audit: []*store.AuditEntry{entry}, Events: events}
 }
 
-// naming wraps the callback of a store Update* method so that, once fn has changed the
-// record, entry names it as it will be stored: the callback runs inside the transaction,
-// before the change's entries are written.
-func naming[T any](entry *store.AuditEntry, resource func(*T) store.AuditResource, fn func(*T) error) func(*T) error {
-	return func(v *T) error {
-		if err := fn(v); err != nil {
-			return err
-		}
-		entry.Resource = resource(v)
-		return nil
-	}
-}
-
 // accountLog is where a change of the caller's own account, which belongs to no
 // organization, is audited: the active organization's log, with an empty Change for the
 // entries. A caller without an active organization has no log to write to: "", nil.

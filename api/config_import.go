@@ -234,3 +234,21 @@ func (h *configHandlers) plan(org *store.Organization, doc *rawDocument) (*impor
 	}
 	return p, nil
 }
+
+// upsert plans fresh's creation (id "") or the update of record id to fresh's
+// configuration (copyConfig copies it, leaving identity and times), written through r
+// exactly as the API's routes write: the same audit entries, marked as the import's.
+func upsert[T, V any](p *importPlan, r resource[T, V], kind, name, id string, fresh *T, copyConfig func(dst, src *T)) {
+	orgID := p.org.ID
+	if id == "" {
+		p.change("create", kind, name, func(c *gin.Context) error { return r.add(c, orgID, fresh, importMeta(nil)) })
+		return
+	}
+	p.change("update", kind, name, func(c *gin.Context) error {
+		_, err := r.modify(c, orgID, id, "updated", importMeta(nil), func(v *T) error {
+			copyConfig(v, fresh)
+			return nil
+		})
+		return err
+	})
+}

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/alertifypro/alertifypro/store"
@@ -108,7 +107,7 @@ func (p *importPlan) planPolicies(items []json.RawMessage) {
 	for i := range p.st.policies {
 		p.policies[namekey(p.st.policies[i].Name)] = p.st.policies[i].ID
 	}
-	orgID, seen := p.org.ID, map[string]string{}
+	policies, seen := (&escalationPolicyHandlers{base: p.h.base}).policies(), map[string]string{}
 	for i, raw := range items {
 		path := item("escalation_policies", i)
 		in := new(escalationPolicyImport)
@@ -143,22 +142,16 @@ func (p *importPlan) planPolicies(items []json.RawMessage) {
 		case !found:
 			fresh.ID = uuid.Must(uuid.NewV7()).String()
 			p.policies[namekey(fresh.Name)], p.st.names[fresh.ID] = fresh.ID, fresh.Name
-			p.change("create", "escalation_policy", fresh.Name, func(c *gin.Context) error {
-				entry := p.h.auditEntry(c, "escalation_policy.created", escalationPolicyRes(fresh), importMeta(nil))
-				return p.h.store.CreateEscalationPolicy(orgID, fresh, audited(entry))
-			})
+			upsert(p, policies, "escalation_policy", fresh.Name, "", fresh, nil)
 		case sameJSON(newEscalationPolicyItem(&p.st.policies[at], name), newEscalationPolicyItem(fresh, name)):
 			p.change("", "escalation_policy", fresh.Name, nil)
 		default:
-			id := p.st.policies[at].ID
-			p.change("update", "escalation_policy", fresh.Name, func(c *gin.Context) error {
-				entry := p.h.auditEntry(c, "escalation_policy.updated", store.AuditResource{}, importMeta(nil))
-				_, err := p.h.store.UpdateEscalationPolicy(orgID, id, naming(entry, escalationPolicyRes, func(e *store.EscalationPolicy) error {
-					e.Name, e.Description, e.Repeat, e.Rules = fresh.Name, fresh.Description, fresh.Repeat, fresh.Rules
-					return nil
-				}), audited(entry))
-				return err
-			})
+			upsert(p, policies, "escalation_policy", fresh.Name, p.st.policies[at].ID, fresh, copyPolicyConfig)
 		}
 	}
+}
+
+// copyPolicyConfig copies the configuration of src onto dst, leaving identity and times.
+func copyPolicyConfig(dst, src *store.EscalationPolicy) {
+	dst.Name, dst.Description, dst.Repeat, dst.Rules = src.Name, src.Description, src.Repeat, src.Rules
 }

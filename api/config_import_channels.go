@@ -32,7 +32,7 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 		p.channels[namekey(ch.Name)] = ch.ID
 	}
 	chh := &channelHandlers{base: p.h.base}
-	orgID, seen := p.org.ID, map[string]string{}
+	channels, orgID, seen := chh.channels(), p.org.ID, map[string]string{}
 	for i, raw := range items {
 		path := item("notification_channels", i)
 		req := new(channelRequest)
@@ -52,8 +52,7 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 			p.channels[namekey(ch.Name)] = ch.ID
 			p.st.names[ch.ID] = ch.Name
 			p.change("create", "notification_channel", ch.Name, func(c *gin.Context) error {
-				entry := p.h.auditEntry(c, "channel.created", channelResource(ch), importMeta(map[string]any{"type": ch.Type}))
-				return p.h.store.CreateChannel(orgID, ch, audited(entry))
+				return channels.add(c, orgID, ch, importMeta(nil))
 			})
 			continue
 		}
@@ -77,10 +76,9 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 		}
 		id := old.ID
 		p.change("update", "notification_channel", change.name, func(c *gin.Context) error {
-			entry := p.h.auditEntry(c, "channel.updated", store.AuditResource{}, importMeta(map[string]any{"type": change.typ}))
-			_, err := p.h.store.UpdateChannel(orgID, id, naming(entry, channelResource, func(ch *store.NotificationChannel) error {
+			_, err := channels.modify(c, orgID, id, "updated", importMeta(nil), func(ch *store.NotificationChannel) error {
 				return chh.apply(orgID, ch, change)
-			}), audited(entry))
+			})
 			return err
 		})
 	}
@@ -106,7 +104,7 @@ func (p *importPlan) planWebhooks(items []json.RawMessage) {
 		existing[p.st.webhooks[i].DisplayURL] = &p.st.webhooks[i]
 	}
 	wh := &webhookHandlers{base: p.h.base}
-	orgID, seen := p.org.ID, map[string]string{}
+	webhooks, orgID, seen := wh.webhooks(), p.org.ID, map[string]string{}
 	for i, raw := range items {
 		path := item("webhooks", i)
 		req := new(webhookRequest)
@@ -134,8 +132,7 @@ func (p *importPlan) planWebhooks(items []json.RawMessage) {
 				continue
 			}
 			p.change("create", "webhook", w.DisplayURL, func(c *gin.Context) error {
-				entry := p.h.auditEntry(c, "webhook.created", webhookResource(w), importMeta(map[string]any{"events": w.Events}))
-				return p.h.store.CreateWebhook(orgID, w, audited(entry))
+				return webhooks.add(c, orgID, w, importMeta(map[string]any{"events": w.Events}))
 			})
 			continue
 		}
@@ -149,14 +146,8 @@ func (p *importPlan) planWebhooks(items []json.RawMessage) {
 		}
 		id := old.ID
 		p.change("update", "webhook", old.DisplayURL, func(c *gin.Context) error {
-			entry := p.h.auditEntry(c, "webhook.updated", store.AuditResource{}, importMeta(map[string]any{"events": change.events}))
-			_, err := p.h.store.UpdateWebhook(orgID, id, naming(entry, webhookResource, func(w *store.Webhook) error {
-				if change.url != "" {
-					w.DisplayURL = change.display
-				}
-				w.Events, w.Enabled = change.events, change.enabled
-				return wh.sealWebhook(w, change.url, change.secret)
-			}), audited(entry))
+			_, err := webhooks.modify(c, orgID, id, "updated", importMeta(map[string]any{"events": change.events}),
+				func(w *store.Webhook) error { return wh.apply(w, change) })
 			return err
 		})
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strconv"
 
-	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/alertifypro/alertifypro/store"
@@ -32,7 +31,8 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 		}
 	}
 	names := p.st.names
-	orgID, tz, seen := p.org.ID, p.org.Settings.Timezone, map[string]string{}
+	windows := (&maintenanceHandlers{base: p.h.base}).windows(p.h.now())
+	tz, seen := p.org.Settings.Timezone, map[string]string{}
 	for i, raw := range items {
 		path := item("maintenance_windows", i)
 		req := new(maintenanceImport)
@@ -58,10 +58,7 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 			p.f.add(path+".name", "is shared by several maintenance windows of this organization; rename them first")
 		case !found:
 			fresh.ID = uuid.Must(uuid.NewV7()).String()
-			p.change("create", "maintenance_window", fresh.Name, func(c *gin.Context) error {
-				entry := p.h.auditEntry(c, "maintenance.created", maintenanceRes(fresh), importMeta(nil))
-				return p.h.store.CreateMaintenanceWindow(orgID, fresh, audited(entry))
-			})
+			upsert(p, windows, "maintenance_window", fresh.Name, "", fresh, nil)
 		default:
 			// names holds the services the document creates too; the old window cannot
 			// name those, so a window that gains one differs, as it should.
@@ -69,15 +66,7 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 				p.change("", "maintenance_window", old.Name, nil)
 				continue
 			}
-			id := old.ID
-			p.change("update", "maintenance_window", fresh.Name, func(c *gin.Context) error {
-				entry := p.h.auditEntry(c, "maintenance.updated", store.AuditResource{}, importMeta(nil))
-				_, err := p.h.store.UpdateMaintenanceWindow(orgID, id, naming(entry, maintenanceRes, func(w *store.MaintenanceWindow) error {
-					copyWindowConfig(w, fresh)
-					return nil
-				}), audited(entry))
-				return err
-			})
+			upsert(p, windows, "maintenance_window", fresh.Name, old.ID, fresh, copyWindowConfig)
 		}
 	}
 }

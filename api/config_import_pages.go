@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 
-	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/alertifypro/alertifypro/store"
@@ -77,7 +76,9 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 		p.pages.add(&p.st.pages[i], true)
 	}
 	known := componentTargets{service: func(id string) bool { return id != "" }, heartbeat: func(id string) bool { return id != "" }}
-	orgID, seen, slugs := p.org.ID, map[string]string{}, map[string]string{}
+	pages := (&statusPageHandlers{base: p.h.base, cache: p.h.cache}).pages()
+	pages.written = p.pageWritten
+	seen, slugs := map[string]string{}, map[string]string{}
 	for i, raw := range items {
 		path := item("status_pages", i)
 		in := new(statusPageImport)
@@ -125,37 +126,15 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 		}
 		switch {
 		case old == nil:
-			p.change("create", "status_page", fresh.Name, func(c *gin.Context) error {
-				if err := p.h.store.CreateStatusPage(orgID, fresh, p.pageAudit(c, "status_page.created", fresh)); err != nil {
-					return err
-				}
-				p.pageWritten()
-				return nil
-			})
+			upsert(p, pages, "status_page", fresh.Name, "", fresh, nil)
 		case sameJSON(newStatusPageItem(old, name), newStatusPageItem(fresh, name)):
 			p.change("", "status_page", fresh.Name, nil)
 		default:
-			id := old.ID
-			p.change("update", "status_page", fresh.Name, func(c *gin.Context) error {
-				// The page takes fresh's configuration, its name and slug included, and
-				// keeps its ID, which fresh already has.
-				_, err := p.h.store.UpdateStatusPage(orgID, id, func(sp *store.StatusPage) error {
-					copyPageConfig(sp, fresh)
-					return nil
-				}, p.pageAudit(c, "status_page.updated", fresh))
-				if err != nil {
-					return err
-				}
-				p.pageWritten()
-				return nil
-			})
+			// The page takes fresh's configuration, its name and slug included, and keeps
+			// its ID, which fresh already has.
+			upsert(p, pages, "status_page", fresh.Name, old.ID, fresh, copyPageConfig)
 		}
 	}
-}
-
-// pageAudit is the audit entry of an imported page's write, as a store.Change.
-func (p *importPlan) pageAudit(c *gin.Context, event string, sp *store.StatusPage) *store.Change {
-	return audited(p.h.auditEntry(c, event, statusPageRes(sp), importMeta(map[string]any{"slug": sp.Slug})))
 }
 
 // pageWritten drops the public pages' cache: the page must not be served stale.

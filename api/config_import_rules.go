@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strconv"
 
-	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/alertifypro/alertifypro/store"
@@ -70,7 +69,7 @@ func (in *alertRuleImport) request(p *importPlan, path string) *alertRuleRequest
 // ambiguous. Writes go through the store's rule methods, which keep its rule cache right.
 func (p *importPlan) planRules(items []json.RawMessage) {
 	existing := byName(p.st.rules, func(r *store.AlertRule) string { return r.Name })
-	orgID, seen := p.org.ID, map[string]string{}
+	rules, seen := (&alertRuleHandlers{base: p.h.base}).rules(), map[string]string{}
 	yes := func(string) (bool, error) { return true, nil } // references were resolved by name
 	refs := ruleRefs{service: yes, heartbeat: yes, channel: yes, policy: yes, page: p.pages.page}
 	for i, raw := range items {
@@ -93,22 +92,11 @@ func (p *importPlan) planRules(items []json.RawMessage) {
 			p.f.add(path+".name", "is shared by several alert rules of this organization; rename them first")
 		case !found:
 			fresh.ID = uuid.Must(uuid.NewV7()).String()
-			p.change("create", "alert_rule", fresh.Name, func(c *gin.Context) error {
-				entry := p.h.auditEntry(c, "alert_rule.created", alertRuleRes(fresh), importMeta(nil))
-				return p.h.store.CreateAlertRule(orgID, fresh, audited(entry))
-			})
+			upsert(p, rules, "alert_rule", fresh.Name, "", fresh, nil)
 		case sameJSON(newAlertRuleItem(&p.st.rules[at], name), newAlertRuleItem(fresh, name)):
 			p.change("", "alert_rule", fresh.Name, nil)
 		default:
-			id := p.st.rules[at].ID
-			p.change("update", "alert_rule", fresh.Name, func(c *gin.Context) error {
-				entry := p.h.auditEntry(c, "alert_rule.updated", store.AuditResource{}, importMeta(nil))
-				_, err := p.h.store.UpdateAlertRule(orgID, id, naming(entry, alertRuleRes, func(r *store.AlertRule) error {
-					copyRuleConfig(r, fresh)
-					return nil
-				}), audited(entry))
-				return err
-			})
+			upsert(p, rules, "alert_rule", fresh.Name, p.st.rules[at].ID, fresh, copyRuleConfig)
 		}
 	}
 }

@@ -23,7 +23,7 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 		p.services[namekey(s.Name)] = s.ID
 	}
 	sh := &serviceHandlers{base: p.h.base}
-	orgID, seen := p.org.ID, map[string]string{}
+	services, orgID, seen := sh.services(), p.org.ID, map[string]string{}
 	for i, raw := range items {
 		path := item("services", i)
 		req := new(serviceRequest)
@@ -42,12 +42,7 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 			p.st.names[s.ID] = s.Name
 			p.newServices++
 			p.change("create", "service", s.Name, func(c *gin.Context) error {
-				entry := p.h.auditEntry(c, "service.created", serviceResource(s), importMeta(serviceMeta(s)))
-				if err := p.h.store.CreateService(orgID, s, audited(entry)); err != nil {
-					return serviceNameTaken(err)
-				}
-				p.h.scheduleChanged()
-				return nil
+				return services.add(c, orgID, s, importMeta(nil))
 			})
 			continue
 		}
@@ -61,19 +56,10 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 		}
 		id := old.ID
 		p.change("update", "service", next.Name, func(c *gin.Context) error {
-			entry := p.h.auditEntry(c, "service.updated", store.AuditResource{}, nil)
-			_, err := p.h.store.UpdateService(orgID, id, func(s *store.Service) error {
-				if err := sh.applyRequest(orgID, req, s, applyReplace); err != nil {
-					return err
-				}
-				entry.Resource, entry.Metadata = serviceResource(s), importMeta(serviceMeta(s))
-				return nil
-			}, audited(entry))
-			if err != nil {
-				return serviceNameTaken(err)
-			}
-			p.h.scheduleChanged()
-			return nil
+			_, err := services.modify(c, orgID, id, "updated", importMeta(nil), func(s *store.Service) error {
+				return sh.applyRequest(orgID, req, s, applyReplace)
+			})
+			return err
 		})
 	}
 }
@@ -122,6 +108,7 @@ func (p *importPlan) planHeartbeats(items []json.RawMessage) {
 			existing[k], p.heartbeats[k] = hb, hb.ID
 		}
 	}
+	beats := (&heartbeatHandlers{base: p.h.base}).heartbeats()
 	orgID, tz, seen := p.org.ID, p.org.Settings.Timezone, map[string]string{}
 	for i, raw := range items {
 		path := item("heartbeats", i)
@@ -141,8 +128,7 @@ func (p *importPlan) planHeartbeats(items []json.RawMessage) {
 			p.heartbeats[namekey(hb.Name)] = hb.ID
 			p.st.names[hb.ID] = hb.Name
 			p.change("create", "heartbeat", hb.Name, func(c *gin.Context) error {
-				entry := p.h.auditEntry(c, "heartbeat.created", heartbeatRes(hb), importMeta(map[string]any{"schedule": hb.Schedule}))
-				return p.h.insertHeartbeat(orgID, hb, audited(entry))
+				return beats.add(c, orgID, hb, importMeta(map[string]any{"schedule": hb.Schedule}))
 			})
 		default:
 			next := *old
@@ -155,10 +141,9 @@ func (p *importPlan) planHeartbeats(items []json.RawMessage) {
 			}
 			id, now := old.ID, p.h.now()
 			p.change("update", "heartbeat", next.Name, func(c *gin.Context) error {
-				entry := p.h.auditEntry(c, "heartbeat.updated", store.AuditResource{}, importMeta(nil))
-				_, err := p.h.store.UpdateHeartbeat(orgID, id, naming(entry, heartbeatRes, func(hb *store.Heartbeat) error {
+				_, err := beats.modify(c, orgID, id, "updated", importMeta(nil), func(hb *store.Heartbeat) error {
 					return req.update(hb, tz, now)
-				}), audited(entry))
+				})
 				return err
 			})
 		}

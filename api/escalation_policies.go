@@ -82,11 +82,8 @@ func (h *escalationPolicyHandlers) create(c *gin.Context) error {
 // escalator, which treats a missing target as nobody to tell.
 func (h *escalationPolicyHandlers) update(c *gin.Context) error {
 	r := h.policies()
-	if _, err := r.one(c); err != nil {
-		return err // 404 before the body is judged
-	}
 	var req escalationPolicyRequest
-	if err := bindJSON(c, &req); err != nil {
+	if _, err := r.bind(c, &req); err != nil {
 		return err
 	}
 	// Validate against a scratch copy first: the store's update runs fn inside its write

@@ -79,11 +79,8 @@ func (h *heartbeatHandlers) get(c *gin.Context) error { return h.heartbeats().ge
 // deadline from now (a paused or down heartbeat keeps waiting for resume or a ping).
 func (h *heartbeatHandlers) update(c *gin.Context) error {
 	r := h.heartbeats()
-	if _, err := r.one(c); err != nil {
-		return err // 404 before the body is judged
-	}
 	var req heartbeatRequest
-	if err := bindJSON(c, &req); err != nil {
+	if _, err := r.bind(c, &req); err != nil {
 		return err
 	}
 	tz, now := actorOf(c).org.Settings.Timezone, h.now()

@@ -140,12 +140,9 @@ func (h *incidentHandlers) addUpdate(c *gin.Context) error {
 		return err
 	}
 	r := h.incidents(p)
-	cur, err := r.one(c)
-	if err != nil {
-		return err
-	}
 	var req incidentUpdateRequest
-	if err := bindJSON(c, &req); err != nil {
+	cur, err := r.bind(c, &req)
+	if err != nil {
 		return err
 	}
 	f := fieldErrors{}
@@ -173,11 +170,8 @@ func (h *incidentHandlers) update(c *gin.Context) error {
 		return err
 	}
 	r := h.incidents(p)
-	if _, err := r.one(c); err != nil {
-		return err // 404 before the body is judged
-	}
 	var req incidentRequest
-	if err := bindJSON(c, &req); err != nil {
+	if _, err := r.bind(c, &req); err != nil {
 		return err
 	}
 	f := fieldErrors{}

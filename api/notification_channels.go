@@ -73,12 +73,9 @@ func (h *channelHandlers) apply(orgID string, ch *store.NotificationChannel, cha
 // update changes the fields sent; secrets sent as the mask, or omitted, are kept.
 func (h *channelHandlers) update(c *gin.Context) error {
 	r := h.channels()
-	old, err := r.one(c)
-	if err != nil {
-		return err
-	}
 	var req channelRequest
-	if err := bindJSON(c, &req); err != nil {
+	old, err := r.bind(c, &req)
+	if err != nil {
 		return err
 	}
 	stored, err := openChannelSecrets(h.sealer, old)

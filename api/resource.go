@@ -39,6 +39,16 @@ func (r resource[T, V]) one(c *gin.Context) (*T, error) {
 	return r.load(actorOf(c).org.ID, r.key(c))
 }
 
+// bind loads the :id record, so another organization's is a 404 before the body is judged,
+// and then decodes the body into req.
+func (r resource[T, V]) bind(c *gin.Context, req any) (*T, error) {
+	v, err := r.one(c)
+	if err != nil {
+		return nil, err
+	}
+	return v, bindJSON(c, req)
+}
+
 // key is the ID the route names.
 func (r resource[T, V]) key(c *gin.Context) string {
 	if r.param == "" {
@@ -89,29 +99,32 @@ func (r resource[T, V]) listWhere(c *gin.Context, where func() (func(*T) bool, e
 	}, func(v T) string { return r.id(&v) }, r.view)
 }
 
-// create stores v, a validated new record, with its audit entry and answers 201.
+// create stores v, a validated new record, in the active organization and answers 201.
 func (r resource[T, V]) create(c *gin.Context, v *T, extra map[string]any) error {
-	entry := r.auditEntry(c, r.event+".created", r.audit(v), r.metadata(v, extra))
-	if err := r.insert(actorOf(c).org.ID, v, audited(entry)); err != nil {
+	if err := r.add(c, actorOf(c).org.ID, v, extra); err != nil {
 		return err
 	}
-	return r.answer(c, http.StatusCreated, v)
+	c.JSON(http.StatusCreated, r.view(v))
+	return nil
 }
 
-// update runs fn on the :id record inside the store's write transaction and answers the
-// record as stored. The audit entry (event r.event+"."+action) names the record as fn
-// left it. fn returning errUnchanged writes nothing and answers the record as it is, as
+// add stores v in orgID with its audit entry (r.event+".created"; extra added to the
+// metadata). The import writes through it too.
+func (r resource[T, V]) add(c *gin.Context, orgID string, v *T, extra map[string]any) error {
+	entry := r.auditEntry(c, r.event+".created", r.audit(v), r.metadata(v, extra))
+	if err := r.insert(orgID, v, audited(entry)); err != nil {
+		return err
+	}
+	r.wrote()
+	return nil
+}
+
+// update runs fn on the :id record of the active organization and answers the record as
+// stored. fn returning errUnchanged writes nothing and answers the record as it is, as
 // repeating a pause does.
 func (r resource[T, V]) update(c *gin.Context, action string, extra map[string]any, fn func(*T) error) error {
 	orgID, id := actorOf(c).org.ID, r.key(c)
-	entry := r.auditEntry(c, r.event+"."+action, store.AuditResource{}, nil)
-	v, err := r.save(orgID, id, func(v *T) error {
-		if err := fn(v); err != nil {
-			return err
-		}
-		entry.Resource, entry.Metadata = r.audit(v), r.metadata(v, extra)
-		return nil
-	}, audited(entry))
+	v, err := r.modify(c, orgID, id, action, extra, fn)
 	if errors.Is(err, errUnchanged) {
 		if v, err = r.load(orgID, id); err != nil {
 			return err
@@ -122,7 +135,26 @@ func (r resource[T, V]) update(c *gin.Context, action string, extra map[string]a
 	if err != nil {
 		return err
 	}
-	return r.answer(c, http.StatusOK, v)
+	c.JSON(http.StatusOK, r.view(v))
+	return nil
+}
+
+// modify runs fn on record id of orgID inside the store's write transaction, with its
+// audit entry (r.event+"."+action) naming the record as fn left it. The import writes
+// through it too.
+func (r resource[T, V]) modify(c *gin.Context, orgID, id, action string, extra map[string]any, fn func(*T) error) (*T, error) {
+	entry := r.auditEntry(c, r.event+"."+action, store.AuditResource{}, nil)
+	v, err := r.save(orgID, id, func(v *T) error {
+		if err := fn(v); err != nil {
+			return err
+		}
+		entry.Resource, entry.Metadata = r.audit(v), r.metadata(v, extra)
+		return nil
+	}, audited(entry))
+	if err == nil {
+		r.wrote()
+	}
+	return v, err
 }
 
 // delete removes the :id record with its audit entry and answers 204.

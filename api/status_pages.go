@@ -123,11 +123,8 @@ func (h *statusPageHandlers) get(c *gin.Context) error { return h.pages().get(c)
 
 func (h *statusPageHandlers) update(c *gin.Context) error {
 	r := h.pages()
-	if _, err := r.one(c); err != nil {
-		return err // 404 before the body is judged
-	}
 	var req statusPageRequest
-	if err := bindJSON(c, &req); err != nil {
+	if _, err := r.bind(c, &req); err != nil {
 		return err
 	}
 	known, err := h.targets(actorOf(c).org.ID)

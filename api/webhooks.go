@@ -70,12 +70,9 @@ func (h *webhookHandlers) create(c *gin.Context) error {
 // shown; a url sent back as shown keeps the stored one.
 func (h *webhookHandlers) update(c *gin.Context) error {
 	r := h.webhooks()
-	old, err := r.one(c)
-	if err != nil {
-		return err
-	}
 	var req webhookRequest
-	if err := bindJSON(c, &req); err != nil {
+	old, err := r.bind(c, &req)
+	if err != nil {
 		return err
 	}
 	change, err := h.validate(&req, old)
@@ -83,13 +80,17 @@ func (h *webhookHandlers) update(c *gin.Context) error {
 		return err
 	}
 	return r.update(c, "updated", map[string]any{"url_changed": change.url != "", "secret_changed": change.secret != "",
-		"events": change.events, "enabled": change.enabled}, func(w *store.Webhook) error {
-		if change.url != "" {
-			w.DisplayURL = change.display
-		}
-		w.Events, w.Enabled = change.events, change.enabled
-		return h.sealWebhook(w, change.url, change.secret)
-	})
+		"events": change.events, "enabled": change.enabled}, func(w *store.Webhook) error { return h.apply(w, change) })
+}
+
+// apply copies a validated change onto w: a new URL (its display form too), the events and
+// enabled, and seals the URL and secret that change.
+func (h *webhookHandlers) apply(w *store.Webhook, change *webhookChange) error {
+	if change.url != "" {
+		w.DisplayURL = change.display
+	}
+	w.Events, w.Enabled = change.events, change.enabled
+	return h.sealWebhook(w, change.url, change.secret)
 }
 
 // delete removes the subscription; deliveries still queued for it fail permanently.
