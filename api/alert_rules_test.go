@@ -42,8 +42,7 @@ func mustPolicy(e *testEnv, orgID, name, channelID string) string {
 }
 
 func TestAlertRules(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	tg := newAlertTargets(e, f)
 	responder := e.newUser("resp@example.com", "Rita Responder")
 	respTok := e.join(f.owner.OrgID, responder, roleResponder)

@@ -35,8 +35,7 @@ func newAlertTargets(e *testEnv, f *orgFixture) alertTargets {
 }
 
 func TestEscalationPolicies(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	tg := newAlertTargets(e, f)
 	const base = "/api/v1/escalation-policies"
 	step := func(level, delay int, typ, id string) map[string]any {
@@ -162,8 +161,7 @@ func TestEscalationPolicies(t *testing.T) {
 // ?force=true; the rule may keep (and send back) the dangling reference, which alerting
 // treats as no escalation, but cannot take up a new unknown one.
 func TestEscalationPolicyForceDelete(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	tg := newAlertTargets(e, f)
 	used, spare := mustPolicy(e, f.owner.OrgID, "Used", tg.channel), mustPolicy(e, f.owner.OrgID, "Spare", tg.channel)
 	rec := e.do("POST", "/api/v1/alert-rules", f.memberTok, map[string]any{"name": "r", "escalation_policy_id": used})

@@ -9,8 +9,7 @@ import (
 )
 
 func TestMaintenanceWindows(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	if _, err := e.db.UpdateOrganization(f.owner.OrgID, func(o *store.Organization) error {
 		o.Settings.Timezone = "Europe/Berlin"
 		return nil

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"slices"
 	"testing"
+
+	"github.com/alertifypro/alertifypro/config"
 )
 
 // orgFixture is organization A with one user per role, an outsider who owns
@@ -13,6 +15,13 @@ import (
 type orgFixture struct {
 	owner, admin, member, viewer, outsider, carol *testUser
 	adminTok, memberTok, viewerTok                string
+}
+
+// newOrgEnv is newTestEnv (with mutate) and the fixture organization's people in it.
+func newOrgEnv(t *testing.T, mutate ...func(*config.Config)) (*testEnv, *orgFixture) {
+	t.Helper()
+	e := newTestEnv(t, mutate...)
+	return e, newOrgFixture(e)
 }
 
 func newOrgFixture(e *testEnv) *orgFixture {
@@ -58,8 +67,7 @@ func wantRole(t *testing.T, e *testEnv, orgID, userID, role string) {
 }
 
 func TestMembersListAndAdd(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	const members = "/api/v1/members"
 	e.run([]scenario{
 		{name: "viewer lists", method: "GET", path: members, token: f.viewerTok, status: 200,
@@ -115,8 +123,7 @@ func TestMembersListAndAdd(t *testing.T) {
 }
 
 func TestMembersRoleChangesAndRemoval(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	e.join(f.owner.OrgID, f.carol, roleMember)
 	carol := "/api/v1/members/" + f.carol.ID
 	owner := "/api/v1/members/" + f.owner.ID

@@ -118,16 +118,6 @@ func writeEmailPage(c *gin.Context, status int, title, message, token string) {
 		form = fmt.Sprintf(`<form method="post" action="%s"><input type="hidden" name="token" value="%s">`+
 			`<button type="submit">Confirm this address</button></form>`, e(emailConfirmPath), e(token))
 	}
-	body := fmt.Sprintf(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>%s</title><style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5}button{font:inherit;padding:.5rem 1rem}</style></head>
-<body><h1>%s</h1><p>%s</p>%s</body></html>
-`, e(title), e(title), e(message), form)
-	h := c.Writer.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-	c.Data(status, "text/html; charset=utf-8", []byte(body))
+	writeHTMLNotice(c, status, title, message, form, "button{font:inherit;padding:.5rem 1rem}",
+		"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 }

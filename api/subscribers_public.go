@@ -2,8 +2,6 @@ package api
 
 import (
 	"errors"
-	"fmt"
-	"html"
 	"mime"
 	"net/http"
 	"net/url"
@@ -182,23 +180,3 @@ func (h *publicSubscriberHandlers) pageOf(s *store.Subscriber) (name, back strin
 // backLink is the public page of slug.
 func backLink(slug string) string { return "/status/" + url.PathEscape(slug) }
 
-// writeNoticePage answers a browser with a small self-contained HTML page.
-func writeNoticePage(c *gin.Context, status int, title, message, back string) {
-	e := html.EscapeString
-	link := ""
-	if back != "" {
-		link = fmt.Sprintf(`<p><a href="%s">Back to the status page</a></p>`, e(back))
-	}
-	body := fmt.Sprintf(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>%s</title><style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5}</style></head>
-<body><h1>%s</h1><p>%s</p>%s</body></html>
-`, e(title), e(title), e(message), link)
-	h := c.Writer.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-	c.Data(status, "text/html; charset=utf-8", []byte(body))
-}

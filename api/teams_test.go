@@ -8,8 +8,7 @@ import (
 )
 
 func TestTeams(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	e.join(f.owner.OrgID, f.carol, roleResponder)
 	const teams = "/api/v1/teams"
 	name := func(n string) map[string]any { return map[string]any{"name": n} }
@@ -97,8 +96,7 @@ func TestTeams(t *testing.T) {
 // TestLeavingTheOrganizationLeavesTeams checks the API path of the store's
 // cleanup: a removed member disappears from every team.
 func TestLeavingTheOrganizationLeavesTeams(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	rec := e.do("POST", "/api/v1/teams", f.adminTok, map[string]any{"name": "Ops"})
 	id := decode[map[string]any](t, rec)["id"].(string)
 	if rec := e.do("POST", "/api/v1/teams/"+id+"/members", f.adminTok, map[string]any{"user_id": f.member.ID}); rec.Code != http.StatusCreated {
