@@ -40,3 +40,19 @@ func accountLog(c *gin.Context) (orgID string, change *store.Change) {
 	}
 	return "", nil
 }
+
+// updateAccount changes the caller's own account through fn and records event (with meta)
+// in the active organization's log when there is one (accountLog), in the same
+// transaction; an error from fn writes nothing.
+func (b *base) updateAccount(c *gin.Context, event string, meta map[string]any, fn func(*store.User) error) (*store.User, error) {
+	orgID, change := accountLog(c)
+	return b.store.UpdateUser(actorOf(c).user.ID, func(u *store.User) error {
+		if err := fn(u); err != nil {
+			return err
+		}
+		if change != nil {
+			change.Audit = append(change.Audit, b.auditEntry(c, event, userResource(u), meta))
+		}
+		return nil
+	}, orgID, change)
+}

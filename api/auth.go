@@ -142,14 +142,10 @@ func (h *authHandlers) logoutAll(c *gin.Context) error {
 	if a.apiKey != nil {
 		return errSessionOnly()
 	}
-	orgID, change := accountLog(c)
-	_, err := h.store.UpdateUser(a.user.ID, func(u *store.User) error {
+	_, err := h.updateAccount(c, "auth.logout_all", nil, func(u *store.User) error {
 		u.TokenVersion++
-		if change != nil {
-			change.Audit = append(change.Audit, h.auditEntry(c, "auth.logout_all", userResource(u), nil))
-		}
 		return nil
-	}, orgID, change)
+	})
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"strconv"
 	"strings"
@@ -79,6 +81,24 @@ func (p *importPlan) ok(path string, err error) bool {
 		p.fatal = err
 	}
 	return false
+}
+
+// elements decodes each element of the document's list into a new R and yields its path
+// ("services[2]") and value. An element that does not decode, or repeats a name of the
+// list (name reads it), is reported and skipped.
+func elements[R any](p *importPlan, list string, items []json.RawMessage, name func(*R) *string) iter.Seq2[string, *R] {
+	return func(yield func(string, *R) bool) {
+		seen := map[string]string{}
+		for i, raw := range items {
+			path, v := item(list, i), new(R)
+			if !p.decodeItem(path, raw, v) || !p.claim(path, deref(name(v)), seen) {
+				continue
+			}
+			if !yield(path, v) {
+				return
+			}
+		}
+	}
 }
 
 // claim checks that name is not used twice in one list of the document, so each element

@@ -25,6 +25,18 @@ func byName[T any](list []T, name func(*T) string) map[string]int {
 	return out
 }
 
+// byNameKey indexes objects whose names are unique in the organization (services,
+// channels) by name key, and records their IDs under the same key in ids, through which
+// the document's references resolve.
+func byNameKey[T any](list []T, nameID func(*T) (string, string), ids map[string]string) map[string]*T {
+	out := make(map[string]*T, len(list))
+	for i := range list {
+		name, id := nameID(&list[i])
+		out[namekey(name)], ids[namekey(name)] = &list[i], id
+	}
+	return out
+}
+
 // loadPeople indexes the organization's teams by name and members by e-mail: escalation
 // steps may name them, though import neither creates nor changes them.
 func (p *importPlan) loadPeople() error {
@@ -107,13 +119,8 @@ func (p *importPlan) planPolicies(items []json.RawMessage) {
 	for i := range p.st.policies {
 		p.policies[namekey(p.st.policies[i].Name)] = p.st.policies[i].ID
 	}
-	policies, seen := (&escalationPolicyHandlers{base: p.h.base}).policies(), map[string]string{}
-	for i, raw := range items {
-		path := item("escalation_policies", i)
-		in := new(escalationPolicyImport)
-		if !p.decodeItem(path, raw, in) || !p.claim(path, deref(in.Name), seen) {
-			continue
-		}
+	policies := (&escalationPolicyHandlers{base: p.h.base}).policies()
+	for path, in := range elements(p, "escalation_policies", items, func(r *escalationPolicyImport) *string { return r.Name }) {
 		req := &escalationPolicyRequest{Name: in.Name, Description: in.Description, Repeat: in.Repeat}
 		if in.Rules != nil {
 			steps := make([]escalationStepRequest, len(*in.Rules))

@@ -25,20 +25,10 @@ func sameJSON(a, b any) bool {
 // new one as a POST (a masked secret is refused: "config.url is masked; send the value
 // itself"), an existing one as a PUT (masked or omitted secrets keep the stored ones).
 func (p *importPlan) planChannels(items []json.RawMessage) {
-	existing := make(map[string]*store.NotificationChannel, len(p.st.channels))
-	for i := range p.st.channels {
-		ch := &p.st.channels[i]
-		existing[namekey(ch.Name)] = ch
-		p.channels[namekey(ch.Name)] = ch.ID
-	}
+	existing := byNameKey(p.st.channels, func(ch *store.NotificationChannel) (string, string) { return ch.Name, ch.ID }, p.channels)
 	chh := &channelHandlers{base: p.h.base}
-	channels, orgID, seen := chh.channels(), p.org.ID, map[string]string{}
-	for i, raw := range items {
-		path := item("notification_channels", i)
-		req := new(channelRequest)
-		if !p.decodeItem(path, raw, req) || !p.claim(path, deref(req.Name), seen) {
-			continue
-		}
+	channels, orgID := chh.channels(), p.org.ID
+	for path, req := range elements(p, "notification_channels", items, func(r *channelRequest) *string { return r.Name }) {
 		old := existing[namekey(deref(req.Name))]
 		if old == nil {
 			change, err := req.validate(nil, nil)

@@ -32,13 +32,8 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 	}
 	names := p.st.names
 	windows := (&maintenanceHandlers{base: p.h.base}).windows(p.h.now())
-	tz, seen := p.org.Settings.Timezone, map[string]string{}
-	for i, raw := range items {
-		path := item("maintenance_windows", i)
-		req := new(maintenanceImport)
-		if !p.decodeItem(path, raw, req) || !p.claim(path, deref(req.Name), seen) {
-			continue
-		}
+	tz := p.org.Settings.Timezone
+	for path, req := range elements(p, "maintenance_windows", items, func(r *maintenanceImport) *string { return r.Name }) {
 		if req.ServiceIDs != nil {
 			p.f.add(path+".service_ids", "is not used in a configuration document; name the services in services")
 			continue

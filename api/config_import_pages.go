@@ -78,13 +78,8 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 	known := componentTargets{service: func(id string) bool { return id != "" }, heartbeat: func(id string) bool { return id != "" }}
 	pages := (&statusPageHandlers{base: p.h.base, cache: p.h.cache}).pages()
 	pages.written = p.pageWritten
-	seen, slugs := map[string]string{}, map[string]string{}
-	for i, raw := range items {
-		path := item("status_pages", i)
-		in := new(statusPageImport)
-		if !p.decodeItem(path, raw, in) || !p.claim(path, deref(in.Name), seen) {
-			continue
-		}
+	slugs := map[string]string{}
+	for path, in := range elements(p, "status_pages", items, func(r *statusPageImport) *string { return r.Name }) {
 		at, found := existing[namekey(deref(in.Name))]
 		if found && at < 0 {
 			p.f.add(path+".name", "is shared by several status pages of this organization; rename them first")

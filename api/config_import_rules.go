@@ -69,15 +69,10 @@ func (in *alertRuleImport) request(p *importPlan, path string) *alertRuleRequest
 // ambiguous. Writes go through the store's rule methods, which keep its rule cache right.
 func (p *importPlan) planRules(items []json.RawMessage) {
 	existing := byName(p.st.rules, func(r *store.AlertRule) string { return r.Name })
-	rules, seen := (&alertRuleHandlers{base: p.h.base}).rules(), map[string]string{}
+	rules := (&alertRuleHandlers{base: p.h.base}).rules()
 	yes := func(string) (bool, error) { return true, nil } // references were resolved by name
 	refs := ruleRefs{service: yes, heartbeat: yes, channel: yes, policy: yes, page: p.pages.page}
-	for i, raw := range items {
-		path := item("alert_rules", i)
-		in := new(alertRuleImport)
-		if !p.decodeItem(path, raw, in) || !p.claim(path, deref(in.Name), seen) {
-			continue
-		}
+	for path, in := range elements(p, "alert_rules", items, func(r *alertRuleImport) *string { return r.Name }) {
 		req := in.request(p, path)
 		fresh := &store.AlertRule{Severity: p.org.Settings.AlertDefaults.Severity, NotifyOnRecovery: true, Enabled: true}
 		if fresh.Severity == "" {

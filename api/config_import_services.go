@@ -16,20 +16,10 @@ import (
 // no stored credential to keep"), an existing one as a PUT (placeholders keep the stored
 // credentials, an absent auth keeps it too, auth: null removes it).
 func (p *importPlan) planServices(items []json.RawMessage) {
-	existing := make(map[string]*store.Service, len(p.st.services))
-	for i := range p.st.services {
-		s := &p.st.services[i]
-		existing[namekey(s.Name)] = s
-		p.services[namekey(s.Name)] = s.ID
-	}
+	existing := byNameKey(p.st.services, func(s *store.Service) (string, string) { return s.Name, s.ID }, p.services)
 	sh := &serviceHandlers{base: p.h.base}
-	services, orgID, seen := sh.services(), p.org.ID, map[string]string{}
-	for i, raw := range items {
-		path := item("services", i)
-		req := new(serviceRequest)
-		if !p.decodeItem(path, raw, req) || !p.claim(path, deref(req.Name), seen) {
-			continue
-		}
+	services, orgID := sh.services(), p.org.ID
+	for path, req := range elements(p, "services", items, func(r *serviceRequest) *string { return r.Name }) {
 		old := existing[namekey(deref(req.Name))]
 		if old == nil {
 			// The ID is chosen now: the seals are bound to it, and rules and windows of the
@@ -109,13 +99,8 @@ func (p *importPlan) planHeartbeats(items []json.RawMessage) {
 		}
 	}
 	beats := (&heartbeatHandlers{base: p.h.base}).heartbeats()
-	orgID, tz, seen := p.org.ID, p.org.Settings.Timezone, map[string]string{}
-	for i, raw := range items {
-		path := item("heartbeats", i)
-		req := new(heartbeatRequest)
-		if !p.decodeItem(path, raw, req) || !p.claim(path, deref(req.Name), seen) {
-			continue
-		}
+	orgID, tz := p.org.ID, p.org.Settings.Timezone
+	for path, req := range elements(p, "heartbeats", items, func(r *heartbeatRequest) *string { return r.Name }) {
 		old, found := existing[namekey(deref(req.Name))]
 		switch {
 		case found && old == nil:

@@ -164,7 +164,7 @@ func (h *memberHandlers) acceptInvitation(c *gin.Context) error {
 	}
 	// An invitation is never edited, only consumed or revoked, so the one loaded above
 	// describes the one accepted.
-	entry := h.auditEntry(c, "member.added", store.AuditResource{Type: "member", ID: a.user.ID, Name: a.user.Email},
+	entry := h.auditEntry(c, "member.added", memberRes(a.user),
 		map[string]any{"role": inv.Role, "invitation_id": inv.ID})
 	inv, err = h.store.AcceptInvitation(digest, a.user.ID, audited(entry))
 	if errors.Is(err, store.ErrConflict) {

@@ -129,7 +129,7 @@ func (h *memberHandlers) add(c *gin.Context) error {
 		return h.invite(c, email, role)
 	}
 	m := &store.Membership{UserID: user.ID, Role: role}
-	entry := h.auditEntry(c, "member.added", store.AuditResource{Type: "member", ID: user.ID, Name: user.Email},
+	entry := h.auditEntry(c, "member.added", memberRes(user),
 		map[string]any{"role": role})
 	event := h.webhookEvent("member.invited", memberEvent(c, map[string]any{"user_id": user.ID, "email": user.Email,
 		"role": role, "status": "added"}))
@@ -145,8 +145,8 @@ func errMemberExists() *Error {
 	return errConflict("That user is already a member of this organization.")
 }
 
-// target loads the membership a :userID route names in the active
-// organization; anyone else is 404.
+// target loads the membership a :userID route names in the active organization (anyone
+// else is 404) with its account, and refuses one the caller may not manage (mayManage).
 func (h *memberHandlers) target(c *gin.Context) (*store.Membership, *store.User, error) {
 	m, err := h.store.Membership(actorOf(c).org.ID, c.Param("userID"))
 	if err != nil {
@@ -156,7 +156,12 @@ func (h *memberHandlers) target(c *gin.Context) (*store.Membership, *store.User,
 	if err != nil {
 		return nil, nil, err
 	}
-	return m, u, nil
+	return m, u, mayManage(actorOf(c), m)
+}
+
+// memberRes names a member in the audit log.
+func memberRes(u *store.User) store.AuditResource {
+	return store.AuditResource{Type: "member", ID: u.ID, Name: u.Email}
 }
 
 func (h *memberHandlers) setRole(c *gin.Context) error {
@@ -179,16 +184,13 @@ func (h *memberHandlers) setRole(c *gin.Context) error {
 		return err
 	}
 	a := actorOf(c)
-	if err := mayManage(a, m); err != nil {
-		return err
-	}
 	if err := mayGrant(a, role); err != nil {
 		return err
 	}
 	from := m.Role
 	if role != from {
 		// The store refuses to demote the last owner (409).
-		entry := h.auditEntry(c, "member.role_changed", store.AuditResource{Type: "member", ID: u.ID, Name: u.Email},
+		entry := h.auditEntry(c, "member.role_changed", memberRes(u),
 			map[string]any{"from": from, "to": role})
 		if m, err = h.store.SetMemberRole(a.org.ID, m.UserID, role, audited(entry)); err != nil {
 			return err
@@ -204,12 +206,9 @@ func (h *memberHandlers) remove(c *gin.Context) error {
 		return err
 	}
 	a := actorOf(c)
-	if err := mayManage(a, m); err != nil {
-		return err
-	}
 	// The store refuses to remove the last owner (409); it also drops the
 	// user's team rows and the API keys they created here.
-	entry := h.auditEntry(c, "member.removed", store.AuditResource{Type: "member", ID: u.ID, Name: u.Email},
+	entry := h.auditEntry(c, "member.removed", memberRes(u),
 		map[string]any{"role": m.Role})
 	event := h.webhookEvent("member.removed", memberEvent(c, map[string]any{"user_id": u.ID, "email": u.Email,
 		"role": m.Role, "status": "removed"}))

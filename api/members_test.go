@@ -43,6 +43,20 @@ func newOrgFixture(e *testEnv) *orgFixture {
 	return f
 }
 
+// deleteRows are the rows every DELETE of a record of organization A has: a viewer may
+// not, another organization gets 404 (naming A with ?org= too), token deletes it, it is
+// gone, and deleting it again is a 404.
+func (f *orgFixture) deleteRows(path, token string) []scenario {
+	return []scenario{
+		{name: "viewer cannot delete", method: "DELETE", path: path, token: f.viewerTok, status: 403},
+		{name: "other organization deletes", method: "DELETE", path: path, token: f.outsider.Token, status: 404},
+		{name: "other organization deletes with ?org= of A", method: "DELETE", path: f.inA(path), token: f.outsider.Token, status: 404},
+		{name: "delete", method: "DELETE", path: path, token: token, status: 204},
+		{name: "gone", method: "GET", path: path, token: f.viewerTok, status: 404},
+		{name: "delete again", method: "DELETE", path: path, token: token, status: 404},
+	}
+}
+
 // inA appends ?org=<slug of A> so a caller tries to act in organization A.
 func (f *orgFixture) inA(path string) string {
 	return path + "?org=" + f.owner.OrgSlug

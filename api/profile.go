@@ -120,16 +120,11 @@ func (h *profileHandlers) update(c *gin.Context) error {
 	}
 	user := a.user
 	if req.FullName != nil && name != user.FullName {
-		orgID, change := accountLog(c)
 		var err error
-		if user, err = h.store.UpdateUser(a.user.ID, func(u *store.User) error {
+		if user, err = h.updateAccount(c, "user.updated", map[string]any{"changed": []string{"full_name"}}, func(u *store.User) error {
 			u.FullName = name
-			if change != nil {
-				change.Audit = append(change.Audit, h.auditEntry(c, "user.updated", userResource(u),
-					map[string]any{"changed": []string{"full_name"}}))
-			}
 			return nil
-		}, orgID, change); err != nil {
+		}); err != nil {
 			return err
 		}
 	}
@@ -178,8 +173,7 @@ func (h *profileHandlers) changePassword(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	orgID, change := accountLog(c)
-	user, err := h.store.UpdateUser(a.user.ID, func(u *store.User) error {
+	user, err := h.updateAccount(c, "auth.password_changed", nil, func(u *store.User) error {
 		if u.PasswordHash != a.user.PasswordHash {
 			// Changed by a concurrent request since we checked the
 			// current password: that check no longer holds.
@@ -187,11 +181,8 @@ func (h *profileHandlers) changePassword(c *gin.Context) error {
 		}
 		u.PasswordHash = hash
 		u.TokenVersion++
-		if change != nil {
-			change.Audit = append(change.Audit, h.auditEntry(c, "auth.password_changed", userResource(u), nil))
-		}
 		return nil
-	}, orgID, change)
+	})
 	if err != nil {
 		return err
 	}

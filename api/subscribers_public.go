@@ -179,4 +179,3 @@ func (h *publicSubscriberHandlers) pageOf(s *store.Subscriber) (name, back strin
 
 // backLink is the public page of slug.
 func backLink(slug string) string { return "/status/" + url.PathEscape(slug) }
-

@@ -102,12 +102,18 @@ func (h *teamHandlers) list(c *gin.Context) error {
 	return r.list(c)
 }
 
-func (h *teamHandlers) create(c *gin.Context) error {
+// bindTeam decodes and checks the body of POST (create) and PUT.
+func bindTeam(c *gin.Context, create bool) (*teamRequest, error) {
 	var req teamRequest
 	if err := bindJSON(c, &req); err != nil {
-		return err
+		return nil, err
 	}
-	if err := req.validate(true); err != nil {
+	return &req, req.validate(create)
+}
+
+func (h *teamHandlers) create(c *gin.Context) error {
+	req, err := bindTeam(c, true)
+	if err != nil {
 		return err
 	}
 	t := &store.Team{ID: store.NewID(), Name: *req.Name}
@@ -127,11 +133,8 @@ func (h *teamHandlers) get(c *gin.Context) error {
 
 // update changes the fields sent; the audit log records it only when a field changed.
 func (h *teamHandlers) update(c *gin.Context) error {
-	var req teamRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	if err := req.validate(false); err != nil {
+	req, err := bindTeam(c, false)
+	if err != nil {
 		return err
 	}
 	var changed []string
