@@ -41,18 +41,14 @@ func (h *alertRuleHandlers) get(c *gin.Context) error { return h.rules().get(c) 
 // made warnings its default gets warnings from rules that do not say otherwise.
 func (h *alertRuleHandlers) create(c *gin.Context) error {
 	var req alertRuleRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	org := actorOf(c).org
-	rule := &store.AlertRule{ID: store.NewID(), Severity: org.Settings.AlertDefaults.Severity, NotifyOnRecovery: true, Enabled: true}
-	if rule.Severity == "" {
-		rule.Severity = "critical"
-	}
-	if err := req.apply(rule, true, newRuleRefs(h.store, org.ID)); err != nil {
-		return err
-	}
-	return h.rules().create(c, rule, nil)
+	return h.rules().createFrom(c, &req, func() (*store.AlertRule, error) {
+		org := actorOf(c).org
+		rule := &store.AlertRule{ID: store.NewID(), Severity: org.Settings.AlertDefaults.Severity, NotifyOnRecovery: true, Enabled: true}
+		if rule.Severity == "" {
+			rule.Severity = "critical"
+		}
+		return rule, req.apply(rule, true, newRuleRefs(h.store, org.ID))
+	})
 }
 
 // update changes the fields sent. References are checked against a copy of the current

@@ -67,14 +67,10 @@ func (h *escalationPolicyHandlers) get(c *gin.Context) error { return h.policies
 // create validates the policy (every target must exist in this organization) and stores it.
 func (h *escalationPolicyHandlers) create(c *gin.Context) error {
 	var req escalationPolicyRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	p := &store.EscalationPolicy{ID: store.NewID()}
-	if err := req.apply(p, true, escalationTargets(h.store, actorOf(c).org.ID)); err != nil {
-		return err
-	}
-	return h.policies().create(c, p, nil)
+	return h.policies().createFrom(c, &req, func() (*store.EscalationPolicy, error) {
+		p := &store.EscalationPolicy{ID: store.NewID()}
+		return p, req.apply(p, true, escalationTargets(h.store, actorOf(c).org.ID))
+	})
 }
 
 // update changes the fields sent. Targets are checked before the write transaction (the

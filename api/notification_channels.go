@@ -45,18 +45,14 @@ func (h *channelHandlers) get(c *gin.Context) error { return h.channels().get(c)
 // create validates the config for its type, seals the secrets under the new ID, stores it.
 func (h *channelHandlers) create(c *gin.Context) error {
 	var req channelRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	change, err := req.validate(nil, nil)
-	if err != nil {
-		return err
-	}
-	ch := &store.NotificationChannel{ID: store.NewID()}
-	if err := h.apply(actorOf(c).org.ID, ch, change); err != nil {
-		return err
-	}
-	return h.channels().create(c, ch, nil)
+	return h.channels().createFrom(c, &req, func() (*store.NotificationChannel, error) {
+		change, err := req.validate(nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		ch := &store.NotificationChannel{ID: store.NewID()}
+		return ch, h.apply(actorOf(c).org.ID, ch, change)
+	})
 }
 
 // apply copies a validated change onto ch, sealing its secrets under ch's ID.

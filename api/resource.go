@@ -108,6 +108,19 @@ func (r resource[T, V]) create(c *gin.Context, v *T, extra map[string]any) error
 	return nil
 }
 
+// createFrom decodes the body into req, builds the new record with build (which judges
+// req; its error is the answer) and creates it.
+func (r resource[T, V]) createFrom(c *gin.Context, req any, build func() (*T, error)) error {
+	if err := bindJSON(c, req); err != nil {
+		return err
+	}
+	v, err := build()
+	if err != nil {
+		return err
+	}
+	return r.create(c, v, nil)
+}
+
 // add stores v in orgID with its audit entry (r.event+".created"; extra added to the
 // metadata). The import writes through it too.
 func (r resource[T, V]) add(c *gin.Context, orgID string, v *T, extra map[string]any) error {

@@ -46,15 +46,11 @@ func (h *serviceHandlers) get(c *gin.Context) error { return h.services().get(c)
 // permission check all apply to that organization.
 func (h *serviceHandlers) create(c *gin.Context) error {
 	var req serviceRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	// The ID is chosen here, before sealing, because every seal is bound to it.
-	s := &store.Service{ID: store.NewID()}
-	if err := h.applyRequest(actorOf(c).org.ID, &req, s, applyCreate); err != nil {
-		return err
-	}
-	return h.services().create(c, s, nil)
+	return h.services().createFrom(c, &req, func() (*store.Service, error) {
+		// The ID is chosen here, before sealing, because every seal is bound to it.
+		s := &store.Service{ID: store.NewID()}
+		return s, h.applyRequest(actorOf(c).org.ID, &req, s, applyCreate)
+	})
 }
 
 // replace is PUT: a full update validated like a create (auth and paused are kept unless

@@ -105,18 +105,14 @@ func (h *statusPageHandlers) list(c *gin.Context) error { return h.pages().list(
 
 func (h *statusPageHandlers) create(c *gin.Context) error {
 	var req statusPageRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	known, err := h.targets(actorOf(c).org.ID)
-	if err != nil {
-		return err
-	}
-	p := &store.StatusPage{ID: store.NewID()}
-	if err := req.apply(p, true, known); err != nil {
-		return err
-	}
-	return h.pages().create(c, p, nil)
+	return h.pages().createFrom(c, &req, func() (*store.StatusPage, error) {
+		known, err := h.targets(actorOf(c).org.ID)
+		if err != nil {
+			return nil, err
+		}
+		p := &store.StatusPage{ID: store.NewID()}
+		return p, req.apply(p, true, known)
+	})
 }
 
 func (h *statusPageHandlers) get(c *gin.Context) error { return h.pages().get(c) }
