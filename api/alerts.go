@@ -63,15 +63,15 @@ func (h *alertHandlers) list(c *gin.Context) error {
 	return respondCursorPage(c, alerts, next, newAlertView)
 }
 
-// get answers one alert of the active organization.
-func (h *alertHandlers) get(c *gin.Context) error {
-	a, err := h.store.Alert(actorOf(c).org.ID, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newAlertView(a))
-	return nil
+// alerts is the resource the alert routes read through; alerts change only through the
+// Alerter, never through resource writes.
+func (h *alertHandlers) alerts() resource[store.Alert, alertView] {
+	return resource[store.Alert, alertView]{base: h.base, load: h.store.Alert,
+		id: func(a *store.Alert) string { return a.ID }, view: newAlertView}
 }
+
+// get answers one alert of the active organization.
+func (h *alertHandlers) get(c *gin.Context) error { return h.alerts().get(c) }
 
 // alertNoteRequest is the optional body of acknowledge and resolve.
 type alertNoteRequest struct {
@@ -109,7 +109,7 @@ func (h *alertHandlers) act(c *gin.Context, event string, change func(orgID, id,
 		return errNoAlerter
 	}
 	a := actorOf(c)
-	cur, err := h.store.Alert(a.org.ID, c.Param("id"))
+	cur, err := h.alerts().one(c)
 	if err != nil {
 		return err // 404 before the body is judged
 	}
@@ -151,7 +151,7 @@ func (h *alertHandlers) addNote(c *gin.Context) error {
 		return errNoAlerter
 	}
 	a := actorOf(c)
-	if _, err := h.store.Alert(a.org.ID, c.Param("id")); err != nil {
+	if _, err := h.alerts().one(c); err != nil {
 		return err
 	}
 	var req alertNoteText
