@@ -9,7 +9,7 @@ import (
 )
 
 // BenchmarkRecordResultsWithRules measures what rule evaluation adds to the recorder
-// (issue 4: ≤ 5 µs per result). Each iteration records one group of 1 000 results — one
+// (target: ≤ 5 µs per result). Each iteration records one group of 1 000 results — one
 // per service, 2 % of them an isolated RED, so counters are written and reset as in a
 // mostly healthy fleet — in one fsynced RecordResults transaction:
 //

@@ -8,7 +8,7 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// Public component and overall states (issue 5 contract).
+// Public component and overall states (SPEC §3.16): the values public clients read.
 const (
 	stateOperational = "operational"
 	stateDegraded    = "degraded"
@@ -25,7 +25,7 @@ const (
 )
 
 // publicPage is the public view of a status page, built from an explicit allow-list of
-// fields (issue 5): component names and states, uptime bars, incident titles and updates,
+// fields (SPEC §3.16): component names and states, uptime bars, incident titles and updates,
 // maintenance names and times. Nothing of a service's endpoint, options or errors is ever
 // copied in, so no template or encoder can leak it. orgID and isPublic decide access.
 type publicPage struct {

@@ -103,7 +103,7 @@ func (m *subscriberMailEnv) postForm(email string) *httptest.ResponseRecorder {
 	return rec
 }
 
-// MUST-SHOW (issue 5): subscribers get exactly one e-mail per incident update over real
+// Subscribers (SPEC §3.16) get exactly one e-mail per incident update over real
 // SMTP; a pending subscriber gets none; the confirm link and the unsubscribe link of the
 // received e-mails work through the router.
 func TestSubscribersGetOneEmailPerIncidentUpdate(t *testing.T) {

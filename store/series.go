@@ -129,7 +129,7 @@ type recordedResult struct {
 }
 
 // resultHook is the extension point for decisions that must commit with the result:
-// alerting (issue 4) adds its rule evaluation and alert/outbox writes here, inside
+// alerting adds its rule evaluation and alert/outbox writes here, inside
 // RecordResults' write transaction, so a result, the status change and the alert it opens
 // are acknowledged together or not at all. Hooks run in batch order, once per result that
 // advanced its service (never for a result older than the service's LastCheckedAt), and

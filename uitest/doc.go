@@ -1,4 +1,4 @@
-// Package uitest holds the admin UI's browser tests (issue 6): real Chromium driven
+// Package uitest holds the admin UI's browser tests (SPEC §7): real Chromium driven
 // over the DevTools protocol by github.com/chromedp/chromedp, against the real server
 // (router, store in t.TempDir(), monitor engine, alerter and outbox wired as serve.go
 // wires them) listening on 127.0.0.1:0, with loopback targets.
