@@ -74,4 +74,4 @@ func (h *alertRuleHandlers) update(c *gin.Context) error {
 
 // delete removes a rule; the store resolves its open alerts in the same transaction
 // (resolved_by "rule deleted"), so no alert is left open without a rule.
-func (h *alertRuleHandlers) delete(c *gin.Context) error { return h.rules().delete(c, nil) }
+func (h *alertRuleHandlers) delete(c *gin.Context) error { return h.rules().delete(c) }

@@ -89,7 +89,7 @@ func (h *heartbeatHandlers) update(c *gin.Context) error {
 	})
 }
 
-func (h *heartbeatHandlers) delete(c *gin.Context) error { return h.heartbeats().delete(c, nil) }
+func (h *heartbeatHandlers) delete(c *gin.Context) error { return h.heartbeats().delete(c) }
 
 func (h *heartbeatHandlers) pause(c *gin.Context) error {
 	return h.setPaused(c, true, "paused")

@@ -189,5 +189,5 @@ func (h *incidentHandlers) delete(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.incidents(p).delete(c, nil)
+	return h.incidents(p).delete(c)
 }

@@ -169,7 +169,7 @@ func (h *maintenanceHandlers) update(c *gin.Context) error {
 	})
 }
 
-func (h *maintenanceHandlers) delete(c *gin.Context) error { return h.windows(h.now()).delete(c, nil) }
+func (h *maintenanceHandlers) delete(c *gin.Context) error { return h.windows(h.now()).delete(c) }
 
 // end ends the window's current occurrence now (SPEC "end early"); 409 when it is not
 // active. The check runs inside the update, so two concurrent ends cannot both succeed.

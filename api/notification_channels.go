@@ -102,7 +102,7 @@ func sentFields(r *channelRequest) []string {
 }
 
 // delete removes the channel. Notifications still queued for it fail permanently.
-func (h *channelHandlers) delete(c *gin.Context) error { return h.channels().delete(c, nil) }
+func (h *channelHandlers) delete(c *gin.Context) error { return h.channels().delete(c) }
 
 // test sends a test notification now, directly (not through the outbox, so the caller sees
 // the provider's answer), records the outcome on the channel and answers it. A provider

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -86,16 +87,7 @@ func (r resource[T, V]) listWhere(c *gin.Context, where func() (func(*T) bool, e
 			}
 		}
 		all, err := r.all(orgID)
-		if err != nil {
-			return nil, err
-		}
-		kept := all[:0]
-		for i := range all {
-			if keep(&all[i]) {
-				kept = append(kept, all[i])
-			}
-		}
-		return kept, nil
+		return slices.DeleteFunc(all, func(v T) bool { return !keep(&v) }), err
 	}, func(v T) string { return r.id(&v) }, r.view)
 }
 
@@ -139,11 +131,7 @@ func (r resource[T, V]) update(c *gin.Context, action string, extra map[string]a
 	orgID, id := actorOf(c).org.ID, r.key(c)
 	v, err := r.modify(c, orgID, id, action, extra, fn)
 	if errors.Is(err, errUnchanged) {
-		if v, err = r.load(orgID, id); err != nil {
-			return err
-		}
-		c.JSON(http.StatusOK, r.view(v))
-		return nil
+		v, err = r.load(orgID, id)
 	}
 	if err != nil {
 		return err
@@ -171,12 +159,12 @@ func (r resource[T, V]) modify(c *gin.Context, orgID, id, action string, extra m
 }
 
 // delete removes the :id record with its audit entry and answers 204.
-func (r resource[T, V]) delete(c *gin.Context, extra map[string]any) error {
+func (r resource[T, V]) delete(c *gin.Context) error {
 	v, err := r.one(c)
 	if err != nil {
 		return err
 	}
-	entry := r.auditEntry(c, r.event+".deleted", r.audit(v), r.metadata(v, extra))
+	entry := r.auditEntry(c, r.event+".deleted", r.audit(v), r.metadata(v, nil))
 	if err := r.remove(actorOf(c).org.ID, r.id(v), audited(entry)); err != nil {
 		return err
 	}

@@ -87,7 +87,7 @@ func (h *serviceHandlers) delete(c *gin.Context) error {
 			h.purger.Enqueue(actorOf(c).org.ID, c.Param("id"))
 		}
 	}
-	return r.delete(c, nil)
+	return r.delete(c)
 }
 
 // pause stops checking a service; its status becomes PAUSED.

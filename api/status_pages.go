@@ -130,4 +130,4 @@ func (h *statusPageHandlers) update(c *gin.Context) error {
 	return r.update(c, "updated", nil, func(p *store.StatusPage) error { return req.apply(p, false, known) })
 }
 
-func (h *statusPageHandlers) delete(c *gin.Context) error { return h.pages().delete(c, nil) }
+func (h *statusPageHandlers) delete(c *gin.Context) error { return h.pages().delete(c) }

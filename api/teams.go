@@ -159,4 +159,4 @@ func (h *teamHandlers) update(c *gin.Context) error {
 	return h.answer(c, t)
 }
 
-func (h *teamHandlers) delete(c *gin.Context) error { return h.teams(nil).delete(c, nil) }
+func (h *teamHandlers) delete(c *gin.Context) error { return h.teams(nil).delete(c) }

@@ -94,7 +94,7 @@ func (h *webhookHandlers) apply(w *store.Webhook, change *webhookChange) error {
 }
 
 // delete removes the subscription; deliveries still queued for it fail permanently.
-func (h *webhookHandlers) delete(c *gin.Context) error { return h.webhooks().delete(c, nil) }
+func (h *webhookHandlers) delete(c *gin.Context) error { return h.webhooks().delete(c) }
 
 // test sends a "test" event envelope now, synchronously, through the same sender the
 // outbox uses (so the signature and headers are the real ones), records the outcome on
