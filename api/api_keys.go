@@ -167,7 +167,8 @@ func (h *apiKeyHandlers) revoke(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	entry := h.auditEntry(c, "api_key.revoked", apiKeyRes(k), map[string]any{"role": k.Role, "prefix": k.Prefix, "created_by": k.CreatedBy})
+	entry := h.auditEntry(c, "api_key.revoked", apiKeyRes(k),
+		map[string]any{"role": k.Role, "prefix": k.Prefix, "created_by": k.CreatedBy})
 	if err := h.store.DeleteAPIKey(a.org.ID, k.ID, audited(entry)); err != nil {
 		return err
 	}
