@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -23,12 +22,12 @@ type adminOrganizationView struct {
 	MemberCount  int `json:"member_count"`
 }
 
-func (x *adminHandlers) view(o *store.Organization) (adminOrganizationView, error) {
-	services, err := x.store.CountServices(o.ID)
+func (h *adminHandlers) view(o *store.Organization) (adminOrganizationView, error) {
+	services, err := h.store.CountServices(o.ID)
 	if err != nil {
 		return adminOrganizationView{}, err
 	}
-	members, err := x.store.Memberships(o.ID)
+	members, err := h.store.Memberships(o.ID)
 	if err != nil {
 		return adminOrganizationView{}, err
 	}
@@ -38,27 +37,9 @@ func (x *adminHandlers) view(o *store.Organization) (adminOrganizationView, erro
 
 // listOrganizations lists every organization on the instance with its
 // usage, oldest first, one page at a time.
-func (x *adminHandlers) listOrganizations(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	orgs, err := x.store.Organizations()
-	if err != nil {
-		return err
-	}
+func (h *adminHandlers) listOrganizations(c *gin.Context) error {
 	// Usage is counted for the page only, not for every organization.
-	orgs = paginate(c, orgs, func(o store.Organization) string { return o.ID }, p)
-	out := make([]adminOrganizationView, 0, len(orgs))
-	for i := range orgs {
-		v, err := x.view(&orgs[i])
-		if err != nil {
-			return err
-		}
-		out = append(out, v)
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	return respondPageJoined(c, h.store.Organizations, func(o store.Organization) string { return o.ID }, h.view)
 }
 
 type planUpdate struct {
@@ -70,7 +51,7 @@ type planUpdate struct {
 // Changing plan_type also sets max_services to that plan's cap unless the
 // request gives max_services too (a custom deal). max_services is a whole
 // number ≥ 1, or -1 for unlimited.
-func (x *adminHandlers) updateOrganization(c *gin.Context) error {
+func (h *adminHandlers) updateOrganization(c *gin.Context) error {
 	var req planUpdate
 	if err := bindJSON(c, &req); err != nil {
 		return err
@@ -90,7 +71,7 @@ func (x *adminHandlers) updateOrganization(c *gin.Context) error {
 		return err
 	}
 	change := &store.Change{} // audited only when the plan changed
-	org, err := x.store.UpdateOrganization(c.Param("id"), func(o *store.Organization) error {
+	org, err := h.store.UpdateOrganization(c.Param("id"), func(o *store.Organization) error {
 		before := *o
 		if req.PlanType != nil {
 			o.PlanType, o.MaxServices = plan, limitsOf(plan).MaxServices
@@ -99,19 +80,17 @@ func (x *adminHandlers) updateOrganization(c *gin.Context) error {
 			o.MaxServices = *req.MaxServices
 		}
 		if before.PlanType != o.PlanType || before.MaxServices != o.MaxServices {
-			change.Audit = append(change.Audit, x.auditEntry(c, "organization.plan_changed",
+			change.Audit = append(change.Audit, h.auditEntry(c, "organization.plan_changed",
 				store.AuditResource{Type: "organization", ID: o.ID, Name: o.Name},
 				map[string]any{"plan_type": map[string]any{"from": before.PlanType, "to": o.PlanType},
 					"max_services": map[string]any{"from": before.MaxServices, "to": o.MaxServices}}))
 		}
 		return nil
 	}, change)
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Organization")
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
-	v, err := x.view(org)
+	v, err := h.view(org)
 	if err != nil {
 		return err
 	}

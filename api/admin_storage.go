@@ -25,13 +25,13 @@ const backupStall = time.Minute
 // sent, with its Content-Length: the download holds no read transaction, so a slow or
 // stalled client never holds up the store's writers. Should sending fail part-way, the
 // connection is aborted, so the client sees a failed download, not a short file.
-func (x *adminStorageHandlers) backup(c *gin.Context) error {
-	snap, err := x.store.Snapshot()
+func (h *adminStorageHandlers) backup(c *gin.Context) error {
+	snap, err := h.store.Snapshot()
 	if err != nil {
 		return err // nothing sent yet: the flat error body
 	}
 	defer snap.Close()
-	name := "alertifypro-" + x.now().UTC().Format("20060102T150405Z") + ".db"
+	name := "alertifypro-" + h.now().UTC().Format("20060102T150405Z") + ".db"
 	c.Header("Content-Type", "application/octet-stream")
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Header("Content-Length", strconv.FormatInt(snap.Size(), 10))
@@ -97,8 +97,8 @@ type orgStorageView struct {
 
 // storage answers the storage report. It reads every page of the file, so it is an
 // on-demand admin view, not something to poll.
-func (x *adminStorageHandlers) storage(c *gin.Context) error {
-	st, err := x.store.Storage()
+func (h *adminStorageHandlers) storage(c *gin.Context) error {
+	st, err := h.store.Storage()
 	if err != nil {
 		return err
 	}

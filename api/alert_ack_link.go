@@ -49,32 +49,30 @@ type ackLinkAnswer struct {
 // 404 (as an unknown alert is), so tokens cannot be probed; an alert already acknowledged
 // answers 200 as if this click did it, since a second click from the same e-mail is not
 // an error; a resolved alert is 409.
-func (x *ackLinkHandlers) ack(c *gin.Context) error {
-	if x.alerter == nil {
+func (h *ackLinkHandlers) ack(c *gin.Context) error {
+	if h.alerter == nil {
 		return errNoAlerter
 	}
 	ip, id := clientBucket(c), c.Param("id")
-	if err := x.blocked(c, ip); err != nil {
+	if err := h.blocked(c, ip); err != nil {
 		return err
 	}
-	orgID, err := x.alerter.VerifyAck(id, c.Query("token"))
+	orgID, err := h.alerter.VerifyAck(id, c.Query("token"))
 	if err != nil {
-		x.failed(c, ip)
+		h.failed(c, ip)
 		return errNotFound("Alert")
 	}
-	cur, err := x.store.Alert(orgID, id)
+	cur, err := h.store.Alert(orgID, id)
 	if err != nil {
-		return alertNotFound(err) // deleted since the link was sent
+		return err // deleted since the link was sent
 	}
-	entry := x.auditEntry(c, "alert.acknowledged", alertRes(cur), map[string]any{"via": ackByLink})
-	alert, err := x.alerter.Acknowledge(orgID, id, ackByLink, "", audited(entry))
+	entry := h.auditEntry(c, "alert.acknowledged", alertRes(cur), map[string]any{"via": ackByLink})
+	alert, err := h.alerter.Acknowledge(orgID, id, ackByLink, "", audited(entry))
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return errNotFound("Alert") // deleted since the link was sent
-	case errors.Is(err, store.ErrConflict):
-		cur, lerr := x.store.Alert(orgID, id)
+	case errors.Is(err, store.ErrConflict): // a second click is fine, a resolved alert is not
+		cur, lerr := h.store.Alert(orgID, id)
 		if lerr != nil {
-			return alertNotFound(lerr)
+			return lerr
 		}
 		if cur.Status != store.AlertAcknowledged {
 			return errConflict("The alert is already " + cur.Status + "; nothing was changed.")
@@ -90,22 +88,22 @@ func (x *ackLinkHandlers) ack(c *gin.Context) error {
 
 // blocked returns the 429 error, with the X-RateLimit-* headers, once ip has used up
 // its failures in the window.
-func (x *ackLinkHandlers) blocked(c *gin.Context, ip string) error {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	now := x.now()
-	if until, ok := x.failures.blockedUntil(ip, now); ok {
-		setRateHeaders(c, x.failures.decision(ip, now))
+func (h *ackLinkHandlers) blocked(c *gin.Context, ip string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	now := h.now()
+	if until, ok := h.failures.blockedUntil(ip, now); ok {
+		setRateHeaders(c, h.failures.decision(ip, now))
 		return errRateLimited(now, until)
 	}
 	return nil
 }
 
 // failed counts one failed verification for ip and says what is left of its window.
-func (x *ackLinkHandlers) failed(c *gin.Context, ip string) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	now := x.now()
-	x.failures.hit(ip, now) // a full set sweeps ended windows first (makeRoom)
-	setRateHeaders(c, x.failures.decision(ip, now))
+func (h *ackLinkHandlers) failed(c *gin.Context, ip string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	now := h.now()
+	h.failures.hit(ip, now) // a full set sweeps ended windows first (makeRoom)
+	setRateHeaders(c, h.failures.decision(ip, now))
 }

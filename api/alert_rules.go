@@ -1,9 +1,6 @@
 package api
 
 import (
-	"errors"
-	"net/http"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/alertifypro/alertifypro/store"
@@ -14,124 +11,67 @@ type alertRuleHandlers struct {
 	*base
 }
 
-// rule loads the :id rule of the active organization; any other is 404.
-func (x *alertRuleHandlers) rule(c *gin.Context) (*store.AlertRule, error) {
-	r, err := x.store.AlertRule(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Alert rule")
-	}
-	return r, err
+// rules is the resource the rule routes share.
+func (h *alertRuleHandlers) rules() resource[store.AlertRule, alertRuleView] {
+	return resource[store.AlertRule, alertRuleView]{base: h.base, event: "alert_rule",
+		load: h.store.AlertRule, all: func(orgID string) ([]store.AlertRule, error) { return h.store.AlertRules(orgID, "") },
+		insert: h.store.CreateAlertRule, save: h.store.UpdateAlertRule, remove: h.store.DeleteAlertRule,
+		id: func(r *store.AlertRule) string { return r.ID }, audit: alertRuleRes, view: newAlertRuleView}
 }
 
 // list answers the organization's rules in creation order, paginated. ?service_id= and
 // ?heartbeat_id= keep the rules naming exactly that service or heartbeat (org-wide rules,
 // which name none, are not repeated under every service).
-func (x *alertRuleHandlers) list(c *gin.Context) error {
-	pg, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	all, err := x.store.AlertRules(actorOf(c).org.ID, "")
-	if err != nil {
-		return err
-	}
-	svc, svcSet := c.GetQuery("service_id")
-	hb, hbSet := c.GetQuery("heartbeat_id")
-	kept := all[:0]
-	for _, r := range all {
-		if (!svcSet || r.ServiceID == svc) && (!hbSet || r.HeartbeatID == hb) {
-			kept = append(kept, r)
-		}
-	}
-	kept = paginate(c, kept, func(r store.AlertRule) string { return r.ID }, pg)
-	out := make([]alertRuleView, 0, len(kept))
-	for i := range kept {
-		out = append(out, newAlertRuleView(&kept[i]))
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
+func (h *alertRuleHandlers) list(c *gin.Context) error {
+	return h.rules().listWhere(c, func() (func(*store.AlertRule) bool, error) {
+		svc, svcSet := c.GetQuery("service_id")
+		hb, hbSet := c.GetQuery("heartbeat_id")
+		return func(r *store.AlertRule) bool {
+			return (!svcSet || r.ServiceID == svc) && (!hbSet || r.HeartbeatID == hb)
+		}, nil
+	})
 }
 
 // get answers one rule.
-func (x *alertRuleHandlers) get(c *gin.Context) error {
-	r, err := x.rule(c)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newAlertRuleView(r))
-	return nil
-}
+func (h *alertRuleHandlers) get(c *gin.Context) error { return h.rules().get(c) }
 
 // create validates a rule and stores it. Defaults: the condition of SPEC §3.9 (RED and
 // YELLOW, 1 failure, 1 success), notify_on_recovery and enabled true, and the severity of
 // the organization's alert defaults ("critical" out of the box), so an organization that
 // made warnings its default gets warnings from rules that do not say otherwise.
-func (x *alertRuleHandlers) create(c *gin.Context) error {
+func (h *alertRuleHandlers) create(c *gin.Context) error {
 	var req alertRuleRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	org := actorOf(c).org
-	rule := &store.AlertRule{ID: store.NewID(), Severity: org.Settings.AlertDefaults.Severity, NotifyOnRecovery: true, Enabled: true}
-	if rule.Severity == "" {
-		rule.Severity = "critical"
-	}
-	if err := req.apply(rule, true, newRuleRefs(x.store, org.ID)); err != nil {
-		return err
-	}
-	entry := x.auditEntry(c, "alert_rule.created", alertRuleRes(rule), nil)
-	if err := x.store.CreateAlertRule(org.ID, rule, audited(entry)); err != nil {
-		return err
-	}
-	c.JSON(http.StatusCreated, newAlertRuleView(rule))
-	return nil
+	return h.rules().createFrom(c, &req, func() (*store.AlertRule, error) {
+		org := actorOf(c).org
+		rule := &store.AlertRule{ID: store.NewID(), Severity: org.Settings.AlertDefaults.Severity, NotifyOnRecovery: true, Enabled: true}
+		if rule.Severity == "" {
+			rule.Severity = "critical"
+		}
+		return rule, req.apply(rule, true, newRuleRefs(h.store, org.ID))
+	})
 }
 
 // update changes the fields sent. References are checked against a copy of the current
 // rule before the write transaction, because the lookups open transactions of their own
 // and must not run inside the store's update.
-func (x *alertRuleHandlers) update(c *gin.Context) error {
-	old, err := x.rule(c)
-	if err != nil {
-		return err // 404 before the body is judged
-	}
+func (h *alertRuleHandlers) update(c *gin.Context) error {
+	r := h.rules()
 	var req alertRuleRequest
-	if err := bindJSON(c, &req); err != nil {
+	old, err := r.bind(c, &req)
+	if err != nil {
 		return err
 	}
-	orgID := actorOf(c).org.ID
 	scratch := *old
-	if err := req.apply(&scratch, false, newRuleRefs(x.store, orgID).keeping(old)); err != nil {
+	if err := req.apply(&scratch, false, newRuleRefs(h.store, old.OrgID).keeping(old)); err != nil {
 		return err
 	}
 	yes := func(string) (bool, error) { return true, nil }
 	checked := ruleRefs{service: yes, heartbeat: yes, channel: yes, policy: yes}
-	entry := x.auditEntry(c, "alert_rule.updated", store.AuditResource{}, nil)
-	rule, err := x.store.UpdateAlertRule(orgID, old.ID, naming(entry, alertRuleRes, func(r *store.AlertRule) error {
-		return req.apply(r, false, checked)
-	}), audited(entry))
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Alert rule")
-	} else if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newAlertRuleView(rule))
-	return nil
+	return r.update(c, "updated", nil, func(rule *store.AlertRule) error {
+		return req.apply(rule, false, checked)
+	})
 }
 
 // delete removes a rule; the store resolves its open alerts in the same transaction
 // (resolved_by "rule deleted"), so no alert is left open without a rule.
-func (x *alertRuleHandlers) delete(c *gin.Context) error {
-	r, err := x.rule(c)
-	if err != nil {
-		return err
-	}
-	entry := x.auditEntry(c, "alert_rule.deleted", alertRuleRes(r), nil)
-	if err := x.store.DeleteAlertRule(r.OrgID, r.ID, audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Alert rule")
-	} else if err != nil {
-		return err
-	}
-	c.Status(http.StatusNoContent)
-	return nil
-}
+func (h *alertRuleHandlers) delete(c *gin.Context) error { return h.rules().delete(c) }

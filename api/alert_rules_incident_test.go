@@ -11,8 +11,7 @@ import (
 // create_status_page_incident is null or an object naming a page and component of the
 // organization and an incident severity; anything else is a 422 with the field named.
 func TestAlertRuleStatusPageIncidentValidation(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	svc := e.mustCreateService(f.memberTok, map[string]any{"name": "API", "endpoint": "https://api.example.com", "check_type": "http"})["id"].(string)
 	page := decode[statusPageView](t, e.do("POST", "/api/v1/status-pages", f.memberTok,
 		map[string]any{"name": "Acme", "components": []map[string]any{{"name": "API", "service_id": svc}}}))

@@ -30,18 +30,10 @@ type alertHandlers struct {
 // errNoAlerter is the answer when the server was built without the alerting engine.
 var errNoAlerter = errors.New("api: alert action without an Alerter in Deps")
 
-// alertNotFound turns the store's "not found" into the API's 404 for alerts.
-func alertNotFound(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Alert")
-	}
-	return err
-}
-
 // list answers alerts newest first: open ones by default, filtered by ?status=,
 // ?service_id=, ?heartbeat_id=, ?severity= and ?since= (RFC 3339, fired at or after), paginated by the
 // store's cursor (X-Next-Cursor).
-func (x *alertHandlers) list(c *gin.Context) error {
+func (h *alertHandlers) list(c *gin.Context) error {
 	pg, err := pageParams(c)
 	if err != nil {
 		return err
@@ -64,30 +56,22 @@ func (x *alertHandlers) list(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	alerts, next, err := x.store.Alerts(actorOf(c).org.ID, fl)
+	alerts, next, err := h.store.Alerts(actorOf(c).org.ID, fl)
 	if err != nil {
 		return err
 	}
-	if next != "" {
-		c.Header("X-Next-Cursor", next)
-	}
-	out := make([]alertView, 0, len(alerts))
-	for i := range alerts {
-		out = append(out, newAlertView(&alerts[i]))
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	return respondCursorPage(c, alerts, next, newAlertView)
+}
+
+// alerts is the resource the alert routes read through; alerts change only through the
+// Alerter, never through resource writes.
+func (h *alertHandlers) alerts() resource[store.Alert, alertView] {
+	return resource[store.Alert, alertView]{base: h.base, load: h.store.Alert,
+		id: func(a *store.Alert) string { return a.ID }, view: newAlertView}
 }
 
 // get answers one alert of the active organization.
-func (x *alertHandlers) get(c *gin.Context) error {
-	a, err := x.store.Alert(actorOf(c).org.ID, c.Param("id"))
-	if err != nil {
-		return alertNotFound(err)
-	}
-	c.JSON(http.StatusOK, newAlertView(a))
-	return nil
-}
+func (h *alertHandlers) get(c *gin.Context) error { return h.alerts().get(c) }
 
 // alertNoteRequest is the optional body of acknowledge and resolve.
 type alertNoteRequest struct {
@@ -109,48 +93,48 @@ func noteBody(c *gin.Context) (string, error) {
 
 // acknowledge stops the alert's escalation (409 when it is already acknowledged or
 // resolved).
-func (x *alertHandlers) acknowledge(c *gin.Context) error {
-	return x.act(c, "alert.acknowledged", x.alerter.Acknowledge)
+func (h *alertHandlers) acknowledge(c *gin.Context) error {
+	return h.act(c, "alert.acknowledged", h.alerter.Acknowledge)
 }
 
 // resolve closes the alert by hand (409 when it is already resolved).
-func (x *alertHandlers) resolve(c *gin.Context) error {
-	return x.act(c, "alert.resolved", x.alerter.Resolve)
+func (h *alertHandlers) resolve(c *gin.Context) error {
+	return h.act(c, "alert.resolved", h.alerter.Resolve)
 }
 
 // act runs one state change on behalf of the caller (the user; for an API key, its
 // creator) and records it in the audit log, in the change's transaction.
-func (x *alertHandlers) act(c *gin.Context, event string, change func(orgID, id, by, note string, audit *store.Change) (*store.Alert, error)) error {
-	if x.alerter == nil {
+func (h *alertHandlers) act(c *gin.Context, event string, change func(orgID, id, by, note string, audit *store.Change) (*store.Alert, error)) error {
+	if h.alerter == nil {
 		return errNoAlerter
 	}
 	a := actorOf(c)
-	cur, err := x.store.Alert(a.org.ID, c.Param("id"))
+	cur, err := h.alerts().one(c)
 	if err != nil {
-		return alertNotFound(err) // 404 before the body is judged
+		return err // 404 before the body is judged
 	}
 	note, err := noteBody(c)
 	if err != nil {
 		return err
 	}
 	// An alert's ID and title never change, so the alert as loaded names it.
-	entry := x.auditEntry(c, event, alertRes(cur), map[string]any{"note": note != ""})
+	entry := h.auditEntry(c, event, alertRes(cur), map[string]any{"note": note != ""})
 	alert, err := change(a.org.ID, cur.ID, a.user.ID, note, audited(entry))
 	if err != nil {
-		return x.alertConflict(a.org.ID, cur.ID, alertNotFound(err))
+		return h.alertConflict(a.org.ID, cur.ID, err)
 	}
 	c.JSON(http.StatusOK, newAlertView(alert))
 	return nil
 }
 
-// alertConflict explains the Alerter's ErrConflict with the alert's current state;
-// other errors pass unchanged.
-func (x *alertHandlers) alertConflict(orgID, id string, err error) error {
+// alertConflict explains the Alerter's ErrConflict with the alert's current state (the
+// Alerter's own error carries no sentence for the client); other errors pass unchanged.
+func (h *alertHandlers) alertConflict(orgID, id string, err error) error {
 	if !errors.Is(err, store.ErrConflict) {
 		return err
 	}
 	state := "past that state"
-	if a, lerr := x.store.Alert(orgID, id); lerr == nil {
+	if a, lerr := h.store.Alert(orgID, id); lerr == nil {
 		state = a.Status
 	}
 	return errConflict("The alert is already " + state + "; nothing was changed.")
@@ -162,13 +146,13 @@ type alertNoteText struct {
 }
 
 // addNote appends a note (allowed on resolved alerts too, for the post-mortem).
-func (x *alertHandlers) addNote(c *gin.Context) error {
-	if x.alerter == nil {
+func (h *alertHandlers) addNote(c *gin.Context) error {
+	if h.alerter == nil {
 		return errNoAlerter
 	}
 	a := actorOf(c)
-	if _, err := x.store.Alert(a.org.ID, c.Param("id")); err != nil {
-		return alertNotFound(err)
+	if _, err := h.alerts().one(c); err != nil {
+		return err
 	}
 	var req alertNoteText
 	if err := bindJSON(c, &req); err != nil {
@@ -179,9 +163,9 @@ func (x *alertHandlers) addNote(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	alert, err := x.alerter.AddNote(a.org.ID, c.Param("id"), a.user.ID, text)
+	alert, err := h.alerter.AddNote(a.org.ID, c.Param("id"), a.user.ID, text)
 	if err != nil {
-		return alertNotFound(err)
+		return err
 	}
 	c.JSON(http.StatusCreated, newAlertView(alert))
 	return nil

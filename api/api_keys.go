@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -56,16 +55,7 @@ type apiKeyView struct {
 
 func newAPIKeyView(k *store.APIKey) apiKeyView {
 	return apiKeyView{ID: k.ID, Name: k.Name, Prefix: k.Prefix, Role: k.Role, CreatedBy: k.CreatedBy,
-		CreatedAt: k.CreatedAt.UTC(), ExpiresAt: apiKeyTime(k.ExpiresAt), LastUsedAt: apiKeyTime(k.LastUsedAt)}
-}
-
-// apiKeyTime renders an optional time in UTC; nil stays nil (JSON null).
-func apiKeyTime(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
+		CreatedAt: k.CreatedAt.UTC(), ExpiresAt: utcPtr(k.ExpiresAt), LastUsedAt: utcPtr(k.LastUsedAt)}
 }
 
 // refuseAPIKeyCaller keeps API keys out of key management: a leaked key must
@@ -78,7 +68,7 @@ func refuseAPIKeyCaller(a *actor) error {
 	return nil
 }
 
-func (x *apiKeyHandlers) create(c *gin.Context) error {
+func (h *apiKeyHandlers) create(c *gin.Context) error {
 	a := actorOf(c)
 	if err := refuseAPIKeyCaller(a); err != nil {
 		return err
@@ -87,7 +77,7 @@ func (x *apiKeyHandlers) create(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	now := x.now().UTC()
+	now := h.now().UTC()
 	f := fieldErrors{}
 	name := f.name("name", req.Name, true, maxNameLen)
 	role := a.role
@@ -125,71 +115,62 @@ func (x *apiKeyHandlers) create(c *gin.Context) error {
 	}
 	k := &store.APIKey{ID: store.NewID(), Name: name, Prefix: secret[:apiKeyShownPrefix], Role: role, CreatedBy: a.user.ID,
 		Digest: crypto.Digest(secret), ExpiresAt: expires, CreatedAt: now}
-	entry := x.auditEntry(c, "api_key.created", store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name},
-		map[string]any{"role": k.Role, "prefix": k.Prefix, "expires_at": expires})
-	if err := x.store.CreateAPIKey(a.org.ID, k, audited(entry)); err != nil {
-		return err
+	r := h.keys(a)
+	r.view = func(k *store.APIKey) apiKeyView {
+		v := newAPIKeyView(k)
+		v.Key = secret // the only time the secret leaves the server
+		return v
 	}
-	view := newAPIKeyView(k)
-	view.Key = secret // the only time the secret leaves the server
-	c.JSON(http.StatusCreated, view)
-	return nil
+	return r.create(c, k, map[string]any{"role": k.Role, "prefix": k.Prefix, "expires_at": expires})
 }
 
-func (x *apiKeyHandlers) list(c *gin.Context) error {
+// keys is the resource the key routes share, as actor a sees it: admins manage every key,
+// everyone else only the keys they made. Someone else's key answers as a missing one, so
+// members cannot probe which key IDs exist.
+func (h *apiKeyHandlers) keys(a *actor) resource[store.APIKey, apiKeyView] {
+	return resource[store.APIKey, apiKeyView]{base: h.base, event: "api_key",
+		load: func(orgID, id string) (*store.APIKey, error) {
+			k, err := h.store.APIKey(orgID, id)
+			if err == nil && !sees(a, k) {
+				return nil, errNotFound("API key")
+			}
+			return k, err
+		},
+		all: h.store.APIKeys, insert: h.store.CreateAPIKey,
+		id: func(k *store.APIKey) string { return k.ID }, audit: apiKeyRes, view: newAPIKeyView}
+}
+
+// sees reports whether a manages key k.
+func sees(a *actor, k *store.APIKey) bool {
+	return allowed(a.role, permAdmin) || k.CreatedBy == a.user.ID
+}
+
+// apiKeyRes names a key in the audit log.
+func apiKeyRes(k *store.APIKey) store.AuditResource {
+	return store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name}
+}
+
+func (h *apiKeyHandlers) list(c *gin.Context) error {
 	a := actorOf(c)
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	keys, err := x.store.APIKeys(a.org.ID)
-	if err != nil {
-		return err
-	}
-	// Admins manage every key; everyone else sees only the keys they made.
-	seeAll := allowed(a.role, permAdmin)
-	visible := make([]store.APIKey, 0, len(keys))
-	for _, k := range keys {
-		if seeAll || k.CreatedBy == a.user.ID {
-			visible = append(visible, k)
-		}
-	}
-	visible = paginate(c, visible, func(k store.APIKey) string { return k.ID }, p)
-	out := make([]apiKeyView, 0, len(visible))
-	for i := range visible {
-		out = append(out, newAPIKeyView(&visible[i]))
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	return h.keys(a).listWhere(c, func() (func(*store.APIKey) bool, error) {
+		return func(k *store.APIKey) bool { return sees(a, k) }, nil
+	})
 }
 
-// keyNotFound names the missing resource in the 404 message; other errors
-// pass through the error table unchanged.
-func keyNotFound(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("API key")
-	}
-	return err
-}
-
-func (x *apiKeyHandlers) revoke(c *gin.Context) error {
+// revoke deletes a key (audited as revoked, with who made it).
+func (h *apiKeyHandlers) revoke(c *gin.Context) error {
 	a := actorOf(c)
 	if err := refuseAPIKeyCaller(a); err != nil {
 		return err
 	}
-	k, err := x.store.APIKey(a.org.ID, c.Param("id"))
+	k, err := h.keys(a).one(c)
 	if err != nil {
-		return keyNotFound(err)
+		return err
 	}
-	// Someone else's key is answered like a missing one, so members cannot
-	// probe which key IDs exist.
-	if !allowed(a.role, permAdmin) && k.CreatedBy != a.user.ID {
-		return errNotFound("API key")
-	}
-	entry := x.auditEntry(c, "api_key.revoked", store.AuditResource{Type: "api_key", ID: k.ID, Name: k.Name},
+	entry := h.auditEntry(c, "api_key.revoked", apiKeyRes(k),
 		map[string]any{"role": k.Role, "prefix": k.Prefix, "created_by": k.CreatedBy})
-	if err := x.store.DeleteAPIKey(a.org.ID, k.ID, audited(entry)); err != nil {
-		return keyNotFound(err)
+	if err := h.store.DeleteAPIKey(a.org.ID, k.ID, audited(entry)); err != nil {
+		return err
 	}
 	c.Status(http.StatusNoContent)
 	return nil

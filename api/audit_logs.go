@@ -60,7 +60,7 @@ func newAuditEntryView(e *store.AuditEntry) auditEntryView {
 // ?since= ?until= (RFC 3339, inclusive) ?actor_id= ?event= ?resource_type=,
 // paged by ?limit= and ?cursor= (X-Next-Cursor), as JSON or, with
 // ?format=csv, as a CSV download of the same page.
-func (x *auditHandlers) list(c *gin.Context) error {
+func (h *auditHandlers) list(c *gin.Context) error {
 	p, err := pageParams(c)
 	if err != nil {
 		return err
@@ -86,22 +86,15 @@ func (x *auditHandlers) list(c *gin.Context) error {
 		return err
 	}
 
-	entries, next, err := x.store.AuditLogs(actorOf(c).org.ID, filter)
+	entries, next, err := h.store.AuditLogs(actorOf(c).org.ID, filter)
 	if err != nil {
 		return err
 	}
-	if next != "" {
-		c.Header("X-Next-Cursor", next)
-	}
-	views := make([]auditEntryView, 0, len(entries))
-	for i := range entries {
-		views = append(views, newAuditEntryView(&entries[i]))
-	}
 	if format == "csv" {
-		return x.writeCSV(c, views)
+		setNextCursor(c, next)
+		return h.writeCSV(c, viewsOf(entries, newAuditEntryView))
 	}
-	c.JSON(http.StatusOK, views)
-	return nil
+	return respondCursorPage(c, entries, next, newAuditEntryView)
 }
 
 // auditQueryTime reads an optional RFC 3339 query parameter; a malformed value
@@ -122,7 +115,7 @@ func auditQueryTime(f fieldErrors, c *gin.Context, name string) time.Time {
 // writeCSV renders one page as a CSV attachment. The page is built in memory
 // first (at most 1 000 rows), so an error can still become a proper error
 // response instead of a truncated file.
-func (x *auditHandlers) writeCSV(c *gin.Context, views []auditEntryView) error {
+func (h *auditHandlers) writeCSV(c *gin.Context, views []auditEntryView) error {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	// The nested actor and resource objects are flattened into columns.
@@ -149,7 +142,7 @@ func (x *auditHandlers) writeCSV(c *gin.Context, views []auditEntryView) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	name := "audit-log-" + x.now().UTC().Format("2006-01-02") + ".csv"
+	name := "audit-log-" + h.now().UTC().Format("2006-01-02") + ".csv"
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 	return nil

@@ -31,19 +31,6 @@ func audited(entry *store.AuditEntry, events ...*store.Event) *store.Change {
 	return &store.Change{Audit: []*store.AuditEntry{entry}, Events: events}
 }
 
-// naming wraps the callback of a store Update* method so that, once fn has changed the
-// record, entry names it as it will be stored: the callback runs inside the transaction,
-// before the change's entries are written.
-func naming[T any](entry *store.AuditEntry, resource func(*T) store.AuditResource, fn func(*T) error) func(*T) error {
-	return func(v *T) error {
-		if err := fn(v); err != nil {
-			return err
-		}
-		entry.Resource = resource(v)
-		return nil
-	}
-}
-
 // accountLog is where a change of the caller's own account, which belongs to no
 // organization, is audited: the active organization's log, with an empty Change for the
 // entries. A caller without an active organization has no log to write to: "", nil.
@@ -52,4 +39,20 @@ func accountLog(c *gin.Context) (orgID string, change *store.Change) {
 		return a.org.ID, &store.Change{}
 	}
 	return "", nil
+}
+
+// updateAccount changes the caller's own account through fn and records event (with meta)
+// in the active organization's log when there is one (accountLog), in the same
+// transaction; an error from fn writes nothing.
+func (b *base) updateAccount(c *gin.Context, event string, meta map[string]any, fn func(*store.User) error) (*store.User, error) {
+	orgID, change := accountLog(c)
+	return b.store.UpdateUser(actorOf(c).user.ID, func(u *store.User) error {
+		if err := fn(u); err != nil {
+			return err
+		}
+		if change != nil {
+			change.Audit = append(change.Audit, b.auditEntry(c, event, userResource(u), meta))
+		}
+		return nil
+	}, orgID, change)
 }

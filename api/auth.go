@@ -66,7 +66,7 @@ type loginRequest struct {
 // first organization (empty tenant for a user who belongs to none). The
 // guard is consulted before bcrypt; unknown e-mails burn a dummy hash so
 // every refusal takes as long and reads the same.
-func (x *authHandlers) login(c *gin.Context) error {
+func (h *authHandlers) login(c *gin.Context) error {
 	var req loginRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
@@ -80,22 +80,22 @@ func (x *authHandlers) login(c *gin.Context) error {
 		return err
 	}
 	ip, bucket := c.ClientIP(), clientBucket(c)
-	d, err := x.guard.beginLogin(bucket, email)
+	d, err := h.guard.beginLogin(bucket, email)
 	setRateHeaders(c, d)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request.Context()
-	user, err := x.store.UserByEmail(email)
+	user, err := h.store.UserByEmail(email)
 	if errors.Is(err, store.ErrNotFound) {
-		x.passwords.VerifyDummy(ctx, req.Password)
+		h.passwords.VerifyDummy(ctx, req.Password)
 		// No organization to audit into; the log keeps the trace.
 		loggerFrom(c).Info("login failed: unknown e-mail", "email", email, "ip", ip)
 		return errInvalidCredentials()
 	} else if err != nil {
 		return err
 	}
-	orgs, err := x.store.UserOrganizations(user.ID)
+	orgs, err := h.store.UserOrganizations(user.ID)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (x *authHandlers) login(c *gin.Context) error {
 	if len(orgs) > 0 {
 		firstOrg = orgs[0].Organization.ID
 	}
-	if !x.passwords.Verify(ctx, user.PasswordHash, req.Password) {
+	if !h.passwords.Verify(ctx, user.PasswordHash, req.Password) {
 		// The refusal goes out before the audit entry commits: an unknown e-mail has no
 		// organization to audit into, so a wrong password that waited for an fsync would
 		// take measurably longer and tell which addresses have accounts (SPEC §5).
@@ -111,15 +111,15 @@ func (x *authHandlers) login(c *gin.Context) error {
 		c.Writer.Flush()
 		if firstOrg != "" {
 			// Logged, not answered: the answer is already out.
-			entry := x.auditEntry(c, "auth.login_failed", userResource(user), map[string]any{"email": email})
-			if err := x.store.AppendAudit(firstOrg, entry); err != nil {
+			entry := h.auditEntry(c, "auth.login_failed", userResource(user), map[string]any{"email": email})
+			if err := h.store.AppendAudit(firstOrg, entry); err != nil {
 				loggerFrom(c).Error("audit entry not written", "event", entry.Event, "error", err)
 			}
 		}
 		return nil
 	}
-	setRateHeaders(c, x.guard.loginSucceeded(bucket, email))
-	token, err := x.tokens.Issue(user.ID, firstOrg, user.Email, user.TokenVersion)
+	setRateHeaders(c, h.guard.loginSucceeded(bucket, email))
+	token, err := h.tokens.Issue(user.ID, firstOrg, user.Email, user.TokenVersion)
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (x *authHandlers) login(c *gin.Context) error {
 	// A login changes nothing else, so its entry is a write of its own; no token is
 	// handed out without it.
 	if firstOrg != "" {
-		if err := x.store.AppendAudit(firstOrg, x.auditEntry(c, "auth.login", userResource(user), nil)); err != nil {
+		if err := h.store.AppendAudit(firstOrg, h.auditEntry(c, "auth.login", userResource(user), nil)); err != nil {
 			return err
 		}
 	}
@@ -137,19 +137,15 @@ func (x *authHandlers) login(c *gin.Context) error {
 
 // logoutAll bumps the user's token version, so every token issued before
 // (this one included) answers 401 from now on.
-func (x *authHandlers) logoutAll(c *gin.Context) error {
+func (h *authHandlers) logoutAll(c *gin.Context) error {
 	a := actorOf(c)
 	if a.apiKey != nil {
 		return errSessionOnly()
 	}
-	orgID, change := accountLog(c)
-	_, err := x.store.UpdateUser(a.user.ID, func(u *store.User) error {
+	_, err := h.updateAccount(c, "auth.logout_all", nil, func(u *store.User) error {
 		u.TokenVersion++
-		if change != nil {
-			change.Audit = append(change.Audit, x.auditEntry(c, "auth.logout_all", userResource(u), nil))
-		}
 		return nil
-	}, orgID, change)
+	})
 	if err != nil {
 		return err
 	}

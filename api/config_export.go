@@ -48,39 +48,39 @@ type configState struct {
 }
 
 // loadConfigState reads every configured object of organization orgID.
-func (x *configHandlers) loadConfigState(orgID string) (*configState, error) {
+func (h *configHandlers) loadConfigState(orgID string) (*configState, error) {
 	st := &configState{}
 	var err error
-	if st.services, err = x.store.Services(orgID); err != nil {
+	if st.services, err = h.store.Services(orgID); err != nil {
 		return nil, err
 	}
-	if st.heartbeats, err = x.store.Heartbeats(orgID); err != nil {
+	if st.heartbeats, err = h.store.Heartbeats(orgID); err != nil {
 		return nil, err
 	}
-	if st.channels, err = x.store.Channels(orgID); err != nil {
+	if st.channels, err = h.store.Channels(orgID); err != nil {
 		return nil, err
 	}
-	if st.policies, err = x.store.EscalationPolicies(orgID); err != nil {
+	if st.policies, err = h.store.EscalationPolicies(orgID); err != nil {
 		return nil, err
 	}
-	if st.rules, err = x.store.AlertRules(orgID, ""); err != nil {
+	if st.rules, err = h.store.AlertRules(orgID, ""); err != nil {
 		return nil, err
 	}
-	if st.windows, err = x.store.MaintenanceWindows(orgID); err != nil {
+	if st.windows, err = h.store.MaintenanceWindows(orgID); err != nil {
 		return nil, err
 	}
-	if st.webhooks, err = x.store.Webhooks(orgID); err != nil {
+	if st.webhooks, err = h.store.Webhooks(orgID); err != nil {
 		return nil, err
 	}
-	if st.pages, err = x.store.StatusPages(orgID); err != nil {
+	if st.pages, err = h.store.StatusPages(orgID); err != nil {
 		return nil, err
 	}
-	return st, x.loadNames(orgID, st)
+	return st, h.loadNames(orgID, st)
 }
 
 // loadNames fills st.names: the state's objects, the organization's teams, and its members'
 // e-mail addresses (escalation steps may page a member).
-func (x *configHandlers) loadNames(orgID string, st *configState) error {
+func (h *configHandlers) loadNames(orgID string, st *configState) error {
 	st.names = map[string]string{}
 	for i := range st.services {
 		st.names[st.services[i].ID] = st.services[i].Name
@@ -101,17 +101,17 @@ func (x *configHandlers) loadNames(orgID string, st *configState) error {
 		}
 	}
 	var err error
-	if st.teams, err = x.store.Teams(orgID); err != nil {
+	if st.teams, err = h.store.Teams(orgID); err != nil {
 		return err
 	}
 	for i := range st.teams {
 		st.names[st.teams[i].ID] = st.teams[i].Name
 	}
-	if st.members, err = x.store.Memberships(orgID); err != nil {
+	if st.members, err = h.store.Memberships(orgID); err != nil {
 		return err
 	}
 	for _, m := range st.members {
-		u, err := x.store.User(m.UserID)
+		u, err := h.store.User(m.UserID)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // account deleted under the membership: nothing to name
 		} else if err != nil {
@@ -137,18 +137,18 @@ func nameOf(names map[string]string) nameFunc {
 // header that prefers JSON asks for JSON. The document is written as it is rendered, item
 // by item, in either format; at most maxExportsPerOrg exports of one organization run at
 // once (429 beyond), since each holds the organization's configuration in memory.
-func (x *configHandlers) export(c *gin.Context) error {
+func (h *configHandlers) export(c *gin.Context) error {
 	format, err := exportFormat(c)
 	if err != nil {
 		return err
 	}
 	org := actorOf(c).org
-	release, err := x.exports.acquire(org.ID, x.now())
+	release, err := h.exports.acquire(org.ID, h.now())
 	if err != nil {
 		return err
 	}
 	defer release()
-	st, err := x.loadConfigState(org.ID)
+	st, err := h.loadConfigState(org.ID)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,7 +35,7 @@ type importResult struct {
 // valid. References resolve against the objects that exist plus those the document
 // creates, whose IDs are chosen up front.
 type importPlan struct {
-	x         *configHandlers
+	h         *configHandlers // the handlers it runs for: store, sealer, audit
 	org       *store.Organization
 	st        *configState
 	f         fieldErrors
@@ -81,6 +83,24 @@ func (p *importPlan) ok(path string, err error) bool {
 	return false
 }
 
+// elements decodes each element of the document's list into a new R and yields its path
+// ("services[2]") and value. An element that does not decode, or repeats a name of the
+// list (name reads it), is reported and skipped.
+func elements[R any](p *importPlan, list string, items []json.RawMessage, name func(*R) *string) iter.Seq2[string, *R] {
+	return func(yield func(string, *R) bool) {
+		seen := map[string]string{}
+		for i, raw := range items {
+			path, v := item(list, i), new(R)
+			if !p.decodeItem(path, raw, v) || !p.claim(path, deref(name(v)), seen) {
+				continue
+			}
+			if !yield(path, v) {
+				return
+			}
+		}
+	}
+}
+
 // claim checks that name is not used twice in one list of the document, so each element
 // maps to one object; seen holds the first path of every name key.
 func (p *importPlan) claim(path, name string, seen map[string]string) bool {
@@ -113,7 +133,7 @@ func (p *importPlan) change(action, kind, name string, apply func(c *gin.Context
 // an element invalid) stops there and answers the error with the objects written so far
 // kept; since import is create-or-update by name, sending the document again converges.
 // Objects the document does not mention are left alone (import never deletes).
-func (x *configHandlers) importConfig(c *gin.Context) error {
+func (h *configHandlers) importConfig(c *gin.Context) error {
 	dry, err := dryRun(c)
 	if err != nil {
 		return err
@@ -124,8 +144,8 @@ func (x *configHandlers) importConfig(c *gin.Context) error {
 	}
 	// From here on, one import at a time: converting and planning a document is where an
 	// import's memory goes, so the server holds at most one document's worth.
-	x.importing.Lock()
-	defer x.importing.Unlock()
+	h.importing.Lock()
+	defer h.importing.Unlock()
 	if isYAML {
 		if raw, err = yamlToJSON(raw); err != nil {
 			return err
@@ -136,7 +156,7 @@ func (x *configHandlers) importConfig(c *gin.Context) error {
 		return err
 	}
 	org := actorOf(c).org
-	p, err := x.plan(org, doc)
+	p, err := h.plan(org, doc)
 	if err != nil {
 		return err
 	}
@@ -155,9 +175,9 @@ func (x *configHandlers) importConfig(c *gin.Context) error {
 		// failure to write it is answered, the objects staying written as after any
 		// import that stopped.
 		if len(p.changes) > 0 {
-			entry := x.auditEntry(c, "organization.config_imported", store.AuditResource{Type: "organization", ID: org.ID, Name: org.Name},
+			entry := h.auditEntry(c, "organization.config_imported", store.AuditResource{Type: "organization", ID: org.ID, Name: org.Name},
 				map[string]any{"changes": len(p.changes), "unchanged": p.unchanged})
-			if err := x.store.AppendAudit(org.ID, entry); err != nil {
+			if err := h.store.AppendAudit(org.ID, entry); err != nil {
 				return err
 			}
 		}
@@ -196,12 +216,12 @@ func dryRun(c *gin.Context) (bool, error) {
 // plan validates every element in dependency order (services and heartbeats before what
 // names them) and checks the plan's service cap. The answer is the plan, a 422 listing
 // every problem by path, a 402 for the cap, or a fatal error.
-func (x *configHandlers) plan(org *store.Organization, doc *rawDocument) (*importPlan, error) {
-	st, err := x.loadConfigState(org.ID)
+func (h *configHandlers) plan(org *store.Organization, doc *rawDocument) (*importPlan, error) {
+	st, err := h.loadConfigState(org.ID)
 	if err != nil {
 		return nil, err
 	}
-	p := &importPlan{x: x, org: org, st: st, f: fieldErrors{}, services: map[string]string{},
+	p := &importPlan{h: h, org: org, st: st, f: fieldErrors{}, services: map[string]string{},
 		heartbeats: map[string]string{}, channels: map[string]string{}, policies: map[string]string{},
 		pages: pageIndex{ids: map[string]string{}, byID: map[string]*store.StatusPage{}}}
 	if err := p.loadPeople(); err != nil {
@@ -233,4 +253,22 @@ func (x *configHandlers) plan(org *store.Organization, doc *rawDocument) (*impor
 			p.newServices, len(st.services), limit))
 	}
 	return p, nil
+}
+
+// upsert plans fresh's creation (id "") or the update of record id to fresh's
+// configuration (copyConfig copies it, leaving identity and times), written through r
+// exactly as the API's routes write: the same audit entries, marked as the import's.
+func upsert[T, V any](p *importPlan, r resource[T, V], kind, name, id string, fresh *T, copyConfig func(dst, src *T)) {
+	orgID := p.org.ID
+	if id == "" {
+		p.change("create", kind, name, func(c *gin.Context) error { return r.add(c, orgID, fresh, importMeta(nil)) })
+		return
+	}
+	p.change("update", kind, name, func(c *gin.Context) error {
+		_, err := r.modify(c, orgID, id, "updated", importMeta(nil), func(v *T) error {
+			copyConfig(v, fresh)
+			return nil
+		})
+		return err
+	})
 }

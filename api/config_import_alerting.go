@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/alertifypro/alertifypro/store"
@@ -22,6 +21,18 @@ func byName[T any](list []T, name func(*T) string) map[string]int {
 		} else {
 			out[k] = i
 		}
+	}
+	return out
+}
+
+// byNameKey indexes objects whose names are unique in the organization (services,
+// channels) by name key, and records their IDs under the same key in ids, through which
+// the document's references resolve.
+func byNameKey[T any](list []T, nameID func(*T) (string, string), ids map[string]string) map[string]*T {
+	out := make(map[string]*T, len(list))
+	for i := range list {
+		name, id := nameID(&list[i])
+		out[namekey(name)], ids[namekey(name)] = &list[i], id
 	}
 	return out
 }
@@ -108,13 +119,8 @@ func (p *importPlan) planPolicies(items []json.RawMessage) {
 	for i := range p.st.policies {
 		p.policies[namekey(p.st.policies[i].Name)] = p.st.policies[i].ID
 	}
-	orgID, seen := p.org.ID, map[string]string{}
-	for i, raw := range items {
-		path := item("escalation_policies", i)
-		in := new(escalationPolicyImport)
-		if !p.decodeItem(path, raw, in) || !p.claim(path, deref(in.Name), seen) {
-			continue
-		}
+	policies := (&escalationPolicyHandlers{base: p.h.base}).policies()
+	for path, in := range elements(p, "escalation_policies", items, func(r *escalationPolicyImport) *string { return r.Name }) {
 		req := &escalationPolicyRequest{Name: in.Name, Description: in.Description, Repeat: in.Repeat}
 		if in.Rules != nil {
 			steps := make([]escalationStepRequest, len(*in.Rules))
@@ -143,22 +149,16 @@ func (p *importPlan) planPolicies(items []json.RawMessage) {
 		case !found:
 			fresh.ID = uuid.Must(uuid.NewV7()).String()
 			p.policies[namekey(fresh.Name)], p.st.names[fresh.ID] = fresh.ID, fresh.Name
-			p.change("create", "escalation_policy", fresh.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "escalation_policy.created", escalationPolicyRes(fresh), importMeta(nil))
-				return errPolicyNameTaken(p.x.store.CreateEscalationPolicy(orgID, fresh, audited(entry)))
-			})
+			upsert(p, policies, "escalation_policy", fresh.Name, "", fresh, nil)
 		case sameJSON(newEscalationPolicyItem(&p.st.policies[at], name), newEscalationPolicyItem(fresh, name)):
 			p.change("", "escalation_policy", fresh.Name, nil)
 		default:
-			id := p.st.policies[at].ID
-			p.change("update", "escalation_policy", fresh.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "escalation_policy.updated", store.AuditResource{}, importMeta(nil))
-				_, err := p.x.store.UpdateEscalationPolicy(orgID, id, naming(entry, escalationPolicyRes, func(e *store.EscalationPolicy) error {
-					e.Name, e.Description, e.Repeat, e.Rules = fresh.Name, fresh.Description, fresh.Repeat, fresh.Rules
-					return nil
-				}), audited(entry))
-				return errPolicyNameTaken(err)
-			})
+			upsert(p, policies, "escalation_policy", fresh.Name, p.st.policies[at].ID, fresh, copyPolicyConfig)
 		}
 	}
+}
+
+// copyPolicyConfig copies the configuration of src onto dst, leaving identity and times.
+func copyPolicyConfig(dst, src *store.EscalationPolicy) {
+	dst.Name, dst.Description, dst.Repeat, dst.Rules = src.Name, src.Description, src.Repeat, src.Rules
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"net/url"
 	"strings"
 
@@ -26,20 +25,10 @@ func sameJSON(a, b any) bool {
 // new one as a POST (a masked secret is refused: "config.url is masked; send the value
 // itself"), an existing one as a PUT (masked or omitted secrets keep the stored ones).
 func (p *importPlan) planChannels(items []json.RawMessage) {
-	existing := make(map[string]*store.NotificationChannel, len(p.st.channels))
-	for i := range p.st.channels {
-		ch := &p.st.channels[i]
-		existing[namekey(ch.Name)] = ch
-		p.channels[namekey(ch.Name)] = ch.ID
-	}
-	chh := &channelHandlers{base: p.x.base}
-	orgID, seen := p.org.ID, map[string]string{}
-	for i, raw := range items {
-		path := item("notification_channels", i)
-		req := new(channelRequest)
-		if !p.decodeItem(path, raw, req) || !p.claim(path, deref(req.Name), seen) {
-			continue
-		}
+	existing := byNameKey(p.st.channels, func(ch *store.NotificationChannel) (string, string) { return ch.Name, ch.ID }, p.channels)
+	chh := &channelHandlers{base: p.h.base}
+	channels, orgID := chh.channels(), p.org.ID
+	for path, req := range elements(p, "notification_channels", items, func(r *channelRequest) *string { return r.Name }) {
 		old := existing[namekey(deref(req.Name))]
 		if old == nil {
 			change, err := req.validate(nil, nil)
@@ -53,15 +42,11 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 			p.channels[namekey(ch.Name)] = ch.ID
 			p.st.names[ch.ID] = ch.Name
 			p.change("create", "notification_channel", ch.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "channel.created", channelResource(ch), importMeta(map[string]any{"type": ch.Type}))
-				if err := p.x.store.CreateChannel(orgID, ch, audited(entry)); err != nil {
-					return errChannelNameTaken(err)
-				}
-				return nil
+				return channels.add(c, orgID, ch, importMeta(nil))
 			})
 			continue
 		}
-		stored, err := openChannelSecrets(p.x.sealer, old)
+		stored, err := openChannelSecrets(p.h.sealer, old)
 		if !p.ok(path, err) {
 			continue
 		}
@@ -81,16 +66,10 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 		}
 		id := old.ID
 		p.change("update", "notification_channel", change.name, func(c *gin.Context) error {
-			entry := p.x.auditEntry(c, "channel.updated", store.AuditResource{}, importMeta(map[string]any{"type": change.typ}))
-			_, err := p.x.store.UpdateChannel(orgID, id, naming(entry, channelResource, func(ch *store.NotificationChannel) error {
+			_, err := channels.modify(c, orgID, id, "updated", importMeta(nil), func(ch *store.NotificationChannel) error {
 				return chh.apply(orgID, ch, change)
-			}), audited(entry))
-			if errors.Is(err, store.ErrNotFound) {
-				return errNotFound("Notification channel")
-			} else if err != nil {
-				return errChannelNameTaken(err)
-			}
-			return nil
+			})
+			return err
 		})
 	}
 }
@@ -114,8 +93,8 @@ func (p *importPlan) planWebhooks(items []json.RawMessage) {
 	for i := range p.st.webhooks {
 		existing[p.st.webhooks[i].DisplayURL] = &p.st.webhooks[i]
 	}
-	wh := &webhookHandlers{base: p.x.base}
-	orgID, seen := p.org.ID, map[string]string{}
+	wh := &webhookHandlers{base: p.h.base}
+	webhooks, orgID, seen := wh.webhooks(), p.org.ID, map[string]string{}
 	for i, raw := range items {
 		path := item("webhooks", i)
 		req := new(webhookRequest)
@@ -143,8 +122,7 @@ func (p *importPlan) planWebhooks(items []json.RawMessage) {
 				continue
 			}
 			p.change("create", "webhook", w.DisplayURL, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "webhook.created", webhookResource(w), importMeta(map[string]any{"events": w.Events}))
-				return p.x.store.CreateWebhook(orgID, w, audited(entry))
+				return webhooks.add(c, orgID, w, importMeta(map[string]any{"events": w.Events}))
 			})
 			continue
 		}
@@ -158,17 +136,8 @@ func (p *importPlan) planWebhooks(items []json.RawMessage) {
 		}
 		id := old.ID
 		p.change("update", "webhook", old.DisplayURL, func(c *gin.Context) error {
-			entry := p.x.auditEntry(c, "webhook.updated", store.AuditResource{}, importMeta(map[string]any{"events": change.events}))
-			_, err := p.x.store.UpdateWebhook(orgID, id, naming(entry, webhookResource, func(w *store.Webhook) error {
-				if change.url != "" {
-					w.DisplayURL = change.display
-				}
-				w.Events, w.Enabled = change.events, change.enabled
-				return wh.sealWebhook(w, change.url, change.secret)
-			}), audited(entry))
-			if errors.Is(err, store.ErrNotFound) {
-				return errNotFound("Webhook")
-			}
+			_, err := webhooks.modify(c, orgID, id, "updated", importMeta(map[string]any{"events": change.events}),
+				func(w *store.Webhook) error { return wh.apply(w, change) })
 			return err
 		})
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strconv"
 
-	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/alertifypro/alertifypro/store"
@@ -32,13 +31,9 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 		}
 	}
 	names := p.st.names
-	orgID, tz, seen := p.org.ID, p.org.Settings.Timezone, map[string]string{}
-	for i, raw := range items {
-		path := item("maintenance_windows", i)
-		req := new(maintenanceImport)
-		if !p.decodeItem(path, raw, req) || !p.claim(path, deref(req.Name), seen) {
-			continue
-		}
+	windows := (&maintenanceHandlers{base: p.h.base}).windows(p.h.now())
+	tz := p.org.Settings.Timezone
+	for path, req := range elements(p, "maintenance_windows", items, func(r *maintenanceImport) *string { return r.Name }) {
 		if req.ServiceIDs != nil {
 			p.f.add(path+".service_ids", "is not used in a configuration document; name the services in services")
 			continue
@@ -58,10 +53,7 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 			p.f.add(path+".name", "is shared by several maintenance windows of this organization; rename them first")
 		case !found:
 			fresh.ID = uuid.Must(uuid.NewV7()).String()
-			p.change("create", "maintenance_window", fresh.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "maintenance.created", maintenanceRes(fresh), importMeta(nil))
-				return p.x.store.CreateMaintenanceWindow(orgID, fresh, audited(entry))
-			})
+			upsert(p, windows, "maintenance_window", fresh.Name, "", fresh, nil)
 		default:
 			// names holds the services the document creates too; the old window cannot
 			// name those, so a window that gains one differs, as it should.
@@ -69,18 +61,7 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 				p.change("", "maintenance_window", old.Name, nil)
 				continue
 			}
-			id := old.ID
-			p.change("update", "maintenance_window", fresh.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "maintenance.updated", store.AuditResource{}, importMeta(nil))
-				_, err := p.x.store.UpdateMaintenanceWindow(orgID, id, naming(entry, maintenanceRes, func(w *store.MaintenanceWindow) error {
-					copyWindowConfig(w, fresh)
-					return nil
-				}), audited(entry))
-				if err != nil {
-					return windowErr(err)
-				}
-				return nil
-			})
+			upsert(p, windows, "maintenance_window", fresh.Name, old.ID, fresh, copyWindowConfig)
 		}
 	}
 }

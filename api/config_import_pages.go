@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 
-	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/alertifypro/alertifypro/store"
@@ -77,13 +76,10 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 		p.pages.add(&p.st.pages[i], true)
 	}
 	known := componentTargets{service: func(id string) bool { return id != "" }, heartbeat: func(id string) bool { return id != "" }}
-	orgID, seen, slugs := p.org.ID, map[string]string{}, map[string]string{}
-	for i, raw := range items {
-		path := item("status_pages", i)
-		in := new(statusPageImport)
-		if !p.decodeItem(path, raw, in) || !p.claim(path, deref(in.Name), seen) {
-			continue
-		}
+	pages := (&statusPageHandlers{base: p.h.base, cache: p.h.cache}).pages()
+	pages.written = p.pageWritten
+	slugs := map[string]string{}
+	for path, in := range elements(p, "status_pages", items, func(r *statusPageImport) *string { return r.Name }) {
 		at, found := existing[namekey(deref(in.Name))]
 		if found && at < 0 {
 			p.f.add(path+".name", "is shared by several status pages of this organization; rename them first")
@@ -102,7 +98,7 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 			continue
 		}
 		slugs[fresh.Slug] = path
-		holder, err := p.x.store.PublicStatusPage(fresh.Slug)
+		holder, err := p.h.store.PublicStatusPage(fresh.Slug)
 		switch {
 		case err != nil && !errors.Is(err, store.ErrNotFound):
 			p.ok(path, err)
@@ -125,43 +121,21 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 		}
 		switch {
 		case old == nil:
-			p.change("create", "status_page", fresh.Name, func(c *gin.Context) error {
-				if err := p.x.store.CreateStatusPage(orgID, fresh, p.pageAudit(c, "status_page.created", fresh)); err != nil {
-					return slugTaken(err)
-				}
-				p.pageWritten()
-				return nil
-			})
+			upsert(p, pages, "status_page", fresh.Name, "", fresh, nil)
 		case sameJSON(newStatusPageItem(old, name), newStatusPageItem(fresh, name)):
 			p.change("", "status_page", fresh.Name, nil)
 		default:
-			id := old.ID
-			p.change("update", "status_page", fresh.Name, func(c *gin.Context) error {
-				// The page takes fresh's configuration, its name and slug included, and
-				// keeps its ID, which fresh already has.
-				_, err := p.x.store.UpdateStatusPage(orgID, id, func(sp *store.StatusPage) error {
-					copyPageConfig(sp, fresh)
-					return nil
-				}, p.pageAudit(c, "status_page.updated", fresh))
-				if err != nil {
-					return slugTaken(err)
-				}
-				p.pageWritten()
-				return nil
-			})
+			// The page takes fresh's configuration, its name and slug included, and keeps
+			// its ID, which fresh already has.
+			upsert(p, pages, "status_page", fresh.Name, old.ID, fresh, copyPageConfig)
 		}
 	}
 }
 
-// pageAudit is the audit entry of an imported page's write, as a store.Change.
-func (p *importPlan) pageAudit(c *gin.Context, event string, sp *store.StatusPage) *store.Change {
-	return audited(p.x.auditEntry(c, event, statusPageRes(sp), importMeta(map[string]any{"slug": sp.Slug})))
-}
-
 // pageWritten drops the public pages' cache: the page must not be served stale.
 func (p *importPlan) pageWritten() {
-	if p.x.cache != nil {
-		p.x.cache.invalidate()
+	if p.h.cache != nil {
+		p.h.cache.invalidate()
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strconv"
 
-	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/alertifypro/alertifypro/store"
@@ -70,15 +69,10 @@ func (in *alertRuleImport) request(p *importPlan, path string) *alertRuleRequest
 // ambiguous. Writes go through the store's rule methods, which keep its rule cache right.
 func (p *importPlan) planRules(items []json.RawMessage) {
 	existing := byName(p.st.rules, func(r *store.AlertRule) string { return r.Name })
-	orgID, seen := p.org.ID, map[string]string{}
+	rules := (&alertRuleHandlers{base: p.h.base}).rules()
 	yes := func(string) (bool, error) { return true, nil } // references were resolved by name
 	refs := ruleRefs{service: yes, heartbeat: yes, channel: yes, policy: yes, page: p.pages.page}
-	for i, raw := range items {
-		path := item("alert_rules", i)
-		in := new(alertRuleImport)
-		if !p.decodeItem(path, raw, in) || !p.claim(path, deref(in.Name), seen) {
-			continue
-		}
+	for path, in := range elements(p, "alert_rules", items, func(r *alertRuleImport) *string { return r.Name }) {
 		req := in.request(p, path)
 		fresh := &store.AlertRule{Severity: p.org.Settings.AlertDefaults.Severity, NotifyOnRecovery: true, Enabled: true}
 		if fresh.Severity == "" {
@@ -93,22 +87,11 @@ func (p *importPlan) planRules(items []json.RawMessage) {
 			p.f.add(path+".name", "is shared by several alert rules of this organization; rename them first")
 		case !found:
 			fresh.ID = uuid.Must(uuid.NewV7()).String()
-			p.change("create", "alert_rule", fresh.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "alert_rule.created", alertRuleRes(fresh), importMeta(nil))
-				return p.x.store.CreateAlertRule(orgID, fresh, audited(entry))
-			})
+			upsert(p, rules, "alert_rule", fresh.Name, "", fresh, nil)
 		case sameJSON(newAlertRuleItem(&p.st.rules[at], name), newAlertRuleItem(fresh, name)):
 			p.change("", "alert_rule", fresh.Name, nil)
 		default:
-			id := p.st.rules[at].ID
-			p.change("update", "alert_rule", fresh.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "alert_rule.updated", store.AuditResource{}, importMeta(nil))
-				_, err := p.x.store.UpdateAlertRule(orgID, id, naming(entry, alertRuleRes, func(r *store.AlertRule) error {
-					copyRuleConfig(r, fresh)
-					return nil
-				}), audited(entry))
-				return err
-			})
+			upsert(p, rules, "alert_rule", fresh.Name, p.st.rules[at].ID, fresh, copyRuleConfig)
 		}
 	}
 }

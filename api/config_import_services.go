@@ -16,20 +16,10 @@ import (
 // no stored credential to keep"), an existing one as a PUT (placeholders keep the stored
 // credentials, an absent auth keeps it too, auth: null removes it).
 func (p *importPlan) planServices(items []json.RawMessage) {
-	existing := make(map[string]*store.Service, len(p.st.services))
-	for i := range p.st.services {
-		s := &p.st.services[i]
-		existing[namekey(s.Name)] = s
-		p.services[namekey(s.Name)] = s.ID
-	}
-	sh := &serviceHandlers{base: p.x.base}
-	orgID, seen := p.org.ID, map[string]string{}
-	for i, raw := range items {
-		path := item("services", i)
-		req := new(serviceRequest)
-		if !p.decodeItem(path, raw, req) || !p.claim(path, deref(req.Name), seen) {
-			continue
-		}
+	existing := byNameKey(p.st.services, func(s *store.Service) (string, string) { return s.Name, s.ID }, p.services)
+	sh := &serviceHandlers{base: p.h.base}
+	services, orgID := sh.services(), p.org.ID
+	for path, req := range elements(p, "services", items, func(r *serviceRequest) *string { return r.Name }) {
 		old := existing[namekey(deref(req.Name))]
 		if old == nil {
 			// The ID is chosen now: the seals are bound to it, and rules and windows of the
@@ -42,12 +32,7 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 			p.st.names[s.ID] = s.Name
 			p.newServices++
 			p.change("create", "service", s.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "service.created", serviceResource(s), importMeta(serviceMeta(s)))
-				if err := p.x.store.CreateService(orgID, s, audited(entry)); err != nil {
-					return serviceError(err, s.Name)
-				}
-				p.x.scheduleChanged()
-				return nil
+				return services.add(c, orgID, s, importMeta(nil))
 			})
 			continue
 		}
@@ -61,19 +46,10 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 		}
 		id := old.ID
 		p.change("update", "service", next.Name, func(c *gin.Context) error {
-			entry := p.x.auditEntry(c, "service.updated", store.AuditResource{}, nil)
-			_, err := p.x.store.UpdateService(orgID, id, func(s *store.Service) error {
-				if err := sh.applyRequest(orgID, req, s, applyReplace); err != nil {
-					return err
-				}
-				entry.Resource, entry.Metadata = serviceResource(s), importMeta(serviceMeta(s))
-				return nil
-			}, audited(entry))
-			if err != nil {
-				return serviceError(err, next.Name)
-			}
-			p.x.scheduleChanged()
-			return nil
+			_, err := services.modify(c, orgID, id, "updated", importMeta(nil), func(s *store.Service) error {
+				return sh.applyRequest(orgID, req, s, applyReplace)
+			})
+			return err
 		})
 	}
 }
@@ -122,13 +98,9 @@ func (p *importPlan) planHeartbeats(items []json.RawMessage) {
 			existing[k], p.heartbeats[k] = hb, hb.ID
 		}
 	}
-	orgID, tz, seen := p.org.ID, p.org.Settings.Timezone, map[string]string{}
-	for i, raw := range items {
-		path := item("heartbeats", i)
-		req := new(heartbeatRequest)
-		if !p.decodeItem(path, raw, req) || !p.claim(path, deref(req.Name), seen) {
-			continue
-		}
+	beats := (&heartbeatHandlers{base: p.h.base}).heartbeats()
+	orgID, tz := p.org.ID, p.org.Settings.Timezone
+	for path, req := range elements(p, "heartbeats", items, func(r *heartbeatRequest) *string { return r.Name }) {
 		old, found := existing[namekey(deref(req.Name))]
 		switch {
 		case found && old == nil:
@@ -141,8 +113,7 @@ func (p *importPlan) planHeartbeats(items []json.RawMessage) {
 			p.heartbeats[namekey(hb.Name)] = hb.ID
 			p.st.names[hb.ID] = hb.Name
 			p.change("create", "heartbeat", hb.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "heartbeat.created", heartbeatRes(hb), importMeta(map[string]any{"schedule": hb.Schedule}))
-				return p.x.insertHeartbeat(orgID, hb, audited(entry))
+				return beats.add(c, orgID, hb, importMeta(map[string]any{"schedule": hb.Schedule}))
 			})
 		default:
 			next := *old
@@ -153,13 +124,12 @@ func (p *importPlan) planHeartbeats(items []json.RawMessage) {
 				p.change("", "heartbeat", old.Name, nil)
 				continue
 			}
-			id, now := old.ID, p.x.now()
+			id, now := old.ID, p.h.now()
 			p.change("update", "heartbeat", next.Name, func(c *gin.Context) error {
-				entry := p.x.auditEntry(c, "heartbeat.updated", store.AuditResource{}, importMeta(nil))
-				_, err := p.x.store.UpdateHeartbeat(orgID, id, naming(entry, heartbeatRes, func(hb *store.Heartbeat) error {
+				_, err := beats.modify(c, orgID, id, "updated", importMeta(nil), func(hb *store.Heartbeat) error {
 					return req.update(hb, tz, now)
-				}), audited(entry))
-				return heartbeatError(err)
+				})
+				return err
 			})
 		}
 	}

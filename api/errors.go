@@ -97,7 +97,8 @@ func errDamaged() *Error {
 }
 
 // errorTable maps store and crypto sentinels to API errors. It is the only
-// place a domain error becomes an HTTP status.
+// place a domain error becomes an HTTP status; a *store.Error words the message
+// itself ("Team not found."), the row's message is for a bare sentinel.
 var errorTable = []struct {
 	err error
 	api func() *Error
@@ -129,11 +130,21 @@ func toAPIError(err error) (*Error, bool) {
 	}
 	for _, row := range errorTable {
 		if errors.Is(err, row.err) {
-			return row.api(), true
+			return worded(row.api(), err), true
 		}
 	}
 	return &Error{Status: http.StatusInternalServerError, Code: "internal",
 		Message: "Something went wrong on our side. The request ID identifies it in the server log."}, false
+}
+
+// worded gives e the message of the store error inside err, which names the record
+// concerned, in place of the table row's generic one.
+func worded(e *Error, err error) *Error {
+	var se *store.Error
+	if errors.As(err, &se) && se.Message != "" {
+		e.Message = se.Message
+	}
+	return e
 }
 
 // writeError renders err as the flat error body and aborts the chain.

@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -51,94 +50,54 @@ func escalationPolicyRes(p *store.EscalationPolicy) store.AuditResource {
 	return store.AuditResource{Type: "escalation_policy", ID: p.ID, Name: p.Name}
 }
 
-// errPolicyNameTaken explains the store's name conflict; other errors pass unchanged.
-func errPolicyNameTaken(err error) error {
-	if errors.Is(err, store.ErrConflict) {
-		return errConflict("An escalation policy with that name already exists in this organization.")
-	}
-	return err
-}
-
-// policy loads the :id policy of the active organization; any other is 404.
-func (x *escalationPolicyHandlers) policy(c *gin.Context) (*store.EscalationPolicy, error) {
-	p, err := x.store.EscalationPolicy(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Escalation policy")
-	}
-	return p, err
+// policies is the resource the policy routes share.
+func (h *escalationPolicyHandlers) policies() resource[store.EscalationPolicy, escalationPolicyView] {
+	return resource[store.EscalationPolicy, escalationPolicyView]{base: h.base, event: "escalation_policy",
+		load: h.store.EscalationPolicy, all: h.store.EscalationPolicies, insert: h.store.CreateEscalationPolicy,
+		save: h.store.UpdateEscalationPolicy,
+		id:   func(p *store.EscalationPolicy) string { return p.ID }, audit: escalationPolicyRes, view: newEscalationPolicyView}
 }
 
 // list answers the organization's policies, paginated in creation order.
-func (x *escalationPolicyHandlers) list(c *gin.Context) error {
-	orgID := actorOf(c).org.ID
-	return respondPage(c, func() ([]store.EscalationPolicy, error) { return x.store.EscalationPolicies(orgID) },
-		func(p store.EscalationPolicy) string { return p.ID }, newEscalationPolicyView)
-}
+func (h *escalationPolicyHandlers) list(c *gin.Context) error { return h.policies().list(c) }
 
 // get answers one policy.
-func (x *escalationPolicyHandlers) get(c *gin.Context) error {
-	p, err := x.policy(c)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newEscalationPolicyView(p))
-	return nil
-}
+func (h *escalationPolicyHandlers) get(c *gin.Context) error { return h.policies().get(c) }
 
 // create validates the policy (every target must exist in this organization) and stores it.
-func (x *escalationPolicyHandlers) create(c *gin.Context) error {
+func (h *escalationPolicyHandlers) create(c *gin.Context) error {
 	var req escalationPolicyRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	orgID := actorOf(c).org.ID
-	p := &store.EscalationPolicy{ID: store.NewID()}
-	if err := req.apply(p, true, escalationTargets(x.store, orgID)); err != nil {
-		return err
-	}
-	entry := x.auditEntry(c, "escalation_policy.created", escalationPolicyRes(p), nil)
-	if err := x.store.CreateEscalationPolicy(orgID, p, audited(entry)); err != nil {
-		return errPolicyNameTaken(err)
-	}
-	c.JSON(http.StatusCreated, newEscalationPolicyView(p))
-	return nil
+	return h.policies().createFrom(c, &req, func() (*store.EscalationPolicy, error) {
+		p := &store.EscalationPolicy{ID: store.NewID()}
+		return p, req.apply(p, true, escalationTargets(h.store, actorOf(c).org.ID))
+	})
 }
 
 // update changes the fields sent. Targets are checked before the write transaction (the
 // store's lookups open their own), so a target deleted in between is caught by the
 // escalator, which treats a missing target as nobody to tell.
-func (x *escalationPolicyHandlers) update(c *gin.Context) error {
-	if _, err := x.policy(c); err != nil {
-		return err // 404 before the body is judged
-	}
+func (h *escalationPolicyHandlers) update(c *gin.Context) error {
+	r := h.policies()
 	var req escalationPolicyRequest
-	if err := bindJSON(c, &req); err != nil {
+	if _, err := r.bind(c, &req); err != nil {
 		return err
 	}
-	orgID := actorOf(c).org.ID
 	// Validate against a scratch copy first: the store's update runs fn inside its write
 	// transaction, where the target lookups (their own transactions) must not run.
 	var scratch store.EscalationPolicy
-	if err := req.apply(&scratch, false, escalationTargets(x.store, orgID)); err != nil {
+	if err := req.apply(&scratch, false, escalationTargets(h.store, actorOf(c).org.ID)); err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "escalation_policy.updated", store.AuditResource{}, nil)
-	p, err := x.store.UpdateEscalationPolicy(orgID, c.Param("id"), naming(entry, escalationPolicyRes, func(p *store.EscalationPolicy) error {
+	return r.update(c, "updated", nil, func(p *store.EscalationPolicy) error {
 		return req.apply(p, false, func(string, string) (bool, error) { return true, nil })
-	}), audited(entry))
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Escalation policy")
-	} else if err != nil {
-		return errPolicyNameTaken(err)
-	}
-	c.JSON(http.StatusOK, newEscalationPolicyView(p))
-	return nil
+	})
 }
 
 // delete removes a policy; while an alert rule uses it the answer is 409 unless
-// ?force=true, which leaves those rules without escalation.
-func (x *escalationPolicyHandlers) delete(c *gin.Context) error {
-	p, err := x.policy(c)
+// ?force=true, which leaves those rules without escalation. (Not resource.delete: the
+// query is judged after the 404, and a conflict gets this route's advice.)
+func (h *escalationPolicyHandlers) delete(c *gin.Context) error {
+	p, err := h.policies().one(c)
 	if err != nil {
 		return err
 	}
@@ -150,14 +109,14 @@ func (x *escalationPolicyHandlers) delete(c *gin.Context) error {
 	default:
 		return errBadRequest("force must be true or false.")
 	}
-	entry := x.auditEntry(c, "escalation_policy.deleted", escalationPolicyRes(p), map[string]any{"force": force})
-	err = x.store.DeleteEscalationPolicy(p.OrgID, p.ID, force, audited(entry))
+	entry := h.auditEntry(c, "escalation_policy.deleted", escalationPolicyRes(p), map[string]any{"force": force})
+	err = h.store.DeleteEscalationPolicy(p.OrgID, p.ID, force, audited(entry))
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return errNotFound("Escalation policy")
 	case errors.Is(err, store.ErrConflict):
-		why := strings.TrimPrefix(err.Error(), store.ErrConflict.Error()+": ")
-		return errConflict("Cannot delete: " + why + ". Change that rule first, or delete with ?force=true.")
+		// The store says which rule holds the policy; this route adds what the caller can do.
+		e, _ := toAPIError(err)
+		e.Message += " Change that rule first, or delete with ?force=true."
+		return e
 	case err != nil:
 		return err
 	}

@@ -38,22 +38,22 @@ func newHeartbeatPinger(b *base, recorder *alerting.PingRecorder) *heartbeatPing
 	return &heartbeatPinger{base: b, recorder: recorder, limits: newRateLimiter(b.now)}
 }
 
-func (x *heartbeatPinger) ping(c *gin.Context) error  { return x.record(c, store.PingSuccess) }
-func (x *heartbeatPinger) start(c *gin.Context) error { return x.record(c, store.PingStart) }
-func (x *heartbeatPinger) fail(c *gin.Context) error  { return x.record(c, store.PingFail) }
+func (h *heartbeatPinger) ping(c *gin.Context) error  { return h.record(c, store.PingSuccess) }
+func (h *heartbeatPinger) start(c *gin.Context) error { return h.record(c, store.PingStart) }
+func (h *heartbeatPinger) fail(c *gin.Context) error  { return h.record(c, store.PingFail) }
 
 // record looks the key up (404 for an unknown one, counted against the client's guesses),
 // applies the per-key limit, keeps the first 10 KB of the body and waits for the ping's
 // commit.
-func (x *heartbeatPinger) record(c *gin.Context, kind string) error {
-	key, client, now := c.Param("key"), clientBucket(c), x.now()
+func (h *heartbeatPinger) record(c *gin.Context, kind string) error {
+	key, client, now := c.Param("key"), clientBucket(c), h.now()
 	if key == "" || len(key) > maxPingKeyLen {
-		return x.unknownKey(c, client, now)
+		return h.unknownKey(c, client, now)
 	}
 	digest := crypto.Digest(key)
-	hb, err := x.store.HeartbeatByKey(digest)
+	hb, err := h.store.HeartbeatByKey(digest)
 	if errors.Is(err, store.ErrNotFound) {
-		return x.unknownKey(c, client, now)
+		return h.unknownKey(c, client, now)
 	} else if err != nil {
 		return err
 	}
@@ -61,11 +61,11 @@ func (x *heartbeatPinger) record(c *gin.Context, kind string) error {
 	// too: a 200 would tell a guesser that it hit. A key this client already pings is let
 	// through, so a job that shares its address with a guesser keeps reporting.
 	pinger := rateKey{kind: 'p', id: hb.ID + " " + client}
-	if g := x.limits.peek(rateKey{kind: 'g', id: client}, pingGuessLimit, now); !g.allowed && !x.limits.marked(pinger, now) {
+	if g := h.limits.peek(rateKey{kind: 'g', id: client}, pingGuessLimit, now); !g.allowed && !h.limits.marked(pinger, now) {
 		setRateHeaders(c, g)
 		return errRateLimited(now, g.retryAt)
 	}
-	d := x.limits.take(rateKey{kind: 'h', id: hb.ID}, pingRateLimit, now)
+	d := h.limits.take(rateKey{kind: 'h', id: hb.ID}, pingRateLimit, now)
 	setRateHeaders(c, d)
 	if !d.allowed {
 		return errRateLimited(now, d.retryAt)
@@ -76,10 +76,10 @@ func (x *heartbeatPinger) record(c *gin.Context, kind string) error {
 	}
 	item := store.PingItem{KeyDigest: digest, Ping: store.Ping{Kind: kind, At: now, Body: body,
 		SourceIP: c.ClientIP(), UserAgent: c.GetHeader("User-Agent")}}
-	if x.recorder != nil {
-		err = x.recorder.Record(item)
+	if h.recorder != nil {
+		err = h.recorder.Record(item)
 	} else {
-		err = x.store.RecordPings([]store.PingItem{item}, alerting.HeartbeatDeadline)
+		err = h.store.RecordPings([]store.PingItem{item}, alerting.HeartbeatDeadline)
 	}
 	if errors.Is(err, alerting.ErrPingRecorderClosed) {
 		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
@@ -87,15 +87,15 @@ func (x *heartbeatPinger) record(c *gin.Context, kind string) error {
 	} else if err != nil {
 		return err
 	}
-	x.limits.mark(pinger, now)
+	h.limits.mark(pinger, now)
 	c.JSON(http.StatusOK, gin.H{"status": "ok", "monitor": hb.Name, "pinged_at": now.UTC().Format(time.RFC3339)})
 	return nil
 }
 
 // unknownKey answers a key that names no heartbeat: 404 while the client has guesses left
 // in its window, 429 beyond (SPEC §2.4), both with the window's X-RateLimit-* headers.
-func (x *heartbeatPinger) unknownKey(c *gin.Context, client string, now time.Time) error {
-	d := x.limits.take(rateKey{kind: 'g', id: client}, pingGuessLimit, now)
+func (h *heartbeatPinger) unknownKey(c *gin.Context, client string, now time.Time) error {
+	d := h.limits.take(rateKey{kind: 'g', id: client}, pingGuessLimit, now)
 	setRateHeaders(c, d)
 	if !d.allowed {
 		return errRateLimited(now, d.retryAt)

@@ -20,43 +20,19 @@ type heartbeatHandlers struct {
 // already rare; three in a row means something else is wrong).
 const maxKeyAttempts = 3
 
-// heartbeat loads the :id heartbeat of the active organization; any other is 404.
-func (x *heartbeatHandlers) heartbeat(c *gin.Context) (*store.Heartbeat, error) {
-	hb, err := x.store.Heartbeat(actorOf(c).org.ID, c.Param("id"))
-	return hb, heartbeatError(err)
+// heartbeats is the resource the heartbeat routes share.
+func (h *heartbeatHandlers) heartbeats() resource[store.Heartbeat, heartbeatView] {
+	return resource[store.Heartbeat, heartbeatView]{base: h.base, event: "heartbeat",
+		load: h.store.Heartbeat, all: h.store.Heartbeats, insert: h.insertHeartbeat,
+		save: h.store.UpdateHeartbeat, remove: h.store.DeleteHeartbeat,
+		id: func(hb *store.Heartbeat) string { return hb.ID }, audit: heartbeatRes,
+		view: func(hb *store.Heartbeat) heartbeatView { return newHeartbeatView(hb, h.cfg.BaseURL) }}
 }
 
-// heartbeatError names the resource in a 404.
-func heartbeatError(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Heartbeat")
-	}
-	return err
-}
-
-func (x *heartbeatHandlers) view(hb *store.Heartbeat) heartbeatView {
-	return newHeartbeatView(hb, x.cfg.BaseURL)
-}
-
-func (x *heartbeatHandlers) list(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	beats, err := x.store.Heartbeats(actorOf(c).org.ID)
-	if err != nil {
-		return err
-	}
-	views := make([]heartbeatView, 0, len(beats))
-	for i := range beats {
-		views = append(views, x.view(&beats[i]))
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v heartbeatView) string { return v.ID }, p))
-	return nil
-}
+func (h *heartbeatHandlers) list(c *gin.Context) error { return h.heartbeats().list(c) }
 
 // create stores a healthy heartbeat whose first deadline counts from now.
-func (x *heartbeatHandlers) create(c *gin.Context) error {
+func (h *heartbeatHandlers) create(c *gin.Context) error {
 	var req heartbeatRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
@@ -66,12 +42,7 @@ func (x *heartbeatHandlers) create(c *gin.Context) error {
 	if _, err := req.apply(hb, true, org.Settings.Timezone); err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "heartbeat.created", heartbeatRes(hb), map[string]any{"schedule": hb.Schedule})
-	if err := x.insertHeartbeat(org.ID, hb, audited(entry)); err != nil {
-		return err
-	}
-	c.JSON(http.StatusCreated, x.view(hb))
-	return nil
+	return h.heartbeats().create(c, hb, map[string]any{"schedule": hb.Schedule})
 }
 
 // insertHeartbeat stores a validated new heartbeat (hb.ID may be preset): healthy, its
@@ -102,64 +73,37 @@ func (b *base) insertHeartbeat(orgID string, hb *store.Heartbeat, change *store.
 	}
 }
 
-func (x *heartbeatHandlers) get(c *gin.Context) error {
-	hb, err := x.heartbeat(c)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, x.view(hb))
-	return nil
-}
+func (h *heartbeatHandlers) get(c *gin.Context) error { return h.heartbeats().get(c) }
 
 // update changes name, schedule, timezone or grace; a new schedule or zone restarts the
 // deadline from now (a paused or down heartbeat keeps waiting for resume or a ping).
-func (x *heartbeatHandlers) update(c *gin.Context) error {
-	if _, err := x.heartbeat(c); err != nil {
-		return err // 404 before the body is judged
-	}
+func (h *heartbeatHandlers) update(c *gin.Context) error {
+	r := h.heartbeats()
 	var req heartbeatRequest
-	if err := bindJSON(c, &req); err != nil {
+	if _, err := r.bind(c, &req); err != nil {
 		return err
 	}
-	org, now := actorOf(c).org, x.now()
-	entry := x.auditEntry(c, "heartbeat.updated", store.AuditResource{}, nil)
-	hb, err := x.store.UpdateHeartbeat(org.ID, c.Param("id"), naming(entry, heartbeatRes, func(hb *store.Heartbeat) error {
-		return req.update(hb, org.Settings.Timezone, now)
-	}), audited(entry))
-	if err != nil {
-		return heartbeatError(err)
-	}
-	c.JSON(http.StatusOK, x.view(hb))
-	return nil
+	tz, now := actorOf(c).org.Settings.Timezone, h.now()
+	return r.update(c, "updated", nil, func(hb *store.Heartbeat) error {
+		return req.update(hb, tz, now)
+	})
 }
 
-func (x *heartbeatHandlers) delete(c *gin.Context) error {
-	hb, err := x.heartbeat(c)
-	if err != nil {
-		return err
-	}
-	entry := x.auditEntry(c, "heartbeat.deleted", heartbeatRes(hb), nil)
-	if err := x.store.DeleteHeartbeat(hb.OrgID, hb.ID, audited(entry)); err != nil {
-		return heartbeatError(err)
-	}
-	c.Status(http.StatusNoContent)
-	return nil
-}
+func (h *heartbeatHandlers) delete(c *gin.Context) error { return h.heartbeats().delete(c) }
 
-func (x *heartbeatHandlers) pause(c *gin.Context) error {
-	return x.setPaused(c, true, "heartbeat.paused")
+func (h *heartbeatHandlers) pause(c *gin.Context) error {
+	return h.setPaused(c, true, "paused")
 }
 
 // resume makes a paused heartbeat healthy with a full period until its next deadline.
-func (x *heartbeatHandlers) resume(c *gin.Context) error {
-	return x.setPaused(c, false, "heartbeat.resumed")
+func (h *heartbeatHandlers) resume(c *gin.Context) error {
+	return h.setPaused(c, false, "resumed")
 }
 
 // setPaused pauses or resumes; repeating it is a harmless no-op (200, no write, no audit).
-func (x *heartbeatHandlers) setPaused(c *gin.Context, paused bool, event string) error {
-	orgID, id, now := actorOf(c).org.ID, c.Param("id"), x.now()
-	entry := x.auditEntry(c, event, store.AuditResource{}, nil)
-	hb, err := x.store.UpdateHeartbeat(orgID, id, naming(entry, heartbeatRes, func(hb *store.Heartbeat) error {
+func (h *heartbeatHandlers) setPaused(c *gin.Context, paused bool, action string) error {
+	now := h.now()
+	return h.heartbeats().update(c, action, nil, func(hb *store.Heartbeat) error {
 		if (hb.Status == store.HeartbeatPaused) == paused {
 			return errUnchanged
 		}
@@ -169,27 +113,14 @@ func (x *heartbeatHandlers) setPaused(c *gin.Context, paused bool, event string)
 		}
 		hb.Status = store.HeartbeatHealthy
 		return restartDeadline(hb, now)
-	}), audited(entry))
-	if errors.Is(err, errUnchanged) {
-		hb, err = x.store.Heartbeat(orgID, id)
-		if err != nil {
-			return heartbeatError(err)
-		}
-		c.JSON(http.StatusOK, x.view(hb))
-		return nil
-	}
-	if err != nil {
-		return heartbeatError(err)
-	}
-	c.JSON(http.StatusOK, x.view(hb))
-	return nil
+	})
 }
 
 // pings lists the kept pings (at most 100), newest first.
-func (x *heartbeatHandlers) pings(c *gin.Context) error {
-	pings, err := x.store.HeartbeatPings(actorOf(c).org.ID, c.Param("id"))
+func (h *heartbeatHandlers) pings(c *gin.Context) error {
+	pings, err := h.store.HeartbeatPings(actorOf(c).org.ID, c.Param("id"))
 	if err != nil {
-		return heartbeatError(err)
+		return err
 	}
 	c.JSON(http.StatusOK, newPingViews(pings))
 	return nil

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -59,35 +58,20 @@ func newIncidentView(i *store.Incident) incidentView {
 	return v
 }
 
-// page loads the :id page of the active organization; any other is 404.
-func (x *incidentHandlers) page(c *gin.Context) (*store.StatusPage, error) {
-	p, err := x.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Status page")
-	}
-	return p, err
-}
-
-// pageIncident loads the :id page and its :iid incident (404 naming whichever is missing);
-// every single-incident handler starts with it.
-func (x *incidentHandlers) pageIncident(c *gin.Context) (*store.StatusPage, *store.Incident, error) {
-	p, err := x.page(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	inc, err := x.store.Incident(p.OrgID, p.ID, c.Param("iid"))
-	if err != nil {
-		return nil, nil, incidentNotFound(err)
-	}
-	return p, inc, nil
-}
-
-// notFound maps the store's miss to "Incident" (the page was checked before).
-func incidentNotFound(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Incident")
-	}
-	return err
+// incidents is the resource of page p's incidents (the :iid routes); every write drops the
+// public view cache, so visitors see it at once.
+func (h *incidentHandlers) incidents(p *store.StatusPage) resource[store.Incident, incidentView] {
+	return resource[store.Incident, incidentView]{base: h.base, event: "incident", param: "iid",
+		load: func(orgID, id string) (*store.Incident, error) { return h.store.Incident(orgID, p.ID, id) },
+		save: func(orgID, id string, fn func(*store.Incident) error, change *store.Change) (*store.Incident, error) {
+			return h.store.UpdateIncident(orgID, p.ID, id, fn, change)
+		},
+		remove: func(orgID, id string, change *store.Change) error {
+			return h.store.DeleteIncident(orgID, p.ID, id, change)
+		},
+		id: func(i *store.Incident) string { return i.ID }, audit: incidentRes,
+		meta: func(*store.Incident) map[string]any { return map[string]any{"status_page_id": p.ID} },
+		view: newIncidentView, written: h.cache.invalidate}
 }
 
 // incidentRes names an incident in the audit log.
@@ -95,29 +79,22 @@ func incidentRes(i *store.Incident) store.AuditResource {
 	return store.AuditResource{Type: "incident", ID: i.ID, Name: i.Title}
 }
 
-func (x *incidentHandlers) list(c *gin.Context) error {
-	pp, err := pageParams(c)
-	if err != nil {
-		return err
+// list answers the page's incidents, paginated; the page is looked up after the paging
+// parameters are checked.
+func (h *incidentHandlers) list(c *gin.Context) error {
+	r := h.incidents(nil)
+	r.all = func(string) ([]store.Incident, error) {
+		p, err := h.statusPage(c)
+		if err != nil {
+			return nil, err
+		}
+		return h.store.Incidents(p.OrgID, p.ID)
 	}
-	p, err := x.page(c)
-	if err != nil {
-		return err
-	}
-	list, err := x.store.Incidents(p.OrgID, p.ID)
-	if err != nil {
-		return err
-	}
-	views := make([]incidentView, 0, len(list))
-	for i := range list {
-		views = append(views, newIncidentView(&list[i]))
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v incidentView) string { return v.ID }, pp))
-	return nil
+	return r.list(c)
 }
 
-func (x *incidentHandlers) create(c *gin.Context) error {
-	p, err := x.page(c)
+func (h *incidentHandlers) create(c *gin.Context) error {
+	p, err := h.statusPage(c)
 	if err != nil {
 		return err
 	}
@@ -140,33 +117,32 @@ func (x *incidentHandlers) create(c *gin.Context) error {
 		return err
 	}
 	first := store.IncidentUpdate{Status: status, Message: msg, CreatedBy: actorOf(c).id()}
-	entry := x.auditEntry(c, "incident.created", incidentRes(inc), map[string]any{"status_page_id": p.ID, "status": status})
-	if err := x.store.CreateIncident(p.OrgID, p.ID, inc, first, audited(entry)); err != nil {
-		return err
+	r := h.incidents(p)
+	r.insert = func(orgID string, inc *store.Incident, change *store.Change) error {
+		return h.store.CreateIncident(orgID, p.ID, inc, first, change)
 	}
-	x.cache.invalidate()
-	c.JSON(http.StatusCreated, newIncidentView(inc))
-	return nil
+	return r.create(c, inc, map[string]any{"status": status})
 }
 
-func (x *incidentHandlers) get(c *gin.Context) error {
-	_, inc, err := x.pageIncident(c)
+func (h *incidentHandlers) get(c *gin.Context) error {
+	p, err := h.statusPage(c)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, newIncidentView(inc))
-	return nil
+	return h.incidents(p).get(c)
 }
 
 // addUpdate posts a timeline entry; the incident takes its status (resolved sets
 // resolved_at). Responders may do this (SPEC §2.1 "post incident updates").
-func (x *incidentHandlers) addUpdate(c *gin.Context) error {
-	p, cur, err := x.pageIncident(c)
+func (h *incidentHandlers) addUpdate(c *gin.Context) error {
+	p, err := h.statusPage(c)
 	if err != nil {
 		return err
 	}
+	r := h.incidents(p)
 	var req incidentUpdateRequest
-	if err := bindJSON(c, &req); err != nil {
+	cur, err := r.bind(c, &req)
+	if err != nil {
 		return err
 	}
 	f := fieldErrors{}
@@ -180,52 +156,38 @@ func (x *incidentHandlers) addUpdate(c *gin.Context) error {
 		event = "incident.resolved"
 	}
 	// An update does not change the title, so the incident as loaded names it.
-	entry := x.auditEntry(c, event, incidentRes(cur), map[string]any{"status_page_id": p.ID, "status": u.Status})
-	inc, err := x.store.AddIncidentUpdate(p.OrgID, p.ID, cur.ID, u, audited(entry))
-	if err != nil {
-		return incidentNotFound(err)
-	}
-	x.cache.invalidate()
-	c.JSON(http.StatusCreated, newIncidentView(inc))
-	return nil
-}
-
-func (x *incidentHandlers) update(c *gin.Context) error {
-	p, _, err := x.pageIncident(c)
+	entry := h.auditEntry(c, event, incidentRes(cur), map[string]any{"status_page_id": p.ID, "status": u.Status})
+	inc, err := h.store.AddIncidentUpdate(p.OrgID, p.ID, cur.ID, u, audited(entry))
 	if err != nil {
 		return err
 	}
+	return r.answer(c, http.StatusCreated, inc)
+}
+
+func (h *incidentHandlers) update(c *gin.Context) error {
+	p, err := h.statusPage(c)
+	if err != nil {
+		return err
+	}
+	r := h.incidents(p)
 	var req incidentRequest
-	if err := bindJSON(c, &req); err != nil {
+	if _, err := r.bind(c, &req); err != nil {
 		return err
 	}
 	f := fieldErrors{}
 	if req.Status != nil || req.Message != nil {
 		f.add("status", "changes by posting an update (POST …/updates), which also carries the message")
 	}
-	entry := x.auditEntry(c, "incident.updated", store.AuditResource{}, map[string]any{"status_page_id": p.ID})
-	inc, err := x.store.UpdateIncident(p.OrgID, p.ID, c.Param("iid"), naming(entry, incidentRes, func(inc *store.Incident) error {
+	return r.update(c, "updated", nil, func(inc *store.Incident) error {
 		req.apply(f, inc, p, false)
 		return f.err()
-	}), audited(entry))
-	if err != nil {
-		return incidentNotFound(err)
-	}
-	x.cache.invalidate()
-	c.JSON(http.StatusOK, newIncidentView(inc))
-	return nil
+	})
 }
 
-func (x *incidentHandlers) delete(c *gin.Context) error {
-	p, inc, err := x.pageIncident(c)
+func (h *incidentHandlers) delete(c *gin.Context) error {
+	p, err := h.statusPage(c)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "incident.deleted", incidentRes(inc), map[string]any{"status_page_id": p.ID})
-	if err := x.store.DeleteIncident(p.OrgID, p.ID, inc.ID, audited(entry)); err != nil {
-		return incidentNotFound(err)
-	}
-	x.cache.invalidate()
-	c.Status(http.StatusNoContent)
-	return nil
+	return h.incidents(p).delete(c)
 }

@@ -10,8 +10,7 @@ import (
 )
 
 func TestIncidentsAPI(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	responder := e.newUser("resp@example.com", "Rita Responder")
 	respTok := e.join(f.owner.OrgID, responder, roleResponder)
 	svc := e.mustCreateService(f.owner.Token, map[string]any{"name": "API", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"errors"
-	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -85,32 +83,23 @@ func newMaintenanceView(w *store.MaintenanceWindow, now time.Time) maintenanceVi
 	return v
 }
 
-// window loads the :id window of the active organization; any other is 404.
-func (x *maintenanceHandlers) window(c *gin.Context) (*store.MaintenanceWindow, error) {
-	w, err := x.store.MaintenanceWindow(actorOf(c).org.ID, c.Param("id"))
-	if err != nil {
-		return nil, windowErr(err)
-	}
-	return w, nil
-}
-
-// windowErr answers the store's ErrNotFound for a window with the API's 404; other
-// errors pass through.
-func windowErr(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Maintenance window")
-	}
-	return err
+// windows is the resource the window routes share; views say what is active at now.
+func (h *maintenanceHandlers) windows(now time.Time) resource[store.MaintenanceWindow, maintenanceView] {
+	return resource[store.MaintenanceWindow, maintenanceView]{base: h.base, event: "maintenance",
+		load: h.store.MaintenanceWindow, all: h.store.MaintenanceWindows, insert: h.store.CreateMaintenanceWindow,
+		save: h.store.UpdateMaintenanceWindow, remove: h.store.DeleteMaintenanceWindow,
+		id: func(w *store.MaintenanceWindow) string { return w.ID }, audit: maintenanceRes,
+		view: func(w *store.MaintenanceWindow) maintenanceView { return newMaintenanceView(w, now) }}
 }
 
 // request binds the body of POST and PUT and loads the organization's services, which
 // maintenanceRequest.apply checks service_ids against.
-func (x *maintenanceHandlers) request(c *gin.Context) (*maintenanceRequest, func(string) bool, error) {
+func (h *maintenanceHandlers) request(c *gin.Context) (*maintenanceRequest, func(string) bool, error) {
 	var req maintenanceRequest
 	if err := bindJSON(c, &req); err != nil {
 		return nil, nil, err
 	}
-	known, err := x.serviceSet(actorOf(c).org.ID)
+	known, err := h.serviceSet(actorOf(c).org.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -118,8 +107,8 @@ func (x *maintenanceHandlers) request(c *gin.Context) (*maintenanceRequest, func
 }
 
 // serviceSet returns a membership test over the organization's service IDs.
-func (x *maintenanceHandlers) serviceSet(orgID string) (func(string) bool, error) {
-	svcs, err := x.store.Services(orgID)
+func (h *maintenanceHandlers) serviceSet(orgID string) (func(string) bool, error) {
+	svcs, err := h.store.Services(orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -135,37 +124,24 @@ func maintenanceRes(w *store.MaintenanceWindow) store.AuditResource {
 	return store.AuditResource{Type: "maintenance_window", ID: w.ID, Name: w.Name}
 }
 
-func (x *maintenanceHandlers) list(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	var only *bool
-	switch q, ok := c.GetQuery("active"); {
-	case !ok || q == "":
-	case q == "true" || q == "false":
-		b := q == "true"
-		only = &b
-	default:
-		return errBadRequest("active must be true or false")
-	}
-	windows, err := x.store.MaintenanceWindows(actorOf(c).org.ID)
-	if err != nil {
-		return err
-	}
-	now := x.now()
-	views := make([]maintenanceView, 0, len(windows))
-	for i := range windows {
-		if v := newMaintenanceView(&windows[i], now); only == nil || v.Active == *only {
-			views = append(views, v)
+// list answers the organization's windows, paginated; ?active= keeps those that are (or
+// are not) active now.
+func (h *maintenanceHandlers) list(c *gin.Context) error {
+	now := h.now()
+	return h.windows(now).listWhere(c, func() (func(*store.MaintenanceWindow) bool, error) {
+		switch q, ok := c.GetQuery("active"); {
+		case !ok || q == "":
+			return func(*store.MaintenanceWindow) bool { return true }, nil
+		case q == "true" || q == "false":
+			return func(w *store.MaintenanceWindow) bool { return alerting.MaintenanceActive(w, now) == (q == "true") }, nil
+		default:
+			return nil, errBadRequest("active must be true or false")
 		}
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v maintenanceView) string { return v.ID }, p))
-	return nil
+	})
 }
 
-func (x *maintenanceHandlers) create(c *gin.Context) error {
-	req, known, err := x.request(c)
+func (h *maintenanceHandlers) create(c *gin.Context) error {
+	req, known, err := h.request(c)
 	if err != nil {
 		return err
 	}
@@ -174,71 +150,37 @@ func (x *maintenanceHandlers) create(c *gin.Context) error {
 	if err := req.apply(w, true, org.Settings.Timezone, known); err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "maintenance.created", maintenanceRes(w), nil)
-	if err := x.store.CreateMaintenanceWindow(org.ID, w, audited(entry)); err != nil {
-		return err
-	}
-	c.JSON(http.StatusCreated, newMaintenanceView(w, x.now()))
-	return nil
+	return h.windows(h.now()).create(c, w, nil)
 }
 
-func (x *maintenanceHandlers) get(c *gin.Context) error {
-	w, err := x.window(c)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newMaintenanceView(w, x.now()))
-	return nil
-}
+func (h *maintenanceHandlers) get(c *gin.Context) error { return h.windows(h.now()).get(c) }
 
-func (x *maintenanceHandlers) update(c *gin.Context) error {
-	if _, err := x.window(c); err != nil {
+func (h *maintenanceHandlers) update(c *gin.Context) error {
+	r := h.windows(h.now())
+	if _, err := r.one(c); err != nil {
 		return err // 404 before the body is judged, like every other route of another org
 	}
-	req, known, err := x.request(c)
+	req, known, err := h.request(c)
 	if err != nil {
 		return err
 	}
-	org := actorOf(c).org
-	entry := x.auditEntry(c, "maintenance.updated", store.AuditResource{}, nil)
-	w, err := x.store.UpdateMaintenanceWindow(org.ID, c.Param("id"), naming(entry, maintenanceRes, func(w *store.MaintenanceWindow) error {
-		return req.apply(w, false, org.Settings.Timezone, known)
-	}), audited(entry))
-	if err != nil {
-		return windowErr(err) // deleted since the check above
-	}
-	c.JSON(http.StatusOK, newMaintenanceView(w, x.now()))
-	return nil
+	tz := actorOf(c).org.Settings.Timezone
+	return r.update(c, "updated", nil, func(w *store.MaintenanceWindow) error {
+		return req.apply(w, false, tz, known)
+	})
 }
 
-func (x *maintenanceHandlers) delete(c *gin.Context) error {
-	w, err := x.window(c)
-	if err != nil {
-		return err
-	}
-	entry := x.auditEntry(c, "maintenance.deleted", maintenanceRes(w), nil)
-	if err := x.store.DeleteMaintenanceWindow(w.OrgID, w.ID, audited(entry)); err != nil {
-		return windowErr(err)
-	}
-	c.Status(http.StatusNoContent)
-	return nil
-}
+func (h *maintenanceHandlers) delete(c *gin.Context) error { return h.windows(h.now()).delete(c) }
 
 // end ends the window's current occurrence now (SPEC "end early"); 409 when it is not
 // active. The check runs inside the update, so two concurrent ends cannot both succeed.
-func (x *maintenanceHandlers) end(c *gin.Context) error {
-	now := x.now()
-	entry := x.auditEntry(c, "maintenance.ended", store.AuditResource{}, map[string]any{"ended_at": now.UTC()})
-	w, err := x.store.UpdateMaintenanceWindow(actorOf(c).org.ID, c.Param("id"), naming(entry, maintenanceRes, func(w *store.MaintenanceWindow) error {
+func (h *maintenanceHandlers) end(c *gin.Context) error {
+	now := h.now()
+	return h.windows(now).update(c, "ended", map[string]any{"ended_at": now.UTC()}, func(w *store.MaintenanceWindow) error {
 		if !alerting.MaintenanceActive(w, now) {
 			return errConflict("The maintenance window is not active.")
 		}
 		w.EndedAt = &now
 		return nil
-	}), audited(entry))
-	if err != nil {
-		return windowErr(err)
-	}
-	c.JSON(http.StatusOK, newMaintenanceView(w, now))
-	return nil
+	})
 }

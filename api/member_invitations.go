@@ -54,24 +54,24 @@ func inviteURL(baseURL, token string) string {
 // invite creates an invitation for an e-mail without an account. Only the
 // token's digest is stored; the token itself is in the returned link (and
 // the e-mail), once.
-func (x *memberHandlers) invite(c *gin.Context, email, role string) error {
+func (h *memberHandlers) invite(c *gin.Context, email, role string) error {
 	a := actorOf(c)
 	token, err := crypto.RandomToken("inv_", 32)
 	if err != nil {
 		return err
 	}
-	now := x.now().UTC()
+	now := h.now().UTC()
 	inv := &store.Invitation{ID: store.NewID(), Email: email, Role: role, InvitedBy: a.user.ID, Digest: crypto.Digest(token),
 		CreatedAt: now, ExpiresAt: now.Add(invitationTTL)}
-	entry := x.auditEntry(c, "member.invited", store.AuditResource{Type: "invitation", ID: inv.ID, Name: email},
+	entry := h.auditEntry(c, "member.invited", store.AuditResource{Type: "invitation", ID: inv.ID, Name: email},
 		map[string]any{"role": role, "expires_at": inv.ExpiresAt})
-	event := x.webhookEvent("member.invited", memberEvent(c, map[string]any{"invitation_id": inv.ID, "email": email,
+	event := h.webhookEvent("member.invited", memberEvent(c, map[string]any{"invitation_id": inv.ID, "email": email,
 		"role": role, "status": "invited", "expires_at": inv.ExpiresAt}))
-	if err := x.store.CreateInvitation(a.org.ID, inv, audited(entry, event)); err != nil {
+	if err := h.store.CreateInvitation(a.org.ID, inv, audited(entry, event)); err != nil {
 		return err
 	}
-	link := inviteURL(x.cfg.BaseURL, token)
-	sent := x.mailInvitation(c, inv, link)
+	link := inviteURL(h.cfg.BaseURL, token)
+	sent := h.mailInvitation(c, inv, link)
 	c.JSON(http.StatusCreated, gin.H{
 		"id": inv.ID, "email": inv.Email, "role": inv.Role, "status": "invited",
 		"expires_at": inv.ExpiresAt, "invite_url": link, "email_sent": sent,
@@ -83,8 +83,8 @@ func (x *memberHandlers) invite(c *gin.Context, email, role string) error {
 // the invitation is committed; a failure is logged and reported as
 // email_sent:false, because the invitation exists and the admin can copy
 // the link instead.
-func (x *memberHandlers) mailInvitation(c *gin.Context, inv *store.Invitation, link string) bool {
-	if x.mailer == nil {
+func (h *memberHandlers) mailInvitation(c *gin.Context, inv *store.Invitation, link string) bool {
+	if h.mailer == nil {
 		return false
 	}
 	a := actorOf(c)
@@ -97,34 +97,23 @@ func (x *memberHandlers) mailInvitation(c *gin.Context, inv *store.Invitation, l
 	// The client hanging up must not abort a send halfway.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), invitationMailTimeout)
 	defer cancel()
-	if err := x.mailer.Send(ctx, msg); err != nil {
+	if err := h.mailer.Send(ctx, msg); err != nil {
 		loggerFrom(c).Warn("invitation e-mail not sent", "invitation_id", inv.ID, "error", err)
 		return false
 	}
 	return true
 }
 
-func (x *memberHandlers) listInvitations(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	invs, err := x.store.Invitations(actorOf(c).org.ID)
-	if err != nil {
-		return err
-	}
-	now := x.now()
-	views := make([]invitationView, 0, len(invs))
-	for i := range invs {
-		views = append(views, newInvitationView(&invs[i], now))
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v invitationView) string { return v.ID }, p))
-	return nil
+func (h *memberHandlers) listInvitations(c *gin.Context) error {
+	orgID, now := actorOf(c).org.ID, h.now()
+	return respondPage(c, func() ([]store.Invitation, error) { return h.store.Invitations(orgID) },
+		func(inv store.Invitation) string { return inv.ID },
+		func(inv *store.Invitation) invitationView { return newInvitationView(inv, now) })
 }
 
-func (x *memberHandlers) revokeInvitation(c *gin.Context) error {
+func (h *memberHandlers) revokeInvitation(c *gin.Context) error {
 	orgID, id := actorOf(c).org.ID, c.Param("id")
-	invs, err := x.store.Invitations(orgID)
+	invs, err := h.store.Invitations(orgID)
 	if err != nil {
 		return err
 	}
@@ -134,10 +123,8 @@ func (x *memberHandlers) revokeInvitation(c *gin.Context) error {
 			email = inv.Email
 		}
 	}
-	entry := x.auditEntry(c, "invitation.revoked", store.AuditResource{Type: "invitation", ID: id, Name: email}, nil)
-	if err := x.store.DeleteInvitation(orgID, id, audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Invitation")
-	} else if err != nil {
+	entry := h.auditEntry(c, "invitation.revoked", store.AuditResource{Type: "invitation", ID: id, Name: email}, nil)
+	if err := h.store.DeleteInvitation(orgID, id, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)
@@ -146,7 +133,7 @@ func (x *memberHandlers) revokeInvitation(c *gin.Context) error {
 
 // acceptInvitation lets a signed-in user join with an invitation sent to
 // their own e-mail (new users accept through registration instead).
-func (x *memberHandlers) acceptInvitation(c *gin.Context) error {
+func (h *memberHandlers) acceptInvitation(c *gin.Context) error {
 	a := actorOf(c)
 	if a.apiKey != nil {
 		return errForbidden("API keys cannot accept invitations; sign in as the invited user.")
@@ -163,28 +150,28 @@ func (x *memberHandlers) acceptInvitation(c *gin.Context) error {
 		return err
 	}
 	digest := crypto.Digest(token)
-	inv, err := x.store.InvitationByDigest(digest)
-	// An invitation for someone else answers exactly like an unknown one,
-	// so a leaked link reveals nothing about the organization.
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !strings.EqualFold(inv.Email, a.user.Email)) {
-		return errNotFound("Invitation")
-	} else if err != nil {
+	inv, err := h.store.InvitationByDigest(digest)
+	if err != nil {
 		return err
 	}
-	if !x.now().Before(inv.ExpiresAt) {
+	// An invitation for someone else answers exactly like an unknown one,
+	// so a leaked link reveals nothing about the organization.
+	if !strings.EqualFold(inv.Email, a.user.Email) {
+		return errNotFound("Invitation")
+	}
+	if !h.now().Before(inv.ExpiresAt) {
 		return errValidation(map[string]string{"token": "has expired; ask for a new invitation"})
 	}
 	// An invitation is never edited, only consumed or revoked, so the one loaded above
 	// describes the one accepted.
-	entry := x.auditEntry(c, "member.added", store.AuditResource{Type: "member", ID: a.user.ID, Name: a.user.Email},
+	entry := h.auditEntry(c, "member.added", memberRes(a.user),
 		map[string]any{"role": inv.Role, "invitation_id": inv.ID})
-	inv, err = x.store.AcceptInvitation(digest, a.user.ID, audited(entry))
+	inv, err = h.store.AcceptInvitation(digest, a.user.ID, audited(entry))
 	if errors.Is(err, store.ErrConflict) {
+		// The store speaks of "that user"; here that user is the caller.
 		return errConflict("You are already a member of this organization.")
-	} else if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Invitation") // revoked meanwhile
 	} else if err != nil {
-		return err
+		return err // revoked meanwhile: 404
 	}
 	c.JSON(http.StatusOK, gin.H{"org_id": inv.OrgID, "role": inv.Role})
 	return nil

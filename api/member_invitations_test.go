@@ -111,8 +111,7 @@ func TestInvitationsCreateListRevoke(t *testing.T) {
 }
 
 func TestInvitationRoleRules(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	e.run([]scenario{
 		{name: "admin cannot invite an owner", method: "POST", path: "/api/v1/members", token: f.adminTok,
 			body: map[string]any{"email": "boss@example.com", "role": "owner"}, status: 403},
@@ -124,8 +123,7 @@ func TestInvitationRoleRules(t *testing.T) {
 }
 
 func TestAcceptInvitation(t *testing.T) {
-	e := newTestEnv(t, func(c *config.Config) { c.JWTTTL = 30 * 24 * time.Hour })
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t, func(c *config.Config) { c.JWTTTL = 30 * 24 * time.Hour })
 	// Invitations made before the invitees had accounts.
 	late := mustInvite(t, e, f.adminTok, "late@example.com", "member")
 	stale := mustInvite(t, e, f.adminTok, "stale@example.com", "viewer")
@@ -171,8 +169,7 @@ func TestAcceptInvitation(t *testing.T) {
 
 func TestInvitationEmailDelivered(t *testing.T) {
 	smtpSrv := startSMTPCapture(t)
-	e := newTestEnv(t, smtpSrv.configure)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t, smtpSrv.configure)
 	inv := mustInvite(t, e, f.adminTok, "grace@example.com", "admin")
 	if !inv.EmailSent {
 		t.Fatalf("email_sent false: %+v", inv)

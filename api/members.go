@@ -59,25 +59,17 @@ func mayManage(a *actor, target *store.Membership) error {
 	return nil
 }
 
-func (x *memberHandlers) list(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	ms, err := x.store.Memberships(actorOf(c).org.ID)
-	if err != nil {
-		return err
-	}
-	views := make([]memberView, 0, len(ms))
-	for i := range ms {
-		u, err := x.store.User(ms[i].UserID)
-		if err != nil {
-			return err
-		}
-		views = append(views, newMemberView(&ms[i], u))
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v memberView) string { return v.ID }, p))
-	return nil
+// list answers the organization's members, paginated, each with the account's e-mail and name.
+func (h *memberHandlers) list(c *gin.Context) error {
+	orgID := actorOf(c).org.ID
+	return respondPageJoined(c, func() ([]store.Membership, error) { return h.store.Memberships(orgID) },
+		func(m store.Membership) string { return m.ID }, func(m *store.Membership) (memberView, error) {
+			u, err := h.store.User(m.UserID)
+			if err != nil {
+				return memberView{}, err
+			}
+			return newMemberView(m, u), nil
+		})
 }
 
 // refuseKeyGrants keeps API keys from granting access (SPEC §12): a leaked
@@ -98,7 +90,7 @@ func refuseKeyGrants(a *actor) error {
 // join. A registration alone proves nothing (profile_email.go), and adding
 // such an account directly would hand the membership to whoever typed the
 // address first.
-func (x *memberHandlers) add(c *gin.Context) error {
+func (h *memberHandlers) add(c *gin.Context) error {
 	if err := refuseKeyGrants(actorOf(c)); err != nil {
 		return err
 	}
@@ -121,29 +113,27 @@ func (x *memberHandlers) add(c *gin.Context) error {
 	if err := mayGrant(actorOf(c), role); err != nil {
 		return err
 	}
-	user, err := x.store.UserByEmail(email)
+	user, err := h.store.UserByEmail(email)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return x.invite(c, email, role)
+		return h.invite(c, email, role)
 	case err != nil:
 		return err
 	}
-	if _, err := x.store.Membership(actorOf(c).org.ID, user.ID); err == nil {
+	if _, err := h.store.Membership(actorOf(c).org.ID, user.ID); err == nil {
 		return errMemberExists()
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	if !user.EmailConfirmed() {
-		return x.invite(c, email, role)
+		return h.invite(c, email, role)
 	}
 	m := &store.Membership{UserID: user.ID, Role: role}
-	entry := x.auditEntry(c, "member.added", store.AuditResource{Type: "member", ID: user.ID, Name: user.Email},
+	entry := h.auditEntry(c, "member.added", memberRes(user),
 		map[string]any{"role": role})
-	event := x.webhookEvent("member.invited", memberEvent(c, map[string]any{"user_id": user.ID, "email": user.Email,
+	event := h.webhookEvent("member.invited", memberEvent(c, map[string]any{"user_id": user.ID, "email": user.Email,
 		"role": role, "status": "added"}))
-	if err := x.store.AddMember(actorOf(c).org.ID, m, audited(entry, event)); errors.Is(err, store.ErrConflict) {
-		return errMemberExists()
-	} else if err != nil {
+	if err := h.store.AddMember(actorOf(c).org.ID, m, audited(entry, event)); err != nil {
 		return err
 	}
 	c.JSON(http.StatusCreated, gin.H{"id": m.ID, "user_id": user.ID, "email": user.Email, "role": m.Role})
@@ -155,23 +145,26 @@ func errMemberExists() *Error {
 	return errConflict("That user is already a member of this organization.")
 }
 
-// target loads the membership a :userID route names in the active
-// organization; anyone else is 404.
-func (x *memberHandlers) target(c *gin.Context) (*store.Membership, *store.User, error) {
-	m, err := x.store.Membership(actorOf(c).org.ID, c.Param("userID"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, errNotFound("Member")
-	} else if err != nil {
-		return nil, nil, err
-	}
-	u, err := x.store.User(m.UserID)
+// target loads the membership a :userID route names in the active organization (anyone
+// else is 404) with its account, and refuses one the caller may not manage (mayManage).
+func (h *memberHandlers) target(c *gin.Context) (*store.Membership, *store.User, error) {
+	m, err := h.store.Membership(actorOf(c).org.ID, c.Param("userID"))
 	if err != nil {
 		return nil, nil, err
 	}
-	return m, u, nil
+	u, err := h.store.User(m.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, u, mayManage(actorOf(c), m)
 }
 
-func (x *memberHandlers) setRole(c *gin.Context) error {
+// memberRes names a member in the audit log.
+func memberRes(u *store.User) store.AuditResource {
+	return store.AuditResource{Type: "member", ID: u.ID, Name: u.Email}
+}
+
+func (h *memberHandlers) setRole(c *gin.Context) error {
 	if err := refuseKeyGrants(actorOf(c)); err != nil {
 		return err
 	}
@@ -186,23 +179,20 @@ func (x *memberHandlers) setRole(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	m, u, err := x.target(c)
+	m, u, err := h.target(c)
 	if err != nil {
 		return err
 	}
 	a := actorOf(c)
-	if err := mayManage(a, m); err != nil {
-		return err
-	}
 	if err := mayGrant(a, role); err != nil {
 		return err
 	}
 	from := m.Role
 	if role != from {
 		// The store refuses to demote the last owner (409).
-		entry := x.auditEntry(c, "member.role_changed", store.AuditResource{Type: "member", ID: u.ID, Name: u.Email},
+		entry := h.auditEntry(c, "member.role_changed", memberRes(u),
 			map[string]any{"from": from, "to": role})
-		if m, err = x.store.SetMemberRole(a.org.ID, m.UserID, role, audited(entry)); err != nil {
+		if m, err = h.store.SetMemberRole(a.org.ID, m.UserID, role, audited(entry)); err != nil {
 			return err
 		}
 	}
@@ -210,22 +200,19 @@ func (x *memberHandlers) setRole(c *gin.Context) error {
 	return nil
 }
 
-func (x *memberHandlers) remove(c *gin.Context) error {
-	m, u, err := x.target(c)
+func (h *memberHandlers) remove(c *gin.Context) error {
+	m, u, err := h.target(c)
 	if err != nil {
 		return err
 	}
 	a := actorOf(c)
-	if err := mayManage(a, m); err != nil {
-		return err
-	}
 	// The store refuses to remove the last owner (409); it also drops the
 	// user's team rows and the API keys they created here.
-	entry := x.auditEntry(c, "member.removed", store.AuditResource{Type: "member", ID: u.ID, Name: u.Email},
+	entry := h.auditEntry(c, "member.removed", memberRes(u),
 		map[string]any{"role": m.Role})
-	event := x.webhookEvent("member.removed", memberEvent(c, map[string]any{"user_id": u.ID, "email": u.Email,
+	event := h.webhookEvent("member.removed", memberEvent(c, map[string]any{"user_id": u.ID, "email": u.Email,
 		"role": m.Role, "status": "removed"}))
-	if err := x.store.RemoveMember(a.org.ID, m.UserID, audited(entry, event)); err != nil {
+	if err := h.store.RemoveMember(a.org.ID, m.UserID, audited(entry, event)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

@@ -12,8 +12,7 @@ import (
 // change nothing; reading members and invitations, revoking an invitation and
 // removing a member (which only take access away) stay open to keys.
 func TestAPIKeysCannotManageMembership(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	adminKey := authAPIKey(t, e, f.owner.OrgID, f.admin.ID, roleAdmin)
 	ownerKey := authAPIKey(t, e, f.owner.OrgID, f.owner.ID, roleOwner)
 	inv := mustInvite(t, e, f.adminTok, "pending@example.com", "viewer")

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"slices"
 	"testing"
+
+	"github.com/alertifypro/alertifypro/config"
 )
 
 // orgFixture is organization A with one user per role, an outsider who owns
@@ -13,6 +15,13 @@ import (
 type orgFixture struct {
 	owner, admin, member, viewer, outsider, carol *testUser
 	adminTok, memberTok, viewerTok                string
+}
+
+// newOrgEnv is newTestEnv (with mutate) and the fixture organization's people in it.
+func newOrgEnv(t *testing.T, mutate ...func(*config.Config)) (*testEnv, *orgFixture) {
+	t.Helper()
+	e := newTestEnv(t, mutate...)
+	return e, newOrgFixture(e)
 }
 
 func newOrgFixture(e *testEnv) *orgFixture {
@@ -32,6 +41,20 @@ func newOrgFixture(e *testEnv) *orgFixture {
 	f.memberTok = e.join(f.owner.OrgID, f.member, roleMember)
 	f.viewerTok = e.join(f.owner.OrgID, f.viewer, roleViewer)
 	return f
+}
+
+// deleteRows are the rows every DELETE of a record of organization A has: a viewer may
+// not, another organization gets 404 (naming A with ?org= too), token deletes it, it is
+// gone, and deleting it again is a 404.
+func (f *orgFixture) deleteRows(path, token string) []scenario {
+	return []scenario{
+		{name: "viewer cannot delete", method: "DELETE", path: path, token: f.viewerTok, status: 403},
+		{name: "other organization deletes", method: "DELETE", path: path, token: f.outsider.Token, status: 404},
+		{name: "other organization deletes with ?org= of A", method: "DELETE", path: f.inA(path), token: f.outsider.Token, status: 404},
+		{name: "delete", method: "DELETE", path: path, token: token, status: 204},
+		{name: "gone", method: "GET", path: path, token: f.viewerTok, status: 404},
+		{name: "delete again", method: "DELETE", path: path, token: token, status: 404},
+	}
 }
 
 // inA appends ?org=<slug of A> so a caller tries to act in organization A.
@@ -58,8 +81,7 @@ func wantRole(t *testing.T, e *testEnv, orgID, userID, role string) {
 }
 
 func TestMembersListAndAdd(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	const members = "/api/v1/members"
 	e.run([]scenario{
 		{name: "viewer lists", method: "GET", path: members, token: f.viewerTok, status: 200,
@@ -115,8 +137,7 @@ func TestMembersListAndAdd(t *testing.T) {
 }
 
 func TestMembersRoleChangesAndRemoval(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	e.join(f.owner.OrgID, f.carol, roleMember)
 	carol := "/api/v1/members/" + f.carol.ID
 	owner := "/api/v1/members/" + f.owner.ID

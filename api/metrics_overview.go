@@ -48,8 +48,8 @@ type overviewTotals struct {
 }
 
 // overview answers the organization's summary at the current time.
-func (x *overviewHandlers) overview(c *gin.Context) error {
-	rows, err := x.store.UptimeOverview(actorOf(c).org.ID, x.now())
+func (h *overviewHandlers) overview(c *gin.Context) error {
+	rows, err := h.store.UptimeOverview(actorOf(c).org.ID, h.now())
 	if err != nil {
 		return err
 	}

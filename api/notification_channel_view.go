@@ -35,13 +35,7 @@ func newChannelView(ch *store.NotificationChannel) channelView {
 	if v.Severities == nil {
 		v.Severities = []string{}
 	}
-	if ch.LastDeliveryAt != nil {
-		t := ch.LastDeliveryAt.UTC()
-		v.LastDeliveryAt = &t
-	}
-	if ch.LastError != "" {
-		v.LastError = &ch.LastError
-	}
+	v.LastDeliveryAt, v.LastError = utcPtr(ch.LastDeliveryAt), nullable(ch.LastError)
 	return v
 }
 

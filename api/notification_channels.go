@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"time"
@@ -23,21 +22,14 @@ type channelHandlers struct {
 	notify notify.Deps // egress-guarded means for the test send
 }
 
-// errChannelNameTaken is the answer to a duplicate channel name.
-func errChannelNameTaken(err error) error {
-	if errors.Is(err, store.ErrConflict) {
-		return errConflict("A notification channel with that name already exists in this organization.")
-	}
-	return err
-}
-
-// channel loads the :id channel of the active organization; any other is 404.
-func (x *channelHandlers) channel(c *gin.Context) (*store.NotificationChannel, error) {
-	ch, err := x.store.Channel(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Notification channel")
-	}
-	return ch, err
+// channels is the resource the channel routes share.
+func (h *channelHandlers) channels() resource[store.NotificationChannel, channelView] {
+	return resource[store.NotificationChannel, channelView]{base: h.base, event: "channel",
+		load: h.store.Channel, all: h.store.Channels, insert: h.store.CreateChannel,
+		save: h.store.UpdateChannel, remove: h.store.DeleteChannel,
+		id: func(ch *store.NotificationChannel) string { return ch.ID }, audit: channelResource,
+		meta: func(ch *store.NotificationChannel) map[string]any { return map[string]any{"type": ch.Type} },
+		view: newChannelView}
 }
 
 func channelResource(ch *store.NotificationChannel) store.AuditResource {
@@ -45,48 +37,27 @@ func channelResource(ch *store.NotificationChannel) store.AuditResource {
 }
 
 // list answers the organization's channels, paginated in creation order.
-func (x *channelHandlers) list(c *gin.Context) error {
-	orgID := actorOf(c).org.ID
-	return respondPage(c, func() ([]store.NotificationChannel, error) { return x.store.Channels(orgID) },
-		func(ch store.NotificationChannel) string { return ch.ID }, newChannelView)
-}
+func (h *channelHandlers) list(c *gin.Context) error { return h.channels().list(c) }
 
 // get answers one channel.
-func (x *channelHandlers) get(c *gin.Context) error {
-	ch, err := x.channel(c)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newChannelView(ch))
-	return nil
-}
+func (h *channelHandlers) get(c *gin.Context) error { return h.channels().get(c) }
 
 // create validates the config for its type, seals the secrets under the new ID, stores it.
-func (x *channelHandlers) create(c *gin.Context) error {
+func (h *channelHandlers) create(c *gin.Context) error {
 	var req channelRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	change, err := req.validate(nil, nil)
-	if err != nil {
-		return err
-	}
-	orgID := actorOf(c).org.ID
-	ch := &store.NotificationChannel{ID: store.NewID()}
-	if err := x.apply(orgID, ch, change); err != nil {
-		return err
-	}
-	entry := x.auditEntry(c, "channel.created", channelResource(ch), map[string]any{"type": ch.Type})
-	if err := x.store.CreateChannel(orgID, ch, audited(entry)); err != nil {
-		return errChannelNameTaken(err)
-	}
-	c.JSON(http.StatusCreated, newChannelView(ch))
-	return nil
+	return h.channels().createFrom(c, &req, func() (*store.NotificationChannel, error) {
+		change, err := req.validate(nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		ch := &store.NotificationChannel{ID: store.NewID()}
+		return ch, h.apply(actorOf(c).org.ID, ch, change)
+	})
 }
 
 // apply copies a validated change onto ch, sealing its secrets under ch's ID.
-func (x *channelHandlers) apply(orgID string, ch *store.NotificationChannel, change *channelChange) error {
-	sealed, err := x.sealChannelSecrets(orgID, ch.ID, change.secrets)
+func (h *channelHandlers) apply(orgID string, ch *store.NotificationChannel, change *channelChange) error {
+	sealed, err := h.sealChannelSecrets(orgID, ch.ID, change.secrets)
 	if err != nil {
 		return err
 	}
@@ -96,16 +67,14 @@ func (x *channelHandlers) apply(orgID string, ch *store.NotificationChannel, cha
 }
 
 // update changes the fields sent; secrets sent as the mask, or omitted, are kept.
-func (x *channelHandlers) update(c *gin.Context) error {
-	old, err := x.channel(c)
+func (h *channelHandlers) update(c *gin.Context) error {
+	r := h.channels()
+	var req channelRequest
+	old, err := r.bind(c, &req)
 	if err != nil {
 		return err
 	}
-	var req channelRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	stored, err := openChannelSecrets(x.sealer, old)
+	stored, err := openChannelSecrets(h.sealer, old)
 	if err != nil {
 		return err
 	}
@@ -114,18 +83,9 @@ func (x *channelHandlers) update(c *gin.Context) error {
 		return err
 	}
 	orgID := actorOf(c).org.ID
-	entry := x.auditEntry(c, "channel.updated", store.AuditResource{}, map[string]any{"type": change.typ, "fields": sentFields(&req)})
-	ch, err := x.store.UpdateChannel(orgID, old.ID, naming(entry, channelResource, func(ch *store.NotificationChannel) error {
-		return x.apply(orgID, ch, change)
-	}), audited(entry))
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Notification channel")
-	}
-	if err != nil {
-		return errChannelNameTaken(err)
-	}
-	c.JSON(http.StatusOK, newChannelView(ch))
-	return nil
+	return r.update(c, "updated", map[string]any{"fields": sentFields(&req)}, func(ch *store.NotificationChannel) error {
+		return h.apply(orgID, ch, change)
+	})
 }
 
 // sentFields names the top-level fields a PUT carried, for the audit log (never values).
@@ -142,69 +102,44 @@ func sentFields(r *channelRequest) []string {
 }
 
 // delete removes the channel. Notifications still queued for it fail permanently.
-func (x *channelHandlers) delete(c *gin.Context) error {
-	ch, err := x.channel(c)
-	if err != nil {
-		return err
-	}
-	entry := x.auditEntry(c, "channel.deleted", channelResource(ch), map[string]any{"type": ch.Type})
-	if err := x.store.DeleteChannel(ch.OrgID, ch.ID, audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Notification channel")
-	} else if err != nil {
-		return err
-	}
-	c.Status(http.StatusNoContent)
-	return nil
-}
+func (h *channelHandlers) delete(c *gin.Context) error { return h.channels().delete(c) }
 
 // test sends a test notification now, directly (not through the outbox, so the caller sees
 // the provider's answer), records the outcome on the channel and answers it. A provider
 // that refuses is still a 200 with delivered false: the API call itself worked.
-func (x *channelHandlers) test(c *gin.Context) error {
-	ch, err := x.channel(c)
+func (h *channelHandlers) test(c *gin.Context) error {
+	ch, err := h.channels().one(c)
 	if err != nil {
 		return err
 	}
 	a := actorOf(c)
-	now := x.now().UTC()
+	now := h.now().UTC()
 	n := &notify.Notification{
 		ID: uuid.Must(uuid.NewV7()).String(), Event: "test", Severity: "info",
 		Title:   "Test notification from AlertifyPro",
 		Summary: "This is a test of the notification channel " + ch.Name + ".",
 		OrgID:   a.org.ID, OrgName: a.org.Name, Status: "GREEN", Since: now,
 	}
-	attempt, sendErr := x.send(c.Request.Context(), ch, n)
-	view := testSendView{Delivered: sendErr == nil, Response: attempt.Response}
-	if attempt.StatusCode != 0 {
-		view.StatusCode = &attempt.StatusCode
-	}
-	var at *time.Time
-	lastErr := ""
-	if sendErr != nil {
-		lastErr = sendErr.Error()
-		view.Error = &lastErr
-	} else {
-		at = &now
-	}
-	entry := x.auditEntry(c, "channel.tested", channelResource(ch), map[string]any{"type": ch.Type, "delivered": view.Delivered})
-	err = x.store.RecordChannelDelivery(ch.OrgID, ch.ID, at, lastErr, audited(entry))
-	if errors.Is(err, store.ErrNotFound) { // deleted meanwhile: the test send still happened
-		err = x.store.AppendAudit(ch.OrgID, entry)
-	}
-	if err != nil {
+	attempt, sendErr := h.send(c.Request.Context(), ch, n)
+	sent := newTestSend(attempt, sendErr, now)
+	entry := h.auditEntry(c, "channel.tested", channelResource(ch), map[string]any{"type": ch.Type, "delivered": sent.delivered})
+	if err := h.recordTestSend(ch.OrgID, entry, func(change *store.Change) error {
+		return h.store.RecordChannelDelivery(ch.OrgID, ch.ID, sent.at, sent.lastErr, change)
+	}); err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, view)
+	c.JSON(http.StatusOK, testSendView{Delivered: sent.delivered, StatusCode: sent.status, Response: attempt.Response,
+		Error: sent.errText()})
 	return nil
 }
 
 // send builds the channel's sender from its opened config and makes one attempt.
-func (x *channelHandlers) send(ctx context.Context, ch *store.NotificationChannel, n *notify.Notification) (notify.Attempt, error) {
-	cfg, err := notify.ChannelConfig(x.sealer, ch)
+func (h *channelHandlers) send(ctx context.Context, ch *store.NotificationChannel, n *notify.Notification) (notify.Attempt, error) {
+	cfg, err := notify.ChannelConfig(h.sealer, ch)
 	if err != nil {
 		return notify.Attempt{}, err
 	}
-	sender, err := notify.NewSender(ch.Type, cfg, x.notify)
+	sender, err := notify.NewSender(ch.Type, cfg, h.notify)
 	if err != nil {
 		return notify.Attempt{}, err
 	}
@@ -214,39 +149,20 @@ func (x *channelHandlers) send(ctx context.Context, ch *store.NotificationChanne
 }
 
 // deliveries answers the channel's delivery log, newest first, with X-Next-Cursor.
-func (x *channelHandlers) deliveries(c *gin.Context) error {
-	ch, err := x.channel(c)
+func (h *channelHandlers) deliveries(c *gin.Context) error {
+	ch, err := h.channels().one(c)
 	if err != nil {
 		return err
 	}
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	logs, next, err := x.store.Deliveries(ch.OrgID, store.DeliveryFilter{Kind: store.OutboxKindChannel,
-		TargetID: ch.ID, Limit: p.limit, Cursor: p.cursor})
-	if err != nil {
-		return err
-	}
-	if next != "" {
-		c.Header("X-Next-Cursor", next)
-	}
-	out := make([]deliveryView, 0, len(logs))
-	for i := range logs {
-		out = append(out, newDeliveryView(&logs[i]))
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	return respondDeliveries(c, h.store, ch.OrgID, store.OutboxKindChannel, ch.ID, newDeliveryView)
 }
 
 // retry puts a dead-lettered delivery (its delivery_id) of the organization back in the
 // outbox, due now; the worker sends it on its next pass.
-func (x *channelHandlers) retry(c *gin.Context) error {
+func (h *channelHandlers) retry(c *gin.Context) error {
 	id := c.Param("id")
-	entry := x.auditEntry(c, "delivery.retried", store.AuditResource{Type: "delivery", ID: id}, nil)
-	if err := x.store.ReplayDeadLetter(actorOf(c).org.ID, id, x.now(), audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Dead-lettered delivery")
-	} else if err != nil {
+	entry := h.auditEntry(c, "delivery.retried", store.AuditResource{Type: "delivery", ID: id}, nil)
+	if err := h.store.ReplayDeadLetter(actorOf(c).org.ID, id, h.now(), audited(entry)); err != nil {
 		return err
 	}
 	c.JSON(http.StatusAccepted, gin.H{"delivery_id": id, "status": "queued"})

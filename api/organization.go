@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -40,12 +39,12 @@ type organizationHandlers struct {
 }
 
 // get shows the active organization with its usage and settings.
-func (x *organizationHandlers) get(c *gin.Context) error {
-	return x.render(c, actorOf(c).org)
+func (h *organizationHandlers) get(c *gin.Context) error {
+	return h.render(c, actorOf(c).org)
 }
 
-func (x *organizationHandlers) render(c *gin.Context, o *store.Organization) error {
-	n, err := x.store.CountServices(o.ID)
+func (h *organizationHandlers) render(c *gin.Context, o *store.Organization) error {
+	n, err := h.store.CountServices(o.ID)
 	if err != nil {
 		return err
 	}
@@ -63,7 +62,7 @@ type organizationUpdate struct {
 // update changes the name, slug and/or settings (admin). Absent fields are
 // kept, settings merge field by field. A slug another organization uses
 // answers 409.
-func (x *organizationHandlers) update(c *gin.Context) error {
+func (h *organizationHandlers) update(c *gin.Context) error {
 	a := actorOf(c)
 	var req organizationUpdate
 	if err := bindJSON(c, &req); err != nil {
@@ -84,7 +83,7 @@ func (x *organizationHandlers) update(c *gin.Context) error {
 		return err
 	}
 	change := &store.Change{} // an entry for each part that changed, if any
-	org, err := x.store.UpdateOrganization(a.org.ID, func(o *store.Organization) error {
+	org, err := h.store.UpdateOrganization(a.org.ID, func(o *store.Organization) error {
 		var orgChanged []string
 		if req.Name != nil && name != o.Name {
 			o.Name, orgChanged = name, append(orgChanged, "name")
@@ -95,32 +94,30 @@ func (x *organizationHandlers) update(c *gin.Context) error {
 		settingsChanged := req.Settings.apply(&o.Settings)
 		res := store.AuditResource{Type: "organization", ID: o.ID, Name: o.Name}
 		if len(orgChanged) > 0 {
-			change.Audit = append(change.Audit, x.auditEntry(c, "organization.updated", res, map[string]any{"changed": orgChanged}))
+			change.Audit = append(change.Audit, h.auditEntry(c, "organization.updated", res, map[string]any{"changed": orgChanged}))
 		}
 		if len(settingsChanged) > 0 {
-			change.Audit = append(change.Audit, x.auditEntry(c, "settings.updated", res, map[string]any{"changed": settingsChanged}))
+			change.Audit = append(change.Audit, h.auditEntry(c, "settings.updated", res, map[string]any{"changed": settingsChanged}))
 		}
 		return nil
 	}, change)
-	if errors.Is(err, store.ErrConflict) {
-		return errConflict("That slug is already used by another organization.")
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
-	return x.render(c, org)
+	return h.render(c, org)
 }
 
 // delete removes the active organization and all its data (owner only, and
 // only in a signed-in session: an API key must not be able to wipe the
 // organization it lives in). The audit log goes with the organization, so
 // the deletion is recorded in the server log instead.
-func (x *organizationHandlers) delete(c *gin.Context) error {
+func (h *organizationHandlers) delete(c *gin.Context) error {
 	a := actorOf(c)
 	if a.apiKey != nil {
 		return errSessionOnly()
 	}
 	org := a.org
-	if err := x.store.DeleteOrganization(org.ID); err != nil {
+	if err := h.store.DeleteOrganization(org.ID); err != nil {
 		return err
 	}
 	loggerFrom(c).Info("organization.deleted", "org_id", org.ID, "org_name", org.Name, "org_slug", org.Slug,

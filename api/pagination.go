@@ -53,6 +53,12 @@ func paginate[T any](c *gin.Context, items []T, id func(T) string, p page) []T {
 // next cursor in X-Next-Cursor — each rendered by view, as a JSON array (never null).
 // load runs only once the paging parameters are known to be valid.
 func respondPage[T, V any](c *gin.Context, load func() ([]T, error), id func(T) string, view func(*T) V) error {
+	return respondPageJoined(c, load, id, func(v *T) (V, error) { return view(v), nil })
+}
+
+// respondPageJoined is respondPage for a view that joins another record and so may fail;
+// only the items of the page are rendered.
+func respondPageJoined[T, V any](c *gin.Context, load func() ([]T, error), id func(T) string, view func(*T) (V, error)) error {
 	p, err := pageParams(c)
 	if err != nil {
 		return err
@@ -61,11 +67,38 @@ func respondPage[T, V any](c *gin.Context, load func() ([]T, error), id func(T) 
 	if err != nil {
 		return err
 	}
-	items = paginate(c, items, id, p)
+	out := make([]V, 0, len(items))
+	for _, item := range paginate(c, items, id, p) {
+		v, err := view(&item)
+		if err != nil {
+			return err
+		}
+		out = append(out, v)
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// respondCursorPage answers one page the store cut itself: items rendered by view, and the
+// store's next cursor in X-Next-Cursor when more follow.
+func respondCursorPage[T, V any](c *gin.Context, items []T, next string, view func(*T) V) error {
+	setNextCursor(c, next)
+	c.JSON(http.StatusOK, viewsOf(items, view))
+	return nil
+}
+
+// setNextCursor sets X-Next-Cursor to the store's next cursor, if more items follow.
+func setNextCursor(c *gin.Context, next string) {
+	if next != "" {
+		c.Header("X-Next-Cursor", next)
+	}
+}
+
+// viewsOf renders every item with view; never nil, so an empty list encodes as [].
+func viewsOf[T, V any](items []T, view func(*T) V) []V {
 	out := make([]V, 0, len(items))
 	for i := range items {
 		out = append(out, view(&items[i]))
 	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	return out
 }

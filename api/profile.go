@@ -48,17 +48,17 @@ type profileHandlers struct {
 
 // get shows the caller's account. For an API key it lists only the key's
 // organization: a key must not reveal its creator's other organizations.
-func (x *profileHandlers) get(c *gin.Context) error {
-	return x.render(c, actorOf(c).user)
+func (h *profileHandlers) get(c *gin.Context) error {
+	return h.render(c, actorOf(c).user)
 }
 
-func (x *profileHandlers) render(c *gin.Context, u *store.User) error {
+func (h *profileHandlers) render(c *gin.Context, u *store.User) error {
 	a := actorOf(c)
 	orgs := make([]profileOrganization, 0)
 	if a.apiKey != nil {
 		orgs = append(orgs, profileOrganization{ID: a.org.ID, Name: a.org.Name, Slug: a.org.Slug, Role: a.role})
 	} else {
-		list, err := x.store.UserOrganizations(u.ID)
+		list, err := h.store.UserOrganizations(u.ID)
 		if err != nil {
 			return err
 		}
@@ -67,7 +67,7 @@ func (x *profileHandlers) render(c *gin.Context, u *store.User) error {
 			orgs = append(orgs, profileOrganization{ID: o.ID, Name: o.Name, Slug: o.Slug, Role: uo.Role})
 		}
 	}
-	pending, err := x.pendingEmail(u.ID)
+	pending, err := h.pendingEmail(u.ID)
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ type profileUpdate struct {
 // takes effect only when its holder follows the link mailed to it
 // (profile_email.go); until then the old address stays the login. An API key
 // may change the name but never the e-mail.
-func (x *profileHandlers) update(c *gin.Context) error {
+func (h *profileHandlers) update(c *gin.Context) error {
 	a := actorOf(c)
 	var req profileUpdate
 	if err := bindJSON(c, &req); err != nil {
@@ -114,26 +114,21 @@ func (x *profileHandlers) update(c *gin.Context) error {
 		return err
 	}
 	if newEmail {
-		if err := x.requestEmailChange(c, a.user, email, *req.CurrentPassword); err != nil {
+		if err := h.requestEmailChange(c, a.user, email, *req.CurrentPassword); err != nil {
 			return err
 		}
 	}
 	user := a.user
 	if req.FullName != nil && name != user.FullName {
-		orgID, change := accountLog(c)
 		var err error
-		if user, err = x.store.UpdateUser(a.user.ID, func(u *store.User) error {
+		if user, err = h.updateAccount(c, "user.updated", map[string]any{"changed": []string{"full_name"}}, func(u *store.User) error {
 			u.FullName = name
-			if change != nil {
-				change.Audit = append(change.Audit, x.auditEntry(c, "user.updated", userResource(u),
-					map[string]any{"changed": []string{"full_name"}}))
-			}
 			return nil
-		}, orgID, change); err != nil {
+		}); err != nil {
 			return err
 		}
 	}
-	return x.render(c, user)
+	return h.render(c, user)
 }
 
 // errWrongPassword is the answer to a current password that does not verify.
@@ -151,7 +146,7 @@ type passwordChange struct {
 // changePassword replaces the caller's password after checking the current
 // one. It bumps the token version, so every other session ends, and answers
 // with a fresh token for the active organization. API keys are refused.
-func (x *profileHandlers) changePassword(c *gin.Context) error {
+func (h *profileHandlers) changePassword(c *gin.Context) error {
 	a := actorOf(c)
 	if a.apiKey != nil {
 		return errSessionOnly()
@@ -171,15 +166,14 @@ func (x *profileHandlers) changePassword(c *gin.Context) error {
 		return err
 	}
 	ctx := c.Request.Context()
-	if !x.passwords.Verify(ctx, a.user.PasswordHash, req.CurrentPassword) {
+	if !h.passwords.Verify(ctx, a.user.PasswordHash, req.CurrentPassword) {
 		return errWrongPassword()
 	}
-	hash, err := x.passwords.Hash(ctx, req.NewPassword)
+	hash, err := h.passwords.Hash(ctx, req.NewPassword)
 	if err != nil {
 		return err
 	}
-	orgID, change := accountLog(c)
-	user, err := x.store.UpdateUser(a.user.ID, func(u *store.User) error {
+	user, err := h.updateAccount(c, "auth.password_changed", nil, func(u *store.User) error {
 		if u.PasswordHash != a.user.PasswordHash {
 			// Changed by a concurrent request since we checked the
 			// current password: that check no longer holds.
@@ -187,11 +181,8 @@ func (x *profileHandlers) changePassword(c *gin.Context) error {
 		}
 		u.PasswordHash = hash
 		u.TokenVersion++
-		if change != nil {
-			change.Audit = append(change.Audit, x.auditEntry(c, "auth.password_changed", userResource(u), nil))
-		}
 		return nil
-	}, orgID, change)
+	})
 	if err != nil {
 		return err
 	}
@@ -199,7 +190,7 @@ func (x *profileHandlers) changePassword(c *gin.Context) error {
 	if a.org != nil {
 		tenant = a.org.ID
 	}
-	token, err := x.tokens.Issue(user.ID, tenant, user.Email, user.TokenVersion)
+	token, err := h.tokens.Issue(user.ID, tenant, user.Email, user.TokenVersion)
 	if err != nil {
 		return err
 	}

@@ -61,14 +61,14 @@ func errEmailLinkInvalid() *Error {
 }
 
 // pendingEmail returns the account's unexpired pending change, or nil.
-func (x *profileHandlers) pendingEmail(userID string) (*pendingEmailView, error) {
-	ch, err := x.store.PendingEmailChange(userID)
+func (h *profileHandlers) pendingEmail(userID string) (*pendingEmailView, error) {
+	ch, err := h.store.PendingEmailChange(userID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
-	if !x.now().Before(ch.ExpiresAt) {
+	if !h.now().Before(ch.ExpiresAt) {
 		return nil, nil
 	}
 	return &pendingEmailView{Email: ch.NewEmail, ExpiresAt: ch.ExpiresAt.UTC()}, nil
@@ -77,14 +77,14 @@ func (x *profileHandlers) pendingEmail(userID string) (*pendingEmailView, error)
 // requestEmailChange checks the password, stores the pending change and
 // mails its link to the new address. When the mail cannot be sent the change
 // is dropped again: a link nobody received must not stay valid.
-func (x *profileHandlers) requestEmailChange(c *gin.Context, u *store.User, email, password string) error {
-	if x.mailer == nil {
+func (h *profileHandlers) requestEmailChange(c *gin.Context, u *store.User, email, password string) error {
+	if h.mailer == nil {
 		return errMailNotConfigured()
 	}
-	if !x.passwords.Verify(c.Request.Context(), u.PasswordHash, password) {
+	if !h.passwords.Verify(c.Request.Context(), u.PasswordHash, password) {
 		return errWrongPassword()
 	}
-	if _, err := x.store.UserByEmail(email); err == nil {
+	if _, err := h.store.UserByEmail(email); err == nil {
 		return errEmailTaken()
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
@@ -93,22 +93,20 @@ func (x *profileHandlers) requestEmailChange(c *gin.Context, u *store.User, emai
 	if err != nil {
 		return err
 	}
-	now := x.now().UTC()
+	now := h.now().UTC()
 	ch := &store.EmailChange{UserID: u.ID, NewEmail: email, Digest: crypto.Digest(token),
 		CreatedAt: now, ExpiresAt: now.Add(emailChangeTTL)}
-	if err := x.store.RequestEmailChange(ch); errors.Is(err, store.ErrConflict) {
-		return errEmailTaken()
-	} else if err != nil {
+	if err := h.store.RequestEmailChange(ch); err != nil {
 		return err
 	}
-	msg := emailChangeMail{to: email, name: u.FullName, link: emailConfirmURL(x.cfg.BaseURL, token),
+	msg := emailChangeMail{to: email, name: u.FullName, link: emailConfirmURL(h.cfg.BaseURL, token),
 		expires: ch.ExpiresAt}.message()
 	// The client hanging up must not abort a send halfway.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), invitationMailTimeout)
 	defer cancel()
-	if err := x.mailer.Send(ctx, msg); err != nil {
+	if err := h.mailer.Send(ctx, msg); err != nil {
 		loggerFrom(c).Warn("e-mail change confirmation not sent", "user_id", u.ID, "error", err)
-		if err := x.store.CancelEmailChange(u.ID, ch.Digest); err != nil {
+		if err := h.store.CancelEmailChange(u.ID, ch.Digest); err != nil {
 			return err
 		}
 		return errConfirmationNotSent()
@@ -116,8 +114,8 @@ func (x *profileHandlers) requestEmailChange(c *gin.Context, u *store.User, emai
 	// The request itself committed before the mail went out (a failed send cancels it), so
 	// the entry that says a confirmation link was mailed is its own write.
 	if orgID, _ := accountLog(c); orgID != "" {
-		entry := x.auditEntry(c, "user.email_change_requested", userResource(u), map[string]any{"new_email": email})
-		if err := x.store.AppendAudit(orgID, entry); err != nil {
+		entry := h.auditEntry(c, "user.email_change_requested", userResource(u), map[string]any{"new_email": email})
+		if err := h.store.AppendAudit(orgID, entry); err != nil {
 			return err
 		}
 	}

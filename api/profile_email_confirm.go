@@ -24,14 +24,14 @@ type emailConfirmHandlers struct {
 // page answers the GET the link makes: a page that names the new address and
 // asks for a click. It changes nothing, so a scanner fetching the link is
 // harmless.
-func (x *emailConfirmHandlers) page(c *gin.Context) error {
+func (h *emailConfirmHandlers) page(c *gin.Context) error {
 	token, _ := emailLinkToken(c)
 	var ch *store.EmailChange
 	err := store.ErrNotFound
 	if token != "" {
-		ch, err = x.store.EmailChangeByDigest(crypto.Digest(token))
+		ch, err = h.store.EmailChangeByDigest(crypto.Digest(token))
 	}
-	if err == nil && !x.now().Before(ch.ExpiresAt) {
+	if err == nil && !h.now().Before(ch.ExpiresAt) {
 		err = store.ErrNotFound
 	}
 	if errors.Is(err, store.ErrNotFound) {
@@ -49,7 +49,7 @@ func (x *emailConfirmHandlers) page(c *gin.Context) error {
 // confirm makes the change: from the page's form it answers a page, from an
 // API client (JSON {token}) JSON. The store re-checks, in the same
 // transaction, that the address is still free and uses the link up.
-func (x *emailConfirmHandlers) confirm(c *gin.Context) error {
+func (h *emailConfirmHandlers) confirm(c *gin.Context) error {
 	form := isFormPost(c)
 	token, err := emailLinkToken(c)
 	if err != nil {
@@ -58,22 +58,24 @@ func (x *emailConfirmHandlers) confirm(c *gin.Context) error {
 	user, old := (*store.User)(nil), ""
 	err = store.ErrNotFound
 	if token != "" {
-		user, old, err = x.store.ConfirmEmailChange(crypto.Digest(token), x.now(),
+		user, old, err = h.store.ConfirmEmailChange(crypto.Digest(token), h.now(),
 			func(u *store.User, old string) *store.AuditEntry {
 				setUserActor(c, u)
-				return x.auditEntry(c, "user.email_changed", userResource(u), map[string]any{"from": old})
+				return h.auditEntry(c, "user.email_changed", userResource(u), map[string]any{"from": old})
 			})
 	}
+	// The link's holder is told about the link and their own address, not the store's
+	// "not found" or "already exists".
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return x.answer(c, form, errEmailLinkInvalid())
+		return h.answer(c, form, errEmailLinkInvalid())
 	case errors.Is(err, store.ErrConflict):
-		return x.answer(c, form, errConflict("That address now belongs to another account, so your e-mail address was not changed."))
+		return h.answer(c, form, errConflict("That address now belongs to another account, so your e-mail address was not changed."))
 	case err != nil:
 		return err
 	}
 	setUserActor(c, user)
-	x.noticeOldAddress(c, user, old)
+	h.noticeOldAddress(c, user, old)
 	msg := "Your AlertifyPro account now uses " + user.Email + "; sign in with it from now on."
 	if form {
 		writeEmailPage(c, http.StatusOK, "E-mail address changed", msg, "")
@@ -84,7 +86,7 @@ func (x *emailConfirmHandlers) confirm(c *gin.Context) error {
 }
 
 // answer renders an error as a page for the form, or returns it for JSON.
-func (x *emailConfirmHandlers) answer(c *gin.Context, form bool, e *Error) error {
+func (h *emailConfirmHandlers) answer(c *gin.Context, form bool, e *Error) error {
 	if !form {
 		return e
 	}
@@ -95,14 +97,14 @@ func (x *emailConfirmHandlers) answer(c *gin.Context, form bool, e *Error) error
 // noticeOldAddress tells the previous address that the account moved, so a
 // change its owner did not make does not go unnoticed. Best effort: the
 // change is committed whatever happens here.
-func (x *emailConfirmHandlers) noticeOldAddress(c *gin.Context, u *store.User, old string) {
-	if x.mailer == nil || sameEmail(old, u.Email) {
+func (h *emailConfirmHandlers) noticeOldAddress(c *gin.Context, u *store.User, old string) {
+	if h.mailer == nil || sameEmail(old, u.Email) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), invitationMailTimeout)
 	defer cancel()
 	msg := emailChangedNotice{to: old, name: u.FullName, newEmail: u.Email}.message()
-	if err := x.mailer.Send(ctx, msg); err != nil {
+	if err := h.mailer.Send(ctx, msg); err != nil {
 		loggerFrom(c).Warn("e-mail change notice not sent", "user_id", u.ID, "error", err)
 	}
 }
@@ -116,16 +118,6 @@ func writeEmailPage(c *gin.Context, status int, title, message, token string) {
 		form = fmt.Sprintf(`<form method="post" action="%s"><input type="hidden" name="token" value="%s">`+
 			`<button type="submit">Confirm this address</button></form>`, e(emailConfirmPath), e(token))
 	}
-	body := fmt.Sprintf(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>%s</title><style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5}button{font:inherit;padding:.5rem 1rem}</style></head>
-<body><h1>%s</h1><p>%s</p>%s</body></html>
-`, e(title), e(title), e(message), form)
-	h := c.Writer.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-	c.Data(status, "text/html; charset=utf-8", []byte(body))
+	writeHTMLNotice(c, status, title, message, form, "button{font:inherit;padding:.5rem 1rem}",
+		"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 }

@@ -26,8 +26,8 @@ type prometheusHandlers struct {
 
 // serve authenticates the scraper and writes the exposition. The text is rendered into a
 // buffer first, so a store error is a clean 500 rather than a truncated 200.
-func (x *prometheusHandlers) serve(c *gin.Context) error {
-	want := x.cfg.MetricsToken
+func (h *prometheusHandlers) serve(c *gin.Context) error {
+	want := h.cfg.MetricsToken
 	if want == "" {
 		return errNotFound("Route")
 	}
@@ -39,7 +39,7 @@ func (x *prometheusHandlers) serve(c *gin.Context) error {
 		return errUnauthorized()
 	}
 	var buf bytes.Buffer
-	if err := x.write(&buf); err != nil {
+	if err := h.write(&buf); err != nil {
 		return err
 	}
 	c.Header("Cache-Control", "no-store")
@@ -51,10 +51,10 @@ func (x *prometheusHandlers) serve(c *gin.Context) error {
 // engine's counters and histograms (when this process runs an engine) and the database
 // file size. Services of every organization are included: the endpoint is for the
 // operator of the instance.
-func (x *prometheusHandlers) write(w io.Writer) error {
+func (h *prometheusHandlers) write(w io.Writer) error {
 	var up, rt, cert bytes.Buffer
-	now := x.now()
-	err := x.store.ForEachService(func(s *store.Service) error {
+	now := h.now()
+	err := h.store.ForEachService(func(s *store.Service) error {
 		labels := promLabels("service_id", s.ID, "organization_id", s.OrgID, "name", s.Name, "check_type", s.CheckType)
 		// Only a checked, active service is up or down; PENDING, PAUSED and MAINTENANCE
 		// have no sample rather than a misleading 0.
@@ -79,15 +79,15 @@ func (x *prometheusHandlers) write(w io.Writer) error {
 	family(w, "alertifypro_service_up", "gauge", "1 when the service's last check passed (GREEN or YELLOW), 0 when it failed (RED).", &up)
 	family(w, "alertifypro_service_response_time_ms", "gauge", "Response time of the service's last check, in milliseconds.", &rt)
 	family(w, "alertifypro_service_cert_expiry_seconds", "gauge", "Seconds until the TLS certificate the service's last check saw expires (negative once expired).", &cert)
-	if x.engine != nil {
-		x.engine.Metrics.WritePrometheus(w)
+	if h.engine != nil {
+		h.engine.Metrics.WritePrometheus(w)
 	}
-	if info, err := os.Stat(x.store.Path()); err == nil {
+	if info, err := os.Stat(h.store.Path()); err == nil {
 		family(w, "alertifypro_database_size_bytes", "gauge", "Size of the database file on disk.",
 			strings.NewReader("alertifypro_database_size_bytes "+strconv.FormatInt(info.Size(), 10)+"\n"))
 	}
 	family(w, "alertifypro_build_info", "gauge", "Always 1; the version label names the running build.",
-		strings.NewReader("alertifypro_build_info"+promLabels("version", x.version)+" 1\n"))
+		strings.NewReader("alertifypro_build_info"+promLabels("version", h.version)+" 1\n"))
 	return nil
 }
 

@@ -38,8 +38,8 @@ func errInvalidInvitation() *Error {
 // the new organization. With one they are the INVITING organization: the
 // person followed a link to join that team and expects to land in it; their
 // own organization stays reachable through the profile and ?org=.
-func (x *authHandlers) register(c *gin.Context) error {
-	d, err := x.guard.beginRegistration(clientBucket(c))
+func (h *authHandlers) register(c *gin.Context) error {
+	d, err := h.guard.beginRegistration(clientBucket(c))
 	setRateHeaders(c, d)
 	if err != nil {
 		return err
@@ -62,24 +62,24 @@ func (x *authHandlers) register(c *gin.Context) error {
 	if req.InviteToken != "" {
 		digest = crypto.Digest(req.InviteToken)
 		var err error
-		if invited, err = x.checkInvitation(digest, email); err != nil {
+		if invited, err = h.checkInvitation(digest, email); err != nil {
 			return err
 		}
-	} else if free, err := x.freeRegistration(); err != nil {
+	} else if free, err := h.freeRegistration(); err != nil {
 		return err
 	} else if !free {
 		return errRegistrationClosed()
 	}
 	// A taken e-mail is refused before bcrypt spends anything on it; the
 	// store checks again inside the transaction.
-	if _, err := x.store.UserByEmail(email); err == nil {
+	if _, err := h.store.UserByEmail(email); err == nil {
 		return errEmailTaken()
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	// Hashing runs outside registerMu, so sign-ups do not queue behind
 	// each other's bcrypt.
-	hash, err := x.passwords.Hash(c.Request.Context(), req.Password)
+	hash, err := h.passwords.Hash(c.Request.Context(), req.Password)
 	if err != nil {
 		return err
 	}
@@ -88,32 +88,32 @@ func (x *authHandlers) register(c *gin.Context) error {
 	org := &store.Organization{Name: name, Slug: slugify(name), PlanType: planFree,
 		MaxServices: limitsOf(planFree).MaxServices, Settings: store.DefaultOrgSettings()}
 	setUserActor(c, user) // the new account is the actor of its own registration
-	registered := audited(x.auditEntry(c, "auth.registered", userResource(user), nil))
+	registered := audited(h.auditEntry(c, "auth.registered", userResource(user), nil))
 	var joined *store.Change
 	if invited != nil {
 		// An invitation is never edited, only consumed or replaced, so the one checked
 		// above is the one the store consumes (or the write fails).
-		joined = audited(x.auditEntry(c, "member.added", userResource(user),
+		joined = audited(h.auditEntry(c, "member.added", userResource(user),
 			map[string]any{"role": invited.Role, "via": "invitation", "invitation_id": invited.ID}))
 	}
-	inv, err := x.insert(user, org, digest, registered, joined)
+	inv, err := h.insert(user, org, digest, registered, joined)
 	if err != nil {
 		return err
 	}
-	return x.registered(c, user, org, inv)
+	return h.registered(c, user, org, inv)
 }
 
 // checkInvitation returns the live invitation digest names if it was issued
 // to email, and answers 422 otherwise; unknown, expired and someone else's
 // invitations are not told apart.
-func (x *authHandlers) checkInvitation(digest []byte, email string) (*store.Invitation, error) {
-	inv, err := x.store.InvitationByDigest(digest)
+func (h *authHandlers) checkInvitation(digest []byte, email string) (*store.Invitation, error) {
+	inv, err := h.store.InvitationByDigest(digest)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errInvalidInvitation()
 	} else if err != nil {
 		return nil, err
 	}
-	if !x.now().Before(inv.ExpiresAt) {
+	if !h.now().Before(inv.ExpiresAt) {
 		return nil, errInvalidInvitation()
 	}
 	// An invitation for another address reads exactly like an unknown one,
@@ -126,12 +126,12 @@ func (x *authHandlers) checkInvitation(digest []byte, email string) (*store.Invi
 
 // freeRegistration reports whether REGISTRATION_MODE lets someone register
 // without an invitation right now.
-func (x *authHandlers) freeRegistration() (bool, error) {
-	switch x.cfg.RegistrationMode {
+func (h *authHandlers) freeRegistration() (bool, error) {
+	switch h.cfg.RegistrationMode {
 	case registrationOpen:
 		return true, nil
 	case registrationFirstUser:
-		n, err := x.store.CountUsers()
+		n, err := h.store.CountUsers()
 		return n == 0, err
 	default: // closed, and anything unexpected fails closed
 		return false, nil
@@ -142,43 +142,37 @@ func (x *authHandlers) freeRegistration() (bool, error) {
 // set) with the audit entries registered (in the new organization) and
 // joined (in the inviting one). In first-user mode it re-checks, under
 // registerMu, that nobody registered since freeRegistration said yes.
-func (x *authHandlers) insert(user *store.User, org *store.Organization, digest []byte, registered, joined *store.Change) (*store.Invitation, error) {
+func (h *authHandlers) insert(user *store.User, org *store.Organization, digest []byte, registered, joined *store.Change) (*store.Invitation, error) {
 	owner := &store.Membership{Role: roleOwner}
 	if digest != nil {
-		inv, err := x.store.RegisterInvited(user, org, owner, digest, registered, joined)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			return nil, errInvalidInvitation() // used or revoked meanwhile
-		case errors.Is(err, store.ErrConflict):
-			return nil, errEmailTaken()
+		inv, err := h.store.RegisterInvited(user, org, owner, digest, registered, joined)
+		if errors.Is(err, store.ErrNotFound) {
+			// Used or revoked meanwhile: told apart from no other bad invitation.
+			return nil, errInvalidInvitation()
 		}
 		return inv, err
 	}
-	x.registerMu.Lock()
-	defer x.registerMu.Unlock()
-	if free, err := x.freeRegistration(); err != nil {
+	h.registerMu.Lock()
+	defer h.registerMu.Unlock()
+	if free, err := h.freeRegistration(); err != nil {
 		return nil, err
 	} else if !free {
 		return nil, errRegistrationClosed()
 	}
-	err := x.store.Register(user, org, owner, registered)
-	if errors.Is(err, store.ErrConflict) {
-		return nil, errEmailTaken()
-	}
-	return nil, err
+	return nil, h.store.Register(user, org, owner, registered)
 }
 
 // registered issues the token and answers 201.
-func (x *authHandlers) registered(c *gin.Context, user *store.User, own *store.Organization, inv *store.Invitation) error {
+func (h *authHandlers) registered(c *gin.Context, user *store.User, own *store.Organization, inv *store.Invitation) error {
 	landing := own
 	if inv != nil {
-		invOrg, err := x.store.Organization(inv.OrgID)
+		invOrg, err := h.store.Organization(inv.OrgID)
 		if err != nil {
 			return err
 		}
 		landing = invOrg
 	}
-	token, err := x.tokens.Issue(user.ID, landing.ID, user.Email, user.TokenVersion)
+	token, err := h.tokens.Issue(user.ID, landing.ID, user.Email, user.TokenVersion)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -54,17 +53,14 @@ type slaRowView struct {
 }
 
 // sla answers the SLA report of the active organization, as JSON or as a CSV download.
-func (x *reportHandlers) sla(c *gin.Context) error {
-	now := x.now().UTC()
-	q, err := parseSLAQuery(c, now, now.Add(-x.store.Retention().Day))
+func (h *reportHandlers) sla(c *gin.Context) error {
+	now := h.now().UTC()
+	q, err := parseSLAQuery(c, now, now.Add(-h.store.Retention().Day))
 	if err != nil {
 		return err
 	}
-	reports, err := x.store.ServiceReports(actorOf(c).org.ID, q.serviceIDs, q.from, q.to)
-	if errors.Is(err, store.ErrNotFound) && len(q.serviceIDs) > 0 {
-		return errNotFound("Service") // one of service_ids is not a service of this organization
-	}
-	if err != nil {
+	reports, err := h.store.ServiceReports(actorOf(c).org.ID, q.serviceIDs, q.from, q.to)
+	if err != nil { // one of service_ids not a service of this organization: 404 naming it
 		return err
 	}
 	out := slaReportView{From: q.from, To: q.to, Services: make([]slaRowView, len(reports))}
@@ -76,7 +72,7 @@ func (x *reportHandlers) sla(c *gin.Context) error {
 		out.Services[i] = slaRow(&reports[i], end)
 	}
 	if q.format == "csv" {
-		return x.writeSLACSV(c, out.Services)
+		return h.writeSLACSV(c, out.Services)
 	}
 	c.JSON(http.StatusOK, out)
 	return nil
@@ -137,7 +133,7 @@ var slaCSVHeader = []string{"service_id", "service_name", "uptime_percent", "sla
 // writeSLACSV renders the rows as an RFC 4180 CSV attachment (encoding/csv quotes as
 // needed; CRLF line ends as the RFC has them). Null figures are empty cells; the service
 // name is defused against formula injection as in the audit-log export.
-func (x *reportHandlers) writeSLACSV(c *gin.Context, rows []slaRowView) error {
+func (h *reportHandlers) writeSLACSV(c *gin.Context, rows []slaRowView) error {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.UseCRLF = true
@@ -162,7 +158,7 @@ func (x *reportHandlers) writeSLACSV(c *gin.Context, rows []slaRowView) error {
 	if err := w.WriteAll(records); err != nil {
 		return err
 	}
-	name := "sla-report-" + x.now().UTC().Format("2006-01-02") + ".csv"
+	name := "sla-report-" + h.now().UTC().Format("2006-01-02") + ".csv"
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 	return nil

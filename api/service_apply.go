@@ -21,7 +21,7 @@ const (
 // one inside the update transaction) and writes the result into s. Every problem is
 // collected and answered once as 422; nothing is sealed until the whole request is valid.
 // orgID and s.ID are what the seals are bound to.
-func (x *serviceHandlers) applyRequest(orgID string, req *serviceRequest, s *store.Service, mode applyMode) error {
+func (h *serviceHandlers) applyRequest(orgID string, req *serviceRequest, s *store.Service, mode applyMode) error {
 	f := fieldErrors{}
 	full := mode != applyPatch
 	old := *s
@@ -116,7 +116,7 @@ func (x *serviceHandlers) applyRequest(orgID string, req *serviceRequest, s *sto
 			opts = parseOptions(f, s.CheckType, optionsView(&old))
 		}
 	}
-	newAuth, keepAuth := x.authChange(f, req.Auth, &old)
+	newAuth, keepAuth := h.authChange(f, req.Auth, &old)
 	if typeOK {
 		checkAuthType(f, s.CheckType, authTypeAfter(&old, newAuth, keepAuth))
 	}
@@ -128,18 +128,18 @@ func (x *serviceHandlers) applyRequest(orgID string, req *serviceRequest, s *sto
 		}
 	}
 	if _, bad := f["endpoint"]; typeOK && !bad {
-		x.checkEgress(f, s.CheckType, s.Endpoint, opts)
+		h.checkEgress(f, s.CheckType, s.Endpoint, opts)
 	}
 	if err := f.err(); err != nil {
 		return err
 	}
-	return x.sealChanges(orgID, s, &old, opts, req.Auth, newAuth)
+	return h.sealChanges(orgID, s, &old, opts, req.Auth, newAuth)
 }
 
 // authChange interprets the auth field: absent keeps the stored credential, null removes
 // it, the response form {type, configured:true} keeps it (and must match it), anything else
 // is a new credential.
-func (x *serviceHandlers) authChange(f fieldErrors, raw json.RawMessage, old *store.Service) (*authCredentials, bool) {
+func (h *serviceHandlers) authChange(f fieldErrors, raw json.RawMessage, old *store.Service) (*authCredentials, bool) {
 	if len(raw) == 0 || isNull(raw) {
 		return nil, len(raw) == 0
 	}
@@ -180,7 +180,7 @@ func checkAuthType(f fieldErrors, checkType, authType string) {
 
 // sealChanges seals new header values and a new credential into s, reusing the stored
 // seals where the request kept them. It runs only for a valid request.
-func (x *serviceHandlers) sealChanges(orgID string, s, old *store.Service, opts *parsedOptions,
+func (h *serviceHandlers) sealChanges(orgID string, s, old *store.Service, opts *parsedOptions,
 	rawAuth json.RawMessage, creds *authCredentials) error {
 	if opts != nil {
 		sealed := make(map[string][]byte, len(opts.headers))
@@ -189,7 +189,7 @@ func (x *serviceHandlers) sealChanges(orgID string, s, old *store.Service, opts 
 				sealed[name] = old.SealedHeaders[name]
 				continue
 			}
-			b, err := x.sealHeader(orgID, s.ID, name, value)
+			b, err := h.sealHeader(orgID, s.ID, name, value)
 			if err != nil {
 				return err
 			}
@@ -206,7 +206,7 @@ func (x *serviceHandlers) sealChanges(orgID string, s, old *store.Service, opts 
 	}
 	switch {
 	case creds != nil:
-		a, err := x.sealAuth(orgID, s.ID, creds)
+		a, err := h.sealAuth(orgID, s.ID, creds)
 		if err != nil {
 			return err
 		}

@@ -70,15 +70,15 @@ func errEngineUnavailable() *Error {
 // check. Waiting would hold the request for up to the timeout and could hand back a result
 // of the service as it was before an edit the user just made; the running check's result
 // lands in the history anyway.
-func (x *serviceResultHandlers) check(c *gin.Context) error {
-	svc, err := x.store.Service(actorOf(c).org.ID, c.Param("id"))
+func (h *serviceResultHandlers) check(c *gin.Context) error {
+	svc, err := h.store.Service(actorOf(c).org.ID, c.Param("id"))
 	if err != nil {
-		return serviceError(err, "")
+		return err
 	}
-	if x.engine == nil {
+	if h.engine == nil {
 		return errEngineUnavailable()
 	}
-	res, err := x.engine.Checker.Check(context.WithoutCancel(c.Request.Context()), svc)
+	res, err := h.engine.Checker.Check(context.WithoutCancel(c.Request.Context()), svc)
 	if errors.Is(err, monitor.ErrCheckRunning) {
 		return errConflict("A check of this service is already running (scheduled, or started by someone else); " +
 			"its result appears in the service's history when it finishes.")
@@ -90,7 +90,7 @@ func (x *serviceResultHandlers) check(c *gin.Context) error {
 	out := checkNowView(&res)
 	// The recorder committed the result; the entry is a write of its own, and a client
 	// is told of the check only once it is in the log.
-	if err := x.store.AppendAudit(actorOf(c).org.ID, x.auditEntry(c, "service.checked", serviceResource(svc),
+	if err := h.store.AppendAudit(actorOf(c).org.ID, h.auditEntry(c, "service.checked", serviceResource(svc),
 		map[string]any{"name": svc.Name, "check_type": svc.CheckType, "status": res.Status})); err != nil {
 		return err
 	}
@@ -127,14 +127,14 @@ func clipUTF8(s string, n int) string {
 // ?until=, or before now), ?until= (exclusive; default none), ?limit= (default 100, max
 // 1000). When more remain, X-Next-Cursor holds the oldest time returned; passing it as
 // ?cursor= continues below it (results are keyed by time, so the cursor is exact).
-func (x *serviceResultHandlers) checks(c *gin.Context) error {
+func (h *serviceResultHandlers) checks(c *gin.Context) error {
 	p, err := pageParams(c)
 	if err != nil {
 		return err
 	}
 	f := fieldErrors{}
 	until, hasUntil := queryTime(c, f, "until")
-	end := x.now()
+	end := h.now()
 	if hasUntil {
 		end = until
 	}
@@ -159,19 +159,15 @@ func (x *serviceResultHandlers) checks(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	results, err := x.store.Checks(actorOf(c).org.ID, c.Param("id"), since, until, p.limit+1)
+	results, err := h.store.Checks(actorOf(c).org.ID, c.Param("id"), since, until, p.limit+1)
 	if err != nil {
-		return serviceError(err, "")
+		return err
 	}
 	if len(results) > p.limit {
 		results = results[:p.limit]
 		c.Header("X-Next-Cursor", results[len(results)-1].CheckedAt.UTC().Format(time.RFC3339Nano))
 	}
-	out := make([]checkView, 0, len(results))
-	for i := range results {
-		out = append(out, newCheckView(&results[i]))
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, viewsOf(results, newCheckView))
 	return nil
 }
 

@@ -60,15 +60,15 @@ func newRollupPointView(p *store.MetricPoint) rollupPointView {
 }
 
 // metrics answers the service's chart series for ?from=&to= (default the last 24 hours).
-func (x *serviceResultHandlers) metrics(c *gin.Context) error {
-	from, to, err := queryRange(c, x.now(), defaultMetricsSpan)
+func (h *serviceResultHandlers) metrics(c *gin.Context) error {
+	from, to, err := queryRange(c, h.now(), defaultMetricsSpan)
 	if err != nil {
 		return err
 	}
 	id := c.Param("id")
-	series, err := x.store.Metrics(actorOf(c).org.ID, id, from, to)
+	series, err := h.store.Metrics(actorOf(c).org.ID, id, from, to)
 	if err != nil {
-		return serviceError(err, "")
+		return err
 	}
 	out := metricsView{ServiceID: id, Resolution: series.Resolution, From: from, To: to,
 		Points: make([]any, 0, len(series.Points))}
@@ -112,19 +112,19 @@ type noChecksView struct {
 
 // uptime answers the service's availability over ?from=&to= (default the last 30 days),
 // read from rollups only. GREEN and YELLOW count as up; maintenance is excluded.
-func (x *serviceResultHandlers) uptime(c *gin.Context) error {
-	from, to, err := queryRange(c, x.now(), defaultUptimeSpan)
+func (h *serviceResultHandlers) uptime(c *gin.Context) error {
+	from, to, err := queryRange(c, h.now(), defaultUptimeSpan)
 	if err != nil {
 		return err
 	}
 	orgID := actorOf(c).org.ID
-	svc, err := x.store.Service(orgID, c.Param("id"))
+	svc, err := h.store.Service(orgID, c.Param("id"))
 	if err != nil {
-		return serviceError(err, "")
+		return err
 	}
-	sum, err := x.store.Uptime(orgID, svc.ID, from, to)
+	sum, err := h.store.Uptime(orgID, svc.ID, from, to)
 	if err != nil {
-		return serviceError(err, "")
+		return err
 	}
 	if sum.TotalChecks == 0 && sum.DownSeconds == 0 && sum.MaintenanceSeconds == 0 {
 		out := noChecksView{ServiceID: svc.ID, Status: svc.Status, Note: "no checks recorded yet"}

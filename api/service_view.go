@@ -57,14 +57,7 @@ func newServiceView(s *store.Service) serviceView {
 	if s.Auth != nil {
 		v.Auth = &authView{Type: s.Auth.Type, Configured: true}
 	}
-	if s.LastCheckedAt != nil {
-		t := s.LastCheckedAt.UTC()
-		v.LastCheckedAt = &t
-	}
-	if s.LastError != "" {
-		msg := s.LastError
-		v.LastError = &msg
-	}
+	v.LastCheckedAt, v.LastError = utcPtr(s.LastCheckedAt), nullable(s.LastError)
 	if s.LastTimings != nil {
 		v.LastTimings = newTimingsView(*s.LastTimings)
 	}

@@ -2,8 +2,6 @@ package api
 
 import (
 	"errors"
-	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,182 +14,115 @@ type serviceHandlers struct {
 	*base
 }
 
+// services is the resource the service routes share. Every write wakes the scheduler;
+// a name conflict marks the name field.
+func (h *serviceHandlers) services() resource[store.Service, serviceView] {
+	return resource[store.Service, serviceView]{base: h.base, event: "service",
+		load: h.store.Service, all: h.store.Services,
+		insert: func(orgID string, s *store.Service, change *store.Change) error {
+			return serviceNameTaken(h.store.CreateService(orgID, s, change))
+		},
+		save: func(orgID, id string, fn func(*store.Service) error, change *store.Change) (*store.Service, error) {
+			s, err := h.store.UpdateService(orgID, id, fn, change)
+			return s, serviceNameTaken(err)
+		},
+		remove: h.store.DeleteService,
+		id:     func(s *store.Service) string { return s.ID }, audit: serviceResource, meta: serviceMeta,
+		view: newServiceView, written: h.scheduleChanged}
+}
+
 // list answers the organization's services, filtered by ?status=, ?tag=, ?environment=,
 // ?check_type= (aliases allowed) and ?q= (substring of name, endpoint or description), one
 // page at a time.
-func (x *serviceHandlers) list(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	match, err := parseServiceFilter(c)
-	if err != nil {
-		return err
-	}
-	all, err := x.store.Services(actorOf(c).org.ID)
-	if err != nil {
-		return err
-	}
-	matched := make([]*store.Service, 0, len(all))
-	for i := range all {
-		if match(&all[i]) {
-			matched = append(matched, &all[i])
-		}
-	}
-	matched = paginate(c, matched, func(s *store.Service) string { return s.ID }, p)
-	out := make([]serviceView, 0, len(matched))
-	for _, s := range matched {
-		out = append(out, newServiceView(s))
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
+func (h *serviceHandlers) list(c *gin.Context) error {
+	return h.services().listWhere(c, func() (func(*store.Service) bool, error) { return parseServiceFilter(c) })
 }
 
 // get answers one service.
-func (x *serviceHandlers) get(c *gin.Context) error {
-	s, err := x.store.Service(actorOf(c).org.ID, c.Param("id"))
-	if err != nil {
-		return serviceError(err, "")
-	}
-	c.JSON(http.StatusOK, newServiceView(s))
-	return nil
-}
+func (h *serviceHandlers) get(c *gin.Context) error { return h.services().get(c) }
 
 // create adds a service (201). A body organization_id has already selected the
 // organization (authenticate), so validation, sealing, the plan cap and the
 // permission check all apply to that organization.
-func (x *serviceHandlers) create(c *gin.Context) error {
+func (h *serviceHandlers) create(c *gin.Context) error {
 	var req serviceRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	orgID := actorOf(c).org.ID
-	// The ID is chosen here, before sealing, because every seal is bound to it.
-	s := &store.Service{ID: store.NewID()}
-	if err := x.applyRequest(orgID, &req, s, applyCreate); err != nil {
-		return err
-	}
-	entry := x.auditEntry(c, "service.created", serviceResource(s), serviceMeta(s))
-	if err := x.store.CreateService(orgID, s, audited(entry)); err != nil {
-		return serviceError(err, s.Name)
-	}
-	x.scheduleChanged()
-	c.JSON(http.StatusCreated, newServiceView(s))
-	return nil
+	return h.services().createFrom(c, &req, func() (*store.Service, error) {
+		// The ID is chosen here, before sealing, because every seal is bound to it.
+		s := &store.Service{ID: store.NewID()}
+		return s, h.applyRequest(actorOf(c).org.ID, &req, s, applyCreate)
+	})
 }
 
 // replace is PUT: a full update validated like a create (auth and paused are kept unless
 // given).
-func (x *serviceHandlers) replace(c *gin.Context) error {
-	return x.update(c, applyReplace)
+func (h *serviceHandlers) replace(c *gin.Context) error {
+	return h.update(c, applyReplace)
 }
 
 // patch is PATCH: only the given fields change; a new check type re-validates the endpoint
 // and the options.
-func (x *serviceHandlers) patch(c *gin.Context) error {
-	return x.update(c, applyPatch)
+func (h *serviceHandlers) patch(c *gin.Context) error {
+	return h.update(c, applyPatch)
 }
 
 // update applies a PUT or PATCH inside the store's update transaction, so it validates
 // against the current record and never loses a concurrent change.
-func (x *serviceHandlers) update(c *gin.Context, mode applyMode) error {
+func (h *serviceHandlers) update(c *gin.Context, mode applyMode) error {
 	var req serviceRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
 	orgID := actorOf(c).org.ID
-	// The entry is completed inside the transaction, naming the service as it is stored.
-	entry := x.auditEntry(c, "service.updated", store.AuditResource{}, nil)
-	s, err := x.store.UpdateService(orgID, c.Param("id"), func(s *store.Service) error {
-		if err := x.applyRequest(orgID, &req, s, mode); err != nil {
-			return err
-		}
-		entry.Resource, entry.Metadata = serviceResource(s), serviceMeta(s)
-		return nil
-	}, audited(entry))
-	if err != nil {
-		name := ""
-		if req.Name != nil {
-			name = strings.TrimSpace(*req.Name)
-		}
-		return serviceError(err, name)
-	}
-	x.scheduleChanged()
-	c.JSON(http.StatusOK, newServiceView(s))
-	return nil
+	return h.services().update(c, "updated", nil, func(s *store.Service) error {
+		return h.applyRequest(orgID, &req, s, mode)
+	})
 }
 
-// delete removes a service (204).
-func (x *serviceHandlers) delete(c *gin.Context) error {
-	orgID := actorOf(c).org.ID
-	s, err := x.store.Service(orgID, c.Param("id"))
-	if err != nil {
-		return serviceError(err, "")
+// delete removes a service (204); its history goes in the background.
+func (h *serviceHandlers) delete(c *gin.Context) error {
+	r := h.services()
+	r.written = func() {
+		h.scheduleChanged()
+		if h.purger != nil {
+			h.purger.Enqueue(actorOf(c).org.ID, c.Param("id"))
+		}
 	}
-	entry := x.auditEntry(c, "service.deleted", serviceResource(s), serviceMeta(s))
-	if err := x.store.DeleteService(orgID, s.ID, audited(entry)); err != nil {
-		return serviceError(err, "")
-	}
-	x.scheduleChanged()
-	if x.purger != nil {
-		x.purger.Enqueue(orgID, s.ID) // history goes in the background
-	}
-	c.Status(http.StatusNoContent)
-	return nil
+	return r.delete(c)
 }
 
 // pause stops checking a service; its status becomes PAUSED.
-func (x *serviceHandlers) pause(c *gin.Context) error {
-	return x.setPaused(c, true, "service.paused")
+func (h *serviceHandlers) pause(c *gin.Context) error {
+	return h.setPaused(c, true, "paused")
 }
 
 // resume checks a paused service again; it is PENDING until the next check.
-func (x *serviceHandlers) resume(c *gin.Context) error {
-	return x.setPaused(c, false, "service.resumed")
+func (h *serviceHandlers) resume(c *gin.Context) error {
+	return h.setPaused(c, false, "resumed")
 }
 
 // errUnchanged aborts an update transaction that would change nothing.
 var errUnchanged = errors.New("unchanged")
 
 // setPaused pauses or resumes; repeating it is a harmless no-op (200, no write, no audit).
-func (x *serviceHandlers) setPaused(c *gin.Context, paused bool, event string) error {
-	orgID, id := actorOf(c).org.ID, c.Param("id")
-	entry := x.auditEntry(c, event, store.AuditResource{}, nil)
-	s, err := x.store.UpdateService(orgID, id, func(s *store.Service) error {
+func (h *serviceHandlers) setPaused(c *gin.Context, paused bool, action string) error {
+	return h.services().update(c, action, nil, func(s *store.Service) error {
 		if s.Paused == paused {
 			return errUnchanged
 		}
 		setPaused(s, paused)
-		entry.Resource, entry.Metadata = serviceResource(s), serviceMeta(s)
 		return nil
-	}, audited(entry))
-	if errors.Is(err, errUnchanged) {
-		s, err = x.store.Service(orgID, id)
-		if err != nil {
-			return serviceError(err, "")
-		}
-		c.JSON(http.StatusOK, newServiceView(s))
-		return nil
-	}
-	if err != nil {
-		return serviceError(err, "")
-	}
-	x.scheduleChanged()
-	c.JSON(http.StatusOK, newServiceView(s))
-	return nil
+	})
 }
 
-// serviceError words the store's answers for services.
-func serviceError(err error, name string) error {
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return errNotFound("Service")
-	case errors.Is(err, store.ErrConflict) && name != "":
-		e := errConflict("A service named \"" + name + "\" already exists in this organization.")
-		e.Fields = map[string]string{"name": "is already used by another service"}
-		return e
+// serviceNameTaken marks the name field on the store's name conflict, so the form can
+// point at it (the store's sentence already names the service); other errors pass unchanged.
+func serviceNameTaken(err error) error {
+	if !errors.Is(err, store.ErrConflict) {
+		return err
 	}
-	return err
+	e, _ := toAPIError(err)
+	e.Fields = map[string]string{"name": "is already used by another service"}
+	return e
 }
 
 // serviceResource and serviceMeta are what the audit log records: the name and check type,

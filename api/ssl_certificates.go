@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,17 +53,17 @@ type sslListItem struct {
 
 // ssl answers the service's certificate, or 404 when no check has seen one (a service that
 // does not speak TLS, or one not checked yet).
-func (x *serviceResultHandlers) ssl(c *gin.Context) error {
-	s, err := x.store.Service(actorOf(c).org.ID, c.Param("id"))
+func (h *serviceResultHandlers) ssl(c *gin.Context) error {
+	s, err := h.store.Service(actorOf(c).org.ID, c.Param("id"))
 	if err != nil {
-		return serviceError(err, "")
+		return err
 	}
 	cert := s.Certificate
 	if cert == nil {
 		return &Error{Status: http.StatusNotFound, Code: "not_found",
 			Message: "No certificate seen yet: the service does not use TLS or has not been checked."}
 	}
-	now := x.now()
+	now := h.now()
 	c.JSON(http.StatusOK, sslView{
 		ServiceID: s.ID, Domain: endpointDomain(s), Issuer: cert.Issuer, Subject: cert.Subject,
 		ValidFrom: cert.ValidFrom.UTC(), ValidTo: cert.ValidTo.UTC(), DaysUntilExpiry: daysUntil(cert.ValidTo, now),
@@ -78,32 +79,17 @@ type sslCertificateHandlers struct {
 
 // list answers the certificates of the organization's SSL services and HTTPS services
 // that a check has seen, in service order, one page at a time.
-func (x *sslCertificateHandlers) list(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	all, err := x.store.Services(actorOf(c).org.ID)
-	if err != nil {
-		return err
-	}
-	tls := make([]*store.Service, 0)
-	for i := range all {
-		if s := &all[i]; s.Certificate != nil && isTLSService(s) {
-			tls = append(tls, s)
-		}
-	}
-	tls = paginate(c, tls, func(s *store.Service) string { return s.ID }, p)
-	now := x.now()
-	out := make([]sslListItem, 0, len(tls))
-	for _, s := range tls {
+func (h *sslCertificateHandlers) list(c *gin.Context) error {
+	orgID, now := actorOf(c).org.ID, h.now()
+	return respondPage(c, func() ([]store.Service, error) {
+		all, err := h.store.Services(orgID)
+		return slices.DeleteFunc(all, func(s store.Service) bool { return s.Certificate == nil || !isTLSService(&s) }), err
+	}, func(s store.Service) string { return s.ID }, func(s *store.Service) sslListItem {
 		cert := s.Certificate
-		out = append(out, sslListItem{ServiceID: s.ID, Domain: endpointDomain(s), Issuer: cert.Issuer,
+		return sslListItem{ServiceID: s.ID, Domain: endpointDomain(s), Issuer: cert.Issuer,
 			ValidFrom: cert.ValidFrom.UTC(), ValidTo: cert.ValidTo.UTC(), DaysUntilExpiry: daysUntil(cert.ValidTo, now),
-			Status: certStatus(cert, now, sslWarnDays(s))})
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
+			Status: certStatus(cert, now, sslWarnDays(s))}
+	})
 }
 
 // isTLSService is true for SSL services and HTTP services with an https:// endpoint (the

@@ -23,8 +23,8 @@ const (
 )
 
 // component finds :component_id on a visible page.
-func (x *publicStatusHandlers) component(c *gin.Context) (*cachedPage, *publicComponent, error) {
-	e, err := x.visiblePage(c)
+func (h *publicStatusHandlers) component(c *gin.Context) (*cachedPage, *publicComponent, error) {
+	e, err := h.visiblePage(c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -39,8 +39,8 @@ func (x *publicStatusHandlers) component(c *gin.Context) (*cachedPage, *publicCo
 }
 
 // statusBadge serves GET /api/v1/badge/:slug/:component_id/status.svg.
-func (x *publicStatusHandlers) statusBadge(c *gin.Context) error {
-	e, comp, err := x.component(c)
+func (h *publicStatusHandlers) statusBadge(c *gin.Context) error {
+	e, comp, err := h.component(c)
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (x *publicStatusHandlers) statusBadge(c *gin.Context) error {
 
 // uptimeBadge serves GET /api/v1/badge/:slug/:component_id/uptime.svg?days=30: the uptime
 // over the last days daily bars of the cached page (at most the page's history_days).
-func (x *publicStatusHandlers) uptimeBadge(c *gin.Context) error {
+func (h *publicStatusHandlers) uptimeBadge(c *gin.Context) error {
 	days := defaultBadgeDays
 	if s := c.Query("days"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -68,7 +68,7 @@ func (x *publicStatusHandlers) uptimeBadge(c *gin.Context) error {
 		}
 		days = n
 	}
-	e, comp, err := x.component(c)
+	e, comp, err := h.component(c)
 	if err != nil {
 		return err
 	}

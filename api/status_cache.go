@@ -97,9 +97,9 @@ func (c *statusCache) get(slug string) (*cachedPage, error) {
 
 // loadPublicPage reads the snapshot of slug and renders it; an unknown slug is an entry
 // with a nil page (not kept), anything else an error.
-func (x *publicStatusHandlers) loadPublicPage(slug string) (*cachedPage, error) {
-	now := x.now()
-	snap, err := x.store.StatusPageSnapshot(slug, 0, now.AddDate(0, 0, -recentIncidentDays))
+func (h *publicStatusHandlers) loadPublicPage(slug string) (*cachedPage, error) {
+	now := h.now()
+	snap, err := h.store.StatusPageSnapshot(slug, 0, now.AddDate(0, 0, -recentIncidentDays))
 	if errors.Is(err, store.ErrNotFound) {
 		return &cachedPage{}, nil
 	} else if err != nil {
@@ -108,6 +108,6 @@ func (x *publicStatusHandlers) loadPublicPage(slug string) (*cachedPage, error) 
 	page := buildPublicPage(snap, now)
 	// The page's form subscribes e-mail addresses, which need the instance SMTP server to
 	// confirm them: without one the form would promise a message that never comes.
-	page.SubscriptionsEnabled = page.SubscriptionsEnabled && x.cfg.SMTPHost != ""
-	return x.renderer.render(page)
+	page.SubscriptionsEnabled = page.SubscriptionsEnabled && h.cfg.SMTPHost != ""
+	return h.renderer.render(page)
 }

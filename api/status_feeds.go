@@ -18,14 +18,14 @@ type feedEntry struct {
 }
 
 // feedEntries flattens the page's incidents into entries, newest first.
-func (x *publicStatusHandlers) feedEntries(p *publicPage) []feedEntry {
+func (h *publicStatusHandlers) feedEntries(p *publicPage) []feedEntry {
 	var out []feedEntry
 	for _, list := range [][]publicIncident{p.ActiveIncidents, p.RecentIncidents} {
 		for _, inc := range list {
 			for i := len(inc.updates) - 1; i >= 0; i-- { // newest first, so equal times keep that order
 				u := inc.updates[i]
 				out = append(out, feedEntry{id: u.ID, title: inc.Title + " — " + u.Status, message: u.Message,
-					link: x.pageURL(p) + "#incident-" + inc.ID, at: u.CreatedAt.UTC()})
+					link: h.pageURL(p) + "#incident-" + inc.ID, at: u.CreatedAt.UTC()})
 			}
 		}
 	}
@@ -34,10 +34,10 @@ func (x *publicStatusHandlers) feedEntries(p *publicPage) []feedEntry {
 }
 
 // pageURL is the page's absolute address under BASE_URL.
-func (x *publicStatusHandlers) pageURL(p *publicPage) string {
+func (h *publicStatusHandlers) pageURL(p *publicPage) string {
 	base := "http://localhost"
-	if x.cfg != nil && x.cfg.BaseURL != "" {
-		base = strings.TrimRight(x.cfg.BaseURL, "/")
+	if h.cfg != nil && h.cfg.BaseURL != "" {
+		base = strings.TrimRight(h.cfg.BaseURL, "/")
 	}
 	return base + "/status/" + p.Slug
 }
@@ -116,15 +116,15 @@ func writeXML(c *gin.Context, e *cachedPage, contentType string, doc any) error 
 }
 
 // rss serves GET /status/:slug/feed.rss.
-func (x *publicStatusHandlers) rss(c *gin.Context) error {
-	e, err := x.visiblePage(c)
+func (h *publicStatusHandlers) rss(c *gin.Context) error {
+	e, err := h.visiblePage(c)
 	if err != nil {
 		return err
 	}
 	p := e.page
-	ch := rssChannel{Title: p.Name + " status", Link: x.pageURL(p), Description: "Incidents of " + p.Name,
+	ch := rssChannel{Title: p.Name + " status", Link: h.pageURL(p), Description: "Incidents of " + p.Name,
 		LastBuildDate: p.GeneratedAt.Format(time.RFC1123Z), Items: []rssItem{}}
-	for _, en := range x.feedEntries(p) {
+	for _, en := range h.feedEntries(p) {
 		ch.Items = append(ch.Items, rssItem{Title: en.title, Link: en.link, Description: en.message,
 			PubDate: en.at.Format(time.RFC1123Z), GUID: rssGUID{IsPermaLink: "false", Value: "urn:uuid:" + en.id}})
 	}
@@ -132,13 +132,13 @@ func (x *publicStatusHandlers) rss(c *gin.Context) error {
 }
 
 // atom serves GET /status/:slug/feed.atom.
-func (x *publicStatusHandlers) atom(c *gin.Context) error {
-	e, err := x.visiblePage(c)
+func (h *publicStatusHandlers) atom(c *gin.Context) error {
+	e, err := h.visiblePage(c)
 	if err != nil {
 		return err
 	}
 	p := e.page
-	entries := x.feedEntries(p)
+	entries := h.feedEntries(p)
 	updated := p.GeneratedAt
 	if len(entries) > 0 {
 		updated = entries[0].at
@@ -147,8 +147,8 @@ func (x *publicStatusHandlers) atom(c *gin.Context) error {
 	if author == "" {
 		author = p.Name
 	}
-	doc := atomDoc{ID: x.pageURL(p), Title: p.Name + " status", Updated: updated.Format(time.RFC3339),
-		Links:  []atomLink{{Rel: "self", Href: x.pageURL(p) + "/feed.atom"}, {Rel: "alternate", Href: x.pageURL(p)}},
+	doc := atomDoc{ID: h.pageURL(p), Title: p.Name + " status", Updated: updated.Format(time.RFC3339),
+		Links:  []atomLink{{Rel: "self", Href: h.pageURL(p) + "/feed.atom"}, {Rel: "alternate", Href: h.pageURL(p)}},
 		Author: atomAuthor{Name: author}, Entries: []atomEntry{}}
 	for _, en := range entries {
 		doc.Entries = append(doc.Entries, atomEntry{ID: "urn:uuid:" + en.id, Title: en.title, Updated: en.at.Format(time.RFC3339),

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"errors"
-	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -66,22 +64,30 @@ func statusPageRes(p *store.StatusPage) store.AuditResource {
 	return store.AuditResource{Type: "status_page", ID: p.ID, Name: p.Name}
 }
 
-// page loads the :id page of the active organization; any other is 404.
-func (x *statusPageHandlers) page(c *gin.Context) (*store.StatusPage, error) {
-	p, err := x.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Status page")
-	}
-	return p, err
+// pages is the resource the page routes share. Every write drops the public view cache,
+// so visitors see it at once rather than after the TTL.
+func (h *statusPageHandlers) pages() resource[store.StatusPage, statusPageView] {
+	return resource[store.StatusPage, statusPageView]{base: h.base, event: "status_page",
+		load: h.store.StatusPage, all: h.store.StatusPages, insert: h.store.CreateStatusPage,
+		save: h.store.UpdateStatusPage, remove: h.store.DeleteStatusPage,
+		id: func(p *store.StatusPage) string { return p.ID }, audit: statusPageRes,
+		meta: func(p *store.StatusPage) map[string]any { return map[string]any{"slug": p.Slug} },
+		view: newStatusPageView, written: h.cache.invalidate}
+}
+
+// statusPage loads the :id page of the active organization for the routes below a page
+// (incidents, subscribers).
+func (b *base) statusPage(c *gin.Context) (*store.StatusPage, error) {
+	return b.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
 }
 
 // targets returns membership tests over the organization's service and heartbeat IDs.
-func (x *statusPageHandlers) targets(orgID string) (componentTargets, error) {
-	svcs, err := x.store.Services(orgID)
+func (h *statusPageHandlers) targets(orgID string) (componentTargets, error) {
+	svcs, err := h.store.Services(orgID)
 	if err != nil {
 		return componentTargets{}, err
 	}
-	beats, err := x.store.Heartbeats(orgID)
+	beats, err := h.store.Heartbeats(orgID)
 	if err != nil {
 		return componentTargets{}, err
 	}
@@ -95,106 +101,33 @@ func (x *statusPageHandlers) targets(orgID string) (componentTargets, error) {
 	return componentTargets{service: func(id string) bool { return ids["s/"+id] }, heartbeat: func(id string) bool { return ids["h/"+id] }}, nil
 }
 
-// slugTaken turns the store's slug conflict into the API's 409.
-func slugTaken(err error) error {
-	if errors.Is(err, store.ErrConflict) {
-		return errConflict("That slug is already used by another status page.")
-	}
-	return err
-}
+func (h *statusPageHandlers) list(c *gin.Context) error { return h.pages().list(c) }
 
-func (x *statusPageHandlers) list(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	pages, err := x.store.StatusPages(actorOf(c).org.ID)
-	if err != nil {
-		return err
-	}
-	views := make([]statusPageView, 0, len(pages))
-	for i := range pages {
-		views = append(views, newStatusPageView(&pages[i]))
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v statusPageView) string { return v.ID }, p))
-	return nil
-}
-
-func (x *statusPageHandlers) create(c *gin.Context) error {
+func (h *statusPageHandlers) create(c *gin.Context) error {
 	var req statusPageRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	orgID := actorOf(c).org.ID
-	known, err := x.targets(orgID)
-	if err != nil {
-		return err
-	}
-	p := &store.StatusPage{ID: store.NewID()}
-	if err := req.apply(p, true, known); err != nil {
-		return err
-	}
-	entry := x.auditEntry(c, "status_page.created", statusPageRes(p), map[string]any{"slug": p.Slug})
-	if err := x.store.CreateStatusPage(orgID, p, audited(entry)); err != nil {
-		return slugTaken(err)
-	}
-	x.cache.invalidate()
-	c.JSON(http.StatusCreated, newStatusPageView(p))
-	return nil
-}
-
-func (x *statusPageHandlers) get(c *gin.Context) error {
-	p, err := x.page(c)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newStatusPageView(p))
-	return nil
-}
-
-func (x *statusPageHandlers) update(c *gin.Context) error {
-	if _, err := x.page(c); err != nil {
-		return err // 404 before the body is judged
-	}
-	var req statusPageRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	orgID := actorOf(c).org.ID
-	known, err := x.targets(orgID)
-	if err != nil {
-		return err
-	}
-	entry := x.auditEntry(c, "status_page.updated", store.AuditResource{}, nil)
-	p, err := x.store.UpdateStatusPage(orgID, c.Param("id"), func(p *store.StatusPage) error {
-		if err := req.apply(p, false, known); err != nil {
-			return err
+	return h.pages().createFrom(c, &req, func() (*store.StatusPage, error) {
+		known, err := h.targets(actorOf(c).org.ID)
+		if err != nil {
+			return nil, err
 		}
-		entry.Resource, entry.Metadata = statusPageRes(p), map[string]any{"slug": p.Slug}
-		return nil
-	}, audited(entry))
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Status page")
-	} else if err != nil {
-		return slugTaken(err)
-	}
-	x.cache.invalidate()
-	c.JSON(http.StatusOK, newStatusPageView(p))
-	return nil
+		p := &store.StatusPage{ID: store.NewID()}
+		return p, req.apply(p, true, known)
+	})
 }
 
-func (x *statusPageHandlers) delete(c *gin.Context) error {
-	p, err := x.page(c)
+func (h *statusPageHandlers) get(c *gin.Context) error { return h.pages().get(c) }
+
+func (h *statusPageHandlers) update(c *gin.Context) error {
+	r := h.pages()
+	var req statusPageRequest
+	if _, err := r.bind(c, &req); err != nil {
+		return err
+	}
+	known, err := h.targets(actorOf(c).org.ID)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "status_page.deleted", statusPageRes(p), map[string]any{"slug": p.Slug})
-	if err := x.store.DeleteStatusPage(p.OrgID, p.ID, audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Status page")
-	} else if err != nil {
-		return err
-	}
-	x.cache.invalidate()
-	c.Status(http.StatusNoContent)
-	return nil
+	return r.update(c, "updated", nil, func(p *store.StatusPage) error { return req.apply(p, false, known) })
 }
+
+func (h *statusPageHandlers) delete(c *gin.Context) error { return h.pages().delete(c) }

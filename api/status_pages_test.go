@@ -8,8 +8,7 @@ import (
 )
 
 func TestStatusPagesCRUD(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	svc := e.mustCreateService(f.owner.Token, map[string]any{"name": "API", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
 	foreign := e.mustCreateService(f.outsider.Token, map[string]any{"name": "Theirs", "endpoint": "https://example.org", "check_type": "http"})["id"].(string)
 	const base = "/api/v1/status-pages"
@@ -110,8 +109,7 @@ func TestStatusPageDeletedServiceShowsUnknown(t *testing.T) {
 }
 
 func TestStatusPageHeartbeatComponents(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	hb := e.createHeartbeat(f.owner.Token, map[string]any{"name": "Nightly backup"})
 	theirs := e.createHeartbeat(f.outsider.Token, map[string]any{"name": "Theirs"})
 	svc := e.mustCreateService(f.owner.Token, map[string]any{"name": "API", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)

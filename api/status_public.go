@@ -37,12 +37,12 @@ func newPublicStatusHandlers(b *base) (*publicStatusHandlers, error) {
 // visiblePage returns the cached view of :slug when the caller may see it; an unknown
 // slug and a private page seen by a non-member are the same 404, so a private page's
 // existence does not leak.
-func (x *publicStatusHandlers) visiblePage(c *gin.Context) (*cachedPage, error) {
-	e, err := x.cache.get(c.Param("slug"))
+func (h *publicStatusHandlers) visiblePage(c *gin.Context) (*cachedPage, error) {
+	e, err := h.cache.get(c.Param("slug"))
 	if err != nil {
 		return nil, err
 	}
-	if e.page == nil || (!e.page.isPublic && !x.isMember(c, e.page.orgID)) {
+	if e.page == nil || (!e.page.isPublic && !h.isMember(c, e.page.orgID)) {
 		return nil, errNotFound("Status page")
 	}
 	return e, nil
@@ -51,28 +51,28 @@ func (x *publicStatusHandlers) visiblePage(c *gin.Context) (*cachedPage, error) 
 // isMember reports whether the request's bearer token (a JWT or an API key, checked as
 // strictly as authenticate does) belongs to a member of organization orgID. Invalid
 // tokens simply do not grant access: this surface never answers 401.
-func (x *publicStatusHandlers) isMember(c *gin.Context, orgID string) bool {
+func (h *publicStatusHandlers) isMember(c *gin.Context, orgID string) bool {
 	token, ok := bearerToken(c.GetHeader("Authorization"))
 	if !ok {
 		return false
 	}
 	if strings.HasPrefix(token, apiKeyPrefix) {
-		key, err := x.store.APIKeyByDigest(crypto.Digest(token))
-		if err != nil || key.OrgID != orgID || (key.ExpiresAt != nil && !x.now().Before(*key.ExpiresAt)) {
+		key, err := h.store.APIKeyByDigest(crypto.Digest(token))
+		if err != nil || key.OrgID != orgID || (key.ExpiresAt != nil && !h.now().Before(*key.ExpiresAt)) {
 			return false
 		}
-		_, err = x.store.Membership(orgID, key.CreatedBy)
+		_, err = h.store.Membership(orgID, key.CreatedBy)
 		return err == nil
 	}
-	claims, err := x.tokens.Verify(token)
+	claims, err := h.tokens.Verify(token)
 	if err != nil {
 		return false
 	}
-	user, err := x.store.User(claims.UserID)
+	user, err := h.store.User(claims.UserID)
 	if err != nil || user.TokenVersion != claims.TokenVersion {
 		return false
 	}
-	_, err = x.store.Membership(orgID, user.ID)
+	_, err = h.store.Membership(orgID, user.ID)
 	return err == nil
 }
 
@@ -98,16 +98,16 @@ const notFoundPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"
 	`<body><h1>Status page not found</h1><p>There is no public status page at this address. Check the link you followed.</p></body></html>`
 
 // html serves GET /status/:slug.
-func (x *publicStatusHandlers) html(c *gin.Context) error {
-	e, err := x.visiblePage(c)
+func (h *publicStatusHandlers) html(c *gin.Context) error {
+	e, err := h.visiblePage(c)
 	var apiErr *Error
 	if errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound {
-		h := c.Writer.Header()
-		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-		h.Set("Cache-Control", "no-store")
+		hdr := c.Writer.Header()
+		hdr.Set("Content-Type", "text/html; charset=utf-8")
+		hdr.Set("X-Content-Type-Options", "nosniff")
+		hdr.Set("X-Frame-Options", "DENY")
+		hdr.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		hdr.Set("Cache-Control", "no-store")
 		c.Status(http.StatusNotFound)
 		_, _ = c.Writer.WriteString(notFoundPage)
 		return nil
@@ -116,20 +116,20 @@ func (x *publicStatusHandlers) html(c *gin.Context) error {
 		return err
 	}
 	uiHeaders(c, e, "text/html; charset=utf-8")
-	h := c.Writer.Header()
-	h.Set("Content-Security-Policy", e.csp)
-	h.Set("ETag", e.etag)
-	h.Set("Vary", "Accept-Encoding, Authorization")
+	hdr := c.Writer.Header()
+	hdr.Set("Content-Security-Policy", e.csp)
+	hdr.Set("ETag", e.etag)
+	hdr.Set("Vary", "Accept-Encoding, Authorization")
 	if match := c.GetHeader("If-None-Match"); match != "" && match == e.etag {
 		c.Status(http.StatusNotModified)
 		return nil
 	}
 	body := e.html
 	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
-		h.Set("Content-Encoding", "gzip")
+		hdr.Set("Content-Encoding", "gzip")
 		body = e.htmlGzip
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
 	c.Status(http.StatusOK)
 	_, _ = c.Writer.Write(body)
 	return nil
@@ -149,8 +149,8 @@ func acceptsGzip(header string) bool {
 }
 
 // json serves GET /api/v1/public/status-pages/:slug.
-func (x *publicStatusHandlers) json(c *gin.Context) error {
-	e, err := x.visiblePage(c)
+func (h *publicStatusHandlers) json(c *gin.Context) error {
+	e, err := h.visiblePage(c)
 	if err != nil {
 		return err
 	}

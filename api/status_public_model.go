@@ -8,7 +8,7 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// Public component and overall states (issue 5 contract).
+// Public component and overall states (SPEC §3.16): the values public clients read.
 const (
 	stateOperational = "operational"
 	stateDegraded    = "degraded"
@@ -25,7 +25,7 @@ const (
 )
 
 // publicPage is the public view of a status page, built from an explicit allow-list of
-// fields (issue 5): component names and states, uptime bars, incident titles and updates,
+// fields (SPEC §3.16): component names and states, uptime bars, incident titles and updates,
 // maintenance names and times. Nothing of a service's endpoint, options or errors is ever
 // copied in, so no template or encoder can leak it. orgID and isPublic decide access.
 type publicPage struct {
@@ -116,31 +116,25 @@ type publicMaintenance struct {
 	Active      bool      `json:"active"`
 }
 
-// componentState maps a service status to a public state (issue 5 contract).
-func componentState(status string) string {
-	switch status {
-	case store.StatusGreen:
-		return stateOperational
-	case store.StatusYellow:
-		return stateDegraded
-	case store.StatusRed:
-		return stateMajorOutage
-	case store.StatusMaintenance:
-		return stateMaintenance
-	}
-	return stateUnknown
-}
+// serviceStates and heartbeatStates are the public state of a service's and a heartbeat's
+// status: a late heartbeat is degraded, a down one an outage. Any other status (a paused
+// or new one, a deleted service) is unknown.
+var (
+	serviceStates = map[string]string{store.StatusGreen: stateOperational, store.StatusYellow: stateDegraded,
+		store.StatusRed: stateMajorOutage, store.StatusMaintenance: stateMaintenance}
+	heartbeatStates = map[string]string{store.HeartbeatHealthy: stateOperational, store.HeartbeatLate: stateDegraded,
+		store.HeartbeatDown: stateMajorOutage}
+)
 
-// heartbeatState maps a heartbeat status to a public state: a late heartbeat is degraded,
-// a down one an outage; new and paused ones are unknown.
-func heartbeatState(status string) string {
-	switch status {
-	case store.HeartbeatHealthy:
-		return stateOperational
-	case store.HeartbeatLate:
-		return stateDegraded
-	case store.HeartbeatDown:
-		return stateMajorOutage
+// componentState is the public state of a service status.
+func componentState(status string) string { return publicState(serviceStates, status) }
+
+// heartbeatState is the public state of a heartbeat status.
+func heartbeatState(status string) string { return publicState(heartbeatStates, status) }
+
+func publicState(states map[string]string, status string) string {
+	if s, ok := states[status]; ok {
+		return s
 	}
 	return stateUnknown
 }

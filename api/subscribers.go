@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/csv"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -17,19 +16,10 @@ type subscriberHandlers struct {
 	*subscribers
 }
 
-// page loads the :id page of the active organization; any other is 404.
-func (x *subscriberHandlers) page(c *gin.Context) (*store.StatusPage, error) {
-	p, err := x.store.StatusPage(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Status page")
-	}
-	return p, err
-}
-
 // list answers the page's subscribers, paginated, or all of them as CSV (RFC 4180: CRLF
 // line ends, quoted where needed, a header row).
-func (x *subscriberHandlers) list(c *gin.Context) error {
-	p, err := x.page(c)
+func (h *subscriberHandlers) list(c *gin.Context) error {
+	p, err := h.statusPage(c)
 	if err != nil {
 		return err
 	}
@@ -37,23 +27,15 @@ func (x *subscriberHandlers) list(c *gin.Context) error {
 	if format != "json" && format != "csv" {
 		return errValidation(map[string]string{"format": "must be json or csv"})
 	}
-	subs, err := x.store.Subscribers(p.OrgID, p.ID)
+	subs, err := h.store.Subscribers(p.OrgID, p.ID)
 	if err != nil {
 		return err
-	}
-	views := make([]subscriberView, 0, len(subs))
-	for i := range subs {
-		views = append(views, newSubscriberView(&subs[i]))
 	}
 	if format == "csv" {
-		return writeSubscribersCSV(c, p, views)
+		return writeSubscribersCSV(c, p, viewsOf(subs, newSubscriberView))
 	}
-	pp, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v subscriberView) string { return v.ID }, pp))
-	return nil
+	return respondPage(c, func() ([]store.Subscriber, error) { return subs, nil },
+		func(s store.Subscriber) string { return s.ID }, newSubscriberView)
 }
 
 // writeSubscribersCSV streams views as an attachment.
@@ -85,8 +67,8 @@ func csvCell(s string) string {
 // invitation. The page's restriction mode does not bind members. An address already
 // confirmed on the page is 409; a pending one gets its confirmation again (200; not within
 // five minutes of the previous one).
-func (x *subscriberHandlers) create(c *gin.Context) error {
-	p, err := x.page(c)
+func (h *subscriberHandlers) create(c *gin.Context) error {
+	p, err := h.statusPage(c)
 	if err != nil {
 		return err
 	}
@@ -94,12 +76,12 @@ func (x *subscriberHandlers) create(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	ns, err := x.build(p, &req, false)
+	ns, err := h.build(p, &req, false)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "subscriber.created", subscriberRes(ns.sub), map[string]any{"status_page_id": p.ID})
-	s, outcome, err := x.add(p, ns, audited(entry))
+	entry := h.auditEntry(c, "subscriber.created", subscriberRes(ns.sub), map[string]any{"status_page_id": p.ID})
+	s, outcome, err := h.add(p, ns, audited(entry))
 	if err != nil {
 		return err
 	}
@@ -115,19 +97,17 @@ func (x *subscriberHandlers) create(c *gin.Context) error {
 }
 
 // delete removes a subscriber of the page.
-func (x *subscriberHandlers) delete(c *gin.Context) error {
-	p, err := x.page(c)
+func (h *subscriberHandlers) delete(c *gin.Context) error {
+	p, err := h.statusPage(c)
 	if err != nil {
 		return err
 	}
-	s, err := x.store.Subscriber(p.OrgID, p.ID, c.Param("sid"))
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Subscriber")
-	} else if err != nil {
+	s, err := h.store.Subscriber(p.OrgID, p.ID, c.Param("sid"))
+	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "subscriber.deleted", subscriberRes(s), map[string]any{"status_page_id": p.ID})
-	if err := x.store.DeleteSubscriber(p.OrgID, p.ID, s.ID, audited(entry)); err != nil {
+	entry := h.auditEntry(c, "subscriber.deleted", subscriberRes(s), map[string]any{"status_page_id": p.ID})
+	if err := h.store.DeleteSubscriber(p.OrgID, p.ID, s.ID, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

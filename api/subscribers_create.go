@@ -2,8 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -42,7 +40,7 @@ type subscribers struct {
 // a member's add does not, as the member decides. E-mail subscribers start pending
 // (double opt-in, also for a member's add); webhook subscribers are confirmed at once, as a
 // URL has nobody to click a link.
-func (x *subscribers) build(page *store.StatusPage, r *subscriberRequest, public bool) (*newSubscriber, error) {
+func (subs *subscribers) build(page *store.StatusPage, r *subscriberRequest, public bool) (*newSubscriber, error) {
 	f := fieldErrors{}
 	s := &store.Subscriber{ID: store.NewID(), OrgID: page.OrgID, PageID: page.ID}
 	var rawURL string
@@ -51,7 +49,7 @@ func (x *subscribers) build(page *store.StatusPage, r *subscriberRequest, public
 		f.add("email", "give exactly one of email and webhook_url")
 	case r.Email != nil:
 		s.Type, s.Status, s.Email = store.SubscriberEmail, store.SubscriberPending, f.email("email", *r.Email)
-		if x.cfg.SMTPHost == "" {
+		if subs.cfg.SMTPHost == "" {
 			// Double opt-in needs the confirmation e-mail: refuse now rather than keep a
 			// subscriber pending for ever.
 			f.add("email", "cannot be subscribed: this server has no SMTP server configured (SMTP_HOST), so it cannot send e-mail")
@@ -60,10 +58,10 @@ func (x *subscribers) build(page *store.StatusPage, r *subscriberRequest, public
 		}
 	default:
 		s.Type, s.Status = store.SubscriberWebhook, store.SubscriberConfirmed
-		now := x.now()
+		now := subs.now()
 		s.ConfirmedAt = &now
 		hf := fieldErrors{}
-		rawURL, s.DisplayURL = (&webhookHandlers{base: x.base}).checkWebhookURL(hf, *r.WebhookURL)
+		rawURL, s.DisplayURL = (&webhookHandlers{base: subs.base}).checkWebhookURL(hf, *r.WebhookURL)
 		if msg, bad := hf["url"]; bad {
 			f.add("webhook_url", msg)
 		} else if public && page.SubscriberMode == store.SubscribeEmailDomain {
@@ -79,12 +77,12 @@ func (x *subscribers) build(page *store.StatusPage, r *subscriberRequest, public
 		return nil, err
 	}
 	s.UnsubscribeDigest = crypto.Digest(out.unsubscribe)
-	if s.SealedUnsubscribe, err = x.sealer.Seal([]byte(out.unsubscribe), s.OrgID, notify.SubscriberSecretRecord(s.ID, "unsubscribe")); err != nil {
+	if s.SealedUnsubscribe, err = subs.sealer.Seal([]byte(out.unsubscribe), s.OrgID, notify.SubscriberSecretRecord(s.ID, "unsubscribe")); err != nil {
 		return nil, err
 	}
 	if s.Type == store.SubscriberWebhook {
 		s.URLDigest = crypto.Digest(rawURL)
-		s.SealedURL, err = x.sealer.Seal([]byte(rawURL), s.OrgID, notify.SubscriberSecretRecord(s.ID, "url"))
+		s.SealedURL, err = subs.sealer.Seal([]byte(rawURL), s.OrgID, notify.SubscriberSecretRecord(s.ID, "url"))
 		return out, err
 	}
 	if out.confirm, err = crypto.RandomToken("sc_", subscriberTokenBytes); err != nil {
@@ -104,17 +102,15 @@ func domainAllowed(page *store.StatusPage, email string) bool {
 // or still pending, queues the confirmation e-mail. It returns the stored subscriber
 // (the existing one when the address was already on the page) and the outcome; change is
 // recorded only when the subscriber is new.
-func (x *subscribers) add(page *store.StatusPage, ns *newSubscriber, change *store.Change) (*store.Subscriber, store.SubscribeOutcome, error) {
-	org, err := x.store.Organization(page.OrgID)
+func (subs *subscribers) add(page *store.StatusPage, ns *newSubscriber, change *store.Change) (*store.Subscriber, store.SubscribeOutcome, error) {
+	org, err := subs.store.Organization(page.OrgID)
 	if err != nil {
 		return nil, 0, err
 	}
 	limit := limitsOf(strings.ToLower(org.PlanType)).MaxSubscribers
 	s := ns.sub
-	outcome, err := x.store.AddSubscriber(page.OrgID, s, limit, change)
-	if errors.Is(err, store.ErrPlanLimit) {
-		return nil, 0, errPlanLimit(fmt.Sprintf("This organization's plan allows %d status-page subscribers.", limit))
-	} else if err != nil {
+	outcome, err := subs.store.AddSubscriber(page.OrgID, s, limit, change)
+	if err != nil {
 		return nil, 0, err
 	}
 	if s.Type != store.SubscriberEmail || outcome == store.SubscriberExisting || outcome == store.SubscriberPendingRecent {
@@ -122,7 +118,7 @@ func (x *subscribers) add(page *store.StatusPage, ns *newSubscriber, change *sto
 	}
 	unsubscribe := ns.unsubscribe
 	if outcome == store.SubscriberRenewed { // the stored subscriber keeps its own unsubscribe token
-		raw, err := x.sealer.Open(s.SealedUnsubscribe, s.OrgID, notify.SubscriberSecretRecord(s.ID, "unsubscribe"))
+		raw, err := subs.sealer.Open(s.SealedUnsubscribe, s.OrgID, notify.SubscriberSecretRecord(s.ID, "unsubscribe"))
 		if err != nil {
 			return nil, 0, err
 		}
@@ -131,11 +127,11 @@ func (x *subscribers) add(page *store.StatusPage, ns *newSubscriber, change *sto
 	// Queued after the subscriber committed: should this fail, subscribing again re-sends.
 	id := uuid.Must(uuid.NewV7()).String()
 	raw, err := json.Marshal(&notify.Notification{ID: id, Event: "subscriber.confirm", OrgID: page.OrgID,
-		Mail: x.notices.ConfirmationMail(page, ns.confirm, unsubscribe)})
+		Mail: subs.notices.ConfirmationMail(page, ns.confirm, unsubscribe)})
 	if err != nil {
 		return nil, 0, err
 	}
-	err = x.store.Enqueue(page.OrgID, &store.OutboxEntry{ID: id, Kind: store.OutboxKindEmail, TargetID: s.Email,
+	err = subs.store.Enqueue(page.OrgID, &store.OutboxEntry{ID: id, Kind: store.OutboxKindEmail, TargetID: s.Email,
 		Event: "subscriber.confirm", Notification: raw})
 	return s, outcome, err
 }

@@ -2,8 +2,6 @@ package api
 
 import (
 	"errors"
-	"fmt"
-	"html"
 	"mime"
 	"net/http"
 	"net/url"
@@ -37,9 +35,9 @@ type publicSubscriberHandlers struct {
 // subscriptions, or an invite_only one, is 403. Every e-mail answer is the same 200,
 // whether the address is new, pending (the confirmation is sent again) or already
 // confirmed (nothing is sent), so the endpoint does not tell who is subscribed.
-func (x *publicSubscriberHandlers) subscribe(c *gin.Context) error {
+func (h *publicSubscriberHandlers) subscribe(c *gin.Context) error {
 	form := isFormPost(c)
-	err := x.doSubscribe(c, form)
+	err := h.doSubscribe(c, form)
 	if err != nil && form {
 		apiErr, known := toAPIError(err)
 		if !known {
@@ -60,18 +58,19 @@ func (x *publicSubscriberHandlers) subscribe(c *gin.Context) error {
 	return err
 }
 
-func (x *publicSubscriberHandlers) doSubscribe(c *gin.Context, form bool) error {
-	now := x.now()
-	d := x.limits.take(rateKey{kind: 's', id: clientBucket(c)}, subscribeRateLimit, now)
+func (h *publicSubscriberHandlers) doSubscribe(c *gin.Context, form bool) error {
+	now := h.now()
+	d := h.limits.take(rateKey{kind: 's', id: clientBucket(c)}, subscribeRateLimit, now)
 	setRateHeaders(c, d)
 	if !d.allowed {
 		return errRateLimited(now, d.retryAt)
 	}
-	page, err := x.store.PublicStatusPage(c.Param("slug"))
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !page.IsPublic) {
-		return errNotFound("Status page")
-	} else if err != nil {
+	page, err := h.store.PublicStatusPage(c.Param("slug"))
+	if err != nil {
 		return err
+	}
+	if !page.IsPublic { // a private page answers as a missing one
+		return errNotFound("Status page")
 	}
 	switch {
 	case !page.SubscriptionsEnabled:
@@ -86,12 +85,12 @@ func (x *publicSubscriberHandlers) doSubscribe(c *gin.Context, form bool) error 
 	} else if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	ns, err := x.build(page, &req, true)
+	ns, err := h.build(page, &req, true)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "subscriber.created", subscriberRes(ns.sub), map[string]any{"status_page_id": page.ID, "public": true})
-	s, outcome, err := x.add(page, ns, audited(entry))
+	entry := h.auditEntry(c, "subscriber.created", subscriberRes(ns.sub), map[string]any{"status_page_id": page.ID, "public": true})
+	s, outcome, err := h.add(page, ns, audited(entry))
 	if err != nil {
 		return err
 	}
@@ -121,14 +120,14 @@ func isFormPost(c *gin.Context) bool {
 }
 
 // confirm serves the confirmation link: the pending subscriber becomes confirmed.
-func (x *publicSubscriberHandlers) confirm(c *gin.Context) error {
+func (h *publicSubscriberHandlers) confirm(c *gin.Context) error {
 	token := c.Query("token")
 	if token == "" || len(token) > maxSubscriberToken {
 		writeNoticePage(c, http.StatusNotFound, "Link not valid", "This confirmation link is not valid.", "")
 		return nil
 	}
-	s, err := x.store.ConfirmSubscriber(crypto.Digest(token), func(s *store.Subscriber) *store.Change {
-		return audited(x.auditEntry(c, "subscriber.confirmed", subscriberRes(s), map[string]any{"status_page_id": s.PageID}))
+	s, err := h.store.ConfirmSubscriber(crypto.Digest(token), func(s *store.Subscriber) *store.Change {
+		return audited(h.auditEntry(c, "subscriber.confirmed", subscriberRes(s), map[string]any{"status_page_id": s.PageID}))
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		writeNoticePage(c, http.StatusNotFound, "Link not valid",
@@ -137,7 +136,7 @@ func (x *publicSubscriberHandlers) confirm(c *gin.Context) error {
 	} else if err != nil {
 		return err
 	}
-	name, back := x.pageOf(s)
+	name, back := h.pageOf(s)
 	writeNoticePage(c, http.StatusOK, "Subscribed", "You are now subscribed to updates of "+name+".", back)
 	return nil
 }
@@ -145,13 +144,13 @@ func (x *publicSubscriberHandlers) confirm(c *gin.Context) error {
 // unsubscribe serves the unsubscribe link of every message, and the RFC 8058 one-click
 // POST of mail clients: the subscriber is removed. An unknown or used token reads the
 // same "not subscribed" page, so a second click is harmless.
-func (x *publicSubscriberHandlers) unsubscribe(c *gin.Context) error {
+func (h *publicSubscriberHandlers) unsubscribe(c *gin.Context) error {
 	token := c.Query("token")
 	var s *store.Subscriber
 	err := store.ErrNotFound
 	if token != "" && len(token) <= maxSubscriberToken {
-		s, err = x.store.Unsubscribe(crypto.Digest(token), func(s *store.Subscriber) *store.Change {
-			return audited(x.auditEntry(c, "subscriber.deleted", subscriberRes(s),
+		s, err = h.store.Unsubscribe(crypto.Digest(token), func(s *store.Subscriber) *store.Change {
+			return audited(h.auditEntry(c, "subscriber.deleted", subscriberRes(s),
 				map[string]any{"status_page_id": s.PageID, "unsubscribed": true}))
 		})
 	}
@@ -161,14 +160,14 @@ func (x *publicSubscriberHandlers) unsubscribe(c *gin.Context) error {
 	} else if err != nil {
 		return err
 	}
-	name, back := x.pageOf(s)
+	name, back := h.pageOf(s)
 	writeNoticePage(c, http.StatusOK, "Unsubscribed", "You will not receive updates of "+name+" any more.", back)
 	return nil
 }
 
 // pageOf names the subscriber's page and links to it when it is public.
-func (x *publicSubscriberHandlers) pageOf(s *store.Subscriber) (name, back string) {
-	p, err := x.store.StatusPage(s.OrgID, s.PageID)
+func (h *publicSubscriberHandlers) pageOf(s *store.Subscriber) (name, back string) {
+	p, err := h.store.StatusPage(s.OrgID, s.PageID)
 	if err != nil {
 		return "the status page", ""
 	}
@@ -180,24 +179,3 @@ func (x *publicSubscriberHandlers) pageOf(s *store.Subscriber) (name, back strin
 
 // backLink is the public page of slug.
 func backLink(slug string) string { return "/status/" + url.PathEscape(slug) }
-
-// writeNoticePage answers a browser with a small self-contained HTML page.
-func writeNoticePage(c *gin.Context, status int, title, message, back string) {
-	e := html.EscapeString
-	link := ""
-	if back != "" {
-		link = fmt.Sprintf(`<p><a href="%s">Back to the status page</a></p>`, e(back))
-	}
-	body := fmt.Sprintf(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>%s</title><style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5}</style></head>
-<body><h1>%s</h1><p>%s</p>%s</body></html>
-`, e(title), e(title), e(message), link)
-	h := c.Writer.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-	c.Data(status, "text/html; charset=utf-8", []byte(body))
-}

@@ -27,8 +27,7 @@ func (e *testEnv) mustPage(token string, body map[string]any) statusPageView {
 // Public subscribe: restriction modes, private and closed pages, validation; each row
 // comes from its own address so the per-IP limit stays out of the way.
 func TestPublicSubscribeRules(t *testing.T) {
-	e := newTestEnv(t, withInstanceSMTP)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t, withInstanceSMTP)
 	e.mustPage(f.memberTok, map[string]any{"name": "Acme", "slug": "acme", "subscriptions_enabled": true})
 	e.mustPage(f.memberTok, map[string]any{"name": "Secret", "slug": "secret", "is_public": false, "subscriptions_enabled": true})
 	e.mustPage(f.memberTok, map[string]any{"name": "Closed", "slug": "closed"})
@@ -86,8 +85,7 @@ func TestPublicSubscribeRules(t *testing.T) {
 
 // The members' endpoints: roles, tenant isolation, CSV export, plan cap.
 func TestSubscriberEndpoints(t *testing.T) {
-	e := newTestEnv(t, withInstanceSMTP)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t, withInstanceSMTP)
 	page := e.mustPage(f.memberTok, map[string]any{"name": "Acme", "slug": "acme", "subscriptions_enabled": true, "subscriber_mode": "invite_only"})
 	base := "/api/v1/status-pages/" + page.ID + "/subscribers"
 	var subID string
@@ -201,8 +199,7 @@ func withInstanceSMTP(c *config.Config) {
 // the public form is not offered and an e-mail subscribe is a 422 that says why (webhook
 // subscribers still work).
 func TestEmailSubscriptionsNeedSMTP(t *testing.T) {
-	e := newTestEnv(t)
-	f := newOrgFixture(e)
+	e, f := newOrgEnv(t)
 	rec := e.do("POST", "/api/v1/status-pages", f.owner.Token, map[string]any{"name": "Corp", "slug": "corp", "subscriptions_enabled": true})
 	if rec.Code != http.StatusCreated {
 		t.Fatal(rec.Body.String())

@@ -10,12 +10,12 @@ import (
 )
 
 // teamMemberViewOf joins a team row with the member's account and role.
-func (x *teamHandlers) teamMemberViewOf(orgID string, tm *store.TeamMember) (teamMemberView, error) {
-	u, err := x.store.User(tm.UserID)
+func (h *teamHandlers) teamMemberViewOf(orgID string, tm *store.TeamMember) (teamMemberView, error) {
+	u, err := h.store.User(tm.UserID)
 	if err != nil {
 		return teamMemberView{}, err
 	}
-	m, err := x.store.Membership(orgID, tm.UserID)
+	m, err := h.store.Membership(orgID, tm.UserID)
 	if err != nil {
 		return teamMemberView{}, err
 	}
@@ -23,35 +23,24 @@ func (x *teamHandlers) teamMemberViewOf(orgID string, tm *store.TeamMember) (tea
 		AddedAt: tm.AddedAt.UTC()}, nil
 }
 
-func (x *teamHandlers) listMembers(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	t, err := x.team(c)
-	if err != nil {
-		return err
-	}
-	rows, err := x.store.TeamMembers(t.OrgID, t.ID)
-	if err != nil {
-		return err
-	}
-	views := make([]teamMemberView, 0, len(rows))
-	for i := range rows {
-		v, err := x.teamMemberViewOf(t.OrgID, &rows[i])
+// listMembers answers the team's members in user ID order, paginated.
+func (h *teamHandlers) listMembers(c *gin.Context) error {
+	orgID := actorOf(c).org.ID
+	return respondPageJoined(c, func() ([]store.TeamMember, error) {
+		t, err := h.teams(nil).one(c) // after the paging parameters, as every list
 		if err != nil {
-			return err
+			return nil, err
 		}
-		views = append(views, v)
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v teamMemberView) string { return v.UserID }, p))
-	return nil
+		return h.store.TeamMembers(t.OrgID, t.ID)
+	}, func(tm store.TeamMember) string { return tm.UserID }, func(tm *store.TeamMember) (teamMemberView, error) {
+		return h.teamMemberViewOf(orgID, tm)
+	})
 }
 
 // addMember puts an organization member in the team. Someone who is not a
 // member of the organization is a validation error on user_id (the team
 // itself exists), whether or not they have an account elsewhere.
-func (x *teamHandlers) addMember(c *gin.Context) error {
+func (h *teamHandlers) addMember(c *gin.Context) error {
 	var req struct {
 		UserID string `json:"user_id"`
 	}
@@ -63,31 +52,27 @@ func (x *teamHandlers) addMember(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	t, err := x.team(c)
+	t, err := h.teams(nil).one(c)
 	if err != nil {
 		return err
 	}
-	if _, err := x.store.Membership(t.OrgID, userID); errors.Is(err, store.ErrNotFound) {
+	// A user who is not a member is a mistake in the body, not a missing route target.
+	if _, err := h.store.Membership(t.OrgID, userID); errors.Is(err, store.ErrNotFound) {
 		return errValidation(map[string]string{"user_id": "is not a member of this organization"})
 	} else if err != nil {
 		return err
 	}
-	u, err := x.store.User(userID)
+	u, err := h.store.User(userID)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "team.member_added", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name},
+	entry := h.auditEntry(c, "team.member_added", teamRes(t),
 		map[string]any{"user_id": u.ID, "email": u.Email})
-	tm, err := x.store.AddTeamMember(t.OrgID, t.ID, userID, audited(entry))
-	switch {
-	case errors.Is(err, store.ErrConflict):
-		return errConflict("That user is already in the team.")
-	case errors.Is(err, store.ErrNotFound):
-		return errNotFound("Team") // deleted meanwhile, or the member left
-	case err != nil:
-		return err
+	tm, err := h.store.AddTeamMember(t.OrgID, t.ID, userID, audited(entry))
+	if err != nil {
+		return err // the team or the member gone meanwhile is a 404 naming which
 	}
-	v, err := x.teamMemberViewOf(t.OrgID, tm)
+	v, err := h.teamMemberViewOf(t.OrgID, tm)
 	if err != nil {
 		return err
 	}
@@ -95,17 +80,15 @@ func (x *teamHandlers) addMember(c *gin.Context) error {
 	return nil
 }
 
-func (x *teamHandlers) removeMember(c *gin.Context) error {
-	t, err := x.team(c)
+func (h *teamHandlers) removeMember(c *gin.Context) error {
+	t, err := h.teams(nil).one(c)
 	if err != nil {
 		return err
 	}
 	userID := c.Param("userID")
-	entry := x.auditEntry(c, "team.member_removed", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name},
+	entry := h.auditEntry(c, "team.member_removed", teamRes(t),
 		map[string]any{"user_id": userID})
-	if err := x.store.RemoveTeamMember(t.OrgID, t.ID, userID, audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Team member")
-	} else if err != nil {
+	if err := h.store.RemoveTeamMember(t.OrgID, t.ID, userID, audited(entry)); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

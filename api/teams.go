@@ -1,7 +1,7 @@
 package api
 
 import (
-	"errors"
+	"maps"
 	"net/http"
 	"time"
 
@@ -63,71 +63,23 @@ func (r *teamRequest) validate(create bool) error {
 	return f.err()
 }
 
-// errTeamNameTaken is the answer to a duplicate team name.
-func errTeamNameTaken(err error) error {
-	if errors.Is(err, store.ErrConflict) {
-		return errConflict("A team with that name already exists in this organization.")
-	}
-	return err
+// teams is the resource the team routes share; a view counts the team's members from
+// counts (nil: none, as for a new team).
+func (h *teamHandlers) teams(counts map[string]int) resource[store.Team, teamView] {
+	return resource[store.Team, teamView]{base: h.base, event: "team",
+		load: h.store.Team, all: h.store.Teams, insert: h.store.CreateTeam, remove: h.store.DeleteTeam,
+		id: func(t *store.Team) string { return t.ID }, audit: teamRes,
+		view: func(t *store.Team) teamView { return newTeamView(t, counts[t.ID]) }}
 }
 
-// team loads the :id team of the active organization; any other is 404.
-func (x *teamHandlers) team(c *gin.Context) (*store.Team, error) {
-	t, err := x.store.Team(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Team")
-	}
-	return t, err
+// teamRes names a team in the audit log.
+func teamRes(t *store.Team) store.AuditResource {
+	return store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}
 }
 
-func (x *teamHandlers) list(c *gin.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	orgID := actorOf(c).org.ID
-	teams, err := x.store.Teams(orgID)
-	if err != nil {
-		return err
-	}
-	counts, err := x.store.TeamMemberCounts(orgID)
-	if err != nil {
-		return err
-	}
-	views := make([]teamView, 0, len(teams))
-	for i := range teams {
-		views = append(views, newTeamView(&teams[i], counts[teams[i].ID]))
-	}
-	c.JSON(http.StatusOK, paginate(c, views, func(v teamView) string { return v.ID }, p))
-	return nil
-}
-
-func (x *teamHandlers) create(c *gin.Context) error {
-	var req teamRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	if err := req.validate(true); err != nil {
-		return err
-	}
-	t := &store.Team{ID: store.NewID(), Name: *req.Name}
-	if req.Description != nil {
-		t.Description = *req.Description
-	}
-	entry := x.auditEntry(c, "team.created", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
-	if err := x.store.CreateTeam(actorOf(c).org.ID, t, audited(entry)); err != nil {
-		return errTeamNameTaken(err)
-	}
-	c.JSON(http.StatusCreated, newTeamView(t, 0))
-	return nil
-}
-
-func (x *teamHandlers) get(c *gin.Context) error {
-	t, err := x.team(c)
-	if err != nil {
-		return err
-	}
-	members, err := x.store.TeamMembers(t.OrgID, t.ID)
+// answer answers t with its member count.
+func (h *teamHandlers) answer(c *gin.Context, t *store.Team) error {
+	members, err := h.store.TeamMembers(t.OrgID, t.ID)
 	if err != nil {
 		return err
 	}
@@ -135,18 +87,59 @@ func (x *teamHandlers) get(c *gin.Context) error {
 	return nil
 }
 
-func (x *teamHandlers) update(c *gin.Context) error {
+func (h *teamHandlers) list(c *gin.Context) error {
+	counts := map[string]int{}
+	r := h.teams(counts)
+	r.all = func(orgID string) ([]store.Team, error) {
+		teams, err := h.store.Teams(orgID)
+		if err != nil {
+			return nil, err
+		}
+		n, err := h.store.TeamMemberCounts(orgID)
+		maps.Copy(counts, n)
+		return teams, err
+	}
+	return r.list(c)
+}
+
+// bindTeam decodes and checks the body of POST (create) and PUT.
+func bindTeam(c *gin.Context, create bool) (*teamRequest, error) {
 	var req teamRequest
 	if err := bindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	return &req, req.validate(create)
+}
+
+func (h *teamHandlers) create(c *gin.Context) error {
+	req, err := bindTeam(c, true)
+	if err != nil {
 		return err
 	}
-	if err := req.validate(false); err != nil {
+	t := &store.Team{ID: store.NewID(), Name: *req.Name}
+	if req.Description != nil {
+		t.Description = *req.Description
+	}
+	return h.teams(nil).create(c, t, nil)
+}
+
+func (h *teamHandlers) get(c *gin.Context) error {
+	t, err := h.teams(nil).one(c)
+	if err != nil {
 		return err
 	}
-	orgID := actorOf(c).org.ID
+	return h.answer(c, t)
+}
+
+// update changes the fields sent; the audit log records it only when a field changed.
+func (h *teamHandlers) update(c *gin.Context) error {
+	req, err := bindTeam(c, false)
+	if err != nil {
+		return err
+	}
 	var changed []string
 	change := &store.Change{} // audited only when a field changed
-	t, err := x.store.UpdateTeam(orgID, c.Param("id"), func(t *store.Team) error {
+	t, err := h.store.UpdateTeam(actorOf(c).org.ID, c.Param("id"), func(t *store.Team) error {
 		if req.Name != nil && *req.Name != t.Name {
 			t.Name = *req.Name
 			changed = append(changed, "name")
@@ -156,35 +149,14 @@ func (x *teamHandlers) update(c *gin.Context) error {
 			changed = append(changed, "description")
 		}
 		if len(changed) > 0 {
-			change.Audit = append(change.Audit, x.auditEntry(c, "team.updated",
-				store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, map[string]any{"changed": changed}))
+			change.Audit = append(change.Audit, h.auditEntry(c, "team.updated", teamRes(t), map[string]any{"changed": changed}))
 		}
 		return nil
 	}, change)
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Team")
-	} else if err != nil {
-		return errTeamNameTaken(err)
-	}
-	members, err := x.store.TeamMembers(orgID, t.ID)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, newTeamView(t, len(members)))
-	return nil
+	return h.answer(c, t)
 }
 
-func (x *teamHandlers) delete(c *gin.Context) error {
-	t, err := x.team(c)
-	if err != nil {
-		return err
-	}
-	entry := x.auditEntry(c, "team.deleted", store.AuditResource{Type: "team", ID: t.ID, Name: t.Name}, nil)
-	if err := x.store.DeleteTeam(t.OrgID, t.ID, audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Team")
-	} else if err != nil {
-		return err
-	}
-	c.Status(http.StatusNoContent)
-	return nil
-}
+func (h *teamHandlers) delete(c *gin.Context) error { return h.teams(nil).delete(c) }

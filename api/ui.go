@@ -16,7 +16,7 @@ import (
 	assets "github.com/alertifypro/alertifypro/embed"
 )
 
-// The admin UI (issue 6) is a single-page app of native ES modules embedded from
+// The admin UI (SPEC §7) is a single-page app of native ES modules embedded from
 // embed/dist. Every file is served under /assets/<hash>/ where hash covers the whole
 // dist tree, so a new build changes every URL at once: relative ES imports stay under
 // the same immutable prefix, and browsers never mix files of two versions.

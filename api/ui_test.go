@@ -114,7 +114,7 @@ func TestUIAssetsImmutable(t *testing.T) {
 }
 
 // TestUIPayloadUnderOneMegabyte keeps the whole UI (app + vendored libraries)
-// small: issue 6 sets 1 MB uncompressed as the budget.
+// small: 1 MB uncompressed is its budget.
 func TestUIPayloadUnderOneMegabyte(t *testing.T) {
 	var total int64
 	err := fs.WalkDir(assets.UI(), ".", func(p string, d fs.DirEntry, err error) error {

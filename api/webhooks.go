@@ -2,9 +2,7 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -20,13 +18,12 @@ type webhookHandlers struct {
 	notify notify.Deps // egress-guarded means for the test send
 }
 
-// webhook loads the :id subscription of the active organization; any other is 404.
-func (x *webhookHandlers) webhook(c *gin.Context) (*store.Webhook, error) {
-	w, err := x.store.Webhook(actorOf(c).org.ID, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("Webhook")
-	}
-	return w, err
+// webhooks is the resource the subscription routes share.
+func (h *webhookHandlers) webhooks() resource[store.Webhook, webhookView] {
+	return resource[store.Webhook, webhookView]{base: h.base, event: "webhook",
+		load: h.store.Webhook, all: h.store.Webhooks, insert: h.store.CreateWebhook,
+		save: h.store.UpdateWebhook, remove: h.store.DeleteWebhook,
+		id: func(w *store.Webhook) string { return w.ID }, audit: webhookResource, view: newWebhookView}
 }
 
 func webhookResource(w *store.Webhook) store.AuditResource {
@@ -34,30 +31,19 @@ func webhookResource(w *store.Webhook) store.AuditResource {
 }
 
 // list answers the organization's subscriptions, paginated in creation order.
-func (x *webhookHandlers) list(c *gin.Context) error {
-	orgID := actorOf(c).org.ID
-	return respondPage(c, func() ([]store.Webhook, error) { return x.store.Webhooks(orgID) },
-		func(w store.Webhook) string { return w.ID }, newWebhookView)
-}
+func (h *webhookHandlers) list(c *gin.Context) error { return h.webhooks().list(c) }
 
 // get answers one subscription.
-func (x *webhookHandlers) get(c *gin.Context) error {
-	w, err := x.webhook(c)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, newWebhookView(w))
-	return nil
-}
+func (h *webhookHandlers) get(c *gin.Context) error { return h.webhooks().get(c) }
 
 // create validates the subscription, generates its secret unless one is given, seals URL
 // and secret under the new ID, and answers 201 with the secret — the only time it is shown.
-func (x *webhookHandlers) create(c *gin.Context) error {
+func (h *webhookHandlers) create(c *gin.Context) error {
 	var req webhookRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	change, err := x.validate(&req, nil)
+	change, err := h.validate(&req, nil)
 	if err != nil {
 		return err
 	}
@@ -66,83 +52,61 @@ func (x *webhookHandlers) create(c *gin.Context) error {
 			return err
 		}
 	}
-	orgID := actorOf(c).org.ID
-	w := &store.Webhook{ID: store.NewID(), OrgID: orgID, DisplayURL: change.display,
+	w := &store.Webhook{ID: store.NewID(), OrgID: actorOf(c).org.ID, DisplayURL: change.display,
 		Events: change.events, Enabled: change.enabled}
-	if err := x.sealWebhook(w, change.url, change.secret); err != nil {
+	if err := h.sealWebhook(w, change.url, change.secret); err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "webhook.created", webhookResource(w), map[string]any{"events": w.Events,
-		"secret_generated": req.Secret == nil})
-	if err := x.store.CreateWebhook(orgID, w, audited(entry)); err != nil {
-		return err
+	r := h.webhooks()
+	r.view = func(w *store.Webhook) webhookView {
+		v := newWebhookView(w)
+		v.Secret = change.secret
+		return v
 	}
-	view := newWebhookView(w)
-	view.Secret = change.secret
-	c.JSON(http.StatusCreated, view)
-	return nil
+	return r.create(c, w, map[string]any{"events": w.Events, "secret_generated": req.Secret == nil})
 }
 
 // update changes the fields sent. A new secret is sealed and, like every secret, never
 // shown; a url sent back as shown keeps the stored one.
-func (x *webhookHandlers) update(c *gin.Context) error {
-	old, err := x.webhook(c)
-	if err != nil {
-		return err
-	}
+func (h *webhookHandlers) update(c *gin.Context) error {
+	r := h.webhooks()
 	var req webhookRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	change, err := x.validate(&req, old)
+	old, err := r.bind(c, &req)
 	if err != nil {
 		return err
 	}
-	entry := x.auditEntry(c, "webhook.updated", store.AuditResource{}, map[string]any{"url_changed": change.url != "",
-		"secret_changed": change.secret != "", "events": change.events, "enabled": change.enabled})
-	w, err := x.store.UpdateWebhook(old.OrgID, old.ID, naming(entry, webhookResource, func(w *store.Webhook) error {
-		if change.url != "" {
-			w.DisplayURL = change.display
-		}
-		w.Events, w.Enabled = change.events, change.enabled
-		return x.sealWebhook(w, change.url, change.secret)
-	}), audited(entry))
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Webhook")
-	} else if err != nil {
+	change, err := h.validate(&req, old)
+	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, newWebhookView(w))
-	return nil
+	return r.update(c, "updated", map[string]any{"url_changed": change.url != "", "secret_changed": change.secret != "",
+		"events": change.events, "enabled": change.enabled}, func(w *store.Webhook) error { return h.apply(w, change) })
+}
+
+// apply copies a validated change onto w: a new URL (its display form too), the events and
+// enabled, and seals the URL and secret that change.
+func (h *webhookHandlers) apply(w *store.Webhook, change *webhookChange) error {
+	if change.url != "" {
+		w.DisplayURL = change.display
+	}
+	w.Events, w.Enabled = change.events, change.enabled
+	return h.sealWebhook(w, change.url, change.secret)
 }
 
 // delete removes the subscription; deliveries still queued for it fail permanently.
-func (x *webhookHandlers) delete(c *gin.Context) error {
-	w, err := x.webhook(c)
-	if err != nil {
-		return err
-	}
-	entry := x.auditEntry(c, "webhook.deleted", webhookResource(w), nil)
-	if err := x.store.DeleteWebhook(w.OrgID, w.ID, audited(entry)); errors.Is(err, store.ErrNotFound) {
-		return errNotFound("Webhook")
-	} else if err != nil {
-		return err
-	}
-	c.Status(http.StatusNoContent)
-	return nil
-}
+func (h *webhookHandlers) delete(c *gin.Context) error { return h.webhooks().delete(c) }
 
 // test sends a "test" event envelope now, synchronously, through the same sender the
 // outbox uses (so the signature and headers are the real ones), records the outcome on
 // the subscription and answers what the receiver said. It sends even to a disabled
 // subscription: testing one before enabling it is the point.
-func (x *webhookHandlers) test(c *gin.Context) error {
-	w, err := x.webhook(c)
+func (h *webhookHandlers) test(c *gin.Context) error {
+	w, err := h.webhooks().one(c)
 	if err != nil {
 		return err
 	}
 	a := actorOf(c)
-	now := x.now().UTC()
+	now := h.now().UTC()
 	id := uuid.Must(uuid.NewV7()).String()
 	ev := &store.Event{Name: "test", At: now, Data: map[string]any{
 		"message": "This is a test delivery from AlertifyPro.",
@@ -153,34 +117,22 @@ func (x *webhookHandlers) test(c *gin.Context) error {
 		return err
 	}
 	n := &notify.Notification{ID: id, Event: ev.Name, OrgID: a.org.ID, OrgName: a.org.Name, Payload: payload}
-	attempt, sendErr := x.send(c.Request.Context(), w, n)
-	view := webhookTestView{Delivered: sendErr == nil, DeliveryID: id, Response: attempt.Response}
-	if attempt.StatusCode != 0 {
-		view.StatusCode = &attempt.StatusCode
-	}
-	var at *time.Time
-	lastErr := ""
-	if sendErr != nil {
-		lastErr = sendErr.Error()
-		view.Error = &lastErr
-	} else {
-		at = &now
-	}
-	entry := x.auditEntry(c, "webhook.tested", webhookResource(w), map[string]any{"delivered": view.Delivered})
-	err = x.store.RecordWebhookDelivery(w.OrgID, w.ID, at, lastErr, audited(entry))
-	if errors.Is(err, store.ErrNotFound) { // deleted meanwhile: the test send still happened
-		err = x.store.AppendAudit(w.OrgID, entry)
-	}
-	if err != nil {
+	attempt, sendErr := h.send(c.Request.Context(), w, n)
+	sent := newTestSend(attempt, sendErr, now)
+	entry := h.auditEntry(c, "webhook.tested", webhookResource(w), map[string]any{"delivered": sent.delivered})
+	if err := h.recordTestSend(w.OrgID, entry, func(change *store.Change) error {
+		return h.store.RecordWebhookDelivery(w.OrgID, w.ID, sent.at, sent.lastErr, change)
+	}); err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, view)
+	c.JSON(http.StatusOK, webhookTestView{Delivered: sent.delivered, DeliveryID: id, StatusCode: sent.status,
+		Response: attempt.Response, Error: sent.errText()})
 	return nil
 }
 
 // send makes one attempt with w's sender, bounded like a channel test send.
-func (x *webhookHandlers) send(ctx context.Context, w *store.Webhook, n *notify.Notification) (notify.Attempt, error) {
-	sender, err := notify.NewWebhookSubscriptionSender(x.sealer, w, x.notify)
+func (h *webhookHandlers) send(ctx context.Context, w *store.Webhook, n *notify.Notification) (notify.Attempt, error) {
+	sender, err := notify.NewWebhookSubscriptionSender(h.sealer, w, h.notify)
 	if err != nil {
 		return notify.Attempt{}, err
 	}
@@ -190,27 +142,10 @@ func (x *webhookHandlers) send(ctx context.Context, w *store.Webhook, n *notify.
 }
 
 // deliveries answers the subscription's delivery log, newest first, with X-Next-Cursor.
-func (x *webhookHandlers) deliveries(c *gin.Context) error {
-	w, err := x.webhook(c)
+func (h *webhookHandlers) deliveries(c *gin.Context) error {
+	w, err := h.webhooks().one(c)
 	if err != nil {
 		return err
 	}
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	logs, next, err := x.store.Deliveries(w.OrgID, store.DeliveryFilter{Kind: store.OutboxKindWebhook,
-		TargetID: w.ID, Limit: p.limit, Cursor: p.cursor})
-	if err != nil {
-		return err
-	}
-	if next != "" {
-		c.Header("X-Next-Cursor", next)
-	}
-	out := make([]webhookDeliveryView, 0, len(logs))
-	for i := range logs {
-		out = append(out, newWebhookDeliveryView(&logs[i]))
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	return respondDeliveries(c, h.store, w.OrgID, store.OutboxKindWebhook, w.ID, newWebhookDeliveryView)
 }

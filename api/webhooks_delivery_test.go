@@ -26,6 +26,14 @@ func subscribe(t *testing.T, e *testEnv, token, url string, events ...string) we
 }
 
 // monitorDown is a monitor.down event as the alerting code emits it.
+// newHookEnv is a test env with one account, owner, and a webhook receiver that answers
+// status.
+func newHookEnv(t *testing.T, status int) (*testEnv, *testUser, *hookReceiver) {
+	t.Helper()
+	e := newTestEnv(t)
+	return e, e.newUser("owner@example.com", "Owner"), newHookReceiver(t, testWebhookSecret, status)
+}
+
 func monitorDown() *store.Event {
 	return &store.Event{Name: "monitor.down", Data: map[string]any{
 		"monitor": map[string]any{"id": "svc-1", "name": "API", "type": "HTTP", "url": "https://api.example.com"},
@@ -50,9 +58,7 @@ func webhookLog(t *testing.T, e *testEnv, token, id string) []webhookDeliveryVie
 }
 
 func TestWebhookDeliverySignedEnvelope(t *testing.T) {
-	e := newTestEnv(t)
-	owner := e.newUser("owner@example.com", "Owner")
-	recv := newHookReceiver(t, testWebhookSecret, http.StatusOK)
+	e, owner, recv := newHookEnv(t, http.StatusOK)
 	hook := subscribe(t, e, owner.Token, recv.URL+"/hook", "Monitor.Down", "member.invited")
 	worker := outboxWorker(e)
 
@@ -100,9 +106,7 @@ func TestWebhookDeliverySignedEnvelope(t *testing.T) {
 }
 
 func TestWebhookDeliveryRetriesUntilRecoveryExactlyOnce(t *testing.T) {
-	e := newTestEnv(t)
-	owner := e.newUser("owner@example.com", "Owner")
-	recv := newHookReceiver(t, testWebhookSecret, http.StatusInternalServerError)
+	e, owner, recv := newHookEnv(t, http.StatusInternalServerError)
 	hook := subscribe(t, e, owner.Token, recv.URL, "monitor.down")
 	worker := outboxWorker(e)
 	mustEmit(t, e, owner.OrgID, monitorDown())
@@ -138,9 +142,7 @@ func TestWebhookDeliveryRetriesUntilRecoveryExactlyOnce(t *testing.T) {
 }
 
 func TestWebhookDeliveryHonoursRetryAfter(t *testing.T) {
-	e := newTestEnv(t)
-	owner := e.newUser("owner@example.com", "Owner")
-	recv := newHookReceiver(t, testWebhookSecret, http.StatusTooManyRequests)
+	e, owner, recv := newHookEnv(t, http.StatusTooManyRequests)
 	recv.set(http.StatusTooManyRequests, "120")
 	subscribe(t, e, owner.Token, recv.URL, "monitor.down")
 	worker := outboxWorker(e)
@@ -169,9 +171,7 @@ func TestWebhookDeliveryHonoursRetryAfter(t *testing.T) {
 }
 
 func TestWebhookDelivery404StopsAndShowsLastError(t *testing.T) {
-	e := newTestEnv(t)
-	owner := e.newUser("owner@example.com", "Owner")
-	recv := newHookReceiver(t, testWebhookSecret, http.StatusNotFound)
+	e, owner, recv := newHookEnv(t, http.StatusNotFound)
 	hook := subscribe(t, e, owner.Token, recv.URL, "monitor.down")
 	worker := outboxWorker(e)
 	mustEmit(t, e, owner.OrgID, monitorDown())
@@ -218,9 +218,7 @@ func TestWebhookDelivery404StopsAndShowsLastError(t *testing.T) {
 // a sender that then died without an outcome — neither loses the delivery nor sends it
 // twice: the reopened file and a new sender deliver it once, with the same delivery id.
 func TestWebhookDeliverySurvivesRestartMidRetry(t *testing.T) {
-	e := newTestEnv(t)
-	owner := e.newUser("owner@example.com", "Owner")
-	recv := newHookReceiver(t, testWebhookSecret, http.StatusBadGateway)
+	e, owner, recv := newHookEnv(t, http.StatusBadGateway)
 	hook := subscribe(t, e, owner.Token, recv.URL, "monitor.down")
 	mustEmit(t, e, owner.OrgID, monitorDown())
 	if n := deliverDue(t, outboxWorker(e)); n != 1 {

@@ -60,9 +60,7 @@ func TestWebhookMemberEvents(t *testing.T) {
 // Maintenance windows starting, ending (on time, early, or by deletion) are each
 // announced once, and a restart in between announces nothing again.
 func TestWebhookMaintenanceEventsOncePerTransition(t *testing.T) {
-	e := newTestEnv(t)
-	owner := e.newUser("owner@example.com", "Owner")
-	recv := newHookReceiver(t, testWebhookSecret, http.StatusOK)
+	e, owner, recv := newHookEnv(t, http.StatusOK)
 	subscribe(t, e, owner.Token, recv.URL, "maintenance.started", "maintenance.ended")
 	worker := func() *alerting.MaintenanceEvents {
 		return &alerting.MaintenanceEvents{Store: e.db, Now: e.clock.Now}
@@ -133,9 +131,7 @@ func TestWebhookMaintenanceEventsOncePerTransition(t *testing.T) {
 
 // A recurring window is announced per occurrence, with that occurrence's times.
 func TestWebhookMaintenanceEventsRecurring(t *testing.T) {
-	e := newTestEnv(t)
-	owner := e.newUser("owner@example.com", "Owner")
-	recv := newHookReceiver(t, testWebhookSecret, http.StatusOK)
+	e, owner, recv := newHookEnv(t, http.StatusOK)
 	subscribe(t, e, owner.Token, recv.URL, "maintenance.started", "maintenance.ended")
 	rec := e.do(http.MethodPost, "/api/v1/maintenance-windows", owner.Token, map[string]any{"name": "Nightly",
 		"starts_at": "2026-11-20T14:00:00Z", "timezone": "UTC", "recurrence": map[string]any{"type": "daily", "duration_minutes": 30}})

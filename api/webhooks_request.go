@@ -54,7 +54,7 @@ type webhookChange struct {
 
 // validate checks the request against the stored subscription (nil on create) and
 // collects every problem into one 422.
-func (x *webhookHandlers) validate(r *webhookRequest, old *store.Webhook) (*webhookChange, error) {
+func (h *webhookHandlers) validate(r *webhookRequest, old *store.Webhook) (*webhookChange, error) {
 	f := fieldErrors{}
 	ch := &webhookChange{enabled: true}
 	if old != nil {
@@ -64,7 +64,7 @@ func (x *webhookHandlers) validate(r *webhookRequest, old *store.Webhook) (*webh
 	case r.URL != nil && old != nil && *r.URL == old.DisplayURL:
 		// What a GET showed, sent back: the stored URL stays.
 	case r.URL != nil || old == nil:
-		ch.url, ch.display = x.checkWebhookURL(f, deref(r.URL))
+		ch.url, ch.display = h.checkWebhookURL(f, deref(r.URL))
 	}
 	if r.Events != nil || old == nil {
 		ch.events = parseWebhookEvents(f, r.Events)
@@ -100,7 +100,7 @@ func checkWebhookSecret(f fieldErrors, s string) string {
 // EGRESS_POLICY=private, and refuses a target the egress guard will certainly refuse (a
 // literal address or metadata name outside the policy). It returns the clean URL and its
 // display form.
-func (x *webhookHandlers) checkWebhookURL(f fieldErrors, raw string) (clean, display string) {
+func (h *webhookHandlers) checkWebhookURL(f fieldErrors, raw string) (clean, display string) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		f.add("url", "is required")
@@ -117,14 +117,14 @@ func (x *webhookHandlers) checkWebhookURL(f fieldErrors, raw string) (clean, dis
 		f.add("url", "must be an absolute URL")
 		return "", ""
 	}
-	if u.Scheme != "https" && !x.privateEgress() {
+	if u.Scheme != "https" && !h.privateEgress() {
 		f.add("url", "must be an https URL (http is allowed only with EGRESS_POLICY=private)")
 	}
 	if strings.Contains(clean, channelSecretMask) {
 		f.add("url", "is masked; send the URL itself")
 	}
-	if x.guard != nil {
-		if err := x.guard.CheckHost(u.Hostname()); err != nil {
+	if h.guard != nil {
+		if err := h.guard.CheckHost(u.Hostname()); err != nil {
 			f.add("url", err.Error())
 		}
 	}
@@ -133,8 +133,8 @@ func (x *webhookHandlers) checkWebhookURL(f fieldErrors, raw string) (clean, dis
 
 // privateEgress reports whether EGRESS_POLICY is private (any other value is treated as
 // public by the guard, so only an explicit private allows plain http).
-func (x *webhookHandlers) privateEgress() bool {
-	return x.cfg != nil && strings.EqualFold(strings.TrimSpace(x.cfg.EgressPolicy), egress.ModePrivate)
+func (h *webhookHandlers) privateEgress() bool {
+	return h.cfg != nil && strings.EqualFold(strings.TrimSpace(h.cfg.EgressPolicy), egress.ModePrivate)
 }
 
 // maskWebhookURL is the URL as the API shows it: every query value (where receivers put

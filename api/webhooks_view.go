@@ -29,13 +29,7 @@ func newWebhookView(w *store.Webhook) webhookView {
 	if v.Events == nil {
 		v.Events = []string{}
 	}
-	if w.LastDeliveryAt != nil {
-		t := w.LastDeliveryAt.UTC()
-		v.LastDeliveryAt = &t
-	}
-	if w.LastError != "" {
-		v.LastError = &w.LastError
-	}
+	v.LastDeliveryAt, v.LastError = utcPtr(w.LastDeliveryAt), nullable(w.LastError)
 	return v
 }
 

@@ -1,5 +1,5 @@
-// Package embed holds the files compiled into the binary: the admin UI (dist, issue 6;
-// a placeholder until it is built) and the public status-page templates (status), which
+// Package embed holds the files compiled into the binary: the admin UI (dist, SPEC §7)
+// and the public status-page templates (status), which
 // are html/template files rendered on the server so the page needs no JavaScript. It
 // imports nothing of ours. Import it with an alias (the name shadows the standard
 // library's embed package): assets "github.com/alertifypro/alertifypro/embed".

@@ -78,7 +78,7 @@ func storeResult(serviceID string, r *Result) store.CheckResult {
 		Error: r.Error, Internal: r.Internal, Timings: store.Timings(r.Timings),
 	}
 	// What alert-rule expressions read beyond the stored fields; the store keeps it only
-	// for the evaluator (issue 4) and never writes it.
+	// for the evaluator and never writes it.
 	if r.Body != nil || r.Resolved || r.Connected {
 		out.Facts = &store.ResultFacts{Body: r.Body, DNSResolved: r.Resolved, TCPConnected: r.Connected}
 	}

@@ -27,7 +27,7 @@ type Result struct {
 	// Internal marks a result that could not be obtained for reasons of our
 	// own (egress policy, ICMP unavailable): recorded RED, never alerts.
 	Internal bool
-	// Facts the alert-rule expression language reads (issue 4). Not stored.
+	// Facts the alert-rule expression language reads (SPEC §3.9). Not stored.
 	Body      []byte // HTTP/WebSocket response body, at most 1 MiB, for body_contains()
 	Resolved  bool   // the endpoint's name resolved (dns_resolved)
 	Connected bool   // a transport connection was established (tcp_connected)

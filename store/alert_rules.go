@@ -73,7 +73,7 @@ func (db *DB) CreateAlertRule(orgID string, r *AlertRule, change *Change) error 
 			r.ID = NewID()
 		}
 		if r.ID == DefaultRuleID || b.Get([]byte(r.ID)) != nil {
-			return conflictf("alert rule ID %s exists", r.ID)
+			return conflictf(entityAlertRule, "An alert rule with ID %s already exists.", r.ID)
 		}
 		now := db.stamp()
 		if r.CreatedAt.IsZero() {
@@ -103,7 +103,7 @@ func (db *DB) AlertRule(orgID, id string) (*AlertRule, error) {
 		if err != nil {
 			return err
 		}
-		return getJSON(b, []byte(id), &r)
+		return getJSON(b, []byte(id), &r, entityAlertRule)
 	})
 	if err != nil {
 		return nil, err
@@ -148,7 +148,7 @@ func (db *DB) UpdateAlertRule(orgID, id string, fn func(*AlertRule) error, chang
 		if err != nil {
 			return err
 		}
-		if err := getJSON(b, []byte(id), &r); err != nil {
+		if err := getJSON(b, []byte(id), &r, entityAlertRule); err != nil {
 			return err
 		}
 		old := r
@@ -189,7 +189,7 @@ func (db *DB) DeleteAlertRule(orgID, id string, change *Change) error {
 			return err
 		}
 		if b.Get([]byte(id)) == nil {
-			return notFoundf("alert rule %q", id)
+			return notFoundf(entityAlertRule, "alert rule %q", id)
 		}
 		db.invalidateRules(orgID)
 		// Close first, so the alert closer still finds the rule's channels.

@@ -52,7 +52,7 @@ func (t *AlertTx) Org(orgID string) (*Organization, error) {
 		t.orgs[orgID] = o
 	}
 	if o == nil {
-		return nil, notFoundf("organization %q", orgID)
+		return nil, notFoundf(entityOrganization, "organization %q", orgID)
 	}
 	return o, nil
 }
@@ -83,7 +83,7 @@ func (t *AlertTx) Service(orgID, id string) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := getJSON(b, []byte(id), &s); err != nil {
+	if err := getJSON(b, []byte(id), &s, entityService); err != nil {
 		return nil, err
 	}
 	return &s, nil
@@ -149,7 +149,7 @@ func (t *AlertTx) InstanceAdmin() (*User, string, error) {
 		return nil, "", err
 	}
 	if admin == nil {
-		return nil, "", notFoundf("instance admin")
+		return nil, "", notFoundf(entityUser, "instance admin")
 	}
 	prefix := compositeKey(admin.ID, "")
 	c := t.tx.Bucket([]byte(bucketIdxUserOrgs)).Cursor()
@@ -159,5 +159,5 @@ func (t *AlertTx) InstanceAdmin() (*User, string, error) {
 			return admin, orgID, nil
 		}
 	}
-	return nil, "", notFoundf("organization of the instance admin")
+	return nil, "", notFoundf(entityOrganization, "organization of the instance admin")
 }

@@ -99,7 +99,7 @@ func (t *AlertTx) Rule(orgID, id string) (*AlertRule, error) {
 			return &rule, nil
 		}
 	}
-	return nil, notFoundf("alert rule %q", id)
+	return nil, notFoundf(entityAlertRule, "alert rule %q", id)
 }
 
 // listAlertRules decodes every rule of the organization; never nil.

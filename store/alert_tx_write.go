@@ -105,7 +105,7 @@ func (t *AlertTx) CreateAlert(a *Alert) error {
 		a.Status = AlertFiring
 	}
 	if err := getAlert(t.tx, a.OrgID, a.ID, &Alert{}); err == nil {
-		return conflictf("alert %s exists", a.ID)
+		return conflictf(entityAlert, "An alert with ID %s already exists.", a.ID)
 	}
 	if _, err := t.alertBuckets(a.OrgID, true); err != nil {
 		return err

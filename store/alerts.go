@@ -126,7 +126,7 @@ func (db *DB) Alert(orgID, id string) (*Alert, error) {
 		if err != nil {
 			return err
 		}
-		return getJSON(b, []byte(id), &a)
+		return getJSON(b, []byte(id), &a, entityAlert)
 	})
 	if err != nil {
 		return nil, err

@@ -61,7 +61,7 @@ func putAlert(tx *bolt.Tx, old, a *Alert) error {
 			return err
 		}
 	case a.Open() && string(owner) != a.ID:
-		return conflictf("rule %s already has open alert %s for %s", a.AlertRuleID, owner, a.SubjectID())
+		return conflictf(entityAlert, "Rule %s already has open alert %s for %s.", a.AlertRuleID, owner, a.SubjectID())
 	case !a.Open() && string(owner) == a.ID:
 		if err := open.Delete(key); err != nil {
 			return err
@@ -89,7 +89,7 @@ func getAlert(tx *bolt.Tx, orgID, id string, a *Alert) error {
 	if err != nil {
 		return err
 	}
-	return getJSON(b, []byte(id), a)
+	return getJSON(b, []byte(id), a, entityAlert)
 }
 
 // closeRuleAlerts resolves (as by) the open alerts of rule ruleID, for subjectID only

@@ -37,7 +37,7 @@ func (db *DB) CreateAPIKey(orgID string, k *APIKey, change *Change) error {
 		}
 		idx := tx.Bucket([]byte(bucketIdxAPIKey))
 		if idx.Get(k.Digest) != nil {
-			return conflictf("API key digest already exists")
+			return conflictf(entityAPIKey, "An API key with that digest already exists.")
 		}
 		if k.ID == "" {
 			k.ID = NewID()
@@ -47,7 +47,7 @@ func (db *DB) CreateAPIKey(orgID string, k *APIKey, change *Change) error {
 		}
 		k.OrgID = orgID
 		if keys.Get([]byte(k.ID)) != nil {
-			return conflictf("API key %s already exists", k.ID)
+			return conflictf(entityAPIKey, "An API key with ID %s already exists.", k.ID)
 		}
 		if err := putJSON(keys, []byte(k.ID), k); err != nil {
 			return err
@@ -63,21 +63,21 @@ func (db *DB) APIKeyByDigest(digest []byte) (*APIKey, error) {
 	var k APIKey
 	err := db.kv.View(func(tx *bolt.Tx) error {
 		if len(digest) == 0 {
-			return notFoundf("API key")
+			return notFoundf(entityAPIKey, "API key digest")
 		}
 		ref := tx.Bucket([]byte(bucketIdxAPIKey)).Get(digest)
 		if ref == nil {
-			return notFoundf("API key")
+			return notFoundf(entityAPIKey, "API key digest")
 		}
 		orgID, keyID, ok := splitComposite(ref)
 		if !ok {
-			return notFoundf("API key")
+			return notFoundf(entityAPIKey, "API key digest")
 		}
 		if err := getAPIKey(tx, orgID, keyID, &k); err != nil {
 			return err
 		}
 		if subtle.ConstantTimeCompare(k.Digest, digest) != 1 {
-			return notFoundf("API key")
+			return notFoundf(entityAPIKey, "API key digest")
 		}
 		return nil
 	})
@@ -146,12 +146,7 @@ func getAPIKey(tx *bolt.Tx, orgID, id string, k *APIKey) error {
 	if err != nil {
 		return err
 	}
-	if err := getJSON(b, []byte(id), k); errors.Is(err, ErrNotFound) {
-		return notFoundf("API key %s", id)
-	} else if err != nil {
-		return err
-	}
-	return nil
+	return getJSON(b, []byte(id), k, entityAPIKey)
 }
 
 // deleteAPIKey removes a key record and its digest index entry (if it still points at it).

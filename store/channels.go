@@ -35,6 +35,10 @@ func channelNameKey(name string) []byte {
 	return []byte(strings.ToLower(strings.TrimSpace(name)))
 }
 
+// errChannelNameTaken is the conflict of a channel name another channel of the
+// organization has.
+var errChannelNameTaken = conflictf(entityChannel, "A notification channel with that name already exists in this organization.")
+
 // CreateChannel stores a new channel in organization orgID; a name another channel of the
 // organization has (case-insensitively) is ErrConflict. A given ID is kept (the API seals
 // the secrets bound to it before calling); an empty one is filled, as are CreatedAt and
@@ -53,11 +57,11 @@ func (db *DB) CreateChannel(orgID string, ch *NotificationChannel, change *Chang
 			ch.ID = NewID()
 		}
 		if b.Get([]byte(ch.ID)) != nil {
-			return conflictf("channel ID %s exists", ch.ID)
+			return conflictf(entityChannel, "A notification channel with ID %s already exists.", ch.ID)
 		}
 		key := channelNameKey(ch.Name)
 		if names.Get(key) != nil {
-			return conflictf("a channel named %q exists", ch.Name)
+			return errChannelNameTaken
 		}
 		now := db.stamp()
 		if ch.CreatedAt.IsZero() {
@@ -80,7 +84,7 @@ func (db *DB) Channel(orgID, id string) (*NotificationChannel, error) {
 		if err != nil {
 			return err
 		}
-		return getJSON(b, []byte(id), &ch)
+		return getJSON(b, []byte(id), &ch, entityChannel)
 	})
 	if err != nil {
 		return nil, err
@@ -115,7 +119,7 @@ func (db *DB) UpdateChannel(orgID, id string, fn func(*NotificationChannel) erro
 		if err != nil {
 			return err
 		}
-		if err := getJSON(b, []byte(id), &ch); err != nil {
+		if err := getJSON(b, []byte(id), &ch, entityChannel); err != nil {
 			return err
 		}
 		oldKey, created := channelNameKey(ch.Name), ch.CreatedAt
@@ -124,7 +128,7 @@ func (db *DB) UpdateChannel(orgID, id string, fn func(*NotificationChannel) erro
 		}
 		ch.ID, ch.OrgID, ch.CreatedAt, ch.UpdatedAt = id, orgID, created, db.stamp()
 		if newKey := channelNameKey(ch.Name); string(newKey) != string(oldKey) {
-			if err := renameIndexed(tx, orgID, subChannelNames, oldKey, newKey, id, ch.Name); err != nil {
+			if err := renameIndexed(tx, orgID, subChannelNames, oldKey, newKey, id, errChannelNameTaken); err != nil {
 				return err
 			}
 		}
@@ -136,15 +140,15 @@ func (db *DB) UpdateChannel(orgID, id string, fn func(*NotificationChannel) erro
 	return &ch, nil
 }
 
-// renameIndexed moves id's entry in the name index sub from oldKey to newKey; ErrConflict
-// when newKey belongs to another record.
-func renameIndexed(tx *bolt.Tx, orgID, sub string, oldKey, newKey []byte, id, name string) error {
+// renameIndexed moves id's entry in the name index sub from oldKey to newKey; taken (an
+// ErrConflict) when newKey belongs to another record.
+func renameIndexed(tx *bolt.Tx, orgID, sub string, oldKey, newKey []byte, id string, taken error) error {
 	names, err := orgSub(tx, orgID, sub)
 	if err != nil {
 		return err
 	}
 	if owner := names.Get(newKey); owner != nil && string(owner) != id {
-		return conflictf("a record named %q exists", name)
+		return taken
 	}
 	if err := names.Delete(oldKey); err != nil {
 		return err
@@ -162,7 +166,7 @@ func (db *DB) DeleteChannel(orgID, id string, change *Change) error {
 			return err
 		}
 		var ch NotificationChannel
-		if err := getJSON(b, []byte(id), &ch); err != nil {
+		if err := getJSON(b, []byte(id), &ch, entityChannel); err != nil {
 			return err
 		}
 		names, err := orgSub(tx, orgID, subChannelNames)
@@ -187,7 +191,7 @@ func (db *DB) RecordChannelDelivery(orgID, id string, at *time.Time, lastErr str
 			return err
 		}
 		var ch NotificationChannel
-		if err := getJSON(b, []byte(id), &ch); err != nil {
+		if err := getJSON(b, []byte(id), &ch, entityChannel); err != nil {
 			return err
 		}
 		if at != nil {

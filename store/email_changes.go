@@ -42,7 +42,7 @@ func (db *DB) RequestEmailChange(ch *EmailChange) error {
 			return err
 		}
 		if owner := tx.Bucket([]byte(bucketIdxUserEmail)).Get(emailKey(ch.NewEmail)); owner != nil && string(owner) != ch.UserID {
-			return conflictf("e-mail %s is already registered", ch.NewEmail)
+			return errEmailTaken
 		}
 		changes, err := tx.CreateBucketIfNotExists([]byte(bucketEmailChanges))
 		if err != nil {
@@ -56,7 +56,7 @@ func (db *DB) RequestEmailChange(ch *EmailChange) error {
 			return err
 		}
 		if idx.Get(ch.Digest) != nil {
-			return conflictf("e-mail change token already exists")
+			return conflictf(entityEmailChange, "An e-mail change with that token already exists.")
 		}
 		if ch.CreatedAt.IsZero() {
 			ch.CreatedAt = db.stamp()
@@ -75,9 +75,9 @@ func (db *DB) PendingEmailChange(userID string) (*EmailChange, error) {
 	err := db.kv.View(func(tx *bolt.Tx) error {
 		changes := tx.Bucket([]byte(bucketEmailChanges))
 		if changes == nil {
-			return notFoundf("e-mail change")
+			return notFoundf(entityEmailChange, "e-mail change")
 		}
-		return getJSON(changes, []byte(userID), &ch)
+		return getJSON(changes, []byte(userID), &ch, entityEmailChange)
 	})
 	if err != nil {
 		return nil, err
@@ -129,7 +129,7 @@ func (db *DB) ConfirmEmailChange(digest []byte, now time.Time, audit func(u *Use
 			return err
 		}
 		if !now.Before(ch.ExpiresAt) {
-			return notFoundf("e-mail change")
+			return notFoundf(entityEmailChange, "e-mail change")
 		}
 		changes, idx := tx.Bucket([]byte(bucketEmailChanges)), tx.Bucket([]byte(bucketIdxEmailChange))
 		if err := dropEmailChange(changes, idx, ch.UserID); err != nil {
@@ -164,7 +164,7 @@ func (db *DB) ConfirmEmailChange(digest []byte, now time.Time, audit func(u *Use
 		return nil, "", err
 	}
 	if taken != "" {
-		return nil, "", conflictf("e-mail %s is already registered", taken)
+		return nil, "", errEmailTaken
 	}
 	return &u, old, nil
 }
@@ -173,17 +173,17 @@ func (db *DB) ConfirmEmailChange(digest []byte, now time.Time, audit func(u *Use
 func findEmailChange(tx *bolt.Tx, digest []byte, ch *EmailChange) error {
 	idx, changes := tx.Bucket([]byte(bucketIdxEmailChange)), tx.Bucket([]byte(bucketEmailChanges))
 	if len(digest) == 0 || idx == nil || changes == nil {
-		return notFoundf("e-mail change")
+		return notFoundf(entityEmailChange, "e-mail change")
 	}
 	userID := idx.Get(digest)
 	if userID == nil {
-		return notFoundf("e-mail change")
+		return notFoundf(entityEmailChange, "e-mail change")
 	}
-	if err := getJSON(changes, userID, ch); err != nil {
+	if err := getJSON(changes, userID, ch, entityEmailChange); err != nil {
 		return err
 	}
 	if subtle.ConstantTimeCompare(ch.Digest, digest) != 1 {
-		return notFoundf("e-mail change")
+		return notFoundf(entityEmailChange, "e-mail change")
 	}
 	return nil
 }
@@ -191,7 +191,7 @@ func findEmailChange(tx *bolt.Tx, digest []byte, ch *EmailChange) error {
 // dropEmailChange deletes the account's pending change and its index entry, if any.
 func dropEmailChange(changes, idx *bolt.Bucket, userID string) error {
 	var old EmailChange
-	err := getJSON(changes, []byte(userID), &old)
+	err := getJSON(changes, []byte(userID), &old, entityEmailChange)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	} else if err != nil {

@@ -5,9 +5,10 @@ import (
 	"fmt"
 )
 
-// The sentinels below are the whole error vocabulary of the store. Methods wrap them with
-// detail (fmt.Errorf("%w: ...")), so callers compare with errors.Is and map them to HTTP
-// statuses in one table (api/errors.go); the detail is for logs and human-readable messages.
+// The sentinels below are the whole error vocabulary of the store. Methods return them
+// inside an *Error that names the record concerned (notFoundf, conflictf, planLimitf), so
+// callers compare with errors.Is and map them to HTTP statuses in one table
+// (api/errors.go), which shows the client the *Error's message.
 var (
 	// ErrNotFound reports a missing record, including a record that belongs to another
 	// organization than the one asked about (tenant isolation answers "not found").
@@ -48,14 +49,46 @@ var (
 	ErrInvalidCursor = errors.New("invalid cursor")
 )
 
-// conflictf wraps ErrConflict with a description of what already exists.
-func conflictf(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrConflict, fmt.Sprintf(format, args...))
+// Error is an error of the store about one kind of record, in the manner of wtf's
+// Error{Code, Message}: Code is the sentinel it is (errors.Is(err, ErrNotFound) matches
+// it), Entity names the kind of record as a person would ("Team", "Status page"), and
+// Message is the sentence that person reads ("Team not found."). The IDs involved stay
+// out of Message — a client may not learn what another organization holds — and go to
+// Error(), which is what logs see.
+type Error struct {
+	Code    error
+	Entity  string
+	Message string
+	detail  string
 }
 
-// notFoundf wraps ErrNotFound with a description of what is missing.
-func notFoundf(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrNotFound, fmt.Sprintf(format, args...))
+// Error is the sentinel's text and the detail: which record, by ID.
+func (e *Error) Error() string {
+	if e.detail == "" {
+		return e.Code.Error() + ": " + e.Message
+	}
+	return e.Code.Error() + ": " + e.detail
+}
+
+// Is reports whether target is e's Code, so errors.Is keeps comparing with the sentinels.
+func (e *Error) Is(target error) bool { return target == e.Code }
+
+// notFoundf is the ErrNotFound of an entity: "<entity> not found." for the client, the
+// formatted detail (which record, by ID) for the log.
+func notFoundf(entity, format string, args ...any) error {
+	return &Error{Code: ErrNotFound, Entity: entity, Message: entity + " not found.",
+		detail: fmt.Sprintf(format, args...)}
+}
+
+// conflictf is the ErrConflict of an entity; the formatted message says what already
+// exists, to the client, in a sentence.
+func conflictf(entity, format string, args ...any) error {
+	return &Error{Code: ErrConflict, Entity: entity, Message: fmt.Sprintf(format, args...)}
+}
+
+// planLimitf is the ErrPlanLimit of an entity; the formatted message says which limit.
+func planLimitf(entity, format string, args ...any) error {
+	return &Error{Code: ErrPlanLimit, Entity: entity, Message: fmt.Sprintf(format, args...)}
 }
 
 // schemaTooNew builds the start-up error for a file from a newer binary, naming both versions
@@ -65,3 +98,28 @@ func schemaTooNew(path string, fileVersion, known uint64) error {
 		"run the AlertifyPro release that wrote it (or newer), or restore a backup taken before the upgrade",
 		ErrSchemaTooNew, path, fileVersion, known)
 }
+
+// The kinds of record errors name, as the API shows them.
+const (
+	entityAlert        = "Alert"
+	entityAlertRule    = "Alert rule"
+	entityAPIKey       = "API key"
+	entityChannel      = "Notification channel"
+	entityDeadLetter   = "Dead-lettered delivery"
+	entityEmailChange  = "E-mail change"
+	entityHeartbeat    = "Heartbeat"
+	entityIncident     = "Incident"
+	entityInvitation   = "Invitation"
+	entityMember       = "Member"
+	entityOrganization = "Organization"
+	entityOutboxEntry  = "Outbox entry"
+	entityPolicy       = "Escalation policy"
+	entityService      = "Service"
+	entityStatusPage   = "Status page"
+	entitySubscriber   = "Subscriber"
+	entityTeam         = "Team"
+	entityTeamMember   = "Team member"
+	entityUser         = "User"
+	entityWindow       = "Maintenance window"
+	entityWebhook      = "Webhook"
+)

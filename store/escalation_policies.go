@@ -48,6 +48,10 @@ const (
 	EscalateToUser    = "user"
 )
 
+// errPolicyNameTaken is the conflict of a policy name another policy of the organization
+// has.
+var errPolicyNameTaken = conflictf(entityPolicy, "An escalation policy with that name already exists in this organization.")
+
 // CreateEscalationPolicy stores a new policy in organization orgID; a name another policy
 // of the organization has (case-insensitively) is ErrConflict. Empty ID and times are
 // filled; OrgID is set to orgID.
@@ -65,11 +69,11 @@ func (db *DB) CreateEscalationPolicy(orgID string, p *EscalationPolicy, change *
 			p.ID = NewID()
 		}
 		if b.Get([]byte(p.ID)) != nil {
-			return conflictf("escalation policy ID %s exists", p.ID)
+			return conflictf(entityPolicy, "An escalation policy with ID %s already exists.", p.ID)
 		}
 		key := channelNameKey(p.Name)
 		if names.Get(key) != nil {
-			return conflictf("an escalation policy named %q exists", p.Name)
+			return errPolicyNameTaken
 		}
 		now := db.stamp()
 		if p.CreatedAt.IsZero() {
@@ -128,7 +132,7 @@ func (db *DB) UpdateEscalationPolicy(orgID, id string, fn func(*EscalationPolicy
 		}
 		p.ID, p.OrgID, p.CreatedAt, p.UpdatedAt = id, orgID, created, db.stamp()
 		if newKey := channelNameKey(p.Name); string(newKey) != string(oldKey) {
-			if err := renameIndexed(tx, orgID, subEscalationNames, oldKey, newKey, id, p.Name); err != nil {
+			if err := renameIndexed(tx, orgID, subEscalationNames, oldKey, newKey, id, errPolicyNameTaken); err != nil {
 				return err
 			}
 		}
@@ -158,7 +162,7 @@ func (db *DB) DeleteEscalationPolicy(orgID, id string, force bool, change *Chang
 			if rule, err := ruleUsingPolicy(tx, orgID, id); err != nil {
 				return err
 			} else if rule != "" {
-				return conflictf("escalation policy %q is used by alert rule %q", p.Name, rule)
+				return conflictf(entityPolicy, "Cannot delete: escalation policy %q is used by alert rule %q.", p.Name, rule)
 			}
 		}
 		names, err := orgSub(tx, orgID, subEscalationNames)
@@ -218,5 +222,5 @@ func getEscalationPolicy(tx *bolt.Tx, orgID, id string, p *EscalationPolicy) err
 	if err != nil {
 		return err
 	}
-	return getJSON(b, []byte(id), p)
+	return getJSON(b, []byte(id), p, entityPolicy)
 }

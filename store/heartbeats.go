@@ -85,7 +85,7 @@ func (db *DB) CreateHeartbeat(orgID string, hb *Heartbeat, change *Change) error
 			return err
 		}
 		if idx.Get(hb.KeyDigest) != nil {
-			return conflictf("heartbeat key already exists")
+			return conflictf(entityHeartbeat, "A heartbeat with that key already exists.")
 		}
 		if hb.ID == "" {
 			hb.ID = NewID()
@@ -94,7 +94,7 @@ func (db *DB) CreateHeartbeat(orgID string, hb *Heartbeat, change *Change) error
 			return errors.New("store: heartbeat ID must be a canonical UUID")
 		}
 		if b.Get([]byte(hb.ID)) != nil {
-			return conflictf("heartbeat %s already exists", hb.ID)
+			return conflictf(entityHeartbeat, "A heartbeat with ID %s already exists.", hb.ID)
 		}
 		if hb.CreatedAt.IsZero() {
 			hb.CreatedAt = db.stamp()
@@ -227,10 +227,5 @@ func getHeartbeat(tx *bolt.Tx, orgID, id string, hb *Heartbeat) error {
 	if err != nil {
 		return err
 	}
-	if err := getJSON(b, []byte(id), hb); errors.Is(err, ErrNotFound) {
-		return notFoundf("heartbeat %q", id)
-	} else if err != nil {
-		return err
-	}
-	return nil
+	return getJSON(b, []byte(id), hb, entityHeartbeat)
 }

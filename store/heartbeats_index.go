@@ -95,18 +95,18 @@ func unindexDue(tx *bolt.Tx, hb *Heartbeat) error {
 func heartbeatByDigest(tx *bolt.Tx, digest []byte, hb *Heartbeat) error {
 	idx := tx.Bucket([]byte(bucketIdxHeartbeatKey))
 	if idx == nil || len(digest) == 0 {
-		return notFoundf("heartbeat key")
+		return notFoundf(entityHeartbeat, "heartbeat key")
 	}
 	ref := idx.Get(digest)
 	orgID, id, ok := splitComposite(ref)
 	if !ok {
-		return notFoundf("heartbeat key")
+		return notFoundf(entityHeartbeat, "heartbeat key")
 	}
 	if err := getHeartbeat(tx, orgID, id, hb); err != nil {
 		return err
 	}
 	if subtle.ConstantTimeCompare(hb.KeyDigest, digest) != 1 {
-		return notFoundf("heartbeat key")
+		return notFoundf(entityHeartbeat, "heartbeat key")
 	}
 	return nil
 }

@@ -88,7 +88,7 @@ func (db *DB) createIncident(tx *bolt.Tx, page *StatusPage, inc *Incident, first
 	} else if b, err := orgSub(tx, page.OrgID, subIncidents); err != nil {
 		return err
 	} else if b.Get([]byte(inc.ID)) != nil {
-		return conflictf("incident %s exists", inc.ID)
+		return conflictf(entityIncident, "An incident with ID %s already exists.", inc.ID)
 	}
 	inc.OrgID, inc.PageID, inc.CreatedAt, inc.UpdatedAt = page.OrgID, page.ID, now, now
 	inc.Updates, inc.ResolvedAt = nil, nil

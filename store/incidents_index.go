@@ -46,8 +46,8 @@ func getIncident(tx *bolt.Tx, orgID, pageID, id string, inc *Incident) error {
 	if err != nil {
 		return err
 	}
-	if err := getJSON(b, []byte(id), inc); errors.Is(err, ErrNotFound) || (err == nil && inc.PageID != pageID) {
-		return notFoundf("incident %s on status page %s", id, pageID)
+	if err := getJSON(b, []byte(id), inc, entityIncident); errors.Is(err, ErrNotFound) || (err == nil && inc.PageID != pageID) {
+		return notFoundf(entityIncident, "incident %s on status page %s", id, pageID)
 	} else if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func (db *DB) CreateInvitation(orgID string, inv *Invitation, change *Change) er
 		inv.OrgID = orgID
 		idx := tx.Bucket([]byte(bucketIdxInvitation))
 		if idx.Get(inv.Digest) != nil {
-			return conflictf("invitation token already exists")
+			return conflictf(entityInvitation, "An invitation with that token already exists.")
 		}
 		if err := idx.Put(inv.Digest, compositeKey(orgID, inv.ID)); err != nil {
 			return err
@@ -83,7 +83,7 @@ func (db *DB) DeleteInvitation(orgID, id string, change *Change) error {
 			return err
 		}
 		var inv Invitation
-		if err := getJSON(b, []byte(id), &inv); err != nil {
+		if err := getJSON(b, []byte(id), &inv, entityInvitation); err != nil {
 			return err
 		}
 		return deleteInvitation(tx, b, &inv)
@@ -194,22 +194,22 @@ func confirmInvitedEmail(tx *bolt.Tx, userID, invited string) error {
 // findInvitation resolves a token digest through idx_invitation.
 func findInvitation(tx *bolt.Tx, digest []byte, inv *Invitation) error {
 	if len(digest) == 0 {
-		return notFoundf("invitation")
+		return notFoundf(entityInvitation, "invitation")
 	}
 	ref := tx.Bucket([]byte(bucketIdxInvitation)).Get(digest)
 	orgID, id, ok := splitComposite(ref)
 	if !ok {
-		return notFoundf("invitation")
+		return notFoundf(entityInvitation, "invitation")
 	}
 	b, err := orgSub(tx, orgID, subInvitations)
 	if err != nil {
 		return err
 	}
-	if err := getJSON(b, []byte(id), inv); err != nil {
+	if err := getJSON(b, []byte(id), inv, entityInvitation); err != nil {
 		return err
 	}
 	if subtle.ConstantTimeCompare(inv.Digest, digest) != 1 {
-		return notFoundf("invitation")
+		return notFoundf(entityInvitation, "invitation")
 	}
 	return nil
 }

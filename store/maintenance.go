@@ -1,7 +1,6 @@
 package store
 
 import (
-	"errors"
 	"slices"
 	"time"
 
@@ -70,7 +69,7 @@ func (db *DB) CreateMaintenanceWindow(orgID string, w *MaintenanceWindow, change
 			w.ID = NewID()
 		}
 		if b.Get([]byte(w.ID)) != nil {
-			return conflictf("maintenance window %s already exists", w.ID)
+			return conflictf(entityWindow, "A maintenance window with ID %s already exists.", w.ID)
 		}
 		if w.CreatedAt.IsZero() {
 			w.CreatedAt = db.stamp()
@@ -151,12 +150,7 @@ func getMaintenanceWindow(tx *bolt.Tx, orgID, id string, w *MaintenanceWindow) e
 	if err != nil {
 		return err
 	}
-	if err := getJSON(b, []byte(id), w); errors.Is(err, ErrNotFound) {
-		return notFoundf("maintenance window %s in organization %s", id, orgID)
-	} else if err != nil {
-		return err
-	}
-	return nil
+	return getJSON(b, []byte(id), w, entityWindow)
 }
 
 // listMaintenanceWindows reads every window of the organization in tx; a

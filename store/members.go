@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"sort"
 	"time"
 
@@ -120,7 +119,7 @@ func (db *DB) insertMember(tx *bolt.Tx, orgID string, m *Membership) error {
 		return err
 	}
 	if members.Get([]byte(m.UserID)) != nil {
-		return conflictf("user %s is already a member", m.UserID)
+		return conflictf(entityMember, "That user is already a member of this organization.")
 	}
 	if m.ID == "" {
 		m.ID = NewID()
@@ -141,12 +140,7 @@ func getMember(tx *bolt.Tx, orgID, userID string, m *Membership) error {
 	if err != nil {
 		return err
 	}
-	if err := getJSON(b, []byte(userID), m); errors.Is(err, ErrNotFound) {
-		return notFoundf("user %s is not a member of organization %s", userID, orgID)
-	} else if err != nil {
-		return err
-	}
-	return nil
+	return getJSON(b, []byte(userID), m, entityMember)
 }
 
 // otherOwners reports whether the organization has an owner other than userID.

@@ -109,7 +109,7 @@ func (db *DB) insertOrganization(tx *bolt.Tx, org *Organization, userID string, 
 	orgs := tx.Bucket([]byte(bucketOrgs))
 	ob, err := orgs.CreateBucket([]byte(org.ID))
 	if errors.Is(err, berrors.ErrBucketExists) {
-		return conflictf("organization %s already exists", org.ID)
+		return conflictf(entityOrganization, "An organization with ID %s already exists.", org.ID)
 	} else if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func (db *DB) OrganizationBySlug(slug string) (*Organization, error) {
 	err := db.kv.View(func(tx *bolt.Tx) error {
 		id := tx.Bucket([]byte(bucketIdxOrgSlug)).Get([]byte(slug))
 		if id == nil {
-			return notFoundf("organization with slug %q", slug)
+			return notFoundf(entityOrganization, "organization with slug %q", slug)
 		}
 		return getOrganization(tx, string(id), &org)
 	})
@@ -199,7 +199,7 @@ func (db *DB) UpdateOrganization(orgID string, fn func(*Organization) error, cha
 			}
 			slugs := tx.Bucket([]byte(bucketIdxOrgSlug))
 			if slugs.Get([]byte(org.Slug)) != nil {
-				return conflictf("slug %q is taken", org.Slug)
+				return conflictf(entityOrganization, "That slug is already used by another organization.")
 			}
 			if err := slugs.Delete([]byte(oldSlug)); err != nil {
 				return err
@@ -223,7 +223,7 @@ func getOrganization(tx *bolt.Tx, orgID string, org *Organization) error {
 	if err != nil {
 		return err
 	}
-	if err := getJSON(ob, []byte(orgInfoKey), org); err != nil {
+	if err := getJSON(ob, []byte(orgInfoKey), org, entityOrganization); err != nil {
 		return fmt.Errorf("store: organization %s: %w", orgID, err)
 	}
 	return nil

@@ -117,7 +117,7 @@ func (db *DB) enqueueOutbox(tx *bolt.Tx, e *OutboxEntry) error {
 		return err
 	}
 	if ob.index.Get([]byte(e.ID)) != nil || dead.Get([]byte(e.ID)) != nil {
-		return conflictf("outbox entry %s", e.ID)
+		return conflictf(entityOutboxEntry, "Outbox entry %s is already queued or dead-lettered.", e.ID)
 	}
 	return ob.put(e)
 }
@@ -182,7 +182,7 @@ func (db *DB) dueOutbox(now time.Time, limit int) (out []OutboxEntry, unindexed 
 		}
 		for _, r := range refs {
 			var e OutboxEntry
-			if err := getJSON(r.queue, r.key, &e); err != nil {
+			if err := getJSON(r.queue, r.key, &e, entityOutboxEntry); err != nil {
 				return err
 			}
 			out = append(out, e)

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -68,9 +67,7 @@ func (db *DB) ReplayDeadLetter(orgID, id string, now time.Time, change *Change) 
 			return err
 		}
 		var e OutboxEntry
-		if err := getJSON(dead, []byte(id), &e); errors.Is(err, ErrNotFound) {
-			return notFoundf("dead letter %q", id)
-		} else if err != nil {
+		if err := getJSON(dead, []byte(id), &e, entityDeadLetter); err != nil {
 			return err
 		}
 		if err := dead.Delete([]byte(id)); err != nil {

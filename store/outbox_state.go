@@ -50,10 +50,10 @@ func (ob outboxBuckets) load(id string) ([]byte, *OutboxEntry, error) {
 		key = bytes.Clone(ob.index.Get([]byte(id)))
 	}
 	if len(key) != outboxKeyLen {
-		return nil, nil, notFoundf("outbox entry %q", id)
+		return nil, nil, notFoundf(entityOutboxEntry, "outbox entry %q", id)
 	}
 	e := new(OutboxEntry)
-	if err := getJSON(ob.queue, key, e); errors.Is(err, ErrNotFound) {
+	if err := getJSON(ob.queue, key, e, entityOutboxEntry); errors.Is(err, ErrNotFound) {
 		return nil, nil, fmt.Errorf("store: outbox index of %s points at a missing entry: %w", id, err)
 	} else if err != nil {
 		return nil, nil, err
@@ -129,14 +129,14 @@ func (db *DB) ClaimOutbox(orgID, id string, now, until time.Time) (*OutboxEntry,
 	var claimed *OutboxEntry
 	err := db.takeOutbox(orgID, id, func(tx *bolt.Tx, ob outboxBuckets, key []byte, e *OutboxEntry) error {
 		if outboxDue(key) > unixNanos(now) {
-			return conflictf("outbox entry %s is not due (leased or rescheduled)", id)
+			return conflictf(entityOutboxEntry, "Outbox entry %s is not due (leased or rescheduled).", id)
 		}
 		// Checked here, not only by DueOutbox, so the order holds whatever list the
 		// caller claims from (a stale pass, a replayed older dead letter).
 		if older, err := ob.olderPending(e); err != nil {
 			return err
 		} else if older {
-			return conflictf("outbox entry %s waits for an older entry to %s %s", id, e.Kind, e.TargetID)
+			return conflictf(entityOutboxEntry, "Outbox entry %s waits for an older entry to %s %s.", id, e.Kind, e.TargetID)
 		}
 		if !e.LeaseUntil.IsZero() {
 			e.Attempts++

@@ -57,7 +57,7 @@ func openSeries(tx *bolt.Tx, orgID, serviceID string) (*bolt.Bucket, []byte, err
 	}
 	services := ob.Bucket([]byte(subServices))
 	if services == nil || services.Get([]byte(serviceID)) == nil {
-		return nil, nil, notFoundf("service %q", serviceID)
+		return nil, nil, notFoundf(entityService, "service %q", serviceID)
 	}
 	prefix, ok := seriesPrefix(serviceID)
 	if !ok {

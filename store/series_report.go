@@ -73,7 +73,7 @@ func reportServices(b *bolt.Bucket, ids []string) ([]Service, error) {
 	}
 	out := make([]Service, len(ids))
 	for i, id := range ids {
-		if err := getJSON(b, []byte(id), &out[i]); err != nil {
+		if err := getJSON(b, []byte(id), &out[i], entityService); err != nil {
 			return nil, err
 		}
 	}

@@ -94,7 +94,7 @@ func (ow *orgWriter) service(id string) (*Service, error) {
 	var s *Service
 	if ow.services != nil {
 		s = new(Service)
-		if err := getJSON(ow.services, []byte(id), s); errors.Is(err, ErrNotFound) {
+		if err := getJSON(ow.services, []byte(id), s, entityService); errors.Is(err, ErrNotFound) {
 			s = nil
 		} else if err != nil {
 			return nil, err

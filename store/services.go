@@ -102,7 +102,7 @@ func (db *DB) CreateService(orgID string, s *Service, change *Change) error {
 			return err
 		}
 		if org.MaxServices >= 0 && countKeys(b) >= org.MaxServices {
-			return ErrPlanLimit
+			return planLimitf(entityService, "Your plan's service limit is reached. Upgrade the plan or remove a service.")
 		}
 		names, err := orgSub(tx, orgID, subServiceNames)
 		if err != nil {
@@ -112,11 +112,11 @@ func (db *DB) CreateService(orgID string, s *Service, change *Change) error {
 			s.ID = NewID()
 		}
 		if b.Get([]byte(s.ID)) != nil {
-			return conflictf("service ID %s exists", s.ID)
+			return conflictf(entityService, "A service with ID %s already exists.", s.ID)
 		}
 		key := serviceNameKey(s.Name)
 		if names.Get(key) != nil {
-			return conflictf("a service named %q exists", s.Name)
+			return serviceNameTaken(s.Name)
 		}
 		now := db.stamp()
 		if s.CreatedAt.IsZero() {
@@ -143,6 +143,12 @@ func countKeys(b *bolt.Bucket) int {
 	return n
 }
 
+// serviceNameTaken is the conflict of a service name another service of the organization
+// has; it repeats the name, as the client sent it.
+func serviceNameTaken(name string) error {
+	return conflictf(entityService, "A service named \"%s\" already exists in this organization.", name)
+}
+
 // Service returns service id of organization orgID, or ErrNotFound (also when the service
 // belongs to another organization).
 func (db *DB) Service(orgID, id string) (*Service, error) {
@@ -152,7 +158,7 @@ func (db *DB) Service(orgID, id string) (*Service, error) {
 		if err != nil {
 			return err
 		}
-		return getJSON(b, []byte(id), &s)
+		return getJSON(b, []byte(id), &s, entityService)
 	})
 	if err != nil {
 		return nil, err
@@ -188,7 +194,7 @@ func (db *DB) UpdateService(orgID, id string, fn func(*Service) error, change *C
 		if err != nil {
 			return err
 		}
-		if err := getJSON(b, []byte(id), &s); err != nil {
+		if err := getJSON(b, []byte(id), &s, entityService); err != nil {
 			return err
 		}
 		oldKey, created := serviceNameKey(s.Name), s.CreatedAt
@@ -202,7 +208,7 @@ func (db *DB) UpdateService(orgID, id string, fn func(*Service) error, change *C
 				return err
 			}
 			if owner := names.Get(newKey); owner != nil && string(owner) != id {
-				return conflictf("a service named %q exists", s.Name)
+				return serviceNameTaken(s.Name)
 			}
 			if err := names.Delete(oldKey); err != nil {
 				return err
@@ -232,7 +238,7 @@ func (db *DB) DeleteService(orgID, id string, change *Change) error {
 			return err
 		}
 		var s Service
-		if err := getJSON(b, []byte(id), &s); err != nil {
+		if err := getJSON(b, []byte(id), &s, entityService); err != nil {
 			return err
 		}
 		names, err := orgSub(tx, orgID, subServiceNames)

@@ -97,7 +97,7 @@ func claimSlug(tx *bolt.Tx, slug, orgID, pageID string) error {
 	}
 	ref := compositeKey(orgID, pageID)
 	if cur := idx.Get(slugKey(slug)); cur != nil && !bytes.Equal(cur, ref) {
-		return conflictf("status page slug %q is taken", slug)
+		return conflictf(entityStatusPage, "That slug is already used by another status page.")
 	}
 	return idx.Put(slugKey(slug), ref)
 }
@@ -114,7 +114,7 @@ func (db *DB) CreateStatusPage(orgID string, p *StatusPage, change *Change) erro
 			p.ID = NewID()
 		}
 		if b.Get([]byte(p.ID)) != nil {
-			return conflictf("status page %s exists", p.ID)
+			return conflictf(entityStatusPage, "A status page with ID %s already exists.", p.ID)
 		}
 		if err := claimSlug(tx, p.Slug, orgID, p.ID); err != nil {
 			return err
@@ -240,7 +240,7 @@ func pageBySlug(tx *bolt.Tx, slug string, p *StatusPage) error {
 	}
 	orgID, pageID, ok := splitComposite(ref)
 	if !ok {
-		return notFoundf("status page %q", slug)
+		return notFoundf(entityStatusPage, "status page %q", slug)
 	}
 	return getStatusPage(tx, orgID, pageID, p)
 }
@@ -251,10 +251,5 @@ func getStatusPage(tx *bolt.Tx, orgID, id string, p *StatusPage) error {
 	if err != nil {
 		return err
 	}
-	if err := getJSON(b, []byte(id), p); errors.Is(err, ErrNotFound) {
-		return notFoundf("status page %s in organization %s", id, orgID)
-	} else if err != nil {
-		return err
-	}
-	return nil
+	return getJSON(b, []byte(id), p, entityStatusPage)
 }

@@ -67,7 +67,7 @@ func (db *DB) StatusPageSnapshot(slug string, days int, recentSince time.Time) (
 		for _, c := range snap.Page.Components {
 			if c.HeartbeatID != "" {
 				var hb Heartbeat
-				if getJSON(beats, []byte(c.HeartbeatID), &hb) == nil { // deleted: "unknown"
+				if getJSON(beats, []byte(c.HeartbeatID), &hb, entityHeartbeat) == nil { // deleted: "unknown"
 					snap.Heartbeats[hb.ID] = PublicServiceState{Name: hb.Name, Status: hb.Status, Paused: hb.Status == HeartbeatPaused}
 				}
 				continue
@@ -79,7 +79,7 @@ func (db *DB) StatusPageSnapshot(slug string, days int, recentSince time.Time) (
 				continue
 			}
 			var s Service
-			if err := getJSON(services, []byte(c.ServiceID), &s); err != nil {
+			if err := getJSON(services, []byte(c.ServiceID), &s, entityService); err != nil {
 				continue // deleted service: the component shows "unknown"
 			}
 			snap.Services[s.ID] = PublicServiceState{Name: s.Name, Status: s.Status, Paused: s.Paused}

@@ -249,11 +249,11 @@ func (db *DB) stamp() time.Time {
 func orgBucket(tx *bolt.Tx, orgID string) (*bolt.Bucket, error) {
 	orgs := tx.Bucket([]byte(bucketOrgs))
 	if orgs == nil || orgID == "" {
-		return nil, notFoundf("organization %q", orgID)
+		return nil, notFoundf(entityOrganization, "organization %q", orgID)
 	}
 	b := orgs.Bucket([]byte(orgID))
 	if b == nil || b.Get([]byte(orgInfoKey)) == nil {
-		return nil, notFoundf("organization %q", orgID)
+		return nil, notFoundf(entityOrganization, "organization %q", orgID)
 	}
 	return b, nil
 }
@@ -272,15 +272,16 @@ func orgSub(tx *bolt.Tx, orgID, name string) (*bolt.Bucket, error) {
 	return ob.CreateBucket([]byte(name))
 }
 
-// getJSON decodes the value at key into v; ErrNotFound when b is nil or the key is missing.
-// Decoding copies, so v stays valid after the transaction.
-func getJSON(b *bolt.Bucket, key []byte, v any) error {
-	if b == nil {
-		return ErrNotFound
+// getJSON decodes the value at key into v; the ErrNotFound of entity (the kind of record
+// the bucket holds, as the API names it) when b is nil or the key is missing. Decoding
+// copies, so v stays valid after the transaction.
+func getJSON(b *bolt.Bucket, key []byte, v any, entity string) error {
+	var raw []byte
+	if b != nil {
+		raw = b.Get(key)
 	}
-	raw := b.Get(key)
 	if raw == nil {
-		return ErrNotFound
+		return notFoundf(entity, "%s %q", strings.ToLower(entity), key)
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("store: decode %q: %w", key, err)

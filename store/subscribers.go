@@ -1,7 +1,6 @@
 package store
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -129,13 +128,13 @@ func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int, change *Chan
 			return err
 		}
 		if limit >= 0 && b.Stats().KeyN >= limit {
-			return fmt.Errorf("%w: the organization has %d subscribers", ErrPlanLimit, limit)
+			return planLimitf(entitySubscriber, "This organization's plan allows %d status-page subscribers.", limit)
 		}
 		if s.ID == "" {
 			s.ID = NewID()
 		}
 		if b.Get([]byte(s.ID)) != nil {
-			return conflictf("subscriber %s exists", s.ID)
+			return conflictf(entitySubscriber, "A subscriber with ID %s already exists.", s.ID)
 		}
 		s.OrgID, s.CreatedAt = orgID, db.stamp()
 		if len(s.ConfirmDigest) > 0 {
@@ -239,12 +238,7 @@ func getSubscriber(tx *bolt.Tx, orgID, id string, s *Subscriber) error {
 	if err != nil {
 		return err
 	}
-	if err := getJSON(b, []byte(id), s); errors.Is(err, ErrNotFound) {
-		return notFoundf("subscriber %s", id)
-	} else if err != nil {
-		return err
-	}
-	return nil
+	return getJSON(b, []byte(id), s, entitySubscriber)
 }
 
 // getPageSubscriber is getSubscriber that also checks the subscriber is on pageID.
@@ -253,7 +247,7 @@ func getPageSubscriber(tx *bolt.Tx, orgID, pageID, id string, s *Subscriber) err
 		return err
 	}
 	if s.PageID != pageID {
-		return notFoundf("subscriber %s on status page %s", id, pageID)
+		return notFoundf(entitySubscriber, "subscriber %s on status page %s", id, pageID)
 	}
 	return nil
 }

@@ -91,7 +91,7 @@ func (db *DB) maintenanceSubscriberSink(tx *bolt.Tx, orgID string, ev *Event) er
 	if err != nil {
 		return err
 	}
-	if err := getJSON(b, []byte(data.Maintenance.ID), &a); err != nil || !a.Window.ShowOnStatusPages {
+	if err := getJSON(b, []byte(data.Maintenance.ID), &a, entityWindow); err != nil || !a.Window.ShowOnStatusPages {
 		return nil
 	}
 	notice := &MaintenanceNotice{Window: a.Window, StartsAt: a.Window.StartsAt, EndsAt: a.Window.EndsAt}

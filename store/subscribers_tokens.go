@@ -22,7 +22,7 @@ func (db *DB) ConfirmSubscriber(digest []byte, describe func(*Subscriber) *Chang
 			return err
 		}
 		if !digestEqual(s.ConfirmDigest, digest) {
-			return notFoundf("subscriber token")
+			return notFoundf(entitySubscriber, "subscriber token")
 		}
 		if err := replaceConfirmDigest(tx, &s, nil); err != nil {
 			return err
@@ -50,7 +50,7 @@ func (db *DB) Unsubscribe(digest []byte, describe func(*Subscriber) *Change) (*S
 			return err
 		}
 		if !digestEqual(s.UnsubscribeDigest, digest) {
-			return notFoundf("subscriber token")
+			return notFoundf(entitySubscriber, "subscriber token")
 		}
 		if err := removeSubscriber(tx, &s); err != nil {
 			return err
@@ -81,11 +81,11 @@ func digestEqual(stored, presented []byte) bool {
 func subscriberByToken(tx *bolt.Tx, digest []byte, s *Subscriber) error {
 	idx := tx.Bucket([]byte(bucketIdxSubscriberToken))
 	if idx == nil || len(digest) == 0 {
-		return notFoundf("subscriber token")
+		return notFoundf(entitySubscriber, "subscriber token")
 	}
 	orgID, id, ok := splitComposite(idx.Get(digest))
 	if !ok {
-		return notFoundf("subscriber token")
+		return notFoundf(entitySubscriber, "subscriber token")
 	}
 	return getSubscriber(tx, orgID, id, s)
 }
@@ -108,7 +108,7 @@ func indexSubscriberToken(tx *bolt.Tx, digest []byte, s *Subscriber) error {
 		return err
 	}
 	if idx.Get(digest) != nil {
-		return conflictf("subscriber token")
+		return conflictf(entitySubscriber, "A subscriber with that token already exists.")
 	}
 	return idx.Put(bytes.Clone(digest), compositeKey(s.OrgID, s.ID))
 }

@@ -27,7 +27,7 @@ func (db *DB) AddTeamMember(orgID, teamID, userID string, change *Change) (*Team
 		}
 		key := compositeKey(teamID, userID)
 		if b.Get(key) != nil {
-			return conflictf("user %s is already in team %s", userID, teamID)
+			return conflictf(entityTeamMember, "That user is already in the team.")
 		}
 		tm.AddedAt = db.stamp()
 		return putJSON(b, key, &tm)
@@ -102,7 +102,7 @@ func (db *DB) RemoveTeamMember(orgID, teamID, userID string, change *Change) err
 		}
 		key := compositeKey(teamID, userID)
 		if b.Get(key) == nil {
-			return notFoundf("user %s is not in team %s", userID, teamID)
+			return notFoundf(entityTeamMember, "user %s is not in team %s", userID, teamID)
 		}
 		return b.Delete(key)
 	})

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"errors"
 	"strings"
 	"time"
 
@@ -43,7 +42,7 @@ func (db *DB) CreateTeam(orgID string, t *Team, change *Change) error {
 			t.ID = NewID()
 		}
 		if b.Get([]byte(t.ID)) != nil {
-			return conflictf("team %s already exists", t.ID)
+			return conflictf(entityTeam, "A team with ID %s already exists.", t.ID)
 		}
 		if t.CreatedAt.IsZero() {
 			t.CreatedAt = db.stamp()
@@ -139,12 +138,7 @@ func getTeam(tx *bolt.Tx, orgID, id string, t *Team) error {
 	if err != nil {
 		return err
 	}
-	if err := getJSON(b, []byte(id), t); errors.Is(err, ErrNotFound) {
-		return notFoundf("team %s in organization %s", id, orgID)
-	} else if err != nil {
-		return err
-	}
-	return nil
+	return getJSON(b, []byte(id), t, entityTeam)
 }
 
 // uniqueTeamName returns ErrConflict when another team than exceptID has
@@ -158,7 +152,7 @@ func uniqueTeamName(b *bolt.Bucket, name, exceptID string) error {
 	want := strings.TrimSpace(name)
 	for _, t := range teams {
 		if t.ID != exceptID && strings.EqualFold(strings.TrimSpace(t.Name), want) {
-			return conflictf("team name %q is taken", name)
+			return conflictf(entityTeam, "A team with that name already exists in this organization.")
 		}
 	}
 	return nil

@@ -34,6 +34,9 @@ func (u *User) EmailConfirmed() bool {
 	return u.ConfirmedEmail != "" && bytes.Equal(emailKey(u.ConfirmedEmail), emailKey(u.Email))
 }
 
+// errEmailTaken is the conflict of an e-mail address another account has.
+var errEmailTaken = conflictf(entityUser, "An account with this e-mail address already exists.")
+
 // Register creates an account together with its first organization and owner membership, in
 // one transaction. It returns ErrConflict when the e-mail (compared case-insensitively) is
 // taken. u.IsInstanceAdmin is decided here: true only for the first user ever. The slug is
@@ -74,13 +77,13 @@ func (db *DB) insertUser(tx *bolt.Tx, u *User) error {
 	}
 	idx := tx.Bucket([]byte(bucketIdxUserEmail))
 	if idx.Get(ek) != nil {
-		return conflictf("e-mail %s is already registered", u.Email)
+		return errEmailTaken
 	}
 	if u.ID == "" {
 		u.ID = NewID()
 	}
 	if tx.Bucket([]byte(bucketUsers)).Get([]byte(u.ID)) != nil {
-		return conflictf("user %s already exists", u.ID)
+		return conflictf(entityUser, "A user with ID %s already exists.", u.ID)
 	}
 	now := db.stamp()
 	if u.CreatedAt.IsZero() {
@@ -121,7 +124,7 @@ func (db *DB) UserByEmail(email string) (*User, error) {
 	err := db.kv.View(func(tx *bolt.Tx) error {
 		id := tx.Bucket([]byte(bucketIdxUserEmail)).Get(emailKey(email))
 		if id == nil {
-			return notFoundf("user with e-mail %s", email)
+			return notFoundf(entityUser, "user with e-mail %s", email)
 		}
 		return getUser(tx, string(id), &u)
 	})
@@ -171,7 +174,7 @@ func reindexEmail(tx *bolt.Tx, oldKey, newKey []byte, userID, email string) erro
 	}
 	idx := tx.Bucket([]byte(bucketIdxUserEmail))
 	if owner := idx.Get(newKey); owner != nil && string(owner) != userID {
-		return conflictf("e-mail %s is already registered", email)
+		return errEmailTaken
 	}
 	if err := idx.Delete(oldKey); err != nil {
 		return err
@@ -181,12 +184,9 @@ func reindexEmail(tx *bolt.Tx, oldKey, newKey []byte, userID, email string) erro
 
 // getUser decodes users/<id> into u.
 func getUser(tx *bolt.Tx, id string, u *User) error {
-	err := getJSON(tx.Bucket([]byte(bucketUsers)), []byte(id), u)
-	if errors.Is(err, ErrNotFound) {
-		return notFoundf("user %s", id)
-	}
-	if err != nil {
+	err := getJSON(tx.Bucket([]byte(bucketUsers)), []byte(id), u, entityUser)
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("store: user %s: %w", id, err)
 	}
-	return nil
+	return err
 }

@@ -51,7 +51,7 @@ func (db *DB) CreateWebhook(orgID string, w *Webhook, change *Change) error {
 			w.ID = NewID()
 		}
 		if b.Get([]byte(w.ID)) != nil {
-			return conflictf("webhook %s exists", w.ID)
+			return conflictf(entityWebhook, "A webhook with ID %s already exists.", w.ID)
 		}
 		now := db.stamp()
 		if w.CreatedAt.IsZero() {
@@ -71,7 +71,7 @@ func (db *DB) Webhook(orgID, id string) (*Webhook, error) {
 		if err != nil {
 			return err
 		}
-		return getJSON(b, []byte(id), &w)
+		return getJSON(b, []byte(id), &w, entityWebhook)
 	})
 	if err != nil {
 		return nil, err
@@ -106,7 +106,7 @@ func (db *DB) UpdateWebhook(orgID, id string, fn func(*Webhook) error, change *C
 		if err != nil {
 			return err
 		}
-		if err := getJSON(b, []byte(id), &w); err != nil {
+		if err := getJSON(b, []byte(id), &w, entityWebhook); err != nil {
 			return err
 		}
 		created := w.CreatedAt
@@ -131,7 +131,7 @@ func (db *DB) DeleteWebhook(orgID, id string, change *Change) error {
 			return err
 		}
 		if b.Get([]byte(id)) == nil {
-			return notFoundf("webhook %s", id)
+			return notFoundf(entityWebhook, "webhook %s", id)
 		}
 		return b.Delete([]byte(id))
 	})
@@ -147,7 +147,7 @@ func (db *DB) RecordWebhookDelivery(orgID, id string, at *time.Time, lastErr str
 			return err
 		}
 		var w Webhook
-		if err := getJSON(b, []byte(id), &w); err != nil {
+		if err := getJSON(b, []byte(id), &w, entityWebhook); err != nil {
 			return err
 		}
 		if at != nil {

@@ -11,7 +11,7 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// dashboardRenderBudget is the bound the test enforces; issue 6's target is 1 s and
+// dashboardRenderBudget is the bound the test enforces; the target is 1 s and
 // the measured figure is logged (and reported in the README). The assertion is
 // generous so a loaded CI machine does not make the suite flaky.
 const dashboardRenderBudget = 5 * time.Second

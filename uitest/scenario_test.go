@@ -39,7 +39,7 @@ func (r *webhookReceiver) count(substr string) int {
 	return n
 }
 
-// TestNewUserScenario is issue 6's must-show path, in a real browser against the real
+// TestNewUserScenario is a new user's first path, in a real browser against the real
 // server: sign up, add an HTTP service, watch it turn GREEN live, open its chart, add
 // a webhook channel and a rule, break the target, see the alert and acknowledge it,
 // then publish a status page and open it.

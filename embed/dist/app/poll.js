@@ -1,4 +1,4 @@
-// Live updates by polling (decision for issue 6: simpler than SSE behind proxies,
+// Live updates by polling (SPEC §7 allows SSE or polling; polling is simpler behind proxies,
 // and the API is cheap to ask). usePoll calls fn now and every intervalMs while the
 // tab is visible, pauses when it is hidden, and catches up at once when it returns.
 import { useEffect, useRef } from './html.js';
