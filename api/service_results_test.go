@@ -204,11 +204,7 @@ func TestServiceCheckNowWithoutEngine(t *testing.T) {
 
 func TestServiceChecksList(t *testing.T) {
 	e := newTestEnv(t)
-	ada := e.newUser("ada@example.com", "Ada")
-	bob := e.newUser("bob@example.com", "Bob")
-	viewer := e.join(ada.OrgID, bob, roleViewer)
-	id := e.mustCreateService(ada.Token, map[string]any{"name": "Site", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
-	bobsID := e.mustCreateService(bob.Token, map[string]any{"name": "Bob's", "endpoint": "https://example.org", "check_type": "http"})["id"].(string)
+	ada, bob, viewer, id, bobsID := e.twoOrgServices()
 	now := e.clock.Now()
 	// One result a minute for the last 90 minutes; the latest fails.
 	var results []store.CheckResult

@@ -152,11 +152,7 @@ func TestServiceResultsAgree(t *testing.T) {
 
 func TestServiceSeriesParameters(t *testing.T) {
 	e := newTestEnv(t)
-	ada := e.newUser("ada@example.com", "Ada")
-	bob := e.newUser("bob@example.com", "Bob")
-	viewer := e.join(ada.OrgID, bob, roleViewer)
-	id := e.mustCreateService(ada.Token, map[string]any{"name": "Site", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
-	bobsID := e.mustCreateService(bob.Token, map[string]any{"name": "Bob's", "endpoint": "https://example.org", "check_type": "http"})["id"].(string)
+	ada, bob, viewer, id, bobsID := e.twoOrgServices()
 	now := e.clock.Now()
 	e.recordAt(ada.OrgID, store.CheckResult{ServiceID: id, CheckedAt: now.Add(-400 * 24 * time.Hour), Status: store.StatusGreen, ResponseTimeMS: 7})
 	e.recordAt(ada.OrgID, store.CheckResult{ServiceID: id, CheckedAt: now.Add(-time.Hour), Status: store.StatusGreen, ResponseTimeMS: 9})
@@ -190,4 +186,17 @@ func TestServiceSeriesParameters(t *testing.T) {
 			}},
 		{name: "uptime: other organization is 404", method: "GET", path: "/api/v1/services/" + bobsID + "/uptime", token: ada.Token, status: 404},
 	})
+}
+
+// twoOrgServices is the fixture of the history tests: Ada's service "Site", Bob's own
+// service in his organization (which Ada's side must answer 404 for), and Bob as a
+// viewer of Ada's organization.
+func (e *testEnv) twoOrgServices() (ada, bob *testUser, viewer, id, bobsID string) {
+	e.t.Helper()
+	ada = e.newUser("ada@example.com", "Ada")
+	bob = e.newUser("bob@example.com", "Bob")
+	viewer = e.join(ada.OrgID, bob, roleViewer)
+	id = e.mustCreateService(ada.Token, map[string]any{"name": "Site", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
+	bobsID = e.mustCreateService(bob.Token, map[string]any{"name": "Bob's", "endpoint": "https://example.org", "check_type": "http"})["id"].(string)
+	return ada, bob, viewer, id, bobsID
 }

@@ -27,19 +27,6 @@ const (
 // defaultSSLWarnDays is the warning window of services without ssl_warn_days (SPEC §3.7).
 const defaultSSLWarnDays = 30
 
-// sslView is GET /services/{id}/ssl: the latest certificate the service's checks saw.
-type sslView struct {
-	ServiceID       string    `json:"service_id"`
-	Domain          string    `json:"domain"`
-	Issuer          string    `json:"issuer"`
-	Subject         string    `json:"subject"`
-	ValidFrom       time.Time `json:"valid_from"`
-	ValidTo         time.Time `json:"valid_to"`
-	DaysUntilExpiry int       `json:"days_until_expiry"`
-	Status          string    `json:"status"`
-	CheckedAt       time.Time `json:"checked_at"`
-}
-
 // sslListItem is one row of GET /ssl-certificates (SPEC §3.8).
 type sslListItem struct {
 	ServiceID       string    `json:"service_id"`
@@ -49,6 +36,22 @@ type sslListItem struct {
 	ValidTo         time.Time `json:"valid_to"`
 	DaysUntilExpiry int       `json:"days_until_expiry"`
 	Status          string    `json:"status"`
+}
+
+// newSSLListItem describes the certificate s's checks last saw (s.Certificate is set).
+func newSSLListItem(s *store.Service, now time.Time) sslListItem {
+	cert := s.Certificate
+	return sslListItem{ServiceID: s.ID, Domain: endpointDomain(s), Issuer: cert.Issuer,
+		ValidFrom: cert.ValidFrom.UTC(), ValidTo: cert.ValidTo.UTC(), DaysUntilExpiry: daysUntil(cert.ValidTo, now),
+		Status: certStatus(cert, now, sslWarnDays(s))}
+}
+
+// sslView is GET /services/{id}/ssl: the list row of the latest certificate the service's
+// checks saw, with its subject and when it was seen.
+type sslView struct {
+	sslListItem
+	Subject   string    `json:"subject"`
+	CheckedAt time.Time `json:"checked_at"`
 }
 
 // ssl answers the service's certificate, or 404 when no check has seen one (a service that
@@ -63,12 +66,8 @@ func (h *serviceResultHandlers) ssl(c *gin.Context) error {
 		return &Error{Status: http.StatusNotFound, Code: "not_found",
 			Message: "No certificate seen yet: the service does not use TLS or has not been checked."}
 	}
-	now := h.now()
-	c.JSON(http.StatusOK, sslView{
-		ServiceID: s.ID, Domain: endpointDomain(s), Issuer: cert.Issuer, Subject: cert.Subject,
-		ValidFrom: cert.ValidFrom.UTC(), ValidTo: cert.ValidTo.UTC(), DaysUntilExpiry: daysUntil(cert.ValidTo, now),
-		Status: certStatus(cert, now, sslWarnDays(s)), CheckedAt: cert.CheckedAt.UTC(),
-	})
+	c.JSON(http.StatusOK, sslView{sslListItem: newSSLListItem(s, h.now()), Subject: cert.Subject,
+		CheckedAt: cert.CheckedAt.UTC()})
 	return nil
 }
 
@@ -85,10 +84,7 @@ func (h *sslCertificateHandlers) list(c *gin.Context) error {
 		all, err := h.store.Services(orgID)
 		return slices.DeleteFunc(all, func(s store.Service) bool { return s.Certificate == nil || !isTLSService(&s) }), err
 	}, func(s store.Service) string { return s.ID }, func(s *store.Service) sslListItem {
-		cert := s.Certificate
-		return sslListItem{ServiceID: s.ID, Domain: endpointDomain(s), Issuer: cert.Issuer,
-			ValidFrom: cert.ValidFrom.UTC(), ValidTo: cert.ValidTo.UTC(), DaysUntilExpiry: daysUntil(cert.ValidTo, now),
-			Status: certStatus(cert, now, sslWarnDays(s))}
+		return newSSLListItem(s, now)
 	})
 }
 
