@@ -253,13 +253,31 @@ func (b *browser) open(path string) {
 // waitFor waits until a JS expression is truthy, up to d, and returns its value.
 func (b *browser) waitFor(what, expr string, d time.Duration) any {
 	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Poll[any](expr,
-		chromedp.WithPollingTimeout(d), chromedp.WithPollingInterval(50*time.Millisecond)))
-	if err != nil {
+	deadline := time.Now().Add(d)
+	for {
+		v, err := chromedp.Run(b.ctx, chromedp.Poll[any](expr,
+			chromedp.WithPollingTimeout(time.Until(deadline)), chromedp.WithPollingInterval(50*time.Millisecond)))
+		if err == nil {
+			return v
+		}
+		// A navigation (a link opened, a form posted) replaces the page's JavaScript
+		// context under a running poll; poll again in the new page until the deadline.
+		if navigatedAway(err) && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
 		b.failShot()
 		b.t.Fatalf("wait for %s: %v", what, err)
 	}
-	return v
+}
+
+// navigatedAway reports a poll cut short by a navigation: the DevTools protocol's words for
+// a JavaScript context or target replaced by the next page.
+func navigatedAway(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context with specified id") ||
+		strings.Contains(msg, "Inspected target navigated or closed") ||
+		strings.Contains(msg, "Execution context was destroyed")
 }
 
 // waitText waits until the page's visible text contains s (default: up to 10 s).
