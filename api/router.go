@@ -16,7 +16,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	if err := r.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
 		return nil, err
 	}
-	r.Use(requestID(b.logger), accessLog(), recovery(), bodyLimit(maxBodyBytes))
+	// Compression sits outside recovery, so a panic's error answer is encoded like any other.
+	r.Use(requestID(b.logger), accessLog(), compressResponses(), recovery(), bodyLimit(maxBodyBytes))
 	// The admin UI: /, /assets/<hash>/…, and the fallback of unknown non-API paths (ui.go).
 	if err := registerUI(r); err != nil {
 		return nil, err
