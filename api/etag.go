@@ -17,17 +17,19 @@ import (
 )
 
 // etagMaxBody bounds what conditionalGET holds back to hash: the largest list page (1 000
-// services, ~0.9 MB) fits four times over. A larger answer streams on without a tag.
+// services, ~0.9 MB) fits four times over. A larger answer goes on without a tag.
 const etagMaxBody = 4 << 20
 
 // conditionalGET lets the UI's 5-second polls ask "has it changed?" (RFC 9110 §13.1.2).
-// A GET answered 200 with JSON of up to etagMaxBody gets a weak ETag hashed from its bytes
-// and the headers that describe them (X-Next-Cursor included), and Cache-Control
-// "private, no-cache" instead of the API's no-store, so the browser keeps the answer and
-// revalidates it with If-None-Match; an If-None-Match holding the tag gets 304 and no
-// body. The tag is a hash of what would be sent, so a 304 is exact: every change — a new
-// check result, an edit, another caller's view — gives another tag. Downloads
-// (Content-Disposition), CSV, backups and streamed answers keep no-store.
+// A GET answered 200 with JSON written in one piece (as c.JSON and c.Data write it) of up
+// to etagMaxBody gets a weak ETag hashed from its bytes and the headers that describe them
+// (X-Next-Cursor included), and Cache-Control "private, no-cache" instead of the API's
+// no-store, so the browser keeps the answer and revalidates it with If-None-Match; an
+// If-None-Match holding the tag gets 304 and no body. The tag is a hash of what would be
+// sent, so a 304 is exact: every change — a new check result, an edit, another caller's
+// view — gives another tag. Downloads (Content-Disposition), CSV, backups and streams (a
+// second write, or a flush: the configuration export) keep no-store and are never held
+// beyond their first write.
 func conditionalGET() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.Method != http.MethodGet {
@@ -56,7 +58,7 @@ const (
 	etagPassing                    // not taggable (or too big, or flushed): bytes go through
 )
 
-// etagWriter holds a taggable answer until the handler returns.
+// etagWriter holds a taggable answer, written in one piece, until the handler returns.
 type etagWriter struct {
 	gin.ResponseWriter
 	state etagState
@@ -73,9 +75,10 @@ func (w *etagWriter) Write(p []byte) (int, error) {
 		}
 	}
 	if w.state == etagHolding {
-		if w.held.Len()+len(p) <= etagMaxBody {
+		if w.held.Len() == 0 && len(p) <= etagMaxBody {
 			return w.held.Write(p)
 		}
+		// A second write: the handler streams, and holding it would hold the stream.
 		if err := w.release(); err != nil {
 			return 0, err
 		}

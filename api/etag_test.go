@@ -1,10 +1,14 @@
 package api
 
 import (
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/gin-gonic/gin"
 )
 
 // getIfNoneMatch sends GET path with token and, when set, If-None-Match and Accept-Encoding.
@@ -106,5 +110,46 @@ func TestETagOnlyForJSONReads(t *testing.T) {
 			t.Errorf("%d %s: ETag %q, Cache-Control %q; want no tag and no-store", rec.Code,
 				rec.Header().Get("Content-Type"), rec.Header().Get("ETag"), rec.Header().Get("Cache-Control"))
 		}
+	}
+}
+
+// TestETagHoldsOnlyOnePiece: conditionalGET holds an answer written in one piece; one
+// written in several (a stream) or larger than etagMaxBody goes on untagged and whole;
+// after a panic the held bytes are dropped and recovery's error is the answer.
+func TestETagHoldsOnlyOnePiece(t *testing.T) {
+	r := gin.New()
+	r.Use(requestID(slog.New(slog.NewTextHandler(io.Discard, nil))), compressResponses(), recovery(), apiHeaders(), conditionalGET())
+	json := func(c *gin.Context) { c.Header("Content-Type", "application/json") }
+	r.GET("/piece", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", []byte(`[1,2]`)) })
+	r.GET("/pieces", func(c *gin.Context) {
+		json(c)
+		_, _ = c.Writer.Write([]byte(`[1,`))
+		_, _ = c.Writer.Write([]byte(`2]`))
+	})
+	r.GET("/huge", func(c *gin.Context) {
+		c.Data(http.StatusOK, "application/json", []byte(`"`+strings.Repeat("a", etagMaxBody)+`"`))
+	})
+	r.GET("/panic", func(c *gin.Context) {
+		json(c)
+		_, _ = c.Writer.Write([]byte(`{"half":`))
+		panic("boom")
+	})
+	get := func(path string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		return rec
+	}
+	if rec := get("/piece"); rec.Header().Get("ETag") == "" || rec.Body.String() != `[1,2]` {
+		t.Errorf("one piece: ETag %q, body %q", rec.Header().Get("ETag"), rec.Body.String())
+	}
+	for _, c := range []struct{ path, body string }{{"/pieces", `[1,2]`}, {"/huge", `"` + strings.Repeat("a", etagMaxBody) + `"`}} {
+		rec := get(c.path)
+		if rec.Code != http.StatusOK || rec.Header().Get("ETag") != "" || rec.Header().Get("Cache-Control") != "no-store" || rec.Body.String() != c.body {
+			t.Errorf("%s: %d, ETag %q, Cache-Control %q, %d bytes", c.path, rec.Code, rec.Header().Get("ETag"),
+				rec.Header().Get("Cache-Control"), rec.Body.Len())
+		}
+	}
+	if rec := get("/panic"); rec.Code != http.StatusInternalServerError || !strings.HasPrefix(rec.Body.String(), `{"error":"internal"`) {
+		t.Errorf("panic after a held piece: %d %q", rec.Code, rec.Body.String())
 	}
 }
