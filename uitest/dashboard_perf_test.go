@@ -13,8 +13,8 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// dashboardRenderTarget is SPEC §7's figure for the dashboard with 1 000 services (README,
-// Performance): from navigation start to the 1 000th row.
+// dashboardRenderTarget is the dashboard's target with 1 000 services (README, Performance):
+// from navigation start to the 1 000th row.
 const dashboardRenderTarget = time.Second
 
 // TestDashboardThousandServices renders the dashboard with 1 000 services and filters them
