@@ -90,10 +90,10 @@ func TestDashboardPollsRevalidate(t *testing.T) {
 	b.open("/")
 	b.waitFor("12 rows", `document.querySelectorAll('table.services tbody tr').length === 12`, 15*time.Second)
 	// Two more polls (5 s apart): each revalidates the list and the overview.
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for len(revalidated(rec.exchanges("/api/v1/services"))) < 2 || len(revalidated(rec.exchanges("/api/v1/metrics"))) < 2 {
 		if time.Now().After(deadline) {
-			t.Fatalf("no revalidated polls within 20 s: /services %+v, /metrics %+v",
+			t.Fatalf("no revalidated polls within 30 s: /services %+v, /metrics %+v",
 				rec.exchanges("/api/v1/services"), rec.exchanges("/api/v1/metrics"))
 		}
 		time.Sleep(200 * time.Millisecond)
