@@ -16,7 +16,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	if err := r.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
 		return nil, err
 	}
-	r.Use(requestID(b.logger), accessLog(), recovery(), bodyLimit(maxBodyBytes))
+	// Compression sits outside recovery, so a panic's error answer is encoded like any other.
+	r.Use(requestID(b.logger), accessLog(), compressResponses(), recovery(), bodyLimit(maxBodyBytes))
 	// The admin UI: /, /assets/<hash>/…, and the fallback of unknown non-API paths (ui.go).
 	if err := registerUI(r); err != nil {
 		return nil, err
@@ -99,8 +100,9 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/public/subscriptions/unsubscribe", h(publicSubs.unsubscribe))
 	v1.GET("/badge/:slug/:component_id/uptime.svg", h(public.uptimeBadge))
 
-	// Everything below needs a valid token and counts against its rate limit.
-	in := v1.Group("", b.authenticate(), limits.perCaller())
+	// Everything below needs a valid token and counts against its rate limit; JSON reads
+	// carry an ETag, and a poll that sends it back gets 304 when nothing changed (etag.go).
+	in := v1.Group("", b.authenticate(), limits.perCaller(), conditionalGET())
 	in.POST("/auth/logout-all", h(authH.logoutAll))
 	in.POST("/invitations/accept", h(members.acceptInvitation))
 

@@ -46,38 +46,7 @@ func BenchmarkGetService(b *testing.B) {
 // an API key of the owner and the service IDs.
 func newServiceBench(b *testing.B) (router http.Handler, token string, ids []string) {
 	b.Helper()
-	dir := b.TempDir()
-	cfg := testConfig(dir)
-	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
-	if err != nil {
-		b.Fatal(err)
-	}
-	// Access logs are formatted as in production and then discarded.
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	sm := alerting.NewStateMachine(alerting.Config{BaseURL: cfg.BaseURL, AckKey: testAckKey, Logger: logger})
-	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), storeOptions(store.Options{}, cfg, sm, sealer, logger))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	deps := Deps{Config: cfg, Store: db, Sealer: sealer,
-		Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
-		Tokens:    crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, time.Now),
-		Alerter:   alerting.NewAlerter(db, sm), Logger: logger, Version: "bench"}
-	engine, err := NewRouter(deps)
-	if err != nil {
-		b.Fatal(err)
-	}
-	router = engine
-	u := &store.User{Email: "bench@example.com", FullName: "Bench", PasswordHash: "x"}
-	org := &store.Organization{Name: "Bench", PlanType: "enterprise", MaxServices: -1, Settings: store.DefaultOrgSettings()}
-	if err := db.Register(u, org, &store.Membership{}, nil); err != nil {
-		b.Fatal(err)
-	}
-	token, err = deps.Tokens.Issue(u.ID, org.ID, u.Email, u.TokenVersion)
-	if err != nil {
-		b.Fatal(err)
-	}
+	router, _, _, token = newBenchRouter(b)
 	ids = make([]string, 0, benchServices)
 	for i := range benchServices {
 		body, _ := json.Marshal(map[string]any{"name": fmt.Sprintf("Service %d", i), "check_type": "http",
@@ -113,4 +82,43 @@ func apiKeyFor(b *testing.B, router http.Handler, token string) string {
 		b.Fatalf("api key: %d %s", rec.Code, rec.Body.String())
 	}
 	return v.Key
+}
+
+// newBenchRouter builds the production router (NewRouter, every middleware) over a fresh
+// store with one enterprise organization, and returns the router, the store, the
+// organization's ID and a session token of its owner.
+func newBenchRouter(b *testing.B) (router http.Handler, db *store.DB, orgID, token string) {
+	b.Helper()
+	dir := b.TempDir()
+	cfg := testConfig(dir)
+	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Access logs are formatted as in production and then discarded.
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	sm := alerting.NewStateMachine(alerting.Config{BaseURL: cfg.BaseURL, AckKey: testAckKey, Logger: logger})
+	db, err = store.Open(filepath.Join(dir, "alertifypro.db"), storeOptions(store.Options{}, cfg, sm, sealer, logger))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	deps := Deps{Config: cfg, Store: db, Sealer: sealer,
+		Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
+		Tokens:    crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, time.Now),
+		Alerter:   alerting.NewAlerter(db, sm), Logger: logger, Version: "bench"}
+	engine, err := NewRouter(deps)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := &store.User{Email: "bench@example.com", FullName: "Bench", PasswordHash: "x"}
+	org := &store.Organization{Name: "Bench", PlanType: "enterprise", MaxServices: -1, Settings: store.DefaultOrgSettings()}
+	if err := db.Register(u, org, &store.Membership{}, nil); err != nil {
+		b.Fatal(err)
+	}
+	token, err = deps.Tokens.Issue(u.ID, org.ID, u.Email, u.TokenVersion)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return engine, db, org.ID, token
 }

@@ -125,7 +125,7 @@ func (h *publicStatusHandlers) html(c *gin.Context) error {
 		return nil
 	}
 	body := e.html
-	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
+	if acceptsCoding(c.GetHeader("Accept-Encoding"), codingGzip) {
 		hdr.Set("Content-Encoding", "gzip")
 		body = e.htmlGzip
 	}
@@ -133,19 +133,6 @@ func (h *publicStatusHandlers) html(c *gin.Context) error {
 	c.Status(http.StatusOK)
 	_, _ = c.Writer.Write(body)
 	return nil
-}
-
-// acceptsGzip reports whether an Accept-Encoding header allows gzip (and does not refuse
-// it with q=0).
-func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
-			q := strings.ReplaceAll(params, " ", "")
-			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
-		}
-	}
-	return false
 }
 
 // json serves GET /api/v1/public/status-pages/:slug.

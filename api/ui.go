@@ -2,13 +2,10 @@ package api
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"io/fs"
-	"mime"
 	"net/http"
 	"path"
-	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -32,55 +29,24 @@ const uiCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 
 
 // uiServer serves the embedded admin UI.
 type uiServer struct {
-	files  fs.FS
-	hash   string // hex sha256 of every path and file of dist
-	prefix string // "/assets/" + hash
-	index  []byte // index.html with the placeholder substituted
+	assets map[string]*uiAsset // every file of dist, by path
+	hash   string              // hex sha256 of every path and file of dist
+	prefix string              // "/assets/" + hash
+	index  []byte              // index.html with the placeholder substituted
 }
 
 func newUIServer(files fs.FS) (*uiServer, error) {
-	hash, err := hashTree(files)
+	assets, hash, err := loadUIAssets(files)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := fs.ReadFile(files, "index.html")
-	if err != nil {
-		return nil, err
+	raw, ok := assets["index.html"]
+	if !ok {
+		return nil, fs.ErrNotExist
 	}
-	u := &uiServer{files: files, hash: hash, prefix: "/assets/" + hash}
-	u.index = bytes.ReplaceAll(raw, []byte(uiAssetPrefixPlaceholder), []byte(u.prefix))
+	u := &uiServer{assets: assets, hash: hash, prefix: "/assets/" + hash}
+	u.index = bytes.ReplaceAll(raw.body, []byte(uiAssetPrefixPlaceholder), []byte(u.prefix))
 	return u, nil
-}
-
-// hashTree digests the paths and contents of every file in sorted order, so the
-// hash changes when any file is added, renamed or edited.
-func hashTree(files fs.FS) (string, error) {
-	var names []string
-	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() {
-			names = append(names, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return "", err
-	}
-	sort.Strings(names)
-	h := sha256.New()
-	for _, n := range names {
-		b, err := fs.ReadFile(files, n)
-		if err != nil {
-			return "", err
-		}
-		h.Write([]byte(n))
-		h.Write([]byte{0})
-		h.Write(b)
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
 func uiSecurityHeaders(c *gin.Context) {
@@ -103,26 +69,22 @@ func (u *uiServer) serveIndex(c *gin.Context) {
 func (u *uiServer) serveAsset(c *gin.Context) {
 	uiSecurityHeaders(c)
 	name := strings.TrimPrefix(path.Clean(c.Param("file")), "/")
-	if c.Param("hash") != u.hash || name == "" || name == "." || name == "index.html" {
+	a, ok := u.assets[name]
+	if c.Param("hash") != u.hash || !ok || name == "index.html" {
 		c.Header("Cache-Control", "no-store")
 		c.String(http.StatusNotFound, "not found")
 		return
-	}
-	b, err := fs.ReadFile(u.files, name)
-	if err != nil {
-		c.Header("Cache-Control", "no-store")
-		c.String(http.StatusNotFound, "not found")
-		return
-	}
-	ctype := mime.TypeByExtension(path.Ext(name))
-	if ctype == "" {
-		ctype = "application/octet-stream"
-	}
-	if strings.HasSuffix(name, ".js") { // some systems' mime tables lack .js or say application/javascript
-		ctype = "text/javascript; charset=utf-8"
 	}
 	c.Header("Cache-Control", "public, max-age=31536000, immutable")
-	c.Data(http.StatusOK, ctype, b)
+	body := a.body
+	// Compressed once (ui_assets.go); the compression middleware passes an answer that
+	// already has a Content-Encoding through untouched.
+	if gz := a.gzipped(); gz != nil && acceptsCoding(c.GetHeader("Accept-Encoding"), codingGzip) {
+		c.Header("Content-Encoding", codingGzip)
+		body = gz
+	}
+	c.Header("Content-Length", strconv.Itoa(len(body)))
+	c.Data(http.StatusOK, a.ctype, body)
 }
 
 // noRoute sends browsers' deep links (/services/42, /alerts) to the app, while

@@ -1,9 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -180,4 +183,66 @@ func pathJoinDir(file, rel string) string {
 		}
 	}
 	return strings.Join(out, "/")
+}
+
+// TestUIAssetsPrecompressed: every text asset goes out gzip-compressed to a client that
+// accepts gzip (compressed once, then served from memory), decodes to the embedded file,
+// and goes out as it is to one that does not; HEAD answers the same headers. It logs
+// what the whole UI costs on the wire each way.
+func TestUIAssetsPrecompressed(t *testing.T) {
+	env := newTestEnv(t)
+	prefix := uiAssetPrefix(t, env.do("GET", "/", "", nil).Body.String())
+	files := assets.UI()
+	var raw, wire int
+	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || p == "index.html" {
+			return err
+		}
+		want, err := fs.ReadFile(files, p)
+		if err != nil {
+			return err
+		}
+		plain := env.doWithHeader("GET", prefix+"/"+p, "Accept-Encoding", "")
+		if plain.Code != http.StatusOK || plain.Header().Get("Content-Encoding") != "" || !bytes.Equal(plain.Body.Bytes(), want) {
+			t.Errorf("%s without gzip: %d, Content-Encoding %q", p, plain.Code, plain.Header().Get("Content-Encoding"))
+		}
+		zipped := env.doWithHeader("GET", prefix+"/"+p, "Accept-Encoding", "gzip, deflate, br")
+		raw, wire = raw+len(want), wire+zipped.Body.Len()
+		text := strings.HasSuffix(p, ".js") || strings.HasSuffix(p, ".css")
+		if !text {
+			return nil
+		}
+		if zipped.Header().Get("Content-Encoding") != "gzip" || zipped.Header().Get("Content-Length") != strconv.Itoa(zipped.Body.Len()) ||
+			!strings.Contains(zipped.Header().Get("Vary"), "Accept-Encoding") || zipped.Header().Get("Cache-Control") != "public, max-age=31536000, immutable" {
+			t.Errorf("%s with gzip: %v", p, zipped.Header())
+			return nil
+		}
+		if got := gunzip(t, zipped.Body.Bytes()); !bytes.Equal(got, want) {
+			t.Errorf("%s: the gzip body does not decode to the file", p)
+		}
+		head := env.doWithHeader("HEAD", prefix+"/"+p, "Accept-Encoding", "gzip")
+		if head.Header().Get("Content-Encoding") != "gzip" || head.Header().Get("Content-Length") != zipped.Header().Get("Content-Length") {
+			t.Errorf("HEAD %s: %v", p, head.Header())
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("UI assets: %d bytes as they are, %d bytes on the wire with gzip", raw, wire)
+	if wire*2 > raw {
+		t.Errorf("the UI's assets shrink only from %d to %d bytes with gzip", raw, wire)
+	}
+}
+
+// doWithHeader sends an anonymous request with one extra header (none when value is "").
+func (e *testEnv) doWithHeader(method, path, key, value string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	req := httptest.NewRequest(method, path, nil)
+	if value != "" {
+		req.Header.Set(key, value)
+	}
+	rec := httptest.NewRecorder()
+	e.router.ServeHTTP(rec, req)
+	return rec
 }

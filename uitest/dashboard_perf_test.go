@@ -5,21 +5,75 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// dashboardRenderBudget is the bound the test enforces; the target is 1 s and
-// the measured figure is logged (and reported in the README). The assertion is
-// generous so a loaded CI machine does not make the suite flaky.
-const dashboardRenderBudget = 5 * time.Second
+// dashboardRenderTarget is the dashboard's target with 1 000 services (README, Performance):
+// from navigation start to the 1 000th row.
+const dashboardRenderTarget = time.Second
 
-// TestDashboardThousandServices measures the dashboard with 1 000 services: from
-// navigation start (performance.now() = 0) to the 1 000th row in the DOM.
+// TestDashboardThousandServices renders the dashboard with 1 000 services and filters them
+// in the page. It runs in CI, on runners that share their cores with every other package's
+// tests, so it checks that the rows come (within its 30 s wait) and logs the time, and
+// asserts no timing: TestLoadDashboardThousandServices holds the 1 s target.
 func TestDashboardThousandServices(t *testing.T) {
-	srv := startServer(t, serverOptions{}) // no engine: the statuses stay as written
+	srv, token, orgSlug := thousandServicesServer(t)
+	b := newBrowser(t, srv, 60*time.Second)
+	ms := renderDashboard(b, token, orgSlug)
+	t.Logf("dashboard with 1000 services: 1000th row present %.0f ms after navigation start", ms)
+	b.screenshot("dashboard-1000-services")
+
+	// Search and the status filter narrow the 1 000 rows without a request.
+	b.fill("q", "service-099")
+	b.waitFor("10 matches", `document.querySelectorAll('table.services tbody tr').length === 10`, 5*time.Second)
+	b.choose("status", "RED")
+	b.waitFor("the RED one among them", `document.querySelectorAll('table.services tbody tr').length === 1`, 5*time.Second)
+	b.screenshot("dashboard-filtered")
+}
+
+// TestLoadDashboardThousandServices is the load program of the dashboard's figure: five
+// renders of the dashboard with 1 000 services, each in a fresh Chromium (nothing cached
+// but what the login page loaded, as for a user who just signed in), and the median must
+// meet the 1 s target. It runs only with ALERTIFYPRO_LOAD=1, on a quiet machine:
+//
+//	ALERTIFYPRO_LOAD=1 go test -run '^TestLoadDashboardThousandServices$' -v ./uitest
+func TestLoadDashboardThousandServices(t *testing.T) {
+	if os.Getenv("ALERTIFYPRO_LOAD") != "1" {
+		t.Skip("load program: set ALERTIFYPRO_LOAD=1 to run")
+	}
+	srv, token, orgSlug := thousandServicesServer(t)
+	const runs = 5
+	var times []time.Duration
+	for i := range runs {
+		t.Run(fmt.Sprintf("render-%d", i+1), func(t *testing.T) {
+			ms := renderDashboard(newBrowser(t, srv, 60*time.Second), token, orgSlug)
+			t.Logf("1000th row after %.0f ms", ms)
+			times = append(times, time.Duration(ms*float64(time.Millisecond)))
+		})
+	}
+	if len(times) != runs {
+		t.Fatalf("%d of %d renders finished", len(times), runs)
+	}
+	slices.Sort(times)
+	median := times[runs/2]
+	t.Logf("dashboard with 1000 services, %d fresh browsers: 1000th row after %v (min %v, max %v)",
+		runs, median.Round(time.Millisecond), times[0].Round(time.Millisecond), times[runs-1].Round(time.Millisecond))
+	if median > dashboardRenderTarget {
+		t.Errorf("dashboard median render %v; the target is %v", median.Round(time.Millisecond), dashboardRenderTarget)
+	}
+}
+
+// thousandServicesServer is the real server with one organization of 1 000 services of
+// mixed statuses, checked a minute ago (no engine: the statuses stay as written), and the
+// owner's token and the organization's slug.
+func thousandServicesServer(t *testing.T) (srv *server, token, orgSlug string) {
+	t.Helper()
+	srv = startServer(t, serverOptions{})
 	token, orgID, orgSlug := registerViaAPI(t, srv, "Perf", "perf@example.com", "correct horse battery")
 	if _, err := srv.DB.UpdateOrganization(orgID, func(o *store.Organization) error {
 		o.MaxServices = -1
@@ -41,25 +95,20 @@ func TestDashboardThousandServices(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return srv, token, orgSlug
+}
 
-	b := newBrowser(t, srv, 60*time.Second)
+// renderDashboard signs b in with token (through localStorage, after loading the login
+// page), opens the dashboard and returns the milliseconds from navigation start to the
+// 1 000th row in the DOM (performance.now(), sampled every 50 ms).
+func renderDashboard(b *browser, token, orgSlug string) float64 {
+	b.t.Helper()
 	b.open("/login")
 	evalJS[bool](b, fmt.Sprintf(`localStorage.setItem('alertifypro.token', %q); localStorage.setItem('alertifypro.org', %q); true`, token, orgSlug))
 	b.open("/")
 	v := b.waitFor("1 000 rows", `document.querySelectorAll('table.services tbody tr').length >= 1000 && performance.now()`, 30*time.Second)
 	ms, _ := v.(float64)
-	t.Logf("dashboard with 1000 services: 1000th row present %.0f ms after navigation start", ms)
-	b.screenshot("dashboard-1000-services")
-
-	// Search and the status filter narrow the 1 000 rows without a request.
-	b.fill("q", "service-099")
-	b.waitFor("10 matches", `document.querySelectorAll('table.services tbody tr').length === 10`, 5*time.Second)
-	b.choose("status", "RED")
-	b.waitFor("the RED one among them", `document.querySelectorAll('table.services tbody tr').length === 1`, 5*time.Second)
-	b.screenshot("dashboard-filtered")
-	if time.Duration(ms*float64(time.Millisecond)) > dashboardRenderBudget {
-		t.Errorf("dashboard took %.0f ms to render 1000 services, budget %v (target 1 s)", ms, dashboardRenderBudget)
-	}
+	return ms
 }
 
 // registerViaAPI signs a user up through POST /auth/register and returns the token and
