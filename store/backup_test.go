@@ -9,8 +9,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 func TestSnapshotWhileRecording(t *testing.T) {
@@ -212,7 +210,7 @@ func growBy(t *testing.T, db *DB, n int) {
 	value := bytes.Repeat([]byte{0x5A}, 1<<20)
 	base := time.Now().UnixNano()
 	for i := 0; i < n>>20; i++ {
-		err := db.kv.Update(func(tx *bolt.Tx) error {
+		err := db.update("", nil, func(tx txn) error {
 			b, err := tx.CreateBucket([]byte(fmt.Sprintf("scratch-%d-%d", base, i)))
 			if err != nil {
 				return err

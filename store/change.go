@@ -1,10 +1,6 @@
 package store
 
-import (
-	"errors"
-
-	bolt "go.etcd.io/bbolt"
-)
+import "errors"
 
 // Change is what a write records besides its own data: the audit entries that describe it
 // and the events it causes (webhook deliveries, subscriber messages). Every mutating method
@@ -34,18 +30,25 @@ var errChangeWithoutOrg = errors.New("store: a change with audit entries or even
 // method that learns its organization only inside the transaction (from a token) passes
 // nil and calls record itself at the end of fn. A commit that fails for lack of space
 // returns an error that is ErrDiskFull (disk_full.go).
-func (db *DB) update(orgID string, ch *Change, fn func(tx *bolt.Tx) error) error {
-	return db.observeSpace(db.kv.Update(func(tx *bolt.Tx) error {
+func (db *DB) update(orgID string, ch *Change, fn func(tx txn) error) error {
+	return db.write(nil, func(tx txn) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
 		return db.record(tx, orgID, ch)
-	}))
+	})
+}
+
+// write is the lower half of the write path: one bbolt write transaction that runs fn,
+// recording its mutations into rec (nil: not recording), and commits unless fn fails. A
+// commit that fails for lack of space returns an error that is ErrDiskFull.
+func (db *DB) write(rec *recorder, fn func(tx txn) error) error {
+	return db.observeSpace(db.kv.readWrite(rec, fn))
 }
 
 // record writes ch's audit entries to organization orgID's audit log and hands its events
 // to the event sinks, inside tx.
-func (db *DB) record(tx *bolt.Tx, orgID string, ch *Change) error {
+func (db *DB) record(tx txn, orgID string, ch *Change) error {
 	if ch == nil || len(ch.Audit)+len(ch.Events) == 0 {
 		return nil
 	}
@@ -77,7 +80,7 @@ func (db *DB) record(tx *bolt.Tx, orgID string, ch *Change) error {
 // audited change takes exactly one.
 func (db *DB) Commits() (uint64, error) {
 	var id int
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		id = tx.ID()
 		return nil
 	})

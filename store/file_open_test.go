@@ -4,8 +4,6 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // The memory map has headroom: while a long read transaction is open, the file can grow
@@ -14,7 +12,7 @@ func TestMmapHeadroomLetsTheFileGrowUnderALongRead(t *testing.T) {
 	db := openTestDB(t)
 	reading, release := make(chan struct{}), make(chan struct{})
 	go func() {
-		_ = db.kv.View(func(*bolt.Tx) error { close(reading); <-release; return nil })
+		_ = db.view(func(txn) error { close(reading); <-release; return nil })
 	}()
 	<-reading
 	defer close(release)
@@ -44,7 +42,7 @@ func TestMmapHeadroomAfterReopen(t *testing.T) {
 	db = openTestDBAt(t, path, Options{})
 	reading, release := make(chan struct{}), make(chan struct{})
 	go func() {
-		_ = db.kv.View(func(*bolt.Tx) error { close(reading); <-release; return nil })
+		_ = db.view(func(txn) error { close(reading); <-release; return nil })
 	}()
 	<-reading
 	defer close(release)

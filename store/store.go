@@ -78,8 +78,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Options configures Open. The zero value is usable.
@@ -231,8 +229,8 @@ func (db *DB) Ping() error {
 	if err := db.diskFull(); err != nil {
 		return err
 	}
-	return db.kv.View(func(tx *bolt.Tx) error {
-		if tx.Bucket([]byte(bucketMeta)) == nil {
+	return db.view(func(tx txn) error {
+		if !tx.Bucket([]byte(bucketMeta)).exists() {
 			return errors.New("store: meta bucket missing")
 		}
 		return nil
@@ -246,38 +244,38 @@ func (db *DB) stamp() time.Time {
 
 // orgBucket returns orgs/<orgID>, or ErrNotFound when the organization does not exist or is
 // being deleted (its "info" key is gone).
-func orgBucket(tx *bolt.Tx, orgID string) (*bolt.Bucket, error) {
+func orgBucket(tx txn, orgID string) (bucket, error) {
 	orgs := tx.Bucket([]byte(bucketOrgs))
-	if orgs == nil || orgID == "" {
-		return nil, notFoundf(entityOrganization, "organization %q", orgID)
+	if !orgs.exists() || orgID == "" {
+		return bucket{}, notFoundf(entityOrganization, "organization %q", orgID)
 	}
 	b := orgs.Bucket([]byte(orgID))
-	if b == nil || b.Get([]byte(orgInfoKey)) == nil {
-		return nil, notFoundf(entityOrganization, "organization %q", orgID)
+	if !b.exists() || b.Get([]byte(orgInfoKey)) == nil {
+		return bucket{}, notFoundf(entityOrganization, "organization %q", orgID)
 	}
 	return b, nil
 }
 
 // orgSub returns the child bucket name of an organization. In a write transaction a missing
-// child is created; in a read transaction it is returned as nil, which getJSON and listJSON
+// child is created; in a read transaction it is returned missing, which getJSON and listJSON
 // treat as empty.
-func orgSub(tx *bolt.Tx, orgID, name string) (*bolt.Bucket, error) {
+func orgSub(tx txn, orgID, name string) (bucket, error) {
 	ob, err := orgBucket(tx, orgID)
 	if err != nil {
-		return nil, err
+		return bucket{}, err
 	}
-	if b := ob.Bucket([]byte(name)); b != nil || !tx.Writable() {
+	if b := ob.Bucket([]byte(name)); b.exists() || !tx.Writable() {
 		return b, nil
 	}
 	return ob.CreateBucket([]byte(name))
 }
 
 // getJSON decodes the value at key into v; the ErrNotFound of entity (the kind of record
-// the bucket holds, as the API names it) when b is nil or the key is missing. Decoding
+// the bucket holds, as the API names it) when b or the key is missing. Decoding
 // copies, so v stays valid after the transaction.
-func getJSON(b *bolt.Bucket, key []byte, v any, entity string) error {
+func getJSON(b bucket, key []byte, v any, entity string) error {
 	var raw []byte
-	if b != nil {
+	if b.exists() {
 		raw = b.Get(key)
 	}
 	if raw == nil {
@@ -290,7 +288,7 @@ func getJSON(b *bolt.Bucket, key []byte, v any, entity string) error {
 }
 
 // putJSON encodes v and stores it at key.
-func putJSON(b *bolt.Bucket, key []byte, v any) error {
+func putJSON(b bucket, key []byte, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("store: encode %q: %w", key, err)
@@ -300,9 +298,9 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 
 // listJSON decodes every value of b in key order, skipping nested buckets. It never returns a
 // nil slice, so an empty list renders as [] rather than null.
-func listJSON[T any](b *bolt.Bucket) ([]T, error) {
+func listJSON[T any](b bucket) ([]T, error) {
 	out := make([]T, 0)
-	if b == nil {
+	if !b.exists() {
 		return out, nil
 	}
 	err := b.ForEach(func(k, v []byte) error {
@@ -324,7 +322,7 @@ func listJSON[T any](b *bolt.Bucket) ([]T, error) {
 // cleanup; it reads the whole file, so it is not for the hot path.
 func (db *DB) Check() error {
 	var errs []error
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		for e := range tx.Check() {
 			errs = append(errs, e)
 		}

@@ -79,7 +79,7 @@ func checkFile(t testing.TB, path string) {
 		return
 	}
 	defer kv.Close()
-	err = kv.View(func(tx *bolt.Tx) error {
+	err = readFile(kv, func(tx txn) error {
 		for err := range tx.Check() {
 			t.Errorf("bbolt check: %v", err)
 		}
