@@ -25,17 +25,43 @@ var errChangeWithoutOrg = errors.New("store: a change with audit entries or even
 
 // update is the store's one write path: every write transaction, from a single record to a
 // recorder group, is opened here. It runs fn, then records ch (if any) in organization
-// orgID inside the same transaction, then commits; an error from either rolls everything
+// orgID inside the same transaction, then — when Options.Capture is set — hands the
+// transaction's write set to it, then commits; an error from any of them rolls everything
 // back. orgID is the organization the write belongs to ("" for instance-wide writes). A
 // method that learns its organization only inside the transaction (from a token) passes
 // nil and calls record itself at the end of fn. A commit that fails for lack of space
 // returns an error that is ErrDiskFull (disk_full.go).
+//
+// This is the write path's upper half, the logic; write is its lower half, the bbolt
+// transaction, which ApplyWriteSet shares. The cluster (SPEC §9) turns the capture step
+// into replication. On the leader, update runs under a store-wide write lock; the capture
+// step keeps the set and rolls the transaction back instead of committing; update then
+// hands the encoded set to raft.Apply outside the transaction and waits until the state
+// machine has applied it — ApplyWriteSet on every node, the leader included, with the
+// Raft index written to meta in the same transaction — and only then releases the lock,
+// so the next write's logic sees this one. ApplyWriteSet never takes that lock (the
+// leader holds it while it waits on Raft), only bbolt's writer lock. The functions the
+// logic registered with OnCommit then run after that apply, not after the rollback. A
+// recorder group is one transaction, so one Raft entry.
 func (db *DB) update(orgID string, ch *Change, fn func(tx txn) error) error {
-	return db.write(nil, func(tx txn) error {
+	var rec *recorder
+	if db.capture != nil {
+		rec = newRecorder()
+	}
+	return db.write(rec, func(tx txn) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return db.record(tx, orgID, ch)
+		if err := db.record(tx, orgID, ch); err != nil {
+			return err
+		}
+		if rec == nil {
+			return nil
+		}
+		if rec.err != nil {
+			return rec.err
+		}
+		return db.capture(&rec.set)
 	})
 }
 

@@ -166,9 +166,6 @@ func (db *DB) finishOrgDeletions() error {
 	var pending []string
 	err := db.view(func(tx txn) error {
 		orgs := tx.Bucket([]byte(bucketOrgs))
-		if !orgs.exists() {
-			return nil // a file nothing was written to yet (a replica's, before its first write set)
-		}
 		return orgs.ForEachBucket(func(id []byte) error {
 			if orgs.Bucket(id).Get([]byte(orgInfoKey)) == nil {
 				pending = append(pending, string(id))

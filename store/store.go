@@ -100,6 +100,16 @@ type Options struct {
 	// what was acknowledged. Never for real data: serve leaves it off; the durability
 	// test sets it to prove that its check catches a missing fsync.
 	NoSync bool
+	// Capture, when set, receives the write set of every write transaction — its puts,
+	// deletes, bucket creations and deletions and sequences, in order (WriteSet) — inside
+	// the transaction, after its logic and its Change, just before the commit. An error
+	// aborts the commit and is the write's error. ws is Capture's to keep. Open's own
+	// writes (migrations, finishing an interrupted organization deletion) are captured
+	// too; ApplyWriteSet's replays are not (they were captured where they were recorded).
+	// nil records nothing, and the write path costs what it did without recording (a
+	// single node is no slower, SPEC §9). It is the seam the cluster replicates: see
+	// update (change.go) for the flow the leader builds on it.
+	Capture func(ws *WriteSet) error
 
 	// What must run inside write transactions, decided by other packages: the alert state
 	// machine (alerting.StateMachine.StoreHooks), the maintenance rule
@@ -161,6 +171,8 @@ type DB struct {
 	onDeleteChunk func(bucket string, keys int)
 	// beforeAudit is Options.BeforeAudit.
 	beforeAudit func(orgID string, e *AuditEntry) error
+	// capture is Options.Capture.
+	capture func(ws *WriteSet) error
 	// space follows full-disk episodes: writes refused for lack of space (disk_full.go).
 	space diskSpace
 }
@@ -176,12 +188,30 @@ func Open(path string, opts Options) (*DB, error) {
 
 // open is Open with an explicit migration list, so tests can exercise multi-step upgrades.
 func open(path string, opts Options, migrations []migration) (*DB, error) {
+	db, err := openFile(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(migrations); err != nil {
+		_ = db.kv.Close()
+		return nil, err
+	}
+	if err := db.finishOrgDeletions(); err != nil {
+		_ = db.kv.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openFile is open without Open's writes (migrations, repairs): the file as it is, as a
+// replica that only ApplyWriteSet fills opens it.
+func openFile(path string, opts Options) (*DB, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
 	db := &DB{path: path, now: opts.Now, log: opts.Logger, retention: opts.Retention.orDefaults(DefaultRetention()),
 		alerts: opts.Alerts, maintenance: opts.Maintenance, subscribers: opts.Subscribers}
-	db.beforeAudit = opts.BeforeAudit
+	db.beforeAudit, db.capture = opts.BeforeAudit, opts.Capture
 	if db.now == nil {
 		db.now = func() time.Time { return time.Now().UTC() }
 	}
@@ -198,14 +228,6 @@ func open(path string, opts Options, migrations []migration) (*DB, error) {
 	// Status-page subscribers hear of incident updates and maintenance (SPEC §3.16).
 	db.afterIncident = append(db.afterIncident, db.notifyIncidentSubscribers)
 	db.eventSinks = append(db.eventSinks, db.maintenanceSubscriberSink)
-	if err := db.migrate(migrations); err != nil {
-		_ = kv.Close()
-		return nil, err
-	}
-	if err := db.finishOrgDeletions(); err != nil {
-		_ = kv.Close()
-		return nil, err
-	}
 	return db, nil
 }
 

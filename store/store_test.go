@@ -52,9 +52,14 @@ func openTestDB(t testing.TB) *DB {
 	return openTestDBAt(t, filepath.Join(t.TempDir(), "alertifypro.db"), Options{Now: tickClock()})
 }
 
-// openTestDBAt is openTestDB for a given path and options (reopen tests).
+// openTestDBAt is openTestDB for a given path and options (reopen tests). Unless opts has
+// a Capture of its own, every write set is replayed on a replica that must end up equal
+// to the file (replica_test.go).
 func openTestDBAt(t testing.TB, path string, opts Options) *DB {
 	t.Helper()
+	if opts.Capture == nil {
+		opts.Capture = startReplica(t, path)
+	}
 	db, err := Open(path, testOptions(opts))
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)

@@ -4,12 +4,28 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // logicalDump lists everything db holds, in order: every bucket (with its path and
 // sequence) and every key with its value, so two files compare equal exactly when they
 // hold the same buckets, keys, values and sequences, however their pages are laid out.
-func logicalDump(db *DB) ([]string, error) {
+func logicalDump(db *DB) ([]string, error) { return dumpTx(db.view) }
+
+// dumpFile is logicalDump of the closed database file at path.
+func dumpFile(path string) ([]string, error) {
+	kv, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer kv.Close()
+	return dumpTx(func(fn func(tx txn) error) error { return readFile(kv, fn) })
+}
+
+// dumpTx is logicalDump of what view's read transaction sees.
+func dumpTx(view func(fn func(tx txn) error) error) ([]string, error) {
 	var out []string
 	var walk func(path string, b bucket) error
 	walk = func(path string, b bucket) error {
@@ -28,7 +44,7 @@ func logicalDump(db *DB) ([]string, error) {
 		}
 		return nil
 	}
-	err := db.view(func(tx txn) error {
+	err := view(func(tx txn) error {
 		return tx.ForEach(func(name []byte, b bucket) error { return walk(fmt.Sprintf("%q", name), b) })
 	})
 	return out, err
@@ -85,6 +101,12 @@ func sameContents(t testing.TB, a, b *DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sameDumps(t, want, got)
+}
+
+// sameDumps fails t unless two logical dumps are equal.
+func sameDumps(t testing.TB, want, got []string) {
+	t.Helper()
 	if diff := dumpDiff(want, got); diff != nil {
 		t.Fatalf("the replica differs from the original (%d and %d entries):\n%s", len(want), len(got), joinLines(diff))
 	}
