@@ -74,7 +74,7 @@ func TestSnapshotWhileRecording(t *testing.T) {
 // A snapshot nobody reads holds no transaction: the file may grow past its memory map
 // (bbolt remaps, which waits for every open read transaction) while it stays unread.
 func TestSnapshotUnreadBlocksNoRemap(t *testing.T) {
-	db := openTestDB(t)
+	db := openUnreplicatedTestDB(t, filepath.Join(t.TempDir(), "alertifypro.db"), Options{Now: tickClock()}) // timed
 	snap, err := db.Snapshot()
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 // The memory map has headroom: while a long read transaction is open, the file can grow
 // by megabytes without a remap, which would wait for that transaction to end.
 func TestMmapHeadroomLetsTheFileGrowUnderALongRead(t *testing.T) {
-	db := openTestDB(t)
+	db := openUnreplicatedTestDB(t, filepath.Join(t.TempDir(), "alertifypro.db"), Options{Now: tickClock()}) // timed
 	reading, release := make(chan struct{}), make(chan struct{})
 	go func() {
 		_ = db.view(func(txn) error { close(reading); <-release; return nil })
@@ -34,12 +34,12 @@ func TestInitialMmapSize(t *testing.T) {
 // grow by 80 MiB without a remap). The bound is generous: a remap would block for good.
 func TestMmapHeadroomAfterReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
-	db := openTestDBAt(t, path, Options{})
+	db := openUnreplicatedTestDB(t, path, Options{}) // timed, and 128 MiB
 	growBy(t, db, 48<<20)
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	db = openTestDBAt(t, path, Options{})
+	db = openUnreplicatedTestDB(t, path, Options{})
 	reading, release := make(chan struct{}), make(chan struct{})
 	go func() {
 		_ = db.view(func(txn) error { close(reading); <-release; return nil })

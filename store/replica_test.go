@@ -22,10 +22,6 @@ var replicaGenerations = struct {
 	of map[string]int
 }{of: map[string]int{}}
 
-// ignoreWriteSets is a Capture for tests that write around the write path's upper half
-// (db.write) or change the file behind the store's back: it turns the replica off.
-func ignoreWriteSets(*WriteSet) error { return nil }
-
 // startReplica starts the replica of the database about to be opened at path and returns
 // the Capture to open it with. Call it before Open, so that its check runs after the
 // database's cleanup has closed it.
