@@ -68,6 +68,11 @@
 // deliveries log (deliveries.go) and the ones given up on to dead_letters.
 // Bytes read inside a transaction are copied (JSON decoding copies; raw values go through
 // string() or bytes.Clone) before the transaction ends.
+//
+// Every write transaction is opened by update (change.go), and store code reaches bbolt only
+// through kv.go's txn, bucket and cursor, so a transaction's mutations can be recorded as a
+// WriteSet (writeset.go): Options.Capture receives it before the commit, ApplyWriteSet
+// replays it elsewhere — the seam the cluster replicates (SPEC §9).
 package store
 
 import (
