@@ -1,10 +1,6 @@
 package store
 
-import (
-	"time"
-
-	bolt "go.etcd.io/bbolt"
-)
+import "time"
 
 // DefaultRuleID is the ID of the virtual rule built from an organization's AlertDefaults:
 // it covers a service that has no enabled rule of its own and no enabled org-wide rule
@@ -64,7 +60,7 @@ const (
 // rule, so open default-rule alerts of the services (or the heartbeat) it covers are
 // resolved ("rule changed") in the same transaction: otherwise nothing would ever evaluate them again.
 func (db *DB) CreateAlertRule(orgID string, r *AlertRule, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subAlertRules)
 		if err != nil {
 			return err
@@ -98,7 +94,7 @@ func (db *DB) CreateAlertRule(orgID string, r *AlertRule, change *Change) error 
 // organization's rule).
 func (db *DB) AlertRule(orgID, id string) (*AlertRule, error) {
 	var r AlertRule
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subAlertRules)
 		if err != nil {
 			return err
@@ -116,7 +112,7 @@ func (db *DB) AlertRule(orgID, id string) (*AlertRule, error) {
 // Never nil.
 func (db *DB) AlertRules(orgID, serviceID string) ([]AlertRule, error) {
 	var out []AlertRule
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		all, err := listAlertRules(tx, orgID)
 		if err != nil {
 			return err
@@ -143,7 +139,7 @@ func (db *DB) AlertRules(orgID, serviceID string) ([]AlertRule, error) {
 // as in CreateAlertRule.
 func (db *DB) UpdateAlertRule(orgID, id string, fn func(*AlertRule) error, change *Change) (*AlertRule, error) {
 	var r AlertRule
-	err := db.update(orgID, change, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subAlertRules)
 		if err != nil {
 			return err
@@ -183,7 +179,7 @@ func (db *DB) UpdateAlertRule(orgID, id string, fn func(*AlertRule) error, chang
 // DeleteAlertRule removes rule id of orgID (ErrNotFound otherwise); its open alerts are
 // resolved ("rule deleted") and its counters dropped in the same transaction.
 func (db *DB) DeleteAlertRule(orgID, id string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subAlertRules)
 		if err != nil {
 			return err

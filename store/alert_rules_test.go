@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // mustCreateRule stores an enabled rule for serviceID ("" = org-wide).
@@ -26,7 +24,7 @@ func openAlertFor(t *testing.T, db *DB, orgID, ruleID, serviceID string) *Alert 
 	t.Helper()
 	a := &Alert{OrgID: orgID, AlertRuleID: ruleID, ServiceID: serviceID, Severity: "critical",
 		Title: "r Triggered by Check", FiredAt: testEpoch}
-	err := db.kv.Update(func(tx *bolt.Tx) error { return db.newAlertTx(tx).CreateAlert(a) })
+	err := db.update("", nil, func(tx txn) error { return db.newAlertTx(tx).CreateAlert(a) })
 	if err != nil {
 		t.Fatalf("CreateAlert: %v", err)
 	}
@@ -87,7 +85,7 @@ func TestDeleteAlertRuleResolvesItsAlertsAndCounters(t *testing.T) {
 	svc := mustCreateService(t, db, org.ID, "api")
 	rule := mustCreateRule(t, db, org.ID, svc.ID, "API down")
 	a := openAlertFor(t, db, org.ID, rule.ID, svc.ID)
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		return db.newAlertTx(tx).PutRuleState(org.ID, rule.ID, svc.ID, RuleState{Failures: 3})
 	})
 	if err != nil {
@@ -105,7 +103,7 @@ func TestDeleteAlertRuleResolvesItsAlertsAndCounters(t *testing.T) {
 	if len(closed) != 1 || closed[0] != a.ID {
 		t.Fatalf("closer told of %v", closed)
 	}
-	_ = db.kv.View(func(tx *bolt.Tx) error {
+	_ = db.view(func(tx txn) error {
 		atx := db.newAlertTx(tx)
 		if s, _ := atx.RuleState(org.ID, rule.ID, svc.ID); s != (RuleState{}) {
 			t.Errorf("counters left: %+v", s)

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // AlertTx is the alert state machine's view of one write transaction: what the evaluator
@@ -18,7 +16,7 @@ import (
 // AlertTx is valid only inside the callback that received it.
 type AlertTx struct {
 	db    *DB
-	tx    *bolt.Tx
+	tx    txn
 	orgs  map[string]*Organization // nil value: organization gone
 	rules map[string]*orgRules
 	// shared: this view may fill the DB's cross-transaction rule cache (false in the
@@ -31,10 +29,10 @@ type AlertTx struct {
 	ev       ResultEvent // reused for every result of the batch (seriesWriter.add)
 }
 
-// alertBuckets caches an organization's alert buckets that exist (nil: not yet created).
-type alertBuckets struct{ state, open *bolt.Bucket }
+// alertBuckets caches an organization's alert buckets that exist (missing: not yet created).
+type alertBuckets struct{ state, open bucket }
 
-func (db *DB) newAlertTx(tx *bolt.Tx) *AlertTx {
+func (db *DB) newAlertTx(tx txn) *AlertTx {
 	return &AlertTx{db: db, tx: tx, orgs: map[string]*Organization{}, rules: map[string]*orgRules{},
 		channels: map[string][]NotificationChannel{}, buckets: map[string]*alertBuckets{}, shared: true}
 }
@@ -104,7 +102,7 @@ func (t *AlertTx) TeamMemberIDs(orgID, teamID string) ([]string, error) {
 		return nil, err
 	}
 	b, err := orgSub(t.tx, orgID, subTeamMembers)
-	if err != nil || b == nil {
+	if err != nil || !b.exists() {
 		return nil, err
 	}
 	var ids []string

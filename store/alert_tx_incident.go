@@ -72,7 +72,7 @@ func (t *AlertTx) ResolveIncident(orgID, alertID, message string) (*Incident, er
 		return nil, err
 	}
 	links := ob.Bucket([]byte(subAlertIncidents))
-	if links == nil {
+	if !links.exists() {
 		return nil, nil
 	}
 	pageID, incID, ok := splitComposite(links.Get([]byte(alertID)))

@@ -1,7 +1,5 @@
 package store
 
-import bolt "go.etcd.io/bbolt"
-
 // orgRules is an immutable snapshot of an organization's rules with the applicable rules
 // of each service worked out: the evaluator asks for them once per result, so they are
 // decoded and grouped once and kept across transactions (DB.ruleCache) until a rule of
@@ -103,7 +101,7 @@ func (t *AlertTx) Rule(orgID, id string) (*AlertRule, error) {
 }
 
 // listAlertRules decodes every rule of the organization; never nil.
-func listAlertRules(tx *bolt.Tx, orgID string) ([]AlertRule, error) {
+func listAlertRules(tx txn, orgID string) ([]AlertRule, error) {
 	b, err := orgSub(tx, orgID, subAlertRules)
 	if err != nil {
 		return nil, err

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 func TestAlertEvaluatorSharesOneViewPerBatch(t *testing.T) {
@@ -89,7 +87,7 @@ func TestAlertTxLookups(t *testing.T) {
 	if err := db.CreateChannel(org.ID, &NotificationChannel{Name: "mail", Type: "email", Enabled: true}, nil); err != nil {
 		t.Fatal(err)
 	}
-	_ = db.kv.View(func(tx *bolt.Tx) error {
+	_ = db.view(func(tx txn) error {
 		atx := db.newAlertTx(tx)
 		ids, err := atx.TeamMemberIDs(org.ID, team.ID)
 		if err != nil || len(ids) != 2 {
@@ -122,7 +120,7 @@ func TestAlertTxEmitReachesSinksInTheTransaction(t *testing.T) {
 	db := openTestDB(t)
 	_, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
 	var got []string
-	db.eventSinks = append(db.eventSinks, func(tx *bolt.Tx, orgID string, ev *Event) error {
+	db.eventSinks = append(db.eventSinks, func(tx txn, orgID string, ev *Event) error {
 		if !tx.Writable() || orgID != org.ID || ev.At.IsZero() {
 			t.Errorf("sink got writable=%v org=%s at=%v", tx.Writable(), orgID, ev.At)
 		}

@@ -1,10 +1,6 @@
 package store
 
-import (
-	"fmt"
-
-	bolt "go.etcd.io/bbolt"
-)
+import "fmt"
 
 // alertBuckets returns orgID's state and open-alert buckets as far as they exist; create
 // makes them (write paths), reads never do, so a quiet service adds nothing to the tx.
@@ -14,7 +10,7 @@ func (t *AlertTx) alertBuckets(orgID string, create bool) (*alertBuckets, error)
 		ab = new(alertBuckets)
 		t.buckets[orgID] = ab
 	}
-	if ab.state != nil && ab.open != nil {
+	if ab.state.exists() && ab.open.exists() {
 		return ab, nil
 	}
 	ob, err := orgBucket(t.tx, orgID)
@@ -23,12 +19,12 @@ func (t *AlertTx) alertBuckets(orgID string, create bool) (*alertBuckets, error)
 	}
 	ab.state, ab.open = ob.Bucket([]byte(subAlertState)), ob.Bucket([]byte(subAlertOpen))
 	if create {
-		if ab.state == nil {
+		if !ab.state.exists() {
 			if ab.state, err = ob.CreateBucket([]byte(subAlertState)); err != nil {
 				return nil, err
 			}
 		}
-		if ab.open == nil {
+		if !ab.open.exists() {
 			if ab.open, err = ob.CreateBucket([]byte(subAlertOpen)); err != nil {
 				return nil, err
 			}
@@ -40,7 +36,7 @@ func (t *AlertTx) alertBuckets(orgID string, create bool) (*alertBuckets, error)
 // RuleState returns the counters of rule ruleID on subject subjectID (zero when none).
 func (t *AlertTx) RuleState(orgID, ruleID, subjectID string) (RuleState, error) {
 	ab, err := t.alertBuckets(orgID, false)
-	if err != nil || ab.state == nil {
+	if err != nil || !ab.state.exists() {
 		return RuleState{}, err
 	}
 	raw := ab.state.Get(openKey(ruleID, subjectID))
@@ -68,7 +64,7 @@ func (t *AlertTx) PutRuleState(orgID, ruleID, subjectID string, s RuleState) err
 // OpenAlert returns the open alert of rule ruleID on subjectID, or nil when there is none.
 func (t *AlertTx) OpenAlert(orgID, ruleID, subjectID string) (*Alert, error) {
 	ab, err := t.alertBuckets(orgID, false)
-	if err != nil || ab.open == nil {
+	if err != nil || !ab.open.exists() {
 		return nil, err
 	}
 	id := ab.open.Get(openKey(ruleID, subjectID))
@@ -157,7 +153,7 @@ func (t *AlertTx) AfterCommit(fn func()) { t.tx.OnCommit(fn) }
 // not about one existing alert: a heartbeat's transition, tests). An error from fn aborts
 // everything it did.
 func (db *DB) WithAlertTx(fn func(tx *AlertTx) error) error {
-	return db.update("", nil, func(tx *bolt.Tx) error { return fn(db.newAlertTx(tx)) })
+	return db.update("", nil, func(tx txn) error { return fn(db.newAlertTx(tx)) })
 }
 
 // UpdateAlert loads alert id of orgID, lets fn change it with the transaction's view, and
@@ -165,7 +161,7 @@ func (db *DB) WithAlertTx(fn func(tx *AlertTx) error) error {
 // (nothing fn queued is kept) and is returned as is. ID and OrgID cannot change.
 func (db *DB) UpdateAlert(orgID, id string, fn func(tx *AlertTx, a *Alert) error, change *Change) (*Alert, error) {
 	var a Alert
-	err := db.update(orgID, change, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx txn) error {
 		if err := getAlert(tx, orgID, id, &a); err != nil {
 			return err
 		}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 )
 
 // Organization children of the alert state machine (created on first write):
@@ -121,7 +120,7 @@ func (f *AlertFilter) matches(a *Alert) bool {
 // organization's alert).
 func (db *DB) Alert(orgID, id string) (*Alert, error) {
 	var a Alert
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subAlerts)
 		if err != nil {
 			return err
@@ -147,9 +146,9 @@ func (db *DB) Alerts(orgID string, f AlertFilter) (alerts []Alert, nextCursor st
 	}
 	limit := pageLimit(f.Limit)
 	alerts = make([]Alert, 0)
-	err = db.kv.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subAlerts)
-		if err != nil || b == nil {
+		if err != nil || !b.exists() {
 			return err
 		}
 		keep := func(id, raw []byte) (full bool, err error) {
@@ -193,9 +192,9 @@ func (db *DB) Alerts(orgID string, f AlertFilter) (alerts []Alert, nextCursor st
 
 // openAlertsDesc feeds the open alerts below cursor to keep, newest first, until it says
 // the page is full.
-func openAlertsDesc(tx *bolt.Tx, orgID string, alerts *bolt.Bucket, cursor string, keep func(id, raw []byte) (bool, error)) error {
+func openAlertsDesc(tx txn, orgID string, alerts bucket, cursor string, keep func(id, raw []byte) (bool, error)) error {
 	open, err := orgSub(tx, orgID, subAlertOpen)
-	if err != nil || open == nil {
+	if err != nil || !open.exists() {
 		return err
 	}
 	var ids []string

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // alertDueKey is an alert_due key: the due time first, so the escalator reads only the due
@@ -38,7 +36,7 @@ func openKey(ruleID, subjectID string) []byte { return compositeKey(ruleID, subj
 // open alert owns its rule+subject's alert_open entry, a resolved one releases it, and
 // exactly its current due times are in alert_due. A second open alert for the same rule and
 // subject is ErrConflict.
-func putAlert(tx *bolt.Tx, old, a *Alert) error {
+func putAlert(tx txn, old, a *Alert) error {
 	if a.Notes == nil {
 		a.Notes = []AlertNote{}
 	}
@@ -84,7 +82,7 @@ func putAlert(tx *bolt.Tx, old, a *Alert) error {
 }
 
 // getAlert decodes orgs/<orgID>/alerts/<id> into a.
-func getAlert(tx *bolt.Tx, orgID, id string, a *Alert) error {
+func getAlert(tx txn, orgID, id string, a *Alert) error {
 	b, err := orgSub(tx, orgID, subAlerts)
 	if err != nil {
 		return err
@@ -98,7 +96,7 @@ func getAlert(tx *bolt.Tx, orgID, id string, a *Alert) error {
 // write: the open index is changed while walked otherwise. The alert closer
 // (Options.Alerts.Closed) is told of every alert closed here, to queue the resolve
 // notifications in this transaction.
-func (db *DB) closeRuleAlerts(tx *bolt.Tx, orgID, ruleID, subjectID, by string) error {
+func (db *DB) closeRuleAlerts(tx txn, orgID, ruleID, subjectID, by string) error {
 	open, err := orgSub(tx, orgID, subAlertOpen)
 	if err != nil {
 		return err
@@ -165,7 +163,7 @@ func (db *DB) DueAlerts(now time.Time, limit int) ([]AlertDue, error) {
 	}
 	bound := unixNanos(now)
 	var out []AlertDue
-	err := db.forEachDueIndex(func(orgID string, due *bolt.Bucket) error {
+	err := db.forEachDueIndex(func(orgID string, due bucket) error {
 		c, n := due.Cursor(), 0
 		for k, _ := c.First(); k != nil && n < limit && binary.BigEndian.Uint64(k[:8]) <= bound; k, _ = c.Next() {
 			d := AlertDue{OrgID: orgID, AlertID: string(k[8:]), Due: time.Unix(0, int64(binary.BigEndian.Uint64(k[:8]))).UTC()}
@@ -183,7 +181,7 @@ func (db *DB) DueAlerts(now time.Time, limit int) ([]AlertDue, error) {
 // NextAlertDue returns the earliest escalation or reminder due time of every organization;
 // ok is false when nothing is due at all.
 func (db *DB) NextAlertDue() (next time.Time, ok bool, err error) {
-	err = db.forEachDueIndex(func(_ string, due *bolt.Bucket) error {
+	err = db.forEachDueIndex(func(_ string, due bucket) error {
 		if k, _ := due.Cursor().First(); k != nil {
 			t := time.Unix(0, int64(binary.BigEndian.Uint64(k[:8]))).UTC()
 			if !ok || t.Before(next) {
@@ -196,13 +194,13 @@ func (db *DB) NextAlertDue() (next time.Time, ok bool, err error) {
 }
 
 // forEachDueIndex calls fn with the alert_due bucket of every live organization that has one.
-func (db *DB) forEachDueIndex(fn func(orgID string, due *bolt.Bucket) error) error {
-	return db.kv.View(func(tx *bolt.Tx) error {
+func (db *DB) forEachDueIndex(fn func(orgID string, due bucket) error) error {
+	return db.view(func(tx txn) error {
 		orgs := tx.Bucket([]byte(bucketOrgs))
 		return orgs.ForEachBucket(func(id []byte) error {
 			ob := orgs.Bucket(id)
 			due := ob.Bucket([]byte(subAlertDue))
-			if due == nil || ob.Get([]byte(orgInfoKey)) == nil {
+			if !due.exists() || ob.Get([]byte(orgInfoKey)) == nil {
 				return nil
 			}
 			return fn(string(id), due)

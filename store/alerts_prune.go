@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 )
 
 // AlertRetention is how long a resolved alert is kept: as long as the daily rollups, so an
@@ -37,13 +36,13 @@ func (db *DB) PruneAlerts(orgID string, before time.Time) (int, error) {
 func (db *DB) pruneAlertChunk(orgID string, before time.Time, from []byte) (int, []byte, error) {
 	var doomed [][]byte
 	var next []byte
-	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
+	err := db.update(orgID, nil, func(tx txn) error {
 		ob, err := orgBucket(tx, orgID)
 		if err != nil {
 			return err
 		}
 		b := ob.Bucket([]byte(subAlerts))
-		if b == nil {
+		if !b.exists() {
 			return nil
 		}
 		c := b.Cursor()

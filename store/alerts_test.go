@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 func TestAtMostOneOpenAlertPerRuleAndSubject(t *testing.T) {
@@ -15,7 +13,7 @@ func TestAtMostOneOpenAlertPerRuleAndSubject(t *testing.T) {
 	_, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
 	svc := mustCreateService(t, db, org.ID, "api")
 	a := openAlertFor(t, db, org.ID, "r1", svc.ID)
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		return db.newAlertTx(tx).CreateAlert(&Alert{OrgID: org.ID, AlertRuleID: "r1", ServiceID: svc.ID})
 	})
 	if !errors.Is(err, ErrConflict) {
@@ -33,7 +31,7 @@ func TestAtMostOneOpenAlertPerRuleAndSubject(t *testing.T) {
 	}
 	// Resolved releases the slot: a new incident of r1 may open.
 	b := openAlertFor(t, db, org.ID, "r1", svc.ID)
-	_ = db.kv.View(func(tx *bolt.Tx) error {
+	_ = db.view(func(tx txn) error {
 		open, err := db.newAlertTx(tx).OpenAlert(org.ID, "r1", svc.ID)
 		if err != nil || open == nil || open.ID != b.ID {
 			t.Errorf("OpenAlert = %+v, %v; want %s", open, err, b.ID)
@@ -190,7 +188,7 @@ func TestAlertTxEnqueueRollsBackWithTheTransaction(t *testing.T) {
 	svc := mustCreateService(t, db, org.ID, "api")
 	boom := errors.New("boom")
 	committed := false
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		atx := db.newAlertTx(tx)
 		atx.AfterCommit(func() { committed = true })
 		if err := atx.CreateAlert(&Alert{OrgID: org.ID, AlertRuleID: "r", ServiceID: svc.ID}); err != nil {

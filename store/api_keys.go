@@ -5,8 +5,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // APIKey is an organization API key. Only the SHA-256 Digest of the secret is stored; the
@@ -30,7 +28,7 @@ func (db *DB) CreateAPIKey(orgID string, k *APIKey, change *Change) error {
 	if len(k.Digest) == 0 {
 		return errors.New("store: API key digest is empty")
 	}
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		keys, err := orgSub(tx, orgID, subAPIKeys)
 		if err != nil {
 			return err
@@ -61,7 +59,7 @@ func (db *DB) CreateAPIKey(orgID string, k *APIKey, change *Change) error {
 // It does not look at ExpiresAt; the caller decides what an expired key means.
 func (db *DB) APIKeyByDigest(digest []byte) (*APIKey, error) {
 	var k APIKey
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		if len(digest) == 0 {
 			return notFoundf(entityAPIKey, "API key digest")
 		}
@@ -90,7 +88,7 @@ func (db *DB) APIKeyByDigest(digest []byte) (*APIKey, error) {
 // APIKeys returns the organization's API keys, oldest first.
 func (db *DB) APIKeys(orgID string) ([]APIKey, error) {
 	var out []APIKey
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subAPIKeys)
 		if err != nil {
 			return err
@@ -105,7 +103,7 @@ func (db *DB) APIKeys(orgID string) ([]APIKey, error) {
 // organization's key).
 func (db *DB) APIKey(orgID, id string) (*APIKey, error) {
 	var k APIKey
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		return getAPIKey(tx, orgID, id, &k)
 	})
 	if err != nil {
@@ -116,7 +114,7 @@ func (db *DB) APIKey(orgID, id string) (*APIKey, error) {
 
 // DeleteAPIKey revokes a key: its record and its digest index entry go in one transaction.
 func (db *DB) DeleteAPIKey(orgID, id string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		var k APIKey
 		if err := getAPIKey(tx, orgID, id, &k); err != nil {
 			return err
@@ -128,7 +126,7 @@ func (db *DB) DeleteAPIKey(orgID, id string, change *Change) error {
 // TouchAPIKey records when a key was last used. Callers throttle it (at most once a minute
 // per key) because every call is a write transaction.
 func (db *DB) TouchAPIKey(orgID, id string, at time.Time) error {
-	return db.update(orgID, nil, func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx txn) error {
 		var k APIKey
 		if err := getAPIKey(tx, orgID, id, &k); err != nil {
 			return err
@@ -141,7 +139,7 @@ func (db *DB) TouchAPIKey(orgID, id string, at time.Time) error {
 }
 
 // getAPIKey decodes orgs/<orgID>/api_keys/<id> into k.
-func getAPIKey(tx *bolt.Tx, orgID, id string, k *APIKey) error {
+func getAPIKey(tx txn, orgID, id string, k *APIKey) error {
 	b, err := orgSub(tx, orgID, subAPIKeys)
 	if err != nil {
 		return err
@@ -150,7 +148,7 @@ func getAPIKey(tx *bolt.Tx, orgID, id string, k *APIKey) error {
 }
 
 // deleteAPIKey removes a key record and its digest index entry (if it still points at it).
-func deleteAPIKey(tx *bolt.Tx, orgID string, k *APIKey) error {
+func deleteAPIKey(tx txn, orgID string, k *APIKey) error {
 	keys, err := orgSub(tx, orgID, subAPIKeys)
 	if err != nil {
 		return err
@@ -165,7 +163,7 @@ func deleteAPIKey(tx *bolt.Tx, orgID string, k *APIKey) error {
 }
 
 // removeKeysCreatedBy deletes the organization's keys created by userID (RemoveMember).
-func removeKeysCreatedBy(tx *bolt.Tx, orgID, userID string) error {
+func removeKeysCreatedBy(tx txn, orgID, userID string) error {
 	keys, err := orgSub(tx, orgID, subAPIKeys)
 	if err != nil {
 		return err

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // AuditEntry is one audit-log event (SPEC §3.17); Event is "<resource>.<action>".
@@ -62,13 +60,13 @@ const (
 // change (a login, a check run now, an import's summary). An entry that describes a change
 // rides in that change's transaction instead (Change). Empty ID and Timestamp are filled.
 func (db *DB) AppendAudit(orgID string, e *AuditEntry) error {
-	return db.update(orgID, &Change{Audit: []*AuditEntry{e}}, func(*bolt.Tx) error { return nil })
+	return db.update(orgID, &Change{Audit: []*AuditEntry{e}}, func(txn) error { return nil })
 }
 
 // appendAudit writes e to orgID's audit log inside tx. Empty ID and Timestamp are filled.
 // The key is be64(unix nanos) + be64(bucket sequence), so entries sort by time and entries
 // with equal timestamps keep their insertion order.
-func (db *DB) appendAudit(tx *bolt.Tx, orgID string, e *AuditEntry) error {
+func (db *DB) appendAudit(tx txn, orgID string, e *AuditEntry) error {
 	if e.ID == "" {
 		e.ID = NewID()
 	}
@@ -85,7 +83,7 @@ func (db *DB) appendAudit(tx *bolt.Tx, orgID string, e *AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	b.FillPercent = appendFillRatio // append-only: pack pages instead of splitting in half
+	b.SetFillPercent(appendFillRatio) // append-only: pack pages instead of splitting in half
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err
@@ -107,7 +105,7 @@ func (db *DB) AuditLogs(orgID string, f AuditFilter) (entries []AuditEntry, next
 	if !f.Since.IsZero() {
 		p.since = unixNanos(f.Since)
 	}
-	err = db.kv.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subAudit)
 		if err != nil {
 			return err
@@ -156,7 +154,7 @@ func (db *DB) PruneAudit(orgID string, before time.Time) (int, error) {
 	total := 0
 	for {
 		n := 0
-		err := db.update(orgID, nil, func(tx *bolt.Tx) error {
+		err := db.update(orgID, nil, func(tx txn) error {
 			b, err := orgSub(tx, orgID, subAudit)
 			if err != nil {
 				return err

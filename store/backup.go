@@ -42,7 +42,7 @@ func (db *DB) Snapshot() (*Snapshot, error) {
 		snap.name = f.Name() // a system that cannot unlink an open file: remove it on Close
 	}
 	var n int64
-	err = db.kv.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx txn) error {
 		var err error
 		n, err = tx.WriteTo(f)
 		return err

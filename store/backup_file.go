@@ -46,7 +46,7 @@ func BackupFile(path string, w io.Writer) (int64, error) {
 	}
 	defer kv.Close()
 	var n int64
-	err = kv.View(func(tx *bolt.Tx) error {
+	err = readFile(kv, func(tx txn) error {
 		n, err = tx.WriteTo(w)
 		return err
 	})

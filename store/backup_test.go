@@ -9,8 +9,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 func TestSnapshotWhileRecording(t *testing.T) {
@@ -76,7 +74,7 @@ func TestSnapshotWhileRecording(t *testing.T) {
 // A snapshot nobody reads holds no transaction: the file may grow past its memory map
 // (bbolt remaps, which waits for every open read transaction) while it stays unread.
 func TestSnapshotUnreadBlocksNoRemap(t *testing.T) {
-	db := openTestDB(t)
+	db := openUnreplicatedTestDB(t, filepath.Join(t.TempDir(), "alertifypro.db"), Options{Now: tickClock()}) // timed
 	snap, err := db.Snapshot()
 	if err != nil {
 		t.Fatal(err)
@@ -212,7 +210,7 @@ func growBy(t *testing.T, db *DB, n int) {
 	value := bytes.Repeat([]byte{0x5A}, 1<<20)
 	base := time.Now().UnixNano()
 	for i := 0; i < n>>20; i++ {
-		err := db.kv.Update(func(tx *bolt.Tx) error {
+		err := db.update("", nil, func(tx txn) error {
 			b, err := tx.CreateBucket([]byte(fmt.Sprintf("scratch-%d-%d", base, i)))
 			if err != nil {
 				return err

@@ -1,10 +1,6 @@
 package store
 
-import (
-	"errors"
-
-	bolt "go.etcd.io/bbolt"
-)
+import "errors"
 
 // Change is what a write records besides its own data: the audit entries that describe it
 // and the events it causes (webhook deliveries, subscriber messages). Every mutating method
@@ -29,23 +25,56 @@ var errChangeWithoutOrg = errors.New("store: a change with audit entries or even
 
 // update is the store's one write path: every write transaction, from a single record to a
 // recorder group, is opened here. It runs fn, then records ch (if any) in organization
-// orgID inside the same transaction, then commits; an error from either rolls everything
+// orgID inside the same transaction, then — when Options.Capture is set — hands the
+// transaction's write set to it, then commits; an error from any of them rolls everything
 // back. orgID is the organization the write belongs to ("" for instance-wide writes). A
 // method that learns its organization only inside the transaction (from a token) passes
 // nil and calls record itself at the end of fn. A commit that fails for lack of space
 // returns an error that is ErrDiskFull (disk_full.go).
-func (db *DB) update(orgID string, ch *Change, fn func(tx *bolt.Tx) error) error {
-	return db.observeSpace(db.kv.Update(func(tx *bolt.Tx) error {
+//
+// This is the write path's upper half, the logic; write is its lower half, the bbolt
+// transaction, which ApplyWriteSet shares. The cluster (SPEC §9) turns the capture step
+// into replication. On the leader, update runs under a store-wide write lock; the capture
+// step keeps the set and rolls the transaction back instead of committing; update then
+// hands the encoded set to raft.Apply outside the transaction and waits until the state
+// machine has applied it — ApplyWriteSet on every node, the leader included, with the
+// Raft index written to meta in the same transaction — and only then releases the lock,
+// so the next write's logic sees this one. ApplyWriteSet never takes that lock (the
+// leader holds it while it waits on Raft), only bbolt's writer lock. The functions the
+// logic registered with OnCommit then run after that apply, not after the rollback. A
+// recorder group is one transaction, so one Raft entry.
+func (db *DB) update(orgID string, ch *Change, fn func(tx txn) error) error {
+	var rec *recorder
+	if db.capture != nil {
+		rec = newRecorder()
+	}
+	return db.write(rec, func(tx txn) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return db.record(tx, orgID, ch)
-	}))
+		if err := db.record(tx, orgID, ch); err != nil {
+			return err
+		}
+		if rec == nil {
+			return nil
+		}
+		if rec.err != nil {
+			return rec.err
+		}
+		return db.capture(&rec.set)
+	})
+}
+
+// write is the lower half of the write path: one bbolt write transaction that runs fn,
+// recording its mutations into rec (nil: not recording), and commits unless fn fails. A
+// commit that fails for lack of space returns an error that is ErrDiskFull.
+func (db *DB) write(rec *recorder, fn func(tx txn) error) error {
+	return db.observeSpace(db.kv.readWrite(rec, fn))
 }
 
 // record writes ch's audit entries to organization orgID's audit log and hands its events
 // to the event sinks, inside tx.
-func (db *DB) record(tx *bolt.Tx, orgID string, ch *Change) error {
+func (db *DB) record(tx txn, orgID string, ch *Change) error {
 	if ch == nil || len(ch.Audit)+len(ch.Events) == 0 {
 		return nil
 	}
@@ -77,7 +106,7 @@ func (db *DB) record(tx *bolt.Tx, orgID string, ch *Change) error {
 // audited change takes exactly one.
 func (db *DB) Commits() (uint64, error) {
 	var id int
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		id = tx.ID()
 		return nil
 	})

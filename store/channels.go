@@ -3,8 +3,6 @@ package store
 import (
 	"strings"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // NotificationChannel is a destination for alert notifications (SPEC §3.11), in its storage
@@ -44,7 +42,7 @@ var errChannelNameTaken = conflictf(entityChannel, "A notification channel with 
 // the secrets bound to it before calling); an empty one is filled, as are CreatedAt and
 // UpdatedAt. OrgID is set to orgID.
 func (db *DB) CreateChannel(orgID string, ch *NotificationChannel, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subChannels)
 		if err != nil {
 			return err
@@ -79,7 +77,7 @@ func (db *DB) CreateChannel(orgID string, ch *NotificationChannel, change *Chang
 // another organization).
 func (db *DB) Channel(orgID, id string) (*NotificationChannel, error) {
 	var ch NotificationChannel
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subChannels)
 		if err != nil {
 			return err
@@ -95,7 +93,7 @@ func (db *DB) Channel(orgID, id string) (*NotificationChannel, error) {
 // Channels returns every channel of organization orgID in creation order; never nil.
 func (db *DB) Channels(orgID string) ([]NotificationChannel, error) {
 	var out []NotificationChannel
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subChannels)
 		if err != nil {
 			return err
@@ -114,7 +112,7 @@ func (db *DB) Channels(orgID string) ([]NotificationChannel, error) {
 // for uniqueness (ErrConflict). ID, OrgID and CreatedAt cannot be changed; UpdatedAt is set.
 func (db *DB) UpdateChannel(orgID, id string, fn func(*NotificationChannel) error, change *Change) (*NotificationChannel, error) {
 	var ch NotificationChannel
-	err := db.update(orgID, change, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subChannels)
 		if err != nil {
 			return err
@@ -142,7 +140,7 @@ func (db *DB) UpdateChannel(orgID, id string, fn func(*NotificationChannel) erro
 
 // renameIndexed moves id's entry in the name index sub from oldKey to newKey; taken (an
 // ErrConflict) when newKey belongs to another record.
-func renameIndexed(tx *bolt.Tx, orgID, sub string, oldKey, newKey []byte, id string, taken error) error {
+func renameIndexed(tx txn, orgID, sub string, oldKey, newKey []byte, id string, taken error) error {
 	names, err := orgSub(tx, orgID, sub)
 	if err != nil {
 		return err
@@ -160,7 +158,7 @@ func renameIndexed(tx *bolt.Tx, orgID, sub string, oldKey, newKey []byte, id str
 // Outbox entries still addressed to it fail permanently when their turn comes (the
 // sender's Resolve no longer finds the channel); its delivery logs age out as usual.
 func (db *DB) DeleteChannel(orgID, id string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subChannels)
 		if err != nil {
 			return err
@@ -185,7 +183,7 @@ func (db *DB) DeleteChannel(orgID, id string, change *Change) error {
 // not touched: this is the channel's state, not an edit of its configuration. A channel
 // deleted meanwhile is ErrNotFound.
 func (db *DB) RecordChannelDelivery(orgID, id string, at *time.Time, lastErr string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subChannels)
 		if err != nil {
 			return err

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 	"unicode/utf8"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // DeliveryLog is one delivery attempt of an outbox entry (SPEC §3.11: timestamp, event,
@@ -58,7 +56,7 @@ type DeliveryFilter struct {
 
 // appendDelivery adds log for entry e inside a write transaction; identity fields come
 // from e, an empty ID and At are filled, Response and Error are clamped.
-func (db *DB) appendDelivery(tx *bolt.Tx, e *OutboxEntry, log DeliveryLog) error {
+func (db *DB) appendDelivery(tx txn, e *OutboxEntry, log DeliveryLog) error {
 	if log.ID == "" {
 		log.ID = NewID()
 	}
@@ -73,7 +71,7 @@ func (db *DB) appendDelivery(tx *bolt.Tx, e *OutboxEntry, log DeliveryLog) error
 	if err != nil {
 		return err
 	}
-	b.FillPercent = appendFillRatio // append-only: pack pages instead of splitting in half
+	b.SetFillPercent(appendFillRatio) // append-only: pack pages instead of splitting in half
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err
@@ -93,7 +91,7 @@ func (db *DB) Deliveries(orgID string, f DeliveryFilter) (logs []DeliveryLog, ne
 		}
 	}
 	p := logPage{upper: upper, limit: pageLimit(f.Limit), describe: "delivery log"}
-	err = db.kv.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subDeliveries)
 		if err != nil {
 			return err
@@ -117,7 +115,7 @@ func (f *DeliveryFilter) matches(l *DeliveryLog) bool {
 // per write transaction, and returns how many it deleted.
 func (db *DB) PruneDeliveries(orgID string, before time.Time) (int, error) {
 	bound := unixNanos(before)
-	return db.deleteInChunks(orgID, subDeliveries, func(b, _ *bolt.Bucket, _ []byte) ([][]byte, []byte) {
+	return db.deleteInChunks(orgID, subDeliveries, func(b, _ bucket, _ []byte) ([][]byte, []byte) {
 		var doomed [][]byte
 		c := b.Cursor()
 		for k, _ := c.First(); k != nil && len(doomed) < maxDeleteChunk; k, _ = c.Next() {

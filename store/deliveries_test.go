@@ -6,15 +6,13 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // appendTestLogs writes n delivery logs for entry e at start, start+1s, ... in one
 // transaction (building history directly is much faster than n attempts).
 func appendTestLogs(t *testing.T, db *DB, e *OutboxEntry, start time.Time, step time.Duration, n int) {
 	t.Helper()
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		for i := range n {
 			if err := db.appendDelivery(tx, e, DeliveryLog{At: start.Add(time.Duration(i) * step), Attempt: i + 1, Outcome: DeliveryRetry}); err != nil {
 				return err
@@ -76,7 +74,7 @@ func TestDeliveriesPagingFilterAndClamp(t *testing.T) {
 	}
 
 	long := strings.Repeat("é", 600)
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		return db.appendDelivery(tx, c1, DeliveryLog{At: t0.Add(time.Hour), Response: long, Error: long + long})
 	})
 	if err != nil {

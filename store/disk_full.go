@@ -8,8 +8,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // diskFullErrnos are the kernel's answers to a write that has no room: no space on the
@@ -117,7 +115,7 @@ func (db *DB) diskFull() error {
 // mark); -1 when it cannot be read.
 func (db *DB) usedBytes() int64 {
 	used := int64(-1)
-	_ = db.kv.View(func(tx *bolt.Tx) error {
+	_ = db.view(func(tx txn) error {
 		used = tx.Size()
 		return nil
 	})

@@ -13,8 +13,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 func TestAsDiskFull(t *testing.T) {
@@ -82,7 +80,7 @@ func TestDiskFullWhenTheFileCannotGrow(t *testing.T) {
 	}
 	defer db.Close()
 	put := func(i, size int) error {
-		return db.update("", nil, func(tx *bolt.Tx) error {
+		return db.update("", nil, func(tx txn) error {
 			b, err := tx.CreateBucketIfNotExists([]byte("fill"))
 			if err != nil {
 				return err
@@ -157,10 +155,10 @@ func TestDiskFullWhenTheFileCannotGrow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = db.kv.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx txn) error {
 		b := tx.Bucket([]byte("fill"))
 		for _, i := range acked {
-			if b == nil || b.Get(binary.BigEndian.AppendUint64(nil, uint64(i))) == nil {
+			if !b.exists() || b.Get(binary.BigEndian.AppendUint64(nil, uint64(i))) == nil {
 				return fmt.Errorf("acknowledged write %d is missing", i)
 			}
 		}

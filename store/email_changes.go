@@ -5,8 +5,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Global buckets of pending e-mail changes, created on first write (a missing one reads as
@@ -37,7 +35,7 @@ func (db *DB) RequestEmailChange(ch *EmailChange) error {
 	if len(emailKey(ch.NewEmail)) == 0 || len(ch.Digest) == 0 {
 		return errors.New("store: an e-mail change needs an address and a token digest")
 	}
-	return db.update("", nil, func(tx *bolt.Tx) error {
+	return db.update("", nil, func(tx txn) error {
 		if err := getUser(tx, ch.UserID, &User{}); err != nil {
 			return err
 		}
@@ -72,9 +70,9 @@ func (db *DB) RequestEmailChange(ch *EmailChange) error {
 // decides), or ErrNotFound.
 func (db *DB) PendingEmailChange(userID string) (*EmailChange, error) {
 	var ch EmailChange
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		changes := tx.Bucket([]byte(bucketEmailChanges))
-		if changes == nil {
+		if !changes.exists() {
 			return notFoundf(entityEmailChange, "e-mail change")
 		}
 		return getJSON(changes, []byte(userID), &ch, entityEmailChange)
@@ -89,7 +87,7 @@ func (db *DB) PendingEmailChange(userID string) (*EmailChange, error) {
 // or not), comparing digests in constant time; ErrNotFound otherwise.
 func (db *DB) EmailChangeByDigest(digest []byte) (*EmailChange, error) {
 	var ch EmailChange
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		return findEmailChange(tx, digest, &ch)
 	})
 	if err != nil {
@@ -101,7 +99,7 @@ func (db *DB) EmailChangeByDigest(digest []byte) (*EmailChange, error) {
 // CancelEmailChange drops the account's pending change if it is still the one with digest
 // (a newer request is left alone). Nothing pending is not an error.
 func (db *DB) CancelEmailChange(userID string, digest []byte) error {
-	return db.update("", nil, func(tx *bolt.Tx) error {
+	return db.update("", nil, func(tx txn) error {
 		var ch EmailChange
 		if err := findEmailChange(tx, digest, &ch); errors.Is(err, ErrNotFound) || (err == nil && ch.UserID != userID) {
 			return nil
@@ -123,7 +121,7 @@ func (db *DB) CancelEmailChange(userID string, digest []byte) error {
 func (db *DB) ConfirmEmailChange(digest []byte, now time.Time, audit func(u *User, old string) *AuditEntry) (*User, string, error) {
 	var u User
 	var old, taken string
-	err := db.update("", nil, func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		var ch EmailChange
 		if err := findEmailChange(tx, digest, &ch); err != nil {
 			return err
@@ -170,9 +168,9 @@ func (db *DB) ConfirmEmailChange(digest []byte, now time.Time, audit func(u *Use
 }
 
 // findEmailChange resolves a token digest through idx_email_change.
-func findEmailChange(tx *bolt.Tx, digest []byte, ch *EmailChange) error {
+func findEmailChange(tx txn, digest []byte, ch *EmailChange) error {
 	idx, changes := tx.Bucket([]byte(bucketIdxEmailChange)), tx.Bucket([]byte(bucketEmailChanges))
-	if len(digest) == 0 || idx == nil || changes == nil {
+	if len(digest) == 0 || !idx.exists() || !changes.exists() {
 		return notFoundf(entityEmailChange, "e-mail change")
 	}
 	userID := idx.Get(digest)
@@ -189,7 +187,7 @@ func findEmailChange(tx *bolt.Tx, digest []byte, ch *EmailChange) error {
 }
 
 // dropEmailChange deletes the account's pending change and its index entry, if any.
-func dropEmailChange(changes, idx *bolt.Bucket, userID string) error {
+func dropEmailChange(changes, idx bucket, userID string) error {
 	var old EmailChange
 	err := getJSON(changes, []byte(userID), &old, entityEmailChange)
 	if errors.Is(err, ErrNotFound) {
@@ -205,7 +203,7 @@ func dropEmailChange(changes, idx *bolt.Bucket, userID string) error {
 
 // recordInUserOrgs records a change, built afresh by describe for each, in every
 // organization the user belongs to, inside tx.
-func (db *DB) recordInUserOrgs(tx *bolt.Tx, userID string, describe func() *Change) error {
+func (db *DB) recordInUserOrgs(tx txn, userID string, describe func() *Change) error {
 	prefix := compositeKey(userID, "")
 	var orgIDs []string
 	c := tx.Bucket([]byte(bucketIdxUserOrgs)).Cursor()

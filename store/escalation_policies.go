@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Organization children of escalation policies: policyID → EscalationPolicy JSON, and the
@@ -56,7 +54,7 @@ var errPolicyNameTaken = conflictf(entityPolicy, "An escalation policy with that
 // of the organization has (case-insensitively) is ErrConflict. Empty ID and times are
 // filled; OrgID is set to orgID.
 func (db *DB) CreateEscalationPolicy(orgID string, p *EscalationPolicy, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subEscalationPolicies)
 		if err != nil {
 			return err
@@ -91,7 +89,7 @@ func (db *DB) CreateEscalationPolicy(orgID string, p *EscalationPolicy, change *
 // belongs to another organization).
 func (db *DB) EscalationPolicy(orgID, id string) (*EscalationPolicy, error) {
 	var p EscalationPolicy
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		return getEscalationPolicy(tx, orgID, id, &p)
 	})
 	if err != nil {
@@ -103,7 +101,7 @@ func (db *DB) EscalationPolicy(orgID, id string) (*EscalationPolicy, error) {
 // EscalationPolicies returns every policy of organization orgID in creation order; never nil.
 func (db *DB) EscalationPolicies(orgID string) ([]EscalationPolicy, error) {
 	var out []EscalationPolicy
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subEscalationPolicies)
 		if err != nil {
 			return err
@@ -122,7 +120,7 @@ func (db *DB) EscalationPolicies(orgID string) ([]EscalationPolicy, error) {
 // re-checked for uniqueness (ErrConflict). ID, OrgID and CreatedAt cannot change.
 func (db *DB) UpdateEscalationPolicy(orgID, id string, fn func(*EscalationPolicy) error, change *Change) (*EscalationPolicy, error) {
 	var p EscalationPolicy
-	err := db.update(orgID, change, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx txn) error {
 		if err := getEscalationPolicy(tx, orgID, id, &p); err != nil {
 			return err
 		}
@@ -153,7 +151,7 @@ func (db *DB) UpdateEscalationPolicy(orgID, id string, fn func(*EscalationPolicy
 // refused with ErrConflict, unless force is set; a forced delete leaves those rules
 // pointing at nothing, which alerting treats as "no escalation" (SPEC §3.12).
 func (db *DB) DeleteEscalationPolicy(orgID, id string, force bool, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		var p EscalationPolicy
 		if err := getEscalationPolicy(tx, orgID, id, &p); err != nil {
 			return err
@@ -183,13 +181,13 @@ func (db *DB) DeleteEscalationPolicy(orgID, id string, force bool, change *Chang
 // ruleUsingPolicy returns the name of an alert rule of orgID whose escalation_policy_id is
 // policyID, or "" when none is. It reads only that field, so it does not depend on the
 // rest of the rule's shape.
-func ruleUsingPolicy(tx *bolt.Tx, orgID, policyID string) (string, error) {
+func ruleUsingPolicy(tx txn, orgID, policyID string) (string, error) {
 	ob, err := orgBucket(tx, orgID)
 	if err != nil {
 		return "", err
 	}
 	rules := ob.Bucket([]byte(subAlertRules))
-	if rules == nil {
+	if !rules.exists() {
 		return "", nil
 	}
 	var found string
@@ -217,7 +215,7 @@ func ruleUsingPolicy(tx *bolt.Tx, orgID, policyID string) (string, error) {
 var errStopIteration = errors.New("store: stop iteration")
 
 // getEscalationPolicy decodes orgs/<orgID>/escalation_policies/<id> into p.
-func getEscalationPolicy(tx *bolt.Tx, orgID, id string, p *EscalationPolicy) error {
+func getEscalationPolicy(tx txn, orgID, id string, p *EscalationPolicy) error {
 	b, err := orgSub(tx, orgID, subEscalationPolicies)
 	if err != nil {
 		return err

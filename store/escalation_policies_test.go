@@ -3,8 +3,6 @@ package store
 import (
 	"errors"
 	"testing"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 func TestEscalationPolicyCRUD(t *testing.T) {
@@ -56,7 +54,7 @@ func TestEscalationPolicyCRUD(t *testing.T) {
 	}
 
 	// A rule naming the policy blocks the delete unless forced.
-	err = db.kv.Update(func(tx *bolt.Tx) error {
+	err = db.update("", nil, func(tx txn) error {
 		b, err := orgSub(tx, org, subAlertRules)
 		if err != nil {
 			return err

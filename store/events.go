@@ -1,10 +1,6 @@
 package store
 
-import (
-	"time"
-
-	bolt "go.etcd.io/bbolt"
-)
+import "time"
 
 // Event is something that happened in an organization which outbound webhook
 // subscriptions may subscribe to (SPEC §3.15): Name is "monitor.down", "alert.resolved",
@@ -18,10 +14,10 @@ type Event struct {
 
 // eventSink receives every event inside the write transaction that caused it, so what it
 // queues (webhook deliveries in the outbox) commits together with the change or not at all.
-type eventSink func(tx *bolt.Tx, orgID string, ev *Event) error
+type eventSink func(tx txn, orgID string, ev *Event) error
 
 // emitEvent hands ev to every registered sink inside tx. An empty At is set to now.
-func (db *DB) emitEvent(tx *bolt.Tx, orgID string, ev *Event) error {
+func (db *DB) emitEvent(tx txn, orgID string, ev *Event) error {
 	if ev.At.IsZero() {
 		ev.At = db.stamp()
 	}
@@ -40,5 +36,5 @@ func (db *DB) EmitEvent(orgID string, ev *Event) error {
 	if len(db.eventSinks) == 0 {
 		return nil
 	}
-	return db.update(orgID, &Change{Events: []*Event{ev}}, func(*bolt.Tx) error { return nil })
+	return db.update(orgID, &Change{Events: []*Event{ev}}, func(txn) error { return nil })
 }

@@ -6,8 +6,6 @@ import (
 	"os"
 	"slices"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // FileReport is what a check of a database file found.
@@ -80,7 +78,7 @@ func inspectFile(path string, deadline time.Time, full bool) (*FileReport, error
 		return rep, nil // bbolt would follow the bad page numbers out of the file
 	}
 	guarded := &boltFile{DB: kv, path: path, log: slog.New(slog.DiscardHandler)}
-	err = guarded.View(func(tx *bolt.Tx) error {
+	err = guarded.read(func(tx txn) error {
 		w := walkTree(tx, deadline)
 		rep.Problems = append(rep.Problems, w.problems...)
 		rep.Buckets, rep.Keys, rep.Complete = w.buckets, w.keys, !w.stopped
@@ -89,7 +87,7 @@ func inspectFile(path string, deadline time.Time, full bool) (*FileReport, error
 			// a fatal fault; it runs only once the walk has read every page safely.
 			return nil
 		}
-		if tx.Bucket([]byte(bucketMeta)) == nil {
+		if !tx.Bucket([]byte(bucketMeta)).exists() {
 			rep.Problems = append(rep.Problems, "not an AlertifyPro database: the meta bucket is missing")
 		}
 		for e := range tx.Check() {

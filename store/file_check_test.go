@@ -210,7 +210,7 @@ func TestInspectFileSound(t *testing.T) {
 	}
 	defer kv.Close()
 	guarded := &boltFile{DB: kv, path: path, log: slog.New(slog.DiscardHandler)}
-	_ = guarded.View(func(tx *bolt.Tx) error {
+	_ = guarded.read(func(tx txn) error {
 		if w := walkTree(tx, time.Now().Add(-time.Second)); !w.stopped || w.keys >= rep.Keys {
 			t.Errorf("a walk past its deadline: stopped %v after %d of %d keys", w.stopped, w.keys, rep.Keys)
 		}
@@ -265,7 +265,7 @@ func TestOtherPanicsInTransactionsPropagate(t *testing.T) {
 			t.Fatalf("Ping after a non-bbolt panic: %v", err)
 		}
 	}()
-	_ = db.kv.View(func(*bolt.Tx) error { panic("our bug") })
+	_ = db.view(func(txn) error { panic("our bug") })
 }
 
 // Compaction follows every page number; a damaged file is refused before anything is written.

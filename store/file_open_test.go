@@ -4,17 +4,15 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // The memory map has headroom: while a long read transaction is open, the file can grow
 // by megabytes without a remap, which would wait for that transaction to end.
 func TestMmapHeadroomLetsTheFileGrowUnderALongRead(t *testing.T) {
-	db := openTestDB(t)
+	db := openUnreplicatedTestDB(t, filepath.Join(t.TempDir(), "alertifypro.db"), Options{Now: tickClock()}) // timed
 	reading, release := make(chan struct{}), make(chan struct{})
 	go func() {
-		_ = db.kv.View(func(*bolt.Tx) error { close(reading); <-release; return nil })
+		_ = db.view(func(txn) error { close(reading); <-release; return nil })
 	}()
 	<-reading
 	defer close(release)
@@ -36,15 +34,15 @@ func TestInitialMmapSize(t *testing.T) {
 // grow by 80 MiB without a remap). The bound is generous: a remap would block for good.
 func TestMmapHeadroomAfterReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
-	db := openTestDBAt(t, path, Options{})
+	db := openUnreplicatedTestDB(t, path, Options{}) // timed, and 128 MiB
 	growBy(t, db, 48<<20)
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	db = openTestDBAt(t, path, Options{})
+	db = openUnreplicatedTestDB(t, path, Options{})
 	reading, release := make(chan struct{}), make(chan struct{})
 	go func() {
-		_ = db.kv.View(func(*bolt.Tx) error { close(reading); <-release; return nil })
+		_ = db.view(func(txn) error { close(reading); <-release; return nil })
 	}()
 	<-reading
 	defer close(release)

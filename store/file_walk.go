@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // bulkBuckets are the per-organization buckets that hold most of the file (time series and
@@ -36,24 +34,24 @@ type treeWalk struct {
 // pendingBucket is a bucket the walk has deferred.
 type pendingBucket struct {
 	path string
-	open func() *bolt.Bucket
+	open func() bucket
 }
 
 // walkTree walks every bucket of tx; deadline (zero: none) bounds the time it may take.
-func walkTree(tx *bolt.Tx, deadline time.Time) *treeWalk {
+func walkTree(tx txn, deadline time.Time) *treeWalk {
 	w := &treeWalk{deadline: deadline}
-	w.visit("", func() *bolt.Bucket { return nil }, tx)
+	w.visit("", func() bucket { return bucket{} }, &tx)
 	for i := 0; i < len(w.later) && !w.stopped; i++ {
 		w.visit(w.later[i].path, w.later[i].open, nil)
 	}
 	return w
 }
 
-// visit walks one bucket (open returns it; for the root, tx is given instead) and then its
+// visit walks one bucket (open returns it; for the root, root is given instead) and then its
 // child buckets, each on its own so damage in one does not hide the others.
-func (w *treeWalk) visit(path string, open func() *bolt.Bucket, tx *bolt.Tx) {
+func (w *treeWalk) visit(path string, open func() bucket, root *txn) {
 	var children [][]byte
-	var b *bolt.Bucket
+	var b bucket
 	defer func() {
 		if r := recover(); r != nil {
 			if !isDamagePanic(r) {
@@ -66,10 +64,10 @@ func (w *treeWalk) visit(path string, open func() *bolt.Bucket, tx *bolt.Tx) {
 			w.problems = append(w.problems, fmt.Sprintf("bucket %s: %s", where, oneLine(fmt.Sprint(r))))
 		}
 	}()
-	var c *bolt.Cursor
-	if tx != nil {
-		c = tx.Cursor()
-	} else if b = open(); b == nil {
+	var c *cursor
+	if root != nil {
+		c = root.Cursor()
+	} else if b = open(); !b.exists() {
 		return
 	} else {
 		c = b.Cursor()
@@ -96,9 +94,9 @@ func (w *treeWalk) visit(path string, open func() *bolt.Bucket, tx *bolt.Tx) {
 			childPath = string(name)
 		}
 		parent := b
-		child := func() *bolt.Bucket {
-			if parent == nil {
-				return tx.Bucket(name)
+		child := func() bucket {
+			if !parent.exists() {
+				return root.Bucket(name)
 			}
 			return parent.Bucket(name)
 		}

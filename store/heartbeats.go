@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Heartbeat buckets. The two global indexes are created on first write (a missing one reads
@@ -75,7 +73,7 @@ func (db *DB) CreateHeartbeat(orgID string, hb *Heartbeat, change *Change) error
 	if len(hb.KeyDigest) == 0 {
 		return errors.New("store: heartbeat key digest is empty")
 	}
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subHeartbeats)
 		if err != nil {
 			return err
@@ -114,7 +112,7 @@ func (db *DB) CreateHeartbeat(orgID string, hb *Heartbeat, change *Change) error
 // organization's heartbeat).
 func (db *DB) Heartbeat(orgID, id string) (*Heartbeat, error) {
 	var hb Heartbeat
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		return getHeartbeat(tx, orgID, id, &hb)
 	})
 	if err != nil {
@@ -126,7 +124,7 @@ func (db *DB) Heartbeat(orgID, id string) (*Heartbeat, error) {
 // Heartbeats lists the organization's heartbeats, oldest first.
 func (db *DB) Heartbeats(orgID string) ([]Heartbeat, error) {
 	var out []Heartbeat
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subHeartbeats)
 		if err != nil {
 			return err
@@ -141,7 +139,7 @@ func (db *DB) Heartbeats(orgID string) ([]Heartbeat, error) {
 // hit is confirmed by a constant-time compare with the stored digest.
 func (db *DB) HeartbeatByKey(digest []byte) (*Heartbeat, error) {
 	var hb Heartbeat
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		return heartbeatByDigest(tx, digest, &hb)
 	})
 	if err != nil {
@@ -157,7 +155,7 @@ func (db *DB) HeartbeatByKey(digest []byte) (*Heartbeat, error) {
 // "resume" or "update".
 func (db *DB) UpdateHeartbeat(orgID, id string, fn func(*Heartbeat) error, change *Change) (*Heartbeat, error) {
 	var hb Heartbeat
-	err := db.update(orgID, change, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx txn) error {
 		if err := getHeartbeat(tx, orgID, id, &hb); err != nil {
 			return err
 		}
@@ -195,7 +193,7 @@ func (db *DB) UpdateHeartbeat(orgID, id string, fn func(*Heartbeat) error, chang
 // DeleteHeartbeat removes a heartbeat, its key and due index entries and its pings (at most
 // MaxHeartbeatPings plus a batch's overshoot, well under maxDeleteChunk) in one transaction.
 func (db *DB) DeleteHeartbeat(orgID, id string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		var hb Heartbeat
 		if err := getHeartbeat(tx, orgID, id, &hb); err != nil {
 			return err
@@ -207,7 +205,7 @@ func (db *DB) DeleteHeartbeat(orgID, id string, change *Change) error {
 		if err := unindexDue(tx, &hb); err != nil {
 			return err
 		}
-		if idx := tx.Bucket([]byte(bucketIdxHeartbeatKey)); idx != nil {
+		if idx := tx.Bucket([]byte(bucketIdxHeartbeatKey)); idx.exists() {
 			if string(idx.Get(hb.KeyDigest)) == orgID+keySeparator+id {
 				if err := idx.Delete(hb.KeyDigest); err != nil {
 					return err
@@ -222,7 +220,7 @@ func (db *DB) DeleteHeartbeat(orgID, id string, change *Change) error {
 }
 
 // getHeartbeat reads one heartbeat of the organization into hb.
-func getHeartbeat(tx *bolt.Tx, orgID, id string, hb *Heartbeat) error {
+func getHeartbeat(tx txn, orgID, id string, hb *Heartbeat) error {
 	b, err := orgSub(tx, orgID, subHeartbeats)
 	if err != nil {
 		return err

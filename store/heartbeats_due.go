@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // HeartbeatRef names a heartbeat that is due: its organization, ID, and the due index key
@@ -22,9 +20,9 @@ type HeartbeatRef struct {
 func (db *DB) DueHeartbeats(now time.Time, limit int) ([]HeartbeatRef, error) {
 	var out []HeartbeatRef
 	end := unixNanos(now)
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		idx := tx.Bucket([]byte(bucketIdxHeartbeatDue))
-		if idx == nil {
+		if !idx.exists() {
 			return nil
 		}
 		c := idx.Cursor()
@@ -44,9 +42,9 @@ func (db *DB) DueHeartbeats(now time.Time, limit int) ([]HeartbeatRef, error) {
 // NextHeartbeatDue returns the earliest due time of any heartbeat; ok is false when none is
 // due at all (every heartbeat down, paused, or none exists). The watcher sleeps until then.
 func (db *DB) NextHeartbeatDue() (due time.Time, ok bool, err error) {
-	err = db.kv.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx txn) error {
 		idx := tx.Bucket([]byte(bucketIdxHeartbeatDue))
-		if idx == nil {
+		if !idx.exists() {
 			return nil
 		}
 		if k, _ := idx.Cursor().First(); len(k) >= 8 {
@@ -81,10 +79,10 @@ func missedStatus(hb *Heartbeat, now time.Time) string {
 // no longer matches its heartbeat is dropped. It returns the transitions made.
 func (db *DB) MarkHeartbeatsMissed(now time.Time, refs []HeartbeatRef) ([]HeartbeatTransition, error) {
 	var out []HeartbeatTransition
-	err := db.update("", nil, func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		out = out[:0]
 		idx := tx.Bucket([]byte(bucketIdxHeartbeatDue))
-		if idx == nil {
+		if !idx.exists() {
 			return nil
 		}
 		for _, ref := range refs {

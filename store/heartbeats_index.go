@@ -3,8 +3,6 @@ package store
 import (
 	"crypto/subtle"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // HeartbeatTransition is a heartbeat's status change, handed to the heartbeat hooks inside
@@ -23,7 +21,7 @@ type HeartbeatTransition struct {
 
 // heartbeatTransition runs the heartbeat evaluator (Options.Alerts.Heartbeat) for hb's
 // change from prev, with the alert view of tx.
-func (db *DB) heartbeatTransition(tx *bolt.Tx, hb *Heartbeat, prev string, at time.Time, reason string) error {
+func (db *DB) heartbeatTransition(tx txn, hb *Heartbeat, prev string, at time.Time, reason string) error {
 	snap := *hb
 	ev := &HeartbeatTransition{OrgID: hb.OrgID, Heartbeat: &snap, PrevStatus: prev, Status: hb.Status,
 		At: at, Reason: reason}
@@ -57,7 +55,7 @@ func dueKey(hb *Heartbeat) []byte {
 }
 
 // putHeartbeat writes hb and moves its due index entry from old's (nil for a new one).
-func putHeartbeat(tx *bolt.Tx, b *bolt.Bucket, hb, old *Heartbeat) error {
+func putHeartbeat(tx txn, b bucket, hb, old *Heartbeat) error {
 	newKey := dueKey(hb)
 	var oldKey []byte
 	if old != nil {
@@ -83,18 +81,18 @@ func putHeartbeat(tx *bolt.Tx, b *bolt.Bucket, hb, old *Heartbeat) error {
 }
 
 // unindexDue removes hb's due index entry, if any.
-func unindexDue(tx *bolt.Tx, hb *Heartbeat) error {
+func unindexDue(tx txn, hb *Heartbeat) error {
 	idx := tx.Bucket([]byte(bucketIdxHeartbeatDue))
-	if k := dueKey(hb); idx != nil && k != nil {
+	if k := dueKey(hb); idx.exists() && k != nil {
 		return idx.Delete(k)
 	}
 	return nil
 }
 
 // heartbeatByDigest resolves idx_heartbeat_key and confirms the digest in constant time.
-func heartbeatByDigest(tx *bolt.Tx, digest []byte, hb *Heartbeat) error {
+func heartbeatByDigest(tx txn, digest []byte, hb *Heartbeat) error {
 	idx := tx.Bucket([]byte(bucketIdxHeartbeatKey))
-	if idx == nil || len(digest) == 0 {
+	if !idx.exists() || len(digest) == 0 {
 		return notFoundf(entityHeartbeat, "heartbeat key")
 	}
 	ref := idx.Get(digest)

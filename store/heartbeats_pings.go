@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 	"unicode/utf8"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Limits of the ping log (SPEC §3.14).
@@ -61,7 +59,7 @@ func (db *DB) RecordPings(batch []PingItem, next DeadlineFunc) error {
 		return errors.New("store: RecordPings needs a DeadlineFunc")
 	}
 	var skipped, badSchedule int
-	err := db.update("", nil, func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		w := pingWriter{db: db, tx: tx, next: next, touched: map[string]*pingState{}}
 		for i := range batch {
 			if err := w.add(&batch[i]); err != nil {
@@ -92,7 +90,7 @@ type pingState struct {
 // pingWriter applies one RecordPings batch; heartbeats are written once, at flush.
 type pingWriter struct {
 	db                   *DB
-	tx                   *bolt.Tx
+	tx                   txn
 	next                 DeadlineFunc
 	touched              map[string]*pingState // by digest
 	order                []*pingState
@@ -228,10 +226,10 @@ func (w *pingWriter) flush() error {
 
 // deletePings deletes up to n of hb's oldest pings (collect, then delete) and lowers
 // hb.PingsKept by the number deleted.
-func deletePings(tx *bolt.Tx, hb *Heartbeat, n int) error {
+func deletePings(tx txn, hb *Heartbeat, n int) error {
 	prefix, ok := seriesPrefix(hb.ID)
 	b := tx.Bucket([]byte(bucketOrgs)).Bucket([]byte(hb.OrgID)).Bucket([]byte(subHeartbeatPings))
-	if !ok || b == nil {
+	if !ok || !b.exists() {
 		return nil
 	}
 	var doomed [][]byte
@@ -252,14 +250,14 @@ func deletePings(tx *bolt.Tx, hb *Heartbeat, n int) error {
 // organization's heartbeat.
 func (db *DB) HeartbeatPings(orgID, id string) ([]Ping, error) {
 	out := make([]Ping, 0)
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		var hb Heartbeat
 		if err := getHeartbeat(tx, orgID, id, &hb); err != nil {
 			return err
 		}
 		b, _ := orgSub(tx, orgID, subHeartbeatPings)
 		prefix, ok := seriesPrefix(id)
-		if b == nil || !ok {
+		if !b.exists() || !ok {
 			return nil
 		}
 		c := b.Cursor()

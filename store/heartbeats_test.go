@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // everyDeadline is a DeadlineFunc for "every <duration>" schedules (package alerting owns
@@ -145,12 +143,12 @@ func TestHeartbeatDeleteCleansPingsAndIndexes(t *testing.T) {
 func bucketLen(t *testing.T, db *DB, name, orgID string) int {
 	t.Helper()
 	n := 0
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b := tx.Bucket([]byte(name))
 		if orgID != "" {
 			b, _ = orgSub(tx, orgID, name)
 		}
-		if b != nil {
+		if b.exists() {
 			n = b.Stats().KeyN
 		}
 		return nil

@@ -1,10 +1,6 @@
 package store
 
-import (
-	"time"
-
-	bolt "go.etcd.io/bbolt"
-)
+import "time"
 
 // Organization children of incidents (created on first write): incidents holds
 // incidentID → Incident JSON; page_incidents is pageID + "/" + incidentID → nil, so one
@@ -70,7 +66,7 @@ func (i *Incident) Latest() *IncidentUpdate {
 // incident.created is emitted and the incident hooks run in the same
 // transaction. ErrNotFound when the page is not the organization's.
 func (db *DB) CreateIncident(orgID, pageID string, inc *Incident, first IncidentUpdate, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		var page StatusPage
 		if err := getStatusPage(tx, orgID, pageID, &page); err != nil {
 			return err
@@ -81,7 +77,7 @@ func (db *DB) CreateIncident(orgID, pageID string, inc *Incident, first Incident
 
 // createIncident is CreateIncident inside tx, on a page already loaded (also used by
 // automatic incidents, AlertTx.OpenIncident).
-func (db *DB) createIncident(tx *bolt.Tx, page *StatusPage, inc *Incident, first IncidentUpdate) error {
+func (db *DB) createIncident(tx txn, page *StatusPage, inc *Incident, first IncidentUpdate) error {
 	now := db.stamp()
 	if inc.ID == "" {
 		inc.ID = NewID()
@@ -103,7 +99,7 @@ func (db *DB) createIncident(tx *bolt.Tx, page *StatusPage, inc *Incident, first
 // belongs to another page or organization).
 func (db *DB) Incident(orgID, pageID, id string) (*Incident, error) {
 	var inc Incident
-	err := db.kv.View(func(tx *bolt.Tx) error { return getIncident(tx, orgID, pageID, id, &inc) })
+	err := db.view(func(tx txn) error { return getIncident(tx, orgID, pageID, id, &inc) })
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +110,7 @@ func (db *DB) Incident(orgID, pageID, id string) (*Incident, error) {
 // ErrNotFound when the page is not the organization's.
 func (db *DB) Incidents(orgID, pageID string) ([]Incident, error) {
 	var out []Incident
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		if err := getStatusPage(tx, orgID, pageID, &StatusPage{}); err != nil {
 			return err
 		}
@@ -131,7 +127,7 @@ func (db *DB) Incidents(orgID, pageID string) ([]Incident, error) {
 // incident.updated. The incident hooks see the same change, in the same transaction.
 func (db *DB) AddIncidentUpdate(orgID, pageID, id string, u IncidentUpdate, change *Change) (*Incident, error) {
 	var inc Incident
-	err := db.update(orgID, change, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx txn) error {
 		var page StatusPage
 		if err := getStatusPage(tx, orgID, pageID, &page); err != nil {
 			return err
@@ -149,7 +145,7 @@ func (db *DB) AddIncidentUpdate(orgID, pageID, id string, u IncidentUpdate, chan
 
 // addIncidentUpdate is AddIncidentUpdate inside tx, on a page and incident already loaded
 // (also used when an alert resolves its automatic incident, AlertTx.ResolveIncident).
-func (db *DB) addIncidentUpdate(tx *bolt.Tx, page *StatusPage, inc *Incident, u IncidentUpdate) error {
+func (db *DB) addIncidentUpdate(tx txn, page *StatusPage, inc *Incident, u IncidentUpdate) error {
 	wasResolved := inc.Status == IncidentResolved
 	now := db.stamp()
 	up := appendUpdate(inc, u, now)
@@ -169,7 +165,7 @@ func (db *DB) addIncidentUpdate(tx *bolt.Tx, page *StatusPage, inc *Incident, u 
 // incident.updated is emitted. An error from fn aborts and is returned as is.
 func (db *DB) UpdateIncident(orgID, pageID, id string, fn func(*Incident) error, change *Change) (*Incident, error) {
 	var inc Incident
-	err := db.update(orgID, change, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx txn) error {
 		var page StatusPage
 		if err := getStatusPage(tx, orgID, pageID, &page); err != nil {
 			return err
@@ -197,7 +193,7 @@ func (db *DB) UpdateIncident(orgID, pageID, id string, fn func(*Incident) error,
 // DeleteIncident removes an incident. incident.updated is emitted with "deleted": true
 // (SPEC has no incident.deleted event) and the hooks run with IncidentKindDeleted.
 func (db *DB) DeleteIncident(orgID, pageID, id string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		var page StatusPage
 		if err := getStatusPage(tx, orgID, pageID, &page); err != nil {
 			return err

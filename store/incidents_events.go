@@ -1,10 +1,6 @@
 package store
 
-import (
-	"time"
-
-	bolt "go.etcd.io/bbolt"
-)
+import "time"
 
 // Kinds of IncidentChange.
 const (
@@ -30,10 +26,10 @@ type IncidentChange struct {
 // incidentHook runs inside every transaction that creates, updates, resolves or deletes an
 // incident (db.afterIncident); an error aborts the change. Subscriber notifications hang
 // here, so they commit with the change or not at all.
-type incidentHook func(tx *bolt.Tx, ev *IncidentChange) error
+type incidentHook func(tx txn, ev *IncidentChange) error
 
 // incidentChanged emits the incident.* webhook event and runs the incident hooks in tx.
-func (db *DB) incidentChanged(tx *bolt.Tx, page *StatusPage, inc *Incident, up *IncidentUpdate, kind string) error {
+func (db *DB) incidentChanged(tx txn, page *StatusPage, inc *Incident, up *IncidentUpdate, kind string) error {
 	name := "incident.updated"
 	switch kind {
 	case IncidentKindCreated:

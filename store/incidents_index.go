@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // putIncident stores inc and its page-index entry.
-func putIncident(tx *bolt.Tx, inc *Incident) error {
+func putIncident(tx txn, inc *Incident) error {
 	b, err := orgSub(tx, inc.OrgID, subIncidents)
 	if err != nil {
 		return err
@@ -25,7 +23,7 @@ func putIncident(tx *bolt.Tx, inc *Incident) error {
 }
 
 // removeIncident deletes one incident and its page-index entry.
-func removeIncident(tx *bolt.Tx, orgID, pageID, id string) error {
+func removeIncident(tx txn, orgID, pageID, id string) error {
 	b, err := orgSub(tx, orgID, subIncidents)
 	if err != nil {
 		return err
@@ -41,7 +39,7 @@ func removeIncident(tx *bolt.Tx, orgID, pageID, id string) error {
 }
 
 // getIncident decodes incident id into inc, checking it belongs to pageID.
-func getIncident(tx *bolt.Tx, orgID, pageID, id string, inc *Incident) error {
+func getIncident(tx txn, orgID, pageID, id string, inc *Incident) error {
 	b, err := orgSub(tx, orgID, subIncidents)
 	if err != nil {
 		return err
@@ -55,9 +53,9 @@ func getIncident(tx *bolt.Tx, orgID, pageID, id string, inc *Incident) error {
 }
 
 // pageIncidentIDs returns the IDs of a page's incidents, oldest first (copied).
-func pageIncidentIDs(tx *bolt.Tx, orgID, pageID string) ([]string, error) {
+func pageIncidentIDs(tx txn, orgID, pageID string) ([]string, error) {
 	idx, err := orgSub(tx, orgID, subPageIncidents)
-	if err != nil || idx == nil {
+	if err != nil || !idx.exists() {
 		return nil, err
 	}
 	prefix := []byte(pageID + keySeparator)
@@ -71,7 +69,7 @@ func pageIncidentIDs(tx *bolt.Tx, orgID, pageID string) ([]string, error) {
 
 // pageIncidents decodes a page's incidents newest first, keeping unresolved ones and those
 // resolved at or after since (zero since keeps all); never nil.
-func pageIncidents(tx *bolt.Tx, orgID, pageID string, since time.Time) ([]Incident, error) {
+func pageIncidents(tx txn, orgID, pageID string, since time.Time) ([]Incident, error) {
 	ids, err := pageIncidentIDs(tx, orgID, pageID)
 	if err != nil {
 		return nil, err
@@ -91,7 +89,7 @@ func pageIncidents(tx *bolt.Tx, orgID, pageID string, since time.Time) ([]Incide
 }
 
 // deletePageIncidents removes every incident of a page (collected first, then deleted).
-func deletePageIncidents(tx *bolt.Tx, orgID, pageID string) error {
+func deletePageIncidents(tx txn, orgID, pageID string) error {
 	ids, err := pageIncidentIDs(tx, orgID, pageID)
 	if err != nil {
 		return err

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // incidentRecorder collects emitted events and hook calls of one database.
@@ -19,14 +17,14 @@ type incidentRecorder struct {
 
 func recordIncidents(db *DB) *incidentRecorder {
 	r := &incidentRecorder{}
-	db.eventSinks = append(db.eventSinks, func(_ *bolt.Tx, _ string, ev *Event) error {
+	db.eventSinks = append(db.eventSinks, func(_ txn, _ string, ev *Event) error {
 		raw, _ := json.Marshal(ev.Data)
 		var m map[string]any
 		_ = json.Unmarshal(raw, &m)
 		r.events, r.data = append(r.events, ev.Name), append(r.data, m)
 		return nil
 	})
-	db.afterIncident = append(db.afterIncident, func(tx *bolt.Tx, ev *IncidentChange) error {
+	db.afterIncident = append(db.afterIncident, func(tx txn, ev *IncidentChange) error {
 		if ev.Page == nil || ev.Incident == nil || ev.OrgID == "" || !tx.Writable() {
 			return errors.New("incomplete change")
 		}
@@ -122,7 +120,7 @@ func TestIncidentHookErrorRollsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	boom := errors.New("boom")
-	db.afterIncident = append(db.afterIncident, func(*bolt.Tx, *IncidentChange) error { return boom })
+	db.afterIncident = append(db.afterIncident, func(txn, *IncidentChange) error { return boom })
 	if err := db.CreateIncident(org, page.ID, &Incident{Title: "t"}, IncidentUpdate{Status: IncidentInvestigating}, nil); !errors.Is(err, boom) {
 		t.Fatalf("hook error: %v", err)
 	}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Invitation is a pending offer to join an organization, sent to an e-mail
@@ -26,7 +24,7 @@ type Invitation struct {
 // e-mail that already has a pending invitation replaces the old one (a
 // "resend"), so at most one link per address is valid.
 func (db *DB) CreateInvitation(orgID string, inv *Invitation, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subInvitations)
 		if err != nil {
 			return err
@@ -64,7 +62,7 @@ func (db *DB) CreateInvitation(orgID string, inv *Invitation, change *Change) er
 // (expired ones included, so an admin can see and resend them).
 func (db *DB) Invitations(orgID string) ([]Invitation, error) {
 	var out []Invitation
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subInvitations)
 		if err != nil {
 			return err
@@ -77,7 +75,7 @@ func (db *DB) Invitations(orgID string) ([]Invitation, error) {
 
 // DeleteInvitation revokes an invitation of orgID; ErrNotFound otherwise.
 func (db *DB) DeleteInvitation(orgID, id string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subInvitations)
 		if err != nil {
 			return err
@@ -94,7 +92,7 @@ func (db *DB) DeleteInvitation(orgID, id string, change *Change) error {
 // (expired or not: the caller decides), comparing digests in constant time.
 func (db *DB) InvitationByDigest(digest []byte) (*Invitation, error) {
 	var inv Invitation
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		return findInvitation(tx, digest, &inv)
 	})
 	if err != nil {
@@ -111,7 +109,7 @@ func (db *DB) InvitationByDigest(digest []byte) (*Invitation, error) {
 func (db *DB) AcceptInvitation(digest []byte, userID string, change *Change) (*Invitation, error) {
 	var inv Invitation
 	// The organization comes from the token, so the change is recorded once it is known.
-	err := db.update("", nil, func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		if err := getUser(tx, userID, &User{}); err != nil {
 			return err
 		}
@@ -132,7 +130,7 @@ func (db *DB) AcceptInvitation(digest []byte, userID string, change *Change) (*I
 // organization and joined in the inviting one.
 func (db *DB) RegisterInvited(u *User, org *Organization, owner *Membership, digest []byte, registered, joined *Change) (*Invitation, error) {
 	var inv Invitation
-	err := db.update("", nil, func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		// The inviting organization becomes the default one (the first by
 		// join time, which login picks): an invited person expects to land
 		// in the team that invited them, not in their own empty organization.
@@ -160,7 +158,7 @@ func (db *DB) RegisterInvited(u *User, org *Organization, owner *Membership, dig
 // acceptInvitation consumes the invitation and adds the membership; a zero
 // joined means now. Following an invitation link bound to the account's own
 // address proves that address (User.ConfirmedEmail).
-func (db *DB) acceptInvitation(tx *bolt.Tx, digest []byte, userID string, inv *Invitation, joined time.Time) error {
+func (db *DB) acceptInvitation(tx txn, digest []byte, userID string, inv *Invitation, joined time.Time) error {
 	if err := findInvitation(tx, digest, inv); err != nil {
 		return err
 	}
@@ -179,7 +177,7 @@ func (db *DB) acceptInvitation(tx *bolt.Tx, digest []byte, userID string, inv *I
 
 // confirmInvitedEmail records the account's address as confirmed when it is
 // the address the invitation was issued to.
-func confirmInvitedEmail(tx *bolt.Tx, userID, invited string) error {
+func confirmInvitedEmail(tx txn, userID, invited string) error {
 	var u User
 	if err := getUser(tx, userID, &u); err != nil {
 		return err
@@ -192,7 +190,7 @@ func confirmInvitedEmail(tx *bolt.Tx, userID, invited string) error {
 }
 
 // findInvitation resolves a token digest through idx_invitation.
-func findInvitation(tx *bolt.Tx, digest []byte, inv *Invitation) error {
+func findInvitation(tx txn, digest []byte, inv *Invitation) error {
 	if len(digest) == 0 {
 		return notFoundf(entityInvitation, "invitation")
 	}
@@ -215,7 +213,7 @@ func findInvitation(tx *bolt.Tx, digest []byte, inv *Invitation) error {
 }
 
 // deleteInvitation removes an invitation and its digest index entry.
-func deleteInvitation(tx *bolt.Tx, b *bolt.Bucket, inv *Invitation) error {
+func deleteInvitation(tx txn, b bucket, inv *Invitation) error {
 	if err := tx.Bucket([]byte(bucketIdxInvitation)).Delete(inv.Digest); err != nil {
 		return err
 	}

@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // logPage is one newest-first page of an append-only log bucket whose keys
@@ -24,9 +22,9 @@ type logPage struct {
 // full. The cursor is the hex of that key: passing it back as the next
 // page's upper bound continues strictly after it, stable while new entries
 // are appended.
-func readLogPage[T any](b *bolt.Bucket, p logPage, keep func(*T) bool) ([]T, string, error) {
+func readLogPage[T any](b bucket, p logPage, keep func(*T) bool) ([]T, string, error) {
 	out := make([]T, 0)
-	if b == nil {
+	if !b.exists() {
 		return out, "", nil
 	}
 	c := b.Cursor()

@@ -3,8 +3,6 @@ package store
 import (
 	"slices"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // subMaintenance is the organization child holding maintenance windows
@@ -60,7 +58,7 @@ type MaintenanceCheck func(w *MaintenanceWindow, at time.Time) bool
 // CreateMaintenanceWindow stores a new window. Empty ID and times are filled;
 // w.OrgID is set to orgID. ErrNotFound when the organization does not exist.
 func (db *DB) CreateMaintenanceWindow(orgID string, w *MaintenanceWindow, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subMaintenance)
 		if err != nil {
 			return err
@@ -82,7 +80,7 @@ func (db *DB) CreateMaintenanceWindow(orgID string, w *MaintenanceWindow, change
 // MaintenanceWindow returns one window of the organization, or ErrNotFound.
 func (db *DB) MaintenanceWindow(orgID, id string) (*MaintenanceWindow, error) {
 	var w MaintenanceWindow
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		return getMaintenanceWindow(tx, orgID, id, &w)
 	})
 	if err != nil {
@@ -94,7 +92,7 @@ func (db *DB) MaintenanceWindow(orgID, id string) (*MaintenanceWindow, error) {
 // MaintenanceWindows lists the organization's windows, oldest first.
 func (db *DB) MaintenanceWindows(orgID string) ([]MaintenanceWindow, error) {
 	var out []MaintenanceWindow
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		var err error
 		out, err = listMaintenanceWindows(tx, orgID)
 		return err
@@ -108,7 +106,7 @@ func (db *DB) MaintenanceWindows(orgID string) ([]MaintenanceWindow, error) {
 // and CreatedAt cannot change.
 func (db *DB) UpdateMaintenanceWindow(orgID, id string, fn func(*MaintenanceWindow) error, change *Change) (*MaintenanceWindow, error) {
 	var w MaintenanceWindow
-	err := db.update(orgID, change, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx txn) error {
 		if err := getMaintenanceWindow(tx, orgID, id, &w); err != nil {
 			return err
 		}
@@ -132,7 +130,7 @@ func (db *DB) UpdateMaintenanceWindow(orgID, id string, fn func(*MaintenanceWind
 // DeleteMaintenanceWindow removes a window; ErrNotFound when it is not the
 // organization's.
 func (db *DB) DeleteMaintenanceWindow(orgID, id string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		if err := getMaintenanceWindow(tx, orgID, id, &MaintenanceWindow{}); err != nil {
 			return err
 		}
@@ -145,7 +143,7 @@ func (db *DB) DeleteMaintenanceWindow(orgID, id string, change *Change) error {
 }
 
 // getMaintenanceWindow decodes orgs/<orgID>/maintenance/<id> into w.
-func getMaintenanceWindow(tx *bolt.Tx, orgID, id string, w *MaintenanceWindow) error {
+func getMaintenanceWindow(tx txn, orgID, id string, w *MaintenanceWindow) error {
 	b, err := orgSub(tx, orgID, subMaintenance)
 	if err != nil {
 		return err
@@ -155,7 +153,7 @@ func getMaintenanceWindow(tx *bolt.Tx, orgID, id string, w *MaintenanceWindow) e
 
 // listMaintenanceWindows reads every window of the organization in tx; a
 // missing bucket (no window ever created) is an empty list.
-func listMaintenanceWindows(tx *bolt.Tx, orgID string) ([]MaintenanceWindow, error) {
+func listMaintenanceWindows(tx txn, orgID string) ([]MaintenanceWindow, error) {
 	ob, err := orgBucket(tx, orgID)
 	if err != nil {
 		return nil, err

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"sort"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Membership gives a user a role in an organization (viewer, responder, member, admin, owner).
@@ -29,7 +27,7 @@ type UserOrganization struct {
 // the user is not a member). Every authenticated request calls it, so it is one short read.
 func (db *DB) Membership(orgID, userID string) (*Membership, error) {
 	var m Membership
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		return getMember(tx, orgID, userID, &m)
 	})
 	if err != nil {
@@ -42,7 +40,7 @@ func (db *DB) Membership(orgID, userID string) (*Membership, error) {
 // organization does not exist).
 func (db *DB) Memberships(orgID string) ([]Membership, error) {
 	var out []Membership
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subMembers)
 		if err != nil {
 			return err
@@ -65,7 +63,7 @@ func (db *DB) UserOrganizations(userID string) ([]UserOrganization, error) {
 		joined time.Time
 	}
 	var rows []row
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		prefix := compositeKey(userID, "")
 		c := tx.Bucket([]byte(bucketIdxUserOrgs)).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
@@ -98,7 +96,7 @@ func (db *DB) UserOrganizations(userID string) ([]UserOrganization, error) {
 // ErrConflict if already a member. Empty ID/JoinedAt are filled, an empty Role becomes
 // "member"; m.OrgID is set to orgID.
 func (db *DB) AddMember(orgID string, m *Membership, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		if _, err := orgBucket(tx, orgID); err != nil {
 			return err
 		}
@@ -113,7 +111,7 @@ func (db *DB) AddMember(orgID string, m *Membership, change *Change) error {
 }
 
 // insertMember writes a new membership and its idx_user_orgs row.
-func (db *DB) insertMember(tx *bolt.Tx, orgID string, m *Membership) error {
+func (db *DB) insertMember(tx txn, orgID string, m *Membership) error {
 	members, err := orgSub(tx, orgID, subMembers)
 	if err != nil {
 		return err
@@ -135,7 +133,7 @@ func (db *DB) insertMember(tx *bolt.Tx, orgID string, m *Membership) error {
 }
 
 // getMember decodes orgs/<orgID>/members/<userID> into m.
-func getMember(tx *bolt.Tx, orgID, userID string, m *Membership) error {
+func getMember(tx txn, orgID, userID string, m *Membership) error {
 	b, err := orgSub(tx, orgID, subMembers)
 	if err != nil {
 		return err
@@ -144,7 +142,7 @@ func getMember(tx *bolt.Tx, orgID, userID string, m *Membership) error {
 }
 
 // otherOwners reports whether the organization has an owner other than userID.
-func otherOwners(members *bolt.Bucket, userID string) (bool, error) {
+func otherOwners(members bucket, userID string) (bool, error) {
 	found := false
 	err := members.ForEach(func(k, v []byte) error {
 		if found || string(k) == userID || v == nil {
@@ -166,7 +164,7 @@ func otherOwners(members *bolt.Bucket, userID string) (bool, error) {
 // membership. Demoting the last owner returns ErrLastOwner and changes nothing.
 func (db *DB) SetMemberRole(orgID, userID, role string, change *Change) (*Membership, error) {
 	var m Membership
-	err := db.update(orgID, change, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx txn) error {
 		if err := getMember(tx, orgID, userID, &m); err != nil {
 			return err
 		}
@@ -192,7 +190,7 @@ func (db *DB) SetMemberRole(orgID, userID, role string, change *Change) (*Member
 // entries), so no key outlives its creator's access. Removing the last owner returns
 // ErrLastOwner and changes nothing.
 func (db *DB) RemoveMember(orgID, userID string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		var m Membership
 		if err := getMember(tx, orgID, userID, &m); err != nil {
 			return err
@@ -219,7 +217,7 @@ func (db *DB) RemoveMember(orgID, userID string, change *Change) error {
 }
 
 // removeTeamMemberships deletes team_members rows teamID/userID: collect, then delete.
-func removeTeamMemberships(tx *bolt.Tx, orgID, userID string) error {
+func removeTeamMemberships(tx txn, orgID, userID string) error {
 	tm, err := orgSub(tx, orgID, subTeamMembers)
 	if err != nil {
 		return err

@@ -3,8 +3,6 @@ package store
 import (
 	"errors"
 	"testing"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 func TestAddMemberAndListing(t *testing.T) {
@@ -107,7 +105,7 @@ func TestRemoveMember(t *testing.T) {
 	db := openTestDB(t)
 	ada, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
 	bob := seedOrgData(t, db, org.ID, ada.ID, 0) // bob: member with a key and a team row
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		tm, _ := orgSub(tx, org.ID, subTeamMembers)
 		return tm.Put(compositeKey("team-1", ada.ID), []byte(`{}`))
 	})
@@ -134,7 +132,7 @@ func TestRemoveMember(t *testing.T) {
 	if _, err := db.APIKeyByDigest([]byte("digest-" + org.ID + bob.ID)); !errors.Is(err, ErrNotFound) {
 		t.Errorf("bob's key still authenticates: %v", err)
 	}
-	_ = db.kv.View(func(tx *bolt.Tx) error {
+	_ = db.view(func(tx txn) error {
 		tm, _ := orgSub(tx, org.ID, subTeamMembers)
 		if tm.Get(compositeKey("team-1", bob.ID)) != nil {
 			t.Error("bob's team membership survived")

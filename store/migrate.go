@@ -5,14 +5,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // migration upgrades the schema by one version inside one write transaction. Migrations are
 // append-only: the function at index i moves a file from version i to version i+1, so a
 // released migration is never edited or reordered.
-type migration func(tx *bolt.Tx) error
+type migration func(tx txn) error
 
 // schemaMigrations is the ordered list this binary knows; its length is the current version.
 func schemaMigrations() []migration {
@@ -24,7 +22,7 @@ func schemaMigrations() []migration {
 
 // createBaseBuckets (version 1) creates the global buckets. It is idempotent, so a file that
 // already has some of them migrates cleanly.
-func createBaseBuckets(tx *bolt.Tx) error {
+func createBaseBuckets(tx txn) error {
 	for _, name := range []string{bucketMeta, bucketUsers, bucketIdxUserEmail, bucketIdxUserOrgs,
 		bucketIdxOrgSlug, bucketIdxAPIKey, bucketIdxInvitation, bucketOrgs} {
 		if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
@@ -35,9 +33,9 @@ func createBaseBuckets(tx *bolt.Tx) error {
 }
 
 // schemaVersion reads meta/schema_version; a file without it is version 0.
-func schemaVersion(tx *bolt.Tx) (uint64, error) {
+func schemaVersion(tx txn) (uint64, error) {
 	meta := tx.Bucket([]byte(bucketMeta))
-	if meta == nil {
+	if !meta.exists() {
 		return 0, nil
 	}
 	v := meta.Get([]byte(metaSchemaVersion))
@@ -58,7 +56,7 @@ func (db *DB) migrate(migrations []migration) error {
 	target := uint64(len(migrations))
 	var current uint64
 	var hasData bool
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		var err error
 		current, err = schemaVersion(tx)
 		k, _ := tx.Cursor().First()
@@ -77,13 +75,13 @@ func (db *DB) migrate(migrations []migration) error {
 	if hasData {
 		backup := fmt.Sprintf("%s.bak-v%d-%d", db.path, current, db.stamp().Unix())
 		// A read transaction gives a consistent copy; mode 0600 like the database itself.
-		if err := db.kv.View(func(tx *bolt.Tx) error { return tx.CopyFile(backup, 0o600) }); err != nil {
+		if err := db.view(func(tx txn) error { return tx.CopyFile(backup, 0o600) }); err != nil {
 			return fmt.Errorf("store: backup before migrating to version %d: %w", target, err)
 		}
 		db.log.Info("database backed up before schema migration", "backup", backup, "from", current, "to", target)
 	}
 	for v := current; v < target; v++ {
-		err := db.update("", nil, func(tx *bolt.Tx) error {
+		err := db.update("", nil, func(tx txn) error {
 			if err := migrations[v](tx); err != nil {
 				return err
 			}
@@ -109,7 +107,7 @@ func (db *DB) CheckEncryptionKey(check []byte) error {
 	if len(check) == 0 {
 		return errors.New("store: empty encryption key check value")
 	}
-	return db.update("", nil, func(tx *bolt.Tx) error {
+	return db.update("", nil, func(tx txn) error {
 		meta, err := tx.CreateBucketIfNotExists([]byte(bucketMeta))
 		if err != nil {
 			return err

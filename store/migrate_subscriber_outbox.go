@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // legacySubscriberTarget prefixed the target of a subscriber notice queued before version
@@ -21,9 +19,9 @@ const legacySubscriberTarget = "subscriber:"
 // the destination index with it (its order among that subscriber's entries is kept: the
 // index orders by creation time). Organizations being deleted are converted too; their
 // drain removes them anyway.
-func subscriberOutboxKind(tx *bolt.Tx) error {
+func subscriberOutboxKind(tx txn) error {
 	orgs := tx.Bucket([]byte(bucketOrgs))
-	if orgs == nil {
+	if !orgs.exists() {
 		return nil
 	}
 	var ids [][]byte
@@ -41,7 +39,7 @@ func subscriberOutboxKind(tx *bolt.Tx) error {
 		if err := convertSubscriberEntries(org.Bucket([]byte(subOutbox)), dest); err != nil {
 			return fmt.Errorf("outbox of organization %s: %w", id, err)
 		}
-		if err := convertSubscriberEntries(org.Bucket([]byte(subDeadLetters)), nil); err != nil {
+		if err := convertSubscriberEntries(org.Bucket([]byte(subDeadLetters)), bucket{}); err != nil {
 			return fmt.Errorf("dead letters of organization %s: %w", id, err)
 		}
 	}
@@ -49,10 +47,10 @@ func subscriberOutboxKind(tx *bolt.Tx) error {
 }
 
 // convertSubscriberEntries rewrites the legacy subscriber entries of b (an outbox or dead
-// letters; nil: none) in place, re-keying them in dest (the outbox's destination index;
-// nil: none yet, openOutbox fills it from the converted queue). Collect, then write.
-func convertSubscriberEntries(b, dest *bolt.Bucket) error {
-	if b == nil {
+// letters; missing: none) in place, re-keying them in dest (the outbox's destination index;
+// missing: none yet, openOutbox fills it from the converted queue). Collect, then write.
+func convertSubscriberEntries(b, dest bucket) error {
+	if !b.exists() {
 		return nil
 	}
 	type legacy struct {
@@ -74,7 +72,7 @@ func convertSubscriberEntries(b, dest *bolt.Bucket) error {
 	}
 	for _, l := range found {
 		e := l.e
-		if dest != nil {
+		if dest.exists() {
 			old, err := outboxDestKey(&e)
 			if err != nil {
 				return err
@@ -87,7 +85,7 @@ func convertSubscriberEntries(b, dest *bolt.Bucket) error {
 		if err := putJSON(b, l.key, &e); err != nil {
 			return err
 		}
-		if dest != nil {
+		if dest.exists() {
 			k, err := outboxDestKey(&e)
 			if err != nil {
 				return err

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // A file of schema version 1 holds subscriber notices as kind email/webhook entries with
@@ -62,7 +60,7 @@ func TestMigrationGivesSubscriberNoticesTheirKind(t *testing.T) {
 	}
 	// The destination index holds exactly the queued entries, under their new destinations.
 	var dests []string
-	err = db.kv.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx txn) error {
 		b, err := orgSub(tx, org.ID, subOutboxDest)
 		if err != nil {
 			return err

@@ -49,7 +49,7 @@ func readSchemaVersion(t *testing.T, path string) uint64 {
 	}
 	defer kv.Close()
 	var v uint64
-	if err := kv.View(func(tx *bolt.Tx) (err error) { v, err = schemaVersion(tx); return err }); err != nil {
+	if err := readFile(kv, func(tx txn) (err error) { v, err = schemaVersion(tx); return err }); err != nil {
 		t.Fatal(err)
 	}
 	return v
@@ -92,7 +92,7 @@ func TestReopenKeepsData(t *testing.T) {
 
 func TestFutureSchemaIsRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
-	db := openTestDBAt(t, path, Options{})
+	db := openUnreplicatedTestDB(t, path, Options{}) // the version is then changed behind its back
 	mustRegister(t, db, "ada@example.com", "Ada")
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
@@ -137,12 +137,12 @@ func TestMigrationBacksUpExistingDatabaseFirst(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open backup: %v", err)
 	}
-	if err := old.View(func(tx *bolt.Tx) error { return getUser(tx, u.ID, &User{}) }); err != nil {
+	if err := readFile(old, func(tx txn) error { return getUser(tx, u.ID, &User{}) }); err != nil {
 		t.Errorf("backup lacks the user: %v", err)
 	}
 	_ = old.Close()
 	var v uint64
-	if err := db2.kv.View(func(tx *bolt.Tx) (err error) { v, err = schemaVersion(tx); return err }); err != nil || v != uint64(len(schemaMigrations())) {
+	if err := db2.view(func(tx txn) (err error) { v, err = schemaVersion(tx); return err }); err != nil || v != uint64(len(schemaMigrations())) {
 		t.Errorf("schema version after migration = %d, %v", v, err)
 	}
 	if _, err := db2.User(u.ID); err != nil {
@@ -162,7 +162,7 @@ func TestMigrationsRunInOrderAndResume(t *testing.T) {
 	}
 	var ran []int
 	step := func(n int, fail bool) migration {
-		return func(tx *bolt.Tx) error {
+		return func(tx txn) error {
 			if fail {
 				return errors.New("boom")
 			}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
 
@@ -66,7 +65,7 @@ const (
 // timezone is empty). The slug is made unique by suffixing -2, -3, ... The owner membership
 // always gets role "owner", this organization's ID and a new ID/JoinedAt when empty.
 func (db *DB) CreateOrganization(org *Organization, owner *Membership) error {
-	return db.update("", nil, func(tx *bolt.Tx) error {
+	return db.update("", nil, func(tx txn) error {
 		if err := getUser(tx, owner.UserID, &User{}); err != nil {
 			return err
 		}
@@ -76,7 +75,7 @@ func (db *DB) CreateOrganization(org *Organization, owner *Membership) error {
 
 // insertOrganization writes the organization bucket, its info, slug index and the owner's
 // membership (+ idx_user_orgs) inside tx.
-func (db *DB) insertOrganization(tx *bolt.Tx, org *Organization, userID string, owner *Membership) error {
+func (db *DB) insertOrganization(tx txn, org *Organization, userID string, owner *Membership) error {
 	now := db.stamp()
 	if org.ID == "" {
 		org.ID = NewID()
@@ -131,7 +130,7 @@ func (db *DB) insertOrganization(tx *bolt.Tx, org *Organization, userID string, 
 // Organization returns the organization, or ErrNotFound (also while it is being deleted).
 func (db *DB) Organization(orgID string) (*Organization, error) {
 	var org Organization
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		return getOrganization(tx, orgID, &org)
 	})
 	if err != nil {
@@ -143,7 +142,7 @@ func (db *DB) Organization(orgID string) (*Organization, error) {
 // OrganizationBySlug returns the organization with the given slug, or ErrNotFound.
 func (db *DB) OrganizationBySlug(slug string) (*Organization, error) {
 	var org Organization
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		id := tx.Bucket([]byte(bucketIdxOrgSlug)).Get([]byte(slug))
 		if id == nil {
 			return notFoundf(entityOrganization, "organization with slug %q", slug)
@@ -159,7 +158,7 @@ func (db *DB) OrganizationBySlug(slug string) (*Organization, error) {
 // Organizations returns every organization on the instance, oldest first (instance admin).
 func (db *DB) Organizations() ([]Organization, error) {
 	out := make([]Organization, 0)
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		return tx.Bucket([]byte(bucketOrgs)).ForEachBucket(func(id []byte) error {
 			var org Organization
 			switch err := getOrganization(tx, string(id), &org); {
@@ -184,7 +183,7 @@ func (db *DB) Organizations() ([]Organization, error) {
 // as is. ID and CreatedAt cannot be changed; UpdatedAt is set.
 func (db *DB) UpdateOrganization(orgID string, fn func(*Organization) error, change *Change) (*Organization, error) {
 	var org Organization
-	err := db.update(orgID, change, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx txn) error {
 		if err := getOrganization(tx, orgID, &org); err != nil {
 			return err
 		}
@@ -218,7 +217,7 @@ func (db *DB) UpdateOrganization(orgID string, fn func(*Organization) error, cha
 }
 
 // getOrganization decodes orgs/<orgID>/info into org.
-func getOrganization(tx *bolt.Tx, orgID string, org *Organization) error {
+func getOrganization(tx txn, orgID string, org *Organization) error {
 	ob, err := orgBucket(tx, orgID)
 	if err != nil {
 		return err

@@ -3,8 +3,6 @@ package store
 import (
 	"errors"
 	"testing"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 func TestCreateOrganization(t *testing.T) {
@@ -105,7 +103,7 @@ func seedOrgData(t *testing.T, db *DB, orgID, ownerID string, n int) (member *Us
 			t.Fatal(err)
 		}
 	}
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		tm, err := orgSub(tx, orgID, subTeamMembers)
 		if err != nil {
 			return err
@@ -134,7 +132,7 @@ func seedOrgData(t *testing.T, db *DB, orgID, ownerID string, n int) (member *Us
 func indexRefs(t *testing.T, db *DB, orgID string) map[string]int {
 	t.Helper()
 	refs := map[string]int{}
-	_ = db.kv.View(func(tx *bolt.Tx) error {
+	_ = db.view(func(tx txn) error {
 		for _, name := range []string{bucketIdxUserOrgs, bucketIdxOrgSlug, bucketIdxAPIKey, bucketIdxInvitation} {
 			_ = tx.Bucket([]byte(name)).ForEach(func(k, v []byte) error {
 				if containsID(k, orgID) || containsID(v, orgID) {
@@ -168,8 +166,8 @@ func TestDeleteOrganizationRemovesEveryTrace(t *testing.T) {
 	if refs := indexRefs(t, db, doomed.ID); len(refs) != 0 {
 		t.Errorf("global index entries still point at the deleted org: %v", refs)
 	}
-	_ = db.kv.View(func(tx *bolt.Tx) error {
-		if tx.Bucket([]byte(bucketOrgs)).Bucket([]byte(doomed.ID)) != nil {
+	_ = db.view(func(tx txn) error {
+		if tx.Bucket([]byte(bucketOrgs)).Bucket([]byte(doomed.ID)).exists() {
 			t.Error("org bucket still exists")
 		}
 		return nil

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 )
 
 // OutboxEntry is one notification waiting to be delivered to one destination (SPEC §3.11
@@ -69,7 +68,7 @@ func outboxDue(k []byte) uint64 {
 // IDs, CreatedAt and NextAttemptAt are filled (due now); an entry naming another
 // organization is refused.
 func (db *DB) Enqueue(orgID string, entries ...*OutboxEntry) error {
-	return db.update(orgID, nil, func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx txn) error {
 		for _, e := range entries {
 			if e.OrgID == "" {
 				e.OrgID = orgID
@@ -87,7 +86,7 @@ func (db *DB) Enqueue(orgID string, entries ...*OutboxEntry) error {
 // enqueueOutbox writes e into e.OrgID's outbox inside the caller's write transaction, so
 // an alert change and its notifications commit together. It validates and fills e like
 // Enqueue and answers ErrConflict for an ID already queued or dead-lettered.
-func (db *DB) enqueueOutbox(tx *bolt.Tx, e *OutboxEntry) error {
+func (db *DB) enqueueOutbox(tx txn, e *OutboxEntry) error {
 	switch {
 	case e.Kind != OutboxKindChannel && e.Kind != OutboxKindWebhook && e.Kind != OutboxKindEmail && e.Kind != OutboxKindSubscriber:
 		return fmt.Errorf("store: outbox entry kind %q is not channel, webhook, email or subscriber", e.Kind)
@@ -150,17 +149,17 @@ func (db *DB) dueOutbox(now time.Time, limit int) (out []OutboxEntry, unindexed 
 	}
 	bound := unixNanos(now)
 	out = make([]OutboxEntry, 0)
-	err = db.kv.View(func(tx *bolt.Tx) error {
+	err = db.view(func(tx txn) error {
 		var heads []dueRef
 		orgs := tx.Bucket([]byte(bucketOrgs))
 		err := orgs.ForEachBucket(func(id []byte) error {
 			ob := orgs.Bucket(id)
 			q := ob.Bucket([]byte(subOutbox))
-			if q == nil || ob.Get([]byte(orgInfoKey)) == nil {
+			if !q.exists() || ob.Get([]byte(orgInfoKey)) == nil {
 				return nil // no outbox yet, or the organization is being deleted
 			}
 			dest := ob.Bucket([]byte(subOutboxDest))
-			if dest == nil {
+			if !dest.exists() {
 				if k, _ := q.Cursor().First(); k != nil {
 					unindexed = append(unindexed, string(id))
 				}
@@ -196,11 +195,11 @@ func (db *DB) dueOutbox(now time.Time, limit int) (out []OutboxEntry, unindexed 
 // (in flight and scheduled for a retry included; dead letters excluded).
 func (db *DB) OutboxDepth() (int, error) {
 	total := 0
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		orgs := tx.Bucket([]byte(bucketOrgs))
 		return orgs.ForEachBucket(func(id []byte) error {
 			ob := orgs.Bucket(id)
-			if q := ob.Bucket([]byte(subOutbox)); q != nil && ob.Get([]byte(orgInfoKey)) != nil {
+			if q := ob.Bucket([]byte(subOutbox)); q.exists() && ob.Get([]byte(orgInfoKey)) != nil {
 				total += q.Stats().KeyN
 			}
 			return nil

@@ -3,8 +3,6 @@ package store
 import (
 	"fmt"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // DeadLetter gives up on an entry after a failed attempt: Attempts+1, LastError set,
@@ -20,7 +18,7 @@ func (db *DB) DeadLetter(orgID, id string, log DeliveryLog, lastErr string) erro
 	default:
 		return fmt.Errorf("store: dead-letter outcome %q is not dead or permanent", log.Outcome)
 	}
-	return db.takeOutbox(orgID, id, func(tx *bolt.Tx, _ outboxBuckets, _ []byte, e *OutboxEntry) error {
+	return db.takeOutbox(orgID, id, func(tx txn, _ outboxBuckets, _ []byte, e *OutboxEntry) error {
 		e.Attempts++
 		e.LeaseUntil = time.Time{}
 		e.LastError, e.LastStatus = clampText(lastErr, maxOutboxErrorLen), log.StatusCode
@@ -42,7 +40,7 @@ func (db *DB) DeadLetter(orgID, id string, log DeliveryLog, lastErr string) erro
 // sort by creation time).
 func (db *DB) DeadLetters(orgID string) ([]OutboxEntry, error) {
 	var out []OutboxEntry
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subDeadLetters)
 		if err != nil {
 			return err
@@ -61,7 +59,7 @@ func (db *DB) DeadLetters(orgID string) ([]OutboxEntry, error) {
 // until the next attempt replaces them. The Notification, and so its idempotency key, is
 // unchanged. ErrNotFound when the organization has no such dead letter.
 func (db *DB) ReplayDeadLetter(orgID, id string, now time.Time, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		dead, err := orgSub(tx, orgID, subDeadLetters)
 		if err != nil {
 			return err

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 )
 
 // subOutboxDest is orgs/<org>/outbox_dest, the per-destination order of the outbox:
@@ -62,7 +61,7 @@ func (ob outboxBuckets) olderPending(e *OutboxEntry) (bool, error) {
 // dueRef is a due entry found through the destination index: its outbox and key, and
 // its destination index and key there (all valid for the transaction).
 type dueRef struct {
-	queue, dest  *bolt.Bucket
+	queue, dest  bucket
 	key, destKey []byte
 }
 
@@ -70,7 +69,7 @@ type dueRef struct {
 // organization whose head is due at bound. A head that is not due (leased or waiting for
 // a retry) holds its whole destination back. Cost: one seek per destination, however
 // long a blocked backlog behind a head is.
-func dueHeads(refs []dueRef, queue, dest *bolt.Bucket, bound uint64) []dueRef {
+func dueHeads(refs []dueRef, queue, dest bucket, bound uint64) []dueRef {
 	c := dest.Cursor()
 	for k, v := c.First(); k != nil; {
 		if len(k) <= outboxDestSuffixLen {
@@ -109,7 +108,7 @@ func runAfter(refs []dueRef, head dueRef, bound uint64, budget int) []dueRef {
 // fillOutboxDest indexes every entry of queue into the (new, empty) dest bucket. It
 // brings an outbox written before the destination index existed up to date; it runs once
 // per organization, when openOutbox first creates the bucket in a write transaction.
-func fillOutboxDest(queue, dest *bolt.Bucket) error {
+func fillOutboxDest(queue, dest bucket) error {
 	return queue.ForEach(func(k, v []byte) error {
 		var e OutboxEntry
 		if err := json.Unmarshal(v, &e); err != nil {
@@ -126,7 +125,7 @@ func fillOutboxDest(queue, dest *bolt.Bucket) error {
 // indexLegacyOutboxes runs openOutbox (which fills a missing destination index) for the
 // organizations DueOutbox found with entries but no index.
 func (db *DB) indexLegacyOutboxes(orgIDs []string) error {
-	return db.update("", nil, func(tx *bolt.Tx) error {
+	return db.update("", nil, func(tx txn) error {
 		for _, id := range orgIDs {
 			if _, err := openOutbox(tx, id); err != nil && !errors.Is(err, ErrNotFound) {
 				return err // (an organization deleted meanwhile has nothing left to send)

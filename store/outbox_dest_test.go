@@ -7,8 +7,6 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // eventEntry is a channel entry for target with the given event, due at once.
@@ -155,7 +153,7 @@ func TestOutboxWithoutDestinationIndexIsIndexed(t *testing.T) {
 			_, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
 			fired := mustEnqueue(t, db, org.ID, eventEntry("pd", "alert.fired"))
 			resolved := mustEnqueue(t, db, org.ID, eventEntry("pd", "alert.resolved"))
-			err := db.kv.Update(func(tx *bolt.Tx) error {
+			err := db.update("", nil, func(tx txn) error {
 				ob, err := orgBucket(tx, org.ID)
 				if err != nil {
 					return err

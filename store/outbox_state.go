@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 )
 
 // errLostAttempt is the LastError of an entry whose lease ran out without an outcome.
@@ -15,12 +14,12 @@ const errLostAttempt = "outcome unknown: the sender stopped during the attempt (
 
 // outboxBuckets are an organization's outbox, its id index and its destination index
 // (outbox_dest.go) within one transaction.
-type outboxBuckets struct{ queue, index, dest *bolt.Bucket }
+type outboxBuckets struct{ queue, index, dest bucket }
 
 // openOutbox returns orgID's outbox buckets, created in a write transaction; in a read
-// transaction a missing one is nil. A destination index created here is filled from the
+// transaction a missing one stays missing. A destination index created here is filled from the
 // entries already queued (an outbox from before the index existed).
-func openOutbox(tx *bolt.Tx, orgID string) (outboxBuckets, error) {
+func openOutbox(tx txn, orgID string) (outboxBuckets, error) {
 	q, err := orgSub(tx, orgID, subOutbox)
 	if err != nil {
 		return outboxBuckets{}, err
@@ -34,7 +33,7 @@ func openOutbox(tx *bolt.Tx, orgID string) (outboxBuckets, error) {
 	if err != nil {
 		return outboxBuckets{}, err
 	}
-	if ob.dest = org.Bucket([]byte(subOutboxDest)); ob.dest != nil || !tx.Writable() {
+	if ob.dest = org.Bucket([]byte(subOutboxDest)); ob.dest.exists() || !tx.Writable() {
 		return ob, nil
 	}
 	if ob.dest, err = org.CreateBucket([]byte(subOutboxDest)); err != nil {
@@ -46,7 +45,7 @@ func openOutbox(tx *bolt.Tx, orgID string) (outboxBuckets, error) {
 // load returns the key and the decoded entry id; ErrNotFound when it is not queued.
 func (ob outboxBuckets) load(id string) ([]byte, *OutboxEntry, error) {
 	var key []byte
-	if ob.index != nil {
+	if ob.index.exists() {
 		key = bytes.Clone(ob.index.Get([]byte(id)))
 	}
 	if len(key) != outboxKeyLen {
@@ -100,8 +99,8 @@ func (ob outboxBuckets) remove(key []byte, e *OutboxEntry) error {
 // takeOutbox removes entry id from orgID's outbox and hands it to fn in the same write
 // transaction; fn decides where it goes (back in, dead letters, nowhere). An error from
 // fn rolls everything back.
-func (db *DB) takeOutbox(orgID, id string, fn func(tx *bolt.Tx, ob outboxBuckets, key []byte, e *OutboxEntry) error) error {
-	return db.update(orgID, nil, func(tx *bolt.Tx) error {
+func (db *DB) takeOutbox(orgID, id string, fn func(tx txn, ob outboxBuckets, key []byte, e *OutboxEntry) error) error {
+	return db.update(orgID, nil, func(tx txn) error {
 		ob, err := openOutbox(tx, orgID)
 		if err != nil {
 			return err
@@ -127,7 +126,7 @@ func (db *DB) takeOutbox(orgID, id string, fn func(tx *bolt.Tx, ob outboxBuckets
 // that it is gone.
 func (db *DB) ClaimOutbox(orgID, id string, now, until time.Time) (*OutboxEntry, error) {
 	var claimed *OutboxEntry
-	err := db.takeOutbox(orgID, id, func(tx *bolt.Tx, ob outboxBuckets, key []byte, e *OutboxEntry) error {
+	err := db.takeOutbox(orgID, id, func(tx txn, ob outboxBuckets, key []byte, e *OutboxEntry) error {
 		if outboxDue(key) > unixNanos(now) {
 			return conflictf(entityOutboxEntry, "Outbox entry %s is not due (leased or rescheduled).", id)
 		}
@@ -159,7 +158,7 @@ func (db *DB) ClaimOutbox(orgID, id string, now, until time.Time) (*OutboxEntry,
 // CompleteOutbox records a successful delivery: the entry and its index go, and log is
 // appended to the delivery log with Outcome "delivered", in one transaction.
 func (db *DB) CompleteOutbox(orgID, id string, log DeliveryLog) error {
-	return db.takeOutbox(orgID, id, func(tx *bolt.Tx, _ outboxBuckets, _ []byte, e *OutboxEntry) error {
+	return db.takeOutbox(orgID, id, func(tx txn, _ outboxBuckets, _ []byte, e *OutboxEntry) error {
 		log.Outcome = DeliveryDelivered
 		if log.Attempt == 0 {
 			log.Attempt = e.Attempts + 1
@@ -172,7 +171,7 @@ func (db *DB) CompleteOutbox(orgID, id string, log DeliveryLog) error {
 // LastStatus set, the lease cleared, the entry moved to due time next, and log appended
 // with Outcome "retry", in one transaction.
 func (db *DB) RescheduleOutbox(orgID, id string, next time.Time, log DeliveryLog, lastErr string, status int) error {
-	return db.takeOutbox(orgID, id, func(tx *bolt.Tx, ob outboxBuckets, _ []byte, e *OutboxEntry) error {
+	return db.takeOutbox(orgID, id, func(tx txn, ob outboxBuckets, _ []byte, e *OutboxEntry) error {
 		e.Attempts++
 		e.NextAttemptAt, e.LeaseUntil = next.UTC(), time.Time{}
 		e.LastError, e.LastStatus = clampText(lastErr, maxOutboxErrorLen), status

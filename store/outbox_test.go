@@ -6,8 +6,6 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // testEntry returns a channel entry for target due at due.
@@ -100,7 +98,7 @@ func TestEnqueueOutboxCommitsWithTheCallersTransaction(t *testing.T) {
 	db := openTestDB(t)
 	_, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
 	boom := errors.New("alert write failed")
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		e := testEntry("c1", time.Time{})
 		e.OrgID = org.ID
 		if err := db.enqueueOutbox(tx, e); err != nil {
@@ -114,7 +112,7 @@ func TestEnqueueOutboxCommitsWithTheCallersTransaction(t *testing.T) {
 	if n, _ := db.OutboxDepth(); n != 0 {
 		t.Fatalf("rolled-back enqueue left %d entries", n)
 	}
-	err = db.kv.Update(func(tx *bolt.Tx) error {
+	err = db.update("", nil, func(tx txn) error {
 		e := testEntry("c1", time.Time{})
 		e.OrgID = org.ID
 		return db.enqueueOutbox(tx, e)

@@ -3,8 +3,6 @@ package store
 import (
 	"bytes"
 	"fmt"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // DeleteOrganization removes an organization and all its data. One transaction first removes
@@ -23,7 +21,7 @@ func (db *DB) DeleteOrganization(orgID string) error {
 
 // detachOrg is the first phase of DeleteOrganization: indexes and "info" in one transaction.
 func (db *DB) detachOrg(orgID string) error {
-	return db.update(orgID, nil, func(tx *bolt.Tx) error {
+	return db.update(orgID, nil, func(tx txn) error {
 		var org Organization
 		if err := getOrganization(tx, orgID, &org); err != nil {
 			return err
@@ -35,7 +33,7 @@ func (db *DB) detachOrg(orgID string) error {
 				return err
 			}
 		}
-		if members := ob.Bucket([]byte(subMembers)); members != nil {
+		if members := ob.Bucket([]byte(subMembers)); members.exists() {
 			userOrgs := tx.Bucket([]byte(bucketIdxUserOrgs))
 			err := members.ForEach(func(userID, _ []byte) error {
 				return userOrgs.Delete(compositeKey(string(userID), orgID))
@@ -55,8 +53,8 @@ func (db *DB) detachOrg(orgID string) error {
 
 // deleteIndexEntries removes the entries of an orgScopedIndexes bucket whose value is
 // orgID + "/" + recordID: keys are collected first and deleted after the scan.
-func deleteIndexEntries(idx *bolt.Bucket, orgID string) error {
-	if idx == nil {
+func deleteIndexEntries(idx bucket, orgID string) error {
+	if !idx.exists() {
 		return nil
 	}
 	prefix := []byte(orgID + keySeparator)
@@ -84,10 +82,10 @@ func (db *DB) purgeOrg(orgID string) ([]int, error) {
 	var chunks []int
 	for {
 		done := false
-		err := db.update(orgID, nil, func(tx *bolt.Tx) error {
+		err := db.update(orgID, nil, func(tx txn) error {
 			orgs := tx.Bucket([]byte(bucketOrgs))
 			ob := orgs.Bucket([]byte(orgID))
-			if ob == nil {
+			if !ob.exists() {
 				done = true
 				return nil
 			}
@@ -120,7 +118,7 @@ func (db *DB) purgeOrg(orgID string) ([]int, error) {
 // drainBucket deletes up to budget entries below b, depth first, and returns how many it
 // deleted. Keys are collected with a cursor and deleted afterwards (never cursor.Delete then
 // Next, which skips keys); a nested bucket counts as one entry once it is empty and dropped.
-func drainBucket(b *bolt.Bucket, budget int) (int, error) {
+func drainBucket(b bucket, budget int) (int, error) {
 	var leaves, nested [][]byte
 	c := b.Cursor()
 	for k, v := c.First(); k != nil && len(leaves) < budget; k, v = c.Next() {
@@ -157,7 +155,7 @@ func drainBucket(b *bolt.Bucket, budget int) (int, error) {
 }
 
 // isEmpty reports whether b has no keys and no nested buckets.
-func isEmpty(b *bolt.Bucket) bool {
+func isEmpty(b bucket) bool {
 	k, _ := b.Cursor().First()
 	return k == nil
 }
@@ -166,7 +164,7 @@ func isEmpty(b *bolt.Bucket) bool {
 // bucket without "info" was detached and is purged now.
 func (db *DB) finishOrgDeletions() error {
 	var pending []string
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		orgs := tx.Bucket([]byte(bucketOrgs))
 		return orgs.ForEachBucket(func(id []byte) error {
 			if orgs.Bucket(id).Get([]byte(orgInfoKey)) == nil {

@@ -5,19 +5,17 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 func TestDrainBucketNestedWithinBudget(t *testing.T) {
 	db := openTestDB(t)
 	// root: 150 leaves, a: 120 leaves + a/deep: 90 leaves, b: empty → 360 leaves, 3 buckets.
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		root, _ := tx.CreateBucket([]byte("drain"))
 		a, _ := root.CreateBucket([]byte("a"))
 		deep, _ := a.CreateBucket([]byte("deep"))
 		_, _ = root.CreateBucket([]byte("b"))
-		for i, b := range map[int]*bolt.Bucket{150: root, 120: a, 90: deep} {
+		for i, b := range map[int]bucket{150: root, 120: a, 90: deep} {
 			for j := range i {
 				if err := b.Put(fmt.Appendf(nil, "k%04d", j), []byte("v")); err != nil {
 					return err
@@ -35,7 +33,7 @@ func TestDrainBucketNestedWithinBudget(t *testing.T) {
 			t.Fatal("drainBucket makes no progress")
 		}
 		var n int
-		err := db.kv.Update(func(tx *bolt.Tx) error {
+		err := db.update("", nil, func(tx txn) error {
 			b := tx.Bucket([]byte("drain"))
 			var err error
 			if n, err = drainBucket(b, 100); err != nil {
@@ -55,7 +53,7 @@ func TestDrainBucketNestedWithinBudget(t *testing.T) {
 	if total != 360+3 || calls != 4 {
 		t.Errorf("deleted %d entries in %d calls, want 363 in 4", total, calls)
 	}
-	_ = db.kv.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte("drain")) })
+	_ = db.update("", nil, func(tx txn) error { return tx.DeleteBucket([]byte("drain")) })
 }
 
 func TestPurgeOrgDeletesInChunks(t *testing.T) {
@@ -100,8 +98,8 @@ func TestInterruptedDeletionFinishesOnOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	db2 := openTestDBAt(t, path, Options{})
-	_ = db2.kv.View(func(tx *bolt.Tx) error {
-		if tx.Bucket([]byte(bucketOrgs)).Bucket([]byte(org.ID)) != nil {
+	_ = db2.view(func(tx txn) error {
+		if tx.Bucket([]byte(bucketOrgs)).Bucket([]byte(org.ID)).exists() {
 			t.Error("detached org bucket survived a restart")
 		}
 		return nil

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // RetentionPolicy is how long each time-series resolution is kept (SPEC §4.4). Zero fields
@@ -59,7 +57,7 @@ func (db *DB) PruneSeries(orgID string, p RetentionPolicy, now time.Time) (int, 
 	total := 0
 	for _, name := range seriesBuckets() {
 		bound := bounds[name]
-		n, err := db.deleteInChunks(orgID, name, func(b, services *bolt.Bucket, from []byte) ([][]byte, []byte) {
+		n, err := db.deleteInChunks(orgID, name, func(b, services bucket, from []byte) ([][]byte, []byte) {
 			return collectExpired(b, services, from, bound)
 		})
 		total += n
@@ -74,7 +72,7 @@ func (db *DB) PruneSeries(orgID string, p RetentionPolicy, now time.Time) (int, 
 // keys that are older than bound or belong to a service missing from services, plus the
 // key the next chunk resumes at (nil when the walk reached the end). Within one service's
 // range it stops at the first live key and seeks to the next service.
-func collectExpired(b, services *bolt.Bucket, from []byte, bound int64) (doomed [][]byte, resume []byte) {
+func collectExpired(b, services bucket, from []byte, bound int64) (doomed [][]byte, resume []byte) {
 	c := b.Cursor()
 	k, _ := c.First()
 	if from != nil {
@@ -89,7 +87,7 @@ func collectExpired(b, services *bolt.Bucket, from []byte, bound int64) (doomed 
 		}
 		if !bytes.Equal(prefix, k[:16]) {
 			prefix = bytes.Clone(k[:16])
-			alive = services != nil && services.Get([]byte(prefixServiceID(prefix))) != nil
+			alive = services.exists() && services.Get([]byte(prefixServiceID(prefix))) != nil
 		}
 		if alive && keyNanos(k) >= bound {
 			if next := nextPrefix(prefix); next != nil {
@@ -120,7 +118,7 @@ func (db *DB) PurgeServiceHistory(orgID, serviceID string) error {
 		return nil // such a service never had a series
 	}
 	for _, name := range seriesBuckets() {
-		_, err := db.deleteInChunks(orgID, name, func(b, _ *bolt.Bucket, _ []byte) ([][]byte, []byte) {
+		_, err := db.deleteInChunks(orgID, name, func(b, _ bucket, _ []byte) ([][]byte, []byte) {
 			var doomed [][]byte
 			c := b.Cursor()
 			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
@@ -143,18 +141,18 @@ func (db *DB) PurgeServiceHistory(orgID, serviceID string) error {
 // walk — never cursor.Delete then Next, which skips keys. collect gets the bucket, the
 // organization's services bucket and the resume key it returned last time; it returns a
 // nil resume key when done. A missing bucket or organization means nothing to delete.
-func (db *DB) deleteInChunks(orgID, name string, collect func(b, services *bolt.Bucket, from []byte) ([][]byte, []byte)) (int, error) {
+func (db *DB) deleteInChunks(orgID, name string, collect func(b, services bucket, from []byte) ([][]byte, []byte)) (int, error) {
 	total := 0
 	var resume []byte
 	for first := true; first || resume != nil; first = false {
 		n := 0
-		err := db.update(orgID, nil, func(tx *bolt.Tx) error {
+		err := db.update(orgID, nil, func(tx txn) error {
 			ob, err := orgBucket(tx, orgID)
 			if err != nil {
 				return err
 			}
 			b := ob.Bucket([]byte(name))
-			if b == nil {
+			if !b.exists() {
 				resume = nil
 				return errNoChange
 			}
@@ -163,7 +161,7 @@ func (db *DB) deleteInChunks(orgID, name string, collect func(b, services *bolt.
 			if len(doomed) == 0 {
 				return errNoChange
 			}
-			b.FillPercent = appendFillRatio
+			b.SetFillPercent(appendFillRatio)
 			for _, k := range doomed {
 				if err := b.Delete(k); err != nil {
 					return err

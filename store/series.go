@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	bolt "go.etcd.io/bbolt"
 )
 
 // Time-series buckets inside orgs/<orgID>/ (created on first write). Keys are
@@ -138,7 +137,7 @@ func (db *DB) RecordResults(batch []RecordItem) error {
 		return nil
 	}
 	var skips skipCounts
-	err := db.update("", nil, func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		w := db.newSeriesWriter(tx)
 		for i := range batch {
 			if err := w.add(&batch[i]); err != nil {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"math"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Resolutions of a MetricsSeries, as the API spells them (SPEC §3.8).
@@ -50,14 +48,14 @@ type MetricsSeries struct {
 // openSeries checks that the organization and the service exist (ErrNotFound otherwise,
 // also for a deleted service whose history is still being purged) and returns the
 // organization bucket and the service's key prefix.
-func openSeries(tx *bolt.Tx, orgID, serviceID string) (*bolt.Bucket, []byte, error) {
+func openSeries(tx txn, orgID, serviceID string) (bucket, []byte, error) {
 	ob, err := orgBucket(tx, orgID)
 	if err != nil {
-		return nil, nil, err
+		return bucket{}, nil, err
 	}
 	services := ob.Bucket([]byte(subServices))
-	if services == nil || services.Get([]byte(serviceID)) == nil {
-		return nil, nil, notFoundf(entityService, "service %q", serviceID)
+	if !services.exists() || services.Get([]byte(serviceID)) == nil {
+		return bucket{}, nil, notFoundf(entityService, "service %q", serviceID)
 	}
 	prefix, ok := seriesPrefix(serviceID)
 	if !ok {
@@ -67,9 +65,9 @@ func openSeries(tx *bolt.Tx, orgID, serviceID string) (*bolt.Bucket, []byte, err
 }
 
 // scanSeries calls fn for each row of the series in [from, to) (unix nanos), oldest first,
-// or newest first when desc; fn returns false to stop. A nil bucket or prefix is empty.
-func scanSeries(b *bolt.Bucket, prefix []byte, from, to int64, desc bool, fn func(k, v []byte) bool) {
-	if b == nil || prefix == nil || from >= to {
+// or newest first when desc; fn returns false to stop. A missing bucket or a nil prefix is empty.
+func scanSeries(b bucket, prefix []byte, from, to int64, desc bool, fn func(k, v []byte) bool) {
+	if !b.exists() || prefix == nil || from >= to {
 		return
 	}
 	lo, hi := seriesKey(prefix, from), seriesKey(prefix, to)
@@ -108,7 +106,7 @@ func unixBound(t time.Time, unbounded int64) int64 {
 // than the raw retention are gone; ErrNotFound for an unknown organization or service.
 func (db *DB) Checks(orgID, serviceID string, since, until time.Time, limit int) ([]CheckResult, error) {
 	out := make([]CheckResult, 0)
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		ob, prefix, err := openSeries(tx, orgID, serviceID)
 		if err != nil || prefix == nil {
 			return err
@@ -142,7 +140,7 @@ func (db *DB) Metrics(orgID, serviceID string, from, to time.Time) (MetricsSerie
 		out.Resolution = level.name()
 	}
 	lo, hi := unixBound(from, 0), unixBound(to, math.MaxInt64)
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		ob, prefix, err := openSeries(tx, orgID, serviceID)
 		if err != nil || prefix == nil {
 			return err

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Retention returns the database's retention policy (defaults filled in), so a report can
@@ -32,7 +30,7 @@ type ServiceReport struct {
 func (db *DB) ServiceReports(orgID string, serviceIDs []string, from, to time.Time) ([]ServiceReport, error) {
 	var out []ServiceReport
 	now := db.stamp()
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		ob, err := orgBucket(tx, orgID)
 		if err != nil {
 			return err
@@ -67,7 +65,7 @@ func (db *DB) ServiceReports(orgID string, serviceIDs []string, from, to time.Ti
 }
 
 // reportServices returns the services named by ids (all of them when ids is empty).
-func reportServices(b *bolt.Bucket, ids []string) ([]Service, error) {
+func reportServices(b bucket, ids []string) ([]Service, error) {
 	if len(ids) == 0 {
 		return listJSON[Service](b)
 	}
@@ -81,8 +79,8 @@ func reportServices(b *bolt.Bucket, ids []string) ([]Service, error) {
 }
 
 // reportAlerts feeds fn every alert of b fired in [from, to), in key (creation) order.
-func reportAlerts(b *bolt.Bucket, from, to time.Time, fn func(*Alert)) error {
-	if b == nil {
+func reportAlerts(b bucket, from, to time.Time, fn func(*Alert)) error {
+	if !b.exists() {
 		return nil // no alert ever written in this organization
 	}
 	return b.ForEach(func(k, v []byte) error {

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // TestServiceReports checks what a report reads: services in creation order or in the
@@ -20,7 +18,7 @@ func TestServiceReports(t *testing.T) {
 	alert := func(serviceID, heartbeatID, rule string, fired time.Time) {
 		a := &Alert{OrgID: org.ID, AlertRuleID: rule, ServiceID: serviceID, HeartbeatID: heartbeatID,
 			Severity: "critical", Status: AlertFiring, FiredAt: fired}
-		if err := db.kv.Update(func(tx *bolt.Tx) error { return db.newAlertTx(tx).CreateAlert(a) }); err != nil {
+		if err := db.update("", nil, func(tx txn) error { return db.newAlertTx(tx).CreateAlert(a) }); err != nil {
 			t.Fatal(err)
 		}
 	}

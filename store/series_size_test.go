@@ -4,8 +4,6 @@ import (
 	"os"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // seriesFootprint is the on-disk cost of the time series at one moment.
@@ -24,12 +22,12 @@ func (f seriesFootprint) perKey(name string) float64 {
 func footprint(t testing.TB, db *DB) seriesFootprint {
 	t.Helper()
 	f := seriesFootprint{bytes: map[string]int{}, inuse: map[string]int{}, keys: map[string]int{}}
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		f.dataSize = tx.Size()
 		orgs := tx.Bucket([]byte(bucketOrgs))
 		return orgs.ForEachBucket(func(id []byte) error {
 			for _, name := range seriesBuckets() {
-				if b := orgs.Bucket(id).Bucket([]byte(name)); b != nil {
+				if b := orgs.Bucket(id).Bucket([]byte(name)); b.exists() {
 					s := b.Stats()
 					f.bytes[name] += s.BranchAlloc + s.LeafAlloc
 					f.inuse[name] += s.LeafInuse

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // seriesEpoch is 10:00 UTC on a Tuesday; the series tests place results around it.
@@ -74,9 +72,9 @@ func storedRollup(t *testing.T, db *DB, orgID, serviceID string, l rollupLevel, 
 	t.Helper()
 	var r rollup
 	found := false
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, l.bucket())
-		if err != nil || b == nil {
+		if err != nil || !b.exists() {
 			return err
 		}
 		prefix, _ := seriesPrefix(serviceID)

@@ -1,10 +1,6 @@
 package store
 
-import (
-	"time"
-
-	bolt "go.etcd.io/bbolt"
-)
+import "time"
 
 // UptimeSummary is a service's availability over a period, computed from rollups only
 // (SPEC §3.8, §4.4). From and To are the period actually covered: the requested one
@@ -31,7 +27,7 @@ type UptimeSummary struct {
 // or service.
 func (db *DB) Uptime(orgID, serviceID string, from, to time.Time) (UptimeSummary, error) {
 	var out UptimeSummary
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		ob, prefix, err := openSeries(tx, orgID, serviceID)
 		if err != nil {
 			return err
@@ -87,7 +83,7 @@ func uptimePlan(from, to, now time.Time, p RetentionPolicy) (start, end int64, s
 }
 
 // uptimeOf sums the rollups of one service over the plan for [from, to).
-func uptimeOf(ob *bolt.Bucket, prefix []byte, from, to, now time.Time, p RetentionPolicy) (UptimeSummary, error) {
+func uptimeOf(ob bucket, prefix []byte, from, to, now time.Time, p RetentionPolicy) (UptimeSummary, error) {
 	start, end, spans := uptimePlan(from, to, now, p)
 	var sum, row rollup
 	var err error
@@ -131,7 +127,7 @@ type ServiceUptime struct {
 func (db *DB) UptimeOverview(orgID string, to time.Time) ([]ServiceUptime, error) {
 	out := make([]ServiceUptime, 0)
 	now := db.stamp()
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		ob, err := orgBucket(tx, orgID)
 		if err != nil {
 			return err

@@ -6,15 +6,13 @@ import (
 	"errors"
 	"slices"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // seriesWriter is the state of one RecordResults transaction: the organizations and
 // services touched so far (each service decoded once and written back once) and the
 // batch's rollup deltas, applied to the stored rollups when the batch ends.
 type seriesWriter struct {
-	tx      *bolt.Tx
+	tx      txn
 	orgs    map[string]*orgWriter
 	rollups map[rollupKey]*rollup
 	skips   skipCounts
@@ -29,9 +27,9 @@ type seriesWriter struct {
 // orgWriter holds one organization's buckets and services within a seriesWriter.
 type orgWriter struct {
 	id       string
-	services *bolt.Bucket
-	results  *bolt.Bucket
-	levels   [levelCount]*bolt.Bucket
+	services bucket
+	results  bucket
+	levels   [levelCount]bucket
 	loaded   map[string]*Service // nil value: the service does not exist
 	order    []*Service          // services to write back, in first-seen order
 
@@ -50,7 +48,7 @@ type rollupKey struct {
 // newSeriesWriter starts the batch of one RecordResults transaction. All results of the
 // batch share one AlertTx, so its caches (organizations, rules, channels) are filled once
 // per group commit.
-func (db *DB) newSeriesWriter(tx *bolt.Tx) *seriesWriter {
+func (db *DB) newSeriesWriter(tx txn) *seriesWriter {
 	return &seriesWriter{tx: tx, orgs: map[string]*orgWriter{}, rollups: map[rollupKey]*rollup{},
 		inMaintenance: db.maintenance, alerts: db.newAlertTx(tx), evaluate: db.alerts.Result}
 }
@@ -71,7 +69,7 @@ func (w *seriesWriter) org(id string) (*orgWriter, error) {
 			if err != nil {
 				return nil, err
 			}
-			b.FillPercent = appendFillRatio
+			b.SetFillPercent(appendFillRatio)
 			if i == 0 {
 				ow.results = b
 			} else {
@@ -92,7 +90,7 @@ func (ow *orgWriter) service(id string) (*Service, error) {
 		return s, nil
 	}
 	var s *Service
-	if ow.services != nil {
+	if ow.services.exists() {
 		s = new(Service)
 		if err := getJSON(ow.services, []byte(id), s, entityService); errors.Is(err, ErrNotFound) {
 			s = nil

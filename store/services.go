@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // subServiceNames is the organization's service-name index, a sibling of the services
@@ -92,7 +90,7 @@ func serviceNameKey(name string) []byte {
 // written on any refusal. A given ID is kept (the API seals credentials bound to it before
 // calling); an empty one is filled, as are CreatedAt/UpdatedAt. OrgID is set to orgID.
 func (db *DB) CreateService(orgID string, s *Service, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		var org Organization
 		if err := getOrganization(tx, orgID, &org); err != nil {
 			return err
@@ -132,7 +130,7 @@ func (db *DB) CreateService(orgID string, s *Service, change *Change) error {
 
 // countKeys counts the records (not nested buckets) of b with a cursor; unlike Stats it
 // also sees what the current write transaction has changed.
-func countKeys(b *bolt.Bucket) int {
+func countKeys(b bucket) int {
 	n := 0
 	c := b.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
@@ -153,7 +151,7 @@ func serviceNameTaken(name string) error {
 // belongs to another organization).
 func (db *DB) Service(orgID, id string) (*Service, error) {
 	var s Service
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subServices)
 		if err != nil {
 			return err
@@ -169,7 +167,7 @@ func (db *DB) Service(orgID, id string) (*Service, error) {
 // Services returns every service of organization orgID in key (creation) order; never nil.
 func (db *DB) Services(orgID string) ([]Service, error) {
 	var out []Service
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subServices)
 		if err != nil {
 			return err
@@ -189,7 +187,7 @@ func (db *DB) Services(orgID string) ([]Service, error) {
 // ID, OrgID and CreatedAt cannot be changed; UpdatedAt is set.
 func (db *DB) UpdateService(orgID, id string, fn func(*Service) error, change *Change) (*Service, error) {
 	var s Service
-	err := db.update(orgID, change, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subServices)
 		if err != nil {
 			return err
@@ -232,7 +230,7 @@ func (db *DB) UpdateService(orgID, id string, fn func(*Service) error, change *C
 // answers at once however much history there is (SPEC §3.6). If that never happens, the
 // Janitor deletes the orphaned series on its next sweep.
 func (db *DB) DeleteService(orgID, id string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subServices)
 		if err != nil {
 			return err

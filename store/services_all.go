@@ -3,8 +3,6 @@ package store
 import (
 	"encoding/json"
 	"fmt"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // ForEachService calls fn with every service of every organization, in one
@@ -13,7 +11,7 @@ import (
 // keeping the pointer is safe, but fn must not call back into the store.
 // Organizations being deleted are skipped.
 func (db *DB) ForEachService(fn func(s *Service) error) error {
-	return db.kv.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx txn) error {
 		orgs := tx.Bucket([]byte(bucketOrgs))
 		return orgs.ForEachBucket(func(orgID []byte) error {
 			ob := orgs.Bucket(orgID)
@@ -21,7 +19,7 @@ func (db *DB) ForEachService(fn func(s *Service) error) error {
 				return nil // being deleted
 			}
 			b := ob.Bucket([]byte(subServices))
-			if b == nil {
+			if !b.exists() {
 				return nil
 			}
 			return b.ForEach(func(k, v []byte) error {

@@ -1,8 +1,6 @@
 package store
 
-import (
-	"testing"
-)
+import "testing"
 
 func TestForEachServiceSpansOrganizations(t *testing.T) {
 	db := openTestDB(t)

@@ -3,8 +3,6 @@ package store
 import (
 	"fmt"
 	"os"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // StorageStats describes the database file for the instance-admin page and /metrics.
@@ -38,10 +36,10 @@ type OrgStorage struct {
 // counts), so it is for the admin page, not for a hot path.
 func (db *DB) Storage() (StorageStats, error) {
 	out := StorageStats{BucketKeys: map[string]int{}}
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		// Info asserts an open file; inside a transaction it is.
-		out.DataSize, out.PageSize = tx.Size(), tx.DB().Info().PageSize
-		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+		out.DataSize, out.PageSize = tx.Size(), tx.PageSize()
+		return tx.ForEach(func(name []byte, b bucket) error {
 			if string(name) != bucketOrgs {
 				out.BucketKeys[string(name)] = b.Stats().KeyN
 				return nil
@@ -74,7 +72,7 @@ func (db *DB) Storage() (StorageStats, error) {
 
 // orgStorage counts the entries of one organization bucket, walking each child bucket's
 // pages once.
-func orgStorage(ob *bolt.Bucket) OrgStorage {
+func orgStorage(ob bucket) OrgStorage {
 	var o OrgStorage
 	c := ob.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {

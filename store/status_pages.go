@@ -5,8 +5,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // subStatusPages is the organization child holding status pages (pageID → StatusPage JSON);
@@ -78,16 +76,16 @@ func slugKey(slug string) []byte {
 }
 
 // slugIndex returns the global slug index; created on first write (like the other
-// indexes added after schema version 1), nil in a read transaction before any page exists.
-func slugIndex(tx *bolt.Tx) (*bolt.Bucket, error) {
-	if b := tx.Bucket([]byte(bucketIdxStatusPageSlug)); b != nil || !tx.Writable() {
+// indexes added after schema version 1), missing in a read transaction before any page exists.
+func slugIndex(tx txn) (bucket, error) {
+	if b := tx.Bucket([]byte(bucketIdxStatusPageSlug)); b.exists() || !tx.Writable() {
 		return b, nil
 	}
 	return tx.CreateBucket([]byte(bucketIdxStatusPageSlug))
 }
 
 // claimSlug points slug at orgID/pageID, or answers ErrConflict when another page holds it.
-func claimSlug(tx *bolt.Tx, slug, orgID, pageID string) error {
+func claimSlug(tx txn, slug, orgID, pageID string) error {
 	if strings.TrimSpace(slug) == "" {
 		return errors.New("store: status page slug is empty")
 	}
@@ -105,7 +103,7 @@ func claimSlug(tx *bolt.Tx, slug, orgID, pageID string) error {
 // CreateStatusPage stores a new page in orgID and claims its slug (ErrConflict when taken
 // anywhere on the instance). ID and times are filled; OrgID is set to orgID.
 func (db *DB) CreateStatusPage(orgID string, p *StatusPage, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subStatusPages)
 		if err != nil {
 			return err
@@ -128,7 +126,7 @@ func (db *DB) CreateStatusPage(orgID string, p *StatusPage, change *Change) erro
 // StatusPage returns page id of orgID, or ErrNotFound (also for another org's page).
 func (db *DB) StatusPage(orgID, id string) (*StatusPage, error) {
 	var p StatusPage
-	err := db.kv.View(func(tx *bolt.Tx) error { return getStatusPage(tx, orgID, id, &p) })
+	err := db.view(func(tx txn) error { return getStatusPage(tx, orgID, id, &p) })
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +136,7 @@ func (db *DB) StatusPage(orgID, id string) (*StatusPage, error) {
 // StatusPages lists orgID's pages in creation order; never nil.
 func (db *DB) StatusPages(orgID string) ([]StatusPage, error) {
 	var out []StatusPage
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subStatusPages)
 		if err != nil {
 			return err
@@ -154,7 +152,7 @@ func (db *DB) StatusPages(orgID string) ([]StatusPage, error) {
 // CreatedAt cannot change; an error from fn aborts and is returned as is.
 func (db *DB) UpdateStatusPage(orgID, id string, fn func(*StatusPage) error, change *Change) (*StatusPage, error) {
 	var p StatusPage
-	err := db.update(orgID, change, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx txn) error {
 		if err := getStatusPage(tx, orgID, id, &p); err != nil {
 			return err
 		}
@@ -190,7 +188,7 @@ func (db *DB) UpdateStatusPage(orgID, id string, fn func(*StatusPage) error, cha
 // DeleteStatusPage removes page id of orgID, its incidents, its subscribers (with their
 // tokens) and its slug (which another page may then take), in one transaction. ErrNotFound when it is not the org's.
 func (db *DB) DeleteStatusPage(orgID, id string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		var p StatusPage
 		if err := getStatusPage(tx, orgID, id, &p); err != nil {
 			return err
@@ -221,7 +219,7 @@ func (db *DB) DeleteStatusPage(orgID, id string, change *Change) error {
 // unknown slug or a page whose organization is gone.
 func (db *DB) PublicStatusPage(slug string) (*StatusPage, error) {
 	var p StatusPage
-	err := db.kv.View(func(tx *bolt.Tx) error { return pageBySlug(tx, slug, &p) })
+	err := db.view(func(tx txn) error { return pageBySlug(tx, slug, &p) })
 	if err != nil {
 		return nil, err
 	}
@@ -229,13 +227,13 @@ func (db *DB) PublicStatusPage(slug string) (*StatusPage, error) {
 }
 
 // pageBySlug decodes the page that slug points at into p.
-func pageBySlug(tx *bolt.Tx, slug string, p *StatusPage) error {
+func pageBySlug(tx txn, slug string, p *StatusPage) error {
 	idx, err := slugIndex(tx)
 	if err != nil {
 		return err
 	}
 	var ref []byte
-	if idx != nil {
+	if idx.exists() {
 		ref = idx.Get(slugKey(slug))
 	}
 	orgID, pageID, ok := splitComposite(ref)
@@ -246,7 +244,7 @@ func pageBySlug(tx *bolt.Tx, slug string, p *StatusPage) error {
 }
 
 // getStatusPage decodes orgs/<orgID>/status_pages/<id> into p.
-func getStatusPage(tx *bolt.Tx, orgID, id string, p *StatusPage) error {
+func getStatusPage(tx txn, orgID, id string, p *StatusPage) error {
 	b, err := orgSub(tx, orgID, subStatusPages)
 	if err != nil {
 		return err

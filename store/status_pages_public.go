@@ -1,10 +1,6 @@
 package store
 
-import (
-	"time"
-
-	bolt "go.etcd.io/bbolt"
-)
+import "time"
 
 // PublicServiceState is the allow-listed part of a service a public status page may use:
 // never its endpoint, options, errors or credentials, so those cannot leak through a
@@ -49,7 +45,7 @@ func (db *DB) StatusPageSnapshot(slug string, days int, recentSince time.Time) (
 	today := time.Unix(0, floorNanos(seriesNanos(db.stamp()), 24*time.Hour)).UTC()
 	snap := &StatusPageSnapshot{Services: map[string]PublicServiceState{}, Heartbeats: map[string]PublicServiceState{},
 		Daily: map[string][]DailyUptime{}}
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		if err := pageBySlug(tx, slug, &snap.Page); err != nil {
 			return err
 		}
@@ -109,7 +105,7 @@ func (db *DB) StatusPageSnapshot(slug string, days int, recentSince time.Time) (
 
 // dailyUptime reads days rows of rollup_1d for the service from first (a UTC midnight),
 // filling days without a row as empty.
-func dailyUptime(ob *bolt.Bucket, serviceID string, first time.Time, days int) ([]DailyUptime, error) {
+func dailyUptime(ob bucket, serviceID string, first time.Time, days int) ([]DailyUptime, error) {
 	out := make([]DailyUptime, days)
 	for i := range out {
 		out[i] = DailyUptime{Day: first.AddDate(0, 0, i), UptimePercentage: 100}

@@ -68,6 +68,11 @@
 // deliveries log (deliveries.go) and the ones given up on to dead_letters.
 // Bytes read inside a transaction are copied (JSON decoding copies; raw values go through
 // string() or bytes.Clone) before the transaction ends.
+//
+// Every write transaction is opened by update (change.go), and store code reaches bbolt only
+// through kv.go's txn, bucket and cursor, so a transaction's mutations can be recorded as a
+// WriteSet (writeset.go): Options.Capture receives it before the commit, ApplyWriteSet
+// replays it elsewhere — the seam the cluster replicates (SPEC §9).
 package store
 
 import (
@@ -78,8 +83,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Options configures Open. The zero value is usable.
@@ -102,6 +105,16 @@ type Options struct {
 	// what was acknowledged. Never for real data: serve leaves it off; the durability
 	// test sets it to prove that its check catches a missing fsync.
 	NoSync bool
+	// Capture, when set, receives the write set of every write transaction — its puts,
+	// deletes, bucket creations and deletions and sequences, in order (WriteSet) — inside
+	// the transaction, after its logic and its Change, just before the commit. An error
+	// aborts the commit and is the write's error. ws is Capture's to keep. Open's own
+	// writes (migrations, finishing an interrupted organization deletion) are captured
+	// too; ApplyWriteSet's replays are not (they were captured where they were recorded).
+	// nil records nothing, and the write path costs what it did without recording (a
+	// single node is no slower, SPEC §9). It is the seam the cluster replicates: see
+	// update (change.go) for the flow the leader builds on it.
+	Capture func(ws *WriteSet) error
 
 	// What must run inside write transactions, decided by other packages: the alert state
 	// machine (alerting.StateMachine.StoreHooks), the maintenance rule
@@ -163,6 +176,8 @@ type DB struct {
 	onDeleteChunk func(bucket string, keys int)
 	// beforeAudit is Options.BeforeAudit.
 	beforeAudit func(orgID string, e *AuditEntry) error
+	// capture is Options.Capture.
+	capture func(ws *WriteSet) error
 	// space follows full-disk episodes: writes refused for lack of space (disk_full.go).
 	space diskSpace
 }
@@ -178,12 +193,30 @@ func Open(path string, opts Options) (*DB, error) {
 
 // open is Open with an explicit migration list, so tests can exercise multi-step upgrades.
 func open(path string, opts Options, migrations []migration) (*DB, error) {
+	db, err := openFile(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(migrations); err != nil {
+		_ = db.kv.Close()
+		return nil, err
+	}
+	if err := db.finishOrgDeletions(); err != nil {
+		_ = db.kv.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openFile is open without Open's writes (migrations, repairs): the file as it is, as a
+// replica that only ApplyWriteSet fills opens it.
+func openFile(path string, opts Options) (*DB, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
 	db := &DB{path: path, now: opts.Now, log: opts.Logger, retention: opts.Retention.orDefaults(DefaultRetention()),
 		alerts: opts.Alerts, maintenance: opts.Maintenance, subscribers: opts.Subscribers}
-	db.beforeAudit = opts.BeforeAudit
+	db.beforeAudit, db.capture = opts.BeforeAudit, opts.Capture
 	if db.now == nil {
 		db.now = func() time.Time { return time.Now().UTC() }
 	}
@@ -200,14 +233,6 @@ func open(path string, opts Options, migrations []migration) (*DB, error) {
 	// Status-page subscribers hear of incident updates and maintenance (SPEC §3.16).
 	db.afterIncident = append(db.afterIncident, db.notifyIncidentSubscribers)
 	db.eventSinks = append(db.eventSinks, db.maintenanceSubscriberSink)
-	if err := db.migrate(migrations); err != nil {
-		_ = kv.Close()
-		return nil, err
-	}
-	if err := db.finishOrgDeletions(); err != nil {
-		_ = kv.Close()
-		return nil, err
-	}
 	return db, nil
 }
 
@@ -231,8 +256,8 @@ func (db *DB) Ping() error {
 	if err := db.diskFull(); err != nil {
 		return err
 	}
-	return db.kv.View(func(tx *bolt.Tx) error {
-		if tx.Bucket([]byte(bucketMeta)) == nil {
+	return db.view(func(tx txn) error {
+		if !tx.Bucket([]byte(bucketMeta)).exists() {
 			return errors.New("store: meta bucket missing")
 		}
 		return nil
@@ -246,38 +271,38 @@ func (db *DB) stamp() time.Time {
 
 // orgBucket returns orgs/<orgID>, or ErrNotFound when the organization does not exist or is
 // being deleted (its "info" key is gone).
-func orgBucket(tx *bolt.Tx, orgID string) (*bolt.Bucket, error) {
+func orgBucket(tx txn, orgID string) (bucket, error) {
 	orgs := tx.Bucket([]byte(bucketOrgs))
-	if orgs == nil || orgID == "" {
-		return nil, notFoundf(entityOrganization, "organization %q", orgID)
+	if !orgs.exists() || orgID == "" {
+		return bucket{}, notFoundf(entityOrganization, "organization %q", orgID)
 	}
 	b := orgs.Bucket([]byte(orgID))
-	if b == nil || b.Get([]byte(orgInfoKey)) == nil {
-		return nil, notFoundf(entityOrganization, "organization %q", orgID)
+	if !b.exists() || b.Get([]byte(orgInfoKey)) == nil {
+		return bucket{}, notFoundf(entityOrganization, "organization %q", orgID)
 	}
 	return b, nil
 }
 
 // orgSub returns the child bucket name of an organization. In a write transaction a missing
-// child is created; in a read transaction it is returned as nil, which getJSON and listJSON
+// child is created; in a read transaction it is returned missing, which getJSON and listJSON
 // treat as empty.
-func orgSub(tx *bolt.Tx, orgID, name string) (*bolt.Bucket, error) {
+func orgSub(tx txn, orgID, name string) (bucket, error) {
 	ob, err := orgBucket(tx, orgID)
 	if err != nil {
-		return nil, err
+		return bucket{}, err
 	}
-	if b := ob.Bucket([]byte(name)); b != nil || !tx.Writable() {
+	if b := ob.Bucket([]byte(name)); b.exists() || !tx.Writable() {
 		return b, nil
 	}
 	return ob.CreateBucket([]byte(name))
 }
 
 // getJSON decodes the value at key into v; the ErrNotFound of entity (the kind of record
-// the bucket holds, as the API names it) when b is nil or the key is missing. Decoding
+// the bucket holds, as the API names it) when b or the key is missing. Decoding
 // copies, so v stays valid after the transaction.
-func getJSON(b *bolt.Bucket, key []byte, v any, entity string) error {
+func getJSON(b bucket, key []byte, v any, entity string) error {
 	var raw []byte
-	if b != nil {
+	if b.exists() {
 		raw = b.Get(key)
 	}
 	if raw == nil {
@@ -290,7 +315,7 @@ func getJSON(b *bolt.Bucket, key []byte, v any, entity string) error {
 }
 
 // putJSON encodes v and stores it at key.
-func putJSON(b *bolt.Bucket, key []byte, v any) error {
+func putJSON(b bucket, key []byte, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("store: encode %q: %w", key, err)
@@ -300,9 +325,9 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 
 // listJSON decodes every value of b in key order, skipping nested buckets. It never returns a
 // nil slice, so an empty list renders as [] rather than null.
-func listJSON[T any](b *bolt.Bucket) ([]T, error) {
+func listJSON[T any](b bucket) ([]T, error) {
 	out := make([]T, 0)
-	if b == nil {
+	if !b.exists() {
 		return out, nil
 	}
 	err := b.ForEach(func(k, v []byte) error {
@@ -324,7 +349,7 @@ func listJSON[T any](b *bolt.Bucket) ([]T, error) {
 // cleanup; it reads the whole file, so it is not for the hot path.
 func (db *DB) Check() error {
 	var errs []error
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		for e := range tx.Check() {
 			errs = append(errs, e)
 		}

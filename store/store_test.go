@@ -52,9 +52,30 @@ func openTestDB(t testing.TB) *DB {
 	return openTestDBAt(t, filepath.Join(t.TempDir(), "alertifypro.db"), Options{Now: tickClock()})
 }
 
-// openTestDBAt is openTestDB for a given path and options (reopen tests).
+// openTestDBAt is openTestDB for a given path and options (reopen tests). Unless opts has
+// a Capture of its own, or t is a benchmark (which measures the store as it runs, not
+// recording), every write set is replayed on a replica that must end up equal to the file
+// (replica_test.go).
 func openTestDBAt(t testing.TB, path string, opts Options) *DB {
 	t.Helper()
+	_, benchmark := t.(*testing.B)
+	return openTestFile(t, path, opts, !benchmark)
+}
+
+// openUnreplicatedTestDB is openTestDB without the replica, for tests that time writes
+// or change the file behind the store's back.
+func openUnreplicatedTestDB(t testing.TB, path string, opts Options) *DB {
+	t.Helper()
+	return openTestFile(t, path, opts, false)
+}
+
+// openTestFile opens the database at path for a test, with a replica if replicate is set
+// and opts has no Capture.
+func openTestFile(t testing.TB, path string, opts Options, replicate bool) *DB {
+	t.Helper()
+	if replicate && opts.Capture == nil {
+		opts.Capture = startReplica(t, path)
+	}
 	db, err := Open(path, testOptions(opts))
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)
@@ -79,7 +100,7 @@ func checkFile(t testing.TB, path string) {
 		return
 	}
 	defer kv.Close()
-	err = kv.View(func(tx *bolt.Tx) error {
+	err = readFile(kv, func(tx txn) error {
 		for err := range tx.Check() {
 			t.Errorf("bbolt check: %v", err)
 		}

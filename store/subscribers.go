@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Buckets of status-page subscribers (SPEC §3.16), all created on first write:
@@ -96,7 +94,7 @@ const confirmResendInterval = 5 * time.Minute
 // not the organization's. change, if any, is recorded only when a subscriber is created.
 func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int, change *Change) (SubscribeOutcome, error) {
 	outcome := SubscriberCreated
-	err := db.update(orgID, nil, func(tx *bolt.Tx) error {
+	err := db.update(orgID, nil, func(tx txn) error {
 		if err := getStatusPage(tx, orgID, s.PageID, &StatusPage{}); err != nil {
 			return err
 		}
@@ -159,7 +157,7 @@ func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int, change *Chan
 // Subscriber returns subscriber id of page pageID of orgID, or ErrNotFound.
 func (db *DB) Subscriber(orgID, pageID, id string) (*Subscriber, error) {
 	var s Subscriber
-	err := db.kv.View(func(tx *bolt.Tx) error { return getPageSubscriber(tx, orgID, pageID, id, &s) })
+	err := db.view(func(tx txn) error { return getPageSubscriber(tx, orgID, pageID, id, &s) })
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +168,7 @@ func (db *DB) Subscriber(orgID, pageID, id string) (*Subscriber, error) {
 // ErrNotFound when the page is not the organization's.
 func (db *DB) Subscribers(orgID, pageID string) ([]Subscriber, error) {
 	out := make([]Subscriber, 0)
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		if err := getStatusPage(tx, orgID, pageID, &StatusPage{}); err != nil {
 			return err
 		}
@@ -184,7 +182,7 @@ func (db *DB) Subscribers(orgID, pageID string) ([]Subscriber, error) {
 
 // DeleteSubscriber removes subscriber id of page pageID of orgID with its index entries.
 func (db *DB) DeleteSubscriber(orgID, pageID, id string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		var s Subscriber
 		if err := getPageSubscriber(tx, orgID, pageID, id, &s); err != nil {
 			return err
@@ -194,7 +192,7 @@ func (db *DB) DeleteSubscriber(orgID, pageID, id string, change *Change) error {
 }
 
 // putSubscriber stores s and its page-index entry.
-func putSubscriber(tx *bolt.Tx, s *Subscriber) error {
+func putSubscriber(tx txn, s *Subscriber) error {
 	b, err := orgSub(tx, s.OrgID, subSubscribers)
 	if err != nil {
 		return err
@@ -210,7 +208,7 @@ func putSubscriber(tx *bolt.Tx, s *Subscriber) error {
 }
 
 // removeSubscriber deletes s, its page and address entries and its tokens.
-func removeSubscriber(tx *bolt.Tx, s *Subscriber) error {
+func removeSubscriber(tx txn, s *Subscriber) error {
 	for _, d := range [][]byte{s.ConfirmDigest, s.UnsubscribeDigest} {
 		if err := unindexSubscriberToken(tx, d); err != nil {
 			return err
@@ -233,7 +231,7 @@ func removeSubscriber(tx *bolt.Tx, s *Subscriber) error {
 }
 
 // getSubscriber decodes subscriber id of orgID into s.
-func getSubscriber(tx *bolt.Tx, orgID, id string, s *Subscriber) error {
+func getSubscriber(tx txn, orgID, id string, s *Subscriber) error {
 	b, err := orgSub(tx, orgID, subSubscribers)
 	if err != nil {
 		return err
@@ -242,7 +240,7 @@ func getSubscriber(tx *bolt.Tx, orgID, id string, s *Subscriber) error {
 }
 
 // getPageSubscriber is getSubscriber that also checks the subscriber is on pageID.
-func getPageSubscriber(tx *bolt.Tx, orgID, pageID, id string, s *Subscriber) error {
+func getPageSubscriber(tx txn, orgID, pageID, id string, s *Subscriber) error {
 	if err := getSubscriber(tx, orgID, id, s); err != nil {
 		return err
 	}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // SubscriberNotice is what a status page's subscribers are told: an incident change
@@ -37,7 +35,7 @@ type SubscriberNotifier func(n *SubscriberNotice, s *Subscriber) (*OutboxEntry, 
 // first one of a new incident, later updates, the resolution) queues one message per
 // confirmed subscriber of the page in the incident's transaction. Edits without an update
 // and deletions tell subscribers nothing.
-func (db *DB) notifyIncidentSubscribers(tx *bolt.Tx, ev *IncidentChange) error {
+func (db *DB) notifyIncidentSubscribers(tx txn, ev *IncidentChange) error {
 	if ev.Update == nil || ev.Kind == IncidentKindDeleted {
 		return nil
 	}
@@ -46,7 +44,7 @@ func (db *DB) notifyIncidentSubscribers(tx *bolt.Tx, ev *IncidentChange) error {
 
 // notifySubscribers queues n for every confirmed subscriber of n.Page, unless the page has
 // subscriptions turned off (its subscribers are kept, and hear again once they are on).
-func (db *DB) notifySubscribers(tx *bolt.Tx, n *SubscriberNotice) error {
+func (db *DB) notifySubscribers(tx txn, n *SubscriberNotice) error {
 	if !n.Page.SubscriptionsEnabled {
 		return nil
 	}
@@ -68,7 +66,7 @@ func (db *DB) notifySubscribers(tx *bolt.Tx, n *SubscriberNotice) error {
 // covers them all), when the window has show_on_status_pages. It reads the window from
 // maintenance_announced, which AnnounceMaintenance writes in the same transaction just
 // before it emits maintenance.started; the occurrence's times come from the event data.
-func (db *DB) maintenanceSubscriberSink(tx *bolt.Tx, orgID string, ev *Event) error {
+func (db *DB) maintenanceSubscriberSink(tx txn, orgID string, ev *Event) error {
 	if ev.Name != "maintenance.started" {
 		return nil
 	}
@@ -102,7 +100,7 @@ func (db *DB) maintenanceSubscriberSink(tx *bolt.Tx, orgID string, ev *Event) er
 		notice.EndsAt = *data.Maintenance.EndsAt
 	}
 	pages, err := orgSub(tx, orgID, subStatusPages)
-	if err != nil || pages == nil {
+	if err != nil || !pages.exists() {
 		return err
 	}
 	list, err := listJSON[StatusPage](pages)
@@ -132,7 +130,7 @@ func pageShowsWindow(p *StatusPage, w *MaintenanceWindow) bool {
 
 // eachPageSubscriber calls fn with every subscriber of a page, oldest first. IDs are
 // collected before decoding, so fn may write (enqueue) without disturbing the cursor.
-func eachPageSubscriber(tx *bolt.Tx, orgID, pageID string, fn func(*Subscriber) error) error {
+func eachPageSubscriber(tx txn, orgID, pageID string, fn func(*Subscriber) error) error {
 	ids, err := pageSubscriberIDs(tx, orgID, pageID)
 	if err != nil {
 		return err
@@ -150,9 +148,9 @@ func eachPageSubscriber(tx *bolt.Tx, orgID, pageID string, fn func(*Subscriber) 
 }
 
 // pageSubscriberIDs returns the IDs of a page's subscribers, oldest first (copied).
-func pageSubscriberIDs(tx *bolt.Tx, orgID, pageID string) ([]string, error) {
+func pageSubscriberIDs(tx txn, orgID, pageID string) ([]string, error) {
 	idx, err := orgSub(tx, orgID, subPageSubscribers)
-	if err != nil || idx == nil {
+	if err != nil || !idx.exists() {
 		return nil, err
 	}
 	prefix := []byte(pageID + keySeparator)
@@ -166,6 +164,6 @@ func pageSubscriberIDs(tx *bolt.Tx, orgID, pageID string) ([]string, error) {
 
 // deletePageSubscribers removes every subscriber of a page with its index entries
 // (collected first, then deleted): part of DeleteStatusPage.
-func deletePageSubscribers(tx *bolt.Tx, orgID, pageID string) error {
+func deletePageSubscribers(tx txn, orgID, pageID string) error {
 	return eachPageSubscriber(tx, orgID, pageID, func(s *Subscriber) error { return removeSubscriber(tx, s) })
 }

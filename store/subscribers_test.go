@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // pendingEmail is a new e-mail subscriber with tokens named after tag.
@@ -170,7 +168,7 @@ func TestDeleteOrganizationDropsSubscriberTokens(t *testing.T) {
 	if err := db.DeleteOrganization(org); err != nil {
 		t.Fatal(err)
 	}
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		if n := tx.Bucket([]byte(bucketIdxSubscriberToken)).Stats().KeyN; n != 0 {
 			t.Errorf("%d token index entries left", n)
 		}

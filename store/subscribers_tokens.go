@@ -3,8 +3,6 @@ package store
 import (
 	"bytes"
 	"crypto/subtle"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Subscriber tokens: the confirm token of a pending e-mail address and the unsubscribe
@@ -17,7 +15,7 @@ import (
 // the subscriber's organization: only the transaction knows which subscriber it is.
 func (db *DB) ConfirmSubscriber(digest []byte, describe func(*Subscriber) *Change) (*Subscriber, error) {
 	var s Subscriber
-	err := db.update("", nil, func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		if err := subscriberByToken(tx, digest, &s); err != nil {
 			return err
 		}
@@ -45,7 +43,7 @@ func (db *DB) ConfirmSubscriber(digest []byte, describe func(*Subscriber) *Chang
 // for ConfirmSubscriber.
 func (db *DB) Unsubscribe(digest []byte, describe func(*Subscriber) *Change) (*Subscriber, error) {
 	var s Subscriber
-	err := db.update("", nil, func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		if err := subscriberByToken(tx, digest, &s); err != nil {
 			return err
 		}
@@ -64,7 +62,7 @@ func (db *DB) Unsubscribe(digest []byte, describe func(*Subscriber) *Change) (*S
 }
 
 // recordDescribed records describe(s), if describe is set, in s's organization.
-func (db *DB) recordDescribed(tx *bolt.Tx, s *Subscriber, describe func(*Subscriber) *Change) error {
+func (db *DB) recordDescribed(tx txn, s *Subscriber, describe func(*Subscriber) *Change) error {
 	if describe == nil {
 		return nil
 	}
@@ -78,9 +76,9 @@ func digestEqual(stored, presented []byte) bool {
 
 // subscriberByToken resolves idx_subscriber_token into s; the caller checks which of
 // s's digests matched.
-func subscriberByToken(tx *bolt.Tx, digest []byte, s *Subscriber) error {
+func subscriberByToken(tx txn, digest []byte, s *Subscriber) error {
 	idx := tx.Bucket([]byte(bucketIdxSubscriberToken))
-	if idx == nil || len(digest) == 0 {
+	if !idx.exists() || len(digest) == 0 {
 		return notFoundf(entitySubscriber, "subscriber token")
 	}
 	orgID, id, ok := splitComposite(idx.Get(digest))
@@ -91,15 +89,15 @@ func subscriberByToken(tx *bolt.Tx, digest []byte, s *Subscriber) error {
 }
 
 // tokenIndex returns idx_subscriber_token, created on first write.
-func tokenIndex(tx *bolt.Tx) (*bolt.Bucket, error) {
-	if b := tx.Bucket([]byte(bucketIdxSubscriberToken)); b != nil || !tx.Writable() {
+func tokenIndex(tx txn) (bucket, error) {
+	if b := tx.Bucket([]byte(bucketIdxSubscriberToken)); b.exists() || !tx.Writable() {
 		return b, nil
 	}
 	return tx.CreateBucket([]byte(bucketIdxSubscriberToken))
 }
 
 // indexSubscriberToken points digest (if any) at s.
-func indexSubscriberToken(tx *bolt.Tx, digest []byte, s *Subscriber) error {
+func indexSubscriberToken(tx txn, digest []byte, s *Subscriber) error {
 	if len(digest) == 0 {
 		return nil
 	}
@@ -115,7 +113,7 @@ func indexSubscriberToken(tx *bolt.Tx, digest []byte, s *Subscriber) error {
 
 // replaceConfirmDigest swaps s's confirm digest (and its index entry) for next (nil:
 // none) and stores s.
-func replaceConfirmDigest(tx *bolt.Tx, s *Subscriber, next []byte) error {
+func replaceConfirmDigest(tx txn, s *Subscriber, next []byte) error {
 	if err := unindexSubscriberToken(tx, s.ConfirmDigest); err != nil {
 		return err
 	}
@@ -127,7 +125,7 @@ func replaceConfirmDigest(tx *bolt.Tx, s *Subscriber, next []byte) error {
 }
 
 // unindexSubscriberToken removes digest (if any) from idx_subscriber_token.
-func unindexSubscriberToken(tx *bolt.Tx, digest []byte) error {
+func unindexSubscriberToken(tx txn, digest []byte) error {
 	idx, err := tokenIndex(tx)
 	if err != nil || len(digest) == 0 {
 		return err

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // AddTeamMember puts userID in the team. The team must exist and the user
@@ -14,7 +12,7 @@ import (
 // leaves the organization.
 func (db *DB) AddTeamMember(orgID, teamID, userID string, change *Change) (*TeamMember, error) {
 	tm := TeamMember{TeamID: teamID, UserID: userID}
-	err := db.update(orgID, change, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx txn) error {
 		if err := getTeam(tx, orgID, teamID, &Team{}); err != nil {
 			return err
 		}
@@ -42,12 +40,12 @@ func (db *DB) AddTeamMember(orgID, teamID, userID string, change *Change) (*Team
 // unknown team).
 func (db *DB) TeamMembers(orgID, teamID string) ([]TeamMember, error) {
 	out := make([]TeamMember, 0)
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		if err := getTeam(tx, orgID, teamID, &Team{}); err != nil {
 			return err
 		}
 		b, err := orgSub(tx, orgID, subTeamMembers)
-		if err != nil || b == nil {
+		if err != nil || !b.exists() {
 			return err
 		}
 		prefix := compositeKey(teamID, "")
@@ -71,9 +69,9 @@ func (db *DB) TeamMembers(orgID, teamID string) ([]TeamMember, error) {
 // organization that has any, in one pass (the team list shows the counts).
 func (db *DB) TeamMemberCounts(orgID string) (map[string]int, error) {
 	counts := map[string]int{}
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subTeamMembers)
-		if err != nil || b == nil {
+		if err != nil || !b.exists() {
 			return err
 		}
 		return b.ForEach(func(k, _ []byte) error {
@@ -92,7 +90,7 @@ func (db *DB) TeamMemberCounts(orgID string) (map[string]int, error) {
 // RemoveTeamMember takes userID out of the team; ErrNotFound when the team
 // does not exist or the user is not in it.
 func (db *DB) RemoveTeamMember(orgID, teamID, userID string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		if err := getTeam(tx, orgID, teamID, &Team{}); err != nil {
 			return err
 		}

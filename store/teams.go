@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Team is a named group of an organization's members; teams are escalation
@@ -30,7 +28,7 @@ type TeamMember struct {
 // compared case-insensitively (ErrConflict). Empty ID and times are filled;
 // t.OrgID is set to orgID.
 func (db *DB) CreateTeam(orgID string, t *Team, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subTeams)
 		if err != nil {
 			return err
@@ -55,7 +53,7 @@ func (db *DB) CreateTeam(orgID string, t *Team, change *Change) error {
 // Team returns one team of the organization, or ErrNotFound.
 func (db *DB) Team(orgID, id string) (*Team, error) {
 	var t Team
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		return getTeam(tx, orgID, id, &t)
 	})
 	if err != nil {
@@ -67,7 +65,7 @@ func (db *DB) Team(orgID, id string) (*Team, error) {
 // Teams lists the organization's teams, oldest first.
 func (db *DB) Teams(orgID string) ([]Team, error) {
 	var out []Team
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subTeams)
 		if err != nil {
 			return err
@@ -83,7 +81,7 @@ func (db *DB) Teams(orgID string) ([]Team, error) {
 // its error aborts the update. ID, OrgID and CreatedAt cannot change.
 func (db *DB) UpdateTeam(orgID, id string, fn func(*Team) error, change *Change) (*Team, error) {
 	var t Team
-	err := db.update(orgID, change, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx txn) error {
 		if err := getTeam(tx, orgID, id, &t); err != nil {
 			return err
 		}
@@ -107,7 +105,7 @@ func (db *DB) UpdateTeam(orgID, id string, fn func(*Team) error, change *Change)
 // DeleteTeam removes a team and its member rows. A team has at most one row
 // per organization member, so one transaction is enough.
 func (db *DB) DeleteTeam(orgID, id string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		if err := getTeam(tx, orgID, id, &Team{}); err != nil {
 			return err
 		}
@@ -133,7 +131,7 @@ func (db *DB) DeleteTeam(orgID, id string, change *Change) error {
 }
 
 // getTeam decodes orgs/<orgID>/teams/<id> into t.
-func getTeam(tx *bolt.Tx, orgID, id string, t *Team) error {
+func getTeam(tx txn, orgID, id string, t *Team) error {
 	b, err := orgSub(tx, orgID, subTeams)
 	if err != nil {
 		return err
@@ -144,7 +142,7 @@ func getTeam(tx *bolt.Tx, orgID, id string, t *Team) error {
 // uniqueTeamName returns ErrConflict when another team than exceptID has
 // name, compared case-insensitively. Organizations have few teams, so a
 // scan is cheaper than keeping a name index in step.
-func uniqueTeamName(b *bolt.Bucket, name, exceptID string) error {
+func uniqueTeamName(b bucket, name, exceptID string) error {
 	teams, err := listJSON[Team](b)
 	if err != nil {
 		return err

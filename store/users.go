@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // User is an account. Users are global (one login, many organizations); their organizations
@@ -45,7 +43,7 @@ var errEmailTaken = conflictf(entityUser, "An account with this e-mail address a
 // any, is recorded in the new organization.
 func (db *DB) Register(u *User, org *Organization, owner *Membership, change *Change) error {
 	// The organization is created inside the transaction, so the change is recorded there.
-	return db.update("", nil, func(tx *bolt.Tx) error {
+	return db.update("", nil, func(tx txn) error {
 		if err := db.registerTx(tx, u, org, owner); err != nil {
 			return err
 		}
@@ -54,7 +52,7 @@ func (db *DB) Register(u *User, org *Organization, owner *Membership, change *Ch
 }
 
 // registerTx is Register's body, shared with RegisterInvited.
-func (db *DB) registerTx(tx *bolt.Tx, u *User, org *Organization, owner *Membership) error {
+func (db *DB) registerTx(tx txn, u *User, org *Organization, owner *Membership) error {
 	users := tx.Bucket([]byte(bucketUsers))
 	k, _ := users.Cursor().First()
 	first := k == nil
@@ -70,7 +68,7 @@ func (db *DB) registerTx(tx *bolt.Tx, u *User, org *Organization, owner *Members
 
 // insertUser validates and indexes a new user's e-mail and fills its ID and times; the
 // caller writes the record (after deciding IsInstanceAdmin).
-func (db *DB) insertUser(tx *bolt.Tx, u *User) error {
+func (db *DB) insertUser(tx txn, u *User) error {
 	ek := emailKey(u.Email)
 	if len(ek) == 0 {
 		return errors.New("store: user e-mail is empty")
@@ -98,7 +96,7 @@ func (db *DB) insertUser(tx *bolt.Tx, u *User) error {
 // CountUsers returns the number of accounts on the instance.
 func (db *DB) CountUsers() (int, error) {
 	var n int
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		n = tx.Bucket([]byte(bucketUsers)).Stats().KeyN
 		return nil
 	})
@@ -108,7 +106,7 @@ func (db *DB) CountUsers() (int, error) {
 // User returns the account with the given ID, or ErrNotFound.
 func (db *DB) User(id string) (*User, error) {
 	var u User
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		return getUser(tx, id, &u)
 	})
 	if err != nil {
@@ -121,7 +119,7 @@ func (db *DB) User(id string) (*User, error) {
 // ErrNotFound.
 func (db *DB) UserByEmail(email string) (*User, error) {
 	var u User
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		id := tx.Bucket([]byte(bucketIdxUserEmail)).Get(emailKey(email))
 		if id == nil {
 			return notFoundf(entityUser, "user with e-mail %s", email)
@@ -147,7 +145,7 @@ var errEmailViaConfirmation = errors.New("store: the e-mail of an account change
 // account belongs to no organization of its own).
 func (db *DB) UpdateUser(id string, fn func(*User) error, auditOrgID string, change *Change) (*User, error) {
 	var u User
-	err := db.update(auditOrgID, change, func(tx *bolt.Tx) error {
+	err := db.update(auditOrgID, change, func(tx txn) error {
 		if err := getUser(tx, id, &u); err != nil {
 			return err
 		}
@@ -168,7 +166,7 @@ func (db *DB) UpdateUser(id string, fn func(*User) error, auditOrgID string, cha
 }
 
 // reindexEmail moves a user's idx_user_email entry from oldKey to newKey.
-func reindexEmail(tx *bolt.Tx, oldKey, newKey []byte, userID, email string) error {
+func reindexEmail(tx txn, oldKey, newKey []byte, userID, email string) error {
 	if len(newKey) == 0 {
 		return errors.New("store: user e-mail is empty")
 	}
@@ -183,7 +181,7 @@ func reindexEmail(tx *bolt.Tx, oldKey, newKey []byte, userID, email string) erro
 }
 
 // getUser decodes users/<id> into u.
-func getUser(tx *bolt.Tx, id string, u *User) error {
+func getUser(tx txn, id string, u *User) error {
 	err := getJSON(tx.Bucket([]byte(bucketUsers)), []byte(id), u, entityUser)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("store: user %s: %w", id, err)

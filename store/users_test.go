@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 func TestRegisterFillsRecordsAndIndexes(t *testing.T) {
@@ -165,7 +163,7 @@ func TestUpdateUserKeepsTheEmail(t *testing.T) {
 func assertBucketLen(t *testing.T, db *DB, bucket string, want int) {
 	t.Helper()
 	var n int
-	_ = db.kv.View(func(tx *bolt.Tx) error {
+	_ = db.view(func(tx txn) error {
 		n = tx.Bucket([]byte(bucket)).Stats().KeyN
 		return nil
 	})

@@ -3,8 +3,6 @@ package store
 import (
 	"slices"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // subWebhooks is the organization child holding outbound webhook subscriptions
@@ -42,7 +40,7 @@ func (w *Webhook) Subscribes(name string) bool {
 // API seals the URL and secret bound to it before calling); an empty one is filled, as
 // are CreatedAt and UpdatedAt. OrgID is set to orgID.
 func (db *DB) CreateWebhook(orgID string, w *Webhook, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subWebhooks)
 		if err != nil {
 			return err
@@ -66,7 +64,7 @@ func (db *DB) CreateWebhook(orgID string, w *Webhook, change *Change) error {
 // belongs to another organization).
 func (db *DB) Webhook(orgID, id string) (*Webhook, error) {
 	var w Webhook
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subWebhooks)
 		if err != nil {
 			return err
@@ -82,7 +80,7 @@ func (db *DB) Webhook(orgID, id string) (*Webhook, error) {
 // Webhooks returns every subscription of organization orgID in creation order; never nil.
 func (db *DB) Webhooks(orgID string) ([]Webhook, error) {
 	var out []Webhook
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subWebhooks)
 		if err != nil {
 			return err
@@ -101,7 +99,7 @@ func (db *DB) Webhooks(orgID string) ([]Webhook, error) {
 // CreatedAt cannot be changed; UpdatedAt is set.
 func (db *DB) UpdateWebhook(orgID, id string, fn func(*Webhook) error, change *Change) (*Webhook, error) {
 	var w Webhook
-	err := db.update(orgID, change, func(tx *bolt.Tx) error {
+	err := db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subWebhooks)
 		if err != nil {
 			return err
@@ -125,7 +123,7 @@ func (db *DB) UpdateWebhook(orgID, id string, fn func(*Webhook) error, change *C
 // DeleteWebhook removes subscription id of orgID; ErrNotFound otherwise. Deliveries still
 // queued for it fail permanently when their turn comes (the sender no longer finds it).
 func (db *DB) DeleteWebhook(orgID, id string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subWebhooks)
 		if err != nil {
 			return err
@@ -141,7 +139,7 @@ func (db *DB) DeleteWebhook(orgID, id string, change *Change) error {
 // sets LastDeliveryAt (a success), and LastError becomes lastErr ("" clears it). UpdatedAt
 // is not touched: this is delivery state, not an edit. A deleted subscription is ErrNotFound.
 func (db *DB) RecordWebhookDelivery(orgID, id string, at *time.Time, lastErr string, change *Change) error {
-	return db.update(orgID, change, func(tx *bolt.Tx) error {
+	return db.update(orgID, change, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subWebhooks)
 		if err != nil {
 			return err

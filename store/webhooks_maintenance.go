@@ -1,10 +1,6 @@
 package store
 
-import (
-	"time"
-
-	bolt "go.etcd.io/bbolt"
-)
+import "time"
 
 // subMaintenanceAnnounced is the organization child recording which maintenance windows
 // have had their maintenance.started event sent and not yet their maintenance.ended
@@ -25,7 +21,7 @@ type MaintenanceAnnouncement struct {
 // deliveries commit together, each transition is emitted exactly once, across restarts
 // and concurrent callers.
 func (db *DB) AnnounceMaintenance(orgID string, w *MaintenanceWindow, started bool, ev *Event) (changed bool, err error) {
-	err = db.update(orgID, nil, func(tx *bolt.Tx) error {
+	err = db.update(orgID, nil, func(tx txn) error {
 		b, err := orgSub(tx, orgID, subMaintenanceAnnounced)
 		if err != nil {
 			return err
@@ -58,7 +54,7 @@ func (db *DB) AnnounceMaintenance(orgID string, w *MaintenanceWindow, started bo
 // end was not yet, in window ID order; never nil.
 func (db *DB) AnnouncedMaintenance(orgID string) ([]MaintenanceAnnouncement, error) {
 	var out []MaintenanceAnnouncement
-	err := db.kv.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subMaintenanceAnnounced)
 		if err != nil {
 			return err

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // WebhookEnvelope is the JSON body every webhook delivery carries (SPEC §3.15). ID is the
@@ -55,7 +53,7 @@ func NewWebhookEnvelope(id string, org WebhookOrg, ev *Event) ([]byte, error) {
 // ev, it queues one outbox entry per enabled subscription of the organization that lists
 // ev.Name, carrying the exact envelope to send. The envelope is built here, once, so every
 // retry sends (and signs) the same bytes.
-func (db *DB) webhookSink(tx *bolt.Tx, orgID string, ev *Event) error {
+func (db *DB) webhookSink(tx txn, orgID string, ev *Event) error {
 	ob, err := orgBucket(tx, orgID)
 	if err != nil {
 		return err

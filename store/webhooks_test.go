@@ -5,8 +5,6 @@ import (
 	"errors"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 func TestWebhookCRUDTenantFirst(t *testing.T) {
@@ -126,7 +124,7 @@ func TestWebhookSinkRollsBackWithTheCaller(t *testing.T) {
 		t.Fatal(err)
 	}
 	boom := errors.New("the alert change failed")
-	err := db.kv.Update(func(tx *bolt.Tx) error {
+	err := db.update("", nil, func(tx txn) error {
 		if err := db.emitEvent(tx, org.ID, &Event{Name: "monitor.down"}); err != nil {
 			return err
 		}
