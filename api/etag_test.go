@@ -14,14 +14,20 @@ import (
 // getIfNoneMatch sends GET path with token and, when set, If-None-Match and Accept-Encoding.
 func (e *testEnv) getIfNoneMatch(path, token, ifNoneMatch, acceptEncoding string) *httptest.ResponseRecorder {
 	e.t.Helper()
+	return e.getWithHeaders(path, "Authorization", "Bearer "+token,
+		"If-None-Match", ifNoneMatch, "Accept-Encoding", acceptEncoding)
+}
+
+// getWithHeaders sends GET path from the harness's usual client address with the given
+// header name/value pairs; a pair with an empty value is left out.
+func (e *testEnv) getWithHeaders(path string, pairs ...string) *httptest.ResponseRecorder {
+	e.t.Helper()
 	req := httptest.NewRequest("GET", path, nil)
 	req.RemoteAddr = "192.0.2.10:40000"
-	req.Header.Set("Authorization", "Bearer "+token)
-	if ifNoneMatch != "" {
-		req.Header.Set("If-None-Match", ifNoneMatch)
-	}
-	if acceptEncoding != "" {
-		req.Header.Set("Accept-Encoding", acceptEncoding)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			req.Header.Set(pairs[i], pairs[i+1])
+		}
 	}
 	rec := httptest.NewRecorder()
 	e.router.ServeHTTP(rec, req)

@@ -57,6 +57,21 @@ func (f *orgFixture) deleteRows(path, token string) []scenario {
 	}
 }
 
+// outsiderRows prove that another organization reaches none of a resource: listing in A
+// (with ?org= of A) is 404 and its own list holds none of A's (hidden is an ID of A's);
+// getting one and updating one (directly, and with ?org= of A) are 404.
+func (f *orgFixture) outsiderRows(list, get, update, hidden string) []scenario {
+	rename := map[string]any{"name": "y"}
+	return []scenario{
+		{name: "other organization lists with ?org= of A", method: "GET", path: f.inA(list), token: f.outsider.Token, status: 404},
+		{name: "other organization lists its own", method: "GET", path: list, token: f.outsider.Token, status: 200, notContains: []string{hidden}},
+		{name: "other organization gets", method: "GET", path: get, token: f.outsider.Token, status: 404},
+		{name: "other organization gets with ?org= of A", method: "GET", path: f.inA(get), token: f.outsider.Token, status: 404},
+		{name: "other organization updates", method: "PUT", path: update, token: f.outsider.Token, body: rename, status: 404},
+		{name: "other organization updates with ?org= of A", method: "PUT", path: f.inA(update), token: f.outsider.Token, body: rename, status: 404},
+	}
+}
+
 // inA appends ?org=<slug of A> so a caller tries to act in organization A.
 func (f *orgFixture) inA(path string) string {
 	return path + "?org=" + f.owner.OrgSlug

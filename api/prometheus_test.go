@@ -137,13 +137,7 @@ next:
 }
 
 func scrape(e *testEnv, auth string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest("GET", "/metrics", nil)
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	rec := httptest.NewRecorder()
-	e.router.ServeHTTP(rec, req)
-	return rec
+	return e.getWithHeaders("/metrics", "Authorization", auth)
 }
 
 func TestPrometheusOffWithoutToken(t *testing.T) {

@@ -53,17 +53,9 @@ func newServiceBench(b *testing.B) (router http.Handler, token string, ids []str
 			"endpoint": fmt.Sprintf("https://svc%d.example.com/health", i), "tags": []string{"prod", "web"},
 			"auth":    map[string]any{"type": "bearer", "token": "tok"},
 			"options": map[string]any{"headers": map[string]any{"X-Api-Key": "k"}, "expected_status": []int{200, 204}}})
-		req := httptest.NewRequest("POST", "/api/v1/services", bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		router.ServeHTTP(rec, req)
-		if rec.Code != http.StatusCreated {
-			b.Fatalf("seed: %d %s", rec.Code, rec.Body.String())
-		}
 		var v struct{ ID string }
-		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
-			b.Fatal(err)
+		if rec := postJSON(router, "/api/v1/services", token, body); rec.Code != http.StatusCreated || json.Unmarshal(rec.Body.Bytes(), &v) != nil {
+			b.Fatalf("seed: %d %s", rec.Code, rec.Body.String())
 		}
 		ids = append(ids, v.ID)
 	}
@@ -72,11 +64,7 @@ func newServiceBench(b *testing.B) (router http.Handler, token string, ids []str
 
 // apiKeyFor creates an API key with the session token and returns its secret.
 func apiKeyFor(b *testing.B, router http.Handler, token string) string {
-	req := httptest.NewRequest("POST", "/api/v1/api-keys", bytes.NewReader([]byte(`{"name":"bench"}`)))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	router.ServeHTTP(rec, req)
+	rec := postJSON(router, "/api/v1/api-keys", token, []byte(`{"name":"bench"}`))
 	var v struct{ Key string }
 	if rec.Code != http.StatusCreated || json.Unmarshal(rec.Body.Bytes(), &v) != nil {
 		b.Fatalf("api key: %d %s", rec.Code, rec.Body.String())
@@ -121,4 +109,15 @@ func newBenchRouter(b *testing.B) (router http.Handler, db *store.DB, orgID, tok
 		b.Fatal(err)
 	}
 	return engine, db, org.ID, token
+}
+
+// postJSON sends a JSON POST with a bearer token straight to router, for benchmark and load
+// fixtures that have a router but no testEnv.
+func postJSON(router http.Handler, path, token string, body []byte) *httptest.ResponseRecorder {
+	req := httptest.NewRequest("POST", path, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	router.ServeHTTP(rec, req)
+	return rec
 }

@@ -1,12 +1,10 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -59,11 +57,7 @@ func seedWireServices(tb testing.TB, router http.Handler, db *store.DB, orgID, t
 			"check_type": "HTTP", "environment": word(envs), "tags": []string{"team-" + team, region},
 			"description": fmt.Sprintf("%s %s in %s, owner %s on-call, ticket OPS-%d", team, part, region, word(teams), rng.IntN(100000)),
 		})
-		req := httptest.NewRequest("POST", "/api/v1/services", bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		router.ServeHTTP(rec, req)
+		rec := postJSON(router, "/api/v1/services", token, body)
 		var created struct{ ID string }
 		if rec.Code != http.StatusCreated || json.Unmarshal(rec.Body.Bytes(), &created) != nil {
 			tb.Fatalf("create service %d: %d %s", i, rec.Code, rec.Body.String())
