@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/alertifypro/alertifypro/alerting"
@@ -48,7 +49,16 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 	userAgent := "AlertifyPro/" + opts.Version
 	a = &App{cfg: cfg, log: logger, db: db, alerter: alerting.NewAlerter(db, sm)}
 	if !opts.NoEngine {
-		a.engine = newEngine(cfg, opts, db, sealer, guard, userAgent)
+		// Checks leave from PROBE_SOURCE_ADDR when it is set (SPEC §8); deliveries do not.
+		probeGuard := guard
+		if cfg.ProbeSourceAddr != "" {
+			source, err := netip.ParseAddr(cfg.ProbeSourceAddr)
+			if err != nil {
+				return nil, fmt.Errorf("PROBE_SOURCE_ADDR: %w", err)
+			}
+			probeGuard = egress.New(policy, egress.WithSystemResolver(opts.SystemResolver...), egress.WithSourceAddr(source))
+		}
+		a.engine = newEngine(cfg, opts, db, sealer, probeGuard, userAgent)
 	}
 	purger := store.NewHistoryPurger(db, logger)
 	// Every notification delivery, test sends included, goes out through the egress guard.
@@ -120,6 +130,7 @@ func newEngine(cfg *config.Config, opts Options, db *store.DB, sealer *crypto.Se
 			Dial:               guard.DialContext,
 			ResolveIP:          guard.ResolveIP,
 			DialSystemResolver: guard.DialSystemResolver,
+			SourceAddr:         guard.SourceAddr(),
 			UserAgent:          userAgent,
 			Now:                wallClock(opts.Now),
 			ICMP:               monitor.DetectICMP(),
