@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/alertifypro/alertifypro/agent"
 	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/api"
 	"github.com/alertifypro/alertifypro/config"
@@ -68,6 +69,12 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		OnDelivered: destinations.OnDelivered, OnPermanent: destinations.OnPermanent, Doorbell: bell}
 	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
 	pings := alerting.NewPingRecorder(db, logger)
+	// The agent channel (SPEC §8): assignments out, validated result batches in.
+	sink := opts.AgentSink
+	if sink == nil {
+		sink = &agent.MeterSink{Logger: logger}
+	}
+	a.agents = &agent.Hub{Store: db, Sink: sink, Opener: sealer, Version: opts.Version, Logger: logger}
 	router, err := api.NewRouter(api.Deps{
 		Config:    cfg,
 		Store:     db,
@@ -83,6 +90,7 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		Version:   opts.Version,
 		Notify:    notifyDeps,
 		Pings:     pings,
+		Agents:    a.agents,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("build router: %w", err)
@@ -104,6 +112,9 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		{name: "ping recorder", run: pings.Run, untilDrained: true},
 		{name: "heartbeat watcher", run: (&alerting.HeartbeatWatcher{Store: db, Now: opts.Now, Logger: logger}).Run},
 		{name: "alerter", run: a.alerter.Run},
+		// It closes the agents' connections itself (the HTTP server does not drain hijacked
+		// ones) and waits for their handlers, which record through the store.
+		{name: "agent hub", run: a.agents.Run},
 	}...)
 	return a, nil
 }
