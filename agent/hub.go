@@ -60,6 +60,9 @@ type Hub struct {
 	Poll time.Duration
 	// Now is the clock of received times; nil is time.Now.
 	Now func() time.Time
+	// HandshakeTimeout bounds the wait for an agent's hello after the upgrade (and, once
+	// connected, for its first assignments before its results are judged); 0 is 10 s.
+	HandshakeTimeout time.Duration
 
 	once    sync.Once
 	mu      sync.Mutex
@@ -107,6 +110,9 @@ func (h *Hub) init() {
 		}
 		if h.Now == nil {
 			h.Now = time.Now
+		}
+		if h.HandshakeTimeout <= 0 {
+			h.HandshakeTimeout = helloTimeout
 		}
 	})
 }

@@ -40,7 +40,7 @@ func (s *session) ingest(ctx context.Context, b *Batch) *Ack {
 	case <-s.assigned:
 	case <-ctx.Done():
 		return &Ack{Seq: b.Seq, Status: AckRetry, Message: "the session ended"}
-	case <-time.After(helloTimeout):
+	case <-time.After(h.HandshakeTimeout):
 		return &Ack{Seq: b.Seq, Status: AckRetry, Message: "the server has not assigned this agent yet"}
 	}
 	if b.Dropped > 0 {

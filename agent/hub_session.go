@@ -112,10 +112,10 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, p Peer) {
 	s.readLoop()
 }
 
-// handshake reads the hello and answers welcome, or refuses an agent this server cannot
-// serve. It reports whether the session goes on.
+// handshake reads and checks the hello, or refuses an agent this server cannot serve. It
+// reports whether the session goes on (Serve then sends the welcome).
 func (s *session) handshake() bool {
-	ctx, cancel := context.WithTimeout(context.Background(), helloTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), s.hub.HandshakeTimeout)
 	m, err := readMessage(ctx, s.conn)
 	cancel()
 	if err != nil {
@@ -155,8 +155,6 @@ func (s *session) handshake() bool {
 			s.hub.Logger.Warn("agent token last_used_at not updated", "error", err)
 		}
 	}
-	s.send(&message{Type: typeWelcome, Welcome: &Welcome{AgentID: s.id, Location: s.peer.Location.Name,
-		LocationID: s.peer.Location.ID, Protocol: ProtocolVersion, ServerVersion: s.hub.Version, Credentials: s.credentials}})
 	s.hub.Logger.Info("agent connected", "location", s.peer.Location.Name, "agent", hello.Name, "agent_id", s.id,
 		"version", hello.Version, "remote_addr", s.peer.RemoteAddr, "credentials", s.credentials)
 	return true
@@ -309,10 +307,16 @@ func (s *session) info() AgentInfo {
 		LastSeenAt: time.Unix(0, s.lastSeen.Load()).UTC(), RemoteAddr: s.peer.RemoteAddr, Connected: true}
 }
 
-// register adds s to its location; an older connection under the same name is closed (the
-// agent restarted before the server noticed the old one had gone).
+// register queues the welcome and adds s to its location, in that order and under the
+// hub's lock: the welcome precedes every assignment, and an agent that has its welcome is
+// one Revoke finds. An older connection under the same name is closed (the agent restarted
+// before the server noticed the old one had gone).
 func (h *Hub) register(s *session) {
+	welcome := &message{Type: typeWelcome, Welcome: &Welcome{AgentID: s.id, Location: s.peer.Location.Name,
+		LocationID: s.peer.Location.ID, Protocol: ProtocolVersion, ServerVersion: h.Version, Credentials: s.credentials}}
 	h.mu.Lock()
+	s.send(welcome) // the queue is empty: this never blocks
+
 	ls := h.locs[s.peer.Location.ID]
 	if ls == nil {
 		ls = &locState{loc: *s.peer.Location, agents: map[string]*session{}, owners: map[string]string{},
