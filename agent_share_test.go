@@ -173,7 +173,9 @@ func TestAgentsShareFailOverAndReturn(t *testing.T) {
 
 // handoverSettle is how long after an agent's return its hand-overs are done: the margin
 // and at most one interval to the new owner's first planned check.
-func handoverSettle(interval time.Duration) time.Duration { return 2*time.Second + interval + time.Second }
+func handoverSettle(interval time.Duration) time.Duration {
+	return 2*time.Second + interval + time.Second
+}
 
 // since keeps the hits at or after t.
 func since(hits []targetHit, t time.Time) []targetHit {
