@@ -60,6 +60,10 @@ type Hub struct {
 	Poll time.Duration
 	// Now is the clock of received times; nil is time.Now.
 	Now func() time.Time
+	// Heartbeat is how often the hub pings each agent and how long a ping may go
+	// unanswered: a silent agent is gone after at most twice this; 0 is HeartbeatInterval
+	// (10 s, so 20 s: inside SPEC §8's 30 s).
+	Heartbeat time.Duration
 	// HandshakeTimeout bounds the wait for an agent's hello after the upgrade (and, once
 	// connected, for its first assignments before its results are judged); 0 is 10 s.
 	HandshakeTimeout time.Duration
@@ -110,6 +114,9 @@ func (h *Hub) init() {
 		}
 		if h.Now == nil {
 			h.Now = time.Now
+		}
+		if h.Heartbeat <= 0 {
+			h.Heartbeat = HeartbeatInterval
 		}
 		if h.HandshakeTimeout <= 0 {
 			h.HandshakeTimeout = helloTimeout

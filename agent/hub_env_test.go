@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -71,9 +72,15 @@ func newHubEnv(t *testing.T) *hubEnv {
 }
 
 // startHub (re)starts the hub over the env's store, as a server restart does.
-func (e *hubEnv) startHub() {
+func (e *hubEnv) startHub() { e.startHubWith(nil) }
+
+// startHubWith is startHub with adjust changing the hub before it runs.
+func (e *hubEnv) startHubWith(adjust func(*Hub)) {
 	e.hub = &Hub{Store: e.db, Sink: e.sink, Opener: e.sealer, Version: "test", Logger: testLogger(e.t),
 		HandshakeTimeout: time.Second, Poll: 500 * time.Millisecond}
+	if adjust != nil {
+		adjust(e.hub)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- e.hub.Run(ctx) }()
@@ -179,6 +186,7 @@ type rawAgent struct {
 	conn *websocket.Conn
 	in   chan *message
 	err  chan error
+	tcp  *freezableConn
 	// assigned is the agent's view of its assignments, built from what it received.
 	mu       sync.Mutex
 	assigned map[string]Assignment
@@ -202,7 +210,19 @@ func (e *hubEnv) tryDial(token string, hello Hello) (*rawAgent, *message, error)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	h := http.Header{"Authorization": {"Bearer " + token}}
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(e.srv.URL, "http")+ConnectPath, &websocket.DialOptions{HTTPHeader: h})
+	tcp := make(chan *freezableConn, 1)
+	var d net.Dialer
+	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		fc := &freezableConn{Conn: c, frozen: make(chan struct{}), closed: make(chan struct{})}
+		tcp <- fc
+		return fc, nil
+	}}}
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(e.srv.URL, "http")+ConnectPath,
+		&websocket.DialOptions{HTTPHeader: h, HTTPClient: client})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -219,7 +239,8 @@ func (e *hubEnv) tryDial(token string, hello Hello) (*rawAgent, *message, error)
 	if err := writeMessage(ctx, conn, &message{Type: typeHello, Hello: &hello}); err != nil {
 		return nil, nil, err
 	}
-	a := &rawAgent{t: e.t, conn: conn, in: make(chan *message, 1024), err: make(chan error, 1), assigned: map[string]Assignment{}}
+	a := &rawAgent{t: e.t, conn: conn, in: make(chan *message, 1024), err: make(chan error, 1), tcp: <-tcp,
+		assigned: map[string]Assignment{}}
 	go a.read()
 	e.t.Cleanup(func() { conn.CloseNow() })
 	return a, a.next(5 * time.Second), nil
@@ -269,6 +290,42 @@ func (a *rawAgent) apply(m *Assign) {
 	}
 	for _, r := range m.Remove {
 		delete(a.assigned, r.ServiceID)
+	}
+}
+
+// freeze makes the agent's connection read nothing more, as a frozen process's would: it
+// answers no ping, and the server hears nothing from it.
+func (a *rawAgent) freeze() { close(a.tcp.frozen) }
+
+// freezableConn is a TCP connection whose reads and writes can be made to hang.
+type freezableConn struct {
+	net.Conn
+	frozen    chan struct{}
+	closed    chan struct{}
+	closeOnce sync.Once
+}
+
+func (c *freezableConn) Read(p []byte) (int, error) {
+	select {
+	case <-c.frozen:
+		<-c.closed // hang until the connection is closed
+		return 0, net.ErrClosed
+	default:
+		return c.Conn.Read(p)
+	}
+}
+
+func (c *freezableConn) Close() error {
+	c.closeOnce.Do(func() { close(c.closed) })
+	return c.Conn.Close()
+}
+
+func (c *freezableConn) Write(p []byte) (int, error) {
+	select {
+	case <-c.frozen:
+		return len(p), nil // swallowed: the peer hears nothing
+	default:
+		return c.Conn.Write(p)
 	}
 }
 

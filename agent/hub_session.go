@@ -278,16 +278,17 @@ func (s *session) writeLoop() {
 	}
 }
 
-// keepAlive pings the agent; one that does not answer within heartbeatTimeout is gone.
+// keepAlive pings the agent every Heartbeat; one that does not answer within another is
+// gone.
 func (s *session) keepAlive() {
-	t := time.NewTicker(HeartbeatInterval)
+	t := time.NewTicker(s.hub.Heartbeat)
 	defer t.Stop()
 	for {
 		select {
 		case <-s.done:
 			return
 		case <-t.C:
-			ctx, cancel := context.WithTimeout(context.Background(), heartbeatTimeout)
+			ctx, cancel := context.WithTimeout(context.Background(), s.hub.Heartbeat)
 			err := s.conn.Ping(ctx)
 			cancel()
 			if err != nil {

@@ -267,3 +267,28 @@ func TestHubRevokeDisconnects(t *testing.T) {
 		t.Fatal("an agent with a deleted token stays connected")
 	}
 }
+
+// An agent that stops answering (its process frozen, its network gone) is dropped after
+// at most two heartbeats and its services go to the others: the hub pings, it does not
+// wait for the TCP connection to fail.
+func TestHubDropsASilentAgent(t *testing.T) {
+	e := newHubEnv(t)
+	e.stop()
+	e.hub = nil
+	e.startHubWith(func(h *Hub) { h.Heartbeat = 500 * time.Millisecond })
+	org := e.org("ada")
+	for i := range 10 {
+		e.service(org, "svc"+string(rune('a'+i)), "http://127.0.0.1:1/", 30, nil)
+	}
+	_, token := e.location(org, "home")
+	a, _ := e.dial(token, Hello{Name: "probe-a", Secure: true})
+	b, _ := e.dial(token, Hello{Name: "probe-b", Secure: true})
+	waitFor(t, 5*time.Second, "shared", func() bool { return len(a.ids())+len(b.ids()) == 10 && len(a.ids()) > 0 && len(b.ids()) > 0 })
+	// b goes silent: nothing reads its connection any more, so it answers no ping.
+	b.freeze()
+	took := waitFor(t, 5*time.Second, "a holds everything", func() bool { return len(a.ids()) == 10 })
+	t.Logf("a silent agent's share moved after %s (heartbeat 0.5 s)", took)
+	if took < 400*time.Millisecond {
+		t.Fatalf("moved after %s: before a heartbeat could have missed", took)
+	}
+}

@@ -60,7 +60,7 @@ const (
 	HeartbeatInterval = 10 * time.Second
 	// heartbeatTimeout is how long a ping may go unanswered before the peer is gone: a
 	// silent peer is dropped after at most HeartbeatInterval + heartbeatTimeout (20 s),
-	// inside SPEC §8's 30 s.
+	// inside SPEC §8's 30 s (the agent's side; the hub's is Hub.Heartbeat).
 	heartbeatTimeout = 10 * time.Second
 	// helloTimeout bounds the time between the upgrade and hello (and welcome).
 	helloTimeout = 10 * time.Second
