@@ -26,7 +26,8 @@ type Client struct {
 	Name      string
 	Version   string
 	// Buffer is how many results are kept while the server is unreachable (AGENT_BUFFER).
-	Buffer   int
+	Buffer int
+	// Executor runs the checks; Run sets its Record to the client's buffer.
 	Executor *Executor
 	// HTTPClient makes the WebSocket handshake; nil is one that honours HTTPS_PROXY
 	// (http.ProxyFromEnvironment).

@@ -58,7 +58,7 @@ func (c *Client) session(ctx context.Context) (welcomed bool, err error) {
 	acks := make(chan *Ack, 1)
 	readErr := make(chan error, 1)
 	go func() { readErr <- c.readLoop(sctx, conn, secure, acks) }()
-	go keepAlive(sctx, conn, stop)
+	go c.keepAlive(sctx, conn)
 	err = c.sendLoop(sctx, conn, acks, readErr)
 	if ctx.Err() != nil {
 		conn.Close(websocket.StatusGoingAway, "agent shutting down")
@@ -228,9 +228,9 @@ func (c *Client) nextBatch(ctx context.Context, readErr <-chan error) (*Batch, e
 	return b, nil
 }
 
-// keepAlive pings the peer every HeartbeatInterval and closes the connection (stop) when a
-// ping goes unanswered for heartbeatTimeout.
-func keepAlive(ctx context.Context, conn *websocket.Conn, stop func()) {
+// keepAlive pings the server every HeartbeatInterval and closes the connection when a ping
+// goes unanswered for heartbeatTimeout (the session then ends and the agent reconnects).
+func (c *Client) keepAlive(ctx context.Context, conn *websocket.Conn) {
 	t := time.NewTicker(HeartbeatInterval)
 	defer t.Stop()
 	for {
@@ -242,8 +242,8 @@ func keepAlive(ctx context.Context, conn *websocket.Conn, stop func()) {
 			err := conn.Ping(pctx)
 			cancel()
 			if err != nil && ctx.Err() == nil {
+				c.Logger.Warn("the server does not answer pings; reconnecting", "error", err)
 				conn.CloseNow()
-				stop()
 				return
 			}
 		}

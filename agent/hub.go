@@ -194,9 +194,14 @@ func (h *Hub) Revoke(tokenID string) {
 	h.closeWhere(func(s *session) bool { return s.peer.Token.ID == tokenID }, "the agent token was revoked")
 }
 
-// RevokeLocation disconnects every agent of location locationID (deleted).
+// RevokeLocation disconnects every agent of location locationID (deleted) and forgets it.
 func (h *Hub) RevokeLocation(locationID string) {
 	h.closeWhere(func(s *session) bool { return s.peer.Location.ID == locationID }, "the location was deleted")
+	h.mu.Lock()
+	if ls := h.locs[locationID]; ls != nil {
+		clear(ls.seen) // the next round drops it once its agents are gone
+	}
+	h.mu.Unlock()
 }
 
 func (h *Hub) closeWhere(match func(*session) bool, why string) {

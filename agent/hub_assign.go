@@ -29,9 +29,12 @@ type round struct {
 func (h *Hub) reassign() {
 	h.mu.Lock()
 	var rounds []*round
-	for _, ls := range h.locs {
+	for id, ls := range h.locs {
 		if len(ls.agents) == 0 {
 			ls.owners = map[string]string{} // nobody to hand over from when one comes back
+			if len(ls.seen) == 0 {
+				delete(h.locs, id) // a deleted location, once its agents are gone
+			}
 			continue
 		}
 		r := &round{ls: ls, loc: ls.loc, sessions: map[string]*session{}, full: map[string]bool{}, owners: ls.owners}

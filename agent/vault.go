@@ -22,7 +22,7 @@ type vault struct {
 }
 
 // inVault is the placeholder a service carries where the appliance has a sealed value.
-var inVault = []byte("agent-vault")
+const inVault = "agent-vault"
 
 // errNotInVault is Open's answer for a record the vault does not hold.
 var errNotInVault = errors.New("agent: credentials not in the vault")
@@ -40,7 +40,7 @@ func (v *vault) keep(orgID, serviceID string, c *Credentials) (*store.SealedAuth
 		plain, err := json.Marshal(c.Auth)
 		if err == nil {
 			records[monitor.AuthRecordID(serviceID)] = plain
-			auth = &store.SealedAuth{Type: c.Auth.Type, Sealed: inVault}
+			auth = &store.SealedAuth{Type: c.Auth.Type, Sealed: []byte(inVault)}
 		}
 	}
 	var headers map[string][]byte
@@ -48,7 +48,7 @@ func (v *vault) keep(orgID, serviceID string, c *Credentials) (*store.SealedAuth
 		headers = make(map[string][]byte, len(c.Headers))
 		for name, value := range c.Headers {
 			records[monitor.HeaderRecordID(serviceID, name)] = []byte(value)
-			headers[name] = inVault
+			headers[name] = []byte(inVault)
 		}
 	}
 	v.mu.Lock()
