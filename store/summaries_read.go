@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -69,8 +68,8 @@ func (db *DB) ServiceSummaries(orgID string, to time.Time) ([]ServiceSummary, er
 			return nil
 		}
 		return services.ForEach(func(k, v []byte) error {
-			var svc struct{ ID, Name, Status string }
-			if err := json.Unmarshal(v, &svc); err != nil {
+			svc, err := readServiceHead(v)
+			if err != nil {
 				return fmt.Errorf("store: decode service %q: %w", k, err)
 			}
 			row, err := db.summaryRow(ob, sums, svc.ID, to, now)
