@@ -173,7 +173,7 @@ func summarizeResult(tx txn, orgID string, r *CheckResult) error {
 		return b.Delete([]byte(r.ServiceID))
 	}
 	s.record(r)
-	return b.Put([]byte(r.ServiceID), appendSummary(nil, &s))
+	return b.Put([]byte(r.ServiceID), appendSummary(make([]byte, 0, summaryTypicalLen), &s))
 }
 
 // putNewSummary gives a new service its empty summary (CreateService).
@@ -182,7 +182,7 @@ func (db *DB) putNewSummary(tx txn, orgID, serviceID string) error {
 	if err != nil {
 		return err
 	}
-	return b.Put([]byte(serviceID), appendSummary(nil, newSummary(db.stamp(), db.retention)))
+	return b.Put([]byte(serviceID), appendSummary(make([]byte, 0, summaryTypicalLen), newSummary(db.stamp(), db.retention)))
 }
 
 // deleteSummary removes a deleted service's summary (DeleteService).

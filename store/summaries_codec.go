@@ -12,6 +12,10 @@ import (
 //	sparkEnd, then SparklineSlots × (up, sum of ms) in ring order
 const summaryCodecV1 = 1
 
+// summaryTypicalLen is the buffer a summary is encoded into: most fit, so encoding one
+// allocates once.
+const summaryTypicalLen = 256
+
 // errCorruptSummary reports a summary value this binary cannot read.
 var errCorruptSummary = errors.New("store: corrupt service summary")
 

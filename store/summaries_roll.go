@@ -10,6 +10,10 @@ import (
 // cheaper: a fresh count of a window reads about 100–250 rows (Uptime's plan).
 const maxShiftRows = 240
 
+// rollChunkSize is how many summaries one write transaction of RollSummaries rolls: a few
+// milliseconds of work, so the recorder's group commits never wait long behind it.
+const rollChunkSize = 250
+
 // summaryHorizon is how far past now a fresh count reaches, so a result whose check time
 // is a little ahead of the store's clock is counted as the recorder would count it.
 const summaryHorizon = 24 * time.Hour
@@ -111,7 +115,7 @@ func rollSummary(ob bucket, prefix []byte, s *summary, now time.Time, p Retentio
 
 // RollSummaries moves the windows of orgID's service summaries to where they begin at now
 // and builds the summaries services lack (a database from before summaries, or one whose
-// summary was damaged), at most 1000 services per write transaction; then it deletes the
+// summary was damaged), rollChunkSize services per write transaction; then it deletes the
 // summaries of services that no longer exist. The janitor runs it every few minutes, so a
 // read of the overview moves each window over a few rows at most. It returns how many
 // summaries it wrote; an organization deleted meanwhile ends it without error.
@@ -149,7 +153,7 @@ func (db *DB) RollSummaries(orgID string, now time.Time) (int, error) {
 	return total, err
 }
 
-// rollChunk rolls or builds the summaries of up to maxDeleteChunk services from key from
+// rollChunk rolls or builds the summaries of up to rollChunkSize services from key from
 // on and returns how many it wrote and the key the next chunk resumes at (nil: done).
 func (db *DB) rollChunk(ob, services, sums bucket, from []byte, now time.Time) (int, []byte, error) {
 	c := services.Cursor()
@@ -158,7 +162,7 @@ func (db *DB) rollChunk(ob, services, sums bucket, from []byte, now time.Time) (
 		k, _ = c.Seek(from)
 	}
 	n := 0
-	for ; k != nil && n < maxDeleteChunk; k, _ = c.Next() {
+	for ; k != nil && n < rollChunkSize; k, _ = c.Next() {
 		prefix, ok := seriesPrefix(string(k))
 		if !ok {
 			continue // no series, no summary: the overview shows it empty
@@ -173,7 +177,7 @@ func (db *DB) rollChunk(ob, services, sums bucket, from []byte, now time.Time) (
 		} else if err := rollSummary(ob, prefix, &s, now, db.retention); err != nil {
 			return n, nil, err
 		}
-		if err := sums.Put(bytes.Clone(k), appendSummary(nil, &s)); err != nil {
+		if err := sums.Put(bytes.Clone(k), appendSummary(make([]byte, 0, summaryTypicalLen), &s)); err != nil {
 			return n, nil, err
 		}
 		n++

@@ -205,3 +205,55 @@ func TestSummaryCodec(t *testing.T) {
 		}
 	}
 }
+
+// TestRollSummariesBuildsMissingAndDropsOrphans: the janitor's roll gives every service a
+// summary — a database from before summaries has none — across several transactions,
+// and deletes summaries whose service is gone.
+func TestRollSummariesBuildsMissingAndDropsOrphans(t *testing.T) {
+	now := seriesEpoch
+	db, _, org := openSeriesDB(t, now)
+	svcs := createServices(t, db, org.ID, 2*rollChunkSize+10, time.Minute)
+	mustRecord(t, db, result(org.ID, svcs[0].ID, now.Add(-time.Hour), StatusRed, 0))
+	orphan := NewID()
+	if err := db.update(org.ID, nil, func(tx txn) error {
+		ob, err := orgBucket(tx, org.ID)
+		if err != nil {
+			return err
+		}
+		if err := ob.DeleteBucket([]byte(subSummaries)); err != nil {
+			return err
+		}
+		sums, err := ob.CreateBucket([]byte(subSummaries))
+		if err != nil {
+			return err
+		}
+		return sums.Put([]byte(orphan), appendSummary(nil, newSummary(now, DefaultRetention())))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := db.RollSummaries(org.ID, now)
+	if err != nil || n != len(svcs) {
+		t.Fatalf("RollSummaries = %d, %v; want %d", n, err, len(svcs))
+	}
+	count := 0
+	if err := db.view(func(tx txn) error {
+		sums, err := orgSub(tx, org.ID, subSummaries)
+		if err != nil {
+			return err
+		}
+		if sums.Get([]byte(orphan)) != nil {
+			t.Error("the orphaned summary is still there")
+		}
+		count = countKeys(sums)
+		var s summary
+		if err := decodeSummary(sums.Get([]byte(svcs[0].ID)), &s); err != nil || s.windows[window24h].down != 1 {
+			t.Errorf("built summary: %+v, %v", s.windows[window24h], err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if count != len(svcs) {
+		t.Errorf("%d summaries for %d services", count, len(svcs))
+	}
+}
