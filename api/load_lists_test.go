@@ -31,6 +31,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -67,6 +68,9 @@ func TestLoadAPIUnderChecks(t *testing.T) {
 		t.Skip("load program: set ALERTIFYPRO_LOAD=1 to run (see the top of load_lists_test.go)")
 	}
 	kind := cmp.Or(os.Getenv("ALERTIFYPRO_LOAD_CHECK"), "tcp")
+	// The figures hold for the machine as it was: say how busy it was with other work.
+	t.Logf("load average at start: %s", loadAverage())
+	defer func() { t.Logf("load average at the end: %s", loadAverage()) }()
 	targets := startLoadTargets(t, 8, kind)
 	cfg := api.TestConfig(t.TempDir())
 	cfg.CheckConcurrency = 512 // the production default
@@ -300,6 +304,15 @@ func checkRate(targets *loadTargets, d time.Duration) float64 {
 	n0 := targets.count.Load()
 	time.Sleep(d)
 	return float64(targets.count.Load()-n0) / d.Seconds()
+}
+
+// loadAverage is the machine's 1, 5 and 15-minute load averages (Linux), or "unknown".
+func loadAverage() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(raw)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 // processCPU is the CPU time (user and system) this process has used.
