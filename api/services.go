@@ -18,7 +18,7 @@ type serviceHandlers struct {
 // a name conflict marks the name field.
 func (h *serviceHandlers) services() resource[store.Service, serviceView] {
 	return resource[store.Service, serviceView]{base: h.base, event: "service",
-		load: h.store.Service, all: h.store.Services,
+		load: h.store.Service, page: h.store.ListServices,
 		insert: func(orgID string, s *store.Service, change *store.Change) error {
 			return serviceNameTaken(h.store.CreateService(orgID, s, change))
 		},

@@ -142,6 +142,9 @@ func (w *seriesWriter) add(item *RecordItem) error {
 	for l := range levelCount {
 		w.rollup(ow, l, prefix, floorNanos(at, l.step())).add(r.Status, ms)
 	}
+	if err := summarizeResult(w.tx, ow.id, r); err != nil {
+		return err
+	}
 	if svc.LastCheckedAt != nil && !r.CheckedAt.After(*svc.LastCheckedAt) {
 		return nil // late arrival: history only, the service already shows something newer
 	}
