@@ -35,7 +35,7 @@ type renderedMessage struct {
 }
 
 // recoveryEvents end an alert, whatever their source.
-var recoveryEvents = map[string]bool{"alert.resolved": true, "monitor.recovered": true,
+var recoveryEvents = map[string]bool{"alert.resolved": true, "monitor.recovered": true, testEventClose: true,
 	"heartbeat.recovered": true, "incident.resolved": true}
 
 // renderMessage puts n into words as of now.
