@@ -130,7 +130,7 @@ func (sm *StateMachine) notification(tx *store.AlertTx, al *store.Alert, svc *st
 	case eventAcknowledged:
 		n.Actor = personName(tx, al.OrgID, al.AcknowledgedBy)
 		n.Title = w.down() + ", acknowledged by " + n.Actor
-		n.Summary = "Acknowledged by " + n.Actor + "; the alert no longer escalates."
+		n.Summary = "The alert no longer escalates."
 	case eventResolved:
 		end := now
 		if al.ResolvedAt != nil {

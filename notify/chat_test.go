@@ -2,9 +2,11 @@ package notify
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // sendChat sends n through typ's sender and returns the request and its JSON body.
@@ -166,5 +168,25 @@ func TestRocketChatMessage(t *testing.T) {
 	if att["color"] != "#12b76a" || att["title"] != "✅ API is up again" || att["title_link"] != "https://alertify.example.com/alerts/alert-1" ||
 		!strings.Contains(att["text"].(string), "was down for 12 minutes") {
 		t.Errorf("attachment = %v", att)
+	}
+}
+
+func TestDiscordRetryAfterFromBody(t *testing.T) {
+	r := receiverFor(t, "discord")
+	s := senderAt(t, "discord", r)
+	// A 429 whose Retry-After header a proxy dropped: the body still says when.
+	r.respond(429, `{"message":"You are being rate limited.","retry_after":1.5,"global":false}`, nil)
+	a, err := s.Send(t.Context(), firedNotification())
+	if de := asDeliveryError(t, err); a.RetryAfter != 1500*time.Millisecond || de.RetryAfter != a.RetryAfter || a.Permanent {
+		t.Errorf("429 with retry_after in the body: %+v", a)
+	}
+	// The header, when present, wins; an absurd body is capped.
+	r.respond(429, `{"retry_after":1.5}`, http.Header{"Retry-After": {"3"}})
+	if a, _ := s.Send(t.Context(), firedNotification()); a.RetryAfter != 3*time.Second {
+		t.Errorf("header: %+v", a)
+	}
+	r.respond(429, `{"retry_after":1e300}`, nil)
+	if a, _ := s.Send(t.Context(), firedNotification()); a.RetryAfter != maxRetryAfter {
+		t.Errorf("absurd retry_after: %+v", a)
 	}
 }

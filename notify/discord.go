@@ -65,7 +65,8 @@ func discordPayload(m renderedMessage, alertURL string) map[string]any {
 		description += links
 	}
 	embed := map[string]any{
-		"title":  truncateChars(m.Icon+" "+m.Headline, discordTitleChars),
+		// Discord renders Markdown in embed titles too (not links).
+		"title":  truncateChars(m.Icon+" "+markdownEscaper.Replace(m.Headline), discordTitleChars),
 		"color":  m.color(),
 		"footer": map[string]any{"text": "AlertifyPro"},
 	}

@@ -117,6 +117,7 @@ func (s *emailSender) Send(ctx context.Context, n *Notification) (Attempt, error
 		own := *s.own
 		own.HeloName = s.heloName
 		mailer = NewSMTPMailer(own)
+		mailer.now = s.now
 		mailer.dialContext = s.dial
 	}
 	if mailer == nil {

@@ -164,13 +164,15 @@ func joinSentences(text, sentence string) string {
 }
 
 // line is the message in one line, title then summary, without saying the same twice:
-// "API is down: connection refused".
+// "API is down: connection refused", "API is up again. API was down for 40 seconds."
 func (m renderedMessage) line() string {
 	switch {
 	case m.Summary == "":
 		return m.Title
 	case strings.HasPrefix(m.Summary, m.Title):
 		return m.Summary
+	case strings.HasSuffix(m.Summary, "."):
+		return joinSentences(m.Title, m.Summary)
 	}
 	return m.Title + ": " + m.Summary
 }

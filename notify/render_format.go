@@ -138,7 +138,8 @@ func noMentions(s string) string { return strings.ReplaceAll(s, "@", "@\u200b") 
 // inlineHTML lays the message out in the small HTML subset Telegram and
 // Matrix accept (b, a), with br as the line break (Telegram takes "\n").
 func (m renderedMessage) inlineHTML(br string) string {
-	esc := html.EscapeString
+	// A line break inside a value (a multi-line check error) breaks the line too.
+	esc := func(s string) string { return strings.ReplaceAll(html.EscapeString(s), "\n", br) }
 	var lines []string
 	lines = append(lines, "<b>"+esc(m.Icon+" "+m.Headline)+"</b>")
 	if m.Summary != "" {
