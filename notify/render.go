@@ -169,7 +169,7 @@ func (m renderedMessage) line() string {
 	switch {
 	case m.Summary == "":
 		return m.Title
-	case strings.HasPrefix(m.Summary, m.Title):
+	case strings.Contains(m.Summary, m.Title): // "Escalation level 2: API is down: …"
 		return m.Summary
 	case strings.HasSuffix(m.Summary, "."):
 		return joinSentences(m.Title, m.Summary)
