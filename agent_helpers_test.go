@@ -320,11 +320,13 @@ func (s *agentServer) org(name string) (orgID, token string) {
 	return o.ID, tok
 }
 
-// service creates an HTTP service of orgID; auth, when set, is sealed as the API seals it.
+// service creates an HTTP service of orgID checked from the location "home" (every
+// organization's name of its test location: another organization's service naming it
+// must still never reach this one's agents); auth, when set, is sealed as the API seals it.
 func (s *agentServer) service(orgID, name, endpoint string, interval int, auth *monitor.Credentials) *store.Service {
 	s.t.Helper()
 	svc := &store.Service{ID: store.NewID(), Name: name, CheckType: "HTTP", Endpoint: endpoint, CheckIntervalSeconds: interval,
-		TimeoutSeconds: 1, Options: json.RawMessage(`{"method":"GET","expected_status_codes":[200]}`)}
+		TimeoutSeconds: 1, Options: json.RawMessage(`{"method":"GET","expected_status_codes":[200]}`), Locations: []string{"home"}}
 	if auth != nil {
 		sealed, err := monitor.SealAuth(s.sealer, orgID, svc.ID, auth)
 		if err != nil {

@@ -126,12 +126,16 @@ func (e *hubEnv) org(name string) string {
 	return o.ID
 }
 
-// service creates an HTTP service of orgID checking endpoint every interval seconds;
-// auth, when not nil, is sealed as the API seals it.
+// testLocations are the locations the tests' services name: every location name the
+// tests create, so a service goes to every location its organization may use.
+var testLocations = []string{"home", "bob-lab", "eu-west"}
+
+// service creates an HTTP service of orgID checking endpoint every interval seconds from
+// testLocations; auth, when not nil, is sealed as the API seals it.
 func (e *hubEnv) service(orgID, name, endpoint string, interval int, auth *monitor.Credentials) *store.Service {
 	e.t.Helper()
 	s := &store.Service{ID: store.NewID(), Name: name, CheckType: "HTTP", Endpoint: endpoint,
-		CheckIntervalSeconds: interval, TimeoutSeconds: 1, Options: json.RawMessage(`{}`)}
+		CheckIntervalSeconds: interval, TimeoutSeconds: 1, Options: json.RawMessage(`{}`), Locations: testLocations}
 	if auth != nil {
 		sealed, err := monitor.SealAuth(e.sealer, orgID, s.ID, auth)
 		if err != nil {
