@@ -26,11 +26,13 @@ type HubStore interface {
 	PruneAgentBatches(before time.Time) (int, error)
 }
 
-// ResultSink records the results agents report, once validated and de-duplicated: every
-// result is for a service of the location's organization(s) that the agent was assigned,
-// checked_at clamped (SPEC §8). An error makes the agent send the batch again later.
+// ResultSink records the results agents report, once validated: every result is for a
+// service of the location's organization(s) that the agent was assigned, carries the
+// location and its receive time, checked_at clamped (SPEC §8). It records them and marks
+// batch in the ledger together, or neither; duplicate says the ledger already held the
+// batch (nothing was recorded). An error makes the agent send the batch again later.
 type ResultSink interface {
-	Record(ctx context.Context, loc *store.Location, agentID string, results []Checked) error
+	Record(ctx context.Context, loc *store.Location, agentID string, batch store.AgentBatch, results []Checked) (duplicate bool, err error)
 }
 
 // Checked is one validated agent result.

@@ -70,9 +70,11 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
 	pings := alerting.NewPingRecorder(db, logger)
 	// The agent channel (SPEC §8): assignments out, validated result batches in.
-	sink := opts.AgentSink
-	if sink == nil {
-		sink = &agent.MeterSink{Logger: logger}
+	// Their results go into the same history and alert evaluation as the engine's.
+	a.agentResults = &agent.StoreSink{Store: db}
+	var sink agent.ResultSink = a.agentResults
+	if opts.WrapAgentSink != nil {
+		sink = opts.WrapAgentSink(sink)
 	}
 	a.agents = &agent.Hub{Store: db, Sink: sink, Opener: sealer, Version: opts.Version, Logger: logger}
 	router, err := api.NewRouter(api.Deps{
