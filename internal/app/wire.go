@@ -32,8 +32,11 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		return nil, err
 	}
 	bell := notify.NewDoorbell()
+	// Which probe locations are online: the agent hub keeps it, the state machine reads it
+	// inside the store's transactions (SPEC §8). On the wall clock, as timers are.
+	board := &alerting.LocationBoard{Builtin: cfg.BuiltinLocation()}
 	sm := alerting.NewStateMachine(alerting.Config{BaseURL: cfg.BaseURL, Logger: logger, Now: opts.Now,
-		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: bell.Ring})
+		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: bell.Ring, Location: cfg.BuiltinLocation(), Locations: board})
 	db, err := store.Open(path, storeOptions(cfg, opts, sm, sealer))
 	if err != nil {
 		return nil, err
@@ -76,7 +79,7 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 	if opts.WrapAgentSink != nil {
 		sink = opts.WrapAgentSink(sink)
 	}
-	a.agents = &agent.Hub{Store: db, Sink: sink, Opener: sealer, Version: opts.Version, Logger: logger}
+	a.agents = &agent.Hub{Store: db, Sink: sink, Opener: sealer, Version: opts.Version, Logger: logger, Presence: board}
 	router, err := api.NewRouter(api.Deps{
 		Config:    cfg,
 		Store:     db,
@@ -117,6 +120,8 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		// It closes the agents' connections itself (the HTTP server does not drain hijacked
 		// ones) and waits for their handlers, which record through the store.
 		{name: "agent hub", run: a.agents.Run},
+		// location.offline / location.degraded alerts, one per episode.
+		{name: "location watch", run: (&alerting.LocationWatch{Alerter: a.alerter, Board: board, Logger: logger}).Run},
 	}...)
 	return a, nil
 }
