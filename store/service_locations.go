@@ -113,6 +113,7 @@ func (w *seriesWriter) addLocated(ow *orgWriter, prefix []byte, svc *Service, r 
 	if svc.LastCheckedAt == nil || r.CheckedAt.After(*svc.LastCheckedAt) {
 		w.attribute(ow, prefix, svc, at)
 		setLatest(svc, r)
+		svc.LastLocation = loc
 	}
 	if !svc.Paused && svc.Status != StatusPaused {
 		if r.Status == StatusMaintenance {

@@ -57,6 +57,9 @@ type Service struct {
 	// quorum verdict (service_locations.go).
 	LocationStatus    map[string]string    `json:"location_status,omitempty"`
 	LocationCheckedAt map[string]time.Time `json:"location_checked_at,omitempty"`
+	// LastLocation is, for a service of several locations, where the latest result
+	// (Last*) came from.
+	LastLocation string `json:"last_location,omitempty"`
 }
 
 // Certificate is a TLS certificate as a check saw it.

@@ -96,6 +96,8 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		Notify:    notifyDeps,
 		Pings:     pings,
 		Agents:    a.agents,
+		// Agents' recorded results on /metrics.
+		AgentResults: a.agentResults,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("build router: %w", err)
