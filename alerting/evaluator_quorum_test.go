@@ -2,6 +2,7 @@ package alerting
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,6 +46,10 @@ func (f *fixture) round(svc *store.Service, red ...string) {
 func TestQuorumOfLocationsOpensAndResolves(t *testing.T) {
 	f := newFixture(t)
 	f.channel("ops")
+	hook := &store.Webhook{DisplayURL: "https://hooks.example/in", SealedURL: []byte("x"), Events: []string{"monitor.down"}, Enabled: true}
+	if err := f.db.CreateWebhook(f.org.ID, hook, nil); err != nil {
+		t.Fatal(err)
+	}
 	svc := f.locatedService("shop", "eu-west", "us-east", "ap-south")
 	f.rule("down", svc, 2, 1)
 
@@ -78,6 +83,15 @@ func TestQuorumOfLocationsOpensAndResolves(t *testing.T) {
 	}
 	if fired == nil || !slices.Equal(fired.N.FailingRegions, []string{"eu-west", "us-east"}) {
 		t.Fatalf("fired notification %+v; want the failing locations", fired)
+	}
+	var down []string
+	for _, e := range f.outbox() {
+		if e.Event == "monitor.down" {
+			down = append(down, string(e.N.Payload))
+		}
+	}
+	if len(down) != 1 || !strings.Contains(down[0], `"failing_regions":["eu-west","us-east"]`) {
+		t.Fatalf("monitor.down webhook events %v; want one naming the failing locations", down)
 	}
 
 	f.round(svc, "eu-west") // us-east recovers: one failing location left
