@@ -1,6 +1,7 @@
 package alerting
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -66,5 +67,75 @@ func TestLocationWatchOneAlertPerEpisode(t *testing.T) {
 	}
 	if all := f.alerts("all"); len(all) != 1 || all[0].ResolvedBy != store.ResolvedByAuto {
 		t.Fatalf("alerts %+v; want the one, resolved", all)
+	}
+}
+
+// Each location has its own mass-failure detector: most of an agent location's checks
+// turning RED at once holds its services' alerts and raises one location.degraded alert
+// — not the appliance's "probe connectivity" notice, and the built-in location's services
+// still page as usual.
+func TestMassFailurePerLocation(t *testing.T) {
+	f := newFixture(t)
+	f.channel("ops")
+	f.board = &LocationBoard{Builtin: "local", Grace: time.Hour}
+	f.restart()
+	f.board.Present(store.Location{ID: "loc-eu", OrgID: f.org.ID, Name: "eu-west"}, 1)
+	var remote []*store.Service
+	for i := range 12 {
+		remote = append(remote, f.locatedService(fmt.Sprintf("host%02d", i), "eu-west"))
+	}
+	local := f.service("local-only")
+	at := func(status string, svcs []*store.Service, location string) []store.RecordItem {
+		items := f.results(status, svcs...)
+		for i := range items {
+			items[i].Result.Location = location
+		}
+		return items
+	}
+	if err := f.db.RecordResults(at(store.StatusGreen, remote, "eu-west")); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Add(time.Minute)
+	for range 2 {
+		items := append(at(store.StatusRed, remote[:8], "eu-west"), at(store.StatusGreen, remote[8:], "eu-west")...)
+		items = append(items, at(store.StatusRed, []*store.Service{local}, "local")...)
+		if err := f.db.RecordResults(items); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Add(time.Minute)
+	}
+	held, paged := 0, 0
+	for _, a := range f.alerts("open") {
+		switch {
+		case a.ServiceID == local.ID && !a.Held:
+			paged++
+		case a.ServiceID != local.ID && a.Held:
+			held++
+		default:
+			t.Errorf("alert %+v", a)
+		}
+	}
+	if held != 8 || paged != 1 {
+		t.Fatalf("%d held eu-west alerts and %d paged local ones; want 8 and 1", held, paged)
+	}
+	for _, e := range f.outbox() {
+		if e.N.Title == "Probe connectivity problem" {
+			t.Fatal("an agent location's mass failure was announced as the appliance's own")
+		}
+	}
+	w := &LocationWatch{Alerter: f.al, Board: f.board}
+	for range 2 {
+		if err := w.Sweep(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	degraded := 0
+	for _, a := range f.alerts("open") {
+		if a.AlertRuleID == store.LocationDegradedRuleID && a.LocationID == "loc-eu" {
+			degraded++
+		}
+	}
+	if degraded != 1 {
+		t.Fatalf("%d location.degraded alerts, want 1", degraded)
 	}
 }
