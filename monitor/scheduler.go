@@ -5,6 +5,7 @@ import (
 	"context"
 	"hash/fnv"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -195,6 +196,10 @@ func (s *Scheduler) reload(now time.Time) {
 				e.next = latest
 				heap.Fix(&s.queue, e.index)
 			}
+		case svc.MultiLocation() && !slices.Equal(e.svc.Locations, svc.Locations):
+			// Another place among the service's locations: move to its planned times.
+			e.svc, e.next = svc, now.Add(s.firstDelay(svc, local, interval, now))
+			heap.Fix(&s.queue, e.index)
 		default:
 			e.svc = svc
 		}
