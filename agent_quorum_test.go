@@ -145,7 +145,10 @@ func TestAgentLocationsQuorum(t *testing.T) {
 
 	// Two fail: the alert fires naming exactly them.
 	ft.failFor("127.0.0.2", "127.0.0.3")
+	second := time.Now()
 	waitUntil(15*time.Second, "the service alert", func() bool { return len(alerts()) > 0 })
+	t.Logf("the alert fired %s after a second location began failing (interval 1 s, 2 consecutive failures)",
+		time.Since(second).Round(100*time.Millisecond))
 	list := alerts()
 	if len(list) != 1 || list[0].ServiceID == nil || *list[0].ServiceID != svc.ID || list[0].Status != "firing" ||
 		!slices.Equal(list[0].FailingRegions, []string{"loc-a", "loc-b"}) {
@@ -157,10 +160,12 @@ func TestAgentLocationsQuorum(t *testing.T) {
 
 	// Recovery resolves it.
 	ft.failFor()
+	recovered := time.Now()
 	waitUntil(15*time.Second, "the alert resolved", func() bool {
 		l := alerts()
 		return len(l) == 1 && l[0].Status == "resolved"
 	})
+	t.Logf("the alert resolved %s after the target recovered", time.Since(recovered).Round(100*time.Millisecond))
 	waitUntil(10*time.Second, "every location GREEN again", allGreen)
 
 	// SIGKILL loc-c's only agent: its location is offline within 30 s, with one
