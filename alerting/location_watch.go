@@ -105,6 +105,12 @@ func (w *LocationWatch) episode(h locationHealth, ruleID string, on bool, now ti
 	return nil
 }
 
+// LocationDegraded reports whether agent location name (of organization orgID, "" for an
+// instance location) is degraded now: its own mass-failure detector (§4.5) fired.
+func (a *Alerter) LocationDegraded(orgID, name string) bool {
+	return a.massFor(orgID, name).active(a.now())
+}
+
 // locationRecipients is where loc's alerts live and who is told: its organization and
 // that organization's admins, or for an instance location the instance admin's oldest
 // organization and the admin ("" when there is no instance admin yet).

@@ -123,6 +123,9 @@ func TestMassFailurePerLocation(t *testing.T) {
 			t.Fatal("an agent location's mass failure was announced as the appliance's own")
 		}
 	}
+	if !f.al.LocationDegraded(f.org.ID, "eu-west") || f.al.LocationDegraded(f.org.ID, "us-east") {
+		t.Fatal("eu-west should be degraded, us-east not")
+	}
 	w := &LocationWatch{Alerter: f.al, Board: f.board}
 	for range 2 {
 		if err := w.Sweep(); err != nil {
