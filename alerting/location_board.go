@@ -38,6 +38,7 @@ type boardEntry struct {
 	loc       store.Location
 	connected int
 	since     time.Time // when connected last changed between zero and non-zero
+	deleted   bool      // Forget: kept until LocationWatch has resolved its alerts
 }
 
 // DefaultLocationGrace is LocationBoard.Grace's default.
@@ -75,15 +76,28 @@ func (b *LocationBoard) Present(loc store.Location, connected int) {
 	if (e.connected > 0) != (connected > 0) {
 		e.since = b.Now()
 	}
-	e.loc, e.connected = loc, connected
+	e.loc, e.connected, e.deleted = loc, connected, false // a location of that name (again)
 }
 
-// Forget drops a deleted location.
+// Forget marks a location deleted: it is no longer offline, LocationWatch resolves its
+// open alerts and then drops it (drop).
 func (b *LocationBoard) Forget(loc store.Location) {
 	b.init()
 	b.mu.Lock()
-	delete(b.locs, boardKey(loc.OrgID, loc.Name))
-	b.mu.Unlock()
+	defer b.mu.Unlock()
+	k := boardKey(loc.OrgID, loc.Name)
+	if e := b.locs[k]; e != nil {
+		e.deleted = true
+	}
+}
+
+// drop removes a deleted location's entry.
+func (b *LocationBoard) drop(key string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if e := b.locs[key]; e != nil && e.deleted {
+		delete(b.locs, key)
+	}
 }
 
 // key is the board key of location name as organization orgID sees it: its own location
@@ -115,7 +129,7 @@ func (b *LocationBoard) Offline(orgID, name string) bool {
 	defer b.mu.Unlock()
 	now := b.Now()
 	e := b.locs[b.key(orgID, name)]
-	if e == nil {
+	if e == nil || e.deleted {
 		return now.Sub(b.started) >= b.Grace
 	}
 	return e.connected == 0 && now.Sub(e.since) >= b.Grace
@@ -126,6 +140,7 @@ type locationHealth struct {
 	loc     store.Location
 	key     string
 	offline bool
+	deleted bool
 }
 
 // snapshot lists the agent locations the board has heard of, in key order.
@@ -136,7 +151,8 @@ func (b *LocationBoard) snapshot() []locationHealth {
 	now := b.Now()
 	out := make([]locationHealth, 0, len(b.locs))
 	for k, e := range b.locs {
-		out = append(out, locationHealth{loc: e.loc, key: k, offline: e.connected == 0 && now.Sub(e.since) >= b.Grace})
+		out = append(out, locationHealth{loc: e.loc, key: k, deleted: e.deleted,
+			offline: !e.deleted && e.connected == 0 && now.Sub(e.since) >= b.Grace})
 	}
 	slices.SortFunc(out, func(a, b locationHealth) int { return cmpStrings(a.key, b.key) })
 	return out

@@ -60,9 +60,18 @@ func (w *LocationWatch) Sweep() error {
 	now := sm.now()
 	var errs []error
 	for _, h := range w.Board.snapshot() {
-		degraded := !h.offline && sm.massFor(h.loc.OrgID, h.loc.Name).active(now)
-		errs = append(errs, w.episode(h, store.LocationOfflineRuleID, h.offline, now),
+		degraded := !h.offline && !h.deleted && sm.massFor(h.loc.OrgID, h.loc.Name).active(now)
+		err := errors.Join(w.episode(h, store.LocationOfflineRuleID, h.offline, now),
 			w.episode(h, store.LocationDegradedRuleID, degraded, now))
+		if h.deleted && err == nil {
+			// A deleted location's episodes are over: its alerts are resolved.
+			w.Board.drop(h.key)
+			w.mu.Lock()
+			delete(w.open, h.key+"\x00"+store.LocationOfflineRuleID)
+			delete(w.open, h.key+"\x00"+store.LocationDegradedRuleID)
+			w.mu.Unlock()
+		}
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -68,6 +68,25 @@ func TestLocationWatchOneAlertPerEpisode(t *testing.T) {
 	if all := f.alerts("all"); len(all) != 1 || all[0].ResolvedBy != store.ResolvedByAuto {
 		t.Fatalf("alerts %+v; want the one, resolved", all)
 	}
+
+	// A second episode; then the location is deleted while offline: its alert resolves and
+	// the board forgets it.
+	f.board.Present(own, 0)
+	time.Sleep(30 * time.Millisecond)
+	sweep()
+	if open := f.alerts("open"); len(open) != 1 {
+		t.Fatalf("second episode: %d open alerts, want 1", len(open))
+	}
+	f.board.Forget(own)
+	sweep()
+	if open := f.alerts("open"); len(open) != 0 {
+		t.Fatalf("a deleted location's alert is still open: %+v", open)
+	}
+	for _, h := range f.board.snapshot() {
+		if h.loc.ID == own.ID {
+			t.Fatal("the board still holds the deleted location")
+		}
+	}
 }
 
 // Each location has its own mass-failure detector: most of an agent location's checks
