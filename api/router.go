@@ -50,7 +50,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		limits   = newRateLimiter(b.now)
 		beats    = &heartbeatHandlers{base: b}
 		pinger   = newHeartbeatPinger(b, d.Pings)
-		locs     = &locationHandlers{base: b}
+		locs     = &locationHandlers{base: b, alerter: d.Alerter}
 		channel  = newAgentChannelHandlers(b)
 	)
 	public, err := newPublicStatusHandlers(b) // public status pages, feeds, badges + their cache

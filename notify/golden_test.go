@@ -44,6 +44,7 @@ func goldenNotifications() map[string]*Notification {
 	resolved.ID, resolved.Event, resolved.AckURL, resolved.Status, resolved.Error = "8b4f0d21-6c3e-4a7f-9b2c-3d4e5f6a7b8c", "alert.resolved", "", "GREEN", ""
 	resolved.Title, resolved.Summary = hostileName+" is up again", ""
 	resolved.Since, resolved.ResolvedAt, resolved.DownFor = channelsNow.Add(-40*time.Second), &at, 40*time.Second
+	fired.FailingRegions = []string{"eu-west", "us-east"} // a service checked from several locations
 	return map[string]*Notification{"fired": fired, "acknowledged": &acked, "resolved": &resolved}
 }
 

@@ -106,6 +106,7 @@ func messageFacts(n *Notification, recovered bool, now time.Time) []messageFact 
 	}
 	add("Endpoint", endpoint)
 	add("Status", n.Status)
+	add("Failing locations", strings.Join(n.FailingRegions, ", "))
 	add("Severity", n.Severity)
 	if !recovered {
 		add("Error", truncateChars(n.Error, maxErrorChars))

@@ -49,8 +49,9 @@ func (s *twilioSender) Send(ctx context.Context, n *Notification) (Attempt, erro
 	return s.postForm(ctx, endpoint, form, header)
 }
 
-// twilioBody is the SMS text of m: its one line and the acknowledge link (the alert's
-// link once it is resolved or acknowledged), within two segments.
+// twilioBody is the SMS text of m: its one line (with the failing locations of a
+// service checked from several) and the acknowledge link (the alert's link once it
+// is resolved or acknowledged), within two segments.
 func twilioBody(m renderedMessage) string {
 	link := ""
 	for _, l := range m.Links {
@@ -58,5 +59,11 @@ func twilioBody(m renderedMessage) string {
 			link = l.URL
 		}
 	}
-	return smsText(m.line(), link, smsSegmentsMax)
+	line := m.line()
+	for _, f := range m.Facts {
+		if f.Name == "Failing locations" { // a service checked from several (SPEC §8)
+			line = joinSentences(line, "Failing in "+f.Value+".")
+		}
+	}
+	return smsText(line, link, smsSegmentsMax)
 }

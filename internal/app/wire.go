@@ -32,8 +32,11 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		return nil, err
 	}
 	bell := notify.NewDoorbell()
+	// Which probe locations are online: the agent hub keeps it, the state machine reads it
+	// inside the store's transactions (SPEC §8). On the wall clock, as timers are.
+	board := &alerting.LocationBoard{Builtin: cfg.BuiltinLocation()}
 	sm := alerting.NewStateMachine(alerting.Config{BaseURL: cfg.BaseURL, Logger: logger, Now: opts.Now,
-		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: bell.Ring})
+		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: bell.Ring, Location: cfg.BuiltinLocation(), Locations: board})
 	db, err := store.Open(path, storeOptions(cfg, opts, sm, sealer))
 	if err != nil {
 		return nil, err
@@ -71,11 +74,13 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
 	pings := alerting.NewPingRecorder(db, logger)
 	// The agent channel (SPEC §8): assignments out, validated result batches in.
-	sink := opts.AgentSink
-	if sink == nil {
-		sink = &agent.MeterSink{Logger: logger}
+	// Their results go into the same history and alert evaluation as the engine's.
+	a.agentResults = &agent.StoreSink{Store: db}
+	var sink agent.ResultSink = a.agentResults
+	if opts.WrapAgentSink != nil {
+		sink = opts.WrapAgentSink(sink)
 	}
-	a.agents = &agent.Hub{Store: db, Sink: sink, Opener: sealer, Version: opts.Version, Logger: logger}
+	a.agents = &agent.Hub{Store: db, Sink: sink, Opener: sealer, Version: opts.Version, Logger: logger, Presence: board}
 	router, err := api.NewRouter(api.Deps{
 		Config:    cfg,
 		Store:     db,
@@ -92,6 +97,8 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		Notify:    notifyDeps,
 		Pings:     pings,
 		Agents:    a.agents,
+		// Agents' recorded results on /metrics.
+		AgentResults: a.agentResults,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("build router: %w", err)
@@ -116,6 +123,8 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		// It closes the agents' connections itself (the HTTP server does not drain hijacked
 		// ones) and waits for their handlers, which record through the store.
 		{name: "agent hub", run: a.agents.Run},
+		// location.offline / location.degraded alerts, one per episode.
+		{name: "location watch", run: (&alerting.LocationWatch{Alerter: a.alerter, Board: board, Logger: logger}).Run},
 	}...)
 	return a, nil
 }
@@ -150,6 +159,7 @@ func newEngine(cfg *config.Config, opts Options, db *store.DB, sealer *crypto.Se
 		Poll:        cfg.SchedulerPollInterval,
 		Concurrency: cfg.CheckConcurrency,
 		Logger:      opts.Logger,
+		Location:    cfg.BuiltinLocation(),
 	})
 	if d := opts.FirstCheckDelay; d > 0 {
 		e.Scheduler.Jitter = func(string, time.Duration) time.Duration { return d }
