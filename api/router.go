@@ -71,8 +71,10 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 
 	v1 := r.Group("/api/v1", apiHeaders())
 	v1.GET("/health", health)
-	// One-click acknowledge from a notification: the signed token is the authority.
-	v1.GET("/alerts/:id/ack", h(ackLink.ack))
+	// The acknowledge link of notifications: the signed token is the authority; GET shows
+	// a page, POST acknowledges (SPEC §12).
+	v1.GET("/alerts/:id/ack", h(ackLink.page))
+	v1.POST("/alerts/:id/ack", h(ackLink.ack))
 	v1.GET("/ready", b.ready)
 	v1.POST("/auth/register", h(authH.register))
 	v1.POST("/auth/login", h(authH.login))

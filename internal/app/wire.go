@@ -67,6 +67,7 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 	purger := store.NewHistoryPurger(db, logger)
 	// Every notification delivery, test sends included, goes out through the egress guard.
 	notifyDeps := notify.NewDeps(guard, smtpConfig(cfg), userAgent)
+	notifyDeps.HeloName = notify.HeloNameOf(cfg.BaseURL)
 	destinations := &notify.Destinations{Store: db, Opener: sealer, Logger: logger, Deps: notifyDeps}
 	outbox := &notify.OutboxSender{Store: db, Resolve: destinations.Resolve, Logger: logger, Now: opts.Now,
 		OnDelivered: destinations.OnDelivered, OnPermanent: destinations.OnPermanent, Doorbell: bell}
@@ -172,7 +173,7 @@ func smtpConfig(cfg *config.Config) *notify.SMTPConfig {
 		return nil
 	}
 	return &notify.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
-		Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS}
+		Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS, HeloName: notify.HeloNameOf(cfg.BaseURL)}
 }
 
 // utcClock is now, or the wall clock in UTC.
