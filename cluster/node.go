@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/raft"
 	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/alertifypro/alertifypro/store"
 )
@@ -108,8 +107,9 @@ func (n *Node) Start(db *store.DB) (err error) {
 		return fmt.Errorf("cluster: %w", err)
 	}
 	hlog := newRaftLogger(n.log)
-	n.logs, err = raftboltdb.New(raftboltdb.Options{Path: filepath.Join(n.cfg.Dir, "raft.db"),
-		BoltOptions: &bolt.Options{Timeout: time.Second}})
+	// No lock timeout needed: the store's file, opened first, is locked already, so no
+	// second process gets this far on the same DATA_DIR.
+	n.logs, err = raftboltdb.NewBoltStore(filepath.Join(n.cfg.Dir, "raft.db"))
 	if err != nil {
 		return fmt.Errorf("cluster: open the Raft log: %w", err)
 	}
