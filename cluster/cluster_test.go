@@ -44,7 +44,7 @@ type testNode struct {
 }
 
 // freeAddr returns a loopback address nothing listens on (a moment ago).
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -68,7 +68,7 @@ func storeOptions(r store.Replicator, log *slog.Logger) store.Options {
 }
 
 // configs are the Configs of n nodes of one cluster, in dirs under t.TempDir().
-func configs(t *testing.T, n int, key string) []Config {
+func configs(t testing.TB, n int, key string) []Config {
 	t.Helper()
 	var peers []Peer
 	for i := range n {
@@ -84,7 +84,13 @@ func configs(t *testing.T, n int, key string) []Config {
 }
 
 // start opens a store in dir and starts a Node over it.
-func start(t *testing.T, cfg Config, dir string) *testNode {
+func start(t testing.TB, cfg Config, dir string) *testNode {
+	t.Helper()
+	return startWith(t, cfg, dir, false)
+}
+
+// startWith is start; noSync opens the store without fsync (the NoSync measurement).
+func startWith(t testing.TB, cfg Config, dir string, noSync bool) *testNode {
 	t.Helper()
 	tn := &testNode{id: cfg.NodeID, dir: dir, cfg: cfg, logs: &syncBuffer{}}
 	log := slog.New(slog.NewTextHandler(tn.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -93,7 +99,9 @@ func start(t *testing.T, cfg Config, dir string) *testNode {
 	if tn.node, err = New(cfg); err != nil {
 		t.Fatal(err)
 	}
-	if tn.db, err = store.Open(filepath.Join(dir, "alertifypro.db"), storeOptions(tn.node, log)); err != nil {
+	opts := storeOptions(tn.node, log)
+	opts.NoSync = noSync
+	if tn.db, err = store.Open(filepath.Join(dir, "alertifypro.db"), opts); err != nil {
 		t.Fatal(err)
 	}
 	if err := tn.node.Start(tn.db); err != nil {
@@ -104,7 +112,7 @@ func start(t *testing.T, cfg Config, dir string) *testNode {
 }
 
 // stop closes the node, then its store (harmless twice).
-func (tn *testNode) stop(t *testing.T) {
+func (tn *testNode) stop(t testing.TB) {
 	if err := tn.node.Close(); err != nil {
 		t.Errorf("close %s: %v", tn.id, err)
 	}
@@ -112,7 +120,7 @@ func (tn *testNode) stop(t *testing.T) {
 }
 
 // waitFor polls cond until it holds or the timeout passes.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {
@@ -124,7 +132,7 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 }
 
 // leaderOf waits for one of nodes to lead and returns it.
-func leaderOf(t *testing.T, nodes []*testNode) *testNode {
+func leaderOf(t testing.TB, nodes []*testNode) *testNode {
 	t.Helper()
 	var leader *testNode
 	waitFor(t, 10*time.Second, "a leader", func() bool {
