@@ -46,6 +46,8 @@ type Deps struct {
 	// Agents is the agent channel's hub (SPEC §8; its Run must be running); nil refuses
 	// agent connections and shows every location without agents.
 	Agents AgentHub
+	// Cluster is this node's cluster membership (SPEC §9); nil on a single node.
+	Cluster Cluster
 }
 
 // base is the dependency set every resource handler embeds.
@@ -63,6 +65,7 @@ type base struct {
 	version   string
 	mailer    mailer // instance e-mail; nil when SMTP_HOST is unset
 	agents    AgentHub
+	cluster   Cluster // nil on a single node
 }
 
 func newBase(d Deps) *base {
@@ -76,7 +79,7 @@ func newBase(d Deps) *base {
 	}
 	return &base{cfg: d.Config, store: d.Store, passwords: d.Passwords, tokens: d.Tokens,
 		sealer: d.Sealer, guard: d.Guard, engine: d.Engine, purger: d.Purger, logger: logger, now: now, version: d.Version, mailer: instanceMailer(d.Notify),
-		agents: d.Agents}
+		agents: d.Agents, cluster: d.Cluster}
 }
 
 // UseReleaseMode switches Gin, process-wide, out of its debug mode (which prints every

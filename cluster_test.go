@@ -1,0 +1,151 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A 3-node cluster of real processes forms; writes through the leader's API are on every
+// node (read back through each node's API) and answer with their node and Raft index; a
+// follower refuses a write; kill -9 of the leader: a new leader takes writes within 5 s,
+// every write acknowledged before the kill is on both survivors, and the killed node,
+// restarted, catches up with what it missed.
+func TestClusterReplicatesAndSurvivesTheLeadersDeath(t *testing.T) {
+	c := newTestCluster(t, 3)
+	c.startAll()
+	leader := c.register()
+
+	var acked []string
+	for i := range 10 {
+		id, by, index := c.createTeam(5*time.Second, fmt.Sprintf("team %d", i))
+		if by != leader {
+			t.Fatalf("team %d was taken by %s, not the leader %s", i, by.id, leader.id)
+		}
+		if index == 0 {
+			t.Fatal("no index")
+		}
+		acked = append(acked, id)
+	}
+	for _, n := range c.nodes {
+		c.waitTeams(n, acked, 5*time.Second)
+		waitForCond(t, 5*time.Second, n.id+" ready", func() bool {
+			status, header, _ := n.call(http.MethodGet, "/api/v1/ready", "", nil)
+			return status == http.StatusOK && header.Get("X-AlertifyPro-Node") == n.id
+		})
+		v := c.status(n)
+		if !v.Clustered || v.NodeID != n.id || v.LeaderID != leader.id || len(v.Nodes) != 3 || !v.Ready {
+			t.Errorf("admin/cluster on %s: %+v", n.id, v)
+		}
+		if (n == leader) != (v.State == "leader") {
+			t.Errorf("%s says it is %s; the leader is %s", n.id, v.State, leader.id)
+		}
+		if n == leader {
+			continue
+		}
+		status, _, raw := n.call(http.MethodPost, "/api/v1/teams", c.token, map[string]string{"name": "refused"})
+		if status != http.StatusServiceUnavailable || !strings.Contains(string(raw), `"not_leader"`) {
+			t.Errorf("write on follower %s: %d %s, want 503 not_leader", n.id, status, raw)
+		}
+	}
+	oldTerm := c.status(leader).Term
+
+	killedAt := time.Now()
+	leader.kill()
+	id, next, _ := c.createTeam(10*time.Second, "after the failover")
+	failover := time.Since(killedAt)
+	t.Logf("a new leader (%s) took a write %s after the leader was killed", next.id, failover.Round(time.Millisecond))
+	if failover > 5*time.Second {
+		t.Errorf("failover took %s, want at most 5s", failover)
+	}
+	if v := c.status(next); v.State != "leader" || v.Term <= oldTerm {
+		t.Errorf("new leader's view: %+v (old term %d)", v, oldTerm)
+	}
+	for _, n := range c.nodes {
+		if n.running() {
+			c.waitTeams(n, acked, 5*time.Second)
+		}
+	}
+	acked = append(acked, id)
+
+	leader.start()
+	c.waitTeams(leader, acked, 10*time.Second)
+	if v := c.status(leader); v.State != "follower" || v.LeaderID != next.id {
+		t.Errorf("the restarted node's view: %+v", v)
+	}
+}
+
+// A node started with another CLUSTER_KEY cannot join: the two nodes with the right key
+// form the cluster without it, refuse its connections and log why; it never receives a
+// write and never says it is ready.
+func TestClusterRefusesANodeWithAnotherKey(t *testing.T) {
+	c := newTestCluster(t, 3)
+	intruder := c.nodes[2]
+	intruder.env = append(intruder.env, "CLUSTER_KEY=another-key-another-cluster-0123456789")
+	intruder.outsider = true
+	c.startAll()
+	c.register()
+	id, by, _ := c.createTeam(5*time.Second, "members only")
+	if by == intruder {
+		t.Fatal("the node with another key took a write")
+	}
+	for _, n := range c.nodes[:2] {
+		c.waitTeams(n, []string{id}, 5*time.Second)
+	}
+	waitForCond(t, 10*time.Second, "a node to log the refusal", func() bool {
+		for _, n := range c.nodes[:2] {
+			if len(n.logs.entries("cluster: refused a connection that did not authenticate as a node of this cluster "+
+				"(another CLUSTER_KEY, or not an AlertifyPro node)")) > 0 {
+				return true
+			}
+		}
+		return false
+	})
+	if status, _, _ := intruder.call(http.MethodGet, "/api/v1/ready", "", nil); status != http.StatusServiceUnavailable {
+		t.Errorf("the node with another key answers /ready with %d", status)
+	}
+	if c.hasTeam(intruder, id) {
+		t.Error("the node with another key has the cluster's data")
+	}
+}
+
+// A node whose DATA_DIR was emptied, restarted with the same peers, does not start a
+// cluster of its own: it installs the leader's snapshot (the log it would need is
+// trimmed) and follows the leader with everything the cluster holds.
+func TestClusterEmptiedNodeInstallsASnapshot(t *testing.T) {
+	c := newTestCluster(t, 3, "CLUSTER_SNAPSHOT_INTERVAL=1s", "CLUSTER_SNAPSHOT_THRESHOLD=5", "CLUSTER_TRAILING_LOGS=2")
+	c.startAll()
+	leader := c.register()
+	var ids []string
+	for i := range 12 {
+		id, _, _ := c.createTeam(5*time.Second, fmt.Sprintf("team %d", i))
+		ids = append(ids, id)
+	}
+	waitForCond(t, 10*time.Second, "the leader to snapshot", func() bool {
+		return len(leader.logs.entries("snapshot complete up to")) > 0
+	})
+	var victim *clusterNode
+	for _, n := range c.nodes {
+		if n != leader {
+			victim = n
+		}
+	}
+	victim.kill()
+	if err := os.RemoveAll(victim.dataDir); err != nil {
+		t.Fatal(err)
+	}
+	last, _, _ := c.createTeam(5*time.Second, "while it was away")
+	ids = append(ids, last)
+
+	victim.start()
+	c.waitTeams(victim, ids, 15*time.Second)
+	if len(victim.logs.entries("database restored from a cluster snapshot")) == 0 {
+		t.Error("the emptied node caught up without installing a snapshot")
+	}
+	if v := c.status(victim); v.State != "follower" || v.LeaderID != leader.id {
+		t.Errorf("the emptied node's view: %+v", v)
+	}
+}
