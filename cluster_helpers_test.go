@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -57,13 +59,15 @@ type clusterNode struct {
 	cmd      *exec.Cmd
 	logs     *logBuffer
 	done     chan error
+	alive    atomic.Bool // started and not killed (read by writer goroutines)
 }
 
 // testCluster is the nodes of one cluster (a node's env may still make it another's).
 type testCluster struct {
 	t     *testing.T
 	nodes []*clusterNode
-	token string // the instance admin's, once registered
+	token string // the instance admin's session, once registered
+	key   string // an API key of the admin's organization (enterprise: no rate limit)
 }
 
 // newTestCluster prepares n nodes n1..nN (not started); extra goes to every node's env.
@@ -125,6 +129,7 @@ func (n *clusterNode) start() {
 		n.t.Fatal(err)
 	}
 	go func() { n.done <- cmd.Wait() }()
+	n.alive.Store(true)
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		if status, _, _ := n.call(http.MethodGet, "/api/v1/health", "", nil); status == http.StatusOK {
@@ -143,16 +148,15 @@ func (n *clusterNode) start() {
 	}
 }
 
-// running reports whether the process was started and has not exited.
-func (n *clusterNode) running() bool {
-	return n.cmd != nil && n.cmd.ProcessState == nil
-}
+// running reports whether the process was started and has not been killed.
+func (n *clusterNode) running() bool { return n.alive.Load() }
 
 // kill ends the process with SIGKILL (kill -9) and waits for it; harmless when not running.
 func (n *clusterNode) kill() {
 	if !n.running() {
 		return
 	}
+	n.alive.Store(false)
 	_ = n.cmd.Process.Kill()
 	<-n.done
 }
@@ -226,7 +230,7 @@ func (c *testCluster) write(timeout time.Duration, method, path string, body any
 			if !n.running() {
 				continue
 			}
-			status, header, raw := n.call(method, path, c.token, body)
+			status, header, raw := n.call(method, path, c.key, body)
 			if status == want {
 				return n, header, raw
 			}
@@ -252,17 +256,33 @@ func (c *testCluster) register() *clusterNode {
 		http.StatusCreated)
 	var out struct {
 		Token string `json:"token"`
+		OrgID string `json:"org_id"`
 	}
 	if err := json.Unmarshal(raw, &out); err != nil || out.Token == "" {
 		c.t.Fatalf("register: %v %s", err, raw)
 	}
 	c.token = out.Token
-	// Every node knows the account before the tests use its token there.
+	// The API key the writes and reads use, of an organization on the enterprise plan,
+	// whose keys have no rate limit: polling reads never run into one.
+	status, _, raw := leader.call(http.MethodPut, "/api/v1/admin/organizations/"+out.OrgID, c.token,
+		map[string]string{"plan_type": "enterprise"})
+	if status != http.StatusOK {
+		c.t.Fatalf("enterprise plan: %d %s", status, raw)
+	}
+	status, _, raw = leader.call(http.MethodPost, "/api/v1/api-keys", c.token, map[string]string{"name": "tests", "role": "admin"})
+	var key struct {
+		Key string `json:"key"`
+	}
+	if status != http.StatusCreated || json.Unmarshal(raw, &key) != nil || key.Key == "" {
+		c.t.Fatalf("create an API key: %d %s", status, raw)
+	}
+	c.key = key.Key
+	// Every node knows the account and the key before the tests use them there.
 	for _, n := range c.nodes {
 		if n.running() && !n.outsider {
 			waitForCond(c.t, 5*time.Second, n.id+" to know the account", func() bool {
-				status, _, _ := n.call(http.MethodGet, "/api/v1/profile", c.token, nil)
-				return status == http.StatusOK
+				status, header, _ := n.call(http.MethodGet, "/api/v1/teams", c.key, nil)
+				return status == http.StatusOK && header.Get("X-RateLimit-Limit") == ""
 			})
 		}
 	}
@@ -289,7 +309,7 @@ func (c *testCluster) createTeam(timeout time.Duration, name string) (id string,
 
 // hasTeam reports whether node n answers the team with id.
 func (c *testCluster) hasTeam(n *clusterNode, id string) bool {
-	status, _, _ := n.call(http.MethodGet, "/api/v1/teams/"+id, c.token, nil)
+	status, _, _ := n.call(http.MethodGet, "/api/v1/teams/"+id, c.key, nil)
 	return status == http.StatusOK
 }
 
@@ -330,4 +350,84 @@ func (c *testCluster) status(n *clusterNode) clusterView {
 		c.t.Fatalf("GET /admin/cluster on %s: %d %s", n.id, status, raw)
 	}
 	return v
+}
+
+// writers keep creating teams through whichever node takes them, from several goroutines,
+// until stop is closed; every team a node acknowledged (201) is kept with the node and the
+// time, so a test can check that no acknowledged write was lost.
+type writers struct {
+	c    *testCluster
+	stop chan struct{}
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	acks []ackedWrite
+}
+
+// ackedWrite is one acknowledged team.
+type ackedWrite struct {
+	id string
+	by *clusterNode
+	at time.Time
+}
+
+// startWriters starts n writers.
+func (c *testCluster) startWriters(n int) *writers {
+	w := &writers{c: c, stop: make(chan struct{})}
+	for i := range n {
+		w.wg.Add(1)
+		go func() {
+			defer w.wg.Done()
+			for j := 0; ; j++ {
+				select {
+				case <-w.stop:
+					return
+				default:
+				}
+				if !w.once(fmt.Sprintf("writer %d team %d", i, j)) {
+					time.Sleep(20 * time.Millisecond) // no node took it: an election
+				}
+			}
+		}()
+	}
+	return w
+}
+
+// once offers one write to every live node in turn; true when one acknowledged it.
+func (w *writers) once(name string) bool {
+	for _, n := range w.c.nodes {
+		if !n.running() {
+			continue
+		}
+		status, _, raw := n.call(http.MethodPost, "/api/v1/teams", w.c.key, map[string]string{"name": name})
+		if status != http.StatusCreated {
+			continue
+		}
+		var out struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(raw, &out) == nil && out.ID != "" {
+			w.mu.Lock()
+			w.acks = append(w.acks, ackedWrite{id: out.ID, by: n, at: time.Now()})
+			w.mu.Unlock()
+			return true
+		}
+	}
+	return false
+}
+
+// halt stops the writers and returns every acknowledged write.
+func (w *writers) halt() []ackedWrite {
+	close(w.stop)
+	w.wg.Wait()
+	return w.acks
+}
+
+// firstBy is the first write acknowledged by another node than not, after since.
+func firstBy(acks []ackedWrite, not *clusterNode, since time.Time) (ackedWrite, bool) {
+	for _, a := range acks {
+		if a.by != not && a.at.After(since) {
+			return a, true
+		}
+	}
+	return ackedWrite{}, false
 }

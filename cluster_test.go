@@ -11,9 +11,9 @@ import (
 
 // A 3-node cluster of real processes forms; writes through the leader's API are on every
 // node (read back through each node's API) and answer with their node and Raft index; a
-// follower refuses a write; kill -9 of the leader: a new leader takes writes within 5 s,
-// every write acknowledged before the kill is on both survivors, and the killed node,
-// restarted, catches up with what it missed.
+// follower refuses a write; kill -9 of the leader while four clients write: a new leader
+// takes writes within 5 s, every write acknowledged (before the kill or after) is on both
+// survivors, and the killed node, restarted, catches up with what it missed.
 func TestClusterReplicatesAndSurvivesTheLeadersDeath(t *testing.T) {
 	c := newTestCluster(t, 3)
 	c.startAll()
@@ -53,14 +53,37 @@ func TestClusterReplicatesAndSurvivesTheLeadersDeath(t *testing.T) {
 	}
 	oldTerm := c.status(leader).Term
 
+	// kill -9 of the leader while four clients write.
+	w := c.startWriters(4)
+	time.Sleep(500 * time.Millisecond)
 	killedAt := time.Now()
 	leader.kill()
-	id, next, _ := c.createTeam(10*time.Second, "after the failover")
-	failover := time.Since(killedAt)
-	t.Logf("a new leader (%s) took a write %s after the leader was killed", next.id, failover.Round(time.Millisecond))
+	waitForCond(t, 10*time.Second, "a write after the kill", func() bool {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		_, ok := firstBy(w.acks, leader, killedAt)
+		return ok
+	})
+	time.Sleep(500 * time.Millisecond)
+	acks := w.halt()
+	first, _ := firstBy(acks, leader, killedAt)
+	failover := first.at.Sub(killedAt)
+	before := 0
+	for _, a := range acks {
+		if a.by == leader {
+			before++
+		}
+		acked = append(acked, a.id)
+	}
+	t.Logf("%d writes acknowledged (%d by the old leader); a new leader (%s) took a write %s after the kill",
+		len(acks), before, first.by.id, failover.Round(time.Millisecond))
+	if before == 0 {
+		t.Error("the leader acknowledged no write under load before the kill")
+	}
 	if failover > 5*time.Second {
 		t.Errorf("failover took %s, want at most 5s", failover)
 	}
+	next := first.by
 	if v := c.status(next); v.State != "leader" || v.Term <= oldTerm {
 		t.Errorf("new leader's view: %+v (old term %d)", v, oldTerm)
 	}
@@ -69,7 +92,6 @@ func TestClusterReplicatesAndSurvivesTheLeadersDeath(t *testing.T) {
 			c.waitTeams(n, acked, 5*time.Second)
 		}
 	}
-	acked = append(acked, id)
 
 	leader.start()
 	c.waitTeams(leader, acked, 10*time.Second)
