@@ -50,6 +50,9 @@ func (l *Leadership) Leading() bool {
 // stop when done with it.
 func (l *Leadership) Await(ctx context.Context) (lctx context.Context, stop context.CancelFunc, err error) {
 	for {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err // even while leading: the caller is done
+		}
 		l.mu.Lock()
 		leading, term, changed := l.leading, l.term, l.changed
 		l.mu.Unlock()
