@@ -161,6 +161,21 @@ func (n *clusterNode) kill() {
 	<-n.done
 }
 
+// terminate sends SIGTERM and returns the exit error (nil for status 0) within limit.
+func (n *clusterNode) terminate(limit time.Duration) error {
+	n.t.Helper()
+	n.alive.Store(false)
+	_ = n.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-n.done:
+		return err
+	case <-time.After(limit):
+		_ = n.cmd.Process.Kill()
+		<-n.done
+		return fmt.Errorf("node %s did not stop within %s of SIGTERM", n.id, limit)
+	}
+}
+
 // call sends a request with a JSON body (nil: none) and the bearer token (empty: none)
 // and returns the status, the headers and the body; a transport error is status 0.
 func (n *clusterNode) call(method, path, token string, body any) (int, http.Header, []byte) {

@@ -136,7 +136,8 @@ func TestClusterRefusesANodeWithAnotherKey(t *testing.T) {
 
 // A node whose DATA_DIR was emptied, restarted with the same peers, does not start a
 // cluster of its own: it installs the leader's snapshot (the log it would need is
-// trimmed) and follows the leader with everything the cluster holds.
+// trimmed) and follows the leader with everything the cluster holds. Then the leader is
+// stopped gracefully: it exits 0 and another node takes the next write.
 func TestClusterEmptiedNodeInstallsASnapshot(t *testing.T) {
 	c := newTestCluster(t, 3, "CLUSTER_SNAPSHOT_INTERVAL=1s", "CLUSTER_SNAPSHOT_THRESHOLD=5", "CLUSTER_TRAILING_LOGS=2")
 	c.startAll()
@@ -169,5 +170,16 @@ func TestClusterEmptiedNodeInstallsASnapshot(t *testing.T) {
 	}
 	if v := c.status(victim); v.State != "follower" || v.LeaderID != leader.id {
 		t.Errorf("the emptied node's view: %+v", v)
+	}
+
+	// A leader stopped with SIGTERM stops its workers, hands leadership over and exits 0.
+	stoppedAt := time.Now()
+	if err := leader.terminate(15 * time.Second); err != nil {
+		t.Fatalf("SIGTERM of the leader: %v", err)
+	}
+	_, next, _ := c.createTeam(10*time.Second, "after a graceful stop")
+	t.Logf("the leader stopped and %s took a write %s after SIGTERM", next.id, time.Since(stoppedAt).Round(time.Millisecond))
+	if len(leader.logs.entries("cluster: this node no longer leads")) == 0 {
+		t.Error("the stopped leader never said it stopped leading")
 	}
 }
