@@ -179,6 +179,11 @@ func (n *clusterNode) terminate(limit time.Duration) error {
 // call sends a request with a JSON body (nil: none) and the bearer token (empty: none)
 // and returns the status, the headers and the body; a transport error is status 0.
 func (n *clusterNode) call(method, path, token string, body any) (int, http.Header, []byte) {
+	return n.callFrom("", method, path, token, body, nil)
+}
+
+// callFrom is call from the local address from (empty: any) with extra headers.
+func (n *clusterNode) callFrom(from, method, path, token string, body any, header http.Header) (int, http.Header, []byte) {
 	var r io.Reader
 	if body != nil {
 		raw, err := json.Marshal(body)
@@ -195,7 +200,14 @@ func (n *clusterNode) call(method, path, token string, body any) (int, http.Head
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
 	client := &http.Client{Timeout: 10 * time.Second}
+	if from != "" {
+		dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}}
+		client.Transport = &http.Transport{DialContext: dialer.DialContext}
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return 0, nil, nil
@@ -247,7 +259,7 @@ func (c *testCluster) write(timeout time.Duration, method, path string, body any
 			}
 			status, header, raw := n.call(method, path, c.key, body)
 			if status == want {
-				return n, header, raw
+				return c.answeredBy(header), header, raw
 			}
 			if status != 0 && status != http.StatusServiceUnavailable {
 				c.t.Fatalf("%s %s on %s: %d %s", method, path, n.id, status, raw)
@@ -258,6 +270,19 @@ func (c *testCluster) write(timeout time.Duration, method, path string, body any
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// answeredBy is the node an answer names (X-AlertifyPro-Node): with forwarding, the
+// leader, whichever node was asked.
+func (c *testCluster) answeredBy(header http.Header) *clusterNode {
+	c.t.Helper()
+	for _, n := range c.nodes {
+		if n.id == header.Get("X-AlertifyPro-Node") {
+			return n
+		}
+	}
+	c.t.Fatalf("the answer names node %q", header.Get("X-AlertifyPro-Node"))
+	return nil
 }
 
 // register registers the instance admin through whichever node leads, keeping its token.
@@ -413,16 +438,22 @@ func (w *writers) once(name string) bool {
 		if !n.running() {
 			continue
 		}
-		status, _, raw := n.call(http.MethodPost, "/api/v1/teams", w.c.key, map[string]string{"name": name})
+		status, header, raw := n.call(http.MethodPost, "/api/v1/teams", w.c.key, map[string]string{"name": name})
 		if status != http.StatusCreated {
 			continue
 		}
 		var out struct {
 			ID string `json:"id"`
 		}
-		if json.Unmarshal(raw, &out) == nil && out.ID != "" {
+		var by *clusterNode
+		for _, m := range w.c.nodes {
+			if m.id == header.Get("X-AlertifyPro-Node") {
+				by = m
+			}
+		}
+		if json.Unmarshal(raw, &out) == nil && out.ID != "" && by != nil {
 			w.mu.Lock()
-			w.acks = append(w.acks, ackedWrite{id: out.ID, by: n, at: time.Now()})
+			w.acks = append(w.acks, ackedWrite{id: out.ID, by: by, at: time.Now()})
 			w.mu.Unlock()
 			return true
 		}

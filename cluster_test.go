@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -11,7 +12,7 @@ import (
 
 // A 3-node cluster of real processes forms; writes through the leader's API are on every
 // node (read back through each node's API) and answer with their node and Raft index; a
-// follower refuses a write; kill -9 of the leader while four clients write: a new leader
+// write sent to a follower is answered by the leader; kill -9 of the leader while four clients write: a new leader
 // takes writes within 5 s, every write acknowledged (before the kill or after) is on both
 // survivors, and the killed node, restarted, catches up with what it missed.
 func TestClusterReplicatesAndSurvivesTheLeadersDeath(t *testing.T) {
@@ -46,9 +47,10 @@ func TestClusterReplicatesAndSurvivesTheLeadersDeath(t *testing.T) {
 		if n == leader {
 			continue
 		}
-		status, _, raw := n.call(http.MethodPost, "/api/v1/teams", c.token, map[string]string{"name": "refused"})
-		if status != http.StatusServiceUnavailable || !strings.Contains(string(raw), `"not_leader"`) {
-			t.Errorf("write on follower %s: %d %s, want 503 not_leader", n.id, status, raw)
+		status, header, raw := n.call(http.MethodPost, "/api/v1/teams", c.key, map[string]string{"name": "via " + n.id})
+		if status != http.StatusCreated || header.Get("X-AlertifyPro-Node") != leader.id {
+			t.Errorf("write through follower %s: %d %s (answered by %q), want it forwarded to %s",
+				n.id, status, raw, header.Get("X-AlertifyPro-Node"), leader.id)
 		}
 	}
 	oldTerm := c.status(leader).Term
@@ -132,6 +134,12 @@ func TestClusterRefusesANodeWithAnotherKey(t *testing.T) {
 	if c.hasTeam(intruder, id) {
 		t.Error("the node with another key has the cluster's data")
 	}
+	// Without a leader it has nowhere to forward a write to, and cannot take it itself.
+	status, _, raw := intruder.call(http.MethodPost, "/api/v1/auth/register", "",
+		map[string]string{"email": "intruder@example.com", "password": "correct horse battery", "full_name": "Eve"})
+	if status != http.StatusServiceUnavailable || !strings.Contains(string(raw), `"not_leader"`) {
+		t.Errorf("a write on the node with another key: %d %s, want 503 not_leader", status, raw)
+	}
 }
 
 // A node whose DATA_DIR was emptied, restarted with the same peers, does not start a
@@ -181,5 +189,78 @@ func TestClusterEmptiedNodeInstallsASnapshot(t *testing.T) {
 	t.Logf("the leader stopped and %s took a write %s after SIGTERM", next.id, time.Since(stoppedAt).Round(time.Millisecond))
 	if len(leader.logs.entries("cluster: this node no longer leads")) == 0 {
 		t.Error("the stopped leader never said it stopped leading")
+	}
+}
+
+// A follower forwards a write to the leader over the nodes' mutual TLS: the client gets
+// the leader's answer (its node and index), the write is on every node, and the audit log
+// records the client's own address — which only nodes can set: a client that sends the
+// header itself, to the leader or through a follower, is recorded with its real address.
+func TestClusterFollowersForwardWrites(t *testing.T) {
+	c := newTestCluster(t, 3)
+	c.startAll()
+	leader := c.register()
+	var followers []*clusterNode
+	for _, n := range c.nodes {
+		if n != leader {
+			followers = append(followers, n)
+		}
+	}
+	spoof := http.Header{"X-Alertifypro-Client-Ip": {"10.9.9.9"}}
+	for _, tc := range []struct {
+		name   string
+		via    *clusterNode
+		from   string
+		header http.Header
+	}{
+		{"through a follower", followers[0], "127.0.0.2", nil},
+		{"through the other follower, claiming another address", followers[1], "127.0.0.3", spoof},
+		{"to the leader, claiming another address", leader, "127.0.0.4", spoof},
+	} {
+		status, header, raw := tc.via.callFrom(tc.from, http.MethodPost, "/api/v1/teams", c.key,
+			map[string]string{"name": tc.name}, tc.header)
+		if status != http.StatusCreated {
+			t.Fatalf("%s: %d %s", tc.name, status, raw)
+		}
+		if got := header.Get("X-AlertifyPro-Node"); got != leader.id {
+			t.Errorf("%s: answered by node %q, want the leader %s", tc.name, got, leader.id)
+		}
+		if header.Get("X-AlertifyPro-Index") == "" || len(header.Values("X-AlertifyPro-Node")) != 1 {
+			t.Errorf("%s: headers %v", tc.name, header)
+		}
+		var team struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal(raw, &team); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range c.nodes {
+			c.waitTeams(n, []string{team.ID}, 5*time.Second)
+		}
+		status, _, raw = tc.via.call(http.MethodGet, "/api/v1/audit-logs?limit=100", c.token, nil)
+		var entries []struct {
+			Event string `json:"event"`
+			Actor struct {
+				IP string `json:"ip"`
+			} `json:"actor"`
+			Resource struct {
+				ID string `json:"id"`
+			} `json:"resource"`
+		}
+		if status != http.StatusOK || json.Unmarshal(raw, &entries) != nil {
+			t.Fatalf("audit log: %d %s", status, raw)
+		}
+		found := false
+		for _, e := range entries {
+			if e.Event == "team.created" && e.Resource.ID == team.ID {
+				found = true
+				if e.Actor.IP != tc.from {
+					t.Errorf("%s: the audit log records the client as %q, want %s", tc.name, e.Actor.IP, tc.from)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no audit entry for the team", tc.name)
+		}
 	}
 }

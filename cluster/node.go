@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http/httputil"
 	"os"
 	"path/filepath"
 	"sync"
@@ -69,8 +70,10 @@ type Node struct {
 	fsm       *fsm
 	logs      *raftboltdb.BoltStore
 	transport *raft.NetworkTransport
-	stop      chan struct{} // closed by Close: watchLeadership returns
-	watching  chan struct{} // closed when watchLeadership has returned
+	stream    *tlsStream
+	forwarder *httputil.ReverseProxy // to the leader (forward.go)
+	stop      chan struct{}          // closed by Close: watchLeadership returns
+	watching  chan struct{}          // closed when watchLeadership has returned
 	closeOnce sync.Once
 }
 
@@ -130,12 +133,12 @@ func (n *Node) Start(db *store.DB) (err error) {
 	if err != nil {
 		return fmt.Errorf("cluster: advertise address %s: %w", n.cfg.Advertise, err)
 	}
-	stream, err := listenTLS(n.cfg.BindAddr, advertise, n.tls, n.log)
-	if err != nil {
+	if n.stream, err = listenTLS(n.cfg.BindAddr, advertise, n.tls, n.log); err != nil {
 		return fmt.Errorf("cluster: listen on %s: %w", n.cfg.BindAddr, err)
 	}
+	n.forwarder = n.newForwarder()
 	n.transport = raft.NewNetworkTransportWithConfig(&raft.NetworkTransportConfig{
-		Stream: stream, MaxPool: 3, Timeout: transportTimeout, Logger: hlog.Named("net")})
+		Stream: n.stream, MaxPool: 3, Timeout: transportTimeout, Logger: hlog.Named("net")})
 	defer func() {
 		if err != nil {
 			_ = n.transport.Close()

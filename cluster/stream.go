@@ -28,7 +28,8 @@ type tlsStream struct {
 	tls       *peerTLS
 	advertise net.Addr
 	log       *slog.Logger
-	conns     chan net.Conn
+	conns     chan net.Conn // Raft's connections
+	forwarded *chanListener // forwarded HTTP requests' connections (mux.go)
 	closed    chan struct{}
 	closeOnce sync.Once
 
@@ -44,7 +45,7 @@ func listenTLS(bind string, advertise net.Addr, pt *peerTLS, log *slog.Logger) (
 		return nil, err
 	}
 	s := &tlsStream{ln: ln, tls: pt, advertise: advertise, log: log, conns: make(chan net.Conn),
-		closed: make(chan struct{}), refused: map[string]time.Time{}}
+		forwarded: newChanListener(advertise), closed: make(chan struct{}), refused: map[string]time.Time{}}
 	go s.acceptLoop()
 	return s, nil
 }
@@ -66,7 +67,8 @@ func (s *tlsStream) acceptLoop() {
 }
 
 // handshake completes the server side of the mutual TLS on raw, then hands the connection
-// to Accept; a peer without a certificate of this cluster is refused and logged.
+// on (demux: to Raft's Accept, or to the forwarding server); a peer without a certificate
+// of this cluster is refused and logged.
 func (s *tlsStream) handshake(raw net.Conn) {
 	conn := tls.Server(raw, s.tls.server)
 	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
@@ -76,11 +78,7 @@ func (s *tlsStream) handshake(raw net.Conn) {
 		_ = conn.Close()
 		return
 	}
-	select {
-	case s.conns <- conn:
-	case <-s.closed:
-		_ = conn.Close()
-	}
+	s.demux(conn)
 }
 
 // logRefusal logs a refused connection from remote, at most once per refusalLogEvery for
@@ -115,6 +113,7 @@ func (s *tlsStream) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
 		close(s.closed)
+		_ = s.forwarded.Close()
 		err = s.ln.Close()
 	})
 	return err

@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"path/filepath"
 
+	"github.com/alertifypro/alertifypro/api"
 	"github.com/alertifypro/alertifypro/cluster"
 	"github.com/alertifypro/alertifypro/config"
 )
@@ -42,6 +45,28 @@ func (a *App) runEngineClustered(ctx context.Context) error {
 	a.engine.Recorder.Close()
 	if rerr := <-recorded; err == nil {
 		err = rerr
+	}
+	return err
+}
+
+// serveForwarded serves the requests other nodes forward to this one while it leads
+// (cluster.ServeForwarded: over the cluster transport's port and mutual TLS, with the
+// client's address as the forwarding node saw it) with the same router as the public
+// server, until ctx ends; then it drains them like the public server.
+func (a *App) serveForwarded(ctx context.Context) error {
+	srv := api.NewServer("", cluster.ServeForwarded(a.handler), a.log)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(a.cluster.ForwardListener()) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
 	}
 	return err
 }

@@ -148,6 +148,10 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		// ones) and waits for their handlers, which record through the store.
 		{name: "agent hub", run: a.agents.Run},
 	}...)
+	if node != nil {
+		// Writes other nodes forward to this one while it leads; drained like the API.
+		a.workers = append(a.workers, worker{name: "cluster forwarding", run: a.serveForwarded, untilDrained: true})
+	}
 	return a, nil
 }
 
