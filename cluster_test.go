@@ -263,4 +263,10 @@ func TestClusterFollowersForwardWrites(t *testing.T) {
 			t.Errorf("%s: no audit entry for the team", tc.name)
 		}
 	}
+	// Followers read with the API key without trying to record its use (a write).
+	for _, n := range followers {
+		if e := n.logs.entries("api key last_used_at not updated"); len(e) > 0 {
+			t.Errorf("follower %s tried to record the key's use: %v", n.id, e[0])
+		}
+	}
 }
