@@ -287,3 +287,36 @@ func TestEmptiedNodeInstallsTheLeadersSnapshot(t *testing.T) {
 		t.Errorf("the restarted node installed a snapshot instead of replaying the log")
 	}
 }
+
+// The outbox's fence (notify.Fence): only the leader has a term to send in; it still leads
+// that term only while a quorum confirms it, and never in another term.
+func TestStillLeadingNeedsAQuorumInTheSameTerm(t *testing.T) {
+	cfgs := configs(t, 3, "0123456789abcdef0123456789abcdef")
+	var nodes []*testNode
+	for _, c := range cfgs {
+		nodes = append(nodes, start(t, c, t.TempDir()))
+	}
+	leader := leaderOf(t, nodes)
+	term, ok := leader.node.LeaderTerm()
+	if !ok || term == 0 {
+		t.Fatalf("the leader has no term (%d, %v)", term, ok)
+	}
+	if err := leader.node.StillLeading(term); err != nil {
+		t.Fatalf("the leader with a quorum: %v", err)
+	}
+	if err := leader.node.StillLeading(term - 1); err == nil {
+		t.Error("the leader still leads an earlier term")
+	}
+	for _, n := range nodes {
+		if n == leader {
+			continue
+		}
+		if _, ok := n.node.LeaderTerm(); ok {
+			t.Errorf("follower %s has a term to send in", n.id)
+		}
+		n.stop(t)
+	}
+	if err := leader.node.StillLeading(term); err == nil {
+		t.Error("the leader without a quorum still leads")
+	}
+}

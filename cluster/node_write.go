@@ -92,3 +92,27 @@ func (n *Node) close() error {
 	<-n.watching
 	return errors.Join(err, n.transport.Close(), n.logs.Close())
 }
+
+// LeaderTerm returns the current term while this node leads and has applied every entry
+// of earlier terms (notify.Fence).
+func (n *Node) LeaderTerm() (uint64, bool) {
+	if n.Writable() != nil {
+		return 0, false
+	}
+	return n.raft.CurrentTerm(), true
+}
+
+// StillLeading returns nil when a quorum confirms that this node leads, and in term: no
+// other node can have been leader since this node's term began (notify.Fence).
+func (n *Node) StillLeading(term uint64) error {
+	if n.raft == nil {
+		return n.notLeader()
+	}
+	if err := n.raft.VerifyLeader().Error(); err != nil {
+		return fmt.Errorf("%w (%v)", n.notLeader(), err)
+	}
+	if now := n.raft.CurrentTerm(); now != term {
+		return fmt.Errorf("%w (term %d, not %d)", n.notLeader(), now, term)
+	}
+	return nil
+}

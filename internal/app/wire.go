@@ -90,6 +90,9 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 	destinations := &notify.Destinations{Store: db, Opener: sealer, Logger: logger, Deps: notifyDeps}
 	outbox := &notify.OutboxSender{Store: db, Resolve: destinations.Resolve, Logger: logger, Now: opts.Now,
 		OnDelivered: destinations.OnDelivered, OnPermanent: destinations.OnPermanent, Doorbell: bell}
+	if node != nil { // never a typed nil in the interface
+		outbox.Fence = node
+	}
 	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
 	pings := alerting.NewPingRecorder(db, logger)
 	// The agent channel (SPEC §8): assignments out, validated result batches in.
