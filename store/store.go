@@ -3,7 +3,7 @@
 //
 // Bucket tree:
 //
-//	meta                      schema_version → uint64 BE; key_check → bytes
+//	meta                      schema_version → uint64 BE; key_check → bytes; raft_index → uint64 BE (a cluster node: raft_index.go)
 //	users                     userID → User JSON
 //	idx_user_email            lower(email) → userID
 //	idx_user_orgs             userID + "/" + orgID → nil          (profile org list)
