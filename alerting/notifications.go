@@ -107,7 +107,8 @@ func (sm *StateMachine) notification(tx *store.AlertTx, al *store.Alert, svc *st
 	n := &notify.Notification{Event: event, Severity: al.Severity, Title: al.Title,
 		OrgID: org.ID, OrgName: org.Name, ServiceID: al.ServiceID, ServiceName: al.ServiceName,
 		Status: al.LastStatus, Error: al.LastError, Since: al.FiredAt, ResolvedAt: al.ResolvedAt,
-		AlertID: al.ID, AlertURL: sm.cfg.BaseURL + "/alerts/" + al.ID, DedupKey: "alertifypro-alert-" + al.ID}
+		AlertID: al.ID, AlertURL: sm.cfg.BaseURL + "/alerts/" + al.ID, DedupKey: "alertifypro-alert-" + al.ID,
+		FailingRegions: al.FailingRegions}
 	if svc != nil {
 		n.Endpoint, n.CheckType = svc.Endpoint, svc.CheckType
 	}
@@ -168,12 +169,15 @@ type alertData struct {
 	ResolvedAt          *time.Time `json:"resolved_at"`
 	DowntimeSeconds     *int64     `json:"downtime_seconds"`
 	ResponseTimeMS      int        `json:"response_time_ms"`
+	// FailingRegions names the locations whose failures fired the alert of a service
+	// checked from several (SPEC §8).
+	FailingRegions []string `json:"failing_regions,omitempty"`
 }
 
 // eventData is the {"monitor": ..., "alert": ...} data of an alert's events.
 func eventData(al *store.Alert, svc *store.Service, responseTimeMS int) map[string]any {
 	ad := alertData{ID: al.ID, Severity: al.Severity, Reason: al.Message, ConsecutiveFailures: al.FailureCount,
-		StartedAt: al.FiredAt, ResolvedAt: al.ResolvedAt, ResponseTimeMS: responseTimeMS}
+		StartedAt: al.FiredAt, ResolvedAt: al.ResolvedAt, ResponseTimeMS: responseTimeMS, FailingRegions: al.FailingRegions}
 	if al.ResolvedAt != nil {
 		secs := int64(al.ResolvedAt.Sub(al.FiredAt) / time.Second)
 		ad.DowntimeSeconds = &secs

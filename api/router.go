@@ -53,7 +53,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		limits   = newRateLimiter(b.now)
 		beats    = &heartbeatHandlers{base: b}
 		pinger   = newHeartbeatPinger(b, d.Pings)
-		locs     = &locationHandlers{base: b}
+		locs     = &locationHandlers{base: b, alerter: d.Alerter}
 		channel  = newAgentChannelHandlers(b)
 		clusterH = &clusterHandlers{base: b, cluster: d.Cluster}
 	)

@@ -316,7 +316,10 @@ func TestStillLeadingNeedsAQuorumInTheSameTerm(t *testing.T) {
 		}
 		n.stop(t)
 	}
-	if err := leader.node.StillLeading(term); err == nil {
-		t.Error("the leader without a quorum still leads")
-	}
+	// A heartbeat answered just before the followers stopped may still confirm it for a
+	// moment (leadership is confirmed as of the last round trip); within its lease it no
+	// longer is.
+	waitFor(t, 5*time.Second, "the leader without a quorum to stop leading", func() bool {
+		return leader.node.StillLeading(term) != nil
+	})
 }

@@ -3,8 +3,9 @@ package notify
 // Fence keeps a deposed cluster leader from sending (SPEC §9: a deposed leader stops
 // sending before a new leader can start). The sender takes the term it leads before it
 // claims an entry — the claim is a write, so it commits only through that term's leader —
-// and, after the claim, checks that it still leads that same term, confirmed by a quorum,
-// immediately before the send. A leader that was paused or cut off past its lease, while
+// and, after the claim, checks that it still leads that same term, confirmed by a quorum
+// (as of the last heartbeat round trip, far shorter than an election), immediately before
+// the send. A leader that was paused or cut off past its lease, while
 // another was elected and took the entry, finds a newer term and sends nothing. What is
 // left is the moment between that check and the request leaving, which the lease covers
 // (the next leader takes the entry only after it) and the idempotency key (the entry ID)

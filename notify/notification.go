@@ -31,6 +31,9 @@ type Notification struct {
 	// Status is the service status: GREEN, YELLOW, RED or MAINTENANCE.
 	Status string
 	Error  string
+	// FailingRegions are the probe locations whose failures fired the alert of a service
+	// checked from several (SPEC §8); every channel names them.
+	FailingRegions []string `json:",omitempty"`
 	// Since is when the alert fired.
 	Since      time.Time
 	ResolvedAt *time.Time

@@ -93,6 +93,7 @@ func renderMessage(n *Notification, now time.Time) renderedMessage {
 	}
 	add("Endpoint", endpoint)
 	add("Status", n.Status)
+	add("Failing locations", strings.Join(n.FailingRegions, ", "))
 	add("Severity", n.Severity)
 	add("Error", truncateChars(n.Error, maxErrorChars))
 	if !n.Since.IsZero() {

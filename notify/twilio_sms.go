@@ -60,7 +60,7 @@ func twilioBody(m renderedMessage) string {
 		lines = append(lines, m.Summary)
 	}
 	for _, f := range m.Facts {
-		if f.Name == "Endpoint" || f.Name == "Since" {
+		if f.Name == "Endpoint" || f.Name == "Failing locations" || f.Name == "Since" {
 			lines = append(lines, f.Name+": "+f.Value)
 		}
 	}

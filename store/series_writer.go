@@ -145,6 +145,9 @@ func (w *seriesWriter) add(item *RecordItem) error {
 	if err := summarizeResult(w.tx, ow.id, r); err != nil {
 		return err
 	}
+	if svc.MultiLocation() {
+		return w.addLocated(ow, prefix, svc, r, probe, win, at) // service_locations.go
+	}
 	if svc.LastCheckedAt != nil && !r.CheckedAt.After(*svc.LastCheckedAt) {
 		return nil // late arrival: history only, the service already shows something newer
 	}

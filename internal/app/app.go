@@ -57,9 +57,9 @@ type Options struct {
 	// that no engine is running. For load programs that measure something else; the
 	// engine is the one worker it removes (Workers).
 	NoEngine bool
-	// AgentSink receives the results agents report (SPEC §8); nil is an agent.MeterSink,
-	// which counts them. Tests pass one that keeps them.
-	AgentSink agent.ResultSink
+	// WrapAgentSink, when set, wraps the sink that records agents' results (SPEC §8): tests
+	// see what is recorded through it.
+	WrapAgentSink func(agent.ResultSink) agent.ResultSink
 }
 
 // App is the assembled appliance. Build it with New, run it with Run, close it with Close.
@@ -70,10 +70,12 @@ type App struct {
 	engine  *monitor.Engine // nil with Options.NoEngine
 	alerter *alerting.Alerter
 	agents  *agent.Hub
-	handler http.Handler
-	server  *http.Server
-	workers []worker
-	cluster *cluster.Node // nil on a single node
+	// agentResults records what agents report; its counts are on /metrics.
+	agentResults *agent.StoreSink
+	handler      http.Handler
+	server       *http.Server
+	workers      []worker
+	cluster      *cluster.Node // nil on a single node
 }
 
 // New builds the appliance of cfg: it creates DATA_DIR, opens the database (a damaged

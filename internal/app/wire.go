@@ -34,8 +34,11 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		return nil, err
 	}
 	bell := notify.NewDoorbell()
+	// Which probe locations are online: the agent hub keeps it, the state machine reads it
+	// inside the store's transactions (SPEC §8). On the wall clock, as timers are.
+	board := &alerting.LocationBoard{Builtin: cfg.BuiltinLocation()}
 	sm := alerting.NewStateMachine(alerting.Config{BaseURL: cfg.BaseURL, Logger: logger, Now: opts.Now,
-		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: bell.Ring})
+		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: bell.Ring, Location: cfg.BuiltinLocation(), Locations: board})
 	sopts := storeOptions(cfg, opts, sm, sealer)
 	var node *cluster.Node
 	if cfg.Clustered() {
@@ -96,11 +99,13 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
 	pings := alerting.NewPingRecorder(db, logger)
 	// The agent channel (SPEC §8): assignments out, validated result batches in.
-	sink := opts.AgentSink
-	if sink == nil {
-		sink = &agent.MeterSink{Logger: logger}
+	// Their results go into the same history and alert evaluation as the engine's.
+	a.agentResults = &agent.StoreSink{Store: db}
+	var sink agent.ResultSink = a.agentResults
+	if opts.WrapAgentSink != nil {
+		sink = opts.WrapAgentSink(sink)
 	}
-	a.agents = &agent.Hub{Store: db, Sink: sink, Opener: sealer, Version: opts.Version, Logger: logger}
+	a.agents = &agent.Hub{Store: db, Sink: sink, Opener: sealer, Version: opts.Version, Logger: logger, Presence: board}
 	deps := api.Deps{
 		Config:    cfg,
 		Store:     db,
@@ -117,6 +122,8 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		Notify:    notifyDeps,
 		Pings:     pings,
 		Agents:    a.agents,
+		// Agents' recorded results on /metrics.
+		AgentResults: a.agentResults,
 	}
 	if node != nil { // never a typed nil in the interface
 		deps.Cluster = node
@@ -150,6 +157,10 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		// It closes the agents' connections itself (the HTTP server does not drain hijacked
 		// ones) and waits for their handlers, which record through the store.
 		{name: "agent hub", run: a.agents.Run},
+		// location.offline / location.degraded alerts, one per episode.
+		// Leader-only: it raises alerts, from the presence of the agents connected to this
+		// node (in a cluster, agents connect to the leader).
+		{name: "location watch", run: (&alerting.LocationWatch{Alerter: a.alerter, Board: board, Logger: logger}).Run, leaderOnly: true},
 	}...)
 	if node != nil {
 		// Writes other nodes forward to this one while it leads; drained like the API.
@@ -188,6 +199,7 @@ func newEngine(cfg *config.Config, opts Options, db *store.DB, sealer *crypto.Se
 		Poll:        cfg.SchedulerPollInterval,
 		Concurrency: cfg.CheckConcurrency,
 		Logger:      opts.Logger,
+		Location:    cfg.BuiltinLocation(),
 	})
 	if d := opts.FirstCheckDelay; d > 0 {
 		e.Scheduler.Jitter = func(string, time.Duration) time.Duration { return d }
