@@ -226,7 +226,7 @@ func TestClusterFollowersForwardWrites(t *testing.T) {
 			t.Errorf("%s: answered by node %q, want the leader %s", tc.name, got, leader.id)
 		}
 		if header.Get("X-AlertifyPro-Index") == "" || len(header.Values("X-AlertifyPro-Node")) != 1 ||
-			len(header.Values("X-Request-Id")) != 1 {
+			len(header.Values("X-Request-Id")) != 1 || len(header.Values("Vary")) != 1 {
 			t.Errorf("%s: headers %v", tc.name, header)
 		}
 		var team struct {

@@ -43,9 +43,10 @@ func clusterHeaders(cl Cluster, db *store.DB) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if writes(c.Request) && !cluster.IsForwarded(c.Request.Context()) && cl.Writable() != nil {
 			// One request ID in both nodes' logs, and one in the answer: the leader's,
-			// which is this one.
+			// which is this one. Vary comes with the leader's answer too.
 			c.Request.Header.Set("X-Request-ID", c.GetString(ctxRequestID))
 			c.Writer.Header().Del("X-Request-ID")
+			c.Writer.Header().Del("Vary")
 			err := cl.Forward(c.Writer, c.Request, c.ClientIP(), func(err error) {
 				loggerFrom(c).Warn("forwarding a request to the cluster's leader failed", "error", err.Error())
 				c.Header("X-Request-ID", c.GetString(ctxRequestID))
