@@ -18,6 +18,9 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	}
 	// Compression sits outside recovery, so a panic's error answer is encoded like any other.
 	r.Use(requestID(b.logger), accessLog(), compressResponses(), recovery(), bodyLimit(maxBodyBytes))
+	if d.Cluster != nil {
+		r.Use(clusterHeaders(d.Cluster, d.Store))
+	}
 	// The admin UI: /, /assets/<hash>/…, and the fallback of unknown non-API paths (ui.go).
 	if err := registerUI(r); err != nil {
 		return nil, err
@@ -52,6 +55,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		pinger   = newHeartbeatPinger(b, d.Pings)
 		locs     = &locationHandlers{base: b, alerter: d.Alerter}
 		channel  = newAgentChannelHandlers(b)
+		clusterH = &clusterHandlers{base: b, cluster: d.Cluster}
 	)
 	public, err := newPublicStatusHandlers(b) // public status pages, feeds, badges + their cache
 	if err != nil {
@@ -242,6 +246,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	ia.PUT("/organizations/:id", h(admin.updateOrganization))
 	ia.GET("/backup", h(storage.backup))
 	ia.GET("/storage", h(storage.storage))
+	ia.GET("/cluster", h(clusterH.status))
 	ia.GET("/locations", h(locs.adminList))
 	ia.POST("/locations", h(locs.adminCreate))
 	ia.GET("/locations/:id", h(locs.adminGet))

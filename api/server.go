@@ -49,6 +49,8 @@ type Deps struct {
 	// AgentResults counts the agents' recorded results by location and status for /metrics
 	// (*agent.StoreSink); nil has none.
 	AgentResults AgentResultCounts
+	// Cluster is this node's cluster membership (SPEC §9); nil on a single node.
+	Cluster Cluster
 }
 
 // base is the dependency set every resource handler embeds.
@@ -67,6 +69,7 @@ type base struct {
 	mailer       mailer // instance e-mail; nil when SMTP_HOST is unset
 	agents       AgentHub
 	agentResults AgentResultCounts
+	cluster      Cluster // nil on a single node
 }
 
 func newBase(d Deps) *base {
@@ -80,7 +83,7 @@ func newBase(d Deps) *base {
 	}
 	return &base{cfg: d.Config, store: d.Store, passwords: d.Passwords, tokens: d.Tokens,
 		sealer: d.Sealer, guard: d.Guard, engine: d.Engine, purger: d.Purger, logger: logger, now: now, version: d.Version, mailer: instanceMailer(d.Notify),
-		agents: d.Agents, agentResults: d.AgentResults}
+		agents: d.Agents, agentResults: d.AgentResults, cluster: d.Cluster}
 }
 
 // UseReleaseMode switches Gin, process-wide, out of its debug mode (which prints every

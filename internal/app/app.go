@@ -21,6 +21,7 @@ import (
 	"github.com/alertifypro/alertifypro/agent"
 	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/api"
+	"github.com/alertifypro/alertifypro/cluster"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/monitor"
 	"github.com/alertifypro/alertifypro/store"
@@ -74,6 +75,7 @@ type App struct {
 	handler      http.Handler
 	server       *http.Server
 	workers      []worker
+	cluster      *cluster.Node // nil on a single node
 }
 
 // New builds the appliance of cfg: it creates DATA_DIR, opens the database (a damaged
@@ -96,8 +98,15 @@ func New(cfg *config.Config, opts Options) (*App, error) {
 	return assemble(cfg, opts, filepath.Join(cfg.DataDir, DBFileName))
 }
 
-// Close closes the store; call it after Run has returned. Closing twice is harmless.
-func (a *App) Close() error { return a.db.Close() }
+// Close leaves the cluster (a clustered node) and closes the store; call it after Run has
+// returned. Closing twice is harmless.
+func (a *App) Close() error {
+	var err error
+	if a.cluster != nil {
+		err = a.cluster.Close()
+	}
+	return errors.Join(err, a.db.Close())
+}
 
 // DB is the application's store (tests seed it and read what the server wrote).
 func (a *App) DB() *store.DB { return a.db }
