@@ -269,6 +269,11 @@ func TestEmptiedNodeInstallsTheLeadersSnapshot(t *testing.T) {
 	}
 
 	// Restarted with its data, it knows where it stands: no snapshot, only what it missed.
+	// The index is read once the node has applied all the leader has: read earlier, an
+	// entry still arriving (the snapshot's trailing log) moves it before the stop.
+	waitFor(t, 5*time.Second, "the emptied node to apply the leader's log", func() bool {
+		return fresh.db.AppliedIndex() == leader.db.AppliedIndex()
+	})
 	index := fresh.db.AppliedIndex()
 	fresh.stop(t)
 	missed, err := register(leader.db, "missed")
