@@ -35,7 +35,8 @@ func startAgent(t *testing.T, srv *server, token, name, version string) {
 // TestLocationsPage: an admin adds an organization location, makes a token and sees it
 // once inside copyable docker and binary command lines that name the server's BASE_URL;
 // an agent started with it shows up with its version, last seen and remote address;
-// revoking the token disconnects it. The instance admin adds an instance location,
+// revoking the token disconnects it, and the location's offline alert is listed among the
+// organization's alerts. The instance admin adds an instance location,
 // which the owner of another organization sees read-only (no token or delete controls)
 // beside their own. The page has labelled controls, and works in dark mode and at
 // phone width.
@@ -91,6 +92,15 @@ func TestLocationsPage(t *testing.T) {
 	b.clickSel(`dialog[open] .btn-danger`)
 	b.waitFor("the agent disconnected", `(() => { const s = document.querySelector('section[data-location="home-lab"]');
 		return s && s.innerText.includes('Disconnected') && s.innerText.includes('No tokens.'); })()`, 15*time.Second)
+
+	// Its location, left without an agent, raises a location.offline alert: e-mailed to the
+	// admins (SPEC §8) and listed among the organization's alerts.
+	b.click("Alerts")
+	b.waitText("Location home-lab is offline", 30*time.Second)
+	b.waitText("Probe location")
+	b.click("Location home-lab is offline")
+	b.waitFor("the alert's location link", `document.querySelector('a[href="/locations"]') && document.body.innerText.includes('Offline — see Locations')`, 10*time.Second)
+	b.click("Locations")
 
 	// The instance admin adds an instance location.
 	b.fill("name", "eu-west")
