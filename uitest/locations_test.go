@@ -16,6 +16,12 @@ import (
 	"github.com/alertifypro/alertifypro/monitor"
 )
 
+// unlabelledControls lists the inputs, selects and text areas with neither a <label> nor
+// an aria-label.
+const unlabelledControls = `[...document.querySelectorAll('main input, main select, main textarea')]
+	.filter((el) => el.type !== 'hidden' && !(el.labels && el.labels.length) && !(el.getAttribute('aria-label') || '').trim())
+	.map((el) => el.outerHTML.slice(0, 120))`
+
 // startAgent runs a real agent (the client `alertifypro agent` runs) in this process
 // against srv with token, until the test ends.
 func startAgent(t *testing.T, srv *server, token, name, version string) {
@@ -83,6 +89,9 @@ func TestLocationsPage(t *testing.T) {
 			&& s.querySelector('.badge').dataset.status === 'online'; })()`, 15*time.Second)
 	if got := evalJS[[]string](b, unlabelled); len(got) > 0 {
 		t.Errorf("locations page: buttons or links without text or aria-label:\n%s", strings.Join(got, "\n"))
+	}
+	if got := evalJS[[]string](b, unlabelledControls); len(got) > 0 {
+		t.Errorf("locations page: controls without a label:\n%s", strings.Join(got, "\n"))
 	}
 	b.screenshot("agent-connected")
 

@@ -2,8 +2,11 @@ package uitest
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/alertifypro/alertifypro/store"
 )
@@ -43,10 +46,15 @@ func TestServiceLocations(t *testing.T) {
 	b.waitFor("the location choices", `document.querySelectorAll('input[name="locations"]').length === 3 &&
 		document.querySelector('input[name="locations"][value="local"]').checked &&
 		document.querySelector('[name="location_quorum"]').placeholder === '1'`, 10*time.Second)
+	if got := evalJS[[]string](b, unlabelledControls); len(got) > 0 {
+		t.Errorf("service form: controls without a label:\n%s", strings.Join(got, "\n"))
+	}
 	b.fill("name", "Everywhere API")
 	b.fill("endpoint", "http://127.0.0.1:9/health")
 	b.clickSel(`input[name="locations"][value="lab-a"]`)
-	b.clickSel(`input[name="locations"][value="lab-b"]`)
+	// The keyboard works the choices as well: Space ticks the focused box.
+	evalJS[bool](b, `(document.querySelector('input[name="locations"][value="lab-b"]').focus(), true)`)
+	b.run("space", chromedp.KeyEvent(" "))
 	b.waitFor("the default quorum of 3", `document.querySelector('[name="location_quorum"]').placeholder === '2' &&
 		document.querySelector('[name="location_quorum"]').max === '3' && document.body.innerText.includes('default, 2 of 3')`, 5*time.Second)
 	b.fill("location_quorum", "4")
@@ -107,6 +115,9 @@ func TestServiceLocations(t *testing.T) {
 		return c('local').dataset.status === 'GREEN' && c('lab-a').dataset.status === 'offline' && !c('lab-b') &&
 			document.body.innerText.includes('lab-a, local'); })()`, 10*time.Second)
 	b.screenshot("service-chips")
+	if got := evalJS[[]string](b, unlabelled); len(got) > 0 {
+		t.Errorf("service page: buttons or links without text or aria-label:\n%s", strings.Join(got, "\n"))
+	}
 	b.click("Alerts")
 	b.waitText("failing in lab-a, local")
 	b.click("Everywhere API is down")
