@@ -35,6 +35,11 @@ type Scheduler struct {
 	// or the interval changes, the service moves at once to its new planned times
 	// (firstDelay), as a service whose locations change does here.
 	Phase func(svc *store.Service, interval time.Duration) time.Duration
+	// FirstCheckDelay, when positive, puts every service's first check (and a move to new
+	// planned times) this long after the scheduler sees it, whatever Jitter or the plan of
+	// a service of several locations says: the browser tests set a day, so that no check
+	// runs during a test.
+	FirstCheckDelay time.Duration
 
 	drops   droppedResults // scheduled results not recorded, logged once per episode
 	entries map[string]*schedEntry
@@ -244,6 +249,9 @@ func (s *Scheduler) phase(svc *store.Service, interval time.Duration) time.Durat
 // location's planned times (LocationOffset), so the locations keep spread over the
 // interval.
 func (s *Scheduler) firstDelay(svc *store.Service, local string, interval time.Duration, now time.Time) time.Duration {
+	if s.FirstCheckDelay > 0 {
+		return s.FirstCheckDelay
+	}
 	if !svc.MultiLocation() {
 		return s.Jitter(svc.ID, interval)
 	}
