@@ -55,7 +55,7 @@ func (e *Executor) init() {
 		rec := monitor.NewRecorder(e.commit, 0)
 		chk := &monitor.Checker{Env: e.Env, Opener: e.vault, Recorder: rec, Logger: e.Logger, Probes: e.probeFor}
 		e.sched = &monitor.Scheduler{Checker: chk, Services: e.services, Poll: 10 * time.Second,
-			Concurrency: e.Concurrency, Logger: e.Logger, Jitter: e.firstCheck}
+			Concurrency: e.Concurrency, Logger: e.Logger, Jitter: e.firstCheck, Phase: e.phase}
 	})
 }
 
@@ -229,6 +229,18 @@ func (e *Executor) firstCheck(serviceID string, interval time.Duration) time.Dur
 		return a.StartAt.Sub(now)
 	}
 	return nextPlanned(now, interval, time.Duration(a.OffsetMS)*time.Millisecond).Sub(now)
+}
+
+// phase is the scheduler's Phase: the offset the server planned for the assignment. A
+// change of it (the service's locations changed) moves the checks to the new planned
+// times at once, through firstCheck.
+func (e *Executor) phase(svc *store.Service, _ time.Duration) time.Duration {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if x, ok := e.assigned[svc.ID]; ok {
+		return time.Duration(x.a.OffsetMS) * time.Millisecond
+	}
+	return 0
 }
 
 // stopTimer drops handed-over services at their StopAt until ctx ends.

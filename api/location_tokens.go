@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -22,10 +23,13 @@ const (
 
 // agentTokenView is a token as lists show it; Token, the secret, only in the create answer.
 type agentTokenView struct {
-	ID         string     `json:"id"`
-	LocationID string     `json:"location_id"`
-	Name       string     `json:"name"`
-	Token      string     `json:"token,omitempty"`
+	ID         string `json:"id"`
+	LocationID string `json:"location_id"`
+	Name       string `json:"name"`
+	Token      string `json:"token,omitempty"`
+	// ServerURL, in the create answer only, is the instance's BASE_URL: what the agent's
+	// AGENT_SERVER_URL must be, so the UI can show a command line ready to paste.
+	ServerURL  string     `json:"server_url,omitempty"`
 	Prefix     string     `json:"prefix"`
 	CreatedBy  string     `json:"created_by,omitempty"`
 	CreatedAt  time.Time  `json:"created_at"`
@@ -114,6 +118,7 @@ func (h *locationHandlers) createTokenIn(c *gin.Context, sc locationScope) error
 	}
 	v := newAgentTokenView(t)
 	v.Token = secret // the only time the secret leaves the server
+	v.ServerURL = strings.TrimRight(h.cfg.BaseURL, "/")
 	c.JSON(http.StatusCreated, v)
 	return nil
 }

@@ -80,7 +80,7 @@ func TestOrganizationLocations(t *testing.T) {
 		{name: "an API key may not make a token", method: "POST", path: own + "/tokens", token: e.adaKey, status: 403,
 			contains: []string{"sign in"}},
 		{name: "make a token without a body", method: "POST", path: own + "/tokens", token: e.ada.Token, status: 201,
-			contains: []string{`"token":"agt_`, `"name":"Agent token"`},
+			contains: []string{`"token":"agt_`, `"name":"Agent token"`, `"server_url":"http://localhost:3001"`},
 			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 				v := decode[agentTokenView](t, rec)
 				tokenID, secret = v.ID, v.Token

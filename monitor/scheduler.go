@@ -30,6 +30,16 @@ type Scheduler struct {
 	// a restart with thousands of services is no thundering herd. Default:
 	// a stable hash of the service ID modulo the interval.
 	Jitter func(serviceID string, interval time.Duration) time.Duration
+	// Phase, when set, is the offset of a service's planned check times, which a process
+	// that checks on a server's behalf (an agent) is told rather than works out: when it
+	// or the interval changes, the service moves at once to its new planned times
+	// (firstDelay), as a service whose locations change does here.
+	Phase func(svc *store.Service, interval time.Duration) time.Duration
+	// FirstCheckDelay, when positive, puts every service's first check (and a move to new
+	// planned times) this long after the scheduler sees it, whatever Jitter or the plan of
+	// a service of several locations says: the browser tests set a day, so that no check
+	// runs during a test.
+	FirstCheckDelay time.Duration
 
 	drops   droppedResults // scheduled results not recorded, logged once per episode
 	entries map[string]*schedEntry
@@ -42,8 +52,9 @@ type Scheduler struct {
 type schedEntry struct {
 	svc      *store.Service
 	interval time.Duration
-	next     time.Time // planned start of the next check
-	index    int       // position in the heap
+	next     time.Time     // planned start of the next check
+	phase    time.Duration // Phase when last planned (0 without one)
+	index    int           // position in the heap
 }
 
 // Notify asks the scheduler to reload now instead of at the next poll (the
@@ -185,11 +196,17 @@ func (s *Scheduler) reload(now time.Time) {
 			interval = time.Minute
 		}
 		e, ok := s.entries[svc.ID]
+		phase := s.phase(svc, interval)
 		switch {
 		case !ok:
-			e = &schedEntry{svc: svc, interval: interval, next: now.Add(s.firstDelay(svc, local, interval, now))}
+			e = &schedEntry{svc: svc, interval: interval, phase: phase, next: now.Add(s.firstDelay(svc, local, interval, now))}
 			s.entries[svc.ID] = e
 			heap.Push(&s.queue, e)
+		case s.Phase != nil && (e.interval != interval || e.phase != phase):
+			// Told new planned times: move to them.
+			e.svc, e.interval, e.phase = svc, interval, phase
+			e.next = now.Add(s.firstDelay(svc, local, interval, now))
+			heap.Fix(&s.queue, e.index)
 		case e.interval != interval:
 			e.svc, e.interval = svc, interval
 			if latest := now.Add(interval); e.next.After(latest) {
@@ -219,11 +236,22 @@ func (s *Scheduler) reload(now time.Time) {
 	}
 }
 
+// phase is svc's Phase, or 0 without one.
+func (s *Scheduler) phase(svc *store.Service, interval time.Duration) time.Duration {
+	if s.Phase == nil {
+		return 0
+	}
+	return s.Phase(svc, interval)
+}
+
 // firstDelay is how long after now a newly seen service is first checked: Jitter for a
 // service of this location alone; for one of several locations the next of this
 // location's planned times (LocationOffset), so the locations keep spread over the
 // interval.
 func (s *Scheduler) firstDelay(svc *store.Service, local string, interval time.Duration, now time.Time) time.Duration {
+	if s.FirstCheckDelay > 0 {
+		return s.FirstCheckDelay
+	}
 	if !svc.MultiLocation() {
 		return s.Jitter(svc.ID, interval)
 	}

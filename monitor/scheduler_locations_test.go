@@ -80,3 +80,45 @@ func TestSchedulerRunsOnlyItsLocationsServices(t *testing.T) {
 		t.Errorf("checked at phase %v, want %v (+ a little)", phase, want)
 	}
 }
+
+// FirstCheckDelay holds every first check, a service of several locations included (whose
+// first check otherwise goes to its planned times, not Jitter): the browser tests set a
+// day so that no check runs and services keep the status the test wrote.
+func TestSchedulerFirstCheckDelayHoldsEveryService(t *testing.T) {
+	services := []*store.Service{
+		{ID: "00000000-0000-0000-0000-000000000001", OrgID: "org", CheckType: "TCP", Endpoint: "127.0.0.1:1",
+			CheckIntervalSeconds: 1, TimeoutSeconds: 1},
+		{ID: "00000000-0000-0000-0000-000000000002", OrgID: "org", CheckType: "TCP", Endpoint: "127.0.0.1:1",
+			CheckIntervalSeconds: 1, TimeoutSeconds: 1, Locations: []string{"home", "eu-west"}},
+	}
+	var checks sync.Map
+	rec := NewRecorder(func(batch []Recorded) error {
+		for _, r := range batch {
+			checks.Store(r.ServiceID, true)
+		}
+		return nil
+	}, 0)
+	go func() { _ = rec.Run() }()
+	defer rec.Close()
+	probe := Probe(func(_ context.Context, _ *Env, _ *Target) Result {
+		return Result{CheckedAt: time.Now(), Status: StatusGreen}
+	})
+	chk := &Checker{Env: &Env{Now: time.Now}, Recorder: rec, Location: "home", Probes: func(string) Probe { return probe }}
+	sched := &Scheduler{Checker: chk, Poll: time.Hour, FirstCheckDelay: 24 * time.Hour,
+		Services: func(fn func(*store.Service) error) error {
+			for _, s := range services {
+				if err := fn(s); err != nil {
+					return err
+				}
+			}
+			return nil
+		}}
+	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
+	defer cancel()
+	_ = sched.Run(ctx)
+	for _, s := range services {
+		if _, ok := checks.Load(s.ID); ok {
+			t.Errorf("service %s (locations %v) was checked though its first check is a day away", s.ID, s.Locations)
+		}
+	}
+}

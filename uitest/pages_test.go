@@ -29,6 +29,7 @@ func TestEveryAreaRenders(t *testing.T) {
 		{"API keys", "API keys", "No API keys"},
 		{"Audit log", "Audit log", "Filter"},
 		{"Settings", "Organization settings", "Default alert rule"},
+		{"Locations", "Locations", "Built-in (this server)"},
 		{"Administration", "Instance administration", "Database file"},
 		{"Dashboard", "Dashboard", "Add your first service"},
 	}

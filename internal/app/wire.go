@@ -202,9 +202,7 @@ func newEngine(cfg *config.Config, opts Options, db *store.DB, sealer *crypto.Se
 		Logger:      opts.Logger,
 		Location:    cfg.BuiltinLocation(),
 	})
-	if d := opts.FirstCheckDelay; d > 0 {
-		e.Scheduler.Jitter = func(string, time.Duration) time.Duration { return d }
-	}
+	e.Scheduler.FirstCheckDelay = opts.FirstCheckDelay
 	return e
 }
 

@@ -59,6 +59,7 @@ export const ROUTES = [
   { path: '/teams/:id', load: teams, view: 'TeamDetail' },
   { path: '/api-keys', load: () => import('./pages/api-keys.js'), view: 'ApiKeys' },
   { path: '/audit-log', load: () => import('./pages/audit.js'), view: 'AuditLog' },
+  { path: '/locations', load: () => import('./pages/locations.js'), view: 'Locations' },
   { path: '/settings', load: () => import('./pages/organization.js'), view: 'OrganizationSettings' },
   { path: '/admin', load: () => import('./pages/admin.js'), view: 'Admin' },
 ];
@@ -72,6 +73,6 @@ export const NAV = [
     { href: '/escalation-policies', label: 'Escalation policies' }, { href: '/maintenance', label: 'Maintenance' }] },
   { group: 'Publish', items: [{ href: '/status-pages', label: 'Status pages' }, { href: '/webhooks', label: 'Webhooks' }] },
   { group: 'Organization', items: [{ href: '/members', label: 'Members' }, { href: '/teams', label: 'Teams' },
-    { href: '/api-keys', label: 'API keys' }, { href: '/audit-log', label: 'Audit log' }, { href: '/configuration', label: 'Configuration', minRole: 'member' }, { href: '/settings', label: 'Settings' }] },
+    { href: '/api-keys', label: 'API keys' }, { href: '/audit-log', label: 'Audit log' }, { href: '/configuration', label: 'Configuration', minRole: 'member' }, { href: '/locations', label: 'Locations' }, { href: '/settings', label: 'Settings' }] },
   { group: 'Instance', adminOnly: true, items: [{ href: '/admin', label: 'Administration' }] },
 ];

@@ -169,6 +169,7 @@ const STATUS_LABEL = {
   open: 'Open', firing: 'Firing', acknowledged: 'Acknowledged', resolved: 'Resolved', OPEN: 'Open', ACKNOWLEDGED: 'Acknowledged', RESOLVED: 'Resolved',
   success: 'Delivered', failed: 'Failed', pending: 'Pending',
   delivered: 'Delivered', retry: 'Will retry', dead: 'Dead-lettered', permanent: 'Refused',
+  online: 'Online', offline: 'Offline', degraded: 'Degraded',
 };
 
 // StatusBadge shows a status in words and colour (never colour alone).

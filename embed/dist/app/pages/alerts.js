@@ -23,6 +23,14 @@ function AlertActions({ alert, onDone }) {
   </div>`;
 }
 
+// alertSubject is the line under an alert's title: its service (and the probe locations
+// whose failures fired it), or for an alert about a probe location itself, that.
+function alertSubject(a) {
+  if (a.kind && a.kind.startsWith('location.')) return 'Probe location';
+  const regions = (a.failing_regions || []).length ? ` · failing in ${a.failing_regions.join(', ')}` : '';
+  return (a.service_name || '') + regions;
+}
+
 export function Alerts({ query }) {
   const status = query.get('status') ?? 'open';
   const [list, setList] = useState(null);
@@ -37,7 +45,7 @@ export function Alerts({ query }) {
     ${list === null ? html`<${Loading} />` : list.length === 0
       ? html`<${EmptyState} title=${status === 'open' ? 'No open alerts' : 'No alerts here'}>${status === 'open' ? 'All quiet. Alerts appear here when a rule fires; set rules up under Alert rules.' : 'Try another status filter.'}<//>`
       : html`<${Table} caption="Alerts" rows=${list} columns=${[
-        { label: 'Alert', render: (a) => html`<a href=${'/alerts/' + a.id}>${a.title}</a><div class="muted">${a.service_name || ''}</div>` },
+        { label: 'Alert', render: (a) => html`<a href=${'/alerts/' + a.id}>${a.title}</a><div class="muted">${alertSubject(a)}</div>` },
         { label: 'Status', render: (a) => html`<${StatusBadge} status=${a.status} />` },
         { label: 'Severity', key: 'severity' },
         { label: 'Fired', render: (a) => html`<span title=${fmtTime(a.fired_at)}>${fmtAgo(a.fired_at)}</span>` },
@@ -64,6 +72,8 @@ export function AlertDetail({ params }) {
       <dt>Resolved</dt><dd>${alert.resolved_at ? `${fmtTime(alert.resolved_at)} by ${alert.resolved_by}` : '—'}</dd>
       <dt>Failures</dt><dd>${alert.failure_count}</dd><dt>Escalation level</dt><dd>${alert.escalation_level}</dd>
       ${alert.service_id && html`<dt>Service</dt><dd><a href=${'/services/' + alert.service_id}>${alert.service_name || 'Open the service'}</a></dd>`}
+      ${(alert.failing_regions || []).length > 0 && html`<dt>Failing locations</dt><dd data-failing-regions>${alert.failing_regions.join(', ')}</dd>`}
+      ${alert.kind && alert.kind.startsWith('location.') && html`<dt>Probe location</dt><dd><a href="/locations">${alert.kind === 'location.offline' ? 'Offline' : 'Degraded'} — see Locations</a></dd>`}
     </dl><${AlertActions} alert=${alert} onDone=${load} /></div>
     <h2>Notes</h2>
     ${(alert.notes || []).length === 0 ? html`<p class="muted">No notes yet.</p>` : html`<ul>${alert.notes.map((n) => html`<li><span class="muted">${fmtTime(n.at)}</span> — ${n.text}</li>`)}</ul>`}

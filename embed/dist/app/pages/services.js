@@ -8,6 +8,7 @@ import { usePoll } from '../poll.js';
 import { CHECK_TYPES } from '../constants.js';
 import { OPTIONS_BY_TYPE, authTypesFor, ENDPOINT_HINT, optionInputs, optionsBody, JSON_PATH_OPERATORS } from '../service-options.js';
 import { ResponseChart } from '../chart.js';
+import { LocationPicker, LocationChips, defaultQuorum } from '../location-picker.js';
 import { DailyBars } from '../daily-bars.js';
 import {
   Field, Button, ErrorBanner, PageHeader, StatusBadge, Table, EmptyState, Loading, useConfirm, toast,
@@ -15,7 +16,7 @@ import {
 } from '../ui.js';
 
 const SERVICE_FIELDS = ['name', 'description', 'environment', 'endpoint', 'check_type', 'check_interval_seconds',
-  'timeout_seconds', 'tags', 'degraded_threshold_ms', 'sla_target'];
+  'timeout_seconds', 'tags', 'degraded_threshold_ms', 'sla_target', 'locations', 'location_quorum'];
 
 function initialValues(s) {
   const type = s?.check_type || 'HTTP';
@@ -29,7 +30,17 @@ function initialValues(s) {
     // with "keep" mean "leave the stored credential alone".
     auth_type: s?.auth?.type || '', auth_keep: !!s?.auth?.configured,
     auth: { username: '', password: '', token: '', name: '', value: '' },
+    // Probe locations: null until the organization's choice is loaded (a new service) or
+    // the service's own. The quorum '' follows the default, ceil(n/2), as n changes.
+    locations: s ? s.locations || [] : null,
+    location_quorum: s && s.location_quorum !== defaultQuorum((s.locations || []).length) ? s.location_quorum : '',
   };
+}
+
+function defaultLocations([locations, org]) {
+  const usable = new Set(locations.map((l) => l.name));
+  const wanted = (org?.settings?.default_locations || []).filter((n) => usable.has(n));
+  return wanted.length ? wanted : locations.filter((l) => l.builtin).map((l) => l.name);
 }
 
 function authBody(v) {
@@ -71,6 +82,10 @@ function ServiceForm({ service }) {
   const fe = (k) => (error instanceof ApiError ? error.fields[k] : undefined);
   const opts = OPTIONS_BY_TYPE[v.check_type] || [];
   const authTypes = authTypesFor(v.check_type);
+  const choice = useResource(() => Promise.all([api.get('/locations'), service ? null : api.get('/organization')]), []);
+  // A new service starts from the organization's default locations (the built-in one
+  // unless settings.default_locations says otherwise).
+  const picked = v.locations ?? (choice.data ? defaultLocations(choice.data) : []);
 
   function changeType(t) {
     setV((o) => ({ ...o, check_type: t, options: optionInputs(t, {}), auth_type: authTypesFor(t).includes(o.auth_type) ? o.auth_type : '' }));
@@ -89,6 +104,9 @@ function ServiceForm({ service }) {
       timeout_seconds: Number(v.timeout_seconds), tags: v.tags.split(',').map((t) => t.trim()).filter(Boolean),
       options, auth: authBody(v),
     };
+    // An edit always sends its locations: PUT without them would reset them to the defaults.
+    if (service || choice.data) body.locations = picked;
+    if (v.location_quorum !== '') body.location_quorum = Number(v.location_quorum);
     if (v.degraded_threshold_ms !== '') body.degraded_threshold_ms = Number(v.degraded_threshold_ms);
     body.sla_target = v.sla_target === '' ? null : Number(v.sla_target);
     setBusy(true);
@@ -127,6 +145,8 @@ function ServiceForm({ service }) {
       <${Field} label="Degraded above (ms)" name="degraded_threshold_ms" type="number" hint="Slower answers count as degraded (YELLOW). Empty: the default for the type." value=${v.degraded_threshold_ms} onInput=${set('degraded_threshold_ms')} error=${fe('degraded_threshold_ms')} />
       <${Field} label="SLA target (%)" name="sla_target" type="number" step="0.001" hint="Optional, e.g. 99.9" value=${v.sla_target} onInput=${set('sla_target')} error=${fe('sla_target')} />
     </fieldset>
+    <${LocationPicker} res=${choice} picked=${picked} quorum=${v.location_quorum} fe=${fe}
+      onPick=${(list) => setV((o) => ({ ...o, locations: list }))} onQuorum=${set('location_quorum')} />
     ${opts.length > 0 && html`<fieldset><legend>${v.check_type} options</legend>
       ${opts.map((o) => o.kind === 'jsonpath' ? html`<${JSONPathInputs} key=${v.check_type + o.key} opt=${o} rows=${v.options[o.key] || []} onInput=${setOpt(o.key)} fe=${fe} />` : html`<${Field} key=${v.check_type + o.key} label=${o.label} name=${'options.' + o.key} hint=${o.hint}
         type=${o.kind === 'checkbox' || o.kind === 'number' ? o.kind : 'text'} as=${o.kind === 'select' ? 'select' : o.kind === 'textarea' ? 'textarea' : undefined}
@@ -183,14 +203,16 @@ export function ServiceDetail({ params }) {
   async function load() {
     try {
       const q = rangeQuery(seconds);
-      const [service, metrics, uptime, checks, alerts, ssl, rules] = await Promise.all([
+      const [service, metrics, uptime, checks, alerts, ssl, rules, locations] = await Promise.all([
         api.get(`/services/${id}`), api.get(`/services/${id}/metrics?${q}`), api.get(`/services/${id}/uptime?${q}`),
         api.get(`/services/${id}/checks?limit=20`), api.get(`/alerts?service_id=${id}&status=open&limit=20`),
         api.get(`/services/${id}/ssl`).catch((e) => (e.status === 404 ? null : Promise.reject(e))),
         api.get('/alert-rules'),
+        // Only for the chips' offline/degraded state: the page works without it.
+        api.get('/locations').catch(() => null),
       ]);
       setData((old) => ({
-        service, uptime, checks, ssl, alerts, rules: rules.filter((r) => r.service_id === id || (!r.service_id && !r.heartbeat_id)),
+        service, uptime, checks, ssl, alerts, locations, rules: rules.filter((r) => r.service_id === id || (!r.service_id && !r.heartbeat_id)),
         metrics: old && JSON.stringify(old.metrics.points) === JSON.stringify(metrics.points) ? old.metrics : metrics,
       }));
       setError(null);
@@ -209,7 +231,7 @@ export function ServiceDetail({ params }) {
   }
 
   if (!data) return error ? html`<${PageHeader} title="Service" /><${ErrorBanner} error=${error} />` : html`<${Loading} />`;
-  const { service: s, uptime, checks, alerts, ssl, metrics, rules } = data;
+  const { service: s, uptime, checks, alerts, ssl, metrics, rules, locations } = data;
   return html`
     <${PageHeader} title=${s.name} subtitle=${`${s.check_type} · ${s.endpoint}`}>
       <${StatusBadge} status=${s.status} />
@@ -230,6 +252,7 @@ export function ServiceDetail({ params }) {
       <div class="card"><div class="muted">Last response</div><div class="stat">${fmtMs(s.last_response_time_ms)}</div><div class="muted">${fmtAgo(s.last_checked_at)}${s.last_status_code ? ` · HTTP ${s.last_status_code}` : ''}</div></div>
       <div class="card"><div class="muted">Every</div><div class="stat">${fmtDuration(s.check_interval_seconds)}</div><div class="muted">timeout ${s.timeout_seconds}s</div></div>
     </div>
+    <${LocationChips} service=${s} locations=${locations} />
     <section class="card">
       <div class="row">
         <h2 id="chart-h">Response time</h2>
@@ -249,6 +272,7 @@ export function ServiceDetail({ params }) {
         { label: 'Alert', render: (a) => html`<a href=${'/alerts/' + a.id}>${a.title}</a>` },
         { label: 'Status', render: (a) => html`<${StatusBadge} status=${a.status} />` },
         { label: 'Severity', key: 'severity' },
+        { label: 'Failing locations', render: (a) => (a.failing_regions || []).join(', ') || '—' },
         { label: 'Fired', render: (a) => fmtTime(a.fired_at) }]} />`}
     </section>
     <section>
