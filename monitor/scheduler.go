@@ -29,6 +29,9 @@ type Scheduler struct {
 	// a restart with thousands of services is no thundering herd. Default:
 	// a stable hash of the service ID modulo the interval.
 	Jitter func(serviceID string, interval time.Duration) time.Duration
+	// Now is the clock plans are made and due checks found by; nil is time.Now.
+	// Timers always run on real time.
+	Now func() time.Time
 
 	drops   droppedResults // scheduled results not recorded, logged once per episode
 	entries map[string]*schedEntry
@@ -62,6 +65,9 @@ func (s *Scheduler) init() {
 		if s.Jitter == nil {
 			s.Jitter = hashJitter
 		}
+		if s.Now == nil {
+			s.Now = time.Now
+		}
 		if s.Poll <= 0 {
 			s.Poll = 10 * time.Second
 		}
@@ -82,20 +88,20 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 
-	s.reload(time.Now())
+	s.reload(s.Now())
 	poll := time.NewTicker(s.Poll)
 	defer poll.Stop()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
-		timer.Reset(s.untilNext(time.Now()))
+		timer.Reset(s.untilNext(s.Now()))
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-poll.C:
-			s.reload(time.Now())
+			s.reload(s.Now())
 		case <-s.wake:
-			s.reload(time.Now())
+			s.reload(s.Now())
 		case <-timer.C:
 			if !s.dispatch(ctx, sem, &wg) {
 				return nil
@@ -119,19 +125,13 @@ func (s *Scheduler) untilNext(now time.Time) time.Duration {
 // while it waited for a free slot.
 func (s *Scheduler) dispatch(ctx context.Context, sem chan struct{}, wg *sync.WaitGroup) bool {
 	for len(s.queue) > 0 {
-		now := time.Now()
+		now := s.Now()
 		e := s.queue[0]
 		if e.next.After(now) {
 			return true
 		}
 		planned := e.next
-		// Plan the next run from the planned time, not from now, so small
-		// delays do not accumulate; after a long stall skip ahead instead of
-		// firing a burst of catch-up checks.
-		e.next = planned.Add(e.interval)
-		if !e.next.After(now) {
-			e.next = now.Add(e.interval)
-		}
+		e.next = nextAfter(planned, e.interval, now)
 		heap.Fix(&s.queue, 0)
 		svc := e.svc
 		if s.Checker.busy(svc.ID) { // skipped without waiting for a slot
@@ -151,7 +151,7 @@ func (s *Scheduler) dispatch(ctx context.Context, sem chan struct{}, wg *sync.Wa
 			s.Checker.Metrics.skipped.Add(1)
 			continue
 		}
-		s.Checker.Metrics.drift.observe(time.Since(planned))
+		s.Checker.Metrics.drift.observe(s.Now().Sub(planned))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -241,4 +241,18 @@ func (h *schedHeap) Pop() any {
 	old[len(old)-1] = nil
 	*h = old[:len(old)-1]
 	return e
+}
+
+// nextAfter plans the check after one planned at planned: planned plus as many whole
+// intervals as it takes to be after now. Counting from the planned time, not from now,
+// keeps small delays from accumulating; after a stall longer than the interval it skips
+// the missed checks (no burst of catch-up checks) and keeps the service's phase, so
+// services the stall made overdue together do not stay clustered ever after.
+func nextAfter(planned time.Time, interval time.Duration, now time.Time) time.Time {
+	next := planned.Add(interval)
+	if next.After(now) {
+		return next
+	}
+	missed := now.Sub(next)/interval + 1
+	return next.Add(missed * interval)
 }

@@ -1,0 +1,53 @@
+package monitor
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestStallKeepsEachServicePhase: after a stall longer than the check interval (a
+// suspended VM, a disk that held every slot), the overdue services are checked once and
+// each then keeps its own phase — its next check at its planned time plus whole
+// intervals — instead of all being planned at "now + interval", which would turn a
+// one-off stall into a herd that lasts. Ten services at 60 s, planned 6 s apart; the clock
+// jumps 5 min 17 s.
+func TestStallKeepsEachServicePhase(t *testing.T) {
+	f := newSchedFixture(t, hangOn)
+	const n, interval = 10, 60 * time.Second
+	offsets := map[string]time.Duration{}
+	for i := range n {
+		id := f.add(t, fmt.Sprintf("svc-%d", i), int(interval/time.Second), 1, false)
+		offsets[id] = time.Duration(i) * 6 * time.Second
+	}
+	t0 := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	clock := t0
+	s := f.sched
+	s.Now = func() time.Time { return clock }
+	s.Jitter = func(id string, _ time.Duration) time.Duration { return offsets[id] }
+	s.init()
+	s.reload(t0)
+
+	clock = t0.Add(5*time.Minute + 17*time.Second)
+	sem := make(chan struct{}, 64)
+	var wg sync.WaitGroup
+	if !s.dispatch(context.Background(), sem, &wg) {
+		t.Fatal("dispatch stopped")
+	}
+	wg.Wait()
+	for _, e := range s.queue {
+		name := e.svc.Name
+		if f.count(name) != 1 {
+			t.Errorf("%s checked %d times after the stall, want once", name, f.count(name))
+		}
+		if !e.next.After(clock) || e.next.Sub(clock) > interval {
+			t.Errorf("%s next planned at +%v after the stall, want within one interval", name, e.next.Sub(clock))
+		}
+		if phase := e.next.Sub(t0.Add(offsets[e.svc.ID])) % interval; phase != 0 {
+			t.Errorf("%s next planned %v off its phase (planned at +%v, next at +%v)", name, phase,
+				offsets[e.svc.ID], e.next.Sub(t0))
+		}
+	}
+}
