@@ -43,7 +43,7 @@ func (c *Checker) Check(ctx context.Context, s *store.Service) (Result, error) {
 		return Result{}, ErrCheckRunning
 	}
 	defer c.release(s.ID)
-	return c.check(ctx, s)
+	return c.check(ctx, s, true)
 }
 
 // claim marks a check of serviceID as in flight; false when one already is.
@@ -61,8 +61,13 @@ func (c *Checker) busy(serviceID string) bool {
 // release ends the in-flight mark that claim set.
 func (c *Checker) release(serviceID string) { c.running.Delete(serviceID) }
 
-// check runs and records one check of s; the caller holds its claim.
-func (c *Checker) check(ctx context.Context, s *store.Service) (Result, error) {
+// check runs and records one check of s; the caller holds its claim. A check run now
+// (someone waits for it) commits without the recorder's linger; a scheduled one tells
+// the recorder it is coming, so the group of the checks started with it waits for it.
+func (c *Checker) check(ctx context.Context, s *store.Service, now bool) (Result, error) {
+	if !now {
+		c.Recorder.announce()
+	}
 	start := time.Now()
 	if c.Metrics != nil {
 		c.Metrics.inFlight.Add(1)
@@ -72,8 +77,11 @@ func (c *Checker) check(ctx context.Context, s *store.Service) (Result, error) {
 	if c.Metrics != nil {
 		c.Metrics.observeCheck(res, time.Since(start))
 	}
-	err := c.Recorder.Record(Recorded{OrgID: s.OrgID, ServiceID: s.ID, Result: res})
-	return res, err
+	item := Recorded{OrgID: s.OrgID, ServiceID: s.ID, Result: res}
+	if now {
+		return res, c.Recorder.RecordNow(item)
+	}
+	return res, c.Recorder.recordAnnounced(item)
 }
 
 // probe builds the target and runs the probe with the hard timeout.

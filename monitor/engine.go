@@ -33,6 +33,7 @@ type EngineConfig struct {
 func NewEngine(c EngineConfig) *Engine {
 	m := NewMetrics()
 	rec := NewRecorder(StoreCommit(c.Store), 0)
+	rec.Linger, rec.latency = DefaultLinger, m.commitLatency
 	chk := &Checker{Env: c.Env, Opener: c.Opener, Recorder: rec, Metrics: m, Logger: c.Logger}
 	return &Engine{
 		Checker:  chk,

@@ -51,3 +51,22 @@ func TestStallKeepsEachServicePhase(t *testing.T) {
 		}
 	}
 }
+
+// TestSchedulerWakesOnTicks: the scheduler sleeps until the tick at or after the earliest
+// planned check, so checks planned within one tick start together.
+func TestSchedulerWakesOnTicks(t *testing.T) {
+	s := &Scheduler{Checker: &Checker{}, Tick: 100 * time.Millisecond}
+	s.init()
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct{ planned, want time.Duration }{
+		{30 * time.Millisecond, 100 * time.Millisecond},
+		{100 * time.Millisecond, 100 * time.Millisecond},
+		{101 * time.Millisecond, 200 * time.Millisecond},
+		{-5 * time.Second, 0},
+	} {
+		s.queue = schedHeap{{next: now.Add(c.planned)}}
+		if got := s.untilNext(now); got != c.want {
+			t.Errorf("check planned at +%v: wake after %v, want %v", c.planned, got, c.want)
+		}
+	}
+}
