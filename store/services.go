@@ -152,11 +152,11 @@ func serviceNameTaken(name string) error {
 func (db *DB) Service(orgID, id string) (*Service, error) {
 	var s Service
 	err := db.view(func(tx txn) error {
-		b, err := orgSub(tx, orgID, subServices)
+		ob, err := orgBucket(tx, orgID)
 		if err != nil {
 			return err
 		}
-		return getJSON(b, []byte(id), &s, entityService)
+		return readService(ob, id, &s)
 	})
 	if err != nil {
 		return nil, err
@@ -168,11 +168,11 @@ func (db *DB) Service(orgID, id string) (*Service, error) {
 func (db *DB) Services(orgID string) ([]Service, error) {
 	var out []Service
 	err := db.view(func(tx txn) error {
-		b, err := orgSub(tx, orgID, subServices)
+		ob, err := orgBucket(tx, orgID)
 		if err != nil {
 			return err
 		}
-		out, err = listJSON[Service](b)
+		out, err = readServices(ob)
 		return err
 	})
 	if err != nil {
@@ -192,7 +192,8 @@ func (db *DB) UpdateService(orgID, id string, fn func(*Service) error, change *C
 		if err != nil {
 			return err
 		}
-		if err := getJSON(b, []byte(id), &s, entityService); err != nil {
+		ob, _ := orgBucket(tx, orgID) // exists: orgSub found it
+		if err := readService(ob, id, &s); err != nil {
 			return err
 		}
 		oldKey, created := serviceNameKey(s.Name), s.CreatedAt
@@ -215,7 +216,7 @@ func (db *DB) UpdateService(orgID, id string, fn func(*Service) error, change *C
 				return err
 			}
 		}
-		return putJSON(b, []byte(id), &s)
+		return writeService(ob, b, &s)
 	})
 	if err != nil {
 		return nil, err
