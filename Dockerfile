@@ -23,4 +23,7 @@ USER 65532:65532
 EXPOSE 3001
 HEALTHCHECK CMD ["/alertifypro", "healthcheck"]
 ENTRYPOINT ["/alertifypro"]
+# The server by default; `docker run -e AGENT_SERVER_URL=… -e AGENT_TOKEN=… <image> agent` runs a
+# probe agent from the same image (it needs no volume or port; its HEALTHCHECK, which asks the local
+# server, does not apply: disable it with --no-healthcheck).
 CMD ["serve"]

@@ -27,6 +27,8 @@ Commands:
                 read the whole database file (or FILE, e.g. a backup) and
                 report what is damaged; exit 1 when it is (server stopped)
   gen-secrets   print fresh JWT_SECRET and ENCRYPTION_KEY lines for an env file
+  agent         run checks for one probe location of a server and report them
+                (AGENT_SERVER_URL, AGENT_TOKEN, AGENT_NAME, AGENT_BUFFER; SPEC §8)
 
 Configuration comes from the environment; see config.example.env.
 `
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = checkCommand(rest, stdout, stderr)
 	case "gen-secrets":
 		err = genSecrets(stdout)
+	case "agent":
+		err = agentCommand(ctx, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:

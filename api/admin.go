@@ -39,7 +39,7 @@ func (h *adminHandlers) view(o *store.Organization) (adminOrganizationView, erro
 // usage, oldest first, one page at a time.
 func (h *adminHandlers) listOrganizations(c *gin.Context) error {
 	// Usage is counted for the page only, not for every organization.
-	return respondPageJoined(c, h.store.Organizations, func(o store.Organization) string { return o.ID }, h.view)
+	return respondListJoined(c, h.store.ListOrganizations, h.view)
 }
 
 type planUpdate struct {

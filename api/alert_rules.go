@@ -14,7 +14,7 @@ type alertRuleHandlers struct {
 // rules is the resource the rule routes share.
 func (h *alertRuleHandlers) rules() resource[store.AlertRule, alertRuleView] {
 	return resource[store.AlertRule, alertRuleView]{base: h.base, event: "alert_rule",
-		load: h.store.AlertRule, all: func(orgID string) ([]store.AlertRule, error) { return h.store.AlertRules(orgID, "") },
+		load: h.store.AlertRule, page: h.store.ListAlertRules,
 		insert: h.store.CreateAlertRule, save: h.store.UpdateAlertRule, remove: h.store.DeleteAlertRule,
 		id: func(r *store.AlertRule) string { return r.ID }, audit: alertRuleRes, view: newAlertRuleView}
 }

@@ -136,7 +136,7 @@ func (h *apiKeyHandlers) keys(a *actor) resource[store.APIKey, apiKeyView] {
 			}
 			return k, err
 		},
-		all: h.store.APIKeys, insert: h.store.CreateAPIKey,
+		page: h.store.ListAPIKeys, insert: h.store.CreateAPIKey,
 		id: func(k *store.APIKey) string { return k.ID }, audit: apiKeyRes, view: newAPIKeyView}
 }
 

@@ -228,6 +228,8 @@ func TestAPIKeyVisibility(t *testing.T) {
 			}
 		}
 	}
+	// Cursors are opaque: the next page is asked with the one the first page answered.
+	next := e.do("GET", "/api/v1/api-keys?limit=2", o.owner.Token, nil).Header().Get("X-Next-Cursor")
 	e.run([]scenario{
 		{name: "member sees own keys only", method: "GET", path: "/api/v1/api-keys", token: o.memberTok, status: 200,
 			check: names("mia's")},
@@ -238,11 +240,11 @@ func TestAPIKeyVisibility(t *testing.T) {
 		{name: "paged", method: "GET", path: "/api/v1/api-keys?limit=2", token: o.owner.Token, status: 200,
 			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 				names("mia's", "max's")(t, rec)
-				if rec.Header().Get("X-Next-Cursor") != theirs.ID {
-					t.Fatalf("X-Next-Cursor %q, want %q", rec.Header().Get("X-Next-Cursor"), theirs.ID)
+				if rec.Header().Get("X-Next-Cursor") == "" {
+					t.Fatal("no X-Next-Cursor with a third key to come")
 				}
 			}},
-		{name: "next page", method: "GET", path: "/api/v1/api-keys?limit=2&cursor=" + theirs.ID, token: o.owner.Token,
+		{name: "next page", method: "GET", path: "/api/v1/api-keys?limit=2&cursor=" + next, token: o.owner.Token,
 			status: 200, check: names("admin's")},
 		{name: "bad limit", method: "GET", path: "/api/v1/api-keys?limit=0", token: o.owner.Token, status: 422},
 		{name: "viewer may not list", method: "GET", path: "/api/v1/api-keys", token: o.viewerTok, status: 403},

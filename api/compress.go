@@ -24,7 +24,9 @@ func compressResponses() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		addVary(c.Writer.Header(), "Accept-Encoding")
 		coding := negotiateCoding(c.GetHeader("Accept-Encoding"))
-		if coding == "" || c.Request.Method == http.MethodHead {
+		// An upgrade (the agent channel's WebSocket) hijacks the connection: there is no
+		// body to encode, and deciding not to would already have sent the headers.
+		if coding == "" || c.Request.Method == http.MethodHead || c.GetHeader("Upgrade") != "" {
 			c.Next()
 			return
 		}

@@ -53,7 +53,7 @@ func escalationPolicyRes(p *store.EscalationPolicy) store.AuditResource {
 // policies is the resource the policy routes share.
 func (h *escalationPolicyHandlers) policies() resource[store.EscalationPolicy, escalationPolicyView] {
 	return resource[store.EscalationPolicy, escalationPolicyView]{base: h.base, event: "escalation_policy",
-		load: h.store.EscalationPolicy, all: h.store.EscalationPolicies, insert: h.store.CreateEscalationPolicy,
+		load: h.store.EscalationPolicy, page: h.store.ListEscalationPolicies, insert: h.store.CreateEscalationPolicy,
 		save: h.store.UpdateEscalationPolicy,
 		id:   func(p *store.EscalationPolicy) string { return p.ID }, audit: escalationPolicyRes, view: newEscalationPolicyView}
 }

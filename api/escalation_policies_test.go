@@ -104,16 +104,18 @@ func TestEscalationPolicies(t *testing.T) {
 			body: policy("v", step(1, 0, "channel", tg.foreignChannel)), status: 404},
 	})
 	ops, night := base+"/"+opsID, base+"/"+nightID
+	// Cursors are opaque: the second page is asked with the one the first page answered.
+	next := e.do("GET", base+"?limit=1", f.viewerTok, nil).Header().Get("X-Next-Cursor")
 	e.run([]scenario{
 		{name: "viewer lists", method: "GET", path: base, token: f.viewerTok, status: 200, contains: []string{opsID, nightID}},
 		{name: "list pages", method: "GET", path: base + "?limit=1", token: f.viewerTok, status: 200,
 			contains: []string{opsID}, notContains: []string{nightID},
 			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
-				if rec.Header().Get("X-Next-Cursor") != opsID {
-					t.Errorf("X-Next-Cursor = %q, want %s", rec.Header().Get("X-Next-Cursor"), opsID)
+				if rec.Header().Get("X-Next-Cursor") == "" {
+					t.Error("no X-Next-Cursor with a second policy to come")
 				}
 			}},
-		{name: "second page", method: "GET", path: base + "?limit=1&cursor=" + opsID, token: f.viewerTok, status: 200,
+		{name: "second page", method: "GET", path: base + "?limit=1&cursor=" + next, token: f.viewerTok, status: 200,
 			contains: []string{nightID}, notContains: []string{opsID}},
 		{name: "viewer gets", method: "GET", path: ops, token: f.viewerTok, status: 200, contains: []string{`"name":"Ops"`}},
 		{name: "unknown policy", method: "GET", path: base + "/nope", token: f.viewerTok, status: 404},

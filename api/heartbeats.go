@@ -23,7 +23,7 @@ const maxKeyAttempts = 3
 // heartbeats is the resource the heartbeat routes share.
 func (h *heartbeatHandlers) heartbeats() resource[store.Heartbeat, heartbeatView] {
 	return resource[store.Heartbeat, heartbeatView]{base: h.base, event: "heartbeat",
-		load: h.store.Heartbeat, all: h.store.Heartbeats, insert: h.insertHeartbeat,
+		load: h.store.Heartbeat, page: h.store.ListHeartbeats, insert: h.insertHeartbeat,
 		save: h.store.UpdateHeartbeat, remove: h.store.DeleteHeartbeat,
 		id: func(hb *store.Heartbeat) string { return hb.ID }, audit: heartbeatRes,
 		view: func(hb *store.Heartbeat) heartbeatView { return newHeartbeatView(hb, h.cfg.BaseURL) }}

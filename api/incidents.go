@@ -83,12 +83,12 @@ func incidentRes(i *store.Incident) store.AuditResource {
 // parameters are checked.
 func (h *incidentHandlers) list(c *gin.Context) error {
 	r := h.incidents(nil)
-	r.all = func(string) ([]store.Incident, error) {
+	r.page = func(_ string, q store.ListQuery, _ func(*store.Incident) bool) ([]store.Incident, string, error) {
 		p, err := h.statusPage(c)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		return h.store.Incidents(p.OrgID, p.ID)
+		return h.store.ListIncidents(p.OrgID, p.ID, q)
 	}
 	return r.list(c)
 }

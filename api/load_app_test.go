@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/alertifypro/alertifypro/api"
+	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/internal/app"
 )
 
@@ -14,11 +15,17 @@ import (
 // test ends. The load programs measure the server through it.
 func startApp(t *testing.T, opts app.Options) (*app.App, string) {
 	t.Helper()
+	return startAppWith(t, api.TestConfig(t.TempDir()), opts)
+}
+
+// startAppWith is startApp with a configuration of the caller's (its DATA_DIR may hold a
+// database seeded beforehand).
+func startAppWith(t *testing.T, cfg *config.Config, opts app.Options) (*app.App, string) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := api.TestConfig(t.TempDir())
 	cfg.BaseURL = "http://" + ln.Addr().String()
 	a, err := app.New(cfg, opts)
 	if err != nil {

@@ -86,7 +86,7 @@ func newMaintenanceView(w *store.MaintenanceWindow, now time.Time) maintenanceVi
 // windows is the resource the window routes share; views say what is active at now.
 func (h *maintenanceHandlers) windows(now time.Time) resource[store.MaintenanceWindow, maintenanceView] {
 	return resource[store.MaintenanceWindow, maintenanceView]{base: h.base, event: "maintenance",
-		load: h.store.MaintenanceWindow, all: h.store.MaintenanceWindows, insert: h.store.CreateMaintenanceWindow,
+		load: h.store.MaintenanceWindow, page: h.store.ListMaintenanceWindows, insert: h.store.CreateMaintenanceWindow,
 		save: h.store.UpdateMaintenanceWindow, remove: h.store.DeleteMaintenanceWindow,
 		id: func(w *store.MaintenanceWindow) string { return w.ID }, audit: maintenanceRes,
 		view: func(w *store.MaintenanceWindow) maintenanceView { return newMaintenanceView(w, now) }}

@@ -106,9 +106,9 @@ func (h *memberHandlers) mailInvitation(c *gin.Context, inv *store.Invitation, l
 
 func (h *memberHandlers) listInvitations(c *gin.Context) error {
 	orgID, now := actorOf(c).org.ID, h.now()
-	return respondPage(c, func() ([]store.Invitation, error) { return h.store.Invitations(orgID) },
-		func(inv store.Invitation) string { return inv.ID },
-		func(inv *store.Invitation) invitationView { return newInvitationView(inv, now) })
+	return respondList(c, func(q store.ListQuery) ([]store.Invitation, string, error) {
+		return h.store.ListInvitations(orgID, q, nil)
+	}, func(inv *store.Invitation) invitationView { return newInvitationView(inv, now) })
 }
 
 func (h *memberHandlers) revokeInvitation(c *gin.Context) error {

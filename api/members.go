@@ -62,8 +62,8 @@ func mayManage(a *actor, target *store.Membership) error {
 // list answers the organization's members, paginated, each with the account's e-mail and name.
 func (h *memberHandlers) list(c *gin.Context) error {
 	orgID := actorOf(c).org.ID
-	return respondPageJoined(c, func() ([]store.Membership, error) { return h.store.Memberships(orgID) },
-		func(m store.Membership) string { return m.ID }, func(m *store.Membership) (memberView, error) {
+	return respondListJoined(c, func(q store.ListQuery) ([]store.Membership, string, error) { return h.store.ListMembers(orgID, q) },
+		func(m *store.Membership) (memberView, error) {
 			u, err := h.store.User(m.UserID)
 			if err != nil {
 				return memberView{}, err

@@ -9,7 +9,8 @@ import (
 )
 
 // overviewHandlers serves GET /api/v1/metrics, the organization's dashboard summary
-// (SPEC §3.8), read from rollups only in one store transaction.
+// (SPEC §3.8), read in one store transaction from the per-service summaries the recorder
+// keeps current (store.ServiceSummaries), not recomputed from the rollups per request.
 type overviewHandlers struct {
 	*base
 }
@@ -22,15 +23,18 @@ type overviewView struct {
 
 // overviewService is one service's row. An uptime is null when the window holds no
 // counted check (never checked, or only maintenance), rather than a made-up 100; the
-// average response time is null when the last 24 hours had no up check.
+// average response time is null when the last 24 hours had no up check. The sparkline is
+// what the dashboard draws: the mean response time of the up checks per 15 minutes over
+// the last 6 hours, oldest first, null for a slot without any.
 type overviewService struct {
-	ServiceID            string   `json:"service_id"`
-	Name                 string   `json:"name"`
-	Status               string   `json:"status"`
-	Uptime24h            *float64 `json:"uptime_24h"`
-	Uptime7d             *float64 `json:"uptime_7d"`
-	Uptime30d            *float64 `json:"uptime_30d"`
-	AvgResponseTimeMS24h *float64 `json:"avg_response_time_ms_24h"`
+	ServiceID            string     `json:"service_id"`
+	Name                 string     `json:"name"`
+	Status               string     `json:"status"`
+	Uptime24h            *float64   `json:"uptime_24h"`
+	Uptime7d             *float64   `json:"uptime_7d"`
+	Uptime30d            *float64   `json:"uptime_30d"`
+	AvgResponseTimeMS24h *float64   `json:"avg_response_time_ms_24h"`
+	Sparkline            []*float64 `json:"response_time_sparkline"`
 }
 
 // overviewTotals counts services by current status (up = GREEN, degraded = YELLOW,
@@ -49,7 +53,7 @@ type overviewTotals struct {
 
 // overview answers the organization's summary at the current time.
 func (h *overviewHandlers) overview(c *gin.Context) error {
-	rows, err := h.store.UptimeOverview(actorOf(c).org.ID, h.now())
+	rows, err := h.store.ServiceSummaries(actorOf(c).org.ID, h.now())
 	if err != nil {
 		return err
 	}
@@ -60,10 +64,19 @@ func (h *overviewHandlers) overview(c *gin.Context) error {
 	for i := range rows {
 		r := &rows[i]
 		row := overviewService{ServiceID: r.ServiceID, Name: r.Name, Status: r.Status,
-			Uptime24h: uptimeOrNull(&r.Uptime24h), Uptime7d: uptimeOrNull(&r.Uptime7d), Uptime30d: uptimeOrNull(&r.Uptime30d)}
-		if up := r.Uptime24h.TotalChecks - r.Uptime24h.FailedChecks - r.Uptime24h.MaintenanceChecks; up > 0 {
-			avg := round2(r.Uptime24h.AvgResponseTimeMS)
+			Uptime24h: uptimeOrNull(r.Uptime24h), Uptime7d: uptimeOrNull(r.Uptime7d), Uptime30d: uptimeOrNull(r.Uptime30d),
+			Sparkline: make([]*float64, 0, len(r.Sparkline))}
+		if avg, ok := r.Uptime24h.AvgResponseTimeMS(); ok {
+			avg = round2(avg)
 			row.AvgResponseTimeMS24h = &avg
+		}
+		for _, p := range r.Sparkline {
+			var v *float64
+			if p.Up > 0 {
+				avg := round2(p.AvgTimeMS)
+				v = &avg
+			}
+			row.Sparkline = append(row.Sparkline, v)
 		}
 		if row.Uptime24h != nil {
 			sum += *row.Uptime24h
@@ -94,11 +107,12 @@ func (h *overviewHandlers) overview(c *gin.Context) error {
 	return nil
 }
 
-// uptimeOrNull is the summary's percentage, or nil when no check counted.
-func uptimeOrNull(s *store.UptimeSummary) *float64 {
-	if s.TotalChecks-s.MaintenanceChecks <= 0 {
+// uptimeOrNull is the window's percentage, or nil when no check counted.
+func uptimeOrNull(u store.UptimeCounts) *float64 {
+	pct, ok := u.Percentage()
+	if !ok {
 		return nil
 	}
-	v := round3(s.UptimePercentage)
+	v := round3(pct)
 	return &v
 }

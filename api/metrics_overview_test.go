@@ -66,6 +66,27 @@ func TestMetricsOverview(t *testing.T) {
 					t.Errorf("totals %+v, want %+v", got.Totals, wantTotals)
 				}
 			}},
+		{name: "the sparkline: 15-minute means of the up checks over 6 hours", method: "GET", path: "/api/v1/metrics", token: viewer, status: 200,
+			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				got := decode[overviewView](t, rec)
+				// now is on a slot boundary, so the newest slot (index 23) starts at now; web's
+				// checks 3, 2 and 1 hours ago fall in slots 11, 15 and 19; api's RED one is not up.
+				want := map[string]map[int]float64{web: {11: 100, 15: 1400, 19: 100}, api: {15: 50}, fresh: {}}
+				for _, row := range got.Services {
+					w, ok := want[row.ServiceID]
+					if !ok {
+						continue
+					}
+					if len(row.Sparkline) != 24 {
+						t.Fatalf("%s: %d slots", row.Name, len(row.Sparkline))
+					}
+					for i, v := range row.Sparkline {
+						if mean, set := w[i]; set != (v != nil) || (set && *v != mean) {
+							t.Errorf("%s: slot %d = %v, want %v", row.Name, i, v, w[i])
+						}
+					}
+				}
+			}},
 		{name: "null, not 100, without checks", method: "GET", path: "/api/v1/metrics", token: bob.Token, status: 200,
 			contains:    []string{`"service_id":"` + bobs + `"`, `"uptime_24h":null`, `"avg_response_time_ms_24h":null`},
 			notContains: []string{web}},

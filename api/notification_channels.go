@@ -25,7 +25,7 @@ type channelHandlers struct {
 // channels is the resource the channel routes share.
 func (h *channelHandlers) channels() resource[store.NotificationChannel, channelView] {
 	return resource[store.NotificationChannel, channelView]{base: h.base, event: "channel",
-		load: h.store.Channel, all: h.store.Channels, insert: h.store.CreateChannel,
+		load: h.store.Channel, page: h.store.ListChannels, insert: h.store.CreateChannel,
 		save: h.store.UpdateChannel, remove: h.store.DeleteChannel,
 		id: func(ch *store.NotificationChannel) string { return ch.ID }, audit: channelResource,
 		meta: func(ch *store.NotificationChannel) map[string]any { return map[string]any{"type": ch.Type} },

@@ -2,10 +2,11 @@ package api
 
 import (
 	"net/http"
-	"sort"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/store"
 )
 
 const (
@@ -32,49 +33,40 @@ func pageParams(c *gin.Context) (page, error) {
 	return p, nil
 }
 
-// paginate returns one page of items ordered by ID (UUIDv7, so creation
-// order) after the cursor, and sets X-Next-Cursor when more remain.
-func paginate[T any](c *gin.Context, items []T, id func(T) string, p page) []T {
-	sort.Slice(items, func(i, j int) bool { return id(items[i]) < id(items[j]) })
-	start := 0
-	if p.cursor != "" {
-		start = sort.Search(len(items), func(i int) bool { return id(items[i]) > p.cursor })
-	}
-	end := start + p.limit
-	if end >= len(items) {
-		end = len(items)
-	} else {
-		c.Header("X-Next-Cursor", id(items[end-1]))
-	}
-	return items[start:end]
+// query is the page as the store's lists take it.
+func (p page) query() store.ListQuery {
+	return store.ListQuery{Cursor: p.cursor, Limit: p.limit}
 }
 
-// respondPage answers one page of items — sorted by id, cut by ?limit= and ?cursor=, the
-// next cursor in X-Next-Cursor — each rendered by view, as a JSON array (never null).
-// load runs only once the paging parameters are known to be valid.
-func respondPage[T, V any](c *gin.Context, load func() ([]T, error), id func(T) string, view func(*T) V) error {
-	return respondPageJoined(c, load, id, func(v *T) (V, error) { return view(v), nil })
+// respondList answers one page of a list the store pages itself (SPEC §2): load reads the
+// page of the query — in the list's order, its filters applied while the store scans — and
+// returns it with the next cursor, which goes out in X-Next-Cursor; each item is rendered by
+// view, and the page is a JSON array (never null). load runs only once the paging
+// parameters are known to be valid, so their errors come first.
+func respondList[T, V any](c *gin.Context, load func(q store.ListQuery) ([]T, string, error), view func(*T) V) error {
+	return respondListJoined(c, load, func(v *T) (V, error) { return view(v), nil })
 }
 
-// respondPageJoined is respondPage for a view that joins another record and so may fail;
+// respondListJoined is respondList for a view that joins another record and so may fail;
 // only the items of the page are rendered.
-func respondPageJoined[T, V any](c *gin.Context, load func() ([]T, error), id func(T) string, view func(*T) (V, error)) error {
+func respondListJoined[T, V any](c *gin.Context, load func(q store.ListQuery) ([]T, string, error), view func(*T) (V, error)) error {
 	p, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	items, err := load()
+	items, next, err := load(p.query())
 	if err != nil {
 		return err
 	}
 	out := make([]V, 0, len(items))
-	for _, item := range paginate(c, items, id, p) {
-		v, err := view(&item)
+	for i := range items {
+		v, err := view(&items[i])
 		if err != nil {
 			return err
 		}
 		out = append(out, v)
 	}
+	setNextCursor(c, next)
 	c.JSON(http.StatusOK, out)
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"maps"
 	"net/http"
-	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -13,7 +12,7 @@ import (
 
 // resource is what the routes of one kind of organization-scoped record share: the :id
 // record is looked up in the active organization only (another organization's answers
-// the store's 404, which names the entity), lists are paged by ID, and every write carries
+// the store's 404, which names the entity), lists are paged by the store in ID order, and every write carries
 // its audit entry into the store's transaction (SPEC §12). A handler struct builds its
 // resource from the store's methods and writes only what is particular to the kind.
 type resource[T, V any] struct {
@@ -21,8 +20,10 @@ type resource[T, V any] struct {
 	event string // audit event prefix: "webhook" makes "webhook.created", "webhook.deleted"
 	param string // the route parameter that names a record; "" is :id
 
-	load   func(orgID, id string) (*T, error)
-	all    func(orgID string) ([]T, error)
+	load func(orgID, id string) (*T, error)
+	// page reads one page of the organization's records in ID order, keep (nil: every
+	// record) applied while the store scans (store.ListServices and its siblings).
+	page   func(orgID string, q store.ListQuery, keep func(*T) bool) ([]T, string, error)
 	insert func(orgID string, v *T, change *store.Change) error
 	save   func(orgID, id string, fn func(*T) error, change *store.Change) (*T, error)
 	remove func(orgID, id string, change *store.Change) error
@@ -78,17 +79,16 @@ func (r resource[T, V]) list(c *gin.Context) error {
 // every record.
 func (r resource[T, V]) listWhere(c *gin.Context, where func() (func(*T) bool, error)) error {
 	orgID := actorOf(c).org.ID
-	return respondPage(c, func() ([]T, error) {
-		keep := func(*T) bool { return true }
+	return respondList(c, func(q store.ListQuery) ([]T, string, error) {
+		var keep func(*T) bool
 		if where != nil {
 			var err error
 			if keep, err = where(); err != nil {
-				return nil, err
+				return nil, "", err
 			}
 		}
-		all, err := r.all(orgID)
-		return slices.DeleteFunc(all, func(v T) bool { return !keep(&v) }), err
-	}, func(v T) string { return r.id(&v) }, r.view)
+		return r.page(orgID, q, keep)
+	}, r.view)
 }
 
 // create stores v, a validated new record, in the active organization and answers 201.

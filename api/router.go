@@ -50,6 +50,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		limits   = newRateLimiter(b.now)
 		beats    = &heartbeatHandlers{base: b}
 		pinger   = newHeartbeatPinger(b, d.Pings)
+		locs     = &locationHandlers{base: b}
+		channel  = newAgentChannelHandlers(b)
 	)
 	public, err := newPublicStatusHandlers(b) // public status pages, feeds, badges + their cache
 	if err != nil {
@@ -84,6 +86,9 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/heartbeat/:key/start", h(pinger.start))
 	v1.GET("/heartbeat/:key/fail", h(pinger.fail))
 	v1.POST("/heartbeat/:key/fail", h(pinger.fail))
+	// The agent channel (SPEC §8): its own authentication, an agent token and nothing else;
+	// an agent token is refused everywhere else (authenticate knows no such token).
+	v1.GET("/agent/connect", h(channel.connect))
 
 	// Public status pages (SPEC §3.16): no token needed; a private page is shown only
 	// to a bearer token of its organization's members, everyone else gets 404.
@@ -218,6 +223,16 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.GET("/status-pages/:id/subscribers", require(permRead), h(subscribersH.list))
 	in.POST("/status-pages/:id/subscribers", require(permWrite), h(subscribersH.create))
 	in.DELETE("/status-pages/:id/subscribers/:sid", require(permWrite), h(subscribersH.delete))
+	// Probe locations (SPEC §8): every member sees what the organization may use; admins
+	// and owners manage its own locations and their agent tokens.
+	in.GET("/locations", require(permRead), h(locs.list))
+	in.POST("/locations", require(permAdmin), h(locs.create))
+	in.GET("/locations/:id", require(permRead), h(locs.get))
+	in.PATCH("/locations/:id", require(permAdmin), h(locs.update))
+	in.DELETE("/locations/:id", require(permAdmin), h(locs.delete))
+	in.GET("/locations/:id/tokens", require(permAdmin), h(locs.listTokens))
+	in.POST("/locations/:id/tokens", require(permAdmin), h(locs.createToken))
+	in.DELETE("/locations/:id/tokens/:token_id", require(permAdmin), h(locs.revokeToken))
 
 	// Instance-admin endpoints answer 404 to everyone else (SPEC §2.5).
 	ia := in.Group("/admin", requireInstanceAdmin())
@@ -225,6 +240,14 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	ia.PUT("/organizations/:id", h(admin.updateOrganization))
 	ia.GET("/backup", h(storage.backup))
 	ia.GET("/storage", h(storage.storage))
+	ia.GET("/locations", h(locs.adminList))
+	ia.POST("/locations", h(locs.adminCreate))
+	ia.GET("/locations/:id", h(locs.adminGet))
+	ia.PATCH("/locations/:id", h(locs.adminUpdate))
+	ia.DELETE("/locations/:id", h(locs.adminDelete))
+	ia.GET("/locations/:id/tokens", h(locs.adminListTokens))
+	ia.POST("/locations/:id/tokens", h(locs.adminCreateToken))
+	ia.DELETE("/locations/:id/tokens/:token_id", h(locs.adminRevokeToken))
 
 	return r, nil
 }

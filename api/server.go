@@ -43,6 +43,9 @@ type Deps struct {
 	// Pings group-commits heartbeat pings (its Run must be running); nil commits each ping
 	// in a transaction of its own (tests that need no recorder).
 	Pings *alerting.PingRecorder
+	// Agents is the agent channel's hub (SPEC §8; its Run must be running); nil refuses
+	// agent connections and shows every location without agents.
+	Agents AgentHub
 }
 
 // base is the dependency set every resource handler embeds.
@@ -59,6 +62,7 @@ type base struct {
 	now       func() time.Time
 	version   string
 	mailer    mailer // instance e-mail; nil when SMTP_HOST is unset
+	agents    AgentHub
 }
 
 func newBase(d Deps) *base {
@@ -71,7 +75,8 @@ func newBase(d Deps) *base {
 		logger = slog.Default()
 	}
 	return &base{cfg: d.Config, store: d.Store, passwords: d.Passwords, tokens: d.Tokens,
-		sealer: d.Sealer, guard: d.Guard, engine: d.Engine, purger: d.Purger, logger: logger, now: now, version: d.Version, mailer: instanceMailer(d.Notify)}
+		sealer: d.Sealer, guard: d.Guard, engine: d.Engine, purger: d.Purger, logger: logger, now: now, version: d.Version, mailer: instanceMailer(d.Notify),
+		agents: d.Agents}
 }
 
 // UseReleaseMode switches Gin, process-wide, out of its debug mode (which prints every

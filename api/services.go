@@ -18,7 +18,7 @@ type serviceHandlers struct {
 // a name conflict marks the name field.
 func (h *serviceHandlers) services() resource[store.Service, serviceView] {
 	return resource[store.Service, serviceView]{base: h.base, event: "service",
-		load: h.store.Service, all: h.store.Services,
+		load: h.store.Service, page: h.store.ListServices,
 		insert: func(orgID string, s *store.Service, change *store.Change) error {
 			return serviceNameTaken(h.store.CreateService(orgID, s, change))
 		},
@@ -136,9 +136,13 @@ func serviceMeta(s *store.Service) map[string]any {
 }
 
 // scheduleChanged tells the scheduler to reload now rather than at its next
-// poll, so a change shows in the schedule within moments.
+// poll, and the agent hub to re-assign, so a change shows in the schedule and reaches the
+// agents within moments (SPEC §8: an assignment change reaches its agent in ≤ 5 s).
 func (b *base) scheduleChanged() {
 	if b.engine != nil {
 		b.engine.Scheduler.Notify()
+	}
+	if b.agents != nil {
+		b.agents.Notify()
 	}
 }

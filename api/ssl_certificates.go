@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -80,10 +79,9 @@ type sslCertificateHandlers struct {
 // that a check has seen, in service order, one page at a time.
 func (h *sslCertificateHandlers) list(c *gin.Context) error {
 	orgID, now := actorOf(c).org.ID, h.now()
-	return respondPage(c, func() ([]store.Service, error) {
-		all, err := h.store.Services(orgID)
-		return slices.DeleteFunc(all, func(s store.Service) bool { return s.Certificate == nil || !isTLSService(&s) }), err
-	}, func(s store.Service) string { return s.ID }, func(s *store.Service) sslListItem {
+	return respondList(c, func(q store.ListQuery) ([]store.Service, string, error) {
+		return h.store.ListServices(orgID, q, func(s *store.Service) bool { return s.Certificate != nil && isTLSService(s) })
+	}, func(s *store.Service) sslListItem {
 		return newSSLListItem(s, now)
 	})
 }

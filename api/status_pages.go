@@ -68,7 +68,7 @@ func statusPageRes(p *store.StatusPage) store.AuditResource {
 // so visitors see it at once rather than after the TTL.
 func (h *statusPageHandlers) pages() resource[store.StatusPage, statusPageView] {
 	return resource[store.StatusPage, statusPageView]{base: h.base, event: "status_page",
-		load: h.store.StatusPage, all: h.store.StatusPages, insert: h.store.CreateStatusPage,
+		load: h.store.StatusPage, page: h.store.ListStatusPages, insert: h.store.CreateStatusPage,
 		save: h.store.UpdateStatusPage, remove: h.store.DeleteStatusPage,
 		id: func(p *store.StatusPage) string { return p.ID }, audit: statusPageRes,
 		meta: func(p *store.StatusPage) map[string]any { return map[string]any{"slug": p.Slug} },

@@ -27,15 +27,16 @@ func (h *subscriberHandlers) list(c *gin.Context) error {
 	if format != "json" && format != "csv" {
 		return errValidation(map[string]string{"format": "must be json or csv"})
 	}
-	subs, err := h.store.Subscribers(p.OrgID, p.ID)
-	if err != nil {
-		return err
-	}
 	if format == "csv" {
+		subs, err := h.store.Subscribers(p.OrgID, p.ID)
+		if err != nil {
+			return err
+		}
 		return writeSubscribersCSV(c, p, viewsOf(subs, newSubscriberView))
 	}
-	return respondPage(c, func() ([]store.Subscriber, error) { return subs, nil },
-		func(s store.Subscriber) string { return s.ID }, newSubscriberView)
+	return respondList(c, func(q store.ListQuery) ([]store.Subscriber, string, error) {
+		return h.store.ListSubscribers(p.OrgID, p.ID, q)
+	}, newSubscriberView)
 }
 
 // writeSubscribersCSV streams views as an attachment.

@@ -26,13 +26,13 @@ func (h *teamHandlers) teamMemberViewOf(orgID string, tm *store.TeamMember) (tea
 // listMembers answers the team's members in user ID order, paginated.
 func (h *teamHandlers) listMembers(c *gin.Context) error {
 	orgID := actorOf(c).org.ID
-	return respondPageJoined(c, func() ([]store.TeamMember, error) {
+	return respondListJoined(c, func(q store.ListQuery) ([]store.TeamMember, string, error) {
 		t, err := h.teams(nil).one(c) // after the paging parameters, as every list
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		return h.store.TeamMembers(t.OrgID, t.ID)
-	}, func(tm store.TeamMember) string { return tm.UserID }, func(tm *store.TeamMember) (teamMemberView, error) {
+		return h.store.ListTeamMembers(t.OrgID, t.ID, q)
+	}, func(tm *store.TeamMember) (teamMemberView, error) {
 		return h.teamMemberViewOf(orgID, tm)
 	})
 }

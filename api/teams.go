@@ -67,7 +67,7 @@ func (r *teamRequest) validate(create bool) error {
 // counts (nil: none, as for a new team).
 func (h *teamHandlers) teams(counts map[string]int) resource[store.Team, teamView] {
 	return resource[store.Team, teamView]{base: h.base, event: "team",
-		load: h.store.Team, all: h.store.Teams, insert: h.store.CreateTeam, remove: h.store.DeleteTeam,
+		load: h.store.Team, page: h.store.ListTeams, insert: h.store.CreateTeam, remove: h.store.DeleteTeam,
 		id: func(t *store.Team) string { return t.ID }, audit: teamRes,
 		view: func(t *store.Team) teamView { return newTeamView(t, counts[t.ID]) }}
 }
@@ -90,14 +90,18 @@ func (h *teamHandlers) answer(c *gin.Context, t *store.Team) error {
 func (h *teamHandlers) list(c *gin.Context) error {
 	counts := map[string]int{}
 	r := h.teams(counts)
-	r.all = func(orgID string) ([]store.Team, error) {
-		teams, err := h.store.Teams(orgID)
+	r.page = func(orgID string, q store.ListQuery, keep func(*store.Team) bool) ([]store.Team, string, error) {
+		teams, next, err := h.store.ListTeams(orgID, q, keep)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		n, err := h.store.TeamMemberCounts(orgID)
+		ids := make([]string, 0, len(teams))
+		for _, t := range teams {
+			ids = append(ids, t.ID)
+		}
+		n, err := h.store.CountTeamMembers(orgID, ids)
 		maps.Copy(counts, n)
-		return teams, err
+		return teams, next, err
 	}
 	return r.list(c)
 }

@@ -21,7 +21,7 @@ type webhookHandlers struct {
 // webhooks is the resource the subscription routes share.
 func (h *webhookHandlers) webhooks() resource[store.Webhook, webhookView] {
 	return resource[store.Webhook, webhookView]{base: h.base, event: "webhook",
-		load: h.store.Webhook, all: h.store.Webhooks, insert: h.store.CreateWebhook,
+		load: h.store.Webhook, page: h.store.ListWebhooks, insert: h.store.CreateWebhook,
 		save: h.store.UpdateWebhook, remove: h.store.DeleteWebhook,
 		id: func(w *store.Webhook) string { return w.ID }, audit: webhookResource, view: newWebhookView}
 }

@@ -55,9 +55,12 @@ type Config struct {
 	BaseURL          string `split_words:"true" default:"http://localhost:3001" desc:"public URL used in links (notifications, status pages, invitations)"`
 	RegistrationMode string `split_words:"true" default:"first-user" desc:"who may sign up without an invitation: open, first-user or closed"`
 
+	LocationName string `split_words:"true" default:"local" desc:"name (slug) of the appliance's own probe location"`
+
 	EgressPolicy     string   `split_words:"true" default:"private" desc:"addresses checks may reach: private (also private and loopback networks) or public (public unicast only)"`
 	EgressAllowCIDRs []string `envconfig:"EGRESS_ALLOW_CIDRS" desc:"comma-separated CIDRs checks may reach in addition to the policy"`
 	EgressDenyCIDRs  []string `envconfig:"EGRESS_DENY_CIDRS" desc:"comma-separated CIDRs checks may never reach"`
+	ProbeSourceAddr  string   `split_words:"true" desc:"local IP address outgoing checks bind to; empty lets the system choose"`
 
 	SchedulerPollInterval time.Duration `split_words:"true" default:"10s" desc:"scheduler tick, also the shortest effective check interval (at least 1s)"`
 	CheckConcurrency      int           `split_words:"true" default:"512" desc:"global cap on checks in flight"`

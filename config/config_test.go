@@ -21,7 +21,7 @@ const (
 func cleanEnv(t *testing.T) {
 	t.Helper()
 	names := slices.Clone(fileVars)
-	for _, v := range structVars(t) {
+	for _, v := range append(structVars(t), structVars(t, &AgentConfig{})...) {
 		names = append(names, v.name)
 	}
 	for _, name := range names {
@@ -64,6 +64,8 @@ func TestLoadDefaults(t *testing.T) {
 		{"BcryptCost", c.BcryptCost, 10},
 		{"BaseURL", c.BaseURL, "http://localhost:3001"},
 		{"RegistrationMode", c.RegistrationMode, RegistrationFirstUser},
+		{"LocationName", c.LocationName, "local"},
+		{"ProbeSourceAddr", c.ProbeSourceAddr, ""},
 		{"EgressPolicy", c.EgressPolicy, EgressPrivate},
 		{"EgressAllowCIDRs", len(c.EgressAllowCIDRs), 0},
 		{"EgressDenyCIDRs", len(c.EgressDenyCIDRs), 0},

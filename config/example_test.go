@@ -17,12 +17,17 @@ type envVar struct {
 	name, def, desc string
 }
 
-// structVars lists the variables of Config through envconfig's own usage output, so the
-// names are exactly the ones envconfig.Process looks up (tags, split_words and all).
-func structVars(t *testing.T) []envVar {
+// structVars lists the variables of Config (or of the struct spec points to) through
+// envconfig's own usage output, so the names are exactly the ones envconfig.Process looks
+// up (tags, split_words and all).
+func structVars(t *testing.T, spec ...any) []envVar {
 	t.Helper()
+	var target any = &Config{}
+	if len(spec) > 0 {
+		target = spec[0]
+	}
 	var buf bytes.Buffer
-	err := envconfig.Usagef("", &Config{}, &buf, "{{range .}}{{usage_key .}}\t{{usage_default .}}\t{{usage_description .}}\n{{end}}")
+	err := envconfig.Usagef("", target, &buf, "{{range .}}{{usage_key .}}\t{{usage_default .}}\t{{usage_description .}}\n{{end}}")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,8 +42,8 @@ func structVars(t *testing.T) []envVar {
 	return vars
 }
 
-// fileVars are read by Load itself, outside the struct.
-var fileVars = []string{"JWT_SECRET_FILE", "ENCRYPTION_KEY_FILE"}
+// fileVars are read by Load and LoadAgent themselves, outside the structs.
+var fileVars = []string{"JWT_SECRET_FILE", "ENCRYPTION_KEY_FILE", "AGENT_TOKEN_FILE"}
 
 // exampleLine matches an active or commented-out assignment: "NAME=value" or "# NAME=value".
 var exampleLine = regexp.MustCompile(`^(?:#\s*)?([A-Z][A-Z0-9_]*)=(.*)$`)
@@ -76,6 +81,14 @@ func TestExampleEnvListsEveryVariable(t *testing.T) {
 	for _, v := range structVars(t) {
 		want[v.name] = v.def
 	}
+	// The agent shares some variables with the server (EGRESS_*, PROBE_SOURCE_ADDR, ...):
+	// one line documents both, so their defaults must agree.
+	for _, v := range structVars(t, &AgentConfig{}) {
+		if def, shared := want[v.name]; shared && def != v.def {
+			t.Errorf("%s defaults to %q for the server but %q for the agent", v.name, def, v.def)
+		}
+		want[v.name] = v.def
+	}
 	for _, name := range fileVars {
 		want[name] = ""
 	}
@@ -103,7 +116,8 @@ func TestEnvNames(t *testing.T) {
 		"BASE_URL", "REGISTRATION_MODE", "EGRESS_POLICY", "EGRESS_ALLOW_CIDRS", "EGRESS_DENY_CIDRS",
 		"SCHEDULER_POLL_INTERVAL", "CHECK_CONCURRENCY", "RAW_RETENTION", "SMTP_HOST", "SMTP_PORT",
 		"SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_TLS", "TRUSTED_PROXIES", "METRICS_TOKEN",
-		"LOG_LEVEL", "LOG_FORMAT",
+		"LOG_LEVEL", "LOG_FORMAT", "LOCATION_NAME",
+		"PROBE_SOURCE_ADDR", // SPEC §8: the appliance honours it too
 	}
 	var got []string
 	for _, v := range structVars(t) {
@@ -116,5 +130,24 @@ func TestEnvNames(t *testing.T) {
 	slices.Sort(got)
 	if !slices.Equal(got, spec) {
 		t.Errorf("envconfig reads\n%v\nSPEC §1.2 names\n%v", got, spec)
+	}
+}
+
+// TestAgentEnvNames pins the agent's variables to SPEC §8 (and the server's names for the
+// ones they share).
+func TestAgentEnvNames(t *testing.T) {
+	spec := []string{"AGENT_SERVER_URL", "AGENT_TOKEN", "AGENT_NAME", "AGENT_BUFFER", "EGRESS_POLICY",
+		"EGRESS_ALLOW_CIDRS", "EGRESS_DENY_CIDRS", "PROBE_SOURCE_ADDR", "CHECK_CONCURRENCY", "LOG_LEVEL", "LOG_FORMAT"}
+	var got []string
+	for _, v := range structVars(t, &AgentConfig{}) {
+		got = append(got, v.name)
+		if v.desc == "" {
+			t.Errorf("%s has no desc tag", v.name)
+		}
+	}
+	slices.Sort(spec)
+	slices.Sort(got)
+	if !slices.Equal(got, spec) {
+		t.Errorf("envconfig reads\n%v\nSPEC §8 names\n%v", got, spec)
 	}
 }

@@ -34,7 +34,7 @@ func Load() (*Config, error) {
 		// Process stops at the first value it cannot parse; go again field by field so the
 		// operator sees every such value at once.
 		*c = Config{}
-		unparsed, errs = c.processEachField()
+		unparsed, errs = processEachField(c)
 	}
 	errs = append(errs, c.readSecretFiles()...)
 
@@ -87,13 +87,13 @@ func (c *Config) needsEncryptionKey() bool {
 	return c.EncryptionKey == "" && c.encryptionKeyFrom == ""
 }
 
-// processEachField runs envconfig on a one-field struct per field, copying each value that
-// parses into c. It returns the variables that did not parse and one error for each; the
+// processEachField runs envconfig on a one-field struct per field of the struct target
+// points to, copying each value that parses into it. It returns the variables that did not parse and one error for each; the
 // `default`, `envconfig` and `split_words` tags are copied, so names and defaults are
 // exactly those of envconfig.Process on the whole struct.
-func (c *Config) processEachField() (unparsed map[string]bool, errs []error) {
+func processEachField(target any) (unparsed map[string]bool, errs []error) {
 	unparsed = map[string]bool{}
-	v := reflect.ValueOf(c).Elem()
+	v := reflect.ValueOf(target).Elem()
 	t := v.Type()
 	for i := range t.NumField() {
 		f := t.Field(i)

@@ -69,9 +69,13 @@ func (c *Config) problems(secretsPending bool) []problem {
 		add("BASE_URL", "%s", msg)
 	}
 	checkEnum(add, "REGISTRATION_MODE", c.RegistrationMode, RegistrationOpen, RegistrationFirstUser, RegistrationClosed)
+	if !ValidLocationName(c.LocationName) {
+		add("LOCATION_NAME", "must be 2 to 60 characters of a-z, 0-9 and inner dashes, such as local or home-lab (got %q)", c.LocationName)
+	}
 	checkEnum(add, "EGRESS_POLICY", c.EgressPolicy, EgressPrivate, EgressPublic)
 	checkCIDRs(add, "EGRESS_ALLOW_CIDRS", c.EgressAllowCIDRs)
 	checkCIDRs(add, "EGRESS_DENY_CIDRS", c.EgressDenyCIDRs)
+	checkSourceAddr(add, c.ProbeSourceAddr)
 
 	if c.SchedulerPollInterval < time.Second {
 		add("SCHEDULER_POLL_INTERVAL", "must be at least 1s (got %s)", c.SchedulerPollInterval)
@@ -103,13 +107,14 @@ func (c *Config) problems(secretsPending bool) []problem {
 // normalize lower-cases enum values, trims list entries and drops empty ones, turns bare IP
 // addresses in CIDR lists into single-address prefixes, and strips BASE_URL's trailing slash.
 func (c *Config) normalize() {
-	for _, s := range []*string{&c.RegistrationMode, &c.EgressPolicy, &c.SMTPTLS, &c.LogLevel, &c.LogFormat} {
+	for _, s := range []*string{&c.RegistrationMode, &c.LocationName, &c.EgressPolicy, &c.SMTPTLS, &c.LogLevel, &c.LogFormat} {
 		*s = strings.ToLower(strings.TrimSpace(*s))
 	}
 	c.BaseURL = strings.TrimRight(strings.TrimSpace(c.BaseURL), "/")
 	c.EgressAllowCIDRs = normalizeCIDRs(c.EgressAllowCIDRs)
 	c.EgressDenyCIDRs = normalizeCIDRs(c.EgressDenyCIDRs)
 	c.TrustedProxies = normalizeCIDRs(c.TrustedProxies)
+	c.ProbeSourceAddr = strings.TrimSpace(c.ProbeSourceAddr)
 }
 
 func normalizeCIDRs(list []string) []string {
@@ -147,6 +152,31 @@ func checkCIDRs(add addFunc, name string, list []string) {
 			add(name, "has an invalid CIDR %q (want an address or a prefix such as 10.0.0.0/8)", s)
 		}
 	}
+}
+
+// checkSourceAddr checks PROBE_SOURCE_ADDR: empty, or one IP address of this host (the
+// kernel says whether it is one only when a check binds to it).
+func checkSourceAddr(add addFunc, s string) {
+	if s == "" {
+		return
+	}
+	if a, err := netip.ParseAddr(s); err != nil || a.Zone() != "" || a.IsUnspecified() || a.IsMulticast() {
+		add("PROBE_SOURCE_ADDR", "must be one unicast IP address of this host, such as 192.0.2.10 (got %q)", s)
+	}
+}
+
+// ValidLocationName reports whether s is a probe location name (SPEC §8): a slug of 2–60
+// characters of a–z, 0–9 and inner dashes, as services and results name locations.
+func ValidLocationName(s string) bool {
+	if len(s) < 2 || len(s) > 60 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // baseURLProblem explains what is wrong with BASE_URL, or returns "". Links are built by

@@ -20,9 +20,11 @@ var badValues = []badValue{
 	{"BCRYPT_COST", "3"},
 	{"BASE_URL", "ftp://example.com"},
 	{"REGISTRATION_MODE", "invite-only"},
+	{"LOCATION_NAME", "eu west"},
 	{"EGRESS_POLICY", "none"},
 	{"EGRESS_ALLOW_CIDRS", "10.0.0.0/8,10.0.0.0/33"},
 	{"EGRESS_DENY_CIDRS", "not-a-cidr"},
+	{"PROBE_SOURCE_ADDR", "10.0.0.0/8"},
 	{"SCHEDULER_POLL_INTERVAL", "500ms"},
 	{"CHECK_CONCURRENCY", "0"},
 	{"RAW_RETENTION", "30m"},
@@ -85,6 +87,10 @@ func TestLoadRefusesEachInvalidValue(t *testing.T) {
 		{"BASE_URL", "https://example.com/?x=1"},
 		{"BASE_URL", "https://example.com/#top"},
 		{"EGRESS_ALLOW_CIDRS", "fe80::1%eth0"},
+		{"LOCATION_NAME", "-local"},
+		{"LOCATION_NAME", "x"},
+		{"PROBE_SOURCE_ADDR", "0.0.0.0"},
+		{"PROBE_SOURCE_ADDR", "example.com"},
 	}
 	for _, b := range append(badValues, more...) {
 		t.Run(b.name+"="+b.value, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -25,6 +26,9 @@ type Guard struct {
 	// sending a packet to a public address.
 	dial       func(ctx context.Context, network, address string) (net.Conn, error)
 	transports [2]*http.Transport // [verifying TLS, skipping verification]
+	// source is the local address every connection leaves from (WithSourceAddr); the zero
+	// value lets the system choose.
+	source netip.Addr
 }
 
 // Option configures a Guard in New.
@@ -50,6 +54,20 @@ func WithDialTimeout(d time.Duration) Option {
 	}
 }
 
+// WithSourceAddr makes every connection the Guard opens leave from addr
+// (PROBE_SOURCE_ADDR, SPEC §8): TCP and UDP sockets bind to it before they connect, and
+// names resolve only to addresses of its family, since a socket bound to an address of one
+// family cannot reach the other. The host's own resolver (DialSystemResolver) is left
+// unbound: it is the operator's, often on loopback, not a check's target. The zero
+// address changes nothing.
+func WithSourceAddr(addr netip.Addr) Option {
+	return func(g *Guard) {
+		if addr.IsValid() {
+			g.source = addr.Unmap()
+		}
+	}
+}
+
 // New returns a Guard enforcing p. The policy's lists are copied, so later changes to the
 // caller's slices do not change what the Guard allows.
 func New(p Policy, opts ...Option) *Guard {
@@ -63,10 +81,45 @@ func New(p Policy, opts ...Option) *Guard {
 		// nameservers through dialNameserver: what the policy judges is the answers.
 		g.resolver = &net.Resolver{PreferGo: true, Dial: g.dialNameserver}
 	}
-	d := &net.Dialer{Timeout: g.timeout, KeepAlive: 30 * time.Second, Control: g.control}
-	g.dial = d.DialContext
+	g.dial = g.newDialer()
 	g.transports = [2]*http.Transport{g.newTransport(false), g.newTransport(true)}
 	return g
+}
+
+// newDialer returns the function that connects to one checked address literal: a
+// net.Dialer with the policy's Control hook, bound to the source address when there is
+// one (net.Dialer wants a *net.TCPAddr for TCP and a *net.UDPAddr for UDP).
+func (g *Guard) newDialer() func(ctx context.Context, network, address string) (net.Conn, error) {
+	tcp := &net.Dialer{Timeout: g.timeout, KeepAlive: 30 * time.Second, Control: g.control}
+	if !g.source.IsValid() {
+		return tcp.DialContext
+	}
+	udp := *tcp
+	tcp.LocalAddr = &net.TCPAddr{IP: g.source.AsSlice()}
+	udp.LocalAddr = &net.UDPAddr{IP: g.source.AsSlice()}
+	return func(ctx context.Context, network, address string) (net.Conn, error) {
+		if strings.HasPrefix(network, "udp") {
+			return udp.DialContext(ctx, network, address)
+		}
+		return tcp.DialContext(ctx, network, address)
+	}
+}
+
+// SourceAddr is the address connections leave from (WithSourceAddr), or the zero value.
+// Probes that open sockets of their own (ICMP) bind them to it.
+func (g *Guard) SourceAddr() netip.Addr { return g.source }
+
+// sourceFamily narrows family ("ip", "ip4", "ip6") to the source address's family when the
+// Guard has one; ok is false when family asks for the other one.
+func (g *Guard) sourceFamily(family string) (string, bool) {
+	if !g.source.IsValid() {
+		return family, true
+	}
+	want := "ip6"
+	if g.source.Is4() {
+		want = "ip4"
+	}
+	return want, family == "ip" || family == want
 }
 
 // ipFamily maps a dial network to the address family to resolve; only TCP and UDP are
@@ -107,6 +160,9 @@ func (g *Guard) DialContext(ctx context.Context, network, address string) (net.C
 	if !ok {
 		return nil, &RefusedError{Target: strconv.Quote(network), Reason: "network not allowed (only tcp and udp)"}
 	}
+	if family, ok = g.sourceFamily(family); !ok {
+		return nil, &net.AddrError{Err: "the network's address family is not the one of PROBE_SOURCE_ADDR " + g.source.String(), Addr: address}
+	}
 	host, port, err := net.SplitHostPort(address)
 	if err != nil {
 		return nil, err
@@ -141,9 +197,10 @@ func (g *Guard) DialContext(ctx context.Context, network, address string) (net.C
 // ResolveIP returns the first address of host that the policy allows, or a *RefusedError
 // when it has none, resolving once. It is for probes that cannot use DialContext (ICMP, a
 // DNS check's resolver option): they must then send to the returned address, never
-// resolve host again.
+// resolve host again. With a source address (WithSourceAddr) the address is of its family.
 func (g *Guard) ResolveIP(ctx context.Context, host string) (netip.Addr, error) {
-	ips, err := g.resolve(ctx, "ip", host)
+	family, _ := g.sourceFamily("ip")
+	ips, err := g.resolve(ctx, family, host)
 	if err != nil {
 		return netip.Addr{}, err
 	}

@@ -25,6 +25,10 @@ type Env struct {
 	// tenant target, so the egress policy does not judge it (SPEC §12).
 	// Nil: such checks are RED as a configuration problem of ours.
 	DialSystemResolver func(ctx context.Context, network string) (net.Conn, error)
+	// SourceAddr is the local address checks leave from (PROBE_SOURCE_ADDR); Dial and
+	// ResolveIP already honour it, probes that open sockets of their own (PING) bind them
+	// to it. The zero value lets the system choose.
+	SourceAddr netip.Addr
 	// UserAgent is sent by HTTP and WebSocket probes ("AlertifyPro/<version>").
 	UserAgent string
 	// Now is the clock (certificate expiry, timestamps).

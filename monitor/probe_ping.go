@@ -81,7 +81,11 @@ func pingCheck(ctx context.Context, env *Env, t *Target, listen func(network, ad
 		return r
 	}
 	laddr := "0.0.0.0"
-	if addr.Is6() {
+	switch {
+	case env.SourceAddr.IsValid():
+		// PROBE_SOURCE_ADDR: ResolveIP answered an address of its family.
+		laddr = env.SourceAddr.String()
+	case addr.Is6():
 		laddr = "::"
 	}
 	conn, err := listen(icmpNetwork(env.ICMP, addr.Is6()), laddr)

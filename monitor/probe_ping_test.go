@@ -3,6 +3,7 @@ package monitor
 import (
 	"context"
 	"net"
+	"net/netip"
 	"os"
 	"sync"
 	"testing"
@@ -224,5 +225,24 @@ func TestPingLostReplies(t *testing.T) {
 				t.Errorf("resolved %v connected %v, want true false", r.Resolved, r.Connected)
 			}
 		})
+	}
+}
+
+// With PROBE_SOURCE_ADDR the ICMP socket is bound to it, as every other check's socket is
+// (the egress guard binds those).
+func TestPingBindsTheSourceAddress(t *testing.T) {
+	env := loopbackEnv(t)
+	env.ICMP = "ip"
+	env.SourceAddr = netip.MustParseAddr("127.0.0.2")
+	tgt := protoTargetFor("PING", "127.0.0.1", protoWant{status: StatusGreen})
+	tgt.Timeout = time.Second
+	conn := &fakeICMPConn{reply: func(int) bool { return true }}
+	var bound string
+	r := protoRun(func(ctx context.Context, env *Env, t *Target) Result {
+		return pingCheck(ctx, env, t, func(_, address string) (net.PacketConn, error) { bound = address; return conn, nil })
+	}, env, tgt)
+	protoCheck(t, r, protoWant{status: StatusGreen})
+	if bound != "127.0.0.2" {
+		t.Errorf("ICMP socket bound to %q, want 127.0.0.2", bound)
 	}
 }

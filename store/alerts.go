@@ -1,13 +1,8 @@
 package store
 
 import (
-	"encoding/json"
-	"fmt"
-	"slices"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // Organization children of the alert state machine (created on first write):
@@ -16,6 +11,7 @@ import (
 //	alert_open  ruleID + "/" + subjectID → alertID   (at most one open alert per rule+subject)
 //	alert_due   be64(due unix nanos) + alertID → nil (escalation and reminder due times)
 //	alert_state ruleID + "/" + subjectID → RuleState (consecutive failure/success counters)
+//	alert_open_ids alertID → nil                  (the open alerts in ID order, for the list)
 //
 // The subject is the service ID, or the heartbeat ID for heartbeat alerts.
 const (
@@ -23,6 +19,9 @@ const (
 	subAlertOpen  = "alert_open"
 	subAlertDue   = "alert_due"
 	subAlertState = "alert_state"
+	// subAlertOpenIDs lists the open alerts in ID order, so the default alert list pages
+	// through them newest first without reading the history or sorting.
+	subAlertOpenIDs = "alert_open_ids"
 )
 
 // Alert statuses (SPEC §3.10): firing → acknowledged → resolved, or firing → resolved.
@@ -133,89 +132,36 @@ func (db *DB) Alert(orgID, id string) (*Alert, error) {
 	return &a, nil
 }
 
-// Alerts returns the organization's alerts newest first (by ID, i.e. by when they fired)
-// that match f, at most f.Limit of them; nextCursor is non-empty when the page is full and
-// continues strictly after its last alert. Open alerts are found through the alert_open
-// index, so the default listing does not read the history. A cursor that is not an alert
-// ID gives ErrInvalidCursor.
+// Alerts returns one page of the organization's alerts that match f, newest first (by ID,
+// i.e. by when they fired), at most f.Limit of them, and the cursor of the next page ("" at
+// the end). Open alerts are walked through the alert_open_ids index, so the default
+// listing does not read the history; other statuses walk the history, at most ScanBudget
+// alerts per page (readPage). A cursor this list did not produce gives ErrInvalidCursor.
 func (db *DB) Alerts(orgID string, f AlertFilter) (alerts []Alert, nextCursor string, err error) {
-	if f.Cursor != "" {
-		if _, perr := uuid.Parse(f.Cursor); perr != nil {
-			return nil, "", fmt.Errorf("%w: %q is not an alert cursor", ErrInvalidCursor, f.Cursor)
-		}
-	}
-	limit := pageLimit(f.Limit)
-	alerts = make([]Alert, 0)
+	q := ListQuery{Cursor: f.Cursor, Limit: f.Limit}
 	err = db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subAlerts)
-		if err != nil || !b.exists() {
+		if err != nil {
 			return err
 		}
-		keep := func(id, raw []byte) (full bool, err error) {
-			var a Alert
-			if err := json.Unmarshal(raw, &a); err != nil {
-				return false, fmt.Errorf("store: decode alert %s: %w", id, err)
-			}
-			if f.matches(&a) {
-				alerts = append(alerts, a)
-			}
-			return len(alerts) == limit, nil
-		}
+		s := listScan{cursor: listCursor{"alerts", orgID}, b: b, desc: true}
 		switch strings.ToLower(f.Status) {
 		case "", "open", AlertFiring, AlertAcknowledged:
-			return openAlertsDesc(tx, orgID, b, f.Cursor, keep)
-		}
-		c := b.Cursor()
-		k, v := c.Last()
-		if f.Cursor != "" {
-			if k, _ = c.Seek([]byte(f.Cursor)); k == nil {
-				k, v = c.Last()
-			} else {
-				k, v = c.Prev()
-			}
-		}
-		for ; k != nil; k, v = c.Prev() {
-			if full, err := keep(k, v); err != nil || full {
+			if s.b, err = orgSub(tx, orgID, subAlertOpenIDs); err != nil {
 				return err
 			}
+			s.record = func(k, _ []byte) []byte {
+				if !b.exists() {
+					return nil
+				}
+				return b.Get(k)
+			}
 		}
-		return nil
+		alerts, nextCursor, err = readPage(s, q, f.matches)
+		return err
 	})
 	if err != nil {
 		return nil, "", err
 	}
-	if len(alerts) == limit {
-		nextCursor = alerts[len(alerts)-1].ID
-	}
 	return alerts, nextCursor, nil
-}
-
-// openAlertsDesc feeds the open alerts below cursor to keep, newest first, until it says
-// the page is full.
-func openAlertsDesc(tx txn, orgID string, alerts bucket, cursor string, keep func(id, raw []byte) (bool, error)) error {
-	open, err := orgSub(tx, orgID, subAlertOpen)
-	if err != nil || !open.exists() {
-		return err
-	}
-	var ids []string
-	err = open.ForEach(func(_, v []byte) error {
-		if id := string(v); cursor == "" || id < cursor {
-			ids = append(ids, id)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	slices.Sort(ids)
-	for _, id := range slices.Backward(ids) {
-		raw := alerts.Get([]byte(id))
-		if raw == nil {
-			continue
-		}
-		if full, err := keep([]byte(id), raw); err != nil || full {
-			return err
-		}
-	}
-	return nil
 }

@@ -65,6 +65,9 @@ func putAlert(tx txn, old, a *Alert) error {
 			return err
 		}
 	}
+	if err := indexOpenAlert(tx, old, a); err != nil {
+		return err
+	}
 	newDue := dueTimes(a)
 	for _, t := range dueTimes(old) {
 		if !slices.ContainsFunc(newDue, t.Equal) {
@@ -79,6 +82,23 @@ func putAlert(tx txn, old, a *Alert) error {
 		}
 	}
 	return putJSON(alerts, []byte(a.ID), a)
+}
+
+// indexOpenAlert keeps a's entry in alert_open_ids in line with whether it is open, writing
+// only when that changes (old is the stored version, nil for a new alert).
+func indexOpenAlert(tx txn, old, a *Alert) error {
+	wasOpen := old != nil && old.Open()
+	if wasOpen == a.Open() {
+		return nil
+	}
+	ids, err := orgSub(tx, a.OrgID, subAlertOpenIDs)
+	if err != nil {
+		return err
+	}
+	if a.Open() {
+		return ids.Put([]byte(a.ID), nil)
+	}
+	return ids.Delete([]byte(a.ID))
 }
 
 // getAlert decodes orgs/<orgID>/alerts/<id> into a.

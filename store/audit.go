@@ -2,8 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/hex"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -97,11 +95,12 @@ func (db *DB) appendAudit(tx txn, orgID string, e *AuditEntry) error {
 // even while new entries are appended). A cursor this store did not produce gives
 // ErrInvalidCursor.
 func (db *DB) AuditLogs(orgID string, f AuditFilter) (entries []AuditEntry, nextCursor string, err error) {
-	upper, err := auditUpperBound(f)
+	lc := listCursor{"audit", orgID}
+	upper, err := auditUpperBound(lc, f)
 	if err != nil {
 		return nil, "", err
 	}
-	p := logPage{upper: upper, limit: pageLimit(f.Limit), keyLen: auditKeyLen, describe: "audit entry"}
+	p := logPage{cursor: lc, upper: upper, limit: pageLimit(f.Limit), keyLen: auditKeyLen, describe: "audit entry"}
 	if !f.Since.IsZero() {
 		p.since = unixNanos(f.Since)
 	}
@@ -121,14 +120,10 @@ func (db *DB) AuditLogs(orgID string, f AuditFilter) (entries []AuditEntry, next
 
 // auditUpperBound turns Cursor and Until into one exclusive upper bound key (the lower of
 // the two), or nil for "from the newest entry".
-func auditUpperBound(f AuditFilter) ([]byte, error) {
-	var upper []byte
-	if f.Cursor != "" {
-		k, err := hex.DecodeString(f.Cursor)
-		if err != nil || len(k) != auditKeyLen {
-			return nil, fmt.Errorf("%w: %q is not an audit-log cursor", ErrInvalidCursor, f.Cursor)
-		}
-		upper = k
+func auditUpperBound(lc listCursor, f AuditFilter) ([]byte, error) {
+	upper, err := lc.decode(f.Cursor)
+	if err != nil {
+		return nil, err
 	}
 	if !f.Until.IsZero() {
 		// Until is inclusive: the bound is the first key of the next nanosecond.

@@ -3,8 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/hex"
-	"fmt"
 	"time"
 	"unicode/utf8"
 )
@@ -84,13 +82,12 @@ func (db *DB) appendDelivery(tx txn, e *OutboxEntry, log DeliveryLog) error {
 // f.Cursor continues strictly after the last entry returned. A foreign cursor gives
 // ErrInvalidCursor.
 func (db *DB) Deliveries(orgID string, f DeliveryFilter) (logs []DeliveryLog, nextCursor string, err error) {
-	var upper []byte
-	if f.Cursor != "" {
-		if upper, err = hex.DecodeString(f.Cursor); err != nil || len(upper) != deliveryKeyLen {
-			return nil, "", fmt.Errorf("%w: %q is not a delivery-log cursor", ErrInvalidCursor, f.Cursor)
-		}
+	lc := listCursor{"deliveries", orgID + "/" + f.Kind + "/" + f.TargetID}
+	upper, err := lc.decode(f.Cursor)
+	if err != nil {
+		return nil, "", err
 	}
-	p := logPage{upper: upper, limit: pageLimit(f.Limit), describe: "delivery log"}
+	p := logPage{cursor: lc, upper: upper, limit: pageLimit(f.Limit), describe: "delivery log"}
 	err = db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subDeliveries)
 		if err != nil {

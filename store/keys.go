@@ -60,7 +60,8 @@ func orgSubBuckets() []string {
 // organization is deleted, every entry of these pointing at it is removed. Add new global
 // indexes of that shape (heartbeat keys, status-page slugs, ...) here.
 func orgScopedIndexes() []string {
-	return []string{bucketIdxAPIKey, bucketIdxInvitation, bucketIdxHeartbeatKey, bucketIdxHeartbeatDue, bucketIdxStatusPageSlug, bucketIdxSubscriberToken}
+	return []string{bucketIdxAPIKey, bucketIdxInvitation, bucketIdxHeartbeatKey, bucketIdxHeartbeatDue, bucketIdxStatusPageSlug,
+		bucketIdxSubscriberToken, bucketIdxAgentToken}
 }
 
 // NewID returns a new record ID, a UUIDv7 string: v7 IDs sort by creation time, so bucket

@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 )
@@ -10,18 +9,20 @@ import (
 // logPage is one newest-first page of an append-only log bucket whose keys
 // start with be64(unix nanos) (audit entries, delivery logs).
 type logPage struct {
-	upper    []byte // exclusive upper bound key; nil = from the newest entry
-	since    uint64 // stop at keys older than this (unix nanos); 0 = no bound
+	cursor   listCursor // the list's cursors: their position is a key of the log
+	upper    []byte     // exclusive upper bound key; nil = from the newest entry
+	since    uint64     // stop at keys older than this (unix nanos); 0 = no bound
 	limit    int
 	keyLen   int // only keys of this length are entries (0 = any)
 	describe string
 }
 
 // readLogPage decodes entries of b newest first within p, keeping those keep
-// accepts, and returns them with the cursor of the last one when the page is
-// full. The cursor is the hex of that key: passing it back as the next
-// page's upper bound continues strictly after it, stable while new entries
-// are appended.
+// accepts, and returns them with the cursor of the next page: set when the page
+// is full, or when ScanBudget entries were examined first (a filter that matches
+// few entries; the page is then short). Its position is the last key examined:
+// passing it back as the next page's upper bound continues strictly after it,
+// stable while new entries are appended.
 func readLogPage[T any](b bucket, p logPage, keep func(*T) bool) ([]T, string, error) {
 	out := make([]T, 0)
 	if !b.exists() {
@@ -38,7 +39,14 @@ func readLogPage[T any](b bucket, p logPage, keep func(*T) bool) ([]T, string, e
 			k, v = c.Prev()
 		}
 	}
+	var last []byte // the last key examined
+	examined := 0
 	for ; k != nil; k, v = c.Prev() {
+		if examined == ScanBudget {
+			return out, p.cursor.encode(last), nil
+		}
+		examined++
+		last = k
 		if p.keyLen > 0 && len(k) != p.keyLen {
 			continue
 		}
@@ -54,7 +62,7 @@ func readLogPage[T any](b bucket, p logPage, keep func(*T) bool) ([]T, string, e
 		}
 		out = append(out, e)
 		if len(out) == p.limit {
-			return out, hex.EncodeToString(k), nil
+			return out, p.cursor.encode(k), nil
 		}
 	}
 	return out, "", nil

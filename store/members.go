@@ -7,6 +7,11 @@ import (
 	"time"
 )
 
+// subMemberIDs indexes an organization's members in the order the member list answers
+// them: membership ID → user ID (the members bucket itself is keyed by user ID, which
+// every authenticated request looks up).
+const subMemberIDs = "member_ids"
+
 // Membership gives a user a role in an organization (viewer, responder, member, admin, owner).
 type Membership struct {
 	ID       string    `json:"id"`
@@ -129,6 +134,13 @@ func (db *DB) insertMember(tx txn, orgID string, m *Membership) error {
 	if err := putJSON(members, []byte(m.UserID), m); err != nil {
 		return err
 	}
+	ids, err := orgSub(tx, orgID, subMemberIDs)
+	if err != nil {
+		return err
+	}
+	if err := ids.Put([]byte(m.ID), []byte(m.UserID)); err != nil {
+		return err
+	}
 	return tx.Bucket([]byte(bucketIdxUserOrgs)).Put(compositeKey(m.UserID, orgID), nil)
 }
 
@@ -204,6 +216,13 @@ func (db *DB) RemoveMember(orgID, userID string, change *Change) error {
 			}
 		}
 		if err := members.Delete([]byte(userID)); err != nil {
+			return err
+		}
+		ids, err := orgSub(tx, orgID, subMemberIDs)
+		if err != nil {
+			return err
+		}
+		if err := ids.Delete([]byte(m.ID)); err != nil {
 			return err
 		}
 		if err := tx.Bucket([]byte(bucketIdxUserOrgs)).Delete(compositeKey(userID, orgID)); err != nil {

@@ -17,6 +17,7 @@ func schemaMigrations() []migration {
 	return []migration{
 		createBaseBuckets,    // 1
 		subscriberOutboxKind, // 2 (migrate_subscriber_outbox.go)
+		listIndexes,          // 3 (migrate_list_indexes.go)
 	}
 }
 

@@ -142,3 +142,25 @@ func scanRollups(ob bucket, l rollupLevel, prefix []byte, h *seriesHead, from, t
 	}
 	return err
 }
+
+// seriesRows reads the rollup rows of one service's series with its head merged in
+// (scanRollups), reading the head once, on first use.
+type seriesRows struct {
+	ob     bucket
+	prefix []byte
+	head   *seriesHead
+	read   bool
+}
+
+// rollups calls fn with each row of level l whose bucket starts in [from, to), oldest
+// first, until fn returns false; fn must not keep r.
+func (s *seriesRows) rollups(l rollupLevel, from, to int64, fn func(start int64, r *rollup) bool) error {
+	if !s.read {
+		h, err := readHead(s.ob, s.prefix)
+		if err != nil {
+			return err
+		}
+		s.head, s.read = h, true
+	}
+	return scanRollups(s.ob, l, s.prefix, s.head, from, to, fn)
+}

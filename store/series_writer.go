@@ -176,6 +176,9 @@ func (w *seriesWriter) add(item *RecordItem) error {
 	for l := range levelCount {
 		w.rollupAt(ow, rec, l, floorNanos(at, l.step())).add(r.Status, ms)
 	}
+	if err := summarizeResult(w.tx, ow.id, r); err != nil {
+		return err
+	}
 	if head.last.has && at <= head.last.entry.at {
 		return nil // late arrival: history only, the service already shows something newer
 	}

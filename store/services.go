@@ -124,6 +124,9 @@ func (db *DB) CreateService(orgID string, s *Service, change *Change) error {
 		if err := names.Put(key, []byte(s.ID)); err != nil {
 			return err
 		}
+		if err := db.putNewSummary(tx, orgID, s.ID); err != nil {
+			return err
+		}
 		return putJSON(b, []byte(s.ID), s)
 	})
 }
@@ -245,6 +248,9 @@ func (db *DB) DeleteService(orgID, id string, change *Change) error {
 			return err
 		}
 		if err := names.Delete(serviceNameKey(s.Name)); err != nil {
+			return err
+		}
+		if err := deleteSummary(tx, orgID, id); err != nil {
 			return err
 		}
 		// The series is not touched here: a year of history is far more than one

@@ -16,6 +16,11 @@
 //	idx_subscriber_token      sha256(token) → orgID + "/" + subscriberID  (created on first write)
 //	email_changes             userID → EmailChange JSON (pending, unconfirmed)  (created on first write)
 //	idx_email_change          sha256(token) → userID                            (created on first write)
+//	instance_locations        locationID → Location JSON (instance probe locations, locations.go)
+//	idx_instance_location_name name → locationID
+//	instance_agent_tokens     locationID + "/" + tokenID → AgentToken JSON (agent_tokens.go)
+//	idx_agent_token           sha256(token) → orgID|"instance" + "/" + locationID + "/" + tokenID
+//	agent_batches             locationID + "/" + agent instance → highest recorded batch (agent_batches.go)
 //	orgs/<orgID>/             one bucket per organization:
 //	    "info" key            Organization JSON
 //	    members               userID → Membership JSON
@@ -51,6 +56,9 @@
 //	    subscribers           subscriberID → Subscriber JSON (with page_id; URL sealed)
 //	    page_subscribers      pageID + "/" + subscriberID → nil    (a page's subscribers)
 //	    subscriber_keys       pageID + "/" + "e:"+lower(email) | "w:"+hex(sha256(url)) → subscriberID
+//	    locations             locationID → Location JSON (the organization's probe locations)
+//	    location_names        name → locationID
+//	    agent_tokens          locationID + "/" + tokenID → AgentToken JSON
 //
 // Global buckets hold only what must be found before the tenant is known; everything else
 // lives under orgs/<orgID>, and every method that touches organization data takes orgID first

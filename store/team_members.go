@@ -87,6 +87,31 @@ func (db *DB) TeamMemberCounts(orgID string) (map[string]int, error) {
 	return counts, nil
 }
 
+// CountTeamMembers returns the number of members of each of the teams teamIDs (those
+// without any are absent), reading only those teams' rows: the team list counts the
+// members of the teams on its page.
+func (db *DB) CountTeamMembers(orgID string, teamIDs []string) (map[string]int, error) {
+	counts := map[string]int{}
+	err := db.view(func(tx txn) error {
+		b, err := orgSub(tx, orgID, subTeamMembers)
+		if err != nil || !b.exists() {
+			return err
+		}
+		c := b.Cursor()
+		for _, id := range teamIDs {
+			prefix := compositeKey(id, "")
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+				counts[id]++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return counts, nil
+}
+
 // RemoveTeamMember takes userID out of the team; ErrNotFound when the team
 // does not exist or the user is not in it.
 func (db *DB) RemoveTeamMember(orgID, teamID, userID string, change *Change) error {

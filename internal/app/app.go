@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/alertifypro/alertifypro/agent"
 	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/api"
 	"github.com/alertifypro/alertifypro/config"
@@ -55,6 +56,9 @@ type Options struct {
 	// that no engine is running. For load programs that measure something else; the
 	// engine is the one worker it removes (Workers).
 	NoEngine bool
+	// AgentSink receives the results agents report (SPEC §8); nil is an agent.MeterSink,
+	// which counts them. Tests pass one that keeps them.
+	AgentSink agent.ResultSink
 }
 
 // App is the assembled appliance. Build it with New, run it with Run, close it with Close.
@@ -64,6 +68,7 @@ type App struct {
 	db      *store.DB
 	engine  *monitor.Engine // nil with Options.NoEngine
 	alerter *alerting.Alerter
+	agents  *agent.Hub
 	handler http.Handler
 	server  *http.Server
 	workers []worker
@@ -100,6 +105,9 @@ func (a *App) Handler() http.Handler { return a.handler }
 
 // Alerter is the application's alerter (tests run its escalations by hand).
 func (a *App) Alerter() *alerting.Alerter { return a.alerter }
+
+// Agents is the agent channel's hub (tests watch its counters).
+func (a *App) Agents() *agent.Hub { return a.agents }
 
 // Workers names every long-running part Run runs, the HTTP server last, in the order Run
 // starts them; the browser tests compare theirs with serve's.

@@ -2,8 +2,10 @@ package app
 
 import (
 	"fmt"
+	"net/netip"
 	"time"
 
+	"github.com/alertifypro/alertifypro/agent"
 	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/api"
 	"github.com/alertifypro/alertifypro/config"
@@ -48,7 +50,16 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 	userAgent := "AlertifyPro/" + opts.Version
 	a = &App{cfg: cfg, log: logger, db: db, alerter: alerting.NewAlerter(db, sm)}
 	if !opts.NoEngine {
-		a.engine = newEngine(cfg, opts, db, sealer, guard, userAgent)
+		// Checks leave from PROBE_SOURCE_ADDR when it is set (SPEC §8); deliveries do not.
+		probeGuard := guard
+		if cfg.ProbeSourceAddr != "" {
+			source, err := netip.ParseAddr(cfg.ProbeSourceAddr)
+			if err != nil {
+				return nil, fmt.Errorf("PROBE_SOURCE_ADDR: %w", err)
+			}
+			probeGuard = egress.New(policy, egress.WithSystemResolver(opts.SystemResolver...), egress.WithSourceAddr(source))
+		}
+		a.engine = newEngine(cfg, opts, db, sealer, probeGuard, userAgent)
 	}
 	purger := store.NewHistoryPurger(db, logger)
 	// Every notification delivery, test sends included, goes out through the egress guard.
@@ -58,6 +69,12 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		OnDelivered: destinations.OnDelivered, OnPermanent: destinations.OnPermanent, Doorbell: bell}
 	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
 	pings := alerting.NewPingRecorder(db, logger)
+	// The agent channel (SPEC §8): assignments out, validated result batches in.
+	sink := opts.AgentSink
+	if sink == nil {
+		sink = &agent.MeterSink{Logger: logger}
+	}
+	a.agents = &agent.Hub{Store: db, Sink: sink, Opener: sealer, Version: opts.Version, Logger: logger}
 	router, err := api.NewRouter(api.Deps{
 		Config:    cfg,
 		Store:     db,
@@ -73,6 +90,7 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		Version:   opts.Version,
 		Notify:    notifyDeps,
 		Pings:     pings,
+		Agents:    a.agents,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("build router: %w", err)
@@ -94,6 +112,9 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		{name: "ping recorder", run: pings.Run, untilDrained: true},
 		{name: "heartbeat watcher", run: (&alerting.HeartbeatWatcher{Store: db, Now: opts.Now, Logger: logger}).Run},
 		{name: "alerter", run: a.alerter.Run},
+		// It closes the agents' connections itself (the HTTP server does not drain hijacked
+		// ones) and waits for their handlers, which record through the store.
+		{name: "agent hub", run: a.agents.Run},
 	}...)
 	return a, nil
 }
@@ -120,6 +141,7 @@ func newEngine(cfg *config.Config, opts Options, db *store.DB, sealer *crypto.Se
 			Dial:               guard.DialContext,
 			ResolveIP:          guard.ResolveIP,
 			DialSystemResolver: guard.DialSystemResolver,
+			SourceAddr:         guard.SourceAddr(),
 			UserAgent:          userAgent,
 			Now:                wallClock(opts.Now),
 			ICMP:               monitor.DetectICMP(),
