@@ -39,7 +39,8 @@ func NewEngine(c EngineConfig) *Engine {
 		Checker:  chk,
 		Recorder: rec,
 		Metrics:  m,
-		Scheduler: &Scheduler{Checker: chk, Services: c.Store.ForEachService,
+		// The scheduler's reloads decode only the service records that changed.
+		Scheduler: &Scheduler{Checker: chk, Services: (&store.ServiceScan{DB: c.Store}).Each,
 			Poll: c.Poll, Concurrency: c.Concurrency, Logger: c.Logger},
 	}
 }
