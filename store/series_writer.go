@@ -26,15 +26,19 @@ type seriesWriter struct {
 	// (Options.Alerts.Result), run for every result that advanced its service.
 	alerts   *AlertTx
 	evaluate AlertEvaluator
+	records  *recordCache // the database's (DB.records)
 }
 
 // orgWriter holds one organization's buckets and services within a seriesWriter.
 type orgWriter struct {
+	tx       txn
 	id       string
 	services bucket
 	results  bucket
 	heads    bucket
+	sums     bucket // service summaries, opened on first use (summarize)
 	levels   [levelCount]bucket
+	records  *recordCache          // the database's decoded service records
 	loaded   map[string]*recording // nil value: the service does not exist
 	order    []*recording          // services to write back, in first-seen order
 
@@ -52,6 +56,7 @@ type recording struct {
 	head    *seriesHead
 	changed bool
 	last    lastFields // what svc's Last* fields point to while it is recorded
+	sum     summaryState
 }
 
 // rollupKey identifies one rollup row (or raw block) touched by the batch.
@@ -67,7 +72,7 @@ type rollupKey struct {
 func (db *DB) newSeriesWriter(tx txn) *seriesWriter {
 	return &seriesWriter{tx: tx, orgs: map[string]*orgWriter{}, rollups: map[rollupKey]*rollup{},
 		blocks: map[rollupKey][]rawEntry{}, inMaintenance: db.maintenance, alerts: db.newAlertTx(tx),
-		evaluate: db.alerts.Result}
+		evaluate: db.alerts.Result, records: &db.records}
 }
 
 // org returns the writer of organization id, or nil when it does not exist (or is being
@@ -80,7 +85,7 @@ func (w *seriesWriter) org(id string) (*orgWriter, error) {
 	var ow *orgWriter
 	ob, err := orgBucket(w.tx, id)
 	if err == nil {
-		ow = &orgWriter{id: id, loaded: map[string]*recording{}, services: ob.Bucket([]byte(subServices))}
+		ow = &orgWriter{tx: w.tx, id: id, loaded: map[string]*recording{}, services: ob.Bucket([]byte(subServices)), records: w.records}
 		for i, name := range append(seriesBuckets(), subHeads) {
 			b, err := orgSub(w.tx, id, name)
 			if err != nil {
@@ -112,28 +117,30 @@ func (ow *orgWriter) service(id string, prefix []byte) (*recording, error) {
 	if rec, seen := ow.loaded[id]; seen {
 		return rec, nil
 	}
-	var rec *recording
+	var raw []byte
 	if ow.services.exists() {
-		s := new(Service)
-		if err := getJSON(ow.services, []byte(id), s, entityService); errors.Is(err, ErrNotFound) {
-			s = nil
-		} else if err != nil {
+		raw = ow.services.Get([]byte(id))
+	}
+	if raw == nil {
+		ow.records.forget(ow.id, id)
+		ow.loaded[id] = nil
+		return nil, nil
+	}
+	s, err := ow.records.service(ow.id, id, raw)
+	if err != nil {
+		return nil, err
+	}
+	rec := &recording{svc: s, prefix: prefix}
+	if v := ow.heads.Get(prefix); v != nil {
+		rec.head = new(seriesHead)
+		if err := decodeHead(v, rec.head); err != nil {
 			return nil, err
 		}
-		if s != nil {
-			rec = &recording{svc: s, prefix: prefix}
-			if v := ow.heads.Get(prefix); v != nil {
-				rec.head = new(seriesHead)
-				if err := decodeHead(v, rec.head); err != nil {
-					return nil, err
-				}
-			} else {
-				rec.head = &seriesHead{last: lastFromRecord(s)}
-				rec.changed = rec.head.last.has
-			}
-			ow.order = append(ow.order, rec)
-		}
+	} else {
+		rec.head = &seriesHead{last: lastFromRecord(s)}
+		rec.changed = rec.head.last.has
 	}
+	ow.order = append(ow.order, rec)
 	ow.loaded[id] = rec
 	return rec, nil
 }
@@ -176,7 +183,7 @@ func (w *seriesWriter) add(item *RecordItem) error {
 	for l := range levelCount {
 		w.rollupAt(ow, rec, l, floorNanos(at, l.step())).add(r.Status, ms)
 	}
-	if err := summarizeResult(w.tx, ow.id, r); err != nil {
+	if err := ow.summarize(rec, r); err != nil {
 		return err
 	}
 	if head.last.has && at <= head.last.entry.at {
@@ -307,6 +314,9 @@ func (w *seriesWriter) flush() error {
 				if err := putService(ow.services, rec.svc); err != nil {
 					return err
 				}
+			}
+			if err := ow.putSummary(rec); err != nil {
+				return err
 			}
 			buf = appendHead(buf[:0], rec.head)
 			// bbolt keeps references to key and value until the commit: fresh slices each.

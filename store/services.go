@@ -253,6 +253,7 @@ func (db *DB) DeleteService(orgID, id string, change *Change) error {
 		if err := deleteSummary(tx, orgID, id); err != nil {
 			return err
 		}
+		db.records.forget(orgID, id)
 		// The series is not touched here: a year of history is far more than one
 		// transaction should delete (see PurgeServiceHistory).
 		return b.Delete([]byte(id))
