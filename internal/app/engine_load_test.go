@@ -35,6 +35,8 @@ type engineLoad struct {
 type engineFigures struct {
 	checks   uint64
 	cpu      time.Duration
+	user     time.Duration // of cpu
+	sys      time.Duration // of cpu
 	wall     time.Duration
 	perCheck time.Duration
 	rss      int64
@@ -63,15 +65,17 @@ func runEngineLoad(t *testing.T, l engineLoad) engineFigures {
 		window = 6 * l.window
 	}
 	prof := startWindowProfile(t, l.name)
-	cpu0, wall0, n0 := processCPU(t), time.Now(), m.ChecksTotal()
+	cpu0, wall0, n0 := processCPUTimes(t), time.Now(), m.ChecksTotal()
 	time.Sleep(window)
-	f := engineFigures{cpu: processCPU(t) - cpu0, wall: time.Since(wall0), checks: m.ChecksTotal() - n0}
+	cpu1 := processCPUTimes(t)
+	f := engineFigures{cpu: cpu1.total() - cpu0.total(), wall: time.Since(wall0), checks: m.ChecksTotal() - n0,
+		user: cpu1.user - cpu0.user, sys: cpu1.sys - cpu0.sys}
 	prof.stop(t, f.checks)
 	f.rss = procStatus(t, "VmRSS")
 	f.perCheck = f.cpu / time.Duration(max(f.checks, 1))
-	t.Logf("%d %s services at %v: %d checks in %v (%.0f/s); appliance CPU %v = %.3f ms per check, %.1f%% of one core; VmRSS %s",
+	t.Logf("%d %s services at %v: %d checks in %v (%.0f/s); appliance CPU %v (user %v, system %v) = %.3f ms per check, %.1f%% of one core; VmRSS %s",
 		l.services, l.checkType, l.interval, f.checks, f.wall.Round(time.Millisecond), float64(f.checks)/f.wall.Seconds(),
-		f.cpu, float64(f.perCheck)/1e6, float64(f.cpu)/float64(f.wall)*100, mib(f.rss))
+		f.cpu, f.user, f.sys, float64(f.perCheck)/1e6, float64(f.cpu)/float64(f.wall)*100, mib(f.rss))
 	if l.maxCPUPerCheck > 0 && f.perCheck > l.maxCPUPerCheck {
 		t.Errorf("%.3f CPU-ms per %s check; SPEC §6 allows %.1f", float64(f.perCheck)/1e6, l.checkType,
 			float64(l.maxCPUPerCheck)/1e6)
