@@ -62,12 +62,10 @@ func (c *Checker) busy(serviceID string) bool {
 func (c *Checker) release(serviceID string) { c.running.Delete(serviceID) }
 
 // check runs and records one check of s; the caller holds its claim. A check run now
-// (someone waits for it) commits without the recorder's linger; a scheduled one tells
-// the recorder it is coming, so the group of the checks started with it waits for it.
+// (someone waits for it) commits without the recorder's linger; a scheduled one was
+// announced to the recorder by the scheduler when it started it (Recorder.announce), so
+// the group of the checks started with it waits for its result.
 func (c *Checker) check(ctx context.Context, s *store.Service, now bool) (Result, error) {
-	if !now {
-		c.Recorder.announce()
-	}
 	start := time.Now()
 	if c.Metrics != nil {
 		c.Metrics.inFlight.Add(1)

@@ -174,6 +174,10 @@ func (s *Scheduler) dispatch(ctx context.Context, sem chan struct{}, wg *sync.Wa
 			continue
 		}
 		s.Checker.Metrics.drift.observe(s.Now().Sub(planned))
+		// Announced here, before any check of this tick runs, so that the recorder sees
+		// every result of the tick coming even when the first one is recorded before the
+		// goroutines of the last ones have run.
+		s.Checker.Recorder.announce()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

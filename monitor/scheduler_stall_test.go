@@ -3,6 +3,7 @@ package monitor
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -68,5 +69,56 @@ func TestSchedulerWakesOnTicks(t *testing.T) {
 		if got := s.untilNext(now); got != c.want {
 			t.Errorf("check planned at +%v: wake after %v, want %v", c.planned, got, c.want)
 		}
+	}
+}
+
+// TestChecksOfOneTickShareOneCommit: the checks a tick starts are announced to the
+// recorder before any of them runs, so their results share one commit even when the
+// first finishes before the goroutines of the last have started.
+func TestChecksOfOneTickShareOneCommit(t *testing.T) {
+	const n = 40
+	f := newSchedFixture(t, func(context.Context, *Env, *Target) Result { return Result{Status: StatusGreen} })
+	var mu sync.Mutex
+	var groups []int
+	rec := NewRecorder(func(b []Recorded) error {
+		mu.Lock()
+		groups = append(groups, len(b))
+		mu.Unlock()
+		return nil
+	}, 0)
+	rec.Linger = 10 * time.Second // far beyond the test: only the announced count ends a group
+	go rec.Run()
+	t.Cleanup(rec.Close)
+	f.sched.Checker.Recorder = rec
+	for i := range n {
+		f.add(t, fmt.Sprintf("svc-%02d", i), 60, 5, false)
+	}
+	// One tick, far enough ahead that the reload has planned every service before it.
+	f.sched.Tick = time.Second
+	start := time.Now()
+	f.sched.Jitter = func(string, time.Duration) time.Duration { return 0 }
+	f.sched.Now = time.Now
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go f.sched.Run(ctx)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		mu.Lock()
+		total := 0
+		for _, g := range groups {
+			total += g
+		}
+		got := slices.Clone(groups)
+		mu.Unlock()
+		if total == n {
+			if len(got) != 1 {
+				t.Errorf("the %d results of one tick were committed in groups %v, want one", n, got)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %v: groups %v", time.Since(start), got)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
