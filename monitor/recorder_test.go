@@ -155,3 +155,29 @@ func TestRecorderCommitsCheckNowAtOnce(t *testing.T) {
 		t.Errorf("check now committed after %v (%d groups) while a scheduled result was coming", took, groups.Load())
 	}
 }
+
+// TestRecorderStopsLingeringWhenFull: a group holding lingerFull results commits without
+// waiting for the announced results still to come (at high rates the next group takes
+// them), so acknowledgements do not wait for a whole tick's checks.
+func TestRecorderStopsLingeringWhenFull(t *testing.T) {
+	r, groups := lingerRecorder(t, time.Minute)
+	for range 2 * lingerFull {
+		r.announce()
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range lingerFull {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := r.recordAnnounced(Recorded{ServiceID: "s"}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if took := time.Since(start); took > 30*time.Second || groups.Load() == 0 {
+		t.Errorf("%d results of %d announced committed after %v in %d groups; the linger is a minute",
+			lingerFull, 2*lingerFull, took, groups.Load())
+	}
+}

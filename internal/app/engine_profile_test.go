@@ -30,17 +30,19 @@ var profileAreas = []struct{ name, funcs string }{
 	{"commit: page writes", "bbolt.(*Tx).write bbolt.(*Tx).writeMeta"},
 	{"commit: B+tree spill, freelist, tx", "bbolt.(*Tx).Commit bbolt.(*DB).Begin bbolt.(*Tx).Rollback"},
 	{"rule evaluation", "alerting.(*StateMachine).evaluate"},
-	{"service record", "store.(*orgWriter).service store.putJSON store.getJSON store.(*seriesWriter).putLast store.(*seriesWriter).last"},
-	{"rollups", "store.(*seriesWriter).rollup store.(*seriesWriter).attribute store.(*seriesWriter).flush store.(*rollup)"},
+	{"summaries", "store.(*orgWriter).summarize store.(*orgWriter).putSummary store.summarizeResult"},
+	{"service record", "store.(*orgWriter).service store.(*recordCache) store.putService store.putJSON store.getJSON"},
+	{"series head (latest result, open block and rows)", "store.appendHead store.decodeHead store.(*seriesHead) store.(*seriesWriter).addRaw store.(*lastFields)"},
+	{"rollups and closed blocks", "store.(*seriesWriter).rollup store.(*seriesWriter).attribute store.(*seriesWriter).flush store.(*rollup)"},
 	{"result encoding, raw row, tx other", "store.(*DB).RecordResults monitor.StoreCommit monitor.storeResult"},
 	{"recorder (queue, group, acks)", "monitor.(*Recorder)"},
 	{"dial (resolve, egress check, connect)", "egress.(*Guard).DialContext egress.(*Guard).dial egress.(*Guard).resolve net.(*Dialer).DialContext"},
 	{"TLS handshake", "crypto/tls.(*Conn).HandshakeContext crypto/tls.(*Conn).handshakeContext"},
-	{"HTTP request and response", "net/http. monitor.probeHTTP monitor.(*checkConns) monitor.readHTTPBody"},
+	{"HTTP request and response", "net/http. monitor.probeHTTP monitor.(*checkConns) monitor.readHTTPBody monitor.(*http1Body)"},
 	{"TCP probe (connect excepted)", "monitor.probeTCP"},
 	{"check set-up (target, credentials, timings)", "monitor.(*Checker).probe monitor.withTimings monitor.OpenCredentials"},
 	{"metrics", "monitor.(*Metrics) monitor.(*histogram)"},
-	{"scheduler (heap, timers, reload)", "monitor.(*Scheduler)"},
+	{"scheduler (heap, timers, reload)", "monitor.(*Scheduler) store.(*ServiceScan) store.(*DB).ForEachService"},
 	{"check goroutine other", "monitor.(*Checker)"},
 	{"Go scheduler, netpoll, timers", "runtime.mcall runtime.schedule runtime.findRunnable runtime.netpoll runtime.sysmon runtime.park_m runtime.goexit0 runtime.morestack runtime.newproc runtime.timerproc runtime.mstart"},
 	{"janitor, API, other workers", "store.(*Janitor) api. internal/app. alerting. notify."},
@@ -99,6 +101,13 @@ func (p *windowProfile) stop(t *testing.T, checks uint64) {
 	pprof.StopCPUProfile()
 	must(t, p.cpu.Close())
 	writeHeapProfile(t, p.path("alloc-after"))
+	logProfileTable(t, p.dir, p.name, checks)
+}
+
+// logProfileTable logs, per check, where the CPU and the allocations of the profiles
+// name-cpu.pprof and name-alloc-{before,after}.pprof in dir went, by area.
+func logProfileTable(t *testing.T, dir, name string, checks uint64) {
+	p := &windowProfile{dir: dir, name: name}
 	cpu := profileByArea(t, "-sample_index=cpu", p.path("cpu"))
 	objs := profileByArea(t, "-sample_index=alloc_objects", "-base", p.path("alloc-before"), p.path("alloc-after"))
 	space := profileByArea(t, "-sample_index=alloc_space", "-base", p.path("alloc-before"), p.path("alloc-after"))
@@ -120,6 +129,23 @@ func (p *windowProfile) stop(t *testing.T, checks uint64) {
 	fmt.Fprintf(&b, "| total | %.1f | 100%% | %.1f | %.0f |", total[0]/1e3/float64(checks),
 		total[1]/float64(checks), total[2]/float64(checks))
 	t.Log(b.String())
+}
+
+// TestLoadProfileTable tabulates saved profiles again (after a change of profileAreas,
+// or profiles of another build: they carry their symbols): ALERTIFYPRO_PROFILE_TABLE is
+// "<dir>:<name>:<checks>", as a profiled load program logged them.
+func TestLoadProfileTable(t *testing.T) {
+	spec := os.Getenv("ALERTIFYPRO_PROFILE_TABLE")
+	if spec == "" {
+		t.Skip("set ALERTIFYPRO_PROFILE_TABLE=<dir>:<name>:<checks>")
+	}
+	parts := strings.Split(spec, ":")
+	if len(parts) != 3 {
+		t.Fatalf("ALERTIFYPRO_PROFILE_TABLE %q: want <dir>:<name>:<checks>", spec)
+	}
+	checks, err := strconv.ParseUint(parts[2], 10, 64)
+	must(t, err)
+	logProfileTable(t, parts[0], parts[1], checks)
 }
 
 func areaNames() []string {
