@@ -153,12 +153,13 @@ func TestLoadEngineHTTPS(t *testing.T) {
 
 // TestLoadEngine10kAt60s: 10 000 HTTP services at 60 s (about 167 checks/s): the
 // appliance under 10 % of one core, and its RSS at 10 000 services (SPEC §6: ≤ 256 MiB).
-// The first 60 s are the spread first round; the next 60 s are measured.
+// The first 60 s are the spread first round; the next 60 s are measured. The ack latency
+// is logged, not asserted here (its targets are the 100 and 1 000 checks/s programs').
 func TestLoadEngine10kAt60s(t *testing.T) {
 	requireLoad(t)
 	runEngineLoad(t, engineLoad{name: "10k-60s", checkType: "HTTP", services: 10000, interval: 60 * time.Second,
 		endpoints: func(tg loadTargets) []string { return tg.HTTP }, warm: 65 * time.Second, window: 60 * time.Second,
-		maxCore: 10, maxRSS: 256 << 20, maxAckP99: 100 * time.Millisecond})
+		maxCore: 10, maxRSS: 256 << 20})
 }
 
 // TestLoadEngine1000PerSecond: 10 000 HTTP services at 10 s = 1 000 checks/s: ack latency
