@@ -41,7 +41,7 @@ func NewEngine(c EngineConfig) *Engine {
 		Metrics:  m,
 		// The scheduler's reloads decode only the service records that changed.
 		Scheduler: &Scheduler{Checker: chk, Services: (&store.ServiceScan{DB: c.Store}).Each,
-			Poll: c.Poll, Concurrency: c.Concurrency, Logger: c.Logger},
+			Poll: c.Poll, Concurrency: c.Concurrency, Logger: c.Logger, Tick: DefaultTick},
 	}
 }
 

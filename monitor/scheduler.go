@@ -36,8 +36,10 @@ type Scheduler struct {
 	// wake-up and each commit (its fsync, its pages, the runtime's hand-offs around
 	// them) is paid per group, not per check — at 100 checks/s the CPU per check falls by
 	// about 40 % from a 100 ms tick to 250 ms (README, Performance). It adds at most Tick
-	// to each check's start drift (SPEC §6 allows a p99 of 1 s). Default 250 ms;
-	// negative: no ticks, each check at its time.
+	// to each check's start drift (SPEC §6 allows a p99 of 1 s). The engine uses
+	// DefaultTick; zero or negative: no ticks, each check at its planned time (an agent's
+	// executor, whose results are not committed here, and whose hand-overs between agents
+	// are planned to the millisecond).
 	Tick time.Duration
 	// Now is the clock plans are made and due checks found by; nil is time.Now.
 	// Timers always run on real time.
@@ -77,9 +79,6 @@ func (s *Scheduler) init() {
 		}
 		if s.Now == nil {
 			s.Now = time.Now
-		}
-		if s.Tick == 0 {
-			s.Tick = DefaultTick
 		}
 		if s.Poll <= 0 {
 			s.Poll = 10 * time.Second
