@@ -200,17 +200,22 @@ func (tg *target) all() []targetHit {
 	return append([]targetHit(nil), tg.hits...)
 }
 
-// keepingSink is the server's agent sink in these tests: it keeps every result.
+// keepingSink wraps the server's own agent sink in these tests: it keeps a copy of every
+// result the server recorded (not the repeats it recognized).
 type keepingSink struct {
+	inner   agent.ResultSink
 	mu      sync.Mutex
 	results []agent.Checked
 }
 
-func (k *keepingSink) Record(_ context.Context, _ *store.Location, _ string, results []agent.Checked) error {
+func (k *keepingSink) Record(ctx context.Context, loc *store.Location, id string, batch store.AgentBatch, results []agent.Checked) (bool, error) {
 	k.mu.Lock()
-	k.results = append(k.results, results...)
-	k.mu.Unlock()
-	return nil
+	defer k.mu.Unlock()
+	dup, err := k.inner.Record(ctx, loc, id, batch, results)
+	if err == nil && !dup {
+		k.results = append(k.results, results...)
+	}
+	return dup, err
 }
 
 func (k *keepingSink) all() []agent.Checked {
@@ -270,7 +275,12 @@ func (s *agentServer) url() string { return "http://" + s.addr }
 func (s *agentServer) startOn(ln net.Listener) {
 	s.t.Helper()
 	a, err := app.New(s.cfg, app.Options{Logger: slog.New(slog.NewJSONHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Version: "test", NoEngine: true, AgentSink: s.sink})
+		Version: "test", NoEngine: true, WrapAgentSink: func(inner agent.ResultSink) agent.ResultSink {
+			s.sink.mu.Lock()
+			s.sink.inner = inner // a restart's new store
+			s.sink.mu.Unlock()
+			return s.sink
+		}})
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -320,11 +330,13 @@ func (s *agentServer) org(name string) (orgID, token string) {
 	return o.ID, tok
 }
 
-// service creates an HTTP service of orgID; auth, when set, is sealed as the API seals it.
+// service creates an HTTP service of orgID checked from the location "home" (every
+// organization's name of its test location: another organization's service naming it
+// must still never reach this one's agents); auth, when set, is sealed as the API seals it.
 func (s *agentServer) service(orgID, name, endpoint string, interval int, auth *monitor.Credentials) *store.Service {
 	s.t.Helper()
 	svc := &store.Service{ID: store.NewID(), Name: name, CheckType: "HTTP", Endpoint: endpoint, CheckIntervalSeconds: interval,
-		TimeoutSeconds: 1, Options: json.RawMessage(`{"method":"GET","expected_status_codes":[200]}`)}
+		TimeoutSeconds: 1, Options: json.RawMessage(`{"method":"GET","expected_status_codes":[200]}`), Locations: []string{"home"}}
 	if auth != nil {
 		sealed, err := monitor.SealAuth(s.sealer, orgID, svc.ID, auth)
 		if err != nil {

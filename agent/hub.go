@@ -26,11 +26,20 @@ type HubStore interface {
 	PruneAgentBatches(before time.Time) (int, error)
 }
 
-// ResultSink records the results agents report, once validated and de-duplicated: every
-// result is for a service of the location's organization(s) that the agent was assigned,
-// checked_at clamped (SPEC §8). An error makes the agent send the batch again later.
+// ResultSink records the results agents report, once validated: every result is for a
+// service of the location's organization(s) that the agent was assigned, carries the
+// location and its receive time, checked_at clamped (SPEC §8). It records them and marks
+// batch in the ledger together, or neither; duplicate says the ledger already held the
+// batch (nothing was recorded). An error makes the agent send the batch again later.
 type ResultSink interface {
-	Record(ctx context.Context, loc *store.Location, agentID string, results []Checked) error
+	Record(ctx context.Context, loc *store.Location, agentID string, batch store.AgentBatch, results []Checked) (duplicate bool, err error)
+}
+
+// Presence is told of every change in the number of a location's connected agents.
+type Presence interface {
+	Present(loc store.Location, connected int)
+	// Forget drops a deleted location.
+	Forget(loc store.Location)
 }
 
 // Checked is one validated agent result.
@@ -64,6 +73,9 @@ type Hub struct {
 	// unanswered: a silent agent is gone after at most twice this; 0 is HeartbeatInterval
 	// (10 s, so 20 s: inside SPEC §8's 30 s).
 	Heartbeat time.Duration
+	// Presence, when set, is told how many agents of a location are connected whenever
+	// that changes (alerting.LocationBoard: offline locations leave quorums).
+	Presence Presence
 	// HandshakeTimeout bounds the wait for an agent's hello after the upgrade (and, once
 	// connected, for its first assignments before its results are judged); 0 is 10 s.
 	HandshakeTimeout time.Duration
@@ -87,6 +99,8 @@ type locState struct {
 	eligible map[string]string
 	// seen are agents that were connected, by name, for the API's list.
 	seen map[string]AgentInfo
+	// deleted marks a location deleted while its agents were connected.
+	deleted bool
 }
 
 // AgentInfo is an agent as the API shows it (SPEC §8).
@@ -200,6 +214,10 @@ func (h *Hub) RevokeLocation(locationID string) {
 	h.mu.Lock()
 	if ls := h.locs[locationID]; ls != nil {
 		clear(ls.seen) // the next round drops it once its agents are gone
+		ls.deleted = true
+		if h.Presence != nil {
+			h.Presence.Forget(ls.loc) // gone, not offline
+		}
 	}
 	h.mu.Unlock()
 }

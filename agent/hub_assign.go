@@ -10,8 +10,9 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// Which services a location runs: an organization location every active service of its
-// organization, an instance location every active service of every organization.
+// Which services a location runs: the active services that name it among their locations
+// (SPEC §8) — of its own organization for an organization location, of every organization
+// for an instance location. A service that names no location is the built-in location's.
 
 // round is one location's share-out: a snapshot of its agents taken under the hub's lock.
 type round struct {
@@ -56,7 +57,7 @@ func (h *Hub) reassign() {
 			return nil
 		}
 		for i, r := range rounds {
-			if r.loc.OrgID == "" || r.loc.OrgID == svc.OrgID {
+			if (r.loc.OrgID == "" || r.loc.OrgID == svc.OrgID) && svc.ChecksFrom(r.loc.Name, "") {
 				services[i] = append(services[i], svc)
 			}
 		}
@@ -92,7 +93,7 @@ func (h *Hub) assignLocation(r *round, services []*store.Service, now time.Time)
 		}
 		if old, connected := r.sessions[prev]; connected {
 			if _, had := old.sent[svc.ID]; had {
-				start, stop := handover(now, intervalOf(svc), serviceOffset(svc.ID, intervalOf(svc)))
+				start, stop := handover(now, intervalOf(svc), monitor.LocationOffset(svc, r.loc.Name, intervalOf(svc)))
 				moves[svc.ID] = handoff{start, stop}
 			}
 		}
@@ -217,7 +218,7 @@ func (h *Hub) assignment(s *session, svc *store.Service, start *time.Time) Assig
 	interval := intervalOf(svc)
 	a := Assignment{ServiceID: svc.ID, OrgID: svc.OrgID, Type: svc.CheckType, Endpoint: svc.Endpoint,
 		Options: svc.Options, IntervalSeconds: int(interval / time.Second), TimeoutSeconds: svc.TimeoutSeconds,
-		DegradedThresholdMS: svc.DegradedThresholdMS, OffsetMS: serviceOffset(svc.ID, interval).Milliseconds(), StartAt: start}
+		DegradedThresholdMS: svc.DegradedThresholdMS, OffsetMS: monitor.LocationOffset(svc, s.peer.Location.Name, interval).Milliseconds(), StartAt: start}
 	if svc.Auth == nil && len(svc.SealedHeaders) == 0 {
 		return a
 	}
@@ -248,8 +249,9 @@ func (s *session) fingerprint(svc *store.Service) uint64 {
 		A       *store.SealedAuth
 		H       map[string][]byte
 		C       bool
+		L       []string // the locations place the checks in time (OffsetMS)
 	}{svc.CheckType, svc.Endpoint, svc.Options, svc.CheckIntervalSeconds, svc.TimeoutSeconds, svc.DegradedThresholdMS,
-		svc.Auth, svc.SealedHeaders, s.credentials})
+		svc.Auth, svc.SealedHeaders, s.credentials, svc.Locations})
 	h := fnv.New64a()
 	h.Write(raw)
 	return h.Sum64()

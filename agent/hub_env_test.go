@@ -57,7 +57,7 @@ func newHubEnv(t *testing.T) *hubEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &hubEnv{t: t, db: db, sealer: sealer, sink: &recordingSink{}}
+	e := &hubEnv{t: t, db: db, sealer: sealer, sink: &recordingSink{inner: &StoreSink{Store: db}}}
 	e.startHub()
 	e.srv = httptest.NewServer(http.HandlerFunc(e.serve))
 	t.Cleanup(func() {
@@ -126,12 +126,16 @@ func (e *hubEnv) org(name string) string {
 	return o.ID
 }
 
-// service creates an HTTP service of orgID checking endpoint every interval seconds;
-// auth, when not nil, is sealed as the API seals it.
+// testLocations are the locations the tests' services name: every location name the
+// tests create, so a service goes to every location its organization may use.
+var testLocations = []string{"home", "bob-lab", "eu-west"}
+
+// service creates an HTTP service of orgID checking endpoint every interval seconds from
+// testLocations; auth, when not nil, is sealed as the API seals it.
 func (e *hubEnv) service(orgID, name, endpoint string, interval int, auth *monitor.Credentials) *store.Service {
 	e.t.Helper()
 	s := &store.Service{ID: store.NewID(), Name: name, CheckType: "HTTP", Endpoint: endpoint,
-		CheckIntervalSeconds: interval, TimeoutSeconds: 1, Options: json.RawMessage(`{}`)}
+		CheckIntervalSeconds: interval, TimeoutSeconds: 1, Options: json.RawMessage(`{}`), Locations: testLocations}
 	if auth != nil {
 		sealed, err := monitor.SealAuth(e.sealer, orgID, s.ID, auth)
 		if err != nil {
@@ -411,19 +415,23 @@ func (a *rawAgent) closed(timeout time.Duration) error {
 
 // recordingSink keeps every result the hub hands over.
 type recordingSink struct {
+	inner   *StoreSink // the server's own sink: the results go into the store
 	mu      sync.Mutex
 	results []Checked
 	fail    bool
 }
 
-func (r *recordingSink) Record(_ context.Context, _ *store.Location, _ string, results []Checked) error {
+func (r *recordingSink) Record(ctx context.Context, loc *store.Location, id string, batch store.AgentBatch, results []Checked) (bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail {
-		return io.ErrUnexpectedEOF
+		return false, io.ErrUnexpectedEOF
 	}
-	r.results = append(r.results, results...)
-	return nil
+	dup, err := r.inner.Record(ctx, loc, id, batch, results)
+	if err == nil && !dup {
+		r.results = append(r.results, results...)
+	}
+	return dup, err
 }
 
 func (r *recordingSink) all() []Checked {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alertifypro/alertifypro/monitor"
+	"github.com/alertifypro/alertifypro/store"
 )
 
 // Limits on what one result may say.
@@ -71,6 +72,7 @@ func (s *session) ingest(ctx context.Context, b *Batch) *Ack {
 			continue
 		}
 		c := Checked{OrgID: orgID, ServiceID: r.ServiceID, Result: r.probeResult(), ReceivedAt: received}
+		c.Result.Location, c.Result.ReceivedAt = loc.Name, received
 		if c.Result.CheckedAt.After(received.Add(futureSlack)) {
 			c.Result.CheckedAt, c.Clamped = received, true
 			clamped++
@@ -85,18 +87,22 @@ func (s *session) ingest(ctx context.Context, b *Batch) *Ack {
 		h.Logger.Warn("agent reported results for services it was not assigned (or malformed ones); refused",
 			"location", loc.Name, "agent", s.hello.Name, "refused", refused, "first_service_id", firstRefused)
 	}
-	if len(accepted) > 0 && h.Sink != nil {
-		if err := h.Sink.Record(ctx, loc, s.id, accepted); err != nil {
-			h.Logger.Error("agent results not recorded; the agent will send them again", "location", loc.Name,
-				"agent", s.hello.Name, "error", err)
-			return &Ack{Seq: b.Seq, Status: AckRetry, Message: "the server could not record the results now"}
+	mark := store.AgentBatch{LocationID: loc.ID, Instance: s.hello.Instance, Seq: b.Seq, At: received}
+	if h.Sink == nil {
+		if err := h.Store.SetAgentBatchSeq(loc.ID, s.hello.Instance, b.Seq, received); err != nil {
+			h.Logger.Error("agent batch ledger not updated", "location", loc.Name, "agent", s.hello.Name, "error", err)
 		}
+	} else if dup, err := h.Sink.Record(ctx, loc, s.id, mark, accepted); err != nil {
+		h.Logger.Error("agent results not recorded; the agent will send them again", "location", loc.Name,
+			"agent", s.hello.Name, "error", err)
+		return &Ack{Seq: b.Seq, Status: AckRetry, Message: "the server could not record the results now"}
+	} else if dup {
+		// Recorded by an earlier connection whose acknowledgement was lost.
+		s.highSeq = b.Seq
+		h.stats.add(0, 0, 0, 1)
+		return &Ack{Seq: b.Seq, Status: AckDuplicate, Message: "this batch was recorded before"}
 	}
 	s.highSeq = b.Seq
-	if err := h.Store.SetAgentBatchSeq(loc.ID, s.hello.Instance, b.Seq, received); err != nil {
-		// Recorded, but a copy sent after a reconnection would be recorded again.
-		h.Logger.Error("agent batch ledger not updated", "location", loc.Name, "agent", s.hello.Name, "error", err)
-	}
 	h.stats.add(len(accepted), refused, clamped, 0)
 	ack := &Ack{Seq: b.Seq, Status: AckRecorded, Accepted: len(accepted), Refused: refused}
 	if refused > 0 {

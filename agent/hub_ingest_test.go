@@ -60,8 +60,17 @@ func TestHubRecordsARepeatedBatchOnce(t *testing.T) {
 		t.Fatalf("sink holds %d results, want 3 (each batch once): %+v", len(got), got)
 	}
 	if got[0].OrgID != org || got[0].ServiceID != svc.ID || !got[0].Result.CheckedAt.Equal(now) ||
-		got[0].Result.ResponseTime != 1500*time.Microsecond {
+		got[0].Result.ResponseTime != 1500*time.Microsecond || got[0].Result.Location != "home" {
 		t.Fatalf("recorded %+v", got[0])
+	}
+	// The results are the service's history, as the appliance's own checks are.
+	checks, err := e.db.Checks(org, svc.ID, now.Add(-time.Minute), now.Add(time.Minute), 100)
+	if err != nil || len(checks) != 3 {
+		t.Fatalf("history holds %d checks (%v), want 3", len(checks), err)
+	}
+	stored, err := e.db.Service(org, svc.ID)
+	if err != nil || stored.LastCheckedAt == nil || stored.Status != "GREEN" || stored.LocationStatus["home"] != "GREEN" {
+		t.Fatalf("service after the results: %+v, %v", stored, err)
 	}
 }
 

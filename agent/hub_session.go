@@ -328,6 +328,9 @@ func (h *Hub) register(s *session) {
 	ls.agents[s.hello.Name] = s
 	ls.seen[s.hello.Name] = s.info()
 	s.needFull = true
+	if h.Presence != nil {
+		h.Presence.Present(ls.loc, len(ls.agents))
+	}
 	h.mu.Unlock()
 	if old != nil {
 		h.Logger.Warn("agent name connected again; the older connection is closed (give every agent of a location its own AGENT_NAME)",
@@ -346,6 +349,9 @@ func (h *Hub) unregister(s *session) {
 		info := s.info()
 		info.Connected = false
 		ls.seen[s.hello.Name] = info
+		if h.Presence != nil && !ls.deleted {
+			h.Presence.Present(ls.loc, len(ls.agents))
+		}
 	}
 	h.mu.Unlock()
 	h.Logger.Info("agent disconnected", "location", s.peer.Location.Name, "agent", s.hello.Name)

@@ -48,37 +48,9 @@ func score(name, serviceID string) uint64 {
 	return x
 }
 
-// serviceOffset is a service's phase within its interval: a stable hash of its ID, so
-// services spread over the interval and keep their places across restarts.
-func serviceOffset(serviceID string, interval time.Duration) time.Duration {
-	h := fnv.New64a()
-	h.Write([]byte(serviceID))
-	ms := interval.Milliseconds()
-	if ms <= 0 {
-		return 0
-	}
-	return time.Duration(h.Sum64()%uint64(ms)) * time.Millisecond
-}
-
-// nextPlanned is the first planned check at or after t of a service with this interval
-// and offset.
+// nextPlanned is the first planned check at or after t (monitor.NextPlanned).
 func nextPlanned(t time.Time, interval, offset time.Duration) time.Time {
-	iv := interval.Milliseconds()
-	if iv <= 0 {
-		return t
-	}
-	// The planned instants are offset + k·interval (ms); step back to the one at or
-	// before t, then forward past t.
-	ms := t.UnixMilli()
-	r := (ms - offset.Milliseconds()) % iv
-	if r < 0 {
-		r += iv
-	}
-	next := time.UnixMilli(ms - r)
-	for next.Before(t) {
-		next = next.Add(interval)
-	}
-	return next
+	return monitor.NextPlanned(t, interval, offset)
 }
 
 // handover plans moving a service from one connected agent to another at now: the new

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/alertifypro/alertifypro/monitor"
 )
 
 func serviceIDs(n int) []string {
@@ -71,7 +73,7 @@ func TestPlannedTimes(t *testing.T) {
 	if start.Sub(stop) != interval/2 {
 		t.Fatalf("stop %v is not half an interval before start %v", stop, start)
 	}
-	if o := serviceOffset("svc", interval); o < 0 || o >= interval || o != serviceOffset("svc", interval) {
+	if o := monitor.ServiceOffset("svc", interval); o < 0 || o >= interval || o != monitor.ServiceOffset("svc", interval) {
 		t.Fatalf("offset %v", o)
 	}
 }

@@ -40,6 +40,8 @@ type fixture struct {
 	org   *store.Organization
 	wakes atomic.Int32
 	cfg   Config
+	// board, when set before open (or restart), is the state machine's LocationBoard.
+	board *LocationBoard
 	// What the store runs inside its transactions goes through these, so a test can watch
 	// or break it: evaluate is the Alerter's evaluator, maintenance MaintenanceActive and
 	// notices nil (nothing queued for subscribers) unless a test sets its own.
@@ -75,7 +77,7 @@ func newFixture(t testing.TB) *fixture {
 func (f *fixture) open() {
 	f.t.Helper()
 	f.cfg = Config{BaseURL: "https://status.example", AckKey: []byte("test ack key"),
-		Now: f.clock.Now, Wake: func() { f.wakes.Add(1) }}
+		Now: f.clock.Now, Wake: func() { f.wakes.Add(1) }, Locations: f.board}
 	sm := NewStateMachine(f.cfg)
 	f.evaluate, f.maintenance = sm.evaluate, MaintenanceActive
 	opts := storeOptions(store.Options{Now: f.clock.Now}, sm)

@@ -40,9 +40,9 @@ func (sm *StateMachine) HeartbeatFailed(tx *store.AlertTx, orgID string, hb Hear
 	if err != nil {
 		return err
 	}
-	msg := "Heartbeat missed: no ping within its schedule and grace period"
+	msg := heartbeatMissedMessage
 	if reason == "fail" {
-		msg = "Heartbeat reported a failure"
+		msg = heartbeatFailedMessage
 	}
 	now, checked := sm.now(), at.UTC()
 	for i := range rules {

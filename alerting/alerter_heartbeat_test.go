@@ -46,8 +46,8 @@ func TestHeartbeatFailureOpensAtOnceAndPingResolves(t *testing.T) {
 		t.Fatalf("heartbeat notifications: %v", c)
 	}
 	for _, e := range f.outbox() {
-		if e.Event == "alert.fired" && e.N.Summary != "nightly backup is down: Heartbeat missed: no ping within its schedule and grace period" {
-			t.Fatalf("summary %q", e.N.Summary)
+		if e.Event == "alert.fired" && (e.N.Title != "nightly backup missed its ping" || e.N.Summary != "Heartbeat missed: no ping within its schedule and grace period") {
+			t.Fatalf("title %q, summary %q", e.N.Title, e.N.Summary)
 		}
 	}
 	// ...but a rule of the heartbeat does: it decides from then on.

@@ -21,9 +21,22 @@ func (sm *StateMachine) evaluate(tx *store.AlertTx, ev *store.ResultEvent) error
 	if r.Internal || ev.Service == nil || ev.Service.Paused {
 		return nil // a result of a service paused while its check ran changes nothing
 	}
+	if lateResult(ev) {
+		return nil // buffered by an agent while it was cut off: history only (SPEC §8)
+	}
 	suppressed := ev.Maintenance != nil && ev.Maintenance.SuppressAlerts
 	if !suppressed {
-		sm.mass.observe(ev.Service.Endpoint, r.CheckedAt, ev.ProbeStatus == store.StatusRed)
+		// Each location has its own detector: one location's outage is not another's.
+		sm.massFor(ev.OrgID, r.Location).observe(ev.Service.Endpoint, r.CheckedAt, ev.ProbeStatus == store.StatusRed)
+	}
+	step := sm.ruleStep
+	if ev.Service.MultiLocation() {
+		// The store set the quorum's verdict over every location; only the counted ones
+		// (online, not degraded) decide it.
+		if st := ev.Service.Status; st != store.StatusMaintenance && st != store.StatusPaused {
+			ev.Service.Status = ev.Service.QuorumStatus(sm.counted(ev.OrgID, r.CheckedAt))
+		}
+		step = sm.quorumStep
 	}
 	rules, err := tx.ServiceRules(ev.OrgID, ev.Service.ID)
 	if err != nil {
@@ -36,10 +49,10 @@ func (sm *StateMachine) evaluate(tx *store.AlertTx, ev *store.ResultEvent) error
 		}
 		var def store.AlertRule
 		defaultRule(&def, org, ev.Service.Name)
-		return sm.ruleStep(tx, ev, &def, suppressed)
+		return step(tx, ev, &def, suppressed)
 	}
 	for i := range rules {
-		if err := sm.ruleStep(tx, ev, &rules[i], suppressed); err != nil {
+		if err := step(tx, ev, &rules[i], suppressed); err != nil {
 			return err
 		}
 	}

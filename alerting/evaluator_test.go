@@ -71,7 +71,7 @@ func TestRedOpensOneAlertPerRuleUpdatesItAndRecoveryResolves(t *testing.T) {
 		}
 	}
 	rec, ok := byEvent["alert.resolved"]
-	if !ok || rec.N.DownFor != 4*time.Minute || !strings.Contains(rec.N.Summary, "4m0s") || rec.N.DedupKey != byEvent["alert.fired"].N.DedupKey {
+	if !ok || rec.N.DownFor != 4*time.Minute || rec.N.Title != "api is up again" || rec.N.DedupKey != byEvent["alert.fired"].N.DedupKey {
 		t.Fatalf("recovery notification = %+v (want down for 4m, same dedup key)", rec.N)
 	}
 	// A new failure is a new incident.

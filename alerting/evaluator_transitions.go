@@ -37,11 +37,15 @@ func (sm *StateMachine) open(tx *store.AlertTx, ev *store.ResultEvent, rule *sto
 	al := &store.Alert{ID: newID(), OrgID: ev.OrgID, ServiceID: ev.Service.ID, ServiceName: ev.Service.Name,
 		AlertRuleID: rule.ID, Severity: severityOf(rule), Title: rule.Name + " Triggered by Check",
 		Message: failMessage(ev.ProbeStatus, r.Error), Status: store.AlertFiring, FiredAt: now,
-		LastCheckAt: &checked, FailureCount: failures, LastStatus: ev.ProbeStatus, LastError: r.Error}
-	if sm.mass.active(r.CheckedAt) {
+		LastCheckAt: &checked, FailureCount: failures, LastStatus: ev.ProbeStatus, LastError: r.Error,
+		FailingRegions: ev.FailingRegions}
+	if sm.holds(ev) {
 		al.Held = true
-		if err := sm.announceMassFailure(tx, r.CheckedAt); err != nil {
-			return err
+		if sm.builtin(r.Location) {
+			// An agent location's episode is its location.degraded alert (LocationWatch).
+			if err := sm.announceMassFailure(tx, r.CheckedAt); err != nil {
+				return err
+			}
 		}
 	} else if err := sm.fireService(tx, al, rule, ev, now); err != nil {
 		return err
@@ -77,6 +81,13 @@ func (sm *StateMachine) fire(tx *store.AlertTx, al *store.Alert, rule *store.Ale
 	return sm.escalate(tx, al, rule, svc, now)
 }
 
+// holds reports whether a new or still failing alert's notifications are held: its
+// location is in a mass failure (§4.5). A service of several locations is never held — a
+// degraded location is left out of its quorum instead.
+func (sm *StateMachine) holds(ev *store.ResultEvent) bool {
+	return !ev.Service.MultiLocation() && sm.massFor(ev.OrgID, ev.Result.Location).active(ev.Result.CheckedAt)
+}
+
 // stillFailing updates the open alert with another failure. A held alert whose mass
 // failure is over is released: its notifications go out now, as the service is still
 // failing on its own.
@@ -85,7 +96,10 @@ func (sm *StateMachine) stillFailing(tx *store.AlertTx, ev *store.ResultEvent, r
 	al.FailureCount++
 	al.LastCheckAt, al.LastStatus, al.LastError = &checked, ev.ProbeStatus, ev.Result.Error
 	al.Message = failMessage(ev.ProbeStatus, ev.Result.Error)
-	if al.Held && !sm.mass.active(ev.Result.CheckedAt) {
+	if ev.FailingRegions != nil {
+		al.FailingRegions = ev.FailingRegions
+	}
+	if al.Held && !sm.holds(ev) {
 		al.Held = false
 		if err := sm.fireService(tx, al, rule, ev, sm.now()); err != nil {
 			return err

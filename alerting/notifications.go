@@ -104,50 +104,53 @@ func (sm *StateMachine) notification(tx *store.AlertTx, al *store.Alert, svc *st
 	if err != nil {
 		return nil, err
 	}
-	n := &notify.Notification{Event: event, Severity: al.Severity, Title: al.Title,
+	rule := strings.TrimSuffix(al.Title, " Triggered by Check")
+	n := &notify.Notification{Event: event, Severity: al.Severity, Rule: rule,
 		OrgID: org.ID, OrgName: org.Name, ServiceID: al.ServiceID, ServiceName: al.ServiceName,
 		Status: al.LastStatus, Error: al.LastError, Since: al.FiredAt, ResolvedAt: al.ResolvedAt,
-		AlertID: al.ID, AlertURL: sm.cfg.BaseURL + "/alerts/" + al.ID, DedupKey: "alertifypro-alert-" + al.ID}
+		AlertID: al.ID, AlertURL: sm.cfg.BaseURL + "/alerts/" + al.ID, DedupKey: "alertifypro-alert-" + al.ID,
+		FailingRegions: al.FailingRegions}
 	if svc != nil {
 		n.Endpoint, n.CheckType = svc.Endpoint, svc.CheckType
 	}
-	subject := al.ServiceName
-	if subject == "" { // a heartbeat alert: its rule is named after the heartbeat
-		subject = strings.TrimSuffix(al.Title, " Triggered by Check")
-	}
+	// Titles read as a person would write them ("Toggle API is down"), not as the alert's
+	// "<rule> Triggered by Check"; whoever acted is named, never by ID.
+	w := wordsOf(tx, al)
 	switch event {
 	case eventFired, eventReminder:
 		n.AckURL = sm.AckURL(al.OrgID, al.ID, now.Add(sm.cfg.AckTTL))
-		n.Summary = subject + " is down"
+		n.Title, n.Summary = w.down(), w.down()
 		if event == eventReminder {
-			n.Summary = fmt.Sprintf("%s is still down (since %s)", subject, al.FiredAt.Format(time.RFC3339))
+			n.Title, n.Summary = w.stillDown(), w.stillDown()
 		}
-		if al.LastError != "" {
+		if al.LastError != "" && !w.heartbeat {
 			n.Summary += ": " + al.LastError
+		} else if al.LastError != "" {
+			n.Summary = al.LastError
 		}
 	case eventAcknowledged:
-		n.Summary = subject + " alert acknowledged by " + nonEmpty(al.AcknowledgedBy, "a responder")
+		n.Actor = personName(tx, al.OrgID, al.AcknowledgedBy)
+		n.Title = w.down() + ", acknowledged by " + n.Actor
+		n.Summary = "The alert no longer escalates."
 	case eventResolved:
 		end := now
 		if al.ResolvedAt != nil {
 			end = *al.ResolvedAt
 		}
+		// The renderer says how long it was down, once, in words.
 		n.DownFor = end.Sub(al.FiredAt).Round(time.Second)
-		n.Summary = fmt.Sprintf("%s recovered after being down for %s", subject, n.DownFor)
-		if al.ResolvedBy != store.ResolvedByAuto {
-			n.Summary = fmt.Sprintf("%s alert resolved by %s after %s", subject, nonEmpty(al.ResolvedBy, "a responder"), n.DownFor)
-		} else {
-			n.Status = store.StatusGreen
+		n.Error = ""
+		switch al.ResolvedBy {
+		case store.ResolvedByAuto:
+			n.Title, n.Status = w.up(), store.StatusGreen
+		case store.ResolvedByRuleDeleted, store.ResolvedByRuleChanged, ResolvedByServiceDeleted, ResolvedByHeartbeatDeleted:
+			n.Title = w.subject + " alert closed: " + al.ResolvedBy
+		default:
+			n.Actor = personName(tx, al.OrgID, al.ResolvedBy)
+			n.Title = w.subject + " alert resolved by " + n.Actor
 		}
 	}
 	return n, nil
-}
-
-func nonEmpty(s, fallback string) string {
-	if s == "" {
-		return fallback
-	}
-	return s
 }
 
 // monitorData and alertData are the "data" of the monitor.* and alert.* webhook events
@@ -168,12 +171,15 @@ type alertData struct {
 	ResolvedAt          *time.Time `json:"resolved_at"`
 	DowntimeSeconds     *int64     `json:"downtime_seconds"`
 	ResponseTimeMS      int        `json:"response_time_ms"`
+	// FailingRegions names the locations whose failures fired the alert of a service
+	// checked from several (SPEC §8).
+	FailingRegions []string `json:"failing_regions,omitempty"`
 }
 
 // eventData is the {"monitor": ..., "alert": ...} data of an alert's events.
 func eventData(al *store.Alert, svc *store.Service, responseTimeMS int) map[string]any {
 	ad := alertData{ID: al.ID, Severity: al.Severity, Reason: al.Message, ConsecutiveFailures: al.FailureCount,
-		StartedAt: al.FiredAt, ResolvedAt: al.ResolvedAt, ResponseTimeMS: responseTimeMS}
+		StartedAt: al.FiredAt, ResolvedAt: al.ResolvedAt, ResponseTimeMS: responseTimeMS, FailingRegions: al.FailingRegions}
 	if al.ResolvedAt != nil {
 		secs := int64(al.ResolvedAt.Sub(al.FiredAt) / time.Second)
 		ad.DowntimeSeconds = &secs

@@ -22,12 +22,12 @@ func TestRuleChannelsAndSeverityFilters(t *testing.T) {
 	f.check(store.StatusRed, svc)
 	got := map[string][]string{}
 	for _, e := range f.outbox() {
-		got[e.N.Title] = append(got[e.N.Title], e.TargetID)
+		got[e.N.Rule] = append(got[e.N.Rule], e.TargetID)
 	}
-	if w := got["warn Triggered by Check"]; len(w) != 1 || w[0] != all.ID {
+	if w := got["warn"]; len(w) != 1 || w[0] != all.ID {
 		t.Errorf("warning alert went to %v, want only the unfiltered enabled channel", w)
 	}
-	if c := got["crit to chat Triggered by Check"]; len(c) != 1 || c[0] != critOnly.ID {
+	if c := got["crit to chat"]; len(c) != 1 || c[0] != critOnly.ID {
 		t.Errorf("critical alert with channel_ids went to %v, want only the critical channel among them", c)
 	}
 }

@@ -23,8 +23,15 @@ type Config struct {
 	Tick time.Duration
 	// AckTTL is how long a one-click acknowledge link stays valid (default 7 days).
 	AckTTL time.Duration
-	// MassFailure tunes the mass-failure detector (zero fields take the defaults).
+	// MassFailure tunes the mass-failure detectors (zero fields take the defaults).
 	MassFailure MassFailureConfig
+	// Location is the built-in probe location's name (LOCATION_NAME; "" is "local"): its
+	// mass failure is the appliance's own (§4.5), every other location has a detector of
+	// its own (SPEC §8).
+	Location string
+	// Locations tells which agent locations are offline (nil: none is); the agent hub
+	// keeps it up to date.
+	Locations *LocationBoard
 }
 
 // StateMachine is the alert state machine (SPEC §3.10, §4.5): what each result, heartbeat
@@ -37,6 +44,9 @@ type StateMachine struct {
 	cfg  Config
 	log  *slog.Logger
 	mass *massDetector
+	// masses are the agent locations' mass-failure detectors, by LocationBoard key.
+	massMu sync.Mutex
+	masses map[string]*massDetector
 
 	// exprs caches parsed rule expressions by their canonical source (a rule's expression is
 	// parsed once, not once per result); a source that does not parse maps to nil.
@@ -64,7 +74,35 @@ func NewStateMachine(cfg Config) *StateMachine {
 	if cfg.AckTTL <= 0 {
 		cfg.AckTTL = defaultAckTTL
 	}
-	return &StateMachine{cfg: cfg, log: cfg.Logger, mass: newMassDetector(cfg.MassFailure)}
+	if cfg.Location == "" {
+		cfg.Location = "local"
+	}
+	return &StateMachine{cfg: cfg, log: cfg.Logger, mass: newMassDetector(cfg.MassFailure), masses: map[string]*massDetector{}}
+}
+
+// builtin reports whether location (a result's) is the built-in one ("" for results that
+// do not say).
+func (sm *StateMachine) builtin(location string) bool {
+	return location == "" || location == sm.cfg.Location
+}
+
+// massFor is the mass-failure detector of location name as organization orgID sees it.
+func (sm *StateMachine) massFor(orgID, name string) *massDetector {
+	if sm.builtin(name) {
+		return sm.mass
+	}
+	key := boardKey("", name)
+	if b := sm.cfg.Locations; b != nil {
+		key = b.Key(orgID, name)
+	}
+	sm.massMu.Lock()
+	defer sm.massMu.Unlock()
+	d := sm.masses[key]
+	if d == nil {
+		d = newMassDetector(sm.cfg.MassFailure)
+		sm.masses[key] = d
+	}
+	return d
 }
 
 // StoreHooks are the decisions the store runs inside its write transactions: the result

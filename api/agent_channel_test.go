@@ -75,7 +75,7 @@ func TestAgentTokenCallsNoOtherAPI(t *testing.T) {
 func TestAgentChannelThroughTheRouter(t *testing.T) {
 	var hub *agent.Hub
 	e := newTestEnvWith(t, func(d *Deps) {
-		hub = &agent.Hub{Store: d.Store, Opener: d.Sealer, Version: "test", Sink: &agent.MeterSink{}}
+		hub = &agent.Hub{Store: d.Store, Opener: d.Sealer, Version: "test", Sink: &agent.StoreSink{Store: d.Store}}
 		d.Agents = hub
 	})
 	ctx, cancel := context.WithCancel(context.Background())

@@ -23,9 +23,11 @@ const (
 // ackByLink is who acknowledged an alert through its one-click link.
 const ackByLink = "link"
 
-// ackLinkHandlers serves the public GET /api/v1/alerts/{id}/ack?token=… (SPEC §3.10):
-// the signed, expiring link notifications carry. It needs no login; the token is the
-// authority, and it acknowledges only the alert it was issued for.
+// ackLinkHandlers serve the public acknowledge link notifications carry,
+// /api/v1/alerts/{id}/ack?token=… (SPEC §3.10, §12). It needs no login; the token is the
+// authority, and it acknowledges only the alert it was issued for. GET only shows a page
+// that asks for a click, so mail link scanners and chat unfurlers that fetch the URL
+// acknowledge nothing; POST (the page's button, or an API client) acknowledges.
 type ackLinkHandlers struct {
 	*base
 	alerter *alerting.Alerter
@@ -39,51 +41,96 @@ func newAckLinkHandlers(b *base, a *alerting.Alerter) *ackLinkHandlers {
 		failures: newFixedWindows(ackLinkFailureLimit, ackLinkWindow, guardMaxKeys)}
 }
 
-// ackLinkAnswer is the small confirmation the link answers with.
+// ackLinkAnswer is the small confirmation the link answers an API client with.
 type ackLinkAnswer struct {
 	Status  string `json:"status"`
 	AlertID string `json:"alert_id"`
 }
 
-// ack verifies the token and acknowledges the alert. A bad, expired or foreign token is
-// 404 (as an unknown alert is), so tokens cannot be probed; an alert already acknowledged
-// answers 200 as if this click did it, since a second click from the same e-mail is not
-// an error; a resolved alert is 409.
-func (h *ackLinkHandlers) ack(c *gin.Context) error {
+// verified checks the link's token for the alert of the path and loads the alert. A bad,
+// expired or foreign token is 404 (as an unknown alert is), so tokens cannot be probed,
+// and counts against the client's failures.
+func (h *ackLinkHandlers) verified(c *gin.Context) (orgID string, al *store.Alert, err error) {
 	if h.alerter == nil {
-		return errNoAlerter
+		return "", nil, errNoAlerter
 	}
 	ip, id := clientBucket(c), c.Param("id")
 	if err := h.blocked(c, ip); err != nil {
-		return err
+		return "", nil, err
 	}
-	orgID, err := h.alerter.VerifyAck(id, c.Query("token"))
+	token := c.Query("token")
+	if token == "" && isFormPost(c) {
+		token = c.PostForm("token")
+	}
+	orgID, err = h.alerter.VerifyAck(id, token)
 	if err != nil {
 		h.failed(c, ip)
-		return errNotFound("Alert")
+		return "", nil, errNotFound("Alert")
 	}
-	cur, err := h.store.Alert(orgID, id)
+	al, err = h.store.Alert(orgID, id)
 	if err != nil {
-		return err // deleted since the link was sent
+		return "", nil, err // deleted since the link was sent
+	}
+	return orgID, al, nil
+}
+
+// page answers the GET the link makes: the alert's name, service and state and, while
+// it is firing, a button that POSTs back to this URL. It changes nothing.
+func (h *ackLinkHandlers) page(c *gin.Context) error {
+	_, al, err := h.verified(c)
+	if err != nil {
+		return h.pageOrError(c, err)
+	}
+	writeAckPage(c, http.StatusOK, ackPageOf(al, false))
+	return nil
+}
+
+// ack acknowledges the alert. The page's form gets a page back, an API client JSON. An
+// alert already acknowledged answers 200 as if this click did it, since a second click
+// from the same e-mail is not an error; a resolved alert is 409.
+func (h *ackLinkHandlers) ack(c *gin.Context) error {
+	form := isFormPost(c)
+	orgID, cur, err := h.verified(c)
+	if err != nil {
+		if form {
+			return h.pageOrError(c, err)
+		}
+		return err
 	}
 	entry := h.auditEntry(c, "alert.acknowledged", alertRes(cur), map[string]any{"via": ackByLink})
-	alert, err := h.alerter.Acknowledge(orgID, id, ackByLink, "", audited(entry))
+	alert, err := h.alerter.Acknowledge(orgID, cur.ID, ackByLink, "", audited(entry))
 	switch {
 	case errors.Is(err, store.ErrConflict): // a second click is fine, a resolved alert is not
-		cur, lerr := h.store.Alert(orgID, id)
-		if lerr != nil {
-			return lerr
+		if alert, err = h.store.Alert(orgID, cur.ID); err != nil {
+			return err
 		}
-		if cur.Status != store.AlertAcknowledged {
-			return errConflict("The alert is already " + cur.Status + "; nothing was changed.")
+		if form {
+			writeAckPage(c, http.StatusOK, ackPageOf(alert, false))
+			return nil
 		}
-		c.JSON(http.StatusOK, ackLinkAnswer{Status: store.AlertAcknowledged, AlertID: id})
-		return nil
+		if alert.Status != store.AlertAcknowledged {
+			return errConflict("The alert is already " + alert.Status + "; nothing was changed.")
+		}
 	case err != nil:
 		return err
+	case form:
+		writeAckPage(c, http.StatusOK, ackPageOf(alert, true))
+		return nil
 	}
 	c.JSON(http.StatusOK, ackLinkAnswer{Status: store.AlertAcknowledged, AlertID: alert.ID})
 	return nil
+}
+
+// pageOrError shows a failed verification to a browser as a page; other errors
+// (rate limit, store) keep their flat error body.
+func (h *ackLinkHandlers) pageOrError(c *gin.Context, err error) error {
+	var e *Error
+	if errors.As(err, &e) && e.Status == http.StatusNotFound {
+		writeAckPage(c, http.StatusNotFound, ackPage{title: "Link not valid",
+			message: "This acknowledge link is not valid or has expired. Open the alert in AlertifyPro instead."})
+		return nil
+	}
+	return err
 }
 
 // blocked returns the 429 error, with the X-RateLimit-* headers, once ip has used up

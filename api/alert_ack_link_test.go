@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -42,6 +43,64 @@ func tamper(t *testing.T, link string) string {
 	return ""
 }
 
+// postAck POSTs to an acknowledge link as the page's button does: a form whose action is
+// the page's own URL.
+func postAck(e *testEnv, link string) *httptest.ResponseRecorder {
+	return postForm(e, link, url.Values{})
+}
+
+func TestAlertAckLinkPage(t *testing.T) {
+	e, al := newAlertEnv(t)
+	u := e.newUser("ada@example.com", "Ada Lovelace")
+	_, a := e.firingServiceAt(u.Token, u.OrgID, `<b>x</b> "api"`, "https://api.example.com", "critical")
+	link := ackPath(t, al.AckURL(u.OrgID, a.ID, e.clock.Now().Add(time.Hour)))
+
+	// Opening the link, as a mail scanner or chat unfurler does, shows a page and
+	// changes nothing, however often.
+	for range 2 {
+		rec := e.do("GET", link, "", nil)
+		body := rec.Body.String()
+		if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			t.Fatalf("GET link: %d %s %s", rec.Code, rec.Header().Get("Content-Type"), body)
+		}
+		for _, want := range []string{`<form method="post">`, `<button type="submit">Acknowledge</button>`,
+			"&lt;b&gt;x&lt;/b&gt; &#34;api&#34;", "firing", "critical", "form-action 'self'"} {
+			if !strings.Contains(body+rec.Header().Get("Content-Security-Policy"), want) {
+				t.Errorf("page lacks %q:\n%s", want, body)
+			}
+		}
+		if strings.Contains(body, "<script") || strings.Contains(body, "<b>x</b>") {
+			t.Errorf("page has script or unescaped markup:\n%s", body)
+		}
+		if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script-src") {
+			t.Errorf("CSP %q", csp)
+		}
+	}
+	if cur, _ := e.db.Alert(u.OrgID, a.ID); cur.Status != "firing" {
+		t.Fatalf("GET acknowledged the alert: %s", cur.Status)
+	}
+
+	// The button posts the form: the alert is acknowledged, and the page says so.
+	rec := postAck(e, link)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Acknowledged") || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("POST link: %d %s", rec.Code, rec.Body.String())
+	}
+	if cur, _ := e.db.Alert(u.OrgID, a.ID); cur.Status != "acknowledged" || cur.AcknowledgedBy != ackByLink {
+		t.Fatalf("after POST: %s by %q", cur.Status, cur.AcknowledgedBy)
+	}
+	wantAudit(t, e, u.OrgID, "alert.acknowledged")
+	// Opening it again says the alert is acknowledged and offers no button.
+	rec = e.do("GET", link, "", nil)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "already acknowledged") || strings.Contains(rec.Body.String(), "<form") {
+		t.Fatalf("GET after ack: %d %s", rec.Code, rec.Body.String())
+	}
+	// An invalid link shows a page without a button, and counts as a failure.
+	rec = e.do("GET", tamper(t, link), "", nil)
+	if rec.Code != 404 || strings.Contains(rec.Body.String(), "<form") || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("tampered GET: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
 func TestAlertAckLink(t *testing.T) {
 	e, al := newAlertEnv(t)
 	u := e.newUser("ada@example.com", "Ada")
@@ -54,23 +113,29 @@ func TestAlertAckLink(t *testing.T) {
 	linkC := ackPath(t, al.AckURL(u.OrgID, c.ID, exp))
 	tokenB := linkB[strings.Index(linkB, "token=")+len("token="):]
 	tampered := tamper(t, linkA)
+	// An API client POSTs with the token (JSON in, JSON out).
 	e.run([]scenario{
-		{name: "tampered token", method: "GET", path: tampered, status: 404, contains: []string{`"not_found"`}},
-		{name: "no token", method: "GET", path: "/api/v1/alerts/" + a.ID + "/ack", status: 404},
-		{name: "another alert's token", method: "GET", path: "/api/v1/alerts/" + a.ID + "/ack?token=" + tokenB, status: 404},
-		{name: "unknown alert", method: "GET", path: "/api/v1/alerts/0190a0a0-0000-7000-8000-000000000000/ack?token=" + tokenB, status: 404},
-		{name: "valid link acknowledges without a login", method: "GET", path: linkA, status: 200,
+		{name: "tampered token", method: "POST", path: tampered, status: 404, contains: []string{`"not_found"`}},
+		{name: "no token", method: "POST", path: "/api/v1/alerts/" + a.ID + "/ack", status: 404},
+		{name: "another alert's token", method: "POST", path: "/api/v1/alerts/" + a.ID + "/ack?token=" + tokenB, status: 404},
+		{name: "unknown alert", method: "POST", path: "/api/v1/alerts/0190a0a0-0000-7000-8000-000000000000/ack?token=" + tokenB, status: 404},
+		{name: "a GET changes nothing", method: "GET", path: linkA, status: 200},
+		{name: "still firing after the GET", method: "GET", path: "/api/v1/alerts/" + a.ID, token: u.Token, status: 200,
+			contains: []string{`"status":"firing"`}},
+		{name: "valid link acknowledges without a login", method: "POST", path: linkA, status: 200,
 			contains: []string{`{"status":"acknowledged","alert_id":"` + a.ID + `"}`}},
 		{name: "acknowledged by the link", method: "GET", path: "/api/v1/alerts/" + a.ID, token: u.Token, status: 200,
 			contains: []string{`"status":"acknowledged"`, `"acknowledged_by":"link"`}},
-		{name: "second click is fine", method: "GET", path: linkA, status: 200, contains: []string{`"status":"acknowledged"`}},
+		{name: "second click is fine", method: "POST", path: linkA, status: 200, contains: []string{`"status":"acknowledged"`}},
 		{name: "resolve b by hand", method: "POST", path: "/api/v1/alerts/" + b.ID + "/resolve", token: u.Token, status: 200},
-		{name: "link of a resolved alert", method: "GET", path: linkB, status: 409},
+		{name: "link of a resolved alert", method: "POST", path: linkB, status: 409},
+		{name: "page of a resolved alert", method: "GET", path: linkB, status: 200, contains: []string{"already resolved"},
+			notContains: []string{"<form"}},
 	})
 	wantAudit(t, e, u.OrgID, "alert.acknowledged")
 	e.clock.Advance(time.Hour + time.Second)
 	e.run([]scenario{
-		{name: "expired link", method: "GET", path: linkC, status: 404},
+		{name: "expired link", method: "POST", path: linkC, status: 404},
 		{name: "still firing", method: "GET", path: "/api/v1/alerts/" + c.ID, token: u.Token, status: 200, contains: []string{`"status":"firing"`}},
 	})
 	// Guessing is limited per client IP: after the failures allowed in the window even a
@@ -81,10 +146,10 @@ func TestAlertAckLink(t *testing.T) {
 			t.Fatalf("guess %d: %d", i, rec.Code)
 		}
 	}
-	if rec := e.doFrom("198.51.100.7", "GET", fresh, "", nil); rec.Code != 429 || rec.Header().Get("Retry-After") == "" {
+	if rec := e.doFrom("198.51.100.7", "POST", fresh, "", nil); rec.Code != 429 || rec.Header().Get("Retry-After") == "" {
 		t.Fatalf("after %d failures: %d %s, want 429 with Retry-After", ackLinkFailureLimit, rec.Code, rec.Body.String())
 	}
-	if rec := e.doFrom("198.51.100.8", "GET", fresh, "", nil); rec.Code != 200 {
+	if rec := e.doFrom("198.51.100.8", "POST", fresh, "", nil); rec.Code != 200 {
 		t.Fatalf("another IP: %d %s", rec.Code, rec.Body.String())
 	}
 }

@@ -49,7 +49,14 @@ func (e *testEnv) openAlert(orgID, serviceID string) *store.Alert {
 // that result and returns the service and its alert.
 func (e *testEnv) firingService(token, orgID, name, severity string) (string, *store.Alert) {
 	e.t.Helper()
-	svc := e.mustCreateService(token, map[string]any{"name": name, "endpoint": "https://" + name + ".example.com", "check_type": "http"})["id"].(string)
+	return e.firingServiceAt(token, orgID, name, "https://"+name+".example.com", severity)
+}
+
+// firingServiceAt is firingService with the service's endpoint given (a name that is no
+// host name).
+func (e *testEnv) firingServiceAt(token, orgID, name, endpoint, severity string) (string, *store.Alert) {
+	e.t.Helper()
+	svc := e.mustCreateService(token, map[string]any{"name": name, "endpoint": endpoint, "check_type": "http"})["id"].(string)
 	rec := e.do("POST", "/api/v1/alert-rules", token, map[string]any{"name": name + " down", "service_id": svc, "severity": severity})
 	if rec.Code != 201 {
 		e.t.Fatalf("create rule: %d %s", rec.Code, rec.Body.String())

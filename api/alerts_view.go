@@ -31,6 +31,13 @@ type alertView struct {
 	FailureCount    int             `json:"failure_count"`
 	EscalationLevel int             `json:"escalation_level"`
 	Notes           []alertNoteView `json:"notes"`
+	// FailingRegions names the probe locations whose failures fired the alert of a
+	// service checked from several locations (SPEC §8).
+	FailingRegions []string `json:"failing_regions,omitempty"`
+	// Kind and LocationID mark an alert about a probe location itself
+	// ("location.offline", "location.degraded").
+	Kind       string `json:"kind,omitempty"`
+	LocationID string `json:"location_id,omitempty"`
 }
 
 // alertNoteView is one note on an alert.
@@ -48,7 +55,10 @@ func newAlertView(a *store.Alert) alertView {
 		AcknowledgedBy: nullable(a.AcknowledgedBy), ResolvedAt: utcPtr(a.ResolvedAt),
 		ResolvedBy: nullable(a.ResolvedBy), LastCheckAt: utcPtr(a.LastCheckAt),
 		FailureCount: a.FailureCount, EscalationLevel: a.EscalationLevel,
-		Notes: make([]alertNoteView, 0, len(a.Notes))}
+		Notes: make([]alertNoteView, 0, len(a.Notes)), FailingRegions: a.FailingRegions, LocationID: a.LocationID}
+	if store.IsLocationRule(a.AlertRuleID) {
+		v.Kind, v.AlertRuleID = a.AlertRuleID, nil
+	}
 	for _, n := range a.Notes {
 		v.Notes = append(v.Notes, alertNoteView{At: n.At.UTC(), UserID: n.UserID, Text: n.Text})
 	}

@@ -218,7 +218,10 @@ func (b *base) actorFromAPIKey(c *gin.Context, token string) (*actor, error) {
 	if !roleAtLeast(m.Role, role) {
 		role = m.Role
 	}
-	if key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) > time.Minute {
+	// A follower of a cluster cannot write; the leader records the uses it serves (every
+	// write a follower forwards), so a key in use still shows it.
+	stale := key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) > time.Minute
+	if stale && (b.cluster == nil || b.cluster.Writable() == nil) {
 		if err := b.store.TouchAPIKey(key.OrgID, key.ID, now); err != nil {
 			loggerFrom(c).Warn("api key last_used_at not updated", "error", err)
 		}

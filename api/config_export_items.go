@@ -31,14 +31,19 @@ type serviceItem struct {
 	SLATarget            *float64        `json:"sla_target,omitempty"`
 	Options              json.RawMessage `json:"options"`
 	Auth                 *authView       `json:"auth,omitempty"`
+	// Locations and LocationQuorum are as stored: absent for the built-in location alone
+	// and for the default quorum.
+	Locations      []string `json:"locations,omitempty"`
+	LocationQuorum int      `json:"location_quorum,omitempty"`
 }
 
 func newServiceItem(s *store.Service) serviceItem {
-	v := newServiceView(s) // the API's own rendering: masked headers, auth as {type, configured}
+	v := newServiceView(s, "") // the API's own rendering: masked headers, auth as {type, configured}
 	return serviceItem{Name: v.Name, Description: v.Description, Environment: v.Environment,
 		Endpoint: v.Endpoint, CheckType: v.CheckType, CheckIntervalSeconds: v.CheckIntervalSeconds,
 		TimeoutSeconds: v.TimeoutSeconds, Paused: v.Paused, Tags: v.Tags,
-		DegradedThresholdMS: v.DegradedThresholdMS, SLATarget: v.SLATarget, Options: v.Options, Auth: v.Auth}
+		DegradedThresholdMS: v.DegradedThresholdMS, SLATarget: v.SLATarget, Options: v.Options, Auth: v.Auth,
+		Locations: s.Locations, LocationQuorum: s.LocationQuorum}
 }
 
 // heartbeatItem is a heartbeat (SPEC §3.14). Its unique key is left out: it is the ping

@@ -19,13 +19,18 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 	existing := byNameKey(p.st.services, func(s *store.Service) (string, string) { return s.Name, s.ID }, p.services)
 	sh := &serviceHandlers{base: p.h.base}
 	services, orgID := sh.services(), p.org.ID
+	lc, err := p.h.locationChoice(p.org)
+	if err != nil {
+		p.ok("services", err) // not the document's fault: fatal
+		return
+	}
 	for path, req := range elements(p, "services", items, func(r *serviceRequest) *string { return r.Name }) {
 		old := existing[namekey(deref(req.Name))]
 		if old == nil {
 			// The ID is chosen now: the seals are bound to it, and rules and windows of the
 			// same document refer to the service through it.
 			s := &store.Service{ID: uuid.Must(uuid.NewV7()).String()}
-			if !p.ok(path, sh.applyRequest(orgID, req, s, applyCreate)) {
+			if !p.ok(path, sh.applyRequest(orgID, req, s, applyCreate, lc)) {
 				continue
 			}
 			p.services[namekey(s.Name)] = s.ID
@@ -37,7 +42,7 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 			continue
 		}
 		next := *old
-		if !p.ok(path, sh.applyRequest(orgID, req, &next, applyReplace)) {
+		if !p.ok(path, sh.applyRequest(orgID, req, &next, applyReplace, lc)) {
 			continue
 		}
 		if sameService(old, &next) {
@@ -47,7 +52,7 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 		id := old.ID
 		p.change("update", "service", next.Name, func(c *gin.Context) error {
 			_, err := services.modify(c, orgID, id, "updated", importMeta(nil), func(s *store.Service) error {
-				return sh.applyRequest(orgID, req, s, applyReplace)
+				return sh.applyRequest(orgID, req, s, applyReplace, lc)
 			})
 			return err
 		})

@@ -118,6 +118,8 @@ var errorTable = []struct {
 	}},
 	{store.ErrDiskFull, errDiskFull},
 	{store.ErrDamaged, errDamaged},
+	{store.ErrNotLeader, errNotLeader},
+	{store.ErrCommitUnknown, errCommitUnknown},
 	{crypto.ErrInvalidToken, errUnauthorized},
 }
 

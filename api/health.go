@@ -18,6 +18,13 @@ func health(c *gin.Context) {
 // cannot, why, with what the operator must do about it.
 func (b *base) ready(c *gin.Context) {
 	err := b.store.Ping()
+	if err == nil && b.cluster != nil {
+		if cerr := b.cluster.Ready(); cerr != nil {
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "error": "cluster",
+				"message": "This node is not in step with the cluster: " + cerr.Error()})
+			return
+		}
+	}
 	switch {
 	case err == nil:
 		c.JSON(http.StatusOK, gin.H{"status": "ready"})

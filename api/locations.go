@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/alertifypro/alertifypro/agent"
+	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/store"
 )
@@ -29,6 +30,7 @@ type AgentHub interface {
 // twin for instance locations. Agent tokens are in location_tokens.go.
 type locationHandlers struct {
 	*base
+	alerter *alerting.Alerter // says which locations are degraded; nil in tests that need none
 }
 
 // locationView is a location as every answer shows it.
@@ -38,7 +40,7 @@ type locationView struct {
 	DisplayName string            `json:"display_name"`
 	Scope       string            `json:"scope"` // "instance" or "organization"
 	Builtin     bool              `json:"builtin"`
-	Status      string            `json:"status"` // "online" or "offline"
+	Status      string            `json:"status"` // "online", "offline" or "degraded"
 	Agents      []agent.AgentInfo `json:"agents"`
 	CreatedAt   *time.Time        `json:"created_at"`
 }
@@ -47,6 +49,9 @@ func (h *locationHandlers) view(l *store.Location) locationView {
 	status, agents := "offline", []agent.AgentInfo{}
 	if h.agents != nil {
 		status, agents = h.agents.Agents(l.ID)
+	}
+	if status == "online" && h.alerter != nil && h.alerter.LocationDegraded(l.OrgID, l.Name) {
+		status = "degraded" // most of its checks failing at once (SPEC §8)
 	}
 	created := l.CreatedAt.UTC()
 	return locationView{ID: l.ID, Name: l.Name, DisplayName: l.DisplayName, Scope: l.Scope(), Status: status,

@@ -145,7 +145,8 @@ func (h *channelHandlers) send(ctx context.Context, ch *store.NotificationChanne
 	}
 	ctx, cancel := context.WithTimeout(ctx, testSendTimeout)
 	defer cancel()
-	return sender.Send(ctx, n)
+	// An incident tracker's test incident is resolved at once (SPEC §12).
+	return notify.SendTest(ctx, ch.Type, sender, n)
 }
 
 // deliveries answers the channel's delivery log, newest first, with X-Next-Cursor.

@@ -29,6 +29,9 @@ const (
 type settingsView struct {
 	Timezone      string            `json:"timezone"`
 	AlertDefaults alertDefaultsView `json:"alert_defaults"`
+	// DefaultLocations are the probe locations a new service is checked from when it
+	// names none (SPEC §8): the built-in location unless set.
+	DefaultLocations []string `json:"default_locations"`
 }
 
 // alertDefaultsView holds the defaults new alert rules start from.
@@ -40,13 +43,17 @@ type alertDefaultsView struct {
 	Statuses             []string `json:"statuses"`
 }
 
-func newSettingsView(s store.OrgSettings) settingsView {
+func newSettingsView(s store.OrgSettings, builtin string) settingsView {
 	d := s.AlertDefaults
 	statuses := append([]string{}, d.Statuses...)
+	locations := append([]string{}, s.DefaultLocations...)
+	if len(locations) == 0 {
+		locations = []string{builtin}
+	}
 	return settingsView{Timezone: s.Timezone, AlertDefaults: alertDefaultsView{
 		Severity: d.Severity, ConsecutiveFailures: d.ConsecutiveFailures,
 		ConsecutiveSuccesses: d.ConsecutiveSuccesses, NotifyOnRecovery: d.NotifyOnRecovery,
-		Statuses: statuses}}
+		Statuses: statuses}, DefaultLocations: locations}
 }
 
 // settingsUpdate is the settings part of PUT /organization; absent fields
@@ -54,6 +61,9 @@ func newSettingsView(s store.OrgSettings) settingsView {
 type settingsUpdate struct {
 	Timezone      *string              `json:"timezone"`
 	AlertDefaults *alertDefaultsUpdate `json:"alert_defaults"`
+	// DefaultLocations is checked by the handler against the locations the organization
+	// may use (locationChoice.checkDefaultLocations), which needs the store.
+	DefaultLocations *[]string `json:"default_locations"`
 }
 
 type alertDefaultsUpdate struct {
@@ -123,6 +133,9 @@ func (u *settingsUpdate) apply(s *store.OrgSettings) []string {
 	}
 	if u.Timezone != nil && *u.Timezone != s.Timezone {
 		s.Timezone, changed = *u.Timezone, append(changed, "timezone")
+	}
+	if u.DefaultLocations != nil && !slices.Equal(*u.DefaultLocations, s.DefaultLocations) {
+		s.DefaultLocations, changed = slices.Clone(*u.DefaultLocations), append(changed, "default_locations")
 	}
 	d, cur := u.AlertDefaults, &s.AlertDefaults
 	if d == nil {

@@ -49,7 +49,7 @@ func (h *organizationHandlers) render(c *gin.Context, o *store.Organization) err
 		return err
 	}
 	c.JSON(http.StatusOK, organizationView{organizationSummary: newOrganizationSummary(o),
-		ServiceCount: n, Settings: newSettingsView(o.Settings)})
+		ServiceCount: n, Settings: newSettingsView(o.Settings, h.cfg.BuiltinLocation())})
 	return nil
 }
 
@@ -79,6 +79,15 @@ func (h *organizationHandlers) update(c *gin.Context) error {
 		}
 	}
 	req.Settings.validate(f)
+	if req.Settings != nil && req.Settings.DefaultLocations != nil {
+		lc, err := h.locationChoice(a.org)
+		if err != nil {
+			return err
+		}
+		// Stored empty for the built-in location alone, as a service's locations are.
+		names := lc.checkNames(f, "settings.default_locations", *req.Settings.DefaultLocations)
+		req.Settings.DefaultLocations = &names
+	}
 	if err := f.err(); err != nil {
 		return err
 	}

@@ -6,8 +6,10 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,18 +54,25 @@ func (h *prometheusHandlers) serve(c *gin.Context) error {
 // file size. Services of every organization are included: the endpoint is for the
 // operator of the instance.
 func (h *prometheusHandlers) write(w io.Writer) error {
-	var up, rt, cert bytes.Buffer
-	now := h.now()
+	var up, quorum, rt, cert bytes.Buffer
+	now, builtin := h.now(), h.cfg.BuiltinLocation()
 	err := h.store.ForEachService(func(s *store.Service) error {
-		labels := promLabels("service_id", s.ID, "organization_id", s.OrgID, "name", s.Name, "check_type", s.CheckType)
-		// Only a checked, active service is up or down; PENDING, PAUSED and MAINTENANCE
-		// have no sample rather than a misleading 0.
-		switch s.Status {
-		case statusGreen, statusYellow:
-			fmt.Fprintf(&up, "alertifypro_service_up%s 1\n", labels)
-		case statusRed:
-			fmt.Fprintf(&up, "alertifypro_service_up%s 0\n", labels)
+		service := []string{"service_id", s.ID, "organization_id", s.OrgID, "name", s.Name, "check_type", s.CheckType}
+		// The latest result's location: a service of one location has only that one.
+		latest := locationsView(s, builtin)[0]
+		if s.MultiLocation() {
+			latest = s.LastLocation
+			// Each location's latest status, and the service's quorum verdict.
+			for _, loc := range s.Locations {
+				if !s.Paused && s.Status != statusMaintenance {
+					upSample(&up, "alertifypro_service_up", promLabels(append(service, "location", loc)...), s.LocationStatus[loc])
+				}
+			}
+			upSample(&quorum, "alertifypro_service_quorum_up", promLabels(service...), s.Status)
+		} else {
+			upSample(&up, "alertifypro_service_up", promLabels(append(service, "location", latest)...), s.Status)
 		}
+		labels := promLabels(append(service, "location", latest)...)
 		if s.LastResponseTimeMS != nil {
 			fmt.Fprintf(&rt, "alertifypro_service_response_time_ms%s %d\n", labels, *s.LastResponseTimeMS)
 		}
@@ -76,9 +85,11 @@ func (h *prometheusHandlers) write(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	family(w, "alertifypro_service_up", "gauge", "1 when the service's last check passed (GREEN or YELLOW), 0 when it failed (RED).", &up)
-	family(w, "alertifypro_service_response_time_ms", "gauge", "Response time of the service's last check, in milliseconds.", &rt)
+	family(w, "alertifypro_service_up", "gauge", "1 when the service's last check from the location passed (GREEN or YELLOW), 0 when it failed (RED).", &up)
+	family(w, "alertifypro_service_quorum_up", "gauge", "For a service checked from several locations: 1 while fewer than its quorum of them fail, 0 when at least its quorum fail.", &quorum)
+	family(w, "alertifypro_service_response_time_ms", "gauge", "Response time of the service's last check (from the location labelled), in milliseconds.", &rt)
 	family(w, "alertifypro_service_cert_expiry_seconds", "gauge", "Seconds until the TLS certificate the service's last check saw expires (negative once expired).", &cert)
+	family(w, "alertifypro_checks_total", "counter", "Checks finished (the appliance's own and agents' recorded results), by location and result status.", h.checkCounts(builtin))
 	if h.engine != nil {
 		h.engine.Metrics.WritePrometheus(w)
 	}
@@ -89,6 +100,42 @@ func (h *prometheusHandlers) write(w io.Writer) error {
 	family(w, "alertifypro_build_info", "gauge", "Always 1; the version label names the running build.",
 		strings.NewReader("alertifypro_build_info"+promLabels("version", h.version)+" 1\n"))
 	return nil
+}
+
+// upSample writes one sample of an up gauge (name) for status: only a checked,
+// active service (or location) is up or down; PENDING, PAUSED and MAINTENANCE have no
+// sample rather than a misleading 0.
+func upSample(b *bytes.Buffer, name, labels, status string) {
+	switch status {
+	case statusGreen, statusYellow:
+		fmt.Fprintf(b, "%s%s 1\n", name, labels)
+	case statusRed:
+		fmt.Fprintf(b, "%s%s 0\n", name, labels)
+	}
+}
+
+// AgentResultCounts counts the results agents reported, by location and status.
+type AgentResultCounts interface {
+	Counts() map[string]map[string]uint64
+}
+
+// checkCounts are the alertifypro_checks_total samples: the engine's checks under the
+// built-in location, each agent location's recorded results under its own.
+func (h *prometheusHandlers) checkCounts(builtin string) io.Reader {
+	counts := map[string]map[string]uint64{}
+	if h.agentResults != nil {
+		counts = h.agentResults.Counts()
+	}
+	if h.engine != nil {
+		counts[builtin] = h.engine.Metrics.CheckCounts()
+	}
+	var b bytes.Buffer
+	for _, loc := range slices.Sorted(maps.Keys(counts)) {
+		for _, st := range []string{statusGreen, statusYellow, statusRed} {
+			fmt.Fprintf(&b, "alertifypro_checks_total%s %d\n", promLabels("location", loc, "status", st), counts[loc][st])
+		}
+	}
+	return &b
 }
 
 // family writes one metric family: its HELP and TYPE lines, then its samples.

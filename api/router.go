@@ -18,6 +18,9 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	}
 	// Compression sits outside recovery, so a panic's error answer is encoded like any other.
 	r.Use(requestID(b.logger), accessLog(), compressResponses(), recovery(), bodyLimit(maxBodyBytes))
+	if d.Cluster != nil {
+		r.Use(clusterHeaders(d.Cluster, d.Store))
+	}
 	// The admin UI: /, /assets/<hash>/…, and the fallback of unknown non-API paths (ui.go).
 	if err := registerUI(r); err != nil {
 		return nil, err
@@ -50,8 +53,9 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		limits   = newRateLimiter(b.now)
 		beats    = &heartbeatHandlers{base: b}
 		pinger   = newHeartbeatPinger(b, d.Pings)
-		locs     = &locationHandlers{base: b}
+		locs     = &locationHandlers{base: b, alerter: d.Alerter}
 		channel  = newAgentChannelHandlers(b)
+		clusterH = &clusterHandlers{base: b, cluster: d.Cluster}
 	)
 	public, err := newPublicStatusHandlers(b) // public status pages, feeds, badges + their cache
 	if err != nil {
@@ -71,8 +75,10 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 
 	v1 := r.Group("/api/v1", apiHeaders())
 	v1.GET("/health", health)
-	// One-click acknowledge from a notification: the signed token is the authority.
-	v1.GET("/alerts/:id/ack", h(ackLink.ack))
+	// The acknowledge link of notifications: the signed token is the authority; GET shows
+	// a page, POST acknowledges (SPEC §12).
+	v1.GET("/alerts/:id/ack", h(ackLink.page))
+	v1.POST("/alerts/:id/ack", h(ackLink.ack))
 	v1.GET("/ready", b.ready)
 	v1.POST("/auth/register", h(authH.register))
 	v1.POST("/auth/login", h(authH.login))
@@ -240,6 +246,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	ia.PUT("/organizations/:id", h(admin.updateOrganization))
 	ia.GET("/backup", h(storage.backup))
 	ia.GET("/storage", h(storage.storage))
+	ia.GET("/cluster", h(clusterH.status))
 	ia.GET("/locations", h(locs.adminList))
 	ia.POST("/locations", h(locs.adminCreate))
 	ia.GET("/locations/:id", h(locs.adminGet))

@@ -46,23 +46,30 @@ type Deps struct {
 	// Agents is the agent channel's hub (SPEC §8; its Run must be running); nil refuses
 	// agent connections and shows every location without agents.
 	Agents AgentHub
+	// AgentResults counts the agents' recorded results by location and status for /metrics
+	// (*agent.StoreSink); nil has none.
+	AgentResults AgentResultCounts
+	// Cluster is this node's cluster membership (SPEC §9); nil on a single node.
+	Cluster Cluster
 }
 
 // base is the dependency set every resource handler embeds.
 type base struct {
-	cfg       *config.Config
-	store     *store.DB
-	passwords *crypto.PasswordHasher
-	tokens    *crypto.TokenIssuer
-	sealer    *crypto.Sealer
-	guard     *egress.Guard
-	engine    *monitor.Engine
-	purger    *store.HistoryPurger
-	logger    *slog.Logger
-	now       func() time.Time
-	version   string
-	mailer    mailer // instance e-mail; nil when SMTP_HOST is unset
-	agents    AgentHub
+	cfg          *config.Config
+	store        *store.DB
+	passwords    *crypto.PasswordHasher
+	tokens       *crypto.TokenIssuer
+	sealer       *crypto.Sealer
+	guard        *egress.Guard
+	engine       *monitor.Engine
+	purger       *store.HistoryPurger
+	logger       *slog.Logger
+	now          func() time.Time
+	version      string
+	mailer       mailer // instance e-mail; nil when SMTP_HOST is unset
+	agents       AgentHub
+	agentResults AgentResultCounts
+	cluster      Cluster // nil on a single node
 }
 
 func newBase(d Deps) *base {
@@ -76,7 +83,7 @@ func newBase(d Deps) *base {
 	}
 	return &base{cfg: d.Config, store: d.Store, passwords: d.Passwords, tokens: d.Tokens,
 		sealer: d.Sealer, guard: d.Guard, engine: d.Engine, purger: d.Purger, logger: logger, now: now, version: d.Version, mailer: instanceMailer(d.Notify),
-		agents: d.Agents}
+		agents: d.Agents, agentResults: d.AgentResults, cluster: d.Cluster}
 }
 
 // UseReleaseMode switches Gin, process-wide, out of its debug mode (which prints every

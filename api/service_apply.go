@@ -20,8 +20,8 @@ const (
 // applyRequest validates req against the service s (a new one with its ID set, or the stored
 // one inside the update transaction) and writes the result into s. Every problem is
 // collected and answered once as 422; nothing is sealed until the whole request is valid.
-// orgID and s.ID are what the seals are bound to.
-func (h *serviceHandlers) applyRequest(orgID string, req *serviceRequest, s *store.Service, mode applyMode) error {
+// orgID and s.ID are what the seals are bound to; lc are the locations it may name.
+func (h *serviceHandlers) applyRequest(orgID string, req *serviceRequest, s *store.Service, mode applyMode, lc *locationChoice) error {
 	f := fieldErrors{}
 	full := mode != applyPatch
 	old := *s
@@ -95,6 +95,7 @@ func (h *serviceHandlers) applyRequest(orgID string, req *serviceRequest, s *sto
 	if full || len(req.SLATarget) > 0 {
 		s.SLATarget = parseSLATarget(f, req.SLATarget)
 	}
+	lc.applyLocations(f, req, s, full)
 
 	if mode == applyCreate {
 		s.Status = statusPending

@@ -26,6 +26,8 @@ type serviceRequest struct {
 	SLATarget            json.RawMessage `json:"sla_target"`
 	Options              json.RawMessage `json:"options"`
 	Auth                 json.RawMessage `json:"auth"`
+	Locations            *[]string       `json:"locations"`
+	LocationQuorum       *int            `json:"location_quorum"`
 
 	// Read-only fields of the service object, accepted and ignored so that a client can
 	// send back the object it read (with auth as {type, configured} and masked headers).
@@ -36,6 +38,7 @@ type serviceRequest struct {
 	LastStatusCode     json.RawMessage `json:"last_status_code"`
 	LastError          json.RawMessage `json:"last_error"`
 	LastTimings        json.RawMessage `json:"last_timings"`
+	LocationStatus     json.RawMessage `json:"location_status"`
 	CreatedAt          json.RawMessage `json:"created_at"`
 	UpdatedAt          json.RawMessage `json:"updated_at"`
 }

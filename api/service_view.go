@@ -31,8 +31,12 @@ type serviceView struct {
 	LastStatusCode       *int            `json:"last_status_code"`
 	LastError            *string         `json:"last_error"`
 	LastTimings          *timingsView    `json:"last_timings"`
-	CreatedAt            time.Time       `json:"created_at"`
-	UpdatedAt            time.Time       `json:"updated_at"`
+	// Locations, their quorum and each one's latest status (SPEC §8).
+	Locations      []string          `json:"locations"`
+	LocationQuorum int               `json:"location_quorum"`
+	LocationStatus map[string]string `json:"location_status"`
+	CreatedAt      time.Time         `json:"created_at"`
+	UpdatedAt      time.Time         `json:"updated_at"`
 }
 
 // authView says which kind of credential is configured, never the credential.
@@ -41,8 +45,8 @@ type authView struct {
 	Configured bool   `json:"configured"`
 }
 
-// newServiceView renders a stored service.
-func newServiceView(s *store.Service) serviceView {
+// newServiceView renders a stored service; builtin is the built-in location's name.
+func newServiceView(s *store.Service, builtin string) serviceView {
 	v := serviceView{
 		ID: s.ID, OrganizationID: s.OrgID, Name: s.Name, Description: s.Description,
 		Environment: s.Environment, Endpoint: s.Endpoint, CheckType: s.CheckType,
@@ -50,6 +54,7 @@ func newServiceView(s *store.Service) serviceView {
 		Status: s.Status, Paused: s.Paused, Tags: s.Tags, DegradedThresholdMS: s.DegradedThresholdMS,
 		SLATarget: s.SLATarget, Options: optionsView(s), LastResponseTimeMS: s.LastResponseTimeMS,
 		LastStatusCode: s.LastStatusCode, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC(),
+		Locations: locationsView(s, builtin), LocationQuorum: s.Quorum(), LocationStatus: locationStatusView(s, builtin),
 	}
 	if v.Tags == nil {
 		v.Tags = []string{}

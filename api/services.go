@@ -28,7 +28,12 @@ func (h *serviceHandlers) services() resource[store.Service, serviceView] {
 		},
 		remove: h.store.DeleteService,
 		id:     func(s *store.Service) string { return s.ID }, audit: serviceResource, meta: serviceMeta,
-		view: newServiceView, written: h.scheduleChanged}
+		view: h.serviceView, written: h.scheduleChanged}
+}
+
+// serviceView renders a service with this server's built-in location.
+func (h *serviceHandlers) serviceView(s *store.Service) serviceView {
+	return newServiceView(s, h.cfg.BuiltinLocation())
 }
 
 // list answers the organization's services, filtered by ?status=, ?tag=, ?environment=,
@@ -47,9 +52,13 @@ func (h *serviceHandlers) get(c *gin.Context) error { return h.services().get(c)
 func (h *serviceHandlers) create(c *gin.Context) error {
 	var req serviceRequest
 	return h.services().createFrom(c, &req, func() (*store.Service, error) {
+		lc, err := h.locationChoice(actorOf(c).org)
+		if err != nil {
+			return nil, err
+		}
 		// The ID is chosen here, before sealing, because every seal is bound to it.
 		s := &store.Service{ID: store.NewID()}
-		return s, h.applyRequest(actorOf(c).org.ID, &req, s, applyCreate)
+		return s, h.applyRequest(actorOf(c).org.ID, &req, s, applyCreate, lc)
 	})
 }
 
@@ -73,8 +82,12 @@ func (h *serviceHandlers) update(c *gin.Context, mode applyMode) error {
 		return err
 	}
 	orgID := actorOf(c).org.ID
+	lc, err := h.locationChoice(actorOf(c).org)
+	if err != nil {
+		return err
+	}
 	return h.services().update(c, "updated", nil, func(s *store.Service) error {
-		return h.applyRequest(orgID, &req, s, mode)
+		return h.applyRequest(orgID, &req, s, mode, lc)
 	})
 }
 

@@ -26,7 +26,8 @@ func (e *testEnv) mustCreateService(token string, body map[string]any) map[strin
 var serviceKeys = []string{"id", "organization_id", "name", "description", "environment", "endpoint",
 	"check_type", "check_interval_seconds", "timeout_seconds", "status", "paused", "tags",
 	"degraded_threshold_ms", "sla_target", "options", "auth", "last_checked_at",
-	"last_response_time_ms", "last_status_code", "last_error", "last_timings", "created_at", "updated_at"}
+	"last_response_time_ms", "last_status_code", "last_error", "last_timings", "created_at", "updated_at",
+	"locations", "location_quorum", "location_status"} // SPEC §8
 
 func TestServicesEmptyListIsArray(t *testing.T) {
 	e := newTestEnv(t)

@@ -73,6 +73,16 @@ type Config struct {
 	SMTPFrom     string `split_words:"true" desc:"sender address of instance e-mail; required when SMTP_HOST is set"`
 	SMTPTLS      string `envconfig:"SMTP_TLS" default:"starttls" desc:"SMTP transport security: starttls, tls or none"`
 
+	// The cluster (SPEC §9, cluster.go): read only when CLUSTER_PEERS is set.
+	ClusterNodeID            string        `split_words:"true" desc:"this node's ID in the cluster; empty is the host name"`
+	ClusterBindAddr          string        `split_words:"true" default:":3002" desc:"listen address of the cluster (Raft) transport"`
+	ClusterAdvertiseAddr     string        `split_words:"true" desc:"host:port other nodes reach this node's cluster transport at; empty is this node's entry in CLUSTER_PEERS"`
+	ClusterPeers             []string      `split_words:"true" desc:"comma-separated id=host:port of the cluster's initial voters, the same on every node; empty runs a single node"`
+	ClusterKey               string        `split_words:"true" desc:"shared secret of the cluster's nodes (at least 32 bytes), from which their mutual TLS is derived; required with CLUSTER_PEERS"`
+	ClusterSnapshotInterval  time.Duration `split_words:"true" default:"2m" desc:"how often the cluster checks whether to snapshot the database and trim its log"`
+	ClusterSnapshotThreshold uint64        `split_words:"true" default:"8192" desc:"log entries since the last snapshot that make the next check take one"`
+	ClusterTrailingLogs      uint64        `split_words:"true" default:"10240" desc:"log entries kept after a snapshot, so a briefly absent node catches up from the log instead of a whole snapshot"`
+
 	TrustedProxies []string `split_words:"true" desc:"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed"`
 	MetricsToken   string   `split_words:"true" desc:"bearer token for /metrics; empty turns the endpoint off"`
 	LogLevel       string   `split_words:"true" default:"info" desc:"log level: debug, info, warn or error"`

@@ -118,6 +118,9 @@ func TestEnvNames(t *testing.T) {
 		"SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_TLS", "TRUSTED_PROXIES", "METRICS_TOKEN",
 		"LOG_LEVEL", "LOG_FORMAT", "LOCATION_NAME",
 		"PROBE_SOURCE_ADDR", // SPEC §8: the appliance honours it too
+		// SPEC §9, and the snapshot tuning of the cluster's Raft log.
+		"CLUSTER_NODE_ID", "CLUSTER_BIND_ADDR", "CLUSTER_ADVERTISE_ADDR", "CLUSTER_PEERS", "CLUSTER_KEY",
+		"CLUSTER_SNAPSHOT_INTERVAL", "CLUSTER_SNAPSHOT_THRESHOLD", "CLUSTER_TRAILING_LOGS",
 	}
 	var got []string
 	for _, v := range structVars(t) {

@@ -98,6 +98,7 @@ func (c *Config) problems(secretsPending bool) []problem {
 		}
 	}
 
+	c.clusterProblems(add)
 	checkCIDRs(add, "TRUSTED_PROXIES", c.TrustedProxies)
 	checkEnum(add, "LOG_LEVEL", c.LogLevel, "debug", "info", "warn", "error")
 	checkEnum(add, "LOG_FORMAT", c.LogFormat, LogFormatText, LogFormatJSON)
@@ -115,6 +116,7 @@ func (c *Config) normalize() {
 	c.EgressDenyCIDRs = normalizeCIDRs(c.EgressDenyCIDRs)
 	c.TrustedProxies = normalizeCIDRs(c.TrustedProxies)
 	c.ProbeSourceAddr = strings.TrimSpace(c.ProbeSourceAddr)
+	c.normalizeCluster()
 }
 
 func normalizeCIDRs(list []string) []string {

@@ -24,6 +24,10 @@ type Checker struct {
 	Recorder *Recorder
 	Metrics  *Metrics
 	Logger   *slog.Logger
+	// Location is the name of the probe location this checker runs in (LOCATION_NAME, SPEC
+	// §8): every result carries it, and the scheduler runs only the services that name it
+	// (or none). "" is the built-in location's default name, "local".
+	Location string
 	// Probes picks the probe of a check type; nil means ProbeFor. Tests of
 	// the scheduler substitute probes that hang or count.
 	Probes func(checkType string) Probe
@@ -61,6 +65,14 @@ func (c *Checker) busy(serviceID string) bool {
 // release ends the in-flight mark that claim set.
 func (c *Checker) release(serviceID string) { c.running.Delete(serviceID) }
 
+// location is the checker's location name.
+func (c *Checker) location() string {
+	if c.Location == "" {
+		return "local"
+	}
+	return c.Location
+}
+
 // check runs and records one check of s; the caller holds its claim. A check run now
 // (someone waits for it) commits without the recorder's linger; a scheduled one was
 // announced to the recorder by the scheduler when it started it (Recorder.announce), so
@@ -72,6 +84,7 @@ func (c *Checker) check(ctx context.Context, s *store.Service, now bool) (Result
 		defer c.Metrics.inFlight.Add(-1)
 	}
 	res := c.probe(ctx, s)
+	res.Location = c.location()
 	if c.Metrics != nil {
 		c.Metrics.observeCheck(res, time.Since(start))
 	}

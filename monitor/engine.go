@@ -26,6 +26,8 @@ type EngineConfig struct {
 	Poll        time.Duration
 	Concurrency int
 	Logger      *slog.Logger
+	// Location is the appliance's own probe location (LOCATION_NAME).
+	Location string
 }
 
 // NewEngine wires a scheduler and a checker to a recorder that commits to
@@ -34,7 +36,7 @@ func NewEngine(c EngineConfig) *Engine {
 	m := NewMetrics()
 	rec := NewRecorder(StoreCommit(c.Store), 0)
 	rec.Linger, rec.latency = DefaultLinger, m.commitLatency
-	chk := &Checker{Env: c.Env, Opener: c.Opener, Recorder: rec, Metrics: m, Logger: c.Logger}
+	chk := &Checker{Env: c.Env, Opener: c.Opener, Recorder: rec, Metrics: m, Logger: c.Logger, Location: c.Location}
 	return &Engine{
 		Checker:  chk,
 		Recorder: rec,
@@ -72,12 +74,17 @@ func StoreCommit(db *store.DB) func([]Recorded) error {
 	}
 }
 
+// StoreResult converts a probe result to the store's form (the agent hub's sink records
+// agents' results through it too).
+func StoreResult(serviceID string, r *Result) store.CheckResult { return storeResult(serviceID, r) }
+
 // storeResult converts a probe result to the store's form.
 func storeResult(serviceID string, r *Result) store.CheckResult {
 	out := store.CheckResult{
 		ServiceID: serviceID, CheckedAt: r.CheckedAt, Status: r.Status,
 		ResponseTimeMS: int(r.ResponseTime / time.Millisecond), StatusCode: r.StatusCode,
 		Error: r.Error, Internal: r.Internal, Timings: store.Timings(r.Timings),
+		Location: r.Location, ReceivedAt: r.ReceivedAt,
 	}
 	// What alert-rule expressions read beyond the stored fields; the store keeps it only
 	// for the evaluator and never writes it.

@@ -155,12 +155,16 @@ func (m *Metrics) CommitLatency() HistogramSnapshot { return m.commitLatency.sna
 // planned start) from the histogram's buckets.
 func (m *Metrics) DriftQuantile(q float64) time.Duration { return m.drift.quantile(q) }
 
-// WritePrometheus writes the engine metrics in the Prometheus text format.
+// CheckCounts returns the checks finished so far by result status (GREEN, YELLOW, RED):
+// the API writes them as alertifypro_checks_total with the agents' results of every
+// location (SPEC §8).
+func (m *Metrics) CheckCounts() map[string]uint64 {
+	return map[string]uint64{StatusGreen: m.green.Load(), StatusYellow: m.yellow.Load(), StatusRed: m.red.Load()}
+}
+
+// WritePrometheus writes the engine metrics in the Prometheus text format, but for
+// alertifypro_checks_total (CheckCounts).
 func (m *Metrics) WritePrometheus(w io.Writer) {
-	fmt.Fprintf(w, "# HELP alertifypro_checks_total Checks finished, by result status.\n# TYPE alertifypro_checks_total counter\n")
-	fmt.Fprintf(w, "alertifypro_checks_total{status=\"GREEN\"} %d\n", m.green.Load())
-	fmt.Fprintf(w, "alertifypro_checks_total{status=\"YELLOW\"} %d\n", m.yellow.Load())
-	fmt.Fprintf(w, "alertifypro_checks_total{status=\"RED\"} %d\n", m.red.Load())
 	fmt.Fprintf(w, "# HELP alertifypro_checks_skipped_total Scheduled checks not started because a check of the service (an earlier one or a check-now) still ran.\n# TYPE alertifypro_checks_skipped_total counter\nalertifypro_checks_skipped_total %d\n", m.skipped.Load())
 	fmt.Fprintf(w, "# HELP alertifypro_checks_in_flight Checks running now.\n# TYPE alertifypro_checks_in_flight gauge\nalertifypro_checks_in_flight %d\n", m.inFlight.Load())
 	m.duration.write(w, "alertifypro_check_duration_seconds", "Time a check took, probe and commit.")

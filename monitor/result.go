@@ -31,6 +31,11 @@ type Result struct {
 	Body      []byte // HTTP/WebSocket response body, at most 1 MiB, for body_contains()
 	Resolved  bool   // the endpoint's name resolved (dns_resolved)
 	Connected bool   // a transport connection was established (tcp_connected)
+	// Location is the probe location (name) that made the check (SPEC §8); ReceivedAt is
+	// when an agent's result reached the server (zero for the appliance's own checks).
+	// Neither is in the stored raw row yet (see store.CheckResult).
+	Location   string
+	ReceivedAt time.Time
 }
 
 // Certificate is the leaf certificate a TLS endpoint presented.

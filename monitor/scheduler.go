@@ -5,6 +5,7 @@ import (
 	"context"
 	"hash/fnv"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -198,9 +199,10 @@ func (s *Scheduler) dispatch(ctx context.Context, sem chan struct{}, wg *sync.Wa
 // services leave the schedule.
 func (s *Scheduler) reload(now time.Time) {
 	seen := make(map[string]bool, len(s.entries))
+	local := s.Checker.location()
 	err := s.Services(func(svc *store.Service) error {
-		if svc.Paused {
-			return nil
+		if svc.Paused || !svc.ChecksFrom(local, local) {
+			return nil // paused, or checked from other locations only (SPEC §8)
 		}
 		seen[svc.ID] = true
 		interval := time.Duration(svc.CheckIntervalSeconds) * time.Second
@@ -210,7 +212,7 @@ func (s *Scheduler) reload(now time.Time) {
 		e, ok := s.entries[svc.ID]
 		switch {
 		case !ok:
-			e = &schedEntry{svc: svc, interval: interval, next: now.Add(s.Jitter(svc.ID, interval))}
+			e = &schedEntry{svc: svc, interval: interval, next: now.Add(s.firstDelay(svc, local, interval, now))}
 			s.entries[svc.ID] = e
 			heap.Push(&s.queue, e)
 		case e.interval != interval:
@@ -219,6 +221,10 @@ func (s *Scheduler) reload(now time.Time) {
 				e.next = latest
 				heap.Fix(&s.queue, e.index)
 			}
+		case svc.MultiLocation() && !slices.Equal(e.svc.Locations, svc.Locations):
+			// Another place among the service's locations: move to its planned times.
+			e.svc, e.next = svc, now.Add(s.firstDelay(svc, local, interval, now))
+			heap.Fix(&s.queue, e.index)
 		default:
 			e.svc = svc
 		}
@@ -236,6 +242,17 @@ func (s *Scheduler) reload(now time.Time) {
 			delete(s.entries, id)
 		}
 	}
+}
+
+// firstDelay is how long after now a newly seen service is first checked: Jitter for a
+// service of this location alone; for one of several locations the next of this
+// location's planned times (LocationOffset), so the locations keep spread over the
+// interval.
+func (s *Scheduler) firstDelay(svc *store.Service, local string, interval time.Duration, now time.Time) time.Duration {
+	if !svc.MultiLocation() {
+		return s.Jitter(svc.ID, interval)
+	}
+	return NextPlanned(now, interval, LocationOffset(svc, local, interval)).Sub(now)
 }
 
 // hashJitter places a service's first check at a stable point of its

@@ -1,9 +1,12 @@
 package notify
 
 import (
+	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // sendChat sends n through typ's sender and returns the request and its JSON body.
@@ -23,7 +26,7 @@ func TestSlackBlockKit(t *testing.T) {
 	if _, legacy := body["attachments"]; legacy {
 		t.Error("Slack message uses legacy attachments")
 	}
-	if body["text"] != "🔴 Firing: API health Triggered by Check" {
+	if body["text"] != "🔴 API is down" {
 		t.Errorf("fallback text = %v", body["text"])
 	}
 	blocks := body["blocks"].([]any)
@@ -35,11 +38,11 @@ func TestSlackBlockKit(t *testing.T) {
 		t.Fatalf("block types = %v", types)
 	}
 	if jsonAt(t, blocks, 0, "text", "type") != "plain_text" ||
-		jsonAt(t, blocks, 0, "text", "text") != "🔴 Firing: API health Triggered by Check" {
+		jsonAt(t, blocks, 0, "text", "text") != "🔴 API is down" {
 		t.Errorf("header = %v", blocks[0])
 	}
 	if jsonAt(t, blocks, 1, "text", "text") != "API is down: connection refused" ||
-		jsonAt(t, blocks, 1, "fields", 0, "text") != "*Service*\nAPI" || jsonAt(t, blocks, 1, "fields", 0, "type") != "mrkdwn" {
+		jsonAt(t, blocks, 1, "fields", 0, "text") != "Service\nAPI" || jsonAt(t, blocks, 1, "fields", 0, "type") != "plain_text" {
 		t.Errorf("section = %v", blocks[1])
 	}
 	if !strings.Contains(jsonAt(t, blocks, 2, "elements", 0, "text").(string), "2025-03-14T10:25:00Z (5 minutes ago)") {
@@ -55,15 +58,16 @@ func TestSlackBlockKit(t *testing.T) {
 	n := firedNotification()
 	n.Error = "<!channel> & <https://evil.example|click>"
 	_, body = sendChat(t, "slack", n)
-	if s := jsonAt(t, body, "blocks", 1, "fields", 4, "text").(string); strings.Contains(s, "<!channel>") || !strings.Contains(s, "&lt;!channel&gt; &amp;") {
-		t.Errorf("error field not escaped: %q", s)
+	// User text is plain_text, which Slack shows as written: no mention, no link.
+	if f := jsonAt(t, body, "blocks", 1, "fields", 5).(map[string]any); f["type"] != "plain_text" || f["text"] != "Error\n"+n.Error {
+		t.Errorf("error field: %v", f)
 	}
 }
 
 func TestDiscordEmbed(t *testing.T) {
 	_, body := sendChat(t, "discord", firedNotification())
 	embed := jsonAt(t, body, "embeds", 0).(map[string]any)
-	if embed["title"] != "🔴 Firing: API health Triggered by Check" || embed["url"] != "https://alertify.example.com/alerts/alert-1" ||
+	if embed["title"] != "🔴 API is down" || embed["url"] != "https://alertify.example.com/alerts/alert-1" ||
 		embed["color"] != float64(0xD92D20) || embed["timestamp"] != "2025-03-14T10:25:00Z" {
 		t.Errorf("embed = %v", embed)
 	}
@@ -91,9 +95,17 @@ func TestTeamsAdaptiveCard(t *testing.T) {
 	if card["type"] != "AdaptiveCard" || card["version"] != "1.4" {
 		t.Fatalf("card type/version = %v/%v", card["type"], card["version"])
 	}
-	if jsonAt(t, card, "body", 0, "type") != "TextBlock" || jsonAt(t, card, "body", 0, "color") != "Attention" ||
-		jsonAt(t, card, "body", 2, "type") != "FactSet" || jsonAt(t, card, "body", 2, "facts", 0, "title") != "Service" {
+	// Text from users and checks is in TextRuns, which Teams never renders as Markdown.
+	if jsonAt(t, card, "body", 0, "type") != "RichTextBlock" || jsonAt(t, card, "body", 0, "inlines", 0, "color") != "Attention" ||
+		jsonAt(t, card, "body", 2, "inlines", 0, "text") != "Service: " || jsonAt(t, card, "body", 2, "inlines", 1, "text") != "API" {
 		t.Errorf("card body = %v", card["body"])
+	}
+	n := firedNotification()
+	n.ServiceName = "[x](http://evil) **b**"
+	_, body = sendChat(t, "msteams", n)
+	raw, _ := json.Marshal(body)
+	if strings.Contains(string(raw), `"TextBlock"`) || strings.Contains(string(raw), `"FactSet"`) {
+		t.Errorf("user text in a Markdown element: %s", raw)
 	}
 	if jsonAt(t, card, "actions", 1, "type") != "Action.OpenUrl" || jsonAt(t, card, "actions", 1, "title") != "Acknowledge" {
 		t.Errorf("card actions = %v", card["actions"])
@@ -105,13 +117,13 @@ func TestMattermostAttachment(t *testing.T) {
 	n.Error = "@channel down"
 	_, body := sendChat(t, "mattermost", n)
 	att := jsonAt(t, body, "attachments", 0).(map[string]any)
-	if att["color"] != "#d92d20" || att["title_link"] != n.AlertURL || !strings.Contains(att["title"].(string), "Firing") {
+	if att["color"] != "#d92d20" || att["title_link"] != n.AlertURL || att["title"] != "🔴 API is down" {
 		t.Errorf("attachment = %v", att)
 	}
 	if !strings.Contains(att["text"].(string), "[Acknowledge](") {
 		t.Errorf("text = %q", att["text"])
 	}
-	if v := jsonAt(t, att, "fields", 4, "value").(string); strings.Contains(v, "@channel") {
+	if v := jsonAt(t, att, "fields", 5, "value").(string); strings.Contains(v, "@channel") || !strings.Contains(v, "channel") {
 		t.Errorf("a mention in the error reaches Mattermost: %q", v)
 	}
 }
@@ -123,7 +135,8 @@ func TestGoogleChatCard(t *testing.T) {
 	}
 	card := jsonAt(t, body, "cardsV2", 0, "card").(map[string]any)
 	if jsonAt(t, body, "cardsV2", 0, "cardId") != "alertifypro-"+firedNotification().ID ||
-		jsonAt(t, card, "header", "title") != "🔴 Firing: API health Triggered by Check" {
+		jsonAt(t, card, "header", "title") != "🔴 API is down" ||
+		body["fallbackText"] != "🔴 API is down: connection refused" {
 		t.Errorf("card = %v", card)
 	}
 	widgets := jsonAt(t, card, "sections", 0, "widgets").([]any)
@@ -148,12 +161,32 @@ func TestGoogleChatThreadKeepsURLQuery(t *testing.T) {
 
 func TestRocketChatMessage(t *testing.T) {
 	_, body := sendChat(t, "rocketchat", resolvedNotification())
-	if !strings.Contains(body["text"].(string), "Resolved: API health Triggered by Check") {
+	if body["text"] != "✅ Resolved" {
 		t.Errorf("text = %v", body["text"])
 	}
 	att := jsonAt(t, body, "attachments", 0).(map[string]any)
-	if att["color"] != "#12b76a" || att["title_link"] != "https://alertify.example.com/alerts/alert-1" ||
+	if att["color"] != "#12b76a" || att["title"] != "✅ API is up again" || att["title_link"] != "https://alertify.example.com/alerts/alert-1" ||
 		!strings.Contains(att["text"].(string), "was down for 12 minutes") {
 		t.Errorf("attachment = %v", att)
+	}
+}
+
+func TestDiscordRetryAfterFromBody(t *testing.T) {
+	r := receiverFor(t, "discord")
+	s := senderAt(t, "discord", r)
+	// A 429 whose Retry-After header a proxy dropped: the body still says when.
+	r.respond(429, `{"message":"You are being rate limited.","retry_after":1.5,"global":false}`, nil)
+	a, err := s.Send(t.Context(), firedNotification())
+	if de := asDeliveryError(t, err); a.RetryAfter != 1500*time.Millisecond || de.RetryAfter != a.RetryAfter || a.Permanent {
+		t.Errorf("429 with retry_after in the body: %+v", a)
+	}
+	// The header, when present, wins; an absurd body is capped.
+	r.respond(429, `{"retry_after":1.5}`, http.Header{"Retry-After": {"3"}})
+	if a, _ := s.Send(t.Context(), firedNotification()); a.RetryAfter != 3*time.Second {
+		t.Errorf("header: %+v", a)
+	}
+	r.respond(429, `{"retry_after":1e300}`, nil)
+	if a, _ := s.Send(t.Context(), firedNotification()); a.RetryAfter != maxRetryAfter {
+		t.Errorf("absurd retry_after: %+v", a)
 	}
 }

@@ -2,6 +2,8 @@ package notify
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"time"
 )
 
@@ -28,7 +30,26 @@ func newDiscordSender(cfg map[string]any, d Deps) (Sender, error) {
 // Send posts the embed; Discord answers 204 No Content (200 with ?wait=true),
 // 429 with Retry-After when rate limited.
 func (s *discordSender) Send(ctx context.Context, n *Notification) (Attempt, error) {
-	return s.postJSON(ctx, s.url, discordPayload(renderMessage(n, s.now()), n.AlertURL), nil)
+	a, err := s.postJSON(ctx, s.url, discordPayload(renderMessage(n, s.now()), n.AlertURL), nil)
+	if err != nil && a.StatusCode == http.StatusTooManyRequests && a.RetryAfter == 0 {
+		return withRetryAfter(a, err, discordRetryAfter(a.Response))
+	}
+	return a, err
+}
+
+// discordRetryAfter reads {"retry_after": seconds} (a float) from a 429 answer, which
+// Discord sends when a proxy in front of it dropped the Retry-After header.
+func discordRetryAfter(answer string) time.Duration {
+	var r struct {
+		RetryAfter float64 `json:"retry_after"`
+	}
+	switch {
+	case json.Unmarshal([]byte(answer), &r) != nil || r.RetryAfter <= 0:
+		return 0
+	case r.RetryAfter >= maxRetryAfter.Seconds():
+		return maxRetryAfter
+	}
+	return time.Duration(r.RetryAfter * float64(time.Second))
 }
 
 // discordPayload lays m out as an embed: title (linked to the alert), the
@@ -44,7 +65,8 @@ func discordPayload(m renderedMessage, alertURL string) map[string]any {
 		description += links
 	}
 	embed := map[string]any{
-		"title":  truncateChars(m.Icon+" "+m.Headline, discordTitleChars),
+		// Discord renders Markdown in embed titles too (not links).
+		"title":  truncateChars(m.Icon+" "+markdownEscaper.Replace(m.Headline), discordTitleChars),
 		"color":  m.color(),
 		"footer": map[string]any{"text": "AlertifyPro"},
 	}

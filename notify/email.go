@@ -26,6 +26,7 @@ type emailSender struct {
 	own      *SMTPConfig // nil: the instance server
 	dial     func(ctx context.Context, network, addr string) (net.Conn, error)
 	instance *SMTPMailer
+	heloName string // the EHLO name for the channel's own server
 	now      func() time.Time
 }
 
@@ -87,7 +88,7 @@ func validateEmail(c *configCheck) {
 
 func newEmailSender(cfg map[string]any, d Deps) (Sender, error) {
 	to, _ := cfg["to"].([]string)
-	s := &emailSender{to: to, dial: d.Dial, instance: d.InstanceMail, now: time.Now}
+	s := &emailSender{to: to, dial: d.Dial, instance: d.InstanceMail, heloName: d.HeloName, now: time.Now}
 	if host := cfgString(cfg, "smtp_host"); host != "" {
 		if d.Dial == nil {
 			return nil, configError("email", "no dialer for the channel's SMTP server")
@@ -109,12 +110,14 @@ func (s *emailSender) Send(ctx context.Context, n *Notification) (Attempt, error
 		msg = *n.Mail
 		msg.To = s.to
 	} else {
-		m := renderMessage(n, s.now())
-		msg = Message{To: s.to, Subject: "[AlertifyPro] " + m.Headline, Text: m.textBody(), HTML: m.htmlBody()}
+		msg = alertMail(n, renderMessage(n, s.now()), s.to)
 	}
 	mailer := s.instance
 	if s.own != nil {
-		mailer = NewSMTPMailer(*s.own)
+		own := *s.own
+		own.HeloName = s.heloName
+		mailer = NewSMTPMailer(own)
+		mailer.now = s.now
 		mailer.dialContext = s.dial
 	}
 	if mailer == nil {
@@ -129,6 +132,25 @@ func (s *emailSender) Send(ctx context.Context, n *Notification) (Attempt, error
 		return failed(a, smtpPermanent(err), fmt.Errorf("email: %w", err))
 	}
 	return Attempt{}, nil
+}
+
+// alertMail is the e-mail of an alert notification: marked auto-generated, and
+// threaded: the alert's first message (fired) has a Message-ID made from the alert,
+// and every later one (reminder, acknowledged, resolved) answers it, so a mail
+// client shows one conversation per alert. A retry of a delivery sends the same
+// Message-ID (the delivery's), so a receiving server can drop the duplicate.
+func alertMail(n *Notification, m renderedMessage, to []string) Message {
+	msg := Message{To: to, Subject: "[AlertifyPro] " + m.Headline, Text: m.textBody(), HTML: m.htmlBody(),
+		AutoSubmitted: true, MessageID: "delivery-" + n.ID}
+	if n.AlertID != "" {
+		root := "alert-" + n.AlertID
+		if n.Event == "alert.fired" {
+			msg.MessageID = root
+		} else {
+			msg.InReplyTo = root
+		}
+	}
+	return msg
 }
 
 // smtpPermanent reports whether an SMTP failure cannot be fixed by retrying.

@@ -47,7 +47,7 @@ func TestEmailOwnSMTPStartTLSThroughDial(t *testing.T) {
 		t.Fatalf("messages = %+v", msgs)
 	}
 	p := parseDelivered(t, msgs[0].Data)
-	if p.subject != "[AlertifyPro] Firing: API health Triggered by Check" {
+	if p.subject != "[AlertifyPro] API is down" {
 		t.Errorf("subject = %q", p.subject)
 	}
 	text, html := p.parts["text/plain"], p.parts["text/html"]
@@ -88,7 +88,7 @@ func TestEmailOwnSMTPImplicitTLSAndStartTLSMissing(t *testing.T) {
 		t.Fatalf("messages %+v, dials %d", msgs, dials.Load())
 	}
 	if p := parseDelivered(t, msgs[0].Data); !strings.Contains(p.parts["text/plain"], "API was down for 12 minutes.") ||
-		p.subject != "[AlertifyPro] Resolved: API health Triggered by Check" {
+		p.subject != "[AlertifyPro] API is up again" {
 		t.Errorf("recovery mail: %q\n%s", p.subject, p.parts["text/plain"])
 	}
 

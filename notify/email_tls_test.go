@@ -20,11 +20,11 @@ func checkAlertMail(t *testing.T, raw []byte, n *Notification) {
 	t.Helper()
 	p := parseDelivered(t, raw)
 	text, html := p.parts["text/plain"], p.parts["text/html"]
-	wantSubject, wantText, wantHTML := "[AlertifyPro] Firing: API health Triggered by Check",
+	wantSubject, wantText, wantHTML := "[AlertifyPro] API is down",
 		[]string{"API is down: connection refused", "Endpoint: https://api.example.com/health (http)", "Acknowledge: " + n.AckURL},
 		[]string{"<!doctype html>", "connection refused", `href="` + n.AckURL + `"`, `href="` + n.AlertURL + `"`}
 	if n.Event == "alert.resolved" {
-		wantSubject = "[AlertifyPro] Resolved: API health Triggered by Check"
+		wantSubject = "[AlertifyPro] API is up again"
 		wantText = []string{"API was down for 12 minutes.", "Endpoint: https://api.example.com/health (http)"}
 		wantHTML = []string{"<!doctype html>", "API was down for 12 minutes.", `href="` + n.AlertURL + `"`}
 	}

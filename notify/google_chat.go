@@ -72,5 +72,7 @@ func googleChatPayload(m renderedMessage, id string) map[string]any {
 	if id != "" {
 		cardID += "-" + id
 	}
-	return map[string]any{"cardsV2": []any{map[string]any{"cardId": cardID, "card": card}}}
+	// fallbackText is what notifications and clients without cards show.
+	return map[string]any{"fallbackText": m.Icon + " " + m.line(),
+		"cardsV2": []any{map[string]any{"cardId": cardID, "card": card}}}
 }

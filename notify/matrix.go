@@ -14,8 +14,11 @@ import (
 // version 12 on). Aliases (#room:server) need a lookup first and are refused.
 var matrixRoomID = regexp.MustCompile(`^![!-~]{1,254}$`)
 
-// matrixSender sends m.notice events (the message type for bots, which
-// other bots do not answer) to a room through the client-server API.
+// matrixSender sends m.text events to a room through the client-server API.
+// Not m.notice: the spec's default push rules mute notices, so even a critical
+// alert would make no sound. Resolves, which need none, stay m.notice. Every
+// event carries an empty m.mentions, so no text from a check (an "@room") can
+// mention anybody.
 type matrixSender struct {
 	channelPoster
 	homeserver  string
@@ -45,8 +48,13 @@ func (s *matrixSender) Send(ctx context.Context, n *Notification) (Attempt, erro
 		return configFailure(s.channel, "the notification has no ID to use as the transaction ID")
 	}
 	m := renderMessage(n, s.now())
+	msgtype := "m.text"
+	if m.Recovered {
+		msgtype = "m.notice"
+	}
 	body := map[string]any{
-		"msgtype":        "m.notice",
+		"msgtype":        msgtype,
+		"m.mentions":     map[string]any{},
 		"body":           m.textBody(),
 		"format":         "org.matrix.custom.html",
 		"formatted_body": m.inlineHTML("<br>\n"),

@@ -32,22 +32,23 @@ func teamsPayload(m renderedMessage) map[string]any {
 	}
 }
 
-// teamsCard lays m out as an Adaptive Card: a coloured headline, the
-// summary, a FactSet and Action.OpenUrl buttons.
+// teamsCard lays m out as an Adaptive Card: a coloured headline, the summary,
+// one line per fact and Action.OpenUrl buttons. Teams renders Markdown in
+// TextBlocks and in FactSet titles and values, so a service name or a check
+// error quoting its server ("[x](http://evil)") would become a link there. Text
+// from users and checks therefore goes in RichTextBlock TextRuns, which the
+// Adaptive Card schema defines as never Markdown (version 1.2 on): it shows as
+// written, with nothing to escape.
 func teamsCard(m renderedMessage) map[string]any {
-	body := []any{map[string]any{
-		"type": "TextBlock", "text": m.Icon + " " + m.Headline,
-		"size": "Large", "weight": "Bolder", "wrap": true, "color": teamsColor(m),
-	}}
+	body := []any{teamsRichText(map[string]any{"type": "TextRun", "text": m.Icon + " " + m.Headline,
+		"size": "Large", "weight": "Bolder", "color": teamsColor(m)})}
 	if m.Summary != "" {
-		body = append(body, map[string]any{"type": "TextBlock", "text": m.Summary, "wrap": true})
+		body = append(body, teamsRichText(teamsRun(m.Summary)))
 	}
-	if len(m.Facts) > 0 {
-		facts := make([]any, len(m.Facts))
-		for i, f := range m.Facts {
-			facts[i] = map[string]any{"title": f.Name, "value": f.Value}
-		}
-		body = append(body, map[string]any{"type": "FactSet", "facts": facts})
+	for _, f := range m.Facts {
+		label := teamsRun(f.Name + ": ")
+		label["weight"] = "Bolder"
+		body = append(body, teamsRichText(label, teamsRun(f.Value)))
 	}
 	card := map[string]any{
 		"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -65,6 +66,14 @@ func teamsCard(m renderedMessage) map[string]any {
 	}
 	return card
 }
+
+// teamsRichText is a RichTextBlock of runs (it wraps by itself).
+func teamsRichText(runs ...any) map[string]any {
+	return map[string]any{"type": "RichTextBlock", "inlines": runs}
+}
+
+// teamsRun is a plain TextRun of s.
+func teamsRun(s string) map[string]any { return map[string]any{"type": "TextRun", "text": s} }
 
 // teamsColor is the headline's Adaptive Card colour name.
 func teamsColor(m renderedMessage) string {

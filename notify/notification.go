@@ -20,10 +20,18 @@ type Notification struct {
 	Event string
 	// Severity is "critical", "warning" or "info".
 	Severity string
-	// Title reads "<rule> Triggered by Check".
+	// Title says what happened as a person would: "Toggle API is down", "Nightly
+	// backup missed its ping", "Toggle API is up again". Empty: the renderer
+	// words it from the event and the service.
 	Title string
-	// Summary is one sentence: "API is down: connection refused".
+	// Summary is one sentence: "API is down: connection refused". On recovery
+	// the renderer adds how long it was down.
 	Summary string
+	// Rule is the alert rule's name, shown when it differs from the service's.
+	Rule string `json:",omitempty"`
+	// Actor names the person who acknowledged or resolved the alert ("Ada
+	// Lovelace"), never an ID; "" for the system.
+	Actor string `json:",omitempty"`
 
 	OrgID, OrgName                              string
 	ServiceID, ServiceName, Endpoint, CheckType string
@@ -31,6 +39,9 @@ type Notification struct {
 	// Status is the service status: GREEN, YELLOW, RED or MAINTENANCE.
 	Status string
 	Error  string
+	// FailingRegions are the probe locations whose failures fired the alert of a service
+	// checked from several (SPEC §8); every channel names them.
+	FailingRegions []string `json:",omitempty"`
 	// Since is when the alert fired.
 	Since      time.Time
 	ResolvedAt *time.Time
@@ -102,6 +113,9 @@ type Deps struct {
 	InstanceMail *SMTPMailer
 	// UserAgent is sent with every HTTP request ("AlertifyPro" when empty).
 	UserAgent string
+	// HeloName is the EHLO name an email channel's own SMTP server is greeted
+	// with (HeloNameOf(BASE_URL)); the instance server's is in its SMTPConfig.
+	HeloName string
 }
 
 // failed returns a as a failed attempt with its *DeliveryError.

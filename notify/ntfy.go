@@ -2,8 +2,11 @@ package notify
 
 import (
 	"context"
+	"encoding/json"
+	"mime"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -13,9 +16,15 @@ const ntfyDefaultServer = "https://ntfy.sh"
 // ntfyTopic is a topic name as ntfy accepts it.
 var ntfyTopic = regexp.MustCompile(`^[-_A-Za-z0-9]{1,64}$`)
 
-// ntfySender publishes to an ntfy topic with a JSON message on the
-// server's root URL: title, Markdown body, priority and tags by severity,
-// the alert as the click action and view buttons for the links.
+// ntfyMaxMessageBytes is the largest message ntfy shows as text; a longer body
+// becomes an attachment.
+const ntfyMaxMessageBytes = 4096
+
+// ntfySender publishes to an ntfy topic: the message as plain text (Markdown
+// renders only in ntfy's web app, phones would show the source) and the rest in
+// headers: Title, Priority and Tags by severity, Click opening the alert, and
+// Actions with a view button for the alert and an http button that
+// acknowledges it.
 type ntfySender struct {
 	channelPoster
 	serverURL string
@@ -38,35 +47,52 @@ func newNtfySender(cfg map[string]any, d Deps) (Sender, error) {
 		topic: cfgString(cfg, "topic"), token: cfgString(cfg, "token")}, nil
 }
 
-// Send publishes the message; ntfy answers 200 with the message as JSON,
-// 401/403 for a bad token, 429 when the visitor's rate limit is hit.
+// Send publishes the message to <server>/<topic>; ntfy answers 200 with the
+// message as JSON, 401/403 for a bad token, 429 when the visitor's rate limit is hit.
 func (s *ntfySender) Send(ctx context.Context, n *Notification) (Attempt, error) {
 	m := renderMessage(n, s.now())
-	body := map[string]any{
-		"topic":    s.topic,
-		"title":    m.Headline,
-		"message":  m.markdownBody(),
-		"markdown": true,
-		"priority": ntfyPriority(m),
-		"tags":     []string{ntfyTag(m)},
+	header := http.Header{
+		"Title":    {headerText(m.Title)},
+		"Priority": {strconv.Itoa(ntfyPriority(m))},
+		"Tags":     {ntfyTag(m)},
 	}
 	if n.AlertURL != "" {
-		body["click"] = n.AlertURL
+		header.Set("Click", n.AlertURL)
 	}
-	var actions []any
-	for _, l := range m.Links {
-		actions = append(actions, map[string]any{"action": "view", "label": l.Label, "url": l.URL, "clear": true})
+	if actions := ntfyActions(m); actions != "" {
+		header.Set("Actions", actions)
 	}
-	if len(actions) > 0 {
-		body["actions"] = actions
-	}
-	var header http.Header
 	if s.token != "" {
-		header = http.Header{"Authorization": {"Bearer " + s.token}}
+		header.Set("Authorization", "Bearer "+s.token)
 	}
-	// JSON publishing goes to the server's root (its base path when it is
-	// served under a prefix), never to the topic URL.
-	return s.postJSON(ctx, strings.TrimSuffix(s.serverURL, "/")+"/", body, header)
+	body := truncateBytes(m.plainBody(), ntfyMaxMessageBytes)
+	return s.do(ctx, outbound{url: strings.TrimSuffix(s.serverURL, "/") + "/" + s.topic,
+		contentType: "text/plain; charset=utf-8", body: []byte(body), header: header})
+}
+
+// ntfyActions is the Actions header in ntfy's JSON form (which needs no quoting of
+// commas or semicolons): a view button per link, the acknowledge link as an http
+// action that POSTs to it, so the button acknowledges without opening a browser.
+func ntfyActions(m renderedMessage) string {
+	var actions []map[string]any
+	for _, l := range m.Links {
+		a := map[string]any{"action": "view", "label": l.Label, "url": l.URL, "clear": true}
+		if l.Label == "Acknowledge" {
+			a["action"], a["method"] = "http", http.MethodPost
+		}
+		actions = append(actions, a)
+	}
+	if len(actions) == 0 {
+		return ""
+	}
+	raw, _ := json.Marshal(actions) // maps of strings and bools always encode
+	return string(raw)
+}
+
+// headerText makes s one line fit for an HTTP header, RFC 2047-encoded when it is not
+// ASCII (ntfy decodes encoded words in its headers).
+func headerText(s string) string {
+	return mime.QEncoding.Encode("utf-8", oneLine(s))
 }
 
 // ntfyPriority is 5 (max) for a critical alert firing, 4 for a warning,

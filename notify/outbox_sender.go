@@ -63,6 +63,9 @@ type OutboxSender struct {
 	OnDelivered func(orgID, kind, targetID string, at time.Time)
 	// Doorbell wakes Run at once (Wake rings it); nil: a doorbell of its own.
 	Doorbell *Doorbell
+	// Fence, on a node of a cluster (SPEC §9), lets only the leader send, and only in the
+	// term it claimed the entry in (fence.go); nil: a single node, which always may.
+	Fence Fence
 
 	bellOnce sync.Once
 	bell     *Doorbell

@@ -60,10 +60,7 @@ func pagerDutyEvent(n *Notification, routingKey string, now time.Time) map[strin
 	if ev["event_action"] != "trigger" {
 		return ev // acknowledge and resolve need only the key
 	}
-	summary := m.Headline
-	if m.Summary != "" {
-		summary += " — " + m.Summary
-	}
+	summary := m.line()
 	source := n.Endpoint
 	if source == "" {
 		source = n.ServiceName

@@ -32,7 +32,7 @@ func TestPagerDutyEventsV2(t *testing.T) {
 	}
 	if jsonAt(t, ev, "payload", "severity") != "critical" || jsonAt(t, ev, "payload", "source") != "https://api.example.com/health" ||
 		jsonAt(t, ev, "payload", "timestamp") != "2025-03-14T10:25:00Z" || jsonAt(t, ev, "payload", "component") != "API" ||
-		jsonAt(t, ev, "payload", "summary") != "Firing: API health Triggered by Check — API is down: connection refused" ||
+		jsonAt(t, ev, "payload", "summary") != "API is down: connection refused" ||
 		jsonAt(t, ev, "payload", "custom_details", "Status") != "RED" {
 		t.Errorf("payload = %v", ev["payload"])
 	}
@@ -76,7 +76,7 @@ func TestOpsgenieCreateAcknowledgeClose(t *testing.T) {
 	}
 	body := decodeJSON(t, got)
 	if body["alias"] != "alertifypro-alert-1" || body["priority"] != "P1" || body["entity"] != "API" ||
-		body["message"] != "Firing: API health Triggered by Check" || jsonAt(t, body, "details", "Acknowledge") != firedNotification().AckURL {
+		body["message"] != "API is down" || jsonAt(t, body, "details", "Acknowledge") != firedNotification().AckURL {
 		t.Errorf("create body = %v", body)
 	}
 

@@ -2,10 +2,14 @@ package notify
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"mime"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // decodeForm decodes a captured form body.
@@ -29,7 +33,7 @@ func TestPushoverForm(t *testing.T) {
 	f := decodeForm(t, got)
 	if got.Method != "POST" || got.Path != "/1/messages.json" || f.Get("token") != validConfigs["pushover"]["app_token"] ||
 		f.Get("user") != validConfigs["pushover"]["user_key"] || f.Get("priority") != "1" ||
-		f.Get("url") != "https://alertify.example.com/alerts/alert-1" || f.Get("title") != "🔴 Firing: API health Triggered by Check" ||
+		f.Get("url") != "https://alertify.example.com/alerts/alert-1" || f.Get("title") != "🔴 API is down" ||
 		f.Get("timestamp") != "1741947900" {
 		t.Errorf("request %s %s: %v", got.Method, got.Path, f)
 	}
@@ -38,26 +42,51 @@ func TestPushoverForm(t *testing.T) {
 	}
 }
 
-func TestNtfyJSONPublish(t *testing.T) {
+func TestNtfyPlainTextWithHeaders(t *testing.T) {
 	r := newHookReceiver(t, false)
 	cfg := map[string]any{"server_url": r.srv.URL + "/ntfy/", "topic": "ops", "token": "tk_abc"}
-	mustSend(t, mustSender(t, "ntfy", cfg, r.deps()), firedNotification())
+	n := firedNotification()
+	n.ServiceName = "*bold* [x](http://evil) Zürich"
+	mustSend(t, mustSender(t, "ntfy", cfg, r.deps()), n)
 	got := r.last(t)
-	if got.Method != "POST" || got.Path != "/ntfy/" || got.Header.Get("Authorization") != "Bearer tk_abc" {
+	if got.Method != "POST" || got.Path != "/ntfy/ops" || got.Header.Get("Authorization") != "Bearer tk_abc" ||
+		!strings.HasPrefix(got.Header.Get("Content-Type"), "text/plain") {
 		t.Fatalf("%s %s %v", got.Method, got.Path, got.Header)
 	}
-	body := decodeJSON(t, got)
-	if body["topic"] != "ops" || body["priority"] != float64(5) || body["click"] != "https://alertify.example.com/alerts/alert-1" ||
-		body["markdown"] != true || jsonAt(t, body, "tags", 0) != "rotating_light" ||
-		jsonAt(t, body, "actions", 1, "action") != "view" || jsonAt(t, body, "actions", 1, "url") != firedNotification().AckURL {
-		t.Errorf("body = %v", body)
+	h := got.Header
+	if h.Get("Title") != "API is down" || h.Get("Priority") != "5" || h.Get("Tags") != "rotating_light" ||
+		h.Get("Click") != "https://alertify.example.com/alerts/alert-1" || h.Get("Markdown") != "" {
+		t.Errorf("headers = %v", h)
 	}
-	// Without a token: no Authorization; recovery at default priority.
+	var actions []map[string]any
+	if err := json.Unmarshal([]byte(h.Get("Actions")), &actions); err != nil || len(actions) != 2 ||
+		actions[0]["action"] != "view" || actions[0]["url"] != n.AlertURL ||
+		actions[1]["action"] != "http" || actions[1]["method"] != "POST" || actions[1]["url"] != n.AckURL {
+		t.Errorf("Actions = %s (%v)", h.Get("Actions"), err)
+	}
+	body := string(got.Body)
+	if !strings.HasPrefix(body, "API is down: connection refused\n\nService: *bold* [x](http://evil) Zürich\n") ||
+		strings.Contains(body, "**") || strings.Contains(body, `\*`) {
+		t.Errorf("body is not plain text:\n%s", body)
+	}
+
+	// A title that is not ASCII travels RFC 2047-encoded; the message is capped at 4 096 bytes.
+	n.Title, n.Error = "Zürich API is down", strings.Repeat("é", 3000)
 	r2 := newHookReceiver(t, false)
+	mustSend(t, senderAt(t, "ntfy", r2), n)
+	got = r2.last(t)
+	if title, err := new(mime.WordDecoder).DecodeHeader(got.Header.Get("Title")); err != nil || title != "Zürich API is down" ||
+		!strings.HasPrefix(got.Header.Get("Title"), "=?utf-8?") {
+		t.Errorf("Title %q → %q, %v", got.Header.Get("Title"), title, err)
+	}
+	if len(got.Body) > ntfyMaxMessageBytes || !utf8.Valid(got.Body) || got.Header.Get("Authorization") != "" {
+		t.Errorf("long message: %d bytes, valid %v", len(got.Body), utf8.Valid(got.Body))
+	}
+	// A recovery: default priority, no acknowledge action.
 	mustSend(t, senderAt(t, "ntfy", r2), resolvedNotification())
 	got = r2.last(t)
-	if got.Path != "/" || got.Header.Get("Authorization") != "" || decodeJSON(t, got)["priority"] != float64(3) {
-		t.Errorf("recovery: %s %v %s", got.Path, got.Header, got.Body)
+	if got.Header.Get("Priority") != "3" || strings.Contains(got.Header.Get("Actions"), `"action":"http"`) {
+		t.Errorf("recovery: %v", got.Header)
 	}
 }
 
@@ -134,9 +163,44 @@ func TestTwilioSMS(t *testing.T) {
 	if f.Get("To") != "+491701234567" || f.Get("From") != "+14155550100" {
 		t.Errorf("form = %v", f)
 	}
-	if b := f.Get("Body"); !strings.HasPrefix(b, "Firing: API health") || !strings.HasSuffix(b, "Ack: "+firedNotification().AckURL) ||
-		len([]rune(b)) > twilioMaxChars {
+	if b := f.Get("Body"); b != "API is down: connection refused\n"+firedNotification().AckURL {
 		t.Errorf("Body = %q", b)
+	}
+}
+
+func TestSMSTextFitsTwoSegments(t *testing.T) {
+	// A typical alert with a real acknowledge link (a UUID and a signed token).
+	ack := "https://status.example.com/api/v1/alerts/01a24e1d-85b9-72ad-87d8-314187f04486/ack?token=" +
+		"MDFhMjRlMWQtODU4ZS03MjYzLTk1ODAtOTM2OGYxN2VhNjhifDAxYTI0ZTFkLTg1YjktNzJhZC04N2Q4LTMxNDE4N2YwNDQ4NnwxNzc4NDkwMDAw." +
+		"DIbA8FfCRuCe2bdvXkWbMhRh6iugRAS3Pco76RtoRDg"
+	m := renderMessage(firedNotification(), channelsNow)
+	m.Links[1].URL = ack
+	body := twilioBody(m)
+	if !gsmOnly(body) || smsSegments(body) > 2 || !strings.HasSuffix(body, "\n"+ack) ||
+		!strings.HasPrefix(body, "API is down: ") || strings.Count(body, "\n") != 1 {
+		t.Errorf("typical alert: %d segments, GSM-7 %v:\n%s", smsSegments(body), gsmOnly(body), body)
+	}
+	// A long error is cut with ASCII "...", which keeps GSM-7.
+	n := firedNotification()
+	n.Summary = "API is down: " + strings.Repeat("timeout ", 80) + "…"
+	m = renderMessage(n, channelsNow)
+	m.Links[1].URL = ack
+	if body := twilioBody(m); !gsmOnly(body) || smsSegments(body) != 2 || !strings.Contains(body, "...\n") {
+		t.Errorf("long alert: %d segments, GSM-7 %v:\n%s", smsSegments(body), gsmOnly(body), body)
+	}
+	// Content that needs UCS-2 stays within two UCS-2 segments; the link goes if it
+	// would leave no room for the line.
+	n.Summary = "API 東京 is down: " + strings.Repeat("タイムアウト", 30)
+	m = renderMessage(n, channelsNow)
+	m.Links[1].URL = ack
+	if body := twilioBody(m); gsmOnly(body) || smsSegments(body) > 2 || strings.Contains(body, "token=") {
+		t.Errorf("UCS-2 alert: %d segments:\n%s", smsSegments(body), body)
+	}
+	for s, want := range map[string]int{strings.Repeat("a", 160): 1, strings.Repeat("a", 161): 2, strings.Repeat("€", 80): 1,
+		strings.Repeat("€", 81): 2, strings.Repeat("é", 160): 1, strings.Repeat("😀", 35): 1, strings.Repeat("😀", 36): 2} {
+		if got := smsSegments(s); got != want {
+			t.Errorf("smsSegments(%d × %q) = %d, want %d", len([]rune(s)), []rune(s)[0], got, want)
+		}
 	}
 }
 
@@ -152,8 +216,10 @@ func TestMatrixIdempotentPut(t *testing.T) {
 		t.Fatalf("%s %s %v, want PUT %s", first.Method, first.Path, first.Header, want)
 	}
 	body := decodeJSON(t, first)
-	if body["msgtype"] != "m.notice" || body["format"] != "org.matrix.custom.html" ||
-		!strings.Contains(body["formatted_body"].(string), "<br>") || !strings.HasPrefix(body["body"].(string), "Firing: ") {
+	// m.text, which the default push rules let ring (m.notice is muted), and an empty
+	// m.mentions, so an "@room" in a check error mentions nobody.
+	if body["msgtype"] != "m.text" || body["format"] != "org.matrix.custom.html" || fmt.Sprint(body["m.mentions"]) != "map[]" ||
+		!strings.Contains(body["formatted_body"].(string), "<br>") || !strings.HasPrefix(body["body"].(string), "API is down\n") {
 		t.Errorf("body = %v", body)
 	}
 	mustSend(t, s, n) // a retry reuses the transaction ID

@@ -2,6 +2,9 @@ package notify
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -69,7 +72,13 @@ func (s *pushoverSender) Send(ctx context.Context, n *Notification) (Attempt, er
 		form.Set("url", n.AlertURL)
 		form.Set("url_title", truncateChars("View alert", pushoverURLTitleChars))
 	}
-	return s.postForm(ctx, s.endpoint, form, nil)
+	a, err := s.postForm(ctx, s.endpoint, form, nil)
+	if err != nil && a.StatusCode == http.StatusTooManyRequests {
+		// Pushover's 429 is the application's monthly message quota, which resets
+		// only at the start of the next month: retrying within the day cannot help.
+		return failed(a, true, fmt.Errorf("%w (the Pushover application's monthly quota is used up)", errors.Unwrap(err)))
+	}
+	return a, err
 }
 
 // pushoverPriority is 1 (high, bypasses quiet hours) for a critical alert

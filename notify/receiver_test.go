@@ -18,7 +18,7 @@ var channelsNow = time.Date(2025, 3, 14, 10, 30, 0, 0, time.UTC)
 func firedNotification() *Notification {
 	return &Notification{
 		ID: "5b1f6a8e-2c4d-4e8f-9a0b-1c2d3e4f5a6b", Event: "alert.fired", Severity: "critical",
-		Title: "API health Triggered by Check", Summary: "API is down: connection refused",
+		Title: "API is down", Summary: "API is down: connection refused", Rule: "API health",
 		OrgID: "org-1", OrgName: "Acme", ServiceID: "svc-1", ServiceName: "API",
 		Endpoint: "https://api.example.com/health", CheckType: "http", Status: "RED",
 		Error: "dial tcp 203.0.113.7:443: connect: connection refused", Since: channelsNow.Add(-5 * time.Minute),
@@ -32,7 +32,7 @@ func firedNotification() *Notification {
 func resolvedNotification() *Notification {
 	n := firedNotification()
 	resolved := channelsNow
-	n.Event, n.Status, n.Error, n.Summary = "alert.resolved", "GREEN", "", "API is up again"
+	n.Event, n.Status, n.Error, n.Title, n.Summary = "alert.resolved", "GREEN", "", "API is up again", ""
 	n.Since, n.ResolvedAt, n.DownFor = channelsNow.Add(-12*time.Minute), &resolved, 12*time.Minute
 	return n
 }

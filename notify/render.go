@@ -35,12 +35,12 @@ type renderedMessage struct {
 }
 
 // recoveryEvents end an alert, whatever their source.
-var recoveryEvents = map[string]bool{"alert.resolved": true, "monitor.recovered": true,
+var recoveryEvents = map[string]bool{"alert.resolved": true, "monitor.recovered": true, testEventClose: true,
 	"heartbeat.recovered": true, "incident.resolved": true}
 
 // renderMessage puts n into words as of now.
 func renderMessage(n *Notification, now time.Time) renderedMessage {
-	m := renderedMessage{Severity: n.Severity, Title: n.Title, Summary: strings.TrimSpace(n.Summary), When: n.Since}
+	m := renderedMessage{Severity: n.Severity, Summary: strings.TrimSpace(n.Summary), When: n.Since}
 	m.Recovered = recoveryEvents[n.Event] || (n.ResolvedAt != nil && n.Event != "test")
 	m.Acknowledged = n.Event == "alert.acknowledged"
 	m.Test = n.Event == "test"
@@ -58,14 +58,10 @@ func renderMessage(n *Notification, now time.Time) renderedMessage {
 	default: // a webhook event such as monitor.down
 		m.Status, m.Icon = eventLabel(n.Event), severityIcon(n.Severity)
 	}
-	if m.Title == "" {
-		m.Title = n.ServiceName
-	}
-	if m.Title == "" {
-		m.Title = "AlertifyPro notification"
-	}
-	m.Headline = m.Status + ": " + m.Title
+	m.Title = messageTitle(n, m.Status)
+	m.Headline = m.Title
 
+	// A recovery states its downtime once, in words, and not the error it had.
 	downFor := n.DownFor
 	if downFor <= 0 && n.ResolvedAt != nil && !n.Since.IsZero() {
 		downFor = n.ResolvedAt.Sub(n.Since)
@@ -75,39 +71,12 @@ func renderMessage(n *Notification, now time.Time) renderedMessage {
 		if who == "" {
 			who = "It"
 		}
-		if m.Summary != "" && !strings.ContainsAny(m.Summary[len(m.Summary)-1:], ".!?") {
-			m.Summary += "."
-		}
-		m.Summary = strings.TrimSpace(m.Summary + " " + who + " was down for " + humanDuration(downFor) + ".")
+		m.Summary = joinSentences(m.Summary, who+" was down for "+humanDuration(downFor)+".")
 	}
-
-	add := func(name, value string) {
-		if value = strings.TrimSpace(value); value != "" {
-			m.Facts = append(m.Facts, messageFact{name, value})
-		}
+	if m.Recovered && n.ResolvedAt != nil {
+		m.When = *n.ResolvedAt
 	}
-	add("Service", n.ServiceName)
-	endpoint := n.Endpoint
-	if n.CheckType != "" && endpoint != "" {
-		endpoint += " (" + n.CheckType + ")"
-	}
-	add("Endpoint", endpoint)
-	add("Status", n.Status)
-	add("Severity", n.Severity)
-	add("Error", truncateChars(n.Error, maxErrorChars))
-	if !n.Since.IsZero() {
-		add("Since", formatWhen(n.Since, now))
-	}
-	if m.Recovered {
-		if n.ResolvedAt != nil {
-			add("Resolved", formatWhen(*n.ResolvedAt, now))
-			m.When = *n.ResolvedAt
-		}
-		if downFor > 0 {
-			add("Down for", humanDuration(downFor))
-		}
-	}
-	add("Organization", n.OrgName)
+	m.Facts = messageFacts(n, m.Recovered, now)
 
 	if n.AlertURL != "" {
 		m.Links = append(m.Links, messageLink{"View alert", n.AlertURL})
@@ -116,6 +85,97 @@ func renderMessage(n *Notification, now time.Time) renderedMessage {
 		m.Links = append(m.Links, messageLink{"Acknowledge", n.AckURL})
 	}
 	return m
+}
+
+// messageFacts are the labelled lines of a message, in order; a value that is empty is
+// left out. A recovery drops the error of the failure it ends.
+func messageFacts(n *Notification, recovered bool, now time.Time) []messageFact {
+	var facts []messageFact
+	add := func(name, value string) {
+		if value = strings.TrimSpace(value); value != "" {
+			facts = append(facts, messageFact{name, value})
+		}
+	}
+	add("Service", n.ServiceName)
+	if n.Rule != n.ServiceName {
+		add("Rule", n.Rule)
+	}
+	endpoint := n.Endpoint
+	if n.CheckType != "" && endpoint != "" {
+		endpoint += " (" + n.CheckType + ")"
+	}
+	add("Endpoint", endpoint)
+	add("Status", n.Status)
+	add("Failing locations", strings.Join(n.FailingRegions, ", "))
+	add("Severity", n.Severity)
+	if !recovered {
+		add("Error", truncateChars(n.Error, maxErrorChars))
+	}
+	if !n.Since.IsZero() {
+		add("Since", formatWhen(n.Since, now))
+	}
+	if recovered && n.ResolvedAt != nil {
+		add("Resolved", formatWhen(*n.ResolvedAt, now))
+	}
+	add("Organization", n.OrgName)
+	return facts
+}
+
+// messageTitle is n's title: the producer's, which reads as a person would write it
+// ("Toggle API is down"), or one worded from the event and the service when there is
+// none, or only the alert's "<rule> Triggered by Check" (an entry queued by an earlier
+// version).
+func messageTitle(n *Notification, status string) string {
+	title := strings.TrimSpace(n.Title)
+	if title != "" && !strings.HasSuffix(title, " Triggered by Check") {
+		return title
+	}
+	subject := n.ServiceName
+	if subject == "" {
+		subject = strings.TrimSuffix(title, " Triggered by Check")
+	}
+	if subject == "" {
+		return status + ": AlertifyPro notification"
+	}
+	switch n.Event {
+	case "alert.fired", "":
+		return subject + " is down"
+	case "alert.reminder":
+		return subject + " is still down"
+	case "alert.acknowledged":
+		if n.Actor != "" {
+			return subject + " is down, acknowledged by " + n.Actor
+		}
+		return subject + " is down, acknowledged"
+	case "alert.resolved":
+		return subject + " is up again"
+	}
+	return status + ": " + subject
+}
+
+// joinSentences appends sentence to text, ending text with a full stop first.
+func joinSentences(text, sentence string) string {
+	if text == "" {
+		return sentence
+	}
+	if !strings.ContainsAny(text[len(text)-1:], ".!?") {
+		text += "."
+	}
+	return text + " " + sentence
+}
+
+// line is the message in one line, title then summary, without saying the same twice:
+// "API is down: connection refused", "API is up again. API was down for 40 seconds."
+func (m renderedMessage) line() string {
+	switch {
+	case m.Summary == "":
+		return m.Title
+	case strings.Contains(m.Summary, m.Title): // "Escalation level 2: API is down: …"
+		return m.Summary
+	case strings.HasSuffix(m.Summary, "."):
+		return joinSentences(m.Title, m.Summary)
+	}
+	return m.Title + ": " + m.Summary
 }
 
 // severityIcon is the coloured dot of a firing alert.

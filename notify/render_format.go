@@ -3,6 +3,7 @@ package notify
 import (
 	"html"
 	"strings"
+	"unicode/utf8"
 )
 
 // textBody lays the message out as plain text (e-mail, SMS, Pushover):
@@ -33,6 +34,32 @@ func (m renderedMessage) textBody() string {
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// plainBody is textBody without the headline and the links, for the providers that
+// show the title and the links on their own (ntfy's Title header and action buttons).
+func (m renderedMessage) plainBody() string {
+	var lines []string
+	if m.Summary != "" {
+		lines = append(lines, m.Summary, "")
+	}
+	for _, f := range m.Facts {
+		lines = append(lines, f.Name+": "+f.Value)
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// truncateBytes cuts s to at most n bytes of whole UTF-8 characters, marking a cut
+// with "...".
+func truncateBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("...")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 // markdownBody lays the message out in common Markdown (Mattermost, Rocket.Chat,
@@ -69,7 +96,34 @@ func (m renderedMessage) markdownLinks() string {
 var markdownEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`",
 	"|", `\|`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`)
 
-func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }
+// escapeMarkdown makes s literal text in Markdown: the inline syntax escaped anywhere,
+// and a line that would start a heading, list, quote or rule escaped at its start.
+func escapeMarkdown(s string) string { return escapeLineStarts(markdownEscaper.Replace(s)) }
+
+// escapeLineStarts backslash-escapes the block syntax a line of s could start with:
+// "# ", "- ", "+ ", "= " (setext underline), "1. " and "1) ". Leading blanks are dropped,
+// so four of them cannot start a code block either.
+func escapeLineStarts(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, line := range lines {
+		t := strings.TrimLeft(line, " \t")
+		switch {
+		case t == "":
+		case strings.IndexByte("#-+=", t[0]) >= 0:
+			t = `\` + t
+		default:
+			digits := 0
+			for digits < len(t) && t[digits] >= '0' && t[digits] <= '9' {
+				digits++
+			}
+			if digits > 0 && digits < len(t) && (t[digits] == '.' || t[digits] == ')') {
+				t = t[:digits] + `\` + t[digits:]
+			}
+		}
+		lines[i] = t
+	}
+	return strings.Join(lines, "\n")
+}
 
 // markdownURL makes a URL safe inside "(…)" of a Markdown link.
 func markdownURL(u string) string {
@@ -84,7 +138,8 @@ func noMentions(s string) string { return strings.ReplaceAll(s, "@", "@\u200b") 
 // inlineHTML lays the message out in the small HTML subset Telegram and
 // Matrix accept (b, a), with br as the line break (Telegram takes "\n").
 func (m renderedMessage) inlineHTML(br string) string {
-	esc := html.EscapeString
+	// A line break inside a value (a multi-line check error) breaks the line too.
+	esc := func(s string) string { return strings.ReplaceAll(html.EscapeString(s), "\n", br) }
 	var lines []string
 	lines = append(lines, "<b>"+esc(m.Icon+" "+m.Headline)+"</b>")
 	if m.Summary != "" {

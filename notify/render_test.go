@@ -8,13 +8,14 @@ import (
 
 func TestRenderFired(t *testing.T) {
 	m := renderMessage(firedNotification(), channelsNow)
-	if m.Headline != "Firing: API health Triggered by Check" || m.Icon != "🔴" || m.Recovered {
+	if m.Headline != "API is down" || m.Icon != "🔴" || m.Recovered {
 		t.Fatalf("message = %+v", m)
 	}
-	want := `Firing: API health Triggered by Check
+	want := `API is down
 API is down: connection refused
 
 Service: API
+Rule: API health
 Endpoint: https://api.example.com/health (http)
 Status: RED
 Severity: critical
@@ -30,32 +31,73 @@ Acknowledge: https://alertify.example.com/api/v1/alerts/alert-1/ack?token=tok123
 }
 
 func TestRenderRecovery(t *testing.T) {
-	m := renderMessage(resolvedNotification(), channelsNow)
-	if m.Headline != "Resolved: API health Triggered by Check" || !m.Recovered || m.color() != 0x12B76A {
+	n := resolvedNotification()
+	n.Error = "dial tcp: connection refused" // the error of the failure it ends
+	m := renderMessage(n, channelsNow)
+	if m.Headline != "API is up again" || !m.Recovered || m.color() != 0x12B76A {
 		t.Fatalf("message = %+v", m)
 	}
 	text := m.textBody()
 	for _, want := range []string{
-		"API is up again. API was down for 12 minutes.",
+		"API is up again\nAPI was down for 12 minutes.\n",
 		"Resolved: 2025-03-14T10:30:00Z (just now)",
 		"Since: 2025-03-14T10:18:00Z (12 minutes ago)",
-		"Down for: 12 minutes",
 		"View alert: https://alertify.example.com/alerts/alert-1",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("recovery text lacks %q:\n%s", want, text)
 		}
 	}
-	if strings.Contains(text, "Acknowledge") || strings.Contains(text, "Error:") {
-		t.Errorf("a recovery offers no acknowledge link and no stale error:\n%s", text)
+	// The downtime is said once, in words; the old error and the acknowledge link are gone.
+	if strings.Count(text, "12 minutes") != 2 || strings.Count(text, "down for") != 1 ||
+		strings.Contains(text, "Acknowledge") || strings.Contains(text, "Error:") || strings.Contains(text, "refused") {
+		t.Errorf("recovery text:\n%s", text)
 	}
 
 	// Without DownFor, the time between firing and resolution counts.
-	n := resolvedNotification()
+	n = resolvedNotification()
 	n.DownFor, n.Summary = 0, ""
 	n.Since = channelsNow.Add(-(time.Hour + 5*time.Minute + 20*time.Second))
 	if got := renderMessage(n, channelsNow).Summary; got != "API was down for 1 hour 5 minutes." {
 		t.Fatalf("summary from ResolvedAt − Since = %q", got)
+	}
+	// A resolve by hand: the producer's sentence, then the downtime.
+	n.Title, n.Summary, n.Actor = "API alert resolved by Ada Lovelace", "Resolved by Ada Lovelace", "Ada Lovelace"
+	if got := renderMessage(n, channelsNow); got.Headline != n.Title || got.Summary != "Resolved by Ada Lovelace. API was down for 1 hour 5 minutes." {
+		t.Fatalf("resolved by hand: %q / %q", got.Headline, got.Summary)
+	}
+}
+
+func TestRenderTitlesOfOlderEntries(t *testing.T) {
+	// An entry queued by an earlier version carries "<rule> Triggered by Check".
+	for event, want := range map[string]string{"alert.fired": "API is down", "alert.reminder": "API is still down",
+		"alert.acknowledged": "API is down, acknowledged by Ada", "alert.resolved": "API is up again"} {
+		n := firedNotification()
+		n.Event, n.Title, n.Actor = event, "API health Triggered by Check", "Ada"
+		if got := renderMessage(n, channelsNow).Headline; got != want {
+			t.Errorf("%s: %q, want %q", event, got, want)
+		}
+	}
+}
+
+func TestMarkdownEscapesLineStarts(t *testing.T) {
+	for in, want := range map[string]string{
+		"# H":                  `\# H`,
+		"- item\n+ item":       "\\- item\n\\+ item",
+		"1. first\n12) second": "1\\. first\n12\\) second",
+		"    code":             "code",
+		"===":                  `\===`,
+		"a # b - c 1. d":       "a # b - c 1. d",
+		"*b* [x](y) <b>":       `\*b\* \[x\](y) \<b\>`,
+	} {
+		if got := escapeMarkdown(in); got != want {
+			t.Errorf("escapeMarkdown(%q) = %q, want %q", in, got, want)
+		}
+	}
+	n := firedNotification()
+	n.Summary = "# Oops\n- connection refused"
+	if md := renderMessage(n, channelsNow).markdownBody(); !strings.Contains(md, "\n\\# Oops\n\\- connection refused\n") {
+		t.Errorf("markdown body:\n%s", md)
 	}
 }
 

@@ -20,18 +20,22 @@ func (s *rocketChatSender) Send(ctx context.Context, n *Notification) (Attempt, 
 	return s.postJSON(ctx, s.url, rocketChatPayload(renderMessage(n, s.now()), n.AlertURL), nil)
 }
 
-// rocketChatPayload lays m out for Rocket.Chat. Text from checks is escaped
-// and its @-mentions defused (no @all from an error message).
+// rocketChatPayload lays m out for Rocket.Chat. Its message parser renders
+// the message text as Markdown and knows no escapes (a backslash shows as
+// itself), so the text holds only our own words, and the headline, which names
+// the service, is the attachment's title, which is plain text. The attachment's
+// text and field values are Markdown with escapes, so they are escaped. Every
+// @-mention is defused (no @all from an error message).
 func rocketChatPayload(m renderedMessage, alertURL string) map[string]any {
-	text, fields := attachmentBody(m, func(v string) string { return v })
-	attachment := map[string]any{"color": m.hexColor(), "text": text, "fields": fields}
+	text, fields := attachmentBody(m, escapeMarkdown)
+	attachment := map[string]any{"color": m.hexColor(), "title": noMentions(m.Icon + " " + m.Headline),
+		"text": text, "fields": fields}
 	if alertURL != "" {
-		attachment["title"] = "View alert"
 		attachment["title_link"] = alertURL
 	}
 	return map[string]any{
 		"alias":       "AlertifyPro", // the sender name shown instead of the integration's
-		"text":        "*" + noMentions(escapeMarkdown(m.Icon+" "+m.Headline)) + "*",
+		"text":        m.Icon + " " + m.Status,
 		"attachments": []any{attachment},
 	}
 }

@@ -34,24 +34,25 @@ func (s *slackSender) Send(ctx context.Context, n *Notification) (Attempt, error
 
 // slackPayload lays m out as blocks: a header, a section with the summary
 // and the facts as fields, a context line with the times, and link buttons.
-// The top-level text is the fallback shown in notifications.
+// Every value that comes from users or checks is a plain_text object, which
+// Slack shows as written (no mrkdwn, links or mentions); only our own labels
+// are mrkdwn. The top-level text is the fallback shown in notifications.
 func slackPayload(m renderedMessage) map[string]any {
 	headline := m.Icon + " " + m.Headline
-	blocks := []any{map[string]any{"type": "header",
-		"text": map[string]any{"type": "plain_text", "text": truncateChars(headline, slackHeaderChars), "emoji": true}}}
+	blocks := []any{map[string]any{"type": "header", "text": slackPlain(headline, slackHeaderChars)}}
 
 	section := map[string]any{"type": "section"}
 	if m.Summary != "" {
-		section["text"] = slackText(truncateChars(escapeSlack(m.Summary), slackSectionChars))
+		section["text"] = slackPlain(m.Summary, slackSectionChars)
 	}
 	var fields, times []any
 	for _, f := range m.Facts {
 		if f.Name == "Since" || f.Name == "Resolved" {
-			times = append(times, slackText("*"+f.Name+":* "+escapeSlack(f.Value)))
+			times = append(times, slackPlain(f.Name+": "+f.Value, slackSectionChars))
 			continue
 		}
 		if len(fields) < slackMaxFields {
-			fields = append(fields, slackText(truncateChars("*"+f.Name+"*\n"+escapeSlack(f.Value), slackFieldChars)))
+			fields = append(fields, slackPlain(f.Name+"\n"+f.Value, slackFieldChars))
 		}
 	}
 	if len(fields) > 0 {
@@ -61,14 +62,14 @@ func slackPayload(m renderedMessage) map[string]any {
 		blocks = append(blocks, section)
 	}
 	blocks = append(blocks, map[string]any{"type": "context",
-		"elements": append(times, slackText("Sent by AlertifyPro"))})
+		"elements": append(times, slackPlain("Sent by AlertifyPro", slackSectionChars))})
 
 	if len(m.Links) > 0 {
 		buttons := make([]any, len(m.Links))
 		for i, l := range m.Links {
 			b := map[string]any{"type": "button", "url": l.URL,
 				"action_id": strings.ReplaceAll(strings.ToLower(l.Label), " ", "_"),
-				"text":      map[string]any{"type": "plain_text", "text": truncateChars(l.Label, slackButtonChars)}}
+				"text":      slackPlain(l.Label, slackButtonChars)}
 			if l.Label == "Acknowledge" {
 				b["style"] = "primary"
 			}
@@ -79,5 +80,8 @@ func slackPayload(m renderedMessage) map[string]any {
 	return map[string]any{"text": escapeSlack(headline), "blocks": blocks}
 }
 
-// slackText is a mrkdwn text object.
-func slackText(s string) map[string]any { return map[string]any{"type": "mrkdwn", "text": s} }
+// slackPlain is a plain_text object of s, cut to max characters; emoji
+// shortcodes stay as typed.
+func slackPlain(s string, max int) map[string]any {
+	return map[string]any{"type": "plain_text", "text": truncateChars(s, max), "emoji": false}
+}

@@ -13,8 +13,10 @@ import (
 	"net"
 	"net/mail"
 	"net/smtp"
+	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -44,6 +46,10 @@ type SMTPConfig struct {
 	// RootCAs verifies the server certificate instead of the system roots
 	// (a private CA, or a test server's self-signed certificate).
 	RootCAs *x509.CertPool
+	// HeloName is the name given in EHLO: the host of BASE_URL (HeloNameOf), so
+	// receiving servers see a real name, not net/smtp's "localhost"; empty
+	// sends "localhost".
+	HeloName string
 }
 
 // Message is one e-mail: a plain-text body and, optionally, an HTML
@@ -53,6 +59,15 @@ type Message struct {
 	Subject string
 	Text    string
 	HTML    string
+	// AutoSubmitted marks the message "Auto-Submitted: auto-generated" (RFC 3834), so
+	// mail servers and vacation responders do not answer it (alert notifications).
+	AutoSubmitted bool `json:",omitempty"`
+	// MessageID, when set, is the left part of the message's Message-ID, whose right
+	// part is the sender's domain ("<MessageID@domain>"); otherwise a fresh one is
+	// made. InReplyTo, when set, is the left part of the message this one answers:
+	// In-Reply-To and References name it, so mail clients thread the two.
+	MessageID string `json:",omitempty"`
+	InReplyTo string `json:",omitempty"`
 	// ListUnsubscribe, when set, is an https (or http) one-click unsubscribe URL sent as
 	// List-Unsubscribe with List-Unsubscribe-Post (RFC 8058), so mail clients offer an
 	// unsubscribe button that POSTs to it (status-page subscriber mail).
@@ -132,6 +147,27 @@ func (m *SMTPMailer) Send(ctx context.Context, msg Message) error {
 	return nil
 }
 
+// HeloNameOf is the EHLO name for an appliance reached at baseURL: its host name, or
+// an address literal ("[192.0.2.1]", "[IPv6:2001:db8::1]") for an IP; "" when
+// baseURL has no host.
+func HeloNameOf(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return ""
+	}
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	switch {
+	case ip == nil && smtpHostname.MatchString(host):
+		return strings.TrimSuffix(host, ".")
+	case ip == nil:
+		return ""
+	case ip.To4() != nil:
+		return "[" + ip.String() + "]"
+	}
+	return "[IPv6:" + ip.String() + "]"
+}
+
 func (m *SMTPMailer) addr() string {
 	return net.JoinHostPort(m.cfg.Host, strconv.Itoa(m.cfg.Port))
 }
@@ -171,6 +207,11 @@ func (m *SMTPMailer) session(conn net.Conn, from string, to []*mail.Address, raw
 		return fmt.Errorf("notify: smtp greeting from %s: %w", m.addr(), err)
 	}
 	defer c.Close()
+	if m.cfg.HeloName != "" {
+		if err := c.Hello(m.cfg.HeloName); err != nil {
+			return fmt.Errorf("notify: smtp EHLO: %w", err)
+		}
+	}
 	if m.cfg.TLS == SMTPStartTLS {
 		if ok, _ := c.Extension("STARTTLS"); !ok {
 			return ErrStartTLSUnavailable

@@ -16,27 +16,47 @@ import (
 )
 
 // buildMessage renders msg as an RFC 5322 message: From, To, an RFC 2047
-// encoded Subject, Date and Message-ID headers, and a multipart/alternative
+// encoded Subject, Date and Message-ID headers (In-Reply-To, References and
+// Auto-Submitted when msg asks for them), and a multipart/alternative
 // body with the text part first and the HTML part last (mail clients show
 // the last alternative they understand). Without HTML it is one text part.
 // Bodies are quoted-printable, so any UTF-8 and long lines travel safely.
 func buildMessage(from *mail.Address, to []*mail.Address, msg Message, now time.Time) ([]byte, error) {
-	id, err := messageID(from.Address)
-	if err != nil {
-		return nil, err
+	id := "<" + msgIDPart(msg.MessageID) + "@" + messageDomain(from.Address) + ">"
+	if msgIDPart(msg.MessageID) == "" {
+		var err error
+		if id, err = messageID(from.Address); err != nil {
+			return nil, err
+		}
 	}
 	rcpts := make([]string, len(to))
 	for i, a := range to {
 		rcpts[i] = a.String()
 	}
 	var buf bytes.Buffer
-	header := func(k, v string) { buf.WriteString(k + ": " + v + "\r\n") }
+	header := func(k, v string) {
+		if !strings.HasPrefix(v, "\r\n") { // a folded value may start on the next line
+			v = " " + v
+		}
+		buf.WriteString(k + ":" + v + "\r\n")
+	}
 	// mail.Address.String encodes a non-ASCII display name itself.
 	header("From", from.String())
-	header("To", strings.Join(rcpts, ", "))
-	header("Subject", mime.QEncoding.Encode("utf-8", oneLine(msg.Subject)))
+	// To and Subject are folded (RFC 5322: lines of at most 78 characters where
+	// possible, 998 at most): a long list of recipients or a long service name
+	// would otherwise make a line that servers refuse or cut.
+	header("To", foldHeader(len("To: "), rcpts, ","))
+	header("Subject", foldHeader(len("Subject: "), strings.Fields(mime.QEncoding.Encode("utf-8", oneLine(msg.Subject))), ""))
 	header("Date", now.Format(time.RFC1123Z))
 	header("Message-ID", id)
+	if part := msgIDPart(msg.InReplyTo); part != "" {
+		reply := "<" + part + "@" + messageDomain(from.Address) + ">"
+		header("In-Reply-To", reply)
+		header("References", reply)
+	}
+	if msg.AutoSubmitted {
+		header("Auto-Submitted", "auto-generated")
+	}
 	header("MIME-Version", "1.0")
 	if u := oneLine(msg.ListUnsubscribe); u != "" && !strings.ContainsAny(u, "<>") {
 		header("List-Unsubscribe", "<"+u+">")
@@ -93,6 +113,58 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// maxHeaderLine is the line length RFC 5322 asks header lines to keep to.
+const maxHeaderLine = 78
+
+// foldHeader joins parts, each followed by sep but the last, with a space, and
+// folds the result (CRLF and a space) before a part that would take the line past
+// maxHeaderLine; first is the length of the field name and ": " already on the
+// first line. A single part longer than a line stays whole.
+func foldHeader(first int, parts []string, sep string) string {
+	var b strings.Builder
+	line := first
+	for i, p := range parts {
+		if i < len(parts)-1 {
+			p += sep
+		}
+		switch {
+		case i == 0 && line+1+len(p) > maxHeaderLine:
+			b.WriteString("\r\n ")
+			line = 1
+		case i == 0:
+		case line+1+len(p) > maxHeaderLine:
+			b.WriteString("\r\n")
+			line = 0
+			fallthrough
+		default:
+			b.WriteString(" ")
+			line++
+		}
+		b.WriteString(p)
+		line += len(p)
+	}
+	return b.String()
+}
+
+// msgIDPart keeps the characters a Message-ID's left part may hold (RFC 5322
+// dot-atom text, without the few that need care), so nothing can break the header.
+func msgIDPart(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_+=", r) {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// messageDomain is the domain of the sender's address, where Message-IDs are made.
+func messageDomain(fromAddr string) string {
+	if _, d, ok := strings.Cut(fromAddr, "@"); ok && d != "" {
+		return d
+	}
+	return "alertifypro.invalid"
+}
+
 // messageID returns a fresh, globally unique Message-ID in the sender's
 // domain.
 func messageID(fromAddr string) (string, error) {
@@ -100,9 +172,5 @@ func messageID(fromAddr string) (string, error) {
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", fmt.Errorf("notify: message id: %w", err)
 	}
-	domain := "alertifypro.invalid"
-	if _, d, ok := strings.Cut(fromAddr, "@"); ok && d != "" {
-		domain = d
-	}
-	return "<" + hex.EncodeToString(b[:]) + "@" + domain + ">", nil
+	return "<" + hex.EncodeToString(b[:]) + "@" + messageDomain(fromAddr) + ">", nil
 }

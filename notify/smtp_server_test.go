@@ -25,6 +25,7 @@ type received struct {
 	Data []byte
 	User string // the AUTH PLAIN user name, "" without AUTH
 	TLS  bool   // the session was encrypted when DATA arrived
+	Helo string // the name the client gave in EHLO/HELO
 }
 
 // smtpBackend records every delivered message; with user set it offers
@@ -92,7 +93,7 @@ func (s *smtpSession) Data(r io.Reader) error {
 	}
 	_, isTLS := s.conn.TLSConnectionState()
 	msg := s.cur
-	msg.Data, msg.TLS = raw, isTLS
+	msg.Data, msg.TLS, msg.Helo = raw, isTLS, s.conn.Hostname()
 	s.be.mu.Lock()
 	s.be.msgs = append(s.be.msgs, msg)
 	s.be.mu.Unlock()

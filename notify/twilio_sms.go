@@ -6,21 +6,17 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strings"
 )
 
 // twilioAPI is Twilio's REST API host.
 const twilioAPI = "https://api.twilio.com"
 
-// twilioMaxChars keeps an SMS to a few segments; Twilio's limit is 1600.
-const twilioMaxChars = 480
-
 // twilioAccountSID is "AC" and 32 hex digits.
 var twilioAccountSID = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
 
 // twilioSender sends one SMS per notification through Twilio's Messages
-// API: a short text of the headline, summary, endpoint and acknowledge
-// link, since a text message is read on a lock screen.
+// API: one line saying what happened and why, and the acknowledge link (see
+// smsText), since a text message is read on a lock screen and paid per segment.
 type twilioSender struct {
 	channelPoster
 	apiBase    string // twilioAPI; tests point it at a local receiver
@@ -53,23 +49,21 @@ func (s *twilioSender) Send(ctx context.Context, n *Notification) (Attempt, erro
 	return s.postForm(ctx, endpoint, form, header)
 }
 
-// twilioBody is the SMS text.
+// twilioBody is the SMS text of m: its one line (with the failing locations of a
+// service checked from several) and the acknowledge link (the alert's link once it
+// is resolved or acknowledged), within two segments.
 func twilioBody(m renderedMessage) string {
-	lines := []string{m.Headline}
-	if m.Summary != "" {
-		lines = append(lines, m.Summary)
-	}
-	for _, f := range m.Facts {
-		if f.Name == "Endpoint" || f.Name == "Since" {
-			lines = append(lines, f.Name+": "+f.Value)
-		}
-	}
-	ack := ""
+	link := ""
 	for _, l := range m.Links {
-		if l.Label == "Acknowledge" {
-			ack = "\nAck: " + l.URL
+		if l.Label == "Acknowledge" || link == "" {
+			link = l.URL
 		}
 	}
-	// The acknowledge link is kept whole however the rest is cut.
-	return truncateChars(strings.Join(lines, "\n"), twilioMaxChars-len([]rune(ack))) + ack
+	line := m.line()
+	for _, f := range m.Facts {
+		if f.Name == "Failing locations" { // a service checked from several (SPEC §8)
+			line = joinSentences(line, "Failing in "+f.Value+".")
+		}
+	}
+	return smsText(line, link, smsSegmentsMax)
 }

@@ -92,6 +92,9 @@ func defaultWebhookPayload(n *Notification, now time.Time) webhookEnvelope {
 	if n.AckURL != "" {
 		alert["ack_url"] = n.AckURL
 	}
+	if len(n.FailingRegions) > 0 {
+		alert["failing_regions"] = n.FailingRegions
+	}
 	if n.ResolvedAt != nil {
 		alert["resolved_at"] = n.ResolvedAt.UTC().Format(time.RFC3339)
 		down := n.DownFor

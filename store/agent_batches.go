@@ -93,3 +93,50 @@ func (db *DB) PruneAgentBatches(before time.Time) (int, error) {
 		}
 	}
 }
+
+// AgentBatch names one result batch of an agent process for the ledger: batch Seq of the
+// process Instance of location LocationID, received At.
+type AgentBatch struct {
+	LocationID, Instance string
+	Seq                  uint64
+	At                   time.Time
+}
+
+// RecordAgentBatch records the results of an agent's batch as RecordResults does (rollups,
+// service state, alert evaluation) and marks the batch recorded in the ledger, in ONE write
+// transaction: a batch is recorded with its ledger entry or not at all, so an agent that
+// sends it again after a lost acknowledgement or a server crash has it recorded once
+// (SPEC §8). When the ledger already holds batch.Seq (or a later one) nothing is written
+// and duplicate is true. It returns after the commit.
+func (db *DB) RecordAgentBatch(batch AgentBatch, items []RecordItem) (duplicate bool, err error) {
+	var skips skipCounts
+	err = db.update("", nil, func(tx txn) error {
+		b, err := tx.CreateBucketIfNotExists([]byte(bucketAgentBatches))
+		if err != nil {
+			return err
+		}
+		key := agentBatchKey(batch.LocationID, batch.Instance)
+		if v := b.Get(key); len(v) == 16 && binary.BigEndian.Uint64(v) >= batch.Seq {
+			duplicate = true
+			return nil
+		}
+		if len(items) > 0 {
+			w := db.newSeriesWriter(tx)
+			for i := range items {
+				if err := w.add(&items[i]); err != nil {
+					return err
+				}
+			}
+			if err := w.flush(); err != nil {
+				return err
+			}
+			skips = w.skips
+		}
+		return b.Put(key, append(be64(batch.Seq), be64(unixNanos(batch.At))...))
+	})
+	if err == nil && skips.invalid+skips.corrupt > 0 {
+		db.log.Warn("agent results skipped as malformed, or undecodable rollup rows replaced",
+			"invalid", skips.invalid, "corrupt", skips.corrupt)
+	}
+	return duplicate, err
+}

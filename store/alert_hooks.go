@@ -11,6 +11,9 @@ type ResultEvent struct {
 	Result      *CheckResult
 	ProbeStatus string
 	Maintenance *MaintenanceWindow
+	// FailingRegions are, for a service of several locations, the locations whose failure
+	// streaks make the quorum (the evaluator fills it; open alerts carry it).
+	FailingRegions []string
 }
 
 // AlertEvaluator decides, for one recorded result, what happens to the alerts of its

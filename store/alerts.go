@@ -63,6 +63,11 @@ type Alert struct {
 	FailureCount    int         `json:"failure_count"`
 	EscalationLevel int         `json:"escalation_level"`
 	Notes           []AlertNote `json:"notes"`
+	// FailingRegions are the probe locations whose failures made a service of several
+	// locations fail (SPEC §8); absent for a service of one location.
+	FailingRegions []string `json:"failing_regions,omitempty"`
+	// LocationID is the location a location.offline / location.degraded alert is about.
+	LocationID string `json:"location_id,omitempty"`
 
 	// LastStatus and LastError are what the latest failing result said (notifications).
 	LastStatus       string     `json:"last_status,omitempty"`
@@ -77,8 +82,11 @@ type Alert struct {
 // Open reports whether the alert is firing or acknowledged.
 func (a *Alert) Open() bool { return a.Status == AlertFiring || a.Status == AlertAcknowledged }
 
-// SubjectID is the service or heartbeat the alert is about.
+// SubjectID is the service, heartbeat or probe location the alert is about.
 func (a *Alert) SubjectID() string {
+	if a.LocationID != "" {
+		return a.LocationID
+	}
 	if a.HeartbeatID != "" {
 		return a.HeartbeatID
 	}

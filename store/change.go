@@ -44,6 +44,16 @@ var errChangeWithoutOrg = errors.New("store: a change with audit entries or even
 // logic registered with OnCommit then run after that apply, not after the rollback. A
 // recorder group is one transaction, so one Raft entry.
 func (db *DB) update(orgID string, ch *Change, fn func(tx txn) error) error {
+	if db.replicator != nil {
+		return db.updateReplicated(orgID, ch, fn)
+	}
+	return db.updateLocal(orgID, ch, fn)
+}
+
+// updateLocal is update committing to this node's file whatever the node is: a single
+// node's every write, and on a clustered node the writes every node makes alike for
+// itself (Options.Replicator).
+func (db *DB) updateLocal(orgID string, ch *Change, fn func(tx txn) error) error {
 	var rec *recorder
 	if db.capture != nil {
 		rec = newRecorder()
@@ -69,7 +79,7 @@ func (db *DB) update(orgID string, ch *Change, fn func(tx txn) error) error {
 // recording its mutations into rec (nil: not recording), and commits unless fn fails. A
 // commit that fails for lack of space returns an error that is ErrDiskFull.
 func (db *DB) write(rec *recorder, fn func(tx txn) error) error {
-	return db.observeSpace(db.kv.readWrite(rec, fn))
+	return db.observeSpace(db.onFile(func(f *boltFile) error { return f.readWrite(rec, fn) }))
 }
 
 // record writes ch's audit entries to organization orgID's audit log and hands its events

@@ -24,7 +24,7 @@ func damageFixture(t *testing.T) (path, orgID, smallOrgID string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.kv.NoSync = true // durability is not under test
+	db.kv.Load().NoSync = true // durability is not under test
 	_, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
 	if _, err := db.UpdateOrganization(org.ID, func(o *Organization) error { o.MaxServices = -1; return nil }, nil); err != nil {
 		t.Fatal(err)

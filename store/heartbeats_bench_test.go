@@ -37,7 +37,7 @@ func BenchmarkRecordPings(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	db.kv.NoSync = false // measure real durability
+	db.kv.Load().NoSync = false // measure real durability
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"errors"
 	"io"
 	"os"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // The store's view of bbolt. Every store function reads and writes through txn, bucket and
@@ -52,7 +54,23 @@ func readFile(kv *bolt.DB, fn func(tx txn) error) error {
 }
 
 // view runs fn in a read transaction of the database.
-func (db *DB) view(fn func(tx txn) error) error { return db.kv.read(fn) }
+func (db *DB) view(fn func(tx txn) error) error {
+	return db.onFile(func(f *boltFile) error { return f.read(fn) })
+}
+
+// onFile runs begin — one transaction — on the open file. A transaction that could not
+// begin because Restore had just swapped the file and closed the one begin was given is
+// begun again on the new one; begin fails that way before fn runs, so fn runs once.
+func (db *DB) onFile(begin func(f *boltFile) error) error {
+	for {
+		f := db.kv.Load()
+		err := begin(f)
+		if errors.Is(err, berrors.ErrDatabaseNotOpen) && db.kv.Load() != f {
+			continue
+		}
+		return err
+	}
+}
 
 // Writable reports whether tx is a write transaction.
 func (tx txn) Writable() bool { return tx.boltTx.Writable() }
@@ -89,8 +107,16 @@ func (tx txn) ForEach(fn func(name []byte, b bucket) error) error {
 	})
 }
 
-// OnCommit runs fn after the transaction commits (never if it rolls back).
-func (tx txn) OnCommit(fn func()) { tx.boltTx.OnCommit(fn) }
+// OnCommit runs fn after the transaction commits (never if it rolls back). On a
+// clustered node's logic transaction, which is rolled back, fn runs once the cluster has
+// committed and this node applied its write set (updateReplicated).
+func (tx txn) OnCommit(fn func()) {
+	if tx.rec != nil && tx.rec.deferCommits {
+		tx.rec.onCommit = append(tx.rec.onCommit, fn)
+		return
+	}
+	tx.boltTx.OnCommit(fn)
+}
 
 // ID is bbolt's transaction ID: every write transaction raises it by one.
 func (tx txn) ID() int { return tx.boltTx.ID() }

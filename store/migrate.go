@@ -108,7 +108,9 @@ func (db *DB) CheckEncryptionKey(check []byte) error {
 	if len(check) == 0 {
 		return errors.New("store: empty encryption key check value")
 	}
-	return db.update("", nil, func(tx txn) error {
+	// Local on a clustered node too: the value is an HMAC of the key, so every node of
+	// one cluster stores the same bytes, and each must check its own key.
+	return db.updateLocal("", nil, func(tx txn) error {
 		meta, err := tx.CreateBucketIfNotExists([]byte(bucketMeta))
 		if err != nil {
 			return err

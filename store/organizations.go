@@ -25,6 +25,9 @@ type Organization struct {
 type OrgSettings struct {
 	Timezone      string        `json:"timezone"`
 	AlertDefaults AlertDefaults `json:"alert_defaults"`
+	// DefaultLocations are the probe locations (names, SPEC §8) a new service is checked
+	// from when it names none; empty means the built-in location (LOCATION_NAME).
+	DefaultLocations []string `json:"default_locations,omitempty"`
 }
 
 // AlertDefaults are the organization's default alert rule parameters.

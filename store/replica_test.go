@@ -46,7 +46,7 @@ func startReplica(t testing.TB, path string) func(*WriteSet) error {
 	if err != nil {
 		t.Fatalf("open the replica of %s: %v", path, err)
 	}
-	replica.kv.NoSync = true
+	replica.kv.Load().NoSync = true
 	t.Cleanup(func() {
 		if err := replica.Close(); err != nil {
 			t.Errorf("close the replica: %v", err)

@@ -47,6 +47,14 @@ type CheckResult struct {
 	// reach the evaluator and are never stored (not in the series codec). A pointer keeps
 	// CheckResult comparable and the body uncopied. Nil when the probe gave none.
 	Facts *ResultFacts `json:"-"`
+	// Location is the probe location (name) that made the check, "" for a caller that does
+	// not say (the built-in location). ReceivedAt is when an agent's result reached the
+	// server, zero for the appliance's own: a result that arrives more than two intervals
+	// after its check is history only and never opens or resolves an alert (SPEC §8).
+	// Neither is stored in the raw row yet: they reach the service's per-location state
+	// and the evaluator.
+	Location   string    `json:"-"`
+	ReceivedAt time.Time `json:"-"`
 }
 
 // ResultFacts are the probe's extra observations for alert-rule expressions.

@@ -53,7 +53,7 @@ func benchmarkRecordResults(b *testing.B, capture func(*WriteSet) error) {
 		mustRecord(b, db, next()...)
 	}
 	clock.Set(start.Add(time.Hour))
-	db.kv.NoSync = false // measure real durability
+	db.kv.Load().NoSync = false // measure real durability
 	db.capture = capture
 	b.ReportAllocs()
 	n := 0

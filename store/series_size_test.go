@@ -59,7 +59,7 @@ func footprint(t testing.TB, db *DB) seriesFootprint {
 		t.Fatal(err)
 	}
 	f.fileSize = st.Size()
-	s := db.kv.Stats()
+	s := db.kv.Load().Stats()
 	f.freePages = s.FreePageN + s.PendingPageN
 	return f
 }

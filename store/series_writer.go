@@ -186,6 +186,9 @@ func (w *seriesWriter) add(item *RecordItem) error {
 	if err := ow.summarize(rec, r); err != nil {
 		return err
 	}
+	if svc.MultiLocation() {
+		return w.addLocated(ow, rec, r, probe, win, at, &entry) // service_locations.go
+	}
 	if head.last.has && at <= head.last.entry.at {
 		return nil // late arrival: history only, the service already shows something newer
 	}
@@ -197,18 +200,25 @@ func (w *seriesWriter) add(item *RecordItem) error {
 		svc.Status = r.Status
 	}
 	rec.changed = rec.changed || svc.Status != prev
-	head.last.has, head.last.entry, head.last.timings = true, entry, r.Timings
+	rec.setLatest(r, &entry)
+	w.alerts.ev = ResultEvent{OrgID: ow.id, Service: svc, PrevStatus: prev, Result: r, ProbeStatus: probe, Maintenance: win}
+	return w.evaluate(w.alerts, &w.alerts.ev)
+}
+
+// setLatest makes r, stored as e, the service's latest result: its head's, and its
+// certificate on the record when that changed.
+func (rec *recording) setLatest(r *CheckResult, e *rawEntry) {
+	head, svc := rec.head, rec.svc
+	head.last.has, head.last.entry, head.last.timings = true, *e, r.Timings
 	if r.Certificate != nil {
-		head.last.certAt, head.last.certAtSet = at, true
+		head.last.certAt, head.last.certAtSet = e.at, true
 		if svc.Certificate == nil || !sameCertificate(svc.Certificate, r.Certificate) {
 			c := *r.Certificate
 			c.CheckedAt = r.CheckedAt.UTC()
 			svc.Certificate, rec.changed = &c, true
 		}
 	}
-	rec.last.set(rec.svc, &head.last)
-	w.alerts.ev = ResultEvent{OrgID: ow.id, Service: svc, PrevStatus: prev, Result: r, ProbeStatus: probe, Maintenance: win}
-	return w.evaluate(w.alerts, &w.alerts.ev)
+	rec.last.set(svc, &head.last)
 }
 
 // addRaw adds a result to its raw block: the head's open one, a new one that replaces

@@ -46,6 +46,20 @@ type Service struct {
 	Certificate *Certificate `json:"certificate,omitempty"`
 	CreatedAt   time.Time    `json:"created_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`
+
+	// Locations are the probe locations (names, SPEC §8) that check the service; empty
+	// means the built-in location alone. LocationQuorum is how many of them must see a
+	// failure for the service to fail; 0 means ceil(n/2) (Quorum).
+	Locations      []string `json:"locations,omitempty"`
+	LocationQuorum int      `json:"location_quorum,omitempty"`
+	// LocationStatus and LocationCheckedAt are, for a service of several locations, each
+	// location's latest result (status and check time); the service's Status is their
+	// quorum verdict (service_locations.go).
+	LocationStatus    map[string]string    `json:"location_status,omitempty"`
+	LocationCheckedAt map[string]time.Time `json:"location_checked_at,omitempty"`
+	// LastLocation is, for a service of several locations, where the latest result
+	// (Last*) came from.
+	LastLocation string `json:"last_location,omitempty"`
 }
 
 // Certificate is a TLS certificate as a check saw it.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 )
 
 // recordCache keeps the service records the recorder decoded, each with the bytes it was
@@ -29,8 +30,9 @@ type cachedRecord struct {
 const maxCachedRecords = 100_000
 
 // service returns a copy of the service stored as raw (organization orgID), decoding raw
-// only when the cache holds other bytes for it. The copy may be changed freely: its
-// certificate, the one field the recorder changes in place, is copied too.
+// only when the cache holds other bytes for it. The copy may be changed freely: what the
+// recorder changes in place — the certificate, the per-location statuses and check
+// times — is copied too.
 func (c *recordCache) service(orgID, id string, raw []byte) (*Service, error) {
 	if c.entries == nil || len(c.entries) >= maxCachedRecords {
 		c.entries = map[string]*cachedRecord{}
@@ -50,6 +52,7 @@ func (c *recordCache) service(orgID, id string, raw []byte) (*Service, error) {
 		cert := *s.Certificate
 		s.Certificate = &cert
 	}
+	s.LocationStatus, s.LocationCheckedAt = maps.Clone(s.LocationStatus), maps.Clone(s.LocationCheckedAt)
 	return &s, nil
 }
 

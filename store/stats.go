@@ -65,7 +65,7 @@ func (db *DB) Storage() (StorageStats, error) {
 		return out, fmt.Errorf("store: storage stats: %w", err)
 	}
 	out.FileSize = st.Size()
-	s := db.kv.Stats()
+	s := db.kv.Load().Stats()
 	out.FreePages = s.FreePageN + s.PendingPageN
 	out.FreeBytes = int64(out.FreePages) * int64(out.PageSize)
 	return out, nil

@@ -3,7 +3,7 @@
 //
 // Bucket tree:
 //
-//	meta                      schema_version → uint64 BE; key_check → bytes
+//	meta                      schema_version → uint64 BE; key_check → bytes; raft_index → uint64 BE (a cluster node: raft_index.go)
 //	users                     userID → User JSON
 //	idx_user_email            lower(email) → userID
 //	idx_user_orgs             userID + "/" + orgID → nil          (profile org list)
@@ -90,6 +90,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -123,6 +124,13 @@ type Options struct {
 	// single node is no slower, SPEC §9). It is the seam the cluster replicates: see
 	// update (change.go) for the flow the leader builds on it.
 	Capture func(ws *WriteSet) error
+	// Replicator, when set, makes this a clustered node's store (SPEC §9): every write
+	// after Open's own goes through the cluster (updateReplicated, replicate.go) and
+	// commits here only when the cluster's state machine applies it (ApplyEntry). Open's
+	// own writes (migrations, finishing an interrupted organization deletion) and the
+	// encryption key check stay local: every node makes them alike from its own binary
+	// and keys. nil: a single node, which commits its writes itself.
+	Replicator Replicator
 
 	// What must run inside write transactions, decided by other packages: the alert state
 	// machine (alerting.StateMachine.StoreHooks), the maintenance rule
@@ -163,7 +171,11 @@ func (opts *Options) validate() error {
 
 // DB is an open AlertifyPro database. It is safe for concurrent use.
 type DB struct {
-	kv        *boltFile // bbolt, with transactions safe against a damaged file
+	// kv is the open file, bbolt with transactions safe against a damaged file. Restore
+	// swaps it for the file a cluster snapshot brought (restore.go); everything else
+	// only loads it.
+	kv        atomic.Pointer[boltFile]
+	noSync    bool // Options.NoSync, for every file kv holds
 	path      string
 	now       func() time.Time
 	log       *slog.Logger
@@ -191,6 +203,12 @@ type DB struct {
 	capture func(ws *WriteSet) error
 	// space follows full-disk episodes: writes refused for lack of space (disk_full.go).
 	space diskSpace
+	// replicator is Options.Replicator, set once Open's own writes are done; writeMu is
+	// the store-wide write lock a clustered node's writes hold (replicate.go).
+	replicator Replicator
+	writeMu    sync.Mutex
+	// appliedIndex is the Raft index of the last cluster entry applied (raft_index.go).
+	appliedIndex atomic.Uint64
 }
 
 // Open opens (creating if needed, mode 0600) the database at path, waits at most one second
@@ -209,13 +227,14 @@ func open(path string, opts Options, migrations []migration) (*DB, error) {
 		return nil, err
 	}
 	if err := db.migrate(migrations); err != nil {
-		_ = db.kv.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	if err := db.finishOrgDeletions(); err != nil {
-		_ = db.kv.Close()
+		_ = db.Close()
 		return nil, err
 	}
+	db.replicator = opts.Replicator
 	return db, nil
 }
 
@@ -238,8 +257,12 @@ func openFile(path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.kv = kv
-	db.kv.NoSync = opts.NoSync
+	kv.NoSync, db.noSync = opts.NoSync, opts.NoSync
+	db.kv.Store(kv)
+	if err := db.loadAppliedIndex(); err != nil {
+		_ = kv.Close()
+		return nil, err
+	}
 	db.eventSinks = append(db.eventSinks, db.webhookSink) // outbound webhooks (SPEC §3.15)
 	// Status-page subscribers hear of incident updates and maintenance (SPEC §3.16).
 	db.afterIncident = append(db.afterIncident, db.notifyIncidentSubscribers)
@@ -249,7 +272,7 @@ func openFile(path string, opts Options) (*DB, error) {
 
 // Close releases the file and its lock. Closing twice is harmless.
 func (db *DB) Close() error {
-	return db.kv.Close()
+	return db.kv.Load().Close()
 }
 
 // Path returns the database file path given to Open.
@@ -261,7 +284,7 @@ func (db *DB) Path() string {
 // Once a transaction has met a damaged page, it reports that damage (ErrDamaged); while
 // writes are refused for lack of space, it reports that (ErrDiskFull).
 func (db *DB) Ping() error {
-	if d := db.kv.damaged.Load(); d != nil {
+	if d := db.kv.Load().damaged.Load(); d != nil {
 		return d
 	}
 	if err := db.diskFull(); err != nil {

@@ -81,7 +81,7 @@ func openTestFile(t testing.TB, path string, opts Options, replicate bool) *DB {
 		t.Fatalf("Open(%s): %v", path, err)
 	}
 	// Durability is not under test; skipping fsync keeps the suite fast on a shared disk.
-	db.kv.NoSync = true
+	db.kv.Load().NoSync = true
 	t.Cleanup(func() {
 		if err := db.Close(); err != nil {
 			t.Errorf("Close: %v", err)

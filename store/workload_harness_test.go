@@ -40,6 +40,9 @@ type workload struct {
 	flaky   int // answers /flaky has given (the first two are 503)
 	sets    [][]byte
 	marks   []checkpoint
+	// repl is the cluster of a clustered workload (newClusteredWorkload): db is its
+	// leader; nil for a single node.
+	repl *loopReplicator
 }
 
 // checkpoint is what the database held after its first sets writes.
@@ -50,6 +53,13 @@ type checkpoint struct {
 }
 
 func newWorkload(t *testing.T) *workload {
+	t.Helper()
+	return newWorkloadWith(t, false)
+}
+
+// newWorkloadWith is newWorkload; with clustered, db is the leader of a loopReplicator
+// whose follower applies the same entries.
+func newWorkloadWith(t *testing.T, clustered bool) *workload {
 	t.Helper()
 	w := &workload{t: t, dir: t.TempDir(), now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	var err error
@@ -70,10 +80,21 @@ func newWorkload(t *testing.T) *workload {
 		w.sets = append(w.sets, raw)
 		return err
 	}
+	if clustered {
+		w.repl = &loopReplicator{}
+		opts.Replicator = w.repl
+	}
 	if w.db, err = store.Open(filepath.Join(w.dir, "alertifypro.db"), opts); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.db.Close() })
+	if clustered {
+		follower, err := store.Open(filepath.Join(w.dir, "follower.db"), w.opts)
+		w.must(err)
+		t.Cleanup(func() { follower.Close() })
+		w.must(follower.CheckEncryptionKey(w.sealer.KeyCheck()))
+		w.repl.nodes = []*store.DB{w.db, follower}
+	}
 	w.alerter = alerting.NewAlerter(w.db, sm)
 	policy, err := egress.ParsePolicy(egress.ModePrivate, nil, nil) // the receiver is on loopback
 	if err != nil {

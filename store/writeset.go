@@ -159,6 +159,10 @@ type recorder struct {
 	set   WriteSet
 	paths map[pathKey]uint32 // every path recorded so far, so each is stored once
 	err   error              // errWriteSetTooLarge once the set overflowed
+	// deferCommits: the transaction is a clustered node's logic, rolled back; what it
+	// registers with OnCommit waits in onCommit for the cluster's commit (replicate.go).
+	deferCommits bool
+	onCommit     []func()
 }
 
 // pathKey identifies a path by its parent and name.

@@ -24,21 +24,24 @@ var ErrWriteSetMismatch = errors.New("store: the write set does not fit the data
 // meta inside this same transaction, so a restarted node knows exactly which entry it
 // applied last.
 func (db *DB) ApplyWriteSet(ws *WriteSet) error {
-	return db.write(nil, func(tx txn) error {
-		r := replay{ws: ws, tx: tx, open: make([]bucket, len(ws.paths)+1)}
-		for i, op := range ws.ops {
-			if err := r.apply(op); err != nil {
-				return fmt.Errorf("%w: mutation %d of %d (%s in %s): %w", ErrWriteSetMismatch,
-					i+1, len(ws.ops), op.kind, ws.pathString(op.path), err)
-			}
-			// Rules are cached across transactions (alert_tx_rules.go); a rule writer
-			// drops its organization's, so a replay of its writes must too.
-			if orgID, ok := ws.rulesChanged(op); ok {
-				db.invalidateRules(orgID)
-			}
+	return db.write(nil, func(tx txn) error { return db.replayWriteSet(tx, ws) })
+}
+
+// replayWriteSet replays ws's mutations in order inside tx.
+func (db *DB) replayWriteSet(tx txn, ws *WriteSet) error {
+	r := replay{ws: ws, tx: tx, open: make([]bucket, len(ws.paths)+1)}
+	for i, op := range ws.ops {
+		if err := r.apply(op); err != nil {
+			return fmt.Errorf("%w: mutation %d of %d (%s in %s): %w", ErrWriteSetMismatch,
+				i+1, len(ws.ops), op.kind, ws.pathString(op.path), err)
 		}
-		return nil
-	})
+		// Rules are cached across transactions (alert_tx_rules.go); a rule writer
+		// drops its organization's, so a replay of its writes must too.
+		if orgID, ok := ws.rulesChanged(op); ok {
+			db.invalidateRules(orgID)
+		}
+	}
+	return nil
 }
 
 // replay is one ApplyWriteSet: the buckets its paths resolved to so far.

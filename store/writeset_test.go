@@ -18,7 +18,7 @@ func openReplica(t testing.TB) *DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.kv.NoSync = true
+	db.kv.Load().NoSync = true
 	t.Cleanup(func() {
 		if err := db.Close(); err != nil {
 			t.Errorf("Close: %v", err)

@@ -21,6 +21,7 @@ import (
 	"github.com/alertifypro/alertifypro/agent"
 	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/api"
+	"github.com/alertifypro/alertifypro/cluster"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/monitor"
 	"github.com/alertifypro/alertifypro/store"
@@ -56,9 +57,9 @@ type Options struct {
 	// that no engine is running. For load programs that measure something else; the
 	// engine is the one worker it removes (Workers).
 	NoEngine bool
-	// AgentSink receives the results agents report (SPEC §8); nil is an agent.MeterSink,
-	// which counts them. Tests pass one that keeps them.
-	AgentSink agent.ResultSink
+	// WrapAgentSink, when set, wraps the sink that records agents' results (SPEC §8): tests
+	// see what is recorded through it.
+	WrapAgentSink func(agent.ResultSink) agent.ResultSink
 }
 
 // App is the assembled appliance. Build it with New, run it with Run, close it with Close.
@@ -69,9 +70,12 @@ type App struct {
 	engine  *monitor.Engine // nil with Options.NoEngine
 	alerter *alerting.Alerter
 	agents  *agent.Hub
-	handler http.Handler
-	server  *http.Server
-	workers []worker
+	// agentResults records what agents report; its counts are on /metrics.
+	agentResults *agent.StoreSink
+	handler      http.Handler
+	server       *http.Server
+	workers      []worker
+	cluster      *cluster.Node // nil on a single node
 }
 
 // New builds the appliance of cfg: it creates DATA_DIR, opens the database (a damaged
@@ -94,8 +98,15 @@ func New(cfg *config.Config, opts Options) (*App, error) {
 	return assemble(cfg, opts, filepath.Join(cfg.DataDir, DBFileName))
 }
 
-// Close closes the store; call it after Run has returned. Closing twice is harmless.
-func (a *App) Close() error { return a.db.Close() }
+// Close leaves the cluster (a clustered node) and closes the store; call it after Run has
+// returned. Closing twice is harmless.
+func (a *App) Close() error {
+	var err error
+	if a.cluster != nil {
+		err = a.cluster.Close()
+	}
+	return errors.Join(err, a.db.Close())
+}
 
 // DB is the application's store (tests seed it and read what the server wrote).
 func (a *App) DB() *store.DB { return a.db }

@@ -23,6 +23,9 @@ type worker struct {
 	// detached: it runs outside the group, so its failure does not stop the others; Run
 	// returns it at the end.
 	detached bool
+	// leaderOnly: on a clustered node it runs only while the node leads the cluster,
+	// stopped when leadership is lost and started again on the next term (SPEC §9).
+	leaderOnly bool
 }
 
 // Run runs every worker and serves on ln until ctx ends or a worker fails, then shuts
@@ -40,6 +43,10 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 		wctx := gctx
 		if w.untilDrained {
 			wctx = drained
+		}
+		if w.leaderOnly && a.cluster != nil {
+			run := w.run
+			w.run = func(ctx context.Context) error { return a.cluster.Leadership().WhileLeading(ctx, run) }
 		}
 		if w.detached {
 			done := make(chan error, 1)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/alertifypro/alertifypro/agent"
 	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/api"
+	"github.com/alertifypro/alertifypro/cluster"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/egress"
@@ -32,9 +34,21 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		return nil, err
 	}
 	bell := notify.NewDoorbell()
+	// Which probe locations are online: the agent hub keeps it, the state machine reads it
+	// inside the store's transactions (SPEC §8). On the wall clock, as timers are.
+	board := &alerting.LocationBoard{Builtin: cfg.BuiltinLocation()}
 	sm := alerting.NewStateMachine(alerting.Config{BaseURL: cfg.BaseURL, Logger: logger, Now: opts.Now,
-		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: bell.Ring})
-	db, err := store.Open(path, storeOptions(cfg, opts, sm, sealer))
+		AckKey: alerting.DeriveAckKey(cfg.JWTKey), Wake: bell.Ring, Location: cfg.BuiltinLocation(), Locations: board})
+	sopts := storeOptions(cfg, opts, sm, sealer)
+	var node *cluster.Node
+	if cfg.Clustered() {
+		// Before the store: a cluster node's store commits through it (SPEC §9).
+		if node, err = newClusterNode(cfg, opts); err != nil {
+			return nil, err
+		}
+		sopts.Replicator = node
+	}
+	db, err := store.Open(path, sopts)
 	if err != nil {
 		return nil, err
 	}
@@ -42,13 +56,25 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 	if err := db.CheckEncryptionKey(sealer.KeyCheck()); err != nil {
 		return nil, err
 	}
+	if node != nil {
+		if err := node.Start(db); err != nil {
+			return nil, err
+		}
+		// Deferred after closeOnError, so it runs first: the node stops applying
+		// before the store closes.
+		defer func() {
+			if err != nil {
+				err = errors.Join(err, node.Close())
+			}
+		}()
+	}
 	policy, err := egress.ParsePolicy(cfg.EgressPolicy, cfg.EgressAllowCIDRs, cfg.EgressDenyCIDRs)
 	if err != nil {
 		return nil, err
 	}
 	guard := egress.New(policy, egress.WithSystemResolver(opts.SystemResolver...))
 	userAgent := "AlertifyPro/" + opts.Version
-	a = &App{cfg: cfg, log: logger, db: db, alerter: alerting.NewAlerter(db, sm)}
+	a = &App{cfg: cfg, log: logger, db: db, alerter: alerting.NewAlerter(db, sm), cluster: node}
 	if !opts.NoEngine {
 		// Checks leave from PROBE_SOURCE_ADDR when it is set (SPEC §8); deliveries do not.
 		probeGuard := guard
@@ -64,18 +90,24 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 	purger := store.NewHistoryPurger(db, logger)
 	// Every notification delivery, test sends included, goes out through the egress guard.
 	notifyDeps := notify.NewDeps(guard, smtpConfig(cfg), userAgent)
+	notifyDeps.HeloName = notify.HeloNameOf(cfg.BaseURL)
 	destinations := &notify.Destinations{Store: db, Opener: sealer, Logger: logger, Deps: notifyDeps}
 	outbox := &notify.OutboxSender{Store: db, Resolve: destinations.Resolve, Logger: logger, Now: opts.Now,
 		OnDelivered: destinations.OnDelivered, OnPermanent: destinations.OnPermanent, Doorbell: bell}
+	if node != nil { // never a typed nil in the interface
+		outbox.Fence = node
+	}
 	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
 	pings := alerting.NewPingRecorder(db, logger)
 	// The agent channel (SPEC §8): assignments out, validated result batches in.
-	sink := opts.AgentSink
-	if sink == nil {
-		sink = &agent.MeterSink{Logger: logger}
+	// Their results go into the same history and alert evaluation as the engine's.
+	a.agentResults = &agent.StoreSink{Store: db}
+	var sink agent.ResultSink = a.agentResults
+	if opts.WrapAgentSink != nil {
+		sink = opts.WrapAgentSink(sink)
 	}
-	a.agents = &agent.Hub{Store: db, Sink: sink, Opener: sealer, Version: opts.Version, Logger: logger}
-	router, err := api.NewRouter(api.Deps{
+	a.agents = &agent.Hub{Store: db, Sink: sink, Opener: sealer, Version: opts.Version, Logger: logger, Presence: board}
+	deps := api.Deps{
 		Config:    cfg,
 		Store:     db,
 		Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
@@ -91,7 +123,13 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		Notify:    notifyDeps,
 		Pings:     pings,
 		Agents:    a.agents,
-	})
+		// Agents' recorded results on /metrics.
+		AgentResults: a.agentResults,
+	}
+	if node != nil { // never a typed nil in the interface
+		deps.Cluster = node
+	}
+	router, err := api.NewRouter(deps)
 	if err != nil {
 		return nil, fmt.Errorf("build router: %w", err)
 	}
@@ -100,22 +138,35 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		// Outside the others' group, as it always ran: an engine failure is reported when
 		// Run returns and stops nothing else. It stops once the HTTP server has drained:
 		// "check now" requests record through it.
-		a.workers = append(a.workers, worker{name: "engine", run: a.engine.Run, detached: true, untilDrained: true})
+		run := a.engine.Run
+		if node != nil {
+			run = a.runEngineClustered // schedules only while leading (cluster.go)
+		}
+		a.workers = append(a.workers, worker{name: "engine", run: run, detached: true, untilDrained: true})
 	}
+	// On a clustered node the workers marked leaderOnly run only while it leads (SPEC §9).
 	a.workers = append(a.workers, []worker{
-		{name: "janitor", run: (&store.Janitor{DB: db, Logger: logger, Now: opts.Now}).Run},
-		{name: "history purger", run: purger.Run},
-		{name: "outbox sender", run: outbox.Run},
+		{name: "janitor", run: (&store.Janitor{DB: db, Logger: logger, Now: opts.Now}).Run, leaderOnly: true},
+		{name: "history purger", run: purger.Run, leaderOnly: true},
+		{name: "outbox sender", run: outbox.Run, leaderOnly: true},
 		// maintenance.started / maintenance.ended webhook events, each transition once.
-		{name: "maintenance events", run: (&alerting.MaintenanceEvents{Store: db, Now: opts.Now, Logger: logger, Wake: bell.Ring}).Run},
+		{name: "maintenance events", run: (&alerting.MaintenanceEvents{Store: db, Now: opts.Now, Logger: logger, Wake: bell.Ring}).Run, leaderOnly: true},
 		// The ping recorder stops after the HTTP server has drained, so in-flight pings commit.
 		{name: "ping recorder", run: pings.Run, untilDrained: true},
-		{name: "heartbeat watcher", run: (&alerting.HeartbeatWatcher{Store: db, Now: opts.Now, Logger: logger}).Run},
-		{name: "alerter", run: a.alerter.Run},
+		{name: "heartbeat watcher", run: (&alerting.HeartbeatWatcher{Store: db, Now: opts.Now, Logger: logger}).Run, leaderOnly: true},
+		{name: "alerter", run: a.alerter.Run, leaderOnly: true},
 		// It closes the agents' connections itself (the HTTP server does not drain hijacked
 		// ones) and waits for their handlers, which record through the store.
 		{name: "agent hub", run: a.agents.Run},
+		// location.offline / location.degraded alerts, one per episode.
+		// Leader-only: it raises alerts, from the presence of the agents connected to this
+		// node (in a cluster, agents connect to the leader).
+		{name: "location watch", run: (&alerting.LocationWatch{Alerter: a.alerter, Board: board, Logger: logger}).Run, leaderOnly: true},
 	}...)
+	if node != nil {
+		// Writes other nodes forward to this one while it leads; drained like the API.
+		a.workers = append(a.workers, worker{name: "cluster forwarding", run: a.serveForwarded, untilDrained: true})
+	}
 	return a, nil
 }
 
@@ -149,6 +200,7 @@ func newEngine(cfg *config.Config, opts Options, db *store.DB, sealer *crypto.Se
 		Poll:        cfg.SchedulerPollInterval,
 		Concurrency: cfg.CheckConcurrency,
 		Logger:      opts.Logger,
+		Location:    cfg.BuiltinLocation(),
 	})
 	if d := opts.FirstCheckDelay; d > 0 {
 		e.Scheduler.Jitter = func(string, time.Duration) time.Duration { return d }
@@ -162,7 +214,7 @@ func smtpConfig(cfg *config.Config) *notify.SMTPConfig {
 		return nil
 	}
 	return &notify.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
-		Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS}
+		Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS, HeloName: notify.HeloNameOf(cfg.BaseURL)}
 }
 
 // utcClock is now, or the wall clock in UTC.

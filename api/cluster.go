@@ -1,0 +1,151 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/cluster"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// Cluster is what the API needs of this node's cluster membership (SPEC §9); a
+// *cluster.Node is one. nil in Deps: a single node, and none of this runs.
+type Cluster interface {
+	NodeID() string
+	// Ready is nil while the node has a leader and has applied the log up to it.
+	Ready() error
+	Status() (*cluster.Status, error)
+	// Writable is nil while this node leads (it serves writes itself).
+	Writable() error
+	// Forward sends the request to the leader and copies its answer (cluster.Node.Forward);
+	// cluster.ErrNoLeader, having written nothing, while no leader is known.
+	Forward(w http.ResponseWriter, r *http.Request, clientIP string, fail func(error)) error
+}
+
+// Response headers of a clustered node (SPEC §9).
+const (
+	headerNode  = "X-AlertifyPro-Node"  // the node that answered
+	headerIndex = "X-AlertifyPro-Index" // after a write: the Raft index this node had applied
+)
+
+// clusterHeaders makes a follower forward a request that writes to the leader, whose
+// answer — with its own headers — the client gets as if it had asked the leader (SPEC §9).
+// Every other request it serves here: it names the answering node, and on a request that
+// may write, the Raft index this node had applied when it answered: at or above the
+// write's own entry, since a write answers only after its entry applied here, so a client
+// can later ask any node for at least that index. A request another node forwarded is
+// never forwarded again; while no leader is known it is served here and a write is refused
+// as not the leader's.
+func clusterHeaders(cl Cluster, db *store.DB) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if writes(c.Request) && !cluster.IsForwarded(c.Request.Context()) && cl.Writable() != nil {
+			// One request ID in both nodes' logs, and one in the answer: the leader's,
+			// which is this one. Vary comes with the leader's answer too.
+			c.Request.Header.Set("X-Request-ID", c.GetString(ctxRequestID))
+			c.Writer.Header().Del("X-Request-ID")
+			c.Writer.Header().Del("Vary")
+			err := cl.Forward(c.Writer, c.Request, c.ClientIP(), func(err error) {
+				loggerFrom(c).Warn("forwarding a request to the cluster's leader failed", "error", err.Error())
+				c.Header("X-Request-ID", c.GetString(ctxRequestID))
+				writeError(c, errLeaderUnreachable())
+			})
+			if err == nil {
+				c.Abort()
+				return
+			}
+		}
+		c.Header(headerNode, cl.NodeID())
+		if writes(c.Request) {
+			c.Writer = &indexStamper{ResponseWriter: c.Writer, db: db}
+		}
+		c.Next()
+	}
+}
+
+// writes reports whether r may write: every method but GET, HEAD and OPTIONS, and the GET
+// endpoints that record something (heartbeat pings, subscription confirmations). The
+// agent channel is not forwarded: an agent connects to the leader itself.
+func writes(r *http.Request) bool {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		p := r.URL.Path
+		return strings.HasPrefix(p, "/api/v1/heartbeat/") || p == "/api/v1/public/subscriptions/confirm"
+	case http.MethodOptions:
+		return false
+	}
+	return !strings.HasPrefix(r.URL.Path, "/api/v1/agent/")
+}
+
+// indexStamper sets X-AlertifyPro-Index when the response's header is about to be sent,
+// that is after the handler did its write.
+type indexStamper struct {
+	gin.ResponseWriter
+	db      *store.DB
+	stamped bool
+}
+
+func (w *indexStamper) stamp() {
+	if !w.stamped {
+		w.stamped = true
+		w.Header().Set(headerIndex, strconv.FormatUint(w.db.AppliedIndex(), 10))
+	}
+}
+
+func (w *indexStamper) WriteHeader(code int) { w.stamp(); w.ResponseWriter.WriteHeader(code) }
+
+func (w *indexStamper) WriteHeaderNow() { w.stamp(); w.ResponseWriter.WriteHeaderNow() }
+
+func (w *indexStamper) Write(p []byte) (int, error) { w.stamp(); return w.ResponseWriter.Write(p) }
+
+func (w *indexStamper) WriteString(s string) (int, error) {
+	w.stamp()
+	return w.ResponseWriter.WriteString(s)
+}
+
+// clusterHandlers serve the instance admin's view of the cluster.
+type clusterHandlers struct {
+	*base
+	cluster Cluster
+}
+
+// status answers GET /admin/cluster: {"clustered": false} on a single node, else the
+// cluster as this node sees it (cluster.Status).
+func (h *clusterHandlers) status(c *gin.Context) error {
+	if h.cluster == nil {
+		c.JSON(http.StatusOK, gin.H{"clustered": false})
+		return nil
+	}
+	s, err := h.cluster.Status()
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, struct {
+		Clustered bool `json:"clustered"`
+		*cluster.Status
+	}{true, s})
+	return nil
+}
+
+// errNotLeader answers a write that reached a node that does not lead the cluster.
+func errNotLeader() *Error {
+	return &Error{Status: http.StatusServiceUnavailable, Code: "not_leader",
+		Message: "This node of the cluster is not its leader, so it cannot save the change (nothing was saved). " +
+			"Send the request to the leader, or again in a moment if an election is under way."}
+}
+
+// errLeaderUnreachable answers a write this node could not forward to the leader.
+func errLeaderUnreachable() *Error {
+	return &Error{Status: http.StatusServiceUnavailable, Code: "leader_unreachable",
+		Message: "This node could not reach the cluster's leader to save the change. If the connection broke " +
+			"after the request was sent, the change may have been saved: check before sending it again."}
+}
+
+// errCommitUnknown answers a write whose commit the cluster could not confirm.
+func errCommitUnknown() *Error {
+	return &Error{Status: http.StatusServiceUnavailable, Code: "commit_unknown",
+		Message: "The cluster lost its leader while saving this change: it may or may not have been saved. " +
+			"Check before sending it again."}
+}
