@@ -76,9 +76,10 @@ func (r *Recorder) Record(item Recorded) error { return r.record(item, false) }
 // commits as soon as what is queued is drained, without lingering.
 func (r *Recorder) RecordNow(item Recorded) error { return r.record(item, true) }
 
-// announce tells the recorder that a check has started whose result will come through
-// recordAnnounced, so a group may wait for it (within Linger).
-func (r *Recorder) announce() { r.coming.Add(1) }
+// announce tells the recorder that n checks are starting whose results will come
+// through recordAnnounced, so a group may wait for them (within Linger); a negative n
+// takes back announced checks that did not start.
+func (r *Recorder) announce(n int) { r.coming.Add(int64(n)) }
 
 // recordAnnounced records the result of an announced check.
 func (r *Recorder) recordAnnounced(item Recorded) error {

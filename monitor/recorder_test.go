@@ -96,7 +96,7 @@ func TestRecorderGroupsAnnouncedResults(t *testing.T) {
 	r, groups := lingerRecorder(t, time.Minute)
 	const n = 5
 	for range n {
-		r.announce()
+		r.announce(1)
 	}
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -127,8 +127,8 @@ func TestRecorderGroupsAnnouncedResults(t *testing.T) {
 func TestRecorderLingerIsBounded(t *testing.T) {
 	const linger = 50 * time.Millisecond
 	r, groups := lingerRecorder(t, linger)
-	r.announce()
-	r.announce() // the hanging one
+	r.announce(1)
+	r.announce(1) // the hanging one
 	start := time.Now()
 	if err := r.recordAnnounced(Recorded{ServiceID: "fast"}); err != nil {
 		t.Fatal(err)
@@ -146,7 +146,7 @@ func TestRecorderLingerIsBounded(t *testing.T) {
 // results of scheduled checks still running.
 func TestRecorderCommitsCheckNowAtOnce(t *testing.T) {
 	r, groups := lingerRecorder(t, time.Minute)
-	r.announce() // a scheduled check that hangs
+	r.announce(1) // a scheduled check that hangs
 	start := time.Now()
 	if err := r.RecordNow(Recorded{ServiceID: "now"}); err != nil {
 		t.Fatal(err)
@@ -162,7 +162,7 @@ func TestRecorderCommitsCheckNowAtOnce(t *testing.T) {
 func TestRecorderStopsLingeringWhenFull(t *testing.T) {
 	r, groups := lingerRecorder(t, time.Minute)
 	for range 2 * lingerFull {
-		r.announce()
+		r.announce(1)
 	}
 	start := time.Now()
 	var wg sync.WaitGroup

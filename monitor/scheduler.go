@@ -146,8 +146,14 @@ func (s *Scheduler) untilNext(now time.Time) time.Duration {
 // dispatch starts every check that is due. It returns false when ctx ended
 // while it waited for a free slot.
 func (s *Scheduler) dispatch(ctx context.Context, sem chan struct{}, wg *sync.WaitGroup) bool {
+	now := s.Now()
+	// Every check due now is announced to the recorder before any of them starts, so that
+	// it sees all the results of the tick coming even when the first is recorded before
+	// the last has started; those that do not start (skipped, ctx ended) are taken back.
+	unstarted := s.queue.dueCount(now)
+	s.Checker.Recorder.announce(unstarted)
+	defer func() { s.Checker.Recorder.announce(-unstarted) }()
 	for len(s.queue) > 0 {
-		now := s.Now()
 		e := s.queue[0]
 		if e.next.After(now) {
 			return true
@@ -174,10 +180,7 @@ func (s *Scheduler) dispatch(ctx context.Context, sem chan struct{}, wg *sync.Wa
 			continue
 		}
 		s.Checker.Metrics.drift.observe(s.Now().Sub(planned))
-		// Announced here, before any check of this tick runs, so that the recorder sees
-		// every result of the tick coming even when the first one is recorded before the
-		// goroutines of the last ones have run.
-		s.Checker.Recorder.announce()
+		unstarted-- // its check records as an announced one (Checker.check)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -297,4 +300,21 @@ func nextAfter(planned time.Time, interval time.Duration, now time.Time) time.Ti
 	}
 	missed := now.Sub(next)/interval + 1
 	return next.Add(missed * interval)
+}
+
+// dueCount counts the entries planned at or before now, walking only the part of the
+// heap that holds them (an entry's children are planned no earlier than it).
+func (h schedHeap) dueCount(now time.Time) int {
+	n := 0
+	var walk func(i int)
+	walk = func(i int) {
+		if i >= len(h) || h[i].next.After(now) {
+			return
+		}
+		n++
+		walk(2*i + 1)
+		walk(2*i + 2)
+	}
+	walk(0)
+	return n
 }
