@@ -241,10 +241,15 @@ func acknowledgedWrites(t *testing.T, base string) []fsyncAck {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// The raw result's key: the service's UUID and the check time, big-endian nanos.
-			key := binary.BigEndian.AppendUint64(prefix[:], uint64(at.UnixNano()))
+			// The result lands in its service's series head (store/series_head.go): in the
+			// leaf page, the key — the service's UUID — followed by the value, which starts
+			// with the encoding's version (1), its sections (latest result, open raw block
+			// and the open row of each of the three rollup levels: 0x1f once a result is
+			// recorded) and the latest result's check time, big-endian nanos.
+			head := append(prefix[:], 0x01, 0x1f)
+			head = binary.BigEndian.AppendUint64(head, uint64(at.UnixNano()))
 			acks = append(acks, fsyncAck{what: "check-now of " + name + " at " + res.CheckedAt,
-				response: []byte(`"checked_at":"` + res.CheckedAt + `"`), stored: key})
+				response: []byte(`"checked_at":"` + res.CheckedAt + `"`), stored: head})
 		}
 	}
 	return acks

@@ -47,7 +47,7 @@ func (c *Checker) Check(ctx context.Context, s *store.Service) (Result, error) {
 		return Result{}, ErrCheckRunning
 	}
 	defer c.release(s.ID)
-	return c.check(ctx, s)
+	return c.check(ctx, s, true)
 }
 
 // claim marks a check of serviceID as in flight; false when one already is.
@@ -73,8 +73,11 @@ func (c *Checker) location() string {
 	return c.Location
 }
 
-// check runs and records one check of s; the caller holds its claim.
-func (c *Checker) check(ctx context.Context, s *store.Service) (Result, error) {
+// check runs and records one check of s; the caller holds its claim. A check run now
+// (someone waits for it) commits without the recorder's linger; a scheduled one was
+// announced to the recorder by the scheduler when it started it (Recorder.announce), so
+// the group of the checks started with it waits for its result.
+func (c *Checker) check(ctx context.Context, s *store.Service, now bool) (Result, error) {
 	start := time.Now()
 	if c.Metrics != nil {
 		c.Metrics.inFlight.Add(1)
@@ -85,8 +88,11 @@ func (c *Checker) check(ctx context.Context, s *store.Service) (Result, error) {
 	if c.Metrics != nil {
 		c.Metrics.observeCheck(res, time.Since(start))
 	}
-	err := c.Recorder.Record(Recorded{OrgID: s.OrgID, ServiceID: s.ID, Result: res})
-	return res, err
+	item := Recorded{OrgID: s.OrgID, ServiceID: s.ID, Result: res}
+	if now {
+		return res, c.Recorder.RecordNow(item)
+	}
+	return res, c.Recorder.recordAnnounced(item)
 }
 
 // probe builds the target and runs the probe with the hard timeout.

@@ -35,13 +35,15 @@ type EngineConfig struct {
 func NewEngine(c EngineConfig) *Engine {
 	m := NewMetrics()
 	rec := NewRecorder(StoreCommit(c.Store), 0)
+	rec.Linger, rec.latency = DefaultLinger, m.commitLatency
 	chk := &Checker{Env: c.Env, Opener: c.Opener, Recorder: rec, Metrics: m, Logger: c.Logger, Location: c.Location}
 	return &Engine{
 		Checker:  chk,
 		Recorder: rec,
 		Metrics:  m,
-		Scheduler: &Scheduler{Checker: chk, Services: c.Store.ForEachService,
-			Poll: c.Poll, Concurrency: c.Concurrency, Logger: c.Logger},
+		// The scheduler's reloads decode only the service records that changed.
+		Scheduler: &Scheduler{Checker: chk, Services: (&store.ServiceScan{DB: c.Store}).Each,
+			Poll: c.Poll, Concurrency: c.Concurrency, Logger: c.Logger, Tick: DefaultTick},
 	}
 }
 

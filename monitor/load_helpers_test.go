@@ -178,6 +178,7 @@ func newCountedEngine(t *testing.T, db *store.DB, concurrency int) *countedEngin
 		}
 		return err
 	}, 0)
+	rec.Linger, rec.latency = e.Recorder.Linger, e.Metrics.commitLatency
 	e.Recorder, e.Checker.Recorder = rec, rec
 	return e
 }
@@ -216,12 +217,8 @@ func procStatus(t *testing.T, field string) int64 {
 
 // histCounts snapshots a histogram: its cumulative bucket counts, then the total.
 func histCounts(h *histogram) []uint64 {
-	out := make([]uint64, len(h.counts)+1)
-	for i := range h.counts {
-		out[i] = h.counts[i].Load()
-	}
-	out[len(h.counts)] = h.count.Load()
-	return out
+	s := h.snapshot()
+	return append(s.Counts, s.Count)
 }
 
 // histWindow summarises what h observed since the snapshot before: the

@@ -63,7 +63,7 @@ func probeHTTP(ctx context.Context, env *Env, t *Target) Result {
 	if !verify {
 		kind = httpNoVerify
 	}
-	conns := newCheckConns(env.httpTransport(kind))
+	conns := newCheckConns(env.httpTransport(kind), true)
 	defer conns.close()
 	client := &http.Client{Transport: conns, CheckRedirect: redirectPolicy(follow, t.Auth)}
 	resp, err := client.Do(req)
@@ -113,6 +113,12 @@ func newHTTPRequest(ctx context.Context, env *Env, t *Target, o *httpOptions) (*
 		return nil, err
 	}
 	req.Header = h
+	// Ask for gzip as net/http's transport does on its own (same rule: not for HEAD or a
+	// range), but in the request, so that the plain-HTTP path (roundTripHTTP1) and the
+	// transport send the same thing; readHTTPBody decodes the answer.
+	if h.Get("Accept-Encoding") == "" && h.Get("Range") == "" && req.Method != http.MethodHead {
+		h.Set("Accept-Encoding", "gzip")
+	}
 	if host != "" {
 		req.Host = host
 	}

@@ -20,6 +20,9 @@ import (
 // WebSocket after the upgrade), so no connection outlives its check.
 type checkConns struct {
 	tr *http.Transport
+	// http1 sends plain-HTTP requests with roundTripHTTP1 (HTTP checks; a WebSocket
+	// upgrade needs the transport's writable 101 body).
+	http1 bool
 
 	mu      sync.Mutex
 	clients []*http.ClientConn
@@ -30,8 +33,11 @@ type checkConns struct {
 // checkConnsKey carries the check's *checkConns in the context of its dials.
 type checkConnsKey struct{}
 
-// newCheckConns returns the round tripper of one check over tr.
-func newCheckConns(tr *http.Transport) *checkConns { return &checkConns{tr: tr} }
+// newCheckConns returns the round tripper of one check over tr; with http1, plain-HTTP
+// requests go through roundTripHTTP1.
+func newCheckConns(tr *http.Transport, http1 bool) *checkConns {
+	return &checkConns{tr: tr, http1: http1}
+}
 
 // RoundTrip sends req on a new connection to its URL's host.
 func (c *checkConns) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -39,6 +45,9 @@ func (c *checkConns) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		closeRequestBody(req)
 		return nil, err
+	}
+	if c.http1 && req.URL.Scheme == "http" {
+		return c.roundTripHTTP1(req, addr)
 	}
 	ctx := context.WithValue(req.Context(), checkConnsKey{}, c)
 	cc, err := c.tr.NewClientConn(ctx, req.URL.Scheme, addr)

@@ -39,7 +39,7 @@ func probeWebSocket(ctx context.Context, env *Env, t *Target) Result {
 	}
 	// The upgraded connection leaves the transport's control; conns keeps
 	// hold of it, to bound the closing handshake and to close it.
-	conns := newCheckConns(env.httpTransport(httpWebSocket))
+	conns := newCheckConns(env.httpTransport(httpWebSocket), false)
 	defer conns.close()
 	client := &http.Client{
 		Transport:     conns,

@@ -77,11 +77,11 @@ func (t *AlertTx) Channels(orgID string) ([]NotificationChannel, error) {
 // write-back), or ErrNotFound.
 func (t *AlertTx) Service(orgID, id string) (*Service, error) {
 	var s Service
-	b, err := orgSub(t.tx, orgID, subServices)
+	ob, err := orgBucket(t.tx, orgID)
 	if err != nil {
 		return nil, err
 	}
-	if err := getJSON(b, []byte(id), &s, entityService); err != nil {
+	if err := readService(ob, id, &s); err != nil {
 		return nil, err
 	}
 	return &s, nil

@@ -1,14 +1,33 @@
 package store
 
+import "errors"
+
 // The paged lists of the API (SPEC §2): each reads one page — up to ListQuery.Limit
 // records after its cursor, in the order the list has always answered — and the cursor of
 // the next, applying keep (the list's filters; nil keeps every record) while it scans, as
 // readPage describes. Records keyed by their ID are listed in ID order, which for UUIDv7
 // IDs is creation order; a list in any other order walks an index kept in that order.
 
-// ListServices pages through orgID's services in ID order.
-func (db *DB) ListServices(orgID string, q ListQuery, keep func(*Service) bool) ([]Service, string, error) {
-	return listOrgBucket(db, orgID, subServices, q, keep)
+// ListServices pages through orgID's services in ID order, each with its latest result
+// laid over its record (overlayLast) before keep sees it.
+func (db *DB) ListServices(orgID string, q ListQuery, keep func(*Service) bool) (out []Service, next string, err error) {
+	err = db.view(func(tx txn) error {
+		ob, err := orgBucket(tx, orgID)
+		if err != nil {
+			return err
+		}
+		var overlayErr error
+		withLast := func(s *Service) bool {
+			if overlayErr == nil {
+				overlayErr = overlayLast(ob, s)
+			}
+			return overlayErr == nil && (keep == nil || keep(s))
+		}
+		s := listScan{cursor: listCursor{subServices, orgID}, b: ob.Bucket([]byte(subServices))}
+		out, next, err = readPage(s, q, withLast)
+		return errors.Join(err, overlayErr)
+	})
+	return out, next, err
 }
 
 // ListChannels pages through orgID's notification channels in ID order.

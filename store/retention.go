@@ -42,19 +42,26 @@ func (p RetentionPolicy) level(l rollupLevel) time.Duration {
 var errNoChange = errors.New("store: nothing to delete")
 
 // PruneSeries deletes organization orgID's time series that policy p (zero fields: the
-// database's policy) no longer keeps at time now: raw results checked before now-p.Raw and
-// rollup rows whose whole bucket ends before their level's cutoff (the bucket holding the
-// cutoff stays, so a query starting at the cutoff finds it). Series whose service no longer
-// exists are deleted whole, which finishes a PurgeServiceHistory that never ran. At most
-// 1000 keys go per write transaction; it returns how many keys it deleted. An organization
-// deleted meanwhile ends the prune without error.
+// database's policy) no longer keeps at time now: raw blocks whose results were all
+// checked before now-p.Raw (the block holding the cutoff stays) and rollup rows whose
+// whole bucket ends before their level's cutoff (the bucket holding the cutoff stays, so a
+// query starting at the cutoff finds it). First it moves what series heads hold of periods
+// long over to the buckets (flushStaleHeads), so that a service no longer checked ages
+// out too. Series whose service no longer exists are deleted whole, which finishes a
+// PurgeServiceHistory that never ran. At most 1000 keys go per write transaction; it
+// returns how many keys it deleted or heads it changed. An organization deleted meanwhile
+// ends the prune without error.
 func (db *DB) PruneSeries(orgID string, p RetentionPolicy, now time.Time) (int, error) {
 	p = p.orDefaults(db.retention)
-	bounds := map[string]int64{subResults: seriesNanos(now.Add(-p.Raw))}
+	// A block's key is its start: it is over once its whole span is before the cutoff.
+	bounds := map[string]int64{subResults: seriesNanos(now.Add(-p.Raw)) - int64(rawBlockSpan) + 1}
 	for l := range levelCount {
 		bounds[l.bucket()] = floorNanos(seriesNanos(now.Add(-p.level(l))), l.step())
 	}
-	total := 0
+	total, err := db.flushStaleHeads(orgID, now)
+	if err != nil {
+		return total, err
+	}
 	for _, name := range seriesBuckets() {
 		bound := bounds[name]
 		n, err := db.deleteInChunks(orgID, name, func(b, services bucket, from []byte) ([][]byte, []byte) {
@@ -132,6 +139,20 @@ func (db *DB) PurgeServiceHistory(orgID, serviceID string) error {
 		if err != nil {
 			return fmt.Errorf("store: purge history of service %s: %w", serviceID, err)
 		}
+	}
+	err := db.update(orgID, nil, func(tx txn) error {
+		ob, err := orgBucket(tx, orgID)
+		if err != nil {
+			return err
+		}
+		heads := ob.Bucket([]byte(subHeads))
+		if !heads.exists() || heads.Get(prefix) == nil {
+			return errNoChange
+		}
+		return heads.Delete(prefix)
+	})
+	if err != nil && !errors.Is(err, errNoChange) && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("store: purge history of service %s: %w", serviceID, err)
 	}
 	return nil
 }

@@ -71,9 +71,10 @@ func TestPruneSeriesDeletesExpiredInChunks(t *testing.T) {
 	now := seriesEpoch.Add(30 * 24 * time.Hour)
 	db, _, org := openSeriesDB(t, now)
 	svcs := createServices(t, db, org.ID, 2, 10*time.Second)
-	// 2 × 1250 results 8 days old (past raw and 1m retention) and 2 × 60 fresh ones.
-	old := now.Add(-8 * 24 * time.Hour)
-	recordEvery(t, db, org.ID, svcs, old, old.Add(1250*10*time.Second), 10*time.Second)
+	// 2 × 1250 results, one per raw block (15 min apart), ending 8 days ago (past raw and
+	// 1m retention), and 2 × 60 fresh ones, in the series heads' open blocks.
+	old := now.Add(-8*24*time.Hour - 1250*rawBlockSpan).Truncate(time.Hour)
+	recordEvery(t, db, org.ID, svcs, old, old.Add(1250*rawBlockSpan), rawBlockSpan)
 	recordEvery(t, db, org.ID, svcs, now.Add(-10*time.Minute), now, 10*time.Second)
 	before, _ := db.Storage()
 	log := watchChunks(db)
@@ -97,7 +98,7 @@ func TestPruneSeriesDeletesExpiredInChunks(t *testing.T) {
 		t.Errorf("PruneSeries = %d, chunks add up to %d", n, want)
 	}
 	// Queries over the pruned range still answer from the hourly rollups.
-	if up, _ := db.Uptime(org.ID, svcs[0].ID, old, old.Add(4*time.Hour)); up.TotalChecks != 1250 {
+	if up, _ := db.Uptime(org.ID, svcs[0].ID, old, old.Add(4*time.Hour)); up.TotalChecks != 16 {
 		t.Errorf("uptime after prune = %+v", up)
 	}
 	if n, _ := db.PruneSeries(org.ID, RetentionPolicy{}, now); n != 0 {
@@ -109,7 +110,8 @@ func TestPurgeServiceHistory(t *testing.T) {
 	now := seriesEpoch.Add(24 * time.Hour)
 	db, _, org := openSeriesDB(t, now)
 	svcs := createServices(t, db, org.ID, 2, 10*time.Second)
-	recordEvery(t, db, org.ID, svcs, now.Add(-6*time.Hour), now, 10*time.Second) // 2160 each
+	// 2160 each, one per raw block: 2159 blocks in the results bucket, the last in the head.
+	recordEvery(t, db, org.ID, svcs, now.Add(-2160*rawBlockSpan), now, rawBlockSpan)
 	keep, _ := db.Uptime(org.ID, svcs[1].ID, now.Add(-24*time.Hour), now)
 	before, _ := db.Storage()
 	if err := db.DeleteService(org.ID, svcs[0].ID, nil); err != nil {
@@ -125,7 +127,7 @@ func TestPurgeServiceHistory(t *testing.T) {
 	if o1.Results != o0.Results/2 || o1.Rollup1m != o0.Rollup1m/2 || o1.Rollup1h != o0.Rollup1h/2 || o1.Rollup1d != o0.Rollup1d/2 {
 		t.Errorf("after purge %+v, before %+v", o1, o0)
 	}
-	if totals[subResults] != 2160 || len(log.chunks[subResults]) != 3 {
+	if totals[subResults] != 2159 || len(log.chunks[subResults]) != 3 {
 		t.Errorf("raw purge chunks %v", log.chunks[subResults])
 	}
 	if got, _ := db.Uptime(org.ID, svcs[1].ID, now.Add(-24*time.Hour), now); got != keep {

@@ -111,15 +111,15 @@ func (db *DB) Checks(orgID, serviceID string, since, until time.Time, limit int)
 		if err != nil || prefix == nil {
 			return err
 		}
-		scanSeries(ob.Bucket([]byte(subResults)), prefix, unixBound(since, 0), unixBound(until, math.MaxInt64), true, func(k, v []byte) bool {
-			r := CheckResult{ServiceID: serviceID, CheckedAt: time.Unix(0, keyNanos(k)).UTC()}
-			if err = decodeRaw(v, &r); err != nil {
-				return false
-			}
-			out = append(out, r)
+		h, err := readHead(ob, prefix)
+		if err != nil {
+			return err
+		}
+		return scanResults(ob, prefix, h, unixBound(since, 0), unixBound(until, math.MaxInt64), true, func(r *CheckResult) bool {
+			r.ServiceID = serviceID
+			out = append(out, *r)
 			return limit <= 0 || len(out) < limit
 		})
-		return err
 	})
 	if err != nil {
 		return nil, err
@@ -145,26 +145,20 @@ func (db *DB) Metrics(orgID, serviceID string, from, to time.Time) (MetricsSerie
 		if err != nil || prefix == nil {
 			return err
 		}
-		if raw {
-			scanSeries(ob.Bucket([]byte(subResults)), prefix, lo, hi, false, func(k, v []byte) bool {
-				var r CheckResult
-				if err = decodeRaw(v, &r); err != nil {
-					return false
-				}
-				out.Points = append(out.Points, rawPoint(keyNanos(k), &r))
-				return true
-			})
+		h, err := readHead(ob, prefix)
+		if err != nil {
 			return err
 		}
-		var r rollup
-		scanSeries(ob.Bucket([]byte(level.bucket())), prefix, floorNanos(lo, level.step()), hi, false, func(k, v []byte) bool {
-			if err = decodeRollup(v, &r); err != nil {
-				return false
-			}
-			out.Points = append(out.Points, rollupPoint(keyNanos(k), &r))
+		if raw {
+			return scanResults(ob, prefix, h, lo, hi, false, func(r *CheckResult) bool {
+				out.Points = append(out.Points, rawPoint(seriesNanos(r.CheckedAt), r))
+				return true
+			})
+		}
+		return scanRollups(ob, level, prefix, h, floorNanos(lo, level.step()), hi, func(start int64, r *rollup) bool {
+			out.Points = append(out.Points, rollupPoint(start, r))
 			return true
 		})
-		return err
 	})
 	return out, err
 }

@@ -35,7 +35,7 @@ func (db *DB) ServiceReports(orgID string, serviceIDs []string, from, to time.Ti
 		if err != nil {
 			return err
 		}
-		services, err := reportServices(ob.Bucket([]byte(subServices)), serviceIDs)
+		services, err := reportServices(ob, serviceIDs)
 		if err != nil {
 			return err
 		}
@@ -64,14 +64,15 @@ func (db *DB) ServiceReports(orgID string, serviceIDs []string, from, to time.Ti
 	return out, nil
 }
 
-// reportServices returns the services named by ids (all of them when ids is empty).
-func reportServices(b bucket, ids []string) ([]Service, error) {
+// reportServices returns the services of organization bucket ob named by ids (all of
+// them when ids is empty).
+func reportServices(ob bucket, ids []string) ([]Service, error) {
 	if len(ids) == 0 {
-		return listJSON[Service](b)
+		return readServices(ob)
 	}
 	out := make([]Service, len(ids))
 	for i, id := range ids {
-		if err := getJSON(b, []byte(id), &out[i], entityService); err != nil {
+		if err := readService(ob, id, &out[i]); err != nil {
 			return nil, err
 		}
 	}

@@ -73,16 +73,21 @@ func storedRollup(t *testing.T, db *DB, orgID, serviceID string, l rollupLevel, 
 	var r rollup
 	found := false
 	err := db.view(func(tx txn) error {
-		b, err := orgSub(tx, orgID, l.bucket())
-		if err != nil || !b.exists() {
+		ob, err := orgBucket(tx, orgID)
+		if err != nil {
 			return err
 		}
 		prefix, _ := seriesPrefix(serviceID)
-		v := b.Get(seriesKey(prefix, start.UnixNano()))
-		if found = v != nil; !found {
-			return nil
+		h, err := readHead(ob, prefix)
+		if err != nil {
+			return err
 		}
-		return decodeRollup(v, &r)
+		at := start.UnixNano()
+		// The row as readers see it: its bucket's, or the series head's open one.
+		return scanRollups(ob, l, prefix, h, at, at+1, func(_ int64, row *rollup) bool {
+			r, found = *row, true
+			return false
+		})
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -85,14 +85,14 @@ func uptimePlan(from, to, now time.Time, p RetentionPolicy) (start, end int64, s
 // uptimeOf sums the rollups of one service over the plan for [from, to).
 func uptimeOf(ob bucket, prefix []byte, from, to, now time.Time, p RetentionPolicy) (UptimeSummary, error) {
 	start, end, spans := uptimePlan(from, to, now, p)
-	var sum, row rollup
-	var err error
+	h, err := readHead(ob, prefix)
+	if err != nil {
+		return UptimeSummary{}, err
+	}
+	var sum rollup
 	for _, s := range spans {
-		scanSeries(ob.Bucket([]byte(s.level.bucket())), prefix, s.start, s.end, false, func(_, v []byte) bool {
-			if err = decodeRollup(v, &row); err != nil {
-				return false
-			}
-			sum.merge(&row)
+		err := scanRollups(ob, s.level, prefix, h, s.start, s.end, func(_ int64, row *rollup) bool {
+			sum.merge(row)
 			return true
 		})
 		if err != nil {

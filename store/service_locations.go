@@ -88,14 +88,16 @@ func (s *Service) QuorumStatus(counted func(name string) bool) string {
 }
 
 // addLocated is seriesWriter.add's second half for a service of several locations: the
-// raw row and rollups are written; here the result updates its location's latest status
+// raw result and rollups are written; here the result updates its location's latest status
 // (unless that location already reported something newer — a late result is history
-// only), the service's latest-result fields when it is the newest of all, and the service
+// only), the service's latest result when it is the newest of all, and the service
 // status to the quorum's verdict, then runs the evaluator (which refines the verdict with
-// the locations' health). A location the service no longer names is history only.
-func (w *seriesWriter) addLocated(ow *orgWriter, prefix []byte, svc *Service, r *CheckResult, probe string,
-	win *MaintenanceWindow, at int64) error {
-	loc := r.Location
+// the locations' health). A location the service no longer names is history only. The
+// locations' statuses live in the service record, so a result of such a service rewrites
+// it.
+func (w *seriesWriter) addLocated(ow *orgWriter, rec *recording, r *CheckResult, probe string,
+	win *MaintenanceWindow, at int64, e *rawEntry) error {
+	svc, loc := rec.svc, r.Location
 	if !slices.Contains(svc.Locations, loc) {
 		return nil
 	}
@@ -109,10 +111,11 @@ func (w *seriesWriter) addLocated(ow *orgWriter, prefix []byte, svc *Service, r 
 		svc.LocationCheckedAt = map[string]time.Time{}
 	}
 	svc.LocationStatus[loc], svc.LocationCheckedAt[loc] = r.Status, r.CheckedAt.UTC()
+	rec.changed = true
 	prev := svc.Status
-	if svc.LastCheckedAt == nil || r.CheckedAt.After(*svc.LastCheckedAt) {
-		w.attribute(ow, prefix, svc, at)
-		setLatest(svc, r)
+	if !rec.head.last.has || at > rec.head.last.entry.at {
+		w.attribute(ow, rec, at)
+		rec.setLatest(r, e)
 		svc.LastLocation = loc
 	}
 	if !svc.Paused && svc.Status != StatusPaused {
@@ -124,21 +127,4 @@ func (w *seriesWriter) addLocated(ow *orgWriter, prefix []byte, svc *Service, r 
 	}
 	w.alerts.ev = ResultEvent{OrgID: ow.id, Service: svc, PrevStatus: prev, Result: r, ProbeStatus: probe, Maintenance: win}
 	return w.evaluate(w.alerts, &w.alerts.ev)
-}
-
-// setLatest copies r into the service's latest-result fields.
-func setLatest(svc *Service, r *CheckResult) {
-	checked, code, rt := r.CheckedAt.UTC(), r.StatusCode, r.ResponseTimeMS
-	svc.LastCheckedAt, svc.LastStatusCode, svc.LastResponseTimeMS = &checked, &code, &rt
-	svc.LastError = clampError(r.Error)
-	svc.LastTimings = nil
-	if r.Timings != (Timings{}) {
-		t := r.Timings
-		svc.LastTimings = &t
-	}
-	if r.Certificate != nil {
-		c := *r.Certificate
-		c.CheckedAt = checked
-		svc.Certificate = &c
-	}
 }

@@ -169,11 +169,11 @@ func serviceNameTaken(name string) error {
 func (db *DB) Service(orgID, id string) (*Service, error) {
 	var s Service
 	err := db.view(func(tx txn) error {
-		b, err := orgSub(tx, orgID, subServices)
+		ob, err := orgBucket(tx, orgID)
 		if err != nil {
 			return err
 		}
-		return getJSON(b, []byte(id), &s, entityService)
+		return readService(ob, id, &s)
 	})
 	if err != nil {
 		return nil, err
@@ -185,11 +185,11 @@ func (db *DB) Service(orgID, id string) (*Service, error) {
 func (db *DB) Services(orgID string) ([]Service, error) {
 	var out []Service
 	err := db.view(func(tx txn) error {
-		b, err := orgSub(tx, orgID, subServices)
+		ob, err := orgBucket(tx, orgID)
 		if err != nil {
 			return err
 		}
-		out, err = listJSON[Service](b)
+		out, err = readServices(ob)
 		return err
 	})
 	if err != nil {
@@ -209,7 +209,8 @@ func (db *DB) UpdateService(orgID, id string, fn func(*Service) error, change *C
 		if err != nil {
 			return err
 		}
-		if err := getJSON(b, []byte(id), &s, entityService); err != nil {
+		ob, _ := orgBucket(tx, orgID) // exists: orgSub found it
+		if err := readService(ob, id, &s); err != nil {
 			return err
 		}
 		oldKey, created := serviceNameKey(s.Name), s.CreatedAt
@@ -232,7 +233,7 @@ func (db *DB) UpdateService(orgID, id string, fn func(*Service) error, change *C
 				return err
 			}
 		}
-		return putJSON(b, []byte(id), &s)
+		return writeService(ob, b, &s)
 	})
 	if err != nil {
 		return nil, err
@@ -266,6 +267,7 @@ func (db *DB) DeleteService(orgID, id string, change *Change) error {
 		if err := deleteSummary(tx, orgID, id); err != nil {
 			return err
 		}
+		db.records.forget(orgID, id)
 		// The series is not touched here: a year of history is far more than one
 		// transaction should delete (see PurgeServiceHistory).
 		return b.Delete([]byte(id))

@@ -31,6 +31,9 @@ func (db *DB) ForEachService(fn func(s *Service) error) error {
 					return fmt.Errorf("store: decode service %q: %w", k, err)
 				}
 				s.OrgID = string(orgID)
+				if err := overlayLast(ob, s); err != nil {
+					return err
+				}
 				return fn(s)
 			})
 		})

@@ -21,7 +21,8 @@ type StorageStats struct {
 	Orgs       []OrgStorage // one per organization bucket, in key order
 }
 
-// OrgStorage is one organization's share of the file.
+// OrgStorage is one organization's share of the file: its entries, and the raw results
+// and rollup rows its series hold (blocks and series heads counted by what they hold).
 type OrgStorage struct {
 	OrgID    string
 	Keys     int // every entry under orgs/<orgID>, series included
@@ -84,14 +85,47 @@ func orgStorage(ob bucket) OrgStorage {
 		o.Keys += n
 		switch string(k) {
 		case subResults:
-			o.Results = n
+			o.Results += countResults(ob.Bucket(k))
 		case subRollup1m:
-			o.Rollup1m = n
+			o.Rollup1m += n
 		case subRollup1h:
-			o.Rollup1h = n
+			o.Rollup1h += n
 		case subRollup1d:
-			o.Rollup1d = n
+			o.Rollup1d += n
+		case subHeads:
+			countHeads(ob.Bucket(k), &o)
 		}
 	}
 	return o
+}
+
+// countResults counts the results of the rows of a results bucket.
+func countResults(b bucket) int {
+	n := 0
+	var entries []rawEntry
+	_ = b.ForEach(func(k, v []byte) error {
+		if len(k) == seriesKeyLen && v != nil {
+			entries, _ = decodeRawRow(keyNanos(k), v, entries[:0])
+			n += len(entries)
+		}
+		return nil
+	})
+	return n
+}
+
+// countHeads adds what the series heads of b hold to o.
+func countHeads(b bucket, o *OrgStorage) {
+	var h seriesHead
+	_ = b.ForEach(func(_, v []byte) error {
+		if v == nil || decodeHead(v, &h) != nil {
+			return nil
+		}
+		o.Results += h.rawN
+		for l, n := range [...]*int{&o.Rollup1m, &o.Rollup1h, &o.Rollup1d} {
+			if h.open[l].has {
+				*n++
+			}
+		}
+		return nil
+	})
 }

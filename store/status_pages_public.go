@@ -116,13 +116,12 @@ func dailyUptime(ob bucket, serviceID string, first time.Time, days int) ([]Dail
 	}
 	start := seriesNanos(first)
 	end := start + int64(days)*int64(24*time.Hour)
-	var row rollup
-	var err error
-	scanSeries(ob.Bucket([]byte(level1d.bucket())), prefix, start, end, false, func(k, v []byte) bool {
-		if err = decodeRollup(v, &row); err != nil {
-			return false
-		}
-		i := int((keyNanos(k) - start) / int64(24*time.Hour))
+	h, err := readHead(ob, prefix)
+	if err != nil {
+		return nil, err
+	}
+	err = scanRollups(ob, level1d, prefix, h, start, end, func(day int64, row *rollup) bool {
+		i := int((day - start) / int64(24*time.Hour))
 		if i < 0 || i >= days {
 			return true
 		}

@@ -187,6 +187,9 @@ type DB struct {
 	// ruleCache holds each organization's decoded alert rules between transactions
 	// (orgID → *orgRules, alert_tx_rules.go); rule writers invalidate it.
 	ruleCache sync.Map
+	// records holds the service records the recorder decoded (services_record_cache.go);
+	// only write transactions touch it.
+	records recordCache
 	// afterIncident runs inside every transaction that changes an incident (incidentHook).
 	afterIncident []incidentHook
 	// eventSinks receive every Event inside the transaction that caused it (events.go).

@@ -8,8 +8,8 @@ import (
 // summaries_codec.go): what the dashboard shows of every service — uptime over 24 h, 7 d
 // and 30 d and a response-time sparkline — kept current as results are recorded, so the
 // organization overview (GET /api/v1/metrics) reads one small record per service instead
-// of hundreds of rollup rows (SPEC §3.8, §6). The service record itself keeps the latest
-// result (status, response time, checked at), written in the same transaction.
+// of hundreds of rollup rows (SPEC §3.8, §6). The service's status (its record) and latest
+// result (its series head) are written in the same transaction.
 const subSummaries = "service_summaries"
 
 // The sparkline of a summary: the mean response time of the up checks per 15 minutes over
@@ -154,26 +154,51 @@ func (s *summary) sparkSlot(n int64) *sparkSlot {
 	return &s.spark[n%SparklineSlots]
 }
 
-// summarizeResult counts a recorded result in its service's summary, inside the
-// recorder's write transaction (RecordResults), so the summary moves with the rollups. A
-// service without a summary yet is left to the janitor, which builds it from the rollups.
-func summarizeResult(tx txn, orgID string, r *CheckResult) error {
-	b, err := orgSub(tx, orgID, subSummaries)
-	if err != nil {
-		return err
+// summaryState is a recorded service's summary within one RecordResults batch: read on
+// its first result, counted into for each, written back once when the batch ends.
+type summaryState struct {
+	read    bool // looked up
+	present bool // the service has one (a service without is left to the janitor)
+	s       summary
+}
+
+// summarize counts a recorded result in its service's summary, inside the recorder's
+// write transaction (RecordResults), so the summary moves with the rollups. A service
+// without a summary yet is left to the janitor, which builds it from the rollups.
+func (ow *orgWriter) summarize(rec *recording, r *CheckResult) error {
+	st := &rec.sum
+	if !st.read {
+		st.read = true
+		if !ow.sums.exists() {
+			b, err := orgSub(ow.tx, ow.id, subSummaries)
+			if err != nil {
+				return err
+			}
+			ow.sums = b
+		}
+		raw := ow.sums.Get([]byte(r.ServiceID))
+		if raw == nil {
+			return nil
+		}
+		if err := decodeSummary(raw, &st.s); err != nil {
+			// A damaged summary is dropped, not an error that would block every result of
+			// the group: the janitor rebuilds it from the rollups, which hold the truth.
+			return ow.sums.Delete([]byte(r.ServiceID))
+		}
+		st.present = true
 	}
-	raw := b.Get([]byte(r.ServiceID))
-	if raw == nil {
+	if st.present {
+		st.s.record(r)
+	}
+	return nil
+}
+
+// putSummary writes back the summary rec's results were counted into.
+func (ow *orgWriter) putSummary(rec *recording) error {
+	if !rec.sum.present {
 		return nil
 	}
-	var s summary
-	if err := decodeSummary(raw, &s); err != nil {
-		// A damaged summary is dropped, not an error that would block every result of the
-		// group: the janitor rebuilds it from the rollups, which hold the truth.
-		return b.Delete([]byte(r.ServiceID))
-	}
-	s.record(r)
-	return b.Put([]byte(r.ServiceID), appendSummary(make([]byte, 0, summaryTypicalLen), &s))
+	return ow.sums.Put([]byte(rec.svc.ID), appendSummary(make([]byte, 0, summaryTypicalLen), &rec.sum.s))
 }
 
 // putNewSummary gives a new service its empty summary (CreateService).

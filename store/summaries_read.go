@@ -95,13 +95,14 @@ func (db *DB) summaryRow(ob, sums bucket, id string, to, now time.Time) (Service
 	if !ok {
 		return row, nil // a service without a UUID ID has no series
 	}
+	rows := &seriesRows{ob: ob, prefix: prefix}
 	var s summary
 	var raw []byte
 	if sums.exists() {
 		raw = sums.Get([]byte(id))
 	}
 	if raw == nil || decodeSummary(raw, &s) != nil {
-		built, err := buildSummary(ob, prefix, now, db.retention)
+		built, err := buildSummary(rows, now, db.retention)
 		if err != nil {
 			return row, err
 		}
@@ -109,7 +110,7 @@ func (db *DB) summaryRow(ob, sums bucket, id string, to, now time.Time) (Service
 	}
 	for w := range windowCount {
 		level, start := windowStart(w, to, now, db.retention)
-		if err := shiftWindow(ob, prefix, &s.windows[w], level, start, now, db.retention); err != nil {
+		if err := shiftWindow(rows, &s.windows[w], level, start, now, db.retention); err != nil {
 			return row, err
 		}
 	}

@@ -23,7 +23,7 @@ const summaryHorizon = 24 * time.Hour
 // away (moving forward) or added (moving back). It counts the window afresh from the
 // rollups instead when the level changed, when the move spans more than maxShiftRows rows
 // or reaches rows retention has deleted, or when taking away would go below zero.
-func shiftWindow(ob bucket, prefix []byte, w *windowSums, level rollupLevel, start int64, now time.Time, p RetentionPolicy) error {
+func shiftWindow(rows *seriesRows, w *windowSums, level rollupLevel, start int64, now time.Time, p RetentionPolicy) error {
 	if w.level == level && w.start == start {
 		return nil
 	}
@@ -33,20 +33,15 @@ func shiftWindow(ob bucket, prefix []byte, w *windowSums, level rollupLevel, sta
 	}
 	kept := floorNanos(seriesNanos(now.Add(-p.level(level))), level.step())
 	if w.level != level || (hi-lo)/int64(level.step()) > maxShiftRows || lo < kept {
-		return recountWindow(ob, prefix, w, level, start, now, p)
+		return recountWindow(rows, w, level, start, now, p)
 	}
-	var row rollup
-	var err error
 	ok := true
-	scanSeries(ob.Bucket([]byte(level.bucket())), prefix, lo, hi, false, func(_, v []byte) bool {
-		if err = decodeRollup(v, &row); err != nil {
-			return false
-		}
-		ok = w.merge(&row, sign)
+	err := rows.rollups(level, lo, hi, func(_ int64, row *rollup) bool {
+		ok = w.merge(row, sign)
 		return ok
 	})
 	if err != nil || !ok {
-		return recountWindow(ob, prefix, w, level, start, now, p)
+		return recountWindow(rows, w, level, start, now, p)
 	}
 	w.start = start
 	return nil
@@ -54,17 +49,12 @@ func shiftWindow(ob bucket, prefix []byte, w *windowSums, level rollupLevel, sta
 
 // recountWindow sets w to the counts of the rollups from start on (to now plus
 // summaryHorizon), read as Uptime reads a period.
-func recountWindow(ob bucket, prefix []byte, w *windowSums, level rollupLevel, start int64, now time.Time, p RetentionPolicy) error {
+func recountWindow(rows *seriesRows, w *windowSums, level rollupLevel, start int64, now time.Time, p RetentionPolicy) error {
 	_, _, spans := uptimePlan(time.Unix(0, start), now.Add(summaryHorizon), now, p)
 	var sum counts
-	var row rollup
-	var err error
 	for _, s := range spans {
-		scanSeries(ob.Bucket([]byte(s.level.bucket())), prefix, s.start, s.end, false, func(_, v []byte) bool {
-			if err = decodeRollup(v, &row); err != nil {
-				return false
-			}
-			sum.merge(&row, 1)
+		err := rows.rollups(s.level, s.start, s.end, func(_ int64, row *rollup) bool {
+			sum.merge(row, 1)
 			return true
 		})
 		if err != nil {
@@ -77,23 +67,18 @@ func recountWindow(ob bucket, prefix []byte, w *windowSums, level rollupLevel, s
 
 // buildSummary counts a service's summary afresh from its rollups, as of now: its
 // windows, and its sparkline from the 1-minute rows.
-func buildSummary(ob bucket, prefix []byte, now time.Time, p RetentionPolicy) (*summary, error) {
+func buildSummary(rows *seriesRows, now time.Time, p RetentionPolicy) (*summary, error) {
 	s := newSummary(now, p)
 	for w := range s.windows {
 		win := &s.windows[w]
-		if err := recountWindow(ob, prefix, win, win.level, win.start, now, p); err != nil {
+		if err := recountWindow(rows, win, win.level, win.start, now, p); err != nil {
 			return nil, err
 		}
 	}
 	step := int64(SparklineStep)
 	from := (seriesNanos(now)/step - SparklineSlots + 1) * step
-	var row rollup
-	var err error
-	scanSeries(ob.Bucket([]byte(level1m.bucket())), prefix, from, seriesNanos(now.Add(summaryHorizon)), false, func(k, v []byte) bool {
-		if err = decodeRollup(v, &row); err != nil {
-			return false
-		}
-		if slot := s.sparkSlot(keyNanos(k) / step); slot != nil {
+	err := rows.rollups(level1m, from, seriesNanos(now.Add(summaryHorizon)), func(start int64, row *rollup) bool {
+		if slot := s.sparkSlot(start / step); slot != nil {
 			slot.up += row.up
 			slot.sumMS += row.sumMS
 		}
@@ -103,10 +88,10 @@ func buildSummary(ob bucket, prefix []byte, now time.Time, p RetentionPolicy) (*
 }
 
 // rollSummary brings every window of s to where it begins at now.
-func rollSummary(ob bucket, prefix []byte, s *summary, now time.Time, p RetentionPolicy) error {
+func rollSummary(rows *seriesRows, s *summary, now time.Time, p RetentionPolicy) error {
 	for w := range windowCount {
 		level, start := windowStart(w, now, now, p)
-		if err := shiftWindow(ob, prefix, &s.windows[w], level, start, now, p); err != nil {
+		if err := shiftWindow(rows, &s.windows[w], level, start, now, p); err != nil {
 			return err
 		}
 	}
@@ -167,14 +152,15 @@ func (db *DB) rollChunk(ob, services, sums bucket, from []byte, now time.Time) (
 		if !ok {
 			continue // no series, no summary: the overview shows it empty
 		}
+		rows := &seriesRows{ob: ob, prefix: prefix}
 		var s summary
 		if raw := sums.Get(k); raw == nil || decodeSummary(raw, &s) != nil {
-			built, err := buildSummary(ob, prefix, now, db.retention)
+			built, err := buildSummary(rows, now, db.retention)
 			if err != nil {
 				return n, nil, err
 			}
 			s = *built
-		} else if err := rollSummary(ob, prefix, &s, now, db.retention); err != nil {
+		} else if err := rollSummary(rows, &s, now, db.retention); err != nil {
 			return n, nil, err
 		}
 		if err := sums.Put(bytes.Clone(k), appendSummary(make([]byte, 0, summaryTypicalLen), &s)); err != nil {
