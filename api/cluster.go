@@ -28,15 +28,18 @@ type Cluster interface {
 // Response headers of a clustered node (SPEC §9).
 const (
 	headerNode  = "X-AlertifyPro-Node"  // the node that answered
-	headerIndex = "X-AlertifyPro-Index" // after a write: the Raft index this node had applied
+	headerIndex = "X-AlertifyPro-Index" // the Raft index the answer reflects
+	// headerMinIndex on a read asks for a node that has applied at least that index.
+	headerMinIndex = "X-AlertifyPro-Min-Index"
 )
 
 // clusterHeaders makes a follower forward a request that writes to the leader, whose
 // answer — with its own headers — the client gets as if it had asked the leader (SPEC §9).
-// Every other request it serves here: it names the answering node, and on a request that
-// may write, the Raft index this node had applied when it answered: at or above the
-// write's own entry, since a write answers only after its entry applied here, so a client
-// can later ask any node for at least that index. A request another node forwarded is
+// Every other request it serves here: it names the answering node and the Raft index its
+// answer reflects — after a write, the index this node had applied when it answered: at or
+// above the write's own entry, since a write answers only after its entry applied here; after
+// a read, at or above every entry the read can have seen (store.DB.ReadIndex) — so a client
+// can later ask any node for at least that index (X-AlertifyPro-Min-Index, awaitMinIndex). A request another node forwarded is
 // never forwarded again; while no leader is known it is served here and a write is refused
 // as not the leader's.
 func clusterHeaders(cl Cluster, db *store.DB) gin.HandlerFunc {
@@ -57,10 +60,15 @@ func clusterHeaders(cl Cluster, db *store.DB) gin.HandlerFunc {
 				return
 			}
 		}
-		c.Header(headerNode, cl.NodeID())
-		if writes(c.Request) {
-			c.Writer = &indexStamper{ResponseWriter: c.Writer, db: db}
+		if !writes(c.Request) && c.GetHeader(headerMinIndex) != "" && !awaitMinIndex(c, cl, db) {
+			return // answered: forwarded to the leader, or refused
 		}
+		c.Header(headerNode, cl.NodeID())
+		index := db.AppliedIndex
+		if !writes(c.Request) {
+			index = db.ReadIndex
+		}
+		c.Writer = &indexStamper{ResponseWriter: c.Writer, index: index}
 		c.Next()
 	}
 }
@@ -80,17 +88,17 @@ func writes(r *http.Request) bool {
 }
 
 // indexStamper sets X-AlertifyPro-Index when the response's header is about to be sent,
-// that is after the handler did its write.
+// that is after the handler did its write or its read.
 type indexStamper struct {
 	gin.ResponseWriter
-	db      *store.DB
+	index   func() uint64
 	stamped bool
 }
 
 func (w *indexStamper) stamp() {
 	if !w.stamped {
 		w.stamped = true
-		w.Header().Set(headerIndex, strconv.FormatUint(w.db.AppliedIndex(), 10))
+		w.Header().Set(headerIndex, strconv.FormatUint(w.index(), 10))
 	}
 }
 
