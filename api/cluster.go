@@ -53,7 +53,7 @@ func clusterHeaders(cl Cluster, db *store.DB) gin.HandlerFunc {
 			err := cl.Forward(c.Writer, c.Request, c.ClientIP(), func(err error) {
 				loggerFrom(c).Warn("forwarding a request to the cluster's leader failed", "error", err.Error())
 				c.Header("X-Request-ID", c.GetString(ctxRequestID))
-				writeError(c, errLeaderUnreachable())
+				writeError(c, forwardError(err))
 			})
 			if err == nil {
 				c.Abort()
@@ -142,6 +142,17 @@ func errNotLeader() *Error {
 	return &Error{Status: http.StatusServiceUnavailable, Code: "not_leader",
 		Message: "This node of the cluster is not its leader, so it cannot save the change (nothing was saved). " +
 			"Send the request to the leader, or again in a moment if an election is under way."}
+}
+
+// forwardError is the answer to a request this node could not forward: nothing was sent
+// to the leader (it could not be connected to: it died, an election is under way), which
+// is not_leader's "nothing was saved"; or the connection broke after the request left,
+// when the leader may have saved it.
+func forwardError(err error) *Error {
+	if cluster.NotSent(err) {
+		return errNotLeader()
+	}
+	return errLeaderUnreachable()
 }
 
 // errLeaderUnreachable answers a write this node could not forward to the leader.

@@ -45,7 +45,7 @@ func awaitMinIndex(c *gin.Context, cl Cluster, db *store.DB) bool {
 		ferr := cl.Forward(c.Writer, c.Request, c.ClientIP(), func(err error) {
 			loggerFrom(c).Warn("forwarding a read to the cluster's leader failed", "error", err.Error())
 			c.Header("X-Request-ID", c.GetString(ctxRequestID))
-			writeError(c, errLeaderUnreachable())
+			writeError(c, forwardError(err))
 		})
 		if ferr == nil {
 			c.Abort()
