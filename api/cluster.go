@@ -1,7 +1,11 @@
 package api
 
 import (
+	"context"
+	"errors"
+	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,6 +27,11 @@ type Cluster interface {
 	// Forward sends the request to the leader and copies its answer (cluster.Node.Forward);
 	// cluster.ErrNoLeader, having written nothing, while no leader is known.
 	Forward(w http.ResponseWriter, r *http.Request, clientIP string, fail func(error)) error
+	// AddVoter and RemoveServer change the configuration (on the leader only).
+	AddVoter(id, addr string) error
+	RemoveServer(id string) error
+	// Followers asks every other node for its progress (the leader's view of lag).
+	Followers(ctx context.Context, authorization string) []cluster.FollowerState
 }
 
 // Response headers of a clustered node (SPEC §9).
@@ -130,11 +139,61 @@ func (h *clusterHandlers) status(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	// The leader adds each follower's progress; a request another node sent (the leader
+	// asking this one) is answered with this node's own view only.
+	var followers []cluster.FollowerState
+	if s.State == "leader" && !cluster.IsForwarded(c.Request.Context()) {
+		followers = h.cluster.Followers(c.Request.Context(), c.GetHeader("Authorization"))
+		slices.SortFunc(followers, func(a, b cluster.FollowerState) int { return strings.Compare(a.ID, b.ID) })
+	}
 	c.JSON(http.StatusOK, struct {
 		Clustered bool `json:"clustered"`
 		*cluster.Status
-	}{true, s})
+		Followers []cluster.FollowerState `json:"followers,omitempty"`
+	}{true, s, followers})
 	return nil
+}
+
+// addVoter answers POST /admin/cluster/voters {"id","address"}: the node joins as a voter
+// (forwarded to the leader like every write).
+func (h *clusterHandlers) addVoter(c *gin.Context) error {
+	if h.cluster == nil {
+		return errConflict("This appliance is a single node, not a member of a cluster (CLUSTER_PEERS is unset).")
+	}
+	var req struct {
+		ID      string `json:"id"`
+		Address string `json:"address"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	f := fieldErrors{}
+	if strings.TrimSpace(req.ID) == "" || len(req.ID) > 128 {
+		f.add("id", "is required: the node's CLUSTER_NODE_ID")
+	}
+	if host, port, err := net.SplitHostPort(req.Address); err != nil || host == "" || port == "" {
+		f.add("address", "must be host:port, the node's CLUSTER_ADVERTISE_ADDR")
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+	if err := h.cluster.AddVoter(req.ID, req.Address); err != nil {
+		return err
+	}
+	return h.status(c)
+}
+
+// removeNode answers DELETE /admin/cluster/nodes/{id}: the node leaves the configuration.
+func (h *clusterHandlers) removeNode(c *gin.Context) error {
+	if h.cluster == nil {
+		return errConflict("This appliance is a single node, not a member of a cluster (CLUSTER_PEERS is unset).")
+	}
+	if err := h.cluster.RemoveServer(c.Param("id")); errors.Is(err, cluster.ErrUnknownNode) {
+		return errNotFound("Cluster node")
+	} else if err != nil {
+		return err
+	}
+	return h.status(c)
 }
 
 // errNotLeader answers a write that reached a node that does not lead the cluster.
