@@ -41,7 +41,7 @@ func (c *testCluster) probeWrite(since time.Time, old *clusterNode, via []*clust
 	for deadline := since.Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		for _, n := range via {
 			status, header, raw := request(n, 2*time.Second, http.MethodPost, "/api/v1/teams", c.key,
-				map[string]string{"name": "probe"}, nil)
+				map[string]string{"name": fmt.Sprintf("probe %d", time.Now().UnixNano())}, nil)
 			var team struct {
 				ID string `json:"id"`
 			}
