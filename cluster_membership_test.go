@@ -71,6 +71,13 @@ func TestClusterCommandAddsAndRemovesANode(t *testing.T) {
 		return code == 0 && strings.Count(out, "voter") == 4 && strings.Count(out, "  0\n") == 4
 	})
 	t.Logf("cluster status on the leader:\n%s", out)
+	// A follower that does not answer shows as unreachable, the others still in step.
+	follower.pause()
+	code, out = c.clusterCLI(leader, "status")
+	follower.resume()
+	if code != 0 || strings.Count(out, "unreachable") != 1 || !strings.Contains(out, follower.id+"  ") {
+		t.Errorf("status with %s paused: %d\n%s", follower.id, code, out)
+	}
 
 	code, out = c.clusterCLI(leader, "remove", joiner.id)
 	if code != 0 || strings.Contains(out, joiner.id+" ") {
