@@ -29,6 +29,10 @@ Commands:
   gen-secrets   print fresh JWT_SECRET and ENCRYPTION_KEY lines for an env file
   agent         run checks for one probe location of a server and report them
                 (AGENT_SERVER_URL, AGENT_TOKEN, AGENT_NAME, AGENT_BUFFER; SPEC §8)
+  cluster status | add-voter ID ADDRESS | remove ID  (flags first: [--url URL] [--token TOKEN])
+                a cluster node's view (with each follower's lag on the leader),
+                or a change of its members, through the admin API with an
+                instance-admin session token (--token or ALERTIFYPRO_TOKEN)
 
 Configuration comes from the environment; see config.example.env.
 `
@@ -48,7 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cmd, rest = args[0], args[1:]
 	}
 	// backup, compact and check parse their own flags; every other command takes none.
-	if len(rest) > 0 && cmd != "backup" && cmd != "compact" && cmd != "check" {
+	if len(rest) > 0 && cmd != "backup" && cmd != "compact" && cmd != "check" && cmd != "cluster" {
 		fmt.Fprintf(stderr, "%s takes no arguments\n\n%s", cmd, usage)
 		return 2
 	}
@@ -70,6 +74,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = genSecrets(stdout)
 	case "agent":
 		err = agentCommand(ctx, stderr)
+	case "cluster":
+		err = clusterCommand(ctx, rest, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:

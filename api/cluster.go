@@ -1,7 +1,11 @@
 package api
 
 import (
+	"context"
+	"errors"
+	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,20 +27,28 @@ type Cluster interface {
 	// Forward sends the request to the leader and copies its answer (cluster.Node.Forward);
 	// cluster.ErrNoLeader, having written nothing, while no leader is known.
 	Forward(w http.ResponseWriter, r *http.Request, clientIP string, fail func(error)) error
+	// AddVoter and RemoveServer change the configuration (on the leader only).
+	AddVoter(id, addr string) error
+	RemoveServer(id string) error
+	// Followers asks every other node for its progress (the leader's view of lag).
+	Followers(ctx context.Context, authorization string) []cluster.FollowerState
 }
 
 // Response headers of a clustered node (SPEC §9).
 const (
 	headerNode  = "X-AlertifyPro-Node"  // the node that answered
-	headerIndex = "X-AlertifyPro-Index" // after a write: the Raft index this node had applied
+	headerIndex = "X-AlertifyPro-Index" // the Raft index the answer reflects
+	// headerMinIndex on a read asks for a node that has applied at least that index.
+	headerMinIndex = "X-AlertifyPro-Min-Index"
 )
 
 // clusterHeaders makes a follower forward a request that writes to the leader, whose
 // answer — with its own headers — the client gets as if it had asked the leader (SPEC §9).
-// Every other request it serves here: it names the answering node, and on a request that
-// may write, the Raft index this node had applied when it answered: at or above the
-// write's own entry, since a write answers only after its entry applied here, so a client
-// can later ask any node for at least that index. A request another node forwarded is
+// Every other request it serves here: it names the answering node and the Raft index its
+// answer reflects — after a write, the index this node had applied when it answered: at or
+// above the write's own entry, since a write answers only after its entry applied here; after
+// a read, at or above every entry the read can have seen (store.DB.ReadIndex) — so a client
+// can later ask any node for at least that index (X-AlertifyPro-Min-Index, awaitMinIndex). A request another node forwarded is
 // never forwarded again; while no leader is known it is served here and a write is refused
 // as not the leader's.
 func clusterHeaders(cl Cluster, db *store.DB) gin.HandlerFunc {
@@ -50,17 +62,22 @@ func clusterHeaders(cl Cluster, db *store.DB) gin.HandlerFunc {
 			err := cl.Forward(c.Writer, c.Request, c.ClientIP(), func(err error) {
 				loggerFrom(c).Warn("forwarding a request to the cluster's leader failed", "error", err.Error())
 				c.Header("X-Request-ID", c.GetString(ctxRequestID))
-				writeError(c, errLeaderUnreachable())
+				writeError(c, forwardError(err))
 			})
 			if err == nil {
 				c.Abort()
 				return
 			}
 		}
-		c.Header(headerNode, cl.NodeID())
-		if writes(c.Request) {
-			c.Writer = &indexStamper{ResponseWriter: c.Writer, db: db}
+		if !writes(c.Request) && c.GetHeader(headerMinIndex) != "" && !awaitMinIndex(c, cl, db) {
+			return // answered: forwarded to the leader, or refused
 		}
+		c.Header(headerNode, cl.NodeID())
+		index := db.AppliedIndex
+		if !writes(c.Request) {
+			index = db.ReadIndex
+		}
+		c.Writer = &indexStamper{ResponseWriter: c.Writer, index: index}
 		c.Next()
 	}
 }
@@ -80,17 +97,17 @@ func writes(r *http.Request) bool {
 }
 
 // indexStamper sets X-AlertifyPro-Index when the response's header is about to be sent,
-// that is after the handler did its write.
+// that is after the handler did its write or its read.
 type indexStamper struct {
 	gin.ResponseWriter
-	db      *store.DB
+	index   func() uint64
 	stamped bool
 }
 
 func (w *indexStamper) stamp() {
 	if !w.stamped {
 		w.stamped = true
-		w.Header().Set(headerIndex, strconv.FormatUint(w.db.AppliedIndex(), 10))
+		w.Header().Set(headerIndex, strconv.FormatUint(w.index(), 10))
 	}
 }
 
@@ -122,11 +139,61 @@ func (h *clusterHandlers) status(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	// The leader adds each follower's progress; a request another node sent (the leader
+	// asking this one) is answered with this node's own view only.
+	var followers []cluster.FollowerState
+	if s.State == "leader" && !cluster.IsForwarded(c.Request.Context()) {
+		followers = h.cluster.Followers(c.Request.Context(), c.GetHeader("Authorization"))
+		slices.SortFunc(followers, func(a, b cluster.FollowerState) int { return strings.Compare(a.ID, b.ID) })
+	}
 	c.JSON(http.StatusOK, struct {
 		Clustered bool `json:"clustered"`
 		*cluster.Status
-	}{true, s})
+		Followers []cluster.FollowerState `json:"followers,omitempty"`
+	}{true, s, followers})
 	return nil
+}
+
+// addVoter answers POST /admin/cluster/voters {"id","address"}: the node joins as a voter
+// (forwarded to the leader like every write).
+func (h *clusterHandlers) addVoter(c *gin.Context) error {
+	if h.cluster == nil {
+		return errConflict("This appliance is a single node, not a member of a cluster (CLUSTER_PEERS is unset).")
+	}
+	var req struct {
+		ID      string `json:"id"`
+		Address string `json:"address"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	f := fieldErrors{}
+	if strings.TrimSpace(req.ID) == "" || len(req.ID) > 128 {
+		f.add("id", "is required: the node's CLUSTER_NODE_ID")
+	}
+	if host, port, err := net.SplitHostPort(req.Address); err != nil || host == "" || port == "" {
+		f.add("address", "must be host:port, the node's CLUSTER_ADVERTISE_ADDR")
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+	if err := h.cluster.AddVoter(req.ID, req.Address); err != nil {
+		return err
+	}
+	return h.status(c)
+}
+
+// removeNode answers DELETE /admin/cluster/nodes/{id}: the node leaves the configuration.
+func (h *clusterHandlers) removeNode(c *gin.Context) error {
+	if h.cluster == nil {
+		return errConflict("This appliance is a single node, not a member of a cluster (CLUSTER_PEERS is unset).")
+	}
+	if err := h.cluster.RemoveServer(c.Param("id")); errors.Is(err, cluster.ErrUnknownNode) {
+		return errNotFound("Cluster node")
+	} else if err != nil {
+		return err
+	}
+	return h.status(c)
 }
 
 // errNotLeader answers a write that reached a node that does not lead the cluster.
@@ -134,6 +201,17 @@ func errNotLeader() *Error {
 	return &Error{Status: http.StatusServiceUnavailable, Code: "not_leader",
 		Message: "This node of the cluster is not its leader, so it cannot save the change (nothing was saved). " +
 			"Send the request to the leader, or again in a moment if an election is under way."}
+}
+
+// forwardError is the answer to a request this node could not forward: nothing was sent
+// to the leader (it could not be connected to: it died, an election is under way), which
+// is not_leader's "nothing was saved"; or the connection broke after the request left,
+// when the leader may have saved it.
+func forwardError(err error) *Error {
+	if cluster.NotSent(err) {
+		return errNotLeader()
+	}
+	return errLeaderUnreachable()
 }
 
 // errLeaderUnreachable answers a write this node could not forward to the leader.

@@ -247,6 +247,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	ia.GET("/backup", h(storage.backup))
 	ia.GET("/storage", h(storage.storage))
 	ia.GET("/cluster", h(clusterH.status))
+	ia.POST("/cluster/voters", h(clusterH.addVoter))
+	ia.DELETE("/cluster/nodes/:id", h(clusterH.removeNode))
 	ia.GET("/locations", h(locs.adminList))
 	ia.POST("/locations", h(locs.adminCreate))
 	ia.GET("/locations/:id", h(locs.adminGet))

@@ -63,11 +63,11 @@ func (n *Node) newForwarder() *httputil.ReverseProxy {
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			conn, err := dialer.DialContext(ctx, network, addr)
 			if err != nil {
-				return nil, err
+				return nil, &notSentError{err}
 			}
 			if _, err := conn.Write([]byte{forwardMarker}); err != nil {
 				_ = conn.Close()
-				return nil, err
+				return nil, &notSentError{err}
 			}
 			return conn, nil
 		},
@@ -94,6 +94,21 @@ func (n *Node) newForwarder() *httputil.ReverseProxy {
 			fail(err)
 		},
 	}
+}
+
+// notSentError is a forward that failed before any byte of the request left: the leader
+// could not be connected to (it died, or is no longer where it was).
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return "the leader could not be reached: " + e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
+
+// NotSent reports whether a forward failed before the request was sent (Forward's fail
+// gets it): the leader cannot have saved anything of it, so the client may send it again
+// as it is — unlike a connection that broke after the request left.
+func NotSent(err error) bool {
+	var ns *notSentError
+	return errors.As(err, &ns)
 }
 
 // Context keys of one forwarded request.

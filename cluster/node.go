@@ -99,8 +99,9 @@ func (n *Node) NodeID() string { return n.cfg.NodeID }
 func (n *Node) Leadership() *Leadership { return n.leadership }
 
 // Start joins the cluster with db as this node's state machine: it opens Raft's log in
-// cfg.Dir, listens for the other nodes and starts Raft. A node without any Raft state yet
-// bootstraps the cluster with cfg.Peers: every node of a new cluster does so with the same
+// cfg.Dir, listens for the other nodes and starts Raft. A node that cfg.Peers does not
+// list waits to be added by the leader (Node.AddVoter). A listed node without any Raft
+// state yet bootstraps the cluster with cfg.Peers: every node of a new cluster does so with the same
 // list, which is safe (the same first entry everywhere), and a node whose DATA_DIR was
 // emptied does so again and then takes what the leader sends — entries, or a snapshot once
 // the log was trimmed — instead of starting a cluster of its own: it cannot win an election
@@ -159,7 +160,11 @@ func (n *Node) Start(db *store.DB) (err error) {
 	if n.raft, err = raft.NewRaft(rc, n.fsm, cache, n.logs, snaps, n.transport); err != nil {
 		return fmt.Errorf("cluster: start Raft: %w", err)
 	}
-	if !existing {
+	if !existing && !n.listed() {
+		n.log.Info("cluster: this node is not in CLUSTER_PEERS: it waits to be added to the cluster "+
+			"(alertifypro cluster add-voter on a member)", "node_id", n.cfg.NodeID, "advertise", n.cfg.Advertise)
+	}
+	if !existing && n.listed() {
 		servers := make([]raft.Server, 0, len(n.cfg.Peers))
 		for _, p := range n.cfg.Peers {
 			servers = append(servers, raft.Server{Suffrage: raft.Voter, ID: raft.ServerID(p.ID), Address: raft.ServerAddress(p.Addr)})
@@ -175,6 +180,16 @@ func (n *Node) Start(db *store.DB) (err error) {
 	n.log.Info("cluster: node started", "node_id", n.cfg.NodeID, "bind", n.cfg.BindAddr,
 		"advertise", n.cfg.Advertise, "applied_index", db.AppliedIndex())
 	return nil
+}
+
+// listed reports whether CLUSTER_PEERS names this node: only the initial voters bootstrap.
+func (n *Node) listed() bool {
+	for _, p := range n.cfg.Peers {
+		if p.ID == n.cfg.NodeID {
+			return true
+		}
+	}
+	return false
 }
 
 // raftConfig is Raft's configuration for this node. The store keeps its own applied index

@@ -124,8 +124,11 @@ func (c *Config) clusterProblems(add addFunc) {
 		ids[p.ID], addrs[p.Addr] = true, true
 		self = self || p.ID == c.ClusterNodeID
 	}
-	if !self && !unparsed && c.ClusterNodeID != "" {
-		add("CLUSTER_PEERS", "must list this node (CLUSTER_NODE_ID=%q); every node gets the same list", c.ClusterNodeID)
+	// A node that CLUSTER_PEERS does not list joins a cluster that exists (it waits to be
+	// added with `alertifypro cluster add-voter`): the others must know where to reach it.
+	if !self && !unparsed && c.ClusterNodeID != "" && c.ClusterAdvertiseAddr == "" {
+		add("CLUSTER_PEERS", "must list this node (CLUSTER_NODE_ID=%q); every node of a new cluster gets the same "+
+			"list — or set CLUSTER_ADVERTISE_ADDR for a node that joins an existing one (cluster add-voter)", c.ClusterNodeID)
 	}
 	if len(c.ClusterKey) < minClusterKey {
 		add("CLUSTER_KEY", "is required when CLUSTER_PEERS is set and must be at least %d bytes (got %d); "+

@@ -39,6 +39,12 @@ func TestClusterSettings(t *testing.T) {
 	if got := mustLoad(t).ClusterAdvertise(); got != "10.0.0.2:7002" {
 		t.Errorf("advertise address = %q, want CLUSTER_ADVERTISE_ADDR", got)
 	}
+	// A node the list does not name joins an existing cluster at its advertised address.
+	t.Setenv("CLUSTER_NODE_ID", "n4")
+	t.Setenv("CLUSTER_ADVERTISE_ADDR", "10.0.0.4:7004")
+	if got := mustLoad(t).ClusterAdvertise(); got != "10.0.0.4:7004" {
+		t.Errorf("a joining node's advertise address = %q", got)
+	}
 }
 
 func TestClusterRefusals(t *testing.T) {

@@ -27,6 +27,7 @@ func (db *DB) ApplyEntry(index uint64, ws *WriteSet) error {
 	if index <= db.appliedIndex.Load() {
 		return nil
 	}
+	db.applyingIndex.Store(index)
 	err := db.write(nil, func(tx txn) error {
 		if err := db.replayWriteSet(tx, ws); err != nil {
 			return err
@@ -37,13 +38,13 @@ func (db *DB) ApplyEntry(index uint64, ws *WriteSet) error {
 		if ierr := db.write(nil, func(tx txn) error { return putRaftIndex(tx, index) }); ierr != nil {
 			return errors.Join(err, ierr)
 		}
-		db.appliedIndex.Store(index)
+		db.setApplied(index)
 		return err
 	}
 	if err != nil {
 		return err
 	}
-	db.appliedIndex.Store(index)
+	db.setApplied(index)
 	return nil
 }
 
@@ -64,7 +65,7 @@ func putRaftIndex(tx txn, index uint64) error {
 func (db *DB) loadAppliedIndex() error {
 	return db.view(func(tx txn) error {
 		index, err := raftIndex(tx)
-		db.appliedIndex.Store(index)
+		db.setApplied(index)
 		return err
 	})
 }

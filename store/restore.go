@@ -51,7 +51,7 @@ func (db *DB) Restore(r io.Reader) error {
 	fresh.NoSync = db.noSync
 	old := db.kv.Swap(fresh)
 	db.ruleCache.Clear()
-	db.appliedIndex.Store(index)
+	db.setApplied(index)
 	if err := old.Close(); err != nil { // waits for the transactions still on it
 		db.log.Warn("restore: closing the replaced database file", "error", err)
 	}

@@ -207,8 +207,12 @@ type DB struct {
 	// the store-wide write lock a clustered node's writes hold (replicate.go).
 	replicator Replicator
 	writeMu    sync.Mutex
-	// appliedIndex is the Raft index of the last cluster entry applied (raft_index.go).
-	appliedIndex atomic.Uint64
+	// appliedIndex is the Raft index of the last cluster entry applied (raft_index.go);
+	// applyingIndex the one being applied, set before its commit; appliedWatch wakes the
+	// reads that wait for an index (raft_wait.go).
+	appliedIndex  atomic.Uint64
+	applyingIndex atomic.Uint64
+	appliedWatch  indexWatch
 }
 
 // Open opens (creating if needed, mode 0600) the database at path, waits at most one second
