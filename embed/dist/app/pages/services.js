@@ -257,7 +257,7 @@ export function ServiceDetail({ params }) {
         : html`<ul>${rules.map((r) => html`<li><a href=${'/rules/' + r.id + '/edit'}>${r.name}</a> — ${r.severity}, ${r.condition.consecutive_failures}× ${r.condition.statuses.join('/')}${r.service_id ? '' : ' (every service)'}${r.enabled ? '' : ' (disabled)'}</li>`)}</ul>`}
     </section>
     ${ssl && html`<section class="card"><h2>Certificate</h2><dl class="props">
-      <dt>Domain</dt><dd>${ssl.domain}</dd><dt>Issuer</dt><dd>${ssl.issuer}</dd><dt>Valid until</dt><dd>${fmtTime(ssl.valid_to)} (${ssl.days_until_expiry} days)</dd><dt>Status</dt><dd>${ssl.status}</dd>
+      <dt>Domain</dt><dd>${ssl.domain}</dd><dt>Issuer</dt><dd>${ssl.issuer}</dd><dt>Valid until</dt><dd>${fmtTime(ssl.valid_to)} (${ssl.days_until_expiry} days)</dd><dt>Status</dt><dd>${ssl.state}</dd>
     </dl></section>`}
     <section>
       <h2>Recent checks</h2>
