@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -218,10 +217,6 @@ func (b *base) actorFromAPIKey(c *gin.Context, token string) (*actor, error) {
 	if !roleAtLeast(m.Role, role) {
 		role = m.Role
 	}
-	if key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) > time.Minute {
-		if err := b.store.TouchAPIKey(key.OrgID, key.ID, now); err != nil {
-			loggerFrom(c).Warn("api key last_used_at not updated", "error", err)
-		}
-	}
+	b.recordKeyUse(c, key, creator, now)
 	return &actor{kind: "api_key", user: creator, apiKey: key, org: org, role: role}, nil
 }

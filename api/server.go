@@ -67,6 +67,7 @@ type base struct {
 	mailer       mailer // instance e-mail; nil when SMTP_HOST is unset
 	agents       AgentHub
 	agentResults AgentResultCounts
+	keyUses      *apiKeyUses // api_key.used audit times, per key
 }
 
 func newBase(d Deps) *base {
@@ -80,7 +81,7 @@ func newBase(d Deps) *base {
 	}
 	return &base{cfg: d.Config, store: d.Store, passwords: d.Passwords, tokens: d.Tokens,
 		sealer: d.Sealer, guard: d.Guard, engine: d.Engine, purger: d.Purger, logger: logger, now: now, version: d.Version, mailer: instanceMailer(d.Notify),
-		agents: d.Agents, agentResults: d.AgentResults}
+		agents: d.Agents, agentResults: d.AgentResults, keyUses: &apiKeyUses{}}
 }
 
 // UseReleaseMode switches Gin, process-wide, out of its debug mode (which prints every
