@@ -48,8 +48,8 @@ type Service struct {
 	// each transition is announced once, across restarts too. The alert evaluator keeps
 	// it, inside the transaction of the result it judged.
 	CertNotice *CertNotice `json:"cert_notice,omitempty"`
-	CreatedAt   time.Time    `json:"created_at"`
-	UpdatedAt   time.Time    `json:"updated_at"`
+	CreatedAt  time.Time   `json:"created_at"`
+	UpdatedAt  time.Time   `json:"updated_at"`
 
 	// Locations are the probe locations (names, SPEC §8) that check the service; empty
 	// means the built-in location alone. LocationQuorum is how many of them must see a
