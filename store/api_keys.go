@@ -141,7 +141,8 @@ func (db *DB) TouchAPIKey(orgID, id string, at time.Time) error {
 // APIKeyUseAuditEvery before at, which this transaction checks itself, so two requests
 // racing for the hour's entry write one.
 func (db *DB) RecordAPIKeyUse(orgID, id string, at time.Time, used *AuditEntry) error {
-	return db.update(orgID, nil, func(tx txn) error {
+	change := &Change{} // completed inside the transaction, which alone knows if it is due
+	return db.update(orgID, change, func(tx txn) error {
 		var k APIKey
 		if err := getAPIKey(tx, orgID, id, &k); err != nil {
 			return err
@@ -149,9 +150,7 @@ func (db *DB) RecordAPIKeyUse(orgID, id string, at time.Time, used *AuditEntry) 
 		at = at.UTC()
 		k.LastUsedAt = &at
 		if used != nil && (k.UseAuditedAt == nil || at.Sub(*k.UseAuditedAt) >= APIKeyUseAuditEvery) {
-			if err := db.appendAudit(tx, orgID, used); err != nil {
-				return err
-			}
+			change.Audit = []*AuditEntry{used}
 			k.UseAuditedAt = &at
 		}
 		keys, _ := orgSub(tx, orgID, subAPIKeys)
