@@ -6,6 +6,7 @@ import (
 	"math"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,7 +79,7 @@ func (sm *StateMachine) certTransition(tx *store.AlertTx, ev *store.ResultEvent)
 	}
 	svc.CertNotice = next
 	for _, name := range events {
-		if err := sm.announceCert(tx, ev, name); err != nil {
+		if err := sm.announceCert(tx, ev, name, prev); err != nil {
 			return err
 		}
 	}
@@ -97,8 +98,8 @@ func certStateAt(cert *store.Certificate, t time.Time, warnDays int) string {
 }
 
 // announceCert emits the ssl.* event name about the result's certificate and queues its
-// notification to the channels of the service's rules.
-func (sm *StateMachine) announceCert(tx *store.AlertTx, ev *store.ResultEvent, name string) error {
+// notification to the channels of the service's rules; prev is what was announced before.
+func (sm *StateMachine) announceCert(tx *store.AlertTx, ev *store.ResultEvent, name string, prev *store.CertNotice) error {
 	svc, cert, at := ev.Service, ev.Result.Certificate, ev.Result.CheckedAt.UTC()
 	data := sslData{Hostname: certHostname(svc.Endpoint), ExpiresAt: cert.ValidTo.UTC(),
 		DaysRemaining: int(math.Floor(cert.ValidTo.Sub(at).Hours() / 24)), Issuer: cert.Issuer}
@@ -106,7 +107,7 @@ func (sm *StateMachine) announceCert(tx *store.AlertTx, ev *store.ResultEvent, n
 	if err := tx.Emit(ev.OrgID, &store.Event{Name: name, At: at, Data: map[string]any{"monitor": mon, "ssl": data}}); err != nil {
 		return err
 	}
-	return sm.notifyCert(tx, ev, name, data)
+	return sm.notifyCert(tx, ev, name, data, prev)
 }
 
 // certWords are the severity and the title of each ssl.* notification.
@@ -131,7 +132,12 @@ func plural(n int, unit string) string {
 // notifyCert queues the ssl.* notification to every channel the service's rules target
 // (its own enabled rules and the organization-wide ones, or else the organization's
 // default rule), once per channel, each channel's severity filter applying.
-func (sm *StateMachine) notifyCert(tx *store.AlertTx, ev *store.ResultEvent, name string, d sslData) error {
+//
+// Incident trackers (PagerDuty, Opsgenie) keep what they are sent open until it resolves:
+// expiring and expired open (and update) one incident per certificate, and ssl.changed —
+// the certificate was replaced — resolves the old certificate's incident when one was
+// opened, and is not sent to them otherwise.
+func (sm *StateMachine) notifyCert(tx *store.AlertTx, ev *store.ResultEvent, name string, d sslData, prev *store.CertNotice) error {
 	svc := ev.Service
 	rules, err := tx.ServiceRules(ev.OrgID, svc.ID)
 	if err != nil {
@@ -162,13 +168,29 @@ func (sm *StateMachine) notifyCert(tx *store.AlertTx, ev *store.ResultEvent, nam
 			n := &notify.Notification{Event: name, Severity: severity, Title: title, Summary: summary,
 				OrgID: org.ID, OrgName: org.Name, ServiceID: svc.ID, ServiceName: svc.Name,
 				Endpoint: svc.Endpoint, CheckType: svc.CheckType, Since: ev.Result.CheckedAt.UTC(),
-				DedupKey: "alertifypro-ssl-" + svc.ID + "-" + d.ExpiresAt.Format("20060102")}
+				DedupKey: certDedupKey(svc.ID, ev.Result.Certificate.Fingerprint, d.ExpiresAt)}
+			if name == "ssl.changed" && slices.Contains(incidentTrackers, ch.Type) {
+				if prev == nil || prev.State == certValid {
+					continue // nothing of the old certificate is open there
+				}
+				at := ev.Result.CheckedAt.UTC()
+				n.ResolvedAt, n.DedupKey = &at, certDedupKey(svc.ID, prev.Fingerprint, time.Time{})
+			}
 			if err := sm.enqueueNotification(tx, ev.OrgID, store.OutboxKindChannel, ch.ID, n); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// certDedupKey names one certificate of a service at the incident trackers: by its
+// fingerprint, or by its expiry when the fingerprint is unknown.
+func certDedupKey(serviceID, fingerprint string, expires time.Time) string {
+	if fingerprint == "" {
+		return "alertifypro-ssl-" + serviceID + "-" + expires.UTC().Format("20060102")
+	}
+	return "alertifypro-ssl-" + serviceID + "-" + fingerprint[:min(16, len(fingerprint))]
 }
 
 // sslWarnDays is the service's ssl_warn_days option, or the default. It runs for every
