@@ -40,21 +40,25 @@ func (sm *StateMachine) heartbeatTransition(tx *store.AlertTx, ev *store.Heartbe
 		if err := sm.HeartbeatFailed(tx, ev.OrgID, ref, ev.At, reason); err != nil {
 			return err
 		}
-		return tx.Emit(ev.OrgID, heartbeatEvent("heartbeat.missed", hb, ev.At))
+		return tx.Emit(ev.OrgID, sm.heartbeatEvent("heartbeat.missed", hb, ev.At))
 	case ev.Status == store.HeartbeatHealthy:
 		if err := sm.HeartbeatRecovered(tx, ev.OrgID, ref, ev.At); err != nil {
 			return err
 		}
 		if ev.PrevStatus == store.HeartbeatDown {
-			return tx.Emit(ev.OrgID, heartbeatEvent("heartbeat.recovered", hb, ev.At))
+			return tx.Emit(ev.OrgID, sm.heartbeatEvent("heartbeat.recovered", hb, ev.At))
 		}
 	}
 	return nil
 }
 
 // heartbeatEvent builds a heartbeat webhook event.
-func heartbeatEvent(name string, hb *store.Heartbeat, at time.Time) *store.Event {
-	return &store.Event{Name: name, At: at, Data: map[string]any{"heartbeat": heartbeatData{
-		ID: hb.ID, Name: hb.Name, Status: hb.Status, Schedule: hb.Schedule,
-		LastPingAt: hb.LastPingAt, NextExpectedAt: hb.NextExpectedAt}}}
+func (sm *StateMachine) heartbeatEvent(name string, hb *store.Heartbeat, at time.Time) *store.Event {
+	return &store.Event{Name: name, At: at, Data: map[string]any{
+		// data.monitor as for every monitor event (SPEC §3.15): receivers
+		// written against the documentation read the name there.
+		"monitor": monitorData{ID: hb.ID, Name: hb.Name, Type: "heartbeat", URL: sm.cfg.BaseURL + "/api/v1/heartbeat/" + hb.UniqueKey},
+		"heartbeat": heartbeatData{
+			ID: hb.ID, Name: hb.Name, Status: hb.Status, Schedule: hb.Schedule,
+			LastPingAt: hb.LastPingAt, NextExpectedAt: hb.NextExpectedAt}}}
 }

@@ -47,7 +47,7 @@ func plan(tx *store.AlertTx, orgID string, rule *store.AlertRule) (*escalationPl
 		return nil, nil
 	}
 	if err != nil || len(p.Rules) == 0 {
-		return nil, err
+		return nil, err // no steps: nothing to escalate to (schedule notes it on the alert)
 	}
 	steps := slices.Clone(p.Rules)
 	slices.SortStableFunc(steps, func(a, b store.EscalationStep) int {
@@ -65,6 +65,11 @@ func (sm *StateMachine) schedule(tx *store.AlertTx, al *store.Alert, rule *store
 	if err != nil {
 		return err
 	}
+	if p == nil {
+		if err := noteEmptyPolicy(tx, al, rule); err != nil {
+			return err
+		}
+	}
 	if p != nil {
 		t := al.FiredAt.Add(p.delay(0))
 		al.NextEscalationAt = &t
@@ -73,6 +78,23 @@ func (sm *StateMachine) schedule(tx *store.AlertTx, al *store.Alert, rule *store
 		t := al.FiredAt.Add(time.Duration(rule.ReminderIntervalMinutes) * time.Minute)
 		al.NextReminderAt = &t
 	}
+	return nil
+}
+
+// noteEmptyPolicy notes on an alert whose rule names an escalation policy without steps
+// that the policy notifies nobody, so whoever reads the alert does not wait for it.
+func noteEmptyPolicy(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule) error {
+	if rule.EscalationPolicyID == "" {
+		return nil
+	}
+	pol, err := tx.EscalationPolicy(al.OrgID, rule.EscalationPolicyID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil || len(pol.Rules) > 0 {
+		return err
+	}
+	addNote(al, "system", "Escalation policy "+strconv.Quote(pol.Name)+" has no steps: it notifies nobody.", al.FiredAt)
 	return nil
 }
 

@@ -24,6 +24,9 @@ func (sm *StateMachine) evaluate(tx *store.AlertTx, ev *store.ResultEvent) error
 	if lateResult(ev) {
 		return nil // buffered by an agent while it was cut off: history only (SPEC §8)
 	}
+	if err := sm.certTransition(tx, ev); err != nil { // ssl_events.go
+		return err
+	}
 	suppressed := ev.Maintenance != nil && ev.Maintenance.SuppressAlerts
 	if !suppressed {
 		// Each location has its own detector: one location's outage is not another's.

@@ -186,7 +186,9 @@ func eventData(al *store.Alert, svc *store.Service, responseTimeMS int) map[stri
 	}
 	data := map[string]any{"alert": ad}
 	if svc != nil {
-		data["monitor"] = monitorData{ID: svc.ID, Name: svc.Name, Type: svc.CheckType, URL: svc.Endpoint}
+		// The type in lower case, as SPEC §3.15's payload writes it (the
+		// service object keeps the stored upper case).
+		data["monitor"] = monitorData{ID: svc.ID, Name: svc.Name, Type: strings.ToLower(svc.CheckType), URL: svc.Endpoint}
 	}
 	return data
 }

@@ -34,6 +34,11 @@ type alertRuleRequest struct {
 	ReminderIntervalMinutes  *int              `json:"reminder_interval_minutes"`
 	Enabled                  *bool             `json:"enabled"`
 	CreateStatusPageIncident optionalID        `json:"create_status_page_incident"` // object or null (alert_rules_incident.go)
+
+	// The documentation's form (alert_rules_documented.go): consecutive_failures beside the
+	// condition, notify for channel_ids.
+	ConsecutiveFailures *int      `json:"consecutive_failures"`
+	Notify              *[]string `json:"notify"`
 }
 
 // conditionRequest is the rule's condition; absent keys take the SPEC §3.9 defaults.
@@ -42,6 +47,10 @@ type conditionRequest struct {
 	ConsecutiveFailures  *int     `json:"consecutive_failures"`
 	ConsecutiveSuccesses *int     `json:"consecutive_successes"`
 	Expression           *string  `json:"expression"`
+
+	// text is the documentation's condition string ("status == RED"), when given instead
+	// of the object.
+	text *string
 }
 
 // optionalID is a reference that may be absent (keep), null or "" (clear) or an ID. The
@@ -84,6 +93,9 @@ type ruleRefs struct {
 	service, heartbeat, channel, policy func(id string) (bool, error)
 	// page loads a status page of the organization (create_status_page_incident).
 	page func(id string) (*store.StatusPage, error)
+	// channelNamed answers the ID of the channel with that ID or name ("": none), for
+	// the documented notify list.
+	channelNamed func(ref string) (string, error)
 }
 
 // newRuleRefs builds the lookups over organization orgID.
@@ -94,6 +106,20 @@ func newRuleRefs(db *store.DB, orgID string) ruleRefs {
 		channel:   func(id string) (bool, error) { return found(db.Channel(orgID, id)) },
 		policy:    func(id string) (bool, error) { return found(db.EscalationPolicy(orgID, id)) },
 		page:      func(id string) (*store.StatusPage, error) { return db.StatusPage(orgID, id) },
+		channelNamed: func(ref string) (string, error) {
+			chs, err := db.Channels(orgID)
+			if err != nil {
+				return "", err
+			}
+			for _, byName := range []bool{false, true} {
+				for _, ch := range chs {
+					if !byName && ch.ID == ref || byName && strings.EqualFold(ch.Name, ref) {
+						return ch.ID, nil
+					}
+				}
+			}
+			return "", nil
+		},
 	}
 }
 
@@ -112,7 +138,8 @@ func (r ruleRefs) keeping(rule *store.AlertRule) ruleRefs {
 	is := func(cur string) func(string) bool { return func(id string) bool { return id == cur } }
 	return ruleRefs{service: keep(r.service, is(rule.ServiceID)), heartbeat: keep(r.heartbeat, is(rule.HeartbeatID)),
 		policy:  keep(r.policy, is(rule.EscalationPolicyID)),
-		channel: keep(r.channel, func(id string) bool { return slices.Contains(rule.ChannelIDs, id) }), page: r.page}
+		channel: keep(r.channel, func(id string) bool { return slices.Contains(rule.ChannelIDs, id) }), page: r.page,
+		channelNamed: r.channelNamed}
 }
 
 // apply validates the request and writes it onto rule (a new rule with its defaults on
@@ -164,6 +191,11 @@ func (r *alertRuleRequest) apply(rule *store.AlertRule, create bool, refs ruleRe
 	if rule.ServiceID != "" && rule.HeartbeatID != "" {
 		f.add("heartbeat_id", "a rule watches either a service or a heartbeat, not both")
 	}
+	if refs.channelNamed != nil {
+		if err := r.applyDocumented(f, refs.channelNamed); err != nil {
+			return err
+		}
+	}
 	if r.ChannelIDs != nil {
 		ids, err := validateChannelIDs(f, *r.ChannelIDs, refs.channel)
 		if err != nil {
@@ -192,12 +224,17 @@ func (r *alertRuleRequest) apply(rule *store.AlertRule, create bool, refs ruleRe
 	if r.Condition != nil || create {
 		rule.Condition, exprErr = r.Condition.validate(f)
 	}
+	r.applyConsecutive(f, &rule.Condition)
 	if len(f) == 0 {
 		return nil
 	}
 	e := errValidation(f)
 	if exprErr != nil {
-		e.Details = map[string]any{"field": "condition.expression", "position": exprErr.Pos}
+		field := "condition.expression"
+		if r.Condition != nil && r.Condition.text != nil {
+			field = "condition"
+		}
+		e.Details = map[string]any{"field": field, "position": exprErr.Pos}
 	}
 	return e
 }
@@ -231,6 +268,9 @@ func validateChannelIDs(f fieldErrors, ids []string, exists func(string) (bool, 
 // statuses upper-cased and the expression in canonical form. A parse error is also
 // returned so apply can report its position.
 func (c *conditionRequest) validate(f fieldErrors) (store.AlertCondition, *alerting.ParseError) {
+	if c != nil && c.text != nil {
+		return c.validateText(f)
+	}
 	out := store.AlertCondition{Statuses: []string{"RED", "YELLOW"}, ConsecutiveFailures: 1, ConsecutiveSuccesses: 1}
 	if c == nil {
 		return out, nil

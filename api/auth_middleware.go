@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -220,11 +219,8 @@ func (b *base) actorFromAPIKey(c *gin.Context, token string) (*actor, error) {
 	}
 	// A follower of a cluster cannot write; the leader records the uses it serves (every
 	// write a follower forwards), so a key in use still shows it.
-	stale := key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) > time.Minute
-	if stale && (b.cluster == nil || b.cluster.Writable() == nil) {
-		if err := b.store.TouchAPIKey(key.OrgID, key.ID, now); err != nil {
-			loggerFrom(c).Warn("api key last_used_at not updated", "error", err)
-		}
+	if b.cluster == nil || b.cluster.Writable() == nil {
+		b.recordKeyUse(c, key, creator, now)
 	}
 	return &actor{kind: "api_key", user: creator, apiKey: key, org: org, role: role}, nil
 }

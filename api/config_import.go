@@ -202,15 +202,7 @@ func importStopped(err error, done, total int, ch *importChange) error {
 
 // dryRun reads ?dry_run= (true/false/1/0; absent is false).
 func dryRun(c *gin.Context) (bool, error) {
-	v := c.Query("dry_run")
-	if v == "" {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, errValidation(map[string]string{"dry_run": "must be true or false"})
-	}
-	return b, nil
+	return queryBool(c, "dry_run")
 }
 
 // plan validates every element in dependency order (services and heartbeats before what

@@ -23,6 +23,11 @@ type alertRuleImport struct {
 	ReminderIntervalMinutes  *int                  `json:"reminder_interval_minutes"`
 	Enabled                  *bool                 `json:"enabled"`
 	CreateStatusPageIncident *incidentTemplateItem `json:"create_status_page_incident"`
+
+	// The documentation's form: condition may be a string (conditionRequest),
+	// consecutive_failures stands beside it, notify names the channels.
+	ConsecutiveFailures *int      `json:"consecutive_failures"`
+	Notify              *[]string `json:"notify"`
 }
 
 // ruleFields maps the API's ID fields to the document's, for problem paths.
@@ -43,7 +48,8 @@ func idRef(id string) optionalID {
 func (in *alertRuleImport) request(p *importPlan, path string) *alertRuleRequest {
 	req := &alertRuleRequest{Name: in.Name, Severity: in.Severity, Condition: in.Condition,
 		NotifyOnRecovery: in.NotifyOnRecovery, ReminderIntervalMinutes: in.ReminderIntervalMinutes,
-		Enabled: in.Enabled, CreateStatusPageIncident: p.incidentTemplate(path, in.CreateStatusPageIncident)}
+		Enabled: in.Enabled, CreateStatusPageIncident: p.incidentTemplate(path, in.CreateStatusPageIncident),
+		ConsecutiveFailures: in.ConsecutiveFailures}
 	resolve := func(name *string, field, what string, index map[string]string) optionalID {
 		if name == nil || *name == "" {
 			return idRef("")
@@ -54,9 +60,16 @@ func (in *alertRuleImport) request(p *importPlan, path string) *alertRuleRequest
 	req.HeartbeatID = resolve(in.Heartbeat, "heartbeat", "a heartbeat of this organization or the document", p.heartbeats)
 	req.EscalationPolicyID = resolve(in.EscalationPolicy, "escalation_policy", "an escalation policy of this organization or the document", p.policies)
 	ids := []string{} // none listed: every enabled channel, as in the API
-	if in.Channels != nil {
-		for j, name := range *in.Channels {
-			ids = append(ids, p.ref(path+".channels["+strconv.Itoa(j)+"]", name, "a notification channel of this organization or the document", p.channels))
+	names, field := in.Channels, "channels"
+	if in.Notify != nil {
+		if in.Channels != nil {
+			p.f.add(path+".notify", "is the same as channels: give one of them")
+		}
+		names, field = in.Notify, "notify"
+	}
+	if names != nil {
+		for j, name := range *names {
+			ids = append(ids, p.ref(path+"."+field+"["+strconv.Itoa(j)+"]", name, "a notification channel of this organization or the document", p.channels))
 		}
 	}
 	req.ChannelIDs = &ids

@@ -23,8 +23,11 @@ type escalationPolicyView struct {
 	Description string               `json:"description"`
 	Repeat      int                  `json:"repeat"`
 	Rules       []escalationStepView `json:"rules"`
-	CreatedAt   time.Time            `json:"created_at"`
-	UpdatedAt   time.Time            `json:"updated_at"`
+	// NotifiesNobody is true for a policy without steps, and Note says what that means.
+	NotifiesNobody bool      `json:"notifies_nobody"`
+	Note           string    `json:"note,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // escalationStepView is one level of a policy.
@@ -41,6 +44,9 @@ func newEscalationPolicyView(p *store.EscalationPolicy) escalationPolicyView {
 	for _, s := range p.Rules {
 		v.Rules = append(v.Rules, escalationStepView{Level: s.Level, DelayMinutes: s.DelayMinutes,
 			NotifyType: s.NotifyType, NotifyID: s.NotifyID})
+	}
+	if len(p.Rules) == 0 {
+		v.NotifiesNobody, v.Note = true, "This policy has no steps: it notifies nobody until steps are added."
 	}
 	return v
 }

@@ -62,7 +62,9 @@ func escalationTargets(db *store.DB, orgID string) targetExists {
 	}
 }
 
-// apply validates the request and writes it onto p; create requires name and rules.
+// apply validates the request and writes it onto p; create requires a name. A policy
+// may have no steps (as documented: a placeholder to fill in later); it then notifies
+// nobody, and its view and the alerts of its rules say so.
 // Field keys of step problems carry the step's index in the request, e.g.
 // "rules[1].notify_id", so a client can point at the offending row.
 func (r *escalationPolicyRequest) apply(p *store.EscalationPolicy, create bool, exists targetExists) error {
@@ -99,8 +101,7 @@ func (r *escalationPolicyRequest) apply(p *store.EscalationPolicy, create bool, 
 func validateEscalationSteps(f fieldErrors, steps []escalationStepRequest, exists targetExists) ([]store.EscalationStep, error) {
 	switch {
 	case len(steps) == 0:
-		f.add("rules", "must list at least one step")
-		return nil, nil
+		return []store.EscalationStep{}, nil
 	case len(steps) > maxEscalationLevels:
 		f.add("rules", "must list at most "+strconv.Itoa(maxEscalationLevels)+" steps")
 		return nil, nil

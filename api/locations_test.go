@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,7 +117,8 @@ func TestOrganizationLocations(t *testing.T) {
 	}
 	want := []string{"location.deleted", "location.token_revoked", "location.token_created", "location.token_created",
 		"location.updated", "location.created"}
-	got := auditEvents(t, e.testEnv, e.ada.OrgID)
+	// api_key.used (a key's first use in the hour) is not part of what is checked here.
+	got := slices.DeleteFunc(auditEvents(t, e.testEnv, e.ada.OrgID), func(ev string) bool { return ev == "api_key.used" })
 	if strings.Join(got[:len(want)], ",") != strings.Join(want, ",") {
 		t.Fatalf("audit log %v, want it to start with %v", got, want)
 	}

@@ -198,10 +198,12 @@ func (l *rateLimiter) decide(key rateKey, lim rateLimit, now time.Time, count bo
 		e.used++
 	}
 
-	// The minute window: the bucket's whole tokens, and when it is full again.
-	d.limit, d.window = lim.burst, time.Minute
+	// The minute window: the plan's per-minute figure (SPEC §12: the burst
+	// is internal), the bucket's whole tokens capped at that figure so
+	// Remaining never exceeds Limit, and when the bucket is full again.
+	d.limit, d.window = lim.perMinute, time.Minute
 	// Never negative, even while a plan downgrade drains an overfull bucket.
-	d.remaining = max(0, int((capacity-full.Sub(now))/interval))
+	d.remaining = min(lim.perMinute, max(0, int((capacity-full.Sub(now))/interval)))
 	d.reset = ceilSecond(full)
 	if !minuteOK {
 		// One token is back when the bucket is one interval below full.

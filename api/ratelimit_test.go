@@ -46,7 +46,9 @@ func TestRateLimitFreeKeyBurst(t *testing.T) {
 			t.Fatalf("request %d: %d %s", i, rec.Code, rec.Body.String())
 		}
 		// Each request empties the bucket by 2 s of refill.
-		wantRateHeaders(50, 50-i, t0.Add(time.Duration(i)*2*time.Second), 60)(t, rec)
+		// Limit is the per-minute figure; Remaining, capped at it, counts
+		// down once the burst above it is spent.
+		wantRateHeaders(30, min(30, 50-i), t0.Add(time.Duration(i)*2*time.Second), 60)(t, rec)
 	}
 	tooMany := func(until string) func(*testing.T, *httptest.ResponseRecorder) {
 		return func(t *testing.T, rec *httptest.ResponseRecorder) {
@@ -58,7 +60,7 @@ func TestRateLimitFreeKeyBurst(t *testing.T) {
 			if n, err := strconv.Atoi(rec.Header().Get("Retry-After")); err != nil || n < 1 {
 				t.Fatalf("Retry-After %q", rec.Header().Get("Retry-After"))
 			}
-			wantRateHeaders(50, 0, t0.Add(100*time.Second), 60)(t, rec)
+			wantRateHeaders(30, 0, t0.Add(100*time.Second), 60)(t, rec)
 		}
 	}
 	e.run([]scenario{
@@ -67,7 +69,7 @@ func TestRateLimitFreeKeyBurst(t *testing.T) {
 		{name: "refused requests cost nothing", method: "GET", path: "/api/v1/api-keys", token: k.Key, status: 429,
 			check: tooMany("2026-11-25T12:00:02Z")},
 		{name: "another key has its own bucket", method: "GET", path: "/api/v1/api-keys", token: other.Key, status: 200,
-			check: wantRateHeaders(50, 49, t0.Add(2*time.Second), 60)},
+			check: wantRateHeaders(30, 30, t0.Add(2*time.Second), 60)},
 		{name: "the creator's session is not limited by the key", method: "GET", path: "/api/v1/api-keys",
 			token: o.memberTok, status: 200},
 	})
@@ -77,7 +79,7 @@ func TestRateLimitFreeKeyBurst(t *testing.T) {
 	e.clock.Advance(500 * time.Millisecond)
 	e.run([]scenario{
 		{name: "one token back after 2 s", method: "GET", path: "/api/v1/api-keys", token: k.Key, status: 200,
-			check: wantRateHeaders(50, 0, t0.Add(102*time.Second), 60)},
+			check: wantRateHeaders(30, 0, t0.Add(102*time.Second), 60)},
 		{name: "and spent again", method: "GET", path: "/api/v1/api-keys", token: k.Key, status: 429},
 	})
 	e.clock.Advance(time.Minute)
@@ -113,14 +115,14 @@ func TestRateLimitPlans(t *testing.T) {
 			status: 200, check: wantRateHeaders(600, 598, t0.Add(time.Second), 60)},
 	})
 	setPlan("starter")
-	e.run([]scenario{{name: "starter burst 100", method: "GET", path: "/api/v1/api-keys", token: k.Key, status: 200,
-		check: wantRateHeaders(100, 99, t0.Add(time.Second), 60)}})
+	e.run([]scenario{{name: "starter 60/min", method: "GET", path: "/api/v1/api-keys", token: k.Key, status: 200,
+		check: wantRateHeaders(60, 60, t0.Add(time.Second), 60)}})
 	setPlan("professional")
-	e.run([]scenario{{name: "professional burst 500", method: "GET", path: "/api/v1/api-keys", token: k.Key,
+	e.run([]scenario{{name: "professional 300/min", method: "GET", path: "/api/v1/api-keys", token: k.Key,
 		status: 200, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 			// The bucket carries the starter request's token over: two
 			// tokens of 200 ms spent.
-			wantRateHeaders(500, 498, t0.Add(time.Second), 60)(t, rec)
+			wantRateHeaders(300, 300, t0.Add(time.Second), 60)(t, rec)
 		}}})
 	setPlan("enterprise")
 	for i := 0; i < 600; i++ {
@@ -141,7 +143,7 @@ func TestRateLimitPlans(t *testing.T) {
 	setPlan("mystery")
 	e.run([]scenario{{name: "unknown plan gets the free limits", method: "GET", path: "/api/v1/api-keys",
 		token: k.Key, status: 200, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
-			if rawHeader(rec.Header(), "X-RateLimit-Limit") != "50" {
+			if rawHeader(rec.Header(), "X-RateLimit-Limit") != "30" {
 				t.Fatalf("headers %v", rateHeaders(rec))
 			}
 		}}})
@@ -160,12 +162,13 @@ func TestRateLimiterDailyQuota(t *testing.T) {
 		if !d.allowed {
 			t.Fatalf("request %d refused", i)
 		}
-		if left := 1000 - i; left < 50 {
-			// Fewer left today than in the bucket: the daily window shows.
+		if left := 1000 - i; left <= 30 {
+			// No more left today than the minute shows: the daily window shows
+			// (at a tie, the later reset).
 			if d.limit != 1000 || d.remaining != left || !d.reset.Equal(midnight) || d.window != 24*time.Hour {
 				t.Fatalf("request %d: headers %+v", i, d)
 			}
-		} else if d.limit != 50 || d.window != time.Minute {
+		} else if d.limit != 30 || d.remaining != 30 || d.window != time.Minute {
 			t.Fatalf("request %d: headers %+v, want the minute window", i, d)
 		}
 		now = now.Add(2 * time.Second)
@@ -174,7 +177,7 @@ func TestRateLimiterDailyQuota(t *testing.T) {
 	if d.allowed || !d.retryAt.Equal(midnight) || d.remaining != 0 {
 		t.Fatalf("1001st request: %+v, want refused until midnight", d)
 	}
-	if d := l.take(key, free, midnight); !d.allowed || d.limit != 50 || d.remaining != 49 {
+	if d := l.take(key, free, midnight); !d.allowed || d.limit != 30 || d.remaining != 30 {
 		t.Fatalf("a new UTC day: %+v", d)
 	}
 }

@@ -69,7 +69,8 @@ type base struct {
 	mailer       mailer // instance e-mail; nil when SMTP_HOST is unset
 	agents       AgentHub
 	agentResults AgentResultCounts
-	cluster      Cluster // nil on a single node
+	cluster      Cluster     // nil on a single node
+	keyUses      *apiKeyUses // api_key.used audit times, per key
 }
 
 func newBase(d Deps) *base {
@@ -83,7 +84,7 @@ func newBase(d Deps) *base {
 	}
 	return &base{cfg: d.Config, store: d.Store, passwords: d.Passwords, tokens: d.Tokens,
 		sealer: d.Sealer, guard: d.Guard, engine: d.Engine, purger: d.Purger, logger: logger, now: now, version: d.Version, mailer: instanceMailer(d.Notify),
-		agents: d.Agents, agentResults: d.AgentResults, cluster: d.Cluster}
+		agents: d.Agents, agentResults: d.AgentResults, cluster: d.Cluster, keyUses: &apiKeyUses{}}
 }
 
 // UseReleaseMode switches Gin, process-wide, out of its debug mode (which prints every

@@ -108,13 +108,15 @@ func (h *serviceHandlers) applyRequest(orgID string, req *serviceRequest, s *sto
 
 	var opts *parsedOptions
 	if typeOK {
+		top := req.topAliases()
 		switch {
 		case req.Options != nil || full:
-			opts = parseOptions(f, s.CheckType, req.Options)
-		case typeChanged:
+			opts = parseOptions(f, s.CheckType, req.Options, top, false)
+		case typeChanged || top.has():
 			// The stored options, in the form a client would send them back (masked header
-			// values keep their seals), must suit the new type too.
-			opts = parseOptions(f, s.CheckType, optionsView(&old))
+			// values keep their seals), must suit the new type too; options given by
+			// their documented names at the top of a PATCH replace their stored values.
+			opts = parseOptions(f, s.CheckType, optionsView(&old), top, true)
 		}
 	}
 	newAuth, keepAuth := h.authChange(f, req.Auth, &old)

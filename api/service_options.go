@@ -60,13 +60,19 @@ type optionReader struct {
 	t   string
 	raw map[string]json.RawMessage
 	out parsedOptions
+	// fields names the options given under an alias: our name → the field the client
+	// wrote ("options.assert_status", or "assert_status" at the top of the body).
+	fields map[string]string
 }
 
 // parseOptions validates raw (nil or null means {}) for check type t. It returns nil when
 // the object itself is malformed; otherwise problems are in f and the result is usable only
 // when f is empty.
-func parseOptions(f fieldErrors, t string, raw json.RawMessage) *parsedOptions {
-	r := &optionReader{f: f, t: t, raw: map[string]json.RawMessage{},
+//
+// top holds the option aliases given at the top of the body (service_option_aliases.go);
+// with replaceStored, raw is the stored options and those replace their values.
+func parseOptions(f fieldErrors, t string, raw json.RawMessage, top topOptionAliases, replaceStored bool) *parsedOptions {
+	r := &optionReader{f: f, t: t, raw: map[string]json.RawMessage{}, fields: map[string]string{},
 		out: parsedOptions{values: map[string]any{}, headers: map[string]string{}}}
 	if len(raw) > 0 && !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
 		if err := json.Unmarshal(raw, &r.raw); err != nil || r.raw == nil {
@@ -74,10 +80,11 @@ func parseOptions(f fieldErrors, t string, raw json.RawMessage) *parsedOptions {
 			return nil
 		}
 	}
+	r.resolveAliases(top, replaceStored)
 	allowed := optionKeys(t)
 	for key := range r.raw {
 		if !slices.Contains(allowed, key) {
-			f.add("options."+key, "is not an option of "+t)
+			f.add(r.field(key), "is not an option of "+t)
 		}
 	}
 	switch t {
@@ -117,7 +124,7 @@ func (r *optionReader) get(key string) (json.RawMessage, bool) {
 
 // problem records msg for options.<key>.
 func (r *optionReader) problem(key, msg string) {
-	r.f.add("options."+key, msg)
+	r.f.add(r.field(key), msg)
 }
 
 // text reads an optional string of at most max bytes; empty strings are left out.

@@ -125,7 +125,16 @@ type jsonPathCheck struct {
 // jsonPathSyntax accepts "$", "$.a.b", "$.items[0].name", "$.a-b_c".
 var jsonPathSyntax = regexp.MustCompile(`^\$((\.[A-Za-z0-9_\-]+)|(\[[0-9]+\]))*$`)
 
-// jsonPath reads the json_path assertions: [{path, operator, value}].
+// jsonPathOperators maps each json_path operator, in lower case, to how it is stored.
+// startsWith, endsWith and matches (RE2) compare the value's text (SPEC §12).
+var jsonPathOperators = map[string]string{"==": "==", "!=": "!=", ">": ">", ">=": ">=", "<": "<", "<=": "<=",
+	"contains": "contains", "startswith": "startsWith", "endswith": "endsWith", "matches": "matches"}
+
+// jsonPathOperatorList is the operators as a problem message names them.
+const jsonPathOperatorList = "==, !=, >, >=, <, <=, contains, startsWith, endsWith, matches"
+
+// jsonPath reads the json_path assertions: [{path, operator, value}]; an entry without
+// operator means == (as documented), and is stored with it.
 func (r *optionReader) jsonPath() {
 	raw, ok := r.get("json_path")
 	if !ok {
@@ -150,17 +159,28 @@ func (r *optionReader) jsonPath() {
 		if len(c.Path) > maxJSONPathLen || !jsonPathSyntax.MatchString(c.Path) {
 			r.problem(key+".path", `must be a path such as "$.status" or "$.items[0].name"`)
 		}
+		if c.Operator == "" {
+			c.Operator = "=="
+		}
+		op, known := jsonPathOperators[strings.ToLower(c.Operator)]
+		if known {
+			c.Operator = op
+		}
 		var number float64
 		var str string
 		switch {
-		case !slices.Contains([]string{"==", "!=", ">", ">=", "<", "<=", "contains"}, c.Operator):
-			r.problem(key+".operator", "must be one of ==, !=, >, >=, <, <=, contains")
+		case !known:
+			r.problem(key+".operator", "must be one of "+jsonPathOperatorList)
 		case len(c.Value) == 0:
 			r.problem(key+".value", "is required")
-		case slices.Contains([]string{">", ">=", "<", "<="}, c.Operator) && json.Unmarshal(c.Value, &number) != nil:
-			r.problem(key+".value", "must be a number for "+c.Operator)
-		case c.Operator == "contains" && json.Unmarshal(c.Value, &str) != nil:
-			r.problem(key+".value", "must be a string for contains")
+		case slices.Contains([]string{">", ">=", "<", "<="}, op) && json.Unmarshal(c.Value, &number) != nil:
+			r.problem(key+".value", "must be a number for "+op)
+		case slices.Contains([]string{"contains", "startsWith", "endsWith", "matches"}, op) && json.Unmarshal(c.Value, &str) != nil:
+			r.problem(key+".value", "must be a string for "+op)
+		case op == "matches" && len(str) > maxBodyRegexLen:
+			r.problem(key+".value", "must be a pattern of at most "+strconv.Itoa(maxBodyRegexLen)+" bytes")
+		case op == "matches" && !validPattern(str):
+			r.problem(key+".value", "must be a valid regular expression (Go RE2 syntax)")
 		case len(c.Value) > maxOptionText:
 			r.problem(key+".value", "must be at most "+strconv.Itoa(maxOptionText)+" bytes")
 		}
@@ -171,6 +191,12 @@ func (r *optionReader) jsonPath() {
 		checks = append(checks, c)
 	}
 	r.out.values["json_path"] = checks
+}
+
+// validPattern reports whether s compiles as an RE2 regular expression.
+func validPattern(s string) bool {
+	_, err := regexp.Compile(s)
+	return err == nil
 }
 
 // headers reads the request headers of an HTTP or WebSocket check. Names are HTTP tokens,

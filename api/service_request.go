@@ -29,6 +29,13 @@ type serviceRequest struct {
 	Locations            *[]string       `json:"locations"`
 	LocationQuorum       *int            `json:"location_quorum"`
 
+	// The documentation's names of options, accepted at the top of the body
+	// (service_option_aliases.go).
+	AssertStatus       json.RawMessage `json:"assert_status"`
+	AssertBodyContains json.RawMessage `json:"assert_body_contains"`
+	AssertJSONPath     json.RawMessage `json:"assert_jsonpath"`
+	ExpiryWarningDays  json.RawMessage `json:"expiryWarningDays"`
+
 	// Read-only fields of the service object, accepted and ignored so that a client can
 	// send back the object it read (with auth as {type, configured} and masked headers).
 	ID                 json.RawMessage `json:"id"`

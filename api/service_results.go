@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -196,6 +197,20 @@ func queryTime(c *gin.Context, f fieldErrors, name string) (t time.Time, ok bool
 		return time.Time{}, false
 	}
 	return t.UTC(), true
+}
+
+// queryBool reads a true/false query parameter (also 1/0; absent is false); anything else
+// is a 422 naming it.
+func queryBool(c *gin.Context, name string) (bool, error) {
+	v := c.Query(name)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, errValidation(map[string]string{name: "must be true or false"})
+	}
+	return b, nil
 }
 
 // queryRange reads ?from= and ?to= with defaults: to is now, from is span before to.

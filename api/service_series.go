@@ -16,10 +16,10 @@ const (
 	defaultUptimeSpan  = 30 * 24 * time.Hour
 )
 
-// metricsView is GET /services/{id}/metrics: an object rather than a bare array, because
-// the points' shape depends on the resolution the store chose for the range (raw up to
-// 6 h, then 1m, 1h, 1d), and a chart needs to know which it got. from and to echo the
-// range asked for (defaults filled); points are oldest first.
+// metricsView is GET /services/{id}/metrics?envelope=true: the points with the resolution
+// the store chose for the range (raw up to 6 h, then 1m, 1h, 1d) and the range asked for
+// (defaults filled). Without envelope the answer is the documented bare array of points
+// and these go in the X-Resolution, X-From and X-To headers (SPEC §12).
 type metricsView struct {
 	ServiceID  string    `json:"service_id"`
 	Resolution string    `json:"resolution"`
@@ -34,14 +34,21 @@ type rawPointView struct {
 	Status         string    `json:"status"`
 	ResponseTimeMS int       `json:"response_time_ms"`
 	StatusCode     int       `json:"status_code"`
+	Resolution     string    `json:"resolution"`
 }
 
 // rollupPointView is one bucket of a 1m/1h/1d series starting at timestamp. status is the
 // worst of the bucket; the response-time figures describe the up checks only and are null
 // when the bucket had none (a chart shows a gap, not a 0 ms dip, while a service is down).
+//
+// response_time_ms (the average) and status_code (null: a bucket keeps no status codes)
+// are there so a client written for raw points reads every resolution (SPEC §3.8).
 type rollupPointView struct {
 	Timestamp         time.Time `json:"timestamp"`
 	Status            string    `json:"status"`
+	ResponseTimeMS    *float64  `json:"response_time_ms"`
+	StatusCode        *int      `json:"status_code"`
+	Resolution        string    `json:"resolution"`
 	AvgResponseTimeMS *float64  `json:"avg_response_time_ms"`
 	MinResponseTimeMS *int      `json:"min_response_time_ms"`
 	MaxResponseTimeMS *int      `json:"max_response_time_ms"`
@@ -50,19 +57,25 @@ type rollupPointView struct {
 	Total             int       `json:"total"`
 }
 
-func newRollupPointView(p *store.MetricPoint) rollupPointView {
-	v := rollupPointView{Timestamp: p.Timestamp.UTC(), Status: p.Status, Up: p.Up, Total: p.Total}
+func newRollupPointView(p *store.MetricPoint, resolution string) rollupPointView {
+	v := rollupPointView{Timestamp: p.Timestamp.UTC(), Status: p.Status, Resolution: resolution, Up: p.Up, Total: p.Total}
 	if p.Up > 0 {
 		avg, lo, hi, p95 := round2(p.Avg), p.Min, p.Max, p.P95
 		v.AvgResponseTimeMS, v.MinResponseTimeMS, v.MaxResponseTimeMS, v.P95ResponseTimeMS = &avg, &lo, &hi, &p95
+		v.ResponseTimeMS = &avg
 	}
 	return v
 }
 
 // metrics answers the service's chart series for ?from=&to= (default the last 24 hours) and
-// ?location= (one location's checks; default the service's own series, SPEC §8).
+// ?location= (one location's checks; default the service's own series, SPEC §8): the
+// array of points, or with ?envelope=true the object of earlier releases.
 func (h *serviceResultHandlers) metrics(c *gin.Context) error {
 	from, to, err := queryRange(c, h.now(), defaultMetricsSpan)
+	if err != nil {
+		return err
+	}
+	envelope, err := queryBool(c, "envelope")
 	if err != nil {
 		return err
 	}
@@ -81,12 +94,20 @@ func (h *serviceResultHandlers) metrics(c *gin.Context) error {
 		p := &series.Points[i]
 		if series.Resolution == store.ResolutionRaw {
 			out.Points = append(out.Points, rawPointView{Timestamp: p.Timestamp.UTC(), Status: p.Status,
-				ResponseTimeMS: p.ResponseTimeMS, StatusCode: p.StatusCode})
+				ResponseTimeMS: p.ResponseTimeMS, StatusCode: p.StatusCode, Resolution: series.Resolution})
 		} else {
-			out.Points = append(out.Points, newRollupPointView(p))
+			out.Points = append(out.Points, newRollupPointView(p, series.Resolution))
 		}
 	}
-	c.JSON(http.StatusOK, out)
+	if envelope {
+		c.JSON(http.StatusOK, out)
+		return nil
+	}
+	hdr := c.Writer.Header()
+	hdr.Set("X-Resolution", out.Resolution)
+	hdr.Set("X-From", out.From.UTC().Format(time.RFC3339Nano))
+	hdr.Set("X-To", out.To.UTC().Format(time.RFC3339Nano))
+	c.JSON(http.StatusOK, out.Points)
 	return nil
 }
 

@@ -47,7 +47,7 @@ func TestServiceResultsAgree(t *testing.T) {
 	}
 	svcPath := "/api/v1/services/" + id
 	checksPath := svcPath + "/checks?since=" + rfc(t0.Add(-3*time.Hour))
-	rawPath := svcPath + "/metrics?from=" + rfc(t0.Add(-3*time.Hour)) + "&to=" + rfc(now.Add(time.Second))
+	rawPath := svcPath + "/metrics?envelope=true&from=" + rfc(t0.Add(-3*time.Hour)) + "&to=" + rfc(now.Add(time.Second))
 
 	get := func(path string) *httptest.ResponseRecorder {
 		t.Helper()
@@ -85,15 +85,15 @@ func TestServiceResultsAgree(t *testing.T) {
 	n := func(v int) *int { return &v }
 	hour := t0.Add(-2 * time.Hour)
 	wantRollup := []rollupPointView{
-		{Timestamp: hour, Status: "GREEN", AvgResponseTimeMS: f(100), MinResponseTimeMS: n(100), MaxResponseTimeMS: n(100), P95ResponseTimeMS: n(100), Up: 1, Total: 1},
-		{Timestamp: hour.Add(time.Minute), Status: "RED", Up: 0, Total: 1},
-		{Timestamp: hour.Add(2 * time.Minute), Status: "YELLOW", AvgResponseTimeMS: f(1500), MinResponseTimeMS: n(1500), MaxResponseTimeMS: n(1500), Up: 1, Total: 1},
-		{Timestamp: t0, Status: "GREEN", AvgResponseTimeMS: f(0), MinResponseTimeMS: n(0), MaxResponseTimeMS: n(0), P95ResponseTimeMS: n(0), Up: 3, Total: 3},
+		{Timestamp: hour, Status: "GREEN", ResponseTimeMS: f(100), Resolution: "1m", AvgResponseTimeMS: f(100), MinResponseTimeMS: n(100), MaxResponseTimeMS: n(100), P95ResponseTimeMS: n(100), Up: 1, Total: 1},
+		{Timestamp: hour.Add(time.Minute), Status: "RED", Resolution: "1m", Up: 0, Total: 1},
+		{Timestamp: hour.Add(2 * time.Minute), Status: "YELLOW", ResponseTimeMS: f(1500), Resolution: "1m", AvgResponseTimeMS: f(1500), MinResponseTimeMS: n(1500), MaxResponseTimeMS: n(1500), Up: 1, Total: 1},
+		{Timestamp: t0, Status: "GREEN", ResponseTimeMS: f(0), Resolution: "1m", AvgResponseTimeMS: f(0), MinResponseTimeMS: n(0), MaxResponseTimeMS: n(0), P95ResponseTimeMS: n(0), Up: 3, Total: 3},
 	}
 	minute := decode[struct {
 		Resolution string            `json:"resolution"`
 		Points     []rollupPointView `json:"points"`
-	}](t, get(svcPath+"/metrics"))
+	}](t, get(svcPath+"/metrics?envelope=true"))
 	if minute.Resolution != "1m" || len(minute.Points) != len(wantRollup) {
 		t.Fatalf("default metrics: %+v", minute)
 	}
@@ -162,11 +162,11 @@ func TestServiceSeriesParameters(t *testing.T) {
 		{name: "metrics: bad to", method: "GET", path: s + "/metrics?to=2026-13-01T00:00:00Z", token: ada.Token, status: 422, contains: []string{`"to":`}},
 		{name: "metrics: from after to", method: "GET", path: s + "/metrics?from=" + rfc(now) + "&to=" + rfc(now.Add(-time.Hour)),
 			token: ada.Token, status: 422, contains: []string{`"from":"must be before to"`}},
-		{name: "metrics: a year is daily", method: "GET", path: s + "/metrics?from=" + rfc(now.Add(-500*24*time.Hour)), token: viewer, status: 200,
+		{name: "metrics: a year is daily", method: "GET", path: s + "/metrics?envelope=1&from=" + rfc(now.Add(-500*24*time.Hour)), token: viewer, status: 200,
 			contains: []string{`"resolution":"1d"`, `"from":"2025-07-13T12:00:00Z"`, `"to":"2026-11-25T12:00:00Z"`, `"avg_response_time_ms":7`, `"avg_response_time_ms":9`}},
-		{name: "metrics: a week is hourly", method: "GET", path: s + "/metrics?from=" + rfc(now.Add(-7*24*time.Hour)), token: viewer, status: 200,
+		{name: "metrics: a week is hourly", method: "GET", path: s + "/metrics?envelope=1&from=" + rfc(now.Add(-7*24*time.Hour)), token: viewer, status: 200,
 			contains: []string{`"resolution":"1h"`, `"timestamp":"2026-11-25T11:00:00Z"`}, notContains: []string{`"avg_response_time_ms":7`}},
-		{name: "metrics: an empty range has no points", method: "GET", path: s + "/metrics?from=" + rfc(now.Add(-10*time.Minute)), token: viewer, status: 200,
+		{name: "metrics: an empty range has no points", method: "GET", path: s + "/metrics?envelope=1&from=" + rfc(now.Add(-10*time.Minute)), token: viewer, status: 200,
 			contains: []string{`"resolution":"raw"`, `"points":[]`}},
 		{name: "metrics: other organization is 404", method: "GET", path: "/api/v1/services/" + bobsID + "/metrics", token: ada.Token, status: 404},
 		{name: "uptime: bad to", method: "GET", path: s + "/uptime?to=now", token: ada.Token, status: 422, contains: []string{`"to":`}},

@@ -34,15 +34,21 @@ type sslListItem struct {
 	ValidFrom       time.Time `json:"valid_from"`
 	ValidTo         time.Time `json:"valid_to"`
 	DaysUntilExpiry int       `json:"days_until_expiry"`
-	Status          string    `json:"status"`
+	// Status is the documented grade, as a check result grades the same
+	// certificate: GREEN valid, YELLOW inside the warning window, RED
+	// expired or not yet valid.
+	Status string `json:"status"`
+	// State says the same in words: valid, expiring, expired, not_yet_valid.
+	State string `json:"state"`
 }
 
 // newSSLListItem describes the certificate s's checks last saw (s.Certificate is set).
 func newSSLListItem(s *store.Service, now time.Time) sslListItem {
 	cert := s.Certificate
+	state := certStatus(cert, now, sslWarnDays(s))
 	return sslListItem{ServiceID: s.ID, Domain: endpointDomain(s), Issuer: cert.Issuer,
 		ValidFrom: cert.ValidFrom.UTC(), ValidTo: cert.ValidTo.UTC(), DaysUntilExpiry: daysUntil(cert.ValidTo, now),
-		Status: certStatus(cert, now, sslWarnDays(s))}
+		Status: certGrade(state), State: state}
 }
 
 // sslView is GET /services/{id}/ssl: the list row of the latest certificate the service's
@@ -131,6 +137,17 @@ func certStatus(c *store.Certificate, now time.Time, warnDays int) string {
 		return certExpiring
 	}
 	return certValid
+}
+
+// certGrade is the check status of a certificate state.
+func certGrade(state string) string {
+	switch state {
+	case certValid:
+		return store.StatusGreen
+	case certExpiring:
+		return store.StatusYellow
+	}
+	return store.StatusRed
 }
 
 // daysUntil counts whole days from now to t, rounded down (negative once expired), as the

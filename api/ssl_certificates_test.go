@@ -56,11 +56,11 @@ func TestSSLCertificates(t *testing.T) {
 				got := decode[[]map[string]any](t, rec)
 				want := []map[string]any{
 					{"service_id": valid, "domain": "shop.example.com", "issuer": "Test CA", "valid_from": rfc(now.Add(-30 * 24 * time.Hour)),
-						"valid_to": rfc(now.Add(60*24*time.Hour + time.Hour)), "days_until_expiry": 60.0, "status": "valid"},
+						"valid_to": rfc(now.Add(60*24*time.Hour + time.Hour)), "days_until_expiry": 60.0, "status": "GREEN", "state": "valid"},
 					{"service_id": expiring, "domain": "mail.example.com", "issuer": "Test CA", "valid_from": rfc(now.Add(-30 * 24 * time.Hour)),
-						"valid_to": rfc(now.Add(10 * 24 * time.Hour)), "days_until_expiry": 10.0, "status": "expiring"},
+						"valid_to": rfc(now.Add(10 * 24 * time.Hour)), "days_until_expiry": 10.0, "status": "YELLOW", "state": "expiring"},
 					{"service_id": expired, "domain": "old.example.com", "issuer": "Test CA", "valid_from": rfc(now.Add(-30 * 24 * time.Hour)),
-						"valid_to": rfc(now.Add(-2 * 24 * time.Hour)), "days_until_expiry": -2.0, "status": "expired"},
+						"valid_to": rfc(now.Add(-2 * 24 * time.Hour)), "days_until_expiry": -2.0, "status": "RED", "state": "expired"},
 				}
 				if !reflect.DeepEqual(got, want) {
 					t.Fatalf("list:\n got %v\nwant %v", got, want)
@@ -80,13 +80,13 @@ func TestSSLCertificates(t *testing.T) {
 				got := decode[map[string]any](t, rec)
 				want := map[string]any{"service_id": expiring, "domain": "mail.example.com", "issuer": "Test CA", "subject": "example.com",
 					"valid_from": rfc(now.Add(-30 * 24 * time.Hour)), "valid_to": rfc(now.Add(10 * 24 * time.Hour)),
-					"days_until_expiry": 10.0, "status": "expiring", "checked_at": rfc(now.Add(-time.Minute))}
+					"days_until_expiry": 10.0, "status": "YELLOW", "state": "expiring", "checked_at": rfc(now.Add(-time.Minute))}
 				if !reflect.DeepEqual(got, want) {
 					t.Fatalf("ssl:\n got %v\nwant %v", got, want)
 				}
 			}},
 		{name: "one: any TLS service's certificate", method: "GET", path: "/api/v1/services/" + wss + "/ssl", token: ada.Token, status: 200,
-			contains: []string{`"domain":"ws.example.com"`, `"status":"valid"`}},
+			contains: []string{`"domain":"ws.example.com"`, `"status":"GREEN"`, `"state":"valid"`}},
 		{name: "one: not checked yet is 404", method: "GET", path: "/api/v1/services/" + unchecked + "/ssl", token: ada.Token, status: 404,
 			contains: []string{"No certificate seen yet"}},
 		{name: "one: plain HTTP is 404", method: "GET", path: "/api/v1/services/" + plain + "/ssl", token: ada.Token, status: 404},
@@ -116,7 +116,7 @@ func TestCheckNowReportsCertificate(t *testing.T) {
 	}
 	ssl := decode[sslView](t, e.do("GET", "/api/v1/services/"+id+"/ssl", ada.Token, nil))
 	if !ssl.ValidTo.Equal(leaf.NotAfter) || ssl.Issuer != got.Certificate.Issuer || ssl.Domain != "127.0.0.1" ||
-		ssl.Status != "valid" || !ssl.CheckedAt.Equal(got.CheckedAt) || ssl.DaysUntilExpiry != got.Certificate.DaysUntilExpiry {
+		ssl.Status != "GREEN" || ssl.State != "valid" || !ssl.CheckedAt.Equal(got.CheckedAt) || ssl.DaysUntilExpiry != got.Certificate.DaysUntilExpiry {
 		t.Fatalf("ssl view %+v does not match the check %+v", ssl, got.Certificate)
 	}
 	if list := decode[[]sslListItem](t, e.do("GET", "/api/v1/ssl-certificates", ada.Token, nil)); len(list) != 1 || list[0].ServiceID != id {

@@ -93,7 +93,7 @@ func storeResult(serviceID string, r *Result) store.CheckResult {
 	}
 	if c := r.Certificate; c != nil {
 		out.Certificate = &store.Certificate{Issuer: c.Issuer, Subject: c.Subject, DNSNames: c.DNSNames,
-			ValidFrom: c.ValidFrom, ValidTo: c.ValidTo, DaysUntilExpiry: c.DaysUntilExpiry}
+			ValidFrom: c.ValidFrom, ValidTo: c.ValidTo, DaysUntilExpiry: c.DaysUntilExpiry, Fingerprint: c.Fingerprint}
 	}
 	return out
 }

@@ -46,6 +46,9 @@ type Env struct {
 	// check). They share no connections (checkConns).
 	httpMu         sync.Mutex
 	httpTransports [httpKinds]*http.Transport
+
+	// patterns holds the compiled regular expressions of the checks' options.
+	patterns patternCache
 }
 
 // Probe checks one target. It returns when ctx ends at the latest, and it

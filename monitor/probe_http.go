@@ -31,6 +31,10 @@ type httpOptions struct {
 	FollowRedirects *bool             `json:"follow_redirects"`
 	VerifyTLS       *bool             `json:"verify_tls"`
 	SSLWarnDays     int               `json:"ssl_warn_days"`
+
+	// patterns compiles body_regex and json_path matches patterns (the Env's
+	// cache; nil compiles each time).
+	patterns *patternCache
 }
 
 // probeHTTP requests the endpoint and checks the response: the status
@@ -40,7 +44,7 @@ type httpOptions struct {
 // failures but should still hear about expiry.
 func probeHTTP(ctx context.Context, env *Env, t *Target) Result {
 	start := env.Now()
-	o := httpOptions{Method: http.MethodGet, SSLWarnDays: defaultSSLWarnDays}
+	o := httpOptions{Method: http.MethodGet, SSLWarnDays: defaultSSLWarnDays, patterns: &env.patterns}
 	if len(t.Options) > 0 {
 		if err := json.Unmarshal(t.Options, &o); err != nil {
 			return netOptionsFailure(start, env.Now(), "invalid options: "+err.Error())

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -75,7 +74,7 @@ func checkHTTPBody(body []byte, o *httpOptions) string {
 		return "keyword " + netQuote(o.BodyNotContains) + " found"
 	}
 	if o.BodyRegex != "" {
-		re, err := regexp.Compile(o.BodyRegex)
+		re, err := o.patterns.compile(o.BodyRegex)
 		if err != nil {
 			return "invalid body_regex: " + netClip(err.Error(), 80)
 		}
@@ -93,7 +92,7 @@ func checkHTTPBody(body []byte, o *httpOptions) string {
 		return "json_path " + netClip(o.JSONPath[0].Path, 60) + ": response is not JSON"
 	}
 	for _, a := range o.JSONPath {
-		if msg := a.check(doc); msg != "" {
+		if msg := a.check(doc, o.patterns); msg != "" {
 			return "json_path " + netClip(a.Path, 60) + ": " + msg
 		}
 	}

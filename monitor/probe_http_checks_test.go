@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"testing"
 )
 
@@ -63,10 +64,20 @@ func TestJSONAssertion(t *testing.T) {
 		{"$[0]", "==", `1`, "not found"},
 		{"$.x[", "==", `1`, "invalid path"},
 		{"$.status", "~", `"ok"`, `unknown operator "~"`},
+		{"$.status", "", `"ok"`, ""}, // no operator means ==
+		{"$.status", "", `"down"`, `expected == "down", got "ok"`},
+		{"$.msg", "startsWith", `"all "`, ""},
+		{"$.msg", "startsWith", `"go"`, `expected startsWith "go", got "all systems go"`},
+		{"$.msg", "endsWith", `"go"`, ""},
+		{"$.count", "startsWith", `"7"`, ""}, // a number's text as written
+		{"$.tags", "endsWith", `"y"`, `expected endsWith "y", got ["x","y"]`},
+		{"$.msg", "matches", `"^all\\s+\\w+ go$"`, ""},
+		{"$.msg", "matches", `"^none"`, `expected matches "^none", got "all systems go"`},
+		{"$.msg", "matches", `"a("`, `invalid pattern "a("`},
 	}
 	for _, c := range cases {
 		a := jsonAssertion{Path: c.path, Operator: c.op, Value: json.RawMessage(c.value)}
-		if got := a.check(doc); got != c.want {
+		if got := a.check(doc, nil); got != c.want {
 			t.Errorf("%s %s %s = %q, want %q", c.path, c.op, c.value, got, c.want)
 		}
 	}
@@ -107,5 +118,29 @@ func TestParseExpectedStatus(t *testing.T) {
 		if _, err := parseExpectedStatus(json.RawMessage(raw)); err == nil {
 			t.Errorf("parseExpectedStatus(%s) accepted", raw)
 		}
+	}
+}
+
+// TestPatternCacheCompilesOnce: a pattern is compiled once and the same
+// compiled expression answered after; a bad one answers its error each time.
+func TestPatternCacheCompilesOnce(t *testing.T) {
+	var c patternCache
+	a, err := c.compile(`^v\d+$`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := c.compile(`^v\d+$`); b != a {
+		t.Fatal("the pattern was compiled again")
+	}
+	for range 2 {
+		if _, err := c.compile("a("); err == nil {
+			t.Fatal("a bad pattern compiled")
+		}
+	}
+	for i := range maxCachedPatterns + 1 {
+		_, _ = c.compile("x" + strconv.Itoa(i))
+	}
+	if len(c.compiled) > maxCachedPatterns {
+		t.Fatalf("%d patterns kept", len(c.compiled))
 	}
 }

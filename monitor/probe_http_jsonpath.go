@@ -9,7 +9,8 @@ import (
 )
 
 // jsonAssertion is one json_path assertion: the value at Path compared with
-// Value (raw JSON) by Operator (== != > >= < <= contains).
+// Value (raw JSON) by Operator (== != > >= < <= contains startsWith endsWith
+// matches; none means ==).
 type jsonAssertion struct {
 	Path     string          `json:"path"`
 	Operator string          `json:"operator"`
@@ -18,7 +19,8 @@ type jsonAssertion struct {
 
 // check evaluates the assertion against doc (decoded with UseNumber) and
 // returns why it fails, e.g. `expected == "ok", got "degraded"`, or "".
-func (a jsonAssertion) check(doc any) string {
+// patterns compiles a matches pattern.
+func (a jsonAssertion) check(doc any, patterns *patternCache) string {
 	steps, err := parseJSONPath(a.Path)
 	if err != nil {
 		return "invalid path"
@@ -33,8 +35,12 @@ func (a jsonAssertion) check(doc any) string {
 	if err := dec.Decode(&want); err != nil {
 		return "invalid value " + netClip(string(a.Value), 40)
 	}
+	op := a.Operator
+	if op == "" {
+		op = "=="
+	}
 	var ok bool
-	switch a.Operator {
+	switch op {
 	case "==":
 		ok = jsonEqual(got, want)
 	case "!=":
@@ -45,6 +51,19 @@ func (a jsonAssertion) check(doc any) string {
 		ok = okX && okY && compareOrdered(x, y, a.Operator)
 	case "contains":
 		ok = jsonContains(got, want)
+	case "startsWith", "endsWith":
+		s, isText := jsonText(got)
+		prefix, _ := want.(string)
+		ok = isText && (op == "startsWith" && strings.HasPrefix(s, prefix) ||
+			op == "endsWith" && strings.HasSuffix(s, prefix))
+	case "matches":
+		pattern, _ := want.(string)
+		re, err := patterns.compile(pattern)
+		if err != nil {
+			return "invalid pattern " + netQuote(netClip(pattern, 40))
+		}
+		s, isText := jsonText(got)
+		ok = isText && re.MatchString(s)
 	default:
 		return "unknown operator " + netQuote(a.Operator)
 	}
@@ -52,7 +71,7 @@ func (a jsonAssertion) check(doc any) string {
 		return ""
 	}
 	text, _ := json.Marshal(got)
-	return "expected " + a.Operator + " " + netClip(string(a.Value), 60) + ", got " + netClip(string(text), 60)
+	return "expected " + op + " " + netClip(string(a.Value), 60) + ", got " + netClip(string(text), 60)
 }
 
 // jsonStep is one step of a path: an object key, or an array index when
@@ -204,8 +223,20 @@ func compareOrdered(x, y float64, op string) bool {
 	return x <= y
 }
 
-// jsonContains: a string contains a substring; an array contains an
-// element equal to want.
+// jsonText is the text a string-comparing operator reads: a string itself, a
+// number as written; other values have none.
+func jsonText(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case json.Number:
+		return x.String(), true
+	}
+	return "", false
+}
+
+// jsonContains reports whether got holds want: a substring of a string, an
+// element of an array.
 func jsonContains(got, want any) bool {
 	switch x := got.(type) {
 	case string:

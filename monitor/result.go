@@ -46,6 +46,8 @@ type Certificate struct {
 	ValidFrom       time.Time `json:"valid_from"`
 	ValidTo         time.Time `json:"valid_to"`
 	DaysUntilExpiry int       `json:"days_until_expiry"`
+	// Fingerprint is the hex SHA-256 of the leaf's DER encoding.
+	Fingerprint string `json:"fingerprint_sha256,omitempty"`
 }
 
 // Target is what a probe checks: the service's endpoint and options, with

@@ -1,9 +1,11 @@
 package monitor
 
 import (
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -47,6 +49,7 @@ func describeCertificate(c *x509.Certificate, now time.Time) *Certificate {
 		ValidFrom:       c.NotBefore.UTC(),
 		ValidTo:         c.NotAfter.UTC(),
 		DaysUntilExpiry: certDaysUntil(c.NotAfter, now),
+		Fingerprint:     certFingerprint(c),
 	}
 }
 
@@ -152,4 +155,11 @@ func netClip(s string, n int) string {
 // netQuote quotes at most 60 runes of text received from a server.
 func netQuote(s string) string {
 	return fmt.Sprintf("%q", netClip(s, 60))
+}
+
+// certFingerprint is the hex SHA-256 of c's DER encoding, the usual way to tell two
+// certificates apart.
+func certFingerprint(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(sum[:])
 }

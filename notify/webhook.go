@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/alertifypro/alertifypro/crypto"
@@ -107,7 +108,7 @@ func defaultWebhookPayload(n *Notification, now time.Time) webhookEnvelope {
 		ID: n.ID, Event: n.Event, Timestamp: when.UTC().Format(time.RFC3339),
 		Organization: webhookRef{ID: n.OrgID, Name: n.OrgName},
 		Data: map[string]any{
-			"monitor": map[string]any{"id": n.ServiceID, "name": n.ServiceName, "type": n.CheckType, "url": n.Endpoint},
+			"monitor": map[string]any{"id": n.ServiceID, "name": n.ServiceName, "type": strings.ToLower(n.CheckType), "url": n.Endpoint},
 			"alert":   alert,
 		},
 	}

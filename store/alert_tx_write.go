@@ -90,6 +90,7 @@ func (t *AlertTx) Alert(orgID, id string) (*Alert, error) {
 // CreateAlert stores a new alert (a.OrgID, AlertRuleID and a service or heartbeat ID
 // required): empty ID and Status are filled (UUIDv7, firing). A rule and subject that
 // already have an open alert is ErrConflict: the state machine never opens a second one.
+// The audit log gets alert.fired (actor system) in the same transaction.
 func (t *AlertTx) CreateAlert(a *Alert) error {
 	if a.OrgID == "" || a.AlertRuleID == "" || a.SubjectID() == "" {
 		return fmt.Errorf("store: alert needs an organization, a rule and a subject")
@@ -107,19 +108,30 @@ func (t *AlertTx) CreateAlert(a *Alert) error {
 		return err
 	}
 	t.writes++
-	return putAlert(t.tx, nil, a)
+	if err := putAlert(t.tx, nil, a); err != nil {
+		return err
+	}
+	// Every alert is created firing: this is where firing is audited.
+	return t.auditAlert(a, AuditAlertFired)
 }
 
 // PutAlert stores a changed alert and keeps alert_open and alert_due in line with it (a
 // resolved alert releases its rule+subject; its due times leave alert_due). ErrNotFound
-// when the alert was never created.
+// when the alert was never created. An open alert resolved with resolved_by "auto" gets
+// alert.auto_resolved in the audit log, in the same transaction.
 func (t *AlertTx) PutAlert(a *Alert) error {
 	var old Alert
 	if err := getAlert(t.tx, a.OrgID, a.ID, &old); err != nil {
 		return err
 	}
 	t.writes++
-	return putAlert(t.tx, &old, a)
+	if err := putAlert(t.tx, &old, a); err != nil {
+		return err
+	}
+	if old.Open() && a.Status == AlertResolved && a.ResolvedBy == ResolvedByAuto {
+		return t.auditAlert(a, AuditAlertAutoResolved)
+	}
+	return nil
 }
 
 // Enqueue adds an outbox entry in this transaction (see DB.Enqueue for the defaults), so

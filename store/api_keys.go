@@ -20,7 +20,14 @@ type APIKey struct {
 	ExpiresAt  *time.Time `json:"expires_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
 	CreatedAt  time.Time  `json:"created_at"`
+	// UseAuditedAt is when the audit log last got api_key.used for this key: at most one
+	// entry an hour (APIKeyUseAuditEvery), across restarts.
+	UseAuditedAt *time.Time `json:"use_audited_at,omitempty"`
 }
+
+// APIKeyUseAuditEvery is how often at most a key's use is written to the audit log
+// (api_key.used, SPEC §3.17): a key used constantly leaves one entry an hour.
+const APIKeyUseAuditEvery = time.Hour
 
 // CreateAPIKey stores k in the organization and indexes its digest. Empty ID/CreatedAt are
 // filled and k.OrgID is set. ErrConflict if the digest is already indexed.
@@ -126,13 +133,26 @@ func (db *DB) DeleteAPIKey(orgID, id string, change *Change) error {
 // TouchAPIKey records when a key was last used. Callers throttle it (at most once a minute
 // per key) because every call is a write transaction.
 func (db *DB) TouchAPIKey(orgID, id string, at time.Time) error {
-	return db.update(orgID, nil, func(tx txn) error {
+	return db.RecordAPIKeyUse(orgID, id, at, nil)
+}
+
+// RecordAPIKeyUse is TouchAPIKey that also writes used (an api_key.used entry; nil: none)
+// to the audit log in the same transaction — unless the key's use was audited less than
+// APIKeyUseAuditEvery before at, which this transaction checks itself, so two requests
+// racing for the hour's entry write one.
+func (db *DB) RecordAPIKeyUse(orgID, id string, at time.Time, used *AuditEntry) error {
+	change := &Change{} // completed inside the transaction, which alone knows if it is due
+	return db.update(orgID, change, func(tx txn) error {
 		var k APIKey
 		if err := getAPIKey(tx, orgID, id, &k); err != nil {
 			return err
 		}
 		at = at.UTC()
 		k.LastUsedAt = &at
+		if used != nil && (k.UseAuditedAt == nil || at.Sub(*k.UseAuditedAt) >= APIKeyUseAuditEvery) {
+			change.Audit = []*AuditEntry{used}
+			k.UseAuditedAt = &at
+		}
 		keys, _ := orgSub(tx, orgID, subAPIKeys)
 		return putJSON(keys, []byte(id), &k)
 	})

@@ -106,3 +106,36 @@ func TestAPIKeyTenantIsolation(t *testing.T) {
 		t.Errorf("APIKeyByDigest = %+v, %v", got, err)
 	}
 }
+
+// TestRecordAPIKeyUseAuditsOncePerHour: the api_key.used entry is written with
+// last_used_at, and the transaction itself refuses a second one within the hour
+// (two requests racing for it, or a process that forgot), whatever its caller says.
+func TestRecordAPIKeyUseAuditsOncePerHour(t *testing.T) {
+	db := openTestDB(t)
+	ada, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
+	k, _ := newKey("ci", "ak_secret-one", ada.ID)
+	if err := db.CreateAPIKey(org.ID, k, nil); err != nil {
+		t.Fatal(err)
+	}
+	used := func() int {
+		entries, _, err := db.AuditLogs(org.ID, AuditFilter{Event: "api_key.used"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(entries)
+	}
+	for i, at := range []time.Duration{0, time.Minute, 59 * time.Minute, time.Hour, time.Hour + time.Second} {
+		entry := &AuditEntry{Event: "api_key.used", Actor: AuditActor{Type: "api_key", ID: k.ID}}
+		if err := db.RecordAPIKeyUse(org.ID, k.ID, testEpoch.Add(at), entry); err != nil {
+			t.Fatal(err)
+		}
+		want := map[int]int{0: 1, 1: 1, 2: 1, 3: 2, 4: 2}[i]
+		if n := used(); n != want {
+			t.Fatalf("after a use at +%v: %d entries, want %d", at, n, want)
+		}
+	}
+	got, _ := db.APIKey(org.ID, k.ID)
+	if got.UseAuditedAt == nil || !got.UseAuditedAt.Equal(testEpoch.Add(time.Hour)) || !got.LastUsedAt.Equal(testEpoch.Add(time.Hour+time.Second)) {
+		t.Fatalf("key %+v", got)
+	}
+}

@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Kinds of IncidentChange.
 const (
@@ -87,6 +90,8 @@ func incidentEventData(page *StatusPage, inc *Incident, deleted bool) map[string
 		"id": inc.ID, "title": inc.Title, "status": inc.Status, "severity": inc.Severity,
 		"page":       incidentEventPage{ID: page.ID, Name: page.Name, Slug: page.Slug},
 		"components": comps, "latest_update": latest,
+		// The documented names (SPEC §3.15), beside ours above.
+		"status_page_id": page.ID, "affected_components": slices.Clone(inc.AffectedComponentIDs),
 		"created_at": inc.CreatedAt, "resolved_at": inc.ResolvedAt,
 	}
 	if deleted {

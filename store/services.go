@@ -44,8 +44,12 @@ type Service struct {
 	LastTimings *Timings `json:"last_timings,omitempty"`
 	// Certificate is the TLS certificate the latest check that saw one got.
 	Certificate *Certificate `json:"certificate,omitempty"`
-	CreatedAt   time.Time    `json:"created_at"`
-	UpdatedAt   time.Time    `json:"updated_at"`
+	// CertNotice is what the ssl.* events last said about the service's certificate, so
+	// each transition is announced once, across restarts too. The alert evaluator keeps
+	// it, inside the transaction of the result it judged.
+	CertNotice *CertNotice `json:"cert_notice,omitempty"`
+	CreatedAt  time.Time   `json:"created_at"`
+	UpdatedAt  time.Time   `json:"updated_at"`
 
 	// Locations are the probe locations (names, SPEC §8) that check the service; empty
 	// means the built-in location alone. LocationQuorum is how many of them must see a
@@ -62,6 +66,14 @@ type Service struct {
 	LastLocation string `json:"last_location,omitempty"`
 }
 
+// CertNotice is the certificate state the ssl.* events last announced for a service.
+type CertNotice struct {
+	// Fingerprint is the leaf's hex SHA-256 ("" when unknown).
+	Fingerprint string `json:"fingerprint_sha256,omitempty"`
+	// State is "valid", "expiring" (inside the warning days) or "expired".
+	State string `json:"state"`
+}
+
 // Certificate is a TLS certificate as a check saw it.
 type Certificate struct {
 	Issuer          string    `json:"issuer"`
@@ -71,6 +83,9 @@ type Certificate struct {
 	ValidTo         time.Time `json:"valid_to"`
 	DaysUntilExpiry int       `json:"days_until_expiry"`
 	CheckedAt       time.Time `json:"checked_at"`
+	// Fingerprint is the hex SHA-256 of the leaf certificate (DER): the ssl.changed event
+	// compares it ("" when the result came without one).
+	Fingerprint string `json:"fingerprint_sha256,omitempty"`
 }
 
 // Timings are how long the phases of one check took (the probe's Timings): zero for a

@@ -96,6 +96,8 @@ func TestNewUserScenario(t *testing.T) {
 	// 4. The detail page draws the response-time chart (a uPlot canvas).
 	b.click("Loopback API")
 	b.waitFor("uPlot canvas", `document.querySelector('.chart .uplot canvas') !== null`, 20*time.Second)
+	// The series is the documented array; its resolution comes from X-Resolution.
+	b.waitText("Resolution: 1m.")
 	b.screenshot("service-detail-chart")
 
 	// Editing round-trips the stored options (the form PUTs back what it read).

@@ -35,7 +35,7 @@ function formatHeaders(v) {
 
 // json_path assertions are edited as rows {path, operator, value}; value is the
 // text of a JSON value (bare text is taken as a string).
-export const JSON_PATH_OPERATORS = ['==', '!=', '>', '>=', '<', '<=', 'contains'];
+export const JSON_PATH_OPERATORS = ['==', '!=', '>', '>=', '<', '<=', 'contains', 'startsWith', 'endsWith', 'matches'];
 function parseJSONPath(rows) {
   if (!Array.isArray(rows) || rows.length === 0) return undefined;
   return rows.map((r) => {

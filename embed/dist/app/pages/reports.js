@@ -85,10 +85,10 @@ export function SslCertificates() {
     const names = Object.fromEntries(services.map((s) => [s.id, s.name]));
     const rows = [...certs].sort((a, b) => a.days_until_expiry - b.days_until_expiry);
     return html`<${Table} caption="SSL certificates" rows=${rows} rowKey=${(c) => c.service_id}
-        rowClass=${(c) => (c.status === 'valid' ? undefined : 'row-warn')} columns=${[
+        rowClass=${(c) => (c.state === 'valid' ? undefined : 'row-warn')} columns=${[
   { label: 'Service', render: (c) => html`<a href=${'/services/' + c.service_id}>${names[c.service_id] || c.service_id}</a>` },
   { label: 'Domain', render: (c) => html`<code>${c.domain}</code>` },
-  { label: 'Status', render: (c) => html`<span class=${'cert-' + c.status}>${CERT_STATUS[c.status] || c.status}</span>` },
+  { label: 'Status', render: (c) => html`<span class=${'cert-' + c.state}>${CERT_STATUS[c.state] || c.state}</span>` },
   { label: 'Days remaining', render: (c) => (c.days_until_expiry < 0 ? `expired ${-c.days_until_expiry} days ago` : String(c.days_until_expiry)) },
   { label: 'Issuer', key: 'issuer' },
   { label: 'Expires', render: (c) => fmtTime(c.valid_to) }]} />`;

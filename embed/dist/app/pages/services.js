@@ -2,7 +2,7 @@
 // the detail page (chart, uptime over selectable ranges, recent checks,
 // certificate, open alerts, pause/resume/check now, delete).
 import { html, useState } from '../html.js';
-import { api, ApiError } from '../api.js';
+import { api, ApiError, request } from '../api.js';
 import { navigate } from '../router.js';
 import { usePoll } from '../poll.js';
 import { CHECK_TYPES } from '../constants.js';
@@ -185,6 +185,13 @@ export function ServiceEdit({ params }) {
 
 const RANGES = [['24h', 'Last 24 hours', 86400], ['7d', 'Last 7 days', 7 * 86400], ['30d', 'Last 30 days', 30 * 86400], ['90d', 'Last 90 days', 90 * 86400]];
 
+// loadMetrics reads the chart series: the API answers the documented array of points and
+// names its resolution and window in the X-Resolution, X-From and X-To headers.
+async function loadMetrics(id, q) {
+  const { body, headers } = await request('GET', `/services/${id}/metrics?${q}`, undefined, { withHeaders: true });
+  return { points: body || [], resolution: headers.get('X-Resolution'), from: headers.get('X-From'), to: headers.get('X-To') };
+}
+
 function rangeQuery(seconds) {
   const to = new Date();
   return `from=${new Date(to.getTime() - seconds * 1000).toISOString()}&to=${to.toISOString()}`;
@@ -205,7 +212,7 @@ export function ServiceDetail({ params }) {
     try {
       const q = rangeQuery(seconds);
       const [service, metrics, uptime, checks, alerts, ssl, rules, locations] = await Promise.all([
-        api.get(`/services/${id}`), api.get(`/services/${id}/metrics?${q}`), api.get(`/services/${id}/uptime?${q}`),
+        api.get(`/services/${id}`), loadMetrics(id, q), api.get(`/services/${id}/uptime?${q}`),
         api.get(`/services/${id}/checks?limit=20`), api.get(`/alerts?service_id=${id}&status=open&limit=20`),
         api.get(`/services/${id}/ssl`).catch((e) => (e.status === 404 ? null : Promise.reject(e))),
         api.get('/alert-rules'),
@@ -290,7 +297,7 @@ export function ServiceDetail({ params }) {
         : html`<ul>${rules.map((r) => html`<li><a href=${'/rules/' + r.id + '/edit'}>${r.name}</a> — ${r.severity}, ${r.condition.consecutive_failures}× ${r.condition.statuses.join('/')}${r.service_id ? '' : ' (every service)'}${r.enabled ? '' : ' (disabled)'}</li>`)}</ul>`}
     </section>
     ${ssl && html`<section class="card"><h2>Certificate</h2><dl class="props">
-      <dt>Domain</dt><dd>${ssl.domain}</dd><dt>Issuer</dt><dd>${ssl.issuer}</dd><dt>Valid until</dt><dd>${fmtTime(ssl.valid_to)} (${ssl.days_until_expiry} days)</dd><dt>Status</dt><dd>${ssl.status}</dd>
+      <dt>Domain</dt><dd>${ssl.domain}</dd><dt>Issuer</dt><dd>${ssl.issuer}</dd><dt>Valid until</dt><dd>${fmtTime(ssl.valid_to)} (${ssl.days_until_expiry} days)</dd><dt>Status</dt><dd>${ssl.state}</dd>
     </dl></section>`}
     <section>
       <h2>Recent checks</h2>
