@@ -32,6 +32,8 @@ type checkView struct {
 	Error          *string          `json:"error"`
 	Certificate    *certificateView `json:"certificate,omitempty"` // check now only
 	Timings        *timingsView     `json:"timings,omitempty"`     // check now only: not stored per result
+	// Location is the probe location that made the check (GET /checks only, SPEC §8).
+	Location string `json:"location,omitempty"`
 }
 
 // certificateView is the TLS certificate a check saw (SPEC §3.7).
@@ -124,7 +126,8 @@ func clipUTF8(s string, n int) string {
 	return s[:n]
 }
 
-// checks answers the service's raw results newest first: ?since= (default one hour before
+// checks answers the service's raw results newest first, each with its location:
+// ?location= (one location's; default every location's), ?since= (default one hour before
 // ?until=, or before now), ?until= (exclusive; default none), ?limit= (default 100, max
 // 1000). When more remain, X-Next-Cursor holds the oldest time returned; passing it as
 // ?cursor= continues below it (results are keyed by time, so the cursor is exact).
@@ -160,7 +163,16 @@ func (h *serviceResultHandlers) checks(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	results, err := h.store.Checks(actorOf(c).org.ID, c.Param("id"), since, until, p.limit+1)
+	orgID := actorOf(c).org.ID
+	svc, err := h.store.Service(orgID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	loc, err := h.queryLocation(c, orgID, svc.ID)
+	if err != nil {
+		return err
+	}
+	results, err := h.store.ChecksAt(orgID, svc.ID, loc, since, until, p.limit+1)
 	if err != nil {
 		return err
 	}
@@ -168,7 +180,7 @@ func (h *serviceResultHandlers) checks(c *gin.Context) error {
 		results = results[:p.limit]
 		c.Header("X-Next-Cursor", results[len(results)-1].CheckedAt.UTC().Format(time.RFC3339Nano))
 	}
-	c.JSON(http.StatusOK, viewsOf(results, newCheckView))
+	c.JSON(http.StatusOK, checkLocationViews(results, svc, h.cfg.BuiltinLocation()))
 	return nil
 }
 

@@ -67,8 +67,9 @@ func newRollupPointView(p *store.MetricPoint, resolution string) rollupPointView
 	return v
 }
 
-// metrics answers the service's chart series for ?from=&to= (default the last 24 hours):
-// the array of points, or with ?envelope=true the object of earlier releases.
+// metrics answers the service's chart series for ?from=&to= (default the last 24 hours) and
+// ?location= (one location's checks; default the service's own series, SPEC §8): the
+// array of points, or with ?envelope=true the object of earlier releases.
 func (h *serviceResultHandlers) metrics(c *gin.Context) error {
 	from, to, err := queryRange(c, h.now(), defaultMetricsSpan)
 	if err != nil {
@@ -79,7 +80,11 @@ func (h *serviceResultHandlers) metrics(c *gin.Context) error {
 		return err
 	}
 	id := c.Param("id")
-	series, err := h.store.Metrics(actorOf(c).org.ID, id, from, to)
+	loc, err := h.queryLocation(c, actorOf(c).org.ID, id)
+	if err != nil {
+		return err
+	}
+	series, err := h.store.MetricsAt(actorOf(c).org.ID, id, loc, from, to)
 	if err != nil {
 		return err
 	}
@@ -143,7 +148,11 @@ func (h *serviceResultHandlers) uptime(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	sum, err := h.store.Uptime(orgID, svc.ID, from, to)
+	loc, err := h.queryLocation(c, orgID, svc.ID)
+	if err != nil {
+		return err
+	}
+	sum, err := h.store.UptimeAt(orgID, svc.ID, loc, from, to)
 	if err != nil {
 		return err
 	}

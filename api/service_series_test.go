@@ -38,12 +38,12 @@ func TestServiceResultsAgree(t *testing.T) {
 	now := e.clock.Now() // 12:00:30
 	str := func(s string) *string { return &s }
 	wantChecks := []checkView{
-		{CheckedAt: now, Status: "GREEN", StatusCode: 200},
-		{CheckedAt: now.Add(-10 * time.Second), Status: "GREEN", StatusCode: 200},
-		{CheckedAt: now.Add(-20 * time.Second), Status: "GREEN", StatusCode: 200},
-		{CheckedAt: t0.Add(-2*time.Hour + 2*time.Minute), Status: "YELLOW", ResponseTimeMS: 1500, StatusCode: 200},
-		{CheckedAt: t0.Add(-2*time.Hour + time.Minute), Status: "RED", StatusCode: 503, Error: str("expected status 2xx, got 503")},
-		{CheckedAt: t0.Add(-2 * time.Hour), Status: "GREEN", ResponseTimeMS: 100, StatusCode: 200},
+		{CheckedAt: now, Status: "GREEN", StatusCode: 200, Location: "local"},
+		{CheckedAt: now.Add(-10 * time.Second), Status: "GREEN", StatusCode: 200, Location: "local"},
+		{CheckedAt: now.Add(-20 * time.Second), Status: "GREEN", StatusCode: 200, Location: "local"},
+		{CheckedAt: t0.Add(-2*time.Hour + 2*time.Minute), Status: "YELLOW", ResponseTimeMS: 1500, StatusCode: 200, Location: "local"},
+		{CheckedAt: t0.Add(-2*time.Hour + time.Minute), Status: "RED", StatusCode: 503, Error: str("expected status 2xx, got 503"), Location: "local"},
+		{CheckedAt: t0.Add(-2 * time.Hour), Status: "GREEN", ResponseTimeMS: 100, StatusCode: 200, Location: "local"},
 	}
 	svcPath := "/api/v1/services/" + id
 	checksPath := svcPath + "/checks?since=" + rfc(t0.Add(-3*time.Hour))

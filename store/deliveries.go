@@ -112,7 +112,7 @@ func (f *DeliveryFilter) matches(l *DeliveryLog) bool {
 // per write transaction, and returns how many it deleted.
 func (db *DB) PruneDeliveries(orgID string, before time.Time) (int, error) {
 	bound := unixNanos(before)
-	return db.deleteInChunks(orgID, subDeliveries, func(b, _ bucket, _ []byte) ([][]byte, []byte) {
+	return db.deleteInChunks(orgID, subDeliveries, func(b bucket, _ seriesOwners, _ []byte) ([][]byte, []byte) {
 		var doomed [][]byte
 		c := b.Cursor()
 		for k, _ := c.First(); k != nil && len(doomed) < maxDeleteChunk; k, _ = c.Next() {

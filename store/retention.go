@@ -64,8 +64,8 @@ func (db *DB) PruneSeries(orgID string, p RetentionPolicy, now time.Time) (int, 
 	}
 	for _, name := range seriesBuckets() {
 		bound := bounds[name]
-		n, err := db.deleteInChunks(orgID, name, func(b, services bucket, from []byte) ([][]byte, []byte) {
-			return collectExpired(b, services, from, bound)
+		n, err := db.deleteInChunks(orgID, name, func(b bucket, owners seriesOwners, from []byte) ([][]byte, []byte) {
+			return collectExpired(b, owners, from, bound)
 		})
 		total += n
 		if err != nil {
@@ -79,7 +79,7 @@ func (db *DB) PruneSeries(orgID string, p RetentionPolicy, now time.Time) (int, 
 // keys that are older than bound or belong to a service missing from services, plus the
 // key the next chunk resumes at (nil when the walk reached the end). Within one service's
 // range it stops at the first live key and seeks to the next service.
-func collectExpired(b, services bucket, from []byte, bound int64) (doomed [][]byte, resume []byte) {
+func collectExpired(b bucket, owners seriesOwners, from []byte, bound int64) (doomed [][]byte, resume []byte) {
 	c := b.Cursor()
 	k, _ := c.First()
 	if from != nil {
@@ -94,7 +94,7 @@ func collectExpired(b, services bucket, from []byte, bound int64) (doomed [][]by
 		}
 		if !bytes.Equal(prefix, k[:16]) {
 			prefix = bytes.Clone(k[:16])
-			alive = services.exists() && services.Get([]byte(prefixServiceID(prefix))) != nil
+			alive = owners.alive(prefix)
 		}
 		if alive && keyNanos(k) >= bound {
 			if next := nextPrefix(prefix); next != nil {
@@ -125,7 +125,7 @@ func (db *DB) PurgeServiceHistory(orgID, serviceID string) error {
 		return nil // such a service never had a series
 	}
 	for _, name := range seriesBuckets() {
-		_, err := db.deleteInChunks(orgID, name, func(b, _ bucket, _ []byte) ([][]byte, []byte) {
+		_, err := db.deleteInChunks(orgID, name, func(b bucket, _ seriesOwners, _ []byte) ([][]byte, []byte) {
 			var doomed [][]byte
 			c := b.Cursor()
 			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
@@ -162,7 +162,7 @@ func (db *DB) PurgeServiceHistory(orgID, serviceID string) error {
 // walk — never cursor.Delete then Next, which skips keys. collect gets the bucket, the
 // organization's services bucket and the resume key it returned last time; it returns a
 // nil resume key when done. A missing bucket or organization means nothing to delete.
-func (db *DB) deleteInChunks(orgID, name string, collect func(b, services bucket, from []byte) ([][]byte, []byte)) (int, error) {
+func (db *DB) deleteInChunks(orgID, name string, collect func(b bucket, owners seriesOwners, from []byte) ([][]byte, []byte)) (int, error) {
 	total := 0
 	var resume []byte
 	for first := true; first || resume != nil; first = false {
@@ -178,7 +178,7 @@ func (db *DB) deleteInChunks(orgID, name string, collect func(b, services bucket
 				return errNoChange
 			}
 			var doomed [][]byte
-			doomed, resume = collect(b, ob.Bucket([]byte(subServices)), resume)
+			doomed, resume = collect(b, openOwners(ob), resume)
 			if len(doomed) == 0 {
 				return errNoChange
 			}

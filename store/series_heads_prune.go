@@ -27,19 +27,24 @@ func (db *DB) flushStaleHeads(orgID string, now time.Time) (int, error) {
 			if err != nil {
 				return err
 			}
-			heads, services := ob.Bucket([]byte(subHeads)), ob.Bucket([]byte(subServices))
+			heads, owners := ob.Bucket([]byte(subHeads)), openOwners(ob)
 			if !heads.exists() {
 				resume = nil
 				return errNoChange
 			}
 			var stale, gone [][]byte
-			stale, gone, resume = collectStaleHeads(heads, services, resume, before)
+			stale, gone, resume = collectStaleHeads(heads, owners, resume, before)
 			if len(stale)+len(gone) == 0 {
 				return errNoChange
 			}
 			for _, k := range gone {
 				if err := heads.Delete(k); err != nil {
 					return err
+				}
+				if owners.locations.exists() && owners.locations.Get(k) != nil {
+					if err := owners.locations.Delete(k); err != nil {
+						return err
+					}
 				}
 			}
 			w := db.newSeriesWriter(tx)
@@ -74,7 +79,7 @@ func (db *DB) flushStaleHeads(orgID string, now time.Time) (int, error) {
 // collectStaleHeads walks heads from key from (nil: the start) and returns the keys of up
 // to maxDeleteChunk heads with something to move (headStale) or whose service is gone,
 // and the key to resume at (nil at the end).
-func collectStaleHeads(heads, services bucket, from []byte, before int64) (stale, gone [][]byte, resume []byte) {
+func collectStaleHeads(heads bucket, owners seriesOwners, from []byte, before int64) (stale, gone [][]byte, resume []byte) {
 	c := heads.Cursor()
 	k, v := c.First()
 	if from != nil {
@@ -88,7 +93,7 @@ func collectStaleHeads(heads, services bucket, from []byte, before int64) (stale
 			continue
 		}
 		switch {
-		case !services.exists() || services.Get([]byte(prefixServiceID(k))) == nil:
+		case !owners.alive(k):
 			gone = append(gone, bytes.Clone(k))
 		case headStale(v, before):
 			stale = append(stale, bytes.Clone(k))

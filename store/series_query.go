@@ -105,26 +105,22 @@ func unixBound(t time.Time, unbounded int64) int64 {
 // most limit of them (limit ≤ 0: all). A zero until means no upper bound. Results older
 // than the raw retention are gone; ErrNotFound for an unknown organization or service.
 func (db *DB) Checks(orgID, serviceID string, since, until time.Time, limit int) ([]CheckResult, error) {
-	out := make([]CheckResult, 0)
-	err := db.view(func(tx txn) error {
-		ob, prefix, err := openSeries(tx, orgID, serviceID)
-		if err != nil || prefix == nil {
-			return err
-		}
-		h, err := readHead(ob, prefix)
-		if err != nil {
-			return err
-		}
-		return scanResults(ob, prefix, h, unixBound(since, 0), unixBound(until, math.MaxInt64), true, func(r *CheckResult) bool {
-			r.ServiceID = serviceID
-			out = append(out, *r)
-			return limit <= 0 || len(out) < limit
-		})
-	})
+	return db.ChecksAt(orgID, serviceID, "", since, until, limit)
+}
+
+// scanChecks appends to out the raw results of the series of prefix checked in [lo, hi),
+// newest first, up to limit in all (≤ 0: no limit), tagged with the service and location.
+func scanChecks(ob bucket, prefix []byte, serviceID, loc string, lo, hi int64, limit int, out []CheckResult) ([]CheckResult, error) {
+	h, err := readHead(ob, prefix)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
-	return out, nil
+	err = scanResults(ob, prefix, h, lo, hi, true, func(r *CheckResult) bool {
+		r.ServiceID, r.Location = serviceID, loc
+		out = append(out, *r)
+		return limit <= 0 || len(out) < limit
+	})
+	return out, err
 }
 
 // Metrics returns the service's chart data for [from, to) at a resolution chosen by range:
@@ -134,6 +130,12 @@ func (db *DB) Checks(orgID, serviceID string, since, until time.Time, limit int)
 // are required (the API fills its defaults). ErrNotFound for an unknown organization or
 // service.
 func (db *DB) Metrics(orgID, serviceID string, from, to time.Time) (MetricsSeries, error) {
+	return db.MetricsAt(orgID, serviceID, "", from, to)
+}
+
+// MetricsAt is Metrics of one probe location's checks (SPEC §8): "" is the service's own
+// series — for a service of several locations, the quorum's verdicts.
+func (db *DB) MetricsAt(orgID, serviceID, location string, from, to time.Time) (MetricsSeries, error) {
 	out := MetricsSeries{Resolution: ResolutionRaw, Points: make([]MetricPoint, 0)}
 	raw, level := chooseResolution(from, to, db.stamp(), db.retention)
 	if !raw {
@@ -141,7 +143,7 @@ func (db *DB) Metrics(orgID, serviceID string, from, to time.Time) (MetricsSerie
 	}
 	lo, hi := unixBound(from, 0), unixBound(to, math.MaxInt64)
 	err := db.view(func(tx txn) error {
-		ob, prefix, err := openSeries(tx, orgID, serviceID)
+		ob, prefix, _, err := openSeriesAt(tx, orgID, serviceID, location)
 		if err != nil || prefix == nil {
 			return err
 		}

@@ -26,9 +26,15 @@ type UptimeSummary struct {
 // A year costs about 365 + 46 + 118 row reads. ErrNotFound for an unknown organization
 // or service.
 func (db *DB) Uptime(orgID, serviceID string, from, to time.Time) (UptimeSummary, error) {
+	return db.UptimeAt(orgID, serviceID, "", from, to)
+}
+
+// UptimeAt is Uptime of one probe location's checks (SPEC §8): "" is the service's own
+// series — for a service of several locations, the quorum's verdicts.
+func (db *DB) UptimeAt(orgID, serviceID, location string, from, to time.Time) (UptimeSummary, error) {
 	var out UptimeSummary
 	err := db.view(func(tx txn) error {
-		ob, prefix, err := openSeries(tx, orgID, serviceID)
+		ob, prefix, _, err := openSeriesAt(tx, orgID, serviceID, location)
 		if err != nil {
 			return err
 		}

@@ -57,6 +57,9 @@ type recording struct {
 	changed bool
 	last    lastFields // what svc's Last* fields point to while it is recorded
 	sum     summaryState
+	// location is "" for a service's own series, else the probe location whose series
+	// this is (service_locations_series.go): svc is then the service's, never written back.
+	location string
 }
 
 // rollupKey identifies one rollup row (or raw block) touched by the batch.
@@ -177,22 +180,17 @@ func (w *seriesWriter) add(item *RecordItem) error {
 		r = inMaintenance(r)
 	}
 	at := seriesNanos(r.CheckedAt)
-	entry := newRawEntry(at, r)
-	w.addRaw(ow, rec, &entry)
-	ms := nonNegative(r.ResponseTimeMS)
-	for l := range levelCount {
-		w.rollupAt(ow, rec, l, floorNanos(at, l.step())).add(r.Status, ms)
-	}
-	if err := ow.summarize(rec, r); err != nil {
-		return err
-	}
 	if svc.MultiLocation() {
-		return w.addLocated(ow, rec, r, probe, win, at, &entry) // service_locations.go
+		return w.addLocated(ow, rec, r, probe, win, at) // service_locations.go
+	}
+	entry, err := w.addHistory(ow, rec, r, at)
+	if err != nil {
+		return err
 	}
 	if head.last.has && at <= head.last.entry.at {
 		return nil // late arrival: history only, the service already shows something newer
 	}
-	w.attribute(ow, rec, at)
+	w.attribute(ow, rec, at, svc.Status)
 	prev := svc.Status
 	// A service paused while its check ran stays PAUSED. In a maintenance window r.Status
 	// is already MAINTENANCE (inMaintenance), so the service reads MAINTENANCE.
@@ -200,9 +198,24 @@ func (w *seriesWriter) add(item *RecordItem) error {
 		svc.Status = r.Status
 	}
 	rec.changed = rec.changed || svc.Status != prev
-	rec.setLatest(r, &entry)
+	rec.setLatest(r, entry)
 	w.alerts.ev = ResultEvent{OrgID: ow.id, Service: svc, PrevStatus: prev, Result: r, ProbeStatus: probe, Maintenance: win}
 	return w.evaluate(w.alerts, &w.alerts.ev)
+}
+
+// addHistory adds r, checked at at, to the series of rec: its raw block, its rollup rows
+// and, for a service's own series, its summary.
+func (w *seriesWriter) addHistory(ow *orgWriter, rec *recording, r *CheckResult, at int64) (*rawEntry, error) {
+	entry := newRawEntry(at, r)
+	w.addRaw(ow, rec, &entry)
+	ms := nonNegative(r.ResponseTimeMS)
+	for l := range levelCount {
+		w.rollupAt(ow, rec, l, floorNanos(at, l.step())).add(r.Status, ms)
+	}
+	if rec.location != "" {
+		return &entry, nil // a location's series has no summary of its own
+	}
+	return &entry, ow.summarize(rec, r)
 }
 
 // setLatest makes r, stored as e, the service's latest result: its head's, and its
@@ -263,13 +276,13 @@ func (w *seriesWriter) rollupAt(ow *orgWriter, rec *recording, l rollupLevel, st
 	return w.rollup(ow, l, rec.prefix, start)
 }
 
-// attribute adds the time from the service's previous check to this one (at most two
+// attribute adds the time from the series' previous check to this one (at most two
 // check intervals: beyond that the checker itself was not running) to the down time of
-// the rollups it spans when the previous status was RED, to their maintenance time when
-// it was MAINTENANCE.
-func (w *seriesWriter) attribute(ow *orgWriter, rec *recording, at int64) {
+// the rollups it spans when the previous status, prev, was RED, to their maintenance time
+// when it was MAINTENANCE.
+func (w *seriesWriter) attribute(ow *orgWriter, rec *recording, at int64, prev string) {
 	svc, last := rec.svc, &rec.head.last
-	if !last.has || (svc.Status != StatusRed && svc.Status != StatusMaintenance) {
+	if !last.has || (prev != StatusRed && prev != StatusMaintenance) {
 		return
 	}
 	interval := time.Duration(svc.CheckIntervalSeconds) * time.Second
@@ -278,7 +291,7 @@ func (w *seriesWriter) attribute(ow *orgWriter, rec *recording, at int64) {
 	}
 	start := last.entry.at
 	end := min(at, start+int64(2*interval))
-	down := svc.Status == StatusRed
+	down := prev == StatusRed
 	for l := range levelCount {
 		spread(start, end, l.step(), func(bucket int64, ms uint64) {
 			if r := w.rollupAt(ow, rec, l, bucket); down {
@@ -320,7 +333,7 @@ func (w *seriesWriter) flush() error {
 			continue // organization gone: nothing was recorded for it
 		}
 		for _, rec := range ow.order {
-			if rec.changed {
+			if rec.changed { // never for a location's series: it has no record of its own
 				if err := putService(ow.services, rec.svc); err != nil {
 					return err
 				}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"slices"
-	"time"
 )
 
 // Probe locations of a service (SPEC §8). A service names the locations that check it; one
@@ -85,46 +84,4 @@ func (s *Service) QuorumStatus(counted func(name string) bool) string {
 		return StatusYellow
 	}
 	return StatusGreen
-}
-
-// addLocated is seriesWriter.add's second half for a service of several locations: the
-// raw result and rollups are written; here the result updates its location's latest status
-// (unless that location already reported something newer — a late result is history
-// only), the service's latest result when it is the newest of all, and the service
-// status to the quorum's verdict, then runs the evaluator (which refines the verdict with
-// the locations' health). A location the service no longer names is history only. The
-// locations' statuses live in the service record, so a result of such a service rewrites
-// it.
-func (w *seriesWriter) addLocated(ow *orgWriter, rec *recording, r *CheckResult, probe string,
-	win *MaintenanceWindow, at int64, e *rawEntry) error {
-	svc, loc := rec.svc, r.Location
-	if !slices.Contains(svc.Locations, loc) {
-		return nil
-	}
-	if last, ok := svc.LocationCheckedAt[loc]; ok && !r.CheckedAt.After(last) {
-		return nil
-	}
-	if svc.LocationStatus == nil {
-		svc.LocationStatus = map[string]string{}
-	}
-	if svc.LocationCheckedAt == nil {
-		svc.LocationCheckedAt = map[string]time.Time{}
-	}
-	svc.LocationStatus[loc], svc.LocationCheckedAt[loc] = r.Status, r.CheckedAt.UTC()
-	rec.changed = true
-	prev := svc.Status
-	if !rec.head.last.has || at > rec.head.last.entry.at {
-		w.attribute(ow, rec, at)
-		rec.setLatest(r, e)
-		svc.LastLocation = loc
-	}
-	if !svc.Paused && svc.Status != StatusPaused {
-		if r.Status == StatusMaintenance {
-			svc.Status = StatusMaintenance
-		} else {
-			svc.Status = svc.QuorumStatus(nil)
-		}
-	}
-	w.alerts.ev = ResultEvent{OrgID: ow.id, Service: svc, PrevStatus: prev, Result: r, ProbeStatus: probe, Maintenance: win}
-	return w.evaluate(w.alerts, &w.alerts.ev)
 }

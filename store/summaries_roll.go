@@ -175,7 +175,8 @@ func (db *DB) rollChunk(ob, services, sums bucket, from []byte, now time.Time) (
 }
 
 // orphanSummaries collects (deleteInChunks) the summaries whose service is gone.
-func orphanSummaries(b, services bucket, from []byte) ([][]byte, []byte) {
+func orphanSummaries(b bucket, owners seriesOwners, from []byte) ([][]byte, []byte) {
+	services := owners.services
 	c := b.Cursor()
 	k, _ := c.First()
 	if from != nil {

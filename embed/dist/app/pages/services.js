@@ -8,6 +8,7 @@ import { usePoll } from '../poll.js';
 import { CHECK_TYPES } from '../constants.js';
 import { OPTIONS_BY_TYPE, authTypesFor, ENDPOINT_HINT, optionInputs, optionsBody, JSON_PATH_OPERATORS } from '../service-options.js';
 import { ResponseChart } from '../chart.js';
+import { LocationsChart } from '../location-chart.js';
 import { LocationPicker, LocationChips, defaultQuorum } from '../location-picker.js';
 import { DailyBars } from '../daily-bars.js';
 import {
@@ -218,9 +219,16 @@ export function ServiceDetail({ params }) {
         // Only for the chips' offline/degraded state: the page works without it.
         api.get('/locations').catch(() => null),
       ]);
+      // A service checked from several locations draws one line per location (SPEC §8).
+      const names = service.locations || [];
+      const perLocation = names.length > 1
+        ? await Promise.all(names.map((n) => api.get(`/services/${id}/metrics?${q}&location=${encodeURIComponent(n)}`)))
+        : null;
       setData((old) => ({
         service, uptime, checks, ssl, alerts, locations, rules: rules.filter((r) => r.service_id === id || (!r.service_id && !r.heartbeat_id)),
         metrics: old && JSON.stringify(old.metrics.points) === JSON.stringify(metrics.points) ? old.metrics : metrics,
+        lines: perLocation && (old?.lines && JSON.stringify(old.lines.map((l) => l.metrics)) === JSON.stringify(perLocation)
+          ? old.lines : names.map((name, i) => ({ name, metrics: perLocation[i] }))),
       }));
       setError(null);
     } catch (e) { setError(e); }
@@ -238,7 +246,7 @@ export function ServiceDetail({ params }) {
   }
 
   if (!data) return error ? html`<${PageHeader} title="Service" /><${ErrorBanner} error=${error} />` : html`<${Loading} />`;
-  const { service: s, uptime, checks, alerts, ssl, metrics, rules, locations } = data;
+  const { service: s, uptime, checks, alerts, ssl, metrics, rules, locations, lines } = data;
   return html`
     <${PageHeader} title=${s.name} subtitle=${`${s.check_type} · ${s.endpoint}`}>
       <${StatusBadge} status=${s.status} />
@@ -265,7 +273,8 @@ export function ServiceDetail({ params }) {
         <h2 id="chart-h">Response time</h2>
         <div class="tabs" role="group" aria-label="Period">${RANGES.map(([k, label]) => html`<button type="button" class="btn btn-small" aria-pressed=${range === k ? 'true' : 'false'} aria-label=${label} onClick=${() => setRange(k)}>${k}</button>`)}</div>
       </div>
-      <${ResponseChart} points=${metrics.points} from=${metrics.from} to=${metrics.to} />
+      ${lines ? html`<${LocationsChart} lines=${lines} from=${metrics.from} to=${metrics.to} />`
+        : html`<${ResponseChart} points=${metrics.points} from=${metrics.from} to=${metrics.to} />`}
       <p class="muted">Resolution: ${metrics.resolution}.</p>
     </section>
     <section class="card" aria-labelledby="daily-h">
@@ -293,8 +302,9 @@ export function ServiceDetail({ params }) {
     <section>
       <h2>Recent checks</h2>
       ${checks.length === 0 ? html`<p class="muted">No checks yet. The first check runs within a few seconds of creating the service; "Check now" runs one immediately.</p>`
-        : html`<${Table} caption="Recent checks" rowKey=${(c) => c.checked_at} rows=${checks} columns=${[
+        : html`<${Table} caption="Recent checks" rowKey=${(c) => `${c.checked_at}/${c.location}`} rows=${checks} columns=${[
           { label: 'When', render: (c) => fmtTime(c.checked_at) },
+          ...(lines ? [{ label: 'Location', render: (c) => c.location }] : []),
           { label: 'Status', render: (c) => html`<${StatusBadge} status=${c.status} />` },
           { label: 'Response', class: 'num', render: (c) => fmtMs(c.response_time_ms) },
           { label: 'Code', class: 'num', render: (c) => c.status_code || '—' },
