@@ -9,7 +9,7 @@ package compare
 // AlertifyPro and then Gatus (alternating which goes first), each in a fresh directory,
 // against the same loopback target served by this test process, so neither product's
 // CPU includes the targets'. The program fails when AlertifyPro misses a SPEC §6 target
-// it measures: ≤ 0.3 CPU-ms per HTTP check, RSS ≤ 64 MiB at 1 000 services, the list of
+// it measures: ≤ 0.3 CPU-ms per HTTP check at 100 checks/s or more, RSS ≤ 64 MiB at 1 000 services, the list of
 // 1 000 services p99 ≤ 200 ms and ≤ 150 KB with gzip offered, one connection per check.
 
 import (
@@ -84,7 +84,10 @@ func TestCompareWithGatus(t *testing.T) {
 		if f.product != "alertifypro" {
 			continue
 		}
-		check(t, f.cpuMsPerCheck <= 0.3, "CPU per HTTP check %.3f ms > 0.3", f.cpuMsPerCheck)
+		// SPEC §6 sets the CPU target at 100 checks/s: below that rate the per-tick and
+		// per-commit costs are shared by fewer checks, so it is not asserted there.
+		check(t, float64(n)/interval.Seconds() < 100 || f.cpuMsPerCheck <= 0.3,
+			"CPU per HTTP check %.3f ms > 0.3", f.cpuMsPerCheck)
 		check(t, n > 1000 || f.rssMiB <= 64, "RSS %.1f MiB > 64 at %d services", f.rssMiB, n)
 		check(t, f.listP99 <= 200*time.Millisecond, "list p99 %s > 200 ms", f.listP99)
 		check(t, n > 1000 || f.listBytes <= 150_000, "list on the wire %d B > 150 KB", f.listBytes)
