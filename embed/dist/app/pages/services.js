@@ -225,7 +225,11 @@ export function ServiceDetail({ params }) {
       setError(null);
     } catch (e) { setError(e); }
   }
-  usePoll(load, 5000, [id, range]);
+  // Until the first result since the service was saved arrives (it runs at the
+  // scheduler's next tick), poll each second so it shows within moments of the save.
+  const sv = data && data.service;
+  const awaiting = !!sv && !sv.paused && (!sv.last_checked_at || new Date(sv.last_checked_at) < new Date(sv.updated_at));
+  usePoll(load, awaiting ? 1000 : 5000, [id, range, awaiting]);
 
   async function action(name, label) {
     setBusy(name);
@@ -292,7 +296,7 @@ export function ServiceDetail({ params }) {
     </dl></section>`}
     <section>
       <h2>Recent checks</h2>
-      ${checks.length === 0 ? html`<p class="muted">No checks yet. The first check runs within a few seconds of creating the service; "Check now" runs one immediately.</p>`
+      ${checks.length === 0 ? html`<p class="muted">No checks yet. The first check runs within a second or two of saving the service; "Check now" runs one immediately.</p>`
         : html`<${Table} caption="Recent checks" rowKey=${(c) => c.checked_at} rows=${checks} columns=${[
           { label: 'When', render: (c) => fmtTime(c.checked_at) },
           { label: 'Status', render: (c) => html`<${StatusBadge} status=${c.status} />` },
