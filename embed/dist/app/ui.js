@@ -2,6 +2,7 @@
 // same focus handling, error placement and empty states.
 import { html, useState, useEffect, useRef } from './html.js';
 import { ApiError } from './api.js';
+import { takeHeadingFocus } from './router.js';
 
 // ---- formatters -----------------------------------------------------------
 
@@ -133,8 +134,10 @@ export function useForm(initial) {
 
 export function PageHeader({ title, children, subtitle }) {
   useEffect(() => { document.title = `${title} · AlertifyPro`; }, [title]);
+  const h1 = useRef(null);
+  useEffect(() => { if (takeHeadingFocus() && h1.current) h1.current.focus({ preventScroll: true }); }, []);
   return html`<header class="page-header">
-    <div><h1>${title}</h1>${subtitle && html`<p class="muted">${subtitle}</p>`}</div>
+    <div><h1 ref=${h1} tabindex="-1">${title}</h1>${subtitle && html`<p class="muted">${subtitle}</p>`}</div>
     <div class="page-actions">${children}</div>
   </header>`;
 }
@@ -157,7 +160,7 @@ export function Table({ columns, rows, rowKey = (r) => r.id, caption, rowClass }
   return html`<div class="table-wrap"><table>
     ${caption && html`<caption class="sr-only">${caption}</caption>`}
     <thead><tr>${columns.map((c) => html`<th scope="col" class=${c.class}>${c.label}</th>`)}</tr></thead>
-    <tbody>${rows.map((r) => html`<tr key=${rowKey(r)} class=${rowClass ? rowClass(r) : undefined}>
+    <tbody>${rows.map((r) => html`<tr key=${rowKey(r)} data-row-key=${rowKey(r)} class=${rowClass ? rowClass(r) : undefined}>
       ${columns.map((c) => html`<td class=${c.class} data-label=${typeof c.label === 'string' ? c.label : undefined}>${c.render ? c.render(r) : r[c.key]}</td>`)}
     </tr>`)}</tbody>
   </table></div>`;
@@ -227,9 +230,42 @@ export function useConfirm() {
     danger=${state?.danger} busy=${busy} onCancel=${() => { setState(null); setErr(null); }}
     onConfirm=${async () => {
       setBusy(true); setErr(null);
-      try { await state.fn(); setState(null); } catch (e) { setErr(e); } finally { setBusy(false); }
+      try { await state.fn(); setState(null); state.refocus(); } catch (e) { setErr(e); } finally { setBusy(false); }
     }}>${state?.body}<${ErrorBanner} error=${err} /><//>`;
-  return [dialog, (fn, opts) => setState({ fn, ...opts })];
+  // The trigger is remembered when the dialog opens: a row it removed hands focus on.
+  return [dialog, (fn, opts) => setState({ fn, refocus: rowFocus(document.activeElement), ...opts })];
+}
+
+// rowFocus remembers the table row el (an in-row action) sits in and returns a function
+// that, once the table has been redrawn, puts focus back on that row's first action — or,
+// when the row is gone, on the action of the row that took its place (else the previous
+// one), so a keyboard user keeps their place instead of starting again from the top.
+export function rowFocus(el) {
+  const tr = el && el.closest && el.closest('tr[data-row-key]');
+  const tbody = tr && tr.parentElement;
+  if (!tr) return () => {};
+  const key = tr.dataset.rowKey;
+  const index = [...tbody.rows].indexOf(tr);
+  const label = el.textContent;
+  // The table redraws when its reload answers, which may be after the action resolved:
+  // watch the page for a while and hand focus on whenever it falls to the body.
+  return () => {
+    const fix = () => {
+      const active = document.activeElement;
+      if (active && active !== document.body && active.isConnected) return;
+      const rows = tbody.isConnected ? [...tbody.rows] : [];
+      const row = rows.find((r) => r.dataset.rowKey === key) || rows[Math.min(index, rows.length - 1)];
+      const actions = row ? [...row.querySelectorAll('button:not([disabled]), a[href]')] : [];
+      const target = actions.find((b) => b.textContent === label) || actions.find((b) => b.tagName === 'BUTTON') || actions[0]
+        || document.querySelector('main h1');
+      if (target) target.focus();
+    };
+    const main = document.getElementById('main') || document.body;
+    const watch = new MutationObserver(fix);
+    watch.observe(main, { childList: true, subtree: true });
+    setTimeout(() => watch.disconnect(), 3000);
+    setTimeout(fix, 0);
+  };
 }
 
 // Toasts: short confirmations ("Saved") announced politely to screen readers.
