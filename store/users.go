@@ -115,6 +115,18 @@ func (db *DB) CountUsers() (int, error) {
 	return n, err
 }
 
+// HasUsers reports whether any account exists (one cursor step, unlike CountUsers): an
+// instance without one is on its first run.
+func (db *DB) HasUsers() (bool, error) {
+	var any bool
+	err := db.view(func(tx txn) error {
+		k, _ := tx.Bucket([]byte(bucketUsers)).Cursor().First()
+		any = k != nil
+		return nil
+	})
+	return any, err
+}
+
 // User returns the account with the given ID, or ErrNotFound.
 func (db *DB) User(id string) (*User, error) {
 	var u User
