@@ -10,6 +10,7 @@ import { OPTIONS_BY_TYPE, authTypesFor, ENDPOINT_HINT, optionInputs, optionsBody
 import { ResponseChart } from '../chart.js';
 import { LocationPicker, LocationChips, defaultQuorum } from '../location-picker.js';
 import { DailyBars } from '../daily-bars.js';
+import { LiftCap, CapError } from '../plan-cap.js';
 import {
   Field, Button, ErrorBanner, PageHeader, StatusBadge, Table, EmptyState, Loading, useConfirm, toast,
   fmtTime, fmtAgo, fmtMs, fmtPercent, fmtDuration, useResource, Resource,
@@ -72,7 +73,7 @@ function JSONPathInputs({ opt, rows, onInput, fe }) {
   </div>`;
 }
 
-function ServiceForm({ service }) {
+function ServiceForm({ service, profile }) {
   const [v, setV] = useState(() => initialValues(service));
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -129,8 +130,12 @@ function ServiceForm({ service }) {
     (v.options.json_path || []).forEach((_, i) => shown.push(...['', '.path', '.operator', '.value'].map((x) => `options.json_path[${i}]${x}`)));
   }
 
+  const org = !service && choice.data ? choice.data[1] : null;
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
+    ${org && org.max_services >= 0 && html`<p class="muted" data-cap>${org.service_count} of ${org.max_services} services on the ${org.plan_type} plan.
+      ${org.service_count >= org.max_services && html` <${LiftCap} profile=${profile} />`}</p>`}
     <${ErrorBanner} error=${error} shownFields=${[...shown, ...headerErrors.map(([k]) => k)]} />
+    <${CapError} error=${error} profile=${profile} />
     <fieldset><legend>What to check</legend>
       <${Field} label="Check type" name="check_type" as="select" options=${CHECK_TYPES} value=${v.check_type} onInput=${changeType} error=${fe('check_type')} />
       <${Field} label="Name" name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
@@ -173,8 +178,8 @@ function ServiceForm({ service }) {
   </form>`;
 }
 
-export function ServiceNew() {
-  return html`<${PageHeader} title="Add a service" subtitle="Pick what to check; the form shows only that type's options." /><${ServiceForm} />`;
+export function ServiceNew({ profile }) {
+  return html`<${PageHeader} title="Add a service" subtitle="Pick what to check; the form shows only that type's options." /><${ServiceForm} profile=${profile} />`;
 }
 
 export function ServiceEdit({ params }) {
