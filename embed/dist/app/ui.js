@@ -59,13 +59,51 @@ export function Banner({ kind = 'error', children, onDismiss }) {
 
 // ErrorBanner shows an ApiError's message, plus the field errors a form did not
 // place under an input (so nothing the API said is lost).
+//
+// In a form, a new error is brought into view: focus goes to the first input marked
+// invalid (each shows its message beside it), or to this banner when no input is, so
+// a failed submit never leaves the reason somewhere off screen.
 export function ErrorBanner({ error, shownFields = [] }) {
+  const box = useRef(null);
+  useEffect(() => {
+    if (!error || !box.current) return;
+    const form = box.current.closest('form');
+    if (!form) return;
+    // After the fields have drawn their errors (they render in the same pass).
+    setTimeout(() => {
+      const target = form.querySelector('[aria-invalid="true"]') || box.current;
+      if (!target || !target.isConnected) return;
+      target.scrollIntoView({ block: 'center' });
+      target.focus({ preventScroll: true });
+    }, 0);
+  }, [error]);
   if (!error) return null;
   const msg = error instanceof Error ? error.message : String(error);
   const extra = error instanceof ApiError
     ? Object.entries(error.fields || {}).filter(([k]) => !shownFields.includes(k))
     : [];
-  return html`<${Banner}>${msg}${extra.length > 0 && html`<ul class="field-list">${extra.map(([k, v]) => html`<li><code>${k}</code>: ${v}</li>`)}</ul>`}<//>`;
+  return html`<div class="error-summary" ref=${box} tabindex="-1"><${Banner}>${msg}${extra.length > 0 && html`<ul class="field-list">${extra.map(([k, v]) => html`<li>${fieldMessage(labelsByName.get(k) || k, v)}</li>`)}</ul>`}<//></div>`;
+}
+
+// labelsByName holds the label of every field drawn (by its API name), so a message that
+// names another field ("must be after starts_at") can name it as the form does.
+const labelsByName = new Map();
+
+// fieldMessage words an API field message for the person reading the form: the field's
+// label first ("End must be after Start"), other fields by their labels, not API names,
+// and the password's byte bounds as characters (what a person counts; the same for
+// any password typed in plain letters, digits and signs).
+export function fieldMessage(label, message) {
+  if (typeof message !== 'string') return message;
+  let m = message.replace(/\b[a-z][a-z0-9]*(?:[._][a-z0-9]+)+\b/g, (k) => labelsByName.get(k) || k);
+  m = m.replace(/between (\d+) and (\d+) bytes long/, '$1–$2 characters');
+  if (/^(must|is|are|cannot|can't|should|has|needs|not|already|exceeds)\b/.test(m)) m = `${label} ${m}`;
+  return m;
+}
+
+// plainLabel is a label as another field's message names it: without its unit ("Timeout").
+function plainLabel(label) {
+  return label.replace(/\s*\([^)]*\)$/, '');
 }
 
 let fieldSeq = 0;
@@ -81,6 +119,8 @@ export function Field({ label, name, error, hint, type = 'text', value, onInput,
   const id = useId('f-' + (name || 'field'));
   const errId = id + '-err';
   const hintId = id + '-hint';
+  if (name && typeof label === 'string') labelsByName.set(name, plainLabel(label));
+  if (typeof label === 'string') error = fieldMessage(plainLabel(label), error);
   const described = [error ? errId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
   const common = { id, name, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': described, ...rest };
   let control;

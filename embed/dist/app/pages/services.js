@@ -73,6 +73,13 @@ function JSONPathInputs({ opt, rows, onInput, fe }) {
   </div>`;
 }
 
+// timeoutBelow is timeout, or the longest whole-second timeout below interval when timeout
+// would not fit under it (the API's own default does the same, SPEC §3.6).
+function timeoutBelow(timeout, interval) {
+  const n = Number(interval);
+  return Number.isFinite(n) && n > 1 && timeout >= n ? n - 1 : timeout;
+}
+
 function ServiceForm({ service, profile }) {
   const [v, setV] = useState(() => initialValues(service));
   const [error, setError] = useState(null);
@@ -87,6 +94,14 @@ function ServiceForm({ service, profile }) {
   // A new service starts from the organization's default locations (the built-in one
   // unless settings.default_locations says otherwise).
   const picked = v.locations ?? (choice.data ? defaultLocations(choice.data) : []);
+
+  // The timeout must stay below the interval. One the user never typed in follows a short
+  // interval down (and back up to where it was), instead of failing a field they never touched.
+  const baseTimeout = service?.timeout_seconds ?? 10;
+  function setIntervalSeconds(x) {
+    setV((o) => ({ ...o, check_interval_seconds: x, timeout_seconds: o.timeout_touched ? o.timeout_seconds : timeoutBelow(baseTimeout, x) }));
+  }
+  function setTimeoutSeconds(x) { setV((o) => ({ ...o, timeout_seconds: x, timeout_touched: true })); }
 
   function changeType(t) {
     setV((o) => ({ ...o, check_type: t, options: optionInputs(t, {}), auth_type: authTypesFor(t).includes(o.auth_type) ? o.auth_type : '' }));
@@ -145,8 +160,8 @@ function ServiceForm({ service, profile }) {
       <${Field} label="Tags" name="tags" hint="Comma-separated." value=${v.tags} onInput=${set('tags')} error=${fe('tags')} />
     </fieldset>
     <fieldset><legend>Schedule and thresholds</legend>
-      <${Field} label="Check every (seconds)" name="check_interval_seconds" type="number" min="10" value=${v.check_interval_seconds} onInput=${set('check_interval_seconds')} error=${fe('check_interval_seconds')} />
-      <${Field} label="Timeout (seconds)" name="timeout_seconds" type="number" min="1" value=${v.timeout_seconds} onInput=${set('timeout_seconds')} error=${fe('timeout_seconds')} />
+      <${Field} label="Check every (seconds)" name="check_interval_seconds" type="number" min="10" value=${v.check_interval_seconds} onInput=${setIntervalSeconds} error=${fe('check_interval_seconds')} />
+      <${Field} label="Timeout (seconds)" name="timeout_seconds" type="number" min="1" value=${v.timeout_seconds} onInput=${setTimeoutSeconds} error=${fe('timeout_seconds')} />
       <${Field} label="Degraded above (ms)" name="degraded_threshold_ms" type="number" hint="Slower answers count as degraded (YELLOW). Empty: the default for the type." value=${v.degraded_threshold_ms} onInput=${set('degraded_threshold_ms')} error=${fe('degraded_threshold_ms')} />
       <${Field} label="SLA target (%)" name="sla_target" type="number" step="0.001" hint="Optional, e.g. 99.9" value=${v.sla_target} onInput=${set('sla_target')} error=${fe('sla_target')} />
     </fieldset>
