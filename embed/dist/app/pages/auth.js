@@ -24,7 +24,7 @@ export function Login({ query, onSignedIn }) {
   const ended = query.get('reason') === 'session';
   const setup = useSetup();
   // Nobody can log in to an instance without accounts: its first visitor creates the administrator.
-  useEffect(() => { if (setup && setup.first_run) navigate('/signup' + (next !== '/' ? '?next=' + encodeURIComponent(next) : ''), { replace: true }); }, [setup]);
+  useEffect(() => { if (setup && setup.first_run && setup.registration_open) navigate('/signup' + (next !== '/' ? '?next=' + encodeURIComponent(next) : ''), { replace: true }); }, [setup]);
   async function onSubmit(e) {
     e.preventDefault();
     const res = await f.submit((v) => api.post('/auth/login', v));
@@ -51,7 +51,7 @@ export function SignUp({ query, onSignedIn }) {
     if (res) await onSignedIn(res.token, res.organization?.slug, query.get('next') || '/');
   }
   const setup = useSetup();
-  const welcome = !invite && setup && setup.first_run;
+  const welcome = !invite && setup && setup.first_run && setup.registration_open;
   return html`<${AuthCard} title=${welcome ? 'Welcome — create the administrator account' : 'Create your account'}>
     ${welcome ? html`<p data-welcome><strong>AlertifyPro</strong> is running and has no accounts yet. This first account becomes the
         instance administrator: it manages every organization on this server, and its own organization has no service limit.</p>`
