@@ -95,7 +95,7 @@ func TestRegister(t *testing.T) {
 					t.Fatalf("user %+v", u)
 				}
 				if o.Name != "Ada Lovelace's Organization" || o.Slug != "ada-lovelace-s-organization" ||
-					o.PlanType != "free" || o.MaxServices != 5 {
+					o.PlanType != "enterprise" || o.MaxServices != -1 { // the instance admin's (SPEC §2.2)
 					t.Fatalf("organization %+v", o)
 				}
 				header, claims := authJWT(t, first.Token)

@@ -34,8 +34,9 @@ func newEngineEnv(t *testing.T, roots *x509.CertPool, mutate ...func(*config.Con
 		env.RootCAs = roots
 		te.eng = monitor.NewEngine(monitor.EngineConfig{Store: d.Store, Opener: d.Sealer, Env: env,
 			Poll: time.Hour, Concurrency: 4, Logger: d.Logger})
-		// A first check a day away: the scheduler keeps out of the test's way.
-		te.eng.Scheduler.Jitter = func(string, time.Duration) time.Duration { return 24 * time.Hour }
+		// Every first check a day away (a new service's too, which is otherwise checked
+		// at once): the scheduler keeps out of the test's way.
+		te.eng.Scheduler.FirstCheckDelay = 24 * time.Hour
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- te.eng.Run(ctx) }()

@@ -31,7 +31,7 @@ func errInvalidInvitation() *Error {
 }
 
 // register creates an account, its own organization ("<full_name>'s
-// Organization", plan free, the caller as owner) and, with an invite_token,
+// Organization", plan free — enterprise for the instance admin's —, the caller as owner) and, with an invite_token,
 // the membership the invitation offers, all in one transaction.
 //
 // Without an invitation the token, org_id and organization of the answer are
@@ -159,7 +159,13 @@ func (h *authHandlers) insert(user *store.User, org *store.Organization, digest 
 	} else if !free {
 		return nil, errRegistrationClosed()
 	}
-	return nil, h.store.Register(user, org, owner, registered)
+	return nil, h.store.RegisterFirstAs(user, org, owner, registered, unlimitedPlan)
+}
+
+// unlimitedPlan puts the instance admin's own first organization on enterprise (SPEC §2.2):
+// a homelab install never meets a cap its only user would have to lift by hand.
+func unlimitedPlan(org *store.Organization) {
+	org.PlanType, org.MaxServices = planEnterprise, limitsOf(planEnterprise).MaxServices
 }
 
 // registered issues the token and answers 201.

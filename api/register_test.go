@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -31,5 +32,45 @@ func TestRegisterInvitationOfAnotherEmailLooksBogus(t *testing.T) {
 	// The invitation still works for the person it was issued to.
 	if rec := e.do("POST", "/api/v1/auth/register", "", withInvite("bob@example.com", real)); rec.Code != 201 {
 		t.Fatalf("invitee: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// TestRegisterInstanceAdminOrganizationIsUnlimited: SPEC §2.2 — the first account ever (the
+// instance admin) gets its own organization on enterprise, without a service cap, so its
+// sixth service is created; every later sign-up gets the free plan and its cap of 5.
+func TestRegisterInstanceAdminOrganizationIsUnlimited(t *testing.T) {
+	e := newTestEnv(t)
+	reg := func(email string) (token, orgID string) {
+		t.Helper()
+		rec := e.do("POST", "/api/v1/auth/register", "", registerBody(email, "Someone", "s3cret-enough"))
+		if rec.Code != 201 {
+			t.Fatalf("register %s: %d %s", email, rec.Code, rec.Body.String())
+		}
+		body := decode[struct {
+			Token string `json:"token"`
+			OrgID string `json:"org_id"`
+		}](t, rec)
+		return body.Token, body.OrgID
+	}
+	adminToken, adminOrg := reg("admin@example.com")
+	_, userOrg := reg("second@example.com")
+	for _, c := range []struct {
+		orgID, plan string
+		max         int
+	}{{adminOrg, "enterprise", -1}, {userOrg, "free", 5}} {
+		org, err := e.db.Organization(c.orgID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if org.PlanType != c.plan || org.MaxServices != c.max {
+			t.Errorf("organization %s: plan %q max_services %d, want %q %d", org.Name, org.PlanType, org.MaxServices, c.plan, c.max)
+		}
+	}
+	for i := range 6 {
+		rec := e.do("POST", "/api/v1/services", adminToken, map[string]any{"name": fmt.Sprintf("svc %d", i),
+			"check_type": "HTTP", "endpoint": "https://example.com/"})
+		if rec.Code != 201 {
+			t.Fatalf("the instance admin's service %d: %d %s", i+1, rec.Code, rec.Body.String())
+		}
 	}
 }

@@ -81,6 +81,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/alerts/:id/ack", h(ackLink.ack))
 	v1.GET("/ready", b.ready)
 	v1.POST("/auth/register", h(authH.register))
+	v1.GET("/auth/setup", h(authH.setup))
 	v1.POST("/auth/login", h(authH.login))
 	// The e-mail change link: the mailed token is the proof; GET shows a page, POST confirms.
 	v1.GET("/profile/email/confirm", h(emailLnk.page))

@@ -124,6 +124,10 @@ func TestServicePlanLimit(t *testing.T) {
 		t.Fatalf("6th service: %d %s", rec.Code, rec.Body.String())
 	}
 	assertErrorBody(t, rec, "plan_limit_reached")
+	// The message says how many of how many, so the reader knows what to remove or lift.
+	if msg := decode[map[string]any](t, rec)["message"]; msg != "Service limit reached: 5 of 5 services on the free plan. Remove a service or move to a larger plan." {
+		t.Errorf("message %q", msg)
+	}
 	if n, _ := e.db.CountServices(u.OrgID); n != 5 {
 		t.Fatalf("count %d after refusal", n)
 	}

@@ -117,8 +117,8 @@ func TestSubscriberEndpoints(t *testing.T) {
 		}
 	}
 	rec := e.do("POST", base, f.memberTok, map[string]any{"email": "one-too-many@example.com"})
-	if rec.Code != 402 || !strings.Contains(rec.Body.String(), `"plan_limit_reached"`) {
-		t.Fatalf("over the cap: %d %s", rec.Code, rec.Body.String())
+	if rec.Code != 402 || !strings.Contains(rec.Body.String(), `"plan_limit_reached"`) || !strings.Contains(rec.Body.String(), "100 of 100") {
+		t.Fatalf("over the cap (the message says how many of how many): %d %s", rec.Code, rec.Body.String())
 	}
 	if list, _ := e.db.Subscribers(f.owner.OrgID, page.ID); len(list) != 100 {
 		t.Fatalf("subscribers after the refused add: %d", len(list))

@@ -56,7 +56,11 @@ type Scheduler struct {
 	// Timers always run on real time.
 	Now func() time.Time
 
-	drops   droppedResults // scheduled results not recorded, logged once per episode
+	drops droppedResults // scheduled results not recorded, logged once per episode
+	// settled is set once a reload of this Run has planned the services present when it
+	// started (their first checks spread by Jitter: a restart); a service seen after that
+	// was just created, resumed or edited and is checked at the next tick (SPEC §4.1).
+	settled bool
 	entries map[string]*schedEntry
 	queue   schedHeap
 	wake    chan struct{}
@@ -67,9 +71,12 @@ type Scheduler struct {
 type schedEntry struct {
 	svc      *store.Service
 	interval time.Duration
-	next     time.Time     // planned start of the next check
-	phase    time.Duration // Phase when last planned (0 without one)
-	index    int           // position in the heap
+	// rejoin marks a check planned at once (a new or edited service of several
+	// locations): after it the service returns to its location's planned times.
+	rejoin bool
+	next   time.Time     // planned start of the next check
+	phase  time.Duration // Phase when last planned (0 without one)
+	index  int           // position in the heap
 }
 
 // Notify asks the scheduler to reload now instead of at the next poll (the
@@ -112,6 +119,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 
+	s.settled = false // the first reload of a run is a restart's
 	s.reload(s.Now())
 	poll := time.NewTicker(s.Poll)
 	defer poll.Stop()
@@ -171,6 +179,10 @@ func (s *Scheduler) dispatch(ctx context.Context, sem chan struct{}, wg *sync.Wa
 		}
 		planned := e.next
 		e.next = nextAfter(planned, e.interval, now)
+		if e.rejoin {
+			e.rejoin = false
+			e.next = now.Add(s.firstDelay(e.svc, s.Checker.location(), e.interval, now))
+		}
 		heap.Fix(&s.queue, 0)
 		svc := e.svc
 		if s.Checker.busy(svc.ID) { // skipped without waiting for a slot
@@ -230,6 +242,14 @@ func (s *Scheduler) reload(now time.Time) {
 			e = &schedEntry{svc: svc, interval: interval, phase: phase, next: now.Add(s.firstDelay(svc, local, interval, now))}
 			s.entries[svc.ID] = e
 			heap.Push(&s.queue, e)
+			if s.settled {
+				s.checkAtOnce(e, now)
+			}
+		case s.Phase == nil && !e.svc.UpdatedAt.Equal(svc.UpdatedAt):
+			// Edited by someone who is looking at it: its next result should say what
+			// the new settings give, not wait up to an interval.
+			e.svc, e.interval = svc, interval
+			s.checkAtOnce(e, now)
 		case s.Phase != nil && (e.interval != interval || e.phase != phase):
 			// Told new planned times: move to them.
 			e.svc, e.interval, e.phase = svc, interval, phase
@@ -262,6 +282,22 @@ func (s *Scheduler) reload(now time.Time) {
 			delete(s.entries, id)
 		}
 	}
+	s.settled = true
+}
+
+// checkAtOnce plans e's check for now (the next tick) unless FirstCheckDelay holds every
+// first check or the scheduler is told planned times (Phase: an agent's executor). A
+// service of several locations goes back to its location's planned times after it.
+func (s *Scheduler) checkAtOnce(e *schedEntry, now time.Time) {
+	if s.FirstCheckDelay > 0 || s.Phase != nil {
+		if latest := now.Add(e.interval); e.next.After(latest) {
+			e.next = latest
+			heap.Fix(&s.queue, e.index)
+		}
+		return
+	}
+	e.next, e.rejoin = now, e.svc.MultiLocation()
+	heap.Fix(&s.queue, e.index)
 }
 
 // phase is svc's Phase, or 0 without one.

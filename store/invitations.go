@@ -138,7 +138,7 @@ func (db *DB) RegisterInvited(u *User, org *Organization, owner *Membership, dig
 		if owner.JoinedAt.IsZero() {
 			owner.JoinedAt = joinedAt.Add(time.Microsecond)
 		}
-		if err := db.registerTx(tx, u, org, owner); err != nil {
+		if err := db.registerTx(tx, u, org, owner, nil); err != nil {
 			return err
 		}
 		if err := db.acceptInvitation(tx, digest, u.ID, &inv, joinedAt); err != nil {

@@ -128,8 +128,10 @@ func (db *DB) CreateService(orgID string, s *Service, change *Change) error {
 		if err != nil {
 			return err
 		}
-		if org.MaxServices >= 0 && countKeys(b) >= org.MaxServices {
-			return planLimitf(entityService, "Your plan's service limit is reached. Upgrade the plan or remove a service.")
+		if n := countKeys(b); org.MaxServices >= 0 && n >= org.MaxServices {
+			// "5 of 5": the count against the cap, so the reader knows what to remove or lift.
+			return planLimitf(entityService, "Service limit reached: %d of %d services on the %s plan. Remove a service or move to a larger plan.",
+				n, org.MaxServices, org.PlanType)
 		}
 		names, err := orgSub(tx, orgID, subServiceNames)
 		if err != nil {

@@ -125,8 +125,8 @@ func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int, change *Chan
 		if err != nil {
 			return err
 		}
-		if limit >= 0 && b.Stats().KeyN >= limit {
-			return planLimitf(entitySubscriber, "This organization's plan allows %d status-page subscribers.", limit)
+		if n := b.Stats().KeyN; limit >= 0 && n >= limit {
+			return planLimitf(entitySubscriber, "Subscriber limit reached: %d of %d status-page subscribers this organization's plan allows.", n, limit)
 		}
 		if s.ID == "" {
 			s.ID = NewID()

@@ -42,17 +42,26 @@ var errEmailTaken = conflictf(entityUser, "An account with this e-mail address a
 // are updated in place), see CreateOrganization for the organization defaults. change, if
 // any, is recorded in the new organization.
 func (db *DB) Register(u *User, org *Organization, owner *Membership, change *Change) error {
+	return db.RegisterFirstAs(u, org, owner, change, nil)
+}
+
+// RegisterFirstAs is Register, with asFirst (when set) applied to org inside the same
+// transaction when u turns out to be the first account ever — the instance admin, whose own
+// organization SPEC §2.2 puts on a plan without caps. Deciding it there, not before, means
+// two simultaneous first sign-ups cannot both get it.
+func (db *DB) RegisterFirstAs(u *User, org *Organization, owner *Membership, change *Change, asFirst func(*Organization)) error {
 	// The organization is created inside the transaction, so the change is recorded there.
 	return db.update("", nil, func(tx txn) error {
-		if err := db.registerTx(tx, u, org, owner); err != nil {
+		if err := db.registerTx(tx, u, org, owner, asFirst); err != nil {
 			return err
 		}
 		return db.record(tx, org.ID, change)
 	})
 }
 
-// registerTx is Register's body, shared with RegisterInvited.
-func (db *DB) registerTx(tx txn, u *User, org *Organization, owner *Membership) error {
+// registerTx is Register's body, shared with RegisterInvited (which passes no asFirst: an
+// invitation implies an account already exists).
+func (db *DB) registerTx(tx txn, u *User, org *Organization, owner *Membership, asFirst func(*Organization)) error {
 	users := tx.Bucket([]byte(bucketUsers))
 	k, _ := users.Cursor().First()
 	first := k == nil
@@ -62,6 +71,9 @@ func (db *DB) registerTx(tx txn, u *User, org *Organization, owner *Membership) 
 	u.IsInstanceAdmin = first
 	if err := putJSON(users, []byte(u.ID), u); err != nil {
 		return err
+	}
+	if first && asFirst != nil {
+		asFirst(org)
 	}
 	return db.insertOrganization(tx, org, u.ID, owner)
 }
@@ -101,6 +113,18 @@ func (db *DB) CountUsers() (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// HasUsers reports whether any account exists (one cursor step, unlike CountUsers): an
+// instance without one is on its first run.
+func (db *DB) HasUsers() (bool, error) {
+	var any bool
+	err := db.view(func(tx txn) error {
+		k, _ := tx.Bucket([]byte(bucketUsers)).Cursor().First()
+		any = k != nil
+		return nil
+	})
+	return any, err
 }
 
 // User returns the account with the given ID, or ErrNotFound.

@@ -2,6 +2,7 @@
 // same focus handling, error placement and empty states.
 import { html, useState, useEffect, useRef } from './html.js';
 import { ApiError } from './api.js';
+import { takeHeadingFocus } from './router.js';
 
 // ---- formatters -----------------------------------------------------------
 
@@ -58,13 +59,51 @@ export function Banner({ kind = 'error', children, onDismiss }) {
 
 // ErrorBanner shows an ApiError's message, plus the field errors a form did not
 // place under an input (so nothing the API said is lost).
+//
+// In a form, a new error is brought into view: focus goes to the first input marked
+// invalid (each shows its message beside it), or to this banner when no input is, so
+// a failed submit never leaves the reason somewhere off screen.
 export function ErrorBanner({ error, shownFields = [] }) {
+  const box = useRef(null);
+  useEffect(() => {
+    if (!error || !box.current) return;
+    const form = box.current.closest('form');
+    if (!form) return;
+    // After the fields have drawn their errors (they render in the same pass).
+    setTimeout(() => {
+      const target = form.querySelector('[aria-invalid="true"]') || box.current;
+      if (!target || !target.isConnected) return;
+      target.scrollIntoView({ block: 'center' });
+      target.focus({ preventScroll: true });
+    }, 0);
+  }, [error]);
   if (!error) return null;
   const msg = error instanceof Error ? error.message : String(error);
   const extra = error instanceof ApiError
     ? Object.entries(error.fields || {}).filter(([k]) => !shownFields.includes(k))
     : [];
-  return html`<${Banner}>${msg}${extra.length > 0 && html`<ul class="field-list">${extra.map(([k, v]) => html`<li><code>${k}</code>: ${v}</li>`)}</ul>`}<//>`;
+  return html`<div class="error-summary" ref=${box} tabindex="-1"><${Banner}>${msg}${extra.length > 0 && html`<ul class="field-list">${extra.map(([k, v]) => html`<li>${fieldMessage(labelsByName.get(k) || k, v)}</li>`)}</ul>`}<//></div>`;
+}
+
+// labelsByName holds the label of every field drawn (by its API name), so a message that
+// names another field ("must be after starts_at") can name it as the form does.
+const labelsByName = new Map();
+
+// fieldMessage words an API field message for the person reading the form: the field's
+// label first ("End must be after Start"), other fields by their labels, not API names,
+// and the password's byte bounds as characters (what a person counts; the same for
+// any password typed in plain letters, digits and signs).
+export function fieldMessage(label, message) {
+  if (typeof message !== 'string') return message;
+  let m = message.replace(/\b[a-z][a-z0-9]*(?:[._][a-z0-9]+)+\b/g, (k) => labelsByName.get(k) || k);
+  m = m.replace(/between (\d+) and (\d+) bytes long/, '$1–$2 characters');
+  if (/^(must|is|are|cannot|can't|should|has|needs|not|already|exceeds)\b/.test(m)) m = `${label} ${m}`;
+  return m;
+}
+
+// plainLabel is a label as another field's message names it: without its unit ("Timeout").
+function plainLabel(label) {
+  return label.replace(/\s*\([^)]*\)$/, '');
 }
 
 let fieldSeq = 0;
@@ -80,6 +119,8 @@ export function Field({ label, name, error, hint, type = 'text', value, onInput,
   const id = useId('f-' + (name || 'field'));
   const errId = id + '-err';
   const hintId = id + '-hint';
+  if (name && typeof label === 'string') labelsByName.set(name, plainLabel(label));
+  if (typeof label === 'string') error = fieldMessage(plainLabel(label), error);
   const described = [error ? errId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
   const common = { id, name, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': described, ...rest };
   let control;
@@ -133,8 +174,10 @@ export function useForm(initial) {
 
 export function PageHeader({ title, children, subtitle }) {
   useEffect(() => { document.title = `${title} · AlertifyPro`; }, [title]);
+  const h1 = useRef(null);
+  useEffect(() => { if (takeHeadingFocus() && h1.current) h1.current.focus({ preventScroll: true }); }, []);
   return html`<header class="page-header">
-    <div><h1>${title}</h1>${subtitle && html`<p class="muted">${subtitle}</p>`}</div>
+    <div><h1 ref=${h1} tabindex="-1">${title}</h1>${subtitle && html`<p class="muted">${subtitle}</p>`}</div>
     <div class="page-actions">${children}</div>
   </header>`;
 }
@@ -157,7 +200,7 @@ export function Table({ columns, rows, rowKey = (r) => r.id, caption, rowClass }
   return html`<div class="table-wrap"><table>
     ${caption && html`<caption class="sr-only">${caption}</caption>`}
     <thead><tr>${columns.map((c) => html`<th scope="col" class=${c.class}>${c.label}</th>`)}</tr></thead>
-    <tbody>${rows.map((r) => html`<tr key=${rowKey(r)} class=${rowClass ? rowClass(r) : undefined}>
+    <tbody>${rows.map((r) => html`<tr key=${rowKey(r)} data-row-key=${rowKey(r)} class=${rowClass ? rowClass(r) : undefined}>
       ${columns.map((c) => html`<td class=${c.class} data-label=${typeof c.label === 'string' ? c.label : undefined}>${c.render ? c.render(r) : r[c.key]}</td>`)}
     </tr>`)}</tbody>
   </table></div>`;
@@ -227,9 +270,42 @@ export function useConfirm() {
     danger=${state?.danger} busy=${busy} onCancel=${() => { setState(null); setErr(null); }}
     onConfirm=${async () => {
       setBusy(true); setErr(null);
-      try { await state.fn(); setState(null); } catch (e) { setErr(e); } finally { setBusy(false); }
+      try { await state.fn(); setState(null); state.refocus(); } catch (e) { setErr(e); } finally { setBusy(false); }
     }}>${state?.body}<${ErrorBanner} error=${err} /><//>`;
-  return [dialog, (fn, opts) => setState({ fn, ...opts })];
+  // The trigger is remembered when the dialog opens: a row it removed hands focus on.
+  return [dialog, (fn, opts) => setState({ fn, refocus: rowFocus(document.activeElement), ...opts })];
+}
+
+// rowFocus remembers the table row el (an in-row action) sits in and returns a function
+// that, once the table has been redrawn, puts focus back on that row's first action — or,
+// when the row is gone, on the action of the row that took its place (else the previous
+// one), so a keyboard user keeps their place instead of starting again from the top.
+export function rowFocus(el) {
+  const tr = el && el.closest && el.closest('tr[data-row-key]');
+  const tbody = tr && tr.parentElement;
+  if (!tr) return () => {};
+  const key = tr.dataset.rowKey;
+  const index = [...tbody.rows].indexOf(tr);
+  const label = el.textContent;
+  // The table redraws when its reload answers, which may be after the action resolved:
+  // watch the page for a while and hand focus on whenever it falls to the body.
+  return () => {
+    const fix = () => {
+      const active = document.activeElement;
+      if (active && active !== document.body && active.isConnected) return;
+      const rows = tbody.isConnected ? [...tbody.rows] : [];
+      const row = rows.find((r) => r.dataset.rowKey === key) || rows[Math.min(index, rows.length - 1)];
+      const actions = row ? [...row.querySelectorAll('button:not([disabled]), a[href]')] : [];
+      const target = actions.find((b) => b.textContent === label) || actions.find((b) => b.tagName === 'BUTTON') || actions[0]
+        || document.querySelector('main h1');
+      if (target) target.focus();
+    };
+    const main = document.getElementById('main') || document.body;
+    const watch = new MutationObserver(fix);
+    watch.observe(main, { childList: true, subtree: true });
+    setTimeout(() => watch.disconnect(), 3000);
+    setTimeout(fix, 0);
+  };
 }
 
 // Toasts: short confirmations ("Saved") announced politely to screen readers.

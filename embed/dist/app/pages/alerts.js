@@ -4,7 +4,7 @@ import { html, useState } from '../html.js';
 import { api } from '../api.js';
 import { usePoll } from '../poll.js';
 import { navigate } from '../router.js';
-import { Field, Button, ErrorBanner, PageHeader, Table, EmptyState, StatusBadge, Loading, toast, fmtTime, fmtAgo, useForm } from '../ui.js';
+import { Field, Button, ErrorBanner, PageHeader, Table, EmptyState, StatusBadge, Loading, toast, fmtTime, fmtAgo, useForm, rowFocus } from '../ui.js';
 
 // "open" = firing and acknowledged (api/alerts.go).
 const STATUSES = [['open', 'Open'], ['firing', 'Firing'], ['acknowledged', 'Acknowledged'], ['resolved', 'Resolved'], ['all', 'All']];
@@ -12,13 +12,14 @@ const STATUSES = [['open', 'Open'], ['firing', 'Firing'], ['acknowledged', 'Ackn
 function AlertActions({ alert, onDone }) {
   const [busy, setBusy] = useState('');
   const [error, setError] = useState(null);
-  async function act(action, label) {
+  async function act(action, label, ev) {
+    const refocus = rowFocus(ev.currentTarget); // acknowledged, the row's Resolve takes focus
     setBusy(action); setError(null);
-    try { await api.post(`/alerts/${alert.id}/${action}`); toast(label); onDone(); } catch (e) { setError(e); } finally { setBusy(''); }
+    try { await api.post(`/alerts/${alert.id}/${action}`); toast(label); refocus(); onDone(); } catch (e) { setError(e); } finally { setBusy(''); }
   }
   return html`<div class="row">
-    ${alert.status === 'firing' && html`<${Button} busy=${busy === 'acknowledge'} onClick=${() => act('acknowledge', 'Acknowledged')} aria-label=${'Acknowledge ' + alert.title}>Acknowledge<//>`}
-    ${alert.status !== 'resolved' && html`<${Button} busy=${busy === 'resolve'} onClick=${() => act('resolve', 'Resolved')} aria-label=${'Resolve ' + alert.title}>Resolve<//>`}
+    ${alert.status === 'firing' && html`<${Button} busy=${busy === 'acknowledge'} onClick=${(e) => act('acknowledge', 'Acknowledged', e)} aria-label=${'Acknowledge ' + alert.title}>Acknowledge<//>`}
+    ${alert.status !== 'resolved' && html`<${Button} busy=${busy === 'resolve'} onClick=${(e) => act('resolve', 'Resolved', e)} aria-label=${'Resolve ' + alert.title}>Resolve<//>`}
     ${error && html`<span class="field-error" role="alert">${error.message}</span>`}
   </div>`;
 }

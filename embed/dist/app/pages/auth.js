@@ -1,6 +1,7 @@
 // Public pages: log in, sign up (POST /auth/register), accept an invitation.
-import { html, useEffect } from '../html.js';
+import { html, useEffect, useState } from '../html.js';
 import { api, session } from '../api.js';
+import { navigate } from '../router.js';
 import { Field, Button, ErrorBanner, useForm, Banner } from '../ui.js';
 
 function AuthCard({ title, children }) {
@@ -8,10 +9,22 @@ function AuthCard({ title, children }) {
   return html`<div class="card"><h1>${title}</h1>${children}</div>`;
 }
 
+// useSetup reads GET /auth/setup: whether the instance has no account yet (first run)
+// and whether a sign-up without invitation is open. null until it answers; {} if it failed
+// (the pages then behave as before they knew).
+function useSetup() {
+  const [setup, setSetup] = useState(null);
+  useEffect(() => { api.get('/auth/setup').then(setSetup, () => setSetup({})); }, []);
+  return setup;
+}
+
 export function Login({ query, onSignedIn }) {
   const f = useForm({ email: '', password: '' });
   const next = query.get('next') || '/';
   const ended = query.get('reason') === 'session';
+  const setup = useSetup();
+  // Nobody can log in to an instance without accounts: its first visitor creates the administrator.
+  useEffect(() => { if (setup && setup.first_run && setup.registration_open) navigate('/signup' + (next !== '/' ? '?next=' + encodeURIComponent(next) : ''), { replace: true }); }, [setup]);
   async function onSubmit(e) {
     e.preventDefault();
     const res = await f.submit((v) => api.post('/auth/login', v));
@@ -25,7 +38,7 @@ export function Login({ query, onSignedIn }) {
       <${Field} label="Password" name="password" type="password" autocomplete="current-password" required value=${f.values.password} onInput=${f.set('password')} error=${f.fieldError('password')} />
       <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>Log in<//></div>
     </form>
-    <p>No account yet? <a href=${'/signup' + (next !== '/' ? '?next=' + encodeURIComponent(next) : '')}>Sign up</a></p>
+    ${(!setup || setup.registration_open !== false) && html`<p>No account yet? <a href=${'/signup' + (next !== '/' ? '?next=' + encodeURIComponent(next) : '')}>Sign up</a></p>`}
   <//>`;
 }
 
@@ -37,8 +50,12 @@ export function SignUp({ query, onSignedIn }) {
     const res = await f.submit((v) => api.post('/auth/register', v.invite_token ? v : { ...v, invite_token: undefined }));
     if (res) await onSignedIn(res.token, res.organization?.slug, query.get('next') || '/');
   }
-  return html`<${AuthCard} title="Create your account">
-    <p class="muted">You get your own organization; invite your team from Members later.</p>
+  const setup = useSetup();
+  const welcome = !invite && setup && setup.first_run && setup.registration_open;
+  return html`<${AuthCard} title=${welcome ? 'Welcome — create the administrator account' : 'Create your account'}>
+    ${welcome ? html`<p data-welcome><strong>AlertifyPro</strong> is running and has no accounts yet. This first account becomes the
+        instance administrator: it manages every organization on this server, and its own organization has no service limit.</p>`
+      : html`<p class="muted">You get your own organization; invite your team from Members later.</p>`}
     <form onSubmit=${onSubmit} novalidate>
       <${ErrorBanner} error=${f.error} shownFields=${['full_name', 'email', 'password', 'invite_token']} />
       <${Field} label="Full name" name="full_name" autocomplete="name" required value=${f.values.full_name} onInput=${f.set('full_name')} error=${f.fieldError('full_name')} />

@@ -7,17 +7,19 @@ import { api, listAll } from '../api.js';
 import { usePoll } from '../poll.js';
 import { SparklineSVG } from '../sparkline.js';
 import { CHECK_TYPES, SERVICE_STATUSES } from '../constants.js';
+import { AddServiceAction } from '../plan-cap.js';
 import { PageHeader, StatusBadge, EmptyState, ErrorBanner, Loading, Button, fmtPercent, fmtMs, fmtAgo, toast } from '../ui.js';
 
 const POLL_MS = 5000;
 
 // load merges the overview (uptimes) with the service list (type, paused, last check).
 async function load() {
-  const [overview, services] = await Promise.all([api.get('/metrics'), listAll('/services?limit=1000', 50)]);
+  const [overview, services, org] = await Promise.all([api.get('/metrics'), listAll('/services?limit=1000', 50),
+    api.get('/organization').catch(() => null)]); // only for the cap on "Add a service"
   const byId = new Map(overview.services.map((o) => [o.service_id, o]));
   const rows = services.map((s) => ({ ...s, ...(byId.get(s.id) || {}), id: s.id, status: s.status }));
   rows.sort((a, b) => a.name.localeCompare(b.name));
-  return { rows, totals: overview.totals };
+  return { rows, totals: overview.totals, org };
 }
 
 function Totals({ totals }) {
@@ -26,7 +28,7 @@ function Totals({ totals }) {
   return html`<div class="grid totals" aria-label="Totals">${items.map(([k, v]) => html`<div class="card"><div class="muted">${k}</div><div class="stat">${v}</div></div>`)}</div>`;
 }
 
-export function Dashboard() {
+export function Dashboard({ profile }) {
   const [data, setData] = useState(null);
   const [error, setError] = useState(null);
   const [q, setQ] = useState('');
@@ -57,7 +59,7 @@ export function Dashboard() {
   if (data.rows.length === 0) {
     return html`<${PageHeader} title="Dashboard" />
       <${ErrorBanner} error=${error} />
-      <${EmptyState} title="Add your first service" action=${html`<a class="btn btn-primary" href="/services/new">Add a service</a>`}>
+      <${EmptyState} title="Add your first service" action=${html`<${AddServiceAction} org=${data.org} profile=${profile} />`}>
         AlertifyPro checks your websites, APIs, ports and databases and tells you when they go down.
       <//>`;
   }
@@ -89,7 +91,7 @@ export function Dashboard() {
 
   return html`
     <${PageHeader} title="Dashboard" subtitle="Refreshes every 5 seconds while this tab is visible.">
-      <a class="btn btn-primary" href="/services/new">Add a service</a>
+      <${AddServiceAction} org=${data.org} profile=${profile} />
     <//>
     ${error && html`<${ErrorBanner} error=${new Error('Could not refresh: ' + error.message + ' Showing the last data received.')} />`}
     <${Totals} totals=${data.totals} />

@@ -65,8 +65,8 @@ function WindowForm({ services, win, onDone, onCancel }) {
     <${ErrorBanner} error=${error} shownFields=${['name', 'description', 'starts_at', ...(v.repeat ? [] : ['ends_at']), 'service_ids', 'suppress_alerts', 'show_on_status_pages', 'timezone', ...recFields]} />
     <${Field} label="Name" name="name" value=${v.name} onInput=${set('name')} error=${fe('name')} />
     <${Field} label="Description" name="description" value=${v.description} onInput=${set('description')} error=${fe('description')} />
-    <${Field} label=${v.repeat ? 'First start' : 'Starts'} name="starts_at" type="datetime-local" value=${v.starts_at} onInput=${set('starts_at')} error=${fe('starts_at')} />
-    ${!v.repeat && html`<${Field} label="Ends" name="ends_at" type="datetime-local" value=${v.ends_at} onInput=${set('ends_at')} error=${fe('ends_at')} />`}
+    <${Field} label=${v.repeat ? 'First start' : 'Start'} name="starts_at" type="datetime-local" value=${v.starts_at} onInput=${set('starts_at')} error=${fe('starts_at')} />
+    ${!v.repeat && html`<${Field} label="End" name="ends_at" type="datetime-local" value=${v.ends_at} onInput=${set('ends_at')} error=${fe('ends_at')} />`}
     <${Field} label="Repeats" name="repeat" as="select" options=${REPEATS} value=${v.repeat} onInput=${set('repeat')} error=${fe('recurrence.type') || fe('recurrence')} />
     ${v.repeat === 'weekly' && html`<fieldset><legend>On these days</legend>
       ${WEEKDAYS.map((d, i) => html`<${Field} type="checkbox" label=${d} name=${'dow-' + i} value=${v.days_of_week.includes(i)} onInput=${() => toggleDay(i)} />`)}

@@ -11,6 +11,7 @@ import { ResponseChart } from '../chart.js';
 import { LocationsChart } from '../location-chart.js';
 import { LocationPicker, LocationChips, defaultQuorum } from '../location-picker.js';
 import { DailyBars } from '../daily-bars.js';
+import { LiftCap, CapError } from '../plan-cap.js';
 import {
   Field, Button, ErrorBanner, PageHeader, StatusBadge, Table, EmptyState, Loading, useConfirm, toast,
   fmtTime, fmtAgo, fmtMs, fmtPercent, fmtDuration, useResource, Resource,
@@ -73,7 +74,14 @@ function JSONPathInputs({ opt, rows, onInput, fe }) {
   </div>`;
 }
 
-function ServiceForm({ service }) {
+// timeoutBelow is timeout, or the longest whole-second timeout below interval when timeout
+// would not fit under it (the API's own default does the same, SPEC §3.6).
+function timeoutBelow(timeout, interval) {
+  const n = Number(interval);
+  return Number.isFinite(n) && n > 1 && timeout >= n ? n - 1 : timeout;
+}
+
+function ServiceForm({ service, profile }) {
   const [v, setV] = useState(() => initialValues(service));
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -87,6 +95,14 @@ function ServiceForm({ service }) {
   // A new service starts from the organization's default locations (the built-in one
   // unless settings.default_locations says otherwise).
   const picked = v.locations ?? (choice.data ? defaultLocations(choice.data) : []);
+
+  // The timeout must stay below the interval. One the user never typed in follows a short
+  // interval down (and back up to where it was), instead of failing a field they never touched.
+  const baseTimeout = service?.timeout_seconds ?? 10;
+  function setIntervalSeconds(x) {
+    setV((o) => ({ ...o, check_interval_seconds: x, timeout_seconds: o.timeout_touched ? o.timeout_seconds : timeoutBelow(baseTimeout, x) }));
+  }
+  function setTimeoutSeconds(x) { setV((o) => ({ ...o, timeout_seconds: x, timeout_touched: true })); }
 
   function changeType(t) {
     setV((o) => ({ ...o, check_type: t, options: optionInputs(t, {}), auth_type: authTypesFor(t).includes(o.auth_type) ? o.auth_type : '' }));
@@ -130,8 +146,12 @@ function ServiceForm({ service }) {
     (v.options.json_path || []).forEach((_, i) => shown.push(...['', '.path', '.operator', '.value'].map((x) => `options.json_path[${i}]${x}`)));
   }
 
+  const org = !service && choice.data ? choice.data[1] : null;
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
+    ${org && org.max_services >= 0 && html`<p class="muted" data-cap>${org.service_count} of ${org.max_services} services on the ${org.plan_type} plan.
+      ${org.service_count >= org.max_services && html` <${LiftCap} profile=${profile} />`}</p>`}
     <${ErrorBanner} error=${error} shownFields=${[...shown, ...headerErrors.map(([k]) => k)]} />
+    <${CapError} error=${error} profile=${profile} />
     <fieldset><legend>What to check</legend>
       <${Field} label="Check type" name="check_type" as="select" options=${CHECK_TYPES} value=${v.check_type} onInput=${changeType} error=${fe('check_type')} />
       <${Field} label="Name" name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
@@ -141,8 +161,8 @@ function ServiceForm({ service }) {
       <${Field} label="Tags" name="tags" hint="Comma-separated." value=${v.tags} onInput=${set('tags')} error=${fe('tags')} />
     </fieldset>
     <fieldset><legend>Schedule and thresholds</legend>
-      <${Field} label="Check every (seconds)" name="check_interval_seconds" type="number" min="10" value=${v.check_interval_seconds} onInput=${set('check_interval_seconds')} error=${fe('check_interval_seconds')} />
-      <${Field} label="Timeout (seconds)" name="timeout_seconds" type="number" min="1" value=${v.timeout_seconds} onInput=${set('timeout_seconds')} error=${fe('timeout_seconds')} />
+      <${Field} label="Check every (seconds)" name="check_interval_seconds" type="number" min="10" value=${v.check_interval_seconds} onInput=${setIntervalSeconds} error=${fe('check_interval_seconds')} />
+      <${Field} label="Timeout (seconds)" name="timeout_seconds" type="number" min="1" value=${v.timeout_seconds} onInput=${setTimeoutSeconds} error=${fe('timeout_seconds')} />
       <${Field} label="Degraded above (ms)" name="degraded_threshold_ms" type="number" hint="Slower answers count as degraded (YELLOW). Empty: the default for the type." value=${v.degraded_threshold_ms} onInput=${set('degraded_threshold_ms')} error=${fe('degraded_threshold_ms')} />
       <${Field} label="SLA target (%)" name="sla_target" type="number" step="0.001" hint="Optional, e.g. 99.9" value=${v.sla_target} onInput=${set('sla_target')} error=${fe('sla_target')} />
     </fieldset>
@@ -174,8 +194,8 @@ function ServiceForm({ service }) {
   </form>`;
 }
 
-export function ServiceNew() {
-  return html`<${PageHeader} title="Add a service" subtitle="Pick what to check; the form shows only that type's options." /><${ServiceForm} />`;
+export function ServiceNew({ profile }) {
+  return html`<${PageHeader} title="Add a service" subtitle="Pick what to check; the form shows only that type's options." /><${ServiceForm} profile=${profile} />`;
 }
 
 export function ServiceEdit({ params }) {
@@ -233,7 +253,11 @@ export function ServiceDetail({ params }) {
       setError(null);
     } catch (e) { setError(e); }
   }
-  usePoll(load, 5000, [id, range]);
+  // Until the first result since the service was saved arrives (it runs at the
+  // scheduler's next tick), poll each second so it shows within moments of the save.
+  const sv = data && data.service;
+  const awaiting = !!sv && !sv.paused && (!sv.last_checked_at || new Date(sv.last_checked_at) < new Date(sv.updated_at));
+  usePoll(load, awaiting ? 1000 : 5000, [id, range, awaiting]);
 
   async function action(name, label) {
     setBusy(name);
@@ -301,7 +325,7 @@ export function ServiceDetail({ params }) {
     </dl></section>`}
     <section>
       <h2>Recent checks</h2>
-      ${checks.length === 0 ? html`<p class="muted">No checks yet. The first check runs within a few seconds of creating the service; "Check now" runs one immediately.</p>`
+      ${checks.length === 0 ? html`<p class="muted">No checks yet. The first check runs within a second or two of saving the service; "Check now" runs one immediately.</p>`
         : html`<${Table} caption="Recent checks" rowKey=${(c) => `${c.checked_at}/${c.location}`} rows=${checks} columns=${[
           { label: 'When', render: (c) => fmtTime(c.checked_at) },
           ...(lines ? [{ label: 'Location', render: (c) => c.location }] : []),
