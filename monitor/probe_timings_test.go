@@ -104,8 +104,11 @@ func TestCheckTimingsSplitByPhase(t *testing.T) {
 			slow := map[string]time.Duration{"HTTPS, slow handshake": tm.TLS, "SSL, slow handshake": tm.TLS,
 				"HTTP, slow answer": tm.FirstByte, "gRPC, slow answer": tm.FirstByte}
 			if d, ok := slow[c.name]; ok {
-				if d < delay {
-					t.Errorf("the slow phase took %v, want at least the server's %v", d, delay)
+				// Most of the delay, not all of it: the server's pause starts when it accepts
+				// the connection, and the client's handshake may start a few milliseconds
+				// later on a busy machine (279 ms of 300 was seen under -race).
+				if d < delay*3/4 {
+					t.Errorf("the slow phase took %v, want most of the server's %v", d, delay)
 				}
 				if tm.Connect >= delay {
 					t.Errorf("connect = %v, want well under the %v the server spent after it", tm.Connect, delay)
