@@ -242,7 +242,10 @@ func (s *Scheduler) reload(now time.Time) {
 			e = &schedEntry{svc: svc, interval: interval, phase: phase, next: now.Add(s.firstDelay(svc, local, interval, now))}
 			s.entries[svc.ID] = e
 			heap.Push(&s.queue, e)
-			if s.settled {
+			// Not on an agent (Phase set): a service new to it was handed over from another
+			// agent that checked it at its planned times, and checking at once would check
+			// it twice within moments (the hand-over keeps the plan, SPEC §8).
+			if s.settled && s.Phase == nil {
 				s.checkAtOnce(e, now)
 			}
 		case s.Phase == nil && !e.svc.UpdatedAt.Equal(svc.UpdatedAt):

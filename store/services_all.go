@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -26,8 +27,11 @@ func (db *DB) ForEachService(fn func(s *Service) error) error {
 				if v == nil {
 					return nil
 				}
+				// Decoded from a copy: v is the file's map, and a file overwritten under a
+				// read (damage) must give a decode error, not encoding/json's panic about
+				// bytes changing between its scan and its decode.
 				s := new(Service)
-				if err := json.Unmarshal(v, s); err != nil {
+				if err := json.Unmarshal(bytes.Clone(v), s); err != nil {
 					return fmt.Errorf("store: decode service %q: %w", k, err)
 				}
 				s.OrgID = string(orgID)
