@@ -78,7 +78,7 @@ func TestAlertRuleDeleteResolvesItsAlerts(t *testing.T) {
 func TestDefaultRuleAlertThroughTheAPI(t *testing.T) {
 	e, _ := newAlertEnv(t)
 	u := e.newUser("ada@example.com", "Ada")
-	svc := e.mustCreateService(u.Token, map[string]any{"name": "api", "endpoint": "https://api.example.com", "check_type": "http"})["id"].(string)
+	svc := e.createHTTPService(u.Token, "api", "https://api.example.com")
 	e.record(u.OrgID, svc, "RED")
 	e.run([]scenario{{name: "one RED is a blip", method: "GET", path: "/api/v1/alerts", token: u.Token, status: 200, check: wantEmptyList}})
 	e.record(u.OrgID, svc, "RED")

@@ -9,9 +9,7 @@ import (
 
 func TestOrganizationGet(t *testing.T) {
 	e := newTestEnv(t)
-	ada := e.newUser("ada@example.com", "Ada")
-	bob := e.newUser("bob@example.com", "Bob")
-	viewer := e.join(ada.OrgID, bob, roleViewer)
+	ada, bob, viewer := e.adaWithViewerBob()
 	key := authAPIKey(t, e, ada.OrgID, ada.ID, roleViewer)
 	want := func(orgID string) func(t *testing.T, rec *httptest.ResponseRecorder) {
 		return func(t *testing.T, rec *httptest.ResponseRecorder) {
