@@ -44,8 +44,7 @@ func mustPolicy(e *testEnv, orgID, name, channelID string) string {
 func TestAlertRules(t *testing.T) {
 	e, f := newOrgEnv(t)
 	tg := newAlertTargets(e, f)
-	responder := e.newUser("resp@example.com", "Rita Responder")
-	respTok := e.join(f.owner.OrgID, responder, roleResponder)
+	_, respTok := e.newMember(f.owner.OrgID, "resp@example.com", "Rita Responder", roleResponder)
 	svc := e.createHTTPService(f.owner.Token, "Site", "https://example.com")
 	foreignSvc := e.createHTTPService(f.outsider.Token, "Theirs", "https://example.org")
 	policy := mustPolicy(e, f.owner.OrgID, "Ops", tg.channel)

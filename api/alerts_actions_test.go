@@ -10,8 +10,7 @@ import (
 func TestAlertActions(t *testing.T) {
 	e, _ := newAlertEnv(t)
 	f := newOrgFixture(e)
-	responder := e.newUser("resp@example.com", "Rita Responder")
-	respTok := e.join(f.owner.OrgID, responder, roleResponder)
+	responder, respTok := e.newMember(f.owner.OrgID, "resp@example.com", "Rita Responder", roleResponder)
 	_, a := e.firingService(f.memberTok, f.owner.OrgID, "api", "critical")
 	_, b := e.firingService(f.memberTok, f.owner.OrgID, "db", "critical")
 	one, two := "/api/v1/alerts/"+a.ID, "/api/v1/alerts/"+b.ID

@@ -34,3 +34,11 @@ func postFormFrom(e *testEnv, remoteAddr, path string, form url.Values) *httptes
 	e.router.ServeHTTP(rec, req)
 	return rec
 }
+
+// newMember creates an account and makes it a member of orgID with role; it
+// answers the account and its token for that organization.
+func (e *testEnv) newMember(orgID, email, fullName, role string) (*testUser, string) {
+	e.t.Helper()
+	u := e.newUser(email, fullName)
+	return u, e.join(orgID, u, role)
+}

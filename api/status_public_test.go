@@ -60,8 +60,7 @@ func newStatusFixture(t *testing.T, e *testEnv) *statusFixture {
 		t.Fatalf("create incident: %d %s", rec.Code, rec.Body.String())
 	}
 	s.incidentID = decode[incidentView](t, rec).ID
-	responder := e.newUser("resp@example.com", "Rita Responder")
-	rtok := e.join(s.f.owner.OrgID, responder, roleResponder)
+	_, rtok := e.newMember(s.f.owner.OrgID, "resp@example.com", "Rita Responder", roleResponder)
 	rec = e.do("POST", "/api/v1/status-pages/"+s.pageID+"/incidents/"+s.incidentID+"/updates", rtok,
 		map[string]any{"status": "identified", "message": "A bad deploy; rolling back."})
 	if rec.Code != http.StatusCreated {
