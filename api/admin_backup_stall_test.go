@@ -34,7 +34,7 @@ func TestBackupDownloadThatStallsBlocksNoWriter(t *testing.T) {
 	if rec := e.do("PUT", "/api/v1/admin/organizations/"+admin.OrgID, admin.Token, map[string]any{"max_services": -1}); rec.Code != 200 {
 		t.Fatalf("unlimited plan: %d %s", rec.Code, rec.Body.String())
 	}
-	svc := e.mustCreateService(admin.Token, map[string]any{"name": "Site", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
+	svc := e.createHTTPService(admin.Token, "Site", "https://example.com")
 	next := e.clock.Now().Add(-30 * 24 * time.Hour) // the next result's time, one second apart
 	record := func(n int) {
 		items := make([]store.RecordItem, n)

@@ -15,7 +15,7 @@ func TestAdminBackupAndStorage(t *testing.T) {
 	admin := e.newUser("root@example.com", "Root") // the first account: instance admin
 	ada := e.newUser("ada@example.com", "Ada")
 	key := decode[map[string]any](t, e.do("POST", "/api/v1/api-keys", admin.Token, map[string]any{"name": "ci"}))["key"].(string)
-	id := e.mustCreateService(ada.Token, map[string]any{"name": "Site", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
+	id := e.createHTTPService(ada.Token, "Site", "https://example.com")
 	now := e.clock.Now()
 	var results []store.CheckResult
 	for i := range 30 {

@@ -12,10 +12,10 @@ import (
 // organization and an incident severity; anything else is a 422 with the field named.
 func TestAlertRuleStatusPageIncidentValidation(t *testing.T) {
 	e, f := newOrgEnv(t)
-	svc := e.mustCreateService(f.memberTok, map[string]any{"name": "API", "endpoint": "https://api.example.com", "check_type": "http"})["id"].(string)
+	svc := e.createHTTPService(f.memberTok, "API", "https://api.example.com")
 	page := decode[statusPageView](t, e.do("POST", "/api/v1/status-pages", f.memberTok,
 		map[string]any{"name": "Acme", "components": []map[string]any{{"name": "API", "service_id": svc}}}))
-	foreignSvc := e.mustCreateService(f.outsider.Token, map[string]any{"name": "X", "endpoint": "https://x.example.com", "check_type": "http"})["id"].(string)
+	foreignSvc := e.createHTTPService(f.outsider.Token, "X", "https://x.example.com")
 	foreign := decode[statusPageView](t, e.do("POST", "/api/v1/status-pages", f.outsider.Token,
 		map[string]any{"name": "Other", "components": []map[string]any{{"name": "X", "service_id": foreignSvc}}}))
 	comp := page.Components[0].ID

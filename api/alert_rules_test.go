@@ -44,10 +44,9 @@ func mustPolicy(e *testEnv, orgID, name, channelID string) string {
 func TestAlertRules(t *testing.T) {
 	e, f := newOrgEnv(t)
 	tg := newAlertTargets(e, f)
-	responder := e.newUser("resp@example.com", "Rita Responder")
-	respTok := e.join(f.owner.OrgID, responder, roleResponder)
-	svc := e.mustCreateService(f.owner.Token, map[string]any{"name": "Site", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
-	foreignSvc := e.mustCreateService(f.outsider.Token, map[string]any{"name": "Theirs", "endpoint": "https://example.org", "check_type": "http"})["id"].(string)
+	_, respTok := e.newMember(f.owner.OrgID, "resp@example.com", "Rita Responder", roleResponder)
+	svc := e.createHTTPService(f.owner.Token, "Site", "https://example.com")
+	foreignSvc := e.createHTTPService(f.outsider.Token, "Theirs", "https://example.org")
 	policy := mustPolicy(e, f.owner.OrgID, "Ops", tg.channel)
 	foreignPolicy := mustPolicy(e, f.outsider.OrgID, "Theirs", tg.foreignChannel)
 	const base = "/api/v1/alert-rules"

@@ -10,8 +10,7 @@ import (
 func TestAlertActions(t *testing.T) {
 	e, _ := newAlertEnv(t)
 	f := newOrgFixture(e)
-	responder := e.newUser("resp@example.com", "Rita Responder")
-	respTok := e.join(f.owner.OrgID, responder, roleResponder)
+	responder, respTok := e.newMember(f.owner.OrgID, "resp@example.com", "Rita Responder", roleResponder)
 	_, a := e.firingService(f.memberTok, f.owner.OrgID, "api", "critical")
 	_, b := e.firingService(f.memberTok, f.owner.OrgID, "db", "critical")
 	one, two := "/api/v1/alerts/"+a.ID, "/api/v1/alerts/"+b.ID
@@ -78,7 +77,7 @@ func TestAlertRuleDeleteResolvesItsAlerts(t *testing.T) {
 func TestDefaultRuleAlertThroughTheAPI(t *testing.T) {
 	e, _ := newAlertEnv(t)
 	u := e.newUser("ada@example.com", "Ada")
-	svc := e.mustCreateService(u.Token, map[string]any{"name": "api", "endpoint": "https://api.example.com", "check_type": "http"})["id"].(string)
+	svc := e.createHTTPService(u.Token, "api", "https://api.example.com")
 	e.record(u.OrgID, svc, "RED")
 	e.run([]scenario{{name: "one RED is a blip", method: "GET", path: "/api/v1/alerts", token: u.Token, status: 200, check: wantEmptyList}})
 	e.record(u.OrgID, svc, "RED")

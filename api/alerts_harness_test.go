@@ -56,7 +56,7 @@ func (e *testEnv) firingService(token, orgID, name, severity string) (string, *s
 // host name).
 func (e *testEnv) firingServiceAt(token, orgID, name, endpoint, severity string) (string, *store.Alert) {
 	e.t.Helper()
-	svc := e.mustCreateService(token, map[string]any{"name": name, "endpoint": endpoint, "check_type": "http"})["id"].(string)
+	svc := e.createHTTPService(token, name, endpoint)
 	rec := e.do("POST", "/api/v1/alert-rules", token, map[string]any{"name": name + " down", "service_id": svc, "severity": severity})
 	if rec.Code != 201 {
 		e.t.Fatalf("create rule: %d %s", rec.Code, rec.Body.String())

@@ -49,7 +49,7 @@ func newAuditFaultEnv(t *testing.T) (*testEnv, *atomic.Bool) {
 func auditedMutations() []auditedMutation {
 	service := func(t *testing.T, e *testEnv, owner *testUser) string {
 		t.Helper()
-		return e.mustCreateService(owner.Token, map[string]any{"name": "API", "endpoint": "https://api.example.com", "check_type": "http"})["id"].(string)
+		return e.createHTTPService(owner.Token, "API", "https://api.example.com")
 	}
 	serviceName := func(e *testEnv, owner *testUser, id string) string {
 		s, err := e.db.Service(owner.OrgID, id)

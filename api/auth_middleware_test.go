@@ -57,8 +57,7 @@ func TestTokenOfALeftOrganizationIs401(t *testing.T) {
 	}
 
 	// A deleted organization ends its members' tokens in the same way.
-	carol := e.newUser("carol@example.com", "Carol")
-	carolInB := e.join(bob.OrgID, carol, roleViewer)
+	_, carolInB := e.newMember(bob.OrgID, "carol@example.com", "Carol", roleViewer)
 	if rec := e.do("DELETE", "/api/v1/organization", bob.Token, nil); rec.Code != 204 {
 		t.Fatalf("delete B: %d %s", rec.Code, rec.Body.String())
 	}

@@ -31,51 +31,38 @@ type yamlWriter struct {
 func (y *yamlWriter) item(raw []byte) error {
 	y.src, y.pos = raw, 0
 	y.w.WriteByte('-')
-	return y.entryValue(0)
+	return y.value(0, true)
 }
 
-// entryValue writes the value at pos after a "-" at indent.
-func (y *yamlWriter) entryValue(indent int) error {
-	switch y.src[y.pos] {
-	case '{':
-		if y.empty() {
+// value writes the JSON value at pos after a "-" (entry) or a "key:" at indent. A nested
+// collection follows a "-" on the same line, indented past it; under a key it starts on
+// the next line, a mapping indented by two and a sequence at the key's own indentation.
+func (y *yamlWriter) value(indent int, entry bool) error {
+	c := y.src[y.pos]
+	if c != '{' && c != '[' {
+		y.w.WriteByte(' ')
+		return y.scalar()
+	}
+	if y.empty() {
+		if c == '{' {
 			y.w.WriteString(" {}\n")
-			return nil
-		}
-		y.w.WriteByte(' ')
-		return y.mapping(indent+2, true)
-	case '[':
-		if y.empty() {
+		} else {
 			y.w.WriteString(" []\n")
-			return nil
 		}
+		return nil
+	}
+	if entry {
 		y.w.WriteByte(' ')
+		if c == '{' {
+			return y.mapping(indent+2, true)
+		}
 		return y.sequence(indent+2, true)
 	}
-	y.w.WriteByte(' ')
-	return y.scalar()
-}
-
-// keyValue writes the value at pos after a "key:" at indent.
-func (y *yamlWriter) keyValue(indent int) error {
-	switch y.src[y.pos] {
-	case '{':
-		if y.empty() {
-			y.w.WriteString(" {}\n")
-			return nil
-		}
-		y.w.WriteByte('\n')
+	y.w.WriteByte('\n')
+	if c == '{' {
 		return y.mapping(indent+2, false)
-	case '[':
-		if y.empty() {
-			y.w.WriteString(" []\n")
-			return nil
-		}
-		y.w.WriteByte('\n')
-		return y.sequence(indent, false)
 	}
-	y.w.WriteByte(' ')
-	return y.scalar()
+	return y.sequence(indent, false)
 }
 
 // mapping writes the non-empty JSON object at pos with its keys at indent; inline means
@@ -96,7 +83,7 @@ func (y *yamlWriter) mapping(indent int, inline bool) error {
 		y.writeScalarString(key)
 		y.w.WriteByte(':')
 		y.pos++ // :
-		if err := y.keyValue(indent); err != nil {
+		if err := y.value(indent, false); err != nil {
 			return err
 		}
 	}
@@ -116,7 +103,7 @@ func (y *yamlWriter) sequence(indent int, inline bool) error {
 			y.indent(indent)
 		}
 		y.w.WriteByte('-')
-		if err := y.entryValue(indent); err != nil {
+		if err := y.value(indent, true); err != nil {
 			return err
 		}
 	}

@@ -20,7 +20,7 @@ func TestDocAlertRuleForm(t *testing.T) {
 	ada := e.newUser("ada@example.com", "Ada")
 	recv := newHookReceiver(t, testWebhookSecret, http.StatusOK)
 	ch := createChannel(t, e, ada.Token, webhookChannelBody("Ops hook", recv.URL))
-	svc := e.mustCreateService(ada.Token, map[string]any{"name": "API", "endpoint": "https://api.example.com", "check_type": "http"})["id"].(string)
+	svc := e.createHTTPService(ada.Token, "API", "https://api.example.com")
 	cond := func(rec *httptest.ResponseRecorder) map[string]any {
 		return decode[map[string]any](t, rec)["condition"].(map[string]any)
 	}
@@ -121,7 +121,7 @@ func TestDocEscalationPolicyWithoutSteps(t *testing.T) {
 	if rules, _ := pol["rules"].([]any); rules == nil || len(rules) != 0 || pol["notifies_nobody"] != true {
 		t.Fatalf("policy %s", rec.Body.String())
 	}
-	svc := e.mustCreateService(ada.Token, map[string]any{"name": "API", "endpoint": "https://api.example.com", "check_type": "http"})["id"].(string)
+	svc := e.createHTTPService(ada.Token, "API", "https://api.example.com")
 	if rec := e.do("POST", "/api/v1/alert-rules", ada.Token, map[string]any{"name": "Down", "service_id": svc,
 		"escalation_policy_id": pol["id"]}); rec.Code != http.StatusCreated {
 		t.Fatalf("rule: %d %s", rec.Code, rec.Body.String())

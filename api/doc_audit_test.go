@@ -28,7 +28,7 @@ func auditRows(t *testing.T, e *testEnv, token, event string) []map[string]any {
 func TestDocAuditAlertFiredAndAutoResolved(t *testing.T) {
 	e := newTestEnv(t)
 	ada := e.newUser("ada@example.com", "Ada")
-	id := e.mustCreateService(ada.Token, map[string]any{"name": "API", "endpoint": "https://api.example.com", "check_type": "http"})["id"].(string)
+	id := e.createHTTPService(ada.Token, "API", "https://api.example.com")
 	now := e.clock.Now()
 	e.recordAt(ada.OrgID,
 		store.CheckResult{ServiceID: id, CheckedAt: now, Status: store.StatusRed, Error: "connection refused"},

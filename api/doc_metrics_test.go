@@ -15,7 +15,7 @@ import (
 func TestDocMetricsArray(t *testing.T) {
 	e := newTestEnv(t)
 	ada := e.newUser("ada@example.com", "Ada")
-	id := e.mustCreateService(ada.Token, map[string]any{"name": "API", "endpoint": "https://api.example.com", "check_type": "http"})["id"].(string)
+	id := e.createHTTPService(ada.Token, "API", "https://api.example.com")
 	now := e.clock.Now()
 	e.recordAt(ada.OrgID,
 		store.CheckResult{ServiceID: id, CheckedAt: now.Add(-2 * time.Minute), Status: store.StatusGreen, ResponseTimeMS: 120, StatusCode: 200},

@@ -123,6 +123,18 @@ var errorTable = []struct {
 	{crypto.ErrInvalidToken, errUnauthorized},
 }
 
+// nameTaken marks the name field on the store's name conflict, so the form can point at
+// it (the store's sentence already names the object, a service or a location, given as
+// what); other errors pass unchanged.
+func nameTaken(err error, what string) error {
+	if !errors.Is(err, store.ErrConflict) {
+		return err
+	}
+	e, _ := toAPIError(err)
+	e.Fields = map[string]string{"name": "is already used by another " + what}
+	return e
+}
+
 // toAPIError classifies any error; unknown errors become internal (500)
 // and the caller logs the original.
 func toAPIError(err error) (*Error, bool) {

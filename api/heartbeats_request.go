@@ -35,11 +35,7 @@ type heartbeatRequest struct {
 func (r *heartbeatRequest) apply(hb *store.Heartbeat, create bool, defaultTZ string) (timing bool, err error) {
 	f := fieldErrors{}
 	if r.Name != nil || create {
-		var name string
-		if r.Name != nil {
-			name = *r.Name
-		}
-		hb.Name = f.name("name", name, true, maxNameLen)
+		hb.Name = f.name("name", deref(r.Name), true, maxNameLen)
 	}
 	tz, schedule := hb.Timezone, hb.Schedule
 	switch {

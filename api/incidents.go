@@ -74,6 +74,16 @@ func (h *incidentHandlers) incidents(p *store.StatusPage) resource[store.Inciden
 		view: newIncidentView, written: h.cache.invalidate}
 }
 
+// pageIncidents loads the status page of the route (404 when the organization has none)
+// and answers it with the resource of its incidents, as the :iid routes begin.
+func (h *incidentHandlers) pageIncidents(c *gin.Context) (*store.StatusPage, resource[store.Incident, incidentView], error) {
+	p, err := h.statusPage(c)
+	if err != nil {
+		return nil, resource[store.Incident, incidentView]{}, err
+	}
+	return p, h.incidents(p), nil
+}
+
 // incidentRes names an incident in the audit log.
 func incidentRes(i *store.Incident) store.AuditResource {
 	return store.AuditResource{Type: "incident", ID: i.ID, Name: i.Title}
@@ -125,21 +135,20 @@ func (h *incidentHandlers) create(c *gin.Context) error {
 }
 
 func (h *incidentHandlers) get(c *gin.Context) error {
-	p, err := h.statusPage(c)
+	_, r, err := h.pageIncidents(c)
 	if err != nil {
 		return err
 	}
-	return h.incidents(p).get(c)
+	return r.get(c)
 }
 
 // addUpdate posts a timeline entry; the incident takes its status (resolved sets
 // resolved_at). Responders may do this (SPEC §2.1 "post incident updates").
 func (h *incidentHandlers) addUpdate(c *gin.Context) error {
-	p, err := h.statusPage(c)
+	p, r, err := h.pageIncidents(c)
 	if err != nil {
 		return err
 	}
-	r := h.incidents(p)
 	var req incidentUpdateRequest
 	cur, err := r.bind(c, &req)
 	if err != nil {
@@ -165,11 +174,10 @@ func (h *incidentHandlers) addUpdate(c *gin.Context) error {
 }
 
 func (h *incidentHandlers) update(c *gin.Context) error {
-	p, err := h.statusPage(c)
+	p, r, err := h.pageIncidents(c)
 	if err != nil {
 		return err
 	}
-	r := h.incidents(p)
 	var req incidentRequest
 	if _, err := r.bind(c, &req); err != nil {
 		return err
@@ -185,9 +193,9 @@ func (h *incidentHandlers) update(c *gin.Context) error {
 }
 
 func (h *incidentHandlers) delete(c *gin.Context) error {
-	p, err := h.statusPage(c)
+	_, r, err := h.pageIncidents(c)
 	if err != nil {
 		return err
 	}
-	return h.incidents(p).delete(c)
+	return r.delete(c)
 }

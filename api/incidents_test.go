@@ -11,9 +11,8 @@ import (
 
 func TestIncidentsAPI(t *testing.T) {
 	e, f := newOrgEnv(t)
-	responder := e.newUser("resp@example.com", "Rita Responder")
-	respTok := e.join(f.owner.OrgID, responder, roleResponder)
-	svc := e.mustCreateService(f.owner.Token, map[string]any{"name": "API", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
+	responder, respTok := e.newMember(f.owner.OrgID, "resp@example.com", "Rita Responder", roleResponder)
+	svc := e.createHTTPService(f.owner.Token, "API", "https://example.com")
 	mk := func(body map[string]any) statusPageView {
 		rec := e.do("POST", "/api/v1/status-pages", f.memberTok, body)
 		if rec.Code != http.StatusCreated {

@@ -190,7 +190,7 @@ func (h *locationHandlers) createIn(c *gin.Context, sc locationScope) error {
 	l := &store.Location{ID: store.NewID(), Name: name, DisplayName: display, CreatedBy: actorOf(c).id()}
 	entry := h.auditEntry(c, "location.created", locationResource(l), map[string]any{"scope": sc.scope()})
 	if err := sc.create(l, sc.change(entry)); err != nil {
-		return locationNameTaken(err)
+		return nameTaken(err, "location")
 	}
 	c.JSON(http.StatusCreated, h.view(l))
 	return nil
@@ -251,14 +251,4 @@ func (h *locationHandlers) deleteIn(c *gin.Context, sc locationScope) error {
 // locationResource names a location in the audit log.
 func locationResource(l *store.Location) store.AuditResource {
 	return store.AuditResource{Type: "location", ID: l.ID, Name: l.Name}
-}
-
-// locationNameTaken marks the name field on the store's name conflict.
-func locationNameTaken(err error) error {
-	if !errors.Is(err, store.ErrConflict) {
-		return err
-	}
-	e, _ := toAPIError(err)
-	e.Fields = map[string]string{"name": "is already used by another location"}
-	return e
 }

@@ -58,11 +58,7 @@ func (o *optionalRecurrence) UnmarshalJSON(b []byte) error {
 func (r *maintenanceRequest) apply(w *store.MaintenanceWindow, create bool, defaultTZ string, known func(string) bool) error {
 	f := fieldErrors{}
 	if r.Name != nil || create {
-		var name string
-		if r.Name != nil {
-			name = *r.Name
-		}
-		w.Name = f.name("name", name, true, maxNameLen)
+		w.Name = f.name("name", deref(r.Name), true, maxNameLen)
 	}
 	if r.Description != nil {
 		w.Description = f.text("description", *r.Description, false, maxDescriptionLen)

@@ -16,8 +16,8 @@ func TestMaintenanceWindows(t *testing.T) {
 	}, nil); err != nil {
 		t.Fatal(err)
 	}
-	svc := e.mustCreateService(f.owner.Token, map[string]any{"name": "Site", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
-	foreign := e.mustCreateService(f.outsider.Token, map[string]any{"name": "Theirs", "endpoint": "https://example.org", "check_type": "http"})["id"].(string)
+	svc := e.createHTTPService(f.owner.Token, "Site", "https://example.com")
+	foreign := e.createHTTPService(f.outsider.Token, "Theirs", "https://example.org")
 	const base = "/api/v1/maintenance-windows"
 	// The test clock reads 2026-11-25T12:00:00Z.
 	oneOff := func(name, start, end string) map[string]any {
@@ -127,7 +127,7 @@ func TestMaintenanceWindows(t *testing.T) {
 func TestMaintenanceRecorded(t *testing.T) {
 	e := newTestEnv(t)
 	ada := e.newUser("ada@example.com", "Ada")
-	svc := e.mustCreateService(ada.Token, map[string]any{"name": "Site", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
+	svc := e.createHTTPService(ada.Token, "Site", "https://example.com")
 	rec := e.do("POST", "/api/v1/maintenance-windows", ada.Token, map[string]any{"name": "Nightly", "service_ids": []string{svc},
 		"starts_at": "2026-03-01T01:00:00Z", "timezone": "Europe/Berlin", "recurrence": map[string]any{"type": "daily", "duration_minutes": 60}})
 	if rec.Code != 201 {

@@ -10,12 +10,10 @@ import (
 
 func TestMetricsOverview(t *testing.T) {
 	e := newTestEnv(t)
-	ada := e.newUser("ada@example.com", "Ada")
-	bob := e.newUser("bob@example.com", "Bob")
-	viewer := e.join(ada.OrgID, bob, roleViewer)
+	ada, bob, viewer := e.adaWithViewerBob()
 	now := e.clock.Now()
 	create := func(token, name string) string {
-		return e.mustCreateService(token, map[string]any{"name": name, "endpoint": "https://" + name + ".example.com", "check_type": "http"})["id"].(string)
+		return e.createHTTPService(token, name, "https://"+name+".example.com")
 	}
 	web, api, paused, fresh := create(ada.Token, "web"), create(ada.Token, "api"), create(ada.Token, "paused"), create(ada.Token, "fresh")
 	bobs := create(bob.Token, "bobs")

@@ -9,9 +9,7 @@ import (
 
 func TestOrganizationGet(t *testing.T) {
 	e := newTestEnv(t)
-	ada := e.newUser("ada@example.com", "Ada")
-	bob := e.newUser("bob@example.com", "Bob")
-	viewer := e.join(ada.OrgID, bob, roleViewer)
+	ada, bob, viewer := e.adaWithViewerBob()
 	key := authAPIKey(t, e, ada.OrgID, ada.ID, roleViewer)
 	want := func(orgID string) func(t *testing.T, rec *httptest.ResponseRecorder) {
 		return func(t *testing.T, rec *httptest.ResponseRecorder) {
@@ -41,10 +39,8 @@ func TestOrganizationGet(t *testing.T) {
 func TestOrganizationUpdate(t *testing.T) {
 	e := newTestEnv(t)
 	ada := e.newUser("ada@example.com", "Ada")
-	bob := e.newUser("bob@example.com", "Bob")
-	carol := e.newUser("carol@example.com", "Carol")
-	viewer := e.join(ada.OrgID, bob, roleViewer)
-	admin := e.join(ada.OrgID, carol, roleAdmin)
+	bob, viewer := e.newMember(ada.OrgID, "bob@example.com", "Bob", roleViewer)
+	_, admin := e.newMember(ada.OrgID, "carol@example.com", "Carol", roleAdmin)
 	put := func(name, token string, body any, status int, contains ...string) scenario {
 		return scenario{name: name, method: "PUT", path: "/api/v1/organization", token: token, body: body, status: status, contains: contains}
 	}
@@ -95,10 +91,8 @@ func TestOrganizationUpdate(t *testing.T) {
 func TestOrganizationDelete(t *testing.T) {
 	e := newTestEnv(t)
 	ada := e.newUser("ada@example.com", "Ada")
-	bob := e.newUser("bob@example.com", "Bob")
-	carol := e.newUser("carol@example.com", "Carol")
-	admin := e.join(ada.OrgID, bob, roleAdmin)
-	viewer := e.join(ada.OrgID, carol, roleViewer)
+	bob, admin := e.newMember(ada.OrgID, "bob@example.com", "Bob", roleAdmin)
+	_, viewer := e.newMember(ada.OrgID, "carol@example.com", "Carol", roleViewer)
 	ownerKey := authAPIKey(t, e, ada.OrgID, ada.ID, roleOwner)
 	e.run([]scenario{
 		{name: "viewer may not", method: "DELETE", path: "/api/v1/organization", token: viewer, status: 403},

@@ -91,12 +91,7 @@ func emailLink(t *testing.T, m capturedMail) (link, token string) {
 
 // postForm submits the confirmation page's form as a browser does.
 func postForm(e *testEnv, path string, form url.Values) *httptest.ResponseRecorder {
-	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.RemoteAddr = "192.0.2.10:40000"
-	rec := httptest.NewRecorder()
-	e.router.ServeHTTP(rec, req)
-	return rec
+	return postFormFrom(e, "192.0.2.10:40000", path, form)
 }
 
 func TestProfileEmailChangeConfirmedByLink(t *testing.T) {

@@ -168,9 +168,9 @@ func TestPrometheusExposition(t *testing.T) {
 	}
 
 	tricky := `Shop "EU" \ main`
-	up := e.mustCreateService(ada.Token, map[string]any{"name": tricky, "endpoint": okServer(t).URL, "check_type": "http"})["id"].(string)
+	up := e.createHTTPService(ada.Token, tricky, okServer(t).URL)
 	down := e.mustCreateService(ada.Token, map[string]any{"name": "Down", "endpoint": closedPort(t), "check_type": "tcp"})["id"].(string)
-	pending := e.mustCreateService(ada.Token, map[string]any{"name": "Pending", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
+	pending := e.createHTTPService(ada.Token, "Pending", "https://example.com")
 	tls := e.mustCreateService(ada.Token, map[string]any{"name": "Cert", "endpoint": "example.com", "check_type": "ssl"})["id"].(string)
 	for _, id := range []string{up, down} {
 		if rec := e.do("POST", "/api/v1/services/"+id+"/check", ada.Token, nil); rec.Code != 200 {

@@ -36,7 +36,7 @@ func newSLAFixture(t *testing.T) *slaFixture {
 	t.Helper()
 	e, _ := newAlertEnv(t)
 	f := &slaFixture{e: e, owner: e.newUser("ada@example.com", "Ada")}
-	f.checkout = e.mustCreateService(f.owner.Token, map[string]any{"name": "Checkout", "endpoint": "https://checkout.example.com", "check_type": "http"})["id"].(string)
+	f.checkout = e.createHTTPService(f.owner.Token, "Checkout", "https://checkout.example.com")
 	f.docs = e.mustCreateService(f.owner.Token, map[string]any{"name": "Docs", "endpoint": "https://docs.example.com", "check_type": "http", "sla_target": 99})["id"].(string)
 	rec := e.do("POST", "/api/v1/maintenance-windows", f.owner.Token, map[string]any{"name": "Upgrade",
 		"service_ids": []string{f.checkout}, "starts_at": slaAt(15, 0), "ends_at": slaAt(16, 0)})

@@ -163,6 +163,23 @@ func (r *optionReader) boolean(key string, def bool) {
 	r.out.values[key] = b
 }
 
+// keyword reads an optional word, case-insensitive, that must be one of allowed (upper
+// case), storing def when absent and the upper-case form when given.
+func (r *optionReader) keyword(key, def string, allowed ...string) {
+	r.out.values[key] = def
+	raw, ok := r.get(key)
+	if !ok {
+		return
+	}
+	var s string
+	_ = json.Unmarshal(raw, &s) // a non-string reads as "", which no list holds
+	if v := strings.ToUpper(strings.TrimSpace(s)); slices.Contains(allowed, v) {
+		r.out.values[key] = v
+		return
+	}
+	r.problem(key, "must be one of "+strings.Join(allowed, ", "))
+}
+
 // integer reads an optional whole number in [min, max], storing def when absent.
 func (r *optionReader) integer(key string, min, max, def int) {
 	r.out.values[key] = def
@@ -204,17 +221,7 @@ func (r *optionReader) datagram(key string) {
 
 // dnsOptions reads record_type (default A), resolver (host:port) and expected.
 func (r *optionReader) dnsOptions() {
-	r.out.values["record_type"] = "A"
-	if raw, ok := r.get("record_type"); ok {
-		var s string
-		_ = json.Unmarshal(raw, &s)
-		switch v := strings.ToUpper(strings.TrimSpace(s)); v {
-		case "A", "AAAA", "CNAME", "MX", "TXT", "NS":
-			r.out.values["record_type"] = v
-		default:
-			r.problem("record_type", "must be one of A, AAAA, CNAME, MX, TXT, NS")
-		}
-	}
+	r.keyword("record_type", "A", "A", "AAAA", "CNAME", "MX", "TXT", "NS")
 	if s, ok := r.text("resolver", 300); ok && !validHostPort(s) {
 		r.problem("resolver", "must be host:port, e.g. 1.1.1.1:53 or [2606:4700:4700::1111]:53")
 	}

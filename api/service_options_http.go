@@ -21,17 +21,7 @@ const (
 // httpOptions reads the HTTP options and fills their defaults: method GET, any 2xx,
 // redirects followed, TLS verified, certificate warning 30 days before expiry.
 func (r *optionReader) httpOptions() {
-	r.out.values["method"] = "GET"
-	if raw, ok := r.get("method"); ok {
-		var s string
-		_ = json.Unmarshal(raw, &s)
-		switch m := strings.ToUpper(strings.TrimSpace(s)); m {
-		case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD":
-			r.out.values["method"] = m
-		default:
-			r.problem("method", "must be one of GET, POST, PUT, PATCH, DELETE, HEAD")
-		}
-	}
+	r.keyword("method", "GET", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 	r.headers()
 	r.text("body", maxOptionPayload)
 	r.expectedStatus()

@@ -163,12 +163,7 @@ func (h *serviceResultHandlers) checks(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	orgID := actorOf(c).org.ID
-	svc, err := h.store.Service(orgID, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	loc, err := h.queryLocation(c, orgID, svc.ID)
+	orgID, svc, loc, err := h.serviceAndLocation(c)
 	if err != nil {
 		return err
 	}

@@ -40,3 +40,16 @@ func checkLocationViews(results []store.CheckResult, svc *store.Service, builtin
 	}
 	return out
 }
+
+// serviceAndLocation loads the organization's service named in the path (404 when it has
+// none) and reads ?location= for it, as the reads of one service's history begin.
+func (h *serviceResultHandlers) serviceAndLocation(c *gin.Context) (orgID string, svc *store.Service, loc string, err error) {
+	orgID = actorOf(c).org.ID
+	if svc, err = h.store.Service(orgID, c.Param("id")); err != nil {
+		return "", nil, "", err
+	}
+	if loc, err = h.queryLocation(c, orgID, svc.ID); err != nil {
+		return "", nil, "", err
+	}
+	return orgID, svc, loc, nil
+}

@@ -38,13 +38,11 @@ func sortedKeys(m map[string]any) []string {
 
 func TestServiceCheckNow(t *testing.T) {
 	e, _ := newEngineEnv(t, nil)
-	ada := e.newUser("ada@example.com", "Ada")
-	bob := e.newUser("bob@example.com", "Bob")
-	viewer := e.join(ada.OrgID, bob, roleViewer)
+	ada, bob, viewer := e.adaWithViewerBob()
 	srv := okServer(t)
-	id := e.mustCreateService(ada.Token, map[string]any{"name": "Local", "endpoint": srv.URL + "/health", "check_type": "http"})["id"].(string)
+	id := e.createHTTPService(ada.Token, "Local", srv.URL+"/health")
 	down := e.mustCreateService(ada.Token, map[string]any{"name": "Closed port", "endpoint": closedPort(t), "check_type": "tcp"})["id"].(string)
-	bobsID := e.mustCreateService(bob.Token, map[string]any{"name": "Bob's", "endpoint": srv.URL, "check_type": "http"})["id"].(string)
+	bobsID := e.createHTTPService(bob.Token, "Bob's", srv.URL)
 	path := "/api/v1/services/" + id + "/check"
 
 	e.run([]scenario{
@@ -119,8 +117,8 @@ func TestServiceCheckNowOneAtATime(t *testing.T) {
 	}))
 	defer slow.Close()
 	defer close(release)
-	id := e.mustCreateService(ada.Token, map[string]any{"name": "Slow", "endpoint": slow.URL, "check_type": "http"})["id"].(string)
-	other := e.mustCreateService(ada.Token, map[string]any{"name": "Fast", "endpoint": okServer(t).URL, "check_type": "http"})["id"].(string)
+	id := e.createHTTPService(ada.Token, "Slow", slow.URL)
+	other := e.createHTTPService(ada.Token, "Fast", okServer(t).URL)
 
 	first := make(chan *httptest.ResponseRecorder, 1)
 	go func() { first <- e.do("POST", "/api/v1/services/"+id+"/check", ada.Token, nil) }()
@@ -159,7 +157,7 @@ func TestServiceCheckNowWhileScheduledCheckRuns(t *testing.T) {
 		}
 	}))
 	defer slow.Close()
-	id := e.mustCreateService(ada.Token, map[string]any{"name": "Slow", "endpoint": slow.URL, "check_type": "http"})["id"].(string)
+	id := e.createHTTPService(ada.Token, "Slow", slow.URL)
 	svc, err := e.db.Service(ada.OrgID, id)
 	if err != nil {
 		t.Fatal(err)
@@ -191,7 +189,7 @@ func TestServiceCheckNowWhileScheduledCheckRuns(t *testing.T) {
 func TestServiceCheckNowWithoutEngine(t *testing.T) {
 	e := newTestEnv(t)
 	ada := e.newUser("ada@example.com", "Ada")
-	id := e.mustCreateService(ada.Token, map[string]any{"name": "Site", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
+	id := e.createHTTPService(ada.Token, "Site", "https://example.com")
 	rec := e.do("POST", "/api/v1/services/"+id+"/check", ada.Token, nil)
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Fatalf("check without an engine: %d %s", rec.Code, rec.Body.String())

@@ -193,10 +193,8 @@ func TestServiceSeriesParameters(t *testing.T) {
 // viewer of Ada's organization.
 func (e *testEnv) twoOrgServices() (ada, bob *testUser, viewer, id, bobsID string) {
 	e.t.Helper()
-	ada = e.newUser("ada@example.com", "Ada")
-	bob = e.newUser("bob@example.com", "Bob")
-	viewer = e.join(ada.OrgID, bob, roleViewer)
-	id = e.mustCreateService(ada.Token, map[string]any{"name": "Site", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
-	bobsID = e.mustCreateService(bob.Token, map[string]any{"name": "Bob's", "endpoint": "https://example.org", "check_type": "http"})["id"].(string)
+	ada, bob, viewer = e.adaWithViewerBob()
+	id = e.createHTTPService(ada.Token, "Site", "https://example.com")
+	bobsID = e.createHTTPService(bob.Token, "Bob's", "https://example.org")
 	return ada, bob, viewer, id, bobsID
 }

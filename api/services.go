@@ -20,11 +20,11 @@ func (h *serviceHandlers) services() resource[store.Service, serviceView] {
 	return resource[store.Service, serviceView]{base: h.base, event: "service",
 		load: h.store.Service, page: h.store.ListServices,
 		insert: func(orgID string, s *store.Service, change *store.Change) error {
-			return serviceNameTaken(h.store.CreateService(orgID, s, change))
+			return nameTaken(h.store.CreateService(orgID, s, change), "service")
 		},
 		save: func(orgID, id string, fn func(*store.Service) error, change *store.Change) (*store.Service, error) {
 			s, err := h.store.UpdateService(orgID, id, fn, change)
-			return s, serviceNameTaken(err)
+			return s, nameTaken(err, "service")
 		},
 		remove: h.store.DeleteService,
 		id:     func(s *store.Service) string { return s.ID }, audit: serviceResource, meta: serviceMeta,
@@ -125,17 +125,6 @@ func (h *serviceHandlers) setPaused(c *gin.Context, paused bool, action string) 
 		setPaused(s, paused)
 		return nil
 	})
-}
-
-// serviceNameTaken marks the name field on the store's name conflict, so the form can
-// point at it (the store's sentence already names the service); other errors pass unchanged.
-func serviceNameTaken(err error) error {
-	if !errors.Is(err, store.ErrConflict) {
-		return err
-	}
-	e, _ := toAPIError(err)
-	e.Fields = map[string]string{"name": "is already used by another service"}
-	return e
 }
 
 // serviceResource and serviceMeta are what the audit log records: the name and check type,

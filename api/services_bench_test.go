@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/alertifypro/alertifypro/alerting"
+	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/store"
 )
@@ -72,25 +73,33 @@ func apiKeyFor(b *testing.B, router http.Handler, token string) string {
 	return v.Key
 }
 
+// openBenchStore opens a fresh store in a temporary directory as the server does (the
+// test configuration, a sealer and the alert state machine wired in), closed when the
+// benchmark ends. Logs are formatted as in production and then discarded.
+func openBenchStore(tb testing.TB) (cfg *config.Config, sealer *crypto.Sealer, sm *alerting.StateMachine, db *store.DB, logger *slog.Logger) {
+	tb.Helper()
+	dir := tb.TempDir()
+	cfg = testConfig(dir)
+	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	sm = alerting.NewStateMachine(alerting.Config{BaseURL: cfg.BaseURL, AckKey: testAckKey, Logger: logger})
+	db, err = store.Open(filepath.Join(dir, "alertifypro.db"), storeOptions(store.Options{}, cfg, sm, sealer, logger))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return cfg, sealer, sm, db, logger
+}
+
 // newBenchRouter builds the production router (NewRouter, every middleware) over a fresh
 // store with one enterprise organization, and returns the router, the store, the
 // organization's ID and a session token of its owner.
 func newBenchRouter(b *testing.B) (router http.Handler, db *store.DB, orgID, token string) {
 	b.Helper()
-	dir := b.TempDir()
-	cfg := testConfig(dir)
-	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
-	if err != nil {
-		b.Fatal(err)
-	}
-	// Access logs are formatted as in production and then discarded.
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	sm := alerting.NewStateMachine(alerting.Config{BaseURL: cfg.BaseURL, AckKey: testAckKey, Logger: logger})
-	db, err = store.Open(filepath.Join(dir, "alertifypro.db"), storeOptions(store.Options{}, cfg, sm, sealer, logger))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
+	cfg, sealer, sm, db, logger := openBenchStore(b)
 	deps := Deps{Config: cfg, Store: db, Sealer: sealer,
 		Passwords: crypto.NewPasswordHasher(cfg.BcryptCost),
 		Tokens:    crypto.NewTokenIssuer(cfg.JWTKey, cfg.JWTTTL, time.Now),

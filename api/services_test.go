@@ -312,8 +312,7 @@ func TestServiceAuthorization(t *testing.T) {
 	e := newTestEnv(t)
 	owner := e.newUser("ada@example.com", "Ada")
 	outsider := e.newUser("eve@example.com", "Eve")
-	viewerUser := e.newUser("vic@example.com", "Vic")
-	viewer := e.join(owner.OrgID, viewerUser, roleViewer)
+	_, viewer := e.newMember(owner.OrgID, "vic@example.com", "Vic", roleViewer)
 	svc := e.mustCreateService(owner.Token, map[string]any{"name": "Shop", "endpoint": "https://shop.example.com", "check_type": "http"})
 	path := "/api/v1/services/" + svc["id"].(string)
 	body := map[string]any{"name": "Shop", "endpoint": "https://shop.example.com", "check_type": "http"}

@@ -22,9 +22,7 @@ func (e *testEnv) withCertificate(orgID, serviceID string, validTo time.Time) {
 
 func TestSSLCertificates(t *testing.T) {
 	e := newTestEnv(t)
-	ada := e.newUser("ada@example.com", "Ada")
-	bob := e.newUser("bob@example.com", "Bob")
-	viewer := e.join(ada.OrgID, bob, roleViewer)
+	ada, bob, viewer := e.adaWithViewerBob()
 	now := e.clock.Now()
 	if _, err := e.db.UpdateOrganization(ada.OrgID, func(o *store.Organization) error { o.MaxServices = -1; return nil }, nil); err != nil {
 		t.Fatal(err)

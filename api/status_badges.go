@@ -131,11 +131,7 @@ func writeBadge(c *gin.Context, e *cachedPage, label, message, colour string) {
 	h.Set("Content-Type", "image/svg+xml; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-	if e.page.isPublic {
-		h.Set("Cache-Control", "max-age=60")
-	} else {
-		h.Set("Cache-Control", "private, max-age=60")
-	}
+	setPageCache(h, e.page.isPublic, "max-age=60", "private, max-age=60")
 	c.Status(http.StatusOK)
 	_, _ = c.Writer.Write([]byte(svg))
 }

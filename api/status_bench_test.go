@@ -2,16 +2,11 @@ package api
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/alertifypro/alertifypro/alerting"
-	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -23,20 +18,9 @@ const statusBenchComponents = 20
 // page slug and a second public handler set on the same store for uncached renders.
 func newStatusBench(tb testing.TB) (router http.Handler, slug string, public *publicStatusHandlers) {
 	tb.Helper()
-	dir := tb.TempDir()
-	cfg := testConfig(dir)
-	sealer, err := crypto.NewSealer(cfg.EncryptionKeyBytes)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	sm := alerting.NewStateMachine(alerting.Config{BaseURL: cfg.BaseURL, AckKey: testAckKey})
-	db, err := store.Open(filepath.Join(dir, "alertifypro.db"), storeOptions(store.Options{}, cfg, sm, sealer, nil))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
+	cfg, _, _, db, logger := openBenchStore(tb)
 	slug = seedStatusBench(tb, db)
-	deps := Deps{Config: cfg, Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "bench"}
+	deps := Deps{Config: cfg, Store: db, Logger: logger, Version: "bench"}
 	engine, err := NewRouter(deps)
 	if err != nil {
 		tb.Fatal(err)

@@ -9,8 +9,8 @@ import (
 
 func TestStatusPagesCRUD(t *testing.T) {
 	e, f := newOrgEnv(t)
-	svc := e.mustCreateService(f.owner.Token, map[string]any{"name": "API", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
-	foreign := e.mustCreateService(f.outsider.Token, map[string]any{"name": "Theirs", "endpoint": "https://example.org", "check_type": "http"})["id"].(string)
+	svc := e.createHTTPService(f.owner.Token, "API", "https://example.com")
+	foreign := e.createHTTPService(f.outsider.Token, "Theirs", "https://example.org")
 	const base = "/api/v1/status-pages"
 	var id, compID string
 	full := map[string]any{"name": "Acme Cloud", "slug": "acme", "is_public": true, "history_days": 30, "show_uptime_bars": false,
@@ -94,7 +94,7 @@ func TestStatusPagesCRUD(t *testing.T) {
 func TestStatusPageDeletedServiceShowsUnknown(t *testing.T) {
 	e := newTestEnv(t)
 	u := e.newUser("ada@example.com", "Ada")
-	svc := e.mustCreateService(u.Token, map[string]any{"name": "API", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
+	svc := e.createHTTPService(u.Token, "API", "https://example.com")
 	rec := e.do("POST", "/api/v1/status-pages", u.Token, map[string]any{"name": "Ada", "components": []map[string]any{{"name": "API", "service_id": svc}}})
 	if rec.Code != http.StatusCreated {
 		t.Fatalf("create: %d %s", rec.Code, rec.Body.String())
@@ -112,7 +112,7 @@ func TestStatusPageHeartbeatComponents(t *testing.T) {
 	e, f := newOrgEnv(t)
 	hb := e.createHeartbeat(f.owner.Token, map[string]any{"name": "Nightly backup"})
 	theirs := e.createHeartbeat(f.outsider.Token, map[string]any{"name": "Theirs"})
-	svc := e.mustCreateService(f.owner.Token, map[string]any{"name": "API", "endpoint": "https://example.com", "check_type": "http"})["id"].(string)
+	svc := e.createHTTPService(f.owner.Token, "API", "https://example.com")
 	e.run([]scenario{
 		{name: "foreign heartbeat", method: "POST", path: "/api/v1/status-pages", token: f.memberTok, status: 422,
 			body:     map[string]any{"name": "Jobs", "components": []map[string]any{{"name": "x", "heartbeat_id": theirs.ID}}},

@@ -84,11 +84,17 @@ func uiHeaders(c *gin.Context, e *cachedPage, contentType string) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Frame-Options", "DENY")
-	if e.page.isPublic {
-		h.Set("Cache-Control", "public, max-age=10")
-	} else {
-		h.Set("Cache-Control", "private, no-store")
+	setPageCache(h, e.page.isPublic, "public, max-age=10", "private, no-store")
+}
+
+// setPageCache sets the Cache-Control of a response drawn from a status page: public for
+// a public page's, private for a private page's, which shared caches must not keep.
+func setPageCache(h http.Header, isPublic bool, public, private string) {
+	if isPublic {
+		h.Set("Cache-Control", public)
+		return
 	}
+	h.Set("Cache-Control", private)
 }
 
 // notFoundPage is what a browser gets for an unknown (or private) status page: a person,

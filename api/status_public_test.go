@@ -29,8 +29,8 @@ var secretStrings = []string{"secret-api", "web-host-xyz", "/healthz", "connecti
 func newStatusFixture(t *testing.T, e *testEnv) *statusFixture {
 	t.Helper()
 	s := &statusFixture{f: newOrgFixture(e)}
-	s.api = e.mustCreateService(s.f.owner.Token, map[string]any{"name": "Public API", "endpoint": "https://secret-api.example.com/healthz", "check_type": "http"})["id"].(string)
-	s.web = e.mustCreateService(s.f.owner.Token, map[string]any{"name": "Website", "endpoint": "https://web-host-xyz.example.net", "check_type": "http"})["id"].(string)
+	s.api = e.createHTTPService(s.f.owner.Token, "Public API", "https://secret-api.example.com/healthz")
+	s.web = e.createHTTPService(s.f.owner.Token, "Website", "https://web-host-xyz.example.net")
 	now := e.clock.Now() // 2026-11-25T12:00:00Z
 	twoDaysAgo := now.AddDate(0, 0, -2)
 	// Two days ago the API had 3 good checks and one failure (75 %); now it is down.
@@ -60,8 +60,7 @@ func newStatusFixture(t *testing.T, e *testEnv) *statusFixture {
 		t.Fatalf("create incident: %d %s", rec.Code, rec.Body.String())
 	}
 	s.incidentID = decode[incidentView](t, rec).ID
-	responder := e.newUser("resp@example.com", "Rita Responder")
-	rtok := e.join(s.f.owner.OrgID, responder, roleResponder)
+	_, rtok := e.newMember(s.f.owner.OrgID, "resp@example.com", "Rita Responder", roleResponder)
 	rec = e.do("POST", "/api/v1/status-pages/"+s.pageID+"/incidents/"+s.incidentID+"/updates", rtok,
 		map[string]any{"status": "identified", "message": "A bad deploy; rolling back."})
 	if rec.Code != http.StatusCreated {

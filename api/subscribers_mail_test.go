@@ -37,7 +37,7 @@ func attachSubscriberMail(e *testEnv, capture *smtpCapture, pageBody map[string]
 	t := e.t
 	t.Helper()
 	owner := e.newUser("owner@example.com", "Owner")
-	svc := e.mustCreateService(owner.Token, map[string]any{"name": "API", "endpoint": "https://api.internal.example", "check_type": "http"})["id"].(string)
+	svc := e.createHTTPService(owner.Token, "API", "https://api.internal.example")
 	body := map[string]any{"name": "Acme Status", "slug": "acme", "subscriptions_enabled": true,
 		"components": []map[string]any{{"name": "Public API", "service_id": svc}}}
 	for k, v := range pageBody {
@@ -93,12 +93,7 @@ func link(t *testing.T, msg capturedMail, action string) string {
 
 // postForm submits the status page's subscribe form.
 func (m *subscriberMailEnv) postForm(email string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest("POST", "/api/v1/public/status-pages/acme/subscribe", strings.NewReader(url.Values{"email": {email}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.RemoteAddr = "192.0.2.77:4000"
-	rec := httptest.NewRecorder()
-	m.router.ServeHTTP(rec, req)
-	return rec
+	return postFormFrom(m.testEnv, "192.0.2.77:4000", "/api/v1/public/status-pages/acme/subscribe", url.Values{"email": {email}})
 }
 
 // Subscribers (SPEC §3.16) get exactly one e-mail per incident update over real

@@ -129,16 +129,9 @@ func (h *publicSubscriberHandlers) confirm(c *gin.Context) error {
 	s, err := h.store.ConfirmSubscriber(crypto.Digest(token), func(s *store.Subscriber) *store.Change {
 		return audited(h.auditEntry(c, "subscriber.confirmed", subscriberRes(s), map[string]any{"status_page_id": s.PageID}))
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		writeNoticePage(c, http.StatusNotFound, "Link not valid",
-			"This confirmation link is not valid any more. If you already confirmed, you are subscribed.", "")
-		return nil
-	} else if err != nil {
-		return err
-	}
-	name, back := h.pageOf(s)
-	writeNoticePage(c, http.StatusOK, "Subscribed", "You are now subscribed to updates of "+name+".", back)
-	return nil
+	return h.linkOutcome(c, s, err, "Link not valid",
+		"This confirmation link is not valid any more. If you already confirmed, you are subscribed.",
+		"Subscribed", func(page string) string { return "You are now subscribed to updates of " + page + "." })
 }
 
 // unsubscribe serves the unsubscribe link of every message, and the RFC 8058 one-click
@@ -154,14 +147,24 @@ func (h *publicSubscriberHandlers) unsubscribe(c *gin.Context) error {
 				map[string]any{"status_page_id": s.PageID, "unsubscribed": true}))
 		})
 	}
+	return h.linkOutcome(c, s, err, "Not subscribed",
+		"This link does not belong to a subscription (any more): nothing will be sent to you.",
+		"Unsubscribed", func(page string) string { return "You will not receive updates of " + page + " any more." })
+}
+
+// linkOutcome answers a subscriber link (confirm, unsubscribe) with a notice page: the
+// goneTitle page (404) when the store has no subscriber for its token, else the doneTitle
+// page naming the subscriber's page and linking to it when public; other errors pass on.
+func (h *publicSubscriberHandlers) linkOutcome(c *gin.Context, s *store.Subscriber, err error,
+	goneTitle, goneText, doneTitle string, doneText func(page string) string) error {
 	if errors.Is(err, store.ErrNotFound) {
-		writeNoticePage(c, http.StatusNotFound, "Not subscribed", "This link does not belong to a subscription (any more): nothing will be sent to you.", "")
+		writeNoticePage(c, http.StatusNotFound, goneTitle, goneText, "")
 		return nil
 	} else if err != nil {
 		return err
 	}
 	name, back := h.pageOf(s)
-	writeNoticePage(c, http.StatusOK, "Unsubscribed", "You will not receive updates of "+name+" any more.", back)
+	writeNoticePage(c, http.StatusOK, doneTitle, doneText(name), back)
 	return nil
 }
 

@@ -49,11 +49,7 @@ type teamRequest struct {
 func (r *teamRequest) validate(create bool) error {
 	f := fieldErrors{}
 	if r.Name != nil || create {
-		var name string
-		if r.Name != nil {
-			name = *r.Name
-		}
-		name = f.name("name", name, true, maxNameLen)
+		name := f.name("name", deref(r.Name), true, maxNameLen)
 		r.Name = &name
 	}
 	if r.Description != nil {

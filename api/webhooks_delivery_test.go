@@ -34,6 +34,16 @@ func newHookEnv(t *testing.T, status int) (*testEnv, *testUser, *hookReceiver) {
 	return e, e.newUser("owner@example.com", "Owner"), newHookReceiver(t, testWebhookSecret, status)
 }
 
+// newQueuedMonitorDown is newHookEnv with the owner's webhook subscribed to
+// monitor.down and one such event waiting in the outbox for worker to deliver.
+func newQueuedMonitorDown(t *testing.T, status int) (e *testEnv, owner *testUser, recv *hookReceiver, hook webhookView, worker *notify.OutboxSender) {
+	t.Helper()
+	e, owner, recv = newHookEnv(t, status)
+	hook = subscribe(t, e, owner.Token, recv.URL, "monitor.down")
+	mustEmit(t, e, owner.OrgID, monitorDown())
+	return e, owner, recv, hook, outboxWorker(e)
+}
+
 func monitorDown() *store.Event {
 	return &store.Event{Name: "monitor.down", Data: map[string]any{
 		"monitor": map[string]any{"id": "svc-1", "name": "API", "type": "HTTP", "url": "https://api.example.com"},
@@ -106,10 +116,7 @@ func TestWebhookDeliverySignedEnvelope(t *testing.T) {
 }
 
 func TestWebhookDeliveryRetriesUntilRecoveryExactlyOnce(t *testing.T) {
-	e, owner, recv := newHookEnv(t, http.StatusInternalServerError)
-	hook := subscribe(t, e, owner.Token, recv.URL, "monitor.down")
-	worker := outboxWorker(e)
-	mustEmit(t, e, owner.OrgID, monitorDown())
+	e, owner, recv, hook, worker := newQueuedMonitorDown(t, http.StatusInternalServerError)
 
 	for range 4 {
 		if n := deliverDue(t, worker); n != 1 {
@@ -142,11 +149,8 @@ func TestWebhookDeliveryRetriesUntilRecoveryExactlyOnce(t *testing.T) {
 }
 
 func TestWebhookDeliveryHonoursRetryAfter(t *testing.T) {
-	e, owner, recv := newHookEnv(t, http.StatusTooManyRequests)
+	e, _, recv, _, worker := newQueuedMonitorDown(t, http.StatusTooManyRequests)
 	recv.set(http.StatusTooManyRequests, "120")
-	subscribe(t, e, owner.Token, recv.URL, "monitor.down")
-	worker := outboxWorker(e)
-	mustEmit(t, e, owner.OrgID, monitorDown())
 	start := e.clock.Now()
 
 	if n := deliverDue(t, worker); n != 1 {
@@ -171,10 +175,7 @@ func TestWebhookDeliveryHonoursRetryAfter(t *testing.T) {
 }
 
 func TestWebhookDelivery404StopsAndShowsLastError(t *testing.T) {
-	e, owner, recv := newHookEnv(t, http.StatusNotFound)
-	hook := subscribe(t, e, owner.Token, recv.URL, "monitor.down")
-	worker := outboxWorker(e)
-	mustEmit(t, e, owner.OrgID, monitorDown())
+	e, owner, recv, hook, worker := newQueuedMonitorDown(t, http.StatusNotFound)
 
 	for range 3 {
 		deliverDue(t, worker)
@@ -218,10 +219,8 @@ func TestWebhookDelivery404StopsAndShowsLastError(t *testing.T) {
 // a sender that then died without an outcome — neither loses the delivery nor sends it
 // twice: the reopened file and a new sender deliver it once, with the same delivery id.
 func TestWebhookDeliverySurvivesRestartMidRetry(t *testing.T) {
-	e, owner, recv := newHookEnv(t, http.StatusBadGateway)
-	hook := subscribe(t, e, owner.Token, recv.URL, "monitor.down")
-	mustEmit(t, e, owner.OrgID, monitorDown())
-	if n := deliverDue(t, outboxWorker(e)); n != 1 {
+	e, owner, recv, hook, worker := newQueuedMonitorDown(t, http.StatusBadGateway)
+	if n := deliverDue(t, worker); n != 1 {
 		t.Fatalf("first attempt: %d", n)
 	}
 	e.clock.Advance(time.Hour)
@@ -236,7 +235,7 @@ func TestWebhookDeliverySurvivesRestartMidRetry(t *testing.T) {
 	}
 	e.reopen()
 	recv.set(http.StatusOK, "")
-	worker := outboxWorker(e) // a new sender over the reopened file
+	worker = outboxWorker(e) // a new sender over the reopened file
 
 	if n := deliverDue(t, worker); n != 0 {
 		t.Fatalf("a leased entry was sent before its lease ran out (%d)", n)

@@ -15,8 +15,7 @@ func TestWebhookRoutes(t *testing.T) {
 	e := newTestEnv(t)
 	owner := e.newUser("owner@example.com", "Owner")
 	stranger := e.newUser("stranger@example.com", "Stranger")
-	viewer := e.newUser("viewer@example.com", "Viewer")
-	viewerTok := e.join(owner.OrgID, viewer, roleViewer)
+	_, viewerTok := e.newMember(owner.OrgID, "viewer@example.com", "Viewer", roleViewer)
 	recv := newHookReceiver(t, testWebhookSecret, http.StatusOK)
 	const base = "/api/v1/webhooks"
 
