@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -13,7 +12,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"os/signal"
 	"strings"
 	"sync"
 	"syscall"
@@ -28,24 +26,10 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// The agent tests run the real `alertifypro agent` — this test binary re-executed with
-// agentHelperArg — against the real server (internal/app) on 127.0.0.1, and loopback
+// The agent tests run the real `alertifypro agent` — this test binary re-executed as
+// subcommandCmd("agent") — against the real server (internal/app) on 127.0.0.1, and loopback
 // targets that note every request with the address it came from (each agent binds its
 // own PROBE_SOURCE_ADDR: 127.0.0.2, 127.0.0.3, ...).
-
-// agentHelperArg, after the test flags, makes TestAgentProcessHelper run `agent`.
-const agentHelperArg = "agent-helper"
-
-// TestAgentProcessHelper is the agent process of the agent tests (a no-op in a normal run).
-func TestAgentProcessHelper(t *testing.T) {
-	if args := flag.Args(); len(args) != 1 || args[0] != agentHelperArg {
-		return
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, []string{"agent"}, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
 
 // logBuffer collects a process's JSON log lines.
 type logBuffer struct {
@@ -91,7 +75,7 @@ type agentProc struct {
 // leaving from source; env adds variables.
 func startAgent(t *testing.T, url, token, name, source string, env ...string) *agentProc {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestAgentProcessHelper$", "--", agentHelperArg)
+	cmd := subcommandCmd("agent")
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
 		"AGENT_SERVER_URL=" + url, "AGENT_TOKEN=" + token, "AGENT_NAME=" + name, "PROBE_SOURCE_ADDR=" + source,
 		"LOG_FORMAT=json", "LOG_LEVEL=debug", "EGRESS_POLICY=private"}, env...)

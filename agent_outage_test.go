@@ -2,16 +2,13 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
-	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,20 +17,6 @@ import (
 	"testing"
 	"time"
 )
-
-// serveHelperArg, after the test flags, makes TestServeProcessHelper run `serve`.
-const serveHelperArg = "serve-helper"
-
-// TestServeProcessHelper is the server process of the outage test (a no-op in a normal run).
-func TestServeProcessHelper(t *testing.T) {
-	if args := flag.Args(); len(args) != 1 || args[0] != serveHelperArg {
-		return
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, []string{"serve"}, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
 
 // serverProc is `alertifypro serve` as a process on a data directory and port that
 // outlive it.
@@ -48,7 +31,7 @@ type serverProc struct {
 // beforehand: same data directory, port, keys) and waits until it answers /health.
 func startServerProc(t *testing.T, s *agentServer) *serverProc {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestServeProcessHelper$", "--", serveHelperArg)
+	cmd := subcommandCmd("serve")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
 		"DATA_DIR=" + s.cfg.DataDir, "LISTEN_ADDR=127.0.0.1", "PORT=" + strconv.Itoa(s.cfg.Port), "BASE_URL=" + s.cfg.BaseURL,
 		"JWT_SECRET=" + string(s.cfg.JWTKey), "ENCRYPTION_KEY=" + fmt.Sprintf("%x", s.cfg.EncryptionKeyBytes),

@@ -2,16 +2,13 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -22,22 +19,8 @@ import (
 )
 
 // The cluster tests run real `alertifypro serve` processes — this test binary re-executed
-// with clusterHelperArg — as the nodes of a cluster on 127.0.0.1, each with its own ports
+// as subcommandCmd("serve") — as the nodes of a cluster on 127.0.0.1, each with its own ports
 // and DATA_DIR, and drive them through their HTTP APIs only.
-
-// clusterHelperArg, after the test flags, makes TestClusterNodeHelper run `serve`.
-const clusterHelperArg = "cluster-node-helper"
-
-// TestClusterNodeHelper is the node process of the cluster tests (a no-op in a normal run).
-func TestClusterNodeHelper(t *testing.T) {
-	if args := flag.Args(); len(args) != 1 || args[0] != clusterHelperArg {
-		return
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, []string{"serve"}, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
 
 // Secrets every node of a test cluster shares (SPEC §9: JWT_SECRET, ENCRYPTION_KEY).
 const (
@@ -113,7 +96,7 @@ func newTestCluster(t *testing.T, n int, extra ...string) *testCluster {
 func (n *clusterNode) start() {
 	n.t.Helper()
 	host, port, _ := net.SplitHostPort(n.httpAddr)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestClusterNodeHelper$", "--", clusterHelperArg)
+	cmd := subcommandCmd("serve")
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
 		"LISTEN_ADDR=" + host, "PORT=" + port, "DATA_DIR=" + n.dataDir, "BASE_URL=http://" + n.httpAddr,
 		"JWT_SECRET=" + clusterJWTSecret, "ENCRYPTION_KEY=" + clusterEncKey, "BCRYPT_COST=4",
