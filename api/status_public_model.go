@@ -195,8 +195,10 @@ func buildPublicPage(s *store.StatusPageSnapshot, now time.Time) *publicPage {
 	states := make([]string, 0, len(comps))
 	for _, c := range comps {
 		pc := publicComponent{ID: c.ID, Name: c.Name, Description: c.Description, Status: stateUnknown, Days: []publicDay{}}
+		daily := s.Daily[c.ServiceID]
 		if hb, ok := s.Heartbeats[c.HeartbeatID]; ok && c.HeartbeatID != "" {
-			pc.Status = heartbeatState(hb.Status) // heartbeats have no rollups: no bars
+			// A heartbeat's bars come from its down periods (its alerts), not rollups.
+			pc.Status, daily = heartbeatState(hb.Status), s.HeartbeatDaily[c.HeartbeatID]
 		} else if svc, ok := s.Services[c.ServiceID]; ok && !svc.Paused {
 			pc.Status = componentState(svc.Status)
 			if pc.Status != stateMajorOutage && coveredBy(active, c.ServiceID) {
@@ -206,7 +208,7 @@ func buildPublicPage(s *store.StatusPageSnapshot, now time.Time) *publicPage {
 		if d, ok := declared[c.ID]; ok && stateRank(d) > stateRank(pc.Status) {
 			pc.Status = d
 		}
-		pc.Days, pc.Uptime = publicDays(s.Daily[c.ServiceID])
+		pc.Days, pc.Uptime = publicDays(daily)
 		states = append(states, pc.Status)
 		out.Groups = addToGroup(out.Groups, c.Group, pc)
 	}
