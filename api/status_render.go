@@ -40,6 +40,7 @@ func newStatusRenderer() (*statusRenderer, error) {
 		"compText":       componentText,
 		"bars":           barsHTML,
 		"lastDaysUptime": lastDaysUptime,
+		"uptime":         uptimeLabel,
 	}).ParseFS(fsys, "page.html")
 	if err != nil {
 		return nil, err
@@ -89,6 +90,14 @@ func barsHTML(days []publicDay) template.HTML {
 		b.WriteString(`"></li>`)
 	}
 	return template.HTML(b.String())
+}
+
+// uptimeLabel is the uptime under a component's bars: "99.950% uptime", or "No data yet".
+func uptimeLabel(p *float64) string {
+	if p == nil {
+		return "No data yet"
+	}
+	return formatPct(p) + " uptime"
 }
 
 // lastDaysUptime is the uptime over the last n bars (what a phone shows), or nil without

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"cmp"
+	"math"
 	"slices"
 	"time"
 )
@@ -72,7 +73,9 @@ func heartbeatDays(created time.Time, spans []heartbeatSpan, first time.Time, da
 					down += o
 				}
 			}
-			d.Total, d.Up = int(observed/time.Second), int((observed-down)/time.Second)
+			// Whole seconds, rounded up, so a heartbeat created a moment ago has data.
+			total := int(math.Ceil(observed.Seconds()))
+			d.Total, d.Up = total, max(0, total-int(math.Ceil(down.Seconds())))
 			d.DownSeconds = down.Seconds()
 			d.UptimePercentage = float64(observed-down) / float64(observed) * 100
 			d.Status = StatusGreen
