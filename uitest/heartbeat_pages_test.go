@@ -1,10 +1,13 @@
 package uitest
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestHeartbeatsAreMonitorsToo: a heartbeat written "every 5 minutes" is accepted; its
@@ -32,6 +35,7 @@ func TestHeartbeatsAreMonitorsToo(t *testing.T) {
 		t.Errorf("systemd timer snippet lacks OnUnitActiveSec=5min")
 	}
 	b.screenshot("heartbeat-waiting")
+	checkCronLines(t, b)
 
 	// The job pings; the open page shows it by itself (a marker proves there was no reload).
 	pingURL := evalJS[string](b, `document.querySelector('.secret code').textContent`)
@@ -96,4 +100,35 @@ func TestHeartbeatsAreMonitorsToo(t *testing.T) {
 		t.Errorf("heartbeat component has %d bars, want 90", n)
 	}
 	b.screenshot("public-page-heartbeat")
+}
+
+// checkCronLines runs the snippet builder (pages/heartbeat-cron.js, loaded as the app
+// loads it) over schedules of every kind: a period cron repeats exactly gets that line; one
+// it cannot gets the longest shorter period cron can (pinging early is safe).
+func checkCronLines(t *testing.T, b *browser) {
+	t.Helper()
+	want := map[string]string{
+		"every 1m": "* * * * *", "every 5m": "*/5 * * * *", "every 15m": "*/15 * * * *", "every 1h": "0 * * * *",
+		"every 2h": "0 */2 * * *", "every 1d": "0 0 * * *", "every 7d": "0 0 * * 0", "every 3d": "0 0 */3 * *",
+		"every 90m": "0 * * * *", "every 7m": "*/6 * * * *", "every 5h": "0 */4 * * *", "every 30s": "* * * * *",
+		"0 3 * * 1-5": "0 3 * * 1-5",
+	}
+	schedules := make([]string, 0, len(want))
+	for s := range want {
+		schedules = append(schedules, s)
+	}
+	list, _ := json.Marshal(schedules)
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[map[string]string](`(async () => {
+		const src = document.querySelector('script[type=module]').src.replace(/main\.js$/, 'pages/heartbeat-cron.js');
+		const { cronFor } = await import(src);
+		return Object.fromEntries(`+string(list)+`.map((s) => [s, cronFor(s).expr]));
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("cronFor: %v", err)
+	}
+	for in, w := range want {
+		if v[in] != w {
+			t.Errorf("cron line for %q = %q, want %q", in, v[in], w)
+		}
+	}
 }
