@@ -78,6 +78,10 @@ func TestHeartbeatsAreMonitorsToo(t *testing.T) {
 	b.clickSel(`[name="hb-` + heartbeatID + `"]`)
 	b.clickSel(`[name="subscriptions_enabled"]`)
 	b.waitFor("the heartbeat in the preview", `document.querySelector('.preview') && document.querySelector('.preview').innerText.includes('Nightly backup')`, 5*time.Second)
+	// The preview's header is the brand colour, with black text on a light one.
+	b.fill("primary_color", "#facc15")
+	b.waitFor("the brand header in the preview", `(() => { const h = getComputedStyle(document.querySelector('.preview .top'));
+		return h.backgroundColor === 'rgb(250, 204, 21)' && h.color === 'rgb(0, 0, 0)'; })()`, 5*time.Second)
 	b.click("Create status page")
 	b.waitText("Public URL")
 	want := srv.URL + "/status/jobs"

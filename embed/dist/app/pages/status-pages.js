@@ -126,6 +126,14 @@ function overall(states) {
   return RANK[known.reduce((w, s) => Math.max(w, RANK.indexOf(s)), 0)];
 }
 
+// onColour is black or white, whichever reads better on the brand colour (WCAG luminance),
+// as the public page's header does (api/status_palette.go).
+function onColour(hex) {
+  const lin = (i) => { const x = parseInt(hex.slice(i, i + 2), 16) / 255; return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; };
+  const l = 0.2126 * lin(1) + 0.7152 * lin(3) + 0.0722 * lin(5);
+  return (l + 0.05) / 0.05 > 1.05 / (l + 0.05) ? '#000000' : '#ffffff';
+}
+
 function Preview({ v, services, heartbeats }) {
   const status = new Map();
   for (const s of services) status.set('s' + s.id, s.paused ? '' : s.status);
@@ -139,7 +147,7 @@ function Preview({ v, services, heartbeats }) {
     g.items.push(c);
   }
   const title = v.company_name || v.name || 'Status';
-  const style = /^#[0-9a-fA-F]{6}$/.test(v.primary_color) ? { '--primary': v.primary_color } : {};
+  const style = /^#[0-9a-fA-F]{6}$/.test(v.primary_color) ? { '--primary': v.primary_color, '--on-primary': onColour(v.primary_color) } : {};
   return html`<aside class="preview" aria-label="Preview of the public page" style=${style}>
     <p class="preview-label">Preview</p>
     <header class="top">${/^https?:\/\//.test(v.logo_url) && html`<img class="logo" src=${v.logo_url} alt=${title} />`}<h1>${title}</h1></header>
