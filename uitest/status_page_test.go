@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -137,8 +138,17 @@ func publicPageFixture(t *testing.T, srv *server) (slug string, hb map[string]an
 		t.Fatalf("ping: %v %v", res, err)
 	}
 	var page map[string]any
+	// Maintenance on the website now and a window tomorrow: the maintenance section, its
+	// "in progress" tag and the "Under maintenance" state are measured too.
+	for _, w := range []map[string]any{
+		{"name": "Database upgrade", "description": "Read-only for a while.", "service_ids": []string{ids[0]},
+			"starts_at": now.Add(-time.Hour).Format(time.RFC3339), "ends_at": now.Add(time.Hour).Format(time.RFC3339)},
+		{"name": "Network work", "starts_at": now.Add(24 * time.Hour).Format(time.RFC3339), "ends_at": now.Add(25 * time.Hour).Format(time.RFC3339)},
+	} {
+		apiCall(t, srv, token, "POST", "/maintenance-windows", w, nil, http.StatusCreated)
+	}
 	apiCall(t, srv, token, "POST", "/status-pages", map[string]any{
-		"name": "Acme", "branding": map[string]any{"company_name": "Acme Inc", "primary_color": "#facc15"},
+		"name": "Acme", "subscriptions_enabled": true, "branding": map[string]any{"company_name": "Acme Inc", "primary_color": "#facc15"},
 		"components": []map[string]any{
 			{"name": "Website", "service_id": ids[0], "group": "Web"}, {"name": "API", "service_id": ids[1], "group": "Web"},
 			{"name": "Nightly backup", "heartbeat_id": hb["id"], "group": "Jobs"}},
@@ -156,13 +166,17 @@ func publicPageFixture(t *testing.T, srv *server) (slug string, hb map[string]an
 // every text at WCAG AA contrast in the light and the dark palette (measured in Chromium),
 // and shows 30 bars instead of 90 at phone width.
 func TestPublicStatusPageGlance(t *testing.T) {
-	srv := startServer(t, serverOptions{})
+	// An SMTP host (never reached) so the page shows its subscribe form.
+	srv := startServer(t, serverOptions{Configure: func(c *config.Config) { c.SMTPHost = "127.0.0.1" }})
 	slug, _ := publicPageFixture(t, srv)
 	b := newBrowser(t, srv, 90*time.Second)
 
 	b.run("light scheme", colourScheme("light"))
 	b.open("/status/" + slug)
 	b.waitText("Partial outage")
+	for _, text := range []string{"Under maintenance", "in progress", "Network work", "Subscribe", "API errors"} {
+		b.waitText(text)
+	}
 	if got := evalJS[string](b, `document.querySelector('meta[http-equiv="refresh"]').content`); got != "60" {
 		t.Errorf("meta refresh = %q, want 60 (six lifetimes of the 10 s page cache)", got)
 	}
