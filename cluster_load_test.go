@@ -117,31 +117,3 @@ func TestLoadClusterAPIWrites(t *testing.T) {
 		t.Errorf("%.0f API writes/s through Raft, want at least 1 000 (SPEC §6)", rate)
 	}
 }
-
-// Failover: five times, kill -9 of the leader while clients write; the time from the kill
-// to the first write another node took. Target (SPEC §9): ≤ 5 s each time.
-func TestLoadClusterFailover(t *testing.T) {
-	requireClusterLoad(t)
-	c := newTestCluster(t, 3)
-	c.startAll()
-	leader := c.register()
-	var times []time.Duration
-	for range 5 {
-		w := c.startWriters(4)
-		time.Sleep(time.Second)
-		killedAt := time.Now()
-		leader.kill()
-		next, _, took := c.probeWrite(killedAt, leader, c.runningNodes())
-		w.halt()
-		times = append(times, took)
-		leader.start()
-		c.waitReady(leader, 15*time.Second)
-		leader = next
-	}
-	t.Logf("failover (kill -9 of the leader to the first write another node took): %v", times)
-	for _, d := range times {
-		if d > 5*time.Second {
-			t.Errorf("a failover took %s, want at most 5s", d)
-		}
-	}
-}
