@@ -75,14 +75,19 @@ func (db *DB) updateReplicated(orgID string, ch *Change, fn func(tx txn) error) 
 			return w.result()
 		case db.group.baton <- struct{}{}:
 		}
-		// Holding the baton: w is answered already (a group took it and finished before
-		// handing the baton on) or still queued, and then the next group takes it.
-		select {
-		case <-w.done:
-		default:
-			db.commitGroups()
-		}
-		<-db.group.baton
+		db.holdingBaton(w)
+	}
+}
+
+// holdingBaton runs with the baton taken and hands it on, even if a group panics: w is
+// answered already (a group took it and finished before handing the baton on) or still
+// queued, and then the next group takes it.
+func (db *DB) holdingBaton(w *groupWrite) {
+	defer func() { <-db.group.baton }()
+	select {
+	case <-w.done:
+	default:
+		db.commitGroups()
 	}
 }
 

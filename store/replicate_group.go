@@ -36,12 +36,27 @@ type groupQueue struct {
 }
 
 // commitGroups commits the queued writes, up to maxGroupWrites a group, until every write
-// queued when it started is answered. The caller holds the baton.
+// queued when it started is answered. The caller holds the baton. Should something panic
+// outside a write's logic (the Replicator, an OnCommit function), every write not yet
+// answered gets an error before the panic goes on: none waits forever.
 func (db *DB) commitGroups() {
 	db.groupMu.Lock()
 	pending := db.group.queued
 	db.group.queued = nil
 	db.groupMu.Unlock()
+	defer func() {
+		if p := recover(); p != nil {
+			err := fmt.Errorf("store: a write group failed: %v", p)
+			for _, w := range pending {
+				select {
+				case <-w.done:
+				default:
+					w.answer(err)
+				}
+			}
+			panic(p)
+		}
+	}()
 	for len(pending) > 0 {
 		n := min(len(pending), maxGroupWrites)
 		ran := db.commitGroup(pending[:n])

@@ -193,3 +193,47 @@ func TestAPanickingWriteDoesNotStrandItsGroup(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// panickyReplicator panics on its first Replicate and applies afterwards.
+type panickyReplicator struct {
+	selfReplicator
+	panicked bool
+}
+
+func (r *panickyReplicator) Replicate(ws *WriteSet) (uint64, error) {
+	if !r.panicked {
+		r.panicked = true
+		panic("replicator bug")
+	}
+	return r.selfReplicator.Replicate(ws)
+}
+
+// A panic outside every write's logic (here the Replicator's) reaches the writer that was
+// committing, and the write lock is handed on: the next write commits, none hangs.
+func TestAPanickingGroupReleasesTheWriteLock(t *testing.T) {
+	r := &panickyReplicator{}
+	db, err := Open(filepath.Join(t.TempDir(), "alertifypro.db"), testOptions(Options{Now: tickClock(), Replicator: r}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	r.db, r.index = db, db.AppliedIndex()
+	func() {
+		defer func() {
+			if p := recover(); p != "replicator bug" {
+				t.Errorf("the committing writer recovered %v", p)
+			}
+		}()
+		_ = db.update("", nil, putMeta("x-lost", "1"))
+	}()
+	done := make(chan error, 1)
+	go func() { done <- db.update("", nil, putMeta("x-next", "1")) }()
+	select {
+	case err := <-done:
+		if err != nil || getKey(t, db, "x-next") == nil {
+			t.Errorf("the write after the panic: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the write after the panic hangs: the write lock was not handed on")
+	}
+}
