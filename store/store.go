@@ -203,10 +203,12 @@ type DB struct {
 	capture func(ws *WriteSet) error
 	// space follows full-disk episodes: writes refused for lack of space (disk_full.go).
 	space diskSpace
-	// replicator is Options.Replicator, set once Open's own writes are done; writeMu is
-	// the store-wide write lock a clustered node's writes hold (replicate.go).
+	// replicator is Options.Replicator, set once Open's own writes are done; group is
+	// the queue of a clustered node's writes and the store-wide write lock that commits
+	// them in groups (replicate.go), groupMu guards its queue.
 	replicator Replicator
-	writeMu    sync.Mutex
+	group      groupQueue
+	groupMu    sync.Mutex
 	// appliedIndex is the Raft index of the last cluster entry applied (raft_index.go);
 	// applyingIndex the one being applied, set before its commit; appliedWatch wakes the
 	// reads that wait for an index (raft_wait.go).
@@ -239,6 +241,7 @@ func open(path string, opts Options, migrations []migration) (*DB, error) {
 		return nil, err
 	}
 	db.replicator = opts.Replicator
+	db.group.baton = make(chan struct{}, 1)
 	return db, nil
 }
 
