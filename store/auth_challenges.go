@@ -15,10 +15,10 @@ const bucketAuthChallenges = "auth_challenges"
 
 // Purposes of an AuthChallenge: a token of one purpose is refused for any other.
 const (
-	ChallengeMFA              = "mfa"               // password checked, second factor pending
-	ChallengePasskeyRegister  = "passkey_register"  // adding a passkey from the profile
-	ChallengePasskeyLogin     = "passkey_login"     // password-less sign-in
-	maxExpiredChallengesSwept = 1000                // per write, so a sweep stays small
+	ChallengeMFA              = "mfa"              // password checked, second factor pending
+	ChallengePasskeyRegister  = "passkey_register" // adding a passkey from the profile
+	ChallengePasskeyLogin     = "passkey_login"    // password-less sign-in
+	maxExpiredChallengesSwept = 1000               // per write, so a sweep stays small
 )
 
 // AuthChallenge is one pending sign-in step. Only the digest of its token is stored.

@@ -1,0 +1,69 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/alertifypro/alertifypro/identity"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// beginPasskeyLogin is POST /auth/passkey/begin: the challenge of a password-less sign-in
+// (SPEC §10), for whichever passkey of this site the browser offers.
+func (h *mfaHandlers) beginPasskeyLogin(c *gin.Context) error {
+	cer, err := h.rp.BeginDiscoverableLogin()
+	if err != nil {
+		return err
+	}
+	token, err := h.putCeremony(store.ChallengePasskeyLogin, "", cer.Session)
+	if err != nil {
+		return err
+	}
+	c.JSON(200, ceremonyResponse{CeremonyToken: token, PublicKey: cer.Options})
+	return nil
+}
+
+// finishPasskeyLogin is POST /auth/passkey/finish {ceremony_token, credential}: a verified
+// assertion signs its account in, with no password and no further factor (the passkey
+// verified its holder). A refusal is audited in the account the answer claims, if any.
+func (h *mfaHandlers) finishPasskeyLogin(c *gin.Context) error {
+	var req struct {
+		CeremonyToken string          `json:"ceremony_token"`
+		Credential    json.RawMessage `json:"credential"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if len(req.Credential) == 0 {
+		return errValidation(map[string]string{"credential": "is required"})
+	}
+	ch, err := h.takeCeremony(req.CeremonyToken, store.ChallengePasskeyLogin, "")
+	if err != nil {
+		return err
+	}
+	var keys []store.Passkey
+	user, as, err := h.rp.FinishDiscoverableLogin(ch.Session, req.Credential, func(userID string) (*store.User, []store.Passkey, error) {
+		u, err := h.store.User(userID)
+		if err != nil {
+			return nil, nil, err
+		}
+		keys, err = h.store.Passkeys(userID)
+		return u, keys, err
+	})
+	if err != nil {
+		if !errors.Is(err, identity.ErrPasskeyRefused) {
+			return err
+		}
+		loggerFrom(c).Info("password-less sign-in refused", "error", err, "ip", c.ClientIP())
+		if claimed, uerr := h.store.User(identity.UserHandle(req.Credential)); uerr == nil {
+			h.auditSignIn(c, claimed, "auth.login_failed", map[string]any{"method": methodPasskey, "reason": "passkey_refused"})
+		}
+		return (&mfaCheck{reason: "passkey_refused"}).answer(h.now())
+	}
+	h.recordPasskeyUse(user.ID, keys, as)
+	setUserActor(c, user)
+	h.auditSignIn(c, user, "auth.passkey_login", nil)
+	return h.issueSession(c, user, methodPasskey)
+}
