@@ -18,4 +18,3 @@ func (e *testEnv) rawUserMFA(userID string) []byte {
 	}
 	return raw
 }
-
