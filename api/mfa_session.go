@@ -25,7 +25,8 @@ const (
 // session (issueSession).
 type mfaHandlers struct {
 	*base
-	rp *identity.RelyingParty
+	rp     *identity.RelyingParty
+	limits *rateLimiter // per-IP limit of the password-less endpoints
 }
 
 // sessionResponse is the answer to a finished sign-in: login's tokenResponse, and

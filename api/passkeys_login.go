@@ -10,9 +10,27 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
+// passkeySignInLimit bounds the password-less endpoints per client IP: they need no
+// credential, and each begin stores a ceremony (a few hundred bytes for 5 minutes).
+var passkeySignInLimit = rateLimit{perMinute: 20, burst: 10}
+
+// limitPasskeySignIn counts one request of the client against passkeySignInLimit.
+func (h *mfaHandlers) limitPasskeySignIn(c *gin.Context) error {
+	now := h.now()
+	d := h.limits.take(rateKey{kind: 'w', id: clientBucket(c)}, passkeySignInLimit, now)
+	setRateHeaders(c, d)
+	if !d.allowed {
+		return errRateLimited(now, d.retryAt)
+	}
+	return nil
+}
+
 // beginPasskeyLogin is POST /auth/passkey/begin: the challenge of a password-less sign-in
 // (SPEC §10), for whichever passkey of this site the browser offers.
 func (h *mfaHandlers) beginPasskeyLogin(c *gin.Context) error {
+	if err := h.limitPasskeySignIn(c); err != nil {
+		return err
+	}
 	cer, err := h.rp.BeginDiscoverableLogin()
 	if err != nil {
 		return err
@@ -29,6 +47,9 @@ func (h *mfaHandlers) beginPasskeyLogin(c *gin.Context) error {
 // assertion signs its account in, with no password and no further factor (the passkey
 // verified its holder). A refusal is audited in the account the answer claims, if any.
 func (h *mfaHandlers) finishPasskeyLogin(c *gin.Context) error {
+	if err := h.limitPasskeySignIn(c); err != nil {
+		return err
+	}
 	var req struct {
 		CeremonyToken string          `json:"ceremony_token"`
 		Credential    json.RawMessage `json:"credential"`

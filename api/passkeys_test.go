@@ -226,3 +226,22 @@ func anyStrings(v any) []string {
 	}
 	return out
 }
+
+// TestPasskeySignInLimitedPerIP: the password-less endpoints need no credential, so each
+// client address gets a bounded number of ceremonies; another address is not affected.
+func TestPasskeySignInLimitedPerIP(t *testing.T) {
+	e := newTestEnv(t)
+	limited := 0
+	for range 30 {
+		if rec := e.doFrom("198.51.100.7", http.MethodPost, "/api/v1/auth/passkey/begin", "", map[string]any{}); rec.Code == http.StatusTooManyRequests {
+			assertErrorBody(t, rec, "rate_limited")
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Fatal("30 ceremonies from one address within a minute were all allowed")
+	}
+	if rec := e.doFrom("198.51.100.8", http.MethodPost, "/api/v1/auth/passkey/begin", "", map[string]any{}); rec.Code != http.StatusOK {
+		t.Fatalf("another address: %d", rec.Code)
+	}
+}

@@ -31,7 +31,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	mfa := &mfaHandlers{base: b, rp: rp}
+	mfa := &mfaHandlers{base: b, rp: rp, limits: newRateLimiter(b.now)}
 	var (
 		authH    = &authHandlers{base: b, guard: newLoginGuard(b.now), mfa: mfa}
 		profile  = &profileHandlers{base: b}
