@@ -128,7 +128,11 @@ func (h *mfaHandlers) completeMFA(c *gin.Context) error {
 		return err
 	}
 	var keys []store.Passkey
+	var rp *identity.RelyingParty
 	if len(req.Credential) > 0 {
+		if rp, err = h.relyingParty(); err != nil {
+			return err
+		}
 		if keys, err = h.store.Passkeys(user.ID); err != nil {
 			return err
 		}
@@ -149,7 +153,7 @@ func (h *mfaHandlers) completeMFA(c *gin.Context) error {
 		case req.RecoveryCode != "":
 			checkRecoveryCode(m, req.RecoveryCode, now, &out)
 		default:
-			as, err := h.rp.FinishLogin(user, keys, ch.Session, req.Credential)
+			as, err := rp.FinishLogin(user, keys, ch.Session, req.Credential)
 			if err != nil {
 				reason := "passkey_refused"
 				if len(ch.Session) == 0 {
@@ -239,6 +243,10 @@ func (h *mfaHandlers) beginMFAPasskey(c *gin.Context) error {
 	if req.MFAToken == "" {
 		return errValidation(map[string]string{"mfa_token": "is required"})
 	}
+	rp, err := h.relyingParty()
+	if err != nil {
+		return err
+	}
 	ch, user, err := h.pendingMFA(c, req.MFAToken)
 	if err != nil {
 		return err
@@ -250,7 +258,7 @@ func (h *mfaHandlers) beginMFAPasskey(c *gin.Context) error {
 	if len(keys) == 0 {
 		return errBadRequest("This account has no passkey; use a code from your authenticator app.")
 	}
-	cer, err := h.rp.BeginLogin(user, keys)
+	cer, err := rp.BeginLogin(user, keys)
 	if err != nil {
 		return err
 	}

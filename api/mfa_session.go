@@ -25,8 +25,8 @@ const (
 // session (issueSession).
 type mfaHandlers struct {
 	*base
-	rp     *identity.RelyingParty
-	limits *rateLimiter // per-IP limit of the password-less endpoints
+	rp     *identity.RelyingParty // nil: BASE_URL names no domain, passkeys unavailable
+	limits *rateLimiter           // per-IP limit of the password-less endpoints
 }
 
 // sessionResponse is the answer to a finished sign-in: login's tokenResponse, and
@@ -131,4 +131,14 @@ func (h *mfaHandlers) fullSessionAfterEnrolment(c *gin.Context, user *store.User
 		tenant = a.org.ID
 	}
 	return h.tokens.Issue(user.ID, tenant, user.Email, user.TokenVersion)
+}
+
+// relyingParty is the WebAuthn relying party, or the error that says why passkeys are
+// unavailable on this server.
+func (h *mfaHandlers) relyingParty() (*identity.RelyingParty, error) {
+	if h.rp == nil {
+		return nil, errBadRequest("Passkeys are unavailable: BASE_URL (%s) must name this server by a domain name, "+
+			"such as https://uptime.example.com or http://localhost:3001, not an IP address.", h.cfg.BaseURL)
+	}
+	return h.rp, nil
 }

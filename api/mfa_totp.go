@@ -32,6 +32,8 @@ type mfaStatusView struct {
 	Passkeys          int  `json:"passkeys"`
 	// EnrollmentRequired is set while the session is limited to enrolling a factor.
 	EnrollmentRequired bool `json:"enrollment_required"`
+	// PasskeysAvailable is false when BASE_URL names no domain (no relying party).
+	PasskeysAvailable bool `json:"passkeys_available"`
 }
 
 // status shows the caller's second factors.
@@ -46,7 +48,7 @@ func (h *mfaHandlers) status(c *gin.Context) error {
 		return err
 	}
 	c.JSON(http.StatusOK, mfaStatusView{TOTPEnabled: m.TOTPEnabled(), RecoveryCodesLeft: m.RecoveryCodesLeft(),
-		Passkeys: len(keys), EnrollmentRequired: a.scope != ""})
+		Passkeys: len(keys), EnrollmentRequired: a.scope != "", PasskeysAvailable: h.rp != nil})
 	return nil
 }
 

@@ -67,11 +67,15 @@ func (h *mfaHandlers) beginPasskey(c *gin.Context) error {
 	if a.apiKey != nil {
 		return errSessionOnly()
 	}
+	rp, err := h.relyingParty()
+	if err != nil {
+		return err
+	}
 	keys, err := h.store.Passkeys(a.user.ID)
 	if err != nil {
 		return err
 	}
-	cer, err := h.rp.BeginRegistration(a.user, keys)
+	cer, err := rp.BeginRegistration(a.user, keys)
 	if err != nil {
 		return err
 	}
@@ -139,6 +143,10 @@ func (h *mfaHandlers) addPasskey(c *gin.Context) error {
 	if err := f.err(); err != nil {
 		return err
 	}
+	rp, err := h.relyingParty()
+	if err != nil {
+		return err
+	}
 	ch, err := h.takeCeremony(req.CeremonyToken, store.ChallengePasskeyRegister, a.user.ID)
 	if err != nil {
 		return err
@@ -147,7 +155,7 @@ func (h *mfaHandlers) addPasskey(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	cred, err := h.rp.FinishRegistration(a.user, keys, ch.Session, req.Credential)
+	cred, err := rp.FinishRegistration(a.user, keys, ch.Session, req.Credential)
 	if errors.Is(err, identity.ErrPasskeyRefused) {
 		loggerFrom(c).Info("passkey registration refused", "user", a.user.ID, "error", err)
 		e := errBadRequest("The passkey could not be verified; try again.")

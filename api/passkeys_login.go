@@ -31,7 +31,11 @@ func (h *mfaHandlers) beginPasskeyLogin(c *gin.Context) error {
 	if err := h.limitPasskeySignIn(c); err != nil {
 		return err
 	}
-	cer, err := h.rp.BeginDiscoverableLogin()
+	rp, err := h.relyingParty()
+	if err != nil {
+		return err
+	}
+	cer, err := rp.BeginDiscoverableLogin()
 	if err != nil {
 		return err
 	}
@@ -60,12 +64,16 @@ func (h *mfaHandlers) finishPasskeyLogin(c *gin.Context) error {
 	if len(req.Credential) == 0 {
 		return errValidation(map[string]string{"credential": "is required"})
 	}
+	rp, err := h.relyingParty()
+	if err != nil {
+		return err
+	}
 	ch, err := h.takeCeremony(req.CeremonyToken, store.ChallengePasskeyLogin, "")
 	if err != nil {
 		return err
 	}
 	var keys []store.Passkey
-	user, as, err := h.rp.FinishDiscoverableLogin(ch.Session, req.Credential, func(userID string) (*store.User, []store.Passkey, error) {
+	user, as, err := rp.FinishDiscoverableLogin(ch.Session, req.Credential, func(userID string) (*store.User, []store.Passkey, error) {
 		u, err := h.store.User(userID)
 		if err != nil {
 			return nil, nil, err

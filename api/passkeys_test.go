@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/alertifypro/alertifypro/config"
 )
 
 // newSoftAuthenticator is a software authenticator for the test server's relying party
@@ -243,5 +245,25 @@ func TestPasskeySignInLimitedPerIP(t *testing.T) {
 	}
 	if rec := e.doFrom("198.51.100.8", http.MethodPost, "/api/v1/auth/passkey/begin", "", map[string]any{}); rec.Code != http.StatusOK {
 		t.Fatalf("another address: %d", rec.Code)
+	}
+}
+
+// TestPasskeysNeedADomain: with BASE_URL naming an IP address (a common home set-up) the
+// server starts and signs in as before; the passkey endpoints say why they cannot work.
+func TestPasskeysNeedADomain(t *testing.T) {
+	e := newTestEnv(t, func(c *config.Config) { c.BaseURL = "http://192.0.2.10:3001" })
+	ada := e.newUser("ada@example.com", "Ada")
+	if body := e.passwordLogin(ada.Email); body["token"] == nil {
+		t.Fatalf("login: %v", body)
+	}
+	for _, path := range []string{"/api/v1/profile/passkeys/begin", "/api/v1/auth/passkey/begin"} {
+		rec := e.do(http.MethodPost, path, ada.Token, map[string]any{})
+		assertErrorBody(t, rec, "bad_request")
+		if !strings.Contains(rec.Body.String(), "BASE_URL") {
+			t.Fatalf("%s: %s", path, rec.Body.String())
+		}
+	}
+	if s := decode[map[string]any](t, e.do(http.MethodGet, "/api/v1/profile/mfa", ada.Token, nil)); s["passkeys_available"] != false {
+		t.Fatalf("status: %v", s)
 	}
 }

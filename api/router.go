@@ -27,9 +27,12 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		return nil, err
 	}
 
+	// Passkeys need BASE_URL to name the server by a domain: a WebAuthn relying party ID
+	// is never an IP address. Without one everything else works and the passkey
+	// endpoints say why they cannot (mfaHandlers.relyingParty).
 	rp, err := identity.NewRelyingParty(d.Config.BaseURL, "AlertifyPro")
 	if err != nil {
-		return nil, err
+		b.logger.Warn("passkeys are unavailable", "base_url", d.Config.BaseURL, "reason", err.Error())
 	}
 	mfa := &mfaHandlers{base: b, rp: rp, limits: newRateLimiter(b.now)}
 	var (

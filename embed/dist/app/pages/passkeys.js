@@ -47,8 +47,9 @@ export function PasskeysSection({ onSessionUpgraded }) {
   const f = useForm({ name: '' });
   const rm = useForm({});
   const [dialog, confirm] = useConfirm();
+  const [available, setAvailable] = useState(true);
   const load = () => api.get('/profile/passkeys').then(setKeys, (e) => rm.setError(e));
-  useEffect(() => { load(); }, []);
+  useEffect(() => { load(); api.get('/profile/mfa').then((s) => setAvailable(s.passkeys_available !== false), () => {}); }, []);
   async function add(e) {
     e.preventDefault();
     const res = await f.submit(async (v) => {
@@ -66,7 +67,7 @@ export function PasskeysSection({ onSessionUpgraded }) {
     confirm(async () => { await api.del('/profile/passkeys/' + encodeURIComponent(k.id)); toast('Passkey removed'); load(); },
       { title: 'Remove passkey', body: html`<p>Remove the passkey <strong>${k.name}</strong>? It can no longer sign you in.</p>`, label: 'Remove', danger: true });
   }
-  const supported = typeof window.PublicKeyCredential !== 'undefined';
+  const supported = typeof window.PublicKeyCredential !== 'undefined' && available;
   return html`<section class="card form" data-passkeys>
     ${dialog}
     <h2>Passkeys</h2>
@@ -80,14 +81,16 @@ export function PasskeysSection({ onSessionUpgraded }) {
         <${ErrorBanner} error=${f.error} shownFields=${['name']} />
         <${Field} label="Name of the new passkey" name="passkey_name" required hint="For example: Work laptop, YubiKey." value=${f.values.name} onInput=${f.set('name')} error=${f.fieldError('name')} />
         <${Button} kind="primary" type="submit" busy=${f.busy}>Add a passkey<//>
-      </form>` : html`<p class="muted">This browser does not support passkeys.</p>`}
+      </form>` : html`<p class="muted">${available ? 'This browser does not support passkeys.'
+        : 'Passkeys are unavailable on this server: its BASE_URL must be a domain name (not an IP address).'}</p>`}
   </section>`;
 }
 
 // PasskeySignIn is the login page's password-less sign-in; onDone gets the session answer.
 export function PasskeySignIn({ onDone }) {
   const f = useForm({});
-  if (typeof window.PublicKeyCredential === 'undefined') return null;
+  // WebAuthn needs a domain name: a page opened by IP address cannot use passkeys.
+  if (typeof window.PublicKeyCredential === 'undefined' || /^[\d.]+$|:/.test(location.hostname)) return null;
   async function signIn() {
     const res = await f.submit(async () => {
       const start = await api.post('/auth/passkey/begin', {});
