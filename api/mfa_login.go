@@ -140,8 +140,8 @@ func (h *mfaHandlers) completeMFA(c *gin.Context) error {
 	now := h.now()
 	var out mfaCheck
 	var usedCredential *identity.Assertion
-	change := &store.Change{}
-	orgID := h.firstOrgID(user)
+	// The outcome is audited after the commit (auditSignIn): a refusal writes its entry
+	// whether or not anything else changed.
 	_, err = h.store.UpdateUserMFA(user.ID, func(m *store.MFA) error {
 		if until, blocked := mfaBlockedUntil(m, now); blocked {
 			out = mfaCheck{reason: "rate_limited", until: until}
@@ -169,11 +169,21 @@ func (h *mfaHandlers) completeMFA(c *gin.Context) error {
 			m.Failures = nil
 		}
 		return nil
-	}, orgID, change)
+	}, "", nil)
 	if err != nil {
 		return err
 	}
 	if !out.ok {
+		if len(req.Credential) > 0 && len(ch.Session) > 0 {
+			// A WebAuthn challenge is answered once, right or wrong: the next try asks
+			// for a new one.
+			if _, err := h.store.UpdateAuthChallenge(ch.Digest, func(a *store.AuthChallenge) error {
+				a.Session = nil
+				return nil
+			}); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
 		h.auditSignIn(c, user, "auth.mfa_failed", map[string]any{"reason": out.reason})
 		return out.answer(now)
 	}

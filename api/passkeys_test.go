@@ -134,12 +134,20 @@ func TestPasskeyAsSecondFactor(t *testing.T) {
 		"credential": json.RawMessage(auth.get(t, adaKey, b64url.EncodeToString([]byte("a challenge of my own choosing"))))}); rec.Code != http.StatusUnauthorized {
 		t.Fatalf("wrong challenge: %d %s", rec.Code, rec.Body.String())
 	}
-	// Bob's key, on Ada's step and challenge.
+	// Bob's key, on Ada's step and (a new) challenge.
+	start = decode[map[string]json.RawMessage](t, e.do(http.MethodPost, "/api/v1/auth/mfa/passkey", "", map[string]any{"mfa_token": mfa}))
+	challenge = challengeOf(t, start["public_key"])
 	if rec := e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": mfa,
 		"credential": json.RawMessage(auth.get(t, bobKey, challenge))}); rec.Code != http.StatusUnauthorized {
 		t.Fatalf("other account's key: %d %s", rec.Code, rec.Body.String())
 	}
-	rec = e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": mfa, "credential": json.RawMessage(auth.get(t, adaKey, challenge))})
+	// Each refused answer used the challenge up: the right answer to it comes too late.
+	if rec := e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": mfa,
+		"credential": json.RawMessage(auth.get(t, adaKey, challenge))}); rec.Code != http.StatusUnauthorized {
+		t.Fatalf("answer to a used challenge: %d %s", rec.Code, rec.Body.String())
+	}
+	start = decode[map[string]json.RawMessage](t, e.do(http.MethodPost, "/api/v1/auth/mfa/passkey", "", map[string]any{"mfa_token": mfa}))
+	rec = e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": mfa, "credential": json.RawMessage(auth.get(t, adaKey, challengeOf(t, start["public_key"])))})
 	if rec.Code != http.StatusOK {
 		t.Fatalf("passkey as second factor: %d %s", rec.Code, rec.Body.String())
 	}
@@ -150,7 +158,7 @@ func TestPasskeyAsSecondFactor(t *testing.T) {
 	for _, m := range auditMeta(t, e, ada.OrgID, "auth.mfa_failed") {
 		reasons[m["reason"].(string)]++
 	}
-	if reasons["passkey_not_started"] != 1 || reasons["passkey_refused"] != 2 {
+	if reasons["passkey_not_started"] != 2 || reasons["passkey_refused"] != 2 {
 		t.Fatalf("auth.mfa_failed reasons: %v", reasons)
 	}
 	keys := decode[[]map[string]any](t, e.do(http.MethodGet, "/api/v1/profile/passkeys", ada.Token, nil))
