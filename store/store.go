@@ -21,6 +21,10 @@
 //	instance_agent_tokens     locationID + "/" + tokenID → AgentToken JSON (agent_tokens.go)
 //	idx_agent_token           sha256(token) → orgID|"instance" + "/" + locationID + "/" + tokenID
 //	agent_batches             locationID + "/" + agent instance → highest recorded batch (agent_batches.go)
+//	user_mfa                  userID → MFA JSON (TOTP secrets sealed, recovery code digests; mfa.go)
+//	user_passkeys             userID + "/" + passkeyID → Passkey JSON (passkeys.go)
+//	idx_passkey_credential    WebAuthn credential ID → userID + "/" + passkeyID
+//	auth_challenges           sha256(token) → AuthChallenge JSON (pending sign-in steps; auth_challenges.go)
 //	orgs/<orgID>/             one bucket per organization:
 //	    "info" key            Organization JSON
 //	    members               userID → Membership JSON
