@@ -33,7 +33,9 @@ type Cluster interface {
 	AddVoter(id, addr string) error
 	RemoveServer(id string) error
 	// Followers asks every other node for its progress (the leader's view of lag).
-	Followers(ctx context.Context, authorization string) []cluster.FollowerState
+	Followers(ctx context.Context) []cluster.FollowerState
+	// Metrics is what /metrics shows of the cluster (prometheus_cluster.go).
+	Metrics(ctx context.Context) cluster.Metrics
 }
 
 // Response headers of a clustered node (SPEC §9).
@@ -163,7 +165,7 @@ func (h *clusterHandlers) status(c *gin.Context) error {
 	// asking this one) is answered with this node's own view only.
 	var followers []cluster.FollowerState
 	if s.State == "leader" && !cluster.IsForwarded(c.Request.Context()) {
-		followers = h.cluster.Followers(c.Request.Context(), c.GetHeader("Authorization"))
+		followers = h.cluster.Followers(c.Request.Context())
 		slices.SortFunc(followers, func(a, b cluster.FollowerState) int { return strings.Compare(a.ID, b.ID) })
 	}
 	c.JSON(http.StatusOK, struct {

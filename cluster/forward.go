@@ -78,9 +78,14 @@ func (n *Node) ForwardListener() net.Listener { return n.stream.forwarded }
 
 // ServeForwarded wraps the API for requests forwarded by other nodes: the client's address
 // is the one the forwarding node saw (HeaderClientIP), so per-address limits and the audit
-// log see the real client, and the request is marked forwarded.
-func ServeForwarded(h http.Handler) http.Handler {
+// log see the real client, and the request is marked forwarded. It answers the nodes'
+// own question about this node's progress itself (progress.go).
+func (n *Node) ServeForwarded(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == progressPath {
+			n.serveProgress(w, r)
+			return
+		}
 		if ip, err := netip.ParseAddr(r.Header.Get(HeaderClientIP)); err == nil {
 			r.RemoteAddr = netip.AddrPortFrom(ip, 0).String()
 		}

@@ -64,6 +64,7 @@ type Node struct {
 	log        *slog.Logger
 	tls        *peerTLS
 	leadership *Leadership
+	commits    commitHistogram // the leader's commit latencies (metrics.go)
 
 	// Set by Start, before anything else uses the node.
 	raft      *raft.Raft

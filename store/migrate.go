@@ -21,6 +21,10 @@ func schemaMigrations() []migration {
 	}
 }
 
+// KnownSchemaVersion is the schema version this binary's store writes: the number of
+// migrations it knows (a cluster's nodes advertise it, SPEC §9).
+func KnownSchemaVersion() uint64 { return uint64(len(schemaMigrations())) }
+
 // createBaseBuckets (version 1) creates the global buckets. It is idempotent, so a file that
 // already has some of them migrates cleanly.
 func createBaseBuckets(tx txn) error {

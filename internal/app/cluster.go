@@ -72,11 +72,11 @@ func newNodeAgent(cfg *config.Config, opts Options, node *cluster.Node, guard *e
 }
 
 // serveForwarded serves the requests other nodes forward to this one while it leads
-// (cluster.ServeForwarded: over the cluster transport's port and mutual TLS, with the
+// (cluster.Node.ServeForwarded: over the cluster transport's port and mutual TLS, with the
 // client's address as the forwarding node saw it) with the same router as the public
 // server, until ctx ends; then it drains them like the public server.
 func (a *App) serveForwarded(ctx context.Context) error {
-	srv := api.NewServer("", cluster.ServeForwarded(a.handler), a.log)
+	srv := api.NewServer("", a.cluster.ServeForwarded(a.handler), a.log)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(a.cluster.ForwardListener()) }()
 	select {

@@ -47,7 +47,7 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		if node, err = newClusterNode(cfg, opts); err != nil {
 			return nil, err
 		}
-		sopts.Replicator = node
+		sopts.Replicator = node.MeteredReplicator()
 	}
 	db, err := store.Open(path, sopts)
 	if err != nil {
