@@ -112,6 +112,3 @@ func (n *Node) Metrics(ctx context.Context) Metrics {
 	}
 	return m
 }
-
-// SchemaVersion is the store schema this node's binary knows (store.KnownSchemaVersion).
-func (n *Node) SchemaVersion() uint64 { return store.KnownSchemaVersion() }

@@ -173,6 +173,9 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		{name: "location watch", run: (&alerting.LocationWatch{Alerter: a.alerter, Board: board, Logger: logger}).Run, leaderOnly: true},
 	}...)
 	if node != nil {
+		// The rolling-upgrade gate: the leader migrates the cluster's schema once every
+		// voter knows the new version (cluster/schema.go).
+		a.workers = append(a.workers, worker{name: "schema gate", run: node.RunSchemaGate, leaderOnly: true})
 		// Only the leader records agents' results: a node that stops leading sends its
 		// agents away, to come back through any node to the new leader.
 		a.workers = append(a.workers, worker{name: "agent hub leadership", leaderOnly: true, run: func(ctx context.Context) error {
@@ -194,7 +197,7 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 func storeOptions(cfg *config.Config, opts Options, sm *alerting.StateMachine, sealer *crypto.Sealer) store.Options {
 	return store.Options{
 		Now: opts.Now, Logger: opts.Logger, Retention: store.RetentionPolicy{Raw: cfg.RawRetention},
-		BeforeAudit: opts.BeforeAudit, NoSync: opts.NoSync,
+		BeforeAudit: opts.BeforeAudit, NoSync: opts.NoSync, FutureSchemaForTest: opts.FutureSchemaForTest,
 		Alerts: sm.StoreHooks(), Maintenance: alerting.MaintenanceActive,
 		Subscribers: (&notify.SubscriberNotices{BaseURL: cfg.BaseURL, Opener: sealer, Logger: opts.Logger}).Notice,
 	}
