@@ -161,10 +161,12 @@ func (h *clusterHandlers) status(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	// The leader adds each follower's progress; a request another node sent (the leader
-	// asking this one) is answered with this node's own view only.
+	// Every other node's progress as this node sees it (the leader's view is the one that
+	// means lag; a follower's lags its own commit index by moments), so the admin's view is
+	// whole whichever node answers; a request another node sent is answered with this
+	// node's own view only.
 	var followers []cluster.FollowerState
-	if s.State == "leader" && !cluster.IsForwarded(c.Request.Context()) {
+	if !cluster.IsForwarded(c.Request.Context()) {
 		followers = h.cluster.Followers(c.Request.Context())
 		slices.SortFunc(followers, func(a, b cluster.FollowerState) int { return strings.Compare(a.ID, b.ID) })
 	}

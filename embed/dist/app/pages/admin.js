@@ -27,8 +27,8 @@ function PlanSelect({ org, onDone }) {
 }
 
 // nodeRow is one node as the answering node sees it: itself from its own status, the
-// others from the leader's view of its followers (a follower knows only itself and
-// when it last heard from the leader).
+// others from what they answered it (lag against its commit index: the leader's view is
+// the one that means lag, a follower's trails it by moments).
 function nodeRow(s, n) {
   const self = n.id === s.node_id;
   const f = (s.followers || []).find((x) => x.id === n.id);
@@ -38,8 +38,6 @@ function nodeRow(s, n) {
   } else if (f) {
     Object.assign(row, f.reachable ? { applied: f.applied_index, lag: f.lag, reach: 'reachable', schema: f.schema_version }
       : { reach: 'unreachable', title: f.error });
-  } else if (n.leader && s.last_contact) {
-    row.reach = 'heard ' + fmtAgo(s.last_contact);
   }
   return row;
 }
@@ -55,7 +53,7 @@ function ClusterPanel() {
     <${ErrorBanner} error=${error} />
     <p data-cluster-summary>Term ${s.term} · leader ${s.leader_id || 'none (an election is under way)'} · this page from node ${s.node_id} (${s.state})${s.ready ? '' : html` · <strong>not ready:</strong> ${s.not_ready}`}</p>
     ${s.store_schema_version < s.schema_version && html`<p class="muted">Schema ${s.store_schema_version} in the database, ${s.schema_version} known to this node: the leader migrates once every voter runs the new release.</p>`}
-    ${s.state !== 'leader' && html`<p class="muted">Applied index and lag of the other nodes are known to the leader only.</p>`}
+    ${s.state !== 'leader' && s.last_contact && html`<p class="muted">This node last heard from the leader ${fmtAgo(s.last_contact)}; lag is against its own commit index.</p>`}
     <${Table} caption="Cluster nodes" rows=${s.nodes.map((n) => nodeRow(s, n))} columns=${[
       { label: 'Node', render: (r) => html`${r.id}<div class="muted">${r.address}</div>` }, { label: 'Role', render: (r) => html`<span data-role=${r.role}>${r.role}</span>${r.suffrage !== 'voter' ? html`<div class="muted">${r.suffrage}</div>` : ''}` },
       { label: 'Applied', class: 'num', key: 'applied' }, { label: 'Lag', class: 'num', key: 'lag' },
