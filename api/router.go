@@ -20,7 +20,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	// Compression sits outside recovery, so a panic's error answer is encoded like any other.
 	r.Use(requestID(b.logger), accessLog(), compressResponses(), recovery(), bodyLimit(maxBodyBytes))
 	if d.Cluster != nil {
-		r.Use(clusterHeaders(d.Cluster, d.Store))
+		r.Use(clusterHeaders(d.Cluster, d.Store, trustedProxyPrefixes(d.Config)))
 	}
 	// The admin UI: /, /assets/<hash>/…, and the fallback of unknown non-API paths (ui.go).
 	if err := registerUI(r); err != nil {

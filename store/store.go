@@ -135,6 +135,10 @@ type Options struct {
 	// encryption key check stay local: every node makes them alike from its own binary
 	// and keys. nil: a single node, which commits its writes itself.
 	Replicator Replicator
+	// FutureSchemaForTest appends that many migrations to the ones this binary knows,
+	// each storing a marker in meta (tests only: the rolling-upgrade tests play a newer
+	// binary with it, SPEC §9).
+	FutureSchemaForTest int
 
 	// What must run inside write transactions, decided by other packages: the alert state
 	// machine (alerting.StateMachine.StoreHooks), the maintenance rule
@@ -213,6 +217,11 @@ type DB struct {
 	replicator Replicator
 	group      groupQueue
 	groupMu    sync.Mutex
+	// migrations are the ones this binary knows (their count is its schema version);
+	// schemaHeld is set when a cluster entry or snapshot of a newer schema was refused
+	// (schema_gate.go).
+	migrations []migration
+	schemaHeld atomic.Pointer[error]
 	// appliedIndex is the Raft index of the last cluster entry applied (raft_index.go);
 	// applyingIndex the one being applied, set before its commit; appliedWatch wakes the
 	// reads that wait for an index (raft_wait.go).
@@ -227,7 +236,11 @@ type DB struct {
 // A file written by a newer binary is refused with ErrSchemaTooNew, a damaged one with a
 // *DamageError (ErrDamaged) from a bounded check that runs first.
 func Open(path string, opts Options) (*DB, error) {
-	return open(path, opts, schemaMigrations())
+	migrations := schemaMigrations()
+	for range opts.FutureSchemaForTest {
+		migrations = append(migrations, futureMigrationForTest(len(migrations)+1))
+	}
+	return open(path, opts, migrations)
 }
 
 // open is Open with an explicit migration list, so tests can exercise multi-step upgrades.
@@ -236,7 +249,8 @@ func open(path string, opts Options, migrations []migration) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := db.migrate(migrations); err != nil {
+	db.migrations = migrations
+	if err := db.migrate(migrations, opts.Replicator != nil); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
