@@ -83,6 +83,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/auth/register", h(authH.register))
 	v1.GET("/auth/setup", h(authH.setup))
 	v1.POST("/auth/login", h(authH.login))
+	v1.POST("/auth/invitation", h(authH.previewInvitation))
 	// The e-mail change link: the mailed token is the proof; GET shows a page, POST confirms.
 	v1.GET("/profile/email/confirm", h(emailLnk.page))
 	v1.POST("/profile/email/confirm", h(emailLnk.confirm))
@@ -189,6 +190,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 
 	in.GET("/alerts", require(permRead), h(alerts.list))
 	in.GET("/alerts/:id", require(permRead), h(alerts.get))
+	in.GET("/alerts/:id/deliveries", require(permRead), h(alerts.deliveries))
 	in.POST("/alerts/:id/acknowledge", require(permRespond), h(alerts.acknowledge))
 	in.POST("/alerts/:id/resolve", require(permRespond), h(alerts.resolve))
 	in.POST("/alerts/:id/notes", require(permRespond), h(alerts.addNote))
