@@ -35,9 +35,9 @@ type auditActorView struct {
 	ID    string `json:"id"`
 	Email string `json:"email"`
 	IP    string `json:"ip"`
-	// Name is the acting user's name (for an API key, its creator's), so the log never
-	// shows a UUID; null when the account is gone.
-	Name *string `json:"name"`
+	// Name is the acting user's name, so the log never shows a UUID; absent for an API
+	// key or the system, and when the account is gone.
+	Name *string `json:"name,omitempty"`
 }
 
 type auditResourceView struct {
