@@ -6,6 +6,7 @@ import { ROUTES } from './routes.js';
 import { resolve, useLocation, navigate, installLinkInterception } from './router.js';
 import { Layout, NotFound } from './layout.js';
 import { applyStoredTheme } from './theme.js';
+import { loadCatalogue, detectLanguage } from './i18n.js';
 import { ErrorBanner, Loading, toast } from './ui.js';
 
 applyStoredTheme();
@@ -135,4 +136,6 @@ function App() {
   }
 }
 
+// The catalogue is loaded before the first render so that t() is synchronous everywhere.
+await loadCatalogue(detectLanguage()).catch((e) => console.error('i18n:', e)); // keys show rather than nothing
 render(html`<${App} />`, document.getElementById('app'));
