@@ -65,32 +65,31 @@ func TestBeatsOfManyServicesAndHeartbeats(t *testing.T) {
 					t.Fatalf("limit %d, %d services, %d heartbeats: %s", got.Limit, len(got.Services), len(got.Heartbeats), rec.Body.String())
 				}
 				s := got.Services[site]
-				if len(s) != 50 || !s[0].At.Equal(t0.Add(-50*time.Minute)) || !s[49].At.Equal(t0.Add(-time.Minute)) {
-					t.Fatalf("site beats: %d, first %v, last %v", len(s), s[0].At, s[len(s)-1].At)
+				if len(s.At) != 50 || len(s.Status) != 50 || len(s.ResponseTimeMS) != 50 ||
+					s.At[0] != t0.Add(-50*time.Minute).Unix() || s.At[49] != t0.Add(-time.Minute).Unix() {
+					t.Fatalf("site beats: %d, first %v, last %v", len(s.At), s.At[0], s.At[len(s.At)-1])
 				}
-				want := beatView{At: t0.Add(-5 * time.Minute), Status: "RED", StatusCode: 503, ResponseTimeMS: 155, Message: "expected status 2xx, got 503"}
-				if s[45] != want {
-					t.Fatalf("the failed beat %+v, want %+v", s[45], want)
+				// The 56th of 60 is the 46th of the newest 50: down, with its message, the only one.
+				if s.Status != strings.Repeat("G", 45)+"R"+strings.Repeat("G", 4) || s.ResponseTimeMS[45] != 155 ||
+					len(s.Message) != 1 || s.Message["45"] != "expected status 2xx, got 503" {
+					t.Fatalf("site statuses %q, latency %d, messages %v", s.Status, s.ResponseTimeMS[45], s.Message)
 				}
-				if a := got.Services[api]; len(a) != 2 || a[0].Status != "YELLOW" || a[1].Status != "MAINTENANCE" {
+				if a := got.Services[api]; a.Status != "YM" || a.ResponseTimeMS[0] != 1500 {
 					t.Fatalf("api beats %+v", a)
 				}
-				if n, ok := got.Services[never]; !ok || len(n) != 0 {
-					t.Fatalf("a service never checked has an empty bar, got %v (present %v)", n, ok)
+				if n, ok := got.Services[never]; !ok || len(n.At) != 0 || n.Status != "" {
+					t.Fatalf("a service never checked has an empty bar, got %+v (present %v)", n, ok)
 				}
-				kinds := []string{}
-				for _, p := range got.Heartbeats[hb.ID] {
-					kinds = append(kinds, p.Kind)
-				}
-				if strings.Join(kinds, ",") != "ping,start,fail,ping" || got.Heartbeats[hb.ID][2].Message != "disk full" {
-					t.Fatalf("heartbeat beats %+v", got.Heartbeats[hb.ID])
+				h := got.Heartbeats[hb.ID]
+				if h.Kind != "PSFP" || h.Message["2"] != "disk full" || len(h.At) != 4 || h.DurationMS[2] == nil || h.DurationMS[0] != nil {
+					t.Fatalf("heartbeat beats %+v", h)
 				}
 			},
 			notContains: []string{bobs, bobsHB.ID, "secret of bob"}},
 		{name: "limit picks the newest", method: "GET", path: "/api/v1/beats?limit=3&service_ids=" + site, token: ada.Token, status: 200,
 			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 				s := decode[beatsView](t, rec).Services[site]
-				if len(s) != 3 || !s[2].At.Equal(t0.Add(-time.Minute)) || s[2].ResponseTimeMS != 159 {
+				if len(s.At) != 3 || s.At[2] != t0.Add(-time.Minute).Unix() || s.ResponseTimeMS[2] != 159 || s.Status != "GGG" {
 					t.Fatalf("beats %+v", s)
 				}
 			}},
