@@ -36,7 +36,6 @@ func TestDashboardBeatBarsOneRequest(t *testing.T) {
 	}
 	rec.mu.Unlock()
 	b.screenshot("dashboard-beat-bars")
-	t.Logf("TIMING %s", evalJS[string](b, `JSON.stringify(performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/')).map((e) => [e.name.slice(0, 60), Math.round(e.startTime), Math.round(e.responseStart), Math.round(e.responseEnd), e.transferSize, e.decodedBodySize]))`))
 
 	// Problems first: every Down row, then every Degraded one, then the rest.
 	order := evalJS[string](b, `[...document.querySelectorAll('table.services tbody tr .badge')].map((e) => e.dataset.status[0]).join('')`)
@@ -57,7 +56,7 @@ func TestDashboardBeatBarsOneRequest(t *testing.T) {
 	b.run("hover a beat", chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x, y))
 	want := beatOf(0, 45, "", time.Now())
 	tip := b.waitFor("the hovered beat's tooltip", `(() => { const t = document.querySelector('.beat-tip'); return t && t.dataset.beatIndex === '45' && t.innerText; })()`, 5*time.Second)
-	if s, _ := tip.(string); !strings.Contains(s, "Up") || !strings.Contains(s, fmt.Sprintf("%d ms", want.ResponseTimeMS))  {
+	if s, _ := tip.(string); !strings.Contains(s, "Up") || !strings.Contains(s, fmt.Sprintf("%d ms", want.ResponseTimeMS)) {
 		t.Errorf("hover tooltip %q; want Up and %d ms", s, want.ResponseTimeMS)
 	}
 	b.screenshot("beat-hover")
@@ -65,13 +64,14 @@ func TestDashboardBeatBarsOneRequest(t *testing.T) {
 	b.waitFor("the tooltip gone", `document.querySelector('.beat-tip') === null`, 5*time.Second)
 
 	// Keyboard: focus shows the newest beat; ArrowLeft steps back to index 34 ((0+34)%17 = 0: down).
-	evalJS[bool](b, first+`.focus(); true`)
+	b.run("focus the page", pageFocused())
+	b.run("focus the bar", chromedp.Focus(chromedp.CSS(`table.services tbody tr .beat-bar`)))
 	b.waitFor("the newest beat on focus", `document.querySelector('.beat-tip')?.dataset.beatIndex === '49'`, 5*time.Second)
 	for range 15 {
 		b.run("arrow left", chromedp.KeyEvent(kb.ArrowLeft))
 	}
 	tip = b.waitFor("the down beat's tooltip", `(() => { const t = document.querySelector('.beat-tip'); return t && t.dataset.beatIndex === '34' && t.innerText; })()`, 5*time.Second)
-	if s, _ := tip.(string); !strings.Contains(s, "Down")  || !strings.Contains(s, "expected status 2xx, got 503") {
+	if s, _ := tip.(string); !strings.Contains(s, "Down") || !strings.Contains(s, "expected status 2xx, got 503") {
 		t.Errorf("keyboard tooltip %q; want Down and the message", s)
 	}
 	if d := evalJS[string](b, first+`.getAttribute('aria-describedby')`); d != "beat-tip" {

@@ -92,7 +92,7 @@ export function BeatBar({ beats, slots = BEATS, label, beatKey }) {
   const summary = list.length === 0 ? `${label}: no checks yet`
     : `${label}: ${Object.entries(counts).map(([k, n]) => `${n} ${KIND_WORD[k].toLowerCase()}`).join(', ')}. Use the arrow keys to read each.`;
   return html`<div class="beat-bar" tabindex="0" role="group" aria-label=${summary} data-beat-key=${beatKey}
-    data-beats=${list.length} style=${`--slots: ${slots}; background-image: ${gradient(list, slots)}`}></div>`;
+    data-beats=${list.length} style=${`--slots: ${slots}; --beats: ${gradient(list, slots)}`}></div>`;
 }
 
 // BeatTips shows the tooltip of the beat under the pointer, or of the focused bar's beat the
