@@ -2,7 +2,7 @@
 // the detail page (chart, uptime over selectable ranges, recent checks,
 // certificate, open alerts, pause/resume/check now, delete).
 import { html, useState } from '../html.js';
-import { api, ApiError, request } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { navigate } from '../router.js';
 import { usePoll } from '../poll.js';
 import { CHECK_TYPES } from '../constants.js';
