@@ -69,8 +69,9 @@ func TestLoadDashboardThousandServices(t *testing.T) {
 }
 
 // thousandServicesServer is the real server with one organization of 1 000 services of
-// mixed statuses, checked a minute ago (no engine: the statuses stay as written), and the
-// owner's token and the organization's slug.
+// mixed statuses, each with 50 checks up to a minute ago (recordBeats), and the owner's token
+// and the organization's slug. They are checked once a day, so the scheduler adds no result
+// during the test: the beats stay as written.
 func thousandServicesServer(t *testing.T) (srv *server, token, orgSlug string) {
 	t.Helper()
 	srv = startServer(t, serverOptions{})
@@ -88,7 +89,7 @@ func thousandServicesServer(t *testing.T) (srv *server, token, orgSlug string) {
 		rt := 20 + i%300
 		s := &store.Service{
 			Name: fmt.Sprintf("service-%04d", i), Endpoint: fmt.Sprintf("https://svc-%04d.example.com/health", i),
-			CheckType: "HTTP", CheckIntervalSeconds: 60, TimeoutSeconds: 10, Status: statuses[i%len(statuses)],
+			CheckType: "HTTP", CheckIntervalSeconds: 86400, TimeoutSeconds: 10, Status: statuses[i%len(statuses)],
 			Paused: statuses[i%len(statuses)] == "PAUSED", Tags: []string{"perf"}, DegradedThresholdMS: 1000,
 			Options: json.RawMessage(`{}`), LastCheckedAt: &now, LastResponseTimeMS: &rt,
 		}

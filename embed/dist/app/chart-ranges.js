@@ -50,8 +50,11 @@ export async function loadChart(svc, range) {
   if (seconds == null) {
     const since = new Date(Date.now() - RECENT_SPAN * 1000).toISOString();
     const checks = (await api.get(`/services/${svc.id}/checks?limit=${RECENT}&since=${encodeURIComponent(since)}`)).map(checkPoint).reverse();
-    const to = new Date().toISOString();
-    const from = checks.length ? checks[0].timestamp : to;
+    // From the oldest check to now (or just after the newest, should the server's clock be
+    // ahead of the browser's); the last 24 hours before the first check.
+    const newest = checks.length ? new Date(checks[checks.length - 1].timestamp).getTime() + 1000 : 0;
+    const to = new Date(Math.max(Date.now(), newest)).toISOString();
+    const from = checks.length ? checks[0].timestamp : new Date(Date.now() - 86400 * 1000).toISOString();
     // Several locations: the checks are every location's; the service's own verdicts (what
     // was down) come from its series over the same span.
     const own = multi && checks.length ? (await loadMetrics(svc.id, from, to)).points : checks;
