@@ -38,6 +38,7 @@ type clusterNode struct {
 	dataDir  string
 	env      []string // beyond the common ones
 	outsider bool     // not a member of the cluster (another key): never waited for
+	newer    bool     // runs as a binary that knows a newer schema (newerBinaryCmd)
 	cmd      *exec.Cmd
 	logs     *logBuffer
 	done     chan error
@@ -95,13 +96,11 @@ func newTestCluster(t *testing.T, n int, extra ...string) *testCluster {
 // start starts the node's process (again, after a kill) and waits until it serves HTTP.
 func (n *clusterNode) start() {
 	n.t.Helper()
-	host, port, _ := net.SplitHostPort(n.httpAddr)
 	cmd := subcommandCmd("serve")
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
-		"LISTEN_ADDR=" + host, "PORT=" + port, "DATA_DIR=" + n.dataDir, "BASE_URL=http://" + n.httpAddr,
-		"JWT_SECRET=" + clusterJWTSecret, "ENCRYPTION_KEY=" + clusterEncKey, "BCRYPT_COST=4",
-		"LOG_FORMAT=json", "CLUSTER_NODE_ID=" + n.id, "CLUSTER_BIND_ADDR=" + n.raftAddr,
-		"CLUSTER_KEY=" + clusterKey}, n.env...)
+	if n.newer {
+		cmd = newerBinaryCmd()
+	}
+	cmd.Env = n.cmdEnv()
 	if n.logs == nil {
 		n.logs = &logBuffer{}
 	}
@@ -128,6 +127,16 @@ func (n *clusterNode) start() {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// cmdEnv is the node process's environment.
+func (n *clusterNode) cmdEnv() []string {
+	host, port, _ := net.SplitHostPort(n.httpAddr)
+	return append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
+		"LISTEN_ADDR=" + host, "PORT=" + port, "DATA_DIR=" + n.dataDir, "BASE_URL=http://" + n.httpAddr,
+		"JWT_SECRET=" + clusterJWTSecret, "ENCRYPTION_KEY=" + clusterEncKey, "BCRYPT_COST=4",
+		"LOG_FORMAT=json", "CLUSTER_NODE_ID=" + n.id, "CLUSTER_BIND_ADDR=" + n.raftAddr,
+		"CLUSTER_KEY=" + clusterKey}, n.env...)
 }
 
 // running reports whether the process was started and has not been killed.

@@ -142,8 +142,9 @@ func TestClusterPagesOnceAcrossFailover(t *testing.T) {
 	}
 	// The faults come while the outbox is quiet — every notice so far received and its
 	// completion committed: a leader killed between a send and that commit leaves the
-	// entry leased, and the next leader sends it again, with the same key, once the lease
-	// ran out (the at-least-once window the idempotency key covers; see the README).
+	// entry leased, and the next leader sends it again at once (the lease is of an older
+	// term), with the same key (the at-least-once window the idempotency key covers; see
+	// the README).
 	quiet := func(flaps int) {
 		waitForCond(t, 30*time.Second, fmt.Sprintf("the notices of %d flaps", flaps), func() bool {
 			return len(receiver.snapshot()) >= 2*flaps

@@ -29,6 +29,9 @@ type ackedWrite struct {
 // startWriters starts n writers.
 func (c *testCluster) startWriters(n int) *writers {
 	w := &writers{c: c, stop: make(chan struct{})}
+	// Names unique across the writers a test starts, or a second set would be refused
+	// (409: team names are unique) and acknowledge nothing.
+	started := time.Now().Format(time.RFC3339Nano)
 	for i := range n {
 		w.wg.Add(1)
 		go func() {
@@ -39,7 +42,7 @@ func (c *testCluster) startWriters(n int) *writers {
 					return
 				default:
 				}
-				if !w.once(fmt.Sprintf("writer %d team %d", i, j)) {
+				if !w.once(fmt.Sprintf("writer %d team %d of %s", i, j, started)) {
 					time.Sleep(20 * time.Millisecond) // no node took it: an election
 				}
 			}

@@ -21,7 +21,7 @@ import (
 // ALERTIFYPRO_TOKEN), like `backup`: the API is the one place that checks who may change
 // the cluster and records it, and the command needs no key of its own. A follower
 // forwards add-voter and remove to the leader; status shows the asked node's view, with
-// each follower's lag when that node leads.
+// the other nodes' progress as that node sees it (the leader's lag is the one that counts).
 func clusterCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	flags := flag.NewFlagSet("cluster", flag.ContinueOnError)
 	base := flags.String("url", "", "the node's base URL (default: this machine's PORT and LISTEN_ADDR)")

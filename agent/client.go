@@ -20,11 +20,16 @@ import (
 // the assignments it receives to its Executor and sends the Executor's results in
 // numbered batches, one in flight at a time, from a bounded buffer (SPEC §8).
 type Client struct {
-	// ServerURL is the server's base URL (http, https, ws or wss).
+	// ServerURL is the server's base URL (http, https, ws or wss), or several separated by
+	// commas — the nodes of a cluster, any of which serves the channel (SPEC §9): the agent
+	// uses one until a connection to it fails, then the next.
 	ServerURL string
-	Token     string
-	Name      string
-	Version   string
+	// Secure says the connection is secure whatever its URL says: a cluster node's own
+	// agent, whose transport is the nodes' mutual TLS.
+	Secure  bool
+	Token   string
+	Name    string
+	Version string
 	// Buffer is how many results are kept while the server is unreachable (AGENT_BUFFER).
 	Buffer int
 	// Executor runs the checks; Run sets its Record to the client's buffer.
@@ -40,6 +45,8 @@ type Client struct {
 	MaxBackoff time.Duration
 
 	instance string
+	servers  []string // ServerURL's URLs
+	current  int      // the one in use (link's goroutine only)
 	buf      *buffer
 	dropLog  dropReporter
 
@@ -71,6 +78,14 @@ func (c *Client) init() error {
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment,
 			TLSHandshakeTimeout: 10 * time.Second, ForceAttemptHTTP2: false}}
+	}
+	for _, u := range strings.Split(c.ServerURL, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			c.servers = append(c.servers, u)
+		}
+	}
+	if len(c.servers) == 0 {
+		return errors.New("agent: no server URL")
 	}
 	id := make([]byte, 12)
 	if _, err := crand.Read(id); err != nil {
@@ -161,6 +176,8 @@ func (c *Client) link(ctx context.Context) {
 		}
 		if welcomed {
 			failures = 0
+		} else if len(c.servers) > 1 {
+			c.current = (c.current + 1) % len(c.servers) // that one is down: the next
 		}
 		failures++
 		wait := backoff(failures, c.MaxBackoff)
@@ -184,6 +201,9 @@ func (c *Client) link(ctx context.Context) {
 		}
 	}
 }
+
+// server is the base URL in use.
+func (c *Client) server() string { return c.servers[c.current] }
 
 // backoff is the wait before attempt n+1 after n failures: 0.5 s doubling up to limit,
 // with full jitter over its upper half, so agents that lost one server do not all come

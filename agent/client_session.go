@@ -29,7 +29,7 @@ func (c *Client) session(ctx context.Context) (welcomed bool, err error) {
 	}
 	defer conn.CloseNow()
 	conn.SetReadLimit(maxServerMessage)
-	secure := secureURL(c.ServerURL)
+	secure := c.Secure || secureURL(c.server())
 	hello := &Hello{Protocol: ProtocolVersion, Version: c.Version, Name: c.Name, Instance: c.instance, Secure: secure}
 	if err := writeMessage(ctx, conn, &message{Type: typeHello, Hello: hello}); err != nil {
 		return false, err
@@ -68,7 +68,7 @@ func (c *Client) session(ctx context.Context) (welcomed bool, err error) {
 
 // dial opens the WebSocket with the token; an HTTP refusal of the token is errUnauthorized.
 func (c *Client) dial(ctx context.Context) (*websocket.Conn, error) {
-	u, err := channelURL(c.ServerURL)
+	u, err := channelURL(c.server())
 	if err != nil {
 		return nil, err
 	}

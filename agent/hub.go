@@ -76,6 +76,12 @@ type Hub struct {
 	// Presence, when set, is told how many agents of a location are connected whenever
 	// that changes (alerting.LocationBoard: offline locations leave quorums).
 	Presence Presence
+	// Leading, when set, says whether this node leads its cluster: only the leader
+	// prunes the batch ledger (a follower's store takes no writes of its own).
+	Leading func() bool
+	// Builtin is the built-in location's name (LOCATION_NAME): a service that names no
+	// location is its, and a cluster's nodes check it as its agents (Peer.Node).
+	Builtin string
 	// HandshakeTimeout bounds the wait for an agent's hello after the upgrade (and, once
 	// connected, for its first assignments before its results are judged); 0 is 10 s.
 	HandshakeTimeout time.Duration
@@ -178,6 +184,9 @@ func (h *Hub) Run(ctx context.Context) error {
 const ledgerKeep = 7 * 24 * time.Hour
 
 func (h *Hub) pruneLedger() {
+	if h.Leading != nil && !h.Leading() {
+		return
+	}
 	if n, err := h.Store.PruneAgentBatches(h.Now().Add(-ledgerKeep)); err != nil {
 		h.Logger.Error("agent batch ledger not pruned", "error", err)
 	} else if n > 0 {
@@ -205,7 +214,15 @@ func (h *Hub) shutdown() {
 // Revoke disconnects every agent connected with token tokenID (the API calls it when the
 // token is revoked).
 func (h *Hub) Revoke(tokenID string) {
-	h.closeWhere(func(s *session) bool { return s.peer.Token.ID == tokenID }, "the agent token was revoked")
+	h.closeWhere(func(s *session) bool { return s.peer.Token != nil && s.peer.Token.ID == tokenID },
+		"the agent token was revoked")
+}
+
+// DisconnectAll closes every agent's connection with why: a cluster node that stops
+// leading does so, since only the leader records results (SPEC §9); the agents reconnect
+// through any node to the new leader.
+func (h *Hub) DisconnectAll(why string) {
+	h.closeWhere(func(*session) bool { return true }, why)
 }
 
 // RevokeLocation disconnects every agent of location locationID (deleted) and forgets it.
@@ -251,6 +268,9 @@ func (h *Hub) checkTokens() {
 	}
 	h.mu.Unlock()
 	for _, s := range all {
+		if s.peer.Token == nil {
+			continue // a cluster node's own agent: no token to revoke
+		}
 		t, _, err := h.Store.AgentTokenByDigest(s.peer.Digest)
 		if errors.Is(err, store.ErrNotFound) || err == nil && t.ID != s.peer.Token.ID {
 			s.refuse("the agent token was revoked", false)

@@ -12,7 +12,8 @@ import (
 
 // Which services a location runs: the active services that name it among their locations
 // (SPEC §8) — of its own organization for an organization location, of every organization
-// for an instance location. A service that names no location is the built-in location's.
+// for an instance location. A service that names no location is the built-in location's
+// (Hub.Builtin), which only a cluster's nodes connect as (Peer.Node).
 
 // round is one location's share-out: a snapshot of its agents taken under the hub's lock.
 type round struct {
@@ -57,7 +58,7 @@ func (h *Hub) reassign() {
 			return nil
 		}
 		for i, r := range rounds {
-			if (r.loc.OrgID == "" || r.loc.OrgID == svc.OrgID) && svc.ChecksFrom(r.loc.Name, "") {
+			if (r.loc.OrgID == "" || r.loc.OrgID == svc.OrgID) && svc.ChecksFrom(r.loc.Name, h.Builtin) {
 				services[i] = append(services[i], svc)
 			}
 		}

@@ -25,6 +25,10 @@ type Peer struct {
 	// proxy that says so), or a loopback peer. Credentials need it and the agent's Secure.
 	Secure     bool
 	RemoteAddr string
+	// Node marks a node of the cluster checking its share of the built-in location as one
+	// of its agents (SPEC §9): it has no token (nil) — the cluster's mutual TLS vouched for
+	// it — and its presence is not the location's (the built-in location is never offline).
+	Node bool
 }
 
 // outQueue is how many frames may wait for an agent that reads slowly; an agent that
@@ -150,7 +154,7 @@ func (s *session) handshake() bool {
 		return false
 	}
 	s.highSeq = seq
-	if t := s.peer.Token; t.LastUsedAt == nil || s.started.Sub(*t.LastUsedAt) > time.Minute {
+	if t := s.peer.Token; t != nil && (t.LastUsedAt == nil || s.started.Sub(*t.LastUsedAt) > time.Minute) {
 		if err := s.hub.Store.TouchAgentToken(t, s.started); err != nil {
 			s.hub.Logger.Warn("agent token last_used_at not updated", "error", err)
 		}
@@ -328,7 +332,7 @@ func (h *Hub) register(s *session) {
 	ls.agents[s.hello.Name] = s
 	ls.seen[s.hello.Name] = s.info()
 	s.needFull = true
-	if h.Presence != nil {
+	if h.Presence != nil && !s.peer.Node {
 		h.Presence.Present(ls.loc, len(ls.agents))
 	}
 	h.mu.Unlock()
@@ -349,7 +353,7 @@ func (h *Hub) unregister(s *session) {
 		info := s.info()
 		info.Connected = false
 		ls.seen[s.hello.Name] = info
-		if h.Presence != nil && !ls.deleted {
+		if h.Presence != nil && !ls.deleted && !s.peer.Node {
 			h.Presence.Present(ls.loc, len(ls.agents))
 		}
 	}

@@ -48,11 +48,26 @@ var intervalUnits = [...]struct {
 	dur time.Duration
 }{{"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}, {"s", time.Second}}
 
+// unitWords are the spelled-out units "every" also takes ("every 5 minutes", "every 2
+// hours"), as people write schedules; the singular alone means one ("every minute").
+var unitWords = map[string]time.Duration{
+	"sec": time.Second, "secs": time.Second, "second": time.Second, "seconds": time.Second,
+	"min": time.Minute, "mins": time.Minute, "minute": time.Minute, "minutes": time.Minute,
+	"hr": time.Hour, "hrs": time.Hour, "hour": time.Hour, "hours": time.Hour,
+	"day": 24 * time.Hour, "days": 24 * time.Hour,
+	"week": 7 * 24 * time.Hour, "weeks": 7 * 24 * time.Hour,
+}
+
+// singularUnits are the words that stand for a count of one on their own.
+var singularUnits = map[string]bool{"second": true, "minute": true, "hour": true, "day": true, "week": true}
+
 // ParseSchedule parses a heartbeat schedule: "every <n><s|m|h|d>" or a
 // 5-field cron expression (see ParseCron) evaluated in loc (nil = UTC).
 //
 // "every" is case-insensitive and blanks around the number are tolerated
-// ("every 5 m" = "every 5m"); the interval must lie between 10s and 365d,
+// ("every 5 m" = "every 5m"); the unit may be spelled out ("every 5 minutes",
+// "every 2 hours", "every 2 weeks") and a singular word alone counts one
+// ("every minute", "every day"); the interval must lie between 10s and 365d,
 // and "1d" is 24 hours of elapsed time whatever DST does. String gives the
 // largest unit that divides the interval ("every 120m" → "every 2h",
 // "every 90m" stays). A cron expression that can never match (0 0 30 2 *)
@@ -95,22 +110,31 @@ func parseInterval(rest string) (Schedule, error) {
 		digits++
 	}
 	if digits == 0 {
-		return nil, &ScheduleError{"schedule", everyFormat}
+		word := strings.ToLower(rest)
+		if !singularUnits[word] {
+			return nil, &ScheduleError{"schedule", everyFormat}
+		}
+		return checkInterval(1, unitWords[word])
 	}
 	sym := strings.ToLower(strings.TrimSpace(rest[digits:]))
-	var unit time.Duration
+	unit := unitWords[sym]
 	for _, u := range intervalUnits {
 		if sym == u.sym {
 			unit = u.dur
 		}
 	}
 	if unit == 0 {
-		return nil, &ScheduleError{"schedule", fmt.Sprintf("unit %q is not one of s, m, h, d", sym)}
+		return nil, &ScheduleError{"schedule", fmt.Sprintf("unit %q is not one of s, m, h, d (or seconds, minutes, hours, days, weeks)", sym)}
 	}
 	n := 0
 	for _, ch := range rest[:digits] {
 		n = min(n*10+int(ch-'0'), 1e9) // saturate: anything this large is over the limit
 	}
+	return checkInterval(n, unit)
+}
+
+// checkInterval bounds n units to [minInterval, maxInterval].
+func checkInterval(n int, unit time.Duration) (Schedule, error) {
 	switch d := time.Duration(n) * unit; {
 	case n < 1:
 		return nil, &ScheduleError{"schedule", "the count must be at least 1"}

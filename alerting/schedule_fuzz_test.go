@@ -23,6 +23,7 @@ func FuzzParseSchedule(f *testing.F) {
 		"* * * * *", "*/5 * * * *", "0,30 9-17 * * MON-FRI", "0 0 13 * FRI", "0 0 */2 * 1",
 		"0 0 29 2 *", "0 0 30 2 *", "30 2 * * *", "@daily", "@Weekly", "@reboot", "5-20/5 * 1-31/7 JAN-DEC/2 0-7",
 		"61 * * * *", "1,,2 * * * *", "5/10 * * * *", "", "hourly",
+		"every 5 minutes", "every minute", "Every 2 Hours", "every day", "every 53 weeks", "every minutes",
 	} {
 		f.Add(seed, int64(0), uint8(1))
 		f.Add(seed, int64(7_653_600), uint8(2)) // around DST changes

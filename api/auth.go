@@ -43,6 +43,7 @@ func errSessionOnly() *Error {
 type authHandlers struct {
 	*base
 	guard *loginGuard
+	mfa   *mfaHandlers // the second step and the session (mfa_session.go)
 	// registerMu makes "may this person register freely?" and the insert
 	// one step in first-user mode, so two simultaneous first sign-ups
 	// cannot both pass. One process owns the bbolt file (it is locked), so
@@ -119,20 +120,8 @@ func (h *authHandlers) login(c *gin.Context) error {
 		return nil
 	}
 	setRateHeaders(c, h.guard.loginSucceeded(bucket, email))
-	token, err := h.tokens.Issue(user.ID, firstOrg, user.Email, user.TokenVersion)
-	if err != nil {
-		return err
-	}
-	setUserActor(c, user)
-	// A login changes nothing else, so its entry is a write of its own; no token is
-	// handed out without it.
-	if firstOrg != "" {
-		if err := h.store.AppendAudit(firstOrg, h.auditEntry(c, "auth.login", userResource(user), nil)); err != nil {
-			return err
-		}
-	}
-	c.JSON(http.StatusOK, tokenResponse{Token: token, UserID: user.ID, OrgID: firstOrg})
-	return nil
+	// The session now, or the second step for an account with a second factor (SPEC §10).
+	return h.mfa.afterPassword(c, user)
 }
 
 // logoutAll bumps the user's token version, so every token issued before

@@ -24,6 +24,7 @@ type actor struct {
 	org    *store.Organization // the active organization; nil when the user has none
 	role   string              // the caller's role in org
 	ip     string
+	scope  string // a session's scope: "" (full) or crypto.ScopeMFAEnrollment
 }
 
 // id is the actor's identifier as the audit log records it.
@@ -51,9 +52,14 @@ func (b *base) authenticate() gin.HandlerFunc {
 		}
 		var a *actor
 		var err error
-		if strings.HasPrefix(token, apiKeyPrefix) {
+		switch {
+		case strings.HasPrefix(token, apiKeyPrefix):
 			a, err = b.actorFromAPIKey(c, token)
-		} else {
+		case strings.HasPrefix(token, mfaTokenPrefix):
+			// A second-factor step is never a session; the attempt is audited.
+			b.refuseMFATokenAsSession(c, token)
+			return
+		default:
 			a, err = b.actorFromJWT(c, token)
 		}
 		if err != nil {
@@ -87,7 +93,11 @@ func (b *base) actorFromJWT(c *gin.Context, token string) (*actor, error) {
 		// or "log out everywhere".
 		return nil, errUnauthorized()
 	}
-	a := &actor{kind: "user", user: user}
+	a := &actor{kind: "user", user: user, scope: claims.Scope}
+	if claims.Scope != "" && (claims.Scope != crypto.ScopeMFAEnrollment || !enrolmentRoute(c)) {
+		// A session limited to enrolling a second factor reaches nothing else (SPEC §10).
+		return nil, errMFAEnrollmentRequired()
+	}
 	// The token's own organization must still be the user's, whichever
 	// organization the request then selects (SPEC §12): a token of an
 	// organization the user left is 401, never moved to another one.

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,7 +33,9 @@ type Cluster interface {
 	AddVoter(id, addr string) error
 	RemoveServer(id string) error
 	// Followers asks every other node for its progress (the leader's view of lag).
-	Followers(ctx context.Context, authorization string) []cluster.FollowerState
+	Followers(ctx context.Context) []cluster.FollowerState
+	// Metrics is what /metrics shows of the cluster (prometheus_cluster.go).
+	Metrics(ctx context.Context) cluster.Metrics
 }
 
 // Response headers of a clustered node (SPEC §9).
@@ -51,9 +55,22 @@ const (
 // can later ask any node for at least that index (X-AlertifyPro-Min-Index, awaitMinIndex). A request another node forwarded is
 // never forwarded again; while no leader is known it is served here and a write is refused
 // as not the leader's.
-func clusterHeaders(cl Cluster, db *store.DB) gin.HandlerFunc {
+func clusterHeaders(cl Cluster, db *store.DB, trusted []netip.Prefix) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if writes(c.Request) && !cluster.IsForwarded(c.Request.Context()) && cl.Writable() != nil {
+		channel := agentChannel(c.Request)
+		if (writes(c.Request) || channel) && !cluster.IsForwarded(c.Request.Context()) && cl.Writable() != nil {
+			if channel {
+				// The agent channel goes to the leader's hub, which alone records results
+				// (SPEC §9): its WebSocket is proxied like any forward, for as long as it
+				// lasts, so an agent may connect to any node. The leader judges credentials
+				// by what this node saw of the agent's connection.
+				if connectionSecure(c, trusted) {
+					c.Request = c.Request.WithContext(cluster.WithSecureClient(c.Request.Context()))
+				}
+				rc := http.NewResponseController(c.Writer)
+				_ = rc.SetReadDeadline(time.Time{})
+				_ = rc.SetWriteDeadline(time.Time{})
+			}
 			// One request ID in both nodes' logs, and one in the answer: the leader's,
 			// which is this one. Vary comes with the leader's answer too.
 			c.Request.Header.Set("X-Request-ID", c.GetString(ctxRequestID))
@@ -82,9 +99,14 @@ func clusterHeaders(cl Cluster, db *store.DB) gin.HandlerFunc {
 	}
 }
 
+// agentChannel reports whether r opens the agent channel (SPEC §8).
+func agentChannel(r *http.Request) bool {
+	return r.Method == http.MethodGet && r.URL.Path == "/api/v1/agent/connect"
+}
+
 // writes reports whether r may write: every method but GET, HEAD and OPTIONS, and the GET
 // endpoints that record something (heartbeat pings, subscription confirmations). The
-// agent channel is not forwarded: an agent connects to the leader itself.
+// agent channel is forwarded too, as a channel (agentChannel).
 func writes(r *http.Request) bool {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
@@ -139,11 +161,13 @@ func (h *clusterHandlers) status(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	// The leader adds each follower's progress; a request another node sent (the leader
-	// asking this one) is answered with this node's own view only.
+	// Every other node's progress as this node sees it (the leader's view is the one that
+	// means lag; a follower's lags its own commit index by moments), so the admin's view is
+	// whole whichever node answers; a request another node sent is answered with this
+	// node's own view only.
 	var followers []cluster.FollowerState
-	if s.State == "leader" && !cluster.IsForwarded(c.Request.Context()) {
-		followers = h.cluster.Followers(c.Request.Context(), c.GetHeader("Authorization"))
+	if !cluster.IsForwarded(c.Request.Context()) {
+		followers = h.cluster.Followers(c.Request.Context())
 		slices.SortFunc(followers, func(a, b cluster.FollowerState) int { return strings.Compare(a.ID, b.ID) })
 	}
 	c.JSON(http.StatusOK, struct {

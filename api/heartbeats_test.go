@@ -58,6 +58,12 @@ func TestHeartbeatCreateDefaultsAndView(t *testing.T) {
 	if canon.Schedule != "every 2h" {
 		t.Fatalf("schedule %q, want canonical every 2h", canon.Schedule)
 	}
+	// Spelled-out units are accepted and stored in the canonical form.
+	for in, want := range map[string]string{"every 5 minutes": "every 5m", "every minute": "every 1m", "every 2 hours": "every 2h", "every day": "every 1d"} {
+		if hb := e.createHeartbeat(u.Token, map[string]any{"name": in, "schedule": in}); hb.Schedule != want {
+			t.Fatalf("schedule %q stored as %q, want %q", in, hb.Schedule, want)
+		}
+	}
 	if got := auditEvents(t, e, u.OrgID); !slices.Contains(got, "heartbeat.created") {
 		t.Fatalf("audit %v", got)
 	}
@@ -87,6 +93,10 @@ func TestHeartbeatValidation(t *testing.T) {
 			contains: []string{`unit \"fortnights\" is not one of s, m, h, d`}},
 		{name: "interval too short", method: "POST", path: "/api/v1/heartbeats", token: u.Token,
 			body: map[string]any{"name": "x", "schedule": "every 5s"}, status: 422, contains: []string{"at least 10s"}},
+		{name: "spelled-out interval too short", method: "POST", path: "/api/v1/heartbeats", token: u.Token,
+			body: map[string]any{"name": "x", "schedule": "every 5 seconds"}, status: 422, check: fields("schedule"), contains: []string{"at least 10s"}},
+		{name: "plural word without a count", method: "POST", path: "/api/v1/heartbeats", token: u.Token,
+			body: map[string]any{"name": "x", "schedule": "every minutes"}, status: 422, check: fields("schedule")},
 		{name: "bad cron field", method: "POST", path: "/api/v1/heartbeats", token: u.Token,
 			body: map[string]any{"name": "x", "schedule": "61 * * * *"}, status: 422, check: fields("schedule")},
 		{name: "grace over 7 days", method: "PUT", path: "/api/v1/heartbeats/" + hb.ID, token: u.Token,

@@ -122,7 +122,7 @@ func TestOpenIncidentsDeclareComponentStates(t *testing.T) {
 	for _, c := range p.Groups[0].Components {
 		got[c.ID] = c.Status
 	}
-	if got["a"] != stateDegraded || got["b"] != stateMajorOutage || got["c"] != stateMajorOutage || p.Status != stateMajorOutage {
+	if got["a"] != stateDegraded || got["b"] != stateMajorOutage || got["c"] != stateMajorOutage || p.Status != statePartialOutage {
 		t.Fatalf("states %v, overall %s", got, p.Status)
 	}
 }

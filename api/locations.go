@@ -59,11 +59,16 @@ func (h *locationHandlers) view(l *store.Location) locationView {
 }
 
 // builtinView is the appliance's own location (LOCATION_NAME): always online while the
-// server answers; it has no agents and no tokens.
+// server answers; it has no tokens. A cluster's nodes are its agents (SPEC §9), as the
+// leader's hub sees them; a single node has none.
 func (h *locationHandlers) builtinView() locationView {
 	name := h.cfg.BuiltinLocation()
+	agents := []agent.AgentInfo{}
+	if h.agents != nil && h.cluster != nil {
+		_, agents = h.agents.Agents(builtinLocationID(name))
+	}
 	return locationView{ID: builtinLocationID(name), Name: name, DisplayName: name, Scope: "instance", Builtin: true,
-		Status: "online", Agents: []agent.AgentInfo{}}
+		Status: "online", Agents: agents}
 }
 
 // builtinLocationID is the built-in location's ID: derived from its name, so it is stable

@@ -32,6 +32,9 @@ type settingsView struct {
 	// DefaultLocations are the probe locations a new service is checked from when it
 	// names none (SPEC §8): the built-in location unless set.
 	DefaultLocations []string `json:"default_locations"`
+	// RequireMFA sends members without a second factor to enrol one at their next
+	// sign-in (SPEC §10).
+	RequireMFA bool `json:"require_mfa"`
 }
 
 // alertDefaultsView holds the defaults new alert rules start from.
@@ -53,7 +56,7 @@ func newSettingsView(s store.OrgSettings, builtin string) settingsView {
 	return settingsView{Timezone: s.Timezone, AlertDefaults: alertDefaultsView{
 		Severity: d.Severity, ConsecutiveFailures: d.ConsecutiveFailures,
 		ConsecutiveSuccesses: d.ConsecutiveSuccesses, NotifyOnRecovery: d.NotifyOnRecovery,
-		Statuses: statuses}, DefaultLocations: locations}
+		Statuses: statuses}, DefaultLocations: locations, RequireMFA: s.RequireMFA}
 }
 
 // settingsUpdate is the settings part of PUT /organization; absent fields
@@ -64,6 +67,7 @@ type settingsUpdate struct {
 	// DefaultLocations is checked by the handler against the locations the organization
 	// may use (locationChoice.checkDefaultLocations), which needs the store.
 	DefaultLocations *[]string `json:"default_locations"`
+	RequireMFA       *bool     `json:"require_mfa"`
 }
 
 type alertDefaultsUpdate struct {
@@ -136,6 +140,9 @@ func (u *settingsUpdate) apply(s *store.OrgSettings) []string {
 	}
 	if u.DefaultLocations != nil && !slices.Equal(*u.DefaultLocations, s.DefaultLocations) {
 		s.DefaultLocations, changed = slices.Clone(*u.DefaultLocations), append(changed, "default_locations")
+	}
+	if u.RequireMFA != nil && *u.RequireMFA != s.RequireMFA {
+		s.RequireMFA, changed = *u.RequireMFA, append(changed, "require_mfa")
 	}
 	d, cur := u.AlertDefaults, &s.AlertDefaults
 	if d == nil {

@@ -44,6 +44,9 @@ func (h *prometheusHandlers) serve(c *gin.Context) error {
 	if err := h.write(&buf); err != nil {
 		return err
 	}
+	if h.cluster != nil {
+		writeClusterMetrics(c.Request.Context(), &buf, h.cluster)
+	}
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", buf.Bytes())
 	return nil

@@ -3,6 +3,7 @@ package api
 import (
 	"github.com/gin-gonic/gin"
 
+	"github.com/alertifypro/alertifypro/identity"
 	"github.com/alertifypro/alertifypro/notify"
 )
 
@@ -19,15 +20,23 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	// Compression sits outside recovery, so a panic's error answer is encoded like any other.
 	r.Use(requestID(b.logger), accessLog(), compressResponses(), recovery(), bodyLimit(maxBodyBytes))
 	if d.Cluster != nil {
-		r.Use(clusterHeaders(d.Cluster, d.Store))
+		r.Use(clusterHeaders(d.Cluster, d.Store, trustedProxyPrefixes(d.Config)))
 	}
 	// The admin UI: /, /assets/<hash>/…, and the fallback of unknown non-API paths (ui.go).
 	if err := registerUI(r); err != nil {
 		return nil, err
 	}
 
+	// Passkeys need BASE_URL to name the server by a domain: a WebAuthn relying party ID
+	// is never an IP address. Without one everything else works and the passkey
+	// endpoints say why they cannot (mfaHandlers.relyingParty).
+	rp, err := identity.NewRelyingParty(d.Config.BaseURL, "AlertifyPro")
+	if err != nil {
+		b.logger.Warn("passkeys are unavailable", "base_url", d.Config.BaseURL, "reason", err.Error())
+	}
+	mfa := &mfaHandlers{base: b, rp: rp, limits: newRateLimiter(b.now)}
 	var (
-		authH    = &authHandlers{base: b, guard: newLoginGuard(b.now)}
+		authH    = &authHandlers{base: b, guard: newLoginGuard(b.now), mfa: mfa}
 		profile  = &profileHandlers{base: b}
 		emailLnk = &emailConfirmHandlers{base: b}
 		orgs     = &organizationHandlers{base: b}
@@ -84,6 +93,12 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/auth/register", h(authH.register))
 	v1.GET("/auth/setup", h(authH.setup))
 	v1.POST("/auth/login", h(authH.login))
+	// The second step of a sign-in and password-less passkey sign-in (SPEC §10): the
+	// mfa_token or ceremony_token in the body is the credential.
+	v1.POST("/auth/mfa", h(mfa.completeMFA))
+	v1.POST("/auth/mfa/passkey", h(mfa.beginMFAPasskey))
+	v1.POST("/auth/passkey/begin", h(mfa.beginPasskeyLogin))
+	v1.POST("/auth/passkey/finish", h(mfa.finishPasskeyLogin))
 	// The e-mail change link: the mailed token is the proof; GET shows a page, POST confirms.
 	v1.GET("/profile/email/confirm", h(emailLnk.page))
 	v1.POST("/profile/email/confirm", h(emailLnk.confirm))
@@ -122,6 +137,16 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.GET("/profile", h(profile.get))
 	in.PUT("/profile", h(profile.update))
 	in.PUT("/profile/password", h(profile.changePassword))
+	// Second factors of the caller's own account (SPEC §10); a session limited to
+	// enrolment reaches only these and GET /profile.
+	in.GET("/profile/mfa", h(mfa.status))
+	in.POST("/profile/mfa/totp", h(mfa.startTOTP))
+	in.POST("/profile/mfa/totp/verify", h(mfa.verifyTOTP))
+	in.DELETE("/profile/mfa/totp", h(mfa.disableTOTP))
+	in.GET("/profile/passkeys", h(mfa.listPasskeys))
+	in.POST("/profile/passkeys/begin", h(mfa.beginPasskey))
+	in.POST("/profile/passkeys", h(mfa.addPasskey))
+	in.DELETE("/profile/passkeys/:id", h(mfa.removePasskey))
 
 	in.GET("/organization", require(permRead), h(orgs.get))
 	in.PUT("/organization", require(permAdmin), h(orgs.update))

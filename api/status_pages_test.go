@@ -1,10 +1,12 @@
 package api
 
 import (
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestStatusPagesCRUD(t *testing.T) {
@@ -128,19 +130,24 @@ func TestStatusPageHeartbeatComponents(t *testing.T) {
 		p := decode[publicPage](t, e.do("GET", "/api/v1/public/status-pages/jobs", "", nil))
 		return p.Groups[0].Components[0]
 	}
-	if c := get(); c.Status != stateOperational || len(c.Days) != 0 {
-		t.Fatalf("healthy heartbeat = %+v", c)
+	// Bars cover the history like a service's; before the heartbeat existed there is no
+	// data, and a heartbeat created this instant has observed nothing yet.
+	if c := get(); c.Status != stateOperational || len(c.Days) != 90 || c.Days[89].Status != "none" || c.Uptime != nil {
+		t.Fatalf("new heartbeat = %s, %d days, today %+v", c.Status, len(c.Days), c.Days[89])
 	}
+	e.clock.Advance(time.Hour)
 	if rec := e.do("POST", "/api/v1/heartbeat/"+hb.UniqueKey+"/fail", "", nil); rec.Code != http.StatusOK {
 		t.Fatalf("fail ping: %d %s", rec.Code, rec.Body.String())
 	}
-	e.clock.Advance(statusCacheTTL)
-	if c := get(); c.Status != stateMajorOutage {
-		t.Fatalf("failed heartbeat = %+v", c)
+	e.clock.Advance(30 * time.Minute) // also past statusCacheTTL
+	c := get()
+	if c.Status != stateMajorOutage || c.Days[89].Status != stateMajorOutage || c.Days[88].Status != "none" ||
+		c.Days[89].Uptime == nil || math.Abs(*c.Days[89].Uptime-200.0/3) > 0.01 {
+		t.Fatalf("failed heartbeat = %s, today %+v", c.Status, c.Days[89])
 	}
 	html := e.do("GET", "/status/jobs", "", nil).Body.String()
-	if !strings.Contains(html, `<span class="state s-major_outage">Major outage</span>`) || strings.Contains(html, `class="bars"`) ||
-		strings.Contains(html, hb.UniqueKey) {
+	if !strings.Contains(html, `<span class="state s-major_outage">Major outage</span>`) || !strings.Contains(html, `class="bars"`) ||
+		!strings.Contains(html, `<li class="s-major_outage" title="2026-11-25: 66.667%">`) || strings.Contains(html, hb.UniqueKey) {
 		t.Errorf("heartbeat component HTML wrong or leaks the ping key")
 	}
 }

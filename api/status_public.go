@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -84,7 +85,12 @@ func uiHeaders(c *gin.Context, e *cachedPage, contentType string) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Frame-Options", "DENY")
-	setPageCache(h, e.page.isPublic, "public, max-age=10", "private, no-store")
+	setPageCache(h, e.page.isPublic, publicPageCacheControl(), "private, no-store")
+}
+
+// publicPageCacheControl lets shared caches keep a public page as long as ours does.
+func publicPageCacheControl() string {
+	return "public, max-age=" + strconv.Itoa(int(statusCacheTTL/time.Second))
 }
 
 // setPageCache sets the Cache-Control of a response drawn from a status page: public for

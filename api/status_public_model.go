@@ -13,8 +13,10 @@ const (
 	stateOperational = "operational"
 	stateDegraded    = "degraded"
 	stateMajorOutage = "major_outage"
-	stateMaintenance = "maintenance"
-	stateUnknown     = "unknown"
+	// statePartialOutage is an overall state only: some, not all, components are down.
+	statePartialOutage = "partial_outage"
+	stateMaintenance   = "maintenance"
+	stateUnknown       = "unknown"
 )
 
 // How far back resolved incidents and how far ahead maintenance are shown.
@@ -139,10 +141,43 @@ func publicState(states map[string]string, status string) string {
 	return stateUnknown
 }
 
-// stateRank orders states for the overall banner; unknown components (deleted services,
-// paused ones) do not count, so one forgotten component cannot hide a healthy page.
+// stateRank orders component states; unknown components (deleted services, paused ones)
+// rank 0 and do not count, so one forgotten component cannot hide a healthy page.
 func stateRank(s string) int {
 	return map[string]int{stateOperational: 1, stateMaintenance: 2, stateDegraded: 3, stateMajorOutage: 4}[s]
+}
+
+// overallState is the banner of a page from its components' states, over the components
+// whose state is known:
+//
+//   - none known: unknown ("No data");
+//   - every one down: major_outage ("Major outage");
+//   - some down, not all: partial_outage ("Partial outage");
+//   - else any degraded: degraded ("Degraded performance");
+//   - else any in maintenance: maintenance ("Under maintenance");
+//   - else operational ("All systems operational").
+//
+// A component in maintenance is not down, so it turns "Major outage" into "Partial outage".
+func overallState(states []string) string {
+	known, down, worst := 0, 0, 0
+	for _, s := range states {
+		if r := stateRank(s); r > 0 {
+			known++
+			worst = max(worst, r)
+			if s == stateMajorOutage {
+				down++
+			}
+		}
+	}
+	switch {
+	case known == 0:
+		return stateUnknown
+	case down == known:
+		return stateMajorOutage
+	case down > 0:
+		return statePartialOutage
+	}
+	return [...]string{stateUnknown, stateOperational, stateMaintenance, stateDegraded}[worst]
 }
 
 // buildPublicPage turns a store snapshot into the public view at now.
@@ -157,11 +192,13 @@ func buildPublicPage(s *store.StatusPageSnapshot, now time.Time) *publicPage {
 	comps := slices.Clone(p.Components)
 	slices.SortStableFunc(comps, func(a, b store.Component) int { return cmp.Compare(a.DisplayOrder, b.DisplayOrder) })
 	declared := incidentStates(s.Incidents)
-	worst := 0
+	states := make([]string, 0, len(comps))
 	for _, c := range comps {
 		pc := publicComponent{ID: c.ID, Name: c.Name, Description: c.Description, Status: stateUnknown, Days: []publicDay{}}
+		daily := s.Daily[c.ServiceID]
 		if hb, ok := s.Heartbeats[c.HeartbeatID]; ok && c.HeartbeatID != "" {
-			pc.Status = heartbeatState(hb.Status) // heartbeats have no rollups: no bars
+			// A heartbeat's bars come from its down periods (its alerts), not rollups.
+			pc.Status, daily = heartbeatState(hb.Status), s.HeartbeatDaily[c.HeartbeatID]
 		} else if svc, ok := s.Services[c.ServiceID]; ok && !svc.Paused {
 			pc.Status = componentState(svc.Status)
 			if pc.Status != stateMajorOutage && coveredBy(active, c.ServiceID) {
@@ -171,11 +208,11 @@ func buildPublicPage(s *store.StatusPageSnapshot, now time.Time) *publicPage {
 		if d, ok := declared[c.ID]; ok && stateRank(d) > stateRank(pc.Status) {
 			pc.Status = d
 		}
-		pc.Days, pc.Uptime = publicDays(s.Daily[c.ServiceID])
-		worst = max(worst, stateRank(pc.Status))
+		pc.Days, pc.Uptime = publicDays(daily)
+		states = append(states, pc.Status)
 		out.Groups = addToGroup(out.Groups, c.Group, pc)
 	}
-	out.Status = [...]string{stateUnknown, stateOperational, stateMaintenance, stateDegraded, stateMajorOutage}[worst]
+	out.Status = overallState(states)
 	for _, inc := range s.Incidents {
 		pi := publicIncidentOf(&inc, p)
 		if inc.Status == store.IncidentResolved {

@@ -91,9 +91,10 @@ func TestPublicStatusPageAnonymous(t *testing.T) {
 	}
 	html := rec.Body.String()
 	noSecrets(t, "HTML", html)
-	for _, want := range []string{"Acme Inc", "Major outage", "API errors", "We are looking into failing API calls.",
+	for _, want := range []string{"Acme Inc", "Partial outage", "Major outage", "API errors", "We are looking into failing API calls.",
 		"A bad deploy; rolling back.", "Powered by AlertifyPro", `action="/api/v1/public/status-pages/acme-status/subscribe"`,
 		`--primary:#112233`, `title="2026-11-23: 75.000%"`, "<h3>Core</h3>",
+		`<meta http-equiv="refresh" content="60">`, `<span class="span-short">30 days ago</span>`,
 		`<img class="logo" src="https://cdn.example.com/acme.svg?v=1&amp;x=2" alt="Acme Inc">`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("HTML lacks %q", want)
@@ -114,7 +115,7 @@ func TestPublicStatusPageAnonymous(t *testing.T) {
 	}
 	noSecrets(t, "JSON", rec.Body.String())
 	p := decode[publicPage](t, rec)
-	if p.Status != stateMajorOutage || len(p.Groups) != 1 || len(p.Groups[0].Components) != 2 {
+	if p.Status != statePartialOutage || len(p.Groups) != 1 || len(p.Groups[0].Components) != 2 {
 		t.Fatalf("public page = %+v", p)
 	}
 	web, api := p.Groups[0].Components[0], p.Groups[0].Components[1]

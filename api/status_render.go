@@ -34,11 +34,13 @@ func newStatusRenderer() (*statusRenderer, error) {
 		return nil, err
 	}
 	t, err := template.New("page.html").Funcs(template.FuncMap{
-		"fmtTime":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"pct":       formatPct,
-		"stateText": stateText,
-		"compText":  componentText,
-		"bars":      barsHTML,
+		"fmtTime":        func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"pct":            formatPct,
+		"stateText":      stateText,
+		"compText":       componentText,
+		"bars":           barsHTML,
+		"lastDaysUptime": lastDaysUptime,
+		"uptime":         uptimeLabel,
 	}).ParseFS(fsys, "page.html")
 	if err != nil {
 		return nil, err
@@ -63,6 +65,8 @@ func stateText(s string) string {
 		return "Degraded performance"
 	case stateMajorOutage:
 		return "Major outage"
+	case statePartialOutage:
+		return "Partial outage"
 	case stateMaintenance:
 		return "Under maintenance"
 	case "none":
@@ -88,6 +92,28 @@ func barsHTML(days []publicDay) template.HTML {
 	return template.HTML(b.String())
 }
 
+// uptimeLabel is the uptime under a component's bars: "99.950% uptime", or "No data yet".
+func uptimeLabel(p *float64) string {
+	if p == nil {
+		return "No data yet"
+	}
+	return formatPct(p) + " uptime"
+}
+
+// lastDaysUptime is the uptime over the last n bars (what a phone shows), or nil without
+// checks in them.
+func lastDaysUptime(days []publicDay, n int) *float64 {
+	var up, counted int
+	for _, d := range days[max(0, len(days)-n):] {
+		up, counted = up+d.up, counted+d.counted
+	}
+	if counted == 0 {
+		return nil
+	}
+	pct := float64(up) / float64(counted) * 100
+	return &pct
+}
+
 // componentText is the wording of one component's state.
 func componentText(s string) string {
 	if s == stateOperational {
@@ -105,7 +131,21 @@ type statusPageData struct {
 	Title      string
 	CSS        template.CSS
 	RecentDays int
+	// RefreshSeconds is the page's <meta http-equiv="refresh">: it reloads itself without
+	// script (SPEC §7) once per statusRefresh.
+	RefreshSeconds int
+	// ShortDays is how many bars a phone-width screen shows (page.css hides the rest).
+	ShortDays int
 }
+
+// statusRefresh is how often an open public page reloads itself: six lifetimes of the
+// page cache (statusCacheTTL, also the response's max-age), so every reload gets a newly
+// built page and the cache absorbs many open tabs; and long enough that a visitor typing
+// an address into the subscribe form can finish before the page reloads.
+const statusRefresh = 6 * statusCacheTTL
+
+// phoneBars is the number of daily bars shown at phone width.
+const phoneBars = 30
 
 // render builds the cache entry of a page: the model, its JSON, its HTML and the CSP
 // naming the hash of the page's style element.
@@ -116,7 +156,7 @@ func (r *statusRenderer) render(p *publicPage) (*cachedPage, error) {
 	}
 	css := r.baseCSS
 	if p.Branding.PrimaryColor != "" {
-		css += ":root{--primary:" + p.Branding.PrimaryColor + "}\n" // validated #rrggbb
+		css += newBrandPalette(p.Branding.PrimaryColor).css() // validated #rrggbb
 	}
 	// Custom CSS was capped and stripped of "</style" when saved (status_page_request.go).
 	css += strings.ReplaceAll(p.Branding.CustomCSS, "</", "<\\/")
@@ -125,7 +165,8 @@ func (r *statusRenderer) render(p *publicPage) (*cachedPage, error) {
 		title = p.Name
 	}
 	var out bytes.Buffer
-	data := statusPageData{Page: p, Title: title, CSS: template.CSS(css), RecentDays: recentIncidentDays}
+	data := statusPageData{Page: p, Title: title, CSS: template.CSS(css), RecentDays: recentIncidentDays,
+		RefreshSeconds: int(statusRefresh / time.Second), ShortDays: phoneBars}
 	if err := r.page.Execute(&out, data); err != nil {
 		return nil, fmt.Errorf("render status page %s: %w", p.Slug, err)
 	}

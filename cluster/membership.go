@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -71,14 +72,15 @@ type FollowerState struct {
 	// committed.
 	Lag         uint64     `json:"lag"`
 	LastContact *time.Time `json:"last_contact"`
-	Error       string     `json:"error,omitempty"`
+	// SchemaVersion is the store schema the follower's binary knows (schema.go).
+	SchemaVersion uint64 `json:"schema_version"`
+	Error         string `json:"error,omitempty"`
 }
 
-// Followers asks every other node of the configuration, over the cluster port and its
-// mutual TLS, for its own view (GET /api/v1/admin/cluster with authorization, the
-// instance admin's credentials of the request being served) and returns each one's
-// progress against this node's commit index. Only the leader's answer means lag.
-func (n *Node) Followers(ctx context.Context, authorization string) []FollowerState {
+// Followers asks every other node of the configuration for its progress, over the
+// cluster port and its mutual TLS (progress.go), and returns each one's against this
+// node's commit index. Only the leader's answer means lag.
+func (n *Node) Followers(ctx context.Context) []FollowerState {
 	f := n.raft.GetConfiguration()
 	if f.Error() != nil {
 		return nil
@@ -96,7 +98,7 @@ func (n *Node) Followers(ctx context.Context, authorization string) []FollowerSt
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			st := n.followerState(ctx, string(s.ID), string(s.Address), authorization, commit)
+			st := n.followerState(ctx, string(s.ID), string(s.Address), commit)
 			mu.Lock()
 			out = append(out, st)
 			mu.Unlock()
@@ -106,17 +108,16 @@ func (n *Node) Followers(ctx context.Context, authorization string) []FollowerSt
 	return out
 }
 
-// followerState asks one node for its view.
-func (n *Node) followerState(ctx context.Context, id, addr, authorization string, commit uint64) FollowerState {
+// followerState asks one node for its progress.
+func (n *Node) followerState(ctx context.Context, id, addr string, commit uint64) FollowerState {
 	st := FollowerState{ID: id}
 	ctx, cancel := context.WithTimeout(ctx, peerStatusTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/api/v1/admin/cluster", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+progressPath, nil)
 	if err != nil {
 		st.Error = err.Error()
 		return st
 	}
-	req.Header.Set("Authorization", authorization)
 	req.Header.Set(HeaderForwardedBy, n.cfg.NodeID)
 	resp, err := n.forwarder.Transport.RoundTrip(req)
 	if err != nil {
@@ -124,16 +125,16 @@ func (n *Node) followerState(ctx context.Context, id, addr, authorization string
 		return st
 	}
 	defer resp.Body.Close()
-	var view Status
+	var view Progress
 	if resp.StatusCode != http.StatusOK {
 		st.Error = fmt.Sprintf("answered %s", resp.Status)
 		return st
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&view); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&view); err != nil {
 		st.Error = err.Error()
 		return st
 	}
-	st.Reachable, st.AppliedIndex, st.LastContact = true, view.AppliedIndex, view.LastContact
+	st.Reachable, st.AppliedIndex, st.LastContact, st.SchemaVersion = true, view.AppliedIndex, view.LastContact, view.SchemaVersion
 	if commit > view.AppliedIndex {
 		st.Lag = commit - view.AppliedIndex
 	}

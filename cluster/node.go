@@ -64,6 +64,7 @@ type Node struct {
 	log        *slog.Logger
 	tls        *peerTLS
 	leadership *Leadership
+	commits    commitHistogram // the leader's commit latencies (metrics.go)
 
 	// Set by Start, before anything else uses the node.
 	raft      *raft.Raft
@@ -228,6 +229,11 @@ func (n *Node) watchLeadership(notify <-chan bool) {
 		select {
 		case leading = <-notify:
 		case <-n.stop:
+			// Close may have handed leadership over just now, its notice not yet read:
+			// say so here, as the notice would have.
+			if n.leadership.Leading() {
+				n.log.Info("cluster: this node no longer leads", "node_id", n.cfg.NodeID)
+			}
 			n.leadership.set(false)
 			return
 		}

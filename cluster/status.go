@@ -26,9 +26,13 @@ type Status struct {
 	// LastContact is when this node last heard from the leader (nil on the leader itself,
 	// and before any contact).
 	LastContact *time.Time `json:"last_contact"`
-	Ready       bool       `json:"ready"`
-	NotReady    string     `json:"not_ready,omitempty"` // why not, when not ready
-	Nodes       []Member   `json:"nodes"`
+	// SchemaVersion is the store schema this node's binary knows; StoreSchemaVersion its
+	// file's (lower during a rolling upgrade, until the leader migrates it).
+	SchemaVersion      uint64   `json:"schema_version"`
+	StoreSchemaVersion uint64   `json:"store_schema_version"`
+	Ready              bool     `json:"ready"`
+	NotReady           string   `json:"not_ready,omitempty"` // why not, when not ready
+	Nodes              []Member `json:"nodes"`
 }
 
 // Member is one node of the cluster's configuration.
@@ -45,6 +49,9 @@ type Member struct {
 func (n *Node) Ready() error {
 	if n.raft == nil {
 		return errors.New("the cluster node is not started")
+	}
+	if err := n.fsm.db.SchemaHeld(); err != nil {
+		return fmt.Errorf("this node's binary is older than the cluster's schema (upgrade it): %w", err)
 	}
 	if err := n.fsm.divergence(); err != nil {
 		return fmt.Errorf("this node's copy diverged from the cluster's: %w", err)
@@ -77,6 +84,10 @@ func (n *Node) Status() (*Status, error) {
 			t = t.UTC()
 			s.LastContact = &t
 		}
+	}
+	s.SchemaVersion = n.SchemaVersion()
+	if v, err := n.fsm.db.FileSchema(); err == nil {
+		s.StoreSchemaVersion = v
 	}
 	if err := n.Ready(); err != nil {
 		s.NotReady = err.Error()

@@ -34,7 +34,7 @@ func (c *Config) BuiltinLocation() string {
 // PROBE_SOURCE_ADDR, CHECK_CONCURRENCY, LOG_*) have the server's names, defaults and
 // rules, read on the agent's host.
 type AgentConfig struct {
-	ServerURL string `envconfig:"AGENT_SERVER_URL" desc:"agent: the server's base URL, e.g. https://monitor.example.com (the agent connects out to it)"`
+	ServerURL string `envconfig:"AGENT_SERVER_URL" desc:"agent: the server's base URL, e.g. https://monitor.example.com (the agent connects out to it); a cluster's nodes' URLs separated by commas"`
 	Token     string `envconfig:"AGENT_TOKEN" desc:"agent: the location's agent token (agt_...), shown once when it was created"`
 	Name      string `envconfig:"AGENT_NAME" desc:"agent: this agent's name, unique within its location; empty is the host name"`
 	Buffer    int    `envconfig:"AGENT_BUFFER" default:"100000" desc:"agent: results kept while the server is unreachable; beyond it the oldest are dropped"`
@@ -99,7 +99,13 @@ func (c *AgentConfig) normalize() {
 	for _, s := range []*string{&c.EgressPolicy, &c.LogLevel, &c.LogFormat} {
 		*s = strings.ToLower(strings.TrimSpace(*s))
 	}
-	c.ServerURL = strings.TrimRight(strings.TrimSpace(c.ServerURL), "/")
+	var urls []string
+	for _, u := range strings.Split(c.ServerURL, ",") {
+		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
+			urls = append(urls, u)
+		}
+	}
+	c.ServerURL = strings.Join(urls, ",")
 	c.Token, c.Name = strings.TrimSpace(c.Token), strings.TrimSpace(c.Name)
 	c.ProbeSourceAddr = strings.TrimSpace(c.ProbeSourceAddr)
 	c.EgressAllowCIDRs = normalizeCIDRs(c.EgressAllowCIDRs)
@@ -114,8 +120,11 @@ func (c *AgentConfig) problems() []problem {
 	add := func(name, format string, args ...any) {
 		ps = append(ps, problem{name: name, msg: fmt.Sprintf(format, args...)})
 	}
-	if msg := agentServerURLProblem(c.ServerURL); msg != "" {
-		add("AGENT_SERVER_URL", "%s", msg)
+	// Several URLs (a cluster's nodes) are separated by commas; each must be one.
+	for _, u := range strings.Split(c.ServerURL, ",") { // "" is one empty URL: required
+		if msg := agentServerURLProblem(u); msg != "" {
+			add("AGENT_SERVER_URL", "%s", msg)
+		}
 	}
 	switch {
 	case c.Token == "":

@@ -90,3 +90,18 @@ func TestLoadAgentTokenFile(t *testing.T) {
 		t.Errorf("both set: err = %v", err)
 	}
 }
+
+// A cluster's nodes: AGENT_SERVER_URL takes several URLs separated by commas, each
+// normalized and each checked.
+func TestLoadAgentSeveralServerURLs(t *testing.T) {
+	agentEnv(t)
+	t.Setenv("AGENT_SERVER_URL", " https://n1.example.com/ , https://n2.example.com,")
+	c, err := LoadAgent()
+	if err != nil || c.ServerURL != "https://n1.example.com,https://n2.example.com" {
+		t.Fatalf("ServerURL = %q, %v", c.ServerURL, err)
+	}
+	t.Setenv("AGENT_SERVER_URL", "https://n1.example.com,ftp://n2.example.com")
+	if _, err := LoadAgent(); err == nil || !strings.Contains(err.Error(), "ftp://n2.example.com") {
+		t.Fatalf("a bad second URL: %v", err)
+	}
+}

@@ -32,6 +32,9 @@ type Claims struct {
 	TenantID     string `json:"tenant_id"`
 	Email        string `json:"email"`
 	TokenVersion int    `json:"tv"` // bumped on password change and "log out everywhere"
+	// Scope, when set, limits what the session may do (ScopeMFAEnrollment); absent on a
+	// full session, so those tokens carry exactly the claims above.
+	Scope string `json:"scope,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -68,9 +71,18 @@ func NewTokenIssuer(secret []byte, ttl time.Duration, now func() time.Time) *Tok
 	}
 }
 
+// ScopeMFAEnrollment is the scope of a session that may only enrol a second factor: what
+// a member of an organization that requires one gets at sign-in until they have one.
+const ScopeMFAEnrollment = "mfa_enrollment"
+
 // Issue returns a signed token for the user acting in tenantID, with iat =
 // now and exp = iat + ttl.
 func (t *TokenIssuer) Issue(userID, tenantID, email string, version int) (string, error) {
+	return t.IssueScoped(userID, tenantID, email, version, "")
+}
+
+// IssueScoped is Issue for a session limited to scope ("" is a full session).
+func (t *TokenIssuer) IssueScoped(userID, tenantID, email string, version int, scope string) (string, error) {
 	if len(t.secret) < minTokenSecretLen {
 		return "", fmt.Errorf("token secret is %d bytes, need at least %d", len(t.secret), minTokenSecretLen)
 	}
@@ -83,6 +95,7 @@ func (t *TokenIssuer) Issue(userID, tenantID, email string, version int) (string
 		TenantID:     tenantID,
 		Email:        email,
 		TokenVersion: version,
+		Scope:        scope,
 		RegisteredClaims: jwt.RegisteredClaims{
 			IssuedAt:  iat,
 			ExpiresAt: jwt.NewNumericDate(iat.Add(t.ttl)),

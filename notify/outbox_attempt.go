@@ -38,15 +38,16 @@ func (s *OutboxSender) deliver(ctx context.Context, e *store.OutboxEntry) (outco
 		return notClaimed, nil // a follower, or a former leader: the leader sends
 	}
 	now := s.now()
-	claimed, err := s.Store.ClaimOutbox(e.OrgID, e.ID, now, now.Add(timeout+leaseMargin))
+	claimed, err := s.Store.ClaimOutboxInTerm(e.OrgID, e.ID, now, now.Add(timeout+leaseMargin), term)
 	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
 		return notClaimed, nil
 	} else if err != nil {
 		return notClaimed, fmt.Errorf("notify: claim outbox entry %s: %w", e.ID, err)
 	}
 	if err := s.stillLeading(term); err != nil {
-		// Deposed since the claim: a newer leader may hold the entry (once the lease
-		// ran out) and will send it, with the same idempotency key; this node must not.
+		// Deposed since the claim: the newer leader takes the entry back (the lease
+		// names an older term) and sends it, with the same idempotency key; this node
+		// must not.
 		s.logger().Warn("outbox: not sending, this node no longer leads the term it claimed the entry in",
 			"entry_id", e.ID, "term", term, "error", err)
 		return notClaimed, nil

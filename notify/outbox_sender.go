@@ -24,7 +24,8 @@ import (
 // transaction that records its successful send, so nothing is lost. Before sending, the
 // entry is leased (store.ClaimOutbox moves it to now + AttemptTimeout + a margin), so a
 // sender that dies mid-send leaves an entry that is retried only after the lease, never
-// by two senders at once. The one window for a duplicate is a crash (or a failed commit)
+// by two senders at once — on a cluster, by the next term's leader at once, the deposed
+// leader being fenced (fence.go). The one window for a duplicate is a crash (or a failed commit)
 // between the destination accepting the message and CompleteOutbox committing; the retry
 // then carries the same Notification.ID (= the entry ID: X-AlertifyPro-Delivery,
 // PagerDuty dedup_key, Matrix txn id), by which receivers drop it.
@@ -66,6 +67,10 @@ type OutboxSender struct {
 	// Fence, on a node of a cluster (SPEC §9), lets only the leader send, and only in the
 	// term it claimed the entry in (fence.go); nil: a single node, which always may.
 	Fence Fence
+
+	// releasedTerm is the last term in which this sender released the leases of earlier
+	// terms (releaseOlderLeases).
+	releasedTerm atomic.Uint64
 
 	bellOnce sync.Once
 	bell     *Doorbell
@@ -140,6 +145,9 @@ func (d *Doorbell) Ring() {
 // are not errors (they are rescheduled or dead-lettered); the error joins the store
 // failures of the pass.
 func (s *OutboxSender) DeliverDue(ctx context.Context) (int, error) {
+	if err := s.releaseOlderLeases(); err != nil {
+		return 0, err
+	}
 	due, err := s.Store.DueOutbox(s.now(), dueBatch)
 	if err != nil {
 		return 0, err

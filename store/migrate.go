@@ -21,6 +21,22 @@ func schemaMigrations() []migration {
 	}
 }
 
+// KnownSchemaVersion is the schema version this binary's store writes: the number of
+// migrations it knows (a cluster's nodes advertise it, SPEC §9).
+func KnownSchemaVersion() uint64 { return uint64(len(schemaMigrations())) }
+
+// futureMigrationForTest is migration version of a newer binary a test plays
+// (Options.FutureSchemaForTest): it stores a marker in meta.
+func futureMigrationForTest(version int) migration {
+	return func(tx txn) error {
+		meta, err := tx.CreateBucketIfNotExists([]byte(bucketMeta))
+		if err != nil {
+			return err
+		}
+		return meta.Put([]byte(fmt.Sprintf("test_migration_%d", version)), []byte{1})
+	}
+}
+
 // createBaseBuckets (version 1) creates the global buckets. It is idempotent, so a file that
 // already has some of them migrates cleanly.
 func createBaseBuckets(tx txn) error {
@@ -53,7 +69,11 @@ func schemaVersion(tx txn) (uint64, error) {
 // migrate refuses files newer than this binary, copies an existing file aside before changing
 // its schema, then runs each missing migration in its own transaction together with the
 // version bump, so a crash leaves the file at a consistent version that the next start resumes.
-func (db *DB) migrate(migrations []migration) error {
+//
+// A clustered node (deferred) migrates only a new, empty file — every node of a new
+// cluster alike; a file with data is the cluster's, whose leader migrates it through the
+// cluster once every voter runs a binary that knows the new version (schema_gate.go).
+func (db *DB) migrate(migrations []migration, deferred bool) error {
 	target := uint64(len(migrations))
 	var current uint64
 	var hasData bool
@@ -71,6 +91,12 @@ func (db *DB) migrate(migrations []migration) error {
 		return schemaTooNew(db.path, current, target)
 	}
 	if current == target {
+		return nil
+	}
+	if deferred && hasData {
+		db.log.Warn("database schema behind this binary: the cluster's leader migrates it once every voter runs "+
+			"a binary that knows the new version (upgrade followers first, one at a time, then the leader)",
+			"file_version", current, "binary_version", target)
 		return nil
 	}
 	if hasData {

@@ -28,6 +28,9 @@ type OrgSettings struct {
 	// DefaultLocations are the probe locations (names, SPEC §8) a new service is checked
 	// from when it names none; empty means the built-in location (LOCATION_NAME).
 	DefaultLocations []string `json:"default_locations,omitempty"`
+	// RequireMFA sends members without a second factor to enrol one at their next
+	// sign-in (SPEC §10).
+	RequireMFA bool `json:"require_mfa,omitempty"`
 }
 
 // AlertDefaults are the organization's default alert rule parameters.

@@ -28,6 +28,10 @@ type OutboxEntry struct {
 	// LeaseUntil is set while a sender holds the entry (ClaimOutbox): an attempt may be in
 	// flight, and the entry is due again only when the lease runs out.
 	LeaseUntil time.Time `json:"lease_until,omitzero"`
+	// LeaseTerm is the Raft term of the cluster leader that holds the lease (0: a single
+	// node). A leader of a later term may take the entry at once (ReleaseOutboxLeases):
+	// the leader that claimed it was deposed and, fenced, sends it no more.
+	LeaseTerm  uint64    `json:"lease_term,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
 	LastError  string    `json:"last_error,omitempty"`
 	LastStatus int       `json:"last_status,omitempty"`

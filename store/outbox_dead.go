@@ -20,7 +20,7 @@ func (db *DB) DeadLetter(orgID, id string, log DeliveryLog, lastErr string) erro
 	}
 	return db.takeOutbox(orgID, id, func(tx txn, _ outboxBuckets, _ []byte, e *OutboxEntry) error {
 		e.Attempts++
-		e.LeaseUntil = time.Time{}
+		e.LeaseUntil, e.LeaseTerm = time.Time{}, 0
 		e.LastError, e.LastStatus = clampText(lastErr, maxOutboxErrorLen), log.StatusCode
 		if log.Attempt == 0 {
 			log.Attempt = e.Attempts
@@ -71,7 +71,7 @@ func (db *DB) ReplayDeadLetter(orgID, id string, now time.Time, change *Change) 
 		if err := dead.Delete([]byte(id)); err != nil {
 			return err
 		}
-		e.Attempts, e.NextAttemptAt, e.LeaseUntil = 0, now.UTC(), time.Time{}
+		e.Attempts, e.NextAttemptAt, e.LeaseUntil, e.LeaseTerm = 0, now.UTC(), time.Time{}, 0
 		ob, err := openOutbox(tx, orgID)
 		if err != nil {
 			return err

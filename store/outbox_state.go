@@ -125,6 +125,13 @@ func (db *DB) takeOutbox(orgID, id string, fn func(tx txn, ob outboxBuckets, key
 // (queued, leased or rescheduled: per-destination order, outbox_dest.go); ErrNotFound
 // that it is gone.
 func (db *DB) ClaimOutbox(orgID, id string, now, until time.Time) (*OutboxEntry, error) {
+	return db.ClaimOutboxInTerm(orgID, id, now, until, 0)
+}
+
+// ClaimOutboxInTerm is ClaimOutbox for a cluster's leader: the lease records term, the
+// Raft term the leader claims in, so the leader of a later term can take the entry back
+// at once (ReleaseOutboxLeases) instead of waiting for the lease to run out.
+func (db *DB) ClaimOutboxInTerm(orgID, id string, now, until time.Time, term uint64) (*OutboxEntry, error) {
 	var claimed *OutboxEntry
 	err := db.takeOutbox(orgID, id, func(tx txn, ob outboxBuckets, key []byte, e *OutboxEntry) error {
 		if outboxDue(key) > unixNanos(now) {
@@ -145,7 +152,7 @@ func (db *DB) ClaimOutbox(orgID, id string, now, until time.Time) (*OutboxEntry,
 				return err
 			}
 		}
-		e.NextAttemptAt, e.LeaseUntil = until.UTC(), until.UTC()
+		e.NextAttemptAt, e.LeaseUntil, e.LeaseTerm = until.UTC(), until.UTC(), term
 		claimed = e
 		return ob.put(e)
 	})
@@ -173,7 +180,7 @@ func (db *DB) CompleteOutbox(orgID, id string, log DeliveryLog) error {
 func (db *DB) RescheduleOutbox(orgID, id string, next time.Time, log DeliveryLog, lastErr string, status int) error {
 	return db.takeOutbox(orgID, id, func(tx txn, ob outboxBuckets, _ []byte, e *OutboxEntry) error {
 		e.Attempts++
-		e.NextAttemptAt, e.LeaseUntil = next.UTC(), time.Time{}
+		e.NextAttemptAt, e.LeaseUntil, e.LeaseTerm = next.UTC(), time.Time{}, 0
 		e.LastError, e.LastStatus = clampText(lastErr, maxOutboxErrorLen), status
 		log.Outcome = DeliveryRetry
 		if log.Attempt == 0 {

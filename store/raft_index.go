@@ -27,6 +27,9 @@ func (db *DB) ApplyEntry(index uint64, ws *WriteSet) error {
 	if index <= db.appliedIndex.Load() {
 		return nil
 	}
+	if err := db.checkEntrySchema(index, ws); err != nil {
+		return err // not applied, ever, by this binary (schema_gate.go)
+	}
 	db.applyingIndex.Store(index)
 	err := db.write(nil, func(tx txn) error {
 		if err := db.replayWriteSet(tx, ws); err != nil {

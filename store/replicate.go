@@ -52,52 +52,49 @@ func (e *NotLeaderError) Unwrap() error { return ErrNotLeader }
 // rolled back, its write set goes to the cluster instead.
 var errReplicated = errors.New("store: write set handed to the cluster")
 
-// updateReplicated is update on a clustered node (SPEC §9). Under the store-wide write
-// lock it runs the logic (fn and ch) in a bbolt transaction that records its write set,
-// rolls that transaction back, and hands the set to the Replicator, which returns once a
-// quorum committed it and this node's state machine applied it (ApplyEntry, leader
-// included: one apply path for every node). Only then does it run what the logic
-// registered with OnCommit and release the lock, so the next write's logic sees this one.
-// The state machine never takes writeMu (it applies while this waits), only bbolt's own
-// writer lock. A transaction that wrote nothing sends nothing.
+// updateReplicated is update on a clustered node (SPEC §9). A write queues its logic (fn
+// and ch); one writer at a time holds the baton — the store-wide write lock — and commits
+// what is queued as groups (commitGroup): their logic runs in one bbolt transaction that
+// records the group's write set, the transaction is rolled back, and the set goes to the
+// Replicator as one Raft entry, which returns once a quorum committed it and this node's
+// state machine applied it (ApplyEntry, leader included: one apply path for every node).
+// Only then does it run what the logic registered with OnCommit, answer the group's
+// writes and, when its own write is answered, hand the baton on, so the next group's
+// logic sees this one. Writes that queue while a group waits on Raft form the next group:
+// throughput comes from batching (SPEC §6), every write still answered only after its
+// entry applied. The state machine never takes the baton (it applies while a group
+// waits), only bbolt's own writer lock. A group that wrote nothing sends nothing.
 func (db *DB) updateReplicated(orgID string, ch *Change, fn func(tx txn) error) error {
-	db.writeMu.Lock()
-	defer db.writeMu.Unlock()
-	if err := db.replicator.Writable(); err != nil {
-		return err
+	w := &groupWrite{orgID: orgID, ch: ch, fn: fn, done: make(chan struct{})}
+	db.groupMu.Lock()
+	db.group.queued = append(db.group.queued, w)
+	db.groupMu.Unlock()
+	for {
+		select {
+		case <-w.done:
+			return w.result()
+		case db.group.baton <- struct{}{}:
+		}
+		db.holdingBaton(w)
 	}
-	rec := newRecorder()
-	rec.deferCommits = true
-	err := db.write(rec, func(tx txn) error {
-		if err := fn(tx); err != nil {
-			return err
-		}
-		if err := db.record(tx, orgID, ch); err != nil {
-			return err
-		}
-		if rec.err != nil {
-			return rec.err
-		}
-		if db.capture != nil {
-			if err := db.capture(&rec.set); err != nil {
-				return err
-			}
-		}
-		return errReplicated
-	})
-	if !errors.Is(err, errReplicated) {
-		return err
+}
+
+// holdingBaton runs with the baton taken and hands it on, even if a group panics: w is
+// answered already (a group took it and finished before handing the baton on) or still
+// queued, and then the next group takes it.
+func (db *DB) holdingBaton(w *groupWrite) {
+	defer func() { <-db.group.baton }()
+	select {
+	case <-w.done:
+	default:
+		db.commitGroups()
 	}
-	if rec.set.Len() > 0 {
-		if _, err := db.replicator.Replicate(&rec.set); err != nil {
-			// The logic may have cached rules it read after writing them; the entry
-			// that carried those writes did not apply here.
-			db.ruleCache.Clear()
-			return err
-		}
+}
+
+// result is the write's answer to its own caller; logic that panicked panics again here.
+func (w *groupWrite) result() error {
+	if w.panicked != nil {
+		panic(w.panicked)
 	}
-	for _, f := range rec.onCommit {
-		f()
-	}
-	return nil
+	return w.err
 }

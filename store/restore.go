@@ -12,7 +12,7 @@ import (
 // Restore replaces the whole database with the bbolt file read from r — a cluster
 // snapshot (SPEC §9), which is a copy made by Snapshot — while the store stays open. The
 // copy is written beside the database (path+".restore", fsynced), checked like
-// `alertifypro check` does, and refused when it is damaged or of another schema version;
+// `alertifypro check` does, and refused when it is damaged or of a newer schema version;
 // only then is it renamed over the database file, atomically, and opened, and the store
 // switches to it: a transaction in progress finishes on the old file, which is closed once
 // the last one has, and every later one reads the new file. Caches derived from the old
@@ -30,8 +30,11 @@ func (db *DB) Restore(r io.Reader) error {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("store: restore: %w", asDiskFull(err))
 	}
-	index, err := checkRestoreFile(tmp)
-	if err != nil {
+	index, err := checkRestoreFile(tmp, db.KnownSchema())
+	if errors.Is(err, ErrSchemaTooNew) {
+		_ = os.Remove(tmp)
+		return db.holdSchema(fmt.Errorf("store: restore: %w", err))
+	} else if err != nil {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("store: restore: %w", err)
 	}
@@ -77,8 +80,9 @@ func writeSynced(path string, r io.Reader) error {
 }
 
 // checkRestoreFile checks the copy at path completely, then reads its schema version,
-// which must be this binary's, and its Raft index.
-func checkRestoreFile(path string) (uint64, error) {
+// which must not be newer than known, this binary's (an older one is the cluster's during
+// a rolling upgrade: its leader migrates it, schema_gate.go), and its Raft index.
+func checkRestoreFile(path string, known uint64) (uint64, error) {
 	rep, err := InspectFile(path)
 	if err != nil {
 		return 0, err
@@ -103,8 +107,9 @@ func checkRestoreFile(path string) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if want := uint64(len(schemaMigrations())); version != want {
-		return 0, fmt.Errorf("the snapshot has schema version %d, this binary %d: every node must run the same version", version, want)
+	if version > known {
+		return 0, fmt.Errorf("%w: the snapshot has schema version %d, this binary knows versions up to %d: "+
+			"run the release the cluster's leader runs", ErrSchemaTooNew, version, known)
 	}
 	return index, nil
 }

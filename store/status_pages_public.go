@@ -29,12 +29,15 @@ type DailyUptime struct {
 // (newest first), and the organization's maintenance windows shown on status pages (the
 // caller evaluates recurrences and coverage).
 type StatusPageSnapshot struct {
-	Page        StatusPage
-	Services    map[string]PublicServiceState
-	Heartbeats  map[string]PublicServiceState
-	Daily       map[string][]DailyUptime
-	Incidents   []Incident
-	Maintenance []MaintenanceWindow
+	Page       StatusPage
+	Services   map[string]PublicServiceState
+	Heartbeats map[string]PublicServiceState
+	Daily      map[string][]DailyUptime
+	// HeartbeatDaily is the same bars for each heartbeat component, from its alerts
+	// (heartbeatDaily).
+	HeartbeatDaily map[string][]DailyUptime
+	Incidents      []Incident
+	Maintenance    []MaintenanceWindow
 }
 
 // StatusPageSnapshot reads the public view of the page with this slug: days daily bars
@@ -60,11 +63,13 @@ func (db *DB) StatusPageSnapshot(slug string, days int, recentSince time.Time) (
 			return err
 		}
 		services, beats := ob.Bucket([]byte(subServices)), ob.Bucket([]byte(subHeartbeats))
+		pageBeats := map[string]Heartbeat{}
 		for _, c := range snap.Page.Components {
 			if c.HeartbeatID != "" {
 				var hb Heartbeat
 				if getJSON(beats, []byte(c.HeartbeatID), &hb, entityHeartbeat) == nil { // deleted: "unknown"
 					snap.Heartbeats[hb.ID] = PublicServiceState{Name: hb.Name, Status: hb.Status, Paused: hb.Status == HeartbeatPaused}
+					pageBeats[hb.ID] = hb
 				}
 				continue
 			}
@@ -80,6 +85,11 @@ func (db *DB) StatusPageSnapshot(slug string, days int, recentSince time.Time) (
 			}
 			snap.Services[s.ID] = PublicServiceState{Name: s.Name, Status: s.Status, Paused: s.Paused}
 			if snap.Daily[s.ID], err = dailyUptime(ob, s.ID, first, days); err != nil {
+				return err
+			}
+		}
+		if len(pageBeats) > 0 {
+			if snap.HeartbeatDaily, err = heartbeatDaily(ob, pageBeats, first, days, db.stamp()); err != nil {
 				return err
 			}
 		}

@@ -21,6 +21,10 @@
 //	instance_agent_tokens     locationID + "/" + tokenID → AgentToken JSON (agent_tokens.go)
 //	idx_agent_token           sha256(token) → orgID|"instance" + "/" + locationID + "/" + tokenID
 //	agent_batches             locationID + "/" + agent instance → highest recorded batch (agent_batches.go)
+//	user_mfa                  userID → MFA JSON (TOTP secrets sealed, recovery code digests; mfa.go)
+//	user_passkeys             userID + "/" + passkeyID → Passkey JSON (passkeys.go)
+//	idx_passkey_credential    WebAuthn credential ID → userID + "/" + passkeyID
+//	auth_challenges           sha256(token) → AuthChallenge JSON (pending sign-in steps; auth_challenges.go)
 //	orgs/<orgID>/             one bucket per organization:
 //	    "info" key            Organization JSON
 //	    members               userID → Membership JSON
@@ -131,6 +135,10 @@ type Options struct {
 	// encryption key check stay local: every node makes them alike from its own binary
 	// and keys. nil: a single node, which commits its writes itself.
 	Replicator Replicator
+	// FutureSchemaForTest appends that many migrations to the ones this binary knows,
+	// each storing a marker in meta (tests only: the rolling-upgrade tests play a newer
+	// binary with it, SPEC §9).
+	FutureSchemaForTest int
 
 	// What must run inside write transactions, decided by other packages: the alert state
 	// machine (alerting.StateMachine.StoreHooks), the maintenance rule
@@ -203,10 +211,17 @@ type DB struct {
 	capture func(ws *WriteSet) error
 	// space follows full-disk episodes: writes refused for lack of space (disk_full.go).
 	space diskSpace
-	// replicator is Options.Replicator, set once Open's own writes are done; writeMu is
-	// the store-wide write lock a clustered node's writes hold (replicate.go).
+	// replicator is Options.Replicator, set once Open's own writes are done; group is
+	// the queue of a clustered node's writes and the store-wide write lock that commits
+	// them in groups (replicate.go), groupMu guards its queue.
 	replicator Replicator
-	writeMu    sync.Mutex
+	group      groupQueue
+	groupMu    sync.Mutex
+	// migrations are the ones this binary knows (their count is its schema version);
+	// schemaHeld is set when a cluster entry or snapshot of a newer schema was refused
+	// (schema_gate.go).
+	migrations []migration
+	schemaHeld atomic.Pointer[error]
 	// appliedIndex is the Raft index of the last cluster entry applied (raft_index.go);
 	// applyingIndex the one being applied, set before its commit; appliedWatch wakes the
 	// reads that wait for an index (raft_wait.go).
@@ -221,7 +236,11 @@ type DB struct {
 // A file written by a newer binary is refused with ErrSchemaTooNew, a damaged one with a
 // *DamageError (ErrDamaged) from a bounded check that runs first.
 func Open(path string, opts Options) (*DB, error) {
-	return open(path, opts, schemaMigrations())
+	migrations := schemaMigrations()
+	for range opts.FutureSchemaForTest {
+		migrations = append(migrations, futureMigrationForTest(len(migrations)+1))
+	}
+	return open(path, opts, migrations)
 }
 
 // open is Open with an explicit migration list, so tests can exercise multi-step upgrades.
@@ -230,7 +249,8 @@ func open(path string, opts Options, migrations []migration) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := db.migrate(migrations); err != nil {
+	db.migrations = migrations
+	if err := db.migrate(migrations, opts.Replicator != nil); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
@@ -239,6 +259,7 @@ func open(path string, opts Options, migrations []migration) (*DB, error) {
 		return nil, err
 	}
 	db.replicator = opts.Replicator
+	db.group.baton = make(chan struct{}, 1)
 	return db, nil
 }
 

@@ -2,7 +2,6 @@ package uitest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -16,27 +15,16 @@ import (
 	"github.com/alertifypro/alertifypro/store"
 )
 
-// apiCall sends one authenticated API request with a JSON body (or none) and decodes the
-// answer into out (nil: ignored), failing the test on any status but want.
-func apiCall(t *testing.T, srv *server, token, orgSlug, method, path, body string, want int, out any) {
+// ping sends a heartbeat's public ping (path "", "/start" or "/fail") with a body.
+func ping(t *testing.T, srv *server, key, path, body string) {
 	t.Helper()
-	req, _ := http.NewRequest(method, srv.URL+"/api/v1"+path+"?org="+orgSlug, strings.NewReader(body))
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
+	res, err := http.Post(srv.URL+"/api/v1/heartbeat/"+key+path, "text/plain", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer res.Body.Close()
-	if res.StatusCode != want {
-		t.Fatalf("%s %s: %d, want %d", method, path, res.StatusCode, want)
-	}
-	if out != nil {
-		if err := json.NewDecoder(res.Body).Decode(out); err != nil {
-			t.Fatal(err)
-		}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("ping %s%s: %d", key, path, res.StatusCode)
 	}
 }
 
@@ -72,10 +60,10 @@ func TestDashboardHeartbeatRows(t *testing.T) {
 		ID        string `json:"id"`
 		UniqueKey string `json:"unique_key"`
 	}
-	apiCall(t, srv, token, orgSlug, "POST", "/heartbeats", `{"name":"Nightly backup","schedule":"every 1d"}`, http.StatusCreated, &backup)
-	apiCall(t, srv, token, orgSlug, "POST", "/heartbeats", `{"name":"Weekly report","schedule":"every 7d"}`, http.StatusCreated, &report)
+	apiCall(t, srv, token, "POST", "/heartbeats", map[string]any{"name": "Nightly backup", "schedule": "every 1d"}, &backup, http.StatusCreated)
+	apiCall(t, srv, token, "POST", "/heartbeats", map[string]any{"name": "Weekly report", "schedule": "every 7d"}, &report, http.StatusCreated)
 	for _, p := range []string{"", "/start", "/fail"} {
-		apiCall(t, srv, "", "", "POST", "/heartbeat/"+backup.UniqueKey+p, `disk full`, http.StatusOK, nil)
+		ping(t, srv, backup.UniqueKey, p, "disk full")
 	}
 
 	rec, proxy := newAPIRecorder(t, srv.URL)

@@ -45,6 +45,9 @@ type server struct {
 	DB  *store.DB
 	App *app.App
 	cfg *config.Config
+	// Stop stops the server before the test ends (a node of a cluster going away); the
+	// test's cleanup then has nothing left to do.
+	Stop func()
 }
 
 // startServer runs the application serve runs (app.New, every worker) on 127.0.0.1:0.
@@ -81,16 +84,20 @@ func startServer(t *testing.T, opt serverOptions) *server {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("server: %v", err)
-		}
-		if err := a.Close(); err != nil {
-			t.Errorf("close store: %v", err)
-		}
-	})
-	return &server{URL: baseURL, DB: a.DB(), App: a, cfg: cfg}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("server: %v", err)
+			}
+			if err := a.Close(); err != nil {
+				t.Errorf("close store: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return &server{URL: baseURL, DB: a.DB(), App: a, cfg: cfg, Stop: stop}
 }
 
 // chromiumPath finds the browser; an empty answer means "not installed".

@@ -60,6 +60,9 @@ type Options struct {
 	// WrapAgentSink, when set, wraps the sink that records agents' results (SPEC §8): tests
 	// see what is recorded through it.
 	WrapAgentSink func(agent.ResultSink) agent.ResultSink
+	// FutureSchemaForTest is the store option of that name: the rolling-upgrade tests
+	// play a binary that knows a newer schema.
+	FutureSchemaForTest int
 }
 
 // App is the assembled appliance. Build it with New, run it with Run, close it with Close.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -46,7 +47,7 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		if node, err = newClusterNode(cfg, opts); err != nil {
 			return nil, err
 		}
-		sopts.Replicator = node
+		sopts.Replicator = node.MeteredReplicator()
 	}
 	db, err := store.Open(path, sopts)
 	if err != nil {
@@ -86,6 +87,10 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 			probeGuard = egress.New(policy, egress.WithSystemResolver(opts.SystemResolver...), egress.WithSourceAddr(source))
 		}
 		a.engine = newEngine(cfg, opts, db, sealer, probeGuard, userAgent)
+		if node != nil {
+			// A cluster's nodes check as agents of the built-in location (cluster.go).
+			a.workers = append(a.workers, worker{name: "node agent", run: newNodeAgent(cfg, opts, node, probeGuard, userAgent).Run})
+		}
 	}
 	purger := store.NewHistoryPurger(db, logger)
 	// Every notification delivery, test sends included, goes out through the egress guard.
@@ -106,7 +111,11 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 	if opts.WrapAgentSink != nil {
 		sink = opts.WrapAgentSink(sink)
 	}
-	a.agents = &agent.Hub{Store: db, Sink: sink, Opener: sealer, Version: opts.Version, Logger: logger, Presence: board}
+	a.agents = &agent.Hub{Store: db, Sink: sink, Opener: sealer, Version: opts.Version, Logger: logger, Presence: board,
+		Builtin: cfg.BuiltinLocation()}
+	if node != nil {
+		a.agents.Leading = node.Leadership().Leading
+	}
 	deps := api.Deps{
 		Config:    cfg,
 		Store:     db,
@@ -164,6 +173,18 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		{name: "location watch", run: (&alerting.LocationWatch{Alerter: a.alerter, Board: board, Logger: logger}).Run, leaderOnly: true},
 	}...)
 	if node != nil {
+		// The rolling-upgrade gate: the leader migrates the cluster's schema once every
+		// voter knows the new version (cluster/schema.go).
+		a.workers = append(a.workers, worker{name: "schema gate", run: node.RunSchemaGate, leaderOnly: true})
+		// Only the leader records agents' results: a node that stops leading sends its
+		// agents away, to come back through any node to the new leader.
+		a.workers = append(a.workers, worker{name: "agent hub leadership", leaderOnly: true, run: func(ctx context.Context) error {
+			<-ctx.Done()
+			a.agents.DisconnectAll("this node no longer leads the cluster: connect again")
+			return nil
+		}})
+	}
+	if node != nil {
 		// Writes other nodes forward to this one while it leads; drained like the API.
 		a.workers = append(a.workers, worker{name: "cluster forwarding", run: a.serveForwarded, untilDrained: true})
 	}
@@ -176,7 +197,7 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 func storeOptions(cfg *config.Config, opts Options, sm *alerting.StateMachine, sealer *crypto.Sealer) store.Options {
 	return store.Options{
 		Now: opts.Now, Logger: opts.Logger, Retention: store.RetentionPolicy{Raw: cfg.RawRetention},
-		BeforeAudit: opts.BeforeAudit, NoSync: opts.NoSync,
+		BeforeAudit: opts.BeforeAudit, NoSync: opts.NoSync, FutureSchemaForTest: opts.FutureSchemaForTest,
 		Alerts: sm.StoreHooks(), Maintenance: alerting.MaintenanceActive,
 		Subscribers: (&notify.SubscriberNotices{BaseURL: cfg.BaseURL, Opener: sealer, Logger: opts.Logger}).Notice,
 	}
@@ -186,17 +207,9 @@ func storeOptions(cfg *config.Config, opts Options, sm *alerting.StateMachine, s
 // DNS checks without a resolver of their own ask the host's (exempt from the policy).
 func newEngine(cfg *config.Config, opts Options, db *store.DB, sealer *crypto.Sealer, guard *egress.Guard, userAgent string) *monitor.Engine {
 	e := monitor.NewEngine(monitor.EngineConfig{
-		Store:  db,
-		Opener: sealer,
-		Env: &monitor.Env{
-			Dial:               guard.DialContext,
-			ResolveIP:          guard.ResolveIP,
-			DialSystemResolver: guard.DialSystemResolver,
-			SourceAddr:         guard.SourceAddr(),
-			UserAgent:          userAgent,
-			Now:                wallClock(opts.Now),
-			ICMP:               monitor.DetectICMP(),
-		},
+		Store:       db,
+		Opener:      sealer,
+		Env:         probeEnv(opts, guard, userAgent),
 		Poll:        cfg.SchedulerPollInterval,
 		Concurrency: cfg.CheckConcurrency,
 		Logger:      opts.Logger,
@@ -204,6 +217,20 @@ func newEngine(cfg *config.Config, opts Options, db *store.DB, sealer *crypto.Se
 	})
 	e.Scheduler.FirstCheckDelay = opts.FirstCheckDelay
 	return e
+}
+
+// probeEnv is what the probes use: every dial through guard, DNS checks without a
+// resolver of their own through the host's (exempt from the policy).
+func probeEnv(opts Options, guard *egress.Guard, userAgent string) *monitor.Env {
+	return &monitor.Env{
+		Dial:               guard.DialContext,
+		ResolveIP:          guard.ResolveIP,
+		DialSystemResolver: guard.DialSystemResolver,
+		SourceAddr:         guard.SourceAddr(),
+		UserAgent:          userAgent,
+		Now:                wallClock(opts.Now),
+		ICMP:               monitor.DetectICMP(),
+	}
 }
 
 // smtpConfig is the instance SMTP server of cfg; nil when SMTP_HOST is unset.

@@ -3,6 +3,8 @@ import { html, useEffect, useState } from '../html.js';
 import { api, session } from '../api.js';
 import { navigate } from '../router.js';
 import { Field, Button, ErrorBanner, useForm, Banner } from '../ui.js';
+import { SecondStep } from './mfa.js';
+import { PasskeySignIn } from './passkeys.js';
 
 function AuthCard({ title, children }) {
   useEffect(() => { document.title = `${title} · AlertifyPro`; }, [title]);
@@ -23,13 +25,17 @@ export function Login({ query, onSignedIn }) {
   const next = query.get('next') || '/';
   const ended = query.get('reason') === 'session';
   const setup = useSetup();
+  const [step, setStep] = useState(null); // the second step of a two-factor sign-in (mfa.js)
+  // A session limited to enrolling a second factor goes to the profile to enrol one.
+  const done = (res) => onSignedIn(res.token, null, res.mfa_enrollment_required ? '/profile' : next);
   // Nobody can log in to an instance without accounts: its first visitor creates the administrator.
   useEffect(() => { if (setup && setup.first_run && setup.registration_open) navigate('/signup' + (next !== '/' ? '?next=' + encodeURIComponent(next) : ''), { replace: true }); }, [setup]);
   async function onSubmit(e) {
     e.preventDefault();
     const res = await f.submit((v) => api.post('/auth/login', v));
-    if (res) await onSignedIn(res.token, null, next);
+    if (res?.mfa_required) setStep(res); else if (res) await done(res);
   }
+  if (step) return html`<${AuthCard} title="Two-factor sign-in"><${SecondStep} challenge=${step} onDone=${done} onCancel=${() => setStep(null)} /><//>`;
   return html`<${AuthCard} title="Log in">
     ${ended && html`<${Banner} kind="info">Your session has ended: it expired, you were signed out everywhere, or you no longer belong to its organization. Log in again.<//>`}
     <form onSubmit=${onSubmit} novalidate>
@@ -38,6 +44,7 @@ export function Login({ query, onSignedIn }) {
       <${Field} label="Password" name="password" type="password" autocomplete="current-password" required value=${f.values.password} onInput=${f.set('password')} error=${f.fieldError('password')} />
       <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>Log in<//></div>
     </form>
+    <${PasskeySignIn} onDone=${done} />
     ${(!setup || setup.registration_open !== false) && html`<p>No account yet? <a href=${'/signup' + (next !== '/' ? '?next=' + encodeURIComponent(next) : '')}>Sign up</a></p>`}
   <//>`;
 }

@@ -6,6 +6,8 @@ import { html, useState } from '../html.js';
 import { api, session } from '../api.js';
 import { navigate } from '../router.js';
 import { Field, Button, ErrorBanner, Banner, useForm, PageHeader, toast, fmtTime } from '../ui.js';
+import { TwoFactorSection } from './mfa.js';
+import { PasskeysSection } from './passkeys.js';
 
 // PendingEmail says where the confirmation link went and until when it works.
 function PendingEmail({ pending, current }) {
@@ -72,6 +74,8 @@ export function Profile({ profile, reloadProfile }) {
         <${Button} kind="primary" type="submit" busy=${pw.busy}>Change password<//>
       </form>
     </section>
+    <${TwoFactorSection} onSessionUpgraded=${reloadProfile} />
+    <${PasskeysSection} onSessionUpgraded=${reloadProfile} />
     <section class="card">
       <h2>Organizations</h2>
       <ul>${profile.organizations.map((o) => html`<li>${o.name} — <span class="muted">${o.role}</span></li>`)}</ul>

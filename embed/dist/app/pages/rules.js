@@ -1,4 +1,5 @@
-// Alert rules: list and form. The expression's parse error comes back as a 422
+// Alert rules: list and form. A rule watches every service, one service or one
+// heartbeat (SPEC §3.9, §3.14). The expression's parse error comes back as a 422
 // with details.position; the form shows the message under the field and marks
 // the position in a copy of the expression.
 import { html, useState } from '../html.js';
@@ -10,17 +11,19 @@ import { Field, Button, ErrorBanner, PageHeader, Table, EmptyState, useResource,
 const FAILURE_STATUSES = ['RED', 'YELLOW'];
 
 export function Rules() {
-  const res = useResource(() => Promise.all([api.get('/alert-rules'), listAll('/services?limit=1000')]), []);
+  const res = useResource(() => Promise.all([api.get('/alert-rules'), listAll('/services?limit=1000'), listAll('/heartbeats?limit=1000')]), []);
   return html`<${PageHeader} title="Alert rules" subtitle="When a service counts as failing, and who hears about it.">
       <a class="btn btn-primary" href="/rules/new">Add a rule</a><//>
-    <${Resource} res=${res}>${([rules, services]) => {
+    <${Resource} res=${res}>${([rules, services, heartbeats]) => {
       const name = (id) => services.find((s) => s.id === id)?.name || id;
+      const beat = (id) => heartbeats.find((h) => h.id === id);
       return rules.length === 0
         ? html`<${EmptyState} title="No alert rules yet" action=${html`<a class="btn btn-primary" href="/rules/new">Add a rule</a>`}>
             Without rules, the organization's default applies: critical after 2 consecutive failures, to every channel.<//>`
         : html`<${Table} caption="Alert rules" rows=${rules} columns=${[
           { label: 'Name', render: (r) => html`<a href=${'/rules/' + r.id + '/edit'}>${r.name}</a>` },
-          { label: 'Applies to', render: (r) => (r.service_id ? name(r.service_id) : r.heartbeat_id ? 'A heartbeat' : 'Every service') },
+          { label: 'Applies to', render: (r) => (r.service_id ? name(r.service_id)
+            : r.heartbeat_id ? html`Heartbeat <a href=${'/heartbeats/' + r.heartbeat_id}>${beat(r.heartbeat_id)?.name || 'deleted'}</a>` : 'Every service') },
           { label: 'Severity', key: 'severity' },
           { label: 'Condition', render: (r) => html`${r.condition.consecutive_failures}× ${r.condition.statuses.join('/')}${r.condition.expression ? html` and <code>${r.condition.expression}</code>` : ''}` },
           { label: 'Enabled', render: (r) => (r.enabled ? 'Yes' : 'No') }]} />`;
@@ -34,9 +37,17 @@ function ExpressionError({ expression, error }) {
   return html`<pre class="expr-pointer" aria-hidden="true">${expression + '\n' + ' '.repeat(pos) + '^'}</pre>`;
 }
 
-function RuleForm({ rule, services, channels }) {
+// subjectValue encodes a rule's subject for the "Applies to" select: a service's ID,
+// "h:<id>" for a heartbeat, "" for every service.
+function subjectValue(r) {
+  if (r?.service_id) return r.service_id;
+  if (r?.heartbeat_id) return 'h:' + r.heartbeat_id;
+  return '';
+}
+
+function RuleForm({ rule, services, heartbeats, channels }) {
   const [v, setV] = useState(() => ({
-    name: rule?.name || '', severity: rule?.severity || 'critical', service_id: rule?.service_id || '',
+    name: rule?.name || '', severity: rule?.severity || 'critical', subject: subjectValue(rule),
     statuses: rule?.condition.statuses || [...FAILURE_STATUSES], consecutive_failures: rule?.condition.consecutive_failures ?? 2,
     consecutive_successes: rule?.condition.consecutive_successes ?? 1, expression: rule?.condition.expression || '',
     channel_ids: rule?.channel_ids || [], notify_on_recovery: rule?.notify_on_recovery ?? true,
@@ -51,7 +62,8 @@ function RuleForm({ rule, services, channels }) {
     e.preventDefault();
     setBusy(true); setError(null);
     const body = {
-      name: v.name, severity: v.severity, service_id: v.service_id || null,
+      name: v.name, severity: v.severity,
+      service_id: v.subject && !v.subject.startsWith('h:') ? v.subject : null, heartbeat_id: v.subject.startsWith('h:') ? v.subject.slice(2) : null,
       condition: { statuses: v.statuses, consecutive_failures: Number(v.consecutive_failures), consecutive_successes: Number(v.consecutive_successes), expression: v.expression || null },
       channel_ids: v.channel_ids, notify_on_recovery: v.notify_on_recovery, reminder_interval_minutes: Number(v.reminder_interval_minutes) || 0, enabled: v.enabled,
     };
@@ -61,15 +73,18 @@ function RuleForm({ rule, services, channels }) {
       navigate('/rules');
     } catch (err) { setError(err); } finally { setBusy(false); }
   }
-  const shown = ['name', 'severity', 'service_id', 'condition.statuses', 'condition.consecutive_failures', 'condition.consecutive_successes',
+  const forHeartbeat = v.subject.startsWith('h:');
+  const shown = ['name', 'severity', 'service_id', 'heartbeat_id', 'condition.statuses', 'condition.consecutive_failures', 'condition.consecutive_successes',
     'condition.expression', 'channel_ids', 'notify_on_recovery', 'reminder_interval_minutes', 'enabled'];
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
     <${ErrorBanner} error=${error} shownFields=${shown} />
     <${Field} label="Name" name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
-    <${Field} label="Applies to" name="service_id" as="select" value=${v.service_id} onInput=${set('service_id')} error=${fe('service_id')}
-      options=${[{ value: '', label: 'Every service of the organization' }, ...services.map((s) => ({ value: s.id, label: s.name }))]} />
+    <${Field} label="Applies to" name="service_id" as="select" value=${v.subject} onInput=${set('subject')} error=${fe('service_id') || fe('heartbeat_id')}
+      options=${[{ value: '', label: 'Every service of the organization' }, ...services.map((s) => ({ value: s.id, label: s.name })),
+        ...heartbeats.map((h) => ({ value: 'h:' + h.id, label: 'Heartbeat: ' + h.name }))]} />
     <${Field} label="Severity" name="severity" as="select" options=${SEVERITIES} value=${v.severity} onInput=${set('severity')} error=${fe('severity')} />
-    <fieldset><legend>Condition</legend>
+    ${forHeartbeat && html`<p class="hint" role="note">A heartbeat alerts when a ping is missed (its schedule plus the grace period) or when the job pings /fail, and recovers with the next ping. This rule chooses the severity and who is told; the condition below does not apply to it.</p>`}
+    <fieldset disabled=${forHeartbeat}><legend>Condition</legend>
       <p class="hint">A check counts as a failure when its status is one of these…</p>
       ${FAILURE_STATUSES.map((s) => html`<${Field} type="checkbox" label=${s === 'RED' ? 'RED (down)' : 'YELLOW (degraded)'} name=${'status-' + s} value=${v.statuses.includes(s)} onInput=${() => toggleIn('statuses', s)} />`)}
       ${fe('condition.statuses') && html`<div class="field-error">${fe('condition.statuses')}</div>`}
@@ -92,18 +107,18 @@ function RuleForm({ rule, services, channels }) {
 }
 
 function useRuleDeps(id) {
-  return useResource(() => Promise.all([id ? api.get('/alert-rules/' + id) : null, listAll('/services?limit=1000'), api.get('/notification-channels')]), [id]);
+  return useResource(() => Promise.all([id ? api.get('/alert-rules/' + id) : null, listAll('/services?limit=1000'), api.get('/notification-channels'), listAll('/heartbeats?limit=1000')]), [id]);
 }
 
 export function RuleNew() {
   const res = useRuleDeps(null);
-  return html`<${PageHeader} title="Add an alert rule" /><${Resource} res=${res}>${([, s, c]) => html`<${RuleForm} services=${s} channels=${c} />`}<//>`;
+  return html`<${PageHeader} title="Add an alert rule" /><${Resource} res=${res}>${([, s, c, h]) => html`<${RuleForm} services=${s} heartbeats=${h} channels=${c} />`}<//>`;
 }
 
 export function RuleEdit({ params }) {
   const res = useRuleDeps(params.id);
   const [dialog, confirm] = useConfirm();
-  return html`<${Resource} res=${res}>${([r, s, c]) => html`<${PageHeader} title=${'Edit ' + r.name}>
+  return html`<${Resource} res=${res}>${([r, s, c, h]) => html`<${PageHeader} title=${'Edit ' + r.name}>
       <${Button} kind="danger" onClick=${() => confirm(async () => { await api.del('/alert-rules/' + r.id); navigate('/rules'); }, { title: 'Delete this rule?', body: 'Open alerts of this rule stay until resolved.', label: 'Delete', danger: true })}>Delete<//>
-    <//>${dialog}<${RuleForm} rule=${r} services=${s} channels=${c} />`}<//>`;
+    <//>${dialog}<${RuleForm} rule=${r} services=${s} heartbeats=${h} channels=${c} />`}<//>`;
 }
