@@ -86,7 +86,7 @@ func (sm *StateMachine) enqueueNotification(tx *store.AlertTx, orgID, kind, targ
 		return fmt.Errorf("alerting: encode notification: %w", err)
 	}
 	first := !tx.Queued()
-	e := &store.OutboxEntry{ID: n.ID, OrgID: orgID, Kind: kind, TargetID: target, Event: n.Event, Notification: raw}
+	e := &store.OutboxEntry{ID: n.ID, OrgID: orgID, Kind: kind, TargetID: target, Event: n.Event, AlertID: n.AlertID, Notification: raw}
 	if err := tx.Enqueue(e); err != nil {
 		return err
 	}

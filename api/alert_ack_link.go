@@ -81,7 +81,7 @@ func (h *ackLinkHandlers) page(c *gin.Context) error {
 	if err != nil {
 		return h.pageOrError(c, err)
 	}
-	writeAckPage(c, http.StatusOK, ackPageOf(al, false))
+	writeAckPage(c, http.StatusOK, ackPageOf(al, false), al.ID)
 	return nil
 }
 
@@ -105,7 +105,7 @@ func (h *ackLinkHandlers) ack(c *gin.Context) error {
 			return err
 		}
 		if form {
-			writeAckPage(c, http.StatusOK, ackPageOf(alert, false))
+			writeAckPage(c, http.StatusOK, ackPageOf(alert, false), alert.ID)
 			return nil
 		}
 		if alert.Status != store.AlertAcknowledged {
@@ -114,7 +114,7 @@ func (h *ackLinkHandlers) ack(c *gin.Context) error {
 	case err != nil:
 		return err
 	case form:
-		writeAckPage(c, http.StatusOK, ackPageOf(alert, true))
+		writeAckPage(c, http.StatusOK, ackPageOf(alert, true), alert.ID)
 		return nil
 	}
 	c.JSON(http.StatusOK, ackLinkAnswer{Status: store.AlertAcknowledged, AlertID: alert.ID})
@@ -127,7 +127,7 @@ func (h *ackLinkHandlers) pageOrError(c *gin.Context, err error) error {
 	var e *Error
 	if errors.As(err, &e) && e.Status == http.StatusNotFound {
 		writeAckPage(c, http.StatusNotFound, ackPage{title: "Link not valid",
-			message: "This acknowledge link is not valid or has expired. Open the alert in AlertifyPro instead."})
+			message: "This acknowledge link is not valid or has expired. Open the alert in AlertifyPro instead."}, "")
 		return nil
 	}
 	return err

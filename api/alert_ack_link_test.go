@@ -63,7 +63,7 @@ func TestAlertAckLinkPage(t *testing.T) {
 		if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
 			t.Fatalf("GET link: %d %s %s", rec.Code, rec.Header().Get("Content-Type"), body)
 		}
-		for _, want := range []string{`<form method="post">`, `<button type="submit">Acknowledge</button>`,
+		for _, want := range []string{`<form method="post">`, `<button type="submit" class="btn">Acknowledge</button>`,
 			"&lt;b&gt;x&lt;/b&gt; &#34;api&#34;", "firing", "critical", "form-action 'self'"} {
 			if !strings.Contains(body+rec.Header().Get("Content-Security-Policy"), want) {
 				t.Errorf("page lacks %q:\n%s", want, body)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"html"
+	"net/url"
 	"strings"
 	"time"
 
@@ -48,11 +49,28 @@ func ackPageOf(al *store.Alert, justAcknowledged bool) ackPage {
 // no script, no frame, nothing loaded from anywhere.
 const ackPageCSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
+// ackPageStyle draws the page like the admin UI (embed/dist/app/style.css): the same
+// colours in light and dark, a card under the brand, the primary button — so the person
+// who tapped a link in a notification sees they are in AlertifyPro, on a phone too.
+const ackPageStyle = `:root{--bg:#f6f7f9;--surface:#fff;--text:#1b1f24;--muted:#5b6572;--border:#d5dae0;--accent:#2456d6;--accent-text:#fff;--focus:#f5a300;color-scheme:light}
+@media (prefers-color-scheme:dark){:root{--bg:#0f1217;--surface:#171b22;--text:#e6e9ee;--muted:#9aa4b2;--border:#2e3541;--accent:#6d97ff;--accent-text:#0b0e13;--focus:#ffbf3c;color-scheme:dark}}
+*{box-sizing:border-box}html,body{margin:0;background:var(--bg);color:var(--text);font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif}
+main{max-width:30rem;margin:8vh auto;padding:0 1rem}.brand{font-weight:700;font-size:1.1rem;margin:0 0 1rem}
+.card{background:var(--surface);border:1px solid var(--border);border-radius:6px;padding:1.5rem;box-shadow:0 1px 2px rgb(0 0 0/8%)}
+h1{font-size:1.4rem;margin:0 0 .5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:1rem 0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
+a{color:var(--accent)}.btn{font:inherit;padding:.5rem 1rem;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:var(--accent-text);cursor:pointer}
+.btn:hover{filter:brightness(1.08)}:focus-visible{outline:3px solid var(--focus);outline-offset:2px}.muted{color:var(--muted)}`
+
 // writeAckPage answers with the page. The form has no action, so it posts to the URL
-// the page was opened with, token included, wherever the appliance is mounted.
-func writeAckPage(c *gin.Context, status int, p ackPage) {
+// the page was opened with, token included, wherever the appliance is mounted; the link
+// to the alert is relative for the same reason (…/api/v1/alerts/{id}/ack → …/alerts/{id}).
+func writeAckPage(c *gin.Context, status int, p ackPage, alertID string) {
 	e := html.EscapeString
 	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark"><title>` + e(p.title) + ` · AlertifyPro</title><style>` + ackPageStyle + `</style></head>
+<body><main><p class="brand">AlertifyPro</p><div class="card"><h1>` + e(p.title) + `</h1><p>` + e(p.message) + `</p>`)
 	if len(p.facts) > 0 {
 		b.WriteString("<dl>")
 		for _, f := range p.facts {
@@ -61,8 +79,17 @@ func writeAckPage(c *gin.Context, status int, p ackPage) {
 		b.WriteString("</dl>")
 	}
 	if p.button {
-		b.WriteString(`<form method="post"><button type="submit">Acknowledge</button></form>`)
+		b.WriteString(`<form method="post"><button type="submit" class="btn">Acknowledge</button></form>`)
 	}
-	writeHTMLNotice(c, status, p.title, p.message, b.String(),
-		"dt{font-weight:600}dd{margin:0 0 .5rem}button{font:inherit;padding:.5rem 1rem}", ackPageCSP)
+	if alertID != "" {
+		b.WriteString(`<p class="muted"><a href="../../../../alerts/` + e(url.PathEscape(alertID)) + `">Open the alert in AlertifyPro</a> (you may need to log in).</p>`)
+	}
+	b.WriteString("</div></main></body></html>\n")
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", ackPageCSP)
+	c.Data(status, "text/html; charset=utf-8", []byte(b.String()))
 }

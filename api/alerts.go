@@ -60,14 +60,14 @@ func (h *alertHandlers) list(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return respondCursorPage(c, alerts, next, newAlertView)
+	return respondCursorPage(c, alerts, next, h.alertViewer())
 }
 
 // alerts is the resource the alert routes read through; alerts change only through the
 // Alerter, never through resource writes.
 func (h *alertHandlers) alerts() resource[store.Alert, alertView] {
 	return resource[store.Alert, alertView]{base: h.base, load: h.store.Alert,
-		id: func(a *store.Alert) string { return a.ID }, view: newAlertView}
+		id: func(a *store.Alert) string { return a.ID }, view: h.alertViewer()}
 }
 
 // get answers one alert of the active organization.
@@ -123,7 +123,7 @@ func (h *alertHandlers) act(c *gin.Context, event string, change func(orgID, id,
 	if err != nil {
 		return h.alertConflict(a.org.ID, cur.ID, err)
 	}
-	c.JSON(http.StatusOK, newAlertView(alert))
+	c.JSON(http.StatusOK, h.alertViewer()(alert))
 	return nil
 }
 
@@ -167,6 +167,6 @@ func (h *alertHandlers) addNote(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, newAlertView(alert))
+	c.JSON(http.StatusCreated, h.alertViewer()(alert))
 	return nil
 }

@@ -9,7 +9,9 @@ import (
 // alertKeys is the exact key set of the SPEC §3.10 object.
 var alertKeys = []string{"id", "organization_id", "service_id", "service_name", "heartbeat_id", "alert_rule_id",
 	"severity", "title", "message", "status", "fired_at", "acknowledged_at", "acknowledged_by", "resolved_at",
-	"resolved_by", "last_check_at", "failure_count", "escalation_level", "notes"}
+	"resolved_by", "last_check_at", "failure_count", "escalation_level", "notes",
+	// Beside the SPEC §3.10 IDs, the people's names (the UI never shows a UUID).
+	"acknowledged_by_name", "resolved_by_name"}
 
 func TestAlertsReadAndFilter(t *testing.T) {
 	e, _ := newAlertEnv(t)

@@ -12,25 +12,29 @@ import (
 // organization's default rule opened (store.DefaultRuleID), which no rule object stands
 // behind. The engine's own state (due times, cycle, hold) is never shown.
 type alertView struct {
-	ID              string          `json:"id"`
-	OrganizationID  string          `json:"organization_id"`
-	ServiceID       *string         `json:"service_id"`
-	ServiceName     *string         `json:"service_name"`
-	HeartbeatID     *string         `json:"heartbeat_id"`
-	AlertRuleID     *string         `json:"alert_rule_id"`
-	Severity        string          `json:"severity"`
-	Title           string          `json:"title"`
-	Message         string          `json:"message"`
-	Status          string          `json:"status"`
-	FiredAt         time.Time       `json:"fired_at"`
-	AcknowledgedAt  *time.Time      `json:"acknowledged_at"`
-	AcknowledgedBy  *string         `json:"acknowledged_by"`
-	ResolvedAt      *time.Time      `json:"resolved_at"`
-	ResolvedBy      *string         `json:"resolved_by"`
-	LastCheckAt     *time.Time      `json:"last_check_at"`
-	FailureCount    int             `json:"failure_count"`
-	EscalationLevel int             `json:"escalation_level"`
-	Notes           []alertNoteView `json:"notes"`
+	ID             string     `json:"id"`
+	OrganizationID string     `json:"organization_id"`
+	ServiceID      *string    `json:"service_id"`
+	ServiceName    *string    `json:"service_name"`
+	HeartbeatID    *string    `json:"heartbeat_id"`
+	AlertRuleID    *string    `json:"alert_rule_id"`
+	Severity       string     `json:"severity"`
+	Title          string     `json:"title"`
+	Message        string     `json:"message"`
+	Status         string     `json:"status"`
+	FiredAt        time.Time  `json:"fired_at"`
+	AcknowledgedAt *time.Time `json:"acknowledged_at"`
+	AcknowledgedBy *string    `json:"acknowledged_by"`
+	ResolvedAt     *time.Time `json:"resolved_at"`
+	ResolvedBy     *string    `json:"resolved_by"`
+	// AcknowledgedByName and ResolvedByName name those people (the UI never shows a
+	// UUID); null when nobody did, or the account is gone.
+	AcknowledgedByName *string         `json:"acknowledged_by_name"`
+	ResolvedByName     *string         `json:"resolved_by_name"`
+	LastCheckAt        *time.Time      `json:"last_check_at"`
+	FailureCount       int             `json:"failure_count"`
+	EscalationLevel    int             `json:"escalation_level"`
+	Notes              []alertNoteView `json:"notes"`
 	// FailingRegions names the probe locations whose failures fired the alert of a
 	// service checked from several locations (SPEC §8).
 	FailingRegions []string `json:"failing_regions,omitempty"`
@@ -44,7 +48,9 @@ type alertView struct {
 type alertNoteView struct {
 	At     time.Time `json:"at"`
 	UserID string    `json:"user_id"`
-	Text   string    `json:"text"`
+	// UserName names the note's author (null when the account is gone).
+	UserName *string `json:"user_name"`
+	Text     string  `json:"text"`
 }
 
 func newAlertView(a *store.Alert) alertView {

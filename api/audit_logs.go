@@ -35,6 +35,9 @@ type auditActorView struct {
 	ID    string `json:"id"`
 	Email string `json:"email"`
 	IP    string `json:"ip"`
+	// Name is the acting user's name, so the log never shows a UUID; absent for an API
+	// key or the system, and when the account is gone.
+	Name *string `json:"name,omitempty"`
 }
 
 type auditResourceView struct {
@@ -94,7 +97,14 @@ func (h *auditHandlers) list(c *gin.Context) error {
 		setNextCursor(c, next)
 		return h.writeCSV(c, viewsOf(entries, newAuditEntryView))
 	}
-	return respondCursorPage(c, entries, next, newAuditEntryView)
+	people := newPeopleNames(h.store)
+	return respondCursorPage(c, entries, next, func(e *store.AuditEntry) auditEntryView {
+		v := newAuditEntryView(e)
+		if e.Actor.Type == "user" {
+			v.Actor.Name = people.of(e.Actor.ID)
+		}
+		return v
+	})
 }
 
 // auditQueryTime reads an optional RFC 3339 query parameter; a malformed value

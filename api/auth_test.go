@@ -201,8 +201,9 @@ func TestRegistrationModes(t *testing.T) {
 		t.Fatalf("membership %+v, %v", m, err)
 	}
 	orgs, err := e.db.UserOrganizations(bob.UserID)
-	if err != nil || len(orgs) != 2 {
-		t.Fatalf("bob belongs to %d organizations (%v), want own + inviting", len(orgs), err)
+	// SPEC §3.1: an invited sign-up joins only the inviting organization (no spare one of its own).
+	if err != nil || len(orgs) != 1 || orgs[0].Organization.ID != root.OrgID {
+		t.Fatalf("bob belongs to %d organizations (%v), want only the inviting one", len(orgs), err)
 	}
 	authWantEvent(t, e, root.OrgID, "member.added")
 

@@ -28,13 +28,15 @@ const (
 // invitationView is an invitation as admins see it: never its token or
 // digest, which would let anyone who reads the list join.
 type invitationView struct {
-	ID        string    `json:"id"`
-	Email     string    `json:"email"`
-	Role      string    `json:"role"`
-	Status    string    `json:"status"` // invited | expired
-	InvitedBy string    `json:"invited_by"`
-	CreatedAt time.Time `json:"created_at"`
-	ExpiresAt time.Time `json:"expires_at"`
+	ID        string `json:"id"`
+	Email     string `json:"email"`
+	Role      string `json:"role"`
+	Status    string `json:"status"` // invited | expired
+	InvitedBy string `json:"invited_by"`
+	// InvitedByName names the inviter (null when the account is gone).
+	InvitedByName *string   `json:"invited_by_name"`
+	CreatedAt     time.Time `json:"created_at"`
+	ExpiresAt     time.Time `json:"expires_at"`
 }
 
 func newInvitationView(inv *store.Invitation, now time.Time) invitationView {
@@ -106,9 +108,14 @@ func (h *memberHandlers) mailInvitation(c *gin.Context, inv *store.Invitation, l
 
 func (h *memberHandlers) listInvitations(c *gin.Context) error {
 	orgID, now := actorOf(c).org.ID, h.now()
+	people := newPeopleNames(h.store)
 	return respondList(c, func(q store.ListQuery) ([]store.Invitation, string, error) {
 		return h.store.ListInvitations(orgID, q, nil)
-	}, func(inv *store.Invitation) invitationView { return newInvitationView(inv, now) })
+	}, func(inv *store.Invitation) invitationView {
+		v := newInvitationView(inv, now)
+		v.InvitedByName = people.of(inv.InvitedBy)
+		return v
+	})
 }
 
 func (h *memberHandlers) revokeInvitation(c *gin.Context) error {

@@ -91,7 +91,7 @@ func TestInvitationsCreateListRevoke(t *testing.T) {
 	// The invitee registers with the token: the account joins A with the
 	// invited role and the invitation is consumed.
 	u := &store.User{Email: "new.person@example.com", FullName: "New Person", PasswordHash: "x"}
-	if _, err := e.db.RegisterInvited(u, &store.Organization{Name: "New's Organization"}, &store.Membership{}, crypto.Digest(tok), nil, nil); err != nil {
+	if _, err := e.db.RegisterInvited(u, crypto.Digest(tok), nil, nil); err != nil {
 		t.Fatalf("RegisterInvited: %v", err)
 	}
 	wantRole(t, e, f.owner.OrgID, u.ID, roleResponder)

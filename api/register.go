@@ -30,14 +30,12 @@ func errInvalidInvitation() *Error {
 	return errValidation(map[string]string{"invite_token": "is invalid or has expired"})
 }
 
-// register creates an account, its own organization ("<full_name>'s
-// Organization", plan free — enterprise for the instance admin's —, the caller as owner) and, with an invite_token,
-// the membership the invitation offers, all in one transaction.
-//
-// Without an invitation the token, org_id and organization of the answer are
-// the new organization. With one they are the INVITING organization: the
-// person followed a link to join that team and expects to land in it; their
-// own organization stays reachable through the profile and ?org=.
+// register creates an account and, without an invite_token, its own organization
+// ("<full_name>'s Organization", plan DEFAULT_PLAN — enterprise for the instance admin's —,
+// the caller as owner), in one transaction. With an invite_token the account joins only the
+// inviting organization with the invited role (SPEC §3.1): the person followed a link to
+// join that team, and a spare organization of their own would only confuse them. The
+// token, org_id and organization of the answer are the organization the account landed in.
 func (h *authHandlers) register(c *gin.Context) error {
 	d, err := h.guard.beginRegistration(clientBucket(c))
 	setRateHeaders(c, d)
@@ -84,23 +82,37 @@ func (h *authHandlers) register(c *gin.Context) error {
 		return err
 	}
 	user := &store.User{ID: store.NewID(), Email: email, FullName: fullName, PasswordHash: hash}
-	name := fullName + "'s Organization"
-	org := &store.Organization{Name: name, Slug: slugify(name), PlanType: planFree,
-		MaxServices: limitsOf(planFree).MaxServices, Settings: store.DefaultOrgSettings()}
 	setUserActor(c, user) // the new account is the actor of its own registration
 	registered := audited(h.auditEntry(c, "auth.registered", userResource(user), nil))
-	var joined *store.Change
 	if invited != nil {
 		// An invitation is never edited, only consumed or replaced, so the one checked
 		// above is the one the store consumes (or the write fails).
-		joined = audited(h.auditEntry(c, "member.added", userResource(user),
+		joined := audited(h.auditEntry(c, "member.added", userResource(user),
 			map[string]any{"role": invited.Role, "via": "invitation", "invitation_id": invited.ID}))
+		inv, err := h.store.RegisterInvited(user, digest, registered, joined)
+		if errors.Is(err, store.ErrNotFound) {
+			// Used or revoked meanwhile: told apart from no other bad invitation.
+			return errInvalidInvitation()
+		} else if err != nil {
+			return err
+		}
+		org, err := h.store.Organization(inv.OrgID)
+		if err != nil {
+			return err
+		}
+		return h.registered(c, user, org)
 	}
-	inv, err := h.insert(user, org, digest, registered, joined)
-	if err != nil {
+	name := fullName + "'s Organization"
+	plan := h.cfg.DefaultPlan
+	if plan == "" {
+		plan = planFree
+	}
+	org := &store.Organization{Name: name, Slug: slugify(name), PlanType: plan,
+		MaxServices: limitsOf(plan).MaxServices, Settings: store.DefaultOrgSettings()}
+	if err := h.insert(user, org, registered); err != nil {
 		return err
 	}
-	return h.registered(c, user, org, inv)
+	return h.registered(c, user, org)
 }
 
 // checkInvitation returns the live invitation digest names if it was issued
@@ -138,28 +150,18 @@ func (h *authHandlers) freeRegistration() (bool, error) {
 	}
 }
 
-// insert writes the account (and consumes the invitation when digest is
-// set) with the audit entries registered (in the new organization) and
-// joined (in the inviting one). In first-user mode it re-checks, under
-// registerMu, that nobody registered since freeRegistration said yes.
-func (h *authHandlers) insert(user *store.User, org *store.Organization, digest []byte, registered, joined *store.Change) (*store.Invitation, error) {
-	owner := &store.Membership{Role: roleOwner}
-	if digest != nil {
-		inv, err := h.store.RegisterInvited(user, org, owner, digest, registered, joined)
-		if errors.Is(err, store.ErrNotFound) {
-			// Used or revoked meanwhile: told apart from no other bad invitation.
-			return nil, errInvalidInvitation()
-		}
-		return inv, err
-	}
+// insert writes the account and its own organization with the audit entry registered. In
+// first-user mode it re-checks, under registerMu, that nobody registered since
+// freeRegistration said yes.
+func (h *authHandlers) insert(user *store.User, org *store.Organization, registered *store.Change) error {
 	h.registerMu.Lock()
 	defer h.registerMu.Unlock()
 	if free, err := h.freeRegistration(); err != nil {
-		return nil, err
+		return err
 	} else if !free {
-		return nil, errRegistrationClosed()
+		return errRegistrationClosed()
 	}
-	return nil, h.store.RegisterFirstAs(user, org, owner, registered, unlimitedPlan)
+	return h.store.RegisterFirstAs(user, org, &store.Membership{Role: roleOwner}, registered, unlimitedPlan)
 }
 
 // unlimitedPlan puts the instance admin's own first organization on enterprise (SPEC §2.2):
@@ -168,16 +170,8 @@ func unlimitedPlan(org *store.Organization) {
 	org.PlanType, org.MaxServices = planEnterprise, limitsOf(planEnterprise).MaxServices
 }
 
-// registered issues the token and answers 201.
-func (h *authHandlers) registered(c *gin.Context, user *store.User, own *store.Organization, inv *store.Invitation) error {
-	landing := own
-	if inv != nil {
-		invOrg, err := h.store.Organization(inv.OrgID)
-		if err != nil {
-			return err
-		}
-		landing = invOrg
-	}
+// registered issues the token for the organization the account landed in and answers 201.
+func (h *authHandlers) registered(c *gin.Context, user *store.User, landing *store.Organization) error {
 	token, err := h.tokens.Issue(user.ID, landing.ID, user.Email, user.TokenVersion)
 	if err != nil {
 		return err

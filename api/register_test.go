@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/alertifypro/alertifypro/config"
 )
 
 // TestRegisterInvitationOfAnotherEmailLooksBogus: registering with a real
@@ -71,6 +73,32 @@ func TestRegisterInstanceAdminOrganizationIsUnlimited(t *testing.T) {
 			"check_type": "HTTP", "endpoint": "https://example.com/"})
 		if rec.Code != 201 {
 			t.Fatalf("the instance admin's service %d: %d %s", i+1, rec.Code, rec.Body.String())
+		}
+	}
+}
+
+// TestRegisterUsesDefaultPlan: SPEC §2.2 — organizations created by registration get
+// DEFAULT_PLAN (and its service cap); the instance admin's first one stays enterprise.
+func TestRegisterUsesDefaultPlan(t *testing.T) {
+	e := newTestEnv(t, func(c *config.Config) { c.RegistrationMode, c.DefaultPlan = "open", "starter" })
+	var orgs []string
+	for _, email := range []string{"admin@example.com", "second@example.com"} {
+		rec := e.do("POST", "/api/v1/auth/register", "", registerBody(email, "Someone", "s3cret-enough"))
+		if rec.Code != 201 {
+			t.Fatalf("register %s: %d %s", email, rec.Code, rec.Body.String())
+		}
+		orgs = append(orgs, decode[registerResponse](t, rec).OrgID)
+	}
+	for i, want := range []struct {
+		plan string
+		max  int
+	}{{"enterprise", -1}, {"starter", 25}} {
+		org, err := e.db.Organization(orgs[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if org.PlanType != want.plan || org.MaxServices != want.max {
+			t.Errorf("organization %d: plan %q max_services %d, want %q %d", i, org.PlanType, org.MaxServices, want.plan, want.max)
 		}
 	}
 }

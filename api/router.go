@@ -99,6 +99,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/auth/mfa/passkey", h(mfa.beginMFAPasskey))
 	v1.POST("/auth/passkey/begin", h(mfa.beginPasskeyLogin))
 	v1.POST("/auth/passkey/finish", h(mfa.finishPasskeyLogin))
+	v1.POST("/auth/invitation", h(authH.previewInvitation))
 	// The e-mail change link: the mailed token is the proof; GET shows a page, POST confirms.
 	v1.GET("/profile/email/confirm", h(emailLnk.page))
 	v1.POST("/profile/email/confirm", h(emailLnk.confirm))
@@ -216,6 +217,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 
 	in.GET("/alerts", require(permRead), h(alerts.list))
 	in.GET("/alerts/:id", require(permRead), h(alerts.get))
+	in.GET("/alerts/:id/deliveries", require(permRead), h(alerts.deliveries))
 	in.POST("/alerts/:id/acknowledge", require(permRespond), h(alerts.acknowledge))
 	in.POST("/alerts/:id/resolve", require(permRespond), h(alerts.resolve))
 	in.POST("/alerts/:id/notes", require(permRespond), h(alerts.addNote))

@@ -19,6 +19,14 @@ const (
 	RegistrationClosed    = "closed"
 )
 
+// Plans accepted in DEFAULT_PLAN (SPEC §2.2).
+const (
+	PlanFree         = "free"
+	PlanStarter      = "starter"
+	PlanProfessional = "professional"
+	PlanEnterprise   = "enterprise"
+)
+
 // Egress policies accepted in EGRESS_POLICY.
 const (
 	EgressPrivate = "private"
@@ -54,6 +62,7 @@ type Config struct {
 	// BaseURL is stored without a trailing slash so callers can append paths.
 	BaseURL          string `split_words:"true" default:"http://localhost:3001" desc:"public URL used in links (notifications, status pages, invitations)"`
 	RegistrationMode string `split_words:"true" default:"first-user" desc:"who may sign up without an invitation: open, first-user or closed"`
+	DefaultPlan      string `split_words:"true" default:"free" desc:"plan of organizations created by registration: free, starter, professional or enterprise (the instance admin's first organization is enterprise)"`
 
 	LocationName string `split_words:"true" default:"local" desc:"name (slug) of the appliance's own probe location"`
 

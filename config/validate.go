@@ -69,6 +69,7 @@ func (c *Config) problems(secretsPending bool) []problem {
 		add("BASE_URL", "%s", msg)
 	}
 	checkEnum(add, "REGISTRATION_MODE", c.RegistrationMode, RegistrationOpen, RegistrationFirstUser, RegistrationClosed)
+	checkEnum(add, "DEFAULT_PLAN", c.DefaultPlan, PlanFree, PlanStarter, PlanProfessional, PlanEnterprise)
 	if !ValidLocationName(c.LocationName) {
 		add("LOCATION_NAME", "must be 2 to 60 characters of a-z, 0-9 and inner dashes, such as local or home-lab (got %q)", c.LocationName)
 	}
@@ -108,7 +109,7 @@ func (c *Config) problems(secretsPending bool) []problem {
 // normalize lower-cases enum values, trims list entries and drops empty ones, turns bare IP
 // addresses in CIDR lists into single-address prefixes, and strips BASE_URL's trailing slash.
 func (c *Config) normalize() {
-	for _, s := range []*string{&c.RegistrationMode, &c.LocationName, &c.EgressPolicy, &c.SMTPTLS, &c.LogLevel, &c.LogFormat} {
+	for _, s := range []*string{&c.RegistrationMode, &c.DefaultPlan, &c.LocationName, &c.EgressPolicy, &c.SMTPTLS, &c.LogLevel, &c.LogFormat} {
 		*s = strings.ToLower(strings.TrimSpace(*s))
 	}
 	c.BaseURL = strings.TrimRight(strings.TrimSpace(c.BaseURL), "/")

@@ -20,6 +20,7 @@ var badValues = []badValue{
 	{"BCRYPT_COST", "3"},
 	{"BASE_URL", "ftp://example.com"},
 	{"REGISTRATION_MODE", "invite-only"},
+	{"DEFAULT_PLAN", "gold"},
 	{"LOCATION_NAME", "eu west"},
 	{"EGRESS_POLICY", "none"},
 	{"EGRESS_ALLOW_CIDRS", "10.0.0.0/8,10.0.0.0/33"},

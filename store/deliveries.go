@@ -16,7 +16,8 @@ type DeliveryLog struct {
 	Kind       string    `json:"kind"`
 	TargetID   string    `json:"target_id"`
 	Event      string    `json:"event"`
-	Attempt    int       `json:"attempt"` // 1 for the first attempt
+	AlertID    string    `json:"alert_id,omitempty"` // the alert the notification is about, if any
+	Attempt    int       `json:"attempt"`            // 1 for the first attempt
 	At         time.Time `json:"at"`
 	StatusCode int       `json:"status_code"`     // HTTP status, 0 for none
 	Response   string    `json:"response"`        // first MaxDeliveryResponse characters
@@ -48,8 +49,12 @@ type DeliveryFilter struct {
 	TargetID string
 	Event    string
 	EntryID  string
-	Limit    int
-	Cursor   string
+	AlertID  string
+	// Since stops the scan at entries older than it (the log is time-ordered): an alert's
+	// deliveries are never older than the alert.
+	Since  time.Time
+	Limit  int
+	Cursor string
 }
 
 // appendDelivery adds log for entry e inside a write transaction; identity fields come
@@ -62,7 +67,7 @@ func (db *DB) appendDelivery(tx txn, e *OutboxEntry, log DeliveryLog) error {
 		log.At = db.stamp()
 	}
 	log.At = log.At.UTC()
-	log.EntryID, log.OrgID, log.Kind, log.TargetID, log.Event = e.ID, e.OrgID, e.Kind, e.TargetID, e.Event
+	log.EntryID, log.OrgID, log.Kind, log.TargetID, log.Event, log.AlertID = e.ID, e.OrgID, e.Kind, e.TargetID, e.Event, e.AlertID
 	log.Response = firstChars(log.Response, MaxDeliveryResponse)
 	log.Error = clampText(log.Error, maxOutboxErrorLen)
 	b, err := orgSub(tx, e.OrgID, subDeliveries)
@@ -88,6 +93,9 @@ func (db *DB) Deliveries(orgID string, f DeliveryFilter) (logs []DeliveryLog, ne
 		return nil, "", err
 	}
 	p := logPage{cursor: lc, upper: upper, limit: pageLimit(f.Limit), describe: "delivery log"}
+	if !f.Since.IsZero() {
+		p.since = uint64(f.Since.UnixNano())
+	}
 	err = db.view(func(tx txn) error {
 		b, err := orgSub(tx, orgID, subDeliveries)
 		if err != nil {
@@ -105,7 +113,8 @@ func (db *DB) Deliveries(orgID string, f DeliveryFilter) (logs []DeliveryLog, ne
 // matches applies the filter's fields.
 func (f *DeliveryFilter) matches(l *DeliveryLog) bool {
 	return (f.Kind == "" || l.Kind == f.Kind) && (f.TargetID == "" || l.TargetID == f.TargetID) &&
-		(f.Event == "" || l.Event == f.Event) && (f.EntryID == "" || l.EntryID == f.EntryID)
+		(f.Event == "" || l.Event == f.Event) && (f.EntryID == "" || l.EntryID == f.EntryID) &&
+		(f.AlertID == "" || l.AlertID == f.AlertID)
 }
 
 // PruneDeliveries deletes the organization's delivery logs older than before, at most 1000

@@ -124,27 +124,26 @@ func (db *DB) AcceptInvitation(digest []byte, userID string, change *Change) (*I
 	return &inv, nil
 }
 
-// RegisterInvited is Register plus AcceptInvitation in one transaction: the
-// new account gets its own organization and joins the inviting one, or
-// nothing is written at all. registered, if any, is recorded in the new
-// organization and joined in the inviting one.
-func (db *DB) RegisterInvited(u *User, org *Organization, owner *Membership, digest []byte, registered, joined *Change) (*Invitation, error) {
+// RegisterInvited creates the account and accepts the invitation in one transaction, or
+// writes nothing at all. The account joins only the inviting organization with the invited
+// role (SPEC §3.1): an invitee should not find a spare organization they never asked for.
+// registered and joined, if any, are recorded in the inviting organization.
+func (db *DB) RegisterInvited(u *User, digest []byte, registered, joined *Change) (*Invitation, error) {
 	var inv Invitation
 	err := db.update("", nil, func(tx txn) error {
-		// The inviting organization becomes the default one (the first by
-		// join time, which login picks): an invited person expects to land
-		// in the team that invited them, not in their own empty organization.
-		joinedAt := db.stamp()
-		if owner.JoinedAt.IsZero() {
-			owner.JoinedAt = joinedAt.Add(time.Microsecond)
-		}
-		if err := db.registerTx(tx, u, org, owner, nil); err != nil {
+		if err := db.insertUser(tx, u); err != nil {
 			return err
 		}
-		if err := db.acceptInvitation(tx, digest, u.ID, &inv, joinedAt); err != nil {
+		// An invitation implies an account already exists, so this one is never the
+		// instance admin.
+		u.IsInstanceAdmin = false
+		if err := putJSON(tx.Bucket([]byte(bucketUsers)), []byte(u.ID), u); err != nil {
 			return err
 		}
-		if err := db.record(tx, org.ID, registered); err != nil {
+		if err := db.acceptInvitation(tx, digest, u.ID, &inv, time.Time{}); err != nil {
+			return err
+		}
+		if err := db.record(tx, inv.OrgID, registered); err != nil {
 			return err
 		}
 		return db.record(tx, inv.OrgID, joined)

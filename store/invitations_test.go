@@ -38,7 +38,7 @@ func TestInvitationLifecycle(t *testing.T) {
 	}
 
 	u := &User{Email: "new@example.com", FullName: "New", PasswordHash: "x"}
-	got, err := db.RegisterInvited(u, &Organization{Name: "New's Organization"}, &Membership{}, digestOf("tok-2"), nil, nil)
+	got, err := db.RegisterInvited(u, digestOf("tok-2"), nil, nil)
 	if err != nil {
 		t.Fatalf("RegisterInvited: %v", err)
 	}
@@ -50,8 +50,8 @@ func TestInvitationLifecycle(t *testing.T) {
 		t.Fatalf("invitation not consumed: %v", err)
 	}
 	orgs, _ := db.UserOrganizations(u.ID)
-	if len(orgs) != 2 || orgs[0].Organization.ID != org.ID {
-		t.Fatalf("invited user's organizations = %+v; want 2 with the inviting one first (the login default)", orgs)
+	if len(orgs) != 1 || orgs[0].Organization.ID != org.ID {
+		t.Fatalf("invited user's organizations = %+v; want only the inviting one (SPEC §3.1)", orgs)
 	}
 }
 
@@ -59,7 +59,7 @@ func TestRegisterInvitedUnknownTokenWritesNothing(t *testing.T) {
 	db := openTestDB(t)
 	mustRegister(t, db, "owner@example.com", "Owner")
 	u := &User{Email: "x@example.com", FullName: "X", PasswordHash: "x"}
-	if _, err := db.RegisterInvited(u, &Organization{Name: "X"}, &Membership{}, digestOf("nope"), nil, nil); !errors.Is(err, ErrNotFound) {
+	if _, err := db.RegisterInvited(u, digestOf("nope"), nil, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("RegisterInvited with unknown token = %v, want ErrNotFound", err)
 	}
 	if _, err := db.UserByEmail("x@example.com"); !errors.Is(err, ErrNotFound) {

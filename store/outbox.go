@@ -20,6 +20,9 @@ type OutboxEntry struct {
 	Kind     string `json:"kind"`      // OutboxKindChannel, OutboxKindWebhook, OutboxKindEmail or OutboxKindSubscriber
 	TargetID string `json:"target_id"` // channel or webhook id, an e-mail address, or SubscriberTarget
 	Event    string `json:"event"`     // "alert.fired", "monitor.down", ...
+	// AlertID is the alert the notification is about, if any: its delivery logs carry it,
+	// so an alert's page can show whom it reached (its timeline).
+	AlertID string `json:"alert_id,omitempty"`
 	// Notification is the encoded notify.Notification; the store does not look inside.
 	// Its ID should be the entry's ID: receivers use it to drop duplicates.
 	Notification  json.RawMessage `json:"notification"`

@@ -59,8 +59,7 @@ func (db *DB) RegisterFirstAs(u *User, org *Organization, owner *Membership, cha
 	})
 }
 
-// registerTx is Register's body, shared with RegisterInvited (which passes no asFirst: an
-// invitation implies an account already exists).
+// registerTx is Register's body: the account, its organization and the owner membership.
 func (db *DB) registerTx(tx txn, u *User, org *Organization, owner *Membership, asFirst func(*Organization)) error {
 	users := tx.Bucket([]byte(bucketUsers))
 	k, _ := users.Cursor().First()

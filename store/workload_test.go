@@ -108,7 +108,7 @@ func (w *workload) tenancy() *setup {
 	_, err = w.db.AcceptInvitation(crypto.Digest("inv-carol"), s.carol.ID, audit("member.added", "member", s.carol.ID))
 	w.must(err)
 	dave := &store.User{Email: "dave@example.com", FullName: "Dave", PasswordHash: "$2a$04$x"}
-	_, err = w.db.RegisterInvited(dave, &store.Organization{Name: "Dave"}, &store.Membership{}, crypto.Digest("inv-dave"), nil,
+	_, err = w.db.RegisterInvited(dave, crypto.Digest("inv-dave"), nil,
 		audit("member.added", "member", ""))
 	w.must(err)
 	_, err = w.db.SetMemberRole(s.org.ID, s.carol.ID, "admin", audit("member.role_changed", "member", s.carol.ID))

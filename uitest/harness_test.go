@@ -301,6 +301,7 @@ func (b *browser) waitText(s string, d ...time.Duration) {
 func (b *browser) fill(name, value string) {
 	b.t.Helper()
 	sel := chromedp.CSS(fmt.Sprintf(`[name=%q]`, name))
+	b.openDetails(fmt.Sprintf(`document.querySelector('[name=%q]')`, name))
 	b.run("fill "+name, chromedp.WaitVisible(sel))
 	// Empty it the way the app sees it (an input event), then type like a user.
 	evalJS[bool](b, fmt.Sprintf(`(() => { const el = document.querySelector('[name=%q]'); el.value = '';
@@ -311,6 +312,7 @@ func (b *browser) fill(name, value string) {
 // choose selects an option of the <select> named name and fires its change event.
 func (b *browser) choose(name, value string) {
 	b.t.Helper()
+	b.openDetails(fmt.Sprintf(`document.querySelector('[name=%q]')`, name))
 	b.run("choose "+name, chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[name=%q]`, name))))
 	js := fmt.Sprintf(`(() => { const s = document.querySelector('[name=%q]'); s.value = %q;
 		s.dispatchEvent(new Event('change', {bubbles: true})); return s.value === %q; })()`, name, value, value)
@@ -322,14 +324,26 @@ func (b *browser) choose(name, value string) {
 // click clicks the first visible button or link whose text is exactly label.
 func (b *browser) click(label string) {
 	b.t.Helper()
-	xp := chromedp.Search(fmt.Sprintf(`//*[self::button or self::a][normalize-space()=%q]`, label))
+	path := fmt.Sprintf(`//*[self::button or self::a][normalize-space()=%q]`, label)
+	b.openDetails(fmt.Sprintf(`document.evaluate(%q, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue`, path))
+	xp := chromedp.Search(path)
 	b.run("click "+label, chromedp.WaitVisible(xp), chromedp.Click(xp))
 }
 
 // clickSel clicks the first element matching a CSS selector.
 func (b *browser) clickSel(sel string) {
 	b.t.Helper()
+	b.openDetails(fmt.Sprintf(`document.querySelector(%q)`, sel))
 	b.run("click "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)))
+}
+
+// openDetails opens the closed <details> around the element expr finds (a disclosure such
+// as the service form's "Advanced"), as a user opens it to reach a field inside. Nothing
+// happens when there is no such element (yet) or it is not inside a closed one.
+func (b *browser) openDetails(expr string) {
+	b.t.Helper()
+	evalJS[bool](b, `(() => { const el = `+expr+`; const d = el && el.tagName !== 'SUMMARY' && el.closest('details:not([open])');
+		if (d) d.querySelector('summary').click(); return true; })()`)
 }
 
 // evalJS evaluates a JS expression in the page and returns its value as T.

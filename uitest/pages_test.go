@@ -99,9 +99,10 @@ func TestEveryAreaRenders(t *testing.T) {
 	b.click("Log out")
 	b.waitText("Log in")
 	b.open(link[strings.Index(link, "/invite?"):])
-	b.click("Sign up with this invitation")
+	// The landing names the organization, the inviter and the role, and signs up right there
+	// with the invited address locked (invitation_test.go checks it in detail).
+	b.waitText("Grace Hopper invites you to join Grace Hopper's Organization as Responder")
 	b.fill("full_name", "Bob")
-	b.fill("email", "bob@example.com")
 	b.fill("password", "correct horse battery")
 	b.click("Sign up")
 	b.waitFor("Grace's organization selected", `document.querySelector('#org-switcher') && document.querySelector('#org-switcher').selectedOptions[0].textContent.includes("Grace Hopper's Organization (responder)")`, 10*time.Second)

@@ -105,7 +105,8 @@ func TestNewUserScenario(t *testing.T) {
 
 	// Editing round-trips the stored options (the form PUTs back what it read).
 	b.click("Edit")
-	b.waitText("HTTP options")
+	// The HTTP options are under the form's closed "Advanced" part: present, not shown.
+	b.waitFor("the edit form's HTTP options", `[...document.querySelectorAll('legend')].some((l) => l.textContent === 'HTTP options')`, 10*time.Second)
 	b.click("Save changes")
 	b.waitFor("the detail page again", `document.querySelector('.chart') !== null && location.pathname.split('/').length === 3`, 10*time.Second)
 

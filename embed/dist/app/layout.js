@@ -1,13 +1,43 @@
-// Layout: the sidebar with navigation to every area, the organization switcher,
-// the theme toggle and logout, around the current page.
+// Layout: the sidebar with navigation to every area (Alerts with its open count, which
+// also leads the tab title and badges the favicon), the organization switcher, the theme
+// picker and logout, around the current page.
 import { html, useState, useEffect } from './html.js';
 import { navigate } from './router.js';
 import { NAV } from './routes.js';
-import { session } from './api.js';
+import { api, session } from './api.js';
 import { Toasts } from './ui.js';
 import { ThemeToggle } from './theme.js';
+import { ROLE_RANK } from './roles.js';
+import { usePoll } from './poll.js';
+import { setTitleCount } from './title.js';
+import { drawFavicon } from './favicon.js';
 
-const ROLE_RANK = { viewer: 0, responder: 1, member: 2, admin: 3, owner: 4 };
+// OPEN_ALERTS_PAGE is how many open alerts are counted; more show as "99+".
+const OPEN_ALERTS_PAGE = 100;
+
+// useOpenAlerts counts the selected organization's open alerts, every 15 s and at once
+// when an alert is acknowledged or resolved in this tab ('alerts-changed').
+function useOpenAlerts() {
+  const [count, setCount] = useState(0);
+  const org = session.org();
+  const load = async () => {
+    try { setCount((await api.get(`/alerts?status=open&limit=${OPEN_ALERTS_PAGE}`)).length); } catch { /* the next poll tries again */ }
+  };
+  usePoll(load, 15000, [org]);
+  useEffect(() => {
+    window.addEventListener('alerts-changed', load);
+    return () => window.removeEventListener('alerts-changed', load);
+  }, [org]);
+  useEffect(() => { setTitleCount(count); drawFavicon(count); }, [count]);
+  useEffect(() => () => { setTitleCount(0); drawFavicon(0); }, []);
+  return count;
+}
+
+function NavCount({ count }) {
+  if (!count) return null;
+  const shown = count >= OPEN_ALERTS_PAGE ? '99+' : String(count);
+  return html` <span class="nav-count" data-open-alerts=${count}><span aria-hidden="true">${shown}</span><span class="sr-only">(${shown} open)</span></span>`;
+}
 
 // roleIn is the user's role in the selected organization ('' when unknown).
 function roleIn(profile) {
@@ -34,6 +64,7 @@ export function Layout({ profile, pathname, onSwitchOrg, onLogout, children }) {
   const [open, setOpen] = useState(false);
   useEffect(() => setOpen(false), [pathname]);
   const rank = ROLE_RANK[roleIn(profile)] ?? 0;
+  const openAlerts = useOpenAlerts();
   const groups = NAV.filter((g) => !g.adminOnly || profile.is_instance_admin)
     .map((g) => ({ ...g, items: g.items.filter((it) => !it.minRole || rank >= ROLE_RANK[it.minRole]) }));
   return html`<div class="shell">
@@ -46,7 +77,7 @@ export function Layout({ profile, pathname, onSwitchOrg, onLogout, children }) {
       <nav id="main-nav" class="nav" aria-label="Main">
         ${groups.map((g) => html`
           ${g.group && html`<div class="nav-group">${g.group}</div>`}
-          ${g.items.map((it) => html`<a href=${it.href} aria-current=${isCurrent(it.href, pathname) ? 'page' : undefined}>${it.label}</a>`)}
+          ${g.items.map((it) => html`<a href=${it.href} aria-current=${isCurrent(it.href, pathname) ? 'page' : undefined}>${it.label}${it.href === '/alerts' && html`<${NavCount} count=${openAlerts} />`}</a>`)}
         `)}
       </nav>
       <div class="sidebar-foot">

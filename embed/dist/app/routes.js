@@ -73,6 +73,6 @@ export const NAV = [
     { href: '/escalation-policies', label: 'Escalation policies' }, { href: '/maintenance', label: 'Maintenance' }] },
   { group: 'Publish', items: [{ href: '/status-pages', label: 'Status pages' }, { href: '/webhooks', label: 'Webhooks' }] },
   { group: 'Organization', items: [{ href: '/members', label: 'Members' }, { href: '/teams', label: 'Teams' },
-    { href: '/api-keys', label: 'API keys' }, { href: '/audit-log', label: 'Audit log' }, { href: '/configuration', label: 'Configuration', minRole: 'member' }, { href: '/locations', label: 'Locations' }, { href: '/settings', label: 'Settings' }] },
+    { href: '/api-keys', label: 'API keys' }, { href: '/audit-log', label: 'Audit log', minRole: 'admin' }, { href: '/configuration', label: 'Configuration', minRole: 'member' }, { href: '/locations', label: 'Locations' }, { href: '/settings', label: 'Settings' }] },
   { group: 'Instance', adminOnly: true, items: [{ href: '/admin', label: 'Administration' }] },
 ];

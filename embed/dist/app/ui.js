@@ -3,6 +3,7 @@
 import { html, useState, useEffect, useRef } from './html.js';
 import { ApiError } from './api.js';
 import { takeHeadingFocus } from './router.js';
+import { setPageTitle } from './title.js';
 
 // ---- formatters -----------------------------------------------------------
 
@@ -173,7 +174,7 @@ export function useForm(initial) {
 }
 
 export function PageHeader({ title, children, subtitle }) {
-  useEffect(() => { document.title = `${title} · AlertifyPro`; }, [title]);
+  useEffect(() => { setPageTitle(title); }, [title]);
   const h1 = useRef(null);
   useEffect(() => { if (takeHeadingFocus() && h1.current) h1.current.focus({ preventScroll: true }); }, []);
   return html`<header class="page-header">
@@ -214,6 +215,12 @@ const STATUS_LABEL = {
   delivered: 'Delivered', retry: 'Will retry', dead: 'Dead-lettered', permanent: 'Refused',
   online: 'Online', offline: 'Offline', degraded: 'Degraded',
 };
+
+// statusLabel is a status in the app's one vocabulary (Up, Down, Degraded, Maintenance, ...),
+// for filters as well as badges.
+export function statusLabel(status) {
+  return STATUS_LABEL[status] || status;
+}
 
 // StatusBadge shows a status in words and colour (never colour alone).
 export function StatusBadge({ status }) {

@@ -1,23 +1,50 @@
-// Alerts: list with status filter, acknowledge/resolve with an optional note,
-// and the detail with its notes. Polls every 5 s like the dashboard.
-import { html, useState } from '../html.js';
+// Alerts: list with status filter and each alert's reason, acknowledge/resolve (for
+// responders and above), and the detail with its timeline and notes. Polls every 5 s like
+// the dashboard.
+import { html, useState, useRef } from '../html.js';
 import { api } from '../api.js';
 import { usePoll } from '../poll.js';
 import { navigate } from '../router.js';
 import { Field, Button, ErrorBanner, PageHeader, Table, EmptyState, StatusBadge, Loading, toast, fmtTime, fmtAgo, useForm, rowFocus } from '../ui.js';
+import { can, RoleNote } from '../roles.js';
+import { AlertTimeline } from '../alert-timeline.js';
 
 // "open" = firing and acknowledged (api/alerts.go).
 const STATUSES = [['open', 'Open'], ['firing', 'Firing'], ['acknowledged', 'Acknowledged'], ['resolved', 'Resolved'], ['all', 'All']];
 
-function AlertActions({ alert, onDone }) {
+// keepFocus is rowFocus for actions outside a table (the detail page): once the actions
+// have been redrawn, focus goes to the next action left (Resolve after Acknowledge), else
+// to the page's heading — never to the body, where a keyboard user starts over.
+function keepFocus(box) {
+  return () => {
+    const fix = () => {
+      const active = document.activeElement;
+      if (active && active !== document.body && active.isConnected) return;
+      const next = box.current && box.current.isConnected ? box.current.querySelector('button:not([disabled])') : null;
+      const target = next || document.querySelector('main h1');
+      if (target) target.focus();
+    };
+    const main = document.getElementById('main') || document.body;
+    const watch = new MutationObserver(fix);
+    watch.observe(main, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
+    setTimeout(() => watch.disconnect(), 3000);
+    setTimeout(fix, 0);
+  };
+}
+
+function AlertActions({ alert, onDone, org }) {
   const [busy, setBusy] = useState('');
   const [error, setError] = useState(null);
+  const box = useRef(null);
+  if (!can(org, 'responder')) return null;
   async function act(action, label, ev) {
-    const refocus = rowFocus(ev.currentTarget); // acknowledged, the row's Resolve takes focus
+    // In a row, the row's next action takes focus (rowFocus); on the detail page, the next action.
+    const inRow = ev.currentTarget.closest('tr[data-row-key]');
+    const refocus = inRow ? rowFocus(ev.currentTarget) : keepFocus(box);
     setBusy(action); setError(null);
-    try { await api.post(`/alerts/${alert.id}/${action}`); toast(label); refocus(); onDone(); } catch (e) { setError(e); } finally { setBusy(''); }
+    try { await api.post(`/alerts/${alert.id}/${action}`); toast(label); refocus(); onDone(); window.dispatchEvent(new Event('alerts-changed')); } catch (e) { setError(e); } finally { setBusy(''); }
   }
-  return html`<div class="row">
+  return html`<div class="row" ref=${box}>
     ${alert.status === 'firing' && html`<${Button} busy=${busy === 'acknowledge'} onClick=${(e) => act('acknowledge', 'Acknowledged', e)} aria-label=${'Acknowledge ' + alert.title}>Acknowledge<//>`}
     ${alert.status !== 'resolved' && html`<${Button} busy=${busy === 'resolve'} onClick=${(e) => act('resolve', 'Resolved', e)} aria-label=${'Resolve ' + alert.title}>Resolve<//>`}
     ${error && html`<span class="field-error" role="alert">${error.message}</span>`}
@@ -32,7 +59,7 @@ function alertSubject(a) {
   return (a.service_name || '') + regions;
 }
 
-export function Alerts({ query }) {
+export function Alerts({ query, org }) {
   const status = query.get('status') ?? 'open';
   const [list, setList] = useState(null);
   const [error, setError] = useState(null);
@@ -43,22 +70,29 @@ export function Alerts({ query }) {
   return html`<${PageHeader} title="Alerts" subtitle="Refreshes every 5 seconds." />
     <div class="tabs" role="group" aria-label="Filter by status">${STATUSES.map(([k, label]) => html`<button type="button" class="btn btn-small" aria-pressed=${status === k ? 'true' : 'false'} onClick=${() => navigate('/alerts?status=' + k)}>${label}</button>`)}</div>
     <${ErrorBanner} error=${error} />
+    <${RoleNote} org=${org} min="responder" what="acknowledging and resolving alerts" />
     ${list === null ? html`<${Loading} />` : list.length === 0
       ? html`<${EmptyState} title=${status === 'open' ? 'No open alerts' : 'No alerts here'}>${status === 'open' ? 'All quiet. Alerts appear here when a rule fires; set rules up under Alert rules.' : 'Try another status filter.'}<//>`
       : html`<${Table} caption="Alerts" rows=${list} columns=${[
-        { label: 'Alert', render: (a) => html`<a href=${'/alerts/' + a.id}>${a.title}</a><div class="muted">${alertSubject(a)}</div>` },
+        { label: 'Alert', render: (a) => html`<a href=${'/alerts/' + a.id}>${a.title}</a><div class="muted">${alertSubject(a)}</div>${a.message && html`<div class="alert-reason" data-reason>${a.message}</div>`}` },
         { label: 'Status', render: (a) => html`<${StatusBadge} status=${a.status} />` },
         { label: 'Severity', key: 'severity' },
         { label: 'Fired', render: (a) => html`<span title=${fmtTime(a.fired_at)}>${fmtAgo(a.fired_at)}</span>` },
         { label: 'Failures', class: 'num', key: 'failure_count' },
-        { label: 'Actions', render: (a) => html`<${AlertActions} alert=${a} onDone=${load} />` }]} />`}`;
+        ...(can(org, 'responder') ? [{ label: 'Actions', render: (a) => html`<${AlertActions} alert=${a} org=${org} onDone=${load} />` }] : [])]} />`}`;
 }
 
-export function AlertDetail({ params }) {
+export function AlertDetail({ params, org }) {
   const [alert, setAlert] = useState(null);
+  const [deliveries, setDeliveries] = useState([]);
   const [error, setError] = useState(null);
   const note = useForm({ text: '' });
-  const load = async () => { try { setAlert(await api.get('/alerts/' + params.id)); setError(null); } catch (e) { setError(e); } };
+  const load = async () => {
+    try {
+      const [a, d] = await Promise.all([api.get('/alerts/' + params.id), api.get(`/alerts/${params.id}/deliveries`)]);
+      setAlert(a); setDeliveries(d); setError(null);
+    } catch (e) { setError(e); }
+  };
   usePoll(load, 5000, [params.id]);
   async function addNote(e) {
     e.preventDefault();
@@ -69,18 +103,20 @@ export function AlertDetail({ params }) {
     <${ErrorBanner} error=${error} />
     <div class="card"><p>${alert.message}</p><dl class="props">
       <dt>Severity</dt><dd>${alert.severity}</dd><dt>Fired</dt><dd>${fmtTime(alert.fired_at)}</dd>
-      <dt>Acknowledged</dt><dd>${alert.acknowledged_at ? `${fmtTime(alert.acknowledged_at)} by ${alert.acknowledged_by}` : '—'}</dd>
-      <dt>Resolved</dt><dd>${alert.resolved_at ? `${fmtTime(alert.resolved_at)} by ${alert.resolved_by}` : '—'}</dd>
+      <dt>Acknowledged</dt><dd>${alert.acknowledged_at ? `${fmtTime(alert.acknowledged_at)} by ${alert.acknowledged_by_name || 'a former member'}` : '—'}</dd>
+      <dt>Resolved</dt><dd>${alert.resolved_at ? (alert.resolved_by ? `${fmtTime(alert.resolved_at)} by ${alert.resolved_by_name || 'a former member'}` : `${fmtTime(alert.resolved_at)}, automatically`) : '—'}</dd>
       <dt>Failures</dt><dd>${alert.failure_count}</dd><dt>Escalation level</dt><dd>${alert.escalation_level}</dd>
       ${alert.service_id && html`<dt>Service</dt><dd><a href=${'/services/' + alert.service_id}>${alert.service_name || 'Open the service'}</a></dd>`}
       ${(alert.failing_regions || []).length > 0 && html`<dt>Failing locations</dt><dd data-failing-regions>${alert.failing_regions.join(', ')}</dd>`}
       ${alert.kind && alert.kind.startsWith('location.') && html`<dt>Probe location</dt><dd><a href="/locations">${alert.kind === 'location.offline' ? 'Offline' : 'Degraded'} — see Locations</a></dd>`}
-    </dl><${AlertActions} alert=${alert} onDone=${load} /></div>
+    </dl><${AlertActions} alert=${alert} org=${org} onDone=${load} /><${RoleNote} org=${org} min="responder" what="acknowledging, resolving and adding notes" /></div>
+    <h2>Timeline</h2>
+    <${AlertTimeline} alert=${alert} deliveries=${deliveries} />
     <h2>Notes</h2>
-    ${(alert.notes || []).length === 0 ? html`<p class="muted">No notes yet.</p>` : html`<ul>${alert.notes.map((n) => html`<li><span class="muted">${fmtTime(n.at)}</span> — ${n.text}</li>`)}</ul>`}
-    <form class="form" onSubmit=${addNote}>
+    ${(alert.notes || []).length === 0 ? html`<p class="muted">No notes yet.</p>` : html`<ul>${alert.notes.map((n) => html`<li><span class="muted">${fmtTime(n.at)} · ${n.user_name || 'a former member'}</span> — ${n.text}</li>`)}</ul>`}
+    ${can(org, 'responder') && html`<form class="form" onSubmit=${addNote}>
       <${ErrorBanner} error=${note.error} shownFields=${['text']} />
       <${Field} label="Add a note" name="text" as="textarea" value=${note.values.text} onInput=${note.set('text')} error=${note.fieldError('text')} />
       <${Button} kind="primary" type="submit" busy=${note.busy}>Add note<//>
-    </form>`;
+    </form>`}`;
 }

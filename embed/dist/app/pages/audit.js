@@ -3,6 +3,19 @@ import { html, useState } from '../html.js';
 import { api } from '../api.js';
 import { PageHeader, Table, EmptyState, useResource, Resource, fmtTime } from '../ui.js';
 
+// actorName names who acted: a person by name (e-mail beneath), an API key or the system —
+// never by ID.
+function actorName(actor) {
+  if (actor.type === 'user') return html`${actor.name || actor.email || 'a former member'}${actor.name && actor.email ? html`<div class="muted">${actor.email}</div>` : ''}`;
+  if (actor.type === 'api_key') return `API key${actor.email ? ' of ' + actor.email : ''}`;
+  return actor.type === 'system' ? 'System' : actor.type;
+}
+
+// resourceName names what was changed by its name; the ID only when it has none.
+function resourceName(r) {
+  return html`${r.type}${r.name ? html` <strong>${r.name}</strong>` : r.id ? html` <code title=${r.id}>${r.id.slice(0, 8)}</code>` : ''}`;
+}
+
 export function AuditLog() {
   const [event, setEvent] = useState('');
   const [resource, setResource] = useState('');
@@ -22,6 +35,6 @@ export function AuditLog() {
     <${Resource} res=${res}>${(list) => list.length === 0 ? html`<${EmptyState} title="Nothing logged">No entries match. Clear the filters to see everything.<//>`
       : html`<${Table} caption="Audit log" rows=${list} columns=${[
         { label: 'When', render: (a) => fmtTime(a.timestamp) }, { label: 'Event', render: (a) => html`<code>${a.event}</code>` },
-        { label: 'Actor', render: (a) => a.actor.email || a.actor.type }, { label: 'Resource', render: (a) => `${a.resource.type} ${a.resource.id || ''}` },
+        { label: 'Actor', render: (a) => actorName(a.actor) }, { label: 'Resource', render: (a) => resourceName(a.resource) },
         { label: 'IP', render: (a) => a.actor.ip }]} />`}<//>`;
 }

@@ -2,7 +2,8 @@
 import { html, useEffect, useState } from '../html.js';
 import { api, session } from '../api.js';
 import { navigate } from '../router.js';
-import { Field, Button, ErrorBanner, useForm, Banner } from '../ui.js';
+import { Field, Button, ErrorBanner, useForm, Banner, Loading, fmtTime } from '../ui.js';
+import { ROLE_DESCRIPTION, roleLabel } from '../roles.js';
 import { SecondStep } from './mfa.js';
 import { PasskeySignIn } from './passkeys.js';
 
@@ -45,41 +46,77 @@ export function Login({ query, onSignedIn }) {
       <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>Log in<//></div>
     </form>
     <${PasskeySignIn} onDone=${done} />
-    ${(!setup || setup.registration_open !== false) && html`<p>No account yet? <a href=${'/signup' + (next !== '/' ? '?next=' + encodeURIComponent(next) : '')}>Sign up</a></p>`}
+    ${setup && setup.registration_open !== false && html`<p>No account yet? <a href=${'/signup' + (next !== '/' ? '?next=' + encodeURIComponent(next) : '')}>Sign up</a></p>`}
   <//>`;
+}
+
+// useInvitation previews the invitation token names (POST /auth/invitation): null while
+// asking, {error} when it is unknown, used or expired, else the preview.
+function useInvitation(token) {
+  const [inv, setInv] = useState(token ? null : { error: null, none: true });
+  useEffect(() => {
+    if (!token) return;
+    api.post('/auth/invitation', { token }).then(setInv, (error) => setInv({ error }));
+  }, [token]);
+  return inv;
+}
+
+// InvitationSummary says who invites whom, into which organization, with which role.
+function InvitationSummary({ inv }) {
+  return html`<div class="invitation-summary" data-invitation>
+    <p><strong>${inv.invited_by_name || 'An administrator'}</strong> invites you to join <strong>${inv.organization_name}</strong> as <strong>${roleLabel(inv.role)}</strong>.</p>
+    <p class="muted">${roleLabel(inv.role)}: ${ROLE_DESCRIPTION[inv.role] || ''} The invitation is for ${inv.email} and expires ${fmtTime(inv.expires_at)}.</p>
+  </div>`;
+}
+
+// SignUpForm registers an account; with an invitation (token and its preview) the e-mail
+// is the invited one, shown locked, and the token travels without being shown.
+function SignUpForm({ token, inv, next, onSignedIn }) {
+  const f = useForm({ full_name: '', email: inv?.email || '', password: '' });
+  async function onSubmit(e) {
+    e.preventDefault();
+    const res = await f.submit((v) => api.post('/auth/register', token ? { ...v, email: inv?.email || v.email, invite_token: token } : v));
+    if (res) await onSignedIn(res.token, res.organization?.slug, next || '/');
+  }
+  return html`<form onSubmit=${onSubmit} novalidate>
+    <${ErrorBanner} error=${f.error} shownFields=${['full_name', 'email', 'password']} />
+    <${Field} label="Full name" name="full_name" autocomplete="name" required value=${f.values.full_name} onInput=${f.set('full_name')} error=${f.fieldError('full_name')} />
+    <${Field} label="E-mail" name="email" type="email" autocomplete="email" required readonly=${!!inv} value=${f.values.email} onInput=${f.set('email')}
+      error=${f.fieldError('email')} hint=${inv ? 'The address the invitation was sent to.' : undefined} />
+    <${Field} label="Password" name="password" type="password" autocomplete="new-password" required hint="At least 8 characters." value=${f.values.password} onInput=${f.set('password')} error=${f.fieldError('password')} />
+    <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>Sign up<//></div>
+  </form>`;
 }
 
 export function SignUp({ query, onSignedIn }) {
   const invite = query.get('invite') || '';
-  const f = useForm({ full_name: '', email: '', password: '', invite_token: invite });
-  async function onSubmit(e) {
-    e.preventDefault();
-    const res = await f.submit((v) => api.post('/auth/register', v.invite_token ? v : { ...v, invite_token: undefined }));
-    if (res) await onSignedIn(res.token, res.organization?.slug, query.get('next') || '/');
-  }
+  const inv = useInvitation(invite);
   const setup = useSetup();
   const welcome = !invite && setup && setup.first_run && setup.registration_open;
-  return html`<${AuthCard} title=${welcome ? 'Welcome — create the administrator account' : 'Create your account'}>
-    ${welcome ? html`<p data-welcome><strong>AlertifyPro</strong> is running and has no accounts yet. This first account becomes the
+  const closed = !invite && setup && setup.registration_open === false;
+  let body;
+  if (invite && inv === null) body = html`<${Loading} label="Reading the invitation…" />`;
+  else if (invite && inv.error) body = html`<${Banner}>This invitation link is unknown, used or expired. Ask for a new invitation.<//>`;
+  else if (closed) body = html`<${Banner} kind="info">Signing up here needs an invitation. Ask an administrator of the organization you want to join to invite you.<//>`;
+  else {
+    body = html`${welcome ? html`<p data-welcome><strong>AlertifyPro</strong> is running and has no accounts yet. This first account becomes the
         instance administrator: it manages every organization on this server, and its own organization has no service limit.</p>`
-      : html`<p class="muted">You get your own organization; invite your team from Members later.</p>`}
-    <form onSubmit=${onSubmit} novalidate>
-      <${ErrorBanner} error=${f.error} shownFields=${['full_name', 'email', 'password', 'invite_token']} />
-      <${Field} label="Full name" name="full_name" autocomplete="name" required value=${f.values.full_name} onInput=${f.set('full_name')} error=${f.fieldError('full_name')} />
-      <${Field} label="E-mail" name="email" type="email" autocomplete="email" required value=${f.values.email} onInput=${f.set('email')} error=${f.fieldError('email')} />
-      <${Field} label="Password" name="password" type="password" autocomplete="new-password" required hint="At least 8 characters." value=${f.values.password} onInput=${f.set('password')} error=${f.fieldError('password')} />
-      ${invite && html`<${Field} label="Invitation" name="invite_token" value=${f.values.invite_token} onInput=${f.set('invite_token')} error=${f.fieldError('invite_token')} hint="You were invited to an organization; you will land in it." />`}
-      <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>Sign up<//></div>
-    </form>
+      : invite ? html`<${InvitationSummary} inv=${inv} />` : html`<p class="muted">You get your own organization; invite your team from Members later.</p>`}
+      <${SignUpForm} key=${invite} token=${invite} inv=${invite ? inv : null} next=${query.get('next')} onSignedIn=${onSignedIn} />`;
+  }
+  return html`<${AuthCard} title=${welcome ? 'Welcome — create the administrator account' : invite ? 'Join your team' : 'Create your account'}>
+    ${body}
     <p>Already have an account? <a href="/login">Log in</a></p>
   <//>`;
 }
 
-// AcceptInvitation: an invitation link carries ?token=. A signed-in user accepts
-// it directly; anyone else signs up with it (or logs in first and comes back).
+// AcceptInvitation: an invitation link carries ?token=. It names the organization, the
+// inviter and the role; a signed-in user accepts it directly, an address with an account
+// logs in first, anyone else signs up right here (the e-mail locked to the invited one).
 export function AcceptInvitation({ query, onSignedIn, reloadProfile }) {
   const token = query.get('token') || '';
   const f = useForm({ token });
+  const inv = useInvitation(token);
   const signedIn = !!session.token();
   async function accept(e) {
     e.preventDefault();
@@ -91,15 +128,23 @@ export function AcceptInvitation({ query, onSignedIn, reloadProfile }) {
       await onSignedIn(session.token(), org?.slug, '/');
     }
   }
-  return html`<${AuthCard} title="Join an organization">
-    ${!token && html`<${Banner}>This link has no invitation token. Ask for a new invitation.<//>`}
-    ${signedIn ? html`<form onSubmit=${accept}>
+  const back = '/invitations/accept?token=' + encodeURIComponent(token);
+  let body;
+  if (!token) body = html`<${Banner}>This link has no invitation token. Ask for a new invitation.<//>`;
+  else if (inv === null) body = html`<${Loading} label="Reading the invitation…" />`;
+  else if (inv.error) body = html`<${Banner}>This invitation link is unknown, used or expired. Ask for a new invitation.<//>`;
+  else if (signedIn) {
+    body = html`<${InvitationSummary} inv=${inv} /><form onSubmit=${accept}>
         <${ErrorBanner} error=${f.error} shownFields=${['token']} />
         ${f.fieldError('token') && html`<div class="field-error">${f.fieldError('token')}</div>`}
-        <p>Accept the invitation with the account you are logged in with?</p>
-        <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy} disabled=${!token}>Accept invitation<//></div>
-      </form>`
-      : html`<p>New here? <a href=${'/signup?invite=' + encodeURIComponent(token)}>Sign up with this invitation</a>.</p>
-        <p>Have an account? <a href=${'/login?next=' + encodeURIComponent('/invitations/accept?token=' + token)}>Log in</a>, then accept.</p>`}
-  <//>`;
+        <p>Accept the invitation with the account you are logged in with? It must be ${inv.email}.</p>
+        <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>Accept invitation<//></div>
+      </form>`;
+  } else if (inv.account_exists) {
+    body = html`<${InvitationSummary} inv=${inv} />
+      <p>${inv.email} already has an account: <a href=${'/login?next=' + encodeURIComponent(back)}>log in</a>, then accept.</p>`;
+  } else {
+    body = html`<${InvitationSummary} inv=${inv} /><${SignUpForm} token=${token} inv=${inv} onSignedIn=${onSignedIn} />`;
+  }
+  return html`<${AuthCard} title="Join an organization">${body}<//>`;
 }

@@ -7,6 +7,7 @@ import {
   Field, Button, ErrorBanner, Banner, PageHeader, Table, EmptyState, StatusBadge, useResource, Resource,
   useConfirm, toast, fmtTime, fmtAgo,
 } from '../ui.js';
+import { can, RoleNote } from '../roles.js';
 
 // isLatest reports whether d is the newest logged attempt of its delivery (only that
 // one says whether the delivery is still dead-lettered).
@@ -14,12 +15,14 @@ function isLatest(list, d) {
   return !list.some((x) => x.delivery_id === d.delivery_id && x.id !== d.id && new Date(x.timestamp) > new Date(d.timestamp));
 }
 
-export function Channels() {
+export function Channels({ org }) {
   const res = useResource(() => api.get('/notification-channels'), []);
-  return html`<${PageHeader} title="Notification channels" subtitle="Where alerts are sent.">
-      <a class="btn btn-primary" href="/channels/new">Add a channel</a><//>
+  const mayEdit = can(org, 'member');
+  const add = mayEdit && html`<a class="btn btn-primary" href="/channels/new">Add a channel</a>`;
+  return html`<${PageHeader} title="Notification channels" subtitle="Where alerts are sent.">${add}<//>
+    <${RoleNote} org=${org} min="member" what="adding, editing, testing and deleting channels" />
     <${Resource} res=${res}>${(list) => list.length === 0
-      ? html`<${EmptyState} title="No channels yet" action=${html`<a class="btn btn-primary" href="/channels/new">Add a channel</a>`}>
+      ? html`<${EmptyState} title="No channels yet" action=${add}>
           Add a channel (e-mail, Slack, a webhook, ...) so alerts reach someone. Until then alerts show only here.<//>`
       : html`<${Table} caption="Notification channels" rows=${list} columns=${[
         { label: 'Name', render: (c) => html`<a href=${'/channels/' + c.id}>${c.name}</a>` },
@@ -53,7 +56,9 @@ function ChannelForm({ channel }) {
     } catch (err) { setError(err); } finally { setBusy(false); }
   }
   const shown = ['name', 'type', 'enabled', 'severities', ...spec.fields.map((f) => 'config.' + f.key)];
-  return html`<form class="form" onSubmit=${onSubmit} novalidate>
+  return html`${v.type === 'webhook' && html`<p class="explain" data-explain>A Webhook channel receives <em>alerts</em> (fired, escalated, acknowledged, resolved) filtered by the severities below;
+      to stream other events (services down and up, incidents, SSL, maintenance) to your systems, use <a href="/webhooks">Webhooks</a>.</p>`}
+  <form class="form" onSubmit=${onSubmit} novalidate>
     <${ErrorBanner} error=${error} shownFields=${shown} />
     <${Field} label="Type" name="type" as="select" value=${v.type} disabled=${!!channel}
       options=${Object.entries(CHANNEL_TYPES).map(([k, t]) => ({ value: k, label: t.label }))}
@@ -85,7 +90,8 @@ export function ChannelEdit({ params }) {
   return html`<${Resource} res=${res}>${(c) => html`<${PageHeader} title=${'Edit ' + c.name} /><${ChannelForm} channel=${c} />`}<//>`;
 }
 
-export function ChannelDetail({ params }) {
+export function ChannelDetail({ params, org }) {
+  const mayEdit = can(org, 'member');
   const id = params.id;
   const res = useResource(() => Promise.all([api.get('/notification-channels/' + id), api.get(`/notification-channels/${id}/deliveries?limit=50`)]), [id]);
   const [test, setTest] = useState(null);
@@ -103,11 +109,12 @@ export function ChannelDetail({ params }) {
   }
   return html`<${Resource} res=${res}>${([c, deliveries]) => html`
     <${PageHeader} title=${c.name} subtitle=${CHANNEL_TYPES[c.type]?.label || c.type}>
-      <${Button} kind="primary" busy=${busy} onClick=${sendTest}>Send test<//>
+      ${mayEdit && html`<${Button} kind="primary" busy=${busy} onClick=${sendTest}>Send test<//>
       <a class="btn" href=${`/channels/${id}/edit`}>Edit</a>
       <${Button} kind="danger" onClick=${() => confirm(async () => { await api.del('/notification-channels/' + id); navigate('/channels'); },
-        { title: 'Delete this channel?', body: 'Alerts will no longer be sent here.', label: 'Delete', danger: true })}>Delete<//>
+        { title: 'Delete this channel?', body: 'Alerts will no longer be sent here.', label: 'Delete', danger: true })}>Delete<//>`}
     <//>
+    <${RoleNote} org=${org} min="member" what="testing, editing and deleting this channel" />
     ${dialog}
     <${ErrorBanner} error=${testError} />
     ${test && (test.delivered ? html`<${Banner} kind="success">Test delivered${test.status_code ? ` (HTTP ${test.status_code})` : ''}.<//>`
@@ -123,7 +130,7 @@ export function ChannelDetail({ params }) {
         { label: 'HTTP', class: 'num', render: (d) => d.status_code ?? '—' },
         { label: 'Error', render: (d) => d.error || '' },
         // Dead-lettered rows (out of attempts, or refused for good) can be queued again.
-        { label: 'Actions', render: (d) => (d.outcome === 'dead' || d.outcome === 'permanent') && isLatest(deliveries, d) && (retried[d.delivery_id] === 'queued'
+        { label: 'Actions', render: (d) => mayEdit && (d.outcome === 'dead' || d.outcome === 'permanent') && isLatest(deliveries, d) && (retried[d.delivery_id] === 'queued'
           ? html`<span class="muted">Queued</span>`
           : html`<${Button} aria-label=${'Retry delivery of ' + d.event} onClick=${() => retry(d)}>Retry<//>
             ${retried[d.delivery_id] && html`<div class="field-error" role="alert">${retried[d.delivery_id].message}</div>`}`) }]} />`}`}<//>`;

@@ -3,6 +3,11 @@
 import { html, useState } from '../html.js';
 import { api, ApiError } from '../api.js';
 import { Field, Button, ErrorBanner, PageHeader, Table, EmptyState, useResource, Resource, useConfirm, toast } from '../ui.js';
+import { can, RoleNote } from '../roles.js';
+
+// NO_STEPS is what a policy without steps does (the API accepts one, SPEC §3.12: a
+// placeholder to fill in later).
+const NO_STEPS = 'No steps: this policy notifies nobody until you add one.';
 
 const blank = () => ({ name: '', description: '', repeat: 0, rules: [{ delay_minutes: 0, notify_type: 'channel', notify_id: '' }] });
 
@@ -33,16 +38,18 @@ function PolicyForm({ targets, policy, onDone, onCancel }) {
       <${Field} label="Notify" name=${`rules[${i}].notify_type`} as="select" options=${['channel', 'team', 'user']} value=${r.notify_type} onInput=${setStep(i, 'notify_type')} error=${fe(`rules[${i}].notify_type`)} />
       <${Field} label="Who" name=${`rules[${i}].notify_id`} as="select" value=${r.notify_id || targets[r.notify_type][0]?.id || ''} onInput=${setStep(i, 'notify_id')} error=${fe(`rules[${i}].notify_id`)}
         options=${targets[r.notify_type].length ? targets[r.notify_type].map((t) => ({ value: t.id, label: t.name })) : [{ value: '', label: `No ${r.notify_type}s yet` }]} />
-      ${v.rules.length > 1 && html`<${Button} onClick=${() => setV((o) => ({ ...o, rules: o.rules.filter((_, j) => j !== i) }))} aria-label=${'Remove step ' + (i + 1)}>Remove step<//>`}
+      ${html`<${Button} onClick=${() => setV((o) => ({ ...o, rules: o.rules.filter((_, j) => j !== i) }))} aria-label=${'Remove step ' + (i + 1)}>Remove step<//>`}
     </fieldset>`)}
-    <div class="row"><${Button} onClick=${() => setV((o) => ({ ...o, rules: [...o.rules, { delay_minutes: 15, notify_type: 'channel', notify_id: '' }] }))}>Add a step<//></div>
+    ${v.rules.length === 0 && html`<p class="hint" data-no-steps>${NO_STEPS} Alerts of rules using it still appear here.</p>`}
+    <div class="row"><${Button} onClick=${() => setV((o) => ({ ...o, rules: [...o.rules, { delay_minutes: o.rules.length ? 15 : 0, notify_type: 'channel', notify_id: '' }] }))}>Add a step<//></div>
     <${Field} label="Repeat the whole policy (times)" name="repeat" type="number" min="0" value=${v.repeat} onInput=${(x) => setV((o) => ({ ...o, repeat: x }))} error=${fe('repeat')} />
     <div class="row"><${Button} kind="primary" type="submit" busy=${busy}>${policy ? 'Save policy' : 'Create policy'}<//>
       ${policy && html`<${Button} onClick=${onCancel}>Cancel<//>`}</div>
   </form>`;
 }
 
-export function EscalationPolicies() {
+export function EscalationPolicies({ org }) {
+  const mayEdit = can(org, 'member');
   const res = useResource(() => Promise.all([api.get('/escalation-policies'), api.get('/notification-channels'), api.get('/teams'), api.get('/members')]), []);
   const [dialog, confirm] = useConfirm();
   const [editing, setEditing] = useState(null);
@@ -53,10 +60,11 @@ export function EscalationPolicies() {
       return html`${list.length === 0 ? html`<${EmptyState} title="No escalation policies">Create one below, then pick it in an alert rule.<//>`
         : html`<${Table} caption="Escalation policies" rows=${list} columns=${[
           { label: 'Name', key: 'name' },
-          { label: 'Steps', render: (p) => html`<ol>${p.rules.map((r) => html`<li>after ${r.delay_minutes} min → ${r.notify_type} ${nameOf(r)}</li>`)}</ol>` },
+          { label: 'Steps', render: (p) => (p.rules.length === 0 ? html`<span class="muted">${NO_STEPS}</span>` : html`<ol>${p.rules.map((r) => html`<li>after ${r.delay_minutes} min → ${r.notify_type} ${nameOf(r)}</li>`)}</ol>`) },
           { label: 'Repeat', class: 'num', key: 'repeat' },
-          { label: 'Actions', render: (p) => html`<div class="row"><${Button} aria-label=${'Edit ' + p.name} onClick=${() => setEditing(p)}>Edit<//><${Button} kind="danger" aria-label=${'Delete ' + p.name} onClick=${() => confirm(async () => { await api.del('/escalation-policies/' + p.id); res.reload(); }, { title: 'Delete this policy?', body: 'Rules using it stop escalating.', label: 'Delete', danger: true })}>Delete<//></div>` }]} />`}
-        ${editing ? html`<${PolicyForm} key=${'edit-' + editing.id} targets=${targets} policy=${editing} onCancel=${() => setEditing(null)} onDone=${() => { setEditing(null); res.reload(); }} />`
+          { label: 'Actions', render: (p) => mayEdit && html`<div class="row"><${Button} aria-label=${'Edit ' + p.name} onClick=${() => setEditing(p)}>Edit<//><${Button} kind="danger" aria-label=${'Delete ' + p.name} onClick=${() => confirm(async () => { await api.del('/escalation-policies/' + p.id); res.reload(); }, { title: 'Delete this policy?', body: 'Rules using it stop escalating.', label: 'Delete', danger: true })}>Delete<//></div>` }]} />`}
+        <${RoleNote} org=${org} min="member" what="creating, editing and deleting escalation policies" />
+        ${!mayEdit ? null : editing ? html`<${PolicyForm} key=${'edit-' + editing.id} targets=${targets} policy=${editing} onCancel=${() => setEditing(null)} onDone=${() => { setEditing(null); res.reload(); }} />`
           : html`<${PolicyForm} key="new" targets=${targets} onDone=${res.reload} />`}`;
     }}<//>`;
 }

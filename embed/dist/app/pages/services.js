@@ -13,6 +13,8 @@ import { BeatBar, BeatTips, loadBeats, BEATS } from '../beat-bar.js';
 import { LocationPicker, LocationChips, defaultQuorum } from '../location-picker.js';
 import { DailyBars } from '../daily-bars.js';
 import { LiftCap, CapError } from '../plan-cap.js';
+import { LastCheckNotice, certificateOf } from '../service-notes.js';
+import { useServiceChannels, saveServiceChannels, ServiceChannels } from '../service-channels.js';
 import {
   Field, Button, ErrorBanner, PageHeader, StatusBadge, Table, EmptyState, Loading, useConfirm, toast,
   fmtTime, fmtAgo, fmtMs, fmtPercent, fmtDuration, useResource, Resource,
@@ -20,6 +22,9 @@ import {
 
 const SERVICE_FIELDS = ['name', 'description', 'environment', 'endpoint', 'check_type', 'check_interval_seconds',
   'timeout_seconds', 'tags', 'degraded_threshold_ms', 'sla_target', 'locations', 'location_quorum'];
+
+// The form's first part: what most services need. Everything else is under "Advanced".
+const BASIC_FIELDS = ['name', 'endpoint', 'check_type', 'check_interval_seconds'];
 
 function initialValues(s) {
   const type = s?.check_type || 'HTTP';
@@ -86,6 +91,8 @@ function ServiceForm({ service, profile }) {
   const [v, setV] = useState(() => initialValues(service));
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [advanced, setAdvanced] = useState(false);
+  const notify = useServiceChannels(service);
   const set = (k) => (x) => setV((o) => ({ ...o, [k]: x }));
   const setOpt = (k) => (x) => setV((o) => ({ ...o, options: { ...o.options, [k]: x } }));
   const setAuth = (k) => (x) => setV((o) => ({ ...o, auth: { ...o.auth, [k]: x } }));
@@ -131,6 +138,9 @@ function ServiceForm({ service, profile }) {
     setError(null);
     try {
       const saved = service ? await api.put(`/services/${service.id}`, body) : await api.post('/services', body);
+      try { await saveServiceChannels(notify, saved.id, saved.name); } catch (err) {
+        toast(`The service was saved, but its channels were not: ${err.message}`);
+      }
       toast(service ? 'Service saved' : 'Service created');
       navigate(`/services/${saved.id}`);
     } catch (err) {
@@ -147,6 +157,8 @@ function ServiceForm({ service, profile }) {
     (v.options.json_path || []).forEach((_, i) => shown.push(...['', '.path', '.operator', '.value'].map((x) => `options.json_path[${i}]${x}`)));
   }
 
+  // A problem in a field under "Advanced" opens it, so the field can take focus.
+  const advancedError = error instanceof ApiError && Object.keys(error.fields).some((k) => !BASIC_FIELDS.includes(k));
   const org = !service && choice.data ? choice.data[1] : null;
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
     ${org && org.max_services >= 0 && html`<p class="muted" data-cap>${org.service_count} of ${org.max_services} services on the ${org.plan_type} plan.
@@ -157,12 +169,17 @@ function ServiceForm({ service, profile }) {
       <${Field} label="Check type" name="check_type" as="select" options=${CHECK_TYPES} value=${v.check_type} onInput=${changeType} error=${fe('check_type')} />
       <${Field} label="Name" name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
       <${Field} label="Endpoint" name="endpoint" required hint=${ENDPOINT_HINT[v.check_type]} value=${v.endpoint} onInput=${set('endpoint')} error=${fe('endpoint')} />
+      <${Field} label="Check every (seconds)" name="check_interval_seconds" type="number" min="10" value=${v.check_interval_seconds} onInput=${setIntervalSeconds} error=${fe('check_interval_seconds')} />
+    </fieldset>
+    <${ServiceChannels} state=${notify} />
+    <details class="advanced" open=${advanced || advancedError} onToggle=${(e) => setAdvanced(e.currentTarget.open)}>
+    <summary>Advanced</summary>
+    <fieldset><legend>About</legend>
       <${Field} label="Description" name="description" value=${v.description} onInput=${set('description')} error=${fe('description')} />
       <${Field} label="Environment" name="environment" hint="e.g. production, staging" value=${v.environment} onInput=${set('environment')} error=${fe('environment')} />
       <${Field} label="Tags" name="tags" hint="Comma-separated." value=${v.tags} onInput=${set('tags')} error=${fe('tags')} />
     </fieldset>
-    <fieldset><legend>Schedule and thresholds</legend>
-      <${Field} label="Check every (seconds)" name="check_interval_seconds" type="number" min="10" value=${v.check_interval_seconds} onInput=${setIntervalSeconds} error=${fe('check_interval_seconds')} />
+    <fieldset><legend>Timeout and thresholds</legend>
       <${Field} label="Timeout (seconds)" name="timeout_seconds" type="number" min="1" value=${v.timeout_seconds} onInput=${setTimeoutSeconds} error=${fe('timeout_seconds')} />
       <${Field} label="Degraded above (ms)" name="degraded_threshold_ms" type="number" hint="Slower answers count as degraded (YELLOW). Empty: the default for the type." value=${v.degraded_threshold_ms} onInput=${set('degraded_threshold_ms')} error=${fe('degraded_threshold_ms')} />
       <${Field} label="SLA target (%)" name="sla_target" type="number" step="0.001" hint="Optional, e.g. 99.9" value=${v.sla_target} onInput=${set('sla_target')} error=${fe('sla_target')} />
@@ -188,6 +205,7 @@ function ServiceForm({ service, profile }) {
         <${Field} label="Header name" name="auth.name" value=${v.auth.name} onInput=${setAuth('name')} error=${fe('auth.name')} />
         <${Field} label="Header value" name="auth.value" type="password" autocomplete="off" value=${v.auth.value} onInput=${setAuth('value')} error=${fe('auth.value')} />`}
     </fieldset>`}
+    </details>
     <div class="form-actions">
       <${Button} kind="primary" type="submit" busy=${busy}>${service ? 'Save changes' : 'Create service'}<//>
       <a class="btn" href=${service ? `/services/${service.id}` : '/'}>Cancel</a>
@@ -216,12 +234,13 @@ export function ServiceDetail({ params }) {
   // Refreshes every 5 s like the dashboard; the chart redraws only when its data change.
   async function load() {
     try {
-      const service = await api.get(`/services/${id}`);
+      const svc = api.get(`/services/${id}`);
+      const service = await svc;
       const chart = await loadChart(service, range);
       const [uptime, checks, alerts, ssl, rules, locations, beats] = await Promise.all([
         api.get(`/services/${id}/uptime?${chart.uptimeQuery}`),
         api.get(`/services/${id}/checks?limit=20`), api.get(`/alerts?service_id=${id}&status=open&limit=20`),
-        api.get(`/services/${id}/ssl`).catch((e) => (e.status === 404 ? null : Promise.reject(e))),
+        certificateOf(id, svc.catch(() => null)),
         api.get('/alert-rules'),
         // Only for the chips' offline/degraded state: the page works without it.
         api.get('/locations').catch(() => null),
@@ -269,7 +288,7 @@ export function ServiceDetail({ params }) {
     ${dialog}
     <${ErrorBanner} error=${actionError} />
     ${error && html`<${ErrorBanner} error=${new Error('Could not refresh: ' + error.message)} />`}
-    ${s.last_error && html`<div class="banner banner-warn" role="status">Last check failed: ${s.last_error}</div>`}
+    <${LastCheckNotice} service=${s} />
     <div class="grid">
       <div class="card"><div class="muted">Uptime (${rangeLabel(data.range)})</div><div class="stat">${uptime.uptime_percentage != null ? fmtPercent(uptime.uptime_percentage, 3) : '—'}</div>
         <div class="muted">${uptime.note || `${uptime.total_checks} checks, ${uptime.failed_checks} failed, down ${fmtDuration(uptime.downtime_seconds)}`}</div></div>

@@ -3,6 +3,7 @@
 import { html, useState } from '../html.js';
 import { api, ApiError } from '../api.js';
 import { Field, Button, ErrorBanner, Banner, PageHeader, Table, EmptyState, StatusBadge, CopyButton, useResource, Resource, useConfirm, useForm, toast, fmtTime, fmtAgo } from '../ui.js';
+import { can, RoleNote } from '../roles.js';
 
 const EVENTS = ['monitor.down', 'monitor.degraded', 'monitor.recovered', 'incident.created', 'incident.updated', 'incident.resolved',
   'ssl.expiring', 'ssl.expired', 'ssl.changed', 'heartbeat.missed', 'heartbeat.recovered', 'maintenance.started', 'maintenance.ended',
@@ -39,7 +40,8 @@ function EditHook({ hook, onDone, onCancel }) {
   </form>`;
 }
 
-export function Webhooks() {
+export function Webhooks({ org }) {
+  const mayEdit = can(org, 'member');
   const res = useResource(() => api.get('/webhooks'), []);
   const [v, setV] = useState({ url: '', events: ['monitor.down', 'monitor.recovered'], enabled: true });
   const [error, setError] = useState(null);
@@ -61,27 +63,30 @@ export function Webhooks() {
   }
   const toggle = (ev) => setV((o) => ({ ...o, events: o.events.includes(ev) ? o.events.filter((x) => x !== ev) : [...o.events, ev] }));
   return html`<${PageHeader} title="Webhooks" subtitle="Signed JSON events (X-AlertifyPro-Signature) to your own systems." />
+    <p class="explain" data-explain>Webhooks here receive every event you pick (services down and up, incidents, SSL, maintenance, members) for your own systems to process;
+      to be told about <em>alerts</em> — filtered by severity, escalated, acknowledged — add a <a href="/channels/new">Webhook notification channel</a> instead.</p>
+    <${RoleNote} org=${org} min="member" what="adding, editing and deleting webhooks" />
     ${created && html`<${Banner} kind="success"><div><p>Webhook created. Its signing secret is shown only now:</p>
       <div class="secret"><code data-secret>${created.secret}</code><${CopyButton} text=${created.secret} label="Copy signing secret" /></div></div><//>`}
     ${testResult && (testResult.e ? html`<${ErrorBanner} error=${testResult.e} />` : testResult.r.delivered ? html`<${Banner} kind="success">Test delivered to ${testResult.h.url}.<//>`
       : html`<${Banner}>Test to ${testResult.h.url} failed: ${testResult.r.error || 'HTTP ' + testResult.r.status_code}<//>`)}
-    <form class="card form" onSubmit=${onSubmit} novalidate>
+    ${mayEdit && html`<form class="card form" onSubmit=${onSubmit} novalidate>
       <h2>Add a webhook</h2>
       <${ErrorBanner} error=${error} shownFields=${['url', 'events', 'enabled']} />
       <${Field} label="URL" name="url" type="url" value=${v.url} onInput=${(x) => setV((o) => ({ ...o, url: x }))} error=${fe('url')} />
       <fieldset><legend>Events</legend>${EVENTS.map((ev) => html`<${Field} type="checkbox" label=${ev} name=${'ev-' + ev} value=${v.events.includes(ev)} onInput=${() => toggle(ev)} />`)}
         ${fe('events') && html`<div class="field-error">${fe('events')}</div>`}</fieldset>
       <${Button} kind="primary" type="submit" busy=${busy}>Add webhook<//>
-    </form>
+    </form>`}
     ${dialog}
     <${Resource} res=${res}>${(list) => list.length === 0 ? html`<${EmptyState} title="No webhooks yet">Add one above to push events into your own tools.<//>`
       : html`<${Table} caption="Webhooks" rows=${list} columns=${[
         { label: 'URL', render: (h) => html`<code>${h.url}</code>${h.last_error && html`<div class="field-error">${h.last_error}</div>`}` },
         { label: 'Events', render: (h) => h.events.join(', ') }, { label: 'Last delivery', render: (h) => fmtAgo(h.last_delivery_at) },
-        { label: 'Actions', render: (h) => html`<div class="row"><${Button} onClick=${() => test(h)}>Send test<//>
+        { label: 'Actions', render: (h) => html`<div class="row">${mayEdit && html`<${Button} onClick=${() => test(h)}>Send test<//>`}
           <${Button} onClick=${() => setOpen(open === h.id ? null : h.id)} aria-expanded=${open === h.id ? 'true' : 'false'}>Deliveries<//>
-          <${Button} onClick=${() => setEditing(h)} aria-label=${'Edit webhook ' + h.url}>Edit<//>
-          <${Button} kind="danger" aria-label=${'Delete webhook ' + h.url} onClick=${() => confirm(async () => { await api.del('/webhooks/' + h.id); res.reload(); }, { title: 'Delete this webhook?', body: h.url, label: 'Delete', danger: true })}>Delete<//></div>
+          ${mayEdit && html`<${Button} onClick=${() => setEditing(h)} aria-label=${'Edit webhook ' + h.url}>Edit<//>
+          <${Button} kind="danger" aria-label=${'Delete webhook ' + h.url} onClick=${() => confirm(async () => { await api.del('/webhooks/' + h.id); res.reload(); }, { title: 'Delete this webhook?', body: h.url, label: 'Delete', danger: true })}>Delete<//>`}</div>
           ${open === h.id && html`<${Deliveries} hook=${h} />`}` }]} />`}<//>
     ${editing && html`<${EditHook} key=${editing.id} hook=${editing} onCancel=${() => setEditing(null)} onDone=${() => { setEditing(null); res.reload(); }} />`}`;
 }

@@ -1,0 +1,54 @@
+package api
+
+import (
+	"testing"
+	"time"
+
+	"github.com/alertifypro/alertifypro/crypto"
+	"github.com/alertifypro/alertifypro/store"
+)
+
+// TestInvitationPreview: the landing page of an invitation link learns the organization,
+// the inviter's name, the role and the address from the token alone; unknown and expired
+// tokens answer the same 404, and a missing token is a field error.
+func TestInvitationPreview(t *testing.T) {
+	e := newTestEnv(t)
+	owner := e.newUser("owner@example.com", "Grace Hopper")
+	org, err := e.db.Organization(owner.OrgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	invite := func(email string, expires time.Time) string {
+		tok, err := crypto.RandomToken("inv_", 32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv := &store.Invitation{Email: email, Role: "responder", InvitedBy: owner.ID, Digest: crypto.Digest(tok), ExpiresAt: expires}
+		if err := e.db.CreateInvitation(owner.OrgID, inv, nil); err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	valid := invite("bob@example.com", e.clock.Now().Add(time.Hour))
+	expired := invite("carol@example.com", e.clock.Now().Add(-time.Second))
+	rec := e.do("POST", "/api/v1/auth/invitation", "", map[string]any{"token": valid})
+	if rec.Code != 200 {
+		t.Fatalf("preview: %d %s", rec.Code, rec.Body.String())
+	}
+	got := decode[invitationPreview](t, rec)
+	if got.Email != "bob@example.com" || got.Role != "responder" || got.OrganizationName != org.Name ||
+		got.InvitedByName != "Grace Hopper" || got.AccountExists {
+		t.Fatalf("preview = %+v", got)
+	}
+	unknown := e.do("POST", "/api/v1/auth/invitation", "", map[string]any{"token": "inv_nope"})
+	old := e.do("POST", "/api/v1/auth/invitation", "", map[string]any{"token": expired})
+	if unknown.Code != 404 || old.Code != 404 || unknown.Body.String() != old.Body.String() {
+		t.Fatalf("unknown: %d %s; expired: %d %s", unknown.Code, unknown.Body.String(), old.Code, old.Body.String())
+	}
+	assertErrorBody(t, unknown, "not_found")
+	empty := e.do("POST", "/api/v1/auth/invitation", "", map[string]any{"token": ""})
+	if empty.Code != 422 {
+		t.Fatalf("empty token: %d %s", empty.Code, empty.Body.String())
+	}
+	assertErrorBody(t, empty, "validation_failed")
+}
