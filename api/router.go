@@ -61,6 +61,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		hooks    = &webhookHandlers{base: b, notify: d.Notify}
 		limits   = newRateLimiter(b.now)
 		beats    = &heartbeatHandlers{base: b}
+		beatBars = &beatHandlers{base: b}
 		pinger   = newHeartbeatPinger(b, d.Pings)
 		locs     = &locationHandlers{base: b, alerter: d.Alerter}
 		channel  = newAgentChannelHandlers(b)
@@ -188,6 +189,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.GET("/services/:id/metrics", require(permRead), h(results.metrics))
 	in.GET("/services/:id/uptime", require(permRead), h(results.uptime))
 	in.GET("/services/:id/ssl", require(permRead), h(results.ssl))
+	in.GET("/beats", require(permRead), h(beatBars.list))
 	in.GET("/metrics", require(permRead), h(overview.overview))
 	in.GET("/ssl-certificates", require(permRead), h(certs.list))
 	in.GET("/reports/sla", require(permRead), h(reports.sla))

@@ -75,7 +75,8 @@ func TestReportsCertificatesAndConfiguration(t *testing.T) {
 
 	// The service's detail page (linked from the report) has daily uptime bars.
 	b.click("Billing API")
-	b.waitText("Daily uptime (24h)")
+	b.click("7 d")
+	b.waitText("Daily uptime (7 d)")
 	b.waitFor("a day with checks", `document.querySelector('.daily-bars rect.bar-down, .daily-bars rect.bar-up, .daily-bars rect.bar-warn') !== null`, 10*time.Second)
 	b.screenshot("service-daily-uptime")
 

@@ -96,7 +96,10 @@ func TestNewUserScenario(t *testing.T) {
 	// 4. The detail page draws the response-time chart (a uPlot canvas).
 	b.click("Loopback API")
 	b.waitFor("uPlot canvas", `document.querySelector('.chart .uplot canvas') !== null`, 20*time.Second)
-	// The series is the documented array; its resolution comes from X-Resolution.
+	// The series is the documented array; its resolution comes from X-Resolution (the
+	// default range, Recent, reads raw checks; 24 h reads 1-minute rollups).
+	b.waitText("Resolution: raw.")
+	b.click("24 h")
 	b.waitText("Resolution: 1m.")
 	b.screenshot("service-detail-chart")
 

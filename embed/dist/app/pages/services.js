@@ -2,13 +2,14 @@
 // the detail page (chart, uptime over selectable ranges, recent checks,
 // certificate, open alerts, pause/resume/check now, delete).
 import { html, useState } from '../html.js';
-import { api, ApiError, request } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { navigate } from '../router.js';
 import { usePoll } from '../poll.js';
 import { CHECK_TYPES } from '../constants.js';
 import { OPTIONS_BY_TYPE, authTypesFor, ENDPOINT_HINT, optionInputs, optionsBody, JSON_PATH_OPERATORS } from '../service-options.js';
 import { ResponseChart } from '../chart.js';
-import { LocationsChart } from '../location-chart.js';
+import { RangePicker, loadChart, rangeLabel } from '../chart-ranges.js';
+import { BeatBar, BeatTips, loadBeats, BEATS } from '../beat-bar.js';
 import { LocationPicker, LocationChips, defaultQuorum } from '../location-picker.js';
 import { DailyBars } from '../daily-bars.js';
 import { LiftCap, CapError } from '../plan-cap.js';
@@ -221,53 +222,36 @@ export function ServiceEdit({ params }) {
   return html`<${Resource} res=${res}>${(s) => html`<${PageHeader} title=${'Edit ' + s.name} /><${ServiceForm} service=${s} />`}<//>`;
 }
 
-const RANGES = [['24h', 'Last 24 hours', 86400], ['7d', 'Last 7 days', 7 * 86400], ['30d', 'Last 30 days', 30 * 86400], ['90d', 'Last 90 days', 90 * 86400]];
-
-// loadMetrics reads the chart series: the API answers the documented array of points and
-// names its resolution and window in the X-Resolution, X-From and X-To headers.
-async function loadMetrics(id, q) {
-  const { body, headers } = await request('GET', `/services/${id}/metrics?${q}`, undefined, { withHeaders: true });
-  return { points: body || [], resolution: headers.get('X-Resolution'), from: headers.get('X-From'), to: headers.get('X-To') };
-}
-
-function rangeQuery(seconds) {
-  const to = new Date();
-  return `from=${new Date(to.getTime() - seconds * 1000).toISOString()}&to=${to.toISOString()}`;
-}
-
 export function ServiceDetail({ params }) {
   const id = params.id;
-  const [range, setRange] = useState('24h');
+  const [range, setRange] = useState('recent');
   const [data, setData] = useState(null);
   const [error, setError] = useState(null);
   const [actionError, setActionError] = useState(null);
   const [busy, setBusy] = useState('');
   const [dialog, confirm] = useConfirm();
-  const seconds = RANGES.find((r) => r[0] === range)[2];
 
-  // Refreshes every 5 s like the dashboard; the chart redraws only when points change.
+  // Refreshes every 5 s like the dashboard; the chart redraws only when its data change.
   async function load() {
     try {
-      const q = rangeQuery(seconds);
       const svc = api.get(`/services/${id}`);
-      const [service, metrics, uptime, checks, alerts, ssl, rules, locations] = await Promise.all([
-        svc, loadMetrics(id, q), api.get(`/services/${id}/uptime?${q}`),
+      const service = await svc;
+      const chart = await loadChart(service, range);
+      const [uptime, checks, alerts, ssl, rules, locations, beats] = await Promise.all([
+        api.get(`/services/${id}/uptime?${chart.uptimeQuery}`),
         api.get(`/services/${id}/checks?limit=20`), api.get(`/alerts?service_id=${id}&status=open&limit=20`),
         certificateOf(id, svc.catch(() => null)),
         api.get('/alert-rules'),
         // Only for the chips' offline/degraded state: the page works without it.
         api.get('/locations').catch(() => null),
+        loadBeats([id], []),
       ]);
-      // A service checked from several locations draws one line per location (SPEC §8).
-      const names = service.locations || [];
-      const perLocation = names.length > 1
-        ? await Promise.all(names.map((n) => api.get(`/services/${id}/metrics?${q}&location=${encodeURIComponent(n)}`)))
-        : null;
       setData((old) => ({
-        service, uptime, checks, ssl, alerts, locations, rules: rules.filter((r) => r.service_id === id || (!r.service_id && !r.heartbeat_id)),
-        metrics: old && JSON.stringify(old.metrics.points) === JSON.stringify(metrics.points) ? old.metrics : metrics,
-        lines: perLocation && (old?.lines && JSON.stringify(old.lines.map((l) => l.metrics)) === JSON.stringify(perLocation)
-          ? old.lines : names.map((name, i) => ({ name, metrics: perLocation[i] }))),
+        service, uptime, checks, ssl, alerts, locations, beats: beats.services[id] || [],
+        rules: rules.filter((r) => r.service_id === id || (!r.service_id && !r.heartbeat_id)),
+        // Same points: keep the old object, so the chart is not drawn again.
+        chart: old && old.range === range && JSON.stringify(old.chart) === JSON.stringify(chart) ? old.chart : chart,
+        range,
       }));
       setError(null);
     } catch (e) { setError(e); }
@@ -289,7 +273,8 @@ export function ServiceDetail({ params }) {
   }
 
   if (!data) return error ? html`<${PageHeader} title="Service" /><${ErrorBanner} error=${error} />` : html`<${Loading} />`;
-  const { service: s, uptime, checks, alerts, ssl, metrics, rules, locations, lines } = data;
+  const { service: s, uptime, checks, alerts, ssl, chart, rules, locations, beats } = data;
+  const lines = chart.lines.length > 1;
   return html`
     <${PageHeader} title=${s.name} subtitle=${`${s.check_type} · ${s.endpoint}`}>
       <${StatusBadge} status=${s.status} />
@@ -305,26 +290,33 @@ export function ServiceDetail({ params }) {
     ${error && html`<${ErrorBanner} error=${new Error('Could not refresh: ' + error.message)} />`}
     <${LastCheckNotice} service=${s} />
     <div class="grid">
-      <div class="card"><div class="muted">Uptime (${range})</div><div class="stat">${uptime.uptime_percentage != null ? fmtPercent(uptime.uptime_percentage, 3) : '—'}</div>
+      <div class="card"><div class="muted">Uptime (${rangeLabel(data.range)})</div><div class="stat">${uptime.uptime_percentage != null ? fmtPercent(uptime.uptime_percentage, 3) : '—'}</div>
         <div class="muted">${uptime.note || `${uptime.total_checks} checks, ${uptime.failed_checks} failed, down ${fmtDuration(uptime.downtime_seconds)}`}</div></div>
       <div class="card"><div class="muted">Last response</div><div class="stat">${fmtMs(s.last_response_time_ms)}</div><div class="muted">${fmtAgo(s.last_checked_at)}${s.last_status_code ? ` · HTTP ${s.last_status_code}` : ''}</div></div>
       <div class="card"><div class="muted">Every</div><div class="stat">${fmtDuration(s.check_interval_seconds)}</div><div class="muted">timeout ${s.timeout_seconds}s</div></div>
     </div>
     <${LocationChips} service=${s} locations=${locations} />
-    <section class="card">
+    <section class="card" aria-labelledby="beats-h">
+      <h2 id="beats-h">Last ${BEATS} checks</h2>
+      <${BeatBar} beats=${beats} beatKey=${'s:' + id} label=${`Last ${BEATS} checks of ${s.name}`} />
+      <${BeatTips} find=${() => beats} />
+      <p class="muted small">Oldest left, newest right. Hover a beat, or focus the bar and use the arrow keys, for its time, response time and message.</p>
+    </section>
+    <section class="card" aria-labelledby="chart-h">
       <div class="row">
         <h2 id="chart-h">Response time</h2>
-        <div class="tabs" role="group" aria-label="Period">${RANGES.map(([k, label]) => html`<button type="button" class="btn btn-small" aria-pressed=${range === k ? 'true' : 'false'} aria-label=${label} onClick=${() => setRange(k)}>${k}</button>`)}</div>
+        <${RangePicker} range=${range} onPick=${setRange} />
       </div>
-      ${lines ? html`<${LocationsChart} lines=${lines} from=${metrics.from} to=${metrics.to} />`
-        : html`<${ResponseChart} points=${metrics.points} from=${metrics.from} to=${metrics.to} />`}
-      <p class="muted">Resolution: ${metrics.resolution}.</p>
+      <div data-chart-range=${data.range}>
+        <${ResponseChart} key=${data.range} lines=${chart.lines} service=${chart.service} periods=${chart.periods} from=${chart.from} to=${chart.to} />
+      </div>
+      <p class="muted">Resolution: ${chart.resolution}. Red marks are failed checks; shaded spans were down (red) or in maintenance (blue).</p>
     </section>
-    <section class="card" aria-labelledby="daily-h">
-      <h2 id="daily-h">Daily uptime (${range})</h2>
-      <${DailyBars} points=${metrics.points} from=${metrics.from} to=${metrics.to} />
+    ${chart.resolution !== 'raw' && html`<section class="card" aria-labelledby="daily-h">
+      <h2 id="daily-h">Daily uptime (${rangeLabel(data.range)})</h2>
+      <${DailyBars} points=${chart.service} from=${chart.from} to=${chart.to} />
       <p class="muted">One bar per day: green at 99.9% or more, amber from 99%, red below; grey where there were no checks. Hover a bar for its figures.</p>
-    </section>
+    </section>`}
     <section>
       <h2>Open alerts</h2>
       ${alerts.length === 0 ? html`<p class="muted">No open alerts for this service.</p>` : html`<${Table} caption="Open alerts" rows=${alerts} columns=${[
