@@ -15,6 +15,7 @@ import (
 	"github.com/alertifypro/alertifypro/egress"
 	"github.com/alertifypro/alertifypro/monitor"
 	"github.com/alertifypro/alertifypro/notify"
+	"github.com/alertifypro/alertifypro/reports"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -162,6 +163,8 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		// Leader-only: it raises alerts, from the presence of the agents connected to this
 		// node (in a cluster, agents connect to the leader).
 		{name: "location watch", run: (&alerting.LocationWatch{Alerter: a.alerter, Board: board, Logger: logger}).Run, leaderOnly: true},
+		// Scheduled SLA reports (SPEC §11): render, queue and advance in one write.
+		{name: "scheduled reports", run: (&reports.Scheduler{Store: db, Now: opts.Now, Logger: logger, Wake: bell.Ring}).Run, leaderOnly: true},
 	}...)
 	if node != nil {
 		// Writes other nodes forward to this one while it leads; drained like the API.
