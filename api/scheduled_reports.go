@@ -59,7 +59,7 @@ func (h *scheduledReportHandlers) reports() resource[store.ScheduledReport, sche
 	return resource[store.ScheduledReport, scheduledReportView]{base: h.base, event: "scheduled_report",
 		load: h.store.ScheduledReport, page: h.store.ListScheduledReports, insert: h.store.CreateScheduledReport,
 		save: h.store.UpdateScheduledReport, remove: h.store.DeleteScheduledReport,
-		id:   func(r *store.ScheduledReport) string { return r.ID }, audit: scheduledReportRes, view: newScheduledReportView,
+		id: func(r *store.ScheduledReport) string { return r.ID }, audit: scheduledReportRes, view: newScheduledReportView,
 		meta: func(r *store.ScheduledReport) map[string]any {
 			return map[string]any{"frequency": r.Frequency, "format": r.Format, "recipients": len(r.Recipients)}
 		}}
