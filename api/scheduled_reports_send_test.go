@@ -170,3 +170,29 @@ func TestScheduledReportRunIsOneWrite(t *testing.T) {
 		t.Fatalf("a stale run wrote: %+v, %d queued", after, len(due))
 	}
 }
+
+// TestScheduledReportOfDeletedServices: a report whose services were all deleted sends
+// nothing (sending every service instead would show what it was not meant to), says why
+// in last_error, and moves on to its next run rather than failing every minute.
+func TestScheduledReportOfDeletedServices(t *testing.T) {
+	f := newSLAFixture(t)
+	e := f.e
+	rec := e.do("POST", "/api/v1/scheduled-reports", f.owner.Token, map[string]any{"name": "r", "frequency": "weekly",
+		"timezone": "UTC", "recipients": []string{"boss@example.com"}, "service_ids": []string{f.docs}})
+	id := decode[map[string]any](t, rec)["id"].(string)
+	if rec := e.do("DELETE", "/api/v1/services/"+f.docs, f.owner.Token, nil); rec.Code != http.StatusNoContent {
+		t.Fatalf("delete service: %d", rec.Code)
+	}
+	e.clock.Advance(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC).Sub(e.clock.Now())) // Monday
+	if n, err := (&reports.Scheduler{Store: e.db, Now: e.clock.Now}).RunDue(t.Context()); n != 1 || err != nil {
+		t.Fatalf("RunDue = %d, %v", n, err)
+	}
+	r, _ := e.db.ScheduledReport(f.owner.OrgID, id)
+	due, _ := e.db.DueOutbox(e.clock.Now().Add(time.Hour), 100)
+	if r.LastError != "every service of this report was deleted" || !r.NextRunAt.Equal(time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)) || len(due) != 0 {
+		t.Fatalf("after the run: %+v, %d queued", r, len(due))
+	}
+	if v := newScheduledReportView(r); v.LastError != r.LastError || v.LastRunAt == nil { // the tokens expired on the way to Monday
+		t.Errorf("view: %+v", v)
+	}
+}

@@ -15,6 +15,12 @@ import (
 // eventScheduledReport names a scheduled report's e-mails in the outbox and delivery log.
 const eventScheduledReport = "report.scheduled"
 
+// maxRunBytes bounds what one run queues: the report times its recipients. The e-mails
+// are queued in one store write — in a cluster, one Raft entry replicated to every node —
+// so it stays a few MiB. A monthly PDF of 1 000 services is about 400 KB: ten recipients
+// fit.
+const maxRunBytes = 8 << 20
+
 // reportMail is one run's e-mail, before it is addressed.
 type reportMail struct {
 	orgID, orgName string
@@ -56,8 +62,9 @@ func (s *Scheduler) render(r *store.ScheduledReport, loc *time.Location, runAt, 
 	}
 	period := doc.periodText()
 	files := []notify.Attachment{{Filename: "sla-report-" + from.Format("2006-01-02") + "." + ext, ContentType: ctype, Data: data}}
-	if err := notify.CheckAttachments(files); err != nil {
-		return nil, &runFailure{reason: fmt.Sprintf("the report is %d bytes, more than an e-mail may carry (%d); name fewer services", len(data), notify.MaxAttachmentBytes)}
+	if err := notify.CheckAttachments(files); err != nil || len(data)*len(r.Recipients) > maxRunBytes {
+		return nil, &runFailure{reason: fmt.Sprintf("the report is %d bytes: too large to mail to %d recipients (at most %d bytes, %d in all); name fewer services or recipients",
+			len(data), len(r.Recipients), notify.MaxAttachmentBytes, maxRunBytes)}
 	}
 	msg := notify.Message{
 		Subject:       "[AlertifyPro] " + r.Name + ": SLA report " + period,
