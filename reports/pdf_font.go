@@ -20,7 +20,8 @@ const (
 	missingGlyph = "?"
 )
 
-// goRegular is the parsed regular face, to ask which runes it has.
+// goRegular is the parsed regular face, to ask which runes it has. Parsed once on first
+// use and only read after: a constant in all but name, not mutable state.
 var goRegular = sync.OnceValues(func() (*sfnt.Font, error) { return sfnt.Parse(goregular.TTF) })
 
 // printable replaces every rune the Go fonts have no glyph for with missingGlyph, and
