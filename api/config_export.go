@@ -40,6 +40,7 @@ type configState struct {
 	windows    []store.MaintenanceWindow
 	webhooks   []store.Webhook
 	pages      []store.StatusPage
+	reports    []store.ScheduledReport
 	// names maps the ID of every object a reference may point at to its name (members:
 	// their e-mail), teams and members included, which are referenced but not exported.
 	names   map[string]string
@@ -73,6 +74,9 @@ func (h *configHandlers) loadConfigState(orgID string) (*configState, error) {
 		return nil, err
 	}
 	if st.pages, err = h.store.StatusPages(orgID); err != nil {
+		return nil, err
+	}
+	if st.reports, err = h.store.ScheduledReports(orgID); err != nil {
 		return nil, err
 	}
 	return st, h.loadNames(orgID, st)

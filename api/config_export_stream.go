@@ -42,6 +42,9 @@ func (st *configState) writeDocument(out *exportStream) error {
 	if err == nil {
 		err = writeSection(out, "status_pages", st.pages, func(p *store.StatusPage) any { return newStatusPageItem(p, name) })
 	}
+	if err == nil {
+		err = writeSection(out, "scheduled_reports", st.reports, func(r *store.ScheduledReport) any { return newScheduledReportItem(r, name) })
+	}
 	if err != nil {
 		return err
 	}

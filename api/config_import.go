@@ -229,6 +229,7 @@ func (h *configHandlers) plan(org *store.Organization, doc *rawDocument) (*impor
 	p.planRules(doc.AlertRules)
 	p.planWindows(doc.MaintenanceWindows)
 	p.planWebhooks(doc.Webhooks)
+	p.planScheduledReports(doc.ScheduledReports)
 	if p.fatal != nil {
 		return nil, p.fatal
 	}

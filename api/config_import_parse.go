@@ -26,6 +26,7 @@ type rawDocument struct {
 	MaintenanceWindows   []json.RawMessage `json:"maintenance_windows"`
 	Webhooks             []json.RawMessage `json:"webhooks"`
 	StatusPages          []json.RawMessage `json:"status_pages"`
+	ScheduledReports     []json.RawMessage `json:"scheduled_reports"`
 }
 
 // readImportBody reads the request body, capped by the router's body limit (413 beyond

@@ -29,7 +29,7 @@ func awkwardFixture(e *testEnv) (*testUser, int) {
 	yes := svc("yes", "~")
 	svc("- leading dash", "  indented\n    more\n", "2026-01-01")
 	svc("123", "*star &anchor !tag |pipe >fold @at `tick`")
-	svc("Zürich · 東京 🚀", "\"double\" and 'single' and \\backslash")
+	zurich := svc("Zürich · 東京 🚀", "\"double\" and 'single' and \\backslash")
 	beat := post("/api/v1/heartbeats", map[string]any{"name": "[cron] nightly: 03:00 #main", "schedule": "every 1d", "timezone": "Europe/Berlin"})
 	mail := post("/api/v1/notification-channels", map[string]any{"name": "null", "type": "email",
 		"config": map[string]any{"to": []string{"ops+alerts@example.com"}}})
@@ -51,7 +51,9 @@ func awkwardFixture(e *testEnv) (*testUser, int) {
 		"service_ids": []string{shop, yes}, "starts_at": "2026-12-01T22:00:00Z", "ends_at": "2026-12-01T23:30:00Z"})
 	post("/api/v1/webhooks", map[string]any{"url": "https://hooks.example.com/a?x=1&y=%20#frag",
 		"events": []string{"monitor.down"}, "secret": "whsec-awkward-fixture-0123456789"})
-	return u, 5 + 1 + 2 + 1 + 1 + 2 + 1 + 1 // services, heartbeat, channels, policy, page, rules, window, webhook
+	post("/api/v1/scheduled-reports", map[string]any{"name": "# monthly: SLA", "frequency": "monthly", "format": "csv",
+		"timezone": "America/New_York", "service_ids": []string{zurich, shop}, "recipients": []string{"boss+sla@example.com"}})
+	return u, 5 + 1 + 2 + 1 + 1 + 2 + 1 + 1 + 1 // services, heartbeat, channels, policy, page, rules, window, webhook, report
 }
 
 // TestConfigRoundTripAwkwardStrings exports an organization of awkward names and texts

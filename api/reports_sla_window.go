@@ -11,10 +11,6 @@ import (
 
 // SLA report limits (SPEC §3.18).
 const (
-	// defaultSLATarget is the target of a service without its own sla_target: the
-	// organization settings hold none, and 99.9 % ("three nines") is what hosted monitors
-	// assume when nobody said otherwise.
-	defaultSLATarget = 99.9
 	// maxSLASpan bounds one report: a year and a bit, so "last calendar year" fits and a
 	// report never walks the whole daily retention at once.
 	maxSLASpan = 400 * 24 * time.Hour
@@ -31,7 +27,7 @@ var slaWindows = map[string]time.Duration{
 type slaQuery struct {
 	from, to   time.Time
 	serviceIDs []string // empty: every service of the organization
-	format     string   // "json" or "csv"
+	format     string   // "json", "csv" or "pdf"
 }
 
 // parseSLAQuery reads ?from=&to=&window=&service_ids=&format= and checks them all at once
@@ -41,8 +37,8 @@ type slaQuery struct {
 func parseSLAQuery(c *gin.Context, now, oldest time.Time) (slaQuery, error) {
 	f := fieldErrors{}
 	q := slaQuery{format: strings.ToLower(c.DefaultQuery("format", "json"))}
-	if q.format != "json" && q.format != "csv" {
-		f.add("format", "must be json or csv")
+	if q.format != "json" && q.format != "csv" && q.format != "pdf" {
+		f.add("format", "must be json, csv or pdf")
 	}
 	to, ok := queryTime(c, f, "to")
 	if !ok {

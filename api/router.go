@@ -54,6 +54,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		prom     = &prometheusHandlers{base: b}
 		maint    = &maintenanceHandlers{base: b}
 		escal    = &escalationPolicyHandlers{base: b}
+		sched    = &scheduledReportHandlers{base: b}
 		rules    = &alertRuleHandlers{base: b}
 		alerts   = &alertHandlers{base: b, alerter: d.Alerter}
 		ackLink  = newAckLinkHandlers(b, d.Alerter)
@@ -193,6 +194,11 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.GET("/metrics", require(permRead), h(overview.overview))
 	in.GET("/ssl-certificates", require(permRead), h(certs.list))
 	in.GET("/reports/sla", require(permRead), h(reports.sla))
+	in.GET("/scheduled-reports", require(permRead), h(sched.list))
+	in.POST("/scheduled-reports", require(permWrite), h(sched.create))
+	in.GET("/scheduled-reports/:id", require(permRead), h(sched.get))
+	in.PUT("/scheduled-reports/:id", require(permWrite), h(sched.update))
+	in.DELETE("/scheduled-reports/:id", require(permWrite), h(sched.delete))
 	in.GET("/export", require(permRead), h(confCode.export))
 	in.POST("/import", require(permWrite), h(confCode.importConfig))
 

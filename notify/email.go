@@ -159,5 +159,5 @@ func smtpPermanent(err error) bool {
 	if errors.As(err, &reply) {
 		return reply.Code >= 500
 	}
-	return errors.Is(err, ErrStartTLSUnavailable) || permanentTransportError(err)
+	return errors.Is(err, ErrStartTLSUnavailable) || errors.Is(err, ErrAttachmentTooLarge) || permanentTransportError(err)
 }

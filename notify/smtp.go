@@ -72,6 +72,9 @@ type Message struct {
 	// List-Unsubscribe with List-Unsubscribe-Post (RFC 8058), so mail clients offer an
 	// unsubscribe button that POSTs to it (status-page subscriber mail).
 	ListUnsubscribe string `json:",omitempty"`
+	// Attachments are files sent with the message (multipart/mixed, base64), at most
+	// MaxAttachmentBytes together (a scheduled report's PDF, CSV or JSON).
+	Attachments []Attachment `json:",omitempty"`
 }
 
 // SMTPMailer sends Messages through the instance mail server. That server is

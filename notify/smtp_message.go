@@ -17,9 +17,8 @@ import (
 
 // buildMessage renders msg as an RFC 5322 message: From, To, an RFC 2047
 // encoded Subject, Date and Message-ID headers (In-Reply-To, References and
-// Auto-Submitted when msg asks for them), and a multipart/alternative
-// body with the text part first and the HTML part last (mail clients show
-// the last alternative they understand). Without HTML it is one text part.
+// Auto-Submitted when msg asks for them), and the body of messageBody; with
+// attachments, a multipart/mixed of that body and the files (base64).
 // Bodies are quoted-printable, so any UTF-8 and long lines travel safely.
 func buildMessage(from *mail.Address, to []*mail.Address, msg Message, now time.Time) ([]byte, error) {
 	id := "<" + msgIDPart(msg.MessageID) + "@" + messageDomain(from.Address) + ">"
@@ -63,19 +62,56 @@ func buildMessage(from *mail.Address, to []*mail.Address, msg Message, now time.
 		header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
 	}
 
-	if msg.HTML == "" {
-		header("Content-Type", "text/plain; charset=utf-8")
-		header("Content-Transfer-Encoding", "quoted-printable")
-		buf.WriteString("\r\n")
-		if err := writeQuotedPrintable(&buf, msg.Text); err != nil {
-			return nil, err
+	contentType, encoding, body, err := messageBody(msg)
+	if err != nil {
+		return nil, err
+	}
+	if len(msg.Attachments) == 0 {
+		header("Content-Type", contentType)
+		if encoding != "" {
+			header("Content-Transfer-Encoding", encoding)
 		}
+		buf.WriteString("\r\n")
+		buf.Write(body)
 		return buf.Bytes(), nil
 	}
-
+	// With attachments: multipart/mixed, the message's own body first, then each file.
 	mw := multipart.NewWriter(&buf)
-	header("Content-Type", `multipart/alternative; boundary="`+mw.Boundary()+`"`)
+	header("Content-Type", `multipart/mixed; boundary="`+mw.Boundary()+`"`)
 	buf.WriteString("\r\n")
+	first := textproto.MIMEHeader{"Content-Type": {contentType}}
+	if encoding != "" {
+		first.Set("Content-Transfer-Encoding", encoding)
+	}
+	pw, err := mw.CreatePart(first)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := pw.Write(body); err != nil {
+		return nil, err
+	}
+	if err := writeAttachments(mw, msg.Attachments); err != nil {
+		return nil, err
+	}
+	if err := mw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// messageBody renders the message's text (and HTML) as a MIME body: one quoted-printable
+// text part, or a multipart/alternative with the text part first and the HTML part last
+// (mail clients show the last alternative they understand). encoding is the body's
+// Content-Transfer-Encoding, "" for a multipart.
+func messageBody(msg Message) (contentType, encoding string, body []byte, err error) {
+	var buf bytes.Buffer
+	if msg.HTML == "" {
+		if err := writeQuotedPrintable(&buf, msg.Text); err != nil {
+			return "", "", nil, err
+		}
+		return "text/plain; charset=utf-8", "quoted-printable", buf.Bytes(), nil
+	}
+	mw := multipart.NewWriter(&buf)
 	parts := []struct{ contentType, body string }{
 		{"text/plain; charset=utf-8", msg.Text},
 		{"text/html; charset=utf-8", msg.HTML},
@@ -86,16 +122,16 @@ func buildMessage(from *mail.Address, to []*mail.Address, msg Message, now time.
 			"Content-Transfer-Encoding": {"quoted-printable"},
 		})
 		if err != nil {
-			return nil, err
+			return "", "", nil, err
 		}
 		if err := writeQuotedPrintable(pw, p.body); err != nil {
-			return nil, err
+			return "", "", nil, err
 		}
 	}
 	if err := mw.Close(); err != nil {
-		return nil, err
+		return "", "", nil, err
 	}
-	return buf.Bytes(), nil
+	return `multipart/alternative; boundary="` + mw.Boundary() + `"`, "", buf.Bytes(), nil
 }
 
 // writeQuotedPrintable encodes body onto w (line breaks become CRLF).

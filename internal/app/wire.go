@@ -16,6 +16,7 @@ import (
 	"github.com/alertifypro/alertifypro/egress"
 	"github.com/alertifypro/alertifypro/monitor"
 	"github.com/alertifypro/alertifypro/notify"
+	"github.com/alertifypro/alertifypro/reports"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -171,6 +172,8 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		// Leader-only: it raises alerts, from the presence of the agents connected to this
 		// node (in a cluster, agents connect to the leader).
 		{name: "location watch", run: (&alerting.LocationWatch{Alerter: a.alerter, Board: board, Logger: logger}).Run, leaderOnly: true},
+		// Scheduled SLA reports (SPEC §11): render, queue and advance in one write.
+		{name: "scheduled reports", run: (&reports.Scheduler{Store: db, Now: opts.Now, Logger: logger, Wake: bell.Ring}).Run, leaderOnly: true},
 	}...)
 	if node != nil {
 		// The rolling-upgrade gate: the leader migrates the cluster's schema once every

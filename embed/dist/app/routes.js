@@ -51,6 +51,7 @@ export const ROUTES = [
   { path: '/webhooks', load: () => import('./pages/webhooks.js'), view: 'Webhooks' },
 
   { path: '/reports/sla', load: () => import('./pages/reports.js'), view: 'SlaReports' },
+  { path: '/reports/scheduled', load: () => import('./pages/scheduled-reports.js'), view: 'ScheduledReports' },
   { path: '/ssl-certificates', load: () => import('./pages/reports.js'), view: 'SslCertificates' },
   { path: '/configuration', load: () => import('./pages/config.js'), view: 'Configuration' },
 

@@ -1,5 +1,6 @@
 // SLA reports and SSL certificates: read-only views of GET /reports/sla and
-// GET /ssl-certificates, with the SLA report downloadable as CSV.
+// GET /ssl-certificates, with the SLA report downloadable as CSV or PDF; scheduled
+// reports (pages/scheduled-reports.js) are linked from the SLA page.
 import { html, useState } from '../html.js';
 import { api, listAll, download } from '../api.js';
 import { PageHeader, Table, EmptyState, ErrorBanner, Button, useResource, Resource, fmtTime, fmtDuration, fmtPercent } from '../ui.js';
@@ -26,14 +27,16 @@ export function SlaReports() {
   const services = useResource(() => listAll('/services'), []);
   const res = useResource(() => api.get('/reports/sla?' + slaQuery(applied)), [slaQuery(applied)]);
   const set = (k) => (e) => setForm({ ...form, [k]: e.target.value });
-  const csv = async () => {
+  const save = (format) => async () => {
     setBusy(true); setDlError(null);
-    try { await download('/reports/sla?' + slaQuery(applied, 'csv'), 'sla-report.csv'); } catch (e) { setDlError(e); }
+    try { await download('/reports/sla?' + slaQuery(applied, format), 'sla-report.' + format); } catch (e) { setDlError(e); }
     setBusy(false);
   };
   const fieldErr = (k) => res.error && res.error.fields && res.error.fields[k];
   return html`<${PageHeader} title="SLA reports" subtitle="Uptime, incidents and response times per service over a window.">
-      <${Button} busy=${busy} onClick=${csv}>Download CSV<//>
+      <${Button} busy=${busy} onClick=${save('csv')}>Download CSV<//>
+      <${Button} busy=${busy} onClick=${save('pdf')}>Download PDF<//>
+      <a class="btn" href="/reports/scheduled">Scheduled reports</a>
     <//>
     <form class="toolbar" aria-label="Report window" onSubmit=${(e) => { e.preventDefault(); setApplied(form); }}>
       <div class="field"><label for="sla-window">Window</label>

@@ -1,0 +1,105 @@
+package uitest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestScheduledReportsForm downloads the SLA report as a PDF from the reports page, then
+// follows its link to the scheduled reports: a form with a bad time zone and a bad
+// recipient shows both problems at their fields and stores nothing; corrected, the report
+// is listed with its next run (08:00 on the first business day in its time zone).
+func TestScheduledReportsForm(t *testing.T) {
+	srv := startServer(t, serverOptions{})
+	token, _, orgSlug := registerViaAPI(t, srv, "Report Planner", "planner@example.com", "correct horse battery")
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/services?org="+orgSlug,
+		strings.NewReader(`{"name":"Zürich API","endpoint":"https://zurich.example.com/health","check_type":"HTTP"}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var svc struct{ ID string }
+	_ = json.NewDecoder(res.Body).Decode(&svc)
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("create service: %d", res.StatusCode)
+	}
+
+	b := newBrowser(t, srv, 60*time.Second)
+	b.open("/login")
+	evalJS[bool](b, fmt.Sprintf(`localStorage.setItem('alertifypro.token', %q); localStorage.setItem('alertifypro.org', %q); true`, token, orgSlug))
+	b.open("/")
+	b.click("SLA reports")
+	b.waitText("Zürich API")
+	b.click("Download PDF") // through api.js with the token, saved from a Blob URL
+	b.waitFor("the PDF download finished", `!document.querySelector('[aria-busy="true"]')`, 10*time.Second)
+	if evalJS[bool](b, `document.querySelector('[role="alert"]') !== null`) {
+		t.Fatalf("PDF download: %s", evalJS[string](b, `document.querySelector('[role="alert"]').innerText`))
+	}
+
+	b.click("Scheduled reports")
+	b.waitText("No scheduled reports")
+	b.fill("name", "Monthly SLA")
+	b.choose("frequency", "monthly")
+	b.fill("timezone", "Mars/Olympus")
+	b.fill("recipients", "boss@example.com\nnot an address")
+	b.clickSel(fmt.Sprintf(`[name="svc-%s"]`, svc.ID))
+	b.click("Add report")
+	b.waitText("must be an IANA time zone")
+	b.waitText("not an address: must be a valid e-mail address")
+	b.screenshot("scheduled-report-errors")
+	if list := scheduledReports(t, srv.URL, token, orgSlug); len(list) != 0 {
+		t.Fatalf("a refused form stored %d reports", len(list))
+	}
+
+	b.fill("timezone", "Europe/Berlin")
+	b.fill("recipients", "boss@example.com")
+	b.click("Add report")
+	b.waitText("Monthly · PDF · Europe/Berlin")
+	b.waitFor("the report's row", `[...document.querySelectorAll('table td')].some((td) => td.innerText === 'Zürich API')`, 5*time.Second)
+	b.screenshot("scheduled-reports")
+	list := scheduledReports(t, srv.URL, token, orgSlug)
+	if len(list) != 1 || list[0].Timezone != "Europe/Berlin" || len(list[0].ServiceIDs) != 1 || list[0].ServiceIDs[0] != svc.ID ||
+		list[0].NextRunAt.In(mustZone(t, "Europe/Berlin")).Hour() != 8 {
+		t.Fatalf("stored: %+v", list)
+	}
+}
+
+// scheduledReport is the part of a scheduled report the browser test checks.
+type scheduledReport struct {
+	Timezone   string    `json:"timezone"`
+	ServiceIDs []string  `json:"service_ids"`
+	NextRunAt  time.Time `json:"next_run_at"`
+}
+
+// scheduledReports lists the organization's scheduled reports through the API.
+func scheduledReports(t *testing.T, base, token, orgSlug string) []scheduledReport {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+"/api/v1/scheduled-reports?org="+orgSlug, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out []scheduledReport
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("list: %d %v", res.StatusCode, err)
+	}
+	return out
+}
+
+func mustZone(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
