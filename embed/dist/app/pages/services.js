@@ -6,7 +6,7 @@ import { api, ApiError } from '../api.js';
 import { navigate } from '../router.js';
 import { usePoll } from '../poll.js';
 import { CHECK_TYPES } from '../constants.js';
-import { OPTIONS_BY_TYPE, authTypesFor, ENDPOINT_HINT, optionInputs, optionsBody, JSON_PATH_OPERATORS } from '../service-options.js';
+import { OPTIONS_BY_TYPE, authTypesFor, endpointHint, optionInputs, optionsBody, JSON_PATH_OPERATORS } from '../service-options.js';
 import { ResponseChart } from '../chart.js';
 import { RangePicker, loadChart, rangeLabel } from '../chart-ranges.js';
 import { BeatBar, BeatTips, loadBeats, BEATS } from '../beat-bar.js';
@@ -168,7 +168,7 @@ function ServiceForm({ service, profile }) {
     <fieldset><legend>What to check</legend>
       <${Field} label="Check type" name="check_type" as="select" options=${CHECK_TYPES} value=${v.check_type} onInput=${changeType} error=${fe('check_type')} />
       <${Field} label="Name" name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
-      <${Field} label="Endpoint" name="endpoint" required hint=${ENDPOINT_HINT[v.check_type]} value=${v.endpoint} onInput=${set('endpoint')} error=${fe('endpoint')} />
+      <${Field} label="Endpoint" name="endpoint" required hint=${endpointHint(v.check_type)} value=${v.endpoint} onInput=${set('endpoint')} error=${fe('endpoint')} />
       <${Field} label="Check every (seconds)" name="check_interval_seconds" type="number" min="10" value=${v.check_interval_seconds} onInput=${setIntervalSeconds} error=${fe('check_interval_seconds')} />
     </fieldset>
     <${ServiceChannels} state=${notify} />
