@@ -16,6 +16,10 @@ function localInput(d) {
 function weekdays() {
   return Array.from({ length: 7 }, (_, i) => new Date(Date.UTC(2023, 0, 1 + i)).toLocaleDateString(language(), { weekday: 'long', timeZone: 'UTC' }));
 }
+// kindText names a recurrence type in the window list ("repeats (weekly)").
+function kindText(type) {
+  return { daily: t('maintenance.kind.daily'), weekly: t('maintenance.kind.weekly'), monthly: t('maintenance.kind.monthly'), cron: t('maintenance.kind.cron') }[type] || type;
+}
 function repeats() {
   return [{ value: '', label: t('maintenance.repeat.none') }, { value: 'daily', label: t('maintenance.repeat.daily') }, { value: 'weekly', label: t('maintenance.repeat.weekly') },
     { value: 'monthly', label: t('maintenance.repeat.monthly') }, { value: 'cron', label: t('maintenance.repeat.cron') }];
@@ -114,7 +118,7 @@ export function Maintenance({ org }) {
       return html`${list.length === 0 ? html`<${EmptyState} title=${t('maintenance.empty_title')}>${mayEdit ? t('maintenance.empty_body') : t('maintenance.empty_body_viewer')}<//>`
         : [...byDay].map(([day, ws]) => html`<section class="card" key=${day}><h2>${day}</h2><ul class="plain">${ws.map((w) => html`<li key=${w.id}>
             <strong>${w.name}</strong> ${w.active && html`<span class="badge badge-maintenance">${t('maintenance.in_progress')}</span>`}
-            <div class="muted">${fmtTime(w.next_window?.start || w.starts_at)} → ${fmtTime(w.next_window?.end || w.ends_at)}${w.recurrence ? ' · ' + t('maintenance.repeats_type', { type: t('maintenance.kind.' + w.recurrence.type) }) : ''}</div>
+            <div class="muted">${fmtTime(w.next_window?.start || w.starts_at)} → ${fmtTime(w.next_window?.end || w.ends_at)}${w.recurrence ? ' · ' + t('maintenance.repeats_type', { type: kindText(w.recurrence.type) }) : ''}</div>
             <div>${(w.service_ids || []).map(name).join(', ') || t('maintenance.no_services')}</div>
             ${mayEdit && html`<div class="row">
               ${w.active && html`<${Button} onClick=${async () => { await api.post(`/maintenance-windows/${w.id}/end`); res.reload(); }}>${t('maintenance.end_now')}<//>`}
