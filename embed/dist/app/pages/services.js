@@ -333,7 +333,7 @@ export function ServiceDetail({ params, org }) {
     <section>
       <h2>${t('services.detail.rules')}</h2>
       ${rules.length === 0 ? html`<p class="muted">${t('services.detail.no_rules')}${mayEdit && html` <a href="/rules/new">${t('services.detail.add_rule')}</a>.`}</p>`
-        : html`<ul>${rules.map((r) => html`<li><a href=${'/rules/' + r.id + '/edit'}>${r.name}</a> — ${r.severity}, ${r.condition.consecutive_failures}× ${r.condition.statuses.join('/')}${r.service_id ? '' : ' (' + t('services.detail.every_service') + ')'}${r.enabled ? '' : ' (' + t('services.detail.rule_disabled') + ')'}</li>`)}</ul>`}
+        : html`<ul>${rules.map((r) => html`<li>${mayEdit ? html`<a href=${'/rules/' + r.id + '/edit'}>${r.name}</a>` : r.name} — ${r.severity}, ${r.condition.consecutive_failures}× ${r.condition.statuses.join('/')}${r.service_id ? '' : ' (' + t('services.detail.every_service') + ')'}${r.enabled ? '' : ' (' + t('services.detail.rule_disabled') + ')'}</li>`)}</ul>`}
     </section>
     ${ssl && html`<section class="card"><h2>${t('services.detail.certificate')}</h2><dl class="props">
       <dt>${t('services.detail.domain')}</dt><dd>${ssl.domain}</dd><dt>${t('services.detail.issuer')}</dt><dd>${ssl.issuer}</dd><dt>${t('services.detail.valid_until')}</dt><dd>${fmtTime(ssl.valid_to)} (${t('services.detail.days', { count: ssl.days_until_expiry })})</dd><dt>${t('common.status')}</dt><dd>${ssl.state}</dd>
