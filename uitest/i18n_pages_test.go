@@ -131,15 +131,16 @@ var apiEventNames = []string{"monitor.down", "monitor.degraded", "monitor.recove
 	"member.invited", "member.removed", "alert.acknowledged", "alert.resolved", "alert.fired", "alert.escalated", "alert.test"}
 
 // rawKeys is a JS expression listing every visible text (text nodes, aria-labels,
-// placeholders, titles, option labels) on the page that is a message key itself —
-// what t() shows for a key missing from the catalogue.
+// placeholders, titles) on the page that is a message key itself — what t() shows for a
+// key missing from the catalogue. The first segment may hold an underscore
+// (status_pages.title), which /^[a-z]+(\.[a-z0-9_-]+)+$/ alone would miss.
 func rawKeys() string {
 	quoted := make([]string, len(apiEventNames))
 	for i, e := range apiEventNames {
 		quoted[i] = jsString(e)
 	}
 	return `(() => {
-  const key = /^[a-z]+(\.[a-z0-9_-]+)+$/, data = new Set([` + strings.Join(quoted, ",") + `]);
+  const key = /^[a-z][a-z0-9_]*(\.[a-z0-9_-]+)+$/, data = new Set([` + strings.Join(quoted, ",") + `]);
   const out = [];
   const test = (s, where) => { s = (s || '').trim(); if (key.test(s) && !data.has(s)) out.push(where + ': ' + s); };
   const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
