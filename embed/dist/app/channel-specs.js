@@ -1,35 +1,47 @@
 // Per-type fields of notification channels, mirroring notify/*.go validate*
 // functions. secret fields are write-only: the API shows them as "********" and a
 // PUT that sends the mask back keeps the stored value.
-const url = (hint) => ({ key: 'url', label: 'Webhook URL', required: true, secret: true, hint });
-const tok = (key, label, required = true, hint) => ({ key, label, required, secret: true, hint });
-const str = (key, label, required = false, hint) => ({ key, label, required, hint });
+import { t } from './i18n.js';
+
+// Labels and hints are getters: the table is built when the module loads, before the
+// catalogue is, so each text is looked up when a page reads it.
+function field(key, label, { required = false, secret = false, kind, options, hint } = {}) {
+  return { key, required, secret, kind, options, get label() { return label(); }, get hint() { return hint ? hint() : undefined; } };
+}
+const url = (hint) => field('url', () => t('channel_specs.webhook_url'), { required: true, secret: true, hint });
+const tok = (key, label, required = true, hint) => field(key, label, { required, secret: true, hint });
+const str = (key, label, required = false, hint) => field(key, label, { required, hint });
 
 export const CHANNEL_TYPES = {
-  email: { label: 'E-mail', fields: [
-    { key: 'to', label: 'Recipients', required: true, kind: 'list', hint: 'Comma-separated e-mail addresses.' },
-    str('smtp_host', 'SMTP host', false, 'Leave empty to use the instance mail server.'),
-    { key: 'smtp_port', label: 'SMTP port', kind: 'number' },
-    { key: 'smtp_tls', label: 'SMTP TLS', kind: 'select', options: ['', 'starttls', 'tls', 'none'] },
-    str('smtp_username', 'SMTP username'), tok('smtp_password', 'SMTP password', false), str('smtp_from', 'From address')] },
+  email: { get label() { return t('channel_specs.email'); }, fields: [
+    field('to', () => t('channel_specs.to'), { required: true, kind: 'list', hint: () => t('channel_specs.to_hint') }),
+    str('smtp_host', () => t('channel_specs.smtp_host'), false, () => t('channel_specs.smtp_host_hint')),
+    field('smtp_port', () => t('channel_specs.smtp_port'), { kind: 'number' }),
+    field('smtp_tls', () => t('channel_specs.smtp_tls'), { kind: 'select', options: ['', 'starttls', 'tls', 'none'] }),
+    str('smtp_username', () => t('channel_specs.smtp_username')), tok('smtp_password', () => t('channel_specs.smtp_password'), false),
+    str('smtp_from', () => t('channel_specs.smtp_from'))] },
   webhook: { label: 'Webhook', fields: [
-    { key: 'url', label: 'URL', required: true, secret: true, hint: 'Receives a JSON POST for every alert event.' },
-    tok('secret', 'Signing secret', false, 'Optional: signs each request (X-AlertifyPro-Signature).'),
-    { key: 'headers', label: 'Extra headers', kind: 'headers', secret: true, hint: 'One "Name: value" per line.' }] },
-  slack: { label: 'Slack', fields: [url('An https://hooks.slack.com/... incoming-webhook URL.')] },
-  discord: { label: 'Discord', fields: [url('A Discord channel webhook URL.')] },
-  msteams: { label: 'Microsoft Teams', fields: [url('A Teams incoming-webhook / workflow URL.')] },
+    field('url', () => 'URL', { required: true, secret: true, hint: () => t('channel_specs.webhook_hint') }),
+    tok('secret', () => t('channel_specs.secret'), false, () => t('channel_specs.secret_hint')),
+    field('headers', () => t('channel_specs.headers'), { kind: 'headers', secret: true, hint: () => t('channel_specs.headers_hint') })] },
+  slack: { label: 'Slack', fields: [url(() => t('channel_specs.slack_hint'))] },
+  discord: { label: 'Discord', fields: [url(() => t('channel_specs.discord_hint'))] },
+  msteams: { label: 'Microsoft Teams', fields: [url(() => t('channel_specs.msteams_hint'))] },
   mattermost: { label: 'Mattermost', fields: [url()] },
   google_chat: { label: 'Google Chat', fields: [url()] },
   rocketchat: { label: 'Rocket.Chat', fields: [url()] },
-  telegram: { label: 'Telegram', fields: [tok('bot_token', 'Bot token', true, 'From @BotFather (123456:ABC...).'), str('chat_id', 'Chat ID', true, 'A numeric chat id or @channelusername.')] },
-  pagerduty: { label: 'PagerDuty', fields: [tok('routing_key', 'Routing key', true, 'The 32-character Events API v2 integration key.')] },
-  opsgenie: { label: 'Opsgenie', fields: [tok('api_key', 'API key'), { key: 'region', label: 'Region', kind: 'select', options: ['us', 'eu'] }] },
-  pushover: { label: 'Pushover', fields: [tok('user_key', 'User or group key'), tok('app_token', 'Application token')] },
-  ntfy: { label: 'ntfy', fields: [str('server_url', 'Server URL', false, 'Empty: https://ntfy.sh'), str('topic', 'Topic', true), tok('token', 'Access token', false)] },
-  gotify: { label: 'Gotify', fields: [str('server_url', 'Server URL', true), tok('app_token', 'Application token')] },
-  twilio_sms: { label: 'Twilio SMS', fields: [str('account_sid', 'Account SID', true), tok('auth_token', 'Auth token'), str('from', 'From number', true, 'E.164, e.g. +14155550100'), str('to', 'To number', true, 'E.164')] },
-  matrix: { label: 'Matrix', fields: [str('homeserver_url', 'Homeserver URL', true), tok('access_token', 'Access token'), str('room_id', 'Room ID', true, 'e.g. !abc123:example.org')] },
+  telegram: { label: 'Telegram', fields: [tok('bot_token', () => t('channel_specs.bot_token'), true, () => t('channel_specs.bot_token_hint')),
+    str('chat_id', () => t('channel_specs.chat_id'), true, () => t('channel_specs.chat_id_hint'))] },
+  pagerduty: { label: 'PagerDuty', fields: [tok('routing_key', () => t('channel_specs.routing_key'), true, () => t('channel_specs.routing_key_hint'))] },
+  opsgenie: { label: 'Opsgenie', fields: [tok('api_key', () => t('channel_specs.api_key')), field('region', () => t('channel_specs.region'), { kind: 'select', options: ['us', 'eu'] })] },
+  pushover: { label: 'Pushover', fields: [tok('user_key', () => t('channel_specs.user_key')), tok('app_token', () => t('channel_specs.app_token'))] },
+  ntfy: { label: 'ntfy', fields: [str('server_url', () => t('channel_specs.server_url'), false, () => t('channel_specs.ntfy_server_hint')),
+    str('topic', () => t('channel_specs.topic'), true), tok('token', () => t('channel_specs.access_token'), false)] },
+  gotify: { label: 'Gotify', fields: [str('server_url', () => t('channel_specs.server_url'), true), tok('app_token', () => t('channel_specs.app_token'))] },
+  twilio_sms: { label: 'Twilio SMS', fields: [str('account_sid', () => 'Account SID', true), tok('auth_token', () => t('channel_specs.auth_token')),
+    str('from', () => t('channel_specs.from_number'), true, () => t('channel_specs.from_number_hint')), str('to', () => t('channel_specs.to_number'), true, () => 'E.164')] },
+  matrix: { label: 'Matrix', fields: [str('homeserver_url', () => t('channel_specs.homeserver_url'), true), tok('access_token', () => t('channel_specs.access_token')),
+    str('room_id', () => t('channel_specs.room_id'), true, () => t('channel_specs.room_id_hint'))] },
 };
 
 export const SEVERITIES = ['critical', 'warning', 'info'];

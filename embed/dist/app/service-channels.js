@@ -6,6 +6,7 @@
 import { html, useState } from './html.js';
 import { api } from './api.js';
 import { useResource } from './ui.js';
+import { t } from './i18n.js';
 
 // useServiceChannels loads the organization's channels and, for a saved service, its own
 // rules; picked is null until the user changes the choice.
@@ -27,7 +28,7 @@ export async function saveServiceChannels(state, id, name) {
   if (state.own.length === 1) {
     await api.put(`/alert-rules/${state.own[0].id}`, { channel_ids: state.picked });
   } else if (state.picked.length > 0) {
-    await api.post('/alert-rules', { name: `${name} is down`, service_id: id, severity: 'critical', channel_ids: state.picked,
+    await api.post('/alert-rules', { name: t('service_channels.rule_name', { name }), service_id: id, severity: 'critical', channel_ids: state.picked,
       condition: { statuses: ['RED'], consecutive_failures: 2 } });
   }
 }
@@ -35,17 +36,16 @@ export async function saveServiceChannels(state, id, name) {
 export function ServiceChannels({ state }) {
   const { res, channels, own, picked, setPicked } = state;
   let body;
-  if (res.data === undefined) body = html`<p class="muted">${res.error ? 'Channels could not be loaded: ' + res.error.message : 'Loading channels…'}</p>`;
-  else if (own.length > 1) body = html`<p class="hint">This service has ${own.length} alert rules of its own; choose their channels under <a href="/rules">Alert rules</a>.</p>`;
-  else if (channels.length === 0) body = html`<p class="hint">No channels yet: alerts show in the app only. <a href="/channels/new">Add a channel</a> to be told elsewhere.</p>`;
+  if (res.data === undefined) body = html`<p class="muted">${res.error ? t('service_channels.load_failed', { error: res.error.message }) : t('service_channels.loading')}</p>`;
+  else if (own.length > 1) body = html`<p class="hint">${t('service_channels.several_rules', { count: own.length })} <a href="/rules">${t('service_channels.rules_link')}</a>.</p>`;
+  else if (channels.length === 0) body = html`<p class="hint">${t('service_channels.no_channels')} <a href="/channels/new">${t('service_channels.add_channel')}</a></p>`;
   else {
     const toggle = (cid, on) => setPicked(on ? [...picked, cid] : picked.filter((x) => x !== cid));
-    body = html`<div role="group" aria-label="Notify these channels">${channels.map((c) => html`<div class="field field-check" key=${c.id}>
+    body = html`<div role="group" aria-label=${t('service_channels.group_label')}>${channels.map((c) => html`<div class="field field-check" key=${c.id}>
         <input type="checkbox" id=${'notify-' + c.id} name="notify_channels" value=${c.id} checked=${picked.includes(c.id)} onChange=${(e) => toggle(c.id, e.target.checked)} />
         <label for=${'notify-' + c.id}>${c.name}</label></div>`)}</div>
-      <p class="hint">${own.length === 1 ? `The service's rule "${own[0].name}" notifies the checked channels${picked.length ? '' : ' — none checked: nobody is notified'}.`
-        : picked.length ? 'The service gets a rule of its own that notifies just these (after 2 failed checks in a row).'
-          : 'None checked: the organization\'s default applies — every channel, after 2 failed checks in a row.'}</p>`;
+      <p class="hint">${own.length === 1 ? (picked.length ? t('service_channels.own_rule', { rule: own[0].name }) : t('service_channels.own_rule_none', { rule: own[0].name }))
+        : picked.length ? t('service_channels.new_rule') : t('service_channels.default_rule')}</p>`;
   }
-  return html`<fieldset data-notify><legend>Notify</legend>${body}</fieldset>`;
+  return html`<fieldset data-notify><legend>${t('service_channels.legend')}</legend>${body}</fieldset>`;
 }

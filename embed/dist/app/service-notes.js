@@ -2,12 +2,14 @@
 // ask about: small rules kept out of the page so they read (and change) on their own.
 import { html } from './html.js';
 import { api } from './api.js';
+import { t, language } from './i18n.js';
 
 // seconds words a duration in ms as the notice does: "1.50 s" from a second up, "850 ms"
 // below, and a whole threshold plainly ("1 s").
 function seconds(ms, whole) {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return whole && ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(2)} s`;
+  const n = (x, digits) => x.toLocaleString(language(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  if (ms < 1000) return `${n(Math.round(ms), 0)} ms`;
+  return whole && ms % 1000 === 0 ? `${n(ms / 1000, 0)} s` : `${n(ms / 1000, 2)} s`;
 }
 
 // SLOW matches the checker's own wording of a slow answer (monitor/outcome.go).
@@ -22,10 +24,10 @@ export function lastCheckMessage(s) {
     const m = SLOW.exec(s.last_error);
     const took = m ? Number(m[1]) : s.last_response_time_ms;
     const limit = m ? Number(m[2]) : s.degraded_threshold_ms;
-    if (took != null && limit) return `Last check was slow (${seconds(took)}, threshold ${seconds(limit, true)})`;
-    return `Last check was degraded: ${s.last_error}`;
+    if (took != null && limit) return t('service_notes.slow', { took: seconds(took), limit: seconds(limit, true) });
+    return t('service_notes.degraded', { error: s.last_error });
   }
-  return `Last check failed: ${s.last_error}`;
+  return t('service_notes.failed', { error: s.last_error });
 }
 
 // LastCheckNotice is the banner of lastCheckMessage.

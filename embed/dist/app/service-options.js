@@ -1,16 +1,16 @@
 // Per-type service options, as api/service_options*.go accepts them: each check type
 // shows only the options it has. kind picks the input; parse/format convert between
 // the input's text and the API's JSON value. Field errors come back as
-// "options.<key>" and are shown under the matching input.
-
-const statusHint = 'A code (200), a list (200, 201), a class (2xx) or a range (200-299). Empty: any 2xx.';
+// "options.<key>" and are shown under the matching input. Labels and hints are getters
+// (the tables are built at module load, before the catalogue is): each is looked up when read.
+import { t } from './i18n.js';
 
 function parseExpectedStatus(s) {
-  const t = String(s).trim();
-  if (!t) return undefined;
-  if (/^\d{3}$/.test(t)) return Number(t);
-  if (t.includes(',')) return t.split(',').map((x) => x.trim()).filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
-  return t;
+  const txt = String(s).trim();
+  if (!txt) return undefined;
+  if (/^\d{3}$/.test(txt)) return Number(txt);
+  if (txt.includes(',')) return txt.split(',').map((x) => x.trim()).filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+  return txt;
 }
 function formatExpectedStatus(v) {
   if (v == null) return '';
@@ -24,7 +24,7 @@ function parseHeaders(s) {
   for (const line of String(s).split('\n')) {
     if (!line.trim()) continue;
     const i = line.indexOf(':');
-    if (i < 1) throw new Error(`"${line.trim()}" is not "Name: value"`);
+    if (i < 1) throw new Error(t('service_options.header_line_invalid', { line: line.trim() }));
     out[line.slice(0, i).trim()] = line.slice(i + 1).trim();
   }
   return out;
@@ -39,9 +39,9 @@ export const JSON_PATH_OPERATORS = ['==', '!=', '>', '>=', '<', '<=', 'contains'
 function parseJSONPath(rows) {
   if (!Array.isArray(rows) || rows.length === 0) return undefined;
   return rows.map((r) => {
-    const t = String(r.value ?? '').trim();
-    let value = t;
-    if (r.operator !== 'contains' && t !== '') { try { value = JSON.parse(t); } catch { value = t; } }
+    const txt = String(r.value ?? '').trim();
+    let value = txt;
+    if (r.operator !== 'contains' && txt !== '') { try { value = JSON.parse(txt); } catch { value = txt; } }
     return { path: String(r.path ?? '').trim(), operator: r.operator, value };
   });
 }
@@ -54,52 +54,64 @@ function formatJSONPath(v) {
   });
 }
 
-const text = (key, label, hint) => ({ key, label, kind: 'text', hint });
-const area = (key, label, hint) => ({ key, label, kind: 'textarea', hint });
-const bool = (key, label, def, hint) => ({ key, label, kind: 'checkbox', def, hint });
-const num = (key, label, def, hint) => ({ key, label, kind: 'number', def, hint });
-const select = (key, label, options, def) => ({ key, label, kind: 'select', options, def });
-const headers = { key: 'headers', label: 'Request headers', kind: 'textarea', hint: 'One "Name: value" per line. Values are stored encrypted and shown masked.', parse: parseHeaders, format: formatHeaders };
+function opt(key, kind, label, more = {}) {
+  const { hint, ...rest } = more;
+  return { key, kind, ...rest, get label() { return label(); }, get hint() { return hint ? hint() : undefined; } };
+}
+const text = (key, label, hint) => opt(key, 'text', label, { hint });
+const area = (key, label, hint) => opt(key, 'textarea', label, { hint });
+const bool = (key, label, def, hint) => opt(key, 'checkbox', label, { def, hint });
+const num = (key, label, def, hint) => opt(key, 'number', label, { def, hint });
+const select = (key, label, options, def) => opt(key, 'select', label, { options, def });
+const headers = opt('headers', 'textarea', () => t('service_options.headers'), { hint: () => t('service_options.headers_hint'), parse: parseHeaders, format: formatHeaders });
+const sslWarn = () => num('ssl_warn_days', () => t('service_options.ssl_warn_days'), 30);
+const hexHint = () => t('service_options.hex_hint');
 
 export const OPTIONS_BY_TYPE = {
   HTTP: [
-    select('method', 'Method', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'], 'GET'),
+    select('method', () => t('service_options.method'), ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'], 'GET'),
     headers,
-    area('body', 'Request body'),
-    { key: 'expected_status', label: 'Expected status', kind: 'text', hint: statusHint, parse: parseExpectedStatus, format: formatExpectedStatus },
-    text('body_contains', 'Body must contain'),
-    text('body_not_contains', 'Body must not contain'),
-    text('body_regex', 'Body must match (regular expression)', 'Go RE2 syntax.'),
-    { key: 'json_path', label: 'JSON assertions', kind: 'jsonpath', hint: 'Checks on the JSON body, e.g. $.status == "ok" or $.items[0].count > 0. The value is JSON (a number, true, "text"); bare text counts as a string.', parse: parseJSONPath, format: formatJSONPath },
-    bool('follow_redirects', 'Follow redirects', true),
-    bool('verify_tls', 'Verify the TLS certificate', true),
-    num('ssl_warn_days', 'Warn this many days before the certificate expires', 30),
+    area('body', () => t('service_options.body')),
+    opt('expected_status', 'text', () => t('service_options.expected_status'), { hint: () => t('service_options.expected_status_hint'), parse: parseExpectedStatus, format: formatExpectedStatus }),
+    text('body_contains', () => t('service_options.body_contains')),
+    text('body_not_contains', () => t('service_options.body_not_contains')),
+    text('body_regex', () => t('service_options.body_regex'), () => t('service_options.body_regex_hint')),
+    opt('json_path', 'jsonpath', () => t('service_options.json_path'), { hint: () => t('service_options.json_path_hint'), parse: parseJSONPath, format: formatJSONPath }),
+    bool('follow_redirects', () => t('service_options.follow_redirects'), true),
+    bool('verify_tls', () => t('service_options.verify_tls'), true),
+    sslWarn(),
   ],
-  TCP: [area('send', 'Send after connecting'), text('expect', 'Expect in the reply')],
-  UDP: [text('payload', 'Datagram to send', 'Text, or hex: followed by hex digits.'), text('expect', 'Expect in the reply', 'Text, or hex: followed by hex digits.')],
-  PING: [num('count', 'Echo requests per check', 1, '1 to 10.')],
-  DNS: [select('record_type', 'Record type', ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS'], 'A'),
-    text('resolver', 'Resolver', 'host:port, e.g. 1.1.1.1:53. Empty: this server\'s own resolver, the first nameserver in its /etc/resolv.conf (in Docker 127.0.0.11, with systemd-resolved 127.0.0.53) — the one its other checks use too; no public resolver is ever asked behind your back.'), text('expected', 'Expected answer')],
+  TCP: [area('send', () => t('service_options.send')), text('expect', () => t('service_options.expect'))],
+  UDP: [text('payload', () => t('service_options.payload'), hexHint), text('expect', () => t('service_options.expect'), hexHint)],
+  PING: [num('count', () => t('service_options.count'), 1, () => t('service_options.count_hint'))],
+  DNS: [select('record_type', () => t('service_options.record_type'), ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS'], 'A'),
+    text('resolver', () => t('service_options.resolver'), () => t('service_options.resolver_hint')), text('expected', () => t('service_options.expected'))],
   WEBSOCKET: [headers],
-  SMTP: [bool('starttls', 'Require STARTTLS', false)],
-  GRPC: [text('service', 'Health service name', 'Empty checks the server as a whole.'), bool('tls', 'Use TLS', false)],
-  SSL: [num('ssl_warn_days', 'Warn this many days before the certificate expires', 30)],
+  SMTP: [bool('starttls', () => t('service_options.starttls'), false)],
+  GRPC: [text('service', () => t('service_options.grpc_service'), () => t('service_options.grpc_service_hint')), bool('tls', () => t('service_options.tls'), false)],
+  SSL: [sslWarn()],
 };
 
 // AUTH_BY_TYPE mirrors authTypesFor in api/service_types.go.
-export function authTypesFor(t) {
-  if (['HTTP', 'WEBSOCKET', 'GRPC'].includes(t)) return ['basic', 'bearer', 'header'];
-  if (['REDIS', 'SMTP', 'IMAP', 'FTP', 'MYSQL', 'POSTGRES', 'MONGODB'].includes(t)) return ['basic'];
+export function authTypesFor(type) {
+  if (['HTTP', 'WEBSOCKET', 'GRPC'].includes(type)) return ['basic', 'bearer', 'header'];
+  if (['REDIS', 'SMTP', 'IMAP', 'FTP', 'MYSQL', 'POSTGRES', 'MONGODB'].includes(type)) return ['basic'];
   return [];
 }
 
-export const ENDPOINT_HINT = {
-  HTTP: 'A URL, e.g. https://example.com/health', WEBSOCKET: 'ws:// or wss:// URL', TCP: 'host:port',
-  UDP: 'host:port', PING: 'A host name or IP address', DNS: 'The name to resolve, e.g. example.com',
-  SMTP: 'host:port, e.g. mail.example.com:587', IMAP: 'host:port', FTP: 'host:port', SSH: 'host:port',
-  REDIS: 'host:port or redis:// URL', MYSQL: 'host:port', POSTGRES: 'host:port', MONGODB: 'host:port or mongodb:// URL',
-  GRPC: 'host:port', SSL: 'host:port or https:// URL',
+const HOST_PORT = () => 'host:port';
+const ENDPOINT_HINTS = {
+  HTTP: () => t('service_options.endpoint_http'), WEBSOCKET: () => t('service_options.endpoint_websocket'), TCP: HOST_PORT,
+  UDP: HOST_PORT, PING: () => t('service_options.endpoint_ping'), DNS: () => t('service_options.endpoint_dns'),
+  SMTP: () => t('service_options.endpoint_smtp'), IMAP: HOST_PORT, FTP: HOST_PORT, SSH: HOST_PORT,
+  REDIS: () => t('service_options.endpoint_redis'), MYSQL: HOST_PORT, POSTGRES: HOST_PORT, MONGODB: () => t('service_options.endpoint_mongodb'),
+  GRPC: HOST_PORT, SSL: () => t('service_options.endpoint_ssl'),
 };
+
+// endpointHint is the endpoint field's hint for a check type, in the reader's language.
+export function endpointHint(type) {
+  return ENDPOINT_HINTS[type]?.();
+}
 
 // optionInputs turns stored options into the form's text values.
 export function optionInputs(type, stored = {}) {

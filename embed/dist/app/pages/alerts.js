@@ -8,9 +8,12 @@ import { navigate } from '../router.js';
 import { Field, Button, ErrorBanner, PageHeader, Table, EmptyState, StatusBadge, Loading, toast, fmtTime, fmtAgo, useForm, rowFocus } from '../ui.js';
 import { can, RoleNote } from '../roles.js';
 import { AlertTimeline } from '../alert-timeline.js';
+import { t } from '../i18n.js';
 
 // "open" = firing and acknowledged (api/alerts.go).
-const STATUSES = [['open', 'Open'], ['firing', 'Firing'], ['acknowledged', 'Acknowledged'], ['resolved', 'Resolved'], ['all', 'All']];
+function statuses() {
+  return [['open', t('alerts.filter.open')], ['firing', t('alerts.filter.firing')], ['acknowledged', t('alerts.filter.acknowledged')], ['resolved', t('alerts.filter.resolved')], ['all', t('alerts.filter.all')]];
+}
 
 // keepFocus is rowFocus for actions outside a table (the detail page): once the actions
 // have been redrawn, focus goes to the next action left (Resolve after Acknowledge), else
@@ -45,8 +48,8 @@ function AlertActions({ alert, onDone, org }) {
     try { await api.post(`/alerts/${alert.id}/${action}`); toast(label); refocus(); onDone(); window.dispatchEvent(new Event('alerts-changed')); } catch (e) { setError(e); } finally { setBusy(''); }
   }
   return html`<div class="row" ref=${box}>
-    ${alert.status === 'firing' && html`<${Button} busy=${busy === 'acknowledge'} onClick=${(e) => act('acknowledge', 'Acknowledged', e)} aria-label=${'Acknowledge ' + alert.title}>Acknowledge<//>`}
-    ${alert.status !== 'resolved' && html`<${Button} busy=${busy === 'resolve'} onClick=${(e) => act('resolve', 'Resolved', e)} aria-label=${'Resolve ' + alert.title}>Resolve<//>`}
+    ${alert.status === 'firing' && html`<${Button} busy=${busy === 'acknowledge'} onClick=${(e) => act('acknowledge', t('alerts.acknowledged'), e)} aria-label=${t('alerts.acknowledge_label', { title: alert.title })}>${t('alerts.acknowledge')}<//>`}
+    ${alert.status !== 'resolved' && html`<${Button} busy=${busy === 'resolve'} onClick=${(e) => act('resolve', t('alerts.resolved'), e)} aria-label=${t('alerts.resolve_label', { title: alert.title })}>${t('alerts.resolve')}<//>`}
     ${error && html`<span class="field-error" role="alert">${error.message}</span>`}
   </div>`;
 }
@@ -54,8 +57,8 @@ function AlertActions({ alert, onDone, org }) {
 // alertSubject is the line under an alert's title: its service (and the probe locations
 // whose failures fired it), or for an alert about a probe location itself, that.
 function alertSubject(a) {
-  if (a.kind && a.kind.startsWith('location.')) return 'Probe location';
-  const regions = (a.failing_regions || []).length ? ` · failing in ${a.failing_regions.join(', ')}` : '';
+  if (a.kind && a.kind.startsWith('location.')) return t('alerts.probe_location');
+  const regions = (a.failing_regions || []).length ? ' · ' + t('alerts.failing_in', { regions: a.failing_regions.join(', ') }) : '';
   return (a.service_name || '') + regions;
 }
 
@@ -67,19 +70,19 @@ export function Alerts({ query, org }) {
     try { setList(await api.get(`/alerts?limit=200${status && status !== 'all' ? '&status=' + status : ''}`)); setError(null); } catch (e) { setError(e); }
   };
   usePoll(load, 5000, [status]);
-  return html`<${PageHeader} title="Alerts" subtitle="Refreshes every 5 seconds." />
-    <div class="tabs" role="group" aria-label="Filter by status">${STATUSES.map(([k, label]) => html`<button type="button" class="btn btn-small" aria-pressed=${status === k ? 'true' : 'false'} onClick=${() => navigate('/alerts?status=' + k)}>${label}</button>`)}</div>
+  return html`<${PageHeader} title=${t('alerts.title')} subtitle=${t('alerts.subtitle')} />
+    <div class="tabs" role="group" aria-label=${t('alerts.filter_label')}>${statuses().map(([k, label]) => html`<button type="button" class="btn btn-small" aria-pressed=${status === k ? 'true' : 'false'} onClick=${() => navigate('/alerts?status=' + k)}>${label}</button>`)}</div>
     <${ErrorBanner} error=${error} />
-    <${RoleNote} org=${org} min="responder" what="acknowledging and resolving alerts" />
+    <${RoleNote} org=${org} min="responder" what=${t('alerts.role_what')} />
     ${list === null ? html`<${Loading} />` : list.length === 0
-      ? html`<${EmptyState} title=${status === 'open' ? 'No open alerts' : 'No alerts here'}>${status === 'open' ? 'All quiet. Alerts appear here when a rule fires; set rules up under Alert rules.' : 'Try another status filter.'}<//>`
-      : html`<${Table} caption="Alerts" rows=${list} columns=${[
-        { label: 'Alert', render: (a) => html`<a href=${'/alerts/' + a.id}>${a.title}</a><div class="muted">${alertSubject(a)}</div>${a.message && html`<div class="alert-reason" data-reason>${a.message}</div>`}` },
-        { label: 'Status', render: (a) => html`<${StatusBadge} status=${a.status} />` },
-        { label: 'Severity', key: 'severity' },
-        { label: 'Fired', render: (a) => html`<span title=${fmtTime(a.fired_at)}>${fmtAgo(a.fired_at)}</span>` },
-        { label: 'Failures', class: 'num', key: 'failure_count' },
-        ...(can(org, 'responder') ? [{ label: 'Actions', render: (a) => html`<${AlertActions} alert=${a} org=${org} onDone=${load} />` }] : [])]} />`}`;
+      ? html`<${EmptyState} title=${status === 'open' ? t('alerts.empty_open_title') : t('alerts.empty_title')}>${status === 'open' ? t('alerts.empty_open_body') : t('alerts.empty_body')}<//>`
+      : html`<${Table} caption=${t('alerts.title')} rows=${list} columns=${[
+        { label: t('alerts.col.alert'), render: (a) => html`<a href=${'/alerts/' + a.id}>${a.title}</a><div class="muted">${alertSubject(a)}</div>${a.message && html`<div class="alert-reason" data-reason>${a.message}</div>`}` },
+        { label: t('common.status'), render: (a) => html`<${StatusBadge} status=${a.status} />` },
+        { label: t('alerts.severity'), key: 'severity' },
+        { label: t('alerts.fired'), render: (a) => html`<span title=${fmtTime(a.fired_at)}>${fmtAgo(a.fired_at)}</span>` },
+        { label: t('alerts.failures'), class: 'num', key: 'failure_count' },
+        ...(can(org, 'responder') ? [{ label: t('common.actions'), render: (a) => html`<${AlertActions} alert=${a} org=${org} onDone=${load} />` }] : [])]} />`}`;
 }
 
 export function AlertDetail({ params, org }) {
@@ -99,24 +102,24 @@ export function AlertDetail({ params, org }) {
     if (await note.submit((v) => api.post(`/alerts/${params.id}/notes`, v).then(() => true))) { note.setValues({ text: '' }); load(); }
   }
   if (!alert) return error ? html`<${ErrorBanner} error=${error} />` : html`<${Loading} />`;
-  return html`<${PageHeader} title=${alert.title} subtitle=${alert.service_name ? 'Service: ' + alert.service_name : ''}><${StatusBadge} status=${alert.status} /><//>
+  return html`<${PageHeader} title=${alert.title} subtitle=${alert.service_name ? t('alerts.service_subtitle', { name: alert.service_name }) : ''}><${StatusBadge} status=${alert.status} /><//>
     <${ErrorBanner} error=${error} />
     <div class="card"><p>${alert.message}</p><dl class="props">
-      <dt>Severity</dt><dd>${alert.severity}</dd><dt>Fired</dt><dd>${fmtTime(alert.fired_at)}</dd>
-      <dt>Acknowledged</dt><dd>${alert.acknowledged_at ? `${fmtTime(alert.acknowledged_at)} by ${alert.acknowledged_by_name || 'a former member'}` : '—'}</dd>
-      <dt>Resolved</dt><dd>${alert.resolved_at ? (alert.resolved_by ? `${fmtTime(alert.resolved_at)} by ${alert.resolved_by_name || 'a former member'}` : `${fmtTime(alert.resolved_at)}, automatically`) : '—'}</dd>
-      <dt>Failures</dt><dd>${alert.failure_count}</dd><dt>Escalation level</dt><dd>${alert.escalation_level}</dd>
-      ${alert.service_id && html`<dt>Service</dt><dd><a href=${'/services/' + alert.service_id}>${alert.service_name || 'Open the service'}</a></dd>`}
-      ${(alert.failing_regions || []).length > 0 && html`<dt>Failing locations</dt><dd data-failing-regions>${alert.failing_regions.join(', ')}</dd>`}
-      ${alert.kind && alert.kind.startsWith('location.') && html`<dt>Probe location</dt><dd><a href="/locations">${alert.kind === 'location.offline' ? 'Offline' : 'Degraded'} — see Locations</a></dd>`}
-    </dl><${AlertActions} alert=${alert} org=${org} onDone=${load} /><${RoleNote} org=${org} min="responder" what="acknowledging, resolving and adding notes" /></div>
-    <h2>Timeline</h2>
+      <dt>${t('alerts.severity')}</dt><dd>${alert.severity}</dd><dt>${t('alerts.fired')}</dt><dd>${fmtTime(alert.fired_at)}</dd>
+      <dt>${t('alerts.acknowledged')}</dt><dd>${alert.acknowledged_at ? t('alerts.at_by', { at: fmtTime(alert.acknowledged_at), name: alert.acknowledged_by_name || t('alerts.former_member') }) : '—'}</dd>
+      <dt>${t('alerts.resolved')}</dt><dd>${alert.resolved_at ? (alert.resolved_by ? t('alerts.at_by', { at: fmtTime(alert.resolved_at), name: alert.resolved_by_name || t('alerts.former_member') }) : t('alerts.at_auto', { at: fmtTime(alert.resolved_at) })) : '—'}</dd>
+      <dt>${t('alerts.failures')}</dt><dd>${alert.failure_count}</dd><dt>${t('alerts.escalation_level')}</dt><dd>${alert.escalation_level}</dd>
+      ${alert.service_id && html`<dt>${t('alerts.service')}</dt><dd><a href=${'/services/' + alert.service_id}>${alert.service_name || t('alerts.open_service')}</a></dd>`}
+      ${(alert.failing_regions || []).length > 0 && html`<dt>${t('alerts.failing_locations')}</dt><dd data-failing-regions>${alert.failing_regions.join(', ')}</dd>`}
+      ${alert.kind && alert.kind.startsWith('location.') && html`<dt>${t('alerts.probe_location')}</dt><dd><a href="/locations">${alert.kind === 'location.offline' ? t('alerts.location_offline') : t('alerts.location_degraded')}</a></dd>`}
+    </dl><${AlertActions} alert=${alert} org=${org} onDone=${load} /><${RoleNote} org=${org} min="responder" what=${t('alerts.role_what_detail')} /></div>
+    <h2>${t('alerts.timeline')}</h2>
     <${AlertTimeline} alert=${alert} deliveries=${deliveries} />
-    <h2>Notes</h2>
-    ${(alert.notes || []).length === 0 ? html`<p class="muted">No notes yet.</p>` : html`<ul>${alert.notes.map((n) => html`<li><span class="muted">${fmtTime(n.at)} · ${n.user_name || 'a former member'}</span> — ${n.text}</li>`)}</ul>`}
+    <h2>${t('alerts.notes')}</h2>
+    ${(alert.notes || []).length === 0 ? html`<p class="muted">${t('alerts.no_notes')}</p>` : html`<ul>${alert.notes.map((n) => html`<li><span class="muted">${fmtTime(n.at)} · ${n.user_name || t('alerts.former_member')}</span> — ${n.text}</li>`)}</ul>`}
     ${can(org, 'responder') && html`<form class="form" onSubmit=${addNote}>
       <${ErrorBanner} error=${note.error} shownFields=${['text']} />
-      <${Field} label="Add a note" name="text" as="textarea" value=${note.values.text} onInput=${note.set('text')} error=${note.fieldError('text')} />
-      <${Button} kind="primary" type="submit" busy=${note.busy}>Add note<//>
+      <${Field} label=${t('alerts.note_label')} name="text" as="textarea" value=${note.values.text} onInput=${note.set('text')} error=${note.fieldError('text')} />
+      <${Button} kind="primary" type="submit" busy=${note.busy}>${t('alerts.add_note')}<//>
     </form>`}`;
 }

@@ -3,15 +3,27 @@
 import { html, useState } from '../html.js';
 import { api, ApiError, listAll } from '../api.js';
 import { Field, Button, ErrorBanner, PageHeader, EmptyState, useResource, Resource, useConfirm, toast, fmtTime } from '../ui.js';
+import { t, language } from '../i18n.js';
+import { can, RoleNote } from '../roles.js';
 
 function localInput(d) {
   const p = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const REPEATS = [{ value: '', label: 'Does not repeat' }, { value: 'daily', label: 'Daily' }, { value: 'weekly', label: 'Weekly' },
-  { value: 'monthly', label: 'Monthly' }, { value: 'cron', label: 'Cron expression' }];
+// weekdays are the day names, Sunday first (the API's 0..6), in the reader's language
+// (1 January 2023 was a Sunday).
+function weekdays() {
+  return Array.from({ length: 7 }, (_, i) => new Date(Date.UTC(2023, 0, 1 + i)).toLocaleDateString(language(), { weekday: 'long', timeZone: 'UTC' }));
+}
+// kindText names a recurrence type in the window list ("repeats (weekly)").
+function kindText(type) {
+  return { daily: t('maintenance.kind.daily'), weekly: t('maintenance.kind.weekly'), monthly: t('maintenance.kind.monthly'), cron: t('maintenance.kind.cron') }[type] || type;
+}
+function repeats() {
+  return [{ value: '', label: t('maintenance.repeat.none') }, { value: 'daily', label: t('maintenance.repeat.daily') }, { value: 'weekly', label: t('maintenance.repeat.weekly') },
+    { value: 'monthly', label: t('maintenance.repeat.monthly') }, { value: 'cron', label: t('maintenance.repeat.cron') }];
+}
 
 function initialValues(w) {
   const start = new Date(Date.now() + 3600_000);
@@ -52,8 +64,8 @@ function WindowForm({ services, win, onDone, onCancel }) {
     e.preventDefault();
     setBusy(true); setError(null);
     try {
-      if (win) { await api.put('/maintenance-windows/' + win.id, body(v)); toast('Maintenance window saved'); } else {
-        await api.post('/maintenance-windows', body(v)); toast('Maintenance window scheduled'); setV(initialValues()); }
+      if (win) { await api.put('/maintenance-windows/' + win.id, body(v)); toast(t('maintenance.saved')); } else {
+        await api.post('/maintenance-windows', body(v)); toast(t('maintenance.scheduled')); setV(initialValues()); }
       onDone();
     } catch (err) { setError(err); } finally { setBusy(false); }
   }
@@ -61,57 +73,59 @@ function WindowForm({ services, win, onDone, onCancel }) {
   const toggleDay = (d) => setV((o) => ({ ...o, days_of_week: o.days_of_week.includes(d) ? o.days_of_week.filter((x) => x !== d) : [...o.days_of_week, d].sort() }));
   const recFields = ['recurrence', 'recurrence.type', 'recurrence.days_of_week', 'recurrence.day_of_month', 'recurrence.expression', 'recurrence.duration_minutes', 'recurrence.until'];
   return html`<form class="card form" onSubmit=${onSubmit} novalidate>
-    <h2>${win ? 'Edit ' + win.name : 'Schedule a window'}</h2>
+    <h2>${win ? t('maintenance.edit_title', { name: win.name }) : t('maintenance.new_title')}</h2>
     <${ErrorBanner} error=${error} shownFields=${['name', 'description', 'starts_at', ...(v.repeat ? [] : ['ends_at']), 'service_ids', 'suppress_alerts', 'show_on_status_pages', 'timezone', ...recFields]} />
-    <${Field} label="Name" name="name" value=${v.name} onInput=${set('name')} error=${fe('name')} />
-    <${Field} label="Description" name="description" value=${v.description} onInput=${set('description')} error=${fe('description')} />
-    <${Field} label=${v.repeat ? 'First start' : 'Start'} name="starts_at" type="datetime-local" value=${v.starts_at} onInput=${set('starts_at')} error=${fe('starts_at')} />
-    ${!v.repeat && html`<${Field} label="End" name="ends_at" type="datetime-local" value=${v.ends_at} onInput=${set('ends_at')} error=${fe('ends_at')} />`}
-    <${Field} label="Repeats" name="repeat" as="select" options=${REPEATS} value=${v.repeat} onInput=${set('repeat')} error=${fe('recurrence.type') || fe('recurrence')} />
-    ${v.repeat === 'weekly' && html`<fieldset><legend>On these days</legend>
-      ${WEEKDAYS.map((d, i) => html`<${Field} type="checkbox" label=${d} name=${'dow-' + i} value=${v.days_of_week.includes(i)} onInput=${() => toggleDay(i)} />`)}
+    <${Field} label=${t('common.name')} name="name" value=${v.name} onInput=${set('name')} error=${fe('name')} />
+    <${Field} label=${t('maintenance.description')} name="description" value=${v.description} onInput=${set('description')} error=${fe('description')} />
+    <${Field} label=${v.repeat ? t('maintenance.first_start') : t('maintenance.start')} name="starts_at" type="datetime-local" value=${v.starts_at} onInput=${set('starts_at')} error=${fe('starts_at')} />
+    ${!v.repeat && html`<${Field} label=${t('maintenance.end')} name="ends_at" type="datetime-local" value=${v.ends_at} onInput=${set('ends_at')} error=${fe('ends_at')} />`}
+    <${Field} label=${t('maintenance.repeats')} name="repeat" as="select" options=${repeats()} value=${v.repeat} onInput=${set('repeat')} error=${fe('recurrence.type') || fe('recurrence')} />
+    ${v.repeat === 'weekly' && html`<fieldset><legend>${t('maintenance.days')}</legend>
+      ${weekdays().map((d, i) => html`<${Field} type="checkbox" label=${d} name=${'dow-' + i} value=${v.days_of_week.includes(i)} onInput=${() => toggleDay(i)} />`)}
       ${fe('recurrence.days_of_week') && html`<div class="field-error">${fe('recurrence.days_of_week')}</div>`}</fieldset>`}
-    ${v.repeat === 'monthly' && html`<${Field} label="Day of the month" name="day_of_month" type="number" min="1" max="31" value=${v.day_of_month} onInput=${set('day_of_month')} error=${fe('recurrence.day_of_month')} />`}
-    ${v.repeat === 'cron' && html`<${Field} label="Cron expression" name="expression" value=${v.expression} onInput=${set('expression')} error=${fe('recurrence.expression')} hint="Five fields: minute hour day-of-month month day-of-week." />`}
-    ${v.repeat && html`<${Field} label="Each window lasts (minutes)" name="duration_minutes" type="number" min="1" value=${v.duration_minutes} onInput=${set('duration_minutes')} error=${fe('recurrence.duration_minutes')} />
-      <${Field} label="Repeat until (optional)" name="until" type="datetime-local" value=${v.until} onInput=${set('until')} error=${fe('recurrence.until')} />`}
-    <${Field} label="Timezone (optional)" name="timezone" value=${v.timezone} onInput=${set('timezone')} error=${fe('timezone')} hint="IANA name such as Europe/Berlin; empty uses the organization's timezone." />
-    <fieldset><legend>Services</legend>
-      ${services.length === 0 ? html`<p class="hint">No services yet.</p>` : services.map((s) => html`<${Field} type="checkbox" label=${s.name} name=${'svc-' + s.id} value=${v.service_ids.includes(s.id)} onInput=${() => toggle(s.id)} />`)}
+    ${v.repeat === 'monthly' && html`<${Field} label=${t('maintenance.day_of_month')} name="day_of_month" type="number" min="1" max="31" value=${v.day_of_month} onInput=${set('day_of_month')} error=${fe('recurrence.day_of_month')} />`}
+    ${v.repeat === 'cron' && html`<${Field} label=${t('maintenance.repeat.cron')} name="expression" value=${v.expression} onInput=${set('expression')} error=${fe('recurrence.expression')} hint=${t('maintenance.cron_hint')} />`}
+    ${v.repeat && html`<${Field} label=${t('maintenance.duration')} name="duration_minutes" type="number" min="1" value=${v.duration_minutes} onInput=${set('duration_minutes')} error=${fe('recurrence.duration_minutes')} />
+      <${Field} label=${t('maintenance.until')} name="until" type="datetime-local" value=${v.until} onInput=${set('until')} error=${fe('recurrence.until')} />`}
+    <${Field} label=${t('maintenance.timezone')} name="timezone" value=${v.timezone} onInput=${set('timezone')} error=${fe('timezone')} hint=${t('maintenance.timezone_hint')} />
+    <fieldset><legend>${t('maintenance.services')}</legend>
+      ${services.length === 0 ? html`<p class="hint">${t('maintenance.no_services_yet')}</p>` : services.map((s) => html`<${Field} type="checkbox" label=${s.name} name=${'svc-' + s.id} value=${v.service_ids.includes(s.id)} onInput=${() => toggle(s.id)} />`)}
       ${fe('service_ids') && html`<div class="field-error">${fe('service_ids')}</div>`}
     </fieldset>
-    <${Field} type="checkbox" label="Suppress alerts during the window" name="suppress_alerts" value=${v.suppress_alerts} onInput=${set('suppress_alerts')} error=${fe('suppress_alerts')} />
-    <${Field} type="checkbox" label="Announce on status pages" name="show_on_status_pages" value=${v.show_on_status_pages} onInput=${set('show_on_status_pages')} error=${fe('show_on_status_pages')} />
-    <div class="row"><${Button} kind="primary" type="submit" busy=${busy}>${win ? 'Save window' : 'Schedule'}<//>
-      ${win && html`<${Button} onClick=${onCancel}>Cancel<//>`}</div>
+    <${Field} type="checkbox" label=${t('maintenance.suppress')} name="suppress_alerts" value=${v.suppress_alerts} onInput=${set('suppress_alerts')} error=${fe('suppress_alerts')} />
+    <${Field} type="checkbox" label=${t('maintenance.announce')} name="show_on_status_pages" value=${v.show_on_status_pages} onInput=${set('show_on_status_pages')} error=${fe('show_on_status_pages')} />
+    <div class="row"><${Button} kind="primary" type="submit" busy=${busy}>${win ? t('maintenance.save') : t('maintenance.schedule')}<//>
+      ${win && html`<${Button} onClick=${onCancel}>${t('common.cancel')}<//>`}</div>
   </form>`;
 }
 
-export function Maintenance() {
+export function Maintenance({ org }) {
+  const mayEdit = can(org, 'member');
   const res = useResource(() => Promise.all([api.get('/maintenance-windows'), listAll('/services?limit=1000')]), []);
   const [dialog, confirm] = useConfirm();
   const [editing, setEditing] = useState(null);
-  return html`<${PageHeader} title="Maintenance windows" subtitle="Planned work: checks record MAINTENANCE and alerts can stay quiet." />${dialog}
+  return html`<${PageHeader} title=${t('maintenance.title')} subtitle=${t('maintenance.subtitle')} />${dialog}
+    <${RoleNote} org=${org} min="member" what=${t('maintenance.role_what')} />
     <${Resource} res=${res}>${([list, services]) => {
       const name = (id) => services.find((s) => s.id === id)?.name || id;
       const when = (w) => new Date(w.next_window?.start || w.starts_at);
       const byDay = new Map();
       for (const w of [...list].sort((a, b) => when(a) - when(b))) {
-        const day = when(w).toLocaleDateString(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+        const day = when(w).toLocaleDateString(language(), { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
         if (!byDay.has(day)) byDay.set(day, []);
         byDay.get(day).push(w);
       }
-      return html`${list.length === 0 ? html`<${EmptyState} title="No maintenance planned">Schedule a window below before planned work, so nobody is paged for it.<//>`
+      return html`${list.length === 0 ? html`<${EmptyState} title=${t('maintenance.empty_title')}>${mayEdit ? t('maintenance.empty_body') : t('maintenance.empty_body_viewer')}<//>`
         : [...byDay].map(([day, ws]) => html`<section class="card" key=${day}><h2>${day}</h2><ul class="plain">${ws.map((w) => html`<li key=${w.id}>
-            <strong>${w.name}</strong> ${w.active && html`<span class="badge badge-maintenance">In progress</span>`}
-            <div class="muted">${fmtTime(w.next_window?.start || w.starts_at)} → ${fmtTime(w.next_window?.end || w.ends_at)}${w.recurrence ? ` · repeats (${w.recurrence.type})` : ''}</div>
-            <div>${(w.service_ids || []).map(name).join(', ') || 'No services'}</div>
-            <div class="row">
-              ${w.active && html`<${Button} onClick=${async () => { await api.post(`/maintenance-windows/${w.id}/end`); res.reload(); }}>End now<//>`}
-              <${Button} aria-label=${'Edit ' + w.name} onClick=${() => setEditing(w)}>Edit<//>
-              <${Button} kind="danger" aria-label=${'Delete ' + w.name} onClick=${() => confirm(async () => { await api.del('/maintenance-windows/' + w.id); res.reload(); }, { title: 'Delete this window?', body: w.name, label: 'Delete', danger: true })}>Delete<//>
-            </div></li>`)}</ul></section>`)}
-        ${editing ? html`<${WindowForm} key=${'edit-' + editing.id} services=${services} win=${editing} onCancel=${() => setEditing(null)} onDone=${() => { setEditing(null); res.reload(); }} />`
+            <strong>${w.name}</strong> ${w.active && html`<span class="badge badge-maintenance">${t('maintenance.in_progress')}</span>`}
+            <div class="muted">${fmtTime(w.next_window?.start || w.starts_at)} → ${fmtTime(w.next_window?.end || w.ends_at)}${w.recurrence ? ' · ' + t('maintenance.repeats_type', { type: kindText(w.recurrence.type) }) : ''}</div>
+            <div>${(w.service_ids || []).map(name).join(', ') || t('maintenance.no_services')}</div>
+            ${mayEdit && html`<div class="row">
+              ${w.active && html`<${Button} onClick=${async () => { await api.post(`/maintenance-windows/${w.id}/end`); res.reload(); }}>${t('maintenance.end_now')}<//>`}
+              <${Button} aria-label=${t('maintenance.edit_label', { name: w.name })} onClick=${() => setEditing(w)}>${t('common.edit')}<//>
+              <${Button} kind="danger" aria-label=${t('maintenance.delete_label', { name: w.name })} onClick=${() => confirm(async () => { await api.del('/maintenance-windows/' + w.id); res.reload(); }, { title: t('maintenance.delete_title'), body: w.name, label: t('common.delete'), danger: true })}>${t('common.delete')}<//>
+            </div>`}</li>`)}</ul></section>`)}
+        ${!mayEdit ? null : editing ? html`<${WindowForm} key=${'edit-' + editing.id} services=${services} win=${editing} onCancel=${() => setEditing(null)} onDone=${() => { setEditing(null); res.reload(); }} />`
           : html`<${WindowForm} key="new" services=${services} onDone=${res.reload} />`}`;
     }}<//>`;
 }

@@ -4,8 +4,11 @@
 import { html, useState } from '../html.js';
 import { api, listAll, download } from '../api.js';
 import { PageHeader, Table, EmptyState, ErrorBanner, Button, useResource, Resource, fmtTime, fmtDuration, fmtPercent } from '../ui.js';
+import { t, language } from '../i18n.js';
 
-const WINDOWS = [['24h', 'Last 24 hours'], ['7d', 'Last 7 days'], ['30d', 'Last 30 days'], ['90d', 'Last 90 days'], ['custom', 'From … to …']];
+function windows() {
+  return [['24h', t('reports.window.24h')], ['7d', t('reports.window.7d')], ['30d', t('reports.window.30d')], ['90d', t('reports.window.90d')], ['custom', t('reports.window.custom')]];
+}
 
 // slaQuery builds the query string of the report for the applied filters.
 function slaQuery(f, format) {
@@ -33,67 +36,69 @@ export function SlaReports() {
     setBusy(false);
   };
   const fieldErr = (k) => res.error && res.error.fields && res.error.fields[k];
-  return html`<${PageHeader} title="SLA reports" subtitle="Uptime, incidents and response times per service over a window.">
-      <${Button} busy=${busy} onClick=${save('csv')}>Download CSV<//>
-      <${Button} busy=${busy} onClick=${save('pdf')}>Download PDF<//>
-      <a class="btn" href="/reports/scheduled">Scheduled reports</a>
+  return html`<${PageHeader} title=${t('reports.sla_title')} subtitle=${t('reports.sla_subtitle')}>
+      <${Button} busy=${busy} onClick=${save('csv')}>${t('reports.csv')}<//>
+      <${Button} busy=${busy} onClick=${save('pdf')}>${t('reports.pdf')}<//>
+      <a class="btn" href="/reports/scheduled">${t('reports.scheduled_link')}</a>
     <//>
-    <form class="toolbar" aria-label="Report window" onSubmit=${(e) => { e.preventDefault(); setApplied(form); }}>
-      <div class="field"><label for="sla-window">Window</label>
+    <form class="toolbar" aria-label=${t('reports.window_label')} onSubmit=${(e) => { e.preventDefault(); setApplied(form); }}>
+      <div class="field"><label for="sla-window">${t('reports.window')}</label>
         <select id="sla-window" name="window" value=${form.window} onChange=${set('window')}>
-          ${WINDOWS.map(([v, l]) => html`<option value=${v}>${l}</option>`)}
+          ${windows().map(([v, l]) => html`<option value=${v}>${l}</option>`)}
         </select></div>
       ${form.window === 'custom' && html`
-        <div class="field"><label for="sla-from">From</label><input id="sla-from" name="from" type="datetime-local" value=${form.from} onInput=${set('from')} />
+        <div class="field"><label for="sla-from">${t('reports.from')}</label><input id="sla-from" name="from" type="datetime-local" value=${form.from} onInput=${set('from')} />
           ${fieldErr('from') && html`<p class="field-error">${fieldErr('from')}</p>`}</div>
-        <div class="field"><label for="sla-to">To</label><input id="sla-to" name="to" type="datetime-local" value=${form.to} onInput=${set('to')} />
+        <div class="field"><label for="sla-to">${t('reports.to')}</label><input id="sla-to" name="to" type="datetime-local" value=${form.to} onInput=${set('to')} />
           ${fieldErr('to') && html`<p class="field-error">${fieldErr('to')}</p>`}</div>`}
-      <div class="field"><label for="sla-service">Service</label>
+      <div class="field"><label for="sla-service">${t('reports.service')}</label>
         <select id="sla-service" name="service" value=${form.service} onChange=${set('service')}>
-          <option value="">All services</option>
+          <option value="">${t('reports.all_services')}</option>
           ${(services.data || []).map((s) => html`<option value=${s.id}>${s.name}</option>`)}
         </select></div>
-      <button type="submit" class="btn">Show report</button>
+      <button type="submit" class="btn">${t('reports.show')}</button>
     </form>
     <${ErrorBanner} error=${dlError} />
     ${res.error && res.data !== undefined && html`<${ErrorBanner} error=${res.error} shownFields=${['from', 'to']} />`}
     <${Resource} res=${res}>${(r) => html`
-      <p class="muted">From ${fmtTime(r.from)} to ${fmtTime(r.to)}.</p>
+      <p class="muted">${t('reports.range', { from: fmtTime(r.from), to: fmtTime(r.to) })}</p>
       ${r.services.length === 0
-    ? html`<${EmptyState} title="No services to report on">Add a service on the dashboard; its uptime shows here once it has been checked.<//>`
-    : html`<${Table} caption="SLA report" rows=${r.services} rowKey=${(s) => s.service_id}
+    ? html`<${EmptyState} title=${t('reports.empty_title')}>${t('reports.empty_body')}<//>`
+    : html`<${Table} caption=${t('reports.sla_caption')} rows=${r.services} rowKey=${(s) => s.service_id}
           rowClass=${(s) => (s.sla_met === false ? 'row-bad' : undefined)} columns=${[
-  { label: 'Service', render: (s) => html`<a href=${'/services/' + s.service_id}>${s.service_name}</a>` },
-  { label: 'Uptime', render: (s) => (s.uptime_percent == null ? 'no checks' : fmtPercent(s.uptime_percent, 3)) },
-  { label: 'Target', render: (s) => fmtPercent(s.sla_target, 2) },
-  { label: 'Met', render: (s) => (s.sla_met == null ? '—' : s.sla_met ? 'Yes' : 'No') },
-  { label: 'Checks', render: (s) => `${s.total_checks} (${s.failed_checks} failed)` },
-  { label: 'Incidents', key: 'incident_count' },
-  { label: 'Total downtime', render: (s) => fmtDuration(s.total_downtime_seconds) },
-  { label: 'Longest downtime', render: (s) => fmtDuration(s.longest_downtime_seconds) },
+  { label: t('reports.service'), render: (s) => html`<a href=${'/services/' + s.service_id}>${s.service_name}</a>` },
+  { label: t('reports.col.uptime'), render: (s) => (s.uptime_percent == null ? t('reports.no_checks') : fmtPercent(s.uptime_percent, 3)) },
+  { label: t('reports.col.target'), render: (s) => fmtPercent(s.sla_target, 2) },
+  { label: t('reports.col.met'), render: (s) => (s.sla_met == null ? '—' : s.sla_met ? t('common.yes') : t('common.no')) },
+  { label: t('reports.col.checks'), render: (s) => t('reports.checks', { total: s.total_checks, failed: s.failed_checks }) },
+  { label: t('reports.col.incidents'), key: 'incident_count' },
+  { label: t('reports.col.total_downtime'), render: (s) => fmtDuration(s.total_downtime_seconds) },
+  { label: t('reports.col.longest_downtime'), render: (s) => fmtDuration(s.longest_downtime_seconds) },
   { label: 'MTTA', render: (s) => fmtDuration(s.mtta_seconds) },
   { label: 'MTTR', render: (s) => fmtDuration(s.mttr_seconds) },
-  { label: 'Planned downtime', render: (s) => fmtDuration(s.planned_downtime_seconds) }]} />`}`}<//>`;
+  { label: t('reports.col.planned_downtime'), render: (s) => fmtDuration(s.planned_downtime_seconds) }]} />`}`}<//>`;
 }
 
-const CERT_STATUS = { valid: 'Valid', expiring: 'Expiring soon', expired: 'Expired', not_yet_valid: 'Not yet valid' };
+function certStatus(state) {
+  return { valid: t('reports.cert.valid'), expiring: t('reports.cert.expiring'), expired: t('reports.cert.expired'), not_yet_valid: t('reports.cert.not_yet_valid') }[state];
+}
 
 export function SslCertificates() {
   const res = useResource(() => Promise.all([listAll('/ssl-certificates'), listAll('/services')]), []);
-  return html`<${PageHeader} title="SSL certificates" subtitle="Certificates of your HTTPS and SSL services, soonest expiry first." />
+  return html`<${PageHeader} title=${t('reports.ssl_title')} subtitle=${t('reports.ssl_subtitle')} />
     <${Resource} res=${res}>${([certs, services]) => {
     if (certs.length === 0) {
-      return html`<${EmptyState} title="No certificates seen yet">Add an HTTPS or SSL service on the dashboard; its certificate shows here after its first check.<//>`;
+      return html`<${EmptyState} title=${t('reports.ssl_empty_title')}>${t('reports.ssl_empty_body')}<//>`;
     }
     const names = Object.fromEntries(services.map((s) => [s.id, s.name]));
     const rows = [...certs].sort((a, b) => a.days_until_expiry - b.days_until_expiry);
-    return html`<${Table} caption="SSL certificates" rows=${rows} rowKey=${(c) => c.service_id}
+    return html`<${Table} caption=${t('reports.ssl_title')} rows=${rows} rowKey=${(c) => c.service_id}
         rowClass=${(c) => (c.state === 'valid' ? undefined : 'row-warn')} columns=${[
-  { label: 'Service', render: (c) => html`<a href=${'/services/' + c.service_id}>${names[c.service_id] || c.service_id}</a>` },
-  { label: 'Domain', render: (c) => html`<code>${c.domain}</code>` },
-  { label: 'Status', render: (c) => html`<span class=${'cert-' + c.state}>${CERT_STATUS[c.state] || c.state}</span>` },
-  { label: 'Days remaining', render: (c) => (c.days_until_expiry < 0 ? `expired ${-c.days_until_expiry} days ago` : String(c.days_until_expiry)) },
-  { label: 'Issuer', key: 'issuer' },
-  { label: 'Expires', render: (c) => fmtTime(c.valid_to) }]} />`;
+  { label: t('reports.service'), render: (c) => html`<a href=${'/services/' + c.service_id}>${names[c.service_id] || c.service_id}</a>` },
+  { label: t('reports.col.domain'), render: (c) => html`<code>${c.domain}</code>` },
+  { label: t('common.status'), render: (c) => html`<span class=${'cert-' + c.state}>${certStatus(c.state) || c.state}</span>` },
+  { label: t('reports.col.days'), render: (c) => (c.days_until_expiry < 0 ? t('reports.expired_ago', { count: -c.days_until_expiry }) : c.days_until_expiry.toLocaleString(language())) },
+  { label: t('reports.col.issuer'), key: 'issuer' },
+  { label: t('reports.col.expires'), render: (c) => fmtTime(c.valid_to) }]} />`;
   }}<//>`;
 }

@@ -7,26 +7,29 @@ import { api, ApiError, listAll } from '../api.js';
 import { navigate } from '../router.js';
 import { SEVERITIES } from '../channel-specs.js';
 import { Field, Button, ErrorBanner, PageHeader, Table, EmptyState, useResource, Resource, useConfirm, toast } from '../ui.js';
+import { t } from '../i18n.js';
+import { can, RoleNote } from '../roles.js';
 
 const FAILURE_STATUSES = ['RED', 'YELLOW'];
 
-export function Rules() {
+export function Rules({ org }) {
+  const mayEdit = can(org, 'member');
+  const add = mayEdit && html`<a class="btn btn-primary" href="/rules/new">${t('rules.add')}</a>`;
   const res = useResource(() => Promise.all([api.get('/alert-rules'), listAll('/services?limit=1000'), listAll('/heartbeats?limit=1000')]), []);
-  return html`<${PageHeader} title="Alert rules" subtitle="When a service counts as failing, and who hears about it.">
-      <a class="btn btn-primary" href="/rules/new">Add a rule</a><//>
+  return html`<${PageHeader} title=${t('rules.title')} subtitle=${t('rules.subtitle')}>${add}<//>
+    <${RoleNote} org=${org} min="member" what=${t('rules.role_what')} />
     <${Resource} res=${res}>${([rules, services, heartbeats]) => {
       const name = (id) => services.find((s) => s.id === id)?.name || id;
       const beat = (id) => heartbeats.find((h) => h.id === id);
       return rules.length === 0
-        ? html`<${EmptyState} title="No alert rules yet" action=${html`<a class="btn btn-primary" href="/rules/new">Add a rule</a>`}>
-            Without rules, the organization's default applies: critical after 2 consecutive failures, to every channel.<//>`
-        : html`<${Table} caption="Alert rules" rows=${rules} columns=${[
-          { label: 'Name', render: (r) => html`<a href=${'/rules/' + r.id + '/edit'}>${r.name}</a>` },
-          { label: 'Applies to', render: (r) => (r.service_id ? name(r.service_id)
-            : r.heartbeat_id ? html`Heartbeat <a href=${'/heartbeats/' + r.heartbeat_id}>${beat(r.heartbeat_id)?.name || 'deleted'}</a>` : 'Every service') },
-          { label: 'Severity', key: 'severity' },
-          { label: 'Condition', render: (r) => html`${r.condition.consecutive_failures}× ${r.condition.statuses.join('/')}${r.condition.expression ? html` and <code>${r.condition.expression}</code>` : ''}` },
-          { label: 'Enabled', render: (r) => (r.enabled ? 'Yes' : 'No') }]} />`;
+        ? html`<${EmptyState} title=${t('rules.empty_title')} action=${add}>${t('rules.empty_body')}<//>`
+        : html`<${Table} caption=${t('rules.title')} rows=${rules} columns=${[
+          { label: t('common.name'), render: (r) => (mayEdit ? html`<a href=${'/rules/' + r.id + '/edit'}>${r.name}</a>` : r.name) },
+          { label: t('rules.applies_to'), render: (r) => (r.service_id ? name(r.service_id)
+            : r.heartbeat_id ? html`${t('rules.heartbeat')} <a href=${'/heartbeats/' + r.heartbeat_id}>${beat(r.heartbeat_id)?.name || t('rules.deleted')}</a>` : t('rules.every_service')) },
+          { label: t('rules.severity'), key: 'severity' },
+          { label: t('rules.condition'), render: (r) => html`${r.condition.consecutive_failures}× ${r.condition.statuses.join('/')}${r.condition.expression ? html` ${t('rules.and')} <code>${r.condition.expression}</code>` : ''}` },
+          { label: t('common.enabled'), render: (r) => (r.enabled ? t('common.yes') : t('common.no')) }]} />`;
     }}<//>`;
 }
 
@@ -69,7 +72,7 @@ function RuleForm({ rule, services, heartbeats, channels }) {
     };
     try {
       await (rule ? api.put('/alert-rules/' + rule.id, body) : api.post('/alert-rules', body));
-      toast(rule ? 'Rule saved' : 'Rule created');
+      toast(rule ? t('rules.saved') : t('rules.created'));
       navigate('/rules');
     } catch (err) { setError(err); } finally { setBusy(false); }
   }
@@ -78,31 +81,31 @@ function RuleForm({ rule, services, heartbeats, channels }) {
     'condition.expression', 'channel_ids', 'notify_on_recovery', 'reminder_interval_minutes', 'enabled'];
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
     <${ErrorBanner} error=${error} shownFields=${shown} />
-    <${Field} label="Name" name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
-    <${Field} label="Applies to" name="service_id" as="select" value=${v.subject} onInput=${set('subject')} error=${fe('service_id') || fe('heartbeat_id')}
-      options=${[{ value: '', label: 'Every service of the organization' }, ...services.map((s) => ({ value: s.id, label: s.name })),
-        ...heartbeats.map((h) => ({ value: 'h:' + h.id, label: 'Heartbeat: ' + h.name }))]} />
-    <${Field} label="Severity" name="severity" as="select" options=${SEVERITIES} value=${v.severity} onInput=${set('severity')} error=${fe('severity')} />
-    ${forHeartbeat && html`<p class="hint" role="note">A heartbeat alerts when a ping is missed (its schedule plus the grace period) or when the job pings /fail, and recovers with the next ping. This rule chooses the severity and who is told; the condition below does not apply to it.</p>`}
-    <fieldset disabled=${forHeartbeat}><legend>Condition</legend>
-      <p class="hint">A check counts as a failure when its status is one of these…</p>
-      ${FAILURE_STATUSES.map((s) => html`<${Field} type="checkbox" label=${s === 'RED' ? 'RED (down)' : 'YELLOW (degraded)'} name=${'status-' + s} value=${v.statuses.includes(s)} onInput=${() => toggleIn('statuses', s)} />`)}
+    <${Field} label=${t('common.name')} name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
+    <${Field} label=${t('rules.applies_to')} name="service_id" as="select" value=${v.subject} onInput=${set('subject')} error=${fe('service_id') || fe('heartbeat_id')}
+      options=${[{ value: '', label: t('rules.every_service_org') }, ...services.map((s) => ({ value: s.id, label: s.name })),
+        ...heartbeats.map((h) => ({ value: 'h:' + h.id, label: t('rules.heartbeat_option', { name: h.name }) }))]} />
+    <${Field} label=${t('rules.severity')} name="severity" as="select" options=${SEVERITIES} value=${v.severity} onInput=${set('severity')} error=${fe('severity')} />
+    ${forHeartbeat && html`<p class="hint" role="note">${t('rules.heartbeat_note')}</p>`}
+    <fieldset disabled=${forHeartbeat}><legend>${t('rules.condition')}</legend>
+      <p class="hint">${t('rules.statuses_hint')}</p>
+      ${FAILURE_STATUSES.map((s) => html`<${Field} type="checkbox" label=${s === 'RED' ? t('rules.red') : t('rules.yellow')} name=${'status-' + s} value=${v.statuses.includes(s)} onInput=${() => toggleIn('statuses', s)} />`)}
       ${fe('condition.statuses') && html`<div class="field-error">${fe('condition.statuses')}</div>`}
-      <${Field} label="…and this expression holds (optional)" name="condition.expression" value=${v.expression} onInput=${set('expression')}
-        hint='e.g. response_time > 5000 && status_code != 200, !body_contains("ok"), ssl_expiry < 14' error=${fe('condition.expression')} spellcheck="false" autocomplete="off" />
+      <${Field} label=${t('rules.expression')} name="condition.expression" value=${v.expression} onInput=${set('expression')}
+        hint=${t('rules.expression_hint')} error=${fe('condition.expression')} spellcheck="false" autocomplete="off" />
       <${ExpressionError} expression=${v.expression} error=${error} />
-      <${Field} label="Open the alert after this many failures in a row" name="condition.consecutive_failures" type="number" min="1" value=${v.consecutive_failures} onInput=${set('consecutive_failures')} error=${fe('condition.consecutive_failures')} />
-      <${Field} label="Resolve after this many passes in a row" name="condition.consecutive_successes" type="number" min="1" value=${v.consecutive_successes} onInput=${set('consecutive_successes')} error=${fe('condition.consecutive_successes')} />
+      <${Field} label=${t('rules.failures')} name="condition.consecutive_failures" type="number" min="1" value=${v.consecutive_failures} onInput=${set('consecutive_failures')} error=${fe('condition.consecutive_failures')} />
+      <${Field} label=${t('rules.successes')} name="condition.consecutive_successes" type="number" min="1" value=${v.consecutive_successes} onInput=${set('consecutive_successes')} error=${fe('condition.consecutive_successes')} />
     </fieldset>
-    <fieldset><legend>Notify</legend>
-      ${channels.length === 0 ? html`<p class="hint">No channels yet — <a href="/channels/new">add one</a>. With none selected, every enabled channel is used.</p>`
-        : html`<p class="hint">None selected = every enabled channel.</p>${channels.map((c) => html`<${Field} type="checkbox" label=${c.name} name=${'ch-' + c.id} value=${v.channel_ids.includes(c.id)} onInput=${() => toggleIn('channel_ids', c.id)} />`)}`}
+    <fieldset><legend>${t('rules.notify')}</legend>
+      ${channels.length === 0 ? html`<p class="hint">${t('rules.no_channels')} <a href="/channels/new">${t('rules.add_channel')}</a>. ${t('rules.no_channels_hint')}</p>`
+        : html`<p class="hint">${t('rules.none_selected')}</p>${channels.map((c) => html`<${Field} type="checkbox" label=${c.name} name=${'ch-' + c.id} value=${v.channel_ids.includes(c.id)} onInput=${() => toggleIn('channel_ids', c.id)} />`)}`}
       ${fe('channel_ids') && html`<div class="field-error">${fe('channel_ids')}</div>`}
-      <${Field} type="checkbox" label="Notify on recovery" name="notify_on_recovery" value=${v.notify_on_recovery} onInput=${set('notify_on_recovery')} error=${fe('notify_on_recovery')} />
-      <${Field} label="Remind every (minutes, 0 = never)" name="reminder_interval_minutes" type="number" min="0" value=${v.reminder_interval_minutes} onInput=${set('reminder_interval_minutes')} error=${fe('reminder_interval_minutes')} />
+      <${Field} type="checkbox" label=${t('rules.notify_recovery')} name="notify_on_recovery" value=${v.notify_on_recovery} onInput=${set('notify_on_recovery')} error=${fe('notify_on_recovery')} />
+      <${Field} label=${t('rules.remind')} name="reminder_interval_minutes" type="number" min="0" value=${v.reminder_interval_minutes} onInput=${set('reminder_interval_minutes')} error=${fe('reminder_interval_minutes')} />
     </fieldset>
-    <${Field} type="checkbox" label="Enabled" name="enabled" value=${v.enabled} onInput=${set('enabled')} error=${fe('enabled')} />
-    <div class="form-actions"><${Button} kind="primary" type="submit" busy=${busy}>${rule ? 'Save changes' : 'Create rule'}<//><a class="btn" href="/rules">Cancel</a></div>
+    <${Field} type="checkbox" label=${t('common.enabled')} name="enabled" value=${v.enabled} onInput=${set('enabled')} error=${fe('enabled')} />
+    <div class="form-actions"><${Button} kind="primary" type="submit" busy=${busy}>${rule ? t('rules.save') : t('rules.create')}<//><a class="btn" href="/rules">${t('common.cancel')}</a></div>
   </form>`;
 }
 
@@ -110,15 +113,17 @@ function useRuleDeps(id) {
   return useResource(() => Promise.all([id ? api.get('/alert-rules/' + id) : null, listAll('/services?limit=1000'), api.get('/notification-channels'), listAll('/heartbeats?limit=1000')]), [id]);
 }
 
-export function RuleNew() {
+export function RuleNew({ org }) {
   const res = useRuleDeps(null);
-  return html`<${PageHeader} title="Add an alert rule" /><${Resource} res=${res}>${([, s, c, h]) => html`<${RuleForm} services=${s} heartbeats=${h} channels=${c} />`}<//>`;
+  if (!can(org, 'member')) return html`<${PageHeader} title=${t('rules.new_title')} /><${RoleNote} org=${org} min="member" what=${t('rules.role_what')} />`;
+  return html`<${PageHeader} title=${t('rules.new_title')} /><${Resource} res=${res}>${([, s, c, h]) => html`<${RuleForm} services=${s} heartbeats=${h} channels=${c} />`}<//>`;
 }
 
-export function RuleEdit({ params }) {
+export function RuleEdit({ params, org }) {
   const res = useRuleDeps(params.id);
   const [dialog, confirm] = useConfirm();
-  return html`<${Resource} res=${res}>${([r, s, c, h]) => html`<${PageHeader} title=${'Edit ' + r.name}>
-      <${Button} kind="danger" onClick=${() => confirm(async () => { await api.del('/alert-rules/' + r.id); navigate('/rules'); }, { title: 'Delete this rule?', body: 'Open alerts of this rule stay until resolved.', label: 'Delete', danger: true })}>Delete<//>
+  if (!can(org, 'member')) return html`<${PageHeader} title=${t('rules.title')} /><${RoleNote} org=${org} min="member" what=${t('rules.role_what')} />`;
+  return html`<${Resource} res=${res}>${([r, s, c, h]) => html`<${PageHeader} title=${t('rules.edit_title', { name: r.name })}>
+      <${Button} kind="danger" onClick=${() => confirm(async () => { await api.del('/alert-rules/' + r.id); navigate('/rules'); }, { title: t('rules.delete_title'), body: t('rules.delete_body'), label: t('common.delete'), danger: true })}>${t('common.delete')}<//>
     <//>${dialog}<${RuleForm} rule=${r} services=${s} heartbeats=${h} channels=${c} />`}<//>`;
 }

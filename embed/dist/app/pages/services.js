@@ -6,7 +6,7 @@ import { api, ApiError } from '../api.js';
 import { navigate } from '../router.js';
 import { usePoll } from '../poll.js';
 import { CHECK_TYPES } from '../constants.js';
-import { OPTIONS_BY_TYPE, authTypesFor, ENDPOINT_HINT, optionInputs, optionsBody, JSON_PATH_OPERATORS } from '../service-options.js';
+import { OPTIONS_BY_TYPE, authTypesFor, endpointHint, optionInputs, optionsBody, JSON_PATH_OPERATORS } from '../service-options.js';
 import { ResponseChart } from '../chart.js';
 import { RangePicker, loadChart, rangeLabel } from '../chart-ranges.js';
 import { BeatBar, BeatTips, loadBeats, BEATS } from '../beat-bar.js';
@@ -19,6 +19,8 @@ import {
   Field, Button, ErrorBanner, PageHeader, StatusBadge, Table, EmptyState, Loading, useConfirm, toast,
   fmtTime, fmtAgo, fmtMs, fmtPercent, fmtDuration, useResource, Resource,
 } from '../ui.js';
+import { t } from '../i18n.js';
+import { can, RoleNote } from '../roles.js';
 
 const SERVICE_FIELDS = ['name', 'description', 'environment', 'endpoint', 'check_type', 'check_interval_seconds',
   'timeout_seconds', 'tags', 'degraded_threshold_ms', 'sla_target', 'locations', 'location_quorum'];
@@ -68,15 +70,15 @@ function JSONPathInputs({ opt, rows, onInput, fe }) {
   const key = (i) => `options.json_path[${i}]`;
   return html`<div class="field json-path"><span class="field-label">${opt.label}</span>
     <div class="hint">${opt.hint}</div>
-    ${rows.map((r, i) => html`<div class="json-path-row" role="group" aria-label=${'Assertion ' + (i + 1)}>
-      <${Field} label="Path" name=${`options.json_path.${i}.path`} placeholder="$.status" value=${r.path} onInput=${setRow(i, 'path')} error=${fe(key(i) + '.path')} />
-      <${Field} label="Operator" name=${`options.json_path.${i}.operator`} as="select" options=${JSON_PATH_OPERATORS} value=${r.operator} onInput=${setRow(i, 'operator')} error=${fe(key(i) + '.operator')} />
-      <${Field} label="Expected value" name=${`options.json_path.${i}.value`} value=${r.value} onInput=${setRow(i, 'value')} error=${fe(key(i) + '.value')} />
-      <${Button} type="button" aria-label=${'Remove assertion ' + (i + 1)} onClick=${() => onInput(rows.filter((_, j) => j !== i))}>Remove<//>
+    ${rows.map((r, i) => html`<div class="json-path-row" role="group" aria-label=${t('services.json.assertion', { n: i + 1 })}>
+      <${Field} label=${t('services.json.path')} name=${`options.json_path.${i}.path`} placeholder="$.status" value=${r.path} onInput=${setRow(i, 'path')} error=${fe(key(i) + '.path')} />
+      <${Field} label=${t('services.json.operator')} name=${`options.json_path.${i}.operator`} as="select" options=${JSON_PATH_OPERATORS} value=${r.operator} onInput=${setRow(i, 'operator')} error=${fe(key(i) + '.operator')} />
+      <${Field} label=${t('services.json.value')} name=${`options.json_path.${i}.value`} value=${r.value} onInput=${setRow(i, 'value')} error=${fe(key(i) + '.value')} />
+      <${Button} type="button" aria-label=${t('services.json.remove_label', { n: i + 1 })} onClick=${() => onInput(rows.filter((_, j) => j !== i))}>${t('services.json.remove')}<//>
       ${fe(key(i)) && html`<div class="field-error">${fe(key(i))}</div>`}
     </div>`)}
     ${fe('options.json_path') && html`<div class="field-error">${fe('options.json_path')}</div>`}
-    <div><${Button} type="button" onClick=${() => onInput([...rows, { path: '', operator: '==', value: '' }])}>Add a JSON assertion<//></div>
+    <div><${Button} type="button" onClick=${() => onInput([...rows, { path: '', operator: '==', value: '' }])}>${t('services.json.add')}<//></div>
   </div>`;
 }
 
@@ -112,21 +114,21 @@ function ServiceForm({ service, profile }) {
   }
   function setTimeoutSeconds(x) { setV((o) => ({ ...o, timeout_seconds: x, timeout_touched: true })); }
 
-  function changeType(t) {
-    setV((o) => ({ ...o, check_type: t, options: optionInputs(t, {}), auth_type: authTypesFor(t).includes(o.auth_type) ? o.auth_type : '' }));
+  function changeType(type) {
+    setV((o) => ({ ...o, check_type: type, options: optionInputs(type, {}), auth_type: authTypesFor(type).includes(o.auth_type) ? o.auth_type : '' }));
   }
 
   async function onSubmit(e) {
     e.preventDefault();
     const { body: options, problems } = optionsBody(v.check_type, v.options);
     if (Object.keys(problems).length) {
-      setError(new ApiError(422, 'validation_failed', 'Some options are not valid.', problems));
+      setError(new ApiError(422, 'validation_failed', t('services.form.options_invalid'), problems));
       return;
     }
     const body = {
       name: v.name, description: v.description, environment: v.environment, endpoint: v.endpoint,
       check_type: v.check_type, check_interval_seconds: Number(v.check_interval_seconds),
-      timeout_seconds: Number(v.timeout_seconds), tags: v.tags.split(',').map((t) => t.trim()).filter(Boolean),
+      timeout_seconds: Number(v.timeout_seconds), tags: v.tags.split(',').map((x) => x.trim()).filter(Boolean),
       options, auth: authBody(v),
     };
     // An edit always sends its locations: PUT without them would reset them to the defaults.
@@ -139,9 +141,9 @@ function ServiceForm({ service, profile }) {
     try {
       const saved = service ? await api.put(`/services/${service.id}`, body) : await api.post('/services', body);
       try { await saveServiceChannels(notify, saved.id, saved.name); } catch (err) {
-        toast(`The service was saved, but its channels were not: ${err.message}`);
+        toast(t('services.form.channels_not_saved', { error: err.message }));
       }
-      toast(service ? 'Service saved' : 'Service created');
+      toast(service ? t('services.form.saved') : t('services.form.created'));
       navigate(`/services/${saved.id}`);
     } catch (err) {
       setError(err);
@@ -161,68 +163,69 @@ function ServiceForm({ service, profile }) {
   const advancedError = error instanceof ApiError && Object.keys(error.fields).some((k) => !BASIC_FIELDS.includes(k));
   const org = !service && choice.data ? choice.data[1] : null;
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
-    ${org && org.max_services >= 0 && html`<p class="muted" data-cap>${org.service_count} of ${org.max_services} services on the ${org.plan_type} plan.
+    ${org && org.max_services >= 0 && html`<p class="muted" data-cap>${t('services.form.cap', { count: org.service_count, max: org.max_services, plan: org.plan_type })}
       ${org.service_count >= org.max_services && html` <${LiftCap} profile=${profile} />`}</p>`}
     <${ErrorBanner} error=${error} shownFields=${[...shown, ...headerErrors.map(([k]) => k)]} />
     <${CapError} error=${error} profile=${profile} />
-    <fieldset><legend>What to check</legend>
-      <${Field} label="Check type" name="check_type" as="select" options=${CHECK_TYPES} value=${v.check_type} onInput=${changeType} error=${fe('check_type')} />
-      <${Field} label="Name" name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
-      <${Field} label="Endpoint" name="endpoint" required hint=${ENDPOINT_HINT[v.check_type]} value=${v.endpoint} onInput=${set('endpoint')} error=${fe('endpoint')} />
-      <${Field} label="Check every (seconds)" name="check_interval_seconds" type="number" min="10" value=${v.check_interval_seconds} onInput=${setIntervalSeconds} error=${fe('check_interval_seconds')} />
+    <fieldset><legend>${t('services.form.what')}</legend>
+      <${Field} label=${t('services.form.check_type')} name="check_type" as="select" options=${CHECK_TYPES} value=${v.check_type} onInput=${changeType} error=${fe('check_type')} />
+      <${Field} label=${t('common.name')} name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
+      <${Field} label=${t('services.form.endpoint')} name="endpoint" required hint=${endpointHint(v.check_type)} value=${v.endpoint} onInput=${set('endpoint')} error=${fe('endpoint')} />
+      <${Field} label=${t('services.form.interval')} name="check_interval_seconds" type="number" min="10" value=${v.check_interval_seconds} onInput=${setIntervalSeconds} error=${fe('check_interval_seconds')} />
     </fieldset>
     <${ServiceChannels} state=${notify} />
     <details class="advanced" open=${advanced || advancedError} onToggle=${(e) => setAdvanced(e.currentTarget.open)}>
-    <summary>Advanced</summary>
-    <fieldset><legend>About</legend>
-      <${Field} label="Description" name="description" value=${v.description} onInput=${set('description')} error=${fe('description')} />
-      <${Field} label="Environment" name="environment" hint="e.g. production, staging" value=${v.environment} onInput=${set('environment')} error=${fe('environment')} />
-      <${Field} label="Tags" name="tags" hint="Comma-separated." value=${v.tags} onInput=${set('tags')} error=${fe('tags')} />
+    <summary>${t('services.form.advanced')}</summary>
+    <fieldset><legend>${t('services.form.about')}</legend>
+      <${Field} label=${t('services.form.description')} name="description" value=${v.description} onInput=${set('description')} error=${fe('description')} />
+      <${Field} label=${t('services.form.environment')} name="environment" hint=${t('services.form.environment_hint')} value=${v.environment} onInput=${set('environment')} error=${fe('environment')} />
+      <${Field} label=${t('services.form.tags')} name="tags" hint=${t('services.form.tags_hint')} value=${v.tags} onInput=${set('tags')} error=${fe('tags')} />
     </fieldset>
-    <fieldset><legend>Timeout and thresholds</legend>
-      <${Field} label="Timeout (seconds)" name="timeout_seconds" type="number" min="1" value=${v.timeout_seconds} onInput=${setTimeoutSeconds} error=${fe('timeout_seconds')} />
-      <${Field} label="Degraded above (ms)" name="degraded_threshold_ms" type="number" hint="Slower answers count as degraded (YELLOW). Empty: the default for the type." value=${v.degraded_threshold_ms} onInput=${set('degraded_threshold_ms')} error=${fe('degraded_threshold_ms')} />
-      <${Field} label="SLA target (%)" name="sla_target" type="number" step="0.001" hint="Optional, e.g. 99.9" value=${v.sla_target} onInput=${set('sla_target')} error=${fe('sla_target')} />
+    <fieldset><legend>${t('services.form.thresholds')}</legend>
+      <${Field} label=${t('services.form.timeout')} name="timeout_seconds" type="number" min="1" value=${v.timeout_seconds} onInput=${setTimeoutSeconds} error=${fe('timeout_seconds')} />
+      <${Field} label=${t('services.form.degraded')} name="degraded_threshold_ms" type="number" hint=${t('services.form.degraded_hint')} value=${v.degraded_threshold_ms} onInput=${set('degraded_threshold_ms')} error=${fe('degraded_threshold_ms')} />
+      <${Field} label=${t('services.form.sla')} name="sla_target" type="number" step="0.001" hint=${t('services.form.sla_hint')} value=${v.sla_target} onInput=${set('sla_target')} error=${fe('sla_target')} />
     </fieldset>
     <${LocationPicker} res=${choice} picked=${picked} quorum=${v.location_quorum} fe=${fe}
       onPick=${(list) => setV((o) => ({ ...o, locations: list }))} onQuorum=${set('location_quorum')} />
-    ${opts.length > 0 && html`<fieldset><legend>${v.check_type} options</legend>
+    ${opts.length > 0 && html`<fieldset><legend>${t('services.form.type_options', { type: v.check_type })}</legend>
       ${opts.map((o) => o.kind === 'jsonpath' ? html`<${JSONPathInputs} key=${v.check_type + o.key} opt=${o} rows=${v.options[o.key] || []} onInput=${setOpt(o.key)} fe=${fe} />` : html`<${Field} key=${v.check_type + o.key} label=${o.label} name=${'options.' + o.key} hint=${o.hint}
         type=${o.kind === 'checkbox' || o.kind === 'number' ? o.kind : 'text'} as=${o.kind === 'select' ? 'select' : o.kind === 'textarea' ? 'textarea' : undefined}
         options=${o.options} value=${v.options[o.key]} onInput=${setOpt(o.key)}
         error=${fe('options.' + o.key) || (o.key === 'headers' && headerErrors.map(([k, m]) => `${k.slice('options.headers.'.length)} ${m}`).join('; ')) || undefined} />`)}
     </fieldset>`}
-    ${authTypes.length > 0 && html`<fieldset><legend>Credentials</legend>
-      <p class="hint">Stored encrypted and never shown again.${v.auth_keep ? ' A credential is configured; leave the inputs empty to keep it.' : ''}</p>
-      <${Field} label="Authentication" name="auth.type" as="select" value=${v.auth_type} onInput=${set('auth_type')}
-        options=${[{ value: '', label: 'None' }, ...authTypes.map((t) => ({ value: t, label: { basic: 'Username and password', bearer: 'Bearer token', header: 'Custom header' }[t] }))]}
+    ${authTypes.length > 0 && html`<fieldset><legend>${t('services.form.credentials')}</legend>
+      <p class="hint">${t('services.form.credentials_hint')}${v.auth_keep ? ' ' + t('services.form.credentials_keep') : ''}</p>
+      <${Field} label=${t('services.form.auth')} name="auth.type" as="select" value=${v.auth_type} onInput=${set('auth_type')}
+        options=${[{ value: '', label: t('common.none') }, ...authTypes.map((a) => ({ value: a, label: { basic: t('services.form.auth_basic'), bearer: t('services.form.auth_bearer'), header: t('services.form.auth_header') }[a] }))]}
         error=${fe('auth.type') || fe('auth')} />
       ${v.auth_type === 'basic' && html`
-        <${Field} label="Username" name="auth.username" autocomplete="off" value=${v.auth.username} onInput=${setAuth('username')} error=${fe('auth.username')} />
-        <${Field} label="Password" name="auth.password" type="password" autocomplete="new-password" value=${v.auth.password} onInput=${setAuth('password')} error=${fe('auth.password')} />`}
-      ${v.auth_type === 'bearer' && html`<${Field} label="Token" name="auth.token" type="password" autocomplete="off" value=${v.auth.token} onInput=${setAuth('token')} error=${fe('auth.token')} />`}
+        <${Field} label=${t('services.form.username')} name="auth.username" autocomplete="off" value=${v.auth.username} onInput=${setAuth('username')} error=${fe('auth.username')} />
+        <${Field} label=${t('services.form.password')} name="auth.password" type="password" autocomplete="new-password" value=${v.auth.password} onInput=${setAuth('password')} error=${fe('auth.password')} />`}
+      ${v.auth_type === 'bearer' && html`<${Field} label=${t('services.form.token')} name="auth.token" type="password" autocomplete="off" value=${v.auth.token} onInput=${setAuth('token')} error=${fe('auth.token')} />`}
       ${v.auth_type === 'header' && html`
-        <${Field} label="Header name" name="auth.name" value=${v.auth.name} onInput=${setAuth('name')} error=${fe('auth.name')} />
-        <${Field} label="Header value" name="auth.value" type="password" autocomplete="off" value=${v.auth.value} onInput=${setAuth('value')} error=${fe('auth.value')} />`}
+        <${Field} label=${t('services.form.header_name')} name="auth.name" value=${v.auth.name} onInput=${setAuth('name')} error=${fe('auth.name')} />
+        <${Field} label=${t('services.form.header_value')} name="auth.value" type="password" autocomplete="off" value=${v.auth.value} onInput=${setAuth('value')} error=${fe('auth.value')} />`}
     </fieldset>`}
     </details>
     <div class="form-actions">
-      <${Button} kind="primary" type="submit" busy=${busy}>${service ? 'Save changes' : 'Create service'}<//>
-      <a class="btn" href=${service ? `/services/${service.id}` : '/'}>Cancel</a>
+      <${Button} kind="primary" type="submit" busy=${busy}>${service ? t('services.form.save') : t('services.form.create')}<//>
+      <a class="btn" href=${service ? `/services/${service.id}` : '/'}>${t('common.cancel')}</a>
     </div>
   </form>`;
 }
 
 export function ServiceNew({ profile }) {
-  return html`<${PageHeader} title="Add a service" subtitle="Pick what to check; the form shows only that type's options." /><${ServiceForm} profile=${profile} />`;
+  return html`<${PageHeader} title=${t('services.new.title')} subtitle=${t('services.new.subtitle')} /><${ServiceForm} profile=${profile} />`;
 }
 
 export function ServiceEdit({ params }) {
   const res = useResource(() => api.get(`/services/${params.id}`), [params.id]);
-  return html`<${Resource} res=${res}>${(s) => html`<${PageHeader} title=${'Edit ' + s.name} /><${ServiceForm} service=${s} />`}<//>`;
+  return html`<${Resource} res=${res}>${(s) => html`<${PageHeader} title=${t('services.edit.title', { name: s.name })} /><${ServiceForm} service=${s} />`}<//>`;
 }
 
-export function ServiceDetail({ params }) {
+export function ServiceDetail({ params, org }) {
+  const mayEdit = can(org, 'member');
   const id = params.id;
   const [range, setRange] = useState('recent');
   const [data, setData] = useState(null);
@@ -272,77 +275,78 @@ export function ServiceDetail({ params }) {
     } catch (e) { setActionError(e); } finally { setBusy(''); }
   }
 
-  if (!data) return error ? html`<${PageHeader} title="Service" /><${ErrorBanner} error=${error} />` : html`<${Loading} />`;
+  if (!data) return error ? html`<${PageHeader} title=${t('services.detail.title')} /><${ErrorBanner} error=${error} />` : html`<${Loading} />`;
   const { service: s, uptime, checks, alerts, ssl, chart, rules, locations, beats } = data;
   const lines = chart.lines.length > 1;
   return html`
     <${PageHeader} title=${s.name} subtitle=${`${s.check_type} · ${s.endpoint}`}>
       <${StatusBadge} status=${s.status} />
-      ${s.paused ? html`<${Button} busy=${busy === 'resume'} onClick=${() => action('resume', 'Resumed')}>Resume<//>`
-        : html`<${Button} busy=${busy === 'pause'} onClick=${() => action('pause', 'Paused')}>Pause<//>`}
-      <${Button} busy=${busy === 'check'} onClick=${() => action('check', 'Checked')}>Check now<//>
-      <a class="btn" href=${`/services/${id}/edit`}>Edit</a>
-      <${Button} kind="danger" onClick=${() => confirm(async () => { await api.del(`/services/${id}`); toast('Service deleted'); navigate('/'); },
-        { title: 'Delete this service?', body: `${s.name} and its check history will be deleted. This cannot be undone.`, label: 'Delete', danger: true })}>Delete<//>
+      ${mayEdit && html`${s.paused ? html`<${Button} busy=${busy === 'resume'} onClick=${() => action('resume', t('services.detail.resumed'))}>${t('services.detail.resume')}<//>`
+        : html`<${Button} busy=${busy === 'pause'} onClick=${() => action('pause', t('services.detail.paused'))}>${t('services.detail.pause')}<//>`}
+      <${Button} busy=${busy === 'check'} onClick=${() => action('check', t('services.detail.checked'))}>${t('services.detail.check_now')}<//>
+      <a class="btn" href=${`/services/${id}/edit`}>${t('common.edit')}</a>
+      <${Button} kind="danger" onClick=${() => confirm(async () => { await api.del(`/services/${id}`); toast(t('services.detail.deleted')); navigate('/'); },
+        { title: t('services.detail.delete_title'), body: t('services.detail.delete_body', { name: s.name }), label: t('common.delete'), danger: true })}>${t('common.delete')}<//>`}
     <//>
+    <${RoleNote} org=${org} min="member" what=${t('services.detail.role_what')} />
     ${dialog}
     <${ErrorBanner} error=${actionError} />
-    ${error && html`<${ErrorBanner} error=${new Error('Could not refresh: ' + error.message)} />`}
+    ${error && html`<${ErrorBanner} error=${new Error(t('services.detail.refresh_failed', { error: error.message }))} />`}
     <${LastCheckNotice} service=${s} />
     <div class="grid">
-      <div class="card"><div class="muted">Uptime (${rangeLabel(data.range)})</div><div class="stat">${uptime.uptime_percentage != null ? fmtPercent(uptime.uptime_percentage, 3) : '—'}</div>
-        <div class="muted">${uptime.note || `${uptime.total_checks} checks, ${uptime.failed_checks} failed, down ${fmtDuration(uptime.downtime_seconds)}`}</div></div>
-      <div class="card"><div class="muted">Last response</div><div class="stat">${fmtMs(s.last_response_time_ms)}</div><div class="muted">${fmtAgo(s.last_checked_at)}${s.last_status_code ? ` · HTTP ${s.last_status_code}` : ''}</div></div>
-      <div class="card"><div class="muted">Every</div><div class="stat">${fmtDuration(s.check_interval_seconds)}</div><div class="muted">timeout ${s.timeout_seconds}s</div></div>
+      <div class="card"><div class="muted">${t('services.detail.uptime', { range: rangeLabel(data.range) })}</div><div class="stat">${uptime.uptime_percentage != null ? fmtPercent(uptime.uptime_percentage, 3) : '—'}</div>
+        <div class="muted">${uptime.note || t('services.detail.uptime_figures', { total: uptime.total_checks, failed: uptime.failed_checks, down: fmtDuration(uptime.downtime_seconds) })}</div></div>
+      <div class="card"><div class="muted">${t('services.detail.last_response')}</div><div class="stat">${fmtMs(s.last_response_time_ms)}</div><div class="muted">${fmtAgo(s.last_checked_at)}${s.last_status_code ? ` · HTTP ${s.last_status_code}` : ''}</div></div>
+      <div class="card"><div class="muted">${t('services.detail.every')}</div><div class="stat">${fmtDuration(s.check_interval_seconds)}</div><div class="muted">${t('services.detail.timeout', { seconds: s.timeout_seconds })}</div></div>
     </div>
     <${LocationChips} service=${s} locations=${locations} />
     <section class="card" aria-labelledby="beats-h">
-      <h2 id="beats-h">Last ${BEATS} checks</h2>
-      <${BeatBar} beats=${beats} beatKey=${'s:' + id} label=${`Last ${BEATS} checks of ${s.name}`} />
+      <h2 id="beats-h">${t('services.detail.beats_title', { n: BEATS })}</h2>
+      <${BeatBar} beats=${beats} beatKey=${'s:' + id} label=${t('services.detail.beats_label', { n: BEATS, name: s.name })} />
       <${BeatTips} find=${() => beats} />
-      <p class="muted small">Oldest left, newest right. Hover a beat, or focus the bar and use the arrow keys, for its time, response time and message.</p>
+      <p class="muted small">${t('services.detail.beats_hint')}</p>
     </section>
     <section class="card" aria-labelledby="chart-h">
       <div class="row">
-        <h2 id="chart-h">Response time</h2>
+        <h2 id="chart-h">${t('services.detail.response_time')}</h2>
         <${RangePicker} range=${range} onPick=${setRange} />
       </div>
       <div data-chart-range=${data.range}>
         <${ResponseChart} key=${data.range} lines=${chart.lines} service=${chart.service} periods=${chart.periods} from=${chart.from} to=${chart.to} />
       </div>
-      <p class="muted">Resolution: ${chart.resolution}. Red marks are failed checks; shaded spans were down (red) or in maintenance (blue).</p>
+      <p class="muted">${t('services.detail.chart_hint', { resolution: chart.resolution })}</p>
     </section>
     ${chart.resolution !== 'raw' && html`<section class="card" aria-labelledby="daily-h">
-      <h2 id="daily-h">Daily uptime (${rangeLabel(data.range)})</h2>
+      <h2 id="daily-h">${t('services.detail.daily', { range: rangeLabel(data.range) })}</h2>
       <${DailyBars} points=${chart.service} from=${chart.from} to=${chart.to} />
-      <p class="muted">One bar per day: green at 99.9% or more, amber from 99%, red below; grey where there were no checks. Hover a bar for its figures.</p>
+      <p class="muted">${t('services.detail.daily_hint')}</p>
     </section>`}
     <section>
-      <h2>Open alerts</h2>
-      ${alerts.length === 0 ? html`<p class="muted">No open alerts for this service.</p>` : html`<${Table} caption="Open alerts" rows=${alerts} columns=${[
-        { label: 'Alert', render: (a) => html`<a href=${'/alerts/' + a.id}>${a.title}</a>` },
-        { label: 'Status', render: (a) => html`<${StatusBadge} status=${a.status} />` },
-        { label: 'Severity', key: 'severity' },
-        { label: 'Failing locations', render: (a) => (a.failing_regions || []).join(', ') || '—' },
-        { label: 'Fired', render: (a) => fmtTime(a.fired_at) }]} />`}
+      <h2>${t('services.detail.open_alerts')}</h2>
+      ${alerts.length === 0 ? html`<p class="muted">${t('services.detail.no_alerts')}</p>` : html`<${Table} caption=${t('services.detail.open_alerts')} rows=${alerts} columns=${[
+        { label: t('services.col.alert'), render: (a) => html`<a href=${'/alerts/' + a.id}>${a.title}</a>` },
+        { label: t('common.status'), render: (a) => html`<${StatusBadge} status=${a.status} />` },
+        { label: t('services.col.severity'), key: 'severity' },
+        { label: t('services.col.failing_locations'), render: (a) => (a.failing_regions || []).join(', ') || '—' },
+        { label: t('services.col.fired'), render: (a) => fmtTime(a.fired_at) }]} />`}
     </section>
     <section>
-      <h2>Alert rules</h2>
-      ${rules.length === 0 ? html`<p class="muted">No rule of its own: the organization's default applies (see Settings). <a href="/rules/new">Add a rule</a>.</p>`
-        : html`<ul>${rules.map((r) => html`<li><a href=${'/rules/' + r.id + '/edit'}>${r.name}</a> — ${r.severity}, ${r.condition.consecutive_failures}× ${r.condition.statuses.join('/')}${r.service_id ? '' : ' (every service)'}${r.enabled ? '' : ' (disabled)'}</li>`)}</ul>`}
+      <h2>${t('services.detail.rules')}</h2>
+      ${rules.length === 0 ? html`<p class="muted">${t('services.detail.no_rules')}${mayEdit && html` <a href="/rules/new">${t('services.detail.add_rule')}</a>.`}</p>`
+        : html`<ul>${rules.map((r) => html`<li>${mayEdit ? html`<a href=${'/rules/' + r.id + '/edit'}>${r.name}</a>` : r.name} — ${r.severity}, ${r.condition.consecutive_failures}× ${r.condition.statuses.join('/')}${r.service_id ? '' : ' (' + t('services.detail.every_service') + ')'}${r.enabled ? '' : ' (' + t('services.detail.rule_disabled') + ')'}</li>`)}</ul>`}
     </section>
-    ${ssl && html`<section class="card"><h2>Certificate</h2><dl class="props">
-      <dt>Domain</dt><dd>${ssl.domain}</dd><dt>Issuer</dt><dd>${ssl.issuer}</dd><dt>Valid until</dt><dd>${fmtTime(ssl.valid_to)} (${ssl.days_until_expiry} days)</dd><dt>Status</dt><dd>${ssl.state}</dd>
+    ${ssl && html`<section class="card"><h2>${t('services.detail.certificate')}</h2><dl class="props">
+      <dt>${t('services.detail.domain')}</dt><dd>${ssl.domain}</dd><dt>${t('services.detail.issuer')}</dt><dd>${ssl.issuer}</dd><dt>${t('services.detail.valid_until')}</dt><dd>${fmtTime(ssl.valid_to)} (${t('services.detail.days', { count: ssl.days_until_expiry })})</dd><dt>${t('common.status')}</dt><dd>${ssl.state}</dd>
     </dl></section>`}
     <section>
-      <h2>Recent checks</h2>
-      ${checks.length === 0 ? html`<p class="muted">No checks yet. The first check runs within a second or two of saving the service; "Check now" runs one immediately.</p>`
-        : html`<${Table} caption="Recent checks" rowKey=${(c) => `${c.checked_at}/${c.location}`} rows=${checks} columns=${[
-          { label: 'When', render: (c) => fmtTime(c.checked_at) },
-          ...(lines ? [{ label: 'Location', render: (c) => c.location }] : []),
-          { label: 'Status', render: (c) => html`<${StatusBadge} status=${c.status} />` },
-          { label: 'Response', class: 'num', render: (c) => fmtMs(c.response_time_ms) },
-          { label: 'Code', class: 'num', render: (c) => c.status_code || '—' },
-          { label: 'Error', render: (c) => c.error || '' }]} />`}
+      <h2>${t('services.detail.recent_checks')}</h2>
+      ${checks.length === 0 ? html`<p class="muted">${t('services.detail.no_checks')}</p>`
+        : html`<${Table} caption=${t('services.detail.recent_checks')} rowKey=${(c) => `${c.checked_at}/${c.location}`} rows=${checks} columns=${[
+          { label: t('services.col.when'), render: (c) => fmtTime(c.checked_at) },
+          ...(lines ? [{ label: t('services.col.location'), render: (c) => c.location }] : []),
+          { label: t('common.status'), render: (c) => html`<${StatusBadge} status=${c.status} />` },
+          { label: t('services.col.response'), class: 'num', render: (c) => fmtMs(c.response_time_ms) },
+          { label: t('services.col.code'), class: 'num', render: (c) => c.status_code || '—' },
+          { label: t('services.col.error'), render: (c) => c.error || '' }]} />`}
     </section>`;
 }

@@ -5,6 +5,8 @@ import { html, useState } from '../html.js';
 import { api, ApiError, listAll } from '../api.js';
 import { navigate } from '../router.js';
 import { Field, Button, ErrorBanner, PageHeader, Table, EmptyState, StatusBadge, CopyButton, useResource, Resource, useConfirm, toast, fmtTime, useForm } from '../ui.js';
+import { t } from '../i18n.js';
+import { can, RoleNote } from '../roles.js';
 
 // publicURL is the page's address as visitors type it.
 const publicURL = (slug) => `${location.origin}/status/${slug}`;
@@ -12,20 +14,21 @@ const publicURL = (slug) => `${location.origin}/status/${slug}`;
 // PublicURL shows the public address with a copy button.
 function PublicURL({ slug }) {
   const url = publicURL(slug);
-  return html`<div class="public-url"><span class="muted">Public URL</span> <code>${url}</code><${CopyButton} text=${url} label="Copy public URL" /></div>`;
+  return html`<div class="public-url"><span class="muted">${t('status_pages.public_url')}</span> <code>${url}</code><${CopyButton} text=${url} label=${t('status_pages.copy_url')} /></div>`;
 }
 
-export function StatusPages() {
+export function StatusPages({ org }) {
   const res = useResource(() => api.get('/status-pages'), []);
-  return html`<${PageHeader} title="Status pages" subtitle="Public pages that tell your users what works.">
-      <a class="btn btn-primary" href="/status-pages/new">Create a status page</a><//>
+  const add = can(org, 'member') && html`<a class="btn btn-primary" href="/status-pages/new">${t('status_pages.create')}</a>`;
+  return html`<${PageHeader} title=${t('status_pages.title')} subtitle=${t('status_pages.subtitle')}>${add}<//>
+    <${RoleNote} org=${org} min="member" what=${t('status_pages.role_what')} />
     <${Resource} res=${res}>${(list) => list.length === 0
-      ? html`<${EmptyState} title="No status pages yet" action=${html`<a class="btn btn-primary" href="/status-pages/new">Create a status page</a>`}>Publish the state of your services at ${"/status/<your-slug>"}.<//>`
-      : html`<${Table} caption="Status pages" rows=${list} columns=${[
-        { label: 'Name', render: (p) => html`<a href=${'/status-pages/' + p.id}>${p.name}</a>` },
-        { label: 'Public URL', render: (p) => html`<a href=${'/status/' + p.slug} target="_blank" rel="noopener">/status/${p.slug}</a>` },
-        { label: 'Visibility', render: (p) => (p.is_public ? 'Public' : 'Members only') },
-        { label: 'Components', class: 'num', render: (p) => (p.components || []).length }]} />`}<//>`;
+      ? html`<${EmptyState} title=${t('status_pages.empty_title')} action=${add}>${t('status_pages.empty_body', { path: '/status/<your-slug>' })}<//>`
+      : html`<${Table} caption=${t('status_pages.title')} rows=${list} columns=${[
+        { label: t('common.name'), render: (p) => html`<a href=${'/status-pages/' + p.id}>${p.name}</a>` },
+        { label: t('status_pages.public_url'), render: (p) => html`<a href=${'/status/' + p.slug} target="_blank" rel="noopener">/status/${p.slug}</a>` },
+        { label: t('status_pages.visibility'), render: (p) => (p.is_public ? t('status_pages.public') : t('status_pages.members_only')) },
+        { label: t('status_pages.components'), class: 'num', render: (p) => (p.components || []).length }]} />`}<//>`;
 }
 
 function PageForm({ page, services, heartbeats }) {
@@ -68,41 +71,41 @@ function PageForm({ page, services, heartbeats }) {
     if (v.slug) body.slug = v.slug;
     try {
       const saved = page ? await api.put('/status-pages/' + page.id, body) : await api.post('/status-pages', body);
-      toast(page ? 'Status page saved' : 'Status page created');
+      toast(page ? t('status_pages.saved') : t('status_pages.created'));
       navigate('/status-pages/' + saved.id);
     } catch (err) { setError(err); } finally { setBusy(false); }
   }
   const compErrors = error instanceof ApiError ? Object.entries(error.fields).filter(([k]) => k.startsWith('components')) : [];
   return html`<div class="editor-split"><form class="form" onSubmit=${onSubmit} novalidate>
     <${ErrorBanner} error=${error} shownFields=${['name', 'slug', 'is_public', 'subscriptions_enabled', 'history_days', 'show_uptime_bars', 'branding.company_name', 'branding.primary_color', 'branding.logo_url', ...compErrors.map(([k]) => k)]} />
-    <${Field} label="Name" name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
-    <${Field} label="Slug" name="slug" hint="The public address: /status/<slug>. Empty: derived from the name." value=${v.slug} onInput=${set('slug')} error=${fe('slug')} />
+    <${Field} label=${t('common.name')} name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
+    <${Field} label=${t('status_pages.slug')} name="slug" hint=${t('status_pages.slug_hint', { path: '/status/<slug>' })} value=${v.slug} onInput=${set('slug')} error=${fe('slug')} />
     ${page && html`<${PublicURL} slug=${page.slug} />`}
-    <${Field} type="checkbox" label="Public (anyone with the link)" name="is_public" value=${v.is_public} onInput=${set('is_public')} error=${fe('is_public')} />
-    <${Field} type="checkbox" label="Let visitors subscribe to incident updates by e-mail" name="subscriptions_enabled" value=${v.subscriptions_enabled} onInput=${set('subscriptions_enabled')} error=${fe('subscriptions_enabled')}
-      hint="Shows a subscribe form on the public page (needs the instance's SMTP settings to send the confirmation)." />
-    <${Field} type="checkbox" label="Show daily uptime bars" name="show_uptime_bars" value=${v.show_uptime_bars} onInput=${set('show_uptime_bars')} error=${fe('show_uptime_bars')} />
-    <${Field} label="History (days)" name="history_days" type="number" min="1" max="365" value=${v.history_days} onInput=${set('history_days')} error=${fe('history_days')} />
-    <fieldset><legend>Branding</legend>
-      <${Field} label="Company name" name="company_name" value=${v.company_name} onInput=${set('company_name')} error=${fe('branding.company_name')} />
-      <${Field} label="Primary colour" name="primary_color" hint="Like #2563eb. Empty: the default blue." value=${v.primary_color} onInput=${set('primary_color')} error=${fe('branding.primary_color')} />
-      <${Field} label="Logo URL" name="logo_url" type="url" hint="An http or https address of an image." value=${v.logo_url} onInput=${set('logo_url')} error=${fe('branding.logo_url')} />
+    <${Field} type="checkbox" label=${t('status_pages.is_public')} name="is_public" value=${v.is_public} onInput=${set('is_public')} error=${fe('is_public')} />
+    <${Field} type="checkbox" label=${t('status_pages.subscriptions')} name="subscriptions_enabled" value=${v.subscriptions_enabled} onInput=${set('subscriptions_enabled')} error=${fe('subscriptions_enabled')}
+      hint=${t('status_pages.subscriptions_hint')} />
+    <${Field} type="checkbox" label=${t('status_pages.uptime_bars')} name="show_uptime_bars" value=${v.show_uptime_bars} onInput=${set('show_uptime_bars')} error=${fe('show_uptime_bars')} />
+    <${Field} label=${t('status_pages.history')} name="history_days" type="number" min="1" max="365" value=${v.history_days} onInput=${set('history_days')} error=${fe('history_days')} />
+    <fieldset><legend>${t('status_pages.branding')}</legend>
+      <${Field} label=${t('status_pages.company')} name="company_name" value=${v.company_name} onInput=${set('company_name')} error=${fe('branding.company_name')} />
+      <${Field} label=${t('status_pages.colour')} name="primary_color" hint=${t('status_pages.colour_hint')} value=${v.primary_color} onInput=${set('primary_color')} error=${fe('branding.primary_color')} />
+      <${Field} label=${t('status_pages.logo')} name="logo_url" type="url" hint=${t('status_pages.logo_hint')} value=${v.logo_url} onInput=${set('logo_url')} error=${fe('branding.logo_url')} />
     </fieldset>
-    <fieldset><legend>Components</legend>
-      ${services.length === 0 ? html`<p class="hint">No services yet — <a href="/services/new">add one</a> to show it here.</p>`
+    <fieldset><legend>${t('status_pages.components')}</legend>
+      ${services.length === 0 ? html`<p class="hint">${t('status_pages.no_services')} <a href="/services/new">${t('status_pages.add_service')}</a></p>`
         : services.map((s) => html`<${Field} type="checkbox" label=${s.name} name=${'svc-' + s.id} value=${chosen.has(s.id)} onInput=${() => toggleService(s)} />`)}
-      ${heartbeats.length > 0 && html`<p class="hint">Heartbeats (scheduled jobs):</p>
-        ${heartbeats.map((h) => html`<${Field} type="checkbox" label=${h.name + ' (heartbeat)'} name=${'hb-' + h.id} value=${chosenBeats.has(h.id)} onInput=${() => toggleHeartbeat(h)} />`)}`}
-      ${v.components.length > 0 && html`<ol class="comp-order" aria-label="Component order">${v.components.map((c, i) => html`<li key=${c.service_id || c.heartbeat_id || i}>
-        <span class="comp-name">${c.name}${c.heartbeat_id && html`<span class="comp-kind">heartbeat</span>`}</span>
-        <${Field} label=${'Group for ' + c.name} name=${'group-' + i} value=${c.group || ''} onInput=${setComp(i, 'group')} error=${fe(`components[${i}].group`)} />
-        <${Button} type="button" aria-label=${'Move ' + c.name + ' up'} disabled=${i === 0} onClick=${() => move(i, -1)}>↑<//>
-        <${Button} type="button" aria-label=${'Move ' + c.name + ' down'} disabled=${i === v.components.length - 1} onClick=${() => move(i, 1)}>↓<//>
+      ${heartbeats.length > 0 && html`<p class="hint">${t('status_pages.heartbeats')}</p>
+        ${heartbeats.map((h) => html`<${Field} type="checkbox" label=${t('status_pages.heartbeat_option', { name: h.name })} name=${'hb-' + h.id} value=${chosenBeats.has(h.id)} onInput=${() => toggleHeartbeat(h)} />`)}`}
+      ${v.components.length > 0 && html`<ol class="comp-order" aria-label=${t('status_pages.order')}>${v.components.map((c, i) => html`<li key=${c.service_id || c.heartbeat_id || i}>
+        <span class="comp-name">${c.name}${c.heartbeat_id && html`<span class="comp-kind">${t('status_pages.heartbeat_kind')}</span>`}</span>
+        <${Field} label=${t('status_pages.group_for', { name: c.name })} name=${'group-' + i} value=${c.group || ''} onInput=${setComp(i, 'group')} error=${fe(`components[${i}].group`)} />
+        <${Button} type="button" aria-label=${t('status_pages.move_up', { name: c.name })} disabled=${i === 0} onClick=${() => move(i, -1)}>↑<//>
+        <${Button} type="button" aria-label=${t('status_pages.move_down', { name: c.name })} disabled=${i === v.components.length - 1} onClick=${() => move(i, 1)}>↓<//>
       </li>`)}</ol>`}
       ${compErrors.map(([k, m]) => html`<div class="field-error">${k}: ${m}</div>`)}
     </fieldset>
-    <div class="form-actions"><${Button} kind="primary" type="submit" busy=${busy}>${page ? 'Save changes' : 'Create status page'}<//>
-      <a class="btn" href=${page ? '/status-pages/' + page.id : '/status-pages'}>Cancel</a></div>
+    <div class="form-actions"><${Button} kind="primary" type="submit" busy=${busy}>${page ? t('status_pages.save') : t('status_pages.create_submit')}<//>
+      <a class="btn" href=${page ? '/status-pages/' + page.id : '/status-pages'}>${t('common.cancel')}</a></div>
   </form>
   <${Preview} v=${v} services=${services} heartbeats=${heartbeats} /></div>`;
 }
@@ -110,8 +113,14 @@ function PageForm({ page, services, heartbeats }) {
 // Preview renders the page as a visitor sees it, from the form state; component
 // states come from the services' and heartbeats' current statuses.
 const COMP_STATE = { GREEN: 'operational', UP: 'operational', HEALTHY: 'operational', YELLOW: 'degraded', DEGRADED: 'degraded', LATE: 'degraded', RED: 'major_outage', DOWN: 'major_outage', MAINTENANCE: 'maintenance' };
-const COMP_TEXT = { operational: 'Operational', degraded: 'Degraded performance', major_outage: 'Major outage', maintenance: 'Under maintenance', unknown: 'No data' };
-const BANNER_TEXT = { operational: 'All systems operational', degraded: 'Degraded performance', partial_outage: 'Partial outage', major_outage: 'Major outage', maintenance: 'Under maintenance', unknown: 'No data yet' };
+function compText(state) {
+  return { operational: t('status_pages.state.operational'), degraded: t('status_pages.state.degraded'), major_outage: t('status_pages.state.major_outage'),
+    maintenance: t('status_pages.state.maintenance'), unknown: t('status_pages.state.unknown') }[state];
+}
+function bannerText(state) {
+  return { operational: t('status_pages.banner.operational'), degraded: t('status_pages.state.degraded'), partial_outage: t('status_pages.banner.partial_outage'),
+    major_outage: t('status_pages.state.major_outage'), maintenance: t('status_pages.state.maintenance'), unknown: t('status_pages.banner.unknown') }[state];
+}
 const RANK = ['unknown', 'operational', 'maintenance', 'degraded', 'major_outage'];
 
 // overall is the public page's banner rule (api/status_public_model.go, overallState):
@@ -146,15 +155,15 @@ function Preview({ v, services, heartbeats }) {
     if (!g) groups.push((g = { name: c.group || '', items: [] }));
     g.items.push(c);
   }
-  const title = v.company_name || v.name || 'Status';
+  const title = v.company_name || v.name || t('status_pages.preview_title');
   const style = /^#[0-9a-fA-F]{6}$/.test(v.primary_color) ? { '--primary': v.primary_color, '--on-primary': onColour(v.primary_color) } : {};
-  return html`<aside class="preview" aria-label="Preview of the public page" style=${style}>
-    <p class="preview-label">Preview</p>
+  return html`<aside class="preview" aria-label=${t('status_pages.preview_label')} style=${style}>
+    <p class="preview-label">${t('status_pages.preview')}</p>
     <header class="top">${/^https?:\/\//.test(v.logo_url) && html`<img class="logo" src=${v.logo_url} alt=${title} />`}<h1>${title}</h1></header>
-    <section class=${'banner s-' + banner}><h2>${BANNER_TEXT[banner]}</h2></section>
-    <section class="components"><h2>Components</h2>
-      ${comps.length === 0 ? html`<p class="muted">No components.</p>` : groups.map((g) => html`<div class="group">${g.name && html`<h3>${g.name}</h3>`}
-        ${g.items.map((c) => html`<div class="component"><div class="row"><span class="name">${c.name}</span><span class=${'state s-' + c.state}>${COMP_TEXT[c.state]}</span></div>
+    <section class=${'banner s-' + banner}><h2>${bannerText(banner)}</h2></section>
+    <section class="components"><h2>${t('status_pages.components')}</h2>
+      ${comps.length === 0 ? html`<p class="muted">${t('status_pages.no_components')}</p>` : groups.map((g) => html`<div class="group">${g.name && html`<h3>${g.name}</h3>`}
+        ${g.items.map((c) => html`<div class="component"><div class="row"><span class="name">${c.name}</span><span class=${'state s-' + c.state}>${compText(c.state)}</span></div>
           ${v.show_uptime_bars && html`<ol class="bars" aria-hidden="true">${Array.from({ length: 30 }, () => html`<li class=${'s-' + c.state}></li>`)}</ol>`}</div>`)}</div>`)}
     </section>
   </aside>`;
@@ -163,17 +172,30 @@ function Preview({ v, services, heartbeats }) {
 // subjects loads what a page's components can show: services and heartbeats.
 const subjects = () => Promise.all([listAll('/services?limit=1000'), listAll('/heartbeats?limit=1000')]);
 
-export function StatusPageNew() {
+export function StatusPageNew({ org }) {
   const res = useResource(subjects, []);
-  return html`<${PageHeader} title="Create a status page" /><${Resource} res=${res}>${([s, h]) => html`<${PageForm} services=${s} heartbeats=${h} />`}<//>`;
+  if (!can(org, 'member')) return html`<${PageHeader} title=${t('status_pages.new_title')} /><${RoleNote} org=${org} min="member" what=${t('status_pages.role_what')} />`;
+  return html`<${PageHeader} title=${t('status_pages.new_title')} /><${Resource} res=${res}>${([s, h]) => html`<${PageForm} services=${s} heartbeats=${h} />`}<//>`;
 }
 
-export function StatusPageEdit({ params }) {
+export function StatusPageEdit({ params, org }) {
   const res = useResource(() => Promise.all([api.get('/status-pages/' + params.id), subjects()]), [params.id]);
-  return html`<${Resource} res=${res}>${([p, [s, h]]) => html`<${PageHeader} title=${'Edit ' + p.name} /><${PageForm} page=${p} services=${s} heartbeats=${h} />`}<//>`;
+  if (!can(org, 'member')) return html`<${PageHeader} title=${t('status_pages.title')} /><${RoleNote} org=${org} min="member" what=${t('status_pages.role_what')} />`;
+  return html`<${Resource} res=${res}>${([p, [s, h]]) => html`<${PageHeader} title=${t('status_pages.edit_title', { name: p.name })} /><${PageForm} page=${p} services=${s} heartbeats=${h} />`}<//>`;
 }
 
 const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'];
+
+// incidentStatusText and severityText word the API's values; the selects send the values.
+function incidentStatusText(s) {
+  return { investigating: t('status_pages.incident.investigating'), identified: t('status_pages.incident.identified'),
+    monitoring: t('status_pages.incident.monitoring'), resolved: t('status_pages.incident.resolved') }[s] || s;
+}
+function severityText(s) {
+  return { minor: t('status_pages.severity.minor'), major: t('status_pages.severity.major'), critical: t('status_pages.severity.critical') }[s] || s;
+}
+const incidentStatusOptions = () => INCIDENT_STATUSES.map((s) => ({ value: s, label: incidentStatusText(s) }));
+const severityOptions = () => ['minor', 'major', 'critical'].map((s) => ({ value: s, label: severityText(s) }));
 
 function NewIncident({ page, onDone }) {
   const f = useForm({ title: '', severity: 'minor', message: '', affected_component_ids: [] });
@@ -181,20 +203,20 @@ function NewIncident({ page, onDone }) {
     e.preventDefault();
     if (await f.submit((v) => api.post(`/status-pages/${page.id}/incidents`, { ...v, status: 'investigating' }))) {
       f.setValues({ title: '', severity: 'minor', message: '', affected_component_ids: [] });
-      toast('Incident posted');
+      toast(t('status_pages.incident_posted'));
       onDone();
     }
   }
   const toggle = (id) => f.setValues((o) => ({ ...o, affected_component_ids: o.affected_component_ids.includes(id) ? o.affected_component_ids.filter((x) => x !== id) : [...o.affected_component_ids, id] }));
   return html`<form class="card form" onSubmit=${onSubmit} novalidate>
-    <h2>Post an incident</h2>
+    <h2>${t('status_pages.post_incident')}</h2>
     <${ErrorBanner} error=${f.error} shownFields=${['title', 'severity', 'message', 'affected_component_ids']} />
-    <${Field} label="Title" name="title" value=${f.values.title} onInput=${f.set('title')} error=${f.fieldError('title')} />
-    <${Field} label="Severity" name="severity" as="select" options=${['minor', 'major', 'critical']} value=${f.values.severity} onInput=${f.set('severity')} error=${f.fieldError('severity')} />
-    <${Field} label="What is happening" name="message" as="textarea" value=${f.values.message} onInput=${f.set('message')} error=${f.fieldError('message')} />
-    ${(page.components || []).map((c) => html`<${Field} type="checkbox" label=${'Affects ' + c.name} name=${'comp-' + c.id} value=${f.values.affected_component_ids.includes(c.id)} onInput=${() => toggle(c.id)} />`)}
+    <${Field} label=${t('status_pages.incident_title')} name="title" value=${f.values.title} onInput=${f.set('title')} error=${f.fieldError('title')} />
+    <${Field} label=${t('status_pages.severity')} name="severity" as="select" options=${severityOptions()} value=${f.values.severity} onInput=${f.set('severity')} error=${f.fieldError('severity')} />
+    <${Field} label=${t('status_pages.what_happens')} name="message" as="textarea" value=${f.values.message} onInput=${f.set('message')} error=${f.fieldError('message')} />
+    ${(page.components || []).map((c) => html`<${Field} type="checkbox" label=${t('status_pages.affects', { name: c.name })} name=${'comp-' + c.id} value=${f.values.affected_component_ids.includes(c.id)} onInput=${() => toggle(c.id)} />`)}
     ${f.fieldError('affected_component_ids') && html`<div class="field-error">${f.fieldError('affected_component_ids')}</div>`}
-    <${Button} kind="primary" type="submit" busy=${f.busy}>Post incident<//>
+    <${Button} kind="primary" type="submit" busy=${f.busy}>${t('status_pages.post_incident_submit')}<//>
   </form>`;
 }
 
@@ -202,12 +224,12 @@ function IncidentUpdate({ page, incident, onDone }) {
   const f = useForm({ status: incident.status === 'investigating' ? 'identified' : incident.status, message: '' });
   async function onSubmit(e) {
     e.preventDefault();
-    if (await f.submit((v) => api.post(`/status-pages/${page.id}/incidents/${incident.id}/updates`, v))) { toast('Update posted'); onDone(); }
+    if (await f.submit((v) => api.post(`/status-pages/${page.id}/incidents/${incident.id}/updates`, v))) { toast(t('status_pages.update_posted')); onDone(); }
   }
   return html`<form class="row" onSubmit=${onSubmit}>
-    <${Field} label="Status" name="status" as="select" options=${INCIDENT_STATUSES} value=${f.values.status} onInput=${f.set('status')} error=${f.fieldError('status')} />
-    <${Field} label="Update" name="message" value=${f.values.message} onInput=${f.set('message')} error=${f.fieldError('message')} />
-    <${Button} type="submit" busy=${f.busy}>Post update<//>
+    <${Field} label=${t('common.status')} name="status" as="select" options=${incidentStatusOptions()} value=${f.values.status} onInput=${f.set('status')} error=${f.fieldError('status')} />
+    <${Field} label=${t('status_pages.update')} name="message" value=${f.values.message} onInput=${f.set('message')} error=${f.fieldError('message')} />
+    <${Button} type="submit" busy=${f.busy}>${t('status_pages.post_update')}<//>
     ${f.error && !Object.keys(f.error.fields || {}).length && html`<span class="field-error" role="alert">${f.error.message}</span>`}
   </form>`;
 }
@@ -218,79 +240,82 @@ function EditIncident({ page, incident, onDone, onCancel }) {
   const f = useForm({ title: incident.title, severity: incident.severity || 'minor', affected_component_ids: incident.affected_component_ids || [], postmortem: incident.postmortem || '' });
   async function onSubmit(e) {
     e.preventDefault();
-    if (await f.submit((v) => api.put(`/status-pages/${page.id}/incidents/${incident.id}`, v))) { toast('Incident saved'); onDone(); }
+    if (await f.submit((v) => api.put(`/status-pages/${page.id}/incidents/${incident.id}`, v))) { toast(t('status_pages.incident_saved')); onDone(); }
   }
   const toggle = (id) => f.setValues((o) => ({ ...o, affected_component_ids: o.affected_component_ids.includes(id) ? o.affected_component_ids.filter((x) => x !== id) : [...o.affected_component_ids, id] }));
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
-    <h3>Edit incident</h3>
+    <h3>${t('status_pages.edit_incident')}</h3>
     <${ErrorBanner} error=${f.error} shownFields=${['title', 'severity', 'affected_component_ids', 'postmortem']} />
-    <${Field} label="Title" name="edit-title" value=${f.values.title} onInput=${f.set('title')} error=${f.fieldError('title')} />
-    <${Field} label="Severity" name="edit-severity" as="select" options=${['minor', 'major', 'critical']} value=${f.values.severity} onInput=${f.set('severity')} error=${f.fieldError('severity')} />
-    ${(page.components || []).map((c) => html`<${Field} type="checkbox" label=${'Affects ' + c.name} name=${'edit-comp-' + c.id} value=${f.values.affected_component_ids.includes(c.id)} onInput=${() => toggle(c.id)} />`)}
+    <${Field} label=${t('status_pages.incident_title')} name="edit-title" value=${f.values.title} onInput=${f.set('title')} error=${f.fieldError('title')} />
+    <${Field} label=${t('status_pages.severity')} name="edit-severity" as="select" options=${severityOptions()} value=${f.values.severity} onInput=${f.set('severity')} error=${f.fieldError('severity')} />
+    ${(page.components || []).map((c) => html`<${Field} type="checkbox" label=${t('status_pages.affects', { name: c.name })} name=${'edit-comp-' + c.id} value=${f.values.affected_component_ids.includes(c.id)} onInput=${() => toggle(c.id)} />`)}
     ${f.fieldError('affected_component_ids') && html`<div class="field-error">${f.fieldError('affected_component_ids')}</div>`}
-    <${Field} label="Postmortem" name="edit-postmortem" as="textarea" value=${f.values.postmortem} onInput=${f.set('postmortem')} error=${f.fieldError('postmortem')} hint="What happened and what changes; shown on the public page." />
-    <div class="row"><${Button} kind="primary" type="submit" busy=${f.busy}>Save incident<//><${Button} onClick=${onCancel}>Cancel<//></div>
+    <${Field} label=${t('status_pages.postmortem')} name="edit-postmortem" as="textarea" value=${f.values.postmortem} onInput=${f.set('postmortem')} error=${f.fieldError('postmortem')} hint=${t('status_pages.postmortem_hint')} />
+    <div class="row"><${Button} kind="primary" type="submit" busy=${f.busy}>${t('status_pages.save_incident')}<//><${Button} onClick=${onCancel}>${t('common.cancel')}<//></div>
   </form>`;
 }
 
 // Subscribers: who hears about incidents; members can add e-mail or webhook
 // subscribers (needed for invite-only pages) and remove them.
-function Subscribers({ page }) {
+function Subscribers({ page, mayEdit }) {
   const res = useResource(() => api.get(`/status-pages/${page.id}/subscribers`), [page.id]);
   const f = useForm({ email: '' });
   const [err, setErr] = useState(null);
   async function add(e) {
     e.preventDefault();
-    if (await f.submit((v) => api.post(`/status-pages/${page.id}/subscribers`, { email: v.email }))) { f.setValues({ email: '' }); toast('Subscriber added'); res.reload(); }
+    if (await f.submit((v) => api.post(`/status-pages/${page.id}/subscribers`, { email: v.email }))) { f.setValues({ email: '' }); toast(t('status_pages.subscriber_added')); res.reload(); }
   }
   async function remove(sub) {
     setErr(null);
     try { await api.del(`/status-pages/${page.id}/subscribers/${sub.id}`); res.reload(); } catch (e2) { setErr(e2); }
   }
-  return html`<section><h2>Subscribers</h2>
+  return html`<section><h2>${t('status_pages.subscribers')}</h2>
     <${ErrorBanner} error=${err} />
-    <${Resource} res=${res}>${(list) => list.length === 0 ? html`<p class="muted">No subscribers yet.${page.subscriptions_enabled ? ' Visitors can subscribe on the public page.' : ' Turn on subscriptions in the page\'s settings (Edit) to let visitors subscribe.'}</p>`
-      : html`<${Table} caption="Subscribers" rows=${list} columns=${[
-        { label: 'Subscriber', render: (x) => x.email || x.webhook_url }, { label: 'Type', key: 'type' }, { label: 'Status', key: 'status' },
-        { label: 'Since', render: (x) => fmtTime(x.created_at) },
-        { label: 'Actions', render: (x) => html`<${Button} aria-label=${'Remove subscriber ' + (x.email || x.webhook_url)} onClick=${() => remove(x)}>Remove<//>` }]} />`}<//>
-    <form class="row" onSubmit=${add} novalidate>
-      <${Field} label="Add an e-mail subscriber" name="subscriber_email" type="email" value=${f.values.email} onInput=${f.set('email')} error=${f.fieldError('email')} />
-      <${Button} type="submit" busy=${f.busy}>Add<//>
+    <${Resource} res=${res}>${(list) => list.length === 0 ? html`<p class="muted">${t('status_pages.no_subscribers')} ${page.subscriptions_enabled ? t('status_pages.subscribe_on') : t('status_pages.subscribe_off')}</p>`
+      : html`<${Table} caption=${t('status_pages.subscribers')} rows=${list} columns=${[
+        { label: t('status_pages.subscriber'), render: (x) => x.email || x.webhook_url }, { label: t('status_pages.type'), key: 'type' }, { label: t('common.status'), key: 'status' },
+        { label: t('status_pages.since'), render: (x) => fmtTime(x.created_at) },
+        ...(mayEdit ? [{ label: t('common.actions'), render: (x) => html`<${Button} aria-label=${t('status_pages.remove_subscriber', { who: x.email || x.webhook_url })} onClick=${() => remove(x)}>${t('status_pages.remove')}<//>` }] : [])]} />`}<//>
+    ${mayEdit && html`<form class="row" onSubmit=${add} novalidate>
+      <${Field} label=${t('status_pages.add_subscriber')} name="subscriber_email" type="email" value=${f.values.email} onInput=${f.set('email')} error=${f.fieldError('email')} />
+      <${Button} type="submit" busy=${f.busy}>${t('common.add')}<//>
       ${f.error && !f.fieldError('email') && html`<span class="field-error" role="alert">${f.error.message}</span>`}
-    </form>
+    </form>`}
   </section>`;
 }
 
-export function StatusPageDetail({ params }) {
+export function StatusPageDetail({ params, org }) {
+  const mayEdit = can(org, 'member');
+  const mayRespond = can(org, 'responder');
   const res = useResource(() => Promise.all([api.get('/status-pages/' + params.id), api.get(`/status-pages/${params.id}/incidents`)]), [params.id]);
   const [dialog, confirm] = useConfirm();
   const [editing, setEditing] = useState(null);
   return html`<${Resource} res=${res}>${([p, incidents]) => html`
-    <${PageHeader} title=${p.name} subtitle=${p.is_public ? 'Public' : 'Members only'}>
-      <a class="btn btn-primary" href=${'/status/' + p.slug} target="_blank" rel="noopener">Open public page</a>
-      <a class="btn" href=${`/status-pages/${p.id}/edit`}>Edit</a>
+    <${PageHeader} title=${p.name} subtitle=${p.is_public ? t('status_pages.public') : t('status_pages.members_only')}>
+      <a class="btn btn-primary" href=${'/status/' + p.slug} target="_blank" rel="noopener">${t('status_pages.open_public')}</a>
+      ${mayEdit && html`<a class="btn" href=${`/status-pages/${p.id}/edit`}>${t('common.edit')}</a>
       <${Button} kind="danger" onClick=${() => confirm(async () => { await api.del('/status-pages/' + p.id); navigate('/status-pages'); },
-        { title: 'Delete this status page?', body: `/status/${p.slug} will stop working.`, label: 'Delete', danger: true })}>Delete<//>
+        { title: t('status_pages.delete_title'), body: t('status_pages.delete_body', { path: '/status/' + p.slug }), label: t('common.delete'), danger: true })}>${t('common.delete')}<//>`}
     <//>${dialog}
+    <${RoleNote} org=${org} min=${mayRespond ? 'member' : 'responder'} what=${mayRespond ? t('status_pages.role_what') : t('status_pages.role_what_incidents')} />
     <${PublicURL} slug=${p.slug} />
-    <p class="muted">Visitor subscriptions: ${p.subscriptions_enabled ? 'on' : 'off'} (<a href=${`/status-pages/${p.id}/edit`}>change</a>).</p>
-    <section class="card"><h2>Components</h2>
-      ${(p.components || []).length === 0 ? html`<p class="muted">No components — <a href=${`/status-pages/${p.id}/edit`}>add services or heartbeats</a> to show them.</p>`
-        : html`<ul>${p.components.map((c) => html`<li>${c.name}${c.heartbeat_id && html`<span class="comp-kind">heartbeat</span>`}${c.group ? html` <span class="muted">(${c.group})</span>` : ''}</li>`)}</ul>`}
+    <p class="muted">${p.subscriptions_enabled ? t('status_pages.subscriptions_on') : t('status_pages.subscriptions_off')}${mayEdit && html` (<a href=${`/status-pages/${p.id}/edit`}>${t('status_pages.change')}</a>)`}.</p>
+    <section class="card"><h2>${t('status_pages.components')}</h2>
+      ${(p.components || []).length === 0 ? html`<p class="muted">${t('status_pages.no_components')}${mayEdit && html` <a href=${`/status-pages/${p.id}/edit`}>${t('status_pages.add_components')}</a>`}</p>`
+        : html`<ul>${p.components.map((c) => html`<li>${c.name}${c.heartbeat_id && html`<span class="comp-kind">${t('status_pages.heartbeat_kind')}</span>`}${c.group ? html` <span class="muted">(${c.group})</span>` : ''}</li>`)}</ul>`}
     </section>
-    <h2>Incidents</h2>
-    ${incidents.length === 0 ? html`<p class="muted">No incidents. Post one when something affects your users.</p>`
+    <h2>${t('status_pages.incidents')}</h2>
+    ${incidents.length === 0 ? html`<p class="muted">${t('status_pages.no_incidents')}</p>`
       : incidents.map((i) => html`<div class="card" key=${i.id}>
-        <div class="row"><strong>${i.title}</strong> <${StatusBadge} status=${i.status} /> <span class="muted">${i.severity} · ${fmtTime(i.created_at || i.started_at)}</span>
-          <${Button} aria-label=${'Edit incident ' + i.title} aria-expanded=${editing === i.id ? 'true' : 'false'} onClick=${() => setEditing(editing === i.id ? null : i.id)}>Edit<//>
-          <${Button} kind="danger" aria-label=${'Delete incident ' + i.title} onClick=${() => confirm(async () => { await api.del(`/status-pages/${p.id}/incidents/${i.id}`); res.reload(); },
-            { title: 'Delete this incident?', body: `"${i.title}" and its updates disappear from the status page.`, label: 'Delete', danger: true })}>Delete<//></div>
-        ${editing === i.id && html`<${EditIncident} page=${p} incident=${i} onCancel=${() => setEditing(null)} onDone=${() => { setEditing(null); res.reload(); }} />`}
-        ${i.postmortem && html`<details><summary>Postmortem</summary><p>${i.postmortem}</p></details>`}
-        <ul>${(i.updates || []).map((u) => html`<li><span class="muted">${fmtTime(u.created_at || u.at)} — ${u.status}:</span> ${u.message}</li>`)}</ul>
-        ${i.status !== 'resolved' && html`<${IncidentUpdate} page=${p} incident=${i} onDone=${res.reload} />`}
+        <div class="row"><strong>${i.title}</strong> <${StatusBadge} status=${i.status} /> <span class="muted">${severityText(i.severity)} · ${fmtTime(i.created_at || i.started_at)}</span>
+          ${mayRespond && html`<${Button} aria-label=${t('status_pages.edit_incident_label', { title: i.title })} aria-expanded=${editing === i.id ? 'true' : 'false'} onClick=${() => setEditing(editing === i.id ? null : i.id)}>${t('common.edit')}<//>`}
+          ${mayEdit && html`<${Button} kind="danger" aria-label=${t('status_pages.delete_incident_label', { title: i.title })} onClick=${() => confirm(async () => { await api.del(`/status-pages/${p.id}/incidents/${i.id}`); res.reload(); },
+            { title: t('status_pages.delete_incident_title'), body: t('status_pages.delete_incident_body', { title: i.title }), label: t('common.delete'), danger: true })}>${t('common.delete')}<//>`}</div>
+        ${mayRespond && editing === i.id && html`<${EditIncident} page=${p} incident=${i} onCancel=${() => setEditing(null)} onDone=${() => { setEditing(null); res.reload(); }} />`}
+        ${i.postmortem && html`<details><summary>${t('status_pages.postmortem')}</summary><p>${i.postmortem}</p></details>`}
+        <ul>${(i.updates || []).map((u) => html`<li><span class="muted">${fmtTime(u.created_at || u.at)} — ${incidentStatusText(u.status)}:</span> ${u.message}</li>`)}</ul>
+        ${mayRespond && i.status !== 'resolved' && html`<${IncidentUpdate} page=${p} incident=${i} onDone=${res.reload} />`}
       </div>`)}
-    <${NewIncident} page=${p} onDone=${res.reload} />
-    <${Subscribers} page=${p} />`}<//>`;
+    ${mayRespond && html`<${NewIncident} page=${p} onDone=${res.reload} />`}
+    <${Subscribers} page=${p} mayEdit=${mayEdit} />`}<//>`;
 }
