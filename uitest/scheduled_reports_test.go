@@ -103,3 +103,53 @@ func mustZone(t *testing.T, name string) *time.Location {
 	}
 	return loc
 }
+
+// TestScheduledReportsInGerman: with the UI in German the scheduled reports page, its
+// empty state, its list and its add and edit forms are in German, show no raw message key
+// (text, aria-labels, placeholders, titles), and the next run on the report's own clock
+// is written the German way.
+func TestScheduledReportsInGerman(t *testing.T) {
+	srv := startServer(t, serverOptions{})
+	token, _, orgSlug := registerViaAPI(t, srv, "Report Planner", "planner@example.com", "correct horse battery")
+	apiJSON(t, srv, token, "POST", "/services?org="+orgSlug, map[string]any{"name": "Zürich API", "check_type": "HTTP",
+		"endpoint": "https://zurich.example.com/health"}, http.StatusCreated)
+
+	b := newBrowser(t, srv, 60*time.Second)
+	b.signInAs(token, orgSlug)
+	evalJS[bool](b, `localStorage.setItem('alertifypro.lang', 'de'); true`)
+	noRawKeys := func(where string) {
+		t.Helper()
+		if raw := evalJS[string](b, rawKeys()); raw != "" {
+			t.Errorf("%s shows raw message keys: %s", where, raw)
+		}
+	}
+
+	b.open("/reports/scheduled")
+	b.waitFor("the page in German", `document.documentElement.lang === 'de' && document.querySelector('main h1')?.textContent === 'Geplante Berichte'
+		&& document.querySelector('main .loading') === null`, 15*time.Second)
+	b.waitText("Keine geplanten Berichte")
+	b.waitText("Geplanten Bericht hinzufügen")
+	noRawKeys("the empty page")
+
+	b.fill("name", "Monthly SLA")
+	b.fill("timezone", "Europe/Berlin")
+	b.fill("recipients", "boss@example.com")
+	b.click("Bericht hinzufügen")
+	b.waitText("Monatlich · PDF · Europe/Berlin")
+	b.waitText("Geplanter Bericht hinzugefügt")
+	// dateStyle "medium" in German is dd.MM.yyyy; the run is at 08:00 on the report's clock.
+	b.waitFor("the next run in German", `[...document.querySelectorAll('main td .muted')].some((d) => /^\d{2}\.\d{2}\.\d{4}, 08:00 Europe\/Berlin$/.test(d.innerText))`, 5*time.Second)
+	if !evalJS[bool](b, `[...document.querySelectorAll('main th')].some((th) => th.textContent.trim() === 'Nächster Versand')`) {
+		t.Error("the list's columns are not in German")
+	}
+	noRawKeys("the list")
+	b.screenshot("de-scheduled-reports")
+
+	b.clickSel(`[aria-label="Monthly SLA bearbeiten"]`)
+	b.waitFor("the edit form in German", `[...document.querySelectorAll('main h2')].some((h) => h.textContent === 'Monthly SLA bearbeiten')
+		&& document.querySelector('form[aria-label="Geplanten Bericht bearbeiten"]') !== null`, 5*time.Second)
+	if !evalJS[bool](b, `[...document.querySelectorAll('[name="frequency"] option')].some((o) => o.textContent.startsWith('Monatlich — am ersten Werktag'))`) {
+		t.Error("the frequency options are not in German")
+	}
+	noRawKeys("the edit form")
+}

@@ -2,17 +2,25 @@
 // business day) at 08:00 in the report's time zone. A list with the next and last run,
 // and a form to add or edit one; linked from the SLA reports page.
 import { html, useState } from '../html.js';
+import { t, language } from '../i18n.js';
 import { api, ApiError, listAll } from '../api.js';
 import { Field, Button, ErrorBanner, PageHeader, EmptyState, Table, useResource, Resource, useConfirm, toast, fmtTime } from '../ui.js';
 
-const FORMATS = [{ value: 'pdf', label: 'PDF' }, { value: 'csv', label: 'CSV' }, { value: 'json', label: 'JSON' }];
-const FREQUENCIES = [{ value: 'monthly', label: 'Monthly — first business day (Mon–Fri) at 08:00' },
-  { value: 'weekly', label: 'Weekly — Mondays at 08:00' }];
+// formats and frequencies are functions, not constants: the catalogue is loaded after
+// modules are evaluated, so labels are looked up at render time. Format names stay as they are.
+function formats() {
+  return [{ value: 'pdf', label: 'PDF' }, { value: 'csv', label: 'CSV' }, { value: 'json', label: 'JSON' }];
+}
+function frequencies() {
+  return [{ value: 'monthly', label: t('scheduled_reports.form.frequency.monthly') },
+    { value: 'weekly', label: t('scheduled_reports.form.frequency.weekly') }];
+}
 
-// inZone is t on the report's own clock ("1 Jan 2027, 08:00 Europe/Berlin").
-function inZone(t, zone) {
+// inZone is time on the report's own clock ("1 Jan 2027, 08:00 Europe/Berlin"), written
+// the way the UI's language writes dates.
+function inZone(time, zone) {
   try {
-    return new Date(t).toLocaleString(undefined, { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' }) + ' ' + zone;
+    return new Date(time).toLocaleString(language(), { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' }) + ' ' + zone;
   } catch { return ''; }
 }
 
@@ -35,7 +43,7 @@ function firstIndexed(error, key, entries) {
   if (error.fields[key]) return error.fields[key];
   for (const [k, msg] of Object.entries(error.fields)) {
     const m = k.match(new RegExp('^' + key + '\\[(\\d+)\\]$'));
-    if (m) return `${entries[Number(m[1])] ?? 'entry ' + (Number(m[1]) + 1)}: ${msg}`;
+    if (m) return `${entries[Number(m[1])] ?? t('scheduled_reports.form.entry', { n: Number(m[1]) + 1 })}: ${msg}`;
   }
   return undefined;
 }
@@ -51,8 +59,8 @@ function ReportForm({ services, report, onDone, onCancel }) {
     e.preventDefault();
     setBusy(true); setError(null);
     try {
-      if (report) { await api.put('/scheduled-reports/' + report.id, body(v)); toast('Scheduled report saved'); } else {
-        await api.post('/scheduled-reports', body(v)); toast('Scheduled report added'); setV(initialValues()); }
+      if (report) { await api.put('/scheduled-reports/' + report.id, body(v)); toast(t('scheduled_reports.saved')); } else {
+        await api.post('/scheduled-reports', body(v)); toast(t('scheduled_reports.added')); setV(initialValues()); }
       onDone();
     } catch (err) { setError(err); } finally { setBusy(false); }
   }
@@ -60,25 +68,25 @@ function ReportForm({ services, report, onDone, onCancel }) {
   const b = body(v);
   const shown = ['name', 'format', 'frequency', 'timezone', 'recipients', 'service_ids',
     ...b.recipients.map((_, i) => `recipients[${i}]`), ...b.service_ids.map((_, i) => `service_ids[${i}]`)];
-  return html`<form class="card form" onSubmit=${onSubmit} novalidate aria-label=${report ? 'Edit scheduled report' : 'Add a scheduled report'}>
-    <h2>${report ? 'Edit ' + report.name : 'Add a scheduled report'}</h2>
+  return html`<form class="card form" onSubmit=${onSubmit} novalidate aria-label=${report ? t('scheduled_reports.form.edit_label') : t('scheduled_reports.form.add_title')}>
+    <h2>${report ? t('scheduled_reports.form.edit_title', { name: report.name }) : t('scheduled_reports.form.add_title')}</h2>
     <${ErrorBanner} error=${error} shownFields=${shown} />
-    <${Field} label="Name" name="name" value=${v.name} onInput=${set('name')} error=${fe('name')} />
-    <${Field} label="Sent" name="frequency" as="select" options=${FREQUENCIES} value=${v.frequency} onInput=${set('frequency')} error=${fe('frequency')}
-      hint="Public holidays are not known: a month starting on a holiday weekday is sent that day." />
-    <${Field} label="Format" name="format" as="select" options=${FORMATS} value=${v.format} onInput=${set('format')} error=${fe('format')} />
-    <${Field} label="Time zone (optional)" name="timezone" value=${v.timezone} onInput=${set('timezone')} error=${fe('timezone')}
-      hint="IANA name such as Europe/Berlin; empty uses the organization's time zone. Weeks and months are counted in it." />
-    <${Field} label="Recipients" name="recipients" as="textarea" value=${v.recipients} onInput=${set('recipients')}
-      error=${firstIndexed(error, 'recipients', b.recipients)} hint="E-mail addresses, one per line." />
-    <fieldset><legend>Services</legend>
-      <p class="hint">None ticked: every service, including ones added later.</p>
+    <${Field} label=${t('common.name')} name="name" value=${v.name} onInput=${set('name')} error=${fe('name')} />
+    <${Field} label=${t('scheduled_reports.form.sent')} name="frequency" as="select" options=${frequencies()} value=${v.frequency} onInput=${set('frequency')} error=${fe('frequency')}
+      hint=${t('scheduled_reports.form.frequency_hint')} />
+    <${Field} label=${t('scheduled_reports.form.format')} name="format" as="select" options=${formats()} value=${v.format} onInput=${set('format')} error=${fe('format')} />
+    <${Field} label=${t('scheduled_reports.form.timezone')} name="timezone" value=${v.timezone} onInput=${set('timezone')} error=${fe('timezone')}
+      hint=${t('scheduled_reports.form.timezone_hint')} />
+    <${Field} label=${t('scheduled_reports.form.recipients')} name="recipients" as="textarea" value=${v.recipients} onInput=${set('recipients')}
+      error=${firstIndexed(error, 'recipients', b.recipients)} hint=${t('scheduled_reports.form.recipients_hint')} />
+    <fieldset><legend>${t('scheduled_reports.form.services')}</legend>
+      <p class="hint">${t('scheduled_reports.form.services_hint')}</p>
       ${services.map((s) => html`<${Field} type="checkbox" label=${s.name} name=${'svc-' + s.id} value=${v.service_ids.includes(s.id)} onInput=${() => toggle(s.id)} />`)}
       ${firstIndexed(error, 'service_ids', b.service_ids.map((id) => services.find((s) => s.id === id)?.name || id)) &&
         html`<div class="field-error">${firstIndexed(error, 'service_ids', b.service_ids.map((id) => services.find((s) => s.id === id)?.name || id))}</div>`}
     </fieldset>
-    <div class="row"><${Button} kind="primary" type="submit" busy=${busy}>${report ? 'Save report' : 'Add report'}<//>
-      ${report && html`<${Button} onClick=${onCancel}>Cancel<//>`}</div>
+    <div class="row"><${Button} kind="primary" type="submit" busy=${busy}>${report ? t('scheduled_reports.form.save') : t('scheduled_reports.form.add')}<//>
+      ${report && html`<${Button} onClick=${onCancel}>${t('common.cancel')}<//>`}</div>
   </form>`;
 }
 
@@ -86,25 +94,28 @@ export function ScheduledReports() {
   const res = useResource(() => Promise.all([listAll('/scheduled-reports'), listAll('/services?limit=1000')]), []);
   const [dialog, confirm] = useConfirm();
   const [editing, setEditing] = useState(null);
-  return html`<${PageHeader} title="Scheduled reports" subtitle="SLA reports e-mailed weekly or monthly at 08:00 in the report's time zone.">
-      <a class="btn" href="/reports/sla">SLA reports</a>
+  return html`<${PageHeader} title=${t('scheduled_reports.title')} subtitle=${t('scheduled_reports.subtitle')}>
+      <a class="btn" href="/reports/sla">${t('scheduled_reports.sla_link')}</a>
     <//>${dialog}
     <${Resource} res=${res}>${([list, services]) => {
       const name = (id) => services.find((s) => s.id === id)?.name || id;
       return html`${list.length === 0
-        ? html`<${EmptyState} title="No scheduled reports">Add one below to have the SLA report mailed every week or month.<//>`
-        : html`<${Table} caption="Scheduled reports" rows=${list} rowKey=${(r) => r.id}
+        ? html`<${EmptyState} title=${t('scheduled_reports.empty_title')}>${t('scheduled_reports.empty_body')}<//>`
+        : html`<${Table} caption=${t('scheduled_reports.caption')} rows=${list} rowKey=${(r) => r.id}
             rowClass=${(r) => (r.last_error ? 'row-warn' : undefined)} columns=${[
-  { label: 'Name', key: 'name' },
-  { label: 'Sent', render: (r) => `${r.frequency === 'weekly' ? 'Weekly' : 'Monthly'} · ${r.format.toUpperCase()} · ${r.timezone}` },
-  { label: 'Services', render: (r) => (r.service_ids.length === 0 ? 'All services' : r.service_ids.map(name).join(', ')) },
-  { label: 'Recipients', render: (r) => r.recipients.join(', ') },
-  { label: 'Next run', render: (r) => html`${fmtTime(r.next_run_at)}<div class="muted">${inZone(r.next_run_at, r.timezone)}</div>` },
-  { label: 'Last run', render: (r) => (r.last_run_at ? fmtTime(r.last_run_at) : 'never') + (r.last_error ? ` — not sent: ${r.last_error}` : '') },
-  { label: 'Actions', render: (r) => html`<div class="row">
-      <${Button} aria-label=${'Edit ' + r.name} onClick=${() => setEditing(r)}>Edit<//>
-      <${Button} kind="danger" aria-label=${'Delete ' + r.name} onClick=${() => confirm(async () => { await api.del('/scheduled-reports/' + r.id); res.reload(); },
-        { title: 'Delete this scheduled report?', body: r.name, label: 'Delete', danger: true })}>Delete<//></div>` }]} />`}
+  { label: t('common.name'), key: 'name' },
+  { label: t('scheduled_reports.col.sent'), render: (r) => `${r.frequency === 'weekly' ? t('scheduled_reports.frequency.weekly') : t('scheduled_reports.frequency.monthly')} · ${r.format.toUpperCase()} · ${r.timezone}` },
+  { label: t('scheduled_reports.col.services'), render: (r) => (r.service_ids.length === 0 ? t('scheduled_reports.all_services') : r.service_ids.map(name).join(', ')) },
+  { label: t('scheduled_reports.col.recipients'), render: (r) => r.recipients.join(', ') },
+  { label: t('scheduled_reports.col.next_run'), render: (r) => html`${fmtTime(r.next_run_at)}<div class="muted">${inZone(r.next_run_at, r.timezone)}</div>` },
+  { label: t('scheduled_reports.col.last_run'), render: (r) => {
+    const run = r.last_run_at ? fmtTime(r.last_run_at) : t('scheduled_reports.never');
+    return r.last_error ? t('scheduled_reports.not_sent', { run, error: r.last_error }) : run;
+  } },
+  { label: t('common.actions'), render: (r) => html`<div class="row">
+      <${Button} aria-label=${t('scheduled_reports.edit_label', { name: r.name })} onClick=${() => setEditing(r)}>${t('common.edit')}<//>
+      <${Button} kind="danger" aria-label=${t('scheduled_reports.delete_label', { name: r.name })} onClick=${() => confirm(async () => { await api.del('/scheduled-reports/' + r.id); res.reload(); },
+        { title: t('scheduled_reports.delete_title'), body: r.name, label: t('common.delete'), danger: true })}>${t('common.delete')}<//></div>` }]} />`}
         ${editing ? html`<${ReportForm} key=${'edit-' + editing.id} services=${services} report=${editing} onCancel=${() => setEditing(null)} onDone=${() => { setEditing(null); res.reload(); }} />`
           : html`<${ReportForm} key="new" services=${services} onDone=${res.reload} />`}`;
     }}<//>`;
