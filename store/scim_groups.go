@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"fmt"
 	"sort"
 )
 
@@ -167,7 +168,8 @@ func writeSCIMGroupExtras(tx txn, db *DB, orgID string, g *SCIMGroup, before []s
 			continue
 		}
 		if err := getMember(tx, orgID, id, &Membership{}); err != nil {
-			return notFoundf(entityMember, "user %s is not an active member of this organization", id)
+			return &Error{Code: ErrNotFound, Entity: entityMember,
+				Message: fmt.Sprintf("User %s is not an active member of this organization.", id)}
 		}
 		if err := putJSON(rows, key, &TeamMember{TeamID: g.Team.ID, UserID: id, AddedAt: now}); err != nil {
 			return err

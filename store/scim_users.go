@@ -45,47 +45,69 @@ type SCIMAccount struct {
 // account (no password) and, when a.SCIM.Active, a membership with role. When an account
 // with that e-mail already exists it is adopted only if it is already a member of the
 // organization and not yet a SCIM user there; otherwise ErrConflict — an identity provider
-// must not pull someone else's account into its organization.
+// must not pull someone else's account into its organization. The audit entries of change
+// that name no resource ID get the user's, known only inside the transaction.
 func (db *DB) ProvisionSCIMUser(orgID string, a *SCIMAccount, role string, change *Change) error {
 	return db.update(orgID, change, func(tx txn) error {
-		b, err := orgSub(tx, orgID, subSCIMUsers)
-		if err != nil {
+		if err := db.provisionSCIMUser(tx, orgID, a, role); err != nil {
 			return err
 		}
-		now := db.stamp()
-		a.SCIM.CreatedAt, a.SCIM.UpdatedAt = now, now
-		if id := tx.Bucket([]byte(bucketIdxUserEmail)).Get(emailKey(a.User.Email)); id != nil {
-			userID := string(id)
-			if b.Get(id) != nil {
-				return conflictf(entitySCIMUser, "A user with this userName is already provisioned.")
-			}
-			if err := getMember(tx, orgID, userID, &Membership{}); err != nil {
-				if errors.Is(err, ErrNotFound) {
-					return conflictf(entitySCIMUser, "An account with this e-mail address exists and is not a member of this organization; invite it instead.")
-				}
-				return err
-			}
-			if err := getUser(tx, userID, &a.User); err != nil {
-				return err
-			}
-			a.SCIM.UserID, a.SCIM.CreatedAccount, a.SCIM.Active = userID, false, true
-			return putJSON(b, id, &a.SCIM)
-		}
-		a.User.PasswordHash = ""
-		if err := db.insertUser(tx, &a.User); err != nil {
-			return err
-		}
-		if err := putJSON(tx.Bucket([]byte(bucketUsers)), []byte(a.User.ID), &a.User); err != nil {
-			return err
-		}
-		if a.SCIM.Active {
-			if err := db.insertMember(tx, orgID, &Membership{UserID: a.User.ID, Role: role}); err != nil {
-				return err
+		for _, e := range changeAudit(change) {
+			if e.Resource.ID == "" {
+				e.Resource.ID = a.User.ID
 			}
 		}
-		a.SCIM.UserID, a.SCIM.CreatedAccount = a.User.ID, true
-		return putJSON(b, []byte(a.User.ID), &a.SCIM)
+		return nil
 	})
+}
+
+// changeAudit is ch's audit entries; none for a nil change.
+func changeAudit(ch *Change) []*AuditEntry {
+	if ch == nil {
+		return nil
+	}
+	return ch.Audit
+}
+
+// provisionSCIMUser is ProvisionSCIMUser's transaction.
+func (db *DB) provisionSCIMUser(tx txn, orgID string, a *SCIMAccount, role string) error {
+	b, err := orgSub(tx, orgID, subSCIMUsers)
+	if err != nil {
+		return err
+	}
+	now := db.stamp()
+	a.SCIM.CreatedAt, a.SCIM.UpdatedAt = now, now
+	if id := tx.Bucket([]byte(bucketIdxUserEmail)).Get(emailKey(a.User.Email)); id != nil {
+		userID := string(id)
+		if b.Get(id) != nil {
+			return conflictf(entitySCIMUser, "A user with this userName is already provisioned.")
+		}
+		if err := getMember(tx, orgID, userID, &Membership{}); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return conflictf(entitySCIMUser, "An account with this e-mail address exists and is not a member of this organization; invite it instead.")
+			}
+			return err
+		}
+		if err := getUser(tx, userID, &a.User); err != nil {
+			return err
+		}
+		a.SCIM.UserID, a.SCIM.CreatedAccount, a.SCIM.Active = userID, false, true
+		return putJSON(b, id, &a.SCIM)
+	}
+	a.User.PasswordHash = ""
+	if err := db.insertUser(tx, &a.User); err != nil {
+		return err
+	}
+	if err := putJSON(tx.Bucket([]byte(bucketUsers)), []byte(a.User.ID), &a.User); err != nil {
+		return err
+	}
+	if a.SCIM.Active {
+		if err := db.insertMember(tx, orgID, &Membership{UserID: a.User.ID, Role: role}); err != nil {
+			return err
+		}
+	}
+	a.SCIM.UserID, a.SCIM.CreatedAccount = a.User.ID, true
+	return putJSON(b, []byte(a.User.ID), &a.SCIM)
 }
 
 // SCIMUser returns one SCIM user of the organization with its account, or ErrNotFound.
