@@ -39,29 +39,32 @@ type scimHandlerFunc func(c *gin.Context, org *store.Organization) error
 
 // authenticate resolves the organization of the URL and checks the bearer token against
 // that organization's SCIM tokens only. An unknown organization and a token of another
-// organization get the same 401 as a wrong token.
+// organization get the same 401 as a wrong token. A client past its failure limit gets
+// 429 for anything but a valid token, so guesses from the identity provider's address
+// cannot lock the identity provider out.
 func (h *scimHandlers) authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		now := h.now()
-		client := rateKey{kind: 'S', id: clientBucket(c)}
-		if d := h.limits.peek(client, scimFailureLimit, now); !d.allowed {
-			writeSCIMError(c, &scimError{Status: http.StatusTooManyRequests,
-				Detail: "Too many failed SCIM requests from this address; retry after " + d.retryAt.UTC().Format("15:04:05") + " UTC."})
-			return
-		}
-		org, err := h.store.OrganizationBySlug(c.Param("org_slug"))
-		if err != nil {
-			h.limits.take(client, scimFailureLimit, now)
-			writeSCIMError(c, scimUnauthorized())
-			return
-		}
-		c.Set(ctxSCIMOrg, org)
 		var tok *store.SCIMToken
-		if raw, ok := bearerToken(c.GetHeader("Authorization")); ok {
-			tok, err = h.store.SCIMTokenByDigest(org.ID, crypto.Digest(raw))
+		org, err := h.store.OrganizationBySlug(c.Param("org_slug"))
+		if err == nil {
+			c.Set(ctxSCIMOrg, org)
+			if raw, ok := bearerToken(c.GetHeader("Authorization")); ok {
+				tok, _ = h.store.SCIMTokenByDigest(org.ID, crypto.Digest(raw))
+			}
 		}
-		if tok == nil || err != nil {
+		if tok == nil {
+			client := rateKey{kind: 'S', id: clientBucket(c)}
+			if d := h.limits.peek(client, scimFailureLimit, now); !d.allowed {
+				c.Header("Retry-After", strconv.Itoa(max(1, int(d.retryAt.Sub(now).Seconds()))))
+				writeSCIMError(c, &scimError{Status: http.StatusTooManyRequests,
+					Detail: "Too many refused SCIM requests from this address; retry later."})
+				return
+			}
 			h.failed(c, scimUnauthorized())
+			if org == nil {
+				h.limits.take(client, scimFailureLimit, now) // failed counts only a known organization's
+			}
 			return
 		}
 		c.Set(ctxSCIMToken, tok)
@@ -91,15 +94,19 @@ func (h *scimHandlers) scim(fn scimHandlerFunc) gin.HandlerFunc {
 }
 
 // failed answers e and, for a refused request of a known organization, records
-// scim.request_failed in its audit log (SPEC §10: every refused attempt is audited) and
-// counts it against the client's failure limit.
+// scim.request_failed in its audit log (SPEC §10: every refused attempt is audited). A
+// refusal without a valid token counts against the client's failure limit, which bounds
+// both token guessing and the audit entries it writes; a valid token's mistakes are
+// bounded by the token's own limit.
 func (h *scimHandlers) failed(c *gin.Context, e *scimError) {
 	writeSCIMError(c, e)
 	v, ok := c.Get(ctxSCIMOrg)
 	if !ok || e.Status >= http.StatusInternalServerError {
 		return
 	}
-	h.limits.take(rateKey{kind: 'S', id: clientBucket(c)}, scimFailureLimit, h.now())
+	if _, verified := c.Get(ctxSCIMToken); !verified {
+		h.limits.take(rateKey{kind: 'S', id: clientBucket(c)}, scimFailureLimit, h.now())
+	}
 	org := v.(*store.Organization)
 	entry := h.scimAudit(c, "scim.request_failed", store.AuditResource{Type: "scim", Name: c.Request.Method + " " + c.Request.URL.Path},
 		map[string]any{"status": e.Status, "scim_type": e.ScimType, "detail": e.Detail})

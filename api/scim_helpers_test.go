@@ -39,10 +39,10 @@ func (s *scimEnv) scim(method, path, body string) *httptest.ResponseRecorder {
 // scimWith is scim with another bearer token ("" sends none).
 func (s *scimEnv) scimWith(token, method, path, body string) *httptest.ResponseRecorder {
 	s.t.Helper()
-	req := httptest.NewRequest(method, s.base+path, strings.NewReader(body))
-	if !strings.HasPrefix(path, "/") {
-		req = httptest.NewRequest(method, path, strings.NewReader(body))
+	if !strings.HasPrefix(path, "/scim/") {
+		path = s.base + path
 	}
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	req.RemoteAddr = net.JoinHostPort("192.0.2.20", "40000")
 	if body != "" {
 		req.Header.Set("Content-Type", "application/scim+json; charset=utf-8")
