@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"strings"
-	"unicode"
 )
 
 // The SCIM filter language (RFC 7644 §3.4.2.2), parsed by hand: the identity providers
@@ -81,7 +80,7 @@ func lexSCIM(s string) ([]scimToken, error) {
 	for i := 0; i < len(s); {
 		ch := s[i]
 		switch {
-		case ch == ' ' || ch == '\t':
+		case isFilterSpace(ch):
 			i++
 		case strings.IndexByte("()[]", ch) >= 0:
 			out = append(out, scimToken{text: string(ch)})
@@ -105,7 +104,7 @@ func lexSCIM(s string) ([]scimToken, error) {
 			i = j + 1
 		default:
 			j := i
-			for j < len(s) && !unicode.IsSpace(rune(s[j])) && strings.IndexByte("()[]\"", s[j]) < 0 {
+			for j < len(s) && !isFilterSpace(s[j]) && strings.IndexByte("()[]\"", s[j]) < 0 {
 				j++
 			}
 			out = append(out, scimToken{text: s[i:j]})
@@ -116,6 +115,12 @@ func lexSCIM(s string) ([]scimToken, error) {
 		return nil, scimBad("invalidFilter", "The filter is empty.")
 	}
 	return out, nil
+}
+
+// isFilterSpace reports the ASCII white space that separates tokens. Bytes, not runes:
+// the lexer walks bytes, and a byte of a multi-byte character is never a separator.
+func isFilterSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v'
 }
 
 // filterParser is a recursive-descent parser over tokens; depth bounds the nesting.
@@ -184,6 +189,11 @@ func (p *filterParser) term(depth int) (scimFilter, error) {
 	path, err := p.path(depth)
 	if err != nil {
 		return nil, err
+	}
+	if path.where != nil && path.sub == "" && (p.pos >= len(p.toks) || p.peekWord(")") || p.peekWord("]") ||
+		p.peekWord("and") || p.peekWord("or")) {
+		// A value path alone (`emails[type eq "work"]`) is a filter: some element matches.
+		return filterCompare{path: path, op: "pr"}, nil
 	}
 	if p.pos >= len(p.toks) || p.toks[p.pos].quoted {
 		return nil, scimBad("invalidFilter", "An operator must follow "+path.String()+".")

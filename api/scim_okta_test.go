@@ -59,8 +59,21 @@ func TestSCIMOktaSequence(t *testing.T) {
 	s.wantSCIMError(s.scim("POST", "/Users", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"jane.doe@acme.test","active":true}`), 409, "uniqueness")
 	s.wantSCIMError(s.scim("GET", "/Users/010101010101010101010101", ""), 404, "")
 
-	// A session of the user, then Okta deactivates: replace without path.
+	// A session of the user, then Okta deactivates: replace without path. The user also
+	// belongs to another organization; ending the sessions ends that one's too (the token
+	// version is the account's), not only the access to this organization.
 	session := s.sessionOf(id)
+	elsewhere := s.newUser("boss@partner.test", "Partner")
+	if err := s.db.AddMember(elsewhere.OrgID, &store.Membership{UserID: id, Role: roleViewer}, nil); err != nil {
+		t.Fatal(err)
+	}
+	partnerSession, err := s.deps.Tokens.Issue(id, elsewhere.OrgID, "jane.doe@acme.test", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := s.do("GET", "/api/v1/organization", partnerSession, nil); rec.Code != 200 {
+		t.Fatalf("session in the other organization before deactivation: %d", rec.Code)
+	}
 	if rec := s.do("GET", "/api/v1/profile", session, nil); rec.Code != 200 {
 		t.Fatalf("session before deactivation: %d", rec.Code)
 	}
@@ -75,6 +88,9 @@ func TestSCIMOktaSequence(t *testing.T) {
 	}
 	if rec := s.do("GET", "/api/v1/profile", session, nil); rec.Code != 401 {
 		t.Fatalf("the deactivated user's session still works: %d", rec.Code)
+	}
+	if rec := s.do("GET", "/api/v1/organization", partnerSession, nil); rec.Code != 401 {
+		t.Fatalf("the deactivated user's session in another organization still works: %d", rec.Code)
 	}
 	if counts, _ := s.db.TeamMemberCounts(s.owner.OrgID); sum(counts) != 0 {
 		t.Fatalf("team rows of a deactivated user remain: %v", counts)
