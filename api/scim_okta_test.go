@@ -45,6 +45,12 @@ func TestSCIMOktaSequence(t *testing.T) {
 	if m, _ := s.db.Membership(s.owner.OrgID, id); m.Role != roleMember {
 		t.Fatalf("role %q, want member", m.Role)
 	}
+	// No password: a password sign-in is refused whatever is sent.
+	for _, pw := range []string{"", "not-kept-1A!"} {
+		if rec := s.do("POST", "/api/v1/auth/login", "", map[string]any{"email": "jane.doe@acme.test", "password": pw}); rec.Code == 200 {
+			t.Fatalf("a provisioned user signed in with password %q: %s", pw, rec.Body.String())
+		}
+	}
 
 	got := s.want(s.scim("GET", "/Users/"+id, ""), 200)
 	if got["id"] != id || got["externalId"] != "00u1okta" {
