@@ -176,6 +176,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.DELETE("/api-keys/:id", require(permOwnKeys), h(keys.revoke))
 
 	in.GET("/audit-logs", require(permAdmin), h(auditLog.list))
+	registerSCIM(r, in, b) // SCIM tokens (admin) and /scim/v2/{org_slug}/ (SCIM token), scim_routes.go
 
 	in.GET("/services", require(permRead), h(services.list))
 	in.POST("/services", require(permWrite), h(services.create))

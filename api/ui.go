@@ -92,6 +92,10 @@ func (u *uiServer) serveAsset(c *gin.Context) {
 // JSON 404 for unknown paths.
 func (u *uiServer) noRoute(c *gin.Context) {
 	p := c.Request.URL.Path
+	if strings.HasPrefix(p, "/scim/") { // the SCIM surface answers its own error body (scim_errors.go)
+		writeSCIMError(c, &scimError{Status: http.StatusNotFound, Detail: "There is no such SCIM endpoint."})
+		return
+	}
 	if (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) && !isServerPath(p) {
 		u.serveIndex(c)
 		return

@@ -203,36 +203,41 @@ func (db *DB) SetMemberRole(orgID, userID, role string, change *Change) (*Member
 // ErrLastOwner and changes nothing.
 func (db *DB) RemoveMember(orgID, userID string, change *Change) error {
 	return db.update(orgID, change, func(tx txn) error {
-		var m Membership
-		if err := getMember(tx, orgID, userID, &m); err != nil {
-			return err
-		}
-		members, _ := orgSub(tx, orgID, subMembers)
-		if m.Role == roleOwner {
-			if ok, err := otherOwners(members, userID); err != nil {
-				return err
-			} else if !ok {
-				return ErrLastOwner
-			}
-		}
-		if err := members.Delete([]byte(userID)); err != nil {
-			return err
-		}
-		ids, err := orgSub(tx, orgID, subMemberIDs)
-		if err != nil {
-			return err
-		}
-		if err := ids.Delete([]byte(m.ID)); err != nil {
-			return err
-		}
-		if err := tx.Bucket([]byte(bucketIdxUserOrgs)).Delete(compositeKey(userID, orgID)); err != nil {
-			return err
-		}
-		if err := removeTeamMemberships(tx, orgID, userID); err != nil {
-			return err
-		}
-		return removeKeysCreatedBy(tx, orgID, userID)
+		return removeMemberTx(tx, orgID, userID)
 	})
+}
+
+// removeMemberTx is RemoveMember's body, shared with SCIM deactivation (scim_users.go).
+func removeMemberTx(tx txn, orgID, userID string) error {
+	var m Membership
+	if err := getMember(tx, orgID, userID, &m); err != nil {
+		return err
+	}
+	members, _ := orgSub(tx, orgID, subMembers)
+	if m.Role == roleOwner {
+		if ok, err := otherOwners(members, userID); err != nil {
+			return err
+		} else if !ok {
+			return ErrLastOwner
+		}
+	}
+	if err := members.Delete([]byte(userID)); err != nil {
+		return err
+	}
+	ids, err := orgSub(tx, orgID, subMemberIDs)
+	if err != nil {
+		return err
+	}
+	if err := ids.Delete([]byte(m.ID)); err != nil {
+		return err
+	}
+	if err := tx.Bucket([]byte(bucketIdxUserOrgs)).Delete(compositeKey(userID, orgID)); err != nil {
+		return err
+	}
+	if err := removeTeamMemberships(tx, orgID, userID); err != nil {
+		return err
+	}
+	return removeKeysCreatedBy(tx, orgID, userID)
 }
 
 // removeTeamMemberships deletes team_members rows teamID/userID: collect, then delete.

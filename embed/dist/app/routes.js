@@ -62,6 +62,7 @@ export const ROUTES = [
   { path: '/audit-log', load: () => import('./pages/audit.js'), view: 'AuditLog' },
   { path: '/locations', load: () => import('./pages/locations.js'), view: 'Locations' },
   { path: '/settings', load: () => import('./pages/organization.js'), view: 'OrganizationSettings' },
+  { path: '/settings/scim', load: () => import('./pages/scim-tokens.js'), view: 'ScimTokens' },
   { path: '/admin', load: () => import('./pages/admin.js'), view: 'Admin' },
 ];
 
