@@ -30,6 +30,13 @@ type ContactMethod struct {
 	CreatedAt     time.Time         `json:"created_at"`
 }
 
+// OutboxKindContact is a member's personal contact method (SPEC §11), looked up at send
+// time; its target is ContactTarget.
+const OutboxKindContact = "contact"
+
+// ContactTarget is the outbox target of contact method methodID of user userID.
+func ContactTarget(userID, methodID string) string { return userID + "/" + methodID }
+
 // CalendarToken is the digest of a member's calendar feed token.
 type CalendarToken struct {
 	Digest    []byte    `json:"digest"`
