@@ -23,10 +23,10 @@ func TestOnCallSchedules(t *testing.T) {
 	var id string
 	e.run([]scenario{
 		{name: "create", method: "POST", path: base, token: f.memberTok,
-			body: map[string]any{"name": "Ops", "timezone": "Europe/Berlin", "layers": []any{oncallLayer(f.owner.ID, f.member.ID)}},
+			body:   map[string]any{"name": "Ops", "timezone": "Europe/Berlin", "layers": []any{oncallLayer(f.owner.ID, f.member.ID)}},
 			status: 201, contains: []string{`"name":"Ops"`, `"timezone":"Europe/Berlin"`, `"handoff_time":"09:00"`, `"overrides":[]`},
 			notContains: []string{"org_id"},
-			check: func(t *testing.T, rec *httptest.ResponseRecorder) { id = decode[map[string]any](t, rec)["id"].(string) }},
+			check:       func(t *testing.T, rec *httptest.ResponseRecorder) { id = decode[map[string]any](t, rec)["id"].(string) }},
 		{name: "viewer cannot create", method: "POST", path: base, token: f.viewerTok, body: withLayer(func(map[string]any) {}), status: 403},
 		{name: "unknown time zone", method: "POST", path: base, token: f.memberTok,
 			body: map[string]any{"name": "x", "timezone": "Mars/Olympus", "layers": []any{oncallLayer(f.owner.ID)}}, status: 422,
@@ -80,10 +80,10 @@ func TestOnCallSchedules(t *testing.T) {
 		{name: "shifts backwards", method: "GET", path: s + "/shifts?from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z", token: f.viewerTok,
 			status: 422, contains: []string{`"to":"must be after from"`}},
 		{name: "override ending before it starts", method: "POST", path: s + "/overrides", token: f.memberTok,
-			body: map[string]any{"user_id": f.viewer.ID, "starts_at": "2026-11-25T13:00:00Z", "ends_at": "2026-11-25T13:00:00Z"},
+			body:   map[string]any{"user_id": f.viewer.ID, "starts_at": "2026-11-25T13:00:00Z", "ends_at": "2026-11-25T13:00:00Z"},
 			status: 422, contains: []string{`"ends_at":"must be after starts_at"`}},
 		{name: "override for a non-member", method: "POST", path: s + "/overrides", token: f.memberTok,
-			body: map[string]any{"user_id": f.outsider.ID, "starts_at": "2026-11-25T11:00:00Z", "ends_at": "2026-11-25T13:00:00Z"},
+			body:   map[string]any{"user_id": f.outsider.ID, "starts_at": "2026-11-25T11:00:00Z", "ends_at": "2026-11-25T13:00:00Z"},
 			status: 422, contains: []string{`"user_id":"is not a member of this organization"`}},
 		{name: "viewer cannot override", method: "POST", path: s + "/overrides", token: f.viewerTok,
 			body: map[string]any{"user_id": f.viewer.ID, "starts_at": "2026-11-25T11:00:00Z", "ends_at": "2026-11-25T13:00:00Z"}, status: 403},
@@ -148,7 +148,9 @@ func TestOnCallCalendarFeedAndContactMethods(t *testing.T) {
 		{name: "no feed yet", method: "GET", path: "/api/v1/profile/on-call-calendar", token: f.memberTok, status: 200, contains: []string{`"enabled":false`}},
 		{name: "revoke without a feed", method: "DELETE", path: "/api/v1/profile/on-call-calendar", token: f.memberTok, status: 404},
 		{name: "create the feed", method: "POST", path: "/api/v1/profile/on-call-calendar", token: f.memberTok, status: 201,
-			check: func(t *testing.T, rec *httptest.ResponseRecorder) { url1 = decode[map[string]any](t, rec)["url"].(string) }},
+			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				url1 = decode[map[string]any](t, rec)["url"].(string)
+			}},
 	})
 	e.run([]scenario{
 		{name: "the feed lists my shifts", method: "GET", path: feedPath(url1), status: 200,
@@ -163,7 +165,9 @@ func TestOnCallCalendarFeedAndContactMethods(t *testing.T) {
 			}},
 		{name: "a wrong token", method: "GET", path: "/api/v1/on-call/calendar/cal_nope.ics", status: 404},
 		{name: "rotate", method: "POST", path: "/api/v1/profile/on-call-calendar", token: f.memberTok, status: 201,
-			check: func(t *testing.T, rec *httptest.ResponseRecorder) { url2 = decode[map[string]any](t, rec)["url"].(string) }},
+			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				url2 = decode[map[string]any](t, rec)["url"].(string)
+			}},
 	})
 	e.run([]scenario{
 		{name: "the old URL is dead", method: "GET", path: feedPath(url1), status: 404},
