@@ -8,6 +8,7 @@ import { usePoll } from '../poll.js';
 import { SparklineSVG } from '../sparkline.js';
 import { CHECK_TYPES, SERVICE_STATUSES } from '../constants.js';
 import { AddServiceAction } from '../plan-cap.js';
+import { OnCallNow } from './oncall-now.js';
 import { PageHeader, StatusBadge, EmptyState, ErrorBanner, Loading, Button, fmtPercent, fmtMs, fmtAgo, toast } from '../ui.js';
 
 const POLL_MS = 5000;
@@ -92,7 +93,7 @@ export function Dashboard({ profile }) {
   return html`
     <${PageHeader} title="Dashboard" subtitle="Refreshes every 5 seconds while this tab is visible.">
       <${AddServiceAction} org=${data.org} profile=${profile} />
-    <//>
+    <//><${OnCallNow} />
     ${error && html`<${ErrorBanner} error=${new Error('Could not refresh: ' + error.message + ' Showing the last data received.')} />`}
     <${Totals} totals=${data.totals} />
     <div class="toolbar" role="search">

@@ -30,7 +30,7 @@ function PolicyForm({ targets, policy, onDone, onCancel }) {
     <${Field} label="Description" name="description" value=${v.description} onInput=${(x) => setV((o) => ({ ...o, description: x }))} error=${fe('description')} />
     ${v.rules.map((r, i) => html`<fieldset key=${i}><legend>Step ${i + 1}</legend>
       <${Field} label="After (minutes)" name=${`rules[${i}].delay_minutes`} type="number" min="0" value=${r.delay_minutes} onInput=${setStep(i, 'delay_minutes')} error=${fe(`rules[${i}].delay_minutes`)} />
-      <${Field} label="Notify" name=${`rules[${i}].notify_type`} as="select" options=${['channel', 'team', 'user']} value=${r.notify_type} onInput=${setStep(i, 'notify_type')} error=${fe(`rules[${i}].notify_type`)} />
+      <${Field} label="Notify" name=${`rules[${i}].notify_type`} as="select" options=${['channel', 'team', 'user', 'schedule']} value=${r.notify_type} onInput=${setStep(i, 'notify_type')} error=${fe(`rules[${i}].notify_type`)} />
       <${Field} label="Who" name=${`rules[${i}].notify_id`} as="select" value=${r.notify_id || targets[r.notify_type][0]?.id || ''} onInput=${setStep(i, 'notify_id')} error=${fe(`rules[${i}].notify_id`)}
         options=${targets[r.notify_type].length ? targets[r.notify_type].map((t) => ({ value: t.id, label: t.name })) : [{ value: '', label: `No ${r.notify_type}s yet` }]} />
       ${v.rules.length > 1 && html`<${Button} onClick=${() => setV((o) => ({ ...o, rules: o.rules.filter((_, j) => j !== i) }))} aria-label=${'Remove step ' + (i + 1)}>Remove step<//>`}
@@ -43,12 +43,12 @@ function PolicyForm({ targets, policy, onDone, onCancel }) {
 }
 
 export function EscalationPolicies() {
-  const res = useResource(() => Promise.all([api.get('/escalation-policies'), api.get('/notification-channels'), api.get('/teams'), api.get('/members')]), []);
+  const res = useResource(() => Promise.all([api.get('/escalation-policies'), api.get('/notification-channels'), api.get('/teams'), api.get('/members'), api.get('/on-call-schedules').catch(() => [])]), []);
   const [dialog, confirm] = useConfirm();
   const [editing, setEditing] = useState(null);
   return html`<${PageHeader} title="Escalation policies" subtitle="Who gets paged next while an alert stays unacknowledged." />${dialog}
-    <${Resource} res=${res}>${([list, channels, teams, members]) => {
-      const targets = { channel: channels.map((c) => ({ id: c.id, name: c.name })), team: teams.map((t) => ({ id: t.id, name: t.name })), user: members.map((m) => ({ id: m.user_id, name: m.full_name || m.email })) };
+    <${Resource} res=${res}>${([list, channels, teams, members, schedules]) => {
+      const targets = { channel: channels.map((c) => ({ id: c.id, name: c.name })), team: teams.map((t) => ({ id: t.id, name: t.name })), user: members.map((m) => ({ id: m.user_id, name: m.full_name || m.email })), schedule: schedules.map((s) => ({ id: s.id, name: s.name })) };
       const nameOf = (r) => targets[r.notify_type]?.find((t) => t.id === r.notify_id)?.name || r.notify_id;
       return html`${list.length === 0 ? html`<${EmptyState} title="No escalation policies">Create one below, then pick it in an alert rule.<//>`
         : html`<${Table} caption="Escalation policies" rows=${list} columns=${[

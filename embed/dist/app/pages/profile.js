@@ -6,6 +6,7 @@ import { html, useState } from '../html.js';
 import { api, session } from '../api.js';
 import { navigate } from '../router.js';
 import { Field, Button, ErrorBanner, Banner, useForm, PageHeader, toast, fmtTime } from '../ui.js';
+import { OnCallProfile } from './oncall-profile.js';
 
 // PendingEmail says where the confirmation link went and until when it works.
 function PendingEmail({ pending, current }) {
@@ -79,5 +80,5 @@ export function Profile({ profile, reloadProfile }) {
       <${ErrorBanner} error=${out.error} />
       <p>Log out on every device (all tokens issued so far stop working).</p>
       <${Button} kind="danger" busy=${out.busy} onClick=${logoutAll}>Log out everywhere<//>
-    </section>`;
+    </section><${OnCallProfile} />`;
 }
