@@ -59,7 +59,8 @@ func TestRenderTilesAndAgreesWithWho(t *testing.T) {
 			s := randomSchedule(r, loc, around)
 			from := around.Add(-time.Duration(r.IntN(5*24*60)) * time.Minute)
 			to := around.Add(time.Duration(1+r.IntN(5*24*60)) * time.Minute)
-			checkTiling(t, s, from, to, s.Render(from, to), s.Who)
+			full := s.Render(from, to)
+			checkTiling(t, s, from, to, full, s.Who)
 			li := r.IntN(len(s.Layers))
 			layerWho := func(at time.Time) (string, int, string) {
 				if u := s.Layers[li].userAt(at, loc); u != "" {
@@ -73,6 +74,15 @@ func TestRenderTilesAndAgreesWithWho(t *testing.T) {
 				sh := s.OnCallAt(at, 10*24*time.Hour)
 				if u, _, _ := s.Who(at); sh.UserID != u || at.Before(sh.Start) || !at.Before(sh.End) {
 					t.Fatalf("%s: OnCallAt(%v) = %+v, Who = %q", name, at, sh, u)
+				}
+				// Where the window's own segment is whole (inside it, within the lookaround),
+				// OnCallAt's widening search finds the same bounds.
+				for _, seg := range full {
+					if !at.Before(seg.Start) && at.Before(seg.End) && seg.Start.After(from) && seg.End.Before(to) &&
+						at.Sub(seg.Start) < 10*24*time.Hour && seg.End.Sub(at) < 10*24*time.Hour &&
+						(!seg.Start.Equal(sh.Start) || !seg.End.Equal(sh.End)) {
+						t.Fatalf("%s: OnCallAt(%v) = [%v, %v), the rendering says [%v, %v)", name, at, sh.Start, sh.End, seg.Start, seg.End)
+					}
 				}
 			}
 		}

@@ -59,11 +59,23 @@ func (s *Schedule) RenderLayer(i int, from, to time.Time) []Shift {
 }
 
 // OnCallAt is the final shift containing t, its bounds looked for up to lookaround on
-// each side (a shift longer than that is reported clipped to it).
+// each side (a shift longer than that is reported clipped to it). The search starts a day
+// either side and widens only while the shift reaches the edge, so the usual answer
+// renders two days, not the whole lookaround.
 func (s *Schedule) OnCallAt(t time.Time, lookaround time.Duration) Shift {
-	for _, sh := range s.Render(t.Add(-lookaround), t.Add(lookaround)) {
-		if !t.Before(sh.Start) && t.Before(sh.End) {
-			return sh
+	for look := min(24*time.Hour, lookaround); ; look = min(4*look, lookaround) {
+		from, to := t.Add(-look), t.Add(look)
+		for _, sh := range s.Render(from, to) {
+			if t.Before(sh.Start) || !t.Before(sh.End) {
+				continue
+			}
+			if look >= lookaround || (sh.Start.After(from) && sh.End.Before(to)) {
+				return sh
+			}
+			break // clipped by the window: widen it
+		}
+		if look >= lookaround || look <= 0 {
+			break
 		}
 	}
 	u, layer, o := s.Who(t)
