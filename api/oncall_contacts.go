@@ -66,6 +66,9 @@ func (h *contactMethodHandlers) list(c *gin.Context) error {
 // and stores it with its secrets sealed.
 func (h *contactMethodHandlers) create(c *gin.Context) error {
 	a := actorOf(c)
+	if a.apiKey != nil {
+		return errSessionOnly() // a person's own paging settings, like their password
+	}
 	var req struct {
 		Type   string         `json:"type"`
 		Config map[string]any `json:"config"`
@@ -115,6 +118,9 @@ func (h *contactMethodHandlers) create(c *gin.Context) error {
 // delete removes one of the caller's contact methods.
 func (h *contactMethodHandlers) delete(c *gin.Context) error {
 	a := actorOf(c)
+	if a.apiKey != nil {
+		return errSessionOnly()
+	}
 	id := c.Param("id")
 	entry := h.auditEntry(c, "contact_method.deleted", store.AuditResource{Type: "contact_method", ID: id}, nil)
 	_, err := h.store.UpdateContactMethods(a.org.ID, a.user.ID, func(cur []store.ContactMethod) ([]store.ContactMethod, error) {

@@ -187,5 +187,12 @@ func TestOnCallCalendarFeedAndContactMethods(t *testing.T) {
 		{name: "another member's list is their own", method: "GET", path: "/api/v1/profile/contact-methods", token: f.viewerTok, status: 200,
 			contains: []string{`"contact_methods":[]`}},
 	})
+	key := decode[map[string]any](t, e.do("POST", "/api/v1/api-keys", f.adminTok, map[string]any{"name": "ci", "role": "member"}))["key"].(string)
+	e.run([]scenario{
+		{name: "an API key cannot create a feed", method: "POST", path: "/api/v1/profile/on-call-calendar", token: key, status: 403,
+			contains: []string{"API keys cannot"}},
+		{name: "an API key cannot add a contact method", method: "POST", path: "/api/v1/profile/contact-methods", token: key,
+			body: map[string]any{"type": "ntfy", "config": map[string]any{"topic": "x"}}, status: 403},
+	})
 	wantAudit(t, e, f.owner.OrgID, "calendar_feed.rotated", "calendar_feed.revoked", "contact_method.created")
 }
