@@ -54,7 +54,7 @@ func TestRenderTilesAndAgreesWithWho(t *testing.T) {
 	}
 	for name, changes := range zones {
 		loc := mustLoc(t, name)
-		for iter := range 150 {
+		for iter := range 80 {
 			around := changes[iter%len(changes)]
 			s := randomSchedule(r, loc, around)
 			from := around.Add(-time.Duration(r.IntN(5*24*60)) * time.Minute)
@@ -69,7 +69,7 @@ func TestRenderTilesAndAgreesWithWho(t *testing.T) {
 				return "", SourceNobody, ""
 			}
 			checkTiling(t, s, from, to, s.RenderLayer(li, from, to), layerWho)
-			for range 50 {
+			for range 25 {
 				at := from.Add(time.Duration(r.Int64N(int64(to.Sub(from)))))
 				sh := s.OnCallAt(at, 10*24*time.Hour)
 				if u, _, _ := s.Who(at); sh.UserID != u || at.Before(sh.Start) || !at.Before(sh.End) {
