@@ -112,8 +112,13 @@ func (sm *StateMachine) escalate(tx *store.AlertTx, al *store.Alert, rule *store
 		if idx >= len(p.steps) {
 			idx = 0 // a repeat run starts again at the first step
 		}
+		nobody := false
 		if skip, err := notifiedAtFiring(tx, al, rule, p.steps[idx], now); err != nil {
 			return err
+		} else if p.steps[idx].NotifyType == store.EscalateToSchedule {
+			if nobody, err = sm.escalateToSchedule(tx, al, svc, p.steps[idx], idx+1 < len(p.steps), now); err != nil {
+				return err
+			}
 		} else if !skip {
 			if err := sm.escalateTo(tx, al, svc, p.steps[idx], now); err != nil {
 				return err
@@ -124,6 +129,9 @@ func (sm *StateMachine) escalate(tx *store.AlertTx, al *store.Alert, rule *store
 		switch {
 		case idx+1 < len(p.steps):
 			next = al.FiredAt.Add(time.Duration(al.EscalationCycle)*p.period() + p.delay(idx+1))
+			if nobody && next.After(now) {
+				next = now // nobody on call: the next step fires at once (SPEC §11)
+			}
 		case al.EscalationCycle < p.repeat:
 			al.EscalationCycle++
 			next = al.FiredAt.Add(time.Duration(al.EscalationCycle)*p.period() + p.delay(0))

@@ -36,6 +36,7 @@ type configState struct {
 	heartbeats []store.Heartbeat
 	channels   []store.NotificationChannel
 	policies   []store.EscalationPolicy
+	schedules  []store.OnCallSchedule
 	rules      []store.AlertRule
 	windows    []store.MaintenanceWindow
 	webhooks   []store.Webhook
@@ -62,6 +63,9 @@ func (h *configHandlers) loadConfigState(orgID string) (*configState, error) {
 		return nil, err
 	}
 	if st.policies, err = h.store.EscalationPolicies(orgID); err != nil {
+		return nil, err
+	}
+	if st.schedules, err = h.store.OnCallSchedules(orgID); err != nil {
 		return nil, err
 	}
 	if st.rules, err = h.store.AlertRules(orgID, ""); err != nil {
@@ -97,6 +101,9 @@ func (h *configHandlers) loadNames(orgID string, st *configState) error {
 	}
 	for i := range st.policies {
 		st.names[st.policies[i].ID] = st.policies[i].Name
+	}
+	for i := range st.schedules {
+		st.names[st.schedules[i].ID] = st.schedules[i].Name
 	}
 	for i := range st.pages {
 		st.names[st.pages[i].ID] = st.pages[i].Name

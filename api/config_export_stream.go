@@ -28,6 +28,9 @@ func (st *configState) writeDocument(out *exportStream) error {
 		err = writeSection(out, "notification_channels", st.channels, func(ch *store.NotificationChannel) any { return newChannelItem(ch) })
 	}
 	if err == nil {
+		err = writeSection(out, "on_call_schedules", st.schedules, func(s *store.OnCallSchedule) any { return newScheduleItem(s, name) })
+	}
+	if err == nil {
 		err = writeSection(out, "escalation_policies", st.policies, func(p *store.EscalationPolicy) any { return newEscalationPolicyItem(p, name) })
 	}
 	if err == nil {

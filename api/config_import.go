@@ -45,6 +45,7 @@ type importPlan struct {
 	// IDs by name key (namekey) of the objects references may name, existing and planned
 	// (st.names maps the other way, planned objects included).
 	services, heartbeats, channels, policies map[string]string
+	schedules                                map[string]string // on-call schedules, for escalation steps
 	teams, users                             map[string]string // existing only: not imported
 	pages                                    pageIndex         // status pages, for rules' automatic incidents
 	newServices                              int
@@ -222,6 +223,7 @@ func (h *configHandlers) plan(org *store.Organization, doc *rawDocument) (*impor
 	p.planServices(doc.Services)
 	p.planHeartbeats(doc.Heartbeats)
 	p.planChannels(doc.NotificationChannels)
+	p.planSchedules(doc.OnCallSchedules)
 	p.planPolicies(doc.EscalationPolicies)
 	// Pages before rules: a rule's create_status_page_incident names a page and one of its
 	// components, which may be created by this same document.

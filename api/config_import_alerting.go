@@ -135,6 +135,8 @@ func (p *importPlan) planPolicies(items []json.RawMessage) {
 					steps[j].NotifyID = p.ref(field, s.Notify, "a team of this organization (teams are not imported)", p.teams)
 				case kind == store.EscalateToUser:
 					steps[j].NotifyID = p.ref(field, s.Notify, "the e-mail of a member of this organization", p.users)
+				case kind == store.EscalateToSchedule:
+					steps[j].NotifyID = p.ref(field, s.Notify, "an on-call schedule of this organization or the document", p.schedules)
 				}
 			}
 			req.Rules = &steps

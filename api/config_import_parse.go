@@ -21,6 +21,7 @@ type rawDocument struct {
 	Services             []json.RawMessage `json:"services"`
 	Heartbeats           []json.RawMessage `json:"heartbeats"`
 	NotificationChannels []json.RawMessage `json:"notification_channels"`
+	OnCallSchedules      []json.RawMessage `json:"on_call_schedules"`
 	EscalationPolicies   []json.RawMessage `json:"escalation_policies"`
 	AlertRules           []json.RawMessage `json:"alert_rules"`
 	MaintenanceWindows   []json.RawMessage `json:"maintenance_windows"`

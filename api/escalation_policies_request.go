@@ -52,6 +52,8 @@ func escalationTargets(db *store.DB, orgID string) targetExists {
 			_, err = db.Team(orgID, id)
 		case store.EscalateToUser:
 			_, err = db.Membership(orgID, id)
+		case store.EscalateToSchedule:
+			_, err = db.OnCallSchedule(orgID, id)
 		default:
 			return false, nil
 		}
@@ -127,8 +129,8 @@ func validateEscalationSteps(f fieldErrors, steps []escalationStepRequest, exist
 		kind := strings.ToLower(strings.TrimSpace(s.NotifyType))
 		id := strings.TrimSpace(s.NotifyID)
 		switch {
-		case kind != store.EscalateToChannel && kind != store.EscalateToTeam && kind != store.EscalateToUser:
-			f.add(key("notify_type"), "must be channel, team or user")
+		case kind != store.EscalateToChannel && kind != store.EscalateToTeam && kind != store.EscalateToUser && kind != store.EscalateToSchedule:
+			f.add(key("notify_type"), "must be channel, team, user or schedule")
 		case id == "":
 			f.add(key("notify_id"), "is required")
 		default:

@@ -88,7 +88,7 @@ func TestEscalationPolicies(t *testing.T) {
 			contains: []string{`"rules[0].delay_minutes":"must be from 0 to 10080`, `"rules[1].delay_minutes":"must be from 0 to 10080`}},
 		{name: "bad type, missing id", method: "POST", path: base, token: f.adminTok,
 			body: policy("x", step(1, 0, "sms", "123"), step(2, 0, "channel", "")), status: 422,
-			contains: []string{`"rules[0].notify_type":"must be channel, team or user"`, `"rules[1].notify_id":"is required"`}},
+			contains: []string{`"rules[0].notify_type":"must be channel, team, user or schedule"`, `"rules[1].notify_id":"is required"`}},
 		{name: "targets of another organization", method: "POST", path: base, token: f.adminTok,
 			body: policy("x", step(1, 0, "channel", tg.channel), step(2, 0, "channel", tg.foreignChannel),
 				step(3, 0, "team", tg.foreignTeam), step(4, 0, "user", f.outsider.ID)), status: 422,

@@ -55,6 +55,9 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		maint    = &maintenanceHandlers{base: b}
 		escal    = &escalationPolicyHandlers{base: b}
 		sched    = &scheduledReportHandlers{base: b}
+		oncallH  = &onCallScheduleHandlers{base: b}
+		contacts = &contactMethodHandlers{base: b}
+		calendar = &calendarHandlers{base: b}
 		rules    = &alertRuleHandlers{base: b}
 		alerts   = &alertHandlers{base: b, alerter: d.Alerter}
 		ackLink  = newAckLinkHandlers(b, d.Alerter)
@@ -114,6 +117,9 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	// The agent channel (SPEC §8): its own authentication, an agent token and nothing else;
 	// an agent token is refused everywhere else (authenticate knows no such token).
 	v1.GET("/agent/connect", h(channel.connect))
+	// The personal on-call calendar (SPEC §11): the revocable token in the URL is the
+	// credential, since calendar apps send no other.
+	v1.GET("/on-call/calendar/:file", h(calendar.feed))
 
 	// Public status pages (SPEC §3.16): no token needed; a private page is shown only
 	// to a bearer token of its organization's members, everyone else gets 404.
@@ -215,6 +221,24 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.GET("/escalation-policies/:id", require(permRead), h(escal.get))
 	in.PUT("/escalation-policies/:id", require(permWrite), h(escal.update))
 	in.DELETE("/escalation-policies/:id", require(permWrite), h(escal.delete))
+
+	// On-call schedules (SPEC §11) and each member's own paging settings.
+	in.GET("/on-call-schedules", require(permRead), h(oncallH.list))
+	in.POST("/on-call-schedules", require(permWrite), h(oncallH.create))
+	in.GET("/on-call-schedules/:id", require(permRead), h(oncallH.get))
+	in.PUT("/on-call-schedules/:id", require(permWrite), h(oncallH.update))
+	in.DELETE("/on-call-schedules/:id", require(permWrite), h(oncallH.delete))
+	in.GET("/on-call-schedules/:id/on-call", require(permRead), h(oncallH.onCall))
+	in.GET("/on-call-schedules/:id/shifts", require(permRead), h(oncallH.shifts))
+	in.POST("/on-call-schedules/:id/overrides", require(permWrite), h(oncallH.addOverride))
+	in.DELETE("/on-call-schedules/:id/overrides/:override_id", require(permWrite), h(oncallH.deleteOverride))
+	in.GET("/on-call", require(permRead), h(oncallH.whoIsOnCall))
+	in.GET("/profile/contact-methods", require(permRead), h(contacts.list))
+	in.POST("/profile/contact-methods", require(permRead), h(contacts.create))
+	in.DELETE("/profile/contact-methods/:id", require(permRead), h(contacts.delete))
+	in.GET("/profile/on-call-calendar", require(permRead), h(calendar.status))
+	in.POST("/profile/on-call-calendar", require(permRead), h(calendar.rotate))
+	in.DELETE("/profile/on-call-calendar", require(permRead), h(calendar.revoke))
 
 	in.GET("/alert-rules", require(permRead), h(rules.list))
 	in.POST("/alert-rules", require(permWrite), h(rules.create))

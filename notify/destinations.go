@@ -16,6 +16,7 @@ type DestinationStore interface {
 	Channel(orgID, id string) (*store.NotificationChannel, error)
 	Webhook(orgID, id string) (*store.Webhook, error)
 	Subscriber(orgID, pageID, id string) (*store.Subscriber, error)
+	ContactMethods(orgID, userID string) ([]store.ContactMethod, error)
 	RecordChannelDelivery(orgID, id string, at *time.Time, lastErr string, change *store.Change) error
 	RecordWebhookDelivery(orgID, id string, at *time.Time, lastErr string, change *store.Change) error
 }
@@ -59,6 +60,8 @@ func (d *Destinations) Resolve(e *store.OutboxEntry) (Sender, error) {
 		return d.webhook(e)
 	case store.OutboxKindSubscriber:
 		return d.subscriber(e)
+	case store.OutboxKindContact:
+		return d.contact(e)
 	case store.OutboxKindEmail:
 		// An e-mail address (escalation to a user or team, the instance admin's notices,
 		// a subscription's confirmation): mailed through the instance SMTP server.

@@ -61,7 +61,7 @@ func orgSubBuckets() []string {
 // indexes of that shape (heartbeat keys, status-page slugs, ...) here.
 func orgScopedIndexes() []string {
 	return []string{bucketIdxAPIKey, bucketIdxInvitation, bucketIdxHeartbeatKey, bucketIdxHeartbeatDue, bucketIdxStatusPageSlug,
-		bucketIdxSubscriberToken, bucketIdxAgentToken}
+		bucketIdxSubscriberToken, bucketIdxAgentToken, bucketIdxCalendarToken}
 }
 
 // NewID returns a new record ID, a UUIDv7 string: v7 IDs sort by creation time, so bucket

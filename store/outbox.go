@@ -95,8 +95,8 @@ func (db *DB) Enqueue(orgID string, entries ...*OutboxEntry) error {
 // Enqueue and answers ErrConflict for an ID already queued or dead-lettered.
 func (db *DB) enqueueOutbox(tx txn, e *OutboxEntry) error {
 	switch {
-	case e.Kind != OutboxKindChannel && e.Kind != OutboxKindWebhook && e.Kind != OutboxKindEmail && e.Kind != OutboxKindSubscriber:
-		return fmt.Errorf("store: outbox entry kind %q is not channel, webhook, email or subscriber", e.Kind)
+	case e.Kind != OutboxKindChannel && e.Kind != OutboxKindWebhook && e.Kind != OutboxKindEmail && e.Kind != OutboxKindSubscriber && e.Kind != OutboxKindContact:
+		return fmt.Errorf("store: outbox entry kind %q is not channel, webhook, email, subscriber or contact", e.Kind)
 	case !validOutboxTarget(e.TargetID):
 		return fmt.Errorf("store: outbox entry target %q is empty or contains NUL", e.TargetID)
 	case !json.Valid(e.Notification):

@@ -165,6 +165,7 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		{name: "ping recorder", run: pings.Run, untilDrained: true},
 		{name: "heartbeat watcher", run: (&alerting.HeartbeatWatcher{Store: db, Now: opts.Now, Logger: logger}).Run, leaderOnly: true},
 		{name: "alerter", run: a.alerter.Run, leaderOnly: true},
+		{name: "handoff notices", run: (&alerting.HandoffNotices{Store: db, Now: opts.Now, Logger: logger, Wake: bell.Ring}).Run, leaderOnly: true},
 		// It closes the agents' connections itself (the HTTP server does not drain hijacked
 		// ones) and waits for their handlers, which record through the store.
 		{name: "agent hub", run: a.agents.Run},

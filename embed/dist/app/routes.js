@@ -47,6 +47,7 @@ export const ROUTES = [
   { path: '/heartbeats/:id', load: heartbeats, view: 'HeartbeatDetail' },
 
   { path: '/escalation-policies', load: () => import('./pages/escalation.js'), view: 'EscalationPolicies' },
+  { path: '/schedules', load: () => import('./pages/schedules.js'), view: 'Schedules' }, { path: '/schedules/:id', load: () => import('./pages/schedules.js'), view: 'ScheduleDetail' },
   { path: '/maintenance', load: () => import('./pages/maintenance.js'), view: 'Maintenance' },
   { path: '/webhooks', load: () => import('./pages/webhooks.js'), view: 'Webhooks' },
 
@@ -72,7 +73,7 @@ export const NAV = [
   { items: [{ href: '/', label: 'Dashboard' }, { href: '/alerts', label: 'Alerts' }, { href: '/heartbeats', label: 'Heartbeats' }] },
   { group: 'Reports', items: [{ href: '/reports/sla', label: 'SLA reports' }, { href: '/ssl-certificates', label: 'SSL certificates' }] },
   { group: 'Alerting', items: [{ href: '/rules', label: 'Alert rules' }, { href: '/channels', label: 'Notification channels' },
-    { href: '/escalation-policies', label: 'Escalation policies' }, { href: '/maintenance', label: 'Maintenance' }] },
+    { href: '/escalation-policies', label: 'Escalation policies' }, { href: '/schedules', label: 'On-call schedules' }, { href: '/maintenance', label: 'Maintenance' }] },
   { group: 'Publish', items: [{ href: '/status-pages', label: 'Status pages' }, { href: '/webhooks', label: 'Webhooks' }] },
   { group: 'Organization', items: [{ href: '/members', label: 'Members' }, { href: '/teams', label: 'Teams' },
     { href: '/api-keys', label: 'API keys' }, { href: '/audit-log', label: 'Audit log', minRole: 'admin' }, { href: '/configuration', label: 'Configuration', minRole: 'member' }, { href: '/locations', label: 'Locations' }, { href: '/settings', label: 'Settings' }] },

@@ -11,6 +11,7 @@ import { BeatBar, BeatTips, loadBeats, BEATS } from '../beat-bar.js';
 import { serviceRow, heartbeatRow, sortRows, lastCheck } from '../dashboard-rows.js';
 import { CHECK_TYPES, SERVICE_STATUSES } from '../constants.js';
 import { AddServiceAction } from '../plan-cap.js';
+import { OnCallNow } from './oncall-now.js';
 import { PageHeader, StatusBadge, EmptyState, ErrorBanner, Loading, Button, fmtPercent, fmtMs, toast } from '../ui.js';
 
 const POLL_MS = 5000;
@@ -122,7 +123,7 @@ export function Dashboard({ profile }) {
   return html`
     <${PageHeader} title="Dashboard" subtitle="Refreshes every 5 seconds while this tab is visible.">
       <${AddServiceAction} org=${data.org} profile=${profile} />
-    <//>
+    <//><${OnCallNow} />
     ${error && html`<${ErrorBanner} error=${new Error('Could not refresh: ' + error.message + ' Showing the last data received.')} />`}
     <${Totals} totals=${data.totals} rows=${data.rows} />
     <div class="toolbar" role="search">

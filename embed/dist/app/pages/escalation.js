@@ -12,7 +12,7 @@ const noSteps = () => t('escalation.no_steps');
 
 // targetType words a step's kind of target (the select sends the value).
 function targetType(kind) {
-  return { channel: t('escalation.target.channel'), team: t('escalation.target.team'), user: t('escalation.target.user') }[kind] || kind;
+  return { channel: t('escalation.target.channel'), team: t('escalation.target.team'), user: t('escalation.target.user'), schedule: t('escalation.target.schedule') }[kind] || kind;
 }
 
 const blank = () => ({ name: '', description: '', repeat: 0, rules: [{ delay_minutes: 0, notify_type: 'channel', notify_id: '' }] });
@@ -41,9 +41,9 @@ function PolicyForm({ targets, policy, onDone, onCancel }) {
     <${Field} label=${t('escalation.description')} name="description" value=${v.description} onInput=${(x) => setV((o) => ({ ...o, description: x }))} error=${fe('description')} />
     ${v.rules.map((r, i) => html`<fieldset key=${i}><legend>${t('escalation.step', { n: i + 1 })}</legend>
       <${Field} label=${t('escalation.after')} name=${`rules[${i}].delay_minutes`} type="number" min="0" value=${r.delay_minutes} onInput=${setStep(i, 'delay_minutes')} error=${fe(`rules[${i}].delay_minutes`)} />
-      <${Field} label=${t('escalation.notify')} name=${`rules[${i}].notify_type`} as="select" options=${['channel', 'team', 'user'].map((k) => ({ value: k, label: targetType(k) }))} value=${r.notify_type} onInput=${setStep(i, 'notify_type')} error=${fe(`rules[${i}].notify_type`)} />
+      <${Field} label=${t('escalation.notify')} name=${`rules[${i}].notify_type`} as="select" options=${['channel', 'team', 'user', 'schedule'].map((k) => ({ value: k, label: targetType(k) }))} value=${r.notify_type} onInput=${setStep(i, 'notify_type')} error=${fe(`rules[${i}].notify_type`)} />
       <${Field} label=${t('escalation.who')} name=${`rules[${i}].notify_id`} as="select" value=${r.notify_id || targets[r.notify_type][0]?.id || ''} onInput=${setStep(i, 'notify_id')} error=${fe(`rules[${i}].notify_id`)}
-        options=${targets[r.notify_type].length ? targets[r.notify_type].map((x) => ({ value: x.id, label: x.name })) : [{ value: '', label: { channel: t('escalation.none.channel'), team: t('escalation.none.team'), user: t('escalation.none.user') }[r.notify_type] }]} />
+        options=${targets[r.notify_type].length ? targets[r.notify_type].map((x) => ({ value: x.id, label: x.name })) : [{ value: '', label: { channel: t('escalation.none.channel'), team: t('escalation.none.team'), user: t('escalation.none.user'), schedule: t('escalation.none.schedule') }[r.notify_type] }]} />
       ${html`<${Button} onClick=${() => setV((o) => ({ ...o, rules: o.rules.filter((_, j) => j !== i) }))} aria-label=${t('escalation.remove_step_label', { n: i + 1 })}>${t('escalation.remove_step')}<//>`}
     </fieldset>`)}
     ${v.rules.length === 0 && html`<p class="hint" data-no-steps>${noSteps()} ${t('escalation.no_steps_hint')}</p>`}
@@ -56,12 +56,12 @@ function PolicyForm({ targets, policy, onDone, onCancel }) {
 
 export function EscalationPolicies({ org }) {
   const mayEdit = can(org, 'member');
-  const res = useResource(() => Promise.all([api.get('/escalation-policies'), api.get('/notification-channels'), api.get('/teams'), api.get('/members')]), []);
+  const res = useResource(() => Promise.all([api.get('/escalation-policies'), api.get('/notification-channels'), api.get('/teams'), api.get('/members'), api.get('/on-call-schedules').catch(() => [])]), []);
   const [dialog, confirm] = useConfirm();
   const [editing, setEditing] = useState(null);
   return html`<${PageHeader} title=${t('escalation.title')} subtitle=${t('escalation.subtitle')} />${dialog}
-    <${Resource} res=${res}>${([list, channels, teams, members]) => {
-      const targets = { channel: channels.map((c) => ({ id: c.id, name: c.name })), team: teams.map((x) => ({ id: x.id, name: x.name })), user: members.map((m) => ({ id: m.user_id, name: m.full_name || m.email })) };
+    <${Resource} res=${res}>${([list, channels, teams, members, schedules]) => {
+      const targets = { channel: channels.map((c) => ({ id: c.id, name: c.name })), team: teams.map((x) => ({ id: x.id, name: x.name })), user: members.map((m) => ({ id: m.user_id, name: m.full_name || m.email })), schedule: schedules.map((x) => ({ id: x.id, name: x.name })) };
       const nameOf = (r) => targets[r.notify_type]?.find((x) => x.id === r.notify_id)?.name || r.notify_id;
       return html`${list.length === 0 ? html`<${EmptyState} title=${t('escalation.empty_title')}>${mayEdit ? t('escalation.empty_body') : t('escalation.empty_body_viewer')}<//>`
         : html`<${Table} caption=${t('escalation.title')} rows=${list} columns=${[

@@ -8,6 +8,7 @@ import { navigate } from '../router.js';
 import { Field, Button, ErrorBanner, Banner, useForm, PageHeader, toast, fmtTime } from '../ui.js';
 import { TwoFactorSection } from './mfa.js';
 import { PasskeysSection } from './passkeys.js';
+import { OnCallProfile } from './oncall-profile.js';
 
 // PendingEmail says where the confirmation link went and until when it works.
 function PendingEmail({ pending, current }) {
@@ -83,5 +84,5 @@ export function Profile({ profile, reloadProfile }) {
       <${ErrorBanner} error=${out.error} />
       <p>Log out on every device (all tokens issued so far stop working).</p>
       <${Button} kind="danger" busy=${out.busy} onClick=${logoutAll}>Log out everywhere<//>
-    </section>`;
+    </section><${OnCallProfile} />`;
 }

@@ -1,0 +1,51 @@
+// The on-call timeline: one row per layer and the final row, each shift a bar placed by
+// time across the window, coloured per person and labelled in words (never colour
+// alone); a click on a shift hands it to onPick (the override form).
+import { html } from '../html.js';
+
+// toLocalInput is an instant as a datetime-local value in the browser's zone.
+export function toLocalInput(iso) {
+  const d = new Date(iso);
+  if (isNaN(d)) return '';
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+// fromLocalInput is a datetime-local value (browser's zone) as an RFC 3339 instant.
+export function fromLocalInput(s) {
+  const d = new Date(s);
+  return s && !isNaN(d) ? d.toISOString() : s;
+}
+
+// colour gives each person a stable hue, dark enough for white text.
+function colour(id) {
+  let h = 0;
+  for (const c of id) h = (h * 31 + c.charCodeAt(0)) % 360;
+  return `hsl(${h} 55% 32%)`;
+}
+
+function whoOf(sh) {
+  return sh.user ? sh.user.full_name || sh.user.email : 'Nobody';
+}
+
+export function Timeline({ from, to, timezone, rows, onPick }) {
+  const span = to - from;
+  const pos = (iso) => Math.max(0, Math.min(100, ((new Date(iso) - from) / span) * 100));
+  const fmt = new Intl.DateTimeFormat(undefined, { timeZone: timezone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  const days = [];
+  for (let t = from.getTime(); t < to.getTime(); t += 86400000) days.push(new Date(t));
+  const track = 'position:relative;height:2rem;background:var(--surface-2);border-radius:4px;flex:1;overflow:hidden';
+  return html`<div class="oncall-timeline" role="list" aria-label="On-call timeline">
+    <div class="row" aria-hidden="true" style="flex-wrap:nowrap"><span style="width:7rem"></span>
+      <div style="position:relative;height:1.2rem;flex:1">${days.map((d, i) => html`<span class="muted small" style=${`position:absolute;left:${(i / days.length) * 100}%`}>${d.getDate()}</span>`)}</div></div>
+    ${rows.map((r) => html`<div class="row" role="listitem" style="flex-wrap:nowrap;margin:.25rem 0" data-timeline-row=${r.final ? 'final' : r.label}>
+      <strong style="width:7rem;overflow:hidden;text-overflow:ellipsis">${r.label}</strong>
+      <div style=${track}>${r.shifts.filter((sh) => sh.user).map((sh) => {
+        const left = pos(sh.start); const width = pos(sh.end) - left;
+        const label = `${whoOf(sh)}${sh.layer === 'override' ? ' (override)' : ''}: ${fmt.format(new Date(sh.start))} – ${fmt.format(new Date(sh.end))}`;
+        return html`<button type="button" class="shift" title=${label} aria-label=${label} data-user=${sh.user.id} onClick=${() => onPick(sh)}
+          style=${`position:absolute;top:0;bottom:0;left:${left}%;width:${width}%;background:${colour(sh.user.id)};color:#fff;border:1px solid var(--surface);border-radius:4px;padding:0 .25rem;font-size:.75rem;overflow:hidden;white-space:nowrap;text-align:left;cursor:pointer`}>${width > 4 ? whoOf(sh) : ''}</button>`;
+      })}</div>
+    </div>`)}
+  </div>`;
+}
