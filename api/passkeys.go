@@ -173,14 +173,7 @@ func (h *mfaHandlers) addPasskey(c *gin.Context) error {
 	if err := h.store.AddPasskey(p, orgID, change); err != nil {
 		return err
 	}
-	body := gin.H{"id": p.ID, "name": p.Name, "created_at": p.CreatedAt, "last_used_at": nil}
-	if token, err := h.fullSessionAfterEnrolment(c, a.user); err != nil {
-		return err
-	} else if token != "" {
-		body["token"] = token
-	}
-	c.JSON(http.StatusCreated, body)
-	return nil
+	return h.answerEnrolled(c, a.user, http.StatusCreated, gin.H{"id": p.ID, "name": p.Name, "created_at": p.CreatedAt, "last_used_at": nil})
 }
 
 // removePasskey is DELETE /profile/passkeys/{id}; another account's passkey is 404.
