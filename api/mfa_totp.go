@@ -134,9 +134,7 @@ func (h *mfaHandlers) verifyTOTP(c *gin.Context) error {
 			m.RecoveryCodes[i] = store.RecoveryCode{Digest: d}
 		}
 		out.ok = true
-		if change != nil {
-			change.Audit = append(change.Audit, h.auditEntry(c, "auth.mfa_enabled", userResource(a.user), map[string]any{"method": "totp"}))
-		}
+		h.addAccountAudit(c, change, "auth.mfa_enabled", userResource(a.user), map[string]any{"method": "totp"})
 		return nil
 	}, orgID, change)
 	if err != nil {
@@ -197,9 +195,7 @@ func (h *mfaHandlers) disableTOTP(c *gin.Context) error {
 			return nil
 		}
 		m.TOTPSecret, m.TOTPEnabledAt, m.RecoveryCodes, m.PendingSecret, m.Failures = nil, nil, nil, nil, nil
-		if change != nil {
-			change.Audit = append(change.Audit, h.auditEntry(c, "auth.mfa_disabled", userResource(a.user), map[string]any{"method": "totp"}))
-		}
+		h.addAccountAudit(c, change, "auth.mfa_disabled", userResource(a.user), map[string]any{"method": "totp"})
 		return nil
 	}, orgID, change)
 	if err != nil {

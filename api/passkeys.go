@@ -167,9 +167,7 @@ func (h *mfaHandlers) addPasskey(c *gin.Context) error {
 	p := &store.Passkey{ID: uuid.Must(uuid.NewV7()).String(), UserID: a.user.ID, Name: name,
 		CredentialID: cred.ID, Credential: cred.Record, CreatedAt: h.now()}
 	orgID, change := accountLog(c)
-	if change != nil {
-		change.Audit = append(change.Audit, h.auditEntry(c, "auth.passkey_added", passkeyResource(p), nil))
-	}
+	h.addAccountAudit(c, change, "auth.passkey_added", passkeyResource(p), nil)
 	if err := h.store.AddPasskey(p, orgID, change); err != nil {
 		return err
 	}
@@ -188,8 +186,8 @@ func (h *mfaHandlers) removePasskey(c *gin.Context) error {
 		return err
 	}
 	for i := range keys {
-		if keys[i].ID == c.Param("id") && change != nil {
-			change.Audit = append(change.Audit, h.auditEntry(c, "auth.passkey_removed", passkeyResource(&keys[i]), nil))
+		if keys[i].ID == c.Param("id") {
+			h.addAccountAudit(c, change, "auth.passkey_removed", passkeyResource(&keys[i]), nil)
 		}
 	}
 	if _, err := h.store.DeletePasskey(a.user.ID, c.Param("id"), orgID, change); errors.Is(err, store.ErrNotFound) {
