@@ -85,11 +85,5 @@ func writeAckPage(c *gin.Context, status int, p ackPage, alertID string) {
 		b.WriteString(`<p class="muted"><a href="../../../../alerts/` + e(url.PathEscape(alertID)) + `">Open the alert in AlertifyPro</a> (you may need to log in).</p>`)
 	}
 	b.WriteString("</div></main></body></html>\n")
-	h := c.Writer.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", ackPageCSP)
-	c.Data(status, "text/html; charset=utf-8", []byte(b.String()))
+	writeStandalonePage(c, status, ackPageCSP, b.String())
 }

@@ -50,9 +50,16 @@ func (b *base) updateAccount(c *gin.Context, event string, meta map[string]any, 
 		if err := fn(u); err != nil {
 			return err
 		}
-		if change != nil {
-			change.Audit = append(change.Audit, b.auditEntry(c, event, userResource(u), meta))
-		}
+		b.addAccountAudit(c, change, event, userResource(u), meta)
 		return nil
 	}, orgID, change)
+}
+
+// addAccountAudit adds the entry of event about res to change, the log accountLog chose
+// for a change of the caller's own account; without an active organization (a nil change)
+// there is no log and nothing is recorded.
+func (b *base) addAccountAudit(c *gin.Context, change *store.Change, event string, res store.AuditResource, meta map[string]any) {
+	if change != nil {
+		change.Audit = append(change.Audit, b.auditEntry(c, event, res, meta))
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -62,35 +63,41 @@ var beatLetter = map[string]byte{store.StatusGreen: 'G', store.StatusYellow: 'Y'
 var pingLetter = map[string]byte{store.PingSuccess: 'P', store.PingStart: 'S', store.PingFail: 'F'}
 
 func newServiceBeatsView(results []store.CheckResult) serviceBeatsView {
-	v := serviceBeatsView{At: make([]int64, len(results)), ResponseTimeMS: make([]int, len(results)), Message: map[string]string{}}
-	status := make([]byte, len(results))
-	for i, r := range results {
-		v.At[i], v.ResponseTimeMS[i] = r.CheckedAt.Unix(), r.ResponseTimeMS
-		if status[i] = beatLetter[r.Status]; status[i] == 0 {
-			status[i] = 'N'
-		}
-		if r.Error != "" {
-			v.Message[strconv.Itoa(i)] = r.Error
-		}
-	}
-	v.Status = string(status)
+	v := serviceBeatsView{ResponseTimeMS: make([]int, len(results))}
+	v.At, v.Status, v.Message = beatColumns(results, beatLetter, 'N', func(i int, r store.CheckResult) (time.Time, string, string) {
+		v.ResponseTimeMS[i] = r.ResponseTimeMS
+		return r.CheckedAt, r.Status, r.Error
+	})
 	return v
 }
 
 func newHeartbeatBeatsView(pings []store.PingBeat) heartbeatBeatsView {
-	v := heartbeatBeatsView{At: make([]int64, len(pings)), DurationMS: make([]*int64, len(pings)), Message: map[string]string{}}
-	kind := make([]byte, len(pings))
-	for i, p := range pings {
-		v.At[i], v.DurationMS[i] = p.At.Unix(), p.DurationMS
-		if kind[i] = pingLetter[p.Kind]; kind[i] == 0 {
-			kind[i] = 'P'
+	v := heartbeatBeatsView{DurationMS: make([]*int64, len(pings))}
+	v.At, v.Kind, v.Message = beatColumns(pings, pingLetter, 'P', func(i int, p store.PingBeat) (time.Time, string, string) {
+		v.DurationMS[i] = p.DurationMS
+		return p.At, p.Kind, p.Message
+	})
+	return v
+}
+
+// beatColumns builds the columns every beat bar shares from beats, oldest first: at (unix
+// seconds), one letter per beat (its kind's in letters, fallback for a kind it lacks) and the
+// non-empty messages by index. beat tells each beat's time, kind and message, and may fill
+// the bar's own columns at index i.
+func beatColumns[T any](beats []T, letters map[string]byte, fallback byte,
+	beat func(i int, b T) (at time.Time, kind, message string)) ([]int64, string, map[string]string) {
+	at, code, messages := make([]int64, len(beats)), make([]byte, len(beats)), map[string]string{}
+	for i, b := range beats {
+		t, kind, message := beat(i, b)
+		at[i] = t.Unix()
+		if code[i] = letters[kind]; code[i] == 0 {
+			code[i] = fallback
 		}
-		if p.Message != "" {
-			v.Message[strconv.Itoa(i)] = p.Message
+		if message != "" {
+			messages[strconv.Itoa(i)] = message
 		}
 	}
-	v.Kind = string(kind)
-	return v
+	return at, string(code), messages
 }
 
 // list answers GET /beats?service_ids=a,b&heartbeat_ids=c&limit=50: the newest limit
@@ -114,27 +121,34 @@ func (h *beatHandlers) list(c *gin.Context) error {
 		return errValidation(f)
 	}
 	org := actorOf(c).org.ID
-	out := beatsView{Limit: limit, Services: map[string]serviceBeatsView{}, Heartbeats: map[string]heartbeatBeatsView{}}
-	if len(services) > 0 {
-		got, err := h.store.Beats(org, services, limit)
-		if err != nil {
-			return err
-		}
-		for id, results := range got {
-			out.Services[id] = newServiceBeatsView(results)
-		}
+	out := beatsView{Limit: limit}
+	var err error
+	if out.Services, err = beatBars(h.store.Beats, org, services, limit, newServiceBeatsView); err != nil {
+		return err
 	}
-	if len(heartbeats) > 0 {
-		got, err := h.store.PingBeats(org, heartbeats, limit)
-		if err != nil {
-			return err
-		}
-		for id, pings := range got {
-			out.Heartbeats[id] = newHeartbeatBeatsView(pings)
-		}
+	if out.Heartbeats, err = beatBars(h.store.PingBeats, org, heartbeats, limit, newHeartbeatBeatsView); err != nil {
+		return err
 	}
 	c.JSON(http.StatusOK, out)
 	return nil
+}
+
+// beatBars reads the newest limit beats of each of ids with read (one store transaction;
+// none when no id is asked) and makes each one's bar.
+func beatBars[B, V any](read func(org string, ids []string, limit int) (map[string][]B, error),
+	org string, ids []string, limit int, bar func([]B) V) (map[string]V, error) {
+	out := map[string]V{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	got, err := read(org, ids, limit)
+	if err != nil {
+		return nil, err
+	}
+	for id, beats := range got {
+		out[id] = bar(beats)
+	}
+	return out, nil
 }
 
 // idList splits a comma-separated list of ids, dropping empty items.

@@ -28,15 +28,8 @@ type invitationPreview struct {
 // previewInvitation answers POST /auth/invitation {token} (a POST keeps the token out of
 // logs of query strings). Unknown, used and expired tokens all answer the same 404.
 func (h *authHandlers) previewInvitation(c *gin.Context) error {
-	var req struct {
-		Token string `json:"token"`
-	}
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	f := fieldErrors{}
-	token := f.text("token", req.Token, true, 200)
-	if err := f.err(); err != nil {
+	token, err := bindInvitationToken(c)
+	if err != nil {
 		return err
 	}
 	inv, err := h.store.InvitationByDigest(crypto.Digest(token))

@@ -43,29 +43,17 @@ func newAgentTokenView(t *store.AgentToken) agentTokenView {
 
 // listTokens answers the tokens of one of the organization's locations.
 func (h *locationHandlers) listTokens(c *gin.Context) error {
-	sc, err := h.ownLocation(c)
-	if err != nil {
-		return err
-	}
-	return h.listTokensIn(c, sc)
+	return h.inOwnLocation(c, h.listTokensIn)
 }
 
 // createToken makes a token for one of the organization's locations (201).
 func (h *locationHandlers) createToken(c *gin.Context) error {
-	sc, err := h.ownLocation(c)
-	if err != nil {
-		return err
-	}
-	return h.createTokenIn(c, sc)
+	return h.inOwnLocation(c, h.createTokenIn)
 }
 
 // revokeToken revokes a token; its agents are disconnected.
 func (h *locationHandlers) revokeToken(c *gin.Context) error {
-	sc, err := h.ownLocation(c)
-	if err != nil {
-		return err
-	}
-	return h.revokeTokenIn(c, sc)
+	return h.inOwnLocation(c, h.revokeTokenIn)
 }
 
 func (h *locationHandlers) listTokensIn(c *gin.Context, sc locationScope) error {

@@ -128,20 +128,22 @@ func (h *locationHandlers) create(c *gin.Context) error {
 
 // update changes an organization location's display name.
 func (h *locationHandlers) update(c *gin.Context) error {
-	sc, err := h.ownLocation(c)
-	if err != nil {
-		return err
-	}
-	return h.updateIn(c, sc)
+	return h.inOwnLocation(c, h.updateIn)
 }
 
 // delete removes an organization location with its tokens; its agents are disconnected.
 func (h *locationHandlers) delete(c *gin.Context) error {
+	return h.inOwnLocation(c, h.deleteIn)
+}
+
+// inOwnLocation serves c with serve in the organization scope once :id is known to be
+// one of the organization's own locations (ownLocation's answer otherwise).
+func (h *locationHandlers) inOwnLocation(c *gin.Context, serve func(*gin.Context, locationScope) error) error {
 	sc, err := h.ownLocation(c)
 	if err != nil {
 		return err
 	}
-	return h.deleteIn(c, sc)
+	return serve(c, sc)
 }
 
 // ownLocation is the organization scope when :id is one of the organization's own

@@ -138,6 +138,20 @@ func (h *memberHandlers) revokeInvitation(c *gin.Context) error {
 	return nil
 }
 
+// bindInvitationToken reads the body {token} of the requests that carry an invitation's
+// secret (its preview and its acceptance) and requires the token.
+func bindInvitationToken(c *gin.Context) (string, error) {
+	var req struct {
+		Token string `json:"token"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return "", err
+	}
+	f := fieldErrors{}
+	token := f.text("token", req.Token, true, 200)
+	return token, f.err()
+}
+
 // acceptInvitation lets a signed-in user join with an invitation sent to
 // their own e-mail (new users accept through registration instead).
 func (h *memberHandlers) acceptInvitation(c *gin.Context) error {
@@ -145,15 +159,8 @@ func (h *memberHandlers) acceptInvitation(c *gin.Context) error {
 	if a.apiKey != nil {
 		return errForbidden("API keys cannot accept invitations; sign in as the invited user.")
 	}
-	var req struct {
-		Token string `json:"token"`
-	}
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	f := fieldErrors{}
-	token := f.text("token", req.Token, true, 200)
-	if err := f.err(); err != nil {
+	token, err := bindInvitationToken(c)
+	if err != nil {
 		return err
 	}
 	digest := crypto.Digest(token)

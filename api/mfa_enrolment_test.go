@@ -65,7 +65,7 @@ func TestRequireMFASendsMembersToEnrol(t *testing.T) {
 	}
 	// From now on Bob signs in with his second factor, and gets a full session.
 	e.clock.Advance(30 * time.Second)
-	rec = e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": e.mfaToken(bob.Email), "code": totpCode(t, start["secret"], e.clock.Now())})
+	rec = e.mfaStep(e.mfaToken(bob.Email), totpCode(t, start["secret"], e.clock.Now()))
 	body = decode[map[string]any](t, rec)
 	if rec.Code != http.StatusOK || body["mfa_enrollment_required"] != nil {
 		t.Fatalf("sign-in with the factor: %d %v", rec.Code, body)

@@ -82,6 +82,16 @@ func (e *testEnv) mfaToken(email string) string {
 	return tok
 }
 
+// withTOTP is a test environment whose user Ada has enrolled an authenticator app
+// (secret, recovery codes) half a minute ago, so the app's next code is of a new step.
+func withTOTP(t *testing.T) (e *testEnv, ada *testUser, secret string, recovery []string) {
+	e = newTestEnv(t)
+	ada = e.newUser("ada@example.com", "Ada")
+	secret, recovery = e.enrolTOTP(ada.Token)
+	e.clock.Advance(30 * time.Second)
+	return e, ada, secret, recovery
+}
+
 // auditMeta returns the metadata of the entries of event in orgID, newest first.
 func auditMeta(t *testing.T, e *testEnv, orgID, event string) []map[string]any {
 	t.Helper()

@@ -133,6 +133,20 @@ func (h *mfaHandlers) fullSessionAfterEnrolment(c *gin.Context, user *store.User
 	return h.tokens.Issue(user.ID, tenant, user.Email, user.TokenVersion)
 }
 
+// answerEnrolled answers a newly enrolled factor with body and, when the caller's session
+// was limited to enrolment, the full session token that replaces it.
+func (h *mfaHandlers) answerEnrolled(c *gin.Context, user *store.User, status int, body gin.H) error {
+	token, err := h.fullSessionAfterEnrolment(c, user)
+	if err != nil {
+		return err
+	}
+	if token != "" {
+		body["token"] = token
+	}
+	c.JSON(status, body)
+	return nil
+}
+
 // relyingParty is the WebAuthn relying party, or the error that says why passkeys are
 // unavailable on this server.
 func (h *mfaHandlers) relyingParty() (*identity.RelyingParty, error) {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -133,31 +134,16 @@ func (h *mfaHandlers) verifyTOTP(c *gin.Context) error {
 			m.RecoveryCodes[i] = store.RecoveryCode{Digest: d}
 		}
 		out.ok = true
-		if change != nil {
-			change.Audit = append(change.Audit, h.auditEntry(c, "auth.mfa_enabled", userResource(a.user), map[string]any{"method": "totp"}))
-		}
+		h.addAccountAudit(c, change, "auth.mfa_enabled", userResource(a.user), map[string]any{"method": "totp"})
 		return nil
 	}, orgID, change)
 	if err != nil {
 		return err
 	}
 	if !out.ok {
-		h.auditAccount(c, "auth.mfa_failed", map[string]any{"reason": out.reason, "step": "enrolment"})
-		if out.reason == "rate_limited" {
-			return out.answer(now)
-		}
-		e := errBadRequest("%s", mfaFailureMessages[out.reason])
-		e.Fields = map[string]string{"code": "is not valid"}
-		return e
+		return h.refuseProfileMFA(c, &out, now, "enrolment", map[string]string{"code": "is not valid"})
 	}
-	body := gin.H{"recovery_codes": codes}
-	if token, err := h.fullSessionAfterEnrolment(c, a.user); err != nil {
-		return err
-	} else if token != "" {
-		body["token"] = token
-	}
-	c.JSON(http.StatusOK, body)
-	return nil
+	return h.answerEnrolled(c, a.user, http.StatusOK, gin.H{"recovery_codes": codes})
 }
 
 // disableTOTP is DELETE /profile/mfa/totp {password, code}: both must hold (the code may
@@ -209,26 +195,18 @@ func (h *mfaHandlers) disableTOTP(c *gin.Context) error {
 			return nil
 		}
 		m.TOTPSecret, m.TOTPEnabledAt, m.RecoveryCodes, m.PendingSecret, m.Failures = nil, nil, nil, nil, nil
-		if change != nil {
-			change.Audit = append(change.Audit, h.auditEntry(c, "auth.mfa_disabled", userResource(a.user), map[string]any{"method": "totp"}))
-		}
+		h.addAccountAudit(c, change, "auth.mfa_disabled", userResource(a.user), map[string]any{"method": "totp"})
 		return nil
 	}, orgID, change)
 	if err != nil {
 		return err
 	}
 	if !out.ok {
-		h.auditAccount(c, "auth.mfa_failed", map[string]any{"reason": out.reason, "step": "disable"})
-		if out.reason == "rate_limited" {
-			return out.answer(now)
-		}
-		e := errBadRequest("%s", mfaFailureMessages[out.reason])
+		fields := map[string]string{"code": "is not valid"}
 		if out.reason == "wrong_password" {
-			e.Fields = map[string]string{"password": "is incorrect"}
-		} else {
-			e.Fields = map[string]string{"code": "is not valid"}
+			fields = map[string]string{"password": "is incorrect"}
 		}
-		return e
+		return h.refuseProfileMFA(c, &out, now, "disable", fields)
 	}
 	c.Status(http.StatusNoContent)
 	return nil
@@ -244,6 +222,19 @@ func (h *mfaHandlers) auditAccount(c *gin.Context, event string, meta map[string
 	if err := h.store.AppendAudit(a.org.ID, h.auditEntry(c, event, userResource(a.user), meta)); err != nil {
 		loggerFrom(c).Error("audit entry not written", "event", event, "error", err)
 	}
+}
+
+// refuseProfileMFA answers a failed check of a profile change to the second factor (step
+// enrolment or disable): audited as auth.mfa_failed, then 429 while the account's attempts
+// are used up, else 400 with out's reason and fields naming what was wrong.
+func (h *mfaHandlers) refuseProfileMFA(c *gin.Context, out *mfaCheck, now time.Time, step string, fields map[string]string) error {
+	h.auditAccount(c, "auth.mfa_failed", map[string]any{"reason": out.reason, "step": step})
+	if out.reason == "rate_limited" {
+		return out.answer(now)
+	}
+	e := errBadRequest("%s", mfaFailureMessages[out.reason])
+	e.Fields = fields
+	return e
 }
 
 // isTOTPCode tells an authenticator app's code (six digits) from a recovery code.

@@ -3,12 +3,18 @@ package api
 import (
 	"bytes"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/alertifypro/alertifypro/identity"
 )
+
+// mfaStep answers the second sign-in step mfaToken with an authenticator app's code.
+func (e *testEnv) mfaStep(mfaToken, code string) *httptest.ResponseRecorder {
+	return e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": mfaToken, "code": code})
+}
 
 // TestRFC6238Vectors checks the test's own TOTP and the server's against the SHA-1 test
 // vectors of RFC 6238 appendix B (8 digits there; the last six are the 6-digit code).
@@ -74,7 +80,7 @@ func TestTOTPEnrolAndSignIn(t *testing.T) {
 
 	// The code that confirmed enrolment is spent: signing in with it within its window is a replay.
 	mfa := e.mfaToken(ada.Email)
-	rec = e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": mfa, "code": totpCode(t, start["secret"], e.clock.Now())})
+	rec = e.mfaStep(mfa, totpCode(t, start["secret"], e.clock.Now()))
 	assertErrorBody(t, rec, "unauthorized")
 	if !strings.Contains(rec.Body.String(), "used already") {
 		t.Fatalf("replayed code: %d %s", rec.Code, rec.Body.String())
@@ -85,14 +91,14 @@ func TestTOTPEnrolAndSignIn(t *testing.T) {
 			t.Fatalf("mfa_token as bearer on %s: %d %s", path, rec.Code, rec.Body.String())
 		}
 	}
-	rec = e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": mfa, "code": "123456"})
+	rec = e.mfaStep(mfa, "123456")
 	if rec.Code != http.StatusUnauthorized {
 		t.Fatalf("wrong code: %d %s", rec.Code, rec.Body.String())
 	}
 
 	e.clock.Advance(30 * time.Second)
 	next := totpCode(t, start["secret"], e.clock.Now())
-	rec = e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": mfa, "code": next})
+	rec = e.mfaStep(mfa, next)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("sign in with the next code: %d %s", rec.Code, rec.Body.String())
 	}
@@ -101,10 +107,10 @@ func TestTOTPEnrolAndSignIn(t *testing.T) {
 		t.Fatalf("session after the second factor: %d", rec.Code)
 	}
 	// The step is used up, and the same code cannot sign in through a fresh step either.
-	if rec := e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": mfa, "code": next}); rec.Code != http.StatusUnauthorized {
+	if rec := e.mfaStep(mfa, next); rec.Code != http.StatusUnauthorized {
 		t.Fatalf("used mfa_token: %d", rec.Code)
 	}
-	if rec := e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": e.mfaToken(ada.Email), "code": next}); rec.Code != http.StatusUnauthorized {
+	if rec := e.mfaStep(e.mfaToken(ada.Email), next); rec.Code != http.StatusUnauthorized {
 		t.Fatalf("replayed code on a new step: %d", rec.Code)
 	}
 
@@ -150,7 +156,7 @@ func TestMFATokenExpires(t *testing.T) {
 	secret, _ := e.enrolTOTP(ada.Token)
 	mfa := e.mfaToken(ada.Email)
 	e.clock.Advance(5*time.Minute + time.Second)
-	rec := e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": mfa, "code": totpCode(t, secret, e.clock.Now())})
+	rec := e.mfaStep(mfa, totpCode(t, secret, e.clock.Now()))
 	assertErrorBody(t, rec, "unauthorized")
 	if rec.Code != http.StatusUnauthorized || !strings.Contains(rec.Body.String(), "expired") {
 		t.Fatalf("expired step: %d %s", rec.Code, rec.Body.String())
@@ -158,7 +164,7 @@ func TestMFATokenExpires(t *testing.T) {
 	if m := auditMeta(t, e, ada.OrgID, "auth.mfa_failed"); len(m) != 1 || m[0]["reason"] != "mfa_token_expired" {
 		t.Fatalf("audit: %v", m)
 	}
-	if rec := e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": mfa, "code": totpCode(t, secret, e.clock.Now())}); rec.Code != http.StatusUnauthorized || strings.Contains(rec.Body.String(), "expired") {
+	if rec := e.mfaStep(mfa, totpCode(t, secret, e.clock.Now())); rec.Code != http.StatusUnauthorized || strings.Contains(rec.Body.String(), "expired") {
 		t.Fatalf("expired step asked again: %d %s", rec.Code, rec.Body.String())
 	}
 }
@@ -166,23 +172,20 @@ func TestMFATokenExpires(t *testing.T) {
 // TestMFAAttemptsLimited: five wrong codes per 15 minutes per account; the sixth attempt,
 // even with the right code, is 429 with Retry-After, and audited.
 func TestMFAAttemptsLimited(t *testing.T) {
-	e := newTestEnv(t)
-	ada := e.newUser("ada@example.com", "Ada")
-	secret, _ := e.enrolTOTP(ada.Token)
-	e.clock.Advance(30 * time.Second)
+	e, ada, secret, _ := withTOTP(t)
 	mfa := e.mfaToken(ada.Email)
 	for i := range 5 {
-		if rec := e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": mfa, "code": "99999" + string(rune('0'+i))}); rec.Code != http.StatusUnauthorized {
+		if rec := e.mfaStep(mfa, "99999"+string(rune('0'+i))); rec.Code != http.StatusUnauthorized {
 			t.Fatalf("wrong code %d: %d %s", i, rec.Code, rec.Body.String())
 		}
 	}
-	rec := e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": mfa, "code": totpCode(t, secret, e.clock.Now())})
+	rec := e.mfaStep(mfa, totpCode(t, secret, e.clock.Now()))
 	assertErrorBody(t, rec, "rate_limited")
 	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "900" {
 		t.Fatalf("sixth attempt: %d Retry-After %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body.String())
 	}
 	// A new step does not reset the account's count.
-	if rec := e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": e.mfaToken(ada.Email), "code": totpCode(t, secret, e.clock.Now())}); rec.Code != http.StatusTooManyRequests {
+	if rec := e.mfaStep(e.mfaToken(ada.Email), totpCode(t, secret, e.clock.Now())); rec.Code != http.StatusTooManyRequests {
 		t.Fatalf("new step while limited: %d", rec.Code)
 	}
 	limited := 0
@@ -195,17 +198,14 @@ func TestMFAAttemptsLimited(t *testing.T) {
 		t.Fatalf("rate_limited audit entries: %d", limited)
 	}
 	e.clock.Advance(15 * time.Minute)
-	if rec := e.do(http.MethodPost, "/api/v1/auth/mfa", "", map[string]any{"mfa_token": e.mfaToken(ada.Email), "code": totpCode(t, secret, e.clock.Now())}); rec.Code != http.StatusOK {
+	if rec := e.mfaStep(e.mfaToken(ada.Email), totpCode(t, secret, e.clock.Now())); rec.Code != http.StatusOK {
 		t.Fatalf("after the window: %d %s", rec.Code, rec.Body.String())
 	}
 }
 
 // TestTOTPDisable needs the password and a code; afterwards a password alone signs in.
 func TestTOTPDisable(t *testing.T) {
-	e := newTestEnv(t)
-	ada := e.newUser("ada@example.com", "Ada")
-	secret, codes := e.enrolTOTP(ada.Token)
-	e.clock.Advance(30 * time.Second)
+	e, ada, secret, codes := withTOTP(t)
 	code := totpCode(t, secret, e.clock.Now())
 	rec := e.do(http.MethodDelete, "/api/v1/profile/mfa/totp", ada.Token, map[string]any{"password": "wrong password", "code": code})
 	assertErrorBody(t, rec, "bad_request")

@@ -21,13 +21,20 @@ func writeHTMLNotice(c *gin.Context, status int, title, message, after, css, csp
 <title>%s</title><style>%s</style></head>
 <body><h1>%s</h1><p>%s</p>%s</body></html>
 `, e(title), noticeStyle+css, e(title), e(message), after)
+	writeStandalonePage(c, status, csp, body)
+}
+
+// writeStandalonePage answers with a whole HTML page under the policy csp that is never
+// cached (it may hold a one-time outcome), framed (no clickjacking of its buttons), sniffed
+// as another type, nor named as a referrer (its URL may hold a token).
+func writeStandalonePage(c *gin.Context, status int, csp, page string) {
 	h := c.Writer.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Security-Policy", csp)
-	c.Data(status, "text/html; charset=utf-8", []byte(body))
+	c.Data(status, "text/html; charset=utf-8", []byte(page))
 }
 
 // writeNoticePage answers with a notice page; back, if set, is linked as the way back to

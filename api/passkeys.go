@@ -167,20 +167,11 @@ func (h *mfaHandlers) addPasskey(c *gin.Context) error {
 	p := &store.Passkey{ID: uuid.Must(uuid.NewV7()).String(), UserID: a.user.ID, Name: name,
 		CredentialID: cred.ID, Credential: cred.Record, CreatedAt: h.now()}
 	orgID, change := accountLog(c)
-	if change != nil {
-		change.Audit = append(change.Audit, h.auditEntry(c, "auth.passkey_added", passkeyResource(p), nil))
-	}
+	h.addAccountAudit(c, change, "auth.passkey_added", passkeyResource(p), nil)
 	if err := h.store.AddPasskey(p, orgID, change); err != nil {
 		return err
 	}
-	body := gin.H{"id": p.ID, "name": p.Name, "created_at": p.CreatedAt, "last_used_at": nil}
-	if token, err := h.fullSessionAfterEnrolment(c, a.user); err != nil {
-		return err
-	} else if token != "" {
-		body["token"] = token
-	}
-	c.JSON(http.StatusCreated, body)
-	return nil
+	return h.answerEnrolled(c, a.user, http.StatusCreated, gin.H{"id": p.ID, "name": p.Name, "created_at": p.CreatedAt, "last_used_at": nil})
 }
 
 // removePasskey is DELETE /profile/passkeys/{id}; another account's passkey is 404.
@@ -195,8 +186,8 @@ func (h *mfaHandlers) removePasskey(c *gin.Context) error {
 		return err
 	}
 	for i := range keys {
-		if keys[i].ID == c.Param("id") && change != nil {
-			change.Audit = append(change.Audit, h.auditEntry(c, "auth.passkey_removed", passkeyResource(&keys[i]), nil))
+		if keys[i].ID == c.Param("id") {
+			h.addAccountAudit(c, change, "auth.passkey_removed", passkeyResource(&keys[i]), nil)
 		}
 	}
 	if _, err := h.store.DeletePasskey(a.user.ID, c.Param("id"), orgID, change); errors.Is(err, store.ErrNotFound) {

@@ -22,6 +22,13 @@ type ceremonyStart struct {
 	PublicKey     json.RawMessage `json:"public_key"`
 }
 
+// withPasskeyUsers is a test environment with the accounts of Ada and Bob and one software
+// authenticator for the passkeys either of them registers.
+func withPasskeyUsers(t *testing.T) (e *testEnv, ada, bob *testUser, auth *softAuthenticator) {
+	e = newTestEnv(t)
+	return e, e.newUser("ada@example.com", "Ada"), e.newUser("bob@example.com", "Bob"), newSoftAuthenticator()
+}
+
 // addPasskey registers a new key of auth as name for the holder of token.
 func (e *testEnv) addPasskey(token, name string, auth *softAuthenticator) *softCredential {
 	e.t.Helper()
@@ -42,10 +49,7 @@ func (e *testEnv) addPasskey(token, name string, auth *softAuthenticator) *softC
 // TestPasskeysInProfile: several named keys, listed, removable; a registration answering
 // another challenge, a used ceremony and another account's key are refused.
 func TestPasskeysInProfile(t *testing.T) {
-	e := newTestEnv(t)
-	ada := e.newUser("ada@example.com", "Ada")
-	bob := e.newUser("bob@example.com", "Bob")
-	auth := newSoftAuthenticator()
+	e, ada, bob, auth := withPasskeyUsers(t)
 	e.addPasskey(ada.Token, "Laptop", auth)
 	e.addPasskey(ada.Token, "Phone", auth)
 	bobKey := e.addPasskey(bob.Token, "Bob's key", auth)
@@ -110,10 +114,7 @@ func TestPasskeysInProfile(t *testing.T) {
 // challenge, by another account's key, or without asking for a challenge is refused and
 // audited.
 func TestPasskeyAsSecondFactor(t *testing.T) {
-	e := newTestEnv(t)
-	ada := e.newUser("ada@example.com", "Ada")
-	bob := e.newUser("bob@example.com", "Bob")
-	auth := newSoftAuthenticator()
+	e, ada, bob, auth := withPasskeyUsers(t)
 	adaKey := e.addPasskey(ada.Token, "Laptop", auth)
 	bobKey := e.addPasskey(bob.Token, "Bob's key", auth)
 
@@ -171,10 +172,7 @@ func TestPasskeyAsSecondFactor(t *testing.T) {
 // assertion to another challenge, a reused ceremony, or a key claiming another account
 // is refused and audited.
 func TestPasskeyPasswordlessSignIn(t *testing.T) {
-	e := newTestEnv(t)
-	ada := e.newUser("ada@example.com", "Ada")
-	bob := e.newUser("bob@example.com", "Bob")
-	auth := newSoftAuthenticator()
+	e, ada, bob, auth := withPasskeyUsers(t)
 	adaKey := e.addPasskey(ada.Token, "Laptop", auth)
 
 	begin := func() ceremonyStart {
