@@ -77,7 +77,7 @@ func TestSSOTestSignInReportsTheMappedIdentityWithoutProvisioning(t *testing.T) 
 	}
 	to, _ := decode[map[string]any](t, start)["url"].(string)
 	cb := e.do(http.MethodGet, s.op.signIn(t, ssoBrowser(t, e.cfg.BaseURL), to, "alice", nil), "", nil)
-	if cb.Code != http.StatusSeeOther || !strings.Contains(cb.Header().Get("Location"), "/#/settings/security?sso_test=") {
+	if cb.Code != http.StatusSeeOther || !strings.Contains(cb.Header().Get("Location"), "/settings/security#sso_test=") {
 		t.Fatalf("test callback: %d %q %s", cb.Code, cb.Header().Get("Location"), cb.Body.String())
 	}
 	code := codeFrom(t, cb.Header().Get("Location"), "sso_test")

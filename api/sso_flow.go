@@ -17,8 +17,10 @@ import (
 // A single sign-on keeps its state on the server (SPEC §10): the state token the browser
 // carries to the provider and back names a pending step holding the organization, the
 // nonce, the PKCE verifier (or the SAML request ID) and whether it is a test; it is taken
-// once and expires. A finished sign-in hands the browser a one-time code, not a session:
-// the UI exchanges it by POST, so no session token ever sits in a URL or the history.
+// once and expires. A finished sign-in hands the browser a one-time code, not a session,
+// in the URL fragment (never sent to a server, so never in an access log): the UI
+// exchanges it by POST and drops it from the address bar, so no session token ever sits
+// in a URL or the history.
 const (
 	challengeSSOState = "sso_state"
 	challengeSSOCode  = "sso_code"
@@ -114,7 +116,7 @@ func (h *ssoHandlers) finishSSO(c *gin.Context, org *store.Organization, m store
 		if err != nil {
 			return err
 		}
-		c.Redirect(http.StatusSeeOther, h.ssoURL("/#/settings/security?sso_test="+url.QueryEscape(token)))
+		c.Redirect(http.StatusSeeOther, h.ssoURL("/settings/security#sso_test="+url.QueryEscape(token)))
 		return nil
 	}
 	meta := map[string]any{"protocol": st.Protocol, "email": id.Email, "role": role, "groups": id.Groups}
@@ -134,7 +136,7 @@ func (h *ssoHandlers) finishSSO(c *gin.Context, org *store.Organization, m store
 	if err != nil {
 		return err
 	}
-	c.Redirect(http.StatusSeeOther, h.ssoURL("/#/login?sso_code="+url.QueryEscape(token)))
+	c.Redirect(http.StatusSeeOther, h.ssoURL("/login#sso_code="+url.QueryEscape(token)))
 	return nil
 }
 

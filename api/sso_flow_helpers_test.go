@@ -74,7 +74,7 @@ func (o *testOP) signIn(t *testing.T, b *http.Client, authURL, username string, 
 // codeFrom returns the one-time code of the UI redirect our callback answered.
 func codeFrom(t *testing.T, location, param string) string {
 	t.Helper()
-	i := strings.Index(location, "?")
+	i := strings.Index(location, "#")
 	if i < 0 {
 		t.Fatalf("no code in %q", location)
 	}

@@ -74,7 +74,7 @@ func TestSSOOIDCSignsNewUserIntoTheOrganizationWithTheMappedRole(t *testing.T) {
 	s := newOIDCOrg(t)
 	e := s.e
 	cb := s.signIn(t, "alice", nil)
-	if loc := cb.Header().Get("Location"); !strings.HasPrefix(loc, "http://localhost:3001/#/login?sso_code=") {
+	if loc := cb.Header().Get("Location"); !strings.HasPrefix(loc, "http://localhost:3001/login#sso_code=") {
 		t.Fatalf("callback sends the browser to %q", loc)
 	}
 	session := s.exchange(t, cb)
