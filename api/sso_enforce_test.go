@@ -45,7 +45,7 @@ func TestSSOEnforcedRefusesMembersPasswordButNotTheOwners(t *testing.T) {
 		t.Fatalf("wrong password under enforcement: %d", rec.Code)
 	}
 	// And the member signs in through the provider.
-	s.op.addUser("member", "member@acme.test", true)
+	s.op.AddUser("member", "member@acme.test", true)
 	s.exchange(t, s.signIn(t, "member", nil))
 }
 
@@ -76,7 +76,7 @@ func TestSSOTestSignInReportsTheMappedIdentityWithoutProvisioning(t *testing.T) 
 		t.Fatalf("test start: %d %s", start.Code, start.Body.String())
 	}
 	to, _ := decode[map[string]any](t, start)["url"].(string)
-	cb := e.do(http.MethodGet, s.op.signIn(t, ssoBrowser(t, e.cfg.BaseURL), to, "alice", nil), "", nil)
+	cb := e.do(http.MethodGet, opSignIn(t, s.op, ssoBrowser(t, e.cfg.BaseURL), to, "alice", nil), "", nil)
 	if cb.Code != http.StatusSeeOther || !strings.Contains(cb.Header().Get("Location"), "/settings/security#sso_test=") {
 		t.Fatalf("test callback: %d %q %s", cb.Code, cb.Header().Get("Location"), cb.Body.String())
 	}
@@ -89,7 +89,7 @@ func TestSSOTestSignInReportsTheMappedIdentityWithoutProvisioning(t *testing.T) 
 	// That attempt used the code up: run the test again for the owner.
 	start = e.do(http.MethodPost, "/api/v1/organization/sso/test", s.owner.Token, map[string]any{"protocol": "oidc"})
 	to, _ = decode[map[string]any](t, start)["url"].(string)
-	cb = e.do(http.MethodGet, s.op.signIn(t, ssoBrowser(t, e.cfg.BaseURL), to, "alice", nil), "", nil)
+	cb = e.do(http.MethodGet, opSignIn(t, s.op, ssoBrowser(t, e.cfg.BaseURL), to, "alice", nil), "", nil)
 	code = codeFrom(t, cb.Header().Get("Location"), "sso_test")
 	res := e.do(http.MethodPost, "/api/v1/organization/sso/test/result", s.owner.Token, map[string]any{"code": code})
 	if res.Code != http.StatusOK {

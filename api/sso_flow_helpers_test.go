@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/alertifypro/alertifypro/internal/ssotest"
 )
 
 // ssoBrowser is a browser for the provider's side of a sign-in: it keeps cookies and
@@ -37,10 +39,10 @@ func localPath(t *testing.T, raw string) string {
 	return u.RequestURI()
 }
 
-// oidcSignIn goes from the login URL our server answered to the provider, signs in there
+// opSignIn goes from the login URL our server answered to the provider, signs in there
 // as username and returns the callback path (on this server) the provider sent back.
 // rewrite, if set, changes the authorization URL before the browser opens it.
-func (o *testOP) signIn(t *testing.T, b *http.Client, authURL, username string, rewrite func(url.Values)) string {
+func opSignIn(t *testing.T, o *ssotest.OIDCProvider, b *http.Client, authURL, username string, rewrite func(url.Values)) string {
 	t.Helper()
 	if rewrite != nil {
 		u, _ := url.Parse(authURL)
@@ -59,7 +61,7 @@ func (o *testOP) signIn(t *testing.T, b *http.Client, authURL, username string, 
 	if resp.StatusCode != http.StatusOK || id == "" {
 		t.Fatalf("provider login page: %d at %s", resp.StatusCode, resp.Request.URL)
 	}
-	resp, err = b.PostForm(o.issuer+"/login/username", url.Values{"id": {id}, "username": {username}, "password": {"idp-password"}})
+	resp, err = b.PostForm(o.Issuer+"/login/username", url.Values{"id": {id}, "username": {username}, "password": {"idp-password"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alertifypro/alertifypro/internal/ssotest"
 )
 
 // oidcOrg is an organization (its owner's) with OIDC configured against a provider on
@@ -16,7 +18,7 @@ import (
 type oidcOrg struct {
 	e     *testEnv
 	owner *testUser
-	op    *testOP
+	op    *ssotest.OIDCProvider
 }
 
 func newOIDCOrg(t *testing.T) *oidcOrg {
@@ -24,13 +26,13 @@ func newOIDCOrg(t *testing.T) *oidcOrg {
 	e := newTestEnv(t)
 	e.clock.now = time.Now().UTC().Truncate(time.Second) // the provider signs on the real clock
 	owner := e.newUser("owner@acme.test", "Acme")
-	o := newTestOP(t, "http://localhost:3001/api/v1/sso/"+owner.OrgSlug+"/oidc/callback")
-	o.addUser("alice", "alice@acme.test", true, "ops-admins", "staff")
-	o.addUser("bob", "bob@acme.test", true)
-	o.addUser("mallory", "mallory@evil.test", true, "ops-admins")
-	o.addUser("unverified", "carol@acme.test", false)
+	o := ssotest.NewOIDCProvider(t, "http://localhost:3001/api/v1/sso/"+owner.OrgSlug+"/oidc/callback")
+	o.AddUser("alice", "alice@acme.test", true, "ops-admins", "staff")
+	o.AddUser("bob", "bob@acme.test", true)
+	o.AddUser("mallory", "mallory@evil.test", true, "ops-admins")
+	o.AddUser("unverified", "carol@acme.test", false)
 	rec := e.do(http.MethodPut, "/api/v1/organization/sso/oidc", owner.Token, map[string]any{
-		"issuer": o.issuer, "client_id": o.clientID, "client_secret": o.secret, "scopes": []string{"email", "profile"},
+		"issuer": o.Issuer, "client_id": o.ClientID, "client_secret": o.Secret, "scopes": []string{"email", "profile"},
 		"allowed_domains": []string{"Acme.test"}, "default_role": "viewer", "group_roles": map[string]string{"ops-admins": "admin", "staff": "member"},
 		"enabled": true})
 	if rec.Code != http.StatusOK {
@@ -43,7 +45,7 @@ func newOIDCOrg(t *testing.T) *oidcOrg {
 func (s *oidcOrg) start(t *testing.T) string {
 	t.Helper()
 	rec := s.e.do(http.MethodGet, "/api/v1/sso/"+s.owner.OrgSlug+"/oidc/login", "", nil)
-	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), s.op.issuer) {
+	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), s.op.Issuer) {
 		t.Fatalf("login: %d %q %s", rec.Code, rec.Header().Get("Location"), rec.Body.String())
 	}
 	return rec.Header().Get("Location")
@@ -52,7 +54,7 @@ func (s *oidcOrg) start(t *testing.T) string {
 // signIn runs a whole sign-in as username and returns the callback's answer.
 func (s *oidcOrg) signIn(t *testing.T, username string, rewrite func(url.Values)) *httptest.ResponseRecorder {
 	t.Helper()
-	cb := s.op.signIn(t, ssoBrowser(t, s.e.cfg.BaseURL), s.start(t), username, rewrite)
+	cb := opSignIn(t, s.op, ssoBrowser(t, s.e.cfg.BaseURL), s.start(t), username, rewrite)
 	return s.e.do(http.MethodGet, cb, "", nil)
 }
 
@@ -163,7 +165,7 @@ func TestSSOOIDCRefusals(t *testing.T) {
 		refusedSSO(t, e, s.owner.OrgID, rec, "nonce_mismatch", "alice@acme.test")
 	})
 	t.Run("state mismatch", func(t *testing.T) {
-		cb := s.op.signIn(t, ssoBrowser(t, e.cfg.BaseURL), s.start(t), "alice", nil)
+		cb := opSignIn(t, s.op, ssoBrowser(t, e.cfg.BaseURL), s.start(t), "alice", nil)
 		u, _ := url.Parse(cb)
 		q := u.Query()
 		q.Set("state", "ssos_forged")
@@ -176,9 +178,9 @@ func TestSSOOIDCRefusals(t *testing.T) {
 		refusedSSO(t, e, s.owner.OrgID, e.do(http.MethodGet, cb, "", nil), "state_mismatch", "")
 	})
 	t.Run("expired ID token", func(t *testing.T) {
-		s.op.storage.lifetime = time.Minute
-		defer func() { s.op.storage.lifetime = 0 }()
-		cb := s.op.signIn(t, ssoBrowser(t, e.cfg.BaseURL), s.start(t), "bob", nil)
+		s.op.SetIDTokenLifetime(time.Minute)
+		defer s.op.SetIDTokenLifetime(0)
+		cb := opSignIn(t, s.op, ssoBrowser(t, e.cfg.BaseURL), s.start(t), "bob", nil)
 		e.clock.Advance(3 * time.Minute) // state still valid (10 minutes), token not
 		refusedSSO(t, e, s.owner.OrgID, e.do(http.MethodGet, cb, "", nil), "id_token_expired", "bob@acme.test")
 	})
@@ -197,11 +199,11 @@ func TestSSOOIDCRefusals(t *testing.T) {
 func TestSSOOIDCConfigNeverShowsTheSecret(t *testing.T) {
 	s := newOIDCOrg(t)
 	rec := s.e.do(http.MethodGet, "/api/v1/organization/sso/oidc", s.owner.Token, nil)
-	if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), s.op.secret) || !strings.Contains(rec.Body.String(), `"client_secret_set":true`) {
+	if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), s.op.Secret) || !strings.Contains(rec.Body.String(), `"client_secret_set":true`) {
 		t.Fatalf("GET oidc: %d %s", rec.Code, rec.Body.String())
 	}
 	cfg, _ := s.e.db.SSOConfig(s.owner.OrgID)
-	if strings.Contains(string(cfg.OIDC.SealedClientSecret), s.op.secret) {
+	if strings.Contains(string(cfg.OIDC.SealedClientSecret), s.op.Secret) {
 		t.Fatal("client secret stored in the clear")
 	}
 	if ev := auditEvents(t, s.e, s.owner.OrgID); !slices.Contains(ev, "sso.config_updated") {

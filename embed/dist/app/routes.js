@@ -61,6 +61,7 @@ export const ROUTES = [
   { path: '/audit-log', load: () => import('./pages/audit.js'), view: 'AuditLog' },
   { path: '/locations', load: () => import('./pages/locations.js'), view: 'Locations' },
   { path: '/settings', load: () => import('./pages/organization.js'), view: 'OrganizationSettings' },
+  { path: '/settings/security', load: () => import('./pages/security.js'), view: 'Security' },
   { path: '/admin', load: () => import('./pages/admin.js'), view: 'Admin' },
 ];
 

@@ -1,4 +1,8 @@
-package api
+// Package ssotest runs a real OpenID provider (zitadel/oidc's op package) on loopback
+// for the single sign-on tests of api and uitest (SPEC §10): the tests sign in through an
+// authorization server, never through a mock of the protocol. It is imported by tests
+// only.
+package ssotest
 
 import (
 	"context"
@@ -17,13 +21,13 @@ import (
 	"golang.org/x/text/language"
 )
 
-// testOP is a real OpenID provider (zitadel/oidc's op package over its example in-memory
+// OIDCProvider is a real OpenID provider (zitadel/oidc's op package over its example in-memory
 // storage) on 127.0.0.1, with a login form of its own: the SSO tests sign in through it
 // as a browser would, with no mock of the protocol.
-type testOP struct {
-	issuer   string
-	clientID string
-	secret   string
+type OIDCProvider struct {
+	Issuer   string // http://127.0.0.1:<port>
+	ClientID string
+	Secret   string
 	storage  *opStorage
 }
 
@@ -34,6 +38,7 @@ type opUsers struct {
 	groups map[string][]string
 }
 
+// GetUserByID implements storage.UserStore.
 func (u *opUsers) GetUserByID(id string) *storage.User {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -44,11 +49,15 @@ func (u *opUsers) GetUserByID(id string) *storage.User {
 	}
 	return nil
 }
+
+// GetUserByUsername implements storage.UserStore.
 func (u *opUsers) GetUserByUsername(name string) *storage.User {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	return u.users[name]
 }
+
+// ExampleClientID implements storage.UserStore.
 func (u *opUsers) ExampleClientID() string { return "" }
 
 // opStorage is the example storage with the claims our relying party reads put in the ID
@@ -106,9 +115,9 @@ func (s *opStorage) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserI
 	return nil
 }
 
-// addUser puts a person in the provider's directory; they sign in as username with the
+// AddUser puts a person in the provider's directory; they sign in as username with the
 // password "idp-password".
-func (o *testOP) addUser(username, email string, verified bool, groups ...string) {
+func (o *OIDCProvider) AddUser(username, email string, verified bool, groups ...string) {
 	u := o.storage.users
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -117,19 +126,19 @@ func (o *testOP) addUser(username, email string, verified bool, groups ...string
 	u.groups[username] = groups
 }
 
-// newTestOP starts the provider on 127.0.0.1 with one web client whose redirect URI is
+// NewOIDCProvider starts the provider on 127.0.0.1 with one web client whose redirect URI is
 // redirectURI.
-func newTestOP(t *testing.T, redirectURI string) *testOP {
+func NewOIDCProvider(t testing.TB, redirectURI string) *OIDCProvider {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	issuer := "http://" + ln.Addr().String()
-	o := &testOP{issuer: issuer, clientID: "alertifypro", secret: "op-client-secret"}
+	o := &OIDCProvider{Issuer: issuer, ClientID: "alertifypro", Secret: "op-client-secret"}
 	users := &opUsers{users: map[string]*storage.User{}, groups: map[string][]string{}}
-	client := storage.WebClient(o.clientID, o.secret, redirectURI)
-	o.storage = &opStorage{Storage: storage.NewStorageWithClients(users, map[string]*storage.Client{o.clientID: client}), users: users}
+	client := storage.WebClient(o.ClientID, o.Secret, redirectURI)
+	o.storage = &opStorage{Storage: storage.NewStorageWithClients(users, map[string]*storage.Client{o.ClientID: client}), users: users}
 	provider, err := op.NewProvider(&op.Config{CryptoKey: [32]byte{1, 2, 3}, CodeMethodS256: true, AuthMethodPost: true,
 		SupportedUILocales: []language.Tag{language.English}}, o.storage, op.StaticIssuer(issuer), op.WithAllowInsecure())
 	if err != nil {
@@ -159,4 +168,11 @@ func newTestOP(t *testing.T, redirectURI string) *testOP {
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return o
+}
+
+// SetIDTokenLifetime changes the lifetime of the ID tokens issued from now on (0: an hour).
+func (o *OIDCProvider) SetIDTokenLifetime(d time.Duration) {
+	o.storage.users.mu.Lock()
+	o.storage.lifetime = d
+	o.storage.users.mu.Unlock()
 }
