@@ -113,7 +113,7 @@ function TestResult() {
   }, []);
   if (error) return html`<${ErrorBanner} error=${error} />`;
   if (!result) return null;
-  return html`<${Banner} kind="info"><strong>Test sign-in worked</strong> (${result.protocol === 'oidc' ? 'OpenID Connect' : 'SAML'}, nobody was provisioned):
+  return html`<${Banner} kind="info"><strong>Test sign-in worked</strong> (${result.protocol === 'oidc' ? 'OpenID Connect' : 'SAML'}, nobody was provisioned):${' '}
     <span data-testid="sso-test-result">${result.email}${result.name ? ` (${result.name})` : ''} · groups: ${result.groups?.length ? result.groups.join(', ') : 'none'} → role ${result.role}</span><//>`;
 }
 
