@@ -90,6 +90,9 @@ func (h *ssoHandlers) startSAML(c *gin.Context, org *store.Organization, testBy 
 
 // samlLogin is GET /sso/{slug}/saml/login: the browser goes on to the identity provider.
 func (h *ssoHandlers) samlLogin(c *gin.Context) error {
+	if err := h.limitSSO(c); err != nil {
+		return err
+	}
 	org, err := h.orgBySlug(c)
 	if err != nil {
 		return err

@@ -42,6 +42,9 @@ type ssoDiscoverRequest struct {
 // answer has the same shape whether or not anything matched, and names nothing for a
 // domain no organization allows (SPEC §10).
 func (h *ssoHandlers) discover(c *gin.Context) error {
+	if err := h.limitSSO(c); err != nil {
+		return err
+	}
 	var req ssoDiscoverRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
@@ -109,5 +112,21 @@ func (h *ssoHandlers) startTest(c *gin.Context) error {
 		return errBadRequest("%s", refusal.Message)
 	}
 	c.JSON(http.StatusOK, gin.H{"url": to})
+	return nil
+}
+
+// ssoStartLimit bounds, per client IP, the public SSO endpoints that need no credential:
+// each start stores a pending sign-in (a few hundred bytes for ten minutes), and discovery
+// reads every organization's configuration.
+var ssoStartLimit = rateLimit{perMinute: 30, burst: 30}
+
+// limitSSO counts one request of the client against ssoStartLimit.
+func (h *ssoHandlers) limitSSO(c *gin.Context) error {
+	now := h.now()
+	d := h.mfa.limits.take(rateKey{kind: 'o', id: clientBucket(c)}, ssoStartLimit, now)
+	setRateHeaders(c, d)
+	if !d.allowed {
+		return errRateLimited(now, d.retryAt)
+	}
 	return nil
 }

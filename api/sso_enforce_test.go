@@ -132,3 +132,18 @@ func TestSSODiscoverAnswersTheSameShapeWhateverMatches(t *testing.T) {
 		t.Fatalf("empty discover: %d", rec.Code)
 	}
 }
+
+func TestSSOPublicEndpointsAreLimitedPerIP(t *testing.T) {
+	e := newTestEnv(t)
+	limited := false
+	for i := 0; i < 40 && !limited; i++ {
+		rec := e.do(http.MethodPost, "/api/v1/auth/sso/discover", "", map[string]any{"email": "a@b.test"})
+		limited = rec.Code == http.StatusTooManyRequests
+	}
+	if !limited {
+		t.Fatal("40 discoveries from one address were all answered")
+	}
+	if rec := e.doFrom("192.0.2.99", http.MethodPost, "/api/v1/auth/sso/discover", "", map[string]any{"email": "a@b.test"}); rec.Code != http.StatusOK {
+		t.Fatalf("another address is limited too: %d", rec.Code)
+	}
+}

@@ -54,6 +54,9 @@ func (h *ssoHandlers) startOIDC(c *gin.Context, org *store.Organization, testBy 
 
 // oidcLogin is GET /sso/{slug}/oidc/login: the browser goes on to the provider.
 func (h *ssoHandlers) oidcLogin(c *gin.Context) error {
+	if err := h.limitSSO(c); err != nil {
+		return err
+	}
 	org, err := h.orgBySlug(c)
 	if err != nil {
 		return err
