@@ -28,6 +28,7 @@ func (h *authHandlers) enforceSSO(c *gin.Context, user *store.User) error {
 		return err
 	}
 	var owned []*store.Organization
+	setUserActor(c, user) // the password is proven: the entries name the account
 	for i := range orgs {
 		o := &orgs[i]
 		cfg, err := h.store.SSOConfig(o.Organization.ID)
@@ -47,7 +48,6 @@ func (h *authHandlers) enforceSSO(c *gin.Context, user *store.User) error {
 		owned = append(owned, &o.Organization)
 	}
 	for _, org := range owned {
-		setUserActor(c, user)
 		entry := h.auditEntry(c, "auth.sso_break_glass", userResource(user), map[string]any{"method": "password"})
 		if err := h.store.AppendAudit(org.ID, entry); err != nil {
 			return err
