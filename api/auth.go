@@ -120,6 +120,10 @@ func (h *authHandlers) login(c *gin.Context) error {
 		return nil
 	}
 	setRateHeaders(c, h.guard.loginSucceeded(bucket, email))
+	// An organization that enforces single sign-on refuses the password (owners excepted).
+	if err := h.enforceSSO(c, user); err != nil {
+		return err
+	}
 	// The session now, or the second step for an account with a second factor (SPEC §10).
 	return h.mfa.afterPassword(c, user)
 }

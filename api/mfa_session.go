@@ -42,6 +42,12 @@ type sessionResponse struct {
 // requires a second factor they do not have, audits auth.login with method, and answers
 // the token.
 func (h *mfaHandlers) issueSession(c *gin.Context, user *store.User, method string) error {
+	return h.issueSessionIn(c, user, method, "")
+}
+
+// issueSessionIn is issueSession landing in organization orgID (a single sign-on lands
+// in the organization whose provider signed the user in); "" picks the first.
+func (h *mfaHandlers) issueSessionIn(c *gin.Context, user *store.User, method, orgID string) error {
 	orgs, err := h.store.UserOrganizations(user.ID)
 	if err != nil {
 		return err
@@ -49,6 +55,11 @@ func (h *mfaHandlers) issueSession(c *gin.Context, user *store.User, method stri
 	firstOrg := ""
 	if len(orgs) > 0 {
 		firstOrg = orgs[0].Organization.ID
+	}
+	for _, o := range orgs {
+		if orgID != "" && o.Organization.ID == orgID {
+			firstOrg = orgID
+		}
 	}
 	enrol := false
 	if method == methodPassword {

@@ -37,6 +37,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	mfa := &mfaHandlers{base: b, rp: rp, limits: newRateLimiter(b.now)}
 	var (
 		authH    = &authHandlers{base: b, guard: newLoginGuard(b.now), mfa: mfa}
+		sso      = &ssoHandlers{base: b, mfa: mfa}
 		profile  = &profileHandlers{base: b}
 		emailLnk = &emailConfirmHandlers{base: b}
 		orgs     = &organizationHandlers{base: b}
@@ -104,6 +105,16 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/auth/passkey/begin", h(mfa.beginPasskeyLogin))
 	v1.POST("/auth/passkey/finish", h(mfa.finishPasskeyLogin))
 	v1.POST("/auth/invitation", h(authH.previewInvitation))
+	// Single sign-on (SPEC §10): the flows are public, their single-use state is the
+	// credential; SAML's service-provider URLs sit outside /api/v1, as providers expect.
+	v1.POST("/auth/sso/discover", h(sso.discover))
+	v1.POST("/auth/sso/exchange", h(sso.exchange))
+	v1.GET("/sso/:slug/oidc/login", h(sso.oidcLogin))
+	v1.GET("/sso/:slug/oidc/callback", h(sso.oidcCallback))
+	v1.GET("/sso/:slug/saml/login", h(sso.samlLogin))
+	r.GET("/saml/metadata", h(sso.samlMetadata))
+	r.GET("/saml/:slug/metadata", h(sso.samlMetadata))
+	r.POST("/saml/:slug/acs", h(sso.samlACS))
 	// The e-mail change link: the mailed token is the proof; GET shows a page, POST confirms.
 	v1.GET("/profile/email/confirm", h(emailLnk.page))
 	v1.POST("/profile/email/confirm", h(emailLnk.confirm))
@@ -158,6 +169,14 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 
 	in.GET("/organization", require(permRead), h(orgs.get))
 	in.PUT("/organization", require(permAdmin), h(orgs.update))
+	in.GET("/organization/sso", require(permAdmin), h(sso.getSettings))
+	in.PUT("/organization/sso", require(permAdmin), h(sso.updateSettings))
+	in.GET("/organization/sso/oidc", require(permAdmin), h(sso.getOIDC))
+	in.PUT("/organization/sso/oidc", require(permAdmin), h(sso.putOIDC))
+	in.GET("/organization/sso/saml", require(permAdmin), h(sso.getSAML))
+	in.PUT("/organization/sso/saml", require(permAdmin), h(sso.putSAML))
+	in.POST("/organization/sso/test", require(permAdmin), h(sso.startTest))
+	in.POST("/organization/sso/test/result", require(permAdmin), h(sso.testResult))
 	in.DELETE("/organization", require(permOwner), h(orgs.delete))
 
 	in.GET("/members", require(permRead), h(members.list))

@@ -64,6 +64,7 @@ export const ROUTES = [
   { path: '/locations', load: () => import('./pages/locations.js'), view: 'Locations' },
   { path: '/settings', load: () => import('./pages/organization.js'), view: 'OrganizationSettings' },
   { path: '/settings/scim', load: () => import('./pages/scim-tokens.js'), view: 'ScimTokens' },
+  { path: '/settings/security', load: () => import('./pages/security.js'), view: 'Security' },
   { path: '/admin', load: () => import('./pages/admin.js'), view: 'Admin' },
 ];
 

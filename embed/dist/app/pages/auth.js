@@ -6,6 +6,7 @@ import { Field, Button, ErrorBanner, useForm, Banner, Loading, fmtTime } from '.
 import { ROLE_DESCRIPTION, roleLabel } from '../roles.js';
 import { SecondStep } from './mfa.js';
 import { PasskeySignIn } from './passkeys.js';
+import { SSOSignIn } from './sso-login.js';
 
 function AuthCard({ title, children }) {
   useEffect(() => { document.title = `${title} · AlertifyPro`; }, [title]);
@@ -46,6 +47,7 @@ export function Login({ query, onSignedIn }) {
       <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>Log in<//></div>
     </form>
     <${PasskeySignIn} onDone=${done} />
+    <${SSOSignIn} onDone=${done} />
     ${setup && setup.registration_open !== false && html`<p>No account yet? <a href=${'/signup' + (next !== '/' ? '?next=' + encodeURIComponent(next) : '')}>Sign up</a></p>`}
   <//>`;
 }

@@ -48,6 +48,7 @@ export function OrganizationSettings({ reloadProfile }) {
     <${PageHeader} title="Organization settings" subtitle=${`Plan ${org.plan_type} · ${org.service_count} of ${org.max_services < 0 ? 'unlimited' : org.max_services} services`} />
     <${OrgForm} org=${org} reloadProfile=${reloadProfile} />
     <section class="card"><h2>SCIM provisioning</h2><p>Let your identity provider manage members and teams: <a href="/settings/scim">SCIM tokens and base URL</a>.</p></section>
+    <p class="card">Two-factor sign-in, single sign-on (OpenID Connect, SAML) and enforcement: <a href="/settings/security">Security settings</a>.</p>
     <section class="card"><h2>Danger zone</h2><p>Deleting the organization deletes every service, alert and status page in it.</p>
       ${dialog}<${Button} kind="danger" onClick=${() => confirm(async () => { await api.del('/organization'); session.setOrg(null); await reloadProfile(); navigate('/'); },
         { title: 'Delete this organization?', body: `${org.name} and everything in it will be deleted. This cannot be undone.`, label: 'Delete organization', danger: true })}>Delete organization<//></section>`}<//>`;
