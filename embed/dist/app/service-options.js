@@ -79,7 +79,7 @@ export const OPTIONS_BY_TYPE = {
   UDP: [text('payload', 'Datagram to send', 'Text, or hex: followed by hex digits.'), text('expect', 'Expect in the reply', 'Text, or hex: followed by hex digits.')],
   PING: [num('count', 'Echo requests per check', 1, '1 to 10.')],
   DNS: [select('record_type', 'Record type', ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS'], 'A'),
-    text('resolver', 'Resolver', 'host:port, e.g. 1.1.1.1:53. Empty: this server\'s own resolver, the first nameserver in its /etc/resolv.conf (in Docker 127.0.0.11, with systemd-resolved 127.0.0.53) — the one its other checks use too; no public resolver is ever asked behind your back.'), text('expected', 'Expected answer')],
+    text('resolver', 'Resolver', 'host:port, e.g. 1.1.1.1:53. Empty: this server\'s own resolver, the first nameserver in its /etc/resolv.conf (in Docker 127.0.0.11, with systemd-resolved 127.0.0.53) — the one its other checks use too; no public resolver is ever asked behind your back. localhost and names under it are answered here (127.0.0.1, ::1) without asking any resolver (RFC 6761).'), text('expected', 'Expected answer')],
   WEBSOCKET: [headers],
   SMTP: [bool('starttls', 'Require STARTTLS', false)],
   GRPC: [text('service', 'Health service name', 'Empty checks the server as a whole.'), bool('tls', 'Use TLS', false)],
