@@ -314,7 +314,7 @@ export function ServiceDetail({ params }) {
     <section class="card">
       <div class="row">
         <h2 id="chart-h">Response time</h2>
-        <div class="tabs" role="group" aria-label="Period">${RANGES.map(([k, label]) => html`<button type="button" class="btn btn-small" aria-pressed=${range === k ? 'true' : 'false'} aria-label=${label} onClick=${() => setRange(k)}>${k}</button>`)}</div>
+        <div class="tabs" role="group" aria-label="Period">${RANGES.map(([k, label]) => html`<button type="button" class="btn btn-small" aria-pressed=${range === k ? 'true' : 'false'} title=${label} onClick=${() => setRange(k)}>${k}</button>`)}</div>
       </div>
       ${lines ? html`<${LocationsChart} lines=${lines} from=${metrics.from} to=${metrics.to} />`
         : html`<${ResponseChart} points=${metrics.points} from=${metrics.from} to=${metrics.to} />`}
