@@ -95,6 +95,7 @@ type statusPageItem struct {
 	SubscriptionsEnabled bool            `json:"subscriptions_enabled"`
 	SubscriberMode       string          `json:"subscriber_mode"`
 	SubscriberDomains    []string        `json:"subscriber_domains"`
+	Language             string          `json:"language"`
 }
 
 // componentItem is one component, naming its service or heartbeat. Components are
@@ -113,7 +114,7 @@ func newStatusPageItem(p *store.StatusPage, name nameFunc) statusPageItem {
 	v := statusPageItem{Name: p.Name, Slug: p.Slug, IsPublic: p.IsPublic, Branding: p.Branding,
 		Components: make([]componentItem, 0, len(p.Components)), ShowUptimeBars: p.ShowUptimeBars,
 		HistoryDays: p.HistoryDays, SubscriptionsEnabled: p.SubscriptionsEnabled,
-		SubscriberMode: p.SubscriberMode, SubscriberDomains: p.SubscriberDomains}
+		SubscriberMode: p.SubscriberMode, SubscriberDomains: p.SubscriberDomains, Language: pageLanguage(p)}
 	if v.SubscriberDomains == nil {
 		v.SubscriberDomains = []string{}
 	}

@@ -22,6 +22,7 @@ type statusPageImport struct {
 	SubscriptionsEnabled *bool              `json:"subscriptions_enabled"`
 	SubscriberMode       *string            `json:"subscriber_mode"`
 	SubscriberDomains    *[]string          `json:"subscriber_domains"`
+	Language             *string            `json:"language"`
 }
 
 // componentImport is one component of a status page element.
@@ -39,7 +40,7 @@ type componentImport struct {
 func (in *statusPageImport) request(p *importPlan, path string, old *store.StatusPage) *statusPageRequest {
 	req := &statusPageRequest{Name: in.Name, Slug: in.Slug, IsPublic: in.IsPublic, Branding: in.Branding,
 		ShowUptimeBars: in.ShowUptimeBars, HistoryDays: in.HistoryDays, SubscriptionsEnabled: in.SubscriptionsEnabled,
-		SubscriberMode: in.SubscriberMode, SubscriberDomains: in.SubscriberDomains}
+		SubscriberMode: in.SubscriberMode, SubscriberDomains: in.SubscriberDomains, Language: in.Language}
 	if in.Components == nil {
 		return req
 	}
@@ -144,4 +145,5 @@ func copyPageConfig(dst, src *store.StatusPage) {
 	dst.Name, dst.Slug, dst.IsPublic, dst.Branding = src.Name, src.Slug, src.IsPublic, src.Branding
 	dst.Components, dst.ShowUptimeBars, dst.HistoryDays = src.Components, src.ShowUptimeBars, src.HistoryDays
 	dst.SubscriptionsEnabled, dst.SubscriberMode, dst.SubscriberDomains = src.SubscriptionsEnabled, src.SubscriberMode, src.SubscriberDomains
+	dst.Language = src.Language
 }

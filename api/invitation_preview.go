@@ -28,6 +28,12 @@ type invitationPreview struct {
 // previewInvitation answers POST /auth/invitation {token} (a POST keeps the token out of
 // logs of query strings). Unknown, used and expired tokens all answer the same 404.
 func (h *authHandlers) previewInvitation(c *gin.Context) error {
+	// Limited per IP before anything is read, like login and sign-up (SPEC §2.4).
+	d, err := h.guard.beginInvitationPreview(clientBucket(c))
+	setRateHeaders(c, d)
+	if err != nil {
+		return err
+	}
 	token, err := bindInvitationToken(c)
 	if err != nil {
 		return err

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -51,4 +53,32 @@ func TestInvitationPreview(t *testing.T) {
 		t.Fatalf("empty token: %d %s", empty.Code, empty.Body.String())
 	}
 	assertErrorBody(t, empty, "validation_failed")
+}
+
+// TestInvitationPreviewRateLimited: the unauthenticated preview is limited per client IP
+// like login and sign-up (SPEC §2.4): once an address has used its window every answer is
+// the 429 error body with the rate headers, whatever the token; another address still gets
+// its answers, and the window's end lets the first one in again.
+func TestInvitationPreviewRateLimited(t *testing.T) {
+	e := newTestEnv(t)
+	reset := e.clock.Now().Add(invitationPreviewWindow)
+	for i := range invitationPreviewLimit {
+		rec := e.doFrom("203.0.113.5", "POST", "/api/v1/auth/invitation", "", map[string]any{"token": fmt.Sprintf("inv_guess%d", i)})
+		if rec.Code != http.StatusNotFound {
+			t.Fatalf("preview %d: %d %s", i+1, rec.Code, rec.Body.String())
+		}
+		wantRateHeaders(invitationPreviewLimit, invitationPreviewLimit-i-1, reset, int(invitationPreviewWindow/time.Second))(t, rec)
+	}
+	rec := e.doFrom("203.0.113.5", "POST", "/api/v1/auth/invitation", "", map[string]any{"token": "inv_guess"})
+	if rec.Code != http.StatusTooManyRequests {
+		t.Fatalf("over the limit: %d %s", rec.Code, rec.Body.String())
+	}
+	assertErrorBody(t, rec, "rate_limited")
+	if rec := e.doFrom("203.0.113.6", "POST", "/api/v1/auth/invitation", "", map[string]any{"token": "inv_guess"}); rec.Code != http.StatusNotFound {
+		t.Fatalf("another address: %d", rec.Code)
+	}
+	e.clock.Advance(invitationPreviewWindow)
+	if rec := e.doFrom("203.0.113.5", "POST", "/api/v1/auth/invitation", "", map[string]any{"token": "inv_guess"}); rec.Code != http.StatusNotFound {
+		t.Fatalf("after the window: %d", rec.Code)
+	}
 }

@@ -8,12 +8,16 @@ import (
 // Limits of the login guard (SPEC §2.4: per client IP and per account, never
 // one global bucket, so one attacker cannot lock everyone out).
 const (
-	loginAttemptLimit  = 10               // failed logins per IP, and per account...
-	loginWindow        = 15 * time.Minute // ...in this fixed window
-	registerLimit      = 10               // registration attempts per IP...
-	registerWindow     = time.Hour        // ...in this fixed window
-	guardMaxKeys       = 50_000           // tracked keys per counter set (memory bound)
-	guardPruneInterval = 1024             // operations between sweeps of expired windows
+	loginAttemptLimit = 10               // failed logins per IP, and per account...
+	loginWindow       = 15 * time.Minute // ...in this fixed window
+	registerLimit     = 10               // registration attempts per IP...
+	registerWindow    = time.Hour        // ...in this fixed window
+	// Invitation previews per IP: a landing page asks once per visit, so this is generous
+	// for people and still stops a client walking the token space through the store.
+	invitationPreviewLimit  = 30
+	invitationPreviewWindow = 15 * time.Minute
+	guardMaxKeys            = 50_000 // tracked keys per counter set (memory bound)
+	guardPruneInterval      = 1024   // operations between sweeps of expired windows
 )
 
 // loginGuard limits failed logins per client IP and per account (lower-cased
@@ -36,6 +40,7 @@ type loginGuard struct {
 	byIP          *fixedWindows
 	byAccount     *fixedWindows
 	registrations *fixedWindows
+	previews      *fixedWindows
 }
 
 func newLoginGuard(now func() time.Time) *loginGuard {
@@ -44,6 +49,7 @@ func newLoginGuard(now func() time.Time) *loginGuard {
 		byIP:          newFixedWindows(loginAttemptLimit, loginWindow, guardMaxKeys),
 		byAccount:     newFixedWindows(loginAttemptLimit, loginWindow, guardMaxKeys),
 		registrations: newFixedWindows(registerLimit, registerWindow, guardMaxKeys),
+		previews:      newFixedWindows(invitationPreviewLimit, invitationPreviewWindow, guardMaxKeys),
 	}
 }
 
@@ -97,6 +103,20 @@ func (g *loginGuard) beginRegistration(ip string) (rateDecision, error) {
 	return g.registrations.decision(ip, now), nil
 }
 
+// beginInvitationPreview counts one unauthenticated invitation preview for ip, or returns
+// the 429 error when the IP has used up its window. Every attempt counts: a wrong token
+// is exactly what a guesser sends.
+func (g *loginGuard) beginInvitationPreview(ip string) (rateDecision, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	now := g.tick()
+	if until, blocked := g.previews.blockedUntil(ip, now); blocked {
+		return g.previews.decision(ip, now), errRateLimited(now, until)
+	}
+	g.previews.hit(ip, now)
+	return g.previews.decision(ip, now), nil
+}
+
 // tick returns the time and sweeps expired windows every
 // guardPruneInterval operations. The caller holds g.mu.
 func (g *loginGuard) tick() time.Time {
@@ -107,6 +127,7 @@ func (g *loginGuard) tick() time.Time {
 		g.byIP.prune(now)
 		g.byAccount.prune(now)
 		g.registrations.prune(now)
+		g.previews.prune(now)
 	}
 	return now
 }

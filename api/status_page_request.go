@@ -3,6 +3,7 @@ package api
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,6 +45,7 @@ type statusPageRequest struct {
 	SubscriptionsEnabled *bool               `json:"subscriptions_enabled"`
 	SubscriberMode       *string             `json:"subscriber_mode"`
 	SubscriberDomains    *[]string           `json:"subscriber_domains"`
+	Language             *string             `json:"language"`
 }
 
 // componentRequest is one component of a request; ID is generated when absent.
@@ -114,6 +116,15 @@ func (r *statusPageRequest) apply(p *store.StatusPage, create bool, known compon
 			f.add("history_days", "must be from 1 to 365")
 		}
 	}
+	if create {
+		p.Language = statusLanguages[0]
+	}
+	if r.Language != nil {
+		p.Language = strings.ToLower(strings.TrimSpace(*r.Language))
+		if !slices.Contains(statusLanguages, p.Language) {
+			f.add("language", "must be one of "+strings.Join(statusLanguages, ", "))
+		}
+	}
 	if r.Branding != nil {
 		p.Branding = applyBranding(f, *r.Branding)
 	}
@@ -136,6 +147,14 @@ func (r *statusPageRequest) apply(p *store.StatusPage, create bool, known compon
 		f.add("subscriber_domains", "must list at least one domain when subscriber_mode is email_domain")
 	}
 	return f.err()
+}
+
+// pageLanguage is a page's language; pages saved before languages existed are English.
+func pageLanguage(p *store.StatusPage) string {
+	if p.Language == "" {
+		return statusLanguages[0]
+	}
+	return p.Language
 }
 
 // applyBranding checks the branding object: colours #rrggbb, the logo an http(s) URL, the

@@ -29,6 +29,7 @@ type statusPageView struct {
 	SubscriptionsEnabled bool            `json:"subscriptions_enabled"`
 	SubscriberMode       string          `json:"subscriber_mode"`
 	SubscriberDomains    []string        `json:"subscriber_domains"`
+	Language             string          `json:"language"`
 	CreatedAt            time.Time       `json:"created_at"`
 	UpdatedAt            time.Time       `json:"updated_at"`
 }
@@ -48,7 +49,7 @@ func newStatusPageView(p *store.StatusPage) statusPageView {
 	v := statusPageView{ID: p.ID, OrganizationID: p.OrgID, Name: p.Name, Slug: p.Slug, IsPublic: p.IsPublic,
 		Branding: p.Branding, Components: make([]componentView, 0, len(p.Components)), ShowUptimeBars: p.ShowUptimeBars,
 		HistoryDays: p.HistoryDays, SubscriptionsEnabled: p.SubscriptionsEnabled, SubscriberMode: p.SubscriberMode,
-		SubscriberDomains: p.SubscriberDomains, CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
+		SubscriberDomains: p.SubscriberDomains, Language: pageLanguage(p), CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
 	if v.SubscriberDomains == nil {
 		v.SubscriberDomains = []string{}
 	}

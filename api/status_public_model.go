@@ -38,6 +38,7 @@ type publicPage struct {
 	ShowUptimeBars       bool                `json:"show_uptime_bars"`
 	HistoryDays          int                 `json:"history_days"`
 	SubscriptionsEnabled bool                `json:"subscriptions_enabled"`
+	Language             string              `json:"language"`
 	Groups               []publicGroup       `json:"groups"`
 	ActiveIncidents      []publicIncident    `json:"active_incidents"`
 	RecentIncidents      []publicIncident    `json:"recent_incidents"`
@@ -184,7 +185,7 @@ func overallState(states []string) string {
 func buildPublicPage(s *store.StatusPageSnapshot, now time.Time) *publicPage {
 	p := &s.Page
 	out := &publicPage{Name: p.Name, Slug: p.Slug, Branding: publicBranding(p.Branding), ShowUptimeBars: p.ShowUptimeBars,
-		HistoryDays: p.HistoryDays, SubscriptionsEnabled: p.SubscriptionsEnabled, GeneratedAt: now.UTC(),
+		HistoryDays: p.HistoryDays, SubscriptionsEnabled: p.SubscriptionsEnabled, Language: pageLanguage(p), GeneratedAt: now.UTC(),
 		Groups: []publicGroup{}, ActiveIncidents: []publicIncident{}, RecentIncidents: []publicIncident{},
 		orgID: p.OrgID, isPublic: p.IsPublic}
 	var active []store.MaintenanceWindow

@@ -7,10 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"html"
 	"html/template"
 	"io/fs"
-	"strconv"
 	"strings"
 	"time"
 
@@ -21,84 +19,66 @@ import (
 // no script and its only style is one <style> element (base CSS, the branding colour and
 // the page's custom CSS), so the Content-Security-Policy can name that element's SHA-256
 // instead of allowing 'unsafe-inline': every colour is a class, never a style attribute.
+// Every word on the page comes from the catalogue of the page's language.
 type statusRenderer struct {
 	page    *template.Template
 	baseCSS string
+	locales map[string]*statusLocale
 }
 
-// newStatusRenderer parses the embedded template once at start-up.
+// newStatusRenderer parses the embedded template and catalogues once at start-up.
 func newStatusRenderer() (*statusRenderer, error) {
 	fsys := assets.StatusTemplates()
 	css, err := fs.ReadFile(fsys, "page.css")
 	if err != nil {
 		return nil, err
 	}
+	locales, err := loadStatusLocales(fsys)
+	if err != nil {
+		return nil, err
+	}
 	t, err := template.New("page.html").Funcs(template.FuncMap{
-		"fmtTime":        func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"pct":            formatPct,
-		"stateText":      stateText,
-		"compText":       componentText,
-		"bars":           barsHTML,
 		"lastDaysUptime": lastDaysUptime,
-		"uptime":         uptimeLabel,
+		"inLocale":       func(l *statusLocale, i publicIncident) incidentInLocale { return incidentInLocale{L: l, I: i} },
+		"componentNames": componentNames,
 	}).ParseFS(fsys, "page.html")
 	if err != nil {
 		return nil, err
 	}
-	return &statusRenderer{page: t, baseCSS: string(css)}, nil
+	return &statusRenderer{page: t, baseCSS: string(css), locales: locales}, nil
 }
 
-// formatPct shows an uptime percentage with three decimals, or "no data".
-func formatPct(p *float64) string {
-	if p == nil {
-		return "no data"
+// locale is the catalogue of a page's language; pages saved before languages existed
+// have none and are English.
+func (r *statusRenderer) locale(lang string) *statusLocale {
+	if l, ok := r.locales[lang]; ok {
+		return l
 	}
-	return strconv.FormatFloat(*p, 'f', 3, 64) + "%"
+	return r.locales[statusLanguages[0]]
 }
 
-// stateText is the human wording of a public state.
+// componentNames lists an incident's affected components, comma-separated.
+func componentNames(refs []publicRef) string {
+	names := make([]string, len(refs))
+	for i, r := range refs {
+		names[i] = r.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// stateText is the English wording of a public state.
 func stateText(s string) string {
-	switch s {
-	case stateOperational:
-		return "All systems operational"
-	case stateDegraded:
-		return "Degraded performance"
-	case stateMajorOutage:
-		return "Major outage"
-	case statePartialOutage:
-		return "Partial outage"
-	case stateMaintenance:
-		return "Under maintenance"
-	case "none":
-		return "No data"
-	}
-	return "Status unknown"
+	return englishStatus.State(s)
 }
 
-// barsHTML renders a component's daily bars in Go rather than in the template: a 90-day
-// page has thousands of bars, and html/template's per-action escapers made them most of
-// the render time. Every value is escaped here (states are a fixed set, dates and
-// percentages are formatted by us, and still go through html.EscapeString).
-func barsHTML(days []publicDay) template.HTML {
-	var b strings.Builder
-	b.Grow(len(days) * 64)
-	for _, d := range days {
-		b.WriteString(`<li class="s-`)
-		b.WriteString(html.EscapeString(d.Status))
-		b.WriteString(`" title="`)
-		b.WriteString(html.EscapeString(d.Date + ": " + formatPct(d.Uptime)))
-		b.WriteString(`"></li>`)
+// englishStatus is the English catalogue, for wording outside a rendered page.
+var englishStatus = func() *statusLocale {
+	l, err := loadStatusLocales(assets.StatusTemplates())
+	if err != nil {
+		panic(err) // the catalogues are embedded at build time; a failure is a build bug
 	}
-	return template.HTML(b.String())
-}
-
-// uptimeLabel is the uptime under a component's bars: "99.950% uptime", or "No data yet".
-func uptimeLabel(p *float64) string {
-	if p == nil {
-		return "No data yet"
-	}
-	return formatPct(p) + " uptime"
-}
+	return l["en"]
+}()
 
 // lastDaysUptime is the uptime over the last n bars (what a phone shows), or nil without
 // checks in them.
@@ -114,20 +94,11 @@ func lastDaysUptime(days []publicDay, n int) *float64 {
 	return &pct
 }
 
-// componentText is the wording of one component's state.
-func componentText(s string) string {
-	if s == stateOperational {
-		return "Operational"
-	}
-	if s == stateUnknown {
-		return "Unknown"
-	}
-	return stateText(s)
-}
-
 // statusPageData is what the template sees.
 type statusPageData struct {
-	Page       *publicPage
+	Page *publicPage
+	// L is the page's language: its messages and its date and number formats.
+	L          *statusLocale
 	Title      string
 	CSS        template.CSS
 	RecentDays int
@@ -165,7 +136,7 @@ func (r *statusRenderer) render(p *publicPage) (*cachedPage, error) {
 		title = p.Name
 	}
 	var out bytes.Buffer
-	data := statusPageData{Page: p, Title: title, CSS: template.CSS(css), RecentDays: recentIncidentDays,
+	data := statusPageData{Page: p, L: r.locale(p.Language), Title: title, CSS: template.CSS(css), RecentDays: recentIncidentDays,
 		RefreshSeconds: int(statusRefresh / time.Second), ShortDays: phoneBars}
 	if err := r.page.Execute(&out, data); err != nil {
 		return nil, fmt.Errorf("render status page %s: %w", p.Slug, err)

@@ -7,6 +7,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/miekg/dns"
 )
@@ -51,6 +52,9 @@ func probeDNS(ctx context.Context, env *Env, t *Target) Result {
 	if !ok {
 		return failed(start, start, "unsupported record type "+opts.RecordType)
 	}
+	if isLocalhostName(name) {
+		return dnsLocalhost(t, start, env.Now(), name, opts.RecordType, qtype, opts.Expected)
+	}
 	dial := dnsDial(env.DialSystemResolver)
 	if opts.Resolver != "" {
 		dial = func(ctx context.Context, network string) (net.Conn, error) {
@@ -78,6 +82,31 @@ func probeDNS(ctx context.Context, env *Env, t *Target) Result {
 	r := failed(start, end, msg)
 	r.Connected = true // the resolver answered
 	return r
+}
+
+// isLocalhostName reports "localhost" or a name under it (RFC 6761 §6.3).
+func isLocalhostName(name string) bool {
+	n := dnsName(name)
+	return n == "localhost" || strings.HasSuffix(n, ".localhost")
+}
+
+// dnsLocalhost answers a localhost name the way RFC 6761 §6.3 asks resolver libraries to:
+// loopback addresses, without asking any resolver (one that answered otherwise would be
+// wrong, and asking leaks nothing useful). Nothing is dialled, so the egress policy has
+// nothing to decide; the answer is judged like a resolver's.
+func dnsLocalhost(t *Target, start, end time.Time, name, typeName string, qtype uint16, expected string) Result {
+	reply := new(dns.Msg)
+	hdr := dns.RR_Header{Name: dns.Fqdn(name), Rrtype: qtype, Class: dns.ClassINET}
+	switch qtype {
+	case dns.TypeA:
+		reply.Answer = []dns.RR{&dns.A{Hdr: hdr, A: net.IPv4(127, 0, 0, 1)}}
+	case dns.TypeAAAA:
+		reply.Answer = []dns.RR{&dns.AAAA{Hdr: hdr, AAAA: net.IPv6loopback}}
+	}
+	if msg := dnsVerdict(reply, name, typeName, qtype, expected); msg != "" {
+		return failed(start, end, msg)
+	}
+	return passed(t, start, end)
 }
 
 // dnsVerdict judges a reply; "" means the check passed.

@@ -35,8 +35,11 @@ type StatusPage struct {
 	SubscriptionsEnabled bool        `json:"subscriptions_enabled"`
 	SubscriberMode       string      `json:"subscriber_mode"`
 	SubscriberDomains    []string    `json:"subscriber_domains"`
-	CreatedAt            time.Time   `json:"created_at"`
-	UpdatedAt            time.Time   `json:"updated_at"`
+	// Language is the public page's language (en, de, fr, es); empty on pages saved
+	// before languages existed, which are English.
+	Language  string    `json:"language,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Branding is how a status page looks: all optional. CustomCSS is sanitized by the API

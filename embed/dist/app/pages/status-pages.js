@@ -4,6 +4,7 @@
 import { html, useState } from '../html.js';
 import { api, ApiError, listAll } from '../api.js';
 import { navigate } from '../router.js';
+import { LANGUAGES } from '../i18n.js';
 import { Field, Button, ErrorBanner, PageHeader, Table, EmptyState, StatusBadge, CopyButton, useResource, Resource, useConfirm, toast, fmtTime, useForm } from '../ui.js';
 import { t } from '../i18n.js';
 import { can, RoleNote } from '../roles.js';
@@ -34,7 +35,7 @@ export function StatusPages({ org }) {
 function PageForm({ page, services, heartbeats }) {
   const [v, setV] = useState(() => ({
     name: page?.name || '', slug: page?.slug || '', is_public: page?.is_public ?? true, subscriptions_enabled: page?.subscriptions_enabled ?? false,
-    history_days: page?.history_days ?? 90, show_uptime_bars: page?.show_uptime_bars ?? true,
+    history_days: page?.history_days ?? 90, language: page?.language ?? 'en', show_uptime_bars: page?.show_uptime_bars ?? true,
     components: (page?.components || []).map((c) => ({ ...c })),
     company_name: page?.branding?.company_name || '', primary_color: page?.branding?.primary_color || '', logo_url: page?.branding?.logo_url || '',
   }));
@@ -63,7 +64,7 @@ function PageForm({ page, services, heartbeats }) {
   async function onSubmit(e) {
     e.preventDefault();
     setBusy(true); setError(null);
-    const body = { name: v.name, is_public: v.is_public, subscriptions_enabled: v.subscriptions_enabled, history_days: Number(v.history_days), show_uptime_bars: v.show_uptime_bars,
+    const body = { name: v.name, is_public: v.is_public, subscriptions_enabled: v.subscriptions_enabled, history_days: Number(v.history_days), show_uptime_bars: v.show_uptime_bars, language: v.language,
       components: v.components.map((c, i) => ({ ...c, display_order: i })) };
     if (page?.branding || v.company_name || v.primary_color || v.logo_url) {
       body.branding = { ...(page?.branding || {}), company_name: v.company_name, primary_color: v.primary_color, logo_url: v.logo_url };
@@ -77,7 +78,7 @@ function PageForm({ page, services, heartbeats }) {
   }
   const compErrors = error instanceof ApiError ? Object.entries(error.fields).filter(([k]) => k.startsWith('components')) : [];
   return html`<div class="editor-split"><form class="form" onSubmit=${onSubmit} novalidate>
-    <${ErrorBanner} error=${error} shownFields=${['name', 'slug', 'is_public', 'subscriptions_enabled', 'history_days', 'show_uptime_bars', 'branding.company_name', 'branding.primary_color', 'branding.logo_url', ...compErrors.map(([k]) => k)]} />
+    <${ErrorBanner} error=${error} shownFields=${['name', 'slug', 'is_public', 'subscriptions_enabled', 'history_days', 'show_uptime_bars', 'language', 'branding.company_name', 'branding.primary_color', 'branding.logo_url', ...compErrors.map(([k]) => k)]} />
     <${Field} label=${t('common.name')} name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
     <${Field} label=${t('status_pages.slug')} name="slug" hint=${t('status_pages.slug_hint', { path: '/status/<slug>' })} value=${v.slug} onInput=${set('slug')} error=${fe('slug')} />
     ${page && html`<${PublicURL} slug=${page.slug} />`}
@@ -86,6 +87,7 @@ function PageForm({ page, services, heartbeats }) {
       hint=${t('status_pages.subscriptions_hint')} />
     <${Field} type="checkbox" label=${t('status_pages.uptime_bars')} name="show_uptime_bars" value=${v.show_uptime_bars} onInput=${set('show_uptime_bars')} error=${fe('show_uptime_bars')} />
     <${Field} label=${t('status_pages.history')} name="history_days" type="number" min="1" max="365" value=${v.history_days} onInput=${set('history_days')} error=${fe('history_days')} />
+    <${Field} label=${t('status_pages.language')} name="language" as="select" options=${Object.entries(LANGUAGES).map(([value, label]) => ({ value, label }))} value=${v.language} onInput=${set('language')} error=${fe('language')} />
     <fieldset><legend>${t('status_pages.branding')}</legend>
       <${Field} label=${t('status_pages.company')} name="company_name" value=${v.company_name} onInput=${set('company_name')} error=${fe('branding.company_name')} />
       <${Field} label=${t('status_pages.colour')} name="primary_color" hint=${t('status_pages.colour_hint')} value=${v.primary_color} onInput=${set('primary_color')} error=${fe('branding.primary_color')} />
