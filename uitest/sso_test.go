@@ -77,3 +77,55 @@ func TestSSOSignIn(t *testing.T) {
 		t.Fatalf("grace's organizations %+v %v, want one, as member", orgs, err)
 	}
 }
+
+// TestSecurityPageInGerman: with the UI in German the login page's "Sign in with SSO" and
+// Settings → Security (two-factor, OpenID Connect, SAML, enforcement) are in German and
+// show no raw message key (text, aria-labels, placeholders, titles); a setting saved there
+// is confirmed in German.
+func TestSecurityPageInGerman(t *testing.T) {
+	srv := startServer(t, serverOptions{})
+	token, _, orgSlug := registerViaAPI(t, srv, "Ada Lovelace", "ada@example.com", "correct horse battery")
+
+	b := newBrowser(t, srv, 60*time.Second)
+	noRawKeys := func(where string) {
+		t.Helper()
+		if raw := evalJS[string](b, rawKeys()); raw != "" {
+			t.Errorf("%s shows raw message keys: %s", where, raw)
+		}
+	}
+
+	b.open("/login")
+	evalJS[bool](b, `localStorage.setItem('alertifypro.lang', 'de'); true`)
+	b.open("/login")
+	b.waitFor("the login page in German", `document.documentElement.lang === 'de'
+		&& document.querySelector('section.sso-signin[aria-label="Single Sign-On"]') !== null`, 15*time.Second)
+	b.click("Mit SSO anmelden")
+	b.waitText("Geschäftliche E-Mail-Adresse oder Slug der Organisation")
+	b.fill("sso_who", "nobody@example.org")
+	b.click("Weiter mit SSO")
+	b.waitText("Für diese Adresse oder Organisation ist kein Single Sign-On eingerichtet.")
+	noRawKeys("the login page's single sign-on")
+
+	b.signInAs(token, orgSlug)
+	b.open("/settings/security")
+	b.waitFor("the page in German", `document.documentElement.lang === 'de' && document.querySelector('main h1')?.textContent === 'Sicherheit'
+		&& document.querySelector('main .loading') === null && document.querySelector('[name="issuer"]') !== null`, 15*time.Second)
+	for _, s := range []string{"Anmelderegeln dieser Organisation", "Zwei-Faktor-Anmeldung für alle Mitglieder verlangen",
+		"Hinterlegen Sie diese Redirect-URI bei Ihrem Anbieter:", "Metadaten-URL des Identitätsanbieters", "Single Sign-On erzwingen"} {
+		b.waitText(s)
+	}
+	for _, s := range []string{"OpenID Connect speichern", "SAML speichern", "Redirect-URI kopieren", "ACS-URL kopieren"} {
+		if !evalJS[bool](b, `[...document.querySelectorAll('main button')].some((x) => x.textContent.trim() === `+jsString(s)+`)`) {
+			t.Errorf("no button %q", s)
+		}
+	}
+	if !evalJS[bool](b, `document.querySelector('label[for="' + document.querySelector('[name="client_secret"]').id + '"]')?.textContent.trim() === 'Client-Secret'`) {
+		t.Error("the client secret field is not labelled in German")
+	}
+	noRawKeys("the security page")
+	b.screenshot("de-security")
+
+	b.clickSel(`input[name="require_mfa"]`)
+	b.waitText("Zwei-Faktor-Anmeldung ist jetzt Pflicht")
+	noRawKeys("the security page after a change")
+}

@@ -3,6 +3,7 @@
 // back from the provider, the URL fragment carries a one-time code that is exchanged for
 // the session (POST /auth/sso/exchange) and removed from the address bar at once.
 import { html, useEffect, useState } from '../html.js';
+import { t } from '../i18n.js';
 import { api } from '../api.js';
 import { Field, Button, ErrorBanner, useForm } from '../ui.js';
 
@@ -32,16 +33,16 @@ export function SSOSignIn({ onDone }) {
     if (res.options.length === 1) { location.assign(res.options[0].login_url); return; }
     setOptions(res.options);
   }
-  return html`<section class="sso-signin" aria-label="Single sign-on">
+  return html`<section class="sso-signin" aria-label=${t('sso_login.region')}>
     <${ErrorBanner} error=${exchangeError} />
-    ${!open ? html`<${Button} onClick=${() => setOpen(true)}>Sign in with SSO<//>` : html`
+    ${!open ? html`<${Button} onClick=${() => setOpen(true)}>${t('sso_login.open')}<//>` : html`
       <form onSubmit=${onSubmit} novalidate>
         <${ErrorBanner} error=${f.error} shownFields=${['email']} />
-        <${Field} label="Work e-mail or organization slug" name="sso_who" autocomplete="username" required
+        <${Field} label=${t('sso_login.who')} name="sso_who" autocomplete="username" required
           value=${f.values.who} onInput=${f.set('who')} error=${f.fieldError('email')} />
-        <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>Continue with SSO<//></div>
+        <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>${t('sso_login.continue')}<//></div>
       </form>
-      ${options && options.length === 0 && html`<p role="status">No single sign-on is set up for that address or organization. Log in with your password, or ask your administrator.</p>`}
+      ${options && options.length === 0 && html`<p role="status">${t('sso_login.none_found')}</p>`}
       ${options && options.length > 1 && html`<ul class="sso-options">${options.map((o) => html`
         <li><a href=${o.login_url}>${o.name} (${o.protocol === 'oidc' ? 'OpenID Connect' : 'SAML'})</a></li>`)}</ul>`}`}
   </section>`;
