@@ -29,11 +29,16 @@ type cachedPage struct {
 	expires time.Time
 	page    *publicPage
 	json    []byte
-	html    []byte
-	csp     string // Content-Security-Policy of html (names its style element's hash)
-	// htmlGzip is html compressed once at render; etag identifies html's content.
-	htmlGzip []byte
-	etag     string
+	csp     string // Content-Security-Policy of the HTML (names its style element's hash)
+	// live is the HTML page that reloads itself; still is the same page without the meta
+	// refresh, for visitors who turned it off (?refresh=off, WCAG 2.2.1).
+	live, still renderedHTML
+}
+
+// renderedHTML is one HTML rendering of a page, gzipped once at render, and its ETag.
+type renderedHTML struct {
+	html, gzip []byte
+	etag       string
 }
 
 // statusCache sits in front of the public status-page view: per slug it keeps the model

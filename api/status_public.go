@@ -109,7 +109,7 @@ const notFoundPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"
 	`<meta name="viewport" content="width=device-width, initial-scale=1"><title>Status page not found</title></head>` +
 	`<body><h1>Status page not found</h1><p>There is no public status page at this address. Check the link you followed.</p></body></html>`
 
-// html serves GET /status/:slug.
+// html serves GET /status/:slug; ?refresh=off serves it without the self-reload.
 func (h *publicStatusHandlers) html(c *gin.Context) error {
 	e, err := h.visiblePage(c)
 	var apiErr *Error
@@ -130,16 +130,20 @@ func (h *publicStatusHandlers) html(c *gin.Context) error {
 	uiHeaders(c, e, "text/html; charset=utf-8")
 	hdr := c.Writer.Header()
 	hdr.Set("Content-Security-Policy", e.csp)
-	hdr.Set("ETag", e.etag)
+	variant := e.live
+	if c.Query("refresh") == "off" {
+		variant = e.still
+	}
+	hdr.Set("ETag", variant.etag)
 	hdr.Set("Vary", "Accept-Encoding, Authorization")
-	if match := c.GetHeader("If-None-Match"); match != "" && match == e.etag {
+	if match := c.GetHeader("If-None-Match"); match != "" && match == variant.etag {
 		c.Status(http.StatusNotModified)
 		return nil
 	}
-	body := e.html
+	body := variant.html
 	if acceptsCoding(c.GetHeader("Accept-Encoding"), codingGzip) {
 		hdr.Set("Content-Encoding", "gzip")
-		body = e.htmlGzip
+		body = variant.gzip
 	}
 	hdr.Set("Content-Length", strconv.Itoa(len(body)))
 	c.Status(http.StatusOK)

@@ -105,6 +105,9 @@ type statusPageData struct {
 	// RefreshSeconds is the page's <meta http-equiv="refresh">: it reloads itself without
 	// script (SPEC §7) once per statusRefresh.
 	RefreshSeconds int
+	// Still is the rendering without the refresh: a visitor turned it off (WCAG 2.2.1
+	// asks that a time limit can be turned off; the page links to either variant).
+	Still bool
 	// ShortDays is how many bars a phone-width screen shows (page.css hides the rest).
 	ShortDays int
 }
@@ -135,25 +138,38 @@ func (r *statusRenderer) render(p *publicPage) (*cachedPage, error) {
 	if title == "" {
 		title = p.Name
 	}
-	var out bytes.Buffer
 	data := statusPageData{Page: p, L: r.locale(p.Language), Title: title, CSS: template.CSS(css), RecentDays: recentIncidentDays,
 		RefreshSeconds: int(statusRefresh / time.Second), ShortDays: phoneBars}
-	if err := r.page.Execute(&out, data); err != nil {
-		return nil, fmt.Errorf("render status page %s: %w", p.Slug, err)
+	live, err := r.renderHTML(data)
+	if err != nil {
+		return nil, err
+	}
+	data.Still = true
+	still, err := r.renderHTML(data)
+	if err != nil {
+		return nil, err
 	}
 	sum := sha256.Sum256([]byte(css))
-	// A 90-day page is mostly repetitive bar markup: gzip once here, not per request.
+	return &cachedPage{page: p, json: js, live: live, still: still,
+		csp: "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
+			"img-src https: http:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"}, nil
+}
+
+// renderHTML executes the page template and gzips the result once (a 90-day page is
+// mostly repetitive bar markup: compressing it per request would cost every request).
+func (r *statusRenderer) renderHTML(data statusPageData) (renderedHTML, error) {
+	var out bytes.Buffer
+	if err := r.page.Execute(&out, data); err != nil {
+		return renderedHTML{}, fmt.Errorf("render status page %s: %w", data.Page.Slug, err)
+	}
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
 	if _, err := zw.Write(out.Bytes()); err != nil {
-		return nil, err
+		return renderedHTML{}, err
 	}
 	if err := zw.Close(); err != nil {
-		return nil, err
+		return renderedHTML{}, err
 	}
 	etag := sha256.Sum256(out.Bytes())
-	return &cachedPage{page: p, json: js, html: out.Bytes(), htmlGzip: gz.Bytes(),
-		etag: `"` + base64.RawURLEncoding.EncodeToString(etag[:12]) + `"`,
-		csp: "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
-			"img-src https: http:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"}, nil
+	return renderedHTML{html: out.Bytes(), gzip: gz.Bytes(), etag: `"` + base64.RawURLEncoding.EncodeToString(etag[:12]) + `"`}, nil
 }
