@@ -121,7 +121,7 @@ func (h *authHandlers) login(c *gin.Context) error {
 	}
 	setRateHeaders(c, h.guard.loginSucceeded(bucket, email))
 	// An organization that enforces single sign-on refuses the password (owners excepted).
-	if err := h.enforceSSO(c, user); err != nil {
+	if err := h.enforceSSO(c, user, "password"); err != nil {
 		return err
 	}
 	// The session now, or the second step for an account with a second factor (SPEC §10).

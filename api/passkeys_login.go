@@ -93,6 +93,10 @@ func (h *mfaHandlers) finishPasskeyLogin(c *gin.Context) error {
 	}
 	h.recordPasskeyUse(user.ID, keys, as)
 	setUserActor(c, user)
+	// A password-less sign-in bypasses the identity provider as a password does.
+	if err := h.enforceSSO(c, user, methodPasskey); err != nil {
+		return err
+	}
 	h.auditSignIn(c, user, "auth.passkey_login", nil)
 	return h.issueSession(c, user, methodPasskey)
 }

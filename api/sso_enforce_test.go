@@ -1,7 +1,9 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -145,5 +147,42 @@ func TestSSOPublicEndpointsAreLimitedPerIP(t *testing.T) {
 	}
 	if rec := e.doFrom("192.0.2.99", http.MethodPost, "/api/v1/auth/sso/discover", "", map[string]any{"email": "a@b.test"}); rec.Code != http.StatusOK {
 		t.Fatalf("another address is limited too: %d", rec.Code)
+	}
+}
+
+// A password-less passkey sign-in bypasses the identity provider as a password does:
+// under enforcement a member's is refused (audited), an owner's is a break-glass.
+func TestSSOEnforcedRefusesMembersPasskeySignIn(t *testing.T) {
+	s := newOIDCOrg(t)
+	e := s.e
+	member, _ := e.newMember(s.owner.OrgID, "member@acme.test", "Member", roleMember)
+	auth := newSoftAuthenticator()
+	memberKey := e.addPasskey(member.Token, "Laptop", auth)
+	ownerKey := e.addPasskey(s.owner.Token, "Laptop", auth)
+	if rec := e.do(http.MethodPut, "/api/v1/organization/sso", s.owner.Token, map[string]any{"sso_enforced": true}); rec.Code != http.StatusOK {
+		t.Fatalf("enforce: %d %s", rec.Code, rec.Body.String())
+	}
+	signIn := func(key *softCredential) *httptest.ResponseRecorder {
+		rec := e.do(http.MethodPost, "/api/v1/auth/passkey/begin", "", map[string]any{})
+		if rec.Code != http.StatusOK {
+			t.Fatalf("begin: %d %s", rec.Code, rec.Body.String())
+		}
+		start := decode[ceremonyStart](t, rec)
+		return e.do(http.MethodPost, "/api/v1/auth/passkey/finish", "", map[string]any{
+			"ceremony_token": start.CeremonyToken, "credential": json.RawMessage(auth.get(t, key, challengeOf(t, start.PublicKey)))})
+	}
+	rec := signIn(memberKey)
+	if rec.Code != http.StatusForbidden {
+		t.Fatalf("member's passkey sign-in under enforcement: %d %s", rec.Code, rec.Body.String())
+	}
+	assertErrorBody(t, rec, "sso_required")
+	if meta := auditMeta(t, e, s.owner.OrgID, "auth.sso_failed"); len(meta) != 1 || meta[0]["protocol"] != methodPasskey {
+		t.Fatalf("auth.sso_failed: %v", meta)
+	}
+	if rec := signIn(ownerKey); rec.Code != http.StatusOK {
+		t.Fatalf("owner's passkey sign-in (break-glass): %d %s", rec.Code, rec.Body.String())
+	}
+	if meta := auditMeta(t, e, s.owner.OrgID, "auth.sso_break_glass"); len(meta) != 1 || meta[0]["method"] != methodPasskey {
+		t.Fatalf("auth.sso_break_glass: %v", meta)
 	}
 }
