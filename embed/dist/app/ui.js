@@ -222,7 +222,7 @@ function statusLabels() {
     open, firing: t('ui.status.firing'), acknowledged, resolved, OPEN: open, ACKNOWLEDGED: acknowledged, RESOLVED: resolved,
     success: delivered, failed: t('ui.status.failed'), pending,
     delivered, retry: t('ui.status.retry'), dead: t('ui.status.dead'), permanent: t('ui.status.permanent'),
-    online: t('ui.status.online'), offline: t('ui.status.offline'), degraded,
+    online: t('ui.status.online'), offline: t('ui.status.offline'), degraded, unknown: t('ui.status.unknown'),
   };
 }
 
