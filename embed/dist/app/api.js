@@ -134,8 +134,7 @@ export async function requestRaw(method, path, { body, contentType, accept } = {
     try { d = JSON.parse(await res.text()) || {}; } catch { d = {}; }
     const err = new ApiError(res.status, d.error || 'http_' + res.status,
       d.message || t('api.http_status', { status: res.status, text: res.statusText }), d.fields, d.details);
-    if (res.status === 401 && token) unauth
-orizedListeners.forEach((fn) => fn(err));
+    if (res.status === 401 && token) unauthorizedListeners.forEach((fn) => fn(err));
     throw err;
   }
   return res;

@@ -24,14 +24,21 @@ function kindWord(kind) {
   return words[kind] || kind;
 }
 
-// kindCount is "3 up" for a bar's summary.
+// kindCount is "3 up" for a bar's summary (only the one message asked for: a page of
+// 1 000 bars words a few thousand counts).
 function kindCount(kind, n) {
-  const counts = {
-    up: t('beat_bar.count.up', { n }), degraded: t('beat_bar.count.degraded', { n }), down: t('beat_bar.count.down', { n }),
-    maint: t('beat_bar.count.maint', { n }), start: t('beat_bar.count.start', { n }), none: t('beat_bar.count.none', { n }),
-  };
-  return counts[kind] || `${n} ${kind}`;
+  const v = { n: String(n) };
+  switch (kind) {
+    case 'up': return t('beat_bar.count.up', v);
+    case 'degraded': return t('beat_bar.count.degraded', v);
+    case 'down': return t('beat_bar.count.down', v);
+    case 'maint': return t('beat_bar.count.maint', v);
+    case 'start': return t('beat_bar.count.start', v);
+    case 'none': return t('beat_bar.count.none', v);
+    default: return `${n} ${kind}`;
+  }
 }
+
 
 function fmtClock(unixSeconds) {
   return new Date(unixSeconds * 1000).toLocaleString(language(), { dateStyle: 'short', timeStyle: 'medium' });
@@ -112,7 +119,6 @@ export function BeatBar({ beats, slots = BEATS, label, beatKey }) {
   for (const b of list) counts[b.kind] = (counts[b.kind] || 0) + 1;
   const summary = list.length === 0 ? t('beat_bar.empty', { label })
     : t('beat_bar.summary', { label, counts: Object.entries(counts).map(([k, n]) => kindCount(k, n)).join(', ') });
-
   return html`<div class="beat-bar" tabindex="0" role="group" aria-label=${summary} data-beat-key=${beatKey}
     data-beats=${list.length} style=${`--slots: ${slots}; --beats: ${gradient(list, slots)}`}></div>`;
 }

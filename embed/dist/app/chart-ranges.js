@@ -76,7 +76,6 @@ export async function loadChart(svc, range) {
   const w = lastSeconds(seconds);
   const [own, ...perLocation] = await Promise.all([loadMetrics(svc.id, w.from, w.to), ...(multi ? names.map((n) => loadMetrics(svc.id, w.from, w.to, n)) : [])]);
   const lines = multi ? names.map((name, i) => ({ name, points: perLocation[i].points })) : [{ name: t('chart.response_time'), points: own.points }];
-
   return { lines, service: own.points, periods: periodsOf(own.points, own.to, STEP[own.resolution]), from: own.from, to: own.to,
     resolution: own.resolution, uptimeQuery: `from=${encodeURIComponent(w.from)}&to=${encodeURIComponent(w.to)}` };
 }

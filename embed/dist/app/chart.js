@@ -111,7 +111,6 @@ export function ResponseChart({ lines, service, periods = [], from, to, label = 
       <div><dt>${t('chart.failed')}</dt><dd data-figure="failed">${t('chart.failed_of', { failed: f.failed, total: f.total })}</dd></div>
       ${periods.some((p) => p.kind === 'down') && html`<div><dt><span class="swatch swatch-down"></span>${t('status.down')}</dt><dd>${t('chart.shaded')}</dd></div>`}
       ${periods.some((p) => p.kind === 'maint') && html`<div><dt><span class="swatch swatch-maint"></span>${t('status.maintenance')}</dt><dd>${t('chart.shaded')}</dd></div>`}
-
     </dl>`;
 }
 

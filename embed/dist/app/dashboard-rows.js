@@ -53,6 +53,5 @@ export function sortRows(rows, sort) {
 // lastCheck says when a row was last checked (a heartbeat: pinged).
 export function lastCheck(r) {
   if (r.kind === 'heartbeat' && r.waiting) return t('dashboard_rows.waiting');
-
   return fmtAgo(r.last_checked_at);
 }

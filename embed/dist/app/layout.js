@@ -101,6 +101,5 @@ export function NotFound() {
     <h1>${t('layout.not_found')}</h1>
     <p>${t('layout.not_found_text')}</p>
     <button type="button" class="btn btn-primary" onClick=${() => navigate('/')}>${t('layout.go_dashboard')}</button>
-
   </div>`;
 }

@@ -23,7 +23,6 @@ export function LiftCap({ profile }) {
   return profile && profile.is_instance_admin
     ? html`<a href="/admin">${t('plan_cap.lift_admin')}</a>.`
     : t('plan_cap.lift_ask');
-
 }
 
 // CapError adds LiftCap under an API error that is a met plan limit (402

@@ -19,10 +19,16 @@ export function fmtAgo(iso) {
   if (!iso) return t('ui.ago.never');
   const s = Math.round((Date.now() - new Date(iso).getTime()) / 1000);
   if (s < 5) return t('ui.ago.just_now');
-  if (s < 60) return t('ui.ago.seconds', { n: s });
-  if (s < 3600) return t('ui.ago.minutes', { n: Math.floor(s / 60) });
-  if (s < 86400) return t('ui.ago.hours', { n: Math.floor(s / 3600) });
-  return t('ui.ago.days', { n: Math.floor(s / 86400) });
+  if (s < 60) return t('ui.ago.seconds', { n: whole(s) });
+  if (s < 3600) return t('ui.ago.minutes', { n: whole(s / 60) });
+  if (s < 86400) return t('ui.ago.hours', { n: whole(s / 3600) });
+  return t('ui.ago.days', { n: whole(s / 86400) });
+}
+
+// whole is n rounded down, formatted for the reader's language (a cached format: rows of a
+// large table each say how long ago they were checked).
+function whole(n) {
+  return fixed(0).format(Math.floor(n));
 }
 
 export function fmtDuration(seconds) {
@@ -36,14 +42,26 @@ export function fmtDuration(seconds) {
 
 export function fmtPercent(p, digits = 2) {
   if (p == null || isNaN(p)) return '—';
-  return `${Number(p).toLocaleString(language(), { minimumFractionDigits: digits, maximumFractionDigits: digits })}%`;
+  return `${fixed(digits).format(Number(p))}%`;
+}
+
+// fixed is a number format of the reader's language with exactly digits decimals, made
+// once per digits: a dashboard of 1 000 rows formats thousands of figures per render.
+const fixedFormats = new Map();
+function fixed(digits) {
+  let f = fixedFormats.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat(language(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    fixedFormats.set(digits, f);
+  }
+  return f;
 }
 
 export function fmtMs(ms) {
   if (ms == null || isNaN(ms)) return '—';
   return ms >= 1000
-    ? `${(ms / 1000).toLocaleString(language(), { minimumFractionDigits: 2, maximumFractionDigits: 2 })} s`
-    : `${Math.round(ms).toLocaleString(language())} ms`;
+    ? `${fixed(2).format(ms / 1000)} s`
+    : `${fixed(0).format(Math.round(ms))} ms`;
 }
 
 // ---- basic controls -------------------------------------------------------
@@ -210,13 +228,15 @@ export function Table({ columns, rows, rowKey = (r) => r.id, caption, rowClass }
   </table></div>`;
 }
 
-// statusLabels is the app's one status vocabulary in the reader's language (a function:
-// the catalogue is loaded after this module).
+// statusLabels is the app's one status vocabulary in the reader's language, built on first
+// use (the catalogue is loaded after this module, and a language change reloads the page).
+let statusWords = null;
 function statusLabels() {
+  if (statusWords) return statusWords;
   const up = t('status.up'), down = t('status.down'), degraded = t('status.degraded'), pending = t('status.pending');
   const open = t('ui.status.open'), acknowledged = t('ui.status.acknowledged'), resolved = t('ui.status.resolved');
   const delivered = t('ui.status.delivered');
-  return {
+  statusWords = {
     GREEN: up, RED: down, YELLOW: degraded, PENDING: pending, PAUSED: t('status.paused'), MAINTENANCE: t('status.maintenance'),
     UP: up, DOWN: down, DEGRADED: degraded,
     open, firing: t('ui.status.firing'), acknowledged, resolved, OPEN: open, ACKNOWLEDGED: acknowledged, RESOLVED: resolved,
@@ -224,7 +244,9 @@ function statusLabels() {
     delivered, retry: t('ui.status.retry'), dead: t('ui.status.dead'), permanent: t('ui.status.permanent'),
     online: t('ui.status.online'), offline: t('ui.status.offline'), degraded, unknown: t('ui.status.unknown'),
   };
+  return statusWords;
 }
+
 
 // statusLabel is a status in the app's one vocabulary (Up, Down, Degraded, Maintenance, ...),
 // for filters as well as badges.
@@ -273,7 +295,6 @@ export function ConfirmDialog({ open, title, children, confirmLabel = t('ui.conf
     <div>${children}</div>
     <div class="dialog-actions">
       <${Button} onClick=${onCancel}>${t('common.cancel')}<//>
-
       <${Button} kind=${danger ? 'danger' : 'primary'} busy=${busy} onClick=${onConfirm}>${confirmLabel}<//>
     </div>
   </dialog>`;

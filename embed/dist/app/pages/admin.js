@@ -94,7 +94,6 @@ export function Admin() {
       <div class="card"><div class="muted">${t('admin.db_file')}</div><div class="stat">${fmtBytes(s.file_size_bytes)}</div></div>
       <div class="card"><div class="muted">${t('admin.data')}</div><div class="stat">${fmtBytes(s.data_size_bytes)}</div></div>
       <div class="card"><div class="muted">${t('admin.free')}</div><div class="stat">${fmtBytes(s.free_bytes)}</div></div>
-
     </div>`}<//>`;
 }
 

@@ -41,5 +41,4 @@ export function ApiKeys({ org }) {
         { label: t('api_keys.created'), render: (k) => fmtTime(k.created_at) }, { label: t('api_keys.last_used'), render: (k) => fmtAgo(k.last_used_at) },
         { label: t('members.expires'), render: (k) => (k.expires_at ? fmtTime(k.expires_at) : t('api_keys.never')) },
         { label: t('common.actions'), render: (k) => mayManage && html`<${Button} kind="danger" aria-label=${t('api_keys.revoke_name', { name: k.name })} onClick=${() => confirm(async () => { await api.del('/api-keys/' + k.id); res.reload(); }, { title: t('api_keys.revoke_title'), body: t('api_keys.revoke_body', { name: k.name }), label: t('members.revoke'), danger: true })}>${t('members.revoke')}<//>` }]} />`}<//>`;
-
 }

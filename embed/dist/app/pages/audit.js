@@ -38,5 +38,4 @@ export function AuditLog() {
         { label: t('heartbeats.when'), render: (a) => fmtTime(a.timestamp) }, { label: t('audit.event'), render: (a) => html`<code>${a.event}</code>` },
         { label: t('audit.actor'), render: (a) => actorName(a.actor) }, { label: t('audit.resource'), render: (a) => resourceName(a.resource) },
         { label: 'IP', render: (a) => a.actor.ip }]} />`}<//>`;
-
 }

@@ -160,4 +160,3 @@ function invitationLine(inv) {
     return m && strong[m[1]] !== undefined ? html`<strong>${strong[m[1]]}</strong>` : part;
   });
 }
-

@@ -67,7 +67,6 @@ export function Configuration() {
     ? html`<${EmptyState} title=${t('config.no_changes')}>${t('config.no_changes_text', { n: result.unchanged })}<//>`
     : html`<p>${result.dry_run ? t('config.would_change', { n: result.changes.length, unchanged: result.unchanged }) : t('config.changed', { n: result.changes.length, unchanged: result.unchanged })}</p>
           <ul class="change-list">${result.changes.map((c) => html`<li>${c.action === 'create' ? t('config.create') : t('config.update')} ${c.kind} <strong>${c.name}</strong></li>`)}</ul>`}
-
       </div>`}
     </section>`;
 }

@@ -128,6 +128,15 @@ export function Dashboard({ profile, org }) {
     refresh();
   }
 
+  // The words every row repeats, looked up once per render (1 000 rows, refreshed every 5 s).
+  const beatsN = String(BEATS);
+  const w = {
+    service: t('dashboard.service'), status: t('common.status'), lastChecks: t('dashboard.last_checks', { n: beatsN }),
+    lastPings: t('dashboard.last_pings', { n: beatsN }), up24: t('dashboard.uptime_24h'), up7: t('dashboard.uptime_7d'),
+    up30: t('dashboard.uptime_30d'), lastRun: t('dashboard.last_run'), responseTime: t('chart.response_time'),
+    sparkline: t('dashboard.sparkline'), type: t('dashboard.type'), heartbeat: t('dashboard.heartbeat'),
+    lastPing: t('dashboard.last_ping'), lastCheck: t('dashboard.last_check'),
+  };
   return html`
     <${PageHeader} title=${t('dashboard.title')} subtitle=${t('dashboard.subtitle')}>
       ${mayEdit && html`<${AddServiceAction} org=${data.org} profile=${profile} />`}
@@ -160,7 +169,7 @@ export function Dashboard({ profile, org }) {
         ${mayEdit && html`<th scope="col"><input type="checkbox" aria-label=${t('dashboard.select_all')} checked=${allShownSelected} onChange=${toggleAll} /></th>`}
         <${SortHeader} label=${t('dashboard.service')} k="name" sort=${sort} setSort=${setSort} />
         <${SortHeader} label=${t('common.status')} k="status" sort=${sort} setSort=${setSort} />
-        <th scope="col">${t('dashboard.last_checks', { n: BEATS })}</th>
+        <th scope="col">${w.lastChecks}</th>
         <${SortHeader} label="24 h" k="uptime" sort=${sort} setSort=${setSort} cls="num" />
         <th scope="col" class="num">${t('dashboard.7d')}</th><th scope="col" class="num">${t('dashboard.30d')}</th>
         <${SortHeader} label=${t('chart.response_time')} k="latency" sort=${sort} setSort=${setSort} />
@@ -168,18 +177,18 @@ export function Dashboard({ profile, org }) {
       </tr></thead>
       <tbody>${rows.map((r) => html`<tr key=${r.kind + r.id} class=${(selected.has(r.id) ? 'selected ' : '') + 'kind-' + r.kind} data-service-id=${r.kind === 'service' ? r.id : undefined} data-heartbeat-id=${r.kind === 'heartbeat' ? r.id : undefined}>
         ${mayEdit && html`<td class="col-select"><input type="checkbox" aria-label=${t('dashboard.select', { name: r.name })} checked=${selected.has(r.id)} onChange=${() => toggle(r.id)} /></td>`}
-        <td class="col-name" data-label=${t('dashboard.service')}><a href=${r.href}>${r.name}</a><div class="muted small">${r.endpoint}</div></td>
-        <td class="col-status" data-label=${t('common.status')}><${StatusBadge} status=${r.status} /></td>
-        <td class="col-beats" data-label=${r.kind === 'heartbeat' ? t('dashboard.last_pings', { n: BEATS }) : t('dashboard.last_checks', { n: BEATS })}>${beats
+        <td class="col-name" data-label=${w.service}><a href=${r.href}>${r.name}</a><div class="muted small">${r.endpoint}</div></td>
+        <td class="col-status" data-label=${w.status}><${StatusBadge} status=${r.status} /></td>
+        <td class="col-beats" data-label=${r.kind === 'heartbeat' ? w.lastPings : w.lastChecks}>${beats
           ? html`<${BeatBar} beats=${(r.kind === 'heartbeat' ? beats.heartbeats : beats.services)[r.id]} beatKey=${r.kind[0] + ':' + r.id}
-              label=${r.kind === 'heartbeat' ? t('dashboard.last_pings_of', { n: BEATS, name: r.name }) : t('dashboard.last_checks_of', { n: BEATS, name: r.name })} />`
+              label=${r.kind === 'heartbeat' ? t('dashboard.last_pings_of', { n: beatsN, name: r.name }) : t('dashboard.last_checks_of', { n: beatsN, name: r.name })} />`
           : html`<span class="muted small">…</span>`}</td>
-        <td class="col-uptime24 num" data-label=${t('dashboard.uptime_24h')}>${fmtPercent(r.uptime_24h)}</td>
-        <td class="col-more num" data-label=${t('dashboard.uptime_7d')}>${fmtPercent(r.uptime_7d)}</td>
-        <td class="col-more num" data-label=${t('dashboard.uptime_30d')}>${fmtPercent(r.uptime_30d)}</td>
-        <td class="col-more" data-label=${r.kind === 'heartbeat' ? t('dashboard.last_run') : t('chart.response_time')}>${r.kind === 'service' && html`<${SparklineSVG} values=${(r.response_time_sparkline || []).filter((v) => v != null)} label=${t('dashboard.sparkline')} />`} <span class="muted">${fmtMs(r.last_response_time_ms)}</span></td>
-        <td class="col-more" data-label=${t('dashboard.type')}>${r.kind === 'heartbeat' ? t('dashboard.heartbeat') : r.check_type}</td>
-        <td class="col-more" data-label=${r.kind === 'heartbeat' ? t('dashboard.last_ping') : t('dashboard.last_check')}>${lastCheck(r)}</td>
+        <td class="col-uptime24 num" data-label=${w.up24}>${fmtPercent(r.uptime_24h)}</td>
+        <td class="col-more num" data-label=${w.up7}>${fmtPercent(r.uptime_7d)}</td>
+        <td class="col-more num" data-label=${w.up30}>${fmtPercent(r.uptime_30d)}</td>
+        <td class="col-more" data-label=${r.kind === 'heartbeat' ? w.lastRun : w.responseTime}>${r.kind === 'service' && html`<${SparklineSVG} values=${(r.response_time_sparkline || []).filter((v) => v != null)} label=${w.sparkline} />`} <span class="muted">${fmtMs(r.last_response_time_ms)}</span></td>
+        <td class="col-more" data-label=${w.type}>${r.kind === 'heartbeat' ? w.heartbeat : r.check_type}</td>
+        <td class="col-more" data-label=${r.kind === 'heartbeat' ? w.lastPing : w.lastCheck}>${lastCheck(r)}</td>
 
       </tr>`)}</tbody>
     </table></div><${BeatTips} find=${findBeats} />`}`;

@@ -64,7 +64,6 @@ export function snippets(h) {
   const everySeconds = parseEvery(h.schedule);
   const tz = everySeconds == null && h.timezone && h.timezone !== 'UTC' ? `CRON_TZ=${h.timezone}\n` : '';
   const cron = `# ${h.name}: ${h.schedule}${h.timezone && everySeconds == null ? ` (${h.timezone})` : ''} — ${t('heartbeat_cron.comment')}\n`
-
     + (note ? `# ${note}\n` : '') + tz
     + `${expr} /usr/local/bin/job.sh && ${curl} > /dev/null`;
   let systemd = `# /etc/systemd/system/job.service\n[Service]\nType=oneshot\nExecStartPre=-/usr/bin/curl -fsS -m 10 ${url}/start\nExecStart=/usr/local/bin/job.sh\nExecStartPost=/usr/bin/curl -fsS -m 10 --retry 3 ${url}\nExecStopPost=/bin/sh -c 'test "$SERVICE_RESULT" = success || /usr/bin/curl -fsS -m 10 ${url}/fail'`;

@@ -58,5 +58,4 @@ export function Members({ profile, org }) {
         { label: t('members.email'), key: 'email' }, { label: t('teams.role'), render: (i) => html`<${RoleCell} role=${i.role} />` }, { label: t('members.invited_by'), render: (i) => i.invited_by_name || t('members.former_member') },
         { label: t('common.status'), render: (i) => statusLabel(i.status) }, { label: t('members.expires'), render: (i) => fmtTime(i.expires_at) },
         { label: t('common.actions'), render: (i) => html`<${Button} aria-label=${t('members.revoke_name', { email: i.email })} onClick=${() => confirm(async () => { await api.del('/members/invitations/' + i.id); invites.reload(); }, { title: t('members.revoke_title'), body: t('members.revoke_body'), label: t('members.revoke'), danger: true })}>${t('members.revoke')}<//>` }]} />`}<//>`;
-
 }

@@ -125,7 +125,6 @@ export function SecondStep({ challenge, onDone, onCancel }) {
       ${methods.includes('recovery_code') && mode !== 'recovery' && html`<${Button} onClick=${() => setMode('recovery')}>${t('mfa.use_recovery')}<//>`}
       ${methods.includes('passkey') && html`<${Button} busy=${f.busy} onClick=${() => { setMode('passkey'); usePasskey(); }}>${t('mfa.use_passkey')}<//>`}
       <${Button} kind="link" onClick=${onCancel}>${t('mfa.start_over')}<//>
-
     </p>
   </div>`;
 }

@@ -58,4 +58,3 @@ function severityOptions() {
   return [{ value: 'critical', label: t('organization.severity_critical') }, { value: 'warning', label: t('organization.severity_warning') },
     { value: 'info', label: t('organization.severity_info') }];
 }
-

@@ -101,5 +101,4 @@ export function PasskeySignIn({ onDone }) {
   }
   return html`<div data-passkey-signin><${ErrorBanner} error=${f.error} />
     <${Button} busy=${f.busy} onClick=${signIn}>${t('passkeys.sign_in')}<//></div>`;
-
 }

@@ -85,6 +85,5 @@ export function Profile({ profile, reloadProfile }) {
       <${ErrorBanner} error=${out.error} />
       <p>${t('profile.logout_all_text')}</p>
       <${Button} kind="danger" busy=${out.busy} onClick=${logoutAll}>${t('profile.logout_all')}<//>
-
     </section>`;
 }
