@@ -228,15 +228,13 @@ export function Table({ columns, rows, rowKey = (r) => r.id, caption, rowClass }
   </table></div>`;
 }
 
-// statusLabels is the app's one status vocabulary in the reader's language, built on first
-// use (the catalogue is loaded after this module, and a language change reloads the page).
-let statusWords = null;
+// statusLabels is the app's one status vocabulary in the reader's language (a function: the
+// catalogue is loaded after this module; each word is one map lookup).
 function statusLabels() {
-  if (statusWords) return statusWords;
   const up = t('status.up'), down = t('status.down'), degraded = t('status.degraded'), pending = t('status.pending');
   const open = t('ui.status.open'), acknowledged = t('ui.status.acknowledged'), resolved = t('ui.status.resolved');
   const delivered = t('ui.status.delivered');
-  statusWords = {
+  return {
     GREEN: up, RED: down, YELLOW: degraded, PENDING: pending, PAUSED: t('status.paused'), MAINTENANCE: t('status.maintenance'),
     UP: up, DOWN: down, DEGRADED: degraded,
     open, firing: t('ui.status.firing'), acknowledged, resolved, OPEN: open, ACKNOWLEDGED: acknowledged, RESOLVED: resolved,
@@ -244,7 +242,6 @@ function statusLabels() {
     delivered, retry: t('ui.status.retry'), dead: t('ui.status.dead'), permanent: t('ui.status.permanent'),
     online: t('ui.status.online'), offline: t('ui.status.offline'), degraded, unknown: t('ui.status.unknown'),
   };
-  return statusWords;
 }
 
 
