@@ -154,8 +154,8 @@ type browser struct {
 }
 
 // newBrowser starts headless Chromium (1280×900) for srv; the whole test's browser
-// work is bounded by timeout.
-func newBrowser(t *testing.T, srv *server, timeout time.Duration) *browser {
+// work is bounded by timeout. extra adds Chromium flags (a browser language, say).
+func newBrowser(t *testing.T, srv *server, timeout time.Duration, extra ...chromedp.ExecAllocatorOption) *browser {
 	t.Helper()
 	path := requireChromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -165,6 +165,8 @@ func newBrowser(t *testing.T, srv *server, timeout time.Duration) *browser {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(1280, 900),
 	)
+	opts = append(opts, extra...)
+
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	pageErrors := &pageErrorLog{}
 	bctx, cancel := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf), chromedp.WithListener(pageErrors.listen))

@@ -1,6 +1,7 @@
 // The API client: JSON in and out, the JWT from localStorage as the bearer token,
 // and ?org=<slug> of the selected organization on every call, so a user who belongs
 // to several organizations acts in the one the switcher shows.
+import { t } from './i18n.js';
 
 const TOKEN_KEY = 'alertifypro.token';
 const ORG_KEY = 'alertifypro.org';
@@ -72,7 +73,7 @@ export async function request(method, path, body, opts = {}) {
     });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
-    throw new ApiError(0, 'network', 'The server could not be reached. Check your connection and try again.');
+    throw new ApiError(0, 'network', t('api.network'));
   }
   const text = await res.text();
   let data = null;
@@ -82,7 +83,7 @@ export async function request(method, path, body, opts = {}) {
   if (!res.ok) {
     const d = data || {};
     const err = new ApiError(res.status, d.error || 'http_' + res.status,
-      d.message || `The server answered ${res.status} ${res.statusText}.`, d.fields, d.details);
+      d.message || t('api.http_status', { status: res.status, text: res.statusText }), d.fields, d.details);
     if (res.status === 401 && token && !path.startsWith('/auth/')) unauthorizedListeners.forEach((fn) => fn(err));
     const org = sentOrg(target);
     if (res.status === 404 && token && org) orgNotFoundListeners.forEach((fn) => fn(org));
@@ -126,13 +127,13 @@ export async function requestRaw(method, path, { body, contentType, accept } = {
   try {
     res = await fetch('/api/v1' + withOrg(path), { method, headers, body });
   } catch {
-    throw new ApiError(0, 'network', 'The server could not be reached. Check your connection and try again.');
+    throw new ApiError(0, 'network', t('api.network'));
   }
   if (!res.ok) {
     let d = {};
     try { d = JSON.parse(await res.text()) || {}; } catch { d = {}; }
     const err = new ApiError(res.status, d.error || 'http_' + res.status,
-      d.message || `The server answered ${res.status} ${res.statusText}.`, d.fields, d.details);
+      d.message || t('api.http_status', { status: res.status, text: res.statusText }), d.fields, d.details);
     if (res.status === 401 && token) unauthorizedListeners.forEach((fn) => fn(err));
     throw err;
   }

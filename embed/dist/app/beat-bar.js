@@ -8,15 +8,40 @@
 import { html, useState, useEffect, useRef } from './html.js';
 import { api } from './api.js';
 import { fmtMs } from './ui.js';
+import { t, language } from './i18n.js';
 
 export const BEATS = 50;
 // Most ids of one GET /beats (the API answers 422 beyond, api/beats.go).
 const MAX_IDS = 1000;
 
-const KIND_WORD = { up: 'Up', degraded: 'Degraded', down: 'Down', maint: 'Maintenance', start: 'Started', none: 'No check' };
+// kindWord names a beat's kind in the reader's language (at render: the catalogue loads
+// after this module).
+function kindWord(kind) {
+  const words = {
+    up: t('status.up'), degraded: t('status.degraded'), down: t('status.down'), maint: t('status.maintenance'),
+    start: t('beat_bar.started'), none: t('beat_bar.no_check'),
+  };
+  return words[kind] || kind;
+}
+
+// kindCount is "3 up" for a bar's summary (only the one message asked for: a page of
+// 1 000 bars words a few thousand counts).
+function kindCount(kind, n) {
+  const v = { n: String(n) };
+  switch (kind) {
+    case 'up': return t('beat_bar.count.up', v);
+    case 'degraded': return t('beat_bar.count.degraded', v);
+    case 'down': return t('beat_bar.count.down', v);
+    case 'maint': return t('beat_bar.count.maint', v);
+    case 'start': return t('beat_bar.count.start', v);
+    case 'none': return t('beat_bar.count.none', v);
+    default: return `${n} ${kind}`;
+  }
+}
+
 
 function fmtClock(unixSeconds) {
-  return new Date(unixSeconds * 1000).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+  return new Date(unixSeconds * 1000).toLocaleString(language(), { dateStyle: 'short', timeStyle: 'medium' });
 }
 
 // A beat is { kind, lines() }: its tooltip is formatted only when shown, as a page of
@@ -24,13 +49,16 @@ function fmtClock(unixSeconds) {
 // each bar in columns (at, one status letter per beat, ...; api/beats.go).
 const SERVICE_KIND = { G: 'up', Y: 'degraded', R: 'down', M: 'maint' };
 const PING_KIND = { P: 'up', F: 'down', S: 'start' };
-const PING_WORD = { P: 'Ping', F: 'Failed', S: 'Started' };
+function pingWord(letter) {
+  const words = { P: t('beat_bar.ping'), F: t('beat_bar.failed'), S: t('beat_bar.started') };
+  return words[letter] || t('beat_bar.ping');
+}
 
 // serviceBeats turns a service's columns into beats.
 export function serviceBeats(c) {
   return c.at.map((at, i) => {
     const kind = SERVICE_KIND[c.status[i]] || 'none';
-    return { kind, lines: () => [`${fmtClock(at)} · ${KIND_WORD[kind]}`, fmtMs(c.response_time_ms[i]), c.message[i]].filter(Boolean) };
+    return { kind, lines: () => [`${fmtClock(at)} · ${kindWord(kind)}`, fmtMs(c.response_time_ms[i]), c.message[i]].filter(Boolean) };
   });
 }
 
@@ -39,7 +67,7 @@ export function serviceBeats(c) {
 export function pingBeats(c) {
   return c.at.map((at, i) => ({
     kind: PING_KIND[c.kind[i]] || 'up',
-    lines: () => [`${fmtClock(at)} · ${PING_WORD[c.kind[i]] || 'Ping'}`, c.duration_ms[i] != null ? `ran ${fmtMs(c.duration_ms[i])}` : '', c.message[i]].filter(Boolean),
+    lines: () => [`${fmtClock(at)} · ${pingWord(c.kind[i])}`, c.duration_ms[i] != null ? t('beat_bar.ran', { duration: fmtMs(c.duration_ms[i]) }) : '', c.message[i]].filter(Boolean),
   }));
 }
 
@@ -89,8 +117,8 @@ export function BeatBar({ beats, slots = BEATS, label, beatKey }) {
   const list = (beats || []).slice(-slots);
   const counts = {};
   for (const b of list) counts[b.kind] = (counts[b.kind] || 0) + 1;
-  const summary = list.length === 0 ? `${label}: no checks yet`
-    : `${label}: ${Object.entries(counts).map(([k, n]) => `${n} ${KIND_WORD[k].toLowerCase()}`).join(', ')}. Use the arrow keys to read each.`;
+  const summary = list.length === 0 ? t('beat_bar.empty', { label })
+    : t('beat_bar.summary', { label, counts: Object.entries(counts).map(([k, n]) => kindCount(k, n)).join(', ') });
   return html`<div class="beat-bar" tabindex="0" role="group" aria-label=${summary} data-beat-key=${beatKey}
     data-beats=${list.length} style=${`--slots: ${slots}; --beats: ${gradient(list, slots)}`}></div>`;
 }

@@ -4,11 +4,22 @@
 // and, for a service checked from several locations, one line per location (SPEC §8).
 import { html } from './html.js';
 import { api, request } from './api.js';
+import { t } from './i18n.js';
 
-// [key, button text, accessible name, seconds (null: the last RECENT checks)]
-export const RANGES = [['recent', 'Recent', 'Last 100 checks', null], ['3h', '3 h', 'Last 3 hours', 3 * 3600],
-  ['24h', '24 h', 'Last 24 hours', 86400], ['7d', '7 d', 'Last 7 days', 7 * 86400],
-  ['30d', '30 d', 'Last 30 days', 30 * 86400], ['90d', '90 d', 'Last 90 days', 90 * 86400]];
+// [key, seconds (null: the last RECENT checks)]
+export const RANGES = [['recent', null], ['3h', 3 * 3600], ['24h', 86400], ['7d', 7 * 86400], ['30d', 30 * 86400], ['90d', 90 * 86400]];
+
+// rangeWords is each range's button text and accessible name, in the reader's language.
+function rangeWords() {
+  return {
+    recent: [t('chart_ranges.recent'), t('chart_ranges.recent_name')],
+    '3h': ['3 h', t('chart_ranges.last_3h')],
+    '24h': ['24 h', t('chart_ranges.last_24h')],
+    '7d': [t('chart_ranges.7d'), t('chart_ranges.last_7d')],
+    '30d': [t('chart_ranges.30d'), t('chart_ranges.last_30d')],
+    '90d': [t('chart_ranges.90d'), t('chart_ranges.last_90d')],
+  };
+}
 const RECENT = 100;
 // How far back Recent looks for its checks: raw results are kept 7 days (RAW_RETENTION).
 const RECENT_SPAN = 7 * 86400;
@@ -16,14 +27,15 @@ const STEP = { '1m': 60, '1h': 3600, '1d': 86400 };
 
 // RangePicker is the row of period buttons.
 export function RangePicker({ range, onPick }) {
-  return html`<div class="tabs" role="group" aria-label="Period">${RANGES.map(([k, text, label]) => html`<button type="button"
+  const words = rangeWords();
+  return html`<div class="tabs" role="group" aria-label=${t('chart_ranges.period')}>${RANGES.map(([k]) => [k, ...words[k]]).map(([k, text, label]) => html`<button type="button"
     class="btn btn-small" data-range=${k} aria-pressed=${range === k ? 'true' : 'false'} aria-label=${label} onClick=${() => onPick(k)}>${text}</button>`)}</div>`;
 }
 
 // rangeLabel names a range in headings ("last 100 checks", "24 h").
 export function rangeLabel(range) {
-  const r = RANGES.find((x) => x[0] === range);
-  return r[3] == null ? r[2].toLowerCase() : r[1];
+  const [text] = rangeWords()[range];
+  return range === 'recent' ? t('chart_ranges.recent_heading') : text;
 }
 
 function lastSeconds(seconds) {
@@ -46,7 +58,7 @@ const checkPoint = (c) => ({ timestamp: c.checked_at, status: c.status, response
 export async function loadChart(svc, range) {
   const names = svc.locations || [];
   const multi = names.length > 1;
-  const seconds = RANGES.find((r) => r[0] === range)[3];
+  const seconds = RANGES.find((r) => r[0] === range)[1];
   if (seconds == null) {
     const since = new Date(Date.now() - RECENT_SPAN * 1000).toISOString();
     const checks = (await api.get(`/services/${svc.id}/checks?limit=${RECENT}&since=${encodeURIComponent(since)}`)).map(checkPoint).reverse();
@@ -58,12 +70,12 @@ export async function loadChart(svc, range) {
     // Several locations: the checks are every location's; the service's own verdicts (what
     // was down) come from its series over the same span.
     const own = multi && checks.length ? (await loadMetrics(svc.id, from, to)).points : checks;
-    const lines = multi ? names.map((name) => ({ name, points: checks.filter((c) => c.location === name) })) : [{ name: 'Response time', points: checks }];
+    const lines = multi ? names.map((name) => ({ name, points: checks.filter((c) => c.location === name) })) : [{ name: t('chart.response_time'), points: checks }];
     return { lines, service: own, periods: periodsOf(own, to, null), from, to, resolution: 'raw', uptimeQuery: `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}` };
   }
   const w = lastSeconds(seconds);
   const [own, ...perLocation] = await Promise.all([loadMetrics(svc.id, w.from, w.to), ...(multi ? names.map((n) => loadMetrics(svc.id, w.from, w.to, n)) : [])]);
-  const lines = multi ? names.map((name, i) => ({ name, points: perLocation[i].points })) : [{ name: 'Response time', points: own.points }];
+  const lines = multi ? names.map((name, i) => ({ name, points: perLocation[i].points })) : [{ name: t('chart.response_time'), points: own.points }];
   return { lines, service: own.points, periods: periodsOf(own.points, own.to, STEP[own.resolution]), from: own.from, to: own.to,
     resolution: own.resolution, uptimeQuery: `from=${encodeURIComponent(w.from)}&to=${encodeURIComponent(w.to)}` };
 }

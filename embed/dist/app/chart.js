@@ -5,6 +5,7 @@
 import { html, useEffect, useRef } from './html.js';
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { fmtMs } from './ui.js';
+import { t, language } from './i18n.js';
 
 // Line colours after the accent: distinct from each other and readable on both themes.
 const PALETTE = ['#d06b00', '#7a3fc4', '#0f8a8a', '#c21d75', '#5f7f00', '#8a5a2b'];
@@ -61,7 +62,7 @@ export function chartFigures(points) {
 // lines: [{ name, points }] (points oldest first, as /metrics or /checks answer them);
 // service: the service's own points, whose failures and down/maintenance periods are
 // drawn (the lines' when omitted); periods: [{from, to, kind}] in unix seconds.
-export function ResponseChart({ lines, service, periods = [], from, to, label = 'Response time' }) {
+export function ResponseChart({ lines, service, periods = [], from, to, label = t('chart.response_time') }) {
   const ref = useRef(null);
   const own = service || (lines.length === 1 ? lines[0].points : []);
   const total = lines.reduce((n, l) => n + l.points.length, 0);
@@ -74,17 +75,18 @@ export function ResponseChart({ lines, service, periods = [], from, to, label = 
     const xs = [...new Set([...byLine.flatMap((m) => [...m.keys()]), ...fails.keys()])].sort((a, b) => a - b);
     const colours = [cssVar('--accent'), ...PALETTE];
     const multi = lines.length > 1;
-    const series = [{}, ...lines.map((l, i) => ({ label: multi ? `${l.name} (ms)` : 'Response time (ms)', stroke: colours[i % colours.length],
+    const series = [{}, ...lines.map((l, i) => ({ label: multi ? `${l.name} (ms)` : t('chart.response_time_ms'), stroke: colours[i % colours.length],
       width: 2, spanGaps: true, value: (u, v) => (v == null ? '—' : fmtMs(v)) }))];
     const data = [xs, ...byLine.map((m) => xs.map((x) => (m.has(x) ? m.get(x) : null)))];
-    series.push({ label: 'Failed check', stroke: cssVar('--down'), fill: cssVar('--down'), width: 0, paths: () => null,
-      points: { show: true, size: 8, fill: cssVar('--down'), stroke: cssVar('--down') }, value: (u, v) => (v == null ? '—' : 'failed') });
+    series.push({ label: t('chart.failed_check'), stroke: cssVar('--down'), fill: cssVar('--down'), width: 0, paths: () => null,
+      points: { show: true, size: 8, fill: cssVar('--down'), stroke: cssVar('--down') }, value: (u, v) => (v == null ? '—' : t('chart.failed_value')) });
     data.push(xs.map((x) => (fails.has(x) ? fails.get(x) : null)));
     const axis = { stroke: cssVar('--muted'), grid: { stroke: cssVar('--border') }, ticks: { stroke: cssVar('--border') } };
     const plot = new uPlot({
       width: Math.max(280, el.clientWidth), height: 240, series, plugins: [shading(periods)],
       hooks: { draw: [(u) => { el.dataset.yMin = String(u.scales.y.min); }] }, // for tests: the axis starts at 0
       axes: [axis, { ...axis, label: 'ms' }],
+      fmtDate: (tpl) => uPlot.fmtDate(tpl, { MMMM: monthNames('long'), MMM: monthNames('short'), WWWW: dayNames('long'), WWW: dayNames('short') }),
       scales: {
         x: { time: true, range: (u, min, max) => (from && to ? [secs(from), secs(to)] : [min, max]) },
         // From 0, so a 5 ms wobble does not fill the chart like an outage.
@@ -95,19 +97,30 @@ export function ResponseChart({ lines, service, periods = [], from, to, label = 
     ro.observe(el);
     return () => { ro.disconnect(); plot.destroy(); };
   }, [lines, service, periods, from, to]);
-  if (total === 0) return html`<p class="muted">No checks in this period yet. The chart appears after the first checks.</p>`;
+  if (total === 0) return html`<p class="muted">${t('chart.empty')}</p>`;
   const f = chartFigures(own.length ? own : lines.flatMap((l) => l.points));
   // data-lines names each line with its point count, for tests and the curious.
   return html`<div class="chart" ref=${ref} role="img" data-lines=${lines.length > 1 ? lines.map((l) => `${l.name}:${l.points.length}`).join(',') : undefined}
       data-failed=${failedPoints.length} data-shaded=${periods.map((p) => p.kind).join(',')}
-      aria-label=${lines.length > 1 ? `${label} by location chart, one line each for ${lines.map((l) => l.name).join(', ')}`
-        : `${label} chart, ${total} points`}></div>
-    <dl class="chart-legend" aria-label="Figures of this period">
-      <div><dt>Min</dt><dd data-figure="min">${fmtMs(f.min)}</dd></div>
-      <div><dt>Average</dt><dd data-figure="avg">${fmtMs(f.avg)}</dd></div>
-      <div><dt>Max</dt><dd data-figure="max">${fmtMs(f.max)}</dd></div>
-      <div><dt>Failed</dt><dd data-figure="failed">${f.failed} of ${f.total} checks</dd></div>
-      ${periods.some((p) => p.kind === 'down') && html`<div><dt><span class="swatch swatch-down"></span>Down</dt><dd>shaded</dd></div>`}
-      ${periods.some((p) => p.kind === 'maint') && html`<div><dt><span class="swatch swatch-maint"></span>Maintenance</dt><dd>shaded</dd></div>`}
+      aria-label=${lines.length > 1 ? t('chart.label_locations', { label, locations: lines.map((l) => l.name).join(', ') })
+        : t('chart.label_points', { label, n: total })}></div>
+    <dl class="chart-legend" aria-label=${t('chart.figures')}>
+      <div><dt>${t('chart.min')}</dt><dd data-figure="min">${fmtMs(f.min)}</dd></div>
+      <div><dt>${t('chart.average')}</dt><dd data-figure="avg">${fmtMs(f.avg)}</dd></div>
+      <div><dt>${t('chart.max')}</dt><dd data-figure="max">${fmtMs(f.max)}</dd></div>
+      <div><dt>${t('chart.failed')}</dt><dd data-figure="failed">${t('chart.failed_of', { failed: f.failed, total: f.total })}</dd></div>
+      ${periods.some((p) => p.kind === 'down') && html`<div><dt><span class="swatch swatch-down"></span>${t('status.down')}</dt><dd>${t('chart.shaded')}</dd></div>`}
+      ${periods.some((p) => p.kind === 'maint') && html`<div><dt><span class="swatch swatch-maint"></span>${t('status.maintenance')}</dt><dd>${t('chart.shaded')}</dd></div>`}
     </dl>`;
+}
+
+// monthNames and dayNames are the axis's month and weekday names in the reader's language.
+function monthNames(width) {
+  const f = new Intl.DateTimeFormat(language(), { month: width, timeZone: 'UTC' });
+  return Array.from({ length: 12 }, (_, m) => f.format(Date.UTC(2024, m, 15)));
+}
+
+function dayNames(width) {
+  const f = new Intl.DateTimeFormat(language(), { weekday: width, timeZone: 'UTC' });
+  return Array.from({ length: 7 }, (_, d) => f.format(Date.UTC(2024, 0, 7 + d))); // 7 Jan 2024 was a Sunday
 }

@@ -3,6 +3,7 @@
 // rollup buckets carry up/total). There is no daily endpoint, so a day's figure is
 // the share of its checks that were up; maintenance checks are left out.
 import { html } from './html.js';
+import { t, language } from './i18n.js';
 
 export function dailyUptime(points, from, to) {
   const days = new Map();
@@ -29,12 +30,13 @@ export function DailyBars({ points, from, to }) {
   const w = 12; const gap = 3; const h = 40;
   const width = days.length * (w + gap);
   return html`<div class="daily-bars">
-    <svg role="img" aria-label=${`Daily uptime, ${days.length} days`} viewBox=${`0 0 ${width} ${h}`} width=${Math.min(width, 900)} height=${h} preserveAspectRatio="none">
+    <svg role="img" aria-label=${t('daily_bars.label', { n: days.length })} viewBox=${`0 0 ${width} ${h}`} width=${Math.min(width, 900)} height=${h} preserveAspectRatio="none">
       ${days.map((d, i) => {
     const pct = d.total ? (100 * d.up) / d.total : null;
     const cls = pct == null ? 'bar-none' : pct >= 99.9 ? 'bar-up' : pct >= 99 ? 'bar-warn' : 'bar-down';
     const bh = pct == null ? 4 : Math.max(4, (h * pct) / 100);
-    return html`<rect class=${cls} x=${i * (w + gap)} y=${h - bh} width=${w} height=${bh}><title>${d.day}: ${pct == null ? 'no checks' : `${pct.toFixed(2)}% up (${d.up}/${d.total} checks)`}</title></rect>`;
+    return html`<rect class=${cls} x=${i * (w + gap)} y=${h - bh} width=${w} height=${bh}><title>${d.day}: ${pct == null ? t('daily_bars.no_checks') : t('daily_bars.day', { pct: pct.toLocaleString(language(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }), up: d.up, total: d.total })}</title>
+</rect>`;
   })}
     </svg>
   </div>`;

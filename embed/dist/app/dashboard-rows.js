@@ -2,6 +2,7 @@
 // too), in the service status vocabulary, and the orders the column headers offer —
 // problems first by default.
 import { fmtAgo } from './ui.js';
+import { t } from './i18n.js';
 
 // A heartbeat's status in the service vocabulary, so one filter and one badge serve both.
 const HEARTBEAT_STATUS = { healthy: 'GREEN', late: 'YELLOW', down: 'RED', paused: 'PAUSED', new: 'PENDING' };
@@ -51,6 +52,6 @@ export function sortRows(rows, sort) {
 
 // lastCheck says when a row was last checked (a heartbeat: pinged).
 export function lastCheck(r) {
-  if (r.kind === 'heartbeat' && r.waiting) return 'Waiting for first ping';
+  if (r.kind === 'heartbeat' && r.waiting) return t('dashboard_rows.waiting');
   return fmtAgo(r.last_checked_at);
 }

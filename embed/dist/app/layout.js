@@ -3,11 +3,12 @@
 // picker and logout, around the current page.
 import { html, useState, useEffect } from './html.js';
 import { navigate } from './router.js';
-import { NAV } from './routes.js';
+import { nav } from './routes.js';
+import { t, LanguagePicker } from './i18n.js';
 import { api, session } from './api.js';
 import { Toasts } from './ui.js';
 import { ThemeToggle } from './theme.js';
-import { ROLE_RANK } from './roles.js';
+import { ROLE_RANK, roleInText } from './roles.js';
 import { usePoll } from './poll.js';
 import { setTitleCount } from './title.js';
 import { drawFavicon } from './favicon.js';
@@ -36,7 +37,7 @@ function useOpenAlerts() {
 function NavCount({ count }) {
   if (!count) return null;
   const shown = count >= OPEN_ALERTS_PAGE ? '99+' : String(count);
-  return html` <span class="nav-count" data-open-alerts=${count}><span aria-hidden="true">${shown}</span><span class="sr-only">(${shown} open)</span></span>`;
+  return html` <span class="nav-count" data-open-alerts=${count}><span aria-hidden="true">${shown}</span><span class="sr-only">${t('layout.open_count', { n: shown })}</span></span>`;
 }
 
 // roleIn is the user's role in the selected organization ('' when unknown).
@@ -51,11 +52,11 @@ function isCurrent(href, pathname) {
 
 export function OrgSwitcher({ profile, onSwitch }) {
   const orgs = profile.organizations || [];
-  if (orgs.length === 0) return html`<p class="muted">No organization</p>`;
+  if (orgs.length === 0) return html`<p class="muted">${t('layout.no_organization')}</p>`;
   return html`<div class="field">
-    <label for="org-switcher">Organization</label>
+    <label for="org-switcher">${t('layout.organization')}</label>
     <select id="org-switcher" value=${session.org()} onChange=${(e) => onSwitch(e.target.value)}>
-      ${orgs.map((o) => html`<option value=${o.slug}>${o.name} (${o.role})</option>`)}
+      ${orgs.map((o) => html`<option value=${o.slug}>${o.name} (${roleInText(o.role)})</option>`)}
     </select>
   </div>`;
 }
@@ -65,16 +66,16 @@ export function Layout({ profile, pathname, onSwitchOrg, onLogout, children }) {
   useEffect(() => setOpen(false), [pathname]);
   const rank = ROLE_RANK[roleIn(profile)] ?? 0;
   const openAlerts = useOpenAlerts();
-  const groups = NAV.filter((g) => !g.adminOnly || profile.is_instance_admin)
+  const groups = nav().filter((g) => !g.adminOnly || profile.is_instance_admin)
     .map((g) => ({ ...g, items: g.items.filter((it) => !it.minRole || rank >= ROLE_RANK[it.minRole]) }));
   return html`<div class="shell">
-    <a class="skip-link" href="#main">Skip to content</a>
+    <a class="skip-link" href="#main">${t('layout.skip')}</a>
     <aside class=${'sidebar' + (open ? ' open' : '')}>
       <div class="sidebar-top">
         <a class="brand" href="/">AlertifyPro</a>
-        <button type="button" class="btn btn-small menu-toggle" aria-expanded=${open ? 'true' : 'false'} aria-controls="main-nav" aria-label="Menu" onClick=${() => setOpen(!open)}>☰</button>
+        <button type="button" class="btn btn-small menu-toggle" aria-expanded=${open ? 'true' : 'false'} aria-controls="main-nav" aria-label=${t('layout.menu')} onClick=${() => setOpen(!open)}>☰</button>
       </div>
-      <nav id="main-nav" class="nav" aria-label="Main">
+      <nav id="main-nav" class="nav" aria-label=${t('layout.main_nav')}>
         ${groups.map((g) => html`
           ${g.group && html`<div class="nav-group">${g.group}</div>`}
           ${g.items.map((it) => html`<a href=${it.href} aria-current=${isCurrent(it.href, pathname) ? 'page' : undefined}>${it.label}${it.href === '/alerts' && html`<${NavCount} count=${openAlerts} />`}</a>`)}
@@ -85,8 +86,9 @@ export function Layout({ profile, pathname, onSwitchOrg, onLogout, children }) {
         <a href="/profile">${profile.full_name || profile.email}</a>
         <div class="row">
           <${ThemeToggle} />
-          <button type="button" class="btn btn-small" onClick=${onLogout}>Log out</button>
+          <button type="button" class="btn btn-small" onClick=${onLogout}>${t('layout.logout')}</button>
         </div>
+        <${LanguagePicker} />
       </div>
     </aside>
     <main id="main" class="main" tabindex="-1">${children}</main>
@@ -96,8 +98,8 @@ export function Layout({ profile, pathname, onSwitchOrg, onLogout, children }) {
 
 export function NotFound() {
   return html`<div class="empty-state">
-    <h1>Page not found</h1>
-    <p>There is nothing at this address. Check the link, or go back to the dashboard.</p>
-    <button type="button" class="btn btn-primary" onClick=${() => navigate('/')}>Go to the dashboard</button>
+    <h1>${t('layout.not_found')}</h1>
+    <p>${t('layout.not_found_text')}</p>
+    <button type="button" class="btn btn-primary" onClick=${() => navigate('/')}>${t('layout.go_dashboard')}</button>
   </div>`;
 }

@@ -6,7 +6,7 @@ import { ROUTES } from './routes.js';
 import { resolve, useLocation, navigate, installLinkInterception } from './router.js';
 import { Layout, NotFound } from './layout.js';
 import { applyStoredTheme } from './theme.js';
-import { loadCatalogue, detectLanguage } from './i18n.js';
+import { loadCatalogue, detectLanguage, t } from './i18n.js';
 import { ErrorBanner, Loading, toast } from './ui.js';
 
 applyStoredTheme();
@@ -80,7 +80,7 @@ function App() {
         const p = await loadProfile();
         if (p && session.org() !== slug) {
           const now = p.organizations.find((o) => o.slug === session.org());
-          toast(now ? `You are no longer a member of ${slug}; switched to ${now.name}.` : `You are no longer a member of ${slug}.`);
+          toast(now ? t('main.removed_switched', { org: slug, now: now.name }) : t('main.removed', { org: slug }));
           setOrgVersion((v) => v + 1);
         }
       } finally {
@@ -112,16 +112,17 @@ function App() {
   };
 
   const content = page.error
-    ? html`<${ErrorBanner} error=${new Error('This page could not be loaded: ' + page.error.message + '. Reload to try again.')} />`
+    ? html`<${ErrorBanner} error=${new Error(t('main.page_load_failed', { message: page.error.message }))} />`
     : page.View ? html`<${page.View} key=${loc.pathname + ':' + orgVersion} ...${ctx} />` : html`<${Loading} />`;
 
   if (!route) {
     return profile ? html`<${Layout} profile=${profile} pathname=${loc.pathname} onSwitchOrg=${switchOrg} onLogout=${logout}><${NotFound} /><//>` : html`<div class="auth"><${NotFound} /></div>`;
   }
   if (route.public) return html`<div class="auth">${content}</div>`;
-  if (!signedIn) return html`<${Loading} label="Redirecting to the login page…" />`;
+  if (!signedIn) return html`<${Loading} label=${t('main.redirecting')} />`;
   if (!profile) {
-    return html`<div class="auth">${profileError ? html`<${ErrorBanner} error=${profileError} />` : html`<${Loading} label="Loading your account…" />`}</div>`;
+    return html`<div class="auth">${profileError ? html`<${ErrorBanner} error=${profileError} />` : html`<${Loading} label=${t('main.loading_account')} />
+`}</div>`;
   }
   return html`<${Layout} profile=${profile} pathname=${loc.pathname} onSwitchOrg=${switchOrg} onLogout=${logout}>${content}<//>`;
 

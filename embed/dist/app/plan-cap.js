@@ -4,25 +4,25 @@
 // organization without a cap (max_services -1: the instance admin's own, enterprise) shows
 // no count at all.
 import { html } from './html.js';
+import { t } from './i18n.js';
 
 // AddServiceAction is the dashboard's "Add a service" for org (GET /organization; null
 // while unknown), or the note that replaces it when the cap is met.
 export function AddServiceAction({ org, profile }) {
   const capped = org && org.max_services >= 0;
-  if (!capped) return html`<a class="btn btn-primary" href="/services/new">Add a service</a>`;
+  if (!capped) return html`<a class="btn btn-primary" href="/services/new">${t('plan_cap.add_service')}</a>`;
   if (org.service_count < org.max_services) {
-    return html`<a class="btn btn-primary" href="/services/new">Add a service (${org.service_count} of ${org.max_services})</a>`;
+    return html`<a class="btn btn-primary" href="/services/new">${t('plan_cap.add_service_count', { n: org.service_count, max: org.max_services })}</a>`;
   }
-  return html`<p class="cap-note" role="note" data-cap-met>Service limit reached: ${org.service_count} of ${org.max_services} services
-    on the ${org.plan_type} plan. <${LiftCap} profile=${profile} /></p>`;
+  return html`<p class="cap-note" role="note" data-cap-met>${t('plan_cap.reached', { n: org.service_count, max: org.max_services, plan: org.plan_type })} <${LiftCap} profile=${profile} /></p>`;
 }
 
 // LiftCap says what to do about a met cap: the instance admin gets the link to
 // Administration, where an organization's plan or cap is changed; anyone else is told who can.
 export function LiftCap({ profile }) {
   return profile && profile.is_instance_admin
-    ? html`<a href="/admin">Lift the limit in Administration</a>.`
-    : html`Remove a service, or ask the instance administrator to lift the limit.`;
+    ? html`<a href="/admin">${t('plan_cap.lift_admin')}</a>.`
+    : t('plan_cap.lift_ask');
 }
 
 // CapError adds LiftCap under an API error that is a met plan limit (402

@@ -3,6 +3,7 @@
 // shell. Each UI engineer adds lines here; order matters only where a literal
 // segment ("/services/new") must win over a parameter ("/services/:id").
 // public: true = shown without a session (no layout).
+import { t } from './i18n.js';
 
 const auth = () => import('./pages/auth.js');
 const services = () => import('./pages/services.js');
@@ -68,15 +69,19 @@ export const ROUTES = [
   { path: '/admin', load: () => import('./pages/admin.js'), view: 'Admin' },
 ];
 
-// NAV is the sidebar: every area, grouped. adminOnly groups need the instance admin;
-// an item's minRole hides it below that role in the selected organization.
-export const NAV = [
-  { items: [{ href: '/', label: 'Dashboard' }, { href: '/alerts', label: 'Alerts' }, { href: '/heartbeats', label: 'Heartbeats' }] },
-  { group: 'Reports', items: [{ href: '/reports/sla', label: 'SLA reports' }, { href: '/ssl-certificates', label: 'SSL certificates' }] },
-  { group: 'Alerting', items: [{ href: '/rules', label: 'Alert rules' }, { href: '/channels', label: 'Notification channels' },
-    { href: '/escalation-policies', label: 'Escalation policies' }, { href: '/schedules', label: 'On-call schedules' }, { href: '/maintenance', label: 'Maintenance' }] },
-  { group: 'Publish', items: [{ href: '/status-pages', label: 'Status pages' }, { href: '/webhooks', label: 'Webhooks' }] },
-  { group: 'Organization', items: [{ href: '/members', label: 'Members' }, { href: '/teams', label: 'Teams' },
-    { href: '/api-keys', label: 'API keys' }, { href: '/audit-log', label: 'Audit log', minRole: 'admin' }, { href: '/configuration', label: 'Configuration', minRole: 'member' }, { href: '/locations', label: 'Locations' }, { href: '/settings', label: 'Settings' }] },
-  { group: 'Instance', adminOnly: true, items: [{ href: '/admin', label: 'Administration' }] },
-];
+// nav is the sidebar: every area, grouped, labelled in the reader's language (a function:
+// the catalogue loads after this module). adminOnly groups need the instance admin; an
+// item's minRole hides it below that role in the selected organization.
+export function nav() {
+  return [
+    { items: [{ href: '/', label: t('nav.dashboard') }, { href: '/alerts', label: t('nav.alerts') }, { href: '/heartbeats', label: t('nav.heartbeats') }] },
+    { group: t('nav.group.reports'), items: [{ href: '/reports/sla', label: t('nav.sla_reports') }, { href: '/ssl-certificates', label: t('nav.ssl_certificates') }] },
+    { group: t('nav.group.alerting'), items: [{ href: '/rules', label: t('nav.rules') }, { href: '/channels', label: t('nav.channels') },
+      { href: '/escalation-policies', label: t('nav.escalation') }, { href: '/schedules', label: t('nav.schedules') }, { href: '/maintenance', label: t('nav.maintenance') }] },
+    { group: t('nav.group.publish'), items: [{ href: '/status-pages', label: t('nav.status_pages') }, { href: '/webhooks', label: t('nav.webhooks') }] },
+    { group: t('nav.group.organization'), items: [{ href: '/members', label: t('nav.members') }, { href: '/teams', label: t('nav.teams') },
+      { href: '/api-keys', label: t('nav.api_keys') }, { href: '/audit-log', label: t('nav.audit_log'), minRole: 'admin' }, { href: '/configuration', label: t('nav.configuration'), minRole: 'member' },
+      { href: '/locations', label: t('nav.locations') }, { href: '/settings', label: t('nav.settings') }] },
+    { group: t('nav.group.instance'), adminOnly: true, items: [{ href: '/admin', label: t('nav.admin') }] },
+  ];
+}

@@ -2,10 +2,11 @@
 // organization overview (GET /metrics) carries for every service: no request
 // per row.
 import { html } from './html.js';
+import { t } from './i18n.js';
 
 // SparklineSVG draws values as an inline SVG polyline (no library needed).
 export function SparklineSVG({ values, width = 120, height = 28, label }) {
-  if (!values || values.length < 2) return html`<svg class="sparkline" width=${width} height=${height} role="img" aria-label=${label + ': not enough data yet'}></svg>`;
+  if (!values || values.length < 2) return html`<svg class="sparkline" width=${width} height=${height} role="img" aria-label=${t('sparkline.no_data', { label })}></svg>`;
   const max = Math.max(...values), min = Math.min(...values);
   const span = max - min || 1;
   const step = width / (values.length - 1);

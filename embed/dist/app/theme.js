@@ -2,14 +2,16 @@
 // choice is stored in localStorage and set as [data-theme] on <html>, which style.css
 // honours; System removes both.
 import { html, useState } from './html.js';
+import { t } from './i18n.js';
 
 const KEY = 'alertifypro.theme';
-// Each button's name contains its visible word (WCAG 2.5.3) and says what it does.
-const CHOICES = [['system', 'System', 'Follow the system theme'], ['light', 'Light', 'Switch to light mode'], ['dark', 'Dark', 'Switch to dark mode']];
+// Each button's name contains its visible word (WCAG 2.5.3) and says what it does. A
+// function: the catalogue loads after this module.
+const choices = () => [['system', t('theme.system'), t('theme.system_name')], ['light', t('theme.light'), t('theme.light_name')], ['dark', t('theme.dark'), t('theme.dark_name')]];
 
 function stored() {
-  const t = localStorage.getItem(KEY);
-  return t === 'light' || t === 'dark' ? t : 'system';
+  const s = localStorage.getItem(KEY);
+  return s === 'light' || s === 'dark' ? s : 'system';
 }
 
 function apply(choice) {
@@ -29,8 +31,9 @@ export function ThemeToggle() {
     apply(next);
     setChoice(next);
   }
-  return html`<div class="theme-picker" role="group" aria-label="Theme">
-    ${CHOICES.map(([value, label, name]) => html`<button type="button" class="btn btn-small" data-theme-choice=${value} aria-label=${name}
+  return html`<div class="theme-picker" role="group" aria-label=${t('theme.group')}>
+    ${choices().map(
+([value, label, name]) => html`<button type="button" class="btn btn-small" data-theme-choice=${value} aria-label=${name}
       aria-pressed=${choice === value ? 'true' : 'false'} onClick=${() => pick(value)}>${label}</button>`)}
   </div>`;
 }

@@ -4,6 +4,7 @@ import { html, useState, useEffect, useRef } from './html.js';
 import { ApiError } from './api.js';
 import { takeHeadingFocus } from './router.js';
 import { setPageTitle } from './title.js';
+import { t, language } from './i18n.js';
 
 // ---- formatters -----------------------------------------------------------
 
@@ -11,17 +12,23 @@ export function fmtTime(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
   if (isNaN(d)) return '—';
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return d.toLocaleString(language(), { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 export function fmtAgo(iso) {
-  if (!iso) return 'never';
+  if (!iso) return t('ui.ago.never');
   const s = Math.round((Date.now() - new Date(iso).getTime()) / 1000);
-  if (s < 5) return 'just now';
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h ago`;
-  return `${Math.floor(s / 86400)}d ago`;
+  if (s < 5) return t('ui.ago.just_now');
+  if (s < 60) return t('ui.ago.seconds', { n: whole(s) });
+  if (s < 3600) return t('ui.ago.minutes', { n: whole(s / 60) });
+  if (s < 86400) return t('ui.ago.hours', { n: whole(s / 3600) });
+  return t('ui.ago.days', { n: whole(s / 86400) });
+}
+
+// whole is n rounded down, formatted for the reader's language (a cached format: rows of a
+// large table each say how long ago they were checked).
+function whole(n) {
+  return fixed(0).format(Math.floor(n));
 }
 
 export function fmtDuration(seconds) {
@@ -35,12 +42,26 @@ export function fmtDuration(seconds) {
 
 export function fmtPercent(p, digits = 2) {
   if (p == null || isNaN(p)) return '—';
-  return `${Number(p).toFixed(digits)}%`;
+  return `${fixed(digits).format(Number(p))}%`;
+}
+
+// fixed is a number format of the reader's language with exactly digits decimals, made
+// once per digits: a dashboard of 1 000 rows formats thousands of figures per render.
+const fixedFormats = new Map();
+function fixed(digits) {
+  let f = fixedFormats.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat(language(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    fixedFormats.set(digits, f);
+  }
+  return f;
 }
 
 export function fmtMs(ms) {
   if (ms == null || isNaN(ms)) return '—';
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+  return ms >= 1000
+    ? `${fixed(2).format(ms / 1000)} s`
+    : `${fixed(0).format(Math.round(ms))} ms`;
 }
 
 // ---- basic controls -------------------------------------------------------
@@ -54,7 +75,7 @@ export function Banner({ kind = 'error', children, onDismiss }) {
   if (!children) return null;
   return html`<div class=${'banner banner-' + kind} role=${kind === 'error' ? 'alert' : 'status'}>
     <span>${children}</span>
-    ${onDismiss && html`<button type="button" class="icon-btn" aria-label="Dismiss" onClick=${onDismiss}>×</button>`}
+    ${onDismiss && html`<button type="button" class="icon-btn" aria-label=${t('ui.dismiss')} onClick=${onDismiss}>×</button>`}
   </div>`;
 }
 
@@ -192,7 +213,7 @@ export function EmptyState({ title, children, action }) {
   </div>`;
 }
 
-export function Loading({ label = 'Loading…' }) {
+export function Loading({ label = t('common.loading') }) {
   return html`<p class="loading" role="status">${label}</p>`;
 }
 
@@ -207,28 +228,36 @@ export function Table({ columns, rows, rowKey = (r) => r.id, caption, rowClass }
   </table></div>`;
 }
 
-const STATUS_LABEL = {
-  GREEN: 'Up', RED: 'Down', YELLOW: 'Degraded', PENDING: 'Pending', PAUSED: 'Paused', MAINTENANCE: 'Maintenance',
-  UP: 'Up', DOWN: 'Down', DEGRADED: 'Degraded',
-  open: 'Open', firing: 'Firing', acknowledged: 'Acknowledged', resolved: 'Resolved', OPEN: 'Open', ACKNOWLEDGED: 'Acknowledged', RESOLVED: 'Resolved',
-  success: 'Delivered', failed: 'Failed', pending: 'Pending',
-  delivered: 'Delivered', retry: 'Will retry', dead: 'Dead-lettered', permanent: 'Refused',
-  online: 'Online', offline: 'Offline', degraded: 'Degraded',
-};
+// statusLabels is the app's one status vocabulary in the reader's language (a function: the
+// catalogue is loaded after this module; each word is one map lookup).
+function statusLabels() {
+  const up = t('status.up'), down = t('status.down'), degraded = t('status.degraded'), pending = t('status.pending');
+  const open = t('ui.status.open'), acknowledged = t('ui.status.acknowledged'), resolved = t('ui.status.resolved');
+  const delivered = t('ui.status.delivered');
+  return {
+    GREEN: up, RED: down, YELLOW: degraded, PENDING: pending, PAUSED: t('status.paused'), MAINTENANCE: t('status.maintenance'),
+    UP: up, DOWN: down, DEGRADED: degraded,
+    open, firing: t('ui.status.firing'), acknowledged, resolved, OPEN: open, ACKNOWLEDGED: acknowledged, RESOLVED: resolved,
+    success: delivered, failed: t('ui.status.failed'), pending,
+    delivered, retry: t('ui.status.retry'), dead: t('ui.status.dead'), permanent: t('ui.status.permanent'),
+    online: t('ui.status.online'), offline: t('ui.status.offline'), degraded, unknown: t('ui.status.unknown'),
+  };
+}
+
 
 // statusLabel is a status in the app's one vocabulary (Up, Down, Degraded, Maintenance, ...),
 // for filters as well as badges.
 export function statusLabel(status) {
-  return STATUS_LABEL[status] || status;
+  return statusLabels()[status] || status;
 }
 
 // StatusBadge shows a status in words and colour (never colour alone).
 export function StatusBadge({ status }) {
   const s = String(status || 'unknown');
-  return html`<span class=${'badge badge-' + s.toLowerCase()} data-status=${s}>${STATUS_LABEL[s] || s}</span>`;
+  return html`<span class=${'badge badge-' + s.toLowerCase()} data-status=${s}>${statusLabel(s)}</span>`;
 }
 
-export function CopyButton({ text, label = 'Copy' }) {
+export function CopyButton({ text, label = t('common.copy') }) {
   const [done, setDone] = useState(false);
   async function copy() {
     try {
@@ -245,11 +274,11 @@ export function CopyButton({ text, label = 'Copy' }) {
     setDone(true);
     setTimeout(() => setDone(false), 1500);
   }
-  return html`<button type="button" class="btn btn-secondary btn-small" onClick=${copy} aria-label=${label + ' to clipboard'}>${done ? 'Copied' : label}</button>`;
+  return html`<button type="button" class="btn btn-secondary btn-small" onClick=${copy} aria-label=${t('ui.copy_to_clipboard', { label })}>${done ? t('common.copied') : label}</button>`;
 }
 
 // ConfirmDialog is a native <dialog> (focus trapping and Escape for free).
-export function ConfirmDialog({ open, title, children, confirmLabel = 'Confirm', danger, onConfirm, onCancel, busy }) {
+export function ConfirmDialog({ open, title, children, confirmLabel = t('ui.confirm'), danger, onConfirm, onCancel, busy }) {
   const ref = useRef(null);
   const titleId = useId('dlg');
   useEffect(() => {
@@ -262,7 +291,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel = 'Confirm',
     <h2 id=${titleId}>${title}</h2>
     <div>${children}</div>
     <div class="dialog-actions">
-      <${Button} onClick=${onCancel}>Cancel<//>
+      <${Button} onClick=${onCancel}>${t('common.cancel')}<//>
       <${Button} kind=${danger ? 'danger' : 'primary'} busy=${busy} onClick=${onConfirm}>${confirmLabel}<//>
     </div>
   </dialog>`;

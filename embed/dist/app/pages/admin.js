@@ -5,6 +5,7 @@ import { html, useState } from '../html.js';
 import { api, session } from '../api.js';
 import { usePoll } from '../poll.js';
 import { Button, ErrorBanner, PageHeader, Table, useResource, Resource, toast, fmtTime, fmtAgo } from '../ui.js';
+import { t, language } from '../i18n.js';
 
 const PLANS = ['free', 'starter', 'professional', 'enterprise'];
 
@@ -13,16 +14,16 @@ function fmtBytes(n) {
   const u = ['B', 'KB', 'MB', 'GB'];
   let i = 0;
   while (n >= 1024 && i < u.length - 1) { n /= 1024; i++; }
-  return `${n.toFixed(i ? 1 : 0)} ${u[i]}`;
+  return `${n.toLocaleString(language(), { minimumFractionDigits: i ? 1 : 0, maximumFractionDigits: i ? 1 : 0 })} ${u[i]}`;
 }
 
 function PlanSelect({ org, onDone }) {
   const [err, setErr] = useState(null);
   async function change(plan) {
     setErr(null);
-    try { await api.put('/admin/organizations/' + org.id, { plan_type: plan }); toast('Plan changed'); onDone(); } catch (e) { setErr(e); }
+    try { await api.put('/admin/organizations/' + org.id, { plan_type: plan }); toast(t('admin.plan_changed')); onDone(); } catch (e) { setErr(e); }
   }
-  return html`<select aria-label=${'Plan of ' + org.name} value=${org.plan_type} onChange=${(e) => change(e.target.value)}>${PLANS.map((p) => html`<option value=${p}>${p}</option>`)}</select>
+  return html`<select aria-label=${t('admin.plan_of', { name: org.name })} value=${org.plan_type} onChange=${(e) => change(e.target.value)}>${PLANS.map((p) => html`<option value=${p}>${p}</option>`)}</select>
     ${err && html`<div class="field-error" role="alert">${err.message}</div>`}`;
 }
 
@@ -34,7 +35,7 @@ function nodeRow(s, n) {
   const f = (s.followers || []).find((x) => x.id === n.id);
   const row = { ...n, role: n.leader ? 'leader' : self ? s.state : 'follower', applied: '—', lag: '—', reach: '—', schema: '—' };
   if (self) {
-    Object.assign(row, { applied: s.applied_index, lag: Math.max(0, s.commit_index - s.applied_index), reach: 'this node', schema: s.schema_version });
+    Object.assign(row, { applied: s.applied_index, lag: Math.max(0, s.commit_index - s.applied_index), reach: 'self', schema: s.schema_version });
   } else if (f) {
     Object.assign(row, f.reachable ? { applied: f.applied_index, lag: f.lag, reach: 'reachable', schema: f.schema_version }
       : { reach: 'unreachable', title: f.error });
@@ -48,16 +49,16 @@ function ClusterPanel() {
   const [error, setError] = useState(null);
   usePoll(async () => { try { setS(await api.get('/admin/cluster')); setError(null); } catch (e) { setError(e); } }, 5000, []);
   if (!s) return html`<${ErrorBanner} error=${error} />`;
-  if (!s.clustered) return html`<p class="muted" data-cluster-panel="single">Not clustered: this appliance runs as a single node (CLUSTER_PEERS is unset).</p>`;
+  if (!s.clustered) return html`<p class="muted" data-cluster-panel="single">${t('admin.single_node')}</p>`;
   return html`<div data-cluster-panel="clustered">
     <${ErrorBanner} error=${error} />
-    <p data-cluster-summary>Term ${s.term} · leader ${s.leader_id || 'none (an election is under way)'} · this page from node ${s.node_id} (${s.state})${s.ready ? '' : html` · <strong>not ready:</strong> ${s.not_ready}`}</p>
-    ${s.store_schema_version < s.schema_version && html`<p class="muted">Schema ${s.store_schema_version} in the database, ${s.schema_version} known to this node: the leader migrates once every voter runs the new release.</p>`}
-    ${s.state !== 'leader' && s.last_contact && html`<p class="muted">This node last heard from the leader ${fmtAgo(s.last_contact)}; lag is against its own commit index.</p>`}
-    <${Table} caption="Cluster nodes" rows=${s.nodes.map((n) => nodeRow(s, n))} columns=${[
-      { label: 'Node', render: (r) => html`${r.id}<div class="muted">${r.address}</div>` }, { label: 'Role', render: (r) => html`<span data-role=${r.role}>${r.role}</span>${r.suffrage !== 'voter' ? html`<div class="muted">${r.suffrage}</div>` : ''}` },
-      { label: 'Applied', class: 'num', key: 'applied' }, { label: 'Lag', class: 'num', key: 'lag' },
-      { label: 'Reachability', render: (r) => html`<span title=${r.title || ''} data-reach=${r.reach}>${r.reach}</span>` }, { label: 'Schema', class: 'num', key: 'schema' }]} />
+    <p data-cluster-summary>${t('admin.cluster_summary', { term: s.term, leader: s.leader_id || t('admin.no_leader'), node: s.node_id, state: s.state })}${s.ready ? '' : html` · <strong>${t('admin.not_ready')}</strong> ${s.not_ready}`}</p>
+    ${s.store_schema_version < s.schema_version && html`<p class="muted">${t('admin.schema_pending', { stored: s.store_schema_version, known: s.schema_version })}</p>`}
+    ${s.state !== 'leader' && s.last_contact && html`<p class="muted">${t('admin.last_contact', { ago: fmtAgo(s.last_contact) })}</p>`}
+    <${Table} caption=${t('admin.cluster_nodes')} rows=${s.nodes.map((n) => nodeRow(s, n))} columns=${[
+      { label: t('admin.node'), render: (r) => html`${r.id}<div class="muted">${r.address}</div>` }, { label: t('teams.role'), render: (r) => html`<span data-role=${r.role}>${r.role}</span>${r.suffrage !== 'voter' ? html`<div class="muted">${r.suffrage}</div>` : ''}` },
+      { label: t('admin.applied'), class: 'num', key: 'applied' }, { label: t('admin.lag'), class: 'num', key: 'lag' },
+      { label: t('admin.reachability'), render: (r) => html`<span title=${r.title || ''} data-reach=${r.reach}>${reachWord(r.reach)}</span>` }, { label: t('admin.schema'), class: 'num', key: 'schema' }]} />
   </div>`;
 }
 
@@ -70,7 +71,7 @@ export function Admin() {
     setBusy(true); setErr(null);
     try {
       const res = await fetch('/api/v1/admin/backup', { headers: { Authorization: 'Bearer ' + session.token() } });
-      if (!res.ok) throw new Error(`The backup failed: ${res.status} ${(await res.text()).slice(0, 200)}`);
+      if (!res.ok) throw new Error(t('admin.backup_failed', { status: res.status, text: (await res.text()).slice(0, 200) }));
       const name = /filename="?([^";]+)/.exec(res.headers.get('Content-Disposition') || '')?.[1] || 'alertifypro-backup.db';
       const url = URL.createObjectURL(await res.blob());
       const a = document.createElement('a');
@@ -78,20 +79,27 @@ export function Admin() {
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (e) { setErr(e); } finally { setBusy(false); }
   }
-  return html`<${PageHeader} title="Instance administration" subtitle="Visible to the instance admin only.">
-      <${Button} kind="primary" busy=${busy} onClick=${backup}>Download a backup<//><//>
+  return html`<${PageHeader} title=${t('admin.title')} subtitle=${t('admin.subtitle')}>
+      <${Button} kind="primary" busy=${busy} onClick=${backup}>${t('admin.backup')}<//><//>
     <${ErrorBanner} error=${err} />
-    <h2>Organizations</h2>
-    <${Resource} res=${orgs}>${(list) => html`<${Table} caption="Organizations" rows=${list} columns=${[
-      { label: 'Name', render: (o) => html`${o.name}<div class="muted">${o.slug}</div>` }, { label: 'Plan', render: (o) => html`<${PlanSelect} org=${o} onDone=${orgs.reload} />` },
-      { label: 'Services', class: 'num', render: (o) => `${o.service_count} / ${o.max_services < 0 ? '∞' : o.max_services}` },
-      { label: 'Members', class: 'num', key: 'member_count' }, { label: 'Created', render: (o) => fmtTime(o.created_at) }]} />`}<//>
-    <h2>Cluster</h2>
+    <h2>${t('profile.organizations')}</h2>
+    <${Resource} res=${orgs}>${(list) => html`<${Table} caption=${t('profile.organizations')} rows=${list} columns=${[
+      { label: t('common.name'), render: (o) => html`${o.name}<div class="muted">${o.slug}</div>` }, { label: t('admin.plan'), render: (o) => html`<${PlanSelect} org=${o} onDone=${orgs.reload} />` },
+      { label: t('dashboard.services'), class: 'num', render: (o) => `${o.service_count} / ${o.max_services < 0 ? '∞' : o.max_services}` },
+      { label: t('teams.members'), class: 'num', key: 'member_count' }, { label: t('api_keys.created'), render: (o) => fmtTime(o.created_at) }]} />`}<//>
+    <h2>${t('admin.cluster')}</h2>
     <${ClusterPanel} />
-    <h2>Storage</h2>
+    <h2>${t('admin.storage')}</h2>
     <${Resource} res=${storage}>${(s) => html`<div class="grid">
-      <div class="card"><div class="muted">Database file</div><div class="stat">${fmtBytes(s.file_size_bytes)}</div></div>
-      <div class="card"><div class="muted">Data</div><div class="stat">${fmtBytes(s.data_size_bytes)}</div></div>
-      <div class="card"><div class="muted">Free inside the file</div><div class="stat">${fmtBytes(s.free_bytes)}</div></div>
+      <div class="card"><div class="muted">${t('admin.db_file')}</div><div class="stat">${fmtBytes(s.file_size_bytes)}</div></div>
+      <div class="card"><div class="muted">${t('admin.data')}</div><div class="stat">${fmtBytes(s.data_size_bytes)}</div></div>
+      <div class="card"><div class="muted">${t('admin.free')}</div><div class="stat">${fmtBytes(s.free_bytes)}</div></div>
     </div>`}<//>`;
+}
+
+// reachWord says how a node answered, in the reader's language (data-reach keeps the
+// stable word for tests).
+function reachWord(reach) {
+  const words = { self: t('admin.reach_self'), reachable: t('admin.reach_ok'), unreachable: t('admin.reach_failed') };
+  return words[reach] || reach;
 }

@@ -2,13 +2,14 @@
 import { html, useState } from '../html.js';
 import { api } from '../api.js';
 import { PageHeader, Table, EmptyState, useResource, Resource, fmtTime } from '../ui.js';
+import { t } from '../i18n.js';
 
 // actorName names who acted: a person by name (e-mail beneath), an API key or the system —
 // never by ID.
 function actorName(actor) {
-  if (actor.type === 'user') return html`${actor.name || actor.email || 'a former member'}${actor.name && actor.email ? html`<div class="muted">${actor.email}</div>` : ''}`;
-  if (actor.type === 'api_key') return `API key${actor.email ? ' of ' + actor.email : ''}`;
-  return actor.type === 'system' ? 'System' : actor.type;
+  if (actor.type === 'user') return html`${actor.name || actor.email || t('members.former_member')}${actor.name && actor.email ? html`<div class="muted">${actor.email}</div>` : ''}`;
+  if (actor.type === 'api_key') return actor.email ? t('audit.api_key_of', { email: actor.email }) : t('audit.api_key');
+  return actor.type === 'system' ? t('audit.system') : actor.type;
 }
 
 // resourceName names what was changed by its name; the ID only when it has none.
@@ -26,15 +27,15 @@ export function AuditLog() {
     if (applied.resource) q.set('resource_type', applied.resource);
     return api.get('/audit-logs?' + q);
   }, [applied.event, applied.resource]);
-  return html`<${PageHeader} title="Audit log" subtitle="Every change made in this organization, newest first." />
+  return html`<${PageHeader} title=${t('audit.title')} subtitle=${t('audit.subtitle')} />
     <form class="toolbar" role="search" onSubmit=${(e) => { e.preventDefault(); setApplied({ event, resource }); }}>
-      <div class="field"><label for="audit-event">Event</label><input id="audit-event" placeholder="e.g. service.created" value=${event} onInput=${(e) => setEvent(e.target.value)} /></div>
-      <div class="field"><label for="audit-res">Resource type</label><input id="audit-res" placeholder="e.g. service" value=${resource} onInput=${(e) => setResource(e.target.value)} /></div>
-      <button type="submit" class="btn">Filter</button>
+      <div class="field"><label for="audit-event">${t('audit.event')}</label><input id="audit-event" placeholder=${t('audit.event_placeholder')} value=${event} onInput=${(e) => setEvent(e.target.value)} /></div>
+      <div class="field"><label for="audit-res">${t('audit.resource_type')}</label><input id="audit-res" placeholder=${t('audit.resource_placeholder')} value=${resource} onInput=${(e) => setResource(e.target.value)} /></div>
+      <button type="submit" class="btn">${t('audit.filter')}</button>
     </form>
-    <${Resource} res=${res}>${(list) => list.length === 0 ? html`<${EmptyState} title="Nothing logged">No entries match. Clear the filters to see everything.<//>`
-      : html`<${Table} caption="Audit log" rows=${list} columns=${[
-        { label: 'When', render: (a) => fmtTime(a.timestamp) }, { label: 'Event', render: (a) => html`<code>${a.event}</code>` },
-        { label: 'Actor', render: (a) => actorName(a.actor) }, { label: 'Resource', render: (a) => resourceName(a.resource) },
+    <${Resource} res=${res}>${(list) => list.length === 0 ? html`<${EmptyState} title=${t('audit.empty_title')}>${t('audit.empty_text')}<//>`
+      : html`<${Table} caption=${t('audit.title')} rows=${list} columns=${[
+        { label: t('heartbeats.when'), render: (a) => fmtTime(a.timestamp) }, { label: t('audit.event'), render: (a) => html`<code>${a.event}</code>` },
+        { label: t('audit.actor'), render: (a) => actorName(a.actor) }, { label: t('audit.resource'), render: (a) => resourceName(a.resource) },
         { label: 'IP', render: (a) => a.actor.ip }]} />`}<//>`;
 }

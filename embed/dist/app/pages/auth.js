@@ -3,14 +3,15 @@ import { html, useEffect, useState } from '../html.js';
 import { api, session } from '../api.js';
 import { navigate } from '../router.js';
 import { Field, Button, ErrorBanner, useForm, Banner, Loading, fmtTime } from '../ui.js';
-import { ROLE_DESCRIPTION, roleLabel } from '../roles.js';
+import { roleDescription, roleLabel } from '../roles.js';
+import { t, LanguagePicker } from '../i18n.js';
 import { SecondStep } from './mfa.js';
 import { PasskeySignIn } from './passkeys.js';
 import { SSOSignIn } from './sso-login.js';
 
 function AuthCard({ title, children }) {
   useEffect(() => { document.title = `${title} · AlertifyPro`; }, [title]);
-  return html`<div class="card"><h1>${title}</h1>${children}</div>`;
+  return html`<div class="card"><div class="auth-head"><h1>${title}</h1><${LanguagePicker} id="auth-language" /></div>${children}</div>`;
 }
 
 // useSetup reads GET /auth/setup: whether the instance has no account yet (first run)
@@ -37,18 +38,18 @@ export function Login({ query, onSignedIn }) {
     const res = await f.submit((v) => api.post('/auth/login', v));
     if (res?.mfa_required) setStep(res); else if (res) await done(res);
   }
-  if (step) return html`<${AuthCard} title="Two-factor sign-in"><${SecondStep} challenge=${step} onDone=${done} onCancel=${() => setStep(null)} /><//>`;
-  return html`<${AuthCard} title="Log in">
-    ${ended && html`<${Banner} kind="info">Your session has ended: it expired, you were signed out everywhere, or you no longer belong to its organization. Log in again.<//>`}
+  if (step) return html`<${AuthCard} title=${t('auth.two_factor_title')}><${SecondStep} challenge=${step} onDone=${done} onCancel=${() => setStep(null)} /><//>`;
+  return html`<${AuthCard} title=${t('auth.login')}>
+    ${ended && html`<${Banner} kind="info">${t('auth.session_ended')}<//>`}
     <form onSubmit=${onSubmit} novalidate>
       <${ErrorBanner} error=${f.error} shownFields=${['email', 'password']} />
-      <${Field} label="E-mail" name="email" type="email" autocomplete="username" required value=${f.values.email} onInput=${f.set('email')} error=${f.fieldError('email')} />
-      <${Field} label="Password" name="password" type="password" autocomplete="current-password" required value=${f.values.password} onInput=${f.set('password')} error=${f.fieldError('password')} />
-      <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>Log in<//></div>
+      <${Field} label=${t('members.email')} name="email" type="email" autocomplete="username" required value=${f.values.email} onInput=${f.set('email')} error=${f.fieldError('email')} />
+      <${Field} label=${t('auth.password')} name="password" type="password" autocomplete="current-password" required value=${f.values.password} onInput=${f.set('password')} error=${f.fieldError('password')} />
+      <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>${t('auth.login')}<//></div>
     </form>
     <${PasskeySignIn} onDone=${done} />
     <${SSOSignIn} onDone=${done} />
-    ${setup && setup.registration_open !== false && html`<p>No account yet? <a href=${'/signup' + (next !== '/' ? '?next=' + encodeURIComponent(next) : '')}>Sign up</a></p>`}
+    ${setup && setup.registration_open !== false && html`<p>${t('auth.no_account')} <a href=${'/signup' + (next !== '/' ? '?next=' + encodeURIComponent(next) : '')}>${t('auth.signup')}</a></p>`}
   <//>`;
 }
 
@@ -66,8 +67,8 @@ function useInvitation(token) {
 // InvitationSummary says who invites whom, into which organization, with which role.
 function InvitationSummary({ inv }) {
   return html`<div class="invitation-summary" data-invitation>
-    <p><strong>${inv.invited_by_name || 'An administrator'}</strong> invites you to join <strong>${inv.organization_name}</strong> as <strong>${roleLabel(inv.role)}</strong>.</p>
-    <p class="muted">${roleLabel(inv.role)}: ${ROLE_DESCRIPTION[inv.role] || ''} The invitation is for ${inv.email} and expires ${fmtTime(inv.expires_at)}.</p>
+    <p>${invitationLine(inv)}</p>
+    <p class="muted">${roleLabel(inv.role)}: ${roleDescription(inv.role)} ${t('auth.invitation_for', { email: inv.email, expires: fmtTime(inv.expires_at) })}</p>
   </div>`;
 }
 
@@ -82,11 +83,11 @@ function SignUpForm({ token, inv, next, onSignedIn }) {
   }
   return html`<form onSubmit=${onSubmit} novalidate>
     <${ErrorBanner} error=${f.error} shownFields=${['full_name', 'email', 'password']} />
-    <${Field} label="Full name" name="full_name" autocomplete="name" required value=${f.values.full_name} onInput=${f.set('full_name')} error=${f.fieldError('full_name')} />
-    <${Field} label="E-mail" name="email" type="email" autocomplete="email" required readonly=${!!inv} value=${f.values.email} onInput=${f.set('email')}
-      error=${f.fieldError('email')} hint=${inv ? 'The address the invitation was sent to.' : undefined} />
-    <${Field} label="Password" name="password" type="password" autocomplete="new-password" required hint="At least 8 characters." value=${f.values.password} onInput=${f.set('password')} error=${f.fieldError('password')} />
-    <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>Sign up<//></div>
+    <${Field} label=${t('auth.full_name')} name="full_name" autocomplete="name" required value=${f.values.full_name} onInput=${f.set('full_name')} error=${f.fieldError('full_name')} />
+    <${Field} label=${t('members.email')} name="email" type="email" autocomplete="email" required readonly=${!!inv} value=${f.values.email} onInput=${f.set('email')}
+      error=${f.fieldError('email')} hint=${inv ? t('auth.invited_address') : undefined} />
+    <${Field} label=${t('auth.password')} name="password" type="password" autocomplete="new-password" required hint=${t('auth.password_hint')} value=${f.values.password} onInput=${f.set('password')} error=${f.fieldError('password')} />
+    <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>${t('auth.signup')}<//></div>
   </form>`;
 }
 
@@ -97,18 +98,17 @@ export function SignUp({ query, onSignedIn }) {
   const welcome = !invite && setup && setup.first_run && setup.registration_open;
   const closed = !invite && setup && setup.registration_open === false;
   let body;
-  if (invite && inv === null) body = html`<${Loading} label="Reading the invitation…" />`;
-  else if (invite && inv.error) body = html`<${Banner}>This invitation link is unknown, used or expired. Ask for a new invitation.<//>`;
-  else if (closed) body = html`<${Banner} kind="info">Signing up here needs an invitation. Ask an administrator of the organization you want to join to invite you.<//>`;
+  if (invite && inv === null) body = html`<${Loading} label=${t('auth.reading_invitation')} />`;
+  else if (invite && inv.error) body = html`<${Banner}>${t('auth.invitation_invalid')}<//>`;
+  else if (closed) body = html`<${Banner} kind="info">${t('auth.signup_closed')}<//>`;
   else {
-    body = html`${welcome ? html`<p data-welcome><strong>AlertifyPro</strong> is running and has no accounts yet. This first account becomes the
-        instance administrator: it manages every organization on this server, and its own organization has no service limit.</p>`
-      : invite ? html`<${InvitationSummary} inv=${inv} />` : html`<p class="muted">You get your own organization; invite your team from Members later.</p>`}
+    body = html`${welcome ? html`<p data-welcome><strong>AlertifyPro</strong> ${t('auth.welcome_text')}</p>`
+      : invite ? html`<${InvitationSummary} inv=${inv} />` : html`<p class="muted">${t('auth.own_org')}</p>`}
       <${SignUpForm} key=${invite} token=${invite} inv=${invite ? inv : null} next=${query.get('next')} onSignedIn=${onSignedIn} />`;
   }
-  return html`<${AuthCard} title=${welcome ? 'Welcome — create the administrator account' : invite ? 'Join your team' : 'Create your account'}>
+  return html`<${AuthCard} title=${welcome ? t('auth.welcome_title') : invite ? t('auth.join_team') : t('auth.create_account')}>
     ${body}
-    <p>Already have an account? <a href="/login">Log in</a></p>
+    <p>${t('auth.have_account')} <a href="/login">${t('auth.login')}</a></p>
   <//>`;
 }
 
@@ -132,21 +132,33 @@ export function AcceptInvitation({ query, onSignedIn, reloadProfile }) {
   }
   const back = '/invitations/accept?token=' + encodeURIComponent(token);
   let body;
-  if (!token) body = html`<${Banner}>This link has no invitation token. Ask for a new invitation.<//>`;
-  else if (inv === null) body = html`<${Loading} label="Reading the invitation…" />`;
-  else if (inv.error) body = html`<${Banner}>This invitation link is unknown, used or expired. Ask for a new invitation.<//>`;
+  if (!token) body = html`<${Banner}>${t('auth.no_token')}<//>`;
+  else if (inv === null) body = html`<${Loading} label=${t('auth.reading_invitation')} />`;
+  else if (inv.error) body = html`<${Banner}>${t('auth.invitation_invalid')}<//>`;
   else if (signedIn) {
     body = html`<${InvitationSummary} inv=${inv} /><form onSubmit=${accept}>
         <${ErrorBanner} error=${f.error} shownFields=${['token']} />
         ${f.fieldError('token') && html`<div class="field-error">${f.fieldError('token')}</div>`}
-        <p>Accept the invitation with the account you are logged in with? It must be ${inv.email}.</p>
-        <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>Accept invitation<//></div>
+        <p>${t('auth.accept_question', { email: inv.email })}</p>
+        <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>${t('auth.accept')}<//></div>
       </form>`;
   } else if (inv.account_exists) {
     body = html`<${InvitationSummary} inv=${inv} />
-      <p>${inv.email} already has an account: <a href=${'/login?next=' + encodeURIComponent(back)}>log in</a>, then accept.</p>`;
+      <p>${t('auth.has_account_before', { email: inv.email })} <a href=${'/login?next=' + encodeURIComponent(back)}>${t('auth.has_account_link')}</a>${t('auth.has_account_after')}</p>`;
   } else {
     body = html`<${InvitationSummary} inv=${inv} /><${SignUpForm} token=${token} inv=${inv} onSignedIn=${onSignedIn} />`;
   }
-  return html`<${AuthCard} title="Join an organization">${body}<//>`;
+  return html`<${AuthCard} title=${t('auth.join_org')}>${body}<//>`;
+}
+
+// invitationLine is "Ada invites you to join Acme as Member." with the names in bold: the
+// sentence is one message (word order differs between languages), split at its placeholders.
+function invitationLine(inv) {
+  const strong = {
+    inviter: inv.invited_by_name || t('auth.an_administrator'), org: inv.organization_name, role: roleLabel(inv.role),
+  };
+  return t('auth.invites_you').split(/(\{\w+\})/).map((part) => {
+    const m = /^\{(\w+)\}$/.exec(part);
+    return m && strong[m[1]] !== undefined ? html`<strong>${strong[m[1]]}</strong>` : part;
+  });
 }

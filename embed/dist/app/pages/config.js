@@ -3,6 +3,7 @@
 import { html, useState } from '../html.js';
 import { requestRaw, download, ApiError } from '../api.js';
 import { PageHeader, Button, ErrorBanner, Banner, EmptyState } from '../ui.js';
+import { t } from '../i18n.js';
 
 // contentTypeOf picks the import's Content-Type from the first non-space character.
 function contentTypeOf(text) {
@@ -27,7 +28,7 @@ export function Configuration() {
   };
   const send = async (dry) => {
     setError(null); setResult(null);
-    if (!text.trim()) { setError(new Error('Paste a YAML or JSON document, or choose a file, first.')); return; }
+    if (!text.trim()) { setError(new Error(t('config.nothing'))); return; }
     setBusy(dry ? 'dry' : 'import');
     try {
       const res = await requestRaw('POST', '/import' + (dry ? '?dry_run=true' : ''), { body: text, contentType: contentTypeOf(text), accept: 'application/json' });
@@ -37,35 +38,35 @@ export function Configuration() {
   };
   const problems = error instanceof ApiError && error.status === 422 ? Object.entries(error.fields || {}) : [];
 
-  return html`<${PageHeader} title="Configuration" subtitle="Export this organization's services, rules, channels and pages as a document; import one to create or update them by name." />
+  return html`<${PageHeader} title=${t('config.title')} subtitle=${t('config.subtitle')} />
     <section aria-labelledby="export-h">
-      <h2 id="export-h">Export</h2>
+      <h2 id="export-h">${t('config.export')}</h2>
       <div class="row">
-        <${Button} busy=${busy === 'yaml'} onClick=${() => exportAs('yaml')}>Export YAML<//>
-        <${Button} busy=${busy === 'json'} onClick=${() => exportAs('json')}>Export JSON<//>
+        <${Button} busy=${busy === 'yaml'} onClick=${() => exportAs('yaml')}>${t('config.export_yaml')}<//>
+        <${Button} busy=${busy === 'json'} onClick=${() => exportAs('json')}>${t('config.export_json')}<//>
       </div>
     </section>
     <section aria-labelledby="import-h">
-      <h2 id="import-h">Import</h2>
-      <p class="muted">Import never deletes: objects the document does not mention are left alone. Run a dry run first to see what would change.</p>
-      <div class="field"><label for="config-file">Document file</label>
+      <h2 id="import-h">${t('config.import')}</h2>
+      <p class="muted">${t('config.import_text')}</p>
+      <div class="field"><label for="config-file">${t('config.file')}</label>
         <input id="config-file" type="file" accept=".yaml,.yml,.json,application/json,application/yaml" onChange=${loadFile} /></div>
-      <div class="field"><label for="config-text">Document (YAML or JSON)</label>
+      <div class="field"><label for="config-text">${t('config.document')}</label>
         <textarea id="config-text" name="document" class="config-text" spellcheck="false" value=${text}
           onInput=${(e) => { setText(e.target.value); setResult(null); }}></textarea></div>
       <div class="row">
-        <${Button} busy=${busy === 'dry'} onClick=${() => send(true)}>Dry run<//>
-        <${Button} kind="primary" busy=${busy === 'import'} onClick=${() => send(false)}>Import<//>
+        <${Button} busy=${busy === 'dry'} onClick=${() => send(true)}>${t('config.dry_run')}<//>
+        <${Button} kind="primary" busy=${busy === 'import'} onClick=${() => send(false)}>${t('config.import')}<//>
       </div>
       ${problems.length > 0
-    ? html`<${Banner}>${error.message}<ul class="field-list" aria-label="Problems">${problems.map(([k, v]) => html`<li><code>${k}</code>: ${v}</li>`)}</ul><//>`
+    ? html`<${Banner}>${error.message}<ul class="field-list" aria-label=${t('config.problems')}>${problems.map(([k, v]) => html`<li><code>${k}</code>: ${v}</li>`)}</ul><//>`
     : html`<${ErrorBanner} error=${error} />`}
       ${result && html`<div class="import-result" role="status">
-        <h3>${result.dry_run ? 'Dry run: nothing was written' : 'Imported'}</h3>
+        <h3>${result.dry_run ? t('config.dry_run_done') : t('config.imported')}</h3>
         ${result.changes.length === 0
-    ? html`<${EmptyState} title="No changes">The document matches this organization (${result.unchanged} unchanged). Edit it, then run it again.<//>`
-    : html`<p>${result.changes.length} ${result.dry_run ? 'would change' : 'changed'}, ${result.unchanged} unchanged.${result.dry_run ? ' Press Import to apply.' : ''}</p>
-          <ul class="change-list">${result.changes.map((c) => html`<li>${c.action === 'create' ? 'Create' : 'Update'} ${c.kind} <strong>${c.name}</strong></li>`)}</ul>`}
+    ? html`<${EmptyState} title=${t('config.no_changes')}>${t('config.no_changes_text', { n: result.unchanged })}<//>`
+    : html`<p>${result.dry_run ? t('config.would_change', { n: result.changes.length, unchanged: result.unchanged }) : t('config.changed', { n: result.changes.length, unchanged: result.unchanged })}</p>
+          <ul class="change-list">${result.changes.map((c) => html`<li>${c.action === 'create' ? t('config.create') : t('config.update')} ${c.kind} <strong>${c.name}</strong></li>`)}</ul>`}
       </div>`}
     </section>`;
 }

@@ -12,10 +12,11 @@ import { serviceRow, heartbeatRow, sortRows, lastCheck } from '../dashboard-rows
 import { CHECK_TYPES, SERVICE_STATUSES } from '../constants.js';
 import { AddServiceAction } from '../plan-cap.js';
 import { OnCallNow } from './oncall-now.js';
-import { PageHeader, StatusBadge, EmptyState, ErrorBanner, Loading, Button, fmtPercent, fmtMs, toast } from '../ui.js';
+import { PageHeader, StatusBadge, EmptyState, ErrorBanner, Loading, Button, fmtPercent, fmtMs, toast, statusLabel } from '../ui.js';
+import { can, RoleNote } from '../roles.js';
+import { t, language } from '../i18n.js';
 
 const POLL_MS = 5000;
-const STATUS_WORD = { GREEN: 'Up', YELLOW: 'Degraded', RED: 'Down', PENDING: 'Pending', PAUSED: 'Paused', MAINTENANCE: 'Maintenance' };
 
 // load merges the overview (uptimes) with the service list (type, paused, last check), and
 // adds the heartbeats as rows of their own.
@@ -31,12 +32,15 @@ async function load() {
 function Totals({ totals, rows }) {
   const hbs = rows.filter((r) => r.kind === 'heartbeat');
   const hbDown = hbs.filter((r) => r.status === 'RED').length, hbLate = hbs.filter((r) => r.status === 'YELLOW').length;
-  const items = [['Services', totals.services], ['Up', totals.up], ['Down', totals.down, 'stat-down'], ['Degraded', totals.degraded, 'stat-degraded'],
-    ['Maintenance', totals.maintenance ?? 0, 'stat-maintenance'], ['Paused', totals.paused],
-    ['Heartbeats', hbs.length, hbDown ? 'stat-down' : hbLate ? 'stat-degraded' : '', hbs.length ? `${hbDown} down, ${hbLate} late` : 'none yet'],
-    ['Uptime 24 h', fmtPercent(totals.uptime_24h)]];
-  return html`<div class="grid totals" aria-label="Totals">${items.map(([k, v, cls, note]) => html`<div class=${'card ' + (cls || '')} data-stat=${k}>
-    <div class="muted">${k}</div><div class="stat">${v}</div>${note && html`<div class="muted small">${note}</div>`}</div>`)}</div>`;
+  // [data-stat (stable, English: tests and styles find cards by it), label, value, class, note]
+  const items = [['Services', t('dashboard.services'), totals.services], ['Up', t('status.up'), totals.up],
+    ['Down', t('status.down'), totals.down, 'stat-down'], ['Degraded', t('status.degraded'), totals.degraded, 'stat-degraded'],
+    ['Maintenance', t('status.maintenance'), totals.maintenance ?? 0, 'stat-maintenance'], ['Paused', t('status.paused'), totals.paused],
+    ['Heartbeats', t('dashboard.heartbeats'), hbs.length, hbDown ? 'stat-down' : hbLate ? 'stat-degraded' : '',
+      hbs.length ? t('dashboard.heartbeats_note', { down: hbDown, late: hbLate }) : t('dashboard.none_yet')],
+    ['Uptime 24 h', t('dashboard.uptime_24h'), fmtPercent(totals.uptime_24h)]];
+  return html`<div class="grid totals" aria-label=${t('dashboard.totals')}>${items.map(([k, label, v, cls, note]) => html`<div class=${'card ' + (cls || '')} data-stat=${k}>
+    <div class="muted">${label}</div><div class="stat">${typeof v === 'number' ? v.toLocaleString(language()) : v}</div>${note && html`<div class="muted small">${note}</div>`}</div>`)}</div>`;
 }
 
 // SortHeader is a column header that sorts the rows by key; a second press reverses.
@@ -47,7 +51,8 @@ function SortHeader({ label, k, sort, setSort, cls }) {
     <button type="button" class="sort" data-sort=${k} data-dir=${dir} onClick=${() => setSort({ key: k, dir: on ? -sort.dir : 1 })}>${label}</button></th>`;
 }
 
-export function Dashboard({ profile }) {
+export function Dashboard({ profile, org }) {
+  const mayEdit = can(org, 'member');
   const [data, setData] = useState(null);
   const [error, setError] = useState(null);
   const [q, setQ] = useState('');
@@ -85,13 +90,14 @@ export function Dashboard({ profile }) {
         (r.tags || []).some((t) => t.toLowerCase().includes(needle))));
   }, [data, q, status, type, sort]);
 
-  if (!data) return html`<${PageHeader} title="Dashboard" />${error ? html`<${ErrorBanner} error=${error} />` : html`<${Loading} />`}`;
+  if (!data) return html`<${PageHeader} title=${t('dashboard.title')} />${error ? html`<${ErrorBanner} error=${error} />` : html`<${Loading} />`}`;
 
   if (data.rows.length === 0) {
-    return html`<${PageHeader} title="Dashboard" />
+    return html`<${PageHeader} title=${t('dashboard.title')} />
       <${ErrorBanner} error=${error} />
-      <${EmptyState} title="Add your first service" action=${html`<${AddServiceAction} org=${data.org} profile=${profile} />`}>
-        AlertifyPro checks your websites, APIs, ports and databases and tells you when they go down.
+      <${EmptyState} title=${mayEdit ? t('dashboard.empty_title') : t('dashboard.empty_title_viewer')}
+        action=${mayEdit ? html`<${AddServiceAction} org=${data.org} profile=${profile} />` : html`<${RoleNote} org=${org} min="member" what=${t('dashboard.role_what')} />`}>
+        ${t('dashboard.empty_text')}
       <//>`;
   }
 
@@ -114,63 +120,83 @@ export function Dashboard({ profile }) {
       await Promise.all(ids.slice(i, i + 5).map((id) => api.post(`/${data.rows.find((r) => r.id === id)?.kind === 'heartbeat' ? 'heartbeats' : 'services'}/${id}/${action}`).catch((e) => failures.push(`${data.rows.find((r) => r.id === id)?.name}: ${e.message}`))));
     }
     setBulkBusy(false);
-    if (failures.length) setBulkError(new Error(`${failures.length} of ${ids.length} could not be ${action}d — ${failures.slice(0, 3).join('; ')}`));
-    else toast(`${ids.length} monitor${ids.length === 1 ? '' : 's'} ${action}d`);
+    if (failures.length) {
+      setBulkError(new Error(action === 'pause'
+        ? t('dashboard.bulk_pause_failed', { failed: failures.length, total: ids.length, reasons: failures.slice(0, 3).join('; ') })
+        : t('dashboard.bulk_resume_failed', { failed: failures.length, total: ids.length, reasons: failures.slice(0, 3).join('; ') })));
+    } else toast(action === 'pause' ? t('dashboard.bulk_paused', { count: ids.length }) : t('dashboard.bulk_resumed', { count: ids.length }));
     setSelected(new Set());
     refresh();
   }
 
+  // The words every row repeats, looked up once per render (1 000 rows, refreshed every 5 s).
+  const beatsN = String(BEATS);
+  const w = {
+    service: t('dashboard.service'), status: t('common.status'), lastChecks: t('dashboard.last_checks', { n: beatsN }),
+    lastPings: t('dashboard.last_pings', { n: beatsN }), up24: t('dashboard.uptime_24h'), up7: t('dashboard.uptime_7d'),
+    up30: t('dashboard.uptime_30d'), lastRun: t('dashboard.last_run'), responseTime: t('chart.response_time'),
+    sparkline: t('dashboard.sparkline'), type: t('dashboard.type'), heartbeat: t('dashboard.heartbeat'),
+    lastPing: t('dashboard.last_ping'), lastCheck: t('dashboard.last_check'),
+  };
   return html`
-    <${PageHeader} title="Dashboard" subtitle="Refreshes every 5 seconds while this tab is visible.">
-      <${AddServiceAction} org=${data.org} profile=${profile} />
+    <${PageHeader} title=${t('dashboard.title')} subtitle=${t('dashboard.subtitle')}>
+      ${mayEdit && html`<${AddServiceAction} org=${data.org} profile=${profile} />`}
     <//><${OnCallNow} />
-    ${error && html`<${ErrorBanner} error=${new Error('Could not refresh: ' + error.message + ' Showing the last data received.')} />`}
+    <${RoleNote} org=${org} min="member" what=${t('dashboard.role_what')} />
+    ${error && html`<${ErrorBanner} error=${new Error(t('dashboard.refresh_failed', { message: error.message }))} />`}
     <${Totals} totals=${data.totals} rows=${data.rows} />
     <div class="toolbar" role="search">
-      <div class="field"><label for="dash-q">Search</label><input id="dash-q" name="q" type="search" placeholder="Name, URL or tag" value=${q} onInput=${(e) => setQ(e.target.value)} /></div>
-      <div class="field"><label for="dash-status">Status</label>
+      <div class="field"><label for="dash-q">${t('common.search')}</label><input id="dash-q" name="q" type="search" placeholder=${t('dashboard.search_placeholder')} value=${q} onInput=${(e) => setQ(e.target.value)} /></div>
+      <div class="field"><label for="dash-status">${t('common.status')}</label>
         <select id="dash-status" name="status" value=${status} onChange=${(e) => setStatus(e.target.value)}>
-          <option value="">All statuses</option>${SERVICE_STATUSES.map((s) => html`<option value=${s}>${STATUS_WORD[s]}</option>`)}
+          <option value="">${t('dashboard.all_statuses')}</option>${SERVICE_STATUSES.map((s) => html`<option value=${s}>${statusLabel(s)}</option>`)}
         </select></div>
-      <div class="field"><label for="dash-type">Type</label>
+      <div class="field"><label for="dash-type">${t('dashboard.type')}</label>
         <select id="dash-type" name="check_type" value=${type} onChange=${(e) => setType(e.target.value)}>
-          <option value="">All types</option>${[...CHECK_TYPES, 'HEARTBEAT'].map((s) => html`<option value=${s}>${s === 'HEARTBEAT' ? 'Heartbeat' : s}</option>`)}
+          <option value="">${t('dashboard.all_types')}</option>${[...CHECK_TYPES, 'HEARTBEAT'].map((s) => html`<option value=${s}>${s === 'HEARTBEAT' ? t('dashboard.heartbeat') : s}</option>`)}
         </select></div>
-      ${selected.size > 0 && html`<div class="row bulk" aria-live="polite">
-        <span>${selected.size} selected</span>
-        <${Button} busy=${bulkBusy} onClick=${() => bulk('pause')}>Pause<//>
-        <${Button} busy=${bulkBusy} onClick=${() => bulk('resume')}>Resume<//>
+      ${mayEdit && selected.size > 0 && html`<div class="row bulk" aria-live="polite">
+        <span>${t('dashboard.selected', { n: selected.size })}</span>
+        <${Button} busy=${bulkBusy} onClick=${() => bulk('pause')}>${t('dashboard.pause')}<//>
+        <${Button} busy=${bulkBusy} onClick=${() => bulk('resume')}>${t('dashboard.resume')}<//>
       </div>`}
     </div>
     <${ErrorBanner} error=${bulkError} />
-    <p class="muted" aria-live="polite">${rows.length} of ${data.rows.length} monitors shown</p>
-    ${rows.length === 0 ? html`<${EmptyState} title="No service matches">Clear the search or the filters to see every service.<//>` : html`
+    <p class="muted" aria-live="polite">${t('dashboard.shown', { n: rows.length, total: data.rows.length })}</p>
+    ${rows.length === 0 ? html`<${EmptyState} title=${t('dashboard.no_match')}>${t('dashboard.no_match_text')}<//>` : html`
     <div class="table-wrap"><table class="services">
-      <caption class="sr-only">Services and heartbeats, ${sort.key === 'problems' ? 'problems first' : 'sorted by ' + sort.key}</caption>
+      <caption class="sr-only">${sort.key === 'problems' ? t('dashboard.caption_problems') : t('dashboard.caption_sorted', { column: sortName(sort.key) })}</caption>
       <thead><tr>
-        <th scope="col"><input type="checkbox" aria-label="Select every monitor shown" checked=${allShownSelected} onChange=${toggleAll} /></th>
-        <${SortHeader} label="Service" k="name" sort=${sort} setSort=${setSort} />
-        <${SortHeader} label="Status" k="status" sort=${sort} setSort=${setSort} />
-        <th scope="col">Last ${BEATS} checks</th>
+        ${mayEdit && html`<th scope="col"><input type="checkbox" aria-label=${t('dashboard.select_all')} checked=${allShownSelected} onChange=${toggleAll} /></th>`}
+        <${SortHeader} label=${t('dashboard.service')} k="name" sort=${sort} setSort=${setSort} />
+        <${SortHeader} label=${t('common.status')} k="status" sort=${sort} setSort=${setSort} />
+        <th scope="col">${w.lastChecks}</th>
         <${SortHeader} label="24 h" k="uptime" sort=${sort} setSort=${setSort} cls="num" />
-        <th scope="col" class="num">7 d</th><th scope="col" class="num">30 d</th>
-        <${SortHeader} label="Response time" k="latency" sort=${sort} setSort=${setSort} />
-        <th scope="col">Type</th><th scope="col">Last check</th>
+        <th scope="col" class="num">${t('dashboard.7d')}</th><th scope="col" class="num">${t('dashboard.30d')}</th>
+        <${SortHeader} label=${t('chart.response_time')} k="latency" sort=${sort} setSort=${setSort} />
+        <th scope="col">${t('dashboard.type')}</th><th scope="col">${t('dashboard.last_check')}</th>
       </tr></thead>
       <tbody>${rows.map((r) => html`<tr key=${r.kind + r.id} class=${(selected.has(r.id) ? 'selected ' : '') + 'kind-' + r.kind} data-service-id=${r.kind === 'service' ? r.id : undefined} data-heartbeat-id=${r.kind === 'heartbeat' ? r.id : undefined}>
-        <td class="col-select"><input type="checkbox" aria-label=${'Select ' + r.name} checked=${selected.has(r.id)} onChange=${() => toggle(r.id)} /></td>
-        <td class="col-name" data-label="Service"><a href=${r.href}>${r.name}</a><div class="muted small">${r.endpoint}</div></td>
-        <td class="col-status" data-label="Status"><${StatusBadge} status=${r.status} /></td>
-        <td class="col-beats" data-label=${r.kind === 'heartbeat' ? `Last ${BEATS} pings` : `Last ${BEATS} checks`}>${beats
+        ${mayEdit && html`<td class="col-select"><input type="checkbox" aria-label=${t('dashboard.select', { name: r.name })} checked=${selected.has(r.id)} onChange=${() => toggle(r.id)} /></td>`}
+        <td class="col-name" data-label=${w.service}><a href=${r.href}>${r.name}</a><div class="muted small">${r.endpoint}</div></td>
+        <td class="col-status" data-label=${w.status}><${StatusBadge} status=${r.status} /></td>
+        <td class="col-beats" data-label=${r.kind === 'heartbeat' ? w.lastPings : w.lastChecks}>${beats
           ? html`<${BeatBar} beats=${(r.kind === 'heartbeat' ? beats.heartbeats : beats.services)[r.id]} beatKey=${r.kind[0] + ':' + r.id}
-              label=${`Last ${BEATS} ${r.kind === 'heartbeat' ? 'pings' : 'checks'} of ${r.name}`} />`
+              label=${r.kind === 'heartbeat' ? t('dashboard.last_pings_of', { n: beatsN, name: r.name }) : t('dashboard.last_checks_of', { n: beatsN, name: r.name })} />`
           : html`<span class="muted small">…</span>`}</td>
-        <td class="col-uptime24 num" data-label="Uptime 24 h">${fmtPercent(r.uptime_24h)}</td>
-        <td class="col-more num" data-label="Uptime 7 d">${fmtPercent(r.uptime_7d)}</td>
-        <td class="col-more num" data-label="Uptime 30 d">${fmtPercent(r.uptime_30d)}</td>
-        <td class="col-more" data-label=${r.kind === 'heartbeat' ? 'Last run' : 'Response time'}>${r.kind === 'service' && html`<${SparklineSVG} values=${(r.response_time_sparkline || []).filter((v) => v != null)} label="Response time, last 6 hours" />`} <span class="muted">${fmtMs(r.last_response_time_ms)}</span></td>
-        <td class="col-more" data-label="Type">${r.kind === 'heartbeat' ? 'Heartbeat' : r.check_type}</td>
-        <td class="col-more" data-label=${r.kind === 'heartbeat' ? 'Last ping' : 'Last check'}>${lastCheck(r)}</td>
+        <td class="col-uptime24 num" data-label=${w.up24}>${fmtPercent(r.uptime_24h)}</td>
+        <td class="col-more num" data-label=${w.up7}>${fmtPercent(r.uptime_7d)}</td>
+        <td class="col-more num" data-label=${w.up30}>${fmtPercent(r.uptime_30d)}</td>
+        <td class="col-more" data-label=${r.kind === 'heartbeat' ? w.lastRun : w.responseTime}>${r.kind === 'service' && html`<${SparklineSVG} values=${(r.response_time_sparkline || []).filter((v) => v != null)} label=${w.sparkline} />`} <span class="muted">${fmtMs(r.last_response_time_ms)}</span></td>
+        <td class="col-more" data-label=${w.type}>${r.kind === 'heartbeat' ? w.heartbeat : r.check_type}</td>
+        <td class="col-more" data-label=${r.kind === 'heartbeat' ? w.lastPing : w.lastCheck}>${lastCheck(r)}</td>
+
       </tr>`)}</tbody>
     </table></div><${BeatTips} find=${findBeats} />`}`;
+}
+
+// sortName names a sort key as its column header does.
+function sortName(key) {
+  const names = { name: t('dashboard.service'), status: t('common.status'), uptime: '24 h', latency: t('chart.response_time') };
+  return names[key] || key;
 }

@@ -2,6 +2,7 @@
 // snippet a user copies pings exactly as often as AlertifyPro expects (SPEC §3.14).
 // Schedules arrive in the server's canonical form: "every <n><s|m|h|d>" or a 5-field
 // cron expression.
+import { t } from '../i18n.js';
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -26,22 +27,24 @@ export function cronFor(schedule) {
   const seconds = parseEvery(schedule);
   if (seconds == null) return { expr: String(schedule).trim(), note: '' };
   if (seconds < 60) {
-    return { expr: '* * * * *', note: `cron runs at most once a minute; for every ${seconds} s use the systemd timer below.` };
+    return { expr: '* * * * *', note: t('heartbeat_cron.note_seconds', { seconds }) };
   }
   const minutes = seconds / 60;
   const exact = CRON_PERIODS.find(([m]) => m === minutes);
   if (exact) return { expr: exact[1], note: '' };
   if (minutes % 1440 === 0 && minutes / 1440 < 31) {
     const days = minutes / 1440;
-    return { expr: `0 0 */${days} * *`, note: `cron restarts "every ${days} days" on the 1st of each month (a shorter gap, which is safe); the systemd timer below keeps an exact period.` };
+    return { expr: `0 0 */${days} * *`, note: t('heartbeat_cron.note_days', { days }) };
   }
   const [m, expr] = CRON_PERIODS.filter(([p]) => p <= minutes).pop();
-  return { expr, note: `cron cannot repeat every ${fmtPeriod(minutes)} exactly; this runs every ${fmtPeriod(m)} (more often is safe). The systemd timer below is exact.` };
+  return { expr, note: t('heartbeat_cron.note_inexact', { wanted: fmtPeriod(minutes), runs: fmtPeriod(m) }) };
 }
 
+// fmtPeriod is "day", "2 hours", "5 minutes" as "every …" reads it.
 function fmtPeriod(minutes) {
-  const [n, unit] = minutes % 1440 === 0 ? [minutes / 1440, 'day'] : minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
-  return n === 1 ? unit : `${n} ${unit}s`;
+  if (minutes % 1440 === 0) return t('heartbeat_cron.days', { count: minutes / 1440 });
+  if (minutes % 60 === 0) return t('heartbeat_cron.hours', { count: minutes / 60 });
+  return t('heartbeat_cron.minutes', { count: minutes });
 }
 
 // systemdInterval renders the period for OnUnitActiveSec ("5min", "2h", "1d").
@@ -60,7 +63,7 @@ export function snippets(h) {
   const { expr, note } = cronFor(h.schedule);
   const everySeconds = parseEvery(h.schedule);
   const tz = everySeconds == null && h.timezone && h.timezone !== 'UTC' ? `CRON_TZ=${h.timezone}\n` : '';
-  const cron = `# ${h.name}: ${h.schedule}${h.timezone && everySeconds == null ? ` (${h.timezone})` : ''} — run the job, then ping on success\n`
+  const cron = `# ${h.name}: ${h.schedule}${h.timezone && everySeconds == null ? ` (${h.timezone})` : ''} — ${t('heartbeat_cron.comment')}\n`
     + (note ? `# ${note}\n` : '') + tz
     + `${expr} /usr/local/bin/job.sh && ${curl} > /dev/null`;
   let systemd = `# /etc/systemd/system/job.service\n[Service]\nType=oneshot\nExecStartPre=-/usr/bin/curl -fsS -m 10 ${url}/start\nExecStart=/usr/local/bin/job.sh\nExecStartPost=/usr/bin/curl -fsS -m 10 --retry 3 ${url}\nExecStopPost=/bin/sh -c 'test "$SERVICE_RESULT" = success || /usr/bin/curl -fsS -m 10 ${url}/fail'`;

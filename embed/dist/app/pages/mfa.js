@@ -6,18 +6,19 @@ import { html, useEffect, useState } from '../html.js';
 import { api, request, session } from '../api.js';
 import { Field, Button, ErrorBanner, Banner, useForm, CopyButton, toast } from '../ui.js';
 import { assertWithPasskey } from './passkeys.js';
+import { t } from '../i18n.js';
 
 // RecoveryCodes shows the ten codes once, with copy and download.
 function RecoveryCodes({ codes, onDone }) {
   const text = codes.join('\n') + '\n';
   const href = 'data:text/plain;charset=utf-8,' + encodeURIComponent(text);
   return html`<div data-recovery-codes>
-    <${Banner} kind="info">Save these recovery codes now: each signs you in once if you lose your authenticator app, and they are not shown again.<//>
+    <${Banner} kind="info">${t('mfa.save_codes')}<//>
     <ul class="recovery-codes">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
     <div class="form-actions">
-      <${CopyButton} text=${text} label="Copy codes" />
-      <a class="btn btn-secondary btn-small" href=${href} download="alertifypro-recovery-codes.txt">Download</a>
-      <${Button} kind="primary" onClick=${onDone}>I have saved them<//>
+      <${CopyButton} text=${text} label=${t('mfa.copy_codes')} />
+      <a class="btn btn-secondary btn-small" href=${href} download="alertifypro-recovery-codes.txt">${t('mfa.download')}</a>
+      <${Button} kind="primary" onClick=${onDone}>${t('mfa.saved_them')}<//>
     </div>
   </div>`;
 }
@@ -41,16 +42,16 @@ function Enrol({ onEnabled }) {
   }
   if (!setup) {
     return html`<div><${ErrorBanner} error=${start.error} />
-      <p>Use an authenticator app (1Password, Google Authenticator, Aegis, …) for a second step at sign-in.</p>
-      <${Button} kind="primary" busy=${start.busy} onClick=${begin}>Set up an authenticator app<//></div>`;
+      <p>${t('mfa.intro')}</p>
+      <${Button} kind="primary" busy=${start.busy} onClick=${begin}>${t('mfa.set_up')}<//></div>`;
   }
   return html`<form onSubmit=${verify} data-totp-enrol>
-    <p>Scan this QR code with your authenticator app, or type the key in by hand, then enter the 6-digit code it shows.</p>
-    <img class="qr" width="200" height="200" alt="QR code for your authenticator app" src=${'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(setup.qr_svg)} />
-    <p>Key: <code data-totp-secret>${setup.secret}</code> <${CopyButton} text=${setup.secret} label="Copy key" /></p>
+    <p>${t('mfa.scan')}</p>
+    <img class="qr" width="200" height="200" alt=${t('mfa.qr_alt')} src=${'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(setup.qr_svg)} />
+    <p>${t('mfa.key')} <code data-totp-secret>${setup.secret}</code> <${CopyButton} text=${setup.secret} label=${t('mfa.copy_key')} /></p>
     <${ErrorBanner} error=${f.error} shownFields=${['code']} />
-    <${Field} label="Code from the app" name="code" inputmode="numeric" autocomplete="one-time-code" required value=${f.values.code} onInput=${f.set('code')} error=${f.fieldError('code')} />
-    <${Button} kind="primary" type="submit" busy=${f.busy}>Turn on two-factor sign-in<//>
+    <${Field} label=${t('mfa.code_from_app')} name="code" inputmode="numeric" autocomplete="one-time-code" required value=${f.values.code} onInput=${f.set('code')} error=${f.fieldError('code')} />
+    <${Button} kind="primary" type="submit" busy=${f.busy}>${t('mfa.turn_on')}<//>
   </form>`;
 }
 
@@ -62,11 +63,11 @@ function Disable({ onDisabled }) {
     if (await f.submit((v) => request('DELETE', '/profile/mfa/totp', { password: v.password, code: v.code.trim() }).then(() => true))) onDisabled();
   }
   return html`<form onSubmit=${submit} data-totp-disable>
-    <h3>Turn off</h3>
+    <h3>${t('mfa.turn_off_heading')}</h3>
     <${ErrorBanner} error=${f.error} shownFields=${['password', 'code']} />
-    <${Field} label="Password" name="password" type="password" autocomplete="current-password" value=${f.values.password} onInput=${f.set('password')} error=${f.fieldError('password')} />
-    <${Field} label="Code or recovery code" name="code" autocomplete="one-time-code" value=${f.values.code} onInput=${f.set('code')} error=${f.fieldError('code')} />
-    <${Button} kind="danger" type="submit" busy=${f.busy}>Turn off two-factor sign-in<//>
+    <${Field} label=${t('auth.password')} name="password" type="password" autocomplete="current-password" value=${f.values.password} onInput=${f.set('password')} error=${f.fieldError('password')} />
+    <${Field} label=${t('mfa.code_or_recovery')} name="code" autocomplete="one-time-code" value=${f.values.code} onInput=${f.set('code')} error=${f.fieldError('code')} />
+    <${Button} kind="danger" type="submit" busy=${f.busy}>${t('mfa.turn_off')}<//>
   </form>`;
 }
 
@@ -79,16 +80,16 @@ export function TwoFactorSection({ onSessionUpgraded }) {
   function enabled(recovery, upgraded) {
     setCodes(recovery);
     load();
-    toast('Two-factor sign-in is on');
+    toast(t('mfa.is_on'));
     if (upgraded && onSessionUpgraded) onSessionUpgraded();
   }
   return html`<section class="card form" id="two-factor" data-two-factor>
-    <h2>Two-factor sign-in</h2>
-    ${status?.enrollment_required && html`<${Banner} kind="info">Your organization requires two-factor sign-in. Set up an authenticator app or a passkey to continue.<//>`}
+    <h2>${t('mfa.title')}</h2>
+    ${status?.enrollment_required && html`<${Banner} kind="info">${t('mfa.required')}<//>`}
     ${codes ? html`<${RecoveryCodes} codes=${codes} onDone=${() => setCodes(null)} />`
-      : status?.totp_enabled ? html`<p>An authenticator app is set up. Recovery codes left: <strong>${status.recovery_codes_left}</strong>.</p>
-          <${Disable} onDisabled=${() => { load(); toast('Two-factor sign-in is off'); }} />`
-      : status ? html`<${Enrol} onEnabled=${enabled} />` : html`<p class="muted">Loading…</p>`}
+      : status?.totp_enabled ? html`<p>${t('mfa.app_set_up')} <strong>${status.recovery_codes_left}</strong>.</p>
+          <${Disable} onDisabled=${() => { load(); toast(t('mfa.is_off')); }} />`
+      : status ? html`<${Enrol} onEnabled=${enabled} />` : html`<p class="muted">${t('common.loading')}</p>`}
   </section>`;
 }
 
@@ -115,15 +116,15 @@ export function SecondStep({ challenge, onDone, onCancel }) {
   return html`<div data-second-step>
     <${ErrorBanner} error=${f.error} shownFields=${['code']} />
     ${mode !== 'passkey' && html`<form onSubmit=${submitCode} novalidate>
-      <${Field} label=${mode === 'recovery' ? 'Recovery code' : 'Code from your authenticator app'} name="code" autocomplete="one-time-code"
+      <${Field} label=${mode === 'recovery' ? t('mfa.recovery_code') : t('mfa.code_from_your_app')} name="code" autocomplete="one-time-code"
         inputmode=${mode === 'recovery' ? 'text' : 'numeric'} required value=${f.values.code} onInput=${f.set('code')} error=${f.fieldError('code')} />
-      <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>Verify<//></div>
+      <div class="form-actions"><${Button} kind="primary" type="submit" busy=${f.busy}>${t('mfa.verify')}<//></div>
     </form>`}
     <p class="form-actions">
-      ${methods.includes('totp') && mode !== 'code' && html`<${Button} onClick=${() => setMode('code')}>Use a code<//>`}
-      ${methods.includes('recovery_code') && mode !== 'recovery' && html`<${Button} onClick=${() => setMode('recovery')}>Use a recovery code<//>`}
-      ${methods.includes('passkey') && html`<${Button} busy=${f.busy} onClick=${() => { setMode('passkey'); usePasskey(); }}>Use a passkey<//>`}
-      <${Button} kind="link" onClick=${onCancel}>Start over<//>
+      ${methods.includes('totp') && mode !== 'code' && html`<${Button} onClick=${() => setMode('code')}>${t('mfa.use_code')}<//>`}
+      ${methods.includes('recovery_code') && mode !== 'recovery' && html`<${Button} onClick=${() => setMode('recovery')}>${t('mfa.use_recovery')}<//>`}
+      ${methods.includes('passkey') && html`<${Button} busy=${f.busy} onClick=${() => { setMode('passkey'); usePasskey(); }}>${t('mfa.use_passkey')}<//>`}
+      <${Button} kind="link" onClick=${onCancel}>${t('mfa.start_over')}<//>
     </p>
   </div>`;
 }

@@ -5,6 +5,7 @@
 import { html, useEffect, useState } from '../html.js';
 import { api, session } from '../api.js';
 import { Field, Button, ErrorBanner, useForm, useConfirm, toast, fmtTime } from '../ui.js';
+import { t } from '../i18n.js';
 
 function fromB64url(s) {
   const b64 = s.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((s.length + 3) % 4);
@@ -59,30 +60,29 @@ export function PasskeysSection({ onSessionUpgraded }) {
     });
     if (!res) return;
     f.setValues({ name: '' });
-    toast('Passkey added');
+    toast(t('passkeys.added'));
     load();
     if (res.token) { session.setToken(res.token); if (onSessionUpgraded) onSessionUpgraded(); }
   }
   function remove(k) {
-    confirm(async () => { await api.del('/profile/passkeys/' + encodeURIComponent(k.id)); toast('Passkey removed'); load(); },
-      { title: 'Remove passkey', body: html`<p>Remove the passkey <strong>${k.name}</strong>? It can no longer sign you in.</p>`, label: 'Remove', danger: true });
+    confirm(async () => { await api.del('/profile/passkeys/' + encodeURIComponent(k.id)); toast(t('passkeys.removed')); load(); },
+      { title: t('passkeys.remove_title'), body: html`<p>${t('passkeys.remove_body', { name: k.name })}</p>`, label: t('teams.remove'), danger: true });
   }
   const supported = typeof window.PublicKeyCredential !== 'undefined' && available;
   return html`<section class="card form" data-passkeys>
     ${dialog}
-    <h2>Passkeys</h2>
-    <p>A passkey signs you in with your device's screen lock or a security key — as a second step, or on its own without your password.</p>
+    <h2>${t('passkeys.title')}</h2>
+    <p>${t('passkeys.intro')}</p>
     <${ErrorBanner} error=${rm.error} />
-    ${keys && keys.length === 0 && html`<p class="muted">No passkeys yet.</p>`}
+    ${keys && keys.length === 0 && html`<p class="muted">${t('passkeys.none')}</p>`}
     ${keys && keys.length > 0 && html`<ul class="passkeys">${keys.map((k) => html`<li data-passkey=${k.name}>
-      <strong>${k.name}</strong> <span class="muted">added ${fmtTime(k.created_at)}${k.last_used_at ? ', last used ' + fmtTime(k.last_used_at) : ''}</span>
-      ${' '}<${Button} kind="danger" class="btn-small" onClick=${() => remove(k)}>Remove<//></li>`)}</ul>`}
+      <strong>${k.name}</strong> <span class="muted">${k.last_used_at ? t('passkeys.added_used', { added: fmtTime(k.created_at), used: fmtTime(k.last_used_at) }) : t('passkeys.added_on', { added: fmtTime(k.created_at) })}</span>
+      ${' '}<${Button} kind="danger" class="btn-small" onClick=${() => remove(k)}>${t('teams.remove')}<//></li>`)}</ul>`}
     ${supported ? html`<form onSubmit=${add}>
         <${ErrorBanner} error=${f.error} shownFields=${['name']} />
-        <${Field} label="Name of the new passkey" name="passkey_name" required hint="For example: Work laptop, YubiKey." value=${f.values.name} onInput=${f.set('name')} error=${f.fieldError('name')} />
-        <${Button} kind="primary" type="submit" busy=${f.busy}>Add a passkey<//>
-      </form>` : html`<p class="muted">${available ? 'This browser does not support passkeys.'
-        : 'Passkeys are unavailable on this server: its BASE_URL must be a domain name (not an IP address).'}</p>`}
+        <${Field} label=${t('passkeys.name_label')} name="passkey_name" required hint=${t('passkeys.name_hint')} value=${f.values.name} onInput=${f.set('name')} error=${f.fieldError('name')} />
+        <${Button} kind="primary" type="submit" busy=${f.busy}>${t('passkeys.add')}<//>
+      </form>` : html`<p class="muted">${available ? t('passkeys.unsupported') : t('passkeys.unavailable')}</p>`}
   </section>`;
 }
 
@@ -100,5 +100,5 @@ export function PasskeySignIn({ onDone }) {
     if (res) onDone(res);
   }
   return html`<div data-passkey-signin><${ErrorBanner} error=${f.error} />
-    <${Button} busy=${f.busy} onClick=${signIn}>Sign in with a passkey<//></div>`;
+    <${Button} busy=${f.busy} onClick=${signIn}>${t('passkeys.sign_in')}<//></div>`;
 }

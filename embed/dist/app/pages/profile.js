@@ -9,12 +9,14 @@ import { Field, Button, ErrorBanner, Banner, useForm, PageHeader, toast, fmtTime
 import { TwoFactorSection } from './mfa.js';
 import { PasskeysSection } from './passkeys.js';
 import { OnCallProfile } from './oncall-profile.js';
+import { roleInText } from '../roles.js';
+import { t } from '../i18n.js';
 
 // PendingEmail says where the confirmation link went and until when it works.
 function PendingEmail({ pending, current }) {
   if (!pending) return null;
-  return html`<${Banner} kind="info"><div><strong>Check your inbox.</strong>${' '}We sent a confirmation link to <strong>${pending.email}</strong>.
-    Your e-mail stays ${current} until you open it (valid until ${fmtTime(pending.expires_at)}).</div><//>`;
+  return html`<${Banner} kind="info"><div><strong>${t('profile.check_inbox')}</strong>${' '}${t('profile.link_sent', { email: pending.email })}
+    ${t('profile.email_stays', { current, until: fmtTime(pending.expires_at) })}</div><//>`;
 }
 
 export function Profile({ profile, reloadProfile }) {
@@ -32,7 +34,7 @@ export function Profile({ profile, reloadProfile }) {
     if (!res) return;
     info.setValues({ full_name: res.full_name, email: res.email, current_password: '' });
     setPending(res.pending_email);
-    toast(emailChanged ? 'Confirmation link sent' : 'Profile saved');
+    toast(emailChanged ? t('profile.link_sent_toast') : t('profile.saved'));
     reloadProfile();
   }
   async function savePassword(e) {
@@ -42,7 +44,7 @@ export function Profile({ profile, reloadProfile }) {
       pw.setValues({ current_password: '', new_password: '' });
       // A password change may revoke old tokens; a fresh one, if returned, keeps us in.
       if (res.token) session.setToken(res.token);
-      toast('Password changed');
+      toast(t('profile.password_changed'));
     }
   }
   async function logoutAll() {
@@ -52,37 +54,37 @@ export function Profile({ profile, reloadProfile }) {
     }
   }
   return html`
-    <${PageHeader} title="Profile" subtitle=${'Member since ' + fmtTime(profile.created_at)} />
+    <${PageHeader} title=${t('profile.title')} subtitle=${t('profile.member_since', { date: fmtTime(profile.created_at) })} />
     <section class="card form">
-      <h2>Your details</h2>
+      <h2>${t('profile.details')}</h2>
       <form onSubmit=${saveInfo}>
         <${PendingEmail} pending=${pending} current=${profile.email} />
         <${ErrorBanner} error=${info.error} shownFields=${['full_name', 'email', 'current_password']} />
-        <${Field} label="Full name" name="full_name" value=${info.values.full_name} onInput=${info.set('full_name')} error=${info.fieldError('full_name')} />
-        <${Field} label="E-mail" name="email" type="email" autocomplete="email" value=${info.values.email} onInput=${info.set('email')} error=${info.fieldError('email')}
-          hint="A new address is confirmed by a link we e-mail to it; until then you keep signing in with the current one." />
-        ${emailChanged && html`<${Field} label="Current password" name="current_password" type="password" autocomplete="current-password"
-          hint="Needed to change your e-mail address." value=${info.values.current_password} onInput=${info.set('current_password')} error=${info.fieldError('current_password')} />`}
-        <${Button} kind="primary" type="submit" busy=${info.busy}>Save<//>
+        <${Field} label=${t('auth.full_name')} name="full_name" value=${info.values.full_name} onInput=${info.set('full_name')} error=${info.fieldError('full_name')} />
+        <${Field} label=${t('members.email')} name="email" type="email" autocomplete="email" value=${info.values.email} onInput=${info.set('email')} error=${info.fieldError('email')}
+          hint=${t('profile.email_hint')} />
+        ${emailChanged && html`<${Field} label=${t('profile.current_password')} name="current_password" type="password" autocomplete="current-password"
+          hint=${t('profile.current_password_hint')} value=${info.values.current_password} onInput=${info.set('current_password')} error=${info.fieldError('current_password')} />`}
+        <${Button} kind="primary" type="submit" busy=${info.busy}>${t('common.save')}<//>
       </form>
     </section>
     <section class="card form">
-      <h2>Change password</h2>
+      <h2>${t('profile.change_password')}</h2>
       <form onSubmit=${savePassword}>
         <${ErrorBanner} error=${pw.error} shownFields=${['current_password', 'new_password']} />
-        <${Field} label="Current password" name="current_password" type="password" autocomplete="current-password" value=${pw.values.current_password} onInput=${pw.set('current_password')} error=${pw.fieldError('current_password')} />
-        <${Field} label="New password" name="new_password" type="password" autocomplete="new-password" hint="At least 8 characters." value=${pw.values.new_password} onInput=${pw.set('new_password')} error=${pw.fieldError('new_password')} />
-        <${Button} kind="primary" type="submit" busy=${pw.busy}>Change password<//>
+        <${Field} label=${t('profile.current_password')} name="current_password" type="password" autocomplete="current-password" value=${pw.values.current_password} onInput=${pw.set('current_password')} error=${pw.fieldError('current_password')} />
+        <${Field} label=${t('profile.new_password')} name="new_password" type="password" autocomplete="new-password" hint=${t('auth.password_hint')} value=${pw.values.new_password} onInput=${pw.set('new_password')} error=${pw.fieldError('new_password')} />
+        <${Button} kind="primary" type="submit" busy=${pw.busy}>${t('profile.change_password')}<//>
       </form>
     </section>
     <${TwoFactorSection} onSessionUpgraded=${reloadProfile} />
     <${PasskeysSection} onSessionUpgraded=${reloadProfile} />
     <section class="card">
-      <h2>Organizations</h2>
-      <ul>${profile.organizations.map((o) => html`<li>${o.name} — <span class="muted">${o.role}</span></li>`)}</ul>
-      <h2>Sessions</h2>
+      <h2>${t('profile.organizations')}</h2>
+      <ul>${profile.organizations.map((o) => html`<li>${o.name} — <span class="muted">${roleInText(o.role)}</span></li>`)}</ul>
+      <h2>${t('profile.sessions')}</h2>
       <${ErrorBanner} error=${out.error} />
-      <p>Log out on every device (all tokens issued so far stop working).</p>
-      <${Button} kind="danger" busy=${out.busy} onClick=${logoutAll}>Log out everywhere<//>
+      <p>${t('profile.logout_all_text')}</p>
+      <${Button} kind="danger" busy=${out.busy} onClick=${logoutAll}>${t('profile.logout_all')}<//>
     </section><${OnCallProfile} />`;
 }
