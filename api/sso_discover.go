@@ -82,6 +82,32 @@ type ssoTestRequest struct {
 	Protocol string `json:"protocol"`
 }
 
+// ssoStarter begins a sign-in of one protocol for org: the provider URL to send the
+// browser to, or the refusal that says why it cannot. testBy names the admin of a Test
+// sign-in ("" for a real one).
+type ssoStarter func(c *gin.Context, org *store.Organization, testBy string) (string, *identity.SSORefusal, error)
+
+// login is the public GET /sso/{slug}/{protocol}/login of either protocol: rate-limited
+// per client, it sends the browser on to the provider or shows the refusal.
+func (h *ssoHandlers) login(c *gin.Context, protocol string, start ssoStarter) error {
+	if err := h.limitSSO(c); err != nil {
+		return err
+	}
+	org, err := h.orgBySlug(c)
+	if err != nil {
+		return err
+	}
+	to, refusal, err := start(c, org, "")
+	if err != nil {
+		return err
+	}
+	if refusal != nil {
+		return h.ssoRefused(c, org, protocol, refusal)
+	}
+	c.Redirect(http.StatusSeeOther, to)
+	return nil
+}
+
 // startTest is POST /organization/sso/test: "Test sign-in" runs the flow of one protocol
 // (enabled or not) for the calling admin and answers the provider URL to open. Its end
 // provisions nothing and enforces nothing: the browser comes back to Settings → Security
