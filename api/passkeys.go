@@ -63,9 +63,9 @@ func (h *mfaHandlers) listPasskeys(c *gin.Context) error {
 // beginPasskey is POST /profile/passkeys/begin: the registration challenge, kept on the
 // server with the ceremony's state under the returned token.
 func (h *mfaHandlers) beginPasskey(c *gin.Context) error {
-	a := actorOf(c)
-	if a.apiKey != nil {
-		return errSessionOnly()
+	a, err := sessionActor(c)
+	if err != nil {
+		return err
 	}
 	rp, err := h.relyingParty()
 	if err != nil {
@@ -123,16 +123,13 @@ func (h *mfaHandlers) takeCeremony(token, purpose, userID string) (*store.AuthCh
 // addPasskey is POST /profile/passkeys {ceremony_token, name, credential}: the
 // authenticator's answer to beginPasskey's challenge, verified, becomes a named passkey.
 func (h *mfaHandlers) addPasskey(c *gin.Context) error {
-	a := actorOf(c)
-	if a.apiKey != nil {
-		return errSessionOnly()
-	}
 	var req struct {
 		CeremonyToken string          `json:"ceremony_token"`
 		Name          string          `json:"name"`
 		Credential    json.RawMessage `json:"credential"`
 	}
-	if err := bindJSON(c, &req); err != nil {
+	a, err := sessionBind(c, &req)
+	if err != nil {
 		return err
 	}
 	f := fieldErrors{}
@@ -176,9 +173,9 @@ func (h *mfaHandlers) addPasskey(c *gin.Context) error {
 
 // removePasskey is DELETE /profile/passkeys/{id}; another account's passkey is 404.
 func (h *mfaHandlers) removePasskey(c *gin.Context) error {
-	a := actorOf(c)
-	if a.apiKey != nil {
-		return errSessionOnly()
+	a, err := sessionActor(c)
+	if err != nil {
+		return err
 	}
 	orgID, change := accountLog(c)
 	keys, err := h.store.Passkeys(a.user.ID)
