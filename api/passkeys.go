@@ -90,14 +90,7 @@ func (h *mfaHandlers) beginPasskey(c *gin.Context) error {
 // putCeremony stores a WebAuthn ceremony's state for userID ("" for a password-less
 // sign-in, whose account is not known yet) and returns its token.
 func (h *mfaHandlers) putCeremony(purpose, userID string, session []byte) (string, error) {
-	token, err := crypto.RandomToken(passkeyTokenPrefix, 32)
-	if err != nil {
-		return "", err
-	}
-	now := h.now()
-	err = h.store.PutAuthChallenge(&store.AuthChallenge{Digest: crypto.Digest(token), Purpose: purpose,
-		UserID: userID, Session: session, CreatedAt: now, ExpiresAt: now.Add(passkeyCeremonyTTL)})
-	return token, err
+	return h.putChallenge(purpose, passkeyTokenPrefix, userID, session, passkeyCeremonyTTL)
 }
 
 // takeCeremony ends the ceremony of token, which must be of purpose (and, for a

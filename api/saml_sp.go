@@ -148,7 +148,5 @@ func (h *ssoHandlers) putSSOStepToken(token, purpose string, v any, ttl time.Dur
 	if err != nil {
 		return err
 	}
-	now := h.now()
-	return h.store.PutAuthChallenge(&store.AuthChallenge{Digest: crypto.Digest(token), Purpose: purpose,
-		Session: raw, CreatedAt: now, ExpiresAt: now.Add(ttl)})
+	return h.putChallengeToken(token, purpose, "", raw, ttl)
 }

@@ -57,14 +57,7 @@ func (h *ssoHandlers) putSSOStep(purpose, prefix, userID string, v any, ttl time
 	if err != nil {
 		return "", err
 	}
-	token, err := crypto.RandomToken(prefix, 32)
-	if err != nil {
-		return "", err
-	}
-	now := h.now()
-	err = h.store.PutAuthChallenge(&store.AuthChallenge{Digest: crypto.Digest(token), Purpose: purpose,
-		UserID: userID, Session: raw, CreatedAt: now, ExpiresAt: now.Add(ttl)})
-	return token, err
+	return h.putChallenge(purpose, prefix, userID, raw, ttl)
 }
 
 // takeSSOStep takes the step of token once: ok is false when it is unknown, used, of
