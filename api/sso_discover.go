@@ -42,11 +42,8 @@ type ssoDiscoverRequest struct {
 // answer has the same shape whether or not anything matched, and names nothing for a
 // domain no organization allows (SPEC §10).
 func (h *ssoHandlers) discover(c *gin.Context) error {
-	if err := h.limitSSO(c); err != nil {
-		return err
-	}
 	var req ssoDiscoverRequest
-	if err := bindJSON(c, &req); err != nil {
+	if err := h.limitSSOBind(c, &req); err != nil {
 		return err
 	}
 	out := []ssoLoginOption{}
@@ -155,4 +152,13 @@ func (h *ssoHandlers) limitSSO(c *gin.Context) error {
 		return errRateLimited(now, d.retryAt)
 	}
 	return nil
+}
+
+// limitSSOBind is limitSSO, then the body decoded into req: the public SSO endpoints
+// with a body count the request before reading it.
+func (h *ssoHandlers) limitSSOBind(c *gin.Context, req any) error {
+	if err := h.limitSSO(c); err != nil {
+		return err
+	}
+	return bindJSON(c, req)
 }

@@ -141,11 +141,8 @@ type ssoCodeRequest struct {
 // A single sign-on is the whole sign-in: the provider is trusted for the second factor,
 // so no TOTP or passkey step follows and no enrolment is forced (SPEC §10).
 func (h *ssoHandlers) exchange(c *gin.Context) error {
-	if err := h.limitSSO(c); err != nil {
-		return err
-	}
 	var req ssoCodeRequest
-	if err := bindJSON(c, &req); err != nil {
+	if err := h.limitSSOBind(c, &req); err != nil {
 		return err
 	}
 	var res ssoResult
