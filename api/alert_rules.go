@@ -55,19 +55,14 @@ func (h *alertRuleHandlers) create(c *gin.Context) error {
 // rule before the write transaction, because the lookups open transactions of their own
 // and must not run inside the store's update.
 func (h *alertRuleHandlers) update(c *gin.Context) error {
-	r := h.rules()
 	var req alertRuleRequest
-	old, err := r.bind(c, &req)
-	if err != nil {
-		return err
-	}
-	scratch := *old
-	if err := req.apply(&scratch, false, newRuleRefs(h.store, old.OrgID).keeping(old)); err != nil {
-		return err
+	check := func(old *store.AlertRule) error {
+		scratch := *old
+		return req.apply(&scratch, false, newRuleRefs(h.store, old.OrgID).keeping(old))
 	}
 	yes := func(string) (bool, error) { return true, nil }
 	checked := ruleRefs{service: yes, heartbeat: yes, channel: yes, policy: yes}
-	return r.update(c, "updated", nil, func(rule *store.AlertRule) error {
+	return h.rules().updateChecked(c, &req, check, func(rule *store.AlertRule) error {
 		return req.apply(rule, false, checked)
 	})
 }

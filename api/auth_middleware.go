@@ -234,3 +234,23 @@ func (b *base) actorFromAPIKey(c *gin.Context, token string) (*actor, error) {
 	}
 	return &actor{kind: "api_key", user: creator, apiKey: key, org: org, role: role}, nil
 }
+
+// sessionActor is the caller of an account-level route, who must be signed in with a
+// session: an API key acts inside one organization and must not change its creator's
+// account (errSessionOnly).
+func sessionActor(c *gin.Context) (*actor, error) {
+	a := actorOf(c)
+	if a.apiKey != nil {
+		return nil, errSessionOnly()
+	}
+	return a, nil
+}
+
+// sessionBind is sessionActor, then the body decoded into req.
+func sessionBind(c *gin.Context, req any) (*actor, error) {
+	a, err := sessionActor(c)
+	if err != nil {
+		return nil, err
+	}
+	return a, bindJSON(c, req)
+}

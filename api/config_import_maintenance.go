@@ -34,15 +34,11 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 	windows := (&maintenanceHandlers{base: p.h.base}).windows(p.h.now())
 	tz := p.org.Settings.Timezone
 	for path, req := range elements(p, "maintenance_windows", items, func(r *maintenanceImport) *string { return r.Name }) {
-		if req.ServiceIDs != nil {
-			p.f.add(path+".service_ids", "is not used in a configuration document; name the services in services")
-			continue
-		}
-		ids, ok := p.serviceRefs(path+".services", req.Services)
+		ids, ok := p.serviceRefs(path, req.ServiceIDs, req.Services)
 		if !ok {
 			continue
 		}
-		req.ServiceIDs = &ids
+		req.ServiceIDs = ids
 		fresh := &store.MaintenanceWindow{}
 		if !p.ok(path, req.apply(fresh, true, tz, func(string) bool { return true })) {
 			continue
@@ -66,12 +62,18 @@ func (p *importPlan) planWindows(items []json.RawMessage) {
 	}
 }
 
-// serviceRefs resolves service names to IDs (nil: none, i.e. every service); an unknown
-// name is a problem at field.
-func (p *importPlan) serviceRefs(field string, refs *[]string) ([]string, bool) {
-	ids := []string{}
+// serviceRefs resolves the services an element at path names (refs; nil: none, i.e.
+// every service) into the service_ids its API request takes; an unknown name is a problem
+// at path.services. An element giving service_ids itself (byID) is refused: a document
+// names services, since IDs do not carry from one organization to another.
+func (p *importPlan) serviceRefs(path string, byID, refs *[]string) (*[]string, bool) {
+	if byID != nil {
+		p.f.add(path+".service_ids", "is not used in a configuration document; name the services in services")
+		return nil, false
+	}
+	field, ids := path+".services", []string{}
 	if refs == nil {
-		return ids, true
+		return &ids, true
 	}
 	ok := true
 	for _, name := range *refs {
@@ -83,7 +85,7 @@ func (p *importPlan) serviceRefs(field string, refs *[]string) ([]string, bool) 
 		}
 		ids = append(ids, id)
 	}
-	return ids, ok
+	return &ids, ok
 }
 
 // copyWindowConfig copies the configuration of src onto dst, leaving its identity and

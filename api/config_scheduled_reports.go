@@ -53,15 +53,11 @@ func (p *importPlan) planScheduledReports(items []json.RawMessage) {
 	names := nameOf(p.st.names)
 	res := (&scheduledReportHandlers{base: p.h.base}).reports()
 	for path, req := range elements(p, "scheduled_reports", items, func(r *scheduledReportImport) *string { return r.Name }) {
-		if req.ServiceIDs != nil {
-			p.f.add(path+".service_ids", "is not used in a configuration document; name the services in services")
-			continue
-		}
-		ids, ok := p.serviceRefs(path+".services", req.Services)
+		ids, ok := p.serviceRefs(path, req.ServiceIDs, req.Services)
 		if !ok {
 			continue
 		}
-		req.ServiceIDs = &ids
+		req.ServiceIDs = ids
 		fresh := &store.ScheduledReport{}
 		// Services are resolved above (the document may create them), so every ID exists.
 		if !p.ok(path, req.apply(fresh, true, orgZone(p.org), p.h.now(), func(string) (bool, error) { return true, nil })) {

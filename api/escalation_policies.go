@@ -83,18 +83,12 @@ func (h *escalationPolicyHandlers) create(c *gin.Context) error {
 // store's lookups open their own), so a target deleted in between is caught by the
 // escalator, which treats a missing target as nobody to tell.
 func (h *escalationPolicyHandlers) update(c *gin.Context) error {
-	r := h.policies()
 	var req escalationPolicyRequest
-	if _, err := r.bind(c, &req); err != nil {
-		return err
+	check := func(*store.EscalationPolicy) error {
+		var scratch store.EscalationPolicy
+		return req.apply(&scratch, false, escalationTargets(h.store, actorOf(c).org.ID))
 	}
-	// Validate against a scratch copy first: the store's update runs fn inside its write
-	// transaction, where the target lookups (their own transactions) must not run.
-	var scratch store.EscalationPolicy
-	if err := req.apply(&scratch, false, escalationTargets(h.store, actorOf(c).org.ID)); err != nil {
-		return err
-	}
-	return r.update(c, "updated", nil, func(p *store.EscalationPolicy) error {
+	return h.policies().updateChecked(c, &req, check, func(p *store.EscalationPolicy) error {
 		return req.apply(p, false, func(string, string) (bool, error) { return true, nil })
 	})
 }

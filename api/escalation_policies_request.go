@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -44,23 +43,18 @@ type targetExists func(kind, id string) (bool, error)
 // name another organization's channel, team or member.
 func escalationTargets(db *store.DB, orgID string) targetExists {
 	return func(kind, id string) (bool, error) {
-		var err error
 		switch kind {
 		case store.EscalateToChannel:
-			_, err = db.Channel(orgID, id)
+			return found(db.Channel(orgID, id))
 		case store.EscalateToTeam:
-			_, err = db.Team(orgID, id)
+			return found(db.Team(orgID, id))
 		case store.EscalateToUser:
-			_, err = db.Membership(orgID, id)
+			return found(db.Membership(orgID, id))
 		case store.EscalateToSchedule:
-			_, err = db.OnCallSchedule(orgID, id)
+			return found(db.OnCallSchedule(orgID, id))
 		default:
 			return false, nil
 		}
-		if errors.Is(err, store.ErrNotFound) {
-			return false, nil
-		}
-		return err == nil, err
 	}
 }
 

@@ -196,10 +196,19 @@ func (e *testEnv) doFrom(ip, method, path, token string, body any) *httptest.Res
 		}
 		r = bytes.NewReader(raw)
 	}
-	req := httptest.NewRequest(method, path, r)
-	req.RemoteAddr = net.JoinHostPort(ip, "40000")
+	contentType := ""
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		contentType = "application/json"
+	}
+	return e.send(httptest.NewRequest(method, path, r), ip, token, contentType)
+}
+
+// send serves req through the full middleware stack as from the client address ip, with
+// token as its bearer ("" sends none) and contentType as its Content-Type ("" sends none).
+func (e *testEnv) send(req *http.Request, ip, token, contentType string) *httptest.ResponseRecorder {
+	req.RemoteAddr = net.JoinHostPort(ip, "40000")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)

@@ -49,24 +49,12 @@ func (h *mfaHandlers) afterPassword(c *gin.Context, user *store.User) error {
 	if len(keys) > 0 {
 		methods = append(methods, "passkey")
 	}
-	token, err := h.putChallenge(store.ChallengeMFA, mfaTokenPrefix, user.ID, mfaTokenTTL)
+	token, err := h.putChallenge(store.ChallengeMFA, mfaTokenPrefix, user.ID, nil, mfaTokenTTL)
 	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, mfaChallengeResponse{MFARequired: true, MFAToken: token, Methods: methods})
 	return nil
-}
-
-// putChallenge stores a new pending step of purpose for userID and returns its token.
-func (b *base) putChallenge(purpose, prefix, userID string, ttl time.Duration) (string, error) {
-	token, err := crypto.RandomToken(prefix, 32)
-	if err != nil {
-		return "", err
-	}
-	now := b.now()
-	err = b.store.PutAuthChallenge(&store.AuthChallenge{Digest: crypto.Digest(token), Purpose: purpose,
-		UserID: userID, CreatedAt: now, ExpiresAt: now.Add(ttl)})
-	return token, err
 }
 
 // mfaRequest is POST /auth/mfa: the step's token and exactly one proof.

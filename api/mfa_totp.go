@@ -56,9 +56,9 @@ func (h *mfaHandlers) status(c *gin.Context) error {
 // startTOTP is POST /profile/mfa/totp: a new secret, kept sealed as pending until a code
 // from it is confirmed, answered once as {secret, otpauth_url, qr_svg}.
 func (h *mfaHandlers) startTOTP(c *gin.Context) error {
-	a := actorOf(c)
-	if a.apiKey != nil {
-		return errSessionOnly()
+	a, err := sessionActor(c)
+	if err != nil {
+		return err
 	}
 	enrol, err := identity.NewTOTP(totpIssuer, a.user.Email)
 	if err != nil {
@@ -86,14 +86,11 @@ func (h *mfaHandlers) startTOTP(c *gin.Context) error {
 // verifyTOTP is POST /profile/mfa/totp/verify {code}: a code of the pending secret
 // enables it and answers ten recovery codes, once (only their digests are kept).
 func (h *mfaHandlers) verifyTOTP(c *gin.Context) error {
-	a := actorOf(c)
-	if a.apiKey != nil {
-		return errSessionOnly()
-	}
 	var req struct {
 		Code string `json:"code"`
 	}
-	if err := bindJSON(c, &req); err != nil {
+	a, err := sessionBind(c, &req)
+	if err != nil {
 		return err
 	}
 	if req.Code == "" {
@@ -149,15 +146,12 @@ func (h *mfaHandlers) verifyTOTP(c *gin.Context) error {
 // disableTOTP is DELETE /profile/mfa/totp {password, code}: both must hold (the code may
 // be a recovery code); the secret and the recovery codes are dropped.
 func (h *mfaHandlers) disableTOTP(c *gin.Context) error {
-	a := actorOf(c)
-	if a.apiKey != nil {
-		return errSessionOnly()
-	}
 	var req struct {
 		Password string `json:"password"`
 		Code     string `json:"code"`
 	}
-	if err := bindJSON(c, &req); err != nil {
+	a, err := sessionBind(c, &req)
+	if err != nil {
 		return err
 	}
 	f := fieldErrors{}
@@ -174,7 +168,7 @@ func (h *mfaHandlers) disableTOTP(c *gin.Context) error {
 	now := h.now()
 	var out mfaCheck
 	orgID, change := accountLog(c)
-	_, err := h.store.UpdateUserMFA(a.user.ID, func(m *store.MFA) error {
+	_, err = h.store.UpdateUserMFA(a.user.ID, func(m *store.MFA) error {
 		if !m.TOTPEnabled() {
 			return errNotFound("Authenticator app")
 		}

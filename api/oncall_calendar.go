@@ -50,9 +50,10 @@ func (h *calendarHandlers) status(c *gin.Context) error {
 // rotate creates the caller's feed token, or replaces it (the old URL stops working), and
 // answers the URL once.
 func (h *calendarHandlers) rotate(c *gin.Context) error {
-	a := actorOf(c)
-	if a.apiKey != nil {
-		return errSessionOnly() // the feed URL is a credential of the person, not of a key
+	// Session only: the feed URL is a credential of the person, not of a key.
+	a, err := sessionActor(c)
+	if err != nil {
+		return err
 	}
 	token, err := crypto.RandomToken(calendarTokenPrefix, 32)
 	if err != nil {
@@ -68,9 +69,9 @@ func (h *calendarHandlers) rotate(c *gin.Context) error {
 
 // revoke deletes the caller's feed token.
 func (h *calendarHandlers) revoke(c *gin.Context) error {
-	a := actorOf(c)
-	if a.apiKey != nil {
-		return errSessionOnly()
+	a, err := sessionActor(c)
+	if err != nil {
+		return err
 	}
 	entry := h.auditEntry(c, "calendar_feed.revoked", store.AuditResource{Type: "calendar_feed", ID: a.user.ID}, nil)
 	if err := h.store.SetCalendarToken(a.org.ID, a.user.ID, nil, audited(entry)); err != nil {

@@ -65,15 +65,13 @@ func (h *contactMethodHandlers) list(c *gin.Context) error {
 // create validates a contact method with its channel type's own validation (SPEC §3.11)
 // and stores it with its secrets sealed.
 func (h *contactMethodHandlers) create(c *gin.Context) error {
-	a := actorOf(c)
-	if a.apiKey != nil {
-		return errSessionOnly() // a person's own paging settings, like their password
-	}
+	// Session only: a person's own paging settings, like their password.
 	var req struct {
 		Type   string         `json:"type"`
 		Config map[string]any `json:"config"`
 	}
-	if err := bindJSON(c, &req); err != nil {
+	a, err := sessionBind(c, &req)
+	if err != nil {
 		return err
 	}
 	typ := strings.ToLower(strings.TrimSpace(req.Type))
@@ -105,7 +103,7 @@ func (h *contactMethodHandlers) create(c *gin.Context) error {
 		}
 	}
 	entry := h.auditEntry(c, "contact_method.created", store.AuditResource{Type: "contact_method", ID: m.ID, Name: typ}, nil)
-	_, err := h.store.UpdateContactMethods(a.org.ID, a.user.ID, func(cur []store.ContactMethod) ([]store.ContactMethod, error) {
+	_, err = h.store.UpdateContactMethods(a.org.ID, a.user.ID, func(cur []store.ContactMethod) ([]store.ContactMethod, error) {
 		return append(cur, m), nil
 	}, audited(entry))
 	if err != nil {
@@ -117,13 +115,13 @@ func (h *contactMethodHandlers) create(c *gin.Context) error {
 
 // delete removes one of the caller's contact methods.
 func (h *contactMethodHandlers) delete(c *gin.Context) error {
-	a := actorOf(c)
-	if a.apiKey != nil {
-		return errSessionOnly()
+	a, err := sessionActor(c)
+	if err != nil {
+		return err
 	}
 	id := c.Param("id")
 	entry := h.auditEntry(c, "contact_method.deleted", store.AuditResource{Type: "contact_method", ID: id}, nil)
-	_, err := h.store.UpdateContactMethods(a.org.ID, a.user.ID, func(cur []store.ContactMethod) ([]store.ContactMethod, error) {
+	_, err = h.store.UpdateContactMethods(a.org.ID, a.user.ID, func(cur []store.ContactMethod) ([]store.ContactMethod, error) {
 		i := slices.IndexFunc(cur, func(m store.ContactMethod) bool { return m.ID == id })
 		if i < 0 {
 			return nil, errNotFound("Contact method")

@@ -71,16 +71,12 @@ func (h *onCallScheduleHandlers) create(c *gin.Context) error {
 // update changes the fields sent. Membership is checked on a scratch copy first, outside
 // the write transaction (the lookups open their own).
 func (h *onCallScheduleHandlers) update(c *gin.Context) error {
-	r := h.schedules()
 	var req scheduleRequest
-	if _, err := r.bind(c, &req); err != nil {
-		return err
+	check := func(*store.OnCallSchedule) error {
+		var scratch store.OnCallSchedule
+		return req.apply(&scratch, false, orgMembers(h.store, actorOf(c).org.ID))
 	}
-	var scratch store.OnCallSchedule
-	if err := req.apply(&scratch, false, orgMembers(h.store, actorOf(c).org.ID)); err != nil {
-		return err
-	}
-	return r.update(c, "updated", nil, func(s *store.OnCallSchedule) error {
+	return h.schedules().updateChecked(c, &req, check, func(s *store.OnCallSchedule) error {
 		return req.apply(s, false, func(string) (bool, error) { return true, nil })
 	})
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -56,11 +55,7 @@ type memberCheck func(userID string) (bool, error)
 // orgMembers checks membership in organization orgID only.
 func orgMembers(db *store.DB, orgID string) memberCheck {
 	return func(userID string) (bool, error) {
-		_, err := db.Membership(orgID, userID)
-		if errors.Is(err, store.ErrNotFound) {
-			return false, nil
-		}
-		return err == nil, err
+		return found(db.Membership(orgID, userID))
 	}
 }
 

@@ -99,12 +99,9 @@ func (h *onCallScheduleHandlers) onCall(c *gin.Context) error {
 		return err
 	}
 	f := fieldErrors{}
-	at, ok := queryTime(c, f, "at")
+	at := queryTimeOr(c, f, "at", h.now())
 	if err := f.err(); err != nil {
 		return err
-	}
-	if !ok {
-		at = h.now()
 	}
 	c.JSON(http.StatusOK, people{}.onCall(h.store, s, eng.OnCallAt(at, shiftLookaround)))
 	return nil
@@ -118,16 +115,10 @@ func (h *onCallScheduleHandlers) shifts(c *gin.Context) error {
 		return err
 	}
 	f := fieldErrors{}
-	from, okFrom := queryTime(c, f, "from")
-	to, okTo := queryTime(c, f, "to")
+	from := queryTimeOr(c, f, "from", h.now())
+	to := queryTimeOr(c, f, "to", from.Add(myShiftsAhead))
 	if err := f.err(); err != nil {
 		return err
-	}
-	if !okFrom {
-		from = h.now()
-	}
-	if !okTo {
-		to = from.Add(myShiftsAhead)
 	}
 	switch {
 	case !to.After(from):

@@ -121,9 +121,9 @@ func (h *organizationHandlers) update(c *gin.Context) error {
 // organization it lives in). The audit log goes with the organization, so
 // the deletion is recorded in the server log instead.
 func (h *organizationHandlers) delete(c *gin.Context) error {
-	a := actorOf(c)
-	if a.apiKey != nil {
-		return errSessionOnly()
+	a, err := sessionActor(c)
+	if err != nil {
+		return err
 	}
 	org := a.org
 	if err := h.store.DeleteOrganization(org.ID); err != nil {

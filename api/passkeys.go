@@ -63,9 +63,9 @@ func (h *mfaHandlers) listPasskeys(c *gin.Context) error {
 // beginPasskey is POST /profile/passkeys/begin: the registration challenge, kept on the
 // server with the ceremony's state under the returned token.
 func (h *mfaHandlers) beginPasskey(c *gin.Context) error {
-	a := actorOf(c)
-	if a.apiKey != nil {
-		return errSessionOnly()
+	a, err := sessionActor(c)
+	if err != nil {
+		return err
 	}
 	rp, err := h.relyingParty()
 	if err != nil {
@@ -90,14 +90,7 @@ func (h *mfaHandlers) beginPasskey(c *gin.Context) error {
 // putCeremony stores a WebAuthn ceremony's state for userID ("" for a password-less
 // sign-in, whose account is not known yet) and returns its token.
 func (h *mfaHandlers) putCeremony(purpose, userID string, session []byte) (string, error) {
-	token, err := crypto.RandomToken(passkeyTokenPrefix, 32)
-	if err != nil {
-		return "", err
-	}
-	now := h.now()
-	err = h.store.PutAuthChallenge(&store.AuthChallenge{Digest: crypto.Digest(token), Purpose: purpose,
-		UserID: userID, Session: session, CreatedAt: now, ExpiresAt: now.Add(passkeyCeremonyTTL)})
-	return token, err
+	return h.putChallenge(purpose, passkeyTokenPrefix, userID, session, passkeyCeremonyTTL)
 }
 
 // takeCeremony ends the ceremony of token, which must be of purpose (and, for a
@@ -123,16 +116,13 @@ func (h *mfaHandlers) takeCeremony(token, purpose, userID string) (*store.AuthCh
 // addPasskey is POST /profile/passkeys {ceremony_token, name, credential}: the
 // authenticator's answer to beginPasskey's challenge, verified, becomes a named passkey.
 func (h *mfaHandlers) addPasskey(c *gin.Context) error {
-	a := actorOf(c)
-	if a.apiKey != nil {
-		return errSessionOnly()
-	}
 	var req struct {
 		CeremonyToken string          `json:"ceremony_token"`
 		Name          string          `json:"name"`
 		Credential    json.RawMessage `json:"credential"`
 	}
-	if err := bindJSON(c, &req); err != nil {
+	a, err := sessionBind(c, &req)
+	if err != nil {
 		return err
 	}
 	f := fieldErrors{}
@@ -176,9 +166,9 @@ func (h *mfaHandlers) addPasskey(c *gin.Context) error {
 
 // removePasskey is DELETE /profile/passkeys/{id}; another account's passkey is 404.
 func (h *mfaHandlers) removePasskey(c *gin.Context) error {
-	a := actorOf(c)
-	if a.apiKey != nil {
-		return errSessionOnly()
+	a, err := sessionActor(c)
+	if err != nil {
+		return err
 	}
 	orgID, change := accountLog(c)
 	keys, err := h.store.Passkeys(a.user.ID)

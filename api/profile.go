@@ -147,9 +147,9 @@ type passwordChange struct {
 // one. It bumps the token version, so every other session ends, and answers
 // with a fresh token for the active organization. API keys are refused.
 func (h *profileHandlers) changePassword(c *gin.Context) error {
-	a := actorOf(c)
-	if a.apiKey != nil {
-		return errSessionOnly()
+	a, err := sessionActor(c)
+	if err != nil {
+		return err
 	}
 	var req passwordChange
 	if err := bindJSON(c, &req); err != nil {

@@ -140,6 +140,22 @@ func (r resource[T, V]) update(c *gin.Context, action string, extra map[string]a
 	return nil
 }
 
+// updateChecked decodes the body into req for the :id record (bind), judges it with check
+// and only then runs apply on the record inside the store's write transaction. check runs
+// outside that transaction because the lookups it makes (members, targets, services) open
+// transactions of their own, which must not run inside the store's update; it gets the
+// record as stored and must not change it.
+func (r resource[T, V]) updateChecked(c *gin.Context, req any, check func(current *T) error, apply func(*T) error) error {
+	current, err := r.bind(c, req)
+	if err != nil {
+		return err
+	}
+	if err := check(current); err != nil {
+		return err
+	}
+	return r.update(c, "updated", nil, apply)
+}
+
 // modify runs fn on record id of orgID inside the store's write transaction, with its
 // audit entry (r.event+"."+action) naming the record as fn left it. The import writes
 // through it too.

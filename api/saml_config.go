@@ -59,16 +59,13 @@ func (h *ssoHandlers) samlView(org *store.Organization, s *store.SAMLConfig) sam
 	return v
 }
 
-// getSAML is GET /organization/sso/saml.
-func (h *ssoHandlers) getSAML(c *gin.Context) error {
-	org := actorOf(c).org
-	cfg, err := h.store.SSOConfig(org.ID)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, h.samlView(org, cfg.SAML))
-	return nil
+// samlConfigView shows the SAML form (ssoConfigView).
+func (h *ssoHandlers) samlConfigView(org *store.Organization, cfg *store.SSOConfig) any {
+	return h.samlView(org, cfg.SAML)
 }
+
+// getSAML is GET /organization/sso/saml.
+func (h *ssoHandlers) getSAML(c *gin.Context) error { return h.showSSO(c, h.samlConfigView) }
 
 // samlRequest is PUT /organization/sso/saml: the identity provider's metadata by URL
 // (fetched now, through the egress guard) or as XML.
@@ -142,18 +139,13 @@ func (h *ssoHandlers) putSAML(c *gin.Context) error {
 		s.SPCertificate = certDER
 	}
 	meta := map[string]any{"protocol": "saml", "enabled": s.Enabled, "allow_idp_initiated": s.AllowIdPInitiated}
-	cfg, err := h.store.UpdateSSOConfig(org.ID, func(cfg *store.SSOConfig) error {
+	return h.saveSSO(c, meta, func(cfg *store.SSOConfig) error {
 		if cfg.SAML != nil && len(cfg.SAML.SealedSPKey) > 0 {
 			s.SealedSPKey, s.SPCertificate = cfg.SAML.SealedSPKey, cfg.SAML.SPCertificate
 		}
 		cfg.SAML = s
 		return nil
-	}, h.ssoChange(c, org, meta))
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, h.samlView(org, cfg.SAML))
-	return nil
+	}, h.samlConfigView)
 }
 
 // fetchMetadata GETs an identity provider's metadata through the egress guard, at most

@@ -90,22 +90,7 @@ func (h *ssoHandlers) startSAML(c *gin.Context, org *store.Organization, testBy 
 
 // samlLogin is GET /sso/{slug}/saml/login: the browser goes on to the identity provider.
 func (h *ssoHandlers) samlLogin(c *gin.Context) error {
-	if err := h.limitSSO(c); err != nil {
-		return err
-	}
-	org, err := h.orgBySlug(c)
-	if err != nil {
-		return err
-	}
-	to, refusal, err := h.startSAML(c, org, "")
-	if err != nil {
-		return err
-	}
-	if refusal != nil {
-		return h.ssoRefused(c, org, protocolSAML, refusal)
-	}
-	c.Redirect(http.StatusSeeOther, to)
-	return nil
+	return h.login(c, protocolSAML, h.startSAML)
 }
 
 // samlACS is POST /saml/{slug}/acs, the assertion consumer service. With a RelayState
@@ -163,7 +148,5 @@ func (h *ssoHandlers) putSSOStepToken(token, purpose string, v any, ttl time.Dur
 	if err != nil {
 		return err
 	}
-	now := h.now()
-	return h.store.PutAuthChallenge(&store.AuthChallenge{Digest: crypto.Digest(token), Purpose: purpose,
-		Session: raw, CreatedAt: now, ExpiresAt: now.Add(ttl)})
+	return h.putChallengeToken(token, purpose, "", raw, ttl)
 }

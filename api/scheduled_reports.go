@@ -85,22 +85,15 @@ func (h *scheduledReportHandlers) create(c *gin.Context) error {
 // update changes the fields sent; a new frequency or time zone reschedules the next run.
 // Services are checked before the write transaction (the store's lookups open their own).
 func (h *scheduledReportHandlers) update(c *gin.Context) error {
-	r := h.reports()
 	var req scheduledReportRequest
-	current, err := r.bind(c, &req)
-	if err != nil {
-		return err
-	}
 	org := actorOf(c).org
-	// Validate against a scratch copy first: the store's update runs fn inside its write
-	// transaction, where the service lookups (their own transactions) must not run. fn
-	// applies the request again to the stored report, so a run completed in between
-	// keeps its last_run_at.
-	scratch := *current
-	if err := req.apply(&scratch, false, orgZone(org), h.now(), organizationServices(h.store, org.ID)); err != nil {
-		return err
+	// The request is judged on a scratch copy, then applied again to the stored report
+	// inside the write transaction, so a run completed in between keeps its last_run_at.
+	check := func(current *store.ScheduledReport) error {
+		scratch := *current
+		return req.apply(&scratch, false, orgZone(org), h.now(), organizationServices(h.store, org.ID))
 	}
-	return r.update(c, "updated", nil, func(v *store.ScheduledReport) error {
+	return h.reports().updateChecked(c, &req, check, func(v *store.ScheduledReport) error {
 		return req.apply(v, false, orgZone(org), h.now(), func(string) (bool, error) { return true, nil })
 	})
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,11 +39,7 @@ type serviceExists func(id string) (bool, error)
 // organizationServices looks services up in organization orgID only.
 func organizationServices(db *store.DB, orgID string) serviceExists {
 	return func(id string) (bool, error) {
-		_, err := db.Service(orgID, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return false, nil
-		}
-		return err == nil, err
+		return found(db.Service(orgID, id))
 	}
 }
 

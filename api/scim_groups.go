@@ -60,11 +60,7 @@ func (h *scimHandlers) listGroups(c *gin.Context, org *store.Organization) error
 	if err != nil {
 		return err
 	}
-	all := make([]map[string]any, len(groups))
-	for i := range groups {
-		all[i] = h.scimGroup(org, &groups[i], names)
-	}
-	writeList(c, q, all)
+	writeList(c, q, groups, func(g *store.SCIMGroup) map[string]any { return h.scimGroup(org, g, names) })
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -42,17 +41,11 @@ func (s *scimEnv) scimWith(token, method, path, body string) *httptest.ResponseR
 	if !strings.HasPrefix(path, "/scim/") {
 		path = s.base + path
 	}
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
-	req.RemoteAddr = net.JoinHostPort("192.0.2.20", "40000")
+	contentType := ""
 	if body != "" {
-		req.Header.Set("Content-Type", "application/scim+json; charset=utf-8")
+		contentType = "application/scim+json; charset=utf-8"
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	rec := httptest.NewRecorder()
-	s.router.ServeHTTP(rec, req)
-	return rec
+	return s.send(httptest.NewRequest(method, path, strings.NewReader(body)), "192.0.2.20", token, contentType)
 }
 
 // want fails the test unless rec has status; it returns the decoded body (nil for 204).

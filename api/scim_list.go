@@ -66,11 +66,13 @@ func splitAttrs(s string) []string {
 	return out
 }
 
-// writeList answers the resources matching q, one page of them, as a ListResponse.
-func writeList(c *gin.Context, q scimListQuery, all []map[string]any) {
-	matched := make([]map[string]any, 0, len(all))
-	for _, r := range all {
-		if q.filter == nil || q.filter.match(r) {
+// writeList answers the records of items, each as render shows it, that match q, one
+// page of them, as a ListResponse. Every record is rendered, since the filter judges the
+// SCIM resource, not the stored record.
+func writeList[T any](c *gin.Context, q scimListQuery, items []T, render func(*T) map[string]any) {
+	matched := make([]map[string]any, 0, len(items))
+	for i := range items {
+		if r := render(&items[i]); q.filter == nil || q.filter.match(r) {
 			matched = append(matched, r)
 		}
 	}

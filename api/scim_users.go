@@ -42,11 +42,7 @@ func (h *scimHandlers) listUsers(c *gin.Context, org *store.Organization) error 
 	if err != nil {
 		return err
 	}
-	all := make([]map[string]any, len(list))
-	for i := range list {
-		all[i] = h.scimUser(org, &list[i])
-	}
-	writeList(c, q, all)
+	writeList(c, q, list, func(a *store.SCIMAccount) map[string]any { return h.scimUser(org, a) })
 	return nil
 }
 

@@ -194,6 +194,15 @@ func queryTime(c *gin.Context, f fieldErrors, name string) (t time.Time, ok bool
 	return t.UTC(), true
 }
 
+// queryTimeOr is queryTime with def for an absent or invalid parameter (an invalid one is
+// still added to f).
+func queryTimeOr(c *gin.Context, f fieldErrors, name string, def time.Time) time.Time {
+	if t, ok := queryTime(c, f, name); ok {
+		return t
+	}
+	return def
+}
+
 // queryBool reads a true/false query parameter (also 1/0; absent is false); anything else
 // is a 422 naming it.
 func queryBool(c *gin.Context, name string) (bool, error) {

@@ -41,15 +41,39 @@ func ssoSettingsOf(cfg *store.SSOConfig) ssoSettingsView {
 		SAMLEnabled: cfg.SAML != nil && cfg.SAML.Enabled}
 }
 
-// getSettings is GET /organization/sso.
-func (h *ssoHandlers) getSettings(c *gin.Context) error {
-	cfg, err := h.store.SSOConfig(actorOf(c).org.ID)
+// ssoConfigView is how one of the /organization/sso routes shows the configuration.
+type ssoConfigView func(org *store.Organization, cfg *store.SSOConfig) any
+
+// ssoSettingsConfigView shows the enforcement settings (ssoConfigView).
+func ssoSettingsConfigView(_ *store.Organization, cfg *store.SSOConfig) any {
+	return ssoSettingsOf(cfg)
+}
+
+// showSSO answers the active organization's SSO configuration as view shows it.
+func (h *ssoHandlers) showSSO(c *gin.Context, view ssoConfigView) error {
+	org := actorOf(c).org
+	cfg, err := h.store.SSOConfig(org.ID)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, ssoSettingsOf(cfg))
+	c.JSON(http.StatusOK, view(org, cfg))
 	return nil
 }
+
+// saveSSO runs fn on the active organization's SSO configuration in one write with the
+// audit entry sso.config_updated (meta), and answers the result as view shows it.
+func (h *ssoHandlers) saveSSO(c *gin.Context, meta map[string]any, fn func(*store.SSOConfig) error, view ssoConfigView) error {
+	org := actorOf(c).org
+	cfg, err := h.store.UpdateSSOConfig(org.ID, fn, h.ssoChange(c, org, meta))
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, view(org, cfg))
+	return nil
+}
+
+// getSettings is GET /organization/sso.
+func (h *ssoHandlers) getSettings(c *gin.Context) error { return h.showSSO(c, ssoSettingsConfigView) }
 
 type ssoSettingsRequest struct {
 	Enforced *bool `json:"sso_enforced"`
@@ -65,21 +89,14 @@ func (h *ssoHandlers) updateSettings(c *gin.Context) error {
 	if req.Enforced == nil {
 		return errValidation(map[string]string{"sso_enforced": "is required"})
 	}
-	org := actorOf(c).org
-	change := h.ssoChange(c, org, map[string]any{"sso_enforced": *req.Enforced})
-	cfg, err := h.store.UpdateSSOConfig(org.ID, func(cfg *store.SSOConfig) error {
+	return h.saveSSO(c, map[string]any{"sso_enforced": *req.Enforced}, func(cfg *store.SSOConfig) error {
 		v := ssoSettingsOf(cfg)
 		if *req.Enforced && !v.OIDCEnabled && !v.SAMLEnabled {
 			return errValidation(map[string]string{"sso_enforced": "enable OIDC or SAML sign-in before enforcing it"})
 		}
 		cfg.Enforced = *req.Enforced
 		return nil
-	}, change)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, ssoSettingsOf(cfg))
-	return nil
+	}, ssoSettingsConfigView)
 }
 
 // ssoChange is the audit entry sso.config_updated riding in a configuration write.

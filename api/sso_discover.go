@@ -42,11 +42,8 @@ type ssoDiscoverRequest struct {
 // answer has the same shape whether or not anything matched, and names nothing for a
 // domain no organization allows (SPEC §10).
 func (h *ssoHandlers) discover(c *gin.Context) error {
-	if err := h.limitSSO(c); err != nil {
-		return err
-	}
 	var req ssoDiscoverRequest
-	if err := bindJSON(c, &req); err != nil {
+	if err := h.limitSSOBind(c, &req); err != nil {
 		return err
 	}
 	out := []ssoLoginOption{}
@@ -80,6 +77,32 @@ func (h *ssoHandlers) discover(c *gin.Context) error {
 
 type ssoTestRequest struct {
 	Protocol string `json:"protocol"`
+}
+
+// ssoStarter begins a sign-in of one protocol for org: the provider URL to send the
+// browser to, or the refusal that says why it cannot. testBy names the admin of a Test
+// sign-in ("" for a real one).
+type ssoStarter func(c *gin.Context, org *store.Organization, testBy string) (string, *identity.SSORefusal, error)
+
+// login is the public GET /sso/{slug}/{protocol}/login of either protocol: rate-limited
+// per client, it sends the browser on to the provider or shows the refusal.
+func (h *ssoHandlers) login(c *gin.Context, protocol string, start ssoStarter) error {
+	if err := h.limitSSO(c); err != nil {
+		return err
+	}
+	org, err := h.orgBySlug(c)
+	if err != nil {
+		return err
+	}
+	to, refusal, err := start(c, org, "")
+	if err != nil {
+		return err
+	}
+	if refusal != nil {
+		return h.ssoRefused(c, org, protocol, refusal)
+	}
+	c.Redirect(http.StatusSeeOther, to)
+	return nil
 }
 
 // startTest is POST /organization/sso/test: "Test sign-in" runs the flow of one protocol
@@ -129,4 +152,13 @@ func (h *ssoHandlers) limitSSO(c *gin.Context) error {
 		return errRateLimited(now, d.retryAt)
 	}
 	return nil
+}
+
+// limitSSOBind is limitSSO, then the body decoded into req: the public SSO endpoints
+// with a body count the request before reading it.
+func (h *ssoHandlers) limitSSOBind(c *gin.Context, req any) error {
+	if err := h.limitSSO(c); err != nil {
+		return err
+	}
+	return bindJSON(c, req)
 }

@@ -57,14 +57,7 @@ func (h *ssoHandlers) putSSOStep(purpose, prefix, userID string, v any, ttl time
 	if err != nil {
 		return "", err
 	}
-	token, err := crypto.RandomToken(prefix, 32)
-	if err != nil {
-		return "", err
-	}
-	now := h.now()
-	err = h.store.PutAuthChallenge(&store.AuthChallenge{Digest: crypto.Digest(token), Purpose: purpose,
-		UserID: userID, Session: raw, CreatedAt: now, ExpiresAt: now.Add(ttl)})
-	return token, err
+	return h.putChallenge(purpose, prefix, userID, raw, ttl)
 }
 
 // takeSSOStep takes the step of token once: ok is false when it is unknown, used, of
@@ -148,11 +141,8 @@ type ssoCodeRequest struct {
 // A single sign-on is the whole sign-in: the provider is trusted for the second factor,
 // so no TOTP or passkey step follows and no enrolment is forced (SPEC §10).
 func (h *ssoHandlers) exchange(c *gin.Context) error {
-	if err := h.limitSSO(c); err != nil {
-		return err
-	}
 	var req ssoCodeRequest
-	if err := bindJSON(c, &req); err != nil {
+	if err := h.limitSSOBind(c, &req); err != nil {
 		return err
 	}
 	var res ssoResult

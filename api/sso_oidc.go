@@ -1,8 +1,6 @@
 package api
 
 import (
-	"net/http"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/alertifypro/alertifypro/crypto"
@@ -54,22 +52,7 @@ func (h *ssoHandlers) startOIDC(c *gin.Context, org *store.Organization, testBy 
 
 // oidcLogin is GET /sso/{slug}/oidc/login: the browser goes on to the provider.
 func (h *ssoHandlers) oidcLogin(c *gin.Context) error {
-	if err := h.limitSSO(c); err != nil {
-		return err
-	}
-	org, err := h.orgBySlug(c)
-	if err != nil {
-		return err
-	}
-	to, refusal, err := h.startOIDC(c, org, "")
-	if err != nil {
-		return err
-	}
-	if refusal != nil {
-		return h.ssoRefused(c, org, protocolOIDC, refusal)
-	}
-	c.Redirect(http.StatusSeeOther, to)
-	return nil
+	return h.login(c, protocolOIDC, h.startOIDC)
 }
 
 // oidcCallback is GET /sso/{slug}/oidc/callback: the provider sends the browser back

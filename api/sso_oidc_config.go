@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -44,16 +43,13 @@ func (h *ssoHandlers) oidcRedirectURI(org *store.Organization) string {
 	return h.ssoURL("/api/v1/sso/" + org.Slug + "/oidc/callback")
 }
 
-// getOIDC is GET /organization/sso/oidc.
-func (h *ssoHandlers) getOIDC(c *gin.Context) error {
-	org := actorOf(c).org
-	cfg, err := h.store.SSOConfig(org.ID)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, h.oidcView(org, cfg.OIDC))
-	return nil
+// oidcConfigView shows the OIDC form (ssoConfigView).
+func (h *ssoHandlers) oidcConfigView(org *store.Organization, cfg *store.SSOConfig) any {
+	return h.oidcView(org, cfg.OIDC)
 }
+
+// getOIDC is GET /organization/sso/oidc.
+func (h *ssoHandlers) getOIDC(c *gin.Context) error { return h.showSSO(c, h.oidcConfigView) }
 
 // oidcRequest is PUT /organization/sso/oidc. An empty client_secret keeps the stored one.
 type oidcRequest struct {
@@ -116,16 +112,11 @@ func (h *ssoHandlers) putOIDC(c *gin.Context) error {
 		}
 	}
 	meta := map[string]any{"protocol": "oidc", "issuer": o.Issuer, "enabled": o.Enabled, "client_secret_changed": req.ClientSecret != ""}
-	cfg, err := h.store.UpdateSSOConfig(org.ID, func(cfg *store.SSOConfig) error {
+	return h.saveSSO(c, meta, func(cfg *store.SSOConfig) error {
 		if len(o.SealedClientSecret) == 0 && cfg.OIDC != nil {
 			o.SealedClientSecret = cfg.OIDC.SealedClientSecret
 		}
 		cfg.OIDC = o
 		return nil
-	}, h.ssoChange(c, org, meta))
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, h.oidcView(org, cfg.OIDC))
-	return nil
+	}, h.oidcConfigView)
 }
