@@ -144,7 +144,8 @@ func rawKeys() string {
   const out = [];
   const test = (s, where) => { s = (s || '').trim(); if (key.test(s) && !data.has(s)) out.push(where + ': ' + s); };
   const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let n = walk.nextNode(); n; n = walk.nextNode()) test(n.textContent, 'text');
+  // Text in code elements is data the API names (event names such as team.created), not UI text.
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) if (!n.parentElement?.closest('code, pre, script, style')) test(n.textContent, 'text');
   for (const el of document.querySelectorAll('[aria-label], [placeholder], [title]')) {
     test(el.getAttribute('aria-label'), 'aria-label'); test(el.getAttribute('placeholder'), 'placeholder'); test(el.getAttribute('title'), 'title');
   }

@@ -29,7 +29,7 @@ const STEP = { '1m': 60, '1h': 3600, '1d': 86400 };
 export function RangePicker({ range, onPick }) {
   const words = rangeWords();
   return html`<div class="tabs" role="group" aria-label=${t('chart_ranges.period')}>${RANGES.map(([k]) => [k, ...words[k]]).map(([k, text, label]) => html`<button type="button"
-    class="btn btn-small" data-range=${k} aria-pressed=${range === k ? 'true' : 'false'} aria-label=${label} onClick=${() => onPick(k)}>${text}</button>`)}</div>`;
+    class="btn btn-small" data-range=${k} aria-pressed=${range === k ? 'true' : 'false'} title=${label} onClick=${() => onPick(k)}>${text}</button>`)}</div>`;
 }
 
 // rangeLabel names a range in headings ("last 100 checks", "24 h").
