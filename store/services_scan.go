@@ -39,37 +39,23 @@ func (sc *ServiceScan) Each(fn func(s *Service) error) error {
 	sc.pass++
 	var key []byte
 	err := sc.DB.view(func(tx txn) error {
-		orgs := tx.Bucket([]byte(bucketOrgs))
-		return orgs.ForEachBucket(func(orgID []byte) error {
-			ob := orgs.Bucket(orgID)
-			if ob.Get([]byte(orgInfoKey)) == nil {
-				return nil // being deleted
-			}
-			b := ob.Bucket([]byte(subServices))
-			if !b.exists() {
-				return nil
-			}
-			return b.ForEach(func(k, v []byte) error {
-				if v == nil {
-					return nil
+		return eachServiceRecord(tx, func(orgID []byte, _ bucket, k, v []byte) error {
+			key = append(append(append(key[:0], orgID...), '/'), k...)
+			known := sc.seen[string(key)] // no allocation: the conversion is only looked up
+			if known == nil || !bytes.Equal(known.raw, v) {
+				s := new(Service)
+				if err := json.Unmarshal(v, s); err != nil {
+					return fmt.Errorf("store: decode service %q: %w", k, err)
 				}
-				key = append(append(append(key[:0], orgID...), '/'), k...)
-				known := sc.seen[string(key)] // no allocation: the conversion is only looked up
-				if known == nil || !bytes.Equal(known.raw, v) {
-					s := new(Service)
-					if err := json.Unmarshal(v, s); err != nil {
-						return fmt.Errorf("store: decode service %q: %w", k, err)
-					}
-					s.OrgID = string(orgID)
-					if known == nil {
-						known = new(scannedService)
-						sc.seen[string(key)] = known
-					}
-					known.raw, known.svc = bytes.Clone(v), s
+				s.OrgID = string(orgID)
+				if known == nil {
+					known = new(scannedService)
+					sc.seen[string(key)] = known
 				}
-				known.pass = sc.pass
-				return fn(known.svc)
-			})
+				known.raw, known.svc = bytes.Clone(v), s
+			}
+			known.pass = sc.pass
+			return fn(known.svc)
 		})
 	})
 	if err != nil {

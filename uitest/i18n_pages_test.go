@@ -153,6 +153,15 @@ func rawKeys() string {
 })()`
 }
 
+// noRawKeys fails the test (without stopping it) when the page shows a message key
+// instead of its message, naming where the test was.
+func (b *browser) noRawKeys(where string) {
+	b.t.Helper()
+	if raw := evalJS[string](b, rawKeys()); raw != "" {
+		b.t.Errorf("%s shows raw message keys: %s", where, raw)
+	}
+}
+
 // TestMonitoringPagesInFrench: with the UI in French, every page of services, alerts,
 // channels, rules, escalation, maintenance, status pages, webhooks, reports and locations
 // renders, in French (the heading differs from English), and shows no raw message key;

@@ -58,12 +58,7 @@ func TestSCIMTokensPageInGerman(t *testing.T) {
 	b := newBrowser(t, srv, 60*time.Second)
 	b.signInAs(token, orgSlug)
 	evalJS[bool](b, `localStorage.setItem('alertifypro.lang', 'de'); true`)
-	noRawKeys := func(where string) {
-		t.Helper()
-		if raw := evalJS[string](b, rawKeys()); raw != "" {
-			t.Errorf("%s shows raw message keys: %s", where, raw)
-		}
-	}
+	noRawKeys := b.noRawKeys
 
 	b.open("/settings/scim")
 	b.waitFor("the page in German", `document.documentElement.lang === 'de' && document.querySelector('main h1')?.textContent === 'SCIM-Bereitstellung'

@@ -87,12 +87,7 @@ func TestSecurityPageInGerman(t *testing.T) {
 	token, _, orgSlug := registerViaAPI(t, srv, "Ada Lovelace", "ada@example.com", "correct horse battery")
 
 	b := newBrowser(t, srv, 60*time.Second)
-	noRawKeys := func(where string) {
-		t.Helper()
-		if raw := evalJS[string](b, rawKeys()); raw != "" {
-			t.Errorf("%s shows raw message keys: %s", where, raw)
-		}
-	}
+	noRawKeys := b.noRawKeys
 
 	b.open("/login")
 	evalJS[bool](b, `localStorage.setItem('alertifypro.lang', 'de'); true`)

@@ -1,7 +1,6 @@
 package uitest
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,26 +11,8 @@ import (
 // returns the decoded answer.
 func apiJSON(t *testing.T, srv *server, token, method, path string, body any, want int) map[string]any {
 	t.Helper()
-	var rd *bytes.Reader
-	if body != nil {
-		raw, _ := json.Marshal(body)
-		rd = bytes.NewReader(raw)
-	} else {
-		rd = bytes.NewReader(nil)
-	}
-	req, _ := http.NewRequest(method, srv.URL+"/api/v1"+path, rd)
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
 	var out map[string]any
-	_ = json.NewDecoder(res.Body).Decode(&out)
-	if res.StatusCode != want {
-		t.Fatalf("%s %s: %d, want %d (%v)", method, path, res.StatusCode, want, out)
-	}
+	apiCall(t, srv, token, method, path, body, &out, want)
 	return out
 }
 
