@@ -50,7 +50,7 @@ func (c *Client) session(ctx context.Context) (welcomed bool, err error) {
 		return false, fmt.Errorf("the server answered hello with %q", first.Type)
 	}
 	w := first.Welcome
-	c.Logger.Info("connected", "location", w.Location, "agent_id", w.AgentID, "server_version", w.ServerVersion,
+	c.Logger.Info("connected", "server", c.server(), "location", w.Location, "agent_id", w.AgentID, "server_version", w.ServerVersion,
 		"credentials", w.Credentials, "buffered", c.undelivered())
 
 	sctx, stop := context.WithCancel(ctx)
