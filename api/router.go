@@ -37,7 +37,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	mfa := &mfaHandlers{base: b, rp: rp, limits: newRateLimiter(b.now)}
 	var (
 		authH    = &authHandlers{base: b, guard: newLoginGuard(b.now), mfa: mfa}
-		sso      = &ssoHandlers{base: b, mfa: mfa}
+		sso      = &ssoHandlers{base: b, mfa: mfa, discovery: identity.NewOIDCDiscovery(b.now)}
 		profile  = &profileHandlers{base: b}
 		emailLnk = &emailConfirmHandlers{base: b}
 		orgs     = &organizationHandlers{base: b}

@@ -18,7 +18,8 @@ import (
 // Every sign-in it completes ends in mfaHandlers.issueSessionIn.
 type ssoHandlers struct {
 	*base
-	mfa *mfaHandlers
+	mfa       *mfaHandlers
+	discovery *identity.OIDCDiscovery // per node: each sign-in reuses the provider's discovery and keys
 }
 
 // ssoSealRecord is the associated data naming what a sealed SSO secret belongs to, so a
