@@ -3,6 +3,7 @@ package vault
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/alertifypro/alertifypro/store"
 )
@@ -39,6 +40,7 @@ func Seal(s Sealer, orgID, name, value string) ([]byte, error) {
 // SecretStore is what Vault reads (*store.DB).
 type SecretStore interface {
 	SecretsNamed(orgID string, names []string) (map[string]store.Secret, error)
+	Secrets(orgID string) ([]store.Secret, error)
 }
 
 // Vault is the store-backed Resolver: it reads the named secrets of the organization in
@@ -89,4 +91,20 @@ func Lookup(values map[string]string) func(string) (string, bool) {
 		v, ok := values[name]
 		return v, ok
 	}
+}
+
+// Version is a digest of which secrets organization orgID has and when each last
+// changed: it changes whenever one is created, rotated or deleted, and says nothing of
+// any value. The agent hub puts it in the fingerprint of assignments that may refer to
+// secrets, so a rotation reaches agents at the next round.
+func (v *Vault) Version(orgID string) (string, error) {
+	list, err := v.Store.Secrets(orgID)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, s := range list {
+		fmt.Fprintf(&b, "%s@%d;", s.Name, s.UpdatedAt.UnixNano())
+	}
+	return b.String(), nil
 }
