@@ -59,7 +59,7 @@ func (h *Hub) resolveSecrets(a *Assignment, auth *monitor.Credentials, headers m
 	if h.Secrets != nil {
 		src = h.Secrets
 	}
-	if err := monitor.ResolveSecrets(context.Background(), src, t); err != nil {
+	if _, err := monitor.ResolveSecrets(context.Background(), src, t); err != nil {
 		var unknown *secrets.UnknownSecretError
 		if errors.As(err, &unknown) {
 			a.Withheld = unknown.Error()

@@ -112,6 +112,13 @@ func TestSecretReachesTheTargetAndNothingElse(t *testing.T) {
 	if got := hook.requests(); len(got) != 1 || got[0] != "Token "+hookValue+" | /in/"+hookValue {
 		t.Fatalf("webhook receiver saw %q", got)
 	}
+	// The channel's test button sends through the same resolution.
+	if sent := decode[map[string]any](t, call("POST", "/api/v1/notification-channels/"+ch.ID+"/test", nil, http.StatusOK)); sent["delivered"] != true {
+		t.Fatalf("test send = %v", sent)
+	}
+	if got := hook.requests(); len(got) != 2 || got[1] != got[0] {
+		t.Fatalf("webhook receiver saw %q after the test send", got)
+	}
 
 	// Everything a client can read about the secrets, services and channels.
 	list := decode[[]secretView](t, call("GET", "/api/v1/secrets", nil, http.StatusOK))
@@ -148,7 +155,7 @@ func TestSecretReachesTheTargetAndNothingElse(t *testing.T) {
 	}
 	call("DELETE", "/api/v1/secrets/HOOK_TOKEN?force=true", nil, http.StatusNoContent)
 	deliver()
-	if n := len(hook.requests()); n != 1 {
+	if n := len(hook.requests()); n != 2 {
 		t.Fatalf("the webhook receiver was called %d times, want none once the secret is gone", n)
 	}
 	log := call("GET", "/api/v1/notification-channels/"+ch.ID+"/deliveries", nil, http.StatusOK).Body.String()

@@ -134,12 +134,14 @@ func (c *Checker) probe(ctx context.Context, s *store.Service) Result {
 		return r
 	}
 	t.Auth, t.Headers = auth, headers
-	if err := ResolveSecrets(ctx, c.Secrets, t); err != nil {
+	used, err := ResolveSecrets(ctx, c.Secrets, t)
+	if err != nil {
 		return secretFailure(now, err, c.Logger, s.ID)
 	}
 	pctx, cancel := context.WithTimeout(ctx, t.Timeout)
 	defer cancel()
 	res := probe(pctx, c.Env, t)
+	res.Error = RedactSecrets(res.Error, used)
 	if res.CheckedAt.IsZero() {
 		res.CheckedAt = now
 	}

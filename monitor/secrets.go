@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/alertifypro/alertifypro/vault"
@@ -19,32 +20,44 @@ import (
 const secretOption = "body"
 
 // ResolveSecrets replaces the references in t's endpoint, body option, headers and
-// credential with the current values r holds for t.OrgID. A nil r leaves t as it is (an
-// agent receives its targets resolved by the server). The first secret the organization
-// no longer has is an *vault.UnknownSecretError; t is then partly resolved and must not
-// be probed.
-func ResolveSecrets(ctx context.Context, r vault.Resolver, t *Target) error {
+// credential with the current values r holds for t.OrgID, and returns the values it put
+// in by name (for RedactSecrets). A nil r leaves t as it is (an agent receives its targets
+// resolved by the server). The first secret the organization no longer has is an
+// *vault.UnknownSecretError; t is then partly resolved and must not be probed.
+func ResolveSecrets(ctx context.Context, r vault.Resolver, t *Target) (map[string]string, error) {
+	values := map[string]string{}
 	if r == nil {
-		return nil
+		return values, nil
 	}
+	// Each name is resolved once, so every field of one check sees the same value.
 	resolve := func(s *string) error {
-		v, err := r.Resolve(ctx, t.OrgID, *s)
+		for _, name := range vault.References(*s) {
+			if _, ok := values[name]; ok {
+				continue
+			}
+			v, err := r.Resolve(ctx, t.OrgID, "{{secrets."+name+"}}")
+			if err != nil {
+				return err
+			}
+			values[name] = v
+		}
+		v, err := vault.Expand(*s, vault.Lookup(values))
 		if err == nil {
 			*s = v
 		}
 		return err
 	}
 	if err := resolve(&t.Endpoint); err != nil {
-		return err
+		return nil, err
 	}
 	if err := resolveBodyOption(&t.Options, resolve); err != nil {
-		return err
+		return nil, err
 	}
 	if len(t.Headers) > 0 {
 		headers := make(map[string]string, len(t.Headers))
 		for name, value := range t.Headers {
 			if err := resolve(&value); err != nil {
-				return err
+				return nil, err
 			}
 			headers[name] = value
 		}
@@ -54,12 +67,28 @@ func ResolveSecrets(ctx context.Context, r vault.Resolver, t *Target) error {
 		auth := *t.Auth
 		for _, field := range []*string{&auth.Username, &auth.Password, &auth.Token, &auth.Value} {
 			if err := resolve(field); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		t.Auth = &auth
 	}
-	return nil
+	return values, nil
+}
+
+// minRedacted is the shortest value RedactSecrets replaces: shorter ones would garble
+// ordinary words of a message more than they could reveal.
+const minRedacted = 4
+
+// RedactSecrets replaces each of values (by name) in text with its reference, so a
+// probe's error that quotes what it sent (an invalid URL, say) is recorded and shown
+// without the secret.
+func RedactSecrets(text string, values map[string]string) string {
+	for name, v := range values {
+		if len(v) >= minRedacted {
+			text = strings.ReplaceAll(text, v, "{{secrets."+name+"}}")
+		}
+	}
+	return text
 }
 
 // resolveBodyOption resolves the references of the body option in the JSON options;
