@@ -34,6 +34,7 @@ func (e *hubEnv) putSecret(orgID, name, value string) {
 // "secret NAME was deleted", which the agent records as the check's result.
 func TestHubResolvesSecretsForAgents(t *testing.T) {
 	e := newHubEnv(t)
+	e.stop() // the hub again, with the vault
 	e.startHubWith(func(h *Hub) { h.Secrets = &secrets.Vault{Store: e.db, Opener: e.sealer} })
 	org := e.org("ada")
 	e.putSecret(org, "API_TOKEN", "value-one")
