@@ -64,6 +64,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		ackLink  = newAckLinkHandlers(b, d.Alerter)
 		channels = &channelHandlers{base: b, notify: d.Notify}
 		hooks    = &webhookHandlers{base: b, notify: d.Notify}
+		vaultH   = &secretHandlers{base: b}
 		limits   = newRateLimiter(b.now)
 		beats    = &heartbeatHandlers{base: b}
 		beatBars = &beatHandlers{base: b}
@@ -280,6 +281,13 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.POST("/notification-channels/:id/test", require(permWrite), h(channels.test))
 	in.GET("/notification-channels/:id/deliveries", require(permRead), h(channels.deliveries))
 	in.POST("/deliveries/:id/retry", require(permWrite), h(channels.retry))
+	// The secrets vault: values write-only, member+ writes (SPEC §2.1 like channels).
+	in.GET("/secrets", require(permRead), h(vaultH.list))
+	in.POST("/secrets", require(permWrite), h(vaultH.create))
+	in.GET("/secrets/:name", require(permRead), h(vaultH.get))
+	in.PUT("/secrets/:name", require(permWrite), h(vaultH.update))
+	in.PATCH("/secrets/:name", require(permWrite), h(vaultH.update))
+	in.DELETE("/secrets/:name", require(permWrite), h(vaultH.delete))
 	in.GET("/webhooks", require(permRead), h(hooks.list))
 	in.POST("/webhooks", require(permWrite), h(hooks.create))
 	in.GET("/webhooks/:id", require(permRead), h(hooks.get))

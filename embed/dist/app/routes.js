@@ -66,6 +66,7 @@ export const ROUTES = [
   { path: '/settings', load: () => import('./pages/organization.js'), view: 'OrganizationSettings' },
   { path: '/settings/scim', load: () => import('./pages/scim-tokens.js'), view: 'ScimTokens' },
   { path: '/settings/security', load: () => import('./pages/security.js'), view: 'Security' },
+  { path: '/settings/secrets', load: () => import('./pages/secrets.js'), view: 'Secrets' },
   { path: '/admin', load: () => import('./pages/admin.js'), view: 'Admin' },
 ];
 
