@@ -34,6 +34,9 @@ func parseSubscriberCSV(data []byte) ([]csvSubscriber, error) {
 	if !utf8.Valid(data) {
 		return nil, errValidation(map[string]string{"file": "must be UTF-8 text (save the spreadsheet as \"CSV UTF-8\")"})
 	}
+	if line := tooManyColumns(data); line > 0 {
+		return nil, errValidation(map[string]string{"file": fmt.Sprintf("line %d has more than %d columns; nothing was imported", line, maxCSVColumns)})
+	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true
@@ -48,8 +51,12 @@ func parseSubscriberCSV(data []byte) ([]csvSubscriber, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, errValidation(map[string]string{"file": fmt.Sprintf("is not valid CSV: line %d, column %d: %v; nothing was imported",
-					pe.Line, pe.Column, pe.Err)})
+				where := ""
+				if pe.StartLine != pe.Line {
+					where = fmt.Sprintf(" (in the row that starts on line %d: is a quote left open?)", pe.StartLine)
+				}
+				return nil, errValidation(map[string]string{"file": fmt.Sprintf("is not valid CSV: line %d, column %d: %v%s; nothing was imported",
+					pe.Line, pe.Column, pe.Err, where)})
 			}
 			return nil, err
 		}
@@ -87,6 +94,33 @@ func parseSubscriberCSV(data []byte) ([]csvSubscriber, error) {
 		return nil, errValidation(map[string]string{"file": "has no subscribers: expected rows of an e-mail address and an optional name"})
 	}
 	return rows, nil
+}
+
+// maxCSVColumns bounds the columns of a row: encoding/csv makes a string per field, so
+// one line of a million commas would cost tens of MiB before any check could see it.
+const maxCSVColumns = 100
+
+// tooManyColumns returns the line of the first row with more than maxCSVColumns fields,
+// or 0. It follows RFC 4180 quoting (a comma or line break inside quotes is data; a
+// doubled quote toggles twice) without allocating; the CSV reader judges the rest.
+func tooManyColumns(data []byte) int {
+	line, rowLine, commas, quoted := 1, 1, 0, false
+	for _, b := range data {
+		switch {
+		case b == '"':
+			quoted = !quoted
+		case b == '\n':
+			line++
+			if !quoted {
+				rowLine, commas = line, 0
+			}
+		case b == ',' && !quoted:
+			if commas++; commas >= maxCSVColumns {
+				return rowLine
+			}
+		}
+	}
+	return 0
 }
 
 // isHeaderRow reports whether rec names its columns (one cell is "email" or "e-mail").
