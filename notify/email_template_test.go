@@ -95,3 +95,41 @@ func TestEmailTemplateOutputBounded(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A notice is rendered once for all its subscribers, each message carrying the
+// subscriber's own unsubscribe link; a template that transforms the link is rendered per
+// subscriber so nobody gets the placeholder.
+func TestNoticeRenderedOncePerNotice(t *testing.T) {
+	sn := &SubscriberNotices{BaseURL: "https://status.example.com"}
+	page := &store.StatusPage{ID: "p", Name: "Acme", Slug: "acme"}
+	change := &store.IncidentChange{Kind: store.IncidentKindCreated, Page: page,
+		Incident: &store.Incident{Title: "Down", Status: "investigating"}, Update: &store.IncidentUpdate{Message: "Looking."}}
+	for _, tc := range []struct {
+		name    string
+		footer  string
+		renders int
+	}{
+		{"plain link", `<a href="{{unsubscribe_url}}">Leave</a> {{unsubscribe_url}}`, 1},
+		{"transformed link", `<a href="{{unsubscribe_url}}">Leave</a> {{unsubscribe_url | upper}}`, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page.EmailTemplate = &store.EmailTemplate{Footer: tc.footer}
+			n := &store.SubscriberNotice{OrgID: "o", Page: page, Change: change}
+			renders := 0
+			render := func(n *store.SubscriberNotice, u string) *Message { renders++; return sn.render(n, u) }
+			var c noticeCache
+			for _, who := range []string{"su_aaa", "su_bbb", "su_ccc"} {
+				link := sn.tokenURL("unsubscribe", who)
+				m := c.message(n, link, sn.tokenURL("unsubscribe", unsubscribePlaceholder), render)
+				all := m.Subject + m.Text + m.HTML
+				if strings.Contains(strings.ToLower(all), strings.ToLower(unsubscribePlaceholder)) || !strings.Contains(m.HTML, `href="`+link+`"`) ||
+					!strings.Contains(m.Text, "Leave: "+link) || m.ListUnsubscribe != link {
+					t.Fatalf("message for %s:\n%s\n%s", who, m.Text, m.HTML)
+				}
+			}
+			if renders != tc.renders {
+				t.Fatalf("%d renders for 3 subscribers, want %d", renders, tc.renders)
+			}
+		})
+	}
+}

@@ -19,6 +19,11 @@ type mailContent struct {
 // was checked when saved, but a very long message can pass the size bound), the default
 // template is used and the failure logged: subscribers must still hear of the incident.
 func (sn *SubscriberNotices) mail(n *store.SubscriberNotice, unsubscribe string) *Message {
+	return sn.rendered.message(n, unsubscribe, sn.tokenURL("unsubscribe", unsubscribePlaceholder), sn.render)
+}
+
+// render renders n for one subscriber (see mail).
+func (sn *SubscriberNotices) render(n *store.SubscriberNotice, unsubscribe string) *Message {
 	kind, vars := sn.NoticeVars(n, unsubscribe)
 	t := EffectiveEmailTemplate(n.Page.EmailTemplate, n.Page)
 	msg, err := RenderEmailTemplate(&t, kind, vars)
