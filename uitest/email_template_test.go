@@ -32,6 +32,9 @@ func TestEmailTemplateEditorAndSubscriberImport(t *testing.T) {
 	b.open("/status-pages/" + id)
 	b.click("Email template")
 	b.waitFor("the default subject in the preview", `(document.querySelector('[data-preview-subject]') || {}).textContent === "We're investigating an issue — `+name+`"`, 10*time.Second)
+	// The message's own colours show although the app's CSP ignores style attributes.
+	b.waitFor("the brand band coloured", `(() => { const f = document.querySelector('.mail-frame'); const d = f && f.contentDocument;
+		const band = d && d.querySelector('body > div > div'); return band && getComputedStyle(band).backgroundColor !== 'rgba(0, 0, 0, 0)'; })()`, 10*time.Second)
 	b.fill("subject", "Heads up: {{incident.title | upper}} on {{page.name}}")
 	b.waitFor("the typed subject in the preview", `(document.querySelector('[data-preview-subject]') || {}).textContent === "Heads up: ELEVATED ERROR RATES ON THE API on `+name+`"`, 10*time.Second)
 	b.fill("body", "<p>Hello</p>\n<p>{{incident.titel}}</p>")

@@ -28,6 +28,20 @@ function ColourField({ label, name, value, onInput, error, disabled }) {
     hint=${t('email_template.colour_hint')} /><span class="swatch" aria-hidden="true" style=${ok ? { background: value } : {}}></span></div>`;
 }
 
+// The preview frame's document inherits the app's CSP (style-src 'self'), which refuses
+// style attributes in parsed HTML — and a mail's look is all style attributes. So each
+// style attribute of the rendered HTML becomes data-style before the frame parses it, and
+// once the frame has loaded they are applied through the CSSOM, which the CSP allows (the
+// attribute values are the API's, escaped by html/template: a quote inside is &#34;). The
+// frame runs no script (sandbox without allow-scripts); allow-same-origin only lets this
+// page reach its document.
+const frameSource = (mailHTML) => mailHTML.replace(/(<[a-zA-Z][^<>]*?\s)style="/g, '$1data-style="');
+function applyInlineStyles(e) {
+  const doc = e.target.contentDocument;
+  if (!doc) return;
+  for (const el of doc.querySelectorAll('[data-style]')) el.style.cssText = el.getAttribute('data-style');
+}
+
 // usePreview renders values as kind through the API, at most every 400 ms while typing.
 function usePreview(pageID, values, kind) {
   const [state, setState] = useState({ preview: null, error: null, busy: true });
@@ -110,7 +124,7 @@ function TemplateForm({ page, initial, mayEdit, onSaved }) {
     ${pv.error instanceof ApiError && pv.error.status === 422 && html`<p class="field-error" role="status">${t('email_template.preview_invalid')}</p>`}
     ${pv.preview && html`<div aria-live="polite">
       <p><span class="muted">${t('email_template.preview_subject')}</span> <strong data-preview-subject>${pv.preview.subject}</strong></p>
-      <iframe class="mail-frame" sandbox="" title=${t('email_template.preview_html')} srcdoc=${pv.preview.html}></iframe>
+      <iframe class="mail-frame" sandbox="allow-same-origin" title=${t('email_template.preview_html')} srcdoc=${frameSource(pv.preview.html)} onLoad=${applyInlineStyles}></iframe>
       <details><summary>${t('email_template.preview_text')}</summary><pre class="mail-text">${pv.preview.text}</pre></details>
     </div>`}
   </aside></div>`;

@@ -24,8 +24,9 @@ export function SubscriberImport({ page, open, onClose, onDone }) {
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (open && !d.open) { if (fileInput.current) fileInput.current.value = ''; setConsent(false); setError(null); setResult(null); d.showModal(); }
-    if (!open && d.open) d.close();
+    if (open && !d.open) d.showModal();
+    // Cleared on closing, not on opening: a file chosen as the dialog appears stays chosen.
+    if (!open && d.open) { d.close(); if (fileInput.current) fileInput.current.value = ''; setConsent(false); setError(null); setResult(null); }
   }, [open]);
   async function submit(e) {
     e.preventDefault();
