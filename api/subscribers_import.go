@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -97,6 +98,7 @@ func (h *subscriberHandlers) importCSV(c *gin.Context) error {
 	for _, line := range existing {
 		result.Skipped = append(result.Skipped, subscriberImportSkip{Line: line, Email: byLine[line], Reason: "already_subscribed", Message: "is already a subscriber of this page"})
 	}
+	slices.SortFunc(result.Skipped, func(a, b subscriberImportSkip) int { return a.Line - b.Line })
 	result.Imported = len(batch) - len(existing)
 	if !consent {
 		result.ConfirmationsQueued = result.Imported
