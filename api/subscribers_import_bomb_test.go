@@ -64,14 +64,14 @@ func TestSubscriberImportBombs(t *testing.T) {
 			Error, Message string
 			Fields         map[string]string
 		}
+		decodeErr := json.Unmarshal(body, &flat)
 		fields, _ := json.Marshal(flat.Fields)
 		switch {
-		case json.Unmarshal(body, &flat) != nil || flat.Error == "":
+		case decodeErr != nil || flat.Error == "":
 			t.Errorf("%s: not the flat error body: %d %.300s", bomb.name, status, body)
 		case status != http.StatusUnprocessableEntity:
 			t.Errorf("%s: %d %.300s, want 422", bomb.name, status, body)
 		default:
-			fields, _ = json.Marshal(flat.Fields)
 			if !strings.Contains(string(fields), bomb.want) {
 				t.Errorf("%s: fields %.300s, want ...%s...", bomb.name, fields, bomb.want)
 			}
