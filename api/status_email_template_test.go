@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -200,6 +201,18 @@ func TestEmailTemplateExportImport(t *testing.T) {
 	v := decode[emailTemplateView](t, m.do("GET", base, m.owner.Token, nil))
 	if !v.Customized || v.BrandColor != "#ff6600" || v.Subject != customTemplate()["subject"] {
 		t.Fatalf("after import: %+v", v)
+	}
+	// The YAML export too (multi-line body, braces and quotes).
+	yamlDoc := m.do("GET", "/api/v1/export", m.owner.Token, nil).Body.String()
+	if rec := m.do("DELETE", base, m.owner.Token, nil); rec.Code != 200 {
+		t.Fatalf("reset: %d", rec.Code)
+	}
+	req := httptest.NewRequest("POST", "/api/v1/import", strings.NewReader(yamlDoc))
+	if rec := m.send(req, "192.0.2.10", m.owner.Token, "application/yaml"); rec.Code != 200 {
+		t.Fatalf("YAML import: %d %s\n%s", rec.Code, rec.Body.String(), yamlDoc)
+	}
+	if v := decode[emailTemplateView](t, m.do("GET", base, m.owner.Token, nil)); v.Body != customTemplate()["body"] || v.Footer != customTemplate()["footer"] {
+		t.Fatalf("after the YAML import: %+v", v)
 	}
 	bad := strings.Replace(doc, "{{incident.status}}", "{{incident.nope}}", 1)
 	rec := m.do("POST", "/api/v1/import", m.owner.Token, bad)
