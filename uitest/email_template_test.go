@@ -76,3 +76,39 @@ func TestEmailTemplateEditorAndSubscriberImport(t *testing.T) {
 		t.Fatalf("subscribers after the import: %v", subs)
 	}
 }
+
+// TestEmailTemplateAndImportInGerman: the template editor (with its preview) and the import
+// dialog with an answer, in German, show no catalogue key and ask for no missing message.
+func TestEmailTemplateAndImportInGerman(t *testing.T) {
+	srv := startServer(t, serverOptions{Configure: func(c *config.Config) { c.SMTPHost = "127.0.0.1" }})
+	publicPageFixture(t, srv)
+	var login struct {
+		Token string `json:"token"`
+	}
+	apiCall(t, srv, "", "POST", "/auth/login", map[string]any{"email": "pat@example.com", "password": "correct horse battery"}, &login, http.StatusOK)
+	id := apiJSONList(t, srv, login.Token, "/status-pages")[0]["id"].(string)
+	csv := filepath.Join(t.TempDir(), "abonnenten.csv")
+	os.WriteFile(csv, []byte("ann@example.com\nbob@example.com\nann@example.com\n"), 0o600)
+
+	b := germanBrowser(t, srv)
+	b.signInAs(login.Token, "")
+	check := func(what, ready string) {
+		t.Helper()
+		b.waitFor(what+" in German", `document.documentElement.lang === 'de' && (`+ready+`)`, 15*time.Second)
+		if keys := evalJS[string](b, rawKeys()); keys != "" {
+			t.Errorf("%s shows raw keys: %s", what, keys)
+		}
+		if missing := evalJS[string](b, `window.__missing.join(', ')`); missing != "" {
+			t.Errorf("%s asked for messages the catalogue lacks: %s", what, missing)
+		}
+	}
+	b.open("/status-pages/" + id + "/email-template")
+	check("the template editor", `document.body.innerText.includes('Betreffzeilen') && document.querySelector('[data-preview-subject]') !== null`)
+	b.open("/status-pages/" + id)
+	b.click("Aus CSV importieren …")
+	b.run("choose the file", chromedp.SetUploadFiles(chromedp.CSS(`#sub-import-file`), []string{csv}))
+	b.click("Importieren")
+	check("the import dialog", `document.body.innerText.includes('2 Abonnenten importiert.') && document.body.innerText.includes('2 Bestätigungs-E-Mails sind unterwegs.') &&
+		document.body.innerText.includes('Wiederholt eine frühere Zeile')`)
+	b.screenshot("subscriber-import-de")
+}
