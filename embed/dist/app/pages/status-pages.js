@@ -277,7 +277,7 @@ function Subscribers({ page, mayEdit }) {
     <${ErrorBanner} error=${err} />
     <${Resource} res=${res}>${(list) => list.length === 0 ? html`<p class="muted">${t('status_pages.no_subscribers')} ${page.subscriptions_enabled ? t('status_pages.subscribe_on') : t('status_pages.subscribe_off')}</p>`
       : html`<${Table} caption=${t('status_pages.subscribers')} rows=${list} columns=${[
-        { label: t('status_pages.subscriber'), render: (x) => x.email || x.webhook_url }, { label: t('status_pages.type'), key: 'type' }, { label: t('common.status'), key: 'status' },
+        { label: t('status_pages.subscriber'), render: (x) => (x.name ? html`${x.name} <span class="muted">${x.email}</span>` : x.email || x.webhook_url) }, { label: t('status_pages.type'), key: 'type' }, { label: t('common.status'), key: 'status' },
         { label: t('status_pages.since'), render: (x) => fmtTime(x.created_at) },
         ...(mayEdit ? [{ label: t('common.actions'), render: (x) => html`<${Button} aria-label=${t('status_pages.remove_subscriber', { who: x.email || x.webhook_url })} onClick=${() => remove(x)}>${t('status_pages.remove')}<//>` }] : [])]} />`}<//>
     ${mayEdit && html`<form class="row" onSubmit=${add} novalidate>
