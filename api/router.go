@@ -83,6 +83,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	subs := &subscribers{base: b, notices: notices}
 	subscribersH, publicSubs := &subscriberHandlers{subs}, &publicSubscriberHandlers{subscribers: subs, limits: newRateLimiter(b.now)}
 	incidents := &incidentHandlers{base: b, cache: public.cache}
+	mailTemplates := &emailTemplateHandlers{base: b, notices: notices, cache: public.cache}
 	confCode := &configHandlers{base: b, cache: public.cache} // export/import; import writes status pages
 
 	// Prometheus scrape endpoint (SPEC §3.20): outside /api/v1, its own bearer token
@@ -317,6 +318,11 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.GET("/status-pages/:id/subscribers", require(permRead), h(subscribersH.list))
 	in.POST("/status-pages/:id/subscribers", require(permWrite), h(subscribersH.create))
 	in.DELETE("/status-pages/:id/subscribers/:sid", require(permWrite), h(subscribersH.delete))
+	in.POST("/status-pages/:id/subscribers/import", require(permWrite), h(subscribersH.importCSV))
+	in.GET("/status-pages/:id/email-template", require(permRead), h(mailTemplates.get))
+	in.PUT("/status-pages/:id/email-template", require(permWrite), h(mailTemplates.put))
+	in.DELETE("/status-pages/:id/email-template", require(permWrite), h(mailTemplates.reset))
+	in.POST("/status-pages/:id/email-template/preview", require(permRead), h(mailTemplates.preview))
 	// Probe locations (SPEC §8): every member sees what the organization may use; admins
 	// and owners manage its own locations and their agent tokens.
 	in.GET("/locations", require(permRead), h(locs.list))

@@ -40,6 +40,7 @@ export const ROUTES = [
   { path: '/status-pages', load: statusPages, view: 'StatusPages' },
   { path: '/status-pages/new', load: statusPages, view: 'StatusPageNew' },
   { path: '/status-pages/:id/edit', load: statusPages, view: 'StatusPageEdit' },
+  { path: '/status-pages/:id/email-template', load: () => import('./pages/status-email-template.js'), view: 'StatusPageEmailTemplate' },
   { path: '/status-pages/:id', load: statusPages, view: 'StatusPageDetail' },
 
   { path: '/heartbeats', load: heartbeats, view: 'Heartbeats' },
