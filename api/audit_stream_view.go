@@ -10,16 +10,18 @@ import (
 // auditStreamView is an audit stream as the API shows it: credentials set appear as the
 // mask (write-only), the URL in its display form, and where delivery stands.
 type auditStreamView struct {
-	ID             string            `json:"id"`
-	OrganizationID string            `json:"organization_id"`
-	Name           string            `json:"name"`
-	Type           string            `json:"type"`
-	Enabled        bool              `json:"enabled"`
-	URL            string            `json:"url"`
-	Config         map[string]string `json:"config"`
-	Status         auditStreamStatus `json:"status"`
-	CreatedAt      time.Time         `json:"created_at"`
-	UpdatedAt      time.Time         `json:"updated_at"`
+	ID             string `json:"id"`
+	OrganizationID string `json:"organization_id"`
+	Name           string `json:"name"`
+	Type           string `json:"type"`
+	Enabled        bool   `json:"enabled"`
+	URL            string `json:"url"`
+	// IntakeURL is where entries are posted: the URL, or a Datadog site's logs intake.
+	IntakeURL string            `json:"intake_url"`
+	Config    map[string]string `json:"config"`
+	Status    auditStreamStatus `json:"status"`
+	CreatedAt time.Time         `json:"created_at"`
+	UpdatedAt time.Time         `json:"updated_at"`
 }
 
 // auditStreamStatus is where a stream's delivery stands: Backlog entries are committed
@@ -87,8 +89,9 @@ func newAuditStreamView(s *store.AuditStream, b store.AuditBacklog) auditStreamV
 		next := st.NextAttemptAt.UTC()
 		v.Status.NextAttemptAt = &next
 	}
-	if v.URL == "" && s.Type == auditstream.TypeDatadog {
-		v.URL = auditstream.IntakeURL(s.Type, "", s.Settings)
+	v.IntakeURL = v.URL
+	if v.URL == "" {
+		v.IntakeURL = auditstream.IntakeURL(s.Type, "", s.Settings)
 	}
 	return v
 }
