@@ -39,7 +39,7 @@ function RetentionInput({ org, onDone }) {
     try { await api.put('/admin/organizations/' + org.id, { audit_retention_days: days === '' ? 0 : Number(days) }); toast(t('admin.retention_saved')); onDone(); } catch (x) { setErr(x); }
   }
   return html`<form class="row" onSubmit=${save}>
-    <input type="number" min="0" max=${r.max_days} placeholder=${String(r.plan_days)} aria-label=${t('admin.retention_of', { name: org.name })}
+    <input type="number" name=${'retention-' + org.slug} min="0" max=${r.max_days} placeholder=${String(r.plan_days)} aria-label=${t('admin.retention_of', { name: org.name })}
       value=${days} onInput=${(e) => setDays(e.target.value)} style="width:6em" />
     <${Button} type="submit">${t('admin.retention_set')}<//>
     <div class="muted" data-retention=${r.retention_days}>${t('admin.retention_now', { count: r.retention_days, days: r.retention_days.toLocaleString(language()) })}${r.source === 'plan' ? ' · ' + t('admin.retention_plan') : ''}</div>
