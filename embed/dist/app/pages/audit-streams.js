@@ -85,7 +85,7 @@ function StreamForm({ stream, onDone, onCancel }) {
   </form>`;
 }
 
-// statusText says where a destination's delivery stands.
+// StreamStatus says where a destination's delivery stands.
 function StreamStatus({ s }) {
   const st = s.status;
   return html`<div data-stream-status>
