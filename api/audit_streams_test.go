@@ -117,6 +117,20 @@ func TestAuditStreamsCRUD(t *testing.T) {
 		{name: "user info in the URL", method: "POST", path: "/api/v1/audit-streams", token: ada.Token,
 			body:   map[string]any{"name": "x", "type": "elastic", "url": "http://elastic:pw@127.0.0.1:9200", "config": map[string]string{"index": "a"}},
 			status: 422, contains: []string{`"url"`}},
+		{name: "elastic with an API key", method: "POST", path: "/api/v1/audit-streams", token: ada.Token,
+			body:   map[string]any{"name": "es", "type": "elastic", "enabled": false, "url": hec.URL, "config": map[string]string{"index": "audit", "api_key": "k1"}},
+			status: 201, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				es := "/api/v1/audit-streams/" + decode[auditStreamView](t, rec).ID
+				both := e.do("PUT", es, ada.Token, map[string]any{"config": map[string]string{"index": "audit", "username": "elastic", "password": "pw"}})
+				if both.Code != 422 || !bytes.Contains(both.Body.Bytes(), []byte(`"config.api_key"`)) {
+					t.Fatalf("basic auth beside the kept API key: %d %s", both.Code, both.Body.String())
+				}
+				swapped := e.do("PUT", es, ada.Token, map[string]any{"config": map[string]string{"index": "audit", "api_key": "", "username": "elastic", "password": "pw"}})
+				v := decode[auditStreamView](t, swapped)
+				if _, has := v.Config["api_key"]; swapped.Code != 200 || has || v.Config["password"] != channelSecretMask {
+					t.Fatalf("\"\" removes the API key: %d %s", swapped.Code, swapped.Body.String())
+				}
+			}},
 		{name: "delete", method: "DELETE", path: path, token: ada.Token, status: 204},
 		{name: "gone", method: "GET", path: path, token: ada.Token, status: 404},
 	})

@@ -91,6 +91,17 @@ func TestAuditStreamingPage(t *testing.T) {
 		&& !document.querySelector('[data-stream-status]').textContent.includes('Nothing delivered yet')`, 15*time.Second)
 	b.screenshot("audit streaming")
 
+	// A stored credential can be removed on edit; the webhook's secret is required, so
+	// removing it is refused, and the stored one stays.
+	b.click("Edit")
+	b.clickSel(`input[name="edit-drop-secret"]`)
+	b.click("Save")
+	b.waitText("Signing secret is required")
+	st, err := srv.DB.AuditStreams(orgOf(t, srv, "ada@example.com"))
+	if err != nil || len(st) != 1 || len(st[0].Secrets["secret"]) == 0 {
+		t.Fatalf("after the refused removal: %+v, %v", st, err)
+	}
+
 	// The instance admin sets the organization's retention; the audit-log page shows it.
 	b.open("/admin")
 	name := b.waitFor("the retention input", `document.querySelector('input[name^="retention-"]')?.name`, 10*time.Second).(string)

@@ -58,7 +58,8 @@ function StreamForm({ stream, onDone, onCancel }) {
       const cfg = {};
       for (const [k, secret] of fieldsOf(type)) {
         const v = config[k] || '';
-        if (secret && stream && v === '' && stream.config[k] === MASK) cfg[k] = MASK; else if (v !== '') cfg[k] = v;
+        if (secret && stream && stream.config[k] === MASK && v === '') cfg[k] = config['drop_' + k] ? '' : MASK;
+        else if (v !== '') cfg[k] = v;
       }
       const body = { name, url, enabled, config: cfg };
       return stream ? api.put('/audit-streams/' + stream.id, body) : api.post('/audit-streams', { ...body, type });
@@ -78,7 +79,9 @@ function StreamForm({ stream, onDone, onCancel }) {
       ? html`<${Field} label=${settingLabel(k)} name=${id + k} as="select" value=${f.values.config[k] || 'datadoghq.com'} onInput=${setCfg(k)} options=${SITES} error=${f.fieldError('config.' + k)} />`
       : html`<${Field} label=${settingLabel(k)} name=${id + k} type=${secret ? 'password' : 'text'} autocomplete=${secret ? 'new-password' : 'off'}
           value=${f.values.config[k] || ''} onInput=${setCfg(k)} error=${f.fieldError('config.' + k)}
-          hint=${secret ? (stream && stream.config[k] === MASK ? t('audit_streams.secret_kept_hint') : t('audit_streams.secret_hint')) : undefined} />`)}
+          hint=${secret ? (stream && stream.config[k] === MASK ? t('audit_streams.secret_kept_hint') : t('audit_streams.secret_hint')) : undefined} />
+        ${secret && stream && stream.config[k] === MASK && html`<${Field} type="checkbox" label=${t('audit_streams.remove_secret', { field: settingLabel(k) })}
+          name=${id + 'drop-' + k} value=${!!f.values.config['drop_' + k]} onInput=${setCfg('drop_' + k)} />`}`)}
     <${Field} type="checkbox" label=${t('common.enabled')} name=${id + 'enabled'} value=${f.values.enabled} onInput=${f.set('enabled')} />
     <div class="row"><${Button} kind="primary" type="submit" busy=${f.busy}>${stream ? t('common.save') : t('audit_streams.add')}<//>
       ${onCancel && html`<${Button} onClick=${onCancel}>${t('common.cancel')}<//>`}</div>
