@@ -72,6 +72,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		locs     = &locationHandlers{base: b, alerter: d.Alerter}
 		channel  = newAgentChannelHandlers(b)
 		clusterH = &clusterHandlers{base: b, cluster: d.Cluster}
+		streams  = newAuditStreamHandlers(b, d)
 	)
 	public, err := newPublicStatusHandlers(b) // public status pages, feeds, badges + their cache
 	if err != nil {
@@ -203,6 +204,14 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.DELETE("/api-keys/:id", require(permOwnKeys), h(keys.revoke))
 
 	in.GET("/audit-logs", require(permAdmin), h(auditLog.list))
+	// Audit-log retention and streaming (README "Audit-log retention and streaming").
+	in.GET("/audit-logs/retention", require(permAdmin), h(streams.retention))
+	in.GET("/audit-streams", require(permAdmin), h(streams.list))
+	in.POST("/audit-streams", require(permAdmin), h(streams.create))
+	in.GET("/audit-streams/:id", require(permAdmin), h(streams.get))
+	in.PUT("/audit-streams/:id", require(permAdmin), h(streams.update))
+	in.DELETE("/audit-streams/:id", require(permAdmin), h(streams.delete))
+	in.POST("/audit-streams/:id/test", require(permAdmin), h(streams.test))
 	registerSCIM(r, in, b) // SCIM tokens (admin) and /scim/v2/{org_slug}/ (SCIM token), scim_routes.go
 
 	in.GET("/services", require(permRead), h(services.list))

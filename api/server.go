@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/alertifypro/alertifypro/alerting"
+	"github.com/alertifypro/alertifypro/auditstream"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/egress"
@@ -52,6 +53,10 @@ type Deps struct {
 	AgentResults AgentResultCounts
 	// Cluster is this node's cluster membership (SPEC §9); nil on a single node.
 	Cluster Cluster
+	// AuditStreams sends audit-stream test events, with the secrets resolver the streamer
+	// uses; nil builds one over Guard and Sealer without secrets (a reference then fails
+	// with "secrets are not available").
+	AuditStreams *auditstream.Transport
 }
 
 // base is the dependency set every resource handler embeds.

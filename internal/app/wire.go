@@ -10,6 +10,7 @@ import (
 	"github.com/alertifypro/alertifypro/agent"
 	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/api"
+	"github.com/alertifypro/alertifypro/auditstream"
 	"github.com/alertifypro/alertifypro/cluster"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
@@ -107,6 +108,11 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 	if node != nil { // never a typed nil in the interface
 		outbox.Fence = node
 	}
+	// Audit streaming (README "Audit-log retention and streaming"): the streamer and the
+	// test sends share one transport, through the egress guard. Secrets referenced as
+	// {{secrets.NAME}} need a vault.Resolver; nil makes them fail "secrets are not available".
+	streamTransport := auditstream.NewTransport(guard, sealer, nil, userAgent)
+	streamer := &auditstream.Streamer{Store: db, Transport: streamTransport, Now: opts.Now, Logger: logger}
 	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
 	pings := alerting.NewPingRecorder(db, logger)
 	// The agent channel (SPEC §8): assignments out, validated result batches in.
@@ -139,6 +145,7 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		Agents:    a.agents,
 		// Agents' recorded results on /metrics.
 		AgentResults: a.agentResults,
+		AuditStreams: streamTransport,
 	}
 	if node != nil { // never a typed nil in the interface
 		deps.Cluster = node
@@ -163,6 +170,8 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		{name: "janitor", run: (&store.Janitor{DB: db, Logger: logger, Now: opts.Now}).Run, leaderOnly: true},
 		{name: "history purger", run: purger.Run, leaderOnly: true},
 		{name: "outbox sender", run: outbox.Run, leaderOnly: true},
+		// Every organization's audit log to its streams, in order, cursor in the store.
+		{name: "audit streams", run: streamer.Run, leaderOnly: true},
 		// maintenance.started / maintenance.ended webhook events, each transition once.
 		{name: "maintenance events", run: (&alerting.MaintenanceEvents{Store: db, Now: opts.Now, Logger: logger, Wake: bell.Ring}).Run, leaderOnly: true},
 		// The ping recorder stops after the HTTP server has drained, so in-flight pings commit.

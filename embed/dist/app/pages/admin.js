@@ -27,6 +27,25 @@ function PlanSelect({ org, onDone }) {
     ${err && html`<div class="field-error" role="alert">${err.message}</div>`}`;
 }
 
+// RetentionInput sets an organization's audit-log retention in days (up to seven years);
+// 0 returns to the plan's period.
+function RetentionInput({ org, onDone }) {
+  const r = org.audit_retention;
+  const [days, setDays] = useState(r.source === 'plan' ? '' : r.retention_days);
+  const [err, setErr] = useState(null);
+  async function save(e) {
+    e.preventDefault();
+    setErr(null);
+    try { await api.put('/admin/organizations/' + org.id, { audit_retention_days: days === '' ? 0 : Number(days) }); toast(t('admin.retention_saved')); onDone(); } catch (x) { setErr(x); }
+  }
+  return html`<form class="row" onSubmit=${save}>
+    <input type="number" name=${'retention-' + org.slug} min="0" max=${r.max_days} placeholder=${String(r.plan_days)} aria-label=${t('admin.retention_of', { name: org.name })}
+      value=${days} onInput=${(e) => setDays(e.target.value)} style="width:6em" />
+    <${Button} type="submit">${t('admin.retention_set')}<//>
+    <div class="muted" data-retention=${r.retention_days}>${t('admin.retention_now', { count: r.retention_days, days: r.retention_days.toLocaleString(language()) })}${r.source === 'plan' ? ' · ' + t('admin.retention_plan') : ''}</div>
+    ${err && html`<div class="field-error" role="alert">${err.message}</div>`}</form>`;
+}
+
 // nodeRow is one node as the answering node sees it: itself from its own status, the
 // others from what they answered it (lag against its commit index: the leader's view is
 // the one that means lag, a follower's trails it by moments).
@@ -86,7 +105,9 @@ export function Admin() {
     <${Resource} res=${orgs}>${(list) => html`<${Table} caption=${t('profile.organizations')} rows=${list} columns=${[
       { label: t('common.name'), render: (o) => html`${o.name}<div class="muted">${o.slug}</div>` }, { label: t('admin.plan'), render: (o) => html`<${PlanSelect} org=${o} onDone=${orgs.reload} />` },
       { label: t('dashboard.services'), class: 'num', render: (o) => `${o.service_count} / ${o.max_services < 0 ? '∞' : o.max_services}` },
-      { label: t('teams.members'), class: 'num', key: 'member_count' }, { label: t('api_keys.created'), render: (o) => fmtTime(o.created_at) }]} />`}<//>
+      { label: t('teams.members'), class: 'num', key: 'member_count' },
+      { label: t('admin.audit_retention'), render: (o) => html`<${RetentionInput} key=${o.id + ':' + o.audit_retention.retention_days} org=${o} onDone=${orgs.reload} />` },
+      { label: t('api_keys.created'), render: (o) => fmtTime(o.created_at) }]} />`}<//>
     <h2>${t('admin.cluster')}</h2>
     <${ClusterPanel} />
     <h2>${t('admin.storage')}</h2>
