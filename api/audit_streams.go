@@ -19,12 +19,12 @@ type auditStreamHandlers struct {
 	transport *auditstream.Transport // egress-guarded sends, secrets resolved; test events
 }
 
-// newAuditStreamHandlers uses d.AuditStreams, or a transport over the guard without
-// secrets when it is nil.
+// newAuditStreamHandlers uses d.AuditStreams, or a transport over the guard resolving
+// secrets from the organizations' vault when it is nil.
 func newAuditStreamHandlers(b *base, d Deps) *auditStreamHandlers {
 	t := d.AuditStreams
 	if t == nil && d.Guard != nil {
-		t = auditstream.NewTransport(d.Guard, d.Sealer, nil, "AlertifyPro/"+d.Version)
+		t = auditstream.NewTransport(d.Guard, d.Sealer, b.secrets, "AlertifyPro/"+d.Version)
 	}
 	return &auditStreamHandlers{base: b, transport: t}
 }

@@ -110,6 +110,8 @@ func TestAuditStreamsCRUD(t *testing.T) {
 		{name: "malformed secret reference", method: "POST", path: "/api/v1/audit-streams", token: ada.Token,
 			body:   map[string]any{"name": "x", "type": "datadog", "config": map[string]string{"api_key": "{{secret.DD}}"}},
 			status: 422, contains: []string{`"config.api_key"`, "malformed"}},
+		{name: "a secret for the reference", method: "POST", path: "/api/v1/secrets", token: ada.Token,
+			body: map[string]any{"name": "DD_API_KEY", "value": "dd-key"}, status: 201},
 		{name: "a reference is accepted as written", method: "POST", path: "/api/v1/audit-streams", token: ada.Token,
 			body:   map[string]any{"name": "dd", "type": "datadog", "enabled": false, "config": map[string]string{"api_key": "{{secrets.DD_API_KEY}}", "site": "datadoghq.eu"}},
 			status: 201, contains: []string{`"url":""`, `"intake_url":"https://http-intake.logs.datadoghq.eu/api/v2/logs"`, `"api_key":"********"`},

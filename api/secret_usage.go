@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/alertifypro/alertifypro/auditstream"
 	"github.com/alertifypro/alertifypro/monitor"
 	"github.com/alertifypro/alertifypro/notify"
 	"github.com/alertifypro/alertifypro/vault"
@@ -20,15 +21,14 @@ type secretUse struct {
 }
 
 // secretUsers lists the references of one kind of object of an organization: each
-// place (kind, id, name, field) with the text it holds. Services and notification channels
-// are the kinds of this package; a further kind that resolves secrets (audit-log streaming
-// destinations) adds its lister to secretUserKinds, and used_by and the in-use check of a
-// delete then count it too.
+// place (kind, id, name, field) with the text it holds. Services, notification channels
+// and audit-log streams are the kinds that resolve secrets; used_by and the in-use check
+// of a delete count them all.
 type secretUsers func(orgID string, visit func(use secretUse, text string)) error
 
 // secretUserKinds are the listers used_by is computed from.
 func (b *base) secretUserKinds() []secretUsers {
-	return []secretUsers{b.serviceSecretUsers, b.channelSecretUsers}
+	return []secretUsers{b.serviceSecretUsers, b.channelSecretUsers, b.auditStreamSecretUsers}
 }
 
 // secretUsage maps each secret name orgID's objects refer to onto where they do, computed
@@ -108,6 +108,27 @@ func (b *base) channelSecretUsers(orgID string, visit func(secretUse, string)) e
 		vault.Walk(cfg, "config", func(path, text string) {
 			visit(secretUse{Kind: "notification_channel", ID: ch.ID, Name: ch.Name, Field: path}, text)
 		})
+	}
+	return nil
+}
+
+// auditStreamSecretUsers visits the sealed credentials (token, api_key, password, secret)
+// of every audit-log stream of orgID, opened in memory.
+func (b *base) auditStreamSecretUsers(orgID string, visit func(secretUse, string)) error {
+	streams, err := b.store.AuditStreams(orgID)
+	if err != nil {
+		return err
+	}
+	for i := range streams {
+		s := &streams[i]
+		for field, sealed := range s.Secrets {
+			plain, err := b.sealer.Open(sealed, orgID, auditstream.SecretRecord(s.ID, field))
+			if err != nil {
+				b.logger.Error("audit stream credential could not be opened for used_by", "stream_id", s.ID, "error", err)
+				continue
+			}
+			visit(secretUse{Kind: "audit_stream", ID: s.ID, Name: s.Name, Field: "config." + field}, string(plain))
+		}
 	}
 	return nil
 }

@@ -109,9 +109,9 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		outbox.Fence = node
 	}
 	// Audit streaming (README "Audit-log retention and streaming"): the streamer and the
-	// test sends share one transport, through the egress guard. Secrets referenced as
-	// {{secrets.NAME}} need a vault.Resolver; nil makes them fail "secrets are not available".
-	streamTransport := auditstream.NewTransport(guard, sealer, nil, userAgent)
+	// test sends share one transport, through the egress guard; credentials written as
+	// {{secrets.NAME}} are resolved from the organization's secrets at each send.
+	streamTransport := auditstream.NewTransport(guard, sealer, secrets, userAgent)
 	streamer := &auditstream.Streamer{Store: db, Transport: streamTransport, Now: opts.Now, Logger: logger}
 	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
 	pings := alerting.NewPingRecorder(db, logger)
