@@ -28,10 +28,17 @@ type testEngine struct {
 // is the CA pool HTTPS probes trust (httptest TLS servers); mutate adjusts the config.
 func newEngineEnv(t *testing.T, roots *x509.CertPool, mutate ...func(*config.Config)) (*testEnv, *testEngine) {
 	t.Helper()
+	return newEngineEnvProbing(t, func(env *monitor.Env) { env.RootCAs = roots }, mutate...)
+}
+
+// newEngineEnvProbing is newEngineEnv with probing adjusting the probe Env (over the
+// test's clock) before the engine starts.
+func newEngineEnvProbing(t *testing.T, probing func(*monitor.Env), mutate ...func(*config.Config)) (*testEnv, *testEngine) {
+	t.Helper()
 	te := &testEngine{}
 	e := newTestEnvWith(t, func(d *Deps) {
 		env := loopbackProbeEnv(t, d.Now)
-		env.RootCAs = roots
+		probing(env)
 		te.eng = monitor.NewEngine(monitor.EngineConfig{Store: d.Store, Opener: d.Sealer, Env: env,
 			Poll: time.Hour, Concurrency: 4, Logger: d.Logger})
 		// Every first check a day away (a new service's too, which is otherwise checked
