@@ -83,3 +83,23 @@ func TestExecutorGradesByResponseTimeThresholds(t *testing.T) {
 		}
 	}
 }
+
+// An assignment that changes only a threshold is a change: the executor rebuilds the
+// service the scheduler checks.
+func TestSameAssignmentSeesThresholds(t *testing.T) {
+	a := Assignment{ServiceID: "s", OrgID: "o", Type: "HTTP", Endpoint: "http://127.0.0.1:1/", IntervalSeconds: 30,
+		TimeoutSeconds: 5, ResponseTimeWarningMS: 1000, ResponseTimeCriticalMS: 1200}
+	for _, change := range []func(*Assignment){
+		func(b *Assignment) { b.ResponseTimeWarningMS = 900 },
+		func(b *Assignment) { b.ResponseTimeCriticalMS = 0 },
+	} {
+		b := a
+		change(&b)
+		if sameAssignment(&a, &b) {
+			t.Errorf("%+v and %+v read as the same", a, b)
+		}
+	}
+	if b := a; !sameAssignment(&a, &b) {
+		t.Error("an unchanged assignment reads as changed")
+	}
+}
