@@ -22,13 +22,13 @@ func severityRank(s string) int {
 	return 0
 }
 
-// ResultLevel is the severity a result earns by its service's response-time thresholds
+// resultLevel is the severity a result earns by its service's response-time thresholds
 // (SPEC §3.6 response_time_warning / response_time_critical): "critical" for a RED result
 // slower than the critical threshold, "warning" for a YELLOW one slower than the warning
 // threshold, "" for every other result. The probe graded the result by the same whole
 // milliseconds (monitor.gradeResponseTime), so the two agree; a YELLOW certificate warning
 // of a fast check, or a RED refusal, has no level.
-func ResultLevel(svc *store.Service, probeStatus string, responseTimeMS int) string {
+func resultLevel(svc *store.Service, probeStatus string, responseTimeMS int) string {
 	switch {
 	case svc == nil:
 	case probeStatus == store.StatusRed && svc.ResponseTimeCriticalMS > 0 && responseTimeMS > svc.ResponseTimeCriticalMS:
@@ -39,9 +39,9 @@ func ResultLevel(svc *store.Service, probeStatus string, responseTimeMS int) str
 	return ""
 }
 
-// levelOf is ResultLevel of the event's result.
+// levelOf is resultLevel of the event's result.
 func levelOf(ev *store.ResultEvent) string {
-	return ResultLevel(ev.Service, ev.ProbeStatus, ev.Result.ResponseTimeMS)
+	return resultLevel(ev.Service, ev.ProbeStatus, ev.Result.ResponseTimeMS)
 }
 
 // followsLevel reports whether rule takes its alerts' severity, and its failures, from the

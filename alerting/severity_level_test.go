@@ -171,11 +171,11 @@ func TestResultLevel(t *testing.T) {
 		{store.StatusRed, 30, ""},     // refused, not slow
 		{store.StatusGreen, 5000, ""}, // the probe said it passed
 	} {
-		if got := ResultLevel(svc, c.status, c.ms); got != c.want {
-			t.Errorf("ResultLevel(%s, %d) = %q, want %q", c.status, c.ms, got, c.want)
+		if got := resultLevel(svc, c.status, c.ms); got != c.want {
+			t.Errorf("resultLevel(%s, %d) = %q, want %q", c.status, c.ms, got, c.want)
 		}
 	}
-	if got := ResultLevel(&store.Service{}, store.StatusRed, 99999); got != "" {
+	if got := resultLevel(&store.Service{}, store.StatusRed, 99999); got != "" {
 		t.Errorf("no thresholds: %q", got)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // gradeResponseTime grades a passing result r by its response time against t's
 // thresholds. Whole milliseconds are compared — the figure the result is stored and shown
 // with — so "slow: 1 000 ms > 1 000 ms" can never be said, and the alert evaluator, which
-// sees only the stored milliseconds, reaches the same verdict (alerting.ResultLevel):
+// sees only the stored milliseconds, reaches the same verdict (alerting.resultLevel):
 //
 //   - above ResponseTimeCritical: RED, "slow: 8 412 ms > 8 000 ms";
 //   - else above ResponseTimeWarning: YELLOW, "slow: 1 503 ms > 1 000 ms";
@@ -26,9 +26,9 @@ func gradeResponseTime(t *Target, r *Result) {
 	ms := r.ResponseTime.Milliseconds()
 	switch crit, warn := t.ResponseTimeCritical.Milliseconds(), t.ResponseTimeWarning.Milliseconds(); {
 	case crit > 0 && ms > crit:
-		r.Status, r.Error = StatusRed, SlowReason(ms, crit)
+		r.Status, r.Error = StatusRed, slowReason(ms, crit)
 	case warn > 0 && ms > warn:
-		r.Status, r.Error = StatusYellow, SlowReason(ms, warn)
+		r.Status, r.Error = StatusYellow, slowReason(ms, warn)
 	case warn <= 0 && t.DegradedThreshold > 0 && r.ResponseTime > t.DegradedThreshold:
 		r.Status = StatusYellow
 		r.Error = fmt.Sprintf("slow response: %d ms (threshold %d ms)", ms, t.DegradedThreshold.Milliseconds())
@@ -40,10 +40,11 @@ func responseThresholds(s *store.Service) (warning, critical time.Duration) {
 	return time.Duration(s.ResponseTimeWarningMS) * time.Millisecond, time.Duration(s.ResponseTimeCriticalMS) * time.Millisecond
 }
 
-// SlowReason is the reason of a result over a response-time threshold:
-// "slow: 8 412 ms > 8 000 ms", thousands grouped by a plain space as the README and the
-// UI's own figures write them.
-func SlowReason(tookMS, limitMS int64) string {
+// slowReason is the reason of a result over a response-time threshold:
+// "slow: 8 412 ms > 8 000 ms", thousands grouped by a plain space as the README writes
+// figures (SI style: a comma or a point would read as a decimal mark in some languages,
+// and the reason is shown untranslated).
+func slowReason(tookMS, limitMS int64) string {
 	return "slow: " + groupThousands(tookMS) + " ms > " + groupThousands(limitMS) + " ms"
 }
 

@@ -56,8 +56,8 @@ func TestSlowReasonGrouping(t *testing.T) {
 		{1234567, 1000, "slow: 1 234 567 ms > 1 000 ms"},
 		{100000, 99999, "slow: 100 000 ms > 99 999 ms"},
 	} {
-		if got := SlowReason(c.took, c.limit); got != c.want {
-			t.Errorf("SlowReason(%d, %d) = %q, want %q", c.took, c.limit, got, c.want)
+		if got := slowReason(c.took, c.limit); got != c.want {
+			t.Errorf("slowReason(%d, %d) = %q, want %q", c.took, c.limit, got, c.want)
 		}
 	}
 }
