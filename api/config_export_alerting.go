@@ -96,6 +96,8 @@ type statusPageItem struct {
 	SubscriberMode       string          `json:"subscriber_mode"`
 	SubscriberDomains    []string        `json:"subscriber_domains"`
 	Language             string          `json:"language"`
+	// EmailTemplate is the page's subscriber e-mail template; absent: the default.
+	EmailTemplate *store.EmailTemplate `json:"email_template,omitempty"`
 }
 
 // componentItem is one component, naming its service or heartbeat. Components are
@@ -115,6 +117,9 @@ func newStatusPageItem(p *store.StatusPage, name nameFunc) statusPageItem {
 		Components: make([]componentItem, 0, len(p.Components)), ShowUptimeBars: p.ShowUptimeBars,
 		HistoryDays: p.HistoryDays, SubscriptionsEnabled: p.SubscriptionsEnabled,
 		SubscriberMode: p.SubscriberMode, SubscriberDomains: p.SubscriberDomains, Language: pageLanguage(p)}
+	if !p.EmailTemplate.IsZero() {
+		v.EmailTemplate = p.EmailTemplate
+	}
 	if v.SubscriberDomains == nil {
 		v.SubscriberDomains = []string{}
 	}

@@ -23,6 +23,8 @@ type statusPageImport struct {
 	SubscriberMode       *string            `json:"subscriber_mode"`
 	SubscriberDomains    *[]string          `json:"subscriber_domains"`
 	Language             *string            `json:"language"`
+	// EmailTemplate absent: the default template (the element is the whole page).
+	EmailTemplate *emailTemplateRequest `json:"email_template"`
 }
 
 // componentImport is one component of a status page element.
@@ -94,6 +96,9 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 		if !p.renamed(path, in.request(p, path, old).apply(fresh, true, known), map[string]string{"service_id": "service", "heartbeat_id": "heartbeat"}) {
 			continue
 		}
+		if !p.pageEmailTemplate(path, in, fresh) {
+			continue
+		}
 		if first, dup := slugs[fresh.Slug]; dup {
 			p.f.add(path+".slug", "repeats the slug of "+first)
 			continue
@@ -146,4 +151,19 @@ func copyPageConfig(dst, src *store.StatusPage) {
 	dst.Components, dst.ShowUptimeBars, dst.HistoryDays = src.Components, src.ShowUptimeBars, src.HistoryDays
 	dst.SubscriptionsEnabled, dst.SubscriberMode, dst.SubscriberDomains = src.SubscriptionsEnabled, src.SubscriberMode, src.SubscriberDomains
 	dst.Language = src.Language
+	dst.EmailTemplate = src.EmailTemplate
+}
+
+// pageEmailTemplate checks the element's e-mail template as PUT .../email-template does
+// and sets it on fresh; its problems are listed under path.email_template.
+func (p *importPlan) pageEmailTemplate(path string, in *statusPageImport, fresh *store.StatusPage) bool {
+	if in.EmailTemplate == nil {
+		return true
+	}
+	t, err := in.EmailTemplate.template(fresh, "email_template.")
+	if !p.ok(path, err) {
+		return false
+	}
+	fresh.EmailTemplate = t
+	return true
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/monitor"
 	"github.com/alertifypro/alertifypro/store"
+	"github.com/alertifypro/alertifypro/vault"
 )
 
 // testEngine is a real monitor.Engine over a test environment's store: probes may reach
@@ -28,18 +29,30 @@ type testEngine struct {
 // is the CA pool HTTPS probes trust (httptest TLS servers); mutate adjusts the config.
 func newEngineEnv(t *testing.T, roots *x509.CertPool, mutate ...func(*config.Config)) (*testEnv, *testEngine) {
 	t.Helper()
-	return newEngineEnvProbing(t, func(env *monitor.Env) { env.RootCAs = roots }, mutate...)
+	return newEngineEnvWith(t, roots, nil, mutate...)
 }
 
-// newEngineEnvProbing is newEngineEnv with probing adjusting the probe Env (over the
+// newEngineEnvWith is newEngineEnv with a hook that adjusts the dependencies (a logger
+// to read) before the engine is built over them; nil changes nothing.
+func newEngineEnvWith(t *testing.T, roots *x509.CertPool, withDeps func(*Deps), mutate ...func(*config.Config)) (*testEnv, *testEngine) {
+	t.Helper()
+	return newEngineEnvProbing(t, func(env *monitor.Env) { env.RootCAs = roots }, withDeps, mutate...)
+}
+
+// newEngineEnvProbing is newEngineEnvWith with probing adjusting the probe Env (over the
 // test's clock) before the engine starts.
-func newEngineEnvProbing(t *testing.T, probing func(*monitor.Env), mutate ...func(*config.Config)) (*testEnv, *testEngine) {
+func newEngineEnvProbing(t *testing.T, probing func(*monitor.Env), withDeps func(*Deps), mutate ...func(*config.Config)) (*testEnv, *testEngine) {
 	t.Helper()
 	te := &testEngine{}
 	e := newTestEnvWith(t, func(d *Deps) {
+		if withDeps != nil {
+			withDeps(d)
+		}
 		env := loopbackProbeEnv(t, d.Now)
 		probing(env)
-		te.eng = monitor.NewEngine(monitor.EngineConfig{Store: d.Store, Opener: d.Sealer, Env: env,
+		// Secrets resolved at every check, as serve wires them (internal/app).
+		te.eng = monitor.NewEngine(monitor.EngineConfig{Store: d.Store, Opener: d.Sealer,
+			Secrets: &vault.Vault{Store: d.Store, Opener: d.Sealer}, Env: env,
 			Poll: time.Hour, Concurrency: 4, Logger: d.Logger})
 		// Every first check a day away (a new service's too, which is otherwise checked
 		// at once): the scheduler keeps out of the test's way.

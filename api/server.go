@@ -20,6 +20,7 @@ import (
 	"github.com/alertifypro/alertifypro/monitor"
 	"github.com/alertifypro/alertifypro/notify"
 	"github.com/alertifypro/alertifypro/store"
+	"github.com/alertifypro/alertifypro/vault"
 )
 
 // Deps is everything the API needs, built once by the composition root (internal/app).
@@ -71,6 +72,9 @@ type base struct {
 	agentResults AgentResultCounts
 	cluster      Cluster     // nil on a single node
 	keyUses      *apiKeyUses // api_key.used audit times, per key
+	// secrets opens the organization's secrets for save-time checks and test sends
+	// (secrets.go); the same store and sealer as everything else.
+	secrets *vault.Vault
 }
 
 func newBase(d Deps) *base {
@@ -84,7 +88,8 @@ func newBase(d Deps) *base {
 	}
 	return &base{cfg: d.Config, store: d.Store, passwords: d.Passwords, tokens: d.Tokens,
 		sealer: d.Sealer, guard: d.Guard, engine: d.Engine, purger: d.Purger, logger: logger, now: now, version: d.Version, mailer: instanceMailer(d.Notify),
-		agents: d.Agents, agentResults: d.AgentResults, cluster: d.Cluster, keyUses: &apiKeyUses{}}
+		agents: d.Agents, agentResults: d.AgentResults, cluster: d.Cluster, keyUses: &apiKeyUses{},
+		secrets: &vault.Vault{Store: d.Store, Opener: d.Sealer}}
 }
 
 // UseReleaseMode switches Gin, process-wide, out of its debug mode (which prints every

@@ -109,7 +109,7 @@ func slowConnects(t *testing.T, clock **testClock, connect time.Duration) func(*
 // is the result's timings.connect_ms.
 func TestConnectionTimeAssertionThroughTheEngine(t *testing.T) {
 	var clock *testClock
-	e, _ := newEngineEnvProbing(t, slowConnects(t, &clock, 300*time.Millisecond))
+	e, _ := newEngineEnvProbing(t, slowConnects(t, &clock, 300*time.Millisecond), nil)
 	clock = e.clock
 	u := e.newUser("ada@example.com", "Ada")
 	ln, err := net.Listen("tcp", "127.0.0.1:0") // the kernel completes connects; nothing need be accepted

@@ -40,6 +40,9 @@ type StatusPage struct {
 	Language  string    `json:"language,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+
+	// EmailTemplate is how subscriber e-mails of the page look; nil is the default.
+	EmailTemplate *EmailTemplate `json:"email_template,omitempty"`
 }
 
 // Branding is how a status page looks: all optional. CustomCSS is sanitized by the API

@@ -236,8 +236,12 @@ func seedAxeFixture(t *testing.T, srv *server) *axeFixture {
 	fx.ids["services"] = services[0]["id"].(string)
 	pages := apiJSONList(t, srv, fx.token, "/status-pages"+q)
 	fx.ids["status-pages"] = pages[0]["id"].(string)
+	// A secret the channel uses and one nothing uses: Settings → Secrets lists both kinds.
+	apiJSON(t, srv, fx.token, "POST", "/secrets"+q, map[string]any{"name": "OPS_HOOK_TOKEN", "value": "axe-value"}, http.StatusCreated)
+	apiJSON(t, srv, fx.token, "POST", "/secrets"+q, map[string]any{"name": "SPARE_TOKEN", "value": "axe-value"}, http.StatusCreated)
 	fx.ids["channels"] = apiJSON(t, srv, fx.token, "POST", "/notification-channels"+q, map[string]any{"name": "Ops hook", "type": "webhook",
-		"config": map[string]any{"url": "http://127.0.0.1:9/hook"}}, http.StatusCreated)["id"].(string)
+		"config": map[string]any{"url": "http://127.0.0.1:9/hook", "headers": map[string]any{"Authorization": "Bearer {{secrets.OPS_HOOK_TOKEN}}"}}},
+		http.StatusCreated)["id"].(string)
 	fx.ids["rules"] = apiJSON(t, srv, fx.token, "POST", "/alert-rules"+q, map[string]any{"name": "API down",
 		"service_id": fx.ids["services"], "severity": "critical"}, http.StatusCreated)["id"].(string)
 	fx.ids["teams"] = apiJSON(t, srv, fx.token, "POST", "/teams"+q, map[string]any{"name": "Platform"}, http.StatusCreated)["id"].(string)

@@ -52,11 +52,11 @@ function ClusterPanel() {
   if (!s.clustered) return html`<p class="muted" data-cluster-panel="single">${t('admin.single_node')}</p>`;
   return html`<div data-cluster-panel="clustered">
     <${ErrorBanner} error=${error} />
-    <p data-cluster-summary>${t('admin.cluster_summary', { term: s.term, leader: s.leader_id || t('admin.no_leader'), node: s.node_id, state: s.state })}${s.ready ? '' : html` · <strong>${t('admin.not_ready')}</strong> ${s.not_ready}`}</p>
+    <p data-cluster-summary>${t('admin.cluster_summary', { term: s.term, leader: s.leader_id || t('admin.no_leader'), node: s.node_id, state: roleWord(s.state) })}${s.ready ? '' : html` · <strong>${t('admin.not_ready')}</strong> ${s.not_ready}`}</p>
     ${s.store_schema_version < s.schema_version && html`<p class="muted">${t('admin.schema_pending', { stored: s.store_schema_version, known: s.schema_version })}</p>`}
     ${s.state !== 'leader' && s.last_contact && html`<p class="muted">${t('admin.last_contact', { ago: fmtAgo(s.last_contact) })}</p>`}
     <${Table} caption=${t('admin.cluster_nodes')} rows=${s.nodes.map((n) => nodeRow(s, n))} columns=${[
-      { label: t('admin.node'), render: (r) => html`${r.id}<div class="muted">${r.address}</div>` }, { label: t('teams.role'), render: (r) => html`<span data-role=${r.role}>${r.role}</span>${r.suffrage !== 'voter' ? html`<div class="muted">${r.suffrage}</div>` : ''}` },
+      { label: t('admin.node'), render: (r) => html`${r.id}<div class="muted">${r.address}</div>` }, { label: t('teams.role'), render: (r) => html`<span data-role=${r.role}>${roleWord(r.role)}</span>${r.suffrage !== 'voter' ? html`<div class="muted">${roleWord(r.suffrage)}</div>` : ''}` },
       { label: t('admin.applied'), class: 'num', key: 'applied' }, { label: t('admin.lag'), class: 'num', key: 'lag' },
       { label: t('admin.reachability'), render: (r) => html`<span title=${r.title || ''} data-reach=${r.reach}>${reachWord(r.reach)}</span>` }, { label: t('admin.schema'), class: 'num', key: 'schema' }]} />
   </div>`;
@@ -99,6 +99,14 @@ export function Admin() {
 
 // reachWord says how a node answered, in the reader's language (data-reach keeps the
 // stable word for tests).
+// roleWord names a node's Raft state (leader, follower, candidate, shutdown) or suffrage
+// (nonvoter, staging) in the page's language; data-role keeps the API's word.
+function roleWord(word) {
+  const words = { leader: t('admin.role_leader'), follower: t('admin.role_follower'), candidate: t('admin.role_candidate'),
+    shutdown: t('admin.role_shutdown'), nonvoter: t('admin.suffrage_nonvoter'), staging: t('admin.suffrage_staging') };
+  return words[word] || word;
+}
+
 function reachWord(reach) {
   const words = { self: t('admin.reach_self'), reachable: t('admin.reach_ok'), unreachable: t('admin.reach_failed') };
   return words[reach] || reach;
