@@ -138,7 +138,8 @@ func (e *Executor) upsertLocked(a *Assignment) {
 	e.vault.forget(a.OrgID, a.ServiceID)
 	svc := &store.Service{ID: a.ServiceID, OrgID: a.OrgID, CheckType: a.Type, Endpoint: a.Endpoint,
 		Options: a.Options, CheckIntervalSeconds: a.IntervalSeconds, TimeoutSeconds: a.TimeoutSeconds,
-		DegradedThresholdMS: a.DegradedThresholdMS}
+		DegradedThresholdMS: a.DegradedThresholdMS, ResponseTimeWarningMS: a.ResponseTimeWarningMS,
+		ResponseTimeCriticalMS: a.ResponseTimeCriticalMS}
 	switch {
 	case a.Withheld != "":
 		svc.CheckType = withheldType
@@ -162,6 +163,7 @@ func sameAssignment(a, b *Assignment) bool {
 	return a.Type == b.Type && a.Endpoint == b.Endpoint && slices.Equal(a.Options, b.Options) &&
 		a.IntervalSeconds == b.IntervalSeconds && a.TimeoutSeconds == b.TimeoutSeconds &&
 		a.DegradedThresholdMS == b.DegradedThresholdMS && a.OffsetMS == b.OffsetMS &&
+		a.ResponseTimeWarningMS == b.ResponseTimeWarningMS && a.ResponseTimeCriticalMS == b.ResponseTimeCriticalMS &&
 		a.Withheld == b.Withheld && b.Credentials == nil && a.OrgID == b.OrgID
 }
 

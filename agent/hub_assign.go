@@ -220,7 +220,8 @@ func (h *Hub) assignment(s *session, svc *store.Service, start *time.Time) Assig
 	interval := intervalOf(svc)
 	a := Assignment{ServiceID: svc.ID, OrgID: svc.OrgID, Type: svc.CheckType, Endpoint: svc.Endpoint,
 		Options: svc.Options, IntervalSeconds: int(interval / time.Second), TimeoutSeconds: svc.TimeoutSeconds,
-		DegradedThresholdMS: svc.DegradedThresholdMS, OffsetMS: monitor.LocationOffset(svc, s.peer.Location.Name, interval).Milliseconds(), StartAt: start}
+		DegradedThresholdMS: svc.DegradedThresholdMS, OffsetMS: monitor.LocationOffset(svc, s.peer.Location.Name, interval).Milliseconds(), StartAt: start,
+		ResponseTimeWarningMS: svc.ResponseTimeWarningMS, ResponseTimeCriticalMS: svc.ResponseTimeCriticalMS}
 	if svc.Auth == nil && len(svc.SealedHeaders) == 0 && !refersToSecrets(svc) {
 		return a
 	}
@@ -256,12 +257,14 @@ func (s *session) fingerprint(svc *store.Service, secrets string) uint64 {
 		T, E    string
 		O       json.RawMessage
 		I, X, D int
+		W, K    int // response-time thresholds
 		A       *store.SealedAuth
 		H       map[string][]byte
 		C       bool
 		L       []string // the locations place the checks in time (OffsetMS)
 		S       string
 	}{svc.CheckType, svc.Endpoint, svc.Options, svc.CheckIntervalSeconds, svc.TimeoutSeconds, svc.DegradedThresholdMS,
+		svc.ResponseTimeWarningMS, svc.ResponseTimeCriticalMS,
 		svc.Auth, svc.SealedHeaders, s.credentials, svc.Locations, secrets})
 	h := fnv.New64a()
 	h.Write(raw)

@@ -144,6 +144,11 @@ type Assignment struct {
 	IntervalSeconds     int             `json:"interval_seconds"`
 	TimeoutSeconds      int             `json:"timeout_seconds"`
 	DegradedThresholdMS int             `json:"degraded_threshold_ms"`
+	// ResponseTimeWarningMS and ResponseTimeCriticalMS are the service's response-time
+	// thresholds (0: unset): the agent's probe grades a passing result by them as the
+	// appliance's own does (YELLOW, RED "slow: …").
+	ResponseTimeWarningMS  int `json:"response_time_warning_ms,omitempty"`
+	ResponseTimeCriticalMS int `json:"response_time_critical_ms,omitempty"`
 	// OffsetMS places the checks in time: planned checks are at the instants whose unix
 	// millisecond count is OffsetMS modulo the interval, the same on every agent, so an
 	// agent taking a service over continues its rhythm.

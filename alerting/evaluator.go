@@ -84,13 +84,16 @@ var (
 )
 
 // failing reports whether the result counts as a failure for rule: the probe's status is
-// one of the condition's statuses and, if the rule has an expression, it holds.
+// one of the condition's statuses (or, for the default rule, the result is over a
+// response-time threshold) and, if the rule has an expression, it holds.
 func (sm *StateMachine) failing(rule *store.AlertRule, ev *store.ResultEvent) bool {
 	statuses := rule.Condition.Statuses
 	if len(statuses) == 0 {
 		statuses = ruleStatuses
 	}
-	hit := false
+	// A result over a response-time threshold is a failure of the default rule whatever
+	// its statuses (a warning-level YELLOW included).
+	hit := followsLevel(rule) && levelOf(ev) != ""
 	for _, s := range statuses {
 		if s == ev.ProbeStatus || strings.EqualFold(s, ev.ProbeStatus) {
 			hit = true

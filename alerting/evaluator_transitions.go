@@ -35,7 +35,7 @@ func (sm *StateMachine) open(tx *store.AlertTx, ev *store.ResultEvent, rule *sto
 	now, r := sm.now(), ev.Result
 	checked := r.CheckedAt.UTC()
 	al := &store.Alert{ID: newID(), OrgID: ev.OrgID, ServiceID: ev.Service.ID, ServiceName: ev.Service.Name,
-		AlertRuleID: rule.ID, Severity: severityOf(rule), Title: rule.Name + " Triggered by Check",
+		AlertRuleID: rule.ID, Severity: alertSeverity(rule, ev), Title: rule.Name + " Triggered by Check",
 		Message: failMessage(ev.ProbeStatus, r.Error), Status: store.AlertFiring, FiredAt: now,
 		LastCheckAt: &checked, FailureCount: failures, LastStatus: ev.ProbeStatus, LastError: r.Error,
 		FailingRegions: ev.FailingRegions}
@@ -60,11 +60,7 @@ func (sm *StateMachine) fireService(tx *store.AlertTx, al *store.Alert, rule *st
 	if err := sm.fire(tx, al, rule, ev.Service, now); err != nil {
 		return err
 	}
-	name := "monitor.down"
-	if ev.ProbeStatus == store.StatusYellow {
-		name = "monitor.degraded"
-	}
-	return tx.Emit(ev.OrgID, &store.Event{Name: name, At: now, Data: eventData(al, ev.Service, ev.Result.ResponseTimeMS)})
+	return tx.Emit(ev.OrgID, &store.Event{Name: downEvent(ev), At: now, Data: eventData(al, ev.Service, ev.Result.ResponseTimeMS)})
 }
 
 // fire sends the alert's first notifications and starts its escalation and reminders.
@@ -81,6 +77,15 @@ func (sm *StateMachine) fire(tx *store.AlertTx, al *store.Alert, rule *store.Ale
 	return sm.escalate(tx, al, rule, svc, now)
 }
 
+// downEvent is the webhook event of a failing result: monitor.down, or monitor.degraded
+// for a YELLOW one.
+func downEvent(ev *store.ResultEvent) string {
+	if ev.ProbeStatus == store.StatusYellow {
+		return "monitor.degraded"
+	}
+	return "monitor.down"
+}
+
 // holds reports whether a new or still failing alert's notifications are held: its
 // location is in a mass failure (§4.5). A service of several locations is never held — a
 // degraded location is left out of its quorum instead.
@@ -90,7 +95,8 @@ func (sm *StateMachine) holds(ev *store.ResultEvent) bool {
 
 // stillFailing updates the open alert with another failure. A held alert whose mass
 // failure is over is released: its notifications go out now, as the service is still
-// failing on its own.
+// failing on its own. A failure of a higher severity (a critical response time while a
+// warning alert is open) escalates the alert: see raiseSeverity.
 func (sm *StateMachine) stillFailing(tx *store.AlertTx, ev *store.ResultEvent, rule *store.AlertRule, al *store.Alert) error {
 	checked := ev.Result.CheckedAt.UTC()
 	al.FailureCount++
@@ -99,13 +105,42 @@ func (sm *StateMachine) stillFailing(tx *store.AlertTx, ev *store.ResultEvent, r
 	if ev.FailingRegions != nil {
 		al.FailingRegions = ev.FailingRegions
 	}
-	if al.Held && !sm.holds(ev) {
+	raised := raiseSeverity(al, alertSeverity(rule, ev))
+	switch {
+	case al.Held && !sm.holds(ev):
 		al.Held = false
 		if err := sm.fireService(tx, al, rule, ev, sm.now()); err != nil {
 			return err
 		}
+	case raised && !al.Held && al.Status == store.AlertFiring:
+		if err := sm.escalated(tx, al, rule, ev); err != nil {
+			return err
+		}
 	}
 	return tx.PutAlert(al)
+}
+
+// raiseSeverity sets al's severity to sev when sev is higher, and reports whether it did.
+// Severity never falls while the alert is open: a critical alert that sees a warning-level
+// failure stays critical until it resolves.
+func raiseSeverity(al *store.Alert, sev string) bool {
+	if severityRank(sev) <= severityRank(al.Severity) {
+		return false
+	}
+	al.Severity = sev
+	return true
+}
+
+// escalated announces an alert whose severity rose while it fires: the rule's channels
+// are notified again at the new severity (a channel that takes only critical alerts hears
+// of it now for the first time), and webhooks get monitor.down (monitor.degraded for a
+// YELLOW result). An acknowledged alert is left alone: someone is already on it.
+func (sm *StateMachine) escalated(tx *store.AlertTx, al *store.Alert, rule *store.AlertRule, ev *store.ResultEvent) error {
+	now := sm.now()
+	if err := sm.notifyRule(tx, al, rule, ev.Service, eventFired, now); err != nil {
+		return err
+	}
+	return tx.Emit(ev.OrgID, &store.Event{Name: downEvent(ev), At: now, Data: eventData(al, ev.Service, ev.Result.ResponseTimeMS)})
 }
 
 // recovered resolves the alert after the success streak (resolved_by "auto"), telling the

@@ -28,6 +28,8 @@ type serviceItem struct {
 	Paused               bool            `json:"paused"`
 	Tags                 []string        `json:"tags"`
 	DegradedThresholdMS  int             `json:"degraded_threshold_ms"`
+	ResponseTimeWarning  *int            `json:"response_time_warning,omitempty"`
+	ResponseTimeCritical *int            `json:"response_time_critical,omitempty"`
 	SLATarget            *float64        `json:"sla_target,omitempty"`
 	Options              json.RawMessage `json:"options"`
 	Auth                 *authView       `json:"auth,omitempty"`
@@ -43,7 +45,8 @@ func newServiceItem(s *store.Service) serviceItem {
 		Endpoint: v.Endpoint, CheckType: v.CheckType, CheckIntervalSeconds: v.CheckIntervalSeconds,
 		TimeoutSeconds: v.TimeoutSeconds, Paused: v.Paused, Tags: v.Tags,
 		DegradedThresholdMS: v.DegradedThresholdMS, SLATarget: v.SLATarget, Options: v.Options, Auth: v.Auth,
-		Locations: s.Locations, LocationQuorum: s.LocationQuorum}
+		Locations: s.Locations, LocationQuorum: s.LocationQuorum,
+		ResponseTimeWarning: v.ResponseTimeWarning, ResponseTimeCritical: v.ResponseTimeCritical}
 }
 
 // heartbeatItem is a heartbeat (SPEC §3.14). Its unique key is left out: it is the ping

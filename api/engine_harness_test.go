@@ -36,13 +36,20 @@ func newEngineEnv(t *testing.T, roots *x509.CertPool, mutate ...func(*config.Con
 // to read) before the engine is built over them; nil changes nothing.
 func newEngineEnvWith(t *testing.T, roots *x509.CertPool, withDeps func(*Deps), mutate ...func(*config.Config)) (*testEnv, *testEngine) {
 	t.Helper()
+	return newEngineEnvProbing(t, func(env *monitor.Env) { env.RootCAs = roots }, withDeps, mutate...)
+}
+
+// newEngineEnvProbing is newEngineEnvWith with probing adjusting the probe Env (over the
+// test's clock) before the engine starts.
+func newEngineEnvProbing(t *testing.T, probing func(*monitor.Env), withDeps func(*Deps), mutate ...func(*config.Config)) (*testEnv, *testEngine) {
+	t.Helper()
 	te := &testEngine{}
 	e := newTestEnvWith(t, func(d *Deps) {
 		if withDeps != nil {
 			withDeps(d)
 		}
 		env := loopbackProbeEnv(t, d.Now)
-		env.RootCAs = roots
+		probing(env)
 		// Secrets resolved at every check, as serve wires them (internal/app).
 		te.eng = monitor.NewEngine(monitor.EngineConfig{Store: d.Store, Opener: d.Sealer,
 			Secrets: &vault.Vault{Store: d.Store, Opener: d.Sealer}, Env: env,

@@ -92,6 +92,7 @@ func (h *serviceHandlers) applyRequest(orgID string, req *serviceRequest, s *sto
 		// Still the old type's default: follow the new type's default.
 		s.DegradedThresholdMS = defaultDegradedThreshold(s.CheckType)
 	}
+	applyResponseThresholds(f, req, s, full) // service_thresholds.go
 	if full || len(req.SLATarget) > 0 {
 		s.SLATarget = parseSLATarget(f, req.SLATarget)
 	}

@@ -28,7 +28,7 @@ func (r *serviceRequest) topAliases() topOptionAliases {
 	out := topOptionAliases{}
 	for alias, raw := range map[string]json.RawMessage{"assert_status": r.AssertStatus,
 		"assert_body_contains": r.AssertBodyContains, "assert_jsonpath": r.AssertJSONPath,
-		"expiryWarningDays": r.ExpiryWarningDays} {
+		"expiryWarningDays": r.ExpiryWarningDays, "assert": r.Assert} {
 		if raw != nil {
 			out[alias] = raw
 		}
@@ -53,7 +53,10 @@ func (r *optionReader) resolveAliases(top topOptionAliases, replaceStored bool) 
 		}
 	}
 	for alias, v := range top {
-		ours := optionAliases[alias]
+		ours, renamed := optionAliases[alias]
+		if !renamed {
+			ours = alias // "assert": the documented top-level form of the option of that name
+		}
 		if _, dup := r.raw[ours]; dup && !replaceStored {
 			r.f.add(alias, "is the same option as options."+ours+": give one of them")
 			continue

@@ -23,9 +23,9 @@ func optionKeys(t string) []string {
 	switch t {
 	case checkHTTP:
 		return []string{"method", "headers", "body", "expected_status", "body_contains", "body_not_contains",
-			"body_regex", "json_path", "follow_redirects", "verify_tls", "ssl_warn_days"}
+			"body_regex", "json_path", "follow_redirects", "verify_tls", "ssl_warn_days", "assert"}
 	case checkTCP:
-		return []string{"send", "expect"}
+		return []string{"send", "expect", "assert"}
 	case checkUDP:
 		return []string{"payload", "expect"}
 	case checkPing:
@@ -83,7 +83,11 @@ func parseOptions(f fieldErrors, t string, raw json.RawMessage, top topOptionAli
 	r.resolveAliases(top, replaceStored)
 	allowed := optionKeys(t)
 	for key := range r.raw {
-		if !slices.Contains(allowed, key) {
+		switch {
+		case slices.Contains(allowed, key):
+		case key == "assert":
+			f.add(r.field(key), assertTypesOnly)
+		default:
 			f.add(r.field(key), "is not an option of "+t)
 		}
 	}
@@ -109,6 +113,9 @@ func parseOptions(f fieldErrors, t string, raw json.RawMessage, top topOptionAli
 		r.boolean("tls", false)
 	case checkSSL:
 		r.integer("ssl_warn_days", 1, 365, 30)
+	}
+	if t == checkHTTP || t == checkTCP {
+		r.connectionAssertion() // service_options_assert.go
 	}
 	return &r.out
 }

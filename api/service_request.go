@@ -23,6 +23,8 @@ type serviceRequest struct {
 	Paused               *bool           `json:"paused"`
 	Tags                 *[]string       `json:"tags"`
 	DegradedThresholdMS  *int            `json:"degraded_threshold_ms"`
+	ResponseTimeWarning  json.RawMessage `json:"response_time_warning"`
+	ResponseTimeCritical json.RawMessage `json:"response_time_critical"`
 	SLATarget            json.RawMessage `json:"sla_target"`
 	Options              json.RawMessage `json:"options"`
 	Auth                 json.RawMessage `json:"auth"`
@@ -35,6 +37,9 @@ type serviceRequest struct {
 	AssertBodyContains json.RawMessage `json:"assert_body_contains"`
 	AssertJSONPath     json.RawMessage `json:"assert_jsonpath"`
 	ExpiryWarningDays  json.RawMessage `json:"expiryWarningDays"`
+	// Assert is the documentation's assert object at the top of the body (the
+	// connection_time_ms assertion), stored as options.assert.
+	Assert json.RawMessage `json:"assert"`
 
 	// Read-only fields of the service object, accepted and ignored so that a client can
 	// send back the object it read (with auth as {type, configured} and masked headers).

@@ -23,6 +23,8 @@ type serviceView struct {
 	Paused               bool            `json:"paused"`
 	Tags                 []string        `json:"tags"`
 	DegradedThresholdMS  int             `json:"degraded_threshold_ms"`
+	ResponseTimeWarning  *int            `json:"response_time_warning"`
+	ResponseTimeCritical *int            `json:"response_time_critical"`
 	SLATarget            *float64        `json:"sla_target"`
 	Options              json.RawMessage `json:"options"`
 	Auth                 *authView       `json:"auth"`
@@ -55,6 +57,7 @@ func newServiceView(s *store.Service, builtin string) serviceView {
 		SLATarget: s.SLATarget, Options: optionsView(s), LastResponseTimeMS: s.LastResponseTimeMS,
 		LastStatusCode: s.LastStatusCode, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC(),
 		Locations: locationsView(s, builtin), LocationQuorum: s.Quorum(), LocationStatus: locationStatusView(s, builtin),
+		ResponseTimeWarning: thresholdView(s.ResponseTimeWarningMS), ResponseTimeCritical: thresholdView(s.ResponseTimeCriticalMS),
 	}
 	if v.Tags == nil {
 		v.Tags = []string{}

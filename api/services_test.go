@@ -27,7 +27,8 @@ var serviceKeys = []string{"id", "organization_id", "name", "description", "envi
 	"check_type", "check_interval_seconds", "timeout_seconds", "status", "paused", "tags",
 	"degraded_threshold_ms", "sla_target", "options", "auth", "last_checked_at",
 	"last_response_time_ms", "last_status_code", "last_error", "last_timings", "created_at", "updated_at",
-	"locations", "location_quorum", "location_status"} // SPEC §8
+	"locations", "location_quorum", "location_status", // SPEC §8
+	"response_time_warning", "response_time_critical"}
 
 func TestServicesEmptyListIsArray(t *testing.T) {
 	e := newTestEnv(t)

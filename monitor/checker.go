@@ -119,6 +119,7 @@ func (c *Checker) probe(ctx context.Context, s *store.Service) Result {
 		Timeout:           time.Duration(s.TimeoutSeconds) * time.Second,
 		DegradedThreshold: time.Duration(s.DegradedThresholdMS) * time.Millisecond,
 	}
+	t.ResponseTimeWarning, t.ResponseTimeCritical = responseThresholds(s)
 	if t.Timeout <= 0 {
 		t.Timeout = 10 * time.Second
 	}

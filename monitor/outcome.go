@@ -12,15 +12,11 @@ import (
 	"time"
 )
 
-// passed builds the result of a check that succeeded: GREEN, or YELLOW when
-// it took longer than the target's degraded threshold.
+// passed builds the result of a check that succeeded: GREEN, or YELLOW or RED
+// when it took longer than the target's thresholds (gradeResponseTime).
 func passed(t *Target, start, end time.Time) Result {
 	r := Result{CheckedAt: start, Status: StatusGreen, ResponseTime: end.Sub(start), Resolved: true, Connected: true}
-	if t.DegradedThreshold > 0 && r.ResponseTime > t.DegradedThreshold {
-		r.Status = StatusYellow
-		r.Error = fmt.Sprintf("slow response: %d ms (threshold %d ms)",
-			r.ResponseTime.Milliseconds(), t.DegradedThreshold.Milliseconds())
-	}
+	gradeResponseTime(t, &r)
 	return r
 }
 

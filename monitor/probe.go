@@ -56,10 +56,11 @@ type Env struct {
 type Probe func(ctx context.Context, env *Env, t *Target) Result
 
 // ProbeFor returns the probe of a canonical check type, or nil for an
-// unknown type. Its results carry the Timings of the check's connections.
+// unknown type. Its results carry the Timings of the check's connections and
+// meet the connection_time_ms assertion of the target's options (assert_connect.go).
 func ProbeFor(checkType string) Probe {
 	if p := probeOf(checkType); p != nil {
-		return withTimings(p)
+		return withConnectionTime(withTimings(p))
 	}
 	return nil
 }

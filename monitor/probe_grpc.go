@@ -131,7 +131,9 @@ func grpcCheck(ctx context.Context, env *Env, t *Target, cc *http.ClientConn, ba
 		return failed(start, end, "not a gRPC server: no grpc-status")
 	case code == grpcUnimplemented:
 		r := passed(t, start, end)
-		r.Status, r.Error = StatusYellow, grpcNotImplemented
+		if r.Status != StatusRed { // slower than the critical threshold stays RED
+			r.Status, r.Error = StatusYellow, grpcNotImplemented
+		}
 		return r
 	case code != 0:
 		return failed(start, end, grpcErrorText(code, text))

@@ -59,9 +59,14 @@ type Target struct {
 	Endpoint          string          // validated for its type by the API
 	Options           json.RawMessage // the normalized options the API stored (defaults filled)
 	Timeout           time.Duration   // hard per-check timeout (the probe's ctx also carries it)
-	DegradedThreshold time.Duration   // slower than this → YELLOW
-	Auth              *Credentials    // nil when the service has none
-	Headers           map[string]string
+	DegradedThreshold time.Duration   // slower than this → YELLOW, unless ResponseTimeWarning is set
+	// ResponseTimeWarning and ResponseTimeCritical are the service's response-time
+	// thresholds (zero: unset): a passing check slower than the warning one is YELLOW
+	// (in place of DegradedThreshold), slower than the critical one RED (grade.go).
+	ResponseTimeWarning  time.Duration
+	ResponseTimeCritical time.Duration
+	Auth                 *Credentials // nil when the service has none
+	Headers              map[string]string
 }
 
 // Credentials is a service's probe credential in plaintext.

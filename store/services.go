@@ -17,22 +17,28 @@ const subServiceNames = "service_names"
 // secret (auth credentials, header values) is sealed by the API before it reaches the store,
 // bound to the organization and the service ID, so the store never sees plaintext.
 type Service struct {
-	ID                   string          `json:"id"`
-	OrgID                string          `json:"org_id"`
-	Name                 string          `json:"name"`
-	Description          string          `json:"description"`
-	Environment          string          `json:"environment"`
-	Endpoint             string          `json:"endpoint"`
-	CheckType            string          `json:"check_type"`
-	CheckIntervalSeconds int             `json:"check_interval_seconds"`
-	TimeoutSeconds       int             `json:"timeout_seconds"`
-	Status               string          `json:"status"`
-	Paused               bool            `json:"paused"`
-	Tags                 []string        `json:"tags"`
-	DegradedThresholdMS  int             `json:"degraded_threshold_ms"`
-	SLATarget            *float64        `json:"sla_target,omitempty"`
-	Options              json.RawMessage `json:"options,omitempty"`
-	Auth                 *SealedAuth     `json:"auth,omitempty"`
+	ID                   string   `json:"id"`
+	OrgID                string   `json:"org_id"`
+	Name                 string   `json:"name"`
+	Description          string   `json:"description"`
+	Environment          string   `json:"environment"`
+	Endpoint             string   `json:"endpoint"`
+	CheckType            string   `json:"check_type"`
+	CheckIntervalSeconds int      `json:"check_interval_seconds"`
+	TimeoutSeconds       int      `json:"timeout_seconds"`
+	Status               string   `json:"status"`
+	Paused               bool     `json:"paused"`
+	Tags                 []string `json:"tags"`
+	DegradedThresholdMS  int      `json:"degraded_threshold_ms"`
+	// ResponseTimeWarningMS and ResponseTimeCriticalMS are the response-time thresholds
+	// (0: unset): slower passing checks are YELLOW (the warning one replaces
+	// DegradedThresholdMS) and RED; the default rule's alerts take their severity from
+	// them (warning, critical).
+	ResponseTimeWarningMS  int             `json:"response_time_warning,omitempty"`
+	ResponseTimeCriticalMS int             `json:"response_time_critical,omitempty"`
+	SLATarget              *float64        `json:"sla_target,omitempty"`
+	Options                json.RawMessage `json:"options,omitempty"`
+	Auth                   *SealedAuth     `json:"auth,omitempty"`
 	// SealedHeaders maps a canonical header name to its sealed value.
 	SealedHeaders      map[string][]byte `json:"sealed_headers,omitempty"`
 	LastCheckedAt      *time.Time        `json:"last_checked_at,omitempty"`

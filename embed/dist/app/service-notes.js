@@ -12,8 +12,11 @@ function seconds(ms, whole) {
   return whole && ms % 1000 === 0 ? `${n(ms / 1000, 0)} s` : `${n(ms / 1000, 2)} s`;
 }
 
-// SLOW matches the checker's own wording of a slow answer (monitor/outcome.go).
+// SLOW and OVER match the checker's own wordings of a slow answer (monitor/grade.go): the
+// degraded threshold's, and the response-time thresholds' with thousands spaced.
 const SLOW = /^slow response: (\d+) ms \(threshold (\d+) ms\)$/;
+const OVER = /^slow: ([\d ]+) ms > ([\d ]+) ms$/;
+const whole = (x) => Number(x.replace(/ /g, ''));
 
 // lastCheckMessage is the sentence about the last check of s: a slow one (YELLOW) says it
 // was slow, with its time and the threshold — it did not fail — and a RED one says why it
@@ -21,9 +24,9 @@ const SLOW = /^slow response: (\d+) ms \(threshold (\d+) ms\)$/;
 export function lastCheckMessage(s) {
   if (!s.last_error) return '';
   if (s.status === 'YELLOW') {
-    const m = SLOW.exec(s.last_error);
-    const took = m ? Number(m[1]) : s.last_response_time_ms;
-    const limit = m ? Number(m[2]) : s.degraded_threshold_ms;
+    const m = SLOW.exec(s.last_error) || OVER.exec(s.last_error);
+    const took = m ? whole(m[1]) : s.last_response_time_ms;
+    const limit = m ? whole(m[2]) : s.response_time_warning || s.degraded_threshold_ms;
     if (took != null && limit) return t('service_notes.slow', { took: seconds(took), limit: seconds(limit, true) });
     return t('service_notes.degraded', { error: s.last_error });
   }

@@ -54,6 +54,22 @@ function formatJSONPath(v) {
   });
 }
 
+// assert holds the connection_time_ms assertion of HTTP and TCP checks: edited as an
+// operator (lt, lte) and a bound in milliseconds; an empty bound sends no assertion.
+export const CONNECT_OPERATORS = ['lt', 'lte'];
+function parseConnectAssert(v) {
+  const txt = String(v?.bound ?? '').trim();
+  if (!txt) return undefined;
+  const bound = Number(txt);
+  if (!Number.isFinite(bound)) throw new Error(t('service_options.connection_time_invalid'));
+  return { connection_time_ms: { [CONNECT_OPERATORS.includes(v.op) ? v.op : 'lt']: bound } };
+}
+function formatConnectAssert(v) {
+  const c = v?.connection_time_ms || {};
+  const op = 'lte' in c ? 'lte' : 'lt';
+  return { op, bound: c[op] ?? '' };
+}
+
 function opt(key, kind, label, more = {}) {
   const { hint, ...rest } = more;
   return { key, kind, ...rest, get label() { return label(); }, get hint() { return hint ? hint() : undefined; } };
@@ -66,6 +82,8 @@ const select = (key, label, options, def) => opt(key, 'select', label, { options
 const headers = opt('headers', 'textarea', () => t('service_options.headers'), { hint: () => t('service_options.headers_hint'), parse: parseHeaders, format: formatHeaders });
 const sslWarn = () => num('ssl_warn_days', () => t('service_options.ssl_warn_days'), 30);
 const hexHint = () => t('service_options.hex_hint');
+const connectTime = opt('assert', 'connect', () => t('service_options.connection_time'),
+  { hint: () => t('service_options.connection_time_hint'), parse: parseConnectAssert, format: formatConnectAssert });
 
 export const OPTIONS_BY_TYPE = {
   HTTP: [
@@ -80,8 +98,9 @@ export const OPTIONS_BY_TYPE = {
     bool('follow_redirects', () => t('service_options.follow_redirects'), true),
     bool('verify_tls', () => t('service_options.verify_tls'), true),
     sslWarn(),
+    connectTime,
   ],
-  TCP: [area('send', () => t('service_options.send')), text('expect', () => t('service_options.expect'))],
+  TCP: [area('send', () => t('service_options.send')), text('expect', () => t('service_options.expect')), connectTime],
   UDP: [text('payload', () => t('service_options.payload'), hexHint), text('expect', () => t('service_options.expect'), hexHint)],
   PING: [num('count', () => t('service_options.count'), 1, () => t('service_options.count_hint'))],
   DNS: [select('record_type', () => t('service_options.record_type'), ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS'], 'A'),

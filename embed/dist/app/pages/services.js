@@ -6,7 +6,7 @@ import { api, ApiError } from '../api.js';
 import { navigate } from '../router.js';
 import { usePoll } from '../poll.js';
 import { CHECK_TYPES } from '../constants.js';
-import { OPTIONS_BY_TYPE, authTypesFor, endpointHint, optionInputs, optionsBody, JSON_PATH_OPERATORS } from '../service-options.js';
+import { OPTIONS_BY_TYPE, authTypesFor, endpointHint, optionInputs, optionsBody, JSON_PATH_OPERATORS, CONNECT_OPERATORS } from '../service-options.js';
 import { ResponseChart } from '../chart.js';
 import { RangePicker, loadChart, rangeLabel } from '../chart-ranges.js';
 import { BeatBar, BeatTips, loadBeats, BEATS } from '../beat-bar.js';
@@ -23,7 +23,13 @@ import { t } from '../i18n.js';
 import { can, RoleNote } from '../roles.js';
 
 const SERVICE_FIELDS = ['name', 'description', 'environment', 'endpoint', 'check_type', 'check_interval_seconds',
-  'timeout_seconds', 'tags', 'degraded_threshold_ms', 'sla_target', 'locations', 'location_quorum'];
+  'timeout_seconds', 'tags', 'degraded_threshold_ms', 'response_time_warning', 'response_time_critical', 'sla_target',
+  'locations', 'location_quorum'];
+
+// CONNECT_ERRORS are the fields the API names for a problem with the connection-time
+// assertion (options.assert, given from the form); they show under its inputs.
+const CONNECT_ERRORS = ['options.assert', 'options.assert.connection_time_ms',
+  ...CONNECT_OPERATORS.map((op) => 'options.assert.connection_time_ms.' + op)];
 
 // The form's first part: what most services need. Everything else is under "Advanced".
 const BASIC_FIELDS = ['name', 'endpoint', 'check_type', 'check_interval_seconds'];
@@ -35,6 +41,7 @@ function initialValues(s) {
     endpoint: s?.endpoint || '', check_type: type, check_interval_seconds: s?.check_interval_seconds ?? 60,
     timeout_seconds: s?.timeout_seconds ?? 10, tags: (s?.tags || []).join(', '),
     degraded_threshold_ms: s?.degraded_threshold_ms ?? '', sla_target: s?.sla_target ?? '',
+    response_time_warning: s?.response_time_warning ?? '', response_time_critical: s?.response_time_critical ?? '',
     options: optionInputs(type, s?.options || {}),
     // Credentials are write-only: the API says only {type, configured}. Empty inputs
     // with "keep" mean "leave the stored credential alone".
@@ -79,6 +86,23 @@ function JSONPathInputs({ opt, rows, onInput, fe }) {
     </div>`)}
     ${fe('options.json_path') && html`<div class="field-error">${fe('options.json_path')}</div>`}
     <div><${Button} type="button" onClick=${() => onInput([...rows, { path: '', operator: '==', value: '' }])}>${t('services.json.add')}<//></div>
+  </div>`;
+}
+
+// ConnectTimeInputs edits the connection-time assertion: an operator and a bound in ms,
+// with the API's problems about it under them.
+function ConnectTimeInputs({ opt, value, onInput, fe }) {
+  const v = value || { op: 'lt', bound: '' };
+  const error = CONNECT_ERRORS.map(fe).find(Boolean);
+  const labels = { lt: t('service_options.connection_time_lt'), lte: t('service_options.connection_time_lte') };
+  return html`<div class="field connect-time" role="group" aria-label=${opt.label}><span class="field-label">${opt.label}</span>
+    <div class="hint">${opt.hint}</div>
+    <div class="connect-time-row">
+      <${Field} label=${t('service_options.connection_time_operator')} name="options.assert.operator" as="select"
+        options=${CONNECT_OPERATORS.map((op) => ({ value: op, label: labels[op] }))} value=${v.op} onInput=${(op) => onInput({ ...v, op })} />
+      <${Field} label=${t('service_options.connection_time_bound')} name="options.assert.bound" type="number" min="0.001" step="any"
+        value=${v.bound} onInput=${(bound) => onInput({ ...v, bound })} error=${error} />
+    </div>
   </div>`;
 }
 
@@ -135,6 +159,7 @@ function ServiceForm({ service, profile }) {
     if (service || choice.data) body.locations = picked;
     if (v.location_quorum !== '') body.location_quorum = Number(v.location_quorum);
     if (v.degraded_threshold_ms !== '') body.degraded_threshold_ms = Number(v.degraded_threshold_ms);
+    for (const k of ['response_time_warning', 'response_time_critical']) body[k] = v[k] === '' ? null : Number(v[k]);
     body.sla_target = v.sla_target === '' ? null : Number(v.sla_target);
     setBusy(true);
     setError(null);
@@ -155,6 +180,7 @@ function ServiceForm({ service, profile }) {
   const shown = [...SERVICE_FIELDS, 'auth', 'auth.type', 'auth.username', 'auth.password', 'auth.token', 'auth.name', 'auth.value',
     ...opts.map((o) => 'options.' + o.key)];
   const headerErrors = error instanceof ApiError ? Object.entries(error.fields).filter(([k]) => k.startsWith('options.headers.')) : [];
+  if (opts.some((o) => o.kind === 'connect')) shown.push(...CONNECT_ERRORS);
   if (opts.some((o) => o.kind === 'jsonpath')) {
     (v.options.json_path || []).forEach((_, i) => shown.push(...['', '.path', '.operator', '.value'].map((x) => `options.json_path[${i}]${x}`)));
   }
@@ -184,12 +210,15 @@ function ServiceForm({ service, profile }) {
     <fieldset><legend>${t('services.form.thresholds')}</legend>
       <${Field} label=${t('services.form.timeout')} name="timeout_seconds" type="number" min="1" value=${v.timeout_seconds} onInput=${setTimeoutSeconds} error=${fe('timeout_seconds')} />
       <${Field} label=${t('services.form.degraded')} name="degraded_threshold_ms" type="number" hint=${t('services.form.degraded_hint')} value=${v.degraded_threshold_ms} onInput=${set('degraded_threshold_ms')} error=${fe('degraded_threshold_ms')} />
+      <${Field} label=${t('services.form.rt_warning')} name="response_time_warning" type="number" min="1" hint=${t('services.form.rt_warning_hint')} value=${v.response_time_warning} onInput=${set('response_time_warning')} error=${fe('response_time_warning')} />
+      <${Field} label=${t('services.form.rt_critical')} name="response_time_critical" type="number" min="1" hint=${t('services.form.rt_critical_hint')} value=${v.response_time_critical} onInput=${set('response_time_critical')} error=${fe('response_time_critical')} />
       <${Field} label=${t('services.form.sla')} name="sla_target" type="number" step="0.001" hint=${t('services.form.sla_hint')} value=${v.sla_target} onInput=${set('sla_target')} error=${fe('sla_target')} />
     </fieldset>
     <${LocationPicker} res=${choice} picked=${picked} quorum=${v.location_quorum} fe=${fe}
       onPick=${(list) => setV((o) => ({ ...o, locations: list }))} onQuorum=${set('location_quorum')} />
     ${opts.length > 0 && html`<fieldset><legend>${t('services.form.type_options', { type: v.check_type })}</legend>
-      ${opts.map((o) => o.kind === 'jsonpath' ? html`<${JSONPathInputs} key=${v.check_type + o.key} opt=${o} rows=${v.options[o.key] || []} onInput=${setOpt(o.key)} fe=${fe} />` : html`<${Field} key=${v.check_type + o.key} label=${o.label} name=${'options.' + o.key} hint=${o.hint}
+      ${opts.map((o) => o.kind === 'jsonpath' ? html`<${JSONPathInputs} key=${v.check_type + o.key} opt=${o} rows=${v.options[o.key] || []} onInput=${setOpt(o.key)} fe=${fe} />`
+        : o.kind === 'connect' ? html`<${ConnectTimeInputs} key=${v.check_type + o.key} opt=${o} value=${v.options[o.key]} onInput=${setOpt(o.key)} fe=${fe} />` : html`<${Field} key=${v.check_type + o.key} label=${o.label} name=${'options.' + o.key} hint=${o.hint}
         type=${o.kind === 'checkbox' || o.kind === 'number' ? o.kind : 'text'} as=${o.kind === 'select' ? 'select' : o.kind === 'textarea' ? 'textarea' : undefined}
         options=${o.options} value=${v.options[o.key]} onInput=${setOpt(o.key)}
         error=${fe('options.' + o.key) || (o.key === 'headers' && headerErrors.map(([k, m]) => `${k.slice('options.headers.'.length)} ${m}`).join('; ')) || undefined} />`)}
