@@ -16,6 +16,7 @@ type DestinationStore interface {
 	Channel(orgID, id string) (*store.NotificationChannel, error)
 	Webhook(orgID, id string) (*store.Webhook, error)
 	Subscriber(orgID, pageID, id string) (*store.Subscriber, error)
+	StatusPage(orgID, id string) (*store.StatusPage, error)
 	ContactMethods(orgID, userID string) ([]store.ContactMethod, error)
 	RecordChannelDelivery(orgID, id string, at *time.Time, lastErr string, change *store.Change) error
 	RecordWebhookDelivery(orgID, id string, at *time.Time, lastErr string, change *store.Change) error
@@ -127,7 +128,7 @@ func (d *Destinations) subscriber(e *store.OutboxEntry) (Sender, error) {
 	if err != nil {
 		return nil, lookupFailed(err, "subscriber %s was removed", subID)
 	}
-	if s.Status != store.SubscriberConfirmed {
+	if s.Status != store.SubscriberConfirmed && !smsConfirmation(e, s) {
 		return nil, permanent("subscriber %s is not confirmed", s.ID)
 	}
 	switch s.Type {
@@ -139,6 +140,8 @@ func (d *Destinations) subscriber(e *store.OutboxEntry) (Sender, error) {
 			return nil, permanent("open url of subscriber %s: %v", s.ID, err)
 		}
 		return NewSender("webhook", map[string]any{"url": string(rawURL)}, d.Deps)
+	case store.SubscriberSMS:
+		return d.smsSubscriber(e, s)
 	}
 	return nil, permanent("subscriber %s has unknown type %q", s.ID, s.Type)
 }

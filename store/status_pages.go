@@ -40,6 +40,9 @@ type StatusPage struct {
 	Language  string    `json:"language,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+
+	// SMS is how the page texts its SMS subscribers (status_pages_sms.go); zero: off.
+	SMS SMSSubscriptions `json:"sms,omitzero"`
 }
 
 // Branding is how a status page looks: all optional. CustomCSS is sanitized by the API

@@ -51,6 +51,9 @@ type Subscriber struct {
 	SealedUnsubscribe []byte     `json:"sealed_unsubscribe"`
 	CreatedAt         time.Time  `json:"created_at"`
 	ConfirmedAt       *time.Time `json:"confirmed_at"`
+	// Phone and SMSCode belong to SMS subscribers (subscribers_sms.go).
+	Phone   string   `json:"phone,omitempty"`
+	SMSCode *SMSCode `json:"sms_code,omitempty"`
 }
 
 // addressKey is the subscriber's identity on its page: its lower-case e-mail, or the
@@ -58,6 +61,9 @@ type Subscriber struct {
 func (s *Subscriber) addressKey() string {
 	if s.Type == SubscriberWebhook {
 		return fmt.Sprintf("w:%x", s.URLDigest)
+	}
+	if s.Type == SubscriberSMS {
+		return "p:" + s.Phone
 	}
 	return "e:" + strings.ToLower(strings.TrimSpace(s.Email))
 }
