@@ -12,17 +12,18 @@ import (
 
 // statusPageImport is a status page element; components name their service or heartbeat.
 type statusPageImport struct {
-	Name                 *string            `json:"name"`
-	Slug                 *string            `json:"slug"`
-	IsPublic             *bool              `json:"is_public"`
-	Branding             *store.Branding    `json:"branding"`
-	Components           *[]componentImport `json:"components"`
-	ShowUptimeBars       *bool              `json:"show_uptime_bars"`
-	HistoryDays          *int               `json:"history_days"`
-	SubscriptionsEnabled *bool              `json:"subscriptions_enabled"`
-	SubscriberMode       *string            `json:"subscriber_mode"`
-	SubscriberDomains    *[]string          `json:"subscriber_domains"`
-	Language             *string            `json:"language"`
+	Name                 *string                 `json:"name"`
+	Slug                 *string                 `json:"slug"`
+	IsPublic             *bool                   `json:"is_public"`
+	Branding             *store.Branding         `json:"branding"`
+	Components           *[]componentImport      `json:"components"`
+	ShowUptimeBars       *bool                   `json:"show_uptime_bars"`
+	HistoryDays          *int                    `json:"history_days"`
+	SubscriptionsEnabled *bool                   `json:"subscriptions_enabled"`
+	SubscriberMode       *string                 `json:"subscriber_mode"`
+	SubscriberDomains    *[]string               `json:"subscriber_domains"`
+	Language             *string                 `json:"language"`
+	SMSSubscriptions     *smsSubscriptionsImport `json:"sms_subscriptions"`
 }
 
 // componentImport is one component of a status page element.
@@ -40,7 +41,8 @@ type componentImport struct {
 func (in *statusPageImport) request(p *importPlan, path string, old *store.StatusPage) *statusPageRequest {
 	req := &statusPageRequest{Name: in.Name, Slug: in.Slug, IsPublic: in.IsPublic, Branding: in.Branding,
 		ShowUptimeBars: in.ShowUptimeBars, HistoryDays: in.HistoryDays, SubscriptionsEnabled: in.SubscriptionsEnabled,
-		SubscriberMode: in.SubscriberMode, SubscriberDomains: in.SubscriberDomains, Language: in.Language}
+		SubscriberMode: in.SubscriberMode, SubscriberDomains: in.SubscriberDomains, Language: in.Language,
+		SMSSubscriptions: in.SMSSubscriptions.request(p, path)}
 	if in.Components == nil {
 		return req
 	}
@@ -76,7 +78,8 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 	for i := range p.st.pages {
 		p.pages.add(&p.st.pages[i], true)
 	}
-	known := componentTargets{service: func(id string) bool { return id != "" }, heartbeat: func(id string) bool { return id != "" }}
+	known := componentTargets{service: func(id string) bool { return id != "" }, heartbeat: func(id string) bool { return id != "" },
+		channelType: p.channelType}
 	pages := (&statusPageHandlers{base: p.h.base, cache: p.h.cache}).pages()
 	pages.written = p.pageWritten
 	slugs := map[string]string{}
@@ -91,7 +94,8 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 			old = &p.st.pages[at]
 		}
 		fresh := &store.StatusPage{}
-		if !p.renamed(path, in.request(p, path, old).apply(fresh, true, known), map[string]string{"service_id": "service", "heartbeat_id": "heartbeat"}) {
+		if !p.renamed(path, in.request(p, path, old).apply(fresh, true, known), map[string]string{"service_id": "service", "heartbeat_id": "heartbeat",
+			"sms_subscriptions.channel_id": "sms_subscriptions.channel"}) {
 			continue
 		}
 		if first, dup := slugs[fresh.Slug]; dup {
@@ -146,4 +150,5 @@ func copyPageConfig(dst, src *store.StatusPage) {
 	dst.Components, dst.ShowUptimeBars, dst.HistoryDays = src.Components, src.ShowUptimeBars, src.HistoryDays
 	dst.SubscriptionsEnabled, dst.SubscriberMode, dst.SubscriberDomains = src.SubscriptionsEnabled, src.SubscriberMode, src.SubscriberDomains
 	dst.Language = src.Language
+	dst.SMS = src.SMS
 }
