@@ -226,3 +226,43 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return raw
 }
+
+// The public page offers the phone form when the page texts; the form's answers are pages
+// (the code form, then the outcome), ending in a confirmed subscriber.
+func TestSMSSubscribeByStatusPageForm(t *testing.T) {
+	m := newSMSEnv(t)
+	html := m.do("GET", "/status/acme", "", nil).Body.String()
+	if !strings.Contains(html, `action="/api/v1/public/status-pages/acme/subscribe/sms"`) || !strings.Contains(html, `name="phone" type="tel"`) ||
+		!strings.Contains(html, "Reply STOP") || !strings.Contains(html, "critical incidents only") {
+		t.Fatalf("public page has no phone form:\n%s", html)
+	}
+	path := "/api/v1/public/status-pages/acme/subscribe/sms"
+	rec := postFormFrom(m.testEnv, "192.0.2.40:1000", path, url.Values{"phone": {"not a number"}})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "E.164") {
+		t.Fatalf("bad number by form: %d %s", rec.Code, rec.Body.String())
+	}
+	rec = postFormFrom(m.testEnv, "192.0.2.40:1000", path, url.Values{"phone": {"+33 6 12 34 56 78"}})
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `action="/api/v1/public/status-pages/acme/subscribe/sms/confirm"`) ||
+		!strings.Contains(rec.Body.String(), `value="+33612345678"`) {
+		t.Fatalf("form subscribe: %d %s", rec.Code, rec.Body.String())
+	}
+	code := m.codeOf(m.deliver(), "+33612345678")
+	rec = postFormFrom(m.testEnv, "192.0.2.40:1000", path+"/confirm", url.Values{"phone": {"+33612345678"}, "code": {"000000"}})
+	if code != "000000" && (rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `name="code"`)) {
+		t.Fatalf("wrong code by form: %d %s", rec.Code, rec.Body.String())
+	}
+	rec = postFormFrom(m.testEnv, "192.0.2.40:1000", path+"/confirm", url.Values{"phone": {"+33612345678"}, "code": {code}})
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Subscribed") {
+		t.Fatalf("confirm by form: %d %s", rec.Code, rec.Body.String())
+	}
+	// Only for anyone-may-subscribe pages: invitation-only pages show no phone form.
+	if rec := m.do("PUT", "/api/v1/status-pages/"+m.pageID, m.owner.Token, map[string]any{"subscriber_mode": "invite_only"}); rec.Code != http.StatusOK {
+		t.Fatalf("invite_only: %d", rec.Code)
+	}
+	if html := m.do("GET", "/status/acme", "", nil).Body.String(); strings.Contains(html, `type="tel"`) {
+		t.Fatal("phone form on an invitation-only page")
+	}
+	if rec := m.public("192.0.2.41", "", map[string]any{"phone": "+33612345679"}); rec.Code != http.StatusForbidden {
+		t.Fatalf("subscribe to invite_only page: %d", rec.Code)
+	}
+}
