@@ -266,3 +266,30 @@ func TestSMSSubscribeByStatusPageForm(t *testing.T) {
 		t.Fatalf("subscribe to invite_only page: %d", rec.Code)
 	}
 }
+
+// Subscribing by phone shares the per-IP allowance of e-mail subscribe (burst 5); the
+// confirm endpoint has its own.
+func TestSMSSubscribeRateLimitedPerIP(t *testing.T) {
+	m := newSMSEnv(t)
+	for i := 0; i < 5; i++ {
+		if rec := m.public("203.0.113.5", "", map[string]any{"phone": fmt.Sprintf("+1415555%04d", i)}); rec.Code != http.StatusOK {
+			t.Fatalf("subscribe %d: %d %s", i, rec.Code, rec.Body.String())
+		}
+	}
+	rec := m.public("203.0.113.5", "", map[string]any{"phone": "+14155559999"})
+	if rec.Code != http.StatusTooManyRequests {
+		t.Fatalf("sixth subscribe from one IP: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := m.doFrom("203.0.113.5", "POST", "/api/v1/public/status-pages/acme/subscribe", "", map[string]any{"email": "a@example.com"}); rec.Code != http.StatusTooManyRequests {
+		t.Fatalf("e-mail subscribe after five by phone: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := m.public("203.0.113.6", "", map[string]any{"phone": "+14155559999"}); rec.Code != http.StatusOK {
+		t.Fatalf("another IP: %d %s", rec.Code, rec.Body.String())
+	}
+	for i := 0; i < 5; i++ {
+		m.public("203.0.113.7", "/confirm", map[string]any{"phone": "+14155550000", "code": "123456"})
+	}
+	if rec := m.public("203.0.113.7", "/confirm", map[string]any{"phone": "+14155550000", "code": "123456"}); rec.Code != http.StatusTooManyRequests {
+		t.Fatalf("sixth confirm from one IP: %d %s", rec.Code, rec.Body.String())
+	}
+}
