@@ -16,10 +16,10 @@ type smsSubscriptionsItem struct {
 // newSMSSubscriptionsItem is p's SMS setting for the export; nil while SMS is off with no
 // channel and the default critical_only, so pages that never used SMS export as before.
 func newSMSSubscriptionsItem(p *store.StatusPage, name nameFunc) *smsSubscriptionsItem {
-	if !p.SMS.Enabled && p.SMS.ChannelID == "" && p.SMS.CriticalOnly {
+	if p.SMS == (store.SMSSubscriptions{}) {
 		return nil
 	}
-	it := &smsSubscriptionsItem{Enabled: p.SMS.Enabled, CriticalOnly: p.SMS.CriticalOnly}
+	it := &smsSubscriptionsItem{Enabled: p.SMS.Enabled, CriticalOnly: !p.SMS.AllUpdates}
 	if p.SMS.ChannelID != "" {
 		n := name(p.SMS.ChannelID)
 		it.Channel = &n

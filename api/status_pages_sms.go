@@ -26,7 +26,7 @@ type smsSubscriptionsView struct {
 }
 
 func newSMSSubscriptionsView(p *store.StatusPage) smsSubscriptionsView {
-	v := smsSubscriptionsView{Enabled: p.SMS.Enabled, ChannelID: nullable(p.SMS.ChannelID), CriticalOnly: p.SMS.CriticalOnly}
+	v := smsSubscriptionsView{Enabled: p.SMS.Enabled, ChannelID: nullable(p.SMS.ChannelID), CriticalOnly: !p.SMS.AllUpdates}
 	if p.SMS.ChannelID != "" {
 		path := smsInboundPath(p.OrgID, p.SMS.ChannelID)
 		v.InboundWebhookPath = &path
@@ -39,18 +39,20 @@ func smsInboundPath(orgID, channelID string) string {
 	return "/api/v1/public/sms/twilio/" + url.PathEscape(orgID) + "/" + url.PathEscape(channelID)
 }
 
-// apply validates r (nil: absent) into p's SMS setting. New pages start with SMS off and
-// critical_only on. Turning SMS on needs channel_id, which must name a twilio_sms channel
+// apply validates r (nil: absent) into p's SMS setting. New pages (and pages saved before
+// SMS existed) have SMS off and critical_only on. Turning SMS on needs channel_id, which must name a twilio_sms channel
 // of the organization (an empty one clears it, allowed only while SMS is off).
 func (r *smsSubscriptionsRequest) apply(f fieldErrors, p *store.StatusPage, create bool, known componentTargets) {
 	if create {
-		p.SMS = store.SMSSubscriptions{CriticalOnly: true}
+		p.SMS = store.SMSSubscriptions{}
 	}
 	if r == nil {
 		return
 	}
 	setBool(&p.SMS.Enabled, r.Enabled)
-	setBool(&p.SMS.CriticalOnly, r.CriticalOnly)
+	if r.CriticalOnly != nil {
+		p.SMS.AllUpdates = !*r.CriticalOnly
+	}
 	if r.ChannelID != nil {
 		p.SMS.ChannelID = strings.TrimSpace(*r.ChannelID)
 		if p.SMS.ChannelID != "" && (known.channelType == nil || known.channelType(p.SMS.ChannelID) != "twilio_sms") {

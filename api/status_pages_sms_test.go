@@ -45,6 +45,12 @@ func TestStatusPageSMSSettingValidation(t *testing.T) {
 	if s := decode[statusPageView](t, rec).SMSSubscriptions; s.Enabled || !s.CriticalOnly || s.ChannelID != nil || s.InboundWebhookPath != nil {
 		t.Fatalf("new page: %+v", s)
 	}
+	// Turning SMS on later, without saying critical_only, keeps critical incidents only.
+	third := decode[statusPageView](t, rec).ID
+	rec = m.do("PUT", "/api/v1/status-pages/"+third, m.owner.Token, map[string]any{"sms_subscriptions": map[string]any{"enabled": true, "channel_id": m.channelID}})
+	if s := decode[statusPageView](t, rec).SMSSubscriptions; rec.Code != http.StatusOK || !s.Enabled || !s.CriticalOnly {
+		t.Fatalf("enabled later: %d %+v", rec.Code, s)
+	}
 	// With SMS off the public endpoint refuses numbers.
 	if rec := m.public("192.0.2.9", "", map[string]any{"phone": "+14155550123"}); rec.Code != http.StatusForbidden {
 		t.Fatalf("subscribe with SMS off: %d %s", rec.Code, rec.Body.String())

@@ -191,7 +191,7 @@ func buildPublicPage(s *store.StatusPageSnapshot, now time.Time) *publicPage {
 		Groups: []publicGroup{}, ActiveIncidents: []publicIncident{}, RecentIncidents: []publicIncident{},
 		orgID: p.OrgID, isPublic: p.IsPublic}
 	out.SMSSubscriptions = p.SubscriptionsEnabled && p.SMS.Enabled && p.SMS.ChannelID != "" && p.SubscriberMode == store.SubscribeAnyone
-	out.SMSCriticalOnly = out.SMSSubscriptions && p.SMS.CriticalOnly
+	out.SMSCriticalOnly = out.SMSSubscriptions && !p.SMS.AllUpdates
 	var active []store.MaintenanceWindow
 	out.Maintenance, active = publicMaintenanceOf(s.Maintenance, p, now)
 	comps := slices.Clone(p.Components)
