@@ -54,6 +54,7 @@ func TestStatusPageSMSSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.open("/status-pages/" + pageID)
+	b.waitText("Visitors may also subscribe by SMS, for critical incidents only.")
 	b.waitText("+•••••••0123")
 	if evalJS[bool](b, `document.querySelector('main').innerText.includes('4155550123')`) {
 		t.Error("the full number is shown")

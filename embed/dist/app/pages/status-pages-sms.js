@@ -44,3 +44,10 @@ export function SMSFields({ v, set, fe, page }) {
 export function subscriberAddress(x) {
   return x.email || x.webhook_url || x.phone || '';
 }
+
+// SMSSummary says on the page view whether visitors may subscribe by SMS, and to what.
+export function SMSSummary({ page }) {
+  const s = page.sms_subscriptions;
+  if (!s?.enabled) return null;
+  return html`<p class="muted">${s.critical_only ? t('status_pages.sms.summary_critical') : t('status_pages.sms.summary_all')}</p>`;
+}

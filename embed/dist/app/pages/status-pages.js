@@ -8,7 +8,7 @@ import { LANGUAGES } from '../i18n.js';
 import { Field, Button, ErrorBanner, PageHeader, Table, EmptyState, StatusBadge, CopyButton, useResource, Resource, useConfirm, toast, fmtTime, useForm } from '../ui.js';
 import { t } from '../i18n.js';
 import { can, RoleNote } from '../roles.js';
-import { SMSFields, smsState, smsBody, subscriberAddress } from './status-pages-sms.js';
+import { SMSFields, SMSSummary, smsState, smsBody, subscriberAddress } from './status-pages-sms.js';
 
 // publicURL is the page's address as visitors type it.
 const publicURL = (slug) => `${location.origin}/status/${slug}`;
@@ -305,6 +305,7 @@ export function StatusPageDetail({ params, org }) {
     <${RoleNote} org=${org} min=${mayRespond ? 'member' : 'responder'} what=${mayRespond ? t('status_pages.role_what') : t('status_pages.role_what_incidents')} />
     <${PublicURL} slug=${p.slug} />
     <p class="muted">${p.subscriptions_enabled ? t('status_pages.subscriptions_on') : t('status_pages.subscriptions_off')}${mayEdit && html` (<a href=${`/status-pages/${p.id}/edit`}>${t('status_pages.change')}</a>)`}.</p>
+    <${SMSSummary} page=${p} />
     <section class="card"><h2>${t('status_pages.components')}</h2>
       ${(p.components || []).length === 0 ? html`<p class="muted">${t('status_pages.no_components')}${mayEdit && html` <a href=${`/status-pages/${p.id}/edit`}>${t('status_pages.add_components')}</a>`}</p>`
         : html`<ul>${p.components.map((c) => html`<li>${c.name}${c.heartbeat_id && html`<span class="comp-kind">${t('status_pages.heartbeat_kind')}</span>`}${c.group ? html` <span class="muted">(${c.group})</span>` : ''}</li>`)}</ul>`}
