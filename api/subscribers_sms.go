@@ -101,9 +101,9 @@ func (subs *subscribers) addSMS(page *store.StatusPage, phone string, change fun
 		TargetID: store.SubscriberTarget(page.ID, s.ID), Event: "subscriber.confirm", Notification: raw})
 }
 
-// confirmSMS checks code for phone on page; a refused code is a 422 naming code, worded by
+// checkSMSCode checks code for phone on page; a refused code is a 422 naming code, worded by
 // why (wrong, expired, too many attempts), the same for a number that never subscribed.
-func (subs *subscribers) confirmSMS(page *store.StatusPage, phone, code string, change func(*store.Subscriber) *store.Change) error {
+func (subs *subscribers) checkSMSCode(page *store.StatusPage, phone, code string, change func(*store.Subscriber) *store.Change) error {
 	outcome, _, err := subs.store.ConfirmSMSSubscriber(page.OrgID, page.ID, phone, subs.smsCodeDigest(page.OrgID, page.ID, phone, code), change)
 	if err != nil {
 		return err

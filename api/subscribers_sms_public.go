@@ -62,7 +62,7 @@ func (h *publicSubscriberHandlers) confirmSMS(c *gin.Context) error {
 			f.add("code", "must be the six-digit code from the text")
 		}
 		if err = f.err(); err == nil {
-			err = h.subscribers.confirmSMS(page, req.Phone, req.Code, func(s *store.Subscriber) *store.Change {
+			err = h.checkSMSCode(page, req.Phone, req.Code, func(s *store.Subscriber) *store.Change {
 				return audited(h.auditEntry(c, "subscriber.confirmed", subscriberRes(s), map[string]any{"status_page_id": page.ID}))
 			})
 		}

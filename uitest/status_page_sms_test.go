@@ -47,6 +47,7 @@ func TestStatusPageSMSSettings(t *testing.T) {
 	b.open("/status/texts")
 	b.waitText("Text me")
 	b.waitText("By SMS you hear of critical incidents only.")
+	b.screenshot("status-page-public-phone-form")
 
 	s := &store.Subscriber{PageID: pageID, Type: store.SubscriberSMS, Status: store.SubscriberPending, Phone: "+14155550123",
 		SMSCode: &store.SMSCode{Digest: make([]byte, 32), ExpiresAt: time.Now().Add(time.Minute)}}
