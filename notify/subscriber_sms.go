@@ -62,6 +62,11 @@ func (sn *SubscriberNotices) noticeSMS(n *store.SubscriberNotice) string {
 // smsSubscriberSegments GSM-7 segments; all three must already be GSM-7.
 func subscriberSMSText(line, link string) string {
 	room := gsmPart*smsSubscriberSegments - smsLength(smsStopHint) - 1
+	// cutSMS measures each shorter prefix anew: bound its work by what can fit (every
+	// character takes at least one septet), keeping one more so a cut is still marked.
+	if r := []rune(line); len(r) > room+1 {
+		line = string(r[:room+1])
+	}
 	if link != "" && room-smsLength(link)-1 < smsMinLineChars {
 		link = ""
 	}

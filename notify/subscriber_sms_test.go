@@ -57,3 +57,17 @@ func TestTwilioSignatureAndOptOut(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSubscriberSMS: whatever a page name, title or message holds, the text is GSM-7 and
+// fits two segments with the STOP hint at its end.
+func FuzzSubscriberSMS(f *testing.F) {
+	for _, s := range []string{"", "Störung „A“ — …", "東京😀", strings.Repeat("€{", 200), "\x00\xff\r\n\t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		body := subscriberSMSText(ToGSM7(oneLine(s)), ToGSM7("https://status.example.com/status/"+s))
+		if !gsmOnly(body) || smsSegments(body) > smsSubscriberSegments || !strings.HasSuffix(body, smsStopHint) {
+			t.Fatalf("%q → %d segments, GSM-7 %v: %q", s, smsSegments(body), gsmOnly(body), body)
+		}
+	})
+}
