@@ -116,8 +116,9 @@ func (d *Destinations) webhook(e *store.OutboxEntry) (Sender, error) {
 // queued when its subscriber unsubscribes is dropped. An e-mail subscriber is mailed
 // through the instance SMTP server; a webhook subscriber gets the generic webhook sender
 // POSTing the queued envelope with X-AlertifyPro-Event and X-AlertifyPro-Delivery and no
-// signature (a subscriber has no secret), through the egress-guarded client. A subscriber
-// removed since (unsubscribed, or its page deleted) or no longer confirmed, or whose URL
+// signature (a subscriber has no secret), through the egress-guarded client; an SMS
+// subscriber is texted through its page's twilio_sms channel (smsSubscriber), which is
+// also how a pending one gets its confirmation code. A subscriber removed since (unsubscribed, or its page deleted) or no longer confirmed, or whose URL
 // no longer opens, is a permanent error, so nothing more is sent to it.
 func (d *Destinations) subscriber(e *store.OutboxEntry) (Sender, error) {
 	pageID, subID, ok := strings.Cut(e.TargetID, "/")

@@ -29,8 +29,8 @@ const (
 )
 
 // Subscriber is one recipient of a status page's incident and maintenance notices: an
-// e-mail address (double opt-in: pending until its confirmation link is followed) or a
-// webhook URL. The URL may carry credentials, so the API seals it (bound to the
+// e-mail address (double opt-in: pending until its confirmation link is followed), a
+// webhook URL, or a phone number (subscribers_sms.go: confirmed by a texted code). The URL may carry credentials, so the API seals it (bound to the
 // organization and "subscriber:<id>:url") and the store keeps only the sealed bytes, a
 // masked DisplayURL and URLDigest (sha256 of the URL, for uniqueness). Tokens are kept
 // as digests; the unsubscribe token is also sealed ("subscriber:<id>:unsubscribe") because
