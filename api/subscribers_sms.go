@@ -40,15 +40,21 @@ func phoneNumber(f fieldErrors, field, raw string) string {
 	return p
 }
 
-// smsCodeDigest is the keyed digest a confirmation code is stored as: HMAC-SHA256 under a
-// key derived from ENCRYPTION_KEY over the organization, page, number and code, so a copy
-// of the database alone does not give the million candidates away, and a code is bound to
-// the number it was sent to.
-func (subs *subscribers) smsCodeDigest(orgID, pageID, phone, code string) []byte {
+// SMS code purposes, bound into their digests.
+const (
+	smsPurposeConfirm     = "confirm"
+	smsPurposeUnsubscribe = "unsubscribe"
+)
+
+// smsCodeDigest is the keyed digest a texted code is stored as: HMAC-SHA256 under a key
+// derived from ENCRYPTION_KEY over the purpose, organization, page, number and code, so a
+// copy of the database alone does not give the million candidates away, and a code is
+// bound to the number it was sent to and what it was sent for.
+func (subs *subscribers) smsCodeDigest(purpose, orgID, pageID, phone, code string) []byte {
 	k := hmac.New(sha256.New, subs.cfg.EncryptionKeyBytes)
 	k.Write([]byte("alertifypro sms confirmation code"))
 	mac := hmac.New(sha256.New, k.Sum(nil))
-	mac.Write([]byte(orgID + "\x00" + pageID + "\x00" + phone + "\x00" + code))
+	mac.Write([]byte(purpose + "\x00" + orgID + "\x00" + pageID + "\x00" + phone + "\x00" + code))
 	return mac.Sum(nil)
 }
 
@@ -85,29 +91,38 @@ func (subs *subscribers) addSMS(page *store.StatusPage, phone string, change fun
 		return 0, err
 	}
 	s := &store.Subscriber{ID: store.NewID(), PageID: page.ID, Type: store.SubscriberSMS, Status: store.SubscriberPending, Phone: phone,
-		SMSCode: &store.SMSCode{Digest: subs.smsCodeDigest(page.OrgID, page.ID, phone, code), ExpiresAt: subs.now().Add(smsCodeTTL)}}
+		SMSCode: &store.SMSCode{Digest: subs.smsCodeDigest(smsPurposeConfirm, page.OrgID, page.ID, phone, code), ExpiresAt: subs.now().Add(smsCodeTTL)}}
 	outcome, err := subs.store.AddSMSSubscriber(page.OrgID, s, limitsOf(strings.ToLower(org.PlanType)).MaxSubscribers, change(s))
 	if err != nil || (outcome != store.SubscriberCreated && outcome != store.SubscriberRenewed) {
 		return outcome, err
 	}
 	// Queued after the subscriber committed: should this fail, subscribing again re-sends.
+	return outcome, subs.queueSMS(page, s, "subscriber.confirm", subs.notices.ConfirmationSMS(page, code, smsCodeTTL))
+}
+
+// queueSMS queues text to SMS subscriber s of page through the outbox.
+func (subs *subscribers) queueSMS(page *store.StatusPage, s *store.Subscriber, event, text string) error {
 	id := uuid.Must(uuid.NewV7()).String()
-	raw, err := json.Marshal(&notify.Notification{ID: id, Event: "subscriber.confirm", OrgID: page.OrgID,
-		SMS: subs.notices.ConfirmationSMS(page, code, smsCodeTTL)})
+	raw, err := json.Marshal(&notify.Notification{ID: id, Event: event, OrgID: page.OrgID, SMS: text})
 	if err != nil {
-		return 0, err
+		return err
 	}
-	return outcome, subs.store.Enqueue(page.OrgID, &store.OutboxEntry{ID: id, Kind: store.OutboxKindSubscriber,
-		TargetID: store.SubscriberTarget(page.ID, s.ID), Event: "subscriber.confirm", Notification: raw})
+	return subs.store.Enqueue(page.OrgID, &store.OutboxEntry{ID: id, Kind: store.OutboxKindSubscriber,
+		TargetID: store.SubscriberTarget(page.ID, s.ID), Event: event, Notification: raw})
 }
 
 // checkSMSCode checks code for phone on page; a refused code is a 422 naming code, worded by
 // why (wrong, expired, too many attempts), the same for a number that never subscribed.
 func (subs *subscribers) checkSMSCode(page *store.StatusPage, phone, code string, change func(*store.Subscriber) *store.Change) error {
-	outcome, _, err := subs.store.ConfirmSMSSubscriber(page.OrgID, page.ID, phone, subs.smsCodeDigest(page.OrgID, page.ID, phone, code), change)
+	outcome, _, err := subs.store.ConfirmSMSSubscriber(page.OrgID, page.ID, phone, subs.smsCodeDigest(smsPurposeConfirm, page.OrgID, page.ID, phone, code), change)
 	if err != nil {
 		return err
 	}
+	return smsCodeRefused(outcome)
+}
+
+// smsCodeRefused is the 422 naming code for a refused code (nil for SMSConfirmed).
+func smsCodeRefused(outcome store.SMSConfirmOutcome) error {
 	switch outcome {
 	case store.SMSConfirmed:
 		return nil
@@ -126,4 +141,28 @@ func maskPhone(p string) string {
 		return strings.Repeat("•", len(p))
 	}
 	return "+" + strings.Repeat("•", len(p)-5) + p[len(p)-4:]
+}
+
+// requestSMSUnsubscribe texts a confirmed SMS subscriber phone of page a code that
+// removes it; nothing happens for other numbers, or within a minute of the last code.
+func (subs *subscribers) requestSMSUnsubscribe(page *store.StatusPage, phone string) error {
+	code, err := newSMSCode()
+	if err != nil {
+		return err
+	}
+	s, err := subs.store.RequestSMSUnsubscribe(page.OrgID, page.ID, phone, &store.SMSCode{
+		Digest: subs.smsCodeDigest(smsPurposeUnsubscribe, page.OrgID, page.ID, phone, code), ExpiresAt: subs.now().Add(smsCodeTTL)})
+	if err != nil || s == nil {
+		return err
+	}
+	return subs.queueSMS(page, s, "subscriber.unsubscribe_code", subs.notices.UnsubscribeSMS(page, code, smsCodeTTL))
+}
+
+// leaveSMS removes SMS subscriber phone of page when code is its unsubscribe code.
+func (subs *subscribers) leaveSMS(page *store.StatusPage, phone, code string, change func(*store.Subscriber) *store.Change) error {
+	outcome, err := subs.store.UnsubscribeSMS(page.OrgID, page.ID, phone, subs.smsCodeDigest(smsPurposeUnsubscribe, page.OrgID, page.ID, phone, code), change)
+	if err != nil {
+		return err
+	}
+	return smsCodeRefused(outcome)
 }

@@ -28,7 +28,7 @@ type smsRequest struct {
 // confirmed. A form post (the status page) gets a page to enter the code on.
 func (h *publicSubscriberHandlers) subscribeSMS(c *gin.Context) error {
 	form := isFormPost(c)
-	page, req, err := h.smsPage(c, rateKey{kind: 's', id: clientBucket(c)}, subscribeRateLimit, form)
+	page, req, err := h.smsPage(c, rateKey{kind: 's', id: clientBucket(c)}, subscribeRateLimit, form, false)
 	if err == nil {
 		f := fieldErrors{}
 		req.Phone = phoneNumber(f, "phone", req.Phone)
@@ -43,7 +43,7 @@ func (h *publicSubscriberHandlers) subscribeSMS(c *gin.Context) error {
 	}
 	const msg = "If the number can subscribe, a text with a six-digit code is on its way; enter it to start receiving updates."
 	if form {
-		writeHTMLNotice(c, http.StatusOK, "Enter your code", msg, smsCodeForm(page.Slug, req.Phone), "",
+		writeHTMLNotice(c, http.StatusOK, "Enter your code", msg, smsCodeForm(page.Slug, req.Phone, "subscribe"), "",
 			"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
 		return nil
 	}
@@ -54,7 +54,7 @@ func (h *publicSubscriberHandlers) subscribeSMS(c *gin.Context) error {
 // confirmSMS serves POST /public/status-pages/:slug/subscribe/sms/confirm {phone, code}.
 func (h *publicSubscriberHandlers) confirmSMS(c *gin.Context) error {
 	form := isFormPost(c)
-	page, req, err := h.smsPage(c, rateKey{kind: 'c', id: clientBucket(c)}, smsConfirmRateLimit, form)
+	page, req, err := h.smsPage(c, rateKey{kind: 'c', id: clientBucket(c)}, smsConfirmRateLimit, form, false)
 	if err == nil {
 		f := fieldErrors{}
 		req.Phone = phoneNumber(f, "phone", req.Phone)
@@ -81,8 +81,8 @@ func (h *publicSubscriberHandlers) confirmSMS(c *gin.Context) error {
 // smsPage applies the per-IP limit, finds the public page of :slug that accepts SMS
 // subscriptions and reads the body. A private or unknown page is 404; one without
 // subscriptions, by invitation or for e-mail domains only, or without a usable SMS
-// channel, is 403.
-func (h *publicSubscriberHandlers) smsPage(c *gin.Context, key rateKey, limit rateLimit, form bool) (*store.StatusPage, *smsRequest, error) {
+// channel, is 403. Leaving (leaving) is not bound by the page's subscriber mode.
+func (h *publicSubscriberHandlers) smsPage(c *gin.Context, key rateKey, limit rateLimit, form, leaving bool) (*store.StatusPage, *smsRequest, error) {
 	now := h.now()
 	d := h.limits.take(key, limit, now)
 	setRateHeaders(c, d)
@@ -98,6 +98,7 @@ func (h *publicSubscriberHandlers) smsPage(c *gin.Context, key rateKey, limit ra
 		return nil, nil, errNotFound("Status page")
 	case !page.SubscriptionsEnabled || !h.smsChannelReady(page):
 		return nil, nil, errForbidden("This status page does not accept SMS subscriptions.")
+	case leaving:
 	case page.SubscriberMode == store.SubscribeInviteOnly:
 		return nil, nil, errForbidden("Subscriptions to this status page are by invitation only.")
 	case page.SubscriberMode == store.SubscribeEmailDomain:
@@ -130,7 +131,11 @@ func (h *publicSubscriberHandlers) smsFailure(c *gin.Context, form bool, err err
 	}
 	after := ""
 	if _, bad := apiErr.Fields["code"]; bad && apiErr.Fields["phone"] == "" {
-		after = smsCodeForm(c.Param("slug"), phoneSeparators.Replace(strings.TrimSpace(c.PostForm("phone"))))
+		action := "subscribe"
+		if strings.Contains(c.Request.URL.Path, "/unsubscribe/") {
+			action = "unsubscribe"
+		}
+		after = smsCodeForm(c.Param("slug"), phoneSeparators.Replace(strings.TrimSpace(c.PostForm("phone"))), action)
 	} else {
 		after = fmt.Sprintf(`<p><a href="%s">Back to the status page</a></p>`, html.EscapeString(backLink(c.Param("slug"))))
 	}
@@ -138,14 +143,15 @@ func (h *publicSubscriberHandlers) smsFailure(c *gin.Context, form bool, err err
 	return nil
 }
 
-// smsCodeForm is the form on which a visitor enters the texted code for phone.
-func smsCodeForm(slug, phone string) string {
+// smsCodeForm is the form on which a visitor enters the code texted to phone to
+// subscribe or unsubscribe (action).
+func smsCodeForm(slug, phone, action string) string {
 	e := html.EscapeString
-	return fmt.Sprintf(`<form method="post" action="/api/v1/public/status-pages/%s/subscribe/sms/confirm">
+	return fmt.Sprintf(`<form method="post" action="/api/v1/public/status-pages/%s/%s/sms/confirm">
 <input type="hidden" name="phone" value="%s">
 <label for="code">Code</label> <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
 <button type="submit">Confirm</button></form>
-<p><a href="%s">Back to the status page</a></p>`, e(slug), e(phone), e(backLink(slug)))
+<p><a href="%s">Back to the status page</a></p>`, e(slug), action, e(phone), e(backLink(slug)))
 }
 
 // smsInbound serves the inbound-message webhook of a twilio_sms channel

@@ -233,7 +233,8 @@ func TestSMSSubscribeByStatusPageForm(t *testing.T) {
 	m := newSMSEnv(t)
 	html := m.do("GET", "/status/acme", "", nil).Body.String()
 	if !strings.Contains(html, `action="/api/v1/public/status-pages/acme/subscribe/sms"`) || !strings.Contains(html, `name="phone" type="tel"`) ||
-		!strings.Contains(html, "Reply STOP") || !strings.Contains(html, "critical incidents only") {
+		!strings.Contains(html, "Reply STOP") || !strings.Contains(html, "critical incidents only") ||
+		!strings.Contains(html, `action="/api/v1/public/status-pages/acme/unsubscribe/sms"`) {
 		t.Fatalf("public page has no phone form:\n%s", html)
 	}
 	path := "/api/v1/public/status-pages/acme/subscribe/sms"
@@ -254,6 +255,16 @@ func TestSMSSubscribeByStatusPageForm(t *testing.T) {
 	rec = postFormFrom(m.testEnv, "192.0.2.40:1000", path+"/confirm", url.Values{"phone": {"+33612345678"}, "code": {code}})
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Subscribed") {
 		t.Fatalf("confirm by form: %d %s", rec.Code, rec.Body.String())
+	}
+	// Leaving by form: the answer is the code form for the unsubscribe path.
+	rec = postFormFrom(m.testEnv, "192.0.2.42:1000", "/api/v1/public/status-pages/acme/unsubscribe/sms", url.Values{"phone": {"+33612345678"}})
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `action="/api/v1/public/status-pages/acme/unsubscribe/sms/confirm"`) {
+		t.Fatalf("form unsubscribe: %d %s", rec.Code, rec.Body.String())
+	}
+	leave := m.codeOf(m.deliver(), "+33612345678")
+	rec = postFormFrom(m.testEnv, "192.0.2.42:1000", "/api/v1/public/status-pages/acme/unsubscribe/sms/confirm", url.Values{"phone": {"+33612345678"}, "code": {leave}})
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Unsubscribed") {
+		t.Fatalf("form unsubscribe confirm: %d %s", rec.Code, rec.Body.String())
 	}
 	// Only for anyone-may-subscribe pages: invitation-only pages show no phone form.
 	if rec := m.do("PUT", "/api/v1/status-pages/"+m.pageID, m.owner.Token, map[string]any{"subscriber_mode": "invite_only"}); rec.Code != http.StatusOK {
@@ -291,5 +302,45 @@ func TestSMSSubscribeRateLimitedPerIP(t *testing.T) {
 	}
 	if rec := m.public("203.0.113.7", "/confirm", map[string]any{"phone": "+14155550000", "code": "123456"}); rec.Code != http.StatusTooManyRequests {
 		t.Fatalf("sixth confirm from one IP: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// A subscriber may also leave on the web: the number asks for a code, gets it by text, and
+// the code removes it; other numbers get the same answer and no text.
+func TestSMSUnsubscribeByCode(t *testing.T) {
+	m := newSMSEnv(t)
+	const phone = "+14155550142"
+	m.public("192.0.2.50", "", map[string]any{"phone": phone})
+	if rec := m.public("192.0.2.50", "/confirm", map[string]any{"phone": phone, "code": m.codeOf(m.deliver(), phone)}); rec.Code != http.StatusOK {
+		t.Fatalf("confirm: %d %s", rec.Code, rec.Body.String())
+	}
+	leave := "/api/v1/public/status-pages/acme/unsubscribe/sms"
+	other := m.doFrom("192.0.2.51", "POST", leave, "", map[string]any{"phone": "+14155550143"})
+	rec := m.doFrom("192.0.2.51", "POST", leave, "", map[string]any{"phone": phone})
+	if rec.Code != http.StatusOK || other.Code != http.StatusOK || rec.Body.String() != other.Body.String() {
+		t.Fatalf("request codes: %d %s / %d %s", rec.Code, rec.Body.String(), other.Code, other.Body.String())
+	}
+	posts := m.deliver()
+	code := m.codeOf(posts, phone) // exactly one text, to the subscriber
+	if !strings.Contains(posts[0].Form.Get("Body"), "stop SMS updates of Acme Status") {
+		t.Fatalf("unsubscribe text: %q", posts[0].Form.Get("Body"))
+	}
+	n, _ := strconv.Atoi(code)
+	if rec := m.doFrom("192.0.2.52", "POST", leave+"/confirm", "", map[string]any{"phone": phone, "code": fmt.Sprintf("%06d", (n+1)%1_000_000)}); rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("wrong unsubscribe code: %d %s", rec.Code, rec.Body.String())
+	}
+	// The unsubscribe code does not confirm anything, and the confirm path does not take it.
+	if rec := m.public("192.0.2.52", "/confirm", map[string]any{"phone": phone, "code": code}); rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("unsubscribe code on the confirm path: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := m.doFrom("192.0.2.52", "POST", leave+"/confirm", "", map[string]any{"phone": phone, "code": code}); rec.Code != http.StatusOK {
+		t.Fatalf("unsubscribe: %d %s", rec.Code, rec.Body.String())
+	}
+	if list := decode[[]subscriberView](t, m.do("GET", "/api/v1/status-pages/"+m.pageID+"/subscribers", m.owner.Token, nil)); len(list) != 0 {
+		t.Fatalf("subscribers after unsubscribing: %+v", list)
+	}
+	m.incident("/api/v1/status-pages/"+m.pageID+"/incidents", "critical", "After leaving")
+	if got := m.deliver(); len(got) != 0 {
+		t.Fatalf("texted after unsubscribing: %+v", got)
 	}
 }

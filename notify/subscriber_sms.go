@@ -118,3 +118,10 @@ func (d *Destinations) smsSubscriber(e *store.OutboxEntry, s *store.Subscriber) 
 func smsConfirmation(e *store.OutboxEntry, s *store.Subscriber) bool {
 	return s.Type == store.SubscriberSMS && s.Status == store.SubscriberPending && strings.HasPrefix(e.Event, "subscriber.confirm")
 }
+
+// UnsubscribeSMS is the text carrying the code that stops a subscriber's texts of page;
+// one GSM-7 segment.
+func (sn *SubscriberNotices) UnsubscribeSMS(page *store.StatusPage, code string, ttl time.Duration) string {
+	name := cutSMS(ToGSM7(oneLine(page.Name)), smsPageNameMax)
+	return fmt.Sprintf("%s is your code to stop SMS updates of %s. It expires in %d minutes.", code, name, int(ttl/time.Minute))
+}

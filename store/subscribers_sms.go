@@ -121,12 +121,26 @@ func (db *DB) insertSubscriber(tx txn, orgID string, s *Subscriber, limit int, k
 }
 
 // ConfirmSMSSubscriber checks digest (of the code entered for phone on page pageID of
-// orgID) against the pending code, in constant time. A match confirms the subscriber and
-// retires the code; a mismatch uses one of SMSCodeAttempts attempts (committed, so the
-// count survives the error answer). An unknown number, or one without a pending code,
-// reads as a wrong code, so the answer does not tell who subscribed. describe, if set,
-// gives the change recorded with the confirmation.
+// orgID) against the pending subscriber's code, in constant time (useSMSCode). A match
+// confirms the subscriber and retires the code. describe, if set, gives the change
+// recorded with the confirmation.
 func (db *DB) ConfirmSMSSubscriber(orgID, pageID, phone string, digest []byte, describe func(*Subscriber) *Change) (SMSConfirmOutcome, *Subscriber, error) {
+	return db.useSMSCode(orgID, pageID, phone, digest, SubscriberPending, func(tx txn, s *Subscriber) error {
+		now := db.stamp()
+		s.SMSCode, s.Status, s.ConfirmedAt = nil, SubscriberConfirmed, &now
+		if err := putSubscriber(tx, s); err != nil {
+			return err
+		}
+		return db.recordDescribed(tx, s, describe)
+	})
+}
+
+// useSMSCode checks digest against the code of phone's SMS subscriber on the page, which
+// must have status, and on a match runs done in the same transaction. A mismatch uses one
+// of SMSCodeAttempts attempts (committed, so the count survives the error answer). An
+// unknown number, one in another status or without a code reads as a wrong code, so the
+// answer does not tell who subscribed.
+func (db *DB) useSMSCode(orgID, pageID, phone string, digest []byte, status string, done func(txn, *Subscriber) error) (SMSConfirmOutcome, *Subscriber, error) {
 	outcome := SMSCodeWrong
 	var s Subscriber
 	err := db.update(orgID, nil, func(tx txn) error {
@@ -143,7 +157,7 @@ func (db *DB) ConfirmSMSSubscriber(orgID, pageID, phone string, digest []byte, d
 		}
 		code := s.SMSCode
 		switch {
-		case s.Type != SubscriberSMS || s.Status != SubscriberPending || code == nil:
+		case s.Type != SubscriberSMS || s.Status != status || code == nil:
 			return nil
 		case !db.stamp().Before(code.ExpiresAt):
 			outcome = SMSCodeExpired
@@ -158,12 +172,8 @@ func (db *DB) ConfirmSMSSubscriber(orgID, pageID, phone string, digest []byte, d
 			}
 			return putSubscriber(tx, &s)
 		}
-		now := db.stamp()
-		outcome, s.SMSCode, s.Status, s.ConfirmedAt = SMSConfirmed, nil, SubscriberConfirmed, &now
-		if err := putSubscriber(tx, &s); err != nil {
-			return err
-		}
-		return db.recordDescribed(tx, &s, describe)
+		outcome = SMSConfirmed
+		return done(tx, &s)
 	})
 	if err != nil || outcome != SMSConfirmed {
 		return outcome, nil, err

@@ -47,6 +47,8 @@ func TestStatusPageSMSSettings(t *testing.T) {
 	b.open("/status/texts")
 	b.waitText("Text me")
 	b.waitText("By SMS you hear of critical incidents only.")
+	b.clickSel("section.subscribe summary")
+	b.waitText("Send me a code")
 	b.screenshot("status-page-public-phone-form")
 
 	s := &store.Subscriber{PageID: pageID, Type: store.SubscriberSMS, Status: store.SubscriberPending, Phone: "+14155550123",
