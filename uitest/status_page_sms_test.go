@@ -47,7 +47,7 @@ func TestStatusPageSMSSettings(t *testing.T) {
 	b.open("/status/texts")
 	b.waitText("Text me")
 	b.waitText("By SMS you hear of critical incidents only.")
-	b.clickSel("section.subscribe summary")
+	b.clickSel("details.sms-stop summary")
 	b.waitText("Send me a code")
 	b.screenshot("status-page-public-phone-form")
 
