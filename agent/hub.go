@@ -59,9 +59,12 @@ type Checked struct {
 // takes their result batches in (ingest) and hands them to Sink. Build one in the
 // composition root, run it with Run; Serve serves one connection.
 type Hub struct {
-	Store   HubStore
-	Sink    ResultSink
-	Opener  monitor.Opener // opens services' sealed credentials (*crypto.Sealer)
+	Store  HubStore
+	Sink   ResultSink
+	Opener monitor.Opener // opens services' sealed credentials (*crypto.Sealer)
+	// Secrets resolves services' {{secrets.NAME}} references before their assignments
+	// are sent (*vault.Vault, hub_secrets.go); nil sends them as written.
+	Secrets SecretSource
 	Version string
 	Logger  *slog.Logger
 	// Poll is how often the hub re-reads services and re-checks tokens even without a
@@ -93,6 +96,9 @@ type Hub struct {
 	serving sync.WaitGroup
 	wake    chan struct{}
 	stats   hubStats
+	// versions are the secrets versions read in the current round, by organization;
+	// only Run's goroutine (reassign) touches them.
+	versions map[string]string
 }
 
 // locState is one location as the hub knows it.

@@ -52,6 +52,7 @@ func (h *Hub) reassign() {
 	if len(rounds) == 0 {
 		return
 	}
+	h.versions = nil // secrets versions are read afresh each round
 	services := make([][]*store.Service, len(rounds))
 	err := h.Store.ForEachService(func(svc *store.Service) error {
 		if svc.Paused {
@@ -118,7 +119,7 @@ func (h *Hub) push(s *session, services []*store.Service, full bool, moves map[s
 	want := make(map[string]uint64, len(services))
 	var upsert []Assignment
 	for _, svc := range services {
-		fp := s.fingerprint(svc)
+		fp := s.fingerprint(svc, h.secretsVersion(svc))
 		want[svc.ID] = fp
 		sent, had := s.sent[svc.ID]
 		if !full && had && sent == fp {
@@ -220,7 +221,7 @@ func (h *Hub) assignment(s *session, svc *store.Service, start *time.Time) Assig
 	a := Assignment{ServiceID: svc.ID, OrgID: svc.OrgID, Type: svc.CheckType, Endpoint: svc.Endpoint,
 		Options: svc.Options, IntervalSeconds: int(interval / time.Second), TimeoutSeconds: svc.TimeoutSeconds,
 		DegradedThresholdMS: svc.DegradedThresholdMS, OffsetMS: monitor.LocationOffset(svc, s.peer.Location.Name, interval).Milliseconds(), StartAt: start}
-	if svc.Auth == nil && len(svc.SealedHeaders) == 0 {
+	if svc.Auth == nil && len(svc.SealedHeaders) == 0 && !refersToSecrets(svc) {
 		return a
 	}
 	if !s.credentials {
@@ -233,6 +234,13 @@ func (h *Hub) assignment(s *session, svc *store.Service, start *time.Time) Assig
 		a.Withheld = "stored credentials could not be opened"
 		return a
 	}
+	auth, headers, ok := h.resolveSecrets(&a, auth, headers)
+	if !ok {
+		return a
+	}
+	if auth == nil && len(headers) == 0 {
+		return a
+	}
 	a.Credentials = &Credentials{Auth: auth}
 	if len(headers) > 0 {
 		a.Credentials.Headers = headers
@@ -241,8 +249,9 @@ func (h *Hub) assignment(s *session, svc *store.Service, start *time.Time) Assig
 }
 
 // fingerprint sums what of svc an assignment to s carries, so a round sends only what
-// changed (sealed credentials stand for their plaintext).
-func (s *session) fingerprint(svc *store.Service) uint64 {
+// changed (sealed credentials stand for their plaintext, the organization's secrets
+// version for the secrets they may refer to).
+func (s *session) fingerprint(svc *store.Service, secrets string) uint64 {
 	raw, _ := json.Marshal(struct {
 		T, E    string
 		O       json.RawMessage
@@ -251,8 +260,9 @@ func (s *session) fingerprint(svc *store.Service) uint64 {
 		H       map[string][]byte
 		C       bool
 		L       []string // the locations place the checks in time (OffsetMS)
+		S       string
 	}{svc.CheckType, svc.Endpoint, svc.Options, svc.CheckIntervalSeconds, svc.TimeoutSeconds, svc.DegradedThresholdMS,
-		svc.Auth, svc.SealedHeaders, s.credentials, svc.Locations})
+		svc.Auth, svc.SealedHeaders, s.credentials, svc.Locations, secrets})
 	h := fnv.New64a()
 	h.Write(raw)
 	return h.Sum64()

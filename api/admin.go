@@ -1,8 +1,10 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,6 +22,8 @@ type adminOrganizationView struct {
 	organizationSummary
 	ServiceCount int `json:"service_count"`
 	MemberCount  int `json:"member_count"`
+	// AuditRetention is the organization's audit-log window and whether the instance admin set it.
+	AuditRetention auditRetentionView `json:"audit_retention"`
 }
 
 func (h *adminHandlers) view(o *store.Organization) (adminOrganizationView, error) {
@@ -32,7 +36,7 @@ func (h *adminHandlers) view(o *store.Organization) (adminOrganizationView, erro
 		return adminOrganizationView{}, err
 	}
 	return adminOrganizationView{organizationSummary: newOrganizationSummary(o),
-		ServiceCount: services, MemberCount: len(members)}, nil
+		ServiceCount: services, MemberCount: len(members), AuditRetention: newAuditRetentionView(o)}, nil
 }
 
 // listOrganizations lists every organization on the instance with its
@@ -45,6 +49,9 @@ func (h *adminHandlers) listOrganizations(c *gin.Context) error {
 type planUpdate struct {
 	PlanType    *string `json:"plan_type"`
 	MaxServices *int    `json:"max_services"`
+	// AuditRetentionDays sets the audit-log window (1 to 7 years in days); 0 returns to
+	// the plan's. Changing plan_type returns to the plan's unless this is given too.
+	AuditRetentionDays *int `json:"audit_retention_days"`
 }
 
 // updateOrganization changes an organization's plan and/or service cap.
@@ -67,6 +74,9 @@ func (h *adminHandlers) updateOrganization(c *gin.Context) error {
 	if m := req.MaxServices; m != nil && *m < 1 && *m != unlimited {
 		f.add("max_services", "must be a whole number of at least 1, or -1 for unlimited")
 	}
+	if d := req.AuditRetentionDays; d != nil && (*d < 0 || *d > store.MaxAuditRetentionDays) {
+		f.add("audit_retention_days", fmt.Sprintf("must be a whole number of days from 1 to %d (7 years), or 0 for the plan's window", store.MaxAuditRetentionDays))
+	}
 	if err := f.err(); err != nil {
 		return err
 	}
@@ -75,9 +85,21 @@ func (h *adminHandlers) updateOrganization(c *gin.Context) error {
 		before := *o
 		if req.PlanType != nil {
 			o.PlanType, o.MaxServices = plan, limitsOf(plan).MaxServices
+			if plan != before.PlanType {
+				o.AuditRetentionDays = 0
+			}
 		}
 		if req.MaxServices != nil {
 			o.MaxServices = *req.MaxServices
+		}
+		if req.AuditRetentionDays != nil {
+			o.AuditRetentionDays = *req.AuditRetentionDays
+		}
+		if before.AuditRetentionDays != o.AuditRetentionDays {
+			change.Audit = append(change.Audit, h.auditEntry(c, "organization.audit_retention_changed",
+				store.AuditResource{Type: "organization", ID: o.ID, Name: o.Name},
+				map[string]any{"audit_retention_days": map[string]any{"from": before.AuditRetentionDays, "to": o.AuditRetentionDays},
+					"effective_days": int(o.AuditRetentionWindow() / (24 * time.Hour))}))
 		}
 		if before.PlanType != o.PlanType || before.MaxServices != o.MaxServices {
 			change.Audit = append(change.Audit, h.auditEntry(c, "organization.plan_changed",

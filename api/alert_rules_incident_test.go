@@ -80,13 +80,13 @@ func TestAlertIncidentReachesSubscribersOverSMTP(t *testing.T) {
 	}
 	m.record(m.owner.OrgID, svc, "RED")
 	got := m.deliver(&seen)
-	if len(got) != 1 || got[0].To[0] != "fan@example.com" || got[0].Subject != "[Acme Status] Public API outage — Investigating" ||
+	if len(got) != 1 || got[0].To[0] != "fan@example.com" || got[0].Subject != "We're investigating an issue — Acme Status" ||
 		strings.Contains(got[0].Text, "connection refused") {
 		t.Fatalf("incident mail: %+v", got)
 	}
 	m.record(m.owner.OrgID, svc, "GREEN")
 	got = m.deliver(&seen)
-	if len(got) != 1 || got[0].Subject != "[Acme Status] Public API outage — Resolved" {
+	if len(got) != 1 || got[0].Subject != "Resolved: Public API outage — Acme Status" {
 		t.Fatalf("resolution mail: %+v", got)
 	}
 	incs := decode[[]incidentView](t, m.do("GET", "/api/v1/status-pages/"+m.pageID+"/incidents", m.owner.Token, nil))

@@ -42,6 +42,7 @@ type configState struct {
 	webhooks   []store.Webhook
 	pages      []store.StatusPage
 	reports    []store.ScheduledReport
+	secrets    []store.Secret // exported by name only: values never leave the vault
 	// names maps the ID of every object a reference may point at to its name (members:
 	// their e-mail), teams and members included, which are referenced but not exported.
 	names   map[string]string
@@ -81,6 +82,9 @@ func (h *configHandlers) loadConfigState(orgID string) (*configState, error) {
 		return nil, err
 	}
 	if st.reports, err = h.store.ScheduledReports(orgID); err != nil {
+		return nil, err
+	}
+	if st.secrets, err = h.store.Secrets(orgID); err != nil {
 		return nil, err
 	}
 	return st, h.loadNames(orgID, st)

@@ -96,6 +96,8 @@ type statusPageItem struct {
 	SubscriberMode       string          `json:"subscriber_mode"`
 	SubscriberDomains    []string        `json:"subscriber_domains"`
 	Language             string          `json:"language"`
+	// EmailTemplate is the page's subscriber e-mail template; absent: the default.
+	EmailTemplate *store.EmailTemplate `json:"email_template,omitempty"`
 	// SMSSubscriptions is the page's SMS setting, naming its channel; absent while off
 	// and never set (config_import_pages_sms.go).
 	SMSSubscriptions *smsSubscriptionsItem `json:"sms_subscriptions,omitempty"`
@@ -119,6 +121,9 @@ func newStatusPageItem(p *store.StatusPage, name nameFunc) statusPageItem {
 		HistoryDays: p.HistoryDays, SubscriptionsEnabled: p.SubscriptionsEnabled,
 		SubscriberMode: p.SubscriberMode, SubscriberDomains: p.SubscriberDomains, Language: pageLanguage(p),
 		SMSSubscriptions: newSMSSubscriptionsItem(p, name)}
+	if !p.EmailTemplate.IsZero() {
+		v.EmailTemplate = p.EmailTemplate
+	}
 	if v.SubscriberDomains == nil {
 		v.SubscriberDomains = []string{}
 	}

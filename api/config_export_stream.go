@@ -48,6 +48,9 @@ func (st *configState) writeDocument(out *exportStream) error {
 	if err == nil {
 		err = writeSection(out, "scheduled_reports", st.reports, func(r *store.ScheduledReport) any { return newScheduledReportItem(r, name) })
 	}
+	if err == nil {
+		err = writeSection(out, "secrets", st.secrets, func(s *store.Secret) any { return secretItem{Name: s.Name} })
+	}
 	if err != nil {
 		return err
 	}

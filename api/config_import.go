@@ -235,6 +235,7 @@ func (h *configHandlers) plan(org *store.Organization, doc *rawDocument) (*impor
 	p.planWindows(doc.MaintenanceWindows)
 	p.planWebhooks(doc.Webhooks)
 	p.planScheduledReports(doc.ScheduledReports)
+	p.planSecrets(doc.Secrets)
 	if p.fatal != nil {
 		return nil, p.fatal
 	}

@@ -36,7 +36,10 @@ const (
 	bombHeapBudget     = 64 << 20  // the asserted peak heap growth per hostile document
 	bombChildHeapCap   = 768 << 20 // the child's watchdog exits beyond this heap
 	bombChildExtraAS   = 1 << 30   // address space the child may map beyond its start
-	bombAnswerBudget   = time.Second
+	// bombAnswerBudget tells a refusal at the first bound (tens of milliseconds alone) from
+	// a document worked through to its end (a CPU bomb takes minutes); it is loose enough
+	// for the race detector on a busy 2-core machine, where a refusal once took over 1 s.
+	bombAnswerBudget = 5 * time.Second
 )
 
 // importBomb is one hostile document and the answer it must get: 413 when it holds more

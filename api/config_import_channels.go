@@ -32,7 +32,7 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 		old := existing[namekey(deref(req.Name))]
 		if old == nil {
 			change, err := req.validate(nil, nil)
-			if !p.ok(path, err) {
+			if !p.ok(path, chh.checkChannelSecrets(orgID, req.Config, err)) {
 				continue
 			}
 			ch := &store.NotificationChannel{ID: uuid.Must(uuid.NewV7()).String()}
@@ -52,7 +52,7 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 			continue
 		}
 		change, err := req.validate(old, stored)
-		if !p.ok(path, err) {
+		if !p.ok(path, chh.checkChannelSecrets(orgID, req.Config, err)) {
 			continue
 		}
 		after := *old

@@ -12,18 +12,20 @@ import (
 
 // statusPageImport is a status page element; components name their service or heartbeat.
 type statusPageImport struct {
-	Name                 *string                 `json:"name"`
-	Slug                 *string                 `json:"slug"`
-	IsPublic             *bool                   `json:"is_public"`
-	Branding             *store.Branding         `json:"branding"`
-	Components           *[]componentImport      `json:"components"`
-	ShowUptimeBars       *bool                   `json:"show_uptime_bars"`
-	HistoryDays          *int                    `json:"history_days"`
-	SubscriptionsEnabled *bool                   `json:"subscriptions_enabled"`
-	SubscriberMode       *string                 `json:"subscriber_mode"`
-	SubscriberDomains    *[]string               `json:"subscriber_domains"`
-	Language             *string                 `json:"language"`
-	SMSSubscriptions     *smsSubscriptionsImport `json:"sms_subscriptions"`
+	Name                 *string            `json:"name"`
+	Slug                 *string            `json:"slug"`
+	IsPublic             *bool              `json:"is_public"`
+	Branding             *store.Branding    `json:"branding"`
+	Components           *[]componentImport `json:"components"`
+	ShowUptimeBars       *bool              `json:"show_uptime_bars"`
+	HistoryDays          *int               `json:"history_days"`
+	SubscriptionsEnabled *bool              `json:"subscriptions_enabled"`
+	SubscriberMode       *string            `json:"subscriber_mode"`
+	SubscriberDomains    *[]string          `json:"subscriber_domains"`
+	Language             *string            `json:"language"`
+	// EmailTemplate absent: the default template (the element is the whole page).
+	EmailTemplate    *emailTemplateRequest   `json:"email_template"`
+	SMSSubscriptions *smsSubscriptionsImport `json:"sms_subscriptions"`
 }
 
 // componentImport is one component of a status page element.
@@ -98,6 +100,9 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 			"sms_subscriptions.channel_id": "sms_subscriptions.channel"}) {
 			continue
 		}
+		if !p.pageEmailTemplate(path, in, fresh) {
+			continue
+		}
 		if first, dup := slugs[fresh.Slug]; dup {
 			p.f.add(path+".slug", "repeats the slug of "+first)
 			continue
@@ -151,4 +156,19 @@ func copyPageConfig(dst, src *store.StatusPage) {
 	dst.SubscriptionsEnabled, dst.SubscriberMode, dst.SubscriberDomains = src.SubscriptionsEnabled, src.SubscriberMode, src.SubscriberDomains
 	dst.Language = src.Language
 	dst.SMS = src.SMS
+	dst.EmailTemplate = src.EmailTemplate
+}
+
+// pageEmailTemplate checks the element's e-mail template as PUT .../email-template does
+// and sets it on fresh; its problems are listed under path.email_template.
+func (p *importPlan) pageEmailTemplate(path string, in *statusPageImport, fresh *store.StatusPage) bool {
+	if in.EmailTemplate == nil {
+		return true
+	}
+	t, err := in.EmailTemplate.template(fresh, "email_template.")
+	if !p.ok(path, err) {
+		return false
+	}
+	fresh.EmailTemplate = t
+	return true
 }

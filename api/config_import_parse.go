@@ -28,6 +28,7 @@ type rawDocument struct {
 	Webhooks             []json.RawMessage `json:"webhooks"`
 	StatusPages          []json.RawMessage `json:"status_pages"`
 	ScheduledReports     []json.RawMessage `json:"scheduled_reports"`
+	Secrets              []json.RawMessage `json:"secrets"`
 }
 
 // readImportBody reads the request body, capped by the router's body limit (413 beyond

@@ -25,12 +25,16 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 		return
 	}
 	for path, req := range elements(p, "services", items, func(r *serviceRequest) *string { return r.Name }) {
+		problems, err := sh.serviceSecretProblems(orgID, req)
+		if !p.ok(path, err) {
+			continue
+		}
 		old := existing[namekey(deref(req.Name))]
 		if old == nil {
 			// The ID is chosen now: the seals are bound to it, and rules and windows of the
 			// same document refer to the service through it.
 			s := &store.Service{ID: uuid.Must(uuid.NewV7()).String()}
-			if !p.ok(path, sh.applyRequest(orgID, req, s, applyCreate, lc)) {
+			if !p.ok(path, withSecretProblems(problems, sh.applyRequest(orgID, req, s, applyCreate, lc))) {
 				continue
 			}
 			p.services[namekey(s.Name)] = s.ID
@@ -42,7 +46,7 @@ func (p *importPlan) planServices(items []json.RawMessage) {
 			continue
 		}
 		next := *old
-		if !p.ok(path, sh.applyRequest(orgID, req, &next, applyReplace, lc)) {
+		if !p.ok(path, withSecretProblems(problems, sh.applyRequest(orgID, req, &next, applyReplace, lc))) {
 			continue
 		}
 		if sameService(old, &next) {

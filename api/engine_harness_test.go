@@ -14,6 +14,7 @@ import (
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/monitor"
 	"github.com/alertifypro/alertifypro/store"
+	"github.com/alertifypro/alertifypro/vault"
 )
 
 // testEngine is a real monitor.Engine over a test environment's store: probes may reach
@@ -28,11 +29,23 @@ type testEngine struct {
 // is the CA pool HTTPS probes trust (httptest TLS servers); mutate adjusts the config.
 func newEngineEnv(t *testing.T, roots *x509.CertPool, mutate ...func(*config.Config)) (*testEnv, *testEngine) {
 	t.Helper()
+	return newEngineEnvWith(t, roots, nil, mutate...)
+}
+
+// newEngineEnvWith is newEngineEnv with a hook that adjusts the dependencies (a logger
+// to read) before the engine is built over them; nil changes nothing.
+func newEngineEnvWith(t *testing.T, roots *x509.CertPool, withDeps func(*Deps), mutate ...func(*config.Config)) (*testEnv, *testEngine) {
+	t.Helper()
 	te := &testEngine{}
 	e := newTestEnvWith(t, func(d *Deps) {
+		if withDeps != nil {
+			withDeps(d)
+		}
 		env := loopbackProbeEnv(t, d.Now)
 		env.RootCAs = roots
-		te.eng = monitor.NewEngine(monitor.EngineConfig{Store: d.Store, Opener: d.Sealer, Env: env,
+		// Secrets resolved at every check, as serve wires them (internal/app).
+		te.eng = monitor.NewEngine(monitor.EngineConfig{Store: d.Store, Opener: d.Sealer,
+			Secrets: &vault.Vault{Store: d.Store, Opener: d.Sealer}, Env: env,
 			Poll: time.Hour, Concurrency: 4, Logger: d.Logger})
 		// Every first check a day away (a new service's too, which is otherwise checked
 		// at once): the scheduler keeps out of the test's way.

@@ -23,6 +23,7 @@ import (
 	"github.com/alertifypro/alertifypro/egress"
 	"github.com/alertifypro/alertifypro/notify"
 	"github.com/alertifypro/alertifypro/store"
+	"github.com/alertifypro/alertifypro/vault"
 )
 
 // testClock is the fixed, steppable clock every API test runs on.
@@ -169,7 +170,8 @@ func instanceSMTP(cfg *config.Config) *notify.SMTPConfig {
 // outboxWorker is the real outbox sender over the environment's current store, resolving
 // entries through notify.Destinations as serve does, on the test clock.
 func outboxWorker(e *testEnv) *notify.OutboxSender {
-	d := &notify.Destinations{Store: e.db, Opener: e.deps.Sealer, Deps: e.deps.Notify}
+	d := &notify.Destinations{Store: e.db, Opener: e.deps.Sealer, Secrets: &vault.Vault{Store: e.db, Opener: e.deps.Sealer},
+		Deps: e.deps.Notify}
 	return &notify.OutboxSender{Store: e.db, Resolve: d.Resolve, Now: e.clock.Now,
 		OnDelivered: d.OnDelivered, OnPermanent: d.OnPermanent}
 }

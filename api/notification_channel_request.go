@@ -9,6 +9,7 @@ import (
 
 	"github.com/alertifypro/alertifypro/notify"
 	"github.com/alertifypro/alertifypro/store"
+	"github.com/alertifypro/alertifypro/vault"
 )
 
 // channelSecretMask stands for a stored secret in responses; sent back in a PUT it means
@@ -112,6 +113,7 @@ func splitChannelConfig(f fieldErrors, typ string, config, kept map[string]any) 
 	if len(problems) > 0 {
 		return nil, nil
 	}
+	keepReferences(clean, merged)
 	public, secrets = map[string]any{}, map[string]any{}
 	secretFields := notify.SecretFields(typ)
 	for k, v := range clean {
@@ -169,4 +171,18 @@ func (b *base) sealChannelSecrets(orgID, channelID string, secrets map[string]an
 // keeps the secrets it does not replace.
 func openChannelSecrets(o notify.Opener, ch *store.NotificationChannel) (map[string]any, error) {
 	return notify.ChannelSecrets(o, ch)
+}
+
+// keepReferences puts back, as sent (trimmed), each string field of clean whose sent value
+// holds a {{secrets.NAME}} reference: normalizing would escape the braces of a reference
+// in a URL, which must stay resolvable at send time, where the resolved config is
+// validated and normalized again.
+func keepReferences(clean, sent map[string]any) {
+	for k, v := range sent {
+		if raw, ok := v.(string); ok && len(vault.References(raw)) > 0 {
+			if _, kept := clean[k]; kept {
+				clean[k] = strings.TrimSpace(raw)
+			}
+		}
+	}
 }

@@ -47,7 +47,7 @@ func (h *channelHandlers) create(c *gin.Context) error {
 	var req channelRequest
 	return h.channels().createFrom(c, &req, func() (*store.NotificationChannel, error) {
 		change, err := req.validate(nil, nil)
-		if err != nil {
+		if err = h.checkChannelSecrets(actorOf(c).org.ID, req.Config, err); err != nil {
 			return nil, err
 		}
 		ch := &store.NotificationChannel{ID: store.NewID()}
@@ -78,11 +78,11 @@ func (h *channelHandlers) update(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	orgID := actorOf(c).org.ID
 	change, err := req.validate(old, stored)
-	if err != nil {
+	if err = h.checkChannelSecrets(orgID, req.Config, err); err != nil {
 		return err
 	}
-	orgID := actorOf(c).org.ID
 	return r.update(c, "updated", map[string]any{"fields": sentFields(&req)}, func(ch *store.NotificationChannel) error {
 		return h.apply(orgID, ch, change)
 	})
@@ -137,6 +137,9 @@ func (h *channelHandlers) test(c *gin.Context) error {
 func (h *channelHandlers) send(ctx context.Context, ch *store.NotificationChannel, n *notify.Notification) (notify.Attempt, error) {
 	cfg, err := notify.ChannelConfig(h.sealer, ch)
 	if err != nil {
+		return notify.Attempt{}, err
+	}
+	if cfg, err = notify.ResolveConfigSecrets(ctx, h.secrets, ch.OrgID, cfg); err != nil {
 		return notify.Attempt{}, err
 	}
 	sender, err := notify.NewSender(ch.Type, cfg, h.notify)

@@ -37,7 +37,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	mfa := &mfaHandlers{base: b, rp: rp, limits: newRateLimiter(b.now)}
 	var (
 		authH    = &authHandlers{base: b, guard: newLoginGuard(b.now), mfa: mfa}
-		sso      = &ssoHandlers{base: b, mfa: mfa}
+		sso      = &ssoHandlers{base: b, mfa: mfa, discovery: identity.NewOIDCDiscovery(b.now)}
 		profile  = &profileHandlers{base: b}
 		emailLnk = &emailConfirmHandlers{base: b}
 		orgs     = &organizationHandlers{base: b}
@@ -64,6 +64,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		ackLink  = newAckLinkHandlers(b, d.Alerter)
 		channels = &channelHandlers{base: b, notify: d.Notify}
 		hooks    = &webhookHandlers{base: b, notify: d.Notify}
+		vaultH   = &secretHandlers{base: b}
 		limits   = newRateLimiter(b.now)
 		beats    = &heartbeatHandlers{base: b}
 		beatBars = &beatHandlers{base: b}
@@ -71,6 +72,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 		locs     = &locationHandlers{base: b, alerter: d.Alerter}
 		channel  = newAgentChannelHandlers(b)
 		clusterH = &clusterHandlers{base: b, cluster: d.Cluster}
+		streams  = newAuditStreamHandlers(b, d)
 	)
 	public, err := newPublicStatusHandlers(b) // public status pages, feeds, badges + their cache
 	if err != nil {
@@ -82,6 +84,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	subs := &subscribers{base: b, notices: notices}
 	subscribersH, publicSubs := &subscriberHandlers{subs}, &publicSubscriberHandlers{subscribers: subs, limits: newRateLimiter(b.now)}
 	incidents := &incidentHandlers{base: b, cache: public.cache}
+	mailTemplates := &emailTemplateHandlers{base: b, notices: notices, cache: public.cache}
 	confCode := &configHandlers{base: b, cache: public.cache} // export/import; import writes status pages
 
 	// Prometheus scrape endpoint (SPEC §3.20): outside /api/v1, its own bearer token
@@ -207,6 +210,14 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.DELETE("/api-keys/:id", require(permOwnKeys), h(keys.revoke))
 
 	in.GET("/audit-logs", require(permAdmin), h(auditLog.list))
+	// Audit-log retention and streaming (README "Audit-log retention and streaming").
+	in.GET("/audit-logs/retention", require(permAdmin), h(streams.retention))
+	in.GET("/audit-streams", require(permAdmin), h(streams.list))
+	in.POST("/audit-streams", require(permAdmin), h(streams.create))
+	in.GET("/audit-streams/:id", require(permAdmin), h(streams.get))
+	in.PUT("/audit-streams/:id", require(permAdmin), h(streams.update))
+	in.DELETE("/audit-streams/:id", require(permAdmin), h(streams.delete))
+	in.POST("/audit-streams/:id/test", require(permAdmin), h(streams.test))
 	registerSCIM(r, in, b) // SCIM tokens (admin) and /scim/v2/{org_slug}/ (SCIM token), scim_routes.go
 
 	in.GET("/services", require(permRead), h(services.list))
@@ -286,6 +297,13 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.POST("/notification-channels/:id/test", require(permWrite), h(channels.test))
 	in.GET("/notification-channels/:id/deliveries", require(permRead), h(channels.deliveries))
 	in.POST("/deliveries/:id/retry", require(permWrite), h(channels.retry))
+	// The secrets vault: values write-only, member+ writes (SPEC §2.1 like channels).
+	in.GET("/secrets", require(permRead), h(vaultH.list))
+	in.POST("/secrets", require(permWrite), h(vaultH.create))
+	in.GET("/secrets/:name", require(permRead), h(vaultH.get))
+	in.PUT("/secrets/:name", require(permWrite), h(vaultH.update))
+	in.PATCH("/secrets/:name", require(permWrite), h(vaultH.update))
+	in.DELETE("/secrets/:name", require(permWrite), h(vaultH.delete))
 	in.GET("/webhooks", require(permRead), h(hooks.list))
 	in.POST("/webhooks", require(permWrite), h(hooks.create))
 	in.GET("/webhooks/:id", require(permRead), h(hooks.get))
@@ -315,6 +333,11 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	in.GET("/status-pages/:id/subscribers", require(permRead), h(subscribersH.list))
 	in.POST("/status-pages/:id/subscribers", require(permWrite), h(subscribersH.create))
 	in.DELETE("/status-pages/:id/subscribers/:sid", require(permWrite), h(subscribersH.delete))
+	in.POST("/status-pages/:id/subscribers/import", require(permWrite), h(subscribersH.importCSV))
+	in.GET("/status-pages/:id/email-template", require(permRead), h(mailTemplates.get))
+	in.PUT("/status-pages/:id/email-template", require(permWrite), h(mailTemplates.put))
+	in.DELETE("/status-pages/:id/email-template", require(permWrite), h(mailTemplates.reset))
+	in.POST("/status-pages/:id/email-template/preview", require(permRead), h(mailTemplates.preview))
 	// Probe locations (SPEC §8): every member sees what the organization may use; admins
 	// and owners manage its own locations and their agent tokens.
 	in.GET("/locations", require(permRead), h(locs.list))

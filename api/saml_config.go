@@ -116,6 +116,7 @@ func (h *ssoHandlers) putSAML(c *gin.Context) error {
 			return errValidation(map[string]string{field: "cannot fetch the metadata: " + err.Error()})
 		}
 		xmlText = string(raw)
+		s.IdPMetadataFetchedAt = h.now()
 	}
 	if _, err := identity.ParseIdPMetadata([]byte(xmlText)); err != nil {
 		return errValidation(map[string]string{field: err.Error()})

@@ -28,7 +28,7 @@ func (h *ssoHandlers) samlProvider(org *store.Organization, test bool) (*store.S
 	if err != nil || cfg.SAML == nil || (!cfg.SAML.Enabled && !test) {
 		return nil, nil, &identity.SSORefusal{Reason: "sso_not_configured", Message: "This organization has no SAML sign-in enabled."}
 	}
-	s := cfg.SAML
+	s := h.freshSAMLMetadata(org, cfg.SAML)
 	keyDER, err := h.sealer.Open(s.SealedSPKey, org.ID, ssoSealSAMLKey)
 	if err != nil {
 		return nil, nil, &identity.SSORefusal{Reason: "sp_key_unreadable", Message: "The service provider key cannot be read."}

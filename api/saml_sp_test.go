@@ -25,9 +25,15 @@ type samlOrg struct {
 // to encrypt assertions is (most are by default): the refusal tests change the XML.
 func newSAMLOrg(t *testing.T, e *testEnv, idp *testIdP, name string, idpInitiated, encrypt bool) *samlOrg {
 	t.Helper()
+	return newSAMLOrgFrom(t, e, idp, idp.url+"/metadata", name, idpInitiated, encrypt)
+}
+
+// newSAMLOrgFrom is newSAMLOrg with the identity provider's metadata at metadataURL.
+func newSAMLOrgFrom(t *testing.T, e *testEnv, idp *testIdP, metadataURL, name string, idpInitiated, encrypt bool) *samlOrg {
+	t.Helper()
 	owner := e.newUser("owner@"+strings.ToLower(name)+".test", name)
 	rec := e.do(http.MethodPut, "/api/v1/organization/sso/saml", owner.Token, map[string]any{
-		"idp_metadata_url": idp.url + "/metadata", "allowed_domains": []string{"acme.test"}, "default_role": "viewer",
+		"idp_metadata_url": metadataURL, "allowed_domains": []string{"acme.test"}, "default_role": "viewer",
 		"group_roles": map[string]string{"ops-admins": "admin"}, "allow_idp_initiated": idpInitiated, "enabled": true})
 	if rec.Code != http.StatusOK {
 		t.Fatalf("configure SAML: %d %s", rec.Code, rec.Body.String())

@@ -14,12 +14,14 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/alertifypro/alertifypro/alerting"
+	"github.com/alertifypro/alertifypro/auditstream"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
 	"github.com/alertifypro/alertifypro/egress"
 	"github.com/alertifypro/alertifypro/monitor"
 	"github.com/alertifypro/alertifypro/notify"
 	"github.com/alertifypro/alertifypro/store"
+	"github.com/alertifypro/alertifypro/vault"
 )
 
 // Deps is everything the API needs, built once by the composition root (internal/app).
@@ -51,6 +53,10 @@ type Deps struct {
 	AgentResults AgentResultCounts
 	// Cluster is this node's cluster membership (SPEC §9); nil on a single node.
 	Cluster Cluster
+	// AuditStreams sends audit-stream test events, with the secrets resolver the streamer
+	// uses; nil builds one over Guard and Sealer without secrets (a reference then fails
+	// with "secrets are not available").
+	AuditStreams *auditstream.Transport
 }
 
 // base is the dependency set every resource handler embeds.
@@ -71,6 +77,9 @@ type base struct {
 	agentResults AgentResultCounts
 	cluster      Cluster     // nil on a single node
 	keyUses      *apiKeyUses // api_key.used audit times, per key
+	// secrets opens the organization's secrets for save-time checks and test sends
+	// (secrets.go); the same store and sealer as everything else.
+	secrets *vault.Vault
 }
 
 func newBase(d Deps) *base {
@@ -84,7 +93,8 @@ func newBase(d Deps) *base {
 	}
 	return &base{cfg: d.Config, store: d.Store, passwords: d.Passwords, tokens: d.Tokens,
 		sealer: d.Sealer, guard: d.Guard, engine: d.Engine, purger: d.Purger, logger: logger, now: now, version: d.Version, mailer: instanceMailer(d.Notify),
-		agents: d.Agents, agentResults: d.AgentResults, cluster: d.Cluster, keyUses: &apiKeyUses{}}
+		agents: d.Agents, agentResults: d.AgentResults, cluster: d.Cluster, keyUses: &apiKeyUses{},
+		secrets: &vault.Vault{Store: d.Store, Opener: d.Sealer}}
 }
 
 // UseReleaseMode switches Gin, process-wide, out of its debug mode (which prints every

@@ -56,9 +56,13 @@ func (h *serviceHandlers) create(c *gin.Context) error {
 		if err != nil {
 			return nil, err
 		}
+		problems, err := h.serviceSecretProblems(actorOf(c).org.ID, &req)
+		if err != nil {
+			return nil, err
+		}
 		// The ID is chosen here, before sealing, because every seal is bound to it.
 		s := &store.Service{ID: store.NewID()}
-		return s, h.applyRequest(actorOf(c).org.ID, &req, s, applyCreate, lc)
+		return s, withSecretProblems(problems, h.applyRequest(actorOf(c).org.ID, &req, s, applyCreate, lc))
 	})
 }
 
@@ -86,8 +90,12 @@ func (h *serviceHandlers) update(c *gin.Context, mode applyMode) error {
 	if err != nil {
 		return err
 	}
+	problems, err := h.serviceSecretProblems(orgID, &req)
+	if err != nil {
+		return err
+	}
 	return h.services().update(c, "updated", nil, func(s *store.Service) error {
-		return h.applyRequest(orgID, &req, s, mode, lc)
+		return withSecretProblems(problems, h.applyRequest(orgID, &req, s, mode, lc))
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -18,7 +19,11 @@ import (
 // Every sign-in it completes ends in mfaHandlers.issueSessionIn.
 type ssoHandlers struct {
 	*base
-	mfa *mfaHandlers
+	mfa       *mfaHandlers
+	discovery *identity.OIDCDiscovery // per node: each sign-in reuses the provider's discovery and keys
+	// samlFetchFailed is when each organization's SAML metadata URL last failed (org ID →
+	// time.Time), so sign-ins do not all wait on a provider that is down.
+	samlFetchFailed sync.Map
 }
 
 // ssoSealRecord is the associated data naming what a sealed SSO secret belongs to, so a

@@ -23,8 +23,8 @@ func (h *ssoHandlers) oidcClient(c *gin.Context, org *store.Organization, test b
 		return nil, nil, &identity.SSORefusal{Reason: "client_secret_unreadable",
 			Message: "The stored client secret cannot be read; an admin must enter it again."}
 	}
-	client, err := identity.NewOIDCClient(c.Request.Context(), identity.OIDCSettings{Issuer: o.Issuer, ClientID: o.ClientID,
-		ClientSecret: string(secret), RedirectURL: h.oidcRedirectURI(org), Scopes: o.Scopes}, h.ssoHTTPClient(), h.now)
+	client, err := identity.NewOIDCClient(c.Request.Context(), h.discovery, identity.OIDCSettings{Issuer: o.Issuer, ClientID: o.ClientID,
+		ClientSecret: string(secret), RedirectURL: h.oidcRedirectURI(org), Scopes: o.Scopes}, h.ssoHTTPClient(), false)
 	if err != nil {
 		return nil, nil, &identity.SSORefusal{Reason: "discovery_failed", Message: err.Error()}
 	}

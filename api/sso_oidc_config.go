@@ -101,8 +101,8 @@ func (h *ssoHandlers) putOIDC(c *gin.Context) error {
 		return err
 	}
 	if req.Enabled {
-		if _, err := identity.NewOIDCClient(c.Request.Context(), identity.OIDCSettings{Issuer: o.Issuer, ClientID: o.ClientID},
-			h.ssoHTTPClient(), h.now); err != nil {
+		if _, err := identity.NewOIDCClient(c.Request.Context(), h.discovery, identity.OIDCSettings{Issuer: o.Issuer, ClientID: o.ClientID},
+			h.ssoHTTPClient(), true); err != nil {
 			return errValidation(map[string]string{"issuer": "OpenID Connect discovery failed: " + err.Error()})
 		}
 	}

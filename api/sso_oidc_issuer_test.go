@@ -38,11 +38,11 @@ func TestSSOOIDCRefusesAnIDTokenFromAnotherIssuer(t *testing.T) {
 	settings := func(p *ssotest.OIDCProvider) identity.OIDCSettings {
 		return identity.OIDCSettings{Issuer: p.Issuer, ClientID: p.ClientID, ClientSecret: p.Secret, RedirectURL: redirect, Scopes: []string{"email"}}
 	}
-	client, err := identity.NewOIDCClient(ctx, settings(ours), http.DefaultClient, nil)
+	client, err := identity.NewOIDCClient(ctx, identity.NewOIDCDiscovery(nil), settings(ours), http.DefaultClient, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	theirClient, err := identity.NewOIDCClient(ctx, settings(theirs), http.DefaultClient, nil)
+	theirClient, err := identity.NewOIDCClient(ctx, identity.NewOIDCDiscovery(nil), settings(theirs), http.DefaultClient, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alertifypro/alertifypro/identity"
 	"github.com/alertifypro/alertifypro/internal/ssotest"
 )
 
@@ -223,5 +224,31 @@ func TestSSOOIDCConfigNeverShowsTheSecret(t *testing.T) {
 		if !strings.Contains(bad.Body.String(), `"`+f+`"`) {
 			t.Errorf("no field error for %s: %s", f, bad.Body.String())
 		}
+	}
+}
+
+// Sign-ins reuse the provider's discovery document and keys for an hour (DiscoveryTTL):
+// saving the configuration discovers afresh, two sign-ins then fetch neither again, and
+// a sign-in past the hour discovers once more.
+func TestSSOOIDCDiscoveryIsCachedForAnHour(t *testing.T) {
+	s := newOIDCOrg(t)
+	s.op.SetIDTokenLifetime(3 * time.Hour) // still valid after the clock's jump below
+	const discovery = "/.well-known/openid-configuration"
+	if n := s.op.Served(discovery); n != 1 {
+		t.Fatalf("saving the configuration fetched discovery %d times, want 1", n)
+	}
+	s.exchange(t, s.signIn(t, "alice", nil))
+	keys := s.op.Served("/keys")
+	s.exchange(t, s.signIn(t, "bob", nil))
+	if n := s.op.Served(discovery); n != 1 {
+		t.Fatalf("two sign-ins fetched discovery %d times in all, want 1 (at the save)", n)
+	}
+	if n := s.op.Served("/keys"); n != keys || keys > 1 {
+		t.Fatalf("keys fetched %d times after the first sign-in and %d after the second, want once", keys, n)
+	}
+	s.e.clock.now = s.e.clock.now.Add(identity.DiscoveryTTL + time.Minute)
+	s.exchange(t, s.signIn(t, "alice", nil))
+	if n := s.op.Served(discovery); n != 2 {
+		t.Fatalf("a sign-in past the hour fetched discovery %d times in all, want 2", n)
 	}
 }

@@ -18,13 +18,13 @@ type feedEntry struct {
 }
 
 // feedEntries flattens the page's incidents into entries, newest first.
-func (h *publicStatusHandlers) feedEntries(p *publicPage) []feedEntry {
+func (h *publicStatusHandlers) feedEntries(p *publicPage, l *statusLocale) []feedEntry {
 	var out []feedEntry
 	for _, list := range [][]publicIncident{p.ActiveIncidents, p.RecentIncidents} {
 		for _, inc := range list {
 			for i := len(inc.updates) - 1; i >= 0; i-- { // newest first, so equal times keep that order
 				u := inc.updates[i]
-				out = append(out, feedEntry{id: u.ID, title: inc.Title + " — " + u.Status, message: u.Message,
+				out = append(out, feedEntry{id: u.ID, title: inc.Title + " — " + l.T("status."+u.Status), message: u.Message,
 					link: h.pageURL(p) + "#incident-" + inc.ID, at: u.CreatedAt.UTC()})
 			}
 		}
@@ -53,6 +53,7 @@ type rssChannel struct {
 	Title         string    `xml:"title"`
 	Link          string    `xml:"link"`
 	Description   string    `xml:"description"`
+	Language      string    `xml:"language,omitempty"`
 	LastBuildDate string    `xml:"lastBuildDate"`
 	Items         []rssItem `xml:"item"`
 }
@@ -73,6 +74,7 @@ type rssGUID struct {
 // atomDoc is an Atom 1.0 feed.
 type atomDoc struct {
 	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"xml:lang,attr,omitempty"`
 	ID      string      `xml:"id"`
 	Title   string      `xml:"title"`
 	Updated string      `xml:"updated"`
@@ -122,9 +124,10 @@ func (h *publicStatusHandlers) rss(c *gin.Context) error {
 		return err
 	}
 	p := e.page
-	ch := rssChannel{Title: p.Name + " status", Link: h.pageURL(p), Description: "Incidents of " + p.Name,
-		LastBuildDate: p.GeneratedAt.Format(time.RFC1123Z), Items: []rssItem{}}
-	for _, en := range h.feedEntries(p) {
+	l := h.renderer.locale(p.Language)
+	ch := rssChannel{Title: l.T("feed.title", "name", p.Name), Link: h.pageURL(p), Description: l.T("feed.description", "name", p.Name),
+		Language: p.Language, LastBuildDate: p.GeneratedAt.Format(time.RFC1123Z), Items: []rssItem{}}
+	for _, en := range h.feedEntries(p, l) {
 		ch.Items = append(ch.Items, rssItem{Title: en.title, Link: en.link, Description: en.message,
 			PubDate: en.at.Format(time.RFC1123Z), GUID: rssGUID{IsPermaLink: "false", Value: "urn:uuid:" + en.id}})
 	}
@@ -138,7 +141,8 @@ func (h *publicStatusHandlers) atom(c *gin.Context) error {
 		return err
 	}
 	p := e.page
-	entries := h.feedEntries(p)
+	l := h.renderer.locale(p.Language)
+	entries := h.feedEntries(p, l)
 	updated := p.GeneratedAt
 	if len(entries) > 0 {
 		updated = entries[0].at
@@ -147,7 +151,7 @@ func (h *publicStatusHandlers) atom(c *gin.Context) error {
 	if author == "" {
 		author = p.Name
 	}
-	doc := atomDoc{ID: h.pageURL(p), Title: p.Name + " status", Updated: updated.Format(time.RFC3339),
+	doc := atomDoc{ID: h.pageURL(p), Lang: p.Language, Title: l.T("feed.title", "name", p.Name), Updated: updated.Format(time.RFC3339),
 		Links:  []atomLink{{Rel: "self", Href: h.pageURL(p) + "/feed.atom"}, {Rel: "alternate", Href: h.pageURL(p)}},
 		Author: atomAuthor{Name: author}, Entries: []atomEntry{}}
 	for _, en := range entries {

@@ -214,3 +214,40 @@ func TestStatusBadges(t *testing.T) {
 		t.Errorf("unknown page badge = %d", rec.Code)
 	}
 }
+
+// The feeds speak the page's language: channel title, description, the update statuses
+// in item titles, and the language element / xml:lang.
+func TestStatusFeedsInThePageLanguage(t *testing.T) {
+	e := newTestEnv(t)
+	s := newStatusFixture(t, e)
+	if rec := e.do("PUT", "/api/v1/status-pages/"+s.pageID, s.f.memberTok, map[string]any{"language": "de"}); rec.Code != http.StatusOK {
+		t.Fatalf("language: %d %s", rec.Code, rec.Body.String())
+	}
+	e.clock.Advance(time.Hour)
+	if rec := e.do("POST", "/api/v1/status-pages/"+s.pageID+"/incidents/"+s.incidentID+"/updates", s.f.memberTok,
+		map[string]any{"status": "resolved", "message": "Behoben."}); rec.Code != http.StatusCreated {
+		t.Fatalf("resolve: %d %s", rec.Code, rec.Body.String())
+	}
+	var rss struct {
+		Channel struct {
+			Title       string `xml:"title"`
+			Description string `xml:"description"`
+			Language    string `xml:"language"`
+			Items       []struct {
+				Title string `xml:"title"`
+			} `xml:"item"`
+		} `xml:"channel"`
+	}
+	if err := xml.Unmarshal(e.do("GET", "/status/"+s.slug+"/feed.rss", "", nil).Body.Bytes(), &rss); err != nil {
+		t.Fatal(err)
+	}
+	ch := rss.Channel
+	if ch.Language != "de" || !strings.HasPrefix(ch.Title, "Status von ") || !strings.HasPrefix(ch.Description, "Vorfälle von ") ||
+		len(ch.Items) == 0 || ch.Items[0].Title != "API errors — behoben" {
+		t.Fatalf("German RSS: %+v", ch)
+	}
+	atom := e.do("GET", "/status/"+s.slug+"/feed.atom", "", nil).Body.String()
+	if !strings.Contains(atom, `xml:lang="de"`) || !strings.Contains(atom, "<title>Status von ") {
+		t.Fatalf("German Atom: %.600s", atom)
+	}
+}

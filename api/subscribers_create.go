@@ -142,6 +142,7 @@ type subscriberView struct {
 	PageID      string  `json:"status_page_id"`
 	Type        string  `json:"type"`
 	Email       *string `json:"email"`
+	Name        *string `json:"name"`
 	WebhookURL  *string `json:"webhook_url"`
 	Status      string  `json:"status"`
 	CreatedAt   string  `json:"created_at"`
@@ -151,7 +152,7 @@ type subscriberView struct {
 }
 
 func newSubscriberView(s *store.Subscriber) subscriberView {
-	v := subscriberView{ID: s.ID, PageID: s.PageID, Type: s.Type, Email: nullable(s.Email), WebhookURL: nullable(s.DisplayURL),
+	v := subscriberView{ID: s.ID, PageID: s.PageID, Type: s.Type, Email: nullable(s.Email), Name: nullable(s.Name), WebhookURL: nullable(s.DisplayURL),
 		Status: s.Status, CreatedAt: s.CreatedAt.UTC().Format(time.RFC3339)}
 	if s.Type == store.SubscriberSMS {
 		masked := maskPhone(s.Phone)

@@ -135,7 +135,7 @@ func TestSubscribersGetOneEmailPerIncidentUpdate(t *testing.T) {
 		t.Fatalf("incident created: mails %+v, want one each to ann and bob", got)
 	}
 	first := got["ann@example.com"][0]
-	if first.Subject != "[Acme Status] API errors — Investigating" || !strings.Contains(first.Text, "elevated error rates") ||
+	if first.Subject != "We're investigating an issue — Acme Status" || !strings.Contains(first.Text, "elevated error rates") ||
 		!strings.Contains(first.Text, "Public API") || !strings.Contains(first.Text, "http://localhost:3001/status/acme") ||
 		!strings.Contains(first.HTML, "elevated error rates") || strings.Contains(first.Text, "api.internal.example") {
 		t.Fatalf("incident mail: %+v", first)
@@ -147,7 +147,7 @@ func TestSubscribersGetOneEmailPerIncidentUpdate(t *testing.T) {
 	}
 	got = byRecipient(m.deliver(&seen))
 	if len(got) != 2 || len(got["ann@example.com"]) != 1 || len(got["bob@example.com"]) != 1 ||
-		got["bob@example.com"][0].Subject != "[Acme Status] API errors — Identified" {
+		got["bob@example.com"][0].Subject != "API errors — Identified — Acme Status" {
 		t.Fatalf("update: mails %+v", got)
 	}
 	// Ann follows the unsubscribe link of the e-mail she received.
@@ -159,7 +159,7 @@ func TestSubscribersGetOneEmailPerIncidentUpdate(t *testing.T) {
 		t.Fatalf("resolve: %d", rec.Code)
 	}
 	got = byRecipient(m.deliver(&seen))
-	if len(got) != 1 || len(got["bob@example.com"]) != 1 || got["bob@example.com"][0].Subject != "[Acme Status] API errors — Resolved" {
+	if len(got) != 1 || len(got["bob@example.com"]) != 1 || got["bob@example.com"][0].Subject != "Resolved: API errors — Acme Status" {
 		t.Fatalf("after ann unsubscribed: mails %+v, want only bob's", got)
 	}
 	// Bob's client uses the one-click POST (RFC 8058) while an update is still queued for

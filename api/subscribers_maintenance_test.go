@@ -45,7 +45,7 @@ func TestMaintenanceStartIsAnnouncedToSubscribers(t *testing.T) {
 		}
 	}
 	got := m.deliver(&seen)
-	if len(got) != 1 || got[0].Subject != "[Acme Status] Scheduled maintenance: Database upgrade — in progress" ||
+	if len(got) != 1 || got[0].Subject != "Scheduled maintenance: Database upgrade — Acme Status" ||
 		!strings.Contains(got[0].Text, "Short read-only period.") || !strings.Contains(got[0].Text, "Public API") {
 		t.Fatalf("announcement: %+v", got)
 	}

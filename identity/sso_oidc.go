@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -31,15 +30,16 @@ type OIDCSettings struct {
 }
 
 // NewOIDCClient runs discovery against the issuer (its /.well-known/openid-configuration,
-// which must name the same issuer) through client.
-func NewOIDCClient(ctx context.Context, s OIDCSettings, client *http.Client, now func() time.Time) (*OIDCClient, error) {
-	ctx = oidc.ClientContext(ctx, client)
-	p, err := oidc.NewProvider(ctx, s.Issuer)
+// which must name the same issuer) through client, or takes it from the discovery cache;
+// fresh skips the cache (a configuration being saved is checked against the provider as
+// it is now).
+func NewOIDCClient(ctx context.Context, d *OIDCDiscovery, s OIDCSettings, client *http.Client, fresh bool) (*OIDCClient, error) {
+	p, err := d.provider(ctx, s.Issuer, client, fresh)
 	if err != nil {
-		return nil, fmt.Errorf("discovery of %s failed: %w", s.Issuer, err)
+		return nil, err
 	}
 	scopes := append([]string{oidc.ScopeOpenID}, s.Scopes...)
-	return &OIDCClient{provider: p, http: client, now: now,
+	return &OIDCClient{provider: p, http: client, now: d.now,
 		oauth: oauth2.Config{ClientID: s.ClientID, ClientSecret: s.ClientSecret, Endpoint: p.Endpoint(),
 			RedirectURL: s.RedirectURL, Scopes: dedupe(scopes)}}, nil
 }
@@ -81,8 +81,9 @@ func (c *OIDCClient) Exchange(ctx context.Context, code, verifier, nonce, groups
 
 // VerifyIDToken checks a raw ID token as Exchange does and maps its claims.
 func (c *OIDCClient) VerifyIDToken(ctx context.Context, raw, nonce, groupsClaim string) (*SSOIdentity, error) {
-	ctx = oidc.ClientContext(ctx, c.http)
-	v := c.provider.VerifierContext(ctx, &oidc.Config{ClientID: c.oauth.ClientID, Now: c.now})
+	// The provider's shared key set: fetched once, kept with the cached provider, and
+	// fetched again when a token names a key it does not hold (rotation).
+	v := c.provider.Verifier(&oidc.Config{ClientID: c.oauth.ClientID, Now: c.now})
 	idt, err := v.Verify(ctx, raw)
 	if err != nil {
 		var expired *oidc.TokenExpiredError

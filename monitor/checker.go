@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alertifypro/alertifypro/store"
+	"github.com/alertifypro/alertifypro/vault"
 )
 
 // ErrCheckRunning is Check's answer when a check of the same service is already in
@@ -28,6 +29,10 @@ type Checker struct {
 	// §8): every result carries it, and the scheduler runs only the services that name it
 	// (or none). "" is the built-in location's default name, "local".
 	Location string
+	// Secrets resolves the {{secrets.NAME}} references of a check's endpoint, body,
+	// headers and credential at every check (secrets.go); nil leaves them as they are,
+	// as an agent's checker does (the server sends its targets resolved).
+	Secrets vault.Resolver
 	// Probes picks the probe of a check type; nil means ProbeFor. Tests of
 	// the scheduler substitute probes that hang or count.
 	Probes func(checkType string) Probe
@@ -129,9 +134,14 @@ func (c *Checker) probe(ctx context.Context, s *store.Service) Result {
 		return r
 	}
 	t.Auth, t.Headers = auth, headers
+	used, err := ResolveSecrets(ctx, c.Secrets, t)
+	if err != nil {
+		return secretFailure(now, err, c.Logger, s.ID)
+	}
 	pctx, cancel := context.WithTimeout(ctx, t.Timeout)
 	defer cancel()
 	res := probe(pctx, c.Env, t)
+	res.Error = RedactSecrets(res.Error, used)
 	if res.CheckedAt.IsZero() {
 		res.CheckedAt = now
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/alertifypro/alertifypro/store"
+	"github.com/alertifypro/alertifypro/vault"
 )
 
 // Engine is the monitoring engine as the rest of the program sees it: the
@@ -20,8 +21,10 @@ type Engine struct {
 
 // EngineConfig is what NewEngine needs.
 type EngineConfig struct {
-	Store       *store.DB
-	Opener      Opener // *crypto.Sealer
+	Store  *store.DB
+	Opener Opener // *crypto.Sealer
+	// Secrets resolves {{secrets.NAME}} references at every check (*vault.Vault).
+	Secrets     vault.Resolver
 	Env         *Env
 	Poll        time.Duration
 	Concurrency int
@@ -36,7 +39,7 @@ func NewEngine(c EngineConfig) *Engine {
 	m := NewMetrics()
 	rec := NewRecorder(StoreCommit(c.Store), 0)
 	rec.Linger, rec.latency = DefaultLinger, m.commitLatency
-	chk := &Checker{Env: c.Env, Opener: c.Opener, Recorder: rec, Metrics: m, Logger: c.Logger, Location: c.Location}
+	chk := &Checker{Env: c.Env, Opener: c.Opener, Secrets: c.Secrets, Recorder: rec, Metrics: m, Logger: c.Logger, Location: c.Location}
 	return &Engine{
 		Checker:  chk,
 		Recorder: rec,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/alertifypro/alertifypro/store"
+	"github.com/alertifypro/alertifypro/vault"
 )
 
 // DestinationStore is what Destinations reads and records (*store.DB).
@@ -31,8 +32,11 @@ type DestinationStore interface {
 type Destinations struct {
 	Store  DestinationStore
 	Opener Opener
-	Deps   Deps
-	Logger *slog.Logger // nil discards
+	// Secrets resolves the {{secrets.NAME}} references of channel configs at send time
+	// (*vault.Vault); nil sends them as written.
+	Secrets vault.Resolver
+	Deps    Deps
+	Logger  *slog.Logger // nil discards
 }
 
 // permanent is a failure no retry can fix.
@@ -91,6 +95,9 @@ func (d *Destinations) channel(e *store.OutboxEntry) (Sender, error) {
 	cfg, err := ChannelConfig(d.Opener, ch)
 	if err != nil {
 		return nil, permanent("%v", err)
+	}
+	if cfg, err = ResolveConfigSecrets(context.Background(), d.Secrets, ch.OrgID, cfg); err != nil {
+		return nil, err
 	}
 	return NewSender(ch.Type, cfg, d.Deps)
 }

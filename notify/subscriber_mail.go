@@ -14,24 +14,59 @@ type mailContent struct {
 	components                   []string
 }
 
-// mail renders an incident update or a maintenance announcement as text and HTML.
+// mail renders an incident update or a maintenance announcement with the page's e-mail
+// template (its defaults when it has none). Should a stored template fail to render (it
+// was checked when saved, but a very long message can pass the size bound), the default
+// template is used and the failure logged: subscribers must still hear of the incident.
 func (sn *SubscriberNotices) mail(n *store.SubscriberNotice, unsubscribe string) *Message {
-	var m mailContent
+	return sn.rendered.message(n, unsubscribe, sn.tokenURL("unsubscribe", unsubscribePlaceholder), sn.render)
+}
+
+// render renders n for one subscriber (see mail).
+func (sn *SubscriberNotices) render(n *store.SubscriberNotice, unsubscribe string) *Message {
+	kind, vars := sn.NoticeVars(n, unsubscribe)
+	t := EffectiveEmailTemplate(n.Page.EmailTemplate, n.Page)
+	msg, err := RenderEmailTemplate(&t, kind, vars)
+	if err != nil {
+		sn.logger().Error("subscriber e-mail template failed; the default was used", "org_id", n.OrgID, "status_page_id", n.Page.ID, "error", err)
+		t = EffectiveEmailTemplate(nil, n.Page)
+		if msg, err = RenderEmailTemplate(&t, kind, vars); err != nil {
+			// The default template with bounded values cannot fail but past the size bound.
+			t.Body = "{{incident.title}}"
+			msg, _ = RenderEmailTemplate(&t, kind, vars)
+		}
+	}
+	return msg
+}
+
+// NoticeVars are the template variables and the kind of notice (NoticeCreated, ...) of n
+// for a subscriber whose unsubscribe link is unsubscribe. A maintenance announcement
+// fills incident.* with the window (title: its name, status: "maintenance") and
+// update.message with its description.
+func (sn *SubscriberNotices) NoticeVars(n *store.SubscriberNotice, unsubscribe string) (string, EmailVars) {
+	v := EmailVars{PageName: n.Page.Name, PageURL: sn.pageURL(n.Page), UnsubscribeURL: unsubscribe}
 	if ch := n.Change; ch != nil {
 		inc := ch.Incident
-		m = mailContent{subject: fmt.Sprintf("[%s] %s — %s", n.Page.Name, inc.Title, titleCase(inc.Status)),
-			heading: inc.Title, meta: fmt.Sprintf("Status: %s · Severity: %s · %s", titleCase(inc.Status), inc.Severity,
-				ch.Update.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC")),
-			body: ch.Update.Message, components: componentNames(n.Page, inc.AffectedComponentIDs)}
-	} else {
-		w := n.Maintenance
-		m = mailContent{subject: fmt.Sprintf("[%s] Scheduled maintenance: %s — in progress", n.Page.Name, w.Window.Name),
-			heading: w.Window.Name, meta: fmt.Sprintf("%s – %s", w.StartsAt.UTC().Format("2 Jan 2006 15:04 UTC"),
-				w.EndsAt.UTC().Format("2 Jan 2006 15:04 UTC")),
-			body: w.Window.Description, components: maintenanceComponents(n.Page, &w.Window)}
+		v.IncidentTitle, v.IncidentStatus, v.IncidentSeverity = inc.Title, inc.Status, inc.Severity
+		v.IncidentComponents = strings.Join(componentNames(n.Page, inc.AffectedComponentIDs), ", ")
+		v.UpdateMessage, v.UpdateTime = ch.Update.Message, ch.Update.CreatedAt.UTC().Format(mailTime)
+		switch {
+		case ch.Update.Status == "resolved":
+			return NoticeResolved, v
+		case ch.Kind == store.IncidentKindCreated:
+			return NoticeCreated, v
+		}
+		return NoticeUpdated, v
 	}
-	return renderSubscriberMail(m, n.Page.Name, sn.pageURL(n.Page), unsubscribe)
+	w := n.Maintenance
+	v.IncidentTitle, v.IncidentStatus, v.UpdateMessage = w.Window.Name, "maintenance", w.Window.Description
+	v.IncidentComponents = strings.Join(maintenanceComponents(n.Page, &w.Window), ", ")
+	v.UpdateTime = w.StartsAt.UTC().Format(mailTime) + " – " + w.EndsAt.UTC().Format(mailTime)
+	return NoticeMaintenance, v
 }
+
+// mailTime is how subscriber e-mails write a time.
+const mailTime = "2 Jan 2006 15:04 UTC"
 
 // renderSubscriberMail formats content as the text and HTML parts (every value that came
 // from a user is escaped in the HTML part) with the unsubscribe link and header.

@@ -21,6 +21,8 @@ type SubscriberNotices struct {
 	BaseURL string // BASE_URL; a trailing slash is ignored
 	Opener  Opener
 	Logger  *slog.Logger // nil discards
+
+	rendered noticeCache // the last notice's message, for its next subscribers
 }
 
 // pageURL is the public status page of p.

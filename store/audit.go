@@ -43,8 +43,8 @@ type AuditFilter struct {
 	Cursor       string
 }
 
-// AuditRetention is how long audit entries are kept by default (SPEC §3.17); the janitor
-// calls PruneAudit(orgID, now.Add(-AuditRetention)).
+// AuditRetention is how long audit entries are kept by default (SPEC §3.17): the window
+// of a plan this version does not know (PlanAuditRetention).
 const AuditRetention = 90 * 24 * time.Hour
 
 // Page sizes for AuditLogs (SPEC §2: lists default to 100, at most 1000).
@@ -86,7 +86,11 @@ func (db *DB) appendAudit(tx txn, orgID string, e *AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	return putJSON(b, auditKey(e.Timestamp, seq), e)
+	key := auditKey(e.Timestamp, seq)
+	if err := putJSON(b, key, e); err != nil {
+		return err
+	}
+	return indexAuditSeq(tx, orgID, seq, key)
 }
 
 // AuditLogs returns the organization's audit entries newest first, filtered by f, at most
@@ -142,25 +146,50 @@ func (f *AuditFilter) matches(e *AuditEntry) bool {
 		(f.ResourceType == "" || strings.EqualFold(e.Resource.Type, f.ResourceType))
 }
 
-// PruneAudit deletes the organization's audit entries older than before (the 90-day
-// retention), at most 1000 per write transaction, and returns how many it deleted.
+// PruneAudit deletes the organization's audit entries older than before (its retention
+// window, AuditRetentionWindow), at most 1000 per write transaction, and returns how many
+// it deleted. An entry an enabled stream has not yet delivered is kept (pruneHold): the
+// stream's "none lost" wins over retention until the receiver takes it.
 func (db *DB) PruneAudit(orgID string, before time.Time) (int, error) {
 	bound := append(be64(unixNanos(before)), be64(0)...)
+	var from []byte // where the next chunk starts: after the last key looked at
 	total := 0
 	for {
-		n := 0
+		n, more := 0, false
 		err := db.update(orgID, nil, func(tx txn) error {
 			b, err := orgSub(tx, orgID, subAudit)
 			if err != nil {
 				return err
 			}
+			hold, err := pruneHold(tx, orgID)
+			if err != nil {
+				return err
+			}
+			idx, err := orgSub(tx, orgID, subAuditSeq)
+			if err != nil {
+				return err
+			}
 			var doomed [][]byte
 			c := b.Cursor()
-			for k, _ := c.First(); k != nil && bytes.Compare(k, bound) < 0 && len(doomed) < maxDeleteChunk; k, _ = c.Next() {
-				doomed = append(doomed, bytes.Clone(k))
+			k, _ := c.First()
+			if from != nil {
+				k, _ = c.Seek(from)
+			}
+			for ; k != nil && bytes.Compare(k, bound) < 0; k, _ = c.Next() {
+				if len(doomed) == maxDeleteChunk {
+					more = true
+					break
+				}
+				from = keyAfter(k)
+				if auditSeqOf(k) <= hold {
+					doomed = append(doomed, bytes.Clone(k))
+				}
 			}
 			for _, k := range doomed {
 				if err := b.Delete(k); err != nil {
+					return err
+				}
+				if err := idx.Delete(k[8:]); err != nil {
 					return err
 				}
 			}
@@ -168,11 +197,8 @@ func (db *DB) PruneAudit(orgID string, before time.Time) (int, error) {
 			return nil
 		})
 		total += n
-		if err != nil {
+		if err != nil || !more {
 			return total, err
-		}
-		if n < maxDeleteChunk {
-			return total, nil
 		}
 	}
 }

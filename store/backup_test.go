@@ -80,7 +80,7 @@ func TestSnapshotUnreadBlocksNoRemap(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer snap.Close()
-	withinSecond(t, "writing past the initial memory map", func() { growBy(t, db, mmapFloor+(8<<20)) })
+	notBlocked(t, "writing past the initial memory map", func() { growBy(t, db, mmapFloor+(8<<20)) })
 }
 
 // bulkyClosedDB writes a database with 8 services' history, purges 6 of them and closes
@@ -223,23 +223,19 @@ func growBy(t *testing.T, db *DB, n int) {
 	}
 }
 
-// withinSecond fails t when op takes more than a second; after ten it stops waiting.
-func withinSecond(t *testing.T, what string, op func()) {
-	t.Helper()
-	within(t, what, time.Second, op)
-}
-
-// within fails t when op takes longer than limit; after ten seconds it stops waiting.
-func within(t *testing.T, what string, limit time.Duration, op func()) {
+// notBlocked fails t when op has not finished after 30 seconds. The operations it guards
+// (growing the file while a read transaction or a snapshot is open) either finish in
+// milliseconds or never: a remap waits for every open read transaction, and those stay
+// open until the test ends. A generous bound tells the two apart without timing a busy
+// machine.
+func notBlocked(t *testing.T, what string, op func()) {
 	t.Helper()
 	done := make(chan time.Duration, 1)
 	go func() { start := time.Now(); op(); done <- time.Since(start) }()
 	select {
 	case d := <-done:
-		if d > limit {
-			t.Errorf("%s took %v, want ≤ %v", what, d, limit)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("%s still blocked after 10s", what)
+		t.Logf("%s took %v", what, d.Round(time.Millisecond))
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s still blocked after 30s (a remap waiting for an open read transaction)", what)
 	}
 }

@@ -114,6 +114,7 @@ const (
 	entityOrganization = "Organization"
 	entityOutboxEntry  = "Outbox entry"
 	entityPolicy       = "Escalation policy"
+	entitySecret       = "Secret"
 	entityService      = "Service"
 	entityStatusPage   = "Status page"
 	entitySubscriber   = "Subscriber"

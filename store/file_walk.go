@@ -12,7 +12,7 @@ import (
 // at start (services, rules, heartbeats, outbox), so the budget covers those first.
 var bulkBuckets = map[string]bool{
 	subResults: true, subRollup1m: true, subRollup1h: true, subRollup1d: true,
-	subAudit: true, subDeliveries: true, subHeartbeatPings: true,
+	subAudit: true, subAuditSeq: true, subDeliveries: true, subHeartbeatPings: true,
 }
 
 // treeWalk visits every page reachable from the root bucket by iterating every bucket's

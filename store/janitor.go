@@ -7,7 +7,8 @@ import (
 )
 
 // Janitor is the background worker that deletes expired data in small chunks
-// (≤ 1000 keys per transaction): audit entries past AuditRetention, delivery
+// (≤ 1000 keys per transaction): audit entries past their organization's
+// AuditRetentionWindow (entries a stream still has to deliver excepted), delivery
 // logs past DeliveryRetention, alerts resolved longer than AlertRetention ago, and raw
 // results and rollups past their RetentionPolicy, plus the series of deleted
 // services. Running it keeps disk use at a steady state: bbolt reuses the
@@ -96,9 +97,9 @@ func (j *Janitor) Sweep() error {
 		return err
 	}
 	var first error
-	cutoff := now().Add(-AuditRetention)
 	for _, org := range orgs {
-		n, err := j.DB.PruneAudit(org.ID, cutoff)
+		// Each organization's audit log is kept for its own window (plan or instance admin).
+		n, err := j.DB.PruneAudit(org.ID, now().Add(-org.AuditRetentionWindow()))
 		if err != nil && first == nil {
 			first = err
 		}

@@ -9,6 +9,10 @@ import (
 func TestJanitorPrunesOldAuditEntries(t *testing.T) {
 	db := openTestDB(t)
 	_, org, _ := mustRegister(t, db, "ada@example.com", "Ada")
+	// 90 days is the professional plan's window (audit_retention_test.go covers each plan).
+	if _, err := db.UpdateOrganization(org.ID, func(o *Organization) error { o.PlanType = "professional"; return nil }, nil); err != nil {
+		t.Fatal(err)
+	}
 	now := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 	for _, age := range []time.Duration{100 * 24 * time.Hour, 91 * 24 * time.Hour, 89 * 24 * time.Hour, time.Hour} {
 		if err := db.AppendAudit(org.ID, &AuditEntry{Timestamp: now.Add(-age), Event: "test.event"}); err != nil {

@@ -18,6 +18,10 @@ type Organization struct {
 	Settings    OrgSettings `json:"settings"`
 	CreatedAt   time.Time   `json:"created_at"`
 	UpdatedAt   time.Time   `json:"updated_at"`
+
+	// AuditRetentionDays is the instance admin's audit-log window for this organization
+	// (at most MaxAuditRetentionDays); 0 follows the plan (AuditRetentionWindow).
+	AuditRetentionDays int `json:"audit_retention_days,omitempty"`
 }
 
 // OrgSettings are organization-wide defaults: the timezone for reports and the alert

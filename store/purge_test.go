@@ -80,9 +80,9 @@ func TestPurgeOrgDeletesInChunks(t *testing.T) {
 		}
 		total += n
 	}
-	// 2600 audit + 2 members (and their 2 member_ids entries) + 2 keys + 1 team member +
-	// 1 invitation + 8 sub-buckets.
-	if want := 2600 + 2 + 2 + 2 + 1 + 1 + 8; total != want || len(chunks) < 3 {
+	// 2600 audit + their 2600 rows in the commit-order index (audit_seq) + 2 members (and
+	// their 2 member_ids entries) + 2 keys + 1 team member + 1 invitation + 9 sub-buckets.
+	if want := 2600 + 2600 + 2 + 2 + 2 + 1 + 1 + 9; total != want || len(chunks) < 3 {
 		t.Errorf("purge deleted %d entries in %d transactions %v, want %d in at least 3", total, len(chunks), chunks, want)
 	}
 }

@@ -47,15 +47,18 @@ type OIDCConfig struct {
 // key pair (the certificate is public; the key is sealed).
 type SAMLConfig struct {
 	SSOMapping
-	IdPMetadataURL    string `json:"idp_metadata_url,omitempty"`
-	IdPMetadataXML    string `json:"idp_metadata_xml"` // as fetched or given; what is used
-	SealedSPKey       []byte `json:"sealed_sp_key"`
-	SPCertificate     []byte `json:"sp_certificate"` // DER
-	EmailAttribute    string `json:"email_attribute,omitempty"`
-	NameAttribute     string `json:"name_attribute,omitempty"`
-	GroupsAttribute   string `json:"groups_attribute,omitempty"`
-	AllowIdPInitiated bool   `json:"allow_idp_initiated"`
-	Enabled           bool   `json:"enabled"`
+	IdPMetadataURL string `json:"idp_metadata_url,omitempty"`
+	IdPMetadataXML string `json:"idp_metadata_xml"` // as fetched or given; what is used
+	// IdPMetadataFetchedAt is when IdPMetadataXML was fetched from IdPMetadataURL (zero for
+	// metadata given as XML); sign-ins fetch it again once it is a day old.
+	IdPMetadataFetchedAt time.Time `json:"idp_metadata_fetched_at,omitzero"`
+	SealedSPKey          []byte    `json:"sealed_sp_key"`
+	SPCertificate        []byte    `json:"sp_certificate"` // DER
+	EmailAttribute       string    `json:"email_attribute,omitempty"`
+	NameAttribute        string    `json:"name_attribute,omitempty"`
+	GroupsAttribute      string    `json:"groups_attribute,omitempty"`
+	AllowIdPInitiated    bool      `json:"allow_idp_initiated"`
+	Enabled              bool      `json:"enabled"`
 }
 
 // SSOConfig returns the organization's single sign-on configuration; an organization

@@ -41,6 +41,9 @@ type StatusPage struct {
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 
+	// EmailTemplate is how subscriber e-mails of the page look; nil is the default.
+	EmailTemplate *EmailTemplate `json:"email_template,omitempty"`
+
 	// SMS is how the page texts its SMS subscribers (status_pages_sms.go); zero: off.
 	SMS SMSSubscriptions `json:"sms,omitzero"`
 }

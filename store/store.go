@@ -63,6 +63,7 @@
 //	    locations             locationID → Location JSON (the organization's probe locations)
 //	    location_names        name → locationID
 //	    agent_tokens          locationID + "/" + tokenID → AgentToken JSON
+//	    secrets               NAME → Secret JSON (value sealed; secrets.go)
 //
 // Global buckets hold only what must be found before the tenant is known; everything else
 // lives under orgs/<orgID>, and every method that touches organization data takes orgID first

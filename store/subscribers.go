@@ -41,6 +41,7 @@ type Subscriber struct {
 	PageID            string     `json:"page_id"`
 	Type              string     `json:"type"`
 	Email             string     `json:"email,omitempty"`
+	Name              string     `json:"name,omitempty"` // optional, from an import
 	SealedURL         []byte     `json:"sealed_url,omitempty"`
 	DisplayURL        string     `json:"display_url,omitempty"`
 	URLDigest         []byte     `json:"url_digest,omitempty"`

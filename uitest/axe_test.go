@@ -236,11 +236,18 @@ func seedAxeFixture(t *testing.T, srv *server) *axeFixture {
 	fx.ids["services"] = services[0]["id"].(string)
 	pages := apiJSONList(t, srv, fx.token, "/status-pages"+q)
 	fx.ids["status-pages"] = pages[0]["id"].(string)
+	// A secret the channel uses and one nothing uses: Settings → Secrets lists both kinds.
+	apiJSON(t, srv, fx.token, "POST", "/secrets"+q, map[string]any{"name": "OPS_HOOK_TOKEN", "value": "axe-value"}, http.StatusCreated)
+	apiJSON(t, srv, fx.token, "POST", "/secrets"+q, map[string]any{"name": "SPARE_TOKEN", "value": "axe-value"}, http.StatusCreated)
 	fx.ids["channels"] = apiJSON(t, srv, fx.token, "POST", "/notification-channels"+q, map[string]any{"name": "Ops hook", "type": "webhook",
-		"config": map[string]any{"url": "http://127.0.0.1:9/hook"}}, http.StatusCreated)["id"].(string)
+		"config": map[string]any{"url": "http://127.0.0.1:9/hook", "headers": map[string]any{"Authorization": "Bearer {{secrets.OPS_HOOK_TOKEN}}"}}},
+		http.StatusCreated)["id"].(string)
 	fx.ids["rules"] = apiJSON(t, srv, fx.token, "POST", "/alert-rules"+q, map[string]any{"name": "API down",
 		"service_id": fx.ids["services"], "severity": "critical"}, http.StatusCreated)["id"].(string)
 	fx.ids["teams"] = apiJSON(t, srv, fx.token, "POST", "/teams"+q, map[string]any{"name": "Platform"}, http.StatusCreated)["id"].(string)
+	// The audit log shows its streaming destinations: one, so their table is audited too.
+	apiJSON(t, srv, fx.token, "POST", "/audit-streams"+q, map[string]any{"name": "SIEM", "type": "splunk_hec",
+		"url": "http://127.0.0.1:9/services/collector/event", "config": map[string]any{"token": "hec-token"}}, http.StatusCreated)
 	fx.ids["schedules"] = apiJSON(t, srv, fx.token, "POST", "/on-call-schedules"+q, map[string]any{"name": "Primary", "timezone": "Europe/Berlin",
 		"layers": []any{map[string]any{"name": "Layer 1", "rotation": "weekly", "handoff_time": "09:00", "handoff_day": "monday",
 			"starts_at": time.Now().Add(-48 * time.Hour).UTC().Format(time.RFC3339), "users": []string{user.ID}}}}, http.StatusCreated)["id"].(string)

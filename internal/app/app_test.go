@@ -29,7 +29,7 @@ func testConfig(dataDir string) *config.Config {
 }
 
 // serveWorkers is every worker of the server serve runs, in Run's order.
-var serveWorkers = []string{"engine", "janitor", "history purger", "outbox sender", "maintenance events",
+var serveWorkers = []string{"engine", "janitor", "history purger", "outbox sender", "audit streams", "maintenance events",
 	"ping recorder", "heartbeat watcher", "alerter", "handoff notices", "agent hub", "location watch", "scheduled reports", "http server"}
 
 func TestNewWiresEveryWorker(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"github.com/alertifypro/alertifypro/agent"
 	"github.com/alertifypro/alertifypro/alerting"
 	"github.com/alertifypro/alertifypro/api"
+	"github.com/alertifypro/alertifypro/auditstream"
 	"github.com/alertifypro/alertifypro/cluster"
 	"github.com/alertifypro/alertifypro/config"
 	"github.com/alertifypro/alertifypro/crypto"
@@ -18,6 +19,7 @@ import (
 	"github.com/alertifypro/alertifypro/notify"
 	"github.com/alertifypro/alertifypro/reports"
 	"github.com/alertifypro/alertifypro/store"
+	"github.com/alertifypro/alertifypro/vault"
 )
 
 // assemble builds the application over the database at path, in dependency order:
@@ -77,6 +79,9 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 	guard := egress.New(policy, egress.WithSystemResolver(opts.SystemResolver...))
 	userAgent := "AlertifyPro/" + opts.Version
 	a = &App{cfg: cfg, log: logger, db: db, alerter: alerting.NewAlerter(db, sm), cluster: node}
+	// The organizations' secrets, resolved at use by checks, agents' assignments and
+	// channel deliveries.
+	secrets := &vault.Vault{Store: db, Opener: sealer}
 	if !opts.NoEngine {
 		// Checks leave from PROBE_SOURCE_ADDR when it is set (SPEC §8); deliveries do not.
 		probeGuard := guard
@@ -87,7 +92,7 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 			}
 			probeGuard = egress.New(policy, egress.WithSystemResolver(opts.SystemResolver...), egress.WithSourceAddr(source))
 		}
-		a.engine = newEngine(cfg, opts, db, sealer, probeGuard, userAgent)
+		a.engine = newEngine(cfg, opts, db, sealer, secrets, probeGuard, userAgent)
 		if node != nil {
 			// A cluster's nodes check as agents of the built-in location (cluster.go).
 			a.workers = append(a.workers, worker{name: "node agent", run: newNodeAgent(cfg, opts, node, probeGuard, userAgent).Run})
@@ -97,12 +102,17 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 	// Every notification delivery, test sends included, goes out through the egress guard.
 	notifyDeps := notify.NewDeps(guard, smtpConfig(cfg), userAgent)
 	notifyDeps.HeloName = notify.HeloNameOf(cfg.BaseURL)
-	destinations := &notify.Destinations{Store: db, Opener: sealer, Logger: logger, Deps: notifyDeps}
+	destinations := &notify.Destinations{Store: db, Opener: sealer, Secrets: secrets, Logger: logger, Deps: notifyDeps}
 	outbox := &notify.OutboxSender{Store: db, Resolve: destinations.Resolve, Logger: logger, Now: opts.Now,
 		OnDelivered: destinations.OnDelivered, OnPermanent: destinations.OnPermanent, Doorbell: bell}
 	if node != nil { // never a typed nil in the interface
 		outbox.Fence = node
 	}
+	// Audit streaming (README "Audit-log retention and streaming"): the streamer and the
+	// test sends share one transport, through the egress guard; credentials written as
+	// {{secrets.NAME}} are resolved from the organization's secrets at each send.
+	streamTransport := auditstream.NewTransport(guard, sealer, secrets, userAgent)
+	streamer := &auditstream.Streamer{Store: db, Transport: streamTransport, Now: opts.Now, Logger: logger}
 	// Heartbeat pings are group-committed; the watcher marks missed deadlines.
 	pings := alerting.NewPingRecorder(db, logger)
 	// The agent channel (SPEC §8): assignments out, validated result batches in.
@@ -112,7 +122,7 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 	if opts.WrapAgentSink != nil {
 		sink = opts.WrapAgentSink(sink)
 	}
-	a.agents = &agent.Hub{Store: db, Sink: sink, Opener: sealer, Version: opts.Version, Logger: logger, Presence: board,
+	a.agents = &agent.Hub{Store: db, Sink: sink, Opener: sealer, Secrets: secrets, Version: opts.Version, Logger: logger, Presence: board,
 		Builtin: cfg.BuiltinLocation()}
 	if node != nil {
 		a.agents.Leading = node.Leadership().Leading
@@ -135,6 +145,7 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		Agents:    a.agents,
 		// Agents' recorded results on /metrics.
 		AgentResults: a.agentResults,
+		AuditStreams: streamTransport,
 	}
 	if node != nil { // never a typed nil in the interface
 		deps.Cluster = node
@@ -159,6 +170,8 @@ func assemble(cfg *config.Config, opts Options, path string) (a *App, err error)
 		{name: "janitor", run: (&store.Janitor{DB: db, Logger: logger, Now: opts.Now}).Run, leaderOnly: true},
 		{name: "history purger", run: purger.Run, leaderOnly: true},
 		{name: "outbox sender", run: outbox.Run, leaderOnly: true},
+		// Every organization's audit log to its streams, in order, cursor in the store.
+		{name: "audit streams", run: streamer.Run, leaderOnly: true},
 		// maintenance.started / maintenance.ended webhook events, each transition once.
 		{name: "maintenance events", run: (&alerting.MaintenanceEvents{Store: db, Now: opts.Now, Logger: logger, Wake: bell.Ring}).Run, leaderOnly: true},
 		// The ping recorder stops after the HTTP server has drained, so in-flight pings commit.
@@ -209,10 +222,11 @@ func storeOptions(cfg *config.Config, opts Options, sm *alerting.StateMachine, s
 
 // newEngine builds the monitoring engine: every probe dials through the egress guard,
 // DNS checks without a resolver of their own ask the host's (exempt from the policy).
-func newEngine(cfg *config.Config, opts Options, db *store.DB, sealer *crypto.Sealer, guard *egress.Guard, userAgent string) *monitor.Engine {
+func newEngine(cfg *config.Config, opts Options, db *store.DB, sealer *crypto.Sealer, secrets *vault.Vault, guard *egress.Guard, userAgent string) *monitor.Engine {
 	e := monitor.NewEngine(monitor.EngineConfig{
 		Store:       db,
 		Opener:      sealer,
+		Secrets:     secrets,
 		Env:         probeEnv(opts, guard, userAgent),
 		Poll:        cfg.SchedulerPollInterval,
 		Concurrency: cfg.CheckConcurrency,

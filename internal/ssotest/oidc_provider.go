@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,6 +30,16 @@ type OIDCProvider struct {
 	ClientID string
 	Secret   string
 	storage  *opStorage
+	served   sync.Map // path → *atomic.Int64: how often each path was asked for
+}
+
+// Served reports how many requests for path the provider has answered (e.g. its
+// discovery document, "/.well-known/openid-configuration", or its keys, "/keys").
+func (o *OIDCProvider) Served(path string) int64 {
+	if n, ok := o.served.Load(path); ok {
+		return n.(*atomic.Int64).Load()
+	}
+	return 0
 }
 
 // opUsers is the provider's directory: username → user, and the groups each one has.
@@ -164,7 +175,12 @@ func NewOIDCProvider(t testing.TB, redirectURI string) *OIDCProvider {
 		http.Redirect(w, r, callback(r.Context(), id), http.StatusFound)
 	}))
 	mux.Handle("/", provider)
-	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}}
+	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := o.served.LoadOrStore(r.URL.Path, new(atomic.Int64))
+		n.(*atomic.Int64).Add(1)
+		mux.ServeHTTP(w, r)
+	})
+	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: counted, ReadHeaderTimeout: 5 * time.Second}}
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return o

@@ -40,6 +40,7 @@ export const ROUTES = [
   { path: '/status-pages', load: statusPages, view: 'StatusPages' },
   { path: '/status-pages/new', load: statusPages, view: 'StatusPageNew' },
   { path: '/status-pages/:id/edit', load: statusPages, view: 'StatusPageEdit' },
+  { path: '/status-pages/:id/email-template', load: () => import('./pages/status-email-template.js'), view: 'StatusPageEmailTemplate' },
   { path: '/status-pages/:id', load: statusPages, view: 'StatusPageDetail' },
 
   { path: '/heartbeats', load: heartbeats, view: 'Heartbeats' },
@@ -66,6 +67,7 @@ export const ROUTES = [
   { path: '/settings', load: () => import('./pages/organization.js'), view: 'OrganizationSettings' },
   { path: '/settings/scim', load: () => import('./pages/scim-tokens.js'), view: 'ScimTokens' },
   { path: '/settings/security', load: () => import('./pages/security.js'), view: 'Security' },
+  { path: '/settings/secrets', load: () => import('./pages/secrets.js'), view: 'Secrets' },
   { path: '/admin', load: () => import('./pages/admin.js'), view: 'Admin' },
 ];
 

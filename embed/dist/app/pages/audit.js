@@ -3,6 +3,7 @@ import { html, useState } from '../html.js';
 import { api } from '../api.js';
 import { PageHeader, Table, EmptyState, useResource, Resource, fmtTime } from '../ui.js';
 import { t } from '../i18n.js';
+import { Retention, Streams } from './audit-streams.js';
 
 // actorName names who acted: a person by name (e-mail beneath), an API key or the system —
 // never by ID.
@@ -28,6 +29,7 @@ export function AuditLog() {
     return api.get('/audit-logs?' + q);
   }, [applied.event, applied.resource]);
   return html`<${PageHeader} title=${t('audit.title')} subtitle=${t('audit.subtitle')} />
+    <${Retention} />
     <form class="toolbar" role="search" onSubmit=${(e) => { e.preventDefault(); setApplied({ event, resource }); }}>
       <div class="field"><label for="audit-event">${t('audit.event')}</label><input id="audit-event" placeholder=${t('audit.event_placeholder')} value=${event} onInput=${(e) => setEvent(e.target.value)} /></div>
       <div class="field"><label for="audit-res">${t('audit.resource_type')}</label><input id="audit-res" placeholder=${t('audit.resource_placeholder')} value=${resource} onInput=${(e) => setResource(e.target.value)} /></div>
@@ -37,5 +39,6 @@ export function AuditLog() {
       : html`<${Table} caption=${t('audit.title')} rows=${list} columns=${[
         { label: t('heartbeats.when'), render: (a) => fmtTime(a.timestamp) }, { label: t('audit.event'), render: (a) => html`<code>${a.event}</code>` },
         { label: t('audit.actor'), render: (a) => actorName(a.actor) }, { label: t('audit.resource'), render: (a) => resourceName(a.resource) },
-        { label: 'IP', render: (a) => a.actor.ip }]} />`}<//>`;
+        { label: 'IP', render: (a) => a.actor.ip }]} />`}<//>
+    <${Streams} />`;
 }

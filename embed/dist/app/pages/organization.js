@@ -50,6 +50,7 @@ export function OrganizationSettings({ reloadProfile }) {
     <${OrgForm} org=${org} reloadProfile=${reloadProfile} />
     <section class="card"><h2>${t('organization.scim_title')}</h2><p>${t('organization.scim_text')} <a href="/settings/scim">${t('organization.scim_link')}</a>.</p></section>
     <p class="card">${t('organization.security_text')} <a href="/settings/security">${t('organization.security_link')}</a>.</p>
+    <p class="card">${t('organization.secrets_text')} <a href="/settings/secrets">${t('organization.secrets_link')}</a>.</p>
     <section class="card"><h2>${t('organization.danger_zone')}</h2><p>${t('organization.danger_text')}</p>
       ${dialog}<${Button} kind="danger" onClick=${() => confirm(async () => { await api.del('/organization'); session.setOrg(null); await reloadProfile(); navigate('/'); },
         { title: t('organization.delete_title'), body: t('organization.delete_body', { name: org.name }), label: t('organization.delete'), danger: true })}>${t('organization.delete')}<//></section>`}<//>`;

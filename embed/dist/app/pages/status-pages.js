@@ -9,6 +9,7 @@ import { Field, Button, ErrorBanner, PageHeader, Table, EmptyState, StatusBadge,
 import { t } from '../i18n.js';
 import { can, RoleNote } from '../roles.js';
 import { SMSFields, SMSSummary, smsState, smsBody, subscriberAddress } from './status-pages-sms.js';
+import { SubscriberImport } from './subscriber-import.js';
 
 // publicURL is the page's address as visitors type it.
 const publicURL = (slug) => `${location.origin}/status/${slug}`;
@@ -266,6 +267,7 @@ function Subscribers({ page, mayEdit }) {
   const res = useResource(() => api.get(`/status-pages/${page.id}/subscribers`), [page.id]);
   const f = useForm({ email: '' });
   const [err, setErr] = useState(null);
+  const [importing, setImporting] = useState(false);
   async function add(e) {
     e.preventDefault();
     if (await f.submit((v) => api.post(`/status-pages/${page.id}/subscribers`, { email: v.email }))) { f.setValues({ email: '' }); toast(t('status_pages.subscriber_added')); res.reload(); }
@@ -278,14 +280,16 @@ function Subscribers({ page, mayEdit }) {
     <${ErrorBanner} error=${err} />
     <${Resource} res=${res}>${(list) => list.length === 0 ? html`<p class="muted">${t('status_pages.no_subscribers')} ${page.subscriptions_enabled ? t('status_pages.subscribe_on') : t('status_pages.subscribe_off')}</p>`
       : html`<${Table} caption=${t('status_pages.subscribers')} rows=${list} columns=${[
-        { label: t('status_pages.subscriber'), render: (x) => subscriberAddress(x) }, { label: t('status_pages.type'), key: 'type' }, { label: t('common.status'), key: 'status' },
+        { label: t('status_pages.subscriber'), render: (x) => (x.name ? html`${x.name} <span class="muted">${x.email}</span>` : subscriberAddress(x)) }, { label: t('status_pages.type'), key: 'type' }, { label: t('common.status'), key: 'status' },
         { label: t('status_pages.since'), render: (x) => fmtTime(x.created_at) },
         ...(mayEdit ? [{ label: t('common.actions'), render: (x) => html`<${Button} aria-label=${t('status_pages.remove_subscriber', { who: subscriberAddress(x) })} onClick=${() => remove(x)}>${t('status_pages.remove')}<//>` }] : [])]} />`}<//>
     ${mayEdit && html`<form class="row" onSubmit=${add} novalidate>
       <${Field} label=${t('status_pages.add_subscriber')} name="subscriber_email" type="email" value=${f.values.email} onInput=${f.set('email')} error=${f.fieldError('email')} />
       <${Button} type="submit" busy=${f.busy}>${t('common.add')}<//>
       ${f.error && !f.fieldError('email') && html`<span class="field-error" role="alert">${f.error.message}</span>`}
-    </form>`}
+    </form>
+    <p><${Button} onClick=${() => setImporting(true)}>${t('subscriber_import.open')}<//></p>
+    <${SubscriberImport} page=${page} open=${importing} onClose=${() => setImporting(false)} onDone=${res.reload} />`}
   </section>`;
 }
 
@@ -298,6 +302,7 @@ export function StatusPageDetail({ params, org }) {
   return html`<${Resource} res=${res}>${([p, incidents]) => html`
     <${PageHeader} title=${p.name} subtitle=${p.is_public ? t('status_pages.public') : t('status_pages.members_only')}>
       <a class="btn btn-primary" href=${'/status/' + p.slug} target="_blank" rel="noopener">${t('status_pages.open_public')}</a>
+      <a class="btn" href=${`/status-pages/${p.id}/email-template`}>${t('email_template.open')}</a>
       ${mayEdit && html`<a class="btn" href=${`/status-pages/${p.id}/edit`}>${t('common.edit')}</a>
       <${Button} kind="danger" onClick=${() => confirm(async () => { await api.del('/status-pages/' + p.id); navigate('/status-pages'); },
         { title: t('status_pages.delete_title'), body: t('status_pages.delete_body', { path: '/status/' + p.slug }), label: t('common.delete'), danger: true })}>${t('common.delete')}<//>`}
