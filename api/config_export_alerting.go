@@ -98,6 +98,9 @@ type statusPageItem struct {
 	Language             string          `json:"language"`
 	// EmailTemplate is the page's subscriber e-mail template; absent: the default.
 	EmailTemplate *store.EmailTemplate `json:"email_template,omitempty"`
+	// SMSSubscriptions is the page's SMS setting, naming its channel; absent while off
+	// and never set (config_import_pages_sms.go).
+	SMSSubscriptions *smsSubscriptionsItem `json:"sms_subscriptions,omitempty"`
 }
 
 // componentItem is one component, naming its service or heartbeat. Components are
@@ -116,7 +119,8 @@ func newStatusPageItem(p *store.StatusPage, name nameFunc) statusPageItem {
 	v := statusPageItem{Name: p.Name, Slug: p.Slug, IsPublic: p.IsPublic, Branding: p.Branding,
 		Components: make([]componentItem, 0, len(p.Components)), ShowUptimeBars: p.ShowUptimeBars,
 		HistoryDays: p.HistoryDays, SubscriptionsEnabled: p.SubscriptionsEnabled,
-		SubscriberMode: p.SubscriberMode, SubscriberDomains: p.SubscriberDomains, Language: pageLanguage(p)}
+		SubscriberMode: p.SubscriberMode, SubscriberDomains: p.SubscriberDomains, Language: pageLanguage(p),
+		SMSSubscriptions: newSMSSubscriptionsItem(p, name)}
 	if !p.EmailTemplate.IsZero() {
 		v.EmailTemplate = p.EmailTemplate
 	}

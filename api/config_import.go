@@ -50,6 +50,9 @@ type importPlan struct {
 	pages                                    pageIndex         // status pages, for rules' automatic incidents
 	newServices                              int
 	unchecked                                int // elements left unchecked past maxImportProblems
+	// channelTypes holds the types of the channels the document creates or updates, by
+	// ID, for status pages' sms_subscriptions.channel (config_import_pages_sms.go).
+	channelTypes map[string]string
 }
 
 // maxImportProblems caps the problems one answer lists: a document of thousands of

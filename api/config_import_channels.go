@@ -40,6 +40,7 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 				continue
 			}
 			p.channels[namekey(ch.Name)] = ch.ID
+			p.noteChannelType(ch.ID, ch.Type)
 			p.st.names[ch.ID] = ch.Name
 			p.change("create", "notification_channel", ch.Name, func(c *gin.Context) error {
 				return channels.add(c, orgID, ch, importMeta(nil))
@@ -56,6 +57,7 @@ func (p *importPlan) planChannels(items []json.RawMessage) {
 		}
 		after := *old
 		after.Name, after.Type, after.Enabled, after.Severities, after.Config = change.name, change.typ, change.enabled, change.severities, change.public
+		p.noteChannelType(after.ID, after.Type)
 		after.SealedSecrets = make(map[string][]byte, len(change.secrets))
 		for field := range change.secrets {
 			after.SealedSecrets[field] = nil // only the keys matter to the exported form

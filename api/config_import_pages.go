@@ -24,7 +24,8 @@ type statusPageImport struct {
 	SubscriberDomains    *[]string          `json:"subscriber_domains"`
 	Language             *string            `json:"language"`
 	// EmailTemplate absent: the default template (the element is the whole page).
-	EmailTemplate *emailTemplateRequest `json:"email_template"`
+	EmailTemplate    *emailTemplateRequest   `json:"email_template"`
+	SMSSubscriptions *smsSubscriptionsImport `json:"sms_subscriptions"`
 }
 
 // componentImport is one component of a status page element.
@@ -42,7 +43,8 @@ type componentImport struct {
 func (in *statusPageImport) request(p *importPlan, path string, old *store.StatusPage) *statusPageRequest {
 	req := &statusPageRequest{Name: in.Name, Slug: in.Slug, IsPublic: in.IsPublic, Branding: in.Branding,
 		ShowUptimeBars: in.ShowUptimeBars, HistoryDays: in.HistoryDays, SubscriptionsEnabled: in.SubscriptionsEnabled,
-		SubscriberMode: in.SubscriberMode, SubscriberDomains: in.SubscriberDomains, Language: in.Language}
+		SubscriberMode: in.SubscriberMode, SubscriberDomains: in.SubscriberDomains, Language: in.Language,
+		SMSSubscriptions: in.SMSSubscriptions.request(p, path)}
 	if in.Components == nil {
 		return req
 	}
@@ -78,7 +80,8 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 	for i := range p.st.pages {
 		p.pages.add(&p.st.pages[i], true)
 	}
-	known := componentTargets{service: func(id string) bool { return id != "" }, heartbeat: func(id string) bool { return id != "" }}
+	known := componentTargets{service: func(id string) bool { return id != "" }, heartbeat: func(id string) bool { return id != "" },
+		channelType: p.channelType}
 	pages := (&statusPageHandlers{base: p.h.base, cache: p.h.cache}).pages()
 	pages.written = p.pageWritten
 	slugs := map[string]string{}
@@ -93,7 +96,8 @@ func (p *importPlan) planPages(items []json.RawMessage) {
 			old = &p.st.pages[at]
 		}
 		fresh := &store.StatusPage{}
-		if !p.renamed(path, in.request(p, path, old).apply(fresh, true, known), map[string]string{"service_id": "service", "heartbeat_id": "heartbeat"}) {
+		if !p.renamed(path, in.request(p, path, old).apply(fresh, true, known), map[string]string{"service_id": "service", "heartbeat_id": "heartbeat",
+			"sms_subscriptions.channel_id": "sms_subscriptions.channel"}) {
 			continue
 		}
 		if !p.pageEmailTemplate(path, in, fresh) {
@@ -151,6 +155,7 @@ func copyPageConfig(dst, src *store.StatusPage) {
 	dst.Components, dst.ShowUptimeBars, dst.HistoryDays = src.Components, src.ShowUptimeBars, src.HistoryDays
 	dst.SubscriptionsEnabled, dst.SubscriberMode, dst.SubscriberDomains = src.SubscriptionsEnabled, src.SubscriberMode, src.SubscriberDomains
 	dst.Language = src.Language
+	dst.SMS = src.SMS
 	dst.EmailTemplate = src.EmailTemplate
 }
 

@@ -148,6 +148,12 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/public/subscriptions/confirm", h(publicSubs.confirm))
 	v1.GET("/public/subscriptions/unsubscribe", h(publicSubs.unsubscribe))
 	v1.POST("/public/subscriptions/unsubscribe", h(publicSubs.unsubscribe))
+	// SMS subscribers confirm with a texted code; Twilio posts their replies (STOP).
+	v1.POST("/public/status-pages/:slug/subscribe/sms", h(publicSubs.subscribeSMS))
+	v1.POST("/public/status-pages/:slug/subscribe/sms/confirm", h(publicSubs.confirmSMS))
+	v1.POST("/public/status-pages/:slug/unsubscribe/sms", h(publicSubs.unsubscribeSMS))
+	v1.POST("/public/status-pages/:slug/unsubscribe/sms/confirm", h(publicSubs.confirmUnsubscribeSMS))
+	v1.POST("/public/sms/twilio/:org/:channel", h(publicSubs.smsInbound))
 	v1.GET("/badge/:slug/:component_id/uptime.svg", h(public.uptimeBadge))
 
 	// Everything below needs a valid token and counts against its rate limit; JSON reads

@@ -46,6 +46,8 @@ type statusPageRequest struct {
 	SubscriberMode       *string             `json:"subscriber_mode"`
 	SubscriberDomains    *[]string           `json:"subscriber_domains"`
 	Language             *string             `json:"language"`
+	// SMSSubscriptions is the page's SMS subscription setting (status_pages_sms.go).
+	SMSSubscriptions *smsSubscriptionsRequest `json:"sms_subscriptions"`
 }
 
 // componentRequest is one component of a request; ID is generated when absent.
@@ -83,6 +85,8 @@ func pageSlug(name string) string {
 // componentTargets tells whether a service or heartbeat ID belongs to the organization.
 type componentTargets struct {
 	service, heartbeat func(id string) bool
+	// channelType is the type of the organization's notification channel id ("": none).
+	channelType func(id string) string
 }
 
 // apply validates the request against page p (zero on POST) and writes it into p. known
@@ -143,6 +147,7 @@ func (r *statusPageRequest) apply(p *store.StatusPage, create bool, known compon
 	if p.SubscriberDomains == nil {
 		p.SubscriberDomains = []string{}
 	}
+	r.SMSSubscriptions.apply(f, p, create, known)
 	if p.SubscriberMode == store.SubscribeEmailDomain && len(p.SubscriberDomains) == 0 {
 		f.add("subscriber_domains", "must list at least one domain when subscriber_mode is email_domain")
 	}

@@ -32,6 +32,8 @@ type statusPageView struct {
 	Language             string          `json:"language"`
 	CreatedAt            time.Time       `json:"created_at"`
 	UpdatedAt            time.Time       `json:"updated_at"`
+
+	SMSSubscriptions smsSubscriptionsView `json:"sms_subscriptions"`
 }
 
 // componentView is one component; exactly one of service_id and heartbeat_id is non-null.
@@ -53,6 +55,7 @@ func newStatusPageView(p *store.StatusPage) statusPageView {
 	if v.SubscriberDomains == nil {
 		v.SubscriberDomains = []string{}
 	}
+	v.SMSSubscriptions = newSMSSubscriptionsView(p)
 	for _, c := range p.Components {
 		v.Components = append(v.Components, componentView{ID: c.ID, Name: c.Name, ServiceID: nullable(c.ServiceID),
 			HeartbeatID: nullable(c.HeartbeatID), Group: c.Group, Description: c.Description, DisplayOrder: c.DisplayOrder})
@@ -99,7 +102,12 @@ func (h *statusPageHandlers) targets(orgID string) (componentTargets, error) {
 	for i := range beats {
 		ids["h/"+beats[i].ID] = true
 	}
-	return componentTargets{service: func(id string) bool { return ids["s/"+id] }, heartbeat: func(id string) bool { return ids["h/"+id] }}, nil
+	channelType, err := h.channelTypes(orgID)
+	if err != nil {
+		return componentTargets{}, err
+	}
+	return componentTargets{service: func(id string) bool { return ids["s/"+id] }, heartbeat: func(id string) bool { return ids["h/"+id] },
+		channelType: channelType}, nil
 }
 
 func (h *statusPageHandlers) list(c *gin.Context) error { return h.pages().list(c) }

@@ -38,6 +38,8 @@ type publicPage struct {
 	ShowUptimeBars       bool                `json:"show_uptime_bars"`
 	HistoryDays          int                 `json:"history_days"`
 	SubscriptionsEnabled bool                `json:"subscriptions_enabled"`
+	SMSSubscriptions     bool                `json:"sms_subscriptions"` // a phone may subscribe (status_pages_sms.go)
+	SMSCriticalOnly      bool                `json:"sms_critical_only"`
 	Language             string              `json:"language"`
 	Groups               []publicGroup       `json:"groups"`
 	ActiveIncidents      []publicIncident    `json:"active_incidents"`
@@ -188,6 +190,8 @@ func buildPublicPage(s *store.StatusPageSnapshot, now time.Time) *publicPage {
 		HistoryDays: p.HistoryDays, SubscriptionsEnabled: p.SubscriptionsEnabled, Language: pageLanguage(p), GeneratedAt: now.UTC(),
 		Groups: []publicGroup{}, ActiveIncidents: []publicIncident{}, RecentIncidents: []publicIncident{},
 		orgID: p.OrgID, isPublic: p.IsPublic}
+	out.SMSSubscriptions = p.SubscriptionsEnabled && p.SMS.Enabled && p.SMS.ChannelID != "" && p.SubscriberMode == store.SubscribeAnyone
+	out.SMSCriticalOnly = out.SMSSubscriptions && !p.SMS.AllUpdates
 	var active []store.MaintenanceWindow
 	out.Maintenance, active = publicMaintenanceOf(s.Maintenance, p, now)
 	comps := slices.Clone(p.Components)

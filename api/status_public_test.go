@@ -181,7 +181,7 @@ func TestPublicStatusJSONKeysAreAllowListed(t *testing.T) {
 			t.Errorf("%s keys = %v, want %v", what, got, want)
 		}
 	}
-	keys("page", body, "name", "slug", "branding", "status", "show_uptime_bars", "history_days", "subscriptions_enabled", "language",
+	keys("page", body, "name", "slug", "branding", "status", "show_uptime_bars", "history_days", "subscriptions_enabled", "sms_subscriptions", "sms_critical_only", "language",
 		"groups", "active_incidents", "recent_incidents", "maintenance", "generated_at")
 	keys("branding", body["branding"].(map[string]any), "logo_url", "primary_color", "company_name", "custom_css")
 	group := body["groups"].([]any)[0].(map[string]any)

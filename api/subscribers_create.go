@@ -147,11 +147,17 @@ type subscriberView struct {
 	Status      string  `json:"status"`
 	CreatedAt   string  `json:"created_at"`
 	ConfirmedAt *string `json:"confirmed_at"`
+	// Phone is an SMS subscriber's number with all but its last four digits masked.
+	Phone *string `json:"phone"`
 }
 
 func newSubscriberView(s *store.Subscriber) subscriberView {
 	v := subscriberView{ID: s.ID, PageID: s.PageID, Type: s.Type, Email: nullable(s.Email), Name: nullable(s.Name), WebhookURL: nullable(s.DisplayURL),
 		Status: s.Status, CreatedAt: s.CreatedAt.UTC().Format(time.RFC3339)}
+	if s.Type == store.SubscriberSMS {
+		masked := maskPhone(s.Phone)
+		v.Phone = &masked
+	}
 	if s.ConfirmedAt != nil {
 		t := s.ConfirmedAt.UTC().Format(time.RFC3339)
 		v.ConfirmedAt = &t

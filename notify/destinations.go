@@ -17,6 +17,7 @@ type DestinationStore interface {
 	Channel(orgID, id string) (*store.NotificationChannel, error)
 	Webhook(orgID, id string) (*store.Webhook, error)
 	Subscriber(orgID, pageID, id string) (*store.Subscriber, error)
+	StatusPage(orgID, id string) (*store.StatusPage, error)
 	ContactMethods(orgID, userID string) ([]store.ContactMethod, error)
 	RecordChannelDelivery(orgID, id string, at *time.Time, lastErr string, change *store.Change) error
 	RecordWebhookDelivery(orgID, id string, at *time.Time, lastErr string, change *store.Change) error
@@ -122,8 +123,9 @@ func (d *Destinations) webhook(e *store.OutboxEntry) (Sender, error) {
 // queued when its subscriber unsubscribes is dropped. An e-mail subscriber is mailed
 // through the instance SMTP server; a webhook subscriber gets the generic webhook sender
 // POSTing the queued envelope with X-AlertifyPro-Event and X-AlertifyPro-Delivery and no
-// signature (a subscriber has no secret), through the egress-guarded client. A subscriber
-// removed since (unsubscribed, or its page deleted) or no longer confirmed, or whose URL
+// signature (a subscriber has no secret), through the egress-guarded client; an SMS
+// subscriber is texted through its page's twilio_sms channel (smsSubscriber), which is
+// also how a pending one gets its confirmation code. A subscriber removed since (unsubscribed, or its page deleted) or no longer confirmed, or whose URL
 // no longer opens, is a permanent error, so nothing more is sent to it.
 func (d *Destinations) subscriber(e *store.OutboxEntry) (Sender, error) {
 	pageID, subID, ok := strings.Cut(e.TargetID, "/")
@@ -134,7 +136,7 @@ func (d *Destinations) subscriber(e *store.OutboxEntry) (Sender, error) {
 	if err != nil {
 		return nil, lookupFailed(err, "subscriber %s was removed", subID)
 	}
-	if s.Status != store.SubscriberConfirmed {
+	if s.Status != store.SubscriberConfirmed && !smsConfirmation(e, s) {
 		return nil, permanent("subscriber %s is not confirmed", s.ID)
 	}
 	switch s.Type {
@@ -146,6 +148,8 @@ func (d *Destinations) subscriber(e *store.OutboxEntry) (Sender, error) {
 			return nil, permanent("open url of subscriber %s: %v", s.ID, err)
 		}
 		return NewSender("webhook", map[string]any{"url": string(rawURL)}, d.Deps)
+	case store.SubscriberSMS:
+		return d.smsSubscriber(e, s)
 	}
 	return nil, permanent("subscriber %s has unknown type %q", s.ID, s.Type)
 }

@@ -65,6 +65,10 @@ type Notification struct {
 	// header as they are, to its own recipients (Mail.To is ignored), instead of
 	// rendering an alert. nil renders the alert as usual.
 	Mail *Message `json:",omitempty"`
+	// SMS, for texts to status-page SMS subscribers, is the text rendered by its producer
+	// (an incident notice, a confirmation code): the twilio_sms sender sends it as it is
+	// instead of rendering an alert.
+	SMS string `json:",omitempty"`
 }
 
 // Attempt is the result of one delivery attempt, successful or not, as the
@@ -116,6 +120,9 @@ type Deps struct {
 	// HeloName is the EHLO name an email channel's own SMTP server is greeted
 	// with (HeloNameOf(BASE_URL)); the instance server's is in its SMTPConfig.
 	HeloName string
+	// TwilioAPI is the base URL of Twilio's REST API ("" is https://api.twilio.com);
+	// tests point it at a local receiver.
+	TwilioAPI string
 }
 
 // failed returns a as a failed attempt with its *DeliveryError.

@@ -41,6 +41,9 @@ func (sn *SubscriberNotices) tokenURL(action, token string) string {
 // opens (a rotated ENCRYPTION_KEY) is skipped and logged rather than failing the incident's
 // transaction: one broken record must not stop a status update.
 func (sn *SubscriberNotices) Notice(n *store.SubscriberNotice, s *store.Subscriber) (*store.OutboxEntry, error) {
+	if s.Type == store.SubscriberSMS { // texts carry no link to unsubscribe: STOP does
+		return sn.smsNotice(n, s)
+	}
 	token, err := sn.Opener.Open(s.SealedUnsubscribe, s.OrgID, SubscriberSecretRecord(s.ID, "unsubscribe"))
 	if err != nil {
 		sn.logger().Error("subscriber skipped: unsubscribe token does not open", "org_id", s.OrgID, "subscriber_id", s.ID, "error", err)

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"net/http"
@@ -33,7 +34,7 @@ func validateTwilio(c *configCheck) {
 }
 
 func newTwilioSender(cfg map[string]any, d Deps) (Sender, error) {
-	return &twilioSender{channelPoster: newChannelPoster("twilio_sms", d), apiBase: twilioAPI,
+	return &twilioSender{channelPoster: newChannelPoster("twilio_sms", d), apiBase: cmp.Or(d.TwilioAPI, twilioAPI),
 		accountSID: cfgString(cfg, "account_sid"), authToken: cfgString(cfg, "auth_token"),
 		from: cfgString(cfg, "from"), to: cfgString(cfg, "to")}, nil
 }
@@ -42,7 +43,11 @@ func newTwilioSender(cfg map[string]any, d Deps) (Sender, error) {
 // Twilio answers 201 Created; 400 for an invalid or unreachable number,
 // 401 for bad credentials, 429 when over the concurrency limit.
 func (s *twilioSender) Send(ctx context.Context, n *Notification) (Attempt, error) {
-	form := url.Values{"To": {s.to}, "From": {s.from}, "Body": {twilioBody(renderMessage(n, s.now()))}}
+	body := n.SMS // a status-page subscriber's text, rendered by its producer
+	if body == "" {
+		body = twilioBody(renderMessage(n, s.now()))
+	}
+	form := url.Values{"To": {s.to}, "From": {s.from}, "Body": {body}}
 	basic := base64.StdEncoding.EncodeToString([]byte(s.accountSID + ":" + s.authToken))
 	header := http.Header{"Authorization": {"Basic " + basic}}
 	endpoint := s.apiBase + "/2010-04-01/Accounts/" + url.PathEscape(s.accountSID) + "/Messages.json"

@@ -43,6 +43,9 @@ type StatusPage struct {
 
 	// EmailTemplate is how subscriber e-mails of the page look; nil is the default.
 	EmailTemplate *EmailTemplate `json:"email_template,omitempty"`
+
+	// SMS is how the page texts its SMS subscribers (status_pages_sms.go); zero: off.
+	SMS SMSSubscriptions `json:"sms,omitzero"`
 }
 
 // Branding is how a status page looks: all optional. CustomCSS is sanitized by the API

@@ -29,8 +29,8 @@ const (
 )
 
 // Subscriber is one recipient of a status page's incident and maintenance notices: an
-// e-mail address (double opt-in: pending until its confirmation link is followed) or a
-// webhook URL. The URL may carry credentials, so the API seals it (bound to the
+// e-mail address (double opt-in: pending until its confirmation link is followed), a
+// webhook URL, or a phone number (subscribers_sms.go: confirmed by a texted code). The URL may carry credentials, so the API seals it (bound to the
 // organization and "subscriber:<id>:url") and the store keeps only the sealed bytes, a
 // masked DisplayURL and URLDigest (sha256 of the URL, for uniqueness). Tokens are kept
 // as digests; the unsubscribe token is also sealed ("subscriber:<id>:unsubscribe") because
@@ -52,6 +52,9 @@ type Subscriber struct {
 	SealedUnsubscribe []byte     `json:"sealed_unsubscribe"`
 	CreatedAt         time.Time  `json:"created_at"`
 	ConfirmedAt       *time.Time `json:"confirmed_at"`
+	// Phone and SMSCode belong to SMS subscribers (subscribers_sms.go).
+	Phone   string   `json:"phone,omitempty"`
+	SMSCode *SMSCode `json:"sms_code,omitempty"`
 }
 
 // addressKey is the subscriber's identity on its page: its lower-case e-mail, or the
@@ -59,6 +62,9 @@ type Subscriber struct {
 func (s *Subscriber) addressKey() string {
 	if s.Type == SubscriberWebhook {
 		return fmt.Sprintf("w:%x", s.URLDigest)
+	}
+	if s.Type == SubscriberSMS {
+		return "p:" + s.Phone
 	}
 	return "e:" + strings.ToLower(strings.TrimSpace(s.Email))
 }

@@ -8,6 +8,7 @@ import { LANGUAGES } from '../i18n.js';
 import { Field, Button, ErrorBanner, PageHeader, Table, EmptyState, StatusBadge, CopyButton, useResource, Resource, useConfirm, toast, fmtTime, useForm } from '../ui.js';
 import { t } from '../i18n.js';
 import { can, RoleNote } from '../roles.js';
+import { SMSFields, SMSSummary, smsState, smsBody, subscriberAddress } from './status-pages-sms.js';
 import { SubscriberImport } from './subscriber-import.js';
 
 // publicURL is the page's address as visitors type it.
@@ -39,6 +40,7 @@ function PageForm({ page, services, heartbeats }) {
     history_days: page?.history_days ?? 90, language: page?.language ?? 'en', show_uptime_bars: page?.show_uptime_bars ?? true,
     components: (page?.components || []).map((c) => ({ ...c })),
     company_name: page?.branding?.company_name || '', primary_color: page?.branding?.primary_color || '', logo_url: page?.branding?.logo_url || '',
+    ...smsState(page),
   }));
   const setComp = (i, k) => (x) => setV((o) => ({ ...o, components: o.components.map((c, j) => (j === i ? { ...c, [k]: x } : c)) }));
   const move = (i, d) => setV((o) => {
@@ -66,7 +68,7 @@ function PageForm({ page, services, heartbeats }) {
     e.preventDefault();
     setBusy(true); setError(null);
     const body = { name: v.name, is_public: v.is_public, subscriptions_enabled: v.subscriptions_enabled, history_days: Number(v.history_days), show_uptime_bars: v.show_uptime_bars, language: v.language,
-      components: v.components.map((c, i) => ({ ...c, display_order: i })) };
+      components: v.components.map((c, i) => ({ ...c, display_order: i })), sms_subscriptions: smsBody(v) };
     if (page?.branding || v.company_name || v.primary_color || v.logo_url) {
       body.branding = { ...(page?.branding || {}), company_name: v.company_name, primary_color: v.primary_color, logo_url: v.logo_url };
     }
@@ -79,13 +81,14 @@ function PageForm({ page, services, heartbeats }) {
   }
   const compErrors = error instanceof ApiError ? Object.entries(error.fields).filter(([k]) => k.startsWith('components')) : [];
   return html`<div class="editor-split"><form class="form" onSubmit=${onSubmit} novalidate>
-    <${ErrorBanner} error=${error} shownFields=${['name', 'slug', 'is_public', 'subscriptions_enabled', 'history_days', 'show_uptime_bars', 'language', 'branding.company_name', 'branding.primary_color', 'branding.logo_url', ...compErrors.map(([k]) => k)]} />
+    <${ErrorBanner} error=${error} shownFields=${['name', 'slug', 'is_public', 'subscriptions_enabled', 'history_days', 'show_uptime_bars', 'language', 'branding.company_name', 'branding.primary_color', 'branding.logo_url', 'sms_subscriptions.enabled', 'sms_subscriptions.channel_id', 'sms_subscriptions.critical_only', ...compErrors.map(([k]) => k)]} />
     <${Field} label=${t('common.name')} name="name" required value=${v.name} onInput=${set('name')} error=${fe('name')} />
     <${Field} label=${t('status_pages.slug')} name="slug" hint=${t('status_pages.slug_hint', { path: '/status/<slug>' })} value=${v.slug} onInput=${set('slug')} error=${fe('slug')} />
     ${page && html`<${PublicURL} slug=${page.slug} />`}
     <${Field} type="checkbox" label=${t('status_pages.is_public')} name="is_public" value=${v.is_public} onInput=${set('is_public')} error=${fe('is_public')} />
     <${Field} type="checkbox" label=${t('status_pages.subscriptions')} name="subscriptions_enabled" value=${v.subscriptions_enabled} onInput=${set('subscriptions_enabled')} error=${fe('subscriptions_enabled')}
       hint=${t('status_pages.subscriptions_hint')} />
+    <${SMSFields} v=${v} set=${set} fe=${fe} page=${page} />
     <${Field} type="checkbox" label=${t('status_pages.uptime_bars')} name="show_uptime_bars" value=${v.show_uptime_bars} onInput=${set('show_uptime_bars')} error=${fe('show_uptime_bars')} />
     <${Field} label=${t('status_pages.history')} name="history_days" type="number" min="1" max="365" value=${v.history_days} onInput=${set('history_days')} error=${fe('history_days')} />
     <${Field} label=${t('status_pages.language')} name="language" as="select" options=${Object.entries(LANGUAGES).map(([value, label]) => ({ value, label }))} value=${v.language} onInput=${set('language')} error=${fe('language')} />
@@ -277,9 +280,9 @@ function Subscribers({ page, mayEdit }) {
     <${ErrorBanner} error=${err} />
     <${Resource} res=${res}>${(list) => list.length === 0 ? html`<p class="muted">${t('status_pages.no_subscribers')} ${page.subscriptions_enabled ? t('status_pages.subscribe_on') : t('status_pages.subscribe_off')}</p>`
       : html`<${Table} caption=${t('status_pages.subscribers')} rows=${list} columns=${[
-        { label: t('status_pages.subscriber'), render: (x) => (x.name ? html`${x.name} <span class="muted">${x.email}</span>` : x.email || x.webhook_url) }, { label: t('status_pages.type'), key: 'type' }, { label: t('common.status'), key: 'status' },
+        { label: t('status_pages.subscriber'), render: (x) => (x.name ? html`${x.name} <span class="muted">${x.email}</span>` : subscriberAddress(x)) }, { label: t('status_pages.type'), key: 'type' }, { label: t('common.status'), key: 'status' },
         { label: t('status_pages.since'), render: (x) => fmtTime(x.created_at) },
-        ...(mayEdit ? [{ label: t('common.actions'), render: (x) => html`<${Button} aria-label=${t('status_pages.remove_subscriber', { who: x.email || x.webhook_url })} onClick=${() => remove(x)}>${t('status_pages.remove')}<//>` }] : [])]} />`}<//>
+        ...(mayEdit ? [{ label: t('common.actions'), render: (x) => html`<${Button} aria-label=${t('status_pages.remove_subscriber', { who: subscriberAddress(x) })} onClick=${() => remove(x)}>${t('status_pages.remove')}<//>` }] : [])]} />`}<//>
     ${mayEdit && html`<form class="row" onSubmit=${add} novalidate>
       <${Field} label=${t('status_pages.add_subscriber')} name="subscriber_email" type="email" value=${f.values.email} onInput=${f.set('email')} error=${f.fieldError('email')} />
       <${Button} type="submit" busy=${f.busy}>${t('common.add')}<//>
@@ -307,6 +310,7 @@ export function StatusPageDetail({ params, org }) {
     <${RoleNote} org=${org} min=${mayRespond ? 'member' : 'responder'} what=${mayRespond ? t('status_pages.role_what') : t('status_pages.role_what_incidents')} />
     <${PublicURL} slug=${p.slug} />
     <p class="muted">${p.subscriptions_enabled ? t('status_pages.subscriptions_on') : t('status_pages.subscriptions_off')}${mayEdit && html` (<a href=${`/status-pages/${p.id}/edit`}>${t('status_pages.change')}</a>)`}.</p>
+    <${SMSSummary} page=${p} />
     <section class="card"><h2>${t('status_pages.components')}</h2>
       ${(p.components || []).length === 0 ? html`<p class="muted">${t('status_pages.no_components')}${mayEdit && html` <a href=${`/status-pages/${p.id}/edit`}>${t('status_pages.add_components')}</a>`}</p>`
         : html`<ul>${p.components.map((c) => html`<li>${c.name}${c.heartbeat_id && html`<span class="comp-kind">${t('status_pages.heartbeat_kind')}</span>`}${c.group ? html` <span class="muted">(${c.group})</span>` : ''}</li>`)}</ul>`}
