@@ -25,11 +25,18 @@ export function fmtWhen(iso) {
   return iso && !isNaN(d) ? d.toLocaleString(language(), { dateStyle: 'medium', timeStyle: 'short' }) : '—';
 }
 
-// colour gives each person a stable hue, dark enough for white text.
+// colour gives each person a stable hue (from their ID) for their shifts.
 function colour(id) {
   let h = 0;
   for (const c of id) h = (h * 31 + c.charCodeAt(0)) % 360;
-  return `hsl(${h} 55% 32%)`;
+  return hueColour(h);
+}
+
+// hueColour is a shift's background for hue h: at 28% lightness white text reads at 4.5:1
+// or better on every hue (at 32% the yellows fell to 4.3:1, so some people's shifts failed
+// WCAG AA depending on their ID).
+export function hueColour(h) {
+  return `hsl(${h} 55% 28%)`;
 }
 
 function whoOf(sh) {
