@@ -259,6 +259,12 @@ func (b *browser) open(path string) {
 	b.run("open "+path, chromedp.Navigate(b.base+path))
 }
 
+// eventually is the deadline of a wait for something that only has to happen at some
+// point (a poll's next round, a render after a save): it only tells "never" from "later",
+// and a loaded 2-core machine running Chromium beside the race-built server can take
+// several seconds for a step that takes milliseconds alone.
+const eventually = 30 * time.Second
+
 // waitFor waits until a JS expression is truthy, up to d, and returns its value.
 func (b *browser) waitFor(what, expr string, d time.Duration) any {
 	b.t.Helper()
@@ -289,10 +295,10 @@ func navigatedAway(err error) bool {
 		strings.Contains(msg, "Execution context was destroyed")
 }
 
-// waitText waits until the page's visible text contains s (default: up to 10 s).
+// waitText waits until the page's visible text contains s (by default up to eventually).
 func (b *browser) waitText(s string, d ...time.Duration) {
 	b.t.Helper()
-	timeout := 10 * time.Second
+	timeout := eventually
 	if len(d) > 0 {
 		timeout = d[0]
 	}
