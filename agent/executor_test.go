@@ -124,16 +124,21 @@ func TestExecutorRunsAssignments(t *testing.T) {
 		t.Fatalf("withheld result %+v", withheld)
 	}
 
-	// Hand-over: the service stays until its stop time, then goes.
+	// Hand-over: the service stays until its stop time, then goes. Watched for 2.3 s past
+	// it, a service still checked each second reaches the target two or three times; one
+	// check may arrive after the stop time having started before it (on a loaded machine
+	// the request can take a while), so one is allowed and two are not.
 	stop := time.Now().Add(1200 * time.Millisecond)
 	e.Apply(nil, []Removal{{ServiceID: "with-auth", StopAt: &stop}})
-	time.Sleep(2200 * time.Millisecond)
-	var last time.Time
+	time.Sleep(time.Until(stop.Add(2300 * time.Millisecond)))
+	var after []time.Time
 	for _, h := range log.of("/auth") {
-		last = h.at
+		if h.at.After(stop) {
+			after = append(after, h.at)
+		}
 	}
-	if last.After(stop.Add(300 * time.Millisecond)) {
-		t.Fatalf("checked at %v, after its stop time %v", last, stop)
+	if len(after) > 1 {
+		t.Fatalf("checked at %v, after its stop time %v", after, stop)
 	}
 	if got := e.Assigned(); len(got) != 2 {
 		t.Fatalf("assigned %v, want the two others", got)

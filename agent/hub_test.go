@@ -39,7 +39,9 @@ func TestHubRefusesAnIncompatibleAgent(t *testing.T) {
 func TestHubClosesASilentConnection(t *testing.T) {
 	e := newHubEnv(t)
 	_, token := e.location(e.org("ada"), "home")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// The handshake timeout is 1 s; a connection held past 10 s is held for good (the read
+	// would wait 30 s), and a loaded machine stretches 1 s by far less than that.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(e.srv.URL, "http")+ConnectPath,
 		&websocket.DialOptions{HTTPHeader: map[string][]string{"Authorization": {"Bearer " + token}}})
@@ -49,8 +51,8 @@ func TestHubClosesASilentConnection(t *testing.T) {
 	defer conn.CloseNow()
 	start := time.Now()
 	_, _, err = conn.Read(ctx)
-	if err == nil || time.Since(start) > 3*time.Second {
-		t.Fatalf("read = %v after %s, want the server to close within about 1 s", err, time.Since(start))
+	if err == nil || ctx.Err() != nil || time.Since(start) > 10*time.Second {
+		t.Fatalf("read = %v after %s, want the server to close at its 1 s handshake timeout", err, time.Since(start))
 	}
 }
 

@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/netip"
 	"os"
@@ -36,10 +37,14 @@ func TestProbePingLoopback(t *testing.T) {
 				env.ICMP = m
 				tgt := protoTarget("PING", host)
 				tgt.Options = []byte(`{"count":3}`)
-				tgt.DegradedThreshold = time.Second
+				// A round trip, not the wait for it: a probe that timed each request's
+				// wait (its 10 s share of the timeout) reports 10 s; a loaded machine
+				// stretches a loopback round trip to milliseconds, never seconds.
+				tgt.Timeout = 30 * time.Second
+				tgt.DegradedThreshold = 5 * time.Second
 				r := protoRun(probePing, env, tgt)
 				protoCheck(t, r, protoWant{status: StatusGreen})
-				if r.ResponseTime <= 0 || r.ResponseTime > 100*time.Millisecond || !r.Resolved || !r.Connected {
+				if r.ResponseTime <= 0 || r.ResponseTime > tgt.DegradedThreshold || !r.Resolved || !r.Connected {
 					t.Errorf("result %+v: want a loopback round trip", r)
 				}
 			})
@@ -56,7 +61,7 @@ func TestProbePingLoopback(t *testing.T) {
 				env.ICMP = "ip"
 				tgt := protoTarget("PING", "127.0.0.1")
 				tgt.Options = []byte(`{"count":3}`)
-				tgt.DegradedThreshold = time.Second
+				tgt.Timeout, tgt.DegradedThreshold = 30*time.Second, 5*time.Second // GREEN on a loaded machine too
 				protoCheck(t, protoRun(probePing, env, tgt), protoWant{status: StatusGreen})
 			})
 		}
@@ -96,7 +101,11 @@ func TestProbePingUnavailable(t *testing.T) {
 // fakeICMPConn stands for an ICMP socket to 127.0.0.1 whose replies the test
 // decides: for every request it queues decoys (another sequence number,
 // another ID, another payload, another sender) and, when reply says so, the
-// true reply. ReadFrom with nothing queued waits for the read deadline.
+// true reply. ReadFrom with nothing queued answers at once as though the read
+// deadline had passed, and keeps the wait the probe gave that request: a lost
+// reply costs no wall-clock time, so a loaded machine cannot run a test out of
+// time between requests, and the test checks each request's share of the
+// time from the deadlines themselves.
 type fakeICMPConn struct {
 	net.PacketConn // unused methods
 	datagram       bool
@@ -105,6 +114,16 @@ type fakeICMPConn struct {
 	mu             sync.Mutex
 	queue          []fakePacket
 	deadline       time.Time
+	sentAt         time.Time  // of the latest request
+	seq            int        // of the latest request
+	lost           []lostWait // one per lost reply
+}
+
+// lostWait is how long the probe waited for the reply to request seq: its read
+// deadline after the request was sent.
+type lostWait struct {
+	seq  int
+	wait time.Duration
 }
 
 type fakePacket struct {
@@ -132,6 +151,7 @@ func (c *fakeICMPConn) WriteTo(b []byte, _ net.Addr) (int, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.sentAt, c.seq = time.Now(), req.Seq
 	c.queue = append(c.queue,
 		echo(req.ID, req.Seq+100, req.Data, "127.0.0.1"),
 		echo(req.ID, req.Seq, []byte("someone else's"), "127.0.0.1"),
@@ -160,9 +180,8 @@ func (c *fakeICMPConn) ReadFrom(b []byte) (int, net.Addr, error) {
 		time.Sleep(time.Until(p.at))
 		return copy(b, p.b), p.from, nil
 	}
-	deadline := c.deadline
+	c.lost = append(c.lost, lostWait{c.seq, c.deadline.Sub(c.sentAt)})
 	c.mu.Unlock()
-	time.Sleep(time.Until(deadline))
 	return 0, nil, os.ErrDeadlineExceeded
 }
 
@@ -176,7 +195,10 @@ func (c *fakeICMPConn) SetReadDeadline(d time.Time) error {
 func (c *fakeICMPConn) Close() error { return nil }
 
 // TestPingLostReplies drives the probe over fake sockets that lose replies:
-// no loopback target can be made to stay silent.
+// no loopback target can be made to stay silent. A lost reply costs no time
+// (the fake answers "deadline passed" at once), so the timeout is one no
+// loaded machine reaches between requests, and each lost request's share of
+// it is checked from the read deadline the probe set.
 func TestPingLostReplies(t *testing.T) {
 	cases := []struct {
 		name     string
@@ -184,16 +206,18 @@ func TestPingLostReplies(t *testing.T) {
 		reply    func(seq int) bool
 		lag      time.Duration
 		want     protoWant
+		lost     []int // the requests whose replies are lost
 	}{
 		{"all lost, decoys ignored", false, func(int) bool { return false }, 0,
-			protoWant{status: StatusRed, err: "no echo reply from 127.0.0.1 (3 sent)"}},
+			protoWant{status: StatusRed, err: "no echo reply from 127.0.0.1 (3 sent)"}, []int{1, 2, 3}},
 		{"all lost, datagram socket", true, func(int) bool { return false }, 0,
-			protoWant{status: StatusRed, err: "no echo reply from 127.0.0.1 (3 sent)"}},
-		{"one of three answered", false, func(seq int) bool { return seq == 2 }, 0, protoWant{status: StatusGreen}},
-		{"datagram socket, kernel's ID", true, func(int) bool { return true }, 0, protoWant{status: StatusGreen}},
+			protoWant{status: StatusRed, err: "no echo reply from 127.0.0.1 (3 sent)"}, []int{1, 2, 3}},
+		{"one of three answered", false, func(seq int) bool { return seq == 2 }, 0, protoWant{status: StatusGreen}, []int{1, 3}},
+		{"datagram socket, kernel's ID", true, func(int) bool { return true }, 0, protoWant{status: StatusGreen}, nil},
 		{"slow replies are YELLOW", false, func(int) bool { return true }, 60 * time.Millisecond,
-			protoWant{status: StatusYellow}},
+			protoWant{status: StatusYellow}, nil},
 	}
+	const timeout = 30 * time.Second
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			env := loopbackEnv(t)
@@ -202,16 +226,12 @@ func TestPingLostReplies(t *testing.T) {
 				env.ICMP = "udp"
 			}
 			tgt := protoTargetFor("PING", "127.0.0.1", c.want)
-			// The lost replies wait out the timeout; the answered ones get a timeout no
-			// loaded machine reaches, so an in-process reply is never late by chance.
-			tgt.Timeout = 150 * time.Millisecond
-			if c.want.status != StatusRed {
-				tgt.Timeout = time.Second // "one of three" waits it out for the two lost
-			}
-			tgt.Options = []byte(`{"count":3}`)
+			tgt.Timeout = timeout
+			count := 3
 			if c.lag > 0 {
-				tgt.Options = []byte(`{"count":2}`)
+				count = 2
 			}
+			tgt.Options = fmt.Appendf(nil, `{"count":%d}`, count)
 			conn := &fakeICMPConn{datagram: c.datagram, reply: c.reply, lag: c.lag}
 			var network string
 			r := protoRun(func(ctx context.Context, env *Env, t *Target) Result {
@@ -223,6 +243,20 @@ func TestPingLostReplies(t *testing.T) {
 			}
 			if r.Status == StatusRed && (!r.Resolved || r.Connected) {
 				t.Errorf("resolved %v connected %v, want true false", r.Resolved, r.Connected)
+			}
+			// Each request waits its share of the time left: with k requests to go
+			// (itself included) at most timeout/k, as the time left is at most the
+			// timeout, and at least half of that, as nothing here takes the other half.
+			// The last request so waits out the rest, the first leaves time for the others.
+			if len(conn.lost) != len(c.lost) {
+				t.Fatalf("lost replies %+v, want requests %v", conn.lost, c.lost)
+			}
+			for i, l := range conn.lost {
+				share := timeout / time.Duration(count-l.seq+1)
+				if l.seq != c.lost[i] || l.wait > share || l.wait < share/2 {
+					t.Errorf("request %d waited %v for its reply; want request %d, between %v and %v",
+						l.seq, l.wait, c.lost[i], share/2, share)
+				}
 			}
 		})
 	}

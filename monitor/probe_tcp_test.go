@@ -98,6 +98,11 @@ func TestProbeTCP(t *testing.T) {
 			if c.refused {
 				env = refusingEnv(t)
 			}
+			// Every case answers at once or at its own short timeout; the others get a
+			// timeout no loaded machine reaches, and waiting it out shows in the bound below.
+			if c.timeout == 0 {
+				c.timeout = 30 * time.Second
+			}
 			tgt := &Target{CheckType: "TCP", Endpoint: c.endpoint, Timeout: c.timeout, DegradedThreshold: degradedFor(c.err)}
 			if c.options != "" {
 				tgt.Options = []byte(c.options)
@@ -108,8 +113,8 @@ func TestProbeTCP(t *testing.T) {
 			if r.Connected != c.connected || r.Internal != c.refused || r.StatusCode != 0 || r.Certificate != nil {
 				t.Errorf("result = %+v, want Connected %v, Internal %v", r, c.connected, c.refused)
 			}
-			if time.Since(start) > 500*time.Millisecond {
-				t.Errorf("took %v", time.Since(start))
+			if time.Since(start) > 10*time.Second {
+				t.Errorf("took %v: waited for a timeout it should not have", time.Since(start))
 			}
 		})
 	}

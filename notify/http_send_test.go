@@ -189,7 +189,9 @@ func TestHTTPTimeoutFromContext(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	a, err := testPoster(Deps{HTTP: srv.Client()}).postJSON(ctx, srv.URL, 1, nil)
-	if err == nil || a.Permanent || time.Since(start) > 3*time.Second {
+	// The provider never answers: 20 s tells "ended at the context's 150 ms" from "never",
+	// with room for a loaded machine.
+	if err == nil || a.Permanent || time.Since(start) > 20*time.Second {
 		t.Fatalf("slow provider: attempt %+v, err %v after %v", a, err, time.Since(start))
 	}
 }

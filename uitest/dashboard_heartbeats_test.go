@@ -69,11 +69,11 @@ func TestDashboardHeartbeatRows(t *testing.T) {
 	rec, proxy := newAPIRecorder(t, srv.URL)
 	viaProxy := *srv
 	viaProxy.URL = proxy.URL
-	b := newBrowser(t, &viaProxy, 60*time.Second)
+	b := newBrowser(t, &viaProxy, 120*time.Second)
 	b.open("/login")
 	evalJS[bool](b, fmt.Sprintf(`localStorage.setItem('alertifypro.token', %q); localStorage.setItem('alertifypro.org', %q); true`, token, orgSlug))
 	b.open("/")
-	b.waitFor("the heartbeat rows and their bars", `document.querySelectorAll('tr[data-heartbeat-id] .beat-bar').length === 2`, 15*time.Second)
+	b.waitFor("the heartbeat rows and their bars", `document.querySelectorAll('tr[data-heartbeat-id] .beat-bar').length === 2`, eventually)
 	first := evalJS[string](b, `document.querySelector('table.services tbody tr').dataset.heartbeatId || ''`)
 	if first != backup.ID {
 		t.Errorf("first row %q; want the failed heartbeat %s (problems first)", first, backup.ID)
@@ -94,7 +94,7 @@ func TestDashboardHeartbeatRows(t *testing.T) {
 	// Its pings' tooltip: the newest, a failure that ran after a start, with its message.
 	b.run("focus the page", pageFocused())
 	b.run("focus the bar", chromedp.Focus(chromedp.CSS(fmt.Sprintf(`tr[data-heartbeat-id=%q] .beat-bar`, backup.ID))))
-	tip := b.waitFor("the ping's tooltip", `document.querySelector('.beat-tip')?.innerText`, 5*time.Second)
+	tip := b.waitFor("the ping's tooltip", `document.querySelector('.beat-tip')?.innerText`, eventually)
 	if s, _ := tip.(string); !strings.Contains(s, "Failed") || !strings.Contains(s, "ran ") || !strings.Contains(s, "disk full") {
 		t.Errorf("ping tooltip %q; want Failed, its run time and message", s)
 	}

@@ -69,3 +69,41 @@ func TestSkipLinkAndFocus(t *testing.T) {
 		return tr && tr.dataset.rowKey !== '`+first+`' && document.querySelectorAll('main tbody tr').length === 1; })()`, 10*time.Second)
 	b.screenshot("focus-after-resolve")
 }
+
+// TestHeadingFocusLeavesAFieldAlone: a page draws its form before its effects run, and on
+// a slow machine a user (or a test) can be typing in a field by then; the new page's
+// heading must not take focus from that field, or the rest of the typing is lost (a
+// heartbeat was once saved as "Nightl" for "Nightly backup"). The field is focused the
+// moment it is drawn, before any frame: the heading's effect runs after a frame.
+func TestHeadingFocusLeavesAFieldAlone(t *testing.T) {
+	srv := startServer(t, serverOptions{})
+	b := newBrowser(t, srv, 60*time.Second)
+	b.signUp("Ada Lovelace", "ada@example.com", "correct horse battery")
+	b.click("Heartbeats")
+	b.waitFor("the add link", `document.querySelector('main a[href="/heartbeats/new"]') !== null`, eventually)
+	got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`new Promise((resolve) => {
+		const watch = new MutationObserver(() => {
+			const field = document.querySelector('main [name="name"]');
+			if (!field) return;
+			watch.disconnect();
+			field.focus();
+			requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => {
+				const el = document.activeElement;
+				resolve(el === field ? 'the name field' : el.tagName + ' ' + el.textContent.trim().slice(0, 40));
+			}, 300)));
+		});
+		watch.observe(document.body, { childList: true, subtree: true });
+		document.querySelector('main a[href="/heartbeats/new"]').click();
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("open the form: %v", err)
+	}
+	if got != "the name field" {
+		t.Errorf("focus moved from the name field to %q after the page drew", got)
+	}
+	// Typed in full, as a user would.
+	b.fill("name", "Nightly backup")
+	if v := evalJS[string](b, `document.querySelector('[name="name"]').value`); v != "Nightly backup" {
+		t.Errorf("name field holds %q", v)
+	}
+}

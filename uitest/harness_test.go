@@ -154,9 +154,11 @@ type browser struct {
 }
 
 // newBrowser starts headless Chromium (1280×900) for srv; the whole test's browser
-// work is bounded by timeout. extra adds Chromium flags (a browser language, say).
+// work is bounded by timeout, or by browserBudget when that is longer. extra adds
+// Chromium flags (a browser language, say).
 func newBrowser(t *testing.T, srv *server, timeout time.Duration, extra ...chromedp.ExecAllocatorOption) *browser {
 	t.Helper()
+	timeout = max(timeout, browserBudget)
 	path := requireChromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
@@ -259,9 +261,23 @@ func (b *browser) open(path string) {
 	b.run("open "+path, chromedp.Navigate(b.base+path))
 }
 
-// waitFor waits until a JS expression is truthy, up to d, and returns its value.
+// eventually is the deadline of a wait for something that only has to happen at some
+// point (a poll's next round, a render after a save): it only tells "never" from "later",
+// and a loaded 2-core machine running Chromium beside the race-built server can take
+// several seconds for a step that takes milliseconds alone.
+const eventually = 30 * time.Second
+
+// browserBudget is the least a test's browser work may take in all: it stops a hung test,
+// and a browser test that takes 10 s alone can take minutes on a loaded machine.
+const browserBudget = 4 * time.Minute
+
+// waitFor waits until a JS expression is truthy, up to d or eventually, whichever is
+// longer, and returns its value. Every wait is for something that has to happen at some
+// point: its deadline only tells "never" from "later", and is no bound on how soon (a
+// test that holds a time measures it, as TestFirstResultAtOnce does).
 func (b *browser) waitFor(what, expr string, d time.Duration) any {
 	b.t.Helper()
+	d = max(d, eventually)
 	deadline := time.Now().Add(d)
 	for {
 		v, err := chromedp.Run(b.ctx, chromedp.Poll[any](expr,
@@ -289,10 +305,10 @@ func navigatedAway(err error) bool {
 		strings.Contains(msg, "Execution context was destroyed")
 }
 
-// waitText waits until the page's visible text contains s (default: up to 10 s).
+// waitText waits until the page's visible text contains s (by default up to eventually).
 func (b *browser) waitText(s string, d ...time.Duration) {
 	b.t.Helper()
-	timeout := 10 * time.Second
+	timeout := eventually
 	if len(d) > 0 {
 		timeout = d[0]
 	}

@@ -197,7 +197,14 @@ export function useForm(initial) {
 export function PageHeader({ title, children, subtitle }) {
   useEffect(() => { setPageTitle(title); }, [title]);
   const h1 = useRef(null);
-  useEffect(() => { if (takeHeadingFocus() && h1.current) h1.current.focus({ preventScroll: true }); }, []);
+  useEffect(() => {
+    if (!takeHeadingFocus() || !h1.current) return;
+    // The page is drawn before this runs (after a frame): a user who already clicked or
+    // tabbed into it, say into a field on a slow machine, keeps focus and their typing.
+    const active = document.activeElement, main = h1.current.closest('main');
+    if (main && active && active !== main && main.contains(active)) return;
+    h1.current.focus({ preventScroll: true });
+  }, []);
   return html`<header class="page-header">
     <div><h1 ref=${h1} tabindex="-1">${title}</h1>${subtitle && html`<p class="muted">${subtitle}</p>`}</div>
     <div class="page-actions">${children}</div>
