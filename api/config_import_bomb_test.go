@@ -127,7 +127,7 @@ func realisticServices(n int) string {
 }
 
 // TestImportBombs sends every hostile document to a child server with a capped memory:
-// each is refused (4xx, flat body) in under a second with a bounded heap, and the health
+// each is refused (4xx, flat body) within bombAnswerBudget with a bounded heap, and the health
 // endpoint answers throughout.
 func TestImportBombs(t *testing.T) {
 	child := startBombChild(t)
