@@ -166,7 +166,7 @@ func renderHTMLPart(name, src string, v EmailVars) (htmltemplate.HTML, error) {
 	}
 	var b bytes.Buffer
 	if err := t.Execute(&limitedBuffer{buf: &b}, nil); err != nil {
-		return "", fmt.Errorf("the %s does not render: %s", name, strings.TrimPrefix(err.Error(), "html/template:"))
+		return "", fmt.Errorf("the %s does not render: %s", name, escaperErrorText(err))
 	}
 	return htmltemplate.HTML(b.String()), nil // #nosec: html/template escaped every value above
 }
