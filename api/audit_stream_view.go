@@ -16,7 +16,8 @@ type auditStreamView struct {
 	Type           string `json:"type"`
 	Enabled        bool   `json:"enabled"`
 	URL            string `json:"url"`
-	// IntakeURL is where entries are posted: the URL, or a Datadog site's logs intake.
+	// IntakeURL is where entries are posted (auditstream.IntakeURL): the URL with the
+	// collector or _bulk path a Splunk or Elastic destination adds, or a Datadog logs intake.
 	IntakeURL string            `json:"intake_url"`
 	Config    map[string]string `json:"config"`
 	Status    auditStreamStatus `json:"status"`
@@ -89,9 +90,6 @@ func newAuditStreamView(s *store.AuditStream, b store.AuditBacklog) auditStreamV
 		next := st.NextAttemptAt.UTC()
 		v.Status.NextAttemptAt = &next
 	}
-	v.IntakeURL = v.URL
-	if v.URL == "" {
-		v.IntakeURL = auditstream.IntakeURL(s.Type, "", s.Settings)
-	}
+	v.IntakeURL = auditstream.IntakeURL(s.Type, v.URL, s.Settings)
 	return v
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/textproto"
 	"slices"
 
@@ -17,9 +18,15 @@ import (
 // the check reads the request, outside the store's write transaction.
 
 // unknownSecretProblems returns, for each field of texts (field → text) that refers to a
-// secret orgID lacks, the problem "unknown secret NAME"; empty when every reference is known.
+// secret orgID lacks, the problem "unknown secret NAME" (or, first, that a reference is
+// malformed); empty when every reference is well-formed and known.
 func (b *base) unknownSecretProblems(orgID string, texts map[string]string) (fieldErrors, error) {
 	f := fieldErrors{}
+	for field, text := range texts {
+		if bad := vault.Malformed(text); bad != "" {
+			f.add(field, fmt.Sprintf("malformed secret reference %q: write {{secrets.NAME}}, NAME of A-Z, 0-9 and _", bad))
+		}
+	}
 	var names []string
 	for _, text := range texts {
 		for _, name := range vault.References(text) {

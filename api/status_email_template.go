@@ -172,7 +172,11 @@ func (h *emailTemplateHandlers) preview(c *gin.Context) error {
 		return errValidation(map[string]string{"kind": "must be created, updated, resolved or maintenance"})
 	}
 	unsubscribe := strings.TrimRight(h.cfg.BaseURL, "/") + "/api/v1/public/subscriptions/unsubscribe?token=preview"
-	kind, vars := notify.NoticeCreated, notify.SampleEmailVars(p.Name, strings.TrimRight(h.cfg.BaseURL, "/")+"/status/"+p.Slug)
+	kind := notify.NoticeCreated
+	if req.Kind != "" {
+		kind = req.Kind
+	}
+	vars := notify.SampleNoticeVars(kind, p.Name, strings.TrimRight(h.cfg.BaseURL, "/")+"/status/"+p.Slug)
 	vars.UnsubscribeURL = unsubscribe
 	if req.IncidentID != "" {
 		inc, err := h.store.Incident(p.OrgID, p.ID, req.IncidentID)

@@ -7,6 +7,7 @@ package auditstream
 
 import (
 	"fmt"
+	neturl "net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -170,14 +171,45 @@ func CheckSecretValue(v string) string {
 }
 
 // IntakeURL is the URL a destination posts to: the Datadog logs intake of its site when
-// it has no URL of its own, else url as given.
+// it has no URL of its own; a Splunk collector's event endpoint when its URL has no path;
+// an Elastic cluster's _bulk endpoint (in the path, before any query string); else url
+// as given. The API shows it, so the address a receiver sees is the one on the page.
 func IntakeURL(typ, url string, settings map[string]string) string {
-	if typ == TypeDatadog && url == "" {
+	switch {
+	case typ == TypeDatadog && url == "":
 		site := settings["site"]
 		if site == "" {
 			site = defaultDatadogSite
 		}
 		return "https://http-intake.logs." + site + "/api/v2/logs"
+	case typ == TypeSplunkHEC:
+		return withPath(url, func(p string) string {
+			if p == "" || p == "/" {
+				return "/services/collector/event"
+			}
+			return p
+		})
+	case typ == TypeElastic:
+		return withPath(url, func(p string) string {
+			if p = strings.TrimSuffix(p, "/"); !strings.HasSuffix(p, "/_bulk") {
+				p += "/_bulk"
+			}
+			return p
+		})
 	}
 	return url
+}
+
+// withPath is raw with its path rewritten by f (the escaped form too, when the URL has
+// one); a URL that does not parse is returned as it is, for validation to refuse.
+func withPath(raw string, f func(string) string) string {
+	u, err := neturl.Parse(raw)
+	if raw == "" || err != nil {
+		return raw
+	}
+	u.Path = f(u.Path)
+	if u.RawPath != "" {
+		u.RawPath = f(u.RawPath)
+	}
+	return u.String()
 }

@@ -122,11 +122,7 @@ func encodeElastic(target string, settings map[string]string, events []Event) (r
 			return request{}, err
 		}
 	}
-	u := strings.TrimSuffix(target, "/")
-	if !strings.HasSuffix(u, "/_bulk") {
-		u += "/_bulk"
-	}
-	return request{url: u, contentType: "application/x-ndjson", body: body.Bytes()}, nil
+	return request{url: IntakeURL(TypeElastic, target, settings), contentType: "application/x-ndjson", body: body.Bytes()}, nil
 }
 
 // WebhookEvent is the event name of a webhook batch (X-AlertifyPro-Event).

@@ -28,6 +28,7 @@ type receiver struct {
 
 	mu       sync.Mutex
 	down     bool
+	downAt   int      // when > 0: go down once this many entries were accepted
 	refused  int      // requests answered 503
 	accepted []string // entry IDs, in the order received
 	seen     map[string]bool
@@ -63,11 +64,24 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 		r.seen[id] = true
 		r.accepted = append(r.accepted, id)
 	}
+	if r.downAt > 0 && len(r.accepted) >= r.downAt {
+		// Down from the next request on, decided here rather than by a test polling
+		// from outside, which may look only after the whole backlog went through.
+		r.down, r.downAt = true, 0
+	}
 	if r.answer != nil {
 		r.answer(w, ids, dup)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// goDownAt makes the receiver refuse every request after the one that brings its
+// accepted entries to n.
+func (r *receiver) goDownAt(n int) {
+	r.mu.Lock()
+	r.downAt = n
+	r.mu.Unlock()
 }
 
 func (r *receiver) setDown(down bool) {

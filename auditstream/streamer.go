@@ -124,9 +124,11 @@ func (s *Streamer) deliverBatch(ctx context.Context, st *store.AuditStream) (ful
 		events[i] = NewEvent(ref, &batch[i].Entry)
 	}
 	res := s.Transport.Deliver(ctx, st, ref, events)
-	if ctx.Err() != nil {
+	if ctx.Err() != nil && res.Err != nil {
 		return false, nil // shutting down: the outcome is unknown, the cursor stays
 	}
+	// An accepted batch is committed even while shutting down (the store's write does not
+	// depend on ctx): leaving the cursor would send it again after the restart.
 	now := s.now()
 	if res.Err == nil {
 		err := s.Store.AdvanceAuditStream(st.OrgID, st.ID, from, last, len(batch), now, res.Status)

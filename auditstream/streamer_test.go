@@ -70,11 +70,12 @@ func TestStreamDeliversEveryEntryInOrderAcrossOutageAndRestart(t *testing.T) {
 	if err != nil || st.State.LastError == "" || st.State.LastStatus != 503 || st.State.Cursor != s.State.Cursor {
 		t.Fatalf("during the outage: %+v, %v", st.State, err)
 	}
+	// Back for part of the backlog, then down again; once a request was refused, no
+	// accepted batch awaits its commit.
+	_, before, _ := hec.snapshot()
+	hec.goDownAt(30)
 	hec.setDown(false)
 	waitFor(t, "part of the backlog", func() bool { got, _, _ := hec.snapshot(); return len(got) >= 30 })
-	// Down again; once a request was refused, no accepted batch awaits its commit.
-	_, before, _ := hec.snapshot()
-	hec.setDown(true)
 	waitFor(t, "a refusal after recovery", func() bool { _, refused, _ := hec.snapshot(); return refused > before })
 	stop()
 

@@ -65,6 +65,27 @@ func SampleEmailVars(pageName, pageURL string) EmailVars {
 		UpdateTime:    "7 Dec 2026 10:00 UTC", UnsubscribeURL: pageURL + "/unsubscribe-example"}
 }
 
+// SampleNoticeVars are the preview's values for a notice of kind when no incident is
+// given: the sample incident as it is created, updated or resolved, or a sample
+// maintenance window (filled as a maintenance notice fills the variables), so each kind's
+// subject is seen over a message of its kind.
+func SampleNoticeVars(kind, pageName, pageURL string) EmailVars {
+	v := SampleEmailVars(pageName, pageURL)
+	switch kind {
+	case NoticeUpdated:
+		v.IncidentStatus, v.UpdateTime = "identified", "7 Dec 2026 10:20 UTC"
+		v.UpdateMessage = "The cause is a faulty deployment; it is being rolled back."
+	case NoticeResolved:
+		v.IncidentStatus, v.UpdateTime = "resolved", "7 Dec 2026 10:45 UTC"
+		v.UpdateMessage = "Error rates are back to normal. We will keep watching."
+	case NoticeMaintenance:
+		v.IncidentTitle, v.IncidentStatus, v.IncidentSeverity = "Database upgrade", "maintenance", ""
+		v.UpdateMessage = "The database moves to a new version; the API may answer slowly."
+		v.UpdateTime = "8 Dec 2026 02:00 UTC – 8 Dec 2026 04:00 UTC"
+	}
+	return v
+}
+
 // DefaultEmailTemplate is the template of a page that has none, every field filled.
 func DefaultEmailTemplate() store.EmailTemplate {
 	return store.EmailTemplate{Subject: DefaultSubject, UpdateSubject: DefaultUpdateSubject, ResolvedSubject: DefaultResolvedSubject,
@@ -166,7 +187,7 @@ func renderHTMLPart(name, src string, v EmailVars) (htmltemplate.HTML, error) {
 	}
 	var b bytes.Buffer
 	if err := t.Execute(&limitedBuffer{buf: &b}, nil); err != nil {
-		return "", fmt.Errorf("the %s does not render: %s", name, strings.TrimPrefix(err.Error(), "html/template:"))
+		return "", fmt.Errorf("the %s does not render: %s", name, escaperErrorText(err))
 	}
 	return htmltemplate.HTML(b.String()), nil // #nosec: html/template escaped every value above
 }

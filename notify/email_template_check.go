@@ -83,10 +83,20 @@ func CheckEmailTemplate(t *store.EmailTemplate) map[string]string {
 	if msg := checkLogoURL(t.LogoURL); msg != "" {
 		problems["logo_url"] = msg
 	}
+	sample := SampleEmailVars("Example status page", "https://status.example.com")
+	// The HTML escaper judges body and footer apart first, so its refusal is reported
+	// under the field that holds the mistake.
+	for name, src := range map[string]string{"body": t.Body, "footer": t.Footer} {
+		if _, bad := problems[name]; !bad && src != "" {
+			if _, err := renderHTMLPart(name, src, sample); err != nil {
+				problems[name] = err.Error()
+			}
+		}
+	}
 	if len(problems) == 0 {
 		// Every field is right alone; render the whole message once so the HTML escaper
 		// sees the body and footer in the layout.
-		if _, err := RenderEmailTemplate(t, NoticeCreated, SampleEmailVars("Example status page", "https://status.example.com")); err != nil {
+		if _, err := RenderEmailTemplate(t, NoticeCreated, sample); err != nil {
 			problems["body"] = err.Error()
 		}
 	}

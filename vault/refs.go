@@ -8,11 +8,38 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // refPattern matches one reference; blanks inside the braces are allowed, as template
 // users type them.
 var refPattern = regexp.MustCompile(`\{\{\s*secrets\.([A-Za-z0-9_]+)\s*\}\}`)
+
+// refStart is where a reference begins, well-formed or not; anchoredRef is a well-formed
+// one at the start of a text.
+var (
+	refStart    = regexp.MustCompile(`\{\{\s*secrets\.`)
+	anchoredRef = regexp.MustCompile(`^` + refPattern.String())
+)
+
+// Malformed returns the first piece of text that begins as a reference does ("{{secrets.")
+// but is not one — "{{secrets.api-token}}", "{{ secrets.A B }}" — or "" when there is
+// none. Such text would be used literally (a target would get "{{secrets.api-token}}" as
+// its token), so settings that accept references refuse it; other {{…}} text is left
+// alone, since bodies and URLs may hold braces of their own.
+func Malformed(text string) string {
+	for _, loc := range refStart.FindAllStringIndex(text, -1) {
+		rest := text[loc[0]:]
+		if anchoredRef.MatchString(rest) {
+			continue
+		}
+		if end := strings.Index(rest, "}}"); end >= 0 && end <= 80 {
+			return rest[:end+2]
+		}
+		return strings.ToValidUTF8(rest[:min(len(rest), 40)], "") + "…"
+	}
+	return ""
+}
 
 // namePattern is what a secret's name may be: upper-case letters, digits and underscores,
 // 1 to 64 of them.

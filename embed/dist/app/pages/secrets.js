@@ -12,10 +12,12 @@ import { t } from '../i18n.js';
 // reference is how a check or channel names a secret.
 const reference = (name) => `{{secrets.${name}}}`;
 
-// userLink names the kind of object a secret is used by, and links it where it has a page.
+// userLink names the kind of object a secret is used by, and links it where it is edited.
 function userLink(u) {
   const kinds = { service: [t('secrets.kind.service'), '/services/' + u.id],
-    notification_channel: [t('secrets.kind.notification_channel'), '/channels/' + u.id] };
+    notification_channel: [t('secrets.kind.notification_channel'), '/channels/' + u.id],
+    // Streams have no page of their own: they are edited in the audit-log page's section.
+    audit_stream: [t('secrets.kind.audit_stream'), '/audit-log'] };
   const [kind, href] = kinds[u.kind] || [u.kind, null];
   return html`${kind} ${href ? html`<a href=${href}>${u.name}</a>` : u.name} <code>${u.field}</code>`;
 }
