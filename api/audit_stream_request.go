@@ -1,8 +1,6 @@
 package api
 
 import (
-	"context"
-	"errors"
 	"net/url"
 	"slices"
 	"sort"
@@ -10,7 +8,6 @@ import (
 
 	"github.com/alertifypro/alertifypro/auditstream"
 	"github.com/alertifypro/alertifypro/store"
-	"github.com/alertifypro/alertifypro/vault"
 )
 
 // maxAuditStreamName bounds a stream's name (characters).
@@ -45,7 +42,7 @@ type auditStreamChange struct {
 // validate judges r against the stored stream (nil on create), collecting every problem
 // into one 422. References to secrets are checked for their syntax and, when a resolver
 // is wired, for existence (an unknown name is named in the field).
-func (h *auditStreamHandlers) validate(ctx context.Context, orgID string, r *auditStreamRequest, old *store.AuditStream) (*auditStreamChange, error) {
+func (h *auditStreamHandlers) validate(orgID string, r *auditStreamRequest, old *store.AuditStream) (*auditStreamChange, error) {
 	f := fieldErrors{}
 	ch := &auditStreamChange{enabled: true, secrets: map[string]string{}}
 	if old != nil {
@@ -70,7 +67,7 @@ func (h *auditStreamHandlers) validate(ctx context.Context, orgID string, r *aud
 	}
 	h.judgeURL(f, r, old, ch)
 	if r.Config != nil || old == nil {
-		h.judgeConfig(ctx, f, orgID, r.Config, old, ch)
+		h.judgeConfig(f, orgID, r.Config, old, ch)
 	}
 	return ch, f.err()
 }
@@ -119,7 +116,7 @@ func (h *auditStreamHandlers) judgeURL(f fieldErrors, r *auditStreamRequest, old
 
 // judgeConfig splits config into plain settings and credentials, validates them with the
 // type's rules, and checks the Datadog intake a stream without URL will use.
-func (h *auditStreamHandlers) judgeConfig(ctx context.Context, f fieldErrors, orgID string, cfg map[string]string, old *store.AuditStream, ch *auditStreamChange) {
+func (h *auditStreamHandlers) judgeConfig(f fieldErrors, orgID string, cfg map[string]string, old *store.AuditStream, ch *auditStreamChange) {
 	settings := map[string]string{}
 	effective := map[string]string{} // the credentials the stream will have, for Validate
 	for k, v := range cfg {
@@ -155,9 +152,18 @@ func (h *auditStreamHandlers) judgeConfig(ctx context.Context, f fieldErrors, or
 	for _, k := range keys {
 		f.add("config."+k, problems[k])
 	}
+	refs := map[string]string{}
 	for k, v := range ch.secrets {
 		if _, bad := problems[k]; !bad {
-			h.checkSecretsExist(ctx, f, orgID, "config."+k, v)
+			refs["config."+k] = v
+		}
+	}
+	// The same words for an unknown or malformed reference as a service's or channel's.
+	if unknown, err := h.unknownSecretProblems(orgID, refs); err != nil {
+		f.add("config", "the organization's secrets could not be read: "+err.Error())
+	} else {
+		for field, problem := range unknown {
+			f.add(field, problem)
 		}
 	}
 	ch.settings = settings
@@ -167,18 +173,5 @@ func (h *auditStreamHandlers) judgeConfig(ctx context.Context, f fieldErrors, or
 				f.add("url", err.Error())
 			}
 		}
-	}
-}
-
-// checkSecretsExist resolves the references of a credential when a resolver is wired, so
-// a name the organization has no secret for is a 422 at save, not a failure at send.
-func (h *auditStreamHandlers) checkSecretsExist(ctx context.Context, f fieldErrors, orgID, field, v string) {
-	if h.transport == nil || h.transport.Secrets == nil || len(vault.References(v)) == 0 {
-		return
-	}
-	_, err := h.transport.Secrets.Resolve(ctx, orgID, v)
-	var unknown *vault.UnknownSecretError
-	if errors.As(err, &unknown) {
-		f.add(field, "refers to secret "+unknown.Name+", which this organization does not have")
 	}
 }

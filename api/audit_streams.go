@@ -82,7 +82,7 @@ func (h *auditStreamHandlers) create(c *gin.Context) error {
 		return err
 	}
 	orgID := actorOf(c).org.ID
-	ch, err := h.validate(c.Request.Context(), orgID, &req, nil)
+	ch, err := h.validate(orgID, &req, nil)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (h *auditStreamHandlers) update(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	ch, err := h.validate(c.Request.Context(), orgID, &req, old)
+	ch, err := h.validate(orgID, &req, old)
 	if err != nil {
 		return err
 	}
