@@ -47,25 +47,8 @@ func (db *DB) ImportSubscribers(orgID, pageID string, rows []ImportedSubscriber,
 		now := db.stamp()
 		for _, r := range fresh {
 			s := r.Subscriber
-			if s.ID == "" {
-				s.ID = NewID()
-			}
-			if b.Get([]byte(s.ID)) != nil {
-				return conflictf(entitySubscriber, "A subscriber with ID %s already exists.", s.ID)
-			}
-			s.OrgID, s.PageID, s.CreatedAt = orgID, pageID, now
-			if len(s.ConfirmDigest) > 0 {
-				s.ConfirmSentAt = now
-			}
-			if err := keys.Put(compositeKey(pageID, s.addressKey()), []byte(s.ID)); err != nil {
-				return err
-			}
-			for _, d := range [][]byte{s.ConfirmDigest, s.UnsubscribeDigest} {
-				if err := indexSubscriberToken(tx, d, s); err != nil {
-					return err
-				}
-			}
-			if err := putSubscriber(tx, s); err != nil {
+			s.OrgID, s.PageID = orgID, pageID
+			if err := putNewSubscriber(tx, b, keys, s, now); err != nil {
 				return err
 			}
 			if e := r.Confirmation; e != nil {
