@@ -102,10 +102,7 @@ const confirmResendInterval = 5 * time.Minute
 func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int, change *Change) (SubscribeOutcome, error) {
 	outcome := SubscriberCreated
 	err := db.update(orgID, nil, func(tx txn) error {
-		if err := getStatusPage(tx, orgID, s.PageID, &StatusPage{}); err != nil {
-			return err
-		}
-		keys, err := orgSub(tx, orgID, subSubscriberKeys)
+		keys, err := pageSubscriberKeys(tx, orgID, s.PageID)
 		if err != nil {
 			return err
 		}
@@ -148,6 +145,15 @@ func (db *DB) insertSubscriber(tx txn, orgID string, s *Subscriber, limit int, k
 		return err
 	}
 	return db.record(tx, orgID, change)
+}
+
+// pageSubscriberKeys is the address-key index of the organization's subscribers, once
+// page pageID is known to be orgID's (ErrNotFound otherwise).
+func pageSubscriberKeys(tx txn, orgID, pageID string) (bucket, error) {
+	if err := getStatusPage(tx, orgID, pageID, &StatusPage{}); err != nil {
+		return bucket{}, err
+	}
+	return orgSub(tx, orgID, subSubscriberKeys)
 }
 
 // putNewSubscriber stores s (OrgID and PageID set), created at now, in subscribers b: its

@@ -21,10 +21,7 @@ func (db *DB) ImportSubscribers(orgID, pageID string, rows []ImportedSubscriber,
 	describe func(imported int, existing []int) *Change) (existing []int, err error) {
 	err = db.update(orgID, nil, func(tx txn) error {
 		existing = existing[:0]
-		if err := getStatusPage(tx, orgID, pageID, &StatusPage{}); err != nil {
-			return err
-		}
-		keys, err := orgSub(tx, orgID, subSubscriberKeys)
+		keys, err := pageSubscriberKeys(tx, orgID, pageID)
 		if err != nil {
 			return err
 		}

@@ -56,10 +56,7 @@ const (
 func (db *DB) AddSMSSubscriber(orgID string, s *Subscriber, limit int, change *Change) (SubscribeOutcome, error) {
 	outcome := SubscriberCreated
 	err := db.update(orgID, nil, func(tx txn) error {
-		if err := getStatusPage(tx, orgID, s.PageID, &StatusPage{}); err != nil {
-			return err
-		}
-		keys, err := orgSub(tx, orgID, subSubscriberKeys)
+		keys, err := pageSubscriberKeys(tx, orgID, s.PageID)
 		if err != nil {
 			return err
 		}
