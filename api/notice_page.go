@@ -15,12 +15,17 @@ const noticeStyle = "body{font-family:system-ui,sans-serif;max-width:36rem;margi
 // which is HTML already; css is added to the page's style and csp is its policy. Nothing
 // loads from anywhere, and the page is never cached, framed or sniffed.
 func writeHTMLNotice(c *gin.Context, status int, title, message, after, css, csp string) {
+	writeHTMLNoticeIn(c, "en", status, title, message, after, css, csp)
+}
+
+// writeHTMLNoticeIn is writeHTMLNotice for a page written in language lang.
+func writeHTMLNoticeIn(c *gin.Context, lang string, status int, title, message, after, css, csp string) {
 	e := html.EscapeString
 	body := fmt.Sprintf(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="%s"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>%s</title><style>%s</style></head>
 <body><h1>%s</h1><p>%s</p>%s</body></html>
-`, e(title), noticeStyle+css, e(title), e(message), after)
+`, e(lang), e(title), noticeStyle+css, e(title), e(message), after)
 	writeStandalonePage(c, status, csp, body)
 }
 

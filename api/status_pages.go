@@ -76,7 +76,14 @@ func (h *statusPageHandlers) pages() resource[store.StatusPage, statusPageView] 
 		save: h.store.UpdateStatusPage, remove: h.store.DeleteStatusPage,
 		id: func(p *store.StatusPage) string { return p.ID }, audit: statusPageRes,
 		meta: func(p *store.StatusPage) map[string]any { return map[string]any{"slug": p.Slug} },
-		view: newStatusPageView, written: h.cache.invalidate}
+		view: h.pageView, written: h.cache.invalidate}
+}
+
+// pageView is newStatusPageView with what the page's SMS channel lacks.
+func (h *statusPageHandlers) pageView(p *store.StatusPage) statusPageView {
+	v := newStatusPageView(p)
+	v.SMSSubscriptions.ChannelProblem = h.smsChannelProblem(p)
+	return v
 }
 
 // statusPage loads the :id page of the active organization for the routes below a page

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 
@@ -17,12 +18,34 @@ type smsSubscriptionsRequest struct {
 
 // smsSubscriptionsView is a page's SMS setting as the API shows it. InboundWebhookPath is
 // where Twilio posts the replies to the channel's number (BASE_URL + the path is the URL
-// to give Twilio, which signs requests with it); null without a channel.
+// to give Twilio, which signs requests with it); null without a channel. ChannelProblem
+// says why a page with SMS on texts nobody: its channel was "deleted" or is "disabled"
+// (channels in use may be deleted, as those of alert rules and escalation policies may;
+// the page keeps its setting and subscribers, and shows this until another channel is
+// chosen or the channel is enabled again); null when it can text.
 type smsSubscriptionsView struct {
 	Enabled            bool    `json:"enabled"`
 	ChannelID          *string `json:"channel_id"`
 	CriticalOnly       bool    `json:"critical_only"`
 	InboundWebhookPath *string `json:"inbound_webhook_path"`
+	ChannelProblem     *string `json:"channel_problem"`
+}
+
+// smsChannelProblem is the ChannelProblem of p's SMS setting: nil unless SMS is on and
+// its channel is gone or disabled. A store failure is not a problem of the page's: it is
+// left unsaid rather than failing the answer.
+func (b *base) smsChannelProblem(p *store.StatusPage) *string {
+	if !p.SMS.Enabled || p.SMS.ChannelID == "" {
+		return nil
+	}
+	problem := ""
+	switch ch, err := b.store.Channel(p.OrgID, p.SMS.ChannelID); {
+	case errors.Is(err, store.ErrNotFound):
+		problem = "deleted"
+	case err == nil && !ch.Enabled:
+		problem = "disabled"
+	}
+	return nullable(problem)
 }
 
 func newSMSSubscriptionsView(p *store.StatusPage) smsSubscriptionsView {

@@ -190,7 +190,7 @@ func buildPublicPage(s *store.StatusPageSnapshot, now time.Time) *publicPage {
 		HistoryDays: p.HistoryDays, SubscriptionsEnabled: p.SubscriptionsEnabled, Language: pageLanguage(p), GeneratedAt: now.UTC(),
 		Groups: []publicGroup{}, ActiveIncidents: []publicIncident{}, RecentIncidents: []publicIncident{},
 		orgID: p.OrgID, isPublic: p.IsPublic}
-	out.SMSSubscriptions = p.SubscriptionsEnabled && p.SMS.Enabled && p.SMS.ChannelID != "" && p.SubscriberMode == store.SubscribeAnyone
+	out.SMSSubscriptions = p.SubscriptionsEnabled && p.SMS.Enabled && s.SMSChannelReady && p.SubscriberMode == store.SubscribeAnyone
 	out.SMSCriticalOnly = out.SMSSubscriptions && !p.SMS.AllUpdates
 	var active []store.MaintenanceWindow
 	out.Maintenance, active = publicMaintenanceOf(s.Maintenance, p, now)

@@ -72,13 +72,7 @@ func stateText(s string) string {
 }
 
 // englishStatus is the English catalogue, for wording outside a rendered page.
-var englishStatus = func() *statusLocale {
-	l, err := loadStatusLocales(assets.StatusTemplates())
-	if err != nil {
-		panic(err) // the catalogues are embedded at build time; a failure is a build bug
-	}
-	return l["en"]
-}()
+var englishStatus = statusCatalogues["en"]
 
 // lastDaysUptime is the uptime over the last n bars (what a phone shows), or nil without
 // checks in them.

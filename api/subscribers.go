@@ -46,9 +46,11 @@ func writeSubscribersCSV(c *gin.Context, p *store.StatusPage, views []subscriber
 	c.Status(http.StatusOK)
 	w := csv.NewWriter(c.Writer)
 	w.UseCRLF = true
-	rows := [][]string{{"id", "type", "email", "webhook_url", "status", "created_at", "confirmed_at"}}
+	// phone is the masked number of the list: full numbers never leave the server.
+	rows := [][]string{{"id", "type", "email", "name", "phone", "webhook_url", "status", "created_at", "confirmed_at"}}
 	for _, v := range views {
-		rows = append(rows, []string{v.ID, v.Type, csvCell(deref(v.Email)), csvCell(deref(v.WebhookURL)), v.Status,
+		rows = append(rows, []string{v.ID, v.Type, csvCell(deref(v.Email)), csvCell(deref(v.Name)), csvCell(deref(v.Phone)),
+			csvCell(deref(v.WebhookURL)), v.Status,
 			v.CreatedAt, deref(v.ConfirmedAt)})
 	}
 	return w.WriteAll(rows)

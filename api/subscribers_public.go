@@ -2,11 +2,11 @@ package api
 
 import (
 	"errors"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
-	"sort"
-	"strings"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -39,21 +39,7 @@ func (h *publicSubscriberHandlers) subscribe(c *gin.Context) error {
 	form := isFormPost(c)
 	err := h.doSubscribe(c, form)
 	if err != nil && form {
-		apiErr, known := toAPIError(err)
-		if !known {
-			loggerFrom(c).Error("subscribe failed", "error", err)
-		}
-		msg := apiErr.Message
-		keys := make([]string, 0, len(apiErr.Fields))
-		for k := range apiErr.Fields {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			msg += " The " + strings.ReplaceAll(k, "_", " ") + " " + apiErr.Fields[k] + "."
-		}
-		writeNoticePage(c, apiErr.Status, "Subscription not possible", msg, backLink(c.Param("slug")))
-		return nil
+		return h.formFailure(c, err, nil, backLinkHTML)
 	}
 	return err
 }
@@ -95,9 +81,9 @@ func (h *publicSubscriberHandlers) doSubscribe(c *gin.Context, form bool) error 
 		return err
 	}
 	if form {
-		writeNoticePage(c, http.StatusOK, "Check your inbox",
-			"If the address can subscribe to "+page.Name+", a confirmation e-mail is on its way. Follow its link to start receiving updates.",
-			backLink(page.Slug))
+		l := pageLocale(page)
+		writePageNotice(c, l, http.StatusOK, l.T("notice.check_inbox_title"), l.T("notice.check_inbox", "name", page.Name),
+			backLinkHTML(l, page.Slug))
 		return nil
 	}
 	if s.Type == store.SubscriberWebhook {
@@ -130,8 +116,7 @@ func (h *publicSubscriberHandlers) confirm(c *gin.Context) error {
 		return audited(h.auditEntry(c, "subscriber.confirmed", subscriberRes(s), map[string]any{"status_page_id": s.PageID}))
 	})
 	return h.linkOutcome(c, s, err, "Link not valid",
-		"This confirmation link is not valid any more. If you already confirmed, you are subscribed.",
-		"Subscribed", func(page string) string { return "You are now subscribed to updates of " + page + "." })
+		"This confirmation link is not valid any more. If you already confirmed, you are subscribed.", "notice.subscribed")
 }
 
 // unsubscribe serves the unsubscribe link of every message, and the RFC 8058 one-click
@@ -148,36 +133,55 @@ func (h *publicSubscriberHandlers) unsubscribe(c *gin.Context) error {
 		})
 	}
 	return h.linkOutcome(c, s, err, "Not subscribed",
-		"This link does not belong to a subscription (any more): nothing will be sent to you.",
-		"Unsubscribed", func(page string) string { return "You will not receive updates of " + page + " any more." })
+		"This link does not belong to a subscription (any more): nothing will be sent to you.", "notice.unsubscribed")
 }
 
 // linkOutcome answers a subscriber link (confirm, unsubscribe) with a notice page: the
-// goneTitle page (404) when the store has no subscriber for its token, else the doneTitle
-// page naming the subscriber's page and linking to it when public; other errors pass on.
-func (h *publicSubscriberHandlers) linkOutcome(c *gin.Context, s *store.Subscriber, err error,
-	goneTitle, goneText, doneTitle string, doneText func(page string) string) error {
+// goneTitle page (404, English: no page is known) when the store has no subscriber for
+// its token, else the page of catalogue key done (and its title, done + "_title") in the
+// language of the subscriber's page, naming it and linking to it when public; other
+// errors pass on.
+func (h *publicSubscriberHandlers) linkOutcome(c *gin.Context, s *store.Subscriber, err error, goneTitle, goneText, done string) error {
 	if errors.Is(err, store.ErrNotFound) {
 		writeNoticePage(c, http.StatusNotFound, goneTitle, goneText, "")
 		return nil
 	} else if err != nil {
 		return err
 	}
-	name, back := h.pageOf(s)
-	writeNoticePage(c, http.StatusOK, doneTitle, doneText(name), back)
+	p, err := h.store.StatusPage(s.OrgID, s.PageID)
+	if err != nil {
+		p = nil // removed meanwhile: the notice still says it is done
+	}
+	l, name, back := pageLocale(p), "the status page", ""
+	if p != nil {
+		name = p.Name
+		if p.IsPublic {
+			back = backLinkHTML(l, p.Slug)
+		}
+	}
+	writePageNotice(c, l, http.StatusOK, l.T(done+"_title"), l.T(done, "name", name), back)
 	return nil
 }
 
-// pageOf names the subscriber's page and links to it when it is public.
-func (h *publicSubscriberHandlers) pageOf(s *store.Subscriber) (name, back string) {
-	p, err := h.store.StatusPage(s.OrgID, s.PageID)
-	if err != nil {
-		return "the status page", ""
+// formFailure answers a failed form post (subscribe, enter a code) with a notice page
+// in the language of the page of :slug (English when it is unknown or private) saying
+// what went wrong, naming the fields given (all the error names when nil); after builds
+// what follows, the back link or the code form again.
+func (h *publicSubscriberHandlers) formFailure(c *gin.Context, err error, fields []string, after func(l *statusLocale, slug string) string) error {
+	apiErr, known := toAPIError(err)
+	if !known {
+		loggerFrom(c).Error("subscription form failed", "error", err)
 	}
-	if p.IsPublic {
-		back = backLink(p.Slug)
+	var page *store.StatusPage
+	if p, err := h.store.PublicStatusPage(c.Param("slug")); err == nil && p.IsPublic {
+		page = p
 	}
-	return p.Name, back
+	if fields == nil {
+		fields = slices.Sorted(maps.Keys(apiErr.Fields))
+	}
+	l := pageLocale(page)
+	writePageNotice(c, l, apiErr.Status, l.T("notice.failed_title"), l.errorText(apiErr, fields), after(l, c.Param("slug")))
+	return nil
 }
 
 // backLink is the public page of slug.

@@ -18,11 +18,13 @@ import (
 )
 
 // twilioStandIn is a loopback stand-in for Twilio's Messages API: it records every form
-// posted to it and answers 201 as Twilio does.
+// posted to it and answers 201 as Twilio does, or, for a number in optedOut, 400 with
+// Twilio's error 21610 (the number replied STOP to the sender).
 type twilioStandIn struct {
-	srv   *httptest.Server
-	mu    sync.Mutex
-	posts []twilioPost
+	srv      *httptest.Server
+	mu       sync.Mutex
+	posts    []twilioPost
+	optedOut map[string]bool
 }
 
 // twilioPost is one recorded request.
@@ -43,8 +45,14 @@ func newTwilioStandIn(t *testing.T) *twilioStandIn {
 		}
 		tw.mu.Lock()
 		tw.posts = append(tw.posts, twilioPost{Path: r.URL.Path, Auth: r.Header.Get("Authorization"), Form: form})
+		refused := tw.optedOut[form.Get("To")]
 		tw.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
+		if refused { // Twilio's answer, as documented for error 21610
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, `{"code":21610,"message":"Attempt to send to unsubscribed recipient","more_info":"https://www.twilio.com/docs/errors/21610","status":400}`)
+			return
+		}
 		w.WriteHeader(http.StatusCreated)
 		_, _ = io.WriteString(w, `{"sid":"SM0123","status":"queued"}`)
 	}))
@@ -53,6 +61,16 @@ func newTwilioStandIn(t *testing.T) *twilioStandIn {
 	}
 	t.Cleanup(tw.srv.Close)
 	return tw
+}
+
+// optOut makes the stand-in refuse texts to phone with error 21610 from now on.
+func (tw *twilioStandIn) optOut(phone string) {
+	tw.mu.Lock()
+	defer tw.mu.Unlock()
+	if tw.optedOut == nil {
+		tw.optedOut = map[string]bool{}
+	}
+	tw.optedOut[phone] = true
 }
 
 // since returns the posts received after the first *seen and advances *seen.

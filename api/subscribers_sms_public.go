@@ -22,60 +22,87 @@ type smsRequest struct {
 	Code  string `json:"code" form:"code"`
 }
 
+// smsStep is one public SMS endpoint: subscribe or unsubscribe (leaving), asking for a
+// code or entering one (withCode). run does the step for the checked number (and code);
+// title and done are the catalogue keys of what the form's notice page then says, and
+// answer is the JSON answer.
+type smsStep struct {
+	leaving, withCode bool
+	run               func(page *store.StatusPage, phone, code string) error
+	title, done       string
+	answer            gin.H
+}
+
+// serveSMSStep checks the request for step (the per-IP limit, the page, the number and
+// the code), runs it and answers: JSON, or for a form post (the status page) a notice
+// page in the page's language, with the code form after a code was asked for.
+func (h *publicSubscriberHandlers) serveSMSStep(c *gin.Context, step smsStep) error {
+	form := isFormPost(c)
+	key, limit := rateKey{kind: 's', id: clientBucket(c)}, subscribeRateLimit
+	if step.withCode {
+		key.kind, limit = 'c', smsConfirmRateLimit
+	}
+	page, req, err := h.smsPage(c, key, limit, form, step.leaving)
+	if err == nil {
+		f := fieldErrors{}
+		req.Phone = phoneNumber(f, "phone", req.Phone)
+		if req.Code = strings.TrimSpace(req.Code); step.withCode && !smsCodeRe.MatchString(req.Code) {
+			f.add("code", "must be the six-digit code from the text")
+		}
+		if err = f.err(); err == nil {
+			err = step.run(page, req.Phone, req.Code)
+		}
+	}
+	if err != nil {
+		if !form {
+			return err
+		}
+		return h.formFailure(c, err, []string{"phone", "code"}, h.smsRetry(c, err))
+	}
+	if !form {
+		c.JSON(http.StatusOK, step.answer)
+		return nil
+	}
+	l := pageLocale(page)
+	after := backLinkHTML(l, page.Slug)
+	if !step.withCode {
+		after = smsCodeForm(l, page.Slug, req.Phone, smsAction(step.leaving))
+	}
+	writePageNotice(c, l, http.StatusOK, l.T(step.title), l.T(step.done, "name", page.Name), after)
+	return nil
+}
+
+// smsAction is the path segment of the subscribe or the unsubscribe (leaving) endpoints.
+func smsAction(leaving bool) string {
+	if leaving {
+		return "unsubscribe"
+	}
+	return "subscribe"
+}
+
 // subscribeSMS serves POST /public/status-pages/:slug/subscribe/sms: a phone number
 // becomes a pending SMS subscriber and is texted a six-digit code (SPEC §3.16, README
 // "SMS subscribers"). The answer is the same whether the number is new, pending or
 // confirmed. A form post (the status page) gets a page to enter the code on.
 func (h *publicSubscriberHandlers) subscribeSMS(c *gin.Context) error {
-	form := isFormPost(c)
-	page, req, err := h.smsPage(c, rateKey{kind: 's', id: clientBucket(c)}, subscribeRateLimit, form, false)
-	if err == nil {
-		f := fieldErrors{}
-		req.Phone = phoneNumber(f, "phone", req.Phone)
-		if err = f.err(); err == nil {
-			_, err = h.addSMS(page, req.Phone, func(s *store.Subscriber) *store.Change {
+	return h.serveSMSStep(c, smsStep{title: "notice.code_title", done: "notice.sms_code_sent",
+		answer: gin.H{"status": "pending", "message": englishStatus.T("notice.sms_code_sent")},
+		run: func(page *store.StatusPage, phone, _ string) error {
+			_, err := h.addSMS(page, phone, func(s *store.Subscriber) *store.Change {
 				return audited(h.auditEntry(c, "subscriber.created", subscriberRes(s), map[string]any{"status_page_id": page.ID, "public": true}))
 			})
-		}
-	}
-	if err != nil {
-		return h.smsFailure(c, form, err)
-	}
-	const msg = "If the number can subscribe, a text with a six-digit code is on its way; enter it to start receiving updates."
-	if form {
-		writeHTMLNotice(c, http.StatusOK, "Enter your code", msg, smsCodeForm(page.Slug, req.Phone, "subscribe"), "",
-			"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
-		return nil
-	}
-	c.JSON(http.StatusOK, gin.H{"status": "pending", "message": msg})
-	return nil
+			return err
+		}})
 }
 
 // confirmSMS serves POST /public/status-pages/:slug/subscribe/sms/confirm {phone, code}.
 func (h *publicSubscriberHandlers) confirmSMS(c *gin.Context) error {
-	form := isFormPost(c)
-	page, req, err := h.smsPage(c, rateKey{kind: 'c', id: clientBucket(c)}, smsConfirmRateLimit, form, false)
-	if err == nil {
-		f := fieldErrors{}
-		req.Phone = phoneNumber(f, "phone", req.Phone)
-		if req.Code = strings.TrimSpace(req.Code); !smsCodeRe.MatchString(req.Code) {
-			f.add("code", "must be the six-digit code from the text")
-		}
-		if err = f.err(); err == nil {
-			err = h.checkSMSCode(page, req.Phone, req.Code, func(s *store.Subscriber) *store.Change {
+	return h.serveSMSStep(c, smsStep{withCode: true, title: "notice.subscribed_title", done: "notice.sms_subscribed", answer: gin.H{"status": "confirmed"},
+		run: func(page *store.StatusPage, phone, code string) error {
+			return h.checkSMSCode(page, phone, code, func(s *store.Subscriber) *store.Change {
 				return audited(h.auditEntry(c, "subscriber.confirmed", subscriberRes(s), map[string]any{"status_page_id": page.ID}))
 			})
-		}
-	}
-	if err != nil {
-		return h.smsFailure(c, form, err)
-	}
-	if form {
-		writeNoticePage(c, http.StatusOK, "Subscribed", "You will receive text messages about "+page.Name+". Reply STOP to any of them to unsubscribe.", backLink(page.Slug))
-		return nil
-	}
-	c.JSON(http.StatusOK, gin.H{"status": "confirmed"})
-	return nil
+		}})
 }
 
 // smsPage applies the per-IP limit, finds the public page of :slug that accepts SMS
@@ -113,45 +140,27 @@ func (h *publicSubscriberHandlers) smsPage(c *gin.Context, key rateKey, limit ra
 	return page, &req, nil
 }
 
-// smsFailure answers err: as JSON, or for a form post as a notice page that keeps the
-// code form when the code was the problem.
-func (h *publicSubscriberHandlers) smsFailure(c *gin.Context, form bool, err error) error {
-	if !form {
-		return err
+// smsRetry is what follows the message of a failed SMS form post: the code form again
+// when the code was the problem (with the number as posted), else the back link.
+func (h *publicSubscriberHandlers) smsRetry(c *gin.Context, err error) func(l *statusLocale, slug string) string {
+	apiErr, _ := toAPIError(err)
+	if _, bad := apiErr.Fields["code"]; !bad || apiErr.Fields["phone"] != "" {
+		return backLinkHTML
 	}
-	apiErr, known := toAPIError(err)
-	if !known {
-		loggerFrom(c).Error("SMS subscription failed", "error", err)
-	}
-	msg := apiErr.Message
-	for _, k := range []string{"phone", "code"} {
-		if v, ok := apiErr.Fields[k]; ok {
-			msg += " The " + k + " " + v + "."
-		}
-	}
-	after := ""
-	if _, bad := apiErr.Fields["code"]; bad && apiErr.Fields["phone"] == "" {
-		action := "subscribe"
-		if strings.Contains(c.Request.URL.Path, "/unsubscribe/") {
-			action = "unsubscribe"
-		}
-		after = smsCodeForm(c.Param("slug"), phoneSeparators.Replace(strings.TrimSpace(c.PostForm("phone"))), action)
-	} else {
-		after = fmt.Sprintf(`<p><a href="%s">Back to the status page</a></p>`, html.EscapeString(backLink(c.Param("slug"))))
-	}
-	writeHTMLNotice(c, apiErr.Status, "Subscription not possible", msg, after, "", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
-	return nil
+	phone := phoneSeparators.Replace(strings.TrimSpace(c.PostForm("phone")))
+	action := smsAction(strings.Contains(c.Request.URL.Path, "/unsubscribe/"))
+	return func(l *statusLocale, slug string) string { return smsCodeForm(l, slug, phone, action) }
 }
 
-// smsCodeForm is the form on which a visitor enters the code texted to phone to
+// smsCodeForm is the form, in l, on which a visitor enters the code texted to phone to
 // subscribe or unsubscribe (action).
-func smsCodeForm(slug, phone, action string) string {
+func smsCodeForm(l *statusLocale, slug, phone, action string) string {
 	e := html.EscapeString
 	return fmt.Sprintf(`<form method="post" action="/api/v1/public/status-pages/%s/%s/sms/confirm">
 <input type="hidden" name="phone" value="%s">
-<label for="code">Code</label> <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
-<button type="submit">Confirm</button></form>
-<p><a href="%s">Back to the status page</a></p>`, e(slug), action, e(phone), e(backLink(slug)))
+<label for="code">%s</label> <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
+<button type="submit">%s</button></form>
+%s`, e(slug), action, e(phone), e(l.T("notice.code_label")), e(l.T("notice.code_button")), backLinkHTML(l, slug))
 }
 
 // smsInbound serves the inbound-message webhook of a twilio_sms channel

@@ -99,7 +99,7 @@ func TestSubscriberEndpoints(t *testing.T) {
 		{name: "viewer lists", method: "GET", path: base, token: f.viewerTok, status: 200, contains: []string{`"type":"email"`}},
 		{name: "other organization lists", method: "GET", path: base, token: f.outsider.Token, status: 404},
 		{name: "csv", method: "GET", path: base + "?format=csv", token: f.viewerTok, status: 200,
-			contains: []string{"id,type,email,webhook_url,status,created_at,confirmed_at\r\n", ",email,'=cmd@example.com,,pending,2026-11-25T12:00:00Z,\r\n"}},
+			contains: []string{"id,type,email,name,phone,webhook_url,status,created_at,confirmed_at\r\n", ",email,'=cmd@example.com,,,,pending,2026-11-25T12:00:00Z,\r\n"}},
 		{name: "bad format", method: "GET", path: base + "?format=xml", token: f.viewerTok, status: 422},
 	})
 	e.run([]scenario{ // rows that need subID, known only now
@@ -214,5 +214,31 @@ func TestEmailSubscriptionsNeedSMTP(t *testing.T) {
 	}
 	if rec := e.do("POST", "/api/v1/public/status-pages/corp/subscribe", "", map[string]any{"webhook_url": "https://hooks.example.com/x"}); rec.Code != http.StatusCreated {
 		t.Errorf("webhook subscribe without SMTP: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// TestSubscribersCSVNameAndPhone: the CSV export has the name an import gave and an SMS
+// subscriber's number, masked as in the list (full numbers never leave the server).
+func TestSubscribersCSVNameAndPhone(t *testing.T) {
+	e, f := newOrgEnv(t, withInstanceSMTP)
+	page := e.mustPage(f.memberTok, map[string]any{"name": "Acme", "slug": "acme", "subscriptions_enabled": true})
+	for _, s := range []*store.Subscriber{
+		{PageID: page.ID, Type: store.SubscriberEmail, Email: "ada@example.com", Name: "Ada, Countess", Status: store.SubscriberPending},
+		{PageID: page.ID, Type: store.SubscriberSMS, Phone: "+491701234567", Status: store.SubscriberPending},
+	} {
+		if _, err := e.db.AddSubscriber(f.owner.OrgID, s, -1, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := e.do("GET", "/api/v1/status-pages/"+page.ID+"/subscribers?format=csv", f.viewerTok, nil)
+	body := rec.Body.String()
+	for _, want := range []string{"id,type,email,name,phone,webhook_url,status,created_at,confirmed_at\r\n",
+		`,email,ada@example.com,"Ada, Countess",,,pending,`, ",sms,,,'+••••••••4567,,pending,"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("CSV lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "1701234567") {
+		t.Errorf("CSV holds the full number:\n%s", body)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/alertifypro/alertifypro/backoff"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -144,17 +145,11 @@ func (s *Streamer) deliverBatch(ctx context.Context, st *store.AuditStream) (ful
 // backoff is the delay before attempt n+1 after n failures: BaseBackoff·2^(n-1), capped
 // at MaxBackoff, the upper half jittered so streams that failed together spread out.
 func (s *Streamer) backoff(failures int) time.Duration {
-	base, ceiling := orDuration(s.BaseBackoff, time.Second), orDuration(s.MaxBackoff, 5*time.Minute)
-	d := base
-	for i := 1; i < failures && d < ceiling; i++ {
-		d *= 2
-	}
-	d = min(d, ceiling)
 	r := rand.Float64
 	if s.jitter != nil {
 		r = s.jitter
 	}
-	return d/2 + time.Duration(r()*float64(d/2))
+	return backoff.Delay(orDuration(s.BaseBackoff, time.Second), orDuration(s.MaxBackoff, 5*time.Minute), failures-1, r())
 }
 
 // ignoreConflict drops the ErrConflict of a cursor another sender moved (or a stream

@@ -21,6 +21,7 @@ type DestinationStore interface {
 	ContactMethods(orgID, userID string) ([]store.ContactMethod, error)
 	RecordChannelDelivery(orgID, id string, at *time.Time, lastErr string, change *store.Change) error
 	RecordWebhookDelivery(orgID, id string, at *time.Time, lastErr string, change *store.Change) error
+	RemoveSMSNumber(orgID, channelID, phone string, describe func(*store.Subscriber) *store.Change) ([]store.Subscriber, error)
 }
 
 // Destinations connects the outbox sender to where entries go: Resolve builds the sender

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/alertifypro/alertifypro/backoff"
 	"github.com/alertifypro/alertifypro/store"
 )
 
@@ -147,14 +148,5 @@ func (s *OutboxSender) tooOld(e *store.OutboxEntry, at time.Time) bool {
 // backoff is the delay before the retry that follows failure number failed+1: capped
 // exponential with full jitter, min(MaxBackoff, BaseBackoff·2^failed) · U[0.5, 1).
 func (s *OutboxSender) backoff(failed int) time.Duration {
-	limit := orDefault(s.MaxBackoff, time.Hour)
-	d := min(orDefault(s.BaseBackoff, 5*time.Second), limit)
-	for range failed {
-		if d >= limit/2 { // doubling would pass the cap (and could overflow)
-			d = limit
-			break
-		}
-		d *= 2
-	}
-	return time.Duration(float64(d) * (0.5 + 0.5*s.random()))
+	return backoff.Delay(orDefault(s.BaseBackoff, 5*time.Second), orDefault(s.MaxBackoff, time.Hour), failed, s.random())
 }

@@ -88,7 +88,10 @@ func (sn *SubscriberNotices) ConfirmationSMS(page *store.StatusPage, code string
 // smsSubscriber builds the sender texting SMS subscriber s of its page: the page's
 // twilio_sms channel with s's number as the recipient. A page that no longer texts (SMS
 // subscriptions off, no channel) or whose channel is gone, disabled, of another type or
-// whose config no longer opens is a permanent error.
+// whose config no longer opens is a permanent error. A confirmed subscriber whose text
+// Twilio refuses as opted out is removed (smsOptOutSender); a pending one is not: its
+// confirmation code cannot arrive, and once the person replies START to the sender,
+// subscribing again sends a new code for the same pending subscription.
 func (d *Destinations) smsSubscriber(e *store.OutboxEntry, s *store.Subscriber) (Sender, error) {
 	page, err := d.Store.StatusPage(s.OrgID, s.PageID)
 	if err != nil {
@@ -110,7 +113,11 @@ func (d *Destinations) smsSubscriber(e *store.OutboxEntry, s *store.Subscriber) 
 	}
 	cfg = maps.Clone(cfg)
 	cfg["to"] = s.Phone
-	return NewSender("twilio_sms", cfg, d.Deps)
+	sender, err := NewSender("twilio_sms", cfg, d.Deps)
+	if err != nil || s.Status != store.SubscriberConfirmed {
+		return sender, err
+	}
+	return &smsOptOutSender{Sender: sender, d: d, sub: s, channelID: ch.ID}, nil
 }
 
 // smsConfirmation reports whether e is the confirmation code of a pending SMS subscriber,

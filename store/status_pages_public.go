@@ -38,6 +38,9 @@ type StatusPageSnapshot struct {
 	HeartbeatDaily map[string][]DailyUptime
 	Incidents      []Incident
 	Maintenance    []MaintenanceWindow
+	// SMSChannelReady is whether the page's SMS channel exists, is enabled and is a
+	// twilio_sms channel: a page whose channel was deleted or disabled offers no phone form.
+	SMSChannelReady bool
 }
 
 // StatusPageSnapshot reads the public view of the page with this slug: days daily bars
@@ -91,6 +94,12 @@ func (db *DB) StatusPageSnapshot(slug string, days int, recentSince time.Time) (
 		if len(pageBeats) > 0 {
 			if snap.HeartbeatDaily, err = heartbeatDaily(ob, pageBeats, first, days, db.stamp()); err != nil {
 				return err
+			}
+		}
+		if id := snap.Page.SMS.ChannelID; id != "" {
+			var ch NotificationChannel
+			if getJSON(ob.Bucket([]byte(subChannels)), []byte(id), &ch, entityChannel) == nil {
+				snap.SMSChannelReady = ch.Enabled && ch.Type == "twilio_sms"
 			}
 		}
 		if snap.Incidents, err = pageIncidents(tx, orgID, snap.Page.ID, recentSince); err != nil {

@@ -102,10 +102,7 @@ const confirmResendInterval = 5 * time.Minute
 func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int, change *Change) (SubscribeOutcome, error) {
 	outcome := SubscriberCreated
 	err := db.update(orgID, nil, func(tx txn) error {
-		if err := getStatusPage(tx, orgID, s.PageID, &StatusPage{}); err != nil {
-			return err
-		}
-		keys, err := orgSub(tx, orgID, subSubscriberKeys)
+		keys, err := pageSubscriberKeys(tx, orgID, s.PageID)
 		if err != nil {
 			return err
 		}
@@ -128,37 +125,60 @@ func (db *DB) AddSubscriber(orgID string, s *Subscriber, limit int, change *Chan
 			*s = cur
 			return nil
 		}
-		b, err := orgSub(tx, orgID, subSubscribers)
-		if err != nil {
-			return err
-		}
-		if n := b.Stats().KeyN; limit >= 0 && n >= limit {
-			return planLimitf(entitySubscriber, "Subscriber limit reached: %d of %d status-page subscribers this organization's plan allows.", n, limit)
-		}
-		if s.ID == "" {
-			s.ID = NewID()
-		}
-		if b.Get([]byte(s.ID)) != nil {
-			return conflictf(entitySubscriber, "A subscriber with ID %s already exists.", s.ID)
-		}
-		s.OrgID, s.CreatedAt = orgID, db.stamp()
-		if len(s.ConfirmDigest) > 0 {
-			s.ConfirmSentAt = s.CreatedAt
-		}
-		if err := keys.Put(compositeKey(s.PageID, s.addressKey()), []byte(s.ID)); err != nil {
-			return err
-		}
-		for _, d := range [][]byte{s.ConfirmDigest, s.UnsubscribeDigest} {
-			if err := indexSubscriberToken(tx, d, s); err != nil {
-				return err
-			}
-		}
-		if err := putSubscriber(tx, s); err != nil {
-			return err
-		}
-		return db.record(tx, orgID, change)
+		return db.insertSubscriber(tx, orgID, s, limit, keys, change)
 	})
 	return outcome, err
+}
+
+// insertSubscriber stores the new subscriber s under the organization's cap (limit < 0:
+// none) and records change; the caller has checked its address is not on the page.
+func (db *DB) insertSubscriber(tx txn, orgID string, s *Subscriber, limit int, keys bucket, change *Change) error {
+	b, err := orgSub(tx, orgID, subSubscribers)
+	if err != nil {
+		return err
+	}
+	if n := b.Stats().KeyN; limit >= 0 && n >= limit {
+		return planLimitf(entitySubscriber, "Subscriber limit reached: %d of %d status-page subscribers this organization's plan allows.", n, limit)
+	}
+	s.OrgID = orgID
+	if err := putNewSubscriber(tx, b, keys, s, db.stamp()); err != nil {
+		return err
+	}
+	return db.record(tx, orgID, change)
+}
+
+// pageSubscriberKeys is the address-key index of the organization's subscribers, once
+// page pageID is known to be orgID's (ErrNotFound otherwise).
+func pageSubscriberKeys(tx txn, orgID, pageID string) (bucket, error) {
+	if err := getStatusPage(tx, orgID, pageID, &StatusPage{}); err != nil {
+		return bucket{}, err
+	}
+	return orgSub(tx, orgID, subSubscriberKeys)
+}
+
+// putNewSubscriber stores s (OrgID and PageID set), created at now, in subscribers b: its
+// ID (a fresh one when empty; an existing one is ErrConflict), its address key in keys,
+// its confirm and unsubscribe token digests and the record.
+func putNewSubscriber(tx txn, b, keys bucket, s *Subscriber, now time.Time) error {
+	if s.ID == "" {
+		s.ID = NewID()
+	}
+	if b.Get([]byte(s.ID)) != nil {
+		return conflictf(entitySubscriber, "A subscriber with ID %s already exists.", s.ID)
+	}
+	s.CreatedAt = now
+	if len(s.ConfirmDigest) > 0 {
+		s.ConfirmSentAt = now
+	}
+	if err := keys.Put(compositeKey(s.PageID, s.addressKey()), []byte(s.ID)); err != nil {
+		return err
+	}
+	for _, d := range [][]byte{s.ConfirmDigest, s.UnsubscribeDigest} {
+		if err := indexSubscriberToken(tx, d, s); err != nil {
+			return err
+		}
+	}
+	return putSubscriber(tx, s)
 }
 
 // Subscriber returns subscriber id of page pageID of orgID, or ErrNotFound.

@@ -21,10 +21,7 @@ func (db *DB) ImportSubscribers(orgID, pageID string, rows []ImportedSubscriber,
 	describe func(imported int, existing []int) *Change) (existing []int, err error) {
 	err = db.update(orgID, nil, func(tx txn) error {
 		existing = existing[:0]
-		if err := getStatusPage(tx, orgID, pageID, &StatusPage{}); err != nil {
-			return err
-		}
-		keys, err := orgSub(tx, orgID, subSubscriberKeys)
+		keys, err := pageSubscriberKeys(tx, orgID, pageID)
 		if err != nil {
 			return err
 		}
@@ -47,25 +44,8 @@ func (db *DB) ImportSubscribers(orgID, pageID string, rows []ImportedSubscriber,
 		now := db.stamp()
 		for _, r := range fresh {
 			s := r.Subscriber
-			if s.ID == "" {
-				s.ID = NewID()
-			}
-			if b.Get([]byte(s.ID)) != nil {
-				return conflictf(entitySubscriber, "A subscriber with ID %s already exists.", s.ID)
-			}
-			s.OrgID, s.PageID, s.CreatedAt = orgID, pageID, now
-			if len(s.ConfirmDigest) > 0 {
-				s.ConfirmSentAt = now
-			}
-			if err := keys.Put(compositeKey(pageID, s.addressKey()), []byte(s.ID)); err != nil {
-				return err
-			}
-			for _, d := range [][]byte{s.ConfirmDigest, s.UnsubscribeDigest} {
-				if err := indexSubscriberToken(tx, d, s); err != nil {
-					return err
-				}
-			}
-			if err := putSubscriber(tx, s); err != nil {
+			s.OrgID, s.PageID = orgID, pageID
+			if err := putNewSubscriber(tx, b, keys, s, now); err != nil {
 				return err
 			}
 			if e := r.Confirmation; e != nil {

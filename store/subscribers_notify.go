@@ -99,11 +99,7 @@ func (db *DB) maintenanceSubscriberSink(tx txn, orgID string, ev *Event) error {
 	if data.Maintenance.EndsAt != nil {
 		notice.EndsAt = *data.Maintenance.EndsAt
 	}
-	pages, err := orgSub(tx, orgID, subStatusPages)
-	if err != nil || !pages.exists() {
-		return err
-	}
-	list, err := listJSON[StatusPage](pages)
+	list, err := orgStatusPages(tx, orgID)
 	if err != nil {
 		return err
 	}
@@ -166,4 +162,13 @@ func pageSubscriberIDs(tx txn, orgID, pageID string) ([]string, error) {
 // (collected first, then deleted): part of DeleteStatusPage.
 func deletePageSubscribers(tx txn, orgID, pageID string) error {
 	return eachPageSubscriber(tx, orgID, pageID, func(s *Subscriber) error { return removeSubscriber(tx, s) })
+}
+
+// orgStatusPages lists the status pages of orgID inside tx; none (nil) when it has none.
+func orgStatusPages(tx txn, orgID string) ([]StatusPage, error) {
+	pages, err := orgSub(tx, orgID, subStatusPages)
+	if err != nil || !pages.exists() {
+		return nil, err
+	}
+	return listJSON[StatusPage](pages)
 }

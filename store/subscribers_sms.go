@@ -56,10 +56,7 @@ const (
 func (db *DB) AddSMSSubscriber(orgID string, s *Subscriber, limit int, change *Change) (SubscribeOutcome, error) {
 	outcome := SubscriberCreated
 	err := db.update(orgID, nil, func(tx txn) error {
-		if err := getStatusPage(tx, orgID, s.PageID, &StatusPage{}); err != nil {
-			return err
-		}
-		keys, err := orgSub(tx, orgID, subSubscriberKeys)
+		keys, err := pageSubscriberKeys(tx, orgID, s.PageID)
 		if err != nil {
 			return err
 		}
@@ -91,35 +88,6 @@ func (db *DB) AddSMSSubscriber(orgID string, s *Subscriber, limit int, change *C
 	return outcome, err
 }
 
-// insertSubscriber stores the new subscriber s (address key, unsubscribe token, record)
-// under the organization's cap; the caller has checked its address is not on the page.
-func (db *DB) insertSubscriber(tx txn, orgID string, s *Subscriber, limit int, keys bucket, change *Change) error {
-	b, err := orgSub(tx, orgID, subSubscribers)
-	if err != nil {
-		return err
-	}
-	if n := b.Stats().KeyN; limit >= 0 && n >= limit {
-		return planLimitf(entitySubscriber, "Subscriber limit reached: %d of %d status-page subscribers this organization's plan allows.", n, limit)
-	}
-	if s.ID == "" {
-		s.ID = NewID()
-	}
-	if b.Get([]byte(s.ID)) != nil {
-		return conflictf(entitySubscriber, "A subscriber with ID %s already exists.", s.ID)
-	}
-	s.OrgID, s.CreatedAt = orgID, db.stamp()
-	if err := keys.Put(compositeKey(s.PageID, s.addressKey()), []byte(s.ID)); err != nil {
-		return err
-	}
-	if err := indexSubscriberToken(tx, s.UnsubscribeDigest, s); err != nil {
-		return err
-	}
-	if err := putSubscriber(tx, s); err != nil {
-		return err
-	}
-	return db.record(tx, orgID, change)
-}
-
 // ConfirmSMSSubscriber checks digest (of the code entered for phone on page pageID of
 // orgID) against the pending subscriber's code, in constant time (useSMSCode). A match
 // confirms the subscriber and retires the code. describe, if set, gives the change
@@ -144,15 +112,7 @@ func (db *DB) useSMSCode(orgID, pageID, phone string, digest []byte, status stri
 	outcome := SMSCodeWrong
 	var s Subscriber
 	err := db.update(orgID, nil, func(tx txn) error {
-		keys, err := orgSub(tx, orgID, subSubscriberKeys)
-		if err != nil {
-			return err
-		}
-		id := keys.Get(compositeKey(pageID, (&Subscriber{Type: SubscriberSMS, Phone: phone}).addressKey()))
-		if id == nil {
-			return nil
-		}
-		if err := getSubscriber(tx, orgID, string(id), &s); err != nil {
+		if found, err := smsSubscriberOf(tx, orgID, pageID, phone, &s); !found {
 			return err
 		}
 		code := s.SMSCode
@@ -189,12 +149,8 @@ func (db *DB) RemoveSMSNumber(orgID, channelID, phone string, describe func(*Sub
 	var removed []Subscriber
 	err := db.update(orgID, nil, func(tx txn) error {
 		removed = nil
-		pages, err := orgSub(tx, orgID, subStatusPages)
-		if err != nil || !pages.exists() {
-			return err
-		}
-		list, err := listJSON[StatusPage](pages)
-		if err != nil {
+		list, err := orgStatusPages(tx, orgID)
+		if err != nil || len(list) == 0 {
 			return err
 		}
 		keys, err := orgSub(tx, orgID, subSubscriberKeys)
@@ -225,4 +181,21 @@ func (db *DB) RemoveSMSNumber(orgID, channelID, phone string, describe func(*Sub
 		return nil
 	})
 	return removed, err
+}
+
+// smsSubscriberOf reads phone's SMS subscriber of page pageID of orgID into s; found is
+// false (and err nil) when the page has no subscriber with that number.
+func smsSubscriberOf(tx txn, orgID, pageID, phone string, s *Subscriber) (found bool, err error) {
+	keys, err := orgSub(tx, orgID, subSubscriberKeys)
+	if err != nil {
+		return false, err
+	}
+	id := keys.Get(compositeKey(pageID, (&Subscriber{Type: SubscriberSMS, Phone: phone}).addressKey()))
+	if id == nil {
+		return false, nil
+	}
+	if err := getSubscriber(tx, orgID, string(id), s); err != nil {
+		return false, err
+	}
+	return true, nil
 }

@@ -11,16 +11,8 @@ package store
 func (db *DB) RequestSMSUnsubscribe(orgID, pageID, phone string, code *SMSCode) (*Subscriber, error) {
 	var out *Subscriber
 	err := db.update(orgID, nil, func(tx txn) error {
-		keys, err := orgSub(tx, orgID, subSubscriberKeys)
-		if err != nil {
-			return err
-		}
-		id := keys.Get(compositeKey(pageID, (&Subscriber{Type: SubscriberSMS, Phone: phone}).addressKey()))
-		if id == nil {
-			return nil
-		}
 		var s Subscriber
-		if err := getSubscriber(tx, orgID, string(id), &s); err != nil {
+		if found, err := smsSubscriberOf(tx, orgID, pageID, phone, &s); !found {
 			return err
 		}
 		now := db.stamp()

@@ -12,7 +12,8 @@ import (
 // TestStatusPageSMSSettings: the page editor turns SMS subscriptions on through the
 // organization's Twilio channel (critical incidents only by default) and shows the inbound
 // webhook URL; the public page then offers the phone form; the subscribers list shows a
-// phone subscriber masked but for its last four digits, and removes it.
+// phone subscriber masked but for its last four digits, and removes it; once the channel
+// is deleted, the page view and the editor warn that nobody is texted.
 func TestStatusPageSMSSettings(t *testing.T) {
 	srv := startServer(t, serverOptions{})
 	token, orgID, orgSlug := registerViaAPI(t, srv, "Sam Sms", "sam@example.com", "correct horse battery")
@@ -67,4 +68,13 @@ func TestStatusPageSMSSettings(t *testing.T) {
 	if subs := apiJSONList(t, srv, token, "/status-pages/"+pageID+"/subscribers"); len(subs) != 0 {
 		t.Fatalf("subscribers after removal: %v", subs)
 	}
+
+	// The channel may be deleted; the page view and the editor then say nobody is texted.
+	apiJSON(t, srv, token, "DELETE", "/notification-channels/"+ch["id"].(string), nil, http.StatusNoContent)
+	const gone = "The SMS channel of this page was deleted"
+	b.open("/status-pages/" + pageID)
+	b.waitText(gone)
+	b.open("/status-pages/" + pageID + "/edit")
+	b.waitText(gone)
+	b.noRawKeys("status page editor with a deleted SMS channel")
 }

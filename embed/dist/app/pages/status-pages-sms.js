@@ -24,6 +24,7 @@ export function SMSFields({ v, set, fe, page }) {
   const channels = (res.data || []).filter((c) => c.type === 'twilio_sms');
   const inbound = page?.sms_subscriptions?.inbound_webhook_path;
   return html`<fieldset><legend>${t('status_pages.sms.legend')}</legend>
+    <${ChannelProblem} page=${page} />
     <${Field} type="checkbox" label=${t('status_pages.sms.enabled')} name="sms_enabled" value=${v.sms_enabled} onInput=${set('sms_enabled')}
       error=${fe('sms_subscriptions.enabled')} hint=${t('status_pages.sms.enabled_hint')} />
     ${res.data && channels.length === 0 ? html`<p class="hint">${t('status_pages.sms.no_channels')} <a href="/channels">${t('status_pages.sms.add_channel')}</a></p>`
@@ -45,9 +46,19 @@ export function subscriberAddress(x) {
   return x.email || x.webhook_url || x.phone || '';
 }
 
-// SMSSummary says on the page view whether visitors may subscribe by SMS, and to what.
+// SMSSummary says on the page view whether visitors may subscribe by SMS, and to what,
+// or why nobody is texted (the channel was deleted or disabled).
 export function SMSSummary({ page }) {
   const s = page.sms_subscriptions;
   if (!s?.enabled) return null;
-  return html`<p class="muted">${s.critical_only ? t('status_pages.sms.summary_critical') : t('status_pages.sms.summary_all')}</p>`;
+  return html`<p class="muted">${s.critical_only ? t('status_pages.sms.summary_critical') : t('status_pages.sms.summary_all')}</p>
+    <${ChannelProblem} page=${page} />`;
+}
+
+// ChannelProblem warns that a page with SMS on texts nobody: the API's channel_problem
+// says its channel was deleted or disabled (channels in use may be deleted).
+function ChannelProblem({ page }) {
+  const problem = page?.sms_subscriptions?.channel_problem;
+  if (!problem) return null;
+  return html`<p class="field-error" role="alert">${t(problem === 'deleted' ? 'status_pages.sms.channel_deleted' : 'status_pages.sms.channel_disabled')}</p>`;
 }
