@@ -69,11 +69,23 @@ func TestServiceChartRanges(t *testing.T) {
 	if want := fmt.Sprintf("100 ms|%d ms|149 ms|5 of 97 checks", (sum+up/2)/up); figures != want {
 		t.Errorf("legend figures %q; want %q", figures, want)
 	}
-	// Hovering the plot shows the hovered check's value in uPlot's legend.
-	x := evalJS[float64](b, `(() => { const r = document.querySelector('.chart .u-over').getBoundingClientRect(); return r.left + r.width * 0.2; })()`)
-	y := evalJS[float64](b, `(() => { const r = document.querySelector('.chart .u-over').getBoundingClientRect(); return r.top + r.height / 2; })()`)
-	b.run("hover the chart", chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x, y))
-	b.waitFor("a hovered value in the legend", `[...document.querySelectorAll('.chart .u-legend .u-series .u-value')].some((v) => / ms$/.test(v.textContent))`, 5*time.Second)
+	// Hovering the plot shows the hovered check's value in uPlot's legend. The page's
+	// 5-second refresh may draw the chart anew under a resting pointer (its legend then
+	// waits for the next move), so the pointer keeps moving, a pixel at a time, until the
+	// value shows.
+	hovered := `[...document.querySelectorAll('.chart .u-legend .u-series .u-value')].some((v) => / ms$/.test(v.textContent))`
+	for try := 0; ; try++ {
+		x := evalJS[float64](b, `(() => { const r = document.querySelector('.chart .u-over').getBoundingClientRect(); return r.left + r.width * 0.2; })()`)
+		y := evalJS[float64](b, `(() => { const r = document.querySelector('.chart .u-over').getBoundingClientRect(); return r.top + r.height / 2; })()`)
+		b.run("hover the chart", chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x+float64(try%5), y))
+		if evalJS[bool](b, hovered) {
+			break
+		}
+		if try == 60 {
+			t.Fatalf("no hovered value in the chart's legend after %d pointer moves", try+1)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 	b.screenshot("chart-recent")
 
 	b.waitFor("the detail's beat bar", `document.querySelector('.beat-bar[data-beats="50"]') !== null`, 10*time.Second)
