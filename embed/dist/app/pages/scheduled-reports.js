@@ -4,7 +4,7 @@
 import { html, useState } from '../html.js';
 import { t, language } from '../i18n.js';
 import { api, ApiError, listAll } from '../api.js';
-import { Field, Button, ErrorBanner, PageHeader, EmptyState, Table, useResource, Resource, useConfirm, toast, fmtTime } from '../ui.js';
+import { Field, Button, ErrorBanner, PageHeader, EmptyState, Table, useResource, Resource, useConfirm, useForm, toast, fmtTime } from '../ui.js';
 
 // formats and frequencies are functions, not constants: the catalogue is loaded after
 // modules are evaluated, so labels are looked up at render time. Format names stay as they are.
@@ -50,19 +50,15 @@ function firstIndexed(error, key, entries) {
 
 // ReportForm adds a scheduled report, or edits one when report is given (PUT).
 function ReportForm({ services, report, onDone, onCancel }) {
-  const [v, setV] = useState(() => initialValues(report));
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const set = (k) => (x) => setV((o) => ({ ...o, [k]: x }));
-  const fe = (k) => (error instanceof ApiError ? error.fields[k] : undefined);
+  const f = useForm(initialValues(report));
+  const { values: v, setValues: setV, set, error, busy, fieldError: fe } = f;
   async function onSubmit(e) {
     e.preventDefault();
-    setBusy(true); setError(null);
-    try {
-      if (report) { await api.put('/scheduled-reports/' + report.id, body(v)); toast(t('scheduled_reports.saved')); } else {
-        await api.post('/scheduled-reports', body(v)); toast(t('scheduled_reports.added')); setV(initialValues()); }
+    await f.submit(async (values) => {
+      if (report) { await api.put('/scheduled-reports/' + report.id, body(values)); toast(t('scheduled_reports.saved')); } else {
+        await api.post('/scheduled-reports', body(values)); toast(t('scheduled_reports.added')); setV(initialValues()); }
       onDone();
-    } catch (err) { setError(err); } finally { setBusy(false); }
+    });
   }
   const toggle = (id) => setV((o) => ({ ...o, service_ids: o.service_ids.includes(id) ? o.service_ids.filter((x) => x !== id) : [...o.service_ids, id] }));
   const b = body(v);
