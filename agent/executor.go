@@ -217,9 +217,10 @@ func (e *Executor) services(fn func(*store.Service) error) error {
 }
 
 // firstCheck is the scheduler's Jitter: how long until a newly scheduled service's first
-// check — its StartAt after a hand-over, else its next planned time.
-func (e *Executor) firstCheck(serviceID string, interval time.Duration) time.Duration {
-	now := time.Now()
+// check after now (the scheduler's time) — its StartAt after a hand-over, else its next
+// planned time. Measured from the scheduler's now, not a later clock read, so the first
+// check never falls before StartAt (it did by the gap between the two reads).
+func (e *Executor) firstCheck(serviceID string, interval time.Duration, now time.Time) time.Duration {
 	e.mu.Lock()
 	x, ok := e.assigned[serviceID]
 	var a Assignment

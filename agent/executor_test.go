@@ -148,3 +148,17 @@ func TestExecutorRunsAssignments(t *testing.T) {
 		t.Fatal("credentials of a removed service are still held")
 	}
 }
+
+// The first check of a taken-over service is planned from the scheduler's own time: the
+// delay added to that time lands exactly on StartAt (measured from a later clock read, it
+// landed before StartAt by the gap between the reads — a check before the hand-over).
+func TestFirstCheckLandsOnStartAt(t *testing.T) {
+	e := &Executor{Env: loopbackEnv(), Logger: testLogger(t)}
+	now := time.Now().Add(time.Hour) // far from the wall clock: only the given time may count
+	start := now.Add(1500 * time.Millisecond)
+	e.Replace([]Assignment{{ServiceID: "late", OrgID: "o", Type: "HTTP", Endpoint: "http://127.0.0.1:9/", Options: json.RawMessage(`{}`),
+		IntervalSeconds: 1, TimeoutSeconds: 1, StartAt: &start}})
+	if got := now.Add(e.firstCheck("late", time.Second, now)); !got.Equal(start) {
+		t.Fatalf("first check planned at %v, want StartAt %v", got, start)
+	}
+}

@@ -29,7 +29,9 @@ type Scheduler struct {
 	// Jitter spreads the first check of each service across its interval so
 	// a restart with thousands of services is no thundering herd. Default:
 	// a stable hash of the service ID modulo the interval.
-	Jitter func(serviceID string, interval time.Duration) time.Duration
+	// now is the scheduler's time the delay counts from: a Jitter aiming at an instant
+	// measures from it, not from a clock read of its own (which is later).
+	Jitter func(serviceID string, interval time.Duration, now time.Time) time.Duration
 	// Phase, when set, is the offset of a service's planned check times, which a process
 	// that checks on a server's behalf (an agent) is told rather than works out: when it
 	// or the interval changes, the service moves at once to its new planned times
@@ -320,14 +322,14 @@ func (s *Scheduler) firstDelay(svc *store.Service, local string, interval time.D
 		return s.FirstCheckDelay
 	}
 	if !svc.MultiLocation() {
-		return s.Jitter(svc.ID, interval)
+		return s.Jitter(svc.ID, interval, now)
 	}
 	return NextPlanned(now, interval, LocationOffset(svc, local, interval)).Sub(now)
 }
 
 // hashJitter places a service's first check at a stable point of its
 // interval (FNV hash of the ID), so the spread survives restarts.
-func hashJitter(serviceID string, interval time.Duration) time.Duration {
+func hashJitter(serviceID string, interval time.Duration, _ time.Time) time.Duration {
 	h := fnv.New64a()
 	h.Write([]byte(serviceID))
 	return time.Duration(h.Sum64() % uint64(interval))

@@ -17,7 +17,7 @@ func TestSchedulerChecksNewAndEditedServicesAtOnce(t *testing.T) {
 	f := newSchedFixture(t, hangOn)
 	f.sched.Tick = DefaultTick
 	f.sched.Poll = time.Hour // only Notify reloads, as after an API change
-	f.sched.Jitter = func(_ string, interval time.Duration) time.Duration { return interval / 2 }
+	f.sched.Jitter = func(_ string, interval time.Duration, _ time.Time) time.Duration { return interval / 2 }
 	old := f.add(t, "present-at-start", 60, 5, false)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -40,7 +40,7 @@ func TestSchedulerRunsOnlyItsLocationsServices(t *testing.T) {
 	})
 	chk := &Checker{Env: &Env{Now: time.Now}, Recorder: rec, Location: "home",
 		Probes: func(string) Probe { return probe }}
-	sched := &Scheduler{Checker: chk, Poll: time.Hour, Jitter: func(string, time.Duration) time.Duration { return 0 },
+	sched := &Scheduler{Checker: chk, Poll: time.Hour, Jitter: func(string, time.Duration, time.Time) time.Duration { return 0 },
 		Services: func(fn func(*store.Service) error) error {
 			for _, s := range services {
 				if err := fn(s); err != nil {

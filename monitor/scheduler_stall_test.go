@@ -27,7 +27,7 @@ func TestStallKeepsEachServicePhase(t *testing.T) {
 	clock := t0
 	s := f.sched
 	s.Now = func() time.Time { return clock }
-	s.Jitter = func(id string, _ time.Duration) time.Duration { return offsets[id] }
+	s.Jitter = func(id string, _ time.Duration, _ time.Time) time.Duration { return offsets[id] }
 	s.init()
 	s.reload(t0)
 
@@ -96,7 +96,7 @@ func TestChecksOfOneTickShareOneCommit(t *testing.T) {
 	// One tick, far enough ahead that the reload has planned every service before it.
 	f.sched.Tick = time.Second
 	start := time.Now()
-	f.sched.Jitter = func(string, time.Duration) time.Duration { return 0 }
+	f.sched.Jitter = func(string, time.Duration, time.Time) time.Duration { return 0 }
 	f.sched.Now = time.Now
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -48,7 +48,7 @@ func newSchedFixture(t *testing.T, probe Probe) *schedFixture {
 			}},
 		Services: db.ForEachService,
 		Poll:     50 * time.Millisecond,
-		Jitter:   func(string, time.Duration) time.Duration { return 0 },
+		Jitter:   func(string, time.Duration, time.Time) time.Duration { return 0 },
 	}
 	return f
 }
